@@ -1,0 +1,424 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ProjectRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PROJECT_ROLE_UNSPECIFIED: _ClassVar[ProjectRole]
+    PROJECT_ROLE_VIEWER: _ClassVar[ProjectRole]
+    PROJECT_ROLE_EDITOR: _ClassVar[ProjectRole]
+    PROJECT_ROLE_OWNER: _ClassVar[ProjectRole]
+
+class DatasetStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DATASET_STATUS_UNSPECIFIED: _ClassVar[DatasetStatus]
+    DATASET_STATUS_INGESTING: _ClassVar[DatasetStatus]
+    DATASET_STATUS_READY: _ClassVar[DatasetStatus]
+    DATASET_STATUS_FAILED: _ClassVar[DatasetStatus]
+
+class DatasetSplit(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DATASET_SPLIT_UNSPECIFIED: _ClassVar[DatasetSplit]
+    DATASET_SPLIT_TRAIN: _ClassVar[DatasetSplit]
+    DATASET_SPLIT_HOLDOUT: _ClassVar[DatasetSplit]
+    DATASET_SPLIT_ALL: _ClassVar[DatasetSplit]
+PROJECT_ROLE_UNSPECIFIED: ProjectRole
+PROJECT_ROLE_VIEWER: ProjectRole
+PROJECT_ROLE_EDITOR: ProjectRole
+PROJECT_ROLE_OWNER: ProjectRole
+DATASET_STATUS_UNSPECIFIED: DatasetStatus
+DATASET_STATUS_INGESTING: DatasetStatus
+DATASET_STATUS_READY: DatasetStatus
+DATASET_STATUS_FAILED: DatasetStatus
+DATASET_SPLIT_UNSPECIFIED: DatasetSplit
+DATASET_SPLIT_TRAIN: DatasetSplit
+DATASET_SPLIT_HOLDOUT: DatasetSplit
+DATASET_SPLIT_ALL: DatasetSplit
+
+class Project(_message.Message):
+    __slots__ = ("id", "name", "description", "owner_id", "my_role", "created_at", "updated_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    MY_ROLE_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    name: str
+    description: str
+    owner_id: str
+    my_role: ProjectRole
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., owner_id: _Optional[str] = ..., my_role: _Optional[_Union[ProjectRole, str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ProjectMember(_message.Message):
+    __slots__ = ("project_id", "user_id", "email", "role", "added_at")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    ADDED_AT_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    user_id: str
+    email: str
+    role: ProjectRole
+    added_at: _timestamp_pb2.Timestamp
+    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., email: _Optional[str] = ..., role: _Optional[_Union[ProjectRole, str]] = ..., added_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateProjectRequest(_message.Message):
+    __slots__ = ("name", "description")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    description: str
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
+class CreateProjectResponse(_message.Message):
+    __slots__ = ("project",)
+    PROJECT_FIELD_NUMBER: _ClassVar[int]
+    project: Project
+    def __init__(self, project: _Optional[_Union[Project, _Mapping]] = ...) -> None: ...
+
+class GetProjectRequest(_message.Message):
+    __slots__ = ("project_id",)
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    def __init__(self, project_id: _Optional[str] = ...) -> None: ...
+
+class GetProjectResponse(_message.Message):
+    __slots__ = ("project",)
+    PROJECT_FIELD_NUMBER: _ClassVar[int]
+    project: Project
+    def __init__(self, project: _Optional[_Union[Project, _Mapping]] = ...) -> None: ...
+
+class ListProjectsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListProjectsResponse(_message.Message):
+    __slots__ = ("projects", "next_page_token")
+    PROJECTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    projects: _containers.RepeatedCompositeFieldContainer[Project]
+    next_page_token: str
+    def __init__(self, projects: _Optional[_Iterable[_Union[Project, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class UpdateProjectRequest(_message.Message):
+    __slots__ = ("project_id", "name", "description")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    name: str
+    description: str
+    def __init__(self, project_id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
+class UpdateProjectResponse(_message.Message):
+    __slots__ = ("project",)
+    PROJECT_FIELD_NUMBER: _ClassVar[int]
+    project: Project
+    def __init__(self, project: _Optional[_Union[Project, _Mapping]] = ...) -> None: ...
+
+class DeleteProjectRequest(_message.Message):
+    __slots__ = ("project_id",)
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    def __init__(self, project_id: _Optional[str] = ...) -> None: ...
+
+class DeleteProjectResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class AddProjectMemberRequest(_message.Message):
+    __slots__ = ("project_id", "email", "role")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    email: str
+    role: ProjectRole
+    def __init__(self, project_id: _Optional[str] = ..., email: _Optional[str] = ..., role: _Optional[_Union[ProjectRole, str]] = ...) -> None: ...
+
+class AddProjectMemberResponse(_message.Message):
+    __slots__ = ("member",)
+    MEMBER_FIELD_NUMBER: _ClassVar[int]
+    member: ProjectMember
+    def __init__(self, member: _Optional[_Union[ProjectMember, _Mapping]] = ...) -> None: ...
+
+class RemoveProjectMemberRequest(_message.Message):
+    __slots__ = ("project_id", "user_id")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    user_id: str
+    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
+
+class RemoveProjectMemberResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ChangeMemberRoleRequest(_message.Message):
+    __slots__ = ("project_id", "user_id", "role")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    user_id: str
+    role: ProjectRole
+    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., role: _Optional[_Union[ProjectRole, str]] = ...) -> None: ...
+
+class ChangeMemberRoleResponse(_message.Message):
+    __slots__ = ("member",)
+    MEMBER_FIELD_NUMBER: _ClassVar[int]
+    member: ProjectMember
+    def __init__(self, member: _Optional[_Union[ProjectMember, _Mapping]] = ...) -> None: ...
+
+class ListProjectMembersRequest(_message.Message):
+    __slots__ = ("project_id", "page_size", "page_token")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, project_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListProjectMembersResponse(_message.Message):
+    __slots__ = ("members", "next_page_token")
+    MEMBERS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    members: _containers.RepeatedCompositeFieldContainer[ProjectMember]
+    next_page_token: str
+    def __init__(self, members: _Optional[_Iterable[_Union[ProjectMember, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class CheckProjectAccessRequest(_message.Message):
+    __slots__ = ("project_id", "user_id", "required_role")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_ROLE_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    user_id: str
+    required_role: ProjectRole
+    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., required_role: _Optional[_Union[ProjectRole, str]] = ...) -> None: ...
+
+class CheckProjectAccessResponse(_message.Message):
+    __slots__ = ("allowed", "role")
+    ALLOWED_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    allowed: bool
+    role: ProjectRole
+    def __init__(self, allowed: _Optional[bool] = ..., role: _Optional[_Union[ProjectRole, str]] = ...) -> None: ...
+
+class IngestOptions(_message.Message):
+    __slots__ = ("format", "delimiter", "has_header", "encoding", "column_names", "missing_values", "holdout_fraction", "seed")
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    DELIMITER_FIELD_NUMBER: _ClassVar[int]
+    HAS_HEADER_FIELD_NUMBER: _ClassVar[int]
+    ENCODING_FIELD_NUMBER: _ClassVar[int]
+    COLUMN_NAMES_FIELD_NUMBER: _ClassVar[int]
+    MISSING_VALUES_FIELD_NUMBER: _ClassVar[int]
+    HOLDOUT_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    format: str
+    delimiter: str
+    has_header: bool
+    encoding: str
+    column_names: _containers.RepeatedScalarFieldContainer[str]
+    missing_values: _containers.RepeatedScalarFieldContainer[str]
+    holdout_fraction: float
+    seed: int
+    def __init__(self, format: _Optional[str] = ..., delimiter: _Optional[str] = ..., has_header: _Optional[bool] = ..., encoding: _Optional[str] = ..., column_names: _Optional[_Iterable[str]] = ..., missing_values: _Optional[_Iterable[str]] = ..., holdout_fraction: _Optional[float] = ..., seed: _Optional[int] = ...) -> None: ...
+
+class UploadHeader(_message.Message):
+    __slots__ = ("project_id", "name", "file_name", "options", "size_bytes")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    name: str
+    file_name: str
+    options: IngestOptions
+    size_bytes: int
+    def __init__(self, project_id: _Optional[str] = ..., name: _Optional[str] = ..., file_name: _Optional[str] = ..., options: _Optional[_Union[IngestOptions, _Mapping]] = ..., size_bytes: _Optional[int] = ...) -> None: ...
+
+class UploadDatasetRequest(_message.Message):
+    __slots__ = ("header", "chunk")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    header: UploadHeader
+    chunk: bytes
+    def __init__(self, header: _Optional[_Union[UploadHeader, _Mapping]] = ..., chunk: _Optional[bytes] = ...) -> None: ...
+
+class UploadDatasetResponse(_message.Message):
+    __slots__ = ("dataset",)
+    DATASET_FIELD_NUMBER: _ClassVar[int]
+    dataset: Dataset
+    def __init__(self, dataset: _Optional[_Union[Dataset, _Mapping]] = ...) -> None: ...
+
+class ColumnMetadata(_message.Message):
+    __slots__ = ("name", "data_type", "sdtype", "pii", "datetime_format")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DATA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SDTYPE_FIELD_NUMBER: _ClassVar[int]
+    PII_FIELD_NUMBER: _ClassVar[int]
+    DATETIME_FORMAT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    data_type: str
+    sdtype: str
+    pii: bool
+    datetime_format: str
+    def __init__(self, name: _Optional[str] = ..., data_type: _Optional[str] = ..., sdtype: _Optional[str] = ..., pii: _Optional[bool] = ..., datetime_format: _Optional[str] = ...) -> None: ...
+
+class DatasetMetadata(_message.Message):
+    __slots__ = ("columns", "primary_key")
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    PRIMARY_KEY_FIELD_NUMBER: _ClassVar[int]
+    columns: _containers.RepeatedCompositeFieldContainer[ColumnMetadata]
+    primary_key: str
+    def __init__(self, columns: _Optional[_Iterable[_Union[ColumnMetadata, _Mapping]]] = ..., primary_key: _Optional[str] = ...) -> None: ...
+
+class Dataset(_message.Message):
+    __slots__ = ("id", "project_id", "name", "status", "error", "row_count", "train_row_count", "holdout_row_count", "size_bytes", "metadata", "detected", "created_by", "created_at", "updated_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    TRAIN_ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    HOLDOUT_ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    DETECTED_FIELD_NUMBER: _ClassVar[int]
+    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    project_id: str
+    name: str
+    status: DatasetStatus
+    error: str
+    row_count: int
+    train_row_count: int
+    holdout_row_count: int
+    size_bytes: int
+    metadata: DatasetMetadata
+    detected: IngestOptions
+    created_by: str
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[DatasetStatus, str]] = ..., error: _Optional[str] = ..., row_count: _Optional[int] = ..., train_row_count: _Optional[int] = ..., holdout_row_count: _Optional[int] = ..., size_bytes: _Optional[int] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., detected: _Optional[_Union[IngestOptions, _Mapping]] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetDatasetRequest(_message.Message):
+    __slots__ = ("dataset_id",)
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    dataset_id: str
+    def __init__(self, dataset_id: _Optional[str] = ...) -> None: ...
+
+class GetDatasetResponse(_message.Message):
+    __slots__ = ("dataset",)
+    DATASET_FIELD_NUMBER: _ClassVar[int]
+    dataset: Dataset
+    def __init__(self, dataset: _Optional[_Union[Dataset, _Mapping]] = ...) -> None: ...
+
+class ListDatasetsRequest(_message.Message):
+    __slots__ = ("project_id", "page_size", "page_token")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, project_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListDatasetsResponse(_message.Message):
+    __slots__ = ("datasets", "next_page_token")
+    DATASETS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    datasets: _containers.RepeatedCompositeFieldContainer[Dataset]
+    next_page_token: str
+    def __init__(self, datasets: _Optional[_Iterable[_Union[Dataset, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetDatasetStatsRequest(_message.Message):
+    __slots__ = ("dataset_id",)
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    dataset_id: str
+    def __init__(self, dataset_id: _Optional[str] = ...) -> None: ...
+
+class GetDatasetStatsResponse(_message.Message):
+    __slots__ = ("stats_json",)
+    STATS_JSON_FIELD_NUMBER: _ClassVar[int]
+    stats_json: str
+    def __init__(self, stats_json: _Optional[str] = ...) -> None: ...
+
+class PreviewRowsRequest(_message.Message):
+    __slots__ = ("dataset_id", "limit", "offset")
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    dataset_id: str
+    limit: int
+    offset: int
+    def __init__(self, dataset_id: _Optional[str] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ...) -> None: ...
+
+class PreviewRowsResponse(_message.Message):
+    __slots__ = ("columns", "rows_json")
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    ROWS_JSON_FIELD_NUMBER: _ClassVar[int]
+    columns: _containers.RepeatedScalarFieldContainer[str]
+    rows_json: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, columns: _Optional[_Iterable[str]] = ..., rows_json: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UpdateDatasetMetadataRequest(_message.Message):
+    __slots__ = ("dataset_id", "metadata")
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    dataset_id: str
+    metadata: DatasetMetadata
+    def __init__(self, dataset_id: _Optional[str] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ...) -> None: ...
+
+class UpdateDatasetMetadataResponse(_message.Message):
+    __slots__ = ("dataset",)
+    DATASET_FIELD_NUMBER: _ClassVar[int]
+    dataset: Dataset
+    def __init__(self, dataset: _Optional[_Union[Dataset, _Mapping]] = ...) -> None: ...
+
+class DeleteDatasetRequest(_message.Message):
+    __slots__ = ("dataset_id",)
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    dataset_id: str
+    def __init__(self, dataset_id: _Optional[str] = ...) -> None: ...
+
+class DeleteDatasetResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ReadDatasetRequest(_message.Message):
+    __slots__ = ("dataset_id", "split")
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    SPLIT_FIELD_NUMBER: _ClassVar[int]
+    dataset_id: str
+    split: DatasetSplit
+    def __init__(self, dataset_id: _Optional[str] = ..., split: _Optional[_Union[DatasetSplit, str]] = ...) -> None: ...
+
+class ReadDatasetResponse(_message.Message):
+    __slots__ = ("arrow_ipc_chunk",)
+    ARROW_IPC_CHUNK_FIELD_NUMBER: _ClassVar[int]
+    arrow_ipc_chunk: bytes
+    def __init__(self, arrow_ipc_chunk: _Optional[bytes] = ...) -> None: ...

@@ -1,0 +1,159 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Event(_message.Message):
+    __slots__ = ("id", "type", "occurred_at", "user_id", "project_id", "user_registered", "dataset_uploaded", "dataset_failed", "dataset_deleted", "job_updated", "model_trained", "model_failed", "batch_generated", "evaluation_completed")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_REGISTERED_FIELD_NUMBER: _ClassVar[int]
+    DATASET_UPLOADED_FIELD_NUMBER: _ClassVar[int]
+    DATASET_FAILED_FIELD_NUMBER: _ClassVar[int]
+    DATASET_DELETED_FIELD_NUMBER: _ClassVar[int]
+    JOB_UPDATED_FIELD_NUMBER: _ClassVar[int]
+    MODEL_TRAINED_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FAILED_FIELD_NUMBER: _ClassVar[int]
+    BATCH_GENERATED_FIELD_NUMBER: _ClassVar[int]
+    EVALUATION_COMPLETED_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    type: str
+    occurred_at: _timestamp_pb2.Timestamp
+    user_id: str
+    project_id: str
+    user_registered: UserRegistered
+    dataset_uploaded: DatasetUploaded
+    dataset_failed: DatasetFailed
+    dataset_deleted: DatasetDeleted
+    job_updated: JobUpdated
+    model_trained: ModelTrained
+    model_failed: ModelFailed
+    batch_generated: BatchGenerated
+    evaluation_completed: EvaluationCompleted
+    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_registered: _Optional[_Union[UserRegistered, _Mapping]] = ..., dataset_uploaded: _Optional[_Union[DatasetUploaded, _Mapping]] = ..., dataset_failed: _Optional[_Union[DatasetFailed, _Mapping]] = ..., dataset_deleted: _Optional[_Union[DatasetDeleted, _Mapping]] = ..., job_updated: _Optional[_Union[JobUpdated, _Mapping]] = ..., model_trained: _Optional[_Union[ModelTrained, _Mapping]] = ..., model_failed: _Optional[_Union[ModelFailed, _Mapping]] = ..., batch_generated: _Optional[_Union[BatchGenerated, _Mapping]] = ..., evaluation_completed: _Optional[_Union[EvaluationCompleted, _Mapping]] = ...) -> None: ...
+
+class UserRegistered(_message.Message):
+    __slots__ = ("user_id", "email", "role")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    email: str
+    role: str
+    def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., role: _Optional[str] = ...) -> None: ...
+
+class DatasetUploaded(_message.Message):
+    __slots__ = ("dataset_id", "name", "row_count", "column_count")
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    COLUMN_COUNT_FIELD_NUMBER: _ClassVar[int]
+    dataset_id: str
+    name: str
+    row_count: int
+    column_count: int
+    def __init__(self, dataset_id: _Optional[str] = ..., name: _Optional[str] = ..., row_count: _Optional[int] = ..., column_count: _Optional[int] = ...) -> None: ...
+
+class DatasetFailed(_message.Message):
+    __slots__ = ("dataset_id", "name", "error")
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    dataset_id: str
+    name: str
+    error: str
+    def __init__(self, dataset_id: _Optional[str] = ..., name: _Optional[str] = ..., error: _Optional[str] = ...) -> None: ...
+
+class DatasetDeleted(_message.Message):
+    __slots__ = ("dataset_id",)
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    dataset_id: str
+    def __init__(self, dataset_id: _Optional[str] = ...) -> None: ...
+
+class JobUpdated(_message.Message):
+    __slots__ = ("job_id", "kind", "status", "percent", "epoch", "total_epochs", "loss", "eta_seconds", "message", "model_id", "batch_id", "error", "sequence")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    PERCENT_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_EPOCHS_FIELD_NUMBER: _ClassVar[int]
+    LOSS_FIELD_NUMBER: _ClassVar[int]
+    ETA_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    kind: str
+    status: str
+    percent: float
+    epoch: int
+    total_epochs: int
+    loss: float
+    eta_seconds: float
+    message: str
+    model_id: str
+    batch_id: str
+    error: str
+    sequence: int
+    def __init__(self, job_id: _Optional[str] = ..., kind: _Optional[str] = ..., status: _Optional[str] = ..., percent: _Optional[float] = ..., epoch: _Optional[int] = ..., total_epochs: _Optional[int] = ..., loss: _Optional[float] = ..., eta_seconds: _Optional[float] = ..., message: _Optional[str] = ..., model_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., error: _Optional[str] = ..., sequence: _Optional[int] = ...) -> None: ...
+
+class ModelTrained(_message.Message):
+    __slots__ = ("model_id", "dataset_id", "engine", "duration_seconds")
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    ENGINE_FIELD_NUMBER: _ClassVar[int]
+    DURATION_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    model_id: str
+    dataset_id: str
+    engine: str
+    duration_seconds: float
+    def __init__(self, model_id: _Optional[str] = ..., dataset_id: _Optional[str] = ..., engine: _Optional[str] = ..., duration_seconds: _Optional[float] = ...) -> None: ...
+
+class ModelFailed(_message.Message):
+    __slots__ = ("model_id", "dataset_id", "engine", "error")
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    ENGINE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    model_id: str
+    dataset_id: str
+    engine: str
+    error: str
+    def __init__(self, model_id: _Optional[str] = ..., dataset_id: _Optional[str] = ..., engine: _Optional[str] = ..., error: _Optional[str] = ...) -> None: ...
+
+class BatchGenerated(_message.Message):
+    __slots__ = ("batch_id", "model_id", "template_id", "row_count", "dataset_id")
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
+    ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    batch_id: str
+    model_id: str
+    template_id: str
+    row_count: int
+    dataset_id: str
+    def __init__(self, batch_id: _Optional[str] = ..., model_id: _Optional[str] = ..., template_id: _Optional[str] = ..., row_count: _Optional[int] = ..., dataset_id: _Optional[str] = ...) -> None: ...
+
+class EvaluationCompleted(_message.Message):
+    __slots__ = ("report_id", "batch_id", "quality_score", "privacy_verdict")
+    REPORT_ID_FIELD_NUMBER: _ClassVar[int]
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    QUALITY_SCORE_FIELD_NUMBER: _ClassVar[int]
+    PRIVACY_VERDICT_FIELD_NUMBER: _ClassVar[int]
+    report_id: str
+    batch_id: str
+    quality_score: float
+    privacy_verdict: str
+    def __init__(self, report_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., quality_score: _Optional[float] = ..., privacy_verdict: _Optional[str] = ...) -> None: ...
