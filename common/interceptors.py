@@ -1,0 +1,206 @@
+"""Server interceptors: request context and access log, domain error mapping, authentication.
+
+Each interceptor wraps the behaviour of the method handler in an async context manager, so
+contextvars it sets are visible to the handler and exceptions the handler raises reach it,
+for unary and streaming RPCs alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Protocol
+
+import grpc
+from google.protobuf import any_pb2, duration_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from common.context import Principal, new_request_id, principal_var, request_id_var
+from common.errors import DomainError, InvalidArgument, ResourceExhausted, Unauthenticated
+
+log = logging.getLogger(__name__)
+
+ERROR_DOMAIN = "synthetica.dev"
+# Methods callable without credentials: probes and schema discovery only.
+OPEN_METHOD_PREFIXES = (
+    "/grpc.health.v1.Health/",
+    "/grpc.reflection.v1alpha.ServerReflection/",
+    "/grpc.reflection.v1.ServerReflection/",
+)
+
+Scope = Callable[[grpc.aio.ServicerContext], contextlib.AbstractAsyncContextManager[Any]]
+
+
+def wrap_handler(handler: grpc.RpcMethodHandler, scope: Scope) -> grpc.RpcMethodHandler:
+    """Returns a handler that runs the original behaviour inside ``scope(context)``."""
+    kw = {
+        "request_deserializer": handler.request_deserializer,
+        "response_serializer": handler.response_serializer,
+    }
+    if handler.unary_unary:
+        inner_uu = handler.unary_unary
+
+        async def unary_unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            async with scope(context):
+                return await inner_uu(request, context)
+
+        return grpc.unary_unary_rpc_method_handler(unary_unary, **kw)
+    if handler.unary_stream:
+        inner_us = handler.unary_stream
+
+        async def unary_stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator:
+            async with scope(context):
+                async for item in inner_us(request, context):
+                    yield item
+
+        return grpc.unary_stream_rpc_method_handler(unary_stream, **kw)
+    if handler.stream_unary:
+        inner_su = handler.stream_unary
+
+        async def stream_unary(requests: Any, context: grpc.aio.ServicerContext) -> Any:
+            async with scope(context):
+                return await inner_su(requests, context)
+
+        return grpc.stream_unary_rpc_method_handler(stream_unary, **kw)
+    inner_ss = handler.stream_stream
+
+    async def stream_stream(requests: Any, context: grpc.aio.ServicerContext) -> AsyncIterator:
+        async with scope(context):
+            async for item in inner_ss(requests, context):
+                yield item
+
+    return grpc.stream_stream_rpc_method_handler(stream_stream, **kw)
+
+
+class _ScopeInterceptor(grpc.aio.ServerInterceptor):
+    async def intercept_service(
+        self, continuation: Callable, handler_call_details: grpc.HandlerCallDetails
+    ) -> grpc.RpcMethodHandler | None:
+        handler = await continuation(handler_call_details)
+        if handler is None or handler_call_details.method.startswith(OPEN_METHOD_PREFIXES):
+            return handler
+        method = handler_call_details.method
+        return wrap_handler(handler, lambda context: self.scope(method, context))
+
+    def scope(
+        self, method: str, context: grpc.aio.ServicerContext
+    ) -> contextlib.AbstractAsyncContextManager[Any]:
+        raise NotImplementedError
+
+
+def metadata_dict(context: grpc.aio.ServicerContext) -> dict[str, str]:
+    return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
+
+
+class RequestContextInterceptor(_ScopeInterceptor):
+    """Takes the caller's x-request-id (or makes one), echoes it, and logs each call."""
+
+    @contextlib.asynccontextmanager
+    async def scope(self, method: str, context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
+        request_id = metadata_dict(context).get("x-request-id") or new_request_id()
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        outcome = "OK"
+        try:
+            context.set_trailing_metadata((("x-request-id", request_id),))
+            yield
+        except BaseException as exc:
+            outcome = type(exc).__name__
+            raise
+        finally:
+            code = context.code() if hasattr(context, "code") else None
+            log.info(
+                "rpc",
+                extra={
+                    "fields": {
+                        "method": method,
+                        "code": getattr(code, "name", None) or outcome,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    }
+                },
+            )
+            request_id_var.reset(token)
+
+
+def to_status(error: DomainError) -> grpc.Status:
+    """Builds a rich status (google.rpc.Status with ErrorInfo and field details)."""
+    details: list[any_pb2.Any] = []
+    info = error_details_pb2.ErrorInfo(
+        reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata
+    )
+    details.append(_pack(info))
+    if isinstance(error, InvalidArgument) and error.violations:
+        bad_request = error_details_pb2.BadRequest(
+            field_violations=[
+                error_details_pb2.BadRequest.FieldViolation(
+                    field=v.field, description=v.description
+                )
+                for v in error.violations
+            ]
+        )
+        details.append(_pack(bad_request))
+    if isinstance(error, ResourceExhausted) and error.retry_after_seconds is not None:
+        delay = duration_pb2.Duration(seconds=max(1, int(error.retry_after_seconds)))
+        details.append(_pack(error_details_pb2.RetryInfo(retry_delay=delay)))
+    status = status_pb2.Status(
+        code=getattr(code_pb2, error.code.name), message=error.message, details=details
+    )
+    return rpc_status.to_status(status)
+
+
+def _pack(message: Any) -> any_pb2.Any:
+    packed = any_pb2.Any()
+    packed.Pack(message)
+    return packed
+
+
+class ErrorInterceptor(_ScopeInterceptor):
+    """Maps DomainError to its status; masks anything unexpected as INTERNAL."""
+
+    @contextlib.asynccontextmanager
+    async def scope(self, method: str, context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
+        try:
+            yield
+        except grpc.aio.AbortError:
+            raise
+        except DomainError as error:
+            status = to_status(error)
+            await context.abort(status.code, status.details, status.trailing_metadata)
+        except Exception:
+            log.exception("unhandled error in %s", method)
+            await context.abort(
+                grpc.StatusCode.INTERNAL,
+                f"internal error (request id {request_id_var.get()})",
+            )
+
+
+class Authenticator(Protocol):
+    async def authenticate(self, metadata: dict[str, str], peer: str) -> Principal:
+        """Returns the caller or raises Unauthenticated."""
+        ...
+
+
+class AuthInterceptor(_ScopeInterceptor):
+    """Every RPC except probes and reflection needs a caller the authenticator accepts."""
+
+    def __init__(self, authenticator: Authenticator) -> None:
+        self.authenticator = authenticator
+
+    @contextlib.asynccontextmanager
+    async def scope(self, method: str, context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
+        principal = await self.authenticator.authenticate(metadata_dict(context), context.peer())
+        token = principal_var.set(principal)
+        try:
+            yield
+        finally:
+            principal_var.reset(token)
+
+
+def require_principal() -> Principal:
+    principal = principal_var.get()
+    if principal is None:
+        raise Unauthenticated("credentials required")
+    return principal

@@ -1,0 +1,199 @@
+"""NATS JetStream helpers: connection, idempotent stream and consumer set-up, de-duplicated
+publishing, and a durable pull consumer with explicit acks and in-progress heartbeats."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from enum import Enum
+
+import nats
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.api import (
+    AckPolicy,
+    ConsumerConfig,
+    DeliverPolicy,
+    RetentionPolicy,
+    StorageType,
+    StreamConfig,
+)
+from nats.js.errors import NotFoundError
+
+log = logging.getLogger(__name__)
+
+EVENTS_SUBJECT_PREFIX = "synthetica.events."
+JOBS_SUBJECT_PREFIX = "synthetica.jobs."
+
+EVENTS_STREAM = StreamConfig(
+    name="EVENTS",
+    subjects=[EVENTS_SUBJECT_PREFIX + ">"],
+    retention=RetentionPolicy.LIMITS,
+    storage=StorageType.FILE,
+    max_age=7 * 24 * 3600,
+    duplicate_window=600,
+)
+JOBS_STREAM = StreamConfig(
+    name="JOBS",
+    subjects=[JOBS_SUBJECT_PREFIX + ">"],
+    retention=RetentionPolicy.WORK_QUEUE,
+    storage=StorageType.FILE,
+    duplicate_window=600,
+)
+
+
+async def connect(url: str, *, name: str) -> NATS:
+    """Connects and keeps reconnecting forever: a NATS restart must not end a service."""
+
+    async def on_error(exc: Exception) -> None:
+        log.warning("nats error: %s", exc)
+
+    return await nats.connect(
+        url,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        connect_timeout=5,
+        allow_reconnect=True,
+        error_cb=on_error,
+    )
+
+
+async def close(nc: NATS) -> None:
+    """Drains (delivering what is buffered) when connected; closes when NATS is gone."""
+    try:
+        await nc.drain()
+    except Exception:
+        await nc.close()
+
+
+async def ensure_stream(js: JetStreamContext, config: StreamConfig) -> None:
+    """Creates the stream, or updates it to ``config``: safe to call at every start."""
+    try:
+        await js.stream_info(config.name)
+    except NotFoundError:
+        await js.add_stream(config)
+        return
+    await js.update_stream(config)
+
+
+async def ensure_streams(js: JetStreamContext) -> None:
+    for config in (EVENTS_STREAM, JOBS_STREAM):
+        await ensure_stream(js, config)
+
+
+async def ensure_consumer(
+    js: JetStreamContext,
+    stream: str,
+    *,
+    durable: str,
+    filter_subject: str,
+    ack_wait: float = 30.0,
+    max_deliver: int = 5,
+    backoff: list[float] | None = None,
+    deliver_policy: DeliverPolicy = DeliverPolicy.ALL,
+) -> None:
+    config = ConsumerConfig(
+        durable_name=durable,
+        ack_policy=AckPolicy.EXPLICIT,
+        ack_wait=ack_wait,
+        max_deliver=max_deliver,
+        backoff=backoff,
+        filter_subject=filter_subject,
+        deliver_policy=deliver_policy,
+    )
+    await js.add_consumer(stream, config)
+
+
+async def publish(
+    js: JetStreamContext, subject: str, payload: bytes, *, msg_id: str, timeout: float = 5.0
+) -> None:
+    """Publishes with ``Nats-Msg-Id`` so JetStream drops a repeat within the duplicate window."""
+    await js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id}, timeout=timeout)
+
+
+class Outcome(Enum):
+    ACK = "ack"
+    RETRY = "retry"
+    TERMINATE = "terminate"
+
+
+Handler = Callable[[Msg], Awaitable[Outcome]]
+
+
+class PullConsumer:
+    """Fetches from a durable pull consumer one message at a time and runs ``handler``.
+
+    While the handler runs, ``in_progress()`` is sent every ``heartbeat`` seconds so a long job
+    is not redelivered; the handler's outcome decides ack, nak (with delay) or term.
+    """
+
+    def __init__(
+        self,
+        js: JetStreamContext,
+        *,
+        stream: str,
+        durable: str,
+        subject: str,
+        handler: Handler,
+        heartbeat: float = 5.0,
+        retry_delay: float = 2.0,
+    ) -> None:
+        self.js = js
+        self.stream = stream
+        self.durable = durable
+        self.subject = subject
+        self.handler = handler
+        self.heartbeat = heartbeat
+        self.retry_delay = retry_delay
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        subscription = await self.js.pull_subscribe(
+            self.subject, durable=self.durable, stream=self.stream
+        )
+        while not self._stopping.is_set():
+            try:
+                messages = await subscription.fetch(1, timeout=1.0)
+            except NatsTimeoutError:
+                continue
+            except Exception as exc:  # connection loss: keep trying, nats reconnects
+                log.warning("fetch from %s failed: %s", self.durable, exc)
+                await asyncio.sleep(0.5)
+                continue
+            for msg in messages:
+                await self._handle(msg)
+
+    async def _handle(self, msg: Msg) -> None:
+        beat = asyncio.create_task(self._heartbeat(msg))
+        try:
+            outcome = await self.handler(msg)
+        except Exception:
+            log.exception("handler failed on %s", msg.subject)
+            outcome = Outcome.RETRY
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+        try:
+            if outcome is Outcome.ACK:
+                await msg.ack()
+            elif outcome is Outcome.TERMINATE:
+                await msg.term()
+            else:
+                await msg.nak(delay=self.retry_delay)
+        except Exception as exc:
+            log.warning("could not settle message on %s: %s", msg.subject, exc)
+
+    async def _heartbeat(self, msg: Msg) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat)
+            with contextlib.suppress(Exception):
+                await msg.in_progress()

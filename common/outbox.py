@@ -1,0 +1,152 @@
+"""Transactional outbox: a service writes its state change and the event in one transaction;
+the relay publishes pending rows with ``Nats-Msg-Id`` = row id and marks them sent.
+
+JetStream's duplicate window drops a row published twice (two relays, or a crash between
+publishing and marking), so every event reaches the stream once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from nats.js import JetStreamContext
+from sqlalchemy import Column, DateTime, Index, LargeBinary, MetaData, String, Table, func, select
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Session
+from synthetica.events.v1 import events_pb2
+
+from common.db import Database
+from common.jetstream import EVENTS_SUBJECT_PREFIX, publish
+
+log = logging.getLogger(__name__)
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    table = Table(
+        "outbox",
+        metadata,
+        Column("id", UUID(as_uuid=True), primary_key=True),
+        Column("subject", String(200), nullable=False),
+        Column("payload", LargeBinary, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("published_at", DateTime(timezone=True), nullable=True),
+    )
+    Index("ix_outbox_pending", table.c.created_at, postgresql_where=table.c.published_at.is_(None))
+    return table
+
+
+def new_event(
+    event_type: str, *, user_id: str = "", project_id: str = "", **body: object
+) -> events_pb2.Event:
+    """``new_event("user.registered", user_id=..., user_registered=UserRegistered(...))``."""
+    occurred = Timestamp()
+    occurred.FromDatetime(datetime.now(UTC))
+    return events_pb2.Event(
+        id=str(uuid.uuid4()),
+        type=event_type,
+        occurred_at=occurred,
+        user_id=user_id,
+        project_id=project_id,
+        **body,
+    )
+
+
+def enqueue(session: Session, table: Table, event: events_pb2.Event) -> None:
+    """Adds the event to the outbox inside the caller's transaction."""
+    session.execute(
+        table.insert().values(
+            id=uuid.UUID(event.id),
+            subject=EVENTS_SUBJECT_PREFIX + event.type,
+            payload=event.SerializeToString(),
+        )
+    )
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        db: Database,
+        table: Table,
+        js: JetStreamContext,
+        *,
+        poll_seconds: float = 0.5,
+        batch_size: int = 100,
+        keep_published: timedelta = timedelta(days=1),
+    ) -> None:
+        self.db = db
+        self.table = table
+        self.js = js
+        self.poll_seconds = poll_seconds
+        self.batch_size = batch_size
+        self.keep_published = keep_published
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+
+    def wake(self) -> None:
+        """Called after a commit that enqueued events, so they go out without waiting a poll."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+
+    async def run(self) -> None:
+        rounds = 0
+        while not self._stopping.is_set():
+            try:
+                published = await self.publish_pending()
+            except Exception as exc:
+                log.warning("outbox relay round failed: %s", exc)
+                published = 0
+            rounds += 1
+            if rounds % 1000 == 0:
+                await self._purge_quietly()
+            if published < self.batch_size:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+
+    async def publish_pending(self) -> int:
+        rows = await self.db.call(self._pending)
+        sent: list[uuid.UUID] = []
+        try:
+            for row_id, subject, payload in rows:
+                await publish(self.js, subject, payload, msg_id=str(row_id))
+                sent.append(row_id)
+        except Exception as exc:
+            log.warning("outbox publish failed, will retry: %s", exc)
+        finally:
+            if sent:
+                await self.db.call(self._mark_sent, ids=sent)
+        return len(sent)
+
+    def _pending(self, *, session: Session) -> list[tuple[uuid.UUID, str, bytes]]:
+        t = self.table
+        query = (
+            select(t.c.id, t.c.subject, t.c.payload)
+            .where(t.c.published_at.is_(None))
+            .order_by(t.c.created_at, t.c.id)
+            .limit(self.batch_size)
+        )
+        return [tuple(row) for row in session.execute(query)]
+
+    def _mark_sent(self, *, session: Session, ids: list[uuid.UUID]) -> None:
+        t = self.table
+        session.execute(t.update().where(t.c.id.in_(ids)).values(published_at=func.now()))
+
+    async def _purge_quietly(self) -> None:
+        cutoff = datetime.now(UTC) - self.keep_published
+        t = self.table
+
+        def purge(*, session: Session) -> None:
+            session.execute(t.delete().where(t.c.published_at < cutoff))
+
+        try:
+            await self.db.call(purge)
+        except Exception as exc:
+            log.warning("outbox purge failed: %s", exc)

@@ -1,0 +1,71 @@
+"""Keyset pagination over (created_at, id) with opaque page tokens."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from common.errors import InvalidArgument
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+def page_size_of(requested: int) -> int:
+    if requested < 0:
+        raise InvalidArgument("page_size must not be negative", field="page_size")
+    return min(requested or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+
+
+def encode_token(created_at: datetime, row_id: Any) -> str:
+    raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_token(token: str) -> tuple[datetime, str]:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        created_at, row_id = json.loads(base64.urlsafe_b64decode(padded))
+        return datetime.fromisoformat(created_at), str(row_id)
+    except (ValueError, TypeError) as exc:
+        raise InvalidArgument("invalid page token", field="page_token") from exc
+
+
+def paginate(
+    session: Session,
+    query: Select,
+    *,
+    created_at: InstrumentedAttribute,
+    row_id: InstrumentedAttribute,
+    page_size: int,
+    page_token: str,
+    newest_first: bool = False,
+) -> tuple[list[Any], str]:
+    """Returns one page of ORM rows and the token of the next page ('' at the end)."""
+    size = page_size_of(page_size)
+    if page_token:
+        after_created, after_id = decode_token(page_token)
+        if newest_first:
+            query = query.where(
+                or_(
+                    created_at < after_created, and_(created_at == after_created, row_id < after_id)
+                )
+            )
+        else:
+            query = query.where(
+                or_(
+                    created_at > after_created, and_(created_at == after_created, row_id > after_id)
+                )
+            )
+    order = (created_at.desc(), row_id.desc()) if newest_first else (created_at, row_id)
+    rows = list(session.scalars(query.order_by(*order).limit(size + 1)))
+    if len(rows) <= size:
+        return rows, ""
+    rows = rows[:size]
+    last = rows[-1]
+    return rows, encode_token(getattr(last, created_at.key), getattr(last, row_id.key))

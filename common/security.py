@@ -1,0 +1,151 @@
+"""Caller authentication shared by every service.
+
+Credentials arrive in gRPC metadata:
+- ``authorization: Bearer <jwt>``: a user's access token, verified locally against auth's JWKS;
+- ``x-api-key: <key>``: a user's API key, verified by auth (cached for a few seconds);
+- ``x-service-token: <secret>``: another Synthetica service, optionally acting for a user
+  named by ``x-on-behalf-of`` (and ``x-on-behalf-of-role``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import jwt
+from jwt import PyJWK
+
+from common.context import Principal
+from common.errors import Unauthenticated
+
+ISSUER = "synthetica-auth"
+AUDIENCE = "synthetica"
+ALGORITHM = "EdDSA"
+
+JwksFetcher = Callable[[], Awaitable[list[dict[str, Any]]]]
+ApiKeyVerifier = Callable[[str], Awaitable[Principal]]
+
+
+class JwksCache:
+    """Public keys by kid, refreshed when an unknown kid shows up (at most every few seconds)."""
+
+    def __init__(self, fetch: JwksFetcher, *, min_refresh_seconds: float = 5.0) -> None:
+        self._fetch = fetch
+        self._keys: dict[str, Any] = {}
+        self._fetched_at = float("-inf")
+        self._min_refresh = min_refresh_seconds
+        self._lock = asyncio.Lock()
+
+    async def get(self, kid: str) -> Any | None:
+        if kid not in self._keys:
+            async with self._lock:
+                if (
+                    kid not in self._keys
+                    and time.monotonic() - self._fetched_at >= self._min_refresh
+                ):
+                    await self._refresh()
+        return self._keys.get(kid)
+
+    async def _refresh(self) -> None:
+        jwks = await self._fetch()
+        self._keys = {k["kid"]: PyJWK(k, algorithm=ALGORITHM).key for k in jwks}
+        self._fetched_at = time.monotonic()
+
+
+async def verify_access_token(token: str, keys: JwksCache) -> dict[str, Any]:
+    """Returns the claims of a valid access token; raises Unauthenticated otherwise."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise Unauthenticated("malformed access token", reason="INVALID_TOKEN") from exc
+    if header.get("alg") != ALGORITHM or not isinstance(header.get("kid"), str):
+        raise Unauthenticated("unsupported token algorithm", reason="INVALID_TOKEN")
+    key = await keys.get(header["kid"])
+    if key is None:
+        raise Unauthenticated("access token signed by an unknown key", reason="INVALID_TOKEN")
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "sub", "jti"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthenticated("access token expired", reason="TOKEN_EXPIRED") from exc
+    except jwt.PyJWTError as exc:
+        raise Unauthenticated("invalid access token", reason="INVALID_TOKEN") from exc
+    if claims.get("typ") != "access":
+        raise Unauthenticated("not an access token", reason="INVALID_TOKEN")
+    return claims
+
+
+class TokenAuthenticator:
+    """Resolves the caller from metadata (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        jwks: JwksCache,
+        verify_api_key: ApiKeyVerifier,
+        service_token: str,
+        api_key_cache_seconds: float = 5.0,
+    ) -> None:
+        self.jwks = jwks
+        self._verify_api_key = verify_api_key
+        self._service_token = service_token.encode()
+        self._api_key_ttl = api_key_cache_seconds
+        self._api_key_cache: dict[str, tuple[float, Principal]] = {}
+
+    async def authenticate(self, metadata: dict[str, str], peer: str) -> Principal:
+        authorization = metadata.get("authorization", "")
+        if authorization:
+            scheme, _, token = authorization.partition(" ")
+            if scheme.lower() != "bearer" or not token:
+                raise Unauthenticated("authorization must be 'Bearer <token>'")
+            claims = await verify_access_token(token.strip(), self.jwks)
+            return Principal(
+                user_id=claims["sub"],
+                role=str(claims.get("role", "member")),
+                email=str(claims.get("email", "")),
+                via="token",
+                credentials={"authorization": authorization},
+            )
+        api_key = metadata.get("x-api-key", "")
+        if api_key:
+            return await self._api_key_principal(api_key)
+        service_token = metadata.get("x-service-token", "")
+        if service_token:
+            if not hmac.compare_digest(service_token.encode(), self._service_token):
+                raise Unauthenticated("invalid service token")
+            return Principal(
+                user_id=metadata.get("x-on-behalf-of", ""),
+                role=metadata.get("x-on-behalf-of-role", "member")
+                if metadata.get("x-on-behalf-of")
+                else "",
+                service=metadata.get("x-service-name", "service"),
+                via="service",
+            )
+        raise Unauthenticated("credentials required")
+
+    async def _api_key_principal(self, api_key: str) -> Principal:
+        cached = self._api_key_cache.get(api_key)
+        now = time.monotonic()
+        if cached and now - cached[0] < self._api_key_ttl:
+            return cached[1]
+        principal = await self._verify_api_key(api_key)
+        principal = Principal(
+            user_id=principal.user_id,
+            role=principal.role,
+            email=principal.email,
+            via="api_key",
+            credentials={"x-api-key": api_key},
+        )
+        if len(self._api_key_cache) > 10_000:
+            self._api_key_cache.clear()
+        self._api_key_cache[api_key] = (now, principal)
+        return principal

@@ -1,0 +1,63 @@
+"""Settings shared by every process, read from the environment with pydantic-settings.
+
+Shared values use the ``SYNTHETICA_`` prefix; each service has its own prefix (``AUTH_``,
+``DATASETS_``, ...) that overrides the shared one, so ``AUTH_DATABASE_URL`` wins over
+``SYNTHETICA_DATABASE_URL`` for the auth service only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+SHARED_PREFIX = "SYNTHETICA_"
+
+
+class Settings(BaseSettings):
+    """What every process needs, the gateway included."""
+
+    model_config = SettingsConfigDict(env_prefix=SHARED_PREFIX, extra="ignore")
+    service_prefix: ClassVar[str] = ""
+
+    nats_url: str = "nats://127.0.0.1:4222"
+    service_token: SecretStr = Field(description="shared secret services present to each other")
+    log_level: str = "INFO"
+    shutdown_grace_seconds: float = 10.0
+    rpc_timeout_seconds: float = 30.0
+    auth_addr: str = "127.0.0.1:50051"
+    datasets_addr: str = "127.0.0.1:50052"
+    training_addr: str = "127.0.0.1:50053"
+    evaluation_addr: str = "127.0.0.1:50054"
+    notify_addr: str = "127.0.0.1:50055"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings]
+        if cls.service_prefix:
+            sources.append(EnvSettingsSource(settings_cls, env_prefix=cls.service_prefix))
+        sources.append(env_settings)
+        return tuple(sources)
+
+
+class ServiceSettings(Settings):
+    """A gRPC service that owns a PostgreSQL schema and files."""
+
+    database_url: str = Field(description="postgresql+psycopg2://user:pass@host:port/db")
+    storage_url: str = "var/storage"
+    storage_options: dict[str, Any] = Field(default_factory=dict)
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int = 0
