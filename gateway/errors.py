@@ -1,0 +1,71 @@
+"""gRPC statuses become typed GraphQL errors: ``extensions.code`` says what kind, ``reason``
+says exactly what, ``fields`` points at the offending inputs. Anything else is masked."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import grpc
+from google.rpc import error_details_pb2
+from graphql import GraphQLError
+from grpc_status import rpc_status
+
+CODES = {
+    grpc.StatusCode.UNAUTHENTICATED: "UNAUTHENTICATED",
+    grpc.StatusCode.PERMISSION_DENIED: "FORBIDDEN",
+    grpc.StatusCode.NOT_FOUND: "NOT_FOUND",
+    grpc.StatusCode.INVALID_ARGUMENT: "BAD_USER_INPUT",
+    grpc.StatusCode.ALREADY_EXISTS: "CONFLICT",
+    grpc.StatusCode.FAILED_PRECONDITION: "FAILED_PRECONDITION",
+    grpc.StatusCode.RESOURCE_EXHAUSTED: "RATE_LIMITED",
+    grpc.StatusCode.UNAVAILABLE: "SERVICE_UNAVAILABLE",
+    grpc.StatusCode.DEADLINE_EXCEEDED: "SERVICE_UNAVAILABLE",
+}
+
+
+class ApiError(GraphQLError):
+    """An expected failure, shown to the client as it is (never masked)."""
+
+    def __init__(self, message: str, *, code: str, **extensions: object) -> None:
+        super().__init__(message, extensions={"code": code, **extensions})
+
+
+def from_rpc_error(error: grpc.aio.AioRpcError) -> GraphQLError:
+    code = CODES.get(error.code())
+    if code is None:
+        return GraphQLError("internal error")  # masked below as unexpected
+    extensions: dict[str, object] = {}
+    status = rpc_status.from_call(error)
+    for detail in status.details if status else ():
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            extensions["reason"] = info.reason
+        elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad = error_details_pb2.BadRequest()
+            detail.Unpack(bad)
+            extensions["fields"] = [
+                {"field": v.field, "message": v.description} for v in bad.field_violations
+            ]
+        elif detail.Is(error_details_pb2.RetryInfo.DESCRIPTOR):
+            retry = error_details_pb2.RetryInfo()
+            detail.Unpack(retry)
+            extensions["retryAfterSeconds"] = retry.retry_delay.seconds
+    return ApiError(error.details() or code.lower(), code=code, **extensions)
+
+
+@contextlib.contextmanager
+def rpc_errors() -> Iterator[None]:
+    try:
+        yield
+    except grpc.aio.AioRpcError as exc:
+        raise from_rpc_error(exc) from exc
+
+
+def should_mask(error: GraphQLError) -> bool:
+    original = error.original_error
+    if isinstance(original, ApiError) or isinstance(error, ApiError):
+        return False
+    # Validation errors (bad query syntax, unknown field, depth limit) carry no original error.
+    return original is not None
