@@ -1,0 +1,3 @@
+from services.datasets.main import main
+
+main()

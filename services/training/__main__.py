@@ -1,0 +1,3 @@
+from services.training.main import main
+
+main()
