@@ -1,0 +1,38 @@
+"""Pure ingestion core of the datasets service: file in, typed Parquet, metadata, stats out."""
+
+from .errors import IngestError, MetadataError
+from .metadata import (
+    ColumnMetadata,
+    ColumnUpdate,
+    DatasetMetadata,
+    MetadataUpdate,
+    infer_metadata,
+    validate_metadata_update,
+)
+from .names import validate_filename
+from .options import IngestLimits, IngestOptions
+from .pipeline import ColumnInfo, IngestResult, ingest
+from .preview import preview_rows
+from .split import split_holdout
+from .stats import DatasetStats, compute_stats
+
+__all__ = [
+    "ColumnInfo",
+    "ColumnMetadata",
+    "ColumnUpdate",
+    "DatasetMetadata",
+    "DatasetStats",
+    "IngestError",
+    "IngestLimits",
+    "IngestOptions",
+    "IngestResult",
+    "MetadataError",
+    "MetadataUpdate",
+    "compute_stats",
+    "infer_metadata",
+    "ingest",
+    "preview_rows",
+    "split_holdout",
+    "validate_filename",
+    "validate_metadata_update",
+]

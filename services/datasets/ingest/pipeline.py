@@ -1,0 +1,210 @@
+"""`ingest`: any supported file in, one typed Parquet file out, or an IngestError and nothing."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+import fsspec
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pydantic import BaseModel
+
+from .errors import IngestError
+from .names import resolve_names
+from .options import IngestLimits, IngestOptions
+from .reader import BatchReader, CsvReader, JsonReader, ParquetReader
+from .sniff import DEFAULT_MISSING, Sniffed, sniff
+from .stream import SourceOpener
+from .typing_rules import ColumnType, ColumnTyper, clean_text
+
+
+class ColumnInfo(BaseModel):
+    name: str
+    type: str
+    datetime_format: str | None = None
+
+
+class IngestResult(BaseModel):
+    """What was written and what was detected; `warnings` are worth showing to the user."""
+
+    row_count: int
+    columns: list[ColumnInfo]
+    format: str
+    compressed: bool
+    encoding: str | None
+    delimiter: str | None
+    has_header: bool | None
+    warnings: list[str]
+
+
+@dataclass
+class _Plan:
+    """Per column: a typer for text columns, or the type kept as is (typed Parquet input)."""
+
+    typers: list[ColumnTyper | None] = field(default_factory=list)
+    kept: dict[int, pa.DataType] = field(default_factory=dict)
+    rows: int = 0
+
+    def types(self) -> list[ColumnType | pa.DataType]:
+        return [
+            typer.result() if typer is not None else self.kept[i]
+            for i, typer in enumerate(self.typers)
+        ]
+
+
+def ingest(
+    open_source: SourceOpener,
+    *,
+    options: IngestOptions | None = None,
+    limits: IngestLimits | None = None,
+    fs: fsspec.AbstractFileSystem,
+    out_path: str,
+) -> IngestResult:
+    """Read the source twice (infer types, then convert) and write typed Parquet to `out_path`.
+
+    `open_source` must return a fresh binary stream of the same bytes on each call.
+    Raises IngestError (and leaves nothing at `out_path`) for any file it cannot ingest.
+    """
+    options = options or IngestOptions()
+    limits = limits or IngestLimits()
+    sniffed = sniff(open_source, options, limits)
+    reader = _open_reader(open_source, sniffed, limits)
+    missing = pa.array(sorted({*DEFAULT_MISSING, *options.missing_values}), pa.string())
+    try:
+        plan = _infer(reader, sniffed, limits, missing)
+        detected = reader.names if sniffed.format not in ("csv", "tsv") or sniffed.header else None
+        names = resolve_names(detected, len(plan.typers), options.column_names)
+        types = plan.types()
+        _write(reader, types, names, missing, fs, out_path)
+    finally:
+        if isinstance(reader, ParquetReader):
+            reader.close()
+    return _result(sniffed, plan.rows, names, types, detected)
+
+
+def _open_reader(open_source: SourceOpener, sniffed: Sniffed, limits: IngestLimits) -> BatchReader:
+    if sniffed.format == "parquet":
+        return ParquetReader(open_source, sniffed, limits)
+    if sniffed.format in ("json", "jsonl"):
+        return JsonReader(open_source, sniffed, limits)
+    return CsvReader(open_source, sniffed, limits)
+
+
+def _is_text(data_type: pa.DataType) -> bool:
+    return pa.types.is_string(data_type) or pa.types.is_large_string(data_type)
+
+
+def _text_or_kept(column: pa.Array, name: str) -> pa.Array | None:
+    """Text columns (for inference), or None for a typed column that is kept as it is."""
+    if pa.types.is_dictionary(column.type) and _is_text(column.type.value_type):
+        return column.cast(pa.string())
+    if _is_text(column.type):
+        return column
+    if pa.types.is_nested(column.type) or pa.types.is_binary(column.type):
+        raise IngestError(
+            "unsupported_type", f"column {name!r} has type {column.type}, which is not supported"
+        )
+    return None
+
+
+def _infer(reader: BatchReader, sniffed: Sniffed, limits: IngestLimits, missing: pa.Array) -> _Plan:
+    plan = _Plan()
+    for batch in reader.batches():
+        plan.rows += batch.num_rows
+        if plan.rows > limits.max_rows:
+            raise IngestError(
+                "too_many_rows",
+                f"more than the limit of {limits.max_rows:,} rows",
+                line=limits.max_rows + 1 + int(bool(sniffed.has_header)),
+            )
+        for index, column in enumerate(batch.columns):
+            _observe(plan, index, column, reader.names[index], missing)
+    if plan.rows == 0:
+        if sniffed.has_header:
+            raise IngestError("header_only", "the file has a header row but no data rows", line=1)
+        raise IngestError("empty_file", "the file has no rows")
+    return plan
+
+
+def _observe(plan: _Plan, index: int, column: pa.Array, name: str, missing: pa.Array) -> None:
+    if index == len(plan.typers):
+        plan.typers.append(ColumnTyper())
+    text = _text_or_kept(column, name)
+    typer = plan.typers[index]
+    if text is None:
+        plan.typers[index] = None
+        plan.kept[index] = column.type
+    elif typer is not None:
+        typer.observe(clean_text(text, missing))
+
+
+def _convert(batch: pa.RecordBatch, types: list[ColumnType | pa.DataType], missing: pa.Array):
+    columns = []
+    for index, column_type in enumerate(types):
+        column = batch.column(index) if index < batch.num_columns else None
+        if column is None:
+            column = pa.nulls(batch.num_rows, pa.string())
+        if isinstance(column_type, ColumnType):
+            column = column_type.convert(clean_text(column.cast(pa.string()), missing))
+        columns.append(column)
+    return columns
+
+
+def _arrow_type(column_type: ColumnType | pa.DataType) -> pa.DataType:
+    if isinstance(column_type, ColumnType):
+        return pa.type_for_alias(column_type.arrow)
+    return column_type
+
+
+def _write(
+    reader: BatchReader,
+    types: list[ColumnType | pa.DataType],
+    names: list[str],
+    missing: pa.Array,
+    fs: fsspec.AbstractFileSystem,
+    out_path: str,
+) -> None:
+    schema = pa.schema([pa.field(n, _arrow_type(t)) for n, t in zip(names, types, strict=True)])
+    fs.makedirs(posixpath.dirname(out_path) or ".", exist_ok=True)
+    try:
+        with fs.open(out_path, "wb") as sink, pq.ParquetWriter(sink, schema) as writer:
+            for batch in reader.batches():
+                columns = _convert(batch, types, missing)
+                writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
+    except BaseException:
+        if fs.exists(out_path):
+            fs.rm(out_path)
+        raise
+
+
+def _result(
+    sniffed: Sniffed,
+    rows: int,
+    names: list[str],
+    types: list[ColumnType | pa.DataType],
+    detected: list[str] | None,
+) -> IngestResult:
+    columns = [
+        ColumnInfo(
+            name=name,
+            type=str(_arrow_type(column_type)),
+            datetime_format=getattr(column_type, "datetime_format", None),
+        )
+        for name, column_type in zip(names, types, strict=True)
+    ]
+    warnings = []
+    if detected is not None and [n.strip() for n in detected] != names:
+        warnings.append("some column names were empty or repeated and have been renamed")
+    if sniffed.encoding in ("cp1252", "latin-1"):
+        warnings.append(f"the file is not UTF-8; it was read as {sniffed.encoding}")
+    return IngestResult(
+        row_count=rows,
+        columns=columns,
+        format=sniffed.format,
+        compressed=sniffed.compressed,
+        encoding=sniffed.encoding,
+        delimiter=sniffed.delimiter,
+        has_header=sniffed.has_header,
+        warnings=warnings,
+    )

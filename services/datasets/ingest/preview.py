@@ -1,0 +1,43 @@
+"""First rows of a typed Parquet file, reading only the row groups that hold them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import fsspec
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+MAX_PREVIEW_ROWS = 1000
+
+
+def _json_safe(value: Any) -> Any:
+    """Timestamps become ISO strings and NaN becomes None so the rows serialise to JSON."""
+    if isinstance(value, float) and value != value:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def preview_rows(
+    fs: fsspec.AbstractFileSystem, parquet_path: str, n: int, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Up to `n` rows (capped at MAX_PREVIEW_ROWS) starting at `offset`, as JSON-safe dicts."""
+    if n < 0 or offset < 0:
+        raise ValueError("n and offset must not be negative")
+    n = min(n, MAX_PREVIEW_ROWS)
+    with fs.open(parquet_path, "rb") as source:
+        parquet = pq.ParquetFile(source)
+        groups, start, skip = [], 0, offset
+        for index in range(parquet.num_row_groups):
+            size = parquet.metadata.row_group(index).num_rows
+            if start + size > offset and start < offset + n:
+                groups.append(index)
+            elif start + size <= offset:
+                skip -= size
+            start += size
+        if not groups:
+            return []
+        table: pa.Table = parquet.read_row_groups(groups).slice(skip, n)
+    return [{k: _json_safe(v) for k, v in row.items()} for row in table.to_pylist()]

@@ -1,0 +1,240 @@
+"""Readers that turn a source into record batches of text (CSV, JSON) or typed (Parquet) columns.
+
+Each reader can be iterated more than once (it reopens the source), which lets the
+pipeline infer types in a first pass and convert in a second one with flat memory.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .errors import IngestError
+from .options import IngestLimits, MiB
+from .sniff import Sniffed
+from .stream import CHUNK_BYTES, SourceOpener, Utf8Stream, open_decompressed
+
+BATCH_ROWS = 65_536
+JSON_BATCH_ROWS = 10_000
+
+
+class BatchReader(Protocol):
+    """`names` is complete once `batches()` has been fully iterated (JSON discovers keys)."""
+
+    names: list[str]
+
+    def batches(self) -> Iterator[pa.RecordBatch]: ...
+
+
+class CsvReader:
+    """Streams CSV/TSV through pyarrow with every column read as text."""
+
+    def __init__(self, open_source: SourceOpener, sniffed: Sniffed, limits: IngestLimits) -> None:
+        self._open_source = open_source
+        self._sniffed = sniffed
+        self._limits = limits
+        self.names = list(sniffed.header) if sniffed.header else [""] * sniffed.field_count
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        inner, _ = open_decompressed(self._open_source, self._limits)
+        assert self._sniffed.encoding is not None
+        stream = Utf8Stream(inner, self._sniffed.encoding, self._limits.max_line_bytes)
+        invalid: list[pacsv.InvalidRow] = []
+        try:
+            yield from self._parse(stream, invalid)
+        except IngestError:
+            raise
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            raise self._explain(exc, stream, invalid) from exc
+        finally:
+            inner.close()
+
+    def _parse(
+        self, stream: Utf8Stream, invalid: list[pacsv.InvalidRow]
+    ) -> Iterator[pa.RecordBatch]:
+        keys = [f"f{i}" for i in range(self._sniffed.field_count)]
+
+        def on_invalid(row: pacsv.InvalidRow) -> str:
+            invalid.append(row)
+            return "error"
+
+        reader = pacsv.open_csv(
+            stream,
+            # Serial parsing is what gives invalid rows their number.
+            read_options=pacsv.ReadOptions(
+                use_threads=False,
+                block_size=max(4 * MiB, 2 * self._limits.max_line_bytes),
+                column_names=keys,
+                skip_rows=1 if self._sniffed.has_header else 0,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=self._sniffed.delimiter or ",",
+                newlines_in_values=True,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(keys, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                check_utf8=False,
+            ),
+        )
+        yield from reader
+
+    def _explain(
+        self, exc: Exception, stream: Utf8Stream, invalid: list[pacsv.InvalidRow]
+    ) -> IngestError:
+        if stream.error is not None:
+            return stream.error
+        if invalid:
+            row = invalid[0]
+            return IngestError(
+                "inconsistent_columns",
+                f"{row.actual_columns} fields where the first row has {row.expected_columns}",
+                line=row.number,
+            )
+        return IngestError("malformed_csv", f"the file cannot be parsed as CSV ({exc})")
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+class JsonReader:
+    """Streams a JSON array of objects or JSON Lines; values become text for inference."""
+
+    def __init__(self, open_source: SourceOpener, sniffed: Sniffed, limits: IngestLimits) -> None:
+        self._open_source = open_source
+        self._sniffed = sniffed
+        self._limits = limits
+        self.names: list[str] = []
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        inner, _ = open_decompressed(self._open_source, self._limits)
+        assert self._sniffed.encoding is not None
+        stream = Utf8Stream(inner, self._sniffed.encoding, self._limits.max_line_bytes)
+        is_array = self._sniffed.format == "json"
+        records = _array_records(stream) if is_array else _line_records(stream)
+        try:
+            batch: list[dict[str, Any]] = []
+            for record in records:
+                batch.append(record)
+                if len(batch) == JSON_BATCH_ROWS:
+                    yield self._to_batch(batch)
+                    batch = []
+            if batch or not self.names:
+                yield self._to_batch(batch)
+        finally:
+            inner.close()
+
+    def _to_batch(self, records: list[dict[str, Any]]) -> pa.RecordBatch:
+        known = set(self.names)
+        for record in records:
+            for key in record:
+                if key not in known:
+                    known.add(key)
+                    self.names.append(key)
+        if len(self.names) > self._limits.max_columns:
+            raise IngestError(
+                "too_many_columns",
+                f"{len(self.names):,} keys, more than the limit of {self._limits.max_columns:,}",
+            )
+        columns = [pa.array([_as_text(r.get(k)) for r in records], pa.string()) for k in self.names]
+        return pa.RecordBatch.from_arrays(columns, names=[f"f{i}" for i in range(len(columns))])
+
+
+def _object(value: Any, line: int) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise IngestError("invalid_json", "expected a JSON object for each row", line=line)
+    return value
+
+
+def _line_records(stream: Utf8Stream) -> Iterator[dict[str, Any]]:
+    lines = io.BufferedReader(stream, CHUNK_BYTES)
+    for number, raw in enumerate(iter(lines.readline, b""), start=1):
+        if raw.strip():
+            try:
+                yield _object(json.loads(raw), number)
+            except json.JSONDecodeError as exc:
+                raise IngestError("invalid_json", f"invalid JSON ({exc.msg})", line=number) from exc
+
+
+def _array_records(stream: Utf8Stream) -> Iterator[dict[str, Any]]:
+    """Decode `[{...}, {...}]` one element at a time from a sliding text buffer."""
+    decoder = json.JSONDecoder()
+    buffer, pos, line, eof = "", 0, 1, False
+    started = False
+    while True:
+        while pos < len(buffer) and buffer[pos] in " \t\r\n,[":
+            line += buffer[pos] == "\n"
+            started = started or buffer[pos] == "["
+            pos += 1
+        if pos < len(buffer) and buffer[pos] == "]":
+            return
+        try:
+            value, end = decoder.raw_decode(buffer, pos)
+        except json.JSONDecodeError as exc:
+            if eof:
+                raise IngestError("invalid_json", f"invalid JSON ({exc.msg})", line=line) from exc
+            chunk = stream.read(CHUNK_BYTES)
+            eof = not chunk
+            buffer, pos = buffer[pos:] + chunk.decode("utf-8"), 0
+            continue
+        if not started:
+            raise IngestError("invalid_json", "expected a JSON array of objects", line=line)
+        yield _object(value, line)
+        line += buffer.count("\n", pos, end)
+        pos = end
+
+
+def _corrupt_parquet(exc: Exception) -> IngestError:
+    return IngestError("corrupt_parquet", f"the Parquet file cannot be read ({exc})")
+
+
+class ParquetReader:
+    """Copies the (possibly gzip) source to a local temporary file: Parquet needs seeking."""
+
+    def __init__(self, open_source: SourceOpener, sniffed: Sniffed, limits: IngestLimits) -> None:
+        self._spool = tempfile.NamedTemporaryFile(suffix=".parquet")  # noqa: SIM115
+        inner, _ = open_decompressed(open_source, limits)
+        with inner:
+            shutil.copyfileobj(inner, self._spool, CHUNK_BYTES)
+        self._spool.flush()
+        try:
+            self._file = pq.ParquetFile(self._spool.name)
+        except (pa.ArrowException, OSError) as exc:
+            self.close()
+            raise _corrupt_parquet(exc) from exc
+        self.names = list(self._file.schema_arrow.names)
+        if len(self.names) > limits.max_columns:
+            self.close()
+            raise IngestError(
+                "too_many_columns",
+                f"{len(self.names):,} columns, more than the limit of {limits.max_columns:,}",
+            )
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        try:
+            for batch in self._file.iter_batches(batch_size=BATCH_ROWS):
+                yield pa.RecordBatch.from_arrays(
+                    batch.columns, names=[f"f{i}" for i in range(batch.num_columns)]
+                )
+        except (pa.ArrowException, OSError) as exc:
+            raise _corrupt_parquet(exc) from exc
+
+    def close(self) -> None:
+        self._spool.close()

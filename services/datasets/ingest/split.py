@@ -1,0 +1,72 @@
+"""Seeded holdout split that streams the typed Parquet file row group by row group."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
+import fsspec
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+BATCH_ROWS = 65_536
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _uniform(row_index: np.ndarray, seed: int) -> np.ndarray:
+    """A value in [0, 1) per row from a splitmix64 hash of (seed, row index).
+
+    Depending only on the index, the split is the same whatever the batch boundaries.
+    """
+    with np.errstate(over="ignore"):
+        z = row_index.astype(np.uint64) + np.uint64(seed % 2**64) * _GOLDEN + _GOLDEN
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) / float(2**53)
+
+
+def split_holdout(
+    fs: fsspec.AbstractFileSystem,
+    src: str,
+    train_path: str,
+    holdout_path: str,
+    fraction: float,
+    seed: int,
+) -> tuple[int, int]:
+    """Write the rows of `src` to `train_path` and about `fraction` of them to `holdout_path`.
+
+    Returns (train_rows, holdout_rows). Same file and seed give the same split. On error
+    neither output is left behind.
+    """
+    if not 0.0 <= fraction < 1.0:
+        raise ValueError(f"holdout fraction must be in [0, 1), got {fraction}")
+    offset = holdout_rows = 0
+    try:
+        with fs.open(src, "rb") as source, ExitStack() as stack:
+            parquet = pq.ParquetFile(source)
+            train = stack.enter_context(_open_writer(fs, train_path, parquet.schema_arrow))
+            holdout = stack.enter_context(_open_writer(fs, holdout_path, parquet.schema_arrow))
+            for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+                in_holdout = _uniform(np.arange(offset, offset + batch.num_rows), seed) < fraction
+                offset += batch.num_rows
+                train.write_batch(batch.filter(pa.array(~in_holdout)))
+                holdout.write_batch(batch.filter(pa.array(in_holdout)))
+                holdout_rows += int(in_holdout.sum())
+    except BaseException:
+        for path in (train_path, holdout_path):
+            if fs.exists(path):
+                fs.rm(path)
+        raise
+    return offset - holdout_rows, holdout_rows
+
+
+@contextmanager
+def _open_writer(
+    fs: fsspec.AbstractFileSystem, path: str, schema: pa.Schema
+) -> Iterator[pq.ParquetWriter]:
+    fs.makedirs(posixpath.dirname(path) or ".", exist_ok=True)
+    with fs.open(path, "wb") as sink, pq.ParquetWriter(sink, schema) as writer:
+        yield writer

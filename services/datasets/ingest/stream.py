@@ -1,0 +1,169 @@
+"""Byte streams for ingestion: size limits, gzip on the fly, and transcoding to checked UTF-8.
+
+Everything here reads in bounded chunks so memory never grows with the file size.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import zlib
+from collections.abc import Callable
+from typing import BinaryIO
+
+import numpy as np
+
+from .errors import IngestError
+from .options import IngestLimits, MiB
+
+SourceOpener = Callable[[], BinaryIO]
+
+GZIP_MAGIC = b"\x1f\x8b"
+CHUNK_BYTES = MiB
+
+
+class _LimitedReader(io.RawIOBase):
+    """Counts the bytes read from `inner` and fails once they exceed `max_bytes`."""
+
+    def __init__(self, inner: BinaryIO, max_bytes: int, what: str) -> None:
+        self._inner = inner
+        self._max_bytes = max_bytes
+        self._what = what
+        self.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._read_inner(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _read_inner(self, size: int) -> bytes:
+        try:
+            data = self._inner.read(size)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            raise IngestError(
+                "truncated_gzip", f"the gzip stream is truncated or corrupt ({exc})"
+            ) from exc
+        self.bytes_read += len(data)
+        if self.bytes_read > self._max_bytes:
+            raise IngestError(
+                "too_large",
+                f"the {self._what} is larger than the limit of {self._max_bytes:,} bytes",
+            )
+        return data
+
+
+def open_decompressed(open_source: SourceOpener, limits: IngestLimits) -> tuple[BinaryIO, bool]:
+    """Open the source, decompressing gzip transparently; returns (stream, was_gzip).
+
+    The limit applies to the uploaded bytes and again to the decompressed bytes, so a
+    small gzip bomb is refused like a big file.
+    """
+    raw = io.BufferedReader(_LimitedReader(open_source(), limits.max_bytes, "file"), CHUNK_BYTES)
+    if raw.peek(2)[:2] != GZIP_MAGIC:
+        return raw, False
+    inflated = gzip.GzipFile(fileobj=raw, mode="rb")
+    limited = _LimitedReader(inflated, limits.max_bytes, "decompressed file")
+    return io.BufferedReader(limited, CHUNK_BYTES), True
+
+
+def read_sample(open_source: SourceOpener, limits: IngestLimits, size: int) -> tuple[bytes, bool]:
+    """The first `size` decompressed bytes (fewer at end of file), and whether it was gzip."""
+    stream, was_gzip = open_decompressed(open_source, limits)
+    with stream:
+        chunks: list[bytes] = []
+        remaining = size
+        while remaining > 0:
+            chunk = stream.read(remaining)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    return b"".join(chunks), was_gzip
+
+
+class Utf8Stream(io.RawIOBase):
+    """Reads `inner`, decodes it strictly from `encoding` and yields UTF-8 bytes.
+
+    It also counts physical lines so that encoding errors and over-long lines are reported
+    with the line number a user sees in an editor. The first error is kept in `error`
+    because parsers that call `read` (pyarrow) may wrap the exception they get.
+    """
+
+    def __init__(self, inner: BinaryIO, encoding: str, max_line_bytes: int) -> None:
+        self._inner = inner
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        self._passthrough = codecs.lookup(encoding).name == "utf-8"
+        self._max_line_bytes = max_line_bytes
+        self._encoding = encoding
+        self._pending = b""
+        self._eof = False
+        self.lines_done = 0
+        self._line_len = 0
+        self.error: IngestError | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._eof and (size < 0 or len(self._pending) < size):
+            self._fill()
+        if size < 0 or size >= len(self._pending):
+            out, self._pending = self._pending, b""
+        else:
+            out, self._pending = self._pending[:size], self._pending[size:]
+        return out
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _fill(self) -> None:
+        try:
+            chunk = self._inner.read(CHUNK_BYTES)
+            self._eof = not chunk
+            self._pending += self._transcode(chunk)
+        except IngestError as exc:
+            self.error = self.error or exc
+            raise
+
+    def _transcode(self, chunk: bytes) -> bytes:
+        try:
+            text = self._decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            line = self.lines_done + chunk[: max(exc.start, 0)].count(b"\n") + 1
+            raise IngestError(
+                "invalid_encoding",
+                f"bytes that are not valid {self._encoding} (try another encoding option)",
+                line=line,
+            ) from exc
+        # Valid UTF-8 passes through as read, except a BOM that the decoder dropped.
+        out = chunk if self._passthrough else text.encode("utf-8")
+        self._check_lines(out)
+        return out
+
+    def _check_lines(self, data: bytes) -> None:
+        newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+        if newlines.size == 0:
+            self._line_len += len(data)
+            self._fail_if_long(self._line_len, self.lines_done + 1)
+            return
+        lengths = np.diff(newlines, prepend=-1) - 1
+        lengths[0] += self._line_len
+        longest = int(np.argmax(lengths))
+        self._fail_if_long(int(lengths[longest]), self.lines_done + longest + 1)
+        self.lines_done += int(newlines.size)
+        self._line_len = len(data) - int(newlines[-1]) - 1
+        self._fail_if_long(self._line_len, self.lines_done + 1)
+
+    def _fail_if_long(self, length: int, line: int) -> None:
+        if length > self._max_line_bytes:
+            raise IngestError(
+                "line_too_long",
+                f"a line longer than the limit of {self._max_line_bytes:,} bytes",
+                line=line,
+            )

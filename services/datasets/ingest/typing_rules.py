@@ -1,0 +1,119 @@
+"""Type inference for text columns, kept consistent across batches.
+
+Each column starts with every candidate type and loses the ones a batch contradicts, so
+a value late in the file widens the column (int -> float -> string) instead of failing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# Preference order when several formats fit every value (month-first like pandas).
+DATETIME_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%m/%d/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+)
+_DATE_LIKE = r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"
+# Codes such as zip codes or ids keep their leading zeros, so they stay text.
+_LEADING_ZERO = r"^[+-]?0\d"
+_BOOL_TEXT = pa.array(["true", "false"])
+
+
+def clean_text(array: pa.Array, missing: pa.Array) -> pa.Array:
+    """Strip padding and turn missing-value tokens into nulls."""
+    trimmed = pc.utf8_trim_whitespace(array)
+    return pc.if_else(pc.is_in(trimmed, value_set=missing), None, trimmed)
+
+
+def _casts(array: pa.Array, target: pa.DataType) -> bool:
+    try:
+        pc.cast(array, target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return True
+
+
+def _all_true(mask: pa.Array) -> bool:
+    return bool(pc.all(mask).as_py() in (True, None))
+
+
+def _parses_as_datetime(array: pa.Array, fmt: str) -> bool:
+    parsed = pc.strptime(array, format=fmt, unit="s", error_is_null=True)
+    return parsed.null_count == array.null_count
+
+
+@dataclass
+class ColumnTyper:
+    """Candidate types for one text column, narrowed batch by batch."""
+
+    numeric: list[str] = field(default_factory=lambda: ["int64", "float64"])
+    boolean: bool = True
+    datetime_formats: list[str] | None = None
+    seen_values: bool = False
+
+    def observe(self, array: pa.Array) -> None:
+        """Drop the candidates that some non-null value of this batch contradicts."""
+        values = array.drop_null()
+        if len(values) == 0:
+            return
+        self._observe_numeric(values)
+        if self.boolean:
+            self.boolean = _all_true(pc.is_in(pc.utf8_lower(values), value_set=_BOOL_TEXT))
+        self._observe_datetime(values)
+        self.seen_values = True
+
+    def _observe_numeric(self, values: pa.Array) -> None:
+        if self.numeric and pc.any(pc.match_substring_regex(values, _LEADING_ZERO)).as_py():
+            self.numeric = []
+        self.numeric = [name for name in self.numeric if _casts(values, pa.type_for_alias(name))]
+
+    def _observe_datetime(self, values: pa.Array) -> None:
+        if self.datetime_formats is None:
+            date_like = _all_true(pc.match_substring_regex(values, _DATE_LIKE))
+            self.datetime_formats = list(DATETIME_FORMATS) if date_like else []
+        self.datetime_formats = [f for f in self.datetime_formats if _parses_as_datetime(values, f)]
+
+    def result(self) -> ColumnType:
+        """The narrowest type that fits every value seen."""
+        if not self.seen_values:
+            return ColumnType("string")
+        if self.boolean:
+            return ColumnType("bool")
+        if self.numeric:
+            return ColumnType(self.numeric[0])
+        if self.datetime_formats:
+            return ColumnType("timestamp[s]", self.datetime_formats[0])
+        return ColumnType("string")
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """The arrow type a text column is converted to (with the format for datetimes)."""
+
+    arrow: str
+    datetime_format: str | None = None
+
+    def convert(self, text: pa.Array) -> pa.Array:
+        """Convert cleaned text to this type; `text` must be what `observe` accepted."""
+        if self.arrow == "bool":
+            return pc.equal(pc.utf8_lower(text), "true")
+        if self.datetime_format:
+            return pc.strptime(text, format=self.datetime_format, unit="s")
+        if self.arrow == "string":
+            return text
+        return pc.cast(text, pa.type_for_alias(self.arrow))
