@@ -1,0 +1,290 @@
+"""Streaming exports of a synthetic batch (a Parquet file on fsspec) to download formats.
+
+Every exporter reads the Parquet file batch by batch and yields byte chunks, so memory
+stays flat whatever the file size. Formats: ``csv`` (RFC 4180, optional spreadsheet
+formula guard), ``jsonl`` (one object per line, ISO 8601 dates), ``parquet`` (the file
+itself) and ``sql`` (PostgreSQL ``CREATE TABLE`` plus multi-row ``INSERT`` statements).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import IO, Any
+
+import fsspec
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+FORMATS = ("csv", "jsonl", "parquet", "sql")
+READ_BATCH_ROWS = 20_000
+SQL_ROWS_PER_INSERT = 500
+_COPY_CHUNK_BYTES = 1 << 20
+_MAX_IDENTIFIER_BYTES = 63
+# Cells a spreadsheet would run as a formula (OWASP CSV injection).
+_FORMULA_START = r"^[=+\-@\t\r]"
+
+
+class ChunkedParquetWriter:
+    """Write record batches to a Parquet file on any fsspec filesystem, one row group each."""
+
+    def __init__(
+        self,
+        fs: fsspec.AbstractFileSystem,
+        path: str,
+        schema: pa.Schema,
+        *,
+        compression: str = "zstd",
+    ) -> None:
+        self._file = fs.open(path, "wb")
+        self._writer = pq.ParquetWriter(self._file, schema, compression=compression)
+        self.rows_written = 0
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self._writer.write_batch(batch)
+        self.rows_written += batch.num_rows
+
+    def close(self) -> None:
+        self._writer.close()
+        self._file.close()
+
+    def __enter__(self) -> ChunkedParquetWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def export(
+    fs: fsspec.AbstractFileSystem,
+    parquet_path: str,
+    fmt: str,
+    sink: IO[bytes],
+    *,
+    table_name: str = "synthetic",
+    csv_formula_guard: bool = False,
+) -> int:
+    """Write the Parquet file at ``parquet_path`` to ``sink`` as ``fmt``; return bytes written."""
+    written = 0
+    for chunk in iter_export(
+        fs, parquet_path, fmt, table_name=table_name, csv_formula_guard=csv_formula_guard
+    ):
+        sink.write(chunk)
+        written += len(chunk)
+    return written
+
+
+def iter_export(
+    fs: fsspec.AbstractFileSystem,
+    parquet_path: str,
+    fmt: str,
+    *,
+    table_name: str = "synthetic",
+    csv_formula_guard: bool = False,
+) -> Iterator[bytes]:
+    """Yield the export of ``parquet_path`` as byte chunks (for streaming RPCs)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    quoted_table = quote_identifier(table_name) if fmt == "sql" else ""
+    with fs.open(parquet_path, "rb") as source:
+        if fmt == "parquet":
+            yield from iter(lambda: source.read(_COPY_CHUNK_BYTES), b"")
+            return
+        parquet = pq.ParquetFile(source)
+        batches = parquet.iter_batches(batch_size=READ_BATCH_ROWS)
+        if fmt == "csv":
+            yield from _csv(parquet.schema_arrow, batches, csv_formula_guard)
+        elif fmt == "jsonl":
+            yield from _jsonl(batches)
+        else:
+            yield from _sql(parquet.schema_arrow, batches, quoted_table)
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+
+def guard_formulas(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Prefix ``'`` to string cells that a spreadsheet would evaluate as a formula."""
+    columns = []
+    for column in batch.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            risky = pc.match_substring_regex(column, _FORMULA_START)
+            column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+        columns.append(column)
+    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
+
+
+def _csv(
+    schema: pa.Schema, batches: Iterator[pa.RecordBatch], formula_guard: bool
+) -> Iterator[bytes]:
+    buffer = io.BytesIO()
+    # RFC 4180 quoting (strings quoted, inner quotes doubled); lines end in LF, which
+    # every CSV reader accepts.
+    with pacsv.CSVWriter(buffer, schema) as writer:
+        for batch in batches:
+            writer.write_batch(guard_formulas(batch) if formula_guard else batch)
+            yield _drain(buffer)
+    if tail := _drain(buffer):
+        yield tail
+
+
+def _drain(buffer: io.BytesIO) -> bytes:
+    data = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return data
+
+
+# --- JSON Lines -----------------------------------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN or infinity
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    if hasattr(value, "as_tuple"):  # Decimal: keep every digit
+        return str(value)
+    return value
+
+
+def _jsonl(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
+    for batch in batches:
+        lines = [
+            json.dumps({k: _json_value(v) for k, v in row.items()}, ensure_ascii=False)
+            for row in batch.to_pylist()
+        ]
+        if lines:
+            yield ("\n".join(lines) + "\n").encode()
+
+
+# --- SQL ------------------------------------------------------------------------------
+
+
+def quote_identifier(name: str) -> str:
+    """A PostgreSQL identifier in double quotes; raises ValueError if it cannot be one."""
+    if not name or "\x00" in name or len(name.encode()) > _MAX_IDENTIFIER_BYTES:
+        raise ValueError(f"{name!r} is not a valid SQL identifier (1-63 bytes, no NUL)")
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_type(arrow_type: pa.DataType) -> str:
+    """The PostgreSQL column type for an Arrow type."""
+    checks: list[tuple[Callable[[pa.DataType], bool], str]] = [
+        (pa.types.is_boolean, "boolean"),
+        (lambda t: pa.types.is_int8(t) or pa.types.is_int16(t) or pa.types.is_uint8(t), "smallint"),
+        (lambda t: pa.types.is_int32(t) or pa.types.is_uint16(t), "integer"),
+        (lambda t: pa.types.is_int64(t) or pa.types.is_uint32(t), "bigint"),
+        (pa.types.is_uint64, "numeric(20)"),
+        (lambda t: pa.types.is_float16(t) or pa.types.is_float32(t), "real"),
+        (pa.types.is_float64, "double precision"),
+        (pa.types.is_date, "date"),
+        (pa.types.is_time, "time"),
+        (pa.types.is_duration, "interval"),
+        (pa.types.is_binary, "bytea"),
+        (pa.types.is_large_binary, "bytea"),
+        (pa.types.is_string, "text"),
+        (pa.types.is_large_string, "text"),
+    ]
+    if pa.types.is_dictionary(arrow_type):
+        return sql_type(arrow_type.value_type)
+    if pa.types.is_timestamp(arrow_type):
+        return "timestamptz" if arrow_type.tz else "timestamp"
+    if pa.types.is_decimal(arrow_type):
+        return f"numeric({arrow_type.precision}, {arrow_type.scale})"
+    for check, name in checks:
+        if check(arrow_type):
+            return name
+    return "jsonb"
+
+
+def _sql_string(values: pa.Array) -> pa.Array:
+    # standard_conforming_strings is on (set at the top of the script), so only the
+    # quote is special; PostgreSQL text cannot hold NUL, so it is dropped.
+    cleaned = pc.replace_substring(values, "\x00", "")
+    return pc.binary_join_element_wise("'", pc.replace_substring(cleaned, "'", "''"), "'", "")
+
+
+def _sql_literals(column: pa.Array) -> pa.Array:
+    """Each value of ``column`` as a SQL literal; nulls become NULL."""
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column = column.dictionary_decode()
+        kind = column.type
+    if pa.types.is_boolean(kind):
+        text = pc.if_else(column, "TRUE", "FALSE")
+    elif pa.types.is_integer(kind) or pa.types.is_decimal(kind):
+        text = pc.cast(column, pa.string())
+    elif pa.types.is_floating(kind):
+        text = _sql_floats(pc.cast(column, pa.float64()))
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = _sql_string(pc.cast(column, pa.string()))
+    elif pa.types.is_timestamp(kind) and kind.tz:
+        text = _sql_string(pc.strftime(column, format="%Y-%m-%d %H:%M:%S%z"))
+    elif pa.types.is_temporal(kind) and not pa.types.is_duration(kind):
+        text = _sql_string(pc.cast(column, pa.string()))
+    else:
+        text = _sql_string(pa.array([_json_text(v) for v in column.to_pylist()], pa.string()))
+    return pc.fill_null(text, "NULL")
+
+
+def _sql_floats(column: pa.Array) -> pa.Array:
+    text = pc.cast(column, pa.string())
+    special = {"nan": "'NaN'", "inf": "'Infinity'", "-inf": "'-Infinity'"}
+    for raw, literal in special.items():
+        text = pc.if_else(pc.equal(text, raw), literal, text)
+    return text
+
+
+def _json_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        return "\\x" + value.hex()
+    return json.dumps(_json_value(value), ensure_ascii=False)
+
+
+def create_table_sql(schema: pa.Schema, quoted_table: str) -> str:
+    columns = ",\n".join(f"  {quote_identifier(f.name)} {sql_type(f.type)}" for f in schema)
+    return f"CREATE TABLE {quoted_table} (\n{columns}\n);\n"
+
+
+def _sql(
+    schema: pa.Schema, batches: Iterator[pa.RecordBatch], quoted_table: str
+) -> Iterator[bytes]:
+    header = "SET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n"
+    yield (header + create_table_sql(schema, quoted_table)).encode()
+    names = ", ".join(quote_identifier(name) for name in schema.names)
+    prefix = f"INSERT INTO {quoted_table} ({names}) VALUES\n"
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        literals = [_sql_literals(column) for column in batch.columns]
+        rows = pc.binary_join_element_wise("(", *[_join_cols(literals)], ")", "").to_pylist()
+        statements = []
+        for start in range(0, len(rows), SQL_ROWS_PER_INSERT):
+            values = ",\n".join(rows[start : start + SQL_ROWS_PER_INSERT])
+            statements.append(f"{prefix}{values};\n")
+        yield "".join(statements).encode()
+
+
+def _join_cols(literals: list[pa.Array]) -> pa.Array:
+    if len(literals) == 1:
+        return literals[0]
+    return pc.binary_join_element_wise(*literals, ", ")

@@ -1,0 +1,193 @@
+"""Exporters: round trips against the source Parquet, quoting of nasty values, a real PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+
+import fsspec
+import psycopg2
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from services.training.exports import (
+    ChunkedParquetWriter,
+    export,
+    iter_export,
+    quote_identifier,
+)
+
+NASTY = [
+    "O'Reilly",
+    'say "hi"',
+    "back\\slash \\' \\n",
+    "line\nbreak\r\nwindows",
+    "tab\there",
+    "",
+    None,
+    "ünïcödé ß 日本語",
+    "emoji 🎉👩‍👩‍👧",
+    "=SUM(A1:A9)",
+    "+cmd",
+    "-1+2",
+    "@import",
+    "; DROP TABLE users; --",
+    "$$dollar$$",
+]
+
+
+def _table() -> pa.Table:
+    n = len(NASTY)
+    return pa.table(
+        {
+            "id": pa.array(range(n), pa.int64()),
+            "text": pa.array(NASTY, pa.string()),
+            "score": pa.array(
+                [1.5, float("nan"), float("inf"), float("-inf"), None, 0.1, 1e20]
+                + [-2.25] * (n - 7),
+                pa.float64(),
+            ),
+            "flag": pa.array([True, False, None] * (n // 3), pa.bool_()),
+            "day": pa.array([dt.date(2024, 2, 29), None] + [dt.date(1999, 12, 31)] * (n - 2)),
+            "at": pa.array(
+                [dt.datetime(2024, 1, 2, 3, 4, 5, 678901), None]
+                + [dt.datetime(2000, 1, 1)] * (n - 2),
+                pa.timestamp("us"),
+            ),
+            "small": pa.array([1, None, -3] * (n // 3), pa.int32()),
+        }
+    )
+
+
+@pytest.fixture
+def source(tmp_path):
+    fs = fsspec.filesystem("file")
+    path = str(tmp_path / "batch.parquet")
+    table = _table()
+    with ChunkedParquetWriter(fs, path, table.schema) as writer:
+        for batch in table.to_batches(max_chunksize=4):
+            writer.write(batch)
+    assert writer.rows_written == table.num_rows
+    return fs, path, table
+
+
+def _same(a: pa.Table, b: pa.Table) -> bool:
+    # NaN != NaN, so floats are compared by their text.
+    floats = [str(v) for v in a.column("score").to_pylist()]
+    return a.drop(["score"]).equals(b.drop(["score"])) and floats == [
+        str(v) for v in b.column("score").to_pylist()
+    ]
+
+
+def _export(source, fmt: str, **kwargs) -> bytes:
+    fs, path, _ = source
+    sink = io.BytesIO()
+    written = export(fs, path, fmt, sink, **kwargs)
+    assert written == len(sink.getvalue())
+    return sink.getvalue()
+
+
+def test_chunked_writer_writes_one_row_group_per_batch(source):
+    _fs, path, table = source
+    parquet = pq.ParquetFile(path)
+    assert parquet.num_row_groups == math.ceil(table.num_rows / 4)
+    assert _same(parquet.read(), table)
+
+
+def test_parquet_export_is_the_file_itself(source):
+    _fs, _path, table = source
+    data = _export(source, "parquet")
+    assert _same(pq.read_table(io.BytesIO(data)), table)
+
+
+def test_csv_round_trip_keeps_values_and_nulls(source):
+    _, _, table = source
+    data = _export(source, "csv")
+    back = pacsv.read_csv(
+        io.BytesIO(data),
+        convert_options=pacsv.ConvertOptions(
+            column_types=table.schema, strings_can_be_null=True, quoted_strings_can_be_null=False
+        ),
+    )
+    assert back.column("text").to_pylist() == NASTY
+    for name in ("id", "flag", "day", "at", "small"):
+        assert back.column(name).to_pylist() == table.column(name).to_pylist(), name
+
+
+def test_csv_formula_guard_prefixes_dangerous_cells_only(source):
+    data = _export(source, "csv", csv_formula_guard=True)
+    back = pacsv.read_csv(io.BytesIO(data)).column("text").to_pylist()
+    assert "'=SUM(A1:A9)" in back and "'+cmd" in back and "'-1+2" in back and "'@import" in back
+    assert "tab\there" in back and "O'Reilly" in back
+    unguarded = pacsv.read_csv(io.BytesIO(_export(source, "csv"))).column("text").to_pylist()
+    assert "=SUM(A1:A9)" in unguarded
+
+
+def test_jsonl_one_valid_object_per_line(source):
+    _, _, table = source
+    lines = _export(source, "jsonl").decode().splitlines()
+    assert len(lines) == table.num_rows
+    rows = [json.loads(line) for line in lines]
+    assert [r["text"] for r in rows] == NASTY
+    assert rows[0]["day"] == "2024-02-29"
+    assert rows[0]["at"] == "2024-01-02T03:04:05.678901"
+    # JSON has no NaN/Infinity: they become null rather than invalid JSON.
+    assert [r["score"] for r in rows[:5]] == [1.5, None, None, None, None]
+
+
+def test_sql_script_quotes_every_nasty_value(source):
+    sql = _export(source, "sql", table_name='we"ird table').decode()
+    assert 'CREATE TABLE "we""ird table"' in sql
+    assert "'O''Reilly'" in sql
+    assert "'back\\slash \\'' \\n'" in sql
+    assert "'NaN'" in sql and "'Infinity'" in sql and "'-Infinity'" in sql
+    assert "NULL" in sql
+
+
+def test_sql_inserts_are_batched(tmp_path):
+    fs = fsspec.filesystem("file")
+    path = str(tmp_path / "many.parquet")
+    table = pa.table({"n": pa.array(range(1_234), pa.int64())})
+    pq.write_table(table, path)
+    sql = b"".join(iter_export(fs, path, "sql")).decode()
+    assert sql.count("INSERT INTO") == 3
+
+
+def test_unknown_format_and_bad_table_name_are_rejected(source):
+    fs, path, _ = source
+    with pytest.raises(ValueError, match="unknown export format"):
+        list(iter_export(fs, path, "xlsx"))
+    with pytest.raises(ValueError, match="identifier"):
+        list(iter_export(fs, path, "sql", table_name=""))
+    with pytest.raises(ValueError, match="identifier"):
+        quote_identifier("x" * 64)
+
+
+@pytest.fixture(scope="module")
+def postgres(tmp_path_factory):
+    pgserver = pytest.importorskip("pgserver")
+    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    yield server
+    server.cleanup()
+
+
+def test_sql_export_loads_into_postgres_with_identical_values(source, postgres):
+    _, _, table = source
+    sql = _export(source, "sql", table_name="nasty_values").decode()
+    with psycopg2.connect(postgres.get_uri()) as conn, conn.cursor() as cur:
+        cur.execute('DROP TABLE IF EXISTS "nasty_values"')
+        cur.execute(sql)
+        cur.execute('SELECT id, text, score, flag, day, at, small FROM "nasty_values" ORDER BY id')
+        rows = cur.fetchall()
+    assert [r[1] for r in rows] == NASTY
+    scores = [r[2] for r in rows]
+    assert math.isnan(scores[1]) and scores[2] == math.inf and scores[3] == -math.inf
+    assert scores[4] is None and scores[5] == 0.1 and scores[6] == 1e20
+    assert [r[3] for r in rows] == table.column("flag").to_pylist()
+    assert [r[4] for r in rows] == table.column("day").to_pylist()
+    assert [r[5] for r in rows] == table.column("at").to_pylist()
+    assert [r[6] for r in rows] == table.column("small").to_pylist()
