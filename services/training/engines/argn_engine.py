@@ -1,0 +1,180 @@
+"""`tabular_argn`: MOSTLY AI's TabularARGN via mostlyai-engine (Apache-2.0).
+
+mostlyai-engine works in a workspace directory (split -> analyze -> encode -> train ->
+generate). The saved model is the workspace's `ModelStore` only: `OriginalData` holds
+the training rows and never leaves the worker.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Self
+
+import pandas as pd
+from mostlyai import engine as mostly
+
+from services.training.engines.base import (
+    Engine,
+    FitReport,
+    Progress,
+    ProgressUpdate,
+    TrainParams,
+)
+from services.training.engines.profile import build_profile
+
+_MODEL_STORE = "ModelStore"
+_MODELS = {"small": "MOSTLY_AI/Small", "medium": "MOSTLY_AI/Medium", "large": "MOSTLY_AI/Large"}
+_ENCODINGS = {
+    "numeric": "TABULAR_NUMERIC_AUTO",
+    "categorical": "TABULAR_CATEGORICAL",
+    "datetime": "TABULAR_DATETIME",
+    "other": "TABULAR_CATEGORICAL",
+}
+# ARGN calls its progress hook after every training step; forward at most this often.
+_PROGRESS_INTERVAL_SECONDS = 1.0
+
+
+class TabularARGNEngine(Engine):
+    name = "tabular_argn"
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="argn-")
+        self._workspace = Path(self._tmp.name) / "ws"
+
+    def fit(
+        self,
+        table: pd.DataFrame,
+        metadata: Mapping[str, Any],
+        params: TrainParams,
+        progress: Progress,
+    ) -> FitReport:
+        started = time.monotonic()
+        mostly.set_random_state(params.seed)
+        primary_key = metadata.get("primary_key")
+        profile = build_profile(table.drop(columns=[primary_key] if primary_key else []), metadata)
+        progress(ProgressUpdate(percent=0.0, message="analyzing and encoding the table"))
+        mostly.split(
+            tgt_data=table,
+            tgt_primary_key=primary_key,
+            tgt_encoding_types={c.name: _ENCODINGS[c.kind] for c in profile.columns},
+            workspace_dir=self._workspace,
+        )
+        mostly.analyze(
+            value_protection=params.options["value_protection"], workspace_dir=self._workspace
+        )
+        mostly.encode(workspace_dir=self._workspace)
+        hook = _TrainingProgress(progress, params.epochs or 100)
+        budget_left = _remaining_budget(params.time_budget_seconds, started)
+        train_started = time.monotonic()
+        mostly.train(
+            model=_MODELS[params.options["model_size"]],
+            max_epochs=params.epochs,
+            max_training_time=budget_left / 60 if budget_left is not None else None,
+            batch_size=params.batch_size,
+            workspace_dir=self._workspace,
+            update_progress=hook,
+        )
+        trained_for = time.monotonic() - train_started
+        return FitReport(
+            loss_curve=hook.loss_curve,
+            epochs_run=int(hook.last_epoch),
+            stopped_by_budget=budget_left is not None and trained_for >= budget_left,
+        )
+
+    def save(self, directory: Path) -> None:
+        shutil.copytree(self._workspace / _MODEL_STORE, directory / _MODEL_STORE)
+
+    @classmethod
+    def load(cls, directory: Path) -> Self:
+        engine = cls()
+        shutil.copytree(directory / _MODEL_STORE, engine._workspace / _MODEL_STORE)
+        return engine
+
+    def sample(
+        self, n: int, seed: int, conditions: Mapping[str, Any] | None = None
+    ) -> pd.DataFrame:
+        mostly.set_random_state(seed)
+        seed_data = (
+            pd.DataFrame({k: [v] * n for k, v in conditions.items()}) if conditions else None
+        )
+        out = self._workspace / "SyntheticData"
+        shutil.rmtree(out, ignore_errors=True)
+        mostly.generate(
+            seed_data=seed_data,
+            sample_size=None if seed_data is not None else n,
+            # Rare (protected) categories are replaced by frequent ones, not a "_RARE_" token.
+            rare_category_replacement_method="sample",
+            workspace_dir=self._workspace,
+        )
+        rows = pd.read_parquet(out)
+        shutil.rmtree(out)
+        return rows
+
+    @staticmethod
+    def library_versions() -> dict[str, str]:
+        return {lib: version(lib) for lib in ("mostlyai-engine", "torch")}
+
+
+def _remaining_budget(budget: float | None, started: float) -> float | None:
+    if budget is None:
+        return None
+    # Analyze/encode count against the budget; keep a few seconds for at least one step.
+    return max(budget - (time.monotonic() - started), 5.0)
+
+
+class _TrainingProgress:
+    """Adapts mostlyai-engine's `update_progress(completed, total, message)` hook."""
+
+    def __init__(self, progress: Progress, max_epochs: int) -> None:
+        self._progress = progress
+        self._max_epochs = max_epochs
+        self._started = time.monotonic()
+        self._last_sent = 0.0
+        self.loss_curve: list[tuple[int, float]] = []
+        self.last_epoch = 0.0
+        self._loss: float | None = None
+
+    def __call__(
+        self,
+        total: int | None = None,
+        completed: int | None = None,
+        message: dict | None = None,
+        **_: Any,
+    ) -> None:
+        if message:
+            self._record(message)
+        now = time.monotonic()
+        if not message and now - self._last_sent < _PROGRESS_INTERVAL_SECONDS:
+            return
+        self._last_sent = now
+        percent = 100.0 * (completed or 0) / total if total else 0.0
+        self._progress(
+            ProgressUpdate(
+                percent=min(percent, 100.0),
+                message=f"training, epoch {self.last_epoch:.2f}",
+                epoch=int(self.last_epoch),
+                total_epochs=self._max_epochs,
+                loss=self._loss,
+                eta_seconds=self._eta(percent),
+            )
+        )
+
+    def _record(self, message: dict) -> None:
+        self.last_epoch = float(message.get("epoch") or self.last_epoch)
+        loss = message.get("val_loss")
+        if loss is None or pd.isna(loss):
+            loss = message.get("trn_loss")
+        if loss is not None and not pd.isna(loss):
+            self._loss = float(loss)
+            if float(self.last_epoch).is_integer():
+                self.loss_curve.append((int(self.last_epoch), self._loss))
+
+    def _eta(self, percent: float) -> float | None:
+        if percent <= 0:
+            return None
+        return (time.monotonic() - self._started) * (100.0 - percent) / percent

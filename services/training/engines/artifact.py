@@ -1,0 +1,112 @@
+"""The model artifact: one `.tar.gz` file that any process can sample from.
+
+Layout: `manifest.json` first (engine name, column profile, metrics; readable without
+unpacking the model), then `model/` as written by `Engine.save`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Self
+
+from services.training.engines.base import Engine, EngineError, get_engine
+from services.training.engines.profile import TableProfile
+
+FORMAT_VERSION = 1
+_MANIFEST = "manifest.json"
+_MODEL_DIR = "model"
+
+
+class InvalidArtifactError(EngineError):
+    """The file is not a model artifact written by `write_artifact`."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    engine: str
+    profile: TableProfile
+    metrics: dict[str, Any]
+
+    def to_json(self) -> bytes:
+        return json.dumps(
+            {
+                "format_version": FORMAT_VERSION,
+                "engine": self.engine,
+                "profile": self.profile.to_dict(),
+                "metrics": self.metrics,
+            }
+        ).encode()
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> Self:
+        data = json.loads(raw)
+        if data.get("format_version") != FORMAT_VERSION:
+            raise InvalidArtifactError(f"unsupported artifact format {data.get('format_version')}")
+        return cls(
+            engine=data["engine"],
+            profile=TableProfile.from_dict(data["profile"]),
+            metrics=data["metrics"],
+        )
+
+
+def write_artifact(path: Path, engine: Engine, manifest: Manifest) -> None:
+    """Save the fitted `engine` and its manifest to `path` (a .tar.gz file)."""
+    with tempfile.TemporaryDirectory(prefix="artifact-") as tmp:
+        model_dir = Path(tmp) / _MODEL_DIR
+        model_dir.mkdir()
+        engine.save(model_dir)
+        # Written aside and renamed, so a cancelled or crashed job never leaves half a model.
+        partial = path.with_name(path.name + ".partial")
+        with tarfile.open(partial, "w:gz") as tar:
+            raw = manifest.to_json()
+            info = tarfile.TarInfo(_MANIFEST)
+            info.size = len(raw)
+            tar.addfile(info, io.BytesIO(raw))
+            tar.add(model_dir, arcname=_MODEL_DIR)
+        os.replace(partial, path)
+
+
+def read_manifest(path: Path) -> Manifest:
+    """Read only the manifest (cheap: it is the archive's first member)."""
+    try:
+        with tarfile.open(path, "r:gz") as tar:
+            member = tar.next()
+            if member is None or member.name != _MANIFEST:
+                raise InvalidArtifactError(f"{path} has no manifest")
+            handle = tar.extractfile(member)
+            assert handle is not None
+            return Manifest.from_json(handle.read())
+    except (tarfile.TarError, OSError, json.JSONDecodeError, KeyError) as exc:
+        raise InvalidArtifactError(f"{path} is not a model artifact: {exc}") from exc
+
+
+class LoadedModel:
+    """A fitted engine unpacked from an artifact; use as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        self.manifest = read_manifest(path)
+        self._tmp = tempfile.TemporaryDirectory(prefix="model-")
+        try:
+            with tarfile.open(path, "r:gz") as tar:
+                # The "data" filter refuses absolute paths, links out of the folder, devices.
+                tar.extractall(self._tmp.name, filter="data")
+        except (tarfile.TarError, OSError) as exc:
+            self._tmp.cleanup()
+            raise InvalidArtifactError(f"{path} is not a model artifact: {exc}") from exc
+        engine_class = get_engine(self.manifest.engine).engine_class()
+        self.engine: Engine = engine_class.load(Path(self._tmp.name) / _MODEL_DIR)
+
+    def close(self) -> None:
+        self._tmp.cleanup()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

@@ -1,0 +1,390 @@
+"""The engine contract, the engine registry and training parameters.
+
+This module imports no ML library: the gRPC API role lists engines and validates
+parameters without paying for torch/SDV imports. Engine classes are resolved lazily
+from `EngineSpec.factory` ("module:Class") when a worker actually runs one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Self
+
+import pandas as pd
+
+ParamType = Literal["int", "float", "bool", "str"]
+
+
+class EngineError(Exception):
+    """Base class of every error raised by the engine layer."""
+
+
+class UnknownEngineError(EngineError):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"unknown engine {name!r}; known engines: {', '.join(sorted(ENGINES))}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.name,))
+
+
+class InvalidParamsError(EngineError):
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.field, self.message))
+
+
+class InvalidConditionError(EngineError):
+    def __init__(self, column: str, message: str) -> None:
+        self.column = column
+        self.message = message
+        super().__init__(f"condition on {column!r}: {message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.column, self.message))
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One engine-specific option, as shown to users by the `engines` query."""
+
+    name: str
+    type: ParamType
+    default: Any
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] | None = None
+
+    def validate(self, value: Any) -> Any:
+        """Return `value` converted to this option's type, or raise InvalidParamsError."""
+        converted = self._convert(value)
+        if self.choices is not None and converted not in self.choices:
+            raise InvalidParamsError(self.name, f"must be one of {', '.join(self.choices)}")
+        if self.minimum is not None and converted < self.minimum:
+            raise InvalidParamsError(self.name, f"must be >= {self.minimum}")
+        if self.maximum is not None and converted > self.maximum:
+            raise InvalidParamsError(self.name, f"must be <= {self.maximum}")
+        return converted
+
+    def _convert(self, value: Any) -> Any:
+        # bool is an int subclass: reject it explicitly for numeric options.
+        if self.type == "bool":
+            if not isinstance(value, bool):
+                raise InvalidParamsError(self.name, "must be a boolean")
+            return value
+        if self.type == "str":
+            if not isinstance(value, str):
+                raise InvalidParamsError(self.name, "must be a string")
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InvalidParamsError(self.name, f"must be a number ({self.type})")
+        if self.type == "int":
+            if not float(value).is_integer():
+                raise InvalidParamsError(self.name, "must be an integer")
+            return int(value)
+        if not math.isfinite(value):
+            raise InvalidParamsError(self.name, "must be finite")
+        return float(value)
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """What a user needs to know to pick an engine, and where its code lives."""
+
+    name: str
+    library: str
+    license: str
+    description: str
+    factory: str
+    epoch_based: bool
+    default_epochs: int | None = None
+    default_batch_size: int | None = None
+    parameters: tuple[ParamSpec, ...] = ()
+    # Engine-specific cross-field checks, e.g. CTGAN needs batch_size to be a multiple of pac.
+    checks: tuple[Callable[[TrainParams], None], ...] = ()
+
+    def create(self) -> Engine:
+        """Import the engine implementation (heavy: torch, SDV...) and instantiate it."""
+        return self.engine_class()()
+
+    def engine_class(self) -> type[Engine]:
+        module_name, _, attr = self.factory.partition(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+
+@dataclass(frozen=True)
+class TrainParams:
+    """Validated training parameters; build them with `TrainParams.build`."""
+
+    epochs: int | None = None
+    batch_size: int | None = None
+    time_budget_seconds: float | None = None
+    seed: int = 0
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        spec: EngineSpec,
+        *,
+        epochs: int | None = None,
+        batch_size: int | None = None,
+        time_budget_seconds: float | None = None,
+        seed: int = 0,
+        options: Mapping[str, Any] | None = None,
+    ) -> TrainParams:
+        """Validate user input against `spec` and fill in the engine's defaults.
+
+        Raises InvalidParamsError(field, message) on the first invalid value.
+        """
+        if epochs is not None and not spec.epoch_based:
+            raise InvalidParamsError("epochs", f"{spec.name} is not trained in epochs")
+        params = cls(
+            epochs=_positive_int("epochs", epochs if epochs is not None else spec.default_epochs),
+            batch_size=_positive_int(
+                "batch_size", batch_size if batch_size is not None else spec.default_batch_size
+            ),
+            time_budget_seconds=_positive_budget(time_budget_seconds),
+            seed=_seed(seed),
+            options=_validate_options(spec, options or {}),
+        )
+        for check in spec.checks:
+            check(params)
+        return params
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "time_budget_seconds": self.time_budget_seconds,
+            "seed": self.seed,
+            "options": dict(self.options),
+        }
+
+
+def _positive_int(name: str, value: int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidParamsError(name, "must be a positive integer")
+    return value
+
+
+def _positive_budget(value: float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise InvalidParamsError("time_budget_seconds", "must be a positive number of seconds")
+    if not math.isfinite(value):
+        raise InvalidParamsError("time_budget_seconds", "must be finite")
+    return float(value)
+
+
+def _seed(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**32:
+        raise InvalidParamsError("seed", "must be an integer in [0, 2**32)")
+    return value
+
+
+def _validate_options(spec: EngineSpec, options: Mapping[str, Any]) -> dict[str, Any]:
+    known = {p.name: p for p in spec.parameters}
+    for name in options:
+        if name not in known:
+            allowed = ", ".join(known) or "none"
+            raise InvalidParamsError(f"options.{name}", f"unknown option (allowed: {allowed})")
+    return {name: known[name].validate(options.get(name, p.default)) for name, p in known.items()}
+
+
+@dataclass(frozen=True)
+class ProgressUpdate:
+    percent: float
+    message: str
+    epoch: int | None = None
+    total_epochs: int | None = None
+    loss: float | None = None
+    eta_seconds: float | None = None
+
+
+Progress = Callable[[ProgressUpdate], None]
+
+
+@dataclass
+class FitReport:
+    """What an engine tells about its training run (the runner adds timing and sizes)."""
+
+    loss_curve: list[tuple[int, float]] = field(default_factory=list)
+    epochs_run: int | None = None
+    stopped_by_budget: bool = False
+
+
+class Engine(ABC):
+    """One generator. Instances are stateful: `fit` (or `load`) first, then `sample`."""
+
+    name: str
+
+    @abstractmethod
+    def fit(
+        self,
+        table: pd.DataFrame,
+        metadata: Mapping[str, Any],
+        params: TrainParams,
+        progress: Progress,
+    ) -> FitReport:
+        """Train on `table`; honour `params.time_budget_seconds` and report progress."""
+
+    @abstractmethod
+    def save(self, directory: Path) -> None:
+        """Write everything `load` needs into the (existing, empty) `directory`."""
+
+    @classmethod
+    @abstractmethod
+    def load(cls, directory: Path) -> Self:
+        """Rebuild a fitted engine from what `save` wrote (possibly in another process)."""
+
+    @abstractmethod
+    def sample(
+        self, n: int, seed: int, conditions: Mapping[str, Any] | None = None
+    ) -> pd.DataFrame:
+        """Return `n` rows; the same fitted model, `n`, `seed` and conditions give the same rows."""
+
+    @staticmethod
+    @abstractmethod
+    def library_versions() -> dict[str, str]:
+        """Versions of the libraries that produced the model, for the model's metrics."""
+
+
+def _check_ctgan_batch(params: TrainParams) -> None:
+    pac = params.options["pac"]
+    if params.batch_size is not None and params.batch_size % (2 * pac) != 0:
+        # CTGAN asserts both an even batch and packs of `pac` rows.
+        raise InvalidParamsError("batch_size", f"must be a multiple of 2 * pac ({2 * pac})")
+
+
+_SDV_LICENSE = (
+    "SDV is BUSL-1.1: free inside an organization, not for a commercial service offered to "
+    "third parties"
+)
+_DISTRIBUTIONS = ("norm", "beta", "truncnorm", "uniform", "gamma", "gaussian_kde")
+
+_GAN_PARAMETERS = (
+    ParamSpec("embedding_dim", "int", 128, "size of the generator's random input", 2, 1024),
+    ParamSpec("generator_lr", "float", 2e-4, "generator learning rate", 1e-6, 1.0),
+    ParamSpec("discriminator_lr", "float", 2e-4, "discriminator learning rate", 1e-6, 1.0),
+    ParamSpec("discriminator_steps", "int", 1, "discriminator updates per generator update", 1, 10),
+    ParamSpec("pac", "int", 10, "rows per discriminator pack (PacGAN)", 1, 50),
+)
+
+ENGINES: dict[str, EngineSpec] = {
+    spec.name: spec
+    for spec in (
+        EngineSpec(
+            name="gaussian_copula",
+            library="sdv",
+            license=_SDV_LICENSE,
+            description="Marginal distributions joined by a Gaussian copula. Trains in seconds, "
+            "no epochs; the time budget is checked but the single fitting pass is not split.",
+            factory="services.training.engines.sdv_engines:GaussianCopulaEngine",
+            epoch_based=False,
+            parameters=(
+                ParamSpec(
+                    "default_distribution",
+                    "str",
+                    "beta",
+                    "distribution fitted to each numerical column",
+                    choices=_DISTRIBUTIONS,
+                ),
+            ),
+        ),
+        EngineSpec(
+            name="ctgan",
+            library="sdv",
+            license=_SDV_LICENSE,
+            description="Conditional GAN for mixed-type tables (Xu et al. 2019).",
+            factory="services.training.engines.sdv_engines:CTGANEngine",
+            epoch_based=True,
+            default_epochs=300,
+            default_batch_size=500,
+            parameters=_GAN_PARAMETERS,
+            checks=(_check_ctgan_batch,),
+        ),
+        EngineSpec(
+            name="tvae",
+            library="sdv",
+            license=_SDV_LICENSE,
+            description="Variational autoencoder for mixed-type tables (Xu et al. 2019).",
+            factory="services.training.engines.sdv_engines:TVAEEngine",
+            epoch_based=True,
+            default_epochs=300,
+            default_batch_size=500,
+            parameters=(
+                ParamSpec("embedding_dim", "int", 128, "size of the latent space", 2, 1024),
+                ParamSpec("l2scale", "float", 1e-5, "L2 regularisation", 0.0, 1.0),
+                ParamSpec("loss_factor", "float", 2.0, "weight of the reconstruction loss", 0.0),
+            ),
+        ),
+        EngineSpec(
+            name="copulagan",
+            library="sdv",
+            license=_SDV_LICENSE,
+            description="CTGAN on columns first transformed by Gaussian-copula marginals.",
+            factory="services.training.engines.sdv_engines:CopulaGANEngine",
+            epoch_based=True,
+            default_epochs=300,
+            default_batch_size=500,
+            parameters=(
+                *_GAN_PARAMETERS,
+                ParamSpec(
+                    "default_distribution",
+                    "str",
+                    "beta",
+                    "distribution fitted to each numerical column",
+                    choices=_DISTRIBUTIONS,
+                ),
+            ),
+            checks=(_check_ctgan_batch,),
+        ),
+        EngineSpec(
+            name="tabular_argn",
+            library="mostlyai-engine",
+            license="Apache-2.0",
+            description="MOSTLY AI's autoregressive network (TabularARGN): highest fidelity per "
+            "CPU-minute, early stopping on a validation split, honours the time budget.",
+            factory="services.training.engines.argn_engine:TabularARGNEngine",
+            epoch_based=True,
+            default_epochs=100,
+            parameters=(
+                ParamSpec(
+                    "model_size",
+                    "str",
+                    "medium",
+                    "network size",
+                    choices=("small", "medium", "large"),
+                ),
+                ParamSpec(
+                    "value_protection",
+                    "bool",
+                    True,
+                    "hide rare categories and extreme values of the training data",
+                ),
+            ),
+        ),
+    )
+}
+
+
+def get_engine(name: str) -> EngineSpec:
+    """Return the registered engine `name` or raise UnknownEngineError."""
+    try:
+        return ENGINES[name]
+    except KeyError:
+        raise UnknownEngineError(name) from None

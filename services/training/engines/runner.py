@@ -1,0 +1,339 @@
+"""Run training and sampling in a child process.
+
+Why a child: torch and SDV hold memory and threads that a long-lived worker should not
+inherit, a cancelled job must stop within seconds even inside a C kernel, and a crash
+(exception, segfault, `os._exit`, the OOM killer) must fail the job, not the worker.
+
+The child is started with the "spawn" context (fork is unsafe with torch's threads).
+Both entry points are blocking and thread-friendly: call them from a worker thread (e.g.
+`await asyncio.to_thread(run_training, ...)`) and set the `threading.Event` passed as
+`cancel_event` to cancel. `on_progress` is called in the calling thread, at least every
+`HEARTBEAT_SECONDS` while the child runs (the last update is repeated with a fresh ETA
+when the engine is silent, e.g. during a long epoch).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from services.training.engines.artifact import Manifest, read_manifest, write_artifact
+from services.training.engines.base import (
+    EngineError,
+    EngineSpec,
+    InvalidParamsError,
+    Progress,
+    ProgressUpdate,
+    TrainParams,
+    get_engine,
+)
+from services.training.engines.profile import build_profile
+from services.training.engines.sampling import Bounds, resolve_bounds, validate_conditions
+
+HEARTBEAT_SECONDS = 2.0
+# After SIGTERM the child gets this long to exit before SIGKILL.
+TERMINATE_GRACE_SECONDS = 3.0
+_POLL_SECONDS = 0.2
+
+
+class EngineCrashed(EngineError):
+    """The child process failed; `reason` is its error message or exit signal."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.reason,))
+
+
+class EngineCancelled(EngineError):
+    """The job was cancelled and its child process stopped."""
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """`metrics`: loss_curve [(epoch, loss)], duration_seconds, rows, columns, engine,
+    library_versions, stopped_by_budget, epochs_run, params."""
+
+    artifact_path: Path
+    metrics: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SampleResult:
+    path: Path
+    rows: int
+    chunks: int
+    duration_seconds: float
+
+
+def run_training(
+    engine: str | EngineSpec,
+    data_path: Path,
+    metadata: Mapping[str, Any],
+    params: TrainParams,
+    artifact_path: Path,
+    *,
+    on_progress: Progress | None = None,
+    cancel_event: threading.Event | None = None,
+    threads: int | None = None,
+) -> FitResult:
+    """Train `engine` on the Parquet (or CSV) file at `data_path` and write the artifact.
+
+    Raises UnknownEngineError, EngineCancelled, EngineCrashed (with the child's reason) or
+    the engine's own EngineError (e.g. InvalidConditionError) raised in the child.
+    """
+    spec = get_engine(engine) if isinstance(engine, str) else engine
+    metrics = _supervise(
+        _train_in_child,
+        {
+            "spec": spec,
+            "data_path": Path(data_path),
+            "metadata": dict(metadata),
+            "params": params,
+            "artifact_path": Path(artifact_path),
+        },
+        on_progress,
+        cancel_event,
+        threads,
+    )
+    return FitResult(artifact_path=Path(artifact_path), metrics=metrics)
+
+
+def run_sampling(
+    artifact_path: Path,
+    n: int,
+    seed: int,
+    out_path: Path,
+    *,
+    conditions: Mapping[str, Any] | None = None,
+    anomaly_ratio: float = 0.0,
+    mark_anomalies: bool = False,
+    enforce_bounds: bool = False,
+    bounds: Bounds | None = None,
+    chunk_rows: int = 100_000,
+    on_progress: Progress | None = None,
+    cancel_event: threading.Event | None = None,
+    threads: int | None = None,
+) -> SampleResult:
+    """Write `n` synthetic rows to the Parquet file `out_path`, chunk by chunk.
+
+    Conditions and bounds are validated here, before any child starts, so bad input
+    fails fast with InvalidConditionError / InvalidParamsError.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise InvalidParamsError("count", "must be a positive integer")
+    profile = read_manifest(Path(artifact_path)).profile
+    options = {
+        "conditions": validate_conditions(profile, conditions),
+        "anomaly_ratio": anomaly_ratio,
+        "mark_anomalies": mark_anomalies,
+        "enforce_bounds": enforce_bounds,
+        "bounds": resolve_bounds(profile, bounds) if enforce_bounds else None,
+        "chunk_rows": chunk_rows,
+    }
+    started = time.monotonic()
+    chunks = _supervise(
+        _sample_in_child,
+        {
+            "artifact_path": Path(artifact_path),
+            "n": n,
+            "seed": seed,
+            "out_path": Path(out_path),
+            "options": options,
+        },
+        on_progress,
+        cancel_event,
+        threads,
+    )
+    return SampleResult(Path(out_path), n, chunks, time.monotonic() - started)
+
+
+def _supervise(
+    task: Callable[..., Any],
+    kwargs: dict[str, Any],
+    on_progress: Progress | None,
+    cancel_event: threading.Event | None,
+    threads: int | None,
+) -> Any:
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    # Not a daemon: daemonic processes may not start their own workers (joblib, loky).
+    process = context.Process(
+        target=_child_main, args=(sender, task, kwargs, threads), name="engine"
+    )
+    process.start()
+    sender.close()
+    try:
+        return _pump(process, receiver, on_progress or (lambda _: None), cancel_event)
+    finally:
+        _stop(process)
+        receiver.close()
+
+
+def _pump(
+    process: multiprocessing.process.BaseProcess,
+    receiver: Connection,
+    on_progress: Progress,
+    cancel_event: threading.Event | None,
+) -> Any:
+    last = ProgressUpdate(percent=0.0, message="starting the engine process")
+    on_progress(last)
+    last_sent = time.monotonic()
+    while True:
+        if cancel_event is not None and cancel_event.is_set():
+            raise EngineCancelled("cancelled")
+        if receiver.poll(_POLL_SECONDS):
+            try:
+                kind, payload = receiver.recv()
+            except EOFError:
+                break
+            if kind == "result":
+                return payload
+            if kind == "error":
+                raise payload
+            if kind == "crash":
+                raise EngineCrashed(payload)
+            last, last_sent = payload, time.monotonic()
+            on_progress(last)
+        elif not process.is_alive() and not receiver.poll():
+            break
+        if time.monotonic() - last_sent >= HEARTBEAT_SECONDS:
+            last = _aged(last, time.monotonic() - last_sent)
+            last_sent = time.monotonic()
+            on_progress(last)
+    process.join(TERMINATE_GRACE_SECONDS)
+    raise EngineCrashed(_exit_reason(process.exitcode))
+
+
+def _aged(update: ProgressUpdate, seconds: float) -> ProgressUpdate:
+    eta = None if update.eta_seconds is None else max(0.0, update.eta_seconds - seconds)
+    return dataclasses.replace(update, eta_seconds=eta)
+
+
+def _exit_reason(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name
+        hint = " (out of memory?)" if -exitcode == signal.SIGKILL else ""
+        return f"engine process killed by {name}{hint}"
+    if exitcode:
+        return f"engine process exited with code {exitcode}"
+    return "engine process ended without a result"
+
+
+def _stop(process: multiprocessing.process.BaseProcess) -> None:
+    if process.is_alive():
+        process.terminate()
+        process.join(TERMINATE_GRACE_SECONDS)
+    if process.is_alive():
+        process.kill()
+    process.join()
+    process.close()
+
+
+def _child_main(
+    sender: Connection, task: Callable[..., Any], kwargs: dict[str, Any], threads: int | None
+) -> None:
+    import torch
+
+    torch.set_num_threads(threads or os.cpu_count() or 1)
+
+    def progress(update: ProgressUpdate) -> None:
+        sender.send(("progress", update))
+
+    try:
+        sender.send(("result", task(progress, **kwargs)))
+    except EngineError as exc:
+        sender.send(("error", exc))
+    except Exception as exc:
+        sender.send(("crash", f"{type(exc).__name__}: {exc}"))
+    finally:
+        sender.close()
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if path.suffix == ".csv":
+        return pd.read_csv(path)
+    return pd.read_parquet(path)
+
+
+def _train_in_child(
+    progress: Progress,
+    spec: EngineSpec,
+    data_path: Path,
+    metadata: dict[str, Any],
+    params: TrainParams,
+    artifact_path: Path,
+) -> dict[str, Any]:
+    started = time.monotonic()
+    table = _read_table(data_path)
+    engine = spec.create()
+    report = engine.fit(table, metadata, params, progress)
+    metrics = {
+        "engine": spec.name,
+        "params": params.to_dict(),
+        "rows": len(table),
+        "columns": len(table.columns),
+        "loss_curve": report.loss_curve,
+        "epochs_run": report.epochs_run,
+        "stopped_by_budget": report.stopped_by_budget,
+        "duration_seconds": time.monotonic() - started,
+        "library_versions": engine.library_versions(),
+    }
+    progress(ProgressUpdate(percent=100.0, message="saving the model", epoch=report.epochs_run))
+    manifest = Manifest(spec.name, build_profile(table, metadata), metrics)
+    write_artifact(artifact_path, engine, manifest)
+    return metrics
+
+
+def _sample_in_child(
+    progress: Progress,
+    artifact_path: Path,
+    n: int,
+    seed: int,
+    out_path: Path,
+    options: dict[str, Any],
+) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from services.training.engines.artifact import LoadedModel
+    from services.training.engines.sampling import sample_chunks
+
+    started = time.monotonic()
+    written, chunks = 0, 0
+    writer: pq.ParquetWriter | None = None
+    try:
+        with LoadedModel(artifact_path) as model:
+            for chunk in sample_chunks(model, n, seed, **options):
+                # Later chunks are cast to the first chunk's schema (e.g. an all-null column).
+                table = pa.Table.from_pandas(
+                    chunk, schema=writer.schema if writer else None, preserve_index=False
+                )
+                writer = writer or pq.ParquetWriter(out_path, table.schema)
+                writer.write_table(table)
+                written, chunks = written + len(chunk), chunks + 1
+                elapsed = time.monotonic() - started
+                progress(
+                    ProgressUpdate(
+                        percent=100.0 * written / n,
+                        message=f"{written:,} of {n:,} rows",
+                        eta_seconds=elapsed * (n - written) / written,
+                    )
+                )
+    finally:
+        if writer is not None:
+            writer.close()
+    return chunks

@@ -1,0 +1,218 @@
+"""Chunked sampling with conditions, anomaly injection and min/max bounds.
+
+Memory stays flat for any count: rows are produced `chunk_rows` at a time, and chunk
+`i` depends only on (model, seed, i), so a run is reproducible and any chunk can be
+regenerated on its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from services.training.engines.artifact import LoadedModel
+from services.training.engines.base import InvalidConditionError, InvalidParamsError
+from services.training.engines.profile import ColumnProfile, TableProfile
+
+ANOMALY_COLUMN = "is_anomaly"
+Bounds = Mapping[str, tuple[float | None, float | None]]
+
+# Anomalous numbers land this many standard deviations beyond the real min or max.
+_ANOMALY_MIN_SIGMAS, _ANOMALY_MAX_SIGMAS = 3.0, 6.0
+# Share of the least frequent categories used as "rare" replacements.
+_RARE_CATEGORY_SHARE = 0.1
+# Probability that an anomalous row has each further column perturbed (one always is).
+_EXTRA_COLUMN_PROBABILITY = 0.2
+
+
+def sample_chunks(
+    artifact: Path | str | LoadedModel,
+    n: int,
+    seed: int,
+    *,
+    conditions: Mapping[str, Any] | None = None,
+    anomaly_ratio: float = 0.0,
+    mark_anomalies: bool = False,
+    enforce_bounds: bool = False,
+    bounds: Bounds | None = None,
+    chunk_rows: int = 100_000,
+) -> Iterator[pd.DataFrame]:
+    """Yield `n` synthetic rows in DataFrames of at most `chunk_rows` rows.
+
+    `artifact` is an artifact path or an already loaded model. Conditions fix column
+    values; bounds (the training min/max, or `bounds` overrides) clip numeric columns;
+    then `anomaly_ratio` of the rows are perturbed (anomalies deliberately leave the
+    bounds) and flagged in an `is_anomaly` column when `mark_anomalies`.
+
+    Raises InvalidParamsError for bad counts/ratios/bounds and InvalidConditionError
+    for conditions on unknown columns or with values the model cannot produce.
+    """
+    _validate_counts(n, chunk_rows, anomaly_ratio)
+    with contextlib.ExitStack() as stack:
+        model = artifact if isinstance(artifact, LoadedModel) else LoadedModel(Path(artifact))
+        if model is not artifact:
+            stack.callback(model.close)
+        profile = model.manifest.profile
+        fixed = validate_conditions(profile, conditions)
+        limits = resolve_bounds(profile, bounds) if enforce_bounds else {}
+        for index, start in enumerate(range(0, n, chunk_rows)):
+            size = min(chunk_rows, n - start)
+            rows = model.engine.sample(size, chunk_seed(seed, index), fixed or None)
+            rows = clip_to_bounds(rows.reset_index(drop=True), limits)
+            rng = np.random.default_rng([seed, index, 1])
+            yield inject_anomalies(
+                rows, profile, anomaly_ratio, rng, mark=mark_anomalies, frozen=set(fixed)
+            )
+
+
+def chunk_seed(seed: int, index: int) -> int:
+    """An independent 32-bit seed for chunk `index` of a run seeded with `seed`."""
+    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
+
+
+def _validate_counts(n: int, chunk_rows: int, anomaly_ratio: float) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise InvalidParamsError("count", "must be a non-negative integer")
+    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows <= 0:
+        raise InvalidParamsError("chunk_rows", "must be a positive integer")
+    if not 0.0 <= anomaly_ratio <= 1.0:
+        raise InvalidParamsError("anomalies.ratio", "must be between 0 and 1")
+
+
+def validate_conditions(
+    profile: TableProfile, conditions: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """Return conditions converted to the training values' types, or raise InvalidConditionError."""
+    fixed: dict[str, Any] = {}
+    for name, value in (conditions or {}).items():
+        column = profile.column(name)
+        if column is None:
+            raise InvalidConditionError(name, f"unknown column (known: {', '.join(profile.names)})")
+        if value is None:
+            raise InvalidConditionError(name, "a condition needs a value")
+        fixed[name] = _condition_value(column, value)
+    return fixed
+
+
+def _condition_value(column: ColumnProfile, value: Any) -> Any:
+    if column.kind == "categorical":
+        # Values may arrive as strings (GraphQL) for categories stored as numbers.
+        for category in column.categories:
+            if category == value or str(category) == str(value):
+                return category
+        raise InvalidConditionError(
+            column.name, f"value {value!r} never occurs in the training data"
+        )
+    if column.kind == "numeric":
+        return _numeric_condition(column, value)
+    return value
+
+
+def _numeric_condition(column: ColumnProfile, value: Any) -> float | int:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidConditionError(column.name, f"{value!r} is not a number") from None
+    if column.minimum is None or column.maximum is None:
+        raise InvalidConditionError(column.name, "the column has no values to condition on")
+    if not column.minimum <= number <= column.maximum:
+        raise InvalidConditionError(
+            column.name,
+            f"{value!r} is outside the training range [{column.minimum:g}, {column.maximum:g}]",
+        )
+    if column.integer:
+        if not number.is_integer():
+            raise InvalidConditionError(column.name, f"{value!r} is not an integer")
+        return int(number)
+    return number
+
+
+def resolve_bounds(
+    profile: TableProfile, overrides: Bounds | None
+) -> dict[str, tuple[float, float]]:
+    """Numeric bounds per column: the training min/max unless overridden."""
+    limits = {
+        c.name: (c.minimum, c.maximum)
+        for c in profile.columns
+        if c.kind == "numeric" and c.minimum is not None and c.maximum is not None
+    }
+    for name, (low, high) in (overrides or {}).items():
+        if name not in limits:
+            raise InvalidParamsError(f"bounds.{name}", "not a numeric column of the model")
+        real_low, real_high = limits[name]
+        low = real_low if low is None else low
+        high = real_high if high is None else high
+        if low > high:
+            raise InvalidParamsError(f"bounds.{name}", "minimum is greater than maximum")
+        limits[name] = (low, high)
+    return limits
+
+
+def clip_to_bounds(rows: pd.DataFrame, limits: Mapping[str, tuple[float, float]]) -> pd.DataFrame:
+    for name, (low, high) in limits.items():
+        if name in rows.columns:
+            values = rows[name]
+            if pd.api.types.is_integer_dtype(values.dtype):
+                low, high = math.ceil(low), math.floor(high)
+            rows[name] = values.clip(low, high)
+    return rows
+
+
+def inject_anomalies(
+    rows: pd.DataFrame,
+    profile: TableProfile,
+    ratio: float,
+    rng: np.random.Generator,
+    *,
+    mark: bool,
+    frozen: set[str],
+) -> pd.DataFrame:
+    """Perturb round(ratio * len(rows)) random rows; flag them in `is_anomaly` if `mark`."""
+    count = round(ratio * len(rows))
+    chosen = np.sort(rng.choice(len(rows), size=count, replace=False))
+    columns = [c for c in profile.columns if _perturbable(c, rows) and c.name not in frozen]
+    if columns and count:
+        primary = rng.integers(len(columns), size=count)
+        for position, column in enumerate(columns):
+            extra = rng.random(count) < _EXTRA_COLUMN_PROBABILITY
+            targets = chosen[(primary == position) | extra]
+            if len(targets):
+                _perturb(rows, column, targets, rng)
+    if mark:
+        flags = np.zeros(len(rows), dtype=bool)
+        flags[chosen] = True
+        rows[ANOMALY_COLUMN] = flags
+    return rows
+
+
+def _perturbable(column: ColumnProfile, rows: pd.DataFrame) -> bool:
+    if column.name not in rows.columns:
+        return False
+    if column.kind == "numeric":
+        return column.minimum is not None and column.maximum is not None
+    return column.kind == "categorical" and len(column.categories) >= 2
+
+
+def _perturb(
+    rows: pd.DataFrame, column: ColumnProfile, targets: np.ndarray, rng: np.random.Generator
+) -> None:
+    position = rows.columns.get_loc(column.name)
+    if column.kind == "categorical":
+        rare_count = max(1, math.ceil(len(column.categories) * _RARE_CATEGORY_SHARE))
+        rare = np.array(column.categories[-rare_count:], dtype=object)
+        rows.iloc[targets, position] = rare[rng.integers(len(rare), size=len(targets))]
+        return
+    assert column.minimum is not None and column.maximum is not None
+    spread = column.std or max(abs(column.maximum), 1.0)
+    distance = rng.uniform(_ANOMALY_MIN_SIGMAS, _ANOMALY_MAX_SIGMAS, size=len(targets)) * spread
+    above = rng.random(len(targets)) < 0.5
+    values = np.where(above, column.maximum + distance, column.minimum - distance)
+    if pd.api.types.is_integer_dtype(rows[column.name].dtype):
+        values = np.round(values).astype(np.int64)
+    rows.iloc[targets, position] = values

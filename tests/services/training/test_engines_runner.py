@@ -1,0 +1,209 @@
+"""Training and sampling in a child process: results, progress, cancel, crashes."""
+
+import io
+import tarfile
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from services.training.engines import (
+    EngineCancelled,
+    EngineCrashed,
+    EngineSpec,
+    InvalidArtifactError,
+    InvalidConditionError,
+    InvalidParamsError,
+    ParamSpec,
+    TrainParams,
+    get_engine,
+    run_sampling,
+    run_training,
+)
+
+HERE = Path(__file__).resolve().parent
+ADULT = HERE.parents[3] / "shared" / "datasets" / "adult-train.csv"
+COLUMNS = [
+    "age", "workclass", "fnlwgt", "education", "education-num", "marital-status",
+    "occupation", "relationship", "race", "sex", "capital-gain", "capital-loss",
+    "hours-per-week", "native-country", "income",
+]  # fmt: skip
+CRASHING = EngineSpec(
+    name="crashing",
+    library="none",
+    license="test",
+    description="fails on purpose",
+    factory="engines_crash_fixture:CrashingEngine",
+    epoch_based=False,
+    parameters=(
+        ParamSpec(
+            "mode", "str", "raise", "how to fail", choices=("raise", "exit", "segfault", "hang")
+        ),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def data_path(tmp_path_factory) -> Path:
+    table = pd.read_csv(
+        ADULT, header=None, names=COLUMNS, skipinitialspace=True, na_values="?", nrows=300
+    )
+    path = tmp_path_factory.mktemp("data") / "adult.parquet"
+    table.to_parquet(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def model(data_path, tmp_path_factory) -> tuple[Path, dict]:
+    artifact = tmp_path_factory.mktemp("model") / "model.tar.gz"
+    params = TrainParams.build(get_engine("gaussian_copula"), seed=3)
+    result = run_training("gaussian_copula", data_path, {}, params, artifact)
+    return artifact, result.metrics
+
+
+@pytest.fixture
+def crash_engine_importable(monkeypatch):
+    # The spawned child receives the parent's sys.path, so it can import the fixture module.
+    monkeypatch.syspath_prepend(str(HERE))
+
+
+def test_training_in_a_child_writes_the_artifact_and_metrics(model):
+    artifact, metrics = model
+    assert artifact.stat().st_size > 0
+    assert metrics["engine"] == "gaussian_copula"
+    assert (metrics["rows"], metrics["columns"]) == (300, 15)
+    assert metrics["duration_seconds"] > 0
+    assert {"sdv", "torch"} <= set(metrics["library_versions"])
+
+
+def test_sampling_in_a_child_streams_parquet_chunks(model, tmp_path):
+    artifact, _ = model
+    updates = []
+    out = tmp_path / "rows.parquet"
+    result = run_sampling(
+        artifact, 2500, seed=1, out_path=out, chunk_rows=1000, on_progress=updates.append
+    )
+    assert (result.rows, result.chunks) == (2500, 3)
+    assert pq.ParquetFile(out).metadata.num_row_groups == 3
+    table = pd.read_parquet(out)
+    assert len(table) == 2500 and len(table.columns) == 15
+    assert updates[-1].percent == pytest.approx(100.0)
+    again = tmp_path / "again.parquet"
+    run_sampling(artifact, 2500, seed=1, out_path=again, chunk_rows=1000)
+    pd.testing.assert_frame_equal(table, pd.read_parquet(again))
+
+
+def test_bad_sampling_input_fails_before_any_child_starts(model, tmp_path):
+    artifact, _ = model
+    with pytest.raises(InvalidConditionError):
+        run_sampling(artifact, 10, 1, tmp_path / "x.parquet", conditions={"nope": 1})
+    with pytest.raises(InvalidParamsError):
+        run_sampling(artifact, 0, 1, tmp_path / "x.parquet")
+    assert not (tmp_path / "x.parquet").exists()
+
+
+@pytest.mark.slow
+def test_progress_arrives_with_increasing_epochs(data_path, tmp_path):
+    updates = []
+    params = TrainParams.build(get_engine("tvae"), epochs=3, seed=1)
+    run_training("tvae", data_path, {}, params, tmp_path / "m.tar.gz", on_progress=updates.append)
+    epochs = [u.epoch for u in updates if u.epoch is not None]
+    assert epochs == sorted(epochs) and {1, 2, 3} <= set(epochs)
+
+
+def test_cancel_stops_the_child_within_seconds(data_path, tmp_path):
+    cancel = threading.Event()
+    cancelled_at: list[float] = []
+
+    def on_progress(update):
+        if update.epoch and not cancel.is_set():
+            cancelled_at.append(time.monotonic())
+            cancel.set()
+
+    params = TrainParams.build(get_engine("ctgan"), epochs=100_000, seed=1)
+    with pytest.raises(EngineCancelled):
+        run_training(
+            "ctgan", data_path, {}, params, tmp_path / "m.tar.gz",
+            on_progress=on_progress, cancel_event=cancel,
+        )  # fmt: skip
+    assert time.monotonic() - cancelled_at[0] < 10
+    assert not (tmp_path / "m.tar.gz").exists()
+
+
+@pytest.mark.usefixtures("crash_engine_importable")
+def test_a_silent_engine_still_gets_heartbeats_and_can_be_cancelled(data_path, tmp_path):
+    cancel = threading.Event()
+    updates = []
+
+    def on_progress(update):
+        updates.append(update)
+        messages = [u.message for u in updates]
+        if "about to fail" in messages and len(messages) - messages.index("about to fail") >= 3:
+            cancel.set()
+
+    params = TrainParams.build(CRASHING, options={"mode": "hang"})
+    with pytest.raises(EngineCancelled):
+        run_training(
+            CRASHING, data_path, {}, params, tmp_path / "m.tar.gz",
+            on_progress=on_progress, cancel_event=cancel,
+        )  # fmt: skip
+    # The engine said one thing; the two updates after it are the runner's heartbeats.
+    assert [u.message for u in updates[-3:]] == ["about to fail"] * 3
+
+
+@pytest.mark.usefixtures("crash_engine_importable")
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        ("raise", "ValueError: the engine broke on purpose"),
+        pytest.param("exit", "exited with code 3", marks=pytest.mark.slow),
+        pytest.param("segfault", "killed by SIGSEGV", marks=pytest.mark.slow),
+    ],
+)
+def test_a_crash_is_reported_and_the_parent_runs_the_next_job(mode, reason, data_path, tmp_path):
+    params = TrainParams.build(CRASHING, options={"mode": mode})
+    with pytest.raises(EngineCrashed, match=reason):
+        run_training(CRASHING, data_path, {}, params, tmp_path / "m.tar.gz")
+    ok = TrainParams.build(get_engine("gaussian_copula"))
+    result = run_training("gaussian_copula", data_path, {}, ok, tmp_path / "ok.tar.gz")
+    assert result.metrics["rows"] == 300
+
+
+def test_a_killed_child_is_reported_as_such(data_path, tmp_path):
+    import psutil
+
+    def kill_child(update):
+        if update.epoch:
+            for child in psutil.Process().children():
+                if child.name().startswith("python"):
+                    child.kill()
+
+    params = TrainParams.build(get_engine("ctgan"), epochs=100_000, seed=1)
+    with pytest.raises(EngineCrashed, match="SIGKILL"):
+        run_training("ctgan", data_path, {}, params, tmp_path / "m.tar.gz", on_progress=kill_child)
+
+
+def test_a_file_that_is_no_artifact_is_refused(tmp_path):
+    bogus = tmp_path / "bogus.tar.gz"
+    bogus.write_bytes(b"not a model")
+    with pytest.raises(InvalidArtifactError, match="not a model artifact"):
+        run_sampling(bogus, 10, 1, tmp_path / "out.parquet")
+
+
+def test_a_corrupt_model_crashes_the_child_not_the_parent(model, tmp_path):
+    artifact, _ = model
+    corrupt = tmp_path / "corrupt.tar.gz"
+    with tarfile.open(artifact) as source, tarfile.open(corrupt, "w:gz") as target:
+        for member in source.getmembers():
+            if member.isfile() and member.name.endswith(".pkl"):
+                member.size = 7
+                target.addfile(member, io.BytesIO(b"garbage"))
+            else:
+                target.addfile(member, source.extractfile(member) if member.isfile() else None)
+    with pytest.raises(EngineCrashed, match="Error"):
+        run_sampling(corrupt, 10, 1, tmp_path / "out.parquet")
+    result = run_sampling(artifact, 10, 1, tmp_path / "ok.parquet")
+    assert len(pd.read_parquet(result.path)) == 10
