@@ -1,0 +1,322 @@
+"""The report as one self-contained HTML page: inline CSS and inline SVG charts, no scripts.
+
+Every string that comes from the data (column names, categories, reasons) goes through
+`_esc`, so a hostile column name renders as text and never as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from html import escape
+
+from services.evaluation.report.models import (
+    FrequencyChart,
+    Heatmap,
+    HistogramChart,
+    Report,
+)
+
+REAL_COLOUR = "#4c78a8"
+SYNTHETIC_COLOUR = "#f58518"
+LABEL_CHARS = 22
+NO_VALUE = "&ndash;"
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222;
+max-width:1200px}
+h1{margin-bottom:.2rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.25rem .6rem;
+text-align:left}th{background:#f5f5f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.badge{display:inline-block;padding:.2rem .7rem;border-radius:1rem;color:#fff;font-weight:600}
+.pass{background:#2e7d32}.warn{background:#ed6c02}.fail{background:#c62828}
+.cards{display:flex;flex-wrap:wrap;gap:1rem}.card{border:1px solid #ddd;border-radius:.5rem;
+padding:.6rem 1rem;min-width:10rem}.card b{display:block;font-size:1.5rem}
+.charts{display:flex;flex-wrap:wrap;gap:1.2rem}figure{margin:0}figcaption{font-weight:600}
+.legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 1rem}
+svg text{font-size:10px;fill:#333}
+"""
+
+
+def render_html(report: Report, title: str = "Synthetic data report") -> str:
+    """One HTML page with the scores, the privacy verdict, all tables and all charts."""
+    sections = [
+        _summary(report),
+        _quality(report),
+        _fidelity(report),
+        _utility(report),
+        _privacy(report),
+        _charts(report),
+        _sample_sizes(report),
+    ]
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{_esc(title)}</title><style>{CSS}</style></head><body>"
+        f"<h1>{_esc(title)}</h1>{''.join(sections)}</body></html>"
+    )
+
+
+def _esc(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return NO_VALUE if value is None else f"{value:.{digits}f}"
+
+
+def _pct(value: float | None) -> str:
+    return NO_VALUE if value is None else f"{100 * value:.1f}%"
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric_from: int = 1) -> str:
+    """A table of already-escaped cells; columns from `numeric_from` are right-aligned."""
+    head = "".join(f"<th>{_esc(header)}</th>" for header in headers)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{cell}</td>' if i >= numeric_from else f"<td>{cell}</td>"
+            for i, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _summary(report: Report) -> str:
+    utility = report.utility
+    headline = None
+    if utility is not None:
+        headline = next(
+            (m for m in utility.metrics if m.name in ("roc_auc", "r2")), utility.metrics[0]
+        )
+    cards = [
+        ("Quality score", _pct(report.quality.overall_score)),
+        ("Diagnostic score", _pct(report.quality.diagnostic_score)),
+        ("Fidelity (mean KS/TV)", _pct(report.fidelity.mean_score)),
+        (
+            "Utility ratio" + (f" ({headline.name})" if headline else ""),
+            _num(headline.ratio if headline else None, 2),
+        ),
+    ]
+    verdict = report.privacy.verdict
+    return (
+        '<section class="cards">'
+        + "".join(f'<div class="card">{_esc(name)}<b>{value}</b></div>' for name, value in cards)
+        + f'<div class="card">Privacy<b><span class="badge {verdict}">{verdict}</span></b></div>'
+        + "</section>"
+    )
+
+
+def _quality(report: Report) -> str:
+    quality = report.quality
+    properties = [
+        ("Column shapes", quality.column_shapes),
+        ("Column pair trends", quality.column_pair_trends),
+        ("Quality (overall)", quality.overall_score),
+        ("Data validity", quality.data_validity),
+        ("Data structure", quality.data_structure),
+        ("Diagnostic (overall)", quality.diagnostic_score),
+    ]
+    shapes = [
+        (_esc(item.column), _esc(item.metric), _num(item.score))
+        for item in quality.column_shape_details
+    ]
+    return (
+        "<h2>Quality (SDMetrics)</h2>"
+        + _table(["Property", "Score"], [(_esc(n), _num(v)) for n, v in properties])
+        + _table(["Column", "Metric", "Score"], shapes, numeric_from=2)
+    )
+
+
+def _fidelity(report: Report) -> str:
+    fidelity = report.fidelity
+    rows = [
+        (
+            _esc(c.column),
+            _esc(c.kind),
+            _esc(c.metric),
+            _num(c.score),
+            _num(c.wasserstein),
+            _pct(c.real_missing_share),
+            _pct(c.synthetic_missing_share),
+        )
+        for c in fidelity.columns
+    ]
+    correlation = fidelity.correlation
+    return (
+        "<h2>Fidelity</h2>"
+        + _table(
+            [
+                "Column",
+                "Kind",
+                "Metric",
+                "Score",
+                "Wasserstein",
+                "Missing (real)",
+                "Missing (synthetic)",
+            ],
+            rows,
+            numeric_from=3,
+        )
+        + f"<p>Wasserstein: {_esc(fidelity.wasserstein_basis)}.</p>"
+        + f"<p>Correlation difference: mean {_num(correlation.mean_abs_diff)}, max "
+        f"{_num(correlation.max_abs_diff)} ({_esc(correlation.method)}).</p>"
+    )
+
+
+def _utility(report: Report) -> str:
+    utility = report.utility
+    if utility is None:
+        return f"<h2>ML utility</h2><p>Not measured: {_esc(report.utility_note or '')}.</p>"
+    rows = [(_esc(m.name), _num(m.synthetic), _num(m.real), _num(m.ratio)) for m in utility.metrics]
+    return (
+        "<h2>ML utility</h2>"
+        f"<p>Target <code>{_esc(utility.target_column)}</code> ({_esc(utility.task)}), model "
+        f"<code>{_esc(utility.model)}</code>, tested on the real holdout.</p>"
+        + _table(["Metric", "Train synthetic", "Train real", "Ratio"], rows)
+    )
+
+
+def _privacy(report: Report) -> str:
+    privacy = report.privacy
+    rows = [
+        ("Share of synthetic rows closer to training than holdout (0.5 ideal)",
+         f"{_num(privacy.dcr_share_closer_to_train)} ± {_num(privacy.dcr_share_ci95)}"),
+        ("Median DCR to training rows", _num(privacy.median_dcr_train)),
+        ("Median DCR to holdout rows", _num(privacy.median_dcr_holdout)),
+        ("Median NNDR", _num(privacy.median_nndr)),
+        ("Exact copies of training rows", _pct(privacy.exact_copy_share)),
+        ("Unique synthetic rows not in training", _pct(privacy.uniqueness_share)),
+        ("Membership-inference AUC (0.5 = no risk)", _num(privacy.mia_auc)),
+        ("Membership-inference risk", _num(privacy.mia_risk)),
+    ]  # fmt: skip
+    reasons = "".join(f"<li>{_esc(reason)}</li>" for reason in privacy.reasons)
+    return (
+        f'<h2>Privacy <span class="badge {privacy.verdict}">{privacy.verdict}</span></h2>'
+        + (f"<ul>{reasons}</ul>" if reasons else "<p>Every check is within its threshold.</p>")
+        + _table(["Metric", "Value"], [(_esc(name), value) for name, value in rows])
+        + f"<p>Distance: {_esc(privacy.distance)}.</p>"
+    )
+
+
+def _sample_sizes(report: Report) -> str:
+    rows = [
+        (_esc(name.replace("_", " ")), str(value if value is not None else NO_VALUE))
+        for name, value in report.sample_sizes.model_dump().items()
+    ]
+    return "<h2>Rows used</h2>" + _table(["Part", "Rows"], rows)
+
+
+def _charts(report: Report) -> str:
+    figures = [
+        _frequency_svg(chart) if isinstance(chart, FrequencyChart) else _histogram_svg(chart)
+        for chart in report.charts.columns
+    ]
+    figures += [_heatmap_svg(heatmap) for heatmap in report.charts.heatmaps]
+    legend = (
+        f'<p class="legend"><span style="background:{REAL_COLOUR}"></span>real'
+        f'<span style="background:{SYNTHETIC_COLOUR}"></span>synthetic</p>'
+    )
+    return f'<h2>Charts</h2>{legend}<div class="charts">{"".join(figures)}</div>'
+
+
+def _figure(caption: str, svg: str) -> str:
+    return f"<figure><figcaption>{_esc(caption)}</figcaption>{svg}</figure>"
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
+
+def _edge_label(value: float, is_datetime: bool) -> str:
+    if is_datetime:
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC).strftime("%Y-%m-%d")
+    return f"{value:.4g}"
+
+
+def _histogram_svg(chart: HistogramChart) -> str:
+    width, height, bottom = 360, 170, 20
+    bins = len(chart.real)
+    peak = max([*chart.real, *chart.synthetic, 1e-12])
+    slot = width / max(bins, 1)
+    bars = []
+    for i, (real, synthetic) in enumerate(zip(chart.real, chart.synthetic, strict=True)):
+        for j, (value, colour) in enumerate(((real, REAL_COLOUR), (synthetic, SYNTHETIC_COLOUR))):
+            bar = (height - bottom) * value / peak
+            x = i * slot + j * slot / 2
+            bars.append(
+                f'<rect x="{x:.1f}" y="{height - bottom - bar:.1f}" width="{slot / 2 - 1:.1f}" '
+                f'height="{bar:.1f}" fill="{colour}"><title>{value:.3f}</title></rect>'
+            )
+    low = _esc(_edge_label(chart.bin_edges[0], chart.datetime))
+    high = _esc(_edge_label(chart.bin_edges[-1], chart.datetime))
+    axis = (
+        f'<text x="0" y="{height - 5}">{low}</text>'
+        f'<text x="{width}" y="{height - 5}" text-anchor="end">{high}</text>'
+    )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img">{"".join(bars)}{axis}</svg>'
+    )
+    return _figure(chart.column, svg)
+
+
+def _frequency_svg(chart: FrequencyChart) -> str:
+    label_width, bar_width, row = 140, 220, 18
+    height = row * len(chart.categories) + 4
+    peak = max([*chart.real, *chart.synthetic, 1e-12])
+    parts = []
+    for i, category in enumerate(chart.categories):
+        y = i * row + 2
+        parts.append(
+            f'<text x="{label_width - 4}" y="{y + 12}" text-anchor="end">'
+            f"<title>{_esc(category)}</title>{_esc(_short(category))}</text>"
+        )
+        for j, (values, colour) in enumerate(
+            ((chart.real, REAL_COLOUR), (chart.synthetic, SYNTHETIC_COLOUR))
+        ):
+            length = bar_width * values[i] / peak
+            parts.append(
+                f'<rect x="{label_width}" y="{y + j * (row / 2 - 1):.1f}" width="{length:.1f}" '
+                f'height="{row / 2 - 1:.1f}" fill="{colour}"><title>{values[i]:.3f}</title></rect>'
+            )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width}" '
+        f'height="{height}" role="img">{"".join(parts)}</svg>'
+    )
+    return _figure(chart.column, svg)
+
+
+def _heat_colour(value: float | None) -> str:
+    """Red for positive, blue for negative association, white for none, grey if undefined."""
+    if value is None:
+        return "#cccccc"
+    strength = int(255 * (1 - min(abs(value), 1.0)))
+    return f"rgb(255,{strength},{strength})" if value >= 0 else f"rgb({strength},{strength},255)"
+
+
+def _heatmap_svg(heatmap: Heatmap) -> str:
+    cell, margin = 18, 120
+    size = len(heatmap.columns)
+    parts = []
+    for i, name in enumerate(heatmap.columns):
+        label = f"<title>{_esc(name)}</title>{_esc(_short(name))}"
+        parts.append(
+            f'<text x="{margin - 4}" y="{margin + i * cell + 13}" text-anchor="end">{label}</text>'
+        )
+        x, y = margin + i * cell + 12, margin - 4
+        parts.append(f'<text x="{x}" y="{y}" transform="rotate(-60 {x} {y})">{label}</text>')
+    for i, row in enumerate(heatmap.values):
+        for j, value in enumerate(row):
+            tip = f"{_esc(heatmap.columns[i])} / {_esc(heatmap.columns[j])}: {_num(value)}"
+            parts.append(
+                f'<rect x="{margin + j * cell}" y="{margin + i * cell}" width="{cell - 1}" '
+                f'height="{cell - 1}" fill="{_heat_colour(value)}"><title>{tip}</title></rect>'
+            )
+    extent = margin + size * cell
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{extent}" height="{extent}" '
+        f'role="img">{"".join(parts)}</svg>'
+    )
+    return _figure(heatmap.title, svg)

@@ -1,0 +1,236 @@
+"""Options and the report itself: pydantic models that serialise to strict JSON.
+
+Every float goes through `Score`, which turns NaN and infinities into None, so a report
+never carries a value that `json.dumps(..., allow_nan=False)` would reject.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+
+def finite_or_none(value: Any) -> float | None:
+    """The value as a plain float, or None where it is missing, NaN or infinite."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+Score = Annotated[float | None, BeforeValidator(finite_or_none)]
+Matrix = list[list[Score]]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PrivacyThresholds(_Model):
+    """Where the privacy verdict turns to warn and to fail.
+
+    dcr_share: share of synthetic rows closer to training than to holdout rows (0.5 is ideal;
+    higher is worse). nndr: median nearest/second-nearest distance ratio (lower is worse).
+    exact_copies: share of synthetic rows equal to a training row. mia_auc: AUC of the
+    distance-threshold membership attack (0.5 = no risk; higher is worse).
+    """
+
+    dcr_share_warn: float = Field(0.6, ge=0.5, le=1.0)
+    dcr_share_fail: float = Field(0.7, ge=0.5, le=1.0)
+    nndr_warn: float = Field(0.5, ge=0.0, le=1.0)
+    nndr_fail: float = Field(0.2, ge=0.0, le=1.0)
+    exact_copies_warn: float = Field(0.01, ge=0.0, le=1.0)
+    exact_copies_fail: float = Field(0.05, ge=0.0, le=1.0)
+    mia_auc_warn: float = Field(0.6, ge=0.5, le=1.0)
+    mia_auc_fail: float = Field(0.7, ge=0.5, le=1.0)
+
+    @model_validator(mode="after")
+    def _warn_before_fail(self) -> PrivacyThresholds:
+        higher_is_worse = ("dcr_share", "exact_copies", "mia_auc")
+        for name in higher_is_worse:
+            if getattr(self, f"{name}_warn") > getattr(self, f"{name}_fail"):
+                raise ValueError(f"{name}_warn must not exceed {name}_fail")
+        if self.nndr_warn < self.nndr_fail:
+            raise ValueError("nndr_warn must not be below nndr_fail (a lower NNDR is worse)")
+        return self
+
+
+class ReportOptions(_Model):
+    """How to build a report.
+
+    target_column: the ML-utility target; None picks the last categorical column.
+    sample_rows: cap on rows per table for the SDMetrics reports and the charts.
+    fidelity_sample_rows: cap on rows per table for KS/TVD, Wasserstein and correlations.
+    privacy_sample_rows: cap on rows per table for the privacy metrics (None: all rows, the
+    nearest-neighbour search is vectorized and cheap).
+    utility_sample_rows: cap on training rows (real and synthetic) for the utility models.
+    """
+
+    target_column: str | None = None
+    sample_rows: int | None = Field(10_000, ge=100)
+    fidelity_sample_rows: int | None = Field(100_000, ge=100)
+    privacy_sample_rows: int | None = Field(None, ge=10)
+    utility_sample_rows: int | None = Field(None, ge=100)
+    seed: int = 0
+    thresholds: PrivacyThresholds = PrivacyThresholds()
+
+
+class SampleSizes(_Model):
+    """Rows given, and rows actually used by each part of the report."""
+
+    train_rows: int
+    holdout_rows: int
+    synthetic_rows: int
+    quality_real_rows: int
+    quality_synthetic_rows: int
+    fidelity_real_rows: int
+    fidelity_synthetic_rows: int
+    chart_real_rows: int
+    chart_synthetic_rows: int
+    utility_real_train_rows: int | None
+    utility_synthetic_train_rows: int | None
+    utility_holdout_rows: int | None
+    privacy_train_rows: int
+    privacy_holdout_rows: int
+    privacy_synthetic_rows: int
+    dcr_share_train_rows: int
+
+
+class ColumnScore(_Model):
+    column: str
+    metric: str
+    score: Score
+
+
+class PairScore(_Model):
+    column_1: str
+    column_2: str
+    metric: str
+    score: Score
+    real_correlation: Score
+    synthetic_correlation: Score
+
+
+class QualityResult(_Model):
+    """SDMetrics QualityReport (shapes, pair trends) and DiagnosticReport (validity, structure)."""
+
+    overall_score: Score
+    column_shapes: Score
+    column_pair_trends: Score
+    diagnostic_score: Score
+    data_validity: Score
+    data_structure: Score
+    column_shape_details: list[ColumnScore]
+    column_pair_details: list[PairScore]
+    validity_details: list[ColumnScore]
+
+
+class ColumnFidelity(_Model):
+    column: str
+    kind: Literal["numerical", "datetime", "categorical"]
+    metric: Literal["KSComplement", "TVComplement"]
+    score: Score
+    wasserstein: Score
+    real_missing_share: Score
+    synthetic_missing_share: Score
+
+
+class CorrelationComparison(_Model):
+    method: str
+    columns: list[str]
+    real: Matrix
+    synthetic: Matrix
+    abs_diff: Matrix
+    mean_abs_diff: Score
+    max_abs_diff: Score
+
+
+class FidelityResult(_Model):
+    mean_score: Score
+    wasserstein_basis: str
+    columns: list[ColumnFidelity]
+    correlation: CorrelationComparison
+
+
+class UtilityMetric(_Model):
+    name: Literal["accuracy", "f1_macro", "roc_auc", "r2"]
+    synthetic: Score
+    real: Score
+    ratio: Score
+
+
+class UtilityResult(_Model):
+    """Train on synthetic, test on the holdout (TSTR) against train on real (TRTR)."""
+
+    target_column: str
+    task: Literal["classification", "regression"]
+    model: str
+    classes: list[str]
+    metrics: list[UtilityMetric]
+
+
+class PrivacyResult(_Model):
+    distance: str
+    dcr_share_closer_to_train: Score
+    dcr_share_ci95: Score
+    median_dcr_train: Score
+    median_dcr_holdout: Score
+    median_nndr: Score
+    exact_copy_share: Score
+    uniqueness_share: Score
+    mia_auc: Score
+    mia_risk: Score
+    verdict: Literal["pass", "warn", "fail"]
+    reasons: list[str]
+
+
+class DcrBaselineProtection(_Model):
+    """Our equivalent of SDMetrics' DCRBaselineProtection (same distance, same score)."""
+
+    score: Score
+    median_dcr_synthetic: Score
+    median_dcr_random: Score
+
+
+class HistogramChart(_Model):
+    kind: Literal["histogram"] = "histogram"
+    column: str
+    datetime: bool
+    bin_edges: list[float]
+    real: list[float]
+    synthetic: list[float]
+    real_missing_share: Score
+    synthetic_missing_share: Score
+
+
+class FrequencyChart(_Model):
+    kind: Literal["frequencies"] = "frequencies"
+    column: str
+    categories: list[str]
+    real: list[float]
+    synthetic: list[float]
+
+
+class Heatmap(_Model):
+    title: str
+    columns: list[str]
+    values: Matrix
+
+
+class Charts(_Model):
+    columns: list[Annotated[HistogramChart | FrequencyChart, Field(discriminator="kind")]]
+    heatmaps: list[Heatmap]
+
+
+class Report(_Model):
+    sample_sizes: SampleSizes
+    columns_evaluated: list[str]
+    columns_excluded: list[str]
+    quality: QualityResult
+    fidelity: FidelityResult
+    utility: UtilityResult | None
+    utility_note: str | None
+    privacy: PrivacyResult
+    charts: Charts
