@@ -18,10 +18,10 @@ from nats.js import JetStreamContext
 from sqlalchemy import Column, DateTime, Index, LargeBinary, MetaData, String, Table, func, select
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Session
-from synthetica.events.v1 import events_pb2
 
 from common.db import Database
 from common.jetstream import EVENTS_SUBJECT_PREFIX, publish
+from synthetica.events.v1 import events_pb2
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import grpc
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
-from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
 
 from common import jetstream
 from common.clients import make_channel, service_metadata
@@ -21,6 +20,7 @@ from common.logs import configure_logging
 from common.migrations import upgrade
 from common.security import JwksCache, TokenAuthenticator
 from common.settings import ServiceSettings, Settings
+from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
 
 ROLE_NAMES = {1: "admin", 2: "member"}
 

@@ -12,8 +12,6 @@ import grpc
 import httpx
 import nats
 import uvicorn
-from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
-from synthetica.events.v1 import events_pb2
 
 from common.clients import make_channel, service_metadata
 from common.grpc_server import GrpcServer
@@ -21,6 +19,8 @@ from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from services.auth.main import build as build_auth
 from services.auth.settings import AuthSettings
+from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
+from synthetica.events.v1 import events_pb2
 
 REPO = Path(__file__).resolve().parent.parent
 # Every service that owns tables: schema -> migrations folder.

@@ -7,11 +7,11 @@ from enum import Enum
 
 import strawberry
 from strawberry.types import Info
-from synthetica.auth.v1 import auth_pb2
 
 from gateway.context import Context
 from gateway.errors import rpc_errors
 from gateway.schema.common import Connection, connection, dt
+from synthetica.auth.v1 import auth_pb2
 
 
 @strawberry.enum

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
-
 from common import jetstream
 from common.context import Principal
 from common.db import Database
@@ -17,6 +15,7 @@ from common.security import JwksCache, TokenAuthenticator
 from services.auth import models, service
 from services.auth.servicer import AuthServicer
 from services.auth.settings import AuthSettings
+from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = auth_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name

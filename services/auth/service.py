@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
-from synthetica.events.v1 import events_pb2
 
 from common.errors import (
     AlreadyExists,
@@ -25,6 +24,7 @@ from common.pagination import paginate
 from services.auth import credentials
 from services.auth.models import ApiKey, LoginFailure, RefreshToken, SigningKey, User, outbox
 from services.auth.settings import AuthSettings
+from synthetica.events.v1 import events_pb2
 
 ADMIN = "admin"
 MEMBER = "member"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
-
 from common.context import Principal
 from common.db import Database
 from common.errors import PermissionDenied
@@ -13,6 +11,7 @@ from common.interceptors import metadata_dict, require_principal
 from common.protos import timestamp
 from services.auth import models, service
 from services.auth.settings import AuthSettings
+from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
 
 ROLES = {service.ADMIN: auth_pb2.USER_ROLE_ADMIN, service.MEMBER: auth_pb2.USER_ROLE_MEMBER}
 

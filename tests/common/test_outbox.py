@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 import sqlalchemy as sa
-from synthetica.events.v1 import events_pb2
 
 from common import jetstream
 from common.db import Database, make_metadata
 from common.outbox import OutboxRelay, enqueue, new_event, outbox_table
+from synthetica.events.v1 import events_pb2
 from tests.conftest import create_database
 from tests.support import stream_events
 

@@ -4,11 +4,11 @@ locally against auth's JWKS, API keys through auth, service tokens by comparison
 from __future__ import annotations
 
 import pytest
-from synthetica.auth.v1 import auth_pb2
 
 from common.errors import Unauthenticated
 from common.runtime import AuthClient
 from common.settings import Settings
+from synthetica.auth.v1 import auth_pb2
 from tests.support import AuthCaller
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import grpc
 import pytest
-from synthetica.auth.v1 import auth_pb2
 
+from synthetica.auth.v1 import auth_pb2
 from tests.conftest import migrated_database
 from tests.support import PASSWORD, AuthCaller, start_auth, unique_email
 

@@ -13,9 +13,9 @@ import jwt
 import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from synthetica.auth.v1 import auth_pb2
 
 from services.auth import credentials
+from synthetica.auth.v1 import auth_pb2
 from tests.support import PASSWORD, AuthCaller, unique_email
 
 

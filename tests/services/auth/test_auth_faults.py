@@ -1,0 +1,66 @@
+"""Faults: the auth service rides out a PostgreSQL restart and loses nothing committed."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import grpc
+import pytest
+import sqlalchemy as sa
+
+from common.embedded import EmbeddedPostgres, free_port
+from common.migrations import upgrade
+from synthetica.auth.v1 import auth_pb2
+from tests.support import MIGRATIONS, PASSWORD, AuthCaller, start_auth, unique_email
+
+
+@pytest.fixture
+def restartable_postgres():
+    data_dir = Path(tempfile.mkdtemp(prefix="synthetica-test-pg-restart-"))
+    server = EmbeddedPostgres(data_dir, free_port())
+    server.start()
+    server.create_database("synthetica")
+    url = server.url("synthetica")
+    for schema, path in MIGRATIONS.items():
+        upgrade(url, schema, path)
+    yield server
+    server.stop()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+async def test_postgres_restart_loses_nothing(
+    restartable_postgres, nats_url, service_token, tmp_path
+):
+    server = await start_auth(
+        database_url=restartable_postgres.url("synthetica"),
+        nats_url=nats_url,
+        service_token=service_token,
+        storage_url=str(tmp_path),
+    )
+    caller = AuthCaller(server.address, service_token)
+    try:
+        before = unique_email()
+        await caller.register(before)
+        restartable_postgres.stop()
+        with pytest.raises(grpc.aio.AioRpcError) as down:
+            await caller.register()
+        assert down.value.code() == grpc.StatusCode.INTERNAL  # masked, with a request id
+        assert "request id" in down.value.details()
+        restartable_postgres.start()
+        after = unique_email()
+        await caller.register(after)  # pooled connections were re-established
+        for email in (before, after):
+            login = await caller.stub.Login(
+                auth_pb2.LoginRequest(email=email, password=PASSWORD), metadata=caller.service_md
+            )
+            assert login.user.email == email
+    finally:
+        await caller.close()
+        await server.stop(0)
+    engine = sa.create_engine(restartable_postgres.url("synthetica"))
+    with engine.connect() as conn:
+        count = conn.execute(sa.text("SELECT count(*) FROM auth.users")).scalar_one()
+    engine.dispose()
+    assert count == 2
