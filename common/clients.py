@@ -1,5 +1,6 @@
-"""Outbound gRPC: channels that carry the request id and a default deadline, and the
-metadata a service sends to authenticate as itself (optionally on behalf of a user)."""
+"""Outbound gRPC: channels that carry the request id, the trace context (W3C ``traceparent``)
+and a default deadline, and the metadata a service sends to authenticate as itself
+(optionally on behalf of a user)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 import grpc
 
 from common.context import request_id_var
+from common.tracing import inject
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
@@ -17,6 +19,9 @@ def _with_context(details: grpc.aio.ClientCallDetails, default_timeout: float) -
     request_id = request_id_var.get()
     if request_id and "x-request-id" not in metadata:
         metadata.add("x-request-id", request_id)
+    if "traceparent" not in metadata:
+        for key, value in inject({}).items():
+            metadata.add(key, value)
     return grpc.aio.ClientCallDetails(
         method=details.method,
         timeout=details.timeout if details.timeout is not None else default_timeout,

@@ -23,6 +23,7 @@ from common.interceptors import (
     Authenticator,
     AuthInterceptor,
     ErrorInterceptor,
+    ObservabilityInterceptor,
     RequestContextInterceptor,
 )
 
@@ -76,6 +77,8 @@ def create_server(
     """Builds a server with health, reflection and interceptors; ``authenticator=None`` only
     for a process that serves health alone."""
     interceptors: list[grpc.aio.ServerInterceptor] = [
+        # First is outermost: the span and the timing cover everything the others do.
+        ObservabilityInterceptor(),
         RequestContextInterceptor(),
         ErrorInterceptor(),
     ]

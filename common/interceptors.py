@@ -1,4 +1,5 @@
-"""Server interceptors: request context and access log, domain error mapping, authentication.
+"""Server interceptors: tracing and metrics, request context and access log, domain error
+mapping, authentication.
 
 Each interceptor wraps the behaviour of the method handler in an async context manager, so
 contextvars it sets are visible to the handler and exceptions the handler raises reach it,
@@ -17,9 +18,12 @@ import grpc
 from google.protobuf import any_pb2, duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from common.context import Principal, new_request_id, principal_var, request_id_var
 from common.errors import DomainError, InvalidArgument, ResourceExhausted, Unauthenticated
+from common.metrics import grpc_server_handled_total, grpc_server_handling_seconds
+from common.tracing import extract, tracer
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +97,67 @@ class _ScopeInterceptor(grpc.aio.ServerInterceptor):
 
 def metadata_dict(context: grpc.aio.ServicerContext) -> dict[str, str]:
     return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
+
+
+# Codes that mean the server failed (OpenTelemetry's gRPC conventions); the others are the
+# caller's mistake and leave the server span's status unset.
+SERVER_FAULTS = frozenset(
+    {
+        grpc.StatusCode.UNKNOWN,
+        grpc.StatusCode.DEADLINE_EXCEEDED,
+        grpc.StatusCode.UNIMPLEMENTED,
+        grpc.StatusCode.INTERNAL,
+        grpc.StatusCode.UNAVAILABLE,
+        grpc.StatusCode.DATA_LOSS,
+    }
+)
+
+
+def final_code(context: grpc.aio.ServicerContext, raised: BaseException | None) -> grpc.StatusCode:
+    """The status the caller gets: the one set on the context (errors are aborts), else OK,
+    or CANCELLED when the call was torn down under the handler."""
+    code = context.code() if hasattr(context, "code") else None
+    if isinstance(code, grpc.StatusCode):
+        return code
+    if raised is None:
+        return grpc.StatusCode.OK
+    if not isinstance(raised, Exception):
+        return grpc.StatusCode.CANCELLED
+    return grpc.StatusCode.UNKNOWN
+
+
+class ObservabilityInterceptor(_ScopeInterceptor):
+    """Outermost: a server span that continues the caller's trace (W3C ``traceparent`` in the
+    metadata), so the access log and everything the handler logs carry its trace id; and the
+    ``grpc_server_*`` metrics by final status code."""
+
+    @contextlib.asynccontextmanager
+    async def scope(self, method: str, context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
+        service, _, name = method.lstrip("/").partition("/")
+        started = time.perf_counter()
+        raised: BaseException | None = None
+        with tracer().start_as_current_span(
+            method.lstrip("/"),
+            context=extract(metadata_dict(context)),
+            kind=SpanKind.SERVER,
+            attributes={"rpc.system": "grpc", "rpc.service": service, "rpc.method": name},
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            try:
+                yield
+            except BaseException as exc:
+                raised = exc
+                raise
+            finally:
+                code = final_code(context, raised)
+                span.set_attribute("rpc.grpc.status_code", code.value[0])
+                if code in SERVER_FAULTS:
+                    span.set_status(Status(StatusCode.ERROR, code.name))
+                grpc_server_handled_total.labels(service, name, code.name).inc()
+                grpc_server_handling_seconds.labels(service, name).observe(
+                    time.perf_counter() - started
+                )
 
 
 class RequestContextInterceptor(_ScopeInterceptor):

@@ -1,5 +1,8 @@
 """NATS JetStream helpers: connection, idempotent stream and consumer set-up, de-duplicated
-publishing, and a durable pull consumer with explicit acks and in-progress heartbeats."""
+publishing, and a durable pull consumer with explicit acks and in-progress heartbeats.
+
+Messages carry the W3C trace context in their headers (``traceparent``): the consumer's span
+continues the trace of the request that caused the message."""
 
 from __future__ import annotations
 
@@ -23,6 +26,10 @@ from nats.js.api import (
     StreamConfig,
 )
 from nats.js.errors import NotFoundError
+from opentelemetry.trace import SpanKind
+
+from common.metrics import messages_handled_total
+from common.tracing import TRACEPARENT, extract, inject, tracer
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +71,10 @@ async def connect(url: str, *, name: str) -> NATS:
 
 
 async def close(nc: NATS) -> None:
-    """Drains (delivering what is buffered) when connected; closes when NATS is gone."""
+    """Drains (delivering what is buffered) when connected; closes when NATS is gone or the
+    drain stalls (a pull subscription whose fetch was cancelled never finishes draining)."""
     try:
-        await nc.drain()
+        await asyncio.wait_for(nc.drain(), timeout=5)
     except Exception:
         await nc.close()
 
@@ -110,10 +118,23 @@ async def ensure_consumer(
 
 
 async def publish(
-    js: JetStreamContext, subject: str, payload: bytes, *, msg_id: str, timeout: float = 5.0
+    js: JetStreamContext,
+    subject: str,
+    payload: bytes,
+    *,
+    msg_id: str,
+    timeout: float = 5.0,
+    headers: dict[str, str] | None = None,
 ) -> None:
-    """Publishes with ``Nats-Msg-Id`` so JetStream drops a repeat within the duplicate window."""
-    await js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id}, timeout=timeout)
+    """Publishes with ``Nats-Msg-Id`` so JetStream drops a repeat within the duplicate window.
+
+    The current trace context goes in the headers unless ``headers`` already has a
+    ``traceparent`` (the outbox relay passes the one captured when the event was written)."""
+    sent = dict(headers or {})
+    if TRACEPARENT not in sent:
+        inject(sent)
+    sent["Nats-Msg-Id"] = msg_id
+    await js.publish(subject, payload, headers=sent, timeout=timeout)
 
 
 class Outcome(Enum):
@@ -159,29 +180,52 @@ class PullConsumer:
         subscription = await self.js.pull_subscribe(
             self.subject, durable=self.durable, stream=self.stream
         )
-        while not self._stopping.is_set():
-            try:
-                messages = await subscription.fetch(1, timeout=1.0)
-            except NatsTimeoutError:
-                continue
-            except Exception as exc:  # connection loss: keep trying, nats reconnects
-                log.warning("fetch from %s failed: %s", self.durable, exc)
-                await asyncio.sleep(0.5)
-                continue
-            for msg in messages:
-                await self._handle(msg)
+        try:
+            while not self._stopping.is_set():
+                try:
+                    messages = await subscription.fetch(1, timeout=1.0)
+                except NatsTimeoutError:
+                    continue
+                except Exception as exc:  # connection loss: keep trying, nats reconnects
+                    log.warning("fetch from %s failed: %s", self.durable, exc)
+                    await asyncio.sleep(0.5)
+                    continue
+                for msg in messages:
+                    await self._handle(msg)
+        finally:
+            # Also when cancelled mid-fetch: a subscription left behind stalls drain().
+            with contextlib.suppress(Exception):
+                await subscription.unsubscribe()
 
     async def _handle(self, msg: Msg) -> None:
+        with tracer().start_as_current_span(
+            f"{msg.subject} process",
+            context=extract(msg.headers or {}),
+            kind=SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "nats",
+                "messaging.destination.name": msg.subject,
+                "messaging.consumer.group.name": self.durable,
+            },
+        ) as span:
+            outcome = await self._run_handler(msg)
+            span.set_attribute("synthetica.outcome", outcome.value)
+        messages_handled_total.labels(self.durable, outcome.value).inc()
+        await self._settle(msg, outcome)
+
+    async def _run_handler(self, msg: Msg) -> Outcome:
         beat = asyncio.create_task(self._heartbeat(msg))
         try:
-            outcome = await self.handler(msg)
+            return await self.handler(msg)
         except Exception:
             log.exception("handler failed on %s", msg.subject)
-            outcome = Outcome.RETRY
+            return Outcome.RETRY
         finally:
             beat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await beat
+
+    async def _settle(self, msg: Msg, outcome: Outcome) -> None:
         try:
             if outcome is Outcome.ACK:
                 await msg.ack()

@@ -1,4 +1,5 @@
-"""JSON log lines on stdout with severity, service and the request id of the current call."""
+"""JSON log lines on stdout with severity, service, the request id of the current call and,
+when a span is active, its trace and span ids (the same ids the tracing backend shows)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from datetime import UTC, datetime
 
 from common.context import request_id_var
+from common.tracing import current_ids
 
 
 class JsonFormatter(logging.Formatter):
@@ -26,6 +28,9 @@ class JsonFormatter(logging.Formatter):
         request_id = request_id_var.get()
         if request_id:
             entry["request_id"] = request_id
+        ids = current_ids()
+        if ids is not None:
+            entry["trace_id"], entry["span_id"] = ids
         extra = getattr(record, "fields", None)
         if isinstance(extra, dict):
             entry.update(extra)

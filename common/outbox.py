@@ -3,6 +3,9 @@ the relay publishes pending rows with ``Nats-Msg-Id`` = row id and marks them se
 
 JetStream's duplicate window drops a row published twice (two relays, or a crash between
 publishing and marking), so every event reaches the stream once.
+
+A row keeps the trace context (``trace_parent``) of the request that wrote it, and the relay
+publishes it in the message headers, so consumers continue that request's trace.
 """
 
 from __future__ import annotations
@@ -15,12 +18,23 @@ from datetime import UTC, datetime, timedelta
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from nats.js import JetStreamContext
-from sqlalchemy import Column, DateTime, Index, LargeBinary, MetaData, String, Table, func, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    func,
+    select,
+)
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Session
 
 from common.db import Database
 from common.jetstream import EVENTS_SUBJECT_PREFIX, publish
+from common.tracing import TRACEPARENT, current_traceparent
 from synthetica.events.v1 import events_pb2
 
 log = logging.getLogger(__name__)
@@ -35,6 +49,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("payload", LargeBinary, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("published_at", DateTime(timezone=True), nullable=True),
+        # W3C traceparent of the request that wrote the row (55 characters in version 00).
+        Column("trace_parent", String(128), nullable=True),
     )
     Index("ix_outbox_pending", table.c.created_at, postgresql_where=table.c.published_at.is_(None))
     return table
@@ -57,14 +73,17 @@ def new_event(
 
 
 def enqueue(session: Session, table: Table, event: events_pb2.Event) -> None:
-    """Adds the event to the outbox inside the caller's transaction."""
-    session.execute(
-        table.insert().values(
-            id=uuid.UUID(event.id),
-            subject=EVENTS_SUBJECT_PREFIX + event.type,
-            payload=event.SerializeToString(),
-        )
-    )
+    """Adds the event to the outbox inside the caller's transaction, with the current trace
+    context."""
+    values: dict[str, object] = {
+        "id": uuid.UUID(event.id),
+        "subject": EVENTS_SUBJECT_PREFIX + event.type,
+        "payload": event.SerializeToString(),
+    }
+    trace_parent = current_traceparent()
+    if trace_parent:
+        values["trace_parent"] = trace_parent
+    session.execute(table.insert().values(**values))
 
 
 class OutboxRelay:
@@ -115,8 +134,9 @@ class OutboxRelay:
         rows = await self.db.call(self._pending)
         sent: list[uuid.UUID] = []
         try:
-            for row_id, subject, payload in rows:
-                await publish(self.js, subject, payload, msg_id=str(row_id))
+            for row_id, subject, payload, trace_parent in rows:
+                headers = {TRACEPARENT: trace_parent} if trace_parent else None
+                await publish(self.js, subject, payload, msg_id=str(row_id), headers=headers)
                 sent.append(row_id)
         except Exception as exc:
             log.warning("outbox publish failed, will retry: %s", exc)
@@ -125,10 +145,10 @@ class OutboxRelay:
                 await self.db.call(self._mark_sent, ids=sent)
         return len(sent)
 
-    def _pending(self, *, session: Session) -> list[tuple[uuid.UUID, str, bytes]]:
+    def _pending(self, *, session: Session) -> list[tuple[uuid.UUID, str, bytes, str | None]]:
         t = self.table
         query = (
-            select(t.c.id, t.c.subject, t.c.payload)
+            select(t.c.id, t.c.subject, t.c.payload, t.c.trace_parent)
             .where(t.c.published_at.is_(None))
             .order_by(t.c.created_at, t.c.id)
             .limit(self.batch_size)

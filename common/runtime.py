@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import grpc
@@ -17,9 +18,11 @@ from common.clients import make_channel, service_metadata
 from common.context import Principal
 from common.errors import Unauthenticated
 from common.logs import configure_logging
+from common.metrics import start_metrics_server
 from common.migrations import upgrade
 from common.security import JwksCache, TokenAuthenticator
 from common.settings import ServiceSettings, Settings
+from common.tracing import configure_tracing, shutdown_tracing
 from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
 
 ROLE_NAMES = {1: "admin", 2: "member"}
@@ -113,7 +116,26 @@ def run_cli(
             assert isinstance(settings, ServiceSettings)
             upgrade(settings.database_url, schema, migrations_dir)
         return
-    asyncio.run(commands[args.command](settings))
+    # A role other than the default is its own process: "training-worker" in traces.
+    process = service if args.command == default else f"{service}-{args.command}"
+    with observed(process, settings):
+        asyncio.run(commands[args.command](settings))
+
+
+@contextlib.contextmanager
+def observed(process: str, settings: Settings) -> Iterator[None]:
+    """The process's tracing, and its Prometheus ``/metrics`` port when one is set; spans
+    still buffered are flushed at exit."""
+    configure_tracing(process, settings.otel_exporter)
+    metrics = None
+    if settings.metrics_port:
+        metrics = start_metrics_server(settings.metrics_port, settings.metrics_host)
+    try:
+        yield
+    finally:
+        if metrics is not None:
+            metrics.stop()
+        shutdown_tracing()
 
 
 async def serve_health_only(settings: ServiceSettings, *, service_names: list[str]) -> None:

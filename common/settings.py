@@ -7,7 +7,7 @@ Shared values use the ``SYNTHETICA_`` prefix; each service has its own prefix (`
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import (
@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     training_addr: str = "127.0.0.1:50053"
     evaluation_addr: str = "127.0.0.1:50054"
     notify_addr: str = "127.0.0.1:50055"
+    # Prometheus /metrics on its own port (0 = none; the gateway then serves it at /metrics
+    # on its HTTP port). Loopback by default; a pod sets 0.0.0.0 so Prometheus can scrape.
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
+    # Where spans go: none (ids still propagate into logs), otlp (OTEL_EXPORTER_OTLP_* env),
+    # or console (stdout).
+    otel_exporter: Literal["none", "otlp", "console"] = "none"
 
     @classmethod
     def settings_customise_sources(

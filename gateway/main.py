@@ -9,6 +9,7 @@ from pathlib import Path
 import uvicorn
 
 from common.logs import configure_logging
+from common.runtime import observed
 from gateway.app import create_app
 from gateway.schema import SCHEMA_FILE, schema_sdl
 from gateway.settings import GatewaySettings
@@ -25,10 +26,11 @@ def main() -> None:
         return
     settings = GatewaySettings()
     configure_logging("gateway", settings.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
-    )
+    with observed("gateway", settings):
+        uvicorn.run(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+        )
