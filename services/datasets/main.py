@@ -1,28 +1,72 @@
-"""Datasets service process: `python -m services.datasets`.
-
-Only health and reflection are served until the service's RPCs are built.
-"""
+"""Datasets service process: ``python -m services.datasets [serve|migrate]``."""
 
 from __future__ import annotations
 
-from synthetica.datasets.v1 import datasets_pb2
+import asyncio
+from pathlib import Path
 
-from common.runtime import run_cli, serve_health_only
+from common import jetstream
+from common.db import Database
+from common.grpc_server import GrpcServer, create_server, serve_until_signal
+from common.outbox import OutboxRelay
+from common.runtime import AuthClient, connect_messaging, run_cli
+from common.storage import Storage
+from services.datasets import models
+from services.datasets.ingestion import IngestionRunner
+from services.datasets.servicer import DatasetsServicer
 from services.datasets.settings import DatasetsSettings
+from synthetica.auth.v1 import auth_pb2
+from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
+MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = datasets_pb2.DESCRIPTOR.services_by_name["DatasetsService"].full_name
 
 
+async def build(settings: DatasetsSettings) -> GrpcServer:
+    db = Database(settings.database_url)
+    storage = Storage(settings.storage_url, settings.storage_options)
+    nc, js = await connect_messaging(settings, name="datasets")
+    relay = OutboxRelay(db, models.outbox, js)
+    auth = AuthClient(settings, service_name="datasets")
+    runner = IngestionRunner(db, settings, on_commit=relay.wake)
+
+    async def lookup_user(email: str) -> auth_pb2.User | None:
+        users = await auth.lookup_users(emails=[email.strip()])
+        return users[0] if users else None
+
+    servicer = DatasetsServicer(db, storage, settings, runner, lookup_user, on_commit=relay.wake)
+    server = create_server(
+        host=settings.grpc_host,
+        port=settings.grpc_port,
+        service_names=[SERVICE_NAME],
+        register=lambda s: datasets_pb2_grpc.add_DatasetsServiceServicer_to_server(servicer, s),
+        authenticator=auth.authenticator(settings),
+    )
+    server.tasks.append(asyncio.create_task(relay.run()))
+    await runner.recover()
+
+    async def close() -> None:
+        await runner.close()
+        relay.stop()
+        await auth.close()
+        await jetstream.close(nc)
+        db.dispose()
+
+    server.cleanups.append(close)
+    return server
+
+
 async def serve(settings: DatasetsSettings) -> None:
-    await serve_health_only(settings, service_names=[SERVICE_NAME])
+    server = await build(settings)
+    await serve_until_signal(server, grace=settings.shutdown_grace_seconds)
 
 
 def main() -> None:
     run_cli(
         service="datasets",
         load_settings=DatasetsSettings,
-        schema=None,
-        migrations_dir=None,
+        schema=models.SCHEMA,
+        migrations_dir=MIGRATIONS,
         commands={"serve": serve},
         default="serve",
     )

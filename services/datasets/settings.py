@@ -1,9 +1,33 @@
 from __future__ import annotations
 
 from common.settings import ServiceSettings
+from services.datasets.ingest import IngestLimits
+
+MiB = 1024 * 1024
 
 
 class DatasetsSettings(ServiceSettings):
     service_prefix = "DATASETS_"
 
     grpc_port: int = 50052
+    # Limits on uploads; each one gives the uploader an error that names it.
+    max_upload_bytes: int = 2 * 1024 * MiB
+    max_rows: int = 50_000_000
+    max_columns: int = 1000
+    max_line_bytes: int = MiB
+    # Ingestion runs in child processes (CPU work, and SDV's detection loads torch there
+    # rather than in the service), at most this many at once.
+    ingest_workers: int = 2
+    # The longest an upload call may wait for its ingestion result before answering INGESTING.
+    max_upload_wait_seconds: float = 120.0
+    default_holdout_fraction: float = 0.2
+    # Rows read to check a metadata correction against the data (and to infer metadata).
+    metadata_sample_rows: int = 1_000_000
+
+    def ingest_limits(self) -> IngestLimits:
+        return IngestLimits(
+            max_bytes=self.max_upload_bytes,
+            max_rows=self.max_rows,
+            max_columns=self.max_columns,
+            max_line_bytes=self.max_line_bytes,
+        )

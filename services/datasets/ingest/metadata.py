@@ -7,11 +7,15 @@ so they serialise to JSON for storage.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import re
-import warnings
+import subprocess
+import sys
 
 import pandas as pd
+import pyarrow as pa
 from pydantic import BaseModel, Field
 
 from .errors import MetadataError
@@ -47,6 +51,10 @@ NAME_HINTS = (
 )
 ID_NAME = re.compile(r"(^|_)id$|Id$|^ID$")
 MATCH_SHARE = 0.9
+# SDV's detection looks at names and cardinality: a bounded sample is enough, and keeps the
+# child process small.
+SDV_SAMPLE_ROWS = 50_000
+SDV_TIMEOUT_SECONDS = 300
 
 
 class ColumnMetadata(BaseModel):
@@ -74,18 +82,37 @@ class MetadataUpdate(BaseModel):
 
 
 def _sdv_columns(sample: pd.DataFrame) -> tuple[dict[str, dict], str | None]:
-    # Imported here: SDV pulls in torch (~400 MB RSS), which ingestion itself must not pay.
-    from sdv.metadata import Metadata
-
+    """SDV's detection, in a short-lived child process (see sdv_child) so that what SDV
+    loads never stays in the caller; on any failure our own checks still apply."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            detected = Metadata.detect_from_dataframes({"table": sample}).to_dict()
-    except Exception:  # SDV refuses some frames; our own checks still apply
+        done = subprocess.run(
+            [sys.executable, "-m", "services.datasets.ingest.sdv_child"],
+            input=_ipc_bytes(sample.head(SDV_SAMPLE_ROWS)),
+            capture_output=True,
+            timeout=SDV_TIMEOUT_SECONDS,
+            check=True,
+            # The child imports this package from wherever the caller does.
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+        )
+        verdict = json.loads(done.stdout)
+    except subprocess.CalledProcessError as exc:
+        logger.warning(
+            "SDV metadata detection failed",
+            extra={"fields": {"stderr": exc.stderr.decode(errors="replace")[-2000:]}},
+        )
+        return {}, None
+    except (subprocess.TimeoutExpired, OSError, ValueError):
         logger.warning("SDV metadata detection failed", exc_info=True)
         return {}, None
-    table = detected["tables"]["table"]
-    return table.get("columns", {}), table.get("primary_key")
+    return verdict["columns"], verdict["primary_key"]
+
+
+def _ipc_bytes(frame: pd.DataFrame) -> bytes:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 def _datetime_format(values: pd.Series) -> str | None:
@@ -173,6 +200,8 @@ def _column_problems(name: str, update: ColumnUpdate, column: pd.Series) -> list
     if update.sdtype not in SDTYPES:
         return [f"unknown sdtype {update.sdtype!r} (expected one of {', '.join(sorted(SDTYPES))})"]
     numeric = pd.api.types.is_numeric_dtype(column)
+    if update.sdtype == "numerical" and pd.api.types.is_datetime64_any_dtype(column):
+        return ["numerical, but the values are dates and times"]
     if update.sdtype == "numerical" and not numeric and _has_non_numbers(values):
         return ["numerical, but some values are not numbers"]
     if update.sdtype == "boolean" and values.nunique() > 2:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 
 import fsspec
 import pyarrow as pa
-import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from .errors import IngestError
 from .names import resolve_names
 from .options import IngestLimits, IngestOptions
+from .parquet_io import parquet_output
 from .reader import BatchReader, CsvReader, JsonReader, ParquetReader
 from .sniff import DEFAULT_MISSING, Sniffed, sniff
 from .stream import SourceOpener
@@ -166,9 +165,8 @@ def _write(
     out_path: str,
 ) -> None:
     schema = pa.schema([pa.field(n, _arrow_type(t)) for n, t in zip(names, types, strict=True)])
-    fs.makedirs(posixpath.dirname(out_path) or ".", exist_ok=True)
     try:
-        with fs.open(out_path, "wb") as sink, pq.ParquetWriter(sink, schema) as writer:
+        with parquet_output(fs, out_path, schema) as writer:
             for batch in reader.batches():
                 columns = _convert(batch, types, missing)
                 writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from .errors import IngestError
 from .options import IngestLimits, MiB
+from .parquet_io import iter_batches
 from .sniff import Sniffed
 from .stream import CHUNK_BYTES, SourceOpener, Utf8Stream, open_decompressed
 
@@ -68,10 +69,12 @@ class CsvReader:
 
         reader = pacsv.open_csv(
             stream,
-            # Serial parsing is what gives invalid rows their number.
+            # Serial parsing is what gives invalid rows their number. pyarrow reads up to 32
+            # blocks ahead of the parser, so the block size bounds memory (a row must still
+            # fit in a block, hence twice the longest line allowed).
             read_options=pacsv.ReadOptions(
                 use_threads=False,
-                block_size=max(4 * MiB, 2 * self._limits.max_line_bytes),
+                block_size=max(MiB, 2 * self._limits.max_line_bytes),
                 column_names=keys,
                 skip_rows=1 if self._sniffed.has_header else 0,
             ),
@@ -229,7 +232,7 @@ class ParquetReader:
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         try:
-            for batch in self._file.iter_batches(batch_size=BATCH_ROWS):
+            for batch in iter_batches(self._file, BATCH_ROWS):
                 yield pa.RecordBatch.from_arrays(
                     batch.columns, names=[f"f{i}" for i in range(batch.num_columns)]
                 )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import posixpath
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 
 import fsspec
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from .parquet_io import iter_batches, parquet_output
 
 BATCH_ROWS = 65_536
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -47,9 +47,10 @@ def split_holdout(
     try:
         with fs.open(src, "rb") as source, ExitStack() as stack:
             parquet = pq.ParquetFile(source)
-            train = stack.enter_context(_open_writer(fs, train_path, parquet.schema_arrow))
-            holdout = stack.enter_context(_open_writer(fs, holdout_path, parquet.schema_arrow))
-            for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+            schema = parquet.schema_arrow
+            train = stack.enter_context(parquet_output(fs, train_path, schema))
+            holdout = stack.enter_context(parquet_output(fs, holdout_path, schema))
+            for batch in iter_batches(parquet, BATCH_ROWS):
                 in_holdout = _uniform(np.arange(offset, offset + batch.num_rows), seed) < fraction
                 offset += batch.num_rows
                 train.write_batch(batch.filter(pa.array(~in_holdout)))
@@ -61,12 +62,3 @@ def split_holdout(
                 fs.rm(path)
         raise
     return offset - holdout_rows, holdout_rows
-
-
-@contextmanager
-def _open_writer(
-    fs: fsspec.AbstractFileSystem, path: str, schema: pa.Schema
-) -> Iterator[pq.ParquetWriter]:
-    fs.makedirs(posixpath.dirname(path) or ".", exist_ok=True)
-    with fs.open(path, "wb") as sink, pq.ParquetWriter(sink, schema) as writer:
-        yield writer

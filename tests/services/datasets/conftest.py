@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from common.clients import make_channel
 from services.datasets.ingest import IngestLimits, IngestOptions, IngestResult, ingest
+from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
+from tests.support import AuthCaller, unique_email
 
 ADULT = Path(__file__).resolve().parents[3] / ".." / "shared" / "datasets" / "adult-train.csv"
 
 Ingest = Callable[..., tuple[IngestResult, pa.Table]]
+Metadata = tuple[tuple[str, str], ...]
 
 
 @pytest.fixture
@@ -53,3 +59,93 @@ def run_ingest(fs: fsspec.AbstractFileSystem, out_path: str) -> Ingest:
         return result, pq.read_table(out_path)
 
     return run
+
+
+@dataclass(frozen=True)
+class User:
+    """A registered user and the metadata that carries their access token."""
+
+    id: str
+    email: str
+    md: Metadata
+
+
+class DatasetsCaller:
+    """Users with their credentials, and the datasets service's calls they make."""
+
+    def __init__(self, address: str, auth: AuthCaller) -> None:
+        self.channel = make_channel(address)
+        self.stub = datasets_pb2_grpc.DatasetsServiceStub(self.channel)
+        self.auth = auth
+
+    async def user(self) -> User:
+        registered = await self.auth.register(unique_email("ds"))
+        return User(
+            registered.user.id,
+            registered.user.email,
+            self.auth.bearer(registered.tokens.access_token),
+        )
+
+    async def add(self, owner: Metadata, project_id: str, user: User, role: int) -> None:
+        await self.stub.AddProjectMember(
+            datasets_pb2.AddProjectMemberRequest(
+                project_id=project_id, email=user.email, role=role
+            ),
+            metadata=owner,
+        )
+
+    async def project(self, md: Metadata, name: str = "Census") -> datasets_pb2.Project:
+        response = await self.stub.CreateProject(
+            datasets_pb2.CreateProjectRequest(name=name), metadata=md
+        )
+        return response.project
+
+    async def upload(
+        self,
+        md: Metadata,
+        project_id: str,
+        data: bytes,
+        *,
+        file_name: str = "data.csv",
+        name: str = "",
+        wait_seconds: int = 120,
+        chunk_bytes: int = 256 * 1024,
+        **options: Any,
+    ) -> datasets_pb2.Dataset:
+        header = datasets_pb2.UploadHeader(
+            project_id=project_id,
+            name=name,
+            file_name=file_name,
+            options=datasets_pb2.IngestOptions(**options),
+            wait_seconds=wait_seconds,
+        )
+
+        async def messages() -> AsyncIterator[datasets_pb2.UploadDatasetRequest]:
+            yield datasets_pb2.UploadDatasetRequest(header=header)
+            for start in range(0, len(data), chunk_bytes):
+                yield datasets_pb2.UploadDatasetRequest(chunk=data[start : start + chunk_bytes])
+
+        response = await self.stub.UploadDataset(messages(), metadata=md, timeout=180)
+        return response.dataset
+
+    async def close(self) -> None:
+        await self.channel.close()
+
+
+@pytest.fixture
+async def ds(datasets_server, auth_server, service_token) -> AsyncIterator[DatasetsCaller]:
+    auth = AuthCaller(auth_server.address, service_token)
+    caller = DatasetsCaller(datasets_server.address, auth)
+    yield caller
+    await caller.close()
+    await auth.close()
+
+
+def stored_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "datasets").rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def storage_files(datasets_server) -> Callable[[], list[Path]]:
+    """Every file the datasets service keeps, to check that a failed upload stored nothing."""
+    return lambda: stored_files(datasets_server.storage_dir)

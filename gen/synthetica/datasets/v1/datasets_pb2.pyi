@@ -117,6 +117,18 @@ class ListProjectsResponse(_message.Message):
     next_page_token: str
     def __init__(self, projects: _Optional[_Iterable[_Union[Project, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
+class BatchGetProjectsRequest(_message.Message):
+    __slots__ = ("project_ids",)
+    PROJECT_IDS_FIELD_NUMBER: _ClassVar[int]
+    project_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, project_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class BatchGetProjectsResponse(_message.Message):
+    __slots__ = ("projects",)
+    PROJECTS_FIELD_NUMBER: _ClassVar[int]
+    projects: _containers.RepeatedCompositeFieldContainer[Project]
+    def __init__(self, projects: _Optional[_Iterable[_Union[Project, _Mapping]]] = ...) -> None: ...
+
 class UpdateProjectRequest(_message.Message):
     __slots__ = ("project_id", "name", "description")
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -244,18 +256,20 @@ class IngestOptions(_message.Message):
     def __init__(self, format: _Optional[str] = ..., delimiter: _Optional[str] = ..., has_header: _Optional[bool] = ..., encoding: _Optional[str] = ..., column_names: _Optional[_Iterable[str]] = ..., missing_values: _Optional[_Iterable[str]] = ..., holdout_fraction: _Optional[float] = ..., seed: _Optional[int] = ...) -> None: ...
 
 class UploadHeader(_message.Message):
-    __slots__ = ("project_id", "name", "file_name", "options", "size_bytes")
+    __slots__ = ("project_id", "name", "file_name", "options", "size_bytes", "wait_seconds")
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     FILE_NAME_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
     SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    WAIT_SECONDS_FIELD_NUMBER: _ClassVar[int]
     project_id: str
     name: str
     file_name: str
     options: IngestOptions
     size_bytes: int
-    def __init__(self, project_id: _Optional[str] = ..., name: _Optional[str] = ..., file_name: _Optional[str] = ..., options: _Optional[_Union[IngestOptions, _Mapping]] = ..., size_bytes: _Optional[int] = ...) -> None: ...
+    wait_seconds: int
+    def __init__(self, project_id: _Optional[str] = ..., name: _Optional[str] = ..., file_name: _Optional[str] = ..., options: _Optional[_Union[IngestOptions, _Mapping]] = ..., size_bytes: _Optional[int] = ..., wait_seconds: _Optional[int] = ...) -> None: ...
 
 class UploadDatasetRequest(_message.Message):
     __slots__ = ("header", "chunk")
@@ -294,7 +308,7 @@ class DatasetMetadata(_message.Message):
     def __init__(self, columns: _Optional[_Iterable[_Union[ColumnMetadata, _Mapping]]] = ..., primary_key: _Optional[str] = ...) -> None: ...
 
 class Dataset(_message.Message):
-    __slots__ = ("id", "project_id", "name", "status", "error", "row_count", "train_row_count", "holdout_row_count", "size_bytes", "metadata", "detected", "created_by", "created_at", "updated_at")
+    __slots__ = ("id", "project_id", "name", "status", "error", "row_count", "train_row_count", "holdout_row_count", "size_bytes", "metadata", "detected", "created_by", "created_at", "updated_at", "error_code", "warnings", "file_name")
     ID_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -309,6 +323,9 @@ class Dataset(_message.Message):
     CREATED_BY_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
     id: str
     project_id: str
     name: str
@@ -323,7 +340,10 @@ class Dataset(_message.Message):
     created_by: str
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[DatasetStatus, str]] = ..., error: _Optional[str] = ..., row_count: _Optional[int] = ..., train_row_count: _Optional[int] = ..., holdout_row_count: _Optional[int] = ..., size_bytes: _Optional[int] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., detected: _Optional[_Union[IngestOptions, _Mapping]] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    error_code: str
+    warnings: _containers.RepeatedScalarFieldContainer[str]
+    file_name: str
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[DatasetStatus, str]] = ..., error: _Optional[str] = ..., row_count: _Optional[int] = ..., train_row_count: _Optional[int] = ..., holdout_row_count: _Optional[int] = ..., size_bytes: _Optional[int] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., detected: _Optional[_Union[IngestOptions, _Mapping]] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error_code: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., file_name: _Optional[str] = ...) -> None: ...
 
 class GetDatasetRequest(_message.Message):
     __slots__ = ("dataset_id",)
@@ -354,6 +374,18 @@ class ListDatasetsResponse(_message.Message):
     datasets: _containers.RepeatedCompositeFieldContainer[Dataset]
     next_page_token: str
     def __init__(self, datasets: _Optional[_Iterable[_Union[Dataset, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class BatchGetDatasetsRequest(_message.Message):
+    __slots__ = ("dataset_ids",)
+    DATASET_IDS_FIELD_NUMBER: _ClassVar[int]
+    dataset_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, dataset_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class BatchGetDatasetsResponse(_message.Message):
+    __slots__ = ("datasets",)
+    DATASETS_FIELD_NUMBER: _ClassVar[int]
+    datasets: _containers.RepeatedCompositeFieldContainer[Dataset]
+    def __init__(self, datasets: _Optional[_Iterable[_Union[Dataset, _Mapping]]] = ...) -> None: ...
 
 class GetDatasetStatsRequest(_message.Message):
     __slots__ = ("dataset_id",)
@@ -386,12 +418,14 @@ class PreviewRowsResponse(_message.Message):
     def __init__(self, columns: _Optional[_Iterable[str]] = ..., rows_json: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class UpdateDatasetMetadataRequest(_message.Message):
-    __slots__ = ("dataset_id", "metadata")
+    __slots__ = ("dataset_id", "metadata", "clear_primary_key")
     DATASET_ID_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
+    CLEAR_PRIMARY_KEY_FIELD_NUMBER: _ClassVar[int]
     dataset_id: str
     metadata: DatasetMetadata
-    def __init__(self, dataset_id: _Optional[str] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ...) -> None: ...
+    clear_primary_key: bool
+    def __init__(self, dataset_id: _Optional[str] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., clear_primary_key: _Optional[bool] = ...) -> None: ...
 
 class UpdateDatasetMetadataResponse(_message.Message):
     __slots__ = ("dataset",)

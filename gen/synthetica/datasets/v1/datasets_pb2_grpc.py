@@ -61,6 +61,11 @@ class DatasetsServiceStub:
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteProjectRequest.SerializeToString,
                 response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteProjectResponse.FromString,
                 _registered_method=True)
+        self.BatchGetProjects = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/BatchGetProjects',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.BatchGetProjectsRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.BatchGetProjectsResponse.FromString,
+                _registered_method=True)
         self.AddProjectMember = channel.unary_unary(
                 '/synthetica.datasets.v1.DatasetsService/AddProjectMember',
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.AddProjectMemberRequest.SerializeToString,
@@ -100,6 +105,11 @@ class DatasetsServiceStub:
                 '/synthetica.datasets.v1.DatasetsService/ListDatasets',
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ListDatasetsRequest.SerializeToString,
                 response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ListDatasetsResponse.FromString,
+                _registered_method=True)
+        self.BatchGetDatasets = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/BatchGetDatasets',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.BatchGetDatasetsRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.BatchGetDatasetsResponse.FromString,
                 _registered_method=True)
         self.GetDatasetStats = channel.unary_unary(
                 '/synthetica.datasets.v1.DatasetsService/GetDatasetStats',
@@ -163,6 +173,13 @@ class DatasetsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def BatchGetProjects(self, request, context):
+        """The projects among these ids that the caller is a member of (the gateway's DataLoader).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def AddProjectMember(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -209,6 +226,13 @@ class DatasetsServiceServicer:
 
     def ListDatasets(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchGetDatasets(self, request, context):
+        """The datasets among these ids that the caller may read (the gateway's DataLoader).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -272,6 +296,11 @@ def add_DatasetsServiceServicer_to_server(servicer, server):
                     request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteProjectRequest.FromString,
                     response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteProjectResponse.SerializeToString,
             ),
+            'BatchGetProjects': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetProjects,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.BatchGetProjectsRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.BatchGetProjectsResponse.SerializeToString,
+            ),
             'AddProjectMember': grpc.unary_unary_rpc_method_handler(
                     servicer.AddProjectMember,
                     request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.AddProjectMemberRequest.FromString,
@@ -311,6 +340,11 @@ def add_DatasetsServiceServicer_to_server(servicer, server):
                     servicer.ListDatasets,
                     request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ListDatasetsRequest.FromString,
                     response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ListDatasetsResponse.SerializeToString,
+            ),
+            'BatchGetDatasets': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetDatasets,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.BatchGetDatasetsRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.BatchGetDatasetsResponse.SerializeToString,
             ),
             'GetDatasetStats': grpc.unary_unary_rpc_method_handler(
                     servicer.GetDatasetStats,
@@ -475,6 +509,33 @@ class DatasetsService:
             '/synthetica.datasets.v1.DatasetsService/DeleteProject',
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteProjectRequest.SerializeToString,
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteProjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetProjects(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/BatchGetProjects',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.BatchGetProjectsRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.BatchGetProjectsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -691,6 +752,33 @@ class DatasetsService:
             '/synthetica.datasets.v1.DatasetsService/ListDatasets',
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ListDatasetsRequest.SerializeToString,
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ListDatasetsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetDatasets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/BatchGetDatasets',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.BatchGetDatasetsRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.BatchGetDatasetsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,120 @@
+"""Dataset uploads: the bytes go from the HTTP request to the datasets service's
+client-streaming UploadDataset RPC chunk by chunk, never whole in memory.
+
+Two doors share this code: GraphQL's multipart ``uploadDataset`` (the file is spooled to disk
+by the multipart parser first) and, for big files, ``POST /upload/datasets`` with the raw
+file as the body, streamed as it arrives::
+
+    curl -X POST "$GATEWAY/upload/datasets?projectId=$PROJECT&name=adult" \\
+      -H "Authorization: Bearer $TOKEN" --data-binary @adult-train.csv
+
+The endpoint answers 201 with the dataset once it is READY, 202 with the dataset still
+INGESTING when ingestion outlasts the wait, or the error as JSON (400 with the reason and
+the line for a bad file, 413 over the size limit, 401/403/404 for credentials and rights).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import grpc
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from google.protobuf.json_format import MessageToDict
+
+from gateway.context import Metadata, credentials_from_headers
+from gateway.http import error_response, rpc_error_response
+from gateway.settings import GatewaySettings
+from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
+
+# Bytes per gRPC message: HTTP delivers ~64 KiB pieces; fewer, bigger messages cost less.
+MESSAGE_BYTES = 1024 * 1024
+
+
+async def rebatch(pieces: AsyncIterator[bytes], size: int = MESSAGE_BYTES) -> AsyncIterator[bytes]:
+    """The same bytes in pieces of about ``size`` bytes (one buffer, reused)."""
+    pending = bytearray()
+    async for piece in pieces:
+        pending += piece
+        if len(pending) >= size:
+            yield bytes(pending)
+            pending.clear()
+    if pending:
+        yield bytes(pending)
+
+
+async def send_upload(
+    stub: datasets_pb2_grpc.DatasetsServiceStub,
+    header: datasets_pb2.UploadHeader,
+    pieces: AsyncIterator[bytes],
+    *,
+    metadata: Metadata,
+    timeout: float,
+) -> datasets_pb2.Dataset:
+    async def requests() -> AsyncIterator[datasets_pb2.UploadDatasetRequest]:
+        yield datasets_pb2.UploadDatasetRequest(header=header)
+        async for chunk in rebatch(pieces):
+            yield datasets_pb2.UploadDatasetRequest(chunk=chunk)
+
+    response = await stub.UploadDataset(requests(), metadata=metadata, timeout=timeout)
+    return response.dataset
+
+
+def _options(params: dict[str, str]) -> datasets_pb2.IngestOptions:
+    """Query parameters to options; a value that is not of the right type is left for the
+    service to refuse, named."""
+    options = datasets_pb2.IngestOptions(format=params.get("format", ""))
+    for key, field in (("delimiter", "delimiter"), ("encoding", "encoding")):
+        if key in params:
+            setattr(options, field, params[key])
+    if "hasHeader" in params:
+        options.has_header = params["hasHeader"].lower() in ("1", "true", "yes")
+    if "columnNames" in params:
+        options.column_names.extend(params["columnNames"].split(","))
+    if "missingValues" in params:
+        options.missing_values.extend(params["missingValues"].split(","))
+    if "holdoutFraction" in params:
+        options.holdout_fraction = float(params["holdoutFraction"])
+    if "seed" in params:
+        options.seed = int(params["seed"])
+    return options
+
+
+def create_router(settings: GatewaySettings, get_stub: Any) -> APIRouter:
+    """``get_stub()`` returns the datasets stub once the app has started."""
+    router = APIRouter()
+
+    @router.post("/upload/datasets", status_code=201)
+    async def upload_dataset(request: Request) -> JSONResponse:
+        credentials = credentials_from_headers(request)
+        if not credentials:
+            return error_response("UNAUTHENTICATED", "credentials required")
+        params = dict(request.query_params)
+        try:
+            header = datasets_pb2.UploadHeader(
+                project_id=params.get("projectId", ""),
+                name=params.get("name", ""),
+                file_name=params.get("fileName", ""),
+                options=_options(params),
+                size_bytes=int(request.headers.get("content-length") or 0),
+                wait_seconds=int(params.get("waitSeconds", settings.upload_wait_seconds)),
+            )
+        except ValueError as exc:
+            return error_response("BAD_USER_INPUT", f"invalid query parameter: {exc}")
+        request_id = request.headers.get("x-request-id", "")
+        metadata = (*credentials, *((("x-request-id", request_id),) if request_id else ()))
+        try:
+            dataset = await send_upload(
+                get_stub(),
+                header,
+                request.stream(),
+                metadata=metadata,
+                timeout=settings.upload_timeout_seconds,
+            )
+        except grpc.aio.AioRpcError as exc:
+            return rpc_error_response(exc)
+        status = 202 if dataset.status == datasets_pb2.DATASET_STATUS_INGESTING else 201
+        return JSONResponse(MessageToDict(dataset), status_code=status)
+
+    return router

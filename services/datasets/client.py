@@ -1,0 +1,116 @@
+"""The datasets service as other services (training, evaluation) see it.
+
+Every call is made with the service token on behalf of a user, so the datasets service
+applies that user's project rights: a worker can read only what its job's owner may read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+
+import grpc
+import pyarrow as pa
+
+from common.clients import make_channel, service_metadata
+from common.context import Principal
+from common.errors import NotFound, PermissionDenied
+from common.settings import Settings
+from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
+
+ROLES = {
+    "viewer": datasets_pb2.PROJECT_ROLE_VIEWER,
+    "editor": datasets_pb2.PROJECT_ROLE_EDITOR,
+    "owner": datasets_pb2.PROJECT_ROLE_OWNER,
+}
+ROLE_NAMES = {value: name for name, value in ROLES.items()}
+SPLITS = {
+    "train": datasets_pb2.DATASET_SPLIT_TRAIN,
+    "holdout": datasets_pb2.DATASET_SPLIT_HOLDOUT,
+    "all": datasets_pb2.DATASET_SPLIT_ALL,
+}
+# gRPC errors that mean "not yours / not there": raised as the domain errors services raise.
+_DOMAIN_ERRORS = {
+    grpc.StatusCode.NOT_FOUND: NotFound,
+    grpc.StatusCode.PERMISSION_DENIED: PermissionDenied,
+}
+
+
+class DatasetsClient:
+    def __init__(self, settings: Settings, *, service_name: str) -> None:
+        self.channel = make_channel(
+            settings.datasets_addr, default_timeout=settings.rpc_timeout_seconds
+        )
+        self.stub = datasets_pb2_grpc.DatasetsServiceStub(self.channel)
+        self._token = settings.service_token.get_secret_value()
+        self._service_name = service_name
+
+    def _metadata(self, principal: Principal | None = None) -> tuple[tuple[str, str], ...]:
+        return service_metadata(
+            self._token,
+            service_name=self._service_name,
+            on_behalf_of=principal.user_id if principal else "",
+            role=principal.role if principal else "",
+        )
+
+    async def check_access(self, project_id: str, user_id: str, required_role: str) -> str:
+        """The user's role ("viewer", "editor" or "owner") when it is at least
+        ``required_role``; NotFound when not a member, PermissionDenied when too low."""
+        with _domain_errors():
+            response = await self.stub.CheckProjectAccess(
+                datasets_pb2.CheckProjectAccessRequest(
+                    project_id=project_id, user_id=user_id, required_role=ROLES[required_role]
+                ),
+                metadata=self._metadata(),
+            )
+        if response.role == datasets_pb2.PROJECT_ROLE_UNSPECIFIED:
+            raise NotFound("project not found", reason="PROJECT_NOT_FOUND")
+        role = ROLE_NAMES[response.role]
+        if not response.allowed:
+            raise PermissionDenied(
+                f"this needs the {required_role} role in the project; the user is {role}",
+                reason="PROJECT_ROLE_TOO_LOW",
+            )
+        return role
+
+    async def get_dataset(
+        self, dataset_id: str, *, on_behalf_of: Principal
+    ) -> datasets_pb2.Dataset:
+        with _domain_errors():
+            response = await self.stub.GetDataset(
+                datasets_pb2.GetDatasetRequest(dataset_id=dataset_id),
+                metadata=self._metadata(on_behalf_of),
+            )
+        return response.dataset
+
+    async def read_dataset(
+        self, dataset_id: str, split: str = "train", *, on_behalf_of: Principal
+    ) -> pa.Table:
+        """The split ("train", "holdout" or "all") as one table, streamed in chunks."""
+        buffer = io.BytesIO()
+        with _domain_errors():
+            call = self.stub.ReadDataset(
+                datasets_pb2.ReadDatasetRequest(dataset_id=dataset_id, split=SPLITS[split]),
+                metadata=self._metadata(on_behalf_of),
+            )
+            async for response in call:
+                buffer.write(response.arrow_ipc_chunk)
+        buffer.seek(0)
+        return pa.ipc.open_stream(buffer).read_all()
+
+    async def close(self) -> None:
+        await self.channel.close()
+
+
+@contextlib.contextmanager
+def _domain_errors() -> Iterator[None]:
+    """NOT_FOUND / PERMISSION_DENIED from the datasets service re-raised as domain errors,
+    so the calling service's own interceptor answers its client with the same status."""
+    try:
+        yield
+    except grpc.aio.AioRpcError as exc:
+        error = _DOMAIN_ERRORS.get(exc.code())
+        if error is None:
+            raise
+        raise error(exc.details() or "", reason=exc.code().name) from exc

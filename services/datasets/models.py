@@ -1,0 +1,88 @@
+"""Tables of the datasets service: projects, their members, datasets, and the outbox."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, ForeignKey, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from common.db import make_metadata
+from common.outbox import outbox_table
+
+SCHEMA = "datasets"
+
+VIEWER, EDITOR, OWNER = "viewer", "editor", "owner"
+ROLE_RANK = {VIEWER: 1, EDITOR: 2, OWNER: 3}
+
+INGESTING, READY, FAILED = "ingesting", "ready", "failed"
+
+
+class Base(DeclarativeBase):
+    metadata = make_metadata(SCHEMA)
+
+
+outbox = outbox_table(Base.metadata)
+
+
+class Project(Base):
+    __tablename__ = "projects"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class ProjectMember(Base):
+    __tablename__ = "project_members"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, index=True)
+    email: Mapped[str] = mapped_column(String(320), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Dataset(Base):
+    """One upload. Files live under ``datasets/<id>/`` in storage; the row keeps what
+    ingestion found (columns, metadata, statistics) so reads never touch the files."""
+
+    __tablename__ = "datasets"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str] = mapped_column(Text, default="")
+    error_code: Mapped[str] = mapped_column(String(64), default="")
+    created_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    options: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    detected: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    row_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    train_row_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    holdout_row_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    # [{"name", "type", "datetime_format"}] in file order.
+    columns: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    # ingest.DatasetMetadata as JSON.
+    table_metadata: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    # ingest.DatasetStats as JSON.
+    stats: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    warnings: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )

@@ -1,0 +1,456 @@
+"""Datasets domain logic: projects, members and their roles, dataset rows and their events.
+
+Every function takes the session as a keyword and runs in one transaction. Access rule: a
+user who is not a member of a project gets NOT_FOUND for it and everything in it (its
+existence is not revealed); a member whose role is too low gets PERMISSION_DENIED.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from common.outbox import enqueue, new_event
+from common.pagination import MAX_PAGE_SIZE, paginate
+from services.datasets.models import (
+    EDITOR,
+    FAILED,
+    INGESTING,
+    OWNER,
+    READY,
+    ROLE_RANK,
+    VIEWER,
+    Dataset,
+    Project,
+    ProjectMember,
+    outbox,
+)
+from synthetica.events.v1 import events_pb2
+
+MAX_NAME_CHARS = 200
+MAX_DESCRIPTION_CHARS = 2000
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_id(value: str, field: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise InvalidArgument(f"{field} is not a valid id", field=field) from exc
+
+
+def validate_name(value: str, field: str = "name") -> str:
+    name = value.strip()
+    if not name or len(name) > MAX_NAME_CHARS:
+        raise InvalidArgument(f"{field} must be 1 to {MAX_NAME_CHARS} characters", field=field)
+    return name
+
+
+def _description(value: str) -> str:
+    if len(value) > MAX_DESCRIPTION_CHARS:
+        raise InvalidArgument(
+            f"description must be at most {MAX_DESCRIPTION_CHARS} characters", field="description"
+        )
+    return value.strip()
+
+
+# --- access -----------------------------------------------------------------------------
+
+
+def member_role(session: Session, project_id: uuid.UUID, user_id: str) -> str | None:
+    if not user_id:
+        return None
+    return session.scalar(
+        select(ProjectMember.role).where(
+            ProjectMember.project_id == project_id,
+            ProjectMember.user_id == parse_id(user_id, "user_id"),
+        )
+    )
+
+
+def require_role(
+    session: Session, *, project_id: str | uuid.UUID, user_id: str, required: str
+) -> tuple[Project, str]:
+    """The project and the caller's role in it, when that role is at least ``required``."""
+    pid = project_id if isinstance(project_id, uuid.UUID) else parse_id(project_id, "project_id")
+    role = member_role(session, pid, user_id)
+    project = session.get(Project, pid) if role else None
+    if project is None or role is None:
+        raise NotFound("project not found", reason="PROJECT_NOT_FOUND")
+    if ROLE_RANK[role] < ROLE_RANK[required]:
+        raise PermissionDenied(
+            f"this needs the {required} role in the project; you are {role}",
+            reason="PROJECT_ROLE_TOO_LOW",
+            metadata={"required_role": required, "role": role},
+        )
+    return project, role
+
+
+def check_access(*, session: Session, project_id: str, user_id: str) -> str | None:
+    """The user's role in the project, None when not a member (or no such project)."""
+    return member_role(session, parse_id(project_id, "project_id"), user_id)
+
+
+# --- projects ---------------------------------------------------------------------------
+
+
+def create_project(
+    *, session: Session, user_id: str, email: str, name: str, description: str
+) -> tuple[Project, str]:
+    project = Project(
+        name=validate_name(name),
+        description=_description(description),
+        owner_id=parse_id(user_id, "user"),
+    )
+    session.add(project)
+    session.flush()
+    session.add(
+        ProjectMember(project_id=project.id, user_id=project.owner_id, email=email, role=OWNER)
+    )
+    session.flush()
+    return project, OWNER
+
+
+def get_project(*, session: Session, user_id: str, project_id: str) -> tuple[Project, str]:
+    return require_role(session, project_id=project_id, user_id=user_id, required=VIEWER)
+
+
+def list_projects(
+    *, session: Session, user_id: str, page_size: int, page_token: str
+) -> tuple[list[tuple[Project, str]], str]:
+    uid = parse_id(user_id, "user_id")
+    query = select(Project).join(
+        ProjectMember,
+        (ProjectMember.project_id == Project.id) & (ProjectMember.user_id == uid),
+    )
+    projects, next_token = paginate(
+        session,
+        query,
+        created_at=Project.created_at,
+        row_id=Project.id,
+        page_size=page_size,
+        page_token=page_token,
+        newest_first=True,
+    )
+    roles = dict(
+        session.execute(
+            select(ProjectMember.project_id, ProjectMember.role).where(
+                ProjectMember.user_id == uid,
+                ProjectMember.project_id.in_([p.id for p in projects]),
+            )
+        ).all()
+    )
+    return [(p, roles[p.id]) for p in projects], next_token
+
+
+def _batch_ids(values: list[str], field: str) -> list[uuid.UUID]:
+    if len(values) > MAX_PAGE_SIZE:
+        raise InvalidArgument(f"at most {MAX_PAGE_SIZE} ids at once", field=field)
+    return [parse_id(v, field) for v in dict.fromkeys(values)]
+
+
+def batch_get_projects(
+    *, session: Session, user_id: str, project_ids: list[str]
+) -> list[tuple[Project, str]]:
+    """The projects among ``project_ids`` that the user is a member of, with the user's role;
+    the others are left out, as if they did not exist."""
+    ids = _batch_ids(project_ids, "project_ids")
+    rows = session.execute(
+        select(Project, ProjectMember.role)
+        .join(ProjectMember, ProjectMember.project_id == Project.id)
+        .where(Project.id.in_(ids), ProjectMember.user_id == parse_id(user_id, "user_id"))
+    ).all()
+    return [(project, role) for project, role in rows]
+
+
+def batch_get_datasets(*, session: Session, user_id: str, dataset_ids: list[str]) -> list[Dataset]:
+    """The datasets among ``dataset_ids`` in projects the user is a member of."""
+    ids = _batch_ids(dataset_ids, "dataset_ids")
+    member_of = select(ProjectMember.project_id).where(
+        ProjectMember.user_id == parse_id(user_id, "user_id")
+    )
+    return list(
+        session.scalars(
+            select(Dataset).where(Dataset.id.in_(ids), Dataset.project_id.in_(member_of))
+        )
+    )
+
+
+def update_project(
+    *,
+    session: Session,
+    user_id: str,
+    project_id: str,
+    name: str | None,
+    description: str | None,
+) -> tuple[Project, str]:
+    project, role = require_role(session, project_id=project_id, user_id=user_id, required=OWNER)
+    if name is not None:
+        project.name = validate_name(name)
+    if description is not None:
+        project.description = _description(description)
+    project.updated_at = _now()
+    return project, role
+
+
+def delete_project(*, session: Session, user_id: str, project_id: str) -> list[str]:
+    """Deletes the project, its members and datasets (one dataset.deleted event each);
+    returns the dataset ids whose files the caller removes after the commit."""
+    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=OWNER)
+    datasets = list(session.scalars(select(Dataset).where(Dataset.project_id == project.id)))
+    for dataset in datasets:
+        _deleted_event(session, dataset)
+        session.delete(dataset)
+    session.flush()
+    session.delete(project)
+    return [str(d.id) for d in datasets]
+
+
+# --- members ----------------------------------------------------------------------------
+
+
+def _role_value(role: str) -> str:
+    if role not in ROLE_RANK:
+        raise InvalidArgument("role must be owner, editor or viewer", field="role")
+    return role
+
+
+def _member(session: Session, project_id: uuid.UUID, user_id: str) -> ProjectMember:
+    member = session.get(ProjectMember, (project_id, parse_id(user_id, "user_id")))
+    if member is None:
+        raise NotFound("this user is not a member of the project", reason="MEMBER_NOT_FOUND")
+    return member
+
+
+def _keep_an_owner(session: Session, project_id: uuid.UUID, member: ProjectMember) -> None:
+    owners = session.scalar(
+        select(func.count()).where(
+            ProjectMember.project_id == project_id, ProjectMember.role == OWNER
+        )
+    )
+    if member.role == OWNER and owners <= 1:
+        raise FailedPrecondition(
+            "a project needs at least one owner: make someone else owner first",
+            reason="LAST_OWNER",
+        )
+
+
+def add_member(
+    *,
+    session: Session,
+    user_id: str,
+    project_id: str,
+    member_user_id: str,
+    email: str,
+    role: str,
+) -> ProjectMember:
+    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=OWNER)
+    role = _role_value(role)
+    member = session.get(ProjectMember, (project.id, parse_id(member_user_id, "user_id")))
+    if member is not None:
+        # Adding someone already in the project changes their role (idempotent invites).
+        if member.role != role:
+            _keep_an_owner(session, project.id, member)
+        member.role = role
+        return member
+    member = ProjectMember(
+        project_id=project.id, user_id=uuid.UUID(member_user_id), email=email, role=role
+    )
+    session.add(member)
+    session.flush()
+    return member
+
+
+def remove_member(*, session: Session, user_id: str, project_id: str, member_user_id: str) -> None:
+    """Owners remove anyone; any member may leave (remove themselves)."""
+    required = VIEWER if member_user_id == user_id else OWNER
+    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=required)
+    member = _member(session, project.id, member_user_id)
+    _keep_an_owner(session, project.id, member)
+    session.delete(member)
+
+
+def change_member_role(
+    *, session: Session, user_id: str, project_id: str, member_user_id: str, role: str
+) -> ProjectMember:
+    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=OWNER)
+    role = _role_value(role)
+    member = _member(session, project.id, member_user_id)
+    if role != OWNER:
+        _keep_an_owner(session, project.id, member)
+    member.role = role
+    return member
+
+
+def list_members(
+    *, session: Session, user_id: str, project_id: str, page_size: int, page_token: str
+) -> tuple[list[ProjectMember], str]:
+    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=VIEWER)
+    return paginate(
+        session,
+        select(ProjectMember).where(ProjectMember.project_id == project.id),
+        created_at=ProjectMember.added_at,
+        row_id=ProjectMember.user_id,
+        page_size=page_size,
+        page_token=page_token,
+    )
+
+
+# --- datasets ---------------------------------------------------------------------------
+
+
+def create_dataset(
+    *,
+    session: Session,
+    user_id: str,
+    project_id: str,
+    dataset_id: str,
+    name: str,
+    file_name: str,
+    options: dict[str, Any],
+    size_bytes: int,
+) -> Dataset:
+    """The row of an upload whose bytes are stored, INGESTING until the worker reports."""
+    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=EDITOR)
+    dataset = Dataset(
+        id=uuid.UUID(dataset_id),
+        project_id=project.id,
+        name=validate_name(name),
+        file_name=file_name,
+        status=INGESTING,
+        created_by=parse_id(user_id, "user_id"),
+        options=options,
+        size_bytes=size_bytes,
+    )
+    session.add(dataset)
+    session.flush()
+    return dataset
+
+
+def get_dataset(
+    *, session: Session, user_id: str, dataset_id: str, required: str = VIEWER
+) -> Dataset:
+    dataset = session.get(Dataset, parse_id(dataset_id, "dataset_id"))
+    if dataset is None or member_role(session, dataset.project_id, user_id) is None:
+        raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
+    require_role(session, project_id=dataset.project_id, user_id=user_id, required=required)
+    return dataset
+
+
+def get_ready_dataset(*, session: Session, user_id: str, dataset_id: str) -> Dataset:
+    dataset = get_dataset(session=session, user_id=user_id, dataset_id=dataset_id)
+    require_ready(dataset)
+    return dataset
+
+
+def require_ready(dataset: Dataset) -> None:
+    if dataset.status != READY:
+        raise FailedPrecondition(
+            f"the dataset is {dataset.status}, not ready", reason="DATASET_NOT_READY"
+        )
+
+
+def list_datasets(
+    *, session: Session, user_id: str, project_id: str, page_size: int, page_token: str
+) -> tuple[list[Dataset], str]:
+    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=VIEWER)
+    return paginate(
+        session,
+        select(Dataset).where(Dataset.project_id == project.id),
+        created_at=Dataset.created_at,
+        row_id=Dataset.id,
+        page_size=page_size,
+        page_token=page_token,
+        newest_first=True,
+    )
+
+
+def finish_ingestion(
+    *, session: Session, dataset_id: str, outcome: dict[str, Any]
+) -> Dataset | None:
+    """Records the worker's outcome and its event; None when the dataset was deleted meanwhile."""
+    dataset = session.get(Dataset, uuid.UUID(dataset_id), with_for_update=True)
+    if dataset is None or dataset.status != INGESTING:
+        return dataset
+    if outcome["ok"]:
+        _mark_ready(dataset, outcome)
+        body = events_pb2.DatasetUploaded(
+            dataset_id=dataset_id,
+            name=dataset.name,
+            row_count=dataset.row_count,
+            column_count=len(dataset.columns),
+        )
+        event = new_event(
+            "dataset.uploaded",
+            user_id=str(dataset.created_by),
+            project_id=str(dataset.project_id),
+            dataset_uploaded=body,
+        )
+    else:
+        dataset.status = FAILED
+        dataset.error = outcome["message"]
+        dataset.error_code = outcome["code"].upper()
+        event = new_event(
+            "dataset.failed",
+            user_id=str(dataset.created_by),
+            project_id=str(dataset.project_id),
+            dataset_failed=events_pb2.DatasetFailed(
+                dataset_id=dataset_id, name=dataset.name, error=dataset.error
+            ),
+        )
+    dataset.updated_at = _now()
+    enqueue(session, outbox, event)
+    return dataset
+
+
+def _mark_ready(dataset: Dataset, outcome: dict[str, Any]) -> None:
+    dataset.status = READY
+    for field in ("size_bytes", "row_count", "train_row_count", "holdout_row_count"):
+        setattr(dataset, field, outcome[field])
+    dataset.columns = outcome["columns"]
+    dataset.detected = outcome["detected"]
+    dataset.warnings = outcome["warnings"]
+    dataset.table_metadata = outcome["metadata"]
+    dataset.stats = outcome["stats"]
+
+
+def ingesting_ids(*, session: Session) -> list[str]:
+    return [str(i) for i in session.scalars(select(Dataset.id).where(Dataset.status == INGESTING))]
+
+
+def save_metadata(
+    *, session: Session, user_id: str, dataset_id: str, metadata: dict[str, Any]
+) -> Dataset:
+    dataset = get_dataset(session=session, user_id=user_id, dataset_id=dataset_id, required=EDITOR)
+    require_ready(dataset)
+    dataset.table_metadata = metadata
+    dataset.updated_at = _now()
+    return dataset
+
+
+def delete_dataset(*, session: Session, user_id: str, dataset_id: str) -> Dataset:
+    dataset = get_dataset(session=session, user_id=user_id, dataset_id=dataset_id, required=EDITOR)
+    _deleted_event(session, dataset)
+    session.delete(dataset)
+    return dataset
+
+
+def _deleted_event(session: Session, dataset: Dataset) -> None:
+    enqueue(
+        session,
+        outbox,
+        new_event(
+            "dataset.deleted",
+            user_id=str(dataset.created_by),
+            project_id=str(dataset.project_id),
+            dataset_deleted=events_pb2.DatasetDeleted(dataset_id=str(dataset.id)),
+        ),
+    )

@@ -1,0 +1,164 @@
+"""Every bad upload the issue names, through the real service: each gets a clear error that
+names the problem (with the line where there is one), stores nothing, and the service
+keeps working."""
+
+from __future__ import annotations
+
+import gzip
+
+import grpc
+import pytest
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+
+from common.clients import make_channel
+from synthetica.datasets.v1 import datasets_pb2 as pb
+from synthetica.datasets.v1 import datasets_pb2_grpc
+from tests.support import start_datasets
+
+GOOD = b"a,b\n1,x\n2,y\n"
+
+
+def _gzip_truncated() -> bytes:
+    packed = gzip.compress(b"a,b\n" + b"".join(f"{i},v{i}\n".encode() for i in range(20000)))
+    return packed[: len(packed) // 2]
+
+
+BAD_FILES = [
+    pytest.param(b"", "data.csv", "EMPTY_FILE", None, id="empty"),
+    pytest.param(b"name,age,city\n", "data.csv", "HEADER_ONLY", 1, id="header-only"),
+    pytest.param(bytes(range(256)) * 40, "data.csv", "BINARY_CONTENT", None, id="binary"),
+    pytest.param(
+        b"<!DOCTYPE html><html><body><table><tr><td>1</td></tr></table></body></html>",
+        "page.csv",
+        "HTML_CONTENT",
+        None,
+        id="html",
+    ),
+    pytest.param(
+        b"a,b,c\n1,2,3\n4,5,6\n7,8\n9,10,11\n",
+        "data.csv",
+        "INCONSISTENT_COLUMNS",
+        4,
+        id="inconsistent-columns",
+    ),
+    pytest.param(
+        (",".join(f"c{i}" for i in range(10_000)) + "\n").encode() * 2,
+        "wide.csv",
+        "TOO_MANY_COLUMNS",
+        1,
+        id="10000-columns",
+    ),
+    pytest.param(
+        b"a,b\n1,2\n3," + b"x" * (50 * 1024 * 1024) + b"\n",
+        "long.csv",
+        "LINE_TOO_LONG",
+        3,
+        id="50MB-line",
+    ),
+    pytest.param(_gzip_truncated(), "data.csv.gz", "TRUNCATED_GZIP", None, id="truncated-gzip"),
+    pytest.param(
+        b"name,city\nana,Paris\nbob,K\xf6ln\n",
+        "data.csv",
+        "INVALID_ENCODING",
+        3,
+        id="invalid-utf8-declared-utf8",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "file_name", "reason", "line"), BAD_FILES)
+async def test_bad_file_is_refused_and_nothing_is_stored(
+    ds, storage_files, data, file_name, reason, line
+):
+    user = await ds.user()
+    project = await ds.project(user.md)
+    options = {"encoding": "utf-8"} if reason == "INVALID_ENCODING" else {}
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await ds.upload(user.md, project.id, data, file_name=file_name, **options)
+    error = info.value
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert _reason(error) == reason, error.details()
+    if line is not None:
+        assert error.details().startswith(f"line {line}:"), error.details()
+    listed = await ds.stub.ListDatasets(
+        pb.ListDatasetsRequest(project_id=project.id), metadata=user.md
+    )
+    # The failed dataset stays listed with its reason, and has no files.
+    (failed,) = listed.datasets
+    assert failed.status == pb.DATASET_STATUS_FAILED
+    assert failed.error_code == reason and failed.error == error.details()
+    assert not [p for p in storage_files() if failed.id in str(p)]
+    # The service is still healthy: the next upload works.
+    assert (await ds.upload(user.md, project.id, GOOD)).status == pb.DATASET_STATUS_READY
+
+
+@pytest.mark.parametrize("file_name", ["../../etc/passwd", "<script>alert(1)</script>.csv"])
+async def test_dangerous_file_names_are_refused_before_storing(ds, storage_files, file_name):
+    user = await ds.user()
+    project = await ds.project(user.md)
+    before = storage_files()
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await ds.upload(user.md, project.id, GOOD, file_name=file_name)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert _reason(info.value) == "INVALID_FILENAME"
+    assert "not allowed" in info.value.details()
+    assert storage_files() == before
+    listed = await ds.stub.ListDatasets(
+        pb.ListDatasetsRequest(project_id=project.id), metadata=user.md
+    )
+    assert not listed.datasets
+
+
+async def test_bad_options_name_the_option(ds):
+    user = await ds.user()
+    project = await ds.project(user.md)
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await ds.upload(user.md, project.id, GOOD, delimiter=";;", holdout_fraction=2.0)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "options.delimiter" in info.value.details()
+
+
+async def test_file_over_the_size_limit(
+    ds, database_url, nats_url, auth_server, service_token, tmp_path
+):
+    server = await start_datasets(
+        database_url=database_url,
+        nats_url=nats_url,
+        service_token=service_token,
+        auth_addr=auth_server.address,
+        storage_url=str(tmp_path),
+        max_upload_bytes=10_000,
+    )
+    channel = make_channel(server.address)
+    ds.stub = datasets_pb2_grpc.DatasetsServiceStub(channel)
+    try:
+        user = await ds.user()
+        project = await ds.project(user.md)
+        big = b"a,b\n" + b"1,2\n" * 5000
+        with pytest.raises(grpc.aio.AioRpcError) as info:
+            await ds.upload(user.md, project.id, big, chunk_bytes=1024)
+        assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert _reason(info.value) == "TOO_LARGE"
+        assert "10,000 bytes" in info.value.details()
+        assert not list(tmp_path.rglob("*.*")) and not list(tmp_path.rglob("upload"))
+        listed = await ds.stub.ListDatasets(
+            pb.ListDatasetsRequest(project_id=project.id), metadata=user.md
+        )
+        assert not listed.datasets
+        # Still serving: a file under the limit is accepted.
+        accepted = await ds.upload(user.md, project.id, GOOD, wait_seconds=0)
+        assert accepted.status == pb.DATASET_STATUS_INGESTING
+    finally:
+        await channel.close()
+        await server.stop(0)
+
+
+def _reason(error: grpc.aio.AioRpcError) -> str:
+    status = rpc_status.from_call(error)
+    for detail in status.details if status else ():
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return info.reason
+    return ""
