@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/bench_templates.py [--rows 1000000] [--faker-rows 20000]
 
-Faker is timed in this process; each vectorized run (CSV, Parquet) runs in its own child
+Faker is timed in this process; each vectorized run (CSV, Parquet, and the worker's template
+job path: ``template_jobs.write_batch`` to storage with progress) runs in its own child
 process so that its peak RSS can be read. Targets: >= 100x Faker's rows/s, peak RSS <= 500 MB.
 """
 
@@ -60,8 +61,36 @@ def faker_rows_per_second(rows: int) -> float:
     return rows / (time.perf_counter() - start)
 
 
+def job_child(rows: int, out_dir: str) -> None:
+    """The worker's code path for a template job, with its progress callback and storage."""
+    import threading
+
+    from common.storage import Storage
+    from services.training.template_jobs import plan_request, write_batch
+
+    started = time.perf_counter()
+    request = {"builtin": "user", "count": rows, "seed": 1, "locale": "en_US"}
+    generation = plan_request(request)
+    planned = time.perf_counter()
+    storage = Storage(out_dir)
+    result = write_batch(
+        storage,
+        generation,
+        prefix="batch/job",
+        chunk_rows=100_000,
+        on_progress=lambda update: None,
+        cancel=threading.Event(),
+    )
+    done = time.perf_counter()
+    size = storage.size(result.keys[0])
+    print(json.dumps({"plan_s": planned - started, "write_s": done - planned, "bytes": size}))
+
+
 def child(fmt: str, rows: int, out_dir: str) -> None:
     """Generate ``rows`` users to ``fmt`` in ``out_dir``; print timings as JSON."""
+    if fmt == "job":
+        job_child(rows, out_dir)
+        return
     import fsspec
     import pyarrow.csv as pacsv
 
@@ -108,7 +137,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--faker-rows", type=int, default=20_000)
-    parser.add_argument("--child", choices=["csv", "parquet"])
+    parser.add_argument("--child", choices=["csv", "parquet", "job"])
     parser.add_argument("--out")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
@@ -117,7 +146,7 @@ def main() -> None:
         return
     baseline = faker_rows_per_second(args.faker_rows)
     print(f"faker row by row : {baseline:12,.0f} rows/s ({args.faker_rows:,} rows)")
-    for fmt in ("csv", "parquet"):
+    for fmt in ("csv", "parquet", "job"):
         result = run_child(fmt, args.rows)
         speed = args.rows / result["write_s"]
         print(

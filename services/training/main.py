@@ -1,35 +1,187 @@
-"""Training service process: ``python -m services.training [api|worker]``.
+"""Training service process: ``python -m services.training [api|worker|migrate]``.
 
-Only health and reflection are served until the service's RPCs and workers are built.
+``api`` serves TrainingService; ``worker`` pulls jobs from JOBS and serves gRPC health on
+``TRAINING_WORKER_HEALTH_PORT``. Both run an outbox relay for what they commit.
 """
 
 from __future__ import annotations
 
-from synthetica.training.v1 import training_pb2
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from pathlib import Path
 
-from common.runtime import run_cli, serve_health_only
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+from nats.js.errors import BadRequestError
+
+from common import jetstream
+from common.db import Database
+from common.grpc_server import GrpcServer, create_server, serve_until_signal
+from common.outbox import OutboxRelay
+from common.runtime import AuthClient, connect_messaging, run_cli
 from common.settings import Settings
+from common.storage import Storage
+from services.training import models
+from services.training.access import Access
+from services.training.consumers import (
+    EVALUATIONS_CONSUMER,
+    EVALUATIONS_SUBJECT,
+    EvaluationListener,
+)
+from services.training.engines.runner import warm_up
+from services.training.expiry import BatchExpiry
+from services.training.servicer import TrainingServicer
 from services.training.settings import TrainingSettings
+from services.training.worker import Worker
+from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = training_pb2.DESCRIPTOR.services_by_name["TrainingService"].full_name
+WORKER_SERVICE_NAME = "synthetica.training.v1.TrainingWorker"
+JOBS_FILTER = jetstream.JOBS_SUBJECT_PREFIX + ">"
+
+
+async def build(settings: TrainingSettings) -> GrpcServer:
+    """The API role: TrainingService on ``grpc_port``."""
+    db = Database(settings.database_url)
+    nc, js = await connect_messaging(settings, name="training")
+    relay = OutboxRelay(db, models.outbox, js)
+    auth = AuthClient(settings, service_name="training")
+    access = Access(settings, service_name="training")
+    storage = Storage(settings.storage_url, settings.storage_options)
+    servicer = TrainingServicer(db, settings, storage, access, on_commit=relay.wake)
+    server = create_server(
+        host=settings.grpc_host,
+        port=settings.grpc_port,
+        service_names=[SERVICE_NAME],
+        register=lambda s: training_pb2_grpc.add_TrainingServiceServicer_to_server(servicer, s),
+        authenticator=auth.authenticator(settings),
+    )
+    server.tasks.append(asyncio.create_task(relay.run()))
+    await jetstream.ensure_consumer(
+        js,
+        jetstream.EVENTS_STREAM.name,
+        durable=EVALUATIONS_CONSUMER,
+        filter_subject=EVALUATIONS_SUBJECT,
+    )
+    evaluations = jetstream.PullConsumer(
+        js,
+        stream=jetstream.EVENTS_STREAM.name,
+        durable=EVALUATIONS_CONSUMER,
+        subject=EVALUATIONS_SUBJECT,
+        handler=EvaluationListener(db).handle,
+    )
+    server.tasks.append(asyncio.create_task(evaluations.run()))
+    expiry = BatchExpiry(
+        db,
+        storage,
+        retention=timedelta(days=settings.batch_retention_days),
+        interval_seconds=settings.batch_cleanup_interval_seconds,
+    )
+    server.tasks.append(asyncio.create_task(expiry.run()))
+
+    async def close() -> None:
+        evaluations.stop()
+        relay.stop()
+        await access.close()
+        await auth.close()
+        await _close_nats(nc)
+        db.dispose()
+
+    server.cleanups.append(close)
+    return server
+
+
+async def _close_nats(nc: NATS) -> None:
+    # Not drain(): it waits out its timeout on a cancelled pull subscription. Acks and the
+    # relay's publishes are flushed first; an unsettled message is redelivered anyway.
+    with contextlib.suppress(Exception):
+        await nc.flush(timeout=2)
+    await nc.close()
+
+
+async def ensure_jobs_consumer(js: JetStreamContext, settings: TrainingSettings) -> None:
+    # One more delivery than attempts, so the last one can record the failure of a job whose
+    # worker died on its final attempt.
+    try:
+        await jetstream.ensure_consumer(
+            js,
+            jetstream.JOBS_STREAM.name,
+            durable=settings.consumer_name,
+            filter_subject=JOBS_FILTER,
+            ack_wait=settings.job_ack_wait_seconds,
+            max_deliver=settings.job_max_attempts + 1,
+        )
+    except BadRequestError as exc:
+        # Another worker created it with other settings; it keeps working as it is.
+        log.warning("jobs consumer exists with another configuration: %s", exc)
+
+
+async def build_worker(settings: TrainingSettings) -> GrpcServer:
+    """The worker role: pulls jobs; gRPC health only, on ``worker_health_port``."""
+    # Engine processes fork from a server that has the ML libraries imported: start it
+    # before taking jobs, so the first job does not pay for those imports.
+    await asyncio.to_thread(warm_up)
+    db = Database(settings.database_url)
+    nc, js = await connect_messaging(settings, name="training-worker")
+    await ensure_jobs_consumer(js, settings)
+    relay = OutboxRelay(db, models.outbox, js)
+    access = Access(settings, service_name="training-worker")
+    storage = Storage(settings.storage_url, settings.storage_options)
+    worker = Worker(db, settings, storage, access, on_commit=relay.wake)
+    consumer = jetstream.PullConsumer(
+        js,
+        stream=jetstream.JOBS_STREAM.name,
+        durable=settings.consumer_name,
+        subject=JOBS_FILTER,
+        handler=worker.handle,
+        heartbeat=settings.job_heartbeat_seconds,
+        retry_delay=settings.job_retry_delay_seconds,
+    )
+    server = create_server(
+        host=settings.grpc_host,
+        port=settings.worker_health_port,
+        service_names=[WORKER_SERVICE_NAME],
+        register=lambda _: None,
+        authenticator=None,
+    )
+    server.tasks.append(asyncio.create_task(relay.run()))
+    server.tasks.append(asyncio.create_task(consumer.run()))
+
+    async def close() -> None:
+        consumer.stop()
+        worker.stop()
+        relay.stop()
+        await access.close()
+        await _close_nats(nc)
+        db.dispose()
+
+    server.cleanups.append(close)
+    return server
 
 
 async def serve_api(settings: Settings) -> None:
-    await serve_health_only(settings, service_names=[SERVICE_NAME])
+    assert isinstance(settings, TrainingSettings)
+    server = await build(settings)
+    await serve_until_signal(server, grace=settings.shutdown_grace_seconds)
 
 
 async def serve_worker(settings: Settings) -> None:
     assert isinstance(settings, TrainingSettings)
-    worker = settings.model_copy(update={"grpc_port": settings.worker_health_port})
-    await serve_health_only(worker, service_names=["synthetica.training.v1.TrainingWorker"])
+    server = await build_worker(settings)
+    await serve_until_signal(server, grace=settings.shutdown_grace_seconds)
 
 
 def main() -> None:
     run_cli(
         service="training",
         load_settings=TrainingSettings,
-        schema=None,
-        migrations_dir=None,
+        schema=models.SCHEMA,
+        migrations_dir=MIGRATIONS,
         commands={"api": serve_api, "worker": serve_worker},
         default="api",
     )

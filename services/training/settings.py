@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pydantic import Field
+
 from common.settings import ServiceSettings
 
 
@@ -9,3 +11,31 @@ class TrainingSettings(ServiceSettings):
     grpc_port: int = 50053
     # The worker role serves gRPC health on its own port for probes.
     worker_health_port: int = 50063
+
+    # Per-user limits, checked when a job is created.
+    max_concurrent_jobs_per_user: int = Field(default=4, ge=1)
+    max_rows_per_batch: int = Field(default=10_000_000, ge=1)
+
+    # Worker: how often a job may be started before it is failed (a worker dying mid-job
+    # counts as an attempt), how long JetStream waits for a heartbeat before redelivering,
+    # and how often the worker heartbeats and publishes progress.
+    job_max_attempts: int = Field(default=3, ge=1)
+    job_ack_wait_seconds: float = Field(default=30.0, gt=0)
+    job_heartbeat_seconds: float = Field(default=5.0, gt=0)
+    job_retry_delay_seconds: float = Field(default=5.0, ge=0)
+    progress_interval_seconds: float = Field(default=1.0, ge=0)
+    # Threads torch may use in an engine child process (0: all cores).
+    engine_threads: int = Field(default=0, ge=0)
+    sample_chunk_rows: int = Field(default=100_000, ge=1)
+    # Scratch space for training data and artifacts on the worker (default: the system temp).
+    work_dir: str = ""
+    consumer_name: str = "training-workers"
+
+    # Templates: rows per generated chunk (recorded with each job: the same seed gives the
+    # same bytes only with the same chunk size) and the largest custom schema accepted.
+    template_chunk_rows: int = Field(default=100_000, ge=1)
+    template_max_fields: int = Field(default=1_000, ge=1)
+    # Generated batch files older than this are deleted and their batches marked expired,
+    # by a pass of the API role every batch_cleanup_interval_seconds.
+    batch_retention_days: float = Field(default=7.0, gt=0)
+    batch_cleanup_interval_seconds: float = Field(default=3600.0, gt=0)

@@ -4,7 +4,10 @@ Why a child: torch and SDV hold memory and threads that a long-lived worker shou
 inherit, a cancelled job must stop within seconds even inside a C kernel, and a crash
 (exception, segfault, `os._exit`, the OOM killer) must fail the job, not the worker.
 
-The child is started with the "spawn" context (fork is unsafe with torch's threads).
+Children are forked from a "forkserver" process that imported torch, SDV and
+mostlyai-engine once (a plain fork of the worker is unsafe with torch's threads; "spawn"
+would pay those imports, seconds, for every job).
+
 Both entry points are blocking and thread-friendly: call them from a worker thread (e.g.
 `await asyncio.to_thread(run_training, ...)`) and set the `threading.Event` passed as
 `cancel_event` to cancel. `on_progress` is called in the calling thread, at least every
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import threading
@@ -39,7 +43,12 @@ from services.training.engines.base import (
     get_engine,
 )
 from services.training.engines.profile import build_profile
-from services.training.engines.sampling import Bounds, resolve_bounds, validate_conditions
+from services.training.engines.sampling import (
+    ANOMALY_COLUMN,
+    Bounds,
+    resolve_bounds,
+    validate_conditions,
+)
 
 HEARTBEAT_SECONDS = 2.0
 # After SIGTERM the child gets this long to exit before SIGKILL.
@@ -121,6 +130,7 @@ def run_sampling(
     conditions: Mapping[str, Any] | None = None,
     anomaly_ratio: float = 0.0,
     mark_anomalies: bool = False,
+    anomaly_column: str = ANOMALY_COLUMN,
     enforce_bounds: bool = False,
     bounds: Bounds | None = None,
     chunk_rows: int = 100_000,
@@ -140,6 +150,7 @@ def run_sampling(
         "conditions": validate_conditions(profile, conditions),
         "anomaly_ratio": anomaly_ratio,
         "mark_anomalies": mark_anomalies,
+        "anomaly_column": anomaly_column,
         "enforce_bounds": enforce_bounds,
         "bounds": resolve_bounds(profile, bounds) if enforce_bounds else None,
         "chunk_rows": chunk_rows,
@@ -168,7 +179,7 @@ def _supervise(
     cancel_event: threading.Event | None,
     threads: int | None,
 ) -> Any:
-    context = multiprocessing.get_context("spawn")
+    context = _engine_context()
     receiver, sender = context.Pipe(duplex=False)
     # Not a daemon: daemonic processes may not start their own workers (joblib, loky).
     process = context.Process(
@@ -181,6 +192,27 @@ def _supervise(
     finally:
         _stop(process)
         receiver.close()
+
+
+# Imported once by the fork server, so every engine child starts warm.
+_PRELOAD = [
+    "torch",
+    "services.training.engines.sdv_engines",
+    "services.training.engines.argn_engine",
+    "services.training.engines.sampling",
+]
+
+
+def _engine_context() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
+def warm_up() -> None:
+    """Starts the fork server now (blocking, seconds), so the first job starts warm too."""
+    _engine_context()
+    multiprocessing.forkserver.ensure_running()
 
 
 def _pump(

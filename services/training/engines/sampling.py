@@ -39,6 +39,7 @@ def sample_chunks(
     conditions: Mapping[str, Any] | None = None,
     anomaly_ratio: float = 0.0,
     mark_anomalies: bool = False,
+    anomaly_column: str = ANOMALY_COLUMN,
     enforce_bounds: bool = False,
     bounds: Bounds | None = None,
     chunk_rows: int = 100_000,
@@ -48,7 +49,8 @@ def sample_chunks(
     `artifact` is an artifact path or an already loaded model. Conditions fix column
     values; bounds (the training min/max, or `bounds` overrides) clip numeric columns;
     then `anomaly_ratio` of the rows are perturbed (anomalies deliberately leave the
-    bounds) and flagged in an `is_anomaly` column when `mark_anomalies`.
+    bounds) and flagged in the `anomaly_column` column (default `is_anomaly`) when
+    `mark_anomalies`.
 
     Raises InvalidParamsError for bad counts/ratios/bounds and InvalidConditionError
     for conditions on unknown columns or with values the model cannot produce.
@@ -67,7 +69,13 @@ def sample_chunks(
             rows = clip_to_bounds(rows.reset_index(drop=True), limits)
             rng = np.random.default_rng([seed, index, 1])
             yield inject_anomalies(
-                rows, profile, anomaly_ratio, rng, mark=mark_anomalies, frozen=set(fixed)
+                rows,
+                profile,
+                anomaly_ratio,
+                rng,
+                mark=mark_anomalies,
+                frozen=set(fixed),
+                column=anomaly_column,
             )
 
 
@@ -172,22 +180,23 @@ def inject_anomalies(
     *,
     mark: bool,
     frozen: set[str],
+    column: str = ANOMALY_COLUMN,
 ) -> pd.DataFrame:
-    """Perturb round(ratio * len(rows)) random rows; flag them in `is_anomaly` if `mark`."""
+    """Perturb round(ratio * len(rows)) random rows; flag them in `column` if `mark`."""
     count = round(ratio * len(rows))
     chosen = np.sort(rng.choice(len(rows), size=count, replace=False))
     columns = [c for c in profile.columns if _perturbable(c, rows) and c.name not in frozen]
     if columns and count:
         primary = rng.integers(len(columns), size=count)
-        for position, column in enumerate(columns):
+        for position, profiled in enumerate(columns):
             extra = rng.random(count) < _EXTRA_COLUMN_PROBABILITY
             targets = chosen[(primary == position) | extra]
             if len(targets):
-                _perturb(rows, column, targets, rng)
+                _perturb(rows, profiled, targets, rng)
     if mark:
         flags = np.zeros(len(rows), dtype=bool)
         flags[chosen] = True
-        rows[ANOMALY_COLUMN] = flags
+        rows[column] = flags
     return rows
 
 

@@ -143,7 +143,7 @@ class JobProgress(_message.Message):
     def __init__(self, percent: _Optional[float] = ..., epoch: _Optional[int] = ..., total_epochs: _Optional[int] = ..., loss: _Optional[float] = ..., eta_seconds: _Optional[float] = ..., message: _Optional[str] = ...) -> None: ...
 
 class Job(_message.Message):
-    __slots__ = ("id", "kind", "status", "project_id", "owner_id", "model_id", "batch_id", "progress", "error", "attempts", "created_at", "started_at", "finished_at")
+    __slots__ = ("id", "kind", "status", "project_id", "owner_id", "model_id", "batch_id", "progress", "error", "attempts", "created_at", "started_at", "finished_at", "sequence")
     ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -157,6 +157,7 @@ class Job(_message.Message):
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     STARTED_AT_FIELD_NUMBER: _ClassVar[int]
     FINISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     id: str
     kind: JobKind
     status: JobStatus
@@ -170,7 +171,8 @@ class Job(_message.Message):
     created_at: _timestamp_pb2.Timestamp
     started_at: _timestamp_pb2.Timestamp
     finished_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[JobKind, str]] = ..., status: _Optional[_Union[JobStatus, str]] = ..., project_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., model_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., progress: _Optional[_Union[JobProgress, _Mapping]] = ..., error: _Optional[str] = ..., attempts: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    sequence: int
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[JobKind, str]] = ..., status: _Optional[_Union[JobStatus, str]] = ..., project_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., model_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., progress: _Optional[_Union[JobProgress, _Mapping]] = ..., error: _Optional[str] = ..., attempts: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sequence: _Optional[int] = ...) -> None: ...
 
 class TrainParams(_message.Message):
     __slots__ = ("epochs", "batch_size", "time_budget_seconds", "seed", "options")
@@ -215,7 +217,7 @@ class Model(_message.Message):
     def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., dataset_id: _Optional[str] = ..., name: _Optional[str] = ..., engine: _Optional[str] = ..., params: _Optional[_Union[TrainParams, _Mapping]] = ..., status: _Optional[_Union[ModelStatus, str]] = ..., error: _Optional[str] = ..., metrics: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Batch(_message.Message):
-    __slots__ = ("id", "project_id", "model_id", "template_id", "status", "row_count", "format", "tables", "quality_score", "privacy_verdict", "error", "owner_id", "created_at", "expires_at")
+    __slots__ = ("id", "project_id", "model_id", "template_id", "status", "row_count", "format", "tables", "quality_score", "privacy_verdict", "error", "owner_id", "created_at", "expires_at", "dataset_id", "job_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     MODEL_ID_FIELD_NUMBER: _ClassVar[int]
@@ -230,6 +232,8 @@ class Batch(_message.Message):
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     project_id: str
     model_id: str
@@ -244,7 +248,9 @@ class Batch(_message.Message):
     owner_id: str
     created_at: _timestamp_pb2.Timestamp
     expires_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., model_id: _Optional[str] = ..., template_id: _Optional[str] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., row_count: _Optional[int] = ..., format: _Optional[_Union[ExportFormat, str]] = ..., tables: _Optional[_Iterable[str]] = ..., quality_score: _Optional[float] = ..., privacy_verdict: _Optional[str] = ..., error: _Optional[str] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    dataset_id: str
+    job_id: str
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., model_id: _Optional[str] = ..., template_id: _Optional[str] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., row_count: _Optional[int] = ..., format: _Optional[_Union[ExportFormat, str]] = ..., tables: _Optional[_Iterable[str]] = ..., quality_score: _Optional[float] = ..., privacy_verdict: _Optional[str] = ..., error: _Optional[str] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dataset_id: _Optional[str] = ..., job_id: _Optional[str] = ...) -> None: ...
 
 class TrainModelRequest(_message.Message):
     __slots__ = ("dataset_id", "engine", "params", "name")
@@ -301,7 +307,7 @@ class GenerateResponse(_message.Message):
     def __init__(self, batch: _Optional[_Union[Batch, _Mapping]] = ..., job: _Optional[_Union[Job, _Mapping]] = ...) -> None: ...
 
 class GenerateFromTemplateRequest(_message.Message):
-    __slots__ = ("template_id", "builtin", "schema_json", "project_id", "count", "seed", "locale", "format")
+    __slots__ = ("template_id", "builtin", "schema_json", "project_id", "count", "seed", "locale", "format", "options")
     TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
     BUILTIN_FIELD_NUMBER: _ClassVar[int]
     SCHEMA_JSON_FIELD_NUMBER: _ClassVar[int]
@@ -310,6 +316,7 @@ class GenerateFromTemplateRequest(_message.Message):
     SEED_FIELD_NUMBER: _ClassVar[int]
     LOCALE_FIELD_NUMBER: _ClassVar[int]
     FORMAT_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
     template_id: str
     builtin: str
     schema_json: str
@@ -318,7 +325,8 @@ class GenerateFromTemplateRequest(_message.Message):
     seed: int
     locale: str
     format: ExportFormat
-    def __init__(self, template_id: _Optional[str] = ..., builtin: _Optional[str] = ..., schema_json: _Optional[str] = ..., project_id: _Optional[str] = ..., count: _Optional[int] = ..., seed: _Optional[int] = ..., locale: _Optional[str] = ..., format: _Optional[_Union[ExportFormat, str]] = ...) -> None: ...
+    options: _struct_pb2.Struct
+    def __init__(self, template_id: _Optional[str] = ..., builtin: _Optional[str] = ..., schema_json: _Optional[str] = ..., project_id: _Optional[str] = ..., count: _Optional[int] = ..., seed: _Optional[int] = ..., locale: _Optional[str] = ..., format: _Optional[_Union[ExportFormat, str]] = ..., options: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class GenerateFromTemplateResponse(_message.Message):
     __slots__ = ("batch", "job")
@@ -479,7 +487,7 @@ class DownloadBatchResponse(_message.Message):
     def __init__(self, chunk: _Optional[bytes] = ...) -> None: ...
 
 class Template(_message.Message):
-    __slots__ = ("id", "name", "description", "project_id", "owner_id", "schema_json", "builtin", "created_at")
+    __slots__ = ("id", "name", "description", "project_id", "owner_id", "schema_json", "builtin", "created_at", "options")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -488,6 +496,7 @@ class Template(_message.Message):
     SCHEMA_JSON_FIELD_NUMBER: _ClassVar[int]
     BUILTIN_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     description: str
@@ -496,7 +505,8 @@ class Template(_message.Message):
     schema_json: str
     builtin: bool
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., project_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., schema_json: _Optional[str] = ..., builtin: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    options: _struct_pb2.Struct
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., project_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., schema_json: _Optional[str] = ..., builtin: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., options: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class CreateTemplateRequest(_message.Message):
     __slots__ = ("name", "description", "schema_json", "project_id")
@@ -555,3 +565,11 @@ class DeleteTemplateRequest(_message.Message):
 class DeleteTemplateResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class QueuedJob(_message.Message):
+    __slots__ = ("job_id", "kind")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    kind: JobKind
+    def __init__(self, job_id: _Optional[str] = ..., kind: _Optional[_Union[JobKind, str]] = ...) -> None: ...

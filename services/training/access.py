@@ -1,0 +1,85 @@
+"""Who may touch what: project membership and datasets, asked of the datasets service.
+
+Every call goes out with the service token on behalf of the user concerned (through
+``DatasetsClient``), so the datasets service applies its own rules too: a dataset of
+another user's project is NOT_FOUND or PERMISSION_DENIED there, and stays so here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+
+import grpc
+import pyarrow as pa
+
+from common.context import Principal
+from common.errors import FailedPrecondition, InvalidArgument
+from common.settings import Settings
+from services.datasets.client import DatasetsClient
+from synthetica.datasets.v1 import datasets_pb2
+
+VIEWER, EDITOR = "viewer", "editor"
+
+
+@contextlib.contextmanager
+def _bad_dataset_id() -> Iterator[None]:
+    # NOT_FOUND and PERMISSION_DENIED are mapped by DatasetsClient; a malformed id is ours.
+    try:
+        yield
+    except grpc.aio.AioRpcError as exc:
+        if exc.code() == grpc.StatusCode.INVALID_ARGUMENT:
+            raise InvalidArgument(
+                exc.details() or "invalid dataset id", field="dataset_id"
+            ) from exc
+        raise
+
+
+class Access:
+    def __init__(self, settings: Settings, *, service_name: str) -> None:
+        self.datasets = DatasetsClient(settings, service_name=service_name)
+
+    async def require(self, principal: Principal, project_id: str, role: str) -> None:
+        """NotFound unless the user is a member of the project, PermissionDenied unless with
+        at least ``role``; services acting for nobody in particular pass."""
+        if principal.is_user:
+            await self.datasets.check_access(project_id, principal.user_id, role)
+
+    async def require_reader(self, principal: Principal, project_id: uuid.UUID) -> None:
+        """Membership decides, even for an item's creator: a removed member loses access."""
+        await self.require(principal, str(project_id), VIEWER)
+
+    async def dataset_for_training(
+        self, principal: Principal, dataset_id: str
+    ) -> datasets_pb2.Dataset:
+        """The dataset, when the user may train on it and it is ready."""
+        if not dataset_id:
+            raise InvalidArgument("dataset_id is required", field="dataset_id")
+        with _bad_dataset_id():
+            dataset = await self.datasets.get_dataset(dataset_id, on_behalf_of=principal)
+        if dataset.status == datasets_pb2.DATASET_STATUS_INGESTING:
+            raise FailedPrecondition(
+                f"dataset {dataset_id} is still being ingested; train once it is ready",
+                reason="DATASET_NOT_READY",
+            )
+        if dataset.status != datasets_pb2.DATASET_STATUS_READY:
+            raise FailedPrecondition(
+                f"dataset {dataset_id} failed to ingest: {dataset.error}",
+                reason="DATASET_NOT_READY",
+            )
+        await self.require(principal, dataset.project_id, EDITOR)
+        return dataset
+
+    async def read_training_data(
+        self, user_id: str, dataset_id: str
+    ) -> tuple[pa.Table, datasets_pb2.Dataset]:
+        """The train split and the dataset's metadata, read on behalf of the job's owner."""
+        owner = Principal(user_id=user_id, role="member")
+        with _bad_dataset_id():
+            dataset = await self.datasets.get_dataset(dataset_id, on_behalf_of=owner)
+            table = await self.datasets.read_dataset(dataset_id, "train", on_behalf_of=owner)
+        return table, dataset
+
+    async def close(self) -> None:
+        await self.datasets.close()

@@ -1,0 +1,141 @@
+"""Tables of the training schema: models, jobs, synthetic batches, templates and the outbox.
+
+The outbox carries both events (``synthetica.events.*``) and queued jobs
+(``synthetica.jobs.*``): a job is enqueued in the same transaction that creates it, so it
+can never be lost between the database commit and NATS.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Float, Index, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from common.db import make_metadata
+from common.outbox import outbox_table
+
+SCHEMA = "training"
+
+# Job kinds and statuses as stored (lower case, the same words job.updated carries).
+TRAIN, GENERATE, TEMPLATE = "train", "generate", "template"
+QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = (
+    "queued",
+    "running",
+    "succeeded",
+    "failed",
+    "cancelled",
+)
+ACTIVE_JOB_STATUSES = (QUEUED, RUNNING)
+# Model statuses besides queued/failed/cancelled.
+TRAINING, READY = "training", "ready"
+# Batch statuses besides ready/failed/cancelled.
+GENERATING, EXPIRED = "generating", "expired"
+
+
+class Base(DeclarativeBase):
+    metadata = make_metadata(SCHEMA)
+
+
+outbox = outbox_table(Base.metadata)
+
+
+class Model(Base):
+    __tablename__ = "models"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    project_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    dataset_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    engine: Mapped[str] = mapped_column(String(50))
+    # Validated training parameters, defaults filled in (seed always set).
+    params: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    status: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str] = mapped_column(Text, default="")
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    # Column summary from the artifact: lets the API check conditions without the model.
+    profile: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    artifact_key: Mapped[str | None] = mapped_column(String(300))
+    job_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class Batch(Base):
+    __tablename__ = "batches"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    project_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    model_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
+    dataset_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    template_id: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(String(20))
+    row_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The preferred download format the batch was requested in (csv, jsonl, parquet, sql).
+    format: Mapped[str] = mapped_column(String(20))
+    quality_score: Mapped[float | None] = mapped_column(Float)
+    privacy_verdict: Mapped[str] = mapped_column(String(50), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    data_key: Mapped[str | None] = mapped_column(String(300))
+    # Template batches: the generated tables in file order (data_key is the first one's file).
+    tables: Mapped[list[str]] = mapped_column(JSONB, default=list, server_default="[]")
+    job_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_batches_status_created_at", "status", "created_at"),)
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    project_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    model_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # What the worker needs beyond the model/batch rows (count, seed, conditions, ...).
+    request: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    percent: Mapped[float] = mapped_column(Float, default=0.0)
+    epoch: Mapped[int] = mapped_column(Integer, default=0)
+    total_epochs: Mapped[int] = mapped_column(Integer, default=0)
+    loss: Mapped[float | None] = mapped_column(Float)
+    eta_seconds: Mapped[float | None] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Increases with every job.updated, so consumers can drop stale updates.
+    sequence: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_jobs_owner_id_status", "owner_id", "status"),
+        Index("ix_jobs_created_at_id", "created_at", "id"),
+    )
+
+
+class Template(Base):
+    """A user's saved custom schema; with a project, shared with that project's members."""
+
+    __tablename__ = "templates"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    project_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    schema: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (Index("ix_templates_created_at_id", "created_at", "id"),)

@@ -1,0 +1,618 @@
+"""gRPC ⇄ domain for TrainingService: converts messages and checks who may call what.
+
+Authorization is by project membership, asked of the datasets service: viewers read a
+project's models, jobs and batches; editors and owners train, generate and cancel.
+Services (the evaluation service reading a batch, for instance) may read everything.
+A saved template is its owner's; shared with a project, its members may read and use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import pyarrow.parquet as pq
+from google.protobuf import json_format, struct_pb2
+
+from common.context import Principal
+from common.db import Database
+from common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from common.interceptors import require_principal
+from common.protos import timestamp
+from common.storage import Storage
+from services.training import models as m
+from services.training import service, template_store
+from services.training.access import EDITOR, VIEWER, Access
+from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
+from services.training.exports import iter_export
+from services.training.settings import TrainingSettings
+from services.training.template_jobs import batch_table_key
+from synthetica.training.v1 import training_pb2, training_pb2_grpc
+
+JOB_STATUSES = {
+    m.QUEUED: training_pb2.JOB_STATUS_QUEUED,
+    m.RUNNING: training_pb2.JOB_STATUS_RUNNING,
+    m.SUCCEEDED: training_pb2.JOB_STATUS_SUCCEEDED,
+    m.FAILED: training_pb2.JOB_STATUS_FAILED,
+    m.CANCELLED: training_pb2.JOB_STATUS_CANCELLED,
+}
+JOB_KINDS = {
+    m.TRAIN: training_pb2.JOB_KIND_TRAIN,
+    m.GENERATE: training_pb2.JOB_KIND_GENERATE,
+    m.TEMPLATE: training_pb2.JOB_KIND_TEMPLATE,
+}
+MODEL_STATUSES = {
+    m.QUEUED: training_pb2.MODEL_STATUS_QUEUED,
+    m.TRAINING: training_pb2.MODEL_STATUS_TRAINING,
+    m.READY: training_pb2.MODEL_STATUS_READY,
+    m.FAILED: training_pb2.MODEL_STATUS_FAILED,
+    m.CANCELLED: training_pb2.MODEL_STATUS_CANCELLED,
+}
+BATCH_STATUSES = {
+    m.GENERATING: training_pb2.BATCH_STATUS_GENERATING,
+    m.READY: training_pb2.BATCH_STATUS_READY,
+    m.FAILED: training_pb2.BATCH_STATUS_FAILED,
+    m.CANCELLED: training_pb2.BATCH_STATUS_CANCELLED,
+    m.EXPIRED: training_pb2.BATCH_STATUS_EXPIRED,
+}
+EXPORT_FORMATS = {
+    "csv": training_pb2.EXPORT_FORMAT_CSV,
+    "jsonl": training_pb2.EXPORT_FORMAT_JSONL,
+    "parquet": training_pb2.EXPORT_FORMAT_PARQUET,
+    "sql": training_pb2.EXPORT_FORMAT_SQL,
+}
+_FORMAT_NAMES = {v: k for k, v in EXPORT_FORMATS.items()}
+MAX_PREVIEW_ROWS = 1000
+MAX_NAME_LENGTH = 200
+
+
+def _reverse(mapping: dict[str, int], value: int, field: str) -> str:
+    """'' for UNSPECIFIED (no filter); InvalidArgument for a value we do not know."""
+    if value == 0:
+        return ""
+    for name, number in mapping.items():
+        if number == value:
+            return name
+    raise InvalidArgument(f"unknown {field} {value}", field=field)
+
+
+def _struct(value: dict[str, Any]) -> struct_pb2.Struct:
+    message = struct_pb2.Struct()
+    message.update(json.loads(json.dumps(value, default=str)))
+    return message
+
+
+def job_to_proto(job: m.Job) -> training_pb2.Job:
+    return training_pb2.Job(
+        id=str(job.id),
+        kind=JOB_KINDS[job.kind],
+        status=JOB_STATUSES[job.status],
+        project_id=str(job.project_id),
+        owner_id=str(job.owner_id),
+        model_id=str(job.model_id or ""),
+        batch_id=str(job.batch_id or ""),
+        progress=training_pb2.JobProgress(
+            percent=job.percent,
+            epoch=job.epoch,
+            total_epochs=job.total_epochs,
+            loss=job.loss,
+            eta_seconds=job.eta_seconds,
+            message=job.message,
+        ),
+        error=job.error,
+        attempts=job.attempts,
+        created_at=timestamp(job.created_at),
+        started_at=timestamp(job.started_at),
+        finished_at=timestamp(job.finished_at),
+        sequence=job.sequence,
+    )
+
+
+def model_to_proto(model: m.Model) -> training_pb2.Model:
+    params = model.params
+    return training_pb2.Model(
+        id=str(model.id),
+        project_id=str(model.project_id),
+        dataset_id=str(model.dataset_id),
+        name=model.name,
+        engine=model.engine,
+        params=training_pb2.TrainParams(
+            epochs=params.get("epochs"),
+            batch_size=params.get("batch_size"),
+            time_budget_seconds=(
+                None
+                if params.get("time_budget_seconds") is None
+                else int(params["time_budget_seconds"])
+            ),
+            seed=params.get("seed"),
+            options=_struct(params.get("options") or {}),
+        ),
+        status=MODEL_STATUSES[model.status],
+        error=model.error,
+        metrics=_struct(model.metrics or {}),
+        owner_id=str(model.owner_id),
+        created_at=timestamp(model.created_at),
+        updated_at=timestamp(model.updated_at),
+    )
+
+
+def batch_to_proto(batch: m.Batch) -> training_pb2.Batch:
+    return training_pb2.Batch(
+        id=str(batch.id),
+        project_id=str(batch.project_id),
+        model_id=str(batch.model_id or ""),
+        template_id=batch.template_id,
+        status=BATCH_STATUSES.get(batch.status, training_pb2.BATCH_STATUS_UNSPECIFIED),
+        row_count=batch.row_count,
+        format=EXPORT_FORMATS.get(batch.format, training_pb2.EXPORT_FORMAT_UNSPECIFIED),
+        tables=list(batch.tables or []),
+        quality_score=batch.quality_score,
+        privacy_verdict=batch.privacy_verdict,
+        error=batch.error,
+        owner_id=str(batch.owner_id),
+        created_at=timestamp(batch.created_at),
+        expires_at=timestamp(batch.expires_at),
+        dataset_id=str(batch.dataset_id or ""),
+        job_id=str(batch.job_id),
+    )
+
+
+def template_to_proto(template: m.Template) -> training_pb2.Template:
+    return training_pb2.Template(
+        id=str(template.id),
+        name=template.name,
+        description=template.description,
+        project_id=str(template.project_id or ""),
+        owner_id=str(template.owner_id),
+        schema_json=template_store.schema_json(template.schema),
+        builtin=False,
+        created_at=timestamp(template.created_at),
+    )
+
+
+def builtin_to_proto(builtin: template_store.Builtin) -> training_pb2.Template:
+    return training_pb2.Template(
+        id=builtin.id,
+        name=builtin.id,
+        description=builtin.description,
+        schema_json=template_store.schema_json(builtin.schema),
+        builtin=True,
+        options=_struct(builtin.options),
+    )
+
+
+def engine_to_proto(name: str) -> training_pb2.Engine:
+    spec = ENGINES[name]
+    common = [
+        training_pb2.EngineParameter(
+            name="epochs",
+            type="int",
+            default=struct_pb2.Value(number_value=spec.default_epochs)
+            if spec.default_epochs
+            else struct_pb2.Value(null_value=struct_pb2.NULL_VALUE),
+            min=1,
+            description="training passes over the data"
+            if spec.epoch_based
+            else "not used: this engine is not trained in epochs",
+        ),
+        training_pb2.EngineParameter(
+            name="batch_size",
+            type="int",
+            default=struct_pb2.Value(number_value=spec.default_batch_size)
+            if spec.default_batch_size
+            else struct_pb2.Value(null_value=struct_pb2.NULL_VALUE),
+            min=1,
+            description="rows per training step",
+        ),
+        training_pb2.EngineParameter(
+            name="time_budget_seconds",
+            type="int",
+            default=struct_pb2.Value(null_value=struct_pb2.NULL_VALUE),
+            min=1,
+            description="stop training at this budget, keeping the model",
+        ),
+    ]
+    options = [
+        training_pb2.EngineParameter(
+            name=f"options.{p.name}",
+            type=p.type,
+            default=json_format.ParseDict(p.default, struct_pb2.Value()),
+            min=p.minimum,
+            max=p.maximum,
+            description=p.help
+            + (f" (one of: {', '.join(p.choices)})" if p.choices is not None else ""),
+        )
+        for p in spec.parameters
+    ]
+    return training_pb2.Engine(
+        name=spec.name,
+        library=spec.library,
+        license=spec.license,
+        description=spec.description,
+        parameters=[*common, *options],
+    )
+
+
+def _user() -> Principal:
+    principal = require_principal()
+    if not principal.is_user:
+        raise PermissionDenied(
+            "this call needs a user's credentials (or a service on behalf of one)"
+        )
+    return principal
+
+
+class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
+    def __init__(
+        self,
+        db: Database,
+        settings: TrainingSettings,
+        storage: Storage,
+        access: Access,
+        *,
+        on_commit: Callable[[], None],
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.storage = storage
+        self.access = access
+        # Called after a commit that wrote to the outbox, so the relay publishes at once.
+        self.on_commit = on_commit
+
+    async def ListEngines(self, request, context):
+        require_principal()
+        return training_pb2.ListEnginesResponse(engines=[engine_to_proto(n) for n in ENGINES])
+
+    async def TrainModel(self, request, context):
+        principal = _user()
+        try:
+            spec = get_engine(request.engine)
+        except UnknownEngineError as exc:
+            raise InvalidArgument(str(exc), field="engine") from exc
+        p = request.params
+        params = service.build_train_params(
+            spec,
+            epochs=p.epochs if p.HasField("epochs") else None,
+            batch_size=p.batch_size if p.HasField("batch_size") else None,
+            time_budget_seconds=p.time_budget_seconds
+            if p.HasField("time_budget_seconds")
+            else None,
+            seed=p.seed if p.HasField("seed") else None,
+            options=json_format.MessageToDict(p.options) if p.HasField("options") else {},
+        )
+        name = request.name.strip()
+        if len(name) > MAX_NAME_LENGTH:
+            raise InvalidArgument(f"name is longer than {MAX_NAME_LENGTH} characters", field="name")
+        dataset = await self.access.dataset_for_training(principal, request.dataset_id)
+        model, job = await self.db.call(
+            service.create_train_job,
+            owner_id=principal.user_id,
+            project_id=dataset.project_id,
+            dataset_id=dataset.id,
+            engine=spec.name,
+            params=params,
+            name=name,
+            max_active_jobs=self.settings.max_concurrent_jobs_per_user,
+        )
+        self.on_commit()
+        return training_pb2.TrainModelResponse(model=model_to_proto(model), job=job_to_proto(job))
+
+    async def Generate(self, request, context):
+        principal = _user()
+        model = await self.db.call(service.get_model, model_id=request.model_id)
+        await self.access.require(principal, str(model.project_id), EDITOR)
+        if request.format and request.format not in _FORMAT_NAMES:
+            raise InvalidArgument(f"unknown format {request.format}", field="format")
+        fmt = _FORMAT_NAMES.get(request.format, "parquet")
+        options = service.GenerateOptions(
+            count=request.count,
+            seed=request.seed if request.HasField("seed") else None,
+            conditions=json_format.MessageToDict(request.conditions)
+            if request.HasField("conditions")
+            else {},
+            anomaly_ratio=request.anomalies.ratio,
+            mark_column=request.anomalies.mark_column.strip(),
+            enforce_bounds=request.enforce_bounds,
+            format=fmt,
+        )
+        batch, job = await self.db.call(
+            service.create_generate_job,
+            owner_id=principal.user_id,
+            model_id=request.model_id,
+            options=options,
+            max_active_jobs=self.settings.max_concurrent_jobs_per_user,
+            max_rows=self.settings.max_rows_per_batch,
+        )
+        self.on_commit()
+        return training_pb2.GenerateResponse(batch=batch_to_proto(batch), job=job_to_proto(job))
+
+    async def GenerateFromTemplate(self, request, context):
+        principal = _user()
+        if not request.project_id:
+            raise InvalidArgument("project_id is required", field="project_id")
+        template_store.check_id(request.project_id, "project_id")
+        if request.format and request.format not in _FORMAT_NAMES:
+            raise InvalidArgument(f"unknown format {request.format}", field="format")
+        label, source, prefix = await self._template_source(principal, request)
+        seed = request.seed if request.HasField("seed") else uuid.uuid4().int % 2**31
+        locale = request.locale or "en_US"
+        await asyncio.to_thread(
+            template_store.check_generation,
+            source,
+            count=request.count,
+            seed=seed,
+            locale=locale,
+            max_rows=self.settings.max_rows_per_batch,
+            max_fields=self.settings.template_max_fields,
+            field=prefix,
+        )
+        await self.access.require(principal, request.project_id, EDITOR)
+        batch, job = await self.db.call(
+            service.create_template_job,
+            owner_id=principal.user_id,
+            project_id=request.project_id,
+            request=service.TemplateRequest(
+                template_id=label,
+                source=source,
+                count=request.count,
+                seed=seed,
+                locale=locale,
+                chunk_rows=self.settings.template_chunk_rows,
+                format=_FORMAT_NAMES.get(request.format, "parquet"),
+            ),
+            max_active_jobs=self.settings.max_concurrent_jobs_per_user,
+        )
+        self.on_commit()
+        return training_pb2.GenerateFromTemplateResponse(
+            batch=batch_to_proto(batch), job=job_to_proto(job)
+        )
+
+    async def _template_source(
+        self, principal: Principal, request: training_pb2.GenerateFromTemplateRequest
+    ) -> tuple[str, dict[str, Any], str]:
+        """(the batch's template_id, the job's source, the field schema errors point into)."""
+        which = request.WhichOneof("source")
+        options = json_format.MessageToDict(request.options) if request.HasField("options") else {}
+        if which == "template_id":
+            template = await self._readable_template(principal, request.template_id)
+            source: dict[str, Any] = {"schema": template.schema}
+            if options:
+                source["options"] = options
+            return str(template.id), source, "template"
+        if which == "builtin":
+            if not request.builtin:
+                raise InvalidArgument("builtin must name a built-in template", field="builtin")
+            return request.builtin, {"builtin": request.builtin, "options": options}, "builtin"
+        if which == "schema_json":
+            schema = await asyncio.to_thread(
+                template_store.parse_schema_json,
+                request.schema_json,
+                max_fields=self.settings.template_max_fields,
+            )
+            source = {"schema": schema}
+            if options:
+                source["options"] = options
+            return "", source, "schema"
+        raise InvalidArgument(
+            "say what to generate: a templateId, a builtin template or a schema", field="source"
+        )
+
+    async def CreateTemplate(self, request, context):
+        principal = _user()
+        schema = await asyncio.to_thread(
+            template_store.parse_schema_json,
+            request.schema_json,
+            max_fields=self.settings.template_max_fields,
+        )
+        if request.project_id:
+            template_store.check_id(request.project_id, "project_id")
+            await self.access.require(principal, request.project_id, EDITOR)
+        template = await self.db.call(
+            template_store.create_template,
+            owner_id=principal.user_id,
+            project_id=request.project_id,
+            name=request.name.strip(),
+            description=request.description.strip(),
+            schema=schema,
+        )
+        return training_pb2.CreateTemplateResponse(template=template_to_proto(template))
+
+    async def ListTemplates(self, request, context):
+        """Built-ins (on the first page), then saved templates, newest first: a project's
+        shared ones, or without a project the caller's own."""
+        principal = require_principal()
+        scope = await self._list_scope(principal, request.project_id)
+        saved, token = await self.db.call(
+            template_store.list_templates,
+            **scope,
+            page_size=request.page_size,
+            page_token=request.page_token,
+        )
+        builtins = [] if request.page_token else template_store.builtins()
+        return training_pb2.ListTemplatesResponse(
+            templates=[
+                *(builtin_to_proto(b) for b in builtins),
+                *(template_to_proto(t) for t in saved),
+            ],
+            next_page_token=token,
+        )
+
+    async def GetTemplate(self, request, context):
+        principal = require_principal()
+        builtin = template_store.builtin(request.template_id)
+        if builtin is not None:
+            return training_pb2.GetTemplateResponse(template=builtin_to_proto(builtin))
+        template = await self._readable_template(principal, request.template_id)
+        return training_pb2.GetTemplateResponse(template=template_to_proto(template))
+
+    async def DeleteTemplate(self, request, context):
+        principal = _user()
+        if template_store.builtin(request.template_id) is not None:
+            raise PermissionDenied("built-in templates cannot be deleted")
+        template = await self._readable_template(principal, request.template_id)
+        if str(template.owner_id) != principal.user_id:
+            raise PermissionDenied("only the template's owner can delete it")
+        await self.db.call(template_store.delete_template, template_id=request.template_id)
+        return training_pb2.DeleteTemplateResponse()
+
+    async def _readable_template(self, principal: Principal, template_id: str) -> m.Template:
+        """The owner reads it, a shared template's project members too; for anyone else it
+        does not exist."""
+        template = await self.db.call(template_store.get_template, template_id=template_id)
+        if not principal.is_user or str(template.owner_id) == principal.user_id:
+            return template
+        if template.project_id is None:
+            raise NotFound(f"template {template_id} not found")
+        await self.access.require_reader(principal, template.project_id)
+        return template
+
+    async def GetJob(self, request, context):
+        job = await self.db.call(service.get_job, job_id=request.job_id)
+        await self.access.require_reader(require_principal(), job.project_id)
+        return training_pb2.GetJobResponse(job=job_to_proto(job))
+
+    async def ListJobs(self, request, context):
+        principal = require_principal()
+        scope = await self._list_scope(principal, request.project_id)
+        jobs, token = await self.db.call(
+            service.list_jobs,
+            **scope,
+            status=_reverse(JOB_STATUSES, request.status, "status"),
+            kind=_reverse(JOB_KINDS, request.kind, "kind"),
+            page_size=request.page_size,
+            page_token=request.page_token,
+        )
+        return training_pb2.ListJobsResponse(
+            jobs=[job_to_proto(j) for j in jobs], next_page_token=token
+        )
+
+    async def CancelJob(self, request, context):
+        principal = _user()
+        job = await self.db.call(service.get_job, job_id=request.job_id)
+        if str(job.owner_id) != principal.user_id:
+            await self.access.require(principal, str(job.project_id), EDITOR)
+        job = await self.db.call(service.cancel_job, job_id=request.job_id)
+        self.on_commit()
+        return training_pb2.CancelJobResponse(job=job_to_proto(job))
+
+    async def GetModel(self, request, context):
+        model = await self.db.call(service.get_model, model_id=request.model_id)
+        await self.access.require_reader(require_principal(), model.project_id)
+        return training_pb2.GetModelResponse(model=model_to_proto(model))
+
+    async def ListModels(self, request, context):
+        principal = require_principal()
+        scope = await self._list_scope(principal, request.project_id)
+        models, token = await self.db.call(
+            service.list_models,
+            **scope,
+            dataset_id=request.dataset_id,
+            status=_reverse(MODEL_STATUSES, request.status, "status"),
+            page_size=request.page_size,
+            page_token=request.page_token,
+        )
+        return training_pb2.ListModelsResponse(
+            models=[model_to_proto(x) for x in models], next_page_token=token
+        )
+
+    async def GetBatch(self, request, context):
+        batch = await self._readable_batch(request.batch_id)
+        return training_pb2.GetBatchResponse(batch=batch_to_proto(batch))
+
+    async def ListBatches(self, request, context):
+        principal = require_principal()
+        scope = await self._list_scope(principal, request.project_id)
+        batches, token = await self.db.call(
+            service.list_batches,
+            **scope,
+            model_id=request.model_id,
+            page_size=request.page_size,
+            page_token=request.page_token,
+        )
+        return training_pb2.ListBatchesResponse(
+            batches=[batch_to_proto(b) for b in batches], next_page_token=token
+        )
+
+    async def PreviewBatch(self, request, context):
+        if not 0 <= request.limit <= MAX_PREVIEW_ROWS:
+            raise InvalidArgument(f"limit must be between 0 and {MAX_PREVIEW_ROWS}", field="limit")
+        batch = await self._ready_batch(request.batch_id)
+        key = _table_key(batch, request.table)
+        columns, rows = await asyncio.to_thread(_preview, self.storage, key, request.limit or 20)
+        return training_pb2.PreviewBatchResponse(columns=columns, rows_json=rows)
+
+    async def DownloadBatch(
+        self, request, context
+    ) -> AsyncIterator[training_pb2.DownloadBatchResponse]:
+        if request.format and request.format not in _FORMAT_NAMES:
+            raise InvalidArgument(f"unknown format {request.format}", field="format")
+        fmt = _FORMAT_NAMES.get(request.format, "csv")
+        batch = await self._ready_batch(request.batch_id)
+        key = _table_key(batch, request.table)
+        # SQL output names a template table after itself unless told otherwise.
+        table_name = request.table_name or request.table or (batch.tables or ["synthetic"])[0]
+        chunks = iter_export(
+            self.storage.fs,
+            self.storage.path(key),
+            fmt,
+            table_name=table_name,
+            csv_formula_guard=request.csv_formula_guard,
+        )
+        try:
+            first = await asyncio.to_thread(next, chunks, None)
+        except ValueError as exc:  # a table name that cannot be an SQL identifier
+            raise InvalidArgument(str(exc), field="table_name") from exc
+        while first is not None:
+            yield training_pb2.DownloadBatchResponse(chunk=first)
+            first = await asyncio.to_thread(next, chunks, None)
+
+    async def _readable_batch(self, batch_id: str) -> m.Batch:
+        batch = await self.db.call(service.get_batch, batch_id=batch_id)
+        await self.access.require_reader(require_principal(), batch.project_id)
+        return batch
+
+    async def _ready_batch(self, batch_id: str) -> m.Batch:
+        batch = await self._readable_batch(batch_id)
+        if batch.status == m.EXPIRED:
+            raise FailedPrecondition(
+                f"batch {batch_id} expired: its files were deleted after the retention period; "
+                "generate it again",
+                reason="BATCH_EXPIRED",
+            )
+        if batch.status != m.READY or not batch.data_key:
+            raise FailedPrecondition(
+                f"batch {batch_id} is {batch.status}: only a ready batch has rows",
+                reason="BATCH_NOT_READY",
+            )
+        return batch
+
+    async def _list_scope(self, principal: Principal, project_id: str) -> dict[str, str]:
+        """A project's items for its members; without a project, the caller's own items."""
+        if project_id:
+            await self.access.require(principal, project_id, VIEWER)
+            return {"project_id": project_id}
+        if not principal.is_user:
+            raise InvalidArgument("project_id is required for service callers", field="project_id")
+        return {"owner_id": principal.user_id}
+
+
+def _table_key(batch: m.Batch, table: str) -> str:
+    return batch_table_key(str(batch.id), batch.data_key or "", list(batch.tables or []), table)
+
+
+def _preview(storage: Storage, key: str, limit: int) -> tuple[list[str], list[str]]:
+    with storage.open(key, "rb") as handle:
+        parquet = pq.ParquetFile(handle)
+        batch = next(parquet.iter_batches(batch_size=limit), None)
+        columns = parquet.schema_arrow.names
+    rows: Iterator[dict[str, Any]] = iter(batch.to_pylist() if batch is not None else [])
+    return columns, [json.dumps(_json_row(row), default=str) for row in rows]
+
+
+def _json_row(row: dict[str, Any]) -> dict[str, Any]:
+    # JSON has no NaN or infinity.
+    return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in row.items()}

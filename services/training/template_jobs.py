@@ -1,0 +1,142 @@
+"""The template job: the generation core's chunks written as one Parquet file per table.
+
+Runs in a worker thread (generation is vectorized numpy/pyarrow, no engine process). Each
+chunk becomes one row group written straight to storage, so memory stays bounded by the
+chunk size whatever the row count. Files go under the job's id; a redelivered job writes
+the same keys again, and the batch only references them once the job commits.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from common.errors import InvalidArgument
+from common.storage import Storage
+from services.training.engines import EngineCancelled, ProgressUpdate
+from services.training.templates import GenerationPlan, generate, plan
+
+# Limits were enforced when the job was created; a later, lower setting must not fail it.
+_NO_LIMIT = 2**62
+
+
+@dataclass(frozen=True)
+class Generated:
+    tables: list[str]
+    keys: list[str]
+    rows: int
+
+
+def job_prefix(batch_id: str, job_id: str) -> str:
+    return f"batches/{batch_id}/{job_id}"
+
+
+def table_key(prefix: str, index: int) -> str:
+    """Keys are positions, never the user's table names."""
+    return f"{prefix}/{index}.parquet"
+
+
+def batch_table_key(batch_id: str, data_key: str, tables: list[str], table: str) -> str:
+    """The file of one table of a batch: the first one when ``table`` is empty."""
+    if not table:
+        return data_key
+    if table not in tables:
+        known = ", ".join(tables) if tables else "none: it has a single unnamed table"
+        raise InvalidArgument(
+            f"batch {batch_id} has no table {table!r}; its tables: {known}", field="table"
+        )
+    return table_key(posixpath.dirname(data_key), tables.index(table))
+
+
+def plan_request(request: Mapping[str, Any]) -> GenerationPlan:
+    """The job's stored request planned again, exactly as when it was validated."""
+    spec = request["builtin"] if request.get("builtin") else request["schema"]
+    return plan(
+        spec,
+        count=int(request["count"]),
+        seed=int(request["seed"]),
+        locale=str(request["locale"]),
+        options=request.get("options") or None,
+        max_rows=_NO_LIMIT,
+        max_fields=_NO_LIMIT,
+    )
+
+
+def write_batch(
+    storage: Storage,
+    generation: GenerationPlan,
+    *,
+    prefix: str,
+    chunk_rows: int,
+    on_progress: Callable[[ProgressUpdate], None],
+    cancel: threading.Event,
+) -> Generated:
+    """Generates every table into ``prefix``; raises EngineCancelled once ``cancel`` is set."""
+    tracker = _Tracker(on_progress, cancel)
+    names = [t.name for t in generation.tables]
+    keys = [table_key(prefix, i) for i in range(len(names))]
+    chunks = generate(generation, chunk_rows=chunk_rows, progress=tracker)
+    for name, key, table_chunks in zip(names, keys, _by_table(chunks, names), strict=True):
+        _write_table(storage, key, generation.table(name).arrow_schema, table_chunks)
+    return Generated(tables=names, keys=keys, rows=generation.total_rows)
+
+
+def _by_table(
+    chunks: Iterator[tuple[str, pa.RecordBatch]], names: list[str]
+) -> Iterator[Iterator[pa.RecordBatch]]:
+    """Splits the (table, chunk) stream into one chunk iterator per table, in plan order."""
+    pending: list[tuple[str, pa.RecordBatch]] = []
+
+    def table(name: str) -> Iterator[pa.RecordBatch]:
+        while True:
+            if not pending:
+                following = next(chunks, None)
+                if following is None:
+                    return
+                pending.append(following)
+            if pending[0][0] != name:
+                return
+            yield pending.pop()[1]
+
+    for name in names:
+        yield table(name)
+
+
+def _write_table(
+    storage: Storage, key: str, schema: pa.Schema, chunks: Iterator[pa.RecordBatch]
+) -> None:
+    with ExitStack() as stack:
+        handle = stack.enter_context(storage.open(key, "wb"))
+        writer = stack.enter_context(pq.ParquetWriter(handle, schema, compression="zstd"))
+        for chunk in chunks:
+            writer.write_batch(chunk)
+
+
+class _Tracker:
+    """The core's progress callback: reports rows done with an ETA, and stops on cancel."""
+
+    def __init__(self, on_progress: Callable[[ProgressUpdate], None], cancel: threading.Event):
+        self.on_progress = on_progress
+        self.cancel = cancel
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.cancel.is_set():
+            raise EngineCancelled("the job was cancelled")
+        elapsed = time.monotonic() - self.started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        self.on_progress(
+            ProgressUpdate(
+                percent=100.0 * done / total if total else 100.0,
+                message=f"{done:,} of {total:,} rows generated",
+                eta_seconds=(total - done) / rate if rate > 0 else None,
+            )
+        )

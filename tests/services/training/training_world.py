@@ -1,0 +1,164 @@
+"""What the training tests share: users with a small uploaded table, and the training calls
+they make against the real services."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from common.clients import make_channel
+from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
+from synthetica.training.v1 import training_pb2, training_pb2_grpc
+from tests.support import AuthCaller, unique_email
+
+ADULT = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "adult-train.csv"
+ADULT_COLUMNS = [
+    "age", "workclass", "fnlwgt", "education", "education-num", "marital-status",
+    "occupation", "relationship", "race", "sex", "capital-gain", "capital-loss",
+    "hours-per-week", "native-country", "income",
+]  # fmt: skip
+Metadata = tuple[tuple[str, str], ...]
+FINISHED = (
+    training_pb2.JOB_STATUS_SUCCEEDED,
+    training_pb2.JOB_STATUS_FAILED,
+    training_pb2.JOB_STATUS_CANCELLED,
+)
+# Settings every worker of the session shares (they share one durable JetStream consumer).
+WORKER_SETTINGS = {
+    "job_ack_wait_seconds": 4.0,
+    "job_heartbeat_seconds": 1.0,
+    "job_retry_delay_seconds": 0.5,
+    "job_max_attempts": 2,
+    "engine_threads": 1,
+    "progress_interval_seconds": 0.5,
+}
+
+
+def small_adult_csv(rows: int = 300, columns: Iterable[str] | None = None) -> bytes:
+    """The first rows of adult-train as a CSV with a header, a few columns by default."""
+    table = pd.read_csv(ADULT, header=None, names=ADULT_COLUMNS, skipinitialspace=True, nrows=rows)
+    keep = list(columns or ["age", "workclass", "education", "hours-per-week", "income"])
+    return table[keep].to_csv(index=False).encode()
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    email: str
+    md: Metadata
+    token: str
+
+
+class TrainingWorld:
+    """A test's view of the platform: users, projects, datasets and the training stub."""
+
+    def __init__(self, training_addr: str, datasets_addr: str, auth: AuthCaller) -> None:
+        self.channels = [make_channel(training_addr), make_channel(datasets_addr)]
+        self.training = training_pb2_grpc.TrainingServiceStub(self.channels[0])
+        self.datasets = datasets_pb2_grpc.DatasetsServiceStub(self.channels[1])
+        self.auth = auth
+
+    async def user(self) -> User:
+        registered = await self.auth.register(unique_email("train"))
+        return User(
+            registered.user.id,
+            registered.user.email,
+            self.auth.bearer(registered.tokens.access_token),
+            registered.tokens.access_token,
+        )
+
+    async def project(self, user: User) -> str:
+        response = await self.datasets.CreateProject(
+            datasets_pb2.CreateProjectRequest(name="Census"), metadata=user.md
+        )
+        return response.project.id
+
+    async def add_member(self, owner: User, project_id: str, email: str, role: int) -> None:
+        await self.datasets.AddProjectMember(
+            datasets_pb2.AddProjectMemberRequest(project_id=project_id, email=email, role=role),
+            metadata=owner.md,
+        )
+
+    async def dataset(self, user: User, data: bytes | None = None, project_id: str = "") -> str:
+        """Uploads ``data`` (a small adult CSV by default) and waits until it is ready."""
+        project_id = project_id or await self.project(user)
+        payload = data if data is not None else small_adult_csv()
+        header = datasets_pb2.UploadHeader(
+            project_id=project_id, name="adult", file_name="adult.csv", wait_seconds=120
+        )
+
+        async def messages() -> AsyncIterator[datasets_pb2.UploadDatasetRequest]:
+            yield datasets_pb2.UploadDatasetRequest(header=header)
+            yield datasets_pb2.UploadDatasetRequest(chunk=payload)
+
+        response = await self.datasets.UploadDataset(messages(), metadata=user.md, timeout=180)
+        assert response.dataset.status == datasets_pb2.DATASET_STATUS_READY, response.dataset
+        return response.dataset.id
+
+    async def train(
+        self, user: User, dataset_id: str, engine: str = "gaussian_copula", **params: object
+    ) -> training_pb2.TrainModelResponse:
+        return await self.training.TrainModel(
+            training_pb2.TrainModelRequest(
+                dataset_id=dataset_id, engine=engine, params=training_pb2.TrainParams(**params)
+            ),
+            metadata=user.md,
+        )
+
+    async def wait_job(
+        self, user: User, job_id: str, statuses: Iterable[int] = FINISHED, timeout: float = 180
+    ) -> training_pb2.Job:
+        wanted = set(statuses)
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            job = (
+                await self.training.GetJob(
+                    training_pb2.GetJobRequest(job_id=job_id), metadata=user.md
+                )
+            ).job
+            if job.status in wanted:
+                return job
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"job still {job.status} after {timeout}s: {job}")
+            await asyncio.sleep(0.3)
+
+    async def trained_model(self, user: User, dataset_id: str, **params: object) -> str:
+        """A READY gaussian_copula model id."""
+        started = await self.train(user, dataset_id, **params)
+        job = await self.wait_job(user, started.job.id)
+        assert job.status == training_pb2.JOB_STATUS_SUCCEEDED, job
+        return started.model.id
+
+    async def download(self, user: User, batch_id: str, fmt: int, **kw: object) -> bytes:
+        stream = self.training.DownloadBatch(
+            training_pb2.DownloadBatchRequest(batch_id=batch_id, format=fmt, **kw),
+            metadata=user.md,
+        )
+        return b"".join([m.chunk async for m in stream])
+
+    async def close(self) -> None:
+        for channel in self.channels:
+            await channel.close()
+
+
+def training_settings(
+    *, database_url: str, nats_url: str, token: str, auth: str, datasets: str, storage: Path
+) -> dict[str, object]:
+    return {
+        "database_url": database_url,
+        "nats_url": nats_url,
+        "service_token": token,
+        "auth_addr": auth,
+        "datasets_addr": datasets,
+        "storage_url": str(storage),
+        **WORKER_SETTINGS,
+    }
+
+
+def frame(data: bytes) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(data))
