@@ -1,28 +1,100 @@
-"""Evaluation service process: `python -m services.evaluation`.
+"""Evaluation service process: ``python -m services.evaluation [serve|migrate]``.
 
-Only health and reflection are served until the service's RPCs are built.
+One process serves the RPCs and consumes batch.generated; both share the evaluator, which
+bounds how many reports are computed at once.
 """
 
 from __future__ import annotations
 
-from synthetica.evaluation.v1 import evaluation_pb2
+import asyncio
+import contextlib
+from pathlib import Path
 
-from common.runtime import run_cli, serve_health_only
+from common import jetstream
+from common.db import Database
+from common.grpc_server import GrpcServer, create_server, serve_until_signal
+from common.outbox import OutboxRelay
+from common.runtime import AuthClient, connect_messaging, run_cli
+from common.storage import Storage
+from services.evaluation import models
+from services.evaluation.consumer import SUBJECT, BatchGeneratedHandler
+from services.evaluation.evaluator import Evaluator
+from services.evaluation.peers import SERVICE_NAME as PEER_NAME
+from services.evaluation.peers import Peers
+from services.evaluation.servicer import EvaluationServicer
 from services.evaluation.settings import EvaluationSettings
+from synthetica.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
 
+MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = evaluation_pb2.DESCRIPTOR.services_by_name["EvaluationService"].full_name
 
 
+async def build(settings: EvaluationSettings) -> GrpcServer:
+    db = Database(settings.database_url)
+    storage = Storage(settings.storage_url, settings.storage_options)
+    nc, js = await connect_messaging(settings, name="evaluation")
+    relay = OutboxRelay(db, models.outbox, js)
+    peers = Peers(settings)
+    auth = AuthClient(settings, service_name=PEER_NAME)
+    evaluator = Evaluator(db, storage, peers, settings, on_commit=relay.wake)
+    await jetstream.ensure_consumer(
+        js,
+        jetstream.EVENTS_STREAM.name,
+        durable=settings.consumer_name,
+        filter_subject=SUBJECT,
+        ack_wait=settings.ack_wait_seconds,
+        max_deliver=settings.max_deliver,
+    )
+    consumer = jetstream.PullConsumer(
+        js,
+        stream=jetstream.EVENTS_STREAM.name,
+        durable=settings.consumer_name,
+        subject=SUBJECT,
+        handler=BatchGeneratedHandler(db, evaluator, max_deliver=settings.max_deliver),
+        heartbeat=settings.heartbeat_seconds,
+        retry_delay=settings.retry_delay_seconds,
+    )
+    server = create_server(
+        host=settings.grpc_host,
+        port=settings.grpc_port,
+        service_names=[SERVICE_NAME],
+        register=lambda s: evaluation_pb2_grpc.add_EvaluationServiceServicer_to_server(
+            EvaluationServicer(db, storage, evaluator, settings), s
+        ),
+        authenticator=auth.authenticator(settings),
+    )
+    server.tasks.append(asyncio.create_task(relay.run()))
+    server.tasks.append(asyncio.create_task(consumer.run()))
+    server.tasks.append(asyncio.create_task(evaluator.resume_requests()))
+
+    async def close() -> None:
+        consumer.stop()
+        relay.stop()
+        await evaluator.stop()
+        # Not drain(): it waits out its timeout on the cancelled pull subscription. Acks
+        # and outbox publishes are flushed first; an unacked event is redelivered anyway.
+        with contextlib.suppress(Exception):
+            await nc.flush(timeout=2)
+        await nc.close()
+        await peers.close()
+        await auth.close()
+        db.dispose()
+
+    server.cleanups.append(close)
+    return server
+
+
 async def serve(settings: EvaluationSettings) -> None:
-    await serve_health_only(settings, service_names=[SERVICE_NAME])
+    server = await build(settings)
+    await serve_until_signal(server, grace=settings.shutdown_grace_seconds)
 
 
 def main() -> None:
     run_cli(
         service="evaluation",
         load_settings=EvaluationSettings,
-        schema=None,
-        migrations_dir=None,
+        schema=models.SCHEMA,
+        migrations_dir=MIGRATIONS,
         commands={"serve": serve},
         default="serve",
     )

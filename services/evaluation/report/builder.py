@@ -9,6 +9,7 @@ import pandas as pd
 
 from services.evaluation.report.charts import column_charts, correlation_heatmaps
 from services.evaluation.report.columns import canonical_frame, plan_columns, sample_frame
+from services.evaluation.report.errors import ReportError
 from services.evaluation.report.fidelity import fidelity_metrics
 from services.evaluation.report.models import Charts, Report, ReportOptions, SampleSizes
 from services.evaluation.report.privacy import PrivacyInputs, privacy_metrics
@@ -38,9 +39,16 @@ def build_report(
         "synthetic": synthetic.reset_index(drop=True),
     }
     plan = plan_columns(metadata, raw)
-    target = choose_target(plan, options.target_column, raw["train"])
+    target, target_note = choose_target(plan, options.target_column, raw["train"]), None
     if target is not None:
-        check_target(target, plan, raw["train"], raw["holdout"], raw["synthetic"])
+        try:
+            check_target(target, plan, raw["train"], raw["holdout"], raw["synthetic"])
+        except ReportError as error:
+            # A default target the models cannot use (a batch with a single class, say)
+            # leaves utility unmeasured with the reason; a chosen one is refused.
+            if options.target_column is not None:
+                raise
+            target, target_note = None, f"the default target is not usable: {error.message}"
     canonical = {name: canonical_frame(frame, plan) for name, frame in raw.items()}
     seed = options.seed
 
@@ -67,7 +75,7 @@ def build_report(
 
     utility_real = sample("train", options.utility_sample_rows)
     utility_synthetic = sample("synthetic", options.utility_sample_rows)
-    utility, utility_note = None, _utility_note(target, plan.measured)
+    utility, utility_note = None, target_note or _utility_note(target, plan.measured)
     if utility_note is None and target is not None:
         utility = utility_metrics(
             target, plan, utility_real, canonical["holdout"], utility_synthetic

@@ -315,8 +315,10 @@ def _heatmap_svg(heatmap: Heatmap) -> str:
                 f'height="{cell - 1}" fill="{_heat_colour(value)}"><title>{tip}</title></rect>'
             )
     extent = margin + size * cell
+    # The column labels lean right, past the last cell: room for them on that side too.
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{extent}" height="{extent}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{extent + margin // 2}" '
+        f'height="{extent}" '
         f'role="img">{"".join(parts)}</svg>'
     )
     return _figure(heatmap.title, svg)

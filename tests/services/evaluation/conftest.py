@@ -1,4 +1,5 @@
-"""Adult census rows for the report tests, split into train / holdout / an independent set.
+"""Adult census rows for the report tests, split into train / holdout / an independent set;
+and the `world` of the service tests (real auth, datasets and training services).
 
 Equal-sized train and holdout (2,000 rows each) keep the tests fast and make the DCR share
 of an independent sample land near 0.5.
@@ -15,6 +16,8 @@ import pandas as pd
 import pytest
 
 from services.evaluation.report import Report, ReportOptions, build_report
+from tests.services.training.training_world import TrainingWorld
+from tests.support import AuthCaller
 
 ADULT = Path(__file__).resolve().parents[3] / ".." / "shared" / "datasets" / "adult-train.csv"
 COLUMNS = [
@@ -88,3 +91,14 @@ def independent_report(adult: Adult) -> Report:
 @pytest.fixture(scope="session")
 def shuffled_report(adult: Adult) -> Report:
     return build_report(adult.train, adult.holdout, adult.shuffled(), adult.metadata, OPTIONS)
+
+
+@pytest.fixture
+async def world(training_api, training_worker, datasets_server, auth_server, service_token):
+    """Users, datasets, models and batches made through the real services (the session's
+    training worker generates the batches that the evaluation service then reports on)."""
+    auth = AuthCaller(auth_server.address, service_token)
+    world = TrainingWorld(training_api.address, datasets_server.address, auth)
+    yield world
+    await world.close()
+    await auth.close()

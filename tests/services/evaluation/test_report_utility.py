@@ -87,8 +87,16 @@ def test_missing_target_is_a_clear_error(adult):
 
 
 def test_constant_target_in_synthetic_is_a_clear_error(adult):
-    error = _error(adult, synthetic=adult.independent.assign(income="<=50K"))
+    error = _error(adult, synthetic=adult.independent.assign(income="<=50K"), target="income")
     assert "constant" in error.message and "synthetic" in error.message
+
+
+def test_unusable_default_target_leaves_utility_unmeasured_with_the_reason(adult):
+    synthetic = adult.independent.assign(income="<=50K")
+    report = build_report(adult.train, adult.holdout, synthetic, adult.metadata, OPTIONS)
+    assert report.utility is None
+    assert "default target" in report.utility_note and "constant" in report.utility_note
+    assert report.privacy.verdict in ("pass", "warn", "fail")
 
 
 def test_constant_target_in_train_is_a_clear_error(adult):
@@ -99,7 +107,7 @@ def test_constant_target_in_train_is_a_clear_error(adult):
 def test_class_only_in_synthetic_is_a_clear_error(adult):
     synthetic = adult.independent.copy()
     synthetic.loc[:10, "income"] = "unheard-of"
-    error = _error(adult, synthetic=synthetic)
+    error = _error(adult, synthetic=synthetic, target="income")
     assert "unheard-of" in error.message
 
 

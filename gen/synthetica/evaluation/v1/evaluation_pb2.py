@@ -25,35 +25,37 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)synthetica/evaluation/v1/evaluation.proto\x12\x18synthetica.evaluation.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"n\n\x0f\x45valuateOptions\x12\x15\n\rtarget_column\x18\x01 \x01(\t\x12\x18\n\x0bsample_rows\x18\x02 \x01(\x05H\x00\x88\x01\x01\x12\x11\n\x04seed\x18\x03 \x01(\x03H\x01\x88\x01\x01\x42\x0e\n\x0c_sample_rowsB\x07\n\x05_seed\"\xe9\x02\n\x06Report\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12\x12\n\nproject_id\x18\x03 \x01(\t\x12\x36\n\x06status\x18\x04 \x01(\x0e\x32&.synthetica.evaluation.v1.ReportStatus\x12\x1a\n\rquality_score\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x41\n\x0fprivacy_verdict\x18\x06 \x01(\x0e\x32(.synthetica.evaluation.v1.PrivacyVerdict\x12\x13\n\x0breport_json\x18\x07 \x01(\t\x12\r\n\x05\x65rror\x18\x08 \x01(\t\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0c\x63ompleted_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x10\n\x0e_quality_score\"_\n\x0f\x45valuateRequest\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12:\n\x07options\x18\x02 \x01(\x0b\x32).synthetica.evaluation.v1.EvaluateOptions\"D\n\x10\x45valuateResponse\x12\x30\n\x06report\x18\x01 \x01(\x0b\x32 .synthetica.evaluation.v1.Report\"$\n\x10GetReportRequest\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\"E\n\x11GetReportResponse\x12\x30\n\x06report\x18\x01 \x01(\x0b\x32 .synthetica.evaluation.v1.Report\"a\n\x15\x44ownloadReportRequest\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x36\n\x06\x66ormat\x18\x02 \x01(\x0e\x32&.synthetica.evaluation.v1.ReportFormat\"\'\n\x16\x44ownloadReportResponse\x12\r\n\x05\x63hunk\x18\x01 \x01(\x0c*\x96\x01\n\x0cReportStatus\x12\x1d\n\x19REPORT_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15REPORT_STATUS_PENDING\x10\x01\x12\x19\n\x15REPORT_STATUS_RUNNING\x10\x02\x12\x17\n\x13REPORT_STATUS_READY\x10\x03\x12\x18\n\x14REPORT_STATUS_FAILED\x10\x04*]\n\x0cReportFormat\x12\x1d\n\x19REPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x16\n\x12REPORT_FORMAT_JSON\x10\x01\x12\x16\n\x12REPORT_FORMAT_HTML\x10\x02*\x7f\n\x0ePrivacyVerdict\x12\x1f\n\x1bPRIVACY_VERDICT_UNSPECIFIED\x10\x00\x12\x18\n\x14PRIVACY_VERDICT_PASS\x10\x01\x12\x18\n\x14PRIVACY_VERDICT_WARN\x10\x02\x12\x18\n\x14PRIVACY_VERDICT_FAIL\x10\x03\x32\xd3\x02\n\x11\x45valuationService\x12\x61\n\x08\x45valuate\x12).synthetica.evaluation.v1.EvaluateRequest\x1a*.synthetica.evaluation.v1.EvaluateResponse\x12\x64\n\tGetReport\x12*.synthetica.evaluation.v1.GetReportRequest\x1a+.synthetica.evaluation.v1.GetReportResponse\x12u\n\x0e\x44ownloadReport\x12/.synthetica.evaluation.v1.DownloadReportRequest\x1a\x30.synthetica.evaluation.v1.DownloadReportResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)synthetica/evaluation/v1/evaluation.proto\x12\x18synthetica.evaluation.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"n\n\x0f\x45valuateOptions\x12\x15\n\rtarget_column\x18\x01 \x01(\t\x12\x18\n\x0bsample_rows\x18\x02 \x01(\x05H\x00\x88\x01\x01\x12\x11\n\x04seed\x18\x03 \x01(\x03H\x01\x88\x01\x01\x42\x0e\n\x0c_sample_rowsB\x07\n\x05_seed\"\xfc\x03\n\x06Report\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12\x12\n\nproject_id\x18\x03 \x01(\t\x12\x36\n\x06status\x18\x04 \x01(\x0e\x32&.synthetica.evaluation.v1.ReportStatus\x12\x1a\n\rquality_score\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x41\n\x0fprivacy_verdict\x18\x06 \x01(\x0e\x32(.synthetica.evaluation.v1.PrivacyVerdict\x12\x13\n\x0breport_json\x18\x07 \x01(\t\x12\r\n\x05\x65rror\x18\x08 \x01(\t\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0c\x63ompleted_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x04kind\x18\x0b \x01(\x0e\x32$.synthetica.evaluation.v1.ReportKind\x12:\n\x07options\x18\x0c \x01(\x0b\x32).synthetica.evaluation.v1.EvaluateOptions\x12\x0f\n\x07trigger\x18\r \x01(\t\x12\x10\n\x08owner_id\x18\x0e \x01(\tB\x10\n\x0e_quality_score\"_\n\x0f\x45valuateRequest\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12:\n\x07options\x18\x02 \x01(\x0b\x32).synthetica.evaluation.v1.EvaluateOptions\"D\n\x10\x45valuateResponse\x12\x30\n\x06report\x18\x01 \x01(\x0b\x32 .synthetica.evaluation.v1.Report\"$\n\x10GetReportRequest\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\"E\n\x11GetReportResponse\x12\x30\n\x06report\x18\x01 \x01(\x0b\x32 .synthetica.evaluation.v1.Report\"a\n\x15\x44ownloadReportRequest\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x36\n\x06\x66ormat\x18\x02 \x01(\x0e\x32&.synthetica.evaluation.v1.ReportFormat\"\'\n\x16\x44ownloadReportResponse\x12\r\n\x05\x63hunk\x18\x01 \x01(\x0c*\x96\x01\n\x0cReportStatus\x12\x1d\n\x19REPORT_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15REPORT_STATUS_PENDING\x10\x01\x12\x19\n\x15REPORT_STATUS_RUNNING\x10\x02\x12\x17\n\x13REPORT_STATUS_READY\x10\x03\x12\x18\n\x14REPORT_STATUS_FAILED\x10\x04*]\n\x0cReportFormat\x12\x1d\n\x19REPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x16\n\x12REPORT_FORMAT_JSON\x10\x01\x12\x16\n\x12REPORT_FORMAT_HTML\x10\x02*\x7f\n\x0ePrivacyVerdict\x12\x1f\n\x1bPRIVACY_VERDICT_UNSPECIFIED\x10\x00\x12\x18\n\x14PRIVACY_VERDICT_PASS\x10\x01\x12\x18\n\x14PRIVACY_VERDICT_WARN\x10\x02\x12\x18\n\x14PRIVACY_VERDICT_FAIL\x10\x03*\\\n\nReportKind\x12\x1b\n\x17REPORT_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10REPORT_KIND_FULL\x10\x01\x12\x1b\n\x17REPORT_KIND_CONFORMANCE\x10\x02\x32\xd3\x02\n\x11\x45valuationService\x12\x61\n\x08\x45valuate\x12).synthetica.evaluation.v1.EvaluateRequest\x1a*.synthetica.evaluation.v1.EvaluateResponse\x12\x64\n\tGetReport\x12*.synthetica.evaluation.v1.GetReportRequest\x1a+.synthetica.evaluation.v1.GetReportResponse\x12u\n\x0e\x44ownloadReport\x12/.synthetica.evaluation.v1.DownloadReportRequest\x1a\x30.synthetica.evaluation.v1.DownloadReportResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'synthetica.evaluation.v1.evaluation_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_REPORTSTATUS']._serialized_start=997
-  _globals['_REPORTSTATUS']._serialized_end=1147
-  _globals['_REPORTFORMAT']._serialized_start=1149
-  _globals['_REPORTFORMAT']._serialized_end=1242
-  _globals['_PRIVACYVERDICT']._serialized_start=1244
-  _globals['_PRIVACYVERDICT']._serialized_end=1371
+  _globals['_REPORTSTATUS']._serialized_start=1144
+  _globals['_REPORTSTATUS']._serialized_end=1294
+  _globals['_REPORTFORMAT']._serialized_start=1296
+  _globals['_REPORTFORMAT']._serialized_end=1389
+  _globals['_PRIVACYVERDICT']._serialized_start=1391
+  _globals['_PRIVACYVERDICT']._serialized_end=1518
+  _globals['_REPORTKIND']._serialized_start=1520
+  _globals['_REPORTKIND']._serialized_end=1612
   _globals['_EVALUATEOPTIONS']._serialized_start=104
   _globals['_EVALUATEOPTIONS']._serialized_end=214
   _globals['_REPORT']._serialized_start=217
-  _globals['_REPORT']._serialized_end=578
-  _globals['_EVALUATEREQUEST']._serialized_start=580
-  _globals['_EVALUATEREQUEST']._serialized_end=675
-  _globals['_EVALUATERESPONSE']._serialized_start=677
-  _globals['_EVALUATERESPONSE']._serialized_end=745
-  _globals['_GETREPORTREQUEST']._serialized_start=747
-  _globals['_GETREPORTREQUEST']._serialized_end=783
-  _globals['_GETREPORTRESPONSE']._serialized_start=785
-  _globals['_GETREPORTRESPONSE']._serialized_end=854
-  _globals['_DOWNLOADREPORTREQUEST']._serialized_start=856
-  _globals['_DOWNLOADREPORTREQUEST']._serialized_end=953
-  _globals['_DOWNLOADREPORTRESPONSE']._serialized_start=955
-  _globals['_DOWNLOADREPORTRESPONSE']._serialized_end=994
-  _globals['_EVALUATIONSERVICE']._serialized_start=1374
-  _globals['_EVALUATIONSERVICE']._serialized_end=1713
+  _globals['_REPORT']._serialized_end=725
+  _globals['_EVALUATEREQUEST']._serialized_start=727
+  _globals['_EVALUATEREQUEST']._serialized_end=822
+  _globals['_EVALUATERESPONSE']._serialized_start=824
+  _globals['_EVALUATERESPONSE']._serialized_end=892
+  _globals['_GETREPORTREQUEST']._serialized_start=894
+  _globals['_GETREPORTREQUEST']._serialized_end=930
+  _globals['_GETREPORTRESPONSE']._serialized_start=932
+  _globals['_GETREPORTRESPONSE']._serialized_end=1001
+  _globals['_DOWNLOADREPORTREQUEST']._serialized_start=1003
+  _globals['_DOWNLOADREPORTREQUEST']._serialized_end=1100
+  _globals['_DOWNLOADREPORTRESPONSE']._serialized_start=1102
+  _globals['_DOWNLOADREPORTRESPONSE']._serialized_end=1141
+  _globals['_EVALUATIONSERVICE']._serialized_start=1615
+  _globals['_EVALUATIONSERVICE']._serialized_end=1954
 # @@protoc_insertion_point(module_scope)

@@ -29,6 +29,12 @@ class PrivacyVerdict(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PRIVACY_VERDICT_PASS: _ClassVar[PrivacyVerdict]
     PRIVACY_VERDICT_WARN: _ClassVar[PrivacyVerdict]
     PRIVACY_VERDICT_FAIL: _ClassVar[PrivacyVerdict]
+
+class ReportKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REPORT_KIND_UNSPECIFIED: _ClassVar[ReportKind]
+    REPORT_KIND_FULL: _ClassVar[ReportKind]
+    REPORT_KIND_CONFORMANCE: _ClassVar[ReportKind]
 REPORT_STATUS_UNSPECIFIED: ReportStatus
 REPORT_STATUS_PENDING: ReportStatus
 REPORT_STATUS_RUNNING: ReportStatus
@@ -41,6 +47,9 @@ PRIVACY_VERDICT_UNSPECIFIED: PrivacyVerdict
 PRIVACY_VERDICT_PASS: PrivacyVerdict
 PRIVACY_VERDICT_WARN: PrivacyVerdict
 PRIVACY_VERDICT_FAIL: PrivacyVerdict
+REPORT_KIND_UNSPECIFIED: ReportKind
+REPORT_KIND_FULL: ReportKind
+REPORT_KIND_CONFORMANCE: ReportKind
 
 class EvaluateOptions(_message.Message):
     __slots__ = ("target_column", "sample_rows", "seed")
@@ -53,7 +62,7 @@ class EvaluateOptions(_message.Message):
     def __init__(self, target_column: _Optional[str] = ..., sample_rows: _Optional[int] = ..., seed: _Optional[int] = ...) -> None: ...
 
 class Report(_message.Message):
-    __slots__ = ("id", "batch_id", "project_id", "status", "quality_score", "privacy_verdict", "report_json", "error", "created_at", "completed_at")
+    __slots__ = ("id", "batch_id", "project_id", "status", "quality_score", "privacy_verdict", "report_json", "error", "created_at", "completed_at", "kind", "options", "trigger", "owner_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -64,6 +73,10 @@ class Report(_message.Message):
     ERROR_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     COMPLETED_AT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    TRIGGER_FIELD_NUMBER: _ClassVar[int]
+    OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     batch_id: str
     project_id: str
@@ -74,7 +87,11 @@ class Report(_message.Message):
     error: str
     created_at: _timestamp_pb2.Timestamp
     completed_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., batch_id: _Optional[str] = ..., project_id: _Optional[str] = ..., status: _Optional[_Union[ReportStatus, str]] = ..., quality_score: _Optional[float] = ..., privacy_verdict: _Optional[_Union[PrivacyVerdict, str]] = ..., report_json: _Optional[str] = ..., error: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., completed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    kind: ReportKind
+    options: EvaluateOptions
+    trigger: str
+    owner_id: str
+    def __init__(self, id: _Optional[str] = ..., batch_id: _Optional[str] = ..., project_id: _Optional[str] = ..., status: _Optional[_Union[ReportStatus, str]] = ..., quality_score: _Optional[float] = ..., privacy_verdict: _Optional[_Union[PrivacyVerdict, str]] = ..., report_json: _Optional[str] = ..., error: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., completed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., kind: _Optional[_Union[ReportKind, str]] = ..., options: _Optional[_Union[EvaluateOptions, _Mapping]] = ..., trigger: _Optional[str] = ..., owner_id: _Optional[str] = ...) -> None: ...
 
 class EvaluateRequest(_message.Message):
     __slots__ = ("batch_id", "options")

@@ -1,0 +1,63 @@
+"""The durable `evaluation` consumer of batch.generated: every new batch gets its report.
+
+Idempotent: the report row is keyed by the event id, so a redelivered event finds the
+report it started (and acks at once if it is finished) instead of making a second one.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from nats.aio.msg import Msg
+
+from common.db import Database
+from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
+from services.evaluation import models as m
+from services.evaluation import service
+from services.evaluation.evaluator import Evaluator
+from services.evaluation.inputs import kind_of
+from synthetica.events.v1 import events_pb2
+
+log = logging.getLogger(__name__)
+
+SUBJECT = EVENTS_SUBJECT_PREFIX + "batch.generated"
+
+
+class BatchGeneratedHandler:
+    def __init__(self, db: Database, evaluator: Evaluator, *, max_deliver: int) -> None:
+        self.db = db
+        self.evaluator = evaluator
+        self.max_deliver = max_deliver
+
+    async def __call__(self, msg: Msg) -> Outcome:
+        event = events_pb2.Event()
+        try:
+            event.ParseFromString(msg.data)
+        except Exception:
+            log.warning("dropping an unreadable batch.generated message")
+            return Outcome.TERMINATE
+        if event.WhichOneof("body") != "batch_generated" or not event.user_id:
+            return Outcome.TERMINATE
+        body = event.batch_generated
+        new = service.NewReport(
+            batch_id=body.batch_id,
+            owner_id=event.user_id,
+            project_id=event.project_id,
+            kind=kind_of(body),
+            trigger=m.EVENT_TRIGGER,
+            options={},
+        )
+        report = await self.db.call(service.report_for_event, event_id=event.id, new=new)
+        if report.status in service.TERMINAL:
+            return Outcome.ACK
+        try:
+            await self.evaluator.run(report.id)
+        except Exception as exc:
+            if msg.metadata.num_delivered < self.max_deliver:
+                log.warning("report %s will be retried: %s", report.id, exc)
+                return Outcome.RETRY
+            log.exception("report %s failed on its last delivery", report.id)
+            await self.db.call(
+                service.fail, report_id=report.id, error=f"could not be evaluated: {exc}"
+            )
+        return Outcome.ACK

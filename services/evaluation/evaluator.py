@@ -1,0 +1,188 @@
+"""Runs reports: fetch the inputs, compute off the event loop, store, complete.
+
+Computing is CPU heavy, so it runs in a worker thread, at most
+`max_concurrent_evaluations` at once; the event loop stays free for RPCs and for the
+JetStream heartbeats that keep a long evaluation from being redelivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from common.db import Database
+from common.errors import DomainError
+from common.storage import Storage
+from services.evaluation import models as m
+from services.evaluation import service
+from services.evaluation.conformance_html import render_conformance_html
+from services.evaluation.inputs import (
+    ConformanceInputs,
+    Inputs,
+    check_options,
+    load_inputs,
+    report_options,
+)
+from services.evaluation.peers import Caller, Peers
+from services.evaluation.report import ReportOptions, build_report, render_html, schema_conformance
+from services.evaluation.settings import EvaluationSettings
+from synthetica.training.v1 import training_pb2
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    quality_score: float | None
+    privacy_verdict: str
+    report_json: bytes
+    html: bytes
+
+
+def compute(inputs: Inputs, options: ReportOptions, *, report_id: str, batch_id: str) -> Outcome:
+    """The report of one batch (synchronous, CPU heavy)."""
+    head: dict[str, Any] = {"report_id": report_id, "batch_id": batch_id, "kind": inputs.kind}
+    title = f"Synthetic data report, batch {batch_id}"
+    if isinstance(inputs, ConformanceInputs):
+        conformance = schema_conformance(inputs.tables, inputs.schema)
+        document = {**head, "conformance": conformance.model_dump(mode="json")}
+        html = render_conformance_html(conformance, title=title)
+        return Outcome(conformance.score, "", _json(document), html.encode())
+    report = build_report(inputs.train, inputs.holdout, inputs.synthetic, inputs.metadata, options)
+    document = {
+        **head,
+        "options": options.model_dump(mode="json", exclude={"thresholds"}),
+        "thresholds": options.thresholds.model_dump(mode="json"),
+        **report.model_dump(mode="json"),
+    }
+    return Outcome(
+        quality_score=report.quality.overall_score,
+        privacy_verdict=report.privacy.verdict,
+        report_json=_json(document),
+        html=render_html(report, title=title).encode(),
+    )
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, allow_nan=False, separators=(",", ":")).encode()
+
+
+def json_key(report_id: uuid.UUID) -> str:
+    return f"reports/{report_id}/report.json"
+
+
+def html_key(report_id: uuid.UUID) -> str:
+    return f"reports/{report_id}/report.html"
+
+
+class Evaluator:
+    def __init__(
+        self,
+        db: Database,
+        storage: Storage,
+        peers: Peers,
+        settings: EvaluationSettings,
+        *,
+        on_commit: Callable[[], None],
+    ) -> None:
+        self.db = db
+        self.storage = storage
+        self.peers = peers
+        self.settings = settings
+        self.on_commit = on_commit
+        self._slots = asyncio.Semaphore(settings.max_concurrent_evaluations)
+        self._background: set[asyncio.Task] = set()
+
+    def options_for(self, stored: dict[str, Any]) -> ReportOptions:
+        s = self.settings
+        defaults = {
+            "sample_rows": s.sample_rows,
+            "fidelity_sample_rows": s.fidelity_sample_rows,
+            "utility_sample_rows": s.utility_sample_rows,
+            "privacy_sample_rows": s.privacy_sample_rows,
+            "thresholds": s.privacy_thresholds,
+        }
+        return report_options(stored, defaults)
+
+    async def prepare(
+        self, batch_id: str, caller: Caller, stored_options: dict[str, Any]
+    ) -> tuple[training_pb2.Batch, Inputs]:
+        """Loads and checks the inputs: every refusal happens here, before work is queued."""
+        batch = await self.peers.get_batch(batch_id, caller)
+        inputs = await load_inputs(self.peers, batch, caller)
+        check_options(inputs, self.options_for(stored_options))
+        return batch, inputs
+
+    async def run(self, report_id: uuid.UUID, inputs: Inputs | None = None) -> m.Report:
+        """Computes the report and completes it; a domain error (the batch cannot be
+        evaluated) fails the report and is returned as its state. Faults (a peer down)
+        propagate, leaving the report to be retried."""
+        async with self._slots:
+            report = await self.db.call(service.start, report_id=report_id)
+            try:
+                if inputs is None:
+                    _, inputs = await self.prepare(
+                        str(report.batch_id), Caller(str(report.owner_id)), report.options
+                    )
+                options = self.options_for(report.options)
+                outcome = await asyncio.to_thread(
+                    compute,
+                    inputs,
+                    options,
+                    report_id=str(report.id),
+                    batch_id=str(report.batch_id),
+                )
+                await asyncio.to_thread(self._store, report.id, outcome)
+            except DomainError as error:
+                log.info("report %s cannot be made: %s", report_id, error.message)
+                return await self.db.call(service.fail, report_id=report_id, error=error.message)
+            report = await self.db.call(
+                service.complete,
+                report_id=report_id,
+                quality_score=outcome.quality_score,
+                privacy_verdict=outcome.privacy_verdict,
+                json_key=json_key(report.id),
+                html_key=html_key(report.id),
+            )
+        self.on_commit()
+        return report
+
+    def _store(self, report_id: uuid.UUID, outcome: Outcome) -> None:
+        with self.storage.open(json_key(report_id), "wb") as sink:
+            sink.write(outcome.report_json)
+        with self.storage.open(html_key(report_id), "wb") as sink:
+            sink.write(outcome.html)
+
+    def run_in_background(self, report_id: uuid.UUID, inputs: Inputs | None = None) -> None:
+        task = asyncio.create_task(self._run_logged(report_id, inputs))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _run_logged(self, report_id: uuid.UUID, inputs: Inputs | None) -> None:
+        try:
+            await self.run(report_id, inputs)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("report %s failed", report_id)
+            await self.db.call(
+                service.fail, report_id=report_id, error="internal error while evaluating"
+            )
+
+    async def resume_requests(self) -> None:
+        """Re-runs reports asked for with Evaluate that a stopped process left unfinished."""
+        for report_id in await self.db.call(service.unfinished_requests):
+            self.run_in_background(report_id)
+
+    async def stop(self) -> None:
+        for task in list(self._background):
+            task.cancel()
+        for task in list(self._background):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task

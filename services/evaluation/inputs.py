@@ -1,0 +1,215 @@
+"""What a report is computed from, fetched from training and datasets, and checked.
+
+A model batch is evaluated against the dataset its model learnt from (train and holdout
+splits, and the dataset's metadata). A template batch has no real data behind it: it is
+checked against its template's schema only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from common.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.evaluation import models as m
+from services.evaluation.peers import Caller, Peers
+from services.evaluation.report import ReportOptions
+from services.evaluation.report.columns import plan_columns
+from services.evaluation.report.utility import check_target, choose_target
+from synthetica.datasets.v1 import datasets_pb2
+from synthetica.events.v1 import events_pb2
+from synthetica.training.v1 import training_pb2
+
+_NOT_READY = {
+    training_pb2.BATCH_STATUS_GENERATING: ("is still generating", "BATCH_GENERATING"),
+    training_pb2.BATCH_STATUS_FAILED: ("failed to generate", "BATCH_FAILED"),
+    training_pb2.BATCH_STATUS_CANCELLED: ("was cancelled", "BATCH_CANCELLED"),
+    training_pb2.BATCH_STATUS_EXPIRED: ("has expired and its rows were deleted", "BATCH_EXPIRED"),
+}
+# Template field types as the conformance checks name them; other kinds of fake values
+# (email, phone, name, ...) are strings.
+_CONFORMANCE_TYPES = {
+    "int": "integer",
+    "integer": "integer",
+    "float": "float",
+    "bool": "boolean",
+    "boolean": "boolean",
+    "date": "datetime",
+    "datetime": "datetime",
+    "category": "category",
+}
+
+
+@dataclass(frozen=True)
+class FullInputs:
+    train: pd.DataFrame
+    holdout: pd.DataFrame
+    synthetic: pd.DataFrame
+    metadata: dict[str, Any]
+    kind: str = m.FULL
+
+
+@dataclass(frozen=True)
+class ConformanceInputs:
+    tables: dict[str, pd.DataFrame]
+    schema: dict[str, Any]
+    kind: str = m.CONFORMANCE
+
+
+Inputs = FullInputs | ConformanceInputs
+
+
+def check_batch_ready(batch: training_pb2.Batch) -> None:
+    if batch.status == training_pb2.BATCH_STATUS_READY:
+        return
+    message, reason = _NOT_READY.get(batch.status, ("is not ready", "BATCH_NOT_READY"))
+    raise FailedPrecondition(f"batch {batch.id} {message}", reason=reason)
+
+
+def kind_of(batch: training_pb2.Batch | events_pb2.BatchGenerated) -> str:
+    """Batches without a model are fake data from a template or schema: no real data."""
+    return m.FULL if batch.model_id else m.CONFORMANCE
+
+
+async def load_inputs(peers: Peers, batch: training_pb2.Batch, caller: Caller) -> Inputs:
+    """Everything the report needs; raises a domain error when the batch cannot be evaluated."""
+    check_batch_ready(batch)
+    if kind_of(batch) == m.CONFORMANCE:
+        return await _conformance_inputs(peers, batch, caller)
+    return await _full_inputs(peers, batch, caller)
+
+
+async def _full_inputs(peers: Peers, batch: training_pb2.Batch, caller: Caller) -> FullInputs:
+    dataset_id = batch.dataset_id
+    if not dataset_id:
+        dataset_id = (await peers.get_model(batch.model_id, caller)).dataset_id
+    try:
+        dataset = await peers.get_dataset(dataset_id, caller)
+    except NotFound as exc:
+        raise FailedPrecondition(
+            f"the dataset of batch {batch.id} was deleted, so there is no real data to "
+            "compare it with",
+            reason="DATASET_DELETED",
+        ) from exc
+    if dataset.status != datasets_pb2.DATASET_STATUS_READY:
+        raise FailedPrecondition(f"dataset {dataset_id} is not ready", reason="DATASET_NOT_READY")
+    synthetic = await peers.batch_table(batch.id, caller)
+    train = await peers.dataset_split(dataset_id, "train", caller)
+    holdout = await peers.dataset_split(dataset_id, "holdout", caller)
+    if holdout.empty:
+        raise FailedPrecondition(
+            f"dataset {dataset_id} kept no holdout rows, which utility and privacy need",
+            reason="NO_HOLDOUT",
+        )
+    return FullInputs(
+        train=train, holdout=holdout, synthetic=synthetic, metadata=report_metadata(dataset)
+    )
+
+
+def report_metadata(dataset: datasets_pb2.Dataset) -> dict[str, Any]:
+    """The dataset's metadata in the shape the report core reads."""
+    columns = {
+        column.name: {"sdtype": column.sdtype, "datetime_format": column.datetime_format or None}
+        for column in dataset.metadata.columns
+    }
+    return {"columns": columns, "primary_key": dataset.metadata.primary_key or None}
+
+
+async def _conformance_inputs(
+    peers: Peers, batch: training_pb2.Batch, caller: Caller
+) -> ConformanceInputs:
+    if not batch.template_id:
+        raise FailedPrecondition(
+            f"batch {batch.id} was generated from an unsaved schema, so there is nothing to "
+            "check it against",
+            reason="NO_TEMPLATE",
+        )
+    schema = conformance_schema(await peers.get_template_schema(batch.template_id, caller))
+    names = list(schema["tables"])
+    tables = {
+        name: await peers.batch_table(batch.id, caller, table=name if len(names) > 1 else "")
+        for name in names
+    }
+    return ConformanceInputs(tables=tables, schema=schema)
+
+
+def conformance_schema(schema_json: str) -> dict[str, Any]:
+    """A template's schema ({"tables": [{"name", "fields": [...]}]}) as conformance specs."""
+    try:
+        schema = json.loads(schema_json)
+        tables = {table["name"]: table for table in schema["tables"]}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise FailedPrecondition(f"the batch's template schema cannot be read: {exc}") from exc
+    return {
+        "tables": {
+            name: {
+                "columns": {
+                    field["name"]: _field_spec(field)
+                    for field in table.get("fields", [])
+                    if not field.get("hidden")
+                },
+                "foreign_keys": [
+                    {
+                        "column": field["name"],
+                        "references": {
+                            "table": field["foreign_key"]["table"],
+                            "column": field["foreign_key"]["field"],
+                        },
+                    }
+                    for field in table.get("fields", [])
+                    if field.get("foreign_key") and not field.get("hidden")
+                ],
+            }
+            for name, table in tables.items()
+        }
+    }
+
+
+def _field_spec(field: Mapping[str, Any]) -> dict[str, Any]:
+    kind = _CONFORMANCE_TYPES.get(str(field.get("type")), "string")
+    spec: dict[str, Any] = {"type": kind}
+    if field.get("unique"):
+        spec["unique"] = True
+    null_rate = float(field.get("null_rate") or 0.0)
+    spec["max_null_rate" if null_rate else "nullable"] = null_rate if null_rate else False
+    # A string's min/max are lengths, not bounds on values.
+    if kind in ("integer", "float", "datetime"):
+        for bound in ("min", "max"):
+            if field.get(bound) is not None:
+                spec[bound] = field[bound]
+    if field.get("regex"):
+        spec["regex"] = field["regex"]
+    if kind == "category" and field.get("categories"):
+        spec["categories"] = field["categories"]
+    return spec
+
+
+def report_options(stored: Mapping[str, Any], defaults: Mapping[str, Any]) -> ReportOptions:
+    """The options a report runs with: the service's defaults, then what was asked."""
+    given = {key: value for key, value in stored.items() if value is not None}
+    try:
+        return ReportOptions(**{**defaults, **given})
+    except ValueError as exc:
+        raise InvalidArgument(f"invalid options: {exc}", field="options") from exc
+
+
+def check_options(inputs: Inputs, options: ReportOptions) -> None:
+    """Refuses a target the utility models cannot use, before any heavy work is queued."""
+    if not isinstance(inputs, FullInputs):
+        if options.target_column:
+            raise InvalidArgument(
+                "a template batch has no real data, so it takes no target column",
+                field="target_column",
+            )
+        return
+    frames = {"train": inputs.train, "holdout": inputs.holdout, "synthetic": inputs.synthetic}
+    plan = plan_columns(inputs.metadata, frames)
+    target = choose_target(plan, options.target_column, inputs.train)
+    # A default target that does not work leaves utility unmeasured (the report says why);
+    # only a target the user chose is refused.
+    if target is not None and options.target_column is not None:
+        check_target(target, plan, inputs.train, inputs.holdout, inputs.synthetic)

@@ -1,0 +1,59 @@
+"""Tables of the evaluation schema: reports and the outbox.
+
+A batch may have many reports (one per run); the newest is the batch's report. The report
+itself (JSON with chart data) and its HTML page live in storage under ``reports/<id>/``;
+the row keeps what lists and GraphQL show without reading them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Float, Index, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from common.db import make_metadata
+from common.outbox import outbox_table
+
+SCHEMA = "evaluation"
+
+PENDING, RUNNING, READY, FAILED = "pending", "running", "ready", "failed"
+FULL, CONFORMANCE = "full", "conformance"
+# What started a report: the batch.generated event, or an Evaluate call.
+EVENT_TRIGGER, REQUEST_TRIGGER = "batch.generated", "request"
+
+
+class Base(DeclarativeBase):
+    metadata = make_metadata(SCHEMA)
+
+
+outbox = outbox_table(Base.metadata)
+
+
+class Report(Base):
+    __tablename__ = "reports"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    batch_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    project_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    # The batch.generated event that started it: a redelivered event finds its report.
+    event_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    trigger: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(20), default=FULL)
+    status: Mapped[str] = mapped_column(String(20))
+    # ReportOptions as given (target_column, sample_rows, seed).
+    options: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    quality_score: Mapped[float | None] = mapped_column(Float)
+    privacy_verdict: Mapped[str] = mapped_column(String(10), default="")
+    json_key: Mapped[str | None] = mapped_column(String(300))
+    html_key: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_reports_batch_id_created_at", "batch_id", "created_at"),)

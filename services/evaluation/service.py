@@ -1,0 +1,171 @@
+"""Report rows: create (idempotent per batch.generated event), run, complete, fail, read.
+
+Plain synchronous functions taking a session; `Database.call` runs each in one transaction.
+A completed report's evaluation.completed event is written to the outbox in the same
+transaction as the row, so it can never be lost or sent for a report that was not saved.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from common.errors import InvalidArgument, NotFound
+from common.outbox import enqueue, new_event
+from services.evaluation import models as m
+from synthetica.events.v1 import events_pb2
+
+TERMINAL = (m.READY, m.FAILED)
+
+
+def parse_id(value: str, field: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except (ValueError, TypeError, AttributeError):
+        raise InvalidArgument(f"{field} is not a valid id", field=field) from None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class NewReport:
+    """What a report is about and how to build it."""
+
+    batch_id: str
+    owner_id: str
+    project_id: str
+    kind: str
+    trigger: str
+    options: dict[str, Any]
+
+
+def _values(new: NewReport) -> dict[str, Any]:
+    return {
+        "batch_id": parse_id(new.batch_id, "batch_id"),
+        "owner_id": parse_id(new.owner_id, "owner_id"),
+        "project_id": uuid.UUID(new.project_id) if new.project_id else None,
+        "kind": new.kind,
+        "trigger": new.trigger,
+        "options": new.options,
+        "status": m.PENDING,
+        "privacy_verdict": "",
+        "error": "",
+    }
+
+
+def create_report(*, session: Session, new: NewReport) -> m.Report:
+    """A new pending report (an Evaluate call: every call is a new run)."""
+    report = m.Report(id=uuid.uuid4(), **_values(new))
+    session.add(report)
+    session.flush()
+    return report
+
+
+def report_for_event(*, session: Session, event_id: str, new: NewReport) -> m.Report:
+    """The report of a batch.generated event, created on its first delivery only, so a
+    redelivered event finds the report it already started instead of making a second."""
+    statement = (
+        insert(m.Report)
+        .values(id=uuid.uuid4(), event_id=event_id, **_values(new))
+        .on_conflict_do_nothing(index_elements=[m.Report.event_id])
+    )
+    session.execute(statement)
+    return session.execute(select(m.Report).where(m.Report.event_id == event_id)).scalar_one()
+
+
+def start(*, session: Session, report_id: uuid.UUID) -> m.Report:
+    report = _locked(session, report_id)
+    report.status = m.RUNNING
+    report.started_at = _now()
+    return report
+
+
+def complete(
+    *,
+    session: Session,
+    report_id: uuid.UUID,
+    quality_score: float | None,
+    privacy_verdict: str,
+    json_key: str,
+    html_key: str | None,
+) -> m.Report:
+    """Marks the report ready and enqueues evaluation.completed, in one transaction."""
+    report = _locked(session, report_id)
+    report.status = m.READY
+    report.quality_score = quality_score
+    report.privacy_verdict = privacy_verdict
+    report.json_key = json_key
+    report.html_key = html_key
+    report.error = ""
+    report.completed_at = _now()
+    body = events_pb2.EvaluationCompleted(
+        report_id=str(report.id),
+        batch_id=str(report.batch_id),
+        privacy_verdict=privacy_verdict,
+    )
+    if quality_score is not None:
+        body.quality_score = quality_score
+    enqueue(
+        session,
+        m.outbox,
+        new_event(
+            "evaluation.completed",
+            user_id=str(report.owner_id),
+            project_id=str(report.project_id or ""),
+            evaluation_completed=body,
+        ),
+    )
+    return report
+
+
+def fail(*, session: Session, report_id: uuid.UUID, error: str) -> m.Report:
+    report = _locked(session, report_id)
+    report.status = m.FAILED
+    report.error = error
+    report.completed_at = _now()
+    return report
+
+
+def _locked(session: Session, report_id: uuid.UUID) -> m.Report:
+    report = session.get(m.Report, report_id, with_for_update=True)
+    if report is None:
+        raise NotFound(f"report {report_id} not found")
+    return report
+
+
+def get_report(*, session: Session, report_id: uuid.UUID) -> m.Report:
+    report = session.get(m.Report, report_id)
+    if report is None:
+        raise NotFound(f"report {report_id} not found")
+    return report
+
+
+def latest_report(*, session: Session, batch_id: str, ready_only: bool = False) -> m.Report:
+    """The batch's newest report (newest ready one with `ready_only`)."""
+    query = select(m.Report).where(m.Report.batch_id == parse_id(batch_id, "batch_id"))
+    if ready_only:
+        query = query.where(m.Report.status == m.READY)
+    report = session.execute(
+        query.order_by(m.Report.created_at.desc(), m.Report.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    if report is None:
+        what = "ready report" if ready_only else "report"
+        raise NotFound(f"batch {batch_id} has no {what} yet", reason="REPORT_NOT_FOUND")
+    return report
+
+
+def unfinished_requests(*, session: Session) -> list[uuid.UUID]:
+    """Reports asked for with Evaluate that a stopped process left unfinished. Event-made
+    reports are not listed: JetStream redelivers their event."""
+    query = select(m.Report.id).where(
+        m.Report.trigger == m.REQUEST_TRIGGER, m.Report.status.in_((m.PENDING, m.RUNNING))
+    )
+    return list(session.execute(query.order_by(m.Report.created_at)).scalars())

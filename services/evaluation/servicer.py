@@ -1,0 +1,158 @@
+"""gRPC ⇄ domain for EvaluationService: converts messages and checks who may call what.
+
+Who may read a batch's report is decided by training, which owns the batch: every call
+first asks training for the batch on behalf of the caller, so a report is never shown to
+someone who could not see its batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from common.db import Database
+from common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from common.interceptors import require_principal
+from common.protos import timestamp
+from common.storage import Storage
+from services.evaluation import models as m
+from services.evaluation import service
+from services.evaluation.evaluator import Evaluator
+from services.evaluation.inputs import kind_of
+from services.evaluation.peers import Caller
+from services.evaluation.settings import EvaluationSettings
+from synthetica.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
+
+STATUSES = {
+    m.PENDING: evaluation_pb2.REPORT_STATUS_PENDING,
+    m.RUNNING: evaluation_pb2.REPORT_STATUS_RUNNING,
+    m.READY: evaluation_pb2.REPORT_STATUS_READY,
+    m.FAILED: evaluation_pb2.REPORT_STATUS_FAILED,
+}
+VERDICTS = {
+    "pass": evaluation_pb2.PRIVACY_VERDICT_PASS,
+    "warn": evaluation_pb2.PRIVACY_VERDICT_WARN,
+    "fail": evaluation_pb2.PRIVACY_VERDICT_FAIL,
+}
+KINDS = {
+    m.FULL: evaluation_pb2.REPORT_KIND_FULL,
+    m.CONFORMANCE: evaluation_pb2.REPORT_KIND_CONFORMANCE,
+}
+MIN_SAMPLE_ROWS = 100
+
+
+def report_to_proto(report: m.Report, report_json: str = "") -> evaluation_pb2.Report:
+    options = report.options or {}
+    message = evaluation_pb2.Report(
+        id=str(report.id),
+        batch_id=str(report.batch_id),
+        project_id=str(report.project_id or ""),
+        owner_id=str(report.owner_id),
+        status=STATUSES[report.status],
+        kind=KINDS[report.kind],
+        trigger=report.trigger,
+        privacy_verdict=VERDICTS.get(report.privacy_verdict, 0),
+        report_json=report_json,
+        error=report.error,
+        created_at=timestamp(report.created_at),
+        completed_at=timestamp(report.completed_at),
+        options=evaluation_pb2.EvaluateOptions(
+            target_column=options.get("target_column") or "",
+            sample_rows=options.get("sample_rows"),
+            seed=options.get("seed"),
+        ),
+    )
+    if report.quality_score is not None:
+        message.quality_score = report.quality_score
+    return message
+
+
+def options_from_proto(request: evaluation_pb2.EvaluateRequest) -> dict[str, Any]:
+    """The options as asked (unset ones left to the service's defaults)."""
+    given = request.options
+    if given.HasField("sample_rows") and given.sample_rows < MIN_SAMPLE_ROWS:
+        raise InvalidArgument(
+            f"sample_rows must be at least {MIN_SAMPLE_ROWS}", field="options.sample_rows"
+        )
+    return {
+        "target_column": given.target_column or None,
+        "sample_rows": given.sample_rows if given.HasField("sample_rows") else None,
+        "seed": given.seed if given.HasField("seed") else None,
+    }
+
+
+def _caller() -> Caller:
+    principal = require_principal()
+    if not principal.is_user:
+        raise PermissionDenied("reports are read for a user: call on behalf of one")
+    return Caller(principal.user_id, principal.role or "member")
+
+
+class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
+    def __init__(
+        self, db: Database, storage: Storage, evaluator: Evaluator, settings: EvaluationSettings
+    ) -> None:
+        self.db = db
+        self.storage = storage
+        self.evaluator = evaluator
+        self.settings = settings
+
+    async def Evaluate(self, request, context):
+        caller = _caller()
+        service.parse_id(request.batch_id, "batch_id")
+        options = options_from_proto(request)
+        batch, inputs = await self.evaluator.prepare(request.batch_id, caller, options)
+        new = service.NewReport(
+            batch_id=batch.id,
+            owner_id=batch.owner_id or caller.user_id,
+            project_id=batch.project_id,
+            kind=kind_of(batch),
+            trigger=m.REQUEST_TRIGGER,
+            options=options,
+        )
+        report = await self.db.call(service.create_report, new=new)
+        self.evaluator.run_in_background(report.id, inputs)
+        return evaluation_pb2.EvaluateResponse(report=report_to_proto(report))
+
+    async def GetReport(self, request, context):
+        report = await self._readable_report(request.batch_id)
+        report_json = b""
+        if report.status == m.READY and report.json_key:
+            report_json = await self._read(report.json_key)
+        return evaluation_pb2.GetReportResponse(
+            report=report_to_proto(report, report_json.decode())
+        )
+
+    async def DownloadReport(self, request, context) -> AsyncIterator:
+        if request.format not in (
+            evaluation_pb2.REPORT_FORMAT_JSON,
+            evaluation_pb2.REPORT_FORMAT_HTML,
+        ):
+            raise InvalidArgument("format must be JSON or HTML", field="format")
+        report = await self._readable_report(request.batch_id, ready_only=True)
+        key = (
+            report.json_key
+            if request.format == evaluation_pb2.REPORT_FORMAT_JSON
+            else report.html_key
+        )
+        if not key:
+            raise FailedPrecondition("this report has no such download", reason="NO_DOWNLOAD")
+        # A report is at most a few MB: read it off the event loop, then stream it in chunks.
+        data = await self._read(key)
+        size = self.settings.download_chunk_bytes
+        for start in range(0, len(data), size):
+            yield evaluation_pb2.DownloadReportResponse(chunk=data[start : start + size])
+
+    async def _readable_report(self, batch_id: str, *, ready_only: bool = False) -> m.Report:
+        caller = _caller()
+        service.parse_id(batch_id, "batch_id")
+        await self.evaluator.peers.get_batch(batch_id, caller)
+        return await self.db.call(service.latest_report, batch_id=batch_id, ready_only=ready_only)
+
+    async def _read(self, key: str) -> bytes:
+        def read() -> bytes:
+            with self.storage.open(key, "rb") as source:
+                return source.read()
+
+        return await asyncio.to_thread(read)
