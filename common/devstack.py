@@ -25,7 +25,13 @@ from common.logs import configure_logging
 from common.migrations import upgrade
 
 # Services that own tables, with where their migrations live.
-MIGRATED = {"auth": Path("services/auth/migrations")}
+MIGRATED = {
+    "auth": Path("services/auth/migrations"),
+    "datasets": Path("services/datasets/migrations"),
+    "evaluation": Path("services/evaluation/migrations"),
+    "notify": Path("services/notify/migrations"),
+    "training": Path("services/training/migrations"),
+}
 
 
 class DevStackSettings(BaseSettings):

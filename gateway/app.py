@@ -1,4 +1,5 @@
-"""FastAPI application: GraphQL (with GraphiQL) at /graphql, health at /healthz and /readyz."""
+"""FastAPI application: GraphQL (with GraphiQL) at /graphql, health at /healthz and /readyz,
+Prometheus metrics at /metrics (unless SYNTHETICA_METRICS_PORT gives them their own port)."""
 
 from __future__ import annotations
 
@@ -11,25 +12,41 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import HTTPConnection
 from starlette.responses import Response
-from strawberry.fastapi import GraphQLRouter
 
+from common.context import request_id_var
+from common.metrics import render_latest
+from gateway import reports, uploads
 from gateway.clients import ServiceClients
 from gateway.context import Context, client_ip, credentials_from_headers
+from gateway.downloads import create_download_router
+from gateway.observability import ObservabilityMiddleware
 from gateway.schema import build_schema
 from gateway.settings import GatewaySettings
+from gateway.subscriptions import AuthenticatingRouter, JobSource, Subscriptions
 
 
 class BodyLimit(BaseHTTPMiddleware):
-    """Refuses GraphQL request bodies over the limit before they are parsed."""
+    """Refuses GraphQL request bodies over the limit before they are parsed.
 
-    def __init__(self, app: object, *, max_bytes: int) -> None:
+    Multipart requests (file uploads) are held to ``max_upload_bytes`` instead, by their
+    declared length only: the file streams on, and the datasets service enforces its limit.
+    """
+
+    def __init__(self, app: object, *, max_bytes: int, max_upload_bytes: int = 0) -> None:
         super().__init__(app)  # type: ignore[arg-type]
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         if request.url.path == "/graphql" and request.method == "POST":
             declared = request.headers.get("content-length")
+            content_type = request.headers.get("content-type", "")
+            if self.max_upload_bytes and content_type.startswith("multipart/form-data"):
+                if declared and declared.isdigit() and int(declared) > self.max_upload_bytes:
+                    return _too_large(self.max_upload_bytes)
+                return await call_next(request)
             if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
                 return _too_large(self.max_bytes)
             body = await request.body()
@@ -52,34 +69,57 @@ def _too_large(limit: int) -> JSONResponse:
     )
 
 
-def create_app(settings: GatewaySettings) -> FastAPI:
+def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None) -> FastAPI:
+    """``job_source`` replaces the training service as the source of jobUpdates' first state
+    (tests and benchmarks)."""
     clients: ServiceClients | None = None
+    subscriptions = Subscriptions(settings, lambda: clients, job_source=job_source)  # type: ignore[arg-type, return-value]
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         nonlocal clients
         clients = ServiceClients(settings)
         yield
+        await subscriptions.close()
         await clients.close()
 
-    async def get_context(request: Request) -> Context:
+    # HTTPConnection: the same context serves HTTP requests and websockets.
+    async def get_context(request: HTTPConnection) -> Context:
         assert clients is not None
         return Context(
             clients=clients,
             settings=settings,
             credentials=credentials_from_headers(request),
             client_ip=client_ip(request, settings),
-            request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
+            request_id=request_id_var.get() or uuid.uuid4().hex,
+            subscriptions=subscriptions,
         )
 
     app = FastAPI(title="Synthetica gateway", lifespan=lifespan)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    router = GraphQLRouter(
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
+    # Added last, so outermost: refused bodies are counted and traced too.
+    app.add_middleware(ObservabilityMiddleware)
+    router = AuthenticatingRouter(
         build_schema(settings),
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql else None,
+        multipart_uploads_enabled=True,
     )
     app.include_router(router, prefix="/graphql")
+    app.include_router(reports.create_router(settings, lambda: clients.evaluation))  # type: ignore[union-attr]
+    app.include_router(create_download_router(settings, lambda: clients))  # type: ignore
+    app.include_router(uploads.create_router(settings, lambda: clients.datasets))  # type: ignore[union-attr]
+
+    if not settings.metrics_port:
+        # With a metrics port of their own (a cluster), metrics stay off the public port.
+        @app.get("/metrics", include_in_schema=False)
+        async def metrics() -> Response:
+            body, content_type = render_latest()
+            return Response(body, media_type=content_type)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from synthetica.auth.v1 import auth_pb2_grpc
-
 from common.clients import make_channel
 from gateway.settings import GatewaySettings
+from synthetica.auth.v1 import auth_pb2_grpc
+from synthetica.datasets.v1 import datasets_pb2_grpc
+from synthetica.evaluation.v1 import evaluation_pb2_grpc
+from synthetica.notify.v1 import notify_pb2_grpc
+from synthetica.training.v1 import training_pb2_grpc
 
 
 class ServiceClients:
@@ -13,6 +16,16 @@ class ServiceClients:
         timeout = settings.rpc_timeout_seconds
         self._channels = {"auth": make_channel(settings.auth_addr, default_timeout=timeout)}
         self.auth = auth_pb2_grpc.AuthServiceStub(self._channels["auth"])
+        self._channels["training"] = make_channel(settings.training_addr, default_timeout=timeout)
+        self.training = training_pb2_grpc.TrainingServiceStub(self._channels["training"])
+        self._channels["evaluation"] = make_channel(
+            settings.evaluation_addr, default_timeout=timeout
+        )
+        self.evaluation = evaluation_pb2_grpc.EvaluationServiceStub(self._channels["evaluation"])
+        self._channels["datasets"] = make_channel(settings.datasets_addr, default_timeout=timeout)
+        self.datasets = datasets_pb2_grpc.DatasetsServiceStub(self._channels["datasets"])
+        self._channels["notify"] = make_channel(settings.notify_addr, default_timeout=timeout)
+        self.notify = notify_pb2_grpc.NotifyServiceStub(self._channels["notify"])
 
     async def close(self) -> None:
         for channel in self._channels.values():

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from fastapi import Request
 from strawberry.fastapi import BaseContext
 
 from common.clients import service_metadata
 from gateway.clients import ServiceClients
+from gateway.loaders import Loaders
 from gateway.settings import GatewaySettings
+
+if TYPE_CHECKING:
+    from gateway.subscriptions import Subscriptions
 
 Metadata = tuple[tuple[str, str], ...]
 
@@ -21,9 +26,14 @@ class Context(BaseContext):
     credentials: Metadata
     client_ip: str
     request_id: str
+    # Live job updates and websocket authentication (gateway/subscriptions.py).
+    subscriptions: Subscriptions | None = None
+    # Batched look-ups of related objects, fresh for every request.
+    loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
+        self.loaders = Loaders(self.clients, self.user_metadata)
 
     @property
     def user_metadata(self) -> Metadata:

@@ -12,6 +12,15 @@ class GatewaySettings(Settings):
     max_query_depth: int = 12
     max_query_tokens: int = 4000
     max_aliases: int = 30
+    # Fields times requested page sizes (gateway/cost.py).
+    max_query_cost: int = 20_000
     max_body_bytes: int = 1024 * 1024
+    # Dataset uploads (multipart GraphQL and /upload/datasets) are not held to max_body_bytes;
+    # the datasets service enforces its own size limit while the bytes stream. This only
+    # refuses a multipart request whose declared length is already over it.
+    max_upload_bytes: int = 2 * 1024 * 1024 * 1024
+    # How long an upload waits for ingestion before answering with the dataset INGESTING.
+    upload_wait_seconds: int = 120
+    upload_timeout_seconds: float = 3600.0
     # Take the client address from X-Forwarded-For (only behind a trusted proxy/ingress).
     trust_forwarded_for: bool = False

@@ -22,7 +22,15 @@ import sqlalchemy as sa
 
 from common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from common.migrations import upgrade
-from tests.support import MIGRATIONS, start_auth, start_gateway
+from tests.support import (
+    MIGRATIONS,
+    start_auth,
+    start_datasets,
+    start_evaluation,
+    start_gateway,
+    start_training,
+    start_training_worker,
+)
 
 SERVICE_TOKEN = "test-service-token-" + secrets.token_hex(8)
 
@@ -129,6 +137,79 @@ async def auth_server(database_url: str, nats_url: str, tmp_path_factory) -> Asy
         nats_url=nats_url,
         service_token=SERVICE_TOKEN,
         storage_url=str(tmp_path_factory.mktemp("storage")),
+    )
+    yield server
+    await server.stop(0)
+
+
+@pytest.fixture(scope="session")
+async def datasets_server(
+    database_url: str, nats_url: str, auth_server, tmp_path_factory
+) -> AsyncIterator:
+    """The datasets service, storing files in a local folder (``server.storage_dir``)."""
+    storage_dir = tmp_path_factory.mktemp("datasets-storage")
+    server = await start_datasets(
+        database_url=database_url,
+        nats_url=nats_url,
+        service_token=SERVICE_TOKEN,
+        auth_addr=auth_server.address,
+        storage_url=str(storage_dir),
+    )
+    server.storage_dir = storage_dir
+    yield server
+    await server.stop(0)
+
+
+@pytest.fixture(scope="session")
+def training_config(
+    database_url, nats_url, service_token, auth_server, datasets_server, tmp_path_factory
+) -> dict[str, object]:
+    """Settings of the session's training API and worker (workers share one JetStream
+    consumer, so every worker of a session needs these same values)."""
+    from tests.services.training.training_world import training_settings
+
+    return training_settings(
+        database_url=database_url,
+        nats_url=nats_url,
+        token=service_token,
+        auth=auth_server.address,
+        datasets=datasets_server.address,
+        storage=tmp_path_factory.mktemp("training-storage"),
+    )
+
+
+@pytest.fixture(scope="session")
+async def training_api(training_config) -> AsyncIterator:
+    server = await start_training(**training_config)
+    yield server
+    await server.stop(0)
+
+
+@pytest.fixture(scope="session")
+async def training_worker(training_config) -> AsyncIterator:
+    """A worker running jobs in-process (its engines in child processes)."""
+    server = await start_training_worker(**training_config)
+    yield server
+    await server.stop(0)
+
+
+@pytest.fixture(scope="session")
+async def evaluation_server(
+    database_url, nats_url, auth_server, datasets_server, training_api, tmp_path_factory
+) -> AsyncIterator:
+    """The evaluation service with its batch.generated consumer, on the session's services."""
+    server = await start_evaluation(
+        database_url=database_url,
+        nats_url=nats_url,
+        service_token=SERVICE_TOKEN,
+        auth_addr=auth_server.address,
+        datasets_addr=datasets_server.address,
+        training_addr=training_api.address,
+        storage_url=str(tmp_path_factory.mktemp("evaluation-storage")),
+        ack_wait_seconds=10.0,
+        heartbeat_seconds=1.0,
+        retry_delay_seconds=0.5,
+        max_deliver=3,
     )
     yield server
     await server.stop(0)

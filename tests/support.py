@@ -19,12 +19,27 @@ from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from services.auth.main import build as build_auth
 from services.auth.settings import AuthSettings
+from services.datasets.main import build as build_datasets
+from services.datasets.settings import DatasetsSettings
+from services.evaluation.main import build as build_evaluation
+from services.evaluation.settings import EvaluationSettings
+from services.notify.main import build as build_notify
+from services.notify.settings import NotifySettings
+from services.training.main import build as build_training
+from services.training.main import build_worker as build_training_worker
+from services.training.settings import TrainingSettings
 from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
 from synthetica.events.v1 import events_pb2
 
 REPO = Path(__file__).resolve().parent.parent
 # Every service that owns tables: schema -> migrations folder.
-MIGRATIONS = {"auth": REPO / "services/auth/migrations"}
+MIGRATIONS = {
+    "auth": REPO / "services/auth/migrations",
+    "datasets": REPO / "services/datasets/migrations",
+    "evaluation": REPO / "services/evaluation/migrations",
+    "notify": REPO / "services/notify/migrations",
+    "training": REPO / "services/training/migrations",
+}
 PASSWORD = "correct-horse-42"
 
 
@@ -34,11 +49,52 @@ async def start_auth(**settings: object) -> GrpcServer:
     return server
 
 
+async def start_datasets(**settings: object) -> GrpcServer:
+    """The datasets service on port 0; needs auth_addr (it verifies tokens against auth)."""
+    server = await build_datasets(DatasetsSettings(grpc_port=0, **settings))
+    await server.start()
+    return server
+
+
+async def start_notify(**settings: object) -> GrpcServer:
+    """The notify service on port 0; needs auth_addr and datasets_addr (project members).
+    Webhooks may target loopback here."""
+    settings.setdefault("webhook_allowed_networks", ["127.0.0.0/8"])
+    server = await build_notify(NotifySettings(grpc_port=0, **settings))
+    await server.start()
+    return server
+
+
+async def start_training(**settings: object) -> GrpcServer:
+    """The training API on port 0; needs auth_addr and datasets_addr."""
+    server = await build_training(TrainingSettings(grpc_port=0, **settings))
+    await server.start()
+    return server
+
+
+async def start_training_worker(**settings: object) -> GrpcServer:
+    """A training worker in-process, its health server on port 0."""
+    server = await build_training_worker(TrainingSettings(worker_health_port=0, **settings))
+    await server.start()
+    return server
+
+
+async def start_evaluation(**settings: object) -> GrpcServer:
+    """The evaluation service on port 0 (its batch.generated consumer included); needs
+    auth_addr, training_addr and datasets_addr."""
+    server = await build_evaluation(EvaluationSettings(grpc_port=0, **settings))
+    await server.start()
+    return server
+
+
 @contextlib.asynccontextmanager
 async def start_gateway(
-    *, auth_addr: str, service_token: str, **settings: object
+    *, auth_addr: str, service_token: str, job_source: object = None, **settings: object
 ) -> AsyncIterator[str]:
-    app = create_app(GatewaySettings(auth_addr=auth_addr, service_token=service_token, **settings))
+    app = create_app(
+        GatewaySettings(auth_addr=auth_addr, service_token=service_token, **settings),
+        job_source=job_source,  # type: ignore[arg-type]
+    )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None))
     task = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await

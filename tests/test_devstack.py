@@ -4,10 +4,13 @@ under the var folder across a restart, and stops cleanly on Ctrl-C."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -62,7 +65,16 @@ def ports() -> dict[str, int]:
     return {name: free_port() for name in names}
 
 
-def test_make_up_serves_graphql_and_keeps_state(tmp_path: Path, ports: dict[str, int]):
+@pytest.fixture
+def var_dir() -> Iterator[Path]:
+    """Outside pytest's temporary root, which pytest keeps at mode 0700: PostgreSQL runs as
+    an unprivileged user when the tests run as root and must reach its data folder."""
+    folder = Path(tempfile.mkdtemp(prefix="synthetica-test-var-"))
+    yield folder / "var"
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_make_up_serves_graphql_and_keeps_state(var_dir: Path, ports: dict[str, int]):
     email = unique_email()
     register = {
         "query": "mutation($e: String!, $p: String!) { register(input: {email: $e, password: $p})"
@@ -74,7 +86,7 @@ def test_make_up_serves_graphql_and_keeps_state(tmp_path: Path, ports: dict[str,
         " { user { id } } }",
         "variables": {"e": email, "p": PASSWORD},
     }
-    process = start_stack(tmp_path / "var", ports)
+    process = start_stack(var_dir, ports)
     try:
         url = wait_until_up(process)
         assert url == f"http://127.0.0.1:{ports['gateway']}/graphql"
@@ -82,9 +94,9 @@ def test_make_up_serves_graphql_and_keeps_state(tmp_path: Path, ports: dict[str,
         user_id = created["data"]["register"]["user"]["id"]
     finally:
         stop_stack(process)
-    assert (tmp_path / "var/postgres/PG_VERSION").exists()
+    assert (var_dir / "postgres/PG_VERSION").exists()
 
-    process = start_stack(tmp_path / "var", ports)
+    process = start_stack(var_dir, ports)
     try:
         url = wait_until_up(process)
         again = httpx.post(url, json=login, timeout=30).json()

@@ -173,6 +173,21 @@ async def test_depth_limit_is_a_setting(auth_server, service_token):
     assert "exceeds maximum operation depth" in result["errors"][0]["message"]
 
 
+async def test_query_cost_limit_counts_page_sizes(auth_server, service_token):
+    async with (
+        start_gateway(
+            auth_addr=auth_server.address, service_token=service_token, max_query_cost=100
+        ) as url,
+        httpx.AsyncClient(base_url=url) as c,
+    ):
+        costly = await graphql(c, "{ apiKeys(first: 100) { nodes { id name } } }")
+        cheap = await graphql(c, "{ apiKeys(first: 10) { nodes { id name } } }")
+    assert costly["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert costly["errors"][0]["extensions"]["cost"] > 100
+    # Within the limit the query runs (and fails only for want of credentials).
+    assert error_code(cheap) == "UNAUTHENTICATED"
+
+
 async def test_alias_and_size_limits(client):
 
     aliases = "{ " + " ".join(f"a{i}: __typename" for i in range(100)) + " }"

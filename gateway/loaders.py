@@ -1,0 +1,58 @@
+"""Per-request DataLoaders: every ``project`` or ``dataset`` a query reaches through another
+object is fetched in one batched call per request, not one call per object (no N+1).
+
+They are created with each request's Context, never shared: they cache, and what one caller
+may see is not what another may."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from common.pagination import MAX_PAGE_SIZE
+from gateway.clients import ServiceClients
+from gateway.errors import rpc_errors
+from synthetica.datasets.v1 import datasets_pb2 as pb
+
+Metadata = tuple[tuple[str, str], ...]
+T = TypeVar("T")
+
+
+class Loaders:
+    def __init__(self, clients: ServiceClients, metadata: Metadata) -> None:
+        self._clients = clients
+        self._metadata = metadata
+        self.project: DataLoader[str, pb.Project | None] = DataLoader(load_fn=self._projects)
+        self.dataset: DataLoader[str, pb.Dataset | None] = DataLoader(load_fn=self._datasets)
+
+    async def _projects(self, ids: list[str]) -> list[pb.Project | None]:
+        async def fetch(chunk: list[str]) -> list[pb.Project]:
+            response = await self._clients.datasets.BatchGetProjects(
+                pb.BatchGetProjectsRequest(project_ids=chunk), metadata=self._metadata
+            )
+            return list(response.projects)
+
+        return await _by_id(ids, fetch)
+
+    async def _datasets(self, ids: list[str]) -> list[pb.Dataset | None]:
+        async def fetch(chunk: list[str]) -> list[pb.Dataset]:
+            response = await self._clients.datasets.BatchGetDatasets(
+                pb.BatchGetDatasetsRequest(dataset_ids=chunk), metadata=self._metadata
+            )
+            return list(response.datasets)
+
+        return await _by_id(ids, fetch)
+
+
+async def _by_id(
+    ids: Sequence[str], fetch: Callable[[list[str]], Awaitable[list[T]]]
+) -> list[T | None]:
+    """Results in the order of ``ids``; None where the caller may not see the object."""
+    found: dict[str, T] = {}
+    with rpc_errors():
+        for start in range(0, len(ids), MAX_PAGE_SIZE):
+            for item in await fetch(list(ids[start : start + MAX_PAGE_SIZE])):
+                found[item.id] = item  # type: ignore[attr-defined]
+    return [found.get(i) for i in ids]
