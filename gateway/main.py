@@ -33,4 +33,7 @@ def main() -> None:
             port=settings.port,
             log_config=None,
             timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+            # Subscription updates are ~100-byte JSON: compressing each one costs more CPU
+            # than it saves bytes when fanned out to many sockets.
+            ws_per_message_deflate=False,
         )

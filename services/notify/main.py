@@ -1,28 +1,139 @@
-"""Notify service process: `python -m services.notify`.
+"""Notify service process: ``python -m services.notify [serve|migrate]``.
 
-Only health and reflection are served until the service's RPCs are built.
+One process serves the RPCs, consumes the EVENTS stream with a durable consumer, and runs the
+webhook delivery worker; replicas share the consumer and lease deliveries, so it scales out.
 """
 
 from __future__ import annotations
 
-from synthetica.notify.v1 import notify_pb2
+import asyncio
+import logging
+from pathlib import Path
 
-from common.runtime import run_cli, serve_health_only
+import grpc
+
+from common import jetstream
+from common.clients import make_channel, service_metadata
+from common.db import Database
+from common.grpc_server import GrpcServer, create_server, serve_until_signal
+from common.runtime import AuthClient, connect_messaging, run_cli
+from services.notify import models, webhooks
+from services.notify.consumer import EventHandler, MembersLookup
+from services.notify.delivery import DeliveryWorker
+from services.notify.servicer import NotifyServicer
 from services.notify.settings import NotifySettings
+from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
+from synthetica.notify.v1 import notify_pb2, notify_pb2_grpc
 
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = notify_pb2.DESCRIPTOR.services_by_name["NotifyService"].full_name
 
 
+def project_members(settings: NotifySettings, channel: grpc.aio.Channel) -> MembersLookup:
+    """Members of a project, asked of the datasets service (which owns projects).
+
+    Datasets serves project data only to a user, so the question is asked on behalf of the
+    event's owner: whoever caused a fact about a project is one of its members."""
+    stub = datasets_pb2_grpc.DatasetsServiceStub(channel)
+    token = settings.service_token.get_secret_value()
+
+    async def lookup(project_id: str, owner_id: str) -> list[str]:
+        metadata = service_metadata(token, service_name="notify", on_behalf_of=owner_id)
+        members: list[str] = []
+        page_token = ""
+        try:
+            while True:
+                page = await stub.ListProjectMembers(
+                    datasets_pb2.ListProjectMembersRequest(
+                        project_id=project_id, page_size=200, page_token=page_token
+                    ),
+                    metadata=metadata,
+                )
+                members.extend(m.user_id for m in page.members)
+                page_token = page.next_page_token
+                if not page_token:
+                    return members
+        except grpc.aio.AioRpcError as exc:
+            # The project deleted meanwhile, or the owner no longer in it: the owner is still
+            # told. Anything else (datasets down, a refused credential) retries the event.
+            if exc.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
+                log.warning("no members for project %s: %s", project_id, exc.code().name)
+                return []
+            raise
+
+    return lookup
+
+
+async def build(settings: NotifySettings) -> GrpcServer:
+    """The server with its background work: the RPCs, the event consumer, the webhook worker."""
+    db = Database(settings.database_url)
+    nc, js = await connect_messaging(settings, name="notify")
+    auth = AuthClient(settings, service_name="notify")
+    datasets_channel = make_channel(
+        settings.datasets_addr, default_timeout=settings.rpc_timeout_seconds
+    )
+    policy = webhooks.AddressPolicy(settings.webhook_allowed_networks)
+    key = settings.secret_key or settings.service_token
+    secrets = webhooks.SecretBox("notify-webhook-secrets:" + key.get_secret_value())
+    worker = DeliveryWorker(db, settings, policy=policy, secrets=secrets)
+    await jetstream.ensure_consumer(
+        js,
+        jetstream.EVENTS_STREAM.name,
+        durable=settings.consumer_name,
+        filter_subject=jetstream.EVENTS_SUBJECT_PREFIX + ">",
+        max_deliver=settings.event_max_deliver,
+    )
+    consumer = jetstream.PullConsumer(
+        js,
+        stream=jetstream.EVENTS_STREAM.name,
+        durable=settings.consumer_name,
+        subject=jetstream.EVENTS_SUBJECT_PREFIX + ">",
+        handler=EventHandler(
+            db,
+            nc,
+            members=project_members(settings, datasets_channel),
+            on_deliveries=worker.wake,
+        ),
+    )
+    server = create_server(
+        host=settings.grpc_host,
+        port=settings.grpc_port,
+        service_names=[SERVICE_NAME],
+        register=lambda s: notify_pb2_grpc.add_NotifyServiceServicer_to_server(
+            NotifyServicer(db, settings, nc=nc, policy=policy, secrets=secrets), s
+        ),
+        authenticator=auth.authenticator(settings),
+    )
+    server.tasks.append(asyncio.create_task(consumer.run()))
+    server.tasks.append(asyncio.create_task(worker.run()))
+
+    async def close() -> None:
+        consumer.stop()
+        worker.stop()
+        # Closed, not drained: a drain waits for messages a cancelled fetch left in the pull
+        # subscription, which nobody will read; unacked events are simply redelivered.
+        await nc.close()
+        await auth.close()
+        await datasets_channel.close()
+        db.dispose()
+
+    server.cleanups.append(close)
+    return server
+
+
 async def serve(settings: NotifySettings) -> None:
-    await serve_health_only(settings, service_names=[SERVICE_NAME])
+    server = await build(settings)
+    await serve_until_signal(server, grace=settings.shutdown_grace_seconds)
 
 
 def main() -> None:
     run_cli(
         service="notify",
         load_settings=NotifySettings,
-        schema=None,
-        migrations_dir=None,
+        schema=models.SCHEMA,
+        migrations_dir=MIGRATIONS,
         commands={"serve": serve},
         default="serve",
     )

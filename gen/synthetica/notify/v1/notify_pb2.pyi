@@ -22,8 +22,9 @@ DELIVERY_STATUS_SUCCEEDED: DeliveryStatus
 DELIVERY_STATUS_FAILED: DeliveryStatus
 
 class Notification(_message.Message):
-    __slots__ = ("id", "event_id", "event_type", "title", "message", "project_id", "subject", "is_read", "created_at")
+    __slots__ = ("id", "user_id", "event_id", "event_type", "title", "message", "project_id", "subject", "is_read", "created_at")
     ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     EVENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -33,6 +34,7 @@ class Notification(_message.Message):
     IS_READ_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     id: str
+    user_id: str
     event_id: str
     event_type: str
     title: str
@@ -41,7 +43,7 @@ class Notification(_message.Message):
     subject: str
     is_read: bool
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., event_id: _Optional[str] = ..., event_type: _Optional[str] = ..., title: _Optional[str] = ..., message: _Optional[str] = ..., project_id: _Optional[str] = ..., subject: _Optional[str] = ..., is_read: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., user_id: _Optional[str] = ..., event_id: _Optional[str] = ..., event_type: _Optional[str] = ..., title: _Optional[str] = ..., message: _Optional[str] = ..., project_id: _Optional[str] = ..., subject: _Optional[str] = ..., is_read: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ListNotificationsRequest(_message.Message):
     __slots__ = ("unread_only", "page_size", "page_token")
@@ -154,10 +156,12 @@ class CreateWebhookRequest(_message.Message):
     def __init__(self, url: _Optional[str] = ..., events: _Optional[_Iterable[str]] = ..., secret: _Optional[str] = ...) -> None: ...
 
 class CreateWebhookResponse(_message.Message):
-    __slots__ = ("webhook",)
+    __slots__ = ("webhook", "secret")
     WEBHOOK_FIELD_NUMBER: _ClassVar[int]
+    SECRET_FIELD_NUMBER: _ClassVar[int]
     webhook: Webhook
-    def __init__(self, webhook: _Optional[_Union[Webhook, _Mapping]] = ...) -> None: ...
+    secret: str
+    def __init__(self, webhook: _Optional[_Union[Webhook, _Mapping]] = ..., secret: _Optional[str] = ...) -> None: ...
 
 class ListWebhooksRequest(_message.Message):
     __slots__ = ("page_size", "page_token")

@@ -1,0 +1,158 @@
+"""What a user is told about each event: pure functions from an Event to notification drafts.
+
+Each draft carries a dedupe key: the event id for one-off facts, and the job and its phase for
+job updates, so the many ``running`` updates of a job make one "training started" notification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from synthetica.events.v1 import events_pb2
+
+# Event types a webhook may subscribe to (everything the EVENTS stream carries).
+EVENT_TYPES = frozenset(
+    {
+        "user.registered",
+        "dataset.uploaded",
+        "dataset.failed",
+        "dataset.deleted",
+        "job.updated",
+        "model.trained",
+        "model.failed",
+        "batch.generated",
+        "evaluation.completed",
+    }
+)
+# Facts a project's members care about as much as the owner does.
+SHARED_WITH_PROJECT = frozenset({"dataset.uploaded", "model.trained", "evaluation.completed"})
+
+
+@dataclass(frozen=True)
+class Draft:
+    dedupe_key: str
+    title: str
+    message: str
+    subject: str
+
+
+def _user_registered(event: events_pb2.Event) -> Draft | None:
+    return Draft(
+        dedupe_key=event.id,
+        title="Welcome to Synthetica",
+        message="Upload a table, train a model on it and generate synthetic rows.",
+        subject=f"user:{event.user_registered.user_id}",
+    )
+
+
+def _dataset_uploaded(event: events_pb2.Event) -> Draft | None:
+    body = event.dataset_uploaded
+    return Draft(
+        dedupe_key=event.id,
+        title=f"Dataset {body.name} is ready",
+        message=f"{body.row_count:,} rows and {body.column_count} columns, ready for training.",
+        subject=f"dataset:{body.dataset_id}",
+    )
+
+
+def _dataset_failed(event: events_pb2.Event) -> Draft | None:
+    body = event.dataset_failed
+    return Draft(
+        dedupe_key=event.id,
+        title=f"Dataset {body.name} could not be read",
+        message=body.error or "the upload failed",
+        subject=f"dataset:{body.dataset_id}",
+    )
+
+
+def _job_updated(event: events_pb2.Event) -> Draft | None:
+    body = event.job_updated
+    subject = f"job:{body.job_id}"
+    if body.status == "cancelled":
+        return Draft(
+            f"{subject}:cancelled",
+            f"{body.kind.capitalize()} job cancelled",
+            body.message or "the job was cancelled",
+            subject,
+        )
+    if body.kind == "train" and body.status == "running":
+        return Draft(
+            f"{subject}:started",
+            "Training started",
+            body.message or "a worker picked up the training job",
+            subject,
+        )
+    # Generation that fails has no other event; training's outcome comes as model.*.
+    if body.kind != "train" and body.status == "failed":
+        return Draft(
+            f"{subject}:failed",
+            "Generation failed",
+            body.error or body.message or "the generation job failed",
+            subject,
+        )
+    return None
+
+
+def _model_trained(event: events_pb2.Event) -> Draft | None:
+    body = event.model_trained
+    return Draft(
+        dedupe_key=event.id,
+        title="Training succeeded",
+        message=f"The {body.engine} model is ready ({body.duration_seconds:.0f} s).",
+        subject=f"model:{body.model_id}",
+    )
+
+
+def _model_failed(event: events_pb2.Event) -> Draft | None:
+    body = event.model_failed
+    return Draft(
+        dedupe_key=event.id,
+        title="Training failed",
+        message=body.error or f"the {body.engine} model could not be trained",
+        subject=f"model:{body.model_id}",
+    )
+
+
+def _batch_generated(event: events_pb2.Event) -> Draft | None:
+    body = event.batch_generated
+    return Draft(
+        dedupe_key=event.id,
+        title="Synthetic batch ready",
+        message=f"{body.row_count:,} synthetic rows are ready to download.",
+        subject=f"batch:{body.batch_id}",
+    )
+
+
+def _evaluation_completed(event: events_pb2.Event) -> Draft | None:
+    body = event.evaluation_completed
+    score = (
+        f"quality {body.quality_score:.0%}"
+        if body.HasField("quality_score")
+        else "no quality score"
+    )
+    verdict = f", privacy: {body.privacy_verdict}" if body.privacy_verdict else ""
+    return Draft(
+        dedupe_key=event.id,
+        title="Evaluation ready",
+        message=f"Report for batch {body.batch_id}: {score}{verdict}.",
+        subject=f"report:{body.report_id}",
+    )
+
+
+_DRAFTERS: dict[str, Callable[[events_pb2.Event], Draft | None]] = {
+    "user.registered": _user_registered,
+    "dataset.uploaded": _dataset_uploaded,
+    "dataset.failed": _dataset_failed,
+    "job.updated": _job_updated,
+    "model.trained": _model_trained,
+    "model.failed": _model_failed,
+    "batch.generated": _batch_generated,
+    "evaluation.completed": _evaluation_completed,
+}
+
+
+def draft_for(event: events_pb2.Event) -> Draft | None:
+    """The notification an event deserves, or None (progress updates, deletions, unknowns)."""
+    drafter = _DRAFTERS.get(event.type)
+    return drafter(event) if drafter else None

@@ -1,0 +1,161 @@
+"""gRPC ⇄ domain for NotifyService: converts messages and checks who may call what.
+
+Every call is a user's (directly, or by a service on the user's behalf) and only ever sees
+that user's notifications and webhooks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets as secrets_module
+
+from nats.aio.client import Client as NATS
+
+from common.db import Database
+from common.errors import InvalidArgument, PermissionDenied
+from common.interceptors import require_principal
+from services.notify import service, webhooks
+from services.notify.consumer import live_subject
+from services.notify.convert import notification_to_proto, webhook_to_proto
+from services.notify.settings import NotifySettings
+from synthetica.notify.v1 import notify_pb2, notify_pb2_grpc
+
+MIN_SECRET_LENGTH = 16
+MAX_SECRET_LENGTH = 256
+# A live stream holds this many undelivered notifications before the oldest is dropped.
+STREAM_BUFFER = 256
+
+
+def _user_id() -> str:
+    principal = require_principal()
+    if not principal.is_user:
+        raise PermissionDenied("this call needs a user's credentials")
+    return principal.user_id
+
+
+def _secret(given: str) -> str:
+    if not given:
+        return secrets_module.token_urlsafe(32)
+    if not MIN_SECRET_LENGTH <= len(given) <= MAX_SECRET_LENGTH:
+        raise InvalidArgument(
+            f"secret must be {MIN_SECRET_LENGTH} to {MAX_SECRET_LENGTH} characters",
+            field="secret",
+        )
+    return given
+
+
+class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
+    def __init__(
+        self,
+        db: Database,
+        settings: NotifySettings,
+        *,
+        nc: NATS,
+        policy: webhooks.AddressPolicy,
+        secrets: webhooks.SecretBox,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.nc = nc
+        self.policy = policy
+        self.secrets = secrets
+
+    async def ListNotifications(self, request, context):
+        rows, next_token = await self.db.call(
+            service.list_notifications,
+            user_id=_user_id(),
+            unread_only=request.unread_only,
+            page_size=request.page_size,
+            page_token=request.page_token,
+        )
+        return notify_pb2.ListNotificationsResponse(
+            notifications=[notification_to_proto(r) for r in rows], next_page_token=next_token
+        )
+
+    async def CountUnread(self, request, context):
+        count = await self.db.call(service.count_unread, user_id=_user_id())
+        return notify_pb2.CountUnreadResponse(count=count)
+
+    async def MarkRead(self, request, context):
+        updated = await self.db.call(
+            service.mark_read,
+            user_id=_user_id(),
+            notification_ids=list(request.notification_ids),
+            all=request.all,
+        )
+        return notify_pb2.MarkReadResponse(updated=updated)
+
+    async def DeleteNotification(self, request, context):
+        await self.db.call(
+            service.delete_notification,
+            user_id=_user_id(),
+            notification_id=request.notification_id,
+        )
+        return notify_pb2.DeleteNotificationResponse()
+
+    async def StreamNotifications(self, request, context):
+        """The caller's new notifications as they are created, until the caller hangs up."""
+        queue: asyncio.Queue[bytes] = asyncio.Queue(STREAM_BUFFER)
+
+        async def on_message(msg) -> None:
+            if queue.full():  # a stalled reader loses the oldest, never blocks the others
+                queue.get_nowait()
+            queue.put_nowait(msg.data)
+
+        subscription = await self.nc.subscribe(live_subject(_user_id()), cb=on_message)
+        try:
+            # Once the subscription is registered, initial metadata tells the caller it is
+            # listening: nothing created after that moment is missed.
+            await self.nc.flush()
+            await context.send_initial_metadata((("x-subscribed", "1"),))
+            while True:
+                response = notify_pb2.StreamNotificationsResponse()
+                response.ParseFromString(await queue.get())
+                yield response
+        finally:
+            await subscription.unsubscribe()
+
+    async def CreateWebhook(self, request, context):
+        user_id = _user_id()
+        url = webhooks.validate_url(request.url)
+        service.validate_event_types(list(request.events))
+        secret = _secret(request.secret)
+        try:
+            await self.policy.resolve(url)
+        except webhooks.AddressRefused as exc:
+            raise InvalidArgument(str(exc), field="url", reason="WEBHOOK_URL_NOT_ALLOWED") from exc
+        hook = await self.db.call(
+            service.create_webhook,
+            user_id=user_id,
+            url=url,
+            events=list(request.events),
+            secret_encrypted=self.secrets.seal(secret),
+            max_per_user=self.settings.webhook_max_per_user,
+        )
+        return notify_pb2.CreateWebhookResponse(webhook=webhook_to_proto(hook), secret=secret)
+
+    async def ListWebhooks(self, request, context):
+        rows, next_token = await self.db.call(
+            service.list_webhooks,
+            user_id=_user_id(),
+            page_size=request.page_size,
+            page_token=request.page_token,
+        )
+        return notify_pb2.ListWebhooksResponse(
+            webhooks=[webhook_to_proto(r) for r in rows], next_page_token=next_token
+        )
+
+    async def GetWebhook(self, request, context):
+        hook, deliveries = await self.db.call(
+            service.get_webhook_with_deliveries,
+            user_id=_user_id(),
+            webhook_id=request.webhook_id,
+            limit=self.settings.webhook_deliveries_shown,
+        )
+        return notify_pb2.GetWebhookResponse(webhook=webhook_to_proto(hook, deliveries))
+
+    async def DeleteWebhook(self, request, context):
+        await self.db.call(
+            service.delete_webhook, user_id=_user_id(), webhook_id=request.webhook_id
+        )
+        return notify_pb2.DeleteWebhookResponse()

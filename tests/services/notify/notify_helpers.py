@@ -1,0 +1,148 @@
+"""Helpers of the notify tests: users, projects, events on the real EVENTS stream, polling."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import uvicorn
+from nats.js import JetStreamContext
+
+from common.outbox import new_event
+from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
+from synthetica.events.v1 import events_pb2
+from synthetica.notify.v1 import notify_pb2, notify_pb2_grpc
+from tests.support import AuthCaller
+
+T = TypeVar("T")
+Metadata = tuple[tuple[str, str], ...]
+
+
+@dataclass
+class User:
+    id: str
+    email: str
+    metadata: Metadata
+
+
+@dataclass
+class NotifyEnv:
+    """One notify server and what a test needs around it."""
+
+    stub: notify_pb2_grpc.NotifyServiceStub
+    js: JetStreamContext
+    auth: AuthCaller
+    # The real datasets service, which notify asks for a project's members.
+    datasets: datasets_pb2_grpc.DatasetsServiceStub
+
+    async def user(self) -> User:
+        registered = await self.auth.register()
+        return User(
+            registered.user.id,
+            registered.user.email,
+            self.auth.bearer(registered.tokens.access_token),
+        )
+
+    async def project(self, owner: User, *members: User) -> str:
+        """A new project of ``owner``'s, shared with ``members`` as editors (they may upload)."""
+        created = await self.datasets.CreateProject(
+            datasets_pb2.CreateProjectRequest(name="Shared"), metadata=owner.metadata
+        )
+        for member in members:
+            await self.datasets.AddProjectMember(
+                datasets_pb2.AddProjectMemberRequest(
+                    project_id=created.project.id,
+                    email=member.email,
+                    role=datasets_pb2.PROJECT_ROLE_EDITOR,
+                ),
+                metadata=owner.metadata,
+            )
+        return created.project.id
+
+    async def upload(self, user: User, project_id: str, name: str, csv: bytes) -> str:
+        """Uploads a table into the project the way a client does; returns the dataset id
+        once ingested (the datasets service then publishes dataset.uploaded itself)."""
+        header = datasets_pb2.UploadHeader(
+            project_id=project_id, name=name, file_name=name + ".csv", wait_seconds=60
+        )
+
+        async def requests() -> AsyncIterator[datasets_pb2.UploadDatasetRequest]:
+            yield datasets_pb2.UploadDatasetRequest(header=header)
+            yield datasets_pb2.UploadDatasetRequest(chunk=csv)
+
+        response = await self.datasets.UploadDataset(requests(), metadata=user.metadata, timeout=90)
+        assert response.dataset.status == datasets_pb2.DATASET_STATUS_READY, response.dataset
+        return response.dataset.id
+
+    async def publish(self, event: events_pb2.Event, *, msg_id: str | None = None) -> None:
+        """Publishes like the outbox relay does; a fresh msg_id defeats JetStream's de-dup,
+        which is what a redelivery looks like to the consumer."""
+        await self.js.publish(
+            "synthetica.events." + event.type,
+            event.SerializeToString(),
+            headers={"Nats-Msg-Id": msg_id or event.id},
+        )
+
+    async def notifications(self, user: User, **request: Any) -> list[notify_pb2.Notification]:
+        response = await self.stub.ListNotifications(
+            notify_pb2.ListNotificationsRequest(**request), metadata=user.metadata
+        )
+        return list(response.notifications)
+
+
+def event(event_type: str, user_id: str, *, project_id: str = "", **body: Any) -> events_pb2.Event:
+    return new_event(event_type, user_id=user_id, project_id=project_id, **body)
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], *, timeout: float = 10.0
+) -> T:
+    """Polls ``probe`` until ``accept`` holds for its result; returns the last result."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await probe()
+        if accept(value) or asyncio.get_running_loop().time() > deadline:
+            return value
+        await asyncio.sleep(0.1)
+
+
+@dataclass
+class Receiver:
+    """Answers each POST with the next status of ``script`` (then 200) and records it."""
+
+    script: list[int] = field(default_factory=list)
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    url: str = ""
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        self.received.append((headers, body))
+        status = self.script.pop(0) if self.script else 200
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+
+@contextlib.asynccontextmanager
+async def receiver(script: list[int] | None = None) -> AsyncIterator[Receiver]:
+    app = Receiver(script=list(script or []))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None))
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
+        await asyncio.sleep(0.02)
+    app.url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/hooks"
+    try:
+        yield app
+    finally:
+        server.should_exit = True
+        await task

@@ -1,0 +1,97 @@
+"""Pure rules: which addresses a webhook may reach, backoff, signatures, message drafts."""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import timedelta
+
+import pytest
+
+from common.errors import InvalidArgument
+from services.notify import messages, webhooks
+from services.notify.delivery import backoff
+from services.notify.settings import NotifySettings
+from synthetica.events.v1 import events_pb2
+from tests.services.notify.notify_helpers import event
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [
+        ("93.184.216.34", True),
+        ("2606:2800:220:1:248:1893:25c8:1946", True),
+        ("127.0.0.1", False),
+        ("::1", False),
+        ("169.254.169.254", False),
+        ("fd00:ec2::254", False),
+        ("10.0.0.1", False),
+        ("172.16.5.4", False),
+        ("100.64.0.1", False),
+        ("0.0.0.0", False),  # noqa: S104 - an address to refuse, not to bind
+        ("224.0.0.1", False),
+        ("::ffff:127.0.0.1", False),
+    ],
+)
+def test_default_policy_allows_public_addresses_only(address, allowed):
+    assert webhooks.AddressPolicy([]).allows(ipaddress.ip_address(address)) is allowed
+
+
+def test_allowed_networks_open_exactly_those_networks():
+    policy = webhooks.AddressPolicy(["10.20.0.0/16"])
+    assert policy.allows(ipaddress.ip_address("10.20.3.4"))
+    assert not policy.allows(ipaddress.ip_address("10.21.3.4"))
+    assert not policy.allows(ipaddress.ip_address("169.254.169.254"))
+
+
+async def test_localhost_is_refused_by_default():
+    with pytest.raises(webhooks.AddressRefused):
+        await webhooks.AddressPolicy([]).resolve("http://localhost:8080/hook")
+
+
+async def test_checked_address_is_the_one_called():
+    target = await webhooks.AddressPolicy(["127.0.0.0/8"]).resolve("http://127.0.0.1:81/a?b=1")
+    assert target.url == "http://127.0.0.1:81/a?b=1"
+    assert target.host == "127.0.0.1:81"
+
+
+def test_url_shape_is_checked_before_any_lookup():
+    assert webhooks.validate_url(" https://example.com/h ") == "https://example.com/h"
+    for bad in ("", "gopher://x", "https://", "http://a:b@x.com", "http://x.com:99999/"):
+        with pytest.raises(InvalidArgument):
+            webhooks.validate_url(bad)
+
+
+def test_backoff_doubles_up_to_the_cap():
+    settings = NotifySettings(
+        database_url="postgresql://x/y",
+        service_token="t",
+        webhook_backoff_seconds=5,
+        webhook_backoff_max_seconds=30,
+    )
+    assert [backoff(settings, n) for n in (1, 2, 3, 4, 5)] == [
+        timedelta(seconds=s) for s in (5, 10, 20, 30, 30)
+    ]
+
+
+def test_secret_box_round_trips_and_refuses_a_wrong_key():
+    sealed = webhooks.SecretBox("k1").seal("s3cret")
+    assert b"s3cret" not in sealed
+    assert webhooks.SecretBox("k1").open(sealed) == "s3cret"
+    with pytest.raises(ValueError, match="decrypted"):
+        webhooks.SecretBox("k2").open(sealed)
+
+
+def test_progress_updates_and_deletions_make_no_notification():
+    running = events_pb2.JobUpdated(job_id="j", kind="generate", status="running", percent=40)
+    assert messages.draft_for(event("job.updated", "u", job_updated=running)) is None
+    deleted = events_pb2.DatasetDeleted(dataset_id="d")
+    assert messages.draft_for(event("dataset.deleted", "u", dataset_deleted=deleted)) is None
+
+
+def test_failed_generation_is_notified_once_per_job():
+    failed = events_pb2.JobUpdated(job_id="j", kind="template", status="failed", error="boom")
+    first = messages.draft_for(event("job.updated", "u", job_updated=failed))
+    second = messages.draft_for(event("job.updated", "u", job_updated=failed))
+    assert first is not None and second is not None
+    assert (first.title, first.message) == ("Generation failed", "boom")
+    assert first.dedupe_key == second.dedupe_key == "job:j:failed"
