@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 
 from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
@@ -23,7 +24,7 @@ class EvaluationListener:
         self.db = db
 
     async def handle(self, msg: Msg) -> Outcome:
-        """Idempotent: a redelivered event writes the same score again."""
+        """Idempotent: a redelivered or older event changes nothing."""
         try:
             event = events_pb2.Event.FromString(msg.data)
         except DecodeError:
@@ -35,5 +36,6 @@ class EvaluationListener:
             batch_id=body.batch_id,
             quality_score=body.quality_score if body.HasField("quality_score") else None,
             privacy_verdict=body.privacy_verdict,
+            evaluated_at=event.occurred_at.ToDatetime(tzinfo=UTC),
         )
         return Outcome.ACK

@@ -82,6 +82,8 @@ class Batch(Base):
     format: Mapped[str] = mapped_column(String(20))
     quality_score: Mapped[float | None] = mapped_column(Float)
     privacy_verdict: Mapped[str] = mapped_column(String(50), default="")
+    # When the report behind quality_score was made: an older report never overwrites it.
+    evaluated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str] = mapped_column(Text, default="")
     data_key: Mapped[str | None] = mapped_column(String(300))
     # Template batches: the generated tables in file order (data_key is the first one's file).

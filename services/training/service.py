@@ -740,17 +740,24 @@ def fail_job(*, session: Session, job_id: str, error: str) -> bool:
 
 
 def record_evaluation(
-    *, session: Session, batch_id: str, quality_score: float | None, privacy_verdict: str
+    *,
+    session: Session,
+    batch_id: str,
+    quality_score: float | None,
+    privacy_verdict: str,
+    evaluated_at: datetime,
 ) -> bool:
-    """Fills in a batch's quality score from evaluation.completed; False for an unknown
-    batch (evaluations of other batches, e.g. of deleted ones, are ignored)."""
+    """Fills in a batch's quality score from evaluation.completed, unless a newer report
+    already did (events of re-runs may arrive in any order); False when nothing changed,
+    e.g. for an unknown or deleted batch."""
     try:
         key = uuid.UUID(batch_id)
     except ValueError:
         return False
-    batch = session.get(m.Batch, key)
-    if batch is None:
+    batch = session.get(m.Batch, key, with_for_update=True)
+    if batch is None or (batch.evaluated_at is not None and batch.evaluated_at >= evaluated_at):
         return False
     batch.quality_score = quality_score
     batch.privacy_verdict = privacy_verdict
+    batch.evaluated_at = evaluated_at
     return True

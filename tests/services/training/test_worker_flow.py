@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from datetime import UTC, datetime, timedelta
 
 import nats
 import pyarrow.parquet as pq
@@ -87,17 +88,28 @@ async def test_an_evaluation_fills_in_the_quality_score_of_a_batch(
         training_pb2.GenerateRequest(model_id=model_id, count=50), metadata=user.md
     )
     await world.wait_job(user, generated.job.id)
-    event = new_event(
-        "evaluation.completed",
-        user_id=user.id,
-        evaluation_completed=events_pb2.EvaluationCompleted(
-            report_id="r1", batch_id=generated.batch.id, quality_score=0.87, privacy_verdict="low"
-        ),
-    )
+
+    def evaluation(score: float, verdict: str, *, hours_ahead: int) -> events_pb2.Event:
+        event = new_event(
+            "evaluation.completed",
+            user_id=user.id,
+            evaluation_completed=events_pb2.EvaluationCompleted(
+                report_id=f"r-{hours_ahead}",
+                batch_id=generated.batch.id,
+                quality_score=score,
+                privacy_verdict=verdict,
+            ),
+        )
+        # Dated ahead, so a report the evaluation service makes meanwhile is the older one.
+        event.occurred_at.FromDatetime(datetime.now(UTC) + timedelta(hours=hours_ahead))
+        return event
+
     nc = await nats.connect(nats_url)
-    await nc.jetstream().publish(
-        "synthetica.events.evaluation.completed", event.SerializeToString()
-    )
+    js = nc.jetstream()
+    newest = evaluation(0.87, "low", hours_ahead=2)
+    older = evaluation(0.10, "fail", hours_ahead=1)
+    await js.publish("synthetica.events.evaluation.completed", newest.SerializeToString())
+    await js.publish("synthetica.events.evaluation.completed", older.SerializeToString())
     await nc.close()
     for _ in range(50):
         batch = (
@@ -105,8 +117,14 @@ async def test_an_evaluation_fills_in_the_quality_score_of_a_batch(
                 training_pb2.GetBatchRequest(batch_id=generated.batch.id), metadata=user.md
             )
         ).batch
-        if batch.HasField("quality_score"):
+        if batch.HasField("quality_score") and batch.quality_score == pytest.approx(0.87):
             break
         await asyncio.sleep(0.2)
+    await asyncio.sleep(1)  # time for the older event to be handled (and ignored)
+    batch = (
+        await world.training.GetBatch(
+            training_pb2.GetBatchRequest(batch_id=generated.batch.id), metadata=user.md
+        )
+    ).batch
     assert batch.quality_score == pytest.approx(0.87)
     assert batch.privacy_verdict == "low"
