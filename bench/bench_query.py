@@ -1,0 +1,249 @@
+"""GraphQL query throughput: ``dataset(id) { name columns { name sdtype } }`` against a bare
+Strawberry resolver returning a constant, on the same server in the same run.
+
+    .venv/bin/python bench/bench_query.py [--workers 16] [--seconds 10] [--rounds 2]
+
+Starts embedded PostgreSQL and NATS, migrates every service's schema, starts the auth and
+datasets services and a gateway (built by ``gateway.app.create_app`` as in production) in
+this process, registers a user, creates a project and uploads a small CSV until it is READY.
+Before serving, a tiny Strawberry schema (one field returning a constant) is mounted on the
+same FastAPI app at ``/bare``, so both queries cross the same uvicorn server and middleware.
+
+The load comes from a child process (so its cost is not charged to the server's core):
+``--workers`` concurrent httpx clients POST one query for ``--seconds``; the dataset query
+(with the user's bearer token) and the baseline alternate for ``--rounds`` rounds and the best
+requests/second of each is kept. Target: dataset / bare >= 0.5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import concurrent.futures
+import json
+import multiprocessing
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATASET_QUERY = "query($id: ID!) { dataset(id: $id) { name columns { name sdtype } } }"
+BARE_QUERY = "{ hello }"
+PASSWORD = "correct-horse-42"  # noqa: S105 - a throwaway bench account
+CSV = b"id,amount,city,signup\n" + b"".join(
+    f"{i},{i * 1.5:.2f},{['Paris', 'Lyon', 'Nice'][i % 3]},2024-01-{i % 28 + 1:02d}\n".encode()
+    for i in range(200)
+)
+REGISTER = """mutation($email: String!, $password: String!) {
+  register(input: {email: $email, password: $password}) { tokens { accessToken } }
+}"""
+CREATE_PROJECT = """mutation($name: String!) { createProject(input: {name: $name}) { id } }"""
+UPLOAD = """mutation($projectId: ID!, $file: Upload!, $name: String!) {
+  uploadDataset(projectId: $projectId, file: $file, name: $name) { id status error }
+}"""
+
+
+# --- load generator (runs in a child process) --------------------------------------------
+
+
+async def _load(url: str, body: dict, headers: dict, workers: int, seconds: float) -> dict:
+    limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
+    done = errors = 0
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        # Warm the connections (and the server's caches) before the clock starts.
+        for _ in range(workers):
+            (await client.post(url, json=body, headers=headers)).raise_for_status()
+        deadline = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            nonlocal done, errors
+            while time.perf_counter() < deadline:
+                response = await client.post(url, json=body, headers=headers)
+                if response.status_code != 200 or "errors" in response.json():
+                    errors += 1
+                done += 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(workers)))
+        elapsed = time.perf_counter() - start
+    return {"rps": done / elapsed, "requests": done, "errors": errors}
+
+
+def load(url: str, body: dict, headers: dict, workers: int, seconds: float) -> dict:
+    return asyncio.run(_load(url, body, headers, workers, seconds))
+
+
+# --- the server side (this process) -------------------------------------------------------
+
+
+def bare_router() -> object:
+    import strawberry
+    from strawberry.fastapi import GraphQLRouter
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def hello(self) -> str:
+            return "world"
+
+    return GraphQLRouter(strawberry.Schema(query=Query))
+
+
+async def graphql(client: httpx.AsyncClient, query: str, variables: dict, token: str = "") -> dict:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
+    response.raise_for_status()
+    result = response.json()
+    if result.get("errors"):
+        raise RuntimeError(result["errors"])
+    return result["data"]
+
+
+async def prepare(client: httpx.AsyncClient) -> tuple[str, str]:
+    """A user, a project and a READY dataset: (token, dataset id)."""
+    email = f"bench-{uuid.uuid4().hex[:10]}@example.com"
+    data = await graphql(client, REGISTER, {"email": email, "password": PASSWORD})
+    token = data["register"]["tokens"]["accessToken"]
+    project = (await graphql(client, CREATE_PROJECT, {"name": "bench"}, token))["createProject"]
+    operations = {
+        "query": UPLOAD,
+        "variables": {"projectId": project["id"], "file": None, "name": "small"},
+    }
+    response = await client.post(
+        "/graphql",
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]})},
+        files={"0": ("small.csv", CSV, "text/csv")},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=180,
+    )
+    response.raise_for_status()
+    dataset = response.json()["data"]["uploadDataset"]
+    if dataset["status"] != "READY":
+        raise RuntimeError(f"dataset not READY: {dataset}")
+    return token, dataset["id"]
+
+
+async def bench(args: argparse.Namespace, database_url: str, nats_url: str, storage: Path) -> None:
+    import uvicorn
+
+    from gateway.app import create_app
+    from gateway.settings import GatewaySettings
+    from services.auth.main import build as build_auth
+    from services.auth.settings import AuthSettings
+    from services.datasets.main import build as build_datasets
+    from services.datasets.settings import DatasetsSettings
+
+    for sub in ("auth", "datasets"):
+        (storage / sub).mkdir(parents=True, exist_ok=True)
+    token = "bench-service-token-" + secrets.token_hex(8)
+    common = {"database_url": database_url, "nats_url": nats_url, "service_token": token}
+    auth = await build_auth(AuthSettings(grpc_port=0, storage_url=str(storage / "auth"), **common))
+    await auth.start()
+    datasets = await build_datasets(
+        DatasetsSettings(
+            grpc_port=0,
+            auth_addr=auth.address,
+            storage_url=str(storage / "datasets"),
+            **common,
+        )
+    )
+    await datasets.start()
+    app = create_app(
+        GatewaySettings(auth_addr=auth.address, datasets_addr=datasets.address, service_token=token)
+    )
+    app.include_router(bare_router(), prefix="/bare")  # type: ignore[arg-type]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, log_level="warning")
+    )
+    serving = asyncio.create_task(server.serve())
+    try:
+        while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
+            await asyncio.sleep(0.02)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        base = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            user_token, dataset_id = await prepare(client)
+            sample = await graphql(client, DATASET_QUERY, {"id": dataset_id}, user_token)
+        print(f"dataset {dataset_id}: {sample['dataset']}")
+
+        cases = {
+            "dataset(id){name columns{name sdtype}}": (
+                f"{base}/graphql",
+                {"query": DATASET_QUERY, "variables": {"id": dataset_id}},
+                {"Authorization": f"Bearer {user_token}"},
+            ),
+            "bare strawberry constant": (f"{base}/bare", {"query": BARE_QUERY}, {}),
+        }
+        best: dict[str, float] = dict.fromkeys(cases, 0.0)
+        loop = asyncio.get_running_loop()
+        spawn = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(1, mp_context=spawn) as pool:
+            for round_ in range(1, args.rounds + 1):
+                for name, (url, body, headers) in cases.items():
+                    result = await loop.run_in_executor(
+                        pool, load, url, body, headers, args.workers, args.seconds
+                    )
+                    if result["errors"]:
+                        raise RuntimeError(f"{name}: {result['errors']} failed requests")
+                    best[name] = max(best[name], result["rps"])
+                    print(
+                        f"round {round_}  {name:<40} {result['rps']:8.1f} req/s"
+                        f"  ({result['requests']} requests)"
+                    )
+    finally:
+        server.should_exit = True
+        await serving
+        await datasets.stop(0)
+        await auth.stop(0)
+
+    (dataset_name, bare_name) = cases
+    ratio = best[dataset_name] / best[bare_name]
+    print()
+    print(f"{'query':<42} {'req/s (best)':>12}")
+    print(f"{dataset_name:<42} {best[dataset_name]:12.1f}")
+    print(f"{bare_name:<42} {best[bare_name]:12.1f}")
+    verdict = "PASS" if ratio >= 0.5 else "FAIL"
+    print(f"{'ratio dataset / bare':<42} {ratio:12.2f}  (target >= 0.5: {verdict})")
+    print(f"({args.workers} concurrent clients, {args.seconds:g} s per run, best of {args.rounds})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+
+    from common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+    from common.migrations import upgrade
+
+    # Not under a pytest folder: PostgreSQL's unprivileged user (under root) must reach it.
+    work = Path(tempfile.mkdtemp(prefix="synthetica-bench-query-"))
+    postgres = EmbeddedPostgres(work / "pg", free_port())
+    nats = EmbeddedNats(work / "nats", free_port())
+    try:
+        postgres.start()
+        nats.start()
+        postgres.create_database("bench")
+        database_url = postgres.url("bench")
+        for schema in ("auth", "datasets", "evaluation", "notify", "training"):
+            upgrade(database_url, schema, ROOT / "services" / schema / "migrations")
+        asyncio.run(bench(args, database_url, nats.url, work / "storage"))
+    finally:
+        nats.stop()
+        postgres.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
