@@ -4,10 +4,12 @@ Strawberry resolver returning a constant, on the same server in the same run.
     .venv/bin/python bench/bench_query.py [--workers 16] [--seconds 10] [--rounds 2]
 
 Starts embedded PostgreSQL and NATS, migrates every service's schema, starts the auth and
-datasets services and a gateway (built by ``gateway.app.create_app`` as in production) in
-this process, registers a user, creates a project and uploads a small CSV until it is READY.
-Before serving, a tiny Strawberry schema (one field returning a constant) is mounted on the
-same FastAPI app at ``/bare``, so both queries cross the same uvicorn server and middleware.
+datasets services as their own processes (``python -m services.auth`` and ``python -m
+services.datasets`` with ``SYNTHETICA_*`` settings, as ``make up`` and production run them),
+runs a gateway (built by ``gateway.app.create_app`` as in production) in this process,
+registers a user, creates a project and uploads a small CSV until it is READY. Before
+serving, a tiny Strawberry schema (one field returning a constant) is mounted on the same
+FastAPI app at ``/bare``, so both queries cross the same uvicorn server and middleware.
 
 The load comes from a child process (so its cost is not charged to the server's core):
 ``--workers`` concurrent httpx clients POST one query for ``--seconds``; the dataset query
@@ -22,8 +24,10 @@ import asyncio
 import concurrent.futures
 import json
 import multiprocessing
+import os
 import secrets
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -133,33 +137,59 @@ async def prepare(client: httpx.AsyncClient) -> tuple[str, str]:
     return token, dataset["id"]
 
 
-async def bench(args: argparse.Namespace, database_url: str, nats_url: str, storage: Path) -> None:
+def start_services(
+    work: Path, database_url: str, nats_url: str, started: list
+) -> tuple[str, str, str]:
+    """auth and datasets as child processes (appended to ``started`` as they start), each with
+    its own interpreter and GIL, configured through the environment as ``common.devstack``
+    does: (auth address, datasets address, service token)."""
+    from common.devstack import Child, wait_healthy
+    from common.embedded import free_port
+
+    token = "bench-service-token-" + secrets.token_hex(8)
+    auth_port, datasets_port = free_port(), free_port()
+    env = dict(os.environ)
+    env.update(
+        {
+            "SYNTHETICA_DATABASE_URL": database_url,
+            "SYNTHETICA_NATS_URL": nats_url,
+            "SYNTHETICA_SERVICE_TOKEN": token,
+            "SYNTHETICA_AUTH_ADDR": f"127.0.0.1:{auth_port}",
+            "SYNTHETICA_DATASETS_ADDR": f"127.0.0.1:{datasets_port}",
+            "AUTH_GRPC_PORT": str(auth_port),
+            "DATASETS_GRPC_PORT": str(datasets_port),
+            "AUTH_STORAGE_URL": str(work / "storage" / "auth"),
+            "DATASETS_STORAGE_URL": str(work / "storage" / "datasets"),
+        }
+    )
+    py = sys.executable
+    for child in (
+        Child("auth", [py, "-m", "services.auth"], auth_port),
+        Child("datasets", [py, "-m", "services.datasets"], datasets_port),
+    ):
+        (work / "storage" / child.name).mkdir(parents=True, exist_ok=True)
+        with (work / f"{child.name}.log").open("wb") as log:
+            child.process = subprocess.Popen(
+                child.args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        started.append(child)
+    for child in started:
+        wait_healthy(child)
+    return f"127.0.0.1:{auth_port}", f"127.0.0.1:{datasets_port}", token
+
+
+async def bench(
+    args: argparse.Namespace, auth_addr: str, datasets_addr: str, service_token: str
+) -> None:
     import uvicorn
 
     from gateway.app import create_app
     from gateway.settings import GatewaySettings
-    from services.auth.main import build as build_auth
-    from services.auth.settings import AuthSettings
-    from services.datasets.main import build as build_datasets
-    from services.datasets.settings import DatasetsSettings
 
-    for sub in ("auth", "datasets"):
-        (storage / sub).mkdir(parents=True, exist_ok=True)
-    token = "bench-service-token-" + secrets.token_hex(8)
-    common = {"database_url": database_url, "nats_url": nats_url, "service_token": token}
-    auth = await build_auth(AuthSettings(grpc_port=0, storage_url=str(storage / "auth"), **common))
-    await auth.start()
-    datasets = await build_datasets(
-        DatasetsSettings(
-            grpc_port=0,
-            auth_addr=auth.address,
-            storage_url=str(storage / "datasets"),
-            **common,
-        )
-    )
-    await datasets.start()
     app = create_app(
-        GatewaySettings(auth_addr=auth.address, datasets_addr=datasets.address, service_token=token)
+        GatewaySettings(
+            auth_addr=auth_addr, datasets_addr=datasets_addr, service_token=service_token
+        )
     )
     app.include_router(bare_router(), prefix="/bare")  # type: ignore[arg-type]
     server = uvicorn.Server(
@@ -203,8 +233,6 @@ async def bench(args: argparse.Namespace, database_url: str, nats_url: str, stor
     finally:
         server.should_exit = True
         await serving
-        await datasets.stop(0)
-        await auth.stop(0)
 
     (dataset_name, bare_name) = cases
     ratio = best[dataset_name] / best[bare_name]
@@ -224,6 +252,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
 
+    from common.devstack import stop_children
     from common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
     from common.migrations import upgrade
 
@@ -231,6 +260,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="synthetica-bench-query-"))
     postgres = EmbeddedPostgres(work / "pg", free_port())
     nats = EmbeddedNats(work / "nats", free_port())
+    children: list = []
     try:
         postgres.start()
         nats.start()
@@ -238,8 +268,15 @@ def main() -> None:
         database_url = postgres.url("bench")
         for schema in ("auth", "datasets", "evaluation", "notify", "training"):
             upgrade(database_url, schema, ROOT / "services" / schema / "migrations")
-        asyncio.run(bench(args, database_url, nats.url, work / "storage"))
+        auth_addr, datasets_addr, token = start_services(work, database_url, nats.url, children)
+        asyncio.run(bench(args, auth_addr, datasets_addr, token))
+    except BaseException:
+        for log in sorted(work.glob("*.log")):
+            tail = log.read_text(errors="replace").splitlines()[-20:]
+            print(f"--- {log.name} (last lines)", *tail, sep="\n", file=sys.stderr)
+        raise
     finally:
+        stop_children(children)
         nats.stop()
         postgres.stop()
         shutil.rmtree(work, ignore_errors=True)

@@ -85,13 +85,17 @@ def require_role(
     project = session.get(Project, pid) if role else None
     if project is None or role is None:
         raise NotFound("project not found", reason="PROJECT_NOT_FOUND")
+    _require_rank(role, required)
+    return project, role
+
+
+def _require_rank(role: str, required: str) -> None:
     if ROLE_RANK[role] < ROLE_RANK[required]:
         raise PermissionDenied(
             f"this needs the {required} role in the project; you are {role}",
             reason="PROJECT_ROLE_TOO_LOW",
             metadata={"required_role": required, "role": role},
         )
-    return project, role
 
 
 def check_access(*, session: Session, project_id: str, user_id: str) -> str | None:
@@ -338,10 +342,20 @@ def create_dataset(
 def get_dataset(
     *, session: Session, user_id: str, dataset_id: str, required: str = VIEWER
 ) -> Dataset:
-    dataset = session.get(Dataset, parse_id(dataset_id, "dataset_id"))
-    if dataset is None or member_role(session, dataset.project_id, user_id) is None:
+    """The dataset with the caller's role in its project checked, in one query: NotFound for
+    a non-member (or no such dataset), PermissionDenied below ``required``."""
+    did = parse_id(dataset_id, "dataset_id")
+    if not user_id:
         raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
-    require_role(session, project_id=dataset.project_id, user_id=user_id, required=required)
+    row = session.execute(
+        select(Dataset, ProjectMember.role)
+        .join(ProjectMember, ProjectMember.project_id == Dataset.project_id)
+        .where(Dataset.id == did, ProjectMember.user_id == parse_id(user_id, "user_id"))
+    ).one_or_none()
+    if row is None:
+        raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
+    dataset, role = row
+    _require_rank(role, required)
     return dataset
 
 
