@@ -7,17 +7,33 @@ Shared values use the ``SYNTHETICA_`` prefix; each service has its own prefix (`
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+import json
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BeforeValidator, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
 
 SHARED_PREFIX = "SYNTHETICA_"
+
+
+def _split_list(value: object) -> object:
+    """``a,b`` from the environment becomes ["a", "b"]; a JSON list works too."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            return json.loads(text)
+        return [item.strip() for item in text.split(",") if item.strip()]
+    return value
+
+
+# A list setting written as comma-separated values, e.g. AUTH_ADMIN_EMAILS=a@x.com,b@y.com.
+CommaList = Annotated[list[str], NoDecode, BeforeValidator(_split_list)]
 
 
 class Settings(BaseSettings):

@@ -19,6 +19,7 @@ from common.errors import (
     ResourceExhausted,
     Unauthenticated,
 )
+from common.ids import parse_id
 from common.outbox import enqueue, new_event
 from common.pagination import paginate
 from services.auth import credentials
@@ -48,13 +49,6 @@ def normalize_email(email: str) -> str:
     except EmailNotValidError as exc:
         raise InvalidArgument(f"invalid email: {exc}", field="email") from exc
     return result.normalized.lower()
-
-
-def _parse_id(value: str, field: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise InvalidArgument(f"{field} is not a valid id", field=field) from exc
 
 
 def register(
@@ -231,7 +225,7 @@ def public_jwks(*, session: Session) -> list[dict]:
 
 
 def get_user(*, session: Session, user_id: str) -> User:
-    user = session.get(User, _parse_id(user_id, "user_id"))
+    user = session.get(User, parse_id(user_id, "user_id"))
     if user is None:
         raise NotFound("user not found")
     return user
@@ -292,7 +286,7 @@ def create_api_key(
 def list_api_keys(
     *, session: Session, user_id: str, page_size: int, page_token: str
 ) -> tuple[list[ApiKey], str]:
-    query = select(ApiKey).where(ApiKey.user_id == _parse_id(user_id, "user_id"))
+    query = select(ApiKey).where(ApiKey.user_id == parse_id(user_id, "user_id"))
     return paginate(
         session,
         query,
@@ -304,7 +298,7 @@ def list_api_keys(
 
 
 def revoke_api_key(*, session: Session, user_id: str, api_key_id: str) -> ApiKey:
-    key = session.get(ApiKey, _parse_id(api_key_id, "api_key_id"))
+    key = session.get(ApiKey, parse_id(api_key_id, "api_key_id"))
     if key is None or str(key.user_id) != user_id:
         raise NotFound("API key not found")
     if key.revoked_at is None:
@@ -329,7 +323,7 @@ def verify_api_key(*, session: Session, key: str) -> User:
 
 
 def lookup_users(*, session: Session, user_ids: list[str], emails: list[str]) -> list[User]:
-    ids = [_parse_id(u, "user_ids") for u in user_ids]
+    ids = [parse_id(u, "user_ids") for u in user_ids]
     lowered = [e.strip().lower() for e in emails]
     if not ids and not lowered:
         return []

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from common.ids import parse_id
 from common.outbox import enqueue, new_event
 from common.pagination import MAX_PAGE_SIZE, paginate
 from services.datasets.models import (
@@ -38,13 +39,6 @@ MAX_DESCRIPTION_CHARS = 2000
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def parse_id(value: str, field: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise InvalidArgument(f"{field} is not a valid id", field=field) from exc
 
 
 def validate_name(value: str, field: str = "name") -> str:

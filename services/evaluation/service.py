@@ -16,19 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from common.errors import InvalidArgument, NotFound
+from common.errors import NotFound
+from common.ids import parse_id
 from common.outbox import enqueue, new_event
 from services.evaluation import models as m
 from synthetica.events.v1 import events_pb2
 
 TERMINAL = (m.READY, m.FAILED)
-
-
-def parse_id(value: str, field: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except (ValueError, TypeError, AttributeError):
-        raise InvalidArgument(f"{field} is not a valid id", field=field) from None
 
 
 def _now() -> datetime:

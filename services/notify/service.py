@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from common.errors import InvalidArgument, NotFound, ResourceExhausted
+from common.ids import parse_id
 from common.pagination import paginate
 from services.notify import messages
 from services.notify.models import Delivery, Notification, Webhook
@@ -22,13 +23,6 @@ PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _parse_id(value: str, field: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise InvalidArgument(f"{field} is not a valid id", field=field) from exc
 
 
 # ---- events -> notifications and deliveries ---------------------------------------------------
@@ -103,7 +97,7 @@ def record_event(
 def list_notifications(
     *, session: Session, user_id: str, unread_only: bool, page_size: int, page_token: str
 ) -> tuple[list[Notification], str]:
-    query = select(Notification).where(Notification.user_id == _parse_id(user_id, "user_id"))
+    query = select(Notification).where(Notification.user_id == parse_id(user_id, "user_id"))
     if unread_only:
         query = query.where(Notification.is_read.is_(False))
     return paginate(
@@ -120,7 +114,7 @@ def list_notifications(
 def count_unread(*, session: Session, user_id: str) -> int:
     return session.scalar(
         select(func.count()).where(
-            Notification.user_id == _parse_id(user_id, "user_id"),
+            Notification.user_id == parse_id(user_id, "user_id"),
             Notification.is_read.is_(False),
         )
     )
@@ -133,16 +127,16 @@ def mark_read(*, session: Session, user_id: str, notification_ids: list[str], al
             "give either notification ids or all, not both or neither", field="notification_ids"
         )
     statement = update(Notification).where(
-        Notification.user_id == _parse_id(user_id, "user_id"), Notification.is_read.is_(False)
+        Notification.user_id == parse_id(user_id, "user_id"), Notification.is_read.is_(False)
     )
     if not all:
-        ids = [_parse_id(i, "notification_ids") for i in notification_ids]
+        ids = [parse_id(i, "notification_ids") for i in notification_ids]
         statement = statement.where(Notification.id.in_(ids))
     return session.execute(statement.values(is_read=True)).rowcount
 
 
 def delete_notification(*, session: Session, user_id: str, notification_id: str) -> None:
-    row = session.get(Notification, _parse_id(notification_id, "notification_id"))
+    row = session.get(Notification, parse_id(notification_id, "notification_id"))
     # Another user's notification is "not found": its existence is not the caller's business.
     if row is None or str(row.user_id) != user_id:
         raise NotFound(f"notification {notification_id} not found")
@@ -172,7 +166,7 @@ def create_webhook(
     secret_encrypted: bytes,
     max_per_user: int,
 ) -> Webhook:
-    owner = _parse_id(user_id, "user_id")
+    owner = parse_id(user_id, "user_id")
     existing = session.scalar(select(func.count()).where(Webhook.user_id == owner))
     if existing >= max_per_user:
         raise ResourceExhausted(
@@ -195,7 +189,7 @@ def list_webhooks(
 ) -> tuple[list[Webhook], str]:
     return paginate(
         session,
-        select(Webhook).where(Webhook.user_id == _parse_id(user_id, "user_id")),
+        select(Webhook).where(Webhook.user_id == parse_id(user_id, "user_id")),
         created_at=Webhook.created_at,
         row_id=Webhook.id,
         page_size=page_size,
@@ -204,7 +198,7 @@ def list_webhooks(
 
 
 def get_webhook(*, session: Session, user_id: str, webhook_id: str) -> Webhook:
-    hook = session.get(Webhook, _parse_id(webhook_id, "webhook_id"))
+    hook = session.get(Webhook, parse_id(webhook_id, "webhook_id"))
     if hook is None or str(hook.user_id) != user_id:
         raise NotFound(f"webhook {webhook_id} not found")
     return hook

@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-import json
-from typing import Annotated
+from pydantic import Field, SecretStr
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import NoDecode
-
-from common.settings import ServiceSettings
+from common.settings import CommaList, ServiceSettings
 
 
 class NotifySettings(ServiceSettings):
@@ -27,17 +23,6 @@ class NotifySettings(ServiceSettings):
     webhook_max_per_user: int = 20
     # Webhook targets must resolve to public addresses; these networks (CIDRs) are allowed
     # although private, e.g. ["10.20.0.0/16"] for an internal receiver, or 127.0.0.0/8 in tests.
-    webhook_allowed_networks: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    webhook_allowed_networks: CommaList = Field(default_factory=list)
     # Key that encrypts webhook secrets at rest; derived from the service token when unset.
     secret_key: SecretStr | None = None
-
-    @field_validator("webhook_allowed_networks", mode="before")
-    @classmethod
-    def _comma_separated(cls, value: object) -> object:
-        """NOTIFY_WEBHOOK_ALLOWED_NETWORKS=10.0.0.0/8,127.0.0.1/32 (a JSON list works too)."""
-        if isinstance(value, str):
-            text = value.strip()
-            if text.startswith("["):
-                return json.loads(text)
-            return [n.strip() for n in text.split(",") if n.strip()]
-        return value

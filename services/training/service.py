@@ -23,6 +23,7 @@ from common.errors import (
     NotFound,
     ResourceExhausted,
 )
+from common.ids import parse_id
 from common.jetstream import JOBS_SUBJECT_PREFIX
 from common.outbox import enqueue, new_event
 from common.pagination import paginate
@@ -46,13 +47,6 @@ _JOB_KINDS = {
     m.TEMPLATE: training_pb2.JOB_KIND_TEMPLATE,
 }
 _TERMINAL = (m.SUCCEEDED, m.FAILED, m.CANCELLED)
-
-
-def _uuid(value: str, field: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except (ValueError, TypeError, AttributeError):
-        raise InvalidArgument(f"{field} is not a valid id", field=field) from None
 
 
 def _now() -> datetime:
@@ -166,13 +160,13 @@ def create_train_job(
     name: str,
     max_active_jobs: int,
 ) -> tuple[m.Model, m.Job]:
-    owner = _uuid(owner_id, "owner_id")
+    owner = parse_id(owner_id, "owner_id")
     _check_job_quota(session, owner, max_active_jobs)
     job = m.Job(
         id=uuid.uuid4(),
         kind=m.TRAIN,
         status=m.QUEUED,
-        project_id=_uuid(project_id, "project_id"),
+        project_id=parse_id(project_id, "project_id"),
         owner_id=owner,
         message="waiting for a worker",
         request={},
@@ -186,7 +180,7 @@ def create_train_job(
     model = m.Model(
         id=uuid.uuid4(),
         project_id=job.project_id,
-        dataset_id=_uuid(dataset_id, "dataset_id"),
+        dataset_id=parse_id(dataset_id, "dataset_id"),
         owner_id=owner,
         name=name or f"{engine} model",
         engine=engine,
@@ -258,7 +252,7 @@ def create_generate_job(
             reason="MODEL_NOT_READY",
         )
     conditions = _validate_generate(model, options, max_rows)
-    owner = _uuid(owner_id, "owner_id")
+    owner = parse_id(owner_id, "owner_id")
     _check_job_quota(session, owner, max_active_jobs)
     seed = options.seed if options.seed is not None else uuid.uuid4().int % 2**31
     job = m.Job(
@@ -332,13 +326,13 @@ def create_template_job(
     request: TemplateRequest,
     max_active_jobs: int,
 ) -> tuple[m.Batch, m.Job]:
-    owner = _uuid(owner_id, "owner_id")
+    owner = parse_id(owner_id, "owner_id")
     _check_job_quota(session, owner, max_active_jobs)
     job = m.Job(
         id=uuid.uuid4(),
         kind=m.TEMPLATE,
         status=m.QUEUED,
-        project_id=_uuid(project_id, "project_id"),
+        project_id=parse_id(project_id, "project_id"),
         owner_id=owner,
         message="waiting for a worker",
         request={
@@ -377,21 +371,21 @@ def create_template_job(
 
 
 def get_job(*, session: Session, job_id: str) -> m.Job:
-    job = session.get(m.Job, _uuid(job_id, "job_id"))
+    job = session.get(m.Job, parse_id(job_id, "job_id"))
     if job is None:
         raise NotFound(f"job {job_id} not found")
     return job
 
 
 def get_model(*, session: Session, model_id: str) -> m.Model:
-    model = session.get(m.Model, _uuid(model_id, "model_id"))
+    model = session.get(m.Model, parse_id(model_id, "model_id"))
     if model is None:
         raise NotFound(f"model {model_id} not found")
     return model
 
 
 def get_batch(*, session: Session, batch_id: str) -> m.Batch:
-    batch = session.get(m.Batch, _uuid(batch_id, "batch_id"))
+    batch = session.get(m.Batch, parse_id(batch_id, "batch_id"))
     if batch is None:
         raise NotFound(f"batch {batch_id} not found")
     return batch
@@ -410,7 +404,7 @@ def _list_newest_first(
     query = select(table)
     for column, value in ids.items():
         if value:
-            query = query.where(getattr(table, column) == _uuid(value, column))
+            query = query.where(getattr(table, column) == parse_id(value, column))
     for column, value in values.items():
         if value:
             query = query.where(getattr(table, column) == value)
@@ -486,7 +480,7 @@ def list_batches(
 
 
 def _lock_job(session: Session, job_id: uuid.UUID | str) -> m.Job | None:
-    key = job_id if isinstance(job_id, uuid.UUID) else _uuid(job_id, "job_id")
+    key = job_id if isinstance(job_id, uuid.UUID) else parse_id(job_id, "job_id")
     return session.get(m.Job, key, with_for_update=True)
 
 

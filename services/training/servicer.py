@@ -21,6 +21,7 @@ from google.protobuf import json_format, struct_pb2
 from common.context import Principal
 from common.db import Database
 from common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from common.ids import parse_id
 from common.interceptors import require_principal
 from common.protos import timestamp
 from common.storage import Storage
@@ -334,7 +335,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         principal = _user()
         if not request.project_id:
             raise InvalidArgument("project_id is required", field="project_id")
-        template_store.check_id(request.project_id, "project_id")
+        parse_id(request.project_id, "project_id")
         if request.format and request.format not in _FORMAT_NAMES:
             raise InvalidArgument(f"unknown format {request.format}", field="format")
         label, source, prefix = await self._template_source(principal, request)
@@ -409,7 +410,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             max_fields=self.settings.template_max_fields,
         )
         if request.project_id:
-            template_store.check_id(request.project_id, "project_id")
+            parse_id(request.project_id, "project_id")
             await self.access.require(principal, request.project_id, EDITOR)
         template = await self.db.call(
             template_store.create_template,

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.errors import FieldViolation, InvalidArgument, NotFound
+from common.ids import parse_id
 from common.pagination import paginate
 from services.training import models as m
 from services.training.templates import SchemaError, TemplateInfo, parse_schema, plan
@@ -141,14 +142,6 @@ def _check_text(name: str, description: str) -> None:
         raise InvalidArgument(f"{first.field}: {first.description}", violations=violations)
 
 
-def check_id(value: str, field: str) -> uuid.UUID:
-    """The id as a UUID; InvalidArgument naming ``field`` when it is not one."""
-    try:
-        return uuid.UUID(value)
-    except (ValueError, TypeError, AttributeError):
-        raise InvalidArgument(f"{field} is not a valid id", field=field) from None
-
-
 def create_template(
     *,
     session: Session,
@@ -161,8 +154,8 @@ def create_template(
     _check_text(name, description)
     template = m.Template(
         id=uuid.uuid4(),
-        owner_id=check_id(owner_id, "owner_id"),
-        project_id=check_id(project_id, "project_id") if project_id else None,
+        owner_id=parse_id(owner_id, "owner_id"),
+        project_id=parse_id(project_id, "project_id") if project_id else None,
         name=name,
         description=description,
         schema=schema,
@@ -196,9 +189,9 @@ def list_templates(
     """Newest first: a project's shared templates, or an owner's own (shared or not)."""
     query = select(m.Template)
     if project_id:
-        query = query.where(m.Template.project_id == check_id(project_id, "project_id"))
+        query = query.where(m.Template.project_id == parse_id(project_id, "project_id"))
     if owner_id:
-        query = query.where(m.Template.owner_id == check_id(owner_id, "owner_id"))
+        query = query.where(m.Template.owner_id == parse_id(owner_id, "owner_id"))
     return paginate(
         session,
         query,
