@@ -23,7 +23,7 @@ import pandas as pd
 import psutil
 from sdmetrics.reports.single_table import QualityReport
 
-from services.training.engines import TrainParams, get_engine, read_manifest
+from services.training.engines import ProgressUpdate, TrainParams, get_engine, read_manifest
 from services.training.engines.runner import run_sampling, run_training
 
 ADULT = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "adult-train.csv"
@@ -92,12 +92,28 @@ def bench_engine(name: str, mode: str, budget: float, real: pd.DataFrame, work: 
     params = TrainParams.build(spec, time_budget_seconds=budget if mode == "budget" else None)
     artifact = work / f"{name}-{mode}.tar.gz"
     started = time.monotonic()
-    fitted = run_training(name, work / "adult.parquet", {}, params, artifact)
+    fitted = run_training(
+        name, work / "adult.parquet", {}, params, artifact, on_progress=_print_progress(name, mode)
+    )
     fit_seconds = time.monotonic() - started
     out = work / f"{name}-{mode}.parquet"
     run_sampling(artifact, len(real), seed=1, out_path=out)
     score = quality(real, pd.read_parquet(out), artifact)
     return Row(name, mode, fit_seconds, fitted.metrics["epochs_run"], score)
+
+
+def _print_progress(name: str, mode: str):
+    """Prints a line per epoch, so a run of many epochs shows it is alive and its pace."""
+    started = time.monotonic()
+    last_epoch: list[int | None] = [None]
+
+    def show(update: ProgressUpdate) -> None:
+        if update.epoch is not None and update.epoch != last_epoch[0]:
+            last_epoch[0] = update.epoch
+            elapsed = time.monotonic() - started
+            print(f"  {name} {mode}: epoch {update.epoch} at {elapsed:.0f} s", flush=True)
+
+    return show
 
 
 def bench_sampling(row: Row, rows: int, work: Path) -> None:
