@@ -23,7 +23,6 @@ from graphql import (
     ValidationRule,
     get_named_type,
 )
-from strawberry.extensions import AddValidationRules
 
 from common.pagination import MAX_PAGE_SIZE
 
@@ -105,7 +104,3 @@ def _page_size(node: FieldNode, definition: Any) -> int:
             return MAX_PAGE_SIZE
     default = argument.default_value
     return default if isinstance(default, int) and default > 0 else MAX_PAGE_SIZE
-
-
-def query_cost_limiter(max_cost: int) -> AddValidationRules:
-    return AddValidationRules([cost_limit_rule(max_cost)])

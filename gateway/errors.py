@@ -10,6 +10,7 @@ import grpc
 from google.rpc import error_details_pb2
 from graphql import GraphQLError
 from grpc_status import rpc_status
+from strawberry.extensions import MaskErrors
 
 CODES = {
     grpc.StatusCode.UNAUTHENTICATED: "UNAUTHENTICATED",
@@ -69,3 +70,18 @@ def should_mask(error: GraphQLError) -> bool:
         return False
     # Validation errors (bad query syntax, unknown field, depth limit) carry no original error.
     return original is not None
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Strawberry's MaskErrors with ``should_mask`` (unexpected errors become "internal
+    error"), looking for errors with a plain attribute read: the library's check, an
+    ``isinstance`` against a runtime Protocol, cost about 5 % of the gateway's time when it
+    streams one job's updates to a thousand subscribers (bench/bench_subscriptions.py)."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=should_mask, error_message="internal error")
+
+    def _process_result(self, result: object) -> None:
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]

@@ -7,16 +7,19 @@ from pathlib import Path
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    MaskErrors,
-    MaxAliasesLimiter,
+    AddValidationRules,
     MaxTokensLimiter,
-    QueryDepthLimiter,
+    ParserCache,
+    ValidationCache,
+    max_aliases,
+    query_depth_limiter,
 )
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from gateway.cost import query_cost_limiter
-from gateway.errors import ApiError, should_mask
+from gateway.cost import cost_limit_rule
+from gateway.errors import ApiError, MaskUnexpectedErrors
+from gateway.fanout import SharedEventExecution
 from gateway.observability import GraphQLObservability
 from gateway.schema.auth import AuthMutation, AuthQuery
 from gateway.schema.datasets import DatasetsMutation, DatasetsQuery
@@ -61,20 +64,34 @@ class Schema(strawberry.Schema):
             super().process_errors(unexpected, execution_context)
 
 
+# Distinct query texts whose parsed document and validation result are kept. Clients send
+# the same few operations over and over; an unknown text is parsed and validated as usual.
+QUERY_CACHE_SIZE = 512
+
+
 def build_schema(settings: GatewaySettings | None = None) -> strawberry.Schema:
+    """The schema with its limits (depth, tokens, aliases, cost), error masking and
+    observability. The limit rules are built once, so that a query text seen before skips
+    parsing and validation (the validation cache is keyed by the rules)."""
     settings = settings or GatewaySettings.model_construct()
-    depth, tokens = settings.max_query_depth, settings.max_query_tokens
-    aliases, cost = settings.max_aliases, settings.max_query_cost
+    tokens = settings.max_query_tokens
+    rules = [
+        query_depth_limiter.create_validator(settings.max_query_depth, None, None),
+        max_aliases.create_validator(settings.max_aliases),
+        cost_limit_rule(settings.max_query_cost),
+    ]
     return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        execution_context_class=SharedEventExecution,
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=depth),
+            # Token limit first: it sets the parse option the parser cache is keyed by.
             lambda: MaxTokensLimiter(max_token_count=tokens),
-            lambda: MaxAliasesLimiter(max_alias_count=aliases),
-            lambda: query_cost_limiter(cost),
-            lambda: MaskErrors(should_mask_error=should_mask, error_message="internal error"),
+            lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
+            lambda: AddValidationRules(rules),
+            lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
+            MaskUnexpectedErrors,
             GraphQLObservability,
         ],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from enum import Enum
+from functools import lru_cache
 
 import grpc
 import strawberry
@@ -12,6 +13,7 @@ from strawberry.types import Info
 
 from gateway.context import Context
 from gateway.errors import from_rpc_error, rpc_errors
+from gateway.fanout import SharedEvent
 from gateway.schema.common import Connection, connection, dt
 from gateway.schema.training import JobStatus
 from gateway.subscriptions import JobState, job_updates
@@ -128,7 +130,10 @@ class CreateWebhookInput:
 
 
 @strawberry.type
-class JobUpdate:
+class JobUpdate(SharedEvent):
+    """Plain data (no field reads the context): one instance per update is shared by all of
+    the job's subscribers, and executed once per distinct operation (gateway/fanout.py)."""
+
     job_id: strawberry.ID
     status: JobStatus
     percent: float
@@ -143,19 +148,26 @@ class JobUpdate:
 
     @classmethod
     def from_state(cls, s: JobState) -> JobUpdate:
-        return cls(
-            job_id=strawberry.ID(s.job_id),
-            status=_JOB_STATUSES.get(s.status, JobStatus.QUEUED),
-            percent=s.percent,
-            epoch=s.epoch,
-            total_epochs=s.total_epochs,
-            loss=s.loss,
-            eta_seconds=s.eta_seconds,
-            message=s.message,
-            error=s.error,
-            model_id=strawberry.ID(s.model_id) if s.model_id else None,
-            batch_id=strawberry.ID(s.batch_id) if s.batch_id else None,
-        )
+        """The one JobUpdate of this state (the hub hands the same JobState to every
+        subscriber of the job)."""
+        return _job_update(s)
+
+
+@lru_cache(maxsize=1024)
+def _job_update(s: JobState) -> JobUpdate:
+    return JobUpdate(
+        job_id=strawberry.ID(s.job_id),
+        status=_JOB_STATUSES.get(s.status, JobStatus.QUEUED),
+        percent=s.percent,
+        epoch=s.epoch,
+        total_epochs=s.total_epochs,
+        loss=s.loss,
+        eta_seconds=s.eta_seconds,
+        message=s.message,
+        error=s.error,
+        model_id=strawberry.ID(s.model_id) if s.model_id else None,
+        batch_id=strawberry.ID(s.batch_id) if s.batch_id else None,
+    )
 
 
 @strawberry.type
