@@ -11,6 +11,7 @@ variables; ``console`` prints them on stdout, one JSON line each. ``OTEL_TRACES_
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
@@ -73,7 +74,10 @@ def shutdown_tracing() -> None:
         provider.shutdown()
 
 
+@functools.cache
 def tracer() -> trace.Tracer:
+    """This process's tracer, made once (OpenTelemetry's get_tracer builds a new one per call).
+    Taken before configure_tracing, it is a proxy that follows the provider installed later."""
     return trace.get_tracer(TRACER_NAME)
 
 
