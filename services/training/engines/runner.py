@@ -54,6 +54,9 @@ HEARTBEAT_SECONDS = 2.0
 # After SIGTERM the child gets this long to exit before SIGKILL.
 TERMINATE_GRACE_SECONDS = 3.0
 _POLL_SECONDS = 0.2
+# What an engine is given when starting it used up the whole time budget: it trains as
+# little as it can (one epoch) and keeps that model.
+MIN_BUDGET_LEFT = 1.0
 
 
 class EngineCrashed(EngineError):
@@ -113,6 +116,8 @@ def run_training(
             "metadata": dict(metadata),
             "params": params,
             "artifact_path": Path(artifact_path),
+            # The time budget runs from here (CLOCK_MONOTONIC is one clock for all processes).
+            "budget_clock": time.monotonic(),
         },
         on_progress,
         cancel_event,
@@ -308,11 +313,12 @@ def _train_in_child(
     metadata: dict[str, Any],
     params: TrainParams,
     artifact_path: Path,
+    budget_clock: float | None = None,
 ) -> dict[str, Any]:
     started = time.monotonic()
     table = _read_table(data_path)
     engine = spec.create()
-    report = engine.fit(table, metadata, params, progress)
+    report = engine.fit(table, metadata, _budget_left(params, budget_clock), progress)
     metrics = {
         "engine": spec.name,
         "params": params.to_dict(),
@@ -328,6 +334,16 @@ def _train_in_child(
     manifest = Manifest(spec.name, build_profile(table, metadata), metrics)
     write_artifact(artifact_path, engine, manifest)
     return metrics
+
+
+def _budget_left(params: TrainParams, clock: float | None) -> TrainParams:
+    """``params`` with the time budget less what starting the engine process and reading the
+    data took, so that the budget covers the whole training step, not only the engine's fit.
+    (Writing the model, a second or two, still follows.)"""
+    if params.time_budget_seconds is None or clock is None:
+        return params
+    left = params.time_budget_seconds - (time.monotonic() - clock)
+    return dataclasses.replace(params, time_budget_seconds=max(left, MIN_BUDGET_LEFT))
 
 
 def _sample_in_child(

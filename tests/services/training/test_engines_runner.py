@@ -24,6 +24,7 @@ from services.training.engines import (
     run_sampling,
     run_training,
 )
+from services.training.engines.runner import MIN_BUDGET_LEFT, _budget_left
 
 HERE = Path(__file__).resolve().parent
 ADULT = HERE.parents[3] / "shared" / "datasets" / "adult-train.csv"
@@ -209,3 +210,16 @@ def test_a_corrupt_model_crashes_the_child_not_the_parent(model, tmp_path):
         run_sampling(corrupt, 10, 1, tmp_path / "out.parquet")
     result = run_sampling(artifact, 10, 1, tmp_path / "ok.parquet")
     assert len(pd.read_parquet(result.path)) == 10
+
+
+def test_the_time_budget_counts_from_the_call_not_from_the_engines_fit():
+    """Starting the engine process and reading the data come out of the budget: the engine
+    is given what is left (at least MIN_BUDGET_LEFT), and a run without a budget is as given."""
+    spec = get_engine("tvae")
+    params = TrainParams.build(spec, time_budget_seconds=20)
+    left = _budget_left(params, time.monotonic() - 5).time_budget_seconds
+    assert left is not None and 14 < left <= 15
+    assert _budget_left(params, time.monotonic() - 30).time_budget_seconds == MIN_BUDGET_LEFT
+    assert _budget_left(params, None) is params
+    unbudgeted = TrainParams.build(spec)
+    assert _budget_left(unbudgeted, time.monotonic() - 5) is unbudgeted
