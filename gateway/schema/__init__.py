@@ -86,7 +86,8 @@ def build_schema(settings: GatewaySettings | None = None) -> strawberry.Schema:
         subscription=Subscription,
         execution_context_class=SharedEventExecution,
         extensions=[
-            # Token limit first: it sets the parse option the parser cache is keyed by.
+            # The token limit is a parse option, part of the parser cache's key: a cached
+            # document was parsed under the same limit.
             lambda: MaxTokensLimiter(max_token_count=tokens),
             lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
             lambda: AddValidationRules(rules),
