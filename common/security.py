@@ -86,6 +86,23 @@ async def verify_access_token(token: str, keys: JwksCache) -> dict[str, Any]:
     return claims
 
 
+class _Remembered:
+    """Principals by credential until a deadline on ``clock``; emptied when full."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self._items: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, credential: str) -> Principal | None:
+        item = self._items.get(credential)
+        return item[1] if item is not None and self.clock() < item[0] else None
+
+    def put(self, credential: str, until: float, principal: Principal) -> None:
+        if len(self._items) >= MAX_CACHED_CREDENTIALS:
+            self._items.clear()
+        self._items[credential] = (until, principal)
+
+
 class TokenAuthenticator:
     """Resolves the caller from metadata (see the module docstring)."""
 
@@ -101,9 +118,9 @@ class TokenAuthenticator:
         self._verify_api_key = verify_api_key
         self._service_token = service_token.encode()
         self._api_key_ttl = api_key_cache_seconds
-        self._api_key_cache: dict[str, tuple[float, Principal]] = {}
-        # Access tokens verified before, until they expire: {token: (exp, principal)}.
-        self._token_cache: dict[str, tuple[float, Principal]] = {}
+        self._api_keys = _Remembered(time.monotonic)
+        # Access tokens verified before, until their ``exp`` (a wall-clock time).
+        self._tokens = _Remembered(time.time)
 
     async def authenticate(self, metadata: dict[str, str], peer: str) -> Principal:
         authorization = metadata.get("authorization", "")
@@ -134,9 +151,9 @@ class TokenAuthenticator:
         checking its signature on every call (a tenth of a simple read's cost here, measured
         with bench/bench_query.py). Tokens are valid until they expire anyway (see the docs:
         a disabled user's access token is not revoked), so this changes nothing for them."""
-        cached = self._token_cache.get(token)
-        if cached is not None and time.time() < cached[0]:
-            return cached[1]
+        cached = self._tokens.get(token)
+        if cached is not None:
+            return cached
         claims = await verify_access_token(token, self.jwks)
         principal = Principal(
             user_id=claims["sub"],
@@ -145,16 +162,14 @@ class TokenAuthenticator:
             via="token",
             credentials={"authorization": authorization},
         )
-        if len(self._token_cache) >= MAX_CACHED_CREDENTIALS:
-            self._token_cache.clear()
-        self._token_cache[token] = (float(claims["exp"]), principal)
+        self._tokens.put(token, float(claims["exp"]), principal)
         return principal
 
     async def _api_key_principal(self, api_key: str) -> Principal:
-        cached = self._api_key_cache.get(api_key)
-        now = time.monotonic()
-        if cached and now - cached[0] < self._api_key_ttl:
-            return cached[1]
+        cached = self._api_keys.get(api_key)
+        if cached is not None:
+            return cached
+        asked = self._api_keys.clock()
         principal = await self._verify_api_key(api_key)
         principal = Principal(
             user_id=principal.user_id,
@@ -163,7 +178,5 @@ class TokenAuthenticator:
             via="api_key",
             credentials={"x-api-key": api_key},
         )
-        if len(self._api_key_cache) >= MAX_CACHED_CREDENTIALS:
-            self._api_key_cache.clear()
-        self._api_key_cache[api_key] = (now, principal)
+        self._api_keys.put(api_key, asked + self._api_key_ttl, principal)
         return principal
