@@ -105,11 +105,12 @@ def bench_engine(name: str, mode: str, budget: float, real: pd.DataFrame, work: 
 def _print_progress(name: str, mode: str):
     """Prints a line per epoch, so a run of many epochs shows it is alive and its pace."""
     started = time.monotonic()
-    last_epoch: list[int | None] = [None]
+    last_epoch: int | None = None
 
     def show(update: ProgressUpdate) -> None:
-        if update.epoch is not None and update.epoch != last_epoch[0]:
-            last_epoch[0] = update.epoch
+        nonlocal last_epoch
+        if update.epoch is not None and update.epoch != last_epoch:
+            last_epoch = update.epoch
             elapsed = time.monotonic() - started
             print(f"  {name} {mode}: epoch {update.epoch} at {elapsed:.0f} s", flush=True)
 
