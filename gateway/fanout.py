@@ -22,7 +22,8 @@ from graphql import ExecutionResult, OperationType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 # Attribute of a SharedEvent holding its results: {id(operation): [(operation, variables,
-# result), ...]}. Lives and dies with the event.
+# result), ...]}. Lives and dies with the event. Keyed by id, checked by identity: AST nodes
+# compare and hash by content, too slow for once per subscriber and event.
 _RESULTS = "_shared_results"
 
 
