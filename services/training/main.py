@@ -34,6 +34,7 @@ from services.training.engines.runner import warm_up
 from services.training.expiry import BatchExpiry
 from services.training.servicer import TrainingServicer
 from services.training.settings import TrainingSettings
+from services.training.template_checks import TemplateChecker
 from services.training.worker import Worker
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
@@ -53,7 +54,14 @@ async def build(settings: TrainingSettings) -> GrpcServer:
     auth = AuthClient(settings, service_name="training")
     access = Access(settings, service_name="training")
     storage = Storage(settings.storage_url, settings.storage_options)
-    servicer = TrainingServicer(db, settings, storage, access, on_commit=relay.wake)
+    checker = TemplateChecker(
+        workers=settings.template_check_workers,
+        memory_bytes=settings.template_check_memory_mb * 1024 * 1024,
+        timeout_seconds=settings.template_check_timeout_seconds,
+        max_waiting=settings.template_check_max_waiting,
+    )
+    await checker.wait_ready()
+    servicer = TrainingServicer(db, settings, storage, access, checker, on_commit=relay.wake)
     server = create_server(
         host=settings.grpc_host,
         port=settings.grpc_port,
@@ -87,6 +95,7 @@ async def build(settings: TrainingSettings) -> GrpcServer:
     async def close() -> None:
         evaluations.stop()
         relay.stop()
+        await checker.close()
         await access.close()
         await auth.close()
         await _close_nats(nc)

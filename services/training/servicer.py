@@ -31,6 +31,7 @@ from services.training.access import EDITOR, VIEWER, Access
 from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
 from services.training.exports import iter_export
 from services.training.settings import TrainingSettings
+from services.training.template_checks import TemplateChecker
 from services.training.template_jobs import batch_table_key
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
@@ -254,6 +255,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         settings: TrainingSettings,
         storage: Storage,
         access: Access,
+        checker: TemplateChecker,
         *,
         on_commit: Callable[[], None],
     ) -> None:
@@ -261,6 +263,8 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         self.settings = settings
         self.storage = storage
         self.access = access
+        # Validates and dry-runs template requests in memory-limited child processes.
+        self.checker = checker
         # Called after a commit that wrote to the outbox, so the relay publishes at once.
         self.on_commit = on_commit
 
@@ -338,11 +342,12 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         parse_id(request.project_id, "project_id")
         if request.format and request.format not in _FORMAT_NAMES:
             raise InvalidArgument(f"unknown format {request.format}", field="format")
+        # Who may generate here is decided first: checking a schema is work done for a user.
+        await self.access.require(principal, request.project_id, EDITOR)
         label, source, prefix = await self._template_source(principal, request)
         seed = request.seed if request.HasField("seed") else uuid.uuid4().int % 2**31
         locale = request.locale or "en_US"
-        await asyncio.to_thread(
-            template_store.check_generation,
+        await self.checker.check_generation(
             source,
             count=request.count,
             seed=seed,
@@ -351,7 +356,6 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             max_fields=self.settings.template_max_fields,
             field=prefix,
         )
-        await self.access.require(principal, request.project_id, EDITOR)
         batch, job = await self.db.call(
             service.create_template_job,
             owner_id=principal.user_id,
@@ -389,10 +393,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
                 raise InvalidArgument("builtin must name a built-in template", field="builtin")
             return request.builtin, {"builtin": request.builtin, "options": options}, "builtin"
         if which == "schema_json":
-            schema = await asyncio.to_thread(
-                template_store.parse_schema_json,
-                request.schema_json,
-                max_fields=self.settings.template_max_fields,
+            template_store.check_schema_size(request.schema_json)
+            schema = await self.checker.check_schema(
+                request.schema_json, max_fields=self.settings.template_max_fields, field="schema"
             )
             source = {"schema": schema}
             if options:
@@ -404,14 +407,13 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
 
     async def CreateTemplate(self, request, context):
         principal = _user()
-        schema = await asyncio.to_thread(
-            template_store.parse_schema_json,
-            request.schema_json,
-            max_fields=self.settings.template_max_fields,
-        )
         if request.project_id:
             parse_id(request.project_id, "project_id")
             await self.access.require(principal, request.project_id, EDITOR)
+        template_store.check_schema_size(request.schema_json)
+        schema = await self.checker.check_schema(
+            request.schema_json, max_fields=self.settings.template_max_fields, field="schema"
+        )
         template = await self.db.call(
             template_store.create_template,
             owner_id=principal.user_id,

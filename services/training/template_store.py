@@ -3,15 +3,15 @@
 A saved template belongs to its owner; with a project it is shared with that project's
 members (who may read and generate from it; only the owner deletes it). Ids of built-ins
 are their names (``user``, ``ecommerce_transaction``, ...), ids of saved ones UUIDs.
-Every schema is validated by the core before it is stored, with one field violation per
-problem, pointing at the field (``schema.tables[0].fields[2].type``).
+Every schema is validated by the core (in a child process, see ``template_checks``) before
+it is stored, with one field violation per problem, pointing at the field
+(``schema.tables[0].fields[2].type``).
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from common.errors import FieldViolation, InvalidArgument, NotFound
 from common.ids import parse_id
 from common.pagination import paginate
 from services.training import models as m
-from services.training.templates import SchemaError, TemplateInfo, parse_schema, plan
+from services.training.templates import SchemaError, TemplateInfo, parse_schema
 from services.training.templates import list_templates as core_templates
 
 MAX_NAME_LENGTH = 200
@@ -85,46 +85,13 @@ def _request_path(path: str, prefix: str) -> str:
     return path
 
 
-def parse_schema_json(text: str, *, max_fields: int, field: str = "schema") -> dict[str, Any]:
-    """A custom schema from JSON, fully validated (a tiny dry run included), as stored."""
+def check_schema_size(text: str, *, field: str = "schema") -> None:
+    """A schema's JSON text is given and not too big; the schema itself is checked (and
+    dry-run) in a child process, see ``template_checks``."""
     if not text.strip():
         raise InvalidArgument(f"{field} is required", field=field)
     if len(text.encode()) > MAX_SCHEMA_BYTES:
         raise InvalidArgument(f"{field} is larger than {MAX_SCHEMA_BYTES} bytes", field=field)
-    try:
-        schema = parse_schema(text)
-        # Root tables without their own count get one row here: only the rows of the
-        # actual request can tell whether unique values suffice.
-        plan(schema, count=1, max_fields=max_fields)
-    except SchemaError as exc:
-        raise invalid_schema(exc, field) from exc
-    return schema.model_dump(mode="json", exclude_unset=True)
-
-
-def check_generation(
-    source: Mapping[str, Any],
-    *,
-    count: int,
-    seed: int,
-    locale: str,
-    max_rows: int,
-    max_fields: int,
-    field: str,
-) -> None:
-    """Plans a template job's source (``{"builtin", "options"}`` or ``{"schema"}``) for the
-    requested rows, so every problem is reported before a job exists."""
-    try:
-        plan(
-            source.get("builtin") or source["schema"],
-            count=count,
-            seed=seed,
-            locale=locale,
-            options=source.get("options") or None,
-            max_rows=max_rows,
-            max_fields=max_fields,
-        )
-    except SchemaError as exc:
-        raise invalid_schema(exc, field) from exc
 
 
 def _check_text(name: str, description: str) -> None:

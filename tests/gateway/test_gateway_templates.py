@@ -220,6 +220,9 @@ async def test_the_same_seed_gives_the_same_bytes(client):
         ({"schema": {"tables": [{"name": "t", "fields": [
             {"name": "a", "type": "int", "derive": "b"}, {"name": "b", "type": "int", "derive": "a"}
          ]}]}}, "schema.tables[0].fields[0].derive"),
+        ({"schema": {"tables": [{"name": "t", "fields": [
+            {"name": "s", "type": "string", "regex": "[a-z]{1000000000}"}
+         ]}]}}, "schema.tables[0].fields[0].regex"),
         ({"builtin": "user", "count": 0}, "count"),
         ({"builtin": "user", "schemaJson": "{}"}, "source"),
         ({"schema": {"tables": []}, "schemaJson": "{}"}, "schema"),

@@ -244,13 +244,18 @@ def _pick(values: pa.Array, ctx: FieldContext) -> pa.Array:
     return values.take(pa.array(ctx.rng.integers(0, len(values), ctx.n)))
 
 
+def string_lengths(spec: FieldSpec) -> tuple[int, int]:
+    """The shortest and longest length of a plain random string field."""
+    low = 8 if spec.min is None else int(spec.min)
+    return low, max(low, 12) if spec.max is None else int(spec.max)
+
+
 def gen_string(spec: FieldSpec, ctx: FieldContext) -> pa.Array:
     if spec.regex:
         return strings.generate_regex(spec.regex, ctx.rng, ctx.n)
     if spec.format:
         return strings.fill_patterns([spec.format], ctx.rng, ctx.n)
-    low = 8 if spec.min is None else int(spec.min)
-    high = max(low, 12) if spec.max is None else int(spec.max)
+    low, high = string_lengths(spec)
     if spec.unique:
         size = len(_LETTERS) ** high
         return strings.encode_index(permute(ctx.rows, size, ctx.key), _LETTERS, high)

@@ -20,12 +20,14 @@ import pyarrow.compute as pc
 
 from services.training.templates import builtin, columns
 from services.training.templates.expressions import EvalContext, ExpressionError, evaluate
+from services.training.templates.limits import CHUNK_CHARS
 from services.training.templates.schema import FieldSpec, Schema, SchemaError, parse_schema
 from services.training.templates.validation import (
     DEFAULT_MAX_FIELDS,
     DEFAULT_MAX_ROWS,
     field_expression,
     field_order,
+    row_widths,
     table_order,
     validate_schema,
 )
@@ -42,13 +44,16 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class TablePlan:
-    """One table to generate: its index in the schema, row count and field order."""
+    """One table to generate: its index in the schema, row count and field order, and the
+    most rows one chunk of it may have (wide rows get fewer, so a chunk holds at most
+    CHUNK_CHARS characters)."""
 
     index: int
     name: str
     rows: int
     field_order: tuple[int, ...]
     arrow_schema: pa.Schema
+    max_chunk_rows: int = DEFAULT_CHUNK_ROWS
 
 
 @dataclass(frozen=True)
@@ -89,8 +94,14 @@ def plan(
     _check_request(count, seed, locale)
     template_id, schema = _resolve(spec, options or {})
     rows = validate_schema(
-        schema, count=count, max_fields=max_fields, max_rows=max_rows, reference_date=reference_date
+        schema,
+        count=count,
+        max_fields=max_fields,
+        max_rows=max_rows,
+        reference_date=reference_date,
+        locale=locale,
     )
+    widths = row_widths(schema, locale)
     tables = tuple(
         TablePlan(
             index=t,
@@ -98,6 +109,7 @@ def plan(
             rows=rows[schema.tables[t].name],
             field_order=tuple(field_order(schema, t)),
             arrow_schema=_arrow_schema(schema, t),
+            max_chunk_rows=max(1, CHUNK_CHARS // max(1, widths[schema.tables[t].name])),
         )
         for t in table_order(schema)
     )
@@ -113,7 +125,8 @@ def generate(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: Progress | None = None,
 ) -> Iterator[tuple[str, pa.RecordBatch]]:
-    """Yield ``(table_name, batch)`` chunks of at most ``chunk_rows`` rows, table by table.
+    """Yield ``(table_name, batch)`` chunks of at most ``chunk_rows`` rows, table by table
+    (fewer for a table whose rows are wide, see :attr:`TablePlan.max_chunk_rows`).
 
     ``progress(rows_done, rows_total)`` is called after each chunk.
     """
@@ -121,8 +134,9 @@ def generate(
         raise ValueError("chunk_rows must be positive")
     done = 0
     for table in plan.tables:
-        for chunk_index, start in enumerate(range(0, table.rows, chunk_rows)):
-            rows = np.arange(start, min(start + chunk_rows, table.rows), dtype=np.int64)
+        size = min(chunk_rows, table.max_chunk_rows)
+        for chunk_index, start in enumerate(range(0, table.rows, size)):
+            rows = np.arange(start, min(start + size, table.rows), dtype=np.int64)
             yield table.name, _chunk(plan, table, rows, chunk_index)
             done += len(rows)
             if progress is not None:
@@ -182,7 +196,14 @@ def _chunk(
         spec = spec_table.fields[f]
         try:
             values[spec.name] = _field(plan, table, f, spec, rows, chunk_index, values, vocab)
-        except (ExpressionError, pa.ArrowException, ValueError, TypeError, KeyError) as exc:
+        except (
+            ExpressionError,
+            pa.ArrowException,
+            ValueError,
+            TypeError,
+            KeyError,
+            ArithmeticError,
+        ) as exc:
             raise SchemaError([(f"tables[{table.index}].fields[{f}]", _describe(exc))]) from exc
     arrays = [values[name] for name in table.arrow_schema.names]
     return pa.RecordBatch.from_arrays(arrays, schema=table.arrow_schema)

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from services.training.templates.limits import (
+    MAX_MATRIX_CELLS,
+    MAX_NESTING,
+    MAX_PATTERN_LENGTH,
+    MAX_REGEX_STEPS,
+    MAX_REPEAT,
+    MAX_VALUE_LENGTH,
+)
 
 # Unbounded quantifiers (*, +, {2,}) stop this many repetitions above their minimum.
 MAX_OPEN_REPEAT = 8
@@ -38,25 +48,49 @@ def pattern_table(patterns: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return table, table == ord("#")
 
 
+def _row_slices(rows: int, width: int) -> list[slice]:
+    """Row ranges whose code point matrices stay within MAX_MATRIX_CELLS (one when they fit)."""
+    step = max(1, MAX_MATRIX_CELLS // max(width, 1))
+    return [slice(start, min(start + step, rows)) for start in range(0, rows, step)] or [
+        slice(0, 0)
+    ]
+
+
+def _concat(parts: list[pa.Array]) -> pa.Array:
+    return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
+
+
 def fill_patterns(patterns: list[str], rng: np.random.Generator, n: int) -> pa.Array:
     """Pick a pattern per row; '#' becomes a random digit and '?' a random capital letter."""
     table, digit_slots = pattern_table(patterns)
     letter_slots = table == ord("?")
     choice = rng.integers(0, len(patterns), n)
-    matrix = table[choice]
-    digits = _DIGITS[rng.integers(0, 10, matrix.shape)]
-    letters = _UPPER[rng.integers(0, 26, matrix.shape)]
-    matrix = np.where(digit_slots[choice], digits, matrix)
-    matrix = np.where(letter_slots[choice], letters, matrix)
-    return from_codepoints(matrix)
+    parts = []
+    for rows in _row_slices(n, table.shape[1]):
+        picked = choice[rows]
+        matrix = table[picked]
+        digits = _DIGITS[rng.integers(0, 10, matrix.shape)]
+        letters = _UPPER[rng.integers(0, 26, matrix.shape)]
+        matrix = np.where(digit_slots[picked], digits, matrix)
+        matrix = np.where(letter_slots[picked], letters, matrix)
+        parts.append(from_codepoints(matrix))
+    return _concat(parts)
 
 
 def random_strings(alphabet: np.ndarray, rng: np.random.Generator, lengths: np.ndarray) -> pa.Array:
-    """Strings of the given lengths drawn from ``alphabet`` (code points)."""
+    """Strings of the given lengths drawn from ``alphabet`` (code points).
+
+    Wide strings are drawn in row slices, from the same stream in the same order, so the
+    values do not depend on the slicing and the matrix stays within MAX_MATRIX_CELLS.
+    """
     width = int(lengths.max(initial=0))
-    matrix = alphabet[rng.integers(0, len(alphabet), (len(lengths), width))]
-    matrix[np.arange(width)[None, :] >= lengths[:, None]] = 0
-    return from_codepoints(matrix)
+    parts = []
+    for rows in _row_slices(len(lengths), width):
+        part = lengths[rows]
+        matrix = alphabet[rng.integers(0, len(alphabet), (len(part), width))]
+        matrix[np.arange(width)[None, :] >= part[:, None]] = 0
+        parts.append(from_codepoints(matrix))
+    return _concat(parts)
 
 
 def encode_index(values: np.ndarray, alphabet: str, width: int) -> pa.Array:
@@ -78,13 +112,76 @@ class RegexError(ValueError):
     """A regex that this generator cannot produce strings for."""
 
 
-def check_regex(pattern: str) -> None:
-    """Raise :class:`RegexError` unless ``pattern`` compiles and uses only supported syntax."""
+@dataclass(frozen=True)
+class _Shape:
+    """The longest string a regex part produces, and the generation steps it takes."""
+
+    length: int
+    steps: int
+
+
+def check_regex(pattern: str) -> int:
+    """The length of the longest string ``pattern`` generates.
+
+    Raises :class:`RegexError` unless it compiles, uses only supported syntax and stays
+    within the limits (pattern length, quantifier counts, generation steps, value length).
+    """
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise RegexError(f"regex longer than {MAX_PATTERN_LENGTH:,} characters")
     try:
-        parsed = sre_parse.parse(pattern)
+        parsed = list(sre_parse.parse(pattern))
+        _check_items(parsed)
+        shape = _shape(parsed, depth=0)
     except re.error as exc:
         raise RegexError(f"invalid regex: {exc}") from None
-    _check_items(list(parsed))
+    except RecursionError:
+        raise RegexError(f"regex groups nested more than {MAX_NESTING} deep") from None
+    if shape.steps > MAX_REGEX_STEPS:
+        raise RegexError(
+            f"regex needs {shape.steps:,} generation steps (groups times their repetitions); "
+            f"the limit is {MAX_REGEX_STEPS:,}"
+        )
+    if shape.length > MAX_VALUE_LENGTH:
+        raise RegexError(
+            f"regex matches strings of up to {shape.length:,} characters; "
+            f"the limit is {MAX_VALUE_LENGTH:,}"
+        )
+    return shape.length
+
+
+def _shape(items: list, depth: int) -> _Shape:
+    if depth > MAX_NESTING:
+        raise RegexError(f"regex groups nested more than {MAX_NESTING} deep")
+    length = steps = 0
+    for op, arg in items:
+        part = _item_shape(op, arg, depth)
+        length, steps = length + part.length, steps + part.steps
+        if steps > MAX_REGEX_STEPS or length > MAX_VALUE_LENGTH:
+            break  # already over a limit: no need to look further (or to overflow)
+    return _Shape(length, steps)
+
+
+def _item_shape(op: object, arg: object, depth: int) -> _Shape:
+    if op == sre_constants.AT:
+        return _Shape(0, 0)
+    if op in (sre_constants.LITERAL, sre_constants.IN, sre_constants.ANY):
+        return _Shape(1, 1)
+    if op == sre_constants.SUBPATTERN:
+        return _shape(list(arg[3]), depth + 1)  # type: ignore[index]
+    if op == sre_constants.BRANCH:
+        branches = [_shape(list(b), depth + 1) for b in arg[1]]  # type: ignore[index]
+        return _Shape(max(b.length for b in branches), sum(b.steps for b in branches))
+    low, high, body = arg  # type: ignore[misc]
+    if low > MAX_REPEAT or (high != sre_constants.MAXREPEAT and high > MAX_REPEAT):
+        count = low if low > MAX_REPEAT else high
+        raise RegexError(f"regex repeats {count:,} times; the limit is {MAX_REPEAT:,}")
+    if high == sre_constants.MAXREPEAT:
+        high = low + MAX_OPEN_REPEAT
+    body = list(body)
+    inner = _shape(body, depth + 1)
+    if len(body) == 1 and _alphabet(*body[0]) is not None:
+        return _Shape(high, 1)  # one matrix of random characters
+    return _Shape(high * inner.length, high * inner.steps)
 
 
 _SUPPORTED_OPS = {

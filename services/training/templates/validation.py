@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from services.training.templates import columns
@@ -14,9 +14,21 @@ from services.training.templates.expressions import (
     ExpressionError,
     compile_expression,
     compile_template,
+    max_length,
+)
+from services.training.templates.limits import (
+    MAX_ABS_INT,
+    MAX_DECIMALS,
+    MAX_PATTERN_LENGTH,
+    MAX_POISSON_LAM,
+    MAX_ROW_LENGTH,
+    MAX_VALUE_LENGTH,
+    MAX_WORDS,
+    SCALAR_LENGTH,
 )
 from services.training.templates.schema import FieldSpec, Schema, SchemaError, TableSpec
 from services.training.templates.strings import RegexError, check_regex
+from services.training.templates.vocab import value_lengths
 
 DEFAULT_MAX_FIELDS = 1_000
 DEFAULT_MAX_ROWS = 100_000_000
@@ -35,6 +47,8 @@ _DISTRIBUTION_TYPES = {
 }
 _UNIQUE_TYPES = {"int", "category", "date", "datetime", "uuid", "email", "username", "string"}
 _FK_MODES = {"random", "sequential"}
+_POSITIVE_PARAMS = ("std", "sigma", "lam", "scale")
+_INT64_MAX = 2**63 - 1
 
 
 @dataclass
@@ -42,6 +56,7 @@ class _Checker:
     schema: Schema
     count: int | None
     reference_date: dt.date
+    max_rows: int = DEFAULT_MAX_ROWS
     errors: list[tuple[str, str]] = field(default_factory=list)
     expressions: dict[tuple[int, int], Expression] = field(default_factory=dict)
 
@@ -56,11 +71,14 @@ def validate_schema(
     max_fields: int = DEFAULT_MAX_FIELDS,
     max_rows: int = DEFAULT_MAX_ROWS,
     reference_date: dt.date | None = None,
+    locale: str = "en_US",
 ) -> dict[str, int]:
     """Check ``schema`` and return the number of rows of each table.
 
     ``count`` is the row count of tables that set neither ``count`` nor
-    ``rows_per_parent``. Raises :class:`SchemaError` listing every ``(path, message)``.
+    ``rows_per_parent``. Every option that can make the work grow is bounded (see
+    :mod:`limits`); the vocabularies of ``locale`` bound the length of fake values.
+    Raises :class:`SchemaError` listing every ``(path, message)``.
     """
     total_fields = sum(len(t.fields) for t in schema.tables)
     if total_fields > max_fields:
@@ -69,7 +87,7 @@ def validate_schema(
         )
     if not schema.tables:
         raise SchemaError([("tables", "a schema needs at least one table")])
-    checker = _Checker(schema, count, reference_date or dt.date(2025, 1, 1))
+    checker = _Checker(schema, count, reference_date or dt.date(2025, 1, 1), max_rows)
     _check_names(checker)
     for t, table in enumerate(schema.tables):
         _check_table(checker, t, table)
@@ -79,10 +97,142 @@ def validate_schema(
     if not checker.errors:
         for t, table in enumerate(schema.tables):
             for f, spec in enumerate(table.fields):
-                _check_unique(checker, f"tables[{t}].fields[{f}]", spec, rows, table)
+                path = f"tables[{t}].fields[{f}]"
+                _check_unique(checker, path, spec, rows, table)
+                _check_sequence(checker, path, spec, rows[table.name])
+    if not checker.errors:
+        for t in range(len(schema.tables)):
+            _check_lengths(checker, t, value_lengths(locale))
     if checker.errors:
         raise SchemaError(checker.errors)
     return rows
+
+
+def row_widths(schema: Schema, locale: str = "en_US") -> dict[str, int]:
+    """Per table, an upper bound of the bytes one generated row holds in memory: text
+    fields by the length bound of their values, other fields 8 bytes (a validated schema)."""
+    vocab = value_lengths(locale)
+    widths = {}
+    for t, table in enumerate(schema.tables):
+        lengths = field_lengths(schema, t, vocab)
+        widths[table.name] = sum(
+            lengths[spec.name] if columns.arrow_type(spec) == _STRING else 8
+            for spec in table.fields
+        )
+    return widths
+
+
+_STRING = columns.arrow_type(FieldSpec(name="x", type="string"))
+
+
+def field_lengths(schema: Schema, t: int, vocab: Mapping[str, int]) -> dict[str, int]:
+    """The length bound, in characters, of the values of every field of table ``t``."""
+    table = schema.tables[t]
+    lengths: dict[str, int] = {}
+    for f in field_order(schema, t):
+        spec = table.fields[f]
+        expression = None if spec.foreign_key else field_expression(spec)
+        if expression is not None:
+            lengths[spec.name] = max_length(expression, lengths, vocab)
+        elif spec.foreign_key:
+            lengths[spec.name] = SCALAR_LENGTH
+        else:
+            lengths[spec.name] = _generated_length(spec, vocab)
+    return lengths
+
+
+def _slug_length(length: int, vocab: Mapping[str, int]) -> int:
+    # As expressions' slug(): 5 ASCII characters per character at most, or a romanization.
+    return 5 * max(length, vocab["translit"]) + 7
+
+
+_VOCAB_TYPES = {
+    "first_name": "first_names",
+    "last_name": "last_names",
+    "city": "cities",
+    "state": "states",
+    "company": "companies",
+    "job_title": "jobs",
+    "word": "words",
+    "country": "country",
+}
+# A number written by a generator: row numbers, unique suffixes, house numbers.
+_DIGITS = 20
+
+
+def _generated_length(spec: FieldSpec, vocab: Mapping[str, int]) -> int:
+    kind = spec.type
+    if kind in _VOCAB_TYPES:
+        return vocab[_VOCAB_TYPES[kind]]
+    if spec.format is not None:
+        per_character = SCALAR_LENGTH if kind in _MOMENTS else 1  # strftime expands %A, %c...
+        return per_character * len(spec.format)
+    if kind == "string":
+        if spec.regex is not None:
+            return check_regex(spec.regex)
+        return columns.string_lengths(spec)[1]
+    if kind == "category":
+        return max((len(c) if isinstance(c, str) else 5 for c in spec.categories or []), default=0)
+    if kind == "text":
+        words = int(spec.params.get("max_words", 12))
+        return words * (vocab["words"] + 1) + 1
+    street = vocab["street_format"] + vocab["street_names"] + _DIGITS
+    first, last = vocab["first_names"], vocab["last_names"]
+    other = {
+        "phone": vocab["phone_patterns"],
+        "postal_code": vocab["postal_codes"],
+        "name": first + last + 1,
+        "email": _slug_length(first, vocab)
+        + _slug_length(last, vocab)
+        + _DIGITS
+        + vocab["email_domains"]
+        + 2,
+        "username": 1 + _slug_length(last, vocab) + _DIGITS,
+        "street_address": street,
+        "address": vocab["address_format"]
+        + street
+        + vocab["cities"]
+        + vocab["states"]
+        + vocab["postal_codes"],
+        "url": len("https://www..") + _slug_length(vocab["companies"], vocab) + vocab["tld"],
+    }
+    return other.get(kind, SCALAR_LENGTH)
+
+
+def _check_lengths(checker: _Checker, t: int, vocab: Mapping[str, int]) -> None:
+    table = checker.schema.tables[t]
+    lengths = field_lengths(checker.schema, t, vocab)
+    for f, spec in enumerate(table.fields):
+        length = lengths[spec.name]
+        if length > MAX_VALUE_LENGTH:
+            checker.error(
+                f"tables[{t}].fields[{f}].{_length_option(spec)}",
+                f"values of this field could be {length:,} characters long; "
+                f"the limit is {MAX_VALUE_LENGTH:,}",
+            )
+    width = sum(lengths.values())
+    if width <= MAX_ROW_LENGTH or len(checker.errors):
+        return
+    checker.error(
+        f"tables[{t}].fields",
+        f"one row of table {table.name!r} could be {width:,} characters long; "
+        f"the limit is {MAX_ROW_LENGTH:,}",
+    )
+
+
+def _length_option(spec: FieldSpec) -> str:
+    """The option of a field that makes its values long."""
+    if spec.derive:
+        return "derive"
+    if spec.template:
+        return "template"
+    if spec.type == "text":
+        return "params.max_words"
+    if spec.type == "category":
+        return "categories"
+    if spec.format is not None:
+        return "format"
+    return "regex" if spec.regex is not None else "max"
 
 
 def field_order(schema: Schema, table_index: int) -> list[int]:
@@ -177,6 +327,11 @@ def _check_table(checker: _Checker, t: int, table: TableSpec) -> None:
             checker.error(f"{path}.rows_per_parent", "set either count or rows_per_parent")
         if not table.rows_per_parent > 0:
             checker.error(f"{path}.rows_per_parent", "rows_per_parent must be positive")
+        elif table.rows_per_parent > checker.max_rows:
+            checker.error(
+                f"{path}.rows_per_parent",
+                f"rows_per_parent must be at most the row limit ({checker.max_rows:,})",
+            )
         if not _parents(table):
             checker.error(f"{path}.rows_per_parent", "rows_per_parent needs a foreign key field")
     for f, spec in enumerate(table.fields):
@@ -193,6 +348,7 @@ def _check_field(checker: _Checker, t: int, f: int, spec: FieldSpec) -> None:
     if not 0.0 <= spec.null_rate <= 1.0:
         checker.error(f"{path}.null_rate", f"null_rate must be within [0, 1], got {spec.null_rate}")
     _check_distribution(checker, path, spec)
+    _check_params(checker, path, spec)
     _check_bounds(checker, path, spec)
     _check_categories(checker, path, spec)
     _check_patterns(checker, path, spec)
@@ -212,10 +368,57 @@ def _check_distribution(checker: _Checker, path: str, spec: FieldSpec) -> None:
         checker.error(
             f"{path}.distribution", f"distribution {kind!r} does not apply to {spec.type}"
         )
-    for name in ("std", "sigma", "lam", "scale"):
+    for name in _POSITIVE_PARAMS:
         value = spec.params.get(name)
-        if value is not None and not (isinstance(value, int | float) and value > 0):
+        if value is not None and not (_is_number(value) and value > 0):
             checker.error(f"{path}.params.{name}", f"{name} must be a positive number")
+    lam = spec.params.get("lam")
+    if _is_number(lam) and lam > MAX_POISSON_LAM:
+        checker.error(f"{path}.params.lam", f"lam must be at most {MAX_POISSON_LAM:g}")
+
+
+def _is_number(value: object) -> bool:
+    """A finite int or float (not a bool, not NaN or infinity)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_params(checker: _Checker, path: str, spec: FieldSpec) -> None:
+    """Parameters are numbers in their range; unknown ones are ignored, as before."""
+    params = spec.params
+    for name, value in params.items():
+        if name in (
+            "mean",
+            "std",
+            "sigma",
+            "lam",
+            "scale",
+            "p",
+            "decimals",
+            "start",
+            "step",
+            "min_words",
+            "max_words",
+        ) and not _is_number(value):
+            checker.error(f"{path}.params.{name}", f"{name} must be a finite number")
+    if _is_number(params.get("p")) and not 0 <= params["p"] <= 1:
+        checker.error(f"{path}.params.p", "p must be within [0, 1]")
+    decimals = params.get("decimals")
+    if _is_number(decimals) and not (decimals == int(decimals) and abs(decimals) <= MAX_DECIMALS):
+        checker.error(
+            f"{path}.params.decimals",
+            f"decimals must be a whole number within [-{MAX_DECIMALS}, {MAX_DECIMALS}]",
+        )
+    for name in ("start", "step"):
+        value = params.get(name)
+        if _is_number(value) and (value != int(value) or abs(value) > MAX_ABS_INT):
+            checker.error(f"{path}.params.{name}", f"{name} must be a whole number within ±2**62")
+    words = [params.get("min_words", 4), params.get("max_words", 12)]
+    if spec.type == "text" and all(_is_number(w) for w in words):
+        for name, value in zip(("min_words", "max_words"), words, strict=True):
+            if not 0 <= value <= MAX_WORDS:
+                checker.error(f"{path}.params.{name}", f"{name} must be within [0, {MAX_WORDS}]")
+        if words[0] > words[1]:
+            checker.error(f"{path}.params.max_words", "min_words is greater than max_words")
 
 
 def _check_bounds(checker: _Checker, path: str, spec: FieldSpec) -> None:
@@ -229,18 +432,30 @@ def _check_bounds(checker: _Checker, path: str, spec: FieldSpec) -> None:
                 bounds.append(
                     None if value is None else columns.parse_moment(value, checker.reference_date)
                 )
-            except (ValueError, KeyError):
+            except (ValueError, KeyError, OverflowError):
                 checker.error(f"{path}.{name}", f"{value!r} is not an ISO date or 'today±Nd/w/y'")
                 return
         low, high = bounds
     elif spec.type in _NUMERIC or spec.type == "string":
         low, high = spec.min, spec.max
         for name, value in (("min", low), ("max", high)):
-            if value is not None and not isinstance(value, int | float):
-                checker.error(f"{path}.{name}", f"{name} of a {spec.type} field must be a number")
+            if value is not None and not _is_number(value):
+                checker.error(
+                    f"{path}.{name}", f"{name} of a {spec.type} field must be a finite number"
+                )
+                return
+            if spec.type == "int" and value is not None and abs(value) > MAX_ABS_INT:
+                checker.error(f"{path}.{name}", f"{name} of an int field must be within ±2**62")
                 return
         if spec.type == "string" and any(v is not None and v < 0 for v in (low, high)):
             checker.error(f"{path}.min", "string length bounds must not be negative")
+        if spec.type == "string":
+            for name, value in (("min", low), ("max", high)):
+                if value is not None and value > MAX_VALUE_LENGTH:
+                    checker.error(
+                        f"{path}.{name}",
+                        f"strings can be at most {MAX_VALUE_LENGTH:,} characters long",
+                    )
     else:
         checker.error(f"{path}.min", f"min/max do not apply to {spec.type} fields")
         return
@@ -266,6 +481,9 @@ def _check_categories(checker: _Checker, path: str, spec: FieldSpec) -> None:
 
 
 def _check_patterns(checker: _Checker, path: str, spec: FieldSpec) -> None:
+    if spec.format is not None and len(spec.format) > MAX_PATTERN_LENGTH:
+        checker.error(f"{path}.format", f"format longer than {MAX_PATTERN_LENGTH:,} characters")
+        return
     if spec.regex is not None:
         if spec.type != "string":
             checker.error(f"{path}.regex", "regex applies to string fields only")
@@ -407,7 +625,7 @@ def _check_unique(
     if spec.type == "int" and spec.distribution not in (None, "uniform", "sequence"):
         checker.error(f"{path}.unique", "unique int fields need distribution uniform or sequence")
         return
-    if spec.type == "string" and (spec.max or 12) > columns.MAX_UNIQUE_STRING_LENGTH:
+    if spec.type == "string" and columns.string_lengths(spec)[1] > columns.MAX_UNIQUE_STRING_LENGTH:
         limit = columns.MAX_UNIQUE_STRING_LENGTH
         checker.error(f"{path}.max", f"unique strings can be at most {limit} characters long")
         return
@@ -428,5 +646,16 @@ def _distinct_values(spec: FieldSpec, reference: dt.date) -> int | None:
         low, high = columns.date_bounds(spec, reference)
         return high - low + 1
     if spec.type == "string":
-        return 26 ** int(spec.max if spec.max is not None else 12)
+        return 26 ** columns.string_lengths(spec)[1]
     return None
+
+
+def _check_sequence(checker: _Checker, path: str, spec: FieldSpec, rows: int) -> None:
+    """A sequence's last value must still be a 64-bit integer."""
+    if spec.type != "int" or spec.distribution != "sequence" or spec.foreign_key:
+        return
+    start, step = spec.params.get("start", 1), spec.params.get("step", 1)
+    if abs(int(start)) + max(rows - 1, 0) * abs(int(step)) > _INT64_MAX:
+        checker.error(
+            f"{path}.params.step", f"a sequence of {rows:,} rows from {start} by {step} overflows"
+        )

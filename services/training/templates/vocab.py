@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from faker import Faker
 
 SUPPORTED_LOCALES = ("en_US", "de_DE", "fr_FR", "ja_JP")
@@ -195,3 +196,26 @@ def get_vocabulary(locale: str) -> Vocabulary:
         stock_exchanges=_sorted(_STYLES[locale].stock_exchanges),
         translit=MappingProxyType(_romanizations(locale)),
     )
+
+
+@functools.lru_cache(maxsize=len(SUPPORTED_LOCALES))
+def value_lengths(locale: str) -> MappingProxyType[str, int]:
+    """The longest value, in characters, of each vocabulary list and style string of
+    ``locale`` (``translit`` is the longest romanization); schema validation bounds the
+    length of generated values with it."""
+    vocab = get_vocabulary(locale)
+    lengths = {
+        name: int(pc.max(pc.utf8_length(value)).as_py() or 0)
+        for name, value in vars(vocab).items()
+        if isinstance(value, pa.Array)
+    }
+    style = vocab.style
+    lengths.update(
+        country=len(style.country),
+        currency=len(style.currency),
+        tld=len(style.tld),
+        street_format=len(style.street_format),
+        address_format=len(style.address_format),
+        translit=max((len(v) for v in vocab.translit.values()), default=0),
+    )
+    return MappingProxyType(lengths)

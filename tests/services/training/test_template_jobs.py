@@ -195,6 +195,12 @@ CYCLE = _schema(
     {"name": "a", "type": "int", "derive": "b + 1"}, {"name": "b", "type": "int", "derive": "a + 1"}
 )
 DANGLING = _schema({"name": "p", "type": "int", "foreign_key": {"table": "parents", "field": "id"}})
+# Issue 12 §2.1: this one made the API allocate ~13 GB.
+REGEX_BOMB = {
+    "tables": [
+        {"name": "t", "fields": [{"name": "s", "type": "string", "regex": "[a-z]{1000000000}"}]}
+    ]
+}
 WIDE = {
     "tables": [{"name": "t", "fields": [{"name": f"f{i}", "type": "int"} for i in range(10_000)]}]
 }
@@ -216,6 +222,8 @@ WIDE = {
          "schema.tables[0].fields[1].foreign_key.table", "no table named 'parents'"),
         ({"schema_json": json.dumps(WIDE)}, "schema.tables", "10000 fields; the limit is 1000"),
         ({"schema_json": "{not json"}, "schema", "invalid JSON"),
+        ({"schema_json": json.dumps(REGEX_BOMB)}, "schema.tables[0].fields[0].regex",
+         "repeats 1,000,000,000 times; the limit is 10,000"),
         ({"builtin": "user", "count": 0}, "count", "positive"),
         ({"builtin": "user", "count": 10_000_001}, "count", "limit is 10000000"),
         ({"builtin": "user", "locale": "xx_XX"}, "locale", "unsupported locale"),
@@ -265,6 +273,13 @@ async def test_create_template_refuses_a_bad_schema_and_saves_nothing(world):
         )
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "schema.tables[0].fields[1].derive" in _violations(caught.value)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await world.training.CreateTemplate(
+            training_pb2.CreateTemplateRequest(name="bomb", schema_json=json.dumps(REGEX_BOMB)),
+            metadata=user.md,
+        )
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "limit is 10,000" in _violations(caught.value)["schema.tables[0].fields[0].regex"]
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await world.training.CreateTemplate(
             training_pb2.CreateTemplateRequest(name="", schema_json=json.dumps(SHOP)),
