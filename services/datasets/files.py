@@ -10,15 +10,22 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from common.storage import Storage
-from services.datasets.ingest.parquet_io import iter_batches
+from services.datasets.ingest.parquet_io import (
+    iter_batches,
+    open_parquet,
+    plain_schema,
+    row_sizes,
+)
 
 SPLIT_FILES = {"all": "data.parquet", "train": "train.parquet", "holdout": "holdout.parquet"}
 IPC_BATCH_ROWS = 65_536
+# The most decoded bytes of rows read for metadata inference (SDV's detection gets them too).
+SAMPLE_BYTES = 16 * 1024 * 1024
 IPC_CHUNK_BYTES = 1024 * 1024
 
 
@@ -45,8 +52,8 @@ def ipc_chunks(storage: Storage, dataset_id: str, split: str) -> Iterator[bytes]
     """
     sink = io.BytesIO()
     with storage.open(split_key(dataset_id, split), "rb") as source:
-        parquet = pq.ParquetFile(source)
-        with pa.ipc.new_stream(sink, parquet.schema_arrow) as writer:
+        parquet = open_parquet(source)
+        with pa.ipc.new_stream(sink, plain_schema(parquet)) as writer:
             yield from _drain(sink)
             for batch in iter_batches(parquet, IPC_BATCH_ROWS):
                 writer.write_batch(batch)
@@ -63,19 +70,30 @@ def _drain(sink: io.BytesIO) -> Iterator[bytes]:
 
 
 def read_sample(
-    storage: Storage, dataset_id: str, *, columns: list[str] | None, max_rows: int
+    storage: Storage,
+    dataset_id: str,
+    *,
+    columns: list[str] | None,
+    max_rows: int,
+    max_bytes: int = SAMPLE_BYTES,
 ) -> pd.DataFrame:
-    """The first ``max_rows`` rows of the typed table (only ``columns`` when given)."""
+    """The first rows of the typed table (only ``columns`` when given): ``max_rows`` of
+    them, fewer when they hold more than ``max_bytes`` (long text values)."""
     batches = []
-    rows = 0
+    rows = size = 0
     with storage.open(split_key(dataset_id, "all"), "rb") as source:
-        parquet = pq.ParquetFile(source)
+        parquet = open_parquet(source)
         for batch in iter_batches(parquet, IPC_BATCH_ROWS, columns):
-            batches.append(batch.slice(0, max_rows - rows))
-            rows += batches[-1].num_rows
-            if rows >= max_rows:
+            ends = np.cumsum(row_sizes(batch))
+            # The first row whatever its size, then as many as fit in what is left.
+            fitting = int(np.searchsorted(ends, max_bytes - size, side="right"))
+            take = min(max(fitting, 0 if batches else 1), max_rows - rows, batch.num_rows)
+            batches.append(batch.slice(0, take))
+            rows += take
+            size += int(ends[take - 1]) if take else 0
+            if take < batch.num_rows or rows >= max_rows:
                 break
-        schema = parquet.schema_arrow
+        schema = plain_schema(parquet)
         if columns is not None:
             schema = pa.schema([schema.field(c) for c in columns])
     return pa.Table.from_batches(batches, schema=schema).to_pandas()

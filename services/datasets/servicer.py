@@ -28,6 +28,7 @@ from services.datasets.ingest import (
     validate_metadata_update,
 )
 from services.datasets.ingest.preview import MAX_PREVIEW_ROWS
+from services.datasets.ingest.stream import text_encoding
 from services.datasets.ingestion import IngestionRunner
 from services.datasets.settings import DatasetsSettings
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
@@ -133,7 +134,7 @@ def options_from_proto(options: datasets_pb2.IngestOptions, default_holdout: flo
     if options.missing_values:
         given["missing_values"] = list(options.missing_values)
     try:
-        return IngestOptions(**given).model_dump(exclude_none=True)
+        checked = IngestOptions(**given).model_dump(exclude_none=True)
     except ValidationError as exc:
         violations = [
             FieldViolation("options." + ".".join(map(str, e["loc"])), e["msg"])
@@ -143,6 +144,18 @@ def options_from_proto(options: datasets_pb2.IngestOptions, default_holdout: flo
             f"invalid option {violations[0].field}: {violations[0].description}",
             violations=violations,
         ) from exc
+    if "encoding" in checked:
+        # Refused before the upload is stored: an unknown name, or a codec that is no
+        # character encoding (hex, base64, rot13, ...).
+        try:
+            text_encoding(checked["encoding"])
+        except IngestError as exc:
+            raise InvalidArgument(
+                f"invalid option options.encoding: {exc.message}",
+                field="options.encoding",
+                reason="INVALID_ENCODING",
+            ) from exc
+    return checked
 
 
 def metadata_update_from_proto(

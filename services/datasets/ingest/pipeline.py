@@ -194,8 +194,11 @@ def _result(
     warnings = []
     if detected is not None and [n.strip() for n in detected] != names:
         warnings.append("some column names were empty or repeated and have been renamed")
-    if sniffed.encoding in ("cp1252", "latin-1"):
-        warnings.append(f"the file is not UTF-8; it was read as {sniffed.encoding}")
+    if sniffed.encoding_detected and sniffed.encoding not in ("utf-8", "utf-8-sig", None):
+        warnings.append(
+            f"the file is not UTF-8; it was read as {sniffed.encoding} (detected): "
+            "set the encoding option if its text looks wrong"
+        )
     return IngestResult(
         row_count=rows,
         columns=columns,

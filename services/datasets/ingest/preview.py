@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import fsspec
-import pyarrow as pa
-import pyarrow.parquet as pq
+
+from .parquet_io import iter_batches, open_parquet
 
 MAX_PREVIEW_ROWS = 1000
+PREVIEW_BATCH_ROWS = 4096
 
 
 def _json_safe(value: Any) -> Any:
@@ -28,7 +29,7 @@ def preview_rows(
         raise ValueError("n and offset must not be negative")
     n = min(n, MAX_PREVIEW_ROWS)
     with fs.open(parquet_path, "rb") as source:
-        parquet = pq.ParquetFile(source)
+        parquet = open_parquet(source)
         groups, start, skip = [], 0, offset
         for index in range(parquet.num_row_groups):
             size = parquet.metadata.row_group(index).num_rows
@@ -37,7 +38,14 @@ def preview_rows(
             elif start + size <= offset:
                 skip -= size
             start += size
-        if not groups:
-            return []
-        table: pa.Table = parquet.read_row_groups(groups).slice(skip, n)
-    return [{k: _json_safe(v) for k, v in row.items()} for row in table.to_pylist()]
+        rows: list[dict[str, Any]] = []
+        # Batch by batch, bounded in bytes: a row group may decode to much more than its size.
+        for batch in iter_batches(parquet, PREVIEW_BATCH_ROWS, row_groups=groups):
+            if skip >= batch.num_rows:
+                skip -= batch.num_rows
+                continue
+            rows.extend(batch.slice(skip, n - len(rows)).to_pylist())
+            skip = 0
+            if len(rows) >= n:
+                break
+    return [{k: _json_safe(v) for k, v in row.items()} for row in rows]

@@ -6,25 +6,30 @@ pipeline infer types in a first pass and convert in a second one with flat memor
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import io
 import json
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from .errors import IngestError
 from .options import IngestLimits, MiB
-from .parquet_io import iter_batches
+from .parquet_io import iter_batches, open_parquet
 from .sniff import Sniffed
 from .stream import CHUNK_BYTES, SourceOpener, Utf8Stream, open_decompressed
 
 BATCH_ROWS = 65_536
 JSON_BATCH_ROWS = 10_000
+JSON_BATCH_BYTES = 8 * MiB
+# Digits of the longest integer read from JSON (Python's own limit on int conversion).
+MAX_INT_DIGITS = sys.get_int_max_str_digits() or 4300
 
 
 class BatchReader(Protocol):
@@ -118,7 +123,12 @@ def _as_text(value: Any) -> str | None:
 
 
 class JsonReader:
-    """Streams a JSON array of objects or JSON Lines; values become text for inference."""
+    """Streams a JSON array of objects or JSON Lines; values become text for inference.
+
+    Bounded like CSV: a record (a line of JSON Lines, an element of an array) may be at most
+    ``max_line_bytes`` long, and a batch holds at most JSON_BATCH_ROWS records and about
+    JSON_BATCH_BYTES of them.
+    """
 
     def __init__(self, open_source: SourceOpener, sniffed: Sniffed, limits: IngestLimits) -> None:
         self._open_source = open_source
@@ -129,16 +139,24 @@ class JsonReader:
     def batches(self) -> Iterator[pa.RecordBatch]:
         inner, _ = open_decompressed(self._open_source, self._limits)
         assert self._sniffed.encoding is not None
-        stream = Utf8Stream(inner, self._sniffed.encoding, self._limits.max_line_bytes)
         is_array = self._sniffed.format == "json"
-        records = _array_records(stream) if is_array else _line_records(stream)
+        # An array needs no line breaks at all (json.dumps writes none): its records are
+        # bounded instead of its lines.
+        longest_line = self._limits.max_bytes if is_array else self._limits.max_line_bytes
+        stream = Utf8Stream(inner, self._sniffed.encoding, longest_line)
+        if is_array:
+            records = _array_records(stream, self._limits.max_line_bytes)
+        else:
+            records = _line_records(stream)
         try:
             batch: list[dict[str, Any]] = []
-            for record in records:
+            size = 0
+            for record, record_bytes in records:
                 batch.append(record)
-                if len(batch) == JSON_BATCH_ROWS:
+                size += record_bytes
+                if len(batch) == JSON_BATCH_ROWS or size >= JSON_BATCH_BYTES:
                     yield self._to_batch(batch)
-                    batch = []
+                    batch, size = [], 0
             if batch or not self.names:
                 yield self._to_batch(batch)
         finally:
@@ -160,46 +178,101 @@ class JsonReader:
         return pa.RecordBatch.from_arrays(columns, names=[f"f{i}" for i in range(len(columns))])
 
 
+class _NumberTooLong(ValueError):
+    def __init__(self, digits: int) -> None:
+        super().__init__(f"{digits} digits")
+        self.digits = digits
+
+
+def _parse_int(text: str) -> int:
+    # Python refuses to convert integers longer than this (CVE-2020-10735) with a plain
+    # ValueError; say which line and what instead.
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise _NumberTooLong(digits)
+    return int(text)
+
+
+_DECODER = json.JSONDecoder(parse_int=_parse_int)
+
+
+@contextlib.contextmanager
+def _typed_json_errors(line: int) -> Iterator[None]:
+    """Decoding failures other than malformed JSON, as typed errors naming the line."""
+    try:
+        yield
+    except _NumberTooLong as exc:
+        raise IngestError(
+            "number_too_long",
+            f"a number with {exc.digits:,} digits; numbers are read up to {MAX_INT_DIGITS:,}",
+            line=line,
+        ) from None
+    except RecursionError:
+        raise IngestError(
+            "json_too_deep",
+            "JSON nested too deeply (hundreds of levels); each row must be an object of values",
+            line=line,
+        ) from None
+
+
 def _object(value: Any, line: int) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise IngestError("invalid_json", "expected a JSON object for each row", line=line)
     return value
 
 
-def _line_records(stream: Utf8Stream) -> Iterator[dict[str, Any]]:
+def _line_records(stream: Utf8Stream) -> Iterator[tuple[dict[str, Any], int]]:
+    """(record, its size in bytes) for each line of JSON Lines."""
     lines = io.BufferedReader(stream, CHUNK_BYTES)
     for number, raw in enumerate(iter(lines.readline, b""), start=1):
         if raw.strip():
             try:
-                yield _object(json.loads(raw), number)
+                with _typed_json_errors(number):
+                    value = _DECODER.decode(raw.decode("utf-8"))
             except json.JSONDecodeError as exc:
                 raise IngestError("invalid_json", f"invalid JSON ({exc.msg})", line=number) from exc
+            yield _object(value, number), len(raw)
 
 
-def _array_records(stream: Utf8Stream) -> Iterator[dict[str, Any]]:
-    """Decode `[{...}, {...}]` one element at a time from a sliding text buffer."""
-    decoder = json.JSONDecoder()
-    buffer, pos, line, eof = "", 0, 1, False
-    started = False
+def _array_records(
+    stream: Utf8Stream, max_record_bytes: int
+) -> Iterator[tuple[dict[str, Any], int]]:
+    """Decode `[{...}, {...}]` one element at a time from a sliding text buffer; yields
+    (record, its size in characters)."""
+    text = codecs.getincrementaldecoder("utf-8")()
+    buffer, pos, line, eof, opened = "", 0, 1, False, False
     while True:
-        while pos < len(buffer) and buffer[pos] in " \t\r\n,[":
-            line += buffer[pos] == "\n"
-            started = started or buffer[pos] == "["
+        while pos < len(buffer):
+            char = buffer[pos]
+            if char in " \t\r\n" or (char == "," and opened):
+                line += char == "\n"
+            elif char == "[" and not opened:
+                opened = True
+            else:
+                break
             pos += 1
+        if pos < len(buffer) and not opened:
+            raise IngestError("invalid_json", "expected a JSON array of objects", line=line)
         if pos < len(buffer) and buffer[pos] == "]":
             return
         try:
-            value, end = decoder.raw_decode(buffer, pos)
+            with _typed_json_errors(line):
+                value, end = _DECODER.raw_decode(buffer, pos)
         except json.JSONDecodeError as exc:
             if eof:
-                raise IngestError("invalid_json", f"invalid JSON ({exc.msg})", line=line) from exc
+                message = f"invalid JSON ({exc.msg})" if pos < len(buffer) else "unclosed array"
+                raise IngestError("invalid_json", message, line=line) from exc
+            if len(buffer) - pos > max_record_bytes:
+                raise IngestError(
+                    "record_too_large",
+                    f"a JSON record longer than the limit of {max_record_bytes:,} bytes",
+                    line=line,
+                ) from exc
             chunk = stream.read(CHUNK_BYTES)
             eof = not chunk
-            buffer, pos = buffer[pos:] + chunk.decode("utf-8"), 0
+            buffer, pos = buffer[pos:] + text.decode(chunk, final=eof), 0
             continue
-        if not started:
-            raise IngestError("invalid_json", "expected a JSON array of objects", line=line)
-        yield _object(value, line)
+        yield _object(value, line), end - pos
         line += buffer.count("\n", pos, end)
         pos = end
 
@@ -217,8 +290,9 @@ class ParquetReader:
         with inner:
             shutil.copyfileobj(inner, self._spool, CHUNK_BYTES)
         self._spool.flush()
+        self._limits = limits
         try:
-            self._file = pq.ParquetFile(self._spool.name)
+            self._file = open_parquet(self._spool.name)
         except (pa.ArrowException, OSError) as exc:
             self.close()
             raise _corrupt_parquet(exc) from exc
@@ -231,8 +305,11 @@ class ParquetReader:
             )
 
     def batches(self) -> Iterator[pa.RecordBatch]:
+        # Values are bounded like CSV lines, and batches in decoded bytes (a dictionary page
+        # can hold one long value repeated for every row).
+        batches = iter_batches(self._file, BATCH_ROWS, max_value_bytes=self._limits.max_line_bytes)
         try:
-            for batch in iter_batches(self._file, BATCH_ROWS):
+            for batch in batches:
                 yield pa.RecordBatch.from_arrays(
                     batch.columns, names=[f"f{i}" for i in range(batch.num_columns)]
                 )

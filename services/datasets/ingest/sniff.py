@@ -6,10 +6,12 @@ import codecs
 import csv
 import io
 from dataclasses import dataclass
+from typing import Any
 
+from .encodings import detect_legacy_encoding
 from .errors import IngestError
 from .options import IngestLimits, IngestOptions, MiB
-from .stream import SourceOpener, Utf8Stream, read_sample
+from .stream import SourceOpener, Utf8Stream, read_sample, text_encoding
 
 SAMPLE_BYTES = MiB
 SAMPLE_RECORDS = 200
@@ -31,6 +33,9 @@ class Sniffed:
     format: str
     compressed: bool
     encoding: str | None = None
+    # Whether the encoding was found from the bytes (a BOM, valid UTF-8, the detector) rather
+    # than given in the options.
+    encoding_detected: bool = False
     delimiter: str | None = None
     has_header: bool | None = None
     header: list[str] | None = None
@@ -46,56 +51,92 @@ def sniff(open_source: SourceOpener, options: IngestOptions, limits: IngestLimit
         if not sample.startswith(PARQUET_MAGIC):
             raise IngestError("unsupported_format", "the file is not a Parquet file")
         return Sniffed(format="parquet", compressed=compressed)
-    _reject_binary(sample)
-    encoding = _choose_encoding(sample, options.encoding, full=len(sample) == SAMPLE_BYTES)
-    text = _sample_text(sample, encoding, limits, full=len(sample) == SAMPLE_BYTES)
+    full = len(sample) == SAMPLE_BYTES
+    encoding, detected = _choose_encoding(sample, options.encoding, full=full)
+    text = _decode_sample(sample, encoding, full=full)
+    if not text.strip():
+        raise IngestError("empty_file", "the file is empty")
+    _reject_binary(text)
     _reject_html(text)
     json_format = _json_format(text, options)
+    found = {"compressed": compressed, "encoding": encoding, "encoding_detected": detected}
+    if json_format == "json":
+        # A JSON array needs no line breaks at all; its records are bounded as it is read.
+        return Sniffed(format="json", **found)
+    lines = _complete_lines(text, limits, full=full)
     if json_format:
-        return Sniffed(format=json_format, compressed=compressed, encoding=encoding)
-    return _sniff_csv(text, options, limits, compressed, encoding)
+        return Sniffed(format=json_format, **found)
+    return _sniff_csv(lines, options, limits, found)
 
 
-def _reject_binary(sample: bytes) -> None:
-    if b"\x00" in sample:
+def _reject_binary(text: str) -> None:
+    if "\x00" in text:
         raise IngestError("binary_content", "the file contains NUL bytes: it is binary, not text")
-    controls = len(sample.translate(None, _NOT_CONTROL))
-    if controls > MAX_CONTROL_SHARE * len(sample):
+    data = text.encode("utf-8", "surrogatepass")
+    controls = len(data.translate(None, _NOT_CONTROL))
+    if controls > MAX_CONTROL_SHARE * len(data):
         raise IngestError("binary_content", "the file is binary (unprintable bytes), not text")
 
 
-def _choose_encoding(sample: bytes, declared: str | None, *, full: bool) -> str:
+# Byte order marks; UTF-32's first, since its little-endian one begins like UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _choose_encoding(sample: bytes, declared: str | None, *, full: bool) -> tuple[str, bool]:
+    """(encoding, whether it was detected rather than declared)."""
     if declared:
-        try:
-            return codecs.lookup(declared).name
-        except LookupError as exc:
-            raise IngestError("invalid_encoding", f"unknown encoding {declared!r}") from exc
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        return text_encoding(declared), False
+    for bom, name in _BOMS:
+        if sample.startswith(bom):
+            return name, True
+    if b"\x00" in sample:
+        raise IngestError(
+            "binary_content",
+            "the file contains NUL bytes: it is binary, not text (a UTF-16 or UTF-32 file "
+            "needs a byte order mark, or the encoding option)",
+        )
     try:
         # A multi-byte character cut by the end of the sample is not an error.
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=not full)
-        return "utf-8"
+        return "utf-8", True
     except UnicodeDecodeError:
         pass
+    return detect_legacy_encoding(sample[: sample.rfind(b"\n") + 1] or sample), True
+
+
+def _decode_sample(sample: bytes, encoding: str, *, full: bool) -> str:
     try:
-        sample.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
+        return codecs.getincrementaldecoder(encoding)(errors="strict").decode(
+            sample, final=not full
+        )
+    except UnicodeError as exc:
+        start = max(getattr(exc, "start", 0), 0)
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        raise IngestError(
+            "invalid_encoding",
+            f"bytes that are not valid {encoding} ({reason}; try another encoding option)",
+            line=sample[:start].count(b"\n") + 1,
+        ) from exc
 
 
-def _sample_text(sample: bytes, encoding: str, limits: IngestLimits, *, full: bool) -> str:
-    """Decode the complete lines of the sample, checking encoding and line lengths."""
-    complete = sample[: sample.rfind(b"\n") + 1] if full else sample
-    if len(sample) - len(complete) > limits.max_line_bytes:
-        line = complete.count(b"\n") + 1
+def _complete_lines(text: str, limits: IngestLimits, *, full: bool) -> str:
+    """The complete lines of the sample (all of it if it is the whole file), each checked
+    against the line length limit."""
+    data = text.encode("utf-8", "surrogatepass")
+    complete = data[: data.rfind(b"\n") + 1] if full else data
+    if len(data) - len(complete) > limits.max_line_bytes:
         raise IngestError(
             "line_too_long",
             f"a line longer than the limit of {limits.max_line_bytes:,} bytes",
-            line=line,
+            line=complete.count(b"\n") + 1,
         )
-    stream = Utf8Stream(io.BytesIO(complete), encoding, limits.max_line_bytes)
+    stream = Utf8Stream(io.BytesIO(complete), "utf-8", limits.max_line_bytes)
     return stream.read().decode("utf-8")
 
 
@@ -119,7 +160,7 @@ def _json_format(text: str, options: IngestOptions) -> str | None:
 
 
 def _sniff_csv(
-    text: str, options: IngestOptions, limits: IngestLimits, compressed: bool, encoding: str
+    text: str, options: IngestOptions, limits: IngestLimits, found: dict[str, Any]
 ) -> Sniffed:
     delimiter = options.delimiter or ("\t" if options.format == "tsv" else _detect_delimiter(text))
     records = _records(text, delimiter)
@@ -137,8 +178,7 @@ def _sniff_csv(
         has_header = detect_header(records)
     return Sniffed(
         format="tsv" if delimiter == "\t" else "csv",
-        compressed=compressed,
-        encoding=encoding,
+        **found,
         delimiter=delimiter,
         has_header=has_header,
         header=records[0] if has_header else None,

@@ -7,9 +7,8 @@ from contextlib import ExitStack
 import fsspec
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from .parquet_io import iter_batches, parquet_output
+from .parquet_io import iter_batches, open_parquet, parquet_output, plain_schema
 
 BATCH_ROWS = 65_536
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -46,8 +45,8 @@ def split_holdout(
     offset = holdout_rows = 0
     try:
         with fs.open(src, "rb") as source, ExitStack() as stack:
-            parquet = pq.ParquetFile(source)
-            schema = parquet.schema_arrow
+            parquet = open_parquet(source)
+            schema = plain_schema(parquet)
             train = stack.enter_context(parquet_output(fs, train_path, schema))
             holdout = stack.enter_context(parquet_output(fs, holdout_path, schema))
             for batch in iter_batches(parquet, BATCH_ROWS):

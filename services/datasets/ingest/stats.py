@@ -17,15 +17,18 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from .correlation import CorrelationMatrix, correlation_matrix
-from .parquet_io import iter_batches
+from .parquet_io import iter_batches, open_parquet, plain_schema
 
 BATCH_ROWS = 65_536
 HISTOGRAM_BINS = 20
 TOP_CATEGORIES = 20
 QUANTILES = (1, 5, 25, 50, 75, 95, 99)
-# Bounds on memory: distinct values tracked over all columns, and cells in the row sample.
+# Bounds on memory: distinct values tracked over all columns (a count, and bytes for long
+# text values), and cells and bytes in the row sample.
 DISTINCT_BUDGET = 1_000_000
+DISTINCT_BYTES = 16 * 1024 * 1024
 SAMPLE_CELLS = 2_000_000
+SAMPLE_BYTES = 16 * 1024 * 1024
 MAX_SAMPLE_ROWS = 50_000
 
 
@@ -81,7 +84,9 @@ def _finite(value: float | None) -> float | None:
 class _ColumnAccumulator:
     """Streaming count, nulls, distinct values, extremes and moments (Chan's merge)."""
 
-    def __init__(self, name: str, data_type: pa.DataType, distinct_cap: int) -> None:
+    def __init__(
+        self, name: str, data_type: pa.DataType, distinct_cap: int, distinct_bytes: int
+    ) -> None:
         self.name, self.type = name, data_type
         self.count = self.nulls = 0
         # Distinct values and their counts, in order of first appearance; None past the cap.
@@ -89,6 +94,7 @@ class _ColumnAccumulator:
             {"value": pa.array([], data_type), "count": pa.array([], pa.int64())}
         )
         self.distinct_cap = distinct_cap
+        self.distinct_bytes = distinct_bytes
         self.low: Any = None
         self.high: Any = None
         self.mean = self.m2 = 0.0
@@ -118,7 +124,7 @@ class _ColumnAccumulator:
         # Without threads, groups keep the order in which values first appeared.
         summed = merged.group_by("value", use_threads=False).aggregate([("count", "sum")])
         self.values = pa.table({"value": summed["value"], "count": summed["count_sum"]})
-        if self.values.num_rows > self.distinct_cap:
+        if self.values.num_rows > self.distinct_cap or self.values.nbytes > self.distinct_bytes:
             self.values = None
 
     def most_common(self, n: int) -> list[tuple[Any, int]]:
@@ -144,10 +150,11 @@ class _ColumnAccumulator:
 def compute_stats(fs: fsspec.AbstractFileSystem, parquet_path: str, seed: int = 0) -> DatasetStats:
     """Stream the typed Parquet file twice (summaries, then histograms) and describe it."""
     with fs.open(parquet_path, "rb") as source:
-        parquet = pq.ParquetFile(source)
-        schema = parquet.schema_arrow
+        parquet = open_parquet(source)
+        schema = plain_schema(parquet)
         cap = max(1000, min(100_000, DISTINCT_BUDGET // max(len(schema), 1)))
-        accumulators = [_ColumnAccumulator(f.name, f.type, cap) for f in schema]
+        size = max(1024 * 1024, DISTINCT_BYTES // max(len(schema), 1))
+        accumulators = [_ColumnAccumulator(f.name, f.type, cap, size) for f in schema]
         sample = _summarise(parquet, accumulators, seed)
         histograms = _histograms(parquet, accumulators)
     columns = [_column_stats(acc, sample, histograms.get(acc.name)) for acc in accumulators]
@@ -161,7 +168,11 @@ def compute_stats(fs: fsspec.AbstractFileSystem, parquet_path: str, seed: int = 
 def _summarise(
     parquet: pq.ParquetFile, accumulators: list[_ColumnAccumulator], seed: int
 ) -> pa.Table:
-    """Feed every batch to the accumulators and keep a uniform bottom-k row sample."""
+    """Feed every batch to the accumulators and keep a uniform bottom-k row sample.
+
+    k shrinks when the sample would hold more than SAMPLE_BYTES (long text values); the
+    rows kept are still those with the k smallest keys of all rows seen, so still uniform.
+    """
     rows = max(1000, min(MAX_SAMPLE_ROWS, SAMPLE_CELLS // max(len(accumulators), 1)))
     rng = np.random.default_rng(seed)
     sample, keys = None, np.empty(0)
@@ -171,10 +182,12 @@ def _summarise(
         table = pa.Table.from_batches([batch])
         sample = table if sample is None else pa.concat_tables([sample, table])
         keys = np.concatenate([keys, rng.random(batch.num_rows)])
+        if sample.nbytes > SAMPLE_BYTES:
+            rows = max(1, min(rows, int(len(keys) * SAMPLE_BYTES / sample.nbytes)))
         if len(keys) > rows:
             keep = np.sort(np.argpartition(keys, rows)[:rows])
             sample, keys = sample.take(pa.array(keep)), keys[keep]
-    return sample if sample is not None else parquet.schema_arrow.empty_table()
+    return sample if sample is not None else plain_schema(parquet).empty_table()
 
 
 def _histograms(

@@ -70,6 +70,24 @@ def open_decompressed(open_source: SourceOpener, limits: IngestLimits) -> tuple[
     return io.BufferedReader(limited, CHUNK_BYTES), True
 
 
+def text_encoding(name: str) -> str:
+    """The codec name of the text encoding ``name``; IngestError("invalid_encoding") for an
+    unknown name and for codecs that are not character encodings (hex, base64, rot13, zlib:
+    Python registers them as codecs too, and they fail on bytes in their own ways)."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError as exc:
+        raise IngestError("invalid_encoding", f"unknown encoding {name!r}") from exc
+    # CodecInfo marks the non-text codecs; str.encode and bytes.decode refuse them the same way.
+    if not getattr(info, "_is_text_encoding", True):
+        raise IngestError(
+            "invalid_encoding",
+            f"{name!r} is not a character encoding but a binary or text transform; "
+            "name the file's character encoding, e.g. utf-8, utf-16, cp1252 or shift_jis",
+        )
+    return info.name
+
+
 def read_sample(open_source: SourceOpener, limits: IngestLimits, size: int) -> tuple[bytes, bool]:
     """The first `size` decompressed bytes (fewer at end of file), and whether it was gzip."""
     stream, was_gzip = open_decompressed(open_source, limits)
@@ -134,11 +152,15 @@ class Utf8Stream(io.RawIOBase):
     def _transcode(self, chunk: bytes) -> bytes:
         try:
             text = self._decoder.decode(chunk, final=not chunk)
-        except UnicodeDecodeError as exc:
-            line = self.lines_done + chunk[: max(exc.start, 0)].count(b"\n") + 1
+        except UnicodeError as exc:
+            # UnicodeDecodeError, or UnicodeError from the utf-16/utf-32 codecs when the file
+            # does not start with a byte order mark.
+            start = max(getattr(exc, "start", 0), 0)
+            line = self.lines_done + chunk[:start].count(b"\n") + 1
             raise IngestError(
                 "invalid_encoding",
-                f"bytes that are not valid {self._encoding} (try another encoding option)",
+                f"bytes that are not valid {self._encoding} ({_reason(exc)}; "
+                "try another encoding option)",
                 line=line,
             ) from exc
         # Valid UTF-8 passes through as read, except a BOM that the decoder dropped.
@@ -167,3 +189,7 @@ class Utf8Stream(io.RawIOBase):
                 f"a line longer than the limit of {self._max_line_bytes:,} bytes",
                 line=line,
             )
+
+
+def _reason(exc: UnicodeError) -> str:
+    return exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)

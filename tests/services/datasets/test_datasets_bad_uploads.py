@@ -64,6 +64,21 @@ BAD_FILES = [
         3,
         id="invalid-utf8-declared-utf8",
     ),
+    # Issue 12 §2.12: these were INTERNAL "ingestion failed unexpectedly".
+    pytest.param(
+        b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
+        "deep.jsonl",
+        "JSON_TOO_DEEP",
+        1,
+        id="100000-deep-json",
+    ),
+    pytest.param(
+        b'{"a": 1}\n{"a": ' + b"9" * 5000 + b"}\n",
+        "big.jsonl",
+        "NUMBER_TOO_LONG",
+        2,
+        id="5000-digit-integer",
+    ),
 ]
 
 
@@ -162,3 +177,30 @@ def _reason(error: grpc.aio.AioRpcError) -> str:
             detail.Unpack(info)
             return info.reason
     return ""
+
+
+@pytest.mark.parametrize("encoding", ["hex", "rot13", "base64", "klingon"])
+async def test_an_encoding_option_that_is_no_character_encoding_is_refused_by_name(
+    ds, storage_files, encoding
+):
+    user = await ds.user()
+    project = await ds.project(user.md)
+    before = storage_files()
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await ds.upload(user.md, project.id, GOOD, encoding=encoding)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert _reason(info.value) == "INVALID_ENCODING"
+    assert "options.encoding" in info.value.details() and repr(encoding) in info.value.details()
+    assert storage_files() == before
+
+
+async def test_utf16_is_read_and_declared_utf16_on_other_bytes_is_a_typed_error(ds):
+    user = await ds.user()
+    project = await ds.project(user.md)
+    text = "name,city\nana,Zürich\nbob,Köln\n"
+    dataset = await ds.upload(user.md, project.id, text.encode("utf-16"))
+    assert dataset.status == pb.DATASET_STATUS_READY, dataset.error
+    assert dataset.detected.encoding == "utf-16"
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await ds.upload(user.md, project.id, text.encode(), encoding="utf-16")
+    assert _reason(info.value) == "INVALID_ENCODING" and "utf-16" in info.value.details()

@@ -6,7 +6,12 @@ import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from services.datasets.ingest.parquet_io import ROW_GROUP_ROWS, iter_batches, parquet_output
+from services.datasets.ingest.parquet_io import (
+    ROW_GROUP_ROWS,
+    iter_batches,
+    open_parquet,
+    parquet_output,
+)
 
 BATCH_ROWS = 10_000
 BATCHES = 40
@@ -39,7 +44,7 @@ def test_small_batches_are_gathered_into_bounded_row_groups(fs, tmp_path) -> Non
 def test_batches_come_back_in_order_one_row_group_at_a_time(fs, tmp_path) -> None:
     path = str(tmp_path / "data.parquet")
     _write(fs, path)
-    parquet = pq.ParquetFile(path)
+    parquet = open_parquet(path)
     batches = list(iter_batches(parquet, 50_000))
     assert pa.Table.from_batches(batches).equals(pq.read_table(path))
     assert max(batch.num_rows for batch in batches) <= 50_000
@@ -58,4 +63,4 @@ def test_nothing_written_gives_an_empty_file_with_the_schema(fs, tmp_path) -> No
     table = pq.read_table(path)
     assert table.num_rows == 0
     assert table.schema.names == ["id", "label"]
-    assert list(iter_batches(pq.ParquetFile(path), 1000)) == []
+    assert list(iter_batches(open_parquet(path), 1000)) == []

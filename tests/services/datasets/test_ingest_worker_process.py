@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from common.storage import Storage
@@ -87,3 +89,52 @@ def test_sdv_detection_child_answers_without_importing_torch() -> None:
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.decode().splitlines()}
     assert "sdv.metadata.metadata" in imported
     assert not {name for name in imported if name.split(".")[0] == "torch"}
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM in /proc/self/status")
+
+
+def _bomb(kind: str) -> bytes:
+    """73 KB of Parquet that decode to 600 MB: 150,000 copies of one 4,000-character string
+    in one row group (issue 12 §2.4); or the same size of distinct values, plain and zstd."""
+    sink = io.BytesIO()
+    if kind == "dictionary":
+        table = pa.table({"text": pa.array(["x" * 4000] * 150_000)})
+        pq.write_table(table, sink, row_group_size=150_000)
+    else:
+        table = pa.table({"text": pa.array([f"{i:010d}" + "x" * 3990 for i in range(150_000)])})
+        pq.write_table(
+            table, sink, row_group_size=150_000, use_dictionary=False, compression="zstd"
+        )
+    return sink.getvalue()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")
+@pytest.mark.parametrize("kind", ["dictionary", pytest.param("plain", marks=pytest.mark.slow)])
+def test_a_parquet_decompression_bomb_keeps_the_worker_under_500_mb(tmp_path: Path, kind) -> None:
+    data = _bomb(kind)
+    assert len(data) < 2 * 1024 * 1024
+    storage = Storage(str(tmp_path / "store"), {})
+    with storage.open(files.upload_key("bomb"), "wb") as sink:
+        sink.write(data)
+    job = {
+        "storage_url": str(tmp_path / "store"),
+        "storage_options": {},
+        "dataset_id": "bomb",
+        "options": IngestOptions().model_dump(),
+        "limits": dataclasses.asdict(IngestLimits()),
+    }
+    pool = new_worker_pool(1)
+    try:
+        outcome = pool.submit(ingest_dataset, job).result(timeout=900)
+        peak = pool.submit(_peak_rss_mb).result(timeout=60)
+    finally:
+        pool.shutdown()
+    assert outcome["ok"], outcome
+    assert outcome["row_count"] == 150_000
+    assert peak < 500, f"the ingest worker peaked at {peak:.0f} MB"
