@@ -49,13 +49,21 @@ def verify_download(settings: Settings, token: str, batch_id: str) -> dict[str, 
 
 
 def download_path(
-    batch_id: str, fmt: str, *, table_name: str = "", table: str = "", token: str = ""
+    batch_id: str,
+    fmt: str,
+    *,
+    table_name: str = "",
+    table: str = "",
+    token: str = "",
+    csv_formula_guard: bool = True,
 ) -> str:
     query = {"format": fmt}
     if table_name:
         query["table_name"] = table_name
     if table:
         query["table"] = table
+    if not csv_formula_guard:
+        query["csv_formula_guard"] = "false"
     if token:
         query["token"] = token
     return f"/downloads/batches/{batch_id}?{urlencode(query)}"
@@ -73,7 +81,11 @@ def create_download_router(settings: Settings, clients: Callable[[], ServiceClie
             "", description="table name in SQL output (default: the batch's table name)"
         ),
         table: str = Query("", description="which table of a template batch (default: first)"),
-        csv_formula_guard: bool = Query(False, description="neutralise spreadsheet formulas"),
+        csv_formula_guard: bool = Query(
+            True,
+            description="CSV: prefix ' to cells and column names a spreadsheet would run as a "
+            "formula (on unless false)",
+        ),
         token: str = Query("", description="a signed link token instead of credentials"),
     ) -> Response:
         if format not in FORMATS:

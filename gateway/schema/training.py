@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from google.protobuf import json_format, struct_pb2
@@ -551,6 +552,13 @@ class TrainingMutation:
         format: ExportFormat = ExportFormat.CSV,
         table_name: str = "",
         table: str = "",
+        csv_formula_guard: Annotated[
+            bool,
+            strawberry.argument(
+                description="CSV: prefix ' to cells and column names a spreadsheet would run "
+                "as a formula; false downloads the values as they are"
+            ),
+        ] = True,
     ) -> DownloadLink:
         ctx = info.context
         with rpc_errors():
@@ -576,7 +584,12 @@ class TrainingMutation:
             ttl_seconds=DOWNLOAD_URL_TTL_SECONDS,
         )
         path = download_path(
-            batch.id, format.name.lower(), table_name=table_name, table=table, token=token
+            batch.id,
+            format.name.lower(),
+            table_name=table_name,
+            table=table,
+            token=token,
+            csv_formula_guard=csv_formula_guard,
         )
         base = str(ctx.request.base_url).rstrip("/") if ctx.request is not None else ""
         return DownloadLink(url=base + path, expires_at=expires)

@@ -1,16 +1,19 @@
 """Streaming exports of a synthetic batch (a Parquet file on fsspec) to download formats.
 
 Every exporter reads the Parquet file batch by batch and yields byte chunks, so memory
-stays flat whatever the file size. Formats: ``csv`` (RFC 4180, optional spreadsheet
-formula guard), ``jsonl`` (one object per line, ISO 8601 dates), ``parquet`` (the file
-itself) and ``sql`` (PostgreSQL ``CREATE TABLE`` plus multi-row ``INSERT`` statements).
+stays flat whatever the file size. Formats: ``csv`` (RFC 4180, with a spreadsheet formula
+guard on its header and cells unless the caller opts out), ``jsonl`` (one object per line,
+ISO 8601 dates), ``parquet`` (the file itself) and ``sql`` (PostgreSQL ``CREATE TABLE``
+plus multi-row ``INSERT`` statements).
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
+import re
 from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import IO, Any
@@ -28,6 +31,7 @@ _COPY_CHUNK_BYTES = 1 << 20
 _MAX_IDENTIFIER_BYTES = 63
 # Cells a spreadsheet would run as a formula (OWASP CSV injection).
 _FORMULA_START = r"^[=+\-@\t\r]"
+_FORMULA = re.compile(_FORMULA_START)
 
 
 class ChunkedParquetWriter:
@@ -72,7 +76,7 @@ def export(
     sink: IO[bytes],
     *,
     table_name: str = "synthetic",
-    csv_formula_guard: bool = False,
+    csv_formula_guard: bool = True,
 ) -> int:
     """Write the Parquet file at ``parquet_path`` to ``sink`` as ``fmt``; return bytes written."""
     written = 0
@@ -90,7 +94,7 @@ def iter_export(
     fmt: str,
     *,
     table_name: str = "synthetic",
-    csv_formula_guard: bool = False,
+    csv_formula_guard: bool = True,
 ) -> Iterator[bytes]:
     """Yield the export of ``parquet_path`` as byte chunks (for streaming RPCs)."""
     if fmt not in FORMATS:
@@ -114,28 +118,52 @@ def iter_export(
 
 
 def guard_formulas(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Prefix ``'`` to string cells that a spreadsheet would evaluate as a formula."""
+    """Prefix ``'`` to text cells that a spreadsheet would evaluate as a formula."""
     columns = []
     for column in batch.columns:
+        if pa.types.is_dictionary(column.type):
+            column = column.dictionary_decode()
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             risky = pc.match_substring_regex(column, _FORMULA_START)
             column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
         columns.append(column)
-    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+
+
+def guard_name(name: str) -> str:
+    """A column name as the guarded header writes it (names come from users' files too)."""
+    return "'" + name if _FORMULA.match(name) else name
+
+
+def _header(names: list[str], formula_guard: bool) -> bytes:
+    # Quoted like pyarrow quotes every string: "name","with ""quotes""".
+    buffer = io.StringIO()
+    row = [guard_name(n) if formula_guard else n for n in names]
+    csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerow(row)
+    return buffer.getvalue().encode()
 
 
 def _csv(
     schema: pa.Schema, batches: Iterator[pa.RecordBatch], formula_guard: bool
 ) -> Iterator[bytes]:
+    yield _header(schema.names, formula_guard)
     buffer = io.BytesIO()
+    rows_schema = _decoded_schema(schema) if formula_guard else schema
     # RFC 4180 quoting (strings quoted, inner quotes doubled); lines end in LF, which
     # every CSV reader accepts.
-    with pacsv.CSVWriter(buffer, schema) as writer:
+    options = pacsv.WriteOptions(include_header=False)
+    with pacsv.CSVWriter(buffer, rows_schema, write_options=options) as writer:
         for batch in batches:
             writer.write_batch(guard_formulas(batch) if formula_guard else batch)
             yield _drain(buffer)
     if tail := _drain(buffer):
         yield tail
+
+
+def _decoded_schema(schema: pa.Schema) -> pa.Schema:
+    return pa.schema(
+        f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in schema
+    )
 
 
 def _drain(buffer: io.BytesIO) -> bytes:

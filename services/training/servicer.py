@@ -563,7 +563,10 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             self.storage.path(key),
             fmt,
             table_name=table_name,
-            csv_formula_guard=request.csv_formula_guard,
+            # On unless the caller opts out (a proto3 optional: unset means on).
+            csv_formula_guard=(
+                request.csv_formula_guard if request.HasField("csv_formula_guard") else True
+            ),
         )
         try:
             first = await asyncio.to_thread(next, chunks, None)

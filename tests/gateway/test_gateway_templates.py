@@ -5,6 +5,7 @@ same seed giving the same bytes, typed errors that point at the field, private t
 from __future__ import annotations
 
 import asyncio
+import csv
 import io
 import json
 
@@ -286,3 +287,48 @@ async def test_a_million_user_rows_through_graphql(client):
         async for chunk in response.aiter_bytes():
             lines += chunk.count(b"\n")
     assert lines == 1_000_001  # the header and one line per user
+
+
+FORMULAS = {
+    "tables": [
+        {
+            "name": "cells",
+            "fields": [
+                {"name": "id", "type": "int", "distribution": "sequence"},
+                {
+                    "name": "cell",
+                    "type": "category",
+                    "categories": ["=1+1", "@SUM(A1)", "+cmd", "-2", "plain"],
+                },
+            ],
+        }
+    ]
+}
+LINK = """
+mutation($id: ID!, $guard: Boolean!) {
+  createBatchDownloadUrl(batchId: $id, csvFormulaGuard: $guard) { url }
+}"""
+
+
+def _cells(data: bytes) -> set[str]:
+    rows = list(csv.reader(io.StringIO(data.decode())))
+    assert rows[0] == ["id", "cell"]
+    return {row[1] for row in rows[1:]}
+
+
+async def test_csv_downloads_guard_formulas_unless_asked_not_to(client):
+    """Issue 12 §2.11: on by default for CSV, over HTTP and through GraphQL's signed links."""
+    token, project_id = await _newcomer(client)
+    batch = await _generate(
+        client, token, schemaJson=json.dumps(FORMULAS), projectId=project_id, count=200, seed=3
+    )
+    guarded = {"'=1+1", "'@SUM(A1)", "'+cmd", "'-2", "plain"}
+    raw = {"=1+1", "@SUM(A1)", "+cmd", "-2", "plain"}
+    assert _cells(await _download(client, token, batch, "csv")) == guarded
+    opted_out = await _download(client, token, batch, "csv", csv_formula_guard="false")
+    assert _cells(opted_out) == raw
+    for guard, expected in ((True, guarded), (False, raw)):
+        link = await graphql(client, LINK, {"id": batch, "guard": guard}, token=token)
+        anonymous = await client.get(link["data"]["createBatchDownloadUrl"]["url"])
+        assert anonymous.status_code == 200, anonymous.text
+        assert _cells(anonymous.content) == expected

@@ -106,7 +106,7 @@ def test_parquet_export_is_the_file_itself(source):
 
 def test_csv_round_trip_keeps_values_and_nulls(source):
     _, _, table = source
-    data = _export(source, "csv")
+    data = _export(source, "csv", csv_formula_guard=False)
     back = pacsv.read_csv(
         io.BytesIO(data),
         convert_options=pacsv.ConvertOptions(
@@ -118,13 +118,50 @@ def test_csv_round_trip_keeps_values_and_nulls(source):
         assert back.column(name).to_pylist() == table.column(name).to_pylist(), name
 
 
-def test_csv_formula_guard_prefixes_dangerous_cells_only(source):
-    data = _export(source, "csv", csv_formula_guard=True)
+def test_csv_formula_guard_is_on_by_default_and_prefixes_dangerous_cells_only(source):
+    data = _export(source, "csv")
     back = pacsv.read_csv(io.BytesIO(data)).column("text").to_pylist()
     assert "'=SUM(A1:A9)" in back and "'+cmd" in back and "'-1+2" in back and "'@import" in back
     assert "tab\there" in back and "O'Reilly" in back
-    unguarded = pacsv.read_csv(io.BytesIO(_export(source, "csv"))).column("text").to_pylist()
-    assert "=SUM(A1:A9)" in unguarded
+    unguarded = _export(source, "csv", csv_formula_guard=False)
+    assert "=SUM(A1:A9)" in pacsv.read_csv(io.BytesIO(unguarded)).column("text").to_pylist()
+
+
+def _written(tmp_path, table: pa.Table):
+    fs = fsspec.filesystem("file")
+    path = str(tmp_path / "named.parquet")
+    pq.write_table(table, path)
+    return fs, path, table
+
+
+def test_csv_formula_guard_covers_the_header_row(tmp_path):
+    # Column names come from the user's uploaded file: a header can carry a formula too.
+    table = pa.table({'=HYPERLINK("http://evil","x")': ["a"], "@SUM(1)": ["b"], "plain": ["c"]})
+    source = _written(tmp_path, table)
+    header = _export(source, "csv").decode().splitlines()[0]
+    assert header == '"\'=HYPERLINK(""http://evil"",""x"")","\'@SUM(1)","plain"'
+    raw = _export(source, "csv", csv_formula_guard=False).decode().splitlines()[0]
+    assert raw.startswith('"=HYPERLINK(')
+    # Same quoting as the rows pyarrow writes: a reader gets the names back.
+    assert (
+        pacsv.read_csv(io.BytesIO(_export(source, "csv", csv_formula_guard=False))).column_names
+        == table.column_names
+    )
+
+
+def test_csv_formula_guard_covers_dictionary_columns(tmp_path):
+    cells = pa.array(["=1+1", "ok", "=1+1"]).dictionary_encode()
+    source = _written(tmp_path, pa.table({"cell": cells}))
+    assert pacsv.read_csv(io.BytesIO(_export(source, "csv"))).column("cell").to_pylist() == [
+        "'=1+1",
+        "ok",
+        "'=1+1",
+    ]
+
+
+def test_an_empty_table_still_gets_its_guarded_header(tmp_path):
+    source = _written(tmp_path, pa.table({"=x": pa.array([], pa.string())}))
+    assert _export(source, "csv") == b'"\'=x"\n'
 
 
 def test_jsonl_one_valid_object_per_line(source):

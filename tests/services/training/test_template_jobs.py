@@ -469,3 +469,28 @@ async def test_a_saved_template_batch_gets_a_conformance_report(world, evaluatio
     assert conformance["passed"] and conformance["score"] == 1.0
     orders = next(t for t in conformance["tables"] if t["table"] == "orders")
     assert orders["foreign_keys"][0]["conforming_share"] == 1.0
+
+
+async def test_csv_downloads_guard_formulas_unless_the_request_says_false(world):
+    """Issue 12 §2.11: DownloadBatch guards CSV when the field is not set at all."""
+    user = await world.user()
+    schema = {
+        "tables": [
+            {
+                "name": "cells",
+                "fields": [{"name": "cell", "type": "category", "categories": ["=1+1", "ok"]}],
+            }
+        ]
+    }
+    batch = await _generated(
+        world,
+        user,
+        schema_json=json.dumps(schema),
+        project_id=await _project(world, user),
+        count=50,
+        seed=4,
+    )
+    csv = training_pb2.EXPORT_FORMAT_CSV
+    assert set(frame(await world.download(user, batch.id, csv))["cell"]) == {"'=1+1", "ok"}
+    raw = await world.download(user, batch.id, csv, csv_formula_guard=False)
+    assert set(frame(raw)["cell"]) == {"=1+1", "ok"}
