@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 from collections.abc import Iterator
+from typing import Any
 
 import grpc
 import pyarrow as pa
@@ -83,6 +85,15 @@ class DatasetsClient:
                 metadata=self._metadata(on_behalf_of),
             )
         return response.dataset
+
+    async def get_stats(self, dataset_id: str, *, on_behalf_of: Principal) -> dict[str, Any]:
+        """The statistics computed at ingestion (per column count, nulls, distinct, ...)."""
+        with _domain_errors():
+            response = await self.stub.GetDatasetStats(
+                datasets_pb2.GetDatasetStatsRequest(dataset_id=dataset_id),
+                metadata=self._metadata(on_behalf_of),
+            )
+        return json.loads(response.stats_json or "{}")
 
     async def read_dataset(
         self, dataset_id: str, split: str = "train", *, on_behalf_of: Principal

@@ -46,6 +46,7 @@ class BatchGeneratedHandler:
             kind=kind_of(body),
             trigger=m.EVENT_TRIGGER,
             options={},
+            dataset_id=body.dataset_id,
         )
         report = await self.db.call(service.report_for_event, event_id=event.id, new=new)
         if report.status in service.TERMINAL:

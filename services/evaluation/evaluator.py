@@ -2,7 +2,8 @@
 
 Computing is CPU heavy, so it runs in a worker thread, at most
 `max_concurrent_evaluations` at once; the event loop stays free for RPCs and for the
-JetStream heartbeats that keep a long evaluation from being redelivered.
+JetStream heartbeats that keep a long evaluation from being redelivered. A report waiting
+for its turn holds only its id: its tables are read when it starts.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from services.evaluation.conformance_html import render_conformance_html
 from services.evaluation.inputs import (
     ConformanceInputs,
     Inputs,
+    admit,
     check_options,
     load_inputs,
     report_options,
@@ -110,10 +112,21 @@ class Evaluator:
         }
         return report_options(stored, defaults)
 
+    async def admit(
+        self, batch_id: str, caller: Caller, stored_options: dict[str, Any]
+    ) -> training_pb2.Batch:
+        """The batch of an Evaluate call, once the caller may re-run its report (an editor of
+        its project: the new report becomes the batch's report for everyone) and every
+        refusal the metadata can tell is made. No table is read here."""
+        batch = await self.peers.get_batch(batch_id, caller)
+        await self.peers.require_role(batch.project_id, caller, "editor")
+        await admit(self.peers, batch, caller, self.options_for(stored_options))
+        return batch
+
     async def prepare(
         self, batch_id: str, caller: Caller, stored_options: dict[str, Any]
     ) -> tuple[training_pb2.Batch, Inputs]:
-        """Loads and checks the inputs: every refusal happens here, before work is queued."""
+        """Loads and checks the inputs, when the report's turn has come."""
         batch = await self.peers.get_batch(batch_id, caller)
         inputs = await load_inputs(self.peers, batch, caller)
         check_options(inputs, self.options_for(stored_options))
@@ -127,9 +140,9 @@ class Evaluator:
             report = await self.db.call(service.start, report_id=report_id)
             try:
                 if inputs is None:
-                    _, inputs = await self.prepare(
-                        str(report.batch_id), Caller(str(report.owner_id)), report.options
-                    )
+                    # Read for whoever asked (they may read the batch), else its owner.
+                    reader = Caller(str(report.requested_by or report.owner_id))
+                    _, inputs = await self.prepare(str(report.batch_id), reader, report.options)
                 options = self.options_for(report.options)
                 outcome = await asyncio.to_thread(
                     compute,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 
@@ -18,6 +18,7 @@ from common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.evaluation import models as m
 from services.evaluation.peers import Caller, Peers
 from services.evaluation.report import ReportOptions
+from services.evaluation.report.columns import kind_of as kind_of_sdtype
 from services.evaluation.report.columns import plan_columns
 from services.evaluation.report.utility import check_target, choose_target
 from synthetica.datasets.v1 import datasets_pb2
@@ -83,7 +84,58 @@ async def load_inputs(peers: Peers, batch: training_pb2.Batch, caller: Caller) -
     return await _full_inputs(peers, batch, caller)
 
 
-async def _full_inputs(peers: Peers, batch: training_pb2.Batch, caller: Caller) -> FullInputs:
+async def admit(
+    peers: Peers, batch: training_pb2.Batch, caller: Caller, options: ReportOptions
+) -> None:
+    """The refusals an Evaluate call gets at once, from metadata only (no table is read
+    before the report's turn comes): a batch not ready, a template batch with a target or
+    without a template, a deleted dataset, a target that is not a usable column of it or is
+    constant in it. What only the rows can tell fails the report when it runs."""
+    check_batch_ready(batch)
+    if kind_of(batch) == m.CONFORMANCE:
+        if not batch.template_id:
+            _no_template(batch)
+        if options.target_column:
+            raise InvalidArgument(
+                "a template batch has no real data, so it takes no target column",
+                field="target_column",
+            )
+        return
+    dataset = await _dataset_of(peers, batch, caller)
+    target = options.target_column
+    if target is None:
+        return
+    sdtypes = {c.name: c.sdtype for c in dataset.metadata.columns}
+    if target not in sdtypes:
+        raise InvalidArgument(
+            f"target column {target!r} is not in the table", field="target_column"
+        )
+    if kind_of_sdtype(sdtypes[target]) not in ("categorical", "numerical"):
+        raise InvalidArgument(
+            f"target column {target!r} must be categorical, boolean or numerical, "
+            f"not {sdtypes[target]}",
+            field="target_column",
+        )
+    stats = await peers.dataset_stats(dataset.id, caller)
+    column = next((c for c in stats.get("columns", []) if c.get("name") == target), None)
+    if column is not None and column.get("distinct", 2) < 2:
+        raise InvalidArgument(
+            f"target column {target!r} is constant or empty in the real data",
+            field="target_column",
+        )
+
+
+def _no_template(batch: training_pb2.Batch) -> NoReturn:
+    raise FailedPrecondition(
+        f"batch {batch.id} was generated from an unsaved schema, so there is nothing to "
+        "check it against",
+        reason="NO_TEMPLATE",
+    )
+
+
+async def _dataset_of(
+    peers: Peers, batch: training_pb2.Batch, caller: Caller
+) -> datasets_pb2.Dataset:
     dataset_id = batch.dataset_id
     if not dataset_id:
         dataset_id = (await peers.get_model(batch.model_id, caller)).dataset_id
@@ -97,6 +149,12 @@ async def _full_inputs(peers: Peers, batch: training_pb2.Batch, caller: Caller) 
         ) from exc
     if dataset.status != datasets_pb2.DATASET_STATUS_READY:
         raise FailedPrecondition(f"dataset {dataset_id} is not ready", reason="DATASET_NOT_READY")
+    return dataset
+
+
+async def _full_inputs(peers: Peers, batch: training_pb2.Batch, caller: Caller) -> FullInputs:
+    dataset = await _dataset_of(peers, batch, caller)
+    dataset_id = dataset.id
     synthetic = await peers.batch_table(batch.id, caller)
     train = await peers.dataset_split(dataset_id, "train", caller)
     holdout = await peers.dataset_split(dataset_id, "holdout", caller)
@@ -123,11 +181,7 @@ async def _conformance_inputs(
     peers: Peers, batch: training_pb2.Batch, caller: Caller
 ) -> ConformanceInputs:
     if not batch.template_id:
-        raise FailedPrecondition(
-            f"batch {batch.id} was generated from an unsaved schema, so there is nothing to "
-            "check it against",
-            reason="NO_TEMPLATE",
-        )
+        _no_template(batch)
     schema = conformance_schema(await peers.get_template_schema(batch.template_id, caller))
     names = list(schema["tables"])
     tables = {

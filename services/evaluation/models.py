@@ -40,6 +40,10 @@ class Report(Base):
     batch_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     project_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    # Who asked for it with Evaluate (their quota counts it); None for event-made reports.
+    requested_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # The dataset of a model batch: its reports go when it is deleted (dataset.deleted).
+    dataset_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
     # The batch.generated event that started it: a redelivered event finds its report.
     event_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     trigger: Mapped[str] = mapped_column(String(30))

@@ -11,6 +11,7 @@ import contextlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
 import pandas as pd
@@ -113,6 +114,14 @@ class Peers:
 
     async def get_dataset(self, dataset_id: str, caller: Caller) -> datasets_pb2.Dataset:
         return await self.datasets.get_dataset(dataset_id, on_behalf_of=caller.principal)
+
+    async def dataset_stats(self, dataset_id: str, caller: Caller) -> dict[str, Any]:
+        return await self.datasets.get_stats(dataset_id, on_behalf_of=caller.principal)
+
+    async def require_role(self, project_id: str, caller: Caller, role: str) -> None:
+        """NotFound unless the caller is a member of the project, PermissionDenied unless
+        with at least ``role`` (as the datasets service, which owns projects, decides)."""
+        await self.datasets.check_access(project_id, caller.user_id, role)
 
     async def dataset_split(self, dataset_id: str, split: str, caller: Caller) -> pd.DataFrame:
         """One split ("train" or "holdout") of the typed table."""

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from common.errors import NotFound
+from common.errors import NotFound, ResourceExhausted
 from common.ids import parse_id
 from common.outbox import enqueue, new_event
 from services.evaluation import models as m
@@ -39,6 +39,10 @@ class NewReport:
     kind: str
     trigger: str
     options: dict[str, Any]
+    # The dataset a model batch was generated from ("" for template batches).
+    dataset_id: str = ""
+    # Who asked with Evaluate ("" for reports made from batch.generated).
+    requested_by: str = ""
 
 
 def _values(new: NewReport) -> dict[str, Any]:
@@ -46,6 +50,8 @@ def _values(new: NewReport) -> dict[str, Any]:
         "batch_id": parse_id(new.batch_id, "batch_id"),
         "owner_id": parse_id(new.owner_id, "owner_id"),
         "project_id": uuid.UUID(new.project_id) if new.project_id else None,
+        "dataset_id": uuid.UUID(new.dataset_id) if new.dataset_id else None,
+        "requested_by": uuid.UUID(new.requested_by) if new.requested_by else None,
         "kind": new.kind,
         "trigger": new.trigger,
         "options": new.options,
@@ -55,8 +61,35 @@ def _values(new: NewReport) -> dict[str, Any]:
     }
 
 
-def create_report(*, session: Session, new: NewReport) -> m.Report:
-    """A new pending report (an Evaluate call: every call is a new run)."""
+def create_request(
+    *, session: Session, new: NewReport, max_per_user: int, max_queued: int
+) -> m.Report:
+    """A new pending report for an Evaluate call (every call is a new run), within the
+    caller's quota and the length of the queue; ResourceExhausted otherwise."""
+    # Serialises requests, so that two concurrent calls cannot both pass the checks.
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext('evaluation.requests'))"))
+    requests = (
+        select(func.count()).select_from(m.Report).where(m.Report.trigger == m.REQUEST_TRIGGER)
+    )
+    mine = session.scalar(
+        requests.where(
+            m.Report.requested_by == parse_id(new.requested_by, "requested_by"),
+            m.Report.status.in_((m.PENDING, m.RUNNING)),
+        )
+    )
+    if mine is not None and mine >= max_per_user:
+        raise ResourceExhausted(
+            f"you already have {mine} evaluations pending or running (limit {max_per_user}); "
+            "wait for one to finish",
+            reason="TOO_MANY_EVALUATIONS",
+        )
+    waiting = session.scalar(requests.where(m.Report.status == m.PENDING))
+    if waiting is not None and waiting >= max_queued:
+        raise ResourceExhausted(
+            f"{waiting} evaluations are waiting already; try again in a few minutes",
+            reason="EVALUATION_QUEUE_FULL",
+            retry_after_seconds=60,
+        )
     report = m.Report(id=uuid.uuid4(), **_values(new))
     session.add(report)
     session.flush()

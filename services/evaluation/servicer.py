@@ -102,7 +102,7 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
         caller = _caller()
         service.parse_id(request.batch_id, "batch_id")
         options = options_from_proto(request)
-        batch, inputs = await self.evaluator.prepare(request.batch_id, caller, options)
+        batch = await self.evaluator.admit(request.batch_id, caller, options)
         new = service.NewReport(
             batch_id=batch.id,
             owner_id=batch.owner_id or caller.user_id,
@@ -110,9 +110,17 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
             kind=kind_of(batch),
             trigger=m.REQUEST_TRIGGER,
             options=options,
+            dataset_id=batch.dataset_id,
+            requested_by=caller.user_id,
         )
-        report = await self.db.call(service.create_report, new=new)
-        self.evaluator.run_in_background(report.id, inputs)
+        report = await self.db.call(
+            service.create_request,
+            new=new,
+            max_per_user=self.settings.max_requests_per_user,
+            max_queued=self.settings.max_queued_requests,
+        )
+        # Queued by id only: the tables are read when its turn comes.
+        self.evaluator.run_in_background(report.id)
         return evaluation_pb2.EvaluateResponse(report=report_to_proto(report))
 
     async def GetReport(self, request, context):

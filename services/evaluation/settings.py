@@ -26,6 +26,11 @@ class EvaluationSettings(ServiceSettings):
 
     # Evaluations running at once in this process (each is CPU heavy).
     max_concurrent_evaluations: int = Field(default=1, ge=1)
+    # Evaluate requests: at most this many pending or running per user, and this many
+    # waiting for their turn in all (a queued request holds no data: its tables are read
+    # when it starts).
+    max_requests_per_user: int = Field(default=2, ge=1)
+    max_queued_requests: int = Field(default=20, ge=1)
     # The durable consumer of batch.generated, and how JetStream waits on it.
     consumer_name: str = "evaluation"
     ack_wait_seconds: float = Field(default=60.0, gt=0)

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from common.db import Database
-from common.errors import FailedPrecondition, InvalidArgument, NotFound
+from common.errors import FailedPrecondition, InvalidArgument, NotFound, ResourceExhausted
 from services.evaluation import models as m
 from services.evaluation import service
 from services.evaluation.evaluator import compute
@@ -70,7 +70,7 @@ def test_a_redelivered_event_finds_the_report_it_started(db):
 
 def test_completing_a_report_writes_one_event_with_its_scores(db):
     new = new_report()
-    report = db.run(service.create_report, new=new)
+    report = db.run(service.report_for_event, event_id=str(uuid.uuid4()), new=new)
     db.run(service.start, report_id=report.id)
     done = db.run(
         service.complete,
@@ -92,15 +92,50 @@ def test_the_newest_report_is_the_batchs_report(db):
     batch_id = str(uuid.uuid4())
     with pytest.raises(NotFound):
         db.run(service.latest_report, batch_id=batch_id)
-    older = db.run(service.create_report, new=new_report(batch_id))
+    older = db.run(service.report_for_event, event_id=str(uuid.uuid4()), new=new_report(batch_id))
     db.run(service.fail, report_id=older.id, error="no")
-    newer = db.run(service.create_report, new=new_report(batch_id))
+    newer = db.run(service.report_for_event, event_id=str(uuid.uuid4()), new=new_report(batch_id))
     assert db.run(service.latest_report, batch_id=batch_id).id == newer.id
     with pytest.raises(NotFound):
         db.run(service.latest_report, batch_id=batch_id, ready_only=True)
     assert not outbox_events(db, batch_id)  # failures publish nothing
     with pytest.raises(InvalidArgument):
         db.run(service.latest_report, batch_id="not-an-id")
+
+
+def _request(user: str) -> service.NewReport:
+    new = new_report()
+    return service.NewReport(**{**new.__dict__, "trigger": m.REQUEST_TRIGGER, "requested_by": user})
+
+
+def test_evaluate_requests_are_limited_per_user_and_in_all(db):
+    """Issue 12 §2.5: a per-user quota and a bounded queue of Evaluate requests."""
+    ada, bob = str(uuid.uuid4()), str(uuid.uuid4())
+
+    def ask(user: str, max_queued: int = 1_000) -> m.Report:
+        return db.run(
+            service.create_request, new=_request(user), max_per_user=2, max_queued=max_queued
+        )
+
+    first, _ = ask(ada), ask(ada)
+    with pytest.raises(ResourceExhausted) as refused:
+        ask(ada)
+    assert refused.value.reason == "TOO_MANY_EVALUATIONS"
+    ask(bob)  # the quota is per user
+    db.run(service.fail, report_id=first.id, error="done")
+    ask(ada)  # a finished request no longer counts
+
+    def waiting(*, session) -> int:
+        query = sa.select(sa.func.count()).select_from(m.Report)
+        return session.scalar(
+            query.where(m.Report.trigger == m.REQUEST_TRIGGER, m.Report.status == m.PENDING)
+        )
+
+    queued = db.run(waiting)
+    with pytest.raises(ResourceExhausted) as full:
+        ask(str(uuid.uuid4()), max_queued=queued)
+    assert full.value.reason == "EVALUATION_QUEUE_FULL"
+    assert db.run(waiting) == queued  # refused requests made no report
 
 
 @pytest.mark.parametrize(

@@ -246,3 +246,40 @@ async def _refused_any(call) -> grpc.aio.AioRpcError:
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         await call
     return raised.value
+
+
+async def test_only_an_editor_can_replace_a_batchs_report_and_within_a_quota(world, evaluation):
+    """Issue 12 §2.5: a viewer replaced the official report (quality 0.970 -> 0.790)."""
+    owner, viewer, editor = await world.user(), await world.user(), await world.user()
+    _, batch_id = await generated_batch(world, owner)
+    batch = (
+        await world.training.GetBatch(
+            training_pb2.GetBatchRequest(batch_id=batch_id), metadata=owner.md
+        )
+    ).batch
+    await world.add_member(owner, batch.project_id, viewer.email, datasets_pb2.PROJECT_ROLE_VIEWER)
+    await world.add_member(owner, batch.project_id, editor.email, datasets_pb2.PROJECT_ROLE_EDITOR)
+    official = await finished_report(evaluation, owner, batch_id)
+
+    def evaluate(user):
+        options = evaluation_pb2.EvaluateOptions(target_column="workclass", sample_rows=100)
+        return evaluation.Evaluate(
+            evaluation_pb2.EvaluateRequest(batch_id=batch_id, options=options), metadata=user.md
+        )
+
+    refused = await _refused(evaluate(viewer), grpc.StatusCode.PERMISSION_DENIED)
+    assert "editor" in refused.details()
+    # The viewer still reads the report, and it is still the official one.
+    seen = await finished_report(evaluation, viewer, batch_id)
+    assert seen.id == official.id and seen.quality_score == official.quality_score
+
+    # An editor may, twice at once; a third request waits for one of them to finish.
+    await evaluate(editor)
+    second = (await evaluate(editor)).report
+    over = await _refused(evaluate(editor), grpc.StatusCode.RESOURCE_EXHAUSTED)
+    assert "limit 2" in over.details()
+    report = await finished_report(evaluation, editor, batch_id, not_id=official.id)
+    while report.id != second.id:
+        report = await finished_report(evaluation, editor, batch_id, not_id=report.id)
+    assert report.status == READY and report.trigger == "request", report.error
+    assert report.options.target_column == "workclass"
