@@ -197,7 +197,9 @@ async def training_worker(training_config) -> AsyncIterator:
 async def evaluation_server(
     database_url, nats_url, auth_server, datasets_server, training_api, tmp_path_factory
 ) -> AsyncIterator:
-    """The evaluation service with its batch.generated consumer, on the session's services."""
+    """The evaluation service with its batch.generated consumer, on the session's services
+    (its files in ``server.storage_dir``)."""
+    storage_dir = tmp_path_factory.mktemp("evaluation-storage")
     server = await start_evaluation(
         database_url=database_url,
         nats_url=nats_url,
@@ -205,12 +207,13 @@ async def evaluation_server(
         auth_addr=auth_server.address,
         datasets_addr=datasets_server.address,
         training_addr=training_api.address,
-        storage_url=str(tmp_path_factory.mktemp("evaluation-storage")),
+        storage_url=str(storage_dir),
         ack_wait_seconds=10.0,
         heartbeat_seconds=1.0,
         retry_delay_seconds=0.5,
         max_deliver=3,
     )
+    server.storage_dir = storage_dir
     yield server
     await server.stop(0)
 

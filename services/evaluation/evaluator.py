@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from common.db import Database
-from common.errors import DomainError
+from common.errors import DomainError, NotFound
 from common.storage import Storage
 from services.evaluation import models as m
 from services.evaluation import service
@@ -75,12 +75,16 @@ def _json(document: dict[str, Any]) -> bytes:
     return json.dumps(document, allow_nan=False, separators=(",", ":")).encode()
 
 
+def report_folder(report_id: uuid.UUID) -> str:
+    return f"reports/{report_id}"
+
+
 def json_key(report_id: uuid.UUID) -> str:
-    return f"reports/{report_id}/report.json"
+    return f"{report_folder(report_id)}/report.json"
 
 
 def html_key(report_id: uuid.UUID) -> str:
-    return f"reports/{report_id}/report.html"
+    return f"{report_folder(report_id)}/report.html"
 
 
 class Evaluator:
@@ -132,12 +136,18 @@ class Evaluator:
         check_options(inputs, self.options_for(stored_options))
         return batch, inputs
 
-    async def run(self, report_id: uuid.UUID, inputs: Inputs | None = None) -> m.Report:
+    async def run(self, report_id: uuid.UUID, inputs: Inputs | None = None) -> m.Report | None:
         """Computes the report and completes it; a domain error (the batch cannot be
         evaluated) fails the report and is returned as its state. Faults (a peer down)
-        propagate, leaving the report to be retried."""
+        propagate, leaving the report to be retried. None when the report was deleted (with
+        its dataset) before it finished."""
         async with self._slots:
-            report = await self.db.call(service.start, report_id=report_id)
+            try:
+                report = await self.db.call(service.start, report_id=report_id)
+            except NotFound:
+                # Deleted while it waited (its dataset was deleted): nothing to do.
+                log.info("report %s was deleted before it started", report_id)
+                return None
             try:
                 if inputs is None:
                     # Read for whoever asked (they may read the batch), else its owner.
@@ -154,15 +164,24 @@ class Evaluator:
                 await asyncio.to_thread(self._store, report.id, outcome)
             except DomainError as error:
                 log.info("report %s cannot be made: %s", report_id, error.message)
-                return await self.db.call(service.fail, report_id=report_id, error=error.message)
-            report = await self.db.call(
-                service.complete,
-                report_id=report_id,
-                quality_score=outcome.quality_score,
-                privacy_verdict=outcome.privacy_verdict,
-                json_key=json_key(report.id),
-                html_key=html_key(report.id),
-            )
+                with contextlib.suppress(NotFound):
+                    return await self.db.call(
+                        service.fail, report_id=report_id, error=error.message
+                    )
+                return None
+            try:
+                report = await self.db.call(
+                    service.complete,
+                    report_id=report_id,
+                    quality_score=outcome.quality_score,
+                    privacy_verdict=outcome.privacy_verdict,
+                    json_key=json_key(report.id),
+                    html_key=html_key(report.id),
+                )
+            except NotFound:
+                # Its dataset was deleted while it ran: what it wrote goes too.
+                await asyncio.to_thread(self.storage.delete, report_folder(report_id))
+                return None
         self.on_commit()
         return report
 
@@ -184,9 +203,10 @@ class Evaluator:
             raise
         except Exception:
             log.exception("report %s failed", report_id)
-            await self.db.call(
-                service.fail, report_id=report_id, error="internal error while evaluating"
-            )
+            with contextlib.suppress(NotFound):
+                await self.db.call(
+                    service.fail, report_id=report_id, error="internal error while evaluating"
+                )
 
     async def resume_requests(self) -> None:
         """Re-runs reports asked for with Evaluate that a stopped process left unfinished."""

@@ -17,7 +17,12 @@ from common.outbox import OutboxRelay
 from common.runtime import AuthClient, connect_messaging, run_cli
 from common.storage import Storage
 from services.evaluation import models
-from services.evaluation.consumer import SUBJECT, BatchGeneratedHandler
+from services.evaluation.consumer import (
+    DATASETS_SUBJECT,
+    SUBJECT,
+    BatchGeneratedHandler,
+    DatasetDeletedHandler,
+)
 from services.evaluation.evaluator import Evaluator
 from services.evaluation.peers import SERVICE_NAME as PEER_NAME
 from services.evaluation.peers import Peers
@@ -54,6 +59,24 @@ async def build(settings: EvaluationSettings) -> GrpcServer:
         heartbeat=settings.heartbeat_seconds,
         retry_delay=settings.retry_delay_seconds,
     )
+    deletions_durable = f"{settings.consumer_name}-datasets"
+    await jetstream.ensure_consumer(
+        js,
+        jetstream.EVENTS_STREAM.name,
+        durable=deletions_durable,
+        filter_subject=DATASETS_SUBJECT,
+        ack_wait=settings.ack_wait_seconds,
+        max_deliver=settings.max_deliver,
+    )
+    deletions = jetstream.PullConsumer(
+        js,
+        stream=jetstream.EVENTS_STREAM.name,
+        durable=deletions_durable,
+        subject=DATASETS_SUBJECT,
+        handler=DatasetDeletedHandler(db, storage),
+        heartbeat=settings.heartbeat_seconds,
+        retry_delay=settings.retry_delay_seconds,
+    )
     server = create_server(
         host=settings.grpc_host,
         port=settings.grpc_port,
@@ -65,10 +88,12 @@ async def build(settings: EvaluationSettings) -> GrpcServer:
     )
     server.tasks.append(asyncio.create_task(relay.run()))
     server.tasks.append(asyncio.create_task(consumer.run()))
+    server.tasks.append(asyncio.create_task(deletions.run()))
     server.tasks.append(asyncio.create_task(evaluator.resume_requests()))
 
     async def close() -> None:
         consumer.stop()
+        deletions.stop()
         relay.stop()
         await evaluator.stop()
         # Not drain(): it waits out its timeout on the cancelled pull subscription. Acks

@@ -61,3 +61,13 @@ class Report(Base):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_reports_batch_id_created_at", "batch_id", "created_at"),)
+
+
+class DeletedDataset(Base):
+    """A dataset whose deletion was handled: its reports are gone, and a batch.generated of
+    one of its batches arriving late makes no report."""
+
+    __tablename__ = "deleted_datasets"
+
+    dataset_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

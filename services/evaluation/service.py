@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -196,3 +196,30 @@ def unfinished_requests(*, session: Session) -> list[uuid.UUID]:
         m.Report.trigger == m.REQUEST_TRIGGER, m.Report.status.in_((m.PENDING, m.RUNNING))
     )
     return list(session.execute(query.order_by(m.Report.created_at)).scalars())
+
+
+# --- a deleted dataset ------------------------------------------------------------------
+
+
+def forget_dataset(*, session: Session, dataset_id: str) -> list[uuid.UUID]:
+    """Records the dataset as deleted and deletes its reports' rows; returns their ids (whose
+    files the caller deletes). A second call finds nothing and returns []."""
+    key = parse_id(dataset_id, "dataset_id")
+    session.execute(insert(m.DeletedDataset).values(dataset_id=key).on_conflict_do_nothing())
+    ids = list(session.scalars(select(m.Report.id).where(m.Report.dataset_id == key)))
+    if ids:
+        session.execute(delete(m.Report).where(m.Report.id.in_(ids)))
+    return ids
+
+
+def reports_of_dataset(*, session: Session, dataset_id: str) -> list[uuid.UUID]:
+    key = parse_id(dataset_id, "dataset_id")
+    return list(session.scalars(select(m.Report.id).where(m.Report.dataset_id == key)))
+
+
+def dataset_deleted(*, session: Session, dataset_id: str) -> bool:
+    try:
+        key = uuid.UUID(dataset_id)
+    except ValueError:
+        return False
+    return session.get(m.DeletedDataset, key) is not None

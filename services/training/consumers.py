@@ -1,8 +1,11 @@
-"""Events the training API consumes: evaluation.completed fills in a batch's quality score."""
+"""Events the training API consumes: evaluation.completed fills in a batch's quality score;
+dataset.deleted deletes what was made from the dataset."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from datetime import UTC
 
 from google.protobuf.message import DecodeError
@@ -10,6 +13,7 @@ from nats.aio.msg import Msg
 
 from common.db import Database
 from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
+from common.storage import Storage
 from services.training import service
 from synthetica.events.v1 import events_pb2
 
@@ -39,3 +43,56 @@ class EvaluationListener:
             evaluated_at=event.occurred_at.ToDatetime(tzinfo=UTC),
         )
         return Outcome.ACK
+
+
+DATASETS_SUBJECT = EVENTS_SUBJECT_PREFIX + "dataset.deleted"
+DATASETS_CONSUMER = "training-datasets"
+
+
+class DatasetDeletedListener:
+    """dataset.deleted: the dataset's models and their batches go too, files and rows.
+
+    Running jobs on them are cancelled first (workers stop and keep nothing), then the files
+    are deleted, then the rows. Idempotent: a redelivered event finds nothing left to stop or
+    delete, and changes nothing; a failure part way is retried and finishes the work.
+    Signed download links die with the batches: they name a batch that is no longer found.
+    """
+
+    def __init__(self, db: Database, storage: Storage, *, on_commit: Callable[[], None]) -> None:
+        self.db = db
+        self.storage = storage
+        self.on_commit = on_commit
+
+    async def handle(self, msg: Msg) -> Outcome:
+        try:
+            event = events_pb2.Event.FromString(msg.data)
+        except DecodeError:
+            log.warning("dropping an undecodable event on %s", msg.subject)
+            return Outcome.TERMINATE
+        dataset_id = event.dataset_deleted.dataset_id
+        if not dataset_id:
+            return Outcome.TERMINATE
+        if await self.db.call(service.stop_dataset_jobs, dataset_id=dataset_id):
+            self.on_commit()
+        listed = await self.db.call(service.dataset_outputs, dataset_id=dataset_id)
+        await asyncio.to_thread(self._delete, listed.folders)
+        deleted = await self.db.call(service.delete_dataset_outputs, dataset_id=dataset_id)
+        self.on_commit()
+        # A batch committed between the listing and the deletion: its files too.
+        await asyncio.to_thread(self._delete, sorted(set(deleted.folders) - set(listed.folders)))
+        if deleted.model_ids or deleted.batch_ids:
+            log.info(
+                "deleted the outputs of a deleted dataset",
+                extra={
+                    "fields": {
+                        "dataset_id": dataset_id,
+                        "models": len(deleted.model_ids),
+                        "batches": len(deleted.batch_ids),
+                    }
+                },
+            )
+        return Outcome.ACK
+
+    def _delete(self, folders: list[str]) -> None:
+        for folder in folders:
+            self.storage.delete(folder)

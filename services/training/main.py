@@ -26,8 +26,11 @@ from common.storage import Storage
 from services.training import models
 from services.training.access import Access
 from services.training.consumers import (
+    DATASETS_CONSUMER,
+    DATASETS_SUBJECT,
     EVALUATIONS_CONSUMER,
     EVALUATIONS_SUBJECT,
+    DatasetDeletedListener,
     EvaluationListener,
 )
 from services.training.engines.runner import warm_up
@@ -84,6 +87,20 @@ async def build(settings: TrainingSettings) -> GrpcServer:
         handler=EvaluationListener(db).handle,
     )
     server.tasks.append(asyncio.create_task(evaluations.run()))
+    await jetstream.ensure_consumer(
+        js,
+        jetstream.EVENTS_STREAM.name,
+        durable=DATASETS_CONSUMER,
+        filter_subject=DATASETS_SUBJECT,
+    )
+    deletions = jetstream.PullConsumer(
+        js,
+        stream=jetstream.EVENTS_STREAM.name,
+        durable=DATASETS_CONSUMER,
+        subject=DATASETS_SUBJECT,
+        handler=DatasetDeletedListener(db, storage, on_commit=relay.wake).handle,
+    )
+    server.tasks.append(asyncio.create_task(deletions.run()))
     expiry = BatchExpiry(
         db,
         storage,
@@ -94,6 +111,7 @@ async def build(settings: TrainingSettings) -> GrpcServer:
 
     async def close() -> None:
         evaluations.stop()
+        deletions.stop()
         relay.stop()
         await checker.close()
         await access.close()

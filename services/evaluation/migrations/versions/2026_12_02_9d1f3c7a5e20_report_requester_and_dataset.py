@@ -1,4 +1,5 @@
-"""reports.requested_by (per-user quota of Evaluate) and reports.dataset_id (deletion cascade)
+"""reports.requested_by (per-user quota of Evaluate), reports.dataset_id and deleted_datasets
+(the deletion cascade of dataset.deleted)
 
 Revision ID: 9d1f3c7a5e20
 Revises: 35b4c35ecf8e
@@ -31,9 +32,22 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_evaluation_reports_dataset_id"), "reports", ["dataset_id"], schema="evaluation"
     )
+    op.create_table(
+        "deleted_datasets",
+        sa.Column("dataset_id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column(
+            "deleted_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("dataset_id", name=op.f("pk_deleted_datasets")),
+        schema="evaluation",
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("deleted_datasets", schema="evaluation")
     op.drop_index(
         op.f("ix_evaluation_reports_dataset_id"), table_name="reports", schema="evaluation"
     )
