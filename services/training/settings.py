@@ -36,10 +36,11 @@ class TrainingSettings(ServiceSettings):
     template_chunk_rows: int = Field(default=100_000, ge=1)
     template_max_fields: int = Field(default=1_000, ge=1)
     # The API checks template requests (validation and a dry run of a few rows) in child
-    # processes, each allowed this much data memory above its own at rest and this long per
-    # check; more checks than max_waiting at once are refused (RESOURCE_EXHAUSTED).
+    # processes, each allowed this much data memory above its own at rest (~150 MB) and this
+    # long per check; more checks than max_waiting at once are refused (RESOURCE_EXHAUSTED).
+    # The API pod's 1 GiB limit (deploy/k8s) holds the API and one checking process.
     template_check_workers: int = Field(default=1, ge=1)
-    template_check_memory_mb: int = Field(default=512, ge=16)
+    template_check_memory_mb: int = Field(default=256, ge=16)
     template_check_timeout_seconds: float = Field(default=20.0, gt=0)
     template_check_max_waiting: int = Field(default=32, ge=1)
     # Generated batch files older than this are deleted and their batches marked expired,
