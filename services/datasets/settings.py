@@ -9,7 +9,7 @@ MiB = 1024 * 1024
 class DatasetsSettings(ServiceSettings):
     service_prefix = "DATASETS_"
 
-    grpc_port: int = 50052
+    grpc_port: int = 25052
     # Limits on uploads; each one gives the uploader an error that names it.
     max_upload_bytes: int = 2 * 1024 * MiB
     max_rows: int = 50_000_000
