@@ -27,7 +27,7 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
     nc, js = await connect_messaging(settings, name="datasets")
     relay = OutboxRelay(db, models.outbox, js)
     auth = AuthClient(settings, service_name="datasets")
-    runner = IngestionRunner(db, settings, on_commit=relay.wake)
+    runner = IngestionRunner(db, settings, storage, on_commit=relay.wake)
 
     async def lookup_user(email: str) -> auth_pb2.User | None:
         users = await auth.lookup_users(emails=[email.strip()])
