@@ -166,6 +166,7 @@ async def _template_job(
             builtin="user", project_id=project_id, count=rows, seed=5
         ),
         metadata=user.md,
+        timeout=120,  # the API checks the template with a dry run: slow on a busy machine
     )
 
 
