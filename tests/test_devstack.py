@@ -28,8 +28,10 @@ REPO = Path(__file__).resolve().parent.parent
 SERVICES = ("auth", "datasets", "training", "evaluation", "notify")
 
 
-def start_stack(var_dir: Path, ports: dict[str, int]) -> subprocess.Popen:
-    env = dict(os.environ)
+def start_stack(
+    var_dir: Path, ports: dict[str, int], settings: dict[str, str] | None = None
+) -> subprocess.Popen:
+    env = {**os.environ, **(settings or {})}
     env["DEVSTACK_VAR_DIR"] = str(var_dir)
     for name, port in ports.items():
         env[f"DEVSTACK_{name.upper()}_PORT"] = str(port)
