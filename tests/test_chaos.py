@@ -300,6 +300,8 @@ def stack(var_dir: Path, ports: dict[str, int]) -> Iterator[Stack]:  # noqa: F81
         wait_until_up(output)
         yield Stack(process, var_dir, output)
     finally:
+        # What devstack said (restarts), shown with a failure.
+        print("".join(line for line in output.everything if line.startswith("devstack:")))
         stop_stack(process)
 
 
@@ -311,11 +313,13 @@ def _run(stack: Stack, ports: dict[str, int], plan: dict[str, list[Disruption]])
     assert stack.done == planned
 
 
+@pytest.mark.timeout(1200)
 def test_the_main_flow_survives_each_process_killed_or_paused(stack: Stack, ports):  # noqa: F811
     _run(stack, ports, DEFAULT_PLAN)
 
 
 @pytest.mark.slow
 @pytest.mark.chaos
+@pytest.mark.timeout(2400)
 def test_the_main_flow_survives_each_process_killed_and_paused(stack: Stack, ports):  # noqa: F811
     _run(stack, ports, FULL_PLAN)

@@ -52,12 +52,14 @@ class Output:
     def __init__(self, process: subprocess.Popen) -> None:
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
+        self.everything: list[str] = []
         assert process.stdout is not None
         self.thread = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
         self.thread.start()
 
     def _read(self, stream) -> None:
         for line in stream:
+            self.everything.append(line)
             self.lines.put(line)
 
     def wait_for(self, text: str, timeout: float = 120) -> str:
