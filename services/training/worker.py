@@ -111,6 +111,11 @@ class Worker:
             return Outcome.TERMINATE
         try:
             attempt = await self._start(queued.job_id)
+            if attempt.action is service.Action.WAIT:
+                log.info(
+                    "job runs on another worker with a recent heartbeat: watching it",
+                    extra={"fields": {"job_id": queued.job_id, "attempt": attempt.attempt}},
+                )
             while attempt.action is service.Action.WAIT:
                 if self._stopping:
                     return Outcome.RETRY
@@ -131,11 +136,6 @@ class Worker:
             stale_after=self._stale_after,
         )
         self.on_commit()
-        if attempt.action is service.Action.WAIT:
-            log.info(
-                "job runs on another worker with a recent heartbeat: watching it",
-                extra={"fields": {"job_id": job_id, "attempt": attempt.attempt}},
-            )
         return attempt
 
     async def _run_attempt(self, attempt: service.Attempt) -> Outcome:
