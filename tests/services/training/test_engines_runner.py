@@ -230,6 +230,7 @@ def test_the_time_budget_counts_from_the_call_not_from_the_engines_fit():
 
 
 @pytest.mark.usefixtures("crash_engine_importable")
+@pytest.mark.timeout(900)  # the worker imports torch and SDV first: slow on a busy machine
 def test_a_killed_worker_leaves_no_engine_running(data_path, tmp_path):
     """Issue 12 §3.3: the engine leads its own process group (a terminal's Ctrl-C to the
     worker's group misses it), so it must die with the worker by other means."""
@@ -249,7 +250,7 @@ def test_a_killed_worker_leaves_no_engine_running(data_path, tmp_path):
         assert os.getpgid(engine.pid) != os.getpgid(worker.pid)
         worker.kill()
         worker.wait(timeout=10)
-        _, alive = psutil.wait_procs([engine], timeout=30)
+        _, alive = psutil.wait_procs([engine], timeout=90)
         assert not alive, "the engine outlived its worker"
     finally:
         if worker.poll() is None:
@@ -259,7 +260,7 @@ def test_a_killed_worker_leaves_no_engine_running(data_path, tmp_path):
 def _wait_for_grandchild(pid: int) -> psutil.Process:
     """The engine (forked by the fork server, the worker's child) once it has made its
     process group."""
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         for child in psutil.Process(pid).children(recursive=True):
             with contextlib.suppress(psutil.NoSuchProcess, ProcessLookupError):
