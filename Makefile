@@ -10,12 +10,13 @@ EXTRAS := auth,gateway,datasets,training,evaluation,notify,dev
 PROTOS := $(shell find proto -name '*.proto')
 
 .DEFAULT_GOAL := help
-.PHONY: help venv up test test-slow test-all lint fmt proto schema bench clean-var
+.PHONY: help venv up test test-slow test-chaos test-all lint fmt proto schema bench clean-var
 
 help:
 	@echo "make up         start the whole platform on embedded PostgreSQL and NATS (Ctrl-C stops it)"
 	@echo "make test       run the default test suite (sets everything up first)"
 	@echo "make test-slow  run the long tests (real engines on real data, big files)"
+	@echo "make test-chaos the main flow while every process is killed and paused"
 	@echo "make lint       ruff lint + format check"
 	@echo "make proto      regenerate Python code from proto/"
 	@echo "make schema     export gateway/schema.graphql"
@@ -42,6 +43,9 @@ test: $(STAMP)
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow
+
+test-chaos: $(STAMP)
+	$(PY) -m pytest -m chaos tests/test_chaos.py
 
 test-all: $(STAMP)
 	$(PY) -m pytest -m ''
