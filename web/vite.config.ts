@@ -29,5 +29,7 @@ export default defineConfig({
     include: ["src/**/*.test.tsx", "src/**/*.test.ts"],
     setupFiles: ["src/test/setup.ts"],
     css: false,
+    // A shared 2-core machine: jsdom and user-event are slow there, never wrong.
+    testTimeout: 30_000,
   },
 });

@@ -24,7 +24,7 @@ export function NotificationBell() {
   return (
     <>
       <Link to="/notifications" className="bell" aria-label={`Notifications (${unread} unread)`}>
-        <span aria-hidden="true">🔔</span>
+        <span aria-hidden="true">Notifications</span>
         <span className="bell-count" aria-hidden="true">
           {unread}
         </span>

@@ -11,6 +11,15 @@ import { useJobUpdates } from "../training/JobPage";
 export default function BatchPage() {
   const { batchId = "" } = useParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: BatchDocument, variables: { id: batchId }, requestPolicy: "network-only" });
+  const [jobEnded, setJobEnded] = useState(false);
+  const generating = data?.batch.status === "GENERATING";
+  useEffect(() => {
+    // The job's last update can come a moment before the batch row says READY: look again.
+    if (!generating || !jobEnded) return;
+    refetch({ requestPolicy: "network-only" });
+    const timer = setInterval(() => refetch({ requestPolicy: "network-only" }), 1000);
+    return () => clearInterval(timer);
+  }, [generating, jobEnded, refetch]);
   if (error) return <Alert error={toApiError(error)} />;
   if (fetching && !data) return <Loading what="the batch" />;
   if (!data) return null;
@@ -50,7 +59,7 @@ export default function BatchPage() {
         </p>
       ) : null}
       {batch.status === "GENERATING" ? (
-        <LiveProgress jobId={batch.jobId} editable={canEdit(batch.project?.myRole)} onDone={() => refetch({ requestPolicy: "network-only" })} />
+        <LiveProgress jobId={batch.jobId} editable={canEdit(batch.project?.myRole)} onDone={() => setJobEnded(true)} />
       ) : null}
       {batch.status === "READY" ? (
         <>
@@ -69,14 +78,15 @@ function LiveProgress({ jobId, editable, onDone }: { jobId: string; editable: bo
   const { latest } = useJobUpdates(jobId);
   const [cancelled, cancel] = useMutation(CancelJobDocument);
   const status = latest?.status;
+  const final = status === "SUCCEEDED" || status === "FAILED" || status === "CANCELLED";
   useEffect(() => {
-    if (status === "SUCCEEDED" || status === "FAILED" || status === "CANCELLED") onDone();
-  }, [status, onDone]);
+    if (final) onDone();
+  }, [final, onDone]);
   return (
     <div>
       <ProgressBar value={latest?.percent ?? 0} label="Generation progress" />
       <p role="status">{latest?.message || "Generating…"}</p>
-      {editable ? (
+      {editable && !final ? (
         <button type="button" className="danger" onClick={() => void cancel({ id: jobId })}>
           Cancel job
         </button>

@@ -115,7 +115,7 @@ export function GenerateForm({ modelId, columns }: { modelId: string; columns: s
   const unclaimed = apiError && !claimed.some((k) => fieldError(apiError, k)) && !conditionError;
   return (
     <form onSubmit={submit} className="card" aria-labelledby="generate-heading" noValidate>
-      <h2 id="generate-heading">Generate synthetic rows</h2>
+      <h2 id="generate-heading">Generate synthetic data</h2>
       <Field label="Rows" error={local.count ?? fieldError(apiError, "count")}>
         {(p) => <input {...p} inputMode="numeric" value={rows} onChange={(e) => setRows(e.target.value)} />}
       </Field>
