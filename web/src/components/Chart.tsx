@@ -60,7 +60,10 @@ export default function Chart({
         rendered.current?.();
       }
     });
-    chart.setOption({ animation: false, ...option });
+    // Tooltips drawn on the canvas (richText), not as HTML with inline style attributes,
+    // which the CSP's style-src 'self' refuses.
+    const tooltip = option.tooltip ? { ...(option.tooltip as object), renderMode: "richText" } : undefined;
+    chart.setOption({ animation: false, ...option, ...(tooltip ? { tooltip } : {}) });
     const resize = () => chart.resize();
     window.addEventListener("resize", resize);
     return () => {

@@ -6,7 +6,7 @@ import { fakeClient, renderWith } from "../../test/render";
 import { SignIn, SignUp } from "./SignIn";
 
 function gateway(routes: Record<string, { status: number; body: unknown }>) {
-  const fetchMock = vi.fn(async (url: string) => {
+  const fetchMock = vi.fn(async (url: string, _init?: RequestInit) => {
     const path = url.replace(/^.*\/session\//, "");
     const answer = routes[path] ?? { status: 401, body: { error: { code: "UNAUTHENTICATED", message: "not signed in" } } };
     return new Response(JSON.stringify(answer.body), { status: answer.status });
@@ -44,7 +44,7 @@ describe("sign in", () => {
     await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("Too many attempts. Try again in 60 seconds.");
     const login = fetchMock.mock.calls.find(([url]) => String(url).endsWith("/session/login"));
-    const init = login?.[1] as unknown as RequestInit;
+    const init = login?.[1] as RequestInit;
     expect((init.headers as Record<string, string>)["x-csrf-token"]).toBe("t");
     expect(JSON.parse(String(init.body))).toEqual({ email: "ada@example.com", password: "whatever-123" });
   });
