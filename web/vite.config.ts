@@ -13,6 +13,8 @@ export default defineConfig({
     // Keeps Vite from inlining small assets as data: URLs (the CSP allows them for images
     // only) and from emitting inline scripts.
     assetsInlineLimit: 0,
+    // dist/.vite/manifest.json: which files the first route loads (bench/bench_web.py).
+    manifest: true,
     chunkSizeWarningLimit: 1200,
   },
   server: {

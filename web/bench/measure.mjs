@@ -1,0 +1,58 @@
+// Browser side of bench/bench_web.py: drives Debian's Chromium with playwright-core and reads
+// the performance marks the dashboard sets (report:data, report:charts-rendered, job-update:*).
+//   node bench/measure.mjs report <base> <email> <password> <batchId> <runs>
+//   node bench/measure.mjs live <base> <email> <password> <jobId>   (prints READY, waits for a line on stdin)
+import { chromium } from "@playwright/test";
+import readline from "node:readline";
+
+const [mode, base, email, password, id, runs = "5"] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+
+async function signIn() {
+  await page.goto(`${base}/signin`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Projects" }).waitFor({ timeout: 120_000 });
+}
+
+const mark = (name) =>
+  page.evaluate((n) => performance.getEntriesByName(n)[0]?.startTime ?? null, name);
+
+await signIn();
+if (mode === "report") {
+  const results = [];
+  for (let i = 0; i < Number(runs); i++) {
+    // Baseline in the same browser and run: the sign-in page, the lightest route, to first paint.
+    await page.goto(`${base}/signin`);
+    await page.getByRole("button", { name: "Sign in" }).or(page.getByRole("heading", { name: "Projects" })).first().waitFor();
+    const baseline = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null);
+    await page.goto(`${base}/batches/${id}/report`);
+    await page.locator("body[data-report-charts]").waitFor({ timeout: 60_000 });
+    const charts = Number(await page.locator("body").getAttribute("data-report-charts"));
+    const data = await mark("report:data");
+    const rendered = await mark("report:charts-rendered");
+    results.push({ charts, dataMs: data, renderedMs: rendered, chartsAfterDataMs: rendered - data, signInPaintMs: baseline });
+  }
+  process.stdout.write(JSON.stringify(results) + "\n");
+} else if (mode === "live") {
+  await page.goto(`${base}/jobs/${id}`);
+  await page.getByRole("progressbar", { name: "Job progress" }).waitFor();
+  // The subscription is open once its first state (the job as it is) has been shown.
+  await page.waitForFunction(() => performance.getEntriesByType("mark").some((m) => m.name.startsWith("job-update:")), null, { timeout: 60_000 });
+  process.stdout.write("READY\n");
+  const input = readline.createInterface({ input: process.stdin });
+  for await (const _line of input) break;
+  const marks = await page.evaluate(() =>
+    performance
+      .getEntriesByType("mark")
+      .filter((m) => m.name.startsWith("job-update:"))
+      .map((m) => ({ name: m.name, wallMs: performance.timeOrigin + m.startTime })),
+  );
+  process.stdout.write(JSON.stringify(marks) + "\n");
+}
+await browser.close();
