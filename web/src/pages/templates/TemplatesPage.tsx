@@ -77,7 +77,7 @@ function TemplateDetail({ template, onDeleted }: { template: Template; onDeleted
         <p className="muted">Options with their defaults: {JSON.stringify(template.options)}</p>
       ) : null}
       {rows.map(({ table, rows: sample }) => (
-        <RowsTable key={table} rows={sample} caption={`Example rows of ${table} (the shape of the data; generate for real values)`} />
+        <RowsTable key={table} rows={sample} caption={`Shape of the ${table} table (placeholders; generate for real values)`} />
       ))}
       <GenerateFromTemplate source={template.builtin ? { builtin: template.id } : { templateId: template.id }} options={template.builtin ? (template.options as Record<string, unknown>) : null} />
       {!template.builtin ? (
