@@ -71,7 +71,8 @@ def initial_javascript() -> dict[str, float]:
     entry = next(k for k, v in manifest.items() if v.get("isEntry"))
     shell = closure(entry, set())
     landing = closure("src/pages/projects/Projects.tsx", set(shell))
-    charts = closure("src/components/Chart.tsx", set()) - shell
+    chart = next(k for k, v in manifest.items() if v["file"].startswith("assets/Chart-"))
+    charts = closure(chart, set()) - shell
     return {
         "entry_kb": gzipped(shell) / 1024,
         "first_page_kb": gzipped(landing) / 1024,
@@ -97,7 +98,7 @@ def fifty_column_csv(path: Path, rows: int = 2000) -> None:
 def start_stack(var_dir: Path) -> tuple[subprocess.Popen, str, dict[str, str]]:
     from common.embedded import free_port
 
-    env = dict(os.environ, DEVSTACK_VAR_DIR=str(var_dir))
+    env = dict(os.environ, DEVSTACK_VAR_DIR=str(var_dir), DEVSTACK_START_TIMEOUT_SECONDS="300")
     for name in PORTS:
         env[f"DEVSTACK_{name.upper()}_PORT"] = str(free_port())
     process = subprocess.Popen(
@@ -111,8 +112,10 @@ def start_stack(var_dir: Path) -> tuple[subprocess.Popen, str, dict[str, str]]:
     )
     assert process.stdout is not None
     deadline = time.monotonic() + 300
+    seen: list[str] = []
     while time.monotonic() < deadline:
         line = process.stdout.readline()
+        seen.append(line)
         if "GraphQL (and GraphiQL):" in line:
             url = line.split(":", 1)[1].strip().removesuffix("/graphql")
             # Keep reading its output so the pipe never fills and blocks the stack.
@@ -120,7 +123,7 @@ def start_stack(var_dir: Path) -> tuple[subprocess.Popen, str, dict[str, str]]:
             return process, url, env
         if not line and process.poll() is not None:
             break
-    raise RuntimeError("the stack did not come up")
+    raise RuntimeError("the stack did not come up:\n" + "".join(seen[-30:]))
 
 
 def stop_stack(process: subprocess.Popen) -> None:

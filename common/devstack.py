@@ -49,6 +49,8 @@ class DevStackSettings(BaseSettings):
     evaluation_port: int = 50054
     notify_port: int = 50055
     worker_health_port: int = 50063
+    # How long each process may take to become healthy (imports are slow on a busy machine).
+    start_timeout_seconds: float = 60.0
 
 
 @dataclass
@@ -161,7 +163,7 @@ def main() -> None:
             child.process = subprocess.Popen(child.args, env=env)  # noqa: S603
             started.append(child)
         for child in started:
-            wait_healthy(child)
+            wait_healthy(child, cfg.start_timeout_seconds)
         print(
             f"\nSynthetica is up.\n  GraphQL (and GraphiQL): http://127.0.0.1:{cfg.gateway_port}"
             "/graphql\n  Ctrl-C stops everything; state stays in ./var/\n",

@@ -11,6 +11,9 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
 });
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+const problems = [];
+page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+page.on("pageerror", (e) => problems.push(e.message));
 
 async function signIn() {
   await page.goto(`${base}/signin`);
@@ -32,7 +35,13 @@ if (mode === "report") {
     await page.getByRole("button", { name: "Sign in" }).or(page.getByRole("heading", { name: "Projects" })).first().waitFor();
     const baseline = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null);
     await page.goto(`${base}/batches/${id}/report`);
-    await page.locator("body[data-report-charts]").waitFor({ timeout: 60_000 });
+    try {
+      await page.locator("body[data-report-charts]").waitFor({ state: "attached", timeout: 120_000 });
+    } catch (error) {
+      await page.screenshot({ path: "test-results/bench-report-failure.png", fullPage: true });
+      const drawn = await page.getByRole("img").count();
+      throw new Error(`the report's charts did not all render (${drawn} charts on the page): ${problems.join(" | ")}`, { cause: error });
+    }
     const charts = Number(await page.locator("body").getAttribute("data-report-charts"));
     const data = await mark("report:data");
     const rendered = await mark("report:charts-rendered");

@@ -21,12 +21,17 @@ export default async function globalSetup(): Promise<void> {
   const varDir = path.join(mkdtempSync(path.join(tmpdir(), "synthetica-e2e-")), "var");
   // The admin test's account becomes an admin at registration (AUTH_ADMIN_EMAILS).
   const adminEmail = `e2e-admin-${process.pid}@example.com`;
-  const env: NodeJS.ProcessEnv = { ...process.env, DEVSTACK_VAR_DIR: varDir, AUTH_ADMIN_EMAILS: adminEmail };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DEVSTACK_VAR_DIR: varDir,
+    DEVSTACK_START_TIMEOUT_SECONDS: "240",
+    AUTH_ADMIN_EMAILS: adminEmail,
+  };
   PORTS.forEach((name, i) => (env[`DEVSTACK_${name.toUpperCase()}_PORT`] = ports[i]));
   const child = spawn(PYTHON, ["-m", "common.devstack"], { cwd: REPO, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`stack did not come up in 240 s:\n${log.slice(-4000)}`)), 240_000);
+    const timer = setTimeout(() => reject(new Error(`stack did not come up in 600 s:\n${log.slice(-4000)}`)), 600_000);
     const read = (chunk: Buffer) => {
       log += chunk.toString();
       const match = /GraphQL \(and GraphiQL\): (http:\/\/\S+)\/graphql/.exec(log);
