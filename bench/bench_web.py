@@ -11,8 +11,8 @@
    starts it (upload, gaussian_copula, 1,000 rows, evaluation); headless Chromium opens its report
    page `--runs` times and reads the page's performance marks: `report:data` (the report's
    JSON arrived) and `report:charts-rendered` (ECharts' `finished` event of the last of the 53
-   charts: 50 overlays and 3 heatmaps). Baseline in the same browser and run: the first
-   contentful paint of the sign-in page, the lightest route.
+   charts: 50 overlays and 3 heatmaps). Baseline in the same browser and run: the projects
+   list (one light query) from navigation start until it shows.
 3. **Live job update** (target <= 300 ms): the training worker is paused (SIGSTOP; it is this
    script's own child) so a queued job stays still; the job's page is open in Chromium while
    this script publishes `job.updated` events for it to JetStream, one every 0.5 s, and the
@@ -288,7 +288,8 @@ def measure_live(stack, env, url: str, email: str, token: str, project_id: str, 
             browser.stdin.write("DONE\n")
             browser.stdin.flush()
             marks = json.loads(browser.stdout.readline())
-            browser.wait(60)
+            browser.stdin.close()
+            browser.wait(120)
         finally:
             for pid in paused:
                 os.kill(pid, signal.SIGCONT)
@@ -332,12 +333,13 @@ def main() -> None:
         runs = measure_report(url, email, batch, args.runs)
         after_data = [r["chartsAfterDataMs"] for r in runs]
         total = [r["renderedMs"] for r in runs]
-        paint = [r["signInPaintMs"] for r in runs]
+        print(json.dumps(runs), flush=True)
+        paint = [r["projectsShownMs"] for r in runs]
         print(
             f"report page, {runs[0]['charts']} charts, {args.runs} loads: all charts drawn "
             f"{statistics.median(after_data):.0f} ms after the data arrived (max "
             f"{max(after_data):.0f}; target <= 1000), {statistics.median(total):.0f} ms after "
-            f"navigation start; baseline: sign-in page first paint {statistics.median(paint):.0f}"
+            f"navigation start; baseline: the projects list shown {statistics.median(paint):.0f}"
             f" ms, ratio {statistics.median(total) / statistics.median(paint):.1f}",
             flush=True,
         )

@@ -16,9 +16,10 @@ it back in ``X-CSRF-Token``. A cross-site page can neither read the cookie nor s
 header without a CORS preflight this gateway never grants, and a request whose ``Origin`` is
 not this host is refused as well.
 
-Static files. ``/assets/*`` are Vite's content-hashed files (cached for a year); every other
-GET that no API route claims is the single-page app's ``index.html`` (never cached), so a
-deep link such as ``/projects/7`` opens the right page. GraphiQL stays at ``/graphql``.
+Static files. ``/assets/*`` are Vite's content-hashed files; a GET of one of the app's own
+routes (``/``, ``/projects/7``, ... see ``APP_ROUTES``) is the single-page app's
+``index.html`` (never cached), so a deep link opens the right page. Any other path stays a
+404. GraphiQL stays at ``/graphql``.
 """
 
 from __future__ import annotations
@@ -72,6 +73,27 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
+# The first path segments of the app's own routes (web/src/App.tsx). Only these get the app's
+# index.html, so an unknown API path (or /metrics where metrics have their own port) is still a
+# plain 404, never a web page.
+APP_ROUTES = frozenset(
+    {
+        "",
+        "signin",
+        "signup",
+        "projects",
+        "datasets",
+        "jobs",
+        "models",
+        "batches",
+        "templates",
+        "notifications",
+        "webhooks",
+        "account",
+        "admin",
+    }
+)
+
 NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Synthetica</title></head><body><main><h1>The dashboard is not built</h1>
 <p>Run <code>make web</code> (or <code>make up</code>, which builds it), then reload.
@@ -95,8 +117,8 @@ def mount_dashboard(app: FastAPI, web_dir: Path) -> None:
 
     @app.get("/{path:path}", include_in_schema=False)
     async def dashboard(path: str) -> Response:
-        if path.startswith("assets/"):
-            return JSONResponse({"error": {"code": "NOT_FOUND"}}, status_code=404)
+        if path.split("/", 1)[0] not in APP_ROUTES:
+            return error_response("NOT_FOUND", f"no route for /{path}")
         if not index.is_file():
             return HTMLResponse(NOT_BUILT, status_code=503, headers=SECURITY_HEADERS)
         return FileResponse(index, headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})

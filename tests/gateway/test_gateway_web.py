@@ -73,6 +73,11 @@ async def test_the_app_is_served_at_every_route_under_a_strict_csp(web):
     asset = await web.get("/assets/app.js")
     assert asset.status_code == 200 and "dashboard" in asset.text
     assert (await web.get("/assets/missing.js")).status_code == 404
+    # Paths that are not the app's stay 404: no web page where an API answer was expected.
+    for path in ("/nothing-here", "/downloads", "/upload/elsewhere", "/metricsz"):
+        response = await web.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["error"]["code"] == "NOT_FOUND"
 
 
 async def test_graphiql_and_the_api_stay_where_they_were(web):
