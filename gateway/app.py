@@ -136,6 +136,6 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
             ready = False
         return JSONResponse({"ready": ready}, status_code=200 if ready else 503)
 
-    # Last: the dashboard answers every GET path no route above claims.
+    # Last: the dashboard's session routes, assets, and index.html for its own routes.
     web.install(app, settings, lambda: clients)
     return app
