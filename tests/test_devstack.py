@@ -26,6 +26,8 @@ SERVICES = ("auth", "datasets", "training", "evaluation", "notify")
 def start_stack(var_dir: Path, ports: dict[str, int]) -> subprocess.Popen:
     env = dict(os.environ)
     env["DEVSTACK_VAR_DIR"] = str(var_dir)
+    # A busy 2-core machine can take more than the default minute to import a service.
+    env["DEVSTACK_START_TIMEOUT_SECONDS"] = "240"
     for name, port in ports.items():
         env[f"DEVSTACK_{name.upper()}_PORT"] = str(port)
     return subprocess.Popen(
@@ -39,7 +41,7 @@ def start_stack(var_dir: Path, ports: dict[str, int]) -> subprocess.Popen:
     )
 
 
-def wait_until_up(process: subprocess.Popen, timeout: float = 120) -> str:
+def wait_until_up(process: subprocess.Popen, timeout: float = 600) -> str:
     deadline = time.monotonic() + timeout
     seen = []
     assert process.stdout is not None
