@@ -57,7 +57,7 @@ def wait_until_up(process: subprocess.Popen, timeout: float = 600) -> str:
 
 def stop_stack(process: subprocess.Popen) -> None:
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-    out, _ = process.communicate(timeout=60)
+    out, _ = process.communicate(timeout=240)  # each child gets up to 15 s, more when busy
     assert process.returncode == 0, out[-3000:]
 
 
