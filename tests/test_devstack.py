@@ -76,6 +76,8 @@ def var_dir() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+# Two starts and two stops of the whole stack: past the default 300 s on a busy machine.
+@pytest.mark.timeout(900)
 def test_make_up_serves_graphql_and_keeps_state(var_dir: Path, ports: dict[str, int]):
     email = unique_email()
     register = {
