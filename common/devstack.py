@@ -65,12 +65,13 @@ class DevStackSettings(BaseSettings):
     evaluation_port: int = 25054
     notify_port: int = 25055
     worker_health_port: int = 25063
+    # How long a child may take from its start to healthy (imports of the ML libraries are
+    # slow, slower still on a busy machine).
+    start_timeout_seconds: float = 120.0
 
 
 # A child that exits this often while starting, in a row, does not start.
 START_ATTEMPTS = 3
-# How long a child may take from its start to healthy (imports of the ML libraries are slow).
-START_TIMEOUT_SECONDS = 120.0
 # Restart delays: doubling from the first, capped; a child up this long starts over at 1 s.
 FIRST_DELAY_SECONDS = 1.0
 MAX_DELAY_SECONDS = 30.0
@@ -194,6 +195,7 @@ class Watched:
 class Supervisor:
     children: list[Child]
     env: dict[str, str]
+    start_timeout_seconds: float
     servers: list[Watched] = field(default_factory=list)
     stopping: bool = False
 
@@ -233,11 +235,10 @@ class Supervisor:
                 child.state, child.up_since = State.UP, now
                 if child.restarts:
                     say(f"{child.name} is back (restart {child.restarts})")
-            elif now - child.started_at > START_TIMEOUT_SECONDS:
+            elif now - child.started_at > self.start_timeout_seconds:
                 _terminate(child.process)
-                self._exited(
-                    child, f"was not healthy within {START_TIMEOUT_SECONDS:.0f} s", now, starting
-                )
+                late = f"was not healthy within {self.start_timeout_seconds:.0f} s"
+                self._exited(child, late, now, starting)
 
     def _exited(self, child: Child, what: str, now: float, starting: bool) -> None:
         if child.state is State.UP and now - child.up_since >= STABLE_AFTER_SECONDS:
@@ -299,7 +300,7 @@ def main() -> None:
     cfg.var_dir.mkdir(exist_ok=True)
     pg = EmbeddedPostgres(cfg.var_dir / "postgres", cfg.postgres_port)
     nats = EmbeddedNats(cfg.var_dir / "nats", cfg.nats_port, cfg.nats_monitor_port)
-    supervisor = Supervisor(children(cfg), {})
+    supervisor = Supervisor(children(cfg), {}, cfg.start_timeout_seconds)
 
     def on_signal(signum: int, _frame: object) -> None:
         supervisor.stopping = True

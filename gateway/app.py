@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from common.context import request_id_var
 from common.metrics import render_latest
-from gateway import reports, uploads
+from gateway import reports, uploads, web
 from gateway.clients import ServiceClients
 from gateway.context import Context, client_ip, credentials_from_headers
 from gateway.downloads import create_download_router
@@ -136,4 +136,6 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
             ready = False
         return JSONResponse({"ready": ready}, status_code=200 if ready else 503)
 
+    # Last: the dashboard's session routes, assets, and index.html for its own routes.
+    web.install(app, settings, lambda: clients)
     return app
