@@ -4,6 +4,7 @@ on an event loop of its own (``_sync.py``), so both have the same surface."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import os
@@ -61,6 +62,8 @@ log = logging.getLogger("synthetica_client")
 JobStatus = enums.JobStatus
 TERMINAL = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
 POLL_SECONDS = 1.0
+# A live subscription this long without news is checked with a query.
+QUIET_SECONDS = 20.0
 PAGE = 100
 # Query parameters of POST /upload/datasets: the fields of IngestOptionsInput in the schema
 # (tests/sdk/test_sdk_operations.py checks that they are the same).
@@ -156,6 +159,11 @@ class _Bound(BaseModel):
 
     _client: Any = PrivateAttr(default=None)
 
+    def _absorb(self, fresh: Any) -> Any:
+        """Takes the fields of a newer copy of this object: objects stay current."""
+        self.__dict__.update({name: getattr(fresh, name) for name in type(self).model_fields})
+        return self
+
     @classmethod
     def bind(cls: Any, data: Any, client: AsyncClient) -> Any:
         obj = cls.model_validate(data.model_dump(by_alias=True))
@@ -169,7 +177,8 @@ class User(UserFields):
 
 class AsyncProject(_Bound, ProjectFields):
     async def refresh(self) -> AsyncProject:
-        return await self._client.projects.get(self.id)
+        """Reloads this object (in place) and returns it."""
+        return self._absorb(await self._client.projects.get(self.id))
 
     async def datasets(self) -> list[AsyncDataset]:
         return await self._client.datasets.list(self)
@@ -181,18 +190,19 @@ class AsyncDataset(_Bound, DatasetFields):
     stats: Any = None
 
     async def refresh(self) -> AsyncDataset:
-        return await self._client.datasets.get(self.id)
+        """Reloads this object (in place) and returns it."""
+        return self._absorb(await self._client.datasets.get(self.id))
 
     async def preview(self, n: int = 10, *, offset: int = 0) -> list[dict[str, Any]]:
         result = await self._client._t.dataset_preview(id=self.id, n=n, offset=offset)
         return list(result.dataset.preview_rows)
 
     async def set_types(self, types: dict[str, str]) -> AsyncDataset:
-        """Corrects columns' sdtypes, e.g. ``{"column_5": "categorical"}``; returns the
-        dataset as it is now."""
+        """Corrects columns' sdtypes, e.g. ``{"column_5": "categorical"}``; the dataset
+        (updated in place) is returned."""
         columns = [ColumnMetadataInput(name=name, sdtype=sdtype) for name, sdtype in types.items()]
         result = await self._client._t.update_dataset_metadata(dataset_id=self.id, columns=columns)
-        return AsyncDataset.bind(result.update_dataset_metadata, self._client)
+        return self._absorb(AsyncDataset.bind(result.update_dataset_metadata, self._client))
 
     async def delete(self) -> bool:
         return (await self._client._t.delete_dataset(id=self.id)).delete_dataset
@@ -203,7 +213,8 @@ class AsyncDataset(_Bound, DatasetFields):
 
 class AsyncJob(_Bound, JobFields):
     async def refresh(self) -> AsyncJob:
-        return await self._client.jobs.get(self.id)
+        """Reloads this object (in place) and returns it."""
+        return self._absorb(await self._client.jobs.get(self.id))
 
     async def cancel(self) -> AsyncJob:
         return await self._client.jobs.cancel(self.id)
@@ -222,7 +233,8 @@ class AsyncJob(_Bound, JobFields):
 
 class AsyncModel(_Bound, ModelFields):
     async def refresh(self) -> AsyncModel:
-        return await self._client.models.get(self.id)
+        """Reloads this object (in place) and returns it."""
+        return self._absorb(await self._client.models.get(self.id))
 
     async def generate(
         self,
@@ -258,7 +270,8 @@ class AsyncModel(_Bound, ModelFields):
 
 class AsyncBatch(_Bound, BatchFields):
     async def refresh(self) -> AsyncBatch:
-        return await self._client.batches.get(self.id)
+        """Reloads this object (in place) and returns it."""
+        return self._absorb(await self._client.batches.get(self.id))
 
     async def wait(
         self, *, progress: ProgressOption = True, timeout: float | None = None
@@ -389,6 +402,7 @@ class AsyncBatch(_Bound, BatchFields):
 
 class AsyncReport(_Bound, ReportFields):
     async def refresh(self) -> AsyncReport:
+        """The batch's newest report (a new object: after ``evaluate`` it is another one)."""
         return await self._client._report(self.batch_id)
 
     async def save(self, path: str | os.PathLike[str]) -> Path:
@@ -855,19 +869,42 @@ class AsyncClient:
         return final
 
     async def _until_done(self, job_id: str, show: Callable[..., None]) -> None:
+        """Live updates from the subscription; polling when websockets cannot be used.
+        A subscription silent for QUIET_SECONDS is double-checked with a query, so a lost
+        update never leaves a wait hanging."""
+        updates = self._t.job_updates(job_id=job_id)
+        pending: asyncio.Future[Any] | None = None
         try:
-            async for update in self._t.job_updates(job_id=job_id):
-                u = update.job_updates
+            while True:
+                pending = pending or asyncio.ensure_future(anext(updates))
+                done, _ = await asyncio.wait({pending}, timeout=QUIET_SECONDS)
+                if not done:
+                    if await self._poll_once(job_id, show):
+                        return
+                    continue
+                u = pending.result().job_updates
+                pending = None
                 show(u.status, u.percent, u.epoch, u.total_epochs, u.loss, u.eta_seconds, u.message)
                 if u.status in TERMINAL:
                     return
+        except StopAsyncIteration:
             log.info("job updates of %s ended early; polling", job_id)
         except WEBSOCKET_TROUBLE as exc:
             log.info("no live job updates (%s: %s); polling", type(exc).__name__, exc)
+        finally:
+            if pending is not None and not pending.done():
+                pending.cancel()
+                with contextlib.suppress(BaseException):
+                    await pending
+            await updates.aclose()
         while True:
-            job = await self.jobs.get(job_id)
-            p = job.progress
-            show(job.status, p.percent, p.epoch, p.total_epochs, p.loss, p.eta_seconds, p.message)
-            if job.status in TERMINAL:
+            if await self._poll_once(job_id, show):
                 return
             await asyncio.sleep(POLL_SECONDS)
+
+    async def _poll_once(self, job_id: str, show: Callable[..., None]) -> bool:
+        """Shows the job's state from a query; whether it has ended."""
+        job = await self.jobs.get(job_id)
+        p = job.progress
+        show(job.status, p.percent, p.epoch, p.total_epochs, p.loss, p.eta_seconds, p.message)
+        return job.status in TERMINAL

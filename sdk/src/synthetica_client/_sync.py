@@ -49,6 +49,11 @@ class _Mirror(BaseModel):
 
     _client: Any = PrivateAttr(default=None)
 
+    def _absorb(self, fresh: Any) -> Any:
+        """Takes the fields of a newer copy of this object: objects stay current."""
+        self.__dict__.update({name: getattr(fresh, name) for name in type(self).model_fields})
+        return self
+
     def _twin(self) -> Any:
         """The asynchronous object with the same data."""
         return _ASYNC_OF[type(self)].bind(self, self._client._async)
@@ -56,7 +61,8 @@ class _Mirror(BaseModel):
 
 class Project(_Mirror, ProjectFields):
     def refresh(self) -> Project:
-        return self._client._run(self._twin().refresh)
+        """Reloads this object (in place) and returns it."""
+        return self._absorb(self._client._run(self._twin().refresh))
 
     def datasets(self) -> list[Dataset]:
         return self._client._run(self._twin().datasets)
@@ -68,14 +74,16 @@ class Dataset(_Mirror, DatasetFields):
     stats: Any = None
 
     def refresh(self) -> Dataset:
-        return self._client._run(self._twin().refresh)
+        """Reloads this object (in place) and returns it."""
+        return self._absorb(self._client._run(self._twin().refresh))
 
     def preview(self, n: int = 10, *, offset: int = 0) -> list[dict[str, Any]]:
         return self._client._run(self._twin().preview, n, offset=offset)
 
     def set_types(self, types: dict[str, str]) -> Dataset:
-        """Corrects columns' sdtypes, e.g. ``{"column_5": "categorical"}``."""
-        return self._client._run(self._twin().set_types, types)
+        """Corrects columns' sdtypes, e.g. ``{"column_5": "categorical"}``; the dataset
+        (updated in place) is returned."""
+        return self._absorb(self._client._run(self._twin().set_types, types))
 
     def delete(self) -> bool:
         return self._client._run(self._twin().delete)
@@ -86,7 +94,8 @@ class Dataset(_Mirror, DatasetFields):
 
 class Job(_Mirror, JobFields):
     def refresh(self) -> Job:
-        return self._client._run(self._twin().refresh)
+        """Reloads this object (in place) and returns it."""
+        return self._absorb(self._client._run(self._twin().refresh))
 
     def cancel(self) -> Job:
         return self._client._run(self._twin().cancel)
@@ -101,7 +110,8 @@ class Job(_Mirror, JobFields):
 
 class Model(_Mirror, ModelFields):
     def refresh(self) -> Model:
-        return self._client._run(self._twin().refresh)
+        """Reloads this object (in place) and returns it."""
+        return self._absorb(self._client._run(self._twin().refresh))
 
     def generate(
         self,
@@ -133,7 +143,8 @@ class Model(_Mirror, ModelFields):
 
 class Batch(_Mirror, BatchFields):
     def refresh(self) -> Batch:
-        return self._client._run(self._twin().refresh)
+        """Reloads this object (in place) and returns it."""
+        return self._absorb(self._client._run(self._twin().refresh))
 
     def wait(self, *, progress: ProgressOption = True, timeout: float | None = None) -> Batch:
         """The batch once its job has ended (READY). Ctrl-C in a terminal asks whether to
@@ -191,6 +202,7 @@ class Batch(_Mirror, BatchFields):
 
 class Report(_Mirror, ReportFields):
     def refresh(self) -> Report:
+        """The batch's newest report (a new object: after ``evaluate`` it is another one)."""
         return self._client._run(self._twin().refresh)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
