@@ -36,7 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "gen"))
 
-from bench.bench_training import gql, stack, upload_adult, wait_job  # noqa: E402
+from bench.bench_training import ADULT, gql, stack  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "sdk" / "src"))
+from synthetica_client import AsyncClient  # noqa: E402
 
 READ_PARQUET = """
 import sys, time, json
@@ -119,7 +122,7 @@ async def main_async(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-sdk-") as tmp:
         work = Path(tmp)
         async with (
-            stack(work) as (url, datasets_addr, _),
+            stack(work) as (url, _, _),
             httpx.AsyncClient(base_url=url, timeout=3600) as client,
         ):
             registered = await gql(
@@ -129,23 +132,14 @@ async def main_async(args: argparse.Namespace) -> None:
                 e="bench-sdk@example.com",
             )
             token = registered["register"]["tokens"]["accessToken"]
-            dataset_id, _, _ = await upload_adult(datasets_addr, token)
-            trained = await gql(
-                client,
-                "mutation($i: TrainModelInput!) "
-                "{ trainModel(input: $i) { model { id } job { id } } }",
-                token,
-                i={"datasetId": dataset_id, "engine": "gaussian_copula", "seed": 1},
-            )
-            await wait_job(client, token, trained["trainModel"]["job"]["id"])
-            generated = await gql(
-                client,
-                "mutation($i: GenerateInput!) { generate(input: $i) { batch { id } job { id } } }",
-                token,
-                i={"modelId": trained["trainModel"]["model"]["id"], "count": args.rows, "seed": 1},
-            )
-            await wait_job(client, token, generated["generate"]["job"]["id"])
-            batch_id = generated["generate"]["batch"]["id"]
+            # The set-up goes through the SDK too (it waits out a slow ingestion by polling).
+            async with AsyncClient(url, token=token, timeout=600) as sdk_client:
+                project = await sdk_client.projects.create("bench")
+                dataset = await sdk_client.datasets.upload(ADULT, project=project, progress=False)
+                job = await sdk_client.train(dataset, engine="gaussian_copula", seed=1)
+                model = await job.wait(progress=False)
+                batch = await model.generate(args.rows, seed=1, progress=False)
+            batch_id = batch.id
 
             baselines, sdks = [], []
             for _ in range(args.repeat):

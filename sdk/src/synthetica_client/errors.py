@@ -151,6 +151,8 @@ def from_graphql_errors(errors: list[dict[str, Any]]) -> SyntheticaError:
     extensions = dict(first.get("extensions") or {})
     code = str(extensions.pop("code", "") or "")
     message = str(first.get("message") or "unknown error")
+    if not code and message == "internal error":
+        return InternalError("the server failed unexpectedly (internal error)")
     if not code:
         return InternalError(
             f"the server refused the request: {message} (is the client older than the server?)"
