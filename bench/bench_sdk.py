@@ -1,7 +1,8 @@
 """Speed and memory of the SDK's ``batch.to_pandas()`` (issue 14).
 
 Starts the stack in-process on embedded PostgreSQL and NATS (auth, datasets, the training API
-and a worker, the gateway: ``bench_training.stack``), uploads adult-train, trains
+and a worker, the gateway: ``bench_training.stack``; no evaluation service, so the SDK warns
+that batches come without a quality score), uploads adult-train, trains
 gaussian_copula and generates a batch of --rows rows (1,000,000). Then, alternating, best of
 --repeat runs each, every side in a fresh child process so that none shares an interpreter
 with the gateway:

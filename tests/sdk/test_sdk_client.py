@@ -39,6 +39,7 @@ from synthetica_client import (
 )
 from tests.sdk.conftest import PASSWORD, in_thread
 from tests.services.training.training_world import small_adult_csv
+from tests.support import start_gateway
 
 
 def small_frame(rows: int = 200) -> pd.DataFrame:
@@ -403,3 +404,35 @@ def test_credentials_file_is_private_and_only_for_its_server(sdk_environment):
     assert config.resolve().refresh_token == "r"
     assert config.resolve("http://elsewhere.test").present is False
     assert config.forget() and not path.exists()
+
+
+async def test_a_batch_still_reads_while_the_evaluation_service_is_down(
+    stack, auth_server, datasets_server, training_api, service_token, caplog
+):
+    account = await stack.account()
+
+    def make_batch() -> str:
+        with Client(stack.url, token=account.token) as c:
+            c.projects.create("Degraded")
+            return c.generate_from_template("user", rows=50, seed=1, progress=False).id
+
+    batch_id = await in_thread(make_batch)
+    # A gateway whose evaluation service does not answer.
+    async with start_gateway(
+        auth_addr=auth_server.address,
+        service_token=service_token,
+        datasets_addr=datasets_server.address,
+        training_addr=training_api.address,
+        evaluation_addr="127.0.0.1:1",
+    ) as degraded:
+
+        def read() -> None:
+            with Client(degraded, token=account.token) as c:
+                batch = c.batches.get(batch_id)
+                assert batch.row_count == 50 and batch.quality_score is None
+                assert len(batch.to_pandas()) == 50
+                with pytest.raises(ServiceUnavailable):
+                    batch.report(wait=False)
+
+        await in_thread(read)
+    assert "partial answer" in caplog.text  # the user is told what is missing

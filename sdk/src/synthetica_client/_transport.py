@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -27,6 +28,7 @@ from synthetica_client.errors import (
 # Set while logging in or refreshing: those calls carry no credentials of their own.
 _anonymous: contextvars.ContextVar[bool] = contextvars.ContextVar("anonymous", default=False)
 USER_AGENT = "synthetica-client/0.1"
+log = logging.getLogger("synthetica_client")
 
 
 def _ws_url(url: str) -> str:
@@ -102,7 +104,13 @@ class Transport(GraphQLClient):
         except ValueError:
             raise from_http_error(response.status_code, None) from None
         if isinstance(body, dict) and body.get("errors"):
-            raise from_graphql_errors(body["errors"])
+            data = body.get("data")
+            if not isinstance(data, dict) or not data or any(v is None for v in data.values()):
+                raise from_graphql_errors(body["errors"])
+            # Only nested, nullable fields failed (e.g. a batch's quality score while the
+            # evaluation service is down): the rest is still worth having.
+            log.warning("partial answer: %s", from_graphql_errors(body["errors"]))
+            return data
         if response.status_code >= 400 or not isinstance(body, dict) or body.get("data") is None:
             raise from_http_error(response.status_code, body)
         return body["data"]
