@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import io
 import logging
 import os
@@ -96,7 +97,7 @@ WEBSOCKET_TROUBLE = (
     GraphQLClientError,
 )
 
-M = TypeVar("M")
+E = TypeVar("E", bound=enum.Enum)
 
 
 def _id(obj: Any) -> str:
@@ -143,14 +144,14 @@ def upload_params(options: dict[str, Any] | None) -> dict[str, str]:
     return params
 
 
-def _enum(kind: type[M], value: Any, field: str) -> M:
+def _enum(kind: type[E], value: Any, field: str) -> E:
     try:
-        return kind(str(value).upper())  # type: ignore[call-arg]
+        return kind(str(value).upper())
     except ValueError:
-        allowed = ", ".join(m.value for m in kind)  # type: ignore[attr-defined]
+        allowed = ", ".join(str(m.value) for m in kind)
         raise BadUserInput(
             f"{field} must be one of {allowed}",
-            extensions={"fields": [{"field": field, "message": f"one of {allowed}"}]},
+            extensions={"fields": [{"field": field, "message": f"unknown value {value!r}"}]},
         ) from None
 
 
@@ -224,7 +225,8 @@ class AsyncJob(_Bound, JobFields):
     ) -> AsyncModel | AsyncBatch:
         """Follows the job until it ends (the ``jobUpdates`` subscription, or polling when
         websockets are blocked) and returns what it made: the model of a training job, the
-        batch of a generate job. Raises JobFailed or JobCancelled."""
+        batch of a generate job. Raises JobFailed or JobCancelled, and TimeoutError after
+        ``timeout`` seconds (the job goes on)."""
         final = await self._client._follow(self, progress=progress, timeout=timeout)
         if final.kind == enums.JobKind.TRAIN:
             return await self._client.models.get(final.model_id or "")
