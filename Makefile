@@ -8,6 +8,10 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 EXTRAS := auth,gateway,datasets,training,evaluation,notify,dev
 PROTOS := $(shell find proto -name '*.proto')
+# ariadne-codegen generates the SDK's typed operations (sdk/codegen.py). Every release requires
+# graphql-core < 3.3 and breaks on the 3.3 the gateway's Strawberry needs, so it lives in a
+# folder of its own, outside the environment's packages.
+CODEGEN := $(VENV)/sdk-codegen
 
 .DEFAULT_GOAL := help
 # The dashboard (web/): npm ci from the lock file when it changes, vite build when a source
@@ -18,7 +22,7 @@ WEB_SRC := $(shell find web/src -type f -not -path 'web/src/gql/*' 2>/dev/null) 
 	web/vite.config.ts web/codegen.ts web/tsconfig.json gateway/schema.graphql
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help venv web browser up test test-web test-slow test-chaos test-all lint fmt proto schema bench clean-var
+.PHONY: help venv web browser up test test-web test-slow test-chaos test-all lint fmt proto schema sdk bench clean-var
 
 help:
 	@echo "make up         start the whole platform on embedded PostgreSQL and NATS (Ctrl-C stops it)"
@@ -29,17 +33,20 @@ help:
 	@echo "make lint       ruff lint + format check"
 	@echo "make proto      regenerate Python code from proto/"
 	@echo "make schema     export gateway/schema.graphql"
+	@echo "make sdk        regenerate the Python SDK's typed GraphQL operations"
 	@echo "make bench      run the benchmarks in bench/"
 
 # torch is installed first, alone, so that pip takes the pinned CPU build and never the
 # CUDA one; mostlyai-engine goes in without its torchvision/torchaudio pins (see pyproject).
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml sdk/pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip setuptools wheel
 	$(PIP) install --quiet torch==2.13.0
 	$(PIP) install --quiet -e '.[$(EXTRAS)]'
 	$(PIP) install --quiet --no-deps mostlyai-engine==2.7.3
+	$(PIP) install --quiet -e './sdk[pandas]'
+	$(PIP) install --quiet --upgrade --no-warn-conflicts --target $(CODEGEN) ariadne-codegen==0.19.0
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -97,6 +104,11 @@ proto: $(STAMP)
 
 schema: $(STAMP)
 	$(PY) -m gateway export-schema
+
+# Generated code lives in sdk/src/synthetica_client/_generated and is committed;
+# tests/sdk/test_sdk_operations.py fails when it or the operations drift from the schema.
+sdk: $(STAMP)
+	$(PY) sdk/codegen.py
 
 bench: $(STAMP)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
