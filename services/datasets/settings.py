@@ -23,6 +23,10 @@ class DatasetsSettings(ServiceSettings):
     default_holdout_fraction: float = 0.2
     # Rows read to check a metadata correction against the data (and to infer metadata).
     metadata_sample_rows: int = 1_000_000
+    # A numerical column of whole numbers with at most this many distinct values, and at most
+    # this share of distinct values among its values, is typed categorical (grades, codes).
+    categorical_max_distinct: int = 10
+    categorical_max_share: float = 0.05
 
     def ingest_limits(self) -> IngestLimits:
         return IngestLimits(

@@ -16,6 +16,7 @@ from typing import Any
 from common.storage import Storage
 from services.datasets import files
 from services.datasets.ingest import (
+    CategoricalRule,
     IngestError,
     IngestLimits,
     IngestOptions,
@@ -52,11 +53,12 @@ def prepare_process() -> None:
 
 def ingest_dataset(job: dict[str, Any]) -> dict[str, Any]:
     """``job``: storage_url, storage_options, dataset_id, options (IngestOptions as a dict),
-    limits (IngestLimits fields)."""
+    limits (IngestLimits fields), categorical_rule (CategoricalRule fields, optional)."""
     storage = Storage(job["storage_url"], job["storage_options"])
     dataset_id = job["dataset_id"]
+    rule = CategoricalRule(**job.get("categorical_rule", {}))
     try:
-        outcome = _ingest(storage, dataset_id, IngestOptions(**job["options"]), job["limits"])
+        outcome = _ingest(storage, dataset_id, IngestOptions(**job["options"]), job["limits"], rule)
     except IngestError as exc:
         files.remove_all(storage, dataset_id)
         return {"ok": False, "code": exc.code, "message": exc.message, "line": exc.line}
@@ -71,7 +73,11 @@ def ingest_dataset(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ingest(
-    storage: Storage, dataset_id: str, options: IngestOptions, limits: dict[str, int]
+    storage: Storage,
+    dataset_id: str,
+    options: IngestOptions,
+    limits: dict[str, int],
+    rule: CategoricalRule,
 ) -> dict[str, Any]:
     upload = files.upload_key(dataset_id)
     size = storage.size(upload)
@@ -97,6 +103,7 @@ def _ingest(
         sample,
         row_count=result.row_count,
         datetime_formats={c.name: c.datetime_format for c in result.columns if c.datetime_format},
+        categorical_rule=rule,
     )
     return {
         "ok": True,
