@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "gen"))
 from services.datasets.ingest import infer_metadata, ingest, split_holdout  # noqa: E402
 from services.evaluation.report import ReportOptions, build_report  # noqa: E402
 from services.training.engines import TrainParams, get_engine  # noqa: E402
-from services.training.engines.runner import run_sampling, run_training  # noqa: E402
+from services.training.engines.runner import run_sampling, run_training, warm_up  # noqa: E402
 from tests.corpus import EXTRA_TABLES, shared_tables  # noqa: E402
 
 ENGINES = ("gaussian_copula", "ctgan", "tvae", "copulagan", "tabular_argn")
@@ -186,7 +186,7 @@ def _done(path: Path) -> set[tuple[str, str, str]]:
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
+    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def summary(path: Path) -> None:
@@ -199,10 +199,10 @@ def summary(path: Path) -> None:
     )
     print("|" + " --- |" * 17)
     for r in sorted(rows, key=lambda r: (r.table not in shared, r.table, ENGINES.index(r.engine))):
-        target = f"{r.target} ({r.task})" if r.target else "–"
+        target = f"{r.target} ({r.task})" if r.target else "-"
         print(
             f"| {r.table} | {r.engine} | {r.mode} | {r.rows:,} | {r.fit_seconds:,.0f} "
-            f"| {r.epochs if r.epochs is not None else '–'} | {_fmt(r.quality)} "
+            f"| {r.epochs if r.epochs is not None else '-'} | {_fmt(r.quality)} "
             f"| {_fmt(r.shapes)} | {_fmt(r.pairs)} | {_fmt(r.diagnostic)} | {target} "
             f"| {_fmt(r.utility_ratio, 2)} | {r.privacy} | {r.placeholders} | {r.out_of_range} "
             f"| {r.invented} | {'yes' if r.dates_in_range else 'NO'} |"
@@ -237,6 +237,8 @@ def main() -> None:
         return
     args.results.parent.mkdir(parents=True, exist_ok=True)
     done = _done(args.results)
+    # The fork server imports torch, SDV and mostlyai once; its start is no engine's time.
+    warm_up()
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
         work = Path(tmp)
         sources = dict(shared_tables())
