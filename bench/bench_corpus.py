@@ -132,17 +132,21 @@ def defects(table: Table, synthetic: pd.DataFrame) -> tuple[int, int, int, bool]
     return placeholders, out_of_range, invented, dates_ok
 
 
-def run_one(table: Table, engine: str, mode: str, budget: float, work: Path) -> Result:
+def run_one(
+    table: Table, engine: str, mode: str, budget: float, work: Path, threads: int | None
+) -> Result:
     spec = get_engine(engine)
     params = TrainParams.build(
         spec, seed=1, time_budget_seconds=budget if mode == "budget" else None
     )
     artifact = work / f"{table.name}-{engine}-{mode}.tar.gz"
     started = time.monotonic()
-    fitted = run_training(engine, table.train_path, table.metadata, params, artifact)
+    fitted = run_training(
+        engine, table.train_path, table.metadata, params, artifact, threads=threads
+    )
     fit_seconds = time.monotonic() - started
     out = work / f"{table.name}-{engine}-{mode}.parquet"
-    run_sampling(artifact, len(table.train), seed=2, out_path=out)
+    run_sampling(artifact, len(table.train), seed=2, out_path=out, threads=threads)
     synthetic = pd.read_parquet(out)
     options = ReportOptions(sample_rows=10_000, privacy_sample_rows=20_000)
     with warnings.catch_warnings():
@@ -190,7 +194,12 @@ def _fmt(value: float | None, digits: int = 3) -> str:
 
 
 def summary(path: Path) -> None:
-    rows = [Result(**json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
+    latest = {}
+    for line in path.read_text().splitlines():
+        if line.strip():
+            result = Result(**json.loads(line))
+            latest[(result.table, result.engine, result.mode)] = result
+    rows = list(latest.values())
     shared = set(shared_tables())
     print(
         "| table | engine | mode | rows | fit s | epochs | quality | shapes | pairs | diagnostic "
@@ -230,6 +239,13 @@ def main() -> None:
     parser.add_argument("--extra", action="store_true", help="also cars, airports, customers")
     parser.add_argument("--budget", type=float, default=120.0, help="tabular_argn's budget")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="torch threads per engine (0: all cores, as TRAINING_ENGINE_THREADS=0); on a "
+        "machine shared with other work, 1 avoids OpenMP threads spinning against each other",
+    )
     parser.add_argument("--summary", action="store_true", help="print the table and stop")
     args = parser.parse_args()
     if args.summary:
@@ -251,7 +267,7 @@ def main() -> None:
                 mode = "budget" if engine == "tabular_argn" else "defaults"
                 if (name, engine, mode) in done:
                     continue
-                result = run_one(table, engine, mode, args.budget, work)
+                result = run_one(table, engine, mode, args.budget, work, args.threads or None)
                 print(json.dumps(asdict(result)), flush=True)
                 with args.results.open("a") as sink:
                     sink.write(json.dumps(asdict(result)) + "\n")
