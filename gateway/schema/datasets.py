@@ -108,6 +108,10 @@ class Dataset:
     size_bytes: int
     columns: list[DatasetColumn]
     primary_key: str | None
+    target_column: str | None = strawberry.field(
+        description="the column every report predicts for ML utility (null: the report "
+        "chooses one and says why)"
+    )
     warnings: list[str]
     detected: DetectedFormat
     created_at: datetime | None
@@ -172,6 +176,7 @@ class Dataset:
                 for c in dataset.metadata.columns
             ],
             primary_key=dataset.metadata.primary_key or None,
+            target_column=dataset.metadata.target_column or None,
             warnings=list(dataset.warnings),
             detected=DetectedFormat(
                 format=detected.format,
@@ -465,8 +470,8 @@ class DatasetsMutation:
         return Dataset.from_proto(dataset)
 
     @strawberry.mutation(
-        description="correct columns' sdtypes (and the primary key) before training; "
-        "errors name the column"
+        description="correct columns' sdtypes (and the primary key, and the target column "
+        "reports predict) before training; errors name the column"
     )
     async def update_dataset_metadata(
         self,
@@ -475,6 +480,8 @@ class DatasetsMutation:
         columns: list[ColumnMetadataInput] | None = None,
         primary_key: str | None = None,
         clear_primary_key: bool = False,
+        target_column: str | None = None,
+        clear_target_column: bool = False,
     ) -> Dataset:
         ctx = info.context
         metadata = pb.DatasetMetadata(
@@ -488,11 +495,15 @@ class DatasetsMutation:
                 for c in columns or []
             ],
             primary_key=primary_key or "",
+            target_column=target_column or "",
         )
         with rpc_errors():
             response = await ctx.clients.datasets.UpdateDatasetMetadata(
                 pb.UpdateDatasetMetadataRequest(
-                    dataset_id=dataset_id, metadata=metadata, clear_primary_key=clear_primary_key
+                    dataset_id=dataset_id,
+                    metadata=metadata,
+                    clear_primary_key=clear_primary_key,
+                    clear_target_column=clear_target_column,
                 ),
                 metadata=ctx.user_metadata,
             )

@@ -353,7 +353,9 @@ class GenerateInput:
     )
     anomalies: AnomaliesInput | None = None
     enforce_bounds: bool = strawberry.field(
-        default=False, description="keep numeric values within the real min/max"
+        default=True,
+        description="keep numbers and dates within the real column's min/max (on by default; "
+        "false lets an engine extrapolate)",
     )
     format: ExportFormat = ExportFormat.PARQUET
 

@@ -86,6 +86,10 @@ class IngestionRunner:
             "dataset_id": dataset_id,
             "options": options,
             "limits": dataclasses.asdict(self.settings.ingest_limits()),
+            "categorical_rule": {
+                "max_distinct": self.settings.categorical_max_distinct,
+                "max_share": self.settings.categorical_max_share,
+            },
         }
         loop = asyncio.get_running_loop()
         try:

@@ -100,7 +100,9 @@ def dataset_to_proto(dataset: models.Dataset) -> datasets_pb2.Dataset:
         holdout_row_count=dataset.holdout_row_count,
         size_bytes=dataset.size_bytes,
         metadata=datasets_pb2.DatasetMetadata(
-            columns=columns, primary_key=metadata.get("primary_key") or ""
+            columns=columns,
+            primary_key=metadata.get("primary_key") or "",
+            target_column=metadata.get("target_column") or "",
         ),
         detected=datasets_pb2.IngestOptions(
             format=detected.get("format") or "",
@@ -159,6 +161,9 @@ def metadata_update_from_proto(
             for c in columns
         },
         primary_key="" if request.clear_primary_key else (request.metadata.primary_key or None),
+        target_column=""
+        if request.clear_target_column
+        else (request.metadata.target_column or None),
     )
 
 
@@ -488,7 +493,11 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         self, dataset: models.Dataset, update: MetadataUpdate
     ) -> DatasetMetadata:
         known = {c["name"] for c in dataset.columns}
-        named = {*update.columns, *([update.primary_key] if update.primary_key else [])}
+        named = {
+            *update.columns,
+            *([update.primary_key] if update.primary_key else []),
+            *([update.target_column] if update.target_column else []),
+        }
         sample = files.read_sample(
             self.storage,
             str(dataset.id),

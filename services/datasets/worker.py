@@ -22,6 +22,7 @@ from common.lifetime import die_with_parent
 from common.storage import Storage
 from services.datasets import files
 from services.datasets.ingest import (
+    CategoricalRule,
     IngestError,
     IngestLimits,
     IngestOptions,
@@ -60,14 +61,15 @@ def prepare_process(parent_pid: int) -> None:
 
 def ingest_dataset(job: dict[str, Any]) -> dict[str, Any]:
     """``job``: storage_url, storage_options, dataset_id, options (IngestOptions as a dict),
-    limits (IngestLimits fields)."""
+    limits (IngestLimits fields), categorical_rule (CategoricalRule fields, optional)."""
     storage = Storage(job["storage_url"], job["storage_options"])
     dataset_id = job["dataset_id"]
+    rule = CategoricalRule(**job.get("categorical_rule", {}))
     finished = files.read_outcome(storage, dataset_id)
     if finished is not None:  # ingested before the service could record it
         return finished
     try:
-        outcome = _ingest(storage, dataset_id, IngestOptions(**job["options"]), job["limits"])
+        outcome = _ingest(storage, dataset_id, IngestOptions(**job["options"]), job["limits"], rule)
     except IngestError as exc:
         return _failed(storage, dataset_id, exc.code, exc.message, exc.line)
     except FileNotFoundError:
@@ -90,7 +92,11 @@ def _failed(
 
 
 def _ingest(
-    storage: Storage, dataset_id: str, options: IngestOptions, limits: dict[str, int]
+    storage: Storage,
+    dataset_id: str,
+    options: IngestOptions,
+    limits: dict[str, int],
+    rule: CategoricalRule,
 ) -> dict[str, Any]:
     upload = files.upload_key(dataset_id)
     size = storage.size(upload)
@@ -116,6 +122,7 @@ def _ingest(
         sample,
         row_count=result.row_count,
         datetime_formats={c.name: c.datetime_format for c in result.columns if c.datetime_format},
+        categorical_rule=rule,
     )
     return {
         "ok": True,

@@ -115,10 +115,18 @@ async def _full_inputs(peers: Peers, batch: training_pb2.Batch, caller: Caller) 
 def report_metadata(dataset: datasets_pb2.Dataset) -> dict[str, Any]:
     """The dataset's metadata in the shape the report core reads."""
     columns = {
-        column.name: {"sdtype": column.sdtype, "datetime_format": column.datetime_format or None}
+        column.name: {
+            "sdtype": column.sdtype,
+            "datetime_format": column.datetime_format or None,
+            "pii": column.pii,
+        }
         for column in dataset.metadata.columns
     }
-    return {"columns": columns, "primary_key": dataset.metadata.primary_key or None}
+    return {
+        "columns": columns,
+        "primary_key": dataset.metadata.primary_key or None,
+        "target_column": dataset.metadata.target_column or None,
+    }
 
 
 async def _conformance_inputs(
@@ -227,7 +235,9 @@ def check_options(inputs: Inputs, options: ReportOptions) -> None:
         return
     frames = {"train": inputs.train, "holdout": inputs.holdout, "synthetic": inputs.synthetic}
     plan = plan_columns(inputs.metadata, frames)
-    target = choose_target(plan, options.target_column, inputs.train)
+    target = choose_target(
+        plan, options.target_column, inputs.train, stored=inputs.metadata.get("target_column")
+    )
     # A default target that does not work leaves utility unmeasured (the report says why);
     # only a target the user chose is refused.
     if target is not None and options.target_column is not None:

@@ -708,7 +708,8 @@ def finish_training(
     model.artifact_key = artifact_key
     model.metrics = metrics
     model.profile = profile
-    _succeed(session, job, "model trained")
+    note = metrics.get("note")
+    _succeed(session, job, f"model trained; {note}" if note else "model trained")
     _publish(
         session,
         job,

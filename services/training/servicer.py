@@ -317,7 +317,8 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             else {},
             anomaly_ratio=request.anomalies.ratio,
             mark_column=request.anomalies.mark_column.strip(),
-            enforce_bounds=request.enforce_bounds,
+            # Bounds are on unless the request turns them off.
+            enforce_bounds=request.enforce_bounds if request.HasField("enforce_bounds") else True,
             format=fmt,
         )
         batch, job = await self.db.call(

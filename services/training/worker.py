@@ -505,7 +505,13 @@ def _engine_metadata(dataset: Any) -> dict[str, Any]:
     """The datasets service's column metadata in the layout the engines read."""
     columns = {
         c.name: {
-            k: v for k, v in (("sdtype", c.sdtype), ("datetime_format", c.datetime_format)) if v
+            k: v
+            for k, v in (
+                ("sdtype", c.sdtype),
+                ("datetime_format", c.datetime_format),
+                ("pii", c.pii),
+            )
+            if v
         }
         for c in dataset.metadata.columns
     }

@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from common.lifetime import die_with_parent
 from services.training.engines.artifact import Manifest, read_manifest, write_artifact
@@ -46,7 +48,7 @@ from services.training.engines.base import (
     TrainParams,
     get_engine,
 )
-from services.training.engines.profile import build_profile
+from services.training.engines.profile import TableProfile, build_profile, columns_metadata
 from services.training.engines.sampling import (
     ANOMALY_COLUMN,
     Bounds,
@@ -140,7 +142,7 @@ def run_sampling(
     anomaly_ratio: float = 0.0,
     mark_anomalies: bool = False,
     anomaly_column: str = ANOMALY_COLUMN,
-    enforce_bounds: bool = False,
+    enforce_bounds: bool = True,
     bounds: Bounds | None = None,
     chunk_rows: int = 100_000,
     on_progress: Progress | None = None,
@@ -318,10 +320,31 @@ def _child_main(
         sender.close()
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def _read_table(path: Path) -> tuple[pd.DataFrame, pa.Schema | None]:
     if path.suffix == ".csv":
-        return pd.read_csv(path)
-    return pd.read_parquet(path)
+        return pd.read_csv(path), None
+    table = pq.read_table(path)
+    return table.to_pandas(), table.schema
+
+
+def learned_table(
+    table: pd.DataFrame, metadata: Mapping[str, Any], profile: TableProfile
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """What an engine learns from, and its metadata: the table without ids and PII columns
+    (those are made anew when sampling, never learned), with datetimes in nanoseconds
+    (SDV turns second- or millisecond-precision timestamps into 1970-01-01)."""
+    learned = table[profile.learned].copy()
+    if learned.columns.empty:
+        raise EngineError("every column is an id or PII: there is nothing to learn")
+    for name in learned.columns:
+        if pd.api.types.is_datetime64_any_dtype(learned[name]):
+            stamps = learned[name]
+            if getattr(stamps.dt, "tz", None) is not None:
+                stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+            learned[name] = stamps.astype("datetime64[ns]")
+    columns = columns_metadata(metadata)
+    kept = {name: dict(columns[name]) for name in learned.columns if name in columns}
+    return learned, {"columns": kept, "primary_key": None}
 
 
 def _train_in_child(
@@ -334,9 +357,11 @@ def _train_in_child(
     budget_clock: float | None = None,
 ) -> dict[str, Any]:
     started = time.monotonic()
-    table = _read_table(data_path)
+    table, schema = _read_table(data_path)
+    profile = build_profile(table, metadata, schema)
+    learned, learned_metadata = learned_table(table, metadata, profile)
     engine = spec.create()
-    report = engine.fit(table, metadata, _budget_left(params, budget_clock), progress)
+    report = engine.fit(learned, learned_metadata, _budget_left(params, budget_clock), progress)
     metrics = {
         "engine": spec.name,
         "params": params.to_dict(),
@@ -345,11 +370,12 @@ def _train_in_child(
         "loss_curve": report.loss_curve,
         "epochs_run": report.epochs_run,
         "stopped_by_budget": report.stopped_by_budget,
+        "note": report.note,
         "duration_seconds": time.monotonic() - started,
         "library_versions": engine.library_versions(),
     }
     progress(ProgressUpdate(percent=100.0, message="saving the model", epoch=report.epochs_run))
-    manifest = Manifest(spec.name, build_profile(table, metadata), metrics)
+    manifest = Manifest(spec.name, profile, metrics)
     write_artifact(artifact_path, engine, manifest)
     return metrics
 
@@ -372,10 +398,8 @@ def _sample_in_child(
     out_path: Path,
     options: dict[str, Any],
 ) -> int:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     from services.training.engines.artifact import LoadedModel
+    from services.training.engines.conform import to_arrow
     from services.training.engines.sampling import sample_chunks
 
     started = time.monotonic()
@@ -384,10 +408,8 @@ def _sample_in_child(
     try:
         with LoadedModel(artifact_path) as model:
             for chunk in sample_chunks(model, n, seed, **options):
-                # Later chunks are cast to the first chunk's schema (e.g. an all-null column).
-                table = pa.Table.from_pandas(
-                    chunk, schema=writer.schema if writer else None, preserve_index=False
-                )
+                # The real table's schema (an all-null chunk keeps its types too).
+                table = to_arrow(chunk, model.manifest.profile)
                 writer = writer or pq.ParquetWriter(out_path, table.schema)
                 writer.write_table(table)
                 written, chunks = written + len(chunk), chunks + 1
