@@ -246,7 +246,7 @@ class AsyncModel(_Bound, ModelFields):
         conditions: dict[str, Any] | None = None,
         anomalies: float | None = None,
         mark_anomalies: str = "",
-        enforce_bounds: bool = False,
+        enforce_bounds: bool = True,
         format: str = "parquet",
         wait: bool = True,
         progress: ProgressOption = True,

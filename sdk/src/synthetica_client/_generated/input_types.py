@@ -62,8 +62,8 @@ class GenerateInput(BaseModel):
     conditions: Optional[Any] = None
     'column -> fixed value, e.g. {"sex": "Female"}'
     anomalies: Optional["AnomaliesInput"] = None
-    enforce_bounds: bool = Field(alias="enforceBounds", default=False)
-    "keep numeric values within the real min/max"
+    enforce_bounds: bool = Field(alias="enforceBounds", default=True)
+    "keep numbers and dates within the real column's min/max (on by default; false lets an engine extrapolate)"
     format: ExportFormat = ExportFormat.PARQUET
 
 

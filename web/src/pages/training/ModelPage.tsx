@@ -69,7 +69,7 @@ export function GenerateForm({ modelId, columns }: { modelId: string; columns: s
   const [conditions, setConditions] = useState("");
   const [ratio, setRatio] = useState("");
   const [markColumn, setMarkColumn] = useState("");
-  const [bounds, setBounds] = useState(false);
+  const [bounds, setBounds] = useState(true);
   const [format, setFormat] = useState<ExportFormat>("CSV");
   const [local, setLocal] = useState<Record<string, string>>({});
   const [result, generate] = useMutation(GenerateDocument);
