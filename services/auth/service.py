@@ -285,6 +285,18 @@ def revoke_api_key(*, session: Session, user_id: str, api_key_id: str) -> ApiKey
         raise NotFound("API key not found")
     if key.revoked_at is None:
         key.revoked_at = _now()
+        # Every process that remembers the key forgets it (common/revocations.py).
+        enqueue(
+            session,
+            outbox,
+            new_event(
+                "api_key.revoked",
+                user_id=user_id,
+                api_key_revoked=events_pb2.ApiKeyRevoked(
+                    api_key_id=str(key.id), user_id=user_id, prefix=key.prefix
+                ),
+            ),
+        )
     return key
 
 
@@ -328,6 +340,16 @@ def set_user_disabled(*, session: Session, actor_id: str, user_id: str, disabled
     if actor_id == user_id and disabled:
         raise FailedPrecondition("an admin cannot disable their own account")
     user = get_user(session=session, user_id=user_id)
+    if disabled and not user.disabled:
+        enqueue(
+            session,
+            outbox,
+            new_event(
+                "user.disabled",
+                user_id=user_id,
+                user_disabled=events_pb2.UserDisabled(user_id=user_id),
+            ),
+        )
     user.disabled = disabled
     user.updated_at = _now()
     if disabled:

@@ -172,6 +172,7 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         key = await self.db.call(
             service.revoke_api_key, user_id=_user().user_id, api_key_id=request.api_key_id
         )
+        self.on_commit()
         return auth_pb2.RevokeApiKeyResponse(api_key=api_key_to_proto(key))
 
     async def VerifyApiKey(self, request, context):
@@ -203,6 +204,7 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
             user_id=request.user_id,
             disabled=request.disabled,
         )
+        self.on_commit()
         return auth_pb2.SetUserDisabledResponse(user=user_to_proto(user))
 
     async def _admin(self) -> Principal:

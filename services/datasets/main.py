@@ -9,6 +9,7 @@ from common import jetstream
 from common.db import Database
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
+from common.revocations import follow_revocations
 from common.runtime import AuthClient, connect_messaging, run_cli
 from common.storage import Storage
 from services.datasets import models
@@ -35,12 +36,14 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
         return users[0] if users else None
 
     servicer = DatasetsServicer(db, storage, settings, runner, lookup_user, on_commit=relay.wake)
+    authenticator = auth.authenticator(settings)
+    await follow_revocations(nc, authenticator)
     server = create_server(
         host=settings.grpc_host,
         port=settings.grpc_port,
         service_names=[SERVICE_NAME],
         register=lambda s: datasets_pb2_grpc.add_DatasetsServiceServicer_to_server(servicer, s),
-        authenticator=auth.authenticator(settings),
+        authenticator=authenticator,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
     await runner.recover()

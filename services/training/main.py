@@ -20,6 +20,7 @@ from common import jetstream
 from common.db import Database
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
+from common.revocations import follow_revocations
 from common.runtime import AuthClient, connect_messaging, run_cli
 from common.settings import Settings
 from common.storage import Storage
@@ -54,12 +55,14 @@ async def build(settings: TrainingSettings) -> GrpcServer:
     access = Access(settings, service_name="training")
     storage = Storage(settings.storage_url, settings.storage_options)
     servicer = TrainingServicer(db, settings, storage, access, on_commit=relay.wake)
+    authenticator = auth.authenticator(settings)
+    await follow_revocations(nc, authenticator)
     server = create_server(
         host=settings.grpc_host,
         port=settings.grpc_port,
         service_names=[SERVICE_NAME],
         register=lambda s: training_pb2_grpc.add_TrainingServiceServicer_to_server(servicer, s),
-        authenticator=auth.authenticator(settings),
+        authenticator=authenticator,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
     await jetstream.ensure_consumer(
