@@ -155,5 +155,6 @@ async def serve_health_only(settings: ServiceSettings, *, service_names: list[st
         service_names=service_names,
         register=lambda _: None,
         authenticator=None,
+        reflection_enabled=settings.grpc_reflection,
     )
     await serve_until_signal(server, grace=settings.shutdown_grace_seconds)

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # How long a process trusts an API key auth accepted without asking again. Revocation
     # and disabling evict a key at once through events (common/revocations.py); this bounds
     # how long a revoked key could still work while those events cannot arrive (NATS down).
+    # gRPC server reflection (what grpcurl uses to discover the services without the
+    # .proto files): on for development, off in the prod overlay.
+    grpc_reflection: bool = True
     api_key_cache_seconds: float = Field(default=5.0, ge=0, le=300)
     # Prometheus /metrics on its own port (0 = none; the gateway then serves it at /metrics
     # on its HTTP port). Loopback by default; a pod sets 0.0.0.0 so Prometheus can scrape.

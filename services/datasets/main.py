@@ -44,6 +44,7 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
         service_names=[SERVICE_NAME],
         register=lambda s: datasets_pb2_grpc.add_DatasetsServiceServicer_to_server(servicer, s),
         authenticator=authenticator,
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
     await runner.recover()

@@ -65,6 +65,7 @@ async def build(settings: EvaluationSettings) -> GrpcServer:
             EvaluationServicer(db, storage, evaluator, settings), s
         ),
         authenticator=authenticator,
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
     server.tasks.append(asyncio.create_task(consumer.run()))

@@ -108,6 +108,7 @@ async def build(settings: NotifySettings) -> GrpcServer:
             NotifyServicer(db, settings, nc=nc, policy=policy, secrets=secrets), s
         ),
         authenticator=authenticator,
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(consumer.run()))
     server.tasks.append(asyncio.create_task(worker.run()))

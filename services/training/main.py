@@ -63,6 +63,7 @@ async def build(settings: TrainingSettings) -> GrpcServer:
         service_names=[SERVICE_NAME],
         register=lambda s: training_pb2_grpc.add_TrainingServiceServicer_to_server(servicer, s),
         authenticator=authenticator,
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
     await jetstream.ensure_consumer(
@@ -151,6 +152,7 @@ async def build_worker(settings: TrainingSettings) -> GrpcServer:
         service_names=[WORKER_SERVICE_NAME],
         register=lambda _: None,
         authenticator=None,
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
     server.tasks.append(asyncio.create_task(consumer.run()))
