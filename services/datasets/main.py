@@ -12,7 +12,7 @@ from common.outbox import OutboxRelay
 from common.revocations import follow_revocations
 from common.runtime import AuthClient, connect_messaging, run_cli
 from common.storage import Storage
-from services.datasets import models
+from services.datasets import invitations, models
 from services.datasets.ingestion import IngestionRunner
 from services.datasets.servicer import DatasetsServicer
 from services.datasets.settings import DatasetsSettings
@@ -47,6 +47,20 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
         reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
+    await jetstream.ensure_consumer(
+        js,
+        jetstream.EVENTS_STREAM.name,
+        durable=invitations.CONSUMER,
+        filter_subject=invitations.SUBJECT,
+    )
+    registrations = jetstream.PullConsumer(
+        js,
+        stream=jetstream.EVENTS_STREAM.name,
+        durable=invitations.CONSUMER,
+        subject=invitations.SUBJECT,
+        handler=invitations.RegisteredHandler(db).handle,
+    )
+    server.tasks.append(asyncio.create_task(registrations.run()))
     await runner.recover()
 
     async def close() -> None:

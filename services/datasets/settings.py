@@ -23,6 +23,12 @@ class DatasetsSettings(ServiceSettings):
     default_holdout_fraction: float = 0.2
     # Rows read to check a metadata correction against the data (and to infer metadata).
     metadata_sample_rows: int = 1_000_000
+    # addProjectMember calls per inviting user per window, and invitations not yet taken up
+    # per project (accounts that have not used the project yet count too): inviting must
+    # not be a way to test emails in bulk.
+    invitations_per_user: int = 30
+    invitations_window_seconds: int = 3600
+    max_pending_invitations_per_project: int = 100
 
     def ingest_limits(self) -> IngestLimits:
         return IngestLimits(
