@@ -10,12 +10,22 @@ EXTRAS := auth,gateway,datasets,training,evaluation,notify,dev
 PROTOS := $(shell find proto -name '*.proto')
 
 .DEFAULT_GOAL := help
-.PHONY: help venv up test test-slow test-all lint fmt proto schema bench clean-var
+# The dashboard (web/): npm ci from the lock file when it changes, vite build when a source
+# changes; the gateway serves web/dist at /.
+WEB_DEPS := web/node_modules/.installed
+WEB_BUILD := web/dist/index.html
+WEB_SRC := $(shell find web/src -type f -not -path 'web/src/gql/*' 2>/dev/null) web/index.html \
+	web/vite.config.ts web/codegen.ts web/tsconfig.json gateway/schema.graphql
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help venv web browser up test test-web test-slow test-chaos test-all lint fmt proto schema bench clean-var
 
 help:
 	@echo "make up         start the whole platform on embedded PostgreSQL and NATS (Ctrl-C stops it)"
-	@echo "make test       run the default test suite (sets everything up first)"
+	@echo "make test       run the default test suite, the dashboard's included (sets everything up first)"
+	@echo "make web        build the dashboard (web/dist), when its sources changed"
 	@echo "make test-slow  run the long tests (real engines on real data, big files)"
+	@echo "make test-chaos the main flow while every process is killed and paused"
 	@echo "make lint       ruff lint + format check"
 	@echo "make proto      regenerate Python code from proto/"
 	@echo "make schema     export gateway/schema.graphql"
@@ -34,14 +44,41 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-up: $(STAMP)
+$(WEB_DEPS): web/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20.19+ with npm is required for the dashboard"; exit 1; }
+	cd web && npm ci --no-audit --no-fund
+	touch $(WEB_DEPS)
+
+$(WEB_BUILD): $(WEB_DEPS) $(WEB_SRC)
+	cd web && npm run build
+	touch $(WEB_BUILD)
+
+web: $(WEB_BUILD)
+
+# Debian's Chromium for the end-to-end tests (Playwright drives it; no browser download).
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Chromium is needed at $(CHROMIUM) for the dashboard's tests (apt-get install chromium)"; exit 1; fi; }
+
+up: $(STAMP) $(WEB_BUILD)
 	$(PY) -m common.devstack
 
-test: $(STAMP)
+test: $(STAMP) $(WEB_BUILD) browser
 	$(PY) -m pytest
+	$(MAKE) test-web
+
+# The dashboard's component tests (Vitest) and end-to-end tests (Playwright, real stack).
+test-web: $(STAMP) $(WEB_BUILD) browser
+	cd web && npm test
+	cd web && CHROMIUM_PATH=$(CHROMIUM) PYTHON=$(CURDIR)/$(PY) npm run e2e
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow
+
+test-chaos: $(STAMP)
+	$(PY) -m pytest -m chaos tests/test_chaos.py
 
 test-all: $(STAMP)
 	$(PY) -m pytest -m ''

@@ -22,7 +22,14 @@ from grpc_status import rpc_status
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from common.context import Principal, new_request_id, principal_var, request_id_var
-from common.errors import DomainError, InvalidArgument, ResourceExhausted, Unauthenticated
+from common.db import DatabaseUnavailable
+from common.errors import (
+    DomainError,
+    InvalidArgument,
+    ResourceExhausted,
+    Unauthenticated,
+    Unavailable,
+)
 from common.metrics import grpc_server_handled_total, grpc_server_handling_seconds
 from common.tracing import extract, tracer
 
@@ -236,7 +243,8 @@ def _pack(message: Any) -> any_pb2.Any:
 
 
 class ErrorInterceptor(_ScopeInterceptor):
-    """Maps DomainError to its status; masks anything unexpected as INTERNAL."""
+    """Maps DomainError to its status, a database that does not answer to UNAVAILABLE;
+    masks anything unexpected as INTERNAL."""
 
     @contextlib.asynccontextmanager
     async def scope(self, method: str, context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
@@ -245,6 +253,13 @@ class ErrorInterceptor(_ScopeInterceptor):
         except grpc.aio.AbortError:
             raise
         except DomainError as error:
+            status = to_status(error)
+            await context.abort(status.code, status.details, status.trailing_metadata)
+        except DatabaseUnavailable as exc:
+            log.warning("database unavailable in %s: %s", method, exc)
+            error = Unavailable(
+                "the database is not answering; try again shortly", reason="DATABASE_UNAVAILABLE"
+            )
             status = to_status(error)
             await context.abort(status.code, status.details, status.trailing_metadata)
         except Exception:

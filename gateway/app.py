@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from common.context import request_id_var
 from common.metrics import render_latest
-from gateway import reports, uploads
+from gateway import reports, uploads, web
 from gateway.body_limit import BodyLimit
 from gateway.clients import ServiceClients
 from gateway.context import Context, client_ip, credentials_from_headers
@@ -95,4 +95,6 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
             ready = False
         return JSONResponse({"ready": ready}, status_code=200 if ready else 503)
 
+    # Last: the dashboard's session routes, assets, and index.html for its own routes.
+    web.install(app, settings, lambda: clients)
     return app

@@ -1,6 +1,18 @@
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+
 from common.settings import Settings
+
+
+class CookieSecure(StrEnum):
+    """When the dashboard's session cookies get ``Secure``: ``auto`` follows the request's
+    scheme (or a trusted ingress's ``X-Forwarded-Proto``)."""
+
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
 
 
 class GatewaySettings(Settings):
@@ -31,3 +43,7 @@ class GatewaySettings(Settings):
     upload_timeout_seconds: float = 3600.0
     # Take the client address from X-Forwarded-For (only behind a trusted proxy/ingress).
     trust_forwarded_for: bool = False
+    # The built dashboard (gateway/web.py); `make web` writes it, the image copies it here.
+    web_dir: Path = Path(__file__).resolve().parent.parent / "web" / "dist"
+    # Secure flag of the dashboard's session cookies: auto (https requests), always, never.
+    cookie_secure: CookieSecure = CookieSecure.AUTO

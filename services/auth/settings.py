@@ -8,7 +8,7 @@ from common.settings import CommaList, ServiceSettings
 class AuthSettings(ServiceSettings):
     service_prefix = "AUTH_"
 
-    grpc_port: int = 50051
+    grpc_port: int = 25051
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     # Accounts with these emails are admins; otherwise only the very first account is.

@@ -6,7 +6,6 @@ import asyncio
 from pathlib import Path
 
 from common import jetstream
-from common.db import Database
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
 from common.revocations import follow_revocations
@@ -24,12 +23,12 @@ SERVICE_NAME = datasets_pb2.DESCRIPTOR.services_by_name["DatasetsService"].full_
 
 
 async def build(settings: DatasetsSettings) -> GrpcServer:
-    db = Database(settings.database_url)
+    db = settings.database()
     storage = Storage(settings.storage_url, settings.storage_options)
     nc, js = await connect_messaging(settings, name="datasets")
     relay = OutboxRelay(db, models.outbox, js)
     auth = AuthClient(settings, service_name="datasets")
-    runner = IngestionRunner(db, settings, on_commit=relay.wake)
+    runner = IngestionRunner(db, settings, storage, on_commit=relay.wake)
 
     async def lookup_user(email: str) -> auth_pb2.User | None:
         users = await auth.lookup_users(emails=[email.strip()])

@@ -599,6 +599,19 @@ def _mark_ready(dataset: Dataset, outcome: dict[str, Any]) -> None:
     dataset.stats = outcome["stats"]
 
 
+def existing_dataset_ids(*, session: Session, dataset_ids: list[str]) -> list[str]:
+    """Which of these ids (folder names in storage; anything else is skipped) have a row."""
+    ids = []
+    for value in dataset_ids:
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    if not ids:
+        return []
+    return [str(i) for i in session.scalars(select(Dataset.id).where(Dataset.id.in_(ids)))]
+
+
 def ingesting_ids(*, session: Session) -> list[str]:
     return [str(i) for i in session.scalars(select(Dataset.id).where(Dataset.status == INGESTING))]
 

@@ -9,7 +9,7 @@ MiB = 1024 * 1024
 class DatasetsSettings(ServiceSettings):
     service_prefix = "DATASETS_"
 
-    grpc_port: int = 50052
+    grpc_port: int = 25052
     # Limits on uploads; each one gives the uploader an error that names it.
     max_upload_bytes: int = 2 * 1024 * MiB
     max_rows: int = 50_000_000
@@ -21,6 +21,10 @@ class DatasetsSettings(ServiceSettings):
     # The longest an upload call may wait for its ingestion result before answering INGESTING.
     max_upload_wait_seconds: float = 120.0
     default_holdout_fraction: float = 0.2
+    # At start, a stored upload without a dataset row (the service died while it streamed)
+    # is removed once nothing has written to it for this long (another replica may still be
+    # receiving it).
+    orphan_upload_grace_seconds: float = 600.0
     # Rows read to check a metadata correction against the data (and to infer metadata).
     metadata_sample_rows: int = 1_000_000
     # addProjectMember calls per inviting user per window, and invitations not yet taken up

@@ -7,6 +7,7 @@ checked against its template's schema only.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
+from common.moments import DEFAULT_REFERENCE_DATE, parse_moment
 from services.evaluation import models as m
 from services.evaluation.peers import Caller, Peers
 from services.evaluation.report import ReportOptions
@@ -181,11 +183,28 @@ def _field_spec(field: Mapping[str, Any]) -> dict[str, Any]:
         for bound in ("min", "max"):
             if field.get(bound) is not None:
                 spec[bound] = field[bound]
+                if kind == "datetime":
+                    spec[bound] = _moment(field, field[bound])
     if field.get("regex"):
         spec["regex"] = field["regex"]
     if kind == "category" and field.get("categories"):
         spec["categories"] = field["categories"]
     return spec
+
+
+def _moment(field: Mapping[str, Any], value: Any) -> str:
+    """A date bound ("today-90y" included) as the generator resolved it: its reference day,
+    and whole days for a date field (whole seconds for a datetime), as it draws them."""
+    try:
+        moment = parse_moment(value, DEFAULT_REFERENCE_DATE)
+    except ValueError as exc:
+        raise FailedPrecondition(
+            f"field {field.get('name')!r}: the bound {value!r} is not a date: {exc}",
+            reason="INVALID_TEMPLATE_SCHEMA",
+        ) from exc
+    if field.get("type") == "date":
+        return dt.datetime.combine(moment.date(), dt.time()).isoformat()
+    return moment.replace(microsecond=0).isoformat()
 
 
 def report_options(stored: Mapping[str, Any], defaults: Mapping[str, Any]) -> ReportOptions:

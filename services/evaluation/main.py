@@ -11,7 +11,6 @@ import contextlib
 from pathlib import Path
 
 from common import jetstream
-from common.db import Database
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
 from common.revocations import follow_revocations
@@ -31,7 +30,7 @@ SERVICE_NAME = evaluation_pb2.DESCRIPTOR.services_by_name["EvaluationService"].f
 
 
 async def build(settings: EvaluationSettings) -> GrpcServer:
-    db = Database(settings.database_url)
+    db = settings.database()
     storage = Storage(settings.storage_url, settings.storage_options)
     nc, js = await connect_messaging(settings, name="evaluation")
     relay = OutboxRelay(db, models.outbox, js)

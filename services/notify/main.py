@@ -14,7 +14,6 @@ import grpc
 
 from common import jetstream
 from common.clients import make_channel, service_metadata
-from common.db import Database
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.revocations import follow_revocations
 from common.runtime import AuthClient, connect_messaging, run_cli
@@ -69,7 +68,7 @@ def project_members(settings: NotifySettings, channel: grpc.aio.Channel) -> Memb
 
 async def build(settings: NotifySettings) -> GrpcServer:
     """The server with its background work: the RPCs, the event consumer, the webhook worker."""
-    db = Database(settings.database_url)
+    db = settings.database()
     nc, js = await connect_messaging(settings, name="notify")
     auth = AuthClient(settings, service_name="notify")
     datasets_channel = make_channel(

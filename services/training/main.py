@@ -17,7 +17,6 @@ from nats.js import JetStreamContext
 from nats.js.errors import BadRequestError
 
 from common import jetstream
-from common.db import Database
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
 from common.revocations import follow_revocations
@@ -35,7 +34,7 @@ from services.training.engines.runner import warm_up
 from services.training.expiry import BatchExpiry
 from services.training.servicer import TrainingServicer
 from services.training.settings import TrainingSettings
-from services.training.worker import Worker
+from services.training.worker import Worker, scratch_root, sweep_scratch
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -48,7 +47,7 @@ JOBS_FILTER = jetstream.JOBS_SUBJECT_PREFIX + ">"
 
 async def build(settings: TrainingSettings) -> GrpcServer:
     """The API role: TrainingService on ``grpc_port``."""
-    db = Database(settings.database_url)
+    db = settings.database()
     nc, js = await connect_messaging(settings, name="training")
     relay = OutboxRelay(db, models.outbox, js)
     auth = AuthClient(settings, service_name="training")
@@ -130,7 +129,8 @@ async def build_worker(settings: TrainingSettings) -> GrpcServer:
     # Engine processes fork from a server that has the ML libraries imported: start it
     # before taking jobs, so the first job does not pay for those imports.
     await asyncio.to_thread(warm_up)
-    db = Database(settings.database_url)
+    await asyncio.to_thread(sweep_scratch, scratch_root(settings))
+    db = settings.database()
     nc, js = await connect_messaging(settings, name="training-worker")
     await ensure_jobs_consumer(js, settings)
     relay = OutboxRelay(db, models.outbox, js)

@@ -4,9 +4,12 @@ Why a child: torch and SDV hold memory and threads that a long-lived worker shou
 inherit, a cancelled job must stop within seconds even inside a C kernel, and a crash
 (exception, segfault, `os._exit`, the OOM killer) must fail the job, not the worker.
 
-Children are forked from a "forkserver" process that imported torch, SDV and
-mostlyai-engine once (a plain fork of the worker is unsafe with torch's threads; "spawn"
-would pay those imports, seconds, for every job).
+Each child leads a process group of its own, so a signal meant for the worker's group (a
+terminal's Ctrl-C) does not reach it, and stopping it stops whatever it started too (joblib
+or torch workers); it dies with the fork server, which dies with the worker, so a killed
+worker leaves no engine running. Children are forked from a "forkserver" process that
+imported torch, SDV and mostlyai-engine once (a plain fork of the worker is unsafe with
+torch's threads; "spawn" would pay those imports, seconds, for every job).
 
 Both entry points are blocking and thread-friendly: call them from a worker thread (e.g.
 `await asyncio.to_thread(run_training, ...)`) and set the `threading.Event` passed as
@@ -32,6 +35,7 @@ from typing import Any
 
 import pandas as pd
 
+from common.lifetime import die_with_parent
 from services.training.engines.artifact import Manifest, read_manifest, write_artifact
 from services.training.engines.base import (
     EngineError,
@@ -272,17 +276,31 @@ def _exit_reason(exitcode: int | None) -> str:
 
 def _stop(process: multiprocessing.process.BaseProcess) -> None:
     if process.is_alive():
-        process.terminate()
+        _signal_group(process, signal.SIGTERM)
         process.join(TERMINATE_GRACE_SECONDS)
     if process.is_alive():
-        process.kill()
+        _signal_group(process, signal.SIGKILL)
     process.join()
+    # What the engine started and left behind.
+    _signal_group(process, signal.SIGKILL)
     process.close()
+
+
+def _signal_group(process: multiprocessing.process.BaseProcess, sig: signal.Signals) -> None:
+    assert process.pid is not None
+    try:
+        os.killpg(process.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        # The group is gone (or the child exited before making it): the process itself.
+        if process.exitcode is None:
+            os.kill(process.pid, sig)
 
 
 def _child_main(
     sender: Connection, task: Callable[..., Any], kwargs: dict[str, Any], threads: int | None
 ) -> None:
+    os.setpgid(0, 0)
+    die_with_parent(os.getppid())
     import torch
 
     torch.set_num_threads(threads or os.cpu_count() or 1)
