@@ -175,6 +175,10 @@ def environment(cfg: DevStackSettings, pg: EmbeddedPostgres, nats: EmbeddedNats)
             "EVALUATION_GRPC_PORT": str(cfg.evaluation_port),
             "NOTIFY_GRPC_PORT": str(cfg.notify_port),
             "GATEWAY_PORT": str(cfg.gateway_port),
+            # Signed links (downloads, reports) are built on this, never on a Host header.
+            "GATEWAY_PUBLIC_BASE_URL": env.get(
+                "GATEWAY_PUBLIC_BASE_URL", f"http://127.0.0.1:{cfg.gateway_port}"
+            ),
         }
     )
     return env

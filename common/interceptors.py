@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Protocol
+from urllib.parse import unquote
 
 import grpc
 from google.protobuf import any_pb2, duration_pb2
@@ -104,6 +105,18 @@ class _ScopeInterceptor(grpc.aio.ServerInterceptor):
 
 def metadata_dict(context: grpc.aio.ServicerContext) -> dict[str, str]:
     return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
+
+
+def peer_address(context: grpc.aio.ServicerContext) -> str:
+    """The caller's address without its port: ``ipv4:10.1.2.3:5123`` -> ``10.1.2.3``,
+    ``ipv6:[::1]:5123`` (or ``ipv6:%5B::1%5D:5123``) -> ``::1``. A new connection has a new
+    port, never a new address."""
+    peer = unquote(context.peer() or "")
+    kind, _, rest = peer.partition(":")
+    if kind not in ("ipv4", "ipv6"):
+        return peer
+    host = rest.rpartition(":")[0] or rest
+    return host.strip("[]").split("%")[0]
 
 
 # Codes that mean the server failed (OpenTelemetry's gRPC conventions); the others are the

@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     training_addr: str = "127.0.0.1:25053"
     evaluation_addr: str = "127.0.0.1:25054"
     notify_addr: str = "127.0.0.1:25055"
+    # gRPC server reflection (what grpcurl uses to discover the services without the
+    # .proto files): on for development, off in the prod overlay.
+    grpc_reflection: bool = True
+    # How long a process trusts an API key auth accepted without asking again. Revocation
+    # and disabling evict a key at once through events (common/revocations.py); this bounds
+    # how long a revoked key could still work while those events cannot arrive (NATS down).
+    api_key_cache_seconds: float = Field(default=5.0, ge=0, le=300)
     # Prometheus /metrics on its own port (0 = none; the gateway then serves it at /metrics
     # on its HTTP port). Loopback by default; a pod sets 0.0.0.0 so Prometheus can scrape.
     metrics_port: int = Field(default=0, ge=0, le=65535)

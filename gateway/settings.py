@@ -20,7 +20,14 @@ class GatewaySettings(Settings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # GraphiQL at GET /graphql and schema introspection: handy in development, off in the
+    # prod overlay (a production schema need not describe itself to strangers).
     graphiql: bool = True
+    introspection: bool = True
+    # Where clients reach the gateway, e.g. https://synthetica.example.com: signed links
+    # (downloads, reports) are built on it, never on a request's Host header, which a client
+    # chooses. Unset, links are paths (/downloads/...) relative to the gateway's address.
+    public_base_url: str = ""
     max_query_depth: int = 12
     max_query_tokens: int = 4000
     max_aliases: int = 30

@@ -6,6 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from datetime import datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.file_uploads import Upload
@@ -55,20 +56,25 @@ def _page(first: int) -> int:
     return min(first, MAX_PAGE)
 
 
-@strawberry.type
+@strawberry.type(
+    description="a member, or an invitation not taken up yet (pending): an email with no "
+    "account, or an account that has not used the project yet, which look the same"
+)
 class ProjectMember:
-    user_id: strawberry.ID
+    user_id: strawberry.ID | None = strawberry.field(description="null while pending")
     email: str
     role: ProjectRole
     added_at: datetime | None
+    pending: bool
 
     @classmethod
     def from_proto(cls, member: pb.ProjectMember) -> ProjectMember:
         return cls(
-            user_id=strawberry.ID(member.user_id),
+            user_id=strawberry.ID(member.user_id) if member.user_id else None,
             email=member.email,
             role=_ROLE_FROM_PROTO[member.role],
             added_at=dt(member, "added_at"),
+            pending=member.pending,
         )
 
 
@@ -394,7 +400,10 @@ class DatasetsMutation:
             )
         return True
 
-    @strawberry.mutation(description="invite a registered user by email (owners)")
+    @strawberry.mutation(
+        description="invite someone by email (owners): an account joins at once, an email "
+        "without one when it registers; the answer (pending) is the same either way"
+    )
     async def add_project_member(
         self, info: Info[Context, None], project_id: strawberry.ID, email: str, role: ProjectRole
     ) -> ProjectMember:
@@ -408,14 +417,26 @@ class DatasetsMutation:
             )
         return ProjectMember.from_proto(response.member)
 
-    @strawberry.mutation(description="remove a member (owners), or leave a project yourself")
+    @strawberry.mutation(
+        description="remove a member (owners), leave a project yourself, or withdraw a "
+        "pending invitation by email (owners)"
+    )
     async def remove_project_member(
-        self, info: Info[Context, None], project_id: strawberry.ID, user_id: strawberry.ID
+        self,
+        info: Info[Context, None],
+        project_id: strawberry.ID,
+        user_id: strawberry.ID | None = None,
+        email: Annotated[
+            str | None,
+            strawberry.argument(description="instead of userId: withdraw a pending invitation"),
+        ] = None,
     ) -> bool:
         ctx = info.context
         with rpc_errors():
             await ctx.clients.datasets.RemoveProjectMember(
-                pb.RemoveProjectMemberRequest(project_id=project_id, user_id=user_id),
+                pb.RemoveProjectMemberRequest(
+                    project_id=project_id, user_id=user_id or "", email=email or ""
+                ),
                 metadata=ctx.user_metadata,
             )
         return True

@@ -14,6 +14,7 @@ from strawberry.types import Info
 from gateway.context import Context
 from gateway.downloads import DOWNLOAD_URL_TTL_SECONDS, download_path, sign_download
 from gateway.errors import ApiError, rpc_errors
+from gateway.http import public_url
 from gateway.schema import evaluation
 from gateway.schema.common import Connection, connection, dt
 from gateway.schema.datasets import Dataset, Project, load_dataset, load_project
@@ -580,5 +581,4 @@ class TrainingMutation:
         path = download_path(
             batch.id, format.name.lower(), table_name=table_name, table=table, token=token
         )
-        base = str(ctx.request.base_url).rstrip("/") if ctx.request is not None else ""
-        return DownloadLink(url=base + path, expires_at=expires)
+        return DownloadLink(url=public_url(ctx.settings, path), expires_at=expires)

@@ -49,6 +49,7 @@ async def build(settings: AuthSettings) -> GrpcServer:
             AuthServicer(db, settings, on_commit=relay.wake), s
         ),
         authenticator=local_authenticator(db, settings),
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
 

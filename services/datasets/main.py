@@ -8,9 +8,10 @@ from pathlib import Path
 from common import jetstream
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
+from common.revocations import follow_revocations
 from common.runtime import AuthClient, connect_messaging, run_cli
 from common.storage import Storage
-from services.datasets import models
+from services.datasets import invitations, models
 from services.datasets.ingestion import IngestionRunner
 from services.datasets.servicer import DatasetsServicer
 from services.datasets.settings import DatasetsSettings
@@ -34,14 +35,31 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
         return users[0] if users else None
 
     servicer = DatasetsServicer(db, storage, settings, runner, lookup_user, on_commit=relay.wake)
+    authenticator = auth.authenticator(settings)
+    await follow_revocations(nc, authenticator)
     server = create_server(
         host=settings.grpc_host,
         port=settings.grpc_port,
         service_names=[SERVICE_NAME],
         register=lambda s: datasets_pb2_grpc.add_DatasetsServiceServicer_to_server(servicer, s),
-        authenticator=auth.authenticator(settings),
+        authenticator=authenticator,
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
+    await jetstream.ensure_consumer(
+        js,
+        jetstream.EVENTS_STREAM.name,
+        durable=invitations.CONSUMER,
+        filter_subject=invitations.SUBJECT,
+    )
+    registrations = jetstream.PullConsumer(
+        js,
+        stream=jetstream.EVENTS_STREAM.name,
+        durable=invitations.CONSUMER,
+        subject=invitations.SUBJECT,
+        handler=invitations.RegisteredHandler(db).handle,
+    )
+    server.tasks.append(asyncio.create_task(registrations.run()))
     await runner.recover()
 
     async def close() -> None:

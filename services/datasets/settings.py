@@ -31,6 +31,12 @@ class DatasetsSettings(ServiceSettings):
     # this share of distinct values among its values, is typed categorical (grades, codes).
     categorical_max_distinct: int = 10
     categorical_max_share: float = 0.05
+    # addProjectMember calls per inviting user per window, and invitations not yet taken up
+    # per project (accounts that have not used the project yet count too): inviting must
+    # not be a way to test emails in bulk.
+    invitations_per_user: int = 30
+    invitations_window_seconds: int = 3600
+    max_pending_invitations_per_project: int = 100
 
     def ingest_limits(self) -> IngestLimits:
         return IngestLimits(

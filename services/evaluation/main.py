@@ -13,6 +13,7 @@ from pathlib import Path
 from common import jetstream
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
+from common.revocations import follow_revocations
 from common.runtime import AuthClient, connect_messaging, run_cli
 from common.storage import Storage
 from services.evaluation import models
@@ -53,6 +54,8 @@ async def build(settings: EvaluationSettings) -> GrpcServer:
         heartbeat=settings.heartbeat_seconds,
         retry_delay=settings.retry_delay_seconds,
     )
+    authenticator = auth.authenticator(settings)
+    await follow_revocations(nc, authenticator)
     server = create_server(
         host=settings.grpc_host,
         port=settings.grpc_port,
@@ -60,7 +63,8 @@ async def build(settings: EvaluationSettings) -> GrpcServer:
         register=lambda s: evaluation_pb2_grpc.add_EvaluationServiceServicer_to_server(
             EvaluationServicer(db, storage, evaluator, settings), s
         ),
-        authenticator=auth.authenticator(settings),
+        authenticator=authenticator,
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
     server.tasks.append(asyncio.create_task(consumer.run()))

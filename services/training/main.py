@@ -19,6 +19,7 @@ from nats.js.errors import BadRequestError
 from common import jetstream
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
+from common.revocations import follow_revocations
 from common.runtime import AuthClient, connect_messaging, run_cli
 from common.settings import Settings
 from common.storage import Storage
@@ -53,12 +54,15 @@ async def build(settings: TrainingSettings) -> GrpcServer:
     access = Access(settings, service_name="training")
     storage = Storage(settings.storage_url, settings.storage_options)
     servicer = TrainingServicer(db, settings, storage, access, on_commit=relay.wake)
+    authenticator = auth.authenticator(settings)
+    await follow_revocations(nc, authenticator)
     server = create_server(
         host=settings.grpc_host,
         port=settings.grpc_port,
         service_names=[SERVICE_NAME],
         register=lambda s: training_pb2_grpc.add_TrainingServiceServicer_to_server(servicer, s),
-        authenticator=auth.authenticator(settings),
+        authenticator=authenticator,
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
     await jetstream.ensure_consumer(
@@ -148,6 +152,7 @@ async def build_worker(settings: TrainingSettings) -> GrpcServer:
         service_names=[WORKER_SERVICE_NAME],
         register=lambda _: None,
         authenticator=None,
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
     server.tasks.append(asyncio.create_task(consumer.run()))

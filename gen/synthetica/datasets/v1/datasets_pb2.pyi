@@ -62,18 +62,20 @@ class Project(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., owner_id: _Optional[str] = ..., my_role: _Optional[_Union[ProjectRole, str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ProjectMember(_message.Message):
-    __slots__ = ("project_id", "user_id", "email", "role", "added_at")
+    __slots__ = ("project_id", "user_id", "email", "role", "added_at", "pending")
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
     ADDED_AT_FIELD_NUMBER: _ClassVar[int]
+    PENDING_FIELD_NUMBER: _ClassVar[int]
     project_id: str
     user_id: str
     email: str
     role: ProjectRole
     added_at: _timestamp_pb2.Timestamp
-    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., email: _Optional[str] = ..., role: _Optional[_Union[ProjectRole, str]] = ..., added_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    pending: bool
+    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., email: _Optional[str] = ..., role: _Optional[_Union[ProjectRole, str]] = ..., added_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pending: _Optional[bool] = ...) -> None: ...
 
 class CreateProjectRequest(_message.Message):
     __slots__ = ("name", "description")
@@ -172,12 +174,14 @@ class AddProjectMemberResponse(_message.Message):
     def __init__(self, member: _Optional[_Union[ProjectMember, _Mapping]] = ...) -> None: ...
 
 class RemoveProjectMemberRequest(_message.Message):
-    __slots__ = ("project_id", "user_id")
+    __slots__ = ("project_id", "user_id", "email")
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
     project_id: str
     user_id: str
-    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
+    email: str
+    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
 
 class RemoveProjectMemberResponse(_message.Message):
     __slots__ = ()
