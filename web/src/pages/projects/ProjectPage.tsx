@@ -238,15 +238,18 @@ function Members({ project }: { project: Project }) {
         </thead>
         <tbody>
           {project.members.map((m) => (
-            <tr key={m.userId}>
-              <td>{m.email}</td>
+            <tr key={m.userId ?? m.email}>
               <td>
-                {owner ? (
+                {m.email}
+                {m.pending ? " (invited)" : null}
+              </td>
+              <td>
+                {owner && m.userId ? (
                   <select
                     aria-label={`Role of ${m.email}`}
                     value={m.role}
                     onChange={(e) =>
-                      void change({ projectId: project.id, userId: m.userId, role: e.target.value as ProjectRole })
+                      void change({ projectId: project.id, userId: m.userId!, role: e.target.value as ProjectRole })
                     }
                   >
                     {ROLES.map((r) => (
@@ -265,7 +268,10 @@ function Members({ project }: { project: Project }) {
                   <button
                     type="button"
                     onClick={async () => {
-                      const done = await remove({ projectId: project.id, userId: m.userId });
+                      // An invitation to an email without an account has no user yet.
+                      const done = await remove(
+                        m.userId ? { projectId: project.id, userId: m.userId } : { projectId: project.id, email: m.email },
+                      );
                       if (done.data && m.userId === me?.id) navigate("/projects");
                     }}
                   >
