@@ -33,7 +33,12 @@ sys.path.insert(0, str(ROOT))
 ADULT = ROOT.parent / "shared" / "datasets" / "adult-train.csv"
 MiB = 1024 * 1024
 
-from common.embedded import EmbeddedNats, EmbeddedPostgres, free_port, wait_for_port  # noqa: E402
+from common.embedded import (  # noqa: E402
+    EmbeddedNats,
+    EmbeddedPostgres,
+    free_port,
+    wait_until_listening,
+)
 from common.migrations import upgrade  # noqa: E402
 
 
@@ -111,8 +116,8 @@ class Stack:
             self.processes[name] = subprocess.Popen(
                 [sys.executable, "-m", module], env=env, cwd=ROOT, stdout=subprocess.DEVNULL
             )
-        for port in self.ports.values():
-            wait_for_port(port, timeout=120)
+        for name, port in self.ports.items():
+            wait_until_listening(self.processes[name].pid, port, name=name, timeout=120)
         return f"http://127.0.0.1:{self.ports['gateway']}"
 
     def stop(self) -> None:

@@ -2,15 +2,29 @@
 
 Service functions are plain synchronous functions taking ``session`` as a keyword; async code
 calls them through ``Database.call``, which runs them in a worker thread inside a transaction.
+
+Every wait on the server is bounded. ``statement_timeout`` makes the server cancel a slow
+statement, but a server that does not answer at all (frozen, a dead network path: the kernel
+still accepts connections and acknowledges bytes) is only noticed by the client: psycopg2 runs
+in "green" mode with a wait callback that gives each connect and each statement a limit,
+then closes the connection. Waiting for a pooled connection is bounded too. Whatever the
+cause, the caller gets ``DatabaseUnavailable`` within seconds (the gRPC interceptor answers
+UNAVAILABLE), the worker thread is free again, and the pool reconnects once the server is
+back: no restart needed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import select
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import psycopg2
+import psycopg2.extensions
 from sqlalchemy import MetaData, create_engine
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,19 +43,89 @@ def make_metadata(schema: str) -> MetaData:
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(url: str, *, pool_size: int = 5) -> Engine:
-    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds: to connect, for one statement, and to get a connection from the pool."""
+
+    connect: float = 3.0
+    statement: float = 5.0
+    pool: float = 3.0
+
+
+class DatabaseUnavailable(Exception):
+    """PostgreSQL did not answer in time, refused the connection, or dropped it."""
+
+
+def _bounded_wait(conn: Any) -> None:
+    """psycopg2's wait callback: select() with the connection class's limits (connections
+    made elsewhere, e.g. by migrations, have none and wait as long as it takes)."""
+    connecting = conn.status == psycopg2.extensions.STATUS_SETUP
+    limit = getattr(conn, "connect_wait" if connecting else "statement_wait", None)
+    while True:
+        state = conn.poll()
+        if state == psycopg2.extensions.POLL_OK:
+            return
+        if state == psycopg2.extensions.POLL_READ:
+            ready = select.select([conn.fileno()], [], [], limit)[0]
+        elif state == psycopg2.extensions.POLL_WRITE:
+            ready = select.select([], [conn.fileno()], [], limit)[1]
+        else:
+            raise psycopg2.OperationalError(f"bad state from poll: {state}")
+        if not ready:
+            # psycopg2 closes a connection whose wait failed: the pool replaces it.
+            what = "connect" if connecting else "answer"
+            raise psycopg2.OperationalError(f"PostgreSQL did not {what} within {limit:g} s")
+
+
+def _connection_class(timeouts: Timeouts) -> type[psycopg2.extensions.connection]:
+    # Class attributes: the wait callback reads them while the connection is being made,
+    # before an instance attribute could be set.
+    return type(
+        "BoundedConnection",
+        (psycopg2.extensions.connection,),
+        # The client gives the server a second more, so a slow statement gets the server's
+        # own error (statement_timeout) rather than a closed connection.
+        {"connect_wait": timeouts.connect, "statement_wait": timeouts.statement + 1.0},
+    )
+
+
+def make_engine(url: str, *, pool_size: int = 5, timeouts: Timeouts | None = None) -> Engine:
+    if timeouts is None:
+        return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    psycopg2.extensions.set_wait_callback(_bounded_wait)
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=10,
+        pool_pre_ping=True,
+        pool_timeout=timeouts.pool,
+        connect_args={
+            "connection_factory": _connection_class(timeouts),
+            "connect_timeout": max(1, round(timeouts.connect)),
+            "options": f"-c statement_timeout={round(timeouts.statement * 1000)}",
+        },
+    )
 
 
 class Database:
-    def __init__(self, url: str, *, pool_size: int = 5) -> None:
-        self.engine = make_engine(url, pool_size=pool_size)
+    def __init__(
+        self, url: str, *, pool_size: int = 5, timeouts: Timeouts | None = Timeouts()
+    ) -> None:
+        self.engine = make_engine(url, pool_size=pool_size, timeouts=timeouts)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
-        """Runs ``fn(session=..., **kwargs)`` in one transaction (commit on success)."""
-        with self.sessions.begin() as session:
-            return fn(session=session, **kwargs)
+        """Runs ``fn(session=..., **kwargs)`` in one transaction (commit on success);
+        DatabaseUnavailable when the server does not answer in time or is gone."""
+        try:
+            with self.sessions.begin() as session:
+                return fn(session=session, **kwargs)
+        except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError) as exc:
+            raise DatabaseUnavailable(_first_line(exc)) from exc
+        except sa_exc.DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise DatabaseUnavailable(_first_line(exc)) from exc
+            raise
 
     async def call(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         return await asyncio.to_thread(self.run, fn, **kwargs)
@@ -51,3 +135,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    original = getattr(exc, "orig", None) or exc
+    return (str(original).strip().splitlines() or [type(original).__name__])[0]

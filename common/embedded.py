@@ -8,30 +8,90 @@ and started again on the same data (the fault tests restart them).
 from __future__ import annotations
 
 import os
+import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import psutil
+
 PG_USER = "postgres"
 
 
+# Linux gives outgoing connections source ports from 32768-60999 (ip_local_port_range). A
+# port the stack listens on lies below: a connection to a port in that range that nobody
+# listens on yet can get that very port as its own source port, connect to itself, and hold
+# it, so the server meant for it fails with "Address already in use".
+EPHEMERAL_LOW = 32768
+# Where free_port draws from: above the well-known and registered ports services commonly
+# use, below the ephemeral range.
+_FREE_PORT_RANGE = range(10_000, EPHEMERAL_LOW)
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
+    """A free TCP port on 127.0.0.1 below the ephemeral range, not handed out before by this
+    process. (portpicker and binding port 0 both give ephemeral ports.)"""
+    rng = random.SystemRandom()
+    for _ in range(1000):
+        port = rng.choice(_FREE_PORT_RANGE)
+        if port not in _handed_out and _bindable(port):
+            _handed_out.add(port)
+            return port
+    raise RuntimeError(f"no free port found in {_FREE_PORT_RANGE}")
+
+
+def _bindable(port: int) -> bool:
+    # Without SO_REUSEADDR, bind also fails while a connection on the port is in TIME-WAIT.
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
-def wait_for_port(port: int, *, timeout: float = 30.0) -> None:
+class NotStarted(RuntimeError):
+    """A child process exited, or never listened, while it was being started."""
+
+
+def is_listening(pid: int, port: int) -> bool:
+    """Whether process ``pid`` has a TCP socket listening on ``port``. Looked up in the
+    kernel's tables: nothing connects, so nothing can connect to itself."""
+    try:
+        sockets = psutil.Process(pid).connections(kind="tcp")
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
+        return False
+    return any(s.status == psutil.CONN_LISTEN and s.laddr.port == port for s in sockets)
+
+
+def wait_until_listening(pid: int, port: int, *, name: str, timeout: float = 60.0) -> None:
+    """Until process ``pid`` listens on ``port``; NotStarted if it ends or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+        if is_listening(pid, port):
+            return
+        if not _alive(pid):
+            raise NotStarted(f"{name} exited before it listened on 127.0.0.1:{port}")
+        time.sleep(0.1)
+    raise NotStarted(f"{name} did not listen on 127.0.0.1:{port} within {timeout:.0f} s")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def describe_exit(returncode: int | None) -> str:
+    if returncode is not None and returncode < 0:
+        return f"signal {signal.Signals(-returncode).name}"
+    return f"code {returncode}"
 
 
 class EmbeddedPostgres:
@@ -91,6 +151,14 @@ class EmbeddedPostgres:
             f"-h 127.0.0.1 -p {self.port} -k '' -c max_connections=200 -c fsync=off",
             "start",
         )
+
+    def is_running(self) -> bool:
+        """Whether the server's postmaster process is alive."""
+        try:
+            pid = int((self.data_dir / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return False
+        return _alive(pid)
 
     def stop(self) -> None:
         pid_file = self.data_dir / "postmaster.pid"
@@ -154,7 +222,12 @@ class EmbeddedNats:
         self.process = subprocess.Popen(  # noqa: S603
             args, stdout=log, stderr=log, start_new_session=True
         )
-        wait_for_port(self.port)
+        wait_until_listening(
+            self.process.pid, self.port, name=f"NATS (log: {self.store_dir / 'nats.log'})"
+        )
+
+    def is_running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
         if self.process is None:

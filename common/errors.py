@@ -53,6 +53,13 @@ class FailedPrecondition(DomainError):
     default_reason = "FAILED_PRECONDITION"
 
 
+class Unavailable(DomainError):
+    """A dependency (the database, a peer) cannot answer now; trying again later may work."""
+
+    code = grpc.StatusCode.UNAVAILABLE
+    default_reason = "UNAVAILABLE"
+
+
 class ResourceExhausted(DomainError):
     code = grpc.StatusCode.RESOURCE_EXHAUSTED
     default_reason = "RESOURCE_EXHAUSTED"

@@ -73,9 +73,10 @@ def create_server(
     service_names: Sequence[str],
     register: Callable[[grpc.aio.Server], None],
     authenticator: Authenticator | None,
+    reflection_enabled: bool = True,
 ) -> GrpcServer:
-    """Builds a server with health, reflection and interceptors; ``authenticator=None`` only
-    for a process that serves health alone."""
+    """Builds a server with health, reflection (unless switched off) and interceptors;
+    ``authenticator=None`` only for a process that serves health alone."""
     interceptors: list[grpc.aio.ServerInterceptor] = [
         # First is outermost: the span and the timing cover everything the others do.
         ObservabilityInterceptor(),
@@ -94,14 +95,15 @@ def create_server(
     register(server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    reflection.enable_server_reflection(
-        (
-            *service_names,
-            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-            reflection.SERVICE_NAME,
-        ),
-        server,
-    )
+    if reflection_enabled:
+        reflection.enable_server_reflection(
+            (
+                *service_names,
+                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                reflection.SERVICE_NAME,
+            ),
+            server,
+        )
     bound = server.add_insecure_port(f"{host}:{port}")
     return GrpcServer(
         server=server, port=bound, health=health_servicer, service_names=service_names

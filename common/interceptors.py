@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Protocol
+from urllib.parse import unquote
 
 import grpc
 from google.protobuf import any_pb2, duration_pb2
@@ -21,7 +22,14 @@ from grpc_status import rpc_status
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from common.context import Principal, new_request_id, principal_var, request_id_var
-from common.errors import DomainError, InvalidArgument, ResourceExhausted, Unauthenticated
+from common.db import DatabaseUnavailable
+from common.errors import (
+    DomainError,
+    InvalidArgument,
+    ResourceExhausted,
+    Unauthenticated,
+    Unavailable,
+)
 from common.metrics import grpc_server_handled_total, grpc_server_handling_seconds
 from common.tracing import extract, tracer
 
@@ -97,6 +105,18 @@ class _ScopeInterceptor(grpc.aio.ServerInterceptor):
 
 def metadata_dict(context: grpc.aio.ServicerContext) -> dict[str, str]:
     return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
+
+
+def peer_address(context: grpc.aio.ServicerContext) -> str:
+    """The caller's address without its port: ``ipv4:10.1.2.3:5123`` -> ``10.1.2.3``,
+    ``ipv6:[::1]:5123`` (or ``ipv6:%5B::1%5D:5123``) -> ``::1``. A new connection has a new
+    port, never a new address."""
+    peer = unquote(context.peer() or "")
+    kind, _, rest = peer.partition(":")
+    if kind not in ("ipv4", "ipv6"):
+        return peer
+    host = rest.rpartition(":")[0] or rest
+    return host.strip("[]").split("%")[0]
 
 
 # Codes that mean the server failed (OpenTelemetry's gRPC conventions); the others are the
@@ -223,7 +243,8 @@ def _pack(message: Any) -> any_pb2.Any:
 
 
 class ErrorInterceptor(_ScopeInterceptor):
-    """Maps DomainError to its status; masks anything unexpected as INTERNAL."""
+    """Maps DomainError to its status, a database that does not answer to UNAVAILABLE;
+    masks anything unexpected as INTERNAL."""
 
     @contextlib.asynccontextmanager
     async def scope(self, method: str, context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
@@ -232,6 +253,13 @@ class ErrorInterceptor(_ScopeInterceptor):
         except grpc.aio.AbortError:
             raise
         except DomainError as error:
+            status = to_status(error)
+            await context.abort(status.code, status.details, status.trailing_metadata)
+        except DatabaseUnavailable as exc:
+            log.warning("database unavailable in %s: %s", method, exc)
+            error = Unavailable(
+                "the database is not answering; try again shortly", reason="DATABASE_UNAVAILABLE"
+            )
             status = to_status(error)
             await context.abort(status.code, status.details, status.trailing_metadata)
         except Exception:

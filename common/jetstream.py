@@ -141,6 +141,9 @@ class Outcome(Enum):
     ACK = "ack"
     RETRY = "retry"
     TERMINATE = "terminate"
+    # Another delivery of the same message owns it (a job taken over by a newer attempt):
+    # settling this one would ack or redeliver what that delivery is working on.
+    LEAVE = "leave"
 
 
 Handler = Callable[[Msg], Awaitable[Outcome]]
@@ -227,6 +230,8 @@ class PullConsumer:
 
     async def _settle(self, msg: Msg, outcome: Outcome) -> None:
         try:
+            if outcome is Outcome.LEAVE:
+                return
             if outcome is Outcome.ACK:
                 await msg.ack()
             elif outcome is Outcome.TERMINATE:

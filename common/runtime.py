@@ -73,11 +73,18 @@ class AuthClient:
         )
         return list(response.users)
 
-    def authenticator(self, settings: Settings) -> TokenAuthenticator:
+    def authenticator(
+        self, settings: Settings, *, api_key_cache_seconds: float | None = None
+    ) -> TokenAuthenticator:
+        """``api_key_cache_seconds`` defaults to the setting; a process that follows
+        revocations (common.revocations) forgets a revoked key before that."""
+        if api_key_cache_seconds is None:
+            api_key_cache_seconds = settings.api_key_cache_seconds
         return TokenAuthenticator(
             jwks=JwksCache(self.jwks),
             verify_api_key=self._verify_or_unauthenticated,
             service_token=settings.service_token.get_secret_value(),
+            api_key_cache_seconds=api_key_cache_seconds,
         )
 
     async def _verify_or_unauthenticated(self, key: str) -> Principal:
@@ -148,5 +155,6 @@ async def serve_health_only(settings: ServiceSettings, *, service_names: list[st
         service_names=service_names,
         register=lambda _: None,
         authenticator=None,
+        reflection_enabled=settings.grpc_reflection,
     )
     await serve_until_signal(server, grace=settings.shutdown_grace_seconds)

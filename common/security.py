@@ -2,7 +2,8 @@
 
 Credentials arrive in gRPC metadata:
 - ``authorization: Bearer <jwt>``: a user's access token, verified locally against auth's JWKS;
-- ``x-api-key: <key>``: a user's API key, verified by auth (cached for a few seconds);
+- ``x-api-key: <key>``: a user's API key, verified by auth (remembered for a few seconds,
+  and forgotten at once when it is revoked or its user disabled: common/revocations.py);
 - ``x-service-token: <secret>``: another Synthetica service, optionally acting for a user
   named by ``x-on-behalf-of`` (and ``x-on-behalf-of-role``).
 """
@@ -102,6 +103,13 @@ class _Remembered:
             self._items.clear()
         self._items[credential] = (until, principal)
 
+    def discard(self, matches: Callable[[str, Principal], bool]) -> int:
+        """Forgets every credential ``matches`` picks; returns how many."""
+        gone = [key for key, (_, principal) in self._items.items() if matches(key, principal)]
+        for key in gone:
+            del self._items[key]
+        return len(gone)
+
 
 class TokenAuthenticator:
     """Resolves the caller from metadata (see the module docstring)."""
@@ -164,6 +172,15 @@ class TokenAuthenticator:
         )
         self._tokens.put(token, float(claims["exp"]), principal)
         return principal
+
+    def forget_api_keys(self, *, prefix: str = "", user_id: str = "") -> int:
+        """Forgets remembered API keys: the one with this lookup prefix (revoked), or every
+        key of this user (disabled). Returns how many were forgotten."""
+        if prefix:
+            return self._api_keys.discard(lambda key, _: key.startswith(prefix + "_"))
+        if user_id:
+            return self._api_keys.discard(lambda _, principal: principal.user_id == user_id)
+        return 0
 
     async def _api_key_principal(self, api_key: str) -> Principal:
         cached = self._api_keys.get(api_key)

@@ -19,6 +19,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from common.db import Database, Timeouts
+
 SHARED_PREFIX = "SYNTHETICA_"
 
 
@@ -47,11 +49,18 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     shutdown_grace_seconds: float = 10.0
     rpc_timeout_seconds: float = 30.0
-    auth_addr: str = "127.0.0.1:50051"
-    datasets_addr: str = "127.0.0.1:50052"
-    training_addr: str = "127.0.0.1:50053"
-    evaluation_addr: str = "127.0.0.1:50054"
-    notify_addr: str = "127.0.0.1:50055"
+    auth_addr: str = "127.0.0.1:25051"
+    datasets_addr: str = "127.0.0.1:25052"
+    training_addr: str = "127.0.0.1:25053"
+    evaluation_addr: str = "127.0.0.1:25054"
+    notify_addr: str = "127.0.0.1:25055"
+    # gRPC server reflection (what grpcurl uses to discover the services without the
+    # .proto files): on for development, off in the prod overlay.
+    grpc_reflection: bool = True
+    # How long a process trusts an API key auth accepted without asking again. Revocation
+    # and disabling evict a key at once through events (common/revocations.py); this bounds
+    # how long a revoked key could still work while those events cannot arrive (NATS down).
+    api_key_cache_seconds: float = Field(default=5.0, ge=0, le=300)
     # Prometheus /metrics on its own port (0 = none; the gateway then serves it at /metrics
     # on its HTTP port). Loopback by default; a pod sets 0.0.0.0 so Prometheus can scrape.
     metrics_port: int = Field(default=0, ge=0, le=65535)
@@ -80,7 +89,22 @@ class ServiceSettings(Settings):
     """A gRPC service that owns a PostgreSQL schema and files."""
 
     database_url: str = Field(description="postgresql+psycopg2://user:pass@host:port/db")
+    # PostgreSQL that does not answer (down, frozen, unreachable) gives callers a typed
+    # SERVICE_UNAVAILABLE within seconds instead of holding them until their deadline.
+    db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
+    db_statement_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_pool_timeout_seconds: float = Field(default=3.0, gt=0)
     storage_url: str = "var/storage"
     storage_options: dict[str, Any] = Field(default_factory=dict)
     grpc_host: str = "127.0.0.1"
     grpc_port: int = 0
+
+    def database(self) -> Database:
+        return Database(
+            self.database_url,
+            timeouts=Timeouts(
+                connect=self.db_connect_timeout_seconds,
+                statement=self.db_statement_timeout_seconds,
+                pool=self.db_pool_timeout_seconds,
+            ),
+        )

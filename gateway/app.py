@@ -8,16 +8,16 @@ import uuid
 from collections.abc import AsyncIterator
 
 import grpc
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from common.context import request_id_var
 from common.metrics import render_latest
-from gateway import reports, uploads
+from gateway import reports, uploads, web
+from gateway.body_limit import BodyLimit
 from gateway.clients import ServiceClients
 from gateway.context import Context, client_ip, credentials_from_headers
 from gateway.downloads import create_download_router
@@ -25,48 +25,6 @@ from gateway.observability import ObservabilityMiddleware
 from gateway.schema import build_schema
 from gateway.settings import GatewaySettings
 from gateway.subscriptions import AuthenticatingRouter, JobSource, Subscriptions
-
-
-class BodyLimit(BaseHTTPMiddleware):
-    """Refuses GraphQL request bodies over the limit before they are parsed.
-
-    Multipart requests (file uploads) are held to ``max_upload_bytes`` instead, by their
-    declared length only: the file streams on, and the datasets service enforces its limit.
-    """
-
-    def __init__(self, app: object, *, max_bytes: int, max_upload_bytes: int = 0) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
-        self.max_bytes = max_bytes
-        self.max_upload_bytes = max_upload_bytes
-
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        if request.url.path == "/graphql" and request.method == "POST":
-            declared = request.headers.get("content-length")
-            content_type = request.headers.get("content-type", "")
-            if self.max_upload_bytes and content_type.startswith("multipart/form-data"):
-                if declared and declared.isdigit() and int(declared) > self.max_upload_bytes:
-                    return _too_large(self.max_upload_bytes)
-                return await call_next(request)
-            if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-                return _too_large(self.max_bytes)
-            body = await request.body()
-            if len(body) > self.max_bytes:
-                return _too_large(self.max_bytes)
-        return await call_next(request)
-
-
-def _too_large(limit: int) -> JSONResponse:
-    return JSONResponse(
-        {
-            "errors": [
-                {
-                    "message": f"request body over {limit} bytes",
-                    "extensions": {"code": "PAYLOAD_TOO_LARGE"},
-                }
-            ]
-        },
-        status_code=413,
-    )
 
 
 def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None) -> FastAPI:
@@ -100,6 +58,7 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
         BodyLimit,
         max_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
+        authenticate=subscriptions.authenticate,
     )
     # Added last, so outermost: refused bodies are counted and traced too.
     app.add_middleware(ObservabilityMiddleware)
@@ -136,4 +95,6 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
             ready = False
         return JSONResponse({"ready": ready}, status_code=200 if ready else 503)
 
+    # Last: the dashboard's session routes, assets, and index.html for its own routes.
+    web.install(app, settings, lambda: clients)
     return app

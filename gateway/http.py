@@ -20,6 +20,7 @@ from starlette.responses import Response, StreamingResponse
 from common.clients import service_metadata
 from common.settings import Settings
 from gateway.errors import from_rpc_error
+from gateway.settings import GatewaySettings
 
 HTTP_STATUS = {
     "UNAUTHENTICATED": 401,
@@ -54,6 +55,12 @@ def graphql_error_response(error: GraphQLError) -> JSONResponse:
 def rpc_error_response(error: grpc.aio.AioRpcError) -> JSONResponse:
     """The same code, reason and fields a GraphQL client would get for this failure."""
     return graphql_error_response(from_rpc_error(error))
+
+
+def public_url(settings: GatewaySettings, path: str) -> str:
+    """A link for clients: on the configured public base URL, or the bare path (relative to
+    the gateway the client called). Never built from the request's Host header."""
+    return settings.public_base_url.rstrip("/") + path
 
 
 class LinkSigner:

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from gateway.context import credentials_from_headers
-from gateway.http import LinkSigner, error_response, on_behalf_of, stream_response
+from gateway.http import LinkSigner, error_response, on_behalf_of, public_url, stream_response
 from gateway.settings import GatewaySettings
 from synthetica.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
 
@@ -38,16 +38,15 @@ def _signer(settings: GatewaySettings) -> LinkSigner:
     return LinkSigner(settings, "report links")
 
 
-def signed_links(
-    base_url: str, *, batch_id: str, user_id: str, role: str, settings: GatewaySettings
-) -> Links:
-    """Links to the report's HTML page and JSON for this user, valid LINK_TTL_SECONDS."""
+def signed_links(*, batch_id: str, user_id: str, role: str, settings: GatewaySettings) -> Links:
+    """Links to the report's HTML page and JSON for this user, valid LINK_TTL_SECONDS, on
+    the configured public base URL."""
 
     def link(fmt: str) -> str:
         claims = {"batch": batch_id, "format": fmt, "user": user_id, "role": role}
         token, _ = _signer(settings).sign(claims, LINK_TTL_SECONDS)
         query = urlencode({"token": token})
-        return f"{base_url.rstrip('/')}/reports/{batch_id}/report.{fmt}?{query}"
+        return public_url(settings, f"/reports/{batch_id}/report.{fmt}?{query}")
 
     return Links(html=link("html"), json=link("json"))
 

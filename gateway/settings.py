@@ -1,6 +1,18 @@
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+
 from common.settings import Settings
+
+
+class CookieSecure(StrEnum):
+    """When the dashboard's session cookies get ``Secure``: ``auto`` follows the request's
+    scheme (or a trusted ingress's ``X-Forwarded-Proto``)."""
+
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
 
 
 class GatewaySettings(Settings):
@@ -8,7 +20,14 @@ class GatewaySettings(Settings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # GraphiQL at GET /graphql and schema introspection: handy in development, off in the
+    # prod overlay (a production schema need not describe itself to strangers).
     graphiql: bool = True
+    introspection: bool = True
+    # Where clients reach the gateway, e.g. https://synthetica.example.com: signed links
+    # (downloads, reports) are built on it, never on a request's Host header, which a client
+    # chooses. Unset, links are paths (/downloads/...) relative to the gateway's address.
+    public_base_url: str = ""
     max_query_depth: int = 12
     max_query_tokens: int = 4000
     max_aliases: int = 30
@@ -24,3 +43,7 @@ class GatewaySettings(Settings):
     upload_timeout_seconds: float = 3600.0
     # Take the client address from X-Forwarded-For (only behind a trusted proxy/ingress).
     trust_forwarded_for: bool = False
+    # The built dashboard (gateway/web.py); `make web` writes it, the image copies it here.
+    web_dir: Path = Path(__file__).resolve().parent.parent / "web" / "dist"
+    # Secure flag of the dashboard's session cookies: auto (https requests), always, never.
+    cookie_secure: CookieSecure = CookieSecure.AUTO

@@ -269,7 +269,9 @@ class Subscriptions:
             # Made on first use, inside the event loop the gRPC channel belongs to; the
             # authenticator keeps auth's public keys cached across connections.
             self._auth = AuthClient(self.settings, service_name="gateway")
-            self._authenticator = self._auth.authenticator(self.settings)
+            # API keys are asked of auth every time here (connections and uploads are few),
+            # so a revoked key opens nothing, without following revocation events.
+            self._authenticator = self._auth.authenticator(self.settings, api_key_cache_seconds=0.0)
         await self._authenticator.authenticate(dict(credentials), peer="")
 
     async def close(self) -> None:

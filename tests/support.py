@@ -44,6 +44,9 @@ PASSWORD = "correct-horse-42"
 
 
 async def start_auth(**settings: object) -> GrpcServer:
+    """The auth service on port 0. The whole suite registers from 127.0.0.1, so the limit
+    on registrations per address is lifted unless a test sets it (the limit's own tests do)."""
+    settings.setdefault("register_max_per_client", 1_000_000)
     server = await build_auth(AuthSettings(grpc_port=0, **settings))
     await server.start()
     return server

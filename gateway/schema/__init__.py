@@ -6,6 +6,7 @@ from pathlib import Path
 
 import strawberry
 from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -80,6 +81,8 @@ def build_schema(settings: GatewaySettings | None = None) -> strawberry.Schema:
         max_aliases.create_validator(settings.max_aliases),
         cost_limit_rule(settings.max_query_cost),
     ]
+    if not settings.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
     return Schema(
         query=Query,
         mutation=Mutation,

@@ -6,6 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from datetime import datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.file_uploads import Upload
@@ -55,20 +56,25 @@ def _page(first: int) -> int:
     return min(first, MAX_PAGE)
 
 
-@strawberry.type
+@strawberry.type(
+    description="a member, or an invitation not taken up yet (pending): an email with no "
+    "account, or an account that has not used the project yet, which look the same"
+)
 class ProjectMember:
-    user_id: strawberry.ID
+    user_id: strawberry.ID | None = strawberry.field(description="null while pending")
     email: str
     role: ProjectRole
     added_at: datetime | None
+    pending: bool
 
     @classmethod
     def from_proto(cls, member: pb.ProjectMember) -> ProjectMember:
         return cls(
-            user_id=strawberry.ID(member.user_id),
+            user_id=strawberry.ID(member.user_id) if member.user_id else None,
             email=member.email,
             role=_ROLE_FROM_PROTO[member.role],
             added_at=dt(member, "added_at"),
+            pending=member.pending,
         )
 
 
@@ -108,6 +114,10 @@ class Dataset:
     size_bytes: int
     columns: list[DatasetColumn]
     primary_key: str | None
+    target_column: str | None = strawberry.field(
+        description="the column every report predicts for ML utility (null: the report "
+        "chooses one and says why)"
+    )
     warnings: list[str]
     detected: DetectedFormat
     created_at: datetime | None
@@ -172,6 +182,7 @@ class Dataset:
                 for c in dataset.metadata.columns
             ],
             primary_key=dataset.metadata.primary_key or None,
+            target_column=dataset.metadata.target_column or None,
             warnings=list(dataset.warnings),
             detected=DetectedFormat(
                 format=detected.format,
@@ -389,7 +400,10 @@ class DatasetsMutation:
             )
         return True
 
-    @strawberry.mutation(description="invite a registered user by email (owners)")
+    @strawberry.mutation(
+        description="invite someone by email (owners): an account joins at once, an email "
+        "without one when it registers; the answer (pending) is the same either way"
+    )
     async def add_project_member(
         self, info: Info[Context, None], project_id: strawberry.ID, email: str, role: ProjectRole
     ) -> ProjectMember:
@@ -403,14 +417,26 @@ class DatasetsMutation:
             )
         return ProjectMember.from_proto(response.member)
 
-    @strawberry.mutation(description="remove a member (owners), or leave a project yourself")
+    @strawberry.mutation(
+        description="remove a member (owners), leave a project yourself, or withdraw a "
+        "pending invitation by email (owners)"
+    )
     async def remove_project_member(
-        self, info: Info[Context, None], project_id: strawberry.ID, user_id: strawberry.ID
+        self,
+        info: Info[Context, None],
+        project_id: strawberry.ID,
+        user_id: strawberry.ID | None = None,
+        email: Annotated[
+            str | None,
+            strawberry.argument(description="instead of userId: withdraw a pending invitation"),
+        ] = None,
     ) -> bool:
         ctx = info.context
         with rpc_errors():
             await ctx.clients.datasets.RemoveProjectMember(
-                pb.RemoveProjectMemberRequest(project_id=project_id, user_id=user_id),
+                pb.RemoveProjectMemberRequest(
+                    project_id=project_id, user_id=user_id or "", email=email or ""
+                ),
                 metadata=ctx.user_metadata,
             )
         return True
@@ -465,8 +491,8 @@ class DatasetsMutation:
         return Dataset.from_proto(dataset)
 
     @strawberry.mutation(
-        description="correct columns' sdtypes (and the primary key) before training; "
-        "errors name the column"
+        description="correct columns' sdtypes (and the primary key, and the target column "
+        "reports predict) before training; errors name the column"
     )
     async def update_dataset_metadata(
         self,
@@ -475,6 +501,8 @@ class DatasetsMutation:
         columns: list[ColumnMetadataInput] | None = None,
         primary_key: str | None = None,
         clear_primary_key: bool = False,
+        target_column: str | None = None,
+        clear_target_column: bool = False,
     ) -> Dataset:
         ctx = info.context
         metadata = pb.DatasetMetadata(
@@ -488,11 +516,15 @@ class DatasetsMutation:
                 for c in columns or []
             ],
             primary_key=primary_key or "",
+            target_column=target_column or "",
         )
         with rpc_errors():
             response = await ctx.clients.datasets.UpdateDatasetMetadata(
                 pb.UpdateDatasetMetadataRequest(
-                    dataset_id=dataset_id, metadata=metadata, clear_primary_key=clear_primary_key
+                    dataset_id=dataset_id,
+                    metadata=metadata,
+                    clear_primary_key=clear_primary_key,
+                    clear_target_column=clear_target_column,
                 ),
                 metadata=ctx.user_metadata,
             )

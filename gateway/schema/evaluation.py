@@ -147,9 +147,8 @@ async def _links(info: Info[Context, None], report: evaluation_pb2.Report) -> re
             )
         ).user
     role = "admin" if me.role == auth_pb2.USER_ROLE_ADMIN else "member"
-    base = str(context.request.base_url) if context.request is not None else "/"
     return reports.signed_links(
-        base, batch_id=report.batch_id, user_id=me.id, role=role, settings=context.settings
+        batch_id=report.batch_id, user_id=me.id, role=role, settings=context.settings
     )
 
 

@@ -15,6 +15,7 @@ from strawberry.types import Info
 from gateway.context import Context
 from gateway.downloads import DOWNLOAD_URL_TTL_SECONDS, download_path, sign_download
 from gateway.errors import ApiError, rpc_errors
+from gateway.http import public_url
 from gateway.schema import evaluation
 from gateway.schema.common import Connection, connection, dt
 from gateway.schema.datasets import Dataset, Project, load_dataset, load_project
@@ -354,7 +355,9 @@ class GenerateInput:
     )
     anomalies: AnomaliesInput | None = None
     enforce_bounds: bool = strawberry.field(
-        default=False, description="keep numeric values within the real min/max"
+        default=True,
+        description="keep numbers and dates within the real column's min/max (on by default; "
+        "false lets an engine extrapolate)",
     )
     format: ExportFormat = ExportFormat.PARQUET
 
@@ -591,5 +594,4 @@ class TrainingMutation:
             token=token,
             csv_formula_guard=csv_formula_guard,
         )
-        base = str(ctx.request.base_url).rstrip("/") if ctx.request is not None else ""
-        return DownloadLink(url=base + path, expires_at=expires)
+        return DownloadLink(url=public_url(ctx.settings, path), expires_at=expires)

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
+from zxcvbn import zxcvbn
 
 from common.errors import FieldViolation
 from common.security import ALGORITHM, AUDIENCE, ISSUER
@@ -23,58 +25,74 @@ _hasher = PasswordHasher()  # Argon2id with the library's current recommended pa
 # Verified against when the email is unknown, so both paths cost the same.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
-_COMMON_PASSWORDS = frozenset(
-    {
-        "password",
-        "password1",
-        "password123",
-        "passw0rd",
-        "123456789",
-        "1234567890",
-        "qwertyuiop",
-        "iloveyou1",
-        "letmein123",
-        "welcome123",
-        "admin12345",
-        "abc1234567",
-        "qwerty1234",
-        "1q2w3e4r5t",
-        "football1",
-        "baseball1",
-        "sunshine1",
-        "princess1",
-    }
-)
+# zxcvbn's score (0-4) a password needs: 3 is "safely unguessable" (about 10^8 guesses or
+# more, against the library's lists of common and breached passwords, words, names,
+# keyboard patterns, dates and repeats).
+MIN_STRENGTH_SCORE = 3
+# zxcvbn's own input limit; a longer password is judged by its first 72 characters.
+STRENGTH_CHECKED_CHARS = 72
+MAX_PASSWORD_CHARS = 256
 API_KEY_PREFIX = "syn_"
 
 
+def canonical_password(password: str) -> str:
+    """The form a password is hashed and compared in: NFKC (full-width, ligatures and other
+    compatibility forms become their plain letters, so the same password typed on another
+    keyboard matches), without format characters (zero-width spaces and joiners, BOMs),
+    which nobody can see or reliably type again."""
+    normalized = unicodedata.normalize("NFKC", password)
+    return "".join(c for c in normalized if unicodedata.category(c) != "Cf")
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher.hash(canonical_password(password))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _DUMMY_HASH, canonical_password(password))
+            and password_hash is not None
+        )
     except (VerificationError, InvalidHashError):
         return False
 
 
 def password_violations(password: str, *, email: str, min_length: int) -> list[FieldViolation]:
+    """What is wrong with a new password, judged on what remains once it is canonical and
+    its padding (and runs of whitespace) are gone: ``"  qwerty12345\u200b "`` is judged as
+    ``qwerty12345``, and refused."""
+    if len(password) > MAX_PASSWORD_CHARS:
+        return [_violation(f"be at most {MAX_PASSWORD_CHARS} characters")]
+    core = " ".join(canonical_password(password).split())
     problems = []
-    if len(password) < min_length:
-        problems.append(f"at least {min_length} characters")
-    if len(password) > 256:
-        problems.append("at most 256 characters")
-    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
-        problems.append("at least one letter and one digit")
-    local_part = email.split("@", 1)[0].lower()
-    if password.lower() in _COMMON_PASSWORDS or (
-        len(local_part) >= 4 and local_part in password.lower()
-    ):
-        problems.append("not a common password or one containing the email")
+    if any(unicodedata.category(c) == "Cc" for c in core):
+        problems.append("have no control characters")
+    if len(core) < min_length:
+        problems.append(f"be at least {min_length} characters long, not counting spaces around")
+    if not any(c.isalpha() for c in core) or not any(c.isdigit() for c in core):
+        problems.append("contain a letter and a digit")
+    local_part = _alphanumeric(email.split("@", 1)[0])
+    if len(local_part) >= 4 and local_part in _alphanumeric(core):
+        problems.append("not contain the name of your email")
     if not problems:
-        return []
-    return [FieldViolation("password", "password must have " + ", ".join(problems))]
+        # Spaced out ("q w e r t y 1 2 3") is as guessable as without the spaces.
+        strength = min(
+            (zxcvbn(text[:STRENGTH_CHECKED_CHARS]) for text in {core, "".join(core.split())}),
+            key=lambda result: result["score"],
+        )
+        if strength["score"] < MIN_STRENGTH_SCORE:
+            warning = strength["feedback"].get("warning") or "it is too easy to guess"
+            problems.append(f"not be a common or easily guessed password ({warning.rstrip('.')})")
+    return [_violation(", ".join(problems))] if problems else []
+
+
+def _alphanumeric(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def _violation(problems: str) -> FieldViolation:
+    return FieldViolation("password", "password must " + problems)
 
 
 def sha256(value: str) -> str:

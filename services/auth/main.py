@@ -38,7 +38,7 @@ def local_authenticator(db: Database, settings: AuthSettings) -> TokenAuthentica
 
 
 async def build(settings: AuthSettings) -> GrpcServer:
-    db = Database(settings.database_url)
+    db = settings.database()
     nc, js = await connect_messaging(settings, name="auth")
     relay = OutboxRelay(db, models.outbox, js)
     server = create_server(
@@ -49,6 +49,7 @@ async def build(settings: AuthSettings) -> GrpcServer:
             AuthServicer(db, settings, on_commit=relay.wake), s
         ),
         authenticator=local_authenticator(db, settings),
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
 

@@ -81,7 +81,9 @@ class SigningKey(Base):
 
 
 class LoginFailure(Base):
-    """Failed logins, counted per account and per client over a sliding window."""
+    """Login attempts, written before the password is checked (so concurrent attempts count
+    at once) and removed when the password was right: what stays is failures, counted per
+    account, per account and client, and per client over a sliding window."""
 
     __tablename__ = "login_failures"
 
@@ -94,3 +96,27 @@ class LoginFailure(Base):
         Index("ix_login_failures_email_created_at", "email", "created_at"),
         Index("ix_login_failures_client_created_at", "client", "created_at"),
     )
+
+
+class KnownClient(Base):
+    """Where an account signed in from successfully: the limit on the whole account (an
+    attack from elsewhere) does not hold these addresses back."""
+
+    __tablename__ = "login_known_clients"
+
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    client: Mapped[str] = mapped_column(String(200), primary_key=True)
+    last_success_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RateEvent(Base):
+    """Other attempts that are rate limited (registrations per client), by kind and key."""
+
+    __tablename__ = "rate_events"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_rate_events_kind_key_created_at", "kind", "key", "created_at"),)

@@ -16,14 +16,13 @@ from common.errors import (
     InvalidArgument,
     NotFound,
     PermissionDenied,
-    ResourceExhausted,
     Unauthenticated,
 )
 from common.ids import parse_id
 from common.outbox import enqueue, new_event
 from common.pagination import paginate
-from services.auth import credentials
-from services.auth.models import ApiKey, LoginFailure, RefreshToken, SigningKey, User, outbox
+from services.auth import credentials, limits
+from services.auth.models import ApiKey, RefreshToken, SigningKey, User, outbox
 from services.auth.settings import AuthSettings
 from synthetica.events.v1 import events_pb2
 
@@ -98,35 +97,18 @@ def register(
 def login(
     *, session: Session, settings: AuthSettings, email: str, password: str, client: str
 ) -> tuple[User, Tokens]:
-    email = email.strip().lower()
-    _check_login_rate(session, settings, email=email, client=client)
+    """Checks the password of an attempt already recorded (limits.record_login_attempt, in a
+    transaction of its own): a wrong one leaves the attempt counted as a failure."""
+    email = limits.login_key(email)
     user = session.scalar(select(User).where(User.email == email))
     if not credentials.verify_password(user.password_hash if user else None, password):
-        session.add(LoginFailure(email=email, client=client))
-        session.commit()  # the failure must count although the call fails
         raise Unauthenticated("invalid email or password", reason="INVALID_CREDENTIALS")
     assert user is not None
+    limits.login_succeeded(session, settings, email=email, client=client)
     if user.disabled:
+        session.commit()  # the right password still clears this client's failures
         raise PermissionDenied("this account is disabled", reason="ACCOUNT_DISABLED")
-    session.execute(LoginFailure.__table__.delete().where(LoginFailure.email == email))
     return user, _issue_tokens(session, settings, user, family_id=uuid.uuid4())
-
-
-def _check_login_rate(session: Session, settings: AuthSettings, *, email: str, client: str) -> None:
-    since = _now() - timedelta(seconds=settings.login_window_seconds)
-    for column, value, limit, what in (
-        (LoginFailure.email, email, settings.login_max_failures_per_account, "account"),
-        (LoginFailure.client, client, settings.login_max_failures_per_client, "client"),
-    ):
-        count = session.scalar(
-            select(func.count()).where(column == value, LoginFailure.created_at > since)
-        )
-        if count >= limit:
-            raise ResourceExhausted(
-                f"too many failed logins for this {what}; try again later",
-                reason="LOGIN_RATE_LIMITED",
-                retry_after_seconds=settings.login_window_seconds,
-            )
 
 
 def refresh(*, session: Session, settings: AuthSettings, refresh_token: str) -> Tokens:
@@ -303,6 +285,18 @@ def revoke_api_key(*, session: Session, user_id: str, api_key_id: str) -> ApiKey
         raise NotFound("API key not found")
     if key.revoked_at is None:
         key.revoked_at = _now()
+        # Every process that remembers the key forgets it (common/revocations.py).
+        enqueue(
+            session,
+            outbox,
+            new_event(
+                "api_key.revoked",
+                user_id=user_id,
+                api_key_revoked=events_pb2.ApiKeyRevoked(
+                    api_key_id=str(key.id), user_id=user_id, prefix=key.prefix
+                ),
+            ),
+        )
     return key
 
 
@@ -346,6 +340,16 @@ def set_user_disabled(*, session: Session, actor_id: str, user_id: str, disabled
     if actor_id == user_id and disabled:
         raise FailedPrecondition("an admin cannot disable their own account")
     user = get_user(session=session, user_id=user_id)
+    if disabled and not user.disabled:
+        enqueue(
+            session,
+            outbox,
+            new_event(
+                "user.disabled",
+                user_id=user_id,
+                user_disabled=events_pb2.UserDisabled(user_id=user_id),
+            ),
+        )
     user.disabled = disabled
     user.updated_at = _now()
     if disabled:

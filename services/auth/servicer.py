@@ -7,9 +7,9 @@ from collections.abc import Callable
 from common.context import Principal
 from common.db import Database
 from common.errors import PermissionDenied
-from common.interceptors import metadata_dict, require_principal
+from common.interceptors import metadata_dict, peer_address, require_principal
 from common.protos import timestamp
-from services.auth import models, service
+from services.auth import limits, models, service
 from services.auth.settings import AuthSettings
 from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
 
@@ -59,6 +59,15 @@ def _user() -> Principal:
     return principal
 
 
+def _client(context) -> str:
+    """Who the rate limits count: behind the gateway, the end user's address it forwards;
+    otherwise the caller's own address (without the port)."""
+    address = peer_address(context)
+    if require_principal().is_service:
+        address = metadata_dict(context).get("x-client-ip") or address
+    return limits.client_key(address)
+
+
 def _service() -> Principal:
     principal = require_principal()
     if not principal.is_service:
@@ -76,6 +85,9 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         self.on_commit = on_commit
 
     async def Register(self, request, context):
+        await self.db.call(
+            limits.record_registration, settings=self.settings, client=_client(context)
+        )
         user, tokens = await self.db.call(
             service.register,
             settings=self.settings,
@@ -88,11 +100,14 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         return auth_pb2.RegisterResponse(user=user_to_proto(user), tokens=tokens_to_proto(tokens))
 
     async def Login(self, request, context):
-        principal = require_principal()
-        # Behind the gateway, the client is the end user's address it forwards.
-        client = context.peer()
-        if principal.is_service:
-            client = metadata_dict(context).get("x-client-ip") or client
+        client = _client(context)
+        # Recorded and committed before the password is checked (see limits.py).
+        await self.db.call(
+            limits.record_login_attempt,
+            settings=self.settings,
+            email=request.email,
+            client=client,
+        )
         user, tokens = await self.db.call(
             service.login,
             settings=self.settings,
@@ -157,6 +172,7 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         key = await self.db.call(
             service.revoke_api_key, user_id=_user().user_id, api_key_id=request.api_key_id
         )
+        self.on_commit()
         return auth_pb2.RevokeApiKeyResponse(api_key=api_key_to_proto(key))
 
     async def VerifyApiKey(self, request, context):
@@ -188,6 +204,7 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
             user_id=request.user_id,
             disabled=request.disabled,
         )
+        self.on_commit()
         return auth_pb2.SetUserDisabledResponse(user=user_to_proto(user))
 
     async def _admin(self) -> Principal:

@@ -2,13 +2,18 @@
 
 Keys are built from the dataset id only (never from the user's file name):
 ``datasets/<id>/upload`` (the raw bytes, kept only while ingesting), ``data.parquet``
-(the typed table), ``train.parquet`` and ``holdout.parquet`` (the seeded split).
+(the typed table), ``train.parquet`` and ``holdout.parquet`` (the seeded split), and
+``outcome.json`` (an ingestion's result, kept until the service has recorded it: a service
+killed in between finds it at its next start instead of ingesting again).
 """
 
 from __future__ import annotations
 
 import io
+import json
+import time
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,8 +46,44 @@ def split_key(dataset_id: str, split: str) -> str:
     return f"{folder(dataset_id)}/{SPLIT_FILES[split]}"
 
 
+def outcome_key(dataset_id: str) -> str:
+    return f"{folder(dataset_id)}/outcome.json"
+
+
 def remove_all(storage: Storage, dataset_id: str) -> None:
     storage.delete(folder(dataset_id))
+
+
+def write_outcome(storage: Storage, dataset_id: str, outcome: dict[str, Any]) -> None:
+    with storage.open(outcome_key(dataset_id), "wb") as sink:
+        sink.write(json.dumps(outcome).encode())
+
+
+def read_outcome(storage: Storage, dataset_id: str) -> dict[str, Any] | None:
+    try:
+        with storage.open(outcome_key(dataset_id), "rb") as source:
+            return json.loads(source.read())
+    except FileNotFoundError:
+        return None
+
+
+def stored_dataset_ids(storage: Storage) -> list[str]:
+    """The ids of every dataset folder in storage."""
+    try:
+        paths = storage.fs.ls(storage.path("datasets"), detail=False)
+    except FileNotFoundError:
+        return []
+    return [path.rstrip("/").rsplit("/", 1)[-1] for path in paths]
+
+
+def idle_seconds(storage: Storage, dataset_id: str) -> float:
+    """Seconds since anything in the dataset's folder was last written."""
+    latest = 0.0
+    for info in storage.fs.find(storage.path(folder(dataset_id)), detail=True).values():
+        modified = info.get("mtime") or info.get("LastModified") or info.get("created") or 0
+        stamp = modified.timestamp() if hasattr(modified, "timestamp") else float(modified)
+        latest = max(latest, stamp)
+    return time.time() - latest
 
 
 def ipc_chunks(storage: Storage, dataset_id: str, split: str) -> Iterator[bytes]:

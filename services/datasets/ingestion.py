@@ -3,7 +3,11 @@
 starts with the service, so an upload does not wait for a worker to start and import.
 
 An upload call may wait for its dataset's outcome; datasets left INGESTING by a crash are
-ingested again at startup (their upload is still in storage, or they fail as interrupted).
+ingested again at startup: a worker that had finished hands back its recorded outcome, an
+upload still in storage is ingested, and otherwise the dataset fails as interrupted. Worker
+processes die with the service. Folders of uploads that never got a dataset row (the
+service died while the bytes streamed) are removed at startup once nothing has written to
+them for ``orphan_upload_grace_seconds``.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from common.db import Database
-from services.datasets import service
+from common.storage import Storage
+from services.datasets import files, service
 from services.datasets.models import Dataset
 from services.datasets.settings import DatasetsSettings
 from services.datasets.worker import ingest_dataset, prepare_process
@@ -30,10 +35,16 @@ log = logging.getLogger(__name__)
 
 class IngestionRunner:
     def __init__(
-        self, db: Database, settings: DatasetsSettings, *, on_commit: Callable[[], None]
+        self,
+        db: Database,
+        settings: DatasetsSettings,
+        storage: Storage,
+        *,
+        on_commit: Callable[[], None],
     ) -> None:
         self.db = db
         self.settings = settings
+        self.storage = storage
         self.on_commit = on_commit
         self._pool = self._new_pool()
         self._tasks: dict[str, asyncio.Task[Dataset | None]] = {}
@@ -59,7 +70,9 @@ class IngestionRunner:
         return None
 
     async def recover(self) -> None:
-        """Ingests again what a previous process left INGESTING."""
+        """Ingests again what a previous process left INGESTING, and removes uploads that
+        never became a dataset."""
+        await self._sweep_orphans()
         for dataset_id in await self.db.call(service.ingesting_ids):
             row = await self.db.call(_options_of, dataset_id=dataset_id)
             if row is not None:
@@ -73,6 +86,10 @@ class IngestionRunner:
             "dataset_id": dataset_id,
             "options": options,
             "limits": dataclasses.asdict(self.settings.ingest_limits()),
+            "categorical_rule": {
+                "max_distinct": self.settings.categorical_max_distinct,
+                "max_share": self.settings.categorical_max_share,
+            },
         }
         loop = asyncio.get_running_loop()
         try:
@@ -93,7 +110,19 @@ class IngestionRunner:
             service.finish_ingestion, dataset_id=dataset_id, outcome=outcome
         )
         self.on_commit()
+        await asyncio.to_thread(self.storage.delete, files.outcome_key(dataset_id))
         return dataset
+
+    async def _sweep_orphans(self) -> None:
+        stored = await asyncio.to_thread(files.stored_dataset_ids, self.storage)
+        known = set(await self.db.call(service.existing_dataset_ids, dataset_ids=stored))
+        for dataset_id in stored:
+            if dataset_id in known:
+                continue
+            idle = await asyncio.to_thread(files.idle_seconds, self.storage, dataset_id)
+            if idle >= self.settings.orphan_upload_grace_seconds:
+                log.info("removing a partial upload", extra={"fields": {"dataset_id": dataset_id}})
+                await asyncio.to_thread(files.remove_all, self.storage, dataset_id)
 
     async def close(self) -> None:
         for task in list(self._tasks.values()):
@@ -102,12 +131,14 @@ class IngestionRunner:
 
 
 def new_worker_pool(workers: int) -> ProcessPoolExecutor:
-    """Processes that run `ingest_dataset`."""
+    """Processes that run `ingest_dataset`, started from the calling thread (the service's
+    main thread: they die with the process, see ``prepare_process``)."""
     # spawn: a fork of a process running gRPC threads is unsafe.
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=prepare_process,
+        initargs=(os.getpid(),),
     )
 
 

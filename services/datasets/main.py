@@ -6,12 +6,12 @@ import asyncio
 from pathlib import Path
 
 from common import jetstream
-from common.db import Database
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
+from common.revocations import follow_revocations
 from common.runtime import AuthClient, connect_messaging, run_cli
 from common.storage import Storage
-from services.datasets import models
+from services.datasets import invitations, models
 from services.datasets.ingestion import IngestionRunner
 from services.datasets.servicer import DatasetsServicer
 from services.datasets.settings import DatasetsSettings
@@ -23,26 +23,43 @@ SERVICE_NAME = datasets_pb2.DESCRIPTOR.services_by_name["DatasetsService"].full_
 
 
 async def build(settings: DatasetsSettings) -> GrpcServer:
-    db = Database(settings.database_url)
+    db = settings.database()
     storage = Storage(settings.storage_url, settings.storage_options)
     nc, js = await connect_messaging(settings, name="datasets")
     relay = OutboxRelay(db, models.outbox, js)
     auth = AuthClient(settings, service_name="datasets")
-    runner = IngestionRunner(db, settings, on_commit=relay.wake)
+    runner = IngestionRunner(db, settings, storage, on_commit=relay.wake)
 
     async def lookup_user(email: str) -> auth_pb2.User | None:
         users = await auth.lookup_users(emails=[email.strip()])
         return users[0] if users else None
 
     servicer = DatasetsServicer(db, storage, settings, runner, lookup_user, on_commit=relay.wake)
+    authenticator = auth.authenticator(settings)
+    await follow_revocations(nc, authenticator)
     server = create_server(
         host=settings.grpc_host,
         port=settings.grpc_port,
         service_names=[SERVICE_NAME],
         register=lambda s: datasets_pb2_grpc.add_DatasetsServiceServicer_to_server(servicer, s),
-        authenticator=auth.authenticator(settings),
+        authenticator=authenticator,
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
+    await jetstream.ensure_consumer(
+        js,
+        jetstream.EVENTS_STREAM.name,
+        durable=invitations.CONSUMER,
+        filter_subject=invitations.SUBJECT,
+    )
+    registrations = jetstream.PullConsumer(
+        js,
+        stream=jetstream.EVENTS_STREAM.name,
+        durable=invitations.CONSUMER,
+        subject=invitations.SUBJECT,
+        handler=invitations.RegisteredHandler(db).handle,
+    )
+    server.tasks.append(asyncio.create_task(registrations.run()))
     await runner.recover()
 
     async def close() -> None:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, String, Text, func
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -51,6 +51,37 @@ class ProjectMember(Base):
     email: Mapped[str] = mapped_column(String(320), default="")
     role: Mapped[str] = mapped_column(String(20))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # When the member first used the project; until then other members see them as a
+    # pending invitation, like one to an email that has no account (nothing tells the two
+    # apart, so inviting cannot be used to learn who has an account).
+    joined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ProjectInvitation(Base):
+    """An invitation to an email with no account yet: it becomes a membership when that
+    email registers (the user.registered event)."""
+
+    __tablename__ = "project_invitations"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    email: Mapped[str] = mapped_column(String(320), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    invited_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class InvitationSent(Base):
+    """One row per addProjectMember call, counted per inviting user for the rate limit."""
+
+    __tablename__ = "invitations_sent"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_invitations_sent_user_id_created_at", "user_id", "created_at"),)
 
 
 class Dataset(Base):

@@ -8,13 +8,20 @@ existence is not revealed); a member whose role is too low gets PERMISSION_DENIE
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from common.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    ResourceExhausted,
+)
 from common.ids import parse_id
 from common.outbox import enqueue, new_event
 from common.pagination import MAX_PAGE_SIZE, paginate
@@ -27,7 +34,9 @@ from services.datasets.models import (
     ROLE_RANK,
     VIEWER,
     Dataset,
+    InvitationSent,
     Project,
+    ProjectInvitation,
     ProjectMember,
     outbox,
 )
@@ -60,14 +69,25 @@ def _description(value: str) -> str:
 
 
 def member_role(session: Session, project_id: uuid.UUID, user_id: str) -> str | None:
+    """The user's role in the project (None: not a member). A member's first use of the
+    project marks them joined (see ProjectMember.joined_at)."""
     if not user_id:
         return None
-    return session.scalar(
-        select(ProjectMember.role).where(
-            ProjectMember.project_id == project_id,
-            ProjectMember.user_id == parse_id(user_id, "user_id"),
+    uid = parse_id(user_id, "user_id")
+    row = session.execute(
+        select(ProjectMember.role, ProjectMember.joined_at).where(
+            ProjectMember.project_id == project_id, ProjectMember.user_id == uid
         )
-    )
+    ).first()
+    if row is None:
+        return None
+    if row.joined_at is None:
+        session.execute(
+            update(ProjectMember)
+            .where(ProjectMember.project_id == project_id, ProjectMember.user_id == uid)
+            .values(joined_at=_now())
+        )
+    return row.role
 
 
 def require_role(
@@ -125,6 +145,12 @@ def list_projects(
     *, session: Session, user_id: str, page_size: int, page_token: str
 ) -> tuple[list[tuple[Project, str]], str]:
     uid = parse_id(user_id, "user_id")
+    # Listing one's projects is using them: every membership of the user is joined.
+    session.execute(
+        update(ProjectMember)
+        .where(ProjectMember.user_id == uid, ProjectMember.joined_at.is_(None))
+        .values(joined_at=_now())
+    )
     query = select(Project).join(
         ProjectMember,
         (ProjectMember.project_id == Project.id) & (ProjectMember.user_id == uid),
@@ -241,30 +267,152 @@ def _keep_an_owner(session: Session, project_id: uuid.UUID, member: ProjectMembe
         )
 
 
+@dataclass(frozen=True)
+class Invited:
+    """What an owner learns from an invitation: the email and role, and the member's id
+    only once they have joined (never whether the email has an account)."""
+
+    project_id: uuid.UUID
+    email: str
+    role: str
+    user_id: str
+    added_at: datetime | None
+    pending: bool
+
+
+def record_invitation(*, session: Session, settings: Any, user_id: str) -> None:
+    """Counts an addProjectMember call of ``user_id``; raises ResourceExhausted past the
+    limit. Runs in its own transaction, before the invitation, so a refused or failed call
+    counts too."""
+    uid = parse_id(user_id, "user_id")
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"invitations {uid}"})
+    now = _now()
+    since = now - timedelta(seconds=settings.invitations_window_seconds)
+    count, oldest = session.execute(
+        select(func.count(), func.min(InvitationSent.created_at)).where(
+            InvitationSent.user_id == uid, InvitationSent.created_at > since
+        )
+    ).one()
+    if count >= settings.invitations_per_user:
+        wait = settings.invitations_window_seconds - (now - oldest).total_seconds()
+        raise ResourceExhausted(
+            "too many invitations; try again later",
+            reason="INVITATIONS_RATE_LIMITED",
+            retry_after_seconds=max(1.0, wait),
+        )
+    session.add(InvitationSent(user_id=uid, created_at=now))
+
+
 def add_member(
     *,
     session: Session,
+    settings: Any,
     user_id: str,
     project_id: str,
-    member_user_id: str,
     email: str,
+    member_user_id: str | None,
     role: str,
-) -> ProjectMember:
+) -> Invited:
+    """Invites ``email`` (``member_user_id``: its account, if it has one). An account becomes
+    a member at once, seen by the others as pending until it first uses the project; an
+    email without an account gets a pending invitation, taken up when it registers. Both
+    answer alike. Inviting a member again changes their role."""
     project, _ = require_role(session, project_id=project_id, user_id=user_id, required=OWNER)
     role = _role_value(role)
-    member = session.get(ProjectMember, (project.id, parse_id(member_user_id, "user_id")))
-    if member is not None:
-        # Adding someone already in the project changes their role (idempotent invites).
-        if member.role != role:
-            _keep_an_owner(session, project.id, member)
-        member.role = role
-        return member
-    member = ProjectMember(
-        project_id=project.id, user_id=uuid.UUID(member_user_id), email=email, role=role
-    )
-    session.add(member)
+    if member_user_id is not None:
+        member = session.get(ProjectMember, (project.id, parse_id(member_user_id, "user_id")))
+        if member is not None:
+            if member.role != role:
+                _keep_an_owner(session, project.id, member)
+            member.role = role
+            return _invited(member)
+    _check_pending_room(session, settings, project.id, email)
+    if member_user_id is not None:
+        member = ProjectMember(
+            project_id=project.id, user_id=uuid.UUID(member_user_id), email=email, role=role
+        )
+        session.add(member)
+        session.flush()
+        return _invited(member)
+    invitation = session.get(ProjectInvitation, (project.id, email))
+    if invitation is None:
+        invitation = ProjectInvitation(
+            project_id=project.id, email=email, role=role, invited_by=parse_id(user_id, "user")
+        )
+        session.add(invitation)
+    invitation.role = role
     session.flush()
-    return member
+    return Invited(project.id, email, role, "", invitation.created_at, pending=True)
+
+
+def _check_pending_room(session: Session, settings: Any, project_id: uuid.UUID, email: str) -> None:
+    pending = session.scalar(
+        select(func.count()).where(
+            ProjectMember.project_id == project_id, ProjectMember.joined_at.is_(None)
+        )
+    ) + session.scalar(
+        select(func.count()).where(
+            ProjectInvitation.project_id == project_id, ProjectInvitation.email != email
+        )
+    )
+    if pending >= settings.max_pending_invitations_per_project:
+        raise FailedPrecondition(
+            f"the project has {pending} invitations nobody has taken up yet; "
+            "cancel some before inviting more",
+            reason="TOO_MANY_PENDING_INVITATIONS",
+        )
+
+
+def _invited(member: ProjectMember, *, reveal_pending: bool = False) -> Invited:
+    pending = member.joined_at is None
+    return Invited(
+        member.project_id,
+        member.email,
+        member.role,
+        "" if pending and not reveal_pending else str(member.user_id),
+        member.added_at,
+        pending=pending,
+    )
+
+
+def accept_invitations(*, session: Session, email: str, user_id: str) -> int:
+    """Turns the pending invitations of ``email`` into memberships of the account that
+    registered it (idempotent: a redelivered event finds nothing left to do)."""
+    email = email.strip().lower()
+    uid = parse_id(user_id, "user_id")
+    invitations = list(
+        session.scalars(
+            select(ProjectInvitation).where(ProjectInvitation.email == email).with_for_update()
+        )
+    )
+    for invitation in invitations:
+        if session.get(ProjectMember, (invitation.project_id, uid)) is None:
+            session.add(
+                ProjectMember(
+                    project_id=invitation.project_id, user_id=uid, email=email, role=invitation.role
+                )
+            )
+        session.delete(invitation)
+    return len(invitations)
+
+
+def cancel_invitation(*, session: Session, user_id: str, project_id: str, email: str) -> None:
+    """Owners withdraw what is pending for ``email``: an invitation, or a membership not yet
+    used (the same thing, seen from the project)."""
+    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=OWNER)
+    email = email.strip().lower()
+    session.execute(
+        delete(ProjectInvitation).where(
+            ProjectInvitation.project_id == project.id, ProjectInvitation.email == email
+        )
+    )
+    session.execute(
+        delete(ProjectMember).where(
+            ProjectMember.project_id == project.id,
+            ProjectMember.email == email,
+            ProjectMember.joined_at.is_(None),
+        )
+    )
 
 
 def remove_member(*, session: Session, user_id: str, project_id: str, member_user_id: str) -> None:
@@ -289,10 +437,19 @@ def change_member_role(
 
 
 def list_members(
-    *, session: Session, user_id: str, project_id: str, page_size: int, page_token: str
-) -> tuple[list[ProjectMember], str]:
+    *,
+    session: Session,
+    user_id: str,
+    project_id: str,
+    page_size: int,
+    page_token: str,
+    reveal_pending: bool = False,
+) -> tuple[list[Invited], str]:
+    """Members, oldest first; the last page also lists the invitations to emails without an
+    account. A member who has not used the project yet looks just like such an invitation
+    (no user id) unless ``reveal_pending`` (services, which notify invitees)."""
     project, _ = require_role(session, project_id=project_id, user_id=user_id, required=VIEWER)
-    return paginate(
+    members, token = paginate(
         session,
         select(ProjectMember).where(ProjectMember.project_id == project.id),
         created_at=ProjectMember.added_at,
@@ -300,6 +457,18 @@ def list_members(
         page_size=page_size,
         page_token=page_token,
     )
+    listed = [_invited(m, reveal_pending=reveal_pending) for m in members]
+    if not token:
+        invitations = session.scalars(
+            select(ProjectInvitation)
+            .where(ProjectInvitation.project_id == project.id)
+            .order_by(ProjectInvitation.created_at, ProjectInvitation.email)
+        )
+        listed += [
+            Invited(i.project_id, i.email, i.role, "", i.created_at, pending=True)
+            for i in invitations
+        ]
+    return listed, token
 
 
 # --- datasets ---------------------------------------------------------------------------
@@ -428,6 +597,19 @@ def _mark_ready(dataset: Dataset, outcome: dict[str, Any]) -> None:
     dataset.warnings = outcome["warnings"]
     dataset.table_metadata = outcome["metadata"]
     dataset.stats = outcome["stats"]
+
+
+def existing_dataset_ids(*, session: Session, dataset_ids: list[str]) -> list[str]:
+    """Which of these ids (folder names in storage; anything else is skipped) have a row."""
+    ids = []
+    for value in dataset_ids:
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    if not ids:
+        return []
+    return [str(i) for i in session.scalars(select(Dataset.id).where(Dataset.id.in_(ids)))]
 
 
 def ingesting_ids(*, session: Session) -> list[str]:

@@ -65,13 +65,14 @@ def project_to_proto(project: models.Project, role: str) -> datasets_pb2.Project
     )
 
 
-def member_to_proto(member: models.ProjectMember) -> datasets_pb2.ProjectMember:
+def member_to_proto(member: service.Invited) -> datasets_pb2.ProjectMember:
     return datasets_pb2.ProjectMember(
         project_id=str(member.project_id),
-        user_id=str(member.user_id),
+        user_id=member.user_id,
         email=member.email,
         role=ROLES[member.role],
         added_at=timestamp(member.added_at),
+        pending=member.pending,
     )
 
 
@@ -101,7 +102,9 @@ def dataset_to_proto(dataset: models.Dataset) -> datasets_pb2.Dataset:
         holdout_row_count=dataset.holdout_row_count,
         size_bytes=dataset.size_bytes,
         metadata=datasets_pb2.DatasetMetadata(
-            columns=columns, primary_key=metadata.get("primary_key") or ""
+            columns=columns,
+            primary_key=metadata.get("primary_key") or "",
+            target_column=metadata.get("target_column") or "",
         ),
         detected=datasets_pb2.IngestOptions(
             format=detected.get("format") or "",
@@ -172,6 +175,9 @@ def metadata_update_from_proto(
             for c in columns
         },
         primary_key="" if request.clear_primary_key else (request.metadata.primary_key or None),
+        target_column=""
+        if request.clear_target_column
+        else (request.metadata.target_column or None),
     )
 
 
@@ -267,8 +273,14 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
     # --- members ------------------------------------------------------------------------
 
     async def AddProjectMember(self, request, context):
+        """Answers alike whether or not the email has an account (see service.add_member);
+        rate limited per inviting user."""
         user = _user()
         role = ROLE_NAMES.get(request.role, "")
+        email = request.email.strip().lower()
+        if not email or len(email) > 320 or "@" not in email:
+            raise InvalidArgument("email must be an email address", field="email")
+        await self.db.call(service.record_invitation, settings=self.settings, user_id=user.user_id)
         # Checked before the lookup, so a stranger learns nothing about who has an account.
         await self.db.call(
             service.require_role,
@@ -276,20 +288,33 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             user_id=user.user_id,
             required=models.OWNER,
         )
-        invited = await self.lookup_user(request.email)
-        if invited is None:
-            raise InvalidArgument("no account has this email", field="email", reason="NO_SUCH_USER")
+        invited = await self.lookup_user(email)
         member = await self.db.call(
             service.add_member,
+            settings=self.settings,
             user_id=user.user_id,
             project_id=request.project_id,
-            member_user_id=invited.id,
-            email=invited.email,
+            email=email,
+            member_user_id=invited.id if invited is not None else None,
             role=role,
         )
+        if invited is None:
+            # The email may have registered between the look-up and the invitation's commit,
+            # its user.registered event handled before the invitation existed: look again.
+            registered = await self.lookup_user(email)
+            if registered is not None:
+                await self.db.call(service.accept_invitations, email=email, user_id=registered.id)
         return datasets_pb2.AddProjectMemberResponse(member=member_to_proto(member))
 
     async def RemoveProjectMember(self, request, context):
+        if not request.user_id and request.email:
+            await self.db.call(
+                service.cancel_invitation,
+                user_id=_user().user_id,
+                project_id=request.project_id,
+                email=request.email,
+            )
+            return datasets_pb2.RemoveProjectMemberResponse()
         await self.db.call(
             service.remove_member,
             user_id=_user().user_id,
@@ -306,15 +331,28 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             member_user_id=request.user_id,
             role=ROLE_NAMES.get(request.role, ""),
         )
-        return datasets_pb2.ChangeMemberRoleResponse(member=member_to_proto(member))
+        return datasets_pb2.ChangeMemberRoleResponse(
+            member=member_to_proto(
+                service.Invited(
+                    member.project_id,
+                    member.email,
+                    member.role,
+                    str(member.user_id),
+                    member.added_at,
+                    pending=member.joined_at is None,
+                )
+            )
+        )
 
     async def ListProjectMembers(self, request, context):
+        principal = _user()
         members, next_token = await self.db.call(
             service.list_members,
-            user_id=_user().user_id,
+            user_id=principal.user_id,
             project_id=request.project_id,
             page_size=request.page_size,
             page_token=request.page_token,
+            reveal_pending=principal.is_service,
         )
         return datasets_pb2.ListProjectMembersResponse(
             members=[member_to_proto(m) for m in members], next_page_token=next_token
@@ -501,7 +539,11 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         self, dataset: models.Dataset, update: MetadataUpdate
     ) -> DatasetMetadata:
         known = {c["name"] for c in dataset.columns}
-        named = {*update.columns, *([update.primary_key] if update.primary_key else [])}
+        named = {
+            *update.columns,
+            *([update.primary_key] if update.primary_key else []),
+            *([update.target_column] if update.target_column else []),
+        }
         sample = files.read_sample(
             self.storage,
             str(dataset.id),

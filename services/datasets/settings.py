@@ -9,7 +9,7 @@ MiB = 1024 * 1024
 class DatasetsSettings(ServiceSettings):
     service_prefix = "DATASETS_"
 
-    grpc_port: int = 50052
+    grpc_port: int = 25052
     # Limits on uploads; each one gives the uploader an error that names it.
     max_upload_bytes: int = 2 * 1024 * MiB
     max_rows: int = 50_000_000
@@ -21,8 +21,22 @@ class DatasetsSettings(ServiceSettings):
     # The longest an upload call may wait for its ingestion result before answering INGESTING.
     max_upload_wait_seconds: float = 120.0
     default_holdout_fraction: float = 0.2
+    # At start, a stored upload without a dataset row (the service died while it streamed)
+    # is removed once nothing has written to it for this long (another replica may still be
+    # receiving it).
+    orphan_upload_grace_seconds: float = 600.0
     # Rows read to check a metadata correction against the data (and to infer metadata).
     metadata_sample_rows: int = 1_000_000
+    # A numerical column of whole numbers with at most this many distinct values, and at most
+    # this share of distinct values among its values, is typed categorical (grades, codes).
+    categorical_max_distinct: int = 10
+    categorical_max_share: float = 0.05
+    # addProjectMember calls per inviting user per window, and invitations not yet taken up
+    # per project (accounts that have not used the project yet count too): inviting must
+    # not be a way to test emails in bulk.
+    invitations_per_user: int = 30
+    invitations_window_seconds: int = 3600
+    max_pending_invitations_per_project: int = 100
 
     def ingest_limits(self) -> IngestLimits:
         return IngestLimits(

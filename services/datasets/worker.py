@@ -3,7 +3,12 @@
 Everything crossing the process boundary is plain data: a job dict in, an outcome dict out
 (an IngestError does not pickle, so failures come back as ``{"ok": False, ...}``).
 On success the upload is removed and the typed table, its split, statistics and metadata
-are in storage; on failure nothing of the dataset is left in storage.
+are in storage; on failure nothing of the dataset is left in storage. Either way the outcome
+is written next to the files before the upload goes (``files.outcome_key``), and a dataset
+ingested again after a crash gets that outcome back instead of a missing upload.
+
+Each worker process dies with the service (``prepare_process``): one left running would
+finish and delete the upload that the restarted service is ingesting again.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ import ctypes.util
 import logging
 from typing import Any
 
+from common.lifetime import die_with_parent
 from common.storage import Storage
 from services.datasets import files
 from services.datasets.ingest import (
+    CategoricalRule,
     IngestError,
     IngestLimits,
     IngestOptions,
@@ -34,8 +41,9 @@ M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD_BYTES = 1024 * 1024
 
 
-def prepare_process() -> None:
-    """Initializer of each ingestion worker process: keeps its memory flat.
+def prepare_process(parent_pid: int) -> None:
+    """Initializer of each ingestion worker process: dies with the service, and keeps its
+    memory flat.
 
     Ingestion churns through multi-MiB ``bytes`` (file chunks, CSV blocks). glibc raises its
     mmap threshold to the size of the first such buffer freed, after which they all come
@@ -43,6 +51,7 @@ def prepare_process() -> None:
     300 MB of CSV, measured). A fixed threshold, which also ends that adjustment, gives
     each big buffer its own mapping, returned to the system when freed.
     """
+    die_with_parent(parent_pid)
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"))
         libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
@@ -52,26 +61,42 @@ def prepare_process() -> None:
 
 def ingest_dataset(job: dict[str, Any]) -> dict[str, Any]:
     """``job``: storage_url, storage_options, dataset_id, options (IngestOptions as a dict),
-    limits (IngestLimits fields)."""
+    limits (IngestLimits fields), categorical_rule (CategoricalRule fields, optional)."""
     storage = Storage(job["storage_url"], job["storage_options"])
     dataset_id = job["dataset_id"]
+    rule = CategoricalRule(**job.get("categorical_rule", {}))
+    finished = files.read_outcome(storage, dataset_id)
+    if finished is not None:  # ingested before the service could record it
+        return finished
     try:
-        outcome = _ingest(storage, dataset_id, IngestOptions(**job["options"]), job["limits"])
+        outcome = _ingest(storage, dataset_id, IngestOptions(**job["options"]), job["limits"], rule)
     except IngestError as exc:
-        files.remove_all(storage, dataset_id)
-        return {"ok": False, "code": exc.code, "message": exc.message, "line": exc.line}
+        return _failed(storage, dataset_id, exc.code, exc.message, exc.line)
     except FileNotFoundError:
-        files.remove_all(storage, dataset_id)
-        return {"ok": False, "code": "upload_missing", "message": "the upload was interrupted"}
+        return _failed(storage, dataset_id, "upload_missing", "the upload was interrupted")
     except BaseException:
         files.remove_all(storage, dataset_id)
         raise
+    files.write_outcome(storage, dataset_id, outcome)
     storage.delete(files.upload_key(dataset_id))
     return outcome
 
 
+def _failed(
+    storage: Storage, dataset_id: str, code: str, message: str, line: int | None = None
+) -> dict[str, Any]:
+    files.remove_all(storage, dataset_id)
+    outcome = {"ok": False, "code": code, "message": message, "line": line}
+    files.write_outcome(storage, dataset_id, outcome)
+    return outcome
+
+
 def _ingest(
-    storage: Storage, dataset_id: str, options: IngestOptions, limits: dict[str, int]
+    storage: Storage,
+    dataset_id: str,
+    options: IngestOptions,
+    limits: dict[str, int],
+    rule: CategoricalRule,
 ) -> dict[str, Any]:
     upload = files.upload_key(dataset_id)
     size = storage.size(upload)
@@ -97,6 +122,7 @@ def _ingest(
         sample,
         row_count=result.row_count,
         datetime_formats={c.name: c.datetime_format for c in result.columns if c.datetime_format},
+        categorical_rule=rule,
     )
     return {
         "ok": True,

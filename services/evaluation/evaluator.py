@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from common.db import Database
-from common.errors import DomainError, NotFound
+from common.errors import DomainError, FailedPrecondition, NotFound
 from common.storage import Storage
 from services.evaluation import models as m
 from services.evaluation import service
@@ -154,13 +154,7 @@ class Evaluator:
                     reader = Caller(str(report.requested_by or report.owner_id))
                     _, inputs = await self.prepare(str(report.batch_id), reader, report.options)
                 options = self.options_for(report.options)
-                outcome = await asyncio.to_thread(
-                    compute,
-                    inputs,
-                    options,
-                    report_id=str(report.id),
-                    batch_id=str(report.batch_id),
-                )
+                outcome = await self._compute(inputs, options, report)
                 await asyncio.to_thread(self._store, report.id, outcome)
             except DomainError as error:
                 log.info("report %s cannot be made: %s", report_id, error.message)
@@ -184,6 +178,23 @@ class Evaluator:
                 return None
         self.on_commit()
         return report
+
+    @staticmethod
+    async def _compute(inputs: Inputs, options: ReportOptions, report: m.Report) -> Outcome:
+        """The computation on inputs already fetched: it fails the same way on every try, so
+        its errors are final at once (a fetch or a store that fails is retried instead)."""
+        try:
+            return await asyncio.to_thread(
+                compute, inputs, options, report_id=str(report.id), batch_id=str(report.batch_id)
+            )
+        except DomainError:
+            raise
+        except Exception as exc:
+            log.exception("report %s cannot be computed", report.id)
+            raise FailedPrecondition(
+                f"the report could not be computed: {type(exc).__name__}: {exc}",
+                reason="REPORT_FAILED",
+            ) from exc
 
     def _store(self, report_id: uuid.UUID, outcome: Outcome) -> None:
         with self.storage.open(json_key(report_id), "wb") as sink:

@@ -7,6 +7,7 @@ checked against its template's schema only.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any, NoReturn
 import pandas as pd
 
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
+from common.moments import DEFAULT_REFERENCE_DATE, parse_moment
 from services.evaluation import models as m
 from services.evaluation.peers import Caller, Peers
 from services.evaluation.report import ReportOptions
@@ -171,10 +173,18 @@ async def _full_inputs(peers: Peers, batch: training_pb2.Batch, caller: Caller) 
 def report_metadata(dataset: datasets_pb2.Dataset) -> dict[str, Any]:
     """The dataset's metadata in the shape the report core reads."""
     columns = {
-        column.name: {"sdtype": column.sdtype, "datetime_format": column.datetime_format or None}
+        column.name: {
+            "sdtype": column.sdtype,
+            "datetime_format": column.datetime_format or None,
+            "pii": column.pii,
+        }
         for column in dataset.metadata.columns
     }
-    return {"columns": columns, "primary_key": dataset.metadata.primary_key or None}
+    return {
+        "columns": columns,
+        "primary_key": dataset.metadata.primary_key or None,
+        "target_column": dataset.metadata.target_column or None,
+    }
 
 
 async def _conformance_inputs(
@@ -235,11 +245,28 @@ def _field_spec(field: Mapping[str, Any]) -> dict[str, Any]:
         for bound in ("min", "max"):
             if field.get(bound) is not None:
                 spec[bound] = field[bound]
+                if kind == "datetime":
+                    spec[bound] = _moment(field, field[bound])
     if field.get("regex"):
         spec["regex"] = field["regex"]
     if kind == "category" and field.get("categories"):
         spec["categories"] = field["categories"]
     return spec
+
+
+def _moment(field: Mapping[str, Any], value: Any) -> str:
+    """A date bound ("today-90y" included) as the generator resolved it: its reference day,
+    and whole days for a date field (whole seconds for a datetime), as it draws them."""
+    try:
+        moment = parse_moment(value, DEFAULT_REFERENCE_DATE)
+    except ValueError as exc:
+        raise FailedPrecondition(
+            f"field {field.get('name')!r}: the bound {value!r} is not a date: {exc}",
+            reason="INVALID_TEMPLATE_SCHEMA",
+        ) from exc
+    if field.get("type") == "date":
+        return dt.datetime.combine(moment.date(), dt.time()).isoformat()
+    return moment.replace(microsecond=0).isoformat()
 
 
 def report_options(stored: Mapping[str, Any], defaults: Mapping[str, Any]) -> ReportOptions:
@@ -262,7 +289,9 @@ def check_options(inputs: Inputs, options: ReportOptions) -> None:
         return
     frames = {"train": inputs.train, "holdout": inputs.holdout, "synthetic": inputs.synthetic}
     plan = plan_columns(inputs.metadata, frames)
-    target = choose_target(plan, options.target_column, inputs.train)
+    target = choose_target(
+        plan, options.target_column, inputs.train, stored=inputs.metadata.get("target_column")
+    )
     # A default target that does not work leaves utility unmeasured (the report says why);
     # only a target the user chose is refused.
     if target is not None and options.target_column is not None:

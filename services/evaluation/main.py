@@ -11,9 +11,9 @@ import contextlib
 from pathlib import Path
 
 from common import jetstream
-from common.db import Database
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
+from common.revocations import follow_revocations
 from common.runtime import AuthClient, connect_messaging, run_cli
 from common.storage import Storage
 from services.evaluation import models
@@ -35,7 +35,7 @@ SERVICE_NAME = evaluation_pb2.DESCRIPTOR.services_by_name["EvaluationService"].f
 
 
 async def build(settings: EvaluationSettings) -> GrpcServer:
-    db = Database(settings.database_url)
+    db = settings.database()
     storage = Storage(settings.storage_url, settings.storage_options)
     nc, js = await connect_messaging(settings, name="evaluation")
     relay = OutboxRelay(db, models.outbox, js)
@@ -77,6 +77,8 @@ async def build(settings: EvaluationSettings) -> GrpcServer:
         heartbeat=settings.heartbeat_seconds,
         retry_delay=settings.retry_delay_seconds,
     )
+    authenticator = auth.authenticator(settings)
+    await follow_revocations(nc, authenticator)
     server = create_server(
         host=settings.grpc_host,
         port=settings.grpc_port,
@@ -84,7 +86,8 @@ async def build(settings: EvaluationSettings) -> GrpcServer:
         register=lambda s: evaluation_pb2_grpc.add_EvaluationServiceServicer_to_server(
             EvaluationServicer(db, storage, evaluator, settings), s
         ),
-        authenticator=auth.authenticator(settings),
+        authenticator=authenticator,
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
     server.tasks.append(asyncio.create_task(consumer.run()))

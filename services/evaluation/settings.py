@@ -9,7 +9,7 @@ from services.evaluation.report import PrivacyThresholds
 class EvaluationSettings(ServiceSettings):
     service_prefix = "EVALUATION_"
 
-    grpc_port: int = 50054
+    grpc_port: int = 25054
 
     # Cap on rows per table for the SDMetrics reports and the charts (a request may lower
     # or raise it); the other parts have their own caps below. The report states the rows

@@ -14,8 +14,8 @@ import grpc
 
 from common import jetstream
 from common.clients import make_channel, service_metadata
-from common.db import Database
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
+from common.revocations import follow_revocations
 from common.runtime import AuthClient, connect_messaging, run_cli
 from services.notify import models, webhooks
 from services.notify.consumer import EventHandler, MembersLookup
@@ -68,7 +68,7 @@ def project_members(settings: NotifySettings, channel: grpc.aio.Channel) -> Memb
 
 async def build(settings: NotifySettings) -> GrpcServer:
     """The server with its background work: the RPCs, the event consumer, the webhook worker."""
-    db = Database(settings.database_url)
+    db = settings.database()
     nc, js = await connect_messaging(settings, name="notify")
     auth = AuthClient(settings, service_name="notify")
     datasets_channel = make_channel(
@@ -97,6 +97,8 @@ async def build(settings: NotifySettings) -> GrpcServer:
             on_deliveries=worker.wake,
         ),
     )
+    authenticator = auth.authenticator(settings)
+    await follow_revocations(nc, authenticator)
     server = create_server(
         host=settings.grpc_host,
         port=settings.grpc_port,
@@ -104,7 +106,8 @@ async def build(settings: NotifySettings) -> GrpcServer:
         register=lambda s: notify_pb2_grpc.add_NotifyServiceServicer_to_server(
             NotifyServicer(db, settings, nc=nc, policy=policy, secrets=secrets), s
         ),
-        authenticator=auth.authenticator(settings),
+        authenticator=authenticator,
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(consumer.run()))
     server.tasks.append(asyncio.create_task(worker.run()))

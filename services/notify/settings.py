@@ -8,7 +8,7 @@ from common.settings import CommaList, ServiceSettings
 class NotifySettings(ServiceSettings):
     service_prefix = "NOTIFY_"
 
-    grpc_port: int = 50055
+    grpc_port: int = 25055
     # Durable consumer of the EVENTS stream; one name per deployment so replicas share work.
     consumer_name: str = "notify"
     event_max_deliver: int = 20

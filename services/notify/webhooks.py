@@ -48,13 +48,38 @@ class Target:
     scheme: str
 
 
+# The well-known NAT64 prefix (RFC 6052): its addresses reach the IPv4 address in their last
+# 32 bits, so they are judged as that address (a DNS64 network gives public IPv4-only hosts
+# such addresses, which must keep working; 64:ff9b::a9fe:a9fe is the metadata endpoint).
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# IPv6 forms that embed or reach IPv4 in deprecated ways, or that are no longer defined: never
+# a webhook's destination, whatever the operator allowed. Python's is_global calls most of
+# them global.
+REFUSED_NETWORKS = tuple(
+    ipaddress.IPv6Network(n)
+    for n in (
+        "64:ff9b:1::/48",  # local-use NAT64 (RFC 8215)
+        "2002::/16",  # 6to4 (RFC 3056, deprecated by RFC 7526)
+        "2001::/32",  # Teredo
+        "::/96",  # IPv4-compatible (deprecated by RFC 4291)
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+        "fec0::/10",  # site-local (deprecated by RFC 3879)
+    )
+)
+
+
 class AddressPolicy:
     def __init__(self, allowed_networks: list[str]) -> None:
         self.allowed = [ipaddress.ip_network(n, strict=False) for n in allowed_networks]
 
     def allows(self, address: IPAddress) -> bool:
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
+        if isinstance(address, ipaddress.IPv6Address):
+            if address.ipv4_mapped is not None:
+                address = address.ipv4_mapped
+            elif address in NAT64:
+                address = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+            elif any(address in network for network in REFUSED_NETWORKS):
+                return False
         if any(address in network for network in self.allowed):
             return True
         # is_global is False for loopback, private, link-local (the metadata endpoint
@@ -70,12 +95,12 @@ class AddressPolicy:
             infos = await asyncio.get_running_loop().getaddrinfo(
                 host, port, type=socket.SOCK_STREAM
             )
-        except socket.gaierror as exc:
-            raise AddressRefused(f"host {host} does not resolve") from exc
+        except (socket.gaierror, UnicodeError) as exc:
+            raise AddressRefused(_not_public(host)) from exc
         addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
         refused = [a for a in addresses if not self.allows(a)]
         if not addresses or refused:
-            raise AddressRefused(f"host {host} resolves to a non-public address")
+            raise AddressRefused(_not_public(host))
         pinned = addresses[0]
         literal = f"[{pinned}]" if pinned.version == 6 else str(pinned)
         netloc = f"{literal}:{parts.port}" if parts.port else literal
@@ -84,6 +109,12 @@ class AddressPolicy:
             host=parts.netloc,
             scheme=parts.scheme,
         )
+
+
+def _not_public(host: str) -> str:
+    """One answer whether the host does not resolve or resolves to an address that is not
+    allowed, so webhooks cannot be used to learn which internal names exist."""
+    return f"host {host} is not a public address (or does not resolve)"
 
 
 def validate_url(url: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import posixpath
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -26,12 +25,10 @@ PASS_SIZE = 100
 
 
 def batch_files(batch: m.Batch) -> list[str]:
-    """Storage keys holding the batch's rows: one file, or a template job's folder."""
+    """Storage keys holding the batch's rows: its folder, with every attempt's files."""
     if not batch.data_key:
         return []
-    if batch.tables:
-        return [posixpath.dirname(batch.data_key)]
-    return [batch.data_key]
+    return [f"batches/{batch.id}"]
 
 
 def expire_batches(

@@ -5,6 +5,11 @@ stays flat whatever the file size. Formats: ``csv`` (RFC 4180, with a spreadshee
 guard on its header and cells unless the caller opts out), ``jsonl`` (one object per line,
 ISO 8601 dates), ``parquet`` (the file itself) and ``sql`` (PostgreSQL ``CREATE TABLE``
 plus multi-row ``INSERT`` statements).
+
+A datetime column whose field metadata names its format (``datetime_format``, written by
+model batches: the format ingestion detected in the real file) is written in that format
+in CSV and JSON Lines (``1981-01-01``, ``1960-01``, ``31/01/1981``); in SQL it is a ``date``
+when the format has no time of day, else a ``timestamp`` to the second.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 FORMATS = ("csv", "jsonl", "parquet", "sql")
+DATETIME_FORMAT_KEY = b"datetime_format"
+_TIME_CODES = ("%H", "%I", "%M", "%S", "%f", "%T", "%p", "%s")
 READ_BATCH_ROWS = 20_000
 SQL_ROWS_PER_INSERT = 500
 _COPY_CHUNK_BYTES = 1 << 20
@@ -105,13 +112,60 @@ def iter_export(
             yield from iter(lambda: source.read(_COPY_CHUNK_BYTES), b"")
             return
         parquet = pq.ParquetFile(source)
+        schema = parquet.schema_arrow
         batches = parquet.iter_batches(batch_size=READ_BATCH_ROWS)
+        if any(_datetime_format(f) for f in schema):
+            schema, batches = _with_date_formats(schema, batches, fmt)
         if fmt == "csv":
-            yield from _csv(parquet.schema_arrow, batches, csv_formula_guard)
+            yield from _csv(schema, batches, csv_formula_guard)
         elif fmt == "jsonl":
             yield from _jsonl(batches)
         else:
-            yield from _sql(parquet.schema_arrow, batches, quoted_table)
+            yield from _sql(schema, batches, quoted_table)
+
+
+# --- datetime formats -----------------------------------------------------------------
+
+
+def _datetime_format(field: pa.Field) -> str | None:
+    if not pa.types.is_timestamp(field.type) or not field.metadata:
+        return None
+    raw = field.metadata.get(DATETIME_FORMAT_KEY)
+    return raw.decode() if raw else None
+
+
+def _date_field(field: pa.Field, export_format: str, date_format: str) -> pa.Field:
+    if export_format in ("csv", "jsonl"):
+        return pa.field(field.name, pa.string())
+    if any(code in date_format.replace("%%", "") for code in _TIME_CODES):
+        return pa.field(field.name, pa.timestamp("s", field.type.tz))
+    return pa.field(field.name, pa.date32())
+
+
+def _with_date_formats(
+    schema: pa.Schema, batches: Iterator[pa.RecordBatch], fmt: str
+) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+    """Datetime columns as the real file wrote them (text for CSV/JSONL; date or
+    second-precision timestamp for SQL)."""
+    formats = {f.name: _datetime_format(f) for f in schema}
+    fields = [_date_field(f, fmt, formats[f.name] or "") if formats[f.name] else f for f in schema]
+    target = pa.schema(fields)
+
+    def convert() -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            columns = []
+            for field, column in zip(schema, batch.columns, strict=True):
+                date_format = formats[field.name]
+                if date_format and fmt in ("csv", "jsonl"):
+                    column = pc.strftime(column, format=date_format)
+                elif date_format:
+                    kind = target.field(field.name).type
+                    seconds = pc.floor_temporal(column, unit="second")
+                    column = pc.cast(seconds, kind, safe=False)
+                columns.append(column)
+            yield pa.RecordBatch.from_arrays(columns, schema=target)
+
+    return target, convert()
 
 
 # --- CSV ------------------------------------------------------------------------------

@@ -17,9 +17,9 @@ from nats.js import JetStreamContext
 from nats.js.errors import BadRequestError
 
 from common import jetstream
-from common.db import Database
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
+from common.revocations import follow_revocations
 from common.runtime import AuthClient, connect_messaging, run_cli
 from common.settings import Settings
 from common.storage import Storage
@@ -38,7 +38,7 @@ from services.training.expiry import BatchExpiry
 from services.training.servicer import TrainingServicer
 from services.training.settings import TrainingSettings
 from services.training.template_checks import TemplateChecker
-from services.training.worker import Worker
+from services.training.worker import Worker, scratch_root, sweep_scratch
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ JOBS_FILTER = jetstream.JOBS_SUBJECT_PREFIX + ">"
 
 async def build(settings: TrainingSettings) -> GrpcServer:
     """The API role: TrainingService on ``grpc_port``."""
-    db = Database(settings.database_url)
+    db = settings.database()
     nc, js = await connect_messaging(settings, name="training")
     relay = OutboxRelay(db, models.outbox, js)
     auth = AuthClient(settings, service_name="training")
@@ -65,12 +65,15 @@ async def build(settings: TrainingSettings) -> GrpcServer:
     )
     await checker.wait_ready()
     servicer = TrainingServicer(db, settings, storage, access, checker, on_commit=relay.wake)
+    authenticator = auth.authenticator(settings)
+    await follow_revocations(nc, authenticator)
     server = create_server(
         host=settings.grpc_host,
         port=settings.grpc_port,
         service_names=[SERVICE_NAME],
         register=lambda s: training_pb2_grpc.add_TrainingServiceServicer_to_server(servicer, s),
-        authenticator=auth.authenticator(settings),
+        authenticator=authenticator,
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
     await jetstream.ensure_consumer(
@@ -153,7 +156,8 @@ async def build_worker(settings: TrainingSettings) -> GrpcServer:
     # Engine processes fork from a server that has the ML libraries imported: start it
     # before taking jobs, so the first job does not pay for those imports.
     await asyncio.to_thread(warm_up)
-    db = Database(settings.database_url)
+    await asyncio.to_thread(sweep_scratch, scratch_root(settings))
+    db = settings.database()
     nc, js = await connect_messaging(settings, name="training-worker")
     await ensure_jobs_consumer(js, settings)
     relay = OutboxRelay(db, models.outbox, js)
@@ -175,6 +179,7 @@ async def build_worker(settings: TrainingSettings) -> GrpcServer:
         service_names=[WORKER_SERVICE_NAME],
         register=lambda _: None,
         authenticator=None,
+        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
     server.tasks.append(asyncio.create_task(consumer.run()))

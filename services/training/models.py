@@ -114,7 +114,11 @@ class Job(Base):
     eta_seconds: Mapped[float | None] = mapped_column(Float)
     message: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str] = mapped_column(Text, default="")
+    # Attempts started; the current one is the only one whose writes count (fencing).
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Written by the running attempt every few seconds: a job whose heartbeat is recent is
+    # not handed over to another worker.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Increases with every job.updated, so consumers can drop stale updates.
     sequence: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

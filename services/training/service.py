@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
@@ -517,14 +518,31 @@ def cancel_job(*, session: Session, job_id: str) -> m.Job:
 # --- worker role ------------------------------------------------------------------------
 
 
+class Action(StrEnum):
+    """What a worker does with a delivered job."""
+
+    RUN = "run"
+    # Already finished: ack without running it again.
+    DONE = "done"
+    # Running on another worker whose heartbeat is recent: watch it, do not start it again.
+    WAIT = "wait"
+
+
+class Ownership(StrEnum):
+    """Where an attempt stands, as its fenced writes see it."""
+
+    OWNED = "owned"  # still the job's current attempt, and the job runs
+    SUPERSEDED = "superseded"  # a newer attempt took the job over
+    ENDED = "ended"  # the job finished (or was cancelled) while this attempt ran
+
+
 @dataclass(frozen=True)
 class Attempt:
     """What a worker should do with a delivered job."""
 
     job_id: str
     kind: str
-    # "run", or "done" (already finished: ack without running it again).
-    action: str
+    action: Action
     owner_id: str = ""
     model_id: str = ""
     batch_id: str = ""
@@ -536,33 +554,39 @@ class Attempt:
     attempt: int = 0
 
 
-def start_attempt(*, session: Session, job_id: str, max_attempts: int) -> Attempt:
-    """Marks the job RUNNING for one more attempt, or says it is done.
+def start_attempt(
+    *, session: Session, job_id: str, max_attempts: int, stale_after: timedelta
+) -> Attempt:
+    """Marks the job RUNNING for one more attempt, or says it is done or owned elsewhere.
 
-    A job found RUNNING was left by a worker that died: it restarts from scratch (its
-    outputs are only committed at the end). After ``max_attempts`` starts it fails.
+    A job found RUNNING whose heartbeat is older than ``stale_after`` was left by a worker
+    that died or froze: a new attempt starts from scratch (its outputs go to a folder of its
+    own and are only committed at the end; the old attempt's writes are fenced off). With a
+    recent heartbeat the job is not handed over. After ``max_attempts`` starts it fails.
     """
     job = _lock_job(session, job_id)
     if job is None:
         raise NotFound(f"job {job_id} not found")
     if job.status in _TERMINAL:
-        return Attempt(job_id=str(job.id), kind=job.kind, action="done")
+        return Attempt(job_id=str(job.id), kind=job.kind, action=Action.DONE)
+    if job.status == m.RUNNING and _beating(job, stale_after):
+        return Attempt(job_id=str(job.id), kind=job.kind, action=Action.WAIT, attempt=job.attempts)
     if job.attempts >= max_attempts:
         _fail(
             session,
             job,
             f"gave up after {job.attempts} attempts: the worker stopped before finishing each time",
         )
-        return Attempt(job_id=str(job.id), kind=job.kind, action="done")
+        return Attempt(job_id=str(job.id), kind=job.kind, action=Action.DONE)
     job.attempts += 1
     job.status = m.RUNNING
-    job.started_at = _now()
+    job.started_at = job.heartbeat_at = _now()
     job.percent, job.epoch, job.loss, job.eta_seconds = 0.0, 0, None, None
     job.message = "starting" if job.attempts == 1 else f"restarting (attempt {job.attempts})"
     attempt = Attempt(
         job_id=str(job.id),
         kind=job.kind,
-        action="run",
+        action=Action.RUN,
         owner_id=str(job.owner_id),
         model_id=str(job.model_id or ""),
         batch_id=str(job.batch_id or ""),
@@ -577,6 +601,38 @@ def start_attempt(*, session: Session, job_id: str, max_attempts: int) -> Attemp
         attempt = _with_model(attempt, model)
     _job_updated(session, job)
     return attempt
+
+
+def _beating(job: m.Job, stale_after: timedelta) -> bool:
+    return job.heartbeat_at is not None and _now() - job.heartbeat_at < stale_after
+
+
+def _ownership(job: m.Job | None, attempt: int) -> Ownership:
+    if job is None or job.status in _TERMINAL:
+        return Ownership.ENDED
+    if job.attempts != attempt or job.status != m.RUNNING:
+        return Ownership.SUPERSEDED
+    return Ownership.OWNED
+
+
+def heartbeat(*, session: Session, job_id: str, attempt: int) -> Ownership:
+    """The running attempt says it is alive (so the job is not handed over)."""
+    job = _lock_job(session, job_id)
+    ownership = _ownership(job, attempt)
+    if job is not None and ownership is Ownership.OWNED:
+        job.heartbeat_at = _now()
+    return ownership
+
+
+def release_attempt(*, session: Session, job_id: str, attempt: int) -> Ownership:
+    """The attempt stops without an outcome (its worker shuts down, or storage failed): the
+    next delivery may start a new attempt at once instead of waiting for the heartbeat to
+    go stale."""
+    job = _lock_job(session, job_id)
+    ownership = _ownership(job, attempt)
+    if job is not None and ownership is Ownership.OWNED:
+        job.heartbeat_at = None
+    return ownership
 
 
 def _with_model(attempt: Attempt, model: m.Model) -> Attempt:
@@ -601,14 +657,16 @@ class Progress:
     eta_seconds: float | None = None
 
 
-def record_progress(*, session: Session, job_id: str, progress: Progress) -> str:
-    """Stores and publishes progress while the job runs; returns the job's status, so the
-    worker learns about a cancellation on its next update."""
+def record_progress(
+    *, session: Session, job_id: str, attempt: int, progress: Progress
+) -> Ownership:
+    """Stores and publishes progress while the attempt owns the job (a heartbeat too); the
+    worker learns on its next update that the job was cancelled or taken over."""
     job = _lock_job(session, job_id)
-    if job is None:
-        return m.CANCELLED
-    if job.status != m.RUNNING:
-        return job.status
+    ownership = _ownership(job, attempt)
+    if job is None or ownership is not Ownership.OWNED:
+        return ownership
+    job.heartbeat_at = _now()
     job.percent = round(progress.percent, 2)
     job.message = progress.message
     if progress.epoch is not None:
@@ -618,7 +676,7 @@ def record_progress(*, session: Session, job_id: str, progress: Progress) -> str
     job.loss = progress.loss if progress.loss is not None else job.loss
     job.eta_seconds = progress.eta_seconds
     _job_updated(session, job)
-    return job.status
+    return ownership
 
 
 def _succeed(session: Session, job: m.Job, message: str) -> None:
@@ -634,14 +692,15 @@ def finish_training(
     *,
     session: Session,
     job_id: str,
+    attempt: int,
     artifact_key: str,
     metrics: dict[str, Any],
     profile: dict[str, Any],
 ) -> bool:
-    """Commits the trained model; False when the job stopped running meanwhile (cancelled),
-    in which case the artifact is not referenced and the caller deletes it."""
+    """Commits the trained model; False when the attempt no longer owns the job (cancelled
+    or taken over), in which case the artifact is not referenced and the caller deletes it."""
     job = _lock_job(session, job_id)
-    if job is None or job.status != m.RUNNING:
+    if job is None or _ownership(job, attempt) is not Ownership.OWNED:
         return False
     model = session.get(m.Model, job.model_id)
     assert model is not None
@@ -649,7 +708,8 @@ def finish_training(
     model.artifact_key = artifact_key
     model.metrics = metrics
     model.profile = profile
-    _succeed(session, job, "model trained")
+    note = metrics.get("note")
+    _succeed(session, job, f"model trained; {note}" if note else "model trained")
     _publish(
         session,
         job,
@@ -668,14 +728,16 @@ def finish_generation(
     *,
     session: Session,
     job_id: str,
+    attempt: int,
     data_key: str,
     row_count: int,
     retention: timedelta,
     tables: Sequence[str] = (),
 ) -> bool:
-    """Commits the batch; its files are kept for ``retention`` (see ``expiry``)."""
+    """Commits the batch if the attempt still owns the job; its files are kept for
+    ``retention`` (see ``expiry``)."""
     job = _lock_job(session, job_id)
-    if job is None or job.status != m.RUNNING:
+    if job is None or _ownership(job, attempt) is not Ownership.OWNED:
         return False
     batch = session.get(m.Batch, job.batch_id)
     assert batch is not None
@@ -724,13 +786,14 @@ def _fail(session: Session, job: m.Job, error: str) -> None:
         )
 
 
-def fail_job(*, session: Session, job_id: str, error: str) -> bool:
-    """Fails a running or queued job with its reason; False when it had already ended."""
+def fail_attempt(*, session: Session, job_id: str, attempt: int, error: str) -> Ownership:
+    """Fails the job with its reason if the attempt still owns it: a superseded attempt
+    cannot fail the job a newer attempt runs."""
     job = _lock_job(session, job_id)
-    if job is None or job.status in _TERMINAL:
-        return False
-    _fail(session, job, error)
-    return True
+    ownership = _ownership(job, attempt)
+    if job is not None and ownership is Ownership.OWNED:
+        _fail(session, job, error)
+    return ownership
 
 
 def record_evaluation(

@@ -321,7 +321,8 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             else {},
             anomaly_ratio=request.anomalies.ratio,
             mark_column=request.anomalies.mark_column.strip(),
-            enforce_bounds=request.enforce_bounds,
+            # Bounds are on unless the request turns them off.
+            enforce_bounds=request.enforce_bounds if request.HasField("enforce_bounds") else True,
             format=fmt,
         )
         batch, job = await self.db.call(
@@ -544,7 +545,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         if not 0 <= request.limit <= MAX_PREVIEW_ROWS:
             raise InvalidArgument(f"limit must be between 0 and {MAX_PREVIEW_ROWS}", field="limit")
         batch = await self._ready_batch(request.batch_id)
-        key = _table_key(batch, request.table)
+        key = await self._batch_file(batch, request.table)
         columns, rows = await asyncio.to_thread(_preview, self.storage, key, request.limit or 20)
         return training_pb2.PreviewBatchResponse(columns=columns, rows_json=rows)
 
@@ -555,7 +556,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             raise InvalidArgument(f"unknown format {request.format}", field="format")
         fmt = _FORMAT_NAMES.get(request.format, "csv")
         batch = await self._ready_batch(request.batch_id)
-        key = _table_key(batch, request.table)
+        key = await self._batch_file(batch, request.table)
         # SQL output names a template table after itself unless told otherwise.
         table_name = request.table_name or request.table or (batch.tables or ["synthetic"])[0]
         chunks = iter_export(
@@ -595,6 +596,16 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
                 reason="BATCH_NOT_READY",
             )
         return batch
+
+    async def _batch_file(self, batch: m.Batch, table: str) -> str:
+        """The storage key of one of a ready batch's tables, which must still be there."""
+        key = _table_key(batch, table)
+        if not await asyncio.to_thread(self.storage.exists, key):
+            raise FailedPrecondition(
+                f"the files of batch {batch.id} are missing from storage; generate it again",
+                reason="BATCH_FILES_MISSING",
+            )
+        return key
 
     async def _list_scope(self, principal: Principal, project_id: str) -> dict[str, str]:
         """A project's items for its members; without a project, the caller's own items."""

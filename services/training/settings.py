@@ -8,9 +8,9 @@ from common.settings import ServiceSettings
 class TrainingSettings(ServiceSettings):
     service_prefix = "TRAINING_"
 
-    grpc_port: int = 50053
+    grpc_port: int = 25053
     # The worker role serves gRPC health on its own port for probes.
-    worker_health_port: int = 50063
+    worker_health_port: int = 25063
 
     # Per-user limits, checked when a job is created.
     max_concurrent_jobs_per_user: int = Field(default=4, ge=1)

@@ -2,8 +2,9 @@
 
 Runs in a worker thread (generation is vectorized numpy/pyarrow, no engine process). Each
 chunk becomes one row group written straight to storage, so memory stays bounded by the
-chunk size whatever the row count. Files go under the job's id; a redelivered job writes
-the same keys again, and the batch only references them once the job commits.
+chunk size whatever the row count. Files go under the job's id and attempt number: an
+attempt writes and deletes only its own files, and the batch references them once that
+attempt commits.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ class Generated:
     rows: int
 
 
-def job_prefix(batch_id: str, job_id: str) -> str:
-    return f"batches/{batch_id}/{job_id}"
+def job_prefix(batch_id: str, job_id: str, attempt: int) -> str:
+    return f"batches/{batch_id}/{job_id}/{attempt}"
 
 
 def table_key(prefix: str, index: int) -> str:

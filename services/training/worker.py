@@ -2,18 +2,25 @@
 
 Each train or generate job runs its engine in a child process (``engines.runner``) from a
 worker thread; a template job generates in the thread itself (``template_jobs``).
-Progress goes to the job row and out as job.updated (through the outbox); every progress
-write also reads the job's status back, so a cancellation stops the child within seconds.
-Outputs are written under the job's id and committed in one transaction only if the job is
-still running, so a redelivered job (a worker killed mid-job) never yields two models or
-two batches.
+Progress goes to the job row and out as job.updated (through the outbox).
+
+One owner per attempt: a redelivered job starts a new attempt only when the running one's
+heartbeat (written every ``job_heartbeat_seconds``) is older than ``job_ack_wait_seconds``;
+otherwise the worker that got the delivery watches the job until it ends or goes silent.
+Every write of an attempt (heartbeat, progress, failure, commit) is fenced by its attempt
+number: an attempt that was taken over (its worker frozen, then resumed) learns so at its
+next write, stops its engine, deletes only its own files (under ``<job>/<attempt>/``) and
+leaves the message to the attempt that owns it. Outputs are committed in one transaction,
+so a job never yields two models or two batches.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -36,6 +43,7 @@ from services.training import service, template_jobs
 from services.training.access import Access
 from services.training.engines import (
     EngineCancelled,
+    EngineCrashed,
     EngineError,
     ProgressUpdate,
     TrainParams,
@@ -49,6 +57,16 @@ from services.training.templates import SchemaError
 from synthetica.training.v1 import training_pb2
 
 log = logging.getLogger(__name__)
+
+# Scratch folders of attempts (copies of real training data): each holds a lock its worker
+# keeps while the attempt runs, so a sweep at start removes only those of dead workers.
+SCRATCH_PREFIX = "synthetica-job-"
+_SCRATCH_LOCK = ".owner"
+# A scratch folder without a lock this old was left between its creation and its locking.
+_UNLOCKED_GRACE_SECONDS = 60.0
+# Signals that stop an engine from outside (a terminal's Ctrl-C, a shutdown): the job is
+# not at fault and runs again.
+_SHUTDOWN_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
 
 
 class JobFailed(Exception):
@@ -73,6 +91,7 @@ class Worker:
         self._cancels: set[threading.Event] = set()
         self._stopping = False
         self._retention = timedelta(days=settings.batch_retention_days)
+        self._stale_after = timedelta(seconds=settings.job_ack_wait_seconds)
 
     def stop(self) -> None:
         """Stops the engine processes of running jobs (at shutdown); those jobs are not
@@ -83,25 +102,41 @@ class Worker:
 
     async def handle(self, msg: Msg) -> Outcome:
         """The JetStream handler: ACK when the job reached an end, RETRY when it should run
-        again, TERMINATE for a message that is no job of ours."""
+        again, TERMINATE for a message that is no job of ours, LEAVE when a newer attempt
+        owns the job."""
         try:
             queued = training_pb2.QueuedJob.FromString(msg.data)
         except DecodeError:
             log.warning("dropping a message that is not a QueuedJob on %s", msg.subject)
             return Outcome.TERMINATE
         try:
-            attempt = await self.db.call(
-                service.start_attempt,
-                job_id=queued.job_id,
-                max_attempts=self.settings.job_max_attempts,
-            )
+            attempt = await self._start(queued.job_id)
+            if attempt.action is service.Action.WAIT:
+                log.info(
+                    "job runs on another worker with a recent heartbeat: watching it",
+                    extra={"fields": {"job_id": queued.job_id, "attempt": attempt.attempt}},
+                )
+            while attempt.action is service.Action.WAIT:
+                if self._stopping:
+                    return Outcome.RETRY
+                await asyncio.sleep(self.settings.job_heartbeat_seconds)
+                attempt = await self._start(queued.job_id)
         except DomainError:
             log.warning("dropping queued job %s: no such job", queued.job_id)
             return Outcome.TERMINATE
-        self.on_commit()
-        if attempt.action == "done":
+        if attempt.action is service.Action.DONE:
             return Outcome.ACK
         return await self._run_attempt(attempt)
+
+    async def _start(self, job_id: str) -> service.Attempt:
+        attempt = await self.db.call(
+            service.start_attempt,
+            job_id=job_id,
+            max_attempts=self.settings.job_max_attempts,
+            stale_after=self._stale_after,
+        )
+        self.on_commit()
+        return attempt
 
     async def _run_attempt(self, attempt: service.Attempt) -> Outcome:
         log.info(
@@ -114,40 +149,95 @@ class Worker:
                 }
             },
         )
+        cancel = threading.Event()
+        self._cancels.add(cancel)
+        beat = asyncio.create_task(self._heartbeat(attempt, cancel))
+        try:
+            return await self._outcome(attempt, cancel)
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+            self._cancels.discard(cancel)
+
+    async def _outcome(self, attempt: service.Attempt, cancel: threading.Event) -> Outcome:
         try:
             if attempt.kind == m.TRAIN:
-                await self._train(attempt)
-            elif attempt.kind == m.GENERATE:
-                await self._generate(attempt)
-            elif attempt.kind == m.TEMPLATE:
-                await self._template(attempt)
-            else:
-                raise JobFailed(f"this worker does not run {attempt.kind} jobs")
+                return await self._train(attempt, cancel)
+            if attempt.kind == m.GENERATE:
+                return await self._generate(attempt, cancel)
+            if attempt.kind == m.TEMPLATE:
+                return await self._template(attempt, cancel)
+            raise JobFailed(f"this worker does not run {attempt.kind} jobs")
         except EngineCancelled:
             if self._stopping:
-                return Outcome.RETRY
-            log.info("job cancelled", extra={"fields": {"job_id": attempt.job_id}})
+                return await self._release(attempt)
+            ownership = await self._ownership(attempt)
+            if ownership is service.Ownership.OWNED:  # not ours to decide: run it again
+                return await self._release(attempt)
+            log.info(
+                "job attempt stopped",
+                extra={"fields": {"job_id": attempt.job_id, "ownership": ownership}},
+            )
+            return _settle(ownership)
+        except EngineCrashed as exc:
+            if self._stopping or exc.reason.endswith(_SHUTDOWN_SIGNALS):
+                # Stopped from outside (shutdown, Ctrl-C): not the job's fault.
+                return await self._retry(attempt, exc)
+            return await self._fail(attempt, str(exc))
         except (JobFailed, EngineError, DomainError) as exc:
-            await self._fail(attempt, str(exc))
+            return await self._fail(attempt, str(exc))
         except Exception as exc:
             # Infrastructure trouble (storage, datasets service): worth another attempt.
-            if attempt.attempt >= self.settings.job_max_attempts:
-                await self._fail(attempt, f"gave up after {attempt.attempt} attempts: {exc}")
-                return Outcome.ACK
-            log.exception(
-                "job attempt failed, will retry", extra={"fields": {"job_id": attempt.job_id}}
-            )
-            return Outcome.RETRY
-        return Outcome.ACK
+            return await self._retry(attempt, exc)
 
-    async def _fail(self, attempt: service.Attempt, error: str) -> None:
-        log.info("job failed", extra={"fields": {"job_id": attempt.job_id, "error": error}})
-        await self.db.call(service.fail_job, job_id=attempt.job_id, error=error)
-        self.on_commit()
+    async def _retry(self, attempt: service.Attempt, exc: Exception) -> Outcome:
+        if attempt.attempt >= self.settings.job_max_attempts:
+            return await self._fail(attempt, f"gave up after {attempt.attempt} attempts: {exc}")
+        log.warning(
+            "job attempt failed, will retry: %s",
+            exc,
+            extra={"fields": {"job_id": attempt.job_id, "attempt": attempt.attempt}},
+        )
+        return await self._release(attempt)
+
+    async def _release(self, attempt: service.Attempt) -> Outcome:
+        """Gives the job back so the next delivery starts a new attempt at once."""
+        ownership = await self.db.call(
+            service.release_attempt, job_id=attempt.job_id, attempt=attempt.attempt
+        )
+        return Outcome.RETRY if ownership is service.Ownership.OWNED else _settle(ownership)
+
+    async def _ownership(self, attempt: service.Attempt) -> service.Ownership:
+        return await self.db.call(service.heartbeat, job_id=attempt.job_id, attempt=attempt.attempt)
+
+    async def _heartbeat(self, attempt: service.Attempt, cancel: threading.Event) -> None:
+        """Keeps the job from being handed over while this attempt runs, and stops the
+        attempt as soon as the job is cancelled or was taken over."""
+        while True:
+            await asyncio.sleep(self.settings.job_heartbeat_seconds)
+            try:
+                ownership = await self._ownership(attempt)
+            except Exception as exc:  # the database is away: the engine goes on meanwhile
+                log.warning("heartbeat of job %s failed: %s", attempt.job_id, exc)
+                continue
+            if ownership is not service.Ownership.OWNED:
+                cancel.set()
+                return
+
+    async def _fail(self, attempt: service.Attempt, error: str) -> Outcome:
+        ownership = await self.db.call(
+            service.fail_attempt, job_id=attempt.job_id, attempt=attempt.attempt, error=error
+        )
+        if ownership is service.Ownership.OWNED:
+            log.info("job failed", extra={"fields": {"job_id": attempt.job_id, "error": error}})
+            self.on_commit()
+            return Outcome.ACK
+        return _settle(ownership)
 
     # --- train ----------------------------------------------------------------------------
 
-    async def _train(self, attempt: service.Attempt) -> None:
+    async def _train(self, attempt: service.Attempt, cancel: threading.Event) -> Outcome:
         table, dataset = await self.access.read_training_data(attempt.owner_id, attempt.dataset_id)
         if table.num_rows == 0:
             raise JobFailed("the dataset's training split has no rows")
@@ -160,6 +250,7 @@ class Worker:
             artifact = workdir / "model.tar.gz"
             result = await self._supervised(
                 attempt,
+                cancel,
                 lambda on_progress, cancel: run_training(
                     get_engine(attempt.engine),
                     data_path,
@@ -172,20 +263,22 @@ class Worker:
                 ),
             )
             profile = read_manifest(artifact).profile.to_dict()
-            key = f"models/{attempt.model_id}/{attempt.job_id}.tar.gz"
+            folder = _attempt_folder(f"models/{attempt.model_id}", attempt)
+            key = f"{folder}/model.tar.gz"
             await asyncio.to_thread(self._upload, artifact, key)
         committed = await self.db.call(
             service.finish_training,
             job_id=attempt.job_id,
+            attempt=attempt.attempt,
             artifact_key=key,
             metrics=_json_safe(result.metrics),
             profile=profile,
         )
-        await self._settled(committed, key)
+        return await self._settled(committed, attempt, folder)
 
     # --- generate -------------------------------------------------------------------------
 
-    async def _generate(self, attempt: service.Attempt) -> None:
+    async def _generate(self, attempt: service.Attempt, cancel: threading.Event) -> Outcome:
         request = dict(attempt.request or {})
         if not attempt.artifact_key:
             raise JobFailed("the model has no artifact")
@@ -196,6 +289,7 @@ class Worker:
             mark_column = request.get("mark_column") or ""
             result = await self._supervised(
                 attempt,
+                cancel,
                 lambda on_progress, cancel: run_sampling(
                     artifact,
                     int(request["count"]),
@@ -212,29 +306,32 @@ class Worker:
                     threads=self.settings.engine_threads or None,
                 ),
             )
-            key = f"batches/{attempt.batch_id}/{attempt.job_id}.parquet"
+            folder = _attempt_folder(f"batches/{attempt.batch_id}", attempt)
+            key = f"{folder}/0.parquet"
             await asyncio.to_thread(self._upload, out, key)
         committed = await self.db.call(
             service.finish_generation,
             job_id=attempt.job_id,
+            attempt=attempt.attempt,
             data_key=key,
             row_count=result.rows,
             retention=self._retention,
         )
-        await self._settled(committed, key)
+        return await self._settled(committed, attempt, folder)
 
     # --- template -------------------------------------------------------------------------
 
-    async def _template(self, attempt: service.Attempt) -> None:
+    async def _template(self, attempt: service.Attempt, cancel: threading.Event) -> Outcome:
         request = dict(attempt.request or {})
         try:
             generation = await asyncio.to_thread(template_jobs.plan_request, request)
         except SchemaError as exc:
             raise JobFailed(f"the template cannot be generated: {exc}") from exc
-        prefix = template_jobs.job_prefix(attempt.batch_id, attempt.job_id)
+        prefix = template_jobs.job_prefix(attempt.batch_id, attempt.job_id, attempt.attempt)
         try:
             result = await self._supervised(
                 attempt,
+                cancel,
                 lambda on_progress, cancel: template_jobs.write_batch(
                     self.storage,
                     generation,
@@ -245,44 +342,53 @@ class Worker:
                 ),
             )
         except Exception:
-            # Partial files of this attempt; a retry writes them again from the start.
+            # Partial files of this attempt (and only of this one); a retry writes them again.
             await asyncio.to_thread(self.storage.delete, prefix)
             raise
         committed = await self.db.call(
             service.finish_generation,
             job_id=attempt.job_id,
+            attempt=attempt.attempt,
             data_key=result.keys[0],
             row_count=result.rows,
             retention=self._retention,
             tables=result.tables,
         )
-        await self._settled(committed, prefix)
+        return await self._settled(committed, attempt, prefix)
 
     # --- shared ---------------------------------------------------------------------------
 
-    async def _settled(self, committed: bool, key: str) -> None:
+    async def _settled(self, committed: bool, attempt: service.Attempt, folder: str) -> Outcome:
+        """After the commit: on success the files of older attempts (frozen or killed
+        workers) go; otherwise this attempt's own files, which nothing references."""
         if committed:
             self.on_commit()
+            await asyncio.to_thread(self._delete_other_attempts, folder)
+            return Outcome.ACK
+        await asyncio.to_thread(self.storage.delete, folder)
+        return _settle(await self._ownership(attempt))
+
+    def _delete_other_attempts(self, folder: str) -> None:
+        job_folder, own = folder.rsplit("/", 1)
+        try:
+            names = self.storage.fs.ls(self.storage.path(job_folder), detail=False)
+        except FileNotFoundError:
             return
-        # Cancelled while the outputs were being written: nothing references them.
-        await asyncio.to_thread(self.storage.delete, key)
+        for name in names:
+            attempt = name.rstrip("/").rsplit("/", 1)[-1]
+            if attempt != own:
+                self.storage.delete(f"{job_folder}/{attempt}")
 
     async def _supervised(
         self,
         attempt: service.Attempt,
+        cancel: threading.Event,
         run: Callable[[Callable[[ProgressUpdate], None], threading.Event], Any],
     ) -> Any:
         """Runs the blocking engine call in a thread, with progress going to the job and a
-        cancel event set as soon as the job is no longer running."""
-        cancel = threading.Event()
-        reporter = _ProgressReporter(
-            self, attempt.job_id, cancel, self.settings.progress_interval_seconds
-        )
-        self._cancels.add(cancel)
-        try:
-            return await asyncio.to_thread(run, reporter, cancel)
-        finally:
-            self._cancels.discard(cancel)
+        cancel event set as soon as the attempt no longer owns a running job."""
+        reporter = _ProgressReporter(self, attempt, cancel, self.settings.progress_interval_seconds)
+        return await asyncio.to_thread(run, reporter, cancel)
 
     def _upload(self, local: Path, key: str) -> None:
         with local.open("rb") as source, self.storage.open(key, "wb") as target:
@@ -294,22 +400,75 @@ class Worker:
 
     @contextlib.contextmanager
     def _workdir(self) -> Iterator[Path]:
-        """Scratch space for one attempt, removed whatever happens."""
-        root = self.settings.work_dir or None
-        if root:
-            Path(root).mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="job-", dir=root) as tmp:
+        """Scratch space for one attempt, locked while it runs and removed whatever happens
+        (a worker killed meanwhile leaves it to the next worker's ``sweep_scratch``)."""
+        root = scratch_root(self.settings)
+        root.mkdir(parents=True, exist_ok=True)
+        with (
+            tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=root) as tmp,
+            open(os.path.join(tmp, _SCRATCH_LOCK), "w") as lock,
+        ):
+            fcntl.flock(lock, fcntl.LOCK_EX)
             yield Path(tmp)
+
+
+def scratch_root(settings: TrainingSettings) -> Path:
+    return Path(settings.work_dir or tempfile.gettempdir())
+
+
+def sweep_scratch(root: Path) -> list[Path]:
+    """Removes the scratch folders of attempts whose worker died (their lock is free);
+    returns them. Called when a worker starts: they hold copies of real training data."""
+    swept = []
+    for folder in root.glob(SCRATCH_PREFIX + "*"):
+        if folder.is_dir() and not _in_use(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            swept.append(folder)
+    if swept:
+        log.info(
+            "removed scratch folders of stopped workers", extra={"fields": {"count": len(swept)}}
+        )
+    return swept
+
+
+def _in_use(folder: Path) -> bool:
+    try:
+        handle = open(folder / _SCRATCH_LOCK)  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        try:
+            return time.time() - folder.stat().st_mtime < _UNLOCKED_GRACE_SECONDS
+        except FileNotFoundError:
+            return True
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False
+
+
+def _attempt_folder(parent: str, attempt: service.Attempt) -> str:
+    return f"{parent}/{attempt.job_id}/{attempt.attempt}"
+
+
+def _settle(ownership: service.Ownership) -> Outcome:
+    """The message of an attempt that no longer owns its job: acked when the job ended,
+    left to the newer attempt's delivery when it was taken over."""
+    return Outcome.LEAVE if ownership is service.Ownership.SUPERSEDED else Outcome.ACK
 
 
 class _ProgressReporter:
     """Called by the runner in the engine thread at least every couple of seconds."""
 
     def __init__(
-        self, worker: Worker, job_id: str, cancel: threading.Event, interval: float
+        self,
+        worker: Worker,
+        attempt: service.Attempt,
+        cancel: threading.Event,
+        interval: float,
     ) -> None:
         self.worker = worker
-        self.job_id = job_id
+        self.attempt = attempt
         self.cancel = cancel
         self.interval = interval
         self.last = 0.0
@@ -321,9 +480,10 @@ class _ProgressReporter:
             return
         self.last = now
         try:
-            status = self.worker.db.run(
+            ownership = self.worker.db.run(
                 service.record_progress,
-                job_id=self.job_id,
+                job_id=self.attempt.job_id,
+                attempt=self.attempt.attempt,
                 progress=service.Progress(
                     percent=update.percent,
                     message=update.message,
@@ -334,10 +494,10 @@ class _ProgressReporter:
                 ),
             )
         except Exception as exc:  # a database hiccup must not kill the engine run
-            log.warning("could not record progress of job %s: %s", self.job_id, exc)
+            log.warning("could not record progress of job %s: %s", self.attempt.job_id, exc)
             return
         self.loop.call_soon_threadsafe(self.worker.on_commit)
-        if status != m.RUNNING:
+        if ownership is not service.Ownership.OWNED:
             self.cancel.set()
 
 
@@ -345,7 +505,13 @@ def _engine_metadata(dataset: Any) -> dict[str, Any]:
     """The datasets service's column metadata in the layout the engines read."""
     columns = {
         c.name: {
-            k: v for k, v in (("sdtype", c.sdtype), ("datetime_format", c.datetime_format)) if v
+            k: v
+            for k, v in (
+                ("sdtype", c.sdtype),
+                ("datetime_format", c.datetime_format),
+                ("pii", c.pii),
+            )
+            if v
         }
         for c in dataset.metadata.columns
     }

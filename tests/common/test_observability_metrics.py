@@ -13,7 +13,7 @@ from nats.js.api import DeliverPolicy
 from prometheus_client import REGISTRY
 
 from common import jetstream
-from common.embedded import free_port, wait_for_port
+from common.embedded import free_port, wait_until_listening
 from common.metrics import (
     generation_duration_seconds,
     jobs_by_state,
@@ -101,7 +101,9 @@ async def test_a_service_process_serves_metrics_and_prints_spans_when_asked(
         stderr=asyncio.subprocess.STDOUT,
     )
     try:
-        await asyncio.to_thread(wait_for_port, grpc_port, timeout=60)
+        await asyncio.to_thread(
+            wait_until_listening, process.pid, grpc_port, name="auth", timeout=60
+        )
         caller = AuthCaller(f"127.0.0.1:{grpc_port}", service_token)
         try:
             await caller.stub.GetJwks(auth_pb2.GetJwksRequest(), metadata=caller.service_md)

@@ -152,3 +152,24 @@ def test_dev_scales_workers_on_cpu(rendered: dict[str, list]) -> None:
     assert all(
         c["resources"]["requests"]["cpu"] for c in worker["spec"]["template"]["spec"]["containers"]
     )
+
+
+def _config(objects: list[dict[str, Any]], name: str) -> dict[str, str]:
+    return next(
+        obj["data"]
+        for obj in objects
+        if obj["kind"] == "ConfigMap" and obj["metadata"]["name"] == name
+    )
+
+
+def test_prod_switches_off_discovery_and_pins_the_public_url(rendered: dict[str, list]) -> None:
+    """Issue 12 §2: introspection, GraphiQL and gRPC reflection are off in prod, and signed
+    links are built on the public host the ingress serves."""
+    prod = rendered["prod"]
+    gateway, shared = _config(prod, "gateway-config"), _config(prod, "synthetica-config")
+    assert gateway["GATEWAY_GRAPHIQL"] == "false"
+    assert gateway["GATEWAY_INTROSPECTION"] == "false"
+    assert shared["SYNTHETICA_GRPC_REFLECTION"] == "false"
+    (ingress,) = [obj for obj in prod if obj["kind"] == "Ingress"]
+    hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
+    assert gateway["GATEWAY_PUBLIC_BASE_URL"] in {f"https://{host}" for host in hosts}

@@ -133,6 +133,29 @@ async def test_new_user_uploads_adult_fixes_a_type_and_invites_a_viewer(client):
     assert error_code(bad) == "BAD_USER_INPUT"
     assert bad["errors"][0]["extensions"]["fields"][0]["field"] == "metadata.columns.column_2"
 
+    # The target column every report predicts: set, refused when unusable, cleared.
+    target = """mutation($id: ID!, $t: String, $c: Boolean!) { updateDatasetMetadata(
+                  datasetId: $id, targetColumn: $t, clearTargetColumn: $c) { targetColumn } }"""
+    result = await graphql(
+        client, target, {"id": dataset["id"], "t": "column_15", "c": False}, token=owner["token"]
+    )
+    assert result["data"]["updateDatasetMetadata"]["targetColumn"] == "column_15"
+    seen = await graphql(
+        client,
+        "query($id: ID!) { dataset(id: $id) { targetColumn } }",
+        {"id": dataset["id"]},
+        token=owner["token"],
+    )
+    assert seen["data"]["dataset"]["targetColumn"] == "column_15"
+    result = await graphql(
+        client, target, {"id": dataset["id"], "t": "nope", "c": False}, token=owner["token"]
+    )
+    assert error_code(result) == "BAD_USER_INPUT"
+    result = await graphql(
+        client, target, {"id": dataset["id"], "t": None, "c": True}, token=owner["token"]
+    )
+    assert result["data"]["updateDatasetMetadata"]["targetColumn"] is None
+
     viewer = await new_user(client)
     added = await graphql(
         client,

@@ -8,6 +8,8 @@ import asyncio
 import csv
 import io
 import json
+import shutil
+from pathlib import Path
 
 import httpx
 import pyarrow.parquet as pq
@@ -332,3 +334,23 @@ async def test_csv_downloads_guard_formulas_unless_asked_not_to(client):
         anonymous = await client.get(link["data"]["createBatchDownloadUrl"]["url"])
         assert anonymous.status_code == 200, anonymous.text
         assert _cells(anonymous.content) == expected
+
+
+async def test_a_batch_whose_files_are_missing_answers_failed_precondition(client, training_config):
+    """Issue 12 §3.6: files gone from storage (lost, deleted by hand) are a typed
+    FAILED_PRECONDITION for downloads and previews, not a 500."""
+    token, project_id = await _newcomer(client)
+    batch_id = await _generate(client, token, builtin="user", projectId=project_id, count=20)
+    shutil.rmtree(Path(str(training_config["storage_url"])) / "batches" / batch_id)
+
+    response = await client.get(
+        f"/downloads/batches/{batch_id}",
+        params={"format": "csv"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 409, response.text
+    assert response.json()["error"]["code"] == "FAILED_PRECONDITION"
+    assert response.json()["error"]["reason"] == "BATCH_FILES_MISSING"
+    preview = await graphql(client, BATCH, {"id": batch_id, "table": ""}, token=token)
+    assert error_code(preview) == "FAILED_PRECONDITION"
+    assert preview["errors"][0]["extensions"]["reason"] == "BATCH_FILES_MISSING"

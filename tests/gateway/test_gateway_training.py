@@ -158,6 +158,17 @@ async def test_train_watch_generate_preview_and_download_every_format(client, ac
         token=token,
     )
     url = link["data"]["createBatchDownloadUrl"]["url"]
+    # No public base URL configured here: the link is a path on the gateway the client
+    # called, whatever Host header a request carries (issue 12 §2: never the Host header).
+    poisoned = await graphql(
+        client,
+        "mutation($id: ID!) { createBatchDownloadUrl(batchId: $id) { url } }",
+        {"id": batch_id},
+        token=token,
+        headers={"Host": "attacker.example", "X-Forwarded-Host": "attacker.example"},
+    )
+    assert url.startswith(f"/downloads/batches/{batch_id}?")
+    assert "attacker" not in poisoned["data"]["createBatchDownloadUrl"]["url"]
     anonymous = await client.get(url)
     assert anonymous.status_code == 200
     assert anonymous.content == downloads["csv"]

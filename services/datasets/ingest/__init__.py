@@ -2,6 +2,7 @@
 
 from .errors import IngestError, MetadataError
 from .metadata import (
+    CategoricalRule,
     ColumnMetadata,
     ColumnUpdate,
     DatasetMetadata,
@@ -17,6 +18,7 @@ from .split import split_holdout
 from .stats import DatasetStats, compute_stats
 
 __all__ = [
+    "CategoricalRule",
     "ColumnInfo",
     "ColumnMetadata",
     "ColumnUpdate",

@@ -3,16 +3,33 @@
 SDV's detection (column names, cardinality) is the base; our value checks (regexes, date
 formats, yes/no booleans) override it where they are sure. The models are plain pydantic
 so they serialise to JSON for storage.
+
+Rules of our own, each a correction of what SDV's detection got wrong on public tables:
+
+- Integer-coded categories: a numerical column whose values are whole numbers with at most
+  `CategoricalRule.max_distinct` (10) distinct values, and at most `max_share` (5 %) as many
+  distinct values as values, is categorical (grades 1-5, class codes, 0/1 flags); so is any
+  numerical column with two distinct values. The thresholds are settings of the datasets
+  service; a user changes one column back with `updateDatasetMetadata`.
+- PII by column name is conservative: a column named like a person's name is PII only when
+  its values look like people's names (capitalised words, and first names a name vocabulary
+  knows), so product or model names stay categorical. Phone numbers (with extensions) and
+  SSNs are recognised by their values, and phone columns also by their name.
+- A primary key is a column we type `id` (an id-like name, or UUID values) and unique: SDV's
+  guess of any unique number (a sales count) is not taken.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import logging
 import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
@@ -38,19 +55,57 @@ VALUE_PATTERNS = (
     ("ip_address", re.compile(r"^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-f:]+:[0-9a-f:]+$", re.IGNORECASE)),
     ("ssn", re.compile(r"^\d{3}-\d{2}-\d{4}$")),
     ("credit_card_number", re.compile(r"^(\d{4}[ -]?){3}\d{1,7}$")),
-    ("phone_number", re.compile(r"^\+?\(?\d[\d\s().-]{6,18}\d$")),
+    # National and international numbers, with an extension (Faker's en_US writes them so).
+    (
+        "phone_number",
+        re.compile(r"^\+?\(?\d[\d\s().-]{6,18}\d(\s*(x|ext\.?)\s*\d{1,6})?$", re.I),
+    ),
 )
+# Kinds whose column name alone decides (their values have no shape of their own).
 NAME_HINTS = (
-    ("first_name", re.compile(r"^(first|given|fore)[ _-]?name$", re.I)),
-    ("last_name", re.compile(r"^(last|family|sur)[ _-]?name$", re.I)),
-    ("name", re.compile(r"^(full[ _-]?)?name$", re.I)),
     ("address", re.compile(r"address|street", re.I)),
     ("postal_code", re.compile(r"^(zip|postal|post)[ _-]?(code)?$", re.I)),
     ("city", re.compile(r"^(city|town)$", re.I)),
-    ("country", re.compile(r"^country$", re.I)),
+    ("ssn", re.compile(r"^ssn$|social[ _-]?security", re.I)),
 )
+# Kinds that a column name suggests, and the values must confirm (see _looks_like_names).
+PERSON_NAME_HINTS = (
+    ("first_name", re.compile(r"^(first|given|fore)[ _-]?name$", re.I)),
+    ("last_name", re.compile(r"^(last|family|sur)[ _-]?name$", re.I)),
+    ("name", re.compile(r"^(full[ _-]?|customer[ _-]?|person[ _-]?|contact[ _-]?)?name$", re.I)),
+)
+PHONE_NAME = re.compile(r"phone|mobile|^tel(ephone)?$|^fax$|^cell", re.I)
+# A person's name: one to four capitalised words (letters, apostrophes, hyphens, dots).
+_NAME_WORD = r"[^\W\d_][^\W\d_'\u2019.-]*(['\u2019.-][^\W\d_]*)*\.?"
+PERSON_NAME = re.compile(rf"^{_NAME_WORD}( {_NAME_WORD}){{0,3}}$")
+# Share of distinct values whose first word a first-name vocabulary must know, for a column
+# named like a person's name to be one.
+KNOWN_FIRST_NAME_SHARE = 0.3
+_NAME_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_BR", "ja_JP")
+# Unique values written like this (no spaces) are codes: ids, not labels.
+CODE = re.compile(r"[\w-]{1,32}")
 ID_NAME = re.compile(r"(^|_)id$|Id$|^ID$")
 MATCH_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class CategoricalRule:
+    """When a numerical column is typed categorical (see the module docstring)."""
+
+    max_distinct: int = 10
+    max_share: float = 0.05
+
+    def applies(self, values: pd.Series) -> bool:
+        present = values.dropna()
+        distinct = present.nunique()
+        if distinct == 0:
+            return False
+        if distinct <= 2:
+            return True
+        whole = bool((present % 1 == 0).all())
+        return whole and distinct <= self.max_distinct and distinct <= self.max_share * len(present)
+
+
 # SDV's detection looks at names and cardinality: a bounded sample is enough, and keeps the
 # child process small.
 SDV_SAMPLE_ROWS = 50_000
@@ -66,6 +121,8 @@ class ColumnMetadata(BaseModel):
 class DatasetMetadata(BaseModel):
     columns: dict[str, ColumnMetadata]
     primary_key: str | None = None
+    # The column every report predicts for ML utility; None lets the report choose.
+    target_column: str | None = None
 
 
 class ColumnUpdate(BaseModel):
@@ -75,10 +132,12 @@ class ColumnUpdate(BaseModel):
 
 
 class MetadataUpdate(BaseModel):
-    """What the user changes: some columns, and optionally the primary key ("" clears it)."""
+    """What the user changes: some columns, and optionally the primary key and the target
+    column ("" clears either)."""
 
     columns: dict[str, ColumnUpdate] = Field(default_factory=dict)
     primary_key: str | None = None
+    target_column: str | None = None
 
 
 def _sdv_columns(sample: pd.DataFrame) -> tuple[dict[str, dict], str | None]:
@@ -127,6 +186,43 @@ def _matches(values: pd.Series, pattern: re.Pattern[str]) -> bool:
     return values.map(lambda v: bool(pattern.match(v))).mean() >= MATCH_SHARE
 
 
+@functools.cache
+def _first_names() -> frozenset[str]:
+    """First names of Faker's person providers in several locales, lower-cased."""
+    names: set[str] = set()
+    for locale in _NAME_LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except ModuleNotFoundError:
+            continue
+        for attribute in ("first_names", "first_names_female", "first_names_male"):
+            values = getattr(provider, attribute, ())
+            names.update(str(v).lower() for v in values)
+    return frozenset(names)
+
+
+def _looks_like_names(kind: str, values: pd.Series) -> bool:
+    """Whether a column named like `kind` holds people's names: capitalised words, single
+    words for first and last names, and (except for last names) first words that a
+    first-name vocabulary knows."""
+    distinct = pd.Series(values.unique())
+    if distinct.empty or not _matches(distinct, PERSON_NAME):
+        return False
+    words = distinct.str.split()
+    if kind in ("first_name", "last_name") and words.map(len).mean() > 1.5:
+        return False
+    if kind == "last_name":
+        return True
+    known = _first_names()
+    return words.map(lambda w: w[0].lower() in known or w[-1].lower() in known).mean() >= (
+        KNOWN_FIRST_NAME_SHARE
+    )
+
+
+def _is_code(values: pd.Series) -> bool:
+    return bool(values.is_unique and values.str.fullmatch(CODE).all())
+
+
 def _text_column(name: str, values: pd.Series, sdv_type: str | None) -> ColumnMetadata:
     values = values.astype(str).str.strip()
     if len(values) and set(values.str.lower().unique()) <= BOOLEAN_WORDS and values.nunique() <= 2:
@@ -140,13 +236,24 @@ def _text_column(name: str, values: pd.Series, sdv_type: str | None) -> ColumnMe
     for kind, pattern in NAME_HINTS:
         if pattern.search(name):
             return ColumnMetadata(sdtype=kind, pii=True)
-    if sdv_type in SDTYPES and sdv_type != "numerical":
-        return ColumnMetadata(sdtype=sdv_type, pii=sdv_type in PII_KINDS)
+    for kind, pattern in PERSON_NAME_HINTS:
+        if pattern.search(name) and _looks_like_names(kind, values):
+            return ColumnMetadata(sdtype=kind, pii=True)
+    if sdv_type == "id" and not (ID_NAME.search(name) or _is_code(values)):
+        # SDV calls any unique text an id; unless it is named like one or written like a
+        # code (airport codes, SKUs), it is free text: product names, titles.
+        return ColumnMetadata(sdtype="categorical")
+    if sdv_type in SDTYPES and sdv_type != "numerical" and sdv_type not in PII_KINDS:
+        return ColumnMetadata(sdtype=sdv_type)
     return ColumnMetadata(sdtype="categorical")
 
 
 def _column(
-    name: str, column: pd.Series, sdv_type: str | None, datetime_format: str | None
+    name: str,
+    column: pd.Series,
+    sdv_type: str | None,
+    datetime_format: str | None,
+    rule: CategoricalRule,
 ) -> ColumnMetadata:
     if pd.api.types.is_bool_dtype(column):
         return ColumnMetadata(sdtype="boolean")
@@ -154,40 +261,43 @@ def _column(
         return ColumnMetadata(sdtype="datetime", datetime_format=datetime_format or "%Y-%m-%d")
     if pd.api.types.is_numeric_dtype(column):
         unique = column.notna().all() and column.is_unique
-        return ColumnMetadata(sdtype="id" if ID_NAME.search(name) and unique else "numerical")
+        if PHONE_NAME.search(name) and unique:
+            return ColumnMetadata(sdtype="phone_number", pii=True)
+        if ID_NAME.search(name) and unique:
+            return ColumnMetadata(sdtype="id")
+        return ColumnMetadata(sdtype="categorical" if rule.applies(column) else "numerical")
     return _text_column(name, column.dropna(), sdv_type)
 
 
 def infer_metadata(
-    sample: pd.DataFrame, *, row_count: int, datetime_formats: dict[str, str] | None = None
+    sample: pd.DataFrame,
+    *,
+    row_count: int,
+    datetime_formats: dict[str, str] | None = None,
+    categorical_rule: CategoricalRule | None = None,
 ) -> DatasetMetadata:
     """Infer metadata from a sample of the table (`row_count` rows in all).
 
     `datetime_formats` gives the format ingestion detected for columns already parsed as
-    datetimes. The primary key is a unique, non-null id column; on a partial sample only
-    a column typed `id` qualifies, since uniqueness is not proven for the rest.
+    datetimes. The primary key is a unique, non-null column typed `id` (SDV's choice first
+    when it is one of them).
     """
     sdv_columns, sdv_key = _sdv_columns(sample)
     formats = datetime_formats or {}
+    rule = categorical_rule or CategoricalRule()
     columns = {
         str(name): _column(
-            str(name), sample[name], sdv_columns.get(name, {}).get("sdtype"), formats.get(name)
+            str(name),
+            sample[name],
+            sdv_columns.get(name, {}).get("sdtype"),
+            formats.get(name),
+            rule,
         )
         for name in sample.columns
     }
-    candidates = [sdv_key] if sdv_key in columns else []
-    candidates += [n for n, c in columns.items() if c.sdtype == "id" and n != sdv_key]
-    complete = len(sample) >= row_count
-    primary_key = next(
-        (
-            n
-            for n in candidates
-            if _is_unique(sample[n]) and (complete or columns[n].sdtype == "id")
-        ),
-        None,
-    )
-    if primary_key:
-        columns[primary_key].sdtype = "id"
+    candidates = [n for n, c in columns.items() if c.sdtype == "id"]
+    candidates.sort(key=lambda n: n != sdv_key)
+    primary_key = next((n for n in candidates if _is_unique(sample[n])), None)
     return DatasetMetadata(columns=columns, primary_key=primary_key)
 
 
@@ -251,6 +361,23 @@ def validate_metadata_update(
         problems.append((primary_key, "unknown column for the primary key"))
     elif primary_key is not None and not _is_unique(sample[primary_key]):
         problems.append((primary_key, "primary key values are not unique and non-null"))
+    target = current.target_column
+    if update.target_column is not None:
+        target = update.target_column or None
+    problems += _target_problems(target, columns)
     if problems:
         raise MetadataError(problems)
-    return DatasetMetadata(columns=columns, primary_key=primary_key)
+    return DatasetMetadata(columns=columns, primary_key=primary_key, target_column=target)
+
+
+def _target_problems(
+    target: str | None, columns: dict[str, ColumnMetadata]
+) -> list[tuple[str, str]]:
+    if target is None:
+        return []
+    if target not in columns:
+        return [(target, "unknown column for the target column")]
+    column = columns[target]
+    if column.pii or column.sdtype in PII_KINDS or column.sdtype in ("id", "datetime"):
+        return [(target, f"a {column.sdtype} column cannot be the target column")]
+    return []

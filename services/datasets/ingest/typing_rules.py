@@ -2,10 +2,14 @@
 
 Each column starts with every candidate type and loses the ones a batch contradicts, so
 a value late in the file widens the column (int -> float -> string) instead of failing.
+
+A column whose every value is wrapped in the same quote character (`'-1'`, `'40-49'`, as some
+published files write their labels) is typed and stored without those quotes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -27,8 +31,13 @@ DATETIME_FORMATS = (
     "%d.%m.%Y",
     "%d-%m-%Y",
     "%m-%d-%Y",
+    # Months (monthly series): a four-digit year first, so "40-49" is never a date.
+    "%Y-%m",
+    "%Y/%m",
 )
-_DATE_LIKE = r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"
+_DATE_LIKE = r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{4}[-/]\d{1,2}$"
+# Quote characters a whole column may be wrapped in.
+_QUOTES = ("'", '"', "`")
 # Codes such as zip codes or ids keep their leading zeros, so they stay text.
 _LEADING_ZERO = r"^[+-]?0\d"
 _BOOL_TEXT = pa.array(["true", "false"])
@@ -52,6 +61,22 @@ def _all_true(mask: pa.Array) -> bool:
     return bool(pc.all(mask).as_py() in (True, None))
 
 
+def _quote_of(values: pa.Array) -> str | None:
+    """The quote character every value starts and ends with, if there is one."""
+    for quote in _QUOTES:
+        pattern = f"^{quote}.*{quote}$"
+        if _all_true(pc.match_substring_regex(values, pattern)) and _all_true(
+            pc.greater_equal(pc.utf8_length(values), 2)
+        ):
+            return quote
+    return None
+
+
+def unquote(values: pa.Array) -> pa.Array:
+    """The values without their first and last character (the quotes)."""
+    return pc.utf8_slice_codeunits(values, 1, -1)
+
+
 def _parses_as_datetime(array: pa.Array, fmt: str) -> bool:
     parsed = pc.strptime(array, format=fmt, unit="s", error_is_null=True)
     return parsed.null_count == array.null_count
@@ -59,23 +84,38 @@ def _parses_as_datetime(array: pa.Array, fmt: str) -> bool:
 
 @dataclass
 class ColumnTyper:
-    """Candidate types for one text column, narrowed batch by batch."""
+    """Candidate types for one text column, narrowed batch by batch.
+
+    While every value seen is quoted alike, `unquoted` types the values without the quotes.
+    """
 
     numeric: list[str] = field(default_factory=lambda: ["int64", "float64"])
     boolean: bool = True
     datetime_formats: list[str] | None = None
     seen_values: bool = False
+    quote: str | None = None
+    unquoted: ColumnTyper | None = None
 
     def observe(self, array: pa.Array) -> None:
         """Drop the candidates that some non-null value of this batch contradicts."""
         values = array.drop_null()
         if len(values) == 0:
             return
+        self._observe_quotes(values)
         self._observe_numeric(values)
         if self.boolean:
             self.boolean = _all_true(pc.is_in(pc.utf8_lower(values), value_set=_BOOL_TEXT))
         self._observe_datetime(values)
         self.seen_values = True
+
+    def _observe_quotes(self, values: pa.Array) -> None:
+        if not self.seen_values:
+            self.quote = _quote_of(values)
+            self.unquoted = ColumnTyper() if self.quote else None
+        elif self.quote is not None and _quote_of(values) != self.quote:
+            self.quote, self.unquoted = None, None
+        if self.unquoted is not None:
+            self.unquoted.observe(unquote(values))
 
     def _observe_numeric(self, values: pa.Array) -> None:
         if self.numeric and pc.any(pc.match_substring_regex(values, _LEADING_ZERO)).as_py():
@@ -92,6 +132,8 @@ class ColumnTyper:
         """The narrowest type that fits every value seen."""
         if not self.seen_values:
             return ColumnType("string")
+        if self.unquoted is not None and self.quote is not None:
+            return dataclasses.replace(self.unquoted.result(), unquote=True)
         if self.boolean:
             return ColumnType("bool")
         if self.numeric:
@@ -107,9 +149,12 @@ class ColumnType:
 
     arrow: str
     datetime_format: str | None = None
+    unquote: bool = False
 
     def convert(self, text: pa.Array) -> pa.Array:
         """Convert cleaned text to this type; `text` must be what `observe` accepted."""
+        if self.unquote:
+            text = unquote(text)
         if self.arrow == "bool":
             return pc.equal(pc.utf8_lower(text), "true")
         if self.datetime_format:

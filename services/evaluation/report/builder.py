@@ -8,13 +8,28 @@ from typing import Any
 import pandas as pd
 
 from services.evaluation.report.charts import column_charts, correlation_heatmaps
-from services.evaluation.report.columns import canonical_frame, plan_columns, sample_frame
+from services.evaluation.report.columns import (
+    canonical_frame,
+    conform_to,
+    plan_columns,
+    sample_frame,
+)
 from services.evaluation.report.errors import ReportError
 from services.evaluation.report.fidelity import fidelity_metrics
 from services.evaluation.report.models import Charts, Report, ReportOptions, SampleSizes
-from services.evaluation.report.privacy import PrivacyInputs, privacy_metrics
+from services.evaluation.report.privacy import (
+    IDENTIFYING_PII,
+    PII_SDTYPES,
+    PrivacyInputs,
+    privacy_metrics,
+)
 from services.evaluation.report.quality import quality_scores
-from services.evaluation.report.utility import check_target, choose_target, utility_metrics
+from services.evaluation.report.utility import (
+    Target,
+    check_target,
+    choose_target,
+    utility_metrics,
+)
 
 Progress = Callable[[str, float], None]
 """Called with a stage name and the fraction of the report done (0..1) after each stage."""
@@ -36,19 +51,23 @@ def build_report(
     raw = {
         "train": train.reset_index(drop=True),
         "holdout": holdout.reset_index(drop=True),
-        "synthetic": synthetic.reset_index(drop=True),
+        "synthetic": conform_to(train, synthetic),
     }
     plan = plan_columns(metadata, raw)
-    target, target_note = choose_target(plan, options.target_column, raw["train"]), None
+    stored = metadata.get("target_column") if isinstance(metadata, Mapping) else None
+    target = choose_target(plan, options.target_column, raw["train"], stored=stored)
+    target_note = None
     if target is not None:
         try:
             check_target(target, plan, raw["train"], raw["holdout"], raw["synthetic"])
         except ReportError as error:
-            # A default target the models cannot use (a batch with a single class, say)
-            # leaves utility unmeasured with the reason; a chosen one is refused.
+            # A target the models cannot use (a batch with a single class, say) leaves
+            # utility unmeasured with the reason; one chosen for this report is refused.
             if options.target_column is not None:
                 raise
-            target, target_note = None, f"the default target is not usable: {error.message}"
+            target_note = f"the target {target.column!r} ({target.reason}) is not usable: "
+            target_note += error.message
+            target = None
     canonical = {name: canonical_frame(frame, plan) for name, frame in raw.items()}
     seed = options.seed
 
@@ -80,12 +99,14 @@ def build_report(
         utility = utility_metrics(
             target, plan, utility_real, canonical["holdout"], utility_synthetic
         )
+    column = target.column if target is not None else None
     notify("utility", 0.5)
 
     privacy_inputs = PrivacyInputs(
         train=sample("train", options.privacy_sample_rows),
         holdout=sample("holdout", options.privacy_sample_rows),
         synthetic=sample("synthetic", options.privacy_sample_rows),
+        pii=_pii_columns(metadata, raw["train"], raw["synthetic"]),
     )
     privacy, share_rows = privacy_metrics(privacy_inputs, plan, options.thresholds, seed)
     notify("privacy", 1.0)
@@ -100,9 +121,9 @@ def build_report(
         fidelity_synthetic_rows=len(fidelity_synthetic),
         chart_real_rows=len(real_sample),
         chart_synthetic_rows=len(synthetic_sample),
-        utility_real_train_rows=_rows_with(utility_real, target, utility),
-        utility_synthetic_train_rows=_rows_with(utility_synthetic, target, utility),
-        utility_holdout_rows=_rows_with(canonical["holdout"], target, utility),
+        utility_real_train_rows=_rows_with(utility_real, column, utility),
+        utility_synthetic_train_rows=_rows_with(utility_synthetic, column, utility),
+        utility_holdout_rows=_rows_with(canonical["holdout"], column, utility),
         privacy_train_rows=len(privacy_inputs.train),
         privacy_holdout_rows=len(privacy_inputs.holdout),
         privacy_synthetic_rows=len(privacy_inputs.synthetic),
@@ -114,6 +135,8 @@ def build_report(
         columns_excluded=plan.excluded,
         quality=quality,
         fidelity=fidelity,
+        target_column=column,
+        target_reason=target.reason if target is not None else None,
         utility=utility,
         utility_note=utility_note,
         privacy=privacy,
@@ -121,11 +144,27 @@ def build_report(
     )
 
 
-def _utility_note(target: str | None, measured: list[str]) -> str | None:
+def _pii_columns(
+    metadata: Mapping[str, Any], train: pd.DataFrame, synthetic: pd.DataFrame
+) -> dict[str, tuple[pd.Series, pd.Series, bool]]:
+    """Raw values of the PII columns (by sdtype or marked pii), and whether each identifies."""
+    found = {}
+    for name, spec in (metadata.get("columns") or {}).items():
+        sdtype = spec.get("sdtype")
+        if (spec.get("pii") or sdtype in PII_SDTYPES) and name in synthetic.columns:
+            identifying = sdtype in IDENTIFYING_PII or sdtype not in PII_SDTYPES
+            found[name] = (train[name], synthetic[name], identifying)
+    return found
+
+
+def _utility_note(target: Target | None, measured: list[str]) -> str | None:
     if target is None:
-        return "no varying categorical column to use as the default target; set target_column"
+        return (
+            "no column to predict: none has a label-like name, and the last column is no "
+            "class column of 2-20 classes nor a varying number; set the dataset's targetColumn"
+        )
     if len(measured) < 2:
-        return f"no feature column besides the target {target!r}"
+        return f"no feature column besides the target {target.column!r}"
     return None
 
 

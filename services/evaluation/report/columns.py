@@ -86,6 +86,47 @@ def plan_columns(metadata: Mapping[str, Any], frames: Mapping[str, pd.DataFrame]
     return plan
 
 
+def conform_to(real: pd.DataFrame, synthetic: pd.DataFrame) -> pd.DataFrame:
+    """`synthetic` with the real table's column order and dtypes (columns the real table
+    lacks, such as an anomaly flag, follow), so that no score differs for a dtype alone:
+    batches written by older engines came back as `string`/`Int64` or with other
+    timestamp precisions."""
+    data: dict[str, pd.Series] = {}
+    for name in real.columns:
+        if name in synthetic.columns:
+            data[name] = _as_dtype(synthetic[name].reset_index(drop=True), real[name].dtype)
+    for name in synthetic.columns:
+        if name not in data:
+            data[name] = synthetic[name].reset_index(drop=True)
+    return pd.DataFrame(data, index=pd.RangeIndex(len(synthetic)))
+
+
+def _as_dtype(values: pd.Series, dtype: Any) -> pd.Series:
+    if values.dtype == dtype:
+        return values
+    try:
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            return pd.to_datetime(values, errors="coerce").astype(dtype)
+        if pd.api.types.is_bool_dtype(dtype):
+            if values.isna().any():
+                return values.astype(object)
+            return values.map(_as_bool).astype(dtype)
+        if pd.api.types.is_numeric_dtype(dtype):
+            numbers = pd.to_numeric(values, errors="coerce")
+            if pd.api.types.is_integer_dtype(dtype) and numbers.notna().all():
+                return numbers.round(0).astype(dtype)
+            return numbers.astype("float64")
+        return values.map(lambda v: None if pd.isna(v) else str(v)).astype(dtype)
+    except (TypeError, ValueError, OverflowError):
+        return values
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "t", "y")
+    return bool(value)
+
+
 def as_numbers(series: pd.Series, kind: str | None, datetime_format: str | None) -> np.ndarray:
     """Float64 values of a numerical or datetime column (datetimes in seconds); NaN if missing."""
     if kind == DATETIME:

@@ -172,7 +172,8 @@ def _utility(report: Report) -> str:
     rows = [(_esc(m.name), _num(m.synthetic), _num(m.real), _num(m.ratio)) for m in utility.metrics]
     return (
         "<h2>ML utility</h2>"
-        f"<p>Target <code>{_esc(utility.target_column)}</code> ({_esc(utility.task)}), model "
+        f"<p>Target <code>{_esc(utility.target_column)}</code> ({_esc(utility.task)}; "
+        f"{_esc(utility.target_reason)}), model "
         f"<code>{_esc(utility.model)}</code>, tested on the real holdout.</p>"
         + _table(["Metric", "Train synthetic", "Train real", "Ratio"], rows)
     )
@@ -187,6 +188,9 @@ def _privacy(report: Report) -> str:
         ("Median DCR to holdout rows", _num(privacy.median_dcr_holdout)),
         ("Median NNDR", _num(privacy.median_nndr)),
         ("Exact copies of training rows", _pct(privacy.exact_copy_share)),
+        ("Holdout rows that copy a training row (the baseline)", _pct(privacy.holdout_copy_share)),
+        ("PII values equal to a real one (largest, identifying columns)",
+         _pct(privacy.pii_replay_share)),
         ("Unique synthetic rows not in training", _pct(privacy.uniqueness_share)),
         ("Membership-inference AUC (0.5 = no risk)", _num(privacy.mia_auc)),
         ("Membership-inference risk", _num(privacy.mia_risk)),

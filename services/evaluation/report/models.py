@@ -34,7 +34,11 @@ class PrivacyThresholds(_Model):
     dcr_share: share of synthetic rows closer to training than to holdout rows (0.5 is ideal;
     higher is worse). nndr: median nearest/second-nearest distance ratio (lower is worse).
     exact_copies: share of synthetic rows equal to a training row. mia_auc: AUC of the
-    distance-threshold membership attack (0.5 = no risk; higher is worse).
+    distance-threshold membership attack (0.5 = no risk; higher is worse). exact_copies is
+    judged on the share of synthetic rows that copy a training row beyond the share of real
+    holdout rows that do (tables with few distinct rows repeat rows by nature).
+    pii_replay: the largest share, over identifying PII columns, of synthetic values equal to
+    a real value.
     """
 
     dcr_share_warn: float = Field(0.6, ge=0.5, le=1.0)
@@ -45,10 +49,12 @@ class PrivacyThresholds(_Model):
     exact_copies_fail: float = Field(0.05, ge=0.0, le=1.0)
     mia_auc_warn: float = Field(0.6, ge=0.5, le=1.0)
     mia_auc_fail: float = Field(0.7, ge=0.5, le=1.0)
+    pii_replay_warn: float = Field(0.01, ge=0.0, le=1.0)
+    pii_replay_fail: float = Field(0.05, ge=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _warn_before_fail(self) -> PrivacyThresholds:
-        higher_is_worse = ("dcr_share", "exact_copies", "mia_auc")
+        higher_is_worse = ("dcr_share", "exact_copies", "mia_auc", "pii_replay")
         for name in higher_is_worse:
             if getattr(self, f"{name}_warn") > getattr(self, f"{name}_fail"):
                 raise ValueError(f"{name}_warn must not exceed {name}_fail")
@@ -60,7 +66,8 @@ class PrivacyThresholds(_Model):
 class ReportOptions(_Model):
     """How to build a report.
 
-    target_column: the ML-utility target; None picks the last categorical column.
+    target_column: the ML-utility target; None takes the dataset's target column, else the
+    one a data scientist would choose (see `utility.default_target`).
     sample_rows: cap on rows per table for the SDMetrics reports and the charts.
     fidelity_sample_rows: cap on rows per table for KS/TVD, Wasserstein and correlations.
     privacy_sample_rows: cap on rows per table for the privacy metrics (None: all rows, the
@@ -165,6 +172,7 @@ class UtilityResult(_Model):
     """Train on synthetic, test on the holdout (TSTR) against train on real (TRTR)."""
 
     target_column: str
+    target_reason: str
     task: Literal["classification", "regression"]
     model: str
     classes: list[str]
@@ -179,9 +187,15 @@ class PrivacyResult(_Model):
     median_dcr_holdout: Score
     median_nndr: Score
     exact_copy_share: Score
+    holdout_copy_share: Score
+    exact_copy_excess: Score
     uniqueness_share: Score
     mia_auc: Score
     mia_risk: Score
+    # Per PII column: share of synthetic values equal to a real training value; the largest
+    # over identifying kinds (names, emails, phones, SSNs, ...) is judged.
+    pii_replay: dict[str, Score]
+    pii_replay_share: Score
     verdict: Literal["pass", "warn", "fail"]
     reasons: list[str]
 
@@ -230,6 +244,8 @@ class Report(_Model):
     columns_excluded: list[str]
     quality: QualityResult
     fidelity: FidelityResult
+    target_column: str | None
+    target_reason: str | None
     utility: UtilityResult | None
     utility_note: str | None
     privacy: PrivacyResult

@@ -7,7 +7,7 @@ distance in [0, 1]). Inputs are canonical frames (`columns.canonical_frame`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,13 +29,29 @@ DISTANCE_NOTE = (
 )
 
 
+PII_SDTYPES = frozenset(
+    {
+        "email", "phone_number", "name", "first_name", "last_name", "address", "city",
+        "postal_code", "country", "ip_address", "credit_card_number", "ssn", "url",
+    }
+)  # fmt: skip
+# PII kinds that identify a person on their own: their replay is judged. City, postal
+# code, first or last name alone collide with real values by chance and are only shown.
+IDENTIFYING_PII = frozenset(
+    {"name", "email", "phone_number", "ssn", "credit_card_number", "address", "ip_address"}
+)
+
+
 @dataclass(frozen=True)
 class PrivacyInputs:
-    """Canonical train, holdout and synthetic frames, already sampled."""
+    """Canonical train, holdout and synthetic frames, already sampled; `pii` maps each PII
+    column to its (raw real training values, raw synthetic values) and whether it is
+    identifying."""
 
     train: pd.DataFrame
     holdout: pd.DataFrame
     synthetic: pd.DataFrame
+    pii: Mapping[str, tuple[pd.Series, pd.Series, bool]] = field(default_factory=dict)
 
 
 def privacy_metrics(
@@ -56,12 +72,17 @@ def privacy_metrics(
     to_holdout = nearest_neighbours(encoder, encoded_synthetic, encoder.encode(holdout))
     share = _closer_share(to_train.nearest_in_prefix, to_holdout.nearest)
     copies, unique = _copies_and_uniqueness(train, synthetic)
+    holdout_copies, _ = _copies_and_uniqueness(train, holdout)
     mia_auc = _membership_auc(to_train.reference_nearest, to_holdout.reference_nearest)
+    replay = {name: replay_share(real, fake) for name, (real, fake, _) in inputs.pii.items()}
+    judged = [replay[name] for name, (_, _, identifying) in inputs.pii.items() if identifying]
+    replay_share_max = max((v for v in judged if v is not None), default=None)
     values = {
         "dcr_share": share,
         "nndr": _median(_nndr(to_train.nearest, to_train.second)),
-        "exact_copies": copies,
+        "exact_copies": max(0.0, copies - holdout_copies),
         "mia_auc": mia_auc,
+        "pii_replay": replay_share_max,
     }
     verdict, reasons = privacy_verdict(values, thresholds)
     result = PrivacyResult(
@@ -72,13 +93,30 @@ def privacy_metrics(
         median_dcr_holdout=_median(to_holdout.nearest),
         median_nndr=values["nndr"],
         exact_copy_share=copies,
+        holdout_copy_share=holdout_copies,
+        exact_copy_excess=values["exact_copies"],
         uniqueness_share=unique,
         mia_auc=mia_auc,
         mia_risk=None if mia_auc is None else max(0.0, 2.0 * mia_auc - 1.0),
+        pii_replay=replay,
+        pii_replay_share=replay_share_max,
         verdict=verdict,
         reasons=reasons,
     )
     return result, share_rows
+
+
+def replay_share(real: pd.Series, synthetic: pd.Series) -> float | None:
+    """Share of the synthetic values (present ones) equal to some real value, compared as
+    trimmed lower-case text."""
+
+    def normalised(values: pd.Series) -> pd.Series:
+        return values.dropna().astype(str).str.strip().str.lower()
+
+    fake = normalised(synthetic)
+    if fake.empty:
+        return None
+    return float(fake.isin(set(normalised(real))).mean())
 
 
 def _closer_share(to_train: np.ndarray, to_holdout: np.ndarray) -> float:
@@ -120,8 +158,13 @@ _CHECKS = (
     # (key, what it measures, True where a higher value is worse)
     ("dcr_share", "share of synthetic rows closer to training than to holdout rows", True),
     ("nndr", "median nearest-neighbour distance ratio", False),
-    ("exact_copies", "share of synthetic rows that copy a training row", True),
+    (
+        "exact_copies",
+        "share of synthetic rows that copy a training row, beyond the holdout's own copy rate",
+        True,
+    ),
     ("mia_auc", "membership-inference AUC", True),
+    ("pii_replay", "largest share of synthetic PII values equal to a real one", True),
 )
 
 
@@ -132,7 +175,7 @@ def privacy_verdict(
     reasons: list[str] = []
     worst = "pass"
     for key, label, higher_is_worse in _CHECKS:
-        value = values[key]
+        value = values.get(key)
         if value is None:
             continue
         for level in ("fail", "warn"):

@@ -39,7 +39,7 @@ def quality_scores(real: pd.DataFrame, synthetic: pd.DataFrame, plan: ColumnPlan
     """Run both SDMetrics reports on the columns SDMetrics should see."""
     metadata = sdmetrics_metadata(plan)
     kept = list(metadata["columns"])
-    real, synthetic = real[kept], synthetic[kept]
+    real, synthetic = _nanosecond_dates(real[kept]), _nanosecond_dates(synthetic[kept])
     quality, diagnostic = QualityReport(), DiagnosticReport()
     # SDMetrics warns about every constant column and every small category; the report
     # already states what it measured, so the noise would only clutter service logs.
@@ -62,6 +62,19 @@ def quality_scores(real: pd.DataFrame, synthetic: pd.DataFrame, plan: ColumnPlan
         column_pair_details=_pair_scores(quality.get_details("Column Pair Trends")),
         validity_details=_column_scores(diagnostic.get_details("Data Validity")),
     )
+
+
+def _nanosecond_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Datetimes in nanoseconds: SDMetrics scores a column 0 when the real and synthetic
+    timestamps merely differ in precision."""
+    frame = frame.copy()
+    for name in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[name]):
+            stamps = frame[name]
+            if getattr(stamps.dt, "tz", None) is not None:
+                stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+            frame[name] = stamps.astype("datetime64[ns]")
+    return frame
 
 
 def _property_scores(report: QualityReport | DiagnosticReport) -> dict[str, float]:

@@ -8,7 +8,9 @@ training rows only, so both runs see identical features. Inputs are canonical fr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -25,33 +27,115 @@ SEED = 0
 # HistGradientBoosting takes at most 255 bins per feature, one kept for missing values.
 MAX_CATEGORIES = 254
 MODEL_NAME = "HistGradientBoosting{task}(max_iter=100, early_stopping=False, random_state=0)"
+# Names a data scientist reads as the thing to predict.
+LABEL_NAME = re.compile(
+    r"(^|[_\s.-])(class|label|target|outcome|income|churn|churned|default|survived|species|"
+    r"quality|diagnosis|fraud|y)$",
+    re.IGNORECASE,
+)
+MAX_CLASSES = 20
+# A class column is near-constant when fewer rows than this (and than 1 % of the rows) are
+# outside its commonest class: the holdout may hold none of them and AUC is undefined.
+MIN_MINORITY_ROWS = 10
+MIN_MINORITY_SHARE = 0.01
+
+Task = Literal["classification", "regression"]
 
 
-def choose_target(plan: ColumnPlan, requested: str | None, train: pd.DataFrame) -> str | None:
-    """The requested target after checks, or by default the last categorical column that
-    varies in the real training data (None if there is none)."""
-    if requested is None:
-        varying = [name for name in plan.categorical if train[name].dropna().nunique() > 1]
-        return varying[-1] if varying else None
+@dataclass(frozen=True)
+class Target:
+    """The utility target, its task and why it was chosen (said in the report)."""
+
+    column: str
+    task: Task
+    reason: str
+
+
+def task_of(plan: ColumnPlan, column: str, train: pd.DataFrame) -> Task:
+    """Classification for categorical columns and for numbers that are 2-20 whole-number
+    classes (grades, codes); regression for other numbers."""
+    if plan.kind(column) == "categorical":
+        return "classification"
+    values = pd.to_numeric(train[column], errors="coerce").dropna()
+    whole = bool((values % 1 == 0).all())
+    return "classification" if whole and 2 <= values.nunique() <= MAX_CLASSES else "regression"
+
+
+def near_constant(values: pd.Series) -> bool:
+    present = values.dropna()
+    if present.nunique() < 2:
+        return True
+    outside = len(present) - int(present.value_counts().iloc[0])
+    return outside < max(MIN_MINORITY_ROWS, MIN_MINORITY_SHARE * len(present))
+
+
+def choose_target(
+    plan: ColumnPlan,
+    requested: str | None,
+    train: pd.DataFrame,
+    *,
+    stored: str | None = None,
+) -> Target | None:
+    """The requested target (a report option) after checks; else the dataset's target
+    column (`stored`); else the one a data scientist would take: the last column with a
+    label-like name (class, label, target, income, ...), else the table's last column when
+    it is a class column of 2-20 classes or a number to regress; never a near-constant,
+    id, PII or datetime column. None when nothing qualifies."""
+    if requested is not None:
+        _check_kind(plan, requested)
+        return Target(requested, task_of(plan, requested, train), "chosen for this report")
+    if stored is not None and stored in plan.sdtypes and plan.kind(stored) in _TARGET_KINDS:
+        return Target(stored, task_of(plan, stored, train), "the dataset's target column")
+    return default_target(plan, train)
+
+
+_TARGET_KINDS = ("categorical", "numerical")
+
+
+def default_target(plan: ColumnPlan, train: pd.DataFrame) -> Target | None:
+    candidates = [name for name in plan.measured if plan.kind(name) in _TARGET_KINDS]
+    labelled = [name for name in candidates if LABEL_NAME.search(name)]
+    for name in reversed(labelled):
+        task = task_of(plan, name, train)
+        if task == "regression" or not near_constant(train[name]):
+            return Target(name, task, f"its name ({name!r}) reads as the label to predict")
+    last = list(plan.sdtypes)[-1]
+    if last not in candidates:
+        return None
+    task = task_of(plan, last, train)
+    if task == "classification":
+        classes = train[last].dropna().nunique()
+        if classes > MAX_CLASSES or near_constant(train[last]):
+            return None
+        return Target(last, task, f"the last column, a class column of {classes} classes")
+    if train[last].dropna().nunique() < 2:
+        return None
+    return Target(last, task, "the last column, a number to predict (regression)")
+
+
+def _check_kind(plan: ColumnPlan, requested: str) -> None:
     if requested not in plan.sdtypes:
         raise ReportError(f"target column {requested!r} is not in the table", field="target_column")
-    if plan.kind(requested) not in ("categorical", "numerical"):
+    if plan.kind(requested) not in _TARGET_KINDS:
         raise ReportError(
             f"target column {requested!r} must be categorical, boolean or numerical, "
             f"not {plan.sdtypes[requested]}",
             field="target_column",
         )
-    return requested
 
 
 def check_target(
-    target: str,
+    target: Target,
     plan: ColumnPlan,
     train: pd.DataFrame,
     holdout: pd.DataFrame,
     synthetic: pd.DataFrame,
 ) -> None:
     """Raise ReportError for a target the models cannot learn or be scored on."""
+    task, target = target.task, target.column
+    train, holdout, synthetic = (
+        _with_labels(frame, target, task) for frame in (train, holdout, synthetic)
+    )
     for table, frame in (("real training", train), ("synthetic", synthetic)):
         if frame[target].dropna().nunique() < 2:
             raise ReportError(
@@ -62,7 +146,7 @@ def check_target(
         raise ReportError(
             f"target column {target!r} has no values in the holdout data", field="target_column"
         )
-    if plan.kind(target) == "categorical":
+    if task == "classification":
         real_classes = set(train[target].dropna()) | set(holdout[target].dropna())
         unseen = sorted(set(synthetic[target].dropna()) - real_classes)
         if unseen:
@@ -85,19 +169,40 @@ class _Design:
     y_holdout: np.ndarray
 
 
+def _with_labels(frame: pd.DataFrame, target: str, task: Task) -> pd.DataFrame:
+    """For classification, the target as text labels ('5', not 5.0) on every table."""
+    if task != "classification" or frame[target].dtype == object:
+        return frame
+    frame = frame.copy()
+    frame[target] = frame[target].map(_label)
+    return frame
+
+
+def _label(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def utility_metrics(
-    target: str,
+    chosen: Target,
     plan: ColumnPlan,
     train: pd.DataFrame,
     holdout: pd.DataFrame,
     synthetic: pd.DataFrame,
 ) -> UtilityResult:
     """TSTR and TRTR scores and their synthetic/real ratios (call `check_target` first)."""
+    target = chosen.column
+    train, holdout, synthetic = (
+        _with_labels(frame, target, chosen.task) for frame in (train, holdout, synthetic)
+    )
     design = _design(target, plan, train, holdout, synthetic)
     # One OpenMP thread: these fits take about a second each, and OpenMP's spinning threads
     # turn that into tens of seconds when the cores are shared with other processes.
     with threadpool_limits(1, user_api="openmp"):
-        if plan.kind(target) == "numerical":
+        if chosen.task == "regression":
             task, classes = "regression", []
             real, synthetic_scores = _regression_scores(design)
         else:
@@ -115,6 +220,7 @@ def utility_metrics(
     ]
     return UtilityResult(
         target_column=target,
+        target_reason=chosen.reason,
         task=task,
         model=MODEL_NAME.format(task="Regressor" if task == "regression" else "Classifier"),
         classes=classes,

@@ -24,6 +24,7 @@ from services.training.engines.base import (
     Progress,
     ProgressUpdate,
     TrainParams,
+    one_epoch_note,
 )
 from services.training.engines.profile import build_profile
 
@@ -37,6 +38,9 @@ _ENCODINGS = {
 }
 # ARGN calls its progress hook after every training step; forward at most this often.
 _PROGRESS_INTERVAL_SECONDS = 1.0
+# Training stops at this share of the time budget: the last step, the checkpoint and
+# writing the model fit in the rest.
+_BUDGET_SHARE = 0.97
 
 
 class TabularARGNEngine(Engine):
@@ -68,22 +72,28 @@ class TabularARGNEngine(Engine):
             value_protection=params.options["value_protection"], workspace_dir=self._workspace
         )
         mostly.encode(workspace_dir=self._workspace)
-        hook = _TrainingProgress(progress, params.epochs or 100)
-        budget_left = _remaining_budget(params.time_budget_seconds, started)
-        train_started = time.monotonic()
+        budget = params.time_budget_seconds
+        # Training stops at the budget (less a margin for the last step and the checkpoint)
+        # but never before one whole epoch: the hook below stops it, not ARGN's own time cap,
+        # which can stop at 0 epochs.
+        deadline = started + budget * _BUDGET_SHARE if budget is not None else None
+        hook = _TrainingProgress(progress, params.epochs or 100, deadline)
         mostly.train(
             model=_MODELS[params.options["model_size"]],
             max_epochs=params.epochs,
-            max_training_time=budget_left / 60 if budget_left is not None else None,
             batch_size=params.batch_size,
             workspace_dir=self._workspace,
             update_progress=hook,
         )
-        trained_for = time.monotonic() - train_started
+        elapsed = time.monotonic() - started
+        note = None
+        if hook.first_epoch_at is not None:
+            note = one_epoch_note(budget, hook.first_epoch_at - started, hook.first_epoch_seconds)
         return FitReport(
             loss_curve=hook.loss_curve,
             epochs_run=int(hook.last_epoch),
-            stopped_by_budget=budget_left is not None and trained_for >= budget_left,
+            stopped_by_budget=hook.stopped or (budget is not None and elapsed >= budget),
+            note=note,
         )
 
     def save(self, directory: Path) -> None:
@@ -120,24 +130,22 @@ class TabularARGNEngine(Engine):
         return {lib: version(lib) for lib in ("mostlyai-engine", "torch")}
 
 
-def _remaining_budget(budget: float | None, started: float) -> float | None:
-    if budget is None:
-        return None
-    # Analyze/encode count against the budget; keep a few seconds for at least one step.
-    return max(budget - (time.monotonic() - started), 5.0)
-
-
 class _TrainingProgress:
-    """Adapts mostlyai-engine's `update_progress(completed, total, message)` hook."""
+    """Adapts mostlyai-engine's `update_progress(completed, total, message)` hook, and stops
+    training (`stopExecution`) at `deadline` once one epoch is done."""
 
-    def __init__(self, progress: Progress, max_epochs: int) -> None:
+    def __init__(self, progress: Progress, max_epochs: int, deadline: float | None) -> None:
         self._progress = progress
         self._max_epochs = max_epochs
+        self._deadline = deadline
         self._started = time.monotonic()
         self._last_sent = 0.0
         self.loss_curve: list[tuple[int, float]] = []
         self.last_epoch = 0.0
         self._loss: float | None = None
+        self.stopped = False
+        self.first_epoch_at: float | None = None
+        self.first_epoch_seconds = 0.0
 
     def __call__(
         self,
@@ -145,12 +153,17 @@ class _TrainingProgress:
         completed: int | None = None,
         message: dict | None = None,
         **_: Any,
-    ) -> None:
+    ) -> dict | None:
         if message:
             self._record(message)
         now = time.monotonic()
+        if self.first_epoch_at is None and self.last_epoch >= 1:
+            self.first_epoch_at, self.first_epoch_seconds = now, now - self._started
+        if self._deadline is not None and now >= self._deadline and self.last_epoch >= 1:
+            self.stopped = True
+            return {"stopExecution": True}
         if not message and now - self._last_sent < _PROGRESS_INTERVAL_SECONDS:
-            return
+            return None
         self._last_sent = now
         percent = 100.0 * (completed or 0) / total if total else 0.0
         self._progress(
@@ -163,6 +176,7 @@ class _TrainingProgress:
                 eta_seconds=self._eta(percent),
             )
         )
+        return None
 
     def _record(self, message: dict) -> None:
         self.last_epoch = float(message.get("epoch") or self.last_epoch)

@@ -225,6 +225,19 @@ class FitReport:
     loss_curve: list[tuple[int, float]] = field(default_factory=list)
     epochs_run: int | None = None
     stopped_by_budget: bool = False
+    # Said in the job's message, e.g. that the time budget did not fit one epoch.
+    note: str | None = None
+
+
+def one_epoch_note(budget: float | None, elapsed: float, epoch_seconds: float) -> str | None:
+    """What the job's message says when the time budget did not fit one epoch."""
+    if budget is None or elapsed <= budget:
+        return None
+    return (
+        f"the time budget of {budget:.0f} s did not fit one epoch: preparing the data took "
+        f"{elapsed - epoch_seconds:.0f} s and one epoch {epoch_seconds:.0f} s; one epoch was "
+        "trained anyway (raise timeBudgetSeconds for a better model)"
+    )
 
 
 class Engine(ABC):

@@ -1,25 +1,48 @@
 """A small summary of the training table, stored with every model.
 
 Sampling needs it without loading the model: to validate conditions, to clip values to
-the real min/max (bounds) and to know what an out-of-range value (anomaly) looks like.
+the real min/max (bounds), to know what an out-of-range value (anomaly) looks like, and to
+give the synthetic rows the real table's schema (`conform`): column order and types, the
+categories that exist, the numbers' precision, the share of missing values, how ids are
+written. Ids and PII columns are never learned: the profile keeps how to make new values
+for them (an id's shape, a PII kind and a locale), never their real values.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
+import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-ColumnKind = Literal["numeric", "categorical", "datetime", "other"]
+ColumnKind = Literal["numeric", "categorical", "datetime", "other", "id", "pii"]
 
 _KIND_BY_SDTYPE: dict[str, ColumnKind] = {
     "numerical": "numeric",
     "categorical": "categorical",
     "boolean": "categorical",
     "datetime": "datetime",
+    "id": "id",
 }
+PII_KINDS = frozenset(
+    {
+        "email", "phone_number", "name", "first_name", "last_name", "address", "city",
+        "postal_code", "country", "ip_address", "credit_card_number", "ssn", "url",
+    }
+)  # fmt: skip
+# Digits of precision looked for in a float column (values rounded to fewer are kept).
+MAX_DECIMALS = 8
+# Fake values are made in one of these locales (the template vocabularies).
+FAKE_LOCALES = ("en_US", "de_DE", "fr_FR", "ja_JP")
+_PHONE_PREFIXES = {"+49": "de_DE", "0049": "de_DE", "+33": "fr_FR", "0033": "fr_FR", "+81": "ja_JP"}
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
 @dataclass(frozen=True)
@@ -27,16 +50,38 @@ class ColumnProfile:
     name: str
     kind: ColumnKind
     integer: bool = False
+    # Numbers: the real min/max; datetimes: the same in seconds since 1970.
     minimum: float | None = None
     maximum: float | None = None
     std: float | None = None
-    # Categories ordered from most to least frequent (JSON-friendly values).
+    # Categories ordered from most to least frequent (JSON-friendly values), and their counts.
     categories: tuple[Any, ...] = ()
+    category_counts: tuple[int, ...] = ()
+    # The real column's Arrow type ("int64", "timestamp[ms]", "string", ...), when known.
+    arrow_type: str | None = None
+    # Decimal places of a float column (None: more than MAX_DECIMALS, left as they are).
+    decimals: int | None = None
+    null_share: float = 0.0
+    datetime_format: str | None = None
+    # The coarsest unit every real datetime is a whole number of: "Y" (1 January only),
+    # "M", "D", "h", "min", "s" or None (finer).
+    datetime_unit: str | None = None
+    # PII columns: the kind of value to fake (email, name, ...), or "text" for other columns
+    # marked PII.
+    pii_kind: str | None = None
+    # Ids: "int" (a sequence from `minimum` by `id_step`), "uuid", or a shape such as
+    # ["A", "9", "-", "x"] ("9" a digit, "A" an upper-case letter, "a" a lower-case one,
+    # "x" a letter or a digit, other characters literal); `unique` is the real column's.
+    id_shape: tuple[str, ...] | None = None
+    id_step: int | None = None
+    unique: bool = False
 
 
 @dataclass(frozen=True)
 class TableProfile:
     columns: tuple[ColumnProfile, ...]
+    # The locale fake PII values are made in (guessed from the real names, cities, phones).
+    locale: str = "en_US"
 
     def column(self, name: str) -> ColumnProfile | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -45,22 +90,32 @@ class TableProfile:
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    @property
+    def learned(self) -> list[str]:
+        """The columns an engine learns: every one but ids and PII."""
+        return [c.name for c in self.columns if c.kind not in ("id", "pii")]
+
     def to_dict(self) -> dict[str, Any]:
-        return {"columns": [asdict(c) for c in self.columns]}
+        return {"columns": [asdict(c) for c in self.columns], "locale": self.locale}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TableProfile:
-        return cls(
-            columns=tuple(
-                ColumnProfile(**{**c, "categories": tuple(c["categories"])})
-                for c in data["columns"]
-            )
-        )
+        columns = []
+        for c in data["columns"]:
+            values = {**c, "categories": tuple(c["categories"])}
+            values["category_counts"] = tuple(c.get("category_counts") or ())
+            if c.get("id_shape") is not None:
+                values["id_shape"] = tuple(c["id_shape"])
+            columns.append(ColumnProfile(**values))
+        return cls(columns=tuple(columns), locale=data.get("locale") or "en_US")
 
 
 def column_kind(series: pd.Series, column_metadata: Mapping[str, Any] | None) -> ColumnKind:
-    """The kind from our metadata's sdtype, else from the pandas dtype."""
-    sdtype = (column_metadata or {}).get("sdtype")
+    """The kind from our metadata's sdtype (PII when marked so), else from the pandas dtype."""
+    meta = column_metadata or {}
+    sdtype = meta.get("sdtype")
+    if meta.get("pii") or sdtype in PII_KINDS:
+        return "pii"
     if sdtype is not None:
         return _KIND_BY_SDTYPE.get(sdtype, "other")
     if pd.api.types.is_bool_dtype(series):
@@ -83,35 +138,186 @@ def columns_metadata(metadata: Mapping[str, Any]) -> dict[str, Mapping[str, Any]
     return {k: v for k, v in metadata.items() if isinstance(v, Mapping)}
 
 
-def build_profile(table: pd.DataFrame, metadata: Mapping[str, Any]) -> TableProfile:
-    """Summarise `table` using the sdtypes in `metadata` (see `columns_metadata`)."""
+def build_profile(
+    table: pd.DataFrame, metadata: Mapping[str, Any], schema: pa.Schema | None = None
+) -> TableProfile:
+    """Summarise `table` using the sdtypes in `metadata` (see `columns_metadata`); `schema`
+    is the real table's Arrow schema (types are taken from `table` without it)."""
     columns_meta = columns_metadata(metadata)
-    return TableProfile(
-        columns=tuple(
-            _profile_column(table[name], column_kind(table[name], columns_meta.get(name)))
-            for name in table.columns
+    columns = []
+    for name in table.columns:
+        meta = columns_meta.get(name) or {}
+        kind = column_kind(table[name], meta)
+        if name == metadata.get("primary_key") and kind != "pii":
+            kind = "id"
+        profiled = _profile_column(table[name], kind, meta)
+        arrow_type = _arrow_type(table[name], schema)
+        columns.append(
+            _replace(
+                profiled,
+                arrow_type=arrow_type,
+                null_share=float(table[name].isna().mean()) if len(table) else 0.0,
+                datetime_format=meta.get("datetime_format") if kind == "datetime" else None,
+            )
         )
-    )
+    return TableProfile(columns=tuple(columns), locale=guess_locale(table, columns))
 
 
-def _profile_column(series: pd.Series, kind: ColumnKind) -> ColumnProfile:
+def _replace(column: ColumnProfile, **changes: Any) -> ColumnProfile:
+    return ColumnProfile(**{**asdict(column), **changes})
+
+
+def _arrow_type(series: pd.Series, schema: pa.Schema | None) -> str | None:
+    if schema is not None and series.name in schema.names:
+        return str(schema.field(series.name).type)
+    try:
+        return str(pa.array(series.head(1000), from_pandas=True).type)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+
+
+def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]) -> ColumnProfile:
     name = str(series.name)
     if kind == "numeric":
         values = pd.to_numeric(series, errors="coerce").dropna()
         if values.empty:
             return ColumnProfile(name, kind)
+        integer = bool(pd.api.types.is_integer_dtype(series) or (values % 1 == 0).all())
         return ColumnProfile(
             name,
             kind,
-            integer=bool(pd.api.types.is_integer_dtype(series) or (values % 1 == 0).all()),
+            integer=integer,
             minimum=float(values.min()),
             maximum=float(values.max()),
             std=float(values.std(ddof=0)),
+            decimals=0 if integer else decimals_of(values.to_numpy(dtype="float64")),
         )
     if kind == "categorical":
         counts = series.dropna().value_counts()
-        return ColumnProfile(name, kind, categories=tuple(_plain(v) for v in counts.index))
+        return ColumnProfile(
+            name,
+            kind,
+            categories=tuple(_plain(v) for v in counts.index),
+            category_counts=tuple(int(c) for c in counts.to_numpy()),
+        )
+    if kind == "datetime":
+        stamps = pd.to_datetime(series, errors="coerce", format=meta.get("datetime_format"))
+        stamps = stamps.dropna()
+        if stamps.empty:
+            return ColumnProfile(name, kind)
+        stamps = stamps.astype("datetime64[ns]")
+        seconds = stamps.astype("int64") / 1e9
+        return ColumnProfile(
+            name,
+            kind,
+            minimum=float(seconds.min()),
+            maximum=float(seconds.max()),
+            datetime_unit=datetime_unit(stamps),
+        )
+    if kind == "id":
+        return _id_profile(series)
+    if kind == "pii":
+        sdtype = meta.get("sdtype")
+        return ColumnProfile(name, kind, pii_kind=sdtype if sdtype in PII_KINDS else "text")
     return ColumnProfile(name, kind)
+
+
+def datetime_unit(stamps: pd.Series) -> str | None:
+    """The coarsest unit that every timestamp is a whole number of."""
+    for unit in ("s", "min", "h", "D"):
+        if not (stamps.dt.floor(unit) == stamps).all():
+            return {"s": None, "min": "s", "h": "min", "D": "h"}[unit]
+    if not (stamps.dt.day == 1).all():
+        return "D"
+    if not (stamps.dt.month == 1).all():
+        return "M"
+    return "Y"
+
+
+def decimals_of(values: np.ndarray) -> int | None:
+    """The fewest decimal places that write every value exactly (None above MAX_DECIMALS)."""
+    values = values[np.isfinite(values)]
+    scale = np.maximum(np.abs(values), 1.0)
+    for places in range(MAX_DECIMALS + 1):
+        if np.all(np.abs(np.round(values, places) - values) <= 1e-9 * scale):
+            return places
+    return None
+
+
+def _id_profile(series: pd.Series) -> ColumnProfile:
+    name = str(series.name)
+    present = series.dropna()
+    unique = bool(present.is_unique and len(present) == len(series))
+    if pd.api.types.is_numeric_dtype(series) and not present.empty:
+        numbers = np.sort(pd.to_numeric(present).to_numpy(dtype="float64"))
+        steps = np.diff(np.unique(numbers))
+        step = int(pd.Series(steps).mode().iloc[0]) if len(steps) else 1
+        return ColumnProfile(
+            name,
+            "id",
+            integer=True,
+            minimum=float(numbers[0]),
+            maximum=float(numbers[-1]),
+            id_shape=("int",),
+            id_step=max(step, 1),
+            unique=unique,
+        )
+    text = present.astype(str)
+    if not text.empty and text.str.match(_UUID).all():
+        return ColumnProfile(name, "id", id_shape=("uuid",), unique=unique)
+    return ColumnProfile(name, "id", id_shape=id_shape(text), unique=unique)
+
+
+def _char_class(chars: set[str]) -> str:
+    if len(chars) == 1:
+        return next(iter(chars))
+    if all(c.isdigit() for c in chars):
+        return "9"
+    if all(c.isascii() and c.isupper() for c in chars):
+        return "A"
+    if all(c.isascii() and c.islower() for c in chars):
+        return "a"
+    return "x"
+
+
+def id_shape(values: pd.Series) -> tuple[str, ...]:
+    """The shape of the commonest length of id: one character class per position."""
+    if values.empty:
+        return ("x",) * 8
+    length = Counter(values.str.len()).most_common(1)[0][0]
+    same = values[values.str.len() == length]
+    return tuple(_char_class({v[i] for v in same}) for i in range(length))
+
+
+@functools.cache
+def _locale_vocabulary(locale: str) -> frozenset[str]:
+    person = importlib.import_module(f"faker.providers.person.{locale}").Provider
+    words: set[str] = set()
+    for attribute in ("first_names", "first_names_female", "first_names_male", "last_names"):
+        values = getattr(person, attribute, ())
+        words.update(str(v[0] if isinstance(v, tuple) else v).lower() for v in values)
+    return frozenset(words)
+
+
+def guess_locale(table: pd.DataFrame, columns: list[ColumnProfile]) -> str:
+    """The fake-data locale whose names the real PII columns use most (en_US by default)."""
+    votes: Counter[str] = Counter()
+    for column in columns:
+        if column.kind != "pii" or column.pii_kind is None:
+            continue
+        values = table[column.name].dropna().astype(str).head(2000)
+        if column.pii_kind in ("name", "first_name", "last_name"):
+            words = [w.lower() for v in values for w in v.split()]
+            for locale in FAKE_LOCALES:
+                known = _locale_vocabulary(locale)
+                votes[locale] += sum(w in known for w in words) / max(len(words), 1)
+        elif column.pii_kind == "phone_number":
+            for prefix, locale in _PHONE_PREFIXES.items():
+                votes[locale] += float(values.str.startswith(prefix).mean())
+    if not votes:
+        return "en_US"
+    locale, score = votes.most_common(1)[0]
+    return locale if score > 0.1 else "en_US"
 
 
 def _plain(value: Any) -> Any:

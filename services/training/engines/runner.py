@@ -4,9 +4,12 @@ Why a child: torch and SDV hold memory and threads that a long-lived worker shou
 inherit, a cancelled job must stop within seconds even inside a C kernel, and a crash
 (exception, segfault, `os._exit`, the OOM killer) must fail the job, not the worker.
 
-Children are forked from a "forkserver" process that imported torch, SDV and
-mostlyai-engine once (a plain fork of the worker is unsafe with torch's threads; "spawn"
-would pay those imports, seconds, for every job).
+Each child leads a process group of its own, so a signal meant for the worker's group (a
+terminal's Ctrl-C) does not reach it, and stopping it stops whatever it started too (joblib
+or torch workers); it dies with the fork server, which dies with the worker, so a killed
+worker leaves no engine running. Children are forked from a "forkserver" process that
+imported torch, SDV and mostlyai-engine once (a plain fork of the worker is unsafe with
+torch's threads; "spawn" would pay those imports, seconds, for every job).
 
 Both entry points are blocking and thread-friendly: call them from a worker thread (e.g.
 `await asyncio.to_thread(run_training, ...)`) and set the `threading.Event` passed as
@@ -31,7 +34,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from common.lifetime import die_with_parent
 from services.training.engines.artifact import Manifest, read_manifest, write_artifact
 from services.training.engines.base import (
     EngineError,
@@ -42,7 +48,7 @@ from services.training.engines.base import (
     TrainParams,
     get_engine,
 )
-from services.training.engines.profile import build_profile
+from services.training.engines.profile import TableProfile, build_profile, columns_metadata
 from services.training.engines.sampling import (
     ANOMALY_COLUMN,
     Bounds,
@@ -136,7 +142,7 @@ def run_sampling(
     anomaly_ratio: float = 0.0,
     mark_anomalies: bool = False,
     anomaly_column: str = ANOMALY_COLUMN,
-    enforce_bounds: bool = False,
+    enforce_bounds: bool = True,
     bounds: Bounds | None = None,
     chunk_rows: int = 100_000,
     on_progress: Progress | None = None,
@@ -272,17 +278,31 @@ def _exit_reason(exitcode: int | None) -> str:
 
 def _stop(process: multiprocessing.process.BaseProcess) -> None:
     if process.is_alive():
-        process.terminate()
+        _signal_group(process, signal.SIGTERM)
         process.join(TERMINATE_GRACE_SECONDS)
     if process.is_alive():
-        process.kill()
+        _signal_group(process, signal.SIGKILL)
     process.join()
+    # What the engine started and left behind.
+    _signal_group(process, signal.SIGKILL)
     process.close()
+
+
+def _signal_group(process: multiprocessing.process.BaseProcess, sig: signal.Signals) -> None:
+    assert process.pid is not None
+    try:
+        os.killpg(process.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        # The group is gone (or the child exited before making it): the process itself.
+        if process.exitcode is None:
+            os.kill(process.pid, sig)
 
 
 def _child_main(
     sender: Connection, task: Callable[..., Any], kwargs: dict[str, Any], threads: int | None
 ) -> None:
+    os.setpgid(0, 0)
+    die_with_parent(os.getppid())
     import torch
 
     torch.set_num_threads(threads or os.cpu_count() or 1)
@@ -300,10 +320,31 @@ def _child_main(
         sender.close()
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def _read_table(path: Path) -> tuple[pd.DataFrame, pa.Schema | None]:
     if path.suffix == ".csv":
-        return pd.read_csv(path)
-    return pd.read_parquet(path)
+        return pd.read_csv(path), None
+    table = pq.read_table(path)
+    return table.to_pandas(), table.schema
+
+
+def learned_table(
+    table: pd.DataFrame, metadata: Mapping[str, Any], profile: TableProfile
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """What an engine learns from, and its metadata: the table without ids and PII columns
+    (those are made anew when sampling, never learned), with datetimes in nanoseconds
+    (SDV turns second- or millisecond-precision timestamps into 1970-01-01)."""
+    learned = table[profile.learned].copy()
+    if learned.columns.empty:
+        raise EngineError("every column is an id or PII: there is nothing to learn")
+    for name in learned.columns:
+        if pd.api.types.is_datetime64_any_dtype(learned[name]):
+            stamps = learned[name]
+            if getattr(stamps.dt, "tz", None) is not None:
+                stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+            learned[name] = stamps.astype("datetime64[ns]")
+    columns = columns_metadata(metadata)
+    kept = {name: dict(columns[name]) for name in learned.columns if name in columns}
+    return learned, {"columns": kept, "primary_key": None}
 
 
 def _train_in_child(
@@ -316,9 +357,11 @@ def _train_in_child(
     budget_clock: float | None = None,
 ) -> dict[str, Any]:
     started = time.monotonic()
-    table = _read_table(data_path)
+    table, schema = _read_table(data_path)
+    profile = build_profile(table, metadata, schema)
+    learned, learned_metadata = learned_table(table, metadata, profile)
     engine = spec.create()
-    report = engine.fit(table, metadata, _budget_left(params, budget_clock), progress)
+    report = engine.fit(learned, learned_metadata, _budget_left(params, budget_clock), progress)
     metrics = {
         "engine": spec.name,
         "params": params.to_dict(),
@@ -327,11 +370,12 @@ def _train_in_child(
         "loss_curve": report.loss_curve,
         "epochs_run": report.epochs_run,
         "stopped_by_budget": report.stopped_by_budget,
+        "note": report.note,
         "duration_seconds": time.monotonic() - started,
         "library_versions": engine.library_versions(),
     }
     progress(ProgressUpdate(percent=100.0, message="saving the model", epoch=report.epochs_run))
-    manifest = Manifest(spec.name, build_profile(table, metadata), metrics)
+    manifest = Manifest(spec.name, profile, metrics)
     write_artifact(artifact_path, engine, manifest)
     return metrics
 
@@ -354,10 +398,8 @@ def _sample_in_child(
     out_path: Path,
     options: dict[str, Any],
 ) -> int:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     from services.training.engines.artifact import LoadedModel
+    from services.training.engines.conform import to_arrow
     from services.training.engines.sampling import sample_chunks
 
     started = time.monotonic()
@@ -366,10 +408,8 @@ def _sample_in_child(
     try:
         with LoadedModel(artifact_path) as model:
             for chunk in sample_chunks(model, n, seed, **options):
-                # Later chunks are cast to the first chunk's schema (e.g. an all-null column).
-                table = pa.Table.from_pandas(
-                    chunk, schema=writer.schema if writer else None, preserve_index=False
-                )
+                # The real table's schema (an all-null chunk keeps its types too).
+                table = to_arrow(chunk, model.manifest.profile)
                 writer = writer or pq.ParquetWriter(out_path, table.schema)
                 writer.write_table(table)
                 written, chunks = written + len(chunk), chunks + 1

@@ -18,6 +18,7 @@ import pandas as pd
 
 from services.training.engines.artifact import LoadedModel
 from services.training.engines.base import InvalidConditionError, InvalidParamsError
+from services.training.engines.conform import conform
 from services.training.engines.profile import ColumnProfile, TableProfile
 
 ANOMALY_COLUMN = "is_anomaly"
@@ -40,17 +41,18 @@ def sample_chunks(
     anomaly_ratio: float = 0.0,
     mark_anomalies: bool = False,
     anomaly_column: str = ANOMALY_COLUMN,
-    enforce_bounds: bool = False,
+    enforce_bounds: bool = True,
     bounds: Bounds | None = None,
     chunk_rows: int = 100_000,
 ) -> Iterator[pd.DataFrame]:
     """Yield `n` synthetic rows in DataFrames of at most `chunk_rows` rows.
 
     `artifact` is an artifact path or an already loaded model. Conditions fix column
-    values; bounds (the training min/max, or `bounds` overrides) clip numeric columns;
-    then `anomaly_ratio` of the rows are perturbed (anomalies deliberately leave the
-    bounds) and flagged in the `anomaly_column` column (default `is_anomaly`) when
-    `mark_anomalies`.
+    values; every chunk is put in the real table's schema (`conform.conform`: ids, fake
+    PII, real categories, precision, missing values); bounds (the training min/max, or
+    `bounds` overrides) clip numeric and datetime columns; then `anomaly_ratio` of the rows
+    are perturbed (anomalies deliberately leave the bounds) and flagged in the
+    `anomaly_column` column (default `is_anomaly`) when `mark_anomalies`.
 
     Raises InvalidParamsError for bad counts/ratios/bounds and InvalidConditionError
     for conditions on unknown columns or with values the model cannot produce.
@@ -66,7 +68,8 @@ def sample_chunks(
         for index, start in enumerate(range(0, n, chunk_rows)):
             size = min(chunk_rows, n - start)
             rows = model.engine.sample(size, chunk_seed(seed, index), fixed or None)
-            rows = clip_to_bounds(rows.reset_index(drop=True), limits)
+            rows = conform(rows.reset_index(drop=True), profile, first_row=start, seed=seed)
+            rows = clip_to_bounds(rows, limits)
             rng = np.random.default_rng([seed, index, 1])
             yield inject_anomalies(
                 rows,
@@ -102,6 +105,11 @@ def validate_conditions(
         column = profile.column(name)
         if column is None:
             raise InvalidConditionError(name, f"unknown column (known: {', '.join(profile.names)})")
+        if column.kind in ("id", "pii"):
+            what = "an id" if column.kind == "id" else "a PII column"
+            raise InvalidConditionError(
+                name, f"{what}: its values are made anew, never learned, so they take no condition"
+            )
         if value is None:
             raise InvalidConditionError(name, "a condition needs a value")
         fixed[name] = _condition_value(column, value)
@@ -144,11 +152,12 @@ def _numeric_condition(column: ColumnProfile, value: Any) -> float | int:
 def resolve_bounds(
     profile: TableProfile, overrides: Bounds | None
 ) -> dict[str, tuple[float, float]]:
-    """Numeric bounds per column: the training min/max unless overridden."""
+    """Bounds per numeric column (the training min/max unless overridden) and per datetime
+    column (the training range, in seconds since 1970)."""
     limits = {
         c.name: (c.minimum, c.maximum)
         for c in profile.columns
-        if c.kind == "numeric" and c.minimum is not None and c.maximum is not None
+        if c.kind in ("numeric", "datetime") and c.minimum is not None and c.maximum is not None
     }
     for name, (low, high) in (overrides or {}).items():
         if name not in limits:
@@ -166,6 +175,10 @@ def clip_to_bounds(rows: pd.DataFrame, limits: Mapping[str, tuple[float, float]]
     for name, (low, high) in limits.items():
         if name in rows.columns:
             values = rows[name]
+            if pd.api.types.is_datetime64_any_dtype(values.dtype):
+                first, last = pd.Timestamp(low, unit="s"), pd.Timestamp(high, unit="s")
+                rows[name] = values.clip(first, last)
+                continue
             if pd.api.types.is_integer_dtype(values.dtype):
                 low, high = math.ceil(low), math.floor(high)
             rows[name] = values.clip(low, high)

@@ -31,6 +31,7 @@ from services.training.engines.base import (
     Progress,
     ProgressUpdate,
     TrainParams,
+    one_epoch_note,
 )
 from services.training.engines.profile import columns_metadata
 from services.training.engines.seeding import seed_everything
@@ -183,6 +184,7 @@ class _EpochEngine(_SDVEngine):
             loss_curve=tracker.loss_curve,
             epochs_run=len(tracker.loss_curve),
             stopped_by_budget=tracker.stopped_by_budget,
+            note=tracker.note,
         )
 
     @staticmethod
@@ -252,6 +254,11 @@ class _EpochTracker:
     `tqdm(range(epochs))`: the generator returned here runs code after every epoch
     (progress, loss, ETA) and simply ends the loop when the next epoch would overrun
     the time budget, which leaves a trained model exactly as after a shorter run.
+
+    The next epoch is predicted to take as long as the slowest of the mean epoch and the
+    last one (a machine that gets busier mid-run slows the next epoch, not the mean), so
+    the budget holds within about one epoch's variation. One epoch always runs: a model of
+    none is useless; when even that overran the budget, `note` says so.
     """
 
     def __init__(
@@ -270,6 +277,7 @@ class _EpochTracker:
         self._started = time.monotonic()
         self.loss_curve: list[tuple[int, float]] = []
         self.stopped_by_budget = False
+        self.note: str | None = None
 
     @contextlib.contextmanager
     def installed(self, module: Any) -> Iterator[None]:
@@ -286,12 +294,16 @@ class _EpochTracker:
     def _epochs(self, iterable: Iterable[int]) -> Iterator[int]:
         training_started = time.monotonic()
         for epoch in iterable:
+            epoch_started = time.monotonic()
             yield epoch
             done = epoch + 1
             # The synthesizer's `_model` is the ctgan model being trained right now.
             loss = self._epoch_loss(self._synthesizer._model.loss_values, epoch)
             self.loss_curve.append((done, loss))
-            per_epoch = (time.monotonic() - training_started) / done
+            now = time.monotonic()
+            if done == 1:
+                self.note = one_epoch_note(self._budget, now - self._started, now - epoch_started)
+            per_epoch = max((now - training_started) / done, now - epoch_started)
             if done < self._total and self._over_budget(per_epoch):
                 self.stopped_by_budget = True
                 self._report(done, loss, 0.0, "time budget reached: keeping the model")

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from common.moments import parse_moment
 from services.training.templates import strings
 from services.training.templates.expressions import slugify
 from services.training.templates.schema import FieldSpec
@@ -123,22 +124,6 @@ def int_bounds(spec: FieldSpec) -> tuple[int, int]:
     low = 0 if spec.min is None else math.ceil(float(spec.min))
     high = low + 1_000_000 if spec.max is None else math.floor(float(spec.max))
     return low, high
-
-
-def parse_moment(value: int | float | str, reference: dt.date) -> dt.datetime:
-    """An ISO date/datetime, or 'today', 'today-5y', 'today+30d' relative to ``reference``."""
-    if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a date")
-    text = value.strip()
-    if text.startswith("today"):
-        offset = text[len("today") :]
-        days = 0.0
-        if offset:
-            amount, unit = float(offset[:-1]), offset[-1]
-            days = amount * {"d": 1, "w": 7, "y": 365.2425}[unit]
-        return dt.datetime.combine(reference, dt.time()) + dt.timedelta(days=days)
-    moment = dt.datetime.fromisoformat(text)
-    return moment.replace(tzinfo=None)
 
 
 def date_bounds(spec: FieldSpec, reference: dt.date) -> tuple[int, int]:

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from common.moments import DEFAULT_REFERENCE_DATE
 from services.training.templates import builtin, columns
 from services.training.templates.expressions import EvalContext, ExpressionError, evaluate
 from services.training.templates.limits import CHUNK_CHARS
@@ -33,8 +34,6 @@ from services.training.templates.validation import (
 )
 from services.training.templates.vocab import SUPPORTED_LOCALES, Vocabulary, get_vocabulary
 
-# Fixed so that the same seed gives the same bytes on any day; callers may pass their own.
-DEFAULT_REFERENCE_DATE = dt.date(2025, 1, 1)
 DEFAULT_CHUNK_ROWS = 100_000
 _DRY_RUN_ROWS = 64
 _MAX_SEED = 2**63 - 1

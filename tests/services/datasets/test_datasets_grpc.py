@@ -225,20 +225,21 @@ async def test_fix_a_column_type_and_errors_name_the_column(ds):
         f"{i % 3},{i * 1.5},2024-01-{i % 28 + 1:02d}\n".encode() for i in range(60)
     )
     dataset = await ds.upload(md, project.id, csv)
-    assert dataset.metadata.columns[0].sdtype == "numerical"
+    # Three whole-number codes in 60 rows: typed categorical by default, a number on request.
+    assert dataset.metadata.columns[0].sdtype == "categorical"
 
     fixed = await ds.stub.UpdateDatasetMetadata(
         pb.UpdateDatasetMetadataRequest(
             dataset_id=dataset.id,
             metadata=pb.DatasetMetadata(
-                columns=[pb.ColumnMetadata(name="code", sdtype="categorical")]
+                columns=[pb.ColumnMetadata(name="code", sdtype="numerical")]
             ),
         ),
         metadata=md,
     )
-    assert fixed.dataset.metadata.columns[0].sdtype == "categorical"
+    assert fixed.dataset.metadata.columns[0].sdtype == "numerical"
     again = await ds.stub.GetDataset(pb.GetDatasetRequest(dataset_id=dataset.id), metadata=md)
-    assert again.dataset.metadata.columns[0].sdtype == "categorical"
+    assert again.dataset.metadata.columns[0].sdtype == "numerical"
 
     error = await expect_status(
         ds.stub.UpdateDatasetMetadata(

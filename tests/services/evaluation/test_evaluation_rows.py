@@ -14,7 +14,7 @@ from common.db import Database
 from common.errors import FailedPrecondition, InvalidArgument, NotFound, ResourceExhausted
 from services.evaluation import models as m
 from services.evaluation import service
-from services.evaluation.evaluator import compute
+from services.evaluation.evaluator import Evaluator, compute
 from services.evaluation.inputs import (
     ConformanceInputs,
     check_batch_ready,
@@ -227,3 +227,15 @@ def test_a_template_batch_is_checked_against_its_schema_only():
 def test_an_unreadable_template_schema_is_a_clear_error():
     with pytest.raises(FailedPrecondition):
         conformance_schema("{not json")
+
+
+async def test_an_error_computing_a_report_is_final_at_once():
+    """The same inputs fail the same way on every try: the error fails the report (a
+    domain error) instead of being retried as a fault."""
+    tables = {"t": pd.DataFrame({"code": ["a1", "b2"]})}
+    schema = {"tables": {"t": {"columns": {"code": {"type": "string", "regex": "("}}}}}
+    report = m.Report(id=uuid.uuid4(), batch_id=uuid.uuid4())
+    with pytest.raises(FailedPrecondition) as caught:
+        await Evaluator._compute(ConformanceInputs(tables, schema), ReportOptions(), report)
+    assert caught.value.reason == "REPORT_FAILED"
+    assert "could not be computed" in caught.value.message

@@ -98,9 +98,13 @@ def event(event_type: str, user_id: str, *, project_id: str = "", **body: Any) -
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], *, timeout: float = 10.0
+    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], *, timeout: float = 60.0
 ) -> T:
-    """Polls ``probe`` until ``accept`` holds for its result; returns the last result."""
+    """Polls ``probe`` until ``accept`` holds for its result; returns the last result.
+
+    The wait is long because each module's notify server is a new durable consumer that first
+    works through every event earlier tests left on the session's EVENTS stream (thousands
+    after the SDK and training tests): on a loaded 2-core machine that took over 10 s."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         value = await probe()

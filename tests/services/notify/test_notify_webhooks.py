@@ -136,6 +136,16 @@ async def test_unreachable_receiver_is_recorded(notify_env):
         "http://",
         "not a url",
         "http://does-not-exist.invalid/hook",
+        # IPv6 forms that reach IPv4 (issue 12 §2): NAT64 of the metadata endpoint, 6to4,
+        # IPv4-compatible, IPv4-translated, Teredo, and a site-local address.
+        "http://[64:ff9b::a9fe:a9fe]/",
+        "http://[64:ff9b::a01:203]/",
+        "http://[2002:a9fe:a9fe::1]/",
+        "http://[::a9fe:a9fe]/",
+        "http://[::7f00:1]/",
+        "http://[::ffff:0:a9fe:a9fe]/",
+        "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
+        "http://[fec0::1]/",
     ],
 )
 async def test_urls_that_are_not_allowed_are_refused(notify_env, url):

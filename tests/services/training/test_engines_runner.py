@@ -1,13 +1,17 @@
 """Training and sampling in a child process: results, progress, cancel, crashes."""
 
+import contextlib
 import io
 import os
+import subprocess
+import sys
 import tarfile
 import threading
 import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pyarrow.parquet as pq
 import pytest
 
@@ -223,3 +227,44 @@ def test_the_time_budget_counts_from_the_call_not_from_the_engines_fit():
     assert _budget_left(params, None) is params
     unbudgeted = TrainParams.build(spec)
     assert _budget_left(unbudgeted, time.monotonic() - 5) is unbudgeted
+
+
+@pytest.mark.usefixtures("crash_engine_importable")
+@pytest.mark.timeout(900)  # the worker imports torch and SDV first: slow on a busy machine
+def test_a_killed_worker_leaves_no_engine_running(data_path, tmp_path):
+    """Issue 12 §3.3: the engine leads its own process group (a terminal's Ctrl-C to the
+    worker's group misses it), so it must die with the worker by other means."""
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from services.training.engines import TrainParams, run_training\n"
+        "from tests.services.training.test_engines_runner import CRASHING\n"
+        "params = TrainParams.build(CRASHING, options={'mode': 'hang'})\n"
+        "run_training(CRASHING, Path(sys.argv[1]), {}, params, Path(sys.argv[2]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), *sys.path])}
+    worker = subprocess.Popen(
+        [sys.executable, "-c", script, str(data_path), str(tmp_path / "m.tar.gz")], env=env
+    )
+    try:
+        engine = _wait_for_grandchild(worker.pid)
+        assert os.getpgid(engine.pid) != os.getpgid(worker.pid)
+        worker.kill()
+        worker.wait(timeout=10)
+        _, alive = psutil.wait_procs([engine], timeout=90)
+        assert not alive, "the engine outlived its worker"
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+
+
+def _wait_for_grandchild(pid: int) -> psutil.Process:
+    """The engine (forked by the fork server, the worker's child) once it has made its
+    process group."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        for child in psutil.Process(pid).children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess, ProcessLookupError):
+                if child.ppid() != pid and os.getpgid(child.pid) == child.pid:
+                    return child
+        time.sleep(0.2)
+    raise AssertionError("no engine process in a process group of its own")

@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 import os
+import signal
 import uuid
 from pathlib import Path
 
@@ -121,6 +122,35 @@ async def test_cancel_stops_a_running_engine_within_seconds(world, nats_url):
     ]
     gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(silent)]
     assert len(gaps) >= 2 and max(gaps) < 5, gaps
+
+
+@pytest.mark.usefixtures("crashing_engine")
+async def test_an_engine_stopped_by_a_signal_runs_again_instead_of_failing(world):
+    """Issue 12 §3.3: a SIGTERM or Ctrl-C that reaches the engine is no fault of the job."""
+    user = await world.user()
+    dataset_id = await world.dataset(user, small_adult_csv(60))
+    before = _engine_processes()
+    started = await world.train(user, dataset_id, engine="crashing", options=_options(mode="hang"))
+    running = await world.wait_job(user, started.job.id, (training_pb2.JOB_STATUS_RUNNING,))
+    while "about to fail" not in running.progress.message:
+        await asyncio.sleep(0.2)
+        running = await world.wait_job(user, started.job.id, (training_pb2.JOB_STATUS_RUNNING,))
+    engines = _engine_processes() - before
+    assert len(engines) == 1
+    (engine,) = engines
+    assert os.getpgid(engine) == engine != os.getpgid(0)  # out of reach of the worker's Ctrl-C
+    os.kill(engine, signal.SIGTERM)
+
+    again = await world.wait_job(user, started.job.id, (training_pb2.JOB_STATUS_RUNNING,))
+    while again.attempts < 2:
+        assert again.status == training_pb2.JOB_STATUS_RUNNING, again.error
+        await asyncio.sleep(0.3)
+        again = await world.wait_job(user, started.job.id, (training_pb2.JOB_STATUS_RUNNING,))
+    await world.training.CancelJob(
+        training_pb2.CancelJobRequest(job_id=started.job.id), metadata=user.md
+    )
+    ended = await world.wait_job(user, started.job.id)
+    assert ended.status == training_pb2.JOB_STATUS_CANCELLED
 
 
 @pytest.mark.usefixtures("crashing_engine")

@@ -62,18 +62,20 @@ class Project(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., owner_id: _Optional[str] = ..., my_role: _Optional[_Union[ProjectRole, str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ProjectMember(_message.Message):
-    __slots__ = ("project_id", "user_id", "email", "role", "added_at")
+    __slots__ = ("project_id", "user_id", "email", "role", "added_at", "pending")
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
     ADDED_AT_FIELD_NUMBER: _ClassVar[int]
+    PENDING_FIELD_NUMBER: _ClassVar[int]
     project_id: str
     user_id: str
     email: str
     role: ProjectRole
     added_at: _timestamp_pb2.Timestamp
-    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., email: _Optional[str] = ..., role: _Optional[_Union[ProjectRole, str]] = ..., added_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    pending: bool
+    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., email: _Optional[str] = ..., role: _Optional[_Union[ProjectRole, str]] = ..., added_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pending: _Optional[bool] = ...) -> None: ...
 
 class CreateProjectRequest(_message.Message):
     __slots__ = ("name", "description")
@@ -172,12 +174,14 @@ class AddProjectMemberResponse(_message.Message):
     def __init__(self, member: _Optional[_Union[ProjectMember, _Mapping]] = ...) -> None: ...
 
 class RemoveProjectMemberRequest(_message.Message):
-    __slots__ = ("project_id", "user_id")
+    __slots__ = ("project_id", "user_id", "email")
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
     project_id: str
     user_id: str
-    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
+    email: str
+    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
 
 class RemoveProjectMemberResponse(_message.Message):
     __slots__ = ()
@@ -300,12 +304,14 @@ class ColumnMetadata(_message.Message):
     def __init__(self, name: _Optional[str] = ..., data_type: _Optional[str] = ..., sdtype: _Optional[str] = ..., pii: _Optional[bool] = ..., datetime_format: _Optional[str] = ...) -> None: ...
 
 class DatasetMetadata(_message.Message):
-    __slots__ = ("columns", "primary_key")
+    __slots__ = ("columns", "primary_key", "target_column")
     COLUMNS_FIELD_NUMBER: _ClassVar[int]
     PRIMARY_KEY_FIELD_NUMBER: _ClassVar[int]
+    TARGET_COLUMN_FIELD_NUMBER: _ClassVar[int]
     columns: _containers.RepeatedCompositeFieldContainer[ColumnMetadata]
     primary_key: str
-    def __init__(self, columns: _Optional[_Iterable[_Union[ColumnMetadata, _Mapping]]] = ..., primary_key: _Optional[str] = ...) -> None: ...
+    target_column: str
+    def __init__(self, columns: _Optional[_Iterable[_Union[ColumnMetadata, _Mapping]]] = ..., primary_key: _Optional[str] = ..., target_column: _Optional[str] = ...) -> None: ...
 
 class Dataset(_message.Message):
     __slots__ = ("id", "project_id", "name", "status", "error", "row_count", "train_row_count", "holdout_row_count", "size_bytes", "metadata", "detected", "created_by", "created_at", "updated_at", "error_code", "warnings", "file_name")
@@ -418,14 +424,16 @@ class PreviewRowsResponse(_message.Message):
     def __init__(self, columns: _Optional[_Iterable[str]] = ..., rows_json: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class UpdateDatasetMetadataRequest(_message.Message):
-    __slots__ = ("dataset_id", "metadata", "clear_primary_key")
+    __slots__ = ("dataset_id", "metadata", "clear_primary_key", "clear_target_column")
     DATASET_ID_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
     CLEAR_PRIMARY_KEY_FIELD_NUMBER: _ClassVar[int]
+    CLEAR_TARGET_COLUMN_FIELD_NUMBER: _ClassVar[int]
     dataset_id: str
     metadata: DatasetMetadata
     clear_primary_key: bool
-    def __init__(self, dataset_id: _Optional[str] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., clear_primary_key: _Optional[bool] = ...) -> None: ...
+    clear_target_column: bool
+    def __init__(self, dataset_id: _Optional[str] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., clear_primary_key: _Optional[bool] = ..., clear_target_column: _Optional[bool] = ...) -> None: ...
 
 class UpdateDatasetMetadataResponse(_message.Message):
     __slots__ = ("dataset",)

@@ -9,7 +9,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Event(_message.Message):
-    __slots__ = ("id", "type", "occurred_at", "user_id", "project_id", "user_registered", "dataset_uploaded", "dataset_failed", "dataset_deleted", "job_updated", "model_trained", "model_failed", "batch_generated", "evaluation_completed")
+    __slots__ = ("id", "type", "occurred_at", "user_id", "project_id", "user_registered", "dataset_uploaded", "dataset_failed", "dataset_deleted", "job_updated", "model_trained", "model_failed", "batch_generated", "evaluation_completed", "api_key_revoked", "user_disabled")
     ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -24,6 +24,8 @@ class Event(_message.Message):
     MODEL_FAILED_FIELD_NUMBER: _ClassVar[int]
     BATCH_GENERATED_FIELD_NUMBER: _ClassVar[int]
     EVALUATION_COMPLETED_FIELD_NUMBER: _ClassVar[int]
+    API_KEY_REVOKED_FIELD_NUMBER: _ClassVar[int]
+    USER_DISABLED_FIELD_NUMBER: _ClassVar[int]
     id: str
     type: str
     occurred_at: _timestamp_pb2.Timestamp
@@ -38,7 +40,9 @@ class Event(_message.Message):
     model_failed: ModelFailed
     batch_generated: BatchGenerated
     evaluation_completed: EvaluationCompleted
-    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_registered: _Optional[_Union[UserRegistered, _Mapping]] = ..., dataset_uploaded: _Optional[_Union[DatasetUploaded, _Mapping]] = ..., dataset_failed: _Optional[_Union[DatasetFailed, _Mapping]] = ..., dataset_deleted: _Optional[_Union[DatasetDeleted, _Mapping]] = ..., job_updated: _Optional[_Union[JobUpdated, _Mapping]] = ..., model_trained: _Optional[_Union[ModelTrained, _Mapping]] = ..., model_failed: _Optional[_Union[ModelFailed, _Mapping]] = ..., batch_generated: _Optional[_Union[BatchGenerated, _Mapping]] = ..., evaluation_completed: _Optional[_Union[EvaluationCompleted, _Mapping]] = ...) -> None: ...
+    api_key_revoked: ApiKeyRevoked
+    user_disabled: UserDisabled
+    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_registered: _Optional[_Union[UserRegistered, _Mapping]] = ..., dataset_uploaded: _Optional[_Union[DatasetUploaded, _Mapping]] = ..., dataset_failed: _Optional[_Union[DatasetFailed, _Mapping]] = ..., dataset_deleted: _Optional[_Union[DatasetDeleted, _Mapping]] = ..., job_updated: _Optional[_Union[JobUpdated, _Mapping]] = ..., model_trained: _Optional[_Union[ModelTrained, _Mapping]] = ..., model_failed: _Optional[_Union[ModelFailed, _Mapping]] = ..., batch_generated: _Optional[_Union[BatchGenerated, _Mapping]] = ..., evaluation_completed: _Optional[_Union[EvaluationCompleted, _Mapping]] = ..., api_key_revoked: _Optional[_Union[ApiKeyRevoked, _Mapping]] = ..., user_disabled: _Optional[_Union[UserDisabled, _Mapping]] = ...) -> None: ...
 
 class UserRegistered(_message.Message):
     __slots__ = ("user_id", "email", "role")
@@ -157,3 +161,19 @@ class EvaluationCompleted(_message.Message):
     quality_score: float
     privacy_verdict: str
     def __init__(self, report_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., quality_score: _Optional[float] = ..., privacy_verdict: _Optional[str] = ...) -> None: ...
+
+class ApiKeyRevoked(_message.Message):
+    __slots__ = ("api_key_id", "user_id", "prefix")
+    API_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    PREFIX_FIELD_NUMBER: _ClassVar[int]
+    api_key_id: str
+    user_id: str
+    prefix: str
+    def __init__(self, api_key_id: _Optional[str] = ..., user_id: _Optional[str] = ..., prefix: _Optional[str] = ...) -> None: ...
+
+class UserDisabled(_message.Message):
+    __slots__ = ("user_id",)
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    def __init__(self, user_id: _Optional[str] = ...) -> None: ...

@@ -1,0 +1,5 @@
+import sys
+
+from synthetica_client.cli import main
+
+sys.exit(main())

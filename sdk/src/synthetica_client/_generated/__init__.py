@@ -1,0 +1,242 @@
+from .async_base_client import AsyncBaseClient
+from .base_model import BaseModel, Upload
+from .batch import Batch, BatchBatch
+from .batch_preview import BatchPreview, BatchPreviewBatch
+from .batches import (
+    Batches,
+    BatchesBatches,
+    BatchesBatchesNodes,
+    BatchesBatchesPageInfo,
+)
+from .cancel_job import CancelJob, CancelJobCancelJob
+from .client import GraphQLClient
+from .create_project import CreateProject, CreateProjectCreateProject
+from .dataset import Dataset, DatasetDataset
+from .dataset_preview import DatasetPreview, DatasetPreviewDataset
+from .datasets import (
+    Datasets,
+    DatasetsDatasets,
+    DatasetsDatasetsNodes,
+    DatasetsDatasetsPageInfo,
+)
+from .delete_dataset import DeleteDataset
+from .engines import Engines, EnginesEngines, EnginesEnginesParameters
+from .enums import (
+    BatchStatus,
+    DatasetStatus,
+    ExportFormat,
+    JobKind,
+    JobStatus,
+    ModelStatus,
+    PrivacyVerdict,
+    ProjectRole,
+    ReportKind,
+    ReportStatus,
+    Role,
+)
+from .evaluate import Evaluate, EvaluateEvaluate
+from .exceptions import (
+    GraphQLClientError,
+    GraphQLClientGraphQLError,
+    GraphQLClientGraphQLMultiError,
+    GraphQLClientHttpError,
+    GraphQLClientInvalidResponseError,
+)
+from .fragments import (
+    BatchFields,
+    ColumnFields,
+    DatasetFields,
+    DatasetFieldsColumns,
+    JobFields,
+    JobFieldsProgress,
+    JobUpdateFields,
+    ModelFields,
+    ModelFieldsParams,
+    PageFields,
+    ProjectFields,
+    ReportFields,
+    TemplateFields,
+    TokenFields,
+    UserFields,
+    UserFieldsProfile,
+)
+from .generate import (
+    Generate,
+    GenerateGenerate,
+    GenerateGenerateBatch,
+    GenerateGenerateJob,
+)
+from .generate_from_template import (
+    GenerateFromTemplate,
+    GenerateFromTemplateGenerateFromTemplate,
+    GenerateFromTemplateGenerateFromTemplateBatch,
+    GenerateFromTemplateGenerateFromTemplateJob,
+)
+from .input_types import (
+    AnomaliesInput,
+    ColumnMetadataInput,
+    CreateProjectInput,
+    EvaluateOptionsInput,
+    GenerateFromTemplateInput,
+    GenerateInput,
+    LoginInput,
+    TrainModelInput,
+)
+from .job import Job, JobJob
+from .job_updates import JobUpdates, JobUpdatesJobUpdates
+from .jobs import Jobs, JobsJobs, JobsJobsNodes, JobsJobsPageInfo
+from .login import Login, LoginLogin, LoginLoginTokens, LoginLoginUser
+from .logout import Logout
+from .me import Me, MeMe
+from .model import Model, ModelModel
+from .models import Models, ModelsModels, ModelsModelsNodes, ModelsModelsPageInfo
+from .project import Project, ProjectProject
+from .projects import (
+    Projects,
+    ProjectsProjects,
+    ProjectsProjectsNodes,
+    ProjectsProjectsPageInfo,
+)
+from .refresh_token import RefreshToken, RefreshTokenRefreshToken
+from .report import Report, ReportReport
+from .template import Template, TemplateTemplate
+from .templates import (
+    Templates,
+    TemplatesTemplates,
+    TemplatesTemplatesNodes,
+    TemplatesTemplatesPageInfo,
+)
+from .train_model import (
+    TrainModel,
+    TrainModelTrainModel,
+    TrainModelTrainModelJob,
+    TrainModelTrainModelModel,
+)
+from .update_dataset_metadata import (
+    UpdateDatasetMetadata,
+    UpdateDatasetMetadataUpdateDatasetMetadata,
+)
+
+__all__ = [
+    "AnomaliesInput",
+    "AsyncBaseClient",
+    "BaseModel",
+    "Batch",
+    "BatchBatch",
+    "BatchFields",
+    "BatchPreview",
+    "BatchPreviewBatch",
+    "BatchStatus",
+    "Batches",
+    "BatchesBatches",
+    "BatchesBatchesNodes",
+    "BatchesBatchesPageInfo",
+    "CancelJob",
+    "CancelJobCancelJob",
+    "ColumnFields",
+    "ColumnMetadataInput",
+    "CreateProject",
+    "CreateProjectCreateProject",
+    "CreateProjectInput",
+    "Dataset",
+    "DatasetDataset",
+    "DatasetFields",
+    "DatasetFieldsColumns",
+    "DatasetPreview",
+    "DatasetPreviewDataset",
+    "DatasetStatus",
+    "Datasets",
+    "DatasetsDatasets",
+    "DatasetsDatasetsNodes",
+    "DatasetsDatasetsPageInfo",
+    "DeleteDataset",
+    "Engines",
+    "EnginesEngines",
+    "EnginesEnginesParameters",
+    "Evaluate",
+    "EvaluateEvaluate",
+    "EvaluateOptionsInput",
+    "ExportFormat",
+    "Generate",
+    "GenerateFromTemplate",
+    "GenerateFromTemplateGenerateFromTemplate",
+    "GenerateFromTemplateGenerateFromTemplateBatch",
+    "GenerateFromTemplateGenerateFromTemplateJob",
+    "GenerateFromTemplateInput",
+    "GenerateGenerate",
+    "GenerateGenerateBatch",
+    "GenerateGenerateJob",
+    "GenerateInput",
+    "GraphQLClient",
+    "GraphQLClientError",
+    "GraphQLClientGraphQLError",
+    "GraphQLClientGraphQLMultiError",
+    "GraphQLClientHttpError",
+    "GraphQLClientInvalidResponseError",
+    "Job",
+    "JobFields",
+    "JobFieldsProgress",
+    "JobJob",
+    "JobKind",
+    "JobStatus",
+    "JobUpdateFields",
+    "JobUpdates",
+    "JobUpdatesJobUpdates",
+    "Jobs",
+    "JobsJobs",
+    "JobsJobsNodes",
+    "JobsJobsPageInfo",
+    "Login",
+    "LoginInput",
+    "LoginLogin",
+    "LoginLoginTokens",
+    "LoginLoginUser",
+    "Logout",
+    "Me",
+    "MeMe",
+    "Model",
+    "ModelFields",
+    "ModelFieldsParams",
+    "ModelModel",
+    "ModelStatus",
+    "Models",
+    "ModelsModels",
+    "ModelsModelsNodes",
+    "ModelsModelsPageInfo",
+    "PageFields",
+    "PrivacyVerdict",
+    "Project",
+    "ProjectFields",
+    "ProjectProject",
+    "ProjectRole",
+    "Projects",
+    "ProjectsProjects",
+    "ProjectsProjectsNodes",
+    "ProjectsProjectsPageInfo",
+    "RefreshToken",
+    "RefreshTokenRefreshToken",
+    "Report",
+    "ReportFields",
+    "ReportKind",
+    "ReportReport",
+    "ReportStatus",
+    "Role",
+    "Template",
+    "TemplateFields",
+    "TemplateTemplate",
+    "Templates",
+    "TemplatesTemplates",
+    "TemplatesTemplatesNodes",
+    "TemplatesTemplatesPageInfo",
+    "TokenFields",
+    "TrainModel",
+    "TrainModelInput",
+    "TrainModelTrainModel",
+    "TrainModelTrainModelJob",
+    "TrainModelTrainModelModel",
+    "UpdateDatasetMetadata",
+    "UpdateDatasetMetadataUpdateDatasetMetadata",
+    "Upload",
+    "UserFields",
+    "UserFieldsProfile",
+]

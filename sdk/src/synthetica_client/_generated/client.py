@@ -1,0 +1,1156 @@
+from collections.abc import AsyncIterator
+from typing import Any, Optional, Union
+
+from .async_base_client import AsyncBaseClient
+from .base_model import UNSET, UnsetType
+from .batch import Batch
+from .batch_preview import BatchPreview
+from .batches import Batches
+from .cancel_job import CancelJob
+from .create_project import CreateProject
+from .dataset import Dataset
+from .dataset_preview import DatasetPreview
+from .datasets import Datasets
+from .delete_dataset import DeleteDataset
+from .engines import Engines
+from .enums import JobKind, JobStatus, ModelStatus
+from .evaluate import Evaluate
+from .generate import Generate
+from .generate_from_template import GenerateFromTemplate
+from .input_types import (
+    ColumnMetadataInput,
+    CreateProjectInput,
+    EvaluateOptionsInput,
+    GenerateFromTemplateInput,
+    GenerateInput,
+    LoginInput,
+    TrainModelInput,
+)
+from .job import Job
+from .job_updates import JobUpdates
+from .jobs import Jobs
+from .login import Login
+from .logout import Logout
+from .me import Me
+from .model import Model
+from .models import Models
+from .project import Project
+from .projects import Projects
+from .refresh_token import RefreshToken
+from .report import Report
+from .template import Template
+from .templates import Templates
+from .train_model import TrainModel
+from .update_dataset_metadata import UpdateDatasetMetadata
+
+
+def gql(q: str) -> str:
+    return q
+
+
+class GraphQLClient(AsyncBaseClient):
+    async def login(self, input: LoginInput, **kwargs: Any) -> Login:
+        query = gql("""
+            mutation Login($input: LoginInput!) {
+              login(input: $input) {
+                user {
+                  ...UserFields
+                }
+                tokens {
+                  ...TokenFields
+                }
+              }
+            }
+
+            fragment TokenFields on TokenPair {
+              accessToken
+              refreshToken
+              expiresIn
+              refreshExpiresIn
+            }
+
+            fragment UserFields on User {
+              id
+              email
+              role
+              disabled
+              profile {
+                displayName
+                organization
+                bio
+              }
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="Login", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Login.model_validate(data)
+
+    async def refresh_token(self, refresh_token: str, **kwargs: Any) -> RefreshToken:
+        query = gql("""
+            mutation RefreshToken($refreshToken: String!) {
+              refreshToken(refreshToken: $refreshToken) {
+                ...TokenFields
+              }
+            }
+
+            fragment TokenFields on TokenPair {
+              accessToken
+              refreshToken
+              expiresIn
+              refreshExpiresIn
+            }
+            """)
+        variables: dict[str, object] = {"refreshToken": refresh_token}
+        response = await self.execute(
+            query=query, operation_name="RefreshToken", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return RefreshToken.model_validate(data)
+
+    async def logout(self, refresh_token: str, **kwargs: Any) -> Logout:
+        query = gql("""
+            mutation Logout($refreshToken: String!) {
+              logout(refreshToken: $refreshToken)
+            }
+            """)
+        variables: dict[str, object] = {"refreshToken": refresh_token}
+        response = await self.execute(
+            query=query, operation_name="Logout", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Logout.model_validate(data)
+
+    async def me(self, **kwargs: Any) -> Me:
+        query = gql("""
+            query Me {
+              me {
+                ...UserFields
+              }
+            }
+
+            fragment UserFields on User {
+              id
+              email
+              role
+              disabled
+              profile {
+                displayName
+                organization
+                bio
+              }
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query, operation_name="Me", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Me.model_validate(data)
+
+    async def dataset(self, id: str, **kwargs: Any) -> Dataset:
+        query = gql("""
+            query Dataset($id: ID!) {
+              dataset(id: $id) {
+                ...DatasetFields
+                stats
+              }
+            }
+
+            fragment ColumnFields on DatasetColumn {
+              name
+              dataType
+              sdtype
+              pii
+              datetimeFormat
+            }
+
+            fragment DatasetFields on Dataset {
+              id
+              projectId
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              sizeBytes
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              warnings
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="Dataset", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Dataset.model_validate(data)
+
+    async def datasets(
+        self,
+        project_id: str,
+        first: int,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Datasets:
+        query = gql("""
+            query Datasets($projectId: ID!, $first: Int!, $after: String) {
+              datasets(projectId: $projectId, first: $first, after: $after) {
+                nodes {
+                  ...DatasetFields
+                }
+                pageInfo {
+                  ...PageFields
+                }
+              }
+            }
+
+            fragment ColumnFields on DatasetColumn {
+              name
+              dataType
+              sdtype
+              pii
+              datetimeFormat
+            }
+
+            fragment DatasetFields on Dataset {
+              id
+              projectId
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              sizeBytes
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              warnings
+              createdAt
+            }
+
+            fragment PageFields on PageInfo {
+              hasNextPage
+              endCursor
+            }
+            """)
+        variables: dict[str, object] = {
+            "projectId": project_id,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="Datasets", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Datasets.model_validate(data)
+
+    async def dataset_preview(
+        self, id: str, n: int, offset: int, **kwargs: Any
+    ) -> DatasetPreview:
+        query = gql("""
+            query DatasetPreview($id: ID!, $n: Int!, $offset: Int!) {
+              dataset(id: $id) {
+                previewRows(n: $n, offset: $offset)
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "n": n, "offset": offset}
+        response = await self.execute(
+            query=query, operation_name="DatasetPreview", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DatasetPreview.model_validate(data)
+
+    async def update_dataset_metadata(
+        self,
+        dataset_id: str,
+        columns: Union[Optional[list[ColumnMetadataInput]], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> UpdateDatasetMetadata:
+        query = gql("""
+            mutation UpdateDatasetMetadata($datasetId: ID!, $columns: [ColumnMetadataInput!]) {
+              updateDatasetMetadata(datasetId: $datasetId, columns: $columns) {
+                ...DatasetFields
+                stats
+              }
+            }
+
+            fragment ColumnFields on DatasetColumn {
+              name
+              dataType
+              sdtype
+              pii
+              datetimeFormat
+            }
+
+            fragment DatasetFields on Dataset {
+              id
+              projectId
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              sizeBytes
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              warnings
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"datasetId": dataset_id, "columns": columns}
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateDatasetMetadata",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UpdateDatasetMetadata.model_validate(data)
+
+    async def delete_dataset(self, id: str, **kwargs: Any) -> DeleteDataset:
+        query = gql("""
+            mutation DeleteDataset($id: ID!) {
+              deleteDataset(id: $id)
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="DeleteDataset", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DeleteDataset.model_validate(data)
+
+    async def report(self, batch_id: str, **kwargs: Any) -> Report:
+        query = gql("""
+            query Report($batchId: ID!) {
+              report(batchId: $batchId) {
+                ...ReportFields
+              }
+            }
+
+            fragment ReportFields on Report {
+              id
+              batchId
+              status
+              kind
+              qualityScore
+              privacyVerdict
+              targetColumn
+              error
+              createdAt
+              completedAt
+              sampleSizes
+              quality
+              fidelity
+              utility
+              utilityNote
+              privacy
+              conformance
+              htmlUrl
+              jsonUrl
+            }
+            """)
+        variables: dict[str, object] = {"batchId": batch_id}
+        response = await self.execute(
+            query=query, operation_name="Report", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Report.model_validate(data)
+
+    async def evaluate(
+        self,
+        batch_id: str,
+        options: Union[Optional[EvaluateOptionsInput], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Evaluate:
+        query = gql("""
+            mutation Evaluate($batchId: ID!, $options: EvaluateOptionsInput) {
+              evaluate(batchId: $batchId, options: $options) {
+                ...ReportFields
+              }
+            }
+
+            fragment ReportFields on Report {
+              id
+              batchId
+              status
+              kind
+              qualityScore
+              privacyVerdict
+              targetColumn
+              error
+              createdAt
+              completedAt
+              sampleSizes
+              quality
+              fidelity
+              utility
+              utilityNote
+              privacy
+              conformance
+              htmlUrl
+              jsonUrl
+            }
+            """)
+        variables: dict[str, object] = {"batchId": batch_id, "options": options}
+        response = await self.execute(
+            query=query, operation_name="Evaluate", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Evaluate.model_validate(data)
+
+    async def create_project(
+        self, input: CreateProjectInput, **kwargs: Any
+    ) -> CreateProject:
+        query = gql("""
+            mutation CreateProject($input: CreateProjectInput!) {
+              createProject(input: $input) {
+                ...ProjectFields
+              }
+            }
+
+            fragment ProjectFields on Project {
+              id
+              name
+              description
+              ownerId
+              myRole
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="CreateProject", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CreateProject.model_validate(data)
+
+    async def projects(
+        self, first: int, after: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
+    ) -> Projects:
+        query = gql("""
+            query Projects($first: Int!, $after: String) {
+              projects(first: $first, after: $after) {
+                nodes {
+                  ...ProjectFields
+                }
+                pageInfo {
+                  ...PageFields
+                }
+              }
+            }
+
+            fragment PageFields on PageInfo {
+              hasNextPage
+              endCursor
+            }
+
+            fragment ProjectFields on Project {
+              id
+              name
+              description
+              ownerId
+              myRole
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"first": first, "after": after}
+        response = await self.execute(
+            query=query, operation_name="Projects", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Projects.model_validate(data)
+
+    async def project(self, id: str, **kwargs: Any) -> Project:
+        query = gql("""
+            query Project($id: ID!) {
+              project(id: $id) {
+                ...ProjectFields
+              }
+            }
+
+            fragment ProjectFields on Project {
+              id
+              name
+              description
+              ownerId
+              myRole
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="Project", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Project.model_validate(data)
+
+    async def templates(
+        self,
+        first: int,
+        project_id: Union[Optional[str], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Templates:
+        query = gql("""
+            query Templates($projectId: ID, $first: Int!, $after: String) {
+              templates(projectId: $projectId, first: $first, after: $after) {
+                nodes {
+                  ...TemplateFields
+                }
+                pageInfo {
+                  ...PageFields
+                }
+              }
+            }
+
+            fragment PageFields on PageInfo {
+              hasNextPage
+              endCursor
+            }
+
+            fragment TemplateFields on Template {
+              id
+              name
+              description
+              builtin
+              projectId
+              options
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "projectId": project_id,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="Templates", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Templates.model_validate(data)
+
+    async def template(self, id: str, **kwargs: Any) -> Template:
+        query = gql("""
+            query Template($id: ID!) {
+              template(id: $id) {
+                ...TemplateFields
+                schema
+              }
+            }
+
+            fragment TemplateFields on Template {
+              id
+              name
+              description
+              builtin
+              projectId
+              options
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="Template", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Template.model_validate(data)
+
+    async def generate_from_template(
+        self, input: GenerateFromTemplateInput, **kwargs: Any
+    ) -> GenerateFromTemplate:
+        query = gql("""
+            mutation GenerateFromTemplate($input: GenerateFromTemplateInput!) {
+              generateFromTemplate(input: $input) {
+                batch {
+                  ...BatchFields
+                }
+                job {
+                  ...JobFields
+                }
+              }
+            }
+
+            fragment BatchFields on Batch {
+              id
+              projectId
+              modelId
+              datasetId
+              jobId
+              status
+              rowCount
+              format
+              error
+              templateId
+              tables
+              qualityScore
+              privacyVerdict
+              createdAt
+              expiresAt
+            }
+
+            fragment JobFields on Job {
+              id
+              kind
+              status
+              projectId
+              modelId
+              batchId
+              error
+              attempts
+              progress {
+                percent
+                epoch
+                totalEpochs
+                loss
+                etaSeconds
+                message
+              }
+              createdAt
+              startedAt
+              finishedAt
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="GenerateFromTemplate",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GenerateFromTemplate.model_validate(data)
+
+    async def engines(self, **kwargs: Any) -> Engines:
+        query = gql("""
+            query Engines {
+              engines {
+                name
+                library
+                license
+                description
+                parameters {
+                  name
+                  type
+                  default
+                  min
+                  max
+                  description
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query, operation_name="Engines", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Engines.model_validate(data)
+
+    async def train_model(self, input: TrainModelInput, **kwargs: Any) -> TrainModel:
+        query = gql("""
+            mutation TrainModel($input: TrainModelInput!) {
+              trainModel(input: $input) {
+                model {
+                  ...ModelFields
+                }
+                job {
+                  ...JobFields
+                }
+              }
+            }
+
+            fragment JobFields on Job {
+              id
+              kind
+              status
+              projectId
+              modelId
+              batchId
+              error
+              attempts
+              progress {
+                percent
+                epoch
+                totalEpochs
+                loss
+                etaSeconds
+                message
+              }
+              createdAt
+              startedAt
+              finishedAt
+            }
+
+            fragment ModelFields on Model {
+              id
+              projectId
+              datasetId
+              name
+              engine
+              status
+              error
+              params {
+                epochs
+                batchSize
+                timeBudgetSeconds
+                seed
+                options
+              }
+              metrics
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="TrainModel", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return TrainModel.model_validate(data)
+
+    async def generate(self, input: GenerateInput, **kwargs: Any) -> Generate:
+        query = gql("""
+            mutation Generate($input: GenerateInput!) {
+              generate(input: $input) {
+                batch {
+                  ...BatchFields
+                }
+                job {
+                  ...JobFields
+                }
+              }
+            }
+
+            fragment BatchFields on Batch {
+              id
+              projectId
+              modelId
+              datasetId
+              jobId
+              status
+              rowCount
+              format
+              error
+              templateId
+              tables
+              qualityScore
+              privacyVerdict
+              createdAt
+              expiresAt
+            }
+
+            fragment JobFields on Job {
+              id
+              kind
+              status
+              projectId
+              modelId
+              batchId
+              error
+              attempts
+              progress {
+                percent
+                epoch
+                totalEpochs
+                loss
+                etaSeconds
+                message
+              }
+              createdAt
+              startedAt
+              finishedAt
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="Generate", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Generate.model_validate(data)
+
+    async def job(self, id: str, **kwargs: Any) -> Job:
+        query = gql("""
+            query Job($id: ID!) {
+              job(id: $id) {
+                ...JobFields
+              }
+            }
+
+            fragment JobFields on Job {
+              id
+              kind
+              status
+              projectId
+              modelId
+              batchId
+              error
+              attempts
+              progress {
+                percent
+                epoch
+                totalEpochs
+                loss
+                etaSeconds
+                message
+              }
+              createdAt
+              startedAt
+              finishedAt
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="Job", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Job.model_validate(data)
+
+    async def jobs(
+        self,
+        first: int,
+        status: Union[Optional[JobStatus], UnsetType] = UNSET,
+        kind: Union[Optional[JobKind], UnsetType] = UNSET,
+        project_id: Union[Optional[str], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Jobs:
+        query = gql("""
+            query Jobs($status: JobStatus, $kind: JobKind, $projectId: ID, $first: Int!, $after: String) {
+              jobs(
+                status: $status
+                kind: $kind
+                projectId: $projectId
+                first: $first
+                after: $after
+              ) {
+                nodes {
+                  ...JobFields
+                }
+                pageInfo {
+                  ...PageFields
+                }
+              }
+            }
+
+            fragment JobFields on Job {
+              id
+              kind
+              status
+              projectId
+              modelId
+              batchId
+              error
+              attempts
+              progress {
+                percent
+                epoch
+                totalEpochs
+                loss
+                etaSeconds
+                message
+              }
+              createdAt
+              startedAt
+              finishedAt
+            }
+
+            fragment PageFields on PageInfo {
+              hasNextPage
+              endCursor
+            }
+            """)
+        variables: dict[str, object] = {
+            "status": status,
+            "kind": kind,
+            "projectId": project_id,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="Jobs", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Jobs.model_validate(data)
+
+    async def cancel_job(self, id: str, **kwargs: Any) -> CancelJob:
+        query = gql("""
+            mutation CancelJob($id: ID!) {
+              cancelJob(id: $id) {
+                ...JobFields
+              }
+            }
+
+            fragment JobFields on Job {
+              id
+              kind
+              status
+              projectId
+              modelId
+              batchId
+              error
+              attempts
+              progress {
+                percent
+                epoch
+                totalEpochs
+                loss
+                etaSeconds
+                message
+              }
+              createdAt
+              startedAt
+              finishedAt
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="CancelJob", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CancelJob.model_validate(data)
+
+    async def model(self, id: str, **kwargs: Any) -> Model:
+        query = gql("""
+            query Model($id: ID!) {
+              model(id: $id) {
+                ...ModelFields
+              }
+            }
+
+            fragment ModelFields on Model {
+              id
+              projectId
+              datasetId
+              name
+              engine
+              status
+              error
+              params {
+                epochs
+                batchSize
+                timeBudgetSeconds
+                seed
+                options
+              }
+              metrics
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="Model", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Model.model_validate(data)
+
+    async def models(
+        self,
+        first: int,
+        project_id: Union[Optional[str], UnsetType] = UNSET,
+        status: Union[Optional[ModelStatus], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Models:
+        query = gql("""
+            query Models($projectId: ID, $status: ModelStatus, $first: Int!, $after: String) {
+              models(projectId: $projectId, status: $status, first: $first, after: $after) {
+                nodes {
+                  ...ModelFields
+                }
+                pageInfo {
+                  ...PageFields
+                }
+              }
+            }
+
+            fragment ModelFields on Model {
+              id
+              projectId
+              datasetId
+              name
+              engine
+              status
+              error
+              params {
+                epochs
+                batchSize
+                timeBudgetSeconds
+                seed
+                options
+              }
+              metrics
+              createdAt
+            }
+
+            fragment PageFields on PageInfo {
+              hasNextPage
+              endCursor
+            }
+            """)
+        variables: dict[str, object] = {
+            "projectId": project_id,
+            "status": status,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="Models", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Models.model_validate(data)
+
+    async def batch(self, id: str, **kwargs: Any) -> Batch:
+        query = gql("""
+            query Batch($id: ID!) {
+              batch(id: $id) {
+                ...BatchFields
+              }
+            }
+
+            fragment BatchFields on Batch {
+              id
+              projectId
+              modelId
+              datasetId
+              jobId
+              status
+              rowCount
+              format
+              error
+              templateId
+              tables
+              qualityScore
+              privacyVerdict
+              createdAt
+              expiresAt
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="Batch", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Batch.model_validate(data)
+
+    async def batches(
+        self,
+        first: int,
+        project_id: Union[Optional[str], UnsetType] = UNSET,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Batches:
+        query = gql("""
+            query Batches($projectId: ID, $modelId: ID, $first: Int!, $after: String) {
+              batches(projectId: $projectId, modelId: $modelId, first: $first, after: $after) {
+                nodes {
+                  ...BatchFields
+                }
+                pageInfo {
+                  ...PageFields
+                }
+              }
+            }
+
+            fragment BatchFields on Batch {
+              id
+              projectId
+              modelId
+              datasetId
+              jobId
+              status
+              rowCount
+              format
+              error
+              templateId
+              tables
+              qualityScore
+              privacyVerdict
+              createdAt
+              expiresAt
+            }
+
+            fragment PageFields on PageInfo {
+              hasNextPage
+              endCursor
+            }
+            """)
+        variables: dict[str, object] = {
+            "projectId": project_id,
+            "modelId": model_id,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="Batches", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Batches.model_validate(data)
+
+    async def batch_preview(
+        self, id: str, n: int, table: str, **kwargs: Any
+    ) -> BatchPreview:
+        query = gql("""
+            query BatchPreview($id: ID!, $n: Int!, $table: String!) {
+              batch(id: $id) {
+                previewRows(n: $n, table: $table)
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "n": n, "table": table}
+        response = await self.execute(
+            query=query, operation_name="BatchPreview", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return BatchPreview.model_validate(data)
+
+    async def job_updates(
+        self, job_id: str, **kwargs: Any
+    ) -> AsyncIterator[JobUpdates]:
+        query = gql("""
+            subscription JobUpdates($jobId: ID!) {
+              jobUpdates(jobId: $jobId) {
+                ...JobUpdateFields
+              }
+            }
+
+            fragment JobUpdateFields on JobUpdate {
+              jobId
+              status
+              percent
+              epoch
+              totalEpochs
+              loss
+              etaSeconds
+              message
+              error
+              modelId
+              batchId
+            }
+            """)
+        variables: dict[str, object] = {"jobId": job_id}
+        async for data in self.execute_ws(
+            query=query, operation_name="JobUpdates", variables=variables, **kwargs
+        ):
+            yield JobUpdates.model_validate(data)

@@ -1,0 +1,208 @@
+from datetime import datetime
+from typing import Any, Optional
+
+from pydantic import Field
+
+from .base_model import BaseModel
+from .enums import (
+    BatchStatus,
+    DatasetStatus,
+    ExportFormat,
+    JobKind,
+    JobStatus,
+    ModelStatus,
+    PrivacyVerdict,
+    ProjectRole,
+    ReportKind,
+    ReportStatus,
+    Role,
+)
+
+
+class BatchFields(BaseModel):
+    id: str
+    project_id: str = Field(alias="projectId")
+    model_id: Optional[str] = Field(alias="modelId")
+    dataset_id: Optional[str] = Field(alias="datasetId")
+    job_id: str = Field(alias="jobId")
+    status: Optional[BatchStatus]
+    row_count: int = Field(alias="rowCount")
+    format: Optional[ExportFormat]
+    error: str
+    template_id: Optional[str] = Field(alias="templateId")
+    tables: list[str]
+    quality_score: Optional[float] = Field(alias="qualityScore")
+    privacy_verdict: Optional[PrivacyVerdict] = Field(alias="privacyVerdict")
+    created_at: Optional[datetime] = Field(alias="createdAt")
+    expires_at: Optional[datetime] = Field(alias="expiresAt")
+
+
+class ColumnFields(BaseModel):
+    name: str
+    data_type: str = Field(alias="dataType")
+    sdtype: str
+    pii: bool
+    datetime_format: Optional[str] = Field(alias="datetimeFormat")
+
+
+class DatasetFields(BaseModel):
+    id: str
+    project_id: str = Field(alias="projectId")
+    name: str
+    file_name: str = Field(alias="fileName")
+    status: DatasetStatus
+    error: Optional[str]
+    error_code: Optional[str] = Field(alias="errorCode")
+    row_count: int = Field(alias="rowCount")
+    train_row_count: int = Field(alias="trainRowCount")
+    holdout_row_count: int = Field(alias="holdoutRowCount")
+    size_bytes: int = Field(alias="sizeBytes")
+    columns: list["DatasetFieldsColumns"]
+    primary_key: Optional[str] = Field(alias="primaryKey")
+    warnings: list[str]
+    created_at: Optional[datetime] = Field(alias="createdAt")
+
+
+class DatasetFieldsColumns(ColumnFields):
+    pass
+
+
+class JobFields(BaseModel):
+    id: str
+    kind: Optional[JobKind]
+    status: Optional[JobStatus]
+    project_id: str = Field(alias="projectId")
+    model_id: Optional[str] = Field(alias="modelId")
+    batch_id: Optional[str] = Field(alias="batchId")
+    error: str
+    attempts: int
+    progress: "JobFieldsProgress"
+    created_at: Optional[datetime] = Field(alias="createdAt")
+    started_at: Optional[datetime] = Field(alias="startedAt")
+    finished_at: Optional[datetime] = Field(alias="finishedAt")
+
+
+class JobFieldsProgress(BaseModel):
+    percent: float
+    epoch: int
+    total_epochs: int = Field(alias="totalEpochs")
+    loss: Optional[float]
+    eta_seconds: Optional[float] = Field(alias="etaSeconds")
+    message: str
+
+
+class JobUpdateFields(BaseModel):
+    job_id: str = Field(alias="jobId")
+    status: JobStatus
+    percent: float
+    epoch: int
+    total_epochs: int = Field(alias="totalEpochs")
+    loss: Optional[float]
+    eta_seconds: Optional[float] = Field(alias="etaSeconds")
+    message: str
+    error: str
+    model_id: Optional[str] = Field(alias="modelId")
+    batch_id: Optional[str] = Field(alias="batchId")
+
+
+class ModelFields(BaseModel):
+    id: str
+    project_id: str = Field(alias="projectId")
+    dataset_id: str = Field(alias="datasetId")
+    name: str
+    engine: str
+    status: Optional[ModelStatus]
+    error: str
+    params: "ModelFieldsParams"
+    metrics: Any
+    created_at: Optional[datetime] = Field(alias="createdAt")
+
+
+class ModelFieldsParams(BaseModel):
+    epochs: Optional[int]
+    batch_size: Optional[int] = Field(alias="batchSize")
+    time_budget_seconds: Optional[int] = Field(alias="timeBudgetSeconds")
+    seed: Optional[int]
+    options: Any
+
+
+class PageFields(BaseModel):
+    has_next_page: bool = Field(alias="hasNextPage")
+    end_cursor: Optional[str] = Field(alias="endCursor")
+
+
+class ProjectFields(BaseModel):
+    id: str
+    name: str
+    description: str
+    owner_id: str = Field(alias="ownerId")
+    my_role: ProjectRole = Field(alias="myRole")
+    created_at: Optional[datetime] = Field(alias="createdAt")
+
+
+class ReportFields(BaseModel):
+    id: str
+    batch_id: str = Field(alias="batchId")
+    status: ReportStatus
+    kind: ReportKind
+    quality_score: Optional[float] = Field(alias="qualityScore")
+    privacy_verdict: Optional[PrivacyVerdict] = Field(alias="privacyVerdict")
+    target_column: Optional[str] = Field(alias="targetColumn")
+    error: Optional[str]
+    created_at: Optional[datetime] = Field(alias="createdAt")
+    completed_at: Optional[datetime] = Field(alias="completedAt")
+    sample_sizes: Optional[Any] = Field(alias="sampleSizes")
+    quality: Optional[Any]
+    fidelity: Optional[Any]
+    utility: Optional[Any]
+    utility_note: Optional[str] = Field(alias="utilityNote")
+    privacy: Optional[Any]
+    conformance: Optional[Any]
+    html_url: Optional[str] = Field(alias="htmlUrl")
+    json_url: Optional[str] = Field(alias="jsonUrl")
+
+
+class TemplateFields(BaseModel):
+    id: str
+    name: str
+    description: str
+    builtin: bool
+    project_id: Optional[str] = Field(alias="projectId")
+    options: Any
+    created_at: Optional[datetime] = Field(alias="createdAt")
+
+
+class TokenFields(BaseModel):
+    access_token: str = Field(alias="accessToken")
+    refresh_token: str = Field(alias="refreshToken")
+    expires_in: int = Field(alias="expiresIn")
+    refresh_expires_in: int = Field(alias="refreshExpiresIn")
+
+
+class UserFields(BaseModel):
+    id: str
+    email: str
+    role: Role
+    disabled: bool
+    profile: "UserFieldsProfile"
+    created_at: Optional[datetime] = Field(alias="createdAt")
+
+
+class UserFieldsProfile(BaseModel):
+    display_name: str = Field(alias="displayName")
+    organization: str
+    bio: str
+
+
+BatchFields.model_rebuild()
+ColumnFields.model_rebuild()
+DatasetFields.model_rebuild()
+JobFields.model_rebuild()
+JobUpdateFields.model_rebuild()
+ModelFields.model_rebuild()
+PageFields.model_rebuild()
+ProjectFields.model_rebuild()
+ReportFields.model_rebuild()
+TemplateFields.model_rebuild()
+TokenFields.model_rebuild()
+UserFields.model_rebuild()

@@ -1,0 +1,87 @@
+from typing import Any, Optional
+
+from pydantic import Field
+
+from .base_model import BaseModel
+from .enums import ExportFormat
+
+
+class AnomaliesInput(BaseModel):
+    ratio: float
+    "share of rows to perturb, 0 to 1"
+    mark_column: str = Field(alias="markColumn", default="")
+    "when set, a boolean column of this name marks perturbed rows"
+
+
+class ColumnMetadataInput(BaseModel):
+    name: str
+    sdtype: str
+    datetime_format: Optional[str] = Field(alias="datetimeFormat", default=None)
+    pii: Optional[bool] = None
+    "true marks the column as personal data; else by sdtype"
+
+
+class CreateProjectInput(BaseModel):
+    name: str
+    description: str = ""
+
+
+class EvaluateOptionsInput(BaseModel):
+    target_column: Optional[str] = Field(alias="targetColumn", default=None)
+    "ML-utility target; default: the last categorical column"
+    sample_rows: Optional[int] = Field(alias="sampleRows", default=None)
+    "rows per table for the quality report and the charts"
+    seed: Optional[int] = None
+
+
+class GenerateFromTemplateInput(BaseModel):
+    project_id: str = Field(alias="projectId")
+    count: int
+    "rows of each table without its own count"
+    template_id: Optional[str] = Field(alias="templateId", default=None)
+    "a saved template (yours or shared with you)"
+    builtin: Optional[str] = None
+    "a built-in template: user, ecommerce_transaction, ..."
+    schema_: Optional[Any] = Field(alias="schema", default=None)
+    "an unsaved schema"
+    schema_json_: Optional[str] = Field(alias="schemaJson", default=None)
+    "an unsaved schema as a JSON string"
+    seed: Optional[int] = None
+    "same seed, same bytes"
+    locale: str = "en_US"
+    "en_US, de_DE, fr_FR, ja_JP"
+    format: ExportFormat = ExportFormat.PARQUET
+    options: Optional[Any] = None
+    'a built-in\'s options, e.g. {"fraud_rate": 0.05}'
+
+
+class GenerateInput(BaseModel):
+    model_id: str = Field(alias="modelId")
+    count: int
+    seed: Optional[int] = None
+    conditions: Optional[Any] = None
+    'column -> fixed value, e.g. {"sex": "Female"}'
+    anomalies: Optional["AnomaliesInput"] = None
+    enforce_bounds: bool = Field(alias="enforceBounds", default=True)
+    "keep numbers and dates within the real column's min/max (on by default; false lets an engine extrapolate)"
+    format: ExportFormat = ExportFormat.PARQUET
+
+
+class LoginInput(BaseModel):
+    email: str
+    password: str
+
+
+class TrainModelInput(BaseModel):
+    dataset_id: str = Field(alias="datasetId")
+    engine: str
+    name: str = ""
+    epochs: Optional[int] = None
+    batch_size: Optional[int] = Field(alias="batchSize", default=None)
+    time_budget_seconds: Optional[int] = Field(alias="timeBudgetSeconds", default=None)
+    seed: Optional[int] = None
+    options: Optional[Any] = None
+    "engine-specific options, see engines { parameters }"
+
+
+GenerateInput.model_rebuild()

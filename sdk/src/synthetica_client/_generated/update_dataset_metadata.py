@@ -1,0 +1,22 @@
+from typing import Any, Optional
+
+from pydantic import Field
+
+from .base_model import BaseModel
+from .fragments import (
+    DatasetFields,
+    DatasetFieldsColumns,  # noqa: F401
+)
+
+
+class UpdateDatasetMetadata(BaseModel):
+    update_dataset_metadata: "UpdateDatasetMetadataUpdateDatasetMetadata" = Field(
+        alias="updateDatasetMetadata"
+    )
+
+
+class UpdateDatasetMetadataUpdateDatasetMetadata(DatasetFields):
+    stats: Optional[Any]
+
+
+UpdateDatasetMetadata.model_rebuild()

@@ -1,0 +1,41 @@
+"""The durable ``datasets-invitations`` consumer of user.registered: invitations to an email
+without an account become memberships when that email registers."""
+
+from __future__ import annotations
+
+import logging
+
+from google.protobuf.message import DecodeError
+from nats.aio.msg import Msg
+
+from common.db import Database
+from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
+from services.datasets import service
+from synthetica.events.v1 import events_pb2
+
+log = logging.getLogger(__name__)
+
+SUBJECT = EVENTS_SUBJECT_PREFIX + "user.registered"
+CONSUMER = "datasets-invitations"
+
+
+class RegisteredHandler:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def handle(self, msg: Msg) -> Outcome:
+        event = events_pb2.Event()
+        try:
+            event.ParseFromString(msg.data)
+        except DecodeError:
+            log.warning("dropping an unreadable user.registered message")
+            return Outcome.TERMINATE
+        if event.WhichOneof("body") != "user_registered":
+            return Outcome.ACK
+        body = event.user_registered
+        accepted = await self.db.call(
+            service.accept_invitations, email=body.email, user_id=body.user_id
+        )
+        if accepted:
+            log.info("invitations taken up", extra={"fields": {"count": accepted}})
+        return Outcome.ACK

@@ -1,0 +1,405 @@
+"""Synthetic rows in the real table's schema, with nothing a user should never see.
+
+Every engine's output goes through `conform` before it is stored (and so before it is
+exported or evaluated):
+
+- columns in the real order, with the real types (an engine that returns `string` or
+  `Int64` for an integer column gives back `int64`);
+- ids made anew, unique where the real ones are, in their real shape (integers from the
+  real minimum by the real step; `AB-1234`-like codes with the same characters; UUIDs);
+- PII columns (never learned) filled with realistic fake values of their kind in the
+  profile's locale, one fake person per row (name, first and last name, email agree);
+- categorical values restricted to the real categories: a placeholder (`_RARE_`) or an
+  invented value is replaced by a real category drawn by its frequency among the
+  categories that are not rare;
+- numbers rounded to the real column's precision, dates to the resolution of their format;
+- missing values at least as frequent as in the real column.
+
+`to_arrow` then writes a chunk with the real Arrow types; datetime columns carry their
+format in the field's metadata (`datetime_format`), which the exports use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from services.training.engines.profile import ColumnProfile, TableProfile
+from services.training.templates import columns as template_columns
+from services.training.templates import strings
+from services.training.templates.expressions import slugify
+from services.training.templates.schema import FieldSpec
+from services.training.templates.vocab import Vocabulary, get_vocabulary
+
+DATETIME_FORMAT_KEY = b"datetime_format"
+# A category seen fewer times than this is rare: placeholders are replaced by others.
+RARE_COUNT = 5
+_DIGITS = "0123456789"
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_ALPHABETS = {"9": _DIGITS, "A": _UPPER, "a": _LOWER, "x": _DIGITS + _UPPER}
+# Ids are a permutation of at most this many codes (the rest of a long id is fixed).
+_ID_CODES = 2**40
+# PII kinds filled by the template generators, by their template field type.
+_TEMPLATE_TYPES = {
+    "phone_number": "phone",
+    "address": "address",
+    "city": "city",
+    "postal_code": "postal_code",
+    "country": "country",
+    "ip_address": "ipv4",
+    "url": "url",
+}
+
+
+def conform(
+    rows: pd.DataFrame, profile: TableProfile, *, first_row: int, seed: int
+) -> pd.DataFrame:
+    """`rows` (an engine's output for rows `first_row`.. of a run) in the real schema."""
+    n = len(rows)
+    rng = np.random.default_rng([seed, first_row, 15])
+    numbers = np.arange(first_row, first_row + n, dtype=np.int64)
+    fakes = _fake_pii(profile, n, rng, numbers)
+    data: dict[str, pd.Series] = {}
+    for column in profile.columns:
+        if column.kind == "id":
+            values = _ids(column, numbers, seed)
+        elif column.kind == "pii":
+            values = fakes[column.name]
+        elif column.name in rows.columns:
+            values = _learned(rows[column.name].reset_index(drop=True), column, rng)
+        else:
+            values = pd.Series([None] * n, dtype=object)
+        data[column.name] = _with_missing(values, column, rng)
+    out = pd.DataFrame(data, index=pd.RangeIndex(n))
+    extra = [c for c in rows.columns if c not in data]
+    for name in extra:
+        out[name] = rows[name].to_numpy()
+    return out
+
+
+# --- learned columns ---------------------------------------------------------------------
+
+
+def _learned(values: pd.Series, column: ColumnProfile, rng: np.random.Generator) -> pd.Series:
+    if column.kind == "categorical":
+        return _categories(values, column, rng)
+    if column.kind == "numeric":
+        return _numbers(values, column)
+    if column.kind == "datetime":
+        return _dates(values, column)
+    return values
+
+
+def _category_key(value: Any) -> str:
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value)).lower()
+    return str(value).strip().lower() if isinstance(value, str) else str(value)
+
+
+def _categories(values: pd.Series, column: ColumnProfile, rng: np.random.Generator) -> pd.Series:
+    """Every value a real category; placeholders and invented values drawn anew from the
+    categories that are not rare, by their frequency."""
+    if not column.categories:
+        return pd.Series([None] * len(values), dtype=object)
+    real = {_category_key(c): c for c in column.categories}
+    present = values.notna().to_numpy()
+    mapped = [
+        real.get(_category_key(v)) if ok else None for v, ok in zip(values, present, strict=True)
+    ]
+    out = pd.Series(mapped, dtype=object)
+    unknown = present & out.isna().to_numpy()
+    if unknown.any():
+        out[unknown] = _draw_categories(column, rng, int(unknown.sum()))
+    return out
+
+
+def _draw_categories(column: ColumnProfile, rng: np.random.Generator, size: int) -> np.ndarray:
+    counts = np.asarray(column.category_counts or [1] * len(column.categories), dtype="float64")
+    frequent = counts >= RARE_COUNT
+    if frequent.any():
+        counts = np.where(frequent, counts, 0.0)
+    choices = np.empty(len(column.categories), dtype=object)
+    choices[:] = list(column.categories)
+    return choices[rng.choice(len(choices), size=size, p=counts / counts.sum())]
+
+
+def _numbers(values: pd.Series, column: ColumnProfile) -> pd.Series:
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    if column.integer:
+        return numbers.round(0)
+    if column.decimals is not None:
+        return numbers.round(column.decimals)
+    return numbers
+
+
+def _dates(values: pd.Series, column: ColumnProfile) -> pd.Series:
+    stamps = pd.to_datetime(values, errors="coerce")
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    stamps = stamps.astype("datetime64[ns]")
+    return floor_to_unit(stamps, coarser(column.datetime_unit, format_unit(column.datetime_format)))
+
+
+_UNITS = ("Y", "M", "D", "h", "min", "s")
+
+
+def format_unit(fmt: str | None) -> str | None:
+    """The finest unit `fmt` writes: 'D' for '%Y-%m-%d', 'M' for '%Y-%m', ..."""
+    if not fmt:
+        return None
+    for unit, codes in (
+        ("s", ("%S", "%f", "%s", "%T")),
+        ("min", ("%M",)),
+        ("h", ("%H", "%I")),
+        ("D", ("%d", "%j", "%e")),
+        ("M", ("%m", "%b", "%B")),
+    ):
+        if any(code in fmt for code in codes):
+            return unit
+    return "Y"
+
+
+def coarser(first: str | None, second: str | None) -> str | None:
+    units = [u for u in (first, second) if u in _UNITS]
+    return min(units, key=_UNITS.index) if units else None
+
+
+def floor_to_unit(stamps: pd.Series, unit: str | None) -> pd.Series:
+    """Timestamps cut to whole `unit`s (the real column's resolution)."""
+    if unit is None:
+        return stamps
+    if unit in ("Y", "M"):
+        return stamps.dt.to_period(unit).dt.to_timestamp().astype("datetime64[ns]")
+    return stamps.dt.floor(unit)
+
+
+def _with_missing(values: pd.Series, column: ColumnProfile, rng: np.random.Generator) -> pd.Series:
+    """At least the real share of missing values (engines tend to drop rare nulls)."""
+    if column.null_share <= 0 or column.kind == "id" or values.empty:
+        return values
+    present = np.flatnonzero(values.notna().to_numpy())
+    wanted = round(column.null_share * len(values)) - (len(values) - len(present))
+    if wanted <= 0 or not len(present):
+        return values
+    values = values.astype(object) if values.dtype == bool else values.copy()
+    chosen = rng.choice(present, size=min(wanted, len(present)), replace=False)
+    values.iloc[chosen] = None
+    return values
+
+
+# --- ids -----------------------------------------------------------------------------------
+
+
+def _ids(column: ColumnProfile, numbers: np.ndarray, seed: int) -> pd.Series:
+    shape = column.id_shape or ("x",) * 8
+    if shape == ("int",):
+        start = int(column.minimum or 1)
+        return pd.Series(start + numbers * (column.id_step or 1), dtype="int64")
+    if shape == ("uuid",):
+        return pd.Series(template_columns.uuid_strings(numbers, seed).to_pylist(), dtype=object)
+    return pd.Series(shaped_ids(shape, numbers, seed), dtype=object)
+
+
+def shaped_ids(shape: tuple[str, ...], numbers: np.ndarray, key: int) -> list[str]:
+    """Distinct ids of `shape` for distinct row numbers: the last positions write a keyed
+    permutation of the row number (positions are added when the shape cannot write enough
+    ids); leading positions beyond 2**40 codes get one fixed character each."""
+    parts = list(shape)
+    slots: list[int] = []
+    capacity = 1
+    for index in reversed(range(len(parts))):
+        if parts[index] in _ALPHABETS and capacity < _ID_CODES:
+            slots.append(index)
+            capacity *= len(_ALPHABETS[parts[index]])
+    while capacity <= int(numbers.max(initial=0)):
+        parts.append("9")
+        slots.insert(0, len(parts) - 1)
+        capacity *= 10
+    fixed = np.random.default_rng([key, 1])
+    for index, part in enumerate(parts):
+        if part in _ALPHABETS and index not in slots:
+            parts[index] = _ALPHABETS[part][fixed.integers(len(_ALPHABETS[part]))]
+    codes = template_columns.permute(numbers, capacity, key) if capacity > 1 else numbers * 0
+    columns: list[list[str]] = [[part] * len(numbers) for part in parts]
+    remainder = [int(c) for c in codes]
+    for index in slots:
+        alphabet = _ALPHABETS[parts[index]]
+        columns[index] = [alphabet[r % len(alphabet)] for r in remainder]
+        remainder = [r // len(alphabet) for r in remainder]
+    return ["".join(chars) for chars in zip(*columns, strict=True)]
+
+
+# --- PII -----------------------------------------------------------------------------------
+
+
+def _fake_pii(
+    profile: TableProfile, n: int, rng: np.random.Generator, numbers: np.ndarray
+) -> dict[str, pd.Series]:
+    """Fake values for every PII column; one fake person per row for the name kinds."""
+    pii = [c for c in profile.columns if c.kind == "pii"]
+    if not pii:
+        return {}
+    vocab = get_vocabulary(profile.locale)
+    context = template_columns.FieldContext(
+        rng=rng, rows=numbers, vocab=vocab, reference_date=dt.date(2025, 1, 1), key=0
+    )
+    first = _pick(vocab.first_names, rng, n)
+    last = _pick(vocab.last_names, rng, n)
+    makers: dict[str, Callable[[], pa.Array]] = {
+        "name": lambda: _full_name(first, last, vocab),
+        "first_name": lambda: first,
+        "last_name": lambda: last,
+        "email": lambda: _email(first, last, vocab, rng, numbers),
+        "ssn": lambda: _ssn(rng, n),
+        "credit_card_number": lambda: _card_numbers(rng, n),
+        "text": lambda: strings.fill_patterns(["??????##"], rng, n),
+    }
+    out = {}
+    for column in pii:
+        kind = column.pii_kind or "text"
+        if kind in makers:
+            values = makers[kind]()
+        else:
+            spec = FieldSpec(name=column.name, type=_TEMPLATE_TYPES.get(kind, "word"))
+            values = template_columns.GENERATORS[spec.type](spec, context)
+        out[column.name] = pd.Series(values.to_pylist(), dtype=object)
+    return out
+
+
+def _pick(values: pa.Array, rng: np.random.Generator, n: int) -> pa.Array:
+    return values.take(pa.array(rng.integers(0, len(values), n)))
+
+
+def _full_name(first: pa.Array, last: pa.Array, vocab: Vocabulary) -> pa.Array:
+    if vocab.family_name_first:
+        return pc.binary_join_element_wise(last, first, " ")
+    return pc.binary_join_element_wise(first, last, " ")
+
+
+def _slugs(values: pa.Array, vocab: Vocabulary) -> pa.Array:
+    encoded = pc.dictionary_encode(values)
+    slugs = [slugify(v, vocab.translit) for v in encoded.dictionary.to_pylist()]
+    return pa.array(slugs, pa.string()).take(encoded.indices)
+
+
+def _email(
+    first: pa.Array,
+    last: pa.Array,
+    vocab: Vocabulary,
+    rng: np.random.Generator,
+    numbers: np.ndarray,
+) -> pa.Array:
+    """first.last<row number>@domain: matches the row's name, and unique."""
+    domain = _pick(vocab.email_domains, rng, len(numbers))
+    suffix = pc.cast(pa.array(numbers + 1), pa.string())
+    return pc.binary_join_element_wise(
+        _slugs(first, vocab), ".", _slugs(last, vocab), suffix, "@", domain, ""
+    )
+
+
+def _ssn(rng: np.random.Generator, n: int) -> pa.Array:
+    """US SSNs in the issued ranges (area 001-899 but 666, group 01-99, serial 0001-9999)."""
+    area = rng.integers(1, 899, n)
+    area = np.where(area == 666, 667, area)
+    group, serial = rng.integers(1, 100, n), rng.integers(1, 10_000, n)
+    text = [f"{a:03d}-{g:02d}-{s:04d}" for a, g, s in zip(area, group, serial, strict=True)]
+    return pa.array(text, pa.string())
+
+
+def _card_numbers(rng: np.random.Generator, n: int) -> pa.Array:
+    """16-digit numbers starting with 4 that pass the Luhn check."""
+    digits = np.concatenate([np.full((n, 1), 4), rng.integers(0, 10, (n, 14))], axis=1)
+    doubled = digits[:, ::-1][:, 0::2] * 2
+    total = (doubled - 9 * (doubled > 9)).sum(axis=1) + digits[:, ::-1][:, 1::2].sum(axis=1)
+    check = (10 - total % 10) % 10
+    full = np.concatenate([digits, check[:, None]], axis=1)
+    return pa.array(["".join(map(str, row)) for row in full], pa.string())
+
+
+# --- to Arrow ------------------------------------------------------------------------------
+
+
+def arrow_schema(profile: TableProfile) -> pa.Schema:
+    """The real table's schema as the profile recorded it (strings where it did not)."""
+    fields = []
+    for column in profile.columns:
+        data_type = _data_type(column)
+        metadata = None
+        if column.kind == "datetime" and column.datetime_format:
+            metadata = {DATETIME_FORMAT_KEY: column.datetime_format.encode()}
+        fields.append(pa.field(column.name, data_type, metadata=metadata))
+    return pa.schema(fields)
+
+
+def _data_type(column: ColumnProfile) -> pa.DataType:
+    if column.arrow_type:
+        try:
+            return _parse_type(column.arrow_type)
+        except (ValueError, KeyError):
+            pass
+    if column.kind == "datetime":
+        return pa.timestamp("ms")
+    if column.kind == "numeric":
+        return pa.int64() if column.integer else pa.float64()
+    if column.kind == "id" and column.id_shape == ("int",):
+        return pa.int64()
+    return pa.string()
+
+
+def _parse_type(name: str) -> pa.DataType:
+    if name.startswith("timestamp["):
+        unit, _, tz = name[len("timestamp[") : -1].partition(", tz=")
+        return pa.timestamp(unit, tz or None)
+    if name in ("string", "large_string", "large_utf8", "utf8"):
+        return pa.string()
+    if name == "date32[day]":
+        return pa.date32()
+    return pa.type_for_alias(name)
+
+
+def to_arrow(rows: pd.DataFrame, profile: TableProfile) -> pa.Table:
+    """A conformed chunk as an Arrow table of the real schema (extra columns appended)."""
+    schema = arrow_schema(profile)
+    arrays, fields = [], []
+    for field in schema:
+        arrays.append(_array(rows[field.name], field.type))
+        fields.append(field)
+    for name in rows.columns:
+        if name not in schema.names:
+            array = pa.array(rows[name], from_pandas=True)
+            arrays.append(array)
+            fields.append(pa.field(name, array.type))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _array(values: pd.Series, data_type: pa.DataType) -> pa.Array:
+    if pa.types.is_string(data_type) or pa.types.is_large_string(data_type):
+        text = [None if pd.isna(v) else str(v) for v in values]
+        return pa.array(text, data_type)
+    if pa.types.is_integer(data_type):
+        numbers = pd.to_numeric(values, errors="coerce")
+        return pa.array(numbers.round(0).astype("Int64"), data_type, from_pandas=True)
+    if pa.types.is_boolean(data_type):
+        flags = [None if pd.isna(v) else _as_bool(v) for v in values]
+        return pa.array(flags, data_type)
+    if pa.types.is_timestamp(data_type) or pa.types.is_date(data_type):
+        stamps = pd.to_datetime(values, errors="coerce")
+        return pa.array(stamps, from_pandas=True).cast(data_type, safe=False)
+    if pa.types.is_floating(data_type):
+        return pa.array(pd.to_numeric(values, errors="coerce"), data_type, from_pandas=True)
+    return pa.array(values, from_pandas=True).cast(data_type)
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "t", "y")
+    return bool(value)

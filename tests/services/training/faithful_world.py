@@ -1,0 +1,88 @@
+"""Real tables through ingestion, metadata, an engine and sampling, as the workers run them.
+
+`ingested` runs the datasets service's ingestion and metadata inference on a CSV file;
+`train_and_sample` runs the worker's training and sampling steps (`runner._train_in_child`
+and `runner._sample_in_child`, in this process: the code the engine child runs, without
+the fork server) and reads the stored batch back.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import fsspec
+import pandas as pd
+import pyarrow.parquet as pq
+
+from services.datasets.ingest import infer_metadata, ingest
+from services.training.engines import TrainParams, get_engine
+from services.training.engines.runner import _sample_in_child, _train_in_child
+from services.training.exports import export
+
+
+@dataclass(frozen=True)
+class Ingested:
+    frame: pd.DataFrame
+    metadata: dict[str, Any]
+    parquet: Path
+
+
+@dataclass(frozen=True)
+class Trained:
+    artifact: Path
+    metrics: dict[str, Any]
+
+
+def ingested(csv: Path, work: Path) -> Ingested:
+    fs = fsspec.filesystem("file")
+    out = work / f"{csv.stem}.parquet"
+    result = ingest(lambda: csv.open("rb"), fs=fs, out_path=str(out))
+    frame = pq.read_table(out).to_pandas()
+    formats = {c.name: c.datetime_format for c in result.columns if c.datetime_format}
+    inferred = infer_metadata(frame, row_count=len(frame), datetime_formats=formats)
+    metadata = {
+        "columns": {
+            name: {k: v for k, v in column.model_dump().items() if v}
+            for name, column in inferred.columns.items()
+        },
+        "primary_key": inferred.primary_key,
+    }
+    return Ingested(frame, metadata, out)
+
+
+def train(table: Ingested, engine: str, work: Path, **params: Any) -> Trained:
+    spec = get_engine(engine)
+    artifact = work / f"{table.parquet.stem}-{engine}.tar.gz"
+    metrics = _train_in_child(
+        lambda _: None,
+        spec,
+        table.parquet,
+        table.metadata,
+        TrainParams.build(spec, seed=1, **params),
+        artifact,
+    )
+    return Trained(artifact, metrics)
+
+
+def sample(trained: Trained, n: int, work: Path, seed: int = 2, **options: Any) -> Path:
+    out = work / f"{trained.artifact.stem}-{n}-{seed}.parquet"
+    defaults = {
+        "conditions": {},
+        "anomaly_ratio": 0.0,
+        "mark_anomalies": False,
+        "anomaly_column": "is_anomaly",
+        "enforce_bounds": True,
+        "bounds": None,
+        "chunk_rows": 100_000,
+    }
+    _sample_in_child(lambda _: None, trained.artifact, n, seed, out, {**defaults, **options})
+    return out
+
+
+def exported(batch: Path, fmt: str) -> str:
+    sink = io.BytesIO()
+    export(fsspec.filesystem("file"), str(batch), fmt, sink)
+    return sink.getvalue().decode()

@@ -1,0 +1,70 @@
+// Browser side of bench/bench_web.py: drives Debian's Chromium with playwright-core and reads
+// the performance marks the dashboard sets (report:data, report:charts-rendered, job-update:*).
+//   node bench/measure.mjs report <base> <email> <password> <batchId> <runs>
+//   node bench/measure.mjs live <base> <email> <password> <jobId>   (prints READY, waits for a line on stdin)
+import { chromium } from "@playwright/test";
+import readline from "node:readline";
+
+const [mode, base, email, password, id, runs = "5"] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+const problems = [];
+page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+page.on("pageerror", (e) => problems.push(e.message));
+
+async function signIn() {
+  await page.goto(`${base}/signin`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Projects" }).waitFor({ timeout: 120_000 });
+}
+
+const mark = (name) =>
+  page.evaluate((n) => performance.getEntriesByName(n)[0]?.startTime ?? null, name);
+
+await signIn();
+if (mode === "report") {
+  const results = [];
+  for (let i = 0; i < Number(runs); i++) {
+    // Baseline in the same browser and run: the projects list (a light page with one query),
+    // from navigation start until it shows.
+    await page.goto(`${base}/projects`);
+    await page.getByRole("link", { name: "bench" }).waitFor();
+    const baseline = await page.evaluate(() => performance.now());
+    await page.goto(`${base}/batches/${id}/report`);
+    try {
+      await page.locator("body[data-report-charts]").waitFor({ state: "attached", timeout: 120_000 });
+    } catch (error) {
+      await page.screenshot({ path: "test-results/bench-report-failure.png", fullPage: true });
+      const drawn = await page.getByRole("img").count();
+      throw new Error(`the report's charts did not all render (${drawn} charts on the page): ${problems.join(" | ")}`, { cause: error });
+    }
+    const charts = Number(await page.locator("body").getAttribute("data-report-charts"));
+    const data = await mark("report:data");
+    const rendered = await mark("report:charts-rendered");
+    results.push({ charts, dataMs: data, renderedMs: rendered, chartsAfterDataMs: rendered - data, projectsShownMs: baseline });
+  }
+  process.stdout.write(JSON.stringify(results) + "\n");
+} else if (mode === "live") {
+  await page.goto(`${base}/jobs/${id}`);
+  await page.getByRole("progressbar", { name: "Job progress" }).waitFor();
+  // The subscription is open once its first state (the job as it is) has been shown.
+  await page.waitForFunction(() => performance.getEntriesByType("mark").some((m) => m.name.startsWith("job-update:")), null, { timeout: 60_000 });
+  process.stdout.write("READY\n");
+  const input = readline.createInterface({ input: process.stdin });
+  for await (const _line of input) break;
+  const marks = await page.evaluate(() =>
+    performance
+      .getEntriesByType("mark")
+      .filter((m) => m.name.startsWith("job-update:"))
+      .map((m) => ({ name: m.name, wallMs: performance.timeOrigin + m.startTime })),
+  );
+  process.stdout.write(JSON.stringify(marks) + "\n");
+}
+await browser.close();
+// stdin (the live mode's signal) would keep Node running.
+process.exit(0);

@@ -1,0 +1,142 @@
+import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import {
+  ADULT,
+  baseUrl,
+  expectAccessible,
+  gql,
+  PASSWORD,
+  registerByApi,
+  shot,
+  signIn,
+  signUp,
+  uniqueEmail,
+  watchConsole,
+} from "./support";
+
+test("a wrong password shows an error next to the form", async ({ page, request }, info) => {
+  const email = uniqueEmail("e2e-wrong");
+  await registerByApi(request, email);
+  await signIn(page, email, "not-the-password-1");
+  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expectAccessible(page, "sign-in with an error");
+  await shot(page, info, "wrong-password");
+  // The right one still works, and the session survives a reload (refresh cookie).
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  // Nothing readable by the page's scripts holds the refresh token.
+  const cookies = await page.context().cookies();
+  const refresh = cookies.find((c) => c.name === "syn_refresh");
+  expect(refresh?.httpOnly).toBe(true);
+  expect(refresh?.sameSite).toBe("Strict");
+  expect(await page.evaluate(() => document.cookie)).not.toContain("syn_refresh");
+  expect(await page.evaluate(() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage))).toBe("{}{}");
+});
+
+test("sign-up shows the password rule at the password field", async ({ page }) => {
+  await page.goto(`${baseUrl()}/signup`);
+  await expectAccessible(page, "sign-up");
+  await page.getByLabel("Email").fill(uniqueEmail("e2e-weak"));
+  await page.getByLabel("Password", { exact: true }).fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText(/at least 10 characters/i).last()).toBeVisible();
+});
+
+test("a viewer sees no Train button and gets a clear message on a direct URL", async ({ page, request }, info) => {
+  const ownerToken = await registerByApi(request, uniqueEmail("e2e-owner"));
+  const viewerEmail = uniqueEmail("e2e-viewer");
+  await registerByApi(request, viewerEmail);
+  const { createProject } = await gql<{ createProject: { id: string } }>(
+    request,
+    'mutation { createProject(input: {name: "Shared census"}) { id } }',
+    {},
+    ownerToken,
+  );
+  await gql(request, "mutation($p: ID!, $e: String!) { addProjectMember(projectId: $p, email: $e, role: VIEWER) { userId } }", { p: createProject.id, e: viewerEmail }, ownerToken);
+  const upload = await request.post(`${baseUrl()}/upload/datasets?projectId=${createProject.id}&name=adult`, {
+    headers: { Authorization: `Bearer ${ownerToken}` },
+    data: readFileSync(ADULT),
+    timeout: 180_000,
+  });
+  expect(upload.status()).toBe(201);
+  const dataset = (await upload.json()) as { id: string };
+
+  await signIn(page, viewerEmail);
+  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  await page.getByRole("link", { name: "Shared census" }).click();
+  await expect(page.getByText("Your role: viewer")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Upload dataset" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Delete project" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Invite" })).toHaveCount(0);
+  await page.getByRole("link", { name: "adult" }).click();
+  await expect(page.getByRole("heading", { name: "adult" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Train model" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Train model" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Delete dataset" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Save column types" })).toHaveCount(0);
+  await expectAccessible(page, "dataset as viewer");
+
+  await page.goto(`${baseUrl()}/datasets/${dataset.id}/train`);
+  await expect(page.getByRole("alert")).toContainText("You are a viewer in this project");
+  await expect(page.getByRole("button", { name: "Train model" })).toHaveCount(0);
+  await expectAccessible(page, "train as viewer");
+  await shot(page, info, "viewer-train");
+});
+
+test("a template run: built-in user, 500 rows, with progress", async ({ page }, info) => {
+  const console = watchConsole(page);
+  await signUp(page, uniqueEmail("e2e-template"));
+  await page.getByRole("button", { name: "New project" }).click();
+  await page.getByLabel("Project name").fill("Fake people");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Fake people" })).toBeVisible();
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Templates" }).click();
+  await page.getByRole("button", { name: "Built-in: user" }).click();
+  await expect(page.getByRole("heading", { name: "user" })).toBeVisible();
+  await page.getByLabel("Rows").fill("500");
+  await page.getByLabel("Locale").selectOption("de_DE");
+  await page.getByLabel("Seed (optional)").fill("7");
+  await expectAccessible(page, "templates");
+  await shot(page, info, "template");
+  await page.getByRole("button", { name: "Generate" }).click();
+  await expect(page.getByRole("heading", { name: "Batch from template user" })).toBeVisible();
+  await expect(page.getByText("ready", { exact: true })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole("table", { name: "First rows of the batch" })).toBeVisible();
+  await expect(page.getByText("500", { exact: true })).toBeVisible();
+  await shot(page, info, "template-batch");
+
+  // The schema editor shows the server's errors at the field they name.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Templates" }).click();
+  await page.getByRole("button", { name: "Write a schema" }).click();
+  await page.getByLabel("Template name").fill("broken");
+  await page
+    .getByLabel("Schema (JSON)")
+    .fill(JSON.stringify({ tables: [{ name: "t", fields: [{ name: "a", type: "no_such_type" }] }] }));
+  await page.getByRole("button", { name: "Save template" }).click();
+  await expect(page.getByRole("alert")).toContainText("tables[0].fields[0].type");
+  await expectAccessible(page, "schema editor");
+  console.expectClean();
+});
+
+test("an admin lists users and disables and enables one", async ({ page, request }) => {
+  const someone = uniqueEmail("e2e-someone");
+  await registerByApi(request, someone);
+  await signUp(page, process.env.E2E_ADMIN_EMAIL ?? "");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
+  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  await expectAccessible(page, "users");
+  await page.getByRole("button", { name: `Disable ${someone}` }).click();
+  await expect(page.getByRole("button", { name: `Enable ${someone}` })).toBeVisible();
+  const refused = await request.post(`${baseUrl()}/graphql`, {
+    data: { query: 'mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { user { id } } }', variables: { e: someone, p: PASSWORD } },
+  });
+  expect(JSON.stringify(await refused.json())).toContain("disabled");
+  await page.getByRole("button", { name: `Enable ${someone}` }).click();
+  await expect(page.getByRole("button", { name: `Disable ${someone}` })).toBeVisible();
+});

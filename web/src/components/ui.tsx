@@ -1,0 +1,153 @@
+import { useId, useState, type ReactNode } from "react";
+import { sentence } from "../lib/errors";
+import type { ApiError } from "../lib/session";
+
+/** An error as a sentence, next to what it concerns, announced to screen readers. */
+export function Alert({ error, children }: { error?: ApiError | null; children?: ReactNode }) {
+  if (!error && !children) return null;
+  return (
+    <p role="alert" className="alert">
+      {error ? sentence(error) : children}
+    </p>
+  );
+}
+
+export function Loading({ what = "" }: { what?: string }) {
+  return (
+    <p role="status" className="muted">
+      Loading{what ? ` ${what}` : ""}…
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}
+
+/** A labelled input with its error underneath, tied together for assistive technology. */
+export function Field({
+  label,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  error?: string;
+  hint?: string;
+  children: (props: {
+    id: string;
+    "aria-invalid": boolean | undefined;
+    "aria-describedby": string | undefined;
+  }) => ReactNode;
+}) {
+  const id = useId();
+  const describedBy = [error ? `${id}-error` : "", hint ? `${id}-hint` : ""].filter(Boolean).join(" ");
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children({ id, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy || undefined })}
+      {hint ? (
+        <small id={`${id}-hint`} className="muted">
+          {hint}
+        </small>
+      ) : null}
+      {error ? (
+        <small id={`${id}-error`} className="field-error">
+          {error}
+        </small>
+      ) : null}
+    </div>
+  );
+}
+
+export function ProgressBar({ value, label }: { value: number; label: string }) {
+  const percent = Math.max(0, Math.min(100, Math.round(value)));
+  return (
+    <div className="progress">
+      <progress max={100} value={percent} aria-label={label} aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100} />
+      <span aria-hidden="true">{percent} %</span>
+    </div>
+  );
+}
+
+interface PageInfo {
+  hasNextPage: boolean;
+  endCursor?: string | null;
+}
+
+/** Cursor pagination: the API's endCursor forward, a remembered stack backward. */
+export function usePages() {
+  const [stack, setStack] = useState<(string | null)[]>([null]);
+  const after = stack[stack.length - 1] ?? null;
+  return {
+    after,
+    page: stack.length,
+    next: (cursor: string | null | undefined) => cursor && setStack((s) => [...s, cursor]),
+    previous: () => setStack((s) => (s.length > 1 ? s.slice(0, -1) : s)),
+    reset: () => setStack([null]),
+  };
+}
+
+export function Pager({ pages, pageInfo }: { pages: ReturnType<typeof usePages>; pageInfo?: PageInfo | null }) {
+  if (!pageInfo || (!pageInfo.hasNextPage && pages.page === 1)) return null;
+  return (
+    <nav className="pager" aria-label="Pages">
+      <button type="button" onClick={pages.previous} disabled={pages.page === 1}>
+        Previous page
+      </button>
+      <span>Page {pages.page}</span>
+      <button type="button" onClick={() => pages.next(pageInfo.endCursor)} disabled={!pageInfo.hasNextPage}>
+        Next page
+      </button>
+    </nav>
+  );
+}
+
+export function formatDate(value?: string | null): string {
+  if (!value) return "–";
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toLocaleString();
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function StatusBadge({ status }: { status?: string | null }) {
+  const value = (status ?? "unknown").toLowerCase();
+  return <span className={`badge badge-${value}`}>{value}</span>;
+}
+
+/** Rows of JSON objects as a table. */
+export function RowsTable({ rows, caption }: { rows: unknown[]; caption: string }) {
+  if (rows.length === 0) return <Empty>No rows.</Empty>;
+  const columns = Object.keys((rows[0] ?? {}) as object);
+  return (
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={caption}>
+      <table>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={i}>
+              {columns.map((c) => {
+                const v = (row as Record<string, unknown>)[c];
+                return <td key={c}>{v === null || v === undefined ? "" : String(v)}</td>;
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+// The signed-in session. The access token lives in this module's memory only; the refresh
+// token is an HttpOnly cookie the gateway sets (gateway/web.py), out of JavaScript's reach.
+// Every call to /session/* carries the double-submit CSRF token.
+
+export interface SessionUser {
+  id: string;
+  email: string;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** An error as the API describes it: a sentence, a code, a reason and the fields it names. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly reason = "",
+    readonly fields: FieldError[] = [],
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+type Listener = (token: string | null) => void;
+
+let accessToken: string | null = null;
+let csrfToken: string | null = null;
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+let refreshing: Promise<string | null> | null = null;
+const listeners = new Set<Listener>();
+
+export function getAccessToken(): string | null {
+  return accessToken;
+}
+
+export function onTokenChange(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function setToken(token: string | null, expiresIn = 0): void {
+  accessToken = token;
+  clearTimeout(refreshTimer);
+  if (token && expiresIn > 0) {
+    // A minute before it expires (never sooner than in 5 s), trade the cookie for a new one.
+    const delay = Math.max(5, expiresIn - 60) * 1000;
+    refreshTimer = setTimeout(() => void refresh(), delay);
+  }
+  listeners.forEach((listener) => listener(token));
+}
+
+async function csrf(): Promise<string> {
+  if (!csrfToken) {
+    const response = await fetch("/session/csrf", { credentials: "same-origin" });
+    const body = (await response.json()) as { csrfToken: string };
+    csrfToken = body.csrfToken;
+  }
+  return csrfToken;
+}
+
+async function post(path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`/session/${path}`, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "content-type": "application/json", "x-csrf-token": await csrf() },
+    body: JSON.stringify(body ?? {}),
+  });
+  const payload = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    throw httpError(payload, response.status);
+  }
+  return payload;
+}
+
+/** The JSON error of the gateway's HTTP routes ({error: {code, message, reason, fields}}). */
+export function httpError(payload: Record<string, unknown>, status: number): ApiError {
+  const error = (payload.error ?? {}) as {
+    code?: string;
+    message?: string;
+    reason?: string;
+    fields?: FieldError[];
+    retryAfterSeconds?: number;
+  };
+  return new ApiError(
+    error.message ?? `the server answered ${status}`,
+    error.code ?? "INTERNAL",
+    error.reason ?? "",
+    error.fields ?? [],
+    error.retryAfterSeconds,
+  );
+}
+
+function accept(payload: Record<string, unknown>): SessionUser | null {
+  setToken(String(payload.accessToken), Number(payload.expiresIn ?? 0));
+  return (payload.user as SessionUser | undefined) ?? null;
+}
+
+export async function signIn(email: string, password: string): Promise<SessionUser | null> {
+  return accept(await post("login", { email, password }));
+}
+
+export async function signUp(input: {
+  email: string;
+  password: string;
+  displayName?: string;
+  organization?: string;
+}): Promise<SessionUser | null> {
+  return accept(await post("register", input));
+}
+
+/** A new access token from the refresh cookie; null when there is no session (any more). */
+export function refresh(): Promise<string | null> {
+  refreshing ??= post("refresh")
+    .then((payload) => {
+      accept(payload);
+      return accessToken;
+    })
+    .catch(() => {
+      setToken(null);
+      return null;
+    })
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await post("logout");
+  } finally {
+    setToken(null);
+  }
+}

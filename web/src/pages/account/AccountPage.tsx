@@ -1,0 +1,142 @@
+import { useState, type FormEvent } from "react";
+import { useMutation, useQuery } from "urql";
+import { Alert, Empty, Field, Loading, Pager, formatDate, usePages } from "../../components/ui";
+import { ApiKeysDocument, CreateApiKeyDocument, RevokeApiKeyDocument, UpdateProfileDocument } from "../../gql/graphql";
+import { useAuth } from "../../lib/auth";
+import { fieldError, toApiError } from "../../lib/errors";
+
+export default function AccountPage() {
+  return (
+    <section>
+      <h1>Your account</h1>
+      <Profile />
+      <ApiKeys />
+    </section>
+  );
+}
+
+function Profile() {
+  const { me } = useAuth();
+  const [form, setForm] = useState({
+    displayName: me?.profile.displayName ?? "",
+    organization: me?.profile.organization ?? "",
+    bio: me?.profile.bio ?? "",
+  });
+  const [result, update] = useMutation(UpdateProfileDocument);
+  const error = result.error ? toApiError(result.error) : null;
+  const set = (key: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+    setForm((f) => ({ ...f, [key]: e.target.value }));
+  return (
+    <form
+      className="card"
+      aria-labelledby="profile-heading"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void update({ input: form });
+      }}
+    >
+      <h2 id="profile-heading">Profile</h2>
+      <p>
+        {me?.email} · {me?.role.toLowerCase()} · since {formatDate(me?.createdAt)}
+      </p>
+      <Field label="Display name" error={fieldError(error, "display_name")}>
+        {(p) => <input {...p} value={form.displayName} onChange={set("displayName")} />}
+      </Field>
+      <Field label="Organization" error={fieldError(error, "organization")}>
+        {(p) => <input {...p} value={form.organization} onChange={set("organization")} />}
+      </Field>
+      <Field label="Bio" error={fieldError(error, "bio")}>
+        {(p) => <textarea {...p} rows={3} value={form.bio} onChange={set("bio")} />}
+      </Field>
+      {error && !fieldError(error, "display_name", "organization", "bio") ? <Alert error={error} /> : null}
+      <button type="submit" disabled={result.fetching}>
+        Save profile
+      </button>
+      {result.data ? <span role="status"> Profile saved.</span> : null}
+    </form>
+  );
+}
+
+function ApiKeys() {
+  const pages = usePages();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: ApiKeysDocument, variables: { after: pages.after }, requestPolicy: "network-only" });
+  const [name, setName] = useState("");
+  const [days, setDays] = useState("0");
+  const [created, create] = useMutation(CreateApiKeyDocument);
+  const [revoked, revoke] = useMutation(RevokeApiKeyDocument);
+  const [secret, setSecret] = useState<string | null>(null);
+  const apiError = created.error ? toApiError(created.error) : null;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const done = await create({ input: { name: name.trim(), expiresInDays: Number(days) || 0 } });
+    if (done.data) {
+      setSecret(done.data.createApiKey.secret);
+      setName("");
+      refetch({ requestPolicy: "network-only" });
+    }
+  }
+  return (
+    <section aria-labelledby="keys-heading">
+      <h2 id="keys-heading">API keys</h2>
+      <form onSubmit={submit} className="inline-form" aria-label="New API key" noValidate>
+        <Field label="Key name" error={fieldError(apiError, "name")}>
+          {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <Field label="Expires in days (0: never)" error={fieldError(apiError, "expires_in_days")}>
+          {(p) => <input {...p} inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} />}
+        </Field>
+        <button type="submit" disabled={created.fetching}>
+          Create key
+        </button>
+        {apiError && !fieldError(apiError, "name", "expires_in_days") ? <Alert error={apiError} /> : null}
+      </form>
+      {secret ? (
+        <div className="card secret" role="status">
+          <p>Your new key, shown this once: copy it now and send it as X-API-Key.</p>
+          <code>{secret}</code>
+        </div>
+      ) : null}
+      {error ? <Alert error={toApiError(error)} /> : null}
+      {revoked.error ? <Alert error={toApiError(revoked.error)} /> : null}
+      {fetching && !data ? <Loading what="keys" /> : null}
+      {data?.apiKeys.nodes.length === 0 ? <Empty>No API keys yet.</Empty> : null}
+      {data && data.apiKeys.nodes.length > 0 ? (
+        <table>
+          <caption className="visually-hidden">API keys</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Prefix</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.apiKeys.nodes.map((k) => (
+              <tr key={k.id}>
+                <td>{k.name}</td>
+                <td>
+                  <code>{k.prefix}…</code>
+                </td>
+                <td>{formatDate(k.createdAt)}</td>
+                <td>{formatDate(k.lastUsedAt)}</td>
+                <td>
+                  {k.revokedAt ? (
+                    `revoked ${formatDate(k.revokedAt)}`
+                  ) : (
+                    <button type="button" className="danger" onClick={async () => { await revoke({ id: k.id }); refetch({ requestPolicy: "network-only" }); }}>
+                      Revoke {k.name}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <Pager pages={pages} pageInfo={data?.apiKeys.pageInfo} />
+    </section>
+  );
+}

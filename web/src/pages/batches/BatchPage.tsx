@@ -1,0 +1,173 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { Link, useParams } from "react-router-dom";
+import { useMutation, useQuery } from "urql";
+import { Alert, Loading, ProgressBar, RowsTable, StatusBadge, formatDate } from "../../components/ui";
+import { BatchDocument, BatchPreviewDocument, CancelJobDocument, CreateBatchDownloadUrlDocument, type ExportFormat } from "../../gql/graphql";
+import { toApiError } from "../../lib/errors";
+import { canEdit } from "../../lib/roles";
+import { FORMATS } from "../training/ModelPage";
+import { useJobUpdates } from "../training/JobPage";
+
+export default function BatchPage() {
+  const { batchId = "" } = useParams();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: BatchDocument, variables: { id: batchId }, requestPolicy: "network-only" });
+  const [jobEnded, setJobEnded] = useState(false);
+  const generating = data?.batch.status === "GENERATING";
+  useEffect(() => {
+    // The job's last update can come a moment before the batch row says READY: look again.
+    if (!generating || !jobEnded) return;
+    refetch({ requestPolicy: "network-only" });
+    const timer = setInterval(() => refetch({ requestPolicy: "network-only" }), 1000);
+    return () => clearInterval(timer);
+  }, [generating, jobEnded, refetch]);
+  if (error) return <Alert error={toApiError(error)} />;
+  if (fetching && !data) return <Loading what="the batch" />;
+  if (!data) return null;
+  const batch = data.batch;
+  return (
+    <section>
+      <p className="crumbs">
+        <Link to={`/projects/${batch.projectId}`}>{batch.project?.name ?? "Project"}</Link>
+        {batch.modelId ? (
+          <>
+            {" / "}
+            <Link to={`/models/${batch.modelId}`}>Model</Link>
+          </>
+        ) : null}{" "}
+        / Batch
+      </p>
+      <h1>{batch.templateId ? `Batch from template ${batch.templateId}` : "Synthetic batch"}</h1>
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          <StatusBadge status={batch.status} />
+        </dd>
+        <dt>Rows</dt>
+        <dd>{batch.rowCount.toLocaleString()}</dd>
+        <dt>Quality</dt>
+        <dd>{batch.qualityScore != null ? `${(batch.qualityScore * 100).toFixed(1)} %` : "not evaluated yet"}</dd>
+        <dt>Privacy</dt>
+        <dd>{batch.privacyVerdict ?? "–"}</dd>
+        <dt>Created</dt>
+        <dd>{formatDate(batch.createdAt)}</dd>
+        <dt>Files kept until</dt>
+        <dd>{formatDate(batch.expiresAt)}</dd>
+      </dl>
+      {batch.error ? (
+        <p role="alert" className="alert">
+          {batch.error}
+        </p>
+      ) : null}
+      {batch.status === "GENERATING" ? (
+        <LiveProgress jobId={batch.jobId} editable={canEdit(batch.project?.myRole)} onDone={() => setJobEnded(true)} />
+      ) : null}
+      {batch.status === "READY" ? (
+        <>
+          <p>
+            <Link to={`/batches/${batch.id}/report`}>Open the evaluation report</Link>
+          </p>
+          <Download batchId={batch.id} tables={batch.tables} />
+          <Preview batchId={batch.id} tables={batch.tables} />
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function LiveProgress({ jobId, editable, onDone }: { jobId: string; editable: boolean; onDone: () => void }) {
+  const { latest } = useJobUpdates(jobId);
+  const [cancelled, cancel] = useMutation(CancelJobDocument);
+  const status = latest?.status;
+  const final = status === "SUCCEEDED" || status === "FAILED" || status === "CANCELLED";
+  useEffect(() => {
+    if (final) onDone();
+  }, [final, onDone]);
+  return (
+    <div>
+      <ProgressBar value={latest?.percent ?? 0} label="Generation progress" />
+      <p role="status">{latest?.message || "Generating…"}</p>
+      {editable && !final ? (
+        <button type="button" className="danger" onClick={() => void cancel({ id: jobId })}>
+          Cancel job
+        </button>
+      ) : null}
+      {cancelled.error ? <Alert error={toApiError(cancelled.error)} /> : null}
+    </div>
+  );
+}
+
+export function Download({ batchId, tables }: { batchId: string; tables: string[] }) {
+  const [format, setFormat] = useState<ExportFormat>("CSV");
+  const [table, setTable] = useState(tables[0] ?? "");
+  const [result, createUrl] = useMutation(CreateBatchDownloadUrlDocument);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const done = await createUrl({ batchId, format, table });
+    if (done.data) {
+      // A short-lived signed link: the browser downloads it like any file.
+      const link = document.createElement("a");
+      link.href = done.data.createBatchDownloadUrl.url;
+      link.download = "";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className="inline-form" aria-label="Download the batch">
+      <div className="field">
+        <label htmlFor="download-format">Format</label>
+        <select id="download-format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
+          {FORMATS.map((f) => (
+            <option key={f} value={f}>
+              {f}
+            </option>
+          ))}
+        </select>
+      </div>
+      {tables.length > 1 ? (
+        <div className="field">
+          <label htmlFor="download-table">Table</label>
+          <select id="download-table" value={table} onChange={(e) => setTable(e.target.value)}>
+            {tables.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      <button type="submit" className="primary" disabled={result.fetching}>
+        Download
+      </button>
+      {result.error ? <Alert error={toApiError(result.error)} /> : null}
+    </form>
+  );
+}
+
+function Preview({ batchId, tables }: { batchId: string; tables: string[] }) {
+  const [table, setTable] = useState(tables[0] ?? "");
+  const [{ data, fetching, error }] = useQuery({ query: BatchPreviewDocument, variables: { id: batchId, table } });
+  return (
+    <section aria-labelledby="batch-preview-heading">
+      <h2 id="batch-preview-heading">Preview</h2>
+      {tables.length > 1 ? (
+        <div className="field">
+          <label htmlFor="preview-table">Preview table</label>
+          <select id="preview-table" value={table} onChange={(e) => setTable(e.target.value)}>
+            {tables.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      {error ? <Alert error={toApiError(error)} /> : null}
+      {fetching && !data ? <Loading what="rows" /> : null}
+      {data ? <RowsTable rows={data.batch.previewRows} caption="First rows of the batch" /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,280 @@
+import { useEffect, useMemo, useRef } from "react";
+import { Link, useParams } from "react-router-dom";
+import { useQuery } from "urql";
+import Chart, { THEME, type ChartOption } from "../../components/Chart";
+import { Alert, Loading } from "../../components/ui";
+import { ReportDocument } from "../../gql/graphql";
+import { toApiError } from "../../lib/errors";
+import { heatmapOption } from "../datasets/DatasetStats";
+
+interface HistogramChart {
+  kind: "histogram";
+  column: string;
+  datetime: boolean;
+  bin_edges: number[];
+  real: number[];
+  synthetic: number[];
+}
+interface FrequencyChart {
+  kind: "frequencies";
+  column: string;
+  categories: string[];
+  real: number[];
+  synthetic: number[];
+}
+interface Heatmap {
+  title: string;
+  columns: string[];
+  values: (number | null)[][];
+}
+interface Charts {
+  columns: (HistogramChart | FrequencyChart)[];
+  heatmaps: Heatmap[];
+}
+
+const pct = (value?: number | null) => (value == null ? "–" : `${(value * 100).toFixed(1)} %`);
+const num = (value?: number | null, digits = 3) => (value == null ? "–" : value.toFixed(digits));
+
+function edgeLabel(value: number, datetime: boolean): string {
+  if (datetime) return new Date(value * 1000).toISOString().slice(0, 10);
+  return Math.abs(value) >= 1000 ? value.toExponential(1) : Number(value.toPrecision(3)).toString();
+}
+
+export function overlayOption(chart: HistogramChart | FrequencyChart): ChartOption {
+  const labels =
+    chart.kind === "histogram"
+      ? chart.real.map((_, i) => `${edgeLabel(chart.bin_edges[i]!, chart.datetime)}–${edgeLabel(chart.bin_edges[i + 1]!, chart.datetime)}`)
+      : chart.categories;
+  return {
+    tooltip: { trigger: "axis" },
+    legend: { data: ["real", "synthetic"], top: 0 },
+    grid: { left: 50, right: 10, top: 28, bottom: 50 },
+    xAxis: { type: "category", data: labels, axisLabel: { fontSize: 9, rotate: chart.kind === "frequencies" ? 30 : 0 } },
+    yAxis: { type: "value", name: "share" },
+    series: [
+      { name: "real", type: "bar", data: chart.real, itemStyle: { color: THEME.real }, barGap: "0%" },
+      { name: "synthetic", type: "bar", data: chart.synthetic, itemStyle: { color: THEME.synthetic } },
+    ],
+  };
+}
+
+/** Counts charts as they draw; marks `report:charts-rendered` once every one has (bench/bench_web.py reads it). */
+function useRenderCount(total: number) {
+  const done = useRef(0);
+  const marked = useRef(false);
+  useEffect(() => {
+    done.current = 0;
+    marked.current = false;
+  }, [total]);
+  return () => {
+    done.current += 1;
+    if (!marked.current && done.current >= total) {
+      marked.current = true;
+      performance.mark("report:charts-rendered");
+      document.body.dataset.reportCharts = String(total);
+    }
+  };
+}
+
+export default function ReportPage() {
+  const { batchId = "" } = useParams();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: ReportDocument, variables: { batchId }, requestPolicy: "network-only" });
+  const report = data?.report;
+  const status = report?.status;
+  useEffect(() => {
+    if (status !== "PENDING" && status !== "RUNNING") return;
+    const timer = setInterval(() => refetch({ requestPolicy: "network-only" }), 2000);
+    return () => clearInterval(timer);
+  }, [status, refetch]);
+  const charts = report?.charts as Charts | null | undefined;
+  const heatmaps = useMemo(() => {
+    if (!charts || charts.heatmaps.length < 2) return charts?.heatmaps ?? [];
+    const [real, synthetic] = charts.heatmaps as [Heatmap, Heatmap];
+    const difference: Heatmap = {
+      title: "Difference (synthetic − real)",
+      columns: real.columns,
+      values: real.values.map((row, i) => row.map((v, j) => {
+        const s = synthetic.values[i]?.[j];
+        return v == null || s == null ? null : s - v;
+      })),
+    };
+    return [real, synthetic, difference];
+  }, [charts]);
+  const options = useMemo(() => {
+    // The report's data is here; the charts draw from this render on (read by bench/bench_web.py).
+    if (charts) performance.mark("report:data");
+    return charts ? charts.columns.map(overlayOption) : [];
+  }, [charts]);
+  const heatOptions = useMemo(() => heatmaps.map((h) => heatmapOption(h.columns, h.values)), [heatmaps]);
+  const rendered = useRenderCount(options.length + heatOptions.length);
+
+  if (error) {
+    const apiError = toApiError(error);
+    if (apiError.code === "NOT_FOUND") {
+      return (
+        <section>
+          <h1>Evaluation report</h1>
+          <p role="status">There is no report for this batch yet: it is written once the batch is generated.</p>
+          <Link to={`/batches/${batchId}`}>Back to the batch</Link>
+        </section>
+      );
+    }
+    return <Alert error={apiError} />;
+  }
+  if (fetching && !data) return <Loading what="the report" />;
+  if (!report) return null;
+  const quality = (report.quality ?? {}) as { overall_score?: number; column_shapes?: number; column_pair_trends?: number; diagnostic_score?: number };
+  const fidelity = (report.fidelity ?? {}) as { mean_score?: number };
+  const utility = (report.utility ?? null) as { target_column: string; task: string; metrics: { name: string; synthetic: number; real: number; ratio: number }[] } | null;
+  const privacy = (report.privacy ?? null) as Record<string, number | string | string[] | null> | null;
+
+  return (
+    <section>
+      <p className="crumbs">
+        <Link to={`/batches/${batchId}`}>Batch</Link> / Report
+      </p>
+      <h1>Evaluation report</h1>
+      {status === "PENDING" || status === "RUNNING" ? <p role="status">The report is being computed…</p> : null}
+      {status === "FAILED" ? (
+        <p role="alert" className="alert">
+          The evaluation failed: {report.error}
+        </p>
+      ) : null}
+      {report.htmlUrl ? (
+        <p>
+          <a href={report.htmlUrl} target="_blank" rel="noreferrer">
+            Open the full HTML report
+          </a>
+        </p>
+      ) : null}
+      {status === "READY" ? (
+        <>
+          <ul className="scores" aria-label="Scores at a glance">
+            <li>
+              <span>Quality</span> <strong>{pct(report.qualityScore ?? quality.overall_score)}</strong>
+            </li>
+            <li>
+              <span>Diagnostic</span> <strong>{pct(quality.diagnostic_score)}</strong>
+            </li>
+            <li>
+              <span>Fidelity</span> <strong>{pct(fidelity.mean_score)}</strong>
+            </li>
+            <li>
+              <span>Utility</span>{" "}
+              <strong>{utility && utility.metrics[0] ? `${pct(utility.metrics[0].ratio)} of real` : "–"}</strong>
+            </li>
+            <li>
+              <span>Privacy</span> <strong className={`verdict verdict-${(report.privacyVerdict ?? "").toLowerCase()}`}>{report.privacyVerdict ?? "–"}</strong>
+            </li>
+          </ul>
+          {report.kind === "CONFORMANCE" ? (
+            <section aria-labelledby="conformance-heading">
+              <h2 id="conformance-heading">Schema conformance</h2>
+              <pre className="json">{JSON.stringify(report.conformance, null, 2)}</pre>
+            </section>
+          ) : null}
+          {utility ? (
+            <section aria-labelledby="utility-heading">
+              <h2 id="utility-heading">Utility: predicting {utility.target_column}</h2>
+              <table>
+                <caption className="visually-hidden">Utility metrics</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Metric</th>
+                    <th scope="col">Trained on synthetic</th>
+                    <th scope="col">Trained on real</th>
+                    <th scope="col">Ratio</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {utility.metrics.map((m) => (
+                    <tr key={m.name}>
+                      <th scope="row">{m.name}</th>
+                      <td>{num(m.synthetic)}</td>
+                      <td>{num(m.real)}</td>
+                      <td>{num(m.ratio)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ) : report.utilityNote ? (
+            <p className="note">{report.utilityNote}</p>
+          ) : null}
+          {privacy ? <PrivacyTable privacy={privacy} verdict={report.privacyVerdict} /> : null}
+          {heatOptions.length > 0 ? (
+            <section aria-labelledby="heatmaps-heading">
+              <h2 id="heatmaps-heading">Correlations</h2>
+              <div className="heatmap-row">
+                {heatmaps.map((h, i) => (
+                  <figure key={h.title} className="chart-card">
+                    <figcaption>
+                      <strong>{h.title}</strong>
+                    </figcaption>
+                    <Chart option={heatOptions[i]!} label={`${h.title} heatmap`} height={380} onRendered={rendered} />
+                  </figure>
+                ))}
+              </div>
+            </section>
+          ) : null}
+          {options.length > 0 && charts ? (
+            <section aria-labelledby="columns-heading">
+              <h2 id="columns-heading">Columns: real against synthetic</h2>
+              <div className="chart-grid">
+                {charts.columns.map((c, i) => (
+                  <figure key={c.column} className="chart-card">
+                    <figcaption>
+                      <strong>{c.column}</strong>
+                    </figcaption>
+                    <Chart option={options[i]!} label={`Real and synthetic distribution of ${c.column}`} height={220} onRendered={rendered} />
+                  </figure>
+                ))}
+              </div>
+            </section>
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+const PRIVACY_ROWS: [string, string, (v: unknown) => string][] = [
+  ["dcr_share_closer_to_train", "Synthetic rows closer to training than to holdout rows (0.5 is ideal)", (v) => pct(v as number)],
+  ["median_nndr", "Median nearest-neighbour distance ratio", (v) => num(v as number)],
+  ["exact_copy_share", "Exact copies of training rows", (v) => pct(v as number)],
+  ["uniqueness_share", "Unique synthetic rows", (v) => pct(v as number)],
+  ["mia_auc", "Membership-inference AUC (0.5 means no risk)", (v) => num(v as number)],
+];
+
+function PrivacyTable({ privacy, verdict }: { privacy: Record<string, unknown>; verdict?: string | null }) {
+  const reasons = (privacy.reasons as string[] | undefined) ?? [];
+  return (
+    <section aria-labelledby="privacy-heading">
+      <h2 id="privacy-heading">Privacy: {verdict ?? "–"}</h2>
+      <table>
+        <caption className="visually-hidden">Privacy measures</caption>
+        <thead>
+          <tr>
+            <th scope="col">Measure</th>
+            <th scope="col">Value</th>
+          </tr>
+        </thead>
+        <tbody>
+          {PRIVACY_ROWS.map(([key, label, show]) => (
+            <tr key={key}>
+              <th scope="row">{label}</th>
+              <td>{show(privacy[key])}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {reasons.length > 0 ? (
+        <ul aria-label="Why">
+          {reasons.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

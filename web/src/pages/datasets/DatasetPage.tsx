@@ -1,0 +1,291 @@
+import { lazy, Suspense, useEffect, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router-dom";
+import { useMutation, useQuery } from "urql";
+import { Alert, Loading, RowsTable, StatusBadge, formatBytes, formatDate } from "../../components/ui";
+import {
+  DatasetDocument,
+  DatasetPreviewDocument,
+  DeleteDatasetDocument,
+  UpdateDatasetMetadataDocument,
+  type DatasetQuery,
+} from "../../gql/graphql";
+import { toApiError } from "../../lib/errors";
+import { canEdit } from "../../lib/roles";
+import type { ApiError } from "../../lib/session";
+
+const DatasetStats = lazy(() => import("./DatasetStats"));
+
+export const SDTYPES = [
+  "numerical",
+  "categorical",
+  "boolean",
+  "datetime",
+  "id",
+  "email",
+  "phone_number",
+  "name",
+  "first_name",
+  "last_name",
+  "address",
+  "city",
+  "country",
+  "postcode",
+  "ssn",
+  "credit_card_number",
+  "ipv4_address",
+  "url",
+];
+
+type Dataset = DatasetQuery["dataset"];
+type Column = Dataset["columns"][number];
+
+export default function DatasetPage() {
+  const { datasetId = "" } = useParams();
+  const [{ data, fetching, error }, refetch] = useQuery({
+    query: DatasetDocument,
+    variables: { id: datasetId },
+    requestPolicy: "network-only",
+  });
+  const status = data?.dataset.status;
+  useEffect(() => {
+    // Ingestion runs in the background: look again until it is done.
+    if (status !== "INGESTING") return;
+    const timer = setInterval(() => refetch({ requestPolicy: "network-only" }), 1000);
+    return () => clearInterval(timer);
+  }, [status, refetch]);
+
+  if (error) return <Alert error={toApiError(error)} />;
+  if (fetching && !data) return <Loading what="the dataset" />;
+  if (!data) return null;
+  const dataset = data.dataset;
+  const editor = canEdit(dataset.project?.myRole);
+  return (
+    <section>
+      <p className="crumbs">
+        <Link to={`/projects/${dataset.projectId}`}>{dataset.project?.name ?? "Project"}</Link> / {dataset.name}
+      </p>
+      <div className="page-head">
+        <h1>{dataset.name}</h1>
+        {editor && dataset.status === "READY" ? (
+          <Link className="button primary" to={`/datasets/${dataset.id}/train`}>
+            Train model
+          </Link>
+        ) : null}
+      </div>
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          <StatusBadge status={dataset.status} />
+        </dd>
+        <dt>File</dt>
+        <dd>
+          {dataset.fileName} ({formatBytes(dataset.sizeBytes)}, {dataset.detected.format}
+          {dataset.detected.delimiter ? `, delimiter “${dataset.detected.delimiter}”` : ""}
+          {dataset.detected.hasHeader === false ? ", no header row" : ""})
+        </dd>
+        <dt>Rows</dt>
+        <dd>
+          {dataset.rowCount.toLocaleString()} ({dataset.trainRowCount.toLocaleString()} for training,{" "}
+          {dataset.holdoutRowCount.toLocaleString()} held out)
+        </dd>
+        <dt>Uploaded</dt>
+        <dd>{formatDate(dataset.createdAt)}</dd>
+      </dl>
+      {dataset.status === "INGESTING" ? (
+        <p role="status">The file is being read: types, statistics and previews follow in a moment.</p>
+      ) : null}
+      {dataset.status === "FAILED" ? (
+        <p role="alert" className="alert">
+          The file could not be read: {dataset.error}
+        </p>
+      ) : null}
+      {dataset.warnings.length > 0 ? (
+        <ul className="warnings" aria-label="Warnings">
+          {dataset.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+      {dataset.status === "READY" ? (
+        <>
+          <ColumnsEditor dataset={dataset} editable={editor} />
+          <section aria-labelledby="stats-heading">
+            <h2 id="stats-heading">Statistics</h2>
+            <Suspense fallback={<Loading what="charts" />}>
+              <DatasetStats datasetId={dataset.id} />
+            </Suspense>
+          </section>
+          <Preview datasetId={dataset.id} />
+        </>
+      ) : null}
+      {editor ? <DeleteDataset dataset={dataset} /> : null}
+    </section>
+  );
+}
+
+export function ColumnsEditor({ dataset, editable }: { dataset: Pick<Dataset, "id" | "columns">; editable: boolean }) {
+  const [draft, setDraft] = useState<Record<string, { sdtype: string; pii: boolean }>>({});
+  const [result, save] = useMutation(UpdateDatasetMetadataDocument);
+  const [saved, setSaved] = useState(false);
+  const error: ApiError | null = result.error ? toApiError(result.error) : null;
+  const columns: Column[] = result.data?.updateDatasetMetadata.columns ?? dataset.columns;
+  const changed = Object.keys(draft);
+
+  function columnError(index: number, name: string): string | undefined {
+    if (!error) return undefined;
+    const hit = error.fields.find(
+      (f) => f.field === `columns[${index}]` || f.field.startsWith(`columns[${index}].`) || f.field === name || f.field.endsWith(`.${name}`),
+    );
+    return hit?.message;
+  }
+
+  async function submit() {
+    setSaved(false);
+    const done = await save({
+      datasetId: dataset.id,
+      columns: changed.map((name) => ({ name, sdtype: draft[name]!.sdtype, pii: draft[name]!.pii })),
+    });
+    if (done.data) {
+      setDraft({});
+      setSaved(true);
+    }
+  }
+
+  const submitted = result.operation?.variables?.columns as { name: string }[] | undefined;
+  return (
+    <section aria-labelledby="columns-heading">
+      <h2 id="columns-heading">Columns</h2>
+      <table>
+        <caption className="visually-hidden">Columns with their detected types</caption>
+        <thead>
+          <tr>
+            <th scope="col">Column</th>
+            <th scope="col">Stored as</th>
+            <th scope="col">Semantic type</th>
+            <th scope="col">Personal data</th>
+          </tr>
+        </thead>
+        <tbody>
+          {columns.map((column) => {
+            const current = draft[column.name] ?? { sdtype: column.sdtype, pii: column.pii };
+            const index = submitted?.findIndex((c) => c.name === column.name) ?? -1;
+            const message = index >= 0 ? columnError(index, column.name) : error?.fields.find((f) => f.field.endsWith(column.name))?.message;
+            const errorId = `column-error-${column.name}`;
+            return (
+              <tr key={column.name}>
+                <th scope="row">{column.name}</th>
+                <td>{column.dataType}</td>
+                <td>
+                  {editable ? (
+                    <select
+                      aria-label={`Type of ${column.name}`}
+                      aria-invalid={message ? true : undefined}
+                      aria-describedby={message ? errorId : undefined}
+                      value={current.sdtype}
+                      onChange={(e) =>
+                        setDraft((d) => ({ ...d, [column.name]: { ...current, sdtype: e.target.value } }))
+                      }
+                    >
+                      {[...new Set([current.sdtype, ...SDTYPES])].map((t) => (
+                        <option key={t} value={t}>
+                          {t}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    column.sdtype
+                  )}
+                  {message ? (
+                    <small id={errorId} className="field-error">
+                      {message}
+                    </small>
+                  ) : null}
+                </td>
+                <td>
+                  {editable ? (
+                    <input
+                      type="checkbox"
+                      aria-label={`${column.name} is personal data`}
+                      checked={current.pii}
+                      onChange={(e) =>
+                        setDraft((d) => ({ ...d, [column.name]: { ...current, pii: e.target.checked } }))
+                      }
+                    />
+                  ) : current.pii ? (
+                    "yes"
+                  ) : (
+                    "no"
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {error && !columns.some((c, i) => columnError(i, c.name)) ? <Alert error={error} /> : null}
+      {editable ? (
+        <div className="actions">
+          <button type="button" onClick={submit} disabled={changed.length === 0 || result.fetching}>
+            Save column types
+          </button>
+          {saved ? <span role="status">Column types saved.</span> : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function Preview({ datasetId }: { datasetId: string }) {
+  const [offset, setOffset] = useState(0);
+  const [{ data, fetching, error }] = useQuery({ query: DatasetPreviewDocument, variables: { id: datasetId, offset } });
+  return (
+    <section aria-labelledby="preview-heading">
+      <h2 id="preview-heading">Preview</h2>
+      {error ? <Alert error={toApiError(error)} /> : null}
+      {fetching && !data ? <Loading what="rows" /> : null}
+      {data ? <RowsTable rows={data.dataset.previewRows} caption={`Rows ${offset + 1} to ${offset + data.dataset.previewRows.length}`} /> : null}
+      <nav className="pager" aria-label="Preview pages">
+        <button type="button" disabled={offset === 0} onClick={() => setOffset((o) => Math.max(0, o - 20))}>
+          Previous rows
+        </button>
+        <button type="button" disabled={(data?.dataset.previewRows.length ?? 0) < 20} onClick={() => setOffset((o) => o + 20)}>
+          Next rows
+        </button>
+      </nav>
+    </section>
+  );
+}
+
+function DeleteDataset({ dataset }: { dataset: Dataset }) {
+  const navigate = useNavigate();
+  const [confirming, setConfirming] = useState(false);
+  const [result, remove] = useMutation(DeleteDatasetDocument);
+  return (
+    <section aria-labelledby="danger-heading">
+      <h2 id="danger-heading">Delete</h2>
+      {!confirming ? (
+        <button type="button" className="danger" onClick={() => setConfirming(true)}>
+          Delete dataset
+        </button>
+      ) : (
+        <div className="card" role="group" aria-label="Confirm deletion">
+          <p>Delete “{dataset.name}” and its files? Models trained on it keep working; reports on new batches will not.</p>
+          <button
+            type="button"
+            className="danger"
+            onClick={async () => {
+              const done = await remove({ id: dataset.id });
+              if (done.data) navigate(`/projects/${dataset.projectId}`);
+            }}
+          >
+            Yes, delete it
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            Keep it
+          </button>
+          {result.error ? <Alert error={toApiError(result.error)} /> : null}
+        </div>
+      )}
+    </section>
+  );
+}

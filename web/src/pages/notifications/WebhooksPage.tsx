@@ -1,0 +1,85 @@
+import { useState, type FormEvent } from "react";
+import { useMutation, useQuery } from "urql";
+import { Alert, Empty, Field, Loading, Pager, formatDate, usePages } from "../../components/ui";
+import { CreateWebhookDocument, DeleteWebhookDocument, WebhooksDocument } from "../../gql/graphql";
+import { fieldError, toApiError } from "../../lib/errors";
+
+export default function WebhooksPage() {
+  const pages = usePages();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: WebhooksDocument, variables: { after: pages.after }, requestPolicy: "network-only" });
+  const [url, setUrl] = useState("");
+  const [events, setEvents] = useState("");
+  const [created, create] = useMutation(CreateWebhookDocument);
+  const [deleted, remove] = useMutation(DeleteWebhookDocument);
+  const [secret, setSecret] = useState<string | null>(null);
+  const apiError = created.error ? toApiError(created.error) : null;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const done = await create({
+      input: { url: url.trim(), events: events.split(",").map((e) => e.trim()).filter(Boolean) },
+    });
+    if (done.data) {
+      setSecret(done.data.createWebhook.secret);
+      setUrl("");
+      setEvents("");
+      refetch({ requestPolicy: "network-only" });
+    }
+  }
+  return (
+    <section>
+      <h1>Webhooks</h1>
+      <p>Each matching event is POSTed to your URL as JSON, signed with HMAC-SHA256 in X-Synthetica-Signature.</p>
+      <form onSubmit={submit} className="card" aria-label="New webhook" noValidate>
+        <Field label="URL" error={fieldError(apiError, "url")}>
+          {(p) => <input {...p} type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/hooks" />}
+        </Field>
+        <Field label="Events (comma-separated, empty for all)" error={fieldError(apiError, "events")} hint="e.g. model.trained, batch.generated">
+          {(p) => <input {...p} value={events} onChange={(e) => setEvents(e.target.value)} />}
+        </Field>
+        {apiError && !fieldError(apiError, "url", "events") ? <Alert error={apiError} /> : null}
+        <button type="submit" className="primary" disabled={created.fetching}>
+          Add webhook
+        </button>
+      </form>
+      {secret ? (
+        <div className="card secret" role="status">
+          <p>The signing secret, shown this once: copy it now.</p>
+          <code>{secret}</code>
+        </div>
+      ) : null}
+      {error ? <Alert error={toApiError(error)} /> : null}
+      {deleted.error ? <Alert error={toApiError(deleted.error)} /> : null}
+      {fetching && !data ? <Loading what="webhooks" /> : null}
+      {data?.webhooks.nodes.length === 0 ? <Empty>No webhooks yet.</Empty> : null}
+      {data && data.webhooks.nodes.length > 0 ? (
+        <table>
+          <caption className="visually-hidden">Webhooks</caption>
+          <thead>
+            <tr>
+              <th scope="col">URL</th>
+              <th scope="col">Events</th>
+              <th scope="col">Created</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.webhooks.nodes.map((w) => (
+              <tr key={w.id}>
+                <td>{w.url}</td>
+                <td>{w.events.length ? w.events.join(", ") : "all"}</td>
+                <td>{formatDate(w.createdAt)}</td>
+                <td>
+                  <button type="button" className="danger" onClick={async () => { await remove({ id: w.id }); refetch({ requestPolicy: "network-only" }); }}>
+                    Delete webhook {w.url}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <Pager pages={pages} pageInfo={data?.webhooks.pageInfo} />
+    </section>
+  );
+}

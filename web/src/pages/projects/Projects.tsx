@@ -1,0 +1,96 @@
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate } from "react-router-dom";
+import { useMutation, useQuery } from "urql";
+import { Alert, Empty, Field, Loading, Pager, formatDate, usePages } from "../../components/ui";
+import { CreateProjectDocument, ProjectsDocument } from "../../gql/graphql";
+import { fieldError, toApiError } from "../../lib/errors";
+
+export function NewProjectForm({ onCancel }: { onCancel: () => void }) {
+  const navigate = useNavigate();
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const [result, create] = useMutation(CreateProjectDocument);
+  const [localError, setLocalError] = useState("");
+  const error = result.error ? toApiError(result.error) : null;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!name.trim()) {
+      setLocalError("Give the project a name.");
+      return;
+    }
+    setLocalError("");
+    const done = await create({ input: { name: name.trim(), description } });
+    if (done.data) navigate(`/projects/${done.data.createProject.id}`);
+  }
+
+  return (
+    <form onSubmit={submit} className="card" aria-label="New project" noValidate>
+      <Field label="Project name" error={localError || fieldError(error, "name")}>
+        {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} autoFocus />}
+      </Field>
+      <Field label="Description" error={fieldError(error, "description")}>
+        {(p) => <input {...p} value={description} onChange={(e) => setDescription(e.target.value)} />}
+      </Field>
+      {error && !fieldError(error, "name", "description") ? <Alert error={error} /> : null}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={result.fetching}>
+          Create
+        </button>
+        <button type="button" onClick={onCancel}>
+          Close
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export default function Projects() {
+  const pages = usePages();
+  const [{ data, fetching, error }] = useQuery({ query: ProjectsDocument, variables: { after: pages.after } });
+  const [creating, setCreating] = useState(false);
+  return (
+    <section>
+      <div className="page-head">
+        <h1>Projects</h1>
+        {!creating ? (
+          <button type="button" className="primary" onClick={() => setCreating(true)}>
+            New project
+          </button>
+        ) : null}
+      </div>
+      {creating ? <NewProjectForm onCancel={() => setCreating(false)} /> : null}
+      {error ? <Alert error={toApiError(error)} /> : null}
+      {fetching && !data ? <Loading what="projects" /> : null}
+      {data && data.projects.nodes.length === 0 ? (
+        <Empty>No projects yet. A project holds your datasets, models and synthetic data: create one to start.</Empty>
+      ) : null}
+      {data && data.projects.nodes.length > 0 ? (
+        <table>
+          <caption className="visually-hidden">Your projects</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Description</th>
+              <th scope="col">Your role</th>
+              <th scope="col">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.projects.nodes.map((p) => (
+              <tr key={p.id}>
+                <td>
+                  <Link to={`/projects/${p.id}`}>{p.name}</Link>
+                </td>
+                <td>{p.description}</td>
+                <td>{p.myRole.toLowerCase()}</td>
+                <td>{formatDate(p.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <Pager pages={pages} pageInfo={data?.projects.pageInfo} />
+    </section>
+  );
+}

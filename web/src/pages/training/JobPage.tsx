@@ -1,0 +1,121 @@
+import { lazy, Suspense, useEffect, useMemo, useState } from "react";
+import { Link, useParams } from "react-router-dom";
+import { useMutation, useQuery, useSubscription } from "urql";
+import { Alert, Loading, ProgressBar, StatusBadge, formatDate } from "../../components/ui";
+import { CancelJobDocument, JobDocument, JobUpdatesDocument, type JobUpdatesSubscription } from "../../gql/graphql";
+import { toApiError } from "../../lib/errors";
+import { canEdit } from "../../lib/roles";
+
+const LossCurve = lazy(() => import("./LossCurve"));
+const FINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+
+type Update = JobUpdatesSubscription["jobUpdates"];
+
+export function formatEta(seconds?: number | null): string {
+  if (seconds == null) return "–";
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds % 60)} s`;
+}
+
+/** The job's live state: the subscription's updates, and the loss of each epoch as it ends. */
+export function useJobUpdates(jobId: string) {
+  const [latest, setLatest] = useState<Update | null>(null);
+  const [losses, setLosses] = useState<[number, number][]>([]);
+  useSubscription({ query: JobUpdatesDocument, variables: { jobId } }, (_prev, response) => {
+    const update = response.jobUpdates;
+    setLatest(update);
+    if (update.loss != null && update.epoch > 0) {
+      setLosses((points) => (points.some(([e]) => e === update.epoch) ? points : [...points, [update.epoch, update.loss!]]));
+    }
+    return response;
+  });
+  useEffect(() => {
+    // After React committed the update to the page; read by bench/bench_web.py.
+    if (latest) performance.mark(`job-update:${latest.percent}`);
+  }, [latest]);
+  return { latest, losses };
+}
+
+export default function JobPage() {
+  const { jobId = "" } = useParams();
+  const [{ data, error }, refetch] = useQuery({ query: JobDocument, variables: { id: jobId }, requestPolicy: "network-only" });
+  const { latest, losses } = useJobUpdates(jobId);
+  const [cancelled, cancel] = useMutation(CancelJobDocument);
+  const job = data?.job;
+  const status = latest?.status ?? job?.status ?? "QUEUED";
+  const percent = latest?.percent ?? job?.progress.percent ?? 0;
+  const epoch = latest?.epoch ?? job?.progress.epoch ?? 0;
+  const total = latest?.totalEpochs ?? job?.progress.totalEpochs ?? 0;
+  const eta = latest ? latest.etaSeconds : job?.progress.etaSeconds;
+  const message = latest?.message ?? job?.progress.message ?? "";
+  const failure = latest?.error || job?.error;
+  const modelId = latest?.modelId ?? job?.modelId;
+  const batchId = latest?.batchId ?? job?.batchId;
+  const final = FINAL.has(status);
+  useEffect(() => {
+    if (final) refetch({ requestPolicy: "network-only" });
+  }, [final, refetch]);
+  const points = useMemo(() => losses, [losses]);
+
+  return (
+    <section>
+      {job?.project ? (
+        <p className="crumbs">
+          <Link to={`/projects/${job.project.id}`}>{job.project.name}</Link> / Job
+        </p>
+      ) : null}
+      <h1>{job ? `${job.kind === "TRAIN" ? "Training" : job.kind === "GENERATE" ? "Generation" : "Template"} job` : "Job"}</h1>
+      {error && !latest ? <Alert error={toApiError(error)} /> : null}
+      {!job && !latest && !error ? <Loading what="the job" /> : null}
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          <StatusBadge status={status} />
+        </dd>
+        <dt>Epoch</dt>
+        <dd>{total > 0 ? `${epoch} / ${total}` : "–"}</dd>
+        <dt>Time left</dt>
+        <dd>{final ? "–" : formatEta(eta)}</dd>
+        {job ? (
+          <>
+            <dt>Started</dt>
+            <dd>{formatDate(job.startedAt)}</dd>
+          </>
+        ) : null}
+      </dl>
+      <ProgressBar value={percent} label="Job progress" />
+      <p role="status" aria-live="polite">
+        {status === "SUCCEEDED" ? "Finished." : status === "CANCELLED" ? "Cancelled." : status === "FAILED" ? "Failed." : message || "Waiting for a worker…"}
+      </p>
+      {failure ? (
+        <p role="alert" className="alert">
+          {failure}
+        </p>
+      ) : null}
+      {!final && canEdit(job?.project?.myRole) ? (
+        <button type="button" className="danger" onClick={() => void cancel({ id: jobId })} disabled={cancelled.fetching}>
+          Cancel job
+        </button>
+      ) : null}
+      {cancelled.error ? <Alert error={toApiError(cancelled.error)} /> : null}
+      {points.length > 0 ? (
+        <Suspense fallback={<Loading what="the loss curve" />}>
+          <LossCurve points={points} />
+        </Suspense>
+      ) : null}
+      {status === "SUCCEEDED" && job?.kind === "TRAIN" && modelId ? (
+        <p>
+          <Link className="button primary" to={`/models/${modelId}`}>
+            Open the model
+          </Link>
+        </p>
+      ) : null}
+      {batchId ? (
+        <p>
+          <Link to={`/batches/${batchId}`}>Open the batch</Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,171 @@
+import { lazy, Suspense, useState, type FormEvent } from "react";
+import { Link, useNavigate, useParams } from "react-router-dom";
+import { useMutation, useQuery } from "urql";
+import { Alert, Empty, Field, Loading, Pager, StatusBadge, formatDate, usePages } from "../../components/ui";
+import { GenerateDocument, ModelBatchesDocument, ModelDocument, type ExportFormat } from "../../gql/graphql";
+import { fieldError, toApiError } from "../../lib/errors";
+import { canEdit } from "../../lib/roles";
+import { BatchTable } from "../projects/ProjectPage";
+
+const LossCurve = lazy(() => import("./LossCurve"));
+export const FORMATS: ExportFormat[] = ["CSV", "JSONL", "PARQUET", "SQL"];
+
+export default function ModelPage() {
+  const { modelId = "" } = useParams();
+  const [{ data, fetching, error }] = useQuery({ query: ModelDocument, variables: { id: modelId }, requestPolicy: "network-only" });
+  if (error) return <Alert error={toApiError(error)} />;
+  if (fetching && !data) return <Loading what="the model" />;
+  if (!data) return null;
+  const model = data.model;
+  const metrics = (model.metrics ?? {}) as { loss_curve?: [number, number][]; duration_seconds?: number; epochs_run?: number; stopped_by_budget?: boolean };
+  return (
+    <section>
+      <p className="crumbs">
+        <Link to={`/projects/${model.projectId}`}>{model.project?.name ?? "Project"}</Link> /{" "}
+        {model.dataset ? <Link to={`/datasets/${model.datasetId}`}>{model.dataset.name}</Link> : "dataset"} / Model
+      </p>
+      <h1>
+        {model.name || `Model ${model.id}`} <span className="muted">({model.engine})</span>
+      </h1>
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          <StatusBadge status={model.status} />
+        </dd>
+        <dt>Training time</dt>
+        <dd>{metrics.duration_seconds != null ? `${metrics.duration_seconds.toFixed(1)} s` : "–"}</dd>
+        <dt>Epochs</dt>
+        <dd>
+          {metrics.epochs_run ?? model.params.epochs ?? "–"}
+          {metrics.stopped_by_budget ? " (stopped by the time budget)" : ""}
+        </dd>
+        <dt>Seed</dt>
+        <dd>{model.params.seed ?? "random"}</dd>
+        <dt>Created</dt>
+        <dd>{formatDate(model.createdAt)}</dd>
+      </dl>
+      {model.error ? (
+        <p role="alert" className="alert">
+          {model.error}
+        </p>
+      ) : null}
+      {metrics.loss_curve && metrics.loss_curve.length > 0 ? (
+        <Suspense fallback={<Loading what="the loss curve" />}>
+          <LossCurve points={metrics.loss_curve} />
+        </Suspense>
+      ) : null}
+      {model.status === "READY" && canEdit(model.project?.myRole) ? (
+        <GenerateForm modelId={model.id} columns={model.dataset?.columns.map((c) => c.name) ?? []} />
+      ) : null}
+      <ModelBatches modelId={model.id} />
+    </section>
+  );
+}
+
+export function GenerateForm({ modelId, columns }: { modelId: string; columns: string[] }) {
+  const navigate = useNavigate();
+  const [rows, setRows] = useState("1000");
+  const [seed, setSeed] = useState("");
+  const [conditions, setConditions] = useState("");
+  const [ratio, setRatio] = useState("");
+  const [markColumn, setMarkColumn] = useState("");
+  const [bounds, setBounds] = useState(true);
+  const [format, setFormat] = useState<ExportFormat>("CSV");
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const [result, generate] = useMutation(GenerateDocument);
+  const apiError = result.error ? toApiError(result.error) : null;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const errors: Record<string, string> = {};
+    const count = Number(rows);
+    if (!Number.isInteger(count) || count <= 0) errors.count = "Enter a whole number of rows above 0.";
+    const seedValue = seed.trim() === "" ? null : Number(seed);
+    if (seedValue !== null && (!Number.isInteger(seedValue) || seedValue < 0)) errors.seed = "Enter a whole number, 0 or more.";
+    let parsedConditions: Record<string, unknown> | null = null;
+    if (conditions.trim()) {
+      try {
+        const value = JSON.parse(conditions) as unknown;
+        if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error();
+        parsedConditions = value as Record<string, unknown>;
+      } catch {
+        errors.conditions = `Write a JSON object of column: value, e.g. {"${columns[0] ?? "column"}": "value"}.`;
+      }
+    }
+    const ratioValue = ratio.trim() === "" ? null : Number(ratio);
+    if (ratioValue !== null && !(ratioValue >= 0 && ratioValue <= 1)) errors.ratio = "Enter a share between 0 and 1.";
+    setLocal(errors);
+    if (Object.keys(errors).length > 0) return;
+    const done = await generate({
+      input: {
+        modelId,
+        count,
+        seed: seedValue,
+        conditions: parsedConditions,
+        anomalies: ratioValue ? { ratio: ratioValue, markColumn } : null,
+        enforceBounds: bounds,
+        format,
+      },
+    });
+    if (done.data) navigate(`/batches/${done.data.generate.batch.id}`);
+  }
+
+  const conditionError = local.conditions ?? (apiError?.fields.find((f) => f.field.startsWith("conditions"))?.message);
+  const claimed = ["count", "seed", "conditions", "ratio", "mark_column", "format"];
+  const unclaimed = apiError && !claimed.some((k) => fieldError(apiError, k)) && !conditionError;
+  return (
+    <form onSubmit={submit} className="card" aria-labelledby="generate-heading" noValidate>
+      <h2 id="generate-heading">Generate synthetic data</h2>
+      <Field label="Rows" error={local.count ?? fieldError(apiError, "count")}>
+        {(p) => <input {...p} inputMode="numeric" value={rows} onChange={(e) => setRows(e.target.value)} />}
+      </Field>
+      <Field label="Seed (optional)" error={local.seed ?? fieldError(apiError, "seed")}>
+        {(p) => <input {...p} inputMode="numeric" value={seed} onChange={(e) => setSeed(e.target.value)} />}
+      </Field>
+      <Field label="Conditions (optional JSON)" error={conditionError} hint={columns.length ? `Fix column values, e.g. {"${columns[0]}": …}. Columns: ${columns.join(", ")}.` : undefined}>
+        {(p) => <textarea {...p} rows={2} value={conditions} onChange={(e) => setConditions(e.target.value)} />}
+      </Field>
+      <Field label="Anomalies ratio (optional, 0 to 1)" error={local.ratio ?? fieldError(apiError, "ratio")}>
+        {(p) => <input {...p} inputMode="decimal" value={ratio} onChange={(e) => setRatio(e.target.value)} />}
+      </Field>
+      <Field label="Mark anomalies in column (optional)" error={fieldError(apiError, "mark_column")}>
+        {(p) => <input {...p} value={markColumn} onChange={(e) => setMarkColumn(e.target.value)} />}
+      </Field>
+      <div className="field checkbox">
+        <label>
+          <input type="checkbox" checked={bounds} onChange={(e) => setBounds(e.target.checked)} /> Keep numbers within the real minimum and maximum
+        </label>
+      </div>
+      <Field label="Stored format">
+        {(p) => (
+          <select {...p} value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
+            {FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      {unclaimed ? <Alert error={apiError} /> : null}
+      <button type="submit" className="primary" disabled={result.fetching}>
+        Generate
+      </button>
+    </form>
+  );
+}
+
+function ModelBatches({ modelId }: { modelId: string }) {
+  const pages = usePages();
+  const [{ data, fetching, error }] = useQuery({ query: ModelBatchesDocument, variables: { modelId, after: pages.after } });
+  return (
+    <section aria-labelledby="model-batches-heading">
+      <h2 id="model-batches-heading">Batches from this model</h2>
+      {error ? <Alert error={toApiError(error)} /> : null}
+      {fetching && !data ? <Loading what="batches" /> : null}
+      {data?.batches.nodes.length === 0 ? <Empty>No batches yet.</Empty> : null}
+      {data && data.batches.nodes.length > 0 ? <BatchTable batches={data.batches.nodes} /> : null}
+      <Pager pages={pages} pageInfo={data?.batches.pageInfo} />
+    </section>
+  );
+}

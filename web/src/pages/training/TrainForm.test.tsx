@@ -1,0 +1,58 @@
+import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { apiError, fakeClient, renderWith } from "../../test/render";
+import { TrainForm } from "./TrainPage";
+
+const engines = [
+  {
+    name: "ctgan",
+    library: "sdv",
+    license: "BUSL-1.1",
+    description: "a GAN",
+    parameters: [
+      { name: "epochs", type: "int", default: 300, min: 1, max: 10000, description: "passes over the data" },
+      { name: "batch_size", type: "int", default: 500, min: 10, max: null, description: "rows per step" },
+      { name: "seed", type: "int", default: null, min: 0, max: null, description: "" },
+    ],
+  },
+  { name: "gaussian_copula", library: "sdv", license: "BUSL-1.1", description: "fast", parameters: [] },
+];
+
+describe("train form", () => {
+  it("shows each parameter with its default and range, and refuses an out-of-range value before sending", async () => {
+    const { client, calls } = fakeClient({});
+    renderWith(<TrainForm datasetId="7" engines={engines} />, client);
+    const epochs = screen.getByLabelText("epochs");
+    expect(epochs).toHaveAccessibleDescription("passes over the data Default 300. From 1 to 10000.");
+    await userEvent.type(epochs, "0");
+    await userEvent.click(screen.getByRole("button", { name: "Train model" }));
+    expect(epochs).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByText("Must be at least 1.")).toBeInTheDocument();
+    expect(calls.filter((c) => c.name === "TrainModel")).toHaveLength(0);
+  });
+
+  it("sends the chosen engine with its parameters, and shows the API's field error at the field", async () => {
+    const { client, calls } = fakeClient({
+      TrainModel: apiError("batch_size must be a multiple of 2 * pac (20)", "BAD_USER_INPUT", [
+        { field: "params.batch_size", message: "must be a multiple of 2 * pac (20)" },
+      ]),
+    });
+    renderWith(<TrainForm datasetId="7" engines={engines} />, client);
+    expect(screen.getByText(/Business Source License/)).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText("batch_size"), "15");
+    await userEvent.type(screen.getByLabelText("Seed (optional)"), "42");
+    await userEvent.click(screen.getByRole("button", { name: "Train model" }));
+    expect(await screen.findByText("Must be a multiple of 2 * pac (20).")).toBeInTheDocument();
+    expect(screen.getByLabelText("batch_size")).toHaveAttribute("aria-invalid", "true");
+    const sent = calls.find((c) => c.name === "TrainModel")?.variables.input as Record<string, unknown>;
+    expect(sent).toMatchObject({ datasetId: "7", engine: "ctgan", batchSize: 15, seed: 42, epochs: null });
+  });
+
+  it("switches the parameters with the engine", async () => {
+    const { client } = fakeClient({});
+    renderWith(<TrainForm datasetId="7" engines={engines} />, client);
+    await userEvent.click(screen.getByRole("radio", { name: /gaussian_copula/ }));
+    expect(screen.queryByLabelText("epochs")).not.toBeInTheDocument();
+  });
+});

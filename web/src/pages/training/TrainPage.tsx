@@ -1,0 +1,160 @@
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate, useParams } from "react-router-dom";
+import { useMutation, useQuery } from "urql";
+import { Alert, Field, Loading } from "../../components/ui";
+import { EnginesDocument, TrainModelDocument, TrainTargetDocument } from "../../gql/graphql";
+import { fieldError, toApiError } from "../../lib/errors";
+import { canEdit, VIEWER_MESSAGE } from "../../lib/roles";
+import { COMMON, parseParameter, rangeHint, type Engine } from "./engineParams";
+
+export default function TrainPage() {
+  const { datasetId = "" } = useParams();
+  const [target] = useQuery({ query: TrainTargetDocument, variables: { id: datasetId } });
+  const [engines] = useQuery({ query: EnginesDocument });
+  if (target.error) return <Alert error={toApiError(target.error)} />;
+  if (!target.data || !engines.data) return <Loading what="engines" />;
+  const dataset = target.data.dataset;
+  if (!canEdit(dataset.project?.myRole)) {
+    return (
+      <section>
+        <h1>Train a model on {dataset.name}</h1>
+        <p role="alert" className="alert">
+          {VIEWER_MESSAGE}
+        </p>
+        <Link to={`/datasets/${dataset.id}`}>Back to the dataset</Link>
+      </section>
+    );
+  }
+  return (
+    <section>
+      <p className="crumbs">
+        <Link to={`/projects/${dataset.project?.id}`}>{dataset.project?.name}</Link> /{" "}
+        <Link to={`/datasets/${dataset.id}`}>{dataset.name}</Link> / Train
+      </p>
+      <h1>Train a model on {dataset.name}</h1>
+      {dataset.status !== "READY" ? (
+        <p role="alert" className="alert">
+          This dataset is {dataset.status.toLowerCase()}: it can be trained on once it is ready.
+        </p>
+      ) : (
+        <TrainForm datasetId={dataset.id} engines={engines.data.engines} />
+      )}
+    </section>
+  );
+}
+
+export function TrainForm({ datasetId, engines }: { datasetId: string; engines: Engine[] }) {
+  const navigate = useNavigate();
+  const [engineName, setEngineName] = useState(engines[0]?.name ?? "");
+  const [name, setName] = useState("");
+  const [budget, setBudget] = useState("");
+  const [seed, setSeed] = useState("");
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const [result, train] = useMutation(TrainModelDocument);
+  const engine = engines.find((e) => e.name === engineName);
+  const apiError = result.error ? toApiError(result.error) : null;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!engine) return;
+    const errors: Record<string, string> = {};
+    const parsed: Record<string, unknown> = {};
+    for (const parameter of engine.parameters) {
+      const { value, error } = parseParameter(parameter, values[parameter.name] ?? "");
+      if (error) errors[parameter.name] = error;
+      else if (value !== undefined) parsed[parameter.name] = value;
+    }
+    const budgetValue = budget.trim() === "" ? null : Number(budget);
+    if (budgetValue !== null && (!Number.isInteger(budgetValue) || budgetValue <= 0)) {
+      errors.time_budget_seconds = "Enter a whole number of seconds above 0.";
+    }
+    const seedValue = seed.trim() === "" ? null : Number(seed);
+    if (seedValue !== null && (!Number.isInteger(seedValue) || seedValue < 0)) errors.seed = "Enter a whole number, 0 or more.";
+    setLocalErrors(errors);
+    if (Object.keys(errors).length > 0) return;
+    const options = Object.fromEntries(Object.entries(parsed).filter(([key]) => !COMMON.has(key)));
+    const done = await train({
+      input: {
+        datasetId,
+        engine: engine.name,
+        name,
+        epochs: (parsed.epochs as number | undefined) ?? null,
+        batchSize: (parsed.batch_size as number | undefined) ?? null,
+        timeBudgetSeconds: budgetValue,
+        seed: seedValue,
+        options: Object.keys(options).length > 0 ? options : null,
+      },
+    });
+    if (done.data) navigate(`/jobs/${done.data.trainModel.job.id}`);
+  }
+
+  const errorFor = (key: string, ...apiNames: string[]) =>
+    localErrors[key] ?? fieldError(apiError, key, ...apiNames, `params.${key}`, `options.${key}`);
+  const claimed = engine ? [...engine.parameters.map((p) => p.name), "time_budget_seconds", "seed", "name", "engine"] : [];
+  const unclaimed = apiError && !claimed.some((key) => fieldError(apiError, key, `params.${key}`, `options.${key}`));
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <fieldset>
+        <legend>Engine</legend>
+        {engines.map((e) => (
+          <label key={e.name} className="engine-choice">
+            <input type="radio" name="engine" value={e.name} checked={e.name === engineName} onChange={() => setEngineName(e.name)} />
+            <span>
+              <strong>{e.name}</strong> <span className="muted">({e.library}, license: {e.license})</span>
+              <br />
+              <small>{e.description}</small>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      {engine?.license.toUpperCase().includes("BUSL") ? (
+        <p className="note">
+          {engine.name} comes from SDV under the Business Source License 1.1: free inside your organization, not for a
+          commercial service offered to third parties.
+        </p>
+      ) : null}
+      <Field label="Model name (optional)" error={errorFor("name")}>
+        {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+      </Field>
+      <Field label="Time budget in seconds (optional)" error={errorFor("time_budget_seconds")} hint="Training stops before it would run over; the model trained so far is kept.">
+        {(p) => <input {...p} inputMode="numeric" value={budget} onChange={(e) => setBudget(e.target.value)} />}
+      </Field>
+      <Field label="Seed (optional)" error={errorFor("seed")} hint="The same seed gives the same model and the same rows.">
+        {(p) => <input {...p} inputMode="numeric" value={seed} onChange={(e) => setSeed(e.target.value)} />}
+      </Field>
+      {engine && engine.parameters.filter((p) => p.name !== "seed" && p.name !== "time_budget_seconds").length > 0 ? (
+        <fieldset>
+          <legend>Parameters of {engine.name}</legend>
+          {engine.parameters
+            .filter((p) => p.name !== "seed" && p.name !== "time_budget_seconds")
+            .map((parameter) => (
+              <Field key={`${engine.name}-${parameter.name}`} label={parameter.name} error={errorFor(parameter.name)} hint={rangeHint(parameter)}>
+                {(p) =>
+                  parameter.type === "bool" ? (
+                    <select {...p} value={values[parameter.name] ?? ""} onChange={(e) => setValues((v) => ({ ...v, [parameter.name]: e.target.value }))}>
+                      <option value="">default ({String(parameter.default)})</option>
+                      <option value="true">true</option>
+                      <option value="false">false</option>
+                    </select>
+                  ) : (
+                    <input
+                      {...p}
+                      placeholder={parameter.default === null || parameter.default === undefined ? "" : String(parameter.default)}
+                      value={values[parameter.name] ?? ""}
+                      onChange={(e) => setValues((v) => ({ ...v, [parameter.name]: e.target.value }))}
+                    />
+                  )
+                }
+              </Field>
+            ))}
+        </fieldset>
+      ) : null}
+      {unclaimed ? <Alert error={apiError} /> : null}
+      <button type="submit" className="primary" disabled={result.fetching}>
+        Train model
+      </button>
+    </form>
+  );
+}
