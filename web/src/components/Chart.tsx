@@ -1,31 +1,18 @@
-// The one chart component: Apache ECharts on canvas, tree-shaken to the chart types we draw,
-// loaded lazily with the pages that show charts. Canvas keeps 50 histograms and three
-// heatmaps cheap to draw and needs no inline styles or scripts (the CSP forbids both).
+// The charts: Apache ECharts on canvas, tree-shaken to the chart types we draw, loaded lazily
+// with the pages that show charts. Canvas needs no inline styles or scripts (the CSP forbids
+// both). Two components: `Chart`, one chart; `ChartGrid`, many small charts of one kind (a
+// report's 50 overlays) drawn by a few ECharts instances instead of one each, because every
+// instance costs its own canvas, model and layout pass (see bench/bench_web.py and the README).
 import { BarChart, HeatmapChart, LineChart } from "echarts/charts";
-import {
-  GridComponent,
-  LegendComponent,
-  TooltipComponent,
-  VisualMapComponent,
-  AriaComponent,
-} from "echarts/components";
+import { GridComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
-import { useEffect, useRef } from "react";
+import { useEffect, useMemo, useRef, type ReactNode } from "react";
 
-echarts.use([
-  BarChart,
-  HeatmapChart,
-  LineChart,
-  GridComponent,
-  LegendComponent,
-  TooltipComponent,
-  VisualMapComponent,
-  AriaComponent,
-  CanvasRenderer,
-]);
+echarts.use([BarChart, HeatmapChart, LineChart, GridComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 export type ChartOption = echarts.EChartsCoreOption;
+type Parts = Record<string, unknown>;
 
 export const THEME = {
   real: "#3b6fb6",
@@ -34,7 +21,52 @@ export const THEME = {
   heat: ["#3b6fb6", "#f7f7f7", "#c0392b"],
 };
 
-/** One chart with an accessible name; `onRendered` fires once its first frame is drawn. */
+/** Bars drawn as one path per series, not one element per bar (ECharts' "large" mode, here at
+ * any size): a fraction of the work, with tooltips and the same look; no hover highlight. */
+export const LARGE_BARS = { large: true, largeThreshold: 0 };
+
+// Tooltips drawn on the canvas (richText), not as HTML with inline style attributes, which the
+// CSP's style-src 'self' refuses. No animation: charts show their final state at once.
+const BASE = { animation: false };
+const richTooltip = (tooltip: unknown) => ({ tooltip: { ...(tooltip as object), renderMode: "richText", confine: true } });
+
+/** Calls `draw(width, height)` once the element has a size, and again whenever it changes
+ * (a ResizeObserver: read after layout, so measuring forces none). The first draw waits for a
+ * task after the frame, so the page's text is painted before the charts are computed. */
+function useSize(
+  element: React.RefObject<HTMLElement | null>,
+  draw: (width: number, height: number) => void,
+  deps: unknown[],
+  { watchHeight = true } = {},
+) {
+  const latest = useRef(draw);
+  latest.current = draw;
+  useEffect(() => {
+    const target = element.current;
+    if (!target) return;
+    let size = "";
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const observer = new ResizeObserver(([entry]) => {
+      const { width, height } = entry!.contentRect;
+      const next = watchHeight ? `${width}x${height}` : `${width}`;
+      if (width === 0 || next === size) return;
+      const first = size === "";
+      size = next;
+      clearTimeout(timer);
+      if (first) timer = setTimeout(() => latest.current(width, height), 0);
+      else latest.current(width, height);
+    });
+    observer.observe(target);
+    return () => {
+      clearTimeout(timer);
+      observer.disconnect();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+}
+
+/** One chart with an accessible name; `onRendered` fires once its first frame is drawn. The
+ * ECharts instance lives as long as the component: a new option is drawn into it. */
 export default function Chart({
   option,
   label,
@@ -47,29 +79,226 @@ export default function Chart({
   onRendered?: () => void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
   const rendered = useRef(onRendered);
   rendered.current = onRendered;
+  const full = useMemo(() => ({ ...BASE, ...option, ...(option.tooltip ? richTooltip(option.tooltip) : {}) }), [option]);
+  useEffect(() => () => {
+    chart.current?.dispose();
+    chart.current = null;
+  }, []);
   useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    const chart = echarts.init(element, undefined, { renderer: "canvas", height });
-    let reported = false;
-    chart.on("finished", () => {
-      if (!reported) {
-        reported = true;
-        rendered.current?.();
+    // Later options (a loss curve that grows) replace the drawing in the same instance.
+    chart.current?.setOption(full, { notMerge: true });
+  }, [full]);
+  useSize(
+    ref,
+    (width) => {
+      if (!chart.current) {
+        const instance = echarts.init(ref.current, undefined, { renderer: "canvas", width, height });
+        instance.on("finished", function once() {
+          instance.off("finished", once);
+          rendered.current?.();
+        });
+        instance.setOption(full, { notMerge: true });
+        chart.current = instance;
+      } else {
+        chart.current.resize({ width, height });
       }
-    });
-    // Tooltips drawn on the canvas (richText), not as HTML with inline style attributes,
-    // which the CSP's style-src 'self' refuses.
-    const tooltip = option.tooltip ? { ...(option.tooltip as object), renderMode: "richText" } : undefined;
-    chart.setOption({ animation: false, ...option, ...(tooltip ? { tooltip } : {}) });
-    const resize = () => chart.resize();
-    window.addEventListener("resize", resize);
-    return () => {
-      window.removeEventListener("resize", resize);
-      chart.dispose();
-    };
-  }, [option, height]);
+    },
+    [height],
+    { watchHeight: false },
+  );
   return <div ref={ref} className="chart" role="img" aria-label={label} data-height={height} />;
+}
+
+/** One small chart of a `ChartGrid`: its caption and accessible name, and its axes and series
+ * (`margin` leaves room for the axis labels inside its cell: top, right, bottom, left). */
+export interface Panel {
+  key: string;
+  caption: ReactNode;
+  label: string;
+  margin: [number, number, number, number];
+  xAxis: Parts;
+  yAxis: Parts;
+  series: Parts[];
+  /** A visual map (heatmaps' colours) for this panel's series; not drawn (see `HeatScale`). */
+  visualMap?: Parts;
+}
+
+/** At most this many panels share one canvas: the canvas stays far below the browsers' size
+ * limits (Chromium: 32,767 px a side) whatever the number of columns, and a block is drawn
+ * while the next one waits its turn. */
+const PANELS_PER_CANVAS = 24;
+
+/** Small multiples: panels laid out by CSS (figures with HTML captions and accessible names),
+ * drawn by one ECharts instance per block of panels whose canvas lies over them. Each panel is
+ * a grid of that instance, placed where its figure's slot is. `onRendered(n)` reports the
+ * panels drawn, once per block. */
+export function ChartGrid({
+  panels,
+  height,
+  tooltip,
+  onRendered,
+  className = "chart-grid",
+}: {
+  panels: Panel[];
+  height: number;
+  tooltip?: Parts;
+  onRendered?: (panels: number) => void;
+  className?: string;
+}) {
+  const blocks = useMemo(() => {
+    const out: Panel[][] = [];
+    for (let i = 0; i < panels.length; i += PANELS_PER_CANVAS) out.push(panels.slice(i, i + PANELS_PER_CANVAS));
+    return out;
+  }, [panels]);
+  return (
+    <>
+      {blocks.map((block) => (
+        <Block key={block[0]!.key} panels={block} height={height} tooltip={tooltip} onRendered={onRendered} className={className} />
+      ))}
+    </>
+  );
+}
+
+function Block({
+  panels,
+  height,
+  tooltip,
+  onRendered,
+  className,
+}: {
+  panels: Panel[];
+  height: number;
+  tooltip?: Parts;
+  onRendered?: (panels: number) => void;
+  className: string;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const host = useRef<HTMLDivElement>(null);
+  const slots = useRef<(HTMLDivElement | null)[]>([]);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const rendered = useRef(onRendered);
+  rendered.current = onRendered;
+  // Everything but the positions, built once per set of panels.
+  const option = useMemo(() => {
+    let series = 0;
+    const visualMaps: Parts[] = [];
+    const allSeries = panels.flatMap((panel, i) => {
+      const indices = panel.series.map(() => series++);
+      if (panel.visualMap) visualMaps.push({ ...panel.visualMap, seriesIndex: indices, show: false });
+      return panel.series.map((s) => ({ ...s, xAxisIndex: i, yAxisIndex: i }));
+    });
+    return {
+      ...BASE,
+      ...(tooltip ? richTooltip(tooltip) : {}),
+      xAxis: panels.map((p, i) => ({ ...p.xAxis, gridIndex: i })),
+      yAxis: panels.map((p, i) => ({ ...p.yAxis, gridIndex: i })),
+      series: allSeries,
+      ...(visualMaps.length > 0 ? { visualMap: visualMaps } : {}),
+    };
+  }, [panels, tooltip]);
+
+  useEffect(() => () => {
+    chart.current?.dispose();
+    chart.current = null;
+  }, []);
+
+  useSize(
+    box,
+    (width, boxHeight) => {
+      // One read of every slot's place (layout is clean here), then the drawing.
+      const origin = box.current!.getBoundingClientRect();
+      const places = slots.current.slice(0, panels.length).map((slot) => {
+        const r = slot!.getBoundingClientRect();
+        return { left: r.left - origin.left, top: r.top - origin.top, width: r.width, height: r.height };
+      });
+      const grid = places.map((p, i) => {
+        const [top, right, bottom, left] = panels[i]!.margin;
+        return { left: p.left + left, top: p.top + top, width: Math.max(10, p.width - left - right), height: Math.max(10, p.height - top - bottom), outerBoundsMode: "none" };
+      });
+      const positions = {
+        grid,
+        xAxis: panels.map((panel, i) => fitLabels(panel.xAxis, grid[i]!.width, true)),
+        yAxis: panels.map((panel, i) => fitLabels(panel.yAxis, grid[i]!.height, false)),
+      };
+      if (!chart.current) {
+        const instance = echarts.init(host.current, undefined, { renderer: "canvas", width, height: boxHeight });
+        instance.on("finished", function once() {
+          instance.off("finished", once);
+          rendered.current?.(panels.length);
+        });
+        instance.setOption({
+          ...option,
+          ...positions,
+          xAxis: mergeAt(option.xAxis, positions.xAxis),
+          yAxis: mergeAt(option.yAxis, positions.yAxis),
+        });
+        chart.current = instance;
+      } else {
+        chart.current.resize({ width, height: boxHeight });
+        chart.current.setOption(positions);
+      }
+    },
+    [option, panels],
+  );
+
+  return (
+    <div className="chart-block" ref={box}>
+      <div className={className}>
+        {panels.map((panel, i) => (
+          <figure key={panel.key} className="chart-card">
+            <figcaption>{panel.caption}</figcaption>
+            <div
+              ref={(element) => {
+                slots.current[i] = element;
+              }}
+              className="chart-slot"
+              role="img"
+              aria-label={panel.label}
+              style={{ height }}
+            />
+          </figure>
+        ))}
+      </div>
+      <div className="chart-canvas" ref={host} aria-hidden="true" />
+    </div>
+  );
+}
+
+function mergeAt(items: Parts[] | undefined, places: Parts[]): Parts[] | undefined {
+  return items?.map((item, i) => ({ ...item, ...places[i], axisLabel: { ...(item.axisLabel as object), ...(places[i]?.axisLabel as object) } }));
+}
+
+/** Which labels of a category axis to show (every n-th), from the axis's length and the
+ * labels' size, as ECharts' automatic interval would choose but without measuring every label:
+ * that measuring was the largest part of drawing 50 small charts. */
+function fitLabels(axis: Parts, length: number, horizontal: boolean): Parts {
+  const label = (axis.axisLabel ?? {}) as Parts;
+  if (axis.type !== "category" || label.interval !== undefined) return {};
+  const names = (axis.data ?? []) as string[];
+  const fontSize = (label.fontSize as number | undefined) ?? 12;
+  const rotate = (Math.abs((label.rotate as number | undefined) ?? 0) * Math.PI) / 180;
+  let extent = fontSize * 1.3;
+  if (horizontal && rotate < 0.25) {
+    const longest = names.reduce((most, name) => Math.max(most, String(name).length), 0);
+    const cap = label.overflow === "truncate" && typeof label.width === "number" ? label.width : Infinity;
+    extent = Math.min(longest * fontSize * 0.6, cap) + fontSize;
+  } else if (horizontal) {
+    extent = (fontSize * 1.3) / Math.sin(rotate);
+  }
+  return { axisLabel: { interval: Math.max(0, Math.ceil((names.length * extent) / Math.max(1, length)) - 1) } };
+}
+
+/** The colour scale of the heatmaps, in HTML: cheaper than an ECharts visual map per heatmap,
+ * and one for all the heatmaps that share it. */
+export function HeatScale({ what }: { what: string }) {
+  return (
+    <p className="heat-scale">
+      {what}: <span>−1</span>
+      <span className="heat-gradient" aria-hidden="true" />
+      <span>1</span>
+    </p>
+  );
 }

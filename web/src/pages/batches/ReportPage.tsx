@@ -1,11 +1,11 @@
-import { useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useQuery } from "urql";
-import Chart, { THEME, type ChartOption } from "../../components/Chart";
+import { ChartGrid, HeatScale, LARGE_BARS, THEME, type Panel } from "../../components/Chart";
 import { Alert, Loading } from "../../components/ui";
 import { ReportDocument } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
-import { heatmapOption } from "../datasets/DatasetStats";
+import { heatmapPanel } from "../datasets/DatasetStats";
 
 interface HistogramChart {
   kind: "histogram";
@@ -40,23 +40,29 @@ function edgeLabel(value: number, datetime: boolean): string {
   return Math.abs(value) >= 1000 ? value.toExponential(1) : Number(value.toPrecision(3)).toString();
 }
 
-export function overlayOption(chart: HistogramChart | FrequencyChart): ChartOption {
+/** One column's overlay: real and synthetic shares side by side, per bin or category. */
+export function overlayPanel(chart: HistogramChart | FrequencyChart): Panel {
   const labels =
     chart.kind === "histogram"
       ? chart.real.map((_, i) => `${edgeLabel(chart.bin_edges[i]!, chart.datetime)}–${edgeLabel(chart.bin_edges[i + 1]!, chart.datetime)}`)
       : chart.categories;
   return {
-    tooltip: { trigger: "axis" },
-    legend: { data: ["real", "synthetic"], top: 0 },
-    grid: { left: 50, right: 10, top: 28, bottom: 50 },
-    xAxis: { type: "category", data: labels, axisLabel: { fontSize: 9, rotate: chart.kind === "frequencies" ? 30 : 0 } },
-    yAxis: { type: "value", name: "share" },
+    key: chart.column,
+    caption: <strong>{chart.column}</strong>,
+    label: `Real and synthetic distribution of ${chart.column}`,
+    margin: [12, 10, chart.kind === "frequencies" ? 46 : 30, 46],
+    xAxis: { type: "category", data: labels, axisLabel: { fontSize: 9, ...(chart.kind === "frequencies" ? { rotate: 30, width: 60, overflow: "truncate" } : {}) } },
+    yAxis: { type: "value", splitNumber: 3, axisLabel: { fontSize: 9, formatter: share } },
     series: [
-      { name: "real", type: "bar", data: chart.real, itemStyle: { color: THEME.real }, barGap: "0%" },
-      { name: "synthetic", type: "bar", data: chart.synthetic, itemStyle: { color: THEME.synthetic } },
+      { ...LARGE_BARS, name: "real", type: "bar", data: chart.real, itemStyle: { color: THEME.real }, barGap: "0%" },
+      { ...LARGE_BARS, name: "synthetic", type: "bar", data: chart.synthetic, itemStyle: { color: THEME.synthetic } },
     ],
   };
 }
+
+const share = (value: number) => `${Math.round(value * 100)} %`;
+const OVERLAY_TOOLTIP = { trigger: "axis", valueFormatter: (v: number) => pct(v) };
+const HEATMAP_TOOLTIP = { position: "top" };
 
 /** Counts charts as they draw; marks `report:charts-rendered` once every one has (bench/bench_web.py reads it). */
 function useRenderCount(total: number) {
@@ -66,14 +72,17 @@ function useRenderCount(total: number) {
     done.current = 0;
     marked.current = false;
   }, [total]);
-  return () => {
-    done.current += 1;
-    if (!marked.current && done.current >= total) {
-      marked.current = true;
-      performance.mark("report:charts-rendered");
-      document.body.dataset.reportCharts = String(total);
-    }
-  };
+  return useCallback(
+    (charts: number) => {
+      done.current += charts;
+      if (!marked.current && done.current >= total) {
+        marked.current = true;
+        performance.mark("report:charts-rendered");
+        document.body.dataset.reportCharts = String(total);
+      }
+    },
+    [total],
+  );
 }
 
 export default function ReportPage() {
@@ -100,13 +109,13 @@ export default function ReportPage() {
     };
     return [real, synthetic, difference];
   }, [charts]);
-  const options = useMemo(() => {
+  const overlays = useMemo(() => {
     // The report's data is here; the charts draw from this render on (read by bench/bench_web.py).
     if (charts) performance.mark("report:data");
-    return charts ? charts.columns.map(overlayOption) : [];
+    return charts ? charts.columns.map(overlayPanel) : [];
   }, [charts]);
-  const heatOptions = useMemo(() => heatmaps.map((h) => heatmapOption(h.columns, h.values)), [heatmaps]);
-  const rendered = useRenderCount(options.length + heatOptions.length);
+  const heatPanels = useMemo(() => heatmaps.map((h) => heatmapPanel(h.title, h.columns, h.values, `${h.title} heatmap`)), [heatmaps]);
+  const rendered = useRenderCount(overlays.length + heatPanels.length);
 
   if (error) {
     const apiError = toApiError(error);
@@ -202,34 +211,21 @@ export default function ReportPage() {
             <p className="note">{report.utilityNote}</p>
           ) : null}
           {privacy ? <PrivacyTable privacy={privacy} verdict={report.privacyVerdict} /> : null}
-          {heatOptions.length > 0 ? (
+          {heatPanels.length > 0 ? (
             <section aria-labelledby="heatmaps-heading">
               <h2 id="heatmaps-heading">Correlations</h2>
-              <div className="heatmap-row">
-                {heatmaps.map((h, i) => (
-                  <figure key={h.title} className="chart-card">
-                    <figcaption>
-                      <strong>{h.title}</strong>
-                    </figcaption>
-                    <Chart option={heatOptions[i]!} label={`${h.title} heatmap`} height={380} onRendered={rendered} />
-                  </figure>
-                ))}
-              </div>
+              <HeatScale what="Correlation (and difference), blue negative to red positive" />
+              <ChartGrid panels={heatPanels} height={350} tooltip={HEATMAP_TOOLTIP} onRendered={rendered} className="heatmap-row" />
             </section>
           ) : null}
-          {options.length > 0 && charts ? (
+          {overlays.length > 0 ? (
             <section aria-labelledby="columns-heading">
               <h2 id="columns-heading">Columns: real against synthetic</h2>
-              <div className="chart-grid">
-                {charts.columns.map((c, i) => (
-                  <figure key={c.column} className="chart-card">
-                    <figcaption>
-                      <strong>{c.column}</strong>
-                    </figcaption>
-                    <Chart option={options[i]!} label={`Real and synthetic distribution of ${c.column}`} height={220} onRendered={rendered} />
-                  </figure>
-                ))}
-              </div>
+              <p className="chart-legend">
+                Share of rows per bin or category: <span className="swatch swatch-real" aria-hidden="true" /> real{" "}
+                <span className="swatch swatch-synthetic" aria-hidden="true" /> synthetic
+              </p>
+              <ChartGrid panels={overlays} height={220} tooltip={OVERLAY_TOOLTIP} onRendered={rendered} />
             </section>
           ) : null}
         </>

@@ -1,6 +1,6 @@
-import { useMemo } from "react";
+import { useMemo, type ReactNode } from "react";
 import { useQuery } from "urql";
-import Chart, { THEME, type ChartOption } from "../../components/Chart";
+import { ChartGrid, HeatScale, LARGE_BARS, THEME, type Panel } from "../../components/Chart";
 import { Alert, Loading } from "../../components/ui";
 import { DatasetStatsDocument } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
@@ -21,38 +21,77 @@ interface Stats {
   correlation?: { columns: string[]; values: (number | null)[][]; sample_size: number };
 }
 
-export function heatmapOption(columns: string[], values: (number | null)[][], min = -1, max = 1): ChartOption {
-  const cells: [number, number, number | string][] = [];
-  values.forEach((row, i) => row.forEach((v, j) => cells.push([j, i, v === null ? "-" : Number(v.toFixed(3))])));
+function symmetric(values: (number | null)[][]): boolean {
+  return values.every((row, i) => row.every((v, j) => v === (values[j]?.[i] ?? null)));
+}
+
+/** A correlation heatmap (values from -1 to 1) as one panel of a `ChartGrid`. A symmetric
+ * matrix shows its lower triangle only (each pair once, no diagonal of ones): half the cells
+ * to read, and to draw. */
+export function heatmapPanel(title: string, columns: string[], values: (number | null)[][], label: string, caption?: ReactNode): Panel {
+  const triangle = columns.length > 2 && symmetric(values);
+  const xs = triangle ? columns.slice(0, -1) : columns;
+  const ys = triangle ? columns.slice(1) : columns;
+  const cells: [number, number, number][] = [];
+  values.forEach((row, i) =>
+    row.forEach((v, j) => {
+      if (v === null || (triangle && j >= i)) return;
+      cells.push([j, triangle ? i - 1 : i, Number(v.toFixed(3))]);
+    }),
+  );
   return {
-    tooltip: { position: "top" },
-    grid: { left: 120, right: 20, top: 10, bottom: 110 },
-    xAxis: { type: "category", data: columns, axisLabel: { rotate: 60, fontSize: 10 } },
-    yAxis: { type: "category", data: columns, axisLabel: { fontSize: 10 } },
-    visualMap: { min, max, calculable: true, orient: "horizontal", left: "center", bottom: 0, inRange: { color: THEME.heat } },
-    series: [{ type: "heatmap", data: cells }],
+    key: title,
+    caption: caption ?? <strong>{title}</strong>,
+    label,
+    margin: [10, 20, 76, 120],
+    xAxis: { type: "category", data: xs, axisLabel: { rotate: 60, fontSize: 10, width: 100, overflow: "truncate" }, splitArea: { show: false } },
+    yAxis: { type: "category", data: ys, inverse: true, axisLabel: { fontSize: 10, width: 110, overflow: "truncate" } },
+    series: [
+      {
+        type: "heatmap",
+        data: cells,
+        progressive: 0,
+        emphasis: { disabled: true },
+        tooltip: { formatter: ({ value }: { value: [number, number, number] }) => `${ys[value[1]]} × ${xs[value[0]]}: ${value[2]}` },
+      },
+    ],
+    visualMap: { min: -1, max: 1, inRange: { color: THEME.heat } },
   };
 }
 
-function columnOption(column: ColumnStats): ChartOption | null {
+function columnPanel(column: ColumnStats): Panel | null {
+  const kind = column.numeric ? "histogram" : "top categories";
+  const caption = (
+    <>
+      <strong>{column.name}</strong>{" "}
+      <span className="muted">
+        {kind} · {column.distinct.toLocaleString()} distinct · {column.nulls.toLocaleString()} missing
+      </span>
+    </>
+  );
+  const label = `${column.numeric ? "Histogram" : "Top categories"} of ${column.name}`;
   if (column.numeric && column.numeric.histogram.length > 0) {
     const bins = column.numeric.histogram;
     return {
-      tooltip: {},
-      grid: { left: 50, right: 10, top: 10, bottom: 40 },
+      key: column.name,
+      caption,
+      label,
+      margin: [10, 10, 30, 50],
       xAxis: { type: "category", data: bins.map((b) => `${fmt(b.start)}–${fmt(b.end)}`), axisLabel: { fontSize: 9 } },
-      yAxis: { type: "value" },
-      series: [{ type: "bar", data: bins.map((b) => b.count), itemStyle: { color: THEME.single }, barCategoryGap: "5%" }],
+      yAxis: { type: "value", axisLabel: { fontSize: 9 } },
+      series: [{ ...LARGE_BARS, type: "bar", data: bins.map((b) => b.count), itemStyle: { color: THEME.single }, barCategoryGap: "5%" }],
     };
   }
   if (column.top_categories && column.top_categories.length > 0) {
     const top = column.top_categories.slice(0, 12);
     return {
-      tooltip: {},
-      grid: { left: 120, right: 10, top: 10, bottom: 30 },
-      xAxis: { type: "value" },
-      yAxis: { type: "category", data: top.map((c) => c.value).reverse(), axisLabel: { fontSize: 10 } },
-      series: [{ type: "bar", data: top.map((c) => c.count).reverse(), itemStyle: { color: THEME.single } }],
+      key: column.name,
+      caption,
+      label,
+      margin: [10, 10, 24, 110],
+      xAxis: { type: "value", axisLabel: { fontSize: 9 } },
+      yAxis: { type: "category", data: top.map((c) => c.value).reverse(), axisLabel: { fontSize: 10, width: 100, overflow: "truncate" } },
+      series: [{ ...LARGE_BARS, type: "bar", data: top.map((c) => c.count).reverse(), itemStyle: { color: THEME.single } }],
     };
   }
   return null;
@@ -62,48 +101,36 @@ function fmt(value: number): string {
   return Math.abs(value) >= 1000 ? value.toExponential(1) : Number(value.toPrecision(3)).toString();
 }
 
+const TOOLTIP = {};
+
 export default function DatasetStats({ datasetId }: { datasetId: string }) {
   const [{ data, fetching, error }] = useQuery({ query: DatasetStatsDocument, variables: { id: datasetId } });
   const stats = data?.dataset.stats as Stats | null | undefined;
-  const charts = useMemo(
-    () => (stats ? stats.columns.map((c) => ({ column: c, option: columnOption(c) })) : []),
-    [stats],
-  );
-  const heatmap = useMemo(
-    () => (stats?.correlation && stats.correlation.columns.length > 1 ? heatmapOption(stats.correlation.columns, stats.correlation.values) : null),
-    [stats],
-  );
+  const panels = useMemo(() => (stats ? stats.columns.map(columnPanel).filter((p): p is Panel => p !== null) : []), [stats]);
+  const without = useMemo(() => (stats ? stats.columns.filter((c) => !columnPanel(c)).map((c) => c.name) : []), [stats]);
+  const heatmap = useMemo(() => {
+    const correlation = stats?.correlation;
+    if (!correlation || correlation.columns.length < 2) return [];
+    const caption = (
+      <>
+        <strong>Correlations</strong>{" "}
+        <span className="muted">(Pearson, Cramér's V, correlation ratio; {correlation.sample_size.toLocaleString()} rows)</span>
+      </>
+    );
+    return [heatmapPanel("Correlations", correlation.columns, correlation.values, "Correlation heatmap of the dataset's columns", caption)];
+  }, [stats]);
   if (error) return <Alert error={toApiError(error)} />;
   if (fetching && !data) return <Loading what="statistics" />;
   if (!stats) return <p>No statistics yet.</p>;
   return (
     <div>
-      <div className="chart-grid">
-        {charts.map(({ column, option }) => (
-          <figure key={column.name} className="chart-card">
-            <figcaption>
-              <strong>{column.name}</strong>{" "}
-              <span className="muted">
-                {column.numeric ? "histogram" : "top categories"} · {column.distinct.toLocaleString()} distinct ·{" "}
-                {column.nulls.toLocaleString()} missing
-              </span>
-            </figcaption>
-            {option ? (
-              <Chart option={option} label={`${column.numeric ? "Histogram" : "Top categories"} of ${column.name}`} height={200} />
-            ) : (
-              <p className="muted">No chart for this column.</p>
-            )}
-          </figure>
-        ))}
-      </div>
-      {heatmap && stats.correlation ? (
-        <figure className="chart-card wide">
-          <figcaption>
-            <strong>Correlations</strong>{" "}
-            <span className="muted">(Pearson, Cramér's V, correlation ratio; {stats.correlation.sample_size.toLocaleString()} rows)</span>
-          </figcaption>
-          <Chart option={heatmap} label="Correlation heatmap of the dataset's columns" height={460} />
-        </figure>
+      <ChartGrid panels={panels} height={200} tooltip={TOOLTIP} />
+      {without.length > 0 ? <p className="muted">No chart for {without.join(", ")}: no values to count.</p> : null}
+      {heatmap.length > 0 ? (
+        <>
+          <HeatScale what="Correlation, blue negative to red positive" />
+          <ChartGrid panels={heatmap} height={440} tooltip={TOOLTIP} className="chart-single" />
+        </>
       ) : null}
     </div>
   );
