@@ -1,30 +1,27 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import { Alert, Empty, Field, Loading, Pager, StatusBadge, formatDate, usePages } from "../../components/ui";
 import {
-  AddProjectMemberDocument,
-  ChangeMemberRoleDocument,
   DeleteProjectDocument,
   ProjectBatchesDocument,
   ProjectDatasetsDocument,
   ProjectDocument,
   ProjectModelsDocument,
-  RemoveProjectMemberDocument,
   UpdateProjectDocument,
   type ProjectQuery,
-  type ProjectRole,
 } from "../../gql/graphql";
 import { useAuth } from "../../lib/auth";
 import { fieldError, toApiError } from "../../lib/errors";
 import { canEdit, isOwner } from "../../lib/roles";
+import { Members } from "./Members";
 
 type Project = ProjectQuery["project"];
-const ROLES: ProjectRole[] = ["OWNER", "EDITOR", "VIEWER"];
 
 export default function ProjectPage() {
   const { projectId = "" } = useParams();
-  const [{ data, fetching, error }] = useQuery({ query: ProjectDocument, variables: { id: projectId } });
+  const { me } = useAuth();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: ProjectDocument, variables: { id: projectId } });
   if (error) return <Alert error={toApiError(error)} />;
   if (fetching && !data) return <Loading what="the project" />;
   if (!data) return null;
@@ -47,7 +44,7 @@ export default function ProjectPage() {
       <Datasets projectId={project.id} />
       <Models projectId={project.id} />
       <Batches projectId={project.id} />
-      <Members project={project} />
+      <Members project={project} myId={me?.id} onChanged={() => refetch({ requestPolicy: "network-only" })} />
       {isOwner(project.myRole) ? <Settings project={project} /> : null}
     </section>
   );
@@ -202,111 +199,6 @@ export function BatchTable({
         ))}
       </tbody>
     </table>
-  );
-}
-
-function Members({ project }: { project: Project }) {
-  const owner = isOwner(project.myRole);
-  const { me } = useAuth();
-  const navigate = useNavigate();
-  const [email, setEmail] = useState("");
-  const [role, setRole] = useState<ProjectRole>("VIEWER");
-  const [added, add] = useMutation(AddProjectMemberDocument);
-  const [changed, change] = useMutation(ChangeMemberRoleDocument);
-  const [removed, remove] = useMutation(RemoveProjectMemberDocument);
-  const addError = added.error ? toApiError(added.error) : null;
-  const otherError = changed.error ?? removed.error;
-
-  async function invite(event: FormEvent) {
-    event.preventDefault();
-    const done = await add({ projectId: project.id, email: email.trim(), role });
-    if (done.data) setEmail("");
-  }
-
-  return (
-    <section aria-labelledby="members-heading">
-      <h2 id="members-heading">Members</h2>
-      <table>
-        <caption className="visually-hidden">Members</caption>
-        <thead>
-          <tr>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Added</th>
-            {owner ? <th scope="col">Actions</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {project.members.map((m) => (
-            <tr key={m.userId ?? m.email}>
-              <td>
-                {m.email}
-                {m.pending ? " (invited)" : null}
-              </td>
-              <td>
-                {owner && m.userId ? (
-                  <select
-                    aria-label={`Role of ${m.email}`}
-                    value={m.role}
-                    onChange={(e) =>
-                      void change({ projectId: project.id, userId: m.userId!, role: e.target.value as ProjectRole })
-                    }
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {r.toLowerCase()}
-                      </option>
-                    ))}
-                  </select>
-                ) : (
-                  m.role.toLowerCase()
-                )}
-              </td>
-              <td>{formatDate(m.addedAt)}</td>
-              {owner ? (
-                <td>
-                  <button
-                    type="button"
-                    onClick={async () => {
-                      // An invitation to an email without an account has no user yet.
-                      const done = await remove(
-                        m.userId ? { projectId: project.id, userId: m.userId } : { projectId: project.id, email: m.email },
-                      );
-                      if (done.data && m.userId === me?.id) navigate("/projects");
-                    }}
-                  >
-                    Remove {m.email}
-                  </button>
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {otherError ? <Alert error={toApiError(otherError)} /> : null}
-      {owner ? (
-        <form onSubmit={invite} className="inline-form" aria-label="Invite a member">
-          <Field label="Member email" error={fieldError(addError, "email")}>
-            {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />}
-          </Field>
-          <Field label="Role">
-            {(p) => (
-              <select {...p} value={role} onChange={(e) => setRole(e.target.value as ProjectRole)}>
-                {ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {r.toLowerCase()}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <button type="submit" disabled={added.fetching}>
-            Invite
-          </button>
-          {addError && !fieldError(addError, "email") ? <Alert error={addError} /> : null}
-        </form>
-      ) : null}
-    </section>
   );
 }
 

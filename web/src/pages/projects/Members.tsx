@@ -1,0 +1,208 @@
+import { useState, type FormEvent } from "react";
+import { useNavigate } from "react-router-dom";
+import { useMutation } from "urql";
+import { Alert, Empty, Field, formatDate } from "../../components/ui";
+import {
+  AddProjectMemberDocument,
+  ChangeMemberRoleDocument,
+  RemoveProjectMemberDocument,
+  type ProjectQuery,
+  type ProjectRole,
+} from "../../gql/graphql";
+import { fieldError, toApiError } from "../../lib/errors";
+import { isOwner } from "../../lib/roles";
+
+type Project = ProjectQuery["project"];
+type Member = Project["members"][number];
+const ROLES: ProjectRole[] = ["OWNER", "EDITOR", "VIEWER"];
+
+/** The project's members and, apart from them, its pending invitations (an email with no
+ * account yet, or an account that has not opened the project: the API shows both alike, with
+ * no user id). Owners invite, change roles, remove members and withdraw invitations; anyone
+ * may leave, except the last owner (the datasets service keeps one). `onChanged` reloads the
+ * project: removals answer a bare Boolean, which no cache can tie to the member list. */
+export function Members({ project, myId, onChanged }: { project: Project; myId?: string | null; onChanged: () => void }) {
+  const owner = isOwner(project.myRole);
+  const navigate = useNavigate();
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<ProjectRole>("VIEWER");
+  const [leaving, setLeaving] = useState(false);
+  const [added, add] = useMutation(AddProjectMemberDocument);
+  const [changed, change] = useMutation(ChangeMemberRoleDocument);
+  const [removed, remove] = useMutation(RemoveProjectMemberDocument);
+  const addError = added.error ? toApiError(added.error) : null;
+  const otherError = changed.error ?? removed.error;
+
+  const members = project.members.filter((m) => !m.pending);
+  const pending = project.members.filter((m) => m.pending);
+  const me = members.find((m) => m.userId && m.userId === myId);
+  const owners = members.filter((m) => m.role === "OWNER").length;
+  const canLeave = me !== undefined && (me.role !== "OWNER" || owners > 1);
+
+  async function invite(event: FormEvent) {
+    event.preventDefault();
+    const done = await add({ projectId: project.id, email: email.trim(), role });
+    if (done.data) {
+      setEmail("");
+      onChanged();
+    }
+  }
+
+  async function removeMember(member: Member) {
+    const done = await remove(
+      member.userId ? { projectId: project.id, userId: member.userId } : { projectId: project.id, email: member.email },
+    );
+    if (done.data) onChanged();
+  }
+
+  async function leave() {
+    if (!me?.userId) return;
+    const done = await remove({ projectId: project.id, userId: me.userId });
+    if (done.data) navigate("/projects");
+  }
+
+  return (
+    <section aria-labelledby="members-heading">
+      <h2 id="members-heading">Members</h2>
+      <table>
+        <caption className="visually-hidden">Members</caption>
+        <thead>
+          <tr>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+            <th scope="col">Added</th>
+            {owner ? <th scope="col">Actions</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {members.map((m) => {
+            const self = m.userId === myId;
+            return (
+              <tr key={m.userId ?? m.email}>
+                <td className="wrap">
+                  {m.email}
+                  {self ? <span className="muted"> (you)</span> : null}
+                </td>
+                <td>
+                  {owner && m.userId ? (
+                    <select
+                      aria-label={`Role of ${m.email}`}
+                      value={m.role}
+                      onChange={async (e) => {
+                        const done = await change({ projectId: project.id, userId: m.userId!, role: e.target.value as ProjectRole });
+                        if (done.data) onChanged();
+                      }}
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {r.toLowerCase()}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    m.role.toLowerCase()
+                  )}
+                </td>
+                <td>{formatDate(m.addedAt)}</td>
+                {owner ? (
+                  <td>
+                    {/* Your own row: "Leave project" below, which also keeps the last owner. */}
+                    {!self ? (
+                      <button type="button" onClick={() => void removeMember(m)}>
+                        Remove {m.email}
+                      </button>
+                    ) : null}
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+
+      <h3 id="invitations-heading">Pending invitations</h3>
+      {pending.length === 0 ? (
+        <Empty>No pending invitations.</Empty>
+      ) : (
+        <>
+          <p className="muted">
+            Invited by email: they join with this role when they sign up with that address, or, with an account already,
+            when they first open the project.
+          </p>
+          <table aria-labelledby="invitations-heading">
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Invited</th>
+                {owner ? <th scope="col">Actions</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {pending.map((m) => (
+                <tr key={`invited:${m.email}`}>
+                  <td className="wrap">
+                    {m.email} <span className="badge badge-pending">invitation pending</span>
+                  </td>
+                  <td>{m.role.toLowerCase()}</td>
+                  <td>{formatDate(m.addedAt)}</td>
+                  {owner ? (
+                    <td>
+                      <button type="button" onClick={() => void removeMember({ ...m, userId: null })}>
+                        Withdraw invitation to {m.email}
+                      </button>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {otherError ? <Alert error={toApiError(otherError)} /> : null}
+
+      {owner ? (
+        <form onSubmit={invite} className="inline-form" aria-label="Invite a member">
+          <Field label="Member email" error={fieldError(addError, "email")}>
+            {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />}
+          </Field>
+          <Field label="Role">
+            {(p) => (
+              <select {...p} value={role} onChange={(e) => setRole(e.target.value as ProjectRole)}>
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {r.toLowerCase()}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <button type="submit" disabled={added.fetching}>
+            Invite
+          </button>
+          {addError && !fieldError(addError, "email") ? <Alert error={addError} /> : null}
+        </form>
+      ) : null}
+
+      {canLeave ? (
+        !leaving ? (
+          <button type="button" onClick={() => setLeaving(true)}>
+            Leave project
+          </button>
+        ) : (
+          <div className="card" role="group" aria-label="Confirm leaving">
+            <p>Leave “{project.name}”? You lose access to its datasets, models and batches until an owner invites you again.</p>
+            <button type="button" className="danger" onClick={() => void leave()} disabled={removed.fetching}>
+              Yes, leave
+            </button>{" "}
+            <button type="button" onClick={() => setLeaving(false)}>
+              Stay
+            </button>
+          </div>
+        )
+      ) : me?.role === "OWNER" ? (
+        <p className="muted">You are the only owner: make another member an owner before you can leave.</p>
+      ) : null}
+    </section>
+  );
+}
