@@ -3,12 +3,14 @@ import type { ReactElement } from "react";
 import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { Provider, type Client, type OperationResult } from "urql";
 import { vi } from "vitest";
-import { fromValue, never } from "wonka";
+import { filter, fromValue, makeSubject, map, never, pipe } from "wonka";
 
 type Answer = Partial<OperationResult> | ((variables: Record<string, unknown>) => Partial<OperationResult>);
 
-/** A urql client whose operations answer from `answers` (by operation name); calls are recorded. */
+/** A urql client whose operations answer from `answers` (by operation name); calls are recorded.
+ * Subscriptions stay open and get what `push(name, data)` sends them. */
 export function fakeClient(answers: Record<string, Answer>) {
+  const live = makeSubject<{ name: string; data: unknown }>();
   const calls: { name: string; variables: Record<string, unknown> }[] = [];
   const answer = (operation: { query: { definitions: readonly unknown[] }; variables: Record<string, unknown> }) => {
     const definition = operation.query.definitions[0] as { name?: { value: string } };
@@ -22,9 +24,17 @@ export function fakeClient(answers: Record<string, Answer>) {
   const client = {
     executeQuery: vi.fn(answer),
     executeMutation: vi.fn(answer),
-    executeSubscription: vi.fn(() => never),
+    executeSubscription: vi.fn((operation: { query: { definitions: readonly unknown[] } }) => {
+      const name = (operation.query.definitions[0] as { name?: { value: string } }).name?.value ?? "";
+      return pipe(
+        live.source,
+        filter((event) => event.name === name),
+        map((event) => ({ operation, data: event.data, stale: false, hasNext: true })),
+      );
+    }),
   } as unknown as Client;
-  return { client, calls };
+  const push = (name: string, data: unknown) => live.next({ name, data });
+  return { client, calls, push };
 }
 
 export function renderWith(ui: ReactElement, client: Client, path = "/", pattern = "*") {

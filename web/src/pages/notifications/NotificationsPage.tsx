@@ -1,8 +1,20 @@
-import { useState } from "react";
-import { useMutation, useQuery } from "urql";
+import { useMemo, useState } from "react";
+import { useMutation, useQuery, useSubscription } from "urql";
 import { Alert, Empty, Loading, Pager, formatDate, usePages } from "../../components/ui";
-import { DeleteNotificationDocument, MarkNotificationsReadDocument, NotificationsDocument } from "../../gql/graphql";
+import {
+  DeleteNotificationDocument,
+  MarkNotificationsReadDocument,
+  NewNotificationsDocument,
+  NotificationsDocument,
+  type NewNotificationsSubscription,
+} from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
+
+type Arrived = NewNotificationsSubscription["notifications"];
+
+/** Notifications that arrived while the page is open are kept (newest first) up to this many;
+ * older ones are on the server's pages. */
+const KEEP_ARRIVED = 50;
 
 export default function NotificationsPage() {
   const pages = usePages();
@@ -14,13 +26,31 @@ export default function NotificationsPage() {
   });
   const [marked, mark] = useMutation(MarkNotificationsReadDocument);
   const [deleted, remove] = useMutation(DeleteNotificationDocument);
+  // Live: what the `notifications` subscription brings is shown at the top of the first page at
+  // once (the server's list has it too on the next load; the server's copy wins then).
+  const [arrived, setArrived] = useState<Arrived[]>([]);
+  useSubscription({ query: NewNotificationsDocument }, (_previous, response) => {
+    setArrived((list) => [response.notifications, ...list.filter((n) => n.id !== response.notifications.id)].slice(0, KEEP_ARRIVED));
+    return response;
+  });
+  const firstPage = !pages.after;
+  const nodes = useMemo(() => {
+    const listed = data?.notifications.nodes ?? [];
+    if (!firstPage) return listed;
+    const known = new Set(listed.map((n) => n.id));
+    return [...arrived.filter((n) => !known.has(n.id) && !(unreadOnly && n.isRead)), ...listed];
+  }, [data, arrived, firstPage, unreadOnly]);
+  const newElsewhere = firstPage ? 0 : arrived.filter((n) => !n.isRead).length;
   const reload = () => refetch({ requestPolicy: "network-only" });
+  // What was done to an arrived notification holds for its kept copy too.
+  const markArrived = (ids: string[] | null) =>
+    setArrived((list) => list.map((n) => (ids === null || ids.includes(n.id) ? { ...n, isRead: true } : n)));
   const actionError = marked.error ?? deleted.error;
   return (
     <section>
       <div className="page-head">
         <h1>Notifications</h1>
-        <button type="button" onClick={async () => { await mark({ all: true, ids: null }); reload(); }}>
+        <button type="button" onClick={async () => { if (!(await mark({ all: true, ids: null })).error) markArrived(null); reload(); }}>
           Mark all read
         </button>
       </div>
@@ -30,9 +60,17 @@ export default function NotificationsPage() {
       {error ? <Alert error={toApiError(error)} /> : null}
       {actionError ? <Alert error={toApiError(actionError)} /> : null}
       {fetching && !data ? <Loading what="notifications" /> : null}
-      {data?.notifications.nodes.length === 0 ? <Empty>Nothing here: you are up to date.</Empty> : null}
-      <ul className="notifications">
-        {data?.notifications.nodes.map((n) => (
+      {newElsewhere > 0 ? (
+        <p role="status">
+          {newElsewhere === 1 ? "1 new notification" : `${newElsewhere} new notifications`} on the first page.{" "}
+          <button type="button" onClick={pages.reset}>
+            Show the newest
+          </button>
+        </p>
+      ) : null}
+      {data && nodes.length === 0 ? <Empty>Nothing here: you are up to date.</Empty> : null}
+      <ul className="notifications" aria-label="Notifications">
+        {nodes.map((n) => (
           <li key={n.id} className={n.isRead ? "read" : "unread"}>
             <div>
               <strong>{n.title}</strong> {!n.isRead ? <span className="badge badge-unread">unread</span> : null}
@@ -41,11 +79,15 @@ export default function NotificationsPage() {
             </div>
             <div className="actions">
               {!n.isRead ? (
-                <button type="button" onClick={async () => { await mark({ ids: [n.id], all: false }); reload(); }}>
+                <button type="button" onClick={async () => { if (!(await mark({ ids: [n.id], all: false })).error) markArrived([n.id]); reload(); }}>
                   Mark “{n.title}” read
                 </button>
               ) : null}
-              <button type="button" onClick={async () => { await remove({ id: n.id }); reload(); }}>
+              <button type="button" onClick={async () => {
+                  const done = await remove({ id: n.id });
+                  if (done.data) setArrived((list) => list.filter((a) => a.id !== n.id));
+                  reload();
+                }}>
                 Delete “{n.title}”
               </button>
             </div>
