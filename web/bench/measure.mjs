@@ -23,6 +23,15 @@ async function signIn() {
   await page.getByRole("heading", { name: "Projects" }).waitFor({ timeout: 120_000 });
 }
 
+// The renderer's main-thread CPU time in tasks (CDP Performance.getMetrics "TaskDuration" in the
+// "threadTicks" time domain), from the document's start (the metrics restart with each
+// navigation): what a page costs the CPU, nearly independent of the other processes competing
+// for the cores, unlike the wall-clock marks on a loaded machine.
+const cdp = await page.context().newCDPSession(page);
+await cdp.send("Performance.enable", { timeDomain: "threadTicks" });
+const busy = async () =>
+  (await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "TaskDuration").value * 1000;
+
 const mark = (name) =>
   page.evaluate((n) => performance.getEntriesByName(n)[0]?.startTime ?? null, name);
 
@@ -35,6 +44,7 @@ if (mode === "report") {
     await page.goto(`${base}/projects`);
     await page.getByRole("link", { name: "bench" }).waitFor();
     const baseline = await page.evaluate(() => performance.now());
+    const projectsBusyMs = await busy();
     await page.goto(`${base}/batches/${id}/report`);
     try {
       await page.locator("body[data-report-charts]").waitFor({ state: "attached", timeout: 120_000 });
@@ -43,10 +53,19 @@ if (mode === "report") {
       const drawn = await page.getByRole("img").count();
       throw new Error(`the report's charts did not all render (${drawn} charts on the page): ${problems.join(" | ")}`, { cause: error });
     }
+    const reportBusyMs = await busy();
     const charts = Number(await page.locator("body").getAttribute("data-report-charts"));
     const data = await mark("report:data");
     const rendered = await mark("report:charts-rendered");
-    results.push({ charts, dataMs: data, renderedMs: rendered, chartsAfterDataMs: rendered - data, projectsShownMs: baseline });
+    results.push({
+      charts,
+      dataMs: data,
+      renderedMs: rendered,
+      chartsAfterDataMs: rendered - data,
+      projectsShownMs: baseline,
+      reportBusyMs,
+      projectsBusyMs,
+    });
   }
   process.stdout.write(JSON.stringify(results) + "\n");
 } else if (mode === "live") {

@@ -74,6 +74,8 @@ for (const e of events) {
 const nodes = new Map();
 const self = new Map();
 const total = new Map();
+// CALLERS=name: where the time of a function comes from (its callers, four frames up).
+const callers = new Map();
 // Sample times: each profile's start, plus its chunks' deltas, chunk after chunk.
 const clock = new Map(events.filter((e) => e.name === "Profile").map((e) => [`${e.pid}:${e.id}`, e.args.data.startTime]));
 for (const e of events) {
@@ -93,6 +95,12 @@ for (const e of events) {
       const key = name(n.callFrame ?? {});
       if (first) self.set(key, (self.get(key) ?? 0) + ms);
       if (!seen.has(key)) total.set(key, (total.get(key) ?? 0) + ms);
+      if (process.env.CALLERS && !seen.has(key) && (n.callFrame?.functionName ?? "").split(".").pop() === process.env.CALLERS) {
+        const chain = [];
+        for (let p = nodes.get(n.parent); p && chain.length < 4; p = nodes.get(p.parent)) chain.push(name(p.callFrame ?? {}));
+        const k = chain.join(" < ");
+        callers.set(k, (callers.get(k) ?? 0) + ms);
+      }
       seen.add(key);
     }
   });
@@ -109,3 +117,7 @@ console.log("self time by function (sampled):");
 for (const [key, ms] of top) console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${key}`);
 console.log("total time by function, callees included (sampled):");
 for (const [key, ms] of [...total.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 40))) console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${key}`);
+if (process.env.CALLERS) {
+  console.log(`callers of ${process.env.CALLERS}:`);
+  for (const [key, ms] of [...callers.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${key}`);
+}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useQuery } from "urql";
-import { ChartGrid, HeatScale, LARGE_BARS, THEME, type Panel } from "../../components/Chart";
+import { ChartGrid, HeatScale, LARGE_BARS, THEME, truncate, type Panel } from "../../components/Chart";
 import { Alert, Loading } from "../../components/ui";
 import { ReportDocument } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
@@ -51,7 +51,7 @@ export function overlayPanel(chart: HistogramChart | FrequencyChart): Panel {
     caption: <strong>{chart.column}</strong>,
     label: `Real and synthetic distribution of ${chart.column}`,
     margin: [12, 10, chart.kind === "frequencies" ? 46 : 30, 46],
-    xAxis: { type: "category", data: labels, axisLabel: { fontSize: 9, ...(chart.kind === "frequencies" ? { rotate: 30, width: 60, overflow: "truncate" } : {}) } },
+    xAxis: { type: "category", data: labels, axisLabel: { fontSize: 9, ...(chart.kind === "frequencies" ? { rotate: 30, formatter: truncate(10) } : {}) } },
     yAxis: { type: "value", splitNumber: 3, axisLabel: { fontSize: 9, formatter: share } },
     series: [
       { ...LARGE_BARS, name: "real", type: "bar", data: chart.real, itemStyle: { color: THEME.real }, barGap: "0%" },

@@ -1,6 +1,6 @@
 import { useMemo, type ReactNode } from "react";
 import { useQuery } from "urql";
-import { ChartGrid, HeatScale, LARGE_BARS, THEME, type Panel } from "../../components/Chart";
+import { ChartGrid, HeatScale, LARGE_BARS, THEME, truncate, type Panel } from "../../components/Chart";
 import { Alert, Loading } from "../../components/ui";
 import { DatasetStatsDocument } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
@@ -44,8 +44,8 @@ export function heatmapPanel(title: string, columns: string[], values: (number |
     caption: caption ?? <strong>{title}</strong>,
     label,
     margin: [10, 20, 76, 120],
-    xAxis: { type: "category", data: xs, axisLabel: { rotate: 60, fontSize: 10, width: 100, overflow: "truncate" }, splitArea: { show: false } },
-    yAxis: { type: "category", data: ys, inverse: true, axisLabel: { fontSize: 10, width: 110, overflow: "truncate" } },
+    xAxis: { type: "category", data: xs, axisLabel: { rotate: 60, fontSize: 10, formatter: truncate(16) }, splitArea: { show: false } },
+    yAxis: { type: "category", data: ys, inverse: true, axisLabel: { fontSize: 10, formatter: truncate(18) } },
     series: [
       {
         type: "heatmap",
@@ -90,7 +90,7 @@ function columnPanel(column: ColumnStats): Panel | null {
       label,
       margin: [10, 10, 24, 110],
       xAxis: { type: "value", axisLabel: { fontSize: 9 } },
-      yAxis: { type: "category", data: top.map((c) => c.value).reverse(), axisLabel: { fontSize: 10, width: 100, overflow: "truncate" } },
+      yAxis: { type: "category", data: top.map((c) => c.value).reverse(), axisLabel: { fontSize: 10, formatter: truncate(16) } },
       series: [{ ...LARGE_BARS, type: "bar", data: top.map((c) => c.count).reverse(), itemStyle: { color: THEME.single } }],
     };
   }
