@@ -57,6 +57,12 @@ export default function JobPage() {
     if (final) refetch({ requestPolicy: "network-only" });
   }, [final, refetch]);
   const points = useMemo(() => losses, [losses]);
+  useEffect(() => {
+    // A training job draws its loss curve from the first finished epoch on: fetch and compile the
+    // charts chunk now, while nothing is shown yet, not when the first epoch's update arrives
+    // (compiling it then held up the next update: the live page's slowest updates).
+    if (job?.kind === "TRAIN" && !final) void import("./LossCurve");
+  }, [job?.kind, final]);
 
   return (
     <section>
