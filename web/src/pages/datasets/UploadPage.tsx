@@ -109,6 +109,8 @@ export default function UploadPage() {
       <h1>Upload a dataset</h1>
       <form onSubmit={submit} noValidate>
         <div
+          role="group"
+          aria-label="Drop a file here"
           className={`dropzone${over ? " over" : ""}`}
           onDragOver={(e) => {
             e.preventDefault();
