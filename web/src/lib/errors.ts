@@ -36,7 +36,8 @@ export function toApiError(error: CombinedError | ApiError | Error | unknown): A
   return new ApiError(String((error as Error)?.message ?? error), "INTERNAL");
 }
 
-function capitalize(text: string): string {
+/** A message as a sentence: capital first letter, final full stop. */
+export function capitalize(text: string): string {
   const trimmed = text.trim();
   if (!trimmed) return trimmed;
   const sentence = trimmed[0]!.toUpperCase() + trimmed.slice(1);

@@ -79,14 +79,23 @@ export default function DatasetPage() {
         </dd>
         <dt>File</dt>
         <dd>
-          {dataset.fileName} ({formatBytes(dataset.sizeBytes)}, {dataset.detected.format}
-          {dataset.detected.delimiter ? `, delimiter “${dataset.detected.delimiter}”` : ""}
-          {dataset.detected.hasHeader === false ? ", no header row" : ""})
+          {dataset.fileName ? `${dataset.fileName} ` : ""}(
+          {[
+            formatBytes(dataset.sizeBytes),
+            // Nothing was detected in a file that could not be read: say only what is known.
+            dataset.detected.format,
+            dataset.detected.delimiter ? `delimiter “${dataset.detected.delimiter}”` : "",
+            dataset.detected.format && dataset.detected.hasHeader === false ? "no header row" : "",
+          ]
+            .filter(Boolean)
+            .join(", ")}
+          )
         </dd>
         <dt>Rows</dt>
         <dd>
-          {dataset.rowCount.toLocaleString()} ({dataset.trainRowCount.toLocaleString()} for training,{" "}
-          {dataset.holdoutRowCount.toLocaleString()} held out)
+          {dataset.status === "READY"
+            ? `${dataset.rowCount.toLocaleString()} (${dataset.trainRowCount.toLocaleString()} for training, ${dataset.holdoutRowCount.toLocaleString()} held out)`
+            : "–"}
         </dd>
         <dt>Uploaded</dt>
         <dd>{formatDate(dataset.createdAt)}</dd>
@@ -95,9 +104,17 @@ export default function DatasetPage() {
         <p role="status">The file is being read: types, statistics and previews follow in a moment.</p>
       ) : null}
       {dataset.status === "FAILED" ? (
-        <p role="alert" className="alert">
-          The file could not be read: {dataset.error}
-        </p>
+        <>
+          <p role="alert" className="alert">
+            The file could not be read: {dataset.error ? `${dataset.error.trim()}${/[.!?]$/.test(dataset.error.trim()) ? "" : "."}` : "no reason was given."}
+          </p>
+          {editor && dataset.project ? (
+            <p>
+              Fix the file and <Link to={`/projects/${dataset.project.id}/upload`}>upload it again</Link>; this failed
+              upload can be deleted below.
+            </p>
+          ) : null}
+        </>
       ) : null}
       {dataset.warnings.length > 0 ? (
         <ul className="warnings" aria-label="Warnings">

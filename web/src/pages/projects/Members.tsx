@@ -79,7 +79,7 @@ export function Members({ project, myId, onChanged }: { project: Project; myId?:
             const self = m.userId === myId;
             return (
               <tr key={m.userId ?? m.email}>
-                <td className="wrap">
+                <td>
                   {m.email}
                   {self ? <span className="muted"> (you)</span> : null}
                 </td>
@@ -141,7 +141,7 @@ export function Members({ project, myId, onChanged }: { project: Project; myId?:
             <tbody>
               {pending.map((m) => (
                 <tr key={`invited:${m.email}`}>
-                  <td className="wrap">
+                  <td>
                     {m.email} <span className="badge badge-pending">invitation pending</span>
                   </td>
                   <td>{m.role.toLowerCase()}</td>

@@ -82,7 +82,7 @@ function Datasets({ projectId }: { projectId: string }) {
                 <td>
                   <StatusBadge status={d.status} />
                 </td>
-                <td>{d.rowCount.toLocaleString()}</td>
+                <td>{d.status === "READY" ? d.rowCount.toLocaleString() : "–"}</td>
                 <td>{formatDate(d.createdAt)}</td>
               </tr>
             ))}

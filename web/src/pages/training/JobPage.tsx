@@ -3,7 +3,7 @@ import { Link, useParams } from "react-router-dom";
 import { useMutation, useQuery, useSubscription } from "urql";
 import { Alert, Loading, ProgressBar, StatusBadge, formatDate } from "../../components/ui";
 import { CancelJobDocument, JobDocument, JobUpdatesDocument, type JobUpdatesSubscription } from "../../gql/graphql";
-import { toApiError } from "../../lib/errors";
+import { capitalize, toApiError } from "../../lib/errors";
 import { canEdit } from "../../lib/roles";
 
 const LossCurve = lazy(() => import("./LossCurve"));
@@ -96,7 +96,7 @@ export default function JobPage() {
       </p>
       {failure ? (
         <p role="alert" className="alert">
-          {failure}
+          {capitalize(failure)}
         </p>
       ) : null}
       {!final && canEdit(job?.project?.myRole) ? (
