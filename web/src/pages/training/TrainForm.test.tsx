@@ -24,7 +24,7 @@ describe("train form", () => {
     const { client, calls } = fakeClient({});
     renderWith(<TrainForm datasetId="7" engines={engines} />, client);
     const epochs = screen.getByLabelText("epochs");
-    expect(epochs).toHaveAccessibleDescription("passes over the data Default 300. From 1 to 10000.");
+    expect(epochs).toHaveAccessibleDescription("Passes over the data. Default 300. From 1 to 10000.");
     await userEvent.type(epochs, "0");
     await userEvent.click(screen.getByRole("button", { name: "Train model" }));
     expect(epochs).toHaveAttribute("aria-invalid", "true");

@@ -26,7 +26,9 @@ export function parseParameter(parameter: Parameter, raw: string): { value?: unk
 }
 
 export function rangeHint(parameter: Parameter): string {
-  const parts = [parameter.description];
+  // The engines' descriptions are phrases without a full stop: end them as sentences.
+  const description = (parameter.description ?? "").trim();
+  const parts = [description && !/[.!?]$/.test(description) ? `${description[0]!.toUpperCase()}${description.slice(1)}.` : description];
   if (parameter.default !== null && parameter.default !== undefined) parts.push(`Default ${JSON.stringify(parameter.default)}.`);
   if (parameter.min != null && parameter.max != null) parts.push(`From ${parameter.min} to ${parameter.max}.`);
   else if (parameter.min != null) parts.push(`At least ${parameter.min}.`);
