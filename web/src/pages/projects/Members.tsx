@@ -109,7 +109,8 @@ export function Members({ project, myId, onChanged }: { project: Project; myId?:
                     {/* Your own row: "Leave project" below, which also keeps the last owner. */}
                     {!self ? (
                       <button type="button" onClick={() => void removeMember(m)}>
-                        Remove {m.email}
+                        Remove{" "}
+                        <span className="visually-hidden">{m.email}</span>
                       </button>
                     ) : null}
                   </td>
@@ -149,7 +150,8 @@ export function Members({ project, myId, onChanged }: { project: Project; myId?:
                   {owner ? (
                     <td>
                       <button type="button" onClick={() => void removeMember({ ...m, userId: null })}>
-                        Withdraw invitation to {m.email}
+                        Withdraw invitation{" "}
+                        <span className="visually-hidden">to {m.email}</span>
                       </button>
                     </td>
                   ) : null}
