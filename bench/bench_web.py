@@ -11,17 +11,20 @@
    starts it (upload, gaussian_copula, 1,000 rows, evaluation); headless Chromium opens its report
    page `--runs` times and reads the page's performance marks: `report:data` (the report's
    JSON arrived) and `report:charts-rendered` (ECharts' `finished` event of the last instance
-   to draw; the 53 charts, 50 overlays and 3 heatmaps, are small multiples in 4 instances). Baseline in the same browser and run: the projects
-   list (one light query) from navigation start until it shows. Also each load's main-thread
-   CPU time (CDP Performance metrics in thread ticks), which other processes competing for
-   the cores barely change, against the projects list's.
+   to draw; the 53 charts, 50 overlays and 3 heatmaps, are small multiples in 4 instances).
+   Baseline in the same browser and run: the projects list (one light query) from navigation
+   start until it shows. Also each load's main-thread CPU time (CDP Performance metrics in
+   thread ticks), which other processes competing for the cores barely change, against the
+   projects list's.
 3. **Live job update** (target <= 300 ms): the training worker is paused (SIGSTOP; it is this
-   script's own child) so a queued job stays still; the job's page is open in Chromium while
-   this script publishes `job.updated` events for it to JetStream, one every 0.5 s, and the
-   page marks when React committed each one (`job-update:<percent>`). Latency = mark time -
-   publication time, on the same clock. It covers NATS -> gateway -> websocket -> React, so it
-   is an upper bound of "after the gateway publishes it". Baseline in the same run: a plain
-   NATS subscription in this process receiving the same events.
+   script's own child) so a queued job stays still; the job's page is open in Chromium; once
+   it has shown the job's first state and finished loading (network idle: the page fetches its
+   charts chunk up front), this script publishes `job.updated` events for the job to
+   JetStream, one every 0.5 s, and the page marks when React committed each one
+   (`job-update:<percent>`). Latency = mark time - publication time, on the same clock. It
+   covers NATS -> gateway -> websocket -> React, so it is an upper bound of "after the gateway
+   publishes it". Baseline in the same run: a plain NATS subscription in this process
+   receiving the same events.
 
 The stack uses its own free ports and a temporary folder, and is stopped at the end.
 """

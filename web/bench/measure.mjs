@@ -73,6 +73,9 @@ if (mode === "report") {
   await page.getByRole("progressbar", { name: "Job progress" }).waitFor();
   // The subscription is open once its first state (the job as it is) has been shown.
   await page.waitForFunction(() => performance.getEntriesByType("mark").some((m) => m.name.startsWith("job-update:")), null, { timeout: 60_000 });
+  // ...and the page has finished loading its code (the charts chunk it fetches up front): the
+  // updates are measured on an open page, not on one still being loaded.
+  await page.waitForLoadState("networkidle");
   process.stdout.write("READY\n");
   const input = readline.createInterface({ input: process.stdin });
   for await (const _line of input) break;

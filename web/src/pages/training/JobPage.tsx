@@ -58,11 +58,11 @@ export default function JobPage() {
   }, [final, refetch]);
   const points = useMemo(() => losses, [losses]);
   useEffect(() => {
-    // A training job draws its loss curve from the first finished epoch on: fetch and compile the
-    // charts chunk now, while nothing is shown yet, not when the first epoch's update arrives
-    // (compiling it then held up the next update: the live page's slowest updates).
-    if (job?.kind === "TRAIN" && !final) void import("./LossCurve");
-  }, [job?.kind, final]);
+    // The loss curve is drawn from the first finished epoch on: fetch and compile the charts
+    // chunk as the page opens, not when the first epoch's update arrives (compiling it then
+    // held up the next updates: the live page's slowest ones, see bench/bench_web.py).
+    void import("./LossCurve");
+  }, []);
 
   return (
     <section>
