@@ -68,7 +68,7 @@ function useSize(
       clearTimeout(timer);
       observer.disconnect();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `deps` decide when to observe anew; `draw` is read through a ref, so it may change freely.
   }, deps);
 }
 
