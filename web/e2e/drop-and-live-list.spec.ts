@@ -41,7 +41,7 @@ test("drop a CSV on the upload page; the open notifications list shows it is rea
   await expect(list.getByText("Dataset census-sample is ready", { exact: true })).toHaveCount(0);
 
   await page.goto(`${baseUrl()}/projects/${createProject.id}/upload`);
-  const zone = page.getByRole("group", { name: "Drop a file here" });
+  const zone = page.getByRole("group", { name: "Drop zone" });
   await expect(zone).toBeVisible();
   // The first 2,000 rows of adult-train.csv (a file with no header row).
   const sample = readFileSync(ADULT, "utf-8").split("\n").slice(0, 2000).join("\n") + "\n";
@@ -79,7 +79,7 @@ test("dropping a file that is not a table says so at the upload", async ({ page,
   await signIn(page, email);
   await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible({ timeout: 90_000 });
   await page.goto(`${baseUrl()}/projects/${createProject.id}/upload`);
-  await dropFile(page, page.getByRole("group", { name: "Drop a file here" }), "notes.png", "\u0089PNG not a table");
+  await dropFile(page, page.getByRole("group", { name: "Drop zone" }), "notes.png", "\u0089PNG not a table");
   await expect(page.getByText(/Selected: notes\.png/)).toBeVisible();
   await page.getByRole("button", { name: "Upload dataset" }).click();
   await expect(page.getByRole("alert")).toBeVisible({ timeout: 60_000 });

@@ -110,7 +110,7 @@ export default function UploadPage() {
       <form onSubmit={submit} noValidate>
         <div
           role="group"
-          aria-label="Drop a file here"
+          aria-label="Drop zone"
           className={`dropzone${over ? " over" : ""}`}
           onDragOver={(e) => {
             e.preventDefault();
