@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pandas as pd
+import pytest
 from rich.console import Console
 
 from synthetica_client import Batch, Client, Dataset, Model, Report
@@ -26,6 +27,8 @@ def captured_console() -> tuple[Console, io.StringIO]:
     return Console(file=buffer, force_terminal=True, width=120), buffer
 
 
+# Uploads, trains and evaluates the whole adult table: long when the machine is busy.
+@pytest.mark.timeout(900)
 async def test_upload_train_wait_generate_to_pandas_and_report_on_adult(
     stack, tmp_path, monkeypatch
 ):
