@@ -70,7 +70,7 @@ browser:
 	  else echo "Chromium is needed at $(CHROMIUM) for the dashboard's tests (apt-get install chromium)"; exit 1; fi; }
 
 up: $(STAMP) $(WEB_BUILD)
-	$(PY) -m common.devstack
+	$(PY) -m tools.devstack
 
 test: $(STAMP) $(WEB_BUILD) browser
 	$(PY) -m pytest
@@ -100,7 +100,7 @@ fmt: $(STAMP)
 
 # Generated code lives in gen/ and is committed; tests/test_contracts.py fails when it drifts.
 proto: $(STAMP)
-	$(PY) -m common.protogen
+	$(PY) -m tools.protogen
 
 schema: $(STAMP)
 	$(PY) -m gateway export-schema

@@ -42,7 +42,6 @@ sys.path.insert(0, str(ROOT / "gen"))
 
 from bench.bench_engines import PeakRss  # noqa: E402
 from common.clients import make_channel  # noqa: E402
-from common.embedded import EmbeddedNats, EmbeddedPostgres, free_port  # noqa: E402
 from common.migrations import upgrade  # noqa: E402
 from gateway.app import create_app  # noqa: E402
 from gateway.settings import GatewaySettings  # noqa: E402
@@ -54,6 +53,7 @@ from services.training.main import build as build_training  # noqa: E402
 from services.training.main import build_worker  # noqa: E402
 from services.training.settings import TrainingSettings  # noqa: E402
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc  # noqa: E402
+from tools.embedded import EmbeddedNats, EmbeddedPostgres, free_port  # noqa: E402
 
 ADULT = ROOT.parent / "shared" / "datasets" / "adult-train.csv"
 ADULT_ROWS = 32_561

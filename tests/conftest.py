@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from common.migrations import upgrade
 from tests.support import (
     MIGRATIONS,
@@ -31,6 +30,7 @@ from tests.support import (
     start_training,
     start_training_worker,
 )
+from tools.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
 SERVICE_TOKEN = "test-service-token-" + secrets.token_hex(8)
 

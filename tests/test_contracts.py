@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from common.protogen import DEFAULT_OUT, PROTO_ROOT, generate
 from gateway.schema import SCHEMA_FILE, schema_sdl
+from tools.protogen import DEFAULT_OUT, PROTO_ROOT, generate
 
 PROTOS = sorted(PROTO_ROOT.rglob("*.proto"))
 

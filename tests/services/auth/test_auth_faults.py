@@ -11,10 +11,10 @@ import psutil
 import pytest
 import sqlalchemy as sa
 
-from common.embedded import EmbeddedPostgres, free_port
 from common.migrations import upgrade
 from synthetica.auth.v1 import auth_pb2
 from tests.support import MIGRATIONS, PASSWORD, AuthCaller, start_auth, unique_email
+from tools.embedded import EmbeddedPostgres, free_port
 
 
 @pytest.fixture

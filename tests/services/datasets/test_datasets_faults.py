@@ -17,7 +17,6 @@ from pathlib import Path
 import psutil
 import pytest
 
-from common.embedded import free_port, wait_until_listening
 from common.storage import Storage
 from services.datasets import files
 from services.datasets.ingest import IngestLimits, IngestOptions
@@ -25,6 +24,7 @@ from services.datasets.worker import ingest_dataset
 from tests.services.datasets.test_ingest_worker_process import PEOPLE_CSV
 from tests.services.training.training_world import TrainingWorld
 from tests.support import REPO, AuthCaller, start_datasets
+from tools.embedded import free_port, wait_until_listening
 
 
 def _job(storage_dir: Path, dataset_id: str) -> dict:
