@@ -37,7 +37,7 @@ from services.training.engines.runner import warm_up
 from services.training.expiry import BatchExpiry
 from services.training.servicer import TrainingServicer
 from services.training.settings import TrainingSettings
-from services.training.template_checks import TemplateChecker
+from services.training.templates.checker import TemplateChecker
 from services.training.worker import Worker, scratch_root, sweep_scratch
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 

@@ -26,13 +26,14 @@ from common.interceptors import require_principal
 from common.protos import timestamp
 from common.storage import Storage
 from services.training import models as m
-from services.training import service, template_store
+from services.training import service
 from services.training.access import EDITOR, VIEWER, Access
 from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
 from services.training.exports import iter_export
 from services.training.settings import TrainingSettings
-from services.training.template_checks import TemplateChecker
-from services.training.template_jobs import batch_table_key
+from services.training.templates import store as template_store
+from services.training.templates.checker import TemplateChecker
+from services.training.templates.jobs import batch_table_key
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
 JOB_STATUSES = {

@@ -1,7 +1,7 @@
 """The worker role: runs train, generate and template jobs pulled from the JOBS stream.
 
 Each train or generate job runs its engine in a child process (``engines.runner``) from a
-worker thread; a template job generates in the thread itself (``template_jobs``).
+worker thread; a template job generates in the thread itself (``templates.jobs``).
 Progress goes to the job row and out as job.updated (through the outbox).
 
 One owner per attempt: a redelivered job starts a new attempt only when the running one's
@@ -39,7 +39,7 @@ from common.errors import DomainError
 from common.jetstream import Outcome
 from common.storage import Storage
 from services.training import models as m
-from services.training import service, template_jobs
+from services.training import service
 from services.training.access import Access
 from services.training.engines import (
     EngineCancelled,
@@ -54,6 +54,7 @@ from services.training.engines import (
 )
 from services.training.settings import TrainingSettings
 from services.training.templates import SchemaError
+from services.training.templates import jobs as template_jobs
 from synthetica.training.v1 import training_pb2
 
 log = logging.getLogger(__name__)

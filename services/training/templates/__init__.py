@@ -8,7 +8,7 @@ Typical use::
 """
 
 from services.training.templates.builtin import TEMPLATES, TemplateInfo, list_templates
-from services.training.templates.engine import (
+from services.training.templates.generator import (
     DEFAULT_CHUNK_ROWS,
     DEFAULT_REFERENCE_DATE,
     GenerationPlan,

@@ -21,7 +21,7 @@ from grpc_status import rpc_status
 from common.clients import make_channel
 from common.storage import Storage
 from services.training.engines import EngineCancelled
-from services.training.template_jobs import plan_request, write_batch
+from services.training.templates.jobs import plan_request, write_batch
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
 from synthetica.training.v1 import training_pb2

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from common.errors import InvalidArgument, ResourceExhausted
-from services.training.template_checks import TemplateChecker
+from services.training.templates.checker import TemplateChecker
 
 MiB = 1024 * 1024
 SMALL = json.dumps({"tables": [{"name": "t", "fields": [{"name": "id", "type": "uuid"}]}]})
