@@ -12,7 +12,7 @@ from common.revocations import follow_revocations
 from common.runtime import AuthClient, connect_messaging, run_cli
 from common.storage import Storage
 from services.datasets import invitations, models
-from services.datasets.ingestion import IngestionRunner
+from services.datasets.ingest.runner import IngestRunner
 from services.datasets.servicer import DatasetsServicer
 from services.datasets.settings import DatasetsSettings
 from synthetica.auth.v1 import auth_pb2
@@ -28,7 +28,7 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
     nc, js = await connect_messaging(settings, name="datasets")
     relay = OutboxRelay(db, models.outbox, js)
     auth = AuthClient(settings, service_name="datasets")
-    runner = IngestionRunner(db, settings, storage, on_commit=relay.wake)
+    runner = IngestRunner(db, settings, storage, on_commit=relay.wake)
 
     async def lookup_user(email: str) -> auth_pb2.User | None:
         users = await auth.lookup_users(emails=[email.strip()])

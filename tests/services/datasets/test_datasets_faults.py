@@ -20,8 +20,8 @@ import pytest
 from common.storage import Storage
 from services.datasets import files
 from services.datasets.ingest import IngestLimits, IngestOptions
-from services.datasets.worker import ingest_dataset
-from tests.services.datasets.test_ingest_worker_process import PEOPLE_CSV
+from services.datasets.ingest.process import ingest_dataset
+from tests.services.datasets.test_ingest_process import PEOPLE_CSV
 from tests.services.training.training_world import TrainingWorld
 from tests.support import REPO, AuthCaller, start_datasets
 from tools.embedded import free_port, wait_until_listening

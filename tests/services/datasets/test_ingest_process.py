@@ -18,8 +18,8 @@ import pytest
 from common.storage import Storage
 from services.datasets import files
 from services.datasets.ingest import IngestLimits, IngestOptions
-from services.datasets.ingestion import new_worker_pool
-from services.datasets.worker import ingest_dataset
+from services.datasets.ingest.process import ingest_dataset
+from services.datasets.ingest.runner import new_worker_pool
 
 PEOPLE_CSV = "user_id,email,age,plan\n" + "".join(
     f"{i},person{i}@example.org,{20 + i % 50},{'free' if i % 3 else 'pro'}\n" for i in range(300)
