@@ -211,7 +211,7 @@ class JobUpdatesHub:
 
     async def close(self) -> None:
         if self._nc is not None:
-            await self._nc.close()
+            await jetstream.close(self._nc)
             self._nc = None
 
 

@@ -46,20 +46,14 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
         reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
-    await jetstream.ensure_consumer(
-        js,
-        jetstream.EVENTS_STREAM.name,
-        durable=invitations.CONSUMER,
-        filter_subject=invitations.SUBJECT,
-    )
-    registrations = jetstream.PullConsumer(
+    registrations = await jetstream.start_consumer(
         js,
         stream=jetstream.EVENTS_STREAM.name,
         durable=invitations.CONSUMER,
         subject=invitations.SUBJECT,
         handler=invitations.RegisteredHandler(db).handle,
     )
-    server.tasks.append(asyncio.create_task(registrations.run()))
+    server.tasks.append(registrations.task)
     await runner.recover()
 
     async def close() -> None:

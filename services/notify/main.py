@@ -78,14 +78,7 @@ async def build(settings: NotifySettings) -> GrpcServer:
     key = settings.secret_key or settings.service_token
     secrets = webhooks.SecretBox("notify-webhook-secrets:" + key.get_secret_value())
     worker = DeliveryWorker(db, settings, policy=policy, secrets=secrets)
-    await jetstream.ensure_consumer(
-        js,
-        jetstream.EVENTS_STREAM.name,
-        durable=settings.consumer_name,
-        filter_subject=jetstream.EVENTS_SUBJECT_PREFIX + ">",
-        max_deliver=settings.event_max_deliver,
-    )
-    consumer = jetstream.PullConsumer(
+    consumer = await jetstream.start_consumer(
         js,
         stream=jetstream.EVENTS_STREAM.name,
         durable=settings.consumer_name,
@@ -96,6 +89,7 @@ async def build(settings: NotifySettings) -> GrpcServer:
             members=project_members(settings, datasets_channel),
             on_deliveries=worker.wake,
         ),
+        max_deliver=settings.event_max_deliver,
     )
     authenticator = auth.authenticator(settings)
     await follow_revocations(nc, authenticator)
@@ -109,15 +103,12 @@ async def build(settings: NotifySettings) -> GrpcServer:
         authenticator=authenticator,
         reflection_enabled=settings.grpc_reflection,
     )
-    server.tasks.append(asyncio.create_task(consumer.run()))
-    server.tasks.append(asyncio.create_task(worker.run()))
+    server.tasks += [consumer.task, asyncio.create_task(worker.run())]
 
     async def close() -> None:
         consumer.stop()
         worker.stop()
-        # Closed, not drained: a drain waits for messages a cancelled fetch left in the pull
-        # subscription, which nobody will read; unacked events are simply redelivered.
-        await nc.close()
+        await jetstream.close(nc)
         await auth.close()
         await datasets_channel.close()
         db.dispose()
