@@ -9,8 +9,9 @@ from common import jetstream
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
 from common.revocations import follow_revocations
-from common.runtime import AuthClient, connect_messaging, run_cli
+from common.runtime import connect_messaging, run_cli
 from common.storage import Storage
+from services.auth.client import AuthClient
 from services.datasets import invitations, models
 from services.datasets.ingest.runner import IngestRunner
 from services.datasets.servicer import DatasetsServicer

@@ -15,9 +15,10 @@ from common import jetstream
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
 from common.revocations import follow_revocations
-from common.runtime import AuthClient, connect_messaging, run_cli
+from common.runtime import connect_messaging, run_cli
 from common.settings import Settings
 from common.storage import Storage
+from services.auth.client import AuthClient
 from services.training import models
 from services.training.access import Access
 from services.training.consumers import (
