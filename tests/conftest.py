@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 from common.migrations import upgrade
+from tests import adult
 from tests.support import (
     MIGRATIONS,
     start_auth,
@@ -123,6 +124,15 @@ def own_nats(tmp_path: Path) -> Iterator[EmbeddedNats]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def adult_path() -> Path:
+    """The adult table's CSV (see tests/adult.py); a missing file fails, never skips."""
+    try:
+        return adult.path()
+    except FileNotFoundError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

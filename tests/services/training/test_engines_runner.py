@@ -29,14 +29,9 @@ from services.training.engines import (
     run_training,
 )
 from services.training.engines.runner import MIN_BUDGET_LEFT, _budget_left
+from tests import adult
 
 HERE = Path(__file__).resolve().parent
-ADULT = HERE.parents[3] / "shared" / "datasets" / "adult-train.csv"
-COLUMNS = [
-    "age", "workclass", "fnlwgt", "education", "education-num", "marital-status",
-    "occupation", "relationship", "race", "sex", "capital-gain", "capital-loss",
-    "hours-per-week", "native-country", "income",
-]  # fmt: skip
 CRASHING = EngineSpec(
     name="crashing",
     library="none",
@@ -54,9 +49,7 @@ CRASHING = EngineSpec(
 
 @pytest.fixture(scope="module")
 def data_path(tmp_path_factory) -> Path:
-    table = pd.read_csv(
-        ADULT, header=None, names=COLUMNS, skipinitialspace=True, na_values="?", nrows=300
-    )
+    table = adult.frame(300)
     path = tmp_path_factory.mktemp("data") / "adult.parquet"
     table.to_parquet(path, index=False)
     return path
