@@ -1,4 +1,4 @@
-"""Engine benchmark on adult-train (issue 4).
+"""Engine benchmark on adult-train.
 
 For each engine and mode (library defaults, and a time budget): training time through the
 real child-process runner, and the SDMetrics QualityReport score of 32,561 generated rows.

@@ -1,4 +1,4 @@
-"""Benchmark of the evaluation report on adult-train (issue 6).
+"""Benchmark of the evaluation report on adult-train.
 
 1. Full report: adult-train split 80/20 into train and holdout (as the platform keeps 20%
    aside), 32,561 synthetic rows (an SDV GaussianCopula fitted on train, or with

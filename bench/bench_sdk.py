@@ -1,4 +1,4 @@
-"""Speed and memory of the SDK's ``batch.to_pandas()`` (issue 14).
+"""Speed and memory of the SDK's ``batch.to_pandas()``.
 
 Starts the stack in-process on embedded PostgreSQL and NATS (auth, datasets, the training API
 and a worker, the gateway: ``bench_training.stack``; no evaluation service, so the SDK warns

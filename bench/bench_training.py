@@ -1,4 +1,4 @@
-"""Platform overhead of training and generating through Synthetica, on adult-train (issue 4).
+"""Platform overhead of training and generating through Synthetica, on adult-train.
 
 Starts the whole stack in-process on embedded PostgreSQL and NATS (auth, datasets, the
 training API and one worker, the GraphQL gateway), uploads adult-train, then times

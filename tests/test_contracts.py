@@ -1,5 +1,5 @@
 """Contracts never drift: generated code matches proto/, the GraphQL schema file matches the
-code, and every .proto follows the conventions (DESIGN §3)."""
+code, and every .proto follows the conventions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Faults around ingestion (issue 12 §3.2): ingest workers die with the datasets service;
+"""Faults around ingestion: ingest workers die with the datasets service;
 a dataset ingested before a crash keeps its output when it is ingested again; uploads that
 never became a dataset are swept at start."""
 

@@ -101,7 +101,7 @@ def _peak_rss_mb() -> float:
 
 def _bomb(kind: str) -> bytes:
     """73 KB of Parquet that decode to 600 MB: 150,000 copies of one 4,000-character string
-    in one row group (issue 12 §2.4); or the same size of distinct values, plain and zstd."""
+    in one row group; or the same size of distinct values, plain and zstd."""
     sink = io.BytesIO()
     if kind == "dictionary":
         table = pa.table({"text": pa.array(["x" * 4000] * 150_000)})

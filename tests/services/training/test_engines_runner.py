@@ -225,7 +225,7 @@ def test_the_time_budget_counts_from_the_call_not_from_the_engines_fit():
 @pytest.mark.usefixtures("crash_engine_importable")
 @pytest.mark.timeout(900)  # the worker imports torch and SDV first: slow on a busy machine
 def test_a_killed_worker_leaves_no_engine_running(data_path, tmp_path):
-    """Issue 12 §3.3: the engine leads its own process group (a terminal's Ctrl-C to the
+    """The engine leads its own process group (a terminal's Ctrl-C to the
     worker's group misses it), so it must die with the worker by other means."""
     script = (
         "import sys; from pathlib import Path\n"

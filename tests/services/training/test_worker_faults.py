@@ -190,7 +190,7 @@ def _log_says(tmp_path: Path, index: int, text: str, timeout: float = 60) -> Non
 async def test_a_frozen_attempt_that_resumes_cannot_touch_the_committed_batch(
     isolated, spawn_worker, tmp_path
 ):
-    """Issue 12 §3.1: the first worker stopped mid-job, the job handed over and committed by
+    """The first worker stopped mid-job, the job handed over and committed by
     a second, then the first resumed: it must neither write progress nor delete anything."""
     world, config = isolated
     user = await world.user()

@@ -1,5 +1,5 @@
 """Template requests are checked in child processes with a memory limit and a deadline, never in
-the training API itself (issue 12 §2.1): what a schema costs is paid, and refused, there."""
+the training API itself: what a schema costs is paid, and refused, there."""
 
 from __future__ import annotations
 

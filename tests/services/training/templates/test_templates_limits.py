@@ -1,4 +1,4 @@
-"""Every template option that can make work grow is bounded before any work (issue 12 §2.1).
+"""Every template option that can make work grow is bounded before any work.
 
 The schemas here are hostile: each asks for gigabytes or for unbounded work. They are checked
 the way the training API checks them, in a child process with a memory limit and a deadline
