@@ -1,5 +1,6 @@
-"""How long a value of an expression can get, in characters, before any row is generated:
-the bound that validation checks against the row and chunk limits."""
+"""How long a value can get, in characters, before any row is generated: of a field (by its
+type, vocabulary, pattern or expression) and of an expression. Validation checks these bounds
+against the value and row limits; the generator sizes its chunks with them."""
 
 from __future__ import annotations
 
@@ -9,8 +10,110 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from services.training.templates.expressions import Expression
-from services.training.templates.limits import SCALAR_LENGTH
+from services.training.templates import columns
+from services.training.templates.expressions import (
+    Expression,
+)
+from services.training.templates.limits import (
+    SCALAR_LENGTH,
+)
+from services.training.templates.ordering import field_expression, field_order
+from services.training.templates.schema import FieldSpec, Schema
+from services.training.templates.strings import check_regex
+from services.training.templates.vocab import value_lengths
+
+_MOMENTS = {"date", "datetime"}
+
+
+def row_widths(schema: Schema, locale: str = "en_US") -> dict[str, int]:
+    """Per table, an upper bound of the bytes one generated row holds in memory: text
+    fields by the length bound of their values, other fields 8 bytes (a validated schema)."""
+    vocab = value_lengths(locale)
+    widths = {}
+    for t, table in enumerate(schema.tables):
+        lengths = field_lengths(schema, t, vocab)
+        widths[table.name] = sum(
+            lengths[spec.name] if columns.arrow_type(spec) == _STRING else 8
+            for spec in table.fields
+        )
+    return widths
+
+
+_STRING = columns.arrow_type(FieldSpec(name="x", type="string"))
+
+
+def field_lengths(schema: Schema, t: int, vocab: Mapping[str, int]) -> dict[str, int]:
+    """The length bound, in characters, of the values of every field of table ``t``."""
+    table = schema.tables[t]
+    lengths: dict[str, int] = {}
+    for f in field_order(schema, t):
+        spec = table.fields[f]
+        expression = None if spec.foreign_key else field_expression(spec)
+        if expression is not None:
+            lengths[spec.name] = max_length(expression, lengths, vocab)
+        elif spec.foreign_key:
+            lengths[spec.name] = SCALAR_LENGTH
+        else:
+            lengths[spec.name] = _generated_length(spec, vocab)
+    return lengths
+
+
+def _field_slug_length(length: int, vocab: Mapping[str, int]) -> int:
+    # As expressions' slug(): 5 ASCII characters per character at most, or a romanization.
+    return 5 * max(length, vocab["translit"]) + 7
+
+
+_VOCAB_TYPES = {
+    "first_name": "first_names",
+    "last_name": "last_names",
+    "city": "cities",
+    "state": "states",
+    "company": "companies",
+    "job_title": "jobs",
+    "word": "words",
+    "country": "country",
+}
+# A number written by a generator: row numbers, unique suffixes, house numbers.
+_DIGITS = 20
+
+
+def _generated_length(spec: FieldSpec, vocab: Mapping[str, int]) -> int:
+    kind = spec.type
+    if kind in _VOCAB_TYPES:
+        return vocab[_VOCAB_TYPES[kind]]
+    if spec.format is not None:
+        per_character = SCALAR_LENGTH if kind in _MOMENTS else 1  # strftime expands %A, %c...
+        return per_character * len(spec.format)
+    if kind == "string":
+        if spec.regex is not None:
+            return check_regex(spec.regex)
+        return columns.string_lengths(spec)[1]
+    if kind == "category":
+        return max((len(c) if isinstance(c, str) else 5 for c in spec.categories or []), default=0)
+    if kind == "text":
+        words = int(spec.params.get("max_words", 12))
+        return words * (vocab["words"] + 1) + 1
+    street = vocab["street_format"] + vocab["street_names"] + _DIGITS
+    first, last = vocab["first_names"], vocab["last_names"]
+    other = {
+        "phone": vocab["phone_patterns"],
+        "postal_code": vocab["postal_codes"],
+        "name": first + last + 1,
+        "email": _field_slug_length(first, vocab)
+        + _field_slug_length(last, vocab)
+        + _DIGITS
+        + vocab["email_domains"]
+        + 2,
+        "username": 1 + _field_slug_length(last, vocab) + _DIGITS,
+        "street_address": street,
+        "address": vocab["address_format"]
+        + street
+        + vocab["cities"]
+        + vocab["states"]
+        + vocab["postal_codes"],
+        "url": len("https://www..") + _field_slug_length(vocab["companies"], vocab) + vocab["tld"],
+    }
+    return other.get(kind, SCALAR_LENGTH)
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,8 @@ import pytest
 
 from services.training.templates import checks, generate, plan, strings
 from services.training.templates.expressions import FUNCTIONS
-from services.training.templates.lengths import LENGTH_RULES
+from services.training.templates.lengths import LENGTH_RULES, field_lengths, row_widths
 from services.training.templates.limits import CHUNK_CHARS, MAX_ROW_LENGTH
-from services.training.templates.validation import field_lengths, row_widths
 from services.training.templates.vocab import SUPPORTED_LOCALES, value_lengths
 
 MiB = 1024 * 1024
