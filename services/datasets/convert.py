@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from common.errors import FieldViolation, InvalidArgument
 from common.protos import timestamp
-from services.datasets import models, service
+from services.datasets import members, models
 from services.datasets.ingest import (
     IngestError,
     IngestOptions,
@@ -47,7 +47,7 @@ def project_to_proto(project: models.Project, role: str) -> datasets_pb2.Project
     )
 
 
-def member_to_proto(member: service.Invited) -> datasets_pb2.ProjectMember:
+def member_to_proto(member: members.Invited) -> datasets_pb2.ProjectMember:
     return datasets_pb2.ProjectMember(
         project_id=str(member.project_id),
         user_id=member.user_id,

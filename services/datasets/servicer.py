@@ -13,7 +13,7 @@ from common.db import Database
 from common.errors import FieldViolation, InvalidArgument, PermissionDenied
 from common.interceptors import require_principal
 from common.storage import Storage
-from services.datasets import convert, files, models, service
+from services.datasets import convert, files, members, models, service
 from services.datasets.ingest import (
     DatasetMetadata,
     IngestError,
@@ -124,14 +124,14 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
     # --- members ------------------------------------------------------------------------
 
     async def AddProjectMember(self, request, context):
-        """Answers alike whether or not the email has an account (see service.add_member);
+        """Answers alike whether or not the email has an account (see members.add_member);
         rate limited per inviting user."""
         user = _user()
         role = convert.ROLE_NAMES.get(request.role, "")
         email = request.email.strip().lower()
         if not email or len(email) > 320 or "@" not in email:
             raise InvalidArgument("email must be an email address", field="email")
-        await self.db.call(service.record_invitation, settings=self.settings, user_id=user.user_id)
+        await self.db.call(members.record_invitation, settings=self.settings, user_id=user.user_id)
         # Checked before the lookup, so a stranger learns nothing about who has an account.
         await self.db.call(
             service.require_role,
@@ -141,7 +141,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         )
         invited = await self.lookup_user(email)
         member = await self.db.call(
-            service.add_member,
+            members.add_member,
             settings=self.settings,
             user_id=user.user_id,
             project_id=request.project_id,
@@ -154,20 +154,20 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             # its user.registered event handled before the invitation existed: look again.
             registered = await self.lookup_user(email)
             if registered is not None:
-                await self.db.call(service.accept_invitations, email=email, user_id=registered.id)
+                await self.db.call(members.accept_invitations, email=email, user_id=registered.id)
         return datasets_pb2.AddProjectMemberResponse(member=convert.member_to_proto(member))
 
     async def RemoveProjectMember(self, request, context):
         if not request.user_id and request.email:
             await self.db.call(
-                service.cancel_invitation,
+                members.cancel_invitation,
                 user_id=_user().user_id,
                 project_id=request.project_id,
                 email=request.email,
             )
             return datasets_pb2.RemoveProjectMemberResponse()
         await self.db.call(
-            service.remove_member,
+            members.remove_member,
             user_id=_user().user_id,
             project_id=request.project_id,
             member_user_id=request.user_id,
@@ -176,7 +176,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
 
     async def ChangeMemberRole(self, request, context):
         member = await self.db.call(
-            service.change_member_role,
+            members.change_member_role,
             user_id=_user().user_id,
             project_id=request.project_id,
             member_user_id=request.user_id,
@@ -184,7 +184,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         )
         return datasets_pb2.ChangeMemberRoleResponse(
             member=convert.member_to_proto(
-                service.Invited(
+                members.Invited(
                     member.project_id,
                     member.email,
                     member.role,
@@ -197,8 +197,8 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
 
     async def ListProjectMembers(self, request, context):
         principal = _user()
-        members, next_token = await self.db.call(
-            service.list_members,
+        listed, next_token = await self.db.call(
+            members.list_members,
             user_id=principal.user_id,
             project_id=request.project_id,
             page_size=request.page_size,
@@ -206,7 +206,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             reveal_pending=principal.is_service,
         )
         return datasets_pb2.ListProjectMembersResponse(
-            members=[convert.member_to_proto(m) for m in members], next_page_token=next_token
+            members=[convert.member_to_proto(m) for m in listed], next_page_token=next_token
         )
 
     async def CheckProjectAccess(self, request, context):
