@@ -31,10 +31,11 @@ from services.training.consumers import (
 )
 from services.training.engines.runner import warm_up
 from services.training.expiry import BatchExpiry
+from services.training.scratch import scratch_root, sweep_scratch
 from services.training.servicer import TrainingServicer
 from services.training.settings import TrainingSettings
 from services.training.templates.checker import TemplateChecker
-from services.training.worker import Worker, scratch_root, sweep_scratch
+from services.training.worker import Worker
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
 log = logging.getLogger(__name__)

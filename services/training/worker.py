@@ -18,14 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
-import os
 import shutil
-import tempfile
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -38,7 +34,7 @@ from common.db import Database
 from common.errors import DomainError
 from common.jetstream import Outcome
 from common.storage import Storage
-from services.training import attempts
+from services.training import attempts, scratch
 from services.training import models as m
 from services.training.access import Access
 from services.training.engines import (
@@ -52,6 +48,7 @@ from services.training.engines import (
     run_sampling,
     run_training,
 )
+from services.training.progress import ProgressReporter
 from services.training.settings import TrainingSettings
 from services.training.templates import SchemaError
 from services.training.templates import jobs as template_jobs
@@ -59,12 +56,6 @@ from synthetica.training.v1 import training_pb2
 
 log = logging.getLogger(__name__)
 
-# Scratch folders of attempts (copies of real training data): each holds a lock its worker
-# keeps while the attempt runs, so a sweep at start removes only those of dead workers.
-SCRATCH_PREFIX = "synthetica-job-"
-_SCRATCH_LOCK = ".owner"
-# A scratch folder without a lock this old was left between its creation and its locking.
-_UNLOCKED_GRACE_SECONDS = 60.0
 # Signals that stop an engine from outside (a terminal's Ctrl-C, a shutdown): the job is
 # not at fault and runs again.
 _SHUTDOWN_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
@@ -246,7 +237,7 @@ class Worker:
             raise JobFailed("the dataset's training split has no rows")
         metadata = _engine_metadata(dataset)
         params = TrainParams(**(attempt.params or {}))
-        with self._workdir() as workdir:
+        with scratch.workdir(self.settings) as workdir:
             data_path = workdir / "train.parquet"
             await asyncio.to_thread(pq.write_table, table, data_path)
             del table
@@ -285,7 +276,7 @@ class Worker:
         request = dict(attempt.request or {})
         if not attempt.artifact_key:
             raise JobFailed("the model has no artifact")
-        with self._workdir() as workdir:
+        with scratch.workdir(self.settings) as workdir:
             artifact = workdir / "model.tar.gz"
             await asyncio.to_thread(self._download, attempt.artifact_key, artifact)
             out = workdir / "batch.parquet"
@@ -390,7 +381,9 @@ class Worker:
     ) -> Any:
         """Runs the blocking engine call in a thread, with progress going to the job and a
         cancel event set as soon as the attempt no longer owns a running job."""
-        reporter = _ProgressReporter(self, attempt, cancel, self.settings.progress_interval_seconds)
+        reporter = ProgressReporter(
+            self.db, self.on_commit, attempt, cancel, self.settings.progress_interval_seconds
+        )
         return await asyncio.to_thread(run, reporter, cancel)
 
     def _upload(self, local: Path, key: str) -> None:
@@ -401,54 +394,6 @@ class Worker:
         with self.storage.open(key, "rb") as source, local.open("wb") as target:
             shutil.copyfileobj(source, target, 1 << 20)
 
-    @contextlib.contextmanager
-    def _workdir(self) -> Iterator[Path]:
-        """Scratch space for one attempt, locked while it runs and removed whatever happens
-        (a worker killed meanwhile leaves it to the next worker's ``sweep_scratch``)."""
-        root = scratch_root(self.settings)
-        root.mkdir(parents=True, exist_ok=True)
-        with (
-            tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=root) as tmp,
-            open(os.path.join(tmp, _SCRATCH_LOCK), "w") as lock,
-        ):
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            yield Path(tmp)
-
-
-def scratch_root(settings: TrainingSettings) -> Path:
-    return Path(settings.work_dir or tempfile.gettempdir())
-
-
-def sweep_scratch(root: Path) -> list[Path]:
-    """Removes the scratch folders of attempts whose worker died (their lock is free);
-    returns them. Called when a worker starts: they hold copies of real training data."""
-    swept = []
-    for folder in root.glob(SCRATCH_PREFIX + "*"):
-        if folder.is_dir() and not _in_use(folder):
-            shutil.rmtree(folder, ignore_errors=True)
-            swept.append(folder)
-    if swept:
-        log.info(
-            "removed scratch folders of stopped workers", extra={"fields": {"count": len(swept)}}
-        )
-    return swept
-
-
-def _in_use(folder: Path) -> bool:
-    try:
-        handle = open(folder / _SCRATCH_LOCK)  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        try:
-            return time.time() - folder.stat().st_mtime < _UNLOCKED_GRACE_SECONDS
-        except FileNotFoundError:
-            return True
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        return False
-
 
 def _attempt_folder(parent: str, attempt: attempts.Attempt) -> str:
     return f"{parent}/{attempt.job_id}/{attempt.attempt}"
@@ -458,50 +403,6 @@ def _settle(ownership: attempts.Ownership) -> Outcome:
     """The message of an attempt that no longer owns its job: acked when the job ended,
     left to the newer attempt's delivery when it was taken over."""
     return Outcome.LEAVE if ownership is attempts.Ownership.SUPERSEDED else Outcome.ACK
-
-
-class _ProgressReporter:
-    """Called by the runner in the engine thread at least every couple of seconds."""
-
-    def __init__(
-        self,
-        worker: Worker,
-        attempt: attempts.Attempt,
-        cancel: threading.Event,
-        interval: float,
-    ) -> None:
-        self.worker = worker
-        self.attempt = attempt
-        self.cancel = cancel
-        self.interval = interval
-        self.last = 0.0
-        self.loop = asyncio.get_running_loop()
-
-    def __call__(self, update: ProgressUpdate) -> None:
-        now = time.monotonic()
-        if now - self.last < self.interval and update.percent < 100.0:
-            return
-        self.last = now
-        try:
-            ownership = self.worker.db.run(
-                attempts.record_progress,
-                job_id=self.attempt.job_id,
-                attempt=self.attempt.attempt,
-                progress=attempts.Progress(
-                    percent=update.percent,
-                    message=update.message,
-                    epoch=update.epoch,
-                    total_epochs=update.total_epochs,
-                    loss=update.loss,
-                    eta_seconds=update.eta_seconds,
-                ),
-            )
-        except Exception as exc:  # a database hiccup must not kill the engine run
-            log.warning("could not record progress of job %s: %s", self.attempt.job_id, exc)
-            return
-        self.loop.call_soon_threadsafe(self.worker.on_commit)
-        if ownership is not attempts.Ownership.OWNED:
-            self.cancel.set()
 
 
 def _engine_metadata(dataset: Any) -> dict[str, Any]:
