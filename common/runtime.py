@@ -72,18 +72,3 @@ def observed(process: str, settings: Settings) -> Iterator[None]:
         if metrics is not None:
             metrics.stop()
         shutdown_tracing()
-
-
-async def serve_health_only(settings: ServiceSettings, *, service_names: list[str]) -> None:
-    """For a service whose RPCs are not built yet: health and reflection only."""
-    from common.grpc_server import create_server, serve_until_signal
-
-    server = create_server(
-        host=settings.grpc_host,
-        port=settings.grpc_port,
-        service_names=service_names,
-        register=lambda _: None,
-        authenticator=None,
-        reflection_enabled=settings.grpc_reflection,
-    )
-    await serve_until_signal(server, grace=settings.shutdown_grace_seconds)

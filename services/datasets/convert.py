@@ -102,11 +102,6 @@ def dataset_to_proto(dataset: models.Dataset) -> datasets_pb2.Dataset:
     )
 
 
-def ingest_error(exc: IngestError) -> InvalidArgument:
-    metadata = {"line": str(exc.line)} if exc.line is not None else {}
-    return InvalidArgument(exc.message, field="file", reason=exc.code.upper(), metadata=metadata)
-
-
 def options_from_proto(options: datasets_pb2.IngestOptions, default_holdout: float) -> dict:
     """The user's options, validated; errors name the option."""
     given: dict[str, Any] = {"format": options.format or "auto"}
