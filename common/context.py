@@ -42,7 +42,3 @@ class Principal:
 
 
 principal_var: ContextVar[Principal | None] = ContextVar("principal", default=None)
-
-
-def current_principal() -> Principal | None:
-    return principal_var.get()

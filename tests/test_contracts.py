@@ -1,5 +1,5 @@
 """Contracts never drift: generated code matches proto/, the GraphQL schema file matches the
-code, and every .proto follows the conventions (DESIGN §3)."""
+code, and every .proto follows the conventions."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from common.protogen import DEFAULT_OUT, PROTO_ROOT, generate
 from gateway.schema import SCHEMA_FILE, schema_sdl
+from tools.protogen import DEFAULT_OUT, PROTO_ROOT, generate
 
 PROTOS = sorted(PROTO_ROOT.rglob("*.proto"))
 

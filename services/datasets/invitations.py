@@ -10,7 +10,7 @@ from nats.aio.msg import Msg
 
 from common.db import Database
 from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
-from services.datasets import service
+from services.datasets import members
 from synthetica.events.v1 import events_pb2
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class RegisteredHandler:
             return Outcome.ACK
         body = event.user_registered
         accepted = await self.db.call(
-            service.accept_invitations, email=body.email, user_id=body.user_id
+            members.accept_invitations, email=body.email, user_id=body.user_id
         )
         if accepted:
             log.info("invitations taken up", extra={"fields": {"count": accepted}})

@@ -1,4 +1,5 @@
-"""Datasets domain logic: projects, members and their roles, dataset rows and their events.
+"""Datasets domain logic: projects and the roles in them, dataset rows and their events
+(members and invitations are in ``members``).
 
 Every function takes the session as a keyword and runs in one transaction. Access rule: a
 user who is not a member of a project gets NOT_FOUND for it and everything in it (its
@@ -8,11 +9,10 @@ existence is not revealed); a member whose role is too low gets PERMISSION_DENIE
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from common.errors import (
@@ -20,7 +20,6 @@ from common.errors import (
     InvalidArgument,
     NotFound,
     PermissionDenied,
-    ResourceExhausted,
 )
 from common.ids import parse_id
 from common.outbox import enqueue, new_event
@@ -34,9 +33,7 @@ from services.datasets.models import (
     ROLE_RANK,
     VIEWER,
     Dataset,
-    InvitationSent,
     Project,
-    ProjectInvitation,
     ProjectMember,
     outbox,
 )
@@ -46,7 +43,7 @@ MAX_NAME_CHARS = 200
 MAX_DESCRIPTION_CHARS = 2000
 
 
-def _now() -> datetime:
+def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
@@ -85,7 +82,7 @@ def member_role(session: Session, project_id: uuid.UUID, user_id: str) -> str | 
         session.execute(
             update(ProjectMember)
             .where(ProjectMember.project_id == project_id, ProjectMember.user_id == uid)
-            .values(joined_at=_now())
+            .values(joined_at=utcnow())
         )
     return row.role
 
@@ -149,7 +146,7 @@ def list_projects(
     session.execute(
         update(ProjectMember)
         .where(ProjectMember.user_id == uid, ProjectMember.joined_at.is_(None))
-        .values(joined_at=_now())
+        .values(joined_at=utcnow())
     )
     query = select(Project).join(
         ProjectMember,
@@ -221,7 +218,7 @@ def update_project(
         project.name = validate_name(name)
     if description is not None:
         project.description = _description(description)
-    project.updated_at = _now()
+    project.updated_at = utcnow()
     return project, role
 
 
@@ -236,239 +233,6 @@ def delete_project(*, session: Session, user_id: str, project_id: str) -> list[s
     session.flush()
     session.delete(project)
     return [str(d.id) for d in datasets]
-
-
-# --- members ----------------------------------------------------------------------------
-
-
-def _role_value(role: str) -> str:
-    if role not in ROLE_RANK:
-        raise InvalidArgument("role must be owner, editor or viewer", field="role")
-    return role
-
-
-def _member(session: Session, project_id: uuid.UUID, user_id: str) -> ProjectMember:
-    member = session.get(ProjectMember, (project_id, parse_id(user_id, "user_id")))
-    if member is None:
-        raise NotFound("this user is not a member of the project", reason="MEMBER_NOT_FOUND")
-    return member
-
-
-def _keep_an_owner(session: Session, project_id: uuid.UUID, member: ProjectMember) -> None:
-    owners = session.scalar(
-        select(func.count()).where(
-            ProjectMember.project_id == project_id, ProjectMember.role == OWNER
-        )
-    )
-    if member.role == OWNER and owners <= 1:
-        raise FailedPrecondition(
-            "a project needs at least one owner: make someone else owner first",
-            reason="LAST_OWNER",
-        )
-
-
-@dataclass(frozen=True)
-class Invited:
-    """What an owner learns from an invitation: the email and role, and the member's id
-    only once they have joined (never whether the email has an account)."""
-
-    project_id: uuid.UUID
-    email: str
-    role: str
-    user_id: str
-    added_at: datetime | None
-    pending: bool
-
-
-def record_invitation(*, session: Session, settings: Any, user_id: str) -> None:
-    """Counts an addProjectMember call of ``user_id``; raises ResourceExhausted past the
-    limit. Runs in its own transaction, before the invitation, so a refused or failed call
-    counts too."""
-    uid = parse_id(user_id, "user_id")
-    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"invitations {uid}"})
-    now = _now()
-    since = now - timedelta(seconds=settings.invitations_window_seconds)
-    count, oldest = session.execute(
-        select(func.count(), func.min(InvitationSent.created_at)).where(
-            InvitationSent.user_id == uid, InvitationSent.created_at > since
-        )
-    ).one()
-    if count >= settings.invitations_per_user:
-        wait = settings.invitations_window_seconds - (now - oldest).total_seconds()
-        raise ResourceExhausted(
-            "too many invitations; try again later",
-            reason="INVITATIONS_RATE_LIMITED",
-            retry_after_seconds=max(1.0, wait),
-        )
-    session.add(InvitationSent(user_id=uid, created_at=now))
-
-
-def add_member(
-    *,
-    session: Session,
-    settings: Any,
-    user_id: str,
-    project_id: str,
-    email: str,
-    member_user_id: str | None,
-    role: str,
-) -> Invited:
-    """Invites ``email`` (``member_user_id``: its account, if it has one). An account becomes
-    a member at once, seen by the others as pending until it first uses the project; an
-    email without an account gets a pending invitation, taken up when it registers. Both
-    answer alike. Inviting a member again changes their role."""
-    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=OWNER)
-    role = _role_value(role)
-    if member_user_id is not None:
-        member = session.get(ProjectMember, (project.id, parse_id(member_user_id, "user_id")))
-        if member is not None:
-            if member.role != role:
-                _keep_an_owner(session, project.id, member)
-            member.role = role
-            return _invited(member)
-    _check_pending_room(session, settings, project.id, email)
-    if member_user_id is not None:
-        member = ProjectMember(
-            project_id=project.id, user_id=uuid.UUID(member_user_id), email=email, role=role
-        )
-        session.add(member)
-        session.flush()
-        return _invited(member)
-    invitation = session.get(ProjectInvitation, (project.id, email))
-    if invitation is None:
-        invitation = ProjectInvitation(
-            project_id=project.id, email=email, role=role, invited_by=parse_id(user_id, "user")
-        )
-        session.add(invitation)
-    invitation.role = role
-    session.flush()
-    return Invited(project.id, email, role, "", invitation.created_at, pending=True)
-
-
-def _check_pending_room(session: Session, settings: Any, project_id: uuid.UUID, email: str) -> None:
-    pending = session.scalar(
-        select(func.count()).where(
-            ProjectMember.project_id == project_id, ProjectMember.joined_at.is_(None)
-        )
-    ) + session.scalar(
-        select(func.count()).where(
-            ProjectInvitation.project_id == project_id, ProjectInvitation.email != email
-        )
-    )
-    if pending >= settings.max_pending_invitations_per_project:
-        raise FailedPrecondition(
-            f"the project has {pending} invitations nobody has taken up yet; "
-            "cancel some before inviting more",
-            reason="TOO_MANY_PENDING_INVITATIONS",
-        )
-
-
-def _invited(member: ProjectMember, *, reveal_pending: bool = False) -> Invited:
-    pending = member.joined_at is None
-    return Invited(
-        member.project_id,
-        member.email,
-        member.role,
-        "" if pending and not reveal_pending else str(member.user_id),
-        member.added_at,
-        pending=pending,
-    )
-
-
-def accept_invitations(*, session: Session, email: str, user_id: str) -> int:
-    """Turns the pending invitations of ``email`` into memberships of the account that
-    registered it (idempotent: a redelivered event finds nothing left to do)."""
-    email = email.strip().lower()
-    uid = parse_id(user_id, "user_id")
-    invitations = list(
-        session.scalars(
-            select(ProjectInvitation).where(ProjectInvitation.email == email).with_for_update()
-        )
-    )
-    for invitation in invitations:
-        if session.get(ProjectMember, (invitation.project_id, uid)) is None:
-            session.add(
-                ProjectMember(
-                    project_id=invitation.project_id, user_id=uid, email=email, role=invitation.role
-                )
-            )
-        session.delete(invitation)
-    return len(invitations)
-
-
-def cancel_invitation(*, session: Session, user_id: str, project_id: str, email: str) -> None:
-    """Owners withdraw what is pending for ``email``: an invitation, or a membership not yet
-    used (the same thing, seen from the project)."""
-    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=OWNER)
-    email = email.strip().lower()
-    session.execute(
-        delete(ProjectInvitation).where(
-            ProjectInvitation.project_id == project.id, ProjectInvitation.email == email
-        )
-    )
-    session.execute(
-        delete(ProjectMember).where(
-            ProjectMember.project_id == project.id,
-            ProjectMember.email == email,
-            ProjectMember.joined_at.is_(None),
-        )
-    )
-
-
-def remove_member(*, session: Session, user_id: str, project_id: str, member_user_id: str) -> None:
-    """Owners remove anyone; any member may leave (remove themselves)."""
-    required = VIEWER if member_user_id == user_id else OWNER
-    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=required)
-    member = _member(session, project.id, member_user_id)
-    _keep_an_owner(session, project.id, member)
-    session.delete(member)
-
-
-def change_member_role(
-    *, session: Session, user_id: str, project_id: str, member_user_id: str, role: str
-) -> ProjectMember:
-    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=OWNER)
-    role = _role_value(role)
-    member = _member(session, project.id, member_user_id)
-    if role != OWNER:
-        _keep_an_owner(session, project.id, member)
-    member.role = role
-    return member
-
-
-def list_members(
-    *,
-    session: Session,
-    user_id: str,
-    project_id: str,
-    page_size: int,
-    page_token: str,
-    reveal_pending: bool = False,
-) -> tuple[list[Invited], str]:
-    """Members, oldest first; the last page also lists the invitations to emails without an
-    account. A member who has not used the project yet looks just like such an invitation
-    (no user id) unless ``reveal_pending`` (services, which notify invitees)."""
-    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=VIEWER)
-    members, token = paginate(
-        session,
-        select(ProjectMember).where(ProjectMember.project_id == project.id),
-        created_at=ProjectMember.added_at,
-        row_id=ProjectMember.user_id,
-        page_size=page_size,
-        page_token=page_token,
-    )
-    listed = [_invited(m, reveal_pending=reveal_pending) for m in members]
-    if not token:
-        invitations = session.scalars(
-            select(ProjectInvitation)
-            .where(ProjectInvitation.project_id == project.id)
-            .order_by(ProjectInvitation.created_at, ProjectInvitation.email)
-        )
-        listed += [
-            Invited(i.project_id, i.email, i.role, "", i.created_at, pending=True)
-            for i in invitations
-        ]
-    return listed, token
 
 
 # --- datasets ---------------------------------------------------------------------------
@@ -583,7 +347,7 @@ def finish_ingestion(
                 dataset_id=dataset_id, name=dataset.name, error=dataset.error
             ),
         )
-    dataset.updated_at = _now()
+    dataset.updated_at = utcnow()
     enqueue(session, outbox, event)
     return dataset
 
@@ -622,7 +386,7 @@ def save_metadata(
     dataset = get_dataset(session=session, user_id=user_id, dataset_id=dataset_id, required=EDITOR)
     require_ready(dataset)
     dataset.table_metadata = metadata
-    dataset.updated_at = _now()
+    dataset.updated_at = utcnow()
     return dataset
 
 

@@ -8,19 +8,15 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from pydantic import ValidationError
-
 from common.context import Principal
 from common.db import Database
 from common.errors import FieldViolation, InvalidArgument, PermissionDenied
 from common.interceptors import require_principal
-from common.protos import timestamp
 from common.storage import Storage
-from services.datasets import files, models, service
+from services.datasets import convert, files, members, models, service
 from services.datasets.ingest import (
     DatasetMetadata,
     IngestError,
-    IngestOptions,
     MetadataError,
     MetadataUpdate,
     preview_rows,
@@ -28,157 +24,12 @@ from services.datasets.ingest import (
     validate_metadata_update,
 )
 from services.datasets.ingest.preview import MAX_PREVIEW_ROWS
-from services.datasets.ingest.stream import text_encoding
-from services.datasets.ingestion import IngestionRunner
+from services.datasets.ingest.runner import IngestRunner
 from services.datasets.settings import DatasetsSettings
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
-ROLES = {
-    models.VIEWER: datasets_pb2.PROJECT_ROLE_VIEWER,
-    models.EDITOR: datasets_pb2.PROJECT_ROLE_EDITOR,
-    models.OWNER: datasets_pb2.PROJECT_ROLE_OWNER,
-}
-ROLE_NAMES = {value: name for name, value in ROLES.items()}
-STATUSES = {
-    models.INGESTING: datasets_pb2.DATASET_STATUS_INGESTING,
-    models.READY: datasets_pb2.DATASET_STATUS_READY,
-    models.FAILED: datasets_pb2.DATASET_STATUS_FAILED,
-}
-SPLITS = {
-    datasets_pb2.DATASET_SPLIT_TRAIN: "train",
-    datasets_pb2.DATASET_SPLIT_HOLDOUT: "holdout",
-    datasets_pb2.DATASET_SPLIT_ALL: "all",
-}
 # Bytes written to storage at once while an upload streams in.
 WRITE_BYTES = 4 * 1024 * 1024
-
-
-def project_to_proto(project: models.Project, role: str) -> datasets_pb2.Project:
-    return datasets_pb2.Project(
-        id=str(project.id),
-        name=project.name,
-        description=project.description,
-        owner_id=str(project.owner_id),
-        my_role=ROLES[role],
-        created_at=timestamp(project.created_at),
-        updated_at=timestamp(project.updated_at),
-    )
-
-
-def member_to_proto(member: service.Invited) -> datasets_pb2.ProjectMember:
-    return datasets_pb2.ProjectMember(
-        project_id=str(member.project_id),
-        user_id=member.user_id,
-        email=member.email,
-        role=ROLES[member.role],
-        added_at=timestamp(member.added_at),
-        pending=member.pending,
-    )
-
-
-def dataset_to_proto(dataset: models.Dataset) -> datasets_pb2.Dataset:
-    metadata = dataset.table_metadata or {}
-    described = metadata.get("columns", {})
-    columns = [
-        datasets_pb2.ColumnMetadata(
-            name=c["name"],
-            data_type=c["type"],
-            sdtype=described.get(c["name"], {}).get("sdtype", ""),
-            pii=described.get(c["name"], {}).get("pii", False),
-            datetime_format=described.get(c["name"], {}).get("datetime_format") or "",
-        )
-        for c in dataset.columns
-    ]
-    detected = dataset.detected or {}
-    return datasets_pb2.Dataset(
-        id=str(dataset.id),
-        project_id=str(dataset.project_id),
-        name=dataset.name,
-        status=STATUSES[dataset.status],
-        error=dataset.error,
-        error_code=dataset.error_code,
-        row_count=dataset.row_count,
-        train_row_count=dataset.train_row_count,
-        holdout_row_count=dataset.holdout_row_count,
-        size_bytes=dataset.size_bytes,
-        metadata=datasets_pb2.DatasetMetadata(
-            columns=columns,
-            primary_key=metadata.get("primary_key") or "",
-            target_column=metadata.get("target_column") or "",
-        ),
-        detected=datasets_pb2.IngestOptions(
-            format=detected.get("format") or "",
-            delimiter=detected.get("delimiter"),
-            has_header=detected.get("has_header"),
-            encoding=detected.get("encoding"),
-        ),
-        created_by=str(dataset.created_by),
-        created_at=timestamp(dataset.created_at),
-        updated_at=timestamp(dataset.updated_at),
-        warnings=dataset.warnings,
-        file_name=dataset.file_name,
-    )
-
-
-def ingest_error(exc: IngestError) -> InvalidArgument:
-    metadata = {"line": str(exc.line)} if exc.line is not None else {}
-    return InvalidArgument(exc.message, field="file", reason=exc.code.upper(), metadata=metadata)
-
-
-def options_from_proto(options: datasets_pb2.IngestOptions, default_holdout: float) -> dict:
-    """The user's options, validated; errors name the option."""
-    given: dict[str, Any] = {"format": options.format or "auto"}
-    for name in ("delimiter", "has_header", "encoding", "holdout_fraction", "seed"):
-        if options.HasField(name):
-            given[name] = getattr(options, name)
-    given.setdefault("holdout_fraction", default_holdout)
-    if options.column_names:
-        given["column_names"] = list(options.column_names)
-    if options.missing_values:
-        given["missing_values"] = list(options.missing_values)
-    try:
-        checked = IngestOptions(**given).model_dump(exclude_none=True)
-    except ValidationError as exc:
-        violations = [
-            FieldViolation("options." + ".".join(map(str, e["loc"])), e["msg"])
-            for e in exc.errors()
-        ]
-        raise InvalidArgument(
-            f"invalid option {violations[0].field}: {violations[0].description}",
-            violations=violations,
-        ) from exc
-    if "encoding" in checked:
-        # Refused before the upload is stored: an unknown name, or a codec that is no
-        # character encoding (hex, base64, rot13, ...).
-        try:
-            text_encoding(checked["encoding"])
-        except IngestError as exc:
-            raise InvalidArgument(
-                f"invalid option options.encoding: {exc.message}",
-                field="options.encoding",
-                reason="INVALID_ENCODING",
-            ) from exc
-    return checked
-
-
-def metadata_update_from_proto(
-    request: datasets_pb2.UpdateDatasetMetadataRequest,
-) -> MetadataUpdate:
-    columns = request.metadata.columns
-    return MetadataUpdate(
-        columns={
-            c.name: {
-                "sdtype": c.sdtype,
-                "datetime_format": c.datetime_format or None,
-                "pii": True if c.pii else None,
-            }
-            for c in columns
-        },
-        primary_key="" if request.clear_primary_key else (request.metadata.primary_key or None),
-        target_column=""
-        if request.clear_target_column
-        else (request.metadata.target_column or None),
-    )
 
 
 def _user() -> Principal:
@@ -195,7 +46,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         db: Database,
         storage: Storage,
         settings: DatasetsSettings,
-        runner: IngestionRunner,
+        runner: IngestRunner,
         lookup_user: Callable[[str], Any],
         *,
         on_commit: Callable[[], None],
@@ -219,13 +70,13 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             name=request.name,
             description=request.description,
         )
-        return datasets_pb2.CreateProjectResponse(project=project_to_proto(project, role))
+        return datasets_pb2.CreateProjectResponse(project=convert.project_to_proto(project, role))
 
     async def GetProject(self, request, context):
         project, role = await self.db.call(
             service.get_project, user_id=_user().user_id, project_id=request.project_id
         )
-        return datasets_pb2.GetProjectResponse(project=project_to_proto(project, role))
+        return datasets_pb2.GetProjectResponse(project=convert.project_to_proto(project, role))
 
     async def ListProjects(self, request, context):
         rows, next_token = await self.db.call(
@@ -235,7 +86,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             page_token=request.page_token,
         )
         return datasets_pb2.ListProjectsResponse(
-            projects=[project_to_proto(p, r) for p, r in rows], next_page_token=next_token
+            projects=[convert.project_to_proto(p, r) for p, r in rows], next_page_token=next_token
         )
 
     async def BatchGetProjects(self, request, context):
@@ -245,7 +96,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             project_ids=list(request.project_ids),
         )
         return datasets_pb2.BatchGetProjectsResponse(
-            projects=[project_to_proto(p, r) for p, r in rows]
+            projects=[convert.project_to_proto(p, r) for p, r in rows]
         )
 
     async def UpdateProject(self, request, context):
@@ -256,7 +107,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             name=request.name if request.HasField("name") else None,
             description=request.description if request.HasField("description") else None,
         )
-        return datasets_pb2.UpdateProjectResponse(project=project_to_proto(project, role))
+        return datasets_pb2.UpdateProjectResponse(project=convert.project_to_proto(project, role))
 
     async def DeleteProject(self, request, context):
         dataset_ids = await self.db.call(
@@ -273,14 +124,14 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
     # --- members ------------------------------------------------------------------------
 
     async def AddProjectMember(self, request, context):
-        """Answers alike whether or not the email has an account (see service.add_member);
+        """Answers alike whether or not the email has an account (see members.add_member);
         rate limited per inviting user."""
         user = _user()
-        role = ROLE_NAMES.get(request.role, "")
+        role = convert.ROLE_NAMES.get(request.role, "")
         email = request.email.strip().lower()
         if not email or len(email) > 320 or "@" not in email:
             raise InvalidArgument("email must be an email address", field="email")
-        await self.db.call(service.record_invitation, settings=self.settings, user_id=user.user_id)
+        await self.db.call(members.record_invitation, settings=self.settings, user_id=user.user_id)
         # Checked before the lookup, so a stranger learns nothing about who has an account.
         await self.db.call(
             service.require_role,
@@ -290,7 +141,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         )
         invited = await self.lookup_user(email)
         member = await self.db.call(
-            service.add_member,
+            members.add_member,
             settings=self.settings,
             user_id=user.user_id,
             project_id=request.project_id,
@@ -303,20 +154,20 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             # its user.registered event handled before the invitation existed: look again.
             registered = await self.lookup_user(email)
             if registered is not None:
-                await self.db.call(service.accept_invitations, email=email, user_id=registered.id)
-        return datasets_pb2.AddProjectMemberResponse(member=member_to_proto(member))
+                await self.db.call(members.accept_invitations, email=email, user_id=registered.id)
+        return datasets_pb2.AddProjectMemberResponse(member=convert.member_to_proto(member))
 
     async def RemoveProjectMember(self, request, context):
         if not request.user_id and request.email:
             await self.db.call(
-                service.cancel_invitation,
+                members.cancel_invitation,
                 user_id=_user().user_id,
                 project_id=request.project_id,
                 email=request.email,
             )
             return datasets_pb2.RemoveProjectMemberResponse()
         await self.db.call(
-            service.remove_member,
+            members.remove_member,
             user_id=_user().user_id,
             project_id=request.project_id,
             member_user_id=request.user_id,
@@ -325,15 +176,15 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
 
     async def ChangeMemberRole(self, request, context):
         member = await self.db.call(
-            service.change_member_role,
+            members.change_member_role,
             user_id=_user().user_id,
             project_id=request.project_id,
             member_user_id=request.user_id,
-            role=ROLE_NAMES.get(request.role, ""),
+            role=convert.ROLE_NAMES.get(request.role, ""),
         )
         return datasets_pb2.ChangeMemberRoleResponse(
-            member=member_to_proto(
-                service.Invited(
+            member=convert.member_to_proto(
+                members.Invited(
                     member.project_id,
                     member.email,
                     member.role,
@@ -346,8 +197,8 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
 
     async def ListProjectMembers(self, request, context):
         principal = _user()
-        members, next_token = await self.db.call(
-            service.list_members,
+        listed, next_token = await self.db.call(
+            members.list_members,
             user_id=principal.user_id,
             project_id=request.project_id,
             page_size=request.page_size,
@@ -355,14 +206,14 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             reveal_pending=principal.is_service,
         )
         return datasets_pb2.ListProjectMembersResponse(
-            members=[member_to_proto(m) for m in members], next_page_token=next_token
+            members=[convert.member_to_proto(m) for m in listed], next_page_token=next_token
         )
 
     async def CheckProjectAccess(self, request, context):
         principal = require_principal()
         if not principal.is_service:
             raise PermissionDenied("this call is for services only", reason="SERVICE_ONLY")
-        required = ROLE_NAMES.get(request.required_role)
+        required = convert.ROLE_NAMES.get(request.required_role)
         if required is None:
             raise InvalidArgument("required_role must be set", field="required_role")
         role = await self.db.call(
@@ -371,7 +222,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         allowed = role is not None and models.ROLE_RANK[role] >= models.ROLE_RANK[required]
         return datasets_pb2.CheckProjectAccessResponse(
             allowed=allowed,
-            role=ROLES[role] if role else datasets_pb2.PROJECT_ROLE_UNSPECIFIED,
+            role=convert.ROLES[role] if role else datasets_pb2.PROJECT_ROLE_UNSPECIFIED,
         )
 
     # --- upload -------------------------------------------------------------------------
@@ -410,7 +261,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             raise InvalidArgument(
                 dataset.error, field="file", reason=dataset.error_code, metadata=metadata
             )
-        return datasets_pb2.UploadDatasetResponse(dataset=dataset_to_proto(dataset))
+        return datasets_pb2.UploadDatasetResponse(dataset=convert.dataset_to_proto(dataset))
 
     async def _check_header(self, user: Principal, header: datasets_pb2.UploadHeader) -> dict:
         """Everything that can be refused before a byte is stored."""
@@ -432,7 +283,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         service.validate_name(header.name or header.file_name)
         if header.size_bytes > self.settings.max_upload_bytes:
             raise _too_large(self.settings.max_upload_bytes)
-        return options_from_proto(header.options, self.settings.default_holdout_fraction)
+        return convert.options_from_proto(header.options, self.settings.default_holdout_fraction)
 
     async def _store_upload(self, dataset_id: str, requests: AsyncIterator[Any]) -> int:
         """Streams the chunks into storage, a few MiB at a time; on any error (too large, the
@@ -465,7 +316,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         dataset = await self.db.call(
             service.get_dataset, user_id=_user().user_id, dataset_id=request.dataset_id
         )
-        return datasets_pb2.GetDatasetResponse(dataset=dataset_to_proto(dataset))
+        return datasets_pb2.GetDatasetResponse(dataset=convert.dataset_to_proto(dataset))
 
     async def ListDatasets(self, request, context):
         datasets, next_token = await self.db.call(
@@ -476,7 +327,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             page_token=request.page_token,
         )
         return datasets_pb2.ListDatasetsResponse(
-            datasets=[dataset_to_proto(d) for d in datasets], next_page_token=next_token
+            datasets=[convert.dataset_to_proto(d) for d in datasets], next_page_token=next_token
         )
 
     async def BatchGetDatasets(self, request, context):
@@ -486,7 +337,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             dataset_ids=list(request.dataset_ids),
         )
         return datasets_pb2.BatchGetDatasetsResponse(
-            datasets=[dataset_to_proto(d) for d in datasets]
+            datasets=[convert.dataset_to_proto(d) for d in datasets]
         )
 
     async def GetDatasetStats(self, request, context):
@@ -525,7 +376,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             required=models.EDITOR,
         )
         service.require_ready(dataset)
-        update = metadata_update_from_proto(request)
+        update = convert.metadata_update_from_proto(request)
         merged = await asyncio.to_thread(self._validated_metadata, dataset, update)
         saved = await self.db.call(
             service.save_metadata,
@@ -533,7 +384,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             dataset_id=request.dataset_id,
             metadata=merged.model_dump(mode="json"),
         )
-        return datasets_pb2.UpdateDatasetMetadataResponse(dataset=dataset_to_proto(saved))
+        return datasets_pb2.UpdateDatasetMetadataResponse(dataset=convert.dataset_to_proto(saved))
 
     def _validated_metadata(
         self, dataset: models.Dataset, update: MetadataUpdate
@@ -572,7 +423,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         return datasets_pb2.DeleteDatasetResponse()
 
     async def ReadDataset(self, request, context):
-        split = SPLITS.get(request.split)
+        split = convert.SPLITS.get(request.split)
         if split is None:
             raise InvalidArgument("split must be TRAIN, HOLDOUT or ALL", field="split")
         dataset = await self.db.call(

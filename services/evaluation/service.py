@@ -168,13 +168,6 @@ def _locked(session: Session, report_id: uuid.UUID) -> m.Report:
     return report
 
 
-def get_report(*, session: Session, report_id: uuid.UUID) -> m.Report:
-    report = session.get(m.Report, report_id)
-    if report is None:
-        raise NotFound(f"report {report_id} not found")
-    return report
-
-
 def latest_report(*, session: Session, batch_id: str, ready_only: bool = False) -> m.Report:
     """The batch's newest report (newest ready one with `ready_only`)."""
     query = select(m.Report).where(m.Report.batch_id == parse_id(batch_id, "batch_id"))

@@ -1,7 +1,7 @@
 """The worker role: runs train, generate and template jobs pulled from the JOBS stream.
 
 Each train or generate job runs its engine in a child process (``engines.runner``) from a
-worker thread; a template job generates in the thread itself (``template_jobs``).
+worker thread; a template job generates in the thread itself (``templates.jobs``).
 Progress goes to the job row and out as job.updated (through the outbox).
 
 One owner per attempt: a redelivered job starts a new attempt only when the running one's
@@ -18,14 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
-import os
 import shutil
-import tempfile
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -38,8 +34,8 @@ from common.db import Database
 from common.errors import DomainError
 from common.jetstream import Outcome
 from common.storage import Storage
+from services.training import attempts, scratch
 from services.training import models as m
-from services.training import service, template_jobs
 from services.training.access import Access
 from services.training.engines import (
     EngineCancelled,
@@ -52,18 +48,14 @@ from services.training.engines import (
     run_sampling,
     run_training,
 )
+from services.training.progress import ProgressReporter
 from services.training.settings import TrainingSettings
 from services.training.templates import SchemaError
+from services.training.templates import jobs as template_jobs
 from synthetica.training.v1 import training_pb2
 
 log = logging.getLogger(__name__)
 
-# Scratch folders of attempts (copies of real training data): each holds a lock its worker
-# keeps while the attempt runs, so a sweep at start removes only those of dead workers.
-SCRATCH_PREFIX = "synthetica-job-"
-_SCRATCH_LOCK = ".owner"
-# A scratch folder without a lock this old was left between its creation and its locking.
-_UNLOCKED_GRACE_SECONDS = 60.0
 # Signals that stop an engine from outside (a terminal's Ctrl-C, a shutdown): the job is
 # not at fault and runs again.
 _SHUTDOWN_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
@@ -111,12 +103,12 @@ class Worker:
             return Outcome.TERMINATE
         try:
             attempt = await self._start(queued.job_id)
-            if attempt.action is service.Action.WAIT:
+            if attempt.action is attempts.Action.WAIT:
                 log.info(
                     "job runs on another worker with a recent heartbeat: watching it",
                     extra={"fields": {"job_id": queued.job_id, "attempt": attempt.attempt}},
                 )
-            while attempt.action is service.Action.WAIT:
+            while attempt.action is attempts.Action.WAIT:
                 if self._stopping:
                     return Outcome.RETRY
                 await asyncio.sleep(self.settings.job_heartbeat_seconds)
@@ -124,13 +116,13 @@ class Worker:
         except DomainError:
             log.warning("dropping queued job %s: no such job", queued.job_id)
             return Outcome.TERMINATE
-        if attempt.action is service.Action.DONE:
+        if attempt.action is attempts.Action.DONE:
             return Outcome.ACK
         return await self._run_attempt(attempt)
 
-    async def _start(self, job_id: str) -> service.Attempt:
+    async def _start(self, job_id: str) -> attempts.Attempt:
         attempt = await self.db.call(
-            service.start_attempt,
+            attempts.start_attempt,
             job_id=job_id,
             max_attempts=self.settings.job_max_attempts,
             stale_after=self._stale_after,
@@ -138,7 +130,7 @@ class Worker:
         self.on_commit()
         return attempt
 
-    async def _run_attempt(self, attempt: service.Attempt) -> Outcome:
+    async def _run_attempt(self, attempt: attempts.Attempt) -> Outcome:
         log.info(
             "job started",
             extra={
@@ -160,7 +152,7 @@ class Worker:
                 await beat
             self._cancels.discard(cancel)
 
-    async def _outcome(self, attempt: service.Attempt, cancel: threading.Event) -> Outcome:
+    async def _outcome(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
         try:
             if attempt.kind == m.TRAIN:
                 return await self._train(attempt, cancel)
@@ -173,7 +165,7 @@ class Worker:
             if self._stopping:
                 return await self._release(attempt)
             ownership = await self._ownership(attempt)
-            if ownership is service.Ownership.OWNED:  # not ours to decide: run it again
+            if ownership is attempts.Ownership.OWNED:  # not ours to decide: run it again
                 return await self._release(attempt)
             log.info(
                 "job attempt stopped",
@@ -191,7 +183,7 @@ class Worker:
             # Infrastructure trouble (storage, datasets service): worth another attempt.
             return await self._retry(attempt, exc)
 
-    async def _retry(self, attempt: service.Attempt, exc: Exception) -> Outcome:
+    async def _retry(self, attempt: attempts.Attempt, exc: Exception) -> Outcome:
         if attempt.attempt >= self.settings.job_max_attempts:
             return await self._fail(attempt, f"gave up after {attempt.attempt} attempts: {exc}")
         log.warning(
@@ -201,17 +193,19 @@ class Worker:
         )
         return await self._release(attempt)
 
-    async def _release(self, attempt: service.Attempt) -> Outcome:
+    async def _release(self, attempt: attempts.Attempt) -> Outcome:
         """Gives the job back so the next delivery starts a new attempt at once."""
         ownership = await self.db.call(
-            service.release_attempt, job_id=attempt.job_id, attempt=attempt.attempt
+            attempts.release_attempt, job_id=attempt.job_id, attempt=attempt.attempt
         )
-        return Outcome.RETRY if ownership is service.Ownership.OWNED else _settle(ownership)
+        return Outcome.RETRY if ownership is attempts.Ownership.OWNED else _settle(ownership)
 
-    async def _ownership(self, attempt: service.Attempt) -> service.Ownership:
-        return await self.db.call(service.heartbeat, job_id=attempt.job_id, attempt=attempt.attempt)
+    async def _ownership(self, attempt: attempts.Attempt) -> attempts.Ownership:
+        return await self.db.call(
+            attempts.heartbeat, job_id=attempt.job_id, attempt=attempt.attempt
+        )
 
-    async def _heartbeat(self, attempt: service.Attempt, cancel: threading.Event) -> None:
+    async def _heartbeat(self, attempt: attempts.Attempt, cancel: threading.Event) -> None:
         """Keeps the job from being handed over while this attempt runs, and stops the
         attempt as soon as the job is cancelled or was taken over."""
         while True:
@@ -221,15 +215,15 @@ class Worker:
             except Exception as exc:  # the database is away: the engine goes on meanwhile
                 log.warning("heartbeat of job %s failed: %s", attempt.job_id, exc)
                 continue
-            if ownership is not service.Ownership.OWNED:
+            if ownership is not attempts.Ownership.OWNED:
                 cancel.set()
                 return
 
-    async def _fail(self, attempt: service.Attempt, error: str) -> Outcome:
+    async def _fail(self, attempt: attempts.Attempt, error: str) -> Outcome:
         ownership = await self.db.call(
-            service.fail_attempt, job_id=attempt.job_id, attempt=attempt.attempt, error=error
+            attempts.fail_attempt, job_id=attempt.job_id, attempt=attempt.attempt, error=error
         )
-        if ownership is service.Ownership.OWNED:
+        if ownership is attempts.Ownership.OWNED:
             log.info("job failed", extra={"fields": {"job_id": attempt.job_id, "error": error}})
             self.on_commit()
             return Outcome.ACK
@@ -237,13 +231,13 @@ class Worker:
 
     # --- train ----------------------------------------------------------------------------
 
-    async def _train(self, attempt: service.Attempt, cancel: threading.Event) -> Outcome:
+    async def _train(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
         table, dataset = await self.access.read_training_data(attempt.owner_id, attempt.dataset_id)
         if table.num_rows == 0:
             raise JobFailed("the dataset's training split has no rows")
         metadata = _engine_metadata(dataset)
         params = TrainParams(**(attempt.params or {}))
-        with self._workdir() as workdir:
+        with scratch.workdir(self.settings) as workdir:
             data_path = workdir / "train.parquet"
             await asyncio.to_thread(pq.write_table, table, data_path)
             del table
@@ -267,7 +261,7 @@ class Worker:
             key = f"{folder}/model.tar.gz"
             await asyncio.to_thread(self._upload, artifact, key)
         committed = await self.db.call(
-            service.finish_training,
+            attempts.finish_training,
             job_id=attempt.job_id,
             attempt=attempt.attempt,
             artifact_key=key,
@@ -278,11 +272,11 @@ class Worker:
 
     # --- generate -------------------------------------------------------------------------
 
-    async def _generate(self, attempt: service.Attempt, cancel: threading.Event) -> Outcome:
+    async def _generate(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
         request = dict(attempt.request or {})
         if not attempt.artifact_key:
             raise JobFailed("the model has no artifact")
-        with self._workdir() as workdir:
+        with scratch.workdir(self.settings) as workdir:
             artifact = workdir / "model.tar.gz"
             await asyncio.to_thread(self._download, attempt.artifact_key, artifact)
             out = workdir / "batch.parquet"
@@ -310,7 +304,7 @@ class Worker:
             key = f"{folder}/0.parquet"
             await asyncio.to_thread(self._upload, out, key)
         committed = await self.db.call(
-            service.finish_generation,
+            attempts.finish_generation,
             job_id=attempt.job_id,
             attempt=attempt.attempt,
             data_key=key,
@@ -321,7 +315,7 @@ class Worker:
 
     # --- template -------------------------------------------------------------------------
 
-    async def _template(self, attempt: service.Attempt, cancel: threading.Event) -> Outcome:
+    async def _template(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
         request = dict(attempt.request or {})
         try:
             generation = await asyncio.to_thread(template_jobs.plan_request, request)
@@ -346,7 +340,7 @@ class Worker:
             await asyncio.to_thread(self.storage.delete, prefix)
             raise
         committed = await self.db.call(
-            service.finish_generation,
+            attempts.finish_generation,
             job_id=attempt.job_id,
             attempt=attempt.attempt,
             data_key=result.keys[0],
@@ -358,7 +352,7 @@ class Worker:
 
     # --- shared ---------------------------------------------------------------------------
 
-    async def _settled(self, committed: bool, attempt: service.Attempt, folder: str) -> Outcome:
+    async def _settled(self, committed: bool, attempt: attempts.Attempt, folder: str) -> Outcome:
         """After the commit: on success the files of older attempts (frozen or killed
         workers) go; otherwise this attempt's own files, which nothing references."""
         if committed:
@@ -381,13 +375,15 @@ class Worker:
 
     async def _supervised(
         self,
-        attempt: service.Attempt,
+        attempt: attempts.Attempt,
         cancel: threading.Event,
         run: Callable[[Callable[[ProgressUpdate], None], threading.Event], Any],
     ) -> Any:
         """Runs the blocking engine call in a thread, with progress going to the job and a
         cancel event set as soon as the attempt no longer owns a running job."""
-        reporter = _ProgressReporter(self, attempt, cancel, self.settings.progress_interval_seconds)
+        reporter = ProgressReporter(
+            self.db, self.on_commit, attempt, cancel, self.settings.progress_interval_seconds
+        )
         return await asyncio.to_thread(run, reporter, cancel)
 
     def _upload(self, local: Path, key: str) -> None:
@@ -398,107 +394,15 @@ class Worker:
         with self.storage.open(key, "rb") as source, local.open("wb") as target:
             shutil.copyfileobj(source, target, 1 << 20)
 
-    @contextlib.contextmanager
-    def _workdir(self) -> Iterator[Path]:
-        """Scratch space for one attempt, locked while it runs and removed whatever happens
-        (a worker killed meanwhile leaves it to the next worker's ``sweep_scratch``)."""
-        root = scratch_root(self.settings)
-        root.mkdir(parents=True, exist_ok=True)
-        with (
-            tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=root) as tmp,
-            open(os.path.join(tmp, _SCRATCH_LOCK), "w") as lock,
-        ):
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            yield Path(tmp)
 
-
-def scratch_root(settings: TrainingSettings) -> Path:
-    return Path(settings.work_dir or tempfile.gettempdir())
-
-
-def sweep_scratch(root: Path) -> list[Path]:
-    """Removes the scratch folders of attempts whose worker died (their lock is free);
-    returns them. Called when a worker starts: they hold copies of real training data."""
-    swept = []
-    for folder in root.glob(SCRATCH_PREFIX + "*"):
-        if folder.is_dir() and not _in_use(folder):
-            shutil.rmtree(folder, ignore_errors=True)
-            swept.append(folder)
-    if swept:
-        log.info(
-            "removed scratch folders of stopped workers", extra={"fields": {"count": len(swept)}}
-        )
-    return swept
-
-
-def _in_use(folder: Path) -> bool:
-    try:
-        handle = open(folder / _SCRATCH_LOCK)  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        try:
-            return time.time() - folder.stat().st_mtime < _UNLOCKED_GRACE_SECONDS
-        except FileNotFoundError:
-            return True
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        return False
-
-
-def _attempt_folder(parent: str, attempt: service.Attempt) -> str:
+def _attempt_folder(parent: str, attempt: attempts.Attempt) -> str:
     return f"{parent}/{attempt.job_id}/{attempt.attempt}"
 
 
-def _settle(ownership: service.Ownership) -> Outcome:
+def _settle(ownership: attempts.Ownership) -> Outcome:
     """The message of an attempt that no longer owns its job: acked when the job ended,
     left to the newer attempt's delivery when it was taken over."""
-    return Outcome.LEAVE if ownership is service.Ownership.SUPERSEDED else Outcome.ACK
-
-
-class _ProgressReporter:
-    """Called by the runner in the engine thread at least every couple of seconds."""
-
-    def __init__(
-        self,
-        worker: Worker,
-        attempt: service.Attempt,
-        cancel: threading.Event,
-        interval: float,
-    ) -> None:
-        self.worker = worker
-        self.attempt = attempt
-        self.cancel = cancel
-        self.interval = interval
-        self.last = 0.0
-        self.loop = asyncio.get_running_loop()
-
-    def __call__(self, update: ProgressUpdate) -> None:
-        now = time.monotonic()
-        if now - self.last < self.interval and update.percent < 100.0:
-            return
-        self.last = now
-        try:
-            ownership = self.worker.db.run(
-                service.record_progress,
-                job_id=self.attempt.job_id,
-                attempt=self.attempt.attempt,
-                progress=service.Progress(
-                    percent=update.percent,
-                    message=update.message,
-                    epoch=update.epoch,
-                    total_epochs=update.total_epochs,
-                    loss=update.loss,
-                    eta_seconds=update.eta_seconds,
-                ),
-            )
-        except Exception as exc:  # a database hiccup must not kill the engine run
-            log.warning("could not record progress of job %s: %s", self.attempt.job_id, exc)
-            return
-        self.loop.call_soon_threadsafe(self.worker.on_commit)
-        if ownership is not service.Ownership.OWNED:
-            self.cancel.set()
+    return Outcome.LEAVE if ownership is attempts.Ownership.SUPERSEDED else Outcome.ACK
 
 
 def _engine_metadata(dataset: Any) -> dict[str, Any]:

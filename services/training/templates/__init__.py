@@ -7,8 +7,10 @@ Typical use::
         writer.write(batch)
 """
 
+# Importing the functions registers them in expressions.FUNCTIONS.
+from services.training.templates import functions  # noqa: F401
 from services.training.templates.builtin import TEMPLATES, TemplateInfo, list_templates
-from services.training.templates.engine import (
+from services.training.templates.generator import (
     DEFAULT_CHUNK_ROWS,
     DEFAULT_REFERENCE_DATE,
     GenerationPlan,

@@ -17,7 +17,7 @@ import signal
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from services.training.templates.engine import plan
+from services.training.templates.generator import plan
 from services.training.templates.schema import SchemaError, parse_schema
 from services.training.templates.vocab import value_lengths
 

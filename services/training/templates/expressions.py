@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -26,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from services.training.templates.limits import MAX_NESTING, SCALAR_LENGTH
+from services.training.templates.limits import MAX_NESTING
 from services.training.templates.vocab import Vocabulary
 
 Value = pa.Array | pa.Scalar
@@ -89,6 +88,9 @@ _ALLOWED = (
     *_CMPOPS,
 )
 _BUILTIN_NAMES = frozenset({"_row"})
+# name -> (fewest arguments, most arguments, implementation); filled by
+# :mod:`templates.functions` when the package is imported.
+FUNCTIONS: dict[str, tuple[int, int, Callable[..., Value]]] = {}
 
 
 def compile_expression(source: str) -> Expression:
@@ -154,10 +156,10 @@ def _check_call(node: ast.Call) -> None:
     # the function's value arguments so names inside them cannot smuggle data around.
     for arg in node.args:
         if isinstance(arg, ast.Dict | ast.Tuple | ast.List):
-            _literal(arg)
+            literal(arg)
 
 
-def _literal(node: ast.expr) -> Any:
+def literal(node: ast.expr) -> Any:
     try:
         return ast.literal_eval(node)
     except ValueError:
@@ -166,7 +168,7 @@ def _literal(node: ast.expr) -> Any:
 
 def evaluate(expr: Expression, ctx: EvalContext) -> pa.Array:
     """Evaluate ``expr`` over the rows of ``ctx`` and return one value per row."""
-    return broadcast(_eval(expr.tree, ctx), ctx.n)
+    return broadcast(eval_node(expr.tree, ctx), ctx.n)
 
 
 def broadcast(value: Value, n: int) -> pa.Array:
@@ -177,33 +179,35 @@ def broadcast(value: Value, n: int) -> pa.Array:
     return pa.repeat(value, n)
 
 
-def _eval(node: ast.expr, ctx: EvalContext) -> Value:
+def eval_node(node: ast.expr, ctx: EvalContext) -> Value:
     if isinstance(node, ast.Constant):
         return pa.scalar(node.value)
     if isinstance(node, ast.Name):
         return _name(node.id, ctx)
     if isinstance(node, ast.BinOp):
-        return _binop(node.op, _eval(node.left, ctx), _eval(node.right, ctx))
+        return _binop(node.op, eval_node(node.left, ctx), eval_node(node.right, ctx))
     if isinstance(node, ast.UnaryOp):
-        operand = _eval(node.operand, ctx)
+        operand = eval_node(node.operand, ctx)
         if isinstance(node.op, ast.Not):
             return pc.invert(operand)
         return pc.negate(operand) if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.BoolOp):
         combine = pc.and_kleene if isinstance(node.op, ast.And) else pc.or_kleene
-        result = _eval(node.values[0], ctx)
+        result = eval_node(node.values[0], ctx)
         for value in node.values[1:]:
-            result = combine(result, _eval(value, ctx))
+            result = combine(result, eval_node(value, ctx))
         return result
     if isinstance(node, ast.Compare):
         return _compare(node, ctx)
     if isinstance(node, ast.IfExp):
-        return _if_else(_eval(node.test, ctx), _eval(node.body, ctx), _eval(node.orelse, ctx))
+        return if_else(
+            eval_node(node.test, ctx), eval_node(node.body, ctx), eval_node(node.orelse, ctx)
+        )
     if isinstance(node, ast.JoinedStr):
-        parts = [_to_string(_eval(v, ctx)) for v in node.values]
+        parts = [to_string(eval_node(v, ctx)) for v in node.values]
         return pc.binary_join_element_wise(*parts, "") if parts else pa.scalar("")
     if isinstance(node, ast.FormattedValue):
-        return _eval(node.value, ctx)
+        return eval_node(node.value, ctx)
     if isinstance(node, ast.Call):
         _, _, function = FUNCTIONS[node.func.id]
         return function(ctx, *node.args)
@@ -219,7 +223,7 @@ def _name(name: str, ctx: EvalContext) -> Value:
         raise ExpressionError(f"unknown field {name!r}") from None
 
 
-def _is_string(value: Value) -> bool:
+def is_string(value: Value) -> bool:
     return pa.types.is_string(value.type) or pa.types.is_large_string(value.type)
 
 
@@ -228,20 +232,20 @@ def _is_integer(value: Value) -> bool:
 
 
 def _binop(op: ast.operator, left: Value, right: Value) -> Value:
-    if isinstance(op, ast.Add) and (_is_string(left) or _is_string(right)):
-        return pc.binary_join_element_wise(_to_string(left), _to_string(right), "")
+    if isinstance(op, ast.Add) and (is_string(left) or is_string(right)):
+        return pc.binary_join_element_wise(to_string(left), to_string(right), "")
     if isinstance(op, ast.Div):
-        return pc.divide(_float(left), _float(right))
+        return pc.divide(as_float(left), as_float(right))
     if isinstance(op, ast.FloorDiv | ast.Mod):
-        quotient = pc.floor(pc.divide(_float(left), _float(right)))
+        quotient = pc.floor(pc.divide(as_float(left), as_float(right)))
         result = (
             quotient
             if isinstance(op, ast.FloorDiv)
-            else pc.subtract(_float(left), pc.multiply(quotient, _float(right)))
+            else pc.subtract(as_float(left), pc.multiply(quotient, as_float(right)))
         )
         return pc.cast(result, pa.int64()) if _is_integer(left) and _is_integer(right) else result
     if isinstance(op, ast.Pow):
-        return pc.power(_float(left), _float(right))
+        return pc.power(as_float(left), as_float(right))
     kernels = {ast.Add: pc.add, ast.Sub: pc.subtract, ast.Mult: pc.multiply}
     left, right = _align_dates(left, right)
     return kernels[type(op)](left, right)
@@ -255,15 +259,15 @@ def _align_dates(left: Value, right: Value) -> tuple[Value, Value]:
     return left, right
 
 
-def _float(value: Value) -> Value:
+def as_float(value: Value) -> Value:
     return pc.cast(value, pa.float64())
 
 
 def _compare(node: ast.Compare, ctx: EvalContext) -> Value:
     op, right_node = node.ops[0], node.comparators[0]
-    left = _eval(node.left, ctx)
+    left = eval_node(node.left, ctx)
     if isinstance(op, ast.In | ast.NotIn):
-        options = _literal(right_node)
+        options = literal(right_node)
         if not isinstance(options, tuple | list):
             raise ExpressionError("'in' needs a tuple of literals, e.g. x in ('a', 'b')")
         found = pc.is_in(broadcast(left, ctx.n), value_set=pa.array(list(options)))
@@ -276,104 +280,27 @@ def _compare(node: ast.Compare, ctx: EvalContext) -> Value:
         ast.Gt: pc.greater,
         ast.GtE: pc.greater_equal,
     }
-    return kernels[type(op)](*_align_dates(left, _eval(right_node, ctx)))
+    return kernels[type(op)](*_align_dates(left, eval_node(right_node, ctx)))
 
 
-def _if_else(cond: Value, yes: Value, no: Value) -> Value:
+def if_else(cond: Value, yes: Value, no: Value) -> Value:
     # A bare None literal has the null type; give it the other branch's type.
     if pa.types.is_null(yes.type) and not pa.types.is_null(no.type):
         yes = pa.scalar(None, type=no.type)
     elif pa.types.is_null(no.type) and not pa.types.is_null(yes.type):
         no = pa.scalar(None, type=yes.type)
-    elif yes.type != no.type and not (_is_string(yes) or _is_string(no)):
-        yes, no = _float(yes), _float(no)
+    elif yes.type != no.type and not (is_string(yes) or is_string(no)):
+        yes, no = as_float(yes), as_float(no)
     return pc.if_else(cond, yes, no)
 
 
-def _to_string(value: Value) -> Value:
-    if _is_string(value):
+def to_string(value: Value) -> Value:
+    if is_string(value):
         return value
     if pa.types.is_floating(value.type):
         # Money-like floats print with two decimals at most, never as 1e+20 or 0.30000000000000004.
         return pc.cast(pc.round(value, 2), pa.string())
     return pc.cast(value, pa.string())
-
-
-# --- functions ------------------------------------------------------------------------
-
-
-def _args(ctx: EvalContext, nodes: tuple[ast.expr, ...]) -> list[Value]:
-    return [_eval(n, ctx) for n in nodes]
-
-
-def _number(ctx: EvalContext, node: ast.expr) -> float:
-    value = _eval(node, ctx)
-    if not isinstance(value, pa.Scalar) or not isinstance(value.as_py(), int | float):
-        raise ExpressionError(f"{ast.unparse(node)!r} must be a number literal")
-    return value.as_py()
-
-
-def _fn_randint(ctx: EvalContext, low: ast.expr, high: ast.expr) -> pa.Array:
-    lo, hi = int(_number(ctx, low)), int(_number(ctx, high))
-    if lo > hi:
-        raise ExpressionError(f"randint({lo}, {hi}): low is greater than high")
-    return pa.array(ctx.rng.integers(lo, hi + 1, ctx.n, dtype=np.int64))
-
-
-def _fn_uniform(ctx: EvalContext, low: ast.expr, high: ast.expr) -> pa.Array:
-    return pa.array(ctx.rng.uniform(_number(ctx, low), _number(ctx, high), ctx.n))
-
-
-def _fn_normal(ctx: EvalContext, mean: ast.expr, std: ast.expr) -> pa.Array:
-    return pa.array(ctx.rng.normal(_number(ctx, mean), _number(ctx, std), ctx.n))
-
-
-def _fn_bernoulli(ctx: EvalContext, p: ast.expr) -> pa.Array:
-    return pa.array(ctx.rng.random(ctx.n) < _number(ctx, p))
-
-
-def _fn_choice(ctx: EvalContext, *nodes: ast.expr) -> pa.Array:
-    options = pa.array([_literal(n) for n in nodes])
-    return options.take(pa.array(ctx.rng.integers(0, len(options), ctx.n)))
-
-
-def _fn_choice_by(ctx: EvalContext, key: ast.expr, table: ast.expr) -> pa.Array:
-    """Pick one option per row from the list the row's key maps to."""
-    mapping = _literal(table)
-    if not isinstance(mapping, dict) or not mapping:
-        raise ExpressionError("choice_by(key, {value: (options...)}) needs a literal dict")
-    keys = broadcast(_eval(key, ctx), ctx.n)
-    flat: list[Any] = []
-    starts, sizes = {}, {}
-    for k, options in mapping.items():
-        options = options if isinstance(options, tuple | list) else (options,)
-        starts[k], sizes[k] = len(flat), len(options)
-        flat.extend(options)
-    start = pc.fill_null(_map(keys, starts), -1).to_numpy(zero_copy_only=False)
-    size = pc.fill_null(_map(keys, sizes), 1).to_numpy(zero_copy_only=False)
-    index = start + (ctx.rng.random(ctx.n) * size).astype(np.int64)
-    picked = pa.array(flat).take(pa.array(np.maximum(index, 0)))
-    return pc.if_else(pa.array(start < 0), pa.scalar(None, picked.type), picked)
-
-
-def _map(keys: pa.Array, mapping: Mapping[Any, Any]) -> pa.Array:
-    position = pc.index_in(keys, value_set=pa.array(list(mapping)))
-    return pa.array(list(mapping.values())).take(position)
-
-
-def _fn_map(ctx: EvalContext, key: ast.expr, table: ast.expr) -> pa.Array:
-    mapping = _literal(table)
-    if not isinstance(mapping, dict) or not mapping:
-        raise ExpressionError("map(key, {value: result}) needs a literal dict")
-    return _map(broadcast(_eval(key, ctx), ctx.n), mapping)
-
-
-def _fn_digits(ctx: EvalContext, count: ast.expr) -> pa.Array:
-    k = int(_number(ctx, count))
-    if not 1 <= k <= 18:
-        raise ExpressionError("digits(k) needs 1 <= k <= 18")
-    values = pa.array(ctx.rng.integers(0, 10**k, ctx.n, dtype=np.int64))
-    return pc.utf8_lpad(pc.cast(values, pa.string()), k, "0")
 
 
 def slugify(value: str, translit: Mapping[str, str]) -> str:
@@ -396,336 +323,3 @@ def hash_text(value: str) -> int:
     for byte in value.encode():
         h = ((h ^ byte) * 1099511628211) % 2**64
     return h
-
-
-def _per_unique(values: pa.Array, transform: Callable[[str], str]) -> pa.Array:
-    # Vocabulary columns have few distinct values: transform each once, then gather.
-    encoded = (
-        pc.dictionary_encode(values).combine_chunks()
-        if isinstance(values, pa.ChunkedArray)
-        else pc.dictionary_encode(values)
-    )
-    dictionary = pa.array([transform(v) for v in encoded.dictionary.to_pylist()], pa.string())
-    return dictionary.take(encoded.indices)
-
-
-def _fn_slug(ctx: EvalContext, node: ast.expr) -> Value:
-    value = _to_string(broadcast(_eval(node, ctx), ctx.n))
-    return _per_unique(value, lambda v: slugify(v, ctx.vocab.translit))
-
-
-def _fn_years_between(ctx: EvalContext, start: ast.expr, end: ast.expr) -> Value:
-    a, b = broadcast(_eval(start, ctx), ctx.n), broadcast(_eval(end, ctx), ctx.n)
-    years = pc.subtract(pc.year(b), pc.year(a))
-    month_day_a = pc.add(pc.multiply(pc.month(a), 100), pc.day(a))
-    month_day_b = pc.add(pc.multiply(pc.month(b), 100), pc.day(b))
-    before_birthday = pc.cast(pc.less(month_day_b, month_day_a), pa.int64())
-    return pc.subtract(years, before_birthday)
-
-
-def _duration(unit_seconds: float) -> Callable[[EvalContext, ast.expr], Value]:
-    def make(ctx: EvalContext, node: ast.expr) -> Value:
-        micros = pc.multiply(_float(_eval(node, ctx)), unit_seconds * 1_000_000)
-        return pc.cast(pc.round(micros), pa.int64()).cast(pa.duration("us"))
-
-    return make
-
-
-def _fn_date(ctx: EvalContext, node: ast.expr) -> Value:
-    value = _eval(node, ctx)
-    if isinstance(value, pa.StringScalar):
-        return pa.scalar(dt.date.fromisoformat(value.as_py()))
-    return pc.cast(pc.cast(value, pa.timestamp("us")), pa.date32())
-
-
-def _fn_datetime(ctx: EvalContext, node: ast.expr) -> Value:
-    value = _eval(node, ctx)
-    if isinstance(value, pa.StringScalar):
-        return pa.scalar(dt.datetime.fromisoformat(value.as_py()), pa.timestamp("us"))
-    return pc.cast(value, pa.timestamp("us"))
-
-
-def _simple(kernel: Callable[..., Value]) -> Callable[..., Value]:
-    def apply(ctx: EvalContext, *nodes: ast.expr) -> Value:
-        return kernel(*_args(ctx, nodes))
-
-    return apply
-
-
-def _vocab_pick(attribute: str) -> Callable[[EvalContext], pa.Array]:
-    def pick(ctx: EvalContext) -> pa.Array:
-        values: pa.Array = getattr(ctx.vocab, attribute)
-        return values.take(pa.array(ctx.rng.integers(0, len(values), ctx.n)))
-
-    return pick
-
-
-def _fn_first_name_for(ctx: EvalContext, gender: ast.expr) -> pa.Array:
-    """A first name that matches the row's gender ('female' / 'male', anything else: either)."""
-    genders = broadcast(_eval(gender, ctx), ctx.n)
-    female = _vocab_pick("first_names_female")(ctx)
-    male = _vocab_pick("first_names_male")(ctx)
-    either = pc.if_else(pa.array(ctx.rng.random(ctx.n) < 0.5), female, male)
-    is_female, is_male = pc.equal(genders, "female"), pc.equal(genders, "male")
-    return pc.if_else(
-        pc.fill_null(is_female, False),
-        female,
-        pc.if_else(pc.fill_null(is_male, False), male, either),
-    )
-
-
-def _fn_full_name(ctx: EvalContext, first: ast.expr, last: ast.expr) -> Value:
-    first_v, last_v = _eval(first, ctx), _eval(last, ctx)
-    if ctx.vocab.family_name_first:
-        return pc.binary_join_element_wise(last_v, first_v, " ")
-    return pc.binary_join_element_wise(first_v, last_v, " ")
-
-
-def _fn_round(ctx: EvalContext, value: ast.expr, digits: ast.expr | None = None) -> Value:
-    ndigits = 0 if digits is None else int(_number(ctx, digits))
-    return pc.round(_float(_eval(value, ctx)), ndigits)
-
-
-def _fn_int(ctx: EvalContext, node: ast.expr) -> Value:
-    value = _eval(node, ctx)
-    if _is_string(value):
-        return pc.cast(value, pa.int64())
-    return pc.cast(pc.trunc(_float(value)), pa.int64())
-
-
-def _fn_today(ctx: EvalContext) -> Value:
-    return pa.scalar(ctx.reference_date)
-
-
-def _fn_now(ctx: EvalContext) -> Value:
-    midnight = dt.datetime.combine(ctx.reference_date, dt.time())
-    return pa.scalar(midnight, pa.timestamp("us"))
-
-
-def _fn_left(ctx: EvalContext, node: ast.expr, count: ast.expr) -> Value:
-    return pc.utf8_slice_codeunits(_to_string(_eval(node, ctx)), 0, int(_number(ctx, count)))
-
-
-def _fn_pad(ctx: EvalContext, node: ast.expr, width: ast.expr) -> Value:
-    return pc.utf8_lpad(_to_string(_eval(node, ctx)), int(_number(ctx, width)), "0")
-
-
-def _fn_locale_value(attribute: str) -> Callable[[EvalContext], Value]:
-    def value(ctx: EvalContext) -> Value:
-        return pa.scalar(getattr(ctx.vocab, attribute))
-
-    return value
-
-
-def _fn_sin(ctx: EvalContext, node: ast.expr) -> Value:
-    return pc.sin(_float(_eval(node, ctx)))
-
-
-FUNCTIONS: dict[str, tuple[int, int, Callable[..., Value]]] = {
-    # strings
-    "lower": (1, 1, _simple(pc.utf8_lower)),
-    "upper": (1, 1, _simple(pc.utf8_upper)),
-    "title": (1, 1, _simple(pc.utf8_title)),
-    "str": (1, 1, _simple(_to_string)),
-    "slug": (1, 1, _fn_slug),
-    "left": (2, 2, _fn_left),
-    "pad": (2, 2, _fn_pad),
-    "digits": (1, 1, _fn_digits),
-    "full_name": (2, 2, _fn_full_name),
-    # numbers
-    "round": (1, 2, _fn_round),
-    "abs": (1, 1, _simple(pc.abs)),
-    "int": (1, 1, _fn_int),
-    "float": (1, 1, _simple(_float)),
-    "min": (2, 2, _simple(pc.min_element_wise)),
-    "max": (2, 2, _simple(pc.max_element_wise)),
-    "sin": (1, 1, _fn_sin),
-    "pi": (0, 0, lambda ctx: pa.scalar(math.pi)),
-    # logic and lookups
-    "where": (3, 3, lambda ctx, c, a, b: _if_else(*_args(ctx, (c, a, b)))),
-    "coalesce": (2, 2, _simple(pc.coalesce)),
-    "is_null": (1, 1, _simple(pc.is_null)),
-    "map": (2, 2, _fn_map),
-    "choice_by": (2, 2, _fn_choice_by),
-    # dates
-    "today": (0, 0, _fn_today),
-    "now": (0, 0, _fn_now),
-    "date": (1, 1, _fn_date),
-    "datetime": (1, 1, _fn_datetime),
-    "year": (1, 1, _simple(pc.year)),
-    "years_between": (2, 2, _fn_years_between),
-    "days": (1, 1, _duration(86_400)),
-    "hours": (1, 1, _duration(3_600)),
-    "minutes": (1, 1, _duration(60)),
-    "seconds": (1, 1, _duration(1)),
-    # randomness (seeded per table, chunk and field)
-    "randint": (2, 2, _fn_randint),
-    "uniform": (2, 2, _fn_uniform),
-    "normal": (2, 2, _fn_normal),
-    "bernoulli": (1, 1, _fn_bernoulli),
-    "choice": (1, 64, _fn_choice),
-    # locale vocabularies
-    "first_name_for": (1, 1, _fn_first_name_for),
-    "email_domain": (0, 0, _vocab_pick("email_domains")),
-    "company_suffix": (0, 0, _vocab_pick("company_suffixes")),
-    "stock_exchange": (0, 0, _vocab_pick("stock_exchanges")),
-    "city": (0, 0, _vocab_pick("cities")),
-    "tld": (0, 0, _fn_locale_value("tld")),
-    "currency": (0, 0, _fn_locale_value("currency")),
-    "country": (0, 0, _fn_locale_value("country")),
-}
-
-
-# --- how long a value can get -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Lengths:
-    """What :func:`max_length` knows: the bound of every field read, and of each vocabulary."""
-
-    fields: Mapping[str, int]
-    vocab: Mapping[str, int]
-
-    def of(self, node: ast.expr) -> int:
-        return _length(node, self)
-
-
-def max_length(expr: Expression, fields: Mapping[str, int], vocab: Mapping[str, int]) -> int:
-    """An upper bound, in characters, of any value ``expr`` produces as text.
-
-    ``fields`` bounds the fields it reads, ``vocab`` the vocabulary lists (see
-    :func:`vocab.value_lengths`). Numbers, dates and booleans count as SCALAR_LENGTH.
-    """
-    return _length(expr.tree, _Lengths(fields, vocab))
-
-
-def _literal_length(value: Any) -> int:
-    if isinstance(value, str):
-        return len(value)
-    if isinstance(value, tuple | list):
-        return max((_literal_length(v) for v in value), default=0)
-    return SCALAR_LENGTH
-
-
-def _length(node: ast.expr, lengths: _Lengths) -> int:
-    if isinstance(node, ast.Constant):
-        return _literal_length(node.value)
-    if isinstance(node, ast.Name):
-        return lengths.fields.get(node.id, SCALAR_LENGTH)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return lengths.of(node.left) + lengths.of(node.right)
-    if isinstance(node, ast.IfExp):
-        return max(lengths.of(node.body), lengths.of(node.orelse))
-    if isinstance(node, ast.JoinedStr):
-        return sum(lengths.of(v) for v in node.values)
-    if isinstance(node, ast.FormattedValue):
-        return lengths.of(node.value)
-    if isinstance(node, ast.Call):
-        rule = _LENGTH_RULES.get(node.func.id)  # type: ignore[attr-defined]
-        return rule(lengths, *node.args) if rule else SCALAR_LENGTH
-    # Arithmetic, comparisons, logic: numbers and booleans.
-    return SCALAR_LENGTH
-
-
-def _literal_number(node: ast.expr) -> int | None:
-    value = _literal_or_none(node)
-    return int(value) if isinstance(value, int | float) and math.isfinite(value) else None
-
-
-def _left_length(lengths: _Lengths, value: ast.expr, count: ast.expr) -> int:
-    text, k = lengths.of(value), _literal_number(count)
-    return min(text, k) if k is not None and k >= 0 else text
-
-
-def _pad_length(lengths: _Lengths, value: ast.expr, width: ast.expr) -> int:
-    return max(lengths.of(value), _literal_number(width) or 0)
-
-
-def _slug_length(lengths: _Lengths, value: ast.expr) -> int:
-    # A character decomposes (NFKD) into at most 5 ASCII ones (U+33AF, "rad/s2"); a
-    # vocabulary value may first be replaced by its romanization; "x" + 6 hex digits else.
-    return 5 * max(lengths.of(value), lengths.vocab.get("translit", 0)) + 7
-
-
-def _literal_or_none(node: ast.expr) -> Any:
-    # Not a literal: evaluation refuses it, so its length does not matter.
-    try:
-        return ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError):
-        return None
-
-
-def _dict_values_length(node: ast.expr) -> int:
-    mapping = _literal_or_none(node)
-    if not isinstance(mapping, dict):
-        return SCALAR_LENGTH
-    return max((_literal_length(v) for v in mapping.values()), default=0)
-
-
-def _choice_length(lengths: _Lengths, *options: ast.expr) -> int:
-    return max((_literal_length(_literal_or_none(o)) for o in options), default=0)
-
-
-def _vocab_length(*names: str) -> Callable[..., int]:
-    def length(lengths: _Lengths, *_: ast.expr) -> int:
-        return max(lengths.vocab.get(name, SCALAR_LENGTH) for name in names)
-
-    return length
-
-
-def _same_as_widest(lengths: _Lengths, *args: ast.expr) -> int:
-    return max([SCALAR_LENGTH, *(lengths.of(a) for a in args)])
-
-
-def _scalar(lengths: _Lengths, *_: ast.expr) -> int:
-    return SCALAR_LENGTH
-
-
-# One rule per function of FUNCTIONS (a test checks that none is missing).
-_LENGTH_RULES: dict[str, Callable[..., int]] = {
-    "lower": _same_as_widest,
-    "upper": _same_as_widest,
-    "title": _same_as_widest,
-    "str": _same_as_widest,
-    "slug": _slug_length,
-    "left": _left_length,
-    "pad": _pad_length,
-    "digits": lambda lengths, count: max(0, _literal_number(count) or 0),
-    "full_name": lambda lengths, first, last: lengths.of(first) + lengths.of(last) + 1,
-    "round": _scalar,
-    "abs": _scalar,
-    "int": _scalar,
-    "float": _scalar,
-    "min": _same_as_widest,
-    "max": _same_as_widest,
-    "sin": _scalar,
-    "pi": _scalar,
-    "where": lambda lengths, cond, yes, no: max(lengths.of(yes), lengths.of(no)),
-    "coalesce": _same_as_widest,
-    "is_null": _scalar,
-    "map": lambda lengths, key, table: _dict_values_length(table),
-    "choice_by": lambda lengths, key, table: _dict_values_length(table),
-    "today": _scalar,
-    "now": _scalar,
-    "date": _scalar,
-    "datetime": _scalar,
-    "year": _scalar,
-    "years_between": _scalar,
-    "days": _scalar,
-    "hours": _scalar,
-    "minutes": _scalar,
-    "seconds": _scalar,
-    "randint": _scalar,
-    "uniform": _scalar,
-    "normal": _scalar,
-    "bernoulli": _scalar,
-    "choice": _choice_length,
-    "first_name_for": _vocab_length("first_names_female", "first_names_male"),
-    "email_domain": _vocab_length("email_domains"),
-    "company_suffix": _vocab_length("company_suffixes"),
-    "stock_exchange": _vocab_length("stock_exchanges"),
-    "city": _vocab_length("cities"),
-    "tld": _vocab_length("tld"),
-    "currency": _vocab_length("currency"),
-    "country": _vocab_length("country"),
-}

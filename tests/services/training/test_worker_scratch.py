@@ -8,7 +8,7 @@ import os
 import time
 from pathlib import Path
 
-from services.training.worker import SCRATCH_PREFIX, sweep_scratch
+from services.training.scratch import SCRATCH_PREFIX, sweep_scratch
 
 
 def _scratch(root: Path, name: str) -> Path:

@@ -1,0 +1,312 @@
+"""Datasets: the GraphQL objects, enums and inputs of the domain, built from its protos."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from gateway.context import Context
+from gateway.errors import rpc_errors
+from gateway.schema.common import MAX_PAGE, Connection, connection, dt
+from synthetica.datasets.v1 import datasets_pb2 as pb
+
+
+@strawberry.enum
+class ProjectRole(Enum):
+    OWNER = "owner"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+
+ROLE_TO_PROTO = {
+    ProjectRole.OWNER: pb.PROJECT_ROLE_OWNER,
+    ProjectRole.EDITOR: pb.PROJECT_ROLE_EDITOR,
+    ProjectRole.VIEWER: pb.PROJECT_ROLE_VIEWER,
+}
+
+
+_ROLE_FROM_PROTO = {value: role for role, value in ROLE_TO_PROTO.items()}
+
+
+@strawberry.enum
+class DatasetStatus(Enum):
+    INGESTING = "ingesting"
+    READY = "ready"
+    FAILED = "failed"
+
+
+_STATUS_FROM_PROTO = {
+    pb.DATASET_STATUS_INGESTING: DatasetStatus.INGESTING,
+    pb.DATASET_STATUS_READY: DatasetStatus.READY,
+    pb.DATASET_STATUS_FAILED: DatasetStatus.FAILED,
+}
+
+
+def page(first: int) -> int:
+    return min(first, MAX_PAGE)
+
+
+@strawberry.type(
+    description="a member, or an invitation not taken up yet (pending): an email with no "
+    "account, or an account that has not used the project yet, which look the same"
+)
+class ProjectMember:
+    user_id: strawberry.ID | None = strawberry.field(description="null while pending")
+    email: str
+    role: ProjectRole
+    added_at: datetime | None
+    pending: bool
+
+    @classmethod
+    def from_proto(cls, member: pb.ProjectMember) -> ProjectMember:
+        return cls(
+            user_id=strawberry.ID(member.user_id) if member.user_id else None,
+            email=member.email,
+            role=_ROLE_FROM_PROTO[member.role],
+            added_at=dt(member, "added_at"),
+            pending=member.pending,
+        )
+
+
+@strawberry.type
+class DatasetColumn:
+    name: str
+    data_type: str = strawberry.field(description="Arrow type in the typed Parquet file")
+    sdtype: str = strawberry.field(
+        description="numerical, categorical, boolean, datetime, id, or a PII kind (email, ...)"
+    )
+    pii: bool
+    datetime_format: str | None
+
+
+@strawberry.type
+class DetectedFormat:
+    """What ingestion detected about the uploaded file."""
+
+    format: str
+    delimiter: str | None
+    encoding: str | None
+    has_header: bool | None
+
+
+@strawberry.type
+class Dataset:
+    id: strawberry.ID
+    project_id: strawberry.ID
+    name: str
+    file_name: str
+    status: DatasetStatus
+    error: str | None = strawberry.field(description="why ingestion failed (FAILED only)")
+    error_code: str | None
+    row_count: int
+    train_row_count: int
+    holdout_row_count: int
+    size_bytes: int
+    columns: list[DatasetColumn]
+    primary_key: str | None
+    target_column: str | None = strawberry.field(
+        description="the column every report predicts for ML utility (null: the report "
+        "chooses one and says why)"
+    )
+    warnings: list[str]
+    detected: DetectedFormat
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @strawberry.field(
+        description="per-column count, nulls, distinct, min/max/mean/std/quantiles, histogram "
+        "or top categories, and the correlation matrix; null until the dataset is READY"
+    )
+    async def stats(self, info: Info[Context, None]) -> JSON | None:
+        if self.status is not DatasetStatus.READY:
+            return None
+        ctx = info.context
+        with rpc_errors():
+            response = await ctx.clients.datasets.GetDatasetStats(
+                pb.GetDatasetStatsRequest(dataset_id=self.id), metadata=ctx.user_metadata
+            )
+        return json.loads(response.stats_json)
+
+    @strawberry.field(description="the first rows (after `offset`), one JSON object per row")
+    async def preview_rows(
+        self, info: Info[Context, None], n: int = 10, offset: int = 0
+    ) -> list[JSON]:
+        if self.status is not DatasetStatus.READY:
+            return []
+        ctx = info.context
+        with rpc_errors():
+            response = await ctx.clients.datasets.PreviewRows(
+                pb.PreviewRowsRequest(dataset_id=self.id, limit=n, offset=offset),
+                metadata=ctx.user_metadata,
+            )
+        columns = list(response.columns)
+        return [dict(zip(columns, json.loads(row), strict=True)) for row in response.rows_json]
+
+    @strawberry.field(description="the project the dataset belongs to")
+    async def project(self, info: Info[Context, None]) -> Project | None:
+        return await load_project(info, self.project_id)
+
+    @classmethod
+    def from_proto(cls, dataset: pb.Dataset) -> Dataset:
+        detected = dataset.detected
+        return cls(
+            id=strawberry.ID(dataset.id),
+            project_id=strawberry.ID(dataset.project_id),
+            name=dataset.name,
+            file_name=dataset.file_name,
+            status=_STATUS_FROM_PROTO[dataset.status],
+            error=dataset.error or None,
+            error_code=dataset.error_code or None,
+            row_count=dataset.row_count,
+            train_row_count=dataset.train_row_count,
+            holdout_row_count=dataset.holdout_row_count,
+            size_bytes=dataset.size_bytes,
+            columns=[
+                DatasetColumn(
+                    name=c.name,
+                    data_type=c.data_type,
+                    sdtype=c.sdtype,
+                    pii=c.pii,
+                    datetime_format=c.datetime_format or None,
+                )
+                for c in dataset.metadata.columns
+            ],
+            primary_key=dataset.metadata.primary_key or None,
+            target_column=dataset.metadata.target_column or None,
+            warnings=list(dataset.warnings),
+            detected=DetectedFormat(
+                format=detected.format,
+                delimiter=detected.delimiter if detected.HasField("delimiter") else None,
+                encoding=detected.encoding if detected.HasField("encoding") else None,
+                has_header=detected.has_header if detected.HasField("has_header") else None,
+            ),
+            created_at=dt(dataset, "created_at"),
+            updated_at=dt(dataset, "updated_at"),
+        )
+
+
+async def load_project(info: Info[Context, None], project_id: str) -> Project | None:
+    """Through the request's DataLoader: one batched call for all projects of a response."""
+    found = await info.context.loaders.project.load(project_id)
+    return Project.from_proto(found) if found is not None else None
+
+
+async def load_dataset(info: Info[Context, None], dataset_id: str | None) -> Dataset | None:
+    if not dataset_id:
+        return None
+    found = await info.context.loaders.dataset.load(dataset_id)
+    return Dataset.from_proto(found) if found is not None else None
+
+
+async def list_datasets(
+    ctx: Context, project_id: str, first: int, after: str | None
+) -> Connection[Dataset]:
+    with rpc_errors():
+        response = await ctx.clients.datasets.ListDatasets(
+            pb.ListDatasetsRequest(
+                project_id=project_id, page_size=page(first), page_token=after or ""
+            ),
+            metadata=ctx.user_metadata,
+        )
+    return connection([Dataset.from_proto(d) for d in response.datasets], response.next_page_token)
+
+
+@strawberry.type
+class Project:
+    id: strawberry.ID
+    name: str
+    description: str
+    owner_id: strawberry.ID
+    my_role: ProjectRole
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @strawberry.field(description="everyone in the project with their role")
+    async def members(self, info: Info[Context, None]) -> list[ProjectMember]:
+        ctx = info.context
+        with rpc_errors():
+            response = await ctx.clients.datasets.ListProjectMembers(
+                pb.ListProjectMembersRequest(project_id=self.id, page_size=MAX_PAGE),
+                metadata=ctx.user_metadata,
+            )
+        return [ProjectMember.from_proto(m) for m in response.members]
+
+    @strawberry.field(description="the project's datasets, newest first")
+    async def datasets(
+        self, info: Info[Context, None], first: int = 50, after: str | None = None
+    ) -> Connection[Dataset]:
+        return await list_datasets(info.context, self.id, first, after)
+
+    @classmethod
+    def from_proto(cls, project: pb.Project) -> Project:
+        return cls(
+            id=strawberry.ID(project.id),
+            name=project.name,
+            description=project.description,
+            owner_id=strawberry.ID(project.owner_id),
+            my_role=_ROLE_FROM_PROTO[project.my_role],
+            created_at=dt(project, "created_at"),
+            updated_at=dt(project, "updated_at"),
+        )
+
+
+@strawberry.input
+class CreateProjectInput:
+    name: str
+    description: str = ""
+
+
+@strawberry.input
+class UpdateProjectInput:
+    id: strawberry.ID
+    name: str | None = None
+    description: str | None = None
+
+
+@strawberry.input
+class IngestOptionsInput:
+    """Everything is detected when left out."""
+
+    format: str = strawberry.field(
+        default="auto", description="auto, csv, tsv, parquet, json, jsonl"
+    )
+    delimiter: str | None = None
+    has_header: bool | None = None
+    encoding: str | None = strawberry.field(
+        default=None, description="utf-8, utf-8-sig, latin-1, cp1252, ..."
+    )
+    column_names: list[str] | None = None
+    missing_values: list[str] | None = strawberry.field(
+        default=None, description="tokens read as null, besides ?, NA, N/A, null and empty"
+    )
+    holdout_fraction: float | None = strawberry.field(
+        default=None, description="share of rows kept aside for evaluation (default 0.2)"
+    )
+    seed: int | None = None
+
+    def to_proto(self) -> pb.IngestOptions:
+        options = pb.IngestOptions(
+            format=self.format,
+            column_names=self.column_names or [],
+            missing_values=self.missing_values or [],
+        )
+        for name in ("delimiter", "has_header", "encoding", "holdout_fraction", "seed"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(options, name, value)
+        return options
+
+
+@strawberry.input
+class ColumnMetadataInput:
+    name: str
+    sdtype: str
+    datetime_format: str | None = None
+    pii: bool | None = strawberry.field(
+        default=None, description="true marks the column as personal data; else by sdtype"
+    )

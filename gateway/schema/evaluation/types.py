@@ -1,0 +1,198 @@
+"""Evaluation: the GraphQL objects, enums and inputs of the domain, built from its protos."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import grpc
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from gateway import reports
+from gateway.context import Context
+from gateway.errors import from_rpc_error, rpc_errors
+from gateway.schema.common import dt
+from synthetica.auth.v1 import auth_pb2
+from synthetica.evaluation.v1 import evaluation_pb2
+
+
+@strawberry.enum
+class ReportStatus(Enum):
+    PENDING = "pending"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+
+
+@strawberry.enum
+class PrivacyVerdict(Enum):
+    PASS = "pass"  # noqa: S105 - a verdict, not a password
+    WARN = "warn"
+    FAIL = "fail"
+
+
+@strawberry.enum
+class ReportKind(Enum):
+    FULL = "full"
+    CONFORMANCE = "conformance"
+
+
+_STATUSES = {
+    evaluation_pb2.REPORT_STATUS_PENDING: ReportStatus.PENDING,
+    evaluation_pb2.REPORT_STATUS_RUNNING: ReportStatus.RUNNING,
+    evaluation_pb2.REPORT_STATUS_READY: ReportStatus.READY,
+    evaluation_pb2.REPORT_STATUS_FAILED: ReportStatus.FAILED,
+}
+
+
+_VERDICTS = {
+    evaluation_pb2.PRIVACY_VERDICT_PASS: PrivacyVerdict.PASS,
+    evaluation_pb2.PRIVACY_VERDICT_WARN: PrivacyVerdict.WARN,
+    evaluation_pb2.PRIVACY_VERDICT_FAIL: PrivacyVerdict.FAIL,
+}
+
+
+_KINDS = {
+    evaluation_pb2.REPORT_KIND_FULL: ReportKind.FULL,
+    evaluation_pb2.REPORT_KIND_CONFORMANCE: ReportKind.CONFORMANCE,
+}
+
+
+def privacy_verdict(value: int) -> PrivacyVerdict | None:
+    return _VERDICTS.get(value)
+
+
+@strawberry.type
+class Report:
+    id: strawberry.ID
+    batch_id: strawberry.ID
+    status: ReportStatus
+    kind: ReportKind
+    trigger: str = strawberry.field(description="batch.generated (automatic) or request")
+    quality_score: float | None = strawberry.field(
+        description="SDMetrics Quality score (0..1); the conformance score for template batches"
+    )
+    privacy_verdict: PrivacyVerdict | None
+    target_column: str | None = strawberry.field(description="the ML-utility target asked for")
+    error: str | None
+    created_at: datetime | None
+    completed_at: datetime | None
+    sample_sizes: JSON | None = strawberry.field(description="rows given and rows each part used")
+    quality: JSON | None
+    fidelity: JSON | None
+    utility: JSON | None
+    utility_note: str | None
+    privacy: JSON | None
+    charts: JSON | None
+    conformance: JSON | None
+    html_url: str | None = strawberry.field(
+        description="the report as one HTML page with its charts: a signed link, valid an hour"
+    )
+    json_url: str | None = strawberry.field(description="the report as JSON: a signed link")
+
+    @classmethod
+    def from_proto(cls, report: evaluation_pb2.Report, links: reports.Links | None) -> Report:
+        document: dict[str, Any] = json.loads(report.report_json) if report.report_json else {}
+        return cls(
+            id=strawberry.ID(report.id),
+            batch_id=strawberry.ID(report.batch_id),
+            status=_STATUSES.get(report.status, ReportStatus.PENDING),
+            kind=_KINDS.get(report.kind, ReportKind.FULL),
+            trigger=report.trigger,
+            quality_score=report.quality_score if report.HasField("quality_score") else None,
+            privacy_verdict=privacy_verdict(report.privacy_verdict),
+            target_column=report.options.target_column or None,
+            error=report.error or None,
+            created_at=dt(report, "created_at"),
+            completed_at=dt(report, "completed_at"),
+            sample_sizes=document.get("sample_sizes"),
+            quality=document.get("quality"),
+            fidelity=document.get("fidelity"),
+            utility=document.get("utility"),
+            utility_note=document.get("utility_note"),
+            privacy=document.get("privacy"),
+            charts=document.get("charts"),
+            conformance=document.get("conformance"),
+            html_url=links.html if links else None,
+            json_url=links.json if links else None,
+        )
+
+
+@strawberry.input
+class EvaluateOptionsInput:
+    target_column: str | None = strawberry.field(
+        default=None, description="ML-utility target; default: the last categorical column"
+    )
+    sample_rows: int | None = strawberry.field(
+        default=None, description="rows per table for the quality report and the charts"
+    )
+    seed: int | None = None
+
+
+async def _links(info: Info[Context, None], report: evaluation_pb2.Report) -> reports.Links | None:
+    """Signed download links for the caller, once the report is ready."""
+    if report.status != evaluation_pb2.REPORT_STATUS_READY:
+        return None
+    context = info.context
+    with rpc_errors():
+        me = (
+            await context.clients.auth.GetMe(
+                auth_pb2.GetMeRequest(), metadata=context.user_metadata
+            )
+        ).user
+    role = "admin" if me.role == auth_pb2.USER_ROLE_ADMIN else "member"
+    return reports.signed_links(
+        batch_id=report.batch_id, user_id=me.id, role=role, settings=context.settings
+    )
+
+
+async def to_graphql(info: Info[Context, None], report: evaluation_pb2.Report) -> Report:
+    return Report.from_proto(report, await _links(info, report))
+
+
+# Reports fetched during one request, kept on its context (gone with it), so
+# qualityScore, privacyVerdict and report of the same batch cost one call.
+_CACHE = "_evaluation_reports"
+
+
+async def fetch_report(info: Info[Context, None], batch_id: str) -> evaluation_pb2.Report | None:
+    """The batch's newest report, None while it has none."""
+    cache: dict[str, evaluation_pb2.Report | None] = vars(info.context).setdefault(_CACHE, {})
+    if batch_id not in cache:
+        try:
+            response = await info.context.clients.evaluation.GetReport(
+                evaluation_pb2.GetReportRequest(batch_id=batch_id),
+                metadata=info.context.user_metadata,
+            )
+            cache[batch_id] = response.report
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() != grpc.StatusCode.NOT_FOUND:
+                raise from_rpc_error(exc) from exc
+            cache[batch_id] = None
+    return cache[batch_id]
+
+
+async def report_for_batch(info: Info[Context, None], batch_id: str) -> Report | None:
+    """For Batch.report: the newest report, None while the batch has none."""
+    report = await fetch_report(info, batch_id)
+    return None if report is None else await to_graphql(info, report)
+
+
+async def quality_score_for_batch(info: Info[Context, None], batch_id: str) -> float | None:
+    """For Batch.qualityScore: the newest ready report's score."""
+    report = await fetch_report(info, batch_id)
+    if report is None or not report.HasField("quality_score"):
+        return None
+    return report.quality_score
+
+
+async def privacy_verdict_for_batch(
+    info: Info[Context, None], batch_id: str
+) -> PrivacyVerdict | None:
+    """For Batch.privacyVerdict."""
+    report = await fetch_report(info, batch_id)
+    return None if report is None else privacy_verdict(report.privacy_verdict)

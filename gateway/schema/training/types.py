@@ -1,0 +1,358 @@
+"""Training: the GraphQL objects, enums and inputs of the domain, built from its protos."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from google.protobuf import json_format
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from gateway.context import Context
+from gateway.errors import rpc_errors
+from gateway.schema.common import dt
+from gateway.schema.datasets.types import Dataset, Project, load_dataset, load_project
+from gateway.schema.evaluation import types as evaluation
+from synthetica.training.v1 import training_pb2
+
+
+@strawberry.enum
+class JobStatus(Enum):
+    QUEUED = training_pb2.JOB_STATUS_QUEUED
+    RUNNING = training_pb2.JOB_STATUS_RUNNING
+    SUCCEEDED = training_pb2.JOB_STATUS_SUCCEEDED
+    FAILED = training_pb2.JOB_STATUS_FAILED
+    CANCELLED = training_pb2.JOB_STATUS_CANCELLED
+
+
+@strawberry.enum
+class JobKind(Enum):
+    TRAIN = training_pb2.JOB_KIND_TRAIN
+    GENERATE = training_pb2.JOB_KIND_GENERATE
+    TEMPLATE = training_pb2.JOB_KIND_TEMPLATE
+
+
+@strawberry.enum
+class ModelStatus(Enum):
+    QUEUED = training_pb2.MODEL_STATUS_QUEUED
+    TRAINING = training_pb2.MODEL_STATUS_TRAINING
+    READY = training_pb2.MODEL_STATUS_READY
+    FAILED = training_pb2.MODEL_STATUS_FAILED
+    CANCELLED = training_pb2.MODEL_STATUS_CANCELLED
+
+
+@strawberry.enum
+class BatchStatus(Enum):
+    GENERATING = training_pb2.BATCH_STATUS_GENERATING
+    READY = training_pb2.BATCH_STATUS_READY
+    FAILED = training_pb2.BATCH_STATUS_FAILED
+    EXPIRED = training_pb2.BATCH_STATUS_EXPIRED
+    CANCELLED = training_pb2.BATCH_STATUS_CANCELLED
+
+
+@strawberry.enum
+class ExportFormat(Enum):
+    CSV = training_pb2.EXPORT_FORMAT_CSV
+    JSONL = training_pb2.EXPORT_FORMAT_JSONL
+    PARQUET = training_pb2.EXPORT_FORMAT_PARQUET
+    SQL = training_pb2.EXPORT_FORMAT_SQL
+
+
+def _enum(kind: type[Enum], value: int) -> Enum | None:
+    try:
+        return kind(value)
+    except ValueError:
+        return None
+
+
+@strawberry.type
+class EngineParameter:
+    name: str
+    type: str = strawberry.field(description="int, float, bool or str")
+    default: JSON | None
+    min: float | None
+    max: float | None
+    description: str
+
+
+@strawberry.type
+class Engine:
+    name: str
+    library: str
+    license: str
+    description: str
+    parameters: list[EngineParameter]
+
+    @classmethod
+    def from_proto(cls, engine: training_pb2.Engine) -> Engine:
+        return cls(
+            name=engine.name,
+            library=engine.library,
+            license=engine.license,
+            description=engine.description,
+            parameters=[
+                EngineParameter(
+                    name=p.name,
+                    type=p.type,
+                    default=json_format.MessageToDict(p.default),
+                    min=p.min if p.HasField("min") else None,
+                    max=p.max if p.HasField("max") else None,
+                    description=p.description,
+                )
+                for p in engine.parameters
+            ],
+        )
+
+
+@strawberry.type
+class JobProgress:
+    percent: float
+    epoch: int
+    total_epochs: int
+    loss: float | None
+    eta_seconds: float | None
+    message: str
+
+
+@strawberry.type
+class Job:
+    id: strawberry.ID
+    kind: JobKind | None
+    status: JobStatus | None
+    project_id: strawberry.ID
+    owner_id: strawberry.ID
+    model_id: strawberry.ID | None
+    batch_id: strawberry.ID | None
+    progress: JobProgress
+    error: str
+    attempts: int
+    created_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @strawberry.field(description="the project the job belongs to")
+    async def project(self, info: Info[Context, None]) -> Project | None:
+        return await load_project(info, self.project_id)
+
+    @classmethod
+    def from_proto(cls, job: training_pb2.Job) -> Job:
+        p = job.progress
+        return cls(
+            id=strawberry.ID(job.id),
+            kind=_enum(JobKind, job.kind),
+            status=_enum(JobStatus, job.status),
+            project_id=strawberry.ID(job.project_id),
+            owner_id=strawberry.ID(job.owner_id),
+            model_id=strawberry.ID(job.model_id) if job.model_id else None,
+            batch_id=strawberry.ID(job.batch_id) if job.batch_id else None,
+            progress=JobProgress(
+                percent=p.percent,
+                epoch=p.epoch,
+                total_epochs=p.total_epochs,
+                loss=p.loss if p.HasField("loss") else None,
+                eta_seconds=p.eta_seconds if p.HasField("eta_seconds") else None,
+                message=p.message,
+            ),
+            error=job.error,
+            attempts=job.attempts,
+            created_at=dt(job, "created_at"),
+            started_at=dt(job, "started_at"),
+            finished_at=dt(job, "finished_at"),
+        )
+
+
+@strawberry.type
+class TrainParams:
+    epochs: int | None
+    batch_size: int | None
+    time_budget_seconds: int | None
+    seed: int | None
+    options: JSON
+
+
+@strawberry.type
+class Model:
+    id: strawberry.ID
+    project_id: strawberry.ID
+    dataset_id: strawberry.ID
+    name: str
+    engine: str
+    params: TrainParams
+    status: ModelStatus | None
+    error: str
+    metrics: JSON = strawberry.field(
+        description="loss_curve [[epoch, loss]], duration_seconds, rows, columns, engine, "
+        "library_versions, epochs_run, stopped_by_budget"
+    )
+    owner_id: strawberry.ID
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @strawberry.field(description="the project the model belongs to")
+    async def project(self, info: Info[Context, None]) -> Project | None:
+        return await load_project(info, self.project_id)
+
+    @strawberry.field(description="the dataset the model was trained on")
+    async def dataset(self, info: Info[Context, None]) -> Dataset | None:
+        return await load_dataset(info, self.dataset_id)
+
+    @classmethod
+    def from_proto(cls, model: training_pb2.Model) -> Model:
+        p = model.params
+        return cls(
+            id=strawberry.ID(model.id),
+            project_id=strawberry.ID(model.project_id),
+            dataset_id=strawberry.ID(model.dataset_id),
+            name=model.name,
+            engine=model.engine,
+            params=TrainParams(
+                epochs=p.epochs if p.HasField("epochs") else None,
+                batch_size=p.batch_size if p.HasField("batch_size") else None,
+                time_budget_seconds=(
+                    p.time_budget_seconds if p.HasField("time_budget_seconds") else None
+                ),
+                seed=p.seed if p.HasField("seed") else None,
+                options=json_format.MessageToDict(p.options),
+            ),
+            status=_enum(ModelStatus, model.status),
+            error=model.error,
+            metrics=json_format.MessageToDict(model.metrics),
+            owner_id=strawberry.ID(model.owner_id),
+            created_at=dt(model, "created_at"),
+            updated_at=dt(model, "updated_at"),
+        )
+
+
+@strawberry.type
+class Batch:
+    id: strawberry.ID
+    project_id: strawberry.ID
+    model_id: strawberry.ID | None
+    dataset_id: strawberry.ID | None
+    job_id: strawberry.ID
+    status: BatchStatus | None
+    row_count: int
+    format: ExportFormat | None
+    error: str
+    owner_id: strawberry.ID
+    created_at: datetime | None
+    expires_at: datetime | None = strawberry.field(
+        description="when its files are deleted and it becomes EXPIRED"
+    )
+    template_id: strawberry.ID | None = strawberry.field(
+        description="the built-in's name or saved template's id it was generated from"
+    )
+    tables: list[str] = strawberry.field(
+        description="a template batch's tables; previews and downloads take one (default: first)"
+    )
+
+    @strawberry.field(description="the newest report's quality score (0..1), once evaluated")
+    async def quality_score(self, info: Info[Context, None]) -> float | None:
+        return await evaluation.quality_score_for_batch(info, self.id)
+
+    @strawberry.field(description="the newest report's privacy verdict, once evaluated")
+    async def privacy_verdict(self, info: Info[Context, None]) -> evaluation.PrivacyVerdict | None:
+        return await evaluation.privacy_verdict_for_batch(info, self.id)
+
+    @strawberry.field(description="the newest evaluation report (null until there is one)")
+    async def report(self, info: Info[Context, None]) -> evaluation.Report | None:
+        return await evaluation.report_for_batch(info, self.id)
+
+    @strawberry.field(description="the first n rows (at most 1000), one JSON object per row")
+    async def preview_rows(
+        self, info: Info[Context, None], n: int = 10, table: str = ""
+    ) -> list[JSON]:
+        ctx = info.context
+        with rpc_errors():
+            response = await ctx.clients.training.PreviewBatch(
+                training_pb2.PreviewBatchRequest(batch_id=self.id, limit=n, table=table),
+                metadata=ctx.user_metadata,
+            )
+        return [json.loads(row) for row in response.rows_json]
+
+    @strawberry.field(description="the project the batch belongs to")
+    async def project(self, info: Info[Context, None]) -> Project | None:
+        return await load_project(info, self.project_id)
+
+    @strawberry.field(description="the real dataset behind the model (none for templates)")
+    async def dataset(self, info: Info[Context, None]) -> Dataset | None:
+        return await load_dataset(info, self.dataset_id)
+
+    @classmethod
+    def from_proto(cls, batch: training_pb2.Batch) -> Batch:
+        return cls(
+            id=strawberry.ID(batch.id),
+            project_id=strawberry.ID(batch.project_id),
+            model_id=strawberry.ID(batch.model_id) if batch.model_id else None,
+            dataset_id=strawberry.ID(batch.dataset_id) if batch.dataset_id else None,
+            job_id=strawberry.ID(batch.job_id),
+            status=_enum(BatchStatus, batch.status),
+            row_count=batch.row_count,
+            format=_enum(ExportFormat, batch.format),
+            error=batch.error,
+            owner_id=strawberry.ID(batch.owner_id),
+            created_at=dt(batch, "created_at"),
+            expires_at=dt(batch, "expires_at"),
+            template_id=strawberry.ID(batch.template_id) if batch.template_id else None,
+            tables=list(batch.tables),
+        )
+
+
+@strawberry.type
+class TrainModelPayload:
+    model: Model
+    job: Job
+
+
+@strawberry.type
+class GeneratePayload:
+    batch: Batch
+    job: Job
+
+
+@strawberry.type
+class DownloadLink:
+    url: str = strawberry.field(description="GET it without credentials until expiresAt")
+    expires_at: datetime
+
+
+@strawberry.input
+class TrainModelInput:
+    dataset_id: strawberry.ID
+    engine: str
+    name: str = ""
+    epochs: int | None = None
+    batch_size: int | None = None
+    time_budget_seconds: int | None = None
+    seed: int | None = None
+    options: JSON | None = strawberry.field(
+        default=None, description="engine-specific options, see engines { parameters }"
+    )
+
+
+@strawberry.input
+class AnomaliesInput:
+    ratio: float = strawberry.field(description="share of rows to perturb, 0 to 1")
+    mark_column: str = strawberry.field(
+        default="", description="when set, a boolean column of this name marks perturbed rows"
+    )
+
+
+@strawberry.input
+class GenerateInput:
+    model_id: strawberry.ID
+    count: int
+    seed: int | None = None
+    conditions: JSON | None = strawberry.field(
+        default=None, description='column -> fixed value, e.g. {"sex": "Female"}'
+    )
+    anomalies: AnomaliesInput | None = None
+    enforce_bounds: bool = strawberry.field(
+        default=True,
+        description="keep numbers and dates within the real column's min/max (on by default; "
+        "false lets an engine extrapolate)",
+    )
+    format: ExportFormat = ExportFormat.PARQUET

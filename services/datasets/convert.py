@@ -1,0 +1,158 @@
+"""Rows and domain values to protobuf messages and back, for DatasetsService."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from common.errors import FieldViolation, InvalidArgument
+from common.protos import timestamp
+from services.datasets import members, models
+from services.datasets.ingest import (
+    IngestError,
+    IngestOptions,
+    MetadataUpdate,
+)
+from services.datasets.ingest.stream import text_encoding
+from synthetica.datasets.v1 import datasets_pb2
+
+ROLES = {
+    models.VIEWER: datasets_pb2.PROJECT_ROLE_VIEWER,
+    models.EDITOR: datasets_pb2.PROJECT_ROLE_EDITOR,
+    models.OWNER: datasets_pb2.PROJECT_ROLE_OWNER,
+}
+ROLE_NAMES = {value: name for name, value in ROLES.items()}
+STATUSES = {
+    models.INGESTING: datasets_pb2.DATASET_STATUS_INGESTING,
+    models.READY: datasets_pb2.DATASET_STATUS_READY,
+    models.FAILED: datasets_pb2.DATASET_STATUS_FAILED,
+}
+SPLITS = {
+    datasets_pb2.DATASET_SPLIT_TRAIN: "train",
+    datasets_pb2.DATASET_SPLIT_HOLDOUT: "holdout",
+    datasets_pb2.DATASET_SPLIT_ALL: "all",
+}
+
+
+def project_to_proto(project: models.Project, role: str) -> datasets_pb2.Project:
+    return datasets_pb2.Project(
+        id=str(project.id),
+        name=project.name,
+        description=project.description,
+        owner_id=str(project.owner_id),
+        my_role=ROLES[role],
+        created_at=timestamp(project.created_at),
+        updated_at=timestamp(project.updated_at),
+    )
+
+
+def member_to_proto(member: members.Invited) -> datasets_pb2.ProjectMember:
+    return datasets_pb2.ProjectMember(
+        project_id=str(member.project_id),
+        user_id=member.user_id,
+        email=member.email,
+        role=ROLES[member.role],
+        added_at=timestamp(member.added_at),
+        pending=member.pending,
+    )
+
+
+def dataset_to_proto(dataset: models.Dataset) -> datasets_pb2.Dataset:
+    metadata = dataset.table_metadata or {}
+    described = metadata.get("columns", {})
+    columns = [
+        datasets_pb2.ColumnMetadata(
+            name=c["name"],
+            data_type=c["type"],
+            sdtype=described.get(c["name"], {}).get("sdtype", ""),
+            pii=described.get(c["name"], {}).get("pii", False),
+            datetime_format=described.get(c["name"], {}).get("datetime_format") or "",
+        )
+        for c in dataset.columns
+    ]
+    detected = dataset.detected or {}
+    return datasets_pb2.Dataset(
+        id=str(dataset.id),
+        project_id=str(dataset.project_id),
+        name=dataset.name,
+        status=STATUSES[dataset.status],
+        error=dataset.error,
+        error_code=dataset.error_code,
+        row_count=dataset.row_count,
+        train_row_count=dataset.train_row_count,
+        holdout_row_count=dataset.holdout_row_count,
+        size_bytes=dataset.size_bytes,
+        metadata=datasets_pb2.DatasetMetadata(
+            columns=columns,
+            primary_key=metadata.get("primary_key") or "",
+            target_column=metadata.get("target_column") or "",
+        ),
+        detected=datasets_pb2.IngestOptions(
+            format=detected.get("format") or "",
+            delimiter=detected.get("delimiter"),
+            has_header=detected.get("has_header"),
+            encoding=detected.get("encoding"),
+        ),
+        created_by=str(dataset.created_by),
+        created_at=timestamp(dataset.created_at),
+        updated_at=timestamp(dataset.updated_at),
+        warnings=dataset.warnings,
+        file_name=dataset.file_name,
+    )
+
+
+def options_from_proto(options: datasets_pb2.IngestOptions, default_holdout: float) -> dict:
+    """The user's options, validated; errors name the option."""
+    given: dict[str, Any] = {"format": options.format or "auto"}
+    for name in ("delimiter", "has_header", "encoding", "holdout_fraction", "seed"):
+        if options.HasField(name):
+            given[name] = getattr(options, name)
+    given.setdefault("holdout_fraction", default_holdout)
+    if options.column_names:
+        given["column_names"] = list(options.column_names)
+    if options.missing_values:
+        given["missing_values"] = list(options.missing_values)
+    try:
+        checked = IngestOptions(**given).model_dump(exclude_none=True)
+    except ValidationError as exc:
+        violations = [
+            FieldViolation("options." + ".".join(map(str, e["loc"])), e["msg"])
+            for e in exc.errors()
+        ]
+        raise InvalidArgument(
+            f"invalid option {violations[0].field}: {violations[0].description}",
+            violations=violations,
+        ) from exc
+    if "encoding" in checked:
+        # Refused before the upload is stored: an unknown name, or a codec that is no
+        # character encoding (hex, base64, rot13, ...).
+        try:
+            text_encoding(checked["encoding"])
+        except IngestError as exc:
+            raise InvalidArgument(
+                f"invalid option options.encoding: {exc.message}",
+                field="options.encoding",
+                reason="INVALID_ENCODING",
+            ) from exc
+    return checked
+
+
+def metadata_update_from_proto(
+    request: datasets_pb2.UpdateDatasetMetadataRequest,
+) -> MetadataUpdate:
+    columns = request.metadata.columns
+    return MetadataUpdate(
+        columns={
+            c.name: {
+                "sdtype": c.sdtype,
+                "datetime_format": c.datetime_format or None,
+                "pii": True if c.pii else None,
+            }
+            for c in columns
+        },
+        primary_key="" if request.clear_primary_key else (request.metadata.primary_key or None),
+        target_column=""
+        if request.clear_target_column
+        else (request.metadata.target_column or None),
+    )

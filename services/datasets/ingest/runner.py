@@ -1,0 +1,147 @@
+"""Background ingestion: uploads are ingested in a pool of child processes, at most
+``ingest_workers`` at a time, so the gRPC server stays responsive and light. The pool
+starts with the service, so an upload does not wait for a worker to start and import.
+
+An upload call may wait for its dataset's outcome; datasets left INGESTING by a crash are
+ingested again at startup: a worker that had finished hands back its recorded outcome, an
+upload still in storage is ingested, and otherwise the dataset fails as interrupted. Worker
+processes die with the service. Folders of uploads that never got a dataset row (the
+service died while the bytes streamed) are removed at startup once nothing has written to
+them for ``orphan_upload_grace_seconds``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from common.db import Database
+from common.storage import Storage
+from services.datasets import files, service
+from services.datasets.ingest.process import ingest_dataset, prepare_process
+from services.datasets.models import Dataset
+from services.datasets.settings import DatasetsSettings
+
+log = logging.getLogger(__name__)
+
+
+class IngestRunner:
+    def __init__(
+        self,
+        db: Database,
+        settings: DatasetsSettings,
+        storage: Storage,
+        *,
+        on_commit: Callable[[], None],
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.storage = storage
+        self.on_commit = on_commit
+        self._pool = self._new_pool()
+        self._tasks: dict[str, asyncio.Task[Dataset | None]] = {}
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        pool = new_worker_pool(self.settings.ingest_workers)
+        for _ in range(self.settings.ingest_workers):
+            pool.submit(os.getpid)
+        return pool
+
+    def start(self, dataset_id: str, options: dict[str, Any]) -> None:
+        task = asyncio.create_task(self._run(dataset_id, options))
+        self._tasks[dataset_id] = task
+        task.add_done_callback(lambda _: self._tasks.pop(dataset_id, None))
+
+    async def wait(self, dataset_id: str, timeout: float) -> Dataset | None:
+        """The dataset once ingested (READY or FAILED), or None if still running at timeout."""
+        task = self._tasks.get(dataset_id)
+        if task is None:
+            return None
+        with contextlib.suppress(TimeoutError):
+            return await asyncio.wait_for(asyncio.shield(task), timeout)
+        return None
+
+    async def recover(self) -> None:
+        """Ingests again what a previous process left INGESTING, and removes uploads that
+        never became a dataset."""
+        await self._sweep_orphans()
+        for dataset_id in await self.db.call(service.ingesting_ids):
+            row = await self.db.call(_options_of, dataset_id=dataset_id)
+            if row is not None:
+                log.info("resuming ingestion", extra={"fields": {"dataset_id": dataset_id}})
+                self.start(dataset_id, row)
+
+    async def _run(self, dataset_id: str, options: dict[str, Any]) -> Dataset | None:
+        job = {
+            "storage_url": self.settings.storage_url,
+            "storage_options": self.settings.storage_options,
+            "dataset_id": dataset_id,
+            "options": options,
+            "limits": dataclasses.asdict(self.settings.ingest_limits()),
+            "categorical_rule": {
+                "max_distinct": self.settings.categorical_max_distinct,
+                "max_share": self.settings.categorical_max_share,
+            },
+        }
+        loop = asyncio.get_running_loop()
+        try:
+            outcome = await loop.run_in_executor(self._pool, ingest_dataset, job)
+        except BrokenProcessPool:
+            # A worker died (out of memory, a crash in a native library): say so, and replace
+            # the pool so the next upload works.
+            self._pool = self._new_pool()
+            outcome = {
+                "ok": False,
+                "code": "ingest_crashed",
+                "message": "ingestion stopped unexpectedly (the file may be too large for memory)",
+            }
+        except Exception:
+            log.exception("ingestion failed", extra={"fields": {"dataset_id": dataset_id}})
+            outcome = {"ok": False, "code": "internal", "message": "ingestion failed unexpectedly"}
+        dataset = await self.db.call(
+            service.finish_ingestion, dataset_id=dataset_id, outcome=outcome
+        )
+        self.on_commit()
+        await asyncio.to_thread(self.storage.delete, files.outcome_key(dataset_id))
+        return dataset
+
+    async def _sweep_orphans(self) -> None:
+        stored = await asyncio.to_thread(files.stored_dataset_ids, self.storage)
+        known = set(await self.db.call(service.existing_dataset_ids, dataset_ids=stored))
+        for dataset_id in stored:
+            if dataset_id in known:
+                continue
+            idle = await asyncio.to_thread(files.idle_seconds, self.storage, dataset_id)
+            if idle >= self.settings.orphan_upload_grace_seconds:
+                log.info("removing a partial upload", extra={"fields": {"dataset_id": dataset_id}})
+                await asyncio.to_thread(files.remove_all, self.storage, dataset_id)
+
+    async def close(self) -> None:
+        for task in list(self._tasks.values()):
+            task.cancel()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def new_worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Processes that run `ingest_dataset`, started from the calling thread (the service's
+    main thread: they die with the process, see ``prepare_process``)."""
+    # spawn: a fork of a process running gRPC threads is unsafe.
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=prepare_process,
+        initargs=(os.getpid(),),
+    )
+
+
+def _options_of(*, session: Any, dataset_id: str) -> dict[str, Any] | None:
+    dataset = session.get(Dataset, service.parse_id(dataset_id, "dataset_id"))
+    return dict(dataset.options) if dataset is not None else None

@@ -1,0 +1,140 @@
+"""The ingestion worker process stays light: no torch in it, SDV's detection in a child."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from common.storage import Storage
+from services.datasets import files
+from services.datasets.ingest import IngestLimits, IngestOptions
+from services.datasets.ingest.process import ingest_dataset
+from services.datasets.ingest.runner import new_worker_pool
+
+PEOPLE_CSV = "user_id,email,age,plan\n" + "".join(
+    f"{i},person{i}@example.org,{20 + i % 50},{'free' if i % 3 else 'pro'}\n" for i in range(300)
+)
+
+
+def _mapped_files(pid: int) -> str:
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/<pid>/maps")
+def test_worker_ingests_without_loading_torch(tmp_path: Path) -> None:
+    storage = Storage(str(tmp_path / "store"), {})
+    with storage.open(files.upload_key("d1"), "wb") as sink:
+        sink.write(PEOPLE_CSV.encode())
+    job = {
+        "storage_url": str(tmp_path / "store"),
+        "storage_options": {},
+        "dataset_id": "d1",
+        "options": IngestOptions().model_dump(),
+        "limits": dataclasses.asdict(IngestLimits()),
+    }
+    pool = new_worker_pool(1)
+    try:
+        outcome = pool.submit(ingest_dataset, job).result(timeout=300)
+        worker_pid = pool.submit(os.getpid).result(timeout=60)
+        maps = _mapped_files(worker_pid)
+    finally:
+        pool.shutdown()
+    assert outcome["ok"], outcome
+    assert outcome["row_count"] == 300
+    metadata = outcome["metadata"]
+    assert metadata["columns"]["email"]["sdtype"] == "email"
+    assert metadata["primary_key"] == "user_id"
+    assert worker_pid != os.getpid()
+    assert "libtorch" not in maps
+    assert "/torch/" not in maps
+
+
+def _ipc(frame: pd.DataFrame) -> bytes:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def test_sdv_detection_child_answers_without_importing_torch() -> None:
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"C{i:05d}" for i in range(200)],
+            "email": [f"person{i}@example.org" for i in range(200)],
+            "tier": ["gold", "silver", "bronze", "none"] * 50,
+        }
+    )
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "services.datasets.ingest.sdv_child"],
+        input=_ipc(frame),
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    verdict = json.loads(done.stdout)
+    assert verdict["columns"]["email"] == {"sdtype": "email"}
+    assert verdict["columns"]["tier"] == {"sdtype": "categorical"}
+    assert verdict["primary_key"] == "customer_id"
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.decode().splitlines()}
+    assert "sdv.metadata.metadata" in imported
+    assert not {name for name in imported if name.split(".")[0] == "torch"}
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM in /proc/self/status")
+
+
+def _bomb(kind: str) -> bytes:
+    """73 KB of Parquet that decode to 600 MB: 150,000 copies of one 4,000-character string
+    in one row group; or the same size of distinct values, plain and zstd."""
+    sink = io.BytesIO()
+    if kind == "dictionary":
+        table = pa.table({"text": pa.array(["x" * 4000] * 150_000)})
+        pq.write_table(table, sink, row_group_size=150_000)
+    else:
+        table = pa.table({"text": pa.array([f"{i:010d}" + "x" * 3990 for i in range(150_000)])})
+        pq.write_table(
+            table, sink, row_group_size=150_000, use_dictionary=False, compression="zstd"
+        )
+    return sink.getvalue()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")
+@pytest.mark.parametrize("kind", ["dictionary", pytest.param("plain", marks=pytest.mark.slow)])
+def test_a_parquet_decompression_bomb_keeps_the_worker_under_500_mb(tmp_path: Path, kind) -> None:
+    data = _bomb(kind)
+    assert len(data) < 2 * 1024 * 1024
+    storage = Storage(str(tmp_path / "store"), {})
+    with storage.open(files.upload_key("bomb"), "wb") as sink:
+        sink.write(data)
+    job = {
+        "storage_url": str(tmp_path / "store"),
+        "storage_options": {},
+        "dataset_id": "bomb",
+        "options": IngestOptions().model_dump(),
+        "limits": dataclasses.asdict(IngestLimits()),
+    }
+    pool = new_worker_pool(1)
+    try:
+        outcome = pool.submit(ingest_dataset, job).result(timeout=900)
+        peak = pool.submit(_peak_rss_mb).result(timeout=60)
+    finally:
+        pool.shutdown()
+    assert outcome["ok"], outcome
+    assert outcome["row_count"] == 150_000
+    assert peak < 500, f"the ingest worker peaked at {peak:.0f} MB"
