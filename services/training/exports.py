@@ -230,7 +230,8 @@ def _drain(buffer: io.BytesIO) -> bytes:
 # --- JSON Lines -----------------------------------------------------------------------
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A value as JSON Lines downloads write it (ISO dates, null for NaN, exact decimals)."""
     if isinstance(value, float) and not math.isfinite(value):
         return None  # JSON has no NaN or infinity
     if hasattr(value, "isoformat"):
@@ -238,9 +239,9 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, bytes):
         return value.hex()
     if isinstance(value, dict):
-        return {k: _json_value(v) for k, v in value.items()}
+        return {k: json_value(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_json_value(v) for v in value]
+        return [json_value(v) for v in value]
     if hasattr(value, "as_tuple"):  # Decimal: keep every digit
         return str(value)
     return value
@@ -249,7 +250,7 @@ def _json_value(value: Any) -> Any:
 def _jsonl(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
     for batch in batches:
         lines = [
-            json.dumps({k: _json_value(v) for k, v in row.items()}, ensure_ascii=False)
+            json.dumps({k: json_value(v) for k, v in row.items()}, ensure_ascii=False)
             for row in batch.to_pylist()
         ]
         if lines:
@@ -339,7 +340,7 @@ def _json_text(value: Any) -> str | None:
         return None
     if isinstance(value, bytes):
         return "\\x" + value.hex()
-    return json.dumps(_json_value(value), ensure_ascii=False)
+    return json.dumps(json_value(value), ensure_ascii=False)
 
 
 def create_table_sql(schema: pa.Schema, quoted_table: str) -> str:

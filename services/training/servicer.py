@@ -36,6 +36,10 @@ from services.training.templates.jobs import batch_table_key
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
 MAX_PREVIEW_ROWS = 1000
+TEMPLATE_PREVIEW_ROWS = 10
+MAX_TEMPLATE_PREVIEW_ROWS = 50
+# All tables of a template preview together (a schema of very wide rows gets fewer rows).
+TEMPLATE_PREVIEW_BYTES = 1 << 20
 MAX_NAME_LENGTH = 200
 
 
@@ -184,7 +188,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         )
 
     async def _template_source(
-        self, principal: Principal, request: training_pb2.GenerateFromTemplateRequest
+        self,
+        principal: Principal,
+        request: training_pb2.GenerateFromTemplateRequest | training_pb2.PreviewTemplateRequest,
     ) -> tuple[str, dict[str, Any], str]:
         """(the batch's template_id, the job's source, the field schema errors point into)."""
         which = request.WhichOneof("source")
@@ -268,6 +274,28 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             raise PermissionDenied("only the template's owner can delete it")
         await self.db.call(template_store.delete_template, template_id=request.template_id)
         return training_pb2.DeleteTemplateResponse()
+
+    async def PreviewTemplate(self, request, context):
+        principal = _user()
+        rows = request.rows if request.HasField("rows") else TEMPLATE_PREVIEW_ROWS
+        if not 1 <= rows <= MAX_TEMPLATE_PREVIEW_ROWS:
+            raise InvalidArgument(
+                f"rows must be between 1 and {MAX_TEMPLATE_PREVIEW_ROWS}", field="rows"
+            )
+        _, source, prefix = await self._template_source(principal, request)
+        tables = await self.checker.preview(
+            source,
+            rows=rows,
+            seed=request.seed if request.HasField("seed") else uuid.uuid4().int % 2**31,
+            locale=request.locale or "en_US",
+            max_rows=self.settings.max_rows_per_batch,
+            max_fields=self.settings.template_max_fields,
+            max_bytes=TEMPLATE_PREVIEW_BYTES,
+            field=prefix,
+        )
+        return training_pb2.PreviewTemplateResponse(
+            tables=[training_pb2.TemplatePreviewTable(**table) for table in tables]
+        )
 
     async def _readable_template(self, principal: Principal, template_id: str) -> m.Template:
         """The owner reads it, a shared template's project members too; for anyone else it

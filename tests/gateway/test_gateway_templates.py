@@ -38,6 +38,10 @@ CREATE_TEMPLATE = """
 mutation($input: CreateTemplateInput!) {
   createTemplate(input: $input) { id name builtin projectId schema }
 }"""
+PREVIEW = """
+query($input: TemplatePreviewInput!) {
+  templatePreview(input: $input) { name columns rows truncated }
+}"""
 TEMPLATE = "query($id: ID!) { template(id: $id) { id name builtin schema options } }"
 SHOP = {
     "tables": [
@@ -271,6 +275,81 @@ async def test_a_private_template_is_not_found_by_a_stranger(client):
     assert deleted["data"]["deleteTemplate"] is True
     gone = await graphql(client, TEMPLATE, {"id": template_id}, token=owner)
     assert error_code(gone) == "NOT_FOUND"
+
+
+def _types(row: dict) -> dict:
+    return {k: type(v).__name__ for k, v in row.items() if v is not None}
+
+
+async def test_a_preview_shows_rows_like_a_jobs_at_once(client):
+    token, project_id = await _newcomer(client)
+    for builtin in ("user", "ecommerce_transaction"):
+        input = {"builtin": builtin, "rows": 5, "seed": 3}
+        preview = await graphql(client, PREVIEW, {"input": input}, token=token)
+        [table] = preview["data"]["templatePreview"]
+        assert len(table["rows"]) == 5 and not table["truncated"]
+        assert list(table["rows"][0]) == table["columns"]
+        again = await graphql(client, PREVIEW, {"input": input}, token=token)
+        assert again["data"]["templatePreview"][0]["rows"] == table["rows"]
+        other = {**input, "seed": 4}
+        other = await graphql(client, PREVIEW, {"input": other}, token=token)
+        assert other["data"]["templatePreview"][0]["rows"] != table["rows"]
+        # The job's rows have the same columns, and values of the same JSON types.
+        batch_id = await _generate(
+            client, token, builtin=builtin, projectId=project_id, count=40, seed=3
+        )
+        lines = (await _download(client, token, batch_id, "jsonl")).decode().splitlines()
+        made = json.loads(lines[0])
+        assert list(made) == table["columns"]
+        assert _types(made).items() <= {kv for row in table["rows"] for kv in _types(row).items()}
+
+    preview = await graphql(client, PREVIEW, {"input": {"schema": SHOP, "rows": 3}}, token=token)
+    customers, orders = preview["data"]["templatePreview"]
+    assert (customers["name"], orders["name"]) == ("customers", "orders")
+    assert len(customers["rows"]) == len(orders["rows"]) == 3
+    assert set(orders["rows"][0]) == {"id", "customer_id", "total"}
+    assert all(1 <= row["total"] <= 99 for row in orders["rows"])
+    # Previews make no jobs: only the two generations are there.
+    jobs = await graphql(client, "{ jobs { nodes { id } } }", token=token)
+    assert len(jobs["data"]["jobs"]["nodes"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("input", "field"),
+    [
+        ({"builtin": "user", "rows": 0}, "rows"),
+        ({"builtin": "user", "rows": 51}, "rows"),
+        ({"builtin": "tomatoes"}, "builtin"),
+        ({"schema": {"tables": [{"name": "t", "fields": [{"name": "x", "type": "banana"}]}]}},
+         "schema.tables[0].fields[0].type"),
+        ({"schema": {"tables": [{"name": "t", "fields": [
+            {"name": "s", "type": "string", "regex": "[a-z]{1000000000}"}
+         ]}]}}, "schema.tables[0].fields[0].regex"),
+        ({"builtin": "user", "schemaJson": "{}"}, "source"),
+        ({"builtin": "finance_transactions", "options": {"fraud_rate": 7}}, "options.fraud_rate"),
+    ],
+)  # fmt: skip
+async def test_a_bad_preview_is_a_typed_error_pointing_at_the_field(client, input, field):
+    token, _ = await _newcomer(client)
+    result = await graphql(client, PREVIEW, {"input": input}, token=token)
+    assert error_code(result) == "BAD_USER_INPUT", result
+    fields = {f["field"]: f["message"] for f in result["errors"][0]["extensions"]["fields"]}
+    assert field in fields, fields
+
+
+async def test_a_preview_needs_a_user_who_may_read_the_template(client):
+    owner, _ = await _newcomer(client)
+    stranger, _ = await _newcomer(client)
+    saved = await graphql(
+        client, CREATE_TEMPLATE, {"input": {"name": "mine", "schema": SHOP}}, token=owner
+    )
+    input = {"templateId": saved["data"]["createTemplate"]["id"], "rows": 2}
+    mine = await graphql(client, PREVIEW, {"input": input}, token=owner)
+    assert [t["name"] for t in mine["data"]["templatePreview"]] == ["customers", "orders"]
+    theirs = await graphql(client, PREVIEW, {"input": input}, token=stranger)
+    assert error_code(theirs) == "NOT_FOUND"
+    anonymous = await graphql(client, PREVIEW, {"input": {"builtin": "user"}})
+    assert error_code(anonymous) == "UNAUTHENTICATED"
 
 
 @pytest.mark.slow

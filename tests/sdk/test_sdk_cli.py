@@ -48,7 +48,7 @@ def test_every_command_has_help_with_an_example(capsys):
     assert {" ".join(c) for c in commands} == {
         "login", "logout", "whoami", "train", "generate", "report",
         "projects ls", "projects create", "datasets upload", "datasets ls", "datasets show",
-        "templates ls", "templates generate", "jobs ls", "jobs cancel",
+        "templates ls", "templates preview", "templates generate", "jobs ls", "jobs cancel",
     }  # fmt: skip
     for command in commands:
         with pytest.raises(SystemExit) as exited:
@@ -94,6 +94,8 @@ async def test_login_whoami_logout(stack, sdk_environment):
     assert ran.code == 1 and ran.err.startswith("error: UNAUTHENTICATED: ")
 
 
+# The whole flow (train, generate, report, templates) in ~25 child processes: long when busy.
+@pytest.mark.timeout(900)
 async def test_every_command_against_the_stack(stack, tmp_path, monkeypatch):
     account = await stack.account()
     key = await stack.api_key(account)
@@ -205,6 +207,9 @@ async def test_every_command_against_the_stack(stack, tmp_path, monkeypatch):
     )
     assert ran.code == 0, ran.err
     assert len(pd.read_csv(users)) == 200
+    shown = json_of(await cli("templates", "preview", "user", "--rows", "2", "--json", env=env))
+    assert len(shown["users"]) == 2 and "email" in shown["users"][0]
+    assert "email" in (await cli("templates", "preview", "user", "--rows", "1", env=env)).out
 
     jobs = json_of(await cli("jobs", "ls", "--status", "SUCCEEDED", "--json", env=env))
     assert {"TRAIN", "GENERATE", "TEMPLATE"} <= {j["kind"] for j in jobs}

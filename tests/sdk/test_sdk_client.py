@@ -287,6 +287,15 @@ async def test_templates_jobs_models_batches_and_engines(stack):
             )
             pd.testing.assert_frame_equal(again.to_pandas(), users)  # same seed, same rows
             assert batch.preview(2)[0].keys() == set(users.columns)
+            # A preview: rows like the batch's at once, without a job; same seed, same rows.
+            shown = c.templates.preview("user", rows=3, seed=3, locale="de_DE")
+            assert list(shown) == ["users"] and len(shown["users"]) == 3
+            assert list(shown["users"][0]) == list(users.columns)
+            assert c.templates.preview("user", rows=3, seed=3, locale="de_DE") == shown
+            shop = {"tables": [{"name": "t", "fields": [{"name": "n", "type": "int", "min": 5}]}]}
+            assert len(c.templates.preview(schema=shop, rows=4)["t"]) == 4
+            with pytest.raises(BadUserInput):
+                c.templates.preview("user", rows=51)
 
             template_jobs = c.jobs.list(kind="TEMPLATE")
             assert {j.id for j in template_jobs} == {batch.job_id, again.job_id}

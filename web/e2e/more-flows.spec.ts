@@ -99,6 +99,10 @@ test("a template run: built-in user, 500 rows, with progress", async ({ page }, 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Templates" }).click();
   await page.getByRole("button", { name: "Built-in: user" }).click();
   await expect(page.getByRole("heading", { name: "user" })).toBeVisible();
+  // Real rows from the server at once, not placeholders.
+  const preview = page.getByRole("table", { name: "Preview of the users table" });
+  await expect(preview.getByRole("row")).toHaveCount(6);
+  await expect(preview).toContainText("@");
   await page.getByLabel("Rows").fill("500");
   await page.getByLabel("Locale").selectOption("de_DE");
   await page.getByLabel("Seed (optional)").fill("7");
@@ -118,8 +122,17 @@ test("a template run: built-in user, 500 rows, with progress", async ({ page }, 
   await page
     .getByLabel("Schema (JSON)")
     .fill(JSON.stringify({ tables: [{ name: "t", fields: [{ name: "a", type: "no_such_type" }] }] }));
+  await page.getByRole("button", { name: "Preview rows" }).click();
+  await expect(page.getByRole("alert")).toContainText("tables[0].fields[0].type");
   await page.getByRole("button", { name: "Save template" }).click();
   await expect(page.getByRole("alert")).toContainText("tables[0].fields[0].type");
+  await page
+    .getByLabel("Schema (JSON)")
+    .fill(JSON.stringify({ tables: [{ name: "t", fields: [{ name: "n", type: "int", min: 5, max: 9 }] }] }));
+  await page.getByRole("button", { name: "Preview rows" }).click();
+  const rows = page.getByRole("table", { name: "Preview of the t table" });
+  await expect(rows.getByRole("row")).toHaveCount(6);
+  await expect(page.getByRole("alert")).toHaveCount(0);
   await expectAccessible(page, "schema editor");
   console.expectClean();
 });

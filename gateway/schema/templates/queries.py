@@ -8,7 +8,8 @@ from strawberry.types import Info
 from gateway.context import Context
 from gateway.errors import rpc_errors
 from gateway.schema.common import Connection, connection
-from gateway.schema.templates.types import Template
+from gateway.schema.templates.requests import preview_request
+from gateway.schema.templates.types import Template, TemplatePreviewInput, TemplatePreviewTable
 from synthetica.training.v1 import training_pb2
 
 
@@ -45,3 +46,18 @@ class TemplatesQuery:
                 training_pb2.GetTemplateRequest(template_id=id), metadata=ctx.user_metadata
             )
         return Template.from_proto(response.template)
+
+    @strawberry.field(
+        description="a few rows of every table a template makes, at once and without a job, "
+        "made as generateFromTemplate makes them; the same seed gives the same rows"
+    )
+    async def template_preview(
+        self, info: Info[Context, None], input: TemplatePreviewInput
+    ) -> list[TemplatePreviewTable]:
+        ctx = info.context
+        request = preview_request(input)
+        with rpc_errors():
+            response = await ctx.clients.training.PreviewTemplate(
+                request, metadata=ctx.user_metadata
+            )
+        return [TemplatePreviewTable.from_proto(t) for t in response.tables]

@@ -76,3 +76,42 @@ class GenerateFromTemplateInput:
     options: JSON | None = strawberry.field(
         default=None, description='a built-in\'s options, e.g. {"fraud_rate": 0.05}'
     )
+
+
+@strawberry.input
+class TemplatePreviewInput:
+    template_id: strawberry.ID | None = strawberry.field(
+        default=None, description="a saved template (yours or shared with you)"
+    )
+    builtin: str | None = strawberry.field(
+        default=None, description="a built-in template: user, ecommerce_transaction, ..."
+    )
+    schema: JSON | None = strawberry.field(default=None, description="an unsaved schema")
+    schema_json: str | None = strawberry.field(
+        default=None, description="an unsaved schema as a JSON string"
+    )
+    rows: int = strawberry.field(default=10, description="rows of each table, 1..50")
+    seed: int | None = strawberry.field(default=None, description="same seed, same rows")
+    locale: str = strawberry.field(default="en_US", description="en_US, de_DE, fr_FR, ja_JP")
+    options: JSON | None = strawberry.field(
+        default=None, description='a built-in\'s options, e.g. {"fraud_rate": 0.05}'
+    )
+
+
+@strawberry.type(description="the first rows of one table of a template")
+class TemplatePreviewTable:
+    name: str
+    columns: list[str]
+    rows: list[JSON] = strawberry.field(description="one JSON object per row")
+    truncated: bool = strawberry.field(
+        description="rows were left out to keep the answer small (very wide rows)"
+    )
+
+    @classmethod
+    def from_proto(cls, table: training_pb2.TemplatePreviewTable) -> TemplatePreviewTable:
+        return cls(
+            name=table.name,
+            columns=list(table.columns),
+            rows=[json.loads(row) for row in table.rows_json],
+            truncated=table.truncated,
+        )

@@ -44,6 +44,7 @@ from synthetica_client._generated.input_types import (
     GenerateFromTemplateInput,
     GenerateInput,
     LoginInput,
+    TemplatePreviewInput,
     TrainModelInput,
 )
 from synthetica_client._transport import Transport
@@ -683,6 +684,36 @@ class AsyncTemplates:
         return Template.model_validate(
             (await self._c._t.template(id=template)).template.model_dump(by_alias=True)
         )
+
+    async def preview(
+        self,
+        template: str | Template | None = None,
+        *,
+        schema: dict[str, Any] | None = None,
+        rows: int = 10,
+        seed: int | None = None,
+        locale: str = "en_US",
+        options: dict[str, Any] | None = None,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """``rows`` rows (1..50) of every table of a built-in template, a saved one or an
+        unsaved ``schema``, made as ``generate_from_template`` makes them but at once and
+        without a job: ``{table: [row, ...]}``, parents first; same seed, same rows."""
+        name = _id(template) if template is not None else None
+        builtin = template_id = None
+        if name is not None:
+            found = await self.get(name)
+            builtin, template_id = (found.id, None) if found.builtin else (None, found.id)
+        request = TemplatePreviewInput(
+            builtin=builtin,
+            template_id=template_id,
+            schema=schema,
+            rows=rows,
+            seed=seed,
+            locale=locale,
+            options=options,
+        )
+        tables = (await self._c._t.template_preview(input=request)).template_preview
+        return {t.name: list(t.rows) for t in tables}
 
 
 class AsyncClient:

@@ -347,6 +347,28 @@ class Templates(_Namespace):
     def get(self, template: str) -> a.Template:
         return self._c._run(self._target.get, template)
 
+    def preview(
+        self,
+        template: str | a.Template | None = None,
+        *,
+        schema: dict[str, Any] | None = None,
+        rows: int = 10,
+        seed: int | None = None,
+        locale: str = "en_US",
+        options: dict[str, Any] | None = None,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """``rows`` rows (1..50) of every table of a template or an unsaved
+        ``schema``, without a job: ``{table: [row, ...]}``."""
+        return self._c._run(
+            self._target.preview,
+            template,
+            schema=schema,
+            rows=rows,
+            seed=seed,
+            locale=locale,
+            options=options,
+        )
+
 
 class Client:
     """The Synthetica platform from Python::

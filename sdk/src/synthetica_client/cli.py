@@ -460,6 +460,40 @@ def templates_ls(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 @templates_app.command(
+    "preview",
+    epilog=example(
+        "synthetica templates preview user --rows 5",
+        "synthetica templates preview finance_transactions --option fraud_rate=0.5 --json",
+    ),
+)
+def templates_preview(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A built-in's name, or a saved template's id.")],
+    rows: Annotated[int, typer.Option(help="Rows of each table, 1..50.")] = 10,
+    seed: Annotated[int | None, typer.Option(help="The seed a generation would use.")] = None,
+    locale: Annotated[str, typer.Option(help="en_US, de_DE, fr_FR, ja_JP.")] = "en_US",
+    option: Annotated[
+        list[str] | None, typer.Option(help="Template option key=value, e.g. fraud_rate=0.05.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a template's first rows at once, without a job."""
+    tables = (
+        state(ctx)
+        .client()
+        .templates.preview(
+            name, rows=rows, seed=seed, locale=locale, options=options_from(option or []) or None
+        )
+    )
+    if as_json:
+        print_json(tables)
+        return
+    for title, found in tables.items():
+        columns = list(found[0]) if found else []
+        table(title, columns, [[row.get(c) for c in columns] for row in found])
+
+
+@templates_app.command(
     "generate",
     epilog=example(
         "synthetica templates generate user --rows 1000000 -o users.parquet --seed 3 "

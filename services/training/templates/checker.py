@@ -94,6 +94,33 @@ class TemplateChecker:
         )
         self._raise_errors(outcome, field)
 
+    async def preview(
+        self,
+        source: Mapping[str, Any],
+        *,
+        rows: int,
+        seed: int,
+        locale: str,
+        max_rows: int,
+        max_fields: int,
+        max_bytes: int,
+        field: str,
+    ) -> list[dict[str, Any]]:
+        """``rows`` rows of every table the source makes (see
+        :func:`checks.preview_rows`), generated in a checking process."""
+        outcome = await self._run(
+            core.preview_rows,
+            dict(source),
+            rows=rows,
+            seed=seed,
+            locale=locale,
+            max_rows=max_rows,
+            max_fields=max_fields,
+            max_bytes=max_bytes,
+        )
+        self._raise_errors(outcome, field)
+        return outcome["tables"]
+
     @staticmethod
     def _raise_errors(outcome: dict[str, Any], field: str) -> None:
         if not outcome["ok"]:

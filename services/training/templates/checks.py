@@ -12,12 +12,14 @@ Everything crossing the process boundary is plain data (a SchemaError does not p
 from __future__ import annotations
 
 import contextlib
+import json
 import resource
 import signal
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from services.training.templates.generator import plan
+from services.training.exports import json_value
+from services.training.templates.generator import plan, preview
 from services.training.templates.schema import SchemaError, parse_schema
 from services.training.templates.vocab import value_lengths
 
@@ -124,5 +126,52 @@ def check_generation(
             max_fields=max_fields,
         )
         return {}
+
+    return _outcome(check)
+
+
+def preview_rows(
+    source: Mapping[str, Any],
+    *,
+    rows: int,
+    seed: int,
+    locale: str,
+    max_rows: int,
+    max_fields: int,
+    max_bytes: int,
+) -> dict[str, Any]:
+    """``rows`` rows of each table a template job's source makes: ``{"ok": True,
+    "tables": [{"name", "columns", "rows_json", "truncated"}]}`` (rows as JSON objects, at
+    most ``max_bytes`` of them over all tables) or ``{"ok": False, "errors": [...]}``."""
+
+    def check() -> dict[str, Any]:
+        planned = plan(
+            source.get("builtin") or source["schema"],
+            count=rows,
+            seed=seed,
+            locale=locale,
+            options=source.get("options") or None,
+            max_rows=max_rows,
+            max_fields=max_fields,
+        )
+        budget = max_bytes
+        tables = []
+        for name, batch in preview(planned, rows):
+            kept: list[str] = []
+            for row in batch.to_pylist():
+                text = json.dumps(json_value(row), ensure_ascii=False)
+                budget -= len(text.encode())
+                if budget < 0:
+                    break
+                kept.append(text)
+            tables.append(
+                {
+                    "name": name,
+                    "columns": batch.schema.names,
+                    "rows_json": kept,
+                    "truncated": len(kept) < batch.num_rows,
+                }
+            )
+        return {"tables": tables}
 
     return _outcome(check)

@@ -140,6 +140,14 @@ def generate(
                 progress(done, plan.total_rows)
 
 
+def preview(plan: GenerationPlan, rows: int) -> Iterator[tuple[str, pa.RecordBatch]]:
+    """``rows`` rows of every table (fewer where a table has fewer), parents first, made as
+    :func:`generate` makes a chunk (a sample like a job's rows, not its first rows: values are
+    drawn a chunk at a time)."""
+    for table in plan.tables:
+        yield table.name, _chunk(plan, table, np.arange(min(rows, table.rows)), chunk_index=0)
+
+
 def _check_request(count: int, seed: int, locale: str) -> None:
     errors = []
     if not isinstance(count, int) or count <= 0:

@@ -566,6 +566,42 @@ class DeleteTemplateResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class PreviewTemplateRequest(_message.Message):
+    __slots__ = ("template_id", "builtin", "schema_json", "rows", "seed", "locale", "options")
+    TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
+    BUILTIN_FIELD_NUMBER: _ClassVar[int]
+    SCHEMA_JSON_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    template_id: str
+    builtin: str
+    schema_json: str
+    rows: int
+    seed: int
+    locale: str
+    options: _struct_pb2.Struct
+    def __init__(self, template_id: _Optional[str] = ..., builtin: _Optional[str] = ..., schema_json: _Optional[str] = ..., rows: _Optional[int] = ..., seed: _Optional[int] = ..., locale: _Optional[str] = ..., options: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class PreviewTemplateResponse(_message.Message):
+    __slots__ = ("tables",)
+    TABLES_FIELD_NUMBER: _ClassVar[int]
+    tables: _containers.RepeatedCompositeFieldContainer[TemplatePreviewTable]
+    def __init__(self, tables: _Optional[_Iterable[_Union[TemplatePreviewTable, _Mapping]]] = ...) -> None: ...
+
+class TemplatePreviewTable(_message.Message):
+    __slots__ = ("name", "columns", "rows_json", "truncated")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    ROWS_JSON_FIELD_NUMBER: _ClassVar[int]
+    TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    columns: _containers.RepeatedScalarFieldContainer[str]
+    rows_json: _containers.RepeatedScalarFieldContainer[str]
+    truncated: bool
+    def __init__(self, name: _Optional[str] = ..., columns: _Optional[_Iterable[str]] = ..., rows_json: _Optional[_Iterable[str]] = ..., truncated: _Optional[bool] = ...) -> None: ...
+
 class QueuedJob(_message.Message):
     __slots__ = ("job_id", "kind")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]

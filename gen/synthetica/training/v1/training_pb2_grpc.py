@@ -121,6 +121,11 @@ class TrainingServiceStub:
                 request_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.DeleteTemplateRequest.SerializeToString,
                 response_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.DeleteTemplateResponse.FromString,
                 _registered_method=True)
+        self.PreviewTemplate = channel.unary_unary(
+                '/synthetica.training.v1.TrainingService/PreviewTemplate',
+                request_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.PreviewTemplateRequest.SerializeToString,
+                response_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.PreviewTemplateResponse.FromString,
+                _registered_method=True)
 
 
 class TrainingServiceServicer:
@@ -230,6 +235,17 @@ class TrainingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PreviewTemplate(self, request, context):
+        """Generates a few rows of every table of a saved template, a built-in one or a schema, at
+        once and without a job, with the generator a job uses (in a memory-limited checking
+        process); the same seed gives the same rows. Errors: NOT_FOUND (NOT_FOUND) for a template the caller
+        cannot see; INVALID_ARGUMENT for an invalid schema or option or rows out of 1..50
+        (SCHEMA_TOO_EXPENSIVE, TOO_MANY_CHECKS among the reasons).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_TrainingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -317,6 +333,11 @@ def add_TrainingServiceServicer_to_server(servicer, server):
                     servicer.DeleteTemplate,
                     request_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.DeleteTemplateRequest.FromString,
                     response_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.DeleteTemplateResponse.SerializeToString,
+            ),
+            'PreviewTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewTemplate,
+                    request_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.PreviewTemplateRequest.FromString,
+                    response_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.PreviewTemplateResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -780,6 +801,33 @@ class TrainingService:
             '/synthetica.training.v1.TrainingService/DeleteTemplate',
             synthetica_dot_training_dot_v1_dot_training__pb2.DeleteTemplateRequest.SerializeToString,
             synthetica_dot_training_dot_v1_dot_training__pb2.DeleteTemplateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.training.v1.TrainingService/PreviewTemplate',
+            synthetica_dot_training_dot_v1_dot_training__pb2.PreviewTemplateRequest.SerializeToString,
+            synthetica_dot_training_dot_v1_dot_training__pb2.PreviewTemplateResponse.FromString,
             options,
             channel_credentials,
             insecure,

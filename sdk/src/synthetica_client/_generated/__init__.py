@@ -80,6 +80,7 @@ from .input_types import (
     GenerateFromTemplateInput,
     GenerateInput,
     LoginInput,
+    TemplatePreviewInput,
     TrainModelInput,
 )
 from .job import Job, JobJob
@@ -100,6 +101,7 @@ from .projects import (
 from .refresh_token import RefreshToken, RefreshTokenRefreshToken
 from .report import Report, ReportReport
 from .template import Template, TemplateTemplate
+from .template_preview import TemplatePreview, TemplatePreviewTemplatePreview
 from .templates import (
     Templates,
     TemplatesTemplates,
@@ -223,6 +225,9 @@ __all__ = [
     "Role",
     "Template",
     "TemplateFields",
+    "TemplatePreview",
+    "TemplatePreviewInput",
+    "TemplatePreviewTemplatePreview",
     "TemplateTemplate",
     "Templates",
     "TemplatesTemplates",

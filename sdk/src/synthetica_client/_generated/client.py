@@ -24,6 +24,7 @@ from .input_types import (
     GenerateFromTemplateInput,
     GenerateInput,
     LoginInput,
+    TemplatePreviewInput,
     TrainModelInput,
 )
 from .job import Job
@@ -39,6 +40,7 @@ from .projects import Projects
 from .refresh_token import RefreshToken
 from .report import Report
 from .template import Template
+from .template_preview import TemplatePreview
 from .templates import Templates
 from .train_model import TrainModel
 from .update_dataset_metadata import UpdateDatasetMetadata
@@ -641,6 +643,26 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return GenerateFromTemplate.model_validate(data)
+
+    async def template_preview(
+        self, input: TemplatePreviewInput, **kwargs: Any
+    ) -> TemplatePreview:
+        query = gql("""
+            query TemplatePreview($input: TemplatePreviewInput!) {
+              templatePreview(input: $input) {
+                name
+                columns
+                rows
+                truncated
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="TemplatePreview", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return TemplatePreview.model_validate(data)
 
     async def engines(self, **kwargs: Any) -> Engines:
         query = gql("""

@@ -72,6 +72,25 @@ class LoginInput(BaseModel):
     password: str
 
 
+class TemplatePreviewInput(BaseModel):
+    template_id: Optional[str] = Field(alias="templateId", default=None)
+    "a saved template (yours or shared with you)"
+    builtin: Optional[str] = None
+    "a built-in template: user, ecommerce_transaction, ..."
+    schema_: Optional[Any] = Field(alias="schema", default=None)
+    "an unsaved schema"
+    schema_json_: Optional[str] = Field(alias="schemaJson", default=None)
+    "an unsaved schema as a JSON string"
+    rows: int = 10
+    "rows of each table, 1..50"
+    seed: Optional[int] = None
+    "same seed, same rows"
+    locale: str = "en_US"
+    "en_US, de_DE, fr_FR, ja_JP"
+    options: Optional[Any] = None
+    'a built-in\'s options, e.g. {"fraud_rate": 0.05}'
+
+
 class TrainModelInput(BaseModel):
     dataset_id: str = Field(alias="datasetId")
     engine: str

@@ -6,15 +6,17 @@ import {
   CreateTemplateDocument,
   DeleteTemplateDocument,
   GenerateFromTemplateDocument,
+  TemplatePreviewDocument,
   TemplateProjectsDocument,
   TemplatesDocument,
+  type TemplatePreviewInput,
   type ExportFormat,
   type TemplatesQuery,
 } from "../../gql/graphql";
 import { fieldError, toApiError } from "../../lib/errors";
 import { canEdit } from "../../lib/roles";
 import { FORMATS } from "../training/ModelPage";
-import { checkSchema, previewRows, type SchemaIssue } from "./schema";
+import { checkSchema, type SchemaIssue } from "./schema";
 
 type Template = TemplatesQuery["templates"]["nodes"][number];
 const LOCALES = ["en_US", "de_DE", "fr_FR", "ja_JP"];
@@ -68,7 +70,7 @@ export default function TemplatesPage() {
 
 function TemplateDetail({ template, onDeleted }: { template: Template; onDeleted: () => void }) {
   const [removed, remove] = useMutation(DeleteTemplateDocument);
-  const rows = useMemo(() => previewRows(template.schema, 5), [template.schema]);
+  const source = template.builtin ? { builtin: template.id } : { templateId: template.id };
   return (
     <section aria-labelledby="template-heading" className="card">
       <h2 id="template-heading">{template.name}</h2>
@@ -76,10 +78,8 @@ function TemplateDetail({ template, onDeleted }: { template: Template; onDeleted
       {Object.keys((template.options as object) ?? {}).length > 0 ? (
         <p className="muted">Options with their defaults: {JSON.stringify(template.options)}</p>
       ) : null}
-      {rows.map(({ table, rows: sample }) => (
-        <RowsTable key={table} rows={sample} caption={`Shape of the ${table} table (placeholders; generate for real values)`} />
-      ))}
-      <GenerateFromTemplate source={template.builtin ? { builtin: template.id } : { templateId: template.id }} options={template.builtin ? (template.options as Record<string, unknown>) : null} />
+      <TemplatePreview input={{ ...source, rows: 5 }} />
+      <GenerateFromTemplate source={source} options={template.builtin ? (template.options as Record<string, unknown>) : null} />
       {!template.builtin ? (
         <>
           <button
@@ -96,6 +96,27 @@ function TemplateDetail({ template, onDeleted }: { template: Template; onDeleted
         </>
       ) : null}
     </section>
+  );
+}
+
+/** A few rows of every table, made by the server as a job makes them (no job is created). */
+function TemplatePreview({ input }: { input: TemplatePreviewInput }) {
+  // The same input on every render is one query, not a new one each time.
+  const key = JSON.stringify(input);
+  const variables = useMemo(() => ({ input: JSON.parse(key) as TemplatePreviewInput }), [key]);
+  const [{ data, fetching, error }] = useQuery({ query: TemplatePreviewDocument, variables });
+  if (error) return <Alert error={toApiError(error)} />;
+  if (fetching && !data) return <Loading what="preview rows" />;
+  return (
+    <>
+      {data?.templatePreview.map((table) => (
+        <RowsTable
+          key={table.name}
+          rows={table.rows as unknown[]}
+          caption={`Preview of the ${table.name} table${table.truncated ? " (shortened: very wide rows)" : ""}`}
+        />
+      ))}
+    </>
   );
 }
 
@@ -201,7 +222,9 @@ export function SchemaEditor({ onSaved }: { onSaved: () => void }) {
   const [text, setText] = useState(EXAMPLE);
   const [issues, setIssues] = useState<SchemaIssue[]>([]);
   const [result, save] = useMutation(CreateTemplateDocument);
-  const apiError = result.error ? toApiError(result.error) : null;
+  // Errors of a save or a preview concern the text they were made from: an edit hides them.
+  const [savedText, setSavedText] = useState<string | null>(null);
+  const apiError = result.error && savedText === text ? toApiError(result.error) : null;
   const parsed = useMemo(() => {
     try {
       return JSON.parse(text) as unknown;
@@ -209,16 +232,36 @@ export function SchemaEditor({ onSaved }: { onSaved: () => void }) {
       return undefined;
     }
   }, [text]);
-  const preview = useMemo(() => (parsed !== undefined && checkSchema(parsed).length === 0 ? previewRows(parsed, 3) : []), [parsed]);
-  const serverIssues: SchemaIssue[] = apiError?.fields.map((f) => ({ path: f.field.replace(/^schema\.?/, "") || "(schema)", message: f.message })) ?? [];
+  const [previewed, setPreviewed] = useState<unknown>(undefined);
+  const [preview] = useQuery({
+    query: TemplatePreviewDocument,
+    variables: { input: { schema: previewed, rows: 5 } },
+    pause: previewed === undefined,
+    requestPolicy: "network-only",
+  });
+  const previewError = preview.error && previewed !== undefined ? toApiError(preview.error) : null;
+  const serverIssues: SchemaIssue[] = [apiError, previewError].flatMap(
+    (e) => e?.fields.map((f) => ({ path: f.field.replace(/^schema\.?/, "") || "(schema)", message: f.message })) ?? [],
+  );
   const allIssues = [...issues, ...serverIssues];
+
+  function localIssues(): SchemaIssue[] {
+    return parsed === undefined ? [{ path: "(schema)", message: "This is not valid JSON." }] : checkSchema(parsed);
+  }
+
+  function showPreview() {
+    const local = localIssues();
+    setIssues(local);
+    setPreviewed(local.length === 0 ? parsed : undefined);
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const local = parsed === undefined ? [{ path: "(schema)", message: "This is not valid JSON." }] : checkSchema(parsed);
+    const local = localIssues();
     if (!name.trim()) local.unshift({ path: "name", message: "Give the template a name." });
     setIssues(local);
     if (local.length > 0) return;
+    setSavedText(text);
     const done = await save({ input: { name: name.trim(), schema: parsed } });
     if (done.data) {
       setOpen(false);
@@ -240,7 +283,10 @@ export function SchemaEditor({ onSaved }: { onSaved: () => void }) {
         {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
       <Field label="Schema (JSON)" hint="Tables of fields with a type; see the README for distributions, derived fields and foreign keys.">
-        {(p) => <textarea {...p} className="code" rows={16} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />}
+        {(p) => <textarea {...p} className="code" rows={16} spellCheck={false} value={text} onChange={(e) => {
+              setText(e.target.value);
+              setPreviewed(undefined);
+            }} />}
       </Field>
       {allIssues.filter((i) => i.path !== "name").length > 0 ? (
         <div role="alert" className="alert">
@@ -257,10 +303,17 @@ export function SchemaEditor({ onSaved }: { onSaved: () => void }) {
         </div>
       ) : null}
       {apiError && serverIssues.length === 0 ? <Alert error={apiError} /> : null}
-      {preview.map(({ table, rows }) => (
-        <RowsTable key={table} rows={rows} caption={`Shape of ${table}`} />
-      ))}
+      {previewError && serverIssues.length === 0 ? <Alert error={previewError} /> : null}
+      {previewed !== undefined && preview.fetching ? <Loading what="preview rows" /> : null}
+      {previewed !== undefined && !preview.error
+        ? preview.data?.templatePreview.map((table) => (
+            <RowsTable key={table.name} rows={table.rows as unknown[]} caption={`Preview of the ${table.name} table`} />
+          ))
+        : null}
       <div className="actions">
+        <button type="button" onClick={showPreview} disabled={preview.fetching}>
+          Preview rows
+        </button>
         <button type="submit" className="primary" disabled={result.fetching}>
           Save template
         </button>

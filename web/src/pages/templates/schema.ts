@@ -39,20 +39,3 @@ export function checkSchema(schema: unknown): SchemaIssue[] {
   });
   return issues;
 }
-
-/** Placeholder rows that show a schema's tables and columns (types, not generated values). */
-export function previewRows(schema: unknown, n: number): { table: string; rows: Record<string, string>[] }[] {
-  const tables = (schema as { tables?: { name?: string; fields?: FieldSpec[] }[] })?.tables;
-  if (!Array.isArray(tables)) return [];
-  return tables.map((table) => ({
-    table: String(table.name ?? "table"),
-    rows: Array.from({ length: n }, () =>
-      Object.fromEntries(
-        (table.fields ?? []).map((f) => [
-          String(f.name),
-          Array.isArray(f.categories) ? String(f.categories[0] ?? "") : `‹${String(f.type)}›`,
-        ]),
-      ),
-    ),
-  }));
-}
