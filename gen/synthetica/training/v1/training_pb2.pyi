@@ -111,20 +111,14 @@ class Engine(_message.Message):
     def __init__(self, name: _Optional[str] = ..., library: _Optional[str] = ..., license: _Optional[str] = ..., description: _Optional[str] = ..., parameters: _Optional[_Iterable[_Union[EngineParameter, _Mapping]]] = ...) -> None: ...
 
 class ListEnginesRequest(_message.Message):
-    __slots__ = ("page_size", "page_token")
-    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
-    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
-    page_size: int
-    page_token: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class ListEnginesResponse(_message.Message):
-    __slots__ = ("engines", "next_page_token")
+    __slots__ = ("engines",)
     ENGINES_FIELD_NUMBER: _ClassVar[int]
-    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     engines: _containers.RepeatedCompositeFieldContainer[Engine]
-    next_page_token: str
-    def __init__(self, engines: _Optional[_Iterable[_Union[Engine, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+    def __init__(self, engines: _Optional[_Iterable[_Union[Engine, _Mapping]]] = ...) -> None: ...
 
 class JobProgress(_message.Message):
     __slots__ = ("percent", "epoch", "total_epochs", "loss", "eta_seconds", "message")
