@@ -104,6 +104,7 @@ lint: $(STAMP) $(LINT_DEPS)
 	$(VENV)/bin/ruff format --check .
 	$(BUF) lint
 	tools/lint/buf-breaking.sh
+	$(PYRIGHT)
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

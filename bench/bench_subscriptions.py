@@ -93,7 +93,7 @@ def summary(name: str, latencies: list[float]) -> dict[str, float]:
 async def publish_updates(js, count: int, interval: float, warmup: int = 0) -> None:
     """``warmup`` unmeasured updates (message "warmup"), then ``count`` measured ones, the
     last of which ends the job."""
-    from common.outbox import new_event
+    from common.events import new_event
     from synthetica.events.v1 import events_pb2
 
     total = warmup + count
@@ -107,7 +107,7 @@ async def publish_updates(js, count: int, interval: float, warmup: int = 0) -> N
             sequence=sequence,
             message="warmup" if sequence <= warmup else repr(time.time()),
         )
-        event = new_event("job.updated", user_id="bench", job_updated=update)
+        event = new_event(update, user_id="bench")
         await js.publish(
             "synthetica.events.job.updated",
             event.SerializeToString(),

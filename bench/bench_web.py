@@ -221,7 +221,7 @@ async def publish_updates(nats_url: str, job_id: str, count: int) -> tuple[dict[
     the latencies a plain NATS subscriber saw for the same events (the baseline)."""
     import nats
 
-    from common.outbox import new_event
+    from common.events import new_event
     from synthetica.events.v1 import events_pb2
 
     connection = await nats.connect(nats_url)
@@ -249,7 +249,7 @@ async def publish_updates(nats_url: str, job_id: str, count: int) -> tuple[dict[
             sequence=1000 + i,
             message=repr(time.time()),
         )
-        event = new_event("job.updated", user_id="bench", job_updated=update)
+        event = new_event(update, user_id="bench")
         published[f"{percent:g}"] = time.time()
         await js.publish(
             "synthetica.events.job.updated",

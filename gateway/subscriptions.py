@@ -34,6 +34,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from common import jetstream
 from common.errors import Unauthenticated
+from common.events import EventType
 from common.runtime import AuthClient
 from common.security import TokenAuthenticator
 from gateway.clients import ServiceClients
@@ -45,7 +46,7 @@ from synthetica.training.v1 import training_pb2
 log = logging.getLogger(__name__)
 
 Metadata = tuple[tuple[str, str], ...]
-JOB_UPDATED_SUBJECT = jetstream.EVENTS_SUBJECT_PREFIX + "job.updated"
+JOB_UPDATED_SUBJECT = jetstream.EVENTS_SUBJECT_PREFIX + EventType.JOB_UPDATED
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 _STATUS_NAMES = {
     training_pb2.JOB_STATUS_QUEUED: "queued",

@@ -22,8 +22,9 @@ from common.errors import (
     PermissionDenied,
     ResourceExhausted,
 )
+from common.events import new_event
 from common.ids import parse_id
-from common.outbox import enqueue, new_event
+from common.outbox import enqueue
 from common.pagination import MAX_PAGE_SIZE, paginate
 from services.datasets.models import (
     EDITOR,
@@ -565,23 +566,15 @@ def finish_ingestion(
             row_count=dataset.row_count,
             column_count=len(dataset.columns),
         )
-        event = new_event(
-            "dataset.uploaded",
-            user_id=str(dataset.created_by),
-            project_id=str(dataset.project_id),
-            dataset_uploaded=body,
-        )
+        event = new_event(body, user_id=str(dataset.created_by), project_id=str(dataset.project_id))
     else:
         dataset.status = FAILED
         dataset.error = outcome["message"]
         dataset.error_code = outcome["code"].upper()
         event = new_event(
-            "dataset.failed",
+            events_pb2.DatasetFailed(dataset_id=dataset_id, name=dataset.name, error=dataset.error),
             user_id=str(dataset.created_by),
             project_id=str(dataset.project_id),
-            dataset_failed=events_pb2.DatasetFailed(
-                dataset_id=dataset_id, name=dataset.name, error=dataset.error
-            ),
         )
     dataset.updated_at = _now()
     enqueue(session, outbox, event)
@@ -638,9 +631,8 @@ def _deleted_event(session: Session, dataset: Dataset) -> None:
         session,
         outbox,
         new_event(
-            "dataset.deleted",
+            events_pb2.DatasetDeleted(dataset_id=str(dataset.id)),
             user_id=str(dataset.created_by),
             project_id=str(dataset.project_id),
-            dataset_deleted=events_pb2.DatasetDeleted(dataset_id=str(dataset.id)),
         ),
     )

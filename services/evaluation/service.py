@@ -17,8 +17,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from common.errors import NotFound, ResourceExhausted
+from common.events import new_event
 from common.ids import parse_id
-from common.outbox import enqueue, new_event
+from common.outbox import enqueue
 from services.evaluation import models as m
 from synthetica.events.v1 import events_pb2
 
@@ -143,12 +144,7 @@ def complete(
     enqueue(
         session,
         m.outbox,
-        new_event(
-            "evaluation.completed",
-            user_id=str(report.owner_id),
-            project_id=str(report.project_id or ""),
-            evaluation_completed=body,
-        ),
+        new_event(body, user_id=str(report.owner_id), project_id=str(report.project_id or "")),
     )
     return report
 

@@ -9,24 +9,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from common.events import EventType
 from synthetica.events.v1 import events_pb2
 
 # Event types a webhook may subscribe to (everything the EVENTS stream carries).
 EVENT_TYPES = frozenset(
     {
-        "user.registered",
-        "dataset.uploaded",
-        "dataset.failed",
-        "dataset.deleted",
-        "job.updated",
-        "model.trained",
-        "model.failed",
-        "batch.generated",
-        "evaluation.completed",
+        EventType.USER_REGISTERED,
+        EventType.DATASET_UPLOADED,
+        EventType.DATASET_FAILED,
+        EventType.DATASET_DELETED,
+        EventType.JOB_UPDATED,
+        EventType.MODEL_TRAINED,
+        EventType.MODEL_FAILED,
+        EventType.BATCH_GENERATED,
+        EventType.EVALUATION_COMPLETED,
     }
 )
 # Facts a project's members care about as much as the owner does.
-SHARED_WITH_PROJECT = frozenset({"dataset.uploaded", "model.trained", "evaluation.completed"})
+SHARED_WITH_PROJECT = frozenset(
+    {EventType.DATASET_UPLOADED, EventType.MODEL_TRAINED, EventType.EVALUATION_COMPLETED}
+)
 
 
 @dataclass(frozen=True)
@@ -141,14 +144,14 @@ def _evaluation_completed(event: events_pb2.Event) -> Draft | None:
 
 
 _DRAFTERS: dict[str, Callable[[events_pb2.Event], Draft | None]] = {
-    "user.registered": _user_registered,
-    "dataset.uploaded": _dataset_uploaded,
-    "dataset.failed": _dataset_failed,
-    "job.updated": _job_updated,
-    "model.trained": _model_trained,
-    "model.failed": _model_failed,
-    "batch.generated": _batch_generated,
-    "evaluation.completed": _evaluation_completed,
+    EventType.USER_REGISTERED: _user_registered,
+    EventType.DATASET_UPLOADED: _dataset_uploaded,
+    EventType.DATASET_FAILED: _dataset_failed,
+    EventType.JOB_UPDATED: _job_updated,
+    EventType.MODEL_TRAINED: _model_trained,
+    EventType.MODEL_FAILED: _model_failed,
+    EventType.BATCH_GENERATED: _batch_generated,
+    EventType.EVALUATION_COMPLETED: _evaluation_completed,
 }
 
 

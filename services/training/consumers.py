@@ -12,6 +12,7 @@ from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.db import Database
+from common.events import EventType
 from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
 from common.storage import Storage
 from services.training import service
@@ -19,7 +20,7 @@ from synthetica.events.v1 import events_pb2
 
 log = logging.getLogger(__name__)
 
-EVALUATIONS_SUBJECT = EVENTS_SUBJECT_PREFIX + "evaluation.completed"
+EVALUATIONS_SUBJECT = EVENTS_SUBJECT_PREFIX + EventType.EVALUATION_COMPLETED
 EVALUATIONS_CONSUMER = "training-evaluations"
 
 
@@ -45,7 +46,7 @@ class EvaluationListener:
         return Outcome.ACK
 
 
-DATASETS_SUBJECT = EVENTS_SUBJECT_PREFIX + "dataset.deleted"
+DATASETS_SUBJECT = EVENTS_SUBJECT_PREFIX + EventType.DATASET_DELETED
 DATASETS_CONSUMER = "training-datasets"
 
 

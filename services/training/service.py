@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from google.protobuf.message import Message
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
@@ -24,9 +25,10 @@ from common.errors import (
     NotFound,
     ResourceExhausted,
 )
+from common.events import new_event
 from common.ids import parse_id
 from common.jetstream import JOBS_SUBJECT_PREFIX
-from common.outbox import enqueue, new_event
+from common.outbox import enqueue
 from common.pagination import paginate
 from common.tracing import current_traceparent
 from services.training import models as m
@@ -57,11 +59,11 @@ def _now() -> datetime:
 # --- events and queued jobs -------------------------------------------------------------
 
 
-def _publish(session: Session, job: m.Job, event_type: str, **body: object) -> None:
+def _publish(session: Session, job: m.Job, body: Message) -> None:
     enqueue(
         session,
         m.outbox,
-        new_event(event_type, user_id=str(job.owner_id), project_id=str(job.project_id), **body),
+        new_event(body, user_id=str(job.owner_id), project_id=str(job.project_id)),
     )
 
 
@@ -71,8 +73,7 @@ def _job_updated(session: Session, job: m.Job) -> None:
     _publish(
         session,
         job,
-        "job.updated",
-        job_updated=events_pb2.JobUpdated(
+        events_pb2.JobUpdated(
             job_id=str(job.id),
             kind=job.kind,
             status=job.status,
@@ -713,8 +714,7 @@ def finish_training(
     _publish(
         session,
         job,
-        "model.trained",
-        model_trained=events_pb2.ModelTrained(
+        events_pb2.ModelTrained(
             model_id=str(model.id),
             dataset_id=str(model.dataset_id),
             engine=model.engine,
@@ -750,8 +750,7 @@ def finish_generation(
     _publish(
         session,
         job,
-        "batch.generated",
-        batch_generated=events_pb2.BatchGenerated(
+        events_pb2.BatchGenerated(
             batch_id=str(batch.id),
             model_id=str(batch.model_id or ""),
             template_id=batch.template_id,
@@ -776,8 +775,7 @@ def _fail(session: Session, job: m.Job, error: str) -> None:
         _publish(
             session,
             job,
-            "model.failed",
-            model_failed=events_pb2.ModelFailed(
+            events_pb2.ModelFailed(
                 model_id=str(model.id),
                 dataset_id=str(model.dataset_id),
                 engine=model.engine,

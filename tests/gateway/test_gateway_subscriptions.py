@@ -13,7 +13,7 @@ import jwt
 import nats
 import pytest
 
-from common.outbox import new_event
+from common.events import new_event
 from gateway.errors import ApiError
 from gateway.subscriptions import JobState
 from synthetica.auth.v1 import auth_pb2
@@ -81,7 +81,7 @@ async def publish(js, user_id: str, job_id: str, sequence: int, status: str, per
         message=f"{status} {percent}",
         sequence=sequence,
     )
-    event = new_event("job.updated", user_id=user_id, job_updated=update)
+    event = new_event(update, user_id=user_id)
     await js.publish(
         "synthetica.events.job.updated",
         event.SerializeToString(),

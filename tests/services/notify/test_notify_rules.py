@@ -83,15 +83,15 @@ def test_secret_box_round_trips_and_refuses_a_wrong_key():
 
 def test_progress_updates_and_deletions_make_no_notification():
     running = events_pb2.JobUpdated(job_id="j", kind="generate", status="running", percent=40)
-    assert messages.draft_for(event("job.updated", "u", job_updated=running)) is None
+    assert messages.draft_for(event(running, "u")) is None
     deleted = events_pb2.DatasetDeleted(dataset_id="d")
-    assert messages.draft_for(event("dataset.deleted", "u", dataset_deleted=deleted)) is None
+    assert messages.draft_for(event(deleted, "u")) is None
 
 
 def test_failed_generation_is_notified_once_per_job():
     failed = events_pb2.JobUpdated(job_id="j", kind="template", status="failed", error="boom")
-    first = messages.draft_for(event("job.updated", "u", job_updated=failed))
-    second = messages.draft_for(event("job.updated", "u", job_updated=failed))
+    first = messages.draft_for(event(failed, "u"))
+    second = messages.draft_for(event(failed, "u"))
     assert first is not None and second is not None
     assert (first.title, first.message) == ("Generation failed", "boom")
     assert first.dedupe_key == second.dedupe_key == "job:j:failed"
