@@ -95,17 +95,22 @@ async def publish_updates(js, count: int, interval: float, warmup: int = 0) -> N
     last of which ends the job."""
     from common.events import new_event
     from synthetica.events.v1 import events_pb2
+    from synthetica.training.v1 import training_pb2
 
     total = warmup + count
     for sequence in range(1, total + 1):
         last = sequence == total
         update = events_pb2.JobUpdated(
             job_id=JOB_ID,
-            kind="train",
-            status="succeeded" if last else "running",
-            percent=100.0 * sequence / total,
+            job_kind=training_pb2.JOB_KIND_TRAIN,
+            job_status=training_pb2.JOB_STATUS_SUCCEEDED
+            if last
+            else training_pb2.JOB_STATUS_RUNNING,
+            progress=training_pb2.JobProgress(
+                percent=100.0 * sequence / total,
+                message="warmup" if sequence <= warmup else repr(time.time()),
+            ),
             sequence=sequence,
-            message="warmup" if sequence <= warmup else repr(time.time()),
         )
         event = new_event(update, user_id="bench")
         await js.publish(
@@ -151,7 +156,7 @@ async def nats_baseline(nats_url: str, subscribers: int, updates: int, interval:
         received = time.time()
         event = events_pb2.Event()
         event.ParseFromString(msg.data)
-        latencies.append(received - float(event.job_updated.message))
+        latencies.append(received - float(event.job_updated.progress.message))
 
     for _ in range(subscribers):
         await nc.subscribe("synthetica.events.job.updated", cb=on_message)

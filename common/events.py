@@ -11,10 +11,12 @@ import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from synthetica.events.v1 import events_pb2
+from synthetica.training.v1 import training_pb2
 
 
 class EventType(StrEnum):
@@ -66,3 +68,40 @@ def type_of(event: events_pb2.Event) -> EventType | None:
     """The type an event's body says it has (None for a body this build does not know)."""
     field = event.WhichOneof("body")
     return None if field is None else type_of_field(field)
+
+
+def job_update(body: events_pb2.JobUpdated) -> events_pb2.JobUpdated:
+    """The one adapter of job.updated: the body with job_kind, job_status and progress set,
+    filled from the older string and flat fields when an older producer wrote it (the EVENTS
+    stream keeps events for days, so a consumer replays such events after an upgrade).
+    Consumers read only the enum and message fields of what this returns."""
+    if body.job_status != training_pb2.JOB_STATUS_UNSPECIFIED:
+        return body
+    update = events_pb2.JobUpdated()
+    update.CopyFrom(body)
+    update.job_status = _legacy(training_pb2.JobStatus, "JOB_STATUS_", body.status)
+    update.job_kind = _legacy(training_pb2.JobKind, "JOB_KIND_", body.kind)
+    update.progress.CopyFrom(
+        training_pb2.JobProgress(
+            percent=body.percent,
+            epoch=body.epoch,
+            total_epochs=body.total_epochs,
+            loss=body.loss if body.HasField("loss") else None,
+            eta_seconds=body.eta_seconds if body.HasField("eta_seconds") else None,
+            message=body.message,
+        )
+    )
+    return update
+
+
+def _legacy(proto_enum: EnumTypeWrapper, prefix: str, word: str) -> int:
+    """ "running" -> JOB_STATUS_RUNNING; 0 (UNSPECIFIED) for an empty or unknown word."""
+    try:
+        return proto_enum.Value(prefix + word.upper())
+    except ValueError:
+        return 0
+
+
+def job_kind_word(update: events_pb2.JobUpdated) -> str:
+    """ "train", "generate" or "template" (for messages a person reads)."""
+    return training_pb2.JobKind.Name(update.job_kind).removeprefix("JOB_KIND_").lower()

@@ -14,20 +14,13 @@ from strawberry.types import Info
 from gateway.context import Context
 from gateway.errors import from_rpc_error, rpc_errors
 from gateway.fanout import SharedEvent
-from gateway.schema.common import Connection, connection, dt
+from gateway.schema.common import Connection, connection, dt, from_proto_enum
 from gateway.schema.training import JobStatus
 from gateway.subscriptions import JobState, job_updates
 from synthetica.notify.v1 import notify_pb2
 
 # Every outbound call has a deadline; a live stream's is long, and the client resubscribes.
 STREAM_MAX_SECONDS = 24 * 3600
-_JOB_STATUSES = {
-    "queued": JobStatus.QUEUED,
-    "running": JobStatus.RUNNING,
-    "succeeded": JobStatus.SUCCEEDED,
-    "failed": JobStatus.FAILED,
-    "cancelled": JobStatus.CANCELLED,
-}
 
 
 @strawberry.enum
@@ -157,7 +150,7 @@ class JobUpdate(SharedEvent):
 def _job_update(s: JobState) -> JobUpdate:
     return JobUpdate(
         job_id=strawberry.ID(s.job_id),
-        status=_JOB_STATUSES.get(s.status, JobStatus.QUEUED),
+        status=from_proto_enum(JobStatus, s.status) or JobStatus.QUEUED,
         percent=s.percent,
         epoch=s.epoch,
         total_epochs=s.total_epochs,

@@ -17,7 +17,7 @@ from gateway.downloads import DOWNLOAD_URL_TTL_SECONDS, download_path, sign_down
 from gateway.errors import ApiError, rpc_errors
 from gateway.http import public_url
 from gateway.schema import evaluation
-from gateway.schema.common import Connection, connection, dt
+from gateway.schema.common import Connection, connection, dt, from_proto_enum
 from gateway.schema.datasets import Dataset, Project, load_dataset, load_project
 from synthetica.auth.v1 import auth_pb2
 from synthetica.training.v1 import training_pb2
@@ -63,13 +63,6 @@ class ExportFormat(Enum):
     JSONL = training_pb2.EXPORT_FORMAT_JSONL
     PARQUET = training_pb2.EXPORT_FORMAT_PARQUET
     SQL = training_pb2.EXPORT_FORMAT_SQL
-
-
-def _enum(kind: type[Enum], value: int) -> Enum | None:
-    try:
-        return kind(value)
-    except ValueError:
-        return None
 
 
 @strawberry.type
@@ -146,8 +139,8 @@ class Job:
         p = job.progress
         return cls(
             id=strawberry.ID(job.id),
-            kind=_enum(JobKind, job.kind),
-            status=_enum(JobStatus, job.status),
+            kind=from_proto_enum(JobKind, job.kind),
+            status=from_proto_enum(JobStatus, job.status),
             project_id=strawberry.ID(job.project_id),
             owner_id=strawberry.ID(job.owner_id),
             model_id=strawberry.ID(job.model_id) if job.model_id else None,
@@ -221,7 +214,7 @@ class Model:
                 seed=p.seed if p.HasField("seed") else None,
                 options=json_format.MessageToDict(p.options),
             ),
-            status=_enum(ModelStatus, model.status),
+            status=from_proto_enum(ModelStatus, model.status),
             error=model.error,
             metrics=json_format.MessageToDict(model.metrics),
             owner_id=strawberry.ID(model.owner_id),
@@ -293,9 +286,9 @@ class Batch:
             model_id=strawberry.ID(batch.model_id) if batch.model_id else None,
             dataset_id=strawberry.ID(batch.dataset_id) if batch.dataset_id else None,
             job_id=strawberry.ID(batch.job_id),
-            status=_enum(BatchStatus, batch.status),
+            status=from_proto_enum(BatchStatus, batch.status),
             row_count=batch.row_count,
-            format=_enum(ExportFormat, batch.format),
+            format=from_proto_enum(ExportFormat, batch.format),
             error=batch.error,
             owner_id=strawberry.ID(batch.owner_id),
             created_at=dt(batch, "created_at"),

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from common.enums import verdict_to_proto
 from common.errors import NotFound, ResourceExhausted
 from common.events import new_event
 from common.ids import parse_id
@@ -137,6 +138,8 @@ def complete(
     body = events_pb2.EvaluationCompleted(
         report_id=str(report.id),
         batch_id=str(report.batch_id),
+        verdict=verdict_to_proto(privacy_verdict),
+        # The older spelling, for consumers built before the enum (events.proto).
         privacy_verdict=privacy_verdict,
     )
     if quality_score is not None:

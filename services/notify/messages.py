@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from common.events import EventType
+from common.enums import verdict_from_proto
+from common.events import EventType, job_kind_word, job_update
 from synthetica.events.v1 import events_pb2
+from synthetica.training.v1 import training_pb2
 
 # Event types a webhook may subscribe to (everything the EVENTS stream carries).
 EVENT_TYPES = frozenset(
@@ -70,28 +72,30 @@ def _dataset_failed(event: events_pb2.Event) -> Draft | None:
 
 
 def _job_updated(event: events_pb2.Event) -> Draft | None:
-    body = event.job_updated
+    body = job_update(event.job_updated)
     subject = f"job:{body.job_id}"
-    if body.status == "cancelled":
+    message = body.progress.message
+    training = body.job_kind == training_pb2.JOB_KIND_TRAIN
+    if body.job_status == training_pb2.JOB_STATUS_CANCELLED:
         return Draft(
             f"{subject}:cancelled",
-            f"{body.kind.capitalize()} job cancelled",
-            body.message or "the job was cancelled",
+            f"{job_kind_word(body).capitalize()} job cancelled",
+            message or "the job was cancelled",
             subject,
         )
-    if body.kind == "train" and body.status == "running":
+    if training and body.job_status == training_pb2.JOB_STATUS_RUNNING:
         return Draft(
             f"{subject}:started",
             "Training started",
-            body.message or "a worker picked up the training job",
+            message or "a worker picked up the training job",
             subject,
         )
     # Generation that fails has no other event; training's outcome comes as model.*.
-    if body.kind != "train" and body.status == "failed":
+    if not training and body.job_status == training_pb2.JOB_STATUS_FAILED:
         return Draft(
             f"{subject}:failed",
             "Generation failed",
-            body.error or body.message or "the generation job failed",
+            body.error or message or "the generation job failed",
             subject,
         )
     return None
@@ -134,7 +138,8 @@ def _evaluation_completed(event: events_pb2.Event) -> Draft | None:
         if body.HasField("quality_score")
         else "no quality score"
     )
-    verdict = f", privacy: {body.privacy_verdict}" if body.privacy_verdict else ""
+    word = verdict_from_proto(body.verdict) or body.privacy_verdict
+    verdict = f", privacy: {word}" if word else ""
     return Draft(
         dedupe_key=event.id,
         title="Evaluation ready",

@@ -12,6 +12,7 @@ from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.db import Database
+from common.enums import verdict_from_proto
 from common.events import EventType
 from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
 from common.storage import Storage
@@ -40,7 +41,8 @@ class EvaluationListener:
             service.record_evaluation,
             batch_id=body.batch_id,
             quality_score=body.quality_score if body.HasField("quality_score") else None,
-            privacy_verdict=body.privacy_verdict,
+            # An older evaluation sends only the string (events.proto).
+            privacy_verdict=verdict_from_proto(body.verdict) or body.privacy_verdict,
             evaluated_at=event.occurred_at.ToDatetime(tzinfo=UTC),
         )
         return Outcome.ACK

@@ -18,6 +18,7 @@ from google.protobuf.message import Message
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
+from common.enums import to_proto
 from common.errors import (
     FailedPrecondition,
     FieldViolation,
@@ -40,15 +41,12 @@ from services.training.engines.base import (
 )
 from services.training.engines.profile import TableProfile
 from services.training.engines.sampling import validate_conditions
+from services.training.enums import JobKind, JobStatus
 from services.training.exports import FORMATS
+from services.training.payloads import GeneratePayload, TemplatePayload
 from synthetica.events.v1 import events_pb2
 from synthetica.training.v1 import training_pb2
 
-_JOB_KINDS = {
-    m.TRAIN: training_pb2.JOB_KIND_TRAIN,
-    m.GENERATE: training_pb2.JOB_KIND_GENERATE,
-    m.TEMPLATE: training_pb2.JOB_KIND_TEMPLATE,
-}
 _TERMINAL = (m.SUCCEEDED, m.FAILED, m.CANCELLED)
 
 
@@ -67,33 +65,52 @@ def _publish(session: Session, job: m.Job, body: Message) -> None:
     )
 
 
+def job_progress(job: m.Job) -> training_pb2.JobProgress:
+    """The job's progress as GetJob and job.updated both carry it."""
+    return training_pb2.JobProgress(
+        percent=job.percent,
+        epoch=job.epoch,
+        total_epochs=job.total_epochs,
+        loss=job.loss,
+        eta_seconds=job.eta_seconds,
+        message=job.message,
+    )
+
+
 def _job_updated(session: Session, job: m.Job) -> None:
     """Bumps the job's sequence and publishes its current state as job.updated."""
     job.sequence += 1
+    progress = job_progress(job)
     _publish(
         session,
         job,
         events_pb2.JobUpdated(
             job_id=str(job.id),
-            kind=job.kind,
-            status=job.status,
-            percent=job.percent,
-            epoch=job.epoch,
-            total_epochs=job.total_epochs,
-            loss=job.loss,
-            eta_seconds=job.eta_seconds,
-            message=job.message,
+            job_kind=to_proto(JobKind(job.kind), training_pb2.JobKind),
+            job_status=to_proto(JobStatus(job.status), training_pb2.JobStatus),
+            progress=progress,
             model_id=str(job.model_id or ""),
             batch_id=str(job.batch_id or ""),
             error=job.error,
             sequence=job.sequence,
+            # The older spelling, for consumers built before the enums (events.proto).
+            kind=job.kind,
+            status=job.status,
+            percent=progress.percent,
+            epoch=progress.epoch,
+            total_epochs=progress.total_epochs,
+            loss=job.loss,
+            eta_seconds=job.eta_seconds,
+            message=progress.message,
         ),
     )
 
 
 def _enqueue_job(session: Session, job: m.Job) -> None:
     """Queues the job on JOBS through the outbox (Nats-Msg-Id = the outbox row id)."""
-    payload = training_pb2.QueuedJob(job_id=str(job.id), kind=_JOB_KINDS[job.kind])
+    payload = training_pb2.QueuedJob(
+        job_id=str(job.id), kind=to_proto(JobKind(job.kind), training_pb2.JobKind)
+    )
     # The worker's trace continues the request that queued the job.
     session.execute(
         m.outbox.insert().values(
@@ -265,14 +282,14 @@ def create_generate_job(
         owner_id=owner,
         model_id=model.id,
         message="waiting for a worker",
-        request={
-            "count": options.count,
-            "seed": seed,
-            "conditions": conditions,
-            "anomaly_ratio": options.anomaly_ratio,
-            "mark_column": options.mark_column,
-            "enforce_bounds": options.enforce_bounds,
-        },
+        request=GeneratePayload(
+            count=options.count,
+            seed=seed,
+            conditions=dict(conditions),
+            anomaly_ratio=options.anomaly_ratio,
+            mark_column=options.mark_column,
+            enforce_bounds=options.enforce_bounds,
+        ).to_json(),
         percent=0.0,
         epoch=0,
         total_epochs=0,
@@ -337,13 +354,15 @@ def create_template_job(
         project_id=parse_id(project_id, "project_id"),
         owner_id=owner,
         message="waiting for a worker",
-        request={
-            **request.source,
-            "count": request.count,
-            "seed": request.seed,
-            "locale": request.locale,
-            "chunk_rows": request.chunk_rows,
-        },
+        request=TemplatePayload.model_validate(
+            {
+                **request.source,
+                "count": request.count,
+                "seed": request.seed,
+                "locale": request.locale,
+                "chunk_rows": request.chunk_rows,
+            }
+        ).to_json(),
         percent=0.0,
         epoch=0,
         total_epochs=0,

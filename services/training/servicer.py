@@ -15,11 +15,13 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import grpc
 import pyarrow.parquet as pq
 from google.protobuf import json_format, struct_pb2
 
 from common.context import Principal
 from common.db import Database
+from common.enums import to_proto, verdict_to_proto
 from common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from common.ids import parse_id
 from common.interceptors import require_principal
@@ -29,38 +31,18 @@ from services.training import models as m
 from services.training import service, template_store
 from services.training.access import EDITOR, VIEWER, Access
 from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
+from services.training.enums import BatchStatus, JobKind, JobStatus, ModelStatus
 from services.training.exports import iter_export
 from services.training.settings import TrainingSettings
 from services.training.template_checks import TemplateChecker
 from services.training.template_jobs import batch_table_key
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
-JOB_STATUSES = {
-    m.QUEUED: training_pb2.JOB_STATUS_QUEUED,
-    m.RUNNING: training_pb2.JOB_STATUS_RUNNING,
-    m.SUCCEEDED: training_pb2.JOB_STATUS_SUCCEEDED,
-    m.FAILED: training_pb2.JOB_STATUS_FAILED,
-    m.CANCELLED: training_pb2.JOB_STATUS_CANCELLED,
-}
-JOB_KINDS = {
-    m.TRAIN: training_pb2.JOB_KIND_TRAIN,
-    m.GENERATE: training_pb2.JOB_KIND_GENERATE,
-    m.TEMPLATE: training_pb2.JOB_KIND_TEMPLATE,
-}
-MODEL_STATUSES = {
-    m.QUEUED: training_pb2.MODEL_STATUS_QUEUED,
-    m.TRAINING: training_pb2.MODEL_STATUS_TRAINING,
-    m.READY: training_pb2.MODEL_STATUS_READY,
-    m.FAILED: training_pb2.MODEL_STATUS_FAILED,
-    m.CANCELLED: training_pb2.MODEL_STATUS_CANCELLED,
-}
-BATCH_STATUSES = {
-    m.GENERATING: training_pb2.BATCH_STATUS_GENERATING,
-    m.READY: training_pb2.BATCH_STATUS_READY,
-    m.FAILED: training_pb2.BATCH_STATUS_FAILED,
-    m.CANCELLED: training_pb2.BATCH_STATUS_CANCELLED,
-    m.EXPIRED: training_pb2.BATCH_STATUS_EXPIRED,
-}
+# Stored word -> proto value, derived by name (common.enums) from the StrEnums.
+JOB_STATUSES = {s.value: to_proto(s, training_pb2.JobStatus) for s in JobStatus}
+JOB_KINDS = {k.value: to_proto(k, training_pb2.JobKind) for k in JobKind}
+MODEL_STATUSES = {s.value: to_proto(s, training_pb2.ModelStatus) for s in ModelStatus}
+BATCH_STATUSES = {s.value: to_proto(s, training_pb2.BatchStatus) for s in BatchStatus}
 EXPORT_FORMATS = {
     "csv": training_pb2.EXPORT_FORMAT_CSV,
     "jsonl": training_pb2.EXPORT_FORMAT_JSONL,
@@ -97,14 +79,7 @@ def job_to_proto(job: m.Job) -> training_pb2.Job:
         owner_id=str(job.owner_id),
         model_id=str(job.model_id or ""),
         batch_id=str(job.batch_id or ""),
-        progress=training_pb2.JobProgress(
-            percent=job.percent,
-            epoch=job.epoch,
-            total_epochs=job.total_epochs,
-            loss=job.loss,
-            eta_seconds=job.eta_seconds,
-            message=job.message,
-        ),
+        progress=service.job_progress(job),
         error=job.error,
         attempts=job.attempts,
         created_at=timestamp(job.created_at),
@@ -154,6 +129,7 @@ def batch_to_proto(batch: m.Batch) -> training_pb2.Batch:
         tables=list(batch.tables or []),
         quality_score=batch.quality_score,
         privacy_verdict=batch.privacy_verdict,
+        verdict=verdict_to_proto(batch.privacy_verdict),
         error=batch.error,
         owner_id=str(batch.owner_id),
         created_at=timestamp(batch.created_at),
@@ -268,11 +244,15 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         # Called after a commit that wrote to the outbox, so the relay publishes at once.
         self.on_commit = on_commit
 
-    async def ListEngines(self, request, context):
+    async def ListEngines(
+        self, request: training_pb2.ListEnginesRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.ListEnginesResponse:
         require_principal()
         return training_pb2.ListEnginesResponse(engines=[engine_to_proto(n) for n in ENGINES])
 
-    async def TrainModel(self, request, context):
+    async def TrainModel(
+        self, request: training_pb2.TrainModelRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.TrainModelResponse:
         principal = _user()
         try:
             spec = get_engine(request.engine)
@@ -306,7 +286,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         self.on_commit()
         return training_pb2.TrainModelResponse(model=model_to_proto(model), job=job_to_proto(job))
 
-    async def Generate(self, request, context):
+    async def Generate(
+        self, request: training_pb2.GenerateRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.GenerateResponse:
         principal = _user()
         model = await self.db.call(service.get_model, model_id=request.model_id)
         await self.access.require(principal, str(model.project_id), EDITOR)
@@ -336,7 +318,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         self.on_commit()
         return training_pb2.GenerateResponse(batch=batch_to_proto(batch), job=job_to_proto(job))
 
-    async def GenerateFromTemplate(self, request, context):
+    async def GenerateFromTemplate(
+        self, request: training_pb2.GenerateFromTemplateRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.GenerateFromTemplateResponse:
         principal = _user()
         if not request.project_id:
             raise InvalidArgument("project_id is required", field="project_id")
@@ -406,7 +390,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             "say what to generate: a templateId, a builtin template or a schema", field="source"
         )
 
-    async def CreateTemplate(self, request, context):
+    async def CreateTemplate(
+        self, request: training_pb2.CreateTemplateRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.CreateTemplateResponse:
         principal = _user()
         if request.project_id:
             parse_id(request.project_id, "project_id")
@@ -425,7 +411,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         )
         return training_pb2.CreateTemplateResponse(template=template_to_proto(template))
 
-    async def ListTemplates(self, request, context):
+    async def ListTemplates(
+        self, request: training_pb2.ListTemplatesRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.ListTemplatesResponse:
         """Built-ins (on the first page), then saved templates, newest first: a project's
         shared ones, or without a project the caller's own."""
         principal = require_principal()
@@ -445,7 +433,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             next_page_token=token,
         )
 
-    async def GetTemplate(self, request, context):
+    async def GetTemplate(
+        self, request: training_pb2.GetTemplateRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.GetTemplateResponse:
         principal = require_principal()
         builtin = template_store.builtin(request.template_id)
         if builtin is not None:
@@ -453,7 +443,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         template = await self._readable_template(principal, request.template_id)
         return training_pb2.GetTemplateResponse(template=template_to_proto(template))
 
-    async def DeleteTemplate(self, request, context):
+    async def DeleteTemplate(
+        self, request: training_pb2.DeleteTemplateRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.DeleteTemplateResponse:
         principal = _user()
         if template_store.builtin(request.template_id) is not None:
             raise PermissionDenied("built-in templates cannot be deleted")
@@ -474,12 +466,16 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         await self.access.require_reader(principal, template.project_id)
         return template
 
-    async def GetJob(self, request, context):
+    async def GetJob(
+        self, request: training_pb2.GetJobRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.GetJobResponse:
         job = await self.db.call(service.get_job, job_id=request.job_id)
         await self.access.require_reader(require_principal(), job.project_id)
         return training_pb2.GetJobResponse(job=job_to_proto(job))
 
-    async def ListJobs(self, request, context):
+    async def ListJobs(
+        self, request: training_pb2.ListJobsRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.ListJobsResponse:
         principal = require_principal()
         scope = await self._list_scope(principal, request.project_id)
         jobs, token = await self.db.call(
@@ -494,7 +490,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             jobs=[job_to_proto(j) for j in jobs], next_page_token=token
         )
 
-    async def CancelJob(self, request, context):
+    async def CancelJob(
+        self, request: training_pb2.CancelJobRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.CancelJobResponse:
         principal = _user()
         job = await self.db.call(service.get_job, job_id=request.job_id)
         if str(job.owner_id) != principal.user_id:
@@ -503,12 +501,16 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         self.on_commit()
         return training_pb2.CancelJobResponse(job=job_to_proto(job))
 
-    async def GetModel(self, request, context):
+    async def GetModel(
+        self, request: training_pb2.GetModelRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.GetModelResponse:
         model = await self.db.call(service.get_model, model_id=request.model_id)
         await self.access.require_reader(require_principal(), model.project_id)
         return training_pb2.GetModelResponse(model=model_to_proto(model))
 
-    async def ListModels(self, request, context):
+    async def ListModels(
+        self, request: training_pb2.ListModelsRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.ListModelsResponse:
         principal = require_principal()
         scope = await self._list_scope(principal, request.project_id)
         models, token = await self.db.call(
@@ -523,11 +525,15 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             models=[model_to_proto(x) for x in models], next_page_token=token
         )
 
-    async def GetBatch(self, request, context):
+    async def GetBatch(
+        self, request: training_pb2.GetBatchRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.GetBatchResponse:
         batch = await self._readable_batch(request.batch_id)
         return training_pb2.GetBatchResponse(batch=batch_to_proto(batch))
 
-    async def ListBatches(self, request, context):
+    async def ListBatches(
+        self, request: training_pb2.ListBatchesRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.ListBatchesResponse:
         principal = require_principal()
         scope = await self._list_scope(principal, request.project_id)
         batches, token = await self.db.call(
@@ -541,7 +547,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             batches=[batch_to_proto(b) for b in batches], next_page_token=token
         )
 
-    async def PreviewBatch(self, request, context):
+    async def PreviewBatch(
+        self, request: training_pb2.PreviewBatchRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.PreviewBatchResponse:
         if not 0 <= request.limit <= MAX_PREVIEW_ROWS:
             raise InvalidArgument(f"limit must be between 0 and {MAX_PREVIEW_ROWS}", field="limit")
         batch = await self._ready_batch(request.batch_id)
@@ -550,7 +558,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         return training_pb2.PreviewBatchResponse(columns=columns, rows_json=rows)
 
     async def DownloadBatch(
-        self, request, context
+        self, request: training_pb2.DownloadBatchRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[training_pb2.DownloadBatchResponse]:
         if request.format and request.format not in _FORMAT_NAMES:
             raise InvalidArgument(f"unknown format {request.format}", field="format")

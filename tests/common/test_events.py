@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from common.events import EventType, new_event, type_of
+from common.events import EventType, job_update, new_event, type_of
 from synthetica.events.v1 import events_pb2
 from synthetica.training.v1 import training_pb2
 
@@ -31,3 +31,29 @@ def test_new_event_sets_the_oneof_of_its_body():
 def test_a_message_that_is_not_an_event_body_is_refused():
     with pytest.raises(TypeError, match="not an event body"):
         new_event(training_pb2.Job(id="j"))
+
+
+def test_job_update_reads_an_older_producers_strings_as_enums():
+    legacy = events_pb2.JobUpdated(
+        job_id="j", kind="train", status="running", percent=40.0, epoch=2, loss=0.5, message="m"
+    )
+    update = job_update(legacy)
+    assert update.job_kind == training_pb2.JOB_KIND_TRAIN
+    assert update.job_status == training_pb2.JOB_STATUS_RUNNING
+    assert (update.progress.percent, update.progress.epoch, update.progress.message) == (
+        40.0,
+        2,
+        "m",
+    )
+    assert update.progress.loss == 0.5 and not update.progress.HasField("eta_seconds")
+
+
+def test_job_update_prefers_the_enums_when_a_producer_sets_them():
+    current = events_pb2.JobUpdated(
+        job_id="j",
+        job_status=training_pb2.JOB_STATUS_FAILED,
+        progress=training_pb2.JobProgress(percent=10.0),
+        status="running",
+    )
+    assert job_update(current).job_status == training_pb2.JOB_STATUS_FAILED
+    assert job_update(current).progress.percent == 10.0

@@ -7,6 +7,14 @@ Typical use::
         writer.write(batch)
 """
 
+from common.contracts.template_schema import (
+    FieldSpec,
+    ForeignKey,
+    Schema,
+    SchemaError,
+    TableSpec,
+    parse_schema,
+)
 from services.training.templates.builtin import TEMPLATES, TemplateInfo, list_templates
 from services.training.templates.engine import (
     DEFAULT_CHUNK_ROWS,
@@ -15,14 +23,6 @@ from services.training.templates.engine import (
     TablePlan,
     generate,
     plan,
-)
-from services.training.templates.schema import (
-    FieldSpec,
-    ForeignKey,
-    Schema,
-    SchemaError,
-    TableSpec,
-    parse_schema,
 )
 from services.training.templates.validation import (
     DEFAULT_MAX_FIELDS,

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from services.training.templates.schema import Schema, SchemaError
+from common.contracts.template_schema import Schema, SchemaError
 
 Options = Mapping[str, Any]
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from common.contracts.template_schema import FieldSpec, Schema, SchemaError, TableSpec
 from services.training.templates import columns
 from services.training.templates.expressions import (
     Expression,
@@ -26,7 +27,6 @@ from services.training.templates.limits import (
     MAX_WORDS,
     SCALAR_LENGTH,
 )
-from services.training.templates.schema import FieldSpec, Schema, SchemaError, TableSpec
 from services.training.templates.strings import RegexError, check_regex
 from services.training.templates.vocab import value_lengths
 

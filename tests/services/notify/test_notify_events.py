@@ -9,6 +9,7 @@ import grpc
 
 from synthetica.events.v1 import events_pb2
 from synthetica.notify.v1 import notify_pb2
+from synthetica.training.v1 import training_pb2
 from tests.services.notify.notify_helpers import event, eventually
 
 
@@ -52,7 +53,11 @@ async def test_training_lifecycle_makes_one_notification_per_fact(notify_env):
     job = "job-" + user.id[:8]
     for sequence, percent in enumerate((0.0, 10.0, 50.0), start=1):
         update = events_pb2.JobUpdated(
-            job_id=job, kind="train", status="running", percent=percent, sequence=sequence
+            job_id=job,
+            job_kind=training_pb2.JOB_KIND_TRAIN,
+            job_status=training_pb2.JOB_STATUS_RUNNING,
+            progress=training_pb2.JobProgress(percent=percent),
+            sequence=sequence,
         )
         await notify_env.publish(event(update, user.id))
     await notify_env.publish(
@@ -72,7 +77,11 @@ async def test_training_lifecycle_makes_one_notification_per_fact(notify_env):
             user.id,
         )
     )
-    cancelled = events_pb2.JobUpdated(job_id="job-2", kind="generate", status="cancelled")
+    cancelled = events_pb2.JobUpdated(
+        job_id="job-2",
+        job_kind=training_pb2.JOB_KIND_GENERATE,
+        job_status=training_pb2.JOB_STATUS_CANCELLED,
+    )
     await notify_env.publish(event(cancelled, user.id))
 
     found = await eventually(lambda: notify_env.notifications(user), lambda ns: len(ns) >= 6)
@@ -102,7 +111,11 @@ async def test_project_members_hear_about_shared_facts_only(notify_env):
     project = await notify_env.project(owner, member)
     await notify_env.publish(
         event(
-            events_pb2.JobUpdated(job_id="j", kind="train", status="running"),
+            events_pb2.JobUpdated(
+                job_id="j",
+                job_kind=training_pb2.JOB_KIND_TRAIN,
+                job_status=training_pb2.JOB_STATUS_RUNNING,
+            ),
             owner.id,
             project_id=project,
         )
