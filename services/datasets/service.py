@@ -26,6 +26,7 @@ from common.events import new_event
 from common.ids import parse_id
 from common.outbox import enqueue
 from common.pagination import MAX_PAGE_SIZE, paginate
+from services.datasets.ingest import IngestOptions
 from services.datasets.models import (
     EDITOR,
     FAILED,
@@ -483,7 +484,7 @@ def create_dataset(
     dataset_id: str,
     name: str,
     file_name: str,
-    options: dict[str, Any],
+    options: IngestOptions,
     size_bytes: int,
 ) -> Dataset:
     """The row of an upload whose bytes are stored, INGESTING until the worker reports."""
@@ -495,7 +496,7 @@ def create_dataset(
         file_name=file_name,
         status=INGESTING,
         created_by=parse_id(user_id, "user_id"),
-        options=options,
+        options=options.stored(),
         size_bytes=size_bytes,
     )
     session.add(dataset)

@@ -126,7 +126,9 @@ def ingest_error(exc: IngestError) -> InvalidArgument:
     return InvalidArgument(exc.message, field="file", reason=exc.code.upper(), metadata=metadata)
 
 
-def options_from_proto(options: datasets_pb2.IngestOptions, default_holdout: float) -> dict:
+def options_from_proto(
+    options: datasets_pb2.IngestOptions, default_holdout: float
+) -> IngestOptions:
     """The user's options, validated; errors name the option."""
     given: dict[str, Any] = {"format": options.format or "auto"}
     for name in ("delimiter", "has_header", "encoding", "holdout_fraction", "seed"):
@@ -138,7 +140,7 @@ def options_from_proto(options: datasets_pb2.IngestOptions, default_holdout: flo
     if options.missing_values:
         given["missing_values"] = list(options.missing_values)
     try:
-        checked = IngestOptions(**given).model_dump(exclude_none=True)
+        checked = IngestOptions(**given)
     except ValidationError as exc:
         violations = [
             FieldViolation("options." + ".".join(map(str, e["loc"])), e["msg"])
@@ -148,11 +150,11 @@ def options_from_proto(options: datasets_pb2.IngestOptions, default_holdout: flo
             f"invalid option {violations[0].field}: {violations[0].description}",
             violations=violations,
         ) from exc
-    if "encoding" in checked:
+    if checked.encoding is not None:
         # Refused before the upload is stored: an unknown name, or a codec that is no
         # character encoding (hex, base64, rot13, ...).
         try:
-            text_encoding(checked["encoding"])
+            text_encoding(checked.encoding)
         except IngestError as exc:
             raise InvalidArgument(
                 f"invalid option options.encoding: {exc.message}",
