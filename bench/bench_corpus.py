@@ -1,4 +1,4 @@
-"""Every engine on every table of the corpus (issue 15), through the workers' runner.
+"""Every engine on every table of the corpus, through the workers' runner.
 
 Each table is ingested and typed as an upload is (`services.datasets.ingest`), split into
 train and holdout as the datasets service splits it, trained on the train split with the

@@ -1,4 +1,4 @@
-"""Engine benchmark on adult-train (issue 4).
+"""Engine benchmark on adult-train.
 
 For each engine and mode (library defaults, and a time budget): training time through the
 real child-process runner, and the SDMetrics QualityReport score of 32,561 generated rows.
@@ -12,6 +12,7 @@ also printed as ratios against the first engine measured in the same run (the ba
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import threading
 import time
@@ -23,15 +24,13 @@ import pandas as pd
 import psutil
 from sdmetrics.reports.single_table import QualityReport
 
-from services.training.engines import ProgressUpdate, TrainParams, get_engine, read_manifest
-from services.training.engines.runner import run_sampling, run_training
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-ADULT = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "adult-train.csv"
-COLUMNS = [
-    "age", "workclass", "fnlwgt", "education", "education-num", "marital-status",
-    "occupation", "relationship", "race", "sex", "capital-gain", "capital-loss",
-    "hours-per-week", "native-country", "income",
-]  # fmt: skip
+from services.training.engines import ProgressUpdate, TrainParams, get_engine, read_manifest  # noqa: E402
+from services.training.engines.runner import run_sampling, run_training  # noqa: E402
+from tests import adult  # noqa: E402
+
 _SDTYPES = {"numeric": "numerical", "categorical": "categorical", "datetime": "datetime"}
 
 
@@ -73,7 +72,7 @@ class PeakRss:
 
 
 def load_adult() -> pd.DataFrame:
-    return pd.read_csv(ADULT, header=None, names=COLUMNS, skipinitialspace=True, na_values="?")
+    return adult.frame()
 
 
 def quality(real: pd.DataFrame, synthetic: pd.DataFrame, artifact: Path) -> float:

@@ -1,4 +1,4 @@
-"""Benchmark of the evaluation report on adult-train (issue 6).
+"""Benchmark of the evaluation report on adult-train.
 
 1. Full report: adult-train split 80/20 into train and holdout (as the platform keeps 20%
    aside), 32,561 synthetic rows (an SDV GaussianCopula fitted on train, or with
@@ -13,6 +13,7 @@ Run: nice -n 10 .venv/bin/python bench/bench_evaluation.py [--synthetic copula|r
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -20,26 +21,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from services.evaluation.report import ReportOptions, build_report, dcr_baseline_protection
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-ADULT = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets" / "adult-train.csv"
-COLUMNS = [
-    "age",
-    "workclass",
-    "fnlwgt",
-    "education",
-    "education-num",
-    "marital-status",
-    "occupation",
-    "relationship",
-    "race",
-    "sex",
-    "capital-gain",
-    "capital-loss",
-    "hours-per-week",
-    "native-country",
-    "income",
-]
+from services.evaluation.report import (  # noqa: E402
+    ReportOptions,
+    build_report,
+    dcr_baseline_protection,
+)
+from tests import adult  # noqa: E402
+
 REPORT_TARGET_S = 30.0
 SPEEDUP_TARGET = 50.0
 # SDMetrics and we each draw our own random baseline rows; on 2,000 rows their medians
@@ -50,11 +41,11 @@ DCR_SAMPLE_ROWS = 2_000
 
 
 def load_adult() -> tuple[pd.DataFrame, dict]:
-    frame = pd.read_csv(ADULT, header=None, names=COLUMNS, skipinitialspace=True, na_values="?")
+    frame = adult.frame()
     metadata = {
         "columns": {
             name: {"sdtype": "numerical" if frame[name].dtype != object else "categorical"}
-            for name in COLUMNS
+            for name in adult.COLUMNS
         }
     }
     return frame, metadata

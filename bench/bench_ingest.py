@@ -20,12 +20,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-ADULT = ROOT.parent / "shared" / "datasets" / "adult-train.csv"
+
+from tests import adult  # noqa: E402
 
 
 def make_file(path: Path, size_mb: int) -> int:
     """Adult repeated until the file reaches `size_mb` MiB; returns its size in bytes."""
-    block = ADULT.read_bytes()
+    block = adult.path().read_bytes()
     if not block.endswith(b"\n"):
         block += b"\n"
     target = size_mb * 1024 * 1024

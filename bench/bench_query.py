@@ -141,10 +141,10 @@ def start_services(
     work: Path, database_url: str, nats_url: str, started: list
 ) -> tuple[str, str, str]:
     """auth and datasets as child processes (appended to ``started`` as they start), each with
-    its own interpreter and GIL, configured through the environment as ``common.devstack``
+    its own interpreter and GIL, configured through the environment as ``tools.devstack``
     does: (auth address, datasets address, service token)."""
-    from common.devstack import Child, wait_healthy
-    from common.embedded import free_port
+    from tools.devstack import Child, wait_healthy
+    from tools.embedded import free_port
 
     token = "bench-service-token-" + secrets.token_hex(8)
     auth_port, datasets_port = free_port(), free_port()
@@ -252,9 +252,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
 
-    from common.devstack import stop_children
-    from common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
     from common.migrations import upgrade
+    from tools.devstack import stop_children
+    from tools.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
     # Not under a pytest folder: PostgreSQL's unprivileged user (under root) must reach it.
     work = Path(tempfile.mkdtemp(prefix="synthetica-bench-query-"))

@@ -1,4 +1,4 @@
-"""Speed and memory of the SDK's ``batch.to_pandas()`` (issue 14).
+"""Speed and memory of the SDK's ``batch.to_pandas()``.
 
 Starts the stack in-process on embedded PostgreSQL and NATS (auth, datasets, the training API
 and a worker, the gateway: ``bench_training.stack``; no evaluation service, so the SDK warns
@@ -37,7 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "gen"))
 
-from bench.bench_training import ADULT, gql, stack  # noqa: E402
+from bench.bench_training import gql, stack  # noqa: E402
+from tests import adult  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "sdk" / "src"))
 from synthetica_client import AsyncClient  # noqa: E402
@@ -136,7 +137,9 @@ async def main_async(args: argparse.Namespace) -> None:
             # The set-up goes through the SDK too (it waits out a slow ingestion by polling).
             async with AsyncClient(url, token=token, timeout=600) as sdk_client:
                 project = await sdk_client.projects.create("bench")
-                dataset = await sdk_client.datasets.upload(ADULT, project=project, progress=False)
+                dataset = await sdk_client.datasets.upload(
+                    adult.path(), project=project, progress=False
+                )
                 job = await sdk_client.train(dataset, engine="gaussian_copula", seed=1)
                 model = await job.wait(progress=False)
                 batch = await model.generate(args.rows, seed=1, progress=False)

@@ -170,10 +170,10 @@ async def nats_baseline(nats_url: str, subscribers: int, updates: int, interval:
 async def run(args: argparse.Namespace) -> None:
     import nats
 
-    from common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
     from common.migrations import upgrade
     from synthetica.auth.v1 import auth_pb2
     from tests.support import AuthCaller, start_auth
+    from tools.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
     work = Path(tempfile.mkdtemp(prefix="bench-subscriptions-"))
     pg = EmbeddedPostgres(work / "pg", free_port())

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_templates.py [--rows 1000000] [--faker-rows 20000]
 
 Faker is timed in this process; each vectorized run (CSV, Parquet, and the worker's template
-job path: ``template_jobs.write_batch`` to storage with progress) runs in its own child
+job path: ``templates.jobs.write_batch`` to storage with progress) runs in its own child
 process so that its peak RSS can be read. Targets: >= 100x Faker's rows/s, peak RSS <= 500 MB.
 """
 
@@ -66,7 +66,7 @@ def job_child(rows: int, out_dir: str) -> None:
     import threading
 
     from common.storage import Storage
-    from services.training.template_jobs import plan_request, write_batch
+    from services.training.templates.jobs import plan_request, write_batch
 
     started = time.perf_counter()
     request = {"builtin": "user", "count": rows, "seed": 1, "locale": "en_US"}

@@ -1,4 +1,4 @@
-"""Platform overhead of training and generating through Synthetica, on adult-train (issue 4).
+"""Platform overhead of training and generating through Synthetica, on adult-train.
 
 Starts the whole stack in-process on embedded PostgreSQL and NATS (auth, datasets, the
 training API and one worker, the GraphQL gateway), uploads adult-train, then times
@@ -42,7 +42,6 @@ sys.path.insert(0, str(ROOT / "gen"))
 
 from bench.bench_engines import PeakRss  # noqa: E402
 from common.clients import make_channel  # noqa: E402
-from common.embedded import EmbeddedNats, EmbeddedPostgres, free_port  # noqa: E402
 from common.migrations import upgrade  # noqa: E402
 from gateway.app import create_app  # noqa: E402
 from gateway.settings import GatewaySettings  # noqa: E402
@@ -54,9 +53,9 @@ from services.training.main import build as build_training  # noqa: E402
 from services.training.main import build_worker  # noqa: E402
 from services.training.settings import TrainingSettings  # noqa: E402
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc  # noqa: E402
+from tests import adult  # noqa: E402
+from tools.embedded import EmbeddedNats, EmbeddedPostgres, free_port  # noqa: E402
 
-ADULT = ROOT.parent / "shared" / "datasets" / "adult-train.csv"
-ADULT_ROWS = 32_561
 SCHEMAS = ("auth", "datasets", "training")
 BASELINE = """
 import sys, time, json
@@ -161,7 +160,7 @@ async def upload_adult(datasets_addr: str, user_token: str) -> tuple[str, pa.Tab
         header = datasets_pb2.UploadHeader(
             project_id=project.project.id, name="adult", file_name="adult.csv", wait_seconds=600
         )
-        data = ADULT.read_bytes()
+        data = adult.path().read_bytes()
 
         async def messages() -> AsyncIterator[datasets_pb2.UploadDatasetRequest]:
             yield datasets_pb2.UploadDatasetRequest(header=header)
@@ -298,11 +297,11 @@ async def main_async(args: argparse.Namespace) -> None:
             for _ in range(args.repeat):
                 baselines.append(
                     await asyncio.to_thread(
-                        baseline_run, work, table, metadata, args.engine, params, ADULT_ROWS
+                        baseline_run, work, table, metadata, args.engine, params, adult.ROWS
                     )
                 )
                 platforms.append(
-                    await platform_run(client, token, dataset_id, args.engine, params, ADULT_ROWS)
+                    await platform_run(client, token, dataset_id, args.engine, params, adult.ROWS)
                 )
             platform = min(platforms, key=lambda r: r["platform_seconds"])
             baseline = min(baselines, key=lambda r: r["baseline_seconds"])

@@ -30,20 +30,20 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-ADULT = ROOT.parent / "shared" / "datasets" / "adult-train.csv"
 MiB = 1024 * 1024
 
-from common.embedded import (  # noqa: E402
+from common.migrations import upgrade  # noqa: E402
+from tests import adult  # noqa: E402
+from tools.embedded import (  # noqa: E402
     EmbeddedNats,
     EmbeddedPostgres,
     free_port,
     wait_until_listening,
 )
-from common.migrations import upgrade  # noqa: E402
 
 
 def make_file(path: Path, size_mb: int) -> int:
-    block = ADULT.read_bytes()
+    block = adult.path().read_bytes()
     if not block.endswith(b"\n"):
         block += b"\n"
     with path.open("wb") as sink:

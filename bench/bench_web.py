@@ -96,13 +96,13 @@ def fifty_column_csv(path: Path, rows: int = 2000) -> None:
 
 
 def start_stack(var_dir: Path) -> tuple[subprocess.Popen, str, dict[str, str]]:
-    from common.embedded import free_port
+    from tools.embedded import free_port
 
     env = dict(os.environ, DEVSTACK_VAR_DIR=str(var_dir), DEVSTACK_START_TIMEOUT_SECONDS="300")
     for name in PORTS:
         env[f"DEVSTACK_{name.upper()}_PORT"] = str(free_port())
     process = subprocess.Popen(
-        [sys.executable, "-m", "common.devstack"],
+        [sys.executable, "-m", "tools.devstack"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -1,17 +1,35 @@
 """Outbound gRPC: channels that carry the request id, the trace context (W3C ``traceparent``)
-and a default deadline, and the metadata a service sends to authenticate as itself
-(optionally on behalf of a user)."""
+and a default deadline, the metadata a service sends to authenticate as itself (optionally on
+behalf of a user), and the one translation of a peer's error statuses into domain errors."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import grpc
 
 from common.context import request_id_var
+from common.errors import (
+    DomainError,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
 from common.tracing import inject
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+# A peer's statuses that are answers about the request (not there, not allowed, ...), as the
+# domain errors a service raises itself; anything else (UNAVAILABLE, DEADLINE_EXCEEDED, ...)
+# is a fault, left as it is so that the caller retries or fails.
+PEER_ANSWERS: dict[grpc.StatusCode, type[DomainError]] = {
+    grpc.StatusCode.NOT_FOUND: NotFound,
+    grpc.StatusCode.PERMISSION_DENIED: PermissionDenied,
+    grpc.StatusCode.FAILED_PRECONDITION: FailedPrecondition,
+    grpc.StatusCode.INVALID_ARGUMENT: InvalidArgument,
+}
 
 
 def _with_context(details: grpc.aio.ClientCallDetails, default_timeout: float) -> Any:
@@ -88,3 +106,27 @@ def service_metadata(
         items.append(("x-on-behalf-of-role", role or "member"))
     items.extend((extra or {}).items())
     return tuple(items)
+
+
+@contextlib.contextmanager
+def peer_errors(
+    what: str = "",
+    *,
+    codes: Collection[grpc.StatusCode] = tuple(PEER_ANSWERS),
+    field: str | None = None,
+) -> Iterator[None]:
+    """Re-raises a peer's status among ``codes`` as our own domain error (its reason is the
+    status name; ``what`` prefixes the message; ``field`` names the argument an
+    INVALID_ARGUMENT is about), so our interceptor answers our caller with the same status."""
+    try:
+        yield
+    except grpc.aio.AioRpcError as exc:
+        if exc.code() not in codes:
+            raise
+        details = exc.details() or ""
+        message = f"{what}: {details}" if what else details
+        reason = exc.code().name
+        error = PEER_ANSWERS[exc.code()]
+        if error is InvalidArgument:
+            raise InvalidArgument(message, field=field, reason=reason) from exc
+        raise error(message, reason=reason) from exc

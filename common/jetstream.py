@@ -25,7 +25,7 @@ from nats.js.api import (
     StorageType,
     StreamConfig,
 )
-from nats.js.errors import NotFoundError
+from nats.js.errors import BadRequestError, NotFoundError
 from opentelemetry.trace import SpanKind
 
 from common.metrics import messages_handled_total
@@ -71,12 +71,12 @@ async def connect(url: str, *, name: str) -> NATS:
 
 
 async def close(nc: NATS) -> None:
-    """Drains (delivering what is buffered) when connected; closes when NATS is gone or the
-    drain stalls (a pull subscription whose fetch was cancelled never finishes draining)."""
-    try:
-        await asyncio.wait_for(nc.drain(), timeout=5)
-    except Exception:
-        await nc.close()
+    """The one way a process lets go of NATS: what it published or acked is flushed, then the
+    connection closes. Not drain(): it waits out its timeout on a pull subscription whose fetch
+    was cancelled; an unsettled message is redelivered anyway."""
+    with contextlib.suppress(Exception):
+        await nc.flush(timeout=2)
+    await nc.close()
 
 
 async def ensure_stream(js: JetStreamContext, config: StreamConfig) -> None:
@@ -137,6 +137,45 @@ async def publish(
     await js.publish(subject, payload, headers=sent, timeout=timeout)
 
 
+async def start_consumer(
+    js: JetStreamContext,
+    *,
+    stream: str,
+    durable: str,
+    subject: str,
+    handler: Handler,
+    ack_wait: float = 30.0,
+    max_deliver: int = 5,
+    heartbeat: float = 5.0,
+    retry_delay: float = 2.0,
+) -> PullConsumer:
+    """Creates the durable consumer when missing and starts pulling from it in a task
+    (``consumer.task``); ``consumer.stop()`` ends it. A durable another replica created with
+    other settings keeps working as it is."""
+    try:
+        await ensure_consumer(
+            js,
+            stream,
+            durable=durable,
+            filter_subject=subject,
+            ack_wait=ack_wait,
+            max_deliver=max_deliver,
+        )
+    except BadRequestError as exc:
+        log.warning("consumer %s exists with another configuration: %s", durable, exc)
+    consumer = PullConsumer(
+        js,
+        stream=stream,
+        durable=durable,
+        subject=subject,
+        handler=handler,
+        heartbeat=heartbeat,
+        retry_delay=retry_delay,
+    )
+    consumer.task = asyncio.create_task(consumer.run())
+    return consumer
+
+
 class Outcome(Enum):
     ACK = "ack"
     RETRY = "retry"
@@ -174,6 +213,7 @@ class PullConsumer:
         self.handler = handler
         self.heartbeat = heartbeat
         self.retry_delay = retry_delay
+        self.task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
     def stop(self) -> None:

@@ -6,7 +6,9 @@ service's migrations programmatically (``python -m services.<name> migrate``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
@@ -38,6 +40,15 @@ def revision(database_url: str, schema: str, migrations_dir: Path, message: str)
     )
 
 
+def include_schema(schema: str) -> Callable[[str | None, str, Any], bool]:
+    """Autogenerate's filter: the service's own schema, nothing of the others'."""
+
+    def include(name: str | None, type_: str, parent_names: Any) -> bool:
+        return type_ != "schema" or name == schema
+
+    return include
+
+
 def run_env(metadata: MetaData) -> None:
     """Body of every service's env.py (online mode only: migrations need a database)."""
     config = context.config
@@ -48,7 +59,8 @@ def run_env(metadata: MetaData) -> None:
             connection=connection,
             target_metadata=metadata,
             version_table_schema=schema,
-            include_schemas=False,
+            include_schemas=True,
+            include_name=include_schema(schema),
             compare_type=True,
         )
         with context.begin_transaction():

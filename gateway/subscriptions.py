@@ -35,11 +35,11 @@ from strawberry.fastapi import GraphQLRouter
 from common import jetstream
 from common.errors import Unauthenticated
 from common.events import EventType, job_update
-from common.runtime import AuthClient
 from common.security import TokenAuthenticator
 from gateway.clients import ServiceClients
 from gateway.errors import rpc_errors
 from gateway.settings import GatewaySettings
+from services.auth.client import AuthClient
 from synthetica.events.v1 import events_pb2
 from synthetica.training.v1 import training_pb2
 
@@ -209,7 +209,7 @@ class JobUpdatesHub:
 
     async def close(self) -> None:
         if self._nc is not None:
-            await self._nc.close()
+            await jetstream.close(self._nc)
             self._nc = None
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from common.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from common.migrations import upgrade
+from tests import adult
 from tests.support import (
     MIGRATIONS,
     start_auth,
@@ -31,6 +31,7 @@ from tests.support import (
     start_training,
     start_training_worker,
 )
+from tools.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
 SERVICE_TOKEN = "test-service-token-" + secrets.token_hex(8)
 
@@ -123,6 +124,15 @@ def own_nats(tmp_path: Path) -> Iterator[EmbeddedNats]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def adult_path() -> Path:
+    """The adult table's CSV (see tests/adult.py); a missing file fails, never skips."""
+    try:
+        return adult.path()
+    except FileNotFoundError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

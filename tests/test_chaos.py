@@ -1,4 +1,4 @@
-"""Chaos (issue 12, "Done when"): the main flow through GraphQL on a `make up` stack while the
+"""Chaos: the main flow through GraphQL on a `make up` stack while the
 training worker, the datasets and evaluation services, NATS and PostgreSQL are killed
 (SIGKILL) or paused (SIGSTOP, then SIGCONT) in turn. Every job ends exactly once with its
 output intact, and every notification arrives once.

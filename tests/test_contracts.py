@@ -1,12 +1,12 @@
 """Contracts never drift: generated code matches proto/ and the GraphQL schema file matches the
-code. The .proto conventions themselves (DESIGN §3) are `buf lint`'s job in `make lint`."""
+code. The .proto conventions themselves are `buf lint`'s job in `make lint`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from common.protogen import DEFAULT_OUT, PROTO_ROOT, generate
 from gateway.schema import SCHEMA_FILE, schema_sdl
+from tools.protogen import DEFAULT_OUT, PROTO_ROOT, generate
 
 PROTOS = sorted(PROTO_ROOT.rglob("*.proto"))
 

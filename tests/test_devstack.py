@@ -21,8 +21,8 @@ import httpx
 import psutil
 import pytest
 
-from common.embedded import EPHEMERAL_LOW, EmbeddedPostgres, free_port
 from tests.support import PASSWORD, unique_email
+from tools.embedded import EPHEMERAL_LOW, EmbeddedPostgres, free_port
 
 REPO = Path(__file__).resolve().parent.parent
 SERVICES = ("auth", "datasets", "training", "evaluation", "notify")
@@ -38,7 +38,7 @@ def start_stack(
     for name, port in ports.items():
         env[f"DEVSTACK_{name.upper()}_PORT"] = str(port)
     return subprocess.Popen(
-        [sys.executable, "-m", "common.devstack"],
+        [sys.executable, "-m", "tools.devstack"],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

@@ -1,4 +1,5 @@
-"""One GraphQL schema merged from the per-domain modules."""
+"""One GraphQL schema merged from the per-domain packages (``<domain>/types.py``,
+``queries.py``, ``mutations.py``, ``subscriptions.py``)."""
 
 from __future__ import annotations
 
@@ -22,16 +23,19 @@ from gateway.cost import cost_limit_rule
 from gateway.errors import ApiError, MaskUnexpectedErrors
 from gateway.fanout import SharedEventExecution
 from gateway.observability import GraphQLObservability
-from gateway.schema.auth import AuthMutation, AuthQuery
-from gateway.schema.datasets import DatasetsMutation, DatasetsQuery
-from gateway.schema.evaluation import EvaluationMutation, EvaluationQuery
-from gateway.schema.notifications import (
-    NotificationsMutation,
-    NotificationsQuery,
-    NotificationsSubscription,
-)
-from gateway.schema.templates import TemplatesMutation, TemplatesQuery
-from gateway.schema.training import TrainingMutation, TrainingQuery
+from gateway.schema.auth.mutations import AuthMutation
+from gateway.schema.auth.queries import AuthQuery
+from gateway.schema.datasets.mutations import DatasetsMutation
+from gateway.schema.datasets.queries import DatasetsQuery
+from gateway.schema.evaluation.mutations import EvaluationMutation
+from gateway.schema.evaluation.queries import EvaluationQuery
+from gateway.schema.notifications.mutations import NotificationsMutation
+from gateway.schema.notifications.queries import NotificationsQuery
+from gateway.schema.notifications.subscriptions import NotificationsSubscription
+from gateway.schema.templates.mutations import TemplatesMutation
+from gateway.schema.templates.queries import TemplatesQuery
+from gateway.schema.training.mutations import TrainingMutation
+from gateway.schema.training.queries import TrainingQuery
 from gateway.settings import GatewaySettings
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"

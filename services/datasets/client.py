@@ -1,4 +1,4 @@
-"""The datasets service as other services (training, evaluation) see it.
+"""The datasets service as other services (training, evaluation, notify) see it.
 
 Every call is made with the service token on behalf of a user, so the datasets service
 applies that user's project rights: a worker can read only what its job's owner may read.
@@ -6,16 +6,14 @@ applies that user's project rights: a worker can read only what its job's owner 
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import grpc
 import pyarrow as pa
 
-from common.clients import make_channel, service_metadata
+from common.clients import make_channel, peer_errors, service_metadata
 from common.context import Principal
 from common.errors import NotFound, PermissionDenied
 from common.settings import Settings
@@ -32,11 +30,8 @@ SPLITS = {
     "holdout": datasets_pb2.DATASET_SPLIT_HOLDOUT,
     "all": datasets_pb2.DATASET_SPLIT_ALL,
 }
-# gRPC errors that mean "not yours / not there": raised as the domain errors services raise.
-_DOMAIN_ERRORS = {
-    grpc.StatusCode.NOT_FOUND: NotFound,
-    grpc.StatusCode.PERMISSION_DENIED: PermissionDenied,
-}
+# The datasets service's "not there / not yours", passed on as the caller's own answers.
+REFUSALS = (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED)
 
 
 class DatasetsClient:
@@ -59,7 +54,7 @@ class DatasetsClient:
     async def check_access(self, project_id: str, user_id: str, required_role: str) -> str:
         """The user's role ("viewer", "editor" or "owner") when it is at least
         ``required_role``; NotFound when not a member, PermissionDenied when too low."""
-        with _domain_errors():
+        with peer_errors(codes=REFUSALS):
             response = await self.stub.CheckProjectAccess(
                 datasets_pb2.CheckProjectAccessRequest(
                     project_id=project_id, user_id=user_id, required_role=ROLES[required_role]
@@ -79,7 +74,7 @@ class DatasetsClient:
     async def get_dataset(
         self, dataset_id: str, *, on_behalf_of: Principal
     ) -> datasets_pb2.Dataset:
-        with _domain_errors():
+        with peer_errors(codes=REFUSALS):
             response = await self.stub.GetDataset(
                 datasets_pb2.GetDatasetRequest(dataset_id=dataset_id),
                 metadata=self._metadata(on_behalf_of),
@@ -88,7 +83,7 @@ class DatasetsClient:
 
     async def get_stats(self, dataset_id: str, *, on_behalf_of: Principal) -> dict[str, Any]:
         """The statistics computed at ingestion (per column count, nulls, distinct, ...)."""
-        with _domain_errors():
+        with peer_errors(codes=REFUSALS):
             response = await self.stub.GetDatasetStats(
                 datasets_pb2.GetDatasetStatsRequest(dataset_id=dataset_id),
                 metadata=self._metadata(on_behalf_of),
@@ -100,7 +95,7 @@ class DatasetsClient:
     ) -> pa.Table:
         """The split ("train", "holdout" or "all") as one table, streamed in chunks."""
         buffer = io.BytesIO()
-        with _domain_errors():
+        with peer_errors(codes=REFUSALS):
             call = self.stub.ReadDataset(
                 datasets_pb2.ReadDatasetRequest(dataset_id=dataset_id, split=SPLITS[split]),
                 metadata=self._metadata(on_behalf_of),
@@ -110,18 +105,23 @@ class DatasetsClient:
         buffer.seek(0)
         return pa.ipc.open_stream(buffer).read_all()
 
+    async def list_project_members(self, project_id: str, *, on_behalf_of: Principal) -> list[str]:
+        """The user ids of the project's members, as ``on_behalf_of`` may see them; NotFound
+        for a project that is gone or that user's no longer, InvalidArgument for a bad id."""
+        members: list[str] = []
+        page_token = ""
+        with peer_errors(codes=(*REFUSALS, grpc.StatusCode.INVALID_ARGUMENT)):
+            while True:
+                page = await self.stub.ListProjectMembers(
+                    datasets_pb2.ListProjectMembersRequest(
+                        project_id=project_id, page_size=200, page_token=page_token
+                    ),
+                    metadata=self._metadata(on_behalf_of),
+                )
+                members.extend(m.user_id for m in page.members)
+                page_token = page.next_page_token
+                if not page_token:
+                    return members
+
     async def close(self) -> None:
         await self.channel.close()
-
-
-@contextlib.contextmanager
-def _domain_errors() -> Iterator[None]:
-    """NOT_FOUND / PERMISSION_DENIED from the datasets service re-raised as domain errors,
-    so the calling service's own interceptor answers its client with the same status."""
-    try:
-        yield
-    except grpc.aio.AioRpcError as exc:
-        error = _DOMAIN_ERRORS.get(exc.code())
-        if error is None:
-            raise
-        raise error(exc.details() or "", reason=exc.code().name) from exc

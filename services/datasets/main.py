@@ -9,10 +9,11 @@ from common import jetstream
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
 from common.revocations import follow_revocations
-from common.runtime import AuthClient, connect_messaging, run_cli
+from common.runtime import connect_messaging, run_cli
 from common.storage import Storage
+from services.auth.client import AuthClient
 from services.datasets import invitations, models
-from services.datasets.ingestion import IngestionRunner
+from services.datasets.ingest.runner import IngestRunner
 from services.datasets.servicer import DatasetsServicer
 from services.datasets.settings import DatasetsSettings
 from synthetica.auth.v1 import auth_pb2
@@ -28,7 +29,7 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
     nc, js = await connect_messaging(settings, name="datasets")
     relay = OutboxRelay(db, models.outbox, js)
     auth = AuthClient(settings, service_name="datasets")
-    runner = IngestionRunner(db, settings, storage, on_commit=relay.wake)
+    runner = IngestRunner(db, settings, storage, on_commit=relay.wake)
 
     async def lookup_user(email: str) -> auth_pb2.User | None:
         users = await auth.lookup_users(emails=[email.strip()])
@@ -46,20 +47,14 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
         reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
-    await jetstream.ensure_consumer(
-        js,
-        jetstream.EVENTS_STREAM.name,
-        durable=invitations.CONSUMER,
-        filter_subject=invitations.SUBJECT,
-    )
-    registrations = jetstream.PullConsumer(
+    registrations = await jetstream.start_consumer(
         js,
         stream=jetstream.EVENTS_STREAM.name,
         durable=invitations.CONSUMER,
         subject=invitations.SUBJECT,
         handler=invitations.RegisteredHandler(db).handle,
     )
-    server.tasks.append(asyncio.create_task(registrations.run()))
+    server.tasks.append(registrations.task)
     await runner.recover()
 
     async def close() -> None:

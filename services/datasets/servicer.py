@@ -29,8 +29,8 @@ from services.datasets.ingest import (
     validate_metadata_update,
 )
 from services.datasets.ingest.preview import MAX_PREVIEW_ROWS
+from services.datasets.ingest.runner import IngestRunner
 from services.datasets.ingest.stream import text_encoding
-from services.datasets.ingestion import IngestionRunner
 from services.datasets.settings import DatasetsSettings
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
@@ -198,7 +198,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         db: Database,
         storage: Storage,
         settings: DatasetsSettings,
-        runner: IngestionRunner,
+        runner: IngestRunner,
         lookup_user: Callable[[str], Any],
         *,
         on_commit: Callable[[], None],

@@ -7,15 +7,15 @@ bounds how many reports are computed at once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from pathlib import Path
 
 from common import jetstream
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
 from common.revocations import follow_revocations
-from common.runtime import AuthClient, connect_messaging, run_cli
+from common.runtime import connect_messaging, run_cli
 from common.storage import Storage
+from services.auth.client import AuthClient
 from services.evaluation import models
 from services.evaluation.consumer import (
     DATASETS_SUBJECT,
@@ -42,38 +42,25 @@ async def build(settings: EvaluationSettings) -> GrpcServer:
     peers = Peers(settings)
     auth = AuthClient(settings, service_name=PEER_NAME)
     evaluator = Evaluator(db, storage, peers, settings, on_commit=relay.wake)
-    await jetstream.ensure_consumer(
-        js,
-        jetstream.EVENTS_STREAM.name,
-        durable=settings.consumer_name,
-        filter_subject=SUBJECT,
-        ack_wait=settings.ack_wait_seconds,
-        max_deliver=settings.max_deliver,
-    )
-    consumer = jetstream.PullConsumer(
+    consumer = await jetstream.start_consumer(
         js,
         stream=jetstream.EVENTS_STREAM.name,
         durable=settings.consumer_name,
         subject=SUBJECT,
         handler=BatchGeneratedHandler(db, evaluator, max_deliver=settings.max_deliver),
+        ack_wait=settings.ack_wait_seconds,
+        max_deliver=settings.max_deliver,
         heartbeat=settings.heartbeat_seconds,
         retry_delay=settings.retry_delay_seconds,
     )
-    deletions_durable = f"{settings.consumer_name}-datasets"
-    await jetstream.ensure_consumer(
-        js,
-        jetstream.EVENTS_STREAM.name,
-        durable=deletions_durable,
-        filter_subject=DATASETS_SUBJECT,
-        ack_wait=settings.ack_wait_seconds,
-        max_deliver=settings.max_deliver,
-    )
-    deletions = jetstream.PullConsumer(
+    deletions = await jetstream.start_consumer(
         js,
         stream=jetstream.EVENTS_STREAM.name,
-        durable=deletions_durable,
+        durable=f"{settings.consumer_name}-datasets",
         subject=DATASETS_SUBJECT,
         handler=DatasetDeletedHandler(db, storage),
+        ack_wait=settings.ack_wait_seconds,
+        max_deliver=settings.max_deliver,
         heartbeat=settings.heartbeat_seconds,
         retry_delay=settings.retry_delay_seconds,
     )
@@ -90,8 +77,7 @@ async def build(settings: EvaluationSettings) -> GrpcServer:
         reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
-    server.tasks.append(asyncio.create_task(consumer.run()))
-    server.tasks.append(asyncio.create_task(deletions.run()))
+    server.tasks += [consumer.task, deletions.task]
     server.tasks.append(asyncio.create_task(evaluator.resume_requests()))
 
     async def close() -> None:
@@ -99,11 +85,7 @@ async def build(settings: EvaluationSettings) -> GrpcServer:
         deletions.stop()
         relay.stop()
         await evaluator.stop()
-        # Not drain(): it waits out its timeout on the cancelled pull subscription. Acks
-        # and outbox publishes are flushed first; an unacked event is redelivered anyway.
-        with contextlib.suppress(Exception):
-            await nc.flush(timeout=2)
-        await nc.close()
+        await jetstream.close(nc)
         await peers.close()
         await auth.close()
         db.dispose()

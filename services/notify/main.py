@@ -10,19 +10,19 @@ import asyncio
 import logging
 from pathlib import Path
 
-import grpc
-
 from common import jetstream
-from common.clients import make_channel, service_metadata
+from common.context import Principal
+from common.errors import InvalidArgument, NotFound
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.revocations import follow_revocations
-from common.runtime import AuthClient, connect_messaging, run_cli
+from common.runtime import connect_messaging, run_cli
+from services.auth.client import AuthClient
+from services.datasets.client import DatasetsClient
 from services.notify import models, webhooks
 from services.notify.consumer import EventHandler, MembersLookup
 from services.notify.delivery import DeliveryWorker
 from services.notify.servicer import NotifyServicer
 from services.notify.settings import NotifySettings
-from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 from synthetica.notify.v1 import notify_pb2, notify_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -31,37 +31,21 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = notify_pb2.DESCRIPTOR.services_by_name["NotifyService"].full_name
 
 
-def project_members(settings: NotifySettings, channel: grpc.aio.Channel) -> MembersLookup:
+def project_members(datasets: DatasetsClient) -> MembersLookup:
     """Members of a project, asked of the datasets service (which owns projects).
 
     Datasets serves project data only to a user, so the question is asked on behalf of the
     event's owner: whoever caused a fact about a project is one of its members."""
-    stub = datasets_pb2_grpc.DatasetsServiceStub(channel)
-    token = settings.service_token.get_secret_value()
 
     async def lookup(project_id: str, owner_id: str) -> list[str]:
-        metadata = service_metadata(token, service_name="notify", on_behalf_of=owner_id)
-        members: list[str] = []
-        page_token = ""
+        owner = Principal(user_id=owner_id, role="member")
         try:
-            while True:
-                page = await stub.ListProjectMembers(
-                    datasets_pb2.ListProjectMembersRequest(
-                        project_id=project_id, page_size=200, page_token=page_token
-                    ),
-                    metadata=metadata,
-                )
-                members.extend(m.user_id for m in page.members)
-                page_token = page.next_page_token
-                if not page_token:
-                    return members
-        except grpc.aio.AioRpcError as exc:
+            return await datasets.list_project_members(project_id, on_behalf_of=owner)
+        except (NotFound, InvalidArgument) as exc:
             # The project deleted meanwhile, or the owner no longer in it: the owner is still
             # told. Anything else (datasets down, a refused credential) retries the event.
-            if exc.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
-                log.warning("no members for project %s: %s", project_id, exc.code().name)
-                return []
-            raise
+            log.warning("no members for project %s: %s", project_id, exc.reason)
+            return []
 
     return lookup
 
@@ -71,21 +55,12 @@ async def build(settings: NotifySettings) -> GrpcServer:
     db = settings.database()
     nc, js = await connect_messaging(settings, name="notify")
     auth = AuthClient(settings, service_name="notify")
-    datasets_channel = make_channel(
-        settings.datasets_addr, default_timeout=settings.rpc_timeout_seconds
-    )
+    datasets = DatasetsClient(settings, service_name="notify")
     policy = webhooks.AddressPolicy(settings.webhook_allowed_networks)
     key = settings.secret_key or settings.service_token
     secrets = webhooks.SecretBox("notify-webhook-secrets:" + key.get_secret_value())
     worker = DeliveryWorker(db, settings, policy=policy, secrets=secrets)
-    await jetstream.ensure_consumer(
-        js,
-        jetstream.EVENTS_STREAM.name,
-        durable=settings.consumer_name,
-        filter_subject=jetstream.EVENTS_SUBJECT_PREFIX + ">",
-        max_deliver=settings.event_max_deliver,
-    )
-    consumer = jetstream.PullConsumer(
+    consumer = await jetstream.start_consumer(
         js,
         stream=jetstream.EVENTS_STREAM.name,
         durable=settings.consumer_name,
@@ -93,9 +68,10 @@ async def build(settings: NotifySettings) -> GrpcServer:
         handler=EventHandler(
             db,
             nc,
-            members=project_members(settings, datasets_channel),
+            members=project_members(datasets),
             on_deliveries=worker.wake,
         ),
+        max_deliver=settings.event_max_deliver,
     )
     authenticator = auth.authenticator(settings)
     await follow_revocations(nc, authenticator)
@@ -109,17 +85,14 @@ async def build(settings: NotifySettings) -> GrpcServer:
         authenticator=authenticator,
         reflection_enabled=settings.grpc_reflection,
     )
-    server.tasks.append(asyncio.create_task(consumer.run()))
-    server.tasks.append(asyncio.create_task(worker.run()))
+    server.tasks += [consumer.task, asyncio.create_task(worker.run())]
 
     async def close() -> None:
         consumer.stop()
         worker.stop()
-        # Closed, not drained: a drain waits for messages a cancelled fetch left in the pull
-        # subscription, which nobody will read; unacked events are simply redelivered.
-        await nc.close()
+        await jetstream.close(nc)
         await auth.close()
-        await datasets_channel.close()
+        await datasets.close()
         db.dispose()
 
     server.cleanups.append(close)

@@ -7,13 +7,12 @@ another user's project is NOT_FOUND or PERMISSION_DENIED there, and stays so her
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import Iterator
 
 import grpc
 import pyarrow as pa
 
+from common.clients import peer_errors
 from common.context import Principal
 from common.errors import FailedPrecondition, InvalidArgument
 from common.settings import Settings
@@ -23,17 +22,8 @@ from synthetica.datasets.v1 import datasets_pb2
 VIEWER, EDITOR = "viewer", "editor"
 
 
-@contextlib.contextmanager
-def _bad_dataset_id() -> Iterator[None]:
-    # NOT_FOUND and PERMISSION_DENIED are mapped by DatasetsClient; a malformed id is ours.
-    try:
-        yield
-    except grpc.aio.AioRpcError as exc:
-        if exc.code() == grpc.StatusCode.INVALID_ARGUMENT:
-            raise InvalidArgument(
-                exc.details() or "invalid dataset id", field="dataset_id"
-            ) from exc
-        raise
+# NOT_FOUND and PERMISSION_DENIED are mapped by DatasetsClient; a malformed id is the caller's.
+_BAD_DATASET_ID = {"codes": (grpc.StatusCode.INVALID_ARGUMENT,), "field": "dataset_id"}
 
 
 class Access:
@@ -56,7 +46,7 @@ class Access:
         """The dataset, when the user may train on it and it is ready."""
         if not dataset_id:
             raise InvalidArgument("dataset_id is required", field="dataset_id")
-        with _bad_dataset_id():
+        with peer_errors(**_BAD_DATASET_ID):
             dataset = await self.datasets.get_dataset(dataset_id, on_behalf_of=principal)
         if dataset.status == datasets_pb2.DATASET_STATUS_INGESTING:
             raise FailedPrecondition(
@@ -76,7 +66,7 @@ class Access:
     ) -> tuple[pa.Table, datasets_pb2.Dataset]:
         """The train split and the dataset's metadata, read on behalf of the job's owner."""
         owner = Principal(user_id=user_id, role="member")
-        with _bad_dataset_id():
+        with peer_errors(**_BAD_DATASET_ID):
             dataset = await self.datasets.get_dataset(dataset_id, on_behalf_of=owner)
             table = await self.datasets.read_dataset(dataset_id, "train", on_behalf_of=owner)
         return table, dataset

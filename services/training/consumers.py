@@ -16,7 +16,7 @@ from common.enums import verdict_from_proto
 from common.events import EventType
 from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
 from common.storage import Storage
-from services.training import service
+from services.training import reactions
 from synthetica.events.v1 import events_pb2
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ class EvaluationListener:
             return Outcome.TERMINATE
         body = event.evaluation_completed
         await self.db.call(
-            service.record_evaluation,
+            reactions.record_evaluation,
             batch_id=body.batch_id,
             quality_score=body.quality_score if body.HasField("quality_score") else None,
             # An older evaluation sends only the string (events.proto).
@@ -75,11 +75,11 @@ class DatasetDeletedListener:
         dataset_id = event.dataset_deleted.dataset_id
         if not dataset_id:
             return Outcome.TERMINATE
-        if await self.db.call(service.stop_dataset_jobs, dataset_id=dataset_id):
+        if await self.db.call(reactions.stop_dataset_jobs, dataset_id=dataset_id):
             self.on_commit()
-        listed = await self.db.call(service.dataset_outputs, dataset_id=dataset_id)
+        listed = await self.db.call(reactions.dataset_outputs, dataset_id=dataset_id)
         await asyncio.to_thread(self._delete, listed.folders)
-        deleted = await self.db.call(service.delete_dataset_outputs, dataset_id=dataset_id)
+        deleted = await self.db.call(reactions.delete_dataset_outputs, dataset_id=dataset_id)
         self.on_commit()
         # A batch committed between the listing and the deletion: its files too.
         await asyncio.to_thread(self._delete, sorted(set(deleted.folders) - set(listed.folders)))

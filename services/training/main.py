@@ -7,22 +7,18 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 from pathlib import Path
-
-from nats.aio.client import Client as NATS
-from nats.js import JetStreamContext
-from nats.js.errors import BadRequestError
 
 from common import jetstream
 from common.grpc_server import GrpcServer, create_server, serve_until_signal
 from common.outbox import OutboxRelay
 from common.revocations import follow_revocations
-from common.runtime import AuthClient, connect_messaging, run_cli
+from common.runtime import connect_messaging, run_cli
 from common.settings import Settings
 from common.storage import Storage
+from services.auth.client import AuthClient
 from services.training import models
 from services.training.access import Access
 from services.training.consumers import (
@@ -37,7 +33,7 @@ from services.training.engines.runner import warm_up
 from services.training.expiry import BatchExpiry
 from services.training.servicer import TrainingServicer
 from services.training.settings import TrainingSettings
-from services.training.template_checks import TemplateChecker
+from services.training.templates.checker import TemplateChecker
 from services.training.worker import Worker, scratch_root, sweep_scratch
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
@@ -76,34 +72,21 @@ async def build(settings: TrainingSettings) -> GrpcServer:
         reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
-    await jetstream.ensure_consumer(
-        js,
-        jetstream.EVENTS_STREAM.name,
-        durable=EVALUATIONS_CONSUMER,
-        filter_subject=EVALUATIONS_SUBJECT,
-    )
-    evaluations = jetstream.PullConsumer(
+    evaluations = await jetstream.start_consumer(
         js,
         stream=jetstream.EVENTS_STREAM.name,
         durable=EVALUATIONS_CONSUMER,
         subject=EVALUATIONS_SUBJECT,
         handler=EvaluationListener(db).handle,
     )
-    server.tasks.append(asyncio.create_task(evaluations.run()))
-    await jetstream.ensure_consumer(
-        js,
-        jetstream.EVENTS_STREAM.name,
-        durable=DATASETS_CONSUMER,
-        filter_subject=DATASETS_SUBJECT,
-    )
-    deletions = jetstream.PullConsumer(
+    deletions = await jetstream.start_consumer(
         js,
         stream=jetstream.EVENTS_STREAM.name,
         durable=DATASETS_CONSUMER,
         subject=DATASETS_SUBJECT,
         handler=DatasetDeletedListener(db, storage, on_commit=relay.wake).handle,
     )
-    server.tasks.append(asyncio.create_task(deletions.run()))
+    server.tasks += [evaluations.task, deletions.task]
     expiry = BatchExpiry(
         db,
         storage,
@@ -119,36 +102,11 @@ async def build(settings: TrainingSettings) -> GrpcServer:
         await checker.close()
         await access.close()
         await auth.close()
-        await _close_nats(nc)
+        await jetstream.close(nc)
         db.dispose()
 
     server.cleanups.append(close)
     return server
-
-
-async def _close_nats(nc: NATS) -> None:
-    # Not drain(): it waits out its timeout on a cancelled pull subscription. Acks and the
-    # relay's publishes are flushed first; an unsettled message is redelivered anyway.
-    with contextlib.suppress(Exception):
-        await nc.flush(timeout=2)
-    await nc.close()
-
-
-async def ensure_jobs_consumer(js: JetStreamContext, settings: TrainingSettings) -> None:
-    # One more delivery than attempts, so the last one can record the failure of a job whose
-    # worker died on its final attempt.
-    try:
-        await jetstream.ensure_consumer(
-            js,
-            jetstream.JOBS_STREAM.name,
-            durable=settings.consumer_name,
-            filter_subject=JOBS_FILTER,
-            ack_wait=settings.job_ack_wait_seconds,
-            max_deliver=settings.job_max_attempts + 1,
-        )
-    except BadRequestError as exc:
-        # Another worker created it with other settings; it keeps working as it is.
-        log.warning("jobs consumer exists with another configuration: %s", exc)
 
 
 async def build_worker(settings: TrainingSettings) -> GrpcServer:
@@ -159,20 +117,10 @@ async def build_worker(settings: TrainingSettings) -> GrpcServer:
     await asyncio.to_thread(sweep_scratch, scratch_root(settings))
     db = settings.database()
     nc, js = await connect_messaging(settings, name="training-worker")
-    await ensure_jobs_consumer(js, settings)
     relay = OutboxRelay(db, models.outbox, js)
     access = Access(settings, service_name="training-worker")
     storage = Storage(settings.storage_url, settings.storage_options)
     worker = Worker(db, settings, storage, access, on_commit=relay.wake)
-    consumer = jetstream.PullConsumer(
-        js,
-        stream=jetstream.JOBS_STREAM.name,
-        durable=settings.consumer_name,
-        subject=JOBS_FILTER,
-        handler=worker.handle,
-        heartbeat=settings.job_heartbeat_seconds,
-        retry_delay=settings.job_retry_delay_seconds,
-    )
     server = create_server(
         host=settings.grpc_host,
         port=settings.worker_health_port,
@@ -182,14 +130,27 @@ async def build_worker(settings: TrainingSettings) -> GrpcServer:
         reflection_enabled=settings.grpc_reflection,
     )
     server.tasks.append(asyncio.create_task(relay.run()))
-    server.tasks.append(asyncio.create_task(consumer.run()))
+    # One more delivery than attempts, so the last one can record the failure of a job whose
+    # worker died on its final attempt.
+    consumer = await jetstream.start_consumer(
+        js,
+        stream=jetstream.JOBS_STREAM.name,
+        durable=settings.consumer_name,
+        subject=JOBS_FILTER,
+        handler=worker.handle,
+        ack_wait=settings.job_ack_wait_seconds,
+        max_deliver=settings.job_max_attempts + 1,
+        heartbeat=settings.job_heartbeat_seconds,
+        retry_delay=settings.job_retry_delay_seconds,
+    )
+    server.tasks.append(consumer.task)
 
     async def close() -> None:
         consumer.stop()
         worker.stop()
         relay.stop()
         await access.close()
-        await _close_nats(nc)
+        await jetstream.close(nc)
         db.dispose()
 
     server.cleanups.append(close)

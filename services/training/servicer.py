@@ -17,202 +17,27 @@ from typing import Any
 
 import grpc
 import pyarrow.parquet as pq
-from google.protobuf import json_format, struct_pb2
+from google.protobuf import json_format
 
 from common.context import Principal
 from common.db import Database
-from common.enums import to_proto, verdict_to_proto
 from common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from common.ids import parse_id
 from common.interceptors import require_principal
-from common.protos import timestamp
 from common.storage import Storage
+from services.training import convert, service
 from services.training import models as m
-from services.training import service, template_store
 from services.training.access import EDITOR, VIEWER, Access
 from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
-from services.training.enums import BatchStatus, JobKind, JobStatus, ModelStatus
 from services.training.exports import iter_export
 from services.training.settings import TrainingSettings
-from services.training.template_checks import TemplateChecker
-from services.training.template_jobs import batch_table_key
+from services.training.templates import store as template_store
+from services.training.templates.checker import TemplateChecker
+from services.training.templates.jobs import batch_table_key
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
-# Stored word -> proto value, derived by name (common.enums) from the StrEnums.
-JOB_STATUSES = {s.value: to_proto(s, training_pb2.JobStatus) for s in JobStatus}
-JOB_KINDS = {k.value: to_proto(k, training_pb2.JobKind) for k in JobKind}
-MODEL_STATUSES = {s.value: to_proto(s, training_pb2.ModelStatus) for s in ModelStatus}
-BATCH_STATUSES = {s.value: to_proto(s, training_pb2.BatchStatus) for s in BatchStatus}
-EXPORT_FORMATS = {
-    "csv": training_pb2.EXPORT_FORMAT_CSV,
-    "jsonl": training_pb2.EXPORT_FORMAT_JSONL,
-    "parquet": training_pb2.EXPORT_FORMAT_PARQUET,
-    "sql": training_pb2.EXPORT_FORMAT_SQL,
-}
-_FORMAT_NAMES = {v: k for k, v in EXPORT_FORMATS.items()}
 MAX_PREVIEW_ROWS = 1000
 MAX_NAME_LENGTH = 200
-
-
-def _reverse(mapping: dict[str, int], value: int, field: str) -> str:
-    """'' for UNSPECIFIED (no filter); InvalidArgument for a value we do not know."""
-    if value == 0:
-        return ""
-    for name, number in mapping.items():
-        if number == value:
-            return name
-    raise InvalidArgument(f"unknown {field} {value}", field=field)
-
-
-def _struct(value: dict[str, Any]) -> struct_pb2.Struct:
-    message = struct_pb2.Struct()
-    message.update(json.loads(json.dumps(value, default=str)))
-    return message
-
-
-def job_to_proto(job: m.Job) -> training_pb2.Job:
-    return training_pb2.Job(
-        id=str(job.id),
-        kind=JOB_KINDS[job.kind],
-        status=JOB_STATUSES[job.status],
-        project_id=str(job.project_id),
-        owner_id=str(job.owner_id),
-        model_id=str(job.model_id or ""),
-        batch_id=str(job.batch_id or ""),
-        progress=service.job_progress(job),
-        error=job.error,
-        attempts=job.attempts,
-        created_at=timestamp(job.created_at),
-        started_at=timestamp(job.started_at),
-        finished_at=timestamp(job.finished_at),
-        sequence=job.sequence,
-    )
-
-
-def model_to_proto(model: m.Model) -> training_pb2.Model:
-    params = model.params
-    return training_pb2.Model(
-        id=str(model.id),
-        project_id=str(model.project_id),
-        dataset_id=str(model.dataset_id),
-        name=model.name,
-        engine=model.engine,
-        params=training_pb2.TrainParams(
-            epochs=params.get("epochs"),
-            batch_size=params.get("batch_size"),
-            time_budget_seconds=(
-                None
-                if params.get("time_budget_seconds") is None
-                else int(params["time_budget_seconds"])
-            ),
-            seed=params.get("seed"),
-            options=_struct(params.get("options") or {}),
-        ),
-        status=MODEL_STATUSES[model.status],
-        error=model.error,
-        metrics=_struct(model.metrics or {}),
-        owner_id=str(model.owner_id),
-        created_at=timestamp(model.created_at),
-        updated_at=timestamp(model.updated_at),
-    )
-
-
-def batch_to_proto(batch: m.Batch) -> training_pb2.Batch:
-    return training_pb2.Batch(
-        id=str(batch.id),
-        project_id=str(batch.project_id),
-        model_id=str(batch.model_id or ""),
-        template_id=batch.template_id,
-        status=BATCH_STATUSES.get(batch.status, training_pb2.BATCH_STATUS_UNSPECIFIED),
-        row_count=batch.row_count,
-        format=EXPORT_FORMATS.get(batch.format, training_pb2.EXPORT_FORMAT_UNSPECIFIED),
-        tables=list(batch.tables or []),
-        quality_score=batch.quality_score,
-        privacy_verdict=batch.privacy_verdict,
-        verdict=verdict_to_proto(batch.privacy_verdict),
-        error=batch.error,
-        owner_id=str(batch.owner_id),
-        created_at=timestamp(batch.created_at),
-        expires_at=timestamp(batch.expires_at),
-        dataset_id=str(batch.dataset_id or ""),
-        job_id=str(batch.job_id),
-    )
-
-
-def template_to_proto(template: m.Template) -> training_pb2.Template:
-    return training_pb2.Template(
-        id=str(template.id),
-        name=template.name,
-        description=template.description,
-        project_id=str(template.project_id or ""),
-        owner_id=str(template.owner_id),
-        schema_json=template_store.schema_json(template.schema),
-        builtin=False,
-        created_at=timestamp(template.created_at),
-    )
-
-
-def builtin_to_proto(builtin: template_store.Builtin) -> training_pb2.Template:
-    return training_pb2.Template(
-        id=builtin.id,
-        name=builtin.id,
-        description=builtin.description,
-        schema_json=template_store.schema_json(builtin.schema),
-        builtin=True,
-        options=_struct(builtin.options),
-    )
-
-
-def engine_to_proto(name: str) -> training_pb2.Engine:
-    spec = ENGINES[name]
-    common = [
-        training_pb2.EngineParameter(
-            name="epochs",
-            type="int",
-            default=struct_pb2.Value(number_value=spec.default_epochs)
-            if spec.default_epochs
-            else struct_pb2.Value(null_value=struct_pb2.NULL_VALUE),
-            min=1,
-            description="training passes over the data"
-            if spec.epoch_based
-            else "not used: this engine is not trained in epochs",
-        ),
-        training_pb2.EngineParameter(
-            name="batch_size",
-            type="int",
-            default=struct_pb2.Value(number_value=spec.default_batch_size)
-            if spec.default_batch_size
-            else struct_pb2.Value(null_value=struct_pb2.NULL_VALUE),
-            min=1,
-            description="rows per training step",
-        ),
-        training_pb2.EngineParameter(
-            name="time_budget_seconds",
-            type="int",
-            default=struct_pb2.Value(null_value=struct_pb2.NULL_VALUE),
-            min=1,
-            description="stop training at this budget, keeping the model",
-        ),
-    ]
-    options = [
-        training_pb2.EngineParameter(
-            name=f"options.{p.name}",
-            type=p.type,
-            default=json_format.ParseDict(p.default, struct_pb2.Value()),
-            min=p.minimum,
-            max=p.maximum,
-            description=p.help
-            + (f" (one of: {', '.join(p.choices)})" if p.choices is not None else ""),
-        )
-        for p in spec.parameters
-    ]
-    return training_pb2.Engine(
-        name=spec.name,
-        library=spec.library,
-        license=spec.license,
-        description=spec.description,
-        parameters=[*common, *options],
-    )
 
 
 def _user() -> Principal:
@@ -248,7 +73,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         self, request: training_pb2.ListEnginesRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListEnginesResponse:
         require_principal()
-        return training_pb2.ListEnginesResponse(engines=[engine_to_proto(n) for n in ENGINES])
+        return training_pb2.ListEnginesResponse(
+            engines=[convert.engine_to_proto(n) for n in ENGINES]
+        )
 
     async def TrainModel(
         self, request: training_pb2.TrainModelRequest, context: grpc.aio.ServicerContext
@@ -284,7 +111,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             max_active_jobs=self.settings.max_concurrent_jobs_per_user,
         )
         self.on_commit()
-        return training_pb2.TrainModelResponse(model=model_to_proto(model), job=job_to_proto(job))
+        return training_pb2.TrainModelResponse(
+            model=convert.model_to_proto(model), job=convert.job_to_proto(job)
+        )
 
     async def Generate(
         self, request: training_pb2.GenerateRequest, context: grpc.aio.ServicerContext
@@ -292,9 +121,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         principal = _user()
         model = await self.db.call(service.get_model, model_id=request.model_id)
         await self.access.require(principal, str(model.project_id), EDITOR)
-        if request.format and request.format not in _FORMAT_NAMES:
+        if request.format and request.format not in convert.FORMAT_NAMES:
             raise InvalidArgument(f"unknown format {request.format}", field="format")
-        fmt = _FORMAT_NAMES.get(request.format, "parquet")
+        fmt = convert.FORMAT_NAMES.get(request.format, "parquet")
         options = service.GenerateOptions(
             count=request.count,
             seed=request.seed if request.HasField("seed") else None,
@@ -316,7 +145,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             max_rows=self.settings.max_rows_per_batch,
         )
         self.on_commit()
-        return training_pb2.GenerateResponse(batch=batch_to_proto(batch), job=job_to_proto(job))
+        return training_pb2.GenerateResponse(
+            batch=convert.batch_to_proto(batch), job=convert.job_to_proto(job)
+        )
 
     async def GenerateFromTemplate(
         self, request: training_pb2.GenerateFromTemplateRequest, context: grpc.aio.ServicerContext
@@ -325,7 +156,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         if not request.project_id:
             raise InvalidArgument("project_id is required", field="project_id")
         parse_id(request.project_id, "project_id")
-        if request.format and request.format not in _FORMAT_NAMES:
+        if request.format and request.format not in convert.FORMAT_NAMES:
             raise InvalidArgument(f"unknown format {request.format}", field="format")
         # Who may generate here is decided first: checking a schema is work done for a user.
         await self.access.require(principal, request.project_id, EDITOR)
@@ -352,13 +183,13 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
                 seed=seed,
                 locale=locale,
                 chunk_rows=self.settings.template_chunk_rows,
-                format=_FORMAT_NAMES.get(request.format, "parquet"),
+                format=convert.FORMAT_NAMES.get(request.format, "parquet"),
             ),
             max_active_jobs=self.settings.max_concurrent_jobs_per_user,
         )
         self.on_commit()
         return training_pb2.GenerateFromTemplateResponse(
-            batch=batch_to_proto(batch), job=job_to_proto(job)
+            batch=convert.batch_to_proto(batch), job=convert.job_to_proto(job)
         )
 
     async def _template_source(
@@ -409,7 +240,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             description=request.description.strip(),
             schema=schema,
         )
-        return training_pb2.CreateTemplateResponse(template=template_to_proto(template))
+        return training_pb2.CreateTemplateResponse(template=convert.template_to_proto(template))
 
     async def ListTemplates(
         self, request: training_pb2.ListTemplatesRequest, context: grpc.aio.ServicerContext
@@ -427,8 +258,8 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         builtins = [] if request.page_token else template_store.builtins()
         return training_pb2.ListTemplatesResponse(
             templates=[
-                *(builtin_to_proto(b) for b in builtins),
-                *(template_to_proto(t) for t in saved),
+                *(convert.builtin_to_proto(b) for b in builtins),
+                *(convert.template_to_proto(t) for t in saved),
             ],
             next_page_token=token,
         )
@@ -439,9 +270,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         principal = require_principal()
         builtin = template_store.builtin(request.template_id)
         if builtin is not None:
-            return training_pb2.GetTemplateResponse(template=builtin_to_proto(builtin))
+            return training_pb2.GetTemplateResponse(template=convert.builtin_to_proto(builtin))
         template = await self._readable_template(principal, request.template_id)
-        return training_pb2.GetTemplateResponse(template=template_to_proto(template))
+        return training_pb2.GetTemplateResponse(template=convert.template_to_proto(template))
 
     async def DeleteTemplate(
         self, request: training_pb2.DeleteTemplateRequest, context: grpc.aio.ServicerContext
@@ -471,7 +302,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
     ) -> training_pb2.GetJobResponse:
         job = await self.db.call(service.get_job, job_id=request.job_id)
         await self.access.require_reader(require_principal(), job.project_id)
-        return training_pb2.GetJobResponse(job=job_to_proto(job))
+        return training_pb2.GetJobResponse(job=convert.job_to_proto(job))
 
     async def ListJobs(
         self, request: training_pb2.ListJobsRequest, context: grpc.aio.ServicerContext
@@ -481,13 +312,13 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         jobs, token = await self.db.call(
             service.list_jobs,
             **scope,
-            status=_reverse(JOB_STATUSES, request.status, "status"),
-            kind=_reverse(JOB_KINDS, request.kind, "kind"),
+            status=convert.enum_name(convert.JOB_STATUSES, request.status, "status"),
+            kind=convert.enum_name(convert.JOB_KINDS, request.kind, "kind"),
             page_size=request.page_size,
             page_token=request.page_token,
         )
         return training_pb2.ListJobsResponse(
-            jobs=[job_to_proto(j) for j in jobs], next_page_token=token
+            jobs=[convert.job_to_proto(j) for j in jobs], next_page_token=token
         )
 
     async def CancelJob(
@@ -499,14 +330,14 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             await self.access.require(principal, str(job.project_id), EDITOR)
         job = await self.db.call(service.cancel_job, job_id=request.job_id)
         self.on_commit()
-        return training_pb2.CancelJobResponse(job=job_to_proto(job))
+        return training_pb2.CancelJobResponse(job=convert.job_to_proto(job))
 
     async def GetModel(
         self, request: training_pb2.GetModelRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GetModelResponse:
         model = await self.db.call(service.get_model, model_id=request.model_id)
         await self.access.require_reader(require_principal(), model.project_id)
-        return training_pb2.GetModelResponse(model=model_to_proto(model))
+        return training_pb2.GetModelResponse(model=convert.model_to_proto(model))
 
     async def ListModels(
         self, request: training_pb2.ListModelsRequest, context: grpc.aio.ServicerContext
@@ -517,19 +348,19 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             service.list_models,
             **scope,
             dataset_id=request.dataset_id,
-            status=_reverse(MODEL_STATUSES, request.status, "status"),
+            status=convert.enum_name(convert.MODEL_STATUSES, request.status, "status"),
             page_size=request.page_size,
             page_token=request.page_token,
         )
         return training_pb2.ListModelsResponse(
-            models=[model_to_proto(x) for x in models], next_page_token=token
+            models=[convert.model_to_proto(x) for x in models], next_page_token=token
         )
 
     async def GetBatch(
         self, request: training_pb2.GetBatchRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GetBatchResponse:
         batch = await self._readable_batch(request.batch_id)
-        return training_pb2.GetBatchResponse(batch=batch_to_proto(batch))
+        return training_pb2.GetBatchResponse(batch=convert.batch_to_proto(batch))
 
     async def ListBatches(
         self, request: training_pb2.ListBatchesRequest, context: grpc.aio.ServicerContext
@@ -544,7 +375,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             page_token=request.page_token,
         )
         return training_pb2.ListBatchesResponse(
-            batches=[batch_to_proto(b) for b in batches], next_page_token=token
+            batches=[convert.batch_to_proto(b) for b in batches], next_page_token=token
         )
 
     async def PreviewBatch(
@@ -560,9 +391,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
     async def DownloadBatch(
         self, request: training_pb2.DownloadBatchRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[training_pb2.DownloadBatchResponse]:
-        if request.format and request.format not in _FORMAT_NAMES:
+        if request.format and request.format not in convert.FORMAT_NAMES:
             raise InvalidArgument(f"unknown format {request.format}", field="format")
-        fmt = _FORMAT_NAMES.get(request.format, "csv")
+        fmt = convert.FORMAT_NAMES.get(request.format, "csv")
         batch = await self._ready_batch(request.batch_id)
         key = await self._batch_file(batch, request.table)
         # SQL output names a template table after itself unless told otherwise.

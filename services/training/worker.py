@@ -1,7 +1,7 @@
 """The worker role: runs train, generate and template jobs pulled from the JOBS stream.
 
 Each train or generate job runs its engine in a child process (``engines.runner``) from a
-worker thread; a template job generates in the thread itself (``template_jobs``).
+worker thread; a template job generates in the thread itself (``templates.jobs``).
 Progress goes to the job row and out as job.updated (through the outbox).
 
 One owner per attempt: a redelivered job starts a new attempt only when the running one's
@@ -38,8 +38,8 @@ from common.db import Database
 from common.errors import DomainError
 from common.jetstream import Outcome
 from common.storage import Storage
+from services.training import attempts
 from services.training import models as m
-from services.training import service, template_jobs
 from services.training.access import Access
 from services.training.engines import (
     EngineCancelled,
@@ -55,6 +55,7 @@ from services.training.engines import (
 from services.training.payloads import GeneratePayload, TemplatePayload
 from services.training.settings import TrainingSettings
 from services.training.templates import SchemaError
+from services.training.templates import jobs as template_jobs
 from synthetica.training.v1 import training_pb2
 
 log = logging.getLogger(__name__)
@@ -112,12 +113,12 @@ class Worker:
             return Outcome.TERMINATE
         try:
             attempt = await self._start(queued.job_id)
-            if attempt.action is service.Action.WAIT:
+            if attempt.action is attempts.Action.WAIT:
                 log.info(
                     "job runs on another worker with a recent heartbeat: watching it",
                     extra={"fields": {"job_id": queued.job_id, "attempt": attempt.attempt}},
                 )
-            while attempt.action is service.Action.WAIT:
+            while attempt.action is attempts.Action.WAIT:
                 if self._stopping:
                     return Outcome.RETRY
                 await asyncio.sleep(self.settings.job_heartbeat_seconds)
@@ -125,13 +126,13 @@ class Worker:
         except DomainError:
             log.warning("dropping queued job %s: no such job", queued.job_id)
             return Outcome.TERMINATE
-        if attempt.action is service.Action.DONE:
+        if attempt.action is attempts.Action.DONE:
             return Outcome.ACK
         return await self._run_attempt(attempt)
 
-    async def _start(self, job_id: str) -> service.Attempt:
+    async def _start(self, job_id: str) -> attempts.Attempt:
         attempt = await self.db.call(
-            service.start_attempt,
+            attempts.start_attempt,
             job_id=job_id,
             max_attempts=self.settings.job_max_attempts,
             stale_after=self._stale_after,
@@ -139,7 +140,7 @@ class Worker:
         self.on_commit()
         return attempt
 
-    async def _run_attempt(self, attempt: service.Attempt) -> Outcome:
+    async def _run_attempt(self, attempt: attempts.Attempt) -> Outcome:
         log.info(
             "job started",
             extra={
@@ -161,7 +162,7 @@ class Worker:
                 await beat
             self._cancels.discard(cancel)
 
-    async def _outcome(self, attempt: service.Attempt, cancel: threading.Event) -> Outcome:
+    async def _outcome(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
         try:
             if attempt.kind == m.TRAIN:
                 return await self._train(attempt, cancel)
@@ -174,7 +175,7 @@ class Worker:
             if self._stopping:
                 return await self._release(attempt)
             ownership = await self._ownership(attempt)
-            if ownership is service.Ownership.OWNED:  # not ours to decide: run it again
+            if ownership is attempts.Ownership.OWNED:  # not ours to decide: run it again
                 return await self._release(attempt)
             log.info(
                 "job attempt stopped",
@@ -192,7 +193,7 @@ class Worker:
             # Infrastructure trouble (storage, datasets service): worth another attempt.
             return await self._retry(attempt, exc)
 
-    async def _retry(self, attempt: service.Attempt, exc: Exception) -> Outcome:
+    async def _retry(self, attempt: attempts.Attempt, exc: Exception) -> Outcome:
         if attempt.attempt >= self.settings.job_max_attempts:
             return await self._fail(attempt, f"gave up after {attempt.attempt} attempts: {exc}")
         log.warning(
@@ -202,17 +203,19 @@ class Worker:
         )
         return await self._release(attempt)
 
-    async def _release(self, attempt: service.Attempt) -> Outcome:
+    async def _release(self, attempt: attempts.Attempt) -> Outcome:
         """Gives the job back so the next delivery starts a new attempt at once."""
         ownership = await self.db.call(
-            service.release_attempt, job_id=attempt.job_id, attempt=attempt.attempt
+            attempts.release_attempt, job_id=attempt.job_id, attempt=attempt.attempt
         )
-        return Outcome.RETRY if ownership is service.Ownership.OWNED else _settle(ownership)
+        return Outcome.RETRY if ownership is attempts.Ownership.OWNED else _settle(ownership)
 
-    async def _ownership(self, attempt: service.Attempt) -> service.Ownership:
-        return await self.db.call(service.heartbeat, job_id=attempt.job_id, attempt=attempt.attempt)
+    async def _ownership(self, attempt: attempts.Attempt) -> attempts.Ownership:
+        return await self.db.call(
+            attempts.heartbeat, job_id=attempt.job_id, attempt=attempt.attempt
+        )
 
-    async def _heartbeat(self, attempt: service.Attempt, cancel: threading.Event) -> None:
+    async def _heartbeat(self, attempt: attempts.Attempt, cancel: threading.Event) -> None:
         """Keeps the job from being handed over while this attempt runs, and stops the
         attempt as soon as the job is cancelled or was taken over."""
         while True:
@@ -222,15 +225,15 @@ class Worker:
             except Exception as exc:  # the database is away: the engine goes on meanwhile
                 log.warning("heartbeat of job %s failed: %s", attempt.job_id, exc)
                 continue
-            if ownership is not service.Ownership.OWNED:
+            if ownership is not attempts.Ownership.OWNED:
                 cancel.set()
                 return
 
-    async def _fail(self, attempt: service.Attempt, error: str) -> Outcome:
+    async def _fail(self, attempt: attempts.Attempt, error: str) -> Outcome:
         ownership = await self.db.call(
-            service.fail_attempt, job_id=attempt.job_id, attempt=attempt.attempt, error=error
+            attempts.fail_attempt, job_id=attempt.job_id, attempt=attempt.attempt, error=error
         )
-        if ownership is service.Ownership.OWNED:
+        if ownership is attempts.Ownership.OWNED:
             log.info("job failed", extra={"fields": {"job_id": attempt.job_id, "error": error}})
             self.on_commit()
             return Outcome.ACK
@@ -238,7 +241,7 @@ class Worker:
 
     # --- train ----------------------------------------------------------------------------
 
-    async def _train(self, attempt: service.Attempt, cancel: threading.Event) -> Outcome:
+    async def _train(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
         table, dataset = await self.access.read_training_data(attempt.owner_id, attempt.dataset_id)
         if table.num_rows == 0:
             raise JobFailed("the dataset's training split has no rows")
@@ -268,7 +271,7 @@ class Worker:
             key = f"{folder}/model.tar.gz"
             await asyncio.to_thread(self._upload, artifact, key)
         committed = await self.db.call(
-            service.finish_training,
+            attempts.finish_training,
             job_id=attempt.job_id,
             attempt=attempt.attempt,
             artifact_key=key,
@@ -279,7 +282,7 @@ class Worker:
 
     # --- generate -------------------------------------------------------------------------
 
-    async def _generate(self, attempt: service.Attempt, cancel: threading.Event) -> Outcome:
+    async def _generate(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
         request = GeneratePayload.model_validate(attempt.request or {})
         if not attempt.artifact_key:
             raise JobFailed("the model has no artifact")
@@ -310,7 +313,7 @@ class Worker:
             key = f"{folder}/0.parquet"
             await asyncio.to_thread(self._upload, out, key)
         committed = await self.db.call(
-            service.finish_generation,
+            attempts.finish_generation,
             job_id=attempt.job_id,
             attempt=attempt.attempt,
             data_key=key,
@@ -321,7 +324,7 @@ class Worker:
 
     # --- template -------------------------------------------------------------------------
 
-    async def _template(self, attempt: service.Attempt, cancel: threading.Event) -> Outcome:
+    async def _template(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
         request = TemplatePayload.model_validate(attempt.request or {})
         try:
             generation = await asyncio.to_thread(template_jobs.plan_request, request)
@@ -346,7 +349,7 @@ class Worker:
             await asyncio.to_thread(self.storage.delete, prefix)
             raise
         committed = await self.db.call(
-            service.finish_generation,
+            attempts.finish_generation,
             job_id=attempt.job_id,
             attempt=attempt.attempt,
             data_key=result.keys[0],
@@ -358,7 +361,7 @@ class Worker:
 
     # --- shared ---------------------------------------------------------------------------
 
-    async def _settled(self, committed: bool, attempt: service.Attempt, folder: str) -> Outcome:
+    async def _settled(self, committed: bool, attempt: attempts.Attempt, folder: str) -> Outcome:
         """After the commit: on success the files of older attempts (frozen or killed
         workers) go; otherwise this attempt's own files, which nothing references."""
         if committed:
@@ -381,7 +384,7 @@ class Worker:
 
     async def _supervised(
         self,
-        attempt: service.Attempt,
+        attempt: attempts.Attempt,
         cancel: threading.Event,
         run: Callable[[Callable[[ProgressUpdate], None], threading.Event], Any],
     ) -> Any:
@@ -447,14 +450,14 @@ def _in_use(folder: Path) -> bool:
         return False
 
 
-def _attempt_folder(parent: str, attempt: service.Attempt) -> str:
+def _attempt_folder(parent: str, attempt: attempts.Attempt) -> str:
     return f"{parent}/{attempt.job_id}/{attempt.attempt}"
 
 
-def _settle(ownership: service.Ownership) -> Outcome:
+def _settle(ownership: attempts.Ownership) -> Outcome:
     """The message of an attempt that no longer owns its job: acked when the job ended,
     left to the newer attempt's delivery when it was taken over."""
-    return Outcome.LEAVE if ownership is service.Ownership.SUPERSEDED else Outcome.ACK
+    return Outcome.LEAVE if ownership is attempts.Ownership.SUPERSEDED else Outcome.ACK
 
 
 class _ProgressReporter:
@@ -463,7 +466,7 @@ class _ProgressReporter:
     def __init__(
         self,
         worker: Worker,
-        attempt: service.Attempt,
+        attempt: attempts.Attempt,
         cancel: threading.Event,
         interval: float,
     ) -> None:
@@ -481,10 +484,10 @@ class _ProgressReporter:
         self.last = now
         try:
             ownership = self.worker.db.run(
-                service.record_progress,
+                attempts.record_progress,
                 job_id=self.attempt.job_id,
                 attempt=self.attempt.attempt,
-                progress=service.Progress(
+                progress=attempts.Progress(
                     percent=update.percent,
                     message=update.message,
                     epoch=update.epoch,
@@ -497,7 +500,7 @@ class _ProgressReporter:
             log.warning("could not record progress of job %s: %s", self.attempt.job_id, exc)
             return
         self.loop.call_soon_threadsafe(self.worker.on_commit)
-        if ownership is not service.Ownership.OWNED:
+        if ownership is not attempts.Ownership.OWNED:
             self.cancel.set()
 
 

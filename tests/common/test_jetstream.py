@@ -91,3 +91,64 @@ async def test_pull_consumer_acks_retries_and_terminates(js):
     assert deliveries == {b"ok": [1], b"flaky": [1, 2], b"poison": [1], b"slow": [1]}
     info = await js.consumer_info("JOBS", "test-workers")
     assert info.num_pending == 0 and info.num_ack_pending == 0
+
+
+async def test_two_replicas_start_the_same_consumer_and_share_its_messages(js):
+    """A second replica starting the same durable (here with another max_deliver, which
+    JetStream updates in place) starts; together they handle each message once."""
+    await jetstream.ensure_streams(js)
+    handled: list[bytes] = []
+    two = asyncio.Event()
+
+    async def handler(msg) -> Outcome:
+        handled.append(msg.data)
+        if len(handled) == 2:
+            two.set()
+        return Outcome.ACK
+
+    consumers = [
+        await jetstream.start_consumer(
+            js,
+            stream="JOBS",
+            durable="test-replicas",
+            subject="synthetica.jobs.replicas",
+            handler=handler,
+            max_deliver=max_deliver,
+        )
+        for max_deliver in (3, 7)
+    ]
+    for i in range(2):
+        await jetstream.publish(js, "synthetica.jobs.replicas", b"job-%d" % i, msg_id=f"r-{i}")
+    await asyncio.wait_for(two.wait(), 30)
+    for consumer in consumers:
+        consumer.stop()
+    await asyncio.gather(*(c.task for c in consumers))
+
+    assert sorted(handled) == [b"job-0", b"job-1"]
+    info = await js.consumer_info("JOBS", "test-replicas")
+    assert info.num_pending == 0 and info.num_ack_pending == 0
+
+
+async def test_close_returns_while_a_pull_consumer_was_cancelled_mid_fetch(own_nats):
+    """Stopping a process whose consumer task was cancelled while fetching does not wait on
+    a drain that never ends; what was published before is in the stream."""
+    nc = await jetstream.connect(own_nats.url, name="jetstream-close-test")
+    js = nc.jetstream()
+    await jetstream.ensure_streams(js)
+
+    async def handler(msg) -> Outcome:
+        return Outcome.ACK
+
+    consumer = await jetstream.start_consumer(
+        js, stream="JOBS", durable="test-close", subject="synthetica.jobs.close", handler=handler
+    )
+    await asyncio.sleep(0.3)  # inside a fetch
+    consumer.task.cancel()
+    await jetstream.publish(js, "synthetica.events.close.tested", b"x", msg_id="close-1")
+    await asyncio.wait_for(jetstream.close(nc), 4)
+    assert nc.is_closed
+
+    again = await jetstream.connect(own_nats.url, name="jetstream-close-check")
+    info = await again.jetstream().stream_info("EVENTS")
+    await jetstream.close(again)
+    assert info.state.messages >= 1

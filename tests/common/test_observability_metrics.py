@@ -13,7 +13,6 @@ from nats.js.api import DeliverPolicy
 from prometheus_client import REGISTRY
 
 from common import jetstream
-from common.embedded import free_port, wait_until_listening
 from common.metrics import (
     generation_duration_seconds,
     jobs_by_state,
@@ -23,6 +22,7 @@ from common.metrics import (
 )
 from synthetica.auth.v1 import auth_pb2
 from tests.support import REPO, AuthCaller
+from tools.embedded import free_port, wait_until_listening
 
 
 def sample(name: str, **labels: str) -> float | None:

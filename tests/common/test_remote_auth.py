@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from common.errors import Unauthenticated
-from common.runtime import AuthClient
 from common.settings import Settings
+from services.auth.client import AuthClient
 from synthetica.auth.v1 import auth_pb2
 from tests.support import AuthCaller
 

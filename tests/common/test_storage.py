@@ -6,9 +6,9 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from common.embedded import free_port
 from common.errors import InvalidArgument
 from common.storage import Storage
+from tools.embedded import free_port
 
 
 @pytest.fixture(scope="module")

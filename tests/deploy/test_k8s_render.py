@@ -163,7 +163,7 @@ def _config(objects: list[dict[str, Any]], name: str) -> dict[str, str]:
 
 
 def test_prod_switches_off_discovery_and_pins_the_public_url(rendered: dict[str, list]) -> None:
-    """Issue 12 §2: introspection, GraphiQL and gRPC reflection are off in prod, and signed
+    """Introspection, GraphiQL and gRPC reflection are off in prod, and signed
     links are built on the public host the ingress serves."""
     prod = rendered["prod"]
     gateway, shared = _config(prod, "gateway-config"), _config(prod, "synthetica-config")

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.extensions import ParserCache
 
 from gateway.fanout import SharedEvent, SharedEventExecution
-from gateway.schema.notifications import JobUpdate
+from gateway.schema.notifications.types import JobUpdate
 from gateway.subscriptions import JobState
 from synthetica.training.v1 import training_pb2
 

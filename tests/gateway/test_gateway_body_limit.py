@@ -1,4 +1,4 @@
-"""POST /graphql bodies are limited while they stream (issue 12 §2, findings 2 and 3).
+"""POST /graphql bodies are limited while they stream.
 
 Each test offers a chunked body (no Content-Length) far over the limit, over a raw socket,
 and notes how much it had sent when the gateway answered. Before the fix the gateway read

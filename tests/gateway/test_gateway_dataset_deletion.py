@@ -1,4 +1,4 @@
-"""Deleting a dataset deletes what was made from it (issue 12 §2, decided): its models, their
+"""Deleting a dataset deletes what was made from it: its models, their
 batches, the batches' reports, and the signed links to them, through GraphQL and the links
 themselves. A job still running on it is cancelled. Training and evaluation consume
 dataset.deleted idempotently: a redelivered event changes nothing."""

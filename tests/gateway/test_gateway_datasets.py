@@ -5,14 +5,13 @@ type, invite a viewer; and a stranger who tries every query and mutation sees no
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import httpx
 import pytest
 
+from tests import adult
 from tests.support import PASSWORD, error_code, graphql, start_gateway, unique_email
 
-ADULT = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets" / "adult-train.csv"
 SMALL_CSV = b"id,amount,city\n1,2.5,Paris\n2,3.5,Lyon\n3,4.5,Nice\n"
 
 REGISTER = """mutation($email: String!, $password: String!) {
@@ -92,7 +91,9 @@ async def test_new_user_uploads_adult_fixes_a_type_and_invites_a_viewer(client):
     owner = await new_user(client)
     project_id = await create_project(client, owner)
 
-    result = await upload(client, owner["token"], project_id, ADULT.read_bytes(), "adult.csv")
+    result = await upload(
+        client, owner["token"], project_id, adult.path().read_bytes(), "adult.csv"
+    )
     dataset = result["data"]["uploadDataset"]
     assert dataset["status"] == "READY", dataset["error"]
     assert dataset["rowCount"] == 32_561 and len(dataset["columns"]) == 15

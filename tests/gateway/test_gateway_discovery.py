@@ -1,4 +1,4 @@
-"""Introspection and GraphiQL can be switched off (issue 12 §2; off in the prod overlay), and
+"""Introspection and GraphiQL can be switched off (off in the prod overlay), and
 so can gRPC reflection; the schema still answers ordinary queries."""
 
 from __future__ import annotations

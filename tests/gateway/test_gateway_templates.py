@@ -319,7 +319,7 @@ def _cells(data: bytes) -> set[str]:
 
 
 async def test_csv_downloads_guard_formulas_unless_asked_not_to(client):
-    """Issue 12 §2.11: on by default for CSV, over HTTP and through GraphQL's signed links."""
+    """On by default for CSV, over HTTP and through GraphQL's signed links."""
     token, project_id = await _newcomer(client)
     batch = await _generate(
         client, token, schemaJson=json.dumps(FORMULAS), projectId=project_id, count=200, seed=3
@@ -337,7 +337,7 @@ async def test_csv_downloads_guard_formulas_unless_asked_not_to(client):
 
 
 async def test_a_batch_whose_files_are_missing_answers_failed_precondition(client, training_config):
-    """Issue 12 §3.6: files gone from storage (lost, deleted by hand) are a typed
+    """Files gone from storage (lost, deleted by hand) are a typed
     FAILED_PRECONDITION for downloads and previews, not a 500."""
     token, project_id = await _newcomer(client)
     batch_id = await _generate(client, token, builtin="user", projectId=project_id, count=20)

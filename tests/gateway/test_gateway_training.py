@@ -159,7 +159,7 @@ async def test_train_watch_generate_preview_and_download_every_format(client, ac
     )
     url = link["data"]["createBatchDownloadUrl"]["url"]
     # No public base URL configured here: the link is a path on the gateway the client
-    # called, whatever Host header a request carries (issue 12 §2: never the Host header).
+    # called, whatever Host header a request carries.
     poisoned = await graphql(
         client,
         "mutation($id: ID!) { createBatchDownloadUrl(batchId: $id) { url } }",

@@ -11,7 +11,8 @@ import httpx
 import pyarrow.parquet as pq
 import pytest
 
-from tests.services.training.training_world import ADULT, TrainingWorld
+from tests import adult
+from tests.services.training.training_world import TrainingWorld
 from tests.support import AuthCaller, graphql, start_gateway
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("training_worker")]
@@ -54,7 +55,7 @@ async def test_every_engine_on_adult_then_100k_rows_in_every_format(
     auth = AuthCaller(auth_server.address, service_token)
     world = TrainingWorld(training_api.address, datasets_server.address, auth)
     user = await world.user()
-    dataset_id = await world.dataset(user, ADULT.read_bytes())
+    dataset_id = await world.dataset(user, adult.path().read_bytes())
     token = user.token
     async with httpx.AsyncClient(base_url=gateway_url, timeout=600) as client:
         models = {}

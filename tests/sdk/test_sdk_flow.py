@@ -16,8 +16,8 @@ import pandas as pd
 from rich.console import Console
 
 from synthetica_client import Batch, Client, Dataset, Model, Report
+from tests import adult
 from tests.sdk.conftest import in_thread
-from tests.services.training.training_world import ADULT
 
 
 def captured_console() -> tuple[Console, io.StringIO]:
@@ -41,7 +41,7 @@ async def test_upload_train_wait_generate_to_pandas_and_report_on_adult(
         console, drawn = captured_console()
         with Client(stack.url, token=account.token) as c:
             p = c.projects.create("Census")
-            ds = c.datasets.upload(ADULT, project=p, progress=console)
+            ds = c.datasets.upload(adult.path(), project=p, progress=console)
             assert isinstance(ds, Dataset) and ds.status.value == "READY"
             assert ds.row_count == 32_561 and len(ds.columns) == 15
             assert ds.stats  # loaded with the dataset

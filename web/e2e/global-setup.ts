@@ -8,11 +8,11 @@ export const STATE_FILE = path.join(tmpdir(), `synthetica-e2e-${process.ppid}.js
 const PYTHON = process.env.PYTHON ?? path.join(REPO, ".venv", "bin", "python");
 const PORTS = ["postgres", "nats", "nats_monitor", "gateway", "auth", "datasets", "training", "evaluation", "notify", "worker_health"];
 
-/** Starts `python -m common.devstack` (what `make up` runs) unless E2E_BASE_URL is given. */
+/** Starts `python -m tools.devstack` (what `make up` runs) unless E2E_BASE_URL is given. */
 export default async function globalSetup(): Promise<void> {
   if (process.env.E2E_BASE_URL) return;
   // Free ports outside Linux's ephemeral range, from the project's own helper.
-  const picked = spawnSync(PYTHON, ["-c", `from common.embedded import free_port; print(" ".join(str(free_port()) for _ in range(${PORTS.length})))`], {
+  const picked = spawnSync(PYTHON, ["-c", `from tools.embedded import free_port; print(" ".join(str(free_port()) for _ in range(${PORTS.length})))`], {
     cwd: REPO,
     encoding: "utf-8",
   });
@@ -28,7 +28,7 @@ export default async function globalSetup(): Promise<void> {
     AUTH_ADMIN_EMAILS: adminEmail,
   };
   PORTS.forEach((name, i) => (env[`DEVSTACK_${name.toUpperCase()}_PORT`] = ports[i]));
-  const child = spawn(PYTHON, ["-m", "common.devstack"], { cwd: REPO, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(PYTHON, ["-m", "tools.devstack"], { cwd: REPO, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`stack did not come up in 600 s:\n${log.slice(-4000)}`)), 600_000);

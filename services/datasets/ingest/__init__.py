@@ -1,4 +1,6 @@
-"""Pure ingestion core of the datasets service: file in, typed Parquet, metadata, stats out."""
+"""Ingestion of uploads: the pure core (file in, typed Parquet, metadata, stats out), plus
+``runner`` (the pool of child processes in the service) and ``process`` (what one child does
+for one upload)."""
 
 from .errors import IngestError, MetadataError
 from .metadata import (

@@ -1,4 +1,4 @@
-"""Synthetic-data engines behind one interface (DESIGN §6), with no gRPC, DB or NATS.
+"""Synthetic-data engines behind one interface, with no gRPC, DB or NATS.
 
 Importing this package is cheap: torch, SDV and mostlyai-engine load only when an
 engine runs (normally in the child process started by `runner`).

@@ -16,7 +16,7 @@ from common.contracts.template_schema import (
     parse_schema,
 )
 from services.training.templates.builtin import TEMPLATES, TemplateInfo, list_templates
-from services.training.templates.engine import (
+from services.training.templates.generator import (
     DEFAULT_CHUNK_ROWS,
     DEFAULT_REFERENCE_DATE,
     GenerationPlan,

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from common.contracts.template_schema import SchemaError, parse_schema
-from services.training.templates.engine import plan
+from services.training.templates.generator import plan
 from services.training.templates.vocab import value_lengths
 
 _limits: dict[str, float] = {}

@@ -15,8 +15,8 @@ from services.training.templates.expressions import (
     ExpressionError,
     compile_expression,
     compile_template,
-    max_length,
 )
+from services.training.templates.lengths import max_length
 from services.training.templates.limits import (
     MAX_ABS_INT,
     MAX_DECIMALS,

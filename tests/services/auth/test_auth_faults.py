@@ -11,10 +11,10 @@ import psutil
 import pytest
 import sqlalchemy as sa
 
-from common.embedded import EmbeddedPostgres, free_port
 from common.migrations import upgrade
 from synthetica.auth.v1 import auth_pb2
 from tests.support import MIGRATIONS, PASSWORD, AuthCaller, start_auth, unique_email
+from tools.embedded import EmbeddedPostgres, free_port
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ async def test_postgres_restart_loses_nothing(
 async def test_a_frozen_postgres_is_a_typed_unavailable_and_recovery_needs_no_restart(
     restartable_postgres, nats_url, service_token, tmp_path
 ):
-    """Issue 12 §3.5: PostgreSQL stopped (SIGSTOP: it accepts connections and answers
+    """PostgreSQL stopped (SIGSTOP: it accepts connections and answers
     nothing) gives UNAVAILABLE within seconds, well before the caller's deadline, and the
     service works again once PostgreSQL does."""
     server = await start_auth(

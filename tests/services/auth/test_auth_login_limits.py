@@ -1,4 +1,4 @@
-"""Login limits (issue 12 §2, findings 6 and 7, and the lockout decision).
+"""Login limits.
 
 The module runs its own auth service on a fresh database, so failures counted by the rest
 of the suite (all from 127.0.0.1) never decide an outcome here; each test uses addresses

@@ -1,4 +1,4 @@
-"""Password policy (issue 12 §2, finding 9): common and easily guessed passwords are refused
+"""Password policy: common and easily guessed passwords are refused
 however they are dressed up (padding, zero-width or full-width characters), and a password
 is compared in its NFKC form, so the same password typed on another keyboard still works."""
 

@@ -1,5 +1,5 @@
 """A revoked API key, or the key of a disabled user, stops working in the other services too
-(issue 12 §2, finding 8: it kept working about 5 s, from their cache).
+at once, not after their cache of API keys expires.
 
 The services here remember API keys for five minutes, so a refusal can only come from the
 revocation event reaching them, not from their memory running out. Auth and datasets run on

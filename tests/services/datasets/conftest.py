@@ -18,8 +18,6 @@ from services.datasets.ingest import IngestLimits, IngestOptions, IngestResult, 
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 from tests.support import AuthCaller, unique_email
 
-ADULT = Path(__file__).resolve().parents[3] / ".." / "shared" / "datasets" / "adult-train.csv"
-
 Ingest = Callable[..., tuple[IngestResult, pa.Table]]
 Metadata = tuple[tuple[str, str], ...]
 
@@ -32,13 +30,6 @@ def fs() -> fsspec.AbstractFileSystem:
 @pytest.fixture
 def out_path(tmp_path: Path) -> str:
     return str(tmp_path / "store" / "data.parquet")
-
-
-@pytest.fixture
-def adult_path() -> Path:
-    if not ADULT.exists():
-        pytest.fail(f"the shared dataset is missing: {ADULT}")
-    return ADULT
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ BAD_FILES = [
         3,
         id="invalid-utf8-declared-utf8",
     ),
-    # Issue 12 §2.12: these were INTERNAL "ingestion failed unexpectedly".
+    # These were INTERNAL "ingestion failed unexpectedly".
     pytest.param(
         b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
         "deep.jsonl",

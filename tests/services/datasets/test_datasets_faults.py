@@ -1,4 +1,4 @@
-"""Faults around ingestion (issue 12 §3.2): ingest workers die with the datasets service;
+"""Faults around ingestion: ingest workers die with the datasets service;
 a dataset ingested before a crash keeps its output when it is ingested again; uploads that
 never became a dataset are swept at start."""
 
@@ -17,14 +17,14 @@ from pathlib import Path
 import psutil
 import pytest
 
-from common.embedded import free_port, wait_until_listening
 from common.storage import Storage
 from services.datasets import files
 from services.datasets.ingest import IngestLimits, IngestOptions
-from services.datasets.worker import ingest_dataset
-from tests.services.datasets.test_ingest_worker_process import PEOPLE_CSV
+from services.datasets.ingest.process import ingest_dataset
+from tests.services.datasets.test_ingest_process import PEOPLE_CSV
 from tests.services.training.training_world import TrainingWorld
 from tests.support import REPO, AuthCaller, start_datasets
+from tools.embedded import free_port, wait_until_listening
 
 
 def _job(storage_dir: Path, dataset_id: str) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 
 import grpc
 import pytest
@@ -15,10 +14,9 @@ from common.errors import NotFound, PermissionDenied
 from services.datasets.client import DatasetsClient
 from services.datasets.settings import DatasetsSettings
 from synthetica.datasets.v1 import datasets_pb2 as pb
+from tests import adult
 from tests.support import stream_events
 
-ADULT = Path(__file__).resolve().parents[3] / ".." / "shared" / "datasets" / "adult-train.csv"
-ADULT_COLUMNS = 15
 ADULT_ROWS = 32_561
 
 
@@ -30,8 +28,8 @@ async def expect_status(awaitable, code: grpc.StatusCode) -> grpc.aio.AioRpcErro
 
 
 @pytest.fixture(scope="module")
-def adult_bytes() -> bytes:
-    return ADULT.read_bytes()
+def adult_bytes(adult_path) -> bytes:
+    return adult_path.read_bytes()
 
 
 async def events_for(nats_url: str, event_type: str, dataset_id: str) -> list:
@@ -57,7 +55,7 @@ async def test_adult_upload_with_no_options(ds, adult_bytes, nats_url, storage_f
 
     assert dataset.status == pb.DATASET_STATUS_READY, dataset.error
     assert dataset.row_count == ADULT_ROWS
-    assert len(dataset.metadata.columns) == ADULT_COLUMNS
+    assert len(dataset.metadata.columns) == len(adult.COLUMNS)
     assert dataset.train_row_count + dataset.holdout_row_count == ADULT_ROWS
     assert 0.17 < dataset.holdout_row_count / ADULT_ROWS < 0.23
     types = [c.data_type for c in dataset.metadata.columns]

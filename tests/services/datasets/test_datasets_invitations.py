@@ -1,4 +1,4 @@
-"""Inviting by email reveals nothing about who has an account (issue 12 §2, finding 10).
+"""Inviting by email reveals nothing about who has an account.
 
 The reproduction: addProjectMember answered NO_SUCH_USER for an email without an account and
 success for one with, without limit. Now both answer the same pending invitation, the

@@ -12,10 +12,10 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from common.clients import make_channel
-from common.embedded import free_port
 from synthetica.datasets.v1 import datasets_pb2 as pb
 from synthetica.datasets.v1 import datasets_pb2_grpc
 from tests.support import start_datasets
+from tools.embedded import free_port
 
 BUCKET = "synthetica-datasets"
 

@@ -1,4 +1,4 @@
-"""Ingestion and metadata on public tables of every shape (issue 15): what a user sees in
+"""Ingestion and metadata on public tables of every shape: what a user sees in
 `dataset { columns { name sdtype pii datetimeFormat } primaryKey }` after an upload."""
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from services.datasets.ingest import IngestError
+from tests import adult
 
 ROWS = [
     {"id": 1, "name": "Zoë, the first", "score": 1.5, "joined": "2021-03-04", "ok": "true"},
@@ -52,11 +53,8 @@ def test_adult_with_no_options(run_ingest, adult_path: Path) -> None:
 
 
 def test_adult_with_user_column_names(run_ingest, adult_path: Path) -> None:
-    names = ["age", "workclass", "fnlwgt", "education", "education-num", "marital-status"]
-    names += ["occupation", "relationship", "race", "sex", "capital-gain", "capital-loss"]
-    names += ["hours-per-week", "native-country", "income"]
-    _, table = run_ingest(adult_path, column_names=names)
-    assert table.column_names == names
+    _, table = run_ingest(adult_path, column_names=adult.COLUMNS)
+    assert table.column_names == adult.COLUMNS
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "|", "\t"])

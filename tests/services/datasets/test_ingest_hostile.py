@@ -1,4 +1,4 @@
-"""Issue 12 §2.12 and §2.4: hostile JSON and encodings get typed errors naming the problem;
+"""Hostile JSON and encodings get typed errors naming the problem;
 UTF-16/32 files with a byte order mark and legacy encodings (cp1251, Shift-JIS, ...) are read
 without garbling; a record or value too long is refused like a CSV line; batches read from
 JSON and Parquet stay bounded in bytes whatever the file's compression ratio."""

@@ -15,12 +15,7 @@ from services.datasets.ingest import (
     infer_metadata,
     validate_metadata_update,
 )
-
-ADULT_NAMES = [
-    "age", "workclass", "fnlwgt", "education", "education-num", "marital-status", "occupation",
-    "relationship", "race", "sex", "capital-gain", "capital-loss", "hours-per-week",
-    "native-country", "income",
-]  # fmt: skip
+from tests import adult
 
 
 @pytest.fixture
@@ -41,7 +36,7 @@ def people() -> pd.DataFrame:
 
 
 def test_adult_types(run_ingest, adult_path: Path) -> None:
-    _, table = run_ingest(adult_path, column_names=ADULT_NAMES)
+    _, table = run_ingest(adult_path, column_names=adult.COLUMNS)
     metadata = infer_metadata(table.slice(0, 5000).to_pandas(), row_count=table.num_rows)
     columns = metadata.columns
     assert columns["age"].sdtype == "numerical"

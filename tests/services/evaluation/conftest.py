@@ -8,7 +8,6 @@ of an independent sample land near 0.5.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,27 +15,10 @@ import pandas as pd
 import pytest
 
 from services.evaluation.report import Report, ReportOptions, build_report
+from tests import adult as adult_table
 from tests.services.training.training_world import TrainingWorld
 from tests.support import AuthCaller
 
-ADULT = Path(__file__).resolve().parents[3] / ".." / "shared" / "datasets" / "adult-train.csv"
-COLUMNS = [
-    "age",
-    "workclass",
-    "fnlwgt",
-    "education",
-    "education-num",
-    "marital-status",
-    "occupation",
-    "relationship",
-    "race",
-    "sex",
-    "capital-gain",
-    "capital-loss",
-    "hours-per-week",
-    "native-country",
-    "income",
-]
 ROWS = 2_000
 
 
@@ -57,14 +39,12 @@ class Adult:
 
 @pytest.fixture(scope="session")
 def adult() -> Adult:
-    frame = pd.read_csv(
-        ADULT, header=None, names=COLUMNS, skipinitialspace=True, na_values="?"
-    ).sample(n=3 * ROWS, random_state=7)
+    frame = adult_table.frame().sample(n=3 * ROWS, random_state=7)
     frame = frame.reset_index(drop=True)
     metadata = {
         "columns": {
             name: {"sdtype": "numerical" if frame[name].dtype != object else "categorical"}
-            for name in COLUMNS
+            for name in adult_table.COLUMNS
         }
     }
     return Adult(

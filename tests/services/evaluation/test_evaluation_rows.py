@@ -109,7 +109,7 @@ def _request(user: str) -> service.NewReport:
 
 
 def test_evaluate_requests_are_limited_per_user_and_in_all(db):
-    """Issue 12 §2.5: a per-user quota and a bounded queue of Evaluate requests."""
+    """A per-user quota and a bounded queue of Evaluate requests."""
     ada, bob = str(uuid.uuid4()), str(uuid.uuid4())
 
     def ask(user: str, max_queued: int = 1_000) -> m.Report:

@@ -252,7 +252,8 @@ async def _refused_any(call) -> grpc.aio.AioRpcError:
 
 
 async def test_only_an_editor_can_replace_a_batchs_report_and_within_a_quota(world, evaluation):
-    """Issue 12 §2.5: a viewer replaced the official report (quality 0.970 -> 0.790)."""
+    """A viewer cannot replace the batch's official report (one once lowered its quality
+    from 0.970 to 0.790); an editor can, within a quota."""
     owner, viewer, editor = await world.user(), await world.user(), await world.user()
     _, batch_id = await generated_batch(world, owner)
     batch = (
@@ -292,7 +293,7 @@ async def test_only_an_editor_can_replace_a_batchs_report_and_within_a_quota(wor
 async def test_a_builtin_template_batch_gets_its_conformance_report_at_once(
     world, evaluation, builtin
 ):
-    """Issue 12 §3.4: bounds such as "today-90y" are read as the generator read them, so
+    """Bounds such as "today-90y" are read as the generator read them, so
     the report is made at its first try and every date bound holds."""
     user = await world.user()
     project_id = await world.project(user)

@@ -1,4 +1,4 @@
-"""Issue 15: the report judges what a data scientist would, on public tables.
+"""The report judges what a data scientist would, on public tables.
 
 The default utility target, the dataset's target column, exact copies judged against the
 holdout's own copy rate."""

@@ -128,7 +128,7 @@ async def test_unreachable_receiver_is_recorded(notify_env):
         "http://",
         "not a url",
         "http://does-not-exist.invalid/hook",
-        # IPv6 forms that reach IPv4 (issue 12 §2): NAT64 of the metadata endpoint, 6to4,
+        # IPv6 forms that reach IPv4: NAT64 of the metadata endpoint, 6to4,
         # IPv4-compatible, IPv4-translated, Teredo, and a site-local address.
         "http://[64:ff9b::a9fe:a9fe]/",
         "http://[64:ff9b::a01:203]/",

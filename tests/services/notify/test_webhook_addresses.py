@@ -1,4 +1,4 @@
-"""Which webhook destinations are allowed (issue 12 §2, the decided cases): IPv6 forms that
+"""Which webhook destinations are allowed: IPv6 forms that
 reach IPv4 are judged by the IPv4 address they reach or refused, and a refusal says the same
 whether the host does not exist or names something internal."""
 

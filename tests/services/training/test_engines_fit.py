@@ -1,19 +1,13 @@
 """Each engine, in-process, on a tiny slice of adult (fast settings)."""
 
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from services.training.engines import ProgressUpdate, TrainParams, get_engine
+from tests import adult as adult_table
 
-ADULT = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "adult-train.csv"
-COLUMNS = [
-    "age", "workclass", "fnlwgt", "education", "education-num", "marital-status",
-    "occupation", "relationship", "race", "sex", "capital-gain", "capital-loss",
-    "hours-per-week", "native-country", "income",
-]  # fmt: skip
 FAST = {
     "gaussian_copula": {},
     "ctgan": {"epochs": 2},
@@ -25,9 +19,7 @@ FAST = {
 
 @pytest.fixture(scope="module")
 def adult() -> pd.DataFrame:
-    return pd.read_csv(
-        ADULT, header=None, names=COLUMNS, skipinitialspace=True, na_values="?", nrows=300
-    )
+    return adult_table.frame(300)
 
 
 def fit(name: str, table: pd.DataFrame, seed: int = 1, **overrides):

@@ -29,14 +29,9 @@ from services.training.engines import (
     run_training,
 )
 from services.training.engines.runner import MIN_BUDGET_LEFT, _budget_left
+from tests import adult
 
 HERE = Path(__file__).resolve().parent
-ADULT = HERE.parents[3] / "shared" / "datasets" / "adult-train.csv"
-COLUMNS = [
-    "age", "workclass", "fnlwgt", "education", "education-num", "marital-status",
-    "occupation", "relationship", "race", "sex", "capital-gain", "capital-loss",
-    "hours-per-week", "native-country", "income",
-]  # fmt: skip
 CRASHING = EngineSpec(
     name="crashing",
     library="none",
@@ -54,9 +49,7 @@ CRASHING = EngineSpec(
 
 @pytest.fixture(scope="module")
 def data_path(tmp_path_factory) -> Path:
-    table = pd.read_csv(
-        ADULT, header=None, names=COLUMNS, skipinitialspace=True, na_values="?", nrows=300
-    )
+    table = adult.frame(300)
     path = tmp_path_factory.mktemp("data") / "adult.parquet"
     table.to_parquet(path, index=False)
     return path
@@ -232,7 +225,7 @@ def test_the_time_budget_counts_from_the_call_not_from_the_engines_fit():
 @pytest.mark.usefixtures("crash_engine_importable")
 @pytest.mark.timeout(900)  # the worker imports torch and SDV first: slow on a busy machine
 def test_a_killed_worker_leaves_no_engine_running(data_path, tmp_path):
-    """Issue 12 §3.3: the engine leads its own process group (a terminal's Ctrl-C to the
+    """The engine leads its own process group (a terminal's Ctrl-C to the
     worker's group misses it), so it must die with the worker by other means."""
     script = (
         "import sys; from pathlib import Path\n"

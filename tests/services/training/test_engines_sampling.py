@@ -13,20 +13,12 @@ from services.training.engines import (
 )
 from services.training.engines.artifact import Manifest, write_artifact
 from services.training.engines.profile import build_profile
-
-ADULT = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "adult-train.csv"
-COLUMNS = [
-    "age", "workclass", "fnlwgt", "education", "education-num", "marital-status",
-    "occupation", "relationship", "race", "sex", "capital-gain", "capital-loss",
-    "hours-per-week", "native-country", "income",
-]  # fmt: skip
+from tests import adult as adult_table
 
 
 @pytest.fixture(scope="module")
 def adult() -> pd.DataFrame:
-    return pd.read_csv(
-        ADULT, header=None, names=COLUMNS, skipinitialspace=True, na_values="?", nrows=400
-    )
+    return adult_table.frame(400)
 
 
 @pytest.fixture(scope="module")

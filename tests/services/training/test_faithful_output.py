@@ -1,4 +1,4 @@
-"""Issue 15: synthetic rows a user can trust, on public tables of every shape.
+"""Synthetic rows a user can trust, on public tables of every shape.
 
 Each test trains on a real table (ingested and typed as an upload would be), samples as a
 generate job does, and looks at the rows a user would download. The fast ones use

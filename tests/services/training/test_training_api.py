@@ -9,11 +9,11 @@ from google.protobuf import struct_pb2
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
-from common.embedded import EmbeddedNats
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.training.v1 import training_pb2
 from tests.services.training.training_world import TrainingWorld, small_adult_csv, training_settings
 from tests.support import AuthCaller, start_training
+from tools.embedded import EmbeddedNats
 
 
 def _field(exc: grpc.aio.AioRpcError) -> str:

@@ -16,7 +16,6 @@ import nats
 import pyarrow.parquet as pq
 import pytest
 
-from common.embedded import EmbeddedNats, free_port, wait_until_listening
 from synthetica.training.v1 import training_pb2
 from tests.services.training.training_world import (
     WORKER_SETTINGS,
@@ -24,6 +23,7 @@ from tests.services.training.training_world import (
     training_settings,
 )
 from tests.support import REPO, AuthCaller, start_training, stream_events
+from tools.embedded import EmbeddedNats, free_port, wait_until_listening
 
 RUNNING = (training_pb2.JOB_STATUS_RUNNING,)
 # Long enough to be killed mid-training: CTGAN stopped by a few seconds' budget.
@@ -190,7 +190,7 @@ def _log_says(tmp_path: Path, index: int, text: str, timeout: float = 60) -> Non
 async def test_a_frozen_attempt_that_resumes_cannot_touch_the_committed_batch(
     isolated, spawn_worker, tmp_path
 ):
-    """Issue 12 §3.1: the first worker stopped mid-job, the job handed over and committed by
+    """The first worker stopped mid-job, the job handed over and committed by
     a second, then the first resumed: it must neither write progress nor delete anything."""
     world, config = isolated
     user = await world.user()

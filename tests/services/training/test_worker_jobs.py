@@ -126,7 +126,7 @@ async def test_cancel_stops_a_running_engine_within_seconds(world, nats_url):
 
 @pytest.mark.usefixtures("crashing_engine")
 async def test_an_engine_stopped_by_a_signal_runs_again_instead_of_failing(world):
-    """Issue 12 §3.3: a SIGTERM or Ctrl-C that reaches the engine is no fault of the job."""
+    """A SIGTERM or Ctrl-C that reaches the engine is no fault of the job."""
     user = await world.user()
     dataset_id = await world.dataset(user, small_adult_csv(60))
     before = _engine_processes()

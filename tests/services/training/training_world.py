@@ -14,14 +14,9 @@ import pandas as pd
 from common.clients import make_channel
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
+from tests.adult import small_csv as small_adult_csv
 from tests.support import AuthCaller, unique_email
 
-ADULT = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "adult-train.csv"
-ADULT_COLUMNS = [
-    "age", "workclass", "fnlwgt", "education", "education-num", "marital-status",
-    "occupation", "relationship", "race", "sex", "capital-gain", "capital-loss",
-    "hours-per-week", "native-country", "income",
-]  # fmt: skip
 Metadata = tuple[tuple[str, str], ...]
 FINISHED = (
     training_pb2.JOB_STATUS_SUCCEEDED,
@@ -37,13 +32,6 @@ WORKER_SETTINGS = {
     "engine_threads": 1,
     "progress_interval_seconds": 0.5,
 }
-
-
-def small_adult_csv(rows: int = 300, columns: Iterable[str] | None = None) -> bytes:
-    """The first rows of adult-train as a CSV with a header, a few columns by default."""
-    table = pd.read_csv(ADULT, header=None, names=ADULT_COLUMNS, skipinitialspace=True, nrows=rows)
-    keep = list(columns or ["age", "workclass", "education", "hours-per-week", "income"])
-    return table[keep].to_csv(index=False).encode()
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ import pytest
 from common.storage import Storage
 from services.datasets import files
 from services.datasets.ingest import IngestLimits, IngestOptions
-from services.datasets.ingestion import new_worker_pool
-from services.datasets.worker import ingest_dataset
+from services.datasets.ingest.process import ingest_dataset
+from services.datasets.ingest.runner import new_worker_pool
 
 PEOPLE_CSV = "user_id,email,age,plan\n" + "".join(
     f"{i},person{i}@example.org,{20 + i % 50},{'free' if i % 3 else 'pro'}\n" for i in range(300)
@@ -101,7 +101,7 @@ def _peak_rss_mb() -> float:
 
 def _bomb(kind: str) -> bytes:
     """73 KB of Parquet that decode to 600 MB: 150,000 copies of one 4,000-character string
-    in one row group (issue 12 §2.4); or the same size of distinct values, plain and zstd."""
+    in one row group; or the same size of distinct values, plain and zstd."""
     sink = io.BytesIO()
     if kind == "dictionary":
         table = pa.table({"text": pa.array(["x" * 4000] * 150_000)})

@@ -19,9 +19,9 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from common.errors import InvalidArgument, ResourceExhausted
-from services.training.template_store import invalid_schema
 from services.training.templates import SchemaError
 from services.training.templates import checks as core
+from services.training.templates.store import invalid_schema
 
 log = logging.getLogger(__name__)
 

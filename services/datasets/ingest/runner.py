@@ -26,15 +26,15 @@ from typing import Any
 from common.db import Database
 from common.storage import Storage
 from services.datasets import files, service
-from services.datasets.ingest import IngestOptions
+from services.datasets.ingest.options import IngestOptions
+from services.datasets.ingest.process import ingest_dataset, prepare_process
 from services.datasets.models import Dataset
 from services.datasets.settings import DatasetsSettings
-from services.datasets.worker import ingest_dataset, prepare_process
 
 log = logging.getLogger(__name__)
 
 
-class IngestionRunner:
+class IngestRunner:
     def __init__(
         self,
         db: Database,

@@ -1,26 +1,19 @@
-"""Projects (workspaces), their members, and datasets: upload, metadata, statistics, preview."""
+"""Datasets: the GraphQL objects, enums and inputs of the domain, built from its protos."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
 
 import strawberry
-from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from gateway.context import Context
 from gateway.errors import rpc_errors
 from gateway.schema.common import MAX_PAGE, Connection, connection, dt
-from gateway.uploads import send_upload
 from synthetica.datasets.v1 import datasets_pb2 as pb
-
-# Bytes read from the spooled multipart file at a time.
-READ_BYTES = 1024 * 1024
 
 
 @strawberry.enum
@@ -30,12 +23,14 @@ class ProjectRole(Enum):
     VIEWER = "viewer"
 
 
-_ROLE_TO_PROTO = {
+ROLE_TO_PROTO = {
     ProjectRole.OWNER: pb.PROJECT_ROLE_OWNER,
     ProjectRole.EDITOR: pb.PROJECT_ROLE_EDITOR,
     ProjectRole.VIEWER: pb.PROJECT_ROLE_VIEWER,
 }
-_ROLE_FROM_PROTO = {value: role for role, value in _ROLE_TO_PROTO.items()}
+
+
+_ROLE_FROM_PROTO = {value: role for role, value in ROLE_TO_PROTO.items()}
 
 
 @strawberry.enum
@@ -52,7 +47,7 @@ _STATUS_FROM_PROTO = {
 }
 
 
-def _page(first: int) -> int:
+def page(first: int) -> int:
     return min(first, MAX_PAGE)
 
 
@@ -208,13 +203,13 @@ async def load_dataset(info: Info[Context, None], dataset_id: str | None) -> Dat
     return Dataset.from_proto(found) if found is not None else None
 
 
-async def _list_datasets(
+async def list_datasets(
     ctx: Context, project_id: str, first: int, after: str | None
 ) -> Connection[Dataset]:
     with rpc_errors():
         response = await ctx.clients.datasets.ListDatasets(
             pb.ListDatasetsRequest(
-                project_id=project_id, page_size=_page(first), page_token=after or ""
+                project_id=project_id, page_size=page(first), page_token=after or ""
             ),
             metadata=ctx.user_metadata,
         )
@@ -245,7 +240,7 @@ class Project:
     async def datasets(
         self, info: Info[Context, None], first: int = 50, after: str | None = None
     ) -> Connection[Dataset]:
-        return await _list_datasets(info.context, self.id, first, after)
+        return await list_datasets(info.context, self.id, first, after)
 
     @classmethod
     def from_proto(cls, project: pb.Project) -> Project:
@@ -315,226 +310,3 @@ class ColumnMetadataInput:
     pii: bool | None = strawberry.field(
         default=None, description="true marks the column as personal data; else by sdtype"
     )
-
-
-@strawberry.type
-class DatasetsQuery:
-    @strawberry.field(description="the projects you are a member of, newest first")
-    async def projects(
-        self, info: Info[Context, None], first: int = 50, after: str | None = None
-    ) -> Connection[Project]:
-        ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.ListProjects(
-                pb.ListProjectsRequest(page_size=_page(first), page_token=after or ""),
-                metadata=ctx.user_metadata,
-            )
-        return connection(
-            [Project.from_proto(p) for p in response.projects], response.next_page_token
-        )
-
-    @strawberry.field
-    async def project(self, info: Info[Context, None], id: strawberry.ID) -> Project:
-        ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.GetProject(
-                pb.GetProjectRequest(project_id=id), metadata=ctx.user_metadata
-            )
-        return Project.from_proto(response.project)
-
-    @strawberry.field
-    async def dataset(self, info: Info[Context, None], id: strawberry.ID) -> Dataset:
-        ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.GetDataset(
-                pb.GetDatasetRequest(dataset_id=id), metadata=ctx.user_metadata
-            )
-        return Dataset.from_proto(response.dataset)
-
-    @strawberry.field(description="a project's datasets, newest first")
-    async def datasets(
-        self,
-        info: Info[Context, None],
-        project_id: strawberry.ID,
-        first: int = 50,
-        after: str | None = None,
-    ) -> Connection[Dataset]:
-        return await _list_datasets(info.context, project_id, first, after)
-
-
-async def _file_pieces(file: Upload) -> AsyncIterator[bytes]:
-    while piece := await file.read(READ_BYTES):
-        yield piece
-
-
-@strawberry.type
-class DatasetsMutation:
-    @strawberry.mutation(description="a new project, with you as its owner")
-    async def create_project(self, info: Info[Context, None], input: CreateProjectInput) -> Project:
-        ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.CreateProject(
-                pb.CreateProjectRequest(name=input.name, description=input.description),
-                metadata=ctx.user_metadata,
-            )
-        return Project.from_proto(response.project)
-
-    @strawberry.mutation(description="rename or describe a project (owners)")
-    async def update_project(self, info: Info[Context, None], input: UpdateProjectInput) -> Project:
-        ctx = info.context
-        request = pb.UpdateProjectRequest(project_id=input.id)
-        if input.name is not None:
-            request.name = input.name
-        if input.description is not None:
-            request.description = input.description
-        with rpc_errors():
-            response = await ctx.clients.datasets.UpdateProject(request, metadata=ctx.user_metadata)
-        return Project.from_proto(response.project)
-
-    @strawberry.mutation(description="delete a project with its members, datasets and files")
-    async def delete_project(self, info: Info[Context, None], id: strawberry.ID) -> bool:
-        ctx = info.context
-        with rpc_errors():
-            await ctx.clients.datasets.DeleteProject(
-                pb.DeleteProjectRequest(project_id=id), metadata=ctx.user_metadata
-            )
-        return True
-
-    @strawberry.mutation(
-        description="invite someone by email (owners): an account joins at once, an email "
-        "without one when it registers; the answer (pending) is the same either way"
-    )
-    async def add_project_member(
-        self, info: Info[Context, None], project_id: strawberry.ID, email: str, role: ProjectRole
-    ) -> ProjectMember:
-        ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.AddProjectMember(
-                pb.AddProjectMemberRequest(
-                    project_id=project_id, email=email, role=_ROLE_TO_PROTO[role]
-                ),
-                metadata=ctx.user_metadata,
-            )
-        return ProjectMember.from_proto(response.member)
-
-    @strawberry.mutation(
-        description="remove a member (owners), leave a project yourself, or withdraw a "
-        "pending invitation by email (owners)"
-    )
-    async def remove_project_member(
-        self,
-        info: Info[Context, None],
-        project_id: strawberry.ID,
-        user_id: strawberry.ID | None = None,
-        email: Annotated[
-            str | None,
-            strawberry.argument(description="instead of userId: withdraw a pending invitation"),
-        ] = None,
-    ) -> bool:
-        ctx = info.context
-        with rpc_errors():
-            await ctx.clients.datasets.RemoveProjectMember(
-                pb.RemoveProjectMemberRequest(
-                    project_id=project_id, user_id=user_id or "", email=email or ""
-                ),
-                metadata=ctx.user_metadata,
-            )
-        return True
-
-    @strawberry.mutation(description="change a member's role (owners)")
-    async def change_member_role(
-        self,
-        info: Info[Context, None],
-        project_id: strawberry.ID,
-        user_id: strawberry.ID,
-        role: ProjectRole,
-    ) -> ProjectMember:
-        ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.ChangeMemberRole(
-                pb.ChangeMemberRoleRequest(
-                    project_id=project_id, user_id=user_id, role=_ROLE_TO_PROTO[role]
-                ),
-                metadata=ctx.user_metadata,
-            )
-        return ProjectMember.from_proto(response.member)
-
-    @strawberry.mutation(
-        description="upload a table (multipart request); waits for ingestion and returns the "
-        "dataset READY, or fails with the reason (INGESTING if it takes longer than the wait)"
-    )
-    async def upload_dataset(
-        self,
-        info: Info[Context, None],
-        project_id: strawberry.ID,
-        file: Upload,
-        name: str = "",
-        options: IngestOptionsInput | None = None,
-    ) -> Dataset:
-        ctx = info.context
-        header = pb.UploadHeader(
-            project_id=project_id,
-            name=name,
-            file_name=getattr(file, "filename", "") or "",
-            options=(options or IngestOptionsInput()).to_proto(),
-            size_bytes=getattr(file, "size", None) or 0,
-            wait_seconds=ctx.settings.upload_wait_seconds,
-        )
-        with rpc_errors():
-            dataset = await send_upload(
-                ctx.clients.datasets,
-                header,
-                _file_pieces(file),
-                metadata=ctx.user_metadata,
-                timeout=ctx.settings.upload_timeout_seconds,
-            )
-        return Dataset.from_proto(dataset)
-
-    @strawberry.mutation(
-        description="correct columns' sdtypes (and the primary key, and the target column "
-        "reports predict) before training; errors name the column"
-    )
-    async def update_dataset_metadata(
-        self,
-        info: Info[Context, None],
-        dataset_id: strawberry.ID,
-        columns: list[ColumnMetadataInput] | None = None,
-        primary_key: str | None = None,
-        clear_primary_key: bool = False,
-        target_column: str | None = None,
-        clear_target_column: bool = False,
-    ) -> Dataset:
-        ctx = info.context
-        metadata = pb.DatasetMetadata(
-            columns=[
-                pb.ColumnMetadata(
-                    name=c.name,
-                    sdtype=c.sdtype,
-                    datetime_format=c.datetime_format or "",
-                    pii=bool(c.pii),
-                )
-                for c in columns or []
-            ],
-            primary_key=primary_key or "",
-            target_column=target_column or "",
-        )
-        with rpc_errors():
-            response = await ctx.clients.datasets.UpdateDatasetMetadata(
-                pb.UpdateDatasetMetadataRequest(
-                    dataset_id=dataset_id,
-                    metadata=metadata,
-                    clear_primary_key=clear_primary_key,
-                    clear_target_column=clear_target_column,
-                ),
-                metadata=ctx.user_metadata,
-            )
-        return Dataset.from_proto(response.dataset)
-
-    @strawberry.mutation(description="delete a dataset and its files (editors)")
-    async def delete_dataset(self, info: Info[Context, None], id: strawberry.ID) -> bool:
-        ctx = info.context
-        with rpc_errors():
-            await ctx.clients.datasets.DeleteDataset(
-                pb.DeleteDatasetRequest(dataset_id=id), metadata=ctx.user_metadata
-            )
-        return True

@@ -1,4 +1,4 @@
-"""Every template option that can make work grow is bounded before any work (issue 12 §2.1).
+"""Every template option that can make work grow is bounded before any work.
 
 The schemas here are hostile: each asks for gigabytes or for unbounded work. They are checked
 the way the training API checks them, in a child process with a memory limit and a deadline
@@ -17,7 +17,8 @@ import pyarrow.compute as pc
 import pytest
 
 from services.training.templates import checks, generate, plan, strings
-from services.training.templates.expressions import _LENGTH_RULES, FUNCTIONS
+from services.training.templates.expressions import FUNCTIONS
+from services.training.templates.lengths import LENGTH_RULES
 from services.training.templates.limits import CHUNK_CHARS, MAX_ROW_LENGTH
 from services.training.templates.validation import field_lengths, row_widths
 from services.training.templates.vocab import SUPPORTED_LOCALES, value_lengths
@@ -185,7 +186,7 @@ def test_length_bounds_hold_for_every_builtin_and_locale():
 
 
 def test_every_expression_function_has_a_length_rule():
-    assert set(_LENGTH_RULES) == set(FUNCTIONS)
+    assert set(LENGTH_RULES) == set(FUNCTIONS)
 
 
 def test_wide_strings_built_in_slices_are_the_same_strings(monkeypatch):

@@ -3,7 +3,7 @@
 A saved template belongs to its owner; with a project it is shared with that project's
 members (who may read and generate from it; only the owner deletes it). Ids of built-ins
 are their names (``user``, ``ecommerce_transaction``, ...), ids of saved ones UUIDs.
-Every schema is validated by the core (in a child process, see ``template_checks``) before
+Every schema is validated by the core (in a child process, see ``templates.checker``) before
 it is stored, with one field violation per problem, pointing at the field
 (``schema.tables[0].fields[2].type``).
 """
@@ -87,7 +87,7 @@ def _request_path(path: str, prefix: str) -> str:
 
 def check_schema_size(text: str, *, field: str = "schema") -> None:
     """A schema's JSON text is given and not too big; the schema itself is checked (and
-    dry-run) in a child process, see ``template_checks``."""
+    dry-run) in a child process, see ``templates.checker``."""
     if not text.strip():
         raise InvalidArgument(f"{field} is required", field=field)
     if len(text.encode()) > MAX_SCHEMA_BYTES:

@@ -1,10 +1,4 @@
-"""Reports on synthetic batches: quality, fidelity, ML utility, privacy, charts.
-
-Scores and the verdict are typed; the nested details (per-column scores, correlation
-matrices, chart data) are JSON, in the shape of the downloadable JSON report.
-`report_for_batch` is what the Batch type resolves qualityScore / privacyVerdict / report
-through, one GetReport call per batch and request.
-"""
+"""Evaluation: the GraphQL objects, enums and inputs of the domain, built from its protos."""
 
 from __future__ import annotations
 
@@ -135,7 +129,7 @@ async def _links(info: Info[Context, None], report: evaluation_pb2.Report) -> re
     )
 
 
-async def _to_graphql(info: Info[Context, None], report: evaluation_pb2.Report) -> Report:
+async def to_graphql(info: Info[Context, None], report: evaluation_pb2.Report) -> Report:
     return Report.from_proto(report, await _links(info, report))
 
 
@@ -164,7 +158,7 @@ async def fetch_report(info: Info[Context, None], batch_id: str) -> evaluation_p
 async def report_for_batch(info: Info[Context, None], batch_id: str) -> Report | None:
     """For Batch.report: the newest report, None while the batch has none."""
     report = await fetch_report(info, batch_id)
-    return None if report is None else await _to_graphql(info, report)
+    return None if report is None else await to_graphql(info, report)
 
 
 async def quality_score_for_batch(info: Info[Context, None], batch_id: str) -> float | None:
@@ -181,43 +175,3 @@ async def privacy_verdict_for_batch(
     """For Batch.privacyVerdict."""
     report = await fetch_report(info, batch_id)
     return None if report is None else privacy_verdict(report.privacy_verdict)
-
-
-@strawberry.type
-class EvaluationQuery:
-    @strawberry.field(description="The batch's newest report (NOT_FOUND while it has none).")
-    async def report(self, info: Info[Context, None], batch_id: strawberry.ID) -> Report:
-        with rpc_errors():
-            response = await info.context.clients.evaluation.GetReport(
-                evaluation_pb2.GetReportRequest(batch_id=batch_id),
-                metadata=info.context.user_metadata,
-            )
-        return await _to_graphql(info, response.report)
-
-
-@strawberry.type
-class EvaluationMutation:
-    @strawberry.mutation(
-        description="Evaluates the batch again (with a target column or sample size); the "
-        "new report starts PENDING and becomes the batch's report."
-    )
-    async def evaluate(
-        self,
-        info: Info[Context, None],
-        batch_id: strawberry.ID,
-        options: EvaluateOptionsInput | None = None,
-    ) -> Report:
-        given = options or EvaluateOptionsInput()
-        request = evaluation_pb2.EvaluateRequest(
-            batch_id=batch_id,
-            options=evaluation_pb2.EvaluateOptions(
-                target_column=given.target_column or "",
-                sample_rows=given.sample_rows,
-                seed=given.seed,
-            ),
-        )
-        with rpc_errors():
-            response = await info.context.clients.evaluation.Evaluate(
-                request, metadata=info.context.user_metadata
-            )
-        return await _to_graphql(info, response.report)

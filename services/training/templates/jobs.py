@@ -61,7 +61,7 @@ def plan_request(request: TemplatePayload) -> GenerationPlan:
     """The job's stored request planned again, exactly as when it was validated."""
     spec = request.builtin or request.spec
     if spec is None:
-        raise SchemaError("the job names neither a built-in template nor a schema")
+        raise SchemaError([("schema", "the job names neither a built-in template nor a schema")])
     return plan(
         spec,
         count=request.count,

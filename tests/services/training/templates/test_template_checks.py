@@ -1,5 +1,5 @@
 """Template requests are checked in child processes with a memory limit and a deadline, never in
-the training API itself (issue 12 §2.1): what a schema costs is paid, and refused, there."""
+the training API itself: what a schema costs is paid, and refused, there."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 import pytest
 
 from common.errors import InvalidArgument, ResourceExhausted
-from services.training.template_checks import TemplateChecker
+from services.training.templates.checker import TemplateChecker
 
 MiB = 1024 * 1024
 SMALL = json.dumps({"tables": [{"name": "t", "fields": [{"name": "id", "type": "uuid"}]}]})

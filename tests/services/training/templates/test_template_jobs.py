@@ -22,7 +22,7 @@ from common.clients import make_channel
 from common.storage import Storage
 from services.training.engines import EngineCancelled
 from services.training.payloads import TemplatePayload
-from services.training.template_jobs import plan_request, write_batch
+from services.training.templates.jobs import plan_request, write_batch
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
 from synthetica.training.v1 import training_pb2
@@ -196,7 +196,7 @@ CYCLE = _schema(
     {"name": "a", "type": "int", "derive": "b + 1"}, {"name": "b", "type": "int", "derive": "a + 1"}
 )
 DANGLING = _schema({"name": "p", "type": "int", "foreign_key": {"table": "parents", "field": "id"}})
-# Issue 12 §2.1: this one made the API allocate ~13 GB.
+# A schema that once made the API allocate ~13 GB.
 REGEX_BOMB = {
     "tables": [
         {"name": "t", "fields": [{"name": "s", "type": "string", "regex": "[a-z]{1000000000}"}]}
@@ -475,7 +475,7 @@ async def test_a_saved_template_batch_gets_a_conformance_report(world, evaluatio
 
 
 async def test_csv_downloads_guard_formulas_unless_the_request_says_false(world):
-    """Issue 12 §2.11: DownloadBatch guards CSV when the field is not set at all."""
+    """DownloadBatch guards CSV when the field is not set at all."""
     user = await world.user()
     schema = {
         "tables": [

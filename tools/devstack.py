@@ -8,7 +8,7 @@ Then it supervises: a child that exits is started again after a growing delay (1
 4 s, ... at most 30 s; back to 1 s once it has run a minute), PostgreSQL and NATS are
 watched and started again if they stop, and each restart is printed. A child that cannot
 start (it exits three times, or is not healthy in time) ends `make up` with one line
-naming it. Every port lies below Linux's ephemeral range (see ``common.embedded``), and a
+naming it. Every port lies below Linux's ephemeral range (see ``tools.embedded``), and a
 child counts as started once it listens (read from the kernel's socket tables) and, for
 gRPC, answers SERVING: nothing polls a port before something listens on it.
 """
@@ -30,15 +30,15 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from common.embedded import (
+from common.logs import configure_logging
+from common.migrations import upgrade
+from tools.embedded import (
     EmbeddedNats,
     EmbeddedPostgres,
     NotStarted,
     describe_exit,
     is_listening,
 )
-from common.logs import configure_logging
-from common.migrations import upgrade
 
 # Services that own tables, with where their migrations live.
 MIGRATED = {

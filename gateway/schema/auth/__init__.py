@@ -1,0 +1,1 @@
+"""Accounts, sessions, profiles, API keys and user administration."""

@@ -1,0 +1,135 @@
+"""Auth: the GraphQL objects, enums and inputs of the domain, built from its protos."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from gateway.schema.common import dt
+from synthetica.auth.v1 import auth_pb2
+
+
+@strawberry.enum
+class Role(Enum):
+    ADMIN = "admin"
+    MEMBER = "member"
+
+
+_ROLES = {auth_pb2.USER_ROLE_ADMIN: Role.ADMIN, auth_pb2.USER_ROLE_MEMBER: Role.MEMBER}
+
+
+@strawberry.type
+class Profile:
+    display_name: str
+    organization: str
+    bio: str
+
+
+@strawberry.type
+class User:
+    id: strawberry.ID
+    email: str
+    role: Role
+    disabled: bool
+    profile: Profile
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def from_proto(cls, user: auth_pb2.User) -> User:
+        return cls(
+            id=strawberry.ID(user.id),
+            email=user.email,
+            role=_ROLES.get(user.role, Role.MEMBER),
+            disabled=user.disabled,
+            profile=Profile(
+                display_name=user.profile.display_name,
+                organization=user.profile.organization,
+                bio=user.profile.bio,
+            ),
+            created_at=dt(user, "created_at"),
+            updated_at=dt(user, "updated_at"),
+        )
+
+
+@strawberry.type
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int = strawberry.field(description="access token lifetime in seconds")
+    refresh_expires_in: int
+
+    @classmethod
+    def from_proto(cls, tokens: auth_pb2.TokenPair) -> TokenPair:
+        return cls(
+            access_token=tokens.access_token,
+            refresh_token=tokens.refresh_token,
+            token_type=tokens.token_type,
+            expires_in=tokens.expires_in,
+            refresh_expires_in=tokens.refresh_expires_in,
+        )
+
+
+@strawberry.type
+class AuthPayload:
+    user: User
+    tokens: TokenPair
+
+
+@strawberry.type
+class ApiKey:
+    id: strawberry.ID
+    name: str
+    prefix: str
+    created_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    expires_at: datetime | None
+
+    @classmethod
+    def from_proto(cls, key: auth_pb2.ApiKey) -> ApiKey:
+        return cls(
+            id=strawberry.ID(key.id),
+            name=key.name,
+            prefix=key.prefix,
+            created_at=dt(key, "created_at"),
+            last_used_at=dt(key, "last_used_at"),
+            revoked_at=dt(key, "revoked_at"),
+            expires_at=dt(key, "expires_at"),
+        )
+
+
+@strawberry.type
+class CreatedApiKey:
+    api_key: ApiKey
+    secret: str = strawberry.field(description="the full key: shown this once, never again")
+
+
+@strawberry.input
+class RegisterInput:
+    email: str
+    password: str
+    display_name: str = ""
+    organization: str = ""
+
+
+@strawberry.input
+class LoginInput:
+    email: str
+    password: str
+
+
+@strawberry.input
+class UpdateProfileInput:
+    display_name: str | None = None
+    organization: str | None = None
+    bio: str | None = None
+
+
+@strawberry.input
+class CreateApiKeyInput:
+    name: str
+    expires_in_days: int = 0

@@ -1,0 +1,1 @@
+"""Projects (workspaces), their members, and datasets: upload, metadata, statistics, preview."""

@@ -1,0 +1,207 @@
+"""Datasets mutations: the changes the domain offers in the Mutation root."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import strawberry
+from strawberry.file_uploads import Upload
+from strawberry.types import Info
+
+from gateway.context import Context
+from gateway.errors import rpc_errors
+from gateway.schema.datasets.types import (
+    ROLE_TO_PROTO,
+    ColumnMetadataInput,
+    CreateProjectInput,
+    Dataset,
+    IngestOptionsInput,
+    Project,
+    ProjectMember,
+    ProjectRole,
+    UpdateProjectInput,
+)
+from gateway.uploads import send_upload
+from synthetica.datasets.v1 import datasets_pb2 as pb
+
+# Bytes read from the spooled multipart file at a time.
+READ_BYTES = 1024 * 1024
+
+
+async def _file_pieces(file: Upload) -> AsyncIterator[bytes]:
+    while piece := await file.read(READ_BYTES):
+        yield piece
+
+
+@strawberry.type
+class DatasetsMutation:
+    @strawberry.mutation(description="a new project, with you as its owner")
+    async def create_project(self, info: Info[Context, None], input: CreateProjectInput) -> Project:
+        ctx = info.context
+        with rpc_errors():
+            response = await ctx.clients.datasets.CreateProject(
+                pb.CreateProjectRequest(name=input.name, description=input.description),
+                metadata=ctx.user_metadata,
+            )
+        return Project.from_proto(response.project)
+
+    @strawberry.mutation(description="rename or describe a project (owners)")
+    async def update_project(self, info: Info[Context, None], input: UpdateProjectInput) -> Project:
+        ctx = info.context
+        request = pb.UpdateProjectRequest(project_id=input.id)
+        if input.name is not None:
+            request.name = input.name
+        if input.description is not None:
+            request.description = input.description
+        with rpc_errors():
+            response = await ctx.clients.datasets.UpdateProject(request, metadata=ctx.user_metadata)
+        return Project.from_proto(response.project)
+
+    @strawberry.mutation(description="delete a project with its members, datasets and files")
+    async def delete_project(self, info: Info[Context, None], id: strawberry.ID) -> bool:
+        ctx = info.context
+        with rpc_errors():
+            await ctx.clients.datasets.DeleteProject(
+                pb.DeleteProjectRequest(project_id=id), metadata=ctx.user_metadata
+            )
+        return True
+
+    @strawberry.mutation(
+        description="invite someone by email (owners): an account joins at once, an email "
+        "without one when it registers; the answer (pending) is the same either way"
+    )
+    async def add_project_member(
+        self, info: Info[Context, None], project_id: strawberry.ID, email: str, role: ProjectRole
+    ) -> ProjectMember:
+        ctx = info.context
+        with rpc_errors():
+            response = await ctx.clients.datasets.AddProjectMember(
+                pb.AddProjectMemberRequest(
+                    project_id=project_id, email=email, role=ROLE_TO_PROTO[role]
+                ),
+                metadata=ctx.user_metadata,
+            )
+        return ProjectMember.from_proto(response.member)
+
+    @strawberry.mutation(
+        description="remove a member (owners), leave a project yourself, or withdraw a "
+        "pending invitation by email (owners)"
+    )
+    async def remove_project_member(
+        self,
+        info: Info[Context, None],
+        project_id: strawberry.ID,
+        user_id: strawberry.ID | None = None,
+        email: Annotated[
+            str | None,
+            strawberry.argument(description="instead of userId: withdraw a pending invitation"),
+        ] = None,
+    ) -> bool:
+        ctx = info.context
+        with rpc_errors():
+            await ctx.clients.datasets.RemoveProjectMember(
+                pb.RemoveProjectMemberRequest(
+                    project_id=project_id, user_id=user_id or "", email=email or ""
+                ),
+                metadata=ctx.user_metadata,
+            )
+        return True
+
+    @strawberry.mutation(description="change a member's role (owners)")
+    async def change_member_role(
+        self,
+        info: Info[Context, None],
+        project_id: strawberry.ID,
+        user_id: strawberry.ID,
+        role: ProjectRole,
+    ) -> ProjectMember:
+        ctx = info.context
+        with rpc_errors():
+            response = await ctx.clients.datasets.ChangeMemberRole(
+                pb.ChangeMemberRoleRequest(
+                    project_id=project_id, user_id=user_id, role=ROLE_TO_PROTO[role]
+                ),
+                metadata=ctx.user_metadata,
+            )
+        return ProjectMember.from_proto(response.member)
+
+    @strawberry.mutation(
+        description="upload a table (multipart request); waits for ingestion and returns the "
+        "dataset READY, or fails with the reason (INGESTING if it takes longer than the wait)"
+    )
+    async def upload_dataset(
+        self,
+        info: Info[Context, None],
+        project_id: strawberry.ID,
+        file: Upload,
+        name: str = "",
+        options: IngestOptionsInput | None = None,
+    ) -> Dataset:
+        ctx = info.context
+        header = pb.UploadHeader(
+            project_id=project_id,
+            name=name,
+            file_name=getattr(file, "filename", "") or "",
+            options=(options or IngestOptionsInput()).to_proto(),
+            size_bytes=getattr(file, "size", None) or 0,
+            wait_seconds=ctx.settings.upload_wait_seconds,
+        )
+        with rpc_errors():
+            dataset = await send_upload(
+                ctx.clients.datasets,
+                header,
+                _file_pieces(file),
+                metadata=ctx.user_metadata,
+                timeout=ctx.settings.upload_timeout_seconds,
+            )
+        return Dataset.from_proto(dataset)
+
+    @strawberry.mutation(
+        description="correct columns' sdtypes (and the primary key, and the target column "
+        "reports predict) before training; errors name the column"
+    )
+    async def update_dataset_metadata(
+        self,
+        info: Info[Context, None],
+        dataset_id: strawberry.ID,
+        columns: list[ColumnMetadataInput] | None = None,
+        primary_key: str | None = None,
+        clear_primary_key: bool = False,
+        target_column: str | None = None,
+        clear_target_column: bool = False,
+    ) -> Dataset:
+        ctx = info.context
+        metadata = pb.DatasetMetadata(
+            columns=[
+                pb.ColumnMetadata(
+                    name=c.name,
+                    sdtype=c.sdtype,
+                    datetime_format=c.datetime_format or "",
+                    pii=bool(c.pii),
+                )
+                for c in columns or []
+            ],
+            primary_key=primary_key or "",
+            target_column=target_column or "",
+        )
+        with rpc_errors():
+            response = await ctx.clients.datasets.UpdateDatasetMetadata(
+                pb.UpdateDatasetMetadataRequest(
+                    dataset_id=dataset_id,
+                    metadata=metadata,
+                    clear_primary_key=clear_primary_key,
+                    clear_target_column=clear_target_column,
+                ),
+                metadata=ctx.user_metadata,
+            )
+        return Dataset.from_proto(response.dataset)
+
+    @strawberry.mutation(description="delete a dataset and its files (editors)")
+    async def delete_dataset(self, info: Info[Context, None], id: strawberry.ID) -> bool:
+        ctx = info.context
+        with rpc_errors():
+            await ctx.clients.datasets.DeleteDataset(
+                pb.DeleteDatasetRequest(dataset_id=id), metadata=ctx.user_metadata
+            )
+        return True

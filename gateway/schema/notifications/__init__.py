@@ -1,0 +1,1 @@
+"""Notifications, webhooks, and the live subscriptions (notifications, jobUpdates)."""

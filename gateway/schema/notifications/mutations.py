@@ -1,0 +1,66 @@
+"""Notifications mutations: the changes the domain offers in the Mutation root."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.context import Context
+from gateway.errors import rpc_errors
+from gateway.schema.notifications.types import CreatedWebhook, CreateWebhookInput, Webhook
+from synthetica.notify.v1 import notify_pb2
+
+
+@strawberry.type
+class NotificationsMutation:
+    @strawberry.mutation(
+        description="marks the given notifications, or all, read; returns how many changed"
+    )
+    async def mark_notifications_read(
+        self,
+        info: Info[Context, None],
+        ids: list[strawberry.ID] | None = None,
+        all: bool = False,
+    ) -> int:
+        ctx = info.context
+        with rpc_errors():
+            response = await ctx.clients.notify.MarkRead(
+                notify_pb2.MarkReadRequest(notification_ids=list(ids or []), all=all),
+                metadata=ctx.user_metadata,
+            )
+        return response.updated
+
+    @strawberry.mutation
+    async def delete_notification(self, info: Info[Context, None], id: strawberry.ID) -> bool:
+        ctx = info.context
+        with rpc_errors():
+            await ctx.clients.notify.DeleteNotification(
+                notify_pb2.DeleteNotificationRequest(notification_id=id),
+                metadata=ctx.user_metadata,
+            )
+        return True
+
+    @strawberry.mutation(
+        description="POSTs each matching event, signed with HMAC-SHA256 (X-Synthetica-Signature)"
+    )
+    async def create_webhook(
+        self, info: Info[Context, None], input: CreateWebhookInput
+    ) -> CreatedWebhook:
+        ctx = info.context
+        with rpc_errors():
+            response = await ctx.clients.notify.CreateWebhook(
+                notify_pb2.CreateWebhookRequest(
+                    url=input.url, events=input.events, secret=input.secret
+                ),
+                metadata=ctx.user_metadata,
+            )
+        return CreatedWebhook(webhook=Webhook.from_proto(response.webhook), secret=response.secret)
+
+    @strawberry.mutation
+    async def delete_webhook(self, info: Info[Context, None], id: strawberry.ID) -> bool:
+        ctx = info.context
+        with rpc_errors():
+            await ctx.clients.notify.DeleteWebhook(
+                notify_pb2.DeleteWebhookRequest(webhook_id=id), metadata=ctx.user_metadata
+            )
+        return True

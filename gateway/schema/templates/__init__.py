@@ -1,0 +1,1 @@
+"""Templates and custom schemas (the training service): list, save, share, generate."""

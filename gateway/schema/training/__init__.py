@@ -1,0 +1,1 @@
+"""Engines, models, jobs and synthetic batches (the training service)."""

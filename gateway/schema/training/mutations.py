@@ -1,0 +1,153 @@
+"""Training mutations: the changes the domain offers in the Mutation root."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from google.protobuf import struct_pb2
+from strawberry.types import Info
+
+from gateway.context import Context
+from gateway.downloads import DOWNLOAD_URL_TTL_SECONDS, download_path, sign_download
+from gateway.errors import ApiError, rpc_errors
+from gateway.http import public_url
+from gateway.schema.training.types import (
+    Batch,
+    DownloadLink,
+    ExportFormat,
+    GenerateInput,
+    GeneratePayload,
+    Job,
+    Model,
+    TrainModelInput,
+    TrainModelPayload,
+)
+from synthetica.auth.v1 import auth_pb2
+from synthetica.training.v1 import training_pb2
+
+
+def _struct(value: object, field: str) -> struct_pb2.Struct | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ApiError(
+            f"{field} must be a JSON object",
+            code="BAD_USER_INPUT",
+            fields=[{"field": field, "message": "must be a JSON object"}],
+        )
+    message = struct_pb2.Struct()
+    message.update(value)
+    return message
+
+
+@strawberry.type
+class TrainingMutation:
+    @strawberry.mutation(description="create a model and queue its training job")
+    async def train_model(
+        self, info: Info[Context, None], input: TrainModelInput
+    ) -> TrainModelPayload:
+        ctx = info.context
+        params = training_pb2.TrainParams(
+            epochs=input.epochs,
+            batch_size=input.batch_size,
+            time_budget_seconds=input.time_budget_seconds,
+            seed=input.seed,
+            options=_struct(input.options, "options"),
+        )
+        with rpc_errors():
+            response = await ctx.clients.training.TrainModel(
+                training_pb2.TrainModelRequest(
+                    dataset_id=input.dataset_id,
+                    engine=input.engine,
+                    params=params,
+                    name=input.name,
+                ),
+                metadata=ctx.user_metadata,
+            )
+        return TrainModelPayload(
+            model=Model.from_proto(response.model), job=Job.from_proto(response.job)
+        )
+
+    @strawberry.mutation(description="queue a job that generates a synthetic batch")
+    async def generate(self, info: Info[Context, None], input: GenerateInput) -> GeneratePayload:
+        ctx = info.context
+        anomalies = input.anomalies
+        with rpc_errors():
+            response = await ctx.clients.training.Generate(
+                training_pb2.GenerateRequest(
+                    model_id=input.model_id,
+                    count=input.count,
+                    seed=input.seed,
+                    conditions=_struct(input.conditions, "conditions"),
+                    anomalies=training_pb2.AnomalyOptions(
+                        ratio=anomalies.ratio, mark_column=anomalies.mark_column
+                    )
+                    if anomalies
+                    else None,
+                    enforce_bounds=input.enforce_bounds,
+                    format=input.format.value,
+                ),
+                metadata=ctx.user_metadata,
+            )
+        return GeneratePayload(
+            batch=Batch.from_proto(response.batch), job=Job.from_proto(response.job)
+        )
+
+    @strawberry.mutation(description="stop a queued or running job")
+    async def cancel_job(self, info: Info[Context, None], id: strawberry.ID) -> Job:
+        ctx = info.context
+        with rpc_errors():
+            response = await ctx.clients.training.CancelJob(
+                training_pb2.CancelJobRequest(job_id=id), metadata=ctx.user_metadata
+            )
+        return Job.from_proto(response.job)
+
+    @strawberry.mutation(description="a short-lived link that downloads the batch without login")
+    async def create_batch_download_url(
+        self,
+        info: Info[Context, None],
+        batch_id: strawberry.ID,
+        format: ExportFormat = ExportFormat.CSV,
+        table_name: str = "",
+        table: str = "",
+        csv_formula_guard: Annotated[
+            bool,
+            strawberry.argument(
+                description="CSV: prefix ' to cells and column names a spreadsheet would run "
+                "as a formula; false downloads the values as they are"
+            ),
+        ] = True,
+    ) -> DownloadLink:
+        ctx = info.context
+        with rpc_errors():
+            batch = (
+                await ctx.clients.training.GetBatch(
+                    training_pb2.GetBatchRequest(batch_id=batch_id), metadata=ctx.user_metadata
+                )
+            ).batch
+            me = (
+                await ctx.clients.auth.GetMe(auth_pb2.GetMeRequest(), metadata=ctx.user_metadata)
+            ).user
+        if batch.status != training_pb2.BATCH_STATUS_READY:
+            raise ApiError(
+                f"batch {batch_id} is not ready",
+                code="FAILED_PRECONDITION",
+                reason="BATCH_NOT_READY",
+            )
+        token, expires = sign_download(
+            ctx.settings,
+            batch_id=batch.id,
+            user_id=me.id,
+            role="admin" if me.role == auth_pb2.USER_ROLE_ADMIN else "member",
+            ttl_seconds=DOWNLOAD_URL_TTL_SECONDS,
+        )
+        path = download_path(
+            batch.id,
+            format.name.lower(),
+            table_name=table_name,
+            table=table,
+            token=token,
+            csv_formula_guard=csv_formula_guard,
+        )
+        return DownloadLink(url=public_url(ctx.settings, path), expires_at=expires)

@@ -1,0 +1,187 @@
+"""Money: ``ecommerce_transaction`` and ``finance_transactions``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.training.templates.builtin.fields import Options, cat, derived, fk, seq
+
+_PRODUCTS = {
+    "Electronics": ("Wireless Headphones", "Smartphone", "Laptop", "USB-C Charger", "Smartwatch"),
+    "Clothing": ("T-Shirt", "Jeans", "Rain Jacket", "Sneakers", "Wool Sweater"),
+    "Home & Kitchen": ("Coffee Maker", "Chef Knife", "Desk Lamp", "Cookware Set", "Blender"),
+    "Books": ("Novel", "Cookbook", "Travel Guide", "Biography", "Children's Book"),
+    "Sports": ("Yoga Mat", "Running Shoes", "Dumbbells", "Tennis Racket", "Bike Helmet"),
+    "Beauty": ("Face Cream", "Shampoo", "Perfume", "Lipstick", "Sunscreen"),
+    "Toys": ("Building Blocks", "Puzzle", "Board Game", "Plush Bear", "Toy Car"),
+}
+
+
+def ecommerce(options: Options) -> dict[str, Any]:
+    shipped = "('shipped', 'delivered', 'returned')"
+    fields = [
+        seq("order_id"),
+        {"name": "transaction_id", "type": "uuid", "unique": True},
+        {"name": "customer_id", "type": "int", "min": 1, "max": 250_000},
+        {"name": "product_id", "type": "int", "min": 1, "max": 20_000},
+        {"name": "customer_email", "type": "email"},
+        derived("product_name", "string", f"choice_by(product_category, {_PRODUCTS!r})"),
+        cat("product_category", list(_PRODUCTS), [0.22, 0.2, 0.16, 0.12, 0.1, 0.1, 0.1]),
+        {
+            "name": "quantity",
+            "type": "int",
+            "distribution": "poisson",
+            "params": {"lam": 1.3},
+            "min": 1,
+            "max": 20,
+        },
+        {
+            "name": "unit_price",
+            "type": "float",
+            "distribution": "lognormal",
+            "params": {"mean": 3.4, "sigma": 0.9, "decimals": 2},
+            "min": 0.99,
+            "max": 4_999.99,
+        },
+        cat("discount_percent", [0, 5, 10, 15, 20, 25], [0.6, 0.12, 0.12, 0.08, 0.05, 0.03]),
+        derived("subtotal", "float", "round(quantity * unit_price, 2)"),
+        derived("discount_amount", "float", "round(subtotal * discount_percent / 100, 2)"),
+        cat("tax_rate", [0.0, 0.05, 0.07, 0.0825, 0.1]) | {"hidden": True},
+        derived("tax_amount", "float", "round((subtotal - discount_amount) * tax_rate, 2)"),
+        derived(
+            "shipping_cost",
+            "float",
+            "0.0 if shipping_method == 'pickup' or subtotal - discount_amount >= 100 "
+            "else map(shipping_method, {'standard': 4.99, 'express': 12.99, 'overnight': 24.99})",
+        ),
+        derived(
+            "total_amount",
+            "float",
+            "round(subtotal - discount_amount + tax_amount + shipping_cost, 2)",
+        ),
+        derived("currency", "string", "currency()"),
+        cat(
+            "payment_method",
+            ["credit_card", "debit_card", "paypal", "bank_transfer", "gift_card"],
+            [0.45, 0.25, 0.18, 0.08, 0.04],
+        ),
+        cat(
+            "order_status",
+            ["pending", "processing", "shipped", "delivered", "cancelled", "returned"],
+            [0.04, 0.06, 0.12, 0.68, 0.05, 0.05],
+        ),
+        cat(
+            "shipping_method",
+            ["standard", "express", "overnight", "pickup"],
+            [0.6, 0.25, 0.08, 0.07],
+        ),
+        {"name": "shipping_address", "type": "address"},
+        {"name": "order_date", "type": "datetime", "min": "today-2y", "max": "today-14d"},
+        derived(
+            "shipped_date",
+            "datetime",
+            f"order_date + hours(randint(2, 96)) if order_status in {shipped} else None",
+        ),
+        derived(
+            "delivered_date",
+            "datetime",
+            "shipped_date + days(randint(1, 7)) + hours(randint(0, 12)) "
+            "if order_status in ('delivered', 'returned') else None",
+        ),
+    ]
+    return {"tables": [{"name": "transactions", "fields": fields}]}
+
+
+_FOREIGN_CITIES = {
+    0: ("London", "United Kingdom"),
+    1: ("New York", "United States"),
+    2: ("Lagos", "Nigeria"),
+    3: ("Bangkok", "Thailand"),
+    4: ("São Paulo", "Brazil"),
+    5: ("Manila", "Philippines"),
+    6: ("Bucharest", "Romania"),
+}
+
+
+def _foreign(position: int) -> str:
+    return repr({i: place[position] for i, place in _FOREIGN_CITIES.items()})
+
+
+def finance(options: Options) -> dict[str, Any]:
+    fraud_rate = float(options["fraud_rate"])
+    accounts = [
+        seq("account_id"),
+        {"name": "holder_name", "type": "name"},
+        {"name": "holder_email", "type": "email"},
+        cat(
+            "account_type",
+            ["checking", "savings", "credit_card", "business"],
+            [0.5, 0.2, 0.22, 0.08],
+        ),
+        derived("currency", "string", "currency()"),
+        {"name": "home_city", "type": "city"},
+        {"name": "home_country", "type": "country"},
+        {"name": "opened_at", "type": "date", "min": "today-15y", "max": "today-90d"},
+        {
+            "name": "credit_limit",
+            "type": "float",
+            "distribution": "lognormal",
+            "params": {"mean": 8.5, "sigma": 0.6, "decimals": 0},
+            "min": 500,
+            "max": 100_000,
+        },
+    ]
+    transactions = [
+        {"name": "transaction_id", "type": "uuid", "unique": True},
+        fk("account_id", "accounts", "account_id"),
+        {"name": "timestamp", "type": "datetime", "min": "today-1y", "max": "today"},
+        {"name": "is_fraud", "type": "bool", "params": {"p": fraud_rate}},
+        {
+            "name": "base_amount",
+            "type": "float",
+            "distribution": "lognormal",
+            "params": {"mean": 3.6, "sigma": 1.1},
+            "min": 0.5,
+            "max": 20_000,
+            "hidden": True,
+        },
+        derived(
+            "amount", "float", "round(base_amount * uniform(3, 12) if is_fraud else base_amount, 2)"
+        ),
+        derived("currency", "string", "currency()"),
+        {"name": "merchant", "type": "company"},
+        cat(
+            "merchant_category",
+            [
+                "grocery",
+                "restaurants",
+                "travel",
+                "electronics",
+                "fuel",
+                "entertainment",
+                "utilities",
+                "jewelry",
+            ],
+            [0.25, 0.18, 0.08, 0.1, 0.12, 0.1, 0.12, 0.05],
+        ),
+        derived(
+            "channel",
+            "string",
+            "choice('online', 'online', 'online', 'atm') if is_fraud "
+            "else choice('pos', 'pos', 'pos', 'online', 'online', 'atm', 'transfer')",
+        ),
+        derived("abroad", "bool", "bernoulli(0.55) if is_fraud else bernoulli(0.04)", hidden=True),
+        {"name": "foreign_place", "type": "int", "min": 0, "max": 6, "hidden": True},
+        derived("country", "string", f"map(foreign_place, {_foreign(1)}) if abroad else country()"),
+        derived("city", "string", f"map(foreign_place, {_foreign(0)}) if abroad else city()"),
+    ]
+    return {
+        "tables": [
+            {"name": "accounts", "fields": accounts},
+            {
+                "name": "transactions",
+                "rows_per_parent": float(options["transactions_per_account"]),
+                "fields": transactions,
+            },
+        ]
+    }

@@ -1,0 +1,112 @@
+"""``healthcare_ehr``: patients, their visits, labs and medications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.training.templates.builtin.fields import Options, cat, derived, fk, seq
+
+_DIAGNOSES = {
+    "E11.9": "Type 2 diabetes mellitus without complications",
+    "I10": "Essential (primary) hypertension",
+    "J06.9": "Acute upper respiratory infection",
+    "M54.5": "Low back pain",
+    "F32.9": "Major depressive disorder, single episode",
+    "J45.909": "Asthma, uncomplicated",
+    "K21.9": "Gastro-esophageal reflux disease",
+    "E78.5": "Hyperlipidemia",
+    "N39.0": "Urinary tract infection",
+    "R51": "Headache",
+}
+# test: (unit, mean, std, reference low, reference high)
+_LABS = {
+    "Glucose": ("mg/dL", 100.0, 25.0, 70.0, 99.0),
+    "Hemoglobin A1c": ("%", 5.8, 0.9, 4.0, 5.6),
+    "Hemoglobin": ("g/dL", 14.0, 1.6, 12.0, 17.5),
+    "LDL Cholesterol": ("mg/dL", 115.0, 35.0, 0.0, 100.0),
+    "Creatinine": ("mg/dL", 0.95, 0.25, 0.6, 1.3),
+    "TSH": ("mIU/L", 2.2, 1.1, 0.4, 4.0),
+}
+_DRUGS = {
+    "Metformin": (500, 850, 1000),
+    "Lisinopril": (5, 10, 20),
+    "Atorvastatin": (10, 20, 40),
+    "Amoxicillin": (250, 500),
+    "Sertraline": (50, 100),
+    "Omeprazole": (20, 40),
+    "Ibuprofen": (200, 400, 600),
+    "Albuterol": (90,),
+}
+
+
+def _lab_map(position: int) -> str:
+    return repr({test: values[position] for test, values in _LABS.items()})
+
+
+def healthcare(options: Options) -> dict[str, Any]:
+    patients = [
+        seq("patient_id"),
+        derived("mrn", "string", "'MRN' + pad(patient_id, 8)"),
+        cat("gender", ["female", "male"]),
+        derived("first_name", "first_name", "first_name_for(gender)"),
+        {"name": "last_name", "type": "last_name"},
+        # Born at least five years ago, so every visit (last three years) is after birth.
+        {"name": "date_of_birth", "type": "date", "min": "today-95y", "max": "today-5y"},
+        derived("age", "int", "years_between(date_of_birth, today())"),
+        cat(
+            "blood_type",
+            ["O+", "A+", "B+", "AB+", "O-", "A-", "B-", "AB-"],
+            [0.38, 0.34, 0.09, 0.03, 0.07, 0.06, 0.02, 0.01],
+        ),
+        {"name": "phone", "type": "phone"},
+        {"name": "address", "type": "address"},
+        cat("insurance", ["private", "public", "self-pay"], [0.55, 0.38, 0.07]),
+    ]
+    visits = [
+        seq("visit_id"),
+        fk("patient_id", "patients", "patient_id"),
+        {"name": "visit_date", "type": "datetime", "min": "today-3y", "max": "today"},
+        cat(
+            "visit_type",
+            ["outpatient", "inpatient", "emergency", "telehealth"],
+            [0.6, 0.12, 0.13, 0.15],
+        ),
+        cat(
+            "department",
+            ["primary care", "cardiology", "endocrinology", "orthopedics", "psychiatry"],
+        ),
+        cat("diagnosis_code", list(_DIAGNOSES)),
+        derived("diagnosis_description", "string", f"map(diagnosis_code, {_DIAGNOSES!r})"),
+    ]
+    labs = [
+        seq("lab_id"),
+        fk("visit_id", "visits", "visit_id"),
+        cat("test_name", list(_LABS)),
+        derived(
+            "value",
+            "float",
+            f"round(map(test_name, {_lab_map(1)}) "
+            f"+ normal(0, 1) * map(test_name, {_lab_map(2)}), 2)",
+        ),
+        derived("unit", "string", f"map(test_name, {_lab_map(0)})"),
+        derived("reference_low", "float", f"map(test_name, {_lab_map(3)})"),
+        derived("reference_high", "float", f"map(test_name, {_lab_map(4)})"),
+        derived("abnormal", "bool", "value < reference_low or value > reference_high"),
+    ]
+    medications = [
+        seq("medication_id"),
+        fk("visit_id", "visits", "visit_id"),
+        cat("drug_name", list(_DRUGS)),
+        derived("dose_mg", "int", f"choice_by(drug_name, {_DRUGS!r})"),
+        cat("frequency", ["once daily", "twice daily", "three times daily", "as needed"]),
+        cat("route", ["oral", "inhaled", "topical"], [0.85, 0.1, 0.05]),
+        {"name": "days_supply", "type": "category", "categories": [7, 14, 30, 60, 90]},
+    ]
+    return {
+        "tables": [
+            {"name": "patients", "fields": patients},
+            {"name": "visits", "rows_per_parent": 3.0, "fields": visits},
+            {"name": "labs", "rows_per_parent": 2.0, "fields": labs},
+            {"name": "medications", "rows_per_parent": 1.2, "fields": medications},
+        ]
+    }
