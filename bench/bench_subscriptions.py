@@ -39,6 +39,10 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gateway.subscriptions import JobState, Metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -49,10 +53,11 @@ QUERY = 'subscription { jobUpdates(jobId: "bench-job") { status percent message 
 class BenchJobs:
     """Every job exists and is running: the subscription's first state without training."""
 
-    async def current(self, job_id: str, metadata: object) -> object:
+    async def current(self, job_id: str, metadata: Metadata) -> JobState:
         from gateway.subscriptions import JobState
+        from synthetica.training.v1 import training_pb2
 
-        return JobState(job_id, "running")
+        return JobState(job_id, training_pb2.JOB_STATUS_RUNNING)
 
 
 def serve_gateway(port: int) -> None:
@@ -62,7 +67,7 @@ def serve_gateway(port: int) -> None:
     from gateway.app import create_app
     from gateway.settings import GatewaySettings
 
-    app = create_app(GatewaySettings(), job_source=BenchJobs())  # type: ignore[arg-type]
+    app = create_app(GatewaySettings(), job_source=BenchJobs())
     uvicorn.run(
         app,
         host="127.0.0.1",
