@@ -21,6 +21,10 @@ WEB_BUILD := web/dist/index.html
 WEB_SRC := $(shell find web/src -type f -not -path 'web/src/gql/*' 2>/dev/null) web/index.html \
 	web/vite.config.ts web/codegen.ts web/tsconfig.json gateway/schema.graphql
 CHROMIUM ?= /usr/bin/chromium
+# buf and pyright, pinned in tools/lint/package-lock.json (npm ci when the lock changes).
+LINT_DEPS := tools/lint/node_modules/.installed
+BUF := tools/lint/node_modules/.bin/buf
+PYRIGHT := tools/lint/node_modules/.bin/pyright
 
 .PHONY: help venv web browser up test test-web test-slow test-chaos test-all lint fmt proto schema sdk migration bench clean-var
 
@@ -30,7 +34,7 @@ help:
 	@echo "make web        build the dashboard (web/dist), when its sources changed"
 	@echo "make test-slow  run the long tests (real engines on real data, big files)"
 	@echo "make test-chaos the main flow while every process is killed and paused"
-	@echo "make lint       ruff lint + format check"
+	@echo "make lint       ruff lint + format check, buf lint + breaking against main, pyright"
 	@echo "make proto      regenerate Python code from proto/"
 	@echo "make schema     export gateway/schema.graphql"
 	@echo "make sdk        regenerate the Python SDK's typed GraphQL operations"
@@ -63,6 +67,11 @@ $(WEB_BUILD): $(WEB_DEPS) $(WEB_SRC)
 
 web: $(WEB_BUILD)
 
+$(LINT_DEPS): tools/lint/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20.19+ with npm is required for buf and pyright"; exit 1; }
+	cd tools/lint && npm ci --no-audit --no-fund
+	touch $(LINT_DEPS)
+
 # Debian's Chromium for the end-to-end tests (Playwright drives it; no browser download).
 browser:
 	@test -x $(CHROMIUM) || { \
@@ -91,9 +100,12 @@ test-chaos: $(STAMP)
 test-all: $(STAMP)
 	$(PY) -m pytest -m ''
 
-lint: $(STAMP)
+lint: $(STAMP) $(LINT_DEPS)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(BUF) lint
+	tools/lint/buf-breaking.sh
+	$(PYRIGHT)
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -39,6 +39,10 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gateway.subscriptions import JobState, Metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -49,10 +53,11 @@ QUERY = 'subscription { jobUpdates(jobId: "bench-job") { status percent message 
 class BenchJobs:
     """Every job exists and is running: the subscription's first state without training."""
 
-    async def current(self, job_id: str, metadata: object) -> object:
+    async def current(self, job_id: str, metadata: Metadata) -> JobState:
         from gateway.subscriptions import JobState
+        from synthetica.training.v1 import training_pb2
 
-        return JobState(job_id, "running")
+        return JobState(job_id, training_pb2.JOB_STATUS_RUNNING)
 
 
 def serve_gateway(port: int) -> None:
@@ -62,7 +67,7 @@ def serve_gateway(port: int) -> None:
     from gateway.app import create_app
     from gateway.settings import GatewaySettings
 
-    app = create_app(GatewaySettings(), job_source=BenchJobs())  # type: ignore[arg-type]
+    app = create_app(GatewaySettings(), job_source=BenchJobs())
     uvicorn.run(
         app,
         host="127.0.0.1",
@@ -93,21 +98,26 @@ def summary(name: str, latencies: list[float]) -> dict[str, float]:
 async def publish_updates(js, count: int, interval: float, warmup: int = 0) -> None:
     """``warmup`` unmeasured updates (message "warmup"), then ``count`` measured ones, the
     last of which ends the job."""
-    from common.outbox import new_event
+    from common.events import new_event
     from synthetica.events.v1 import events_pb2
+    from synthetica.training.v1 import training_pb2
 
     total = warmup + count
     for sequence in range(1, total + 1):
         last = sequence == total
         update = events_pb2.JobUpdated(
             job_id=JOB_ID,
-            kind="train",
-            status="succeeded" if last else "running",
-            percent=100.0 * sequence / total,
+            job_kind=training_pb2.JOB_KIND_TRAIN,
+            job_status=training_pb2.JOB_STATUS_SUCCEEDED
+            if last
+            else training_pb2.JOB_STATUS_RUNNING,
+            progress=training_pb2.JobProgress(
+                percent=100.0 * sequence / total,
+                message="warmup" if sequence <= warmup else repr(time.time()),
+            ),
             sequence=sequence,
-            message="warmup" if sequence <= warmup else repr(time.time()),
         )
-        event = new_event("job.updated", user_id="bench", job_updated=update)
+        event = new_event(update, user_id="bench")
         await js.publish(
             "synthetica.events.job.updated",
             event.SerializeToString(),
@@ -151,7 +161,7 @@ async def nats_baseline(nats_url: str, subscribers: int, updates: int, interval:
         received = time.time()
         event = events_pb2.Event()
         event.ParseFromString(msg.data)
-        latencies.append(received - float(event.job_updated.message))
+        latencies.append(received - float(event.job_updated.progress.message))
 
     for _ in range(subscribers):
         await nc.subscribe("synthetica.events.job.updated", cb=on_message)

@@ -226,8 +226,9 @@ async def publish_updates(nats_url: str, job_id: str, count: int) -> tuple[dict[
     the latencies a plain NATS subscriber saw for the same events (the baseline)."""
     import nats
 
-    from common.outbox import new_event
+    from common.events import new_event
     from synthetica.events.v1 import events_pb2
+    from synthetica.training.v1 import training_pb2
 
     connection = await nats.connect(nats_url)
     baseline: list[float] = []
@@ -235,7 +236,7 @@ async def publish_updates(nats_url: str, job_id: str, count: int) -> tuple[dict[
     async def on_message(message) -> None:
         event = events_pb2.Event()
         event.ParseFromString(message.data)
-        sent = float(event.job_updated.message)
+        sent = float(event.job_updated.progress.message)
         baseline.append((time.time() - sent) * 1000)
 
     await connection.subscribe("synthetica.events.job.updated", cb=on_message)
@@ -245,16 +246,18 @@ async def publish_updates(nats_url: str, job_id: str, count: int) -> tuple[dict[
         percent = 10.5 + i
         update = events_pb2.JobUpdated(
             job_id=job_id,
-            kind="train",
-            status="running",
-            percent=percent,
-            epoch=i + 1,
-            total_epochs=count,
-            loss=1.0 / (i + 1),
+            job_kind=training_pb2.JOB_KIND_TRAIN,
+            job_status=training_pb2.JOB_STATUS_RUNNING,
+            progress=training_pb2.JobProgress(
+                percent=percent,
+                epoch=i + 1,
+                total_epochs=count,
+                loss=1.0 / (i + 1),
+                message=repr(time.time()),
+            ),
             sequence=1000 + i,
-            message=repr(time.time()),
         )
-        event = new_event("job.updated", user_id="bench", job_updated=update)
+        event = new_event(update, user_id="bench")
         published[f"{percent:g}"] = time.time()
         await js.publish(
             "synthetica.events.job.updated",

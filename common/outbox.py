@@ -16,7 +16,6 @@ import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from google.protobuf.timestamp_pb2 import Timestamp
 from nats.js import JetStreamContext
 from sqlalchemy import (
     Column,
@@ -54,22 +53,6 @@ def outbox_table(metadata: MetaData) -> Table:
     )
     Index("ix_outbox_pending", table.c.created_at, postgresql_where=table.c.published_at.is_(None))
     return table
-
-
-def new_event(
-    event_type: str, *, user_id: str = "", project_id: str = "", **body: object
-) -> events_pb2.Event:
-    """``new_event("user.registered", user_id=..., user_registered=UserRegistered(...))``."""
-    occurred = Timestamp()
-    occurred.FromDatetime(datetime.now(UTC))
-    return events_pb2.Event(
-        id=str(uuid.uuid4()),
-        type=event_type,
-        occurred_at=occurred,
-        user_id=user_id,
-        project_id=project_id,
-        **body,
-    )
 
 
 def enqueue(session: Session, table: Table, event: events_pb2.Event) -> None:

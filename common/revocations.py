@@ -17,14 +17,15 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
 
+from common.events import EventType
 from common.jetstream import EVENTS_SUBJECT_PREFIX
 from common.security import TokenAuthenticator
 from synthetica.events.v1 import events_pb2
 
 log = logging.getLogger(__name__)
 
-API_KEY_REVOKED = "api_key.revoked"
-USER_DISABLED = "user.disabled"
+API_KEY_REVOKED = EventType.API_KEY_REVOKED
+USER_DISABLED = EventType.USER_DISABLED
 
 
 def forget(authenticator: TokenAuthenticator, event: events_pb2.Event) -> int:

@@ -7,10 +7,8 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator
 
-import grpc
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
@@ -31,7 +29,14 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
     """``job_source`` replaces the training service as the source of jobUpdates' first state
     (tests and benchmarks)."""
     clients: ServiceClients | None = None
-    subscriptions = Subscriptions(settings, lambda: clients, job_source=job_source)  # type: ignore[arg-type, return-value]
+
+    def live_clients() -> ServiceClients:
+        """The stubs exist from the lifespan's start (channels need the running loop)."""
+        if clients is None:
+            raise RuntimeError("the gateway's service clients are used before the app started")
+        return clients
+
+    subscriptions = Subscriptions(settings, live_clients, job_source=job_source)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -43,9 +48,8 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
 
     # HTTPConnection: the same context serves HTTP requests and websockets.
     async def get_context(request: HTTPConnection) -> Context:
-        assert clients is not None
         return Context(
-            clients=clients,
+            clients=live_clients(),
             settings=settings,
             credentials=credentials_from_headers(request),
             client_ip=client_ip(request, settings),
@@ -69,9 +73,9 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
         multipart_uploads_enabled=True,
     )
     app.include_router(router, prefix="/graphql")
-    app.include_router(reports.create_router(settings, lambda: clients.evaluation))  # type: ignore[union-attr]
-    app.include_router(create_download_router(settings, lambda: clients))  # type: ignore
-    app.include_router(uploads.create_router(settings, lambda: clients.datasets))  # type: ignore[union-attr]
+    app.include_router(reports.create_router(settings, lambda: live_clients().evaluation))
+    app.include_router(create_download_router(settings, live_clients))
+    app.include_router(uploads.create_router(settings, lambda: live_clients().datasets))
 
     if not settings.metrics_port:
         # With a metrics port of their own (a cluster), metrics stay off the public port.
@@ -86,15 +90,9 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
 
     @app.get("/readyz")
     async def readyz() -> JSONResponse:
-        assert clients is not None
-        try:
-            stub = health_pb2_grpc.HealthStub(clients._channels["auth"])
-            reply = await stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=2)
-            ready = reply.status == health_pb2.HealthCheckResponse.SERVING
-        except grpc.aio.AioRpcError:
-            ready = False
+        ready = await live_clients().auth_serving()
         return JSONResponse({"ready": ready}, status_code=200 if ready else 503)
 
     # Last: the dashboard's session routes, assets, and index.html for its own routes.
-    web.install(app, settings, lambda: clients)
+    web.install(app, settings, live_clients)
     return app

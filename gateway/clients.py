@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
 from common.clients import make_channel
 from gateway.settings import GatewaySettings
 from synthetica.auth.v1 import auth_pb2_grpc
@@ -26,6 +29,17 @@ class ServiceClients:
         self.datasets = datasets_pb2_grpc.DatasetsServiceStub(self._channels["datasets"])
         self._channels["notify"] = make_channel(settings.notify_addr, default_timeout=timeout)
         self.notify = notify_pb2_grpc.NotifyServiceStub(self._channels["notify"])
+        self._auth_health = health_pb2_grpc.HealthStub(self._channels["auth"])
+
+    async def auth_serving(self) -> bool:
+        """Whether auth answers its health check: without auth nobody signs in (readyz)."""
+        try:
+            reply = await self._auth_health.Check(
+                health_pb2.HealthCheckRequest(service=""), timeout=2
+            )
+        except grpc.aio.AioRpcError:
+            return False
+        return reply.status == health_pb2.HealthCheckResponse.SERVING
 
     async def close(self) -> None:
         for channel in self._channels.values():

@@ -7,7 +7,7 @@ may see is not what another may."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -17,7 +17,14 @@ from gateway.errors import rpc_errors
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
 Metadata = tuple[tuple[str, str], ...]
-T = TypeVar("T")
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=_Identified)
 
 
 class Loaders:
@@ -54,5 +61,5 @@ async def _by_id(
     with rpc_errors():
         for start in range(0, len(ids), MAX_PAGE_SIZE):
             for item in await fetch(list(ids[start : start + MAX_PAGE_SIZE])):
-                found[item.id] = item  # type: ignore[attr-defined]
+                found[item.id] = item
     return [found.get(i) for i in ids]

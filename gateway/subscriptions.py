@@ -34,6 +34,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from common import jetstream
 from common.errors import Unauthenticated
+from common.events import EventType, job_update
 from common.security import TokenAuthenticator
 from gateway.clients import ServiceClients
 from gateway.errors import rpc_errors
@@ -45,15 +46,14 @@ from synthetica.training.v1 import training_pb2
 log = logging.getLogger(__name__)
 
 Metadata = tuple[tuple[str, str], ...]
-JOB_UPDATED_SUBJECT = jetstream.EVENTS_SUBJECT_PREFIX + "job.updated"
-TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
-_STATUS_NAMES = {
-    training_pb2.JOB_STATUS_QUEUED: "queued",
-    training_pb2.JOB_STATUS_RUNNING: "running",
-    training_pb2.JOB_STATUS_SUCCEEDED: "succeeded",
-    training_pb2.JOB_STATUS_FAILED: "failed",
-    training_pb2.JOB_STATUS_CANCELLED: "cancelled",
-}
+JOB_UPDATED_SUBJECT = jetstream.EVENTS_SUBJECT_PREFIX + EventType.JOB_UPDATED
+TERMINAL = frozenset(
+    {
+        training_pb2.JOB_STATUS_SUCCEEDED,
+        training_pb2.JOB_STATUS_FAILED,
+        training_pb2.JOB_STATUS_CANCELLED,
+    }
+)
 # Updates held per subscriber before the oldest is dropped (a stalled client loses history,
 # never the latest state, and never slows the others).
 LISTENER_BUFFER = 256
@@ -77,7 +77,8 @@ class JobState:
     """A job's progress, from a job.updated event or the training service's GetJob."""
 
     job_id: str
-    status: str
+    # A training_pb2.JobStatus value.
+    status: int
     percent: float = 0.0
     epoch: int = 0
     total_epochs: int = 0
@@ -100,28 +101,25 @@ class JobState:
         return self.sequence > current.sequence
 
     @classmethod
-    def from_event(cls, update: events_pb2.JobUpdated) -> JobState:
-        return cls(
-            job_id=update.job_id,
-            status=update.status,
-            percent=update.percent,
-            epoch=update.epoch,
-            total_epochs=update.total_epochs,
-            loss=update.loss if update.HasField("loss") else None,
-            eta_seconds=update.eta_seconds if update.HasField("eta_seconds") else None,
-            message=update.message,
-            error=update.error,
-            model_id=update.model_id,
-            batch_id=update.batch_id,
-            sequence=update.sequence,
-        )
+    def from_event(cls, body: events_pb2.JobUpdated) -> JobState:
+        update = job_update(body)
+        return cls._of(update.job_id, update.job_status, update.progress, update)
 
     @classmethod
     def from_job(cls, job: training_pb2.Job) -> JobState:
-        progress = job.progress
+        return cls._of(job.id, job.status, job.progress, job)
+
+    @classmethod
+    def _of(
+        cls,
+        job_id: str,
+        status: int,
+        progress: training_pb2.JobProgress,
+        job: training_pb2.Job | events_pb2.JobUpdated,
+    ) -> JobState:
         return cls(
-            job_id=job.id,
-            status=_STATUS_NAMES.get(job.status, "queued"),
+            job_id=job_id,
+            status=status or training_pb2.JOB_STATUS_QUEUED,
             percent=progress.percent,
             epoch=progress.epoch,
             total_epochs=progress.total_epochs,

@@ -15,8 +15,7 @@ the line for a bad file, 413 over the size limit, 401/403/404 for credentials an
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable
 
 import grpc
 from fastapi import APIRouter, Request
@@ -81,7 +80,9 @@ def _options(params: dict[str, str]) -> datasets_pb2.IngestOptions:
     return options
 
 
-def create_router(settings: GatewaySettings, get_stub: Any) -> APIRouter:
+def create_router(
+    settings: GatewaySettings, get_stub: Callable[[], datasets_pb2_grpc.DatasetsServiceStub]
+) -> APIRouter:
     """``get_stub()`` returns the datasets stub once the app has started."""
     router = APIRouter()
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,11 @@ GraphiQL is at <a href="/graphql">/graphql</a>.</p></main></body></html>"""
 
 
 def install(
-    app: FastAPI, settings: GatewaySettings, get_clients: Any, *, web_dir: Path | None = None
+    app: FastAPI,
+    settings: GatewaySettings,
+    get_clients: Callable[[], ServiceClients],
+    *,
+    web_dir: Path | None = None,
 ) -> None:
     """Adds the session routes and the dashboard's files. Call it after every API route:
     the single-page fallback answers any GET path left over."""
@@ -124,7 +129,9 @@ def mount_dashboard(app: FastAPI, web_dir: Path) -> None:
         return FileResponse(index, headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
 
 
-def session_router(settings: GatewaySettings, get_clients: Any) -> APIRouter:
+def session_router(
+    settings: GatewaySettings, get_clients: Callable[[], ServiceClients]
+) -> APIRouter:
     router = APIRouter(prefix=SESSION_PATH)
 
     def context(request: Request) -> Context:

@@ -17,6 +17,7 @@ from common.clients import make_channel, service_metadata
 from common.grpc_server import GrpcServer
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
+from gateway.subscriptions import JobSource
 from services.auth.main import build as build_auth
 from services.auth.settings import AuthSettings
 from services.datasets.main import build as build_datasets
@@ -92,11 +93,15 @@ async def start_evaluation(**settings: object) -> GrpcServer:
 
 @contextlib.asynccontextmanager
 async def start_gateway(
-    *, auth_addr: str, service_token: str, job_source: object = None, **settings: object
+    *,
+    auth_addr: str,
+    service_token: str,
+    job_source: JobSource | None = None,
+    **settings: object,
 ) -> AsyncIterator[str]:
     app = create_app(
         GatewaySettings(auth_addr=auth_addr, service_token=service_token, **settings),
-        job_source=job_source,  # type: ignore[arg-type]
+        job_source=job_source,
     )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None))
     task = asyncio.create_task(server.serve())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Generic, TypeVar
 
 import strawberry
@@ -39,3 +40,16 @@ def dt(message: Message, field: str) -> datetime | None:
     if not message.HasField(field):
         return None
     return getattr(message, field).ToDatetime(tzinfo=UTC)
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def from_proto_enum(enum: type[E], value: int) -> E | None:
+    """The GraphQL enum member of a proto enum value. Every GraphQL enum here has the proto's
+    numbers as its values (``JobStatus.RUNNING = training_pb2.JOB_STATUS_RUNNING``), so this is
+    the one mapping; None for UNSPECIFIED or a value a newer service added."""
+    try:
+        return enum(value)
+    except ValueError:
+        return None

@@ -18,8 +18,9 @@ from common.errors import (
     PermissionDenied,
     Unauthenticated,
 )
+from common.events import new_event
 from common.ids import parse_id
-from common.outbox import enqueue, new_event
+from common.outbox import enqueue
 from common.pagination import paginate
 from services.auth import credentials, limits
 from services.auth.models import ApiKey, RefreshToken, SigningKey, User, outbox
@@ -84,11 +85,8 @@ def register(
         session,
         outbox,
         new_event(
-            "user.registered",
+            events_pb2.UserRegistered(user_id=str(user.id), email=user.email, role=user.role),
             user_id=str(user.id),
-            user_registered=events_pb2.UserRegistered(
-                user_id=str(user.id), email=user.email, role=user.role
-            ),
         ),
     )
     return user, _issue_tokens(session, settings, user, family_id=uuid.uuid4())
@@ -290,11 +288,10 @@ def revoke_api_key(*, session: Session, user_id: str, api_key_id: str) -> ApiKey
             session,
             outbox,
             new_event(
-                "api_key.revoked",
-                user_id=user_id,
-                api_key_revoked=events_pb2.ApiKeyRevoked(
+                events_pb2.ApiKeyRevoked(
                     api_key_id=str(key.id), user_id=user_id, prefix=key.prefix
                 ),
+                user_id=user_id,
             ),
         )
     return key
@@ -344,11 +341,7 @@ def set_user_disabled(*, session: Session, actor_id: str, user_id: str, disabled
         enqueue(
             session,
             outbox,
-            new_event(
-                "user.disabled",
-                user_id=user_id,
-                user_disabled=events_pb2.UserDisabled(user_id=user_id),
-            ),
+            new_event(events_pb2.UserDisabled(user_id=user_id), user_id=user_id),
         )
     user.disabled = disabled
     user.updated_at = _now()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import grpc
+
 from common.context import Principal
 from common.db import Database
 from common.errors import PermissionDenied
@@ -84,7 +86,9 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         # Called after a commit that wrote to the outbox, so the relay publishes at once.
         self.on_commit = on_commit
 
-    async def Register(self, request, context):
+    async def Register(
+        self, request: auth_pb2.RegisterRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.RegisterResponse:
         await self.db.call(
             limits.record_registration, settings=self.settings, client=_client(context)
         )
@@ -99,7 +103,9 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         self.on_commit()
         return auth_pb2.RegisterResponse(user=user_to_proto(user), tokens=tokens_to_proto(tokens))
 
-    async def Login(self, request, context):
+    async def Login(
+        self, request: auth_pb2.LoginRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.LoginResponse:
         client = _client(context)
         # Recorded and committed before the password is checked (see limits.py).
         await self.db.call(
@@ -117,28 +123,38 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         )
         return auth_pb2.LoginResponse(user=user_to_proto(user), tokens=tokens_to_proto(tokens))
 
-    async def Refresh(self, request, context):
+    async def Refresh(
+        self, request: auth_pb2.RefreshRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.RefreshResponse:
         tokens = await self.db.call(
             service.refresh, settings=self.settings, refresh_token=request.refresh_token
         )
         return auth_pb2.RefreshResponse(tokens=tokens_to_proto(tokens))
 
-    async def Logout(self, request, context):
+    async def Logout(
+        self, request: auth_pb2.LogoutRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.LogoutResponse:
         await self.db.call(service.logout, refresh_token=request.refresh_token)
         return auth_pb2.LogoutResponse()
 
-    async def GetJwks(self, request, context):
+    async def GetJwks(
+        self, request: auth_pb2.GetJwksRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.GetJwksResponse:
         keys = await self.db.call(service.public_jwks)
         fields = ("kty", "crv", "x", "kid", "alg", "use")
         return auth_pb2.GetJwksResponse(
             keys=[auth_pb2.Jwk(**{f: k[f] for f in fields}) for k in keys]
         )
 
-    async def GetMe(self, request, context):
+    async def GetMe(
+        self, request: auth_pb2.GetMeRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.GetMeResponse:
         user = await self.db.call(service.get_active_user, user_id=_user().user_id)
         return auth_pb2.GetMeResponse(user=user_to_proto(user))
 
-    async def UpdateProfile(self, request, context):
+    async def UpdateProfile(
+        self, request: auth_pb2.UpdateProfileRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.UpdateProfileResponse:
         user = await self.db.call(
             service.update_profile,
             user_id=_user().user_id,
@@ -148,7 +164,9 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         )
         return auth_pb2.UpdateProfileResponse(user=user_to_proto(user))
 
-    async def CreateApiKey(self, request, context):
+    async def CreateApiKey(
+        self, request: auth_pb2.CreateApiKeyRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.CreateApiKeyResponse:
         key, secret = await self.db.call(
             service.create_api_key,
             user_id=_user().user_id,
@@ -157,7 +175,9 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         )
         return auth_pb2.CreateApiKeyResponse(api_key=api_key_to_proto(key), secret=secret)
 
-    async def ListApiKeys(self, request, context):
+    async def ListApiKeys(
+        self, request: auth_pb2.ListApiKeysRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.ListApiKeysResponse:
         keys, next_token = await self.db.call(
             service.list_api_keys,
             user_id=_user().user_id,
@@ -168,26 +188,34 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
             api_keys=[api_key_to_proto(k) for k in keys], next_page_token=next_token
         )
 
-    async def RevokeApiKey(self, request, context):
+    async def RevokeApiKey(
+        self, request: auth_pb2.RevokeApiKeyRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.RevokeApiKeyResponse:
         key = await self.db.call(
             service.revoke_api_key, user_id=_user().user_id, api_key_id=request.api_key_id
         )
         self.on_commit()
         return auth_pb2.RevokeApiKeyResponse(api_key=api_key_to_proto(key))
 
-    async def VerifyApiKey(self, request, context):
+    async def VerifyApiKey(
+        self, request: auth_pb2.VerifyApiKeyRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.VerifyApiKeyResponse:
         _service()
         user = await self.db.call(service.verify_api_key, key=request.key)
         return auth_pb2.VerifyApiKeyResponse(user=user_to_proto(user))
 
-    async def LookupUsers(self, request, context):
+    async def LookupUsers(
+        self, request: auth_pb2.LookupUsersRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.LookupUsersResponse:
         _service()
         users = await self.db.call(
             service.lookup_users, user_ids=list(request.user_ids), emails=list(request.emails)
         )
         return auth_pb2.LookupUsersResponse(users=[user_to_proto(u) for u in users])
 
-    async def ListUsers(self, request, context):
+    async def ListUsers(
+        self, request: auth_pb2.ListUsersRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.ListUsersResponse:
         await self._admin()
         users, next_token = await self.db.call(
             service.list_users, page_size=request.page_size, page_token=request.page_token
@@ -196,7 +224,9 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
             users=[user_to_proto(u) for u in users], next_page_token=next_token
         )
 
-    async def SetUserDisabled(self, request, context):
+    async def SetUserDisabled(
+        self, request: auth_pb2.SetUserDisabledRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.SetUserDisabledResponse:
         admin = await self._admin()
         user = await self.db.call(
             service.set_user_disabled,

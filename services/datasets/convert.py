@@ -102,7 +102,9 @@ def dataset_to_proto(dataset: models.Dataset) -> datasets_pb2.Dataset:
     )
 
 
-def options_from_proto(options: datasets_pb2.IngestOptions, default_holdout: float) -> dict:
+def options_from_proto(
+    options: datasets_pb2.IngestOptions, default_holdout: float
+) -> IngestOptions:
     """The user's options, validated; errors name the option."""
     given: dict[str, Any] = {"format": options.format or "auto"}
     for name in ("delimiter", "has_header", "encoding", "holdout_fraction", "seed"):
@@ -114,7 +116,7 @@ def options_from_proto(options: datasets_pb2.IngestOptions, default_holdout: flo
     if options.missing_values:
         given["missing_values"] = list(options.missing_values)
     try:
-        checked = IngestOptions(**given).model_dump(exclude_none=True)
+        checked = IngestOptions(**given)
     except ValidationError as exc:
         violations = [
             FieldViolation("options." + ".".join(map(str, e["loc"])), e["msg"])
@@ -124,11 +126,11 @@ def options_from_proto(options: datasets_pb2.IngestOptions, default_holdout: flo
             f"invalid option {violations[0].field}: {violations[0].description}",
             violations=violations,
         ) from exc
-    if "encoding" in checked:
+    if checked.encoding is not None:
         # Refused before the upload is stored: an unknown name, or a codec that is no
         # character encoding (hex, base64, rot13, ...).
         try:
-            text_encoding(checked["encoding"])
+            text_encoding(checked.encoding)
         except IngestError as exc:
             raise InvalidArgument(
                 f"invalid option options.encoding: {exc.message}",

@@ -9,13 +9,14 @@ from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.db import Database
+from common.events import EventType
 from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
 from services.datasets import members
 from synthetica.events.v1 import events_pb2
 
 log = logging.getLogger(__name__)
 
-SUBJECT = EVENTS_SUBJECT_PREFIX + "user.registered"
+SUBJECT = EVENTS_SUBJECT_PREFIX + EventType.USER_REGISTERED
 CONSUMER = "datasets-invitations"
 
 

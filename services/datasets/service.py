@@ -21,9 +21,11 @@ from common.errors import (
     NotFound,
     PermissionDenied,
 )
+from common.events import new_event
 from common.ids import parse_id
-from common.outbox import enqueue, new_event
+from common.outbox import enqueue
 from common.pagination import MAX_PAGE_SIZE, paginate
+from services.datasets.ingest import IngestOptions
 from services.datasets.models import (
     EDITOR,
     FAILED,
@@ -246,7 +248,7 @@ def create_dataset(
     dataset_id: str,
     name: str,
     file_name: str,
-    options: dict[str, Any],
+    options: IngestOptions,
     size_bytes: int,
 ) -> Dataset:
     """The row of an upload whose bytes are stored, INGESTING until the worker reports."""
@@ -258,7 +260,7 @@ def create_dataset(
         file_name=file_name,
         status=INGESTING,
         created_by=parse_id(user_id, "user_id"),
-        options=options,
+        options=options.stored(),
         size_bytes=size_bytes,
     )
     session.add(dataset)
@@ -329,23 +331,15 @@ def finish_ingestion(
             row_count=dataset.row_count,
             column_count=len(dataset.columns),
         )
-        event = new_event(
-            "dataset.uploaded",
-            user_id=str(dataset.created_by),
-            project_id=str(dataset.project_id),
-            dataset_uploaded=body,
-        )
+        event = new_event(body, user_id=str(dataset.created_by), project_id=str(dataset.project_id))
     else:
         dataset.status = FAILED
         dataset.error = outcome["message"]
         dataset.error_code = outcome["code"].upper()
         event = new_event(
-            "dataset.failed",
+            events_pb2.DatasetFailed(dataset_id=dataset_id, name=dataset.name, error=dataset.error),
             user_id=str(dataset.created_by),
             project_id=str(dataset.project_id),
-            dataset_failed=events_pb2.DatasetFailed(
-                dataset_id=dataset_id, name=dataset.name, error=dataset.error
-            ),
         )
     dataset.updated_at = utcnow()
     enqueue(session, outbox, event)
@@ -402,9 +396,8 @@ def _deleted_event(session: Session, dataset: Dataset) -> None:
         session,
         outbox,
         new_event(
-            "dataset.deleted",
+            events_pb2.DatasetDeleted(dataset_id=str(dataset.id)),
             user_id=str(dataset.created_by),
             project_id=str(dataset.project_id),
-            dataset_deleted=events_pb2.DatasetDeleted(dataset_id=str(dataset.id)),
         ),
     )

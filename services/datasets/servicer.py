@@ -8,6 +8,8 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import grpc
+
 from common.context import Principal
 from common.db import Database
 from common.errors import FieldViolation, InvalidArgument, PermissionDenied
@@ -61,7 +63,9 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
 
     # --- projects -----------------------------------------------------------------------
 
-    async def CreateProject(self, request, context):
+    async def CreateProject(
+        self, request: datasets_pb2.CreateProjectRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.CreateProjectResponse:
         user = _user()
         project, role = await self.db.call(
             service.create_project,
@@ -72,13 +76,17 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         )
         return datasets_pb2.CreateProjectResponse(project=convert.project_to_proto(project, role))
 
-    async def GetProject(self, request, context):
+    async def GetProject(
+        self, request: datasets_pb2.GetProjectRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.GetProjectResponse:
         project, role = await self.db.call(
             service.get_project, user_id=_user().user_id, project_id=request.project_id
         )
         return datasets_pb2.GetProjectResponse(project=convert.project_to_proto(project, role))
 
-    async def ListProjects(self, request, context):
+    async def ListProjects(
+        self, request: datasets_pb2.ListProjectsRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.ListProjectsResponse:
         rows, next_token = await self.db.call(
             service.list_projects,
             user_id=_user().user_id,
@@ -89,7 +97,9 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             projects=[convert.project_to_proto(p, r) for p, r in rows], next_page_token=next_token
         )
 
-    async def BatchGetProjects(self, request, context):
+    async def BatchGetProjects(
+        self, request: datasets_pb2.BatchGetProjectsRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.BatchGetProjectsResponse:
         rows = await self.db.call(
             service.batch_get_projects,
             user_id=_user().user_id,
@@ -99,7 +109,9 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             projects=[convert.project_to_proto(p, r) for p, r in rows]
         )
 
-    async def UpdateProject(self, request, context):
+    async def UpdateProject(
+        self, request: datasets_pb2.UpdateProjectRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.UpdateProjectResponse:
         project, role = await self.db.call(
             service.update_project,
             user_id=_user().user_id,
@@ -109,7 +121,9 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         )
         return datasets_pb2.UpdateProjectResponse(project=convert.project_to_proto(project, role))
 
-    async def DeleteProject(self, request, context):
+    async def DeleteProject(
+        self, request: datasets_pb2.DeleteProjectRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.DeleteProjectResponse:
         dataset_ids = await self.db.call(
             service.delete_project, user_id=_user().user_id, project_id=request.project_id
         )
@@ -123,7 +137,9 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
 
     # --- members ------------------------------------------------------------------------
 
-    async def AddProjectMember(self, request, context):
+    async def AddProjectMember(
+        self, request: datasets_pb2.AddProjectMemberRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.AddProjectMemberResponse:
         """Answers alike whether or not the email has an account (see members.add_member);
         rate limited per inviting user."""
         user = _user()
@@ -157,7 +173,9 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
                 await self.db.call(members.accept_invitations, email=email, user_id=registered.id)
         return datasets_pb2.AddProjectMemberResponse(member=convert.member_to_proto(member))
 
-    async def RemoveProjectMember(self, request, context):
+    async def RemoveProjectMember(
+        self, request: datasets_pb2.RemoveProjectMemberRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.RemoveProjectMemberResponse:
         if not request.user_id and request.email:
             await self.db.call(
                 members.cancel_invitation,
@@ -174,7 +192,9 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         )
         return datasets_pb2.RemoveProjectMemberResponse()
 
-    async def ChangeMemberRole(self, request, context):
+    async def ChangeMemberRole(
+        self, request: datasets_pb2.ChangeMemberRoleRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.ChangeMemberRoleResponse:
         member = await self.db.call(
             members.change_member_role,
             user_id=_user().user_id,
@@ -195,7 +215,9 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             )
         )
 
-    async def ListProjectMembers(self, request, context):
+    async def ListProjectMembers(
+        self, request: datasets_pb2.ListProjectMembersRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.ListProjectMembersResponse:
         principal = _user()
         listed, next_token = await self.db.call(
             members.list_members,
@@ -209,7 +231,9 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             members=[convert.member_to_proto(m) for m in listed], next_page_token=next_token
         )
 
-    async def CheckProjectAccess(self, request, context):
+    async def CheckProjectAccess(
+        self, request: datasets_pb2.CheckProjectAccessRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.CheckProjectAccessResponse:
         principal = require_principal()
         if not principal.is_service:
             raise PermissionDenied("this call is for services only", reason="SERVICE_ONLY")
@@ -227,7 +251,11 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
 
     # --- upload -------------------------------------------------------------------------
 
-    async def UploadDataset(self, request_iterator, context):
+    async def UploadDataset(
+        self,
+        request_iterator: AsyncIterator[datasets_pb2.UploadDatasetRequest],
+        context: grpc.aio.ServicerContext,
+    ) -> datasets_pb2.UploadDatasetResponse:
         user = _user()
         requests = request_iterator.__aiter__()
         first = await anext(requests, None)
@@ -312,13 +340,17 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
 
     # --- datasets -----------------------------------------------------------------------
 
-    async def GetDataset(self, request, context):
+    async def GetDataset(
+        self, request: datasets_pb2.GetDatasetRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.GetDatasetResponse:
         dataset = await self.db.call(
             service.get_dataset, user_id=_user().user_id, dataset_id=request.dataset_id
         )
         return datasets_pb2.GetDatasetResponse(dataset=convert.dataset_to_proto(dataset))
 
-    async def ListDatasets(self, request, context):
+    async def ListDatasets(
+        self, request: datasets_pb2.ListDatasetsRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.ListDatasetsResponse:
         datasets, next_token = await self.db.call(
             service.list_datasets,
             user_id=_user().user_id,
@@ -330,7 +362,9 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             datasets=[convert.dataset_to_proto(d) for d in datasets], next_page_token=next_token
         )
 
-    async def BatchGetDatasets(self, request, context):
+    async def BatchGetDatasets(
+        self, request: datasets_pb2.BatchGetDatasetsRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.BatchGetDatasetsResponse:
         datasets = await self.db.call(
             service.batch_get_datasets,
             user_id=_user().user_id,
@@ -340,13 +374,17 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             datasets=[convert.dataset_to_proto(d) for d in datasets]
         )
 
-    async def GetDatasetStats(self, request, context):
+    async def GetDatasetStats(
+        self, request: datasets_pb2.GetDatasetStatsRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.GetDatasetStatsResponse:
         dataset = await self.db.call(
             service.get_ready_dataset, user_id=_user().user_id, dataset_id=request.dataset_id
         )
         return datasets_pb2.GetDatasetStatsResponse(stats_json=json.dumps(dataset.stats))
 
-    async def PreviewRows(self, request, context):
+    async def PreviewRows(
+        self, request: datasets_pb2.PreviewRowsRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.PreviewRowsResponse:
         if not 0 <= request.limit <= MAX_PREVIEW_ROWS:
             raise InvalidArgument(f"limit must be 0 to {MAX_PREVIEW_ROWS}", field="limit")
         if request.offset < 0:
@@ -367,7 +405,9 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
             rows_json=[json.dumps([row[n] for n in names], default=str) for row in rows],
         )
 
-    async def UpdateDatasetMetadata(self, request, context):
+    async def UpdateDatasetMetadata(
+        self, request: datasets_pb2.UpdateDatasetMetadataRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.UpdateDatasetMetadataResponse:
         user = _user()
         dataset = await self.db.call(
             service.get_dataset,
@@ -414,7 +454,9 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
                 str(exc), violations=violations, reason="INVALID_METADATA"
             ) from exc
 
-    async def DeleteDataset(self, request, context):
+    async def DeleteDataset(
+        self, request: datasets_pb2.DeleteDatasetRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.DeleteDatasetResponse:
         dataset = await self.db.call(
             service.delete_dataset, user_id=_user().user_id, dataset_id=request.dataset_id
         )
@@ -422,7 +464,9 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         await self._remove_files([str(dataset.id)])
         return datasets_pb2.DeleteDatasetResponse()
 
-    async def ReadDataset(self, request, context):
+    async def ReadDataset(
+        self, request: datasets_pb2.ReadDatasetRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[datasets_pb2.ReadDatasetResponse]:
         split = convert.SPLITS.get(request.split)
         if split is None:
             raise InvalidArgument("split must be TRAIN, HOLDOUT or ALL", field="split")

@@ -14,6 +14,7 @@ from nats.aio.msg import Msg
 
 from common.db import Database
 from common.errors import DomainError
+from common.events import EventType
 from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
 from common.storage import Storage
 from services.evaluation import models as m
@@ -24,7 +25,7 @@ from synthetica.events.v1 import events_pb2
 
 log = logging.getLogger(__name__)
 
-SUBJECT = EVENTS_SUBJECT_PREFIX + "batch.generated"
+SUBJECT = EVENTS_SUBJECT_PREFIX + EventType.BATCH_GENERATED
 
 
 class BatchGeneratedHandler:
@@ -72,7 +73,7 @@ class BatchGeneratedHandler:
         return Outcome.ACK
 
 
-DATASETS_SUBJECT = EVENTS_SUBJECT_PREFIX + "dataset.deleted"
+DATASETS_SUBJECT = EVENTS_SUBJECT_PREFIX + EventType.DATASET_DELETED
 
 
 class DatasetDeletedHandler:

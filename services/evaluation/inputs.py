@@ -8,13 +8,13 @@ checked against its template's schema only.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import pandas as pd
 
+from common.contracts.template_schema import FieldSpec, SchemaError, parse_schema
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
 from common.moments import DEFAULT_REFERENCE_DATE, parse_moment
 from services.evaluation import models as m
@@ -202,69 +202,64 @@ async def _conformance_inputs(
 
 
 def conformance_schema(schema_json: str) -> dict[str, Any]:
-    """A template's schema ({"tables": [{"name", "fields": [...]}]}) as conformance specs."""
+    """A template's schema (the contract training stores, common.contracts.template_schema)
+    as conformance specs."""
     try:
-        schema = json.loads(schema_json)
-        tables = {table["name"]: table for table in schema["tables"]}
-    except (ValueError, KeyError, TypeError) as exc:
+        schema = parse_schema(schema_json)
+    except SchemaError as exc:
         raise FailedPrecondition(f"the batch's template schema cannot be read: {exc}") from exc
     return {
         "tables": {
-            name: {
+            table.name: {
                 "columns": {
-                    field["name"]: _field_spec(field)
-                    for field in table.get("fields", [])
-                    if not field.get("hidden")
+                    field.name: _field_spec(field) for field in table.fields if not field.hidden
                 },
                 "foreign_keys": [
                     {
-                        "column": field["name"],
+                        "column": field.name,
                         "references": {
-                            "table": field["foreign_key"]["table"],
-                            "column": field["foreign_key"]["field"],
+                            "table": field.foreign_key.table,
+                            "column": field.foreign_key.field,
                         },
                     }
-                    for field in table.get("fields", [])
-                    if field.get("foreign_key") and not field.get("hidden")
+                    for field in table.fields
+                    if field.foreign_key is not None and not field.hidden
                 ],
             }
-            for name, table in tables.items()
+            for table in schema.tables
         }
     }
 
 
-def _field_spec(field: Mapping[str, Any]) -> dict[str, Any]:
-    kind = _CONFORMANCE_TYPES.get(str(field.get("type")), "string")
+def _field_spec(field: FieldSpec) -> dict[str, Any]:
+    kind = _CONFORMANCE_TYPES.get(field.type, "string")
     spec: dict[str, Any] = {"type": kind}
-    if field.get("unique"):
+    if field.unique:
         spec["unique"] = True
-    null_rate = float(field.get("null_rate") or 0.0)
-    spec["max_null_rate" if null_rate else "nullable"] = null_rate if null_rate else False
+    spec["max_null_rate" if field.null_rate else "nullable"] = field.null_rate or False
     # A string's min/max are lengths, not bounds on values.
     if kind in ("integer", "float", "datetime"):
-        for bound in ("min", "max"):
-            if field.get(bound) is not None:
-                spec[bound] = field[bound]
-                if kind == "datetime":
-                    spec[bound] = _moment(field, field[bound])
-    if field.get("regex"):
-        spec["regex"] = field["regex"]
-    if kind == "category" and field.get("categories"):
-        spec["categories"] = field["categories"]
+        for bound, value in (("min", field.min), ("max", field.max)):
+            if value is not None:
+                spec[bound] = _moment(field, value) if kind == "datetime" else value
+    if field.regex:
+        spec["regex"] = field.regex
+    if kind == "category" and field.categories:
+        spec["categories"] = field.categories
     return spec
 
 
-def _moment(field: Mapping[str, Any], value: Any) -> str:
+def _moment(field: FieldSpec, value: Any) -> str:
     """A date bound ("today-90y" included) as the generator resolved it: its reference day,
     and whole days for a date field (whole seconds for a datetime), as it draws them."""
     try:
         moment = parse_moment(value, DEFAULT_REFERENCE_DATE)
     except ValueError as exc:
         raise FailedPrecondition(
-            f"field {field.get('name')!r}: the bound {value!r} is not a date: {exc}",
+            f"field {field.name!r}: the bound {value!r} is not a date: {exc}",
             reason="INVALID_TEMPLATE_SCHEMA",
         ) from exc
-    if field.get("type") == "date":
+    if field.type == "date":
         return dt.datetime.combine(moment.date(), dt.time()).isoformat()
     return moment.replace(microsecond=0).isoformat()
 

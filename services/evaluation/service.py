@@ -16,9 +16,11 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from common.enums import verdict_to_proto
 from common.errors import NotFound, ResourceExhausted
+from common.events import new_event
 from common.ids import parse_id
-from common.outbox import enqueue, new_event
+from common.outbox import enqueue
 from services.evaluation import models as m
 from synthetica.events.v1 import events_pb2
 
@@ -136,6 +138,8 @@ def complete(
     body = events_pb2.EvaluationCompleted(
         report_id=str(report.id),
         batch_id=str(report.batch_id),
+        verdict=verdict_to_proto(privacy_verdict),
+        # The older spelling, for consumers built before the enum (events.proto).
         privacy_verdict=privacy_verdict,
     )
     if quality_score is not None:
@@ -143,12 +147,7 @@ def complete(
     enqueue(
         session,
         m.outbox,
-        new_event(
-            "evaluation.completed",
-            user_id=str(report.owner_id),
-            project_id=str(report.project_id or ""),
-            evaluation_completed=body,
-        ),
+        new_event(body, user_id=str(report.owner_id), project_id=str(report.project_id or "")),
     )
     return report
 

@@ -11,7 +11,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
+import grpc
+
 from common.db import Database
+from common.enums import verdict_to_proto
 from common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from common.interceptors import require_principal
 from common.protos import timestamp
@@ -30,11 +33,6 @@ STATUSES = {
     m.READY: evaluation_pb2.REPORT_STATUS_READY,
     m.FAILED: evaluation_pb2.REPORT_STATUS_FAILED,
 }
-VERDICTS = {
-    "pass": evaluation_pb2.PRIVACY_VERDICT_PASS,
-    "warn": evaluation_pb2.PRIVACY_VERDICT_WARN,
-    "fail": evaluation_pb2.PRIVACY_VERDICT_FAIL,
-}
 KINDS = {
     m.FULL: evaluation_pb2.REPORT_KIND_FULL,
     m.CONFORMANCE: evaluation_pb2.REPORT_KIND_CONFORMANCE,
@@ -52,7 +50,7 @@ def report_to_proto(report: m.Report, report_json: str = "") -> evaluation_pb2.R
         status=STATUSES[report.status],
         kind=KINDS[report.kind],
         trigger=report.trigger,
-        privacy_verdict=VERDICTS.get(report.privacy_verdict, 0),
+        privacy_verdict=verdict_to_proto(report.privacy_verdict),
         report_json=report_json,
         error=report.error,
         created_at=timestamp(report.created_at),
@@ -98,7 +96,9 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
         self.evaluator = evaluator
         self.settings = settings
 
-    async def Evaluate(self, request, context):
+    async def Evaluate(
+        self, request: evaluation_pb2.EvaluateRequest, context: grpc.aio.ServicerContext
+    ) -> evaluation_pb2.EvaluateResponse:
         caller = _caller()
         service.parse_id(request.batch_id, "batch_id")
         options = options_from_proto(request)
@@ -123,7 +123,9 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
         self.evaluator.run_in_background(report.id)
         return evaluation_pb2.EvaluateResponse(report=report_to_proto(report))
 
-    async def GetReport(self, request, context):
+    async def GetReport(
+        self, request: evaluation_pb2.GetReportRequest, context: grpc.aio.ServicerContext
+    ) -> evaluation_pb2.GetReportResponse:
         report = await self._readable_report(request.batch_id)
         report_json = b""
         if report.status == m.READY and report.json_key:
@@ -132,7 +134,9 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
             report=report_to_proto(report, report_json.decode())
         )
 
-    async def DownloadReport(self, request, context) -> AsyncIterator:
+    async def DownloadReport(
+        self, request: evaluation_pb2.DownloadReportRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[evaluation_pb2.DownloadReportResponse]:
         if request.format not in (
             evaluation_pb2.REPORT_FORMAT_JSON,
             evaluation_pb2.REPORT_FORMAT_HTML,

@@ -9,24 +9,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from common.enums import verdict_from_proto
+from common.events import EventType, job_kind_word, job_update
 from synthetica.events.v1 import events_pb2
+from synthetica.training.v1 import training_pb2
 
 # Event types a webhook may subscribe to (everything the EVENTS stream carries).
 EVENT_TYPES = frozenset(
     {
-        "user.registered",
-        "dataset.uploaded",
-        "dataset.failed",
-        "dataset.deleted",
-        "job.updated",
-        "model.trained",
-        "model.failed",
-        "batch.generated",
-        "evaluation.completed",
+        EventType.USER_REGISTERED,
+        EventType.DATASET_UPLOADED,
+        EventType.DATASET_FAILED,
+        EventType.DATASET_DELETED,
+        EventType.JOB_UPDATED,
+        EventType.MODEL_TRAINED,
+        EventType.MODEL_FAILED,
+        EventType.BATCH_GENERATED,
+        EventType.EVALUATION_COMPLETED,
     }
 )
 # Facts a project's members care about as much as the owner does.
-SHARED_WITH_PROJECT = frozenset({"dataset.uploaded", "model.trained", "evaluation.completed"})
+SHARED_WITH_PROJECT = frozenset(
+    {EventType.DATASET_UPLOADED, EventType.MODEL_TRAINED, EventType.EVALUATION_COMPLETED}
+)
 
 
 @dataclass(frozen=True)
@@ -67,28 +72,30 @@ def _dataset_failed(event: events_pb2.Event) -> Draft | None:
 
 
 def _job_updated(event: events_pb2.Event) -> Draft | None:
-    body = event.job_updated
+    body = job_update(event.job_updated)
     subject = f"job:{body.job_id}"
-    if body.status == "cancelled":
+    message = body.progress.message
+    training = body.job_kind == training_pb2.JOB_KIND_TRAIN
+    if body.job_status == training_pb2.JOB_STATUS_CANCELLED:
         return Draft(
             f"{subject}:cancelled",
-            f"{body.kind.capitalize()} job cancelled",
-            body.message or "the job was cancelled",
+            f"{job_kind_word(body).capitalize()} job cancelled",
+            message or "the job was cancelled",
             subject,
         )
-    if body.kind == "train" and body.status == "running":
+    if training and body.job_status == training_pb2.JOB_STATUS_RUNNING:
         return Draft(
             f"{subject}:started",
             "Training started",
-            body.message or "a worker picked up the training job",
+            message or "a worker picked up the training job",
             subject,
         )
     # Generation that fails has no other event; training's outcome comes as model.*.
-    if body.kind != "train" and body.status == "failed":
+    if not training and body.job_status == training_pb2.JOB_STATUS_FAILED:
         return Draft(
             f"{subject}:failed",
             "Generation failed",
-            body.error or body.message or "the generation job failed",
+            body.error or message or "the generation job failed",
             subject,
         )
     return None
@@ -131,7 +138,8 @@ def _evaluation_completed(event: events_pb2.Event) -> Draft | None:
         if body.HasField("quality_score")
         else "no quality score"
     )
-    verdict = f", privacy: {body.privacy_verdict}" if body.privacy_verdict else ""
+    word = verdict_from_proto(body.verdict) or body.privacy_verdict
+    verdict = f", privacy: {word}" if word else ""
     return Draft(
         dedupe_key=event.id,
         title="Evaluation ready",
@@ -141,14 +149,14 @@ def _evaluation_completed(event: events_pb2.Event) -> Draft | None:
 
 
 _DRAFTERS: dict[str, Callable[[events_pb2.Event], Draft | None]] = {
-    "user.registered": _user_registered,
-    "dataset.uploaded": _dataset_uploaded,
-    "dataset.failed": _dataset_failed,
-    "job.updated": _job_updated,
-    "model.trained": _model_trained,
-    "model.failed": _model_failed,
-    "batch.generated": _batch_generated,
-    "evaluation.completed": _evaluation_completed,
+    EventType.USER_REGISTERED: _user_registered,
+    EventType.DATASET_UPLOADED: _dataset_uploaded,
+    EventType.DATASET_FAILED: _dataset_failed,
+    EventType.JOB_UPDATED: _job_updated,
+    EventType.MODEL_TRAINED: _model_trained,
+    EventType.MODEL_FAILED: _model_failed,
+    EventType.BATCH_GENERATED: _batch_generated,
+    EventType.EVALUATION_COMPLETED: _evaluation_completed,
 }
 
 

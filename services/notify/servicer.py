@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import secrets as secrets_module
+from collections.abc import AsyncIterator
 
+import grpc
 from nats.aio.client import Client as NATS
 
 from common.db import Database
@@ -60,7 +62,9 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
         self.policy = policy
         self.secrets = secrets
 
-    async def ListNotifications(self, request, context):
+    async def ListNotifications(
+        self, request: notify_pb2.ListNotificationsRequest, context: grpc.aio.ServicerContext
+    ) -> notify_pb2.ListNotificationsResponse:
         rows, next_token = await self.db.call(
             service.list_notifications,
             user_id=_user_id(),
@@ -72,11 +76,15 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
             notifications=[notification_to_proto(r) for r in rows], next_page_token=next_token
         )
 
-    async def CountUnread(self, request, context):
+    async def CountUnread(
+        self, request: notify_pb2.CountUnreadRequest, context: grpc.aio.ServicerContext
+    ) -> notify_pb2.CountUnreadResponse:
         count = await self.db.call(service.count_unread, user_id=_user_id())
         return notify_pb2.CountUnreadResponse(count=count)
 
-    async def MarkRead(self, request, context):
+    async def MarkRead(
+        self, request: notify_pb2.MarkReadRequest, context: grpc.aio.ServicerContext
+    ) -> notify_pb2.MarkReadResponse:
         updated = await self.db.call(
             service.mark_read,
             user_id=_user_id(),
@@ -85,7 +93,9 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
         )
         return notify_pb2.MarkReadResponse(updated=updated)
 
-    async def DeleteNotification(self, request, context):
+    async def DeleteNotification(
+        self, request: notify_pb2.DeleteNotificationRequest, context: grpc.aio.ServicerContext
+    ) -> notify_pb2.DeleteNotificationResponse:
         await self.db.call(
             service.delete_notification,
             user_id=_user_id(),
@@ -93,7 +103,9 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
         )
         return notify_pb2.DeleteNotificationResponse()
 
-    async def StreamNotifications(self, request, context):
+    async def StreamNotifications(
+        self, request: notify_pb2.StreamNotificationsRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[notify_pb2.StreamNotificationsResponse]:
         """The caller's new notifications as they are created, until the caller hangs up."""
         queue: asyncio.Queue[bytes] = asyncio.Queue(STREAM_BUFFER)
 
@@ -115,7 +127,9 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
         finally:
             await subscription.unsubscribe()
 
-    async def CreateWebhook(self, request, context):
+    async def CreateWebhook(
+        self, request: notify_pb2.CreateWebhookRequest, context: grpc.aio.ServicerContext
+    ) -> notify_pb2.CreateWebhookResponse:
         user_id = _user_id()
         url = webhooks.validate_url(request.url)
         service.validate_event_types(list(request.events))
@@ -134,7 +148,9 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
         )
         return notify_pb2.CreateWebhookResponse(webhook=webhook_to_proto(hook), secret=secret)
 
-    async def ListWebhooks(self, request, context):
+    async def ListWebhooks(
+        self, request: notify_pb2.ListWebhooksRequest, context: grpc.aio.ServicerContext
+    ) -> notify_pb2.ListWebhooksResponse:
         rows, next_token = await self.db.call(
             service.list_webhooks,
             user_id=_user_id(),
@@ -145,7 +161,9 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
             webhooks=[webhook_to_proto(r) for r in rows], next_page_token=next_token
         )
 
-    async def GetWebhook(self, request, context):
+    async def GetWebhook(
+        self, request: notify_pb2.GetWebhookRequest, context: grpc.aio.ServicerContext
+    ) -> notify_pb2.GetWebhookResponse:
         hook, deliveries = await self.db.call(
             service.get_webhook_with_deliveries,
             user_id=_user_id(),
@@ -154,7 +172,9 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
         )
         return notify_pb2.GetWebhookResponse(webhook=webhook_to_proto(hook, deliveries))
 
-    async def DeleteWebhook(self, request, context):
+    async def DeleteWebhook(
+        self, request: notify_pb2.DeleteWebhookRequest, context: grpc.aio.ServicerContext
+    ) -> notify_pb2.DeleteWebhookResponse:
         await self.db.call(
             service.delete_webhook, user_id=_user_id(), webhook_id=request.webhook_id
         )

@@ -218,8 +218,7 @@ def finish_training(
     publish(
         session,
         job,
-        "model.trained",
-        model_trained=events_pb2.ModelTrained(
+        events_pb2.ModelTrained(
             model_id=str(model.id),
             dataset_id=str(model.dataset_id),
             engine=model.engine,
@@ -255,8 +254,7 @@ def finish_generation(
     publish(
         session,
         job,
-        "batch.generated",
-        batch_generated=events_pb2.BatchGenerated(
+        events_pb2.BatchGenerated(
             batch_id=str(batch.id),
             model_id=str(batch.model_id or ""),
             template_id=batch.template_id,
@@ -281,8 +279,7 @@ def _fail(session: Session, job: m.Job, error: str) -> None:
         publish(
             session,
             job,
-            "model.failed",
-            model_failed=events_pb2.ModelFailed(
+            events_pb2.ModelFailed(
                 model_id=str(model.id),
                 dataset_id=str(model.dataset_id),
                 engine=model.engine,

@@ -12,6 +12,8 @@ from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.db import Database
+from common.enums import verdict_from_proto
+from common.events import EventType
 from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
 from common.storage import Storage
 from services.training import reactions
@@ -19,7 +21,7 @@ from synthetica.events.v1 import events_pb2
 
 log = logging.getLogger(__name__)
 
-EVALUATIONS_SUBJECT = EVENTS_SUBJECT_PREFIX + "evaluation.completed"
+EVALUATIONS_SUBJECT = EVENTS_SUBJECT_PREFIX + EventType.EVALUATION_COMPLETED
 EVALUATIONS_CONSUMER = "training-evaluations"
 
 
@@ -39,13 +41,14 @@ class EvaluationListener:
             reactions.record_evaluation,
             batch_id=body.batch_id,
             quality_score=body.quality_score if body.HasField("quality_score") else None,
-            privacy_verdict=body.privacy_verdict,
+            # An older evaluation sends only the string (events.proto).
+            privacy_verdict=verdict_from_proto(body.verdict) or body.privacy_verdict,
             evaluated_at=event.occurred_at.ToDatetime(tzinfo=UTC),
         )
         return Outcome.ACK
 
 
-DATASETS_SUBJECT = EVENTS_SUBJECT_PREFIX + "dataset.deleted"
+DATASETS_SUBJECT = EVENTS_SUBJECT_PREFIX + EventType.DATASET_DELETED
 DATASETS_CONSUMER = "training-datasets"
 
 

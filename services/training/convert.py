@@ -7,39 +7,21 @@ from typing import Any
 
 from google.protobuf import json_format, struct_pb2
 
+from common.enums import to_proto, verdict_to_proto
 from common.errors import InvalidArgument
 from common.protos import timestamp
 from services.training import models as m
 from services.training.engines.base import ENGINES
+from services.training.enums import BatchStatus, JobKind, JobStatus, ModelStatus
+from services.training.jobstate import job_progress
 from services.training.templates import store as template_store
 from synthetica.training.v1 import training_pb2
 
-JOB_STATUSES = {
-    m.QUEUED: training_pb2.JOB_STATUS_QUEUED,
-    m.RUNNING: training_pb2.JOB_STATUS_RUNNING,
-    m.SUCCEEDED: training_pb2.JOB_STATUS_SUCCEEDED,
-    m.FAILED: training_pb2.JOB_STATUS_FAILED,
-    m.CANCELLED: training_pb2.JOB_STATUS_CANCELLED,
-}
-JOB_KINDS = {
-    m.TRAIN: training_pb2.JOB_KIND_TRAIN,
-    m.GENERATE: training_pb2.JOB_KIND_GENERATE,
-    m.TEMPLATE: training_pb2.JOB_KIND_TEMPLATE,
-}
-MODEL_STATUSES = {
-    m.QUEUED: training_pb2.MODEL_STATUS_QUEUED,
-    m.TRAINING: training_pb2.MODEL_STATUS_TRAINING,
-    m.READY: training_pb2.MODEL_STATUS_READY,
-    m.FAILED: training_pb2.MODEL_STATUS_FAILED,
-    m.CANCELLED: training_pb2.MODEL_STATUS_CANCELLED,
-}
-BATCH_STATUSES = {
-    m.GENERATING: training_pb2.BATCH_STATUS_GENERATING,
-    m.READY: training_pb2.BATCH_STATUS_READY,
-    m.FAILED: training_pb2.BATCH_STATUS_FAILED,
-    m.CANCELLED: training_pb2.BATCH_STATUS_CANCELLED,
-    m.EXPIRED: training_pb2.BATCH_STATUS_EXPIRED,
-}
+# Stored word -> proto value, derived by name (common.enums) from the StrEnums.
+JOB_STATUSES = {s.value: to_proto(s, training_pb2.JobStatus) for s in JobStatus}
+JOB_KINDS = {k.value: to_proto(k, training_pb2.JobKind) for k in JobKind}
+MODEL_STATUSES = {s.value: to_proto(s, training_pb2.ModelStatus) for s in ModelStatus}
+BATCH_STATUSES = {s.value: to_proto(s, training_pb2.BatchStatus) for s in BatchStatus}
 EXPORT_FORMATS = {
     "csv": training_pb2.EXPORT_FORMAT_CSV,
     "jsonl": training_pb2.EXPORT_FORMAT_JSONL,
@@ -74,14 +56,7 @@ def job_to_proto(job: m.Job) -> training_pb2.Job:
         owner_id=str(job.owner_id),
         model_id=str(job.model_id or ""),
         batch_id=str(job.batch_id or ""),
-        progress=training_pb2.JobProgress(
-            percent=job.percent,
-            epoch=job.epoch,
-            total_epochs=job.total_epochs,
-            loss=job.loss,
-            eta_seconds=job.eta_seconds,
-            message=job.message,
-        ),
+        progress=job_progress(job),
         error=job.error,
         attempts=job.attempts,
         created_at=timestamp(job.created_at),
@@ -131,6 +106,7 @@ def batch_to_proto(batch: m.Batch) -> training_pb2.Batch:
         tables=list(batch.tables or []),
         quality_score=batch.quality_score,
         privacy_verdict=batch.privacy_verdict,
+        verdict=verdict_to_proto(batch.privacy_verdict),
         error=batch.error,
         owner_id=str(batch.owner_id),
         created_at=timestamp(batch.created_at),

@@ -7,14 +7,17 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from google.protobuf.message import Message
 from sqlalchemy.orm import Session
 
+from common.enums import to_proto
+from common.events import new_event
 from common.ids import parse_id
 from common.jetstream import JOBS_SUBJECT_PREFIX
-from common.outbox import enqueue, new_event
+from common.outbox import enqueue
 from common.tracing import current_traceparent
 from services.training import models as m
-from services.training.convert import JOB_KINDS
+from services.training.enums import JobKind, JobStatus
 from synthetica.events.v1 import events_pb2
 from synthetica.training.v1 import training_pb2
 
@@ -25,42 +28,60 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def publish(session: Session, job: m.Job, event_type: str, **body: object) -> None:
+def publish(session: Session, job: m.Job, body: Message) -> None:
     enqueue(
         session,
         m.outbox,
-        new_event(event_type, user_id=str(job.owner_id), project_id=str(job.project_id), **body),
+        new_event(body, user_id=str(job.owner_id), project_id=str(job.project_id)),
+    )
+
+
+def job_progress(job: m.Job) -> training_pb2.JobProgress:
+    """The job's progress as GetJob and job.updated both carry it."""
+    return training_pb2.JobProgress(
+        percent=job.percent,
+        epoch=job.epoch,
+        total_epochs=job.total_epochs,
+        loss=job.loss,
+        eta_seconds=job.eta_seconds,
+        message=job.message,
     )
 
 
 def job_updated(session: Session, job: m.Job) -> None:
     """Bumps the job's sequence and publishes its current state as job.updated."""
     job.sequence += 1
+    progress = job_progress(job)
     publish(
         session,
         job,
-        "job.updated",
-        job_updated=events_pb2.JobUpdated(
+        events_pb2.JobUpdated(
             job_id=str(job.id),
-            kind=job.kind,
-            status=job.status,
-            percent=job.percent,
-            epoch=job.epoch,
-            total_epochs=job.total_epochs,
-            loss=job.loss,
-            eta_seconds=job.eta_seconds,
-            message=job.message,
+            job_kind=to_proto(JobKind(job.kind), training_pb2.JobKind),
+            job_status=to_proto(JobStatus(job.status), training_pb2.JobStatus),
+            progress=progress,
             model_id=str(job.model_id or ""),
             batch_id=str(job.batch_id or ""),
             error=job.error,
             sequence=job.sequence,
+            # The older spelling, for consumers built before the enums (events.proto).
+            kind=job.kind,
+            status=job.status,
+            percent=progress.percent,
+            epoch=progress.epoch,
+            total_epochs=progress.total_epochs,
+            loss=job.loss,
+            eta_seconds=job.eta_seconds,
+            message=progress.message,
         ),
     )
 
 
 def enqueue_job(session: Session, job: m.Job) -> None:
     """Queues the job on JOBS through the outbox (Nats-Msg-Id = the outbox row id)."""
-    payload = training_pb2.QueuedJob(job_id=str(job.id), kind=JOB_KINDS[job.kind])
+    payload = training_pb2.QueuedJob(
+        job_id=str(job.id), kind=to_proto(JobKind(job.kind), training_pb2.JobKind)
+    )
     # The worker's trace continues the request that queued the job.
     session.execute(
         m.outbox.insert().values(

@@ -17,23 +17,19 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.db import make_metadata
 from common.outbox import outbox_table
+from services.training.enums import BatchStatus, JobKind, JobStatus, ModelStatus
 
 SCHEMA = "training"
 
-# Job kinds and statuses as stored (lower case, the same words job.updated carries).
-TRAIN, GENERATE, TEMPLATE = "train", "generate", "template"
-QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = (
-    "queued",
-    "running",
-    "succeeded",
-    "failed",
-    "cancelled",
-)
+# Short names for the members of services.training.enums, as the code here has always used
+# them; the words (stored lower case) are defined there once. Model and batch statuses share
+# queued/ready/failed/cancelled with the job's.
+TRAIN, GENERATE, TEMPLATE = JobKind.TRAIN, JobKind.GENERATE, JobKind.TEMPLATE
+QUEUED, RUNNING, SUCCEEDED = JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED
+FAILED, CANCELLED = JobStatus.FAILED, JobStatus.CANCELLED
 ACTIVE_JOB_STATUSES = (QUEUED, RUNNING)
-# Model statuses besides queued/failed/cancelled.
-TRAINING, READY = "training", "ready"
-# Batch statuses besides ready/failed/cancelled.
-GENERATING, EXPIRED = "generating", "expired"
+TRAINING, READY = ModelStatus.TRAINING, ModelStatus.READY
+GENERATING, EXPIRED = BatchStatus.GENERATING, BatchStatus.EXPIRED
 
 
 class Base(DeclarativeBase):

@@ -43,6 +43,7 @@ from services.training.jobstate import (
     now,
     settle_outputs,
 )
+from services.training.payloads import GeneratePayload, TemplatePayload
 
 
 def _check_job_quota(session: Session, owner_id: uuid.UUID, limit: int) -> None:
@@ -202,14 +203,14 @@ def create_generate_job(
         owner_id=owner,
         model_id=model.id,
         message="waiting for a worker",
-        request={
-            "count": options.count,
-            "seed": seed,
-            "conditions": conditions,
-            "anomaly_ratio": options.anomaly_ratio,
-            "mark_column": options.mark_column,
-            "enforce_bounds": options.enforce_bounds,
-        },
+        request=GeneratePayload(
+            count=options.count,
+            seed=seed,
+            conditions=dict(conditions),
+            anomaly_ratio=options.anomaly_ratio,
+            mark_column=options.mark_column,
+            enforce_bounds=options.enforce_bounds,
+        ).to_json(),
         percent=0.0,
         epoch=0,
         total_epochs=0,
@@ -274,13 +275,15 @@ def create_template_job(
         project_id=parse_id(project_id, "project_id"),
         owner_id=owner,
         message="waiting for a worker",
-        request={
-            **request.source,
-            "count": request.count,
-            "seed": request.seed,
-            "locale": request.locale,
-            "chunk_rows": request.chunk_rows,
-        },
+        request=TemplatePayload.model_validate(
+            {
+                **request.source,
+                "count": request.count,
+                "seed": request.seed,
+                "locale": request.locale,
+                "chunk_rows": request.chunk_rows,
+            }
+        ).to_json(),
         percent=0.0,
         epoch=0,
         total_epochs=0,

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import grpc
 import pyarrow.parquet as pq
 from google.protobuf import json_format
 
@@ -72,13 +73,17 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         # Called after a commit that wrote to the outbox, so the relay publishes at once.
         self.on_commit = on_commit
 
-    async def ListEngines(self, request, context):
+    async def ListEngines(
+        self, request: training_pb2.ListEnginesRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.ListEnginesResponse:
         require_principal()
         return training_pb2.ListEnginesResponse(
             engines=[convert.engine_to_proto(n) for n in ENGINES]
         )
 
-    async def TrainModel(self, request, context):
+    async def TrainModel(
+        self, request: training_pb2.TrainModelRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.TrainModelResponse:
         principal = _user()
         try:
             spec = get_engine(request.engine)
@@ -114,7 +119,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             model=convert.model_to_proto(model), job=convert.job_to_proto(job)
         )
 
-    async def Generate(self, request, context):
+    async def Generate(
+        self, request: training_pb2.GenerateRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.GenerateResponse:
         principal = _user()
         model = await self.db.call(service.get_model, model_id=request.model_id)
         await self.access.require(principal, str(model.project_id), EDITOR)
@@ -146,7 +153,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             batch=convert.batch_to_proto(batch), job=convert.job_to_proto(job)
         )
 
-    async def GenerateFromTemplate(self, request, context):
+    async def GenerateFromTemplate(
+        self, request: training_pb2.GenerateFromTemplateRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.GenerateFromTemplateResponse:
         principal = _user()
         if not request.project_id:
             raise InvalidArgument("project_id is required", field="project_id")
@@ -218,7 +227,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             "say what to generate: a templateId, a builtin template or a schema", field="source"
         )
 
-    async def CreateTemplate(self, request, context):
+    async def CreateTemplate(
+        self, request: training_pb2.CreateTemplateRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.CreateTemplateResponse:
         principal = _user()
         if request.project_id:
             parse_id(request.project_id, "project_id")
@@ -237,7 +248,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         )
         return training_pb2.CreateTemplateResponse(template=convert.template_to_proto(template))
 
-    async def ListTemplates(self, request, context):
+    async def ListTemplates(
+        self, request: training_pb2.ListTemplatesRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.ListTemplatesResponse:
         """Built-ins (on the first page), then saved templates, newest first: a project's
         shared ones, or without a project the caller's own."""
         principal = require_principal()
@@ -257,7 +270,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             next_page_token=token,
         )
 
-    async def GetTemplate(self, request, context):
+    async def GetTemplate(
+        self, request: training_pb2.GetTemplateRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.GetTemplateResponse:
         principal = require_principal()
         builtin = template_store.builtin(request.template_id)
         if builtin is not None:
@@ -265,7 +280,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         template = await self._readable_template(principal, request.template_id)
         return training_pb2.GetTemplateResponse(template=convert.template_to_proto(template))
 
-    async def DeleteTemplate(self, request, context):
+    async def DeleteTemplate(
+        self, request: training_pb2.DeleteTemplateRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.DeleteTemplateResponse:
         principal = _user()
         if template_store.builtin(request.template_id) is not None:
             raise PermissionDenied("built-in templates cannot be deleted")
@@ -308,12 +325,16 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         await self.access.require_reader(principal, template.project_id)
         return template
 
-    async def GetJob(self, request, context):
+    async def GetJob(
+        self, request: training_pb2.GetJobRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.GetJobResponse:
         job = await self.db.call(service.get_job, job_id=request.job_id)
         await self.access.require_reader(require_principal(), job.project_id)
         return training_pb2.GetJobResponse(job=convert.job_to_proto(job))
 
-    async def ListJobs(self, request, context):
+    async def ListJobs(
+        self, request: training_pb2.ListJobsRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.ListJobsResponse:
         principal = require_principal()
         scope = await self._list_scope(principal, request.project_id)
         jobs, token = await self.db.call(
@@ -328,7 +349,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             jobs=[convert.job_to_proto(j) for j in jobs], next_page_token=token
         )
 
-    async def CancelJob(self, request, context):
+    async def CancelJob(
+        self, request: training_pb2.CancelJobRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.CancelJobResponse:
         principal = _user()
         job = await self.db.call(service.get_job, job_id=request.job_id)
         if str(job.owner_id) != principal.user_id:
@@ -337,12 +360,16 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         self.on_commit()
         return training_pb2.CancelJobResponse(job=convert.job_to_proto(job))
 
-    async def GetModel(self, request, context):
+    async def GetModel(
+        self, request: training_pb2.GetModelRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.GetModelResponse:
         model = await self.db.call(service.get_model, model_id=request.model_id)
         await self.access.require_reader(require_principal(), model.project_id)
         return training_pb2.GetModelResponse(model=convert.model_to_proto(model))
 
-    async def ListModels(self, request, context):
+    async def ListModels(
+        self, request: training_pb2.ListModelsRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.ListModelsResponse:
         principal = require_principal()
         scope = await self._list_scope(principal, request.project_id)
         models, token = await self.db.call(
@@ -357,11 +384,15 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             models=[convert.model_to_proto(x) for x in models], next_page_token=token
         )
 
-    async def GetBatch(self, request, context):
+    async def GetBatch(
+        self, request: training_pb2.GetBatchRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.GetBatchResponse:
         batch = await self._readable_batch(request.batch_id)
         return training_pb2.GetBatchResponse(batch=convert.batch_to_proto(batch))
 
-    async def ListBatches(self, request, context):
+    async def ListBatches(
+        self, request: training_pb2.ListBatchesRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.ListBatchesResponse:
         principal = require_principal()
         scope = await self._list_scope(principal, request.project_id)
         batches, token = await self.db.call(
@@ -375,7 +406,9 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             batches=[convert.batch_to_proto(b) for b in batches], next_page_token=token
         )
 
-    async def PreviewBatch(self, request, context):
+    async def PreviewBatch(
+        self, request: training_pb2.PreviewBatchRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.PreviewBatchResponse:
         if not 0 <= request.limit <= MAX_PREVIEW_ROWS:
             raise InvalidArgument(f"limit must be between 0 and {MAX_PREVIEW_ROWS}", field="limit")
         batch = await self._ready_batch(request.batch_id)
@@ -384,7 +417,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         return training_pb2.PreviewBatchResponse(columns=columns, rows_json=rows)
 
     async def DownloadBatch(
-        self, request, context
+        self, request: training_pb2.DownloadBatchRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[training_pb2.DownloadBatchResponse]:
         if request.format and request.format not in convert.FORMAT_NAMES:
             raise InvalidArgument(f"unknown format {request.format}", field="format")

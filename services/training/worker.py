@@ -48,6 +48,7 @@ from services.training.engines import (
     run_sampling,
     run_training,
 )
+from services.training.payloads import GeneratePayload, TemplatePayload
 from services.training.progress import ProgressReporter
 from services.training.settings import TrainingSettings
 from services.training.templates import SchemaError
@@ -273,27 +274,26 @@ class Worker:
     # --- generate -------------------------------------------------------------------------
 
     async def _generate(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
-        request = dict(attempt.request or {})
+        request = GeneratePayload.model_validate(attempt.request or {})
         if not attempt.artifact_key:
             raise JobFailed("the model has no artifact")
         with scratch.workdir(self.settings) as workdir:
             artifact = workdir / "model.tar.gz"
             await asyncio.to_thread(self._download, attempt.artifact_key, artifact)
             out = workdir / "batch.parquet"
-            mark_column = request.get("mark_column") or ""
             result = await self._supervised(
                 attempt,
                 cancel,
                 lambda on_progress, cancel: run_sampling(
                     artifact,
-                    int(request["count"]),
-                    int(request["seed"]),
+                    request.count,
+                    request.seed,
                     out,
-                    conditions=request.get("conditions") or None,
-                    anomaly_ratio=float(request.get("anomaly_ratio") or 0.0),
-                    mark_anomalies=bool(mark_column),
-                    anomaly_column=mark_column or "is_anomaly",
-                    enforce_bounds=bool(request.get("enforce_bounds")),
+                    conditions=request.conditions or None,
+                    anomaly_ratio=request.anomaly_ratio,
+                    mark_anomalies=bool(request.mark_column),
+                    anomaly_column=request.anomaly_column,
+                    enforce_bounds=request.enforce_bounds,
                     chunk_rows=self.settings.sample_chunk_rows,
                     on_progress=on_progress,
                     cancel_event=cancel,
@@ -316,7 +316,7 @@ class Worker:
     # --- template -------------------------------------------------------------------------
 
     async def _template(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
-        request = dict(attempt.request or {})
+        request = TemplatePayload.model_validate(attempt.request or {})
         try:
             generation = await asyncio.to_thread(template_jobs.plan_request, request)
         except SchemaError as exc:
@@ -330,7 +330,7 @@ class Worker:
                     self.storage,
                     generation,
                     prefix=prefix,
-                    chunk_rows=int(request["chunk_rows"]),
+                    chunk_rows=request.chunk_rows,
                     on_progress=on_progress,
                     cancel=cancel,
                 ),

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from common import jetstream
 from common.db import Database, make_metadata
-from common.outbox import OutboxRelay, enqueue, new_event, outbox_table
+from common.events import new_event
+from common.outbox import OutboxRelay, enqueue, outbox_table
 from synthetica.events.v1 import events_pb2
 from tests.conftest import create_database
 from tests.support import stream_events
@@ -38,9 +39,7 @@ async def test_event_committed_while_nats_is_down_is_published_once_when_back(ow
 
     own_nats.stop()
     event = new_event(
-        "user.registered",
-        user_id="u-1",
-        user_registered=events_pb2.UserRegistered(user_id="u-1", email="a@example.com"),
+        events_pb2.UserRegistered(user_id="u-1", email="a@example.com"), user_id="u-1"
     )
     db.run(lambda *, session: enqueue(session, table, event))
     relay.wake()

@@ -11,6 +11,7 @@ from strawberry.extensions import ParserCache
 from gateway.fanout import SharedEvent, SharedEventExecution
 from gateway.schema.notifications.types import JobUpdate
 from gateway.subscriptions import JobState
+from synthetica.training.v1 import training_pb2
 
 RESOLVED: list[str] = []
 
@@ -128,9 +129,9 @@ def test_job_updates_are_plain_data_and_one_object_per_state():
     definition = JobUpdate.__strawberry_definition__
     assert [f.name for f in definition.fields if f.base_resolver is not None] == []
 
-    state = JobState("job-1", "running", percent=10.0, sequence=3)
-    same = JobState("job-1", "running", percent=10.0, sequence=3)
+    state = JobState("job-1", training_pb2.JOB_STATUS_RUNNING, percent=10.0, sequence=3)
+    same = JobState("job-1", training_pb2.JOB_STATUS_RUNNING, percent=10.0, sequence=3)
     assert JobUpdate.from_state(state) is JobUpdate.from_state(same)
     assert JobUpdate.from_state(state) is not JobUpdate.from_state(
-        JobState("job-1", "running", percent=20.0, sequence=4)
+        JobState("job-1", training_pb2.JOB_STATUS_RUNNING, percent=20.0, sequence=4)
     )

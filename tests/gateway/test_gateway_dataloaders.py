@@ -11,6 +11,7 @@ from prometheus_client import REGISTRY
 
 from common.db import Database
 from services.datasets import service as datasets_service
+from services.datasets.ingest import IngestOptions
 from tests.support import PASSWORD, graphql, start_gateway, unique_email
 
 DATASETS_SERVICE = "synthetica.datasets.v1.DatasetsService"
@@ -68,7 +69,7 @@ async def test_fifty_datasets_with_their_project_take_one_project_lookup(gateway
                 dataset_id=str(uuid.uuid4()),
                 name=f"table-{i}",
                 file_name=f"table-{i}.csv",
-                options={},
+                options=IngestOptions(),
                 size_bytes=10,
             )
         db.dispose()

@@ -13,7 +13,7 @@ import httpx
 import nats
 import pytest
 
-from common.outbox import new_event
+from common.events import new_event
 from synthetica.events.v1 import events_pb2
 from tests.gateway.subscriptions_client import GraphQLWs
 from tests.services.notify.notify_helpers import receiver
@@ -60,9 +60,7 @@ async def setup(
 
 async def publish_dataset(js, user_id: str, name: str) -> None:
     event = new_event(
-        "dataset.uploaded",
-        user_id=user_id,
-        dataset_uploaded=events_pb2.DatasetUploaded(dataset_id=name, name=name, row_count=5),
+        events_pb2.DatasetUploaded(dataset_id=name, name=name, row_count=5), user_id=user_id
     )
     await js.publish(
         "synthetica.events.dataset.uploaded",

@@ -13,11 +13,12 @@ import jwt
 import nats
 import pytest
 
-from common.outbox import new_event
+from common.events import new_event
 from gateway.errors import ApiError
 from gateway.subscriptions import JobState
 from synthetica.auth.v1 import auth_pb2
 from synthetica.events.v1 import events_pb2
+from synthetica.training.v1 import training_pb2
 from tests.gateway.subscriptions_client import GraphQLWs, Rejected
 from tests.support import AuthCaller, start_gateway
 
@@ -71,17 +72,19 @@ async def setup(auth_server, nats_url, service_token):
 async def publish(js, user_id: str, job_id: str, sequence: int, status: str, percent: float):
     update = events_pb2.JobUpdated(
         job_id=job_id,
-        kind="train",
-        status=status,
-        percent=percent,
-        epoch=int(percent // 10),
-        total_epochs=10,
-        loss=1.0 / (1 + percent),
-        eta_seconds=100 - percent,
-        message=f"{status} {percent}",
+        job_kind=training_pb2.JOB_KIND_TRAIN,
+        job_status=training_pb2.JobStatus.Value("JOB_STATUS_" + status.upper()),
+        progress=training_pb2.JobProgress(
+            percent=percent,
+            epoch=int(percent // 10),
+            total_epochs=10,
+            loss=1.0 / (1 + percent),
+            eta_seconds=100 - percent,
+            message=f"{status} {percent}",
+        ),
         sequence=sequence,
     )
-    event = new_event("job.updated", user_id=user_id, job_updated=update)
+    event = new_event(update, user_id=user_id)
     await js.publish(
         "synthetica.events.job.updated",
         event.SerializeToString(),
@@ -100,7 +103,7 @@ async def test_updates_start_from_the_current_state_without_gap_or_stale_ones(se
     job_id = "job-" + uuid.uuid4().hex[:8]
     jobs.jobs[job_id] = (
         owner.user.id,
-        JobState(job_id, "running", percent=50.0, epoch=5, sequence=5),
+        JobState(job_id, training_pb2.JOB_STATUS_RUNNING, percent=50.0, epoch=5, sequence=5),
     )
 
     async def updates_while_reading() -> None:
@@ -133,7 +136,10 @@ async def test_a_retried_job_going_back_to_queued_is_shown(setup):
     url, jobs, js, auth = setup
     owner = await auth.register()
     job_id = "job-" + uuid.uuid4().hex[:8]
-    jobs.jobs[job_id] = (owner.user.id, JobState(job_id, "running", percent=70.0, sequence=3))
+    jobs.jobs[job_id] = (
+        owner.user.id,
+        JobState(job_id, training_pb2.JOB_STATUS_RUNNING, percent=70.0, sequence=3),
+    )
     async with GraphQLWs.connect(url, bearer(owner.tokens)) as ws:
         op = await ws.subscribe(JOB_UPDATES, {"id": job_id})
         first = await ws.next(op)
@@ -153,7 +159,10 @@ async def test_a_retried_job_going_back_to_queued_is_shown(setup):
 async def test_a_finished_job_gives_its_state_and_ends(setup):
     url, jobs, _, auth = setup
     owner = await auth.register()
-    jobs.jobs["done"] = (owner.user.id, JobState("done", "failed", percent=30.0, message="oom"))
+    jobs.jobs["done"] = (
+        owner.user.id,
+        JobState("done", training_pb2.JOB_STATUS_FAILED, percent=30.0, message="oom"),
+    )
     async with GraphQLWs.connect(url, bearer(owner.tokens)) as ws:
         results = await ws.results(await ws.subscribe(JOB_UPDATES, {"id": "done"}))
     assert [r["data"]["jobUpdates"]["status"] for r in results] == ["FAILED"]
@@ -163,7 +172,7 @@ async def test_nobody_subscribes_to_another_users_job(setup):
     url, jobs, js, auth = setup
     owner, intruder = await auth.register(), await auth.register()
     job_id = "job-" + uuid.uuid4().hex[:8]
-    jobs.jobs[job_id] = (owner.user.id, JobState(job_id, "queued"))
+    jobs.jobs[job_id] = (owner.user.id, JobState(job_id, training_pb2.JOB_STATUS_QUEUED))
     async with GraphQLWs.connect(url, bearer(intruder.tokens)) as ws:
         op = await ws.subscribe(JOB_UPDATES, {"id": job_id})
         result = await ws.next(op)

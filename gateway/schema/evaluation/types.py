@@ -15,55 +15,34 @@ from strawberry.types import Info
 from gateway import reports
 from gateway.context import Context
 from gateway.errors import from_rpc_error, rpc_errors
-from gateway.schema.common import dt
+from gateway.schema.common import dt, from_proto_enum
 from synthetica.auth.v1 import auth_pb2
 from synthetica.evaluation.v1 import evaluation_pb2
 
 
 @strawberry.enum
 class ReportStatus(Enum):
-    PENDING = "pending"
-    RUNNING = "running"
-    READY = "ready"
-    FAILED = "failed"
+    PENDING = evaluation_pb2.REPORT_STATUS_PENDING
+    RUNNING = evaluation_pb2.REPORT_STATUS_RUNNING
+    READY = evaluation_pb2.REPORT_STATUS_READY
+    FAILED = evaluation_pb2.REPORT_STATUS_FAILED
 
 
 @strawberry.enum
 class PrivacyVerdict(Enum):
-    PASS = "pass"  # noqa: S105 - a verdict, not a password
-    WARN = "warn"
-    FAIL = "fail"
+    PASS = evaluation_pb2.PRIVACY_VERDICT_PASS
+    WARN = evaluation_pb2.PRIVACY_VERDICT_WARN
+    FAIL = evaluation_pb2.PRIVACY_VERDICT_FAIL
 
 
 @strawberry.enum
 class ReportKind(Enum):
-    FULL = "full"
-    CONFORMANCE = "conformance"
-
-
-_STATUSES = {
-    evaluation_pb2.REPORT_STATUS_PENDING: ReportStatus.PENDING,
-    evaluation_pb2.REPORT_STATUS_RUNNING: ReportStatus.RUNNING,
-    evaluation_pb2.REPORT_STATUS_READY: ReportStatus.READY,
-    evaluation_pb2.REPORT_STATUS_FAILED: ReportStatus.FAILED,
-}
-
-
-_VERDICTS = {
-    evaluation_pb2.PRIVACY_VERDICT_PASS: PrivacyVerdict.PASS,
-    evaluation_pb2.PRIVACY_VERDICT_WARN: PrivacyVerdict.WARN,
-    evaluation_pb2.PRIVACY_VERDICT_FAIL: PrivacyVerdict.FAIL,
-}
-
-
-_KINDS = {
-    evaluation_pb2.REPORT_KIND_FULL: ReportKind.FULL,
-    evaluation_pb2.REPORT_KIND_CONFORMANCE: ReportKind.CONFORMANCE,
-}
+    FULL = evaluation_pb2.REPORT_KIND_FULL
+    CONFORMANCE = evaluation_pb2.REPORT_KIND_CONFORMANCE
 
 
 def privacy_verdict(value: int) -> PrivacyVerdict | None:
-    return _VERDICTS.get(value)
+    return from_proto_enum(PrivacyVerdict, value)
 
 
 @strawberry.type
@@ -100,8 +79,8 @@ class Report:
         return cls(
             id=strawberry.ID(report.id),
             batch_id=strawberry.ID(report.batch_id),
-            status=_STATUSES.get(report.status, ReportStatus.PENDING),
-            kind=_KINDS.get(report.kind, ReportKind.FULL),
+            status=from_proto_enum(ReportStatus, report.status) or ReportStatus.PENDING,
+            kind=from_proto_enum(ReportKind, report.kind) or ReportKind.FULL,
             trigger=report.trigger,
             quality_score=report.quality_score if report.HasField("quality_score") else None,
             privacy_verdict=privacy_verdict(report.privacy_verdict),

@@ -9,18 +9,10 @@ from functools import lru_cache
 import strawberry
 
 from gateway.fanout import SharedEvent
-from gateway.schema.common import dt
+from gateway.schema.common import dt, from_proto_enum
 from gateway.schema.training.types import JobStatus
 from gateway.subscriptions import JobState
 from synthetica.notify.v1 import notify_pb2
-
-_JOB_STATUSES = {
-    "queued": JobStatus.QUEUED,
-    "running": JobStatus.RUNNING,
-    "succeeded": JobStatus.SUCCEEDED,
-    "failed": JobStatus.FAILED,
-    "cancelled": JobStatus.CANCELLED,
-}
 
 
 @strawberry.enum
@@ -150,7 +142,7 @@ class JobUpdate(SharedEvent):
 def _job_update(s: JobState) -> JobUpdate:
     return JobUpdate(
         job_id=strawberry.ID(s.job_id),
-        status=_JOB_STATUSES.get(s.status, JobStatus.QUEUED),
+        status=from_proto_enum(JobStatus, s.status) or JobStatus.QUEUED,
         percent=s.percent,
         epoch=s.epoch,
         total_epochs=s.total_epochs,

@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from gateway.context import Context
 from gateway.errors import rpc_errors
-from gateway.schema.common import dt
+from gateway.schema.common import dt, from_proto_enum
 from gateway.schema.datasets.types import Dataset, Project, load_dataset, load_project
 from gateway.schema.evaluation import types as evaluation
 from synthetica.training.v1 import training_pb2
@@ -59,13 +59,6 @@ class ExportFormat(Enum):
     JSONL = training_pb2.EXPORT_FORMAT_JSONL
     PARQUET = training_pb2.EXPORT_FORMAT_PARQUET
     SQL = training_pb2.EXPORT_FORMAT_SQL
-
-
-def _enum(kind: type[Enum], value: int) -> Enum | None:
-    try:
-        return kind(value)
-    except ValueError:
-        return None
 
 
 @strawberry.type
@@ -142,8 +135,8 @@ class Job:
         p = job.progress
         return cls(
             id=strawberry.ID(job.id),
-            kind=_enum(JobKind, job.kind),
-            status=_enum(JobStatus, job.status),
+            kind=from_proto_enum(JobKind, job.kind),
+            status=from_proto_enum(JobStatus, job.status),
             project_id=strawberry.ID(job.project_id),
             owner_id=strawberry.ID(job.owner_id),
             model_id=strawberry.ID(job.model_id) if job.model_id else None,
@@ -217,7 +210,7 @@ class Model:
                 seed=p.seed if p.HasField("seed") else None,
                 options=json_format.MessageToDict(p.options),
             ),
-            status=_enum(ModelStatus, model.status),
+            status=from_proto_enum(ModelStatus, model.status),
             error=model.error,
             metrics=json_format.MessageToDict(model.metrics),
             owner_id=strawberry.ID(model.owner_id),
@@ -289,9 +282,9 @@ class Batch:
             model_id=strawberry.ID(batch.model_id) if batch.model_id else None,
             dataset_id=strawberry.ID(batch.dataset_id) if batch.dataset_id else None,
             job_id=strawberry.ID(batch.job_id),
-            status=_enum(BatchStatus, batch.status),
+            status=from_proto_enum(BatchStatus, batch.status),
             row_count=batch.row_count,
-            format=_enum(ExportFormat, batch.format),
+            format=from_proto_enum(ExportFormat, batch.format),
             error=batch.error,
             owner_id=strawberry.ID(batch.owner_id),
             created_at=dt(batch, "created_at"),

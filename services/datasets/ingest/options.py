@@ -24,6 +24,10 @@ class IngestOptions(BaseModel):
     holdout_fraction: float = Field(default=0.2, ge=0.0, le=0.9)
     seed: int = 0
 
+    def stored(self) -> dict[str, object]:
+        """The form kept in the dataset's row (JSONB), read back with ``model_validate``."""
+        return self.model_dump(mode="json", exclude_none=True)
+
 
 @dataclass(frozen=True)
 class IngestLimits:

@@ -60,7 +60,7 @@ def prepare_process(parent_pid: int) -> None:
 
 
 def ingest_dataset(job: dict[str, Any]) -> dict[str, Any]:
-    """``job``: storage_url, storage_options, dataset_id, options (IngestOptions as a dict),
+    """``job``: storage_url, storage_options, dataset_id, options (IngestOptions),
     limits (IngestLimits fields), categorical_rule (CategoricalRule fields, optional)."""
     storage = Storage(job["storage_url"], job["storage_options"])
     dataset_id = job["dataset_id"]
@@ -69,7 +69,7 @@ def ingest_dataset(job: dict[str, Any]) -> dict[str, Any]:
     if finished is not None:  # ingested before the service could record it
         return finished
     try:
-        outcome = _ingest(storage, dataset_id, IngestOptions(**job["options"]), job["limits"], rule)
+        outcome = _ingest(storage, dataset_id, job["options"], job["limits"], rule)
     except IngestError as exc:
         return _failed(storage, dataset_id, exc.code, exc.message, exc.line)
     except FileNotFoundError:

@@ -26,6 +26,7 @@ from typing import Any
 from common.db import Database
 from common.storage import Storage
 from services.datasets import files, service
+from services.datasets.ingest.options import IngestOptions
 from services.datasets.ingest.process import ingest_dataset, prepare_process
 from services.datasets.models import Dataset
 from services.datasets.settings import DatasetsSettings
@@ -55,7 +56,7 @@ class IngestRunner:
             pool.submit(os.getpid)
         return pool
 
-    def start(self, dataset_id: str, options: dict[str, Any]) -> None:
+    def start(self, dataset_id: str, options: IngestOptions) -> None:
         task = asyncio.create_task(self._run(dataset_id, options))
         self._tasks[dataset_id] = task
         task.add_done_callback(lambda _: self._tasks.pop(dataset_id, None))
@@ -79,7 +80,7 @@ class IngestRunner:
                 log.info("resuming ingestion", extra={"fields": {"dataset_id": dataset_id}})
                 self.start(dataset_id, row)
 
-    async def _run(self, dataset_id: str, options: dict[str, Any]) -> Dataset | None:
+    async def _run(self, dataset_id: str, options: IngestOptions) -> Dataset | None:
         job = {
             "storage_url": self.settings.storage_url,
             "storage_options": self.settings.storage_options,
@@ -142,6 +143,6 @@ def new_worker_pool(workers: int) -> ProcessPoolExecutor:
     )
 
 
-def _options_of(*, session: Any, dataset_id: str) -> dict[str, Any] | None:
+def _options_of(*, session: Any, dataset_id: str) -> IngestOptions | None:
     dataset = session.get(Dataset, service.parse_id(dataset_id, "dataset_id"))
-    return dict(dataset.options) if dataset is not None else None
+    return IngestOptions.model_validate(dataset.options) if dataset is not None else None

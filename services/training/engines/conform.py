@@ -30,11 +30,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from common.contracts.template_schema import FieldSpec
 from services.training.engines.profile import ColumnProfile, TableProfile
 from services.training.templates import columns as template_columns
 from services.training.templates import strings
 from services.training.templates.expressions import slugify
-from services.training.templates.schema import FieldSpec
 from services.training.templates.vocab import Vocabulary, get_vocabulary
 
 DATETIME_FORMAT_KEY = b"datetime_format"

@@ -8,6 +8,14 @@ Typical use::
 """
 
 # Importing the functions registers them in expressions.FUNCTIONS.
+from common.contracts.template_schema import (
+    FieldSpec,
+    ForeignKey,
+    Schema,
+    SchemaError,
+    TableSpec,
+    parse_schema,
+)
 from services.training.templates import functions  # noqa: F401
 from services.training.templates.builtin import TEMPLATES, TemplateInfo, list_templates
 from services.training.templates.generator import (
@@ -17,14 +25,6 @@ from services.training.templates.generator import (
     TablePlan,
     generate,
     plan,
-)
-from services.training.templates.schema import (
-    FieldSpec,
-    ForeignKey,
-    Schema,
-    SchemaError,
-    TableSpec,
-    parse_schema,
 )
 from services.training.templates.validation import (
     DEFAULT_MAX_FIELDS,

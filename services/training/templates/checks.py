@@ -18,9 +18,9 @@ import signal
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from common.contracts.template_schema import SchemaError, parse_schema
 from services.training.exports import json_value
 from services.training.templates.generator import plan, preview
-from services.training.templates.schema import SchemaError, parse_schema
 from services.training.templates.vocab import value_lengths
 
 _limits: dict[str, float] = {}

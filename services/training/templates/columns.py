@@ -18,10 +18,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from common.contracts.template_schema import FieldSpec
 from common.moments import parse_moment
 from services.training.templates import strings
 from services.training.templates.expressions import slugify
-from services.training.templates.schema import FieldSpec
 from services.training.templates.vocab import Vocabulary
 
 _EPOCH = dt.date(1970, 1, 1)

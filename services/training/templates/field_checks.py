@@ -7,6 +7,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from common.contracts.template_schema import FieldSpec, Schema
 from services.training.templates import columns
 from services.training.templates.expressions import (
     Expression,
@@ -21,7 +22,6 @@ from services.training.templates.limits import (
     MAX_WORDS,
 )
 from services.training.templates.ordering import cycles, field_expression, parents
-from services.training.templates.schema import FieldSpec, Schema
 from services.training.templates.strings import RegexError, check_regex
 
 DEFAULT_MAX_ROWS = 100_000_000

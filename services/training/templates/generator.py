@@ -18,13 +18,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from common.contracts.template_schema import FieldSpec, Schema, SchemaError, parse_schema
 from common.moments import DEFAULT_REFERENCE_DATE
 from services.training.templates import builtin, columns
 from services.training.templates.expressions import EvalContext, ExpressionError, evaluate
 from services.training.templates.lengths import row_widths
 from services.training.templates.limits import CHUNK_CHARS
 from services.training.templates.ordering import field_expression, field_order, table_order
-from services.training.templates.schema import FieldSpec, Schema, SchemaError, parse_schema
 from services.training.templates.validation import (
     DEFAULT_MAX_FIELDS,
     DEFAULT_MAX_ROWS,

@@ -12,10 +12,9 @@ from __future__ import annotations
 import posixpath
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -23,7 +22,8 @@ import pyarrow.parquet as pq
 from common.errors import InvalidArgument
 from common.storage import Storage
 from services.training.engines import EngineCancelled, ProgressUpdate
-from services.training.templates import GenerationPlan, generate, plan
+from services.training.payloads import TemplatePayload
+from services.training.templates import GenerationPlan, SchemaError, generate, plan
 
 # Limits were enforced when the job was created; a later, lower setting must not fail it.
 _NO_LIMIT = 2**62
@@ -57,15 +57,17 @@ def batch_table_key(batch_id: str, data_key: str, tables: list[str], table: str)
     return table_key(posixpath.dirname(data_key), tables.index(table))
 
 
-def plan_request(request: Mapping[str, Any]) -> GenerationPlan:
+def plan_request(request: TemplatePayload) -> GenerationPlan:
     """The job's stored request planned again, exactly as when it was validated."""
-    spec = request["builtin"] if request.get("builtin") else request["schema"]
+    spec = request.builtin or request.spec
+    if spec is None:
+        raise SchemaError([("schema", "the job names neither a built-in template nor a schema")])
     return plan(
         spec,
-        count=int(request["count"]),
-        seed=int(request["seed"]),
-        locale=str(request["locale"]),
-        options=request.get("options") or None,
+        count=request.count,
+        seed=request.seed,
+        locale=request.locale,
+        options=request.options or None,
         max_rows=_NO_LIMIT,
         max_fields=_NO_LIMIT,
     )

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from common.contracts.template_schema import FieldSpec, Schema
 from services.training.templates import columns
 from services.training.templates.expressions import (
     Expression,
@@ -18,7 +19,6 @@ from services.training.templates.limits import (
     SCALAR_LENGTH,
 )
 from services.training.templates.ordering import field_expression, field_order
-from services.training.templates.schema import FieldSpec, Schema
 from services.training.templates.strings import check_regex
 from services.training.templates.vocab import value_lengths
 

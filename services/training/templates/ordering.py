@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from common.contracts.template_schema import FieldSpec, Schema, TableSpec
 from services.training.templates.expressions import (
     Expression,
     ExpressionError,
     compile_expression,
     compile_template,
 )
-from services.training.templates.schema import FieldSpec, Schema, TableSpec
 
 
 def field_order(schema: Schema, table_index: int) -> list[int]:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
+from common.contracts.template_schema import FieldSpec, Schema, SchemaError, TableSpec
 from services.training.templates import columns
 from services.training.templates.field_checks import (
     DEFAULT_MAX_ROWS,
@@ -21,7 +22,6 @@ from services.training.templates.limits import (
     MAX_VALUE_LENGTH,
 )
 from services.training.templates.ordering import cycles, parents, reads, table_order
-from services.training.templates.schema import FieldSpec, Schema, SchemaError, TableSpec
 from services.training.templates.vocab import value_lengths
 
 DEFAULT_MAX_FIELDS = 1_000

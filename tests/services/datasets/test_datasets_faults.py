@@ -32,7 +32,7 @@ def _job(storage_dir: Path, dataset_id: str) -> dict:
         "storage_url": str(storage_dir),
         "storage_options": {},
         "dataset_id": dataset_id,
-        "options": IngestOptions().model_dump(),
+        "options": IngestOptions(),
         "limits": dataclasses.asdict(IngestLimits()),
     }
 

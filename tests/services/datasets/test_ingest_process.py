@@ -39,7 +39,7 @@ def test_worker_ingests_without_loading_torch(tmp_path: Path) -> None:
         "storage_url": str(tmp_path / "store"),
         "storage_options": {},
         "dataset_id": "d1",
-        "options": IngestOptions().model_dump(),
+        "options": IngestOptions(),
         "limits": dataclasses.asdict(IngestLimits()),
     }
     pool = new_worker_pool(1)
@@ -126,7 +126,7 @@ def test_a_parquet_decompression_bomb_keeps_the_worker_under_500_mb(tmp_path: Pa
         "storage_url": str(tmp_path / "store"),
         "storage_options": {},
         "dataset_id": "bomb",
-        "options": IngestOptions().model_dump(),
+        "options": IngestOptions(),
         "limits": dataclasses.asdict(IngestLimits()),
     }
     pool = new_worker_pool(1)

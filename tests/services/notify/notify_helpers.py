@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import uvicorn
+from google.protobuf.message import Message
 from nats.js import JetStreamContext
 
-from common.outbox import new_event
+from common.events import new_event
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 from synthetica.events.v1 import events_pb2
 from synthetica.notify.v1 import notify_pb2, notify_pb2_grpc
@@ -93,8 +94,8 @@ class NotifyEnv:
         return list(response.notifications)
 
 
-def event(event_type: str, user_id: str, *, project_id: str = "", **body: Any) -> events_pb2.Event:
-    return new_event(event_type, user_id=user_id, project_id=project_id, **body)
+def event(body: Message, user_id: str, *, project_id: str = "") -> events_pb2.Event:
+    return new_event(body, user_id=user_id, project_id=project_id)
 
 
 async def eventually(

@@ -9,6 +9,7 @@ import grpc
 
 from synthetica.events.v1 import events_pb2
 from synthetica.notify.v1 import notify_pb2
+from synthetica.training.v1 import training_pb2
 from tests.services.notify.notify_helpers import event, eventually
 
 
@@ -19,20 +20,15 @@ def titles(notifications) -> list[str]:
 async def test_dataset_ready_is_notified_once_even_when_redelivered(notify_env):
     user = await notify_env.user()
     uploaded = event(
-        "dataset.uploaded",
+        events_pb2.DatasetUploaded(dataset_id="d1", name="adult", row_count=32561, column_count=15),
         user.id,
-        dataset_uploaded=events_pb2.DatasetUploaded(
-            dataset_id="d1", name="adult", row_count=32561, column_count=15
-        ),
     )
     await notify_env.publish(uploaded)
     await notify_env.publish(uploaded, msg_id="redelivered-" + uploaded.id)
     await notify_env.publish(uploaded, msg_id="again-" + uploaded.id)
     # A later event proves the duplicates were consumed before we count.
     failed = event(
-        "dataset.failed",
-        user.id,
-        dataset_failed=events_pb2.DatasetFailed(dataset_id="d2", name="bad", error="no columns"),
+        events_pb2.DatasetFailed(dataset_id="d2", name="bad", error="no columns"), user.id
     )
     await notify_env.publish(failed)
 
@@ -57,36 +53,36 @@ async def test_training_lifecycle_makes_one_notification_per_fact(notify_env):
     job = "job-" + user.id[:8]
     for sequence, percent in enumerate((0.0, 10.0, 50.0), start=1):
         update = events_pb2.JobUpdated(
-            job_id=job, kind="train", status="running", percent=percent, sequence=sequence
+            job_id=job,
+            job_kind=training_pb2.JOB_KIND_TRAIN,
+            job_status=training_pb2.JOB_STATUS_RUNNING,
+            progress=training_pb2.JobProgress(percent=percent),
+            sequence=sequence,
         )
-        await notify_env.publish(event("job.updated", user.id, job_updated=update))
+        await notify_env.publish(event(update, user.id))
     await notify_env.publish(
         event(
-            "model.trained",
+            events_pb2.ModelTrained(model_id="m1", engine="gaussian_copula", duration_seconds=12),
             user.id,
-            model_trained=events_pb2.ModelTrained(
-                model_id="m1", engine="gaussian_copula", duration_seconds=12
-            ),
-        )
-    )
-    await notify_env.publish(
-        event(
-            "batch.generated",
-            user.id,
-            batch_generated=events_pb2.BatchGenerated(batch_id="b1", row_count=1000),
         )
     )
     await notify_env.publish(
+        event(events_pb2.BatchGenerated(batch_id="b1", row_count=1000), user.id)
+    )
+    await notify_env.publish(
         event(
-            "evaluation.completed",
-            user.id,
-            evaluation_completed=events_pb2.EvaluationCompleted(
+            events_pb2.EvaluationCompleted(
                 report_id="r1", batch_id="b1", quality_score=0.87, privacy_verdict="low risk"
             ),
+            user.id,
         )
     )
-    cancelled = events_pb2.JobUpdated(job_id="job-2", kind="generate", status="cancelled")
-    await notify_env.publish(event("job.updated", user.id, job_updated=cancelled))
+    cancelled = events_pb2.JobUpdated(
+        job_id="job-2",
+        job_kind=training_pb2.JOB_KIND_GENERATE,
+        job_status=training_pb2.JOB_STATUS_CANCELLED,
+    )
+    await notify_env.publish(event(cancelled, user.id))
 
     found = await eventually(lambda: notify_env.notifications(user), lambda ns: len(ns) >= 6)
     assert titles(found) == [
@@ -115,19 +111,17 @@ async def test_project_members_hear_about_shared_facts_only(notify_env):
     project = await notify_env.project(owner, member)
     await notify_env.publish(
         event(
-            "job.updated",
+            events_pb2.JobUpdated(
+                job_id="j",
+                job_kind=training_pb2.JOB_KIND_TRAIN,
+                job_status=training_pb2.JOB_STATUS_RUNNING,
+            ),
             owner.id,
             project_id=project,
-            job_updated=events_pb2.JobUpdated(job_id="j", kind="train", status="running"),
         )
     )
     await notify_env.publish(
-        event(
-            "model.trained",
-            owner.id,
-            project_id=project,
-            model_trained=events_pb2.ModelTrained(model_id="m", engine="tvae"),
-        )
+        event(events_pb2.ModelTrained(model_id="m", engine="tvae"), owner.id, project_id=project)
     )
     owner_sees = await eventually(lambda: notify_env.notifications(owner), lambda ns: len(ns) >= 3)
     member_sees = await eventually(
@@ -165,12 +159,7 @@ async def test_a_fact_about_an_unknown_project_still_reaches_its_owner(notify_en
     owner = await notify_env.user()
     gone = str(uuid.uuid4())  # e.g. a project deleted before its event was consumed
     await notify_env.publish(
-        event(
-            "model.trained",
-            owner.id,
-            project_id=gone,
-            model_trained=events_pb2.ModelTrained(model_id="m", engine="ctgan"),
-        )
+        event(events_pb2.ModelTrained(model_id="m", engine="ctgan"), owner.id, project_id=gone)
     )
     found = await eventually(lambda: notify_env.notifications(owner), lambda ns: len(ns) >= 2)
     assert titles(found) == ["Training succeeded", "Welcome to Synthetica"]
@@ -184,11 +173,7 @@ async def test_stream_notifications_delivers_only_the_callers_new_ones(notify_en
     assert dict(await call.initial_metadata()).get("x-subscribed") == "1"
     for owner, name in ((other, "theirs"), (user, "mine")):
         await notify_env.publish(
-            event(
-                "dataset.uploaded",
-                owner.id,
-                dataset_uploaded=events_pb2.DatasetUploaded(dataset_id=name, name=name),
-            )
+            event(events_pb2.DatasetUploaded(dataset_id=name, name=name), owner.id)
         )
     received = await asyncio.wait_for(call.read(), 10)
     # The welcome note of the registration may come first: skip it.

@@ -23,11 +23,7 @@ async def user_with(env: NotifyEnv, count: int) -> tuple[User, list[notify_pb2.N
     user = await env.user()
     for i in range(count):
         await env.publish(
-            event(
-                "dataset.uploaded",
-                user.id,
-                dataset_uploaded=events_pb2.DatasetUploaded(dataset_id=f"d{i}", name=f"t{i}"),
-            )
+            event(events_pb2.DatasetUploaded(dataset_id=f"d{i}", name=f"t{i}"), user.id)
         )
     found = await eventually(lambda: env.notifications(user), lambda ns: len(ns) >= count + 1)
     assert len(found) == count + 1

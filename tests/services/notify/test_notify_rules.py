@@ -12,6 +12,7 @@ from services.notify import messages, webhooks
 from services.notify.delivery import backoff
 from services.notify.settings import NotifySettings
 from synthetica.events.v1 import events_pb2
+from synthetica.training.v1 import training_pb2
 from tests.services.notify.notify_helpers import event
 
 
@@ -82,16 +83,35 @@ def test_secret_box_round_trips_and_refuses_a_wrong_key():
 
 
 def test_progress_updates_and_deletions_make_no_notification():
-    running = events_pb2.JobUpdated(job_id="j", kind="generate", status="running", percent=40)
-    assert messages.draft_for(event("job.updated", "u", job_updated=running)) is None
+    running = events_pb2.JobUpdated(
+        job_id="j",
+        job_kind=training_pb2.JOB_KIND_GENERATE,
+        job_status=training_pb2.JOB_STATUS_RUNNING,
+        progress=training_pb2.JobProgress(percent=40),
+    )
+    assert messages.draft_for(event(running, "u")) is None
     deleted = events_pb2.DatasetDeleted(dataset_id="d")
-    assert messages.draft_for(event("dataset.deleted", "u", dataset_deleted=deleted)) is None
+    assert messages.draft_for(event(deleted, "u")) is None
 
 
 def test_failed_generation_is_notified_once_per_job():
-    failed = events_pb2.JobUpdated(job_id="j", kind="template", status="failed", error="boom")
-    first = messages.draft_for(event("job.updated", "u", job_updated=failed))
-    second = messages.draft_for(event("job.updated", "u", job_updated=failed))
+    failed = events_pb2.JobUpdated(
+        job_id="j",
+        job_kind=training_pb2.JOB_KIND_TEMPLATE,
+        job_status=training_pb2.JOB_STATUS_FAILED,
+        error="boom",
+    )
+    first = messages.draft_for(event(failed, "u"))
+    second = messages.draft_for(event(failed, "u"))
     assert first is not None and second is not None
     assert (first.title, first.message) == ("Generation failed", "boom")
     assert first.dedupe_key == second.dedupe_key == "job:j:failed"
+
+
+def test_a_job_update_from_an_older_producer_is_read_from_its_strings():
+    """An event written before job.updated carried enums (still in the stream after an
+    upgrade) is read through the same adapter, so it notifies the same."""
+    legacy = events_pb2.JobUpdated(job_id="j", kind="generate", status="cancelled", message="x")
+    draft = messages.draft_for(event(legacy, "u"))
+    assert draft is not None
+    assert (draft.title, draft.message) == ("Generate job cancelled", "x")

@@ -32,11 +32,7 @@ async def deliveries(env: NotifyEnv, user: User, webhook_id: str):
 
 
 def batch_event(user: User, batch_id: str = "b1") -> events_pb2.Event:
-    return event(
-        "batch.generated",
-        user.id,
-        batch_generated=events_pb2.BatchGenerated(batch_id=batch_id, row_count=10),
-    )
+    return event(events_pb2.BatchGenerated(batch_id=batch_id, row_count=10), user.id)
 
 
 async def test_matching_event_is_posted_signed_once(notify_env):
@@ -49,11 +45,7 @@ async def test_matching_event_is_posted_signed_once(notify_env):
         assert created.webhook.events == ["batch.generated"]
         wanted = batch_event(user)
         await notify_env.publish(
-            event(
-                "dataset.uploaded",
-                user.id,
-                dataset_uploaded=events_pb2.DatasetUploaded(dataset_id="d", name="d"),
-            )
+            event(events_pb2.DatasetUploaded(dataset_id="d", name="d"), user.id)
         )
         await notify_env.publish(wanted)
         await notify_env.publish(wanted, msg_id="redelivered-" + wanted.id)

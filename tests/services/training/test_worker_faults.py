@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import nats
@@ -41,7 +41,9 @@ def _worker_env(config: dict[str, object]) -> dict[str, str]:
 
 
 @pytest.fixture
-def spawn_worker(tmp_path: Path) -> Callable[[dict[str, object]], subprocess.Popen]:
+def spawn_worker(
+    tmp_path: Path,
+) -> Iterator[Callable[[dict[str, object]], subprocess.Popen]]:
     """Starts `python -m services.training worker` in its own process group."""
     started: list[subprocess.Popen] = []
 

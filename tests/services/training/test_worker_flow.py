@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from google.protobuf import json_format
 
-from common.outbox import new_event
+from common.events import new_event
 from synthetica.events.v1 import events_pb2
 from synthetica.training.v1 import training_pb2
 from tests.services.training.training_world import frame, small_adult_csv
@@ -91,14 +91,13 @@ async def test_an_evaluation_fills_in_the_quality_score_of_a_batch(
 
     def evaluation(score: float, verdict: str, *, hours_ahead: int) -> events_pb2.Event:
         event = new_event(
-            "evaluation.completed",
-            user_id=user.id,
-            evaluation_completed=events_pb2.EvaluationCompleted(
+            events_pb2.EvaluationCompleted(
                 report_id=f"r-{hours_ahead}",
                 batch_id=generated.batch.id,
                 quality_score=score,
                 privacy_verdict=verdict,
             ),
+            user_id=user.id,
         )
         # Dated ahead, so a report the evaluation service makes meanwhile is the older one.
         event.occurred_at.FromDatetime(datetime.now(UTC) + timedelta(hours=hours_ahead))

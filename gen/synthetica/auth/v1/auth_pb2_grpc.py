@@ -29,6 +29,11 @@ class AuthServiceStub:
     """AuthService owns users, their profiles and roles, refresh tokens, API keys and the
     signing keys of access tokens. Every other service verifies access tokens locally
     against the JWKS it publishes.
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     def __init__(self, channel):
@@ -113,94 +118,124 @@ class AuthServiceServicer:
     """AuthService owns users, their profiles and roles, refresh tokens, API keys and the
     signing keys of access tokens. Every other service verifies access tokens locally
     against the JWKS it publishes.
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     def Register(self, request, context):
         """Creates an account. The first account, or one whose email is configured as an
-        admin email, gets the admin role.
+        admin email, gets the admin role. Errors: ALREADY_EXISTS (EMAIL_TAKEN); INVALID_ARGUMENT
+        for a malformed email or a weak password; RESOURCE_EXHAUSTED (REGISTER_RATE_LIMITED).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Login(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Exchanges email and password for an access and a refresh token. Errors: UNAUTHENTICATED
+        (INVALID_CREDENTIALS); PERMISSION_DENIED (ACCOUNT_DISABLED); RESOURCE_EXHAUSTED
+        (LOGIN_RATE_LIMITED) after too many failures.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Refresh(self, request, context):
         """Rotates a refresh token. Presenting an already used token revokes its whole family.
+        Errors: UNAUTHENTICATED (INVALID_REFRESH_TOKEN, REFRESH_TOKEN_EXPIRED,
+        REFRESH_TOKEN_REUSED); PERMISSION_DENIED (ACCOUNT_DISABLED).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Logout(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Revokes a refresh token and its family. No errors of its own: an unknown token is
+        already logged out.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetJwks(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Returns the public keys access tokens are verified with (JWKS). Open to every caller
+        with credentials; no errors of its own.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetMe(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Returns the caller's user and profile. Errors: NOT_FOUND (NOT_FOUND) for a deleted user;
+        PERMISSION_DENIED (ACCOUNT_DISABLED).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UpdateProfile(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Updates the caller's display name and profile fields. Errors: INVALID_ARGUMENT for a
+        field too long or malformed.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CreateApiKey(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Creates an API key for the caller; the secret is in the response only. Errors:
+        INVALID_ARGUMENT for a bad name or expiry.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListApiKeys(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Lists the caller's API keys (prefixes, never secrets). No errors of its own.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def RevokeApiKey(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Revokes one of the caller's API keys at once. Errors: NOT_FOUND (NOT_FOUND) when it does
+        not exist or belongs to someone else.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def VerifyApiKey(self, request, context):
         """Service-only: resolves an API key to its user for other services' interceptors.
+        Errors: UNAUTHENTICATED (INVALID_API_KEY, API_KEY_EXPIRED, API_KEY_REVOKED,
+        ACCOUNT_DISABLED); PERMISSION_DENIED (PERMISSION_DENIED) for a caller that is not a service.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def LookupUsers(self, request, context):
-        """Service-only: resolves users by id or email (project membership, notifications).
+        """Service-only: resolves users by id or email (project membership, notifications); unknown
+        ones are left out. Errors: PERMISSION_DENIED (PERMISSION_DENIED) for a non-service caller.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListUsers(self, request, context):
-        """Admin only.
+        """Admin only: lists every user. Errors: PERMISSION_DENIED (ADMIN_ONLY).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def SetUserDisabled(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Admin only: disables or re-enables a user; disabling revokes their sessions and keys.
+        Errors: PERMISSION_DENIED (ADMIN_ONLY); NOT_FOUND (NOT_FOUND); FAILED_PRECONDITION
+        (FAILED_PRECONDITION) when an admin disables themself.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -290,6 +325,11 @@ class AuthService:
     """AuthService owns users, their profiles and roles, refresh tokens, API keys and the
     signing keys of access tokens. Every other service verifies access tokens locally
     against the JWKS it publishes.
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     @staticmethod

@@ -28,6 +28,11 @@ if _version_not_supported:
 class DatasetsServiceStub:
     """DatasetsService owns projects, their members and the uploaded tables (raw upload,
     typed Parquet, train/holdout split, metadata and statistics).
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     def __init__(self, channel):
@@ -141,128 +146,179 @@ class DatasetsServiceStub:
 class DatasetsServiceServicer:
     """DatasetsService owns projects, their members and the uploaded tables (raw upload,
     typed Parquet, train/holdout split, metadata and statistics).
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     def CreateProject(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Creates a project with the caller as its owner. Errors: INVALID_ARGUMENT for a bad name
+        or description; PERMISSION_DENIED (USER_REQUIRED) without a user behind the call.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetProject(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Returns a project the caller is a member of. Errors: NOT_FOUND (PROJECT_NOT_FOUND)
+        when it does not exist or the caller is not a member.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListProjects(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Lists the projects the caller is a member of. Errors: PERMISSION_DENIED (USER_REQUIRED).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UpdateProject(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Renames or redescribes a project. Errors: NOT_FOUND (PROJECT_NOT_FOUND);
+        PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) below editor; INVALID_ARGUMENT for a bad name.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteProject(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Deletes a project with its datasets. Errors: NOT_FOUND (PROJECT_NOT_FOUND);
+        PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) unless owner.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def BatchGetProjects(self, request, context):
-        """The projects among these ids that the caller is a member of (the gateway's DataLoader).
+        """The projects among these ids that the caller is a member of (the gateway's DataLoader);
+        the others are left out. Errors: INVALID_ARGUMENT for too many or malformed ids.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def AddProjectMember(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Adds a member by email, or records an invitation when no account has that email.
+        Errors: NOT_FOUND (PROJECT_NOT_FOUND); PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) unless
+        owner; INVALID_ARGUMENT for a bad email or role; RESOURCE_EXHAUSTED
+        (INVITATIONS_RATE_LIMITED); FAILED_PRECONDITION (TOO_MANY_PENDING_INVITATIONS).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def RemoveProjectMember(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Removes a member or withdraws an invitation. Errors: NOT_FOUND (PROJECT_NOT_FOUND,
+        MEMBER_NOT_FOUND); PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) unless owner;
+        FAILED_PRECONDITION (LAST_OWNER) for the project's last owner.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ChangeMemberRole(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Changes a member's role. Errors: NOT_FOUND (PROJECT_NOT_FOUND, MEMBER_NOT_FOUND);
+        PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) unless owner; FAILED_PRECONDITION (LAST_OWNER)
+        when it would leave the project without an owner; INVALID_ARGUMENT for an unknown role.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListProjectMembers(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Lists a project's members and pending invitations. Errors: NOT_FOUND
+        (PROJECT_NOT_FOUND).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CheckProjectAccess(self, request, context):
         """Answers other services: may this user act on this project with at least this role?
+        Errors: NOT_FOUND (PROJECT_NOT_FOUND) when the user is not a member; PERMISSION_DENIED
+        (PROJECT_ROLE_TOO_LOW) below the role; PERMISSION_DENIED (SERVICE_ONLY) for a user caller.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UploadDataset(self, request_iterator, context):
-        """The first message carries the header, every following one a chunk of the file.
+        """Uploads a file into a project: the first message carries the header, every following one
+        a chunk of the file. Ingestion runs in the background and ends in dataset.uploaded or
+        dataset.failed. Errors: NOT_FOUND (PROJECT_NOT_FOUND); PERMISSION_DENIED
+        (PROJECT_ROLE_TOO_LOW) for a viewer; INVALID_ARGUMENT (TOO_LARGE, INVALID_ENCODING, or the
+        ingestion's reason in upper case) for a file over the limits or unreadable.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetDataset(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Returns a dataset with its metadata. Errors: NOT_FOUND (DATASET_NOT_FOUND) when it does
+        not exist or the caller is not a member of its project.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListDatasets(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Lists datasets of the caller's projects, or of one project. Errors: NOT_FOUND
+        (PROJECT_NOT_FOUND) for a project the caller is not a member of.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def BatchGetDatasets(self, request, context):
-        """The datasets among these ids that the caller may read (the gateway's DataLoader).
+        """The datasets among these ids that the caller may read (the gateway's DataLoader); the
+        others are left out. Errors: INVALID_ARGUMENT for too many or malformed ids.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetDatasetStats(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Returns a dataset's per-column statistics. Errors: NOT_FOUND (DATASET_NOT_FOUND);
+        FAILED_PRECONDITION (DATASET_NOT_READY).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def PreviewRows(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Returns the first rows of a ready dataset as JSON objects. Errors: NOT_FOUND
+        (DATASET_NOT_FOUND); FAILED_PRECONDITION (DATASET_NOT_READY); INVALID_ARGUMENT for a limit
+        out of range.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UpdateDatasetMetadata(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Replaces a ready dataset's column metadata (types, keys). Errors: NOT_FOUND
+        (DATASET_NOT_FOUND); PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) for a viewer;
+        FAILED_PRECONDITION (DATASET_NOT_READY); INVALID_ARGUMENT (INVALID_METADATA) with the
+        violations.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteDataset(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Deletes a dataset and its files; jobs that use it fail. Errors: NOT_FOUND
+        (DATASET_NOT_FOUND); PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) for a viewer.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ReadDataset(self, request, context):
-        """Streams a split of the typed table as Arrow IPC stream bytes.
+        """Streams a split of the typed table as Arrow IPC stream bytes. Errors: NOT_FOUND
+        (DATASET_NOT_FOUND); FAILED_PRECONDITION (DATASET_NOT_READY); INVALID_ARGUMENT for an
+        unknown split.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -382,6 +438,11 @@ def add_DatasetsServiceServicer_to_server(servicer, server):
 class DatasetsService:
     """DatasetsService owns projects, their members and the uploaded tables (raw upload,
     typed Parquet, train/holdout split, metadata and statistics).
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     @staticmethod

@@ -27,6 +27,11 @@ if _version_not_supported:
 
 class EvaluationServiceStub:
     """EvaluationService owns the quality, fidelity, utility and privacy reports of batches.
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     def __init__(self, channel):
@@ -54,22 +59,38 @@ class EvaluationServiceStub:
 
 class EvaluationServiceServicer:
     """EvaluationService owns the quality, fidelity, utility and privacy reports of batches.
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     def Evaluate(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Starts a report on a ready batch (a full one against the real data, or a conformance
+        one for a template batch) with these options; evaluation runs in the background. Errors:
+        NOT_FOUND (NOT_FOUND) for a batch the caller cannot see; FAILED_PRECONDITION
+        (BATCH_NOT_READY, DATASET_DELETED, DATASET_NOT_READY, NO_HOLDOUT, NO_TEMPLATE,
+        INVALID_TEMPLATE_SCHEMA); INVALID_ARGUMENT for options out of range; RESOURCE_EXHAUSTED
+        (TOO_MANY_EVALUATIONS, EVALUATION_QUEUE_FULL).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetReport(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Returns the latest report of a batch. Errors: NOT_FOUND (REPORT_NOT_FOUND) when the batch
+        has none or the caller cannot see it; PERMISSION_DENIED without a user behind the call.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DownloadReport(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Streams the latest report of a batch as JSON or HTML. Errors: NOT_FOUND
+        (REPORT_NOT_FOUND); FAILED_PRECONDITION (NO_DOWNLOAD) while the report is not ready;
+        INVALID_ARGUMENT for an unknown format.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -102,6 +123,11 @@ def add_EvaluationServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class EvaluationService:
     """EvaluationService owns the quality, fidelity, utility and privacy reports of batches.
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     @staticmethod

@@ -1,6 +1,8 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from synthetica.evaluation.v1 import evaluation_pb2 as _evaluation_pb2
+from synthetica.training.v1 import training_pb2 as _training_pb2
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Mapping as _Mapping
@@ -83,7 +85,7 @@ class DatasetDeleted(_message.Message):
     def __init__(self, dataset_id: _Optional[str] = ...) -> None: ...
 
 class JobUpdated(_message.Message):
-    __slots__ = ("job_id", "kind", "status", "percent", "epoch", "total_epochs", "loss", "eta_seconds", "message", "model_id", "batch_id", "error", "sequence")
+    __slots__ = ("job_id", "kind", "status", "percent", "epoch", "total_epochs", "loss", "eta_seconds", "message", "model_id", "batch_id", "error", "sequence", "job_kind", "job_status", "progress")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -97,6 +99,9 @@ class JobUpdated(_message.Message):
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    JOB_KIND_FIELD_NUMBER: _ClassVar[int]
+    JOB_STATUS_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     kind: str
     status: str
@@ -110,7 +115,10 @@ class JobUpdated(_message.Message):
     batch_id: str
     error: str
     sequence: int
-    def __init__(self, job_id: _Optional[str] = ..., kind: _Optional[str] = ..., status: _Optional[str] = ..., percent: _Optional[float] = ..., epoch: _Optional[int] = ..., total_epochs: _Optional[int] = ..., loss: _Optional[float] = ..., eta_seconds: _Optional[float] = ..., message: _Optional[str] = ..., model_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., error: _Optional[str] = ..., sequence: _Optional[int] = ...) -> None: ...
+    job_kind: _training_pb2.JobKind
+    job_status: _training_pb2.JobStatus
+    progress: _training_pb2.JobProgress
+    def __init__(self, job_id: _Optional[str] = ..., kind: _Optional[str] = ..., status: _Optional[str] = ..., percent: _Optional[float] = ..., epoch: _Optional[int] = ..., total_epochs: _Optional[int] = ..., loss: _Optional[float] = ..., eta_seconds: _Optional[float] = ..., message: _Optional[str] = ..., model_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., error: _Optional[str] = ..., sequence: _Optional[int] = ..., job_kind: _Optional[_Union[_training_pb2.JobKind, str]] = ..., job_status: _Optional[_Union[_training_pb2.JobStatus, str]] = ..., progress: _Optional[_Union[_training_pb2.JobProgress, _Mapping]] = ...) -> None: ...
 
 class ModelTrained(_message.Message):
     __slots__ = ("model_id", "dataset_id", "engine", "duration_seconds")
@@ -151,16 +159,18 @@ class BatchGenerated(_message.Message):
     def __init__(self, batch_id: _Optional[str] = ..., model_id: _Optional[str] = ..., template_id: _Optional[str] = ..., row_count: _Optional[int] = ..., dataset_id: _Optional[str] = ...) -> None: ...
 
 class EvaluationCompleted(_message.Message):
-    __slots__ = ("report_id", "batch_id", "quality_score", "privacy_verdict")
+    __slots__ = ("report_id", "batch_id", "quality_score", "privacy_verdict", "verdict")
     REPORT_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     QUALITY_SCORE_FIELD_NUMBER: _ClassVar[int]
     PRIVACY_VERDICT_FIELD_NUMBER: _ClassVar[int]
+    VERDICT_FIELD_NUMBER: _ClassVar[int]
     report_id: str
     batch_id: str
     quality_score: float
     privacy_verdict: str
-    def __init__(self, report_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., quality_score: _Optional[float] = ..., privacy_verdict: _Optional[str] = ...) -> None: ...
+    verdict: _evaluation_pb2.PrivacyVerdict
+    def __init__(self, report_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., quality_score: _Optional[float] = ..., privacy_verdict: _Optional[str] = ..., verdict: _Optional[_Union[_evaluation_pb2.PrivacyVerdict, str]] = ...) -> None: ...
 
 class ApiKeyRevoked(_message.Message):
     __slots__ = ("api_key_id", "user_id", "prefix")

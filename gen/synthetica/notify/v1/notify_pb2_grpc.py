@@ -27,6 +27,11 @@ if _version_not_supported:
 
 class NotifyServiceStub:
     """NotifyService turns lifecycle events into notifications and webhook calls.
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     def __init__(self, channel):
@@ -84,58 +89,80 @@ class NotifyServiceStub:
 
 class NotifyServiceServicer:
     """NotifyService turns lifecycle events into notifications and webhook calls.
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     def ListNotifications(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Lists the caller's notifications, newest first, optionally the unread ones only.
+        Errors: PERMISSION_DENIED without a user behind the call.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CountUnread(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Counts the caller's unread notifications. Errors: PERMISSION_DENIED without a user.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def MarkRead(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Marks some of the caller's notifications, or all of them, as read. Errors:
+        INVALID_ARGUMENT for a malformed id; PERMISSION_DENIED without a user.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteNotification(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Deletes one of the caller's notifications. Errors: NOT_FOUND (NOT_FOUND) when it does
+        not exist or belongs to someone else; PERMISSION_DENIED without a user.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def StreamNotifications(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Streams the caller's new notifications as they are created, until the caller hangs
+        up. Errors: PERMISSION_DENIED without a user.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CreateWebhook(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Registers a webhook that receives the caller's events, signed with a secret shown once.
+        Errors: INVALID_ARGUMENT (WEBHOOK_URL_NOT_ALLOWED) for a URL to a private or unresolvable
+        address, INVALID_ARGUMENT for an unknown event type; RESOURCE_EXHAUSTED
+        (TOO_MANY_WEBHOOKS); PERMISSION_DENIED without a user.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListWebhooks(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Lists the caller's webhooks. Errors: PERMISSION_DENIED without a user.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetWebhook(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Returns one of the caller's webhooks with its recent deliveries. Errors: NOT_FOUND
+        (NOT_FOUND) when it does not exist or belongs to someone else.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteWebhook(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Deletes one of the caller's webhooks. Errors: NOT_FOUND (NOT_FOUND).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -198,6 +225,11 @@ def add_NotifyServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class NotifyService:
     """NotifyService turns lifecycle events into notifications and webhook calls.
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     @staticmethod

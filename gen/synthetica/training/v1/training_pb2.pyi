@@ -2,6 +2,7 @@ import datetime
 
 from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from synthetica.evaluation.v1 import evaluation_pb2 as _evaluation_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -111,20 +112,14 @@ class Engine(_message.Message):
     def __init__(self, name: _Optional[str] = ..., library: _Optional[str] = ..., license: _Optional[str] = ..., description: _Optional[str] = ..., parameters: _Optional[_Iterable[_Union[EngineParameter, _Mapping]]] = ...) -> None: ...
 
 class ListEnginesRequest(_message.Message):
-    __slots__ = ("page_size", "page_token")
-    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
-    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
-    page_size: int
-    page_token: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class ListEnginesResponse(_message.Message):
-    __slots__ = ("engines", "next_page_token")
+    __slots__ = ("engines",)
     ENGINES_FIELD_NUMBER: _ClassVar[int]
-    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     engines: _containers.RepeatedCompositeFieldContainer[Engine]
-    next_page_token: str
-    def __init__(self, engines: _Optional[_Iterable[_Union[Engine, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+    def __init__(self, engines: _Optional[_Iterable[_Union[Engine, _Mapping]]] = ...) -> None: ...
 
 class JobProgress(_message.Message):
     __slots__ = ("percent", "epoch", "total_epochs", "loss", "eta_seconds", "message")
@@ -217,7 +212,7 @@ class Model(_message.Message):
     def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., dataset_id: _Optional[str] = ..., name: _Optional[str] = ..., engine: _Optional[str] = ..., params: _Optional[_Union[TrainParams, _Mapping]] = ..., status: _Optional[_Union[ModelStatus, str]] = ..., error: _Optional[str] = ..., metrics: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Batch(_message.Message):
-    __slots__ = ("id", "project_id", "model_id", "template_id", "status", "row_count", "format", "tables", "quality_score", "privacy_verdict", "error", "owner_id", "created_at", "expires_at", "dataset_id", "job_id")
+    __slots__ = ("id", "project_id", "model_id", "template_id", "status", "row_count", "format", "tables", "quality_score", "privacy_verdict", "error", "owner_id", "created_at", "expires_at", "dataset_id", "job_id", "verdict")
     ID_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     MODEL_ID_FIELD_NUMBER: _ClassVar[int]
@@ -234,6 +229,7 @@ class Batch(_message.Message):
     EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
     DATASET_ID_FIELD_NUMBER: _ClassVar[int]
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    VERDICT_FIELD_NUMBER: _ClassVar[int]
     id: str
     project_id: str
     model_id: str
@@ -250,7 +246,8 @@ class Batch(_message.Message):
     expires_at: _timestamp_pb2.Timestamp
     dataset_id: str
     job_id: str
-    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., model_id: _Optional[str] = ..., template_id: _Optional[str] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., row_count: _Optional[int] = ..., format: _Optional[_Union[ExportFormat, str]] = ..., tables: _Optional[_Iterable[str]] = ..., quality_score: _Optional[float] = ..., privacy_verdict: _Optional[str] = ..., error: _Optional[str] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dataset_id: _Optional[str] = ..., job_id: _Optional[str] = ...) -> None: ...
+    verdict: _evaluation_pb2.PrivacyVerdict
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., model_id: _Optional[str] = ..., template_id: _Optional[str] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., row_count: _Optional[int] = ..., format: _Optional[_Union[ExportFormat, str]] = ..., tables: _Optional[_Iterable[str]] = ..., quality_score: _Optional[float] = ..., privacy_verdict: _Optional[str] = ..., error: _Optional[str] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dataset_id: _Optional[str] = ..., job_id: _Optional[str] = ..., verdict: _Optional[_Union[_evaluation_pb2.PrivacyVerdict, str]] = ...) -> None: ...
 
 class TrainModelRequest(_message.Message):
     __slots__ = ("dataset_id", "engine", "params", "name")

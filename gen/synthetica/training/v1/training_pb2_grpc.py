@@ -28,6 +28,11 @@ if _version_not_supported:
 class TrainingServiceStub:
     """TrainingService owns models, jobs, synthetic batches and templates. Its API role
     validates and enqueues work on the JOBS stream; its worker role runs the jobs.
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     def __init__(self, channel):
@@ -131,106 +136,160 @@ class TrainingServiceStub:
 class TrainingServiceServicer:
     """TrainingService owns models, jobs, synthetic batches and templates. Its API role
     validates and enqueues work on the JOBS stream; its worker role runs the jobs.
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     def ListEngines(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Lists the engines a model can be trained with and their parameters. All engines in one
+        page: the list is fixed at build time and short, so it takes no paging fields (it is not a
+        list of resources). No errors of its own.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def TrainModel(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Creates a model (QUEUED) and a train job, and enqueues the job. Errors: NOT_FOUND
+        (PROJECT_NOT_FOUND, DATASET_NOT_FOUND) when the dataset is not visible to the caller;
+        PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) for a viewer; FAILED_PRECONDITION
+        (DATASET_NOT_READY); INVALID_ARGUMENT for an unknown engine or parameter out of range;
+        RESOURCE_EXHAUSTED (TOO_MANY_JOBS) when the caller has too many unfinished jobs.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Generate(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Creates a batch (GENERATING) and a generate job from a ready model, and enqueues the job.
+        Errors: NOT_FOUND (NOT_FOUND) for a model the caller cannot see; PERMISSION_DENIED
+        (PROJECT_ROLE_TOO_LOW) for a viewer; FAILED_PRECONDITION (MODEL_NOT_READY);
+        INVALID_ARGUMENT for a count, condition or anomaly option out of bounds;
+        RESOURCE_EXHAUSTED (TOO_MANY_JOBS).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GenerateFromTemplate(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Creates a batch and a template job from a saved template, a built-in one or a schema,
+        and enqueues the job. Errors: NOT_FOUND (NOT_FOUND, PROJECT_NOT_FOUND) for a template or
+        project the caller cannot see; PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW); INVALID_ARGUMENT
+        for an invalid schema, option or count (SCHEMA_TOO_EXPENSIVE, TOO_MANY_CHECKS among them);
+        RESOURCE_EXHAUSTED (TOO_MANY_JOBS).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetJob(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Returns a job. Errors: NOT_FOUND (NOT_FOUND) when it does not exist or the caller is
+        not a member of its project.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListJobs(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Lists the caller's jobs, or a project's, newest first, optionally by status and kind.
+        Errors: NOT_FOUND (PROJECT_NOT_FOUND) for a project the caller is not a member of.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CancelJob(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Cancels a queued or running job; its model or batch ends CANCELLED. Errors: NOT_FOUND
+        (NOT_FOUND); PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) for a viewer; FAILED_PRECONDITION
+        (JOB_FINISHED) when the job already ended.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetModel(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Returns a model. Errors: NOT_FOUND (NOT_FOUND) when it does not exist or the caller is
+        not a member of its project.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListModels(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Lists models of the caller's projects, or of one project or dataset, optionally by
+        status. Errors: NOT_FOUND (PROJECT_NOT_FOUND) for a project the caller is not a member of.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetBatch(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Returns a synthetic batch. Errors: NOT_FOUND (NOT_FOUND) when it does not exist or the
+        caller is not a member of its project.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListBatches(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Lists batches of the caller's projects, or of one project or model. Errors: NOT_FOUND
+        (PROJECT_NOT_FOUND) for a project the caller is not a member of.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def PreviewBatch(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Returns the first rows of a ready batch as JSON objects. Errors: NOT_FOUND (NOT_FOUND);
+        FAILED_PRECONDITION (BATCH_NOT_READY, BATCH_EXPIRED, BATCH_FILES_MISSING);
+        INVALID_ARGUMENT for an unknown table or a limit out of range.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DownloadBatch(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Streams a ready batch as CSV, JSON Lines, Parquet or SQL INSERTs, in chunks. Errors:
+        NOT_FOUND (NOT_FOUND); FAILED_PRECONDITION (BATCH_NOT_READY, BATCH_EXPIRED,
+        BATCH_FILES_MISSING); INVALID_ARGUMENT for an unknown table or a bad SQL table name.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CreateTemplate(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Saves a custom schema as a template of the caller, shared with a project when given.
+        Errors: INVALID_ARGUMENT for an invalid schema (SCHEMA_TOO_EXPENSIVE, TOO_MANY_CHECKS
+        among the reasons); NOT_FOUND (PROJECT_NOT_FOUND); PERMISSION_DENIED
+        (PROJECT_ROLE_TOO_LOW) for a viewer of that project.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListTemplates(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Lists the built-in templates, the caller's own and those shared with a project. Errors:
+        NOT_FOUND (PROJECT_NOT_FOUND) for a project the caller is not a member of.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetTemplate(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Returns a template with its schema. Errors: NOT_FOUND (NOT_FOUND) when it does not exist
+        or the caller may not see it.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteTemplate(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Deletes a template of the caller. Errors: NOT_FOUND (NOT_FOUND); PERMISSION_DENIED
+        (PERMISSION_DENIED) for a built-in template or another user's.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -350,6 +409,11 @@ def add_TrainingServiceServicer_to_server(servicer, server):
 class TrainingService:
     """TrainingService owns models, jobs, synthetic batches and templates. Its API role
     validates and enqueues work on the JOBS stream; its worker role runs the jobs.
+    Errors every RPC may return, besides those listed on each: UNAUTHENTICATED (INVALID_TOKEN,
+    TOKEN_EXPIRED, INVALID_API_KEY, ...) without valid credentials; INVALID_ARGUMENT
+    (INVALID_ARGUMENT, with the field in a BadRequest detail) for a malformed request;
+    UNAVAILABLE (DATABASE_UNAVAILABLE) while the database does not answer. Each error carries
+    a google.rpc.ErrorInfo with its reason in the domain synthetica.dev.
     """
 
     @staticmethod

@@ -11,12 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from common.contracts.template_schema import Schema, SchemaError
 from services.training.templates.builtin.commerce import ecommerce, finance
 from services.training.templates.builtin.fields import Options
 from services.training.templates.builtin.health import healthcare
 from services.training.templates.builtin.people import company, user
 from services.training.templates.builtin.robotics import robotics
-from services.training.templates.schema import Schema, SchemaError
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from grpc_status import rpc_status
 from common.clients import make_channel
 from common.storage import Storage
 from services.training.engines import EngineCancelled
+from services.training.payloads import TemplatePayload
 from services.training.templates.jobs import plan_request, write_batch
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
@@ -387,7 +388,9 @@ async def test_builtins_are_readable_by_name_with_their_options(world):
 
 def test_write_batch_reports_progress_per_chunk_and_stops_on_cancel(tmp_path):
     storage = Storage(str(tmp_path))
-    request = {"builtin": "user", "count": 2_500, "seed": 1, "locale": "en_US", "options": {}}
+    request = TemplatePayload(
+        builtin="user", options={}, count=2_500, seed=1, locale="en_US", chunk_rows=1_000
+    )
     updates = []
     result = write_batch(
         storage,

@@ -1,4 +1,6 @@
-"""The custom-schema model: tables of typed fields, derivations and foreign keys.
+"""The template schema, a contract: tables of typed fields, derivations and foreign keys.
+Training validates, stores and generates it; evaluation reads it back to check that a
+template batch conforms.
 
 Types and distributions are plain strings here so that :func:`validate_schema` can
 report every unknown one at once, with the path of the field that uses it.
