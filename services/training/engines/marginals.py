@@ -8,7 +8,8 @@ put 84 % of the rows on one value, so every such column came out with a shape fa
 real one (KS complement 0.16-0.70).
 
 `EmpiricalUnivariate` is the column's own distribution, smoothed: its inverse CDF
-interpolates linearly between at most `MAX_NODES` quantiles of the training values, so
+interpolates linearly between at most `MAX_NODES` quantiles of the training values, each
+step at least `MIN_ROWS_PER_NODE` rows wide, so
 
 - a value that holds a share of the rows (a point mass) comes out with that share;
 - between distinct values, new values are interpolated (no row is copied by the marginal);
@@ -28,9 +29,13 @@ import numpy as np
 from copulas.univariate.base import BoundedType, ParametricType, Univariate
 
 # At most this many quantiles are kept per column: the inverse CDF is exact to within
-# 1 / (MAX_NODES - 1) of probability, and the model stores a summary of each column, not
-# its training values (tables up to this many rows keep every value).
+# 1 / (MAX_NODES - 1) of probability, and the model stores a summary of each column.
 MAX_NODES = 512
+# Each step between two quantiles spans at least this many training rows, so that no single
+# real value (an outlier of a small table) is a node the model pins its output to; a value
+# shared by this many rows or more (a point mass) still comes out as itself. Five is
+# mostlyai-engine's rare-value threshold, and conform's (`RARE_COUNT`).
+MIN_ROWS_PER_NODE = 5
 
 
 class EmpiricalUnivariate(Univariate):
@@ -49,7 +54,7 @@ class EmpiricalUnivariate(Univariate):
         values = values[np.isfinite(values)]
         if values.size == 0:
             values = np.zeros(1)
-        count = min(values.size, MAX_NODES)
+        count = int(np.clip(values.size // MIN_ROWS_PER_NODE + 1, 2, MAX_NODES))
         self._levels = np.linspace(0.0, 1.0, count)
         # "inverted_cdf" picks real order statistics, so a point mass stays exactly on
         # its value (linear interpolation between quantiles would smear its edges).
