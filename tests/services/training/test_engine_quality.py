@@ -54,3 +54,48 @@ def test_gaussian_copula_keeps_spikes_of_zeros_and_their_share(glass, work):
     privacy = _privacy(glass, synthetic)
     assert privacy.exact_copy_excess == 0.0
     assert privacy.verdict != "fail"
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_argn_stops_before_a_step_would_end_past_the_deadline(monkeypatch):
+    # TabularARGN's progress hook stops training; a user's budget holds when it stops before
+    # the step under way would end past the deadline, however slow the machine has become.
+    # (A fake clock: the rule is checked without timing anything.)
+    from services.training.engines import argn_engine
+
+    clock = _Clock()
+    monkeypatch.setattr(argn_engine.time, "monotonic", clock)
+    deadline = clock.now + 60.0
+    hook = argn_engine._TrainingProgress(lambda _: None, 100, deadline=deadline)
+    steps_per_epoch, answers, step = 10, [], 0
+    while not answers or answers[-1] is None:
+        step += 1
+        # One second a step, then the machine gets busier: 4 s a step from step 30 on.
+        clock.now += 1.0 if step < 30 else 4.0
+        epoch = step / steps_per_epoch
+        answers.append(hook(total=1000, completed=step, message={"epoch": epoch}))
+    assert answers[-1] == {"stopExecution": True}
+    # The last step ended before the deadline, and the next (4 s) would not have fitted.
+    assert clock.now < deadline <= clock.now + 4.0
+
+
+def test_argn_trains_one_epoch_even_when_the_deadline_has_passed(monkeypatch):
+    from services.training.engines import argn_engine
+
+    clock = _Clock()
+    monkeypatch.setattr(argn_engine.time, "monotonic", clock)
+    hook = argn_engine._TrainingProgress(lambda _: None, 100, deadline=clock.now - 1.0)
+    answers = []
+    for step in range(1, 11):
+        clock.now += 1.0
+        answers.append(hook(total=100, completed=step, message={"epoch": step / 10}))
+    assert answers[:-1] == [None] * 9
+    assert answers[-1] == {"stopExecution": True}
+    assert hook.last_epoch == 1.0
