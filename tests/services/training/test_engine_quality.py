@@ -99,3 +99,16 @@ def test_argn_trains_one_epoch_even_when_the_deadline_has_passed(monkeypatch):
     assert answers[:-1] == [None] * 9
     assert answers[-1] == {"stopExecution": True}
     assert hook.last_epoch == 1.0
+
+
+def test_warm_up_returns_once_an_engine_child_starts_with_the_engines_imported():
+    # A worker warms up before it takes jobs; the first job's time budget then goes to
+    # training, not to the fork server importing torch, SDV and mostlyai-engine.
+    from services.training.engines.runner import warm_up
+
+    assert warm_up() == [
+        "torch",
+        "services.training.engines.sdv_engines",
+        "services.training.engines.argn_engine",
+        "services.training.engines.sampling",
+    ]
