@@ -164,10 +164,10 @@ def run_one(
     out = work / f"{table.name}-{engine}-{mode}.parquet"
     run_sampling(artifact, len(table.train), seed=2, out_path=out, threads=threads)
     synthetic = pd.read_parquet(out)
-    options = ReportOptions(sample_rows=10_000, privacy_sample_rows=20_000)
+    report_options = ReportOptions(sample_rows=10_000, privacy_sample_rows=20_000)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        report = build_report(table.train, table.holdout, synthetic, table.metadata, options)
+        report = build_report(table.train, table.holdout, synthetic, table.metadata, report_options)
     utility = report.utility
     ratio = None
     if utility is not None:
