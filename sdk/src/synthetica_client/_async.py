@@ -15,6 +15,7 @@ import webbrowser
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urljoin
 
 import anyio
 import httpx
@@ -403,6 +404,17 @@ class AsyncBatch(_Bound, BatchFields):
 
 
 class AsyncReport(_Bound, ReportFields):
+    @classmethod
+    def bind(cls: Any, data: Any, client: AsyncClient) -> Any:
+        # A gateway without a public base URL gives links relative to itself: made absolute
+        # here, so they open in a browser and work when printed.
+        obj = super().bind(data, client)
+        for name in ("html_url", "json_url"):
+            link = getattr(obj, name)
+            if link:
+                setattr(obj, name, urljoin(client.url + "/", link))
+        return obj
+
     async def refresh(self) -> AsyncReport:
         """The batch's newest report (a new object: after ``evaluate`` it is another one)."""
         return await self._client._report(self.batch_id)

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -195,7 +196,7 @@ def _supervise(
     receiver, sender = context.Pipe(duplex=False)
     # Not a daemon: daemonic processes may not start their own workers (joblib, loky).
     process = context.Process(
-        target=_child_main, args=(sender, task, kwargs, threads), name="engine"
+        target=_child_main, args=(sender, task, kwargs, threads, os.getpid()), name="engine"
     )
     process.start()
     sender.close()
@@ -309,11 +310,28 @@ def _signal_group(process: multiprocessing.process.BaseProcess, sig: signal.Sign
             os.kill(process.pid, sig)
 
 
+def _parent_of(pid: int) -> int | None:
+    try:
+        return psutil.Process(pid).ppid()
+    except psutil.Error:
+        return None
+
+
 def _child_main(
-    sender: Connection, task: Callable[..., Any], kwargs: dict[str, Any], threads: int | None
+    sender: Connection,
+    task: Callable[..., Any],
+    kwargs: dict[str, Any],
+    threads: int | None,
+    supervisor: int,
 ) -> None:
     os.setpgid(0, 0)
-    die_with_parent(os.getppid())
+    server = os.getppid()
+    die_with_parent(server)
+    # The fork server may have exited (its worker killed) before the line above: this process
+    # is then already someone else's, and the kernel will never signal it. The fork server
+    # it was forked from is the supervising worker's child; anything else means orphaned.
+    if _parent_of(server) != supervisor:
+        os.kill(os.getpid(), signal.SIGKILL)
     import torch
 
     torch.set_num_threads(threads or os.cpu_count() or 1)

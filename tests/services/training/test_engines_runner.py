@@ -251,7 +251,7 @@ def test_a_killed_worker_leaves_no_engine_running(data_path, tmp_path):
         worker.kill()
         worker.wait(timeout=10)
         _, alive = psutil.wait_procs([engine], timeout=90)
-        assert not alive, "the engine outlived its worker"
+        assert not alive, f"the engine outlived its worker (parent now {alive[0].ppid()})"
     finally:
         if worker.poll() is None:
             worker.kill()
