@@ -75,6 +75,18 @@ class Result:
     invented: int
     dates_in_range: bool
     note: str | None = None
+    # Privacy figures behind the verdict (share of synthetic rows closer to training than to
+    # holdout rows; copies of training rows beyond the holdout's own copy rate; membership-
+    # inference AUC; largest PII replay share), so that a change can show them before/after.
+    dcr_share: float | None = None
+    copy_excess: float | None = None
+    mia_auc: float | None = None
+    pii_replay: float | None = None
+    # The whole training step as a job sees it (child process start, reading the table,
+    # fitting, writing the artifact) against the budget: within 10 % means <= 1.10.
+    budget: float | None = None
+    budget_ratio: float | None = None
+    options: dict[str, Any] | None = None
 
 
 @dataclass
@@ -133,12 +145,16 @@ def defects(table: Table, synthetic: pd.DataFrame) -> tuple[int, int, int, bool]
 
 
 def run_one(
-    table: Table, engine: str, mode: str, budget: float, work: Path, threads: int | None
+    table: Table,
+    engine: str,
+    mode: str,
+    budget: float | None,
+    work: Path,
+    threads: int | None,
+    options: dict[str, Any] | None = None,
 ) -> Result:
     spec = get_engine(engine)
-    params = TrainParams.build(
-        spec, seed=1, time_budget_seconds=budget if mode == "budget" else None
-    )
+    params = TrainParams.build(spec, seed=1, time_budget_seconds=budget, options=options)
     artifact = work / f"{table.name}-{engine}-{mode}.tar.gz"
     started = time.monotonic()
     fitted = run_training(
@@ -148,10 +164,10 @@ def run_one(
     out = work / f"{table.name}-{engine}-{mode}.parquet"
     run_sampling(artifact, len(table.train), seed=2, out_path=out, threads=threads)
     synthetic = pd.read_parquet(out)
-    options = ReportOptions(sample_rows=10_000, privacy_sample_rows=20_000)
+    report_options = ReportOptions(sample_rows=10_000, privacy_sample_rows=20_000)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        report = build_report(table.train, table.holdout, synthetic, table.metadata, options)
+        report = build_report(table.train, table.holdout, synthetic, table.metadata, report_options)
     utility = report.utility
     ratio = None
     if utility is not None:
@@ -159,6 +175,7 @@ def run_one(
         ratio = next((m.ratio for m in utility.metrics if m.name == main), None)
     placeholders, out_of_range, invented, dates_ok = defects(table, synthetic)
     quality = report.quality
+    privacy = report.privacy
     return Result(
         table=table.name,
         engine=engine,
@@ -173,12 +190,19 @@ def run_one(
         target=report.target_column,
         task=utility.task if utility else None,
         utility_ratio=ratio,
-        privacy=report.privacy.verdict,
+        privacy=privacy.verdict,
         placeholders=placeholders,
         out_of_range=out_of_range,
         invented=invented,
         dates_in_range=dates_ok,
         note=fitted.metrics.get("note"),
+        dcr_share=privacy.dcr_share_closer_to_train,
+        copy_excess=privacy.exact_copy_excess,
+        mia_auc=privacy.mia_auc,
+        pii_replay=privacy.pii_replay_share,
+        budget=budget,
+        budget_ratio=None if budget is None else round(fit_seconds / budget, 3),
+        options=options or None,
     )
 
 
@@ -193,6 +217,10 @@ def _fmt(value: float | None, digits: int = 3) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
+def _ratio(r: Result) -> str:
+    return "-" if r.budget_ratio is None else f"{r.budget_ratio:.2f}"
+
+
 def summary(path: Path) -> None:
     latest = {}
     for line in path.read_text().splitlines():
@@ -202,34 +230,51 @@ def summary(path: Path) -> None:
     rows = list(latest.values())
     shared = set(shared_tables())
     print(
-        "| table | engine | mode | rows | fit s | epochs | quality | shapes | pairs | diagnostic "
-        "| target (task) | utility ratio | privacy | placeholders | out of range | invented "
+        "| table | engine | mode | rows | fit s | elapsed / budget | epochs | quality | shapes "
+        "| pairs | diagnostic | target (task) | utility ratio | privacy | DCR share "
+        "| copies beyond holdout | MIA AUC | placeholders | out of range | invented "
         "| dates in range |"
     )
-    print("|" + " --- |" * 17)
-    for r in sorted(rows, key=lambda r: (r.table not in shared, r.table, ENGINES.index(r.engine))):
+    print("|" + " --- |" * 21)
+    for r in sorted(
+        rows, key=lambda r: (r.table not in shared, r.table, ENGINES.index(r.engine), r.mode)
+    ):
         target = f"{r.target} ({r.task})" if r.target else "-"
         print(
             f"| {r.table} | {r.engine} | {r.mode} | {r.rows:,} | {r.fit_seconds:,.0f} "
-            f"| {r.epochs if r.epochs is not None else '-'} | {_fmt(r.quality)} "
+            f"| {_ratio(r)} | {r.epochs if r.epochs is not None else '-'} | {_fmt(r.quality)} "
             f"| {_fmt(r.shapes)} | {_fmt(r.pairs)} | {_fmt(r.diagnostic)} | {target} "
-            f"| {_fmt(r.utility_ratio, 2)} | {r.privacy} | {r.placeholders} | {r.out_of_range} "
-            f"| {r.invented} | {'yes' if r.dates_in_range else 'NO'} |"
+            f"| {_fmt(r.utility_ratio, 2)} | {r.privacy} | {_fmt(r.dcr_share, 2)} "
+            f"| {_fmt(r.copy_excess, 3)} | {_fmt(r.mia_auc, 2)} | {r.placeholders} "
+            f"| {r.out_of_range} | {r.invented} | {'yes' if r.dates_in_range else 'NO'} |"
         )
-    print("\nMean quality over the shared corpus, and the defect totals:")
+    print("\nOver the shared corpus, per engine and mode:")
     for engine in ENGINES:
-        mine = [r for r in rows if r.engine == engine and r.table in shared and r.quality]
-        if not mine:
-            continue
-        mean = sum(r.quality for r in mine) / len(mine)  # type: ignore[misc]
-        print(
-            f"  {engine:16} {len(mine):2} tables  mean quality {mean:.3f}  "
-            f"min diagnostic {min(r.diagnostic or 0 for r in mine):.3f}  "
-            f"placeholders {sum(r.placeholders for r in mine)}  "
-            f"out of range {sum(r.out_of_range for r in mine)}  "
-            f"invented {sum(r.invented for r in mine)}  "
-            f"dates in range {all(r.dates_in_range for r in mine)}"
-        )
+        for mode in sorted({r.mode for r in rows if r.engine == engine}):
+            mine = [r for r in rows if (r.engine, r.mode) == (engine, mode) and r.table in shared]
+            scored = [r.quality for r in mine if r.quality is not None]
+            if not scored:
+                continue
+            ratios = [r.budget_ratio for r in mine if r.budget_ratio is not None]
+            worst = f"  max elapsed/budget {max(ratios):.2f}" if ratios else ""
+            print(
+                f"  {engine:16} {mode:10} {len(scored):2} tables  "
+                f"mean quality {sum(scored) / len(scored):.3f}  "
+                f"min diagnostic {min(r.diagnostic or 0 for r in mine):.3f}  "
+                f"placeholders {sum(r.placeholders for r in mine)}  "
+                f"out of range {sum(r.out_of_range for r in mine)}  "
+                f"invented {sum(r.invented for r in mine)}  "
+                f"dates in range {all(r.dates_in_range for r in mine)}  "
+                f"privacy {sum(r.privacy == 'pass' for r in mine)} pass{worst}"
+            )
+
+
+def _option(text: str) -> tuple[str, Any]:
+    name, _, value = text.partition("=")
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        return name, value
 
 
 def main() -> None:
@@ -237,7 +282,21 @@ def main() -> None:
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--tables", default="", help="comma-separated names (default: all)")
     parser.add_argument("--extra", action="store_true", help="also cars, airports, customers")
-    parser.add_argument("--budget", type=float, default=120.0, help="tabular_argn's budget")
+    parser.add_argument("--budget", type=float, default=120.0, help="time budget in seconds")
+    parser.add_argument(
+        "--budget-engines",
+        default="tabular_argn",
+        help="engines trained with --budget (mode 'budget'); the others run at their defaults",
+    )
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        type=_option,
+        help="engine option NAME=VALUE (JSON or text), e.g. default_distribution=beta; "
+        "repeatable; give --mode too, so the runs are kept apart",
+    )
+    parser.add_argument("--mode", default="", help="label for these runs (default: the mode)")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
     parser.add_argument(
         "--threads",
@@ -264,10 +323,19 @@ def main() -> None:
         for name in wanted:
             table = load(name, sources[name], work)
             for engine in args.engines.split(","):
-                mode = "budget" if engine == "tabular_argn" else "defaults"
+                budgeted = engine in args.budget_engines.split(",")
+                mode = args.mode or ("budget" if budgeted else "defaults")
                 if (name, engine, mode) in done:
                     continue
-                result = run_one(table, engine, mode, args.budget, work, args.threads or None)
+                result = run_one(
+                    table,
+                    engine,
+                    mode,
+                    args.budget if budgeted else None,
+                    work,
+                    args.threads or None,
+                    dict(args.option),
+                )
                 print(json.dumps(asdict(result)), flush=True)
                 with args.results.open("a") as sink:
                     sink.write(json.dumps(asdict(result)) + "\n")

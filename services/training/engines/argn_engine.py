@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections import deque
 from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
@@ -38,9 +39,14 @@ _ENCODINGS = {
 }
 # ARGN calls its progress hook after every training step; forward at most this often.
 _PROGRESS_INTERVAL_SECONDS = 1.0
-# Training stops at this share of the time budget: the last step, the checkpoint and
-# writing the model fit in the rest.
-_BUDGET_SHARE = 0.97
+# Training stops early enough that the step under way, the checkpoint and writing the model
+# (back in the runner) fit in the budget: it keeps this share of the budget, at least
+# `_RESERVE_MIN_SECONDS`, for what follows the last step, and stops before a step that
+# would end past that point (a step is predicted to take as long as the slowest of the
+# last few: a machine that gets busier slows the next step, not the mean).
+_RESERVE_SHARE = 0.03
+_RESERVE_MIN_SECONDS = 2.0
+_RECENT_STEPS = 8
 
 
 class TabularARGNEngine(Engine):
@@ -76,7 +82,9 @@ class TabularARGNEngine(Engine):
         # Training stops at the budget (less a margin for the last step and the checkpoint)
         # but never before one whole epoch: the hook below stops it, not ARGN's own time cap,
         # which can stop at 0 epochs.
-        deadline = started + budget * _BUDGET_SHARE if budget is not None else None
+        deadline = None
+        if budget is not None:
+            deadline = started + budget - max(_RESERVE_MIN_SECONDS, _RESERVE_SHARE * budget)
         hook = _TrainingProgress(progress, params.epochs or 100, deadline)
         mostly.train(
             model=_MODELS[params.options["model_size"]],
@@ -146,6 +154,8 @@ class _TrainingProgress:
         self.stopped = False
         self.first_epoch_at: float | None = None
         self.first_epoch_seconds = 0.0
+        self._last_call = self._started
+        self._steps: deque[float] = deque(maxlen=_RECENT_STEPS)
 
     def __call__(
         self,
@@ -157,9 +167,11 @@ class _TrainingProgress:
         if message:
             self._record(message)
         now = time.monotonic()
+        self._steps.append(now - self._last_call)
+        self._last_call = now
         if self.first_epoch_at is None and self.last_epoch >= 1:
             self.first_epoch_at, self.first_epoch_seconds = now, now - self._started
-        if self._deadline is not None and now >= self._deadline and self.last_epoch >= 1:
+        if self._next_step_overruns(now) and self.last_epoch >= 1:
             self.stopped = True
             return {"stopExecution": True}
         if not message and now - self._last_sent < _PROGRESS_INTERVAL_SECONDS:
@@ -177,6 +189,11 @@ class _TrainingProgress:
             )
         )
         return None
+
+    def _next_step_overruns(self, now: float) -> bool:
+        if self._deadline is None:
+            return False
+        return now + max(self._steps, default=0.0) >= self._deadline
 
     def _record(self, message: dict) -> None:
         self.last_epoch = float(message.get("epoch") or self.last_epoch)

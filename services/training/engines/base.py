@@ -287,6 +287,7 @@ _SDV_LICENSE = (
     "SDV is BUSL-1.1: free inside an organization, not for a commercial service offered to "
     "third parties"
 )
+# SDV's parametric marginals (and its kernel density estimate) for numerical columns.
 _DISTRIBUTIONS = ("norm", "beta", "truncnorm", "uniform", "gamma", "gaussian_kde")
 
 _GAN_PARAMETERS = (
@@ -312,9 +313,11 @@ ENGINES: dict[str, EngineSpec] = {
                 ParamSpec(
                     "default_distribution",
                     "str",
-                    "beta",
+                    # The column's own (smoothed) distribution: keeps point masses such as a
+                    # spike of zeros, which no parametric family fits (see marginals.py).
+                    "empirical",
                     "distribution fitted to each numerical column",
-                    choices=_DISTRIBUTIONS,
+                    choices=(*_DISTRIBUTIONS, "empirical"),
                 ),
             ),
         ),

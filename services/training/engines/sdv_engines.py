@@ -33,6 +33,7 @@ from services.training.engines.base import (
     TrainParams,
     one_epoch_note,
 )
+from services.training.engines.marginals import EmpiricalUnivariate
 from services.training.engines.profile import columns_metadata
 from services.training.engines.seeding import seed_everything
 
@@ -148,12 +149,16 @@ def _seed_sampling(synthesizer: BaseSingleTableSynthesizer, seed: int) -> None:
             transformer.set_random_state(state, "reverse_transform")
 
 
+class _GaussianCopula(GaussianCopulaSynthesizer):
+    _DISTRIBUTIONS = {**GaussianCopulaSynthesizer._DISTRIBUTIONS, "empirical": EmpiricalUnivariate}
+
+
 class GaussianCopulaEngine(_SDVEngine):
     name = "gaussian_copula"
 
     def _create(self, metadata: Metadata, params: TrainParams) -> BaseSingleTableSynthesizer:
         # Bounds are our own sampling option, so SDV's clipping is switched off.
-        return GaussianCopulaSynthesizer(
+        return _GaussianCopula(
             metadata,
             enforce_min_max_values=False,
             default_distribution=params.options["default_distribution"],
