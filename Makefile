@@ -105,7 +105,7 @@ lint: $(STAMP) $(LINT_DEPS)
 	$(VENV)/bin/ruff format --check .
 	$(BUF) lint
 	tools/lint/buf-breaking.sh
-	$(PYRIGHT)
+	$(PYRIGHT) --level error
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
