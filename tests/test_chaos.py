@@ -313,6 +313,7 @@ def _run(stack: Stack, ports: dict[str, int], plan: dict[str, list[Disruption]])
     assert stack.done == planned
 
 
+@pytest.mark.chaos
 @pytest.mark.timeout(1200)
 def test_the_main_flow_survives_each_process_killed_or_paused(stack: Stack, ports):  # noqa: F811
     _run(stack, ports, DEFAULT_PLAN)

@@ -160,6 +160,7 @@ def test_free_ports_lie_below_the_ephemeral_range():
     assert len(set(ports)) == len(ports)
 
 
+@pytest.mark.slow
 def test_the_stack_brings_back_a_service_nats_and_postgres_that_stop(
     var_dir: Path, ports: dict[str, int]
 ):

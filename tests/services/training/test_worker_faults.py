@@ -136,6 +136,7 @@ async def test_a_job_of_a_killed_worker_completes_on_another_once(isolated, spaw
     assert [e.model_trained.model_id for e in trained] == [started.model.id]
 
 
+@pytest.mark.slow
 async def test_a_job_whose_workers_keep_dying_fails_clearly(isolated, spawn_worker):
     world, config = isolated
     config = {**config, "job_max_attempts": 1}
