@@ -6,10 +6,11 @@ inherit, a cancelled job must stop within seconds even inside a C kernel, and a 
 
 Each child leads a process group of its own, so a signal meant for the worker's group (a
 terminal's Ctrl-C) does not reach it, and stopping it stops whatever it started too (joblib
-or torch workers); it dies with the fork server, which dies with the worker, so a killed
-worker leaves no engine running. Children are forked from a "forkserver" process that
-imported torch, SDV and mostlyai-engine once (a plain fork of the worker is unsafe with
-torch's threads; "spawn" would pay those imports, seconds, for every job).
+or torch workers); it watches the worker and ends its group when the worker exits (and
+dies with the fork server too), so a killed worker leaves no engine running. Children are
+forked from a "forkserver" process that imported torch, SDV and mostlyai-engine once (a
+plain fork of the worker is unsafe with torch's threads; "spawn" would pay those imports,
+seconds, for every job).
 
 Both entry points are blocking and thread-friendly: call them from a worker thread (e.g.
 `await asyncio.to_thread(run_training, ...)`) and set the `threading.Event` passed as
@@ -310,11 +311,23 @@ def _signal_group(process: multiprocessing.process.BaseProcess, sig: signal.Sign
             os.kill(process.pid, sig)
 
 
-def _parent_of(pid: int) -> int | None:
+def _die_with(supervisor: int) -> None:
+    """Ends this process's group (the engine and what it started) once the supervising worker
+    has exited. The parent-death signal alone is not enough: every child of a fork server holds
+    the write end of the server's "alive" pipe, so while an engine runs, its fork server
+    outlives a killed worker, and the signal never comes."""
     try:
-        return psutil.Process(pid).ppid()
-    except psutil.Error:
-        return None
+        worker = psutil.Process(supervisor)
+    except psutil.NoSuchProcess:
+        os.killpg(0, signal.SIGKILL)
+        return
+
+    def wait() -> None:
+        # A process that is not this one's child: psutil polls it, a few times a second.
+        worker.wait()
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=wait, name="die-with-worker", daemon=True).start()
 
 
 def _child_main(
@@ -325,13 +338,8 @@ def _child_main(
     supervisor: int,
 ) -> None:
     os.setpgid(0, 0)
-    server = os.getppid()
-    die_with_parent(server)
-    # The fork server may have exited (its worker killed) before the line above: this process
-    # is then already someone else's, and the kernel will never signal it. The fork server
-    # it was forked from is the supervising worker's child; anything else means orphaned.
-    if _parent_of(server) != supervisor:
-        os.kill(os.getpid(), signal.SIGKILL)
+    die_with_parent(os.getppid())
+    _die_with(supervisor)
     import torch
 
     torch.set_num_threads(threads or os.cpu_count() or 1)
