@@ -22,6 +22,7 @@ when the engine is silent, e.g. during a long epoch).
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -340,6 +341,12 @@ def _child_main(
     os.setpgid(0, 0)
     die_with_parent(os.getppid())
     _die_with(supervisor)
+    # What the fork server imported (torch, SDV, mostlyai: ~500,000 objects) lives as long as
+    # this process and holds no garbage: the cyclic collector stops walking it. A full
+    # collection of that heap takes 0.5-2 s, far more on a loaded machine, and mostlyai runs
+    # five after every `train` (`gpu_memory_cleanup`): under load that was ~40 s of a 120 s
+    # budget spent after the training loop had stopped.
+    gc.freeze()
     import torch
 
     torch.set_num_threads(threads or os.cpu_count() or 1)

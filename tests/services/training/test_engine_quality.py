@@ -8,6 +8,7 @@ the same causes over the whole corpus.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,8 @@ import pytest
 from scipy.stats import ks_2samp
 
 from services.evaluation.report import ReportOptions, build_report
+from services.training.engines import TrainParams, get_engine, run_training
+from services.training.engines.runner import warm_up
 from tests.corpus import shared_tables
 from tests.services.training.faithful_world import Ingested, ingested, sample, train
 
@@ -112,3 +115,25 @@ def test_warm_up_returns_once_an_engine_child_starts_with_the_engines_imported()
         "services.training.engines.argn_engine",
         "services.training.engines.sampling",
     ]
+
+
+def test_argn_holds_its_time_budget_within_ten_percent_on_a_small_table(work):
+    # Issue 15: on ecoli (277 rows) a 120 s job took 1.4x its budget, haberman 2.05x. Most
+    # of the overrun came after the training loop: mostlyai runs five full garbage
+    # collections after `train`, and they walked the fork server's whole heap (torch, SDV,
+    # ~500,000 objects). The budget covers the whole training step as a job sees it, from
+    # the call to the artifact on disk, on this (shared, busy) machine.
+    warm_up()  # as a worker does before it takes jobs
+    ecoli = ingested(shared_tables()["ecoli"], work)
+    spec = get_engine("tabular_argn")
+    # Enough epochs that ARGN's own early stopping does not end it first (it stops ecoli
+    # after about 30 epochs; 20 s is about 10 on a quiet machine).
+    budget = 20.0
+    params = TrainParams.build(spec, seed=1, epochs=100_000, time_budget_seconds=budget)
+    started = time.monotonic()
+    result = run_training(spec, ecoli.parquet, ecoli.metadata, params, work / "ecoli.tar.gz")
+    elapsed = time.monotonic() - started
+    assert result.metrics["stopped_by_budget"]
+    assert result.metrics["epochs_run"] >= 1
+    assert elapsed <= 1.10 * budget, f"{elapsed:.1f} s for a {budget:.0f} s budget"
+    assert (work / "ecoli.tar.gz").stat().st_size > 0
