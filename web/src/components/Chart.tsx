@@ -105,6 +105,8 @@ export default function Chart({
         const instance = echarts.init(ref.current, undefined, { renderer: "canvas", width, height });
         instance.on("finished", function once() {
           instance.off("finished", once);
+          // For tests and bench/bench_web.py: the chart's first frame is on screen.
+          ref.current?.setAttribute("data-drawn", "");
           rendered.current?.();
         });
         instance.setOption(full, { notMerge: true });
