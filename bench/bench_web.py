@@ -18,13 +18,16 @@
    projects list's.
 3. **Live job update** (target <= 300 ms): the training worker is paused (SIGSTOP; it is this
    script's own child) so a queued job stays still; the job's page is open in Chromium; once
-   it has shown the job's first state and finished loading (network idle: the page fetches its
-   charts chunk up front), this script publishes `job.updated` events for the job to
-   JetStream, one every 0.5 s, and the page marks when React committed each one
-   (`job-update:<percent>`). Latency = mark time - publication time, on the same clock. It
-   covers NATS -> gateway -> websocket -> React, so it is an upper bound of "after the gateway
-   publishes it". Baseline in the same run: a plain NATS subscription in this process
-   receiving the same events.
+   it has shown the job's first state and finished loading (network idle, and the empty loss
+   chart a training job's page draws as it opens is on screen), this script publishes
+   `job.updated` events for the job to JetStream, one every 0.5 s, and the page marks when
+   React committed each one (`job-update:<percent>`). Latency = mark time - publication time,
+   on the same clock. It covers NATS -> gateway -> websocket -> React, so it is an upper
+   bound of "after the gateway publishes it". Each latency is also split at the websocket
+   frame's arrival in the browser (Chromium's DevTools event, timed when Playwright's process
+   hears of it: approximate, it can even land after the mark): the server's part and the
+   page's. Baseline in the same run: a plain NATS subscription in this process receiving the
+   same events.
 
 The stack uses its own free ports and a temporary folder, and is stopped at the end.
 """
@@ -295,16 +298,24 @@ def measure_live(stack, env, url: str, email: str, token: str, project_id: str, 
             published, baseline = asyncio.run(publish_updates(nats_url, job_id, updates))
             browser.stdin.write("DONE\n")
             browser.stdin.flush()
-            marks = json.loads(browser.stdout.readline())
+            seen = json.loads(browser.stdout.readline())
             browser.stdin.close()
             browser.wait(120)
         finally:
             for pid in paused:
                 os.kill(pid, signal.SIGCONT)
-    shown = {m["name"].split(":", 1)[1]: m["wallMs"] / 1000 for m in marks}
-    # In publication order, so that a slow one can be told apart (the first? one in the middle?).
+    shown = {m["name"].split(":", 1)[1]: m["wallMs"] / 1000 for m in seen["marks"]}
+    arrived = {percent: ms / 1000 for percent, ms in seen["frames"].items()}
+    # In publication order, so that a slow one can be told apart (the first? one in the middle?),
+    # each split into publication -> websocket frame in the browser -> committed on the page.
     latencies = [(shown[p] - t) * 1000 for p, t in published.items() if p in shown]
     print("live updates, ms, in order:", " ".join(f"{ms:.0f}" for ms in latencies), flush=True)
+    split = [
+        f"{(arrived[p] - t) * 1000:.0f}+{(shown[p] - arrived[p]) * 1000:.0f}"
+        for p, t in published.items()
+        if p in shown and p in arrived
+    ]
+    print("  of which to the browser + on the page:", " ".join(split), flush=True)
     return latencies, baseline, len(published)
 
 

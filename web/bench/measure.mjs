@@ -29,6 +29,9 @@ async function signIn() {
 // for the cores, unlike the wall-clock marks on a loaded machine.
 const cdp = await page.context().newCDPSession(page);
 await cdp.send("Performance.enable", { timeDomain: "threadTicks" });
+// CPU_THROTTLE=4: Chromium runs its main thread 4 times slower, a stand-in for a machine busier
+// than this one is at the moment (to reproduce what only shows under load; off by default).
+if (process.env.CPU_THROTTLE) await cdp.send("Emulation.setCPUThrottlingRate", { rate: Number(process.env.CPU_THROTTLE) });
 const busy = async () =>
   (await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "TaskDuration").value * 1000;
 
@@ -69,6 +72,16 @@ if (mode === "report") {
   }
   process.stdout.write(JSON.stringify(results) + "\n");
 } else if (mode === "live") {
+  // When each update reached the browser (the websocket frame, as Chromium reports it to this
+  // process): splits the latency into the server's part (publication -> frame) and the page's
+  // (frame -> committed).
+  const frames = {};
+  page.on("websocket", (socket) =>
+    socket.on("framereceived", ({ payload }) => {
+      const percent = JSON.parse(String(payload))?.payload?.data?.jobUpdates?.percent;
+      if (percent !== undefined) frames[String(percent)] ??= Date.now();
+    }),
+  );
   await page.goto(`${base}/jobs/${id}`);
   await page.getByRole("progressbar", { name: "Job progress" }).waitFor();
   // The subscription is open once its first state (the job as it is) has been shown.
@@ -76,6 +89,8 @@ if (mode === "report") {
   // ...and the page has finished loading its code (the charts chunk it fetches up front): the
   // updates are measured on an open page, not on one still being loaded.
   await page.waitForLoadState("networkidle");
+  // ...and the (empty) loss chart a training job's page draws as it opens is on screen.
+  await page.locator('[role="img"][aria-label^="Loss per epoch"][data-drawn]').waitFor({ timeout: 60_000 });
   process.stdout.write("READY\n");
   const input = readline.createInterface({ input: process.stdin });
   for await (const _line of input) break;
@@ -85,7 +100,7 @@ if (mode === "report") {
       .filter((m) => m.name.startsWith("job-update:"))
       .map((m) => ({ name: m.name, wallMs: performance.timeOrigin + m.startTime })),
   );
-  process.stdout.write(JSON.stringify(marks) + "\n");
+  process.stdout.write(JSON.stringify({ marks, frames }) + "\n");
 }
 await browser.close();
 // stdin (the live mode's signal) would keep Node running.

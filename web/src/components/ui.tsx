@@ -60,6 +60,17 @@ export function Field({
   );
 }
 
+/** A secret the API shows this once (a new API key, a webhook's signing secret), announced. */
+export function SecretOnce({ secret, children }: { secret: string | null; children: ReactNode }) {
+  if (!secret) return null;
+  return (
+    <div className="card secret" role="status">
+      <p>{children}</p>
+      <code>{secret}</code>
+    </div>
+  );
+}
+
 export function ProgressBar({ value, label }: { value: number; label: string }) {
   const percent = Math.max(0, Math.min(100, Math.round(value)));
   return (

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
-import { Alert, Empty, Field, Loading, Pager, formatDate, usePages } from "../../components/ui";
+import { PagedTable } from "../../components/lists";
+import { Alert, Field, SecretOnce, formatDate, usePages } from "../../components/ui";
 import { ApiKeysDocument, CreateApiKeyDocument, RevokeApiKeyDocument, UpdateProfileDocument } from "../../gql/graphql";
 import { useAuth } from "../../lib/auth";
 import { fieldError, toApiError } from "../../lib/errors";
@@ -59,7 +60,7 @@ function Profile() {
 
 function ApiKeys() {
   const pages = usePages();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: ApiKeysDocument, variables: { after: pages.after }, requestPolicy: "network-only" });
+  const [list, refetch] = useQuery({ query: ApiKeysDocument, variables: { after: pages.after }, requestPolicy: "network-only" });
   const [name, setName] = useState("");
   const [days, setDays] = useState("0");
   const [created, create] = useMutation(CreateApiKeyDocument);
@@ -91,52 +92,27 @@ function ApiKeys() {
         </button>
         {apiError && !fieldError(apiError, "name", "expires_in_days") ? <Alert error={apiError} /> : null}
       </form>
-      {secret ? (
-        <div className="card secret" role="status">
-          <p>Your new key, shown this once: copy it now and send it as X-API-Key.</p>
-          <code>{secret}</code>
-        </div>
-      ) : null}
-      {error ? <Alert error={toApiError(error)} /> : null}
+      <SecretOnce secret={secret}>Your new key, shown this once: copy it now and send it as X-API-Key.</SecretOnce>
       {revoked.error ? <Alert error={toApiError(revoked.error)} /> : null}
-      {fetching && !data ? <Loading what="keys" /> : null}
-      {data?.apiKeys.nodes.length === 0 ? <Empty>No API keys yet.</Empty> : null}
-      {data && data.apiKeys.nodes.length > 0 ? (
-        <table>
-          <caption className="visually-hidden">API keys</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Prefix</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.apiKeys.nodes.map((k) => (
-              <tr key={k.id}>
-                <td>{k.name}</td>
-                <td>
-                  <code>{k.prefix}…</code>
-                </td>
-                <td>{formatDate(k.createdAt)}</td>
-                <td>{formatDate(k.lastUsedAt)}</td>
-                <td>
-                  {k.revokedAt ? (
-                    `revoked ${formatDate(k.revokedAt)}`
-                  ) : (
-                    <button type="button" className="danger" onClick={async () => { await revoke({ id: k.id }); refetch({ requestPolicy: "network-only" }); }}>
-                      Revoke {k.name}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <Pager pages={pages} pageInfo={data?.apiKeys.pageInfo} />
+      <PagedTable what="keys" caption="API keys" result={list} connection={list.data?.apiKeys} pages={pages} empty="No API keys yet."
+        columns={[
+          { header: "Name", cell: (k) => k.name },
+          { header: "Prefix", cell: (k) => <code>{k.prefix}…</code> },
+          { header: "Created", cell: (k) => formatDate(k.createdAt) },
+          { header: "Last used", cell: (k) => formatDate(k.lastUsedAt) },
+          {
+            header: "State",
+            cell: (k) =>
+              k.revokedAt ? (
+                `revoked ${formatDate(k.revokedAt)}`
+              ) : (
+                <button type="button" className="danger" onClick={async () => { await revoke({ id: k.id }); refetch({ requestPolicy: "network-only" }); }}>
+                  Revoke {k.name}
+                </button>
+              ),
+          },
+        ]}
+      />
     </section>
   );
 }

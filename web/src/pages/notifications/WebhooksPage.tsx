@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
-import { Alert, Empty, Field, Loading, Pager, formatDate, usePages } from "../../components/ui";
+import { PagedTable } from "../../components/lists";
+import { Alert, Field, SecretOnce, formatDate, usePages } from "../../components/ui";
 import { CreateWebhookDocument, DeleteWebhookDocument, WebhooksDocument } from "../../gql/graphql";
 import { fieldError, toApiError } from "../../lib/errors";
 
 export default function WebhooksPage() {
   const pages = usePages();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: WebhooksDocument, variables: { after: pages.after }, requestPolicy: "network-only" });
+  const [result, refetch] = useQuery({ query: WebhooksDocument, variables: { after: pages.after }, requestPolicy: "network-only" });
   const [url, setUrl] = useState("");
   const [events, setEvents] = useState("");
   const [created, create] = useMutation(CreateWebhookDocument);
@@ -42,44 +43,23 @@ export default function WebhooksPage() {
           Add webhook
         </button>
       </form>
-      {secret ? (
-        <div className="card secret" role="status">
-          <p>The signing secret, shown this once: copy it now.</p>
-          <code>{secret}</code>
-        </div>
-      ) : null}
-      {error ? <Alert error={toApiError(error)} /> : null}
+      <SecretOnce secret={secret}>The signing secret, shown this once: copy it now.</SecretOnce>
       {deleted.error ? <Alert error={toApiError(deleted.error)} /> : null}
-      {fetching && !data ? <Loading what="webhooks" /> : null}
-      {data?.webhooks.nodes.length === 0 ? <Empty>No webhooks yet.</Empty> : null}
-      {data && data.webhooks.nodes.length > 0 ? (
-        <table>
-          <caption className="visually-hidden">Webhooks</caption>
-          <thead>
-            <tr>
-              <th scope="col">URL</th>
-              <th scope="col">Events</th>
-              <th scope="col">Created</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.webhooks.nodes.map((w) => (
-              <tr key={w.id}>
-                <td>{w.url}</td>
-                <td>{w.events.length ? w.events.join(", ") : "all"}</td>
-                <td>{formatDate(w.createdAt)}</td>
-                <td>
-                  <button type="button" className="danger" onClick={async () => { await remove({ id: w.id }); refetch({ requestPolicy: "network-only" }); }}>
-                    Delete webhook {w.url}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <Pager pages={pages} pageInfo={data?.webhooks.pageInfo} />
+      <PagedTable what="webhooks" caption="Webhooks" result={result} connection={result.data?.webhooks} pages={pages} empty="No webhooks yet."
+        columns={[
+          { header: "URL", cell: (w) => w.url },
+          { header: "Events", cell: (w) => (w.events.length ? w.events.join(", ") : "all") },
+          { header: "Created", cell: (w) => formatDate(w.createdAt) },
+          {
+            header: "Actions",
+            cell: (w) => (
+              <button type="button" className="danger" onClick={async () => { await remove({ id: w.id }); refetch({ requestPolicy: "network-only" }); }}>
+                Delete webhook {w.url}
+              </button>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }

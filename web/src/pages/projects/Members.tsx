@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 import { useMutation } from "urql";
+import { DataTable } from "../../components/lists";
 import { Alert, Empty, Field, formatDate } from "../../components/ui";
 import {
   AddProjectMemberDocument,
@@ -64,62 +65,55 @@ export function Members({ project, myId, onChanged }: { project: Project; myId?:
   return (
     <section aria-labelledby="members-heading">
       <h2 id="members-heading">Members</h2>
-      <table>
-        <caption className="visually-hidden">Members</caption>
-        <thead>
-          <tr>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Added</th>
-            {owner ? <th scope="col">Actions</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {members.map((m) => {
-            const self = m.userId === myId;
-            return (
-              <tr key={m.userId ?? m.email}>
-                <td>
-                  {m.email}
-                  {self ? <span className="muted"> (you)</span> : null}
-                </td>
-                <td>
-                  {owner && m.userId ? (
-                    <select
-                      aria-label={`Role of ${m.email}`}
-                      value={m.role}
-                      onChange={async (e) => {
-                        const done = await change({ projectId: project.id, userId: m.userId!, role: e.target.value as ProjectRole });
-                        if (done.data) onChanged();
-                      }}
-                    >
-                      {ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {r.toLowerCase()}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    m.role.toLowerCase()
-                  )}
-                </td>
-                <td>{formatDate(m.addedAt)}</td>
-                {owner ? (
-                  <td>
-                    {/* Your own row: "Leave project" below, which also keeps the last owner. */}
-                    {!self ? (
-                      <button type="button" onClick={() => void removeMember(m)}>
-                        Remove{" "}
-                        <span className="visually-hidden">{m.email}</span>
-                      </button>
-                    ) : null}
-                  </td>
-                ) : null}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable
+        caption="Members"
+        rows={members}
+        rowKey={(m) => m.userId ?? m.email}
+        columns={[
+          {
+            header: "Email",
+            cell: (m) => (
+              <>
+                {m.email}
+                {m.userId === myId ? <span className="muted"> (you)</span> : null}
+              </>
+            ),
+          },
+          {
+            header: "Role",
+            cell: (m) =>
+              owner && m.userId ? (
+                <select
+                  aria-label={`Role of ${m.email}`}
+                  value={m.role}
+                  onChange={async (e) => {
+                    const done = await change({ projectId: project.id, userId: m.userId!, role: e.target.value as ProjectRole });
+                    if (done.data) onChanged();
+                  }}
+                >
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {r.toLowerCase()}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                m.role.toLowerCase()
+              ),
+          },
+          { header: "Added", cell: (m) => formatDate(m.addedAt) },
+          owner && {
+            header: "Actions",
+            // Your own row: "Leave project" below, which also keeps the last owner.
+            cell: (m) =>
+              m.userId !== myId ? (
+                <button type="button" onClick={() => void removeMember(m)}>
+                  Remove <span className="visually-hidden">{m.email}</span>
+                </button>
+              ) : null,
+          },
+        ]}
+      />
 
       <h3 id="invitations-heading">Pending invitations</h3>
       {pending.length === 0 ? (
@@ -130,35 +124,31 @@ export function Members({ project, myId, onChanged }: { project: Project; myId?:
             Invited by email: they join with this role when they sign up with that address, or, with an account already,
             when they first open the project.
           </p>
-          <table aria-labelledby="invitations-heading">
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Invited</th>
-                {owner ? <th scope="col">Actions</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {pending.map((m) => (
-                <tr key={`invited:${m.email}`}>
-                  <td>
+          <DataTable
+            labelledBy="invitations-heading"
+            rows={pending}
+            rowKey={(m) => `invited:${m.email}`}
+            columns={[
+              {
+                header: "Email",
+                cell: (m) => (
+                  <>
                     {m.email} <span className="badge badge-pending">invitation pending</span>
-                  </td>
-                  <td>{m.role.toLowerCase()}</td>
-                  <td>{formatDate(m.addedAt)}</td>
-                  {owner ? (
-                    <td>
-                      <button type="button" onClick={() => void removeMember({ ...m, userId: null })}>
-                        Withdraw invitation{" "}
-                        <span className="visually-hidden">to {m.email}</span>
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { header: "Role", cell: (m) => m.role.toLowerCase() },
+              { header: "Invited", cell: (m) => formatDate(m.addedAt) },
+              owner && {
+                header: "Actions",
+                cell: (m) => (
+                  <button type="button" onClick={() => void removeMember({ ...m, userId: null })}>
+                    Withdraw invitation <span className="visually-hidden">to {m.email}</span>
+                  </button>
+                ),
+              },
+            ]}
+          />
         </>
       )}
       {otherError ? <Alert error={toApiError(otherError)} /> : null}

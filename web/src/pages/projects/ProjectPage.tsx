@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { Alert, Empty, Field, Loading, Pager, StatusBadge, formatDate, usePages } from "../../components/ui";
+import { PagedTable, type Column } from "../../components/lists";
+import { Alert, Field, Loading, StatusBadge, formatDate, usePages } from "../../components/ui";
 import {
   DeleteProjectDocument,
   ProjectBatchesDocument,
@@ -52,155 +53,70 @@ export default function ProjectPage() {
 
 function Datasets({ projectId }: { projectId: string }) {
   const pages = usePages();
-  const [{ data, fetching, error }] = useQuery({
-    query: ProjectDatasetsDocument,
-    variables: { projectId, after: pages.after },
-  });
+  const [result] = useQuery({ query: ProjectDatasetsDocument, variables: { projectId, after: pages.after } });
   return (
     <section aria-labelledby="datasets-heading">
       <h2 id="datasets-heading">Datasets</h2>
-      {error ? <Alert error={toApiError(error)} /> : null}
-      {fetching && !data ? <Loading what="datasets" /> : null}
-      {data?.datasets.nodes.length === 0 ? <Empty>No datasets yet.</Empty> : null}
-      {data && data.datasets.nodes.length > 0 ? (
-        <table>
-          <caption className="visually-hidden">Datasets</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Status</th>
-              <th scope="col">Rows</th>
-              <th scope="col">Uploaded</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.datasets.nodes.map((d) => (
-              <tr key={d.id}>
-                <td>
-                  <Link to={`/datasets/${d.id}`}>{d.name}</Link>
-                </td>
-                <td>
-                  <StatusBadge status={d.status} />
-                </td>
-                <td>{d.status === "READY" ? d.rowCount.toLocaleString() : "–"}</td>
-                <td>{formatDate(d.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <Pager pages={pages} pageInfo={data?.datasets.pageInfo} />
+      <PagedTable what="datasets" caption="Datasets" result={result} connection={result.data?.datasets} pages={pages} empty="No datasets yet."
+        columns={[
+          { header: "Name", cell: (d) => <Link to={`/datasets/${d.id}`}>{d.name}</Link> },
+          { header: "Status", cell: (d) => <StatusBadge status={d.status} /> },
+          { header: "Rows", cell: (d) => (d.status === "READY" ? d.rowCount.toLocaleString() : "–") },
+          { header: "Uploaded", cell: (d) => formatDate(d.createdAt) },
+        ]}
+      />
     </section>
   );
 }
 
 function Models({ projectId }: { projectId: string }) {
   const pages = usePages();
-  const [{ data, fetching, error }] = useQuery({
-    query: ProjectModelsDocument,
-    variables: { projectId, after: pages.after },
-  });
+  const [result] = useQuery({ query: ProjectModelsDocument, variables: { projectId, after: pages.after } });
   return (
     <section aria-labelledby="models-heading">
       <h2 id="models-heading">Models</h2>
-      {error ? <Alert error={toApiError(error)} /> : null}
-      {fetching && !data ? <Loading what="models" /> : null}
-      {data?.models.nodes.length === 0 ? <Empty>No models yet: open a dataset to train one.</Empty> : null}
-      {data && data.models.nodes.length > 0 ? (
-        <table>
-          <caption className="visually-hidden">Models</caption>
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Engine</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.models.nodes.map((m) => (
-              <tr key={m.id}>
-                <td>
-                  <Link to={`/models/${m.id}`}>{m.name || m.id}</Link>
-                </td>
-                <td>{m.engine}</td>
-                <td>
-                  <StatusBadge status={m.status} />
-                </td>
-                <td>{formatDate(m.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <Pager pages={pages} pageInfo={data?.models.pageInfo} />
+      <PagedTable what="models" caption="Models" result={result} connection={result.data?.models} pages={pages} empty="No models yet: open a dataset to train one."
+        columns={[
+          { header: "Model", cell: (m) => <Link to={`/models/${m.id}`}>{m.name || m.id}</Link> },
+          { header: "Engine", cell: (m) => m.engine },
+          { header: "Status", cell: (m) => <StatusBadge status={m.status} /> },
+          { header: "Created", cell: (m) => formatDate(m.createdAt) },
+        ]}
+      />
     </section>
   );
 }
 
 function Batches({ projectId }: { projectId: string }) {
   const pages = usePages();
-  const [{ data, fetching, error }] = useQuery({
-    query: ProjectBatchesDocument,
-    variables: { projectId, after: pages.after },
-  });
+  const [result] = useQuery({ query: ProjectBatchesDocument, variables: { projectId, after: pages.after } });
   return (
     <section aria-labelledby="batches-heading">
       <h2 id="batches-heading">Synthetic batches</h2>
-      {error ? <Alert error={toApiError(error)} /> : null}
-      {fetching && !data ? <Loading what="batches" /> : null}
-      {data?.batches.nodes.length === 0 ? <Empty>No synthetic data yet.</Empty> : null}
-      {data && data.batches.nodes.length > 0 ? <BatchTable batches={data.batches.nodes} /> : null}
-      <Pager pages={pages} pageInfo={data?.batches.pageInfo} />
+      <PagedTable what="batches" caption="Batches" result={result} connection={result.data?.batches} pages={pages} empty="No synthetic data yet." columns={BATCH_COLUMNS} />
     </section>
   );
 }
 
-export function BatchTable({
-  batches,
-}: {
-  batches: {
-    id: string;
-    status?: string | null;
-    rowCount: number;
-    qualityScore?: number | null;
-    privacyVerdict?: string | null;
-    templateId?: string | null;
-    createdAt?: string | null;
-  }[];
-}) {
-  return (
-    <table>
-      <caption className="visually-hidden">Batches</caption>
-      <thead>
-        <tr>
-          <th scope="col">Batch</th>
-          <th scope="col">Status</th>
-          <th scope="col">Rows</th>
-          <th scope="col">Quality</th>
-          <th scope="col">Privacy</th>
-          <th scope="col">Created</th>
-        </tr>
-      </thead>
-      <tbody>
-        {batches.map((b) => (
-          <tr key={b.id}>
-            <td>
-              <Link to={`/batches/${b.id}`}>{b.templateId ? `${b.templateId} ${b.id}` : `Batch ${b.id}`}</Link>
-            </td>
-            <td>
-              <StatusBadge status={b.status} />
-            </td>
-            <td>{b.rowCount.toLocaleString()}</td>
-            <td>{b.qualityScore != null ? `${(b.qualityScore * 100).toFixed(1)} %` : "–"}</td>
-            <td>{b.privacyVerdict ?? "–"}</td>
-            <td>{formatDate(b.createdAt)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+interface BatchRow {
+  id: string;
+  status?: string | null;
+  rowCount: number;
+  qualityScore?: number | null;
+  privacyVerdict?: string | null;
+  templateId?: string | null;
+  createdAt?: string | null;
 }
+
+/** A project's or a model's batches. */
+export const BATCH_COLUMNS: Column<BatchRow>[] = [
+  { header: "Batch", cell: (b) => <Link to={`/batches/${b.id}`}>{b.templateId ? `${b.templateId} ${b.id}` : `Batch ${b.id}`}</Link> },
+  { header: "Status", cell: (b) => <StatusBadge status={b.status} /> },
+  { header: "Rows", cell: (b) => b.rowCount.toLocaleString() },
+  { header: "Quality", cell: (b) => (b.qualityScore != null ? `${(b.qualityScore * 100).toFixed(1)} %` : "–") },
+  { header: "Privacy", cell: (b) => b.privacyVerdict ?? "–" },
+  { header: "Created", cell: (b) => formatDate(b.createdAt) },
+];
 
 function Settings({ project }: { project: Project }) {
   const navigate = useNavigate();

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { Alert, Empty, Field, Loading, Pager, formatDate, usePages } from "../../components/ui";
+import { PagedTable } from "../../components/lists";
+import { Alert, Field, formatDate, usePages } from "../../components/ui";
 import { CreateProjectDocument, ProjectsDocument } from "../../gql/graphql";
 import { fieldError, toApiError } from "../../lib/errors";
 
@@ -47,7 +48,7 @@ export function NewProjectForm({ onCancel }: { onCancel: () => void }) {
 
 export default function Projects() {
   const pages = usePages();
-  const [{ data, fetching, error }] = useQuery({ query: ProjectsDocument, variables: { after: pages.after } });
+  const [result] = useQuery({ query: ProjectsDocument, variables: { after: pages.after } });
   const [creating, setCreating] = useState(false);
   return (
     <section>
@@ -60,37 +61,14 @@ export default function Projects() {
         ) : null}
       </div>
       {creating ? <NewProjectForm onCancel={() => setCreating(false)} /> : null}
-      {error ? <Alert error={toApiError(error)} /> : null}
-      {fetching && !data ? <Loading what="projects" /> : null}
-      {data && data.projects.nodes.length === 0 ? (
-        <Empty>No projects yet. A project holds your datasets, models and synthetic data: create one to start.</Empty>
-      ) : null}
-      {data && data.projects.nodes.length > 0 ? (
-        <table>
-          <caption className="visually-hidden">Your projects</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Description</th>
-              <th scope="col">Your role</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.projects.nodes.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  <Link to={`/projects/${p.id}`}>{p.name}</Link>
-                </td>
-                <td>{p.description}</td>
-                <td>{p.myRole.toLowerCase()}</td>
-                <td>{formatDate(p.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <Pager pages={pages} pageInfo={data?.projects.pageInfo} />
+      <PagedTable what="projects" caption="Your projects" result={result} connection={result.data?.projects} pages={pages} empty="No projects yet. A project holds your datasets, models and synthetic data: create one to start."
+        columns={[
+          { header: "Name", cell: (p) => <Link to={`/projects/${p.id}`}>{p.name}</Link> },
+          { header: "Description", cell: (p) => p.description },
+          { header: "Your role", cell: (p) => p.myRole.toLowerCase() },
+          { header: "Created", cell: (p) => formatDate(p.createdAt) },
+        ]}
+      />
     </section>
   );
 }

@@ -57,12 +57,11 @@ export default function JobPage() {
     if (final) refetch({ requestPolicy: "network-only" });
   }, [final, refetch]);
   const points = useMemo(() => losses, [losses]);
-  useEffect(() => {
-    // The loss curve is drawn from the first finished epoch on: fetch and compile the charts
-    // chunk as the page opens, not when the first epoch's update arrives (compiling it then
-    // held up the next updates: the live page's slowest ones, see bench/bench_web.py).
-    void import("./LossCurve");
-  }, []);
+  // A training job's loss chart is drawn as the page opens, empty until the first epoch ends.
+  // Drawn on the first loss instead, that first ECharts draw (cold code: ~0.5 s of main thread,
+  // far more on a loaded machine) held up the next updates for up to a second (bench/bench_web.py).
+  // A finished job that reported no loss (engines without epochs) shows none.
+  const lossChart = job?.kind === "TRAIN" && (!final || points.length > 0);
 
   return (
     <section>
@@ -105,7 +104,7 @@ export default function JobPage() {
         </button>
       ) : null}
       {cancelled.error ? <Alert error={toApiError(cancelled.error)} /> : null}
-      {points.length > 0 ? (
+      {lossChart ? (
         <Suspense fallback={<Loading what="the loss curve" />}>
           <LossCurve points={points} />
         </Suspense>

@@ -1,11 +1,12 @@
 import { lazy, Suspense, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { Alert, Empty, Field, Loading, Pager, StatusBadge, formatDate, usePages } from "../../components/ui";
+import { Alert, Field, Loading, StatusBadge, formatDate, usePages } from "../../components/ui";
 import { GenerateDocument, ModelBatchesDocument, ModelDocument, type ExportFormat } from "../../gql/graphql";
 import { fieldError, toApiError } from "../../lib/errors";
 import { canEdit } from "../../lib/roles";
-import { BatchTable } from "../projects/ProjectPage";
+import { BATCH_COLUMNS } from "../projects/ProjectPage";
+import { PagedTable } from "../../components/lists";
 
 const LossCurve = lazy(() => import("./LossCurve"));
 export const FORMATS: ExportFormat[] = ["CSV", "JSONL", "PARQUET", "SQL"];
@@ -157,15 +158,11 @@ export function GenerateForm({ modelId, columns }: { modelId: string; columns: s
 
 function ModelBatches({ modelId }: { modelId: string }) {
   const pages = usePages();
-  const [{ data, fetching, error }] = useQuery({ query: ModelBatchesDocument, variables: { modelId, after: pages.after } });
+  const [result] = useQuery({ query: ModelBatchesDocument, variables: { modelId, after: pages.after } });
   return (
     <section aria-labelledby="model-batches-heading">
       <h2 id="model-batches-heading">Batches from this model</h2>
-      {error ? <Alert error={toApiError(error)} /> : null}
-      {fetching && !data ? <Loading what="batches" /> : null}
-      {data?.batches.nodes.length === 0 ? <Empty>No batches yet.</Empty> : null}
-      {data && data.batches.nodes.length > 0 ? <BatchTable batches={data.batches.nodes} /> : null}
-      <Pager pages={pages} pageInfo={data?.batches.pageInfo} />
+      <PagedTable what="batches" caption="Batches" result={result} connection={result.data?.batches} pages={pages} empty="No batches yet." columns={BATCH_COLUMNS} />
     </section>
   );
 }

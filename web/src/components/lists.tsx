@@ -1,0 +1,90 @@
+// The lists every page shows the same way: a table of the API's nodes, one row each, with its
+// states around it (the error as a sentence, loading, empty) and cursor pages underneath.
+import type { ReactNode } from "react";
+import type { CombinedError } from "urql";
+import { toApiError } from "../lib/errors";
+import { Alert, Empty, Loading, Pager, usePages } from "./ui";
+
+/** One column: its header, and what a row shows in it. */
+export interface Column<T> {
+  header: string;
+  cell: (row: T) => ReactNode;
+}
+
+/** Rows as a table with a header per column. The caption is for screen readers (the section's
+ * heading says it on screen); `labelledBy` names the table by a heading instead. */
+export function DataTable<T>({
+  rows,
+  columns,
+  rowKey,
+  caption,
+  labelledBy,
+}: {
+  rows: readonly T[];
+  columns: readonly (Column<T> | false | null | undefined)[];
+  rowKey: (row: T) => string;
+  caption?: string;
+  labelledBy?: string;
+}) {
+  const shown = columns.filter((c): c is Column<T> => Boolean(c));
+  return (
+    <table aria-labelledby={labelledBy}>
+      {caption ? <caption className="visually-hidden">{caption}</caption> : null}
+      <thead>
+        <tr>
+          {shown.map((c) => (
+            <th key={c.header} scope="col">
+              {c.header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={rowKey(row)}>
+            {shown.map((c) => (
+              <td key={c.header}>{c.cell(row)}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+interface Connection<T> {
+  nodes: readonly T[];
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+}
+
+/** A page of a connection as a table, a row a node (keyed by its id), with the list's states:
+ * `result` is the query's (urql's `{ fetching, error }`), `connection` its field (undefined while
+ * it loads); `empty` is said when there are no nodes; the pager goes underneath. */
+export function PagedTable<T extends { id: string }>({
+  what,
+  caption,
+  result: { fetching, error },
+  connection,
+  pages,
+  empty,
+  columns,
+}: {
+  what: string;
+  caption: string;
+  result: { fetching: boolean; error?: CombinedError };
+  connection?: Connection<T> | null;
+  pages: ReturnType<typeof usePages>;
+  empty?: ReactNode;
+  columns: readonly (Column<T> | false | null | undefined)[];
+}) {
+  const nodes = connection?.nodes ?? [];
+  return (
+    <>
+      {error ? <Alert error={toApiError(error)} /> : null}
+      {fetching && !connection ? <Loading what={what} /> : null}
+      {connection && nodes.length === 0 && empty ? <Empty>{empty}</Empty> : null}
+      {nodes.length > 0 ? <DataTable caption={caption} rows={nodes} rowKey={(row) => row.id} columns={columns} /> : null}
+      <Pager pages={pages} pageInfo={connection?.pageInfo} />
+    </>
+  );
+}
