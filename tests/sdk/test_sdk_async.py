@@ -10,7 +10,15 @@ import pandas as pd
 import pytest
 
 import synthetica_client as sdk
-from synthetica_client import AsyncClient, _async, _sync
+from synthetica_client import (
+    AsyncClient,
+    _batches,
+    _datasets,
+    _jobs,
+    _models,
+    _projects,
+    _templates,
+)
 from tests.services.training.training_world import small_adult_csv
 
 PAIRS = [
@@ -21,12 +29,12 @@ PAIRS = [
     (sdk.Model, sdk.AsyncModel),
     (sdk.Batch, sdk.AsyncBatch),
     (sdk.Report, sdk.AsyncReport),
-    (_sync.Projects, _async.AsyncProjects),
-    (_sync.Datasets, _async.AsyncDatasets),
-    (_sync.Jobs, _async.AsyncJobs),
-    (_sync.Models, _async.AsyncModels),
-    (_sync.Batches, _async.AsyncBatches),
-    (_sync.Templates, _async.AsyncTemplates),
+    (_projects.Projects, _projects.AsyncProjects),
+    (_datasets.Datasets, _datasets.AsyncDatasets),
+    (_jobs.Jobs, _jobs.AsyncJobs),
+    (_models.Models, _models.AsyncModels),
+    (_batches.Batches, _batches.AsyncBatches),
+    (_templates.Templates, _templates.AsyncTemplates),
 ]
 # Python's own protocol: `with` for one, `async with` for the other.
 PROTOCOL = {"__enter__", "__exit__", "__aenter__", "__aexit__", "__del__"}
@@ -81,6 +89,21 @@ def test_sync_and_async_have_the_same_surface(sync_cls, async_cls):
     # The same data fields too.
     if hasattr(sync_cls, "model_fields"):
         assert sync_cls.model_fields.keys() == async_cls.model_fields.keys()
+
+
+@pytest.mark.parametrize(
+    ("method", "answer"),
+    [
+        (sdk.Client.train, sdk.Job),
+        (sdk.Model.generate, sdk.Batch),
+        (sdk.Batch.report, sdk.Report),
+        (_projects.Projects.list, list[sdk.Project]),
+    ],
+    ids=str,
+)
+def test_sync_methods_say_they_answer_with_sync_objects(method, answer):
+    """help() shows the asynchronous twin's parameters and the synchronous answer."""
+    assert inspect.signature(method).return_annotation == answer
 
 
 async def test_the_async_flow_with_a_dataframe_and_a_reevaluation(stack):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from graphql import build_schema, parse, validate
 
-from synthetica_client._async import UPLOAD_OPTIONS
+from synthetica_client._datasets import UPLOAD_OPTIONS
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = REPO / "gateway" / "schema.graphql"

@@ -1,0 +1,219 @@
+"""Synthetic batches: ``client.batches`` and ``Batch`` objects (rows, downloads, reports),
+asynchronous and synchronous."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from synthetica_client._base import POLL_SECONDS, Bound, all_pages, id_of
+from synthetica_client._generated import enums
+from synthetica_client._generated.fragments import BatchFields
+from synthetica_client._generated.input_types import EvaluateOptionsInput
+from synthetica_client._jobs import follow
+from synthetica_client._mirror import Mirror, Namespace, blocking, mirrors
+from synthetica_client._reports import AsyncReport, Report, latest_report
+from synthetica_client.errors import NotFound
+from synthetica_client.progress import Bars, ProgressOption, console_for
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from synthetica_client._async import AsyncClient
+    from synthetica_client._models import ModelRef
+    from synthetica_client._projects import ProjectRef
+
+# A batch as the methods take it: its id or the object (of either client).
+BatchRef = str | BatchFields
+DOWNLOAD_FORMATS = {
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".sql": "sql",
+}
+
+
+class AsyncBatch(Bound, BatchFields):
+    _resource = "batches"
+
+    async def wait(
+        self, *, progress: ProgressOption = True, timeout: float | None = None
+    ) -> AsyncBatch:
+        """The batch once its job has ended: READY, or JobFailed / JobCancelled."""
+        if self.status == enums.BatchStatus.GENERATING:
+            job = await self._client.jobs.get(self.job_id)
+            await follow(self._client, job, progress=progress, timeout=timeout)
+        return await self.refresh()
+
+    async def _ready(self, progress: ProgressOption) -> AsyncBatch:
+        """This batch, waited for while it is generating."""
+        if self.status == enums.BatchStatus.GENERATING:
+            return await self.wait(progress=progress)
+        return self
+
+    async def preview(self, n: int = 10, *, table: str = "") -> list[dict[str, Any]]:
+        result = await self._client._t.batch_preview(id=self.id, n=n, table=table)
+        return list(result.batch.preview_rows)
+
+    async def to_pandas(self, *, table: str = "", progress: ProgressOption = False) -> pd.DataFrame:
+        """The rows as a DataFrame (streamed as Parquet, read with pyarrow; needs the
+        ``pandas`` extra). Waits for a batch that is still generating."""
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise ImportError(
+                "to_pandas needs pandas and pyarrow: pip install 'synthetica-client[pandas]'"
+            ) from None
+        ready = await self._ready(progress)
+        data = bytearray()
+        async for chunk in ready._stream("parquet", table, progress, "fetching"):
+            data += chunk
+        arrow = pq.read_table(pa.BufferReader(pa.py_buffer(data)))
+        del data
+        # self_destruct frees each Arrow column as soon as pandas has it: memory stays near
+        # one copy of the table instead of two.
+        return arrow.to_pandas(split_blocks=True, self_destruct=True)
+
+    async def download(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        format: str | None = None,
+        table: str = "",
+        progress: ProgressOption = True,
+    ) -> Path:
+        """Streams the rows to ``path`` (csv, jsonl, parquet or sql: from ``format`` or the
+        file's suffix, csv otherwise); the file appears whole or not at all."""
+        target = Path(path)
+        fmt = (format or DOWNLOAD_FORMATS.get(target.suffix.lower(), "csv")).lower()
+        ready = await self._ready(progress)
+        partial = target.with_name(f".{target.name}.part")
+        try:
+            async with await anyio.open_file(partial, "wb") as out:
+                async for chunk in ready._stream(
+                    fmt, table, progress, f"downloading {target.name}"
+                ):
+                    await out.write(chunk)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return target
+
+    async def _stream(
+        self, fmt: str, table: str, progress: ProgressOption, label: str
+    ) -> AsyncIterator[bytes]:
+        params = {"format": fmt}
+        if table:
+            params["table"] = table
+        async with self._client._t.stream(
+            "GET", f"/downloads/batches/{self.id}", params=params
+        ) as response:
+            total = response.headers.get("content-length")
+            with Bars.transfer(console_for(progress)) as bars:
+                bar = bars.add(label, total=int(total) if total else None)
+                async for chunk in response.aiter_raw():
+                    bar.advance(len(chunk))
+                    yield chunk
+
+    async def report(
+        self, *, wait: bool = True, timeout: float = 600.0, progress: ProgressOption = False
+    ) -> AsyncReport:
+        """The batch's newest evaluation report. Reports are made by themselves after a batch
+        is generated; with ``wait`` this waits until it is READY (or FAILED)."""
+        ready = await self._ready(progress)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                report = await latest_report(self._client, ready.id)
+            except NotFound:
+                if not wait or time.monotonic() > deadline:
+                    raise
+            else:
+                if not wait or report.status in (
+                    enums.ReportStatus.READY,
+                    enums.ReportStatus.FAILED,
+                ):
+                    return report
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"the report of batch {ready.id} is still {report.status.value}"
+                    )
+            await asyncio.sleep(POLL_SECONDS)
+
+    async def evaluate(
+        self,
+        *,
+        target_column: str | None = None,
+        sample_rows: int | None = None,
+        seed: int | None = None,
+    ) -> AsyncReport:
+        """Evaluates the batch again (another ML-utility target, another sample size); the
+        new report starts PENDING: ``report()`` waits for it."""
+        options = EvaluateOptionsInput(
+            target_column=target_column, sample_rows=sample_rows, seed=seed
+        )
+        result = await self._client._t.evaluate(batch_id=self.id, options=options)
+        return AsyncReport.bind(result.evaluate, self._client)
+
+
+class AsyncBatches:
+    def __init__(self, client: AsyncClient) -> None:
+        self._c = client
+
+    async def get(self, batch: BatchRef) -> AsyncBatch:
+        return AsyncBatch.bind((await self._c._t.batch(id=id_of(batch))).batch, self._c)
+
+    async def list(
+        self,
+        *,
+        project: ProjectRef | None = None,
+        model: ModelRef | None = None,
+        limit: int | None = None,
+    ) -> list[AsyncBatch]:
+        found = await all_pages(
+            self._c._t.batches,
+            "batches",
+            limit,
+            project_id=await self._c.projects._id(project),
+            model_id=id_of(model) if model else None,
+        )
+        return [AsyncBatch.bind(b, self._c) for b in found]
+
+
+@mirrors(AsyncBatch)
+class Batch(Mirror, BatchFields):
+    def wait(self, *, progress: ProgressOption = True, timeout: float | None = None) -> Batch:
+        """The batch once its job has ended (READY). Ctrl-C in a terminal asks whether to
+        cancel the job."""
+        return self._client._wait(
+            self.job_id, self._twin().wait, progress=progress, timeout=timeout
+        )
+
+    def _ready(self, progress: ProgressOption) -> Batch:
+        if self.status == enums.BatchStatus.GENERATING:
+            return self.wait(progress=progress)
+        return self
+
+    def to_pandas(self, *, table: str = "", progress: ProgressOption = False) -> pd.DataFrame:
+        """The rows as a DataFrame (needs the ``pandas`` extra)."""
+        ready = self._ready(progress)
+        return self._client._run(ready._twin().to_pandas, table=table, progress=progress)
+
+    preview = blocking(AsyncBatch.preview, list[dict[str, Any]])
+    download = blocking(AsyncBatch.download, Path, ready_first=True)
+    report = blocking(AsyncBatch.report, Report, ready_first=True)
+    evaluate = blocking(AsyncBatch.evaluate, Report)
+
+
+class Batches(Namespace):
+    get = blocking(AsyncBatches.get, Batch)
+    list = blocking(AsyncBatches.list, list[Batch])

@@ -1,0 +1,216 @@
+"""Datasets: ``client.datasets`` (upload, list, get) and ``Dataset`` objects, asynchronous
+and synchronous."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import httpx
+
+from synthetica_client._base import POLL_SECONDS, Bound, all_pages, id_of
+from synthetica_client._generated import enums
+from synthetica_client._generated.fragments import DatasetFields
+from synthetica_client._generated.input_types import ColumnMetadataInput
+from synthetica_client._mirror import Mirror, Namespace, blocking, mirrors
+from synthetica_client.errors import BadUserInput
+from synthetica_client.progress import Bars, ProgressOption, console_for
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from synthetica_client._async import AsyncClient
+    from synthetica_client._jobs import AsyncJob, Job
+    from synthetica_client._projects import ProjectRef
+
+# A dataset as the methods take it: its id or the object (of either client).
+DatasetRef = str | DatasetFields
+# Query parameters of POST /upload/datasets: the fields of IngestOptionsInput in the schema
+# (tests/sdk/test_sdk_operations.py checks that they are the same).
+UPLOAD_OPTIONS = (
+    "format",
+    "delimiter",
+    "hasHeader",
+    "encoding",
+    "columnNames",
+    "missingValues",
+    "holdoutFraction",
+    "seed",
+)
+UPLOAD_CHUNK = 1024 * 1024
+# How long the upload route may hold the request waiting for ingestion to finish.
+UPLOAD_WAIT_SECONDS = 30
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def upload_params(options: dict[str, Any] | None) -> dict[str, str]:
+    """Ingest options as the upload route's query parameters; snake_case keys are accepted.
+    An unknown option is refused here, naming it (the route would ignore it)."""
+    params: dict[str, str] = {}
+    for key, value in (options or {}).items():
+        name = _camel(key)
+        if name not in UPLOAD_OPTIONS:
+            raise BadUserInput(
+                f"unknown upload option {key!r}",
+                extensions={
+                    "fields": [
+                        {
+                            "field": f"options.{key}",
+                            "message": "one of " + ", ".join(UPLOAD_OPTIONS),
+                        }
+                    ]
+                },
+            )
+        if isinstance(value, bool):
+            params[name] = "true" if value else "false"
+        elif isinstance(value, list | tuple):
+            params[name] = ",".join(str(v) for v in value)
+        else:
+            params[name] = str(value)
+    return params
+
+
+class AsyncDataset(Bound, DatasetFields):
+    """A dataset: ``columns`` and ``stats`` (``None`` in lists: ``refresh()`` loads them)."""
+
+    _resource = "datasets"
+    stats: Any = None
+
+    async def preview(self, n: int = 10, *, offset: int = 0) -> list[dict[str, Any]]:
+        result = await self._client._t.dataset_preview(id=self.id, n=n, offset=offset)
+        return list(result.dataset.preview_rows)
+
+    async def set_types(self, types: dict[str, str]) -> AsyncDataset:
+        """Corrects columns' sdtypes, e.g. ``{"column_5": "categorical"}``; the dataset
+        (updated in place) is returned."""
+        columns = [ColumnMetadataInput(name=name, sdtype=sdtype) for name, sdtype in types.items()]
+        result = await self._client._t.update_dataset_metadata(dataset_id=self.id, columns=columns)
+        return self._absorb(AsyncDataset.bind(result.update_dataset_metadata, self._client))
+
+    async def delete(self) -> bool:
+        return (await self._client._t.delete_dataset(id=self.id)).delete_dataset
+
+    async def train(self, **kwargs: Any) -> AsyncJob:
+        return await self._client.train(self, **kwargs)
+
+
+class AsyncDatasets:
+    def __init__(self, client: AsyncClient) -> None:
+        self._c = client
+
+    async def get(self, dataset: DatasetRef) -> AsyncDataset:
+        return AsyncDataset.bind((await self._c._t.dataset(id=id_of(dataset))).dataset, self._c)
+
+    async def list(self, project: ProjectRef, *, limit: int | None = None) -> list[AsyncDataset]:
+        project_id = (await self._c.projects.get(project)).id
+        found = await all_pages(self._c._t.datasets, "datasets", limit, project_id=project_id)
+        return [AsyncDataset.bind(d, self._c) for d in found]
+
+    async def upload(
+        self,
+        source: str | os.PathLike[str] | pd.DataFrame,
+        *,
+        project: ProjectRef,
+        name: str | None = None,
+        options: dict[str, Any] | None = None,
+        progress: ProgressOption = True,
+    ) -> AsyncDataset:
+        """Uploads a file (CSV, TSV, Parquet, JSON, JSON Lines, gzip of any) or a pandas
+        DataFrame, streamed, and returns the dataset once ingested (READY). ``options`` are
+        the ingest options: format, delimiter, has_header, encoding, column_names,
+        missing_values, holdout_fraction, seed."""
+        project_id = (await self._c.projects.get(project)).id
+        params = upload_params(options)
+        if isinstance(source, str | os.PathLike):
+            path = anyio.Path(source)
+            size = (await path.stat()).st_size
+            file_name = path.name
+            opened = await anyio.open_file(path, "rb")
+            default_name = path.name.split(".")[0]
+        elif hasattr(source, "to_parquet"):
+            buffer = io.BytesIO()
+            source.to_parquet(buffer, index=False)
+            size = buffer.tell()
+            buffer.seek(0)
+            opened = anyio.wrap_file(buffer)
+            file_name = f"{name or 'dataframe'}.parquet"
+            params.setdefault("format", "parquet")
+            default_name = "dataframe"
+        else:
+            raise TypeError("upload takes a path or a pandas DataFrame")
+        params.update(
+            projectId=project_id,
+            name=name or default_name,
+            fileName=file_name,
+            waitSeconds=str(UPLOAD_WAIT_SECONDS),
+        )
+        console = console_for(progress)
+        try:
+            with Bars.transfer(console) as bars:
+                bar = bars.add(f"uploading {file_name}", total=size)
+
+                async def body() -> AsyncIterator[bytes]:
+                    while chunk := await opened.read(UPLOAD_CHUNK):
+                        bar.advance(len(chunk))
+                        yield chunk
+
+                async with self._c._t.stream(
+                    "POST",
+                    "/upload/datasets",
+                    params=params,
+                    content=body(),
+                    headers={"Content-Length": str(size)},
+                    # The route answers after ingestion or UPLOAD_WAIT_SECONDS, whichever
+                    # comes first (then the dataset is polled).
+                    timeout=httpx.Timeout(UPLOAD_WAIT_SECONDS + 120.0, connect=10.0),
+                ) as response:
+                    created = (await response.aread()) and response.json()
+        finally:
+            await opened.aclose()
+        dataset = await self.get(created["id"])
+        if dataset.status == enums.DatasetStatus.INGESTING:
+            dataset = await self._ingested(dataset, console)
+        if dataset.status == enums.DatasetStatus.FAILED:
+            raise BadUserInput(dataset.error or "ingestion failed", reason=dataset.error_code or "")
+        return dataset
+
+    async def _ingested(self, dataset: AsyncDataset, console: Any) -> AsyncDataset:
+        with Bars.job(console) as bars:
+            bar = bars.add(f"ingesting {dataset.name}", total=None, detail="")
+            while dataset.status == enums.DatasetStatus.INGESTING:
+                await asyncio.sleep(POLL_SECONDS)
+                dataset = await self.get(dataset.id)
+            bar.update(total=1, completed=1, detail=dataset.status.value.lower())
+        return dataset
+
+
+@mirrors(AsyncDataset)
+class Dataset(Mirror, DatasetFields):
+    """A dataset: ``columns`` and ``stats`` (``None`` in lists: ``refresh()`` loads them)."""
+
+    stats: Any = None
+
+    preview = blocking(AsyncDataset.preview, list[dict[str, Any]])
+    delete = blocking(AsyncDataset.delete, bool)
+
+    def set_types(self, types: dict[str, str]) -> Dataset:
+        """Corrects columns' sdtypes, e.g. ``{"column_5": "categorical"}``; the dataset
+        (updated in place) is returned."""
+        return self._absorb(self._client._run(self._twin().set_types, types))
+
+    def train(self, **kwargs: Any) -> Job:
+        return self._client.train(self, **kwargs)
+
+
+class Datasets(Namespace):
+    get = blocking(AsyncDatasets.get, Dataset)
+    upload = blocking(AsyncDatasets.upload, Dataset)
+    list = blocking(AsyncDatasets.list, list[Dataset])

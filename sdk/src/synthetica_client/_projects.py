@@ -1,0 +1,83 @@
+"""Projects: ``client.projects`` and ``Project`` objects, asynchronous and synchronous."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from synthetica_client._base import Bound, all_pages, is_uuid
+from synthetica_client._datasets import Dataset
+from synthetica_client._generated.fragments import ProjectFields
+from synthetica_client._generated.input_types import CreateProjectInput
+from synthetica_client._mirror import Mirror, Namespace, blocking, mirrors
+from synthetica_client.errors import BadUserInput, NotFound
+
+if TYPE_CHECKING:
+    from synthetica_client._async import AsyncClient
+    from synthetica_client._datasets import AsyncDataset
+
+# A project as the methods take it: its id, its name, or the object (of either client).
+ProjectRef = str | ProjectFields
+
+
+class AsyncProject(Bound, ProjectFields):
+    _resource = "projects"
+
+    async def datasets(self) -> list[AsyncDataset]:
+        return await self._client.datasets.list(self)
+
+
+class AsyncProjects:
+    def __init__(self, client: AsyncClient) -> None:
+        self._c = client
+
+    async def create(self, name: str, *, description: str = "") -> AsyncProject:
+        result = await self._c._t.create_project(
+            input=CreateProjectInput(name=name, description=description)
+        )
+        return AsyncProject.bind(result.create_project, self._c)
+
+    async def list(self, *, limit: int | None = None) -> list[AsyncProject]:
+        return [
+            AsyncProject.bind(p, self._c)
+            for p in await all_pages(self._c._t.projects, "projects", limit)
+        ]
+
+    async def get(self, project: ProjectRef) -> AsyncProject:
+        """By id, or by its exact name among your projects."""
+        if isinstance(project, AsyncProject):
+            return project
+        if not isinstance(project, str):
+            project = str(project.id)
+        if is_uuid(project):
+            return AsyncProject.bind((await self._c._t.project(id=project)).project, self._c)
+        named = [p for p in await self.list() if p.name == project]
+        if len(named) != 1:
+            problem = "no project" if not named else f"{len(named)} projects"
+            raise NotFound(f"{problem} named {project!r}: use the project's id")
+        return named[0]
+
+    async def _id(self, project: ProjectRef | None) -> str | None:
+        """The id of a project given by id, name or object; None for None."""
+        return (await self.get(project)).id if project else None
+
+    async def _only(self) -> AsyncProject:
+        """The caller's one project; asks for ``project=`` when there are none or several."""
+        projects = await self.list(limit=2)
+        if len(projects) != 1:
+            why = "you have no project yet" if not projects else "you are in several projects"
+            raise BadUserInput(
+                f"{why}: pass project=",
+                extensions={"fields": [{"field": "project", "message": "required"}]},
+            )
+        return projects[0]
+
+
+@mirrors(AsyncProject)
+class Project(Mirror, ProjectFields):
+    datasets = blocking(AsyncProject.datasets, list[Dataset])
+
+
+class Projects(Namespace):
+    create = blocking(AsyncProjects.create, Project)
+    get = blocking(AsyncProjects.get, Project)
+    list = blocking(AsyncProjects.list, list[Project])

@@ -1,0 +1,43 @@
+"""The ``synthetica`` command line: the Python client from a shell.
+
+Every command prints a short, readable answer on stdout (``--json`` on the commands that
+read something gives it as JSON instead), progress bars on stderr when it is a terminal,
+and on failure one line ``error: CODE: message`` on stderr with exit status 1 (2 for a
+command line it does not understand).
+
+A module per command group registers its commands on the application or its group
+(``_app.py``, where the groups are added); ``--help`` lists the root commands in the order
+their modules are imported: account, then training.
+"""
+
+from __future__ import annotations
+
+import sys
+
+# Imported for their commands.
+from synthetica_client.cli import account, datasets, jobs, projects, templates, training  # noqa: F401
+from synthetica_client.cli._app import app, err
+from synthetica_client.errors import SyntheticaError
+
+__all__ = ["app", "main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The console script: runs a command; a failure becomes one line and exit status 1
+    (the command line's own mistakes: 2, from typer)."""
+    try:
+        app(args=argv, prog_name="synthetica")
+    except SyntheticaError as exc:
+        err.print(f"error: {exc.code}: {exc}", markup=False, soft_wrap=True)
+        return 1
+    except OSError as exc:
+        what = (
+            f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc.strerror or exc)
+        )
+        err.print(f"error: {what}", markup=False, soft_wrap=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""The ``synthetica`` application, its command groups, and what every command shares: the
+client of the invocation and the ways of printing an answer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from synthetica_client import config
+from synthetica_client._sync import Client
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+app = typer.Typer(
+    name="synthetica",
+    help="Synthetic tabular data from the command line: upload, train, generate, evaluate.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+projects_app = typer.Typer(help="Projects: list and create.", no_args_is_help=True)
+datasets_app = typer.Typer(help="Datasets: upload, list, show.", no_args_is_help=True)
+templates_app = typer.Typer(
+    help="Fake data from built-in or saved templates.", no_args_is_help=True
+)
+jobs_app = typer.Typer(help="Jobs: list and cancel.", no_args_is_help=True)
+app.add_typer(projects_app, name="projects")
+app.add_typer(datasets_app, name="datasets")
+app.add_typer(templates_app, name="templates")
+app.add_typer(jobs_app, name="jobs")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")]
+ProjectOption = Annotated[str, typer.Option("--project", "-p", help="Project id or name.")]
+
+
+def example(*lines: str) -> str:
+    """An epilog with examples, shown by --help."""
+    return "[b]Example:[/b]\n\n" + "\n\n".join(f"  $ {line}" for line in lines)
+
+
+class State:
+    def __init__(self, url: str | None, api_key: str | None) -> None:
+        self.url = url
+        self.api_key = api_key
+        self._client: Client | None = None
+
+    def client(self) -> Client:
+        if self._client is None:
+            self._client = Client(self.url, api_key=self.api_key)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+
+def state(ctx: typer.Context) -> State:
+    return ctx.find_root().obj
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url", envvar=config.ENV_URL, help="The gateway, e.g. http://127.0.0.1:8000."
+        ),
+    ] = None,
+    api_key: Annotated[
+        str | None,
+        typer.Option(
+            "--api-key", envvar=config.ENV_API_KEY, help="An API key (else the saved login)."
+        ),
+    ] = None,
+) -> None:
+    ctx.obj = State(url, api_key)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def dump(value: Any) -> Any:
+    if isinstance(value, list):
+        return [dump(v) for v in value]
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", by_alias=True)
+    return value
+
+
+def print_json(value: Any) -> None:
+    out.print_json(json.dumps(dump(value), default=str))
+
+
+def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
+    shown = Table(title=title, title_justify="left")
+    for column in columns:
+        shown.add_column(column)
+    for row in rows:
+        shown.add_row(*("" if v is None else str(v) for v in row))
+    out.print(shown)
+
+
+def answer(value: Any, as_json: bool, line: str) -> None:
+    """One object: as JSON, or one line about it."""
+    if as_json:
+        print_json(value)
+    else:
+        out.print(line)
+
+
+def listing(
+    items: list[Any], as_json: bool, columns: list[str], row: Callable[[Any], list[Any]]
+) -> None:
+    """A list: as JSON, or a table with a row for each item."""
+    if as_json:
+        print_json(items)
+    else:
+        table(None, columns, [row(item) for item in items])
+
+
+def saved(batch: Any, path: Any, as_json: bool) -> None:
+    """A batch whose rows were downloaded to ``path``."""
+    answer(
+        {**dump(batch), "file": str(path)},
+        as_json,
+        f"Batch {batch.id}: {batch.row_count:,} rows saved to {path}",
+    )
+
+
+def value(enum_or_str: Any) -> str:
+    return getattr(enum_or_str, "value", enum_or_str) or ""
+
+
+def options_from(pairs: list[str] | None) -> dict[str, Any]:
+    """``key=value`` pairs; a value that reads as JSON (numbers, true, lists) is taken as
+    such, anything else as a string."""
+    found: dict[str, Any] = {}
+    for pair in pairs or []:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"{pair!r} is not key=value", param_hint="--option")
+        try:
+            found[key] = json.loads(raw)
+        except ValueError:
+            found[key] = raw
+    return found

@@ -1,0 +1,101 @@
+"""``synthetica datasets``: upload, list, show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from synthetica_client.cli._app import (
+    JsonOption,
+    ProjectOption,
+    datasets_app,
+    example,
+    listing,
+    options_from,
+    out,
+    print_json,
+    state,
+    table,
+    value,
+)
+
+
+@datasets_app.command(
+    "upload",
+    epilog=example(
+        "synthetica datasets upload adult-train.csv --project Census --name adult",
+        "synthetica datasets upload data.txt --project Census --option delimiter='|' "
+        "--option has_header=false",
+    ),
+)
+def datasets_upload(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="CSV, TSV, Parquet, JSON(L), or gzip of them.",
+        ),
+    ],
+    project: ProjectOption,
+    name: Annotated[str | None, typer.Option(help="Dataset name (default: the file's).")] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Ingest option key=value: format, delimiter, has_header, encoding, "
+            "column_names, missing_values, holdout_fraction, seed."
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Upload a table; waits until it is ingested and shows its columns."""
+    dataset = (
+        state(ctx)
+        .client()
+        .datasets.upload(file, project=project, name=name, options=options_from(option))
+    )
+    show_dataset(dataset, as_json)
+
+
+@datasets_app.command("ls", epilog=example("synthetica datasets ls --project Census"))
+def datasets_ls(ctx: typer.Context, project: ProjectOption, as_json: JsonOption = False) -> None:
+    """A project's datasets, newest first."""
+    listing(
+        state(ctx).client().datasets.list(project),
+        as_json,
+        ["id", "name", "status", "rows", "columns", "created"],
+        lambda d: [d.id, d.name, value(d.status), d.row_count, len(d.columns), d.created_at],
+    )
+
+
+@datasets_app.command(
+    "show",
+    epilog=example("synthetica datasets show 0b6f…", "synthetica datasets show 0b6f… --json"),
+)
+def datasets_show(
+    ctx: typer.Context,
+    dataset_id: Annotated[str, typer.Argument(metavar="ID")],
+    as_json: JsonOption = False,
+) -> None:
+    """A dataset with its columns (and, with --json, its statistics)."""
+    show_dataset(state(ctx).client().datasets.get(dataset_id), as_json)
+
+
+def show_dataset(dataset: Any, as_json: bool) -> None:
+    if as_json:
+        print_json(dataset)
+        return
+    out.print(
+        f"Dataset {dataset.name} ({dataset.id}): {value(dataset.status)}, "
+        f"{dataset.row_count:,} rows ({dataset.train_row_count:,} train, "
+        f"{dataset.holdout_row_count:,} holdout)"
+    )
+    table(
+        None,
+        ["column", "type", "sdtype", "pii"],
+        [[c.name, c.data_type, c.sdtype, "yes" if c.pii else ""] for c in dataset.columns],
+    )

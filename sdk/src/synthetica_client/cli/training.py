@@ -1,0 +1,127 @@
+"""Training and generating from the root: ``train``, ``generate``, ``report``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from synthetica_client.cli._app import (
+    JsonOption,
+    answer,
+    app,
+    example,
+    out,
+    print_json,
+    saved,
+    state,
+    table,
+    value,
+)
+from synthetica_client.errors import SyntheticaError
+
+
+@app.command(
+    epilog=example(
+        "synthetica train 0b6f… --engine tabular_argn --budget 120 --seed 1 --wait",
+        "synthetica train 0b6f… --engine gaussian_copula --json",
+    )
+)
+def train(
+    ctx: typer.Context,
+    dataset: Annotated[str, typer.Argument(help="Dataset id.")],
+    engine: Annotated[
+        str, typer.Option(help="gaussian_copula, ctgan, tvae, copulagan or tabular_argn.")
+    ],
+    budget: Annotated[int | None, typer.Option(help="Training time budget in seconds.")] = None,
+    epochs: Annotated[int | None, typer.Option(help="Epochs (epoch-based engines).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Same seed, same model.")] = None,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait",
+            help="Wait for the model, with a progress bar (Ctrl-C asks whether to cancel).",
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Train a model on a dataset."""
+    client = state(ctx).client()
+    job = client.train(dataset, engine=engine, time_budget=budget, epochs=epochs, seed=seed)
+    if not wait:
+        answer(job, as_json, f"Queued training job {job.id} (model {job.model_id})")
+        return
+    model = job.wait(progress=True)
+    answer(model, as_json, f"Model {model.id} is {value(model.status)} ({model.engine})")
+
+
+@app.command(
+    epilog=example(
+        "synthetica generate 5d1c… --rows 100000 -o synthetic.parquet",
+        "synthetica generate 5d1c… --rows 1000 --format csv --seed 7",
+    )
+)
+def generate(
+    ctx: typer.Context,
+    model: Annotated[str, typer.Argument(help="Model id.")],
+    rows: Annotated[int, typer.Option(help="How many rows.")],
+    format: Annotated[
+        str | None, typer.Option(help="csv, jsonl, parquet or sql (default: from -o, else csv).")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Where to save the rows (default: batch-ID.FORMAT)."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Same seed, same rows.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Generate synthetic rows from a model; waits and downloads them."""
+    client = state(ctx).client()
+    batch = client.models.get(model).generate(rows, seed=seed, progress=True)
+    fmt = (format or (output.suffix.lstrip(".") if output and output.suffix else "csv")).lower()
+    target = output or Path(f"batch-{batch.id}.{fmt}")
+    saved(batch, batch.download(target, format=fmt, progress=True), as_json)
+
+
+@app.command(
+    epilog=example(
+        "synthetica report 7a2e…",
+        "synthetica report 7a2e… --open",
+        "synthetica report 7a2e… --json",
+    )
+)
+def report(
+    ctx: typer.Context,
+    batch: Annotated[str, typer.Argument(help="Batch id.")],
+    open_page: Annotated[
+        bool, typer.Option("--open", help="Open the HTML report in a browser.")
+    ] = False,
+    save: Annotated[Path | None, typer.Option(help="Save the report (.html, or .json).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A batch's evaluation report: quality, privacy, utility (waits until it is ready)."""
+    rep = state(ctx).client().batches.get(batch).report(wait=True)
+    if save:
+        rep.save(save)
+    if open_page:
+        rep.open()
+    if as_json:
+        print_json(rep)
+    else:
+        out.print(f"Report of batch {rep.batch_id}: {value(rep.status)}")
+        table(None, ["", ""], _report_rows(rep, save))
+    if value(rep.status) == "FAILED":
+        raise SyntheticaError(f"the report failed: {rep.error or 'no reason given'}")
+
+
+def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
+    score = f"{rep.quality_score:.3f}" if rep.quality_score is not None else "-"
+    rows = [["quality score", score], ["privacy verdict", value(rep.privacy_verdict) or "-"]]
+    if rep.utility and isinstance(rep.utility, dict):
+        rows.append(["ML-utility target", rep.utility.get("target_column", "-")])
+    if rep.html_url:
+        rows.append(["page", rep.html_url])
+    if save:
+        rows.append(["saved to", str(save)])
+    return rows
