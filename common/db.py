@@ -17,16 +17,19 @@ from __future__ import annotations
 
 import asyncio
 import select
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
 
 import psycopg2
 import psycopg2.extensions
-from sqlalchemy import MetaData, create_engine
+from sqlalchemy import DateTime, MetaData, create_engine, func
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, mapped_column, sessionmaker
 
 T = TypeVar("T")
 
@@ -41,6 +44,18 @@ NAMING_CONVENTION = {
 
 def make_metadata(schema: str) -> MetaData:
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+# The columns most tables share, as ``Mapped[...]`` types (SQLAlchemy takes the column from
+# the Annotated): ``id: Mapped[UuidPk]``, ``created_at: Mapped[CreatedAt]``.
+UuidPk = Annotated[
+    uuid.UUID, mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+]
+CreatedAt = Annotated[datetime, mapped_column(DateTime(timezone=True), server_default=func.now())]
+UpdatedAt = Annotated[
+    datetime,
+    mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now()),
+]
 
 
 @dataclass(frozen=True)

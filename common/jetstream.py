@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import KW_ONLY, dataclass
 from enum import Enum
 
 import nats
@@ -188,6 +189,7 @@ class Outcome(Enum):
 Handler = Callable[[Msg], Awaitable[Outcome]]
 
 
+@dataclass(eq=False)
 class PullConsumer:
     """Fetches from a durable pull consumer one message at a time and runs ``handler``.
 
@@ -195,24 +197,16 @@ class PullConsumer:
     is not redelivered; the handler's outcome decides ack, nak (with delay) or term.
     """
 
-    def __init__(
-        self,
-        js: JetStreamContext,
-        *,
-        stream: str,
-        durable: str,
-        subject: str,
-        handler: Handler,
-        heartbeat: float = 5.0,
-        retry_delay: float = 2.0,
-    ) -> None:
-        self.js = js
-        self.stream = stream
-        self.durable = durable
-        self.subject = subject
-        self.handler = handler
-        self.heartbeat = heartbeat
-        self.retry_delay = retry_delay
+    js: JetStreamContext
+    _: KW_ONLY
+    stream: str
+    durable: str
+    subject: str
+    handler: Handler
+    heartbeat: float = 5.0
+    retry_delay: float = 2.0
+
+    def __post_init__(self) -> None:
         self.task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 

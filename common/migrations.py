@@ -14,6 +14,13 @@ from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, create_engine, text
 
+SERVICES_DIR = Path(__file__).resolve().parent.parent / "services"
+# Every service that owns tables, in a schema of the service's name: schema -> its migrations.
+MIGRATIONS = {
+    name: SERVICES_DIR / name / "migrations"
+    for name in ("auth", "datasets", "evaluation", "notify", "training")
+}
+
 
 def alembic_config(database_url: str, schema: str, migrations_dir: Path) -> Config:
     config = Config()

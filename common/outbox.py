@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from dataclasses import KW_ONLY, dataclass
 from datetime import UTC, datetime, timedelta
 
 from nats.js import JetStreamContext
@@ -69,23 +70,17 @@ def enqueue(session: Session, table: Table, event: events_pb2.Event) -> None:
     session.execute(table.insert().values(**values))
 
 
+@dataclass(eq=False)
 class OutboxRelay:
-    def __init__(
-        self,
-        db: Database,
-        table: Table,
-        js: JetStreamContext,
-        *,
-        poll_seconds: float = 0.5,
-        batch_size: int = 100,
-        keep_published: timedelta = timedelta(days=1),
-    ) -> None:
-        self.db = db
-        self.table = table
-        self.js = js
-        self.poll_seconds = poll_seconds
-        self.batch_size = batch_size
-        self.keep_published = keep_published
+    db: Database
+    table: Table
+    js: JetStreamContext
+    _: KW_ONLY
+    poll_seconds: float = 0.5
+    batch_size: int = 100
+    keep_published: timedelta = timedelta(days=1)
+
+    def __post_init__(self) -> None:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
 

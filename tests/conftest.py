@@ -20,10 +20,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from common.migrations import upgrade
+from common.migrations import MIGRATIONS, upgrade
 from tests import adult
 from tests.support import (
-    MIGRATIONS,
     start_auth,
     start_datasets,
     start_evaluation,

@@ -12,6 +12,8 @@ import grpc
 import httpx
 import nats
 import uvicorn
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 
 from common.clients import make_channel, service_metadata
 from common.grpc_server import GrpcServer
@@ -33,14 +35,6 @@ from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
 from synthetica.events.v1 import events_pb2
 
 REPO = Path(__file__).resolve().parent.parent
-# Every service that owns tables: schema -> migrations folder.
-MIGRATIONS = {
-    "auth": REPO / "services/auth/migrations",
-    "datasets": REPO / "services/datasets/migrations",
-    "evaluation": REPO / "services/evaluation/migrations",
-    "notify": REPO / "services/notify/migrations",
-    "training": REPO / "services/training/migrations",
-}
 PASSWORD = "correct-horse-42"
 
 
@@ -170,6 +164,17 @@ def error_code(result: dict) -> str:
 
 def rpc_code(exc: grpc.aio.AioRpcError) -> grpc.StatusCode:
     return exc.code()
+
+
+def field_violations(exc: grpc.aio.AioRpcError) -> dict[str, str]:
+    """The fields an INVALID_ARGUMENT names in its BadRequest detail, in order, with what is
+    wrong with each; empty when the error carries none."""
+    for detail in rpc_status.from_call(exc).details:
+        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad = error_details_pb2.BadRequest()
+            detail.Unpack(bad)
+            return {v.field: v.description for v in bad.field_violations}
+    return {}
 
 
 async def stream_events(url: str, subject: str) -> list[events_pb2.Event]:

@@ -31,7 +31,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from common.logs import configure_logging
-from common.migrations import upgrade
+from common.migrations import MIGRATIONS, upgrade
 from tools.embedded import (
     EmbeddedNats,
     EmbeddedPostgres,
@@ -39,15 +39,6 @@ from tools.embedded import (
     describe_exit,
     is_listening,
 )
-
-# Services that own tables, with where their migrations live.
-MIGRATED = {
-    "auth": Path("services/auth/migrations"),
-    "datasets": Path("services/datasets/migrations"),
-    "evaluation": Path("services/evaluation/migrations"),
-    "notify": Path("services/notify/migrations"),
-    "training": Path("services/training/migrations"),
-}
 
 
 class DevStackSettings(BaseSettings):
@@ -324,7 +315,7 @@ def main() -> None:
         except Exception as exc:
             raise NotStarted(f"NATS did not start: {_one_line(exc)}") from exc
         supervisor.env = environment(cfg, pg, nats)
-        for name, migrations in MIGRATED.items():
+        for name, migrations in MIGRATIONS.items():
             upgrade(supervisor.env["SYNTHETICA_DATABASE_URL"], name, migrations)
         supervisor.servers = [
             Watched("PostgreSQL", pg.is_running, pg.start),

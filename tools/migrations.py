@@ -20,16 +20,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, create_engine
 
-from common.migrations import include_schema, revision, upgrade
+from common.migrations import MIGRATIONS, include_schema, revision, upgrade
 from tools.embedded import EmbeddedPostgres, free_port
 
-REPO = Path(__file__).resolve().parent.parent
-# Every service that owns tables (its schema has the service's name).
-SERVICES = ("auth", "datasets", "evaluation", "notify", "training")
-
-
-def migrations_dir(service: str) -> Path:
-    return REPO / "services" / service / "migrations"
+SERVICES = tuple(MIGRATIONS)
 
 
 def metadata(service: str) -> MetaData:
@@ -63,8 +57,8 @@ def new_migration(service: str, message: str) -> None:
     postgres.start()
     try:
         url = postgres.url()
-        upgrade(url, service, migrations_dir(service))
-        revision(url, service, migrations_dir(service), message)
+        upgrade(url, service, MIGRATIONS[service])
+        revision(url, service, MIGRATIONS[service], message)
     finally:
         postgres.stop()
         shutil.rmtree(work, ignore_errors=True)

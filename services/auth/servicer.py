@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 
 import grpc
 
@@ -77,14 +78,13 @@ def _service() -> Principal:
     return principal
 
 
+@dataclass(eq=False)
 class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
-    def __init__(
-        self, db: Database, settings: AuthSettings, *, on_commit: Callable[[], None]
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        # Called after a commit that wrote to the outbox, so the relay publishes at once.
-        self.on_commit = on_commit
+    db: Database
+    settings: AuthSettings
+    _: KW_ONLY
+    # Called after a commit that wrote to the outbox, so the relay publishes at once.
+    on_commit: Callable[[], None]
 
     async def Register(
         self, request: auth_pb2.RegisterRequest, context: grpc.aio.ServicerContext

@@ -6,9 +6,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from common.enums import to_proto
 from common.errors import FieldViolation, InvalidArgument
 from common.protos import timestamp
 from services.datasets import members, models
+from services.datasets.enums import DatasetStatus
 from services.datasets.ingest import (
     IngestError,
     IngestOptions,
@@ -23,11 +25,7 @@ ROLES = {
     models.OWNER: datasets_pb2.PROJECT_ROLE_OWNER,
 }
 ROLE_NAMES = {value: name for name, value in ROLES.items()}
-STATUSES = {
-    models.INGESTING: datasets_pb2.DATASET_STATUS_INGESTING,
-    models.READY: datasets_pb2.DATASET_STATUS_READY,
-    models.FAILED: datasets_pb2.DATASET_STATUS_FAILED,
-}
+STATUSES = {s.value: to_proto(s, datasets_pb2.DatasetStatus) for s in DatasetStatus}
 SPLITS = {
     datasets_pb2.DATASET_SPLIT_TRAIN: "train",
     datasets_pb2.DATASET_SPLIT_HOLDOUT: "holdout",

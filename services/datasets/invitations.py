@@ -4,6 +4,7 @@ without an account become memberships when that email registers."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
@@ -20,9 +21,9 @@ SUBJECT = EVENTS_SUBJECT_PREFIX + EventType.USER_REGISTERED
 CONSUMER = "datasets-invitations"
 
 
+@dataclass(eq=False)
 class RegisteredHandler:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    db: Database
 
     async def handle(self, msg: Msg) -> Outcome:
         event = events_pb2.Event()

@@ -10,15 +10,17 @@ from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Text, fu
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from common.db import make_metadata
+from common.db import CreatedAt, UpdatedAt, UuidPk, make_metadata
 from common.outbox import outbox_table
+from services.datasets.enums import DatasetStatus
 
 SCHEMA = "datasets"
 
 VIEWER, EDITOR, OWNER = "viewer", "editor", "owner"
 ROLE_RANK = {VIEWER: 1, EDITOR: 2, OWNER: 3}
 
-INGESTING, READY, FAILED = "ingesting", "ready", "failed"
+# Short names for the members of services.datasets.enums, where the stored words are defined.
+INGESTING, READY, FAILED = DatasetStatus.INGESTING, DatasetStatus.READY, DatasetStatus.FAILED
 
 
 class Base(DeclarativeBase):
@@ -31,14 +33,12 @@ outbox = outbox_table(Base.metadata)
 class Project(Base):
     __tablename__ = "projects"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    id: Mapped[UuidPk]
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
 
 
 class ProjectMember(Base):
@@ -69,7 +69,7 @@ class ProjectInvitation(Base):
     email: Mapped[str] = mapped_column(String(320), primary_key=True, index=True)
     role: Mapped[str] = mapped_column(String(20))
     invited_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[CreatedAt]
 
 
 class InvitationSent(Base):
@@ -77,7 +77,7 @@ class InvitationSent(Base):
 
     __tablename__ = "invitations_sent"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    id: Mapped[UuidPk]
     user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -90,7 +90,7 @@ class Dataset(Base):
 
     __tablename__ = "datasets"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    id: Mapped[UuidPk]
     project_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
@@ -113,7 +113,5 @@ class Dataset(Base):
     # ingest.DatasetStats as JSON.
     stats: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     warnings: Mapped[list[str]] = mapped_column(JSONB, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]

@@ -6,6 +6,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 import grpc
@@ -42,24 +43,16 @@ def _user() -> Principal:
     return principal
 
 
+@dataclass(eq=False)
 class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
-    def __init__(
-        self,
-        db: Database,
-        storage: Storage,
-        settings: DatasetsSettings,
-        runner: IngestRunner,
-        lookup_user: Callable[[str], Any],
-        *,
-        on_commit: Callable[[], None],
-    ) -> None:
-        self.db = db
-        self.storage = storage
-        self.settings = settings
-        self.runner = runner
-        # email -> the auth service's user (or None): addProjectMember invites by email.
-        self.lookup_user = lookup_user
-        self.on_commit = on_commit
+    db: Database
+    storage: Storage
+    settings: DatasetsSettings
+    runner: IngestRunner
+    # email -> the auth service's user (or None): addProjectMember invites by email.
+    lookup_user: Callable[[str], Any]
+    _: KW_ONLY
+    on_commit: Callable[[], None]
 
     # --- projects -----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from dataclasses import KW_ONLY, dataclass
 
 from nats.aio.msg import Msg
 
@@ -19,6 +20,7 @@ from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
 from common.storage import Storage
 from services.evaluation import models as m
 from services.evaluation import service
+from services.evaluation.enums import ReportStatus
 from services.evaluation.evaluator import Evaluator, report_folder
 from services.evaluation.inputs import kind_of
 from synthetica.events.v1 import events_pb2
@@ -28,11 +30,12 @@ log = logging.getLogger(__name__)
 SUBJECT = EVENTS_SUBJECT_PREFIX + EventType.BATCH_GENERATED
 
 
+@dataclass(eq=False)
 class BatchGeneratedHandler:
-    def __init__(self, db: Database, evaluator: Evaluator, *, max_deliver: int) -> None:
-        self.db = db
-        self.evaluator = evaluator
-        self.max_deliver = max_deliver
+    db: Database
+    evaluator: Evaluator
+    _: KW_ONLY
+    max_deliver: int
 
     async def __call__(self, msg: Msg) -> Outcome:
         event = events_pb2.Event()
@@ -58,7 +61,7 @@ class BatchGeneratedHandler:
             dataset_id=body.dataset_id,
         )
         report = await self.db.call(service.report_for_event, event_id=event.id, new=new)
-        if report.status in service.TERMINAL:
+        if ReportStatus(report.status).terminal:
             return Outcome.ACK
         try:
             await self.evaluator.run(report.id)
@@ -76,6 +79,7 @@ class BatchGeneratedHandler:
 DATASETS_SUBJECT = EVENTS_SUBJECT_PREFIX + EventType.DATASET_DELETED
 
 
+@dataclass(eq=False)
 class DatasetDeletedHandler:
     """dataset.deleted: the reports of the dataset's batches go too, files and rows, and so
     do their signed links (they name a batch whose report is no longer found).
@@ -85,9 +89,8 @@ class DatasetDeletedHandler:
     its batches makes no report.
     """
 
-    def __init__(self, db: Database, storage: Storage) -> None:
-        self.db = db
-        self.storage = storage
+    db: Database
+    storage: Storage
 
     async def __call__(self, msg: Msg) -> Outcome:
         event = events_pb2.Event()

@@ -14,7 +14,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from common.db import Database
@@ -87,22 +87,17 @@ def html_key(report_id: uuid.UUID) -> str:
     return f"{report_folder(report_id)}/report.html"
 
 
+@dataclass(eq=False)
 class Evaluator:
-    def __init__(
-        self,
-        db: Database,
-        storage: Storage,
-        peers: Peers,
-        settings: EvaluationSettings,
-        *,
-        on_commit: Callable[[], None],
-    ) -> None:
-        self.db = db
-        self.storage = storage
-        self.peers = peers
-        self.settings = settings
-        self.on_commit = on_commit
-        self._slots = asyncio.Semaphore(settings.max_concurrent_evaluations)
+    db: Database
+    storage: Storage
+    peers: Peers
+    settings: EvaluationSettings
+    _: KW_ONLY
+    on_commit: Callable[[], None]
+
+    def __post_init__(self) -> None:
+        self._slots = asyncio.Semaphore(self.settings.max_concurrent_evaluations)
         self._background: set[asyncio.Task] = set()
 
     def options_for(self, stored: dict[str, Any]) -> ReportOptions:

@@ -7,13 +7,11 @@ bounds how many reports are computed at once.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from common import jetstream
-from common.grpc_server import GrpcServer, create_server, serve_until_signal
-from common.outbox import OutboxRelay
+from common.grpc_server import GrpcServer
 from common.revocations import follow_revocations
-from common.runtime import connect_messaging, run_cli
+from common.runtime import Backbone, run_cli, service_server
 from common.storage import Storage
 from services.auth.client import AuthClient
 from services.evaluation import models
@@ -30,81 +28,54 @@ from services.evaluation.servicer import EvaluationServicer
 from services.evaluation.settings import EvaluationSettings
 from synthetica.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
 
-MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = evaluation_pb2.DESCRIPTOR.services_by_name["EvaluationService"].full_name
 
 
 async def build(settings: EvaluationSettings) -> GrpcServer:
-    db = settings.database()
+    base = await Backbone.connect(settings, name="evaluation", outbox=models.outbox)
+    db = base.db
     storage = Storage(settings.storage_url, settings.storage_options)
-    nc, js = await connect_messaging(settings, name="evaluation")
-    relay = OutboxRelay(db, models.outbox, js)
     peers = Peers(settings)
     auth = AuthClient(settings, service_name=PEER_NAME)
-    evaluator = Evaluator(db, storage, peers, settings, on_commit=relay.wake)
+    evaluator = Evaluator(db, storage, peers, settings, on_commit=base.wake_relay)
+    # Both consumers run reports' work, so both wait, retry and give up alike.
+    limits = {
+        "ack_wait": settings.ack_wait_seconds,
+        "max_deliver": settings.max_deliver,
+        "heartbeat": settings.heartbeat_seconds,
+        "retry_delay": settings.retry_delay_seconds,
+    }
     consumer = await jetstream.start_consumer(
-        js,
+        base.js,
         stream=jetstream.EVENTS_STREAM.name,
         durable=settings.consumer_name,
         subject=SUBJECT,
         handler=BatchGeneratedHandler(db, evaluator, max_deliver=settings.max_deliver),
-        ack_wait=settings.ack_wait_seconds,
-        max_deliver=settings.max_deliver,
-        heartbeat=settings.heartbeat_seconds,
-        retry_delay=settings.retry_delay_seconds,
+        **limits,
     )
     deletions = await jetstream.start_consumer(
-        js,
+        base.js,
         stream=jetstream.EVENTS_STREAM.name,
         durable=f"{settings.consumer_name}-datasets",
         subject=DATASETS_SUBJECT,
         handler=DatasetDeletedHandler(db, storage),
-        ack_wait=settings.ack_wait_seconds,
-        max_deliver=settings.max_deliver,
-        heartbeat=settings.heartbeat_seconds,
-        retry_delay=settings.retry_delay_seconds,
+        **limits,
     )
     authenticator = auth.authenticator(settings)
-    await follow_revocations(nc, authenticator)
-    server = create_server(
-        host=settings.grpc_host,
-        port=settings.grpc_port,
-        service_names=[SERVICE_NAME],
+    await follow_revocations(base.nc, authenticator)
+    server = service_server(
+        settings,
+        service_name=SERVICE_NAME,
         register=lambda s: evaluation_pb2_grpc.add_EvaluationServiceServicer_to_server(
             EvaluationServicer(db, storage, evaluator, settings), s
         ),
         authenticator=authenticator,
-        reflection_enabled=settings.grpc_reflection,
     )
-    server.tasks.append(asyncio.create_task(relay.run()))
     server.tasks += [consumer.task, deletions.task]
     server.tasks.append(asyncio.create_task(evaluator.resume_requests()))
-
-    async def close() -> None:
-        consumer.stop()
-        deletions.stop()
-        relay.stop()
-        await evaluator.stop()
-        await jetstream.close(nc)
-        await peers.close()
-        await auth.close()
-        db.dispose()
-
-    server.cleanups.append(close)
+    base.attach(server, consumer.stop, deletions.stop, evaluator.stop, peers.close, auth.close)
     return server
 
 
-async def serve(settings: EvaluationSettings) -> None:
-    server = await build(settings)
-    await serve_until_signal(server, grace=settings.shutdown_grace_seconds)
-
-
 def main() -> None:
-    run_cli(
-        service="evaluation",
-        load_settings=EvaluationSettings,
-        schema=models.SCHEMA,
-        migrations_dir=MIGRATIONS,
-        commands={"serve": serve},
-        default="serve",
-    )
+    run_cli("evaluation", EvaluationSettings, serve=build)

@@ -15,13 +15,16 @@ from sqlalchemy import DateTime, Float, Index, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from common.db import make_metadata
+from common.db import CreatedAt, UuidPk, make_metadata
 from common.outbox import outbox_table
+from services.evaluation.enums import ReportKind, ReportStatus
 
 SCHEMA = "evaluation"
 
-PENDING, RUNNING, READY, FAILED = "pending", "running", "ready", "failed"
-FULL, CONFORMANCE = "full", "conformance"
+# Short names for the members of services.evaluation.enums, where the stored words are defined.
+PENDING, RUNNING = ReportStatus.PENDING, ReportStatus.RUNNING
+READY, FAILED = ReportStatus.READY, ReportStatus.FAILED
+FULL, CONFORMANCE = ReportKind.FULL, ReportKind.CONFORMANCE
 # What started a report: the batch.generated event, or an Evaluate call.
 EVENT_TRIGGER, REQUEST_TRIGGER = "batch.generated", "request"
 
@@ -36,7 +39,7 @@ outbox = outbox_table(Base.metadata)
 class Report(Base):
     __tablename__ = "reports"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    id: Mapped[UuidPk]
     batch_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     project_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
@@ -56,7 +59,7 @@ class Report(Base):
     json_key: Mapped[str | None] = mapped_column(String(300))
     html_key: Mapped[str | None] = mapped_column(String(300))
     error: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[CreatedAt]
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

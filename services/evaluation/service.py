@@ -24,8 +24,6 @@ from common.outbox import enqueue
 from services.evaluation import models as m
 from synthetica.events.v1 import events_pb2
 
-TERMINAL = (m.READY, m.FAILED)
-
 
 def _now() -> datetime:
     return datetime.now(UTC)

@@ -9,34 +9,28 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
 
 from common.db import Database
-from common.enums import verdict_to_proto
+from common.enums import to_proto, verdict_to_proto
 from common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from common.interceptors import require_principal
 from common.protos import timestamp
 from common.storage import Storage
 from services.evaluation import models as m
 from services.evaluation import service
+from services.evaluation.enums import ReportKind, ReportStatus
 from services.evaluation.evaluator import Evaluator
 from services.evaluation.inputs import kind_of
 from services.evaluation.peers import Caller
 from services.evaluation.settings import EvaluationSettings
 from synthetica.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
 
-STATUSES = {
-    m.PENDING: evaluation_pb2.REPORT_STATUS_PENDING,
-    m.RUNNING: evaluation_pb2.REPORT_STATUS_RUNNING,
-    m.READY: evaluation_pb2.REPORT_STATUS_READY,
-    m.FAILED: evaluation_pb2.REPORT_STATUS_FAILED,
-}
-KINDS = {
-    m.FULL: evaluation_pb2.REPORT_KIND_FULL,
-    m.CONFORMANCE: evaluation_pb2.REPORT_KIND_CONFORMANCE,
-}
+STATUSES = {s.value: to_proto(s, evaluation_pb2.ReportStatus) for s in ReportStatus}
+KINDS = {k.value: to_proto(k, evaluation_pb2.ReportKind) for k in ReportKind}
 MIN_SAMPLE_ROWS = 100
 
 
@@ -87,14 +81,12 @@ def _caller() -> Caller:
     return Caller(principal.user_id, principal.role or "member")
 
 
+@dataclass(eq=False)
 class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
-    def __init__(
-        self, db: Database, storage: Storage, evaluator: Evaluator, settings: EvaluationSettings
-    ) -> None:
-        self.db = db
-        self.storage = storage
-        self.evaluator = evaluator
-        self.settings = settings
+    db: Database
+    storage: Storage
+    evaluator: Evaluator
+    settings: EvaluationSettings
 
     async def Evaluate(
         self, request: evaluation_pb2.EvaluateRequest, context: grpc.aio.ServicerContext

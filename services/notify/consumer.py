@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import KW_ONLY, dataclass
 
 from google.protobuf.message import DecodeError
 from nats.aio.client import Client as NATS
@@ -34,19 +35,13 @@ def live_subject(user_id: str) -> str:
     return LIVE_SUBJECT_PREFIX + user_id
 
 
+@dataclass(eq=False)
 class EventHandler:
-    def __init__(
-        self,
-        db: Database,
-        nc: NATS,
-        *,
-        members: MembersLookup,
-        on_deliveries: Callable[[], None],
-    ) -> None:
-        self.db = db
-        self.nc = nc
-        self.members = members
-        self.on_deliveries = on_deliveries
+    db: Database
+    nc: NATS
+    _: KW_ONLY
+    members: MembersLookup
+    on_deliveries: Callable[[], None]
 
     async def __call__(self, msg: Msg) -> Outcome:
         event = events_pb2.Event()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import KW_ONLY, dataclass
 from datetime import timedelta
 
 import httpx
@@ -23,19 +24,15 @@ def backoff(settings: NotifySettings, attempts: int) -> timedelta:
     return timedelta(seconds=min(delay, settings.webhook_backoff_max_seconds))
 
 
+@dataclass(eq=False)
 class DeliveryWorker:
-    def __init__(
-        self,
-        db: Database,
-        settings: NotifySettings,
-        *,
-        policy: webhooks.AddressPolicy,
-        secrets: webhooks.SecretBox,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.policy = policy
-        self.secrets = secrets
+    db: Database
+    settings: NotifySettings
+    _: KW_ONLY
+    policy: webhooks.AddressPolicy
+    secrets: webhooks.SecretBox
+
+    def __post_init__(self) -> None:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
 

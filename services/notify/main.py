@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 
 from common import jetstream
 from common.context import Principal
 from common.errors import InvalidArgument, NotFound
-from common.grpc_server import GrpcServer, create_server, serve_until_signal
+from common.grpc_server import GrpcServer
 from common.revocations import follow_revocations
-from common.runtime import connect_messaging, run_cli
+from common.runtime import Backbone, run_cli, service_server
 from services.auth.client import AuthClient
 from services.datasets.client import DatasetsClient
-from services.notify import models, webhooks
+from services.notify import webhooks
 from services.notify.consumer import EventHandler, MembersLookup
 from services.notify.delivery import DeliveryWorker
 from services.notify.servicer import NotifyServicer
@@ -27,7 +26,6 @@ from synthetica.notify.v1 import notify_pb2, notify_pb2_grpc
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = notify_pb2.DESCRIPTOR.services_by_name["NotifyService"].full_name
 
 
@@ -52,8 +50,8 @@ def project_members(datasets: DatasetsClient) -> MembersLookup:
 
 async def build(settings: NotifySettings) -> GrpcServer:
     """The server with its background work: the RPCs, the event consumer, the webhook worker."""
-    db = settings.database()
-    nc, js = await connect_messaging(settings, name="notify")
+    base = await Backbone.connect(settings, name="notify", outbox=None)
+    db, nc = base.db, base.nc
     auth = AuthClient(settings, service_name="notify")
     datasets = DatasetsClient(settings, service_name="notify")
     policy = webhooks.AddressPolicy(settings.webhook_allowed_networks)
@@ -61,7 +59,7 @@ async def build(settings: NotifySettings) -> GrpcServer:
     secrets = webhooks.SecretBox("notify-webhook-secrets:" + key.get_secret_value())
     worker = DeliveryWorker(db, settings, policy=policy, secrets=secrets)
     consumer = await jetstream.start_consumer(
-        js,
+        base.js,
         stream=jetstream.EVENTS_STREAM.name,
         durable=settings.consumer_name,
         subject=jetstream.EVENTS_SUBJECT_PREFIX + ">",
@@ -75,41 +73,18 @@ async def build(settings: NotifySettings) -> GrpcServer:
     )
     authenticator = auth.authenticator(settings)
     await follow_revocations(nc, authenticator)
-    server = create_server(
-        host=settings.grpc_host,
-        port=settings.grpc_port,
-        service_names=[SERVICE_NAME],
+    server = service_server(
+        settings,
+        service_name=SERVICE_NAME,
         register=lambda s: notify_pb2_grpc.add_NotifyServiceServicer_to_server(
             NotifyServicer(db, settings, nc=nc, policy=policy, secrets=secrets), s
         ),
         authenticator=authenticator,
-        reflection_enabled=settings.grpc_reflection,
     )
     server.tasks += [consumer.task, asyncio.create_task(worker.run())]
-
-    async def close() -> None:
-        consumer.stop()
-        worker.stop()
-        await jetstream.close(nc)
-        await auth.close()
-        await datasets.close()
-        db.dispose()
-
-    server.cleanups.append(close)
+    base.attach(server, consumer.stop, worker.stop, auth.close, datasets.close)
     return server
 
 
-async def serve(settings: NotifySettings) -> None:
-    server = await build(settings)
-    await serve_until_signal(server, grace=settings.shutdown_grace_seconds)
-
-
 def main() -> None:
-    run_cli(
-        service="notify",
-        load_settings=NotifySettings,
-        schema=models.SCHEMA,
-        migrations_dir=MIGRATIONS,
-        commands={"serve": serve},
-        default="serve",
-    )
+    run_cli("notify", NotifySettings, serve=build)

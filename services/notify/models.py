@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from common.db import make_metadata
+from common.db import CreatedAt, UuidPk, make_metadata
 
 SCHEMA = "notify"
 
@@ -34,7 +34,7 @@ class Notification(Base):
 
     __tablename__ = "notifications"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    id: Mapped[UuidPk]
     user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     dedupe_key: Mapped[str] = mapped_column(String(200))
     event_id: Mapped[str] = mapped_column(String(64))
@@ -44,7 +44,7 @@ class Notification(Base):
     project_id: Mapped[str] = mapped_column(String(64), default="")
     subject: Mapped[str] = mapped_column(String(200), default="")
     is_read: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[CreatedAt]
 
     __table_args__ = (
         UniqueConstraint("user_id", "dedupe_key", name="uq_notifications_user_id_dedupe_key"),
@@ -60,14 +60,14 @@ class Notification(Base):
 class Webhook(Base):
     __tablename__ = "webhooks"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    id: Mapped[UuidPk]
     user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     url: Mapped[str] = mapped_column(String(2048))
     # Event types delivered; empty means every event.
     events: Mapped[list[str]] = mapped_column(ARRAY(String(64)), default=list)
     secret_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[CreatedAt]
 
 
 class Delivery(Base):
@@ -75,7 +75,7 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    id: Mapped[UuidPk]
     webhook_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
     event_id: Mapped[str] = mapped_column(String(64))
     event_type: Mapped[str] = mapped_column(String(64))
@@ -87,7 +87,7 @@ class Delivery(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[CreatedAt]
     last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import secrets as secrets_module
 from collections.abc import AsyncIterator
+from dataclasses import KW_ONLY, dataclass
 
 import grpc
 from nats.aio.client import Client as NATS
@@ -46,21 +47,14 @@ def _secret(given: str) -> str:
     return given
 
 
+@dataclass(eq=False)
 class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
-    def __init__(
-        self,
-        db: Database,
-        settings: NotifySettings,
-        *,
-        nc: NATS,
-        policy: webhooks.AddressPolicy,
-        secrets: webhooks.SecretBox,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.nc = nc
-        self.policy = policy
-        self.secrets = secrets
+    db: Database
+    settings: NotifySettings
+    _: KW_ONLY
+    nc: NATS
+    policy: webhooks.AddressPolicy
+    secrets: webhooks.SecretBox
 
     async def ListNotifications(
         self, request: notify_pb2.ListNotificationsRequest, context: grpc.aio.ServicerContext

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 from datetime import UTC
 
 from google.protobuf.message import DecodeError
@@ -25,9 +26,9 @@ EVALUATIONS_SUBJECT = EVENTS_SUBJECT_PREFIX + EventType.EVALUATION_COMPLETED
 EVALUATIONS_CONSUMER = "training-evaluations"
 
 
+@dataclass(eq=False)
 class EvaluationListener:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    db: Database
 
     async def handle(self, msg: Msg) -> Outcome:
         """Idempotent: a redelivered or older event changes nothing."""
@@ -52,6 +53,7 @@ DATASETS_SUBJECT = EVENTS_SUBJECT_PREFIX + EventType.DATASET_DELETED
 DATASETS_CONSUMER = "training-datasets"
 
 
+@dataclass(eq=False)
 class DatasetDeletedListener:
     """dataset.deleted: the dataset's models and their batches go too, files and rows.
 
@@ -61,10 +63,10 @@ class DatasetDeletedListener:
     Signed download links die with the batches: they name a batch that is no longer found.
     """
 
-    def __init__(self, db: Database, storage: Storage, *, on_commit: Callable[[], None]) -> None:
-        self.db = db
-        self.storage = storage
-        self.on_commit = on_commit
+    db: Database
+    storage: Storage
+    _: KW_ONLY
+    on_commit: Callable[[], None]
 
     async def handle(self, msg: Msg) -> Outcome:
         try:

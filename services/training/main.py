@@ -9,14 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
-from pathlib import Path
 
 from common import jetstream
-from common.grpc_server import GrpcServer, create_server, serve_until_signal
-from common.outbox import OutboxRelay
+from common.grpc_server import GrpcServer, create_server
 from common.revocations import follow_revocations
-from common.runtime import connect_messaging, run_cli
-from common.settings import Settings
+from common.runtime import Backbone, run_cli, service_server
 from common.storage import Storage
 from services.auth.client import AuthClient
 from services.training import models
@@ -40,7 +37,6 @@ from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = training_pb2.DESCRIPTOR.services_by_name["TrainingService"].full_name
 WORKER_SERVICE_NAME = "synthetica.training.v1.TrainingWorker"
 JOBS_FILTER = jetstream.JOBS_SUBJECT_PREFIX + ">"
@@ -48,9 +44,8 @@ JOBS_FILTER = jetstream.JOBS_SUBJECT_PREFIX + ">"
 
 async def build(settings: TrainingSettings) -> GrpcServer:
     """The API role: TrainingService on ``grpc_port``."""
-    db = settings.database()
-    nc, js = await connect_messaging(settings, name="training")
-    relay = OutboxRelay(db, models.outbox, js)
+    base = await Backbone.connect(settings, name="training", outbox=models.outbox)
+    db = base.db
     auth = AuthClient(settings, service_name="training")
     access = Access(settings, service_name="training")
     storage = Storage(settings.storage_url, settings.storage_options)
@@ -61,31 +56,28 @@ async def build(settings: TrainingSettings) -> GrpcServer:
         max_waiting=settings.template_check_max_waiting,
     )
     await checker.wait_ready()
-    servicer = TrainingServicer(db, settings, storage, access, checker, on_commit=relay.wake)
+    servicer = TrainingServicer(db, settings, storage, access, checker, on_commit=base.wake_relay)
     authenticator = auth.authenticator(settings)
-    await follow_revocations(nc, authenticator)
-    server = create_server(
-        host=settings.grpc_host,
-        port=settings.grpc_port,
-        service_names=[SERVICE_NAME],
+    await follow_revocations(base.nc, authenticator)
+    server = service_server(
+        settings,
+        service_name=SERVICE_NAME,
         register=lambda s: training_pb2_grpc.add_TrainingServiceServicer_to_server(servicer, s),
         authenticator=authenticator,
-        reflection_enabled=settings.grpc_reflection,
     )
-    server.tasks.append(asyncio.create_task(relay.run()))
     evaluations = await jetstream.start_consumer(
-        js,
+        base.js,
         stream=jetstream.EVENTS_STREAM.name,
         durable=EVALUATIONS_CONSUMER,
         subject=EVALUATIONS_SUBJECT,
         handler=EvaluationListener(db).handle,
     )
     deletions = await jetstream.start_consumer(
-        js,
+        base.js,
         stream=jetstream.EVENTS_STREAM.name,
         durable=DATASETS_CONSUMER,
         subject=DATASETS_SUBJECT,
-        handler=DatasetDeletedListener(db, storage, on_commit=relay.wake).handle,
+        handler=DatasetDeletedListener(db, storage, on_commit=base.wake_relay).handle,
     )
     server.tasks += [evaluations.task, deletions.task]
     expiry = BatchExpiry(
@@ -95,18 +87,7 @@ async def build(settings: TrainingSettings) -> GrpcServer:
         interval_seconds=settings.batch_cleanup_interval_seconds,
     )
     server.tasks.append(asyncio.create_task(expiry.run()))
-
-    async def close() -> None:
-        evaluations.stop()
-        deletions.stop()
-        relay.stop()
-        await checker.close()
-        await access.close()
-        await auth.close()
-        await jetstream.close(nc)
-        db.dispose()
-
-    server.cleanups.append(close)
+    base.attach(server, evaluations.stop, deletions.stop, checker.close, access.close, auth.close)
     return server
 
 
@@ -116,12 +97,10 @@ async def build_worker(settings: TrainingSettings) -> GrpcServer:
     # before taking jobs, so the first job does not pay for those imports.
     await asyncio.to_thread(warm_up)
     await asyncio.to_thread(sweep_scratch, scratch_root(settings))
-    db = settings.database()
-    nc, js = await connect_messaging(settings, name="training-worker")
-    relay = OutboxRelay(db, models.outbox, js)
+    base = await Backbone.connect(settings, name="training-worker", outbox=models.outbox)
     access = Access(settings, service_name="training-worker")
     storage = Storage(settings.storage_url, settings.storage_options)
-    worker = Worker(db, settings, storage, access, on_commit=relay.wake)
+    worker = Worker(base.db, settings, storage, access, on_commit=base.wake_relay)
     server = create_server(
         host=settings.grpc_host,
         port=settings.worker_health_port,
@@ -130,11 +109,10 @@ async def build_worker(settings: TrainingSettings) -> GrpcServer:
         authenticator=None,
         reflection_enabled=settings.grpc_reflection,
     )
-    server.tasks.append(asyncio.create_task(relay.run()))
     # One more delivery than attempts, so the last one can record the failure of a job whose
     # worker died on its final attempt.
     consumer = await jetstream.start_consumer(
-        js,
+        base.js,
         stream=jetstream.JOBS_STREAM.name,
         durable=settings.consumer_name,
         subject=JOBS_FILTER,
@@ -145,37 +123,9 @@ async def build_worker(settings: TrainingSettings) -> GrpcServer:
         retry_delay=settings.job_retry_delay_seconds,
     )
     server.tasks.append(consumer.task)
-
-    async def close() -> None:
-        consumer.stop()
-        worker.stop()
-        relay.stop()
-        await access.close()
-        await jetstream.close(nc)
-        db.dispose()
-
-    server.cleanups.append(close)
+    base.attach(server, consumer.stop, worker.stop, access.close)
     return server
 
 
-async def serve_api(settings: Settings) -> None:
-    assert isinstance(settings, TrainingSettings)
-    server = await build(settings)
-    await serve_until_signal(server, grace=settings.shutdown_grace_seconds)
-
-
-async def serve_worker(settings: Settings) -> None:
-    assert isinstance(settings, TrainingSettings)
-    server = await build_worker(settings)
-    await serve_until_signal(server, grace=settings.shutdown_grace_seconds)
-
-
 def main() -> None:
-    run_cli(
-        service="training",
-        load_settings=TrainingSettings,
-        schema=models.SCHEMA,
-        migrations_dir=MIGRATIONS,
-        commands={"api": serve_api, "worker": serve_worker},
-        default="api",
-    )
+    run_cli("training", TrainingSettings, api=build, worker=build_worker)

@@ -11,11 +11,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Float, Index, Integer, String, Text, func
+from sqlalchemy import BigInteger, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from common.db import make_metadata
+from common.db import CreatedAt, UpdatedAt, UuidPk, make_metadata
 from common.outbox import outbox_table
 from services.training.enums import BatchStatus, JobKind, JobStatus, ModelStatus
 
@@ -42,7 +42,7 @@ outbox = outbox_table(Base.metadata)
 class Model(Base):
     __tablename__ = "models"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    id: Mapped[UuidPk]
     project_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     dataset_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
@@ -57,16 +57,14 @@ class Model(Base):
     profile: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     artifact_key: Mapped[str | None] = mapped_column(String(300))
     job_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
 
 
 class Batch(Base):
     __tablename__ = "batches"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    id: Mapped[UuidPk]
     project_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     model_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
@@ -85,7 +83,7 @@ class Batch(Base):
     # Template batches: the generated tables in file order (data_key is the first one's file).
     tables: Mapped[list[str]] = mapped_column(JSONB, default=list, server_default="[]")
     job_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[CreatedAt]
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_batches_status_created_at", "status", "created_at"),)
@@ -94,7 +92,7 @@ class Batch(Base):
 class Job(Base):
     __tablename__ = "jobs"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    id: Mapped[UuidPk]
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     project_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
@@ -117,7 +115,7 @@ class Job(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Increases with every job.updated, so consumers can drop stale updates.
     sequence: Mapped[int] = mapped_column(BigInteger, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[CreatedAt]
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -132,12 +130,12 @@ class Template(Base):
 
     __tablename__ = "templates"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    id: Mapped[UuidPk]
     owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     project_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     schema: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[CreatedAt]
 
     __table_args__ = (Index("ix_templates_created_at_id", "created_at", "id"),)

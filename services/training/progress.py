@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from common.db import Database
 from services.training import attempts
@@ -16,22 +17,17 @@ from services.training.engines import ProgressUpdate
 log = logging.getLogger(__name__)
 
 
+@dataclass(eq=False)
 class ProgressReporter:
     """Called by the runner in the engine thread at least every couple of seconds."""
 
-    def __init__(
-        self,
-        db: Database,
-        on_commit: Callable[[], None],
-        attempt: attempts.Attempt,
-        cancel: threading.Event,
-        interval: float,
-    ) -> None:
-        self.db = db
-        self.on_commit = on_commit
-        self.attempt = attempt
-        self.cancel = cancel
-        self.interval = interval
+    db: Database
+    on_commit: Callable[[], None]
+    attempt: attempts.Attempt
+    cancel: threading.Event
+    interval: float
+
+    def __post_init__(self) -> None:
         self.last = 0.0
         self.loop = asyncio.get_running_loop()
 

@@ -13,6 +13,7 @@ import json
 import math
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 import grpc
@@ -53,25 +54,17 @@ def _user() -> Principal:
     return principal
 
 
+@dataclass(eq=False)
 class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
-    def __init__(
-        self,
-        db: Database,
-        settings: TrainingSettings,
-        storage: Storage,
-        access: Access,
-        checker: TemplateChecker,
-        *,
-        on_commit: Callable[[], None],
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.storage = storage
-        self.access = access
-        # Validates and dry-runs template requests in memory-limited child processes.
-        self.checker = checker
-        # Called after a commit that wrote to the outbox, so the relay publishes at once.
-        self.on_commit = on_commit
+    db: Database
+    settings: TrainingSettings
+    storage: Storage
+    access: Access
+    # Validates and dry-runs template requests in memory-limited child processes.
+    checker: TemplateChecker
+    _: KW_ONLY
+    # Called after a commit that wrote to the outbox, so the relay publishes at once.
+    on_commit: Callable[[], None]
 
     async def ListEngines(
         self, request: training_pb2.ListEnginesRequest, context: grpc.aio.ServicerContext

@@ -22,6 +22,7 @@ import logging
 import shutil
 import threading
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -66,25 +67,20 @@ class JobFailed(Exception):
     """The job cannot succeed (bad data, engine error): fail it, do not retry."""
 
 
+@dataclass(eq=False)
 class Worker:
-    def __init__(
-        self,
-        db: Database,
-        settings: TrainingSettings,
-        storage: Storage,
-        access: Access,
-        *,
-        on_commit: Callable[[], None],
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.storage = storage
-        self.access = access
-        self.on_commit = on_commit
+    db: Database
+    settings: TrainingSettings
+    storage: Storage
+    access: Access
+    _: KW_ONLY
+    on_commit: Callable[[], None]
+
+    def __post_init__(self) -> None:
         self._cancels: set[threading.Event] = set()
         self._stopping = False
-        self._retention = timedelta(days=settings.batch_retention_days)
-        self._stale_after = timedelta(seconds=settings.job_ack_wait_seconds)
+        self._retention = timedelta(days=self.settings.batch_retention_days)
+        self._stale_after = timedelta(seconds=self.settings.job_ack_wait_seconds)
 
     def stop(self) -> None:
         """Stops the engine processes of running jobs (at shutdown); those jobs are not

@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from common.db import Database
@@ -34,19 +35,15 @@ from services.datasets.settings import DatasetsSettings
 log = logging.getLogger(__name__)
 
 
+@dataclass(eq=False)
 class IngestRunner:
-    def __init__(
-        self,
-        db: Database,
-        settings: DatasetsSettings,
-        storage: Storage,
-        *,
-        on_commit: Callable[[], None],
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.storage = storage
-        self.on_commit = on_commit
+    db: Database
+    settings: DatasetsSettings
+    storage: Storage
+    _: KW_ONLY
+    on_commit: Callable[[], None]
+
+    def __post_init__(self) -> None:
         self._pool = self._new_pool()
         self._tasks: dict[str, asyncio.Task[Dataset | None]] = {}
 

@@ -16,6 +16,7 @@ import multiprocessing
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any
 
 from common.errors import InvalidArgument, ResourceExhausted
@@ -30,19 +31,14 @@ log = logging.getLogger(__name__)
 _GRACE_SECONDS = 60.0
 
 
+@dataclass(eq=False, kw_only=True)
 class TemplateChecker:
-    def __init__(
-        self,
-        *,
-        workers: int,
-        memory_bytes: int,
-        timeout_seconds: float,
-        max_waiting: int,
-    ) -> None:
-        self.workers = workers
-        self.memory_bytes = memory_bytes
-        self.timeout_seconds = timeout_seconds
-        self.max_waiting = max_waiting
+    workers: int
+    memory_bytes: int
+    timeout_seconds: float
+    max_waiting: int
+
+    def __post_init__(self) -> None:
         self._waiting = 0
         self._pool = self._new_pool()
 

@@ -11,9 +11,9 @@ import psutil
 import pytest
 import sqlalchemy as sa
 
-from common.migrations import upgrade
+from common.migrations import MIGRATIONS, upgrade
 from synthetica.auth.v1 import auth_pb2
-from tests.support import MIGRATIONS, PASSWORD, AuthCaller, start_auth, unique_email
+from tests.support import PASSWORD, AuthCaller, start_auth, unique_email
 from tools.embedded import EmbeddedPostgres, free_port
 
 

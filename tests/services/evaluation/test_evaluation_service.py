@@ -19,7 +19,7 @@ from synthetica.datasets.v1 import datasets_pb2
 from synthetica.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
 from synthetica.training.v1 import training_pb2
 from tests.services.training.training_world import small_adult_csv
-from tests.support import stream_events
+from tests.support import field_violations, stream_events
 
 READY = evaluation_pb2.REPORT_STATUS_READY
 FINISHED = (READY, evaluation_pb2.REPORT_STATUS_FAILED)
@@ -180,20 +180,6 @@ async def _refused(call, code: grpc.StatusCode) -> grpc.aio.AioRpcError:
     return raised.value
 
 
-def _fields(error: grpc.aio.AioRpcError) -> list[str]:
-    from google.rpc import error_details_pb2
-    from grpc_status import rpc_status
-
-    status = rpc_status.from_call(error)
-    fields = []
-    for detail in status.details:
-        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
-            bad = error_details_pb2.BadRequest()
-            detail.Unpack(bad)
-            fields += [v.field for v in bad.field_violations]
-    return fields
-
-
 async def test_bad_requests_get_clear_errors_and_change_nothing(world, evaluation):
     owner, stranger = await world.user(), await world.user()
     dataset_id, batch_id = await generated_batch(world, owner)
@@ -210,15 +196,17 @@ async def test_bad_requests_get_clear_errors_and_change_nothing(world, evaluatio
     missing = await _refused(
         evaluate(owner, target_column="salary"), grpc.StatusCode.INVALID_ARGUMENT
     )
-    assert _fields(missing) == ["target_column"] and "salary" in missing.details()
+    assert list(field_violations(missing)) == ["target_column"]
+    assert "salary" in missing.details()
     constant = await _refused(
         evaluate(owner, target_column="source"), grpc.StatusCode.INVALID_ARGUMENT
     )
-    assert _fields(constant) == ["target_column"] and "constant" in constant.details()
+    assert list(field_violations(constant)) == ["target_column"]
+    assert "constant" in constant.details()
     small = await _refused(evaluate(owner, sample_rows=5), grpc.StatusCode.INVALID_ARGUMENT)
-    assert _fields(small) == ["options.sample_rows"]
+    assert list(field_violations(small)) == ["options.sample_rows"]
     malformed = await _refused(evaluate(owner, batch="nope"), grpc.StatusCode.INVALID_ARGUMENT)
-    assert _fields(malformed) == ["batch_id"]
+    assert list(field_violations(malformed)) == ["batch_id"]
     await _refused(evaluate(owner, batch=str(uuid.uuid4())), grpc.StatusCode.NOT_FOUND)
 
     # Another user's batch: its report can be neither read, downloaded nor re-run.

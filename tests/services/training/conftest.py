@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 import pytest
 import sqlalchemy as sa
 
-from common.migrations import upgrade
+from common.migrations import MIGRATIONS, upgrade
 from tests.services.training.training_world import TrainingWorld
-from tests.support import MIGRATIONS, AuthCaller
+from tests.support import AuthCaller
 
 
 @pytest.fixture

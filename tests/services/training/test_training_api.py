@@ -6,28 +6,12 @@ from __future__ import annotations
 import grpc
 import pytest
 from google.protobuf import struct_pb2
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.training.v1 import training_pb2
 from tests.services.training.training_world import TrainingWorld, small_adult_csv, training_settings
-from tests.support import AuthCaller, start_training
+from tests.support import AuthCaller, field_violations, start_training
 from tools.embedded import EmbeddedNats
-
-
-def _field(exc: grpc.aio.AioRpcError) -> str:
-    for detail in rpc_status.from_call(exc).details:
-        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
-            bad = error_details_pb2.BadRequest()
-            detail.Unpack(bad)
-            return bad.field_violations[0].field
-    return ""
-
-
-async def _jobs(world: TrainingWorld, user) -> list[training_pb2.Job]:
-    response = await world.training.ListJobs(training_pb2.ListJobsRequest(), metadata=user.md)
-    return list(response.jobs)
 
 
 async def test_engines_are_listed_with_their_parameters(world):
@@ -58,8 +42,8 @@ async def test_bad_training_input_is_refused_and_creates_no_job(world, engine, p
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await world.train(user, dataset_id, engine=engine, **params)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert _field(caught.value) == field
-    assert await _jobs(world, user) == []
+    assert next(iter(field_violations(caught.value))) == field
+    assert await world.jobs(user) == []
 
 
 async def test_unknown_engine_options_are_refused(world):
@@ -70,7 +54,7 @@ async def test_unknown_engine_options_are_refused(world):
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await world.train(user, dataset_id, engine="ctgan", options=options)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert _field(caught.value) == "params.options.warp_speed"
+    assert next(iter(field_violations(caught.value))) == "params.options.warp_speed"
 
 
 async def test_a_deleted_or_foreign_dataset_cannot_be_trained_on(world):
@@ -86,7 +70,7 @@ async def test_a_deleted_or_foreign_dataset_cannot_be_trained_on(world):
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await world.train(owner, dataset_id)
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
-    assert await _jobs(world, owner) == [] and await _jobs(world, stranger) == []
+    assert await world.jobs(owner) == [] and await world.jobs(stranger) == []
 
 
 async def test_a_dataset_still_ingesting_cannot_be_trained_on(world):
@@ -108,7 +92,7 @@ async def test_a_dataset_still_ingesting_cannot_be_trained_on(world):
         await world.train(user, upload.dataset.id)
     assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert "still being ingested" in caught.value.details()
-    assert await _jobs(world, user) == []
+    assert await world.jobs(user) == []
 
 
 async def test_a_viewer_reads_but_cannot_train_and_a_stranger_sees_nothing(world):
@@ -184,7 +168,7 @@ async def test_generating_from_a_model_that_is_not_ready_is_refused(world):
             training_pb2.CancelJobRequest(job_id=started.job.id), metadata=user.md
         )
     assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
-    assert len(await _jobs(world, user)) == 1
+    assert len(await world.jobs(user)) == 1
 
 
 async def test_concurrent_jobs_per_user_are_limited(
@@ -211,7 +195,7 @@ async def test_concurrent_jobs_per_user_are_limited(
             await world.train(user, dataset_id)
         assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
         assert "limit 2" in caught.value.details()
-        assert len(await _jobs(world, user)) == 2
+        assert len(await world.jobs(user)) == 2
 
         await world.training.CancelJob(
             training_pb2.CancelJobRequest(job_id=first.job.id), metadata=user.md

@@ -19,13 +19,11 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 from google.protobuf import struct_pb2
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 
 from services.training.engines import ENGINES, EngineSpec, ParamSpec
 from synthetica.training.v1 import training_pb2
 from tests.services.training.training_world import TrainingWorld, frame, small_adult_csv
-from tests.support import AuthCaller, stream_events
+from tests.support import AuthCaller, field_violations, stream_events
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
@@ -253,7 +251,7 @@ async def test_bad_generate_input_is_refused_and_creates_no_job(
     world, shared_model, request_fields, field
 ):
     user, model_id = shared_model
-    before = await world.training.ListJobs(training_pb2.ListJobsRequest(), metadata=user.md)
+    before = await world.jobs(user)
     fields = dict(request_fields)
     if "conditions" in fields:
         conditions = struct_pb2.Struct()
@@ -266,19 +264,8 @@ async def test_bad_generate_input_is_refused_and_creates_no_job(
             training_pb2.GenerateRequest(model_id=model_id, **fields), metadata=user.md
         )
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert field in _fields(caught.value)
-    after = await world.training.ListJobs(training_pb2.ListJobsRequest(), metadata=user.md)
-    assert len(after.jobs) == len(before.jobs)
-
-
-def _fields(exc: grpc.aio.AioRpcError) -> list[str]:
-    found = []
-    for detail in rpc_status.from_call(exc).details:
-        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
-            bad = error_details_pb2.BadRequest()
-            detail.Unpack(bad)
-            found.extend(v.field for v in bad.field_violations)
-    return found
+    assert field in field_violations(caught.value)
+    assert await world.jobs(user) == before
 
 
 @pytest.fixture(scope="module")

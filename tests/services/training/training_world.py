@@ -122,6 +122,11 @@ class TrainingWorld:
         assert job.status == training_pb2.JOB_STATUS_SUCCEEDED, job
         return started.model.id
 
+    async def jobs(self, user: User) -> list[training_pb2.Job]:
+        """The user's jobs, newest first: a refused request must not have added one."""
+        response = await self.training.ListJobs(training_pb2.ListJobsRequest(), metadata=user.md)
+        return list(response.jobs)
+
     async def download(self, user: User, batch_id: str, fmt: int, **kw: object) -> bytes:
         stream = self.training.DownloadBatch(
             training_pb2.DownloadBatchRequest(batch_id=batch_id, format=fmt, **kw),

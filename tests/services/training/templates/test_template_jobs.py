@@ -1,7 +1,7 @@
 """Template jobs through the training service over gRPC, on a real worker: built-in and custom
 schemas to batches with previews and four download formats, foreign keys between tables,
-determinism, bad input refused before any job, templates private to their owner, and the
-conformance report evaluation writes for a template batch."""
+determinism, templates private to their owner, and the conformance report evaluation writes for
+a template batch. Requests refused before any job: test_template_requests.py."""
 
 from __future__ import annotations
 
@@ -14,9 +14,6 @@ import grpc
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from google.protobuf import struct_pb2
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 
 from common.clients import make_channel
 from common.storage import Storage
@@ -27,7 +24,7 @@ from synthetica.datasets.v1 import datasets_pb2
 from synthetica.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
 from synthetica.training.v1 import training_pb2
 from tests.services.training.training_world import TrainingWorld, User, frame
-from tests.support import stream_events
+from tests.support import field_violations, stream_events
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
@@ -58,19 +55,6 @@ SHOP = {
 }
 
 
-def _violations(exc: grpc.aio.AioRpcError) -> dict[str, str]:
-    for detail in rpc_status.from_call(exc).details:
-        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
-            bad = error_details_pb2.BadRequest()
-            detail.Unpack(bad)
-            return {v.field: v.description for v in bad.field_violations}
-    return {}
-
-
-async def _project(world: TrainingWorld, user: User) -> str:
-    return await world.project(user)
-
-
 async def _generated(world: TrainingWorld, user: User, **request: object) -> training_pb2.Batch:
     """Runs a template job to its end and returns the READY batch."""
     started = await world.training.GenerateFromTemplate(
@@ -87,14 +71,9 @@ async def _generated(world: TrainingWorld, user: User, **request: object) -> tra
     return batch.batch
 
 
-async def _jobs(world: TrainingWorld, user: User) -> int:
-    response = await world.training.ListJobs(training_pb2.ListJobsRequest(), metadata=user.md)
-    return len(response.jobs)
-
-
 async def test_builtin_template_to_a_batch_in_four_formats(world, nats_url):
     user = await world.user()
-    project_id = await _project(world, user)
+    project_id = await world.project(user)
     batch = await _generated(
         world, user, builtin="user", project_id=project_id, count=300, seed=11, locale="de_DE"
     )
@@ -131,7 +110,7 @@ async def test_builtin_template_to_a_batch_in_four_formats(world, nats_url):
 
 async def test_same_seed_gives_byte_identical_csv(world):
     user = await world.user()
-    project_id = await _project(world, user)
+    project_id = await world.project(user)
     request = {"builtin": "ecommerce_transaction", "project_id": project_id, "count": 200}
     first = await _generated(world, user, **request, seed=5)
     second = await _generated(world, user, **request, seed=5)
@@ -147,7 +126,7 @@ async def test_same_seed_gives_byte_identical_csv(world):
 
 async def test_saved_two_table_schema_every_child_points_at_a_parent(world):
     user = await world.user()
-    project_id = await _project(world, user)
+    project_id = await world.project(user)
     saved = await world.training.CreateTemplate(
         training_pb2.CreateTemplateRequest(
             name="shop", description="customers and orders", schema_json=json.dumps(SHOP)
@@ -182,121 +161,12 @@ async def test_saved_two_table_schema_every_child_points_at_a_parent(world):
         await world.download(user, batch.id, training_pb2.EXPORT_FORMAT_CSV, table="invoices")
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "customers, orders" in caught.value.details()
-    assert "table" in _violations(caught.value)
-
-
-def _schema(*fields: dict, count: int | None = None) -> dict:
-    table: dict = {"name": "t", "fields": [{"name": "id", "type": "int"}, *fields]}
-    if count is not None:
-        table["count"] = count
-    return {"tables": [table]}
-
-
-CYCLE = _schema(
-    {"name": "a", "type": "int", "derive": "b + 1"}, {"name": "b", "type": "int", "derive": "a + 1"}
-)
-DANGLING = _schema({"name": "p", "type": "int", "foreign_key": {"table": "parents", "field": "id"}})
-# A schema that once made the API allocate ~13 GB.
-REGEX_BOMB = {
-    "tables": [
-        {"name": "t", "fields": [{"name": "s", "type": "string", "regex": "[a-z]{1000000000}"}]}
-    ]
-}
-WIDE = {
-    "tables": [{"name": "t", "fields": [{"name": f"f{i}", "type": "int"} for i in range(10_000)]}]
-}
-
-
-@pytest.mark.parametrize(
-    ("request_fields", "field", "message"),
-    [
-        ({"schema_json": json.dumps(_schema({"name": "x", "type": "banana"}))},
-         "schema.tables[0].fields[1].type", "unknown type 'banana'"),
-        ({"schema_json": json.dumps(_schema(
-            {"name": "c", "type": "category", "categories": list("abcdefghij"), "unique": True}
-        )), "count": 1_000_000},
-         "schema.tables[0].fields[1].unique", "1000000 unique values requested but only 10"),
-        ({"schema_json": json.dumps(_schema({"name": "x", "type": "int", "min": 9, "max": 1}))},
-         "schema.tables[0].fields[1].max", "greater than max"),
-        ({"schema_json": json.dumps(CYCLE)}, "schema.tables[0].fields[1].derive", "cycle"),
-        ({"schema_json": json.dumps(DANGLING)},
-         "schema.tables[0].fields[1].foreign_key.table", "no table named 'parents'"),
-        ({"schema_json": json.dumps(WIDE)}, "schema.tables", "10000 fields; the limit is 1000"),
-        ({"schema_json": "{not json"}, "schema", "invalid JSON"),
-        ({"schema_json": json.dumps(REGEX_BOMB)}, "schema.tables[0].fields[0].regex",
-         "repeats 1,000,000,000 times; the limit is 10,000"),
-        ({"builtin": "user", "count": 0}, "count", "positive"),
-        ({"builtin": "user", "count": 10_000_001}, "count", "limit is 10000000"),
-        ({"builtin": "user", "locale": "xx_XX"}, "locale", "unsupported locale"),
-        ({"builtin": "nope"}, "builtin", "unknown template 'nope'"),
-        ({}, "source", "templateId, a builtin template or a schema"),
-        ({"builtin": "user", "project_id": ""}, "project_id", "required"),
-        ({"builtin": "user", "format": 42}, "format", "unknown format"),
-    ],
-)  # fmt: skip
-async def test_bad_input_points_at_the_field_and_creates_no_job(
-    world, request_fields, field, message
-):
-    user = await world.user()
-    request = {"project_id": await _project(world, user), "count": 100, **request_fields}
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await world.training.GenerateFromTemplate(
-            training_pb2.GenerateFromTemplateRequest(**request), metadata=user.md
-        )
-    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    violations = _violations(caught.value)
-    assert field in violations, violations
-    assert message in violations[field]
-    assert await _jobs(world, user) == 0
-
-
-async def test_options_of_a_builtin_are_checked(world):
-    user = await world.user()
-    project_id = await _project(world, user)
-    options = struct_pb2.Struct()
-    options.update({"fraud_rate": 3})
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await world.training.GenerateFromTemplate(
-            training_pb2.GenerateFromTemplateRequest(
-                builtin="finance_transactions", project_id=project_id, count=10, options=options
-            ),
-            metadata=user.md,
-        )
-    assert "options.fraud_rate" in _violations(caught.value)
-
-
-async def test_create_template_refuses_a_bad_schema_and_saves_nothing(world):
-    user = await world.user()
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await world.training.CreateTemplate(
-            training_pb2.CreateTemplateRequest(name="bad", schema_json=json.dumps(CYCLE)),
-            metadata=user.md,
-        )
-    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert "schema.tables[0].fields[1].derive" in _violations(caught.value)
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await world.training.CreateTemplate(
-            training_pb2.CreateTemplateRequest(name="bomb", schema_json=json.dumps(REGEX_BOMB)),
-            metadata=user.md,
-        )
-    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert "limit is 10,000" in _violations(caught.value)["schema.tables[0].fields[0].regex"]
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await world.training.CreateTemplate(
-            training_pb2.CreateTemplateRequest(name="", schema_json=json.dumps(SHOP)),
-            metadata=user.md,
-        )
-    assert "name" in _violations(caught.value)
-    listed = await world.training.ListTemplates(
-        training_pb2.ListTemplatesRequest(), metadata=user.md
-    )
-    assert all(t.builtin for t in listed.templates)
-    assert {t.id for t in listed.templates} >= {"user", "healthcare_ehr", "robotics_sensors"}
+    assert "table" in field_violations(caught.value)
 
 
 async def test_a_private_template_is_invisible_to_others_and_a_shared_one_readable(world):
     owner, stranger, member = await world.user(), await world.user(), await world.user()
-    project_id = await _project(world, owner)
+    project_id = await world.project(owner)
     await world.add_member(owner, project_id, member.email, datasets_pb2.PROJECT_ROLE_EDITOR)
     private = (
         await world.training.CreateTemplate(
@@ -314,7 +184,7 @@ async def test_a_private_template_is_invisible_to_others_and_a_shared_one_readab
     ).template
     assert shared.project_id == project_id
 
-    stranger_project = await _project(world, stranger)
+    stranger_project = await world.project(stranger)
     for template_id in (private.id, shared.id):
         for call in (
             world.training.GetTemplate(
@@ -333,7 +203,7 @@ async def test_a_private_template_is_invisible_to_others_and_a_shared_one_readab
             with pytest.raises(grpc.aio.AioRpcError) as caught:
                 await call
             assert caught.value.code() == grpc.StatusCode.NOT_FOUND
-    assert await _jobs(world, stranger) == 0
+    assert await world.jobs(stranger) == []
     stranger_list = await world.training.ListTemplates(
         training_pb2.ListTemplatesRequest(), metadata=stranger.md
     )
@@ -424,7 +294,7 @@ def test_write_batch_reports_progress_per_chunk_and_stops_on_cancel(tmp_path):
 @pytest.mark.slow
 async def test_a_million_user_rows(world):
     user = await world.user()
-    project_id = await _project(world, user)
+    project_id = await world.project(user)
     batch = await _generated(
         world, user, builtin="user", project_id=project_id, count=1_000_000, seed=3
     )
@@ -437,7 +307,7 @@ async def test_a_million_user_rows(world):
 
 async def test_a_saved_template_batch_gets_a_conformance_report(world, evaluation_server):
     user = await world.user()
-    project_id = await _project(world, user)
+    project_id = await world.project(user)
     saved = await world.training.CreateTemplate(
         training_pb2.CreateTemplateRequest(name="shop", schema_json=json.dumps(SHOP)),
         metadata=user.md,
@@ -489,7 +359,7 @@ async def test_csv_downloads_guard_formulas_unless_the_request_says_false(world)
         world,
         user,
         schema_json=json.dumps(schema),
-        project_id=await _project(world, user),
+        project_id=await world.project(user),
         count=50,
         seed=4,
     )
