@@ -158,8 +158,13 @@ def session_router(
         )
         return response
 
-    @router.post("/register")
-    async def register(request: Request) -> Response:
+    async def sign_in(
+        request: Request,
+        rpc: Callable[[Any], Callable[..., Any]],
+        auth_request: Callable[[dict[str, Any]], Any],
+    ) -> Response:
+        """/register and /login: the CSRF checks, the JSON body (capped), the auth call
+        (``rpc`` picks it from the stub), and the new session's cookie and token."""
         refused = check_request(request, settings)
         if refused:
             return refused
@@ -168,36 +173,33 @@ def session_router(
             return body
         ctx = context(request)
         try:
-            reply = await ctx.clients.auth.Register(
-                auth_pb2.RegisterRequest(
-                    email=text(body, "email"),
-                    password=text(body, "password"),
-                    display_name=text(body, "displayName"),
-                    organization=text(body, "organization"),
-                ),
-                metadata=ctx.anonymous_metadata,
-            )
+            reply = await rpc(ctx.clients.auth)(auth_request(body), metadata=ctx.anonymous_metadata)
         except grpc.aio.AioRpcError as exc:
             return rpc_error_response(exc)
         return signed_in(request, settings, reply.tokens, reply.user)
 
+    @router.post("/register")
+    async def register(request: Request) -> Response:
+        return await sign_in(
+            request,
+            lambda auth: auth.Register,
+            lambda body: auth_pb2.RegisterRequest(
+                email=text(body, "email"),
+                password=text(body, "password"),
+                display_name=text(body, "displayName"),
+                organization=text(body, "organization"),
+            ),
+        )
+
     @router.post("/login")
     async def login(request: Request) -> Response:
-        refused = check_request(request, settings)
-        if refused:
-            return refused
-        body = await read_json(request)
-        if isinstance(body, Response):
-            return body
-        ctx = context(request)
-        try:
-            reply = await ctx.clients.auth.Login(
-                auth_pb2.LoginRequest(email=text(body, "email"), password=text(body, "password")),
-                metadata=ctx.anonymous_metadata,
-            )
-        except grpc.aio.AioRpcError as exc:
-            return rpc_error_response(exc)
-        return signed_in(request, settings, reply.tokens, reply.user)
+        return await sign_in(
+            request,
+            lambda auth: auth.Login,
+            lambda body: auth_pb2.LoginRequest(
+                email=text(body, "email"), password=text(body, "password")
+            ),
+        )
 
     @router.post("/refresh")
     async def refresh(request: Request) -> Response:

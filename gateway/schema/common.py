@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from google.protobuf.message import Message
+from strawberry.types import Info
+
+from gateway.context import Context
+from gateway.errors import rpc_errors
+from synthetica.auth.v1 import auth_pb2
 
 T = TypeVar("T")
 
@@ -33,6 +39,49 @@ def connection(nodes: list[T], next_token: str) -> Connection[T]:
         nodes=nodes,
         page_info=PageInfo(has_next_page=bool(next_token), end_cursor=next_token or None),
     )
+
+
+async def call(
+    info: Info[Context, None],
+    rpc: Callable[..., Awaitable[Any]],
+    request: Message,
+    *,
+    anonymous: bool = False,
+) -> Any:
+    """One call of a service for a resolver: with the caller's credentials (``anonymous``:
+    the gateway's, for signing in), gRPC errors raised as GraphQL errors."""
+    ctx = info.context
+    metadata = ctx.anonymous_metadata if anonymous else ctx.user_metadata
+    with rpc_errors():
+        return await rpc(request, metadata=metadata)
+
+
+def page(first: int, after: str | None) -> dict[str, Any]:
+    """A list request's paging fields from a connection's arguments (``first`` capped)."""
+    return {"page_size": min(first, MAX_PAGE), "page_token": after or ""}
+
+
+async def listed(
+    info: Info[Context, None],
+    rpc: Callable[..., Awaitable[Any]],
+    request: Message,
+    field: str,
+    node: Callable[[Any], T],
+) -> Connection[T]:
+    """A list call as a connection: the answer's ``field``, each item made a ``node``."""
+    response = await call(info, rpc, request)
+    return connection([node(item) for item in getattr(response, field)], response.next_page_token)
+
+
+async def caller(info: Info[Context, None]) -> tuple[str, str]:
+    """The signed-in caller's user id and role ("admin" or "member"), for signed links."""
+    me = (await call(info, info.context.clients.auth.GetMe, auth_pb2.GetMeRequest())).user
+    return me.id, "admin" if me.role == auth_pb2.USER_ROLE_ADMIN else "member"
+
+
+def optional(message: Message, field: str) -> Any:
+    """An optional scalar field of a proto message, None when unset."""
+    return getattr(message, field) if message.HasField(field) else None
 
 
 def dt(message: Message, field: str) -> datetime | None:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import uuid
 
 import httpx
-import pytest
 from prometheus_client import REGISTRY
 
 from common.db import Database
 from services.datasets import service as datasets_service
 from services.datasets.ingest import IngestOptions
-from tests.support import PASSWORD, graphql, start_gateway, unique_email
+from tests.support import PASSWORD, graphql, unique_email
 
 DATASETS_SERVICE = "synthetica.datasets.v1.DatasetsService"
 QUERY = """query($projectId: ID!) {
@@ -31,16 +30,6 @@ def calls(method: str) -> float:
         )
         total += value or 0.0
     return total
-
-
-@pytest.fixture(scope="module")
-async def gateway_url(auth_server, datasets_server, service_token):
-    async with start_gateway(
-        auth_addr=auth_server.address,
-        datasets_addr=datasets_server.address,
-        service_token=service_token,
-    ) as url:
-        yield url
 
 
 async def test_fifty_datasets_with_their_project_take_one_project_lookup(gateway_url, database_url):

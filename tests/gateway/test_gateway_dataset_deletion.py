@@ -16,8 +16,7 @@ import pytest
 from synthetica.training.v1 import training_pb2
 from tests.gateway.test_gateway_evaluation import ready_report, token_of
 from tests.services.evaluation.test_evaluation_service import generated_batch
-from tests.services.training.training_world import TrainingWorld
-from tests.support import AuthCaller, error_code, graphql, start_gateway, stream_events
+from tests.support import error_code, graphql, start_gateway, stream_events
 
 DELETE = "mutation($id: ID!) { deleteDataset(id: $id) }"
 LINK = "mutation($id: ID!) { createBatchDownloadUrl(batchId: $id) { url } }"
@@ -25,15 +24,6 @@ MODEL = "query($id: ID!) { model(id: $id) { id status } }"
 BATCH = "query($id: ID!) { batch(id: $id) { id status } }"
 REPORT = "query($id: ID!) { report(batchId: $id) { id status } }"
 JOB = "query($id: ID!) { job(id: $id) { status error } }"
-
-
-@pytest.fixture
-async def world(training_api, training_worker, datasets_server, auth_server, service_token):
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(training_api.address, datasets_server.address, auth)
-    yield world
-    await world.close()
-    await auth.close()
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 
 import httpx
-import pytest
 
 from tests import adult
-from tests.support import PASSWORD, error_code, graphql, start_gateway, unique_email
+from tests.support import PASSWORD, error_code, graphql, unique_email
 
 SMALL_CSV = b"id,amount,city\n1,2.5,Paris\n2,3.5,Lyon\n3,4.5,Nice\n"
 
@@ -35,22 +34,6 @@ DATASET = """query($id: ID!) {
     stats previewRows(n: 2)
   }
 }"""
-
-
-@pytest.fixture(scope="module")
-async def gateway_url(auth_server, datasets_server, service_token):
-    async with start_gateway(
-        auth_addr=auth_server.address,
-        datasets_addr=datasets_server.address,
-        service_token=service_token,
-    ) as url:
-        yield url
-
-
-@pytest.fixture
-async def client(gateway_url):
-    async with httpx.AsyncClient(base_url=gateway_url, timeout=180) as c:
-        yield c
 
 
 async def new_user(client: httpx.AsyncClient) -> dict:

@@ -9,8 +9,7 @@ import httpx
 import pytest
 
 from tests.services.evaluation.test_evaluation_service import generated_batch
-from tests.services.training.training_world import TrainingWorld
-from tests.support import AuthCaller, error_code, graphql, start_gateway
+from tests.support import error_code, graphql, start_gateway
 
 REPORT = """
 query($batchId: ID!) {
@@ -25,15 +24,6 @@ EVALUATE = """
 mutation($batchId: ID!, $options: EvaluateOptionsInput) {
   evaluate(batchId: $batchId, options: $options) { id status targetColumn htmlUrl }
 }"""
-
-
-@pytest.fixture
-async def world(training_api, training_worker, datasets_server, auth_server, service_token):
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(training_api.address, datasets_server.address, auth)
-    yield world
-    await world.close()
-    await auth.close()
 
 
 @pytest.fixture

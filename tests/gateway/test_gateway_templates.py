@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.services.training.training_world import frame
-from tests.support import PASSWORD, error_code, graphql, start_gateway, unique_email
+from tests.support import PASSWORD, error_code, graphql, unique_email
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
@@ -68,23 +68,6 @@ SHOP = {
         },
     ]
 }
-
-
-@pytest.fixture(scope="module")
-async def gateway_url(training_api, datasets_server, auth_server, service_token):
-    async with start_gateway(
-        auth_addr=auth_server.address,
-        service_token=service_token,
-        training_addr=training_api.address,
-        datasets_addr=datasets_server.address,
-    ) as url:
-        yield url
-
-
-@pytest.fixture
-async def client(gateway_url):
-    async with httpx.AsyncClient(base_url=gateway_url, timeout=120) as c:
-        yield c
 
 
 async def _newcomer(client: httpx.AsyncClient) -> tuple[str, str]:

@@ -8,12 +8,11 @@ import asyncio
 import io
 import json
 
-import httpx
 import pyarrow.parquet as pq
 import pytest
 
 from tests.services.training.training_world import TrainingWorld, frame, small_adult_csv
-from tests.support import AuthCaller, error_code, graphql, start_gateway
+from tests.support import AuthCaller, error_code, graphql
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
@@ -32,23 +31,6 @@ GENERATE = """
 mutation($input: GenerateInput!) {
   generate(input: $input) { batch { id status } job { id status } }
 }"""
-
-
-@pytest.fixture(scope="module")
-async def gateway_url(training_api, datasets_server, auth_server, service_token):
-    async with start_gateway(
-        auth_addr=auth_server.address,
-        service_token=service_token,
-        training_addr=training_api.address,
-        datasets_addr=datasets_server.address,
-    ) as url:
-        yield url
-
-
-@pytest.fixture
-async def client(gateway_url):
-    async with httpx.AsyncClient(base_url=gateway_url, timeout=60) as c:
-        yield c
 
 
 @pytest.fixture

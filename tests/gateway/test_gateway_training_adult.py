@@ -13,7 +13,7 @@ import pytest
 
 from tests import adult
 from tests.services.training.training_world import TrainingWorld
-from tests.support import AuthCaller, graphql, start_gateway
+from tests.support import AuthCaller, graphql
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("training_worker")]
 
@@ -24,17 +24,6 @@ JOB = """
 query($id: ID!) {
   job(id: $id) { status error progress { percent epoch totalEpochs loss etaSeconds message } }
 }"""
-
-
-@pytest.fixture(scope="module")
-async def gateway_url(training_api, datasets_server, auth_server, service_token):
-    async with start_gateway(
-        auth_addr=auth_server.address,
-        service_token=service_token,
-        training_addr=training_api.address,
-        datasets_addr=datasets_server.address,
-    ) as url:
-        yield url
 
 
 async def _watch(client: httpx.AsyncClient, token: str, job_id: str) -> tuple[dict, list[dict]]:

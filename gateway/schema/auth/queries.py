@@ -6,9 +6,8 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.errors import rpc_errors
 from gateway.schema.auth.types import ApiKey, User
-from gateway.schema.common import Connection, connection
+from gateway.schema.common import Connection, call, listed, page
 from synthetica.auth.v1 import auth_pb2
 
 
@@ -17,10 +16,7 @@ class AuthQuery:
     @strawberry.field(description="the signed-in user")
     async def me(self, info: Info[Context, None]) -> User:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.auth.GetMe(
-                auth_pb2.GetMeRequest(), metadata=ctx.user_metadata
-            )
+        response = await call(info, ctx.clients.auth.GetMe, auth_pb2.GetMeRequest())
         return User.from_proto(response.user)
 
     @strawberry.field(description="the signed-in user's API keys")
@@ -28,13 +24,12 @@ class AuthQuery:
         self, info: Info[Context, None], first: int = 50, after: str | None = None
     ) -> Connection[ApiKey]:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.auth.ListApiKeys(
-                auth_pb2.ListApiKeysRequest(page_size=first, page_token=after or ""),
-                metadata=ctx.user_metadata,
-            )
-        return connection(
-            [ApiKey.from_proto(k) for k in response.api_keys], response.next_page_token
+        return await listed(
+            info,
+            ctx.clients.auth.ListApiKeys,
+            auth_pb2.ListApiKeysRequest(**page(first, after)),
+            "api_keys",
+            ApiKey.from_proto,
         )
 
     @strawberry.field(description="every account (admins only)")
@@ -42,9 +37,10 @@ class AuthQuery:
         self, info: Info[Context, None], first: int = 50, after: str | None = None
     ) -> Connection[User]:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.auth.ListUsers(
-                auth_pb2.ListUsersRequest(page_size=first, page_token=after or ""),
-                metadata=ctx.user_metadata,
-            )
-        return connection([User.from_proto(u) for u in response.users], response.next_page_token)
+        return await listed(
+            info,
+            ctx.clients.auth.ListUsers,
+            auth_pb2.ListUsersRequest(**page(first, after)),
+            "users",
+            User.from_proto,
+        )

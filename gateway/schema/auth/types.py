@@ -78,6 +78,14 @@ class AuthPayload:
     user: User
     tokens: TokenPair
 
+    @classmethod
+    def from_proto(
+        cls, response: auth_pb2.RegisterResponse | auth_pb2.LoginResponse
+    ) -> AuthPayload:
+        return cls(
+            user=User.from_proto(response.user), tokens=TokenPair.from_proto(response.tokens)
+        )
+
 
 @strawberry.type
 class ApiKey:

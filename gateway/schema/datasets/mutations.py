@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from gateway.context import Context
 from gateway.errors import rpc_errors
+from gateway.schema.common import call
 from gateway.schema.datasets.types import (
     ROLE_TO_PROTO,
     ColumnMetadataInput,
@@ -39,11 +40,11 @@ class DatasetsMutation:
     @strawberry.mutation(description="a new project, with you as its owner")
     async def create_project(self, info: Info[Context, None], input: CreateProjectInput) -> Project:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.CreateProject(
-                pb.CreateProjectRequest(name=input.name, description=input.description),
-                metadata=ctx.user_metadata,
-            )
+        response = await call(
+            info,
+            ctx.clients.datasets.CreateProject,
+            pb.CreateProjectRequest(name=input.name, description=input.description),
+        )
         return Project.from_proto(response.project)
 
     @strawberry.mutation(description="rename or describe a project (owners)")
@@ -54,17 +55,13 @@ class DatasetsMutation:
             request.name = input.name
         if input.description is not None:
             request.description = input.description
-        with rpc_errors():
-            response = await ctx.clients.datasets.UpdateProject(request, metadata=ctx.user_metadata)
+        response = await call(info, ctx.clients.datasets.UpdateProject, request)
         return Project.from_proto(response.project)
 
     @strawberry.mutation(description="delete a project with its members, datasets and files")
     async def delete_project(self, info: Info[Context, None], id: strawberry.ID) -> bool:
         ctx = info.context
-        with rpc_errors():
-            await ctx.clients.datasets.DeleteProject(
-                pb.DeleteProjectRequest(project_id=id), metadata=ctx.user_metadata
-            )
+        await call(info, ctx.clients.datasets.DeleteProject, pb.DeleteProjectRequest(project_id=id))
         return True
 
     @strawberry.mutation(
@@ -75,13 +72,13 @@ class DatasetsMutation:
         self, info: Info[Context, None], project_id: strawberry.ID, email: str, role: ProjectRole
     ) -> ProjectMember:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.AddProjectMember(
-                pb.AddProjectMemberRequest(
-                    project_id=project_id, email=email, role=ROLE_TO_PROTO[role]
-                ),
-                metadata=ctx.user_metadata,
-            )
+        response = await call(
+            info,
+            ctx.clients.datasets.AddProjectMember,
+            pb.AddProjectMemberRequest(
+                project_id=project_id, email=email, role=ROLE_TO_PROTO[role]
+            ),
+        )
         return ProjectMember.from_proto(response.member)
 
     @strawberry.mutation(
@@ -99,13 +96,13 @@ class DatasetsMutation:
         ] = None,
     ) -> bool:
         ctx = info.context
-        with rpc_errors():
-            await ctx.clients.datasets.RemoveProjectMember(
-                pb.RemoveProjectMemberRequest(
-                    project_id=project_id, user_id=user_id or "", email=email or ""
-                ),
-                metadata=ctx.user_metadata,
-            )
+        await call(
+            info,
+            ctx.clients.datasets.RemoveProjectMember,
+            pb.RemoveProjectMemberRequest(
+                project_id=project_id, user_id=user_id or "", email=email or ""
+            ),
+        )
         return True
 
     @strawberry.mutation(description="change a member's role (owners)")
@@ -117,13 +114,13 @@ class DatasetsMutation:
         role: ProjectRole,
     ) -> ProjectMember:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.ChangeMemberRole(
-                pb.ChangeMemberRoleRequest(
-                    project_id=project_id, user_id=user_id, role=ROLE_TO_PROTO[role]
-                ),
-                metadata=ctx.user_metadata,
-            )
+        response = await call(
+            info,
+            ctx.clients.datasets.ChangeMemberRole,
+            pb.ChangeMemberRoleRequest(
+                project_id=project_id, user_id=user_id, role=ROLE_TO_PROTO[role]
+            ),
+        )
         return ProjectMember.from_proto(response.member)
 
     @strawberry.mutation(
@@ -185,23 +182,20 @@ class DatasetsMutation:
             primary_key=primary_key or "",
             target_column=target_column or "",
         )
-        with rpc_errors():
-            response = await ctx.clients.datasets.UpdateDatasetMetadata(
-                pb.UpdateDatasetMetadataRequest(
-                    dataset_id=dataset_id,
-                    metadata=metadata,
-                    clear_primary_key=clear_primary_key,
-                    clear_target_column=clear_target_column,
-                ),
-                metadata=ctx.user_metadata,
-            )
+        response = await call(
+            info,
+            ctx.clients.datasets.UpdateDatasetMetadata,
+            pb.UpdateDatasetMetadataRequest(
+                dataset_id=dataset_id,
+                metadata=metadata,
+                clear_primary_key=clear_primary_key,
+                clear_target_column=clear_target_column,
+            ),
+        )
         return Dataset.from_proto(response.dataset)
 
     @strawberry.mutation(description="delete a dataset and its files (editors)")
     async def delete_dataset(self, info: Info[Context, None], id: strawberry.ID) -> bool:
         ctx = info.context
-        with rpc_errors():
-            await ctx.clients.datasets.DeleteDataset(
-                pb.DeleteDatasetRequest(dataset_id=id), metadata=ctx.user_metadata
-            )
+        await call(info, ctx.clients.datasets.DeleteDataset, pb.DeleteDatasetRequest(dataset_id=id))
         return True

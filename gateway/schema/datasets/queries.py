@@ -6,9 +6,8 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.errors import rpc_errors
-from gateway.schema.common import Connection, connection
-from gateway.schema.datasets.types import Dataset, Project, list_datasets, page
+from gateway.schema.common import Connection, call, listed, page
+from gateway.schema.datasets.types import Dataset, Project, list_datasets
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
 
@@ -19,31 +18,28 @@ class DatasetsQuery:
         self, info: Info[Context, None], first: int = 50, after: str | None = None
     ) -> Connection[Project]:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.ListProjects(
-                pb.ListProjectsRequest(page_size=page(first), page_token=after or ""),
-                metadata=ctx.user_metadata,
-            )
-        return connection(
-            [Project.from_proto(p) for p in response.projects], response.next_page_token
+        return await listed(
+            info,
+            ctx.clients.datasets.ListProjects,
+            pb.ListProjectsRequest(**page(first, after)),
+            "projects",
+            Project.from_proto,
         )
 
     @strawberry.field
     async def project(self, info: Info[Context, None], id: strawberry.ID) -> Project:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.GetProject(
-                pb.GetProjectRequest(project_id=id), metadata=ctx.user_metadata
-            )
+        response = await call(
+            info, ctx.clients.datasets.GetProject, pb.GetProjectRequest(project_id=id)
+        )
         return Project.from_proto(response.project)
 
     @strawberry.field
     async def dataset(self, info: Info[Context, None], id: strawberry.ID) -> Dataset:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.GetDataset(
-                pb.GetDatasetRequest(dataset_id=id), metadata=ctx.user_metadata
-            )
+        response = await call(
+            info, ctx.clients.datasets.GetDataset, pb.GetDatasetRequest(dataset_id=id)
+        )
         return Dataset.from_proto(response.dataset)
 
     @strawberry.field(description="a project's datasets, newest first")
@@ -54,4 +50,4 @@ class DatasetsQuery:
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Dataset]:
-        return await list_datasets(info.context, project_id, first, after)
+        return await list_datasets(info, project_id, first, after)

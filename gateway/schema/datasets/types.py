@@ -11,8 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.errors import rpc_errors
-from gateway.schema.common import MAX_PAGE, Connection, connection, dt
+from gateway.schema.common import MAX_PAGE, Connection, call, dt, listed, optional, page
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
 
@@ -45,10 +44,6 @@ _STATUS_FROM_PROTO = {
     pb.DATASET_STATUS_READY: DatasetStatus.READY,
     pb.DATASET_STATUS_FAILED: DatasetStatus.FAILED,
 }
-
-
-def page(first: int) -> int:
-    return min(first, MAX_PAGE)
 
 
 @strawberry.type(
@@ -126,10 +121,11 @@ class Dataset:
         if self.status is not DatasetStatus.READY:
             return None
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.GetDatasetStats(
-                pb.GetDatasetStatsRequest(dataset_id=self.id), metadata=ctx.user_metadata
-            )
+        response = await call(
+            info,
+            ctx.clients.datasets.GetDatasetStats,
+            pb.GetDatasetStatsRequest(dataset_id=self.id),
+        )
         return json.loads(response.stats_json)
 
     @strawberry.field(description="the first rows (after `offset`), one JSON object per row")
@@ -139,11 +135,11 @@ class Dataset:
         if self.status is not DatasetStatus.READY:
             return []
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.PreviewRows(
-                pb.PreviewRowsRequest(dataset_id=self.id, limit=n, offset=offset),
-                metadata=ctx.user_metadata,
-            )
+        response = await call(
+            info,
+            ctx.clients.datasets.PreviewRows,
+            pb.PreviewRowsRequest(dataset_id=self.id, limit=n, offset=offset),
+        )
         columns = list(response.columns)
         return [dict(zip(columns, json.loads(row), strict=True)) for row in response.rows_json]
 
@@ -181,9 +177,9 @@ class Dataset:
             warnings=list(dataset.warnings),
             detected=DetectedFormat(
                 format=detected.format,
-                delimiter=detected.delimiter if detected.HasField("delimiter") else None,
-                encoding=detected.encoding if detected.HasField("encoding") else None,
-                has_header=detected.has_header if detected.HasField("has_header") else None,
+                delimiter=optional(detected, "delimiter"),
+                encoding=optional(detected, "encoding"),
+                has_header=optional(detected, "has_header"),
             ),
             created_at=dt(dataset, "created_at"),
             updated_at=dt(dataset, "updated_at"),
@@ -204,16 +200,16 @@ async def load_dataset(info: Info[Context, None], dataset_id: str | None) -> Dat
 
 
 async def list_datasets(
-    ctx: Context, project_id: str, first: int, after: str | None
+    info: Info[Context, None], project_id: str, first: int, after: str | None
 ) -> Connection[Dataset]:
-    with rpc_errors():
-        response = await ctx.clients.datasets.ListDatasets(
-            pb.ListDatasetsRequest(
-                project_id=project_id, page_size=page(first), page_token=after or ""
-            ),
-            metadata=ctx.user_metadata,
-        )
-    return connection([Dataset.from_proto(d) for d in response.datasets], response.next_page_token)
+    ctx = info.context
+    return await listed(
+        info,
+        ctx.clients.datasets.ListDatasets,
+        pb.ListDatasetsRequest(project_id=project_id, **page(first, after)),
+        "datasets",
+        Dataset.from_proto,
+    )
 
 
 @strawberry.type
@@ -229,18 +225,18 @@ class Project:
     @strawberry.field(description="everyone in the project with their role")
     async def members(self, info: Info[Context, None]) -> list[ProjectMember]:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.datasets.ListProjectMembers(
-                pb.ListProjectMembersRequest(project_id=self.id, page_size=MAX_PAGE),
-                metadata=ctx.user_metadata,
-            )
+        response = await call(
+            info,
+            ctx.clients.datasets.ListProjectMembers,
+            pb.ListProjectMembersRequest(project_id=self.id, page_size=MAX_PAGE),
+        )
         return [ProjectMember.from_proto(m) for m in response.members]
 
     @strawberry.field(description="the project's datasets, newest first")
     async def datasets(
         self, info: Info[Context, None], first: int = 50, after: str | None = None
     ) -> Connection[Dataset]:
-        return await list_datasets(info.context, self.id, first, after)
+        return await list_datasets(info, self.id, first, after)
 
     @classmethod
     def from_proto(cls, project: pb.Project) -> Project:

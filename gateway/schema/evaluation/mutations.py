@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.errors import rpc_errors
+from gateway.schema.common import call
 from gateway.schema.evaluation.types import EvaluateOptionsInput, Report, to_graphql
 from synthetica.evaluation.v1 import evaluation_pb2
 
@@ -32,8 +32,5 @@ class EvaluationMutation:
                 seed=given.seed,
             ),
         )
-        with rpc_errors():
-            response = await info.context.clients.evaluation.Evaluate(
-                request, metadata=info.context.user_metadata
-            )
+        response = await call(info, info.context.clients.evaluation.Evaluate, request)
         return await to_graphql(info, response.report)

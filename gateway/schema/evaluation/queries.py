@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.errors import rpc_errors
+from gateway.schema.common import call
 from gateway.schema.evaluation.types import Report, to_graphql
 from synthetica.evaluation.v1 import evaluation_pb2
 
@@ -15,9 +15,9 @@ from synthetica.evaluation.v1 import evaluation_pb2
 class EvaluationQuery:
     @strawberry.field(description="The batch's newest report (NOT_FOUND while it has none).")
     async def report(self, info: Info[Context, None], batch_id: strawberry.ID) -> Report:
-        with rpc_errors():
-            response = await info.context.clients.evaluation.GetReport(
-                evaluation_pb2.GetReportRequest(batch_id=batch_id),
-                metadata=info.context.user_metadata,
-            )
+        response = await call(
+            info,
+            info.context.clients.evaluation.GetReport,
+            evaluation_pb2.GetReportRequest(batch_id=batch_id),
+        )
         return await to_graphql(info, response.report)

@@ -14,9 +14,8 @@ from strawberry.types import Info
 
 from gateway import reports
 from gateway.context import Context
-from gateway.errors import from_rpc_error, rpc_errors
-from gateway.schema.common import dt, from_proto_enum
-from synthetica.auth.v1 import auth_pb2
+from gateway.errors import from_rpc_error
+from gateway.schema.common import caller, dt, from_proto_enum, optional
 from synthetica.evaluation.v1 import evaluation_pb2
 
 
@@ -82,7 +81,7 @@ class Report:
             status=from_proto_enum(ReportStatus, report.status) or ReportStatus.PENDING,
             kind=from_proto_enum(ReportKind, report.kind) or ReportKind.FULL,
             trigger=report.trigger,
-            quality_score=report.quality_score if report.HasField("quality_score") else None,
+            quality_score=optional(report, "quality_score"),
             privacy_verdict=privacy_verdict(report.privacy_verdict),
             target_column=report.options.target_column or None,
             error=report.error or None,
@@ -116,16 +115,9 @@ async def _links(info: Info[Context, None], report: evaluation_pb2.Report) -> re
     """Signed download links for the caller, once the report is ready."""
     if report.status != evaluation_pb2.REPORT_STATUS_READY:
         return None
-    context = info.context
-    with rpc_errors():
-        me = (
-            await context.clients.auth.GetMe(
-                auth_pb2.GetMeRequest(), metadata=context.user_metadata
-            )
-        ).user
-    role = "admin" if me.role == auth_pb2.USER_ROLE_ADMIN else "member"
+    user_id, role = await caller(info)
     return reports.signed_links(
-        batch_id=report.batch_id, user_id=me.id, role=role, settings=context.settings
+        batch_id=report.batch_id, user_id=user_id, role=role, settings=info.context.settings
     )
 
 

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.errors import rpc_errors
+from gateway.schema.common import call
 from gateway.schema.notifications.types import CreatedWebhook, CreateWebhookInput, Webhook
 from synthetica.notify.v1 import notify_pb2
 
@@ -23,21 +23,21 @@ class NotificationsMutation:
         all: bool = False,
     ) -> int:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.notify.MarkRead(
-                notify_pb2.MarkReadRequest(notification_ids=list(ids or []), all=all),
-                metadata=ctx.user_metadata,
-            )
+        response = await call(
+            info,
+            ctx.clients.notify.MarkRead,
+            notify_pb2.MarkReadRequest(notification_ids=list(ids or []), all=all),
+        )
         return response.updated
 
     @strawberry.mutation
     async def delete_notification(self, info: Info[Context, None], id: strawberry.ID) -> bool:
         ctx = info.context
-        with rpc_errors():
-            await ctx.clients.notify.DeleteNotification(
-                notify_pb2.DeleteNotificationRequest(notification_id=id),
-                metadata=ctx.user_metadata,
-            )
+        await call(
+            info,
+            ctx.clients.notify.DeleteNotification,
+            notify_pb2.DeleteNotificationRequest(notification_id=id),
+        )
         return True
 
     @strawberry.mutation(
@@ -47,20 +47,19 @@ class NotificationsMutation:
         self, info: Info[Context, None], input: CreateWebhookInput
     ) -> CreatedWebhook:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.notify.CreateWebhook(
-                notify_pb2.CreateWebhookRequest(
-                    url=input.url, events=input.events, secret=input.secret
-                ),
-                metadata=ctx.user_metadata,
-            )
+        response = await call(
+            info,
+            ctx.clients.notify.CreateWebhook,
+            notify_pb2.CreateWebhookRequest(
+                url=input.url, events=input.events, secret=input.secret
+            ),
+        )
         return CreatedWebhook(webhook=Webhook.from_proto(response.webhook), secret=response.secret)
 
     @strawberry.mutation
     async def delete_webhook(self, info: Info[Context, None], id: strawberry.ID) -> bool:
         ctx = info.context
-        with rpc_errors():
-            await ctx.clients.notify.DeleteWebhook(
-                notify_pb2.DeleteWebhookRequest(webhook_id=id), metadata=ctx.user_metadata
-            )
+        await call(
+            info, ctx.clients.notify.DeleteWebhook, notify_pb2.DeleteWebhookRequest(webhook_id=id)
+        )
         return True

@@ -6,8 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.errors import rpc_errors
-from gateway.schema.common import Connection, connection
+from gateway.schema.common import Connection, call, listed, page
 from gateway.schema.notifications.types import Notification, Webhook
 from synthetica.notify.v1 import notify_pb2
 
@@ -23,24 +22,18 @@ class NotificationsQuery:
         after: str | None = None,
     ) -> Connection[Notification]:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.notify.ListNotifications(
-                notify_pb2.ListNotificationsRequest(
-                    unread_only=unread_only, page_size=first, page_token=after or ""
-                ),
-                metadata=ctx.user_metadata,
-            )
-        return connection(
-            [Notification.from_proto(n) for n in response.notifications], response.next_page_token
+        return await listed(
+            info,
+            ctx.clients.notify.ListNotifications,
+            notify_pb2.ListNotificationsRequest(unread_only=unread_only, **page(first, after)),
+            "notifications",
+            Notification.from_proto,
         )
 
     @strawberry.field
     async def unread_notification_count(self, info: Info[Context, None]) -> int:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.notify.CountUnread(
-                notify_pb2.CountUnreadRequest(), metadata=ctx.user_metadata
-            )
+        response = await call(info, ctx.clients.notify.CountUnread, notify_pb2.CountUnreadRequest())
         return response.count
 
     @strawberry.field(description="the caller's webhooks (deliveries: see webhook(id))")
@@ -48,20 +41,18 @@ class NotificationsQuery:
         self, info: Info[Context, None], first: int = 50, after: str | None = None
     ) -> Connection[Webhook]:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.notify.ListWebhooks(
-                notify_pb2.ListWebhooksRequest(page_size=first, page_token=after or ""),
-                metadata=ctx.user_metadata,
-            )
-        return connection(
-            [Webhook.from_proto(w) for w in response.webhooks], response.next_page_token
+        return await listed(
+            info,
+            ctx.clients.notify.ListWebhooks,
+            notify_pb2.ListWebhooksRequest(**page(first, after)),
+            "webhooks",
+            Webhook.from_proto,
         )
 
     @strawberry.field(description="one webhook with its recent deliveries and failures")
     async def webhook(self, info: Info[Context, None], id: strawberry.ID) -> Webhook:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.notify.GetWebhook(
-                notify_pb2.GetWebhookRequest(webhook_id=id), metadata=ctx.user_metadata
-            )
+        response = await call(
+            info, ctx.clients.notify.GetWebhook, notify_pb2.GetWebhookRequest(webhook_id=id)
+        )
         return Webhook.from_proto(response.webhook)

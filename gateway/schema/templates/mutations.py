@@ -6,10 +6,10 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.errors import rpc_errors
+from gateway.schema.common import call
 from gateway.schema.templates.requests import generate_request, schema_text
 from gateway.schema.templates.types import CreateTemplateInput, GenerateFromTemplateInput, Template
-from gateway.schema.training.types import Batch, GeneratePayload, Job
+from gateway.schema.training.types import GeneratePayload
 from synthetica.training.v1 import training_pb2
 
 
@@ -21,25 +21,26 @@ class TemplatesMutation:
     ) -> Template:
         ctx = info.context
         schema = schema_text(input.schema, input.schema_json)
-        with rpc_errors():
-            response = await ctx.clients.training.CreateTemplate(
-                training_pb2.CreateTemplateRequest(
-                    name=input.name,
-                    description=input.description,
-                    schema_json=schema or "",
-                    project_id=input.project_id or "",
-                ),
-                metadata=ctx.user_metadata,
-            )
+        response = await call(
+            info,
+            ctx.clients.training.CreateTemplate,
+            training_pb2.CreateTemplateRequest(
+                name=input.name,
+                description=input.description,
+                schema_json=schema or "",
+                project_id=input.project_id or "",
+            ),
+        )
         return Template.from_proto(response.template)
 
     @strawberry.mutation(description="delete a template you saved")
     async def delete_template(self, info: Info[Context, None], id: strawberry.ID) -> bool:
         ctx = info.context
-        with rpc_errors():
-            await ctx.clients.training.DeleteTemplate(
-                training_pb2.DeleteTemplateRequest(template_id=id), metadata=ctx.user_metadata
-            )
+        await call(
+            info,
+            ctx.clients.training.DeleteTemplate,
+            training_pb2.DeleteTemplateRequest(template_id=id),
+        )
         return True
 
     @strawberry.mutation(
@@ -51,10 +52,5 @@ class TemplatesMutation:
     ) -> GeneratePayload:
         ctx = info.context
         request = generate_request(input)
-        with rpc_errors():
-            response = await ctx.clients.training.GenerateFromTemplate(
-                request, metadata=ctx.user_metadata
-            )
-        return GeneratePayload(
-            batch=Batch.from_proto(response.batch), job=Job.from_proto(response.job)
-        )
+        response = await call(info, ctx.clients.training.GenerateFromTemplate, request)
+        return GeneratePayload.from_proto(response)

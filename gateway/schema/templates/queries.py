@@ -6,8 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.errors import rpc_errors
-from gateway.schema.common import Connection, connection
+from gateway.schema.common import Connection, call, listed, page
 from gateway.schema.templates.requests import preview_request
 from gateway.schema.templates.types import Template, TemplatePreviewInput, TemplatePreviewTable
 from synthetica.training.v1 import training_pb2
@@ -27,24 +26,20 @@ class TemplatesQuery:
         after: str | None = None,
     ) -> Connection[Template]:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.training.ListTemplates(
-                training_pb2.ListTemplatesRequest(
-                    project_id=project_id or "", page_size=first, page_token=after or ""
-                ),
-                metadata=ctx.user_metadata,
-            )
-        return connection(
-            [Template.from_proto(t) for t in response.templates], response.next_page_token
+        return await listed(
+            info,
+            ctx.clients.training.ListTemplates,
+            training_pb2.ListTemplatesRequest(project_id=project_id or "", **page(first, after)),
+            "templates",
+            Template.from_proto,
         )
 
     @strawberry.field(description="a built-in template by name, or a saved one by id")
     async def template(self, info: Info[Context, None], id: strawberry.ID) -> Template:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.training.GetTemplate(
-                training_pb2.GetTemplateRequest(template_id=id), metadata=ctx.user_metadata
-            )
+        response = await call(
+            info, ctx.clients.training.GetTemplate, training_pb2.GetTemplateRequest(template_id=id)
+        )
         return Template.from_proto(response.template)
 
     @strawberry.field(
@@ -56,8 +51,5 @@ class TemplatesQuery:
     ) -> list[TemplatePreviewTable]:
         ctx = info.context
         request = preview_request(input)
-        with rpc_errors():
-            response = await ctx.clients.training.PreviewTemplate(
-                request, metadata=ctx.user_metadata
-            )
+        response = await call(info, ctx.clients.training.PreviewTemplate, request)
         return [TemplatePreviewTable.from_proto(t) for t in response.tables]

@@ -10,20 +10,18 @@ from strawberry.types import Info
 
 from gateway.context import Context
 from gateway.downloads import DOWNLOAD_URL_TTL_SECONDS, download_path, sign_download
-from gateway.errors import ApiError, rpc_errors
+from gateway.errors import ApiError
 from gateway.http import public_url
+from gateway.schema.common import call, caller
 from gateway.schema.training.types import (
-    Batch,
     DownloadLink,
     ExportFormat,
     GenerateInput,
     GeneratePayload,
     Job,
-    Model,
     TrainModelInput,
     TrainModelPayload,
 )
-from synthetica.auth.v1 import auth_pb2
 from synthetica.training.v1 import training_pb2
 
 
@@ -55,52 +53,47 @@ class TrainingMutation:
             seed=input.seed,
             options=_struct(input.options, "options"),
         )
-        with rpc_errors():
-            response = await ctx.clients.training.TrainModel(
-                training_pb2.TrainModelRequest(
-                    dataset_id=input.dataset_id,
-                    engine=input.engine,
-                    params=params,
-                    name=input.name,
-                ),
-                metadata=ctx.user_metadata,
-            )
-        return TrainModelPayload(
-            model=Model.from_proto(response.model), job=Job.from_proto(response.job)
+        response = await call(
+            info,
+            ctx.clients.training.TrainModel,
+            training_pb2.TrainModelRequest(
+                dataset_id=input.dataset_id,
+                engine=input.engine,
+                params=params,
+                name=input.name,
+            ),
         )
+        return TrainModelPayload.from_proto(response)
 
     @strawberry.mutation(description="queue a job that generates a synthetic batch")
     async def generate(self, info: Info[Context, None], input: GenerateInput) -> GeneratePayload:
         ctx = info.context
         anomalies = input.anomalies
-        with rpc_errors():
-            response = await ctx.clients.training.Generate(
-                training_pb2.GenerateRequest(
-                    model_id=input.model_id,
-                    count=input.count,
-                    seed=input.seed,
-                    conditions=_struct(input.conditions, "conditions"),
-                    anomalies=training_pb2.AnomalyOptions(
-                        ratio=anomalies.ratio, mark_column=anomalies.mark_column
-                    )
-                    if anomalies
-                    else None,
-                    enforce_bounds=input.enforce_bounds,
-                    format=input.format.value,
-                ),
-                metadata=ctx.user_metadata,
-            )
-        return GeneratePayload(
-            batch=Batch.from_proto(response.batch), job=Job.from_proto(response.job)
+        response = await call(
+            info,
+            ctx.clients.training.Generate,
+            training_pb2.GenerateRequest(
+                model_id=input.model_id,
+                count=input.count,
+                seed=input.seed,
+                conditions=_struct(input.conditions, "conditions"),
+                anomalies=training_pb2.AnomalyOptions(
+                    ratio=anomalies.ratio, mark_column=anomalies.mark_column
+                )
+                if anomalies
+                else None,
+                enforce_bounds=input.enforce_bounds,
+                format=input.format.value,
+            ),
         )
+        return GeneratePayload.from_proto(response)
 
     @strawberry.mutation(description="stop a queued or running job")
     async def cancel_job(self, info: Info[Context, None], id: strawberry.ID) -> Job:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.training.CancelJob(
-                training_pb2.CancelJobRequest(job_id=id), metadata=ctx.user_metadata
-            )
+        response = await call(
+            info, ctx.clients.training.CancelJob, training_pb2.CancelJobRequest(job_id=id)
+        )
         return Job.from_proto(response.job)
 
     @strawberry.mutation(description="a short-lived link that downloads the batch without login")
@@ -120,15 +113,9 @@ class TrainingMutation:
         ] = True,
     ) -> DownloadLink:
         ctx = info.context
-        with rpc_errors():
-            batch = (
-                await ctx.clients.training.GetBatch(
-                    training_pb2.GetBatchRequest(batch_id=batch_id), metadata=ctx.user_metadata
-                )
-            ).batch
-            me = (
-                await ctx.clients.auth.GetMe(auth_pb2.GetMeRequest(), metadata=ctx.user_metadata)
-            ).user
+        request = training_pb2.GetBatchRequest(batch_id=batch_id)
+        batch = (await call(info, ctx.clients.training.GetBatch, request)).batch
+        user_id, role = await caller(info)
         if batch.status != training_pb2.BATCH_STATUS_READY:
             raise ApiError(
                 f"batch {batch_id} is not ready",
@@ -138,8 +125,8 @@ class TrainingMutation:
         token, expires = sign_download(
             ctx.settings,
             batch_id=batch.id,
-            user_id=me.id,
-            role="admin" if me.role == auth_pb2.USER_ROLE_ADMIN else "member",
+            user_id=user_id,
+            role=role,
             ttl_seconds=DOWNLOAD_URL_TTL_SECONDS,
         )
         path = download_path(

@@ -6,8 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.errors import rpc_errors
-from gateway.schema.common import Connection, connection
+from gateway.schema.common import Connection, call, listed, page
 from gateway.schema.training.types import Batch, Engine, Job, JobKind, JobStatus, Model, ModelStatus
 from synthetica.training.v1 import training_pb2
 
@@ -17,19 +16,17 @@ class TrainingQuery:
     @strawberry.field(description="the engines with their parameters and defaults")
     async def engines(self, info: Info[Context, None]) -> list[Engine]:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.training.ListEngines(
-                training_pb2.ListEnginesRequest(), metadata=ctx.user_metadata
-            )
+        response = await call(
+            info, ctx.clients.training.ListEngines, training_pb2.ListEnginesRequest()
+        )
         return [Engine.from_proto(e) for e in response.engines]
 
     @strawberry.field
     async def model(self, info: Info[Context, None], id: strawberry.ID) -> Model:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.training.GetModel(
-                training_pb2.GetModelRequest(model_id=id), metadata=ctx.user_metadata
-            )
+        response = await call(
+            info, ctx.clients.training.GetModel, training_pb2.GetModelRequest(model_id=id)
+        )
         return Model.from_proto(response.model)
 
     @strawberry.field(description="a project's models, or without projectId your own")
@@ -43,26 +40,25 @@ class TrainingQuery:
         after: str | None = None,
     ) -> Connection[Model]:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.training.ListModels(
-                training_pb2.ListModelsRequest(
-                    project_id=project_id or "",
-                    dataset_id=dataset_id or "",
-                    status=status.value if status else 0,
-                    page_size=first,
-                    page_token=after or "",
-                ),
-                metadata=ctx.user_metadata,
-            )
-        return connection([Model.from_proto(x) for x in response.models], response.next_page_token)
+        return await listed(
+            info,
+            ctx.clients.training.ListModels,
+            training_pb2.ListModelsRequest(
+                project_id=project_id or "",
+                dataset_id=dataset_id or "",
+                status=status.value if status else 0,
+                **page(first, after),
+            ),
+            "models",
+            Model.from_proto,
+        )
 
     @strawberry.field
     async def job(self, info: Info[Context, None], id: strawberry.ID) -> Job:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.training.GetJob(
-                training_pb2.GetJobRequest(job_id=id), metadata=ctx.user_metadata
-            )
+        response = await call(
+            info, ctx.clients.training.GetJob, training_pb2.GetJobRequest(job_id=id)
+        )
         return Job.from_proto(response.job)
 
     @strawberry.field(description="a project's jobs, or without projectId your own")
@@ -76,26 +72,25 @@ class TrainingQuery:
         after: str | None = None,
     ) -> Connection[Job]:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.training.ListJobs(
-                training_pb2.ListJobsRequest(
-                    status=status.value if status else 0,
-                    kind=kind.value if kind else 0,
-                    project_id=project_id or "",
-                    page_size=first,
-                    page_token=after or "",
-                ),
-                metadata=ctx.user_metadata,
-            )
-        return connection([Job.from_proto(j) for j in response.jobs], response.next_page_token)
+        return await listed(
+            info,
+            ctx.clients.training.ListJobs,
+            training_pb2.ListJobsRequest(
+                status=status.value if status else 0,
+                kind=kind.value if kind else 0,
+                project_id=project_id or "",
+                **page(first, after),
+            ),
+            "jobs",
+            Job.from_proto,
+        )
 
     @strawberry.field
     async def batch(self, info: Info[Context, None], id: strawberry.ID) -> Batch:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.training.GetBatch(
-                training_pb2.GetBatchRequest(batch_id=id), metadata=ctx.user_metadata
-            )
+        response = await call(
+            info, ctx.clients.training.GetBatch, training_pb2.GetBatchRequest(batch_id=id)
+        )
         return Batch.from_proto(response.batch)
 
     @strawberry.field(description="a project's synthetic batches, or without projectId your own")
@@ -108,14 +103,14 @@ class TrainingQuery:
         after: str | None = None,
     ) -> Connection[Batch]:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.training.ListBatches(
-                training_pb2.ListBatchesRequest(
-                    project_id=project_id or "",
-                    model_id=model_id or "",
-                    page_size=first,
-                    page_token=after or "",
-                ),
-                metadata=ctx.user_metadata,
-            )
-        return connection([Batch.from_proto(b) for b in response.batches], response.next_page_token)
+        return await listed(
+            info,
+            ctx.clients.training.ListBatches,
+            training_pb2.ListBatchesRequest(
+                project_id=project_id or "",
+                model_id=model_id or "",
+                **page(first, after),
+            ),
+            "batches",
+            Batch.from_proto,
+        )

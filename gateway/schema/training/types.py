@@ -12,8 +12,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.errors import rpc_errors
-from gateway.schema.common import dt, from_proto_enum
+from gateway.schema.common import call, dt, from_proto_enum, optional
 from gateway.schema.datasets.types import Dataset, Project, load_dataset, load_project
 from gateway.schema.evaluation import types as evaluation
 from synthetica.training.v1 import training_pb2
@@ -91,8 +90,8 @@ class Engine:
                     name=p.name,
                     type=p.type,
                     default=json_format.MessageToDict(p.default),
-                    min=p.min if p.HasField("min") else None,
-                    max=p.max if p.HasField("max") else None,
+                    min=optional(p, "min"),
+                    max=optional(p, "max"),
                     description=p.description,
                 )
                 for p in engine.parameters
@@ -145,8 +144,8 @@ class Job:
                 percent=p.percent,
                 epoch=p.epoch,
                 total_epochs=p.total_epochs,
-                loss=p.loss if p.HasField("loss") else None,
-                eta_seconds=p.eta_seconds if p.HasField("eta_seconds") else None,
+                loss=optional(p, "loss"),
+                eta_seconds=optional(p, "eta_seconds"),
                 message=p.message,
             ),
             error=job.error,
@@ -202,12 +201,10 @@ class Model:
             name=model.name,
             engine=model.engine,
             params=TrainParams(
-                epochs=p.epochs if p.HasField("epochs") else None,
-                batch_size=p.batch_size if p.HasField("batch_size") else None,
-                time_budget_seconds=(
-                    p.time_budget_seconds if p.HasField("time_budget_seconds") else None
-                ),
-                seed=p.seed if p.HasField("seed") else None,
+                epochs=optional(p, "epochs"),
+                batch_size=optional(p, "batch_size"),
+                time_budget_seconds=optional(p, "time_budget_seconds"),
+                seed=optional(p, "seed"),
                 options=json_format.MessageToDict(p.options),
             ),
             status=from_proto_enum(ModelStatus, model.status),
@@ -259,11 +256,11 @@ class Batch:
         self, info: Info[Context, None], n: int = 10, table: str = ""
     ) -> list[JSON]:
         ctx = info.context
-        with rpc_errors():
-            response = await ctx.clients.training.PreviewBatch(
-                training_pb2.PreviewBatchRequest(batch_id=self.id, limit=n, table=table),
-                metadata=ctx.user_metadata,
-            )
+        response = await call(
+            info,
+            ctx.clients.training.PreviewBatch,
+            training_pb2.PreviewBatchRequest(batch_id=self.id, limit=n, table=table),
+        )
         return [json.loads(row) for row in response.rows_json]
 
     @strawberry.field(description="the project the batch belongs to")
@@ -299,11 +296,22 @@ class TrainModelPayload:
     model: Model
     job: Job
 
+    @classmethod
+    def from_proto(cls, response: training_pb2.TrainModelResponse) -> TrainModelPayload:
+        return cls(model=Model.from_proto(response.model), job=Job.from_proto(response.job))
+
 
 @strawberry.type
 class GeneratePayload:
     batch: Batch
     job: Job
+
+    @classmethod
+    def from_proto(
+        cls,
+        response: training_pb2.GenerateResponse | training_pb2.GenerateFromTemplateResponse,
+    ) -> GeneratePayload:
+        return cls(batch=Batch.from_proto(response.batch), job=Job.from_proto(response.job))
 
 
 @strawberry.type

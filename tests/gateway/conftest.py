@@ -1,0 +1,41 @@
+"""What the gateway tests share: a gateway over auth, datasets and training (a new one for
+each test module), an HTTP client of it, and a training world with a worker (users,
+datasets and jobs made through the services)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from tests.services.training.training_world import TrainingWorld
+from tests.support import AuthCaller, start_gateway
+
+
+@pytest.fixture(scope="module")
+async def gateway_url(
+    auth_server, datasets_server, training_api, service_token
+) -> AsyncIterator[str]:
+    async with start_gateway(
+        auth_addr=auth_server.address,
+        service_token=service_token,
+        training_addr=training_api.address,
+        datasets_addr=datasets_server.address,
+    ) as url:
+        yield url
+
+
+@pytest.fixture
+async def client(gateway_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=180) as c:
+        yield c
+
+
+@pytest.fixture
+async def world(training_api, training_worker, datasets_server, auth_server, service_token):
+    auth = AuthCaller(auth_server.address, service_token)
+    world = TrainingWorld(training_api.address, datasets_server.address, auth)
+    yield world
+    await world.close()
+    await auth.close()
