@@ -100,6 +100,8 @@ if (mode === "report") {
       .filter((m) => m.name.startsWith("job-update:"))
       .map((m) => ({ name: m.name, wallMs: performance.timeOrigin + m.startTime })),
   );
+  // SCREENSHOT=file.png: the page as the updates left it (its loss curve among others).
+  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
   process.stdout.write(JSON.stringify({ marks, frames }) + "\n");
 }
 await browser.close();

@@ -53,10 +53,14 @@ function drawNext() {
   }
   if (!next) return;
   waiting.delete(next);
-  next.draw();
-  if (waiting.size > 0) {
-    drawing = true;
-    setTimeout(drawNext, 0);
+  try {
+    next.draw();
+  } finally {
+    // A chart that failed to draw does not hold up the others.
+    if (waiting.size > 0) {
+      drawing = true;
+      setTimeout(drawNext, 0);
+    }
   }
 }
 
@@ -181,8 +185,8 @@ export interface Panel {
 /** At most this many panels share one canvas: the canvas stays far below the browsers' size
  * limits (Chromium: 32,767 px a side) whatever the number of columns, and each block is one
  * short task of the draw queue (two rows of three at most: the blocks in view come first and
- * the page stays responsive while the rest draw; measured against 24 and 12 a block, the same
- * CPU time, see bench/bench_web.py). */
+ * the page stays responsive while the rest draw; measured against 24 a block: the same CPU
+ * time, see the README's Dashboard section). */
 const PANELS_PER_CANVAS = 6;
 
 /** Small multiples: panels laid out by CSS (figures with HTML captions and accessible names),

@@ -71,6 +71,19 @@ export function SecretOnce({ secret, children }: { secret: string | null; childr
   );
 }
 
+/** A select's options: each value, shown as `show` writes it (the value itself by default). */
+export function Options({ values, show = String }: { values: readonly string[]; show?: (value: string) => string }) {
+  return (
+    <>
+      {values.map((value) => (
+        <option key={value} value={value}>
+          {show(value)}
+        </option>
+      ))}
+    </>
+  );
+}
+
 export function ProgressBar({ value, label }: { value: number; label: string }) {
   const percent = Math.max(0, Math.min(100, Math.round(value)));
   return (

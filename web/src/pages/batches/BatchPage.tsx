@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { Alert, Loading, ProgressBar, RowsTable, StatusBadge, formatDate } from "../../components/ui";
+import { Alert, Loading, Options, ProgressBar, RowsTable, StatusBadge, formatDate } from "../../components/ui";
 import { BatchDocument, BatchPreviewDocument, CancelJobDocument, CreateBatchDownloadUrlDocument, type ExportFormat } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 import { canEdit } from "../../lib/roles";
@@ -120,25 +120,10 @@ export function Download({ batchId, tables }: { batchId: string; tables: string[
       <div className="field">
         <label htmlFor="download-format">Format</label>
         <select id="download-format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
-          {FORMATS.map((f) => (
-            <option key={f} value={f}>
-              {f}
-            </option>
-          ))}
+          <Options values={FORMATS} />
         </select>
       </div>
-      {tables.length > 1 ? (
-        <div className="field">
-          <label htmlFor="download-table">Table</label>
-          <select id="download-table" value={table} onChange={(e) => setTable(e.target.value)}>
-            {tables.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </div>
-      ) : null}
+      <TablePicker id="download-table" label="Table" tables={tables} value={table} onChange={setTable} />
       <button type="submit" className="primary" disabled={result.fetching}>
         Download
       </button>
@@ -153,21 +138,23 @@ function Preview({ batchId, tables }: { batchId: string; tables: string[] }) {
   return (
     <section aria-labelledby="batch-preview-heading">
       <h2 id="batch-preview-heading">Preview</h2>
-      {tables.length > 1 ? (
-        <div className="field">
-          <label htmlFor="preview-table">Preview table</label>
-          <select id="preview-table" value={table} onChange={(e) => setTable(e.target.value)}>
-            {tables.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </div>
-      ) : null}
+      <TablePicker id="preview-table" label="Preview table" tables={tables} value={table} onChange={setTable} />
       {error ? <Alert error={toApiError(error)} /> : null}
       {fetching && !data ? <Loading what="rows" /> : null}
       {data ? <RowsTable rows={data.batch.previewRows} caption="First rows of the batch" /> : null}
     </section>
+  );
+}
+
+/** Which table of a multi-table batch: nothing when it has one. */
+function TablePicker({ id, label, tables, value, onChange }: { id: string; label: string; tables: string[]; value: string; onChange: (table: string) => void }) {
+  if (tables.length < 2) return null;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <Options values={tables} />
+      </select>
+    </div>
   );
 }

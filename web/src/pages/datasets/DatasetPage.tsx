@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { Alert, Loading, RowsTable, StatusBadge, formatBytes, formatDate } from "../../components/ui";
+import { Alert, Loading, Options, RowsTable, StatusBadge, formatBytes, formatDate } from "../../components/ui";
 import {
   DatasetDocument,
   DatasetPreviewDocument,
@@ -203,11 +203,7 @@ export function ColumnsEditor({ dataset, editable }: { dataset: Pick<Dataset, "i
                         setDraft((d) => ({ ...d, [column.name]: { ...current, sdtype: e.target.value } }))
                       }
                     >
-                      {[...new Set([current.sdtype, ...SDTYPES])].map((t) => (
-                        <option key={t} value={t}>
-                          {t}
-                        </option>
-                      ))}
+                      <Options values={[...new Set([current.sdtype, ...SDTYPES])]} />
                     </select>
                   ) : (
                     column.sdtype

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 import { useMutation } from "urql";
 import { DataTable } from "../../components/lists";
-import { Alert, Empty, Field, formatDate } from "../../components/ui";
+import { Alert, Empty, Field, Options, formatDate } from "../../components/ui";
 import {
   AddProjectMemberDocument,
   ChangeMemberRoleDocument,
@@ -91,11 +91,7 @@ export function Members({ project, myId, onChanged }: { project: Project; myId?:
                     if (done.data) onChanged();
                   }}
                 >
-                  {ROLES.map((r) => (
-                    <option key={r} value={r}>
-                      {r.toLowerCase()}
-                    </option>
-                  ))}
+                  <Options values={ROLES} show={(r) => r.toLowerCase()} />
                 </select>
               ) : (
                 m.role.toLowerCase()
@@ -161,11 +157,7 @@ export function Members({ project, myId, onChanged }: { project: Project; myId?:
           <Field label="Role">
             {(p) => (
               <select {...p} value={role} onChange={(e) => setRole(e.target.value as ProjectRole)}>
-                {ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {r.toLowerCase()}
-                  </option>
-                ))}
+                <Options values={ROLES} show={(r) => r.toLowerCase()} />
               </select>
             )}
           </Field>

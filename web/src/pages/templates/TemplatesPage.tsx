@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { Alert, Empty, Field, Loading, Pager, RowsTable, usePages } from "../../components/ui";
+import { Alert, Empty, Field, Loading, Options, Pager, RowsTable, usePages } from "../../components/ui";
 import {
   CreateTemplateDocument,
   DeleteTemplateDocument,
@@ -13,6 +13,7 @@ import {
   type ExportFormat,
   type TemplatesQuery,
 } from "../../gql/graphql";
+import { checkRows, checkSeed } from "../../lib/checks";
 import { fieldError, toApiError } from "../../lib/errors";
 import { canEdit } from "../../lib/roles";
 import { FORMATS } from "../training/ModelPage";
@@ -144,10 +145,8 @@ export function GenerateFromTemplate({
   async function submit(event: FormEvent) {
     event.preventDefault();
     const errors: Record<string, string> = {};
-    const count = Number(rows);
-    if (!Number.isInteger(count) || count <= 0) errors.count = "Enter a whole number of rows above 0.";
-    const seedValue = seed.trim() === "" ? null : Number(seed);
-    if (seedValue !== null && (!Number.isInteger(seedValue) || seedValue < 0)) errors.seed = "Enter a whole number, 0 or more.";
+    const count = checkRows(rows, errors);
+    const seedValue = checkSeed(seed, errors);
     let parsedOptions: Record<string, unknown> | null = null;
     if (optionText.trim()) {
       try {
@@ -188,18 +187,14 @@ export function GenerateFromTemplate({
       <Field label="Locale" error={fieldError(apiError, "locale")}>
         {(p) => (
           <select {...p} value={locale} onChange={(e) => setLocale(e.target.value)}>
-            {LOCALES.map((l) => (
-              <option key={l}>{l}</option>
-            ))}
+            <Options values={LOCALES} />
           </select>
         )}
       </Field>
       <Field label="Stored format">
         {(p) => (
           <select {...p} value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
-            {FORMATS.map((f) => (
-              <option key={f}>{f}</option>
-            ))}
+            <Options values={FORMATS} />
           </select>
         )}
       </Field>

@@ -1,8 +1,9 @@
 import { lazy, Suspense, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { Alert, Field, Loading, StatusBadge, formatDate, usePages } from "../../components/ui";
+import { Alert, Field, Loading, Options, StatusBadge, formatDate, usePages } from "../../components/ui";
 import { GenerateDocument, ModelBatchesDocument, ModelDocument, type ExportFormat } from "../../gql/graphql";
+import { checkRows, checkSeed } from "../../lib/checks";
 import { fieldError, toApiError } from "../../lib/errors";
 import { canEdit } from "../../lib/roles";
 import { BATCH_COLUMNS } from "../projects/ProjectPage";
@@ -79,10 +80,8 @@ export function GenerateForm({ modelId, columns }: { modelId: string; columns: s
   async function submit(event: FormEvent) {
     event.preventDefault();
     const errors: Record<string, string> = {};
-    const count = Number(rows);
-    if (!Number.isInteger(count) || count <= 0) errors.count = "Enter a whole number of rows above 0.";
-    const seedValue = seed.trim() === "" ? null : Number(seed);
-    if (seedValue !== null && (!Number.isInteger(seedValue) || seedValue < 0)) errors.seed = "Enter a whole number, 0 or more.";
+    const count = checkRows(rows, errors);
+    const seedValue = checkSeed(seed, errors);
     let parsedConditions: Record<string, unknown> | null = null;
     if (conditions.trim()) {
       try {
@@ -140,11 +139,7 @@ export function GenerateForm({ modelId, columns }: { modelId: string; columns: s
       <Field label="Stored format">
         {(p) => (
           <select {...p} value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
-            {FORMATS.map((f) => (
-              <option key={f} value={f}>
-                {f}
-              </option>
-            ))}
+            <Options values={FORMATS} />
           </select>
         )}
       </Field>

@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import { Alert, Field, Loading } from "../../components/ui";
 import { EnginesDocument, TrainModelDocument, TrainTargetDocument } from "../../gql/graphql";
+import { checkSeed } from "../../lib/checks";
 import { fieldError, toApiError } from "../../lib/errors";
 import { canEdit, VIEWER_MESSAGE } from "../../lib/roles";
 import { COMMON, parseParameter, rangeHint, type Engine } from "./engineParams";
@@ -69,8 +70,7 @@ export function TrainForm({ datasetId, engines }: { datasetId: string; engines: 
     if (budgetValue !== null && (!Number.isInteger(budgetValue) || budgetValue <= 0)) {
       errors.time_budget_seconds = "Enter a whole number of seconds above 0.";
     }
-    const seedValue = seed.trim() === "" ? null : Number(seed);
-    if (seedValue !== null && (!Number.isInteger(seedValue) || seedValue < 0)) errors.seed = "Enter a whole number, 0 or more.";
+    const seedValue = checkSeed(seed, errors);
     setLocalErrors(errors);
     if (Object.keys(errors).length > 0) return;
     const options = Object.fromEntries(Object.entries(parsed).filter(([key]) => !COMMON.has(key)));
