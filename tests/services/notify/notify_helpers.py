@@ -99,18 +99,22 @@ def event(body: Message, user_id: str, *, project_id: str = "") -> events_pb2.Ev
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], *, timeout: float = 60.0
+    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], *, timeout: float = 180.0
 ) -> T:
-    """Polls ``probe`` until ``accept`` holds for its result; returns the last result.
+    """Polls ``probe`` until ``accept`` holds for its result, and returns that result; fails
+    saying what it last saw when ``timeout`` seconds pass first (returning the last value then
+    made a slow run look like a wrong count: "2 attempts" of a delivery still in progress).
 
     The wait is long because each module's notify server is a new durable consumer that first
     works through every event earlier tests left on the session's EVENTS stream (thousands
-    after the SDK and training tests): on a loaded 2-core machine that took over 10 s."""
+    after the SDK and training tests): on a loaded 2-core machine that took over 60 s."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         value = await probe()
-        if accept(value) or asyncio.get_running_loop().time() > deadline:
+        if accept(value):
             return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"still not there after {timeout:.0f} s; last seen: {value!r}")
         await asyncio.sleep(0.1)
 
 
