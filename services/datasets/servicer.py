@@ -13,10 +13,9 @@ import grpc
 
 from common.context import Principal
 from common.db import Database
-from common.errors import FieldViolation, InvalidArgument, PermissionDenied
-from common.interceptors import require_principal
+from common.errors import FieldViolation, InvalidArgument
 from common.storage import Storage
-from services.datasets import convert, files, members, models, service
+from services.datasets import convert, files, models, service
 from services.datasets.ingest import (
     DatasetMetadata,
     IngestError,
@@ -28,6 +27,7 @@ from services.datasets.ingest import (
 )
 from services.datasets.ingest.preview import MAX_PREVIEW_ROWS
 from services.datasets.ingest.runner import IngestRunner
+from services.datasets.member_rpcs import MemberRpcs, calling_user
 from services.datasets.settings import DatasetsSettings
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
@@ -35,16 +35,8 @@ from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 WRITE_BYTES = 4 * 1024 * 1024
 
 
-def _user() -> Principal:
-    """A user, or a service acting on behalf of one: project data always belongs to someone."""
-    principal = require_principal()
-    if not principal.user_id:
-        raise PermissionDenied("this call must be made for a user", reason="USER_REQUIRED")
-    return principal
-
-
 @dataclass(eq=False)
-class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
+class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
     db: Database
     storage: Storage
     settings: DatasetsSettings
@@ -59,7 +51,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
     async def CreateProject(
         self, request: datasets_pb2.CreateProjectRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.CreateProjectResponse:
-        user = _user()
+        user = calling_user()
         project, role = await self.db.call(
             service.create_project,
             user_id=user.user_id,
@@ -73,7 +65,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         self, request: datasets_pb2.GetProjectRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.GetProjectResponse:
         project, role = await self.db.call(
-            service.get_project, user_id=_user().user_id, project_id=request.project_id
+            service.get_project, user_id=calling_user().user_id, project_id=request.project_id
         )
         return datasets_pb2.GetProjectResponse(project=convert.project_to_proto(project, role))
 
@@ -82,7 +74,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
     ) -> datasets_pb2.ListProjectsResponse:
         rows, next_token = await self.db.call(
             service.list_projects,
-            user_id=_user().user_id,
+            user_id=calling_user().user_id,
             page_size=request.page_size,
             page_token=request.page_token,
         )
@@ -95,7 +87,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
     ) -> datasets_pb2.BatchGetProjectsResponse:
         rows = await self.db.call(
             service.batch_get_projects,
-            user_id=_user().user_id,
+            user_id=calling_user().user_id,
             project_ids=list(request.project_ids),
         )
         return datasets_pb2.BatchGetProjectsResponse(
@@ -107,7 +99,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
     ) -> datasets_pb2.UpdateProjectResponse:
         project, role = await self.db.call(
             service.update_project,
-            user_id=_user().user_id,
+            user_id=calling_user().user_id,
             project_id=request.project_id,
             name=request.name if request.HasField("name") else None,
             description=request.description if request.HasField("description") else None,
@@ -118,7 +110,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         self, request: datasets_pb2.DeleteProjectRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.DeleteProjectResponse:
         dataset_ids = await self.db.call(
-            service.delete_project, user_id=_user().user_id, project_id=request.project_id
+            service.delete_project, user_id=calling_user().user_id, project_id=request.project_id
         )
         self.on_commit()
         await self._remove_files(dataset_ids)
@@ -128,120 +120,6 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         for dataset_id in dataset_ids:
             await asyncio.to_thread(files.remove_all, self.storage, dataset_id)
 
-    # --- members ------------------------------------------------------------------------
-
-    async def AddProjectMember(
-        self, request: datasets_pb2.AddProjectMemberRequest, context: grpc.aio.ServicerContext
-    ) -> datasets_pb2.AddProjectMemberResponse:
-        """Answers alike whether or not the email has an account (see members.add_member);
-        rate limited per inviting user."""
-        user = _user()
-        role = convert.ROLE_NAMES.get(request.role, "")
-        email = request.email.strip().lower()
-        if not email or len(email) > 320 or "@" not in email:
-            raise InvalidArgument("email must be an email address", field="email")
-        await self.db.call(members.record_invitation, settings=self.settings, user_id=user.user_id)
-        # Checked before the lookup, so a stranger learns nothing about who has an account.
-        await self.db.call(
-            service.require_role,
-            project_id=request.project_id,
-            user_id=user.user_id,
-            required=models.OWNER,
-        )
-        invited = await self.lookup_user(email)
-        member = await self.db.call(
-            members.add_member,
-            settings=self.settings,
-            user_id=user.user_id,
-            project_id=request.project_id,
-            email=email,
-            member_user_id=invited.id if invited is not None else None,
-            role=role,
-        )
-        if invited is None:
-            # The email may have registered between the look-up and the invitation's commit,
-            # its user.registered event handled before the invitation existed: look again.
-            registered = await self.lookup_user(email)
-            if registered is not None:
-                await self.db.call(members.accept_invitations, email=email, user_id=registered.id)
-        return datasets_pb2.AddProjectMemberResponse(member=convert.member_to_proto(member))
-
-    async def RemoveProjectMember(
-        self, request: datasets_pb2.RemoveProjectMemberRequest, context: grpc.aio.ServicerContext
-    ) -> datasets_pb2.RemoveProjectMemberResponse:
-        if not request.user_id and request.email:
-            await self.db.call(
-                members.cancel_invitation,
-                user_id=_user().user_id,
-                project_id=request.project_id,
-                email=request.email,
-            )
-            return datasets_pb2.RemoveProjectMemberResponse()
-        await self.db.call(
-            members.remove_member,
-            user_id=_user().user_id,
-            project_id=request.project_id,
-            member_user_id=request.user_id,
-        )
-        return datasets_pb2.RemoveProjectMemberResponse()
-
-    async def ChangeMemberRole(
-        self, request: datasets_pb2.ChangeMemberRoleRequest, context: grpc.aio.ServicerContext
-    ) -> datasets_pb2.ChangeMemberRoleResponse:
-        member = await self.db.call(
-            members.change_member_role,
-            user_id=_user().user_id,
-            project_id=request.project_id,
-            member_user_id=request.user_id,
-            role=convert.ROLE_NAMES.get(request.role, ""),
-        )
-        return datasets_pb2.ChangeMemberRoleResponse(
-            member=convert.member_to_proto(
-                members.Invited(
-                    member.project_id,
-                    member.email,
-                    member.role,
-                    str(member.user_id),
-                    member.added_at,
-                    pending=member.joined_at is None,
-                )
-            )
-        )
-
-    async def ListProjectMembers(
-        self, request: datasets_pb2.ListProjectMembersRequest, context: grpc.aio.ServicerContext
-    ) -> datasets_pb2.ListProjectMembersResponse:
-        principal = _user()
-        listed, next_token = await self.db.call(
-            members.list_members,
-            user_id=principal.user_id,
-            project_id=request.project_id,
-            page_size=request.page_size,
-            page_token=request.page_token,
-            reveal_pending=principal.is_service,
-        )
-        return datasets_pb2.ListProjectMembersResponse(
-            members=[convert.member_to_proto(m) for m in listed], next_page_token=next_token
-        )
-
-    async def CheckProjectAccess(
-        self, request: datasets_pb2.CheckProjectAccessRequest, context: grpc.aio.ServicerContext
-    ) -> datasets_pb2.CheckProjectAccessResponse:
-        principal = require_principal()
-        if not principal.is_service:
-            raise PermissionDenied("this call is for services only", reason="SERVICE_ONLY")
-        required = convert.ROLE_NAMES.get(request.required_role)
-        if required is None:
-            raise InvalidArgument("required_role must be set", field="required_role")
-        role = await self.db.call(
-            service.check_access, project_id=request.project_id, user_id=request.user_id
-        )
-        allowed = role is not None and models.ROLE_RANK[role] >= models.ROLE_RANK[required]
-        return datasets_pb2.CheckProjectAccessResponse(
-            allowed=allowed,
-            role=convert.ROLES[role] if role else datasets_pb2.PROJECT_ROLE_UNSPECIFIED,
-        )
-
     # --- upload -------------------------------------------------------------------------
 
     async def UploadDataset(
@@ -249,7 +127,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         request_iterator: AsyncIterator[datasets_pb2.UploadDatasetRequest],
         context: grpc.aio.ServicerContext,
     ) -> datasets_pb2.UploadDatasetResponse:
-        user = _user()
+        user = calling_user()
         requests = request_iterator.__aiter__()
         first = await anext(requests, None)
         if first is None or not first.HasField("header"):
@@ -337,7 +215,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         self, request: datasets_pb2.GetDatasetRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.GetDatasetResponse:
         dataset = await self.db.call(
-            service.get_dataset, user_id=_user().user_id, dataset_id=request.dataset_id
+            service.get_dataset, user_id=calling_user().user_id, dataset_id=request.dataset_id
         )
         return datasets_pb2.GetDatasetResponse(dataset=convert.dataset_to_proto(dataset))
 
@@ -346,7 +224,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
     ) -> datasets_pb2.ListDatasetsResponse:
         datasets, next_token = await self.db.call(
             service.list_datasets,
-            user_id=_user().user_id,
+            user_id=calling_user().user_id,
             project_id=request.project_id,
             page_size=request.page_size,
             page_token=request.page_token,
@@ -360,7 +238,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
     ) -> datasets_pb2.BatchGetDatasetsResponse:
         datasets = await self.db.call(
             service.batch_get_datasets,
-            user_id=_user().user_id,
+            user_id=calling_user().user_id,
             dataset_ids=list(request.dataset_ids),
         )
         return datasets_pb2.BatchGetDatasetsResponse(
@@ -371,7 +249,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         self, request: datasets_pb2.GetDatasetStatsRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.GetDatasetStatsResponse:
         dataset = await self.db.call(
-            service.get_ready_dataset, user_id=_user().user_id, dataset_id=request.dataset_id
+            service.get_ready_dataset, user_id=calling_user().user_id, dataset_id=request.dataset_id
         )
         return datasets_pb2.GetDatasetStatsResponse(stats_json=json.dumps(dataset.stats))
 
@@ -383,7 +261,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         if request.offset < 0:
             raise InvalidArgument("offset must not be negative", field="offset")
         dataset = await self.db.call(
-            service.get_ready_dataset, user_id=_user().user_id, dataset_id=request.dataset_id
+            service.get_ready_dataset, user_id=calling_user().user_id, dataset_id=request.dataset_id
         )
         rows = await asyncio.to_thread(
             preview_rows,
@@ -401,7 +279,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
     async def UpdateDatasetMetadata(
         self, request: datasets_pb2.UpdateDatasetMetadataRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.UpdateDatasetMetadataResponse:
-        user = _user()
+        user = calling_user()
         dataset = await self.db.call(
             service.get_dataset,
             user_id=user.user_id,
@@ -451,7 +329,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         self, request: datasets_pb2.DeleteDatasetRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.DeleteDatasetResponse:
         dataset = await self.db.call(
-            service.delete_dataset, user_id=_user().user_id, dataset_id=request.dataset_id
+            service.delete_dataset, user_id=calling_user().user_id, dataset_id=request.dataset_id
         )
         self.on_commit()
         await self._remove_files([str(dataset.id)])
@@ -464,7 +342,7 @@ class DatasetsServicer(datasets_pb2_grpc.DatasetsServiceServicer):
         if split is None:
             raise InvalidArgument("split must be TRAIN, HOLDOUT or ALL", field="split")
         dataset = await self.db.call(
-            service.get_ready_dataset, user_id=_user().user_id, dataset_id=request.dataset_id
+            service.get_ready_dataset, user_id=calling_user().user_id, dataset_id=request.dataset_id
         )
         chunks = files.ipc_chunks(self.storage, str(dataset.id), split)
         while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:

@@ -14,12 +14,23 @@ import pyarrow as pa
 
 from common.clients import peer_errors
 from common.context import Principal
-from common.errors import FailedPrecondition, InvalidArgument
+from common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from common.interceptors import require_principal
 from common.settings import Settings
 from services.datasets.client import DatasetsClient
 from synthetica.datasets.v1 import datasets_pb2
 
 VIEWER, EDITOR = "viewer", "editor"
+
+
+def calling_user() -> Principal:
+    """The caller: a user, or a service acting on behalf of one."""
+    principal = require_principal()
+    if not principal.is_user:
+        raise PermissionDenied(
+            "this call needs a user's credentials (or a service on behalf of one)"
+        )
+    return principal
 
 
 # NOT_FOUND and PERMISSION_DENIED are mapped by DatasetsClient; a malformed id is the caller's.
@@ -35,6 +46,15 @@ class Access:
         at least ``role``; services acting for nobody in particular pass."""
         if principal.is_user:
             await self.datasets.check_access(project_id, principal.user_id, role)
+
+    async def list_scope(self, principal: Principal, project_id: str) -> dict[str, str]:
+        """A project's items for its members; without a project, the caller's own items."""
+        if project_id:
+            await self.require(principal, project_id, VIEWER)
+            return {"project_id": project_id}
+        if not principal.is_user:
+            raise InvalidArgument("project_id is required for service callers", field="project_id")
+        return {"owner_id": principal.user_id}
 
     async def require_reader(self, principal: Principal, project_id: uuid.UUID) -> None:
         """Membership decides, even for an item's creator: a removed member loses access."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import KW_ONLY, dataclass
 from typing import Any
@@ -20,42 +19,26 @@ import grpc
 import pyarrow.parquet as pq
 from google.protobuf import json_format
 
-from common.context import Principal
 from common.db import Database
-from common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
-from common.ids import parse_id
+from common.errors import FailedPrecondition, InvalidArgument
 from common.interceptors import require_principal
 from common.storage import Storage
 from services.training import convert, service
 from services.training import models as m
-from services.training.access import EDITOR, VIEWER, Access
+from services.training.access import EDITOR, Access, calling_user
 from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
 from services.training.exports import iter_export
 from services.training.settings import TrainingSettings
-from services.training.templates import store as template_store
 from services.training.templates.checker import TemplateChecker
 from services.training.templates.jobs import batch_table_key
+from services.training.templates.rpcs import MAX_NAME_LENGTH, TemplateRpcs
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
 MAX_PREVIEW_ROWS = 1000
-TEMPLATE_PREVIEW_ROWS = 10
-MAX_TEMPLATE_PREVIEW_ROWS = 50
-# All tables of a template preview together (a schema of very wide rows gets fewer rows).
-TEMPLATE_PREVIEW_BYTES = 1 << 20
-MAX_NAME_LENGTH = 200
-
-
-def _user() -> Principal:
-    principal = require_principal()
-    if not principal.is_user:
-        raise PermissionDenied(
-            "this call needs a user's credentials (or a service on behalf of one)"
-        )
-    return principal
 
 
 @dataclass(eq=False)
-class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
+class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
     db: Database
     settings: TrainingSettings
     storage: Storage
@@ -77,7 +60,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
     async def TrainModel(
         self, request: training_pb2.TrainModelRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.TrainModelResponse:
-        principal = _user()
+        principal = calling_user()
         try:
             spec = get_engine(request.engine)
         except UnknownEngineError as exc:
@@ -115,7 +98,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
     async def Generate(
         self, request: training_pb2.GenerateRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GenerateResponse:
-        principal = _user()
+        principal = calling_user()
         model = await self.db.call(service.get_model, model_id=request.model_id)
         await self.access.require(principal, str(model.project_id), EDITOR)
         if request.format and request.format not in convert.FORMAT_NAMES:
@@ -146,178 +129,6 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
             batch=convert.batch_to_proto(batch), job=convert.job_to_proto(job)
         )
 
-    async def GenerateFromTemplate(
-        self, request: training_pb2.GenerateFromTemplateRequest, context: grpc.aio.ServicerContext
-    ) -> training_pb2.GenerateFromTemplateResponse:
-        principal = _user()
-        if not request.project_id:
-            raise InvalidArgument("project_id is required", field="project_id")
-        parse_id(request.project_id, "project_id")
-        if request.format and request.format not in convert.FORMAT_NAMES:
-            raise InvalidArgument(f"unknown format {request.format}", field="format")
-        # Who may generate here is decided first: checking a schema is work done for a user.
-        await self.access.require(principal, request.project_id, EDITOR)
-        label, source, prefix = await self._template_source(principal, request)
-        seed = request.seed if request.HasField("seed") else uuid.uuid4().int % 2**31
-        locale = request.locale or "en_US"
-        await self.checker.check_generation(
-            source,
-            count=request.count,
-            seed=seed,
-            locale=locale,
-            max_rows=self.settings.max_rows_per_batch,
-            max_fields=self.settings.template_max_fields,
-            field=prefix,
-        )
-        batch, job = await self.db.call(
-            service.create_template_job,
-            owner_id=principal.user_id,
-            project_id=request.project_id,
-            request=service.TemplateRequest(
-                template_id=label,
-                source=source,
-                count=request.count,
-                seed=seed,
-                locale=locale,
-                chunk_rows=self.settings.template_chunk_rows,
-                format=convert.FORMAT_NAMES.get(request.format, "parquet"),
-            ),
-            max_active_jobs=self.settings.max_concurrent_jobs_per_user,
-        )
-        self.on_commit()
-        return training_pb2.GenerateFromTemplateResponse(
-            batch=convert.batch_to_proto(batch), job=convert.job_to_proto(job)
-        )
-
-    async def _template_source(
-        self,
-        principal: Principal,
-        request: training_pb2.GenerateFromTemplateRequest | training_pb2.PreviewTemplateRequest,
-    ) -> tuple[str, dict[str, Any], str]:
-        """(the batch's template_id, the job's source, the field schema errors point into)."""
-        which = request.WhichOneof("source")
-        options = json_format.MessageToDict(request.options) if request.HasField("options") else {}
-        if which == "template_id":
-            template = await self._readable_template(principal, request.template_id)
-            source: dict[str, Any] = {"schema": template.schema}
-            if options:
-                source["options"] = options
-            return str(template.id), source, "template"
-        if which == "builtin":
-            if not request.builtin:
-                raise InvalidArgument("builtin must name a built-in template", field="builtin")
-            return request.builtin, {"builtin": request.builtin, "options": options}, "builtin"
-        if which == "schema_json":
-            template_store.check_schema_size(request.schema_json)
-            schema = await self.checker.check_schema(
-                request.schema_json, max_fields=self.settings.template_max_fields, field="schema"
-            )
-            source = {"schema": schema}
-            if options:
-                source["options"] = options
-            return "", source, "schema"
-        raise InvalidArgument(
-            "say what to generate: a templateId, a builtin template or a schema", field="source"
-        )
-
-    async def CreateTemplate(
-        self, request: training_pb2.CreateTemplateRequest, context: grpc.aio.ServicerContext
-    ) -> training_pb2.CreateTemplateResponse:
-        principal = _user()
-        if request.project_id:
-            parse_id(request.project_id, "project_id")
-            await self.access.require(principal, request.project_id, EDITOR)
-        template_store.check_schema_size(request.schema_json)
-        schema = await self.checker.check_schema(
-            request.schema_json, max_fields=self.settings.template_max_fields, field="schema"
-        )
-        template = await self.db.call(
-            template_store.create_template,
-            owner_id=principal.user_id,
-            project_id=request.project_id,
-            name=request.name.strip(),
-            description=request.description.strip(),
-            schema=schema,
-        )
-        return training_pb2.CreateTemplateResponse(template=convert.template_to_proto(template))
-
-    async def ListTemplates(
-        self, request: training_pb2.ListTemplatesRequest, context: grpc.aio.ServicerContext
-    ) -> training_pb2.ListTemplatesResponse:
-        """Built-ins (on the first page), then saved templates, newest first: a project's
-        shared ones, or without a project the caller's own."""
-        principal = require_principal()
-        scope = await self._list_scope(principal, request.project_id)
-        saved, token = await self.db.call(
-            template_store.list_templates,
-            **scope,
-            page_size=request.page_size,
-            page_token=request.page_token,
-        )
-        builtins = [] if request.page_token else template_store.builtins()
-        return training_pb2.ListTemplatesResponse(
-            templates=[
-                *(convert.builtin_to_proto(b) for b in builtins),
-                *(convert.template_to_proto(t) for t in saved),
-            ],
-            next_page_token=token,
-        )
-
-    async def GetTemplate(
-        self, request: training_pb2.GetTemplateRequest, context: grpc.aio.ServicerContext
-    ) -> training_pb2.GetTemplateResponse:
-        principal = require_principal()
-        builtin = template_store.builtin(request.template_id)
-        if builtin is not None:
-            return training_pb2.GetTemplateResponse(template=convert.builtin_to_proto(builtin))
-        template = await self._readable_template(principal, request.template_id)
-        return training_pb2.GetTemplateResponse(template=convert.template_to_proto(template))
-
-    async def DeleteTemplate(
-        self, request: training_pb2.DeleteTemplateRequest, context: grpc.aio.ServicerContext
-    ) -> training_pb2.DeleteTemplateResponse:
-        principal = _user()
-        if template_store.builtin(request.template_id) is not None:
-            raise PermissionDenied("built-in templates cannot be deleted")
-        template = await self._readable_template(principal, request.template_id)
-        if str(template.owner_id) != principal.user_id:
-            raise PermissionDenied("only the template's owner can delete it")
-        await self.db.call(template_store.delete_template, template_id=request.template_id)
-        return training_pb2.DeleteTemplateResponse()
-
-    async def PreviewTemplate(self, request, context):
-        principal = _user()
-        rows = request.rows if request.HasField("rows") else TEMPLATE_PREVIEW_ROWS
-        if not 1 <= rows <= MAX_TEMPLATE_PREVIEW_ROWS:
-            raise InvalidArgument(
-                f"rows must be between 1 and {MAX_TEMPLATE_PREVIEW_ROWS}", field="rows"
-            )
-        _, source, prefix = await self._template_source(principal, request)
-        tables = await self.checker.preview(
-            source,
-            rows=rows,
-            seed=request.seed if request.HasField("seed") else uuid.uuid4().int % 2**31,
-            locale=request.locale or "en_US",
-            max_rows=self.settings.max_rows_per_batch,
-            max_fields=self.settings.template_max_fields,
-            max_bytes=TEMPLATE_PREVIEW_BYTES,
-            field=prefix,
-        )
-        return training_pb2.PreviewTemplateResponse(
-            tables=[training_pb2.TemplatePreviewTable(**table) for table in tables]
-        )
-
-    async def _readable_template(self, principal: Principal, template_id: str) -> m.Template:
-        """The owner reads it, a shared template's project members too; for anyone else it
-        does not exist."""
-        template = await self.db.call(template_store.get_template, template_id=template_id)
-        if not principal.is_user or str(template.owner_id) == principal.user_id:
-            return template
-        if template.project_id is None:
-            raise NotFound(f"template {template_id} not found")
-        await self.access.require_reader(principal, template.project_id)
-        return template
-
     async def GetJob(
         self, request: training_pb2.GetJobRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GetJobResponse:
@@ -329,7 +140,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         self, request: training_pb2.ListJobsRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListJobsResponse:
         principal = require_principal()
-        scope = await self._list_scope(principal, request.project_id)
+        scope = await self.access.list_scope(principal, request.project_id)
         jobs, token = await self.db.call(
             service.list_jobs,
             **scope,
@@ -345,7 +156,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
     async def CancelJob(
         self, request: training_pb2.CancelJobRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.CancelJobResponse:
-        principal = _user()
+        principal = calling_user()
         job = await self.db.call(service.get_job, job_id=request.job_id)
         if str(job.owner_id) != principal.user_id:
             await self.access.require(principal, str(job.project_id), EDITOR)
@@ -364,7 +175,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         self, request: training_pb2.ListModelsRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListModelsResponse:
         principal = require_principal()
-        scope = await self._list_scope(principal, request.project_id)
+        scope = await self.access.list_scope(principal, request.project_id)
         models, token = await self.db.call(
             service.list_models,
             **scope,
@@ -387,7 +198,7 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
         self, request: training_pb2.ListBatchesRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListBatchesResponse:
         principal = require_principal()
-        scope = await self._list_scope(principal, request.project_id)
+        scope = await self.access.list_scope(principal, request.project_id)
         batches, token = await self.db.call(
             service.list_batches,
             **scope,
@@ -466,15 +277,6 @@ class TrainingServicer(training_pb2_grpc.TrainingServiceServicer):
                 reason="BATCH_FILES_MISSING",
             )
         return key
-
-    async def _list_scope(self, principal: Principal, project_id: str) -> dict[str, str]:
-        """A project's items for its members; without a project, the caller's own items."""
-        if project_id:
-            await self.access.require(principal, project_id, VIEWER)
-            return {"project_id": project_id}
-        if not principal.is_user:
-            raise InvalidArgument("project_id is required for service callers", field="project_id")
-        return {"owner_id": principal.user_id}
 
 
 def _table_key(batch: m.Batch, table: str) -> str:

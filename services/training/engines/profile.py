@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from services.training.engines.base import EngineError
+
 ColumnKind = Literal["numeric", "categorical", "datetime", "other", "id", "pii"]
 
 _KIND_BY_SDTYPE: dict[str, ColumnKind] = {
@@ -323,3 +325,23 @@ def guess_locale(table: pd.DataFrame, columns: list[ColumnProfile]) -> str:
 def _plain(value: Any) -> Any:
     # numpy scalars are not JSON serialisable; .item() turns them into Python values.
     return value.item() if hasattr(value, "item") else value
+
+
+def learned_table(
+    table: pd.DataFrame, metadata: Mapping[str, Any], profile: TableProfile
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """What an engine learns from, and its metadata: the table without ids and PII columns
+    (those are made anew when sampling, never learned), with datetimes in nanoseconds
+    (SDV turns second- or millisecond-precision timestamps into 1970-01-01)."""
+    learned = table[profile.learned].copy()
+    if learned.columns.empty:
+        raise EngineError("every column is an id or PII: there is nothing to learn")
+    for name in learned.columns:
+        if pd.api.types.is_datetime64_any_dtype(learned[name]):
+            stamps = learned[name]
+            if getattr(stamps.dt, "tz", None) is not None:
+                stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+            learned[name] = stamps.astype("datetime64[ns]")
+    columns = columns_metadata(metadata)
+    kept = {name: dict(columns[name]) for name in learned.columns if name in columns}
+    return learned, {"columns": kept, "primary_key": None}

@@ -52,7 +52,7 @@ from services.training.engines.base import (
     TrainParams,
     get_engine,
 )
-from services.training.engines.profile import TableProfile, build_profile, columns_metadata
+from services.training.engines.profile import build_profile, learned_table
 from services.training.engines.sampling import (
     ANOMALY_COLUMN,
     Bounds,
@@ -369,26 +369,6 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, pa.Schema | None]:
         return pd.read_csv(path), None
     table = pq.read_table(path)
     return table.to_pandas(), table.schema
-
-
-def learned_table(
-    table: pd.DataFrame, metadata: Mapping[str, Any], profile: TableProfile
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """What an engine learns from, and its metadata: the table without ids and PII columns
-    (those are made anew when sampling, never learned), with datetimes in nanoseconds
-    (SDV turns second- or millisecond-precision timestamps into 1970-01-01)."""
-    learned = table[profile.learned].copy()
-    if learned.columns.empty:
-        raise EngineError("every column is an id or PII: there is nothing to learn")
-    for name in learned.columns:
-        if pd.api.types.is_datetime64_any_dtype(learned[name]):
-            stamps = learned[name]
-            if getattr(stamps.dt, "tz", None) is not None:
-                stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-            learned[name] = stamps.astype("datetime64[ns]")
-    columns = columns_metadata(metadata)
-    kept = {name: dict(columns[name]) for name in learned.columns if name in columns}
-    return learned, {"columns": kept, "primary_key": None}
 
 
 def _train_in_child(
