@@ -341,11 +341,9 @@ def _child_main(
     os.setpgid(0, 0)
     die_with_parent(os.getppid())
     _die_with(supervisor)
-    # What the fork server imported (torch, SDV, mostlyai: ~500,000 objects) lives as long as
-    # this process and holds no garbage: the cyclic collector stops walking it. A full
-    # collection of that heap takes 0.5-2 s, far more on a loaded machine, and mostlyai runs
-    # five after every `train` (`gpu_memory_cleanup`): under load that was ~40 s of a 120 s
-    # budget spent after the training loop had stopped.
+    # The fork server's imports (torch, SDV, mostlyai: ~500,000 objects, no garbage) leave the
+    # cyclic collector's view: mostlyai runs five full collections after `train`, and under
+    # load walking that heap took ~40 s of a 120 s budget after the training loop had stopped.
     gc.freeze()
     import torch
 
