@@ -117,6 +117,10 @@ def test_warm_up_returns_once_an_engine_child_starts_with_the_engines_imported()
     ]
 
 
+# Slow: it measures wall time against the issue's 10 % budget target, which a busy CI machine
+# can stretch whatever the code does; `make test-slow` runs it, bench_corpus.py reports the
+# budget ratio of every table.
+@pytest.mark.slow
 def test_argn_holds_its_time_budget_within_ten_percent_on_a_small_table(work):
     # Issue 15: on ecoli (277 rows) a 120 s job took 1.4x its budget, haberman 2.05x. Most
     # of the overrun came after the training loop: mostlyai runs five full garbage
