@@ -12,7 +12,8 @@ SDK_SRC = Path(__file__).resolve().parents[2] / "sdk" / "src"
 
 
 def test_the_cli_runs_as_a_module():
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SDK_SRC), os.environ.get("PYTHONPATH", "")])}
+    path = os.pathsep.join([str(SDK_SRC), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": path}
     done = subprocess.run(
         [sys.executable, "-m", "synthetica_client.cli", "--help"],
         capture_output=True,

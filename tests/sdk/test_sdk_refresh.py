@@ -29,7 +29,7 @@ class _Transport:
     def __init__(self) -> None:
         self.calls = 0
 
-    async def project(self, id: str):  # noqa: A002 (the generated client's name)
+    async def project(self, id: str):
         self.calls += 1
         return SimpleNamespace(project=AsyncProject.model_validate(_project("renamed")))
 
