@@ -91,4 +91,4 @@ class Bound(Data):
 
     async def refresh(self: B) -> B:
         """Reloads this object (in place) and returns it."""
-        return self._absorb(await getattr(self._client, self._resource).get(self))
+        return self._absorb(await getattr(self._client, self._resource).get(self.id))

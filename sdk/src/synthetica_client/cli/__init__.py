@@ -12,8 +12,6 @@ their modules are imported: account, then training.
 
 from __future__ import annotations
 
-import sys
-
 # Imported for their commands.
 from synthetica_client.cli import account, datasets, jobs, projects, templates, training  # noqa: F401
 from synthetica_client.cli._app import app, err
@@ -38,6 +36,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
