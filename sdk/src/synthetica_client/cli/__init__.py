@@ -35,4 +35,3 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"error: {what}", markup=False, soft_wrap=True)
         return 1
     return 0
-
