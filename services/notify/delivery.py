@@ -84,6 +84,7 @@ class DeliveryWorker:
         await self.db.call(
             service.record_attempt,
             delivery_id=due.id,
+            lease_until=due.lease_until,
             ok=outcome.ok,
             response_status=outcome.response_status,
             error=outcome.error,

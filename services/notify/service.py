@@ -3,6 +3,7 @@ transaction (see common.db)."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,8 @@ from common.pagination import paginate
 from services.notify import messages
 from services.notify.models import Delivery, Notification, Webhook
 from synthetica.events.v1 import events_pb2
+
+log = logging.getLogger(__name__)
 
 PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
 
@@ -233,6 +236,9 @@ class DueDelivery:
     payload: bytes
     event_type: str
     attempts: int
+    # The claim: the delivery's next_attempt_at as this claim set it. An attempt is recorded
+    # only while it still holds (see record_attempt).
+    lease_until: datetime
 
 
 def claim_due(*, session: Session, limit: int, lease_seconds: float) -> list[DueDelivery]:
@@ -250,7 +256,9 @@ def claim_due(*, session: Session, limit: int, lease_seconds: float) -> list[Due
     for delivery, _ in rows:
         delivery.next_attempt_at = lease_until
     return [
-        DueDelivery(d.id, hook.url, hook.secret_encrypted, d.payload, d.event_type, d.attempts)
+        DueDelivery(
+            d.id, hook.url, hook.secret_encrypted, d.payload, d.event_type, d.attempts, lease_until
+        )
         for d, hook in rows
     ]
 
@@ -259,15 +267,24 @@ def record_attempt(
     *,
     session: Session,
     delivery_id: uuid.UUID,
+    lease_until: datetime,
     ok: bool,
     response_status: int,
     error: str,
     give_up: bool,
     retry_in: timedelta,
-) -> None:
+) -> bool:
+    """Records one attempt's outcome, if the claim it was made under still holds. An attempt
+    that outlived its lease (a receiver or database slower than the lease) was claimed again
+    and tried anew meanwhile: its outcome is dropped, so it never overwrites the newer
+    attempt's record nor counts twice (the receiver got both posts, with the same delivery id
+    to de-duplicate them by). Returns whether it was recorded."""
     delivery = session.get(Delivery, delivery_id, with_for_update=True)
     if delivery is None:  # its webhook was deleted meanwhile
-        return
+        return False
+    if delivery.status != PENDING or delivery.next_attempt_at != lease_until:
+        log.warning("webhook delivery %s: an attempt outlived its lease; dropped", delivery_id)
+        return False
     now = _now()
     delivery.attempts += 1
     delivery.last_attempt_at = now
@@ -279,3 +296,4 @@ def record_attempt(
         delivery.status = FAILED
     else:
         delivery.next_attempt_at = now + retry_in
+    return True
