@@ -52,6 +52,9 @@ test("sign up, upload, train live, generate, report, download", async ({ page },
   await expect(page.getByRole("button", { name: "Cancel job" })).toBeVisible();
   await expectAccessible(page, "job");
   await shot(page, info, "training");
+  // Opened while queued, the page learns the start time once the job runs, without a reload.
+  const started = page.locator("dl.facts dt", { hasText: "Started" }).locator("xpath=following-sibling::dd[1]");
+  await expect(started).not.toHaveText("–", { timeout: 240_000 });
   // Live: the page is never reloaded; the subscription moves the bar to 100 %.
   await expect(progress).toHaveAttribute("aria-valuenow", "100", { timeout: 240_000 });
   await expect(page.getByText("Finished.")).toBeVisible();

@@ -56,6 +56,13 @@ export default function JobPage() {
   useEffect(() => {
     if (final) refetch({ requestPolicy: "network-only" });
   }, [final, refetch]);
+  // Opened while the job was queued: its start time comes with the job, not with the updates.
+  const startedAt = job?.startedAt;
+  const running = status === "RUNNING";
+  const loaded = job !== undefined;
+  useEffect(() => {
+    if (running && loaded && !startedAt) refetch({ requestPolicy: "network-only" });
+  }, [running, loaded, startedAt, refetch]);
   const points = useMemo(() => losses, [losses]);
   // A training job's loss chart is drawn as the page opens, empty until the first epoch ends.
   // Drawn on the first loss instead, that first ECharts draw (cold code: ~0.5 s of main thread,
