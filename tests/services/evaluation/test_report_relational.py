@@ -12,6 +12,7 @@ import pytest
 
 from services.evaluation.report import ReportError, ReportOptions
 from services.evaluation.report.relational import build_relational_report, sample_families
+from services.evaluation.report.relational_html import render_relational_html
 from services.evaluation.report.relational_models import RelationalReport
 from tests import relational_data
 from tests.relational_data import Split
@@ -147,3 +148,23 @@ def test_sampling_keeps_whole_families(split):
     assert set(sampled["airports"]["state"]) <= kept
     full = split.train["airports"]
     assert len(sampled["airports"]) == full["state"].isin(kept).sum()
+
+
+def test_the_page_puts_the_integrity_check_first_and_names_tables_and_links(split, faithful):
+    airports = faithful["airports"].copy()
+    airports.loc[:9, "state"] = "<script>alert(1)</script>"
+    page = render_relational_html(report_of(split, with_airports(faithful, airports)))
+    problems = page.index('role="alert"')
+    assert problems < page.index("<h2>Link airports.state → states.state</h2>")
+    assert "REFERENTIAL INTEGRITY BROKEN on airports.state → states.state: 10 of" in page
+    assert page.index("Link airports.state") < page.index("<h2>Table states</h2>")
+    assert page.index("<h2>Table states</h2>") < page.index("<h2>Table airports</h2>")
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Children per states row" in page
+
+
+def test_a_faithful_page_says_integrity_holds(faithful_report):
+    page = render_relational_html(faithful_report)
+    assert "every synthetic child row has its parent" in page
+    assert 'role="alert"' not in page

@@ -11,6 +11,7 @@ import pytest
 
 from services.evaluation.report import ReportOptions
 from services.evaluation.report.relational import build_relational_report
+from services.evaluation.report.relational_html import render_relational_html
 from services.evaluation.report.relational_models import RelationalReport, SequenceResult
 from services.evaluation.report.sequences import MAX_STEPS, lag1_autocorrelations
 from tests import relational_data
@@ -138,3 +139,12 @@ def test_lag1_autocorrelation_is_pandas_autocorr_per_sequence():
     expected = [pd.Series(f["x"].to_numpy()).autocorr(lag=1) for f in frames]
     assert got == pytest.approx(expected, abs=1e-9)  # the 2-row sequence has none
     assert got[0] > 0.6 and got[1] < -0.3  # AR(1) with phi 0.9 and -0.5
+
+
+def test_the_page_shows_each_sequence_metric(faithful_report):
+    page = render_relational_html(faithful_report)
+    assert "Sequences of temperatures (by month, ordered by date)" in page
+    for heading in ("Sequence length", "Gaps between consecutive events (days)"):
+        assert f"<h3>{heading}</h3>" in page
+    assert "Lag-1 autocorrelation within each sequence" in page
+    assert "Privacy of whole sequences" in page
