@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from common.clients import make_channel, peer_errors, service_metadata
 from common.context import Principal
+from common.contracts.relational import RelationalSchema
 from common.errors import NotFound, PermissionDenied
 from common.settings import Settings
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
@@ -32,6 +33,38 @@ SPLITS = {
 }
 # The datasets service's "not there / not yours", passed on as the caller's own answers.
 REFUSALS = (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED)
+
+
+def relational_schema(dataset: datasets_pb2.Dataset) -> RelationalSchema:
+    """The dataset's tables, keys, sequences and links, as the shared contract has them
+    (a single-table dataset gives one table and no link)."""
+    return RelationalSchema.parse(
+        {
+            "tables": [
+                {
+                    "name": table.name,
+                    "columns": [column.name for column in table.metadata.columns],
+                    "primary_key": table.metadata.primary_key or None,
+                    "sequence": {
+                        "entity_key": table.sequence.entity_key,
+                        "order_column": table.sequence.order_column,
+                    }
+                    if table.HasField("sequence")
+                    else None,
+                }
+                for table in dataset.tables
+            ],
+            "foreign_keys": [
+                {
+                    "parent_table": key.parent_table,
+                    "parent_column": key.parent_column,
+                    "child_table": key.child_table,
+                    "child_column": key.child_column,
+                }
+                for key in dataset.foreign_keys
+            ],
+        }
+    )
 
 
 class DatasetsClient:
@@ -91,13 +124,21 @@ class DatasetsClient:
         return json.loads(response.stats_json or "{}")
 
     async def read_dataset(
-        self, dataset_id: str, split: str = "train", *, on_behalf_of: Principal
+        self,
+        dataset_id: str,
+        split: str = "train",
+        *,
+        on_behalf_of: Principal,
+        table: str = "",
     ) -> pa.Table:
-        """The split ("train", "holdout" or "all") as one table, streamed in chunks."""
+        """The split ("train", "holdout" or "all") of one table (the first unless named) as
+        one Arrow table, streamed in chunks."""
         buffer = io.BytesIO()
         with peer_errors(codes=REFUSALS):
             call = self.stub.ReadDataset(
-                datasets_pb2.ReadDatasetRequest(dataset_id=dataset_id, split=SPLITS[split]),
+                datasets_pb2.ReadDatasetRequest(
+                    dataset_id=dataset_id, split=SPLITS[split], table=table
+                ),
                 metadata=self._metadata(on_behalf_of),
             )
             async for response in call:
@@ -125,3 +166,5 @@ class DatasetsClient:
 
     async def close(self) -> None:
         await self.channel.close()
+
+    relational_schema = staticmethod(relational_schema)

@@ -17,6 +17,7 @@ from services.datasets.ingest import (
     MetadataUpdate,
 )
 from services.datasets.ingest.stream import text_encoding
+from services.datasets.tables import default_table_name
 from synthetica.datasets.v1 import datasets_pb2
 
 ROLES = {
@@ -56,19 +57,47 @@ def member_to_proto(member: members.Invited) -> datasets_pb2.ProjectMember:
     )
 
 
-def dataset_to_proto(dataset: models.Dataset) -> datasets_pb2.Dataset:
-    metadata = dataset.table_metadata or {}
+def metadata_to_proto(
+    columns: list[dict[str, Any]], metadata: dict[str, Any]
+) -> datasets_pb2.DatasetMetadata:
+    """A table's stored columns (file order) and metadata (ingest.DatasetMetadata as JSON)."""
     described = metadata.get("columns", {})
-    columns = [
-        datasets_pb2.ColumnMetadata(
-            name=c["name"],
-            data_type=c["type"],
-            sdtype=described.get(c["name"], {}).get("sdtype", ""),
-            pii=described.get(c["name"], {}).get("pii", False),
-            datetime_format=described.get(c["name"], {}).get("datetime_format") or "",
-        )
-        for c in dataset.columns
-    ]
+    return datasets_pb2.DatasetMetadata(
+        columns=[
+            datasets_pb2.ColumnMetadata(
+                name=c["name"],
+                data_type=c["type"],
+                sdtype=described.get(c["name"], {}).get("sdtype", ""),
+                pii=described.get(c["name"], {}).get("pii", False),
+                datetime_format=described.get(c["name"], {}).get("datetime_format") or "",
+            )
+            for c in columns
+        ],
+        primary_key=metadata.get("primary_key") or "",
+        target_column=metadata.get("target_column") or "",
+    )
+
+
+def first_table_to_proto(dataset: models.Dataset) -> datasets_pb2.DatasetTable:
+    """The table the dataset's upload created, whose files are the dataset's own."""
+    return datasets_pb2.DatasetTable(
+        name=first_table_name(dataset),
+        row_count=dataset.row_count,
+        train_row_count=dataset.train_row_count,
+        holdout_row_count=dataset.holdout_row_count,
+        metadata=metadata_to_proto(dataset.columns, dataset.table_metadata or {}),
+        file_name=dataset.file_name,
+        size_bytes=dataset.size_bytes,
+        warnings=dataset.warnings,
+    )
+
+
+def first_table_name(dataset: models.Dataset) -> str:
+    return default_table_name(dataset.file_name, dataset.name)
+
+
+def dataset_to_proto(dataset: models.Dataset) -> datasets_pb2.Dataset:
+    first = first_table_to_proto(dataset)
     detected = dataset.detected or {}
     return datasets_pb2.Dataset(
         id=str(dataset.id),
@@ -81,11 +110,7 @@ def dataset_to_proto(dataset: models.Dataset) -> datasets_pb2.Dataset:
         train_row_count=dataset.train_row_count,
         holdout_row_count=dataset.holdout_row_count,
         size_bytes=dataset.size_bytes,
-        metadata=datasets_pb2.DatasetMetadata(
-            columns=columns,
-            primary_key=metadata.get("primary_key") or "",
-            target_column=metadata.get("target_column") or "",
-        ),
+        metadata=first.metadata,
         detected=datasets_pb2.IngestOptions(
             format=detected.get("format") or "",
             delimiter=detected.get("delimiter"),
@@ -97,6 +122,7 @@ def dataset_to_proto(dataset: models.Dataset) -> datasets_pb2.Dataset:
         updated_at=timestamp(dataset.updated_at),
         warnings=dataset.warnings,
         file_name=dataset.file_name,
+        tables=[first],
     )
 
 

@@ -13,7 +13,7 @@ import grpc
 
 from common.context import Principal
 from common.db import Database
-from common.errors import FieldViolation, InvalidArgument
+from common.errors import FieldViolation, InvalidArgument, NotFound
 from common.storage import Storage
 from services.datasets import convert, files, models, service
 from services.datasets.ingest import (
@@ -344,6 +344,10 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
         dataset = await self.db.call(
             service.get_ready_dataset, user_id=calling_user().user_id, dataset_id=request.dataset_id
         )
+        if request.table and request.table != convert.first_table_name(dataset):
+            raise NotFound(
+                f"the dataset has no table {request.table[:80]!r}", reason="TABLE_NOT_FOUND"
+            )
         chunks = files.ipc_chunks(self.storage, str(dataset.id), split)
         while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
             yield datasets_pb2.ReadDatasetResponse(arrow_ipc_chunk=chunk)

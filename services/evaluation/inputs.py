@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
+from common.contracts.relational import RelationalSchema
 from common.contracts.template_schema import FieldSpec, SchemaError, parse_schema
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
 from common.moments import DEFAULT_REFERENCE_DATE, parse_moment
@@ -57,13 +58,26 @@ class FullInputs:
 
 
 @dataclass(frozen=True)
+class RelationalInputs:
+    """Several tables or a sequential table: each side keyed by table name, and the
+    metadata of each table as `report_metadata` gives it."""
+
+    train: dict[str, pd.DataFrame]
+    holdout: dict[str, pd.DataFrame]
+    synthetic: dict[str, pd.DataFrame]
+    metadata: dict[str, dict[str, Any]]
+    schema: RelationalSchema
+    kind: str = m.FULL
+
+
+@dataclass(frozen=True)
 class ConformanceInputs:
     tables: dict[str, pd.DataFrame]
     schema: dict[str, Any]
     kind: str = m.CONFORMANCE
 
 
-Inputs = FullInputs | ConformanceInputs
+Inputs = FullInputs | ConformanceInputs | RelationalInputs
 
 
 def check_batch_ready(batch: training_pb2.Batch) -> None:
@@ -275,6 +289,15 @@ def report_options(stored: Mapping[str, Any], defaults: Mapping[str, Any]) -> Re
 
 def check_options(inputs: Inputs, options: ReportOptions) -> None:
     """Refuses a target the utility models cannot use, before any heavy work is queued."""
+    if isinstance(inputs, RelationalInputs):
+        # Each table picks its own default target; one column cannot be every table's.
+        if options.target_column:
+            raise InvalidArgument(
+                "a report of several tables takes no target column (each table's report "
+                "uses its own default)",
+                field="target_column",
+            )
+        return
     if not isinstance(inputs, FullInputs):
         if options.target_column:
             raise InvalidArgument(

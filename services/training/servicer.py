@@ -13,7 +13,7 @@ import json
 import math
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import KW_ONLY, dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import grpc
 import pyarrow.parquet as pq
@@ -35,6 +35,16 @@ from services.training.templates.rpcs import MAX_NAME_LENGTH, TemplateRpcs
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
 MAX_PREVIEW_ROWS = 1000
+
+Item = TypeVar("Item", m.Job, m.Model, m.Batch)
+
+
+class _PageRequest(Protocol):
+    """What the list requests of jobs, models and batches share."""
+
+    project_id: str
+    page_size: int
+    page_token: str
 
 
 @dataclass(eq=False)
@@ -132,22 +142,17 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
     async def GetJob(
         self, request: training_pb2.GetJobRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GetJobResponse:
-        job = await self.db.call(service.get_job, job_id=request.job_id)
-        await self.access.require_reader(require_principal(), job.project_id)
+        job = await self._readable(service.get_job, job_id=request.job_id)
         return training_pb2.GetJobResponse(job=convert.job_to_proto(job))
 
     async def ListJobs(
         self, request: training_pb2.ListJobsRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListJobsResponse:
-        principal = require_principal()
-        scope = await self.access.list_scope(principal, request.project_id)
-        jobs, token = await self.db.call(
+        jobs, token = await self._page(
             service.list_jobs,
-            **scope,
+            request,
             status=convert.enum_name(convert.JOB_STATUSES, request.status, "status"),
             kind=convert.enum_name(convert.JOB_KINDS, request.kind, "kind"),
-            page_size=request.page_size,
-            page_token=request.page_token,
         )
         return training_pb2.ListJobsResponse(
             jobs=[convert.job_to_proto(j) for j in jobs], next_page_token=token
@@ -167,22 +172,17 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
     async def GetModel(
         self, request: training_pb2.GetModelRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GetModelResponse:
-        model = await self.db.call(service.get_model, model_id=request.model_id)
-        await self.access.require_reader(require_principal(), model.project_id)
+        model = await self._readable(service.get_model, model_id=request.model_id)
         return training_pb2.GetModelResponse(model=convert.model_to_proto(model))
 
     async def ListModels(
         self, request: training_pb2.ListModelsRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListModelsResponse:
-        principal = require_principal()
-        scope = await self.access.list_scope(principal, request.project_id)
-        models, token = await self.db.call(
+        models, token = await self._page(
             service.list_models,
-            **scope,
+            request,
             dataset_id=request.dataset_id,
             status=convert.enum_name(convert.MODEL_STATUSES, request.status, "status"),
-            page_size=request.page_size,
-            page_token=request.page_token,
         )
         return training_pb2.ListModelsResponse(
             models=[convert.model_to_proto(x) for x in models], next_page_token=token
@@ -191,21 +191,13 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
     async def GetBatch(
         self, request: training_pb2.GetBatchRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GetBatchResponse:
-        batch = await self._readable_batch(request.batch_id)
+        batch = await self._readable(service.get_batch, batch_id=request.batch_id)
         return training_pb2.GetBatchResponse(batch=convert.batch_to_proto(batch))
 
     async def ListBatches(
         self, request: training_pb2.ListBatchesRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListBatchesResponse:
-        principal = require_principal()
-        scope = await self.access.list_scope(principal, request.project_id)
-        batches, token = await self.db.call(
-            service.list_batches,
-            **scope,
-            model_id=request.model_id,
-            page_size=request.page_size,
-            page_token=request.page_token,
-        )
+        batches, token = await self._page(service.list_batches, request, model_id=request.model_id)
         return training_pb2.ListBatchesResponse(
             batches=[convert.batch_to_proto(b) for b in batches], next_page_token=token
         )
@@ -248,13 +240,30 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
             yield training_pb2.DownloadBatchResponse(chunk=first)
             first = await asyncio.to_thread(next, chunks, None)
 
-    async def _readable_batch(self, batch_id: str) -> m.Batch:
-        batch = await self.db.call(service.get_batch, batch_id=batch_id)
-        await self.access.require_reader(require_principal(), batch.project_id)
-        return batch
+    async def _readable(self, get: Callable[..., Item], **item_id: str) -> Item:
+        """A job, model or batch by its id, when the caller may read its project."""
+        item = await self.db.call(get, **item_id)
+        await self.access.require_reader(require_principal(), item.project_id)
+        return item
+
+    async def _page(
+        self,
+        list_page: Callable[..., tuple[list[Item], str]],
+        request: _PageRequest,
+        **filters: Any,
+    ) -> tuple[list[Item], str]:
+        """A page of a project's items for its members; without a project, the caller's own."""
+        scope = await self.access.list_scope(require_principal(), request.project_id)
+        return await self.db.call(
+            list_page,
+            **scope,
+            **filters,
+            page_size=request.page_size,
+            page_token=request.page_token,
+        )
 
     async def _ready_batch(self, batch_id: str) -> m.Batch:
-        batch = await self._readable_batch(batch_id)
+        batch = await self._readable(service.get_batch, batch_id=batch_id)
         if batch.status == m.EXPIRED:
             raise FailedPrecondition(
                 f"batch {batch_id} expired: its files were deleted after the retention period; "

@@ -27,9 +27,7 @@ def web_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 async def web(auth_server, service_token, web_dir) -> AsyncIterator[httpx.AsyncClient]:
     async with (
-        start_gateway(
-            auth_addr=auth_server.address, service_token=service_token, web_dir=web_dir
-        ) as url,
+        start_gateway(auth_server, service_token=service_token, web_dir=web_dir) as url,
         httpx.AsyncClient(base_url=url, timeout=30) as client,
     ):
         yield client
@@ -92,9 +90,7 @@ async def test_without_a_build_the_gateway_says_how_to_make_one(
     auth_server, service_token, tmp_path
 ):
     async with (
-        start_gateway(
-            auth_addr=auth_server.address, service_token=service_token, web_dir=tmp_path / "none"
-        ) as url,
+        start_gateway(auth_server, service_token=service_token, web_dir=tmp_path / "none") as url,
         httpx.AsyncClient(base_url=url) as client,
     ):
         response = await client.get("/")
@@ -205,9 +201,7 @@ async def test_the_cookie_is_secure_behind_https(
     auth_server, service_token, web_dir, settings, headers
 ):
     async with (
-        start_gateway(
-            auth_addr=auth_server.address, service_token=service_token, web_dir=web_dir, **settings
-        ) as url,
+        start_gateway(auth_server, service_token=service_token, web_dir=web_dir, **settings) as url,
         httpx.AsyncClient(base_url=url, timeout=30) as client,
     ):
         token = (await client.get("/session/csrf", headers=headers)).json()["csrfToken"]

@@ -428,10 +428,10 @@ async def test_a_batch_still_reads_while_the_evaluation_service_is_down(
     batch_id = await in_thread(make_batch)
     # A gateway whose evaluation service does not answer.
     async with start_gateway(
-        auth_addr=auth_server.address,
+        auth_server,
+        datasets_server,
+        training_api,
         service_token=service_token,
-        datasets_addr=datasets_server.address,
-        training_addr=training_api.address,
         evaluation_addr="127.0.0.1:1",
     ) as degraded:
 

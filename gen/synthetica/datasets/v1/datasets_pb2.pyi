@@ -314,7 +314,7 @@ class DatasetMetadata(_message.Message):
     def __init__(self, columns: _Optional[_Iterable[_Union[ColumnMetadata, _Mapping]]] = ..., primary_key: _Optional[str] = ..., target_column: _Optional[str] = ...) -> None: ...
 
 class Dataset(_message.Message):
-    __slots__ = ("id", "project_id", "name", "status", "error", "row_count", "train_row_count", "holdout_row_count", "size_bytes", "metadata", "detected", "created_by", "created_at", "updated_at", "error_code", "warnings", "file_name")
+    __slots__ = ("id", "project_id", "name", "status", "error", "row_count", "train_row_count", "holdout_row_count", "size_bytes", "metadata", "detected", "created_by", "created_at", "updated_at", "error_code", "warnings", "file_name", "tables", "foreign_keys")
     ID_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -332,6 +332,8 @@ class Dataset(_message.Message):
     ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
     WARNINGS_FIELD_NUMBER: _ClassVar[int]
     FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TABLES_FIELD_NUMBER: _ClassVar[int]
+    FOREIGN_KEYS_FIELD_NUMBER: _ClassVar[int]
     id: str
     project_id: str
     name: str
@@ -349,7 +351,51 @@ class Dataset(_message.Message):
     error_code: str
     warnings: _containers.RepeatedScalarFieldContainer[str]
     file_name: str
-    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[DatasetStatus, str]] = ..., error: _Optional[str] = ..., row_count: _Optional[int] = ..., train_row_count: _Optional[int] = ..., holdout_row_count: _Optional[int] = ..., size_bytes: _Optional[int] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., detected: _Optional[_Union[IngestOptions, _Mapping]] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error_code: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., file_name: _Optional[str] = ...) -> None: ...
+    tables: _containers.RepeatedCompositeFieldContainer[DatasetTable]
+    foreign_keys: _containers.RepeatedCompositeFieldContainer[ForeignKey]
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[DatasetStatus, str]] = ..., error: _Optional[str] = ..., row_count: _Optional[int] = ..., train_row_count: _Optional[int] = ..., holdout_row_count: _Optional[int] = ..., size_bytes: _Optional[int] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., detected: _Optional[_Union[IngestOptions, _Mapping]] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error_code: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., file_name: _Optional[str] = ..., tables: _Optional[_Iterable[_Union[DatasetTable, _Mapping]]] = ..., foreign_keys: _Optional[_Iterable[_Union[ForeignKey, _Mapping]]] = ...) -> None: ...
+
+class DatasetTable(_message.Message):
+    __slots__ = ("name", "row_count", "train_row_count", "holdout_row_count", "metadata", "sequence", "file_name", "size_bytes", "warnings")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    TRAIN_ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    HOLDOUT_ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    row_count: int
+    train_row_count: int
+    holdout_row_count: int
+    metadata: DatasetMetadata
+    sequence: SequenceSpec
+    file_name: str
+    size_bytes: int
+    warnings: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., row_count: _Optional[int] = ..., train_row_count: _Optional[int] = ..., holdout_row_count: _Optional[int] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., sequence: _Optional[_Union[SequenceSpec, _Mapping]] = ..., file_name: _Optional[str] = ..., size_bytes: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class SequenceSpec(_message.Message):
+    __slots__ = ("entity_key", "order_column")
+    ENTITY_KEY_FIELD_NUMBER: _ClassVar[int]
+    ORDER_COLUMN_FIELD_NUMBER: _ClassVar[int]
+    entity_key: str
+    order_column: str
+    def __init__(self, entity_key: _Optional[str] = ..., order_column: _Optional[str] = ...) -> None: ...
+
+class ForeignKey(_message.Message):
+    __slots__ = ("parent_table", "parent_column", "child_table", "child_column")
+    PARENT_TABLE_FIELD_NUMBER: _ClassVar[int]
+    PARENT_COLUMN_FIELD_NUMBER: _ClassVar[int]
+    CHILD_TABLE_FIELD_NUMBER: _ClassVar[int]
+    CHILD_COLUMN_FIELD_NUMBER: _ClassVar[int]
+    parent_table: str
+    parent_column: str
+    child_table: str
+    child_column: str
+    def __init__(self, parent_table: _Optional[str] = ..., parent_column: _Optional[str] = ..., child_table: _Optional[str] = ..., child_column: _Optional[str] = ...) -> None: ...
 
 class GetDatasetRequest(_message.Message):
     __slots__ = ("dataset_id",)
@@ -452,12 +498,14 @@ class DeleteDatasetResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class ReadDatasetRequest(_message.Message):
-    __slots__ = ("dataset_id", "split")
+    __slots__ = ("dataset_id", "split", "table")
     DATASET_ID_FIELD_NUMBER: _ClassVar[int]
     SPLIT_FIELD_NUMBER: _ClassVar[int]
+    TABLE_FIELD_NUMBER: _ClassVar[int]
     dataset_id: str
     split: DatasetSplit
-    def __init__(self, dataset_id: _Optional[str] = ..., split: _Optional[_Union[DatasetSplit, str]] = ...) -> None: ...
+    table: str
+    def __init__(self, dataset_id: _Optional[str] = ..., split: _Optional[_Union[DatasetSplit, str]] = ..., table: _Optional[str] = ...) -> None: ...
 
 class ReadDatasetResponse(_message.Message):
     __slots__ = ("arrow_ipc_chunk",)

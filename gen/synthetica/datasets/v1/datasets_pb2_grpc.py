@@ -316,9 +316,9 @@ class DatasetsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ReadDataset(self, request, context):
-        """Streams a split of the typed table as Arrow IPC stream bytes. Errors: NOT_FOUND
-        (DATASET_NOT_FOUND); FAILED_PRECONDITION (DATASET_NOT_READY); INVALID_ARGUMENT for an
-        unknown split.
+        """Streams a split of one typed table (the first unless named) as Arrow IPC stream bytes.
+        Errors: NOT_FOUND (DATASET_NOT_FOUND; TABLE_NOT_FOUND for a table the dataset lacks);
+        FAILED_PRECONDITION (DATASET_NOT_READY); INVALID_ARGUMENT for an unknown split.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
