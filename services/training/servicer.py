@@ -25,7 +25,7 @@ from common.interceptors import require_principal
 from common.storage import Storage
 from services.training import convert, service
 from services.training import models as m
-from services.training.access import EDITOR, Access, calling_user
+from services.training.access import EDITOR, Access, calling_user, dataset_schema
 from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
 from services.training.exports import iter_export
 from services.training.settings import TrainingSettings
@@ -90,6 +90,7 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
         if len(name) > MAX_NAME_LENGTH:
             raise InvalidArgument(f"name is longer than {MAX_NAME_LENGTH} characters", field="name")
         dataset = await self.access.dataset_for_training(principal, request.dataset_id)
+        service.check_engine_learns(spec, dataset_schema(dataset))
         model, job = await self.db.call(
             service.create_train_job,
             owner_id=principal.user_id,

@@ -367,10 +367,16 @@ class AnomaliesInput:
 @strawberry.input
 class GenerateInput:
     model_id: strawberry.ID
-    count: int
+    count: int = strawberry.field(
+        description="rows to generate; a model of several linked tables: rows of the root "
+        "table, each with the children the model gives it; a sequential model: entities "
+        "(whole sequences)"
+    )
     seed: int | None = None
     conditions: JSON | None = strawberry.field(
-        default=None, description='column -> fixed value, e.g. {"sex": "Female"}'
+        default=None,
+        description='column -> fixed value, e.g. {"sex": "Female"}; a model of several tables: '
+        "columns of the root table (children follow their generated parents)",
     )
     anomalies: AnomaliesInput | None = None
     enforce_bounds: bool = strawberry.field(

@@ -499,6 +499,16 @@ ENGINES: dict[str, EngineSpec] = {
 }
 
 
+def needed_capabilities(schema: RelationalSchema) -> frozenset[EngineCapability]:
+    """What an engine must learn to learn ``schema``."""
+    needed = set()
+    if len(schema.tables) > 1:
+        needed.add(EngineCapability.RELATIONAL)
+    if any(table.sequence for table in schema.tables):
+        needed.add(EngineCapability.SEQUENTIAL)
+    return frozenset(needed or {EngineCapability.SINGLE_TABLE})
+
+
 def get_engine(name: str) -> EngineSpec:
     """Return the registered engine `name` or raise UnknownEngineError."""
     try:

@@ -46,7 +46,6 @@ from common.lifetime import die_with_parent
 from services.training.engines.artifact import Manifest, read_manifest, write_artifact
 from services.training.engines.base import (
     ENGINES,
-    EngineCapability,
     EngineError,
     EngineSpec,
     InvalidParamsError,
@@ -54,6 +53,7 @@ from services.training.engines.base import (
     ProgressUpdate,
     TrainParams,
     get_engine,
+    needed_capabilities,
 )
 from services.training.engines.profile import build_profile, learned_table
 from services.training.engines.relational import validate_root_conditions
@@ -226,16 +226,6 @@ def run_relational_training(
         threads,
     )
     return FitResult(artifact_path=Path(artifact_path), metrics=metrics)
-
-
-def needed_capabilities(schema: RelationalSchema) -> frozenset[EngineCapability]:
-    """What an engine must learn to learn ``schema``."""
-    needed = set()
-    if len(schema.tables) > 1:
-        needed.add(EngineCapability.RELATIONAL)
-    if _has_sequences(schema):
-        needed.add(EngineCapability.SEQUENTIAL)
-    return frozenset(needed or {EngineCapability.SINGLE_TABLE})
 
 
 def _has_sequences(schema: RelationalSchema) -> bool:

@@ -44,6 +44,9 @@ async def test_engines_are_listed_with_their_parameters(world):
         ("ctgan", {"batch_size": 7}, "params.batch_size"),
         ("gaussian_copula", {"time_budget_seconds": 0}, "params.time_budget_seconds"),
         ("gaussian_copula", {"epochs": 5}, "params.epochs"),
+        # Engines of linked tables or sequences only, given one plain table.
+        ("hma", {}, "engine"),
+        ("par", {}, "engine"),
     ],
 )
 async def test_bad_training_input_is_refused_and_creates_no_job(world, engine, params, field):
