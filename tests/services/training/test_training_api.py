@@ -17,7 +17,17 @@ async def test_engines_are_listed_with_their_parameters(world):
     user = await world.user()
     response = await world.training.ListEngines(training_pb2.ListEnginesRequest(), metadata=user.md)
     engines = {e.name: e for e in response.engines}
-    assert set(engines) == {"gaussian_copula", "ctgan", "tvae", "copulagan", "tabular_argn"}
+    assert set(engines) == {
+        "gaussian_copula", "ctgan", "tvae", "copulagan", "tabular_argn", "hma", "par"
+    }  # fmt: skip
+    capabilities = training_pb2.EngineCapability
+    assert list(engines["hma"].capabilities) == [capabilities.ENGINE_CAPABILITY_RELATIONAL]
+    assert list(engines["ctgan"].capabilities) == [capabilities.ENGINE_CAPABILITY_SINGLE_TABLE]
+    assert set(engines["tabular_argn"].capabilities) == {
+        capabilities.ENGINE_CAPABILITY_SINGLE_TABLE,
+        capabilities.ENGINE_CAPABILITY_RELATIONAL,
+        capabilities.ENGINE_CAPABILITY_SEQUENTIAL,
+    }
     ctgan = {p.name: p for p in engines["ctgan"].parameters}
     assert ctgan["epochs"].default.number_value == 300
     assert ctgan["options.pac"].default.number_value == 10
@@ -33,6 +43,9 @@ async def test_engines_are_listed_with_their_parameters(world):
         ("ctgan", {"batch_size": 7}, "params.batch_size"),
         ("gaussian_copula", {"time_budget_seconds": 0}, "params.time_budget_seconds"),
         ("gaussian_copula", {"epochs": 5}, "params.epochs"),
+        # Engines of linked tables or sequences only, given one plain table.
+        ("hma", {}, "engine"),
+        ("par", {}, "engine"),
     ],
 )
 async def test_bad_training_input_is_refused_and_creates_no_job(world, engine, params, field):
