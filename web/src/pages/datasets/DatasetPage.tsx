@@ -14,6 +14,7 @@ import { canEdit } from "../../lib/roles";
 import type { ApiError } from "../../lib/session";
 
 const DatasetStats = lazy(() => import("./DatasetStats"));
+const TablesSection = lazy(() => import("./TablesSection"));
 
 export const SDTYPES = [
   "numerical",
@@ -126,6 +127,9 @@ export default function DatasetPage() {
       {dataset.status === "READY" ? (
         <>
           <ColumnsEditor dataset={dataset} editable={editor} />
+          <Suspense fallback={<Loading what="the tables" />}>
+            <TablesSection datasetId={dataset.id} editable={editor} />
+          </Suspense>
           <section aria-labelledby="stats-heading">
             <h2 id="stats-heading">Statistics</h2>
             <Suspense fallback={<Loading what="charts" />}>

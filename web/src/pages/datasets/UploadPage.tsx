@@ -13,16 +13,17 @@ interface UploadedDataset {
   error?: string;
 }
 
-/** POST /upload/datasets with the raw file as the body; XHR reports the bytes sent. */
+/** POST /upload/datasets with the raw file as the body; XHR reports the bytes sent. `to` names
+ * the new dataset (`projectId`, `name`) or the dataset a table is added to (`datasetId`,
+ * `tableName`). */
 export function uploadFile(
-  projectId: string,
+  to: { projectId: string; name: string } | { datasetId: string; tableName: string },
   file: File,
-  name: string,
   onProgress: (sent: number, total: number) => void,
 ): Promise<UploadedDataset> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    const query = new URLSearchParams({ projectId, name, fileName: file.name, waitSeconds: "0" });
+    const query = new URLSearchParams({ ...to, fileName: file.name, waitSeconds: "0" });
     xhr.open("POST", `/upload/datasets?${query.toString()}`);
     const token = getAccessToken();
     if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
@@ -87,7 +88,7 @@ export default function UploadPage() {
     setUploadError(null);
     setSent({ sent: 0, total: file.size });
     try {
-      const dataset = await uploadFile(project.id, file, name, (s, total) => setSent({ sent: s, total }));
+      const dataset = await uploadFile({ projectId: project.id, name }, file, (s, total) => setSent({ sent: s, total }));
       navigate(`/datasets/${dataset.id}`);
     } catch (exc) {
       setUploadError(toApiError(exc));

@@ -1,0 +1,56 @@
+import { expect, test } from "@playwright/test";
+import path from "node:path";
+import { expectAccessible, REPO, shot, signUp, uniqueEmail, watchConsole } from "./support";
+
+const FIXTURES = path.join(REPO, "tests", "fixtures", "relational");
+
+// A dataset of several tables, as a person builds it: upload flights, add airlines and airports
+// as tables, see the link found by names and values, link flights to airports by destination
+// instead (refused while flights has its other parent, said at the link), save, and read the
+// real orphans of that link as a sentence.
+test("add tables to a dataset, see and fix its links, read its orphans", async ({ page }, info) => {
+  test.setTimeout(300_000);
+  const console = watchConsole(page);
+  await signUp(page, uniqueEmail("e2e-tables"));
+  await page.getByRole("button", { name: "New project" }).click();
+  await page.getByLabel("Project name").fill("Flights");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await page.getByRole("link", { name: "Upload dataset" }).click();
+  await page.getByLabel("File").setInputFiles(path.join(FIXTURES, "flights.csv"));
+  await page.getByRole("button", { name: "Upload dataset" }).click();
+  await expect(page.getByText("ready", { exact: true })).toBeVisible({ timeout: 180_000 });
+
+  const tables = page.getByRole("table", { name: "The dataset's tables" });
+  for (const name of ["airlines", "airports"]) {
+    await page.getByLabel("Table file").setInputFiles(path.join(FIXTURES, `${name}.csv`));
+    await expect(page.getByLabel("Table name")).toHaveValue(name);
+    await page.getByRole("button", { name: "Add table" }).click();
+    await expect(tables.getByRole("row").filter({ hasText: name })).toContainText("ready", { timeout: 120_000 });
+  }
+  const links = page.getByRole("list", { name: "Links between tables" });
+  await expect(links.getByText("flights.carrier → airlines.carrier", { exact: true })).toBeVisible();
+  await expect(page.getByLabel("Primary key of airports")).toHaveValue("faa");
+
+  await page.getByLabel("Parent table").selectOption("airports");
+  await page.getByLabel("Child table").selectOption("flights");
+  await page.getByLabel("Child column").selectOption("dest");
+  await page.getByRole("button", { name: "Add link" }).click();
+  await page.getByRole("button", { name: "Save keys and links" }).click();
+  // A table learns from one parent: the error is said at the link, and nothing is saved.
+  await expect(links.getByText("flights already has a parent (airlines)")).toBeVisible();
+  await page.getByRole("button", { name: "Remove link flights.carrier → airlines.carrier" }).click();
+  await page.getByRole("button", { name: "Save keys and links" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Keys and links saved." })).toBeVisible();
+  const orphans = page.getByRole("list", { name: "Problems of flights.dest → airports.faa" });
+  await expect(orphans).toContainText("26 flights rows have a dest that airports does not have (e.g.");
+  await expectAccessible(page, "dataset tables");
+  await page.getByRole("heading", { name: "Tables and links" }).scrollIntoViewIfNeeded();
+  await shot(page, info, "dataset-tables");
+
+  // Saved on the server: a reload shows the same links.
+  await page.reload();
+  const saved = page.getByRole("list", { name: "Links between tables" });
+  await expect(saved.getByText("flights.dest → airports.faa", { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(saved.getByText("flights.carrier → airlines.carrier", { exact: true })).toHaveCount(0);
+  console.expectClean();
+});
