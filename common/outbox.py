@@ -10,8 +10,6 @@ publishes it in the message headers, so consumers continue that request's trace.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import uuid
 from dataclasses import KW_ONLY, dataclass
@@ -34,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from common.db import Database
 from common.jetstream import EVENTS_SUBJECT_PREFIX, publish
+from common.polling import Poller
 from common.tracing import TRACEPARENT, current_traceparent
 from synthetica.events.v1 import events_pb2
 
@@ -71,7 +70,7 @@ def enqueue(session: Session, table: Table, event: events_pb2.Event) -> None:
 
 
 @dataclass(eq=False)
-class OutboxRelay:
+class OutboxRelay(Poller):
     db: Database
     table: Table
     js: JetStreamContext
@@ -81,32 +80,19 @@ class OutboxRelay:
     keep_published: timedelta = timedelta(days=1)
 
     def __post_init__(self) -> None:
-        self._wake = asyncio.Event()
-        self._stopping = asyncio.Event()
-
-    def wake(self) -> None:
-        """Called after a commit that enqueued events, so they go out without waiting a poll."""
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._wake.set()
+        super().__post_init__()
+        self._rounds = 0
 
     async def run(self) -> None:
-        rounds = 0
-        while not self._stopping.is_set():
-            try:
-                published = await self.publish_pending()
-            except Exception as exc:
-                log.warning("outbox relay round failed: %s", exc)
-                published = 0
-            rounds += 1
-            if rounds % 1000 == 0:
-                await self._purge_quietly()
-            if published < self.batch_size:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+        await self.run_rounds(
+            self._round, batch=self.batch_size, poll_seconds=self.poll_seconds, what="outbox relay"
+        )
+
+    async def _round(self) -> int:
+        self._rounds += 1
+        if self._rounds % 1000 == 0:
+            await self._purge_quietly()
+        return await self.publish_pending()
 
     async def publish_pending(self) -> int:
         rows = await self.db.call(self._pending)

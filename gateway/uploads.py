@@ -8,8 +8,8 @@ file as the body, streamed as it arrives::
     curl -X POST "$GATEWAY/upload/datasets?projectId=$PROJECT&name=adult" \\
       -H "Authorization: Bearer $TOKEN" --data-binary @adult-train.csv
 
-With ``datasetId`` (and ``tableName``) instead of ``projectId`` the file becomes a new table
-of that dataset (``addDatasetTable``'s door for big files).
+``datasetId`` (and ``tableName``, else from the file name) adds the file as a new table of
+that dataset instead of creating one, as GraphQL's ``addDatasetTable`` does.
 
 The endpoint answers 201 with the dataset once it is READY, 202 with the dataset still
 INGESTING when ingestion outlasts the wait, or the error as JSON (400 with the reason and

@@ -23,10 +23,12 @@ import sqlalchemy as sa
 from common.migrations import MIGRATIONS, upgrade
 from tests import adult
 from tests.support import (
+    addresses,
     start_auth,
     start_datasets,
     start_evaluation,
     start_gateway,
+    start_notify,
     start_training,
     start_training_worker,
 )
@@ -161,7 +163,7 @@ async def datasets_server(
         database_url=database_url,
         nats_url=nats_url,
         service_token=SERVICE_TOKEN,
-        auth_addr=auth_server.address,
+        **addresses(auth_server),
         storage_url=str(storage_dir),
     )
     server.storage_dir = storage_dir
@@ -213,9 +215,7 @@ async def evaluation_server(
         database_url=database_url,
         nats_url=nats_url,
         service_token=SERVICE_TOKEN,
-        auth_addr=auth_server.address,
-        datasets_addr=datasets_server.address,
-        training_addr=training_api.address,
+        **addresses(auth_server, datasets_server, training_api),
         storage_url=str(storage_dir),
         ack_wait_seconds=10.0,
         heartbeat_seconds=1.0,
@@ -227,8 +227,30 @@ async def evaluation_server(
     await server.stop(0)
 
 
+@pytest.fixture(scope="module")
+async def notify_server(
+    database_url, nats_url, auth_server, datasets_server, tmp_path_factory
+) -> AsyncIterator:
+    """A notify service for one module's tests, webhook retries fast. Module-scoped, so its
+    event consumer (a name of its own) runs only while they do."""
+    server = await start_notify(
+        database_url=database_url,
+        nats_url=nats_url,
+        service_token=SERVICE_TOKEN,
+        **addresses(auth_server, datasets_server),
+        storage_url=str(tmp_path_factory.mktemp("notify-storage")),
+        consumer_name="notify-test-" + uuid.uuid4().hex[:8],
+        webhook_backoff_seconds=0.2,
+        webhook_max_attempts=3,
+        webhook_poll_seconds=0.1,
+        webhook_timeout_seconds=5.0,
+    )
+    yield server
+    await server.stop(0)
+
+
 @pytest.fixture(scope="session")
 async def gateway(auth_server) -> AsyncIterator[str]:
     """Base URL of a gateway served over real HTTP on a free port."""
-    async with start_gateway(auth_addr=auth_server.address, service_token=SERVICE_TOKEN) as url:
+    async with start_gateway(auth_server, service_token=SERVICE_TOKEN) as url:
         yield url

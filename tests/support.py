@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 
 import grpc
@@ -14,8 +14,9 @@ import nats
 import uvicorn
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
+from starlette.types import ASGIApp
 
-from common.clients import make_channel, service_metadata
+from common.clients import Metadata, make_channel, service_metadata
 from common.grpc_server import GrpcServer
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
@@ -32,71 +33,85 @@ from services.training.main import build as build_training
 from services.training.main import build_worker as build_training_worker
 from services.training.settings import TrainingSettings
 from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
+from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 from synthetica.events.v1 import events_pb2
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-42"
 
 
+async def _started(server: Awaitable[GrpcServer]) -> GrpcServer:
+    built = await server
+    await built.start()
+    return built
+
+
 async def start_auth(**settings: object) -> GrpcServer:
     """The auth service on port 0. The whole suite registers from 127.0.0.1, so the limit
     on registrations per address is lifted unless a test sets it (the limit's own tests do)."""
     settings.setdefault("register_max_per_client", 1_000_000)
-    server = await build_auth(AuthSettings(grpc_port=0, **settings))
-    await server.start()
-    return server
+    return await _started(build_auth(AuthSettings(grpc_port=0, **settings)))
 
 
 async def start_datasets(**settings: object) -> GrpcServer:
     """The datasets service on port 0; needs auth_addr (it verifies tokens against auth)."""
-    server = await build_datasets(DatasetsSettings(grpc_port=0, **settings))
-    await server.start()
-    return server
+    return await _started(build_datasets(DatasetsSettings(grpc_port=0, **settings)))
 
 
 async def start_notify(**settings: object) -> GrpcServer:
     """The notify service on port 0; needs auth_addr and datasets_addr (project members).
     Webhooks may target loopback here."""
     settings.setdefault("webhook_allowed_networks", ["127.0.0.0/8"])
-    server = await build_notify(NotifySettings(grpc_port=0, **settings))
-    await server.start()
-    return server
+    return await _started(build_notify(NotifySettings(grpc_port=0, **settings)))
 
 
 async def start_training(**settings: object) -> GrpcServer:
     """The training API on port 0; needs auth_addr and datasets_addr."""
-    server = await build_training(TrainingSettings(grpc_port=0, **settings))
-    await server.start()
-    return server
+    return await _started(build_training(TrainingSettings(grpc_port=0, **settings)))
 
 
 async def start_training_worker(**settings: object) -> GrpcServer:
     """A training worker in-process, its health server on port 0."""
-    server = await build_training_worker(TrainingSettings(worker_health_port=0, **settings))
-    await server.start()
-    return server
+    return await _started(build_training_worker(TrainingSettings(worker_health_port=0, **settings)))
 
 
 async def start_evaluation(**settings: object) -> GrpcServer:
     """The evaluation service on port 0 (its batch.generated consumer included); needs
     auth_addr, training_addr and datasets_addr."""
-    server = await build_evaluation(EvaluationSettings(grpc_port=0, **settings))
-    await server.start()
-    return server
+    return await _started(build_evaluation(EvaluationSettings(grpc_port=0, **settings)))
+
+
+def addresses(*servers: GrpcServer) -> dict[str, str]:
+    """The settings that point a service or the gateway at running servers, named after the
+    gRPC service each serves: ``synthetica.training.v1.TrainingService`` gives
+    ``training_addr``."""
+    return {
+        name.split(".")[1] + "_addr": server.address
+        for server in servers
+        for name in server.service_names
+    }
 
 
 @contextlib.asynccontextmanager
 async def start_gateway(
-    *,
-    auth_addr: str,
+    *servers: GrpcServer,
     service_token: str,
     job_source: JobSource | None = None,
     **settings: object,
 ) -> AsyncIterator[str]:
+    """A gateway over real HTTP on a free port, calling ``servers`` (see :func:`addresses`;
+    an ``<service>_addr`` in ``settings`` wins); yields its base URL."""
     app = create_app(
-        GatewaySettings(auth_addr=auth_addr, service_token=service_token, **settings),
+        GatewaySettings(service_token=service_token, **(addresses(*servers) | settings)),
         job_source=job_source,
     )
+    async with serve(app) as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def serve(app: ASGIApp) -> AsyncIterator[str]:
+    """An ASGI app served over real HTTP on a free port; yields its base URL."""
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None))
     task = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
@@ -107,6 +122,33 @@ async def start_gateway(
     finally:
         server.should_exit = True
         await task
+
+
+async def upload_ready(
+    datasets: datasets_pb2_grpc.DatasetsServiceStub,
+    metadata: Metadata,
+    *,
+    project_id: str,
+    name: str,
+    csv: bytes,
+    wait_seconds: int,
+) -> str:
+    """Uploads a CSV into the project the way a client does and returns the dataset's id once
+    it is ingested (the datasets service then publishes dataset.uploaded itself)."""
+    header = datasets_pb2.UploadHeader(
+        project_id=project_id, name=name, file_name=name + ".csv", wait_seconds=wait_seconds
+    )
+
+    async def requests() -> AsyncIterator[datasets_pb2.UploadDatasetRequest]:
+        yield datasets_pb2.UploadDatasetRequest(header=header)
+        yield datasets_pb2.UploadDatasetRequest(chunk=csv)
+
+    # The call outlives the server's wait by half of it, so the server's answer arrives.
+    response = await datasets.UploadDataset(
+        requests(), metadata=metadata, timeout=wait_seconds * 1.5
+    )
+    assert response.dataset.status == datasets_pb2.DATASET_STATUS_READY, response.dataset
+    return response.dataset.id
 
 
 def unique_email(prefix: str = "user") -> str:

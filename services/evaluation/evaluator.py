@@ -26,6 +26,7 @@ from services.evaluation.conformance_html import render_conformance_html
 from services.evaluation.inputs import (
     ConformanceInputs,
     Inputs,
+    RelationalInputs,
     admit,
     check_options,
     load_inputs,
@@ -33,10 +34,14 @@ from services.evaluation.inputs import (
 )
 from services.evaluation.peers import Caller, Peers
 from services.evaluation.report import ReportOptions, build_report, render_html, schema_conformance
+from services.evaluation.report.relational import build_relational_report
+from services.evaluation.report.relational_html import render_relational_html
 from services.evaluation.settings import EvaluationSettings
 from synthetica.training.v1 import training_pb2
 
 log = logging.getLogger(__name__)
+# The report document of several tables or sequences says so; a single-table one has none.
+RELATIONAL_LAYOUT = "relational"
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,8 @@ def compute(inputs: Inputs, options: ReportOptions, *, report_id: str, batch_id:
         document = {**head, "conformance": conformance.model_dump(mode="json")}
         html = render_conformance_html(conformance, title=title)
         return Outcome(conformance.score, "", _json(document), html.encode())
+    if isinstance(inputs, RelationalInputs):
+        return _relational(inputs, options, head, title)
     report = build_report(inputs.train, inputs.holdout, inputs.synthetic, inputs.metadata, options)
     document = {
         **head,
@@ -68,6 +75,30 @@ def compute(inputs: Inputs, options: ReportOptions, *, report_id: str, batch_id:
         privacy_verdict=report.privacy.verdict,
         report_json=_json(document),
         html=render_html(report, title=title).encode(),
+    )
+
+
+def _relational(
+    inputs: RelationalInputs, options: ReportOptions, head: dict[str, Any], title: str
+) -> Outcome:
+    """Several tables or sequences: the document has "layout": "relational" and the
+    sections tables, links and sequences (`RelationalReport`)."""
+    report = build_relational_report(
+        inputs.train, inputs.holdout, inputs.synthetic, inputs.metadata, inputs.schema, options
+    )
+    document = {
+        **head,
+        "layout": RELATIONAL_LAYOUT,
+        "schema": inputs.schema.model_dump(mode="json"),
+        "options": options.model_dump(mode="json", exclude={"thresholds"}),
+        "thresholds": options.thresholds.model_dump(mode="json"),
+        **report.model_dump(mode="json"),
+    }
+    return Outcome(
+        quality_score=report.overall_score,
+        privacy_verdict=report.privacy_verdict,
+        report_json=_json(document),
+        html=render_relational_html(report, title=title).encode(),
     )
 
 

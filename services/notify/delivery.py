@@ -4,7 +4,6 @@ gives up after a set number of tries. Every attempt's outcome is recorded on the
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import KW_ONLY, dataclass
 from datetime import timedelta
@@ -12,6 +11,7 @@ from datetime import timedelta
 import httpx
 
 from common.db import Database
+from common.polling import Poller
 from services.notify import service, webhooks
 from services.notify.settings import NotifySettings
 
@@ -25,41 +25,24 @@ def backoff(settings: NotifySettings, attempts: int) -> timedelta:
 
 
 @dataclass(eq=False)
-class DeliveryWorker:
+class DeliveryWorker(Poller):
     db: Database
     settings: NotifySettings
     _: KW_ONLY
     policy: webhooks.AddressPolicy
     secrets: webhooks.SecretBox
 
-    def __post_init__(self) -> None:
-        self._wake = asyncio.Event()
-        self._stopping = asyncio.Event()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._wake.set()
-
     async def run(self) -> None:
         # trust_env=False: an HTTP proxy from the environment would bypass the address checks.
         async with httpx.AsyncClient(
             timeout=self.settings.webhook_timeout_seconds, follow_redirects=False, trust_env=False
         ) as client:
-            while not self._stopping.is_set():
-                try:
-                    sent = await self.deliver_due(client)
-                except Exception as exc:  # database gone for a moment: try again next round
-                    log.warning("webhook round failed: %s", exc)
-                    sent = 0
-                if sent < self.settings.webhook_concurrency:
-                    self._wake.clear()
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(
-                            self._wake.wait(), self.settings.webhook_poll_seconds
-                        )
+            await self.run_rounds(
+                lambda: self.deliver_due(client),
+                batch=self.settings.webhook_concurrency,
+                poll_seconds=self.settings.webhook_poll_seconds,
+                what="webhook",
+            )
 
     async def deliver_due(self, client: httpx.AsyncClient) -> int:
         due = await self.db.call(

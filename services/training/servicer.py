@@ -13,21 +13,22 @@ import json
 import math
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import KW_ONLY, dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import grpc
 import pyarrow.parquet as pq
 from google.protobuf import json_format
 
+from common.contracts.relational import RelationalSchema
 from common.db import Database
 from common.errors import FailedPrecondition, InvalidArgument
 from common.interceptors import require_principal
 from common.storage import Storage
 from services.training import convert, service
 from services.training import models as m
-from services.training.access import EDITOR, Access, calling_user
+from services.training.access import EDITOR, Access, calling_user, dataset_schema
 from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
-from services.training.exports import iter_export
+from services.training.exports import SqlTable, iter_export, iter_sql_tables
 from services.training.settings import TrainingSettings
 from services.training.templates.checker import TemplateChecker
 from services.training.templates.jobs import batch_table_key
@@ -35,6 +36,16 @@ from services.training.templates.rpcs import MAX_NAME_LENGTH, TemplateRpcs
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
 MAX_PREVIEW_ROWS = 1000
+
+Item = TypeVar("Item", m.Job, m.Model, m.Batch)
+
+
+class _PageRequest(Protocol):
+    """What the list requests of jobs, models and batches share."""
+
+    project_id: str
+    page_size: int
+    page_token: str
 
 
 @dataclass(eq=False)
@@ -80,6 +91,7 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
         if len(name) > MAX_NAME_LENGTH:
             raise InvalidArgument(f"name is longer than {MAX_NAME_LENGTH} characters", field="name")
         dataset = await self.access.dataset_for_training(principal, request.dataset_id)
+        service.check_engine_learns(spec, dataset_schema(dataset))
         model, job = await self.db.call(
             service.create_train_job,
             owner_id=principal.user_id,
@@ -132,22 +144,17 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
     async def GetJob(
         self, request: training_pb2.GetJobRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GetJobResponse:
-        job = await self.db.call(service.get_job, job_id=request.job_id)
-        await self.access.require_reader(require_principal(), job.project_id)
+        job = await self._readable(service.get_job, job_id=request.job_id)
         return training_pb2.GetJobResponse(job=convert.job_to_proto(job))
 
     async def ListJobs(
         self, request: training_pb2.ListJobsRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListJobsResponse:
-        principal = require_principal()
-        scope = await self.access.list_scope(principal, request.project_id)
-        jobs, token = await self.db.call(
+        jobs, token = await self._page(
             service.list_jobs,
-            **scope,
+            request,
             status=convert.enum_name(convert.JOB_STATUSES, request.status, "status"),
             kind=convert.enum_name(convert.JOB_KINDS, request.kind, "kind"),
-            page_size=request.page_size,
-            page_token=request.page_token,
         )
         return training_pb2.ListJobsResponse(
             jobs=[convert.job_to_proto(j) for j in jobs], next_page_token=token
@@ -167,22 +174,17 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
     async def GetModel(
         self, request: training_pb2.GetModelRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GetModelResponse:
-        model = await self.db.call(service.get_model, model_id=request.model_id)
-        await self.access.require_reader(require_principal(), model.project_id)
+        model = await self._readable(service.get_model, model_id=request.model_id)
         return training_pb2.GetModelResponse(model=convert.model_to_proto(model))
 
     async def ListModels(
         self, request: training_pb2.ListModelsRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListModelsResponse:
-        principal = require_principal()
-        scope = await self.access.list_scope(principal, request.project_id)
-        models, token = await self.db.call(
+        models, token = await self._page(
             service.list_models,
-            **scope,
+            request,
             dataset_id=request.dataset_id,
             status=convert.enum_name(convert.MODEL_STATUSES, request.status, "status"),
-            page_size=request.page_size,
-            page_token=request.page_token,
         )
         return training_pb2.ListModelsResponse(
             models=[convert.model_to_proto(x) for x in models], next_page_token=token
@@ -191,21 +193,13 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
     async def GetBatch(
         self, request: training_pb2.GetBatchRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GetBatchResponse:
-        batch = await self._readable_batch(request.batch_id)
+        batch = await self._readable(service.get_batch, batch_id=request.batch_id)
         return training_pb2.GetBatchResponse(batch=convert.batch_to_proto(batch))
 
     async def ListBatches(
         self, request: training_pb2.ListBatchesRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListBatchesResponse:
-        principal = require_principal()
-        scope = await self.access.list_scope(principal, request.project_id)
-        batches, token = await self.db.call(
-            service.list_batches,
-            **scope,
-            model_id=request.model_id,
-            page_size=request.page_size,
-            page_token=request.page_token,
-        )
+        batches, token = await self._page(service.list_batches, request, model_id=request.model_id)
         return training_pb2.ListBatchesResponse(
             batches=[convert.batch_to_proto(b) for b in batches], next_page_token=token
         )
@@ -227,6 +221,15 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
             raise InvalidArgument(f"unknown format {request.format}", field="format")
         fmt = convert.FORMAT_NAMES.get(request.format, "csv")
         batch = await self._ready_batch(request.batch_id)
+        if fmt == "sql" and not request.table and len(batch.tables or []) > 1:
+            tables = await self._sql_tables(batch)
+            if tables is not None:
+                script = iter_sql_tables(self.storage.fs, tables)
+                chunk = await asyncio.to_thread(next, script, None)
+                while chunk is not None:
+                    yield training_pb2.DownloadBatchResponse(chunk=chunk)
+                    chunk = await asyncio.to_thread(next, script, None)
+                return
         key = await self._batch_file(batch, request.table)
         # SQL output names a template table after itself unless told otherwise.
         table_name = request.table_name or request.table or (batch.tables or ["synthetic"])[0]
@@ -248,13 +251,54 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
             yield training_pb2.DownloadBatchResponse(chunk=first)
             first = await asyncio.to_thread(next, chunks, None)
 
-    async def _readable_batch(self, batch_id: str) -> m.Batch:
-        batch = await self.db.call(service.get_batch, batch_id=batch_id)
-        await self.access.require_reader(require_principal(), batch.project_id)
-        return batch
+    async def _sql_tables(self, batch: m.Batch) -> list[SqlTable] | None:
+        """A model batch's tables with their keys and links, parents first, for one SQL
+        script; None for a batch whose model recorded no schema (a template batch)."""
+        if batch.model_id is None:
+            return None
+        model = await self.db.call(service.get_model, model_id=str(batch.model_id))
+        if not (model.metrics or {}).get("schema"):
+            return None
+        schema = RelationalSchema.model_validate(model.metrics["schema"])
+        tables = []
+        for name in batch.tables or []:
+            spec, link = schema.table(name), schema.parent_key(name)
+            tables.append(
+                SqlTable(
+                    name=name,
+                    path=self.storage.path(await self._batch_file(batch, name)),
+                    primary_key=spec.primary_key,
+                    references=(link.child_column, link.parent_table, link.parent_column)
+                    if link
+                    else None,
+                )
+            )
+        return tables
+
+    async def _readable(self, get: Callable[..., Item], **item_id: str) -> Item:
+        """A job, model or batch by its id, when the caller may read its project."""
+        item = await self.db.call(get, **item_id)
+        await self.access.require_reader(require_principal(), item.project_id)
+        return item
+
+    async def _page(
+        self,
+        list_page: Callable[..., tuple[list[Item], str]],
+        request: _PageRequest,
+        **filters: Any,
+    ) -> tuple[list[Item], str]:
+        """A page of a project's items for its members; without a project, the caller's own."""
+        scope = await self.access.list_scope(require_principal(), request.project_id)
+        return await self.db.call(
+            list_page,
+            **scope,
+            **filters,
+            page_size=request.page_size,
+            page_token=request.page_token,
+        )
 
     async def _ready_batch(self, batch_id: str) -> m.Batch:
-        batch = await self._readable_batch(batch_id)
+        batch = await self._readable(service.get_batch, batch_id=batch_id)
         if batch.status == m.EXPIRED:
             raise FailedPrecondition(
                 f"batch {batch_id} expired: its files were deleted after the retention period; "

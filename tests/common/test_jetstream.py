@@ -38,23 +38,15 @@ async def test_publish_deduplicates_by_message_id(js):
 
 async def test_pull_consumer_acks_retries_and_terminates(js):
     await jetstream.ensure_streams(js)
-    await jetstream.ensure_consumer(
-        js,
-        "JOBS",
-        durable="test-workers",
-        filter_subject="synthetica.jobs.test",
-        ack_wait=2,
-        max_deliver=3,
-    )
-    # Setting up the same consumer again changes nothing.
-    await jetstream.ensure_consumer(
-        js,
-        "JOBS",
-        durable="test-workers",
-        filter_subject="synthetica.jobs.test",
-        ack_wait=2,
-        max_deliver=3,
-    )
+    for _ in range(2):  # setting up the same consumer again changes nothing
+        await jetstream.ensure_consumer(
+            js,
+            "JOBS",
+            durable="test-workers",
+            filter_subject="synthetica.jobs.test",
+            ack_wait=2,
+            max_deliver=3,
+        )
     seen: list[tuple[bytes, int]] = []
     done = asyncio.Event()
 

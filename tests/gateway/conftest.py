@@ -18,10 +18,7 @@ async def gateway_url(
     auth_server, datasets_server, training_api, service_token
 ) -> AsyncIterator[str]:
     async with start_gateway(
-        auth_addr=auth_server.address,
-        service_token=service_token,
-        training_addr=training_api.address,
-        datasets_addr=datasets_server.address,
+        auth_server, training_api, datasets_server, service_token=service_token
     ) as url:
         yield url
 

@@ -164,9 +164,7 @@ async def test_members_get_forbidden_on_admin_fields(client):
 
 async def test_depth_limit_is_a_setting(auth_server, service_token):
     async with (
-        start_gateway(
-            auth_addr=auth_server.address, service_token=service_token, max_query_depth=1
-        ) as url,
+        start_gateway(auth_server, service_token=service_token, max_query_depth=1) as url,
         httpx.AsyncClient(base_url=url) as c,
     ):
         result = await graphql(c, "{ me { profile { bio } } }")
@@ -175,9 +173,7 @@ async def test_depth_limit_is_a_setting(auth_server, service_token):
 
 async def test_query_cost_limit_counts_page_sizes(auth_server, service_token):
     async with (
-        start_gateway(
-            auth_addr=auth_server.address, service_token=service_token, max_query_cost=100
-        ) as url,
+        start_gateway(auth_server, service_token=service_token, max_query_cost=100) as url,
         httpx.AsyncClient(base_url=url) as c,
     ):
         costly = await graphql(c, "{ apiKeys(first: 100) { nodes { id name } } }")

@@ -108,7 +108,7 @@ async def test_a_signed_in_multipart_body_stops_at_the_upload_limit(auth_server,
     token = (await caller.register()).tokens.access_token
     await caller.close()
     async with start_gateway(
-        auth_addr=auth_server.address, service_token=service_token, max_upload_bytes=2 * MIB
+        auth_server, service_token=service_token, max_upload_bytes=2 * MIB
     ) as url:
         status, sent, body = await chunked_post(
             url,

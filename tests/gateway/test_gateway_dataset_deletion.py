@@ -30,11 +30,11 @@ JOB = "query($id: ID!) { job(id: $id) { status error } }"
 async def client(auth_server, service_token, evaluation_server, training_api, datasets_server):
     async with (
         start_gateway(
-            auth_addr=auth_server.address,
+            auth_server,
+            evaluation_server,
+            training_api,
+            datasets_server,
             service_token=service_token,
-            evaluation_addr=evaluation_server.address,
-            training_addr=training_api.address,
-            datasets_addr=datasets_server.address,
         ) as url,
         httpx.AsyncClient(base_url=url, timeout=60) as c,
     ):

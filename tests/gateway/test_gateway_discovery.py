@@ -21,10 +21,7 @@ async def test_introspection_and_graphiql_are_on_by_default(gateway):
 async def test_introspection_and_graphiql_can_be_switched_off(auth_server, service_token):
     async with (
         start_gateway(
-            auth_addr=auth_server.address,
-            service_token=service_token,
-            introspection=False,
-            graphiql=False,
+            auth_server, service_token=service_token, introspection=False, graphiql=False
         ) as url,
         httpx.AsyncClient(base_url=url) as client,
     ):

@@ -30,10 +30,7 @@ mutation($batchId: ID!, $options: EvaluateOptionsInput) {
 async def client(auth_server, service_token, evaluation_server, training_api):
     async with (
         start_gateway(
-            auth_addr=auth_server.address,
-            service_token=service_token,
-            evaluation_addr=evaluation_server.address,
-            training_addr=training_api.address,
+            auth_server, evaluation_server, training_api, service_token=service_token
         ) as url,
         httpx.AsyncClient(base_url=url, timeout=60) as c,
     ):

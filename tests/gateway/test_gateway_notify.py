@@ -17,7 +17,7 @@ from common.events import new_event
 from synthetica.events.v1 import events_pb2
 from tests.gateway.subscriptions_client import GraphQLWs
 from tests.services.notify.notify_helpers import receiver
-from tests.support import AuthCaller, error_code, graphql, start_gateway, start_notify
+from tests.support import AuthCaller, error_code, graphql, start_gateway
 
 INBOX = """
 query($unread: Boolean, $first: Int, $after: String) {
@@ -30,24 +30,9 @@ query($unread: Boolean, $first: Int, $after: String) {
 
 
 @pytest.fixture(scope="module")
-async def setup(
-    auth_server, datasets_server, database_url, nats_url, service_token, tmp_path_factory
-):
-    notify = await start_notify(
-        database_url=database_url,
-        nats_url=nats_url,
-        service_token=service_token,
-        auth_addr=auth_server.address,
-        datasets_addr=datasets_server.address,
-        storage_url=str(tmp_path_factory.mktemp("storage")),
-        consumer_name="notify-gw-" + uuid.uuid4().hex[:8],
-        webhook_poll_seconds=0.1,
-    )
+async def setup(auth_server, notify_server, nats_url, service_token):
     async with start_gateway(
-        auth_addr=auth_server.address,
-        service_token=service_token,
-        nats_url=nats_url,
-        notify_addr=notify.address,
+        auth_server, notify_server, service_token=service_token, nats_url=nats_url
     ) as url:
         nc = await nats.connect(nats_url)
         auth = AuthCaller(auth_server.address, service_token)
@@ -55,7 +40,6 @@ async def setup(
             yield url, client, nc.jetstream(), auth
         await auth.close()
         await nc.close()
-    await notify.stop(0)
 
 
 async def publish_dataset(js, user_id: str, name: str) -> None:

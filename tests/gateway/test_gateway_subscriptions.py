@@ -57,10 +57,7 @@ class StandInJobs:
 async def setup(auth_server, nats_url, service_token):
     jobs = StandInJobs()
     async with start_gateway(
-        auth_addr=auth_server.address,
-        service_token=service_token,
-        nats_url=nats_url,
-        job_source=jobs,
+        auth_server, service_token=service_token, nats_url=nats_url, job_source=jobs
     ) as url:
         nc = await nats.connect(nats_url)
         auth = AuthCaller(auth_server.address, service_token)

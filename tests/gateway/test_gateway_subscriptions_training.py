@@ -21,11 +21,7 @@ subscription($id: ID!) {
 @pytest.fixture(scope="module")
 async def world(training_api, datasets_server, auth_server, nats_url, service_token):
     async with start_gateway(
-        auth_addr=auth_server.address,
-        service_token=service_token,
-        nats_url=nats_url,
-        training_addr=training_api.address,
-        datasets_addr=datasets_server.address,
+        auth_server, training_api, datasets_server, service_token=service_token, nats_url=nats_url
     ) as url:
         auth = AuthCaller(auth_server.address, service_token)
         training = TrainingWorld(training_api.address, datasets_server.address, auth)

@@ -75,12 +75,12 @@ async def stack(
     service_token,
 ) -> AsyncIterator[Stack]:
     async with start_gateway(
-        auth_addr=auth_server.address,
+        auth_server,
+        datasets_server,
+        training_api,
+        evaluation_server,
         service_token=service_token,
         nats_url=nats_url,
-        datasets_addr=datasets_server.address,
-        training_addr=training_api.address,
-        evaluation_addr=evaluation_server.address,
     ) as url:
         auth = AuthCaller(auth_server.address, service_token)
         yield Stack(url, auth)

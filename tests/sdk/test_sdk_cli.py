@@ -303,17 +303,23 @@ class Terminal:
         return code
 
 
-async def test_ctrl_c_during_a_wait_asks_whether_to_cancel_the_job(stack):
-    account = await stack.account()
+async def _small_adult_dataset(stack, account, project: str) -> str:
+    """A new project of the account's with a 150-row adult dataset in it; the dataset's id."""
 
-    def dataset() -> str:
+    def upload() -> str:
         with Client(stack.url, token=account.token) as c:
-            p = c.projects.create("Long")
+            p = c.projects.create(project)
             return c.datasets.upload(
                 pd.read_csv(io.BytesIO(small_adult_csv(150))), project=p, progress=False
             ).id
 
-    dataset_id = await in_thread(dataset)
+    return await in_thread(upload)
+
+
+async def test_ctrl_c_during_a_wait_asks_whether_to_cancel_the_job(stack):
+    account = await stack.account()
+
+    dataset_id = await _small_adult_dataset(stack, account, "Long")
     env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": await stack.api_key(account)}
 
     terminal = Terminal(
@@ -336,14 +342,7 @@ async def test_ctrl_c_during_a_wait_asks_whether_to_cancel_the_job(stack):
 async def test_ctrl_c_outside_a_terminal_leaves_the_job_running(stack):
     account = await stack.account()
 
-    def dataset() -> str:
-        with Client(stack.url, token=account.token) as c:
-            p = c.projects.create("Piped")
-            return c.datasets.upload(
-                pd.read_csv(io.BytesIO(small_adult_csv(150))), project=p, progress=False
-            ).id
-
-    dataset_id = await in_thread(dataset)
+    dataset_id = await _small_adult_dataset(stack, account, "Piped")
     env = {
         **os.environ,
         "SYNTHETICA_URL": stack.url,

@@ -70,6 +70,8 @@ if (mode === "report") {
       projectsBusyMs,
     });
   }
+  // REPORT_SCREENSHOT=<file>: the whole report page as the last load left it, to look at.
+  if (process.env.REPORT_SCREENSHOT) await page.screenshot({ path: process.env.REPORT_SCREENSHOT, fullPage: true });
   process.stdout.write(JSON.stringify(results) + "\n");
 } else if (mode === "live") {
   // When each update reached the browser (the websocket frame, as Chromium reports it to this

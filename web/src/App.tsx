@@ -1,26 +1,61 @@
-import { lazy, Suspense, type ReactNode } from "react";
-import { Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { lazy, Suspense, type ComponentType, type ReactNode } from "react";
+import { matchPath, Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/ui";
 import { useAuth } from "./lib/auth";
 import { SignIn, SignUp } from "./pages/account/SignIn";
 
+/** A page in its own chunk, loaded when first shown, or sooner with `preload()`. Once loaded it
+ * renders directly, without suspending: a page opened by its address starts loading with the
+ * session check instead of after it, and React never shows (then holds for its 300 ms
+ * throttle) a loading fallback for it. */
+function page(load: () => Promise<{ default: ComponentType }>): ComponentType & { preload: () => Promise<unknown> } {
+  let loaded: ComponentType | null = null;
+  let loading: Promise<{ default: ComponentType }> | null = null;
+  const preload = () =>
+    (loading ??= load().then(
+      (module) => {
+        loaded = module.default;
+        return module;
+      },
+      (error: unknown) => {
+        loading = null; // tried again when the page renders
+        throw error;
+      },
+    ));
+  const Lazy = lazy(preload);
+  const Page = () => {
+    const Loaded = loaded;
+    return Loaded ? <Loaded /> : <Lazy />;
+  };
+  return Object.assign(Page, { preload });
+}
+
 // Every page but sign-in is its own chunk: the first screen loads only what it shows.
-const Projects = lazy(() => import("./pages/projects/Projects"));
-const ProjectPage = lazy(() => import("./pages/projects/ProjectPage"));
-const UploadPage = lazy(() => import("./pages/datasets/UploadPage"));
-const DatasetPage = lazy(() => import("./pages/datasets/DatasetPage"));
-const TrainPage = lazy(() => import("./pages/training/TrainPage"));
-const JobPage = lazy(() => import("./pages/training/JobPage"));
-const JobsPage = lazy(() => import("./pages/training/JobsPage"));
-const ModelPage = lazy(() => import("./pages/training/ModelPage"));
-const BatchPage = lazy(() => import("./pages/batches/BatchPage"));
-const ReportPage = lazy(() => import("./pages/batches/ReportPage"));
-const TemplatesPage = lazy(() => import("./pages/templates/TemplatesPage"));
-const NotificationsPage = lazy(() => import("./pages/notifications/NotificationsPage"));
-const WebhooksPage = lazy(() => import("./pages/notifications/WebhooksPage"));
-const AccountPage = lazy(() => import("./pages/account/AccountPage"));
-const UsersPage = lazy(() => import("./pages/account/UsersPage"));
+const PAGES: [string, ReturnType<typeof page>][] = [
+  ["projects", page(() => import("./pages/projects/Projects"))],
+  ["projects/:projectId", page(() => import("./pages/projects/ProjectPage"))],
+  ["projects/:projectId/upload", page(() => import("./pages/datasets/UploadPage"))],
+  ["datasets/:datasetId", page(() => import("./pages/datasets/DatasetPage"))],
+  ["datasets/:datasetId/train", page(() => import("./pages/training/TrainPage"))],
+  ["jobs", page(() => import("./pages/training/JobsPage"))],
+  ["jobs/:jobId", page(() => import("./pages/training/JobPage"))],
+  ["models/:modelId", page(() => import("./pages/training/ModelPage"))],
+  ["batches/:batchId", page(() => import("./pages/batches/BatchPage"))],
+  ["batches/:batchId/report", page(() => import("./pages/batches/ReportPage"))],
+  ["templates", page(() => import("./pages/templates/TemplatesPage"))],
+  ["notifications", page(() => import("./pages/notifications/NotificationsPage"))],
+  ["webhooks", page(() => import("./pages/notifications/WebhooksPage"))],
+  ["account", page(() => import("./pages/account/AccountPage"))],
+  ["admin/users", page(() => import("./pages/account/UsersPage"))],
+];
+
+/** Starts loading the page at `pathname`, if it is one of ours (the app calls it as it starts). */
+export function preloadPage(pathname: string): void {
+  PAGES.find(([path]) => matchPath(`/${path}`, pathname))?.[1].preload().catch(() => {
+    // Tried again when the page renders, which fails as a lazy page always did.
+  });
+}
 
 function RequireSession({ children }: { children: ReactNode }) {
   const { status } = useAuth();
@@ -45,21 +80,9 @@ export function App() {
         }
       >
         <Route index element={<Navigate to="/projects" replace />} />
-        <Route path="projects" element={<Page><Projects /></Page>} />
-        <Route path="projects/:projectId" element={<Page><ProjectPage /></Page>} />
-        <Route path="projects/:projectId/upload" element={<Page><UploadPage /></Page>} />
-        <Route path="datasets/:datasetId" element={<Page><DatasetPage /></Page>} />
-        <Route path="datasets/:datasetId/train" element={<Page><TrainPage /></Page>} />
-        <Route path="jobs" element={<Page><JobsPage /></Page>} />
-        <Route path="jobs/:jobId" element={<Page><JobPage /></Page>} />
-        <Route path="models/:modelId" element={<Page><ModelPage /></Page>} />
-        <Route path="batches/:batchId" element={<Page><BatchPage /></Page>} />
-        <Route path="batches/:batchId/report" element={<Page><ReportPage /></Page>} />
-        <Route path="templates" element={<Page><TemplatesPage /></Page>} />
-        <Route path="notifications" element={<Page><NotificationsPage /></Page>} />
-        <Route path="webhooks" element={<Page><WebhooksPage /></Page>} />
-        <Route path="account" element={<Page><AccountPage /></Page>} />
-        <Route path="admin/users" element={<Page><UsersPage /></Page>} />
+        {PAGES.map(([path, Component]) => (
+          <Route key={path} path={path} element={<Page><Component /></Page>} />
+        ))}
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -40,6 +40,11 @@ svg text{font-size:10px;fill:#333}
 
 def render_html(report: Report, title: str = "Synthetic data report") -> str:
     """One HTML page with the scores, the privacy verdict, all tables and all charts."""
+    return page(title, report_sections(report))
+
+
+def report_sections(report: Report) -> str:
+    """The sections of one table's report, as a page or a part of a page shows them."""
     sections = [
         _summary(report),
         _quality(report),
@@ -49,28 +54,33 @@ def render_html(report: Report, title: str = "Synthetic data report") -> str:
         _charts(report),
         _sample_sizes(report),
     ]
+    return "".join(sections)
+
+
+def page(title: str, body: str) -> str:
+    """A whole HTML page around already-escaped ``body``."""
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{_esc(title)}</title><style>{CSS}</style></head><body>"
-        f"<h1>{_esc(title)}</h1>{''.join(sections)}</body></html>"
+        f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
+        f"<h1>{esc(title)}</h1>{body}</body></html>"
     )
 
 
-def _esc(value: object) -> str:
+def esc(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _num(value: float | None, digits: int = 3) -> str:
+def num(value: float | None, digits: int = 3) -> str:
     return NO_VALUE if value is None else f"{value:.{digits}f}"
 
 
-def _pct(value: float | None) -> str:
+def pct(value: float | None) -> str:
     return NO_VALUE if value is None else f"{100 * value:.1f}%"
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric_from: int = 1) -> str:
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric_from: int = 1) -> str:
     """A table of already-escaped cells; columns from `numeric_from` are right-aligned."""
-    head = "".join(f"<th>{_esc(header)}</th>" for header in headers)
+    head = "".join(f"<th>{esc(header)}</th>" for header in headers)
     body = "".join(
         "<tr>"
         + "".join(
@@ -91,18 +101,18 @@ def _summary(report: Report) -> str:
             (m for m in utility.metrics if m.name in ("roc_auc", "r2")), utility.metrics[0]
         )
     cards = [
-        ("Quality score", _pct(report.quality.overall_score)),
-        ("Diagnostic score", _pct(report.quality.diagnostic_score)),
-        ("Fidelity (mean KS/TV)", _pct(report.fidelity.mean_score)),
+        ("Quality score", pct(report.quality.overall_score)),
+        ("Diagnostic score", pct(report.quality.diagnostic_score)),
+        ("Fidelity (mean KS/TV)", pct(report.fidelity.mean_score)),
         (
             "Utility ratio" + (f" ({headline.name})" if headline else ""),
-            _num(headline.ratio if headline else None, 2),
+            num(headline.ratio if headline else None, 2),
         ),
     ]
     verdict = report.privacy.verdict
     return (
         '<section class="cards">'
-        + "".join(f'<div class="card">{_esc(name)}<b>{value}</b></div>' for name, value in cards)
+        + "".join(f'<div class="card">{esc(name)}<b>{value}</b></div>' for name, value in cards)
         + f'<div class="card">Privacy<b><span class="badge {verdict}">{verdict}</span></b></div>'
         + "</section>"
     )
@@ -119,13 +129,13 @@ def _quality(report: Report) -> str:
         ("Diagnostic (overall)", quality.diagnostic_score),
     ]
     shapes = [
-        (_esc(item.column), _esc(item.metric), _num(item.score))
+        (esc(item.column), esc(item.metric), num(item.score))
         for item in quality.column_shape_details
     ]
     return (
         "<h2>Quality (SDMetrics)</h2>"
-        + _table(["Property", "Score"], [(_esc(n), _num(v)) for n, v in properties])
-        + _table(["Column", "Metric", "Score"], shapes, numeric_from=2)
+        + table(["Property", "Score"], [(esc(n), num(v)) for n, v in properties])
+        + table(["Column", "Metric", "Score"], shapes, numeric_from=2)
     )
 
 
@@ -133,20 +143,20 @@ def _fidelity(report: Report) -> str:
     fidelity = report.fidelity
     rows = [
         (
-            _esc(c.column),
-            _esc(c.kind),
-            _esc(c.metric),
-            _num(c.score),
-            _num(c.wasserstein),
-            _pct(c.real_missing_share),
-            _pct(c.synthetic_missing_share),
+            esc(c.column),
+            esc(c.kind),
+            esc(c.metric),
+            num(c.score),
+            num(c.wasserstein),
+            pct(c.real_missing_share),
+            pct(c.synthetic_missing_share),
         )
         for c in fidelity.columns
     ]
     correlation = fidelity.correlation
     return (
         "<h2>Fidelity</h2>"
-        + _table(
+        + table(
             [
                 "Column",
                 "Kind",
@@ -159,23 +169,23 @@ def _fidelity(report: Report) -> str:
             rows,
             numeric_from=3,
         )
-        + f"<p>Wasserstein: {_esc(fidelity.wasserstein_basis)}.</p>"
-        + f"<p>Correlation difference: mean {_num(correlation.mean_abs_diff)}, max "
-        f"{_num(correlation.max_abs_diff)} ({_esc(correlation.method)}).</p>"
+        + f"<p>Wasserstein: {esc(fidelity.wasserstein_basis)}.</p>"
+        + f"<p>Correlation difference: mean {num(correlation.mean_abs_diff)}, max "
+        f"{num(correlation.max_abs_diff)} ({esc(correlation.method)}).</p>"
     )
 
 
 def _utility(report: Report) -> str:
     utility = report.utility
     if utility is None:
-        return f"<h2>ML utility</h2><p>Not measured: {_esc(report.utility_note or '')}.</p>"
-    rows = [(_esc(m.name), _num(m.synthetic), _num(m.real), _num(m.ratio)) for m in utility.metrics]
+        return f"<h2>ML utility</h2><p>Not measured: {esc(report.utility_note or '')}.</p>"
+    rows = [(esc(m.name), num(m.synthetic), num(m.real), num(m.ratio)) for m in utility.metrics]
     return (
         "<h2>ML utility</h2>"
-        f"<p>Target <code>{_esc(utility.target_column)}</code> ({_esc(utility.task)}; "
-        f"{_esc(utility.target_reason)}), model "
-        f"<code>{_esc(utility.model)}</code>, tested on the real holdout.</p>"
-        + _table(["Metric", "Train synthetic", "Train real", "Ratio"], rows)
+        f"<p>Target <code>{esc(utility.target_column)}</code> ({esc(utility.task)}; "
+        f"{esc(utility.target_reason)}), model "
+        f"<code>{esc(utility.model)}</code>, tested on the real holdout.</p>"
+        + table(["Metric", "Train synthetic", "Train real", "Ratio"], rows)
     )
 
 
@@ -183,38 +193,38 @@ def _privacy(report: Report) -> str:
     privacy = report.privacy
     rows = [
         ("Share of synthetic rows closer to training than holdout (0.5 ideal)",
-         f"{_num(privacy.dcr_share_closer_to_train)} ± {_num(privacy.dcr_share_ci95)}"),
-        ("Median DCR to training rows", _num(privacy.median_dcr_train)),
-        ("Median DCR to holdout rows", _num(privacy.median_dcr_holdout)),
-        ("Median NNDR", _num(privacy.median_nndr)),
-        ("Exact copies of training rows", _pct(privacy.exact_copy_share)),
-        ("Holdout rows that copy a training row (the baseline)", _pct(privacy.holdout_copy_share)),
+         f"{num(privacy.dcr_share_closer_to_train)} ± {num(privacy.dcr_share_ci95)}"),
+        ("Median DCR to training rows", num(privacy.median_dcr_train)),
+        ("Median DCR to holdout rows", num(privacy.median_dcr_holdout)),
+        ("Median NNDR", num(privacy.median_nndr)),
+        ("Exact copies of training rows", pct(privacy.exact_copy_share)),
+        ("Holdout rows that copy a training row (the baseline)", pct(privacy.holdout_copy_share)),
         ("PII values equal to a real one (largest, identifying columns)",
-         _pct(privacy.pii_replay_share)),
-        ("Unique synthetic rows not in training", _pct(privacy.uniqueness_share)),
-        ("Membership-inference AUC (0.5 = no risk)", _num(privacy.mia_auc)),
-        ("Membership-inference risk", _num(privacy.mia_risk)),
+         pct(privacy.pii_replay_share)),
+        ("Unique synthetic rows not in training", pct(privacy.uniqueness_share)),
+        ("Membership-inference AUC (0.5 = no risk)", num(privacy.mia_auc)),
+        ("Membership-inference risk", num(privacy.mia_risk)),
     ]  # fmt: skip
-    reasons = "".join(f"<li>{_esc(reason)}</li>" for reason in privacy.reasons)
+    reasons = "".join(f"<li>{esc(reason)}</li>" for reason in privacy.reasons)
     return (
         f'<h2>Privacy <span class="badge {privacy.verdict}">{privacy.verdict}</span></h2>'
         + (f"<ul>{reasons}</ul>" if reasons else "<p>Every check is within its threshold.</p>")
-        + _table(["Metric", "Value"], [(_esc(name), value) for name, value in rows])
-        + f"<p>Distance: {_esc(privacy.distance)}.</p>"
+        + table(["Metric", "Value"], [(esc(name), value) for name, value in rows])
+        + f"<p>Distance: {esc(privacy.distance)}.</p>"
     )
 
 
 def _sample_sizes(report: Report) -> str:
     rows = [
-        (_esc(name.replace("_", " ")), str(value if value is not None else NO_VALUE))
+        (esc(name.replace("_", " ")), str(value if value is not None else NO_VALUE))
         for name, value in report.sample_sizes.model_dump().items()
     ]
-    return "<h2>Rows used</h2>" + _table(["Part", "Rows"], rows)
+    return "<h2>Rows used</h2>" + table(["Part", "Rows"], rows)
 
 
 def _charts(report: Report) -> str:
     figures = [
-        _frequency_svg(chart) if isinstance(chart, FrequencyChart) else _histogram_svg(chart)
+        _frequency_svg(chart) if isinstance(chart, FrequencyChart) else histogram_svg(chart)
         for chart in report.charts.columns
     ]
     figures += [_heatmap_svg(heatmap) for heatmap in report.charts.heatmaps]
@@ -226,7 +236,7 @@ def _charts(report: Report) -> str:
 
 
 def _figure(caption: str, svg: str) -> str:
-    return f"<figure><figcaption>{_esc(caption)}</figcaption>{svg}</figure>"
+    return f"<figure><figcaption>{esc(caption)}</figcaption>{svg}</figure>"
 
 
 def _short(label: str) -> str:
@@ -239,7 +249,7 @@ def _edge_label(value: float, is_datetime: bool) -> str:
     return f"{value:.4g}"
 
 
-def _histogram_svg(chart: HistogramChart) -> str:
+def histogram_svg(chart: HistogramChart) -> str:
     width, height, bottom = 360, 170, 20
     bins = len(chart.real)
     peak = max([*chart.real, *chart.synthetic, 1e-12])
@@ -253,8 +263,8 @@ def _histogram_svg(chart: HistogramChart) -> str:
                 f'<rect x="{x:.1f}" y="{height - bottom - bar:.1f}" width="{slot / 2 - 1:.1f}" '
                 f'height="{bar:.1f}" fill="{colour}"><title>{value:.3f}</title></rect>'
             )
-    low = _esc(_edge_label(chart.bin_edges[0], chart.datetime))
-    high = _esc(_edge_label(chart.bin_edges[-1], chart.datetime))
+    low = esc(_edge_label(chart.bin_edges[0], chart.datetime))
+    high = esc(_edge_label(chart.bin_edges[-1], chart.datetime))
     axis = (
         f'<text x="0" y="{height - 5}">{low}</text>'
         f'<text x="{width}" y="{height - 5}" text-anchor="end">{high}</text>'
@@ -275,7 +285,7 @@ def _frequency_svg(chart: FrequencyChart) -> str:
         y = i * row + 2
         parts.append(
             f'<text x="{label_width - 4}" y="{y + 12}" text-anchor="end">'
-            f"<title>{_esc(category)}</title>{_esc(_short(category))}</text>"
+            f"<title>{esc(category)}</title>{esc(_short(category))}</text>"
         )
         for j, (values, colour) in enumerate(
             ((chart.real, REAL_COLOUR), (chart.synthetic, SYNTHETIC_COLOUR))
@@ -305,7 +315,7 @@ def _heatmap_svg(heatmap: Heatmap) -> str:
     size = len(heatmap.columns)
     parts = []
     for i, name in enumerate(heatmap.columns):
-        label = f"<title>{_esc(name)}</title>{_esc(_short(name))}"
+        label = f"<title>{esc(name)}</title>{esc(_short(name))}"
         parts.append(
             f'<text x="{margin - 4}" y="{margin + i * cell + 13}" text-anchor="end">{label}</text>'
         )
@@ -313,7 +323,7 @@ def _heatmap_svg(heatmap: Heatmap) -> str:
         parts.append(f'<text x="{x}" y="{y}" transform="rotate(-60 {x} {y})">{label}</text>')
     for i, row in enumerate(heatmap.values):
         for j, value in enumerate(row):
-            tip = f"{_esc(heatmap.columns[i])} / {_esc(heatmap.columns[j])}: {_num(value)}"
+            tip = f"{esc(heatmap.columns[i])} / {esc(heatmap.columns[j])}: {num(value)}"
             parts.append(
                 f'<rect x="{margin + j * cell}" y="{margin + i * cell}" width="{cell - 1}" '
                 f'height="{cell - 1}" fill="{_heat_colour(value)}"><title>{tip}</title></rect>'

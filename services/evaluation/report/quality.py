@@ -39,7 +39,7 @@ def quality_scores(real: pd.DataFrame, synthetic: pd.DataFrame, plan: ColumnPlan
     """Run both SDMetrics reports on the columns SDMetrics should see."""
     metadata = sdmetrics_metadata(plan)
     kept = list(metadata["columns"])
-    real, synthetic = _nanosecond_dates(real[kept]), _nanosecond_dates(synthetic[kept])
+    real, synthetic = nanosecond_dates(real[kept]), nanosecond_dates(synthetic[kept])
     quality, diagnostic = QualityReport(), DiagnosticReport()
     # SDMetrics warns about every constant column and every small category; the report
     # already states what it measured, so the noise would only clutter service logs.
@@ -64,7 +64,7 @@ def quality_scores(real: pd.DataFrame, synthetic: pd.DataFrame, plan: ColumnPlan
     )
 
 
-def _nanosecond_dates(frame: pd.DataFrame) -> pd.DataFrame:
+def nanosecond_dates(frame: pd.DataFrame) -> pd.DataFrame:
     """Datetimes in nanoseconds: SDMetrics scores a column 0 when the real and synthetic
     timestamps merely differ in precision."""
     frame = frame.copy()

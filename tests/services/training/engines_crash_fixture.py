@@ -1,11 +1,32 @@
-"""A test-only engine that fails on purpose, loaded in the child by its module name."""
+"""A test-only engine that fails on purpose, loaded in the child by its module name, and its
+spec (``CRASHING``), which the runner's and the worker's tests register."""
 
 import os
 import signal
 import time
 from pathlib import Path
 
-from services.training.engines.base import Engine, FitReport, ProgressUpdate
+from services.training.engines.base import (
+    Engine,
+    EngineSpec,
+    FitReport,
+    ParamSpec,
+    ProgressUpdate,
+)
+
+CRASHING = EngineSpec(
+    name="crashing",
+    library="none",
+    license="test",
+    description="fails on purpose",
+    factory="engines_crash_fixture:CrashingEngine",
+    epoch_based=False,
+    parameters=(
+        ParamSpec(
+            "mode", "str", "raise", "how to fail", choices=("raise", "exit", "segfault", "hang")
+        ),
+    ),
+)
 
 
 class CrashingEngine(Engine):

@@ -18,11 +18,9 @@ import pytest
 from services.training.engines import (
     EngineCancelled,
     EngineCrashed,
-    EngineSpec,
     InvalidArtifactError,
     InvalidConditionError,
     InvalidParamsError,
-    ParamSpec,
     TrainParams,
     get_engine,
     run_sampling,
@@ -30,21 +28,9 @@ from services.training.engines import (
 )
 from services.training.engines.runner import MIN_BUDGET_LEFT, _budget_left
 from tests import adult
+from tests.services.training.engines_crash_fixture import CRASHING
 
 HERE = Path(__file__).resolve().parent
-CRASHING = EngineSpec(
-    name="crashing",
-    library="none",
-    license="test",
-    description="fails on purpose",
-    factory="engines_crash_fixture:CrashingEngine",
-    epoch_based=False,
-    parameters=(
-        ParamSpec(
-            "mode", "str", "raise", "how to fail", choices=("raise", "exit", "segfault", "hang")
-        ),
-    ),
-)
 
 
 @pytest.fixture(scope="module")
@@ -230,7 +216,7 @@ def test_a_killed_worker_leaves_no_engine_running(data_path, tmp_path):
     script = (
         "import sys; from pathlib import Path\n"
         "from services.training.engines import TrainParams, run_training\n"
-        "from tests.services.training.test_engines_runner import CRASHING\n"
+        "from engines_crash_fixture import CRASHING\n"
         "params = TrainParams.build(CRASHING, options={'mode': 'hang'})\n"
         "run_training(CRASHING, Path(sys.argv[1]), {}, params, Path(sys.argv[2]))\n"
     )

@@ -20,25 +20,15 @@ import pytest
 import sqlalchemy as sa
 from google.protobuf import struct_pb2
 
-from services.training.engines import ENGINES, EngineSpec, ParamSpec
+from services.training.engines import ENGINES
 from synthetica.training.v1 import training_pb2
+from tests.services.training.engines_crash_fixture import CRASHING
 from tests.services.training.training_world import TrainingWorld, frame, small_adult_csv
 from tests.support import AuthCaller, field_violations, stream_events
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
 HERE = Path(__file__).resolve().parent
-CRASHING = EngineSpec(
-    name="crashing",
-    library="none",
-    license="test",
-    description="fails on purpose",
-    factory="engines_crash_fixture:CrashingEngine",
-    epoch_based=False,
-    parameters=(
-        ParamSpec("mode", "str", "raise", "how to fail", choices=("raise", "segfault", "hang")),
-    ),
-)
 
 
 @pytest.fixture
@@ -79,9 +69,11 @@ async def _generate(world, user, model_id: str, **request: object) -> training_p
     ).batch
 
 
-@pytest.mark.usefixtures("crashing_engine")
-async def test_cancel_stops_a_running_engine_within_seconds(world, nats_url):
-    user = await world.user()
+async def _hanging_engine(
+    world: TrainingWorld, user
+) -> tuple[training_pb2.TrainModelResponse, set[int]]:
+    """Starts training with the crashing engine told to hang; returns the training's start and
+    the engine's processes, once the engine has said its last word and gone silent."""
     dataset_id = await world.dataset(user, small_adult_csv(60))
     before = _engine_processes()
     started = await world.train(user, dataset_id, engine="crashing", options=_options(mode="hang"))
@@ -89,7 +81,13 @@ async def test_cancel_stops_a_running_engine_within_seconds(world, nats_url):
     while "about to fail" not in running.progress.message:
         await asyncio.sleep(0.2)
         running = await world.wait_job(user, started.job.id, (training_pb2.JOB_STATUS_RUNNING,))
-    engines = _engine_processes() - before
+    return started, _engine_processes() - before
+
+
+@pytest.mark.usefixtures("crashing_engine")
+async def test_cancel_stops_a_running_engine_within_seconds(world, nats_url):
+    user = await world.user()
+    started, engines = await _hanging_engine(world, user)
     assert engines
     await asyncio.sleep(4.5)  # the engine is silent now: the worker's heartbeats keep coming
 
@@ -126,14 +124,7 @@ async def test_cancel_stops_a_running_engine_within_seconds(world, nats_url):
 async def test_an_engine_stopped_by_a_signal_runs_again_instead_of_failing(world):
     """A SIGTERM or Ctrl-C that reaches the engine is no fault of the job."""
     user = await world.user()
-    dataset_id = await world.dataset(user, small_adult_csv(60))
-    before = _engine_processes()
-    started = await world.train(user, dataset_id, engine="crashing", options=_options(mode="hang"))
-    running = await world.wait_job(user, started.job.id, (training_pb2.JOB_STATUS_RUNNING,))
-    while "about to fail" not in running.progress.message:
-        await asyncio.sleep(0.2)
-        running = await world.wait_job(user, started.job.id, (training_pb2.JOB_STATUS_RUNNING,))
-    engines = _engine_processes() - before
+    started, engines = await _hanging_engine(world, user)
     assert len(engines) == 1
     (engine,) = engines
     assert os.getpgid(engine) == engine != os.getpgid(0)  # out of reach of the worker's Ctrl-C

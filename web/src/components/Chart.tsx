@@ -3,13 +3,13 @@
 // both). Two components: `Chart`, one chart; `ChartGrid`, many small charts of one kind (a
 // report's 50 overlays) drawn by a few ECharts instances instead of one each, because every
 // instance costs its own canvas, model and layout pass (see bench/bench_web.py and the README).
-import { BarChart, HeatmapChart, LineChart } from "echarts/charts";
-import { GridComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
+import { BarChart, LineChart, ScatterChart } from "echarts/charts";
+import { GridComponent, TooltipComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useMemo, useRef, type ReactNode } from "react";
 
-echarts.use([BarChart, HeatmapChart, LineChart, GridComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, ScatterChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
 export type ChartOption = echarts.EChartsCoreOption;
 type Parts = Record<string, unknown>;
@@ -178,8 +178,9 @@ export interface Panel {
   xAxis: Parts;
   yAxis: Parts;
   series: Parts[];
-  /** A visual map (heatmaps' colours) for this panel's series; not drawn (see `HeatScale`). */
-  visualMap?: Parts;
+  /** What this panel's series need to know of their grid's size in pixels (cells that fill a
+   * category's slot): one patch per series, applied at every draw. */
+  fit?: (width: number, height: number) => Parts[];
 }
 
 /** At most this many panels share one canvas: the canvas stays far below the browsers' size
@@ -241,20 +242,13 @@ function Block({
   rendered.current = onRendered;
   // Everything but the positions, built once per set of panels.
   const option = useMemo(() => {
-    let series = 0;
-    const visualMaps: Parts[] = [];
-    const allSeries = panels.flatMap((panel, i) => {
-      const indices = panel.series.map(() => series++);
-      if (panel.visualMap) visualMaps.push({ ...panel.visualMap, seriesIndex: indices, show: false });
-      return panel.series.map((s) => ({ ...s, xAxisIndex: i, yAxisIndex: i }));
-    });
+    const allSeries = panels.flatMap((panel, i) => panel.series.map((s) => ({ ...s, xAxisIndex: i, yAxisIndex: i })));
     return {
       ...BASE,
       ...(tooltip ? richTooltip(tooltip) : {}),
       xAxis: panels.map((p, i) => ({ ...p.xAxis, gridIndex: i })),
       yAxis: panels.map((p, i) => ({ ...p.yAxis, gridIndex: i })),
       series: allSeries,
-      ...(visualMaps.length > 0 ? { visualMap: visualMaps } : {}),
     };
   }, [panels, tooltip]);
 
@@ -280,6 +274,7 @@ function Block({
         grid,
         xAxis: panels.map((panel, i) => fitLabels(panel.xAxis, grid[i]!.width, true)),
         yAxis: panels.map((panel, i) => fitLabels(panel.yAxis, grid[i]!.height, false)),
+        series: panels.flatMap((panel, i) => panel.fit?.(grid[i]!.width, grid[i]!.height) ?? panel.series.map(() => ({}))),
       };
       if (!chart.current) {
         const instance = echarts.init(host.current, undefined, { renderer: "canvas", width, height: boxHeight });
@@ -292,6 +287,7 @@ function Block({
           ...positions,
           xAxis: mergeAt(option.xAxis, positions.xAxis),
           yAxis: mergeAt(option.yAxis, positions.yAxis),
+          series: option.series.map((series, i) => ({ ...series, ...positions.series[i] })),
         });
         chart.current = instance;
       } else {

@@ -28,6 +28,14 @@ async def _ready_batch(world, user, started) -> training_pb2.Batch:
     ).batch
 
 
+async def _template_batch(world, user, project_id: str, builtin: str) -> training_pb2.Batch:
+    request = training_pb2.GenerateFromTemplateRequest(
+        builtin=builtin, project_id=project_id, count=20
+    )
+    started = await world.training.GenerateFromTemplate(request, metadata=user.md)
+    return await _ready_batch(world, user, started)
+
+
 def _backdate(database_url: str, batch_id: str, days: int) -> None:
     engine = sa.create_engine(database_url)
     with engine.begin() as conn:
@@ -48,26 +56,8 @@ def _files(storage: Storage, batch_id: str) -> list[str]:
 async def test_old_batches_lose_their_files_and_expire(world, training_config):
     user = await world.user()
     project_id = await world.project(user)
-    old_template = await _ready_batch(
-        world,
-        user,
-        await world.training.GenerateFromTemplate(
-            training_pb2.GenerateFromTemplateRequest(
-                builtin="finance_transactions", project_id=project_id, count=20
-            ),
-            metadata=user.md,
-        ),
-    )
-    fresh = await _ready_batch(
-        world,
-        user,
-        await world.training.GenerateFromTemplate(
-            training_pb2.GenerateFromTemplateRequest(
-                builtin="user", project_id=project_id, count=20
-            ),
-            metadata=user.md,
-        ),
-    )
+    old_template = await _template_batch(world, user, project_id, "finance_transactions")
+    fresh = await _template_batch(world, user, project_id, "user")
     model_id = await world.trained_model(
         user, await world.dataset(user, small_adult_csv(60), project_id=project_id)
     )

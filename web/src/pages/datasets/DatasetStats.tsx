@@ -25,37 +25,54 @@ function symmetric(values: (number | null)[][]): boolean {
   return values.every((row, i) => row.every((v, j) => v === (values[j]?.[i] ?? null)));
 }
 
+/** How many colours a heatmap's scale has: one step per 0.1 of correlation. */
+const HEAT_STEPS = 20;
+
+/** The colour of step `k` of `HEAT_STEPS`, from blue (-1) through white (0) to red (1). */
+function heatColour(k: number): string {
+  const t = (k + 0.5) / HEAT_STEPS;
+  const [from, to, u] = t < 0.5 ? [THEME.heat[0]!, THEME.heat[1]!, t * 2] : [THEME.heat[1]!, THEME.heat[2]!, t * 2 - 1];
+  const channel = (hex: string, at: number) => parseInt(hex.slice(at, at + 2), 16);
+  const mix = (at: number) => Math.round(channel(from, at) + (channel(to, at) - channel(from, at)) * u);
+  return `rgb(${mix(1)}, ${mix(3)}, ${mix(5)})`;
+}
+
 /** A correlation heatmap (values from -1 to 1) as one panel of a `ChartGrid`. A symmetric
  * matrix shows its lower triangle only (each pair once, no diagonal of ones): half the cells
- * to read, and to draw. */
+ * to read, and to draw.
+ *
+ * Drawn as one scatter series of square cells per colour step, in ECharts' large mode (one
+ * path per series), not as a heatmap series, which makes an element per cell: three 50-column
+ * heatmaps were 3,675 elements and most of a report page's drawing time (see the README's
+ * Dashboard section). Values beyond ±1 (a difference of correlations) take the end colours. */
 export function heatmapPanel(title: string, columns: string[], values: (number | null)[][], label: string, caption?: ReactNode): Panel {
   const triangle = columns.length > 2 && symmetric(values);
   const xs = triangle ? columns.slice(0, -1) : columns;
   const ys = triangle ? columns.slice(1) : columns;
-  const cells: [number, number, number][] = [];
+  const steps: [number, number, number][][] = Array.from({ length: HEAT_STEPS }, () => []);
   values.forEach((row, i) =>
     row.forEach((v, j) => {
       if (v === null || (triangle && j >= i)) return;
-      cells.push([j, triangle ? i - 1 : i, Number(v.toFixed(3))]);
+      const k = Math.min(HEAT_STEPS - 1, Math.max(0, Math.floor(((v + 1) / 2) * HEAT_STEPS)));
+      steps[k]!.push([j, triangle ? i - 1 : i, Number(v.toFixed(3))]);
     }),
+  );
+  const tooltip = { formatter: ({ value }: { value: [number, number, number] }) => `${ys[value[1]]} × ${xs[value[0]]}: ${value[2]}` };
+  const series = steps.flatMap((data, k) =>
+    data.length === 0
+      ? []
+      : [{ type: "scatter", data, symbol: "rect", large: true, largeThreshold: 0, itemStyle: { color: heatColour(k) }, emphasis: { disabled: true }, tooltip }],
   );
   return {
     key: title,
     caption: caption ?? <strong>{title}</strong>,
     label,
     margin: [10, 20, 76, 120],
-    xAxis: { type: "category", data: xs, axisLabel: { rotate: 60, fontSize: 10, formatter: truncate(16) }, splitArea: { show: false } },
-    yAxis: { type: "category", data: ys, inverse: true, axisLabel: { fontSize: 10, formatter: truncate(18) } },
-    series: [
-      {
-        type: "heatmap",
-        data: cells,
-        progressive: 0,
-        emphasis: { disabled: true },
-        tooltip: { formatter: ({ value }: { value: [number, number, number] }) => `${ys[value[1]]} × ${xs[value[0]]}: ${value[2]}` },
-      },
-    ],
-    visualMap: { min: -1, max: 1, inRange: { color: THEME.heat } },
+    xAxis: { type: "category", data: xs, axisLabel: { rotate: 60, fontSize: 10, formatter: truncate(16) }, splitArea: { show: false }, axisTick: { show: false } },
+    yAxis: { type: "category", data: ys, inverse: true, axisLabel: { fontSize: 10, formatter: truncate(18) }, axisTick: { show: false } },
+    series,
+    // Each cell fills its slot of the category axes.
+    fit: (width, height) => series.map(() => ({ symbolSize: [width / xs.length, height / ys.length] })),
   };
 }
 
