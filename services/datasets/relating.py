@@ -14,7 +14,15 @@ import pyarrow as pa
 
 from common.storage import Storage
 from services.datasets import files
-from services.datasets.relations import Relations, is_id_like, problems_of, relate
+from services.datasets.ingest.split import split_by_mask
+from services.datasets.relations import (
+    Relations,
+    family_holdout,
+    is_id_like,
+    problems_of,
+    relate,
+    schema_of,
+)
 from services.datasets.service import ReadyTable
 
 _SEQUENCE_TYPES = ("int", "uint", "string", "large_string", "timestamp", "date")
@@ -69,3 +77,37 @@ def recount_problems(storage: Storage, tables: list[ReadyTable], relations: Rela
     """The relations with their problems counted again (after the user changed links)."""
     data = read_key_columns(storage, tables, relations, "")
     return relations.model_copy(update={"problems": problems_of(relations.foreign_keys, data)})
+
+
+def needs_family_split(tables: list[ReadyTable], relations: Relations) -> bool:
+    """A single table that is not sequential keeps the split ingestion made."""
+    return len(tables) > 1 or bool(relations.sequences)
+
+
+def split_families(
+    storage: Storage,
+    tables: list[ReadyTable],
+    relations: Relations,
+    fraction: float,
+    seed: int,
+) -> dict[str, tuple[int, int]]:
+    """Splits every table again by root entity (``relations.family_holdout``), rewriting its
+    train and holdout files; the train and holdout rows per table."""
+    schema = schema_of(
+        [t.name for t in tables],
+        {t.name: list(t.columns) for t in tables},
+        {t.name: t.primary_key for t in tables},
+        relations,
+    )
+    data = read_key_columns(storage, tables, relations, "")
+    masks = family_holdout(schema, data, {t.name: t.row_count for t in tables}, fraction, seed)
+    counts = {}
+    for table in tables:
+        counts[table.name] = split_by_mask(
+            storage.fs,
+            storage.path(files.split_key(table.unit, "all")),
+            storage.path(files.split_key(table.unit, "train")),
+            storage.path(files.split_key(table.unit, "holdout")),
+            masks[table.name],
+        )
+    return counts

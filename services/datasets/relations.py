@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, Field
@@ -35,6 +37,8 @@ from common.contracts.relational import (
     SequenceSpec,
     TableSpec,
 )
+from services.datasets.ingest.split import row_uniform as _row_uniform
+from services.datasets.ingest.split import value_uniform as _value_uniform
 
 # The share of a child's non-null values that must be parent keys for a link to be detected.
 CONTAINMENT = 0.95
@@ -314,3 +318,46 @@ def relate(
         ),
         keys,
     )
+
+
+def family_holdout(
+    schema: RelationalSchema,
+    tables: dict[str, pa.Table],
+    rows: dict[str, int],
+    fraction: float,
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """Per table, which rows go to the holdout, so that a root row and all its descendants
+    (a whole sequence) fall on the same side.
+
+    A root is drawn by its entity (a sequential table's entity key), else by its primary key
+    when it has children, else by row as a single table is. A child follows its parent row;
+    an orphan is drawn by its key (orphans naming the same missing parent stay together),
+    and a row without a key goes to training."""
+    masks: dict[str, np.ndarray] = {}
+    for table in schema.order():
+        name = table.name
+        link = schema.parent_key(name)
+        if link is None:
+            by = table.sequence.entity_key if table.sequence else None
+            if by is None and schema.child_keys(name) and table.primary_key:
+                by = table.primary_key
+            if by is None:
+                masks[name] = _row_uniform(rows[name], seed) < fraction
+            else:
+                masks[name] = _value_uniform(_values(tables[name][by]), seed) < fraction
+            continue
+        parents = pd.Series(
+            masks[link.parent_table], index=_values(tables[link.parent_table][link.parent_column])
+        )
+        parents = parents[~parents.index.duplicated()]
+        children = _values(tables[name][link.child_column])
+        side = pd.Series(children).map(parents)
+        drawn = _value_uniform(children, seed) < fraction
+        has_key = pd.notna(tables[name][link.child_column].to_numpy(zero_copy_only=False))
+        masks[name] = np.where(side.notna(), side.fillna(False).astype(bool), drawn & has_key)
+    return masks
+
+
+def _values(column: pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(_text(column).to_numpy(zero_copy_only=False), dtype=object)

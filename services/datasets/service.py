@@ -544,6 +544,7 @@ class ReadyTable:
     primary_key: str | None
     # Columns whose metadata says datetime (text ones too: ISO strings with a zone, ...).
     datetimes: frozenset[str] = frozenset()
+    row_count: int = 0
 
 
 def ready_tables(dataset: Dataset) -> list[ReadyTable]:
@@ -565,6 +566,7 @@ def ready_tables(dataset: Dataset) -> list[ReadyTable]:
                 for column, described in (row.table_metadata or {}).get("columns", {}).items()
                 if described.get("sdtype") == "datetime"
             ),
+            row_count=row.row_count,
         )
         for name, row, unit in rows
     ]
@@ -621,3 +623,23 @@ def save_relationships(
     )
     assert saved is not None  # the row is locked and was there just above
     return saved
+
+
+def holdout_options(dataset: Dataset) -> tuple[float, int]:
+    """The holdout fraction and seed of the dataset's upload, which every table's split uses."""
+    options = IngestOptions.model_validate(dataset.options)
+    return options.holdout_fraction, options.seed
+
+
+def save_split_counts(
+    *, session: Session, dataset_id: str, counts: dict[str, tuple[int, int]]
+) -> Dataset | None:
+    """Records each table's train and holdout rows after a split by root entity."""
+    dataset = session.get(Dataset, parse_id(dataset_id, "dataset_id"), with_for_update=True)
+    if dataset is None:
+        return None
+    for name, row in _tables_by_name(dataset).items():
+        if name in counts:
+            row.train_row_count, row.holdout_row_count = counts[name]
+    dataset.updated_at = utcnow()
+    return dataset

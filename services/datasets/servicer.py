@@ -16,7 +16,7 @@ import grpc
 from common.context import Principal
 from common.contracts.relational import RelationalError
 from common.db import Database
-from common.errors import FieldViolation, InvalidArgument
+from common.errors import FieldViolation, InvalidArgument, NotFound
 from common.storage import Storage
 from services.datasets import convert, files, models, service
 from services.datasets.ingest import (
@@ -419,9 +419,12 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
             current = Relations.model_validate(dataset.relations or {})
             keys, relations = convert.relationships_from_proto(request, dataset, current)
             checked = await asyncio.to_thread(self._checked_relations, tables, keys, relations)
-            saved = await self.db.call(
+            await self.db.call(
                 service.save_relationships, **args, relations=checked, primary_keys=keys
             )
+            saved = await self.runner.resplit(str(dataset.id))
+        if saved is None:  # deleted meanwhile
+            raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
         return datasets_pb2.UpdateDatasetRelationshipsResponse(
             dataset=convert.dataset_to_proto(saved)
         )

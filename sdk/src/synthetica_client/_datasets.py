@@ -15,7 +15,12 @@ import httpx
 from synthetica_client._base import POLL_SECONDS, Bound, all_pages, id_of
 from synthetica_client._generated import enums
 from synthetica_client._generated.fragments import DatasetFields
-from synthetica_client._generated.input_types import ColumnMetadataInput
+from synthetica_client._generated.input_types import (
+    ColumnMetadataInput,
+    ForeignKeyInput,
+    SequenceInput,
+    TableKeysInput,
+)
 from synthetica_client._mirror import Mirror, Namespace, blocking, mirrors
 from synthetica_client.errors import BadUserInput
 from synthetica_client.progress import Bars, ProgressOption, console_for
@@ -95,6 +100,71 @@ class AsyncDataset(Bound, DatasetFields):
         result = await self._client._t.update_dataset_metadata(dataset_id=self.id, columns=columns)
         return self._absorb(AsyncDataset.bind(result.update_dataset_metadata, self._client))
 
+    async def add_table(
+        self,
+        source: str | os.PathLike[str] | pd.DataFrame,
+        *,
+        name: str | None = None,
+        options: dict[str, Any] | None = None,
+        progress: ProgressOption = True,
+    ) -> AsyncDataset:
+        """Uploads a file or DataFrame as a new table of this dataset (``name``: a letter or
+        underscore, then letters, digits or underscores; default: from the file name), and
+        returns the dataset (updated in place) with the keys and links detected."""
+        await self._client.datasets.upload(
+            source, dataset=self, table_name=name, options=options, progress=progress
+        )
+        return await self.refresh()
+
+    async def set_relationships(
+        self,
+        *,
+        keys: dict[str, dict[str, Any]] | None = None,
+        foreign_keys: list[dict[str, str]] | None = None,
+    ) -> AsyncDataset:
+        """Sets how the tables relate. ``keys``: per table, ``primary_key`` and ``sequence``
+        (``{"entity_key", "order_column"}``; ``None``: not sequential), each table's keys
+        replaced whole. ``foreign_keys``: when given, exactly these links (dicts of
+        parent_table, parent_column, child_table, child_column)."""
+        tables = [
+            TableKeysInput(
+                table=table,
+                primaryKey=given.get("primary_key"),
+                sequence=SequenceInput(
+                    entityKey=given["sequence"]["entity_key"],
+                    orderColumn=given["sequence"]["order_column"],
+                )
+                if given.get("sequence")
+                else None,
+            )
+            for table, given in (keys or {}).items()
+        ]
+        links = (
+            [
+                ForeignKeyInput(
+                    parentTable=k["parent_table"],
+                    parentColumn=k["parent_column"],
+                    childTable=k["child_table"],
+                    childColumn=k["child_column"],
+                )
+                for k in foreign_keys
+            ]
+            if foreign_keys is not None
+            else None
+        )
+        result = await self._client._t.update_dataset_relationships(
+            dataset_id=self.id, tables=tables, foreign_keys=links
+        )
+        fresh = AsyncDataset.bind(result.update_dataset_relationships, self._client)
+        return self._absorb(fresh)
+
+    async def set_sequence(self, table: str, entity_key: str, order_column: str) -> AsyncDataset:
+        """Makes ``table`` sequential (its primary key kept)."""
+        current = next(t for t in self.tables if t.name == table)
+        sequence = {"entity_key": entity_key, "order_column": order_column}
+        keys = {table: {"primary_key": current.primary_key, "sequence": sequence}}
+        return await self.set_relationships(keys=keys)
+
     async def delete(self) -> bool:
         return (await self._client._t.delete_dataset(id=self.id)).delete_dataset
 
@@ -118,17 +188,26 @@ class AsyncDatasets:
         self,
         source: str | os.PathLike[str] | pd.DataFrame,
         *,
-        project: ProjectRef,
+        project: ProjectRef | None = None,
         name: str | None = None,
         options: dict[str, Any] | None = None,
         progress: ProgressOption = True,
+        dataset: DatasetRef | None = None,
+        table_name: str | None = None,
     ) -> AsyncDataset:
         """Uploads a file (CSV, TSV, Parquet, JSON, JSON Lines, gzip of any) or a pandas
         DataFrame, streamed, and returns the dataset once ingested (READY). ``options`` are
         the ingest options: format, delimiter, has_header, encoding, column_names,
-        missing_values, holdout_fraction, seed."""
-        project_id = (await self._c.projects.get(project)).id
+        missing_values, holdout_fraction, seed. With ``dataset`` instead of ``project`` the
+        file becomes a new table of that dataset (``table_name``, or from the file name);
+        ``Dataset.add_table`` says it shorter."""
         params = upload_params(options)
+        if dataset is not None:
+            params.update(datasetId=id_of(dataset), tableName=table_name or "")
+        elif project is not None:
+            params["projectId"] = (await self._c.projects.get(project)).id
+        else:
+            raise TypeError("upload takes a project (or a dataset to add a table to)")
         if isinstance(source, str | os.PathLike):
             path = anyio.Path(source)
             size = (await path.stat()).st_size
@@ -147,7 +226,6 @@ class AsyncDatasets:
         else:
             raise TypeError("upload takes a path or a pandas DataFrame")
         params.update(
-            projectId=project_id,
             name=name or default_name,
             fileName=file_name,
             waitSeconds=str(UPLOAD_WAIT_SECONDS),
@@ -175,12 +253,28 @@ class AsyncDatasets:
                     created = (await response.aread()) and response.json()
         finally:
             await opened.aclose()
-        dataset = await self.get(created["id"])
-        if dataset.status == enums.DatasetStatus.INGESTING:
-            dataset = await self._ingested(dataset, console)
-        if dataset.status == enums.DatasetStatus.FAILED:
-            raise BadUserInput(dataset.error or "ingestion failed", reason=dataset.error_code or "")
-        return dataset
+        if dataset is not None:
+            return await self._table_ingested(created["id"], file_name, console)
+        got = await self.get(created["id"])
+        if got.status == enums.DatasetStatus.INGESTING:
+            got = await self._ingested(got, console)
+        if got.status == enums.DatasetStatus.FAILED:
+            raise BadUserInput(got.error or "ingestion failed", reason=got.error_code or "")
+        return got
+
+    async def _table_ingested(self, dataset_id: str, file_name: str, console: Any) -> AsyncDataset:
+        """The dataset once its newest table is ingested; BadUserInput when it failed."""
+        got = await self.get(dataset_id)
+        with Bars.job(console) as bars:
+            bar = bars.add(f"ingesting {file_name}", total=None, detail="")
+            while got.tables[-1].status == enums.DatasetStatus.INGESTING:
+                await asyncio.sleep(POLL_SECONDS)
+                got = await self.get(dataset_id)
+            bar.update(total=1, completed=1, detail=got.tables[-1].status.value.lower())
+        newest = got.tables[-1]
+        if newest.status == enums.DatasetStatus.FAILED:
+            raise BadUserInput(newest.error or "ingestion failed", reason=newest.error_code or "")
+        return got
 
     async def _ingested(self, dataset: AsyncDataset, console: Any) -> AsyncDataset:
         with Bars.job(console) as bars:
@@ -200,6 +294,20 @@ class Dataset(Mirror, DatasetFields):
 
     preview = blocking(AsyncDataset.preview, list[dict[str, Any]])
     delete = blocking(AsyncDataset.delete, bool)
+
+    def add_table(self, source: Any, **kwargs: Any) -> Dataset:
+        """Uploads a file or DataFrame as a new table of this dataset (see AsyncDataset)."""
+        return self._absorb(self._client._run(self._twin().add_table, source, **kwargs))
+
+    def set_relationships(self, **kwargs: Any) -> Dataset:
+        """Sets primary keys, sequences and links (see AsyncDataset.set_relationships)."""
+        return self._absorb(self._client._run(self._twin().set_relationships, **kwargs))
+
+    def set_sequence(self, table: str, entity_key: str, order_column: str) -> Dataset:
+        """Makes ``table`` sequential (its primary key kept)."""
+        return self._absorb(
+            self._client._run(self._twin().set_sequence, table, entity_key, order_column)
+        )
 
     def set_types(self, types: dict[str, str]) -> Dataset:
         """Corrects columns' sdtypes, e.g. ``{"column_5": "categorical"}``; the dataset

@@ -30,7 +30,8 @@ from services.datasets import files, service
 from services.datasets.ingest.options import IngestOptions
 from services.datasets.ingest.process import ingest_dataset, prepare_process
 from services.datasets.models import Dataset
-from services.datasets.relating import relate_stored
+from services.datasets.relating import needs_family_split, relate_stored, split_families
+from services.datasets.relations import Relations
 from services.datasets.settings import DatasetsSettings
 from services.datasets.tables import first_table_name
 
@@ -145,9 +146,31 @@ class IngestRunner:
             except Exception:
                 log.exception("relating failed", extra={"fields": {"dataset_id": dataset_id}})
                 return await self.db.call(_dataset_of, dataset_id=dataset_id)
-            return await self.db.call(
+            await self.db.call(
                 service.save_relations, dataset_id=dataset_id, relations=found, primary_keys=keys
             )
+            return await self.resplit(dataset_id)
+
+    async def resplit(self, dataset_id: str) -> Dataset | None:
+        """Splits the dataset's tables again by root entity (a family, a whole sequence on one
+        side), once its relations are known or changed; the caller holds relating_lock.
+        A failure leaves the previous split, and is logged."""
+        dataset = await self.db.call(_dataset_of, dataset_id=dataset_id)
+        if dataset is None:
+            return None
+        tables = service.ready_tables(dataset)
+        relations = Relations.model_validate(dataset.relations or {})
+        if not needs_family_split(tables, relations):
+            return dataset
+        fraction, seed = service.holdout_options(dataset)
+        try:
+            counts = await asyncio.to_thread(
+                split_families, self.storage, tables, relations, fraction, seed
+            )
+        except Exception:
+            log.exception("splitting failed", extra={"fields": {"dataset_id": dataset_id}})
+            return dataset
+        return await self.db.call(service.save_split_counts, dataset_id=dataset_id, counts=counts)
 
     async def _sweep_orphans(self) -> None:
         stored = await asyncio.to_thread(files.stored_dataset_ids, self.storage)

@@ -6,6 +6,7 @@ from contextlib import ExitStack
 
 import fsspec
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from .parquet_io import iter_batches, open_parquet, parquet_output, plain_schema
@@ -61,3 +62,49 @@ def split_holdout(
                 fs.rm(path)
         raise
     return offset - holdout_rows, holdout_rows
+
+
+def value_uniform(values: np.ndarray, seed: int) -> np.ndarray:
+    """A value in [0, 1) per value (text) from a stable hash of (seed, value): the same key
+    falls on the same side in every table and every run."""
+    salted = np.char.add(f"{seed}\x1f", values.astype(str))
+    hashed = pd.util.hash_array(salted.astype(object), categorize=False)
+    return (hashed >> np.uint64(11)).astype(np.float64) / float(2**53)
+
+
+def row_uniform(rows: int, seed: int) -> np.ndarray:
+    """What ``split_holdout`` draws for each row index."""
+    return _uniform(np.arange(rows), seed)
+
+
+def split_by_mask(
+    fs: fsspec.AbstractFileSystem,
+    src: str,
+    train_path: str,
+    holdout_path: str,
+    in_holdout: np.ndarray,
+) -> tuple[int, int]:
+    """Rewrites the split of `src` with the rows `in_holdout` marks in the holdout; the new
+    files replace the old ones only once written whole."""
+    offset = 0
+    written = (train_path + ".new", holdout_path + ".new")
+    try:
+        with fs.open(src, "rb") as source, ExitStack() as stack:
+            parquet = open_parquet(source)
+            schema = plain_schema(parquet)
+            train = stack.enter_context(parquet_output(fs, written[0], schema))
+            holdout = stack.enter_context(parquet_output(fs, written[1], schema))
+            for batch in iter_batches(parquet, BATCH_ROWS):
+                mask = in_holdout[offset : offset + batch.num_rows]
+                offset += batch.num_rows
+                train.write_batch(batch.filter(pa.array(~mask)))
+                holdout.write_batch(batch.filter(pa.array(mask)))
+    except BaseException:
+        for path in written:
+            if fs.exists(path):
+                fs.rm(path)
+        raise
+    fs.mv(written[0], train_path)
+    fs.mv(written[1], holdout_path)
+    holdout_rows = int(in_holdout.sum())
+    return len(in_holdout) - holdout_rows, holdout_rows

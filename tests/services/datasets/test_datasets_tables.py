@@ -241,7 +241,8 @@ async def test_a_dataset_holds_at_most_twenty_tables(ds):
     project = await ds.project(user.md)
     dataset = await ds.upload(user.md, project.id, b"id\n1\n2\n", file_name="t0.csv")
     for index in range(1, MAX_TABLES):
-        await add_table(ds, user.md, dataset.id, b"id\n1\n2\n", f"t{index}", wait_seconds=0)
+        # Each waited for, so no ingestion is left queued for the next test.
+        await add_table(ds, user.md, dataset.id, b"id\n1\n2\n", f"t{index}")
 
     with pytest.raises(grpc.aio.AioRpcError) as info:
         await add_table(ds, user.md, dataset.id, b"id\n1\n", "t20")
@@ -379,3 +380,45 @@ async def test_a_sequence_is_suggested_and_set_only_by_the_user(ds, client):
     assert schema.table("weather").sequence is not None
     assert schema.parent_key("weather") is not None
     assert [p.orphan_count for p in dataset.referential_problems] == [0]
+
+
+async def sides(client, dataset_id: str, owner: Principal, table: str, column: str):
+    train = await client.read_dataset(dataset_id, "train", on_behalf_of=owner, table=table)
+    holdout = await client.read_dataset(dataset_id, "holdout", on_behalf_of=owner, table=table)
+    return set(train.column(column).to_pylist()), set(holdout.column(column).to_pylist())
+
+
+async def test_the_split_keeps_families_and_sequences_whole(ds, client):
+    user = await ds.user()
+    owner = Principal(user_id=user.id, role="member")
+    project = await ds.project(user.md)
+    dataset = await ds.upload(
+        user.md, project.id, fixture("flights"), file_name="flights.csv", holdout_fraction=0.3
+    )
+    dataset = await add_table(ds, user.md, dataset.id, fixture("airlines"), "airlines")
+    assert len(dataset.foreign_keys) == 1
+
+    train, holdout = await sides(client, dataset.id, owner, "airlines", "carrier")
+    assert train and holdout and not train & holdout
+    flights_train, flights_holdout = await sides(client, dataset.id, owner, "flights", "carrier")
+    # Every flight is on its airline's side: no airline's flights are split.
+    assert flights_train <= train and flights_holdout <= holdout
+    got = (
+        await ds.stub.GetDataset(pb.GetDatasetRequest(dataset_id=dataset.id), metadata=user.md)
+    ).dataset
+    flights = got.tables[0]
+    read = await client.read_dataset(dataset.id, "holdout", on_behalf_of=owner, table="flights")
+    assert flights.holdout_row_count == read.num_rows == got.holdout_row_count
+    assert flights.train_row_count + flights.holdout_row_count == 842
+
+    # A sequential table alone: each symbol's whole series on one side.
+    stocks = await ds.upload(
+        user.md, project.id, fixture("stocks"), file_name="stocks.csv", holdout_fraction=0.4
+    )
+    sequence = pb.SequenceSpec(entity_key="symbol", order_column="date")
+    stocks = await update_relationships(
+        ds, user.md, stocks.id, tables=[pb.TableKeys(table="stocks", sequence=sequence)]
+    )
+    train, holdout = await sides(client, stocks.id, owner, "stocks", "symbol")
+    assert not train & holdout and train | holdout == {"MSFT", "AMZN", "IBM", "GOOG", "AAPL"}
+    assert stocks.tables[0].train_row_count + stocks.tables[0].holdout_row_count == 560

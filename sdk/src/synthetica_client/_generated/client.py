@@ -21,9 +21,11 @@ from .input_types import (
     ColumnMetadataInput,
     CreateProjectInput,
     EvaluateOptionsInput,
+    ForeignKeyInput,
     GenerateFromTemplateInput,
     GenerateInput,
     LoginInput,
+    TableKeysInput,
     TemplatePreviewInput,
     TrainModelInput,
 )
@@ -44,6 +46,7 @@ from .template_preview import TemplatePreview
 from .templates import Templates
 from .train_model import TrainModel
 from .update_dataset_metadata import UpdateDatasetMetadata
+from .update_dataset_relationships import UpdateDatasetRelationships
 
 
 def gql(q: str) -> str:
@@ -189,6 +192,54 @@ class GraphQLClient(AsyncBaseClient):
               primaryKey
               warnings
               createdAt
+              tables {
+                ...DatasetTableFields
+              }
+              foreignKeys {
+                ...ForeignKeyFields
+              }
+              referentialProblems {
+                foreignKey {
+                  ...ForeignKeyFields
+                }
+                orphanCount
+                orphanExamples
+                duplicateParentKeyCount
+                duplicateParentKeyExamples
+                nullChildKeyCount
+                nullParentKeyCount
+              }
+            }
+
+            fragment DatasetTableFields on DatasetTable {
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              sequence {
+                entityKey
+                orderColumn
+              }
+              suggestedSequence {
+                entityKey
+                orderColumn
+              }
+              warnings
+            }
+
+            fragment ForeignKeyFields on ForeignKey {
+              parentTable
+              parentColumn
+              childTable
+              childColumn
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -243,6 +294,54 @@ class GraphQLClient(AsyncBaseClient):
               primaryKey
               warnings
               createdAt
+              tables {
+                ...DatasetTableFields
+              }
+              foreignKeys {
+                ...ForeignKeyFields
+              }
+              referentialProblems {
+                foreignKey {
+                  ...ForeignKeyFields
+                }
+                orphanCount
+                orphanExamples
+                duplicateParentKeyCount
+                duplicateParentKeyExamples
+                nullChildKeyCount
+                nullParentKeyCount
+              }
+            }
+
+            fragment DatasetTableFields on DatasetTable {
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              sequence {
+                entityKey
+                orderColumn
+              }
+              suggestedSequence {
+                entityKey
+                orderColumn
+              }
+              warnings
+            }
+
+            fragment ForeignKeyFields on ForeignKey {
+              parentTable
+              parentColumn
+              childTable
+              childColumn
             }
 
             fragment PageFields on PageInfo {
@@ -318,6 +417,54 @@ class GraphQLClient(AsyncBaseClient):
               primaryKey
               warnings
               createdAt
+              tables {
+                ...DatasetTableFields
+              }
+              foreignKeys {
+                ...ForeignKeyFields
+              }
+              referentialProblems {
+                foreignKey {
+                  ...ForeignKeyFields
+                }
+                orphanCount
+                orphanExamples
+                duplicateParentKeyCount
+                duplicateParentKeyExamples
+                nullChildKeyCount
+                nullParentKeyCount
+              }
+            }
+
+            fragment DatasetTableFields on DatasetTable {
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              sequence {
+                entityKey
+                orderColumn
+              }
+              suggestedSequence {
+                entityKey
+                orderColumn
+              }
+              warnings
+            }
+
+            fragment ForeignKeyFields on ForeignKey {
+              parentTable
+              parentColumn
+              childTable
+              childColumn
             }
             """)
         variables: dict[str, object] = {"datasetId": dataset_id, "columns": columns}
@@ -329,6 +476,114 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return UpdateDatasetMetadata.model_validate(data)
+
+    async def update_dataset_relationships(
+        self,
+        dataset_id: str,
+        tables: Union[Optional[list[TableKeysInput]], UnsetType] = UNSET,
+        foreign_keys: Union[Optional[list[ForeignKeyInput]], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> UpdateDatasetRelationships:
+        query = gql("""
+            mutation UpdateDatasetRelationships($datasetId: ID!, $tables: [TableKeysInput!], $foreignKeys: [ForeignKeyInput!]) {
+              updateDatasetRelationships(
+                datasetId: $datasetId
+                tables: $tables
+                foreignKeys: $foreignKeys
+              ) {
+                ...DatasetFields
+              }
+            }
+
+            fragment ColumnFields on DatasetColumn {
+              name
+              dataType
+              sdtype
+              pii
+              datetimeFormat
+            }
+
+            fragment DatasetFields on Dataset {
+              id
+              projectId
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              sizeBytes
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              warnings
+              createdAt
+              tables {
+                ...DatasetTableFields
+              }
+              foreignKeys {
+                ...ForeignKeyFields
+              }
+              referentialProblems {
+                foreignKey {
+                  ...ForeignKeyFields
+                }
+                orphanCount
+                orphanExamples
+                duplicateParentKeyCount
+                duplicateParentKeyExamples
+                nullChildKeyCount
+                nullParentKeyCount
+              }
+            }
+
+            fragment DatasetTableFields on DatasetTable {
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              sequence {
+                entityKey
+                orderColumn
+              }
+              suggestedSequence {
+                entityKey
+                orderColumn
+              }
+              warnings
+            }
+
+            fragment ForeignKeyFields on ForeignKey {
+              parentTable
+              parentColumn
+              childTable
+              childColumn
+            }
+            """)
+        variables: dict[str, object] = {
+            "datasetId": dataset_id,
+            "tables": tables,
+            "foreignKeys": foreign_keys,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateDatasetRelationships",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UpdateDatasetRelationships.model_validate(data)
 
     async def delete_dataset(self, id: str, **kwargs: Any) -> DeleteDataset:
         query = gql("""

@@ -1,9 +1,12 @@
 from typing import Any, Optional
 
 from .base_model import BaseModel
-from .fragments import (
+from .fragments import (  # noqa: F401
     DatasetFields,
-    DatasetFieldsColumns,  # noqa: F401
+    DatasetFieldsColumns,
+    DatasetFieldsForeignKeys,
+    DatasetFieldsReferentialProblems,
+    DatasetFieldsTables,
 )
 
 

@@ -45,6 +45,45 @@ class ColumnFields(BaseModel):
     datetime_format: Optional[str] = Field(alias="datetimeFormat")
 
 
+class DatasetTableFields(BaseModel):
+    name: str
+    file_name: str = Field(alias="fileName")
+    status: DatasetStatus
+    error: Optional[str]
+    error_code: Optional[str] = Field(alias="errorCode")
+    row_count: int = Field(alias="rowCount")
+    train_row_count: int = Field(alias="trainRowCount")
+    holdout_row_count: int = Field(alias="holdoutRowCount")
+    columns: list["DatasetTableFieldsColumns"]
+    primary_key: Optional[str] = Field(alias="primaryKey")
+    sequence: Optional["DatasetTableFieldsSequence"]
+    suggested_sequence: Optional["DatasetTableFieldsSuggestedSequence"] = Field(
+        alias="suggestedSequence"
+    )
+    warnings: list[str]
+
+
+class DatasetTableFieldsColumns(ColumnFields):
+    pass
+
+
+class DatasetTableFieldsSequence(BaseModel):
+    entity_key: str = Field(alias="entityKey")
+    order_column: str = Field(alias="orderColumn")
+
+
+class DatasetTableFieldsSuggestedSequence(BaseModel):
+    entity_key: str = Field(alias="entityKey")
+    order_column: str = Field(alias="orderColumn")
+
+
+class ForeignKeyFields(BaseModel):
+    parent_table: str = Field(alias="parentTable")
+    parent_column: str = Field(alias="parentColumn")
+    child_table: str = Field(alias="childTable")
+    child_column: str = Field(alias="childColumn")
+
+
 class DatasetFields(BaseModel):
     id: str
     project_id: str = Field(alias="projectId")
@@ -61,9 +100,38 @@ class DatasetFields(BaseModel):
     primary_key: Optional[str] = Field(alias="primaryKey")
     warnings: list[str]
     created_at: Optional[datetime] = Field(alias="createdAt")
+    tables: list["DatasetFieldsTables"]
+    foreign_keys: list["DatasetFieldsForeignKeys"] = Field(alias="foreignKeys")
+    referential_problems: list["DatasetFieldsReferentialProblems"] = Field(
+        alias="referentialProblems"
+    )
 
 
 class DatasetFieldsColumns(ColumnFields):
+    pass
+
+
+class DatasetFieldsTables(DatasetTableFields):
+    pass
+
+
+class DatasetFieldsForeignKeys(ForeignKeyFields):
+    pass
+
+
+class DatasetFieldsReferentialProblems(BaseModel):
+    foreign_key: "DatasetFieldsReferentialProblemsForeignKey" = Field(
+        alias="foreignKey"
+    )
+    orphan_count: int = Field(alias="orphanCount")
+    orphan_examples: list[str] = Field(alias="orphanExamples")
+    duplicate_parent_key_count: int = Field(alias="duplicateParentKeyCount")
+    duplicate_parent_key_examples: list[str] = Field(alias="duplicateParentKeyExamples")
+    null_child_key_count: int = Field(alias="nullChildKeyCount")
+    null_parent_key_count: int = Field(alias="nullParentKeyCount")
+
+
+class DatasetFieldsReferentialProblemsForeignKey(ForeignKeyFields):
     pass
 
 
@@ -196,6 +264,8 @@ class UserFieldsProfile(BaseModel):
 
 BatchFields.model_rebuild()
 ColumnFields.model_rebuild()
+DatasetTableFields.model_rebuild()
+ForeignKeyFields.model_rebuild()
 DatasetFields.model_rebuild()
 JobFields.model_rebuild()
 JobUpdateFields.model_rebuild()

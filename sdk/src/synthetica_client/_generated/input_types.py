@@ -34,6 +34,15 @@ class EvaluateOptionsInput(BaseModel):
     seed: Optional[int] = None
 
 
+class ForeignKeyInput(BaseModel):
+    """childTable.childColumn holds values of parentTable.parentColumn"""
+
+    parent_table: str = Field(alias="parentTable")
+    parent_column: str = Field(alias="parentColumn")
+    child_table: str = Field(alias="childTable")
+    child_column: str = Field(alias="childColumn")
+
+
 class GenerateFromTemplateInput(BaseModel):
     project_id: str = Field(alias="projectId")
     count: int
@@ -73,6 +82,23 @@ class LoginInput(BaseModel):
     password: str
 
 
+class SequenceInput(BaseModel):
+    """rows sharing entityKey form one sequence, ordered by orderColumn"""
+
+    entity_key: str = Field(alias="entityKey")
+    order_column: str = Field(alias="orderColumn")
+
+
+class TableKeysInput(BaseModel):
+    """a table's keys, replaced whole"""
+
+    table: str
+    primary_key: Optional[str] = Field(alias="primaryKey", default=None)
+    "null: none"
+    sequence: Optional["SequenceInput"] = None
+    "null: the table is not sequential"
+
+
 class TemplatePreviewInput(BaseModel):
     template_id: Optional[str] = Field(alias="templateId", default=None)
     "a saved template (yours or shared with you)"
@@ -105,3 +131,4 @@ class TrainModelInput(BaseModel):
 
 
 GenerateInput.model_rebuild()
+TableKeysInput.model_rebuild()

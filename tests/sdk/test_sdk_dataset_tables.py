@@ -1,0 +1,48 @@
+"""A dataset of several tables through the synchronous ``Client``: upload weather's airports,
+add weather as a table, read the detected keys and the suggested sequence, set the link and
+the sequence, and read back what the training side will see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from synthetica_client import Client, Dataset
+from synthetica_client.errors import BadUserInput
+from tests.sdk.conftest import in_thread
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "relational"
+
+
+async def test_add_a_table_set_its_link_and_sequence(stack):
+    account = await stack.account()
+
+    def notebook() -> Dataset:
+        with Client(stack.url, token=account.token) as c:
+            p = c.projects.create("Flights")
+            ds = c.datasets.upload(FIXTURES / "airports.csv", project=p, progress=False)
+            ds = ds.add_table(FIXTURES / "weather.csv", name="weather", progress=False)
+            assert [t.name for t in ds.tables] == ["airports", "weather"]
+            weather = ds.tables[1]
+            assert weather.sequence is None and weather.suggested_sequence is not None
+            assert weather.suggested_sequence.entity_key == "origin"
+            with pytest.raises(BadUserInput):
+                ds.add_table(FIXTURES / "planes.csv", name="../planes", progress=False)
+            ds.set_relationships(
+                foreign_keys=[
+                    {
+                        "parent_table": "airports",
+                        "parent_column": "faa",
+                        "child_table": "weather",
+                        "child_column": "origin",
+                    }
+                ]
+            )
+            return ds.set_sequence("weather", "origin", "time_hour")
+
+    ds = await in_thread(notebook)
+    assert ds.tables[1].sequence is not None
+    assert ds.tables[1].sequence.order_column == "time_hour"
+    assert [(k.parent_table, k.child_column) for k in ds.foreign_keys] == [("airports", "origin")]
+    assert [p.orphan_count for p in ds.referential_problems] == [0]
