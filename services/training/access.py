@@ -14,10 +14,11 @@ import pyarrow as pa
 
 from common.clients import peer_errors
 from common.context import Principal
+from common.contracts.relational import RelationalError, RelationalSchema
 from common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from common.interceptors import require_principal
 from common.settings import Settings
-from services.datasets.client import DatasetsClient
+from services.datasets.client import DatasetsClient, relational_schema
 from synthetica.datasets.v1 import datasets_pb2
 
 VIEWER, EDITOR = "viewer", "editor"
@@ -35,6 +36,19 @@ def calling_user() -> Principal:
 
 # NOT_FOUND and PERMISSION_DENIED are mapped by DatasetsClient; a malformed id is the caller's.
 _BAD_DATASET_ID = {"codes": (grpc.StatusCode.INVALID_ARGUMENT,), "field": "dataset_id"}
+
+
+def dataset_schema(dataset: datasets_pb2.Dataset) -> RelationalSchema:
+    """The dataset's tables and links; a dataset stored before it listed its tables is the
+    single table of its top-level fields."""
+    if not dataset.tables:
+        return RelationalSchema.parse({"tables": [{"name": dataset.name or "table"}]})
+    try:
+        return relational_schema(dataset)
+    except RelationalError as exc:
+        raise FailedPrecondition(
+            f"dataset {dataset.id} cannot be learned: {exc}", reason="DATASET_NOT_READY"
+        ) from exc
 
 
 class Access:
@@ -90,6 +104,19 @@ class Access:
             dataset = await self.datasets.get_dataset(dataset_id, on_behalf_of=owner)
             table = await self.datasets.read_dataset(dataset_id, "train", on_behalf_of=owner)
         return table, dataset
+
+    async def read_training_tables(
+        self, user_id: str, dataset_id: str, tables: list[str]
+    ) -> dict[str, pa.Table]:
+        """Each named table's train split (split by root entity: a family stays together)."""
+        owner = Principal(user_id=user_id, role="member")
+        out = {}
+        with peer_errors(**_BAD_DATASET_ID):
+            for name in tables:
+                out[name] = await self.datasets.read_dataset(
+                    dataset_id, "train", on_behalf_of=owner, table=name
+                )
+        return out
 
     async def close(self) -> None:
         await self.datasets.close()

@@ -11,7 +11,7 @@ from common.enums import to_proto, verdict_to_proto
 from common.errors import InvalidArgument
 from common.protos import timestamp
 from services.training import models as m
-from services.training.engines.base import ENGINES
+from services.training.engines.base import ENGINES, EngineCapability
 from services.training.enums import BatchStatus, JobKind, JobStatus, ModelStatus
 from services.training.jobstate import job_progress
 from services.training.templates import store as template_store
@@ -189,4 +189,9 @@ def engine_to_proto(name: str) -> training_pb2.Engine:
         license=spec.license,
         description=spec.description,
         parameters=[*common, *options],
+        capabilities=[
+            training_pb2.EngineCapability.Value(f"ENGINE_CAPABILITY_{c.name}")
+            for c in EngineCapability
+            if c in spec.capabilities
+        ],
     )

@@ -20,6 +20,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, Any
 
@@ -343,16 +344,78 @@ def _json_text(value: Any) -> str | None:
     return json.dumps(json_value(value), ensure_ascii=False)
 
 
-def create_table_sql(schema: pa.Schema, quoted_table: str) -> str:
-    columns = ",\n".join(f"  {quote_identifier(f.name)} {sql_type(f.type)}" for f in schema)
+def create_table_sql(
+    schema: pa.Schema,
+    quoted_table: str,
+    *,
+    primary_key: str | None = None,
+    references: tuple[str, str, str] | None = None,
+) -> str:
+    """``CREATE TABLE``; ``references`` is (column, parent table, parent column)."""
+    lines = [f"  {quote_identifier(f.name)} {sql_type(f.type)}" for f in schema]
+    if primary_key:
+        lines.append(f"  PRIMARY KEY ({quote_identifier(primary_key)})")
+    if references:
+        column, parent, parent_column = (quote_identifier(name) for name in references)
+        lines.append(f"  FOREIGN KEY ({column}) REFERENCES {parent} ({parent_column})")
+    columns = ",\n".join(lines)
     return f"CREATE TABLE {quoted_table} (\n{columns}\n);\n"
+
+
+_SQL_HEADER = "SET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n"
+
+
+def iter_sql_tables(fs: fsspec.AbstractFileSystem, tables: list[SqlTable]) -> Iterator[bytes]:
+    """One SQL script for a batch of linked tables, ``tables`` parents first: every
+    ``CREATE TABLE`` with its primary key and ``REFERENCES``, then every table's ``INSERT``s
+    in the same order, so it loads into PostgreSQL as is (one transaction: all or nothing)."""
+    schemas = []
+    for table in tables:
+        with fs.open(table.path, "rb") as source:
+            schemas.append(pq.ParquetFile(source).schema_arrow)
+    created = []
+    for table, schema in zip(tables, schemas, strict=True):
+        if any(_datetime_format(f) for f in schema):
+            schema, _ = _with_date_formats(schema, iter(()), "sql")
+        created.append(
+            create_table_sql(
+                schema,
+                quote_identifier(table.name),
+                primary_key=table.primary_key,
+                references=table.references,
+            )
+        )
+    yield (_SQL_HEADER + "BEGIN;\n" + "".join(created)).encode()
+    for table in tables:
+        with fs.open(table.path, "rb") as source:
+            parquet = pq.ParquetFile(source)
+            schema = parquet.schema_arrow
+            batches = parquet.iter_batches(batch_size=READ_BATCH_ROWS)
+            if any(_datetime_format(f) for f in schema):
+                schema, batches = _with_date_formats(schema, batches, "sql")
+            yield from _inserts(schema, batches, quote_identifier(table.name))
+    yield b"COMMIT;\n"
+
+
+@dataclass(frozen=True)
+class SqlTable:
+    name: str
+    path: str
+    primary_key: str | None = None
+    # (column, parent table, parent column)
+    references: tuple[str, str, str] | None = None
 
 
 def _sql(
     schema: pa.Schema, batches: Iterator[pa.RecordBatch], quoted_table: str
 ) -> Iterator[bytes]:
-    header = "SET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n"
-    yield (header + create_table_sql(schema, quoted_table)).encode()
+    yield (_SQL_HEADER + create_table_sql(schema, quoted_table)).encode()
+    yield from _inserts(schema, batches, quoted_table)
+
+
+def _inserts(
+    schema: pa.Schema, batches: Iterator[pa.RecordBatch], quoted_table: str
+) -> Iterator[bytes]:
     names = ", ".join(quote_identifier(name) for name in schema.names)
     prefix = f"INSERT INTO {quoted_table} ({names}) VALUES\n"
     for batch in batches:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from common.contracts.relational import RelationalSchema
 from common.errors import (
     FailedPrecondition,
     FieldViolation,
@@ -27,10 +28,12 @@ from common.ids import parse_id
 from common.pagination import paginate
 from services.training import models as m
 from services.training.engines.base import (
+    ENGINES,
     EngineSpec,
     InvalidConditionError,
     InvalidParamsError,
     TrainParams,
+    needed_capabilities,
 )
 from services.training.engines.profile import TableProfile
 from services.training.engines.sampling import validate_conditions
@@ -87,6 +90,20 @@ def build_train_params(
         )
     except InvalidParamsError as exc:
         raise InvalidArgument(exc.message, field=f"params.{exc.field}") from exc
+
+
+def check_engine_learns(spec: EngineSpec, schema: RelationalSchema) -> None:
+    """InvalidArgument (field ``engine``) unless ``spec`` learns a dataset shaped as ``schema``:
+    hma learns linked tables only, par one sequential table, the others one table."""
+    needed = needed_capabilities(schema)
+    if not needed <= spec.capabilities:
+        capable = [name for name, other in ENGINES.items() if needed <= other.capabilities]
+        what = ", ".join(sorted(c.value for c in needed))
+        raise InvalidArgument(
+            f"{spec.name} cannot learn this dataset ({what}); engines that can: "
+            + ", ".join(capable),
+            field="engine",
+        )
 
 
 def create_train_job(

@@ -19,15 +19,16 @@ import grpc
 import pyarrow.parquet as pq
 from google.protobuf import json_format
 
+from common.contracts.relational import RelationalSchema
 from common.db import Database
 from common.errors import FailedPrecondition, InvalidArgument
 from common.interceptors import require_principal
 from common.storage import Storage
 from services.training import convert, service
 from services.training import models as m
-from services.training.access import EDITOR, Access, calling_user
+from services.training.access import EDITOR, Access, calling_user, dataset_schema
 from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
-from services.training.exports import iter_export
+from services.training.exports import SqlTable, iter_export, iter_sql_tables
 from services.training.settings import TrainingSettings
 from services.training.templates.checker import TemplateChecker
 from services.training.templates.jobs import batch_table_key
@@ -90,6 +91,7 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
         if len(name) > MAX_NAME_LENGTH:
             raise InvalidArgument(f"name is longer than {MAX_NAME_LENGTH} characters", field="name")
         dataset = await self.access.dataset_for_training(principal, request.dataset_id)
+        service.check_engine_learns(spec, dataset_schema(dataset))
         model, job = await self.db.call(
             service.create_train_job,
             owner_id=principal.user_id,
@@ -219,6 +221,15 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
             raise InvalidArgument(f"unknown format {request.format}", field="format")
         fmt = convert.FORMAT_NAMES.get(request.format, "csv")
         batch = await self._ready_batch(request.batch_id)
+        if fmt == "sql" and not request.table and len(batch.tables or []) > 1:
+            tables = await self._sql_tables(batch)
+            if tables is not None:
+                script = iter_sql_tables(self.storage.fs, tables)
+                chunk = await asyncio.to_thread(next, script, None)
+                while chunk is not None:
+                    yield training_pb2.DownloadBatchResponse(chunk=chunk)
+                    chunk = await asyncio.to_thread(next, script, None)
+                return
         key = await self._batch_file(batch, request.table)
         # SQL output names a template table after itself unless told otherwise.
         table_name = request.table_name or request.table or (batch.tables or ["synthetic"])[0]
@@ -239,6 +250,30 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
         while first is not None:
             yield training_pb2.DownloadBatchResponse(chunk=first)
             first = await asyncio.to_thread(next, chunks, None)
+
+    async def _sql_tables(self, batch: m.Batch) -> list[SqlTable] | None:
+        """A model batch's tables with their keys and links, parents first, for one SQL
+        script; None for a batch whose model recorded no schema (a template batch)."""
+        if batch.model_id is None:
+            return None
+        model = await self.db.call(service.get_model, model_id=str(batch.model_id))
+        if not (model.metrics or {}).get("schema"):
+            return None
+        schema = RelationalSchema.model_validate(model.metrics["schema"])
+        tables = []
+        for name in batch.tables or []:
+            spec, link = schema.table(name), schema.parent_key(name)
+            tables.append(
+                SqlTable(
+                    name=name,
+                    path=self.storage.path(await self._batch_file(batch, name)),
+                    primary_key=spec.primary_key,
+                    references=(link.child_column, link.parent_table, link.parent_column)
+                    if link
+                    else None,
+                )
+            )
+        return tables
 
     async def _readable(self, get: Callable[..., Item], **item_id: str) -> Item:
         """A job, model or batch by its id, when the caller may read its project."""

@@ -31,13 +31,15 @@ import pyarrow.parquet as pq
 from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
+from common.context import Principal
+from common.contracts.relational import RelationalSchema
 from common.db import Database
 from common.errors import DomainError
 from common.jetstream import Outcome
 from common.storage import Storage
 from services.training import attempts, scratch
 from services.training import models as m
-from services.training.access import Access
+from services.training.access import Access, dataset_schema
 from services.training.engines import (
     EngineCancelled,
     EngineCrashed,
@@ -49,6 +51,7 @@ from services.training.engines import (
     run_sampling,
     run_training,
 )
+from services.training.engines.runner import run_relational_sampling, run_relational_training
 from services.training.payloads import GeneratePayload, TemplatePayload
 from services.training.progress import ProgressReporter
 from services.training.settings import TrainingSettings
@@ -229,10 +232,16 @@ class Worker:
     # --- train ----------------------------------------------------------------------------
 
     async def _train(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
+        dataset = await self.access.datasets.get_dataset(
+            attempt.dataset_id, on_behalf_of=Principal(user_id=attempt.owner_id, role="member")
+        )
+        schema = dataset_schema(dataset)
+        if not schema.is_single_table:
+            return await self._train_relational(attempt, cancel, dataset, schema)
         table, dataset = await self.access.read_training_data(attempt.owner_id, attempt.dataset_id)
         if table.num_rows == 0:
             raise JobFailed("the dataset's training split has no rows")
-        metadata = _engine_metadata(dataset)
+        metadata = _engine_metadata(dataset.metadata)
         params = TrainParams(**(attempt.params or {}))
         with scratch.workdir(self.settings) as workdir:
             data_path = workdir / "train.parquet"
@@ -267,6 +276,58 @@ class Worker:
         )
         return await self._settled(committed, attempt, folder)
 
+    async def _train_relational(
+        self,
+        attempt: attempts.Attempt,
+        cancel: threading.Event,
+        dataset: Any,
+        schema: RelationalSchema,
+    ) -> Outcome:
+        names = [table.name for table in schema.tables]
+        tables = await self.access.read_training_tables(attempt.owner_id, attempt.dataset_id, names)
+        empty = [name for name, table in tables.items() if table.num_rows == 0]
+        if empty:
+            raise JobFailed(f"the training split of {', '.join(empty)} has no rows")
+        metadata = {t.name: _engine_metadata(t.metadata) for t in dataset.tables}
+        params = TrainParams(**(attempt.params or {}))
+        with scratch.workdir(self.settings) as workdir:
+            paths = {}
+            for index, name in enumerate(names):
+                paths[name] = workdir / f"train-{index}.parquet"
+                await asyncio.to_thread(pq.write_table, tables[name], paths[name])
+            del tables
+            artifact = workdir / "model.tar.gz"
+            result = await self._supervised(
+                attempt,
+                cancel,
+                lambda on_progress, cancel: run_relational_training(
+                    get_engine(attempt.engine),
+                    paths,
+                    schema,
+                    metadata,
+                    params,
+                    artifact,
+                    on_progress=on_progress,
+                    cancel_event=cancel,
+                    threads=self.settings.engine_threads or None,
+                ),
+            )
+            profile = read_manifest(artifact).profile.to_dict()
+            folder = _attempt_folder(f"models/{attempt.model_id}", attempt)
+            key = f"{folder}/model.tar.gz"
+            await asyncio.to_thread(self._upload, artifact, key)
+        # The model records what it learned: its tables, keys, sequences and links.
+        metrics = {**result.metrics, "schema": schema.model_dump()}
+        committed = await self.db.call(
+            attempts.finish_training,
+            job_id=attempt.job_id,
+            attempt=attempt.attempt,
+            artifact_key=key,
+            metrics=_json_safe(metrics),
+            profile=profile,
+        )
+        return await self._settled(committed, attempt, folder)
+
     # --- generate -------------------------------------------------------------------------
 
     async def _generate(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
@@ -276,6 +337,8 @@ class Worker:
         with scratch.workdir(self.settings) as workdir:
             artifact = workdir / "model.tar.gz"
             await asyncio.to_thread(self._download, attempt.artifact_key, artifact)
+            if read_manifest(artifact).relational:
+                return await self._generate_tables(attempt, cancel, request, artifact, workdir)
             out = workdir / "batch.parquet"
             result = await self._supervised(
                 attempt,
@@ -306,6 +369,46 @@ class Worker:
             data_key=key,
             row_count=result.rows,
             retention=self._retention,
+        )
+        return await self._settled(committed, attempt, folder)
+
+    async def _generate_tables(
+        self,
+        attempt: attempts.Attempt,
+        cancel: threading.Event,
+        request: GeneratePayload,
+        artifact: Path,
+        workdir: Path,
+    ) -> Outcome:
+        """A model of several tables: ``count`` root rows (entities of a sequential root) and
+        their children, one Parquet file per table, stored as template batches store theirs."""
+        written = await self._supervised(
+            attempt,
+            cancel,
+            lambda on_progress, cancel: run_relational_sampling(
+                artifact,
+                request.count,
+                request.seed,
+                workdir / "tables",
+                conditions=request.conditions or None,
+                enforce_bounds=request.enforce_bounds,
+                on_progress=on_progress,
+                cancel_event=cancel,
+                threads=self.settings.engine_threads or None,
+            ),
+        )
+        folder = _attempt_folder(f"batches/{attempt.batch_id}", attempt)
+        keys = [template_jobs.table_key(folder, index) for index in range(len(written))]
+        for table, key in zip(written, keys, strict=True):
+            await asyncio.to_thread(self._upload, table.path, key)
+        committed = await self.db.call(
+            attempts.finish_generation,
+            job_id=attempt.job_id,
+            attempt=attempt.attempt,
+            data_key=keys[0],
+            row_count=sum(table.rows for table in written),
+            retention=self._retention,
+            tables=[table.name for table in written],
         )
         return await self._settled(committed, attempt, folder)
 
@@ -401,8 +504,9 @@ def _settle(ownership: attempts.Ownership) -> Outcome:
     return Outcome.LEAVE if ownership is attempts.Ownership.SUPERSEDED else Outcome.ACK
 
 
-def _engine_metadata(dataset: Any) -> dict[str, Any]:
-    """The datasets service's column metadata in the layout the engines read."""
+def _engine_metadata(metadata: Any) -> dict[str, Any]:
+    """The datasets service's column metadata (a dataset's or one of its tables') in the
+    layout the engines read."""
     columns = {
         c.name: {
             k: v
@@ -413,9 +517,9 @@ def _engine_metadata(dataset: Any) -> dict[str, Any]:
             )
             if v
         }
-        for c in dataset.metadata.columns
+        for c in metadata.columns
     }
-    return {"columns": columns, "primary_key": dataset.metadata.primary_key or None}
+    return {"columns": columns, "primary_key": metadata.primary_key or None}
 
 
 def _json_safe(value: Any) -> Any:

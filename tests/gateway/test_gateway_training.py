@@ -58,11 +58,15 @@ async def test_engines_list_parameters_and_defaults(client, account):
     token, _ = account
     result = await graphql(
         client,
-        "{ engines { name library license parameters { name type default min } } }",
+        "{ engines { name library license capabilities parameters { name type default min } } }",
         token=token,
     )
     engines = {e["name"]: e for e in result["data"]["engines"]}
-    assert set(engines) == {"gaussian_copula", "ctgan", "tvae", "copulagan", "tabular_argn"}
+    assert set(engines) == {
+        "gaussian_copula", "ctgan", "tvae", "copulagan", "tabular_argn", "hma", "par"
+    }  # fmt: skip
+    assert engines["par"]["capabilities"] == ["SEQUENTIAL"]
+    assert engines["tvae"]["capabilities"] == ["SINGLE_TABLE"]
     params = {p["name"]: p for p in engines["tvae"]["parameters"]}
     assert params["epochs"]["default"] == 300
     assert params["options.embedding_dim"]["default"] == 128

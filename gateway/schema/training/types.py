@@ -60,6 +60,19 @@ class ExportFormat(Enum):
     SQL = training_pb2.EXPORT_FORMAT_SQL
 
 
+@strawberry.enum(description="What kind of dataset an engine learns")
+class EngineCapability(Enum):
+    SINGLE_TABLE = training_pb2.ENGINE_CAPABILITY_SINGLE_TABLE
+    RELATIONAL = strawberry.enum_value(
+        training_pb2.ENGINE_CAPABILITY_RELATIONAL,
+        description="several tables linked by foreign keys; children follow generated parents",
+    )
+    SEQUENTIAL = strawberry.enum_value(
+        training_pb2.ENGINE_CAPABILITY_SEQUENTIAL,
+        description="tables whose rows form ordered sequences per entity",
+    )
+
+
 @strawberry.type
 class EngineParameter:
     name: str
@@ -77,10 +90,19 @@ class Engine:
     license: str
     description: str
     parameters: list[EngineParameter]
+    capabilities: list[EngineCapability] = strawberry.field(
+        description="the kinds of dataset it learns: SINGLE_TABLE, RELATIONAL (linked tables), "
+        "SEQUENTIAL (sequences per entity)"
+    )
 
     @classmethod
     def from_proto(cls, engine: training_pb2.Engine) -> Engine:
         return cls(
+            capabilities=[
+                member
+                for member in (from_proto_enum(EngineCapability, c) for c in engine.capabilities)
+                if member is not None
+            ],
             name=engine.name,
             library=engine.library,
             license=engine.license,
@@ -345,10 +367,16 @@ class AnomaliesInput:
 @strawberry.input
 class GenerateInput:
     model_id: strawberry.ID
-    count: int
+    count: int = strawberry.field(
+        description="rows to generate; a model of several linked tables: rows of the root "
+        "table, each with the children the model gives it; a sequential model: entities "
+        "(whole sequences)"
+    )
     seed: int | None = None
     conditions: JSON | None = strawberry.field(
-        default=None, description='column -> fixed value, e.g. {"sex": "Female"}'
+        default=None,
+        description='column -> fixed value, e.g. {"sex": "Female"}; a model of several tables: '
+        "columns of the root table (children follow their generated parents)",
     )
     anomalies: AnomaliesInput | None = None
     enforce_bounds: bool = strawberry.field(

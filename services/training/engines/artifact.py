@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
-from services.training.engines.base import Engine, EngineError, get_engine
+from services.training.engines.base import Engine, EngineError, RelationalEngine, get_engine
 from services.training.engines.profile import TableProfile
 
 FORMAT_VERSION = 1
@@ -30,18 +30,29 @@ class InvalidArtifactError(EngineError):
 @dataclass(frozen=True)
 class Manifest:
     engine: str
+    # A model of several tables: the first table's profile (the root's, which conditions use).
     profile: TableProfile
     metrics: dict[str, Any]
+    # A model of several tables or sequences: its `RelationalSchema` (as a dict) and each
+    # table's profile; None for a single-table model.
+    schema: dict[str, Any] | None = None
+    profiles: dict[str, TableProfile] | None = None
 
     def to_json(self) -> bytes:
-        return json.dumps(
-            {
-                "format_version": FORMAT_VERSION,
-                "engine": self.engine,
-                "profile": self.profile.to_dict(),
-                "metrics": self.metrics,
-            }
-        ).encode()
+        data: dict[str, Any] = {
+            "format_version": FORMAT_VERSION,
+            "engine": self.engine,
+            "profile": self.profile.to_dict(),
+            "metrics": self.metrics,
+        }
+        if self.schema is not None:
+            data["schema"] = self.schema
+            data["profiles"] = {k: v.to_dict() for k, v in (self.profiles or {}).items()}
+        return json.dumps(data).encode()
+
+    @property
+    def relational(self) -> bool:
+        return self.schema is not None
 
     @classmethod
     def from_json(cls, raw: bytes) -> Self:
@@ -52,10 +63,14 @@ class Manifest:
             engine=data["engine"],
             profile=TableProfile.from_dict(data["profile"]),
             metrics=data["metrics"],
+            schema=data.get("schema"),
+            profiles={k: TableProfile.from_dict(v) for k, v in data["profiles"].items()}
+            if data.get("schema") is not None
+            else None,
         )
 
 
-def write_artifact(path: Path, engine: Engine, manifest: Manifest) -> None:
+def write_artifact(path: Path, engine: Engine | RelationalEngine, manifest: Manifest) -> None:
     """Save the fitted `engine` and its manifest to `path` (a .tar.gz file)."""
     with tempfile.TemporaryDirectory(prefix="artifact-") as tmp:
         model_dir = Path(tmp) / _MODEL_DIR
@@ -99,8 +114,26 @@ class LoadedModel:
         except (tarfile.TarError, OSError) as exc:
             self._tmp.cleanup()
             raise InvalidArtifactError(f"{path} is not a model artifact: {exc}") from exc
-        engine_class = get_engine(self.manifest.engine).engine_class()
-        self.engine: Engine = engine_class.load(Path(self._tmp.name) / _MODEL_DIR)
+        spec = get_engine(self.manifest.engine)
+        model_dir = Path(self._tmp.name) / _MODEL_DIR
+        self._single: Engine | None = None
+        self._relational: RelationalEngine | None = None
+        if self.manifest.relational:
+            self._relational = spec.relational_class().load(model_dir)
+        else:
+            self._single = spec.engine_class().load(model_dir)
+
+    @property
+    def engine(self) -> Engine:
+        if self._single is None:
+            raise EngineError("this model learned several tables: sample it with its tables")
+        return self._single
+
+    @property
+    def relational_engine(self) -> RelationalEngine:
+        if self._relational is None:
+            raise EngineError("this model learned a single table")
+        return self._relational
 
     def close(self) -> None:
         self._tmp.cleanup()

@@ -12,10 +12,13 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, Self
 
 import pandas as pd
+
+from common.contracts.relational import RelationalSchema
 
 ParamType = Literal["int", "float", "bool", "str"]
 
@@ -97,6 +100,19 @@ class ParamSpec:
         return float(value)
 
 
+class EngineCapability(StrEnum):
+    """What kind of dataset an engine learns: one table, linked tables, sequences."""
+
+    SINGLE_TABLE = "single_table"
+    # Several tables linked by foreign keys: children are generated for generated parents.
+    RELATIONAL = "relational"
+    # Tables whose rows form ordered sequences per entity (`SequenceSpec`).
+    SEQUENTIAL = "sequential"
+
+
+_SINGLE = frozenset({EngineCapability.SINGLE_TABLE})
+
+
 @dataclass(frozen=True)
 class EngineSpec:
     """What a user needs to know to pick an engine, and where its code lives."""
@@ -105,21 +121,39 @@ class EngineSpec:
     library: str
     license: str
     description: str
-    factory: str
+    # "module:Class" of the single-table `Engine` (None: the engine learns several tables only).
+    factory: str | None
     epoch_based: bool
     default_epochs: int | None = None
     default_batch_size: int | None = None
     parameters: tuple[ParamSpec, ...] = ()
     # Engine-specific cross-field checks, e.g. CTGAN needs batch_size to be a multiple of pac.
     checks: tuple[Callable[[TrainParams], None], ...] = ()
+    capabilities: frozenset[EngineCapability] = _SINGLE
+    # "module:Class" of the engine that learns several tables or sequences (a
+    # `RelationalEngine`), for engines with the relational or sequential capability.
+    relational_factory: str | None = None
 
     def create(self) -> Engine:
         """Import the engine implementation (heavy: torch, SDV...) and instantiate it."""
         return self.engine_class()()
 
     def engine_class(self) -> type[Engine]:
-        module_name, _, attr = self.factory.partition(":")
-        return getattr(importlib.import_module(module_name), attr)
+        if self.factory is None:
+            raise EngineError(
+                f"{self.name} learns several linked tables or sequences, not a single table"
+            )
+        return _resolve(self.factory)
+
+    def relational_class(self) -> type[RelationalEngine]:
+        if self.relational_factory is None:
+            raise EngineError(f"{self.name} learns single tables only")
+        return _resolve(self.relational_factory)
+
+
+def _resolve(factory: str) -> Any:
+    module_name, _, attr = factory.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
 
 
 @dataclass(frozen=True)
@@ -276,6 +310,44 @@ class Engine(ABC):
         """Versions of the libraries that produced the model, for the model's metrics."""
 
 
+class RelationalEngine(ABC):
+    """A generator of several linked tables or of sequences. It sees each table's learned
+    columns plus its key columns (primary key, foreign key, entity key) as opaque codes; the
+    caller (`relational.py`) makes the real keys and the real schema afterwards."""
+
+    name: str
+
+    @abstractmethod
+    def fit(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        schema: RelationalSchema,
+        metadata: Mapping[str, Mapping[str, Any]],
+        params: TrainParams,
+        progress: Progress,
+    ) -> FitReport:
+        """Train on ``tables`` (keyed by table name) linked as ``schema`` says; ``metadata``
+        holds each table's learned columns' metadata."""
+
+    @abstractmethod
+    def save(self, directory: Path) -> None: ...
+
+    @classmethod
+    @abstractmethod
+    def load(cls, directory: Path) -> Self: ...
+
+    @abstractmethod
+    def sample(
+        self, n: int, seed: int, conditions: Mapping[str, Any] | None = None
+    ) -> dict[str, pd.DataFrame]:
+        """``n`` rows of each root table (entities of a sequential root) and, for them, their
+        children; ``conditions`` fix columns of the first root table."""
+
+    @staticmethod
+    @abstractmethod
+    def library_versions() -> dict[str, str]: ...
+
+
 def _check_ctgan_batch(params: TrainParams) -> None:
     pac = params.options["pac"]
     if params.batch_size is not None and params.batch_size % (2 * pac) != 0:
@@ -378,6 +450,10 @@ ENGINES: dict[str, EngineSpec] = {
             factory="services.training.engines.argn_engine:TabularARGNEngine",
             epoch_based=True,
             default_epochs=100,
+            capabilities=frozenset(EngineCapability),
+            # One model per table: a child table's with its parent's rows as context
+            # (MOSTLY AI's context mode), a sequential table's in sequential mode.
+            relational_factory="services.training.engines.argn_relational:RelationalARGNEngine",
             parameters=(
                 ParamSpec(
                     "model_size",
@@ -394,8 +470,43 @@ ENGINES: dict[str, EngineSpec] = {
                 ),
             ),
         ),
+        EngineSpec(
+            name="hma",
+            library="sdv",
+            license=_SDV_LICENSE,
+            description="SDV's Hierarchical Modeling Algorithm: a Gaussian copula per table, "
+            "each parent row extended with its children's distribution parameters and counts. "
+            "Several linked tables (no sequences); no epochs, trains in seconds to minutes.",
+            factory=None,
+            relational_factory="services.training.engines.sdv_relational:HMAEngine",
+            epoch_based=False,
+            capabilities=frozenset({EngineCapability.RELATIONAL}),
+        ),
+        EngineSpec(
+            name="par",
+            library="sdv",
+            license=_SDV_LICENSE,
+            description="SDV's Probabilistic AutoRegressive model for one sequential table: "
+            "sequence lengths and each entity's constant columns from a copula, the steps "
+            "from a recurrent network.",
+            factory=None,
+            relational_factory="services.training.engines.sdv_relational:PAREngine",
+            epoch_based=True,
+            default_epochs=128,
+            capabilities=frozenset({EngineCapability.SEQUENTIAL}),
+        ),
     )
 }
+
+
+def needed_capabilities(schema: RelationalSchema) -> frozenset[EngineCapability]:
+    """What an engine must learn to learn ``schema``."""
+    needed = set()
+    if len(schema.tables) > 1:
+        needed.add(EngineCapability.RELATIONAL)
+    if any(table.sequence for table in schema.tables):
+        needed.add(EngineCapability.SEQUENTIAL)
+    return frozenset(needed or {EngineCapability.SINGLE_TABLE})
 
 
 def get_engine(name: str) -> EngineSpec:

@@ -328,13 +328,20 @@ def _plain(value: Any) -> Any:
 
 
 def learned_table(
-    table: pd.DataFrame, metadata: Mapping[str, Any], profile: TableProfile
+    table: pd.DataFrame,
+    metadata: Mapping[str, Any],
+    profile: TableProfile,
+    *,
+    allow_empty: bool = False,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """What an engine learns from, and its metadata: the table without ids and PII columns
     (those are made anew when sampling, never learned), with datetimes in nanoseconds
-    (SDV turns second- or millisecond-precision timestamps into 1970-01-01)."""
+    (SDV turns second- or millisecond-precision timestamps into 1970-01-01).
+
+    ``allow_empty``: a table of several may hold keys only (its rows still count: how many
+    children each parent has)."""
     learned = table[profile.learned].copy()
-    if learned.columns.empty:
+    if learned.columns.empty and not allow_empty:
         raise EngineError("every column is an id or PII: there is nothing to learn")
     for name in learned.columns:
         if pd.api.types.is_datetime64_any_dtype(learned[name]):

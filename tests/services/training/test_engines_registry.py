@@ -2,21 +2,40 @@ import pytest
 
 from services.training.engines import (
     ENGINES,
+    EngineError,
     InvalidParamsError,
     TrainParams,
     UnknownEngineError,
     get_engine,
 )
+from services.training.engines.base import EngineCapability
 
 
-def test_registry_lists_the_five_engines_with_their_parameters():
-    assert set(ENGINES) == {"gaussian_copula", "ctgan", "tvae", "copulagan", "tabular_argn"}
+def test_registry_lists_the_engines_with_their_parameters():
+    assert set(ENGINES) == {
+        "gaussian_copula", "ctgan", "tvae", "copulagan", "tabular_argn", "hma", "par"
+    }  # fmt: skip
     ctgan = get_engine("ctgan")
     assert ctgan.library == "sdv" and "BUSL" in ctgan.license
     assert ctgan.default_epochs == 300
     pac = next(p for p in ctgan.parameters if p.name == "pac")
     assert (pac.type, pac.default, pac.minimum) == ("int", 10, 1)
     assert get_engine("tabular_argn").license == "Apache-2.0"
+
+
+def test_engines_say_what_kind_of_dataset_they_learn():
+    single = EngineCapability.SINGLE_TABLE
+    assert get_engine("tabular_argn").capabilities == set(EngineCapability)
+    assert get_engine("hma").capabilities == {EngineCapability.RELATIONAL}
+    assert get_engine("par").capabilities == {EngineCapability.SEQUENTIAL}
+    for name in ("gaussian_copula", "ctgan", "tvae", "copulagan"):
+        assert get_engine(name).capabilities == {single}
+    assert "BUSL" in get_engine("hma").license and "BUSL" in get_engine("par").license
+
+
+def test_a_multi_table_engine_is_no_single_table_engine():
+    with pytest.raises(EngineError, match="several linked tables"):
+        get_engine("hma").create()
 
 
 def test_unknown_engine_is_a_clear_error():

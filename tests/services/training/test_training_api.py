@@ -9,16 +9,25 @@ from google.protobuf import struct_pb2
 
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.training.v1 import training_pb2
-from tests.services.training.training_world import TrainingWorld, small_adult_csv, training_settings
+from tests.services.training.training_world import TrainingWorld, small_adult_csv
 from tests.support import AuthCaller, field_violations, start_training
-from tools.embedded import EmbeddedNats
 
 
 async def test_engines_are_listed_with_their_parameters(world):
     user = await world.user()
     response = await world.training.ListEngines(training_pb2.ListEnginesRequest(), metadata=user.md)
     engines = {e.name: e for e in response.engines}
-    assert set(engines) == {"gaussian_copula", "ctgan", "tvae", "copulagan", "tabular_argn"}
+    assert set(engines) == {
+        "gaussian_copula", "ctgan", "tvae", "copulagan", "tabular_argn", "hma", "par"
+    }  # fmt: skip
+    capabilities = training_pb2.EngineCapability
+    assert list(engines["hma"].capabilities) == [capabilities.ENGINE_CAPABILITY_RELATIONAL]
+    assert list(engines["ctgan"].capabilities) == [capabilities.ENGINE_CAPABILITY_SINGLE_TABLE]
+    assert set(engines["tabular_argn"].capabilities) == {
+        capabilities.ENGINE_CAPABILITY_SINGLE_TABLE,
+        capabilities.ENGINE_CAPABILITY_RELATIONAL,
+        capabilities.ENGINE_CAPABILITY_SEQUENTIAL,
+    }
     ctgan = {p.name: p for p in engines["ctgan"].parameters}
     assert ctgan["epochs"].default.number_value == 300
     assert ctgan["options.pac"].default.number_value == 10
@@ -34,6 +43,9 @@ async def test_engines_are_listed_with_their_parameters(world):
         ("ctgan", {"batch_size": 7}, "params.batch_size"),
         ("gaussian_copula", {"time_budget_seconds": 0}, "params.time_budget_seconds"),
         ("gaussian_copula", {"epochs": 5}, "params.epochs"),
+        # Engines of linked tables or sequences only, given one plain table.
+        ("hma", {}, "engine"),
+        ("par", {}, "engine"),
     ],
 )
 async def test_bad_training_input_is_refused_and_creates_no_job(world, engine, params, field):
@@ -172,18 +184,10 @@ async def test_generating_from_a_model_that_is_not_ready_is_refused(world):
 
 
 async def test_concurrent_jobs_per_user_are_limited(
-    own_nats: EmbeddedNats, own_database_url, service_token, auth_server, datasets_server, tmp_path
+    own_training_config, service_token, auth_server, datasets_server
 ):
     # An API of its own (database and NATS) with no worker, so queued jobs stay queued.
-    config = training_settings(
-        database_url=own_database_url,
-        nats_url=own_nats.url,
-        token=service_token,
-        auth=auth_server.address,
-        datasets=datasets_server.address,
-        storage=tmp_path,
-    )
-    api = await start_training(**config, max_concurrent_jobs_per_user=2)
+    api = await start_training(**own_training_config, max_concurrent_jobs_per_user=2)
     auth = AuthCaller(auth_server.address, service_token)
     world = TrainingWorld(api.address, datasets_server.address, auth)
     try:

@@ -53,6 +53,13 @@ class ExportFormat(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EXPORT_FORMAT_JSONL: _ClassVar[ExportFormat]
     EXPORT_FORMAT_PARQUET: _ClassVar[ExportFormat]
     EXPORT_FORMAT_SQL: _ClassVar[ExportFormat]
+
+class EngineCapability(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ENGINE_CAPABILITY_UNSPECIFIED: _ClassVar[EngineCapability]
+    ENGINE_CAPABILITY_SINGLE_TABLE: _ClassVar[EngineCapability]
+    ENGINE_CAPABILITY_RELATIONAL: _ClassVar[EngineCapability]
+    ENGINE_CAPABILITY_SEQUENTIAL: _ClassVar[EngineCapability]
 JOB_KIND_UNSPECIFIED: JobKind
 JOB_KIND_TRAIN: JobKind
 JOB_KIND_GENERATE: JobKind
@@ -80,6 +87,10 @@ EXPORT_FORMAT_CSV: ExportFormat
 EXPORT_FORMAT_JSONL: ExportFormat
 EXPORT_FORMAT_PARQUET: ExportFormat
 EXPORT_FORMAT_SQL: ExportFormat
+ENGINE_CAPABILITY_UNSPECIFIED: EngineCapability
+ENGINE_CAPABILITY_SINGLE_TABLE: EngineCapability
+ENGINE_CAPABILITY_RELATIONAL: EngineCapability
+ENGINE_CAPABILITY_SEQUENTIAL: EngineCapability
 
 class EngineParameter(_message.Message):
     __slots__ = ("name", "type", "default", "min", "max", "description")
@@ -98,18 +109,20 @@ class EngineParameter(_message.Message):
     def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., default: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., min: _Optional[float] = ..., max: _Optional[float] = ..., description: _Optional[str] = ...) -> None: ...
 
 class Engine(_message.Message):
-    __slots__ = ("name", "library", "license", "description", "parameters")
+    __slots__ = ("name", "library", "license", "description", "parameters", "capabilities")
     NAME_FIELD_NUMBER: _ClassVar[int]
     LIBRARY_FIELD_NUMBER: _ClassVar[int]
     LICENSE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
     name: str
     library: str
     license: str
     description: str
     parameters: _containers.RepeatedCompositeFieldContainer[EngineParameter]
-    def __init__(self, name: _Optional[str] = ..., library: _Optional[str] = ..., license: _Optional[str] = ..., description: _Optional[str] = ..., parameters: _Optional[_Iterable[_Union[EngineParameter, _Mapping]]] = ...) -> None: ...
+    capabilities: _containers.RepeatedScalarFieldContainer[EngineCapability]
+    def __init__(self, name: _Optional[str] = ..., library: _Optional[str] = ..., license: _Optional[str] = ..., description: _Optional[str] = ..., parameters: _Optional[_Iterable[_Union[EngineParameter, _Mapping]]] = ..., capabilities: _Optional[_Iterable[_Union[EngineCapability, str]]] = ...) -> None: ...
 
 class ListEnginesRequest(_message.Message):
     __slots__ = ()

@@ -58,9 +58,10 @@ class GenerateFromTemplateInput(BaseModel):
 class GenerateInput(BaseModel):
     model_id: str = Field(alias="modelId")
     count: int
+    "rows to generate; a model of several linked tables: rows of the root table, each with the children the model gives it; a sequential model: entities (whole sequences)"
     seed: Optional[int] = None
     conditions: Optional[Any] = None
-    'column -> fixed value, e.g. {"sex": "Female"}'
+    'column -> fixed value, e.g. {"sex": "Female"}; a model of several tables: columns of the root table (children follow their generated parents)'
     anomalies: Optional["AnomaliesInput"] = None
     enforce_bounds: bool = Field(alias="enforceBounds", default=True)
     "keep numbers and dates within the real column's min/max (on by default; false lets an engine extrapolate)"

@@ -1,0 +1,159 @@
+"""Relational and sequential engines: platform overhead, referential integrity, quality.
+
+On a two-table real dataset (tests/relational_corpus.py `airports_by_state`: 56 states,
+3,376 airports) and a sequential one (`temperatures_by_month`: 120 monthly sequences of
+daily minimum temperatures), every engine that can learn the dataset is run twice in the
+same run, on the same train split (80 % of the root entities, with all their rows):
+
+- directly: the engine class in this process (`prepare`, `fit`, `sample`, `finish`: the
+  library calls and the key coding the platform needs, nothing else);
+- through the platform: `run_relational_training` / `run_relational_sampling`, i.e. Parquet
+  files in, a child process, the model artifact written and read back, Parquet files out.
+
+It prints fit and sample seconds of both and their ratio (the platform's overhead; target
+<= 1.15x), the share of child rows whose parent exists (must be 100 %), and rel-eval's
+relational report (`build_relational_report`: overall score, SDMetrics' multi-table quality,
+children-per-parent and sequence-length similarity) against the held-out 20 %.
+
+    nice -n 10 .venv/bin/python bench/bench_relational.py --epochs 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from common.contracts.relational import RelationalSchema  # noqa: E402
+from services.evaluation.report.relational import build_relational_report  # noqa: E402
+from services.training.engines import ENGINES, TrainParams  # noqa: E402
+from services.training.engines.base import needed_capabilities  # noqa: E402
+from services.training.engines.relational import finish, prepare  # noqa: E402
+from services.training.engines.runner import (  # noqa: E402
+    run_relational_sampling,
+    run_relational_training,
+)
+from tests.relational_corpus import airports_by_state, temperatures_by_month  # noqa: E402
+
+DATASETS = {"airports_by_state": airports_by_state, "temperatures_by_month": temperatures_by_month}
+Tables = dict[str, pd.DataFrame]
+
+
+def split_by_root(tables: Tables, schema: RelationalSchema, seed: int) -> tuple[Tables, Tables]:
+    """80 % of the root entities with all their descendants, and the other 20 %."""
+    root = schema.order()[0]
+    key = root.primary_key or (root.sequence.entity_key if root.sequence else None)
+    assert key is not None
+    entities = tables[root.name][key].drop_duplicates().to_numpy()
+    rng = np.random.default_rng(seed)
+    chosen = set(rng.choice(entities, size=int(0.8 * len(entities)), replace=False).tolist())
+    train: Tables = {}
+    holdout: Tables = {}
+    kept: dict[str, tuple[pd.Series, pd.Series]] = {}
+    for spec in schema.order():
+        frame = tables[spec.name]
+        link = schema.parent_key(spec.name)
+        if link is None:
+            inside = frame[key].isin(chosen)
+        else:
+            train_keys, _ = kept[link.parent_table]
+            inside = frame[link.child_column].isin(train_keys)
+        train[spec.name], holdout[spec.name] = frame[inside], frame[~inside]
+        if spec.primary_key:
+            kept[spec.name] = (train[spec.name][spec.primary_key], frame[spec.primary_key])
+    return train, holdout
+
+
+def integrity(tables: Tables, schema: RelationalSchema) -> float:
+    """The share of child rows whose parent exists, over every link (1.0 without links)."""
+    total = linked = 0
+    for key in schema.foreign_keys:
+        children = tables[key.child_table][key.child_column]
+        total += len(children)
+        linked += int(children.isin(tables[key.parent_table][key.parent_column]).sum())
+    return linked / total if total else 1.0
+
+
+def direct(name: str, train: Tables, schema, metadata, params, n: int) -> tuple[float, float]:
+    prepared = prepare(train, schema, metadata)
+    engine = ENGINES[name].relational_class()()
+    started = time.perf_counter()
+    engine.fit(prepared.tables, schema, prepared.metadata, params, lambda _: None)
+    fit_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    finish(engine.sample(n, 1), schema, prepared.profiles, 1)
+    return fit_seconds, time.perf_counter() - started
+
+
+def platform(name: str, train: Tables, schema, metadata, params, n: int, folder: Path):
+    paths = {}
+    for table, frame in train.items():
+        paths[table] = folder / f"{table}.parquet"
+        frame.to_parquet(paths[table])
+    artifact = folder / f"{name}.tar.gz"
+    started = time.perf_counter()
+    run_relational_training(name, paths, schema, metadata, params, artifact)
+    fit_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    written = run_relational_sampling(artifact, n, 1, folder / f"{name}-out")
+    sample_seconds = time.perf_counter() - started
+    return fit_seconds, sample_seconds, {t.name: pd.read_parquet(t.path) for t in written}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=10, help="for epoch-based engines")
+    parser.add_argument("--datasets", default=",".join(DATASETS))
+    parser.add_argument("--engines", default="hma,par,tabular_argn")
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    print(
+        f"{'dataset':<22} {'engine':<13} {'fit s':>7} {'direct':>7} {'ratio':>6} "
+        f"{'sample s':>8} {'direct':>7} {'ratio':>6} {'integrity':>9} {'overall':>7} "
+        f"{'sdmetrics':>9} {'children':>8} {'lengths':>7}"
+    )
+    for dataset in args.datasets.split(","):
+        tables, schema, metadata = DATASETS[dataset]()
+        train, holdout = split_by_root(tables, schema, seed=0)
+        root = schema.order()[0]
+        key = root.primary_key or (root.sequence.entity_key if root.sequence else "")
+        n = int(train[root.name][key].nunique())
+        for name in args.engines.split(","):
+            spec = ENGINES[name]
+            if not needed_capabilities(schema) <= spec.capabilities:
+                continue
+            params = TrainParams.build(spec, epochs=args.epochs if spec.epoch_based else None)
+            fit_direct, sample_direct = direct(name, train, schema, metadata, params, n)
+            with tempfile.TemporaryDirectory(prefix="bench-rel-") as tmp:
+                fit_platform, sample_platform, synthetic = platform(
+                    name, train, schema, metadata, params, n, Path(tmp)
+                )
+            report = build_relational_report(train, holdout, synthetic, metadata, schema)
+            children = report.links[0].cardinality.score if report.links else None
+            lengths = report.sequences[0].length.score if report.sequences else None
+            quality = report.sdmetrics.overall_score if report.sdmetrics else None
+            print(
+                f"{dataset:<22} {name:<13} {fit_platform:7.1f} {fit_direct:7.1f} "
+                f"{fit_platform / fit_direct:5.2f}x {sample_platform:8.1f} {sample_direct:7.1f} "
+                f"{sample_platform / sample_direct:5.2f}x {integrity(synthetic, schema):9.1%} "
+                f"{_num(report.overall_score)} {_num(quality, 9)} {_num(children, 8)} "
+                f"{_num(lengths)}",
+                flush=True,
+            )
+
+
+def _num(value: float | None, width: int = 7) -> str:
+    return f"{value:{width}.3f}" if value is not None else f"{'-':>{width}}"
+
+
+if __name__ == "__main__":
+    main()
