@@ -86,6 +86,7 @@ def build_relational_report(
             synthetic[table.name],
             metas[table.name],
             thresholds=options.thresholds,
+            privacy_sample=options.privacy_sample_rows,
             seed=options.seed,
         )
         for table in ordered

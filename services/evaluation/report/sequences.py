@@ -19,6 +19,7 @@ from services.evaluation.report.columns import (
     canonical_frame,
     kind_of,
     plan_columns,
+    sample_frame,
 )
 from services.evaluation.report.errors import ReportError
 from services.evaluation.report.fidelity import fidelity_metrics
@@ -52,10 +53,12 @@ def sequence_metrics(
     metadata: Mapping[str, Any],
     *,
     thresholds: PrivacyThresholds | None = None,
+    privacy_sample: int | None = None,
     seed: int = 0,
 ) -> SequenceResult:
     """``real`` is the training side, ``holdout`` the real sequences kept aside (whole
-    sequences, for the privacy of whole sequences)."""
+    sequences, for the privacy of whole sequences, at most ``privacy_sample`` sequences per
+    side)."""
     columns = metadata.get("columns") or {}
     for name in (spec.entity_key, spec.order_column):
         for side, frame in (("real", real), ("synthetic", synthetic)):
@@ -95,6 +98,7 @@ def sequence_metrics(
         {**sides, "holdout": _ordered(holdout, spec, order_kind, order_format)},
         {name: columns[name] for name in values},
         thresholds or PrivacyThresholds(),
+        privacy_sample,
         seed,
     )
     return SequenceResult(
@@ -211,6 +215,7 @@ def _privacy(
     sides: Mapping[str, pd.DataFrame],
     columns: Mapping[str, Mapping[str, Any]],
     thresholds: PrivacyThresholds,
+    cap: int | None,
     seed: int,
 ) -> tuple[PrivacyResult | None, str | None]:
     if sides["holdout"].empty:
@@ -221,7 +226,10 @@ def _privacy(
         for step in range(1, MAX_STEPS + 1):
             sdtypes[f"{name}@{step}"] = {"sdtype": column["sdtype"]}
     plan = plan_columns({"columns": sdtypes}, frames)
-    canonical = {side: canonical_frame(frame, plan) for side, frame in frames.items()}
+    canonical = {
+        side: sample_frame(canonical_frame(frame, plan), cap, seed).reset_index(drop=True)
+        for side, frame in frames.items()
+    }
     result, _ = privacy_metrics(
         PrivacyInputs(
             train=canonical["real"], holdout=canonical["holdout"], synthetic=canonical["synthetic"]

@@ -13,7 +13,7 @@ from services.evaluation.report import ReportOptions
 from services.evaluation.report.relational import build_relational_report
 from services.evaluation.report.relational_html import render_relational_html
 from services.evaluation.report.relational_models import RelationalReport, SequenceResult
-from services.evaluation.report.sequences import MAX_STEPS, lag1_autocorrelations
+from services.evaluation.report.sequences import MAX_STEPS, lag1_autocorrelations, sequence_metrics
 from tests import relational_data
 from tests.relational_data import Split
 
@@ -151,3 +151,30 @@ def test_the_page_shows_each_sequence_metric(faithful_report):
         assert f"<h3>{heading}</h3>" in page
     assert "Lag-1 autocorrelation within each sequence" in page
     assert "Privacy of whole sequences" in page
+
+
+def test_whole_sequence_privacy_is_bounded_by_the_privacy_sample(split):
+    spec = split.schema.tables[0].sequence
+    assert spec is not None
+    both = {TABLE: pd.concat([split.train[TABLE], split.holdout[TABLE]], ignore_index=True)}
+    mixed = relational_data.resampled_families(split, both)[TABLE]  # half seen, half not
+
+    def share_and_ci(cap: int | None) -> tuple[float, float]:
+        privacy = sequence_metrics(
+            TABLE,
+            spec,
+            split.train[TABLE],
+            split.holdout[TABLE],
+            mixed,
+            split.metadata[TABLE],
+            privacy_sample=cap,
+        ).privacy
+        assert privacy is not None
+        assert privacy.dcr_share_closer_to_train is not None and privacy.dcr_share_ci95
+        return privacy.dcr_share_closer_to_train, privacy.dcr_share_ci95
+
+    share, ci = share_and_ci(20)
+    assert 0.1 < share < 0.9
+    assert ci == pytest.approx(1.96 * (share * (1 - share) / 20) ** 0.5)  # 20 sequences
+    share, ci = share_and_ci(None)
+    assert ci == pytest.approx(1.96 * (share * (1 - share) / 60) ** 0.5)  # all 60

