@@ -21,6 +21,8 @@ from common.errors import (
 from common.tracing import inject
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+# gRPC call metadata as the stubs take it: (key, value) pairs.
+Metadata = tuple[tuple[str, str], ...]
 # A peer's statuses that are answers about the request (not there, not allowed, ...), as the
 # domain errors a service raises itself; anything else (UNAVAILABLE, DEADLINE_EXCEEDED, ...)
 # is a fault, left as it is so that the caller retries or fails.

@@ -24,11 +24,11 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from common.clients import Metadata
 from common.errors import Unauthenticated
 
 log = logging.getLogger(__name__)
 
-Metadata = tuple[tuple[str, str], ...]
 # Raises Unauthenticated unless auth accepts the credentials.
 Authenticate = Callable[[Metadata], Awaitable[None]]
 

@@ -8,15 +8,13 @@ from typing import TYPE_CHECKING
 from fastapi import Request
 from strawberry.fastapi import BaseContext
 
-from common.clients import service_metadata
+from common.clients import Metadata, service_metadata
 from gateway.clients import ServiceClients
 from gateway.loaders import Loaders
 from gateway.settings import GatewaySettings
 
 if TYPE_CHECKING:
     from gateway.subscriptions import Subscriptions
-
-Metadata = tuple[tuple[str, str], ...]
 
 
 @dataclass

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from graphql import GraphQLError
 from starlette.responses import Response, StreamingResponse
 
-from common.clients import service_metadata
+from common.clients import Metadata, service_metadata
 from common.settings import Settings
 from gateway.errors import from_rpc_error
 from gateway.settings import GatewaySettings
@@ -32,8 +32,6 @@ HTTP_STATUS = {
     "RATE_LIMITED": 429,
     "SERVICE_UNAVAILABLE": 503,
 }
-
-Metadata = tuple[tuple[str, str], ...]
 
 
 def error_response(

@@ -11,12 +11,11 @@ from typing import Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from common.clients import Metadata
 from common.pagination import MAX_PAGE_SIZE
 from gateway.clients import ServiceClients
 from gateway.errors import rpc_errors
 from synthetica.datasets.v1 import datasets_pb2 as pb
-
-Metadata = tuple[tuple[str, str], ...]
 
 
 class _Identified(Protocol):

@@ -33,6 +33,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 
 from common import jetstream
+from common.clients import Metadata
 from common.errors import Unauthenticated
 from common.events import EventType, job_update
 from common.security import TokenAuthenticator
@@ -45,7 +46,6 @@ from synthetica.training.v1 import training_pb2
 
 log = logging.getLogger(__name__)
 
-Metadata = tuple[tuple[str, str], ...]
 JOB_UPDATED_SUBJECT = jetstream.EVENTS_SUBJECT_PREFIX + EventType.JOB_UPDATED
 TERMINAL = frozenset(
     {

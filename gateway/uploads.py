@@ -8,6 +8,9 @@ file as the body, streamed as it arrives::
     curl -X POST "$GATEWAY/upload/datasets?projectId=$PROJECT&name=adult" \\
       -H "Authorization: Bearer $TOKEN" --data-binary @adult-train.csv
 
+``datasetId`` (and ``tableName``, else from the file name) adds the file as a new table of
+that dataset instead of creating one, as GraphQL's ``addDatasetTable`` does.
+
 The endpoint answers 201 with the dataset once it is READY, 202 with the dataset still
 INGESTING when ingestion outlasts the wait, or the error as JSON (400 with the reason and
 the line for a bad file, 413 over the size limit, 401/403/404 for credentials and rights).
@@ -100,6 +103,8 @@ def create_router(
                 options=_options(params),
                 size_bytes=int(request.headers.get("content-length") or 0),
                 wait_seconds=int(params.get("waitSeconds", settings.upload_wait_seconds)),
+                dataset_id=params.get("datasetId", ""),
+                table_name=params.get("tableName", ""),
             )
         except ValueError as exc:
             return error_response("BAD_USER_INPUT", f"invalid query parameter: {exc}")

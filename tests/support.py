@@ -14,8 +14,9 @@ import nats
 import uvicorn
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
+from starlette.types import ASGIApp
 
-from common.clients import make_channel, service_metadata
+from common.clients import Metadata, make_channel, service_metadata
 from common.grpc_server import GrpcServer
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
@@ -32,6 +33,7 @@ from services.training.main import build as build_training
 from services.training.main import build_worker as build_training_worker
 from services.training.settings import TrainingSettings
 from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
+from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 from synthetica.events.v1 import events_pb2
 
 REPO = Path(__file__).resolve().parent.parent
@@ -103,6 +105,13 @@ async def start_gateway(
         GatewaySettings(service_token=service_token, **(addresses(*servers) | settings)),
         job_source=job_source,
     )
+    async with serve(app) as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def serve(app: ASGIApp) -> AsyncIterator[str]:
+    """An ASGI app served over real HTTP on a free port; yields its base URL."""
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None))
     task = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
@@ -113,6 +122,33 @@ async def start_gateway(
     finally:
         server.should_exit = True
         await task
+
+
+async def upload_ready(
+    datasets: datasets_pb2_grpc.DatasetsServiceStub,
+    metadata: Metadata,
+    *,
+    project_id: str,
+    name: str,
+    csv: bytes,
+    wait_seconds: int,
+) -> str:
+    """Uploads a CSV into the project the way a client does and returns the dataset's id once
+    it is ingested (the datasets service then publishes dataset.uploaded itself)."""
+    header = datasets_pb2.UploadHeader(
+        project_id=project_id, name=name, file_name=name + ".csv", wait_seconds=wait_seconds
+    )
+
+    async def requests() -> AsyncIterator[datasets_pb2.UploadDatasetRequest]:
+        yield datasets_pb2.UploadDatasetRequest(header=header)
+        yield datasets_pb2.UploadDatasetRequest(chunk=csv)
+
+    # The call outlives the server's wait by half of it, so the server's answer arrives.
+    response = await datasets.UploadDataset(
+        requests(), metadata=metadata, timeout=wait_seconds * 1.5
+    )
+    assert response.dataset.status == datasets_pb2.DATASET_STATUS_READY, response.dataset
+    return response.dataset.id
 
 
 def unique_email(prefix: str = "user") -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from common.contracts.relational import ForeignKey, SequenceSpec
 from common.enums import to_proto
 from common.errors import FieldViolation, InvalidArgument
 from common.protos import timestamp
@@ -17,7 +18,9 @@ from services.datasets.ingest import (
     MetadataUpdate,
 )
 from services.datasets.ingest.stream import text_encoding
-from services.datasets.tables import default_table_name
+from services.datasets.relations import LinkProblems, Relations
+from services.datasets.service import resolve_table
+from services.datasets.tables import first_table_name
 from synthetica.datasets.v1 import datasets_pb2
 
 ROLES = {
@@ -78,26 +81,44 @@ def metadata_to_proto(
     )
 
 
-def first_table_to_proto(dataset: models.Dataset) -> datasets_pb2.DatasetTable:
-    """The table the dataset's upload created, whose files are the dataset's own."""
+def table_to_proto(
+    table: models.Dataset | models.DatasetTable, name: str, relations: Relations
+) -> datasets_pb2.DatasetTable:
+    """A table: the dataset's first (the dataset row) or one added later."""
     return datasets_pb2.DatasetTable(
-        name=first_table_name(dataset),
-        row_count=dataset.row_count,
-        train_row_count=dataset.train_row_count,
-        holdout_row_count=dataset.holdout_row_count,
-        metadata=metadata_to_proto(dataset.columns, dataset.table_metadata or {}),
-        file_name=dataset.file_name,
-        size_bytes=dataset.size_bytes,
-        warnings=dataset.warnings,
+        name=name,
+        row_count=table.row_count,
+        train_row_count=table.train_row_count,
+        holdout_row_count=table.holdout_row_count,
+        metadata=metadata_to_proto(table.columns, table.table_metadata or {}),
+        sequence=_sequence(relations.sequences.get(name)),
+        suggested_sequence=_sequence(relations.suggested_sequences.get(name)),
+        file_name=table.file_name,
+        size_bytes=table.size_bytes,
+        warnings=table.warnings,
+        status=STATUSES[table.status],
+        error=table.error,
+        error_code=table.error_code,
     )
 
 
-def first_table_name(dataset: models.Dataset) -> str:
-    return default_table_name(dataset.file_name, dataset.name)
+def _sequence(spec: SequenceSpec | None) -> datasets_pb2.SequenceSpec | None:
+    return datasets_pb2.SequenceSpec(**spec.model_dump()) if spec is not None else None
+
+
+def problems_to_proto(problems: LinkProblems) -> datasets_pb2.ReferentialProblems:
+    fields = problems.model_dump()
+    fields["foreign_key"] = datasets_pb2.ForeignKey(**fields["foreign_key"])
+    return datasets_pb2.ReferentialProblems(**fields)
 
 
 def dataset_to_proto(dataset: models.Dataset) -> datasets_pb2.Dataset:
-    first = first_table_to_proto(dataset)
+    relations = Relations.model_validate(dataset.relations or {})
+    first = table_to_proto(dataset, first_table_name(dataset), relations)
+    tables = [first] + [
+        table_to_proto(table, table.name, relations) for table in dataset.added_tables
+    ]
+    warnings = [*dataset.warnings, *(w for p in relations.problems for w in p.warnings())]
     detected = dataset.detected or {}
     return datasets_pb2.Dataset(
         id=str(dataset.id),
@@ -120,9 +141,11 @@ def dataset_to_proto(dataset: models.Dataset) -> datasets_pb2.Dataset:
         created_by=str(dataset.created_by),
         created_at=timestamp(dataset.created_at),
         updated_at=timestamp(dataset.updated_at),
-        warnings=dataset.warnings,
+        warnings=warnings,
         file_name=dataset.file_name,
-        tables=[first],
+        tables=tables,
+        foreign_keys=[datasets_pb2.ForeignKey(**k.model_dump()) for k in relations.foreign_keys],
+        referential_problems=[problems_to_proto(p) for p in relations.problems],
     )
 
 
@@ -182,3 +205,36 @@ def metadata_update_from_proto(
         if request.clear_target_column
         else (request.metadata.target_column or None),
     )
+
+
+def relationships_from_proto(
+    request: datasets_pb2.UpdateDatasetRelationshipsRequest,
+    dataset: models.Dataset,
+    current: Relations,
+) -> tuple[dict[str, str | None], Relations]:
+    """The primary keys the request sets (by table) and the relations it asks for; NotFound
+    or FailedPrecondition for a table that is not there or not ready."""
+    keys: dict[str, str | None] = {}
+    sequences = dict(current.sequences)
+    for given in request.tables:
+        name = given.table or first_table_name(dataset)
+        resolve_table(dataset, name)
+        keys[name] = given.primary_key or None
+        if given.HasField("sequence"):
+            sequences[name] = SequenceSpec(
+                entity_key=given.sequence.entity_key, order_column=given.sequence.order_column
+            )
+        else:
+            sequences.pop(name, None)
+    foreign_keys = current.foreign_keys
+    if request.replace_foreign_keys:
+        foreign_keys = [
+            ForeignKey(
+                parent_table=k.parent_table,
+                parent_column=k.parent_column,
+                child_table=k.child_table,
+                child_column=k.child_column,
+            )
+            for k in request.foreign_keys
+        ]
+    return keys, current.model_copy(update={"foreign_keys": foreign_keys, "sequences": sequences})

@@ -6,9 +6,20 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Text, func
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.db import CreatedAt, UpdatedAt, UuidPk, make_metadata
 from common.outbox import outbox_table
@@ -85,8 +96,9 @@ class InvitationSent(Base):
 
 
 class Dataset(Base):
-    """One upload. Files live under ``datasets/<id>/`` in storage; the row keeps what
-    ingestion found (columns, metadata, statistics) so reads never touch the files."""
+    """One upload, and the dataset's first table. Files live under ``datasets/<id>/`` in
+    storage; the row keeps what ingestion found (columns, metadata, statistics) so reads
+    never touch the files. Tables added later are ``DatasetTable`` rows."""
 
     __tablename__ = "datasets"
 
@@ -113,5 +125,56 @@ class Dataset(Base):
     # ingest.DatasetStats as JSON.
     stats: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     warnings: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    # The first table's name; empty for datasets from before tables had names, whose name
+    # is derived from the file name (services.datasets.tables.default_table_name).
+    table_name: Mapped[str] = mapped_column(String(63), default="", server_default="")
+    # How the tables relate, as services.datasets.relations.Relations JSON: foreign keys,
+    # sequences, what detection suggests and the referential problems found.
+    relations: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, default=dict, server_default=text("'{}'::jsonb")
+    )
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
+    # Loaded with the dataset (one more query per query of datasets), so converting a dataset
+    # never goes back to the database.
+    added_tables: Mapped[list[DatasetTable]] = relationship(
+        order_by="DatasetTable.position",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class DatasetTable(Base):
+    """A table added to a dataset after its first one. Its files live under
+    ``datasets/<dataset id>/tables/<table id>/`` (the same names as a dataset's own), keyed
+    by the row's id, never by the user's table name."""
+
+    __tablename__ = "dataset_tables"
+
+    id: Mapped[UuidPk]
+    dataset_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("datasets.id", ondelete="CASCADE"), index=True
+    )
+    # 1, 2, ...: the upload order after the dataset's first table (position 0).
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(63))
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str] = mapped_column(Text, default="")
+    error_code: Mapped[str] = mapped_column(String(64), default="")
+    created_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    options: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    detected: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    row_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    train_row_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    holdout_row_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    columns: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    table_metadata: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    stats: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    warnings: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+
+    __table_args__ = (UniqueConstraint("dataset_id", "name"),)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
+import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import KW_ONLY, dataclass
@@ -12,13 +14,15 @@ from typing import Any
 import grpc
 
 from common.context import Principal
+from common.contracts.relational import RelationalError
 from common.db import Database
-from common.errors import FieldViolation, InvalidArgument, NotFound
+from common.errors import FieldViolation, InvalidArgument
 from common.storage import Storage
 from services.datasets import convert, files, models, service
 from services.datasets.ingest import (
     DatasetMetadata,
     IngestError,
+    IngestOptions,
     MetadataError,
     MetadataUpdate,
     preview_rows,
@@ -28,7 +32,10 @@ from services.datasets.ingest import (
 from services.datasets.ingest.preview import MAX_PREVIEW_ROWS
 from services.datasets.ingest.runner import IngestRunner
 from services.datasets.member_rpcs import MemberRpcs, calling_user
+from services.datasets.relating import recount_problems
+from services.datasets.relations import Relations, is_unique_key, schema_of
 from services.datasets.settings import DatasetsSettings
+from services.datasets.tables import default_table_name, validate_table_name
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
 # Bytes written to storage at once while an upload streams in.
@@ -133,7 +140,11 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
         if first is None or not first.HasField("header"):
             raise InvalidArgument("the first message must be the upload header", field="header")
         header = first.header
+        if header.dataset_id:
+            return await self._add_table(user, header, requests)
         options = await self._check_header(user, header)
+        if header.table_name:
+            validate_table_name(header.table_name, "table_name")
         dataset_id = str(uuid.uuid4())
         size = await self._store_upload(dataset_id, requests)
         try:
@@ -146,6 +157,7 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
                 file_name=header.file_name,
                 options=options,
                 size_bytes=size,
+                table_name=header.table_name,
             )
         except BaseException:
             # The project went away (or the caller's role) while the bytes streamed.
@@ -162,7 +174,65 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
             )
         return datasets_pb2.UploadDatasetResponse(dataset=convert.dataset_to_proto(dataset))
 
-    async def _check_header(self, user: Principal, header: datasets_pb2.UploadHeader) -> dict:
+    async def _add_table(
+        self,
+        user: Principal,
+        header: datasets_pb2.UploadHeader,
+        requests: AsyncIterator[datasets_pb2.UploadDatasetRequest],
+    ) -> datasets_pb2.UploadDatasetResponse:
+        """A file that becomes a new table of an existing dataset: refused before a byte is
+        stored when the dataset is not the caller's to change, full, or has the name."""
+        dataset = await self.db.call(
+            service.get_dataset,
+            user_id=user.user_id,
+            dataset_id=header.dataset_id,
+            required=models.EDITOR,
+        )
+        name = validate_table_name(
+            header.table_name or default_table_name(header.file_name, ""), "table_name"
+        )
+        options = self._check_file(header)
+        await self.db.call(
+            service.check_new_table, user_id=user.user_id, dataset_id=header.dataset_id, name=name
+        )
+        dataset_id, table_id = str(dataset.id), str(uuid.uuid4())
+        unit = files.table_unit(dataset_id, table_id)
+        size = await self._store_upload(unit, requests)
+        try:
+            _, replaced = await self.db.call(
+                service.create_table,
+                user_id=user.user_id,
+                dataset_id=dataset_id,
+                table_id=table_id,
+                name=name,
+                file_name=header.file_name,
+                options=options,
+                size_bytes=size,
+            )
+        except BaseException:
+            await asyncio.to_thread(files.remove_all, self.storage, unit)
+            raise
+        if replaced is not None:
+            await self._remove_files([files.table_unit(dataset_id, replaced)])
+        self.runner.start(dataset_id, options, table_id=table_id)
+        ingested = None
+        if header.wait_seconds > 0:
+            timeout = min(header.wait_seconds, self.settings.max_upload_wait_seconds)
+            ingested = await self.runner.wait(dataset_id, timeout, table_id=table_id)
+        dataset = ingested or await self.db.call(
+            service.get_dataset, user_id=user.user_id, dataset_id=dataset_id
+        )
+        added = next((t for t in dataset.added_tables if str(t.id) == table_id), None)
+        if added is not None and added.status == models.FAILED:
+            metadata = {"dataset_id": dataset_id, "table": name}
+            raise InvalidArgument(
+                added.error, field="file", reason=added.error_code, metadata=metadata
+            )
+        return datasets_pb2.UploadDatasetResponse(dataset=convert.dataset_to_proto(dataset))
+
+    async def _check_header(
+        self, user: Principal, header: datasets_pb2.UploadHeader
+    ) -> IngestOptions:
         """Everything that can be refused before a byte is stored."""
         await self.db.call(
             service.require_role,
@@ -170,6 +240,13 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
             user_id=user.user_id,
             required=models.EDITOR,
         )
+        if not (header.name or header.file_name).strip():
+            raise InvalidArgument("a dataset needs a name (or a file name)", field="name")
+        service.validate_name(header.name or header.file_name)
+        return self._check_file(header)
+
+    def _check_file(self, header: datasets_pb2.UploadHeader) -> IngestOptions:
+        """The file's name, declared size and options, checked."""
         if header.file_name:
             try:
                 validate_filename(header.file_name)
@@ -177,9 +254,6 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
                 raise InvalidArgument(
                     exc.message, field="file_name", reason=exc.code.upper()
                 ) from exc
-        if not (header.name or header.file_name).strip():
-            raise InvalidArgument("a dataset needs a name (or a file name)", field="name")
-        service.validate_name(header.name or header.file_name)
         if header.size_bytes > self.settings.max_upload_bytes:
             raise _too_large(self.settings.max_upload_bytes)
         return convert.options_from_proto(header.options, self.settings.default_holdout_fraction)
@@ -248,10 +322,8 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
     async def GetDatasetStats(
         self, request: datasets_pb2.GetDatasetStatsRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.GetDatasetStatsResponse:
-        dataset = await self.db.call(
-            service.get_ready_dataset, user_id=calling_user().user_id, dataset_id=request.dataset_id
-        )
-        return datasets_pb2.GetDatasetStatsResponse(stats_json=json.dumps(dataset.stats))
+        table, _ = await self._ready_table(request.dataset_id, request.table)
+        return datasets_pb2.GetDatasetStatsResponse(stats_json=json.dumps(table.stats))
 
     async def PreviewRows(
         self, request: datasets_pb2.PreviewRowsRequest, context: grpc.aio.ServicerContext
@@ -260,21 +332,27 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
             raise InvalidArgument(f"limit must be 0 to {MAX_PREVIEW_ROWS}", field="limit")
         if request.offset < 0:
             raise InvalidArgument("offset must not be negative", field="offset")
-        dataset = await self.db.call(
-            service.get_ready_dataset, user_id=calling_user().user_id, dataset_id=request.dataset_id
-        )
+        table, unit = await self._ready_table(request.dataset_id, request.table)
         rows = await asyncio.to_thread(
             preview_rows,
             self.storage.fs,
-            self.storage.path(files.split_key(str(dataset.id), "all")),
+            self.storage.path(files.split_key(unit, "all")),
             request.limit or 10,
             request.offset,
         )
-        names = [c["name"] for c in dataset.columns]
+        names = [c["name"] for c in table.columns]
         return datasets_pb2.PreviewRowsResponse(
             columns=names,
             rows_json=[json.dumps([row[n] for n in names], default=str) for row in rows],
         )
+
+    async def _ready_table(
+        self, dataset_id: str, name: str
+    ) -> tuple[models.Dataset | models.DatasetTable, str]:
+        dataset = await self.db.call(
+            service.get_dataset, user_id=calling_user().user_id, dataset_id=dataset_id
+        )
+        return service.resolve_table(dataset, name)
 
     async def UpdateDatasetMetadata(
         self, request: datasets_pb2.UpdateDatasetMetadataRequest, context: grpc.aio.ServicerContext
@@ -286,21 +364,22 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
             dataset_id=request.dataset_id,
             required=models.EDITOR,
         )
-        service.require_ready(dataset)
+        table, unit = service.resolve_table(dataset, request.table)
         update = convert.metadata_update_from_proto(request)
-        merged = await asyncio.to_thread(self._validated_metadata, dataset, update)
+        merged = await asyncio.to_thread(self._validated_metadata, table, unit, update)
         saved = await self.db.call(
             service.save_metadata,
             user_id=user.user_id,
             dataset_id=request.dataset_id,
             metadata=merged.model_dump(mode="json"),
+            table=request.table,
         )
         return datasets_pb2.UpdateDatasetMetadataResponse(dataset=convert.dataset_to_proto(saved))
 
     def _validated_metadata(
-        self, dataset: models.Dataset, update: MetadataUpdate
+        self, table: models.Dataset | models.DatasetTable, unit: str, update: MetadataUpdate
     ) -> DatasetMetadata:
-        known = {c["name"] for c in dataset.columns}
+        known = {c["name"] for c in table.columns}
         named = {
             *update.columns,
             *([update.primary_key] if update.primary_key else []),
@@ -308,13 +387,13 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
         }
         sample = files.read_sample(
             self.storage,
-            str(dataset.id),
+            unit,
             columns=sorted(named & known),
             max_rows=self.settings.metadata_sample_rows,
         )
         try:
             return validate_metadata_update(
-                DatasetMetadata.model_validate(dataset.table_metadata), update, sample=sample
+                DatasetMetadata.model_validate(table.table_metadata), update, sample=sample
             )
         except MetadataError as exc:
             violations = [
@@ -324,6 +403,72 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
             raise InvalidArgument(
                 str(exc), violations=violations, reason="INVALID_METADATA"
             ) from exc
+
+    async def UpdateDatasetRelationships(
+        self,
+        request: datasets_pb2.UpdateDatasetRelationshipsRequest,
+        context: grpc.aio.ServicerContext,
+    ) -> datasets_pb2.UpdateDatasetRelationshipsResponse:
+        user = calling_user()
+        args = {"user_id": user.user_id, "dataset_id": request.dataset_id}
+        dataset = await self.db.call(service.get_dataset, **args, required=models.EDITOR)
+        service.require_ready(dataset)
+        async with self.runner.relating_lock(str(dataset.id)):
+            dataset = await self.db.call(service.get_dataset, **args, required=models.EDITOR)
+            tables = service.ready_tables(dataset)
+            current = Relations.model_validate(dataset.relations or {})
+            keys, relations = convert.relationships_from_proto(request, dataset, current)
+            checked = await asyncio.to_thread(self._checked_relations, tables, keys, relations)
+            saved = await self.db.call(
+                service.save_relationships, **args, relations=checked, primary_keys=keys
+            )
+        return datasets_pb2.UpdateDatasetRelationshipsResponse(
+            dataset=convert.dataset_to_proto(saved)
+        )
+
+    def _checked_relations(
+        self,
+        tables: list[service.ReadyTable],
+        keys: dict[str, str | None],
+        relations: Relations,
+    ) -> Relations:
+        """The relations with their problems counted, or InvalidArgument with a violation
+        per field: what the contract refuses, and a primary key whose values repeat."""
+        tables = [
+            dataclasses.replace(t, primary_key=keys[t.name]) if t.name in keys else t
+            for t in tables
+        ]
+        names = [t.name for t in tables]
+        violations = []
+        try:
+            schema_of(
+                names,
+                {t.name: list(t.columns) for t in tables},
+                {t.name: t.primary_key for t in tables},
+                relations,
+            )
+        except RelationalError as exc:
+            violations = [
+                FieldViolation(_named_path(path, names), message) for path, message in exc.errors
+            ]
+        for table in tables:
+            key = keys.get(table.name)
+            if key and key in table.columns and not violations:
+                column = files.read_columns(self.storage, table.unit, [key])[key]
+                if not is_unique_key(column):
+                    violations.append(
+                        FieldViolation(
+                            f"tables.{table.name}.primaryKey",
+                            f"{table.name}.{key} has repeated or null values",
+                        )
+                    )
+        if violations:
+            raise InvalidArgument(
+                "; ".join(f"{v.field}: {v.description}" for v in violations),
+                violations=violations,
+                reason="INVALID_RELATIONSHIPS",
+            )
+        return recount_problems(self.storage, tables, relations)
 
     async def DeleteDataset(
         self, request: datasets_pb2.DeleteDatasetRequest, context: grpc.aio.ServicerContext
@@ -341,14 +486,8 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
         split = convert.SPLITS.get(request.split)
         if split is None:
             raise InvalidArgument("split must be TRAIN, HOLDOUT or ALL", field="split")
-        dataset = await self.db.call(
-            service.get_ready_dataset, user_id=calling_user().user_id, dataset_id=request.dataset_id
-        )
-        if request.table and request.table != convert.first_table_name(dataset):
-            raise NotFound(
-                f"the dataset has no table {request.table[:80]!r}", reason="TABLE_NOT_FOUND"
-            )
-        chunks = files.ipc_chunks(self.storage, str(dataset.id), split)
+        _, unit = await self._ready_table(request.dataset_id, request.table)
+        chunks = files.ipc_chunks(self.storage, unit, split)
         while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
             yield datasets_pb2.ReadDatasetResponse(arrow_ipc_chunk=chunk)
 
@@ -359,3 +498,8 @@ def _too_large(limit: int) -> InvalidArgument:
         field="file",
         reason="TOO_LARGE",
     )
+
+
+def _named_path(path: str, names: list[str]) -> str:
+    """``tables[2].primaryKey`` (the contract's index) as ``tables.orders.primaryKey``."""
+    return re.sub(r"^tables\[(\d+)\]", lambda m: f"tables.{names[int(m.group(1))]}", path)

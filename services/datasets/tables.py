@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from common.errors import InvalidArgument
+
+if TYPE_CHECKING:
+    from services.datasets.models import Dataset
 
 MAX_TABLE_NAME_CHARS = 63
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
@@ -38,3 +42,9 @@ def default_table_name(file_name: str, dataset_name: str) -> str:
         if slug:
             return slug if not slug[0].isdigit() else f"t_{slug}"[:MAX_TABLE_NAME_CHARS]
     return "table"
+
+
+def first_table_name(dataset: Dataset) -> str:
+    """The name of the table a dataset's upload created (derived for datasets from before
+    tables had names)."""
+    return dataset.table_name or default_table_name(dataset.file_name, dataset.name)

@@ -14,10 +14,11 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
-from common.contracts.relational import RelationalSchema
+from common.contracts.relational import RelationalError, RelationalSchema
 from common.contracts.template_schema import FieldSpec, SchemaError, parse_schema
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
 from common.moments import DEFAULT_REFERENCE_DATE, parse_moment
+from services.datasets.client import relational_schema
 from services.evaluation import models as m
 from services.evaluation.peers import Caller, Peers
 from services.evaluation.report import ReportOptions
@@ -121,6 +122,12 @@ async def admit(
     target = options.target_column
     if target is None:
         return
+    if dataset_schema(dataset) is not None:
+        raise InvalidArgument(
+            "a report of several tables takes no target column (each table's report uses "
+            "its own default)",
+            field="target_column",
+        )
     sdtypes = {c.name: c.sdtype for c in dataset.metadata.columns}
     if target not in sdtypes:
         raise InvalidArgument(
@@ -168,8 +175,28 @@ async def _dataset_of(
     return dataset
 
 
-async def _full_inputs(peers: Peers, batch: training_pb2.Batch, caller: Caller) -> FullInputs:
+def dataset_schema(dataset: datasets_pb2.Dataset) -> RelationalSchema | None:
+    """The dataset's tables and links when it has several tables or a sequential table;
+    None for a single plain table (its report stays the single-table one)."""
+    if not dataset.tables:
+        return None
+    try:
+        schema = relational_schema(dataset)
+    except RelationalError as exc:
+        raise FailedPrecondition(
+            f"dataset {dataset.id} has tables that cannot be evaluated together: {exc}",
+            reason="INVALID_RELATIONAL_SCHEMA",
+        ) from exc
+    return None if schema.is_single_table else schema
+
+
+async def _full_inputs(
+    peers: Peers, batch: training_pb2.Batch, caller: Caller
+) -> FullInputs | RelationalInputs:
     dataset = await _dataset_of(peers, batch, caller)
+    schema = dataset_schema(dataset)
+    if schema is not None:
+        return await _relational_inputs(peers, batch, caller, dataset, schema)
     dataset_id = dataset.id
     synthetic = await peers.batch_table(batch.id, caller)
     train = await peers.dataset_split(dataset_id, "train", caller)
@@ -184,20 +211,52 @@ async def _full_inputs(peers: Peers, batch: training_pb2.Batch, caller: Caller) 
     )
 
 
+async def _relational_inputs(
+    peers: Peers,
+    batch: training_pb2.Batch,
+    caller: Caller,
+    dataset: datasets_pb2.Dataset,
+    schema: RelationalSchema,
+) -> RelationalInputs:
+    """Every table of the dataset (train and holdout, split by root entity) and of the batch
+    (one file per table, named; a one-table batch's only file unnamed)."""
+    several = len(schema.tables) > 1
+    train, holdout, synthetic = {}, {}, {}
+    for table in schema.order():
+        name = table.name
+        synthetic[name] = await peers.batch_table(batch.id, caller, table=name if several else "")
+        train[name] = await peers.dataset_split(dataset.id, "train", caller, table=name)
+        holdout[name] = await peers.dataset_split(dataset.id, "holdout", caller, table=name)
+    if all(frame.empty for frame in holdout.values()):
+        raise FailedPrecondition(
+            f"dataset {dataset.id} kept no holdout rows, which privacy needs",
+            reason="NO_HOLDOUT",
+        )
+    metadata = {table.name: metadata_of(table.metadata) for table in dataset.tables}
+    return RelationalInputs(
+        train=train, holdout=holdout, synthetic=synthetic, metadata=metadata, schema=schema
+    )
+
+
 def report_metadata(dataset: datasets_pb2.Dataset) -> dict[str, Any]:
     """The dataset's metadata in the shape the report core reads."""
+    return metadata_of(dataset.metadata)
+
+
+def metadata_of(metadata: datasets_pb2.DatasetMetadata) -> dict[str, Any]:
+    """One table's metadata in the shape the report core reads."""
     columns = {
         column.name: {
             "sdtype": column.sdtype,
             "datetime_format": column.datetime_format or None,
             "pii": column.pii,
         }
-        for column in dataset.metadata.columns
+        for column in metadata.columns
     }
     return {
         "columns": columns,
-        "primary_key": dataset.metadata.primary_key or None,
-        "target_column": dataset.metadata.target_column or None,
+        "primary_key": metadata.primary_key or None,
+        "target_column": metadata.target_column or None,
     }
 
 

@@ -63,10 +63,14 @@ class Peers:
         with at least ``role`` (as the datasets service, which owns projects, decides)."""
         await self.datasets.check_access(project_id, caller.user_id, role)
 
-    async def dataset_split(self, dataset_id: str, split: str, caller: Caller) -> pd.DataFrame:
-        """One split ("train" or "holdout") of the typed table."""
-        table = await self.datasets.read_dataset(dataset_id, split, on_behalf_of=caller.principal)
-        return table.to_pandas()
+    async def dataset_split(
+        self, dataset_id: str, split: str, caller: Caller, table: str = ""
+    ) -> pd.DataFrame:
+        """One split ("train" or "holdout") of one typed table (the first unless named)."""
+        rows = await self.datasets.read_dataset(
+            dataset_id, split, on_behalf_of=caller.principal, table=table
+        )
+        return rows.to_pandas()
 
     async def close(self) -> None:
         await self.training.close()

@@ -53,6 +53,21 @@ async def new_user(client: httpx.AsyncClient) -> str:
     return email
 
 
+async def sign_in_fresh_user(
+    client: httpx.AsyncClient, password: str = PASSWORD
+) -> tuple[str, httpx.Response]:
+    """A new user's email and sign-in, from a browser that holds no session cookie yet."""
+    email = await new_user(client)
+    client.cookies.delete("syn_refresh", path="/session")
+    token = await csrf(client)
+    response = await client.post(
+        "/session/login",
+        json={"email": email, "password": password},
+        headers={"x-csrf-token": token},
+    )
+    return email, response
+
+
 def set_cookie(response: httpx.Response, name: str) -> str:
     return next(h for h in response.headers.get_list("set-cookie") if h.startswith(f"{name}="))
 
@@ -99,14 +114,7 @@ async def test_without_a_build_the_gateway_says_how_to_make_one(
 
 
 async def test_sign_in_sets_an_http_only_strict_cookie_and_returns_only_the_access_token(web):
-    email = await new_user(web)
-    web.cookies.delete("syn_refresh", path="/session")
-    token = await csrf(web)
-    response = await web.post(
-        "/session/login",
-        json={"email": email, "password": PASSWORD},
-        headers={"x-csrf-token": token},
-    )
+    email, response = await sign_in_fresh_user(web)
     assert response.status_code == 200
     body = response.json()
     assert body["user"]["email"] == email and body["accessToken"] and body["expiresIn"] > 0
@@ -168,14 +176,7 @@ async def test_session_routes_refuse_requests_without_csrf_proof(web, headers):
 
 
 async def test_a_wrong_password_is_a_sentence_and_sets_no_cookie(web):
-    email = await new_user(web)
-    web.cookies.delete("syn_refresh", path="/session")
-    token = await csrf(web)
-    response = await web.post(
-        "/session/login",
-        json={"email": email, "password": "not-the-password-1"},
-        headers={"x-csrf-token": token},
-    )
+    _, response = await sign_in_fresh_user(web, password="not-the-password-1")
     assert response.status_code == 401
     assert response.json()["error"]["message"] == "invalid email or password"
     assert "syn_refresh" not in response.headers.get("set-cookie", "")

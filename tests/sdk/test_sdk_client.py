@@ -5,7 +5,6 @@ errors a user meets (bad credentials, not found, a viewer's forbidden action, ba
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import json
@@ -18,7 +17,6 @@ from collections.abc import AsyncIterator
 import httpx
 import pandas as pd
 import pytest
-import uvicorn
 from rich.console import Console
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -39,7 +37,7 @@ from synthetica_client import (
 )
 from tests.sdk.conftest import PASSWORD, in_thread
 from tests.services.training.training_world import small_adult_csv
-from tests.support import start_gateway
+from tests.support import serve, start_gateway
 
 
 def small_frame(rows: int = 200) -> pd.DataFrame:
@@ -354,16 +352,10 @@ async def websocket_blocking_proxy(upstream: str) -> AsyncIterator[tuple[str, di
     app = Starlette(
         routes=[WebSocketRoute("/graphql", refuse), Route("/{path:path}", http, methods=methods)]
     )
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None))
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
-        await asyncio.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}", seen
+        async with serve(app) as url:
+            yield url, seen
     finally:
-        server.should_exit = True
-        await task
         await forward.aclose()
 
 

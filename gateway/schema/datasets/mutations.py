@@ -17,10 +17,12 @@ from gateway.schema.datasets.types import (
     ColumnMetadataInput,
     CreateProjectInput,
     Dataset,
+    ForeignKeyInput,
     IngestOptionsInput,
     Project,
     ProjectMember,
     ProjectRole,
+    TableKeysInput,
     UpdateProjectInput,
 )
 from gateway.uploads import send_upload
@@ -153,6 +155,63 @@ class DatasetsMutation:
                 timeout=ctx.settings.upload_timeout_seconds,
             )
         return Dataset.from_proto(dataset)
+
+    @strawberry.mutation(
+        description="upload a file as a new table of a dataset (editors; multipart request), "
+        "ingested as a dataset's first file is; keys and links to the other tables are "
+        "detected. At most 20 tables; a table name is a letter or underscore, then letters, "
+        "digits or underscores (default: from the file name)"
+    )
+    async def add_dataset_table(
+        self,
+        info: Info[Context, None],
+        dataset_id: strawberry.ID,
+        file: Upload,
+        table_name: str = "",
+        options: IngestOptionsInput | None = None,
+    ) -> Dataset:
+        ctx = info.context
+        header = pb.UploadHeader(
+            dataset_id=dataset_id,
+            table_name=table_name,
+            file_name=getattr(file, "filename", "") or "",
+            options=(options or IngestOptionsInput()).to_proto(),
+            size_bytes=getattr(file, "size", None) or 0,
+            wait_seconds=ctx.settings.upload_wait_seconds,
+        )
+        with rpc_errors():
+            dataset = await send_upload(
+                ctx.clients.datasets,
+                header,
+                _file_pieces(file),
+                metadata=ctx.user_metadata,
+                timeout=ctx.settings.upload_timeout_seconds,
+            )
+        return Dataset.from_proto(dataset)
+
+    @strawberry.mutation(
+        description="set how the tables relate (editors): the keys and sequences of the "
+        "tables given, and, when foreignKeys is given, exactly those links; errors name the "
+        "field (tables.<name>.primaryKey, foreignKeys[i], ...)"
+    )
+    async def update_dataset_relationships(
+        self,
+        info: Info[Context, None],
+        dataset_id: strawberry.ID,
+        tables: list[TableKeysInput] | None = None,
+        foreign_keys: list[ForeignKeyInput] | None = None,
+    ) -> Dataset:
+        response = await call(
+            info,
+            info.context.clients.datasets.UpdateDatasetRelationships,
+            pb.UpdateDatasetRelationshipsRequest(
+                dataset_id=dataset_id,
+                tables=[t.to_proto() for t in tables or []],
+                foreign_keys=[k.to_proto() for k in foreign_keys or []],
+                replace_foreign_keys=foreign_keys is not None,
+            ),
+        )
+        return Dataset.from_proto(response.dataset)
 
     @strawberry.mutation(
         description="correct columns' sdtypes (and the primary key, and the target column "

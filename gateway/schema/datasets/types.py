@@ -89,6 +89,152 @@ class DetectedFormat:
     has_header: bool | None
 
 
+@strawberry.type(description="rows sharing entityKey form one sequence, ordered by orderColumn")
+class SequenceSpec:
+    entity_key: str
+    order_column: str
+
+    @classmethod
+    def from_proto(cls, spec: pb.SequenceSpec) -> SequenceSpec:
+        return cls(entity_key=spec.entity_key, order_column=spec.order_column)
+
+
+@strawberry.type(description="childTable.childColumn holds values of parentTable.parentColumn")
+class ForeignKey:
+    parent_table: str
+    parent_column: str
+    child_table: str
+    child_column: str
+
+    @classmethod
+    def from_proto(cls, key: pb.ForeignKey) -> ForeignKey:
+        return cls(
+            parent_table=key.parent_table,
+            parent_column=key.parent_column,
+            child_table=key.child_table,
+            child_column=key.child_column,
+        )
+
+
+@strawberry.type(
+    description="what is wrong with one link's values, counted over the whole tables "
+    "(rows are kept, never dropped)"
+)
+class ReferentialProblems:
+    foreign_key: ForeignKey
+    orphan_count: int = strawberry.field(
+        description="child rows whose key is not among the parent's keys"
+    )
+    orphan_examples: list[str]
+    duplicate_parent_key_count: int = strawberry.field(
+        description="parent key values that appear more than once"
+    )
+    duplicate_parent_key_examples: list[str]
+    null_child_key_count: int
+    null_parent_key_count: int
+
+    @classmethod
+    def from_proto(cls, found: pb.ReferentialProblems) -> ReferentialProblems:
+        return cls(
+            foreign_key=ForeignKey.from_proto(found.foreign_key),
+            orphan_count=found.orphan_count,
+            orphan_examples=list(found.orphan_examples),
+            duplicate_parent_key_count=found.duplicate_parent_key_count,
+            duplicate_parent_key_examples=list(found.duplicate_parent_key_examples),
+            null_child_key_count=found.null_child_key_count,
+            null_parent_key_count=found.null_parent_key_count,
+        )
+
+
+def _columns(metadata: pb.DatasetMetadata) -> list[DatasetColumn]:
+    return [
+        DatasetColumn(
+            name=c.name,
+            data_type=c.data_type,
+            sdtype=c.sdtype,
+            pii=c.pii,
+            datetime_format=c.datetime_format or None,
+        )
+        for c in metadata.columns
+    ]
+
+
+@strawberry.type(description="one table of a dataset (the first is the dataset's upload)")
+class DatasetTable:
+    dataset_id: strawberry.ID
+    name: str
+    file_name: str
+    status: DatasetStatus = strawberry.field(
+        description="an added table ingests on its own; upload under a FAILED table's name "
+        "to replace it"
+    )
+    error: str | None
+    error_code: str | None
+    row_count: int
+    train_row_count: int
+    holdout_row_count: int
+    size_bytes: int
+    columns: list[DatasetColumn]
+    primary_key: str | None
+    sequence: SequenceSpec | None = strawberry.field(description="set: the table is sequential")
+    suggested_sequence: SequenceSpec | None = strawberry.field(
+        description="an entity key and order column that look like a sequence; set it with "
+        "updateDatasetRelationships (never set without you)"
+    )
+    warnings: list[str]
+
+    @strawberry.field(description="the table's statistics (as Dataset.stats); null until READY")
+    async def stats(self, info: Info[Context, None]) -> JSON | None:
+        if self.status is not DatasetStatus.READY:
+            return None
+        response = await call(
+            info,
+            info.context.clients.datasets.GetDatasetStats,
+            pb.GetDatasetStatsRequest(dataset_id=self.dataset_id, table=self.name),
+        )
+        return json.loads(response.stats_json)
+
+    @strawberry.field(description="the table's first rows (after `offset`), one JSON object each")
+    async def preview_rows(
+        self, info: Info[Context, None], n: int = 10, offset: int = 0
+    ) -> list[JSON]:
+        if self.status is not DatasetStatus.READY:
+            return []
+        response = await call(
+            info,
+            info.context.clients.datasets.PreviewRows,
+            pb.PreviewRowsRequest(
+                dataset_id=self.dataset_id, table=self.name, limit=n, offset=offset
+            ),
+        )
+        columns = list(response.columns)
+        return [dict(zip(columns, json.loads(row), strict=True)) for row in response.rows_json]
+
+    @classmethod
+    def from_proto(cls, dataset_id: str, table: pb.DatasetTable) -> DatasetTable:
+        return cls(
+            dataset_id=strawberry.ID(dataset_id),
+            name=table.name,
+            file_name=table.file_name,
+            status=_STATUS_FROM_PROTO[table.status],
+            error=table.error or None,
+            error_code=table.error_code or None,
+            row_count=table.row_count,
+            train_row_count=table.train_row_count,
+            holdout_row_count=table.holdout_row_count,
+            size_bytes=table.size_bytes,
+            columns=_columns(table.metadata),
+            primary_key=table.metadata.primary_key or None,
+            sequence=SequenceSpec.from_proto(table.sequence)
+            if table.HasField("sequence")
+            else None,
+            suggested_sequence=SequenceSpec.from_proto(table.suggested_sequence)
+            if table.HasField("suggested_sequence")
+            else None,
+            warnings=list(table.warnings),
+        )
+
+
 @strawberry.type
 class Dataset:
     id: strawberry.ID
@@ -108,10 +254,21 @@ class Dataset:
         description="the column every report predicts for ML utility (null: the report "
         "chooses one and says why)"
     )
-    warnings: list[str]
+    warnings: list[str] = strawberry.field(
+        description="the first table's ingestion warnings, then each link's referential problems"
+    )
     detected: DetectedFormat
     created_at: datetime | None
     updated_at: datetime | None
+    tables: list[DatasetTable] = strawberry.field(
+        description="every table, the first one too (whose fields the dataset's mirror)"
+    )
+    foreign_keys: list[ForeignKey] = strawberry.field(
+        description="the links between the tables: detected (names and values), then yours"
+    )
+    referential_problems: list[ReferentialProblems] = strawberry.field(
+        description="per link: orphans, duplicate parent keys, null keys"
+    )
 
     @strawberry.field(
         description="per-column count, nulls, distinct, min/max/mean/std/quantiles, histogram "
@@ -162,16 +319,7 @@ class Dataset:
             train_row_count=dataset.train_row_count,
             holdout_row_count=dataset.holdout_row_count,
             size_bytes=dataset.size_bytes,
-            columns=[
-                DatasetColumn(
-                    name=c.name,
-                    data_type=c.data_type,
-                    sdtype=c.sdtype,
-                    pii=c.pii,
-                    datetime_format=c.datetime_format or None,
-                )
-                for c in dataset.metadata.columns
-            ],
+            columns=_columns(dataset.metadata),
             primary_key=dataset.metadata.primary_key or None,
             target_column=dataset.metadata.target_column or None,
             warnings=list(dataset.warnings),
@@ -183,6 +331,11 @@ class Dataset:
             ),
             created_at=dt(dataset, "created_at"),
             updated_at=dt(dataset, "updated_at"),
+            tables=[DatasetTable.from_proto(dataset.id, t) for t in dataset.tables],
+            foreign_keys=[ForeignKey.from_proto(k) for k in dataset.foreign_keys],
+            referential_problems=[
+                ReferentialProblems.from_proto(p) for p in dataset.referential_problems
+            ],
         )
 
 
@@ -306,3 +459,45 @@ class ColumnMetadataInput:
     pii: bool | None = strawberry.field(
         default=None, description="true marks the column as personal data; else by sdtype"
     )
+
+
+@strawberry.input(description="rows sharing entityKey form one sequence, ordered by orderColumn")
+class SequenceInput:
+    entity_key: str
+    order_column: str
+
+
+@strawberry.input(description="a table's keys, replaced whole")
+class TableKeysInput:
+    table: str
+    primary_key: str | None = strawberry.field(default=None, description="null: none")
+    sequence: SequenceInput | None = strawberry.field(
+        default=None, description="null: the table is not sequential"
+    )
+
+    def to_proto(self) -> pb.TableKeys:
+        return pb.TableKeys(
+            table=self.table,
+            primary_key=self.primary_key or "",
+            sequence=pb.SequenceSpec(
+                entity_key=self.sequence.entity_key, order_column=self.sequence.order_column
+            )
+            if self.sequence is not None
+            else None,
+        )
+
+
+@strawberry.input(description="childTable.childColumn holds values of parentTable.parentColumn")
+class ForeignKeyInput:
+    parent_table: str
+    parent_column: str
+    child_table: str
+    child_column: str
+
+    def to_proto(self) -> pb.ForeignKey:
+        return pb.ForeignKey(
+            parent_table=self.parent_table,
+            parent_column=self.parent_column,
+            child_table=self.child_table,
+            child_column=self.child_column,
+        )

@@ -16,6 +16,13 @@ from gateway import reports
 from gateway.context import Context
 from gateway.errors import from_rpc_error
 from gateway.schema.common import caller, dt, from_proto_enum, optional
+from gateway.schema.evaluation.relational import (
+    MultiTableQuality,
+    PrivacyVerdict,
+    ReportLink,
+    ReportSequence,
+    ReportTable,
+)
 from synthetica.evaluation.v1 import evaluation_pb2
 
 
@@ -25,13 +32,6 @@ class ReportStatus(Enum):
     RUNNING = evaluation_pb2.REPORT_STATUS_RUNNING
     READY = evaluation_pb2.REPORT_STATUS_READY
     FAILED = evaluation_pb2.REPORT_STATUS_FAILED
-
-
-@strawberry.enum
-class PrivacyVerdict(Enum):
-    PASS = evaluation_pb2.PRIVACY_VERDICT_PASS
-    WARN = evaluation_pb2.PRIVACY_VERDICT_WARN
-    FAIL = evaluation_pb2.PRIVACY_VERDICT_FAIL
 
 
 @strawberry.enum
@@ -67,6 +67,23 @@ class Report:
     privacy: JSON | None
     charts: JSON | None
     conformance: JSON | None
+    alerts: list[str] = strawberry.field(
+        description="problems a user must not miss (broken referential integrity first); "
+        "reports of several tables or sequences only"
+    )
+    tables: list[ReportTable] = strawberry.field(
+        description="per-table reports of a dataset with several tables or sequences; "
+        "empty for a single table"
+    )
+    links: list[ReportLink] = strawberry.field(
+        description="relationship fidelity of each parent → child link"
+    )
+    sequences: list[ReportSequence] = strawberry.field(
+        description="sequence metrics of each sequential table"
+    )
+    multi_table_quality: MultiTableQuality | None = strawberry.field(
+        description="SDMetrics' multi-table QualityReport, where tables are linked"
+    )
     html_url: str | None = strawberry.field(
         description="the report as one HTML page with its charts: a signed link, valid an hour"
     )
@@ -95,6 +112,11 @@ class Report:
             privacy=document.get("privacy"),
             charts=document.get("charts"),
             conformance=document.get("conformance"),
+            alerts=[str(alert) for alert in document.get("alerts") or []],
+            tables=[ReportTable.from_document(t) for t in document.get("tables") or []],
+            links=[ReportLink.from_document(link) for link in document.get("links") or []],
+            sequences=[ReportSequence.from_document(s) for s in document.get("sequences") or []],
+            multi_table_quality=MultiTableQuality.from_document(document.get("sdmetrics")),
             html_url=links.html if links else None,
             json_url=links.json if links else None,
         )

@@ -12,6 +12,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    ProgressColumn,
     TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
@@ -71,30 +72,22 @@ class Bars:
 
     @classmethod
     def job(cls, console: Console | None) -> Bars:
-        if console is None:
-            return cls(None)
-        return cls(
-            Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                TaskProgressColumn(),
-                TextColumn("{task.fields[detail]}"),
-                TimeElapsedColumn(),
-                console=console,
-                transient=False,
-            )
-        )
+        return cls._drawn(console, TaskProgressColumn(), TextColumn("{task.fields[detail]}"))
 
     @classmethod
     def transfer(cls, console: Console | None) -> Bars:
+        return cls._drawn(console, DownloadColumn(), TransferSpeedColumn())
+
+    @classmethod
+    def _drawn(cls, console: Console | None, *columns: ProgressColumn) -> Bars:
+        """Bars of a description, a bar, ``columns`` and the time elapsed."""
         if console is None:
             return cls(None)
         return cls(
             Progress(
                 TextColumn("[bold]{task.description}"),
                 BarColumn(),
-                DownloadColumn(),
-                TransferSpeedColumn(),
+                *columns,
                 TimeElapsedColumn(),
                 console=console,
                 transient=False,

@@ -60,7 +60,8 @@ def prepare_process(parent_pid: int) -> None:
 
 
 def ingest_dataset(job: dict[str, Any]) -> dict[str, Any]:
-    """``job``: storage_url, storage_options, dataset_id, options (IngestOptions),
+    """``job``: storage_url, storage_options, dataset_id (a dataset's id, or an added
+    table's ``files.table_unit``), options (IngestOptions),
     limits (IngestLimits fields), categorical_rule (CategoricalRule fields, optional)."""
     storage = Storage(job["storage_url"], job["storage_options"])
     dataset_id = job["dataset_id"]

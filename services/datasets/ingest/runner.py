@@ -30,7 +30,9 @@ from services.datasets import files, service
 from services.datasets.ingest.options import IngestOptions
 from services.datasets.ingest.process import ingest_dataset, prepare_process
 from services.datasets.models import Dataset
+from services.datasets.relating import relate_stored
 from services.datasets.settings import DatasetsSettings
+from services.datasets.tables import first_table_name
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class IngestRunner:
     def __post_init__(self) -> None:
         self._pool = self._new_pool()
         self._tasks: dict[str, asyncio.Task[Dataset | None]] = {}
+        self._relating: dict[str, asyncio.Lock] = {}
 
     def _new_pool(self) -> ProcessPoolExecutor:
         pool = new_worker_pool(self.settings.ingest_workers)
@@ -53,14 +56,18 @@ class IngestRunner:
             pool.submit(os.getpid)
         return pool
 
-    def start(self, dataset_id: str, options: IngestOptions) -> None:
-        task = asyncio.create_task(self._run(dataset_id, options))
-        self._tasks[dataset_id] = task
-        task.add_done_callback(lambda _: self._tasks.pop(dataset_id, None))
+    def start(self, dataset_id: str, options: IngestOptions, *, table_id: str = "") -> None:
+        """Ingests the dataset's first file, or the added table ``table_id``."""
+        unit = files.table_unit(dataset_id, table_id) if table_id else dataset_id
+        task = asyncio.create_task(self._run(unit, options, table_id))
+        self._tasks[unit] = task
+        task.add_done_callback(lambda _: self._tasks.pop(unit, None))
 
-    async def wait(self, dataset_id: str, timeout: float) -> Dataset | None:
-        """The dataset once ingested (READY or FAILED), or None if still running at timeout."""
-        task = self._tasks.get(dataset_id)
+    async def wait(self, dataset_id: str, timeout: float, *, table_id: str = "") -> Dataset | None:
+        """The dataset once ingested (READY or FAILED; for ``table_id``, once that table is),
+        or None if still running at timeout."""
+        unit = files.table_unit(dataset_id, table_id) if table_id else dataset_id
+        task = self._tasks.get(unit)
         if task is None:
             return None
         with contextlib.suppress(TimeoutError):
@@ -76,12 +83,16 @@ class IngestRunner:
             if row is not None:
                 log.info("resuming ingestion", extra={"fields": {"dataset_id": dataset_id}})
                 self.start(dataset_id, row)
+        for dataset_id, table_id, options in await self.db.call(service.ingesting_tables):
+            fields = {"dataset_id": dataset_id, "table_id": table_id}
+            log.info("resuming a table's ingestion", extra={"fields": fields})
+            self.start(dataset_id, IngestOptions.model_validate(options), table_id=table_id)
 
-    async def _run(self, dataset_id: str, options: IngestOptions) -> Dataset | None:
+    async def _run(self, unit: str, options: IngestOptions, table_id: str) -> Dataset | None:
         job = {
             "storage_url": self.settings.storage_url,
             "storage_options": self.settings.storage_options,
-            "dataset_id": dataset_id,
+            "dataset_id": unit,
             "options": options,
             "limits": dataclasses.asdict(self.settings.ingest_limits()),
             "categorical_rule": {
@@ -102,25 +113,67 @@ class IngestRunner:
                 "message": "ingestion stopped unexpectedly (the file may be too large for memory)",
             }
         except Exception:
-            log.exception("ingestion failed", extra={"fields": {"dataset_id": dataset_id}})
+            log.exception("ingestion failed", extra={"fields": {"unit": unit}})
             outcome = {"ok": False, "code": "internal", "message": "ingestion failed unexpectedly"}
-        dataset = await self.db.call(
-            service.finish_ingestion, dataset_id=dataset_id, outcome=outcome
-        )
+        if table_id:
+            dataset = await self.db.call(
+                service.finish_table_ingestion, table_id=table_id, outcome=outcome
+            )
+        else:
+            dataset = await self.db.call(service.finish_ingestion, dataset_id=unit, outcome=outcome)
         self.on_commit()
-        await asyncio.to_thread(self.storage.delete, files.outcome_key(dataset_id))
+        await asyncio.to_thread(self.storage.delete, files.outcome_key(unit))
+        if dataset is not None and outcome["ok"]:
+            name = next((t.name for t in dataset.added_tables if str(t.id) == table_id), "")
+            dataset = await self.relate(str(dataset.id), name or first_table_name(dataset))
         return dataset
+
+    def relating_lock(self, dataset_id: str) -> asyncio.Lock:
+        """Held while a dataset's relations are computed or changed (in this process)."""
+        return self._relating.setdefault(dataset_id, asyncio.Lock())
+
+    async def relate(self, dataset_id: str, new_table: str) -> Dataset | None:
+        """Detects keys, links and sequences after ``new_table`` became ready, and counts
+        every link's problems; one dataset at a time (two tables may end together). A
+        failure here leaves the table ready, unrelated, and is logged."""
+        async with self.relating_lock(dataset_id):
+            tables, relations = await self.db.call(service.relating_input, dataset_id=dataset_id)
+            try:
+                found, keys = await asyncio.to_thread(
+                    relate_stored, self.storage, tables, relations, new_table
+                )
+            except Exception:
+                log.exception("relating failed", extra={"fields": {"dataset_id": dataset_id}})
+                return await self.db.call(_dataset_of, dataset_id=dataset_id)
+            return await self.db.call(
+                service.save_relations, dataset_id=dataset_id, relations=found, primary_keys=keys
+            )
 
     async def _sweep_orphans(self) -> None:
         stored = await asyncio.to_thread(files.stored_dataset_ids, self.storage)
         known = set(await self.db.call(service.existing_dataset_ids, dataset_ids=stored))
         for dataset_id in stored:
             if dataset_id in known:
+                await self._sweep_orphan_tables(dataset_id)
                 continue
             idle = await asyncio.to_thread(files.idle_seconds, self.storage, dataset_id)
             if idle >= self.settings.orphan_upload_grace_seconds:
                 log.info("removing a partial upload", extra={"fields": {"dataset_id": dataset_id}})
                 await asyncio.to_thread(files.remove_all, self.storage, dataset_id)
+
+    async def _sweep_orphan_tables(self, dataset_id: str) -> None:
+        """Removes table folders of a dataset that never got their row (the service died
+        while the table's bytes streamed), as for whole uploads."""
+        stored = await asyncio.to_thread(files.stored_table_ids, self.storage, dataset_id)
+        known = set(await self.db.call(service.existing_table_ids, table_ids=stored))
+        for table_id in stored:
+            unit = files.table_unit(dataset_id, table_id)
+            if table_id in known:
+                continue
+            idle = await asyncio.to_thread(files.idle_seconds, self.storage, unit)
+            if idle >= self.settings.orphan_upload_grace_seconds:
+                log.info("removing a partial table upload", extra={"fields": {"unit": unit}})
+                await asyncio.to_thread(files.remove_all, self.storage, unit)
 
     async def close(self) -> None:
         for task in list(self._tasks.values()):
@@ -138,6 +191,10 @@ def new_worker_pool(workers: int) -> ProcessPoolExecutor:
         initializer=prepare_process,
         initargs=(os.getpid(),),
     )
+
+
+def _dataset_of(*, session: Any, dataset_id: str) -> Dataset | None:
+    return session.get(Dataset, service.parse_id(dataset_id, "dataset_id"))
 
 
 def _options_of(*, session: Any, dataset_id: str) -> IngestOptions | None:

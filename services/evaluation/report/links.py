@@ -107,6 +107,10 @@ def compare(real: np.ndarray, synthetic: np.ndarray, *, integers: bool) -> Distr
     score = None
     if real.size and synthetic.size:
         score = 1.0 - float(ks_2samp(real, synthetic).statistic)
+    elif real.size:
+        # The real data has the quantity and the synthetic none at all (no gaps where every
+        # sequence has one row): nothing alike, not "unknown", or a mean would skip it.
+        score = 0.0
     edges, real_shares, synthetic_shares = _histogram(real, synthetic, integers=integers)
     return Distribution(
         score=score,

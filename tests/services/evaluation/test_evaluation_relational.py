@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from common.errors import InvalidArgument
+from common.errors import FailedPrecondition, InvalidArgument
 from services.evaluation.evaluator import RELATIONAL_LAYOUT, compute
-from services.evaluation.inputs import RelationalInputs, check_options
+from services.evaluation.inputs import RelationalInputs, check_options, dataset_schema, metadata_of
 from services.evaluation.report import ReportOptions
+from synthetica.datasets.v1 import datasets_pb2
 from tests import relational_data
 from tests.relational_data import Split
 
@@ -84,3 +85,71 @@ def test_a_report_of_several_tables_refuses_one_target_column():
     with pytest.raises(InvalidArgument, match="takes no target column"):
         check_options(inputs, ReportOptions(target_column="latitude"))
     check_options(inputs, ReportOptions())
+
+
+def column(name: str, sdtype: str) -> datasets_pb2.ColumnMetadata:
+    return datasets_pb2.ColumnMetadata(name=name, sdtype=sdtype)
+
+
+def table_proto(name: str, columns: dict[str, str], **fields) -> datasets_pb2.DatasetTable:
+    metadata = datasets_pb2.DatasetMetadata(
+        columns=[column(n, s) for n, s in columns.items()],
+        primary_key=fields.pop("primary_key", ""),
+    )
+    return datasets_pb2.DatasetTable(name=name, metadata=metadata, **fields)
+
+
+def test_a_dataset_of_two_linked_tables_is_evaluated_as_such():
+    dataset = datasets_pb2.Dataset(
+        id="d",
+        tables=[
+            table_proto("states", {"state": "id", "region": "categorical"}, primary_key="state"),
+            table_proto("airports", {"iata": "id", "state": "id", "latitude": "numerical"}),
+        ],
+        foreign_keys=[
+            datasets_pb2.ForeignKey(
+                parent_table="states",
+                parent_column="state",
+                child_table="airports",
+                child_column="state",
+            )
+        ],
+    )
+    schema = dataset_schema(dataset)
+    assert schema is not None
+    assert [table.name for table in schema.order()] == ["states", "airports"]
+    assert metadata_of(dataset.tables[1].metadata)["columns"]["latitude"]["sdtype"] == "numerical"
+
+
+def test_a_single_sequential_table_is_evaluated_as_sequences_and_a_plain_one_is_not():
+    plain = datasets_pb2.Dataset(
+        id="d", tables=[table_proto("t", {"month": "categorical", "temp": "numerical"})]
+    )
+    assert dataset_schema(plain) is None  # the single-table report, exactly as before
+    assert dataset_schema(datasets_pb2.Dataset(id="old")) is None  # stored before tables
+    sequential = datasets_pb2.Dataset(
+        id="d",
+        tables=[
+            table_proto(
+                "t",
+                {"month": "id", "date": "datetime", "temp": "numerical"},
+                sequence=datasets_pb2.SequenceSpec(entity_key="month", order_column="date"),
+            )
+        ],
+    )
+    schema = dataset_schema(sequential)
+    assert schema is not None and schema.tables[0].sequence is not None
+
+
+def test_a_schema_no_report_can_follow_fails_with_the_reason():
+    dataset = datasets_pb2.Dataset(
+        id="d",
+        tables=[table_proto("a", {"k": "id"}), table_proto("b", {"k": "id"})],
+        foreign_keys=[
+            datasets_pb2.ForeignKey(
+                parent_table="a", parent_column="k", child_table="nowhere", child_column="k"
+            )
+        ],
+    )
+    with pytest.raises(FailedPrecondition, match="no table 'nowhere'"):
+        dataset_schema(dataset)

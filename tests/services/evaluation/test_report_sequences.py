@@ -78,7 +78,10 @@ def test_sequences_of_length_one_are_alerted(split, faithful, faithful_report):
     assert "1.0 rows per month on average against 30." in report.alerts[0]
     assert [step.step for step in result.steps] == [1]
     assert result.autocorrelation[0].synthetic_sequences == 0
+    assert result.autocorrelation[0].score == 0.0  # no series at all: nothing alike
     assert result.gaps is not None and result.gaps.synthetic_count == 0
+    assert result.gaps.score == 0.0
+    assert result.score is not None and result.score < 0.3
     assert report.overall_score is not None and faithful_report.overall_score is not None
     assert faithful_report.overall_score - report.overall_score > 0.15
 

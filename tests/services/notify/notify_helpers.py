@@ -12,14 +12,14 @@ import uvicorn
 from google.protobuf.message import Message
 from nats.js import JetStreamContext
 
+from common.clients import Metadata
 from common.events import new_event
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 from synthetica.events.v1 import events_pb2
 from synthetica.notify.v1 import notify_pb2, notify_pb2_grpc
-from tests.support import AuthCaller
+from tests.support import AuthCaller, upload_ready
 
 T = TypeVar("T")
-Metadata = tuple[tuple[str, str], ...]
 
 
 @dataclass
@@ -64,19 +64,14 @@ class NotifyEnv:
         return created.project.id
 
     async def upload(self, user: User, project_id: str, name: str, csv: bytes) -> str:
-        """Uploads a table into the project the way a client does; returns the dataset id
-        once ingested (the datasets service then publishes dataset.uploaded itself)."""
-        header = datasets_pb2.UploadHeader(
-            project_id=project_id, name=name, file_name=name + ".csv", wait_seconds=60
+        return await upload_ready(
+            self.datasets,
+            user.metadata,
+            project_id=project_id,
+            name=name,
+            csv=csv,
+            wait_seconds=60,
         )
-
-        async def requests() -> AsyncIterator[datasets_pb2.UploadDatasetRequest]:
-            yield datasets_pb2.UploadDatasetRequest(header=header)
-            yield datasets_pb2.UploadDatasetRequest(chunk=csv)
-
-        response = await self.datasets.UploadDataset(requests(), metadata=user.metadata, timeout=90)
-        assert response.dataset.status == datasets_pb2.DATASET_STATUS_READY, response.dataset
-        return response.dataset.id
 
     async def publish(self, event: events_pb2.Event, *, msg_id: str | None = None) -> None:
         """Publishes like the outbox relay does; a fresh msg_id defeats JetStream's de-dup,

@@ -3,14 +3,13 @@ in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-import sqlalchemy as sa
 
 from common.migrations import MIGRATIONS, upgrade
-from tests.services.training.training_world import TrainingWorld
+from tests.conftest import create_database
+from tests.services.training.training_world import TrainingWorld, training_settings
 from tests.support import AuthCaller
 
 
@@ -30,12 +29,23 @@ def own_database_url(postgres_server_url: str) -> str:
     """A database of the test's own with the training schema. A training API started on a
     NATS of the test's own needs it: its outbox relay publishes every pending row of its
     database, and would otherwise carry the session's jobs and events to that NATS."""
-    name = "training_" + uuid.uuid4().hex[:12]
-    engine = sa.create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    url = sa.make_url(postgres_server_url).set(database=name)
-    rendered = url.render_as_string(hide_password=False)
+    rendered = create_database(postgres_server_url)
     upgrade(rendered, "training", MIGRATIONS["training"])
     return rendered
+
+
+@pytest.fixture
+def own_training_config(
+    own_nats, own_database_url, service_token, auth_server, datasets_server, tmp_path
+) -> dict[str, object]:
+    """Settings of a training API (and its workers) on a NATS and database of the test's own,
+    with the session's auth and datasets: only the test's workers see its jobs, and its
+    events stay on its NATS."""
+    return training_settings(
+        database_url=own_database_url,
+        nats_url=own_nats.url,
+        token=service_token,
+        auth=auth_server.address,
+        datasets=datasets_server.address,
+        storage=tmp_path / "storage",
+    )

@@ -9,9 +9,8 @@ from google.protobuf import struct_pb2
 
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.training.v1 import training_pb2
-from tests.services.training.training_world import TrainingWorld, small_adult_csv, training_settings
+from tests.services.training.training_world import TrainingWorld, small_adult_csv
 from tests.support import AuthCaller, field_violations, start_training
-from tools.embedded import EmbeddedNats
 
 
 async def test_engines_are_listed_with_their_parameters(world):
@@ -185,18 +184,10 @@ async def test_generating_from_a_model_that_is_not_ready_is_refused(world):
 
 
 async def test_concurrent_jobs_per_user_are_limited(
-    own_nats: EmbeddedNats, own_database_url, service_token, auth_server, datasets_server, tmp_path
+    own_training_config, service_token, auth_server, datasets_server
 ):
     # An API of its own (database and NATS) with no worker, so queued jobs stay queued.
-    config = training_settings(
-        database_url=own_database_url,
-        nats_url=own_nats.url,
-        token=service_token,
-        auth=auth_server.address,
-        datasets=datasets_server.address,
-        storage=tmp_path,
-    )
-    api = await start_training(**config, max_concurrent_jobs_per_user=2)
+    api = await start_training(**own_training_config, max_concurrent_jobs_per_user=2)
     auth = AuthCaller(auth_server.address, service_token)
     world = TrainingWorld(api.address, datasets_server.address, auth)
     try:

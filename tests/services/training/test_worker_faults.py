@@ -20,10 +20,9 @@ from synthetica.training.v1 import training_pb2
 from tests.services.training.training_world import (
     WORKER_SETTINGS,
     TrainingWorld,
-    training_settings,
 )
 from tests.support import REPO, AuthCaller, start_training, stream_events
-from tools.embedded import EmbeddedNats, free_port, wait_until_listening
+from tools.embedded import free_port, wait_until_listening
 
 RUNNING = (training_pb2.JOB_STATUS_RUNNING,)
 # Long enough to be killed mid-training: CTGAN stopped by a few seconds' budget.
@@ -77,18 +76,10 @@ def spawn_worker(
 
 @pytest.fixture
 async def isolated(
-    own_nats: EmbeddedNats, own_database_url, service_token, auth_server, datasets_server, tmp_path
+    own_training_config, service_token, auth_server, datasets_server
 ) -> AsyncIterator[tuple[TrainingWorld, dict[str, object]]]:
-    """A training API on a NATS and database of its own: only this test's workers see
-    its jobs, and its events stay on its NATS."""
-    config = training_settings(
-        database_url=own_database_url,
-        nats_url=own_nats.url,
-        token=service_token,
-        auth=auth_server.address,
-        datasets=datasets_server.address,
-        storage=tmp_path / "storage",
-    )
+    """A training API on a NATS and database of its own (see own_training_config)."""
+    config = own_training_config
     api = await start_training(**config)
     auth = AuthCaller(auth_server.address, service_token)
     world = TrainingWorld(api.address, datasets_server.address, auth)

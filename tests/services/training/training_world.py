@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from common.clients import make_channel
+from common.clients import Metadata, make_channel
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 from tests.adult import small_csv as small_adult_csv
-from tests.support import AuthCaller, unique_email
+from tests.support import AuthCaller, unique_email, upload_ready
 
-Metadata = tuple[tuple[str, str], ...]
 FINISHED = (
     training_pb2.JOB_STATUS_SUCCEEDED,
     training_pb2.JOB_STATUS_FAILED,
@@ -75,18 +74,14 @@ class TrainingWorld:
     async def dataset(self, user: User, data: bytes | None = None, project_id: str = "") -> str:
         """Uploads ``data`` (a small adult CSV by default) and waits until it is ready."""
         project_id = project_id or await self.project(user)
-        payload = data if data is not None else small_adult_csv()
-        header = datasets_pb2.UploadHeader(
-            project_id=project_id, name="adult", file_name="adult.csv", wait_seconds=120
+        return await upload_ready(
+            self.datasets,
+            user.md,
+            project_id=project_id,
+            name="adult",
+            csv=data if data is not None else small_adult_csv(),
+            wait_seconds=120,
         )
-
-        async def messages() -> AsyncIterator[datasets_pb2.UploadDatasetRequest]:
-            yield datasets_pb2.UploadDatasetRequest(header=header)
-            yield datasets_pb2.UploadDatasetRequest(chunk=payload)
-
-        response = await self.datasets.UploadDataset(messages(), metadata=user.md, timeout=180)
-        assert response.dataset.status == datasets_pb2.DATASET_STATUS_READY, response.dataset
-        return response.dataset.id
 
     async def train(
         self, user: User, dataset_id: str, engine: str = "gaussian_copula", **params: object

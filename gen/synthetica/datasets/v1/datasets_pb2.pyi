@@ -260,20 +260,24 @@ class IngestOptions(_message.Message):
     def __init__(self, format: _Optional[str] = ..., delimiter: _Optional[str] = ..., has_header: _Optional[bool] = ..., encoding: _Optional[str] = ..., column_names: _Optional[_Iterable[str]] = ..., missing_values: _Optional[_Iterable[str]] = ..., holdout_fraction: _Optional[float] = ..., seed: _Optional[int] = ...) -> None: ...
 
 class UploadHeader(_message.Message):
-    __slots__ = ("project_id", "name", "file_name", "options", "size_bytes", "wait_seconds")
+    __slots__ = ("project_id", "name", "file_name", "options", "size_bytes", "wait_seconds", "dataset_id", "table_name")
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     FILE_NAME_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
     SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
     WAIT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
     project_id: str
     name: str
     file_name: str
     options: IngestOptions
     size_bytes: int
     wait_seconds: int
-    def __init__(self, project_id: _Optional[str] = ..., name: _Optional[str] = ..., file_name: _Optional[str] = ..., options: _Optional[_Union[IngestOptions, _Mapping]] = ..., size_bytes: _Optional[int] = ..., wait_seconds: _Optional[int] = ...) -> None: ...
+    dataset_id: str
+    table_name: str
+    def __init__(self, project_id: _Optional[str] = ..., name: _Optional[str] = ..., file_name: _Optional[str] = ..., options: _Optional[_Union[IngestOptions, _Mapping]] = ..., size_bytes: _Optional[int] = ..., wait_seconds: _Optional[int] = ..., dataset_id: _Optional[str] = ..., table_name: _Optional[str] = ...) -> None: ...
 
 class UploadDatasetRequest(_message.Message):
     __slots__ = ("header", "chunk")
@@ -314,7 +318,7 @@ class DatasetMetadata(_message.Message):
     def __init__(self, columns: _Optional[_Iterable[_Union[ColumnMetadata, _Mapping]]] = ..., primary_key: _Optional[str] = ..., target_column: _Optional[str] = ...) -> None: ...
 
 class Dataset(_message.Message):
-    __slots__ = ("id", "project_id", "name", "status", "error", "row_count", "train_row_count", "holdout_row_count", "size_bytes", "metadata", "detected", "created_by", "created_at", "updated_at", "error_code", "warnings", "file_name", "tables", "foreign_keys")
+    __slots__ = ("id", "project_id", "name", "status", "error", "row_count", "train_row_count", "holdout_row_count", "size_bytes", "metadata", "detected", "created_by", "created_at", "updated_at", "error_code", "warnings", "file_name", "tables", "foreign_keys", "referential_problems")
     ID_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -334,6 +338,7 @@ class Dataset(_message.Message):
     FILE_NAME_FIELD_NUMBER: _ClassVar[int]
     TABLES_FIELD_NUMBER: _ClassVar[int]
     FOREIGN_KEYS_FIELD_NUMBER: _ClassVar[int]
+    REFERENTIAL_PROBLEMS_FIELD_NUMBER: _ClassVar[int]
     id: str
     project_id: str
     name: str
@@ -353,10 +358,29 @@ class Dataset(_message.Message):
     file_name: str
     tables: _containers.RepeatedCompositeFieldContainer[DatasetTable]
     foreign_keys: _containers.RepeatedCompositeFieldContainer[ForeignKey]
-    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[DatasetStatus, str]] = ..., error: _Optional[str] = ..., row_count: _Optional[int] = ..., train_row_count: _Optional[int] = ..., holdout_row_count: _Optional[int] = ..., size_bytes: _Optional[int] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., detected: _Optional[_Union[IngestOptions, _Mapping]] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error_code: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., file_name: _Optional[str] = ..., tables: _Optional[_Iterable[_Union[DatasetTable, _Mapping]]] = ..., foreign_keys: _Optional[_Iterable[_Union[ForeignKey, _Mapping]]] = ...) -> None: ...
+    referential_problems: _containers.RepeatedCompositeFieldContainer[ReferentialProblems]
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[DatasetStatus, str]] = ..., error: _Optional[str] = ..., row_count: _Optional[int] = ..., train_row_count: _Optional[int] = ..., holdout_row_count: _Optional[int] = ..., size_bytes: _Optional[int] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., detected: _Optional[_Union[IngestOptions, _Mapping]] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error_code: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., file_name: _Optional[str] = ..., tables: _Optional[_Iterable[_Union[DatasetTable, _Mapping]]] = ..., foreign_keys: _Optional[_Iterable[_Union[ForeignKey, _Mapping]]] = ..., referential_problems: _Optional[_Iterable[_Union[ReferentialProblems, _Mapping]]] = ...) -> None: ...
+
+class ReferentialProblems(_message.Message):
+    __slots__ = ("foreign_key", "orphan_count", "orphan_examples", "duplicate_parent_key_count", "duplicate_parent_key_examples", "null_child_key_count", "null_parent_key_count")
+    FOREIGN_KEY_FIELD_NUMBER: _ClassVar[int]
+    ORPHAN_COUNT_FIELD_NUMBER: _ClassVar[int]
+    ORPHAN_EXAMPLES_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATE_PARENT_KEY_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATE_PARENT_KEY_EXAMPLES_FIELD_NUMBER: _ClassVar[int]
+    NULL_CHILD_KEY_COUNT_FIELD_NUMBER: _ClassVar[int]
+    NULL_PARENT_KEY_COUNT_FIELD_NUMBER: _ClassVar[int]
+    foreign_key: ForeignKey
+    orphan_count: int
+    orphan_examples: _containers.RepeatedScalarFieldContainer[str]
+    duplicate_parent_key_count: int
+    duplicate_parent_key_examples: _containers.RepeatedScalarFieldContainer[str]
+    null_child_key_count: int
+    null_parent_key_count: int
+    def __init__(self, foreign_key: _Optional[_Union[ForeignKey, _Mapping]] = ..., orphan_count: _Optional[int] = ..., orphan_examples: _Optional[_Iterable[str]] = ..., duplicate_parent_key_count: _Optional[int] = ..., duplicate_parent_key_examples: _Optional[_Iterable[str]] = ..., null_child_key_count: _Optional[int] = ..., null_parent_key_count: _Optional[int] = ...) -> None: ...
 
 class DatasetTable(_message.Message):
-    __slots__ = ("name", "row_count", "train_row_count", "holdout_row_count", "metadata", "sequence", "file_name", "size_bytes", "warnings")
+    __slots__ = ("name", "row_count", "train_row_count", "holdout_row_count", "metadata", "sequence", "file_name", "size_bytes", "warnings", "status", "error", "error_code", "suggested_sequence")
     NAME_FIELD_NUMBER: _ClassVar[int]
     ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
     TRAIN_ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
@@ -366,6 +390,10 @@ class DatasetTable(_message.Message):
     FILE_NAME_FIELD_NUMBER: _ClassVar[int]
     SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
     WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
+    SUGGESTED_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     name: str
     row_count: int
     train_row_count: int
@@ -375,7 +403,11 @@ class DatasetTable(_message.Message):
     file_name: str
     size_bytes: int
     warnings: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., row_count: _Optional[int] = ..., train_row_count: _Optional[int] = ..., holdout_row_count: _Optional[int] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., sequence: _Optional[_Union[SequenceSpec, _Mapping]] = ..., file_name: _Optional[str] = ..., size_bytes: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...
+    status: DatasetStatus
+    error: str
+    error_code: str
+    suggested_sequence: SequenceSpec
+    def __init__(self, name: _Optional[str] = ..., row_count: _Optional[int] = ..., train_row_count: _Optional[int] = ..., holdout_row_count: _Optional[int] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., sequence: _Optional[_Union[SequenceSpec, _Mapping]] = ..., file_name: _Optional[str] = ..., size_bytes: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[DatasetStatus, str]] = ..., error: _Optional[str] = ..., error_code: _Optional[str] = ..., suggested_sequence: _Optional[_Union[SequenceSpec, _Mapping]] = ...) -> None: ...
 
 class SequenceSpec(_message.Message):
     __slots__ = ("entity_key", "order_column")
@@ -440,10 +472,12 @@ class BatchGetDatasetsResponse(_message.Message):
     def __init__(self, datasets: _Optional[_Iterable[_Union[Dataset, _Mapping]]] = ...) -> None: ...
 
 class GetDatasetStatsRequest(_message.Message):
-    __slots__ = ("dataset_id",)
+    __slots__ = ("dataset_id", "table")
     DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    TABLE_FIELD_NUMBER: _ClassVar[int]
     dataset_id: str
-    def __init__(self, dataset_id: _Optional[str] = ...) -> None: ...
+    table: str
+    def __init__(self, dataset_id: _Optional[str] = ..., table: _Optional[str] = ...) -> None: ...
 
 class GetDatasetStatsResponse(_message.Message):
     __slots__ = ("stats_json",)
@@ -452,14 +486,16 @@ class GetDatasetStatsResponse(_message.Message):
     def __init__(self, stats_json: _Optional[str] = ...) -> None: ...
 
 class PreviewRowsRequest(_message.Message):
-    __slots__ = ("dataset_id", "limit", "offset")
+    __slots__ = ("dataset_id", "limit", "offset", "table")
     DATASET_ID_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
+    TABLE_FIELD_NUMBER: _ClassVar[int]
     dataset_id: str
     limit: int
     offset: int
-    def __init__(self, dataset_id: _Optional[str] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ...) -> None: ...
+    table: str
+    def __init__(self, dataset_id: _Optional[str] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., table: _Optional[str] = ...) -> None: ...
 
 class PreviewRowsResponse(_message.Message):
     __slots__ = ("columns", "rows_json")
@@ -470,18 +506,48 @@ class PreviewRowsResponse(_message.Message):
     def __init__(self, columns: _Optional[_Iterable[str]] = ..., rows_json: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class UpdateDatasetMetadataRequest(_message.Message):
-    __slots__ = ("dataset_id", "metadata", "clear_primary_key", "clear_target_column")
+    __slots__ = ("dataset_id", "metadata", "clear_primary_key", "clear_target_column", "table")
     DATASET_ID_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
     CLEAR_PRIMARY_KEY_FIELD_NUMBER: _ClassVar[int]
     CLEAR_TARGET_COLUMN_FIELD_NUMBER: _ClassVar[int]
+    TABLE_FIELD_NUMBER: _ClassVar[int]
     dataset_id: str
     metadata: DatasetMetadata
     clear_primary_key: bool
     clear_target_column: bool
-    def __init__(self, dataset_id: _Optional[str] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., clear_primary_key: _Optional[bool] = ..., clear_target_column: _Optional[bool] = ...) -> None: ...
+    table: str
+    def __init__(self, dataset_id: _Optional[str] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., clear_primary_key: _Optional[bool] = ..., clear_target_column: _Optional[bool] = ..., table: _Optional[str] = ...) -> None: ...
 
 class UpdateDatasetMetadataResponse(_message.Message):
+    __slots__ = ("dataset",)
+    DATASET_FIELD_NUMBER: _ClassVar[int]
+    dataset: Dataset
+    def __init__(self, dataset: _Optional[_Union[Dataset, _Mapping]] = ...) -> None: ...
+
+class TableKeys(_message.Message):
+    __slots__ = ("table", "primary_key", "sequence")
+    TABLE_FIELD_NUMBER: _ClassVar[int]
+    PRIMARY_KEY_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    table: str
+    primary_key: str
+    sequence: SequenceSpec
+    def __init__(self, table: _Optional[str] = ..., primary_key: _Optional[str] = ..., sequence: _Optional[_Union[SequenceSpec, _Mapping]] = ...) -> None: ...
+
+class UpdateDatasetRelationshipsRequest(_message.Message):
+    __slots__ = ("dataset_id", "tables", "foreign_keys", "replace_foreign_keys")
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    TABLES_FIELD_NUMBER: _ClassVar[int]
+    FOREIGN_KEYS_FIELD_NUMBER: _ClassVar[int]
+    REPLACE_FOREIGN_KEYS_FIELD_NUMBER: _ClassVar[int]
+    dataset_id: str
+    tables: _containers.RepeatedCompositeFieldContainer[TableKeys]
+    foreign_keys: _containers.RepeatedCompositeFieldContainer[ForeignKey]
+    replace_foreign_keys: bool
+    def __init__(self, dataset_id: _Optional[str] = ..., tables: _Optional[_Iterable[_Union[TableKeys, _Mapping]]] = ..., foreign_keys: _Optional[_Iterable[_Union[ForeignKey, _Mapping]]] = ..., replace_foreign_keys: _Optional[bool] = ...) -> None: ...
+
+class UpdateDatasetRelationshipsResponse(_message.Message):
     __slots__ = ("dataset",)
     DATASET_FIELD_NUMBER: _ClassVar[int]
     dataset: Dataset

@@ -131,6 +131,11 @@ class DatasetsServiceStub:
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetMetadataRequest.SerializeToString,
                 response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetMetadataResponse.FromString,
                 _registered_method=True)
+        self.UpdateDatasetRelationships = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/UpdateDatasetRelationships',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsResponse.FromString,
+                _registered_method=True)
         self.DeleteDataset = channel.unary_unary(
                 '/synthetica.datasets.v1.DatasetsService/DeleteDataset',
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteDatasetRequest.SerializeToString,
@@ -248,9 +253,12 @@ class DatasetsServiceServicer:
     def UploadDataset(self, request_iterator, context):
         """Uploads a file into a project: the first message carries the header, every following one
         a chunk of the file. Ingestion runs in the background and ends in dataset.uploaded or
-        dataset.failed. Errors: NOT_FOUND (PROJECT_NOT_FOUND); PERMISSION_DENIED
-        (PROJECT_ROLE_TOO_LOW) for a viewer; INVALID_ARGUMENT (TOO_LARGE, INVALID_ENCODING, or the
-        ingestion's reason in upper case) for a file over the limits or unreadable.
+        dataset.failed. With header.dataset_id the file becomes a new table of that dataset.
+        Errors: NOT_FOUND (PROJECT_NOT_FOUND, DATASET_NOT_FOUND); PERMISSION_DENIED
+        (PROJECT_ROLE_TOO_LOW) for a viewer; INVALID_ARGUMENT (TOO_LARGE, INVALID_ENCODING,
+        INVALID_TABLE_NAME, or the ingestion's reason in upper case) for a file over the limits or
+        unreadable; ALREADY_EXISTS (TABLE_EXISTS) for a table name taken; FAILED_PRECONDITION
+        (DATASET_NOT_READY; TOO_MANY_TABLES beyond 20 tables).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -281,27 +289,40 @@ class DatasetsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetDatasetStats(self, request, context):
-        """Returns a dataset's per-column statistics. Errors: NOT_FOUND (DATASET_NOT_FOUND);
-        FAILED_PRECONDITION (DATASET_NOT_READY).
+        """Returns a table's per-column statistics (the first table unless named). Errors: NOT_FOUND
+        (DATASET_NOT_FOUND, TABLE_NOT_FOUND); FAILED_PRECONDITION (DATASET_NOT_READY,
+        TABLE_NOT_READY).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def PreviewRows(self, request, context):
-        """Returns the first rows of a ready dataset as JSON objects. Errors: NOT_FOUND
-        (DATASET_NOT_FOUND); FAILED_PRECONDITION (DATASET_NOT_READY); INVALID_ARGUMENT for a limit
-        out of range.
+        """Returns the first rows of a ready table (the first unless named) as JSON arrays. Errors:
+        NOT_FOUND (DATASET_NOT_FOUND, TABLE_NOT_FOUND); FAILED_PRECONDITION (DATASET_NOT_READY,
+        TABLE_NOT_READY); INVALID_ARGUMENT for a limit out of range.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UpdateDatasetMetadata(self, request, context):
-        """Replaces a ready dataset's column metadata (types, keys). Errors: NOT_FOUND
-        (DATASET_NOT_FOUND); PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) for a viewer;
-        FAILED_PRECONDITION (DATASET_NOT_READY); INVALID_ARGUMENT (INVALID_METADATA) with the
-        violations.
+        """Replaces a ready table's column metadata (types, keys; the first table unless named).
+        Errors: NOT_FOUND (DATASET_NOT_FOUND, TABLE_NOT_FOUND); PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) for a viewer;
+        FAILED_PRECONDITION (DATASET_NOT_READY, TABLE_NOT_READY); INVALID_ARGUMENT
+        (INVALID_METADATA) with the violations.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateDatasetRelationships(self, request, context):
+        """Sets how the tables relate: primary keys and sequences of the tables named, and (with
+        replace_foreign_keys) all the links. Referential problems are counted again. Errors:
+        NOT_FOUND (DATASET_NOT_FOUND, TABLE_NOT_FOUND); PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW)
+        for a viewer; FAILED_PRECONDITION (DATASET_NOT_READY, TABLE_NOT_READY); INVALID_ARGUMENT
+        (INVALID_RELATIONSHIPS) with a violation per field (unknown columns, a non-unique primary
+        key, a cycle, a child with two parents, a link to a column that is not the primary key).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -318,7 +339,8 @@ class DatasetsServiceServicer:
     def ReadDataset(self, request, context):
         """Streams a split of one typed table (the first unless named) as Arrow IPC stream bytes.
         Errors: NOT_FOUND (DATASET_NOT_FOUND; TABLE_NOT_FOUND for a table the dataset lacks);
-        FAILED_PRECONDITION (DATASET_NOT_READY); INVALID_ARGUMENT for an unknown split.
+        FAILED_PRECONDITION (DATASET_NOT_READY, TABLE_NOT_READY); INVALID_ARGUMENT for an
+        unknown split.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -416,6 +438,11 @@ def add_DatasetsServiceServicer_to_server(servicer, server):
                     servicer.UpdateDatasetMetadata,
                     request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetMetadataRequest.FromString,
                     response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetMetadataResponse.SerializeToString,
+            ),
+            'UpdateDatasetRelationships': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateDatasetRelationships,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsResponse.SerializeToString,
             ),
             'DeleteDataset': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteDataset,
@@ -921,6 +948,33 @@ class DatasetsService:
             '/synthetica.datasets.v1.DatasetsService/UpdateDatasetMetadata',
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetMetadataRequest.SerializeToString,
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetMetadataResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateDatasetRelationships(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/UpdateDatasetRelationships',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsResponse.FromString,
             options,
             channel_credentials,
             insecure,

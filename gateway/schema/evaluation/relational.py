@@ -1,0 +1,271 @@
+"""Evaluation of several tables and sequences: typed GraphQL objects read from the report
+document (services/evaluation/report/relational_models.py writes it)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from synthetica.evaluation.v1 import evaluation_pb2
+
+
+@strawberry.enum
+class PrivacyVerdict(Enum):
+    PASS = evaluation_pb2.PRIVACY_VERDICT_PASS
+    WARN = evaluation_pb2.PRIVACY_VERDICT_WARN
+    FAIL = evaluation_pb2.PRIVACY_VERDICT_FAIL
+
+
+def verdict_of(value: Any) -> PrivacyVerdict | None:
+    """A report document's verdict ("pass", "warn", "fail") as the enum."""
+    return PrivacyVerdict[value.upper()] if isinstance(value, str) and value else None
+
+
+def _floats(values: Any) -> list[float]:
+    return [float(value) for value in values or []]
+
+
+@strawberry.type(description="One quantity per parent or per sequence, real against synthetic")
+class ReportDistribution:
+    score: float | None = strawberry.field(
+        description="KS complement of the two distributions: 1 = the same shape"
+    )
+    real_count: int
+    synthetic_count: int
+    real_mean: float | None
+    synthetic_mean: float | None
+    real_median: float | None
+    synthetic_median: float | None
+    real_min: float | None
+    real_max: float | None
+    synthetic_min: float | None
+    synthetic_max: float | None
+    bin_edges: list[float]
+    real: list[float] = strawberry.field(description="share of real values per bin")
+    synthetic: list[float] = strawberry.field(description="share of synthetic values per bin")
+
+    @classmethod
+    def from_document(cls, data: dict[str, Any]) -> ReportDistribution:
+        return cls(
+            score=data.get("score"),
+            real_count=int(data.get("real_count", 0)),
+            synthetic_count=int(data.get("synthetic_count", 0)),
+            real_mean=data.get("real_mean"),
+            synthetic_mean=data.get("synthetic_mean"),
+            real_median=data.get("real_median"),
+            synthetic_median=data.get("synthetic_median"),
+            real_min=data.get("real_min"),
+            real_max=data.get("real_max"),
+            synthetic_min=data.get("synthetic_min"),
+            synthetic_max=data.get("synthetic_max"),
+            bin_edges=_floats(data.get("bin_edges")),
+            real=_floats(data.get("real")),
+            synthetic=_floats(data.get("synthetic")),
+        )
+
+
+@strawberry.type(description="Referential integrity of a link in the synthetic data")
+class LinkIntegrity:
+    share: float | None = strawberry.field(
+        description="share of child rows whose key exists in the parent; must be 1"
+    )
+    child_rows: int
+    valid_rows: int
+    orphan_rows: int = strawberry.field(description="child rows whose key no parent has")
+    missing_key_rows: int = strawberry.field(description="child rows without a key")
+    duplicate_parent_keys: int
+    orphan_examples: list[str]
+
+
+@strawberry.type(description="A parent column against a child column, across the link")
+class CrossLinkPair:
+    parent_column: str
+    child_column: str
+    real: float | None
+    synthetic: float | None
+    score: float | None = strawberry.field(description="1 - |real - synthetic| / 2")
+
+
+@strawberry.type(description="Relationship fidelity of one parent → child link")
+class ReportLink:
+    parent_table: str
+    parent_column: str
+    child_table: str
+    child_column: str
+    integrity: LinkIntegrity
+    cardinality_score: float | None = strawberry.field(
+        description="KS complement of children per parent, real against synthetic"
+    )
+    cardinality: ReportDistribution
+    correlation_score: float | None = strawberry.field(
+        description="mean score of the parent-child column pairs"
+    )
+    correlations: list[CrossLinkPair]
+
+    @classmethod
+    def from_document(cls, data: dict[str, Any]) -> ReportLink:
+        integrity = data.get("integrity") or {}
+        cardinality = ReportDistribution.from_document(data.get("cardinality") or {})
+        return cls(
+            parent_table=data["parent_table"],
+            parent_column=data["parent_column"],
+            child_table=data["child_table"],
+            child_column=data["child_column"],
+            integrity=LinkIntegrity(
+                share=integrity.get("share"),
+                child_rows=int(integrity.get("child_rows", 0)),
+                valid_rows=int(integrity.get("valid_rows", 0)),
+                orphan_rows=int(integrity.get("orphan_rows", 0)),
+                missing_key_rows=int(integrity.get("missing_key_rows", 0)),
+                duplicate_parent_keys=int(integrity.get("duplicate_parent_keys", 0)),
+                orphan_examples=[str(v) for v in integrity.get("orphan_examples") or []],
+            ),
+            cardinality_score=cardinality.score,
+            cardinality=cardinality,
+            correlation_score=data.get("correlation_score"),
+            correlations=[
+                CrossLinkPair(
+                    parent_column=pair["parent_column"],
+                    child_column=pair["child_column"],
+                    real=pair.get("real"),
+                    synthetic=pair.get("synthetic"),
+                    score=pair.get("score"),
+                )
+                for pair in data.get("correlations") or []
+            ],
+        )
+
+
+@strawberry.type(description="Lag-1 autocorrelation of a numeric column within sequences")
+class SequenceAutocorrelation:
+    column: str
+    real_mean: float | None
+    synthetic_mean: float | None
+    real_sequences: int
+    synthetic_sequences: int
+    score: float | None
+
+
+@strawberry.type(description="Column shapes of the rows at one step of every sequence")
+class SequenceStep:
+    step: int
+    real_rows: int
+    synthetic_rows: int
+    score: float | None
+
+
+@strawberry.type(description="Sequence metrics of one sequential table")
+class ReportSequence:
+    table: str
+    entity_key: str
+    order_column: str
+    gap_unit: str = strawberry.field(description="days (a time order column) or steps")
+    score: float | None = strawberry.field(description="mean of the scores below")
+    length: ReportDistribution
+    gaps: ReportDistribution | None
+    autocorrelation: list[SequenceAutocorrelation]
+    steps: list[SequenceStep]
+    step_score: float | None
+    privacy_verdict: PrivacyVerdict | None = strawberry.field(
+        description="the privacy verdict on whole sequences"
+    )
+    privacy_basis: str
+    privacy: JSON | None
+    privacy_note: str | None
+
+    @classmethod
+    def from_document(cls, data: dict[str, Any]) -> ReportSequence:
+        gaps = data.get("gaps")
+        privacy = data.get("privacy")
+        return cls(
+            table=data["table"],
+            entity_key=data["entity_key"],
+            order_column=data["order_column"],
+            gap_unit=data.get("gap_unit", "steps"),
+            score=data.get("score"),
+            length=ReportDistribution.from_document(data.get("length") or {}),
+            gaps=ReportDistribution.from_document(gaps) if gaps else None,
+            autocorrelation=[
+                SequenceAutocorrelation(
+                    column=item["column"],
+                    real_mean=item.get("real_mean"),
+                    synthetic_mean=item.get("synthetic_mean"),
+                    real_sequences=int(item.get("real_sequences", 0)),
+                    synthetic_sequences=int(item.get("synthetic_sequences", 0)),
+                    score=item.get("score"),
+                )
+                for item in data.get("autocorrelation") or []
+            ],
+            steps=[
+                SequenceStep(
+                    step=int(item["step"]),
+                    real_rows=int(item.get("real_rows", 0)),
+                    synthetic_rows=int(item.get("synthetic_rows", 0)),
+                    score=item.get("score"),
+                )
+                for item in data.get("steps") or []
+            ],
+            step_score=data.get("step_score"),
+            privacy_verdict=verdict_of(privacy.get("verdict")) if privacy else None,
+            privacy_basis=data.get("privacy_basis", ""),
+            privacy=privacy,
+            privacy_note=data.get("privacy_note"),
+        )
+
+
+@strawberry.type(description="One table's own report, within a report of several tables")
+class ReportTable:
+    name: str
+    train_rows: int
+    holdout_rows: int
+    synthetic_rows: int
+    quality_score: float | None
+    diagnostic_score: float | None
+    fidelity_score: float | None
+    privacy_verdict: PrivacyVerdict | None
+    note: str | None = strawberry.field(description="why the table was not evaluated")
+    report: JSON | None = strawberry.field(
+        description="the table's whole report, as a single-table report's JSON"
+    )
+
+    @classmethod
+    def from_document(cls, data: dict[str, Any]) -> ReportTable:
+        report = data.get("report") or None
+        quality = (report or {}).get("quality") or {}
+        fidelity = (report or {}).get("fidelity") or {}
+        return cls(
+            name=data["name"],
+            train_rows=int(data.get("train_rows", 0)),
+            holdout_rows=int(data.get("holdout_rows", 0)),
+            synthetic_rows=int(data.get("synthetic_rows", 0)),
+            quality_score=data.get("quality_score"),
+            diagnostic_score=quality.get("diagnostic_score"),
+            fidelity_score=fidelity.get("mean_score"),
+            privacy_verdict=verdict_of(data.get("privacy_verdict")),
+            note=data.get("note"),
+            report=report,
+        )
+
+
+@strawberry.type(description="SDMetrics' multi-table QualityReport on the whole database")
+class MultiTableQuality:
+    overall_score: float | None
+    column_shapes: float | None
+    column_pair_trends: float | None
+    cardinality: float | None
+    intertable_trends: float | None
+
+    @classmethod
+    def from_document(cls, data: dict[str, Any] | None) -> MultiTableQuality | None:
+        if not data:
+            return None
+        return cls(
+            overall_score=data.get("overall_score"),
+            column_shapes=data.get("column_shapes"),
+            column_pair_trends=data.get("column_pair_trends"),
+            cardinality=data.get("cardinality"),
+            intertable_trends=data.get("intertable_trends"),
+        )

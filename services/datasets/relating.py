@@ -1,0 +1,71 @@
+"""Relating a dataset's stored tables (``relations.relate`` on their key-like columns), run
+by the service in a thread after a table became ready, or after the user changed the links.
+
+Only the columns that can be keys are read (id-like names, names that several tables share,
+the keys in force) plus, for the new table, the columns a sequence could be made of, so
+memory grows with the rows of those columns, not with whole tables.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pyarrow as pa
+
+from common.storage import Storage
+from services.datasets import files
+from services.datasets.relations import Relations, is_id_like, problems_of, relate
+from services.datasets.service import ReadyTable
+
+_SEQUENCE_TYPES = ("int", "uint", "string", "large_string", "timestamp", "date")
+
+
+def _wanted(table: ReadyTable, shared: set[str], relations: Relations, new: bool) -> list[str]:
+    named = {key.child_column for key in relations.foreign_keys if key.child_table == table.name}
+    named |= {key.parent_column for key in relations.foreign_keys if key.parent_table == table.name}
+    if table.primary_key:
+        named.add(table.primary_key)
+    sequence = relations.sequences.get(table.name)
+    if sequence is not None:
+        named |= {sequence.entity_key, sequence.order_column}
+    return [
+        column
+        for column, data_type in table.columns.items()
+        if column in named
+        or column in shared
+        or is_id_like(column, table.name)
+        or (new and data_type.startswith(_SEQUENCE_TYPES))
+    ]
+
+
+def _shared_names(tables: list[ReadyTable]) -> set[str]:
+    counts = Counter(column for table in tables for column in table.columns)
+    return {column for column, count in counts.items() if count > 1}
+
+
+def read_key_columns(
+    storage: Storage, tables: list[ReadyTable], relations: Relations, new_table: str
+) -> dict[str, pa.Table]:
+    shared = _shared_names(tables)
+    return {
+        table.name: files.read_columns(
+            storage, table.unit, _wanted(table, shared, relations, table.name == new_table)
+        )
+        for table in tables
+    }
+
+
+def relate_stored(
+    storage: Storage, tables: list[ReadyTable], relations: Relations, new_table: str
+) -> tuple[Relations, dict[str, str | None]]:
+    """Detection after ``new_table`` became ready (see ``relations.relate``)."""
+    data = read_key_columns(storage, tables, relations, new_table)
+    datetimes = next((t.datetimes for t in tables if t.name == new_table), frozenset())
+    keys = {t.name: t.primary_key for t in tables}
+    return relate(data, keys, relations, new_table, datetimes)
+
+
+def recount_problems(storage: Storage, tables: list[ReadyTable], relations: Relations) -> Relations:
+    """The relations with their problems counted again (after the user changed links)."""
+    data = read_key_columns(storage, tables, relations, "")
+    return relations.model_copy(update={"problems": problems_of(relations.foreign_keys, data)})
