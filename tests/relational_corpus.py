@@ -60,12 +60,17 @@ def airports_by_state() -> tuple[Tables, RelationalSchema, Metadata]:
             ],
         }
     )
+    # Each table's metadata as the datasets service gives it (and the report reads it).
     metadata: Metadata = {
-        "states": {"state": {"sdtype": "categorical"}, "country": {"sdtype": "categorical"}},
+        "states": {
+            "columns": {"state": {"sdtype": "categorical"}, "country": {"sdtype": "categorical"}}
+        },
         "airports": {
-            "city": {"sdtype": "categorical"},
-            "latitude": {"sdtype": "numerical"},
-            "longitude": {"sdtype": "numerical"},
+            "columns": {
+                "city": {"sdtype": "categorical"},
+                "latitude": {"sdtype": "numerical"},
+                "longitude": {"sdtype": "numerical"},
+            }
         },
     }
     return {"states": states, "airports": children}, schema, metadata
@@ -90,6 +95,8 @@ def temperatures_by_month() -> tuple[Tables, RelationalSchema, Metadata]:
         }
     )
     metadata: Metadata = {
-        "temperatures": {"date": {"sdtype": "datetime"}, "temp": {"sdtype": "numerical"}}
+        "temperatures": {
+            "columns": {"date": {"sdtype": "datetime"}, "temp": {"sdtype": "numerical"}}
+        }
     }
     return {"temperatures": table}, schema, metadata
