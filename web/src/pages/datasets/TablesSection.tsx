@@ -136,7 +136,7 @@ export default function TablesSection({ datasetId, editable }: { datasetId: stri
         ]}
       />
       <h3>Links</h3>
-      {links.length === 0 ? <p className="muted">No links between the tables{tables.length > 1 ? ": add one below, or the tables are learned one by one" : ""}.</p> : null}
+      {links.length === 0 ? <p className="muted">No links between the tables{tables.length > 1 ? ": add one below" : ""}.</p> : null}
       <ul className="links" aria-label="Links between tables">
         {links.map((link, i) => {
           const found = problems(link);

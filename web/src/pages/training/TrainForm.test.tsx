@@ -2,21 +2,24 @@ import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { apiError, fakeClient, renderWith } from "../../test/render";
-import { TrainForm } from "./TrainPage";
+import { neededCapabilities, TrainForm } from "./TrainPage";
 
+const SINGLE = ["SINGLE_TABLE" as const];
 const engines = [
   {
     name: "ctgan",
     library: "sdv",
     license: "BUSL-1.1",
     description: "a GAN",
+    capabilities: SINGLE,
     parameters: [
       { name: "epochs", type: "int", default: 300, min: 1, max: 10000, description: "passes over the data" },
       { name: "batch_size", type: "int", default: 500, min: 10, max: null, description: "rows per step" },
       { name: "seed", type: "int", default: null, min: 0, max: null, description: "" },
     ],
   },
-  { name: "gaussian_copula", library: "sdv", license: "BUSL-1.1", description: "fast", parameters: [] },
+  { name: "gaussian_copula", library: "sdv", license: "BUSL-1.1", description: "fast", capabilities: SINGLE, parameters: [] },
+  { name: "hma", library: "sdv", license: "BUSL-1.1", description: "linked tables", capabilities: ["RELATIONAL" as const], parameters: [] },
 ];
 
 describe("train form", () => {
@@ -54,5 +57,18 @@ describe("train form", () => {
     renderWith(<TrainForm datasetId="7" engines={engines} />, client);
     await userEvent.click(screen.getByRole("radio", { name: /gaussian_copula/ }));
     expect(screen.queryByLabelText("epochs")).not.toBeInTheDocument();
+  });
+
+  it("offers only the engines that learn a dataset of several tables, and sends the one chosen", async () => {
+    const { client, calls } = fakeClient({});
+    const needs = neededCapabilities([{ sequence: null }, { sequence: null }]);
+    expect(needs).toEqual(["RELATIONAL"]);
+    renderWith(<TrainForm datasetId="7" engines={engines} needs={needs} />, client);
+    expect(screen.getByText(/This dataset holds several linked tables/)).toBeInTheDocument();
+    expect(screen.getByRole("radio", { name: /ctgan/ })).toBeDisabled();
+    expect(screen.getByRole("radio", { name: /hma/ })).toBeChecked();
+    await userEvent.click(screen.getByRole("button", { name: "Train model" }));
+    const sent = calls.find((c) => c.name === "TrainModel")?.variables.input as Record<string, unknown>;
+    expect(sent).toMatchObject({ engine: "hma" });
   });
 });

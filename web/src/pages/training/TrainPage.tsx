@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import { Alert, Field, Loading } from "../../components/ui";
-import { EnginesDocument, TrainModelDocument, TrainTargetDocument } from "../../gql/graphql";
+import { EnginesDocument, type EngineCapability, TrainModelDocument, TrainTargetDocument } from "../../gql/graphql";
 import { checkSeed } from "../../lib/checks";
 import { fieldError, toApiError } from "../../lib/errors";
 import { canEdit, VIEWER_MESSAGE } from "../../lib/roles";
@@ -38,15 +38,30 @@ export default function TrainPage() {
           This dataset is {dataset.status.toLowerCase()}: it can be trained on once it is ready.
         </p>
       ) : (
-        <TrainForm datasetId={dataset.id} engines={engines.data.engines} />
+        <TrainForm datasetId={dataset.id} engines={engines.data.engines} needs={neededCapabilities(dataset.tables)} />
       )}
     </section>
   );
 }
 
-export function TrainForm({ datasetId, engines }: { datasetId: string; engines: Engine[] }) {
+/** What an engine must learn to learn these tables (as the training service decides it). */
+export function neededCapabilities(tables: readonly { sequence?: unknown }[]): EngineCapability[] {
+  const needs: EngineCapability[] = [];
+  if (tables.length > 1) needs.push("RELATIONAL");
+  if (tables.some((t) => t.sequence)) needs.push("SEQUENTIAL");
+  return needs.length > 0 ? needs : ["SINGLE_TABLE"];
+}
+
+const SHAPES: Record<EngineCapability, string> = {
+  SINGLE_TABLE: "one table",
+  RELATIONAL: "several linked tables",
+  SEQUENTIAL: "sequences",
+};
+
+export function TrainForm({ datasetId, engines, needs = ["SINGLE_TABLE"] }: { datasetId: string; engines: Engine[]; needs?: EngineCapability[] }) {
   const navigate = useNavigate();
-  const [engineName, setEngineName] = useState(engines[0]?.name ?? "");
+  const capable = (e: Engine) => needs.every((need) => e.capabilities.includes(need));
+  const [engineName, setEngineName] = useState(engines.find(capable)?.name ?? "");
   const [name, setName] = useState("");
   const [budget, setBudget] = useState("");
   const [seed, setSeed] = useState("");
@@ -98,11 +113,14 @@ export function TrainForm({ datasetId, engines }: { datasetId: string; engines: 
     <form onSubmit={submit} noValidate>
       <fieldset>
         <legend>Engine</legend>
+        {needs.some((need) => need !== "SINGLE_TABLE") ? (
+          <p className="muted">This dataset holds {needs.map((need) => SHAPES[need]).join(" and ")}: only the engines that learn that can be chosen.</p>
+        ) : null}
         {engines.map((e) => (
           <label key={e.name} className="engine-choice">
-            <input type="radio" name="engine" value={e.name} checked={e.name === engineName} onChange={() => setEngineName(e.name)} />
+            <input type="radio" name="engine" value={e.name} checked={e.name === engineName} disabled={!capable(e)} onChange={() => setEngineName(e.name)} />
             <span>
-              <strong>{e.name}</strong> <span className="muted">({e.library}, license: {e.license})</span>
+              <strong>{e.name}</strong> <span className="muted">({e.library}, license: {e.license}; learns {e.capabilities.map((c) => SHAPES[c]).join(", ")})</span>
               <br />
               <small>{e.description}</small>
             </span>
