@@ -6,6 +6,7 @@ import { Alert, Loading } from "../../components/ui";
 import { ReportDocument } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 import { heatmapPanel } from "../datasets/DatasetStats";
+import RelationalReport from "./RelationalReport";
 
 interface HistogramChart {
   kind: "histogram";
@@ -176,6 +177,7 @@ export default function ReportPage() {
               <span>Privacy</span> <strong className={`verdict verdict-${(report.privacyVerdict ?? "").toLowerCase()}`}>{report.privacyVerdict ?? "–"}</strong>
             </li>
           </ul>
+          {report.tables.length > 0 ? <RelationalReport report={report} /> : null}
           {report.kind === "CONFORMANCE" ? (
             <section aria-labelledby="conformance-heading">
               <h2 id="conformance-heading">Schema conformance</h2>
