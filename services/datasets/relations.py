@@ -355,7 +355,10 @@ def family_holdout(
         side = pd.Series(children).map(parents)
         drawn = _value_uniform(children, seed) < fraction
         has_key = pd.notna(tables[name][link.child_column].to_numpy(zero_copy_only=False))
-        masks[name] = np.where(side.notna(), side.fillna(False).astype(bool), drawn & has_key)
+        found = side.notna().to_numpy()
+        follows = np.zeros(len(children), dtype=bool)
+        follows[found] = side[found].astype(bool).to_numpy()
+        masks[name] = np.where(found, follows, drawn & has_key)
     return masks
 
 

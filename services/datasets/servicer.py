@@ -35,7 +35,7 @@ from services.datasets.member_rpcs import MemberRpcs, calling_user
 from services.datasets.relating import recount_problems
 from services.datasets.relations import Relations, is_unique_key, schema_of
 from services.datasets.settings import DatasetsSettings
-from services.datasets.tables import default_table_name, validate_table_name
+from services.datasets.tables import default_table_name, first_table_name, validate_table_name
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
 # Bytes written to storage at once while an upload streams in.
@@ -367,6 +367,7 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
         table, unit = service.resolve_table(dataset, request.table)
         update = convert.metadata_update_from_proto(request)
         merged = await asyncio.to_thread(self._validated_metadata, table, unit, update)
+        _keep_linked_key(dataset, request.table, table, merged.primary_key)
         saved = await self.db.call(
             service.save_metadata,
             user_id=user.user_id,
@@ -380,9 +381,13 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
         self, table: models.Dataset | models.DatasetTable, unit: str, update: MetadataUpdate
     ) -> DatasetMetadata:
         known = {c["name"] for c in table.columns}
+        current_key = (table.table_metadata or {}).get("primary_key")
+        # The primary key in force is checked again even when the update leaves it: without
+        # it in the sample, correcting any column of a table with a key failed (KeyError).
         named = {
             *update.columns,
             *([update.primary_key] if update.primary_key else []),
+            *([current_key] if current_key else []),
             *([update.target_column] if update.target_column else []),
         }
         sample = files.read_sample(
@@ -506,3 +511,27 @@ def _too_large(limit: int) -> InvalidArgument:
 def _named_path(path: str, names: list[str]) -> str:
     """``tables[2].primaryKey`` (the contract's index) as ``tables.orders.primaryKey``."""
     return re.sub(r"^tables\[(\d+)\]", lambda m: f"tables.{names[int(m.group(1))]}", path)
+
+
+def _keep_linked_key(
+    dataset: models.Dataset,
+    name: str,
+    table: models.Dataset | models.DatasetTable,
+    primary_key: str | None,
+) -> None:
+    """A parent's primary key that a link uses changes only with the link
+    (updateDatasetRelationships): the contract would no longer hold."""
+    current = (table.table_metadata or {}).get("primary_key")
+    if primary_key == current:
+        return
+    name = name or first_table_name(dataset)
+    relations = Relations.model_validate(dataset.relations or {})
+    used = [k for k in relations.foreign_keys if k.parent_table == name]
+    if used:
+        key = used[0]
+        raise InvalidArgument(
+            f"{name}.{current} is the parent key of {key.child_table}.{key.child_column}: "
+            "change the link with updateDatasetRelationships first",
+            field="metadata.primary_key",
+            reason="INVALID_METADATA",
+        )

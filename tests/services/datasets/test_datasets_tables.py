@@ -422,3 +422,34 @@ async def test_the_split_keeps_families_and_sequences_whole(ds, client):
     train, holdout = await sides(client, stocks.id, owner, "stocks", "symbol")
     assert not train & holdout and train | holdout == {"MSFT", "AMZN", "IBM", "GOOG", "AAPL"}
     assert stocks.tables[0].train_row_count + stocks.tables[0].holdout_row_count == 560
+
+
+async def test_a_tables_metadata_is_corrected_by_name_and_a_linked_key_kept(ds):
+    user = await ds.user()
+    project = await ds.project(user.md)
+    dataset = await ds.upload(user.md, project.id, fixture("flights"), file_name="flights.csv")
+    dataset = await add_table(ds, user.md, dataset.id, fixture("airlines"), "airlines")
+    assert len(dataset.foreign_keys) == 1
+
+    fixed = await ds.stub.UpdateDatasetMetadata(
+        pb.UpdateDatasetMetadataRequest(
+            dataset_id=dataset.id,
+            table="airlines",
+            metadata=pb.DatasetMetadata(columns=[pb.ColumnMetadata(name="name", sdtype="id")]),
+        ),
+        metadata=user.md,
+    )
+    sdtypes = {c.name: c.sdtype for c in fixed.dataset.tables[1].metadata.columns}
+    assert sdtypes["name"] == "id"
+    assert {c.name: c.sdtype for c in fixed.dataset.metadata.columns}["carrier"] != "id"
+
+    # airlines.carrier is what flights.carrier links to: it stays the key while linked.
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await ds.stub.UpdateDatasetMetadata(
+            pb.UpdateDatasetMetadataRequest(
+                dataset_id=dataset.id, table="airlines", clear_primary_key=True
+            ),
+            metadata=user.md,
+        )
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "updateDatasetRelationships" in (info.value.details() or "")
