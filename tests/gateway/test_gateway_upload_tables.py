@@ -47,3 +47,27 @@ async def test_a_streamed_file_becomes_a_new_table_of_the_dataset(client):
         "childTable": "flights",
         "childColumn": "carrier",
     } in links
+
+
+async def test_a_child_added_to_its_parent_is_linked_to_it(client):
+    owner = await new_user(client)
+    project_id = await create_project(client, owner)
+    airlines = (FIXTURES / "airlines.csv").read_bytes()
+    uploaded = await upload(client, owner["token"], project_id, airlines, "airlines.csv")
+    dataset_id = uploaded["data"]["uploadDataset"]["id"]
+    added = await client.post(
+        f"/upload/datasets?datasetId={dataset_id}&fileName=flights.csv",
+        content=(FIXTURES / "flights.csv").read_bytes(),
+        headers={"Authorization": f"Bearer {owner['token']}"},
+    )
+    assert added.status_code == 201, added.text
+    got = (await graphql(client, TABLES, {"id": dataset_id}, token=owner["token"]))["data"]
+    assert [t["name"] for t in got["dataset"]["tables"]] == ["airlines", "flights"]
+    assert got["dataset"]["foreignKeys"] == [
+        {
+            "parentTable": "airlines",
+            "parentColumn": "carrier",
+            "childTable": "flights",
+            "childColumn": "carrier",
+        }
+    ]

@@ -54,3 +54,45 @@ test("add tables to a dataset, see and fix its links, read its orphans", async (
   await expect(saved.getByText("flights.carrier → airlines.carrier", { exact: true })).toHaveCount(0);
   console.expectClean();
 });
+
+// Learned and generated as linked tables: airlines and their flights, trained with hma, 20
+// airlines generated with their flights, and a report that reads the link first.
+test("train linked tables, generate parents with their children, read the link in the report", async ({ page }, info) => {
+  test.setTimeout(600_000);
+  const console = watchConsole(page);
+  await signUp(page, uniqueEmail("e2e-linked"));
+  await page.getByRole("button", { name: "New project" }).click();
+  await page.getByLabel("Project name").fill("Airlines");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await page.getByRole("link", { name: "Upload dataset" }).click();
+  await page.getByLabel("File").setInputFiles(path.join(FIXTURES, "airlines.csv"));
+  await page.getByRole("button", { name: "Upload dataset" }).click();
+  await expect(page.locator("dl.facts").getByText("ready", { exact: true })).toBeVisible({ timeout: 180_000 });
+  await page.getByLabel("Table file").setInputFiles(path.join(FIXTURES, "flights.csv"));
+  await page.getByRole("button", { name: "Add table" }).click();
+  const links = page.getByRole("list", { name: "Links between tables" });
+  await expect(links.getByText("flights.carrier → airlines.carrier", { exact: true })).toBeVisible({ timeout: 120_000 });
+
+  await page.getByRole("link", { name: "Train model" }).click();
+  await expect(page.getByText(/This dataset holds several linked tables/)).toBeVisible();
+  await expect(page.getByRole("radio", { name: /gaussian_copula/ })).toBeDisabled();
+  await page.getByRole("radio", { name: /^hma/ }).check();
+  await page.getByRole("button", { name: "Train model" }).click();
+  await expect(page.getByRole("progressbar", { name: "Job progress" })).toHaveAttribute("aria-valuenow", "100", { timeout: 300_000 });
+  await page.getByRole("link", { name: "Open the model" }).click();
+  await page.getByLabel("Rows").fill("20");
+  await page.getByRole("button", { name: "Generate" }).click();
+  await expect(page.getByRole("heading", { name: "Synthetic batch" })).toBeVisible();
+  await page.getByRole("link", { name: "Open the evaluation report" }).click({ timeout: 240_000 });
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "Links" })).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 240_000 });
+  const link = page.getByRole("table", { name: "Each link between tables in the synthetic data" }).getByRole("row", { name: /flights\.carrier → airlines\.carrier/ });
+  await expect(link).toContainText("100.0 % of");
+  await expect(page.getByRole("table", { name: "Each table's own report" }).getByRole("row")).toHaveCount(3);
+  await expect(page.getByRole("img", { name: "Real and synthetic flights per airlines" })).toBeVisible();
+  await expectAccessible(page, "report of linked tables");
+  await shot(page, info, "report-linked");
+  console.expectClean();
+});

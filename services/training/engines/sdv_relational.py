@@ -63,9 +63,9 @@ def _sdv_tables(
             sdtype = (known.get(name) or {}).get("sdtype")
             if sdtype not in _SDTYPES:
                 sdtype = _sdtype_of(table[name])
+            # SDV 2.0 has no computer_representation: integers come back as integers from the
+            # conform step (rounded to the real column's precision).
             columns[name] = {"sdtype": sdtype}
-            if sdtype == "numerical" and pd.api.types.is_integer_dtype(table[name]):
-                columns[name]["computer_representation"] = "Int64"
         entry: dict[str, Any] = {"columns": columns}
         if spec.primary_key:
             entry["primary_key"] = spec.primary_key

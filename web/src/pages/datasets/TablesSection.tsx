@@ -55,11 +55,22 @@ export default function TablesSection({ datasetId, editable }: { datasetId: stri
     setLinks(shown.foreignKeys);
   }, [shown]);
   const ingesting = tables.some((t) => t.status === "INGESTING");
+  const [settling, setSettling] = useState(false);
   useEffect(() => {
-    if (!ingesting) return;
-    const timer = setInterval(() => refetch({ requestPolicy: "network-only" }), 1000);
-    return () => clearInterval(timer);
-  }, [ingesting, refetch]);
+    if (ingesting) {
+      setSettling(true);
+      const timer = setInterval(() => refetch({ requestPolicy: "network-only" }), 1000);
+      return () => clearInterval(timer);
+    }
+    if (!settling) return;
+    // The datasets service detects keys and links just after a table is ready (it does not
+    // hold the table back for them): look again a little later for what it found.
+    const timer = setTimeout(() => {
+      setSettling(false);
+      refetch({ requestPolicy: "network-only" });
+    }, 3000);
+    return () => clearTimeout(timer);
+  }, [ingesting, settling, refetch]);
 
   if (error) return <Alert error={toApiError(error)} />;
   if (fetching && !shown) return <Loading what="the tables" />;
