@@ -47,6 +47,21 @@ async def add_table(client: httpx.AsyncClient, token: str, dataset_id: str, name
     return response.json()
 
 
+async def flights_with_a_viewer(client: httpx.AsyncClient, owner: dict, viewer: dict) -> str:
+    """A new project of ``owner``'s where ``viewer`` views, holding the flights table; its id."""
+    project_id = await create_project(client, owner)
+    await graphql(
+        client,
+        """mutation($p: ID!, $e: String!) {
+             addProjectMember(projectId: $p, email: $e, role: VIEWER) { role } }""",
+        {"p": project_id, "e": viewer["email"]},
+        token=owner["token"],
+    )
+    flights = (FIXTURES / "flights.csv").read_bytes()
+    uploaded = await upload(client, owner["token"], project_id, flights, "flights.csv")
+    return uploaded["data"]["uploadDataset"]["id"]
+
+
 def dest_link() -> dict:
     return {
         "parentTable": "airports",
@@ -58,17 +73,7 @@ def dest_link() -> dict:
 
 async def test_a_user_builds_a_two_table_dataset_and_fixes_its_links(client):
     owner, viewer, stranger = [await new_user(client) for _ in range(3)]
-    project_id = await create_project(client, owner)
-    await graphql(
-        client,
-        """mutation($p: ID!, $e: String!) {
-             addProjectMember(projectId: $p, email: $e, role: VIEWER) { role } }""",
-        {"p": project_id, "e": viewer["email"]},
-        token=owner["token"],
-    )
-    flights = (FIXTURES / "flights.csv").read_bytes()
-    uploaded = await upload(client, owner["token"], project_id, flights, "flights.csv")
-    dataset_id = uploaded["data"]["uploadDataset"]["id"]
+    dataset_id = await flights_with_a_viewer(client, owner, viewer)
     for name in ("airlines", "airports"):
         added = await add_table(client, owner["token"], dataset_id, name, name)
         assert added["data"]["addDatasetTable"]["id"] == dataset_id, added

@@ -4,24 +4,14 @@ detected, and a viewer cannot add one."""
 
 from __future__ import annotations
 
-from tests.gateway.test_gateway_dataset_tables import FIXTURES, TABLES
+from tests.gateway.test_gateway_dataset_tables import FIXTURES, TABLES, flights_with_a_viewer
 from tests.gateway.test_gateway_datasets import create_project, new_user, upload
 from tests.support import graphql
 
 
 async def test_a_streamed_file_becomes_a_new_table_of_the_dataset(client):
     owner, viewer = await new_user(client), await new_user(client)
-    project_id = await create_project(client, owner)
-    await graphql(
-        client,
-        """mutation($p: ID!, $e: String!) {
-             addProjectMember(projectId: $p, email: $e, role: VIEWER) { role } }""",
-        {"p": project_id, "e": viewer["email"]},
-        token=owner["token"],
-    )
-    flights = (FIXTURES / "flights.csv").read_bytes()
-    uploaded = await upload(client, owner["token"], project_id, flights, "flights.csv")
-    dataset_id = uploaded["data"]["uploadDataset"]["id"]
+    dataset_id = await flights_with_a_viewer(client, owner, viewer)
 
     def add(token: str):
         return client.post(

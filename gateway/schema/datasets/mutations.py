@@ -137,24 +137,7 @@ class DatasetsMutation:
         name: str = "",
         options: IngestOptionsInput | None = None,
     ) -> Dataset:
-        ctx = info.context
-        header = pb.UploadHeader(
-            project_id=project_id,
-            name=name,
-            file_name=getattr(file, "filename", "") or "",
-            options=(options or IngestOptionsInput()).to_proto(),
-            size_bytes=getattr(file, "size", None) or 0,
-            wait_seconds=ctx.settings.upload_wait_seconds,
-        )
-        with rpc_errors():
-            dataset = await send_upload(
-                ctx.clients.datasets,
-                header,
-                _file_pieces(file),
-                metadata=ctx.user_metadata,
-                timeout=ctx.settings.upload_timeout_seconds,
-            )
-        return Dataset.from_proto(dataset)
+        return await _upload(info, file, options, project_id=project_id, name=name)
 
     @strawberry.mutation(
         description="upload a file as a new table of a dataset (editors; multipart request), "
@@ -170,24 +153,7 @@ class DatasetsMutation:
         table_name: str = "",
         options: IngestOptionsInput | None = None,
     ) -> Dataset:
-        ctx = info.context
-        header = pb.UploadHeader(
-            dataset_id=dataset_id,
-            table_name=table_name,
-            file_name=getattr(file, "filename", "") or "",
-            options=(options or IngestOptionsInput()).to_proto(),
-            size_bytes=getattr(file, "size", None) or 0,
-            wait_seconds=ctx.settings.upload_wait_seconds,
-        )
-        with rpc_errors():
-            dataset = await send_upload(
-                ctx.clients.datasets,
-                header,
-                _file_pieces(file),
-                metadata=ctx.user_metadata,
-                timeout=ctx.settings.upload_timeout_seconds,
-            )
-        return Dataset.from_proto(dataset)
+        return await _upload(info, file, options, dataset_id=dataset_id, table_name=table_name)
 
     @strawberry.mutation(
         description="set how the tables relate (editors): the keys and sequences of the "
@@ -258,3 +224,27 @@ class DatasetsMutation:
         ctx = info.context
         await call(info, ctx.clients.datasets.DeleteDataset, pb.DeleteDatasetRequest(dataset_id=id))
         return True
+
+
+async def _upload(
+    info: Info[Context, None], file: Upload, options: IngestOptionsInput | None, **target: str
+) -> Dataset:
+    """Streams ``file`` to UploadDataset: a new dataset (``project_id``, ``name``) or a new
+    table of one (``dataset_id``, ``table_name``)."""
+    ctx = info.context
+    header = pb.UploadHeader(
+        file_name=getattr(file, "filename", "") or "",
+        options=(options or IngestOptionsInput()).to_proto(),
+        size_bytes=getattr(file, "size", None) or 0,
+        wait_seconds=ctx.settings.upload_wait_seconds,
+        **target,
+    )
+    with rpc_errors():
+        dataset = await send_upload(
+            ctx.clients.datasets,
+            header,
+            _file_pieces(file),
+            metadata=ctx.user_metadata,
+            timeout=ctx.settings.upload_timeout_seconds,
+        )
+    return Dataset.from_proto(dataset)
