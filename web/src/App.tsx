@@ -9,7 +9,7 @@ import { SignIn, SignUp } from "./pages/account/SignIn";
  * renders directly, without suspending: a page opened by its address starts loading with the
  * session check instead of after it, and React never shows (then holds for its 300 ms
  * throttle) a loading fallback for it. */
-function page(load: () => Promise<{ default: ComponentType }>): ComponentType & { preload: () => Promise<unknown> } {
+export function page(load: () => Promise<{ default: ComponentType }>): ComponentType & { preload: () => Promise<unknown> } {
   let loaded: ComponentType | null = null;
   let loading: Promise<{ default: ComponentType }> | null = null;
   const preload = () =>
@@ -25,6 +25,8 @@ function page(load: () => Promise<{ default: ComponentType }>): ComponentType & 
     ));
   const Lazy = lazy(preload);
   const Page = () => {
+    // Set before Lazy resolves, so the render that follows the chunk's arrival already takes
+    // this branch: the page never mounts twice (App.test.tsx).
     const Loaded = loaded;
     return Loaded ? <Loaded /> : <Lazy />;
   };
