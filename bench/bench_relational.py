@@ -38,11 +38,11 @@ from services.evaluation.report.relational import build_relational_report  # noq
 from services.training.engines import ENGINES, TrainParams  # noqa: E402
 from services.training.engines.base import needed_capabilities  # noqa: E402
 from services.training.engines.relational import finish, prepare  # noqa: E402
-from services.training.engines.runner import (  # noqa: E402
+from services.training.engines.relational_runner import (  # noqa: E402
     run_relational_sampling,
     run_relational_training,
-    warm_up,
 )
+from services.training.engines.runner import warm_up  # noqa: E402
 from tests.relational_corpus import airports_by_state, temperatures_by_month  # noqa: E402
 
 DATASETS = {"airports_by_state": airports_by_state, "temperatures_by_month": temperatures_by_month}

@@ -51,7 +51,10 @@ from services.training.engines import (
     run_sampling,
     run_training,
 )
-from services.training.engines.runner import run_relational_sampling, run_relational_training
+from services.training.engines.relational_runner import (
+    run_relational_sampling,
+    run_relational_training,
+)
 from services.training.payloads import GeneratePayload, TemplatePayload
 from services.training.progress import ProgressReporter
 from services.training.settings import TrainingSettings
