@@ -18,7 +18,7 @@ from common.contracts.relational import RelationalError
 from common.db import Database
 from common.errors import FieldViolation, InvalidArgument, NotFound
 from common.storage import Storage
-from services.datasets import convert, files, models, service
+from services.datasets import convert, files, models, service, table_service
 from services.datasets.ingest import (
     DatasetMetadata,
     IngestError,
@@ -193,14 +193,17 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
         )
         options = self._check_file(header)
         await self.db.call(
-            service.check_new_table, user_id=user.user_id, dataset_id=header.dataset_id, name=name
+            table_service.check_new_table,
+            user_id=user.user_id,
+            dataset_id=header.dataset_id,
+            name=name,
         )
         dataset_id, table_id = str(dataset.id), str(uuid.uuid4())
         unit = files.table_unit(dataset_id, table_id)
         size = await self._store_upload(unit, requests)
         try:
             _, replaced = await self.db.call(
-                service.create_table,
+                table_service.create_table,
                 user_id=user.user_id,
                 dataset_id=dataset_id,
                 table_id=table_id,
@@ -420,12 +423,12 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
         service.require_ready(dataset)
         async with self.runner.relating_lock(str(dataset.id)):
             dataset = await self.db.call(service.get_dataset, **args, required=models.EDITOR)
-            tables = service.ready_tables(dataset)
+            tables = table_service.ready_tables(dataset)
             current = Relations.model_validate(dataset.relations or {})
             keys, relations = convert.relationships_from_proto(request, dataset, current)
             checked = await asyncio.to_thread(self._checked_relations, tables, keys, relations)
             await self.db.call(
-                service.save_relationships, **args, relations=checked, primary_keys=keys
+                table_service.save_relationships, **args, relations=checked, primary_keys=keys
             )
             saved = await self.runner.resplit(str(dataset.id))
         if saved is None:  # deleted meanwhile
@@ -436,7 +439,7 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
 
     def _checked_relations(
         self,
-        tables: list[service.ReadyTable],
+        tables: list[table_service.ReadyTable],
         keys: dict[str, str | None],
         relations: Relations,
     ) -> Relations:
