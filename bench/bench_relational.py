@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from common.contracts.relational import RelationalSchema  # noqa: E402
 from services.evaluation.report.relational import build_relational_report  # noqa: E402
 from services.training.engines import ENGINES, TrainParams  # noqa: E402
-from services.training.engines.base import needed_capabilities  # noqa: E402
+from services.training.engines.capabilities import needed_capabilities  # noqa: E402
 from services.training.engines.relational import finish, prepare  # noqa: E402
 from services.training.engines.relational_runner import (  # noqa: E402
     run_relational_sampling,

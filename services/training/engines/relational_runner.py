@@ -24,8 +24,8 @@ from services.training.engines.base import (
     ProgressUpdate,
     TrainParams,
     get_engine,
-    needed_capabilities,
 )
+from services.training.engines.capabilities import needed_capabilities
 from services.training.engines.relational import validate_root_conditions
 from services.training.engines.runner import FitResult, _budget_left, _read_table, _supervise
 
