@@ -36,13 +36,13 @@ sys.path.insert(0, str(ROOT))
 from common.contracts.relational import RelationalSchema  # noqa: E402
 from services.evaluation.report.relational import build_relational_report  # noqa: E402
 from services.training.engines import ENGINES, TrainParams  # noqa: E402
-from services.training.engines.base import needed_capabilities  # noqa: E402
+from services.training.engines.capabilities import needed_capabilities  # noqa: E402
 from services.training.engines.relational import finish, prepare  # noqa: E402
-from services.training.engines.runner import (  # noqa: E402
+from services.training.engines.relational_runner import (  # noqa: E402
     run_relational_sampling,
     run_relational_training,
-    warm_up,
 )
+from services.training.engines.runner import warm_up  # noqa: E402
 from tests.relational_corpus import airports_by_state, temperatures_by_month  # noqa: E402
 
 DATASETS = {"airports_by_state": airports_by_state, "temperatures_by_month": temperatures_by_month}

@@ -23,7 +23,7 @@ from services.datasets.relations import (
     relate,
     schema_of,
 )
-from services.datasets.service import ReadyTable
+from services.datasets.table_service import ReadyTable
 
 _SEQUENCE_TYPES = ("int", "uint", "string", "large_string", "timestamp", "date")
 

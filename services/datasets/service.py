@@ -1,5 +1,6 @@
 """Datasets domain logic: projects and the roles in them, dataset rows and their events
-(members and invitations are in ``members``).
+(members and invitations are in ``members``; the tables added to a dataset and the relations
+between its tables in ``table_service``).
 
 Every function takes the session as a keyword and runs in one transaction. Access rule: a
 user who is not a member of a project gets NOT_FOUND for it and everything in it (its
@@ -9,16 +10,13 @@ existence is not revealed); a member whose role is too low gets PERMISSION_DENIE
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from common.contracts.relational import MAX_TABLES
 from common.errors import (
-    AlreadyExists,
     FailedPrecondition,
     InvalidArgument,
     NotFound,
@@ -44,8 +42,7 @@ from services.datasets.models import (
     ProjectMember,
     outbox,
 )
-from services.datasets.relations import Relations
-from services.datasets.tables import default_table_name, first_table_name, validate_table_name
+from services.datasets.tables import default_table_name, first_table_name
 from synthetica.events.v1 import events_pb2
 
 MAX_NAME_CHARS = 200
@@ -414,9 +411,6 @@ def _deleted_event(session: Session, dataset: Dataset) -> None:
     )
 
 
-# --- tables added to a dataset ----------------------------------------------------------
-
-
 def resolve_table(dataset: Dataset, name: str) -> tuple[Dataset | DatasetTable, str]:
     """The ready table ``name`` of a ready dataset (the first one for an empty name) and the
     unit that names its files (see files.table_unit)."""
@@ -431,215 +425,3 @@ def resolve_table(dataset: Dataset, name: str) -> tuple[Dataset | DatasetTable, 
             f"the table {name!r} is {table.status}, not ready", reason="TABLE_NOT_READY"
         )
     return table, files.table_unit(str(dataset.id), str(table.id))
-
-
-def check_new_table(*, session: Session, user_id: str, dataset_id: str, name: str) -> Dataset:
-    """The ready dataset an editor adds a table named ``name`` to, when there is room and
-    the name is free (a FAILED table's name is free: the new upload replaces it)."""
-    dataset = get_dataset(session=session, user_id=user_id, dataset_id=dataset_id, required=EDITOR)
-    require_ready(dataset)
-    kept = [t for t in dataset.added_tables if not (t.name == name and t.status == FAILED)]
-    if name in (first_table_name(dataset), *(t.name for t in kept)):
-        raise AlreadyExists(f"the dataset already has a table {name!r}", reason="TABLE_EXISTS")
-    if 1 + len(kept) >= MAX_TABLES:
-        raise FailedPrecondition(
-            f"a dataset holds at most {MAX_TABLES} tables", reason="TOO_MANY_TABLES"
-        )
-    return dataset
-
-
-def create_table(
-    *,
-    session: Session,
-    user_id: str,
-    dataset_id: str,
-    table_id: str,
-    name: str,
-    file_name: str,
-    options: IngestOptions,
-    size_bytes: int,
-) -> tuple[DatasetTable, str | None]:
-    """The row of a table whose bytes are stored, INGESTING until the worker reports, and
-    the id of the FAILED table of that name it replaces (whose files the caller removes).
-    The dataset row is locked, so two uploads cannot both take the last place or a name."""
-    validate_table_name(name)
-    session.get(Dataset, parse_id(dataset_id, "dataset_id"), with_for_update=True)
-    dataset = check_new_table(session=session, user_id=user_id, dataset_id=dataset_id, name=name)
-    replaced = next((t for t in dataset.added_tables if t.name == name), None)
-    if replaced is not None:
-        dataset.added_tables.remove(replaced)
-        session.flush()
-    table = DatasetTable(
-        id=uuid.UUID(table_id),
-        dataset_id=dataset.id,
-        position=max((t.position for t in dataset.added_tables), default=0) + 1,
-        name=name,
-        file_name=file_name,
-        status=INGESTING,
-        created_by=parse_id(user_id, "user_id"),
-        options=options.stored(),
-        size_bytes=size_bytes,
-    )
-    dataset.added_tables.append(table)
-    dataset.updated_at = utcnow()
-    session.flush()
-    return table, str(replaced.id) if replaced is not None else None
-
-
-def finish_table_ingestion(
-    *, session: Session, table_id: str, outcome: dict[str, Any]
-) -> Dataset | None:
-    """Records the worker's outcome for an added table; the dataset, None when it is gone."""
-    table = session.get(DatasetTable, uuid.UUID(table_id), with_for_update=True)
-    if table is None:
-        return None
-    dataset = session.get(Dataset, table.dataset_id)
-    if table.status != INGESTING:
-        return dataset
-    if outcome["ok"]:
-        _mark_ready(table, outcome)
-    else:
-        table.status = FAILED
-        table.error = outcome["message"]
-        table.error_code = outcome["code"].upper()
-    table.updated_at = utcnow()
-    if dataset is not None:
-        dataset.updated_at = utcnow()
-    return dataset
-
-
-def ingesting_tables(*, session: Session) -> list[tuple[str, str, dict[str, Any]]]:
-    """(dataset id, table id, options) of every added table still INGESTING."""
-    rows = session.execute(
-        select(DatasetTable.dataset_id, DatasetTable.id, DatasetTable.options).where(
-            DatasetTable.status == INGESTING
-        )
-    ).all()
-    return [(str(d), str(t), options) for d, t, options in rows]
-
-
-def existing_table_ids(*, session: Session, table_ids: list[str]) -> list[str]:
-    ids = []
-    for value in table_ids:
-        try:
-            ids.append(uuid.UUID(value))
-        except ValueError:
-            continue
-    if not ids:
-        return []
-    found = session.scalars(select(DatasetTable.id).where(DatasetTable.id.in_(ids)))
-    return [str(i) for i in found]
-
-
-# --- relations between the tables -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReadyTable:
-    """What relating needs of one ready table: its files' unit and its columns."""
-
-    name: str
-    unit: str
-    columns: dict[str, str]  # name -> Arrow type, in file order
-    primary_key: str | None
-    # Columns whose metadata says datetime (text ones too: ISO strings with a zone, ...).
-    datetimes: frozenset[str] = frozenset()
-    row_count: int = 0
-
-
-def ready_tables(dataset: Dataset) -> list[ReadyTable]:
-    rows: list[tuple[str, Dataset | DatasetTable, str]] = []
-    if dataset.status == READY:
-        rows.append((first_table_name(dataset), dataset, str(dataset.id)))
-        for table in dataset.added_tables:
-            if table.status == READY:
-                unit = files.table_unit(str(dataset.id), str(table.id))
-                rows.append((table.name, table, unit))
-    return [
-        ReadyTable(
-            name=name,
-            unit=unit,
-            columns={c["name"]: c["type"] for c in row.columns},
-            primary_key=(row.table_metadata or {}).get("primary_key"),
-            datetimes=frozenset(
-                column
-                for column, described in (row.table_metadata or {}).get("columns", {}).items()
-                if described.get("sdtype") == "datetime"
-            ),
-            row_count=row.row_count,
-        )
-        for name, row, unit in rows
-    ]
-
-
-def relating_input(*, session: Session, dataset_id: str) -> tuple[list[ReadyTable], Relations]:
-    dataset = session.get(Dataset, parse_id(dataset_id, "dataset_id"))
-    if dataset is None:
-        return [], Relations()
-    return ready_tables(dataset), Relations.model_validate(dataset.relations or {})
-
-
-def save_relations(
-    *,
-    session: Session,
-    dataset_id: str,
-    relations: Relations,
-    primary_keys: dict[str, str | None],
-) -> Dataset | None:
-    """Stores the relations, and the primary keys of tables that had none."""
-    dataset = session.get(Dataset, parse_id(dataset_id, "dataset_id"), with_for_update=True)
-    if dataset is None:
-        return None
-    for name, row in _tables_by_name(dataset).items():
-        metadata = dict(row.table_metadata or {})
-        if name in primary_keys and primary_keys[name] != metadata.get("primary_key"):
-            metadata["primary_key"] = primary_keys[name]
-            row.table_metadata = metadata
-    dataset.relations = relations.model_dump(mode="json")
-    dataset.updated_at = utcnow()
-    return dataset
-
-
-def _tables_by_name(dataset: Dataset) -> dict[str, Dataset | DatasetTable]:
-    return {
-        first_table_name(dataset): dataset,
-        **{table.name: table for table in dataset.added_tables},
-    }
-
-
-def save_relationships(
-    *,
-    session: Session,
-    user_id: str,
-    dataset_id: str,
-    relations: Relations,
-    primary_keys: dict[str, str | None],
-) -> Dataset:
-    """Stores relations an editor set (checked by the caller against the data)."""
-    dataset = get_dataset(session=session, user_id=user_id, dataset_id=dataset_id, required=EDITOR)
-    require_ready(dataset)
-    saved = save_relations(
-        session=session, dataset_id=dataset_id, relations=relations, primary_keys=primary_keys
-    )
-    assert saved is not None  # the row is locked and was there just above
-    return saved
-
-
-def holdout_options(dataset: Dataset) -> tuple[float, int]:
-    """The holdout fraction and seed of the dataset's upload, which every table's split uses."""
-    options = IngestOptions.model_validate(dataset.options)
-    return options.holdout_fraction, options.seed
-
-
-def save_split_counts(
-    *, session: Session, dataset_id: str, counts: dict[str, tuple[int, int]]
-) -> Dataset | None:
-    """Records each table's train and holdout rows after a split by root entity."""
-    dataset = session.get(Dataset, parse_id(dataset_id, "dataset_id"), with_for_update=True)
-    if dataset is None:
-        return None
-    for name, row in _tables_by_name(dataset).items():
-        if name in counts:
-            row.train_row_count, row.holdout_row_count = counts[name]
-    dataset.updated_at = utcnow()
-    return dataset

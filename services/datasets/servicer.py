@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
-import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import KW_ONLY, dataclass
@@ -14,28 +12,23 @@ from typing import Any
 import grpc
 
 from common.context import Principal
-from common.contracts.relational import RelationalError
 from common.db import Database
-from common.errors import FieldViolation, InvalidArgument, NotFound
+from common.errors import InvalidArgument, NotFound
 from common.storage import Storage
-from services.datasets import convert, files, models, service
+from services.datasets import convert, files, models, service, table_service
 from services.datasets.ingest import (
-    DatasetMetadata,
     IngestError,
     IngestOptions,
-    MetadataError,
-    MetadataUpdate,
     preview_rows,
     validate_filename,
-    validate_metadata_update,
 )
 from services.datasets.ingest.preview import MAX_PREVIEW_ROWS
 from services.datasets.ingest.runner import IngestRunner
 from services.datasets.member_rpcs import MemberRpcs, calling_user
-from services.datasets.relating import recount_problems
-from services.datasets.relations import Relations, is_unique_key, schema_of
+from services.datasets.relations import Relations
 from services.datasets.settings import DatasetsSettings
-from services.datasets.tables import default_table_name, first_table_name, validate_table_name
+from services.datasets.table_checks import checked_relations, keep_linked_key, validated_metadata
+from services.datasets.tables import default_table_name, validate_table_name
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
 # Bytes written to storage at once while an upload streams in.
@@ -193,14 +186,17 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
         )
         options = self._check_file(header)
         await self.db.call(
-            service.check_new_table, user_id=user.user_id, dataset_id=header.dataset_id, name=name
+            table_service.check_new_table,
+            user_id=user.user_id,
+            dataset_id=header.dataset_id,
+            name=name,
         )
         dataset_id, table_id = str(dataset.id), str(uuid.uuid4())
         unit = files.table_unit(dataset_id, table_id)
         size = await self._store_upload(unit, requests)
         try:
             _, replaced = await self.db.call(
-                service.create_table,
+                table_service.create_table,
                 user_id=user.user_id,
                 dataset_id=dataset_id,
                 table_id=table_id,
@@ -366,8 +362,15 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
         )
         table, unit = service.resolve_table(dataset, request.table)
         update = convert.metadata_update_from_proto(request)
-        merged = await asyncio.to_thread(self._validated_metadata, table, unit, update)
-        _keep_linked_key(dataset, request.table, table, merged.primary_key)
+        merged = await asyncio.to_thread(
+            validated_metadata,
+            self.storage,
+            self.settings.metadata_sample_rows,
+            table,
+            unit,
+            update,
+        )
+        keep_linked_key(dataset, request.table, table, merged.primary_key)
         saved = await self.db.call(
             service.save_metadata,
             user_id=user.user_id,
@@ -376,38 +379,6 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
             table=request.table,
         )
         return datasets_pb2.UpdateDatasetMetadataResponse(dataset=convert.dataset_to_proto(saved))
-
-    def _validated_metadata(
-        self, table: models.Dataset | models.DatasetTable, unit: str, update: MetadataUpdate
-    ) -> DatasetMetadata:
-        known = {c["name"] for c in table.columns}
-        current_key = (table.table_metadata or {}).get("primary_key")
-        # The primary key in force is checked again even when the update leaves it: without
-        # it in the sample, correcting any column of a table with a key failed (KeyError).
-        named = {
-            *update.columns,
-            *([update.primary_key] if update.primary_key else []),
-            *([current_key] if current_key else []),
-            *([update.target_column] if update.target_column else []),
-        }
-        sample = files.read_sample(
-            self.storage,
-            unit,
-            columns=sorted(named & known),
-            max_rows=self.settings.metadata_sample_rows,
-        )
-        try:
-            return validate_metadata_update(
-                DatasetMetadata.model_validate(table.table_metadata), update, sample=sample
-            )
-        except MetadataError as exc:
-            violations = [
-                FieldViolation(f"metadata.columns.{column}", f"column {column!r}: {problem}")
-                for column, problem in exc.problems
-            ]
-            raise InvalidArgument(
-                str(exc), violations=violations, reason="INVALID_METADATA"
-            ) from exc
 
     async def UpdateDatasetRelationships(
         self,
@@ -420,12 +391,14 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
         service.require_ready(dataset)
         async with self.runner.relating_lock(str(dataset.id)):
             dataset = await self.db.call(service.get_dataset, **args, required=models.EDITOR)
-            tables = service.ready_tables(dataset)
+            tables = table_service.ready_tables(dataset)
             current = Relations.model_validate(dataset.relations or {})
             keys, relations = convert.relationships_from_proto(request, dataset, current)
-            checked = await asyncio.to_thread(self._checked_relations, tables, keys, relations)
+            checked = await asyncio.to_thread(
+                checked_relations, self.storage, tables, keys, relations
+            )
             await self.db.call(
-                service.save_relationships, **args, relations=checked, primary_keys=keys
+                table_service.save_relationships, **args, relations=checked, primary_keys=keys
             )
             saved = await self.runner.resplit(str(dataset.id))
         if saved is None:  # deleted meanwhile
@@ -433,50 +406,6 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
         return datasets_pb2.UpdateDatasetRelationshipsResponse(
             dataset=convert.dataset_to_proto(saved)
         )
-
-    def _checked_relations(
-        self,
-        tables: list[service.ReadyTable],
-        keys: dict[str, str | None],
-        relations: Relations,
-    ) -> Relations:
-        """The relations with their problems counted, or InvalidArgument with a violation
-        per field: what the contract refuses, and a primary key whose values repeat."""
-        tables = [
-            dataclasses.replace(t, primary_key=keys[t.name]) if t.name in keys else t
-            for t in tables
-        ]
-        names = [t.name for t in tables]
-        violations = []
-        try:
-            schema_of(
-                names,
-                {t.name: list(t.columns) for t in tables},
-                {t.name: t.primary_key for t in tables},
-                relations,
-            )
-        except RelationalError as exc:
-            violations = [
-                FieldViolation(_named_path(path, names), message) for path, message in exc.errors
-            ]
-        for table in tables:
-            key = keys.get(table.name)
-            if key and key in table.columns and not violations:
-                column = files.read_columns(self.storage, table.unit, [key])[key]
-                if not is_unique_key(column):
-                    violations.append(
-                        FieldViolation(
-                            f"tables.{table.name}.primaryKey",
-                            f"{table.name}.{key} has repeated or null values",
-                        )
-                    )
-        if violations:
-            raise InvalidArgument(
-                "; ".join(f"{v.field}: {v.description}" for v in violations),
-                violations=violations,
-                reason="INVALID_RELATIONSHIPS",
-            )
-        return recount_problems(self.storage, tables, relations)
 
     async def DeleteDataset(
         self, request: datasets_pb2.DeleteDatasetRequest, context: grpc.aio.ServicerContext
@@ -506,32 +435,3 @@ def _too_large(limit: int) -> InvalidArgument:
         field="file",
         reason="TOO_LARGE",
     )
-
-
-def _named_path(path: str, names: list[str]) -> str:
-    """``tables[2].primaryKey`` (the contract's index) as ``tables.orders.primaryKey``."""
-    return re.sub(r"^tables\[(\d+)\]", lambda m: f"tables.{names[int(m.group(1))]}", path)
-
-
-def _keep_linked_key(
-    dataset: models.Dataset,
-    name: str,
-    table: models.Dataset | models.DatasetTable,
-    primary_key: str | None,
-) -> None:
-    """A parent's primary key that a link uses changes only with the link
-    (updateDatasetRelationships): the contract would no longer hold."""
-    current = (table.table_metadata or {}).get("primary_key")
-    if primary_key == current:
-        return
-    name = name or first_table_name(dataset)
-    relations = Relations.model_validate(dataset.relations or {})
-    used = [k for k in relations.foreign_keys if k.parent_table == name]
-    if used:
-        key = used[0]
-        raise InvalidArgument(
-            f"{name}.{current} is the parent key of {key.child_table}.{key.child_column}: "
-            "change the link with updateDatasetRelationships first",
-            field="metadata.primary_key",
-            reason="INVALID_METADATA",
-        )

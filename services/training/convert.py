@@ -11,7 +11,8 @@ from common.enums import to_proto, verdict_to_proto
 from common.errors import InvalidArgument
 from common.protos import timestamp
 from services.training import models as m
-from services.training.engines.base import ENGINES, EngineCapability
+from services.training.engines.base import ENGINES
+from services.training.engines.capabilities import EngineCapability
 from services.training.enums import BatchStatus, JobKind, JobStatus, ModelStatus
 from services.training.jobstate import job_progress
 from services.training.templates import store as template_store

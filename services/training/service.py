@@ -33,8 +33,8 @@ from services.training.engines.base import (
     InvalidConditionError,
     InvalidParamsError,
     TrainParams,
-    needed_capabilities,
 )
+from services.training.engines.capabilities import needed_capabilities
 from services.training.engines.profile import TableProfile
 from services.training.engines.sampling import validate_conditions
 from services.training.exports import FORMATS

@@ -1,7 +1,8 @@
 """The worker role: runs train, generate and template jobs pulled from the JOBS stream.
 
 Each train or generate job runs its engine in a child process (``engines.runner``) from a
-worker thread; a template job generates in the thread itself (``templates.jobs``).
+worker thread; a template job generates in the thread itself (``templates.jobs``). The jobs
+on several linked tables are in ``worker_relational``.
 Progress goes to the job row and out as job.updated (through the outbox).
 
 One owner per attempt: a redelivered job starts a new attempt only when the running one's
@@ -32,7 +33,6 @@ from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.context import Principal
-from common.contracts.relational import RelationalSchema
 from common.db import Database
 from common.errors import DomainError
 from common.jetstream import Outcome
@@ -51,12 +51,18 @@ from services.training.engines import (
     run_sampling,
     run_training,
 )
-from services.training.engines.runner import run_relational_sampling, run_relational_training
 from services.training.payloads import GeneratePayload, TemplatePayload
 from services.training.progress import ProgressReporter
 from services.training.settings import TrainingSettings
 from services.training.templates import SchemaError
 from services.training.templates import jobs as template_jobs
+from services.training.worker_common import (
+    JobFailed,
+    _attempt_folder,
+    _engine_metadata,
+    _json_safe,
+)
+from services.training.worker_relational import RelationalJobs
 from synthetica.training.v1 import training_pb2
 
 log = logging.getLogger(__name__)
@@ -66,12 +72,8 @@ log = logging.getLogger(__name__)
 _SHUTDOWN_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
 
 
-class JobFailed(Exception):
-    """The job cannot succeed (bad data, engine error): fail it, do not retry."""
-
-
 @dataclass(eq=False)
-class Worker:
+class Worker(RelationalJobs):
     db: Database
     settings: TrainingSettings
     storage: Storage
@@ -276,58 +278,6 @@ class Worker:
         )
         return await self._settled(committed, attempt, folder)
 
-    async def _train_relational(
-        self,
-        attempt: attempts.Attempt,
-        cancel: threading.Event,
-        dataset: Any,
-        schema: RelationalSchema,
-    ) -> Outcome:
-        names = [table.name for table in schema.tables]
-        tables = await self.access.read_training_tables(attempt.owner_id, attempt.dataset_id, names)
-        empty = [name for name, table in tables.items() if table.num_rows == 0]
-        if empty:
-            raise JobFailed(f"the training split of {', '.join(empty)} has no rows")
-        metadata = {t.name: _engine_metadata(t.metadata) for t in dataset.tables}
-        params = TrainParams(**(attempt.params or {}))
-        with scratch.workdir(self.settings) as workdir:
-            paths = {}
-            for index, name in enumerate(names):
-                paths[name] = workdir / f"train-{index}.parquet"
-                await asyncio.to_thread(pq.write_table, tables[name], paths[name])
-            del tables
-            artifact = workdir / "model.tar.gz"
-            result = await self._supervised(
-                attempt,
-                cancel,
-                lambda on_progress, cancel: run_relational_training(
-                    get_engine(attempt.engine),
-                    paths,
-                    schema,
-                    metadata,
-                    params,
-                    artifact,
-                    on_progress=on_progress,
-                    cancel_event=cancel,
-                    threads=self.settings.engine_threads or None,
-                ),
-            )
-            profile = read_manifest(artifact).profile.to_dict()
-            folder = _attempt_folder(f"models/{attempt.model_id}", attempt)
-            key = f"{folder}/model.tar.gz"
-            await asyncio.to_thread(self._upload, artifact, key)
-        # The model records what it learned: its tables, keys, sequences and links.
-        metrics = {**result.metrics, "schema": schema.model_dump()}
-        committed = await self.db.call(
-            attempts.finish_training,
-            job_id=attempt.job_id,
-            attempt=attempt.attempt,
-            artifact_key=key,
-            metrics=_json_safe(metrics),
-            profile=profile,
-        )
-        return await self._settled(committed, attempt, folder)
-
     # --- generate -------------------------------------------------------------------------
 
     async def _generate(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
@@ -369,46 +319,6 @@ class Worker:
             data_key=key,
             row_count=result.rows,
             retention=self._retention,
-        )
-        return await self._settled(committed, attempt, folder)
-
-    async def _generate_tables(
-        self,
-        attempt: attempts.Attempt,
-        cancel: threading.Event,
-        request: GeneratePayload,
-        artifact: Path,
-        workdir: Path,
-    ) -> Outcome:
-        """A model of several tables: ``count`` root rows (entities of a sequential root) and
-        their children, one Parquet file per table, stored as template batches store theirs."""
-        written = await self._supervised(
-            attempt,
-            cancel,
-            lambda on_progress, cancel: run_relational_sampling(
-                artifact,
-                request.count,
-                request.seed,
-                workdir / "tables",
-                conditions=request.conditions or None,
-                enforce_bounds=request.enforce_bounds,
-                on_progress=on_progress,
-                cancel_event=cancel,
-                threads=self.settings.engine_threads or None,
-            ),
-        )
-        folder = _attempt_folder(f"batches/{attempt.batch_id}", attempt)
-        keys = [template_jobs.table_key(folder, index) for index in range(len(written))]
-        for table, key in zip(written, keys, strict=True):
-            await asyncio.to_thread(self._upload, table.path, key)
-        committed = await self.db.call(
-            attempts.finish_generation,
-            job_id=attempt.job_id,
-            attempt=attempt.attempt,
-            data_key=keys[0],
-            row_count=sum(table.rows for table in written),
-            retention=self._retention,
-            tables=[table.name for table in written],
         )
         return await self._settled(committed, attempt, folder)
 
@@ -494,40 +404,7 @@ class Worker:
             shutil.copyfileobj(source, target, 1 << 20)
 
 
-def _attempt_folder(parent: str, attempt: attempts.Attempt) -> str:
-    return f"{parent}/{attempt.job_id}/{attempt.attempt}"
-
-
 def _settle(ownership: attempts.Ownership) -> Outcome:
     """The message of an attempt that no longer owns its job: acked when the job ended,
     left to the newer attempt's delivery when it was taken over."""
     return Outcome.LEAVE if ownership is attempts.Ownership.SUPERSEDED else Outcome.ACK
-
-
-def _engine_metadata(metadata: Any) -> dict[str, Any]:
-    """The datasets service's column metadata (a dataset's or one of its tables') in the
-    layout the engines read."""
-    columns = {
-        c.name: {
-            k: v
-            for k, v in (
-                ("sdtype", c.sdtype),
-                ("datetime_format", c.datetime_format),
-                ("pii", c.pii),
-            )
-            if v
-        }
-        for c in metadata.columns
-    }
-    return {"columns": columns, "primary_key": metadata.primary_key or None}
-
-
-def _json_safe(value: Any) -> Any:
-    """Metrics go into JSONB: tuples become lists, non-finite floats null."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return None
-    return value

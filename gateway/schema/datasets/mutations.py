@@ -12,17 +12,16 @@ from strawberry.types import Info
 from gateway.context import Context
 from gateway.errors import rpc_errors
 from gateway.schema.common import call
+from gateway.schema.datasets.tables import ForeignKeyInput, TableKeysInput
 from gateway.schema.datasets.types import (
     ROLE_TO_PROTO,
     ColumnMetadataInput,
     CreateProjectInput,
     Dataset,
-    ForeignKeyInput,
     IngestOptionsInput,
     Project,
     ProjectMember,
     ProjectRole,
-    TableKeysInput,
     UpdateProjectInput,
 )
 from gateway.uploads import send_upload

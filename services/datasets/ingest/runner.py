@@ -26,7 +26,7 @@ from typing import Any
 
 from common.db import Database
 from common.storage import Storage
-from services.datasets import files, service
+from services.datasets import files, service, table_service
 from services.datasets.ingest.options import IngestOptions
 from services.datasets.ingest.process import ingest_dataset, prepare_process
 from services.datasets.models import Dataset
@@ -84,7 +84,7 @@ class IngestRunner:
             if row is not None:
                 log.info("resuming ingestion", extra={"fields": {"dataset_id": dataset_id}})
                 self.start(dataset_id, row)
-        for dataset_id, table_id, options in await self.db.call(service.ingesting_tables):
+        for dataset_id, table_id, options in await self.db.call(table_service.ingesting_tables):
             fields = {"dataset_id": dataset_id, "table_id": table_id}
             log.info("resuming a table's ingestion", extra={"fields": fields})
             self.start(dataset_id, IngestOptions.model_validate(options), table_id=table_id)
@@ -118,7 +118,7 @@ class IngestRunner:
             outcome = {"ok": False, "code": "internal", "message": "ingestion failed unexpectedly"}
         if table_id:
             dataset = await self.db.call(
-                service.finish_table_ingestion, table_id=table_id, outcome=outcome
+                table_service.finish_table_ingestion, table_id=table_id, outcome=outcome
             )
         else:
             dataset = await self.db.call(service.finish_ingestion, dataset_id=unit, outcome=outcome)
@@ -138,7 +138,9 @@ class IngestRunner:
         every link's problems; one dataset at a time (two tables may end together). A
         failure here leaves the table ready, unrelated, and is logged."""
         async with self.relating_lock(dataset_id):
-            tables, relations = await self.db.call(service.relating_input, dataset_id=dataset_id)
+            tables, relations = await self.db.call(
+                table_service.relating_input, dataset_id=dataset_id
+            )
             try:
                 found, keys = await asyncio.to_thread(
                     relate_stored, self.storage, tables, relations, new_table
@@ -147,7 +149,10 @@ class IngestRunner:
                 log.exception("relating failed", extra={"fields": {"dataset_id": dataset_id}})
                 return await self.db.call(_dataset_of, dataset_id=dataset_id)
             await self.db.call(
-                service.save_relations, dataset_id=dataset_id, relations=found, primary_keys=keys
+                table_service.save_relations,
+                dataset_id=dataset_id,
+                relations=found,
+                primary_keys=keys,
             )
             return await self.resplit(dataset_id)
 
@@ -158,11 +163,11 @@ class IngestRunner:
         dataset = await self.db.call(_dataset_of, dataset_id=dataset_id)
         if dataset is None:
             return None
-        tables = service.ready_tables(dataset)
+        tables = table_service.ready_tables(dataset)
         relations = Relations.model_validate(dataset.relations or {})
         if not needs_family_split(tables, relations):
             return dataset
-        fraction, seed = service.holdout_options(dataset)
+        fraction, seed = table_service.holdout_options(dataset)
         try:
             counts = await asyncio.to_thread(
                 split_families, self.storage, tables, relations, fraction, seed
@@ -170,7 +175,9 @@ class IngestRunner:
         except Exception:
             log.exception("splitting failed", extra={"fields": {"dataset_id": dataset_id}})
             return dataset
-        return await self.db.call(service.save_split_counts, dataset_id=dataset_id, counts=counts)
+        return await self.db.call(
+            table_service.save_split_counts, dataset_id=dataset_id, counts=counts
+        )
 
     async def _sweep_orphans(self) -> None:
         stored = await asyncio.to_thread(files.stored_dataset_ids, self.storage)
@@ -188,7 +195,7 @@ class IngestRunner:
         """Removes table folders of a dataset that never got their row (the service died
         while the table's bytes streamed), as for whole uploads."""
         stored = await asyncio.to_thread(files.stored_table_ids, self.storage, dataset_id)
-        known = set(await self.db.call(service.existing_table_ids, table_ids=stored))
+        known = set(await self.db.call(table_service.existing_table_ids, table_ids=stored))
         for table_id in stored:
             unit = files.table_unit(dataset_id, table_id)
             if table_id in known:

@@ -7,7 +7,6 @@ engine runs (normally in the child process started by `runner`).
 from services.training.engines.artifact import InvalidArtifactError, LoadedModel, read_manifest
 from services.training.engines.base import (
     ENGINES,
-    Engine,
     EngineError,
     EngineSpec,
     FitReport,
@@ -20,6 +19,7 @@ from services.training.engines.base import (
     UnknownEngineError,
     get_engine,
 )
+from services.training.engines.capabilities import Engine
 from services.training.engines.runner import (
     EngineCancelled,
     EngineCrashed,

@@ -21,13 +21,13 @@ import torch
 from mostlyai import engine as mostly
 
 from services.training.engines.base import (
-    Engine,
     FitReport,
     Progress,
     ProgressUpdate,
     TrainParams,
     one_epoch_note,
 )
+from services.training.engines.capabilities import Engine
 from services.training.engines.profile import build_profile
 
 _MODEL_STORE = "ModelStore"

@@ -42,9 +42,9 @@ from services.training.engines.base import (
     InvalidConditionError,
     Progress,
     ProgressUpdate,
-    RelationalEngine,
     TrainParams,
 )
+from services.training.engines.capabilities import RelationalEngine
 from services.training.engines.profile import build_profile
 from services.training.engines.relational import key_columns
 from services.training.engines.sampling import chunk_seed

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
-from services.training.engines.base import Engine, EngineError, RelationalEngine, get_engine
+from services.training.engines.base import EngineError, get_engine
+from services.training.engines.capabilities import Engine, RelationalEngine
 from services.training.engines.profile import TableProfile
 
 FORMAT_VERSION = 1

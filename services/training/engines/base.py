@@ -1,4 +1,5 @@
-"""The engine contract, the engine registry and training parameters.
+"""The engine registry and training parameters (the engine contracts and capabilities are
+in ``capabilities``).
 
 This module imports no ML library: the gRPC API role lists engines and validates
 parameters without paying for torch/SDV imports. Engine classes are resolved lazily
@@ -9,16 +10,16 @@ from __future__ import annotations
 
 import importlib
 import math
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
-from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
-import pandas as pd
-
-from common.contracts.relational import RelationalSchema
+from services.training.engines.capabilities import (
+    _SINGLE,
+    Engine,
+    EngineCapability,
+    RelationalEngine,
+)
 
 ParamType = Literal["int", "float", "bool", "str"]
 
@@ -98,19 +99,6 @@ class ParamSpec:
         if not math.isfinite(value):
             raise InvalidParamsError(self.name, "must be finite")
         return float(value)
-
-
-class EngineCapability(StrEnum):
-    """What kind of dataset an engine learns: one table, linked tables, sequences."""
-
-    SINGLE_TABLE = "single_table"
-    # Several tables linked by foreign keys: children are generated for generated parents.
-    RELATIONAL = "relational"
-    # Tables whose rows form ordered sequences per entity (`SequenceSpec`).
-    SEQUENTIAL = "sequential"
-
-
-_SINGLE = frozenset({EngineCapability.SINGLE_TABLE})
 
 
 @dataclass(frozen=True)
@@ -274,80 +262,6 @@ def one_epoch_note(budget: float | None, elapsed: float, epoch_seconds: float) -
     )
 
 
-class Engine(ABC):
-    """One generator. Instances are stateful: `fit` (or `load`) first, then `sample`."""
-
-    name: str
-
-    @abstractmethod
-    def fit(
-        self,
-        table: pd.DataFrame,
-        metadata: Mapping[str, Any],
-        params: TrainParams,
-        progress: Progress,
-    ) -> FitReport:
-        """Train on `table`; honour `params.time_budget_seconds` and report progress."""
-
-    @abstractmethod
-    def save(self, directory: Path) -> None:
-        """Write everything `load` needs into the (existing, empty) `directory`."""
-
-    @classmethod
-    @abstractmethod
-    def load(cls, directory: Path) -> Self:
-        """Rebuild a fitted engine from what `save` wrote (possibly in another process)."""
-
-    @abstractmethod
-    def sample(
-        self, n: int, seed: int, conditions: Mapping[str, Any] | None = None
-    ) -> pd.DataFrame:
-        """Return `n` rows; the same fitted model, `n`, `seed` and conditions give the same rows."""
-
-    @staticmethod
-    @abstractmethod
-    def library_versions() -> dict[str, str]:
-        """Versions of the libraries that produced the model, for the model's metrics."""
-
-
-class RelationalEngine(ABC):
-    """A generator of several linked tables or of sequences. It sees each table's learned
-    columns plus its key columns (primary key, foreign key, entity key) as opaque codes; the
-    caller (`relational.py`) makes the real keys and the real schema afterwards."""
-
-    name: str
-
-    @abstractmethod
-    def fit(
-        self,
-        tables: Mapping[str, pd.DataFrame],
-        schema: RelationalSchema,
-        metadata: Mapping[str, Mapping[str, Any]],
-        params: TrainParams,
-        progress: Progress,
-    ) -> FitReport:
-        """Train on ``tables`` (keyed by table name) linked as ``schema`` says; ``metadata``
-        holds each table's learned columns' metadata."""
-
-    @abstractmethod
-    def save(self, directory: Path) -> None: ...
-
-    @classmethod
-    @abstractmethod
-    def load(cls, directory: Path) -> Self: ...
-
-    @abstractmethod
-    def sample(
-        self, n: int, seed: int, conditions: Mapping[str, Any] | None = None
-    ) -> dict[str, pd.DataFrame]:
-        """``n`` rows of each root table (entities of a sequential root) and, for them, their
-        children; ``conditions`` fix columns of the first root table."""
-
-    @staticmethod
-    @abstractmethod
-    def library_versions() -> dict[str, str]: ...
-
-
 def _check_ctgan_batch(params: TrainParams) -> None:
     pac = params.options["pac"]
     if params.batch_size is not None and params.batch_size % (2 * pac) != 0:
@@ -497,16 +411,6 @@ ENGINES: dict[str, EngineSpec] = {
         ),
     )
 }
-
-
-def needed_capabilities(schema: RelationalSchema) -> frozenset[EngineCapability]:
-    """What an engine must learn to learn ``schema``."""
-    needed = set()
-    if len(schema.tables) > 1:
-        needed.add(EngineCapability.RELATIONAL)
-    if any(table.sequence for table in schema.tables):
-        needed.add(EngineCapability.SEQUENTIAL)
-    return frozenset(needed or {EngineCapability.SINGLE_TABLE})
 
 
 def get_engine(name: str) -> EngineSpec:

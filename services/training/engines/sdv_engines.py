@@ -25,7 +25,6 @@ from sdv.single_table.base import BaseSingleTableSynthesizer
 from sdv.utils import load_synthesizer
 
 from services.training.engines.base import (
-    Engine,
     FitReport,
     InvalidConditionError,
     Progress,
@@ -33,6 +32,7 @@ from services.training.engines.base import (
     TrainParams,
     one_epoch_note,
 )
+from services.training.engines.capabilities import Engine
 from services.training.engines.marginals import EmpiricalUnivariate
 from services.training.engines.profile import columns_metadata
 from services.training.engines.seeding import seed_everything

@@ -28,9 +28,9 @@ from services.training.engines.base import (
     InvalidConditionError,
     Progress,
     ProgressUpdate,
-    RelationalEngine,
     TrainParams,
 )
+from services.training.engines.capabilities import RelationalEngine
 from services.training.engines.profile import columns_metadata
 from services.training.engines.relational import key_columns, root
 from services.training.engines.seeding import seed_everything

@@ -14,7 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from common.clients import make_channel
+from services.datasets.client import DatasetsClient
 from services.datasets.ingest import IngestLimits, IngestOptions, IngestResult, ingest
+from services.datasets.settings import DatasetsSettings
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 from tests.support import AuthCaller, unique_email
 
@@ -140,3 +142,14 @@ def stored_files(root: Path) -> list[Path]:
 def storage_files(datasets_server) -> Callable[[], list[Path]]:
     """Every file the datasets service keeps, to check that a failed upload stored nothing."""
     return lambda: stored_files(datasets_server.storage_dir)
+
+
+@pytest.fixture
+async def client(datasets_server, service_token) -> AsyncIterator[DatasetsClient]:
+    """A datasets client as the training service holds one (the tables tests read with it)."""
+    settings = DatasetsSettings(
+        database_url="unused", service_token=service_token, datasets_addr=datasets_server.address
+    )
+    client = DatasetsClient(settings, service_name="training")
+    yield client
+    await client.close()

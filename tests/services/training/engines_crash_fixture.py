@@ -6,13 +6,8 @@ import signal
 import time
 from pathlib import Path
 
-from services.training.engines.base import (
-    Engine,
-    EngineSpec,
-    FitReport,
-    ParamSpec,
-    ProgressUpdate,
-)
+from services.training.engines.base import EngineSpec, FitReport, ParamSpec, ProgressUpdate
+from services.training.engines.capabilities import Engine
 
 CRASHING = EngineSpec(
     name="crashing",

@@ -8,7 +8,7 @@ from services.training.engines import (
     UnknownEngineError,
     get_engine,
 )
-from services.training.engines.base import EngineCapability
+from services.training.engines.capabilities import EngineCapability
 
 
 def test_registry_lists_the_engines_with_their_parameters():

@@ -12,7 +12,10 @@ import pytest
 
 from services.training.engines import InvalidConditionError, InvalidParamsError, TrainParams
 from services.training.engines.base import get_engine
-from services.training.engines.runner import run_relational_sampling, run_relational_training
+from services.training.engines.relational_runner import (
+    run_relational_sampling,
+    run_relational_training,
+)
 from tests.relational_corpus import airports_by_state, temperatures_by_month
 
 # As few epochs as still learn the shape; the quality figures come from bench_relational.py.

@@ -1,0 +1,46 @@
+"""What the worker's jobs share (``worker`` and ``worker_relational``): the error that fails a
+job, where an attempt's files go, and the conversions of what goes to the engines and back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.training import attempts
+
+
+class JobFailed(Exception):
+    """The job cannot succeed (bad data, engine error): fail it, do not retry."""
+
+
+def _attempt_folder(parent: str, attempt: attempts.Attempt) -> str:
+    return f"{parent}/{attempt.job_id}/{attempt.attempt}"
+
+
+def _engine_metadata(metadata: Any) -> dict[str, Any]:
+    """The datasets service's column metadata (a dataset's or one of its tables') in the
+    layout the engines read."""
+    columns = {
+        c.name: {
+            k: v
+            for k, v in (
+                ("sdtype", c.sdtype),
+                ("datetime_format", c.datetime_format),
+                ("pii", c.pii),
+            )
+            if v
+        }
+        for c in metadata.columns
+    }
+    return {"columns": columns, "primary_key": metadata.primary_key or None}
+
+
+def _json_safe(value: Any) -> Any:
+    """Metrics go into JSONB: tuples become lists, non-finite floats null."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    return value
