@@ -24,7 +24,7 @@ from common.db import Database
 from common.errors import FailedPrecondition, InvalidArgument
 from common.interceptors import require_principal
 from common.storage import Storage
-from services.training import convert, service
+from services.training import convert, queries, service
 from services.training import models as m
 from services.training.access import EDITOR, Access, calling_user, dataset_schema
 from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
@@ -111,7 +111,7 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
         self, request: training_pb2.GenerateRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GenerateResponse:
         principal = calling_user()
-        model = await self.db.call(service.get_model, model_id=request.model_id)
+        model = await self.db.call(queries.get_model, model_id=request.model_id)
         await self.access.require(principal, str(model.project_id), EDITOR)
         if request.format and request.format not in convert.FORMAT_NAMES:
             raise InvalidArgument(f"unknown format {request.format}", field="format")
@@ -144,14 +144,14 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
     async def GetJob(
         self, request: training_pb2.GetJobRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GetJobResponse:
-        job = await self._readable(service.get_job, job_id=request.job_id)
+        job = await self._readable(queries.get_job, job_id=request.job_id)
         return training_pb2.GetJobResponse(job=convert.job_to_proto(job))
 
     async def ListJobs(
         self, request: training_pb2.ListJobsRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListJobsResponse:
         jobs, token = await self._page(
-            service.list_jobs,
+            queries.list_jobs,
             request,
             status=convert.enum_name(convert.JOB_STATUSES, request.status, "status"),
             kind=convert.enum_name(convert.JOB_KINDS, request.kind, "kind"),
@@ -164,7 +164,7 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
         self, request: training_pb2.CancelJobRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.CancelJobResponse:
         principal = calling_user()
-        job = await self.db.call(service.get_job, job_id=request.job_id)
+        job = await self.db.call(queries.get_job, job_id=request.job_id)
         if str(job.owner_id) != principal.user_id:
             await self.access.require(principal, str(job.project_id), EDITOR)
         job = await self.db.call(service.cancel_job, job_id=request.job_id)
@@ -174,14 +174,14 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
     async def GetModel(
         self, request: training_pb2.GetModelRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GetModelResponse:
-        model = await self._readable(service.get_model, model_id=request.model_id)
+        model = await self._readable(queries.get_model, model_id=request.model_id)
         return training_pb2.GetModelResponse(model=convert.model_to_proto(model))
 
     async def ListModels(
         self, request: training_pb2.ListModelsRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListModelsResponse:
         models, token = await self._page(
-            service.list_models,
+            queries.list_models,
             request,
             dataset_id=request.dataset_id,
             status=convert.enum_name(convert.MODEL_STATUSES, request.status, "status"),
@@ -193,13 +193,13 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
     async def GetBatch(
         self, request: training_pb2.GetBatchRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GetBatchResponse:
-        batch = await self._readable(service.get_batch, batch_id=request.batch_id)
+        batch = await self._readable(queries.get_batch, batch_id=request.batch_id)
         return training_pb2.GetBatchResponse(batch=convert.batch_to_proto(batch))
 
     async def ListBatches(
         self, request: training_pb2.ListBatchesRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListBatchesResponse:
-        batches, token = await self._page(service.list_batches, request, model_id=request.model_id)
+        batches, token = await self._page(queries.list_batches, request, model_id=request.model_id)
         return training_pb2.ListBatchesResponse(
             batches=[convert.batch_to_proto(b) for b in batches], next_page_token=token
         )
@@ -256,7 +256,7 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
         script; None for a batch whose model recorded no schema (a template batch)."""
         if batch.model_id is None:
             return None
-        model = await self.db.call(service.get_model, model_id=str(batch.model_id))
+        model = await self.db.call(queries.get_model, model_id=str(batch.model_id))
         if not (model.metrics or {}).get("schema"):
             return None
         schema = RelationalSchema.model_validate(model.metrics["schema"])
@@ -298,7 +298,7 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
         )
 
     async def _ready_batch(self, batch_id: str) -> m.Batch:
-        batch = await self._readable(service.get_batch, batch_id=batch_id)
+        batch = await self._readable(queries.get_batch, batch_id=batch_id)
         if batch.status == m.EXPIRED:
             raise FailedPrecondition(
                 f"batch {batch_id} expired: its files were deleted after the retention period; "
