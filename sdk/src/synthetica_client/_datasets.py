@@ -295,13 +295,29 @@ class Dataset(Mirror, DatasetFields):
     preview = blocking(AsyncDataset.preview, list[dict[str, Any]])
     delete = blocking(AsyncDataset.delete, bool)
 
-    def add_table(self, source: Any, **kwargs: Any) -> Dataset:
+    def add_table(
+        self,
+        source: str | os.PathLike[str] | pd.DataFrame,
+        *,
+        name: str | None = None,
+        options: dict[str, Any] | None = None,
+        progress: ProgressOption = True,
+    ) -> Dataset:
         """Uploads a file or DataFrame as a new table of this dataset (see AsyncDataset)."""
-        return self._absorb(self._client._run(self._twin().add_table, source, **kwargs))
+        twin = self._twin().add_table
+        return self._absorb(
+            self._client._run(twin, source, name=name, options=options, progress=progress)
+        )
 
-    def set_relationships(self, **kwargs: Any) -> Dataset:
+    def set_relationships(
+        self,
+        *,
+        keys: dict[str, dict[str, Any]] | None = None,
+        foreign_keys: list[dict[str, str]] | None = None,
+    ) -> Dataset:
         """Sets primary keys, sequences and links (see AsyncDataset.set_relationships)."""
-        return self._absorb(self._client._run(self._twin().set_relationships, **kwargs))
+        twin = self._twin().set_relationships
+        return self._absorb(self._client._run(twin, keys=keys, foreign_keys=foreign_keys))
 
     def set_sequence(self, table: str, entity_key: str, order_column: str) -> Dataset:
         """Makes ``table`` sequential (its primary key kept)."""
