@@ -6,10 +6,8 @@ import { useMemo } from "react";
 import { ChartGrid, LARGE_BARS, THEME, type Panel } from "../../components/Chart";
 import { DataTable } from "../../components/lists";
 import type { RelationalPartsFragment, SpreadFragment } from "../../gql/graphql";
+import { num, pct, share } from "./format";
 
-const pct = (value?: number | null) => (value == null ? "–" : `${(value * 100).toFixed(1)} %`);
-const num = (value?: number | null, digits = 2) => (value == null ? "–" : value.toFixed(digits));
-const share = (value: number) => `${Math.round(value * 100)} %`;
 
 /** Real against synthetic shares per bin of one quantity (children per parent, a length). */
 function spreadPanel(key: string, title: string, spread: SpreadFragment): Panel {
@@ -20,7 +18,7 @@ function spreadPanel(key: string, title: string, spread: SpreadFragment): Panel 
       <>
         <strong>{title}</strong>{" "}
         <span className="muted">
-          mean {num(spread.realMean)} real, {num(spread.syntheticMean)} synthetic · shape {pct(spread.score)}
+          mean {num(spread.realMean, 2)} real, {num(spread.syntheticMean, 2)} synthetic · shape {pct(spread.score)}
         </span>
       </>
     ),
@@ -109,7 +107,7 @@ export default function RelationalReport({ report }: { report: RelationalPartsFr
                 cell: (s) =>
                   s.autocorrelation.length === 0
                     ? "–"
-                    : s.autocorrelation.map((a) => `${a.column} ${num(a.realMean)} real, ${num(a.syntheticMean)} synthetic`).join("; "),
+                    : s.autocorrelation.map((a) => `${a.column} ${num(a.realMean, 2)} real, ${num(a.syntheticMean, 2)} synthetic`).join("; "),
               },
               { header: "Step by step", cell: (s) => pct(s.stepScore) },
               { header: "Privacy", cell: (s) => <span className={`verdict verdict-${(s.privacyVerdict ?? "").toLowerCase()}`}>{s.privacyVerdict ?? "–"}</span> },

@@ -6,6 +6,7 @@ import { Alert, Loading } from "../../components/ui";
 import { ReportDocument } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 import { heatmapPanel } from "../datasets/DatasetStats";
+import { num, pct, share } from "./format";
 import RelationalReport from "./RelationalReport";
 
 interface HistogramChart {
@@ -33,8 +34,6 @@ interface Charts {
   heatmaps: Heatmap[];
 }
 
-const pct = (value?: number | null) => (value == null ? "–" : `${(value * 100).toFixed(1)} %`);
-const num = (value?: number | null, digits = 3) => (value == null ? "–" : value.toFixed(digits));
 
 function edgeLabel(value: number, datetime: boolean): string {
   if (datetime) return new Date(value * 1000).toISOString().slice(0, 10);
@@ -61,7 +60,6 @@ export function overlayPanel(chart: HistogramChart | FrequencyChart): Panel {
   };
 }
 
-const share = (value: number) => `${Math.round(value * 100)} %`;
 const OVERLAY_TOOLTIP = { trigger: "axis", valueFormatter: (v: number) => pct(v) };
 const HEATMAP_TOOLTIP = { position: "top" };
 
