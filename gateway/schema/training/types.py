@@ -25,6 +25,62 @@ class JobStatus(Enum):
     SUCCEEDED = training_pb2.JOB_STATUS_SUCCEEDED
     FAILED = training_pb2.JOB_STATUS_FAILED
     CANCELLED = training_pb2.JOB_STATUS_CANCELLED
+    PENDING_APPROVAL = strawberry.enum_value(
+        training_pb2.JOB_STATUS_PENDING_APPROVAL,
+        description="waits for a project owner's approval (approveJob, rejectJob)",
+    )
+
+
+@strawberry.enum(description="where a batch stands with its project's privacy gate")
+class BatchGateState(Enum):
+    OPEN = strawberry.enum_value(
+        training_pb2.BATCH_GATE_STATE_OPEN,
+        description="downloads: the gate is off, the verdict is not FAIL, or a template batch",
+    )
+    AWAITING_VERDICT = strawberry.enum_value(
+        training_pb2.BATCH_GATE_STATE_AWAITING_VERDICT,
+        description="the gate is on and the privacy verdict is not known yet: no download",
+    )
+    BLOCKED = strawberry.enum_value(
+        training_pb2.BATCH_GATE_STATE_BLOCKED,
+        description="the privacy verdict is FAIL: no download unless an owner releases it",
+    )
+    RELEASED = strawberry.enum_value(
+        training_pb2.BATCH_GATE_STATE_RELEASED,
+        description="an owner released it, giving a reason: it downloads",
+    )
+
+
+@strawberry.type(description="the project's privacy gate as it applies to a batch now")
+class BatchGate:
+    state: BatchGateState | None
+    message: str = strawberry.field(description="what the state means, in words")
+    reason: str = strawberry.field(description="the reason given when it was released")
+    released_by: strawberry.ID | None
+    released_at: datetime | None
+    can_release: bool = strawberry.field(
+        description="whether you may release it (releaseBatch): an owner or an admin, the "
+        "gate OWNER_OVERRIDE, the batch held"
+    )
+
+    @classmethod
+    def from_proto(cls, gate: training_pb2.BatchGate) -> BatchGate:
+        return cls(
+            state=from_proto_enum(BatchGateState, gate.state),
+            message=gate.message,
+            reason=gate.reason,
+            released_by=strawberry.ID(gate.released_by) if gate.released_by else None,
+            released_at=dt(gate, "released_at"),
+            can_release=gate.can_release,
+        )
+
+
+@strawberry.type(description="an owner's decision on a job that waited for approval")
+class JobReview:
+    approved: bool
+    reviewer_id: strawberry.ID
+    comment: str
+    reviewed_at: datetime | None
 
 
 @strawberry.enum
@@ -146,6 +202,9 @@ class Job:
     created_at: datetime | None
     started_at: datetime | None
     finished_at: datetime | None
+    review: JobReview | None = strawberry.field(
+        description="the owner's approval or rejection, for a job that waited for one"
+    )
 
     @strawberry.field(description="the project the job belongs to")
     async def project(self, info: Info[Context, None]) -> Project | None:
@@ -172,6 +231,14 @@ class Job:
             ),
             error=job.error,
             attempts=job.attempts,
+            review=JobReview(
+                approved=job.review.approved,
+                reviewer_id=strawberry.ID(job.review.reviewer_id),
+                comment=job.review.comment,
+                reviewed_at=dt(job.review, "reviewed_at"),
+            )
+            if job.HasField("review")
+            else None,
             created_at=dt(job, "created_at"),
             started_at=dt(job, "started_at"),
             finished_at=dt(job, "finished_at"),
@@ -260,6 +327,9 @@ class Batch:
     tables: list[str] = strawberry.field(
         description="a template batch's tables; previews and downloads take one (default: first)"
     )
+    gate: BatchGate | None = strawberry.field(
+        description="the project's privacy gate as it applies to this batch now"
+    )
 
     @strawberry.field(description="the newest report's quality score (0..1), once evaluated")
     async def quality_score(self, info: Info[Context, None]) -> float | None:
@@ -310,6 +380,7 @@ class Batch:
             expires_at=dt(batch, "expires_at"),
             template_id=strawberry.ID(batch.template_id) if batch.template_id else None,
             tables=list(batch.tables),
+            gate=BatchGate.from_proto(batch.gate) if batch.HasField("gate") else None,
         )
 
 
