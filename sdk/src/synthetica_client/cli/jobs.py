@@ -10,19 +10,28 @@ from synthetica_client.cli._app import JsonOption, answer, example, jobs_app, li
 
 
 @jobs_app.command(
-    "ls", epilog=example("synthetica jobs ls --status RUNNING", "synthetica jobs ls --json")
+    "ls",
+    epilog=example(
+        "synthetica jobs ls --status RUNNING",
+        "synthetica jobs ls --status PENDING_APPROVAL --project Census",
+        "synthetica jobs ls --json",
+    ),
 )
 def jobs_ls(
     ctx: typer.Context,
     status: Annotated[
-        str | None, typer.Option(help="QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED.")
+        str | None,
+        typer.Option(help="QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED or PENDING_APPROVAL."),
     ] = None,
     kind: Annotated[str | None, typer.Option(help="TRAIN, GENERATE or TEMPLATE.")] = None,
+    project: Annotated[
+        str | None, typer.Option("--project", "-p", help="A project's jobs (id or name).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Your jobs, newest first."""
+    """Your jobs (or a project's), newest first."""
     listing(
-        state(ctx).client().jobs.list(status=status, kind=kind),
+        state(ctx).client().jobs.list(status=status, kind=kind, project=project),
         as_json,
         ["id", "kind", "status", "progress", "created", "error"],
         lambda j: [
