@@ -162,9 +162,13 @@ def _batch_released(event: events_pb2.Event) -> Draft | None:
     )
 
 
+def _kind_word(job_kind: int) -> str:
+    return training_pb2.JobKind.Name(job_kind).removeprefix("JOB_KIND_").lower()
+
+
 def _job_reviewed(event: events_pb2.Event) -> Draft | None:
     body = event.job_reviewed
-    kind = training_pb2.JobKind.Name(body.job_kind).removeprefix("JOB_KIND_").lower()
+    kind = _kind_word(body.job_kind)
     verdict = "approved" if body.approved else "rejected"
     comment = f" Comment: {body.comment}" if body.comment else ""
     return Draft(
@@ -177,7 +181,7 @@ def _job_reviewed(event: events_pb2.Event) -> Draft | None:
 
 def _job_approval_requested(event: events_pb2.Event) -> Draft | None:
     body = event.job_approval_requested
-    kind = training_pb2.JobKind.Name(body.job_kind).removeprefix("JOB_KIND_").lower()
+    kind = _kind_word(body.job_kind)
     return Draft(
         dedupe_key=event.id,
         title=f"A {kind} request waits for approval",

@@ -74,15 +74,22 @@ def open_job(session: Session, job: m.Job, approval: Approval | None) -> None:
     )
 
 
-def validate_comment(comment: str, *, required: bool) -> str:
-    text = comment.strip()
-    if required and not text:
-        raise InvalidArgument("a rejection needs a comment for the requester", field="comment")
+def bounded_text(value: str, *, field: str, missing: str | None) -> str:
+    """``value`` stripped, at most MAX_COMMENT_CHARS; ``missing``: the error for an empty
+    one (None: empty is fine)."""
+    text = value.strip()
+    if missing is not None and not text:
+        raise InvalidArgument(missing, field=field)
     if len(text) > MAX_COMMENT_CHARS:
         raise InvalidArgument(
-            f"comment must be at most {MAX_COMMENT_CHARS} characters", field="comment"
+            f"{field} must be at most {MAX_COMMENT_CHARS} characters", field=field
         )
     return text
+
+
+def validate_comment(comment: str, *, required: bool) -> str:
+    missing = "a rejection needs a comment for the requester" if required else None
+    return bounded_text(comment, field="comment", missing=missing)
 
 
 def review_job(

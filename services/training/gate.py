@@ -15,20 +15,20 @@ import uuid
 from sqlalchemy.orm import Session
 
 from common.enums import PrivacyVerdict, from_proto, to_proto
-from common.errors import FailedPrecondition, InvalidArgument, NotFound
+from common.errors import FailedPrecondition, NotFound
 from common.events import new_event
 from common.ids import parse_id
 from common.outbox import enqueue
 from common.protos import timestamp
 from services.datasets.enums import PrivacyGate
 from services.training import models as m
+from services.training.approvals import bounded_text
 from services.training.enums import BatchGateState
 from services.training.jobstate import now
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.events.v1 import events_pb2
 from synthetica.training.v1 import training_pb2
 
-MAX_REASON_CHARS = 2000
 _MESSAGES = {
     BatchGateState.OPEN: "",
     BatchGateState.AWAITING_VERDICT: (
@@ -96,14 +96,7 @@ def require_open(batch: m.Batch, gate: PrivacyGate) -> None:
 
 
 def validate_reason(reason: str) -> str:
-    text = reason.strip()
-    if not text:
-        raise InvalidArgument("a release needs a reason", field="reason")
-    if len(text) > MAX_REASON_CHARS:
-        raise InvalidArgument(
-            f"reason must be at most {MAX_REASON_CHARS} characters", field="reason"
-        )
-    return text
+    return bounded_text(reason, field="reason", missing="a release needs a reason")
 
 
 def release_batch(
