@@ -5,8 +5,11 @@ releases it with a reason, which is recorded, shown on the batch and told to the
 
 from __future__ import annotations
 
+import grpc
 import pytest
 
+from common.clients import service_metadata
+from synthetica.training.v1 import training_pb2
 from tests.gateway.team import Team, build_team, publish_verdict
 from tests.services.training.training_world import TrainingWorld, frame
 from tests.support import AuthCaller, error_code, graphql, stream_events
@@ -180,4 +183,31 @@ async def test_an_admin_releases_a_batch_of_a_project_they_are_not_in(client, te
         client, RELEASE, {"id": batch_id, "reason": "incident 7"}, token=team.tokens["admin"]
     )
     assert released["data"]["releaseBatch"]["gate"]["state"] == "RELEASED"
+    assert "errors" not in await team.settings(client, privacyGate="OFF")
+
+
+async def test_the_gate_lets_the_evaluation_service_read_and_nobody_else(
+    client, team, nats_url, service_token
+):
+    """The evaluation service reads a held batch (it gives the verdict the gate waits for); the
+    gateway acting for a user (a signed link) or any other service on a user's behalf does not."""
+    batch_id = await _failed_batch(client, team, nats_url)
+    assert "errors" not in await team.settings(client, privacyGate="BLOCK")
+    await team.wait_batch(client, batch_id, gate="BLOCKED")
+    request = training_pb2.DownloadBatchRequest(
+        batch_id=batch_id, format=training_pb2.EXPORT_FORMAT_CSV
+    )
+    owner = team.users["owner"].id
+
+    async def download(service_name: str) -> bytes:
+        metadata = service_metadata(service_token, service_name=service_name, on_behalf_of=owner)
+        stream = team.world.training.DownloadBatch(request, metadata=metadata)
+        return b"".join([m.chunk async for m in stream])
+
+    assert len(frame(await download("evaluation"))) == 50
+    for name in ("gateway", "training-worker", "notify"):
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await download(name)
+        assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION, name
+        assert "privacy verdict is FAIL" in (refused.value.details() or ""), name
     assert "errors" not in await team.settings(client, privacyGate="OFF")
