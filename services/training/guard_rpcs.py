@@ -47,12 +47,11 @@ class GuardRpcs:
         access = await self.access.project(require_principal(), str(batch.project_id), VIEWER)
         return batch, access
 
-    async def _check_gate(self, batch: m.Batch) -> None:
+    def _check_gate(self, batch: m.Batch, access: ProjectAccess) -> None:
         """FailedPrecondition (PRIVACY_GATE_*) while the project's gate holds the batch."""
         principal = require_principal()
         if principal.is_service and principal.service in GATE_EXEMPT_SERVICES:
             return
-        access = await self.access.project(principal, str(batch.project_id), VIEWER)
         gate.require_open(batch, gate.privacy_gate(access.settings))
 
     async def _listed_batches(

@@ -304,7 +304,7 @@ class TrainingServicer(GuardRpcs, TemplateRpcs, training_pb2_grpc.TrainingServic
 
     async def _ready_batch(self, batch_id: str) -> m.Batch:
         """A batch whose rows the caller may read: ready, and not held by the privacy gate."""
-        batch = await self._readable(queries.get_batch, batch_id=batch_id)
+        batch, access = await self._readable_batch(batch_id)
         if batch.status == m.EXPIRED:
             raise FailedPrecondition(
                 f"batch {batch_id} expired: its files were deleted after the retention period; "
@@ -316,7 +316,7 @@ class TrainingServicer(GuardRpcs, TemplateRpcs, training_pb2_grpc.TrainingServic
                 f"batch {batch_id} is {batch.status}: only a ready batch has rows",
                 reason="BATCH_NOT_READY",
             )
-        await self._check_gate(batch)
+        self._check_gate(batch, access)
         return batch
 
     async def _batch_file(self, batch: m.Batch, table: str) -> str:
