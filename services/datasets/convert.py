@@ -7,11 +7,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from common.contracts.relational import ForeignKey, SequenceSpec
-from common.enums import to_proto
+from common.enums import from_proto, to_proto
 from common.errors import FieldViolation, InvalidArgument
 from common.protos import timestamp
 from services.datasets import members, models
-from services.datasets.enums import DatasetStatus
+from services.datasets.enums import DatasetStatus, PrivacyGate
 from services.datasets.ingest import (
     IngestError,
     IngestOptions,
@@ -37,15 +37,33 @@ SPLITS = {
 }
 
 
-def project_to_proto(project: models.Project, role: str) -> datasets_pb2.Project:
+def settings_to_proto(project: models.Project) -> datasets_pb2.ProjectSettings:
+    return datasets_pb2.ProjectSettings(
+        privacy_gate=to_proto(PrivacyGate(project.privacy_gate), datasets_pb2.PrivacyGate),
+        approval_required=project.approval_required,
+    )
+
+
+def privacy_gate_from_proto(number: int) -> PrivacyGate:
+    gate = from_proto(PrivacyGate, datasets_pb2.PrivacyGate, number)
+    if gate is None:
+        raise InvalidArgument(
+            "privacy_gate must be OFF, BLOCK or OWNER_OVERRIDE", field="privacy_gate"
+        )
+    return gate
+
+
+def project_to_proto(project: models.Project, role: str | None) -> datasets_pb2.Project:
+    """``role`` None: an admin who is not a member (changing the settings)."""
     return datasets_pb2.Project(
         id=str(project.id),
         name=project.name,
         description=project.description,
         owner_id=str(project.owner_id),
-        my_role=ROLES[role],
+        my_role=ROLES[role] if role else datasets_pb2.PROJECT_ROLE_UNSPECIFIED,
         created_at=timestamp(project.created_at),
         updated_at=timestamp(project.updated_at),
+        settings=settings_to_proto(project),
     )
 
 

@@ -15,7 +15,7 @@ from common.context import Principal
 from common.db import Database
 from common.errors import InvalidArgument, NotFound
 from common.storage import Storage
-from services.datasets import convert, files, models, service, table_service
+from services.datasets import convert, files, models, project_settings, service, table_service
 from services.datasets.ingest import (
     IngestError,
     IngestOptions,
@@ -97,12 +97,22 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
     async def UpdateProject(
         self, request: datasets_pb2.UpdateProjectRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.UpdateProjectResponse:
+        principal = calling_user()
         project, role = await self.db.call(
-            service.update_project,
-            user_id=calling_user().user_id,
+            project_settings.update_project,
+            user_id=principal.user_id,
             project_id=request.project_id,
             name=request.name if request.HasField("name") else None,
             description=request.description if request.HasField("description") else None,
+            settings=project_settings.ProjectSettingsUpdate(
+                privacy_gate=convert.privacy_gate_from_proto(request.privacy_gate)
+                if request.HasField("privacy_gate")
+                else None,
+                approval_required=request.approval_required
+                if request.HasField("approval_required")
+                else None,
+            ),
+            is_admin=principal.is_admin,
         )
         return datasets_pb2.UpdateProjectResponse(project=convert.project_to_proto(project, role))
 

@@ -64,6 +64,14 @@ def job_to_proto(job: m.Job) -> training_pb2.Job:
         started_at=timestamp(job.started_at),
         finished_at=timestamp(job.finished_at),
         sequence=job.sequence,
+        review=training_pb2.JobReview(
+            approved=job.approved,
+            reviewer_id=str(job.reviewed_by),
+            comment=job.review_comment,
+            reviewed_at=timestamp(job.reviewed_at),
+        )
+        if job.approved is not None
+        else None,
     )
 
 
@@ -95,7 +103,10 @@ def model_to_proto(model: m.Model) -> training_pb2.Model:
     )
 
 
-def batch_to_proto(batch: m.Batch) -> training_pb2.Batch:
+def batch_to_proto(
+    batch: m.Batch, gate: training_pb2.BatchGate | None = None
+) -> training_pb2.Batch:
+    """``gate``: the privacy gate as it applies now (services.training.gate), when known."""
     return training_pb2.Batch(
         id=str(batch.id),
         project_id=str(batch.project_id),
@@ -114,6 +125,7 @@ def batch_to_proto(batch: m.Batch) -> training_pb2.Batch:
         expires_at=timestamp(batch.expires_at),
         dataset_id=str(batch.dataset_id or ""),
         job_id=str(batch.job_id),
+        gate=gate,
     )
 
 

@@ -27,6 +27,7 @@ from common.errors import (
 )
 from common.ids import parse_id
 from services.training import models as m
+from services.training.approvals import Approval, open_job
 from services.training.engines.base import (
     ENGINES,
     EngineSpec,
@@ -40,7 +41,6 @@ from services.training.engines.sampling import validate_conditions
 from services.training.exports import FORMATS
 from services.training.jobstate import (
     TERMINAL,
-    enqueue_job,
     job_updated,
     lock_job,
     now,
@@ -117,6 +117,7 @@ def create_train_job(
     params: TrainParams,
     name: str,
     max_active_jobs: int,
+    approval: Approval | None = None,
 ) -> tuple[m.Model, m.Job]:
     owner = parse_id(owner_id, "owner_id")
     _check_job_quota(session, owner, max_active_jobs)
@@ -151,8 +152,7 @@ def create_train_job(
     job.model_id = model.id
     session.add_all([model, job])
     session.flush()
-    job_updated(session, job)
-    enqueue_job(session, job)
+    open_job(session, job, approval)
     return model, job
 
 
@@ -202,6 +202,7 @@ def create_generate_job(
     options: GenerateOptions,
     max_active_jobs: int,
     max_rows: int,
+    approval: Approval | None = None,
 ) -> tuple[m.Batch, m.Job]:
     model = get_model(session=session, model_id=model_id)
     if model.status != m.READY:
@@ -253,8 +254,7 @@ def create_generate_job(
     job.batch_id = batch.id
     session.add_all([batch, job])
     session.flush()
-    job_updated(session, job)
-    enqueue_job(session, job)
+    open_job(session, job, approval)
     return batch, job
 
 
@@ -283,6 +283,7 @@ def create_template_job(
     project_id: str,
     request: TemplateRequest,
     max_active_jobs: int,
+    approval: Approval | None = None,
 ) -> tuple[m.Batch, m.Job]:
     owner = parse_id(owner_id, "owner_id")
     _check_job_quota(session, owner, max_active_jobs)
@@ -325,14 +326,13 @@ def create_template_job(
     job.batch_id = batch.id
     session.add_all([batch, job])
     session.flush()
-    job_updated(session, job)
-    enqueue_job(session, job)
+    open_job(session, job, approval)
     return batch, job
 
 
 def cancel_job(*, session: Session, job_id: str) -> m.Job:
-    """Cancels a queued or running job at once; a worker running it sees the status and
-    stops its engine process within seconds."""
+    """Cancels a queued, running or pending job at once; a worker running it sees the status
+    and stops its engine process within seconds."""
     job = lock_job(session, job_id)
     if job is None:
         raise NotFound(f"job {job_id} not found")

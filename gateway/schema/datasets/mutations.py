@@ -48,7 +48,10 @@ class DatasetsMutation:
         )
         return Project.from_proto(response.project)
 
-    @strawberry.mutation(description="rename or describe a project (owners)")
+    @strawberry.mutation(
+        description="rename or describe a project (owners), or change its settings (owners "
+        "and admins): privacyGate, approvalRequired"
+    )
     async def update_project(self, info: Info[Context, None], input: UpdateProjectInput) -> Project:
         ctx = info.context
         request = pb.UpdateProjectRequest(project_id=input.id)
@@ -56,6 +59,10 @@ class DatasetsMutation:
             request.name = input.name
         if input.description is not None:
             request.description = input.description
+        if input.privacy_gate is not None:
+            request.privacy_gate = input.privacy_gate.value
+        if input.approval_required is not None:
+            request.approval_required = input.approval_required
         response = await call(info, ctx.clients.datasets.UpdateProject, request)
         return Project.from_proto(response.project)
 

@@ -15,6 +15,7 @@ from gateway.context import Context
 from gateway.schema.common import call, dt, from_proto_enum, optional
 from gateway.schema.datasets.types import Dataset, Project, load_dataset, load_project
 from gateway.schema.evaluation import types as evaluation
+from gateway.schema.training.guarantees import BatchGate, JobReview
 from synthetica.training.v1 import training_pb2
 
 
@@ -25,6 +26,10 @@ class JobStatus(Enum):
     SUCCEEDED = training_pb2.JOB_STATUS_SUCCEEDED
     FAILED = training_pb2.JOB_STATUS_FAILED
     CANCELLED = training_pb2.JOB_STATUS_CANCELLED
+    PENDING_APPROVAL = strawberry.enum_value(
+        training_pb2.JOB_STATUS_PENDING_APPROVAL,
+        description="waits for a project owner's approval (approveJob, rejectJob)",
+    )
 
 
 @strawberry.enum
@@ -146,6 +151,9 @@ class Job:
     created_at: datetime | None
     started_at: datetime | None
     finished_at: datetime | None
+    review: JobReview | None = strawberry.field(
+        description="the owner's approval or rejection, for a job that waited for one"
+    )
 
     @strawberry.field(description="the project the job belongs to")
     async def project(self, info: Info[Context, None]) -> Project | None:
@@ -172,6 +180,14 @@ class Job:
             ),
             error=job.error,
             attempts=job.attempts,
+            review=JobReview(
+                approved=job.review.approved,
+                reviewer_id=strawberry.ID(job.review.reviewer_id),
+                comment=job.review.comment,
+                reviewed_at=dt(job.review, "reviewed_at"),
+            )
+            if job.HasField("review")
+            else None,
             created_at=dt(job, "created_at"),
             started_at=dt(job, "started_at"),
             finished_at=dt(job, "finished_at"),
@@ -260,6 +276,9 @@ class Batch:
     tables: list[str] = strawberry.field(
         description="a template batch's tables; previews and downloads take one (default: first)"
     )
+    gate: BatchGate | None = strawberry.field(
+        description="the project's privacy gate as it applies to this batch now"
+    )
 
     @strawberry.field(description="the newest report's quality score (0..1), once evaluated")
     async def quality_score(self, info: Info[Context, None]) -> float | None:
@@ -310,6 +329,7 @@ class Batch:
             expires_at=dt(batch, "expires_at"),
             template_id=strawberry.ID(batch.template_id) if batch.template_id else None,
             tables=list(batch.tables),
+            gate=BatchGate.from_proto(batch.gate) if batch.HasField("gate") else None,
         )
 
 

@@ -17,6 +17,13 @@ class ProjectRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PROJECT_ROLE_EDITOR: _ClassVar[ProjectRole]
     PROJECT_ROLE_OWNER: _ClassVar[ProjectRole]
 
+class PrivacyGate(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PRIVACY_GATE_UNSPECIFIED: _ClassVar[PrivacyGate]
+    PRIVACY_GATE_OFF: _ClassVar[PrivacyGate]
+    PRIVACY_GATE_BLOCK: _ClassVar[PrivacyGate]
+    PRIVACY_GATE_OWNER_OVERRIDE: _ClassVar[PrivacyGate]
+
 class DatasetStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     DATASET_STATUS_UNSPECIFIED: _ClassVar[DatasetStatus]
@@ -34,6 +41,10 @@ PROJECT_ROLE_UNSPECIFIED: ProjectRole
 PROJECT_ROLE_VIEWER: ProjectRole
 PROJECT_ROLE_EDITOR: ProjectRole
 PROJECT_ROLE_OWNER: ProjectRole
+PRIVACY_GATE_UNSPECIFIED: PrivacyGate
+PRIVACY_GATE_OFF: PrivacyGate
+PRIVACY_GATE_BLOCK: PrivacyGate
+PRIVACY_GATE_OWNER_OVERRIDE: PrivacyGate
 DATASET_STATUS_UNSPECIFIED: DatasetStatus
 DATASET_STATUS_INGESTING: DatasetStatus
 DATASET_STATUS_READY: DatasetStatus
@@ -43,8 +54,16 @@ DATASET_SPLIT_TRAIN: DatasetSplit
 DATASET_SPLIT_HOLDOUT: DatasetSplit
 DATASET_SPLIT_ALL: DatasetSplit
 
+class ProjectSettings(_message.Message):
+    __slots__ = ("privacy_gate", "approval_required")
+    PRIVACY_GATE_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    privacy_gate: PrivacyGate
+    approval_required: bool
+    def __init__(self, privacy_gate: _Optional[_Union[PrivacyGate, str]] = ..., approval_required: _Optional[bool] = ...) -> None: ...
+
 class Project(_message.Message):
-    __slots__ = ("id", "name", "description", "owner_id", "my_role", "created_at", "updated_at")
+    __slots__ = ("id", "name", "description", "owner_id", "my_role", "created_at", "updated_at", "settings")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -52,6 +71,7 @@ class Project(_message.Message):
     MY_ROLE_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    SETTINGS_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     description: str
@@ -59,7 +79,8 @@ class Project(_message.Message):
     my_role: ProjectRole
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., owner_id: _Optional[str] = ..., my_role: _Optional[_Union[ProjectRole, str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    settings: ProjectSettings
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., owner_id: _Optional[str] = ..., my_role: _Optional[_Union[ProjectRole, str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., settings: _Optional[_Union[ProjectSettings, _Mapping]] = ...) -> None: ...
 
 class ProjectMember(_message.Message):
     __slots__ = ("project_id", "user_id", "email", "role", "added_at", "pending")
@@ -132,14 +153,18 @@ class BatchGetProjectsResponse(_message.Message):
     def __init__(self, projects: _Optional[_Iterable[_Union[Project, _Mapping]]] = ...) -> None: ...
 
 class UpdateProjectRequest(_message.Message):
-    __slots__ = ("project_id", "name", "description")
+    __slots__ = ("project_id", "name", "description", "privacy_gate", "approval_required")
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    PRIVACY_GATE_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_REQUIRED_FIELD_NUMBER: _ClassVar[int]
     project_id: str
     name: str
     description: str
-    def __init__(self, project_id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+    privacy_gate: PrivacyGate
+    approval_required: bool
+    def __init__(self, project_id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., privacy_gate: _Optional[_Union[PrivacyGate, str]] = ..., approval_required: _Optional[bool] = ...) -> None: ...
 
 class UpdateProjectResponse(_message.Message):
     __slots__ = ("project",)
@@ -222,22 +247,28 @@ class ListProjectMembersResponse(_message.Message):
     def __init__(self, members: _Optional[_Iterable[_Union[ProjectMember, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class CheckProjectAccessRequest(_message.Message):
-    __slots__ = ("project_id", "user_id", "required_role")
+    __slots__ = ("project_id", "user_id", "required_role", "include_owners")
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     REQUIRED_ROLE_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_OWNERS_FIELD_NUMBER: _ClassVar[int]
     project_id: str
     user_id: str
     required_role: ProjectRole
-    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., required_role: _Optional[_Union[ProjectRole, str]] = ...) -> None: ...
+    include_owners: bool
+    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., required_role: _Optional[_Union[ProjectRole, str]] = ..., include_owners: _Optional[bool] = ...) -> None: ...
 
 class CheckProjectAccessResponse(_message.Message):
-    __slots__ = ("allowed", "role")
+    __slots__ = ("allowed", "role", "settings", "owner_ids")
     ALLOWED_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
+    SETTINGS_FIELD_NUMBER: _ClassVar[int]
+    OWNER_IDS_FIELD_NUMBER: _ClassVar[int]
     allowed: bool
     role: ProjectRole
-    def __init__(self, allowed: _Optional[bool] = ..., role: _Optional[_Union[ProjectRole, str]] = ...) -> None: ...
+    settings: ProjectSettings
+    owner_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, allowed: _Optional[bool] = ..., role: _Optional[_Union[ProjectRole, str]] = ..., settings: _Optional[_Union[ProjectSettings, _Mapping]] = ..., owner_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class IngestOptions(_message.Message):
     __slots__ = ("format", "delimiter", "has_header", "encoding", "column_names", "missing_values", "holdout_fraction", "seed")

@@ -183,7 +183,8 @@ class DatasetsServiceServicer:
 
     def UpdateProject(self, request, context):
         """Renames or redescribes a project. Errors: NOT_FOUND (PROJECT_NOT_FOUND);
-        PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) below editor; INVALID_ARGUMENT for a bad name.
+        PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) below owner (an admin may change the settings of
+        any project); INVALID_ARGUMENT for a bad name or an unknown privacy gate.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -1,3 +1,4 @@
+from .approve_job import ApproveJob, ApproveJobApproveJob
 from .async_base_client import AsyncBaseClient
 from .base_model import BaseModel, Upload
 from .batch import Batch, BatchBatch
@@ -22,12 +23,14 @@ from .datasets import (
 from .delete_dataset import DeleteDataset
 from .engines import Engines, EnginesEngines, EnginesEnginesParameters
 from .enums import (
+    BatchGateState,
     BatchStatus,
     DatasetStatus,
     ExportFormat,
     JobKind,
     JobStatus,
     ModelStatus,
+    PrivacyGate,
     PrivacyVerdict,
     ProjectRole,
     ReportKind,
@@ -44,6 +47,7 @@ from .exceptions import (
 )
 from .fragments import (
     BatchFields,
+    BatchFieldsGate,
     ColumnFields,
     DatasetFields,
     DatasetFieldsColumns,
@@ -58,6 +62,7 @@ from .fragments import (
     ForeignKeyFields,
     JobFields,
     JobFieldsProgress,
+    JobFieldsReview,
     JobUpdateFields,
     ModelFields,
     ModelFieldsParams,
@@ -94,6 +99,7 @@ from .input_types import (
     TableKeysInput,
     TemplatePreviewInput,
     TrainModelInput,
+    UpdateProjectInput,
 )
 from .job import Job, JobJob
 from .job_updates import JobUpdates, JobUpdatesJobUpdates
@@ -111,6 +117,8 @@ from .projects import (
     ProjectsProjectsPageInfo,
 )
 from .refresh_token import RefreshToken, RefreshTokenRefreshToken
+from .reject_job import RejectJob, RejectJobRejectJob
+from .release_batch import ReleaseBatch, ReleaseBatchReleaseBatch
 from .report import Report, ReportReport
 from .template import Template, TemplateTemplate
 from .template_preview import TemplatePreview, TemplatePreviewTemplatePreview
@@ -134,14 +142,19 @@ from .update_dataset_relationships import (
     UpdateDatasetRelationships,
     UpdateDatasetRelationshipsUpdateDatasetRelationships,
 )
+from .update_project import UpdateProject, UpdateProjectUpdateProject
 
 __all__ = [
     "AnomaliesInput",
+    "ApproveJob",
+    "ApproveJobApproveJob",
     "AsyncBaseClient",
     "BaseModel",
     "Batch",
     "BatchBatch",
     "BatchFields",
+    "BatchFieldsGate",
+    "BatchGateState",
     "BatchPreview",
     "BatchPreviewBatch",
     "BatchStatus",
@@ -204,6 +217,7 @@ __all__ = [
     "Job",
     "JobFields",
     "JobFieldsProgress",
+    "JobFieldsReview",
     "JobJob",
     "JobKind",
     "JobStatus",
@@ -232,6 +246,7 @@ __all__ = [
     "ModelsModelsNodes",
     "ModelsModelsPageInfo",
     "PageFields",
+    "PrivacyGate",
     "PrivacyVerdict",
     "Project",
     "ProjectFields",
@@ -243,6 +258,10 @@ __all__ = [
     "ProjectsProjectsPageInfo",
     "RefreshToken",
     "RefreshTokenRefreshToken",
+    "RejectJob",
+    "RejectJobRejectJob",
+    "ReleaseBatch",
+    "ReleaseBatchReleaseBatch",
     "Report",
     "ReportFields",
     "ReportKind",
@@ -271,6 +290,9 @@ __all__ = [
     "UpdateDatasetMetadataUpdateDatasetMetadata",
     "UpdateDatasetRelationships",
     "UpdateDatasetRelationshipsUpdateDatasetRelationships",
+    "UpdateProject",
+    "UpdateProjectInput",
+    "UpdateProjectUpdateProject",
     "Upload",
     "UserFields",
     "UserFieldsProfile",

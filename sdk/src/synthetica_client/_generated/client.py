@@ -1,6 +1,7 @@
 from collections.abc import AsyncIterator
 from typing import Any, Optional, Union
 
+from .approve_job import ApproveJob
 from .async_base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
 from .batch import Batch
@@ -28,6 +29,7 @@ from .input_types import (
     TableKeysInput,
     TemplatePreviewInput,
     TrainModelInput,
+    UpdateProjectInput,
 )
 from .job import Job
 from .job_updates import JobUpdates
@@ -40,6 +42,8 @@ from .models import Models
 from .project import Project
 from .projects import Projects
 from .refresh_token import RefreshToken
+from .reject_job import RejectJob
+from .release_batch import ReleaseBatch
 from .report import Report
 from .template import Template
 from .template_preview import TemplatePreview
@@ -47,6 +51,7 @@ from .templates import Templates
 from .train_model import TrainModel
 from .update_dataset_metadata import UpdateDatasetMetadata
 from .update_dataset_relationships import UpdateDatasetRelationships
+from .update_project import UpdateProject
 
 
 def gql(q: str) -> str:
@@ -694,6 +699,8 @@ class GraphQLClient(AsyncBaseClient):
               ownerId
               myRole
               createdAt
+              privacyGate
+              approvalRequired
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -730,6 +737,8 @@ class GraphQLClient(AsyncBaseClient):
               ownerId
               myRole
               createdAt
+              privacyGate
+              approvalRequired
             }
             """)
         variables: dict[str, object] = {"first": first, "after": after}
@@ -754,6 +763,8 @@ class GraphQLClient(AsyncBaseClient):
               ownerId
               myRole
               createdAt
+              privacyGate
+              approvalRequired
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -762,6 +773,34 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return Project.model_validate(data)
+
+    async def update_project(
+        self, input: UpdateProjectInput, **kwargs: Any
+    ) -> UpdateProject:
+        query = gql("""
+            mutation UpdateProject($input: UpdateProjectInput!) {
+              updateProject(input: $input) {
+                ...ProjectFields
+              }
+            }
+
+            fragment ProjectFields on Project {
+              id
+              name
+              description
+              ownerId
+              myRole
+              createdAt
+              privacyGate
+              approvalRequired
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="UpdateProject", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return UpdateProject.model_validate(data)
 
     async def templates(
         self,
@@ -865,6 +904,14 @@ class GraphQLClient(AsyncBaseClient):
               privacyVerdict
               createdAt
               expiresAt
+              gate {
+                state
+                message
+                reason
+                releasedBy
+                releasedAt
+                canRelease
+              }
             }
 
             fragment JobFields on Job {
@@ -887,6 +934,12 @@ class GraphQLClient(AsyncBaseClient):
               createdAt
               startedAt
               finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -978,6 +1031,12 @@ class GraphQLClient(AsyncBaseClient):
               createdAt
               startedAt
               finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
             }
 
             fragment ModelFields on Model {
@@ -1035,6 +1094,14 @@ class GraphQLClient(AsyncBaseClient):
               privacyVerdict
               createdAt
               expiresAt
+              gate {
+                state
+                message
+                reason
+                releasedBy
+                releasedAt
+                canRelease
+              }
             }
 
             fragment JobFields on Job {
@@ -1057,6 +1124,12 @@ class GraphQLClient(AsyncBaseClient):
               createdAt
               startedAt
               finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -1094,6 +1167,12 @@ class GraphQLClient(AsyncBaseClient):
               createdAt
               startedAt
               finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -1150,6 +1229,12 @@ class GraphQLClient(AsyncBaseClient):
               createdAt
               startedAt
               finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
             }
 
             fragment PageFields on PageInfo {
@@ -1198,6 +1283,12 @@ class GraphQLClient(AsyncBaseClient):
               createdAt
               startedAt
               finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -1206,6 +1297,133 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return CancelJob.model_validate(data)
+
+    async def approve_job(self, id: str, comment: str, **kwargs: Any) -> ApproveJob:
+        query = gql("""
+            mutation ApproveJob($id: ID!, $comment: String!) {
+              approveJob(jobId: $id, comment: $comment) {
+                ...JobFields
+              }
+            }
+
+            fragment JobFields on Job {
+              id
+              kind
+              status
+              projectId
+              modelId
+              batchId
+              error
+              attempts
+              progress {
+                percent
+                epoch
+                totalEpochs
+                loss
+                etaSeconds
+                message
+              }
+              createdAt
+              startedAt
+              finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "comment": comment}
+        response = await self.execute(
+            query=query, operation_name="ApproveJob", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ApproveJob.model_validate(data)
+
+    async def reject_job(self, id: str, comment: str, **kwargs: Any) -> RejectJob:
+        query = gql("""
+            mutation RejectJob($id: ID!, $comment: String!) {
+              rejectJob(jobId: $id, comment: $comment) {
+                ...JobFields
+              }
+            }
+
+            fragment JobFields on Job {
+              id
+              kind
+              status
+              projectId
+              modelId
+              batchId
+              error
+              attempts
+              progress {
+                percent
+                epoch
+                totalEpochs
+                loss
+                etaSeconds
+                message
+              }
+              createdAt
+              startedAt
+              finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "comment": comment}
+        response = await self.execute(
+            query=query, operation_name="RejectJob", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return RejectJob.model_validate(data)
+
+    async def release_batch(self, id: str, reason: str, **kwargs: Any) -> ReleaseBatch:
+        query = gql("""
+            mutation ReleaseBatch($id: ID!, $reason: String!) {
+              releaseBatch(batchId: $id, reason: $reason) {
+                ...BatchFields
+              }
+            }
+
+            fragment BatchFields on Batch {
+              id
+              projectId
+              modelId
+              datasetId
+              jobId
+              status
+              rowCount
+              format
+              error
+              templateId
+              tables
+              qualityScore
+              privacyVerdict
+              createdAt
+              expiresAt
+              gate {
+                state
+                message
+                reason
+                releasedBy
+                releasedAt
+                canRelease
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "reason": reason}
+        response = await self.execute(
+            query=query, operation_name="ReleaseBatch", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ReleaseBatch.model_validate(data)
 
     async def model(self, id: str, **kwargs: Any) -> Model:
         query = gql("""
@@ -1321,6 +1539,14 @@ class GraphQLClient(AsyncBaseClient):
               privacyVerdict
               createdAt
               expiresAt
+              gate {
+                state
+                message
+                reason
+                releasedBy
+                releasedAt
+                canRelease
+              }
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -1366,6 +1592,14 @@ class GraphQLClient(AsyncBaseClient):
               privacyVerdict
               createdAt
               expiresAt
+              gate {
+                state
+                message
+                reason
+                releasedBy
+                releasedAt
+                canRelease
+              }
             }
 
             fragment PageFields on PageInfo {

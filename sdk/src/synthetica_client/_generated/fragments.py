@@ -5,12 +5,14 @@ from pydantic import Field
 
 from .base_model import BaseModel
 from .enums import (
+    BatchGateState,
     BatchStatus,
     DatasetStatus,
     ExportFormat,
     JobKind,
     JobStatus,
     ModelStatus,
+    PrivacyGate,
     PrivacyVerdict,
     ProjectRole,
     ReportKind,
@@ -35,6 +37,16 @@ class BatchFields(BaseModel):
     privacy_verdict: Optional[PrivacyVerdict] = Field(alias="privacyVerdict")
     created_at: Optional[datetime] = Field(alias="createdAt")
     expires_at: Optional[datetime] = Field(alias="expiresAt")
+    gate: Optional["BatchFieldsGate"]
+
+
+class BatchFieldsGate(BaseModel):
+    state: Optional[BatchGateState]
+    message: str
+    reason: str
+    released_by: Optional[str] = Field(alias="releasedBy")
+    released_at: Optional[datetime] = Field(alias="releasedAt")
+    can_release: bool = Field(alias="canRelease")
 
 
 class ColumnFields(BaseModel):
@@ -148,6 +160,7 @@ class JobFields(BaseModel):
     created_at: Optional[datetime] = Field(alias="createdAt")
     started_at: Optional[datetime] = Field(alias="startedAt")
     finished_at: Optional[datetime] = Field(alias="finishedAt")
+    review: Optional["JobFieldsReview"]
 
 
 class JobFieldsProgress(BaseModel):
@@ -157,6 +170,13 @@ class JobFieldsProgress(BaseModel):
     loss: Optional[float]
     eta_seconds: Optional[float] = Field(alias="etaSeconds")
     message: str
+
+
+class JobFieldsReview(BaseModel):
+    approved: bool
+    reviewer_id: str = Field(alias="reviewerId")
+    comment: str
+    reviewed_at: Optional[datetime] = Field(alias="reviewedAt")
 
 
 class JobUpdateFields(BaseModel):
@@ -206,6 +226,8 @@ class ProjectFields(BaseModel):
     owner_id: str = Field(alias="ownerId")
     my_role: ProjectRole = Field(alias="myRole")
     created_at: Optional[datetime] = Field(alias="createdAt")
+    privacy_gate: PrivacyGate = Field(alias="privacyGate")
+    approval_required: bool = Field(alias="approvalRequired")
 
 
 class ReportFields(BaseModel):

@@ -3,7 +3,7 @@ from typing import Any, Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .enums import ExportFormat
+from .enums import ExportFormat, PrivacyGate
 
 
 class AnomaliesInput(BaseModel):
@@ -128,6 +128,16 @@ class TrainModelInput(BaseModel):
     seed: Optional[int] = None
     options: Optional[Any] = None
     "engine-specific options, see engines { parameters }"
+
+
+class UpdateProjectInput(BaseModel):
+    id: str
+    name: Optional[str] = None
+    description: Optional[str] = None
+    privacy_gate: Optional[PrivacyGate] = Field(alias="privacyGate", default=None)
+    "owners (and admins) only"
+    approval_required: Optional[bool] = Field(alias="approvalRequired", default=None)
+    "owners (and admins) only"
 
 
 GenerateInput.model_rebuild()

@@ -31,7 +31,7 @@ datasets_app = typer.Typer(help="Datasets: upload, list, show.", no_args_is_help
 templates_app = typer.Typer(
     help="Fake data from built-in or saved templates.", no_args_is_help=True
 )
-jobs_app = typer.Typer(help="Jobs: list and cancel.", no_args_is_help=True)
+jobs_app = typer.Typer(help="Jobs: list, cancel, approve and reject.", no_args_is_help=True)
 app.add_typer(projects_app, name="projects")
 app.add_typer(datasets_app, name="datasets")
 app.add_typer(templates_app, name="templates")

@@ -1,4 +1,4 @@
-"""Training and generating from the root: ``train``, ``generate``, ``report``."""
+"""Training and generating from the root: ``train``, ``generate``, ``report``, ``release``."""
 
 from __future__ import annotations
 
@@ -113,6 +113,19 @@ def report(
         table(None, ["", ""], _report_rows(rep, save))
     if value(rep.status) == "FAILED":
         raise SyntheticaError(f"the report failed: {rep.error or 'no reason given'}")
+
+
+@app.command(epilog=example('synthetica release 7a2e… --reason "reviewed with the DPO"'))
+def release(
+    ctx: typer.Context,
+    batch: Annotated[str, typer.Argument(help="Batch id.")],
+    reason: Annotated[str, typer.Option(help="Why it may go out (recorded, told to owners).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Release a batch the project's privacy gate holds (owners and admins, OWNER_OVERRIDE)."""
+    released = state(ctx).client().batches.release(batch, reason)
+    gate = released.gate
+    answer(released, as_json, f"Batch {released.id}: {value(gate.state) if gate else '-'}")
 
 
 def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
