@@ -994,8 +994,18 @@ class GraphQLClient(AsyncBaseClient):
                 timeBudgetSeconds
                 seed
                 options
+                differentialPrivacy {
+                  epsilon
+                  delta
+                  maxGradNorm
+                  noiseMultiplier
+                }
               }
               metrics
+              privacySpent {
+                epsilon
+                delta
+              }
               createdAt
             }
             """)
@@ -1229,8 +1239,18 @@ class GraphQLClient(AsyncBaseClient):
                 timeBudgetSeconds
                 seed
                 options
+                differentialPrivacy {
+                  epsilon
+                  delta
+                  maxGradNorm
+                  noiseMultiplier
+                }
               }
               metrics
+              privacySpent {
+                epsilon
+                delta
+              }
               createdAt
             }
             """)
@@ -1275,8 +1295,18 @@ class GraphQLClient(AsyncBaseClient):
                 timeBudgetSeconds
                 seed
                 options
+                differentialPrivacy {
+                  epsilon
+                  delta
+                  maxGradNorm
+                  noiseMultiplier
+                }
               }
               metrics
+              privacySpent {
+                epsilon
+                delta
+              }
               createdAt
             }
 
