@@ -56,6 +56,8 @@ class FullInputs:
     synthetic: pd.DataFrame
     metadata: dict[str, Any]
     kind: str = m.FULL
+    # {"epsilon", "delta"} the model's training spent, when trained with DP.
+    privacy_spent: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -207,8 +209,23 @@ async def _full_inputs(
             reason="NO_HOLDOUT",
         )
     return FullInputs(
-        train=train, holdout=holdout, synthetic=synthetic, metadata=report_metadata(dataset)
+        train=train,
+        holdout=holdout,
+        synthetic=synthetic,
+        metadata=report_metadata(dataset),
+        privacy_spent=await _privacy_spent(peers, batch, caller),
     )
+
+
+async def _privacy_spent(
+    peers: Peers, batch: training_pb2.Batch, caller: Caller
+) -> dict[str, float] | None:
+    if not batch.model_id:
+        return None
+    model = await peers.get_model(batch.model_id, caller)
+    if not model.HasField("privacy_spent"):
+        return None
+    return {"epsilon": model.privacy_spent.epsilon, "delta": model.privacy_spent.delta}
 
 
 async def _relational_inputs(

@@ -93,6 +93,11 @@ def model_to_proto(model: m.Model) -> training_pb2.Model:
             ),
             seed=params.get("seed"),
             options=struct(params.get("options") or {}),
+            differential_privacy=(
+                training_pb2.DifferentialPrivacy(**params["differential_privacy"])
+                if params.get("differential_privacy")
+                else None
+            ),
         ),
         status=MODEL_STATUSES[model.status],
         error=model.error,
@@ -100,7 +105,25 @@ def model_to_proto(model: m.Model) -> training_pb2.Model:
         owner_id=str(model.owner_id),
         created_at=timestamp(model.created_at),
         updated_at=timestamp(model.updated_at),
+        privacy_spent=(
+            training_pb2.PrivacySpent(**spent)
+            if (spent := (model.metrics or {}).get("privacy_spent"))
+            else None
+        ),
     )
+
+
+def differential_privacy_from_proto(params: training_pb2.TrainParams) -> dict[str, Any] | None:
+    """The request's DP budget as `DifferentialPrivacy.build` takes it (unset fields left out,
+    so the defaults apply); None without one."""
+    if not params.HasField("differential_privacy"):
+        return None
+    dp = params.differential_privacy
+    return {"epsilon": dp.epsilon} | {
+        name: getattr(dp, name)
+        for name in ("delta", "max_grad_norm", "noise_multiplier")
+        if dp.HasField(name)
+    }
 
 
 def batch_to_proto(

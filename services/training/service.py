@@ -35,7 +35,7 @@ from services.training.engines.base import (
     InvalidParamsError,
     TrainParams,
 )
-from services.training.engines.capabilities import needed_capabilities
+from services.training.engines.capabilities import EngineCapability, needed_capabilities
 from services.training.engines.profile import TableProfile
 from services.training.engines.sampling import validate_conditions
 from services.training.exports import FORMATS
@@ -74,6 +74,7 @@ def build_train_params(
     time_budget_seconds: float | None,
     seed: int | None,
     options: Mapping[str, Any],
+    differential_privacy: Mapping[str, Any] | None = None,
 ) -> TrainParams:
     """Validated parameters with defaults filled in; a missing seed is drawn at random and
     recorded, so every model can be retrained to the same rows (below 2**31, so GraphQL's
@@ -88,9 +89,22 @@ def build_train_params(
             time_budget_seconds=time_budget_seconds,
             seed=seed,
             options=options,
+            differential_privacy=differential_privacy,
         )
     except InvalidParamsError as exc:
         raise InvalidArgument(exc.message, field=f"params.{exc.field}") from exc
+
+
+def check_dp_learns(params: TrainParams, schema: RelationalSchema) -> None:
+    """InvalidArgument when differential privacy is asked for on linked tables or sequences:
+    DP-SGD is for one table for now (several tables would each spend a share of the budget)."""
+    if params.differential_privacy is not None and needed_capabilities(schema) != {
+        EngineCapability.SINGLE_TABLE
+    }:
+        raise InvalidArgument(
+            "differential privacy is available for single-table datasets only",
+            field="params.differential_privacy",
+        )
 
 
 def check_engine_learns(spec: EngineSpec, schema: RelationalSchema) -> None:

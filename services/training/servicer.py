@@ -87,12 +87,14 @@ class TrainingServicer(GuardRpcs, TemplateRpcs, training_pb2_grpc.TrainingServic
             else None,
             seed=p.seed if p.HasField("seed") else None,
             options=json_format.MessageToDict(p.options) if p.HasField("options") else {},
+            differential_privacy=convert.differential_privacy_from_proto(p),
         )
         name = request.name.strip()
         if len(name) > MAX_NAME_LENGTH:
             raise InvalidArgument(f"name is longer than {MAX_NAME_LENGTH} characters", field="name")
         dataset = await self.access.dataset_for_training(principal, request.dataset_id)
         service.check_engine_learns(spec, dataset_schema(dataset))
+        service.check_dp_learns(params, dataset_schema(dataset))
         approval = await self.access.approval(principal, dataset.project_id)
         model, job = await self.db.call(
             service.create_train_job,

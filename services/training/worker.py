@@ -244,7 +244,7 @@ class Worker(RelationalJobs):
         if table.num_rows == 0:
             raise JobFailed("the dataset's training split has no rows")
         metadata = _engine_metadata(dataset.metadata)
-        params = TrainParams(**(attempt.params or {}))
+        params = TrainParams.from_dict(attempt.params or {})
         with scratch.workdir(self.settings) as workdir:
             data_path = workdir / "train.parquet"
             await asyncio.to_thread(pq.write_table, table, data_path)

@@ -59,6 +59,9 @@ class TrainingMutation:
             time_budget_seconds=input.time_budget_seconds,
             seed=input.seed,
             options=_struct(input.options, "options"),
+            differential_privacy=(
+                input.differential_privacy.to_proto() if input.differential_privacy else None
+            ),
         )
         response = await call(
             info,

@@ -15,6 +15,11 @@ from gateway.context import Context
 from gateway.schema.common import call, dt, from_proto_enum, optional
 from gateway.schema.datasets.types import Dataset, Project, load_dataset, load_project
 from gateway.schema.evaluation import types as evaluation
+from gateway.schema.training.dp import (
+    DifferentialPrivacy,
+    DifferentialPrivacyInput,
+    PrivacySpent,
+)
 from gateway.schema.training.guarantees import BatchGate, JobReview
 from synthetica.training.v1 import training_pb2
 
@@ -75,6 +80,10 @@ class EngineCapability(Enum):
     SEQUENTIAL = strawberry.enum_value(
         training_pb2.ENGINE_CAPABILITY_SEQUENTIAL,
         description="tables whose rows form ordered sequences per entity",
+    )
+    DIFFERENTIAL_PRIVACY = strawberry.enum_value(
+        training_pb2.ENGINE_CAPABILITY_DIFFERENTIAL_PRIVACY,
+        description="trains with DP-SGD within an (epsilon, delta) budget",
     )
 
 
@@ -201,6 +210,7 @@ class TrainParams:
     time_budget_seconds: int | None
     seed: int | None
     options: JSON
+    differential_privacy: DifferentialPrivacy | None = None
 
 
 @strawberry.type
@@ -220,6 +230,11 @@ class Model:
     owner_id: strawberry.ID
     created_at: datetime | None
     updated_at: datetime | None
+    privacy_spent: PrivacySpent | None = strawberry.field(
+        default=None,
+        description="epsilon and delta spent, once a model trained with differential "
+        "privacy is ready",
+    )
 
     @strawberry.field(description="the project the model belongs to")
     async def project(self, info: Info[Context, None]) -> Project | None:
@@ -244,6 +259,7 @@ class Model:
                 time_budget_seconds=optional(p, "time_budget_seconds"),
                 seed=optional(p, "seed"),
                 options=json_format.MessageToDict(p.options),
+                differential_privacy=DifferentialPrivacy.from_proto(p),
             ),
             status=from_proto_enum(ModelStatus, model.status),
             error=model.error,
@@ -251,6 +267,7 @@ class Model:
             owner_id=strawberry.ID(model.owner_id),
             created_at=dt(model, "created_at"),
             updated_at=dt(model, "updated_at"),
+            privacy_spent=PrivacySpent.from_proto(model),
         )
 
 
@@ -374,6 +391,7 @@ class TrainModelInput:
     options: JSON | None = strawberry.field(
         default=None, description="engine-specific options, see engines { parameters }"
     )
+    differential_privacy: DifferentialPrivacyInput | None = None
 
 
 @strawberry.input

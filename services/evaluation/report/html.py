@@ -206,8 +206,15 @@ def _privacy(report: Report) -> str:
         ("Membership-inference risk", num(privacy.mia_risk)),
     ]  # fmt: skip
     reasons = "".join(f"<li>{esc(reason)}</li>" for reason in privacy.reasons)
+    dp = privacy.differential_privacy
     return (
         f'<h2>Privacy <span class="badge {privacy.verdict}">{privacy.verdict}</span></h2>'
+        + (
+            f"<p>The model was trained with differential privacy: ε = {dp.epsilon:.2f}, "
+            f"δ = {dp.delta:.0e} spent.</p>"
+            if dp
+            else ""
+        )
         + (f"<ul>{reasons}</ul>" if reasons else "<p>Every check is within its threshold.</p>")
         + table(["Metric", "Value"], [(esc(name), value) for name, value in rows])
         + f"<p>Distance: {esc(privacy.distance)}.</p>"

@@ -179,6 +179,14 @@ class UtilityResult(_Model):
     metrics: list[UtilityMetric]
 
 
+class DifferentialPrivacySpent(_Model):
+    """What the model's DP-SGD training spent: a guarantee on the model, whatever the
+    empirical checks below measure on one batch."""
+
+    epsilon: float
+    delta: float
+
+
 class PrivacyResult(_Model):
     distance: str
     dcr_share_closer_to_train: Score
@@ -198,6 +206,8 @@ class PrivacyResult(_Model):
     pii_replay_share: Score
     verdict: Literal["pass", "warn", "fail"]
     reasons: list[str]
+    # Set when the batch's model was trained with differential privacy.
+    differential_privacy: DifferentialPrivacySpent | None = None
 
 
 class DcrBaselineProtection(_Model):

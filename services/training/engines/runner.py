@@ -52,6 +52,7 @@ from services.training.engines.base import (
     TrainParams,
     get_engine,
 )
+from services.training.engines.dp import private_profile
 from services.training.engines.profile import build_profile, learned_table
 from services.training.engines.sampling import (
     ANOMALY_COLUMN,
@@ -384,15 +385,15 @@ def _train_in_child(
     learned, learned_metadata = learned_table(table, metadata, profile)
     engine = spec.create()
     report = engine.fit(learned, learned_metadata, _budget_left(params, budget_clock), progress)
+    if params.differential_privacy is not None:
+        profile = private_profile(engine, profile, learned_metadata, params.seed)
     metrics = {
         "engine": spec.name,
         "params": params.to_dict(),
         "rows": len(table),
         "columns": len(table.columns),
-        "loss_curve": report.loss_curve,
-        "epochs_run": report.epochs_run,
-        "stopped_by_budget": report.stopped_by_budget,
-        "note": report.note,
+        # loss_curve, epochs_run, stopped_by_budget, note, privacy_spent
+        **dataclasses.asdict(report),
         "duration_seconds": time.monotonic() - started,
         "library_versions": engine.library_versions(),
     }

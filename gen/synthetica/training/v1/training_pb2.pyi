@@ -69,6 +69,7 @@ class EngineCapability(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ENGINE_CAPABILITY_SINGLE_TABLE: _ClassVar[EngineCapability]
     ENGINE_CAPABILITY_RELATIONAL: _ClassVar[EngineCapability]
     ENGINE_CAPABILITY_SEQUENTIAL: _ClassVar[EngineCapability]
+    ENGINE_CAPABILITY_DIFFERENTIAL_PRIVACY: _ClassVar[EngineCapability]
 JOB_KIND_UNSPECIFIED: JobKind
 JOB_KIND_TRAIN: JobKind
 JOB_KIND_GENERATE: JobKind
@@ -106,6 +107,7 @@ ENGINE_CAPABILITY_UNSPECIFIED: EngineCapability
 ENGINE_CAPABILITY_SINGLE_TABLE: EngineCapability
 ENGINE_CAPABILITY_RELATIONAL: EngineCapability
 ENGINE_CAPABILITY_SEQUENTIAL: EngineCapability
+ENGINE_CAPABILITY_DIFFERENTIAL_PRIVACY: EngineCapability
 
 class BatchGate(_message.Message):
     __slots__ = ("state", "message", "reason", "released_by", "released_at", "can_release")
@@ -228,21 +230,43 @@ class Job(_message.Message):
     def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[JobKind, str]] = ..., status: _Optional[_Union[JobStatus, str]] = ..., project_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., model_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., progress: _Optional[_Union[JobProgress, _Mapping]] = ..., error: _Optional[str] = ..., attempts: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sequence: _Optional[int] = ..., review: _Optional[_Union[JobReview, _Mapping]] = ...) -> None: ...
 
 class TrainParams(_message.Message):
-    __slots__ = ("epochs", "batch_size", "time_budget_seconds", "seed", "options")
+    __slots__ = ("epochs", "batch_size", "time_budget_seconds", "seed", "options", "differential_privacy")
     EPOCHS_FIELD_NUMBER: _ClassVar[int]
     BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
     TIME_BUDGET_SECONDS_FIELD_NUMBER: _ClassVar[int]
     SEED_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    DIFFERENTIAL_PRIVACY_FIELD_NUMBER: _ClassVar[int]
     epochs: int
     batch_size: int
     time_budget_seconds: int
     seed: int
     options: _struct_pb2.Struct
-    def __init__(self, epochs: _Optional[int] = ..., batch_size: _Optional[int] = ..., time_budget_seconds: _Optional[int] = ..., seed: _Optional[int] = ..., options: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    differential_privacy: DifferentialPrivacy
+    def __init__(self, epochs: _Optional[int] = ..., batch_size: _Optional[int] = ..., time_budget_seconds: _Optional[int] = ..., seed: _Optional[int] = ..., options: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., differential_privacy: _Optional[_Union[DifferentialPrivacy, _Mapping]] = ...) -> None: ...
+
+class DifferentialPrivacy(_message.Message):
+    __slots__ = ("epsilon", "delta", "max_grad_norm", "noise_multiplier")
+    EPSILON_FIELD_NUMBER: _ClassVar[int]
+    DELTA_FIELD_NUMBER: _ClassVar[int]
+    MAX_GRAD_NORM_FIELD_NUMBER: _ClassVar[int]
+    NOISE_MULTIPLIER_FIELD_NUMBER: _ClassVar[int]
+    epsilon: float
+    delta: float
+    max_grad_norm: float
+    noise_multiplier: float
+    def __init__(self, epsilon: _Optional[float] = ..., delta: _Optional[float] = ..., max_grad_norm: _Optional[float] = ..., noise_multiplier: _Optional[float] = ...) -> None: ...
+
+class PrivacySpent(_message.Message):
+    __slots__ = ("epsilon", "delta")
+    EPSILON_FIELD_NUMBER: _ClassVar[int]
+    DELTA_FIELD_NUMBER: _ClassVar[int]
+    epsilon: float
+    delta: float
+    def __init__(self, epsilon: _Optional[float] = ..., delta: _Optional[float] = ...) -> None: ...
 
 class Model(_message.Message):
-    __slots__ = ("id", "project_id", "dataset_id", "name", "engine", "params", "status", "error", "metrics", "owner_id", "created_at", "updated_at")
+    __slots__ = ("id", "project_id", "dataset_id", "name", "engine", "params", "status", "error", "metrics", "owner_id", "created_at", "updated_at", "privacy_spent")
     ID_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     DATASET_ID_FIELD_NUMBER: _ClassVar[int]
@@ -255,6 +279,7 @@ class Model(_message.Message):
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    PRIVACY_SPENT_FIELD_NUMBER: _ClassVar[int]
     id: str
     project_id: str
     dataset_id: str
@@ -267,7 +292,8 @@ class Model(_message.Message):
     owner_id: str
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., dataset_id: _Optional[str] = ..., name: _Optional[str] = ..., engine: _Optional[str] = ..., params: _Optional[_Union[TrainParams, _Mapping]] = ..., status: _Optional[_Union[ModelStatus, str]] = ..., error: _Optional[str] = ..., metrics: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    privacy_spent: PrivacySpent
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., dataset_id: _Optional[str] = ..., name: _Optional[str] = ..., engine: _Optional[str] = ..., params: _Optional[_Union[TrainParams, _Mapping]] = ..., status: _Optional[_Union[ModelStatus, str]] = ..., error: _Optional[str] = ..., metrics: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., privacy_spent: _Optional[_Union[PrivacySpent, _Mapping]] = ...) -> None: ...
 
 class Batch(_message.Message):
     __slots__ = ("id", "project_id", "model_id", "template_id", "status", "row_count", "format", "tables", "quality_score", "privacy_verdict", "error", "owner_id", "created_at", "expires_at", "dataset_id", "job_id", "verdict", "gate")

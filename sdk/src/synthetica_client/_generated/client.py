@@ -1053,8 +1053,18 @@ class GraphQLClient(AsyncBaseClient):
                 timeBudgetSeconds
                 seed
                 options
+                differentialPrivacy {
+                  epsilon
+                  delta
+                  maxGradNorm
+                  noiseMultiplier
+                }
               }
               metrics
+              privacySpent {
+                epsilon
+                delta
+              }
               createdAt
             }
             """)
@@ -1447,8 +1457,18 @@ class GraphQLClient(AsyncBaseClient):
                 timeBudgetSeconds
                 seed
                 options
+                differentialPrivacy {
+                  epsilon
+                  delta
+                  maxGradNorm
+                  noiseMultiplier
+                }
               }
               metrics
+              privacySpent {
+                epsilon
+                delta
+              }
               createdAt
             }
             """)
@@ -1493,8 +1513,18 @@ class GraphQLClient(AsyncBaseClient):
                 timeBudgetSeconds
                 seed
                 options
+                differentialPrivacy {
+                  epsilon
+                  delta
+                  maxGradNorm
+                  noiseMultiplier
+                }
               }
               metrics
+              privacySpent {
+                epsilon
+                delta
+              }
               createdAt
             }
 

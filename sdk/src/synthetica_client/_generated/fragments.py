@@ -203,6 +203,7 @@ class ModelFields(BaseModel):
     error: str
     params: "ModelFieldsParams"
     metrics: Any
+    privacy_spent: Optional["ModelFieldsPrivacySpent"] = Field(alias="privacySpent")
     created_at: Optional[datetime] = Field(alias="createdAt")
 
 
@@ -212,6 +213,21 @@ class ModelFieldsParams(BaseModel):
     time_budget_seconds: Optional[int] = Field(alias="timeBudgetSeconds")
     seed: Optional[int]
     options: Any
+    differential_privacy: Optional["ModelFieldsParamsDifferentialPrivacy"] = Field(
+        alias="differentialPrivacy"
+    )
+
+
+class ModelFieldsParamsDifferentialPrivacy(BaseModel):
+    epsilon: float
+    delta: Optional[float]
+    max_grad_norm: Optional[float] = Field(alias="maxGradNorm")
+    noise_multiplier: Optional[float] = Field(alias="noiseMultiplier")
+
+
+class ModelFieldsPrivacySpent(BaseModel):
+    epsilon: float
+    delta: float
 
 
 class PageFields(BaseModel):

@@ -26,6 +26,17 @@ class CreateProjectInput(BaseModel):
     description: str = ""
 
 
+class DifferentialPrivacyInput(BaseModel):
+    """train with differential privacy (DP-SGD); engines with the DIFFERENTIAL_PRIVACY capability only. Unset fields take the defaults: delta 1e-5, maxGradNorm 1.0, noiseMultiplier 1.5"""
+
+    epsilon: float
+    "privacy budget: training stops before spending more (0 < epsilon <= 100)"
+    delta: Optional[float] = None
+    "0 < delta <= 1e-3"
+    max_grad_norm: Optional[float] = Field(alias="maxGradNorm", default=None)
+    noise_multiplier: Optional[float] = Field(alias="noiseMultiplier", default=None)
+
+
 class EvaluateOptionsInput(BaseModel):
     target_column: Optional[str] = Field(alias="targetColumn", default=None)
     "ML-utility target; default: the last categorical column"
@@ -128,6 +139,9 @@ class TrainModelInput(BaseModel):
     seed: Optional[int] = None
     options: Optional[Any] = None
     "engine-specific options, see engines { parameters }"
+    differential_privacy: Optional["DifferentialPrivacyInput"] = Field(
+        alias="differentialPrivacy", default=None
+    )
 
 
 class UpdateProjectInput(BaseModel):
@@ -142,3 +156,4 @@ class UpdateProjectInput(BaseModel):
 
 GenerateInput.model_rebuild()
 TableKeysInput.model_rebuild()
+TrainModelInput.model_rebuild()

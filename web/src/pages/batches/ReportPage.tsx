@@ -244,9 +244,16 @@ const PRIVACY_ROWS: [string, string, (v: unknown) => string][] = [
 
 function PrivacyTable({ privacy, verdict }: { privacy: Record<string, unknown>; verdict?: string | null }) {
   const reasons = (privacy.reasons as string[] | undefined) ?? [];
+  const dp = privacy.differential_privacy as { epsilon: number; delta: number } | null | undefined;
   return (
     <section aria-labelledby="privacy-heading">
       <h2 id="privacy-heading">Privacy: {verdict ?? "–"}</h2>
+      {dp ? (
+        <p>
+          The model was trained with differential privacy: ε {dp.epsilon.toFixed(2)}, δ {dp.delta} spent. That bounds what any batch can reveal about
+          one training row; the measures below are checks on this batch.
+        </p>
+      ) : null}
       <table>
         <caption className="visually-hidden">Privacy measures</caption>
         <thead>
