@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from gateway.context import Context
 from gateway.schema.common import MAX_PAGE, Connection, call, dt, listed, optional, page
+from gateway.schema.datasets.rules import Rule
 from gateway.schema.datasets.tables import ForeignKey, ReferentialProblems, SequenceSpec
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
@@ -213,6 +214,9 @@ class Dataset:
     referential_problems: list[ReferentialProblems] = strawberry.field(
         description="per link: orphans, duplicate parent keys, null keys"
     )
+    rules: list[Rule] = strawberry.field(
+        description="the rules its synthetic rows obey (updateDatasetRules)"
+    )
 
     @strawberry.field(
         description="per-column count, nulls, distinct, min/max/mean/std/quantiles, histogram "
@@ -280,6 +284,7 @@ class Dataset:
             referential_problems=[
                 ReferentialProblems.from_proto(p) for p in dataset.referential_problems
             ],
+            rules=[Rule.from_proto(r) for r in dataset.rules],
         )
 
 

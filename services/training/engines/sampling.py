@@ -143,7 +143,7 @@ def validate_conditions(
     """Return conditions converted to the training values' types, or raise InvalidConditionError.
 
     A value fixes the column; a mapping of ``gt``/``gte``/``lt``/``lte`` bounds a numeric or
-    datetime column; a list allows one of its values."""
+    datetime column; a list (or ``{"in": [...]}``, as returned) allows one of its values."""
     fixed: dict[str, Any] = {}
     if len(conditions or {}) > MAX_CONDITIONS:
         raise InvalidConditionError("conditions", f"at most {MAX_CONDITIONS} columns")
@@ -158,7 +158,9 @@ def validate_conditions(
             )
         if value is None:
             raise InvalidConditionError(name, "a condition needs a value")
-        if isinstance(value, Mapping):
+        if isinstance(value, Mapping) and set(value) == {ONE_OF}:
+            fixed[name] = _one_of(column, value[ONE_OF])  # the form this returns
+        elif isinstance(value, Mapping):
             fixed[name] = _range_condition(column, value)
         elif isinstance(value, list | tuple):
             fixed[name] = _one_of(column, value)
@@ -167,8 +169,8 @@ def validate_conditions(
     return fixed
 
 
-def _one_of(column: ColumnProfile, values: Sequence[Any]) -> dict[str, list[Any]]:
-    if not 1 <= len(values) <= MAX_CONDITION_VALUES:
+def _one_of(column: ColumnProfile, values: Any) -> dict[str, list[Any]]:
+    if not isinstance(values, list | tuple) or not 1 <= len(values) <= MAX_CONDITION_VALUES:
         raise InvalidConditionError(
             column.name, f"a list of values takes 1 to {MAX_CONDITION_VALUES} values"
         )
