@@ -33,6 +33,7 @@ from .enums import (
     ReportKind,
     ReportStatus,
     Role,
+    RuleKind,
 )
 from .evaluate import Evaluate, EvaluateEvaluate
 from .exceptions import (
@@ -50,6 +51,7 @@ from .fragments import (
     DatasetFieldsForeignKeys,
     DatasetFieldsReferentialProblems,
     DatasetFieldsReferentialProblemsForeignKey,
+    DatasetFieldsRules,
     DatasetFieldsTables,
     DatasetTableFields,
     DatasetTableFieldsColumns,
@@ -64,6 +66,10 @@ from .fragments import (
     PageFields,
     ProjectFields,
     ReportFields,
+    ReportFieldsRules,
+    RuleFields,
+    RuleFieldsHigh,
+    RuleFieldsLow,
     TemplateFields,
     TokenFields,
     UserFields,
@@ -90,6 +96,8 @@ from .input_types import (
     GenerateFromTemplateInput,
     GenerateInput,
     LoginInput,
+    RuleBoundInput,
+    RuleInput,
     SequenceInput,
     TableKeysInput,
     TemplatePreviewInput,
@@ -134,6 +142,10 @@ from .update_dataset_relationships import (
     UpdateDatasetRelationships,
     UpdateDatasetRelationshipsUpdateDatasetRelationships,
 )
+from .update_dataset_rules import (
+    UpdateDatasetRules,
+    UpdateDatasetRulesUpdateDatasetRules,
+)
 
 __all__ = [
     "AnomaliesInput",
@@ -163,6 +175,7 @@ __all__ = [
     "DatasetFieldsForeignKeys",
     "DatasetFieldsReferentialProblems",
     "DatasetFieldsReferentialProblemsForeignKey",
+    "DatasetFieldsRules",
     "DatasetFieldsTables",
     "DatasetPreview",
     "DatasetPreviewDataset",
@@ -245,10 +258,17 @@ __all__ = [
     "RefreshTokenRefreshToken",
     "Report",
     "ReportFields",
+    "ReportFieldsRules",
     "ReportKind",
     "ReportReport",
     "ReportStatus",
     "Role",
+    "RuleBoundInput",
+    "RuleFields",
+    "RuleFieldsHigh",
+    "RuleFieldsLow",
+    "RuleInput",
+    "RuleKind",
     "SequenceInput",
     "TableKeysInput",
     "Template",
@@ -271,6 +291,8 @@ __all__ = [
     "UpdateDatasetMetadataUpdateDatasetMetadata",
     "UpdateDatasetRelationships",
     "UpdateDatasetRelationshipsUpdateDatasetRelationships",
+    "UpdateDatasetRules",
+    "UpdateDatasetRulesUpdateDatasetRules",
     "Upload",
     "UserFields",
     "UserFieldsProfile",

@@ -25,6 +25,7 @@ from .input_types import (
     GenerateFromTemplateInput,
     GenerateInput,
     LoginInput,
+    RuleInput,
     TableKeysInput,
     TemplatePreviewInput,
     TrainModelInput,
@@ -47,6 +48,7 @@ from .templates import Templates
 from .train_model import TrainModel
 from .update_dataset_metadata import UpdateDatasetMetadata
 from .update_dataset_relationships import UpdateDatasetRelationships
+from .update_dataset_rules import UpdateDatasetRules
 
 
 def gql(q: str) -> str:
@@ -209,6 +211,9 @@ class GraphQLClient(AsyncBaseClient):
                 nullChildKeyCount
                 nullParentKeyCount
               }
+              rules {
+                ...RuleFields
+              }
             }
 
             fragment DatasetTableFields on DatasetTable {
@@ -240,6 +245,25 @@ class GraphQLClient(AsyncBaseClient):
               parentColumn
               childTable
               childColumn
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -311,6 +335,9 @@ class GraphQLClient(AsyncBaseClient):
                 nullChildKeyCount
                 nullParentKeyCount
               }
+              rules {
+                ...RuleFields
+              }
             }
 
             fragment DatasetTableFields on DatasetTable {
@@ -347,6 +374,25 @@ class GraphQLClient(AsyncBaseClient):
             fragment PageFields on PageInfo {
               hasNextPage
               endCursor
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
             }
             """)
         variables: dict[str, object] = {
@@ -434,6 +480,9 @@ class GraphQLClient(AsyncBaseClient):
                 nullChildKeyCount
                 nullParentKeyCount
               }
+              rules {
+                ...RuleFields
+              }
             }
 
             fragment DatasetTableFields on DatasetTable {
@@ -465,6 +514,25 @@ class GraphQLClient(AsyncBaseClient):
               parentColumn
               childTable
               childColumn
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
             }
             """)
         variables: dict[str, object] = {"datasetId": dataset_id, "columns": columns}
@@ -538,6 +606,9 @@ class GraphQLClient(AsyncBaseClient):
                 nullChildKeyCount
                 nullParentKeyCount
               }
+              rules {
+                ...RuleFields
+              }
             }
 
             fragment DatasetTableFields on DatasetTable {
@@ -570,6 +641,25 @@ class GraphQLClient(AsyncBaseClient):
               childTable
               childColumn
             }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
+            }
             """)
         variables: dict[str, object] = {
             "datasetId": dataset_id,
@@ -584,6 +674,124 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return UpdateDatasetRelationships.model_validate(data)
+
+    async def update_dataset_rules(
+        self, dataset_id: str, rules: list[RuleInput], **kwargs: Any
+    ) -> UpdateDatasetRules:
+        query = gql("""
+            mutation UpdateDatasetRules($datasetId: ID!, $rules: [RuleInput!]!) {
+              updateDatasetRules(datasetId: $datasetId, rules: $rules) {
+                ...DatasetFields
+              }
+            }
+
+            fragment ColumnFields on DatasetColumn {
+              name
+              dataType
+              sdtype
+              pii
+              datetimeFormat
+            }
+
+            fragment DatasetFields on Dataset {
+              id
+              projectId
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              sizeBytes
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              warnings
+              createdAt
+              tables {
+                ...DatasetTableFields
+              }
+              foreignKeys {
+                ...ForeignKeyFields
+              }
+              referentialProblems {
+                foreignKey {
+                  ...ForeignKeyFields
+                }
+                orphanCount
+                orphanExamples
+                duplicateParentKeyCount
+                duplicateParentKeyExamples
+                nullChildKeyCount
+                nullParentKeyCount
+              }
+              rules {
+                ...RuleFields
+              }
+            }
+
+            fragment DatasetTableFields on DatasetTable {
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              sequence {
+                entityKey
+                orderColumn
+              }
+              suggestedSequence {
+                entityKey
+                orderColumn
+              }
+              warnings
+            }
+
+            fragment ForeignKeyFields on ForeignKey {
+              parentTable
+              parentColumn
+              childTable
+              childColumn
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
+            }
+            """)
+        variables: dict[str, object] = {"datasetId": dataset_id, "rules": rules}
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateDatasetRules",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UpdateDatasetRules.model_validate(data)
 
     async def delete_dataset(self, id: str, **kwargs: Any) -> DeleteDataset:
         query = gql("""
@@ -624,6 +832,12 @@ class GraphQLClient(AsyncBaseClient):
               utilityNote
               privacy
               conformance
+              rules {
+                kind
+                description
+                violationCount
+                realViolationCount
+              }
               htmlUrl
               jsonUrl
             }
@@ -666,6 +880,12 @@ class GraphQLClient(AsyncBaseClient):
               utilityNote
               privacy
               conformance
+              rules {
+                kind
+                description
+                violationCount
+                realViolationCount
+              }
               htmlUrl
               jsonUrl
             }
