@@ -23,7 +23,7 @@ import math
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -248,43 +248,64 @@ def _is_datetime(text: str) -> bool:
     return True
 
 
-def fixed_interval(rule: Rule) -> tuple[str, float, float] | None:
+def fixed_interval(rule: Rule) -> tuple[str, Interval] | None:
     """The column and the fixed interval a range/positive/negative rule allows."""
+    strict = rule.strict
     if rule.kind is RuleKind.POSITIVE:
-        return rule.column, 0.0, math.inf
+        return rule.column, Interval(0.0, math.inf, strict, False)
     if rule.kind is RuleKind.NEGATIVE:
-        return rule.column, -math.inf, 0.0
+        return rule.column, Interval(-math.inf, 0.0, False, strict)
     if rule.kind is RuleKind.RANGE:
         low = rule.low.value() if rule.low else None
         high = rule.high.value() if rule.high else None
         if low is not None or high is not None:
-            return (
-                rule.column,
+            return rule.column, Interval(
                 -math.inf if low is None else low,
                 math.inf if high is None else high,
+                strict and low is not None,
+                strict and high is not None,
             )
     return None
+
+
+class Interval(NamedTuple):
+    low: float
+    high: float
+    low_open: bool
+    high_open: bool
+
+    def meet(self, other: Interval) -> Interval:
+        low = max(self.low, other.low)
+        high = min(self.high, other.high)
+        low_open = (self.low == low and self.low_open) or (other.low == low and other.low_open)
+        high_open = (self.high == high and self.high_open) or (
+            other.high == high and other.high_open
+        )
+        return Interval(low, high, low_open, high_open)
+
+    def empty(self) -> bool:
+        return self.low > self.high or (self.low == self.high and (self.low_open or self.high_open))
 
 
 def _contradictions(rules: list[Rule]) -> Iterator[tuple[str, str]]:
     """Rules that no row can obey together: fixed intervals of one column that do not meet,
     and two columns each required below the other."""
-    intervals: dict[str, tuple[float, float, int]] = {}
+    intervals: dict[str, tuple[Interval, int]] = {}
     for index, rule in enumerate(rules):
-        interval = fixed_interval(rule)
-        if interval is None:
+        found = fixed_interval(rule)
+        if found is None:
             continue
-        column, low, high = interval
+        column, interval = found
         if column in intervals:
-            known_low, known_high, first = intervals[column]
-            low, high = max(low, known_low), min(high, known_high)
-            if low > high:
+            known, first = intervals[column]
+            interval = known.meet(interval)
+            if interval.empty():
                 yield (
                     f"rules[{index}]",
                     f"contradicts rules[{first}]: no value of {column!r} obeys both",
                 )
                 continue
-        intervals[column] = (low, high, intervals.get(column, (0, 0, index))[2])
+        intervals[column] = (interval, intervals[column][1] if column in intervals else index)
     pairs: dict[tuple[str, str], tuple[int, bool]] = {}
     for index, rule in enumerate(rules):
         if rule.kind is RuleKind.INEQUALITY and rule.low and rule.high:
