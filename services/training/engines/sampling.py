@@ -118,7 +118,12 @@ def _draw(
     bounds."""
     round_seed = chunk_seed(seed, index, round_) if round_ else chunk_seed(seed, index)
     rows = model.engine.sample(count, round_seed, fixed or None)
-    rows = conform(rows.reset_index(drop=True), model.manifest.profile, first_row=start, seed=seed)
+    # A further round fills its missing values and fake PII from a stream of its own (its
+    # ids are made again for the rows kept: `renumber_ids`).
+    conform_seed = round_seed if round_ else seed
+    rows = conform(
+        rows.reset_index(drop=True), model.manifest.profile, first_row=start, seed=conform_seed
+    )
     return clip_to_bounds(rows, limits)
 
 
