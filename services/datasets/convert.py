@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from common.contracts.relational import ForeignKey, SequenceSpec
+from common.contracts.rules import Rule
 from common.enums import from_proto, to_proto
 from common.errors import FieldViolation, InvalidArgument
 from common.protos import timestamp
@@ -19,6 +20,7 @@ from services.datasets.ingest import (
 )
 from services.datasets.ingest.stream import text_encoding
 from services.datasets.relations import LinkProblems, Relations
+from services.datasets.rule_protos import rule_to_proto
 from services.datasets.service import resolve_table
 from services.datasets.tables import first_table_name
 from synthetica.datasets.v1 import datasets_pb2
@@ -164,6 +166,7 @@ def dataset_to_proto(dataset: models.Dataset) -> datasets_pb2.Dataset:
         tables=tables,
         foreign_keys=[datasets_pb2.ForeignKey(**k.model_dump()) for k in relations.foreign_keys],
         referential_problems=[problems_to_proto(p) for p in relations.problems],
+        rules=[rule_to_proto(Rule.model_validate(r)) for r in dataset.rules or []],
     )
 
 

@@ -141,6 +141,11 @@ class Dataset(Base):
     relations: Mapped[dict[str, Any]] = mapped_column(
         JSONB, default=dict, server_default=text("'{}'::jsonb")
     )
+    # The rules synthetic rows must obey, as common.contracts.rules.Rule JSON (checked
+    # against the real rows when set).
+    rules: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
     # Loaded with the dataset (one more query per query of datasets), so converting a dataset

@@ -26,6 +26,7 @@ from services.datasets.ingest.preview import MAX_PREVIEW_ROWS
 from services.datasets.ingest.runner import IngestRunner
 from services.datasets.member_rpcs import MemberRpcs, calling_user
 from services.datasets.relations import Relations
+from services.datasets.rule_rpcs import RuleRpcs
 from services.datasets.settings import DatasetsSettings
 from services.datasets.table_checks import checked_relations, keep_linked_key, validated_metadata
 from services.datasets.tables import default_table_name, validate_table_name
@@ -36,7 +37,7 @@ WRITE_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(eq=False)
-class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
+class DatasetsServicer(MemberRpcs, RuleRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
     db: Database
     storage: Storage
     settings: DatasetsSettings

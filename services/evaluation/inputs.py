@@ -19,6 +19,7 @@ from common.contracts.template_schema import FieldSpec, SchemaError, parse_schem
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
 from common.moments import DEFAULT_REFERENCE_DATE, parse_moment
 from services.datasets.client import relational_schema
+from services.datasets.rule_protos import rules_from_proto
 from services.evaluation import models as m
 from services.evaluation.peers import Caller, Peers
 from services.evaluation.report import ReportOptions
@@ -256,8 +257,9 @@ async def _relational_inputs(
 
 
 def report_metadata(dataset: datasets_pb2.Dataset) -> dict[str, Any]:
-    """The dataset's metadata in the shape the report core reads."""
-    return metadata_of(dataset.metadata)
+    """The dataset's metadata (with its rules) in the shape the report core reads."""
+    rules = [rule.model_dump(mode="json") for rule in rules_from_proto(dataset)]
+    return metadata_of(dataset.metadata) | {"rules": rules}
 
 
 def metadata_of(metadata: datasets_pb2.DatasetMetadata) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from gateway.context import Context
 from gateway.errors import rpc_errors
 from gateway.schema.common import call
+from gateway.schema.datasets.rules import RuleInput
 from gateway.schema.datasets.tables import ForeignKeyInput, TableKeysInput
 from gateway.schema.datasets.types import (
     ROLE_TO_PROTO,
@@ -181,6 +182,23 @@ class DatasetsMutation:
                 tables=[t.to_proto() for t in tables or []],
                 foreign_keys=[k.to_proto() for k in foreign_keys or []],
                 replace_foreign_keys=foreign_keys is not None,
+            ),
+        )
+        return Dataset.from_proto(response.dataset)
+
+    @strawberry.mutation(
+        description="replace the rules the dataset's synthetic rows obey (editors; at most "
+        "50; [] removes them): each is checked against the real rows, and Rule."
+        "realViolationCount says how many break it; errors name the field (rules[2].high)"
+    )
+    async def update_dataset_rules(
+        self, info: Info[Context, None], dataset_id: strawberry.ID, rules: list[RuleInput]
+    ) -> Dataset:
+        response = await call(
+            info,
+            info.context.clients.datasets.UpdateDatasetRules,
+            pb.UpdateDatasetRulesRequest(
+                dataset_id=dataset_id, rules=[rule.to_proto() for rule in rules]
             ),
         )
         return Dataset.from_proto(response.dataset)

@@ -21,6 +21,7 @@ from gateway.schema.common import (
     optional,
     page,
 )
+from gateway.schema.datasets.rules import Rule
 from gateway.schema.datasets.tables import ForeignKey, ReferentialProblems, SequenceSpec
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
@@ -237,6 +238,9 @@ class Dataset:
     referential_problems: list[ReferentialProblems] = strawberry.field(
         description="per link: orphans, duplicate parent keys, null keys"
     )
+    rules: list[Rule] = strawberry.field(
+        description="the rules its synthetic rows obey (updateDatasetRules)"
+    )
 
     @strawberry.field(
         description="per-column count, nulls, distinct, min/max/mean/std/quantiles, histogram "
@@ -304,6 +308,7 @@ class Dataset:
             referential_problems=[
                 ReferentialProblems.from_proto(p) for p in dataset.referential_problems
             ],
+            rules=[Rule.from_proto(r) for r in dataset.rules],
         )
 
 

@@ -413,8 +413,11 @@ class GenerateInput:
     seed: int | None = None
     conditions: JSON | None = strawberry.field(
         default=None,
-        description='column -> fixed value, e.g. {"sex": "Female"}; a model of several tables: '
-        "columns of the root table (children follow their generated parents)",
+        description='column -> fixed value, e.g. {"sex": "Female"}, range of a numeric or '
+        'datetime column, e.g. {"age": {"gte": 30, "lt": 40}} (gt, gte, lt, lte), or list of '
+        'allowed values, e.g. {"race": ["White", "Black"]}; at most 50 columns and 1,000 '
+        "values a list; a model of several tables: fixed values of the root table's columns "
+        "(children follow their generated parents)",
     )
     anomalies: AnomaliesInput | None = None
     enforce_bounds: bool = strawberry.field(

@@ -51,6 +51,7 @@ def report_sections(report: Report) -> str:
         _fidelity(report),
         _utility(report),
         _privacy(report),
+        _rules(report),
         _charts(report),
         _sample_sizes(report),
     ]
@@ -186,6 +187,20 @@ def _utility(report: Report) -> str:
         f"{esc(utility.target_reason)}), model "
         f"<code>{esc(utility.model)}</code>, tested on the real holdout.</p>"
         + table(["Metric", "Train synthetic", "Train real", "Ratio"], rows)
+    )
+
+
+def _rules(report: Report) -> str:
+    if not report.rules:
+        return ""
+    rows = [
+        (esc(r.description), str(r.violation_count), str(r.real_violation_count))
+        for r in report.rules
+    ]
+    return (
+        "<h2>Rules</h2><p>The dataset's rules and the synthetic rows that break each "
+        "(0 when generation applied it).</p>"
+        + table(["Rule", "Synthetic rows breaking it", "Real rows breaking it"], rows)
     )
 
 

@@ -248,6 +248,16 @@ class Charts(_Model):
     heatmaps: list[Heatmap]
 
 
+class RuleCheck(_Model):
+    """One of the dataset's rules and the synthetic rows that break it (0 when generation
+    applied it; anomalies, made on purpose, may break it)."""
+
+    kind: str
+    description: str
+    violation_count: int
+    real_violation_count: int
+
+
 class Report(_Model):
     sample_sizes: SampleSizes
     columns_evaluated: list[str]
@@ -260,3 +270,6 @@ class Report(_Model):
     utility_note: str | None
     privacy: PrivacyResult
     charts: Charts
+    # The dataset's rules when the report was made; empty when it has none (and in older
+    # reports).
+    rules: list[RuleCheck] = Field(default_factory=list)

@@ -36,6 +36,7 @@ from .enums import (
     ReportKind,
     ReportStatus,
     Role,
+    RuleKind,
 )
 from .evaluate import Evaluate, EvaluateEvaluate
 from .exceptions import (
@@ -54,6 +55,7 @@ from .fragments import (
     DatasetFieldsForeignKeys,
     DatasetFieldsReferentialProblems,
     DatasetFieldsReferentialProblemsForeignKey,
+    DatasetFieldsRules,
     DatasetFieldsTables,
     DatasetTableFields,
     DatasetTableFieldsColumns,
@@ -71,6 +73,10 @@ from .fragments import (
     PageFields,
     ProjectFields,
     ReportFields,
+    ReportFieldsRules,
+    RuleFields,
+    RuleFieldsHigh,
+    RuleFieldsLow,
     TemplateFields,
     TokenFields,
     UserFields,
@@ -98,6 +104,8 @@ from .input_types import (
     GenerateFromTemplateInput,
     GenerateInput,
     LoginInput,
+    RuleBoundInput,
+    RuleInput,
     SequenceInput,
     TableKeysInput,
     TemplatePreviewInput,
@@ -145,6 +153,10 @@ from .update_dataset_relationships import (
     UpdateDatasetRelationships,
     UpdateDatasetRelationshipsUpdateDatasetRelationships,
 )
+from .update_dataset_rules import (
+    UpdateDatasetRules,
+    UpdateDatasetRulesUpdateDatasetRules,
+)
 from .update_project import UpdateProject, UpdateProjectUpdateProject
 
 __all__ = [
@@ -179,6 +191,7 @@ __all__ = [
     "DatasetFieldsForeignKeys",
     "DatasetFieldsReferentialProblems",
     "DatasetFieldsReferentialProblemsForeignKey",
+    "DatasetFieldsRules",
     "DatasetFieldsTables",
     "DatasetPreview",
     "DatasetPreviewDataset",
@@ -270,10 +283,17 @@ __all__ = [
     "ReleaseBatchReleaseBatch",
     "Report",
     "ReportFields",
+    "ReportFieldsRules",
     "ReportKind",
     "ReportReport",
     "ReportStatus",
     "Role",
+    "RuleBoundInput",
+    "RuleFields",
+    "RuleFieldsHigh",
+    "RuleFieldsLow",
+    "RuleInput",
+    "RuleKind",
     "SequenceInput",
     "TableKeysInput",
     "Template",
@@ -296,6 +316,8 @@ __all__ = [
     "UpdateDatasetMetadataUpdateDatasetMetadata",
     "UpdateDatasetRelationships",
     "UpdateDatasetRelationshipsUpdateDatasetRelationships",
+    "UpdateDatasetRules",
+    "UpdateDatasetRulesUpdateDatasetRules",
     "UpdateProject",
     "UpdateProjectInput",
     "UpdateProjectUpdateProject",

@@ -26,6 +26,7 @@ from .input_types import (
     GenerateFromTemplateInput,
     GenerateInput,
     LoginInput,
+    RuleInput,
     TableKeysInput,
     TemplatePreviewInput,
     TrainModelInput,
@@ -51,6 +52,7 @@ from .templates import Templates
 from .train_model import TrainModel
 from .update_dataset_metadata import UpdateDatasetMetadata
 from .update_dataset_relationships import UpdateDatasetRelationships
+from .update_dataset_rules import UpdateDatasetRules
 from .update_project import UpdateProject
 
 
@@ -214,6 +216,9 @@ class GraphQLClient(AsyncBaseClient):
                 nullChildKeyCount
                 nullParentKeyCount
               }
+              rules {
+                ...RuleFields
+              }
             }
 
             fragment DatasetTableFields on DatasetTable {
@@ -245,6 +250,25 @@ class GraphQLClient(AsyncBaseClient):
               parentColumn
               childTable
               childColumn
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -316,6 +340,9 @@ class GraphQLClient(AsyncBaseClient):
                 nullChildKeyCount
                 nullParentKeyCount
               }
+              rules {
+                ...RuleFields
+              }
             }
 
             fragment DatasetTableFields on DatasetTable {
@@ -352,6 +379,25 @@ class GraphQLClient(AsyncBaseClient):
             fragment PageFields on PageInfo {
               hasNextPage
               endCursor
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
             }
             """)
         variables: dict[str, object] = {
@@ -439,6 +485,9 @@ class GraphQLClient(AsyncBaseClient):
                 nullChildKeyCount
                 nullParentKeyCount
               }
+              rules {
+                ...RuleFields
+              }
             }
 
             fragment DatasetTableFields on DatasetTable {
@@ -470,6 +519,25 @@ class GraphQLClient(AsyncBaseClient):
               parentColumn
               childTable
               childColumn
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
             }
             """)
         variables: dict[str, object] = {"datasetId": dataset_id, "columns": columns}
@@ -543,6 +611,9 @@ class GraphQLClient(AsyncBaseClient):
                 nullChildKeyCount
                 nullParentKeyCount
               }
+              rules {
+                ...RuleFields
+              }
             }
 
             fragment DatasetTableFields on DatasetTable {
@@ -575,6 +646,25 @@ class GraphQLClient(AsyncBaseClient):
               childTable
               childColumn
             }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
+            }
             """)
         variables: dict[str, object] = {
             "datasetId": dataset_id,
@@ -589,6 +679,124 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return UpdateDatasetRelationships.model_validate(data)
+
+    async def update_dataset_rules(
+        self, dataset_id: str, rules: list[RuleInput], **kwargs: Any
+    ) -> UpdateDatasetRules:
+        query = gql("""
+            mutation UpdateDatasetRules($datasetId: ID!, $rules: [RuleInput!]!) {
+              updateDatasetRules(datasetId: $datasetId, rules: $rules) {
+                ...DatasetFields
+              }
+            }
+
+            fragment ColumnFields on DatasetColumn {
+              name
+              dataType
+              sdtype
+              pii
+              datetimeFormat
+            }
+
+            fragment DatasetFields on Dataset {
+              id
+              projectId
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              sizeBytes
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              warnings
+              createdAt
+              tables {
+                ...DatasetTableFields
+              }
+              foreignKeys {
+                ...ForeignKeyFields
+              }
+              referentialProblems {
+                foreignKey {
+                  ...ForeignKeyFields
+                }
+                orphanCount
+                orphanExamples
+                duplicateParentKeyCount
+                duplicateParentKeyExamples
+                nullChildKeyCount
+                nullParentKeyCount
+              }
+              rules {
+                ...RuleFields
+              }
+            }
+
+            fragment DatasetTableFields on DatasetTable {
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              sequence {
+                entityKey
+                orderColumn
+              }
+              suggestedSequence {
+                entityKey
+                orderColumn
+              }
+              warnings
+            }
+
+            fragment ForeignKeyFields on ForeignKey {
+              parentTable
+              parentColumn
+              childTable
+              childColumn
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
+            }
+            """)
+        variables: dict[str, object] = {"datasetId": dataset_id, "rules": rules}
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateDatasetRules",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UpdateDatasetRules.model_validate(data)
 
     async def delete_dataset(self, id: str, **kwargs: Any) -> DeleteDataset:
         query = gql("""
@@ -629,6 +837,12 @@ class GraphQLClient(AsyncBaseClient):
               utilityNote
               privacy
               conformance
+              rules {
+                kind
+                description
+                violationCount
+                realViolationCount
+              }
               htmlUrl
               jsonUrl
             }
@@ -671,6 +885,12 @@ class GraphQLClient(AsyncBaseClient):
               utilityNote
               privacy
               conformance
+              rules {
+                kind
+                description
+                violationCount
+                realViolationCount
+              }
               htmlUrl
               jsonUrl
             }

@@ -85,3 +85,13 @@ class ReportStatus(str, Enum):
 class Role(str, Enum):
     ADMIN = "ADMIN"
     MEMBER = "MEMBER"
+
+
+class RuleKind(str, Enum):
+    INEQUALITY = "INEQUALITY"
+    RANGE = "RANGE"
+    POSITIVE = "POSITIVE"
+    NEGATIVE = "NEGATIVE"
+    FIXED_COMBINATIONS = "FIXED_COMBINATIONS"
+    ONE_HOT = "ONE_HOT"
+    UNIQUE = "UNIQUE"

@@ -18,6 +18,7 @@ from .enums import (
     ReportKind,
     ReportStatus,
     Role,
+    RuleKind,
 )
 
 
@@ -96,6 +97,29 @@ class ForeignKeyFields(BaseModel):
     child_column: str = Field(alias="childColumn")
 
 
+class RuleFields(BaseModel):
+    kind: RuleKind
+    column: Optional[str]
+    columns: list[str]
+    low: Optional["RuleFieldsLow"]
+    high: Optional["RuleFieldsHigh"]
+    strict: bool
+    description: str
+    real_violation_count: int = Field(alias="realViolationCount")
+
+
+class RuleFieldsLow(BaseModel):
+    column: Optional[str]
+    number: Optional[float]
+    datetime: Optional[str]
+
+
+class RuleFieldsHigh(BaseModel):
+    column: Optional[str]
+    number: Optional[float]
+    datetime: Optional[str]
+
+
 class DatasetFields(BaseModel):
     id: str
     project_id: str = Field(alias="projectId")
@@ -117,6 +141,7 @@ class DatasetFields(BaseModel):
     referential_problems: list["DatasetFieldsReferentialProblems"] = Field(
         alias="referentialProblems"
     )
+    rules: list["DatasetFieldsRules"]
 
 
 class DatasetFieldsColumns(ColumnFields):
@@ -144,6 +169,10 @@ class DatasetFieldsReferentialProblems(BaseModel):
 
 
 class DatasetFieldsReferentialProblemsForeignKey(ForeignKeyFields):
+    pass
+
+
+class DatasetFieldsRules(RuleFields):
     pass
 
 
@@ -264,8 +293,16 @@ class ReportFields(BaseModel):
     utility_note: Optional[str] = Field(alias="utilityNote")
     privacy: Optional[Any]
     conformance: Optional[Any]
+    rules: list["ReportFieldsRules"]
     html_url: Optional[str] = Field(alias="htmlUrl")
     json_url: Optional[str] = Field(alias="jsonUrl")
+
+
+class ReportFieldsRules(BaseModel):
+    kind: str
+    description: str
+    violation_count: int = Field(alias="violationCount")
+    real_violation_count: int = Field(alias="realViolationCount")
 
 
 class TemplateFields(BaseModel):
@@ -304,6 +341,7 @@ BatchFields.model_rebuild()
 ColumnFields.model_rebuild()
 DatasetTableFields.model_rebuild()
 ForeignKeyFields.model_rebuild()
+RuleFields.model_rebuild()
 DatasetFields.model_rebuild()
 JobFields.model_rebuild()
 JobUpdateFields.model_rebuild()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -151,3 +152,13 @@ def options_from(pairs: list[str] | None) -> dict[str, Any]:
         except ValueError:
             found[key] = raw
     return found
+
+
+def json_argument(text: str, option: str) -> Any:
+    """A JSON value given inline, or the contents of the .json file it names."""
+    path = Path(text)
+    source = path.read_text() if text.endswith(".json") and path.is_file() else text
+    try:
+        return json.loads(source)
+    except ValueError as exc:
+        raise typer.BadParameter(f"not JSON: {exc}", param_hint=option) from None

@@ -12,6 +12,7 @@ from synthetica_client.cli._app import (
     answer,
     app,
     example,
+    json_argument,
     out,
     print_json,
     saved,
@@ -60,6 +61,7 @@ def train(
     epilog=example(
         "synthetica generate 5d1c… --rows 100000 -o synthetic.parquet",
         "synthetica generate 5d1c… --rows 1000 --format csv --seed 7",
+        'synthetica generate 5d1c… --rows 1000 --conditions \'{"age": {"gte": 30}}\'',
     )
 )
 def generate(
@@ -74,11 +76,18 @@ def generate(
         typer.Option("--output", "-o", help="Where to save the rows (default: batch-ID.FORMAT)."),
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Same seed, same rows.")] = None,
+    conditions: Annotated[
+        str | None,
+        typer.Option(
+            help='Column -> value, range or list, as JSON: \'{"age": {"gte": 30, "lt": 40}}\'.'
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Generate synthetic rows from a model; waits and downloads them."""
     client = state(ctx).client()
-    batch = client.models.get(model).generate(rows, seed=seed, progress=True)
+    given = json_argument(conditions, "--conditions") if conditions else None
+    batch = client.models.get(model).generate(rows, seed=seed, conditions=given, progress=True)
     fmt = (format or (output.suffix.lstrip(".") if output and output.suffix else "csv")).lower()
     target = output or Path(f"batch-{batch.id}.{fmt}")
     saved(batch, batch.download(target, format=fmt, progress=True), as_json)

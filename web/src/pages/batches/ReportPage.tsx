@@ -211,6 +211,30 @@ export default function ReportPage() {
             <p className="note">{report.utilityNote}</p>
           ) : null}
           {privacy ? <PrivacyTable privacy={privacy} verdict={report.privacyVerdict} /> : null}
+          {report.rules.length > 0 ? (
+            <section aria-labelledby="rules-heading">
+              <h2 id="rules-heading">Rules</h2>
+              <table>
+                <caption className="visually-hidden">The dataset's rules and the rows that break each</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Rule</th>
+                    <th scope="col">Synthetic rows breaking it</th>
+                    <th scope="col">Real rows breaking it</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.rules.map((rule) => (
+                    <tr key={rule.description}>
+                      <th scope="row">{rule.description}</th>
+                      <td>{rule.violationCount.toLocaleString()}</td>
+                      <td>{rule.realViolationCount.toLocaleString()}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ) : null}
           {heatPanels.length > 0 ? (
             <section aria-labelledby="heatmaps-heading">
               <h2 id="heatmaps-heading">Correlations</h2>
