@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import uuid
 
+import grpc
 import pytest
 import sqlalchemy as sa
 
+from synthetica.datasets.v1 import datasets_pb2
 from synthetica.training.v1 import training_pb2
 
 pytestmark = pytest.mark.usefixtures("training_worker")
@@ -117,9 +119,10 @@ async def test_linked_template_tables_load_into_postgresql_as_one_script(world, 
     }
 
 
-async def test_one_table_of_a_template_batch_is_still_one_table(world):
-    user = await world.user()
+async def test_one_table_alone_and_the_script_for_viewers_only(world):
+    user, viewer, stranger = await world.user(), await world.user(), await world.user()
     project_id = await world.project(user)
+    await world.add_member(user, project_id, viewer.email, datasets_pb2.PROJECT_ROLE_VIEWER)
     suffix = uuid.uuid4().hex[:8]
     started = await world.training.GenerateFromTemplate(
         training_pb2.GenerateFromTemplateRequest(
@@ -136,3 +139,9 @@ async def test_one_table_of_a_template_batch_is_still_one_table(world):
     ).decode()
     assert script.count("CREATE TABLE") == 1
     assert "REFERENCES" not in script
+
+    whole = await world.download(viewer, started.batch.id, training_pb2.EXPORT_FORMAT_SQL)
+    assert whole.count(b"REFERENCES") == 3
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await world.download(stranger, started.batch.id, training_pb2.EXPORT_FORMAT_SQL)
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND  # not even its existence
