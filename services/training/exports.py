@@ -349,14 +349,16 @@ def create_table_sql(
     quoted_table: str,
     *,
     primary_key: str | None = None,
-    references: tuple[str, str, str] | None = None,
+    unique: tuple[str, ...] = (),
+    references: tuple[tuple[str, str, str], ...] = (),
 ) -> str:
-    """``CREATE TABLE``; ``references`` is (column, parent table, parent column)."""
+    """``CREATE TABLE``; each of ``references`` is (column, parent table, parent column)."""
     lines = [f"  {quote_identifier(f.name)} {sql_type(f.type)}" for f in schema]
     if primary_key:
         lines.append(f"  PRIMARY KEY ({quote_identifier(primary_key)})")
-    if references:
-        column, parent, parent_column = (quote_identifier(name) for name in references)
+    lines.extend(f"  UNIQUE ({quote_identifier(column)})" for column in unique)
+    for reference in references:
+        column, parent, parent_column = (quote_identifier(name) for name in reference)
         lines.append(f"  FOREIGN KEY ({column}) REFERENCES {parent} ({parent_column})")
     columns = ",\n".join(lines)
     return f"CREATE TABLE {quoted_table} (\n{columns}\n);\n"
@@ -382,6 +384,7 @@ def iter_sql_tables(fs: fsspec.AbstractFileSystem, tables: list[SqlTable]) -> It
                 schema,
                 quote_identifier(table.name),
                 primary_key=table.primary_key,
+                unique=table.unique,
                 references=table.references,
             )
         )
@@ -402,8 +405,10 @@ class SqlTable:
     name: str
     path: str
     primary_key: str | None = None
-    # (column, parent table, parent column)
-    references: tuple[str, str, str] | None = None
+    # Other columns a child refers to (a template's second key).
+    unique: tuple[str, ...] = ()
+    # (column, parent table, parent column), one per foreign key.
+    references: tuple[tuple[str, str, str], ...] = ()
 
 
 def _sql(

@@ -12,7 +12,7 @@ import asyncio
 import json
 import math
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, replace
 from typing import Any, Protocol, TypeVar
 
 import grpc
@@ -30,9 +30,10 @@ from services.training.access import EDITOR, Access, calling_user, dataset_schem
 from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
 from services.training.exports import SqlTable, iter_export, iter_sql_tables
 from services.training.guard_rpcs import GuardRpcs
+from services.training.payloads import TemplatePayload
 from services.training.settings import TrainingSettings
 from services.training.templates.checker import TemplateChecker
-from services.training.templates.jobs import batch_table_key
+from services.training.templates.jobs import batch_table_key, plan_request, sql_tables
 from services.training.templates.rpcs import MAX_NAME_LENGTH, TemplateRpcs
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
@@ -259,28 +260,25 @@ class TrainingServicer(GuardRpcs, TemplateRpcs, training_pb2_grpc.TrainingServic
             first = await asyncio.to_thread(next, chunks, None)
 
     async def _sql_tables(self, batch: m.Batch) -> list[SqlTable] | None:
-        """A model batch's tables with their keys and links, parents first, for one SQL
-        script; None for a batch whose model recorded no schema (a template batch)."""
+        """A batch's tables with their keys and links, parents first, for one SQL script:
+        a model's as it learned them, a template's as its schema declares them; None for a
+        model batch whose model recorded no schema."""
         if batch.model_id is None:
-            return None
-        model = await self.db.call(queries.get_model, model_id=str(batch.model_id))
-        if not (model.metrics or {}).get("schema"):
-            return None
-        schema = RelationalSchema.model_validate(model.metrics["schema"])
-        tables = []
-        for name in batch.tables or []:
-            spec, link = schema.table(name), schema.parent_key(name)
-            tables.append(
-                SqlTable(
-                    name=name,
-                    path=self.storage.path(await self._batch_file(batch, name)),
-                    primary_key=spec.primary_key,
-                    references=(link.child_column, link.parent_table, link.parent_column)
-                    if link
-                    else None,
-                )
+            job = await self.db.call(queries.get_job, job_id=str(batch.job_id))
+            request = TemplatePayload.model_validate(job.request or {})
+            planned = await asyncio.to_thread(plan_request, request)
+            tables = sql_tables(planned)
+        else:
+            model = await self.db.call(queries.get_model, model_id=str(batch.model_id))
+            if not (model.metrics or {}).get("schema"):
+                return None
+            tables = _learned_sql_tables(
+                RelationalSchema.model_validate(model.metrics["schema"]), batch.tables or []
             )
-        return tables
+        return [
+            replace(table, path=self.storage.path(await self._batch_file(batch, table.name)))
+            for table in tables
+        ]
 
     async def _readable(self, get: Callable[..., Item], **item_id: str) -> Item:
         """A job, model or batch by its id, when the caller may read its project."""
@@ -348,3 +346,20 @@ def _preview(storage: Storage, key: str, limit: int) -> tuple[list[str], list[st
 def _json_row(row: dict[str, Any]) -> dict[str, Any]:
     # JSON has no NaN or infinity.
     return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in row.items()}
+
+
+def _learned_sql_tables(schema: RelationalSchema, names: list[str]) -> list[SqlTable]:
+    """A model batch's tables (paths left empty) with the keys and links its model learned."""
+    tables = []
+    for name in names:
+        spec, link = schema.table(name), schema.parent_key(name)
+        references = (link.child_column, link.parent_table, link.parent_column) if link else None
+        tables.append(
+            SqlTable(
+                name=name,
+                path="",
+                primary_key=spec.primary_key,
+                references=(references,) if references else (),
+            )
+        )
+    return tables

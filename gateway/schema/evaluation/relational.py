@@ -33,6 +33,10 @@ class ReportDistribution:
     score: float | None = strawberry.field(
         description="KS complement of the two distributions: 1 = the same shape"
     )
+    copied: bool = strawberry.field(
+        description="the synthetic values are exactly the real ones in another order "
+        "(replayed, not learned; an alert says so)"
+    )
     real_count: int
     synthetic_count: int
     real_mean: float | None
@@ -51,6 +55,7 @@ class ReportDistribution:
     def from_document(cls, data: dict[str, Any]) -> ReportDistribution:
         return cls(
             score=data.get("score"),
+            copied=bool(data.get("copied", False)),
             real_count=int(data.get("real_count", 0)),
             synthetic_count=int(data.get("synthetic_count", 0)),
             real_mean=data.get("real_mean"),

@@ -33,6 +33,7 @@ from services.evaluation.report.relational_models import (
 MAX_LINK_COLUMNS = 12
 MAX_HISTOGRAM_BINS = 20
 ORPHAN_EXAMPLES = 5
+MIN_COPY_VALUES = 5
 
 
 def link_metrics(
@@ -114,6 +115,7 @@ def compare(real: np.ndarray, synthetic: np.ndarray, *, integers: bool) -> Distr
     edges, real_shares, synthetic_shares = _histogram(real, synthetic, integers=integers)
     return Distribution(
         score=score,
+        copied=copied(real, synthetic),
         real_count=int(real.size),
         synthetic_count=int(synthetic.size),
         real_mean=_stat(np.mean, real),
@@ -127,6 +129,18 @@ def compare(real: np.ndarray, synthetic: np.ndarray, *, integers: bool) -> Distr
         bin_edges=edges,
         real=real_shares,
         synthetic=synthetic_shares,
+    )
+
+
+def copied(real: np.ndarray, synthetic: np.ndarray) -> bool:
+    """Whether the synthetic values are the real ones, one for one in another order (the
+    real children-per-parent counts or sequence lengths replayed): a perfect score that was
+    not learned. Not said of a real quantity with one value, or of fewer than
+    ``MIN_COPY_VALUES`` values, which anything matches."""
+    return bool(
+        real.size == synthetic.size >= MIN_COPY_VALUES
+        and np.unique(real).size > 1
+        and np.array_equal(np.sort(real), np.sort(synthetic))
     )
 
 

@@ -251,8 +251,8 @@ def alerts(
     links: list[LinkResult], tables: list[TableResult], sequences: list[SequenceResult]
 ) -> list[str]:
     """What a user must not miss, first in the report: broken referential integrity,
-    duplicated parent keys, tables that could not be evaluated, sequence lengths far from
-    the real ones."""
+    duplicated parent keys, children-per-parent counts or sequence lengths copied from the
+    real data, tables that could not be evaluated, sequence lengths far from the real ones."""
     found = []
     for link in links:
         check = link.integrity
@@ -267,6 +267,12 @@ def alerts(
                 + (f", e.g. {examples}" if examples else "")
                 + f"; {check.missing_key_rows:,} without a key)"
             )
+        if link.cardinality.copied:
+            found.append(
+                f"CHILDREN PER PARENT COPIED on {name}: the synthetic {link.parent_table} rows "
+                f"have exactly the real counts of {link.child_table} rows, in another order "
+                "(replayed, not learned)"
+            )
         if check.duplicate_parent_keys:
             found.append(
                 f"DUPLICATE PARENT KEYS on {name}: {check.duplicate_parent_keys:,} "
@@ -279,6 +285,11 @@ def alerts(
                 f"SEQUENCE LENGTHS in {item.table} differ from the real ones: "
                 f"{length.synthetic_mean:.1f} rows per {item.entity_key} on average against "
                 f"{length.real_mean:.1f} (KS complement {length.score:.2f})"
+            )
+        if length.copied:
+            found.append(
+                f"SEQUENCE LENGTHS COPIED in {item.table}: the synthetic sequences have exactly "
+                "the real lengths, in another order (replayed, not learned)"
             )
     for table in tables:
         if table.note is not None:

@@ -20,6 +20,8 @@ class Distribution(_Model):
     of real and synthetic values per bin)."""
 
     score: Score
+    # The synthetic values are the real ones in another order (see `links.copied`).
+    copied: bool = False
     real_count: int
     synthetic_count: int
     real_mean: Score

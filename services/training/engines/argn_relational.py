@@ -25,8 +25,9 @@ from typing import Any, Self
 import pandas as pd
 import torch
 from mostlyai import engine as mostly
+from mostlyai.engine._common import ANALYZE_REDUCE_MIN_MAX_N
 
-from common.contracts.relational import RelationalSchema, TableSpec
+from common.contracts.relational import ForeignKey, RelationalSchema, TableSpec
 from services.training.engines.argn_engine import (
     _ENCODINGS,
     _MODEL_STORE,
@@ -50,6 +51,9 @@ from services.training.engines.relational import key_columns
 from services.training.engines.sampling import chunk_seed
 
 _PLAN = "plan.json"
+# With value protection, mostlyai replaces the lengths (children per parent, rows per
+# sequence) of fewer groups than this by 1.
+_PROTECTED_LENGTHS_BELOW = ANALYZE_REDUCE_MIN_MAX_N
 
 
 class RelationalARGNEngine(RelationalEngine):
@@ -101,6 +105,7 @@ class RelationalARGNEngine(RelationalEngine):
                 report.loss_curve = report.loss_curve or trained.loss_curve
                 report.epochs_run = max(report.epochs_run or 0, trained.epochs_run or 0)
                 report.stopped_by_budget |= trained.stopped_by_budget
+                report.note = "; ".join(n for n in (report.note, trained.note) if n) or None
             done_rows += len(table)
         return report
 
@@ -173,6 +178,7 @@ class RelationalARGNEngine(RelationalEngine):
             loss_curve=hook.loss_curve,
             epochs_run=int(hook.last_epoch),
             stopped_by_budget=hook.stopped,
+            note=_protected_lengths(spec, tables, link, context_key, params),
         )
 
     def _context(self, parent: str, rows: pd.DataFrame) -> pd.DataFrame:
@@ -258,6 +264,28 @@ class RelationalARGNEngine(RelationalEngine):
     @staticmethod
     def library_versions() -> dict[str, str]:
         return {lib: version(lib) for lib in ("mostlyai-engine", "torch")}
+
+
+def _protected_lengths(
+    spec: TableSpec,
+    tables: Mapping[str, pd.DataFrame],
+    link: ForeignKey | None,
+    context_key: str | None,
+    params: TrainParams,
+) -> str | None:
+    """What value protection does to the children per parent (sequence lengths) of too few
+    parents: mostlyai learns no length at all, and every parent gets one row."""
+    if context_key is None or not params.options["value_protection"]:
+        return None
+    groups = len(tables[link.parent_table]) if link else tables[spec.name][context_key].nunique()
+    if groups >= _PROTECTED_LENGTHS_BELOW:
+        return None
+    what = f"{link.parent_table} rows" if link else f"{context_key} values"
+    return (
+        f"{spec.name}: {groups} {what} are too few (under {_PROTECTED_LENGTHS_BELOW}) for value "
+        f"protection to let their lengths be learned: each gets one {spec.name} row; train "
+        "with options.value_protection=false to learn them"
+    )
 
 
 def _scaled(progress: Progress, start: float, share: float, table: str) -> Progress:

@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from common.contracts.template_schema import FieldSpec
-from services.training.engines.profile import ColumnProfile, TableProfile
+from services.training.engines.profile import ColumnProfile, TableProfile, datetime_ids
 from services.training.templates import columns as template_columns
 from services.training.templates import strings
 from services.training.templates.expressions import slugify
@@ -69,7 +69,7 @@ def conform(
     data: dict[str, pd.Series] = {}
     for column in profile.columns:
         if column.kind == "id":
-            values = _ids(column, numbers, seed)
+            values = new_ids(column, numbers, seed)
         elif column.kind == "pii":
             values = fakes[column.name]
         elif column.name in rows.columns:
@@ -93,7 +93,7 @@ def renumber_ids(
     for column in profile.columns:
         if column.kind == "id" and column.name in rows.columns:
             missing = rows[column.name].isna().to_numpy()
-            rows[column.name] = _ids(column, numbers, seed).mask(missing)
+            rows[column.name] = new_ids(column, numbers, seed).mask(missing)
     return rows
 
 
@@ -212,11 +212,14 @@ def _with_missing(values: pd.Series, column: ColumnProfile, rng: np.random.Gener
 # --- ids -----------------------------------------------------------------------------------
 
 
-def _ids(column: ColumnProfile, numbers: np.ndarray, seed: int) -> pd.Series:
+def new_ids(column: ColumnProfile, numbers: np.ndarray, seed: int) -> pd.Series:
+    """Ids in the real id column's format, distinct for distinct ``numbers``."""
     shape = column.id_shape or ("x",) * 8
     if shape == ("int",):
         start = int(column.minimum or 1)
         return pd.Series(start + numbers * (column.id_step or 1), dtype="int64")
+    if shape[0] == "datetime":
+        return datetime_ids(column, numbers)
     if shape == ("uuid",):
         return pd.Series(template_columns.uuid_strings(numbers, seed).to_pylist(), dtype=object)
     return pd.Series(shaped_ids(shape, numbers, seed), dtype=object)
@@ -347,7 +350,7 @@ def arrow_schema(profile: TableProfile) -> pa.Schema:
     for column in profile.columns:
         data_type = _data_type(column)
         metadata = None
-        if column.kind == "datetime" and column.datetime_format:
+        if column.datetime_format:
             metadata = {DATETIME_FORMAT_KEY: column.datetime_format.encode()}
         fields.append(pa.field(column.name, data_type, metadata=metadata))
     return pa.schema(fields)

@@ -71,7 +71,9 @@ class ColumnProfile:
     # PII columns: the kind of value to fake (email, name, ...), or "text" for other columns
     # marked PII.
     pii_kind: str | None = None
-    # Ids: "int" (a sequence from `minimum` by `id_step`), "uuid", or a shape such as
+    # Ids: "int" (a sequence from `minimum` by `id_step`), "uuid", ("datetime", unit) (a
+    # sequence of times from `minimum` by `id_step`, both in `unit`s since 1970: months for a
+    # month key such as 1981-01), or a shape such as
     # ["A", "9", "-", "x"] ("9" a digit, "A" an upper-case letter, "a" a lower-case one,
     # "x" a letter or a digit, other characters literal); `unique` is the real column's.
     id_shape: tuple[str, ...] | None = None
@@ -159,10 +161,15 @@ def build_profile(
                 profiled,
                 arrow_type=arrow_type,
                 null_share=float(table[name].isna().mean()) if len(table) else 0.0,
-                datetime_format=meta.get("datetime_format") if kind == "datetime" else None,
+                datetime_format=meta.get("datetime_format") if _is_time(profiled) else None,
             )
         )
     return TableProfile(columns=tuple(columns), locale=guess_locale(table, columns))
+
+
+def _is_time(column: ColumnProfile) -> bool:
+    """A datetime column, or a key made of times (written in the real format too)."""
+    return column.kind == "datetime" or (column.id_shape or ("",))[0] == "datetime"
 
 
 def _replace(column: ColumnProfile, **changes: Any) -> ColumnProfile:
@@ -252,6 +259,8 @@ def _id_profile(series: pd.Series) -> ColumnProfile:
     name = str(series.name)
     present = series.dropna()
     unique = bool(present.is_unique and len(present) == len(series))
+    if pd.api.types.is_datetime64_any_dtype(series) and not present.empty:
+        return _datetime_id_profile(present, unique)
     if pd.api.types.is_numeric_dtype(series) and not present.empty:
         numbers = np.sort(pd.to_numeric(present).to_numpy(dtype="float64"))
         steps = np.diff(np.unique(numbers))
@@ -270,6 +279,40 @@ def _id_profile(series: pd.Series) -> ColumnProfile:
     if not text.empty and text.str.match(_UUID).all():
         return ColumnProfile(name, "id", id_shape=("uuid",), unique=unique)
     return ColumnProfile(name, "id", id_shape=id_shape(text), unique=unique)
+
+
+# numpy's name of each `datetime_unit`.
+_NUMPY_UNITS = {"Y": "Y", "M": "M", "D": "D", "h": "h", "min": "m", "s": "s"}
+
+
+def _datetime_id_profile(present: pd.Series, unique: bool) -> ColumnProfile:
+    """A key made of times (a month, a day): new keys are times of the same unit, from the
+    real first one by the commonest real step, never text in a timestamp column."""
+    stamps = present
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    stamps = stamps.astype("datetime64[ns]")
+    unit = datetime_unit(stamps) or "s"
+    in_units = stamps.to_numpy().astype(f"datetime64[{_NUMPY_UNITS[unit]}]")
+    codes = np.unique(in_units.astype(np.int64))
+    steps = np.diff(codes)
+    return ColumnProfile(
+        str(present.name),
+        "id",
+        minimum=float(codes[0]),
+        maximum=float(codes[-1]),
+        id_shape=("datetime", unit),
+        id_step=int(pd.Series(steps).mode().iloc[0]) if len(steps) else 1,
+        unique=unique,
+    )
+
+
+def datetime_ids(column: ColumnProfile, numbers: np.ndarray) -> pd.Series:
+    """New keys of a ("datetime", unit) id column for the distinct numbers ``numbers``."""
+    assert column.id_shape is not None and column.id_shape[0] == "datetime"
+    unit = _NUMPY_UNITS[column.id_shape[1]]
+    first = np.datetime64(int(column.minimum or 0), unit)
+    return pd.Series((first + numbers * (column.id_step or 1)).astype("datetime64[ns]"))
 
 
 def _char_class(chars: set[str]) -> str:

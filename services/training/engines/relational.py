@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from common.contracts.relational import RelationalSchema, TableSpec
 from services.training.engines.base import EngineError, InvalidConditionError
-from services.training.engines.conform import conform, shaped_ids
+from services.training.engines.conform import conform, new_ids
 from services.training.engines.profile import (
     ColumnProfile,
     TableProfile,
@@ -183,15 +183,9 @@ def finish(
 def _entity_keys(codes: pd.Series, column: ColumnProfile) -> pd.Series:
     """A new key per generated entity, in the real entity key's format."""
     numbers, _ = pd.factorize(codes)
-    numbers = numbers.astype(np.int64)
-    shape = column.id_shape or ("x",) * 8
-    if shape == ("int",):
-        return pd.Series(int(column.minimum or 1) + numbers * (column.id_step or 1))
-    if shape == ("uuid",):
-        shape = ("x",) * 32
     distinct = np.arange(int(numbers.max(initial=-1)) + 1, dtype=np.int64)
-    keys = np.asarray(shaped_ids(shape, distinct, 17), dtype=object)
-    return pd.Series(keys[numbers], dtype=object)
+    keys = new_ids(column, distinct, 17)
+    return keys.iloc[numbers].reset_index(drop=True)
 
 
 def _ordered(table: pd.DataFrame, entity: str, order: str) -> pd.DataFrame:

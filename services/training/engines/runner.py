@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -51,6 +50,12 @@ from services.training.engines.base import (
     TrainParams,
     get_engine,
 )
+from services.training.engines.children import (
+    TERMINATE_GRACE_SECONDS,
+    die_with,
+    end_after_result,
+    stop,
+)
 from services.training.engines.dp import private_profile
 from services.training.engines.profile import build_profile, learned_table
 from services.training.engines.sampling import (
@@ -61,8 +66,6 @@ from services.training.engines.sampling import (
 )
 
 HEARTBEAT_SECONDS = 2.0
-# After SIGTERM the child gets this long to exit before SIGKILL.
-TERMINATE_GRACE_SECONDS = 3.0
 _POLL_SECONDS = 0.2
 # What an engine is given when starting it used up the whole time budget: it trains as
 # little as it can (one epoch) and keeps that model.
@@ -205,10 +208,14 @@ def _supervise(
     process.start()
     sender.close()
     try:
-        return _pump(process, receiver, on_progress or (lambda _: None), cancel_event)
+        result = _pump(process, receiver, on_progress or (lambda _: None), cancel_event)
+    except BaseException:
+        stop(process)
+        raise
     finally:
-        _stop(process)
         receiver.close()
+    end_after_result(process)
+    return result
 
 
 # Imported once by the fork server, so every engine child starts warm.
@@ -292,47 +299,6 @@ def _exit_reason(exitcode: int | None) -> str:
     return "engine process ended without a result"
 
 
-def _stop(process: multiprocessing.process.BaseProcess) -> None:
-    if process.is_alive():
-        _signal_group(process, signal.SIGTERM)
-        process.join(TERMINATE_GRACE_SECONDS)
-    if process.is_alive():
-        _signal_group(process, signal.SIGKILL)
-    process.join()
-    # What the engine started and left behind.
-    _signal_group(process, signal.SIGKILL)
-    process.close()
-
-
-def _signal_group(process: multiprocessing.process.BaseProcess, sig: signal.Signals) -> None:
-    assert process.pid is not None
-    try:
-        os.killpg(process.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        # The group is gone (or the child exited before making it): the process itself.
-        if process.exitcode is None:
-            os.kill(process.pid, sig)
-
-
-def _die_with(supervisor: int) -> None:
-    """Ends this process's group (the engine and what it started) once the supervising worker
-    has exited. The parent-death signal alone is not enough: every child of a fork server holds
-    the write end of the server's "alive" pipe, so while an engine runs, its fork server
-    outlives a killed worker, and the signal never comes."""
-    try:
-        worker = psutil.Process(supervisor)
-    except psutil.NoSuchProcess:
-        os.killpg(0, signal.SIGKILL)
-        return
-
-    def wait() -> None:
-        # A process that is not this one's child: psutil polls it, a few times a second.
-        worker.wait()
-        os.killpg(0, signal.SIGKILL)
-
-    threading.Thread(target=wait, name="die-with-worker", daemon=True).start()
-
-
 def _child_main(
     sender: Connection,
     task: Callable[..., Any],
@@ -342,7 +308,7 @@ def _child_main(
 ) -> None:
     os.setpgid(0, 0)
     die_with_parent(os.getppid())
-    _die_with(supervisor)
+    die_with(supervisor)
     # The fork server's imports (torch, SDV, mostlyai: ~500,000 objects, no garbage) leave the
     # cyclic collector's view: mostlyai runs five full collections after `train`, and under
     # load walking that heap took ~40 s of a 120 s budget after the training loop had stopped.

@@ -42,6 +42,14 @@ _SCHEMA_FILE = "schema.json"
 _CONDITION_TRIES = 10
 _CONDITION_OVERSAMPLE = 25
 _SDTYPES = {"numerical", "categorical", "boolean", "datetime"}
+# What a user comparing children per parent must know (SDV's HierarchicalSampler.
+# _enforce_table_size): the mean is given, the spread is learned.
+_HMA_SIZES = (
+    "hma makes each child table as long as the real one times (root rows asked / real root "
+    "rows), so the mean number of children per parent is the real mean by construction; "
+    "each parent's count is drawn from its copula, kept within the real minimum and maximum, "
+    "then moved by one at a time until the total is met"
+)
 
 
 def _sdv_tables(
@@ -235,7 +243,7 @@ class HMAEngine(_SDVRelational):
         progress(ProgressUpdate(percent=0.0, message="fitting a copula per table"))
         synthesizer.fit(dict(tables))
         self._synthesizer, self._schema = synthesizer, schema
-        return FitReport()
+        return FitReport(note=_HMA_SIZES)
 
     def sample(
         self, n: int, seed: int, conditions: Mapping[str, Any] | None = None

@@ -22,8 +22,10 @@ import pyarrow.parquet as pq
 from common.errors import InvalidArgument
 from common.storage import Storage
 from services.training.engines import EngineCancelled, ProgressUpdate
+from services.training.exports import SqlTable
 from services.training.payloads import TemplatePayload
 from services.training.templates import GenerationPlan, SchemaError, generate, plan
+from services.training.templates.columns import is_key_field
 
 # Limits were enforced when the job was created; a later, lower setting must not fail it.
 _NO_LIMIT = 2**62
@@ -71,6 +73,41 @@ def plan_request(request: TemplatePayload) -> GenerationPlan:
         max_rows=_NO_LIMIT,
         max_fields=_NO_LIMIT,
     )
+
+
+def sql_tables(generation: GenerationPlan) -> list[SqlTable]:
+    """The generated tables (parents first, paths left empty) with their keys and foreign
+    keys, for one SQL script: a field a child refers to is the table's primary key (the first
+    one) or UNIQUE (the others); a table nobody refers to takes its first key field as primary
+    key. Hidden fields are not written, so no key or link names one."""
+    specs = {table.name: table for table in generation.schema.tables}
+    written = {(t, f.name) for t, spec in specs.items() for f in spec.fields if not f.hidden}
+    references: dict[str, list[tuple[str, str, str]]] = {}
+    referenced: dict[str, list[str]] = {}
+    for name, spec in specs.items():
+        for field in spec.fields:
+            key = field.foreign_key
+            if key and {(name, field.name), (key.table, key.field)} <= written:
+                references.setdefault(name, []).append((field.name, key.table, key.field))
+                if key.field not in referenced.setdefault(key.table, []):
+                    referenced[key.table].append(key.field)
+    tables = []
+    for planned in generation.tables:
+        fields = specs[planned.name].fields
+        keys = (
+            referenced.get(planned.name)
+            or [f.name for f in fields if is_key_field(f) and not f.hidden][:1]
+        )
+        tables.append(
+            SqlTable(
+                name=planned.name,
+                path="",
+                primary_key=keys[0] if keys else None,
+                unique=tuple(keys[1:]),
+                references=tuple(references.get(planned.name, ())),
+            )
+        )
+    return tables
 
 
 def write_batch(

@@ -136,6 +136,26 @@ def test_a_copy_of_the_training_families_fails_privacy(split):
     assert report.privacy_verdict == "fail"
 
 
+def test_children_per_parent_copied_from_the_training_data_are_alerted(split, faithful):
+    """Each synthetic state gets exactly the airport count of one training state (airports
+    from the holdout): a perfect cardinality score that was replayed, not learned."""
+    real_counts = split.train["airports"].groupby("state").size()
+    counts = real_counts.reindex(split.train["states"]["state"], fill_value=0).to_numpy()
+    states = faithful["states"]
+    assert len(states) == len(counts)
+    airports = faithful["airports"].sample(int(counts.sum()), replace=True, random_state=1)
+    airports = airports.assign(
+        state=np.repeat(states["state"].to_numpy(), counts),
+        iata=[f"Z{i:05d}" for i in range(len(airports))],
+    )
+    report = report_of(split, with_airports(faithful, airports))
+    (link,) = report.links
+    assert link.cardinality.copied and link.cardinality.score == 1.0
+    assert any(
+        alert.startswith("CHILDREN PER PARENT COPIED on airports.state") for alert in report.alerts
+    )
+
+
 def test_a_missing_table_is_refused(split, faithful):
     with pytest.raises(ReportError, match="synthetic data lacks tables \\['airports'\\]"):
         report_of(split, {"states": faithful["states"]})

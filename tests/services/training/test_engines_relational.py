@@ -136,6 +136,23 @@ def test_sequences_come_out_whole_ordered_with_real_lengths_and_gaps(sequences):
     assert sequences["temp"].between(real["temp"].min(), real["temp"].max()).all()
 
 
+@pytest.mark.slow
+def test_too_few_parents_for_argn_value_protection_are_said_in_the_model(tmp_path):
+    """mostlyai's value protection learns no children-per-parent counts from fewer than 20
+    parents: every parent gets one child. The model says so, and how to learn them."""
+    tables = airports_by_state()[0]
+    few = tables["states"]["state_id"].head(12)
+    tables = {
+        "states": tables["states"][tables["states"]["state_id"].isin(few)],
+        "airports": tables["airports"][tables["airports"]["state_id"].isin(few)],
+    }
+    artifact, metrics = _fit("tabular_argn", airports_by_state, tmp_path, tables=tables)
+    assert "12 states rows are too few" in metrics["note"]
+    assert "options.value_protection=false" in metrics["note"]
+    made = _sample(artifact, tmp_path / "out", n=12)
+    assert made["airports"].groupby("state_id").size().eq(1).all()
+
+
 def test_orphan_rows_are_left_out_of_training_and_counted(tmp_path):
     tables = airports_by_state()[0]
     orphan = tables["airports"].iloc[[0]].assign(iata="ZZZ", state_id=999)

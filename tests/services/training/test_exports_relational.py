@@ -23,7 +23,7 @@ def _script(tmp_path, tables: dict[str, pd.DataFrame], names: dict[str, str]) ->
             names["airports"],
             str(tmp_path / "airports.parquet"),
             primary_key="iata",
-            references=("state_id", names["states"], "state_id"),
+            references=(("state_id", names["states"], "state_id"),),
         ),
     ]
     return b"".join(iter_sql_tables(fsspec.filesystem("file"), ordered)).decode()
