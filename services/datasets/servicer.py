@@ -25,6 +25,7 @@ from services.datasets.ingest import (
 from services.datasets.ingest.preview import MAX_PREVIEW_ROWS
 from services.datasets.ingest.runner import IngestRunner
 from services.datasets.member_rpcs import MemberRpcs, calling_user
+from services.datasets.relater import Relater
 from services.datasets.relations import Relations
 from services.datasets.settings import DatasetsSettings
 from services.datasets.table_checks import checked_relations, keep_linked_key, validated_metadata
@@ -45,6 +46,7 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
     lookup_user: Callable[[str], Any]
     _: KW_ONLY
     on_commit: Callable[[], None]
+    relater: Relater
 
     # --- projects -----------------------------------------------------------------------
 
@@ -389,7 +391,7 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
         args = {"user_id": user.user_id, "dataset_id": request.dataset_id}
         dataset = await self.db.call(service.get_dataset, **args, required=models.EDITOR)
         service.require_ready(dataset)
-        async with self.runner.relating_lock(str(dataset.id)):
+        async with self.relater.lock(str(dataset.id)):
             dataset = await self.db.call(service.get_dataset, **args, required=models.EDITOR)
             tables = table_service.ready_tables(dataset)
             current = Relations.model_validate(dataset.relations or {})
@@ -400,7 +402,7 @@ class DatasetsServicer(MemberRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
             await self.db.call(
                 table_service.save_relationships, **args, relations=checked, primary_keys=keys
             )
-            saved = await self.runner.resplit(str(dataset.id))
+            saved = await self.relater.resplit(str(dataset.id))
         if saved is None:  # deleted meanwhile
             raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
         return datasets_pb2.UpdateDatasetRelationshipsResponse(

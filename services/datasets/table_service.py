@@ -21,7 +21,7 @@ from services.datasets import files
 from services.datasets.ingest import IngestOptions
 from services.datasets.models import EDITOR, FAILED, INGESTING, READY, Dataset, DatasetTable
 from services.datasets.relations import Relations
-from services.datasets.service import _mark_ready, get_dataset, require_ready, utcnow
+from services.datasets.service import get_dataset, require_ready, utcnow
 from services.datasets.tables import first_table_name, validate_table_name
 
 # --- tables added to a dataset ----------------------------------------------------------
@@ -80,28 +80,6 @@ def create_table(
     return table, str(replaced.id) if replaced is not None else None
 
 
-def finish_table_ingestion(
-    *, session: Session, table_id: str, outcome: dict[str, Any]
-) -> Dataset | None:
-    """Records the worker's outcome for an added table; the dataset, None when it is gone."""
-    table = session.get(DatasetTable, uuid.UUID(table_id), with_for_update=True)
-    if table is None:
-        return None
-    dataset = session.get(Dataset, table.dataset_id)
-    if table.status != INGESTING:
-        return dataset
-    if outcome["ok"]:
-        _mark_ready(table, outcome)
-    else:
-        table.status = FAILED
-        table.error = outcome["message"]
-        table.error_code = outcome["code"].upper()
-    table.updated_at = utcnow()
-    if dataset is not None:
-        dataset.updated_at = utcnow()
-    return dataset
-
-
 def ingesting_tables(*, session: Session) -> list[tuple[str, str, dict[str, Any]]]:
     """(dataset id, table id, options) of every added table still INGESTING."""
     rows = session.execute(
@@ -141,12 +119,20 @@ class ReadyTable:
     row_count: int = 0
 
 
-def ready_tables(dataset: Dataset) -> list[ReadyTable]:
+def ready_tables(dataset: Dataset, *, pending: str = "") -> list[ReadyTable]:
+    """The dataset's READY tables, and the one of id ``pending`` (the dataset's own id for
+    its first table) that finished ingesting and is being related."""
+
+    def included(row: Dataset | DatasetTable) -> bool:
+        return row.status == READY or (
+            str(row.id) == pending and row.status == INGESTING and bool(row.columns)
+        )
+
     rows: list[tuple[str, Dataset | DatasetTable, str]] = []
-    if dataset.status == READY:
+    if included(dataset):
         rows.append((first_table_name(dataset), dataset, str(dataset.id)))
         for table in dataset.added_tables:
-            if table.status == READY:
+            if included(table):
                 unit = files.table_unit(str(dataset.id), str(table.id))
                 rows.append((table.name, table, unit))
     return [
@@ -164,13 +150,6 @@ def ready_tables(dataset: Dataset) -> list[ReadyTable]:
         )
         for name, row, unit in rows
     ]
-
-
-def relating_input(*, session: Session, dataset_id: str) -> tuple[list[ReadyTable], Relations]:
-    dataset = session.get(Dataset, parse_id(dataset_id, "dataset_id"))
-    if dataset is None:
-        return [], Relations()
-    return ready_tables(dataset), Relations.model_validate(dataset.relations or {})
 
 
 def save_relations(
