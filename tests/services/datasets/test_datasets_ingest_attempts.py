@@ -1,6 +1,7 @@
 """Ingesting a table survives its service dying between ingestion and relating: the next
 process resumes it, relates it once and makes it READY; an older attempt that wakes up late
-writes nothing over what the newer one finished."""
+writes nothing over what the newer one finished. Two replicas relate a dataset one at a
+time: a user's links saved on one are not overwritten by a detection running on the other."""
 
 from __future__ import annotations
 
@@ -28,9 +29,10 @@ class Hang:
     """Relating that hangs when ``table`` is related the first time (the process dies
     there), and counts the runs for it that went through."""
 
-    def __init__(self, table: str) -> None:
+    def __init__(self, table: str, *, dies: bool = True) -> None:
         self.real = relater.relate_stored
         self.table = table
+        self.dies = dies
         self.entered = threading.Event()
         self.release = threading.Event()
         self.finished = 0
@@ -39,7 +41,8 @@ class Hang:
         if new_table == self.table and not self.entered.is_set():
             self.entered.set()
             self.release.wait(120)
-            raise RuntimeError("this process was killed")
+            if self.dies:
+                raise RuntimeError("this process was killed")
         result = self.real(storage, tables, relations, new_table)
         self.finished += new_table == self.table
         return result
@@ -143,3 +146,35 @@ async def until_settled(caller: DatasetsCaller, md: Any, dataset_id: str, name: 
             return dataset
         await asyncio.sleep(0.1)
     pytest.fail(f"{name} still INGESTING")
+
+
+async def test_links_a_user_sets_on_one_replica_wait_for_a_detection_on_another(
+    replicas, monkeypatch
+):
+    hang = Hang("airlines", dies=False)
+    monkeypatch.setattr(relater, "relate_stored", hang)
+    _, one = await replicas.start()
+    _, other = await replicas.start()
+    user = await one.user()
+    project = await one.project(user.md)
+    flights = await one.upload(user.md, project.id, fixture("flights"), file_name="flights.csv")
+    await add_table(one, user.md, flights.id, fixture("airlines"), "airlines", wait_seconds=0)
+    assert await asyncio.to_thread(hang.entered.wait, 120)  # detecting on the first replica
+
+    # The user removes every link through the other replica meanwhile.
+    request = pb.UpdateDatasetRelationshipsRequest(
+        dataset_id=flights.id, foreign_keys=[], replace_foreign_keys=True
+    )
+    update = asyncio.ensure_future(
+        other.stub.UpdateDatasetRelationships(request, metadata=user.md, timeout=120)
+    )
+    try:
+        done, _ = await asyncio.wait({update}, timeout=3)
+        assert not done  # it waits for the detection to finish
+    finally:
+        hang.release.set()
+    await update
+
+    dataset = await until_settled(one, user.md, flights.id, "airlines")
+    assert {t.name: t.status for t in dataset.tables}["airlines"] == pb.DATASET_STATUS_READY
+    assert list(dataset.foreign_keys) == []  # the user's choice, saved last, holds
