@@ -15,12 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.contracts.relational import MAX_TABLES
-from common.errors import AlreadyExists, FailedPrecondition
+from common.errors import AlreadyExists, FailedPrecondition, NotFound
 from common.ids import parse_id
 from services.datasets import files
 from services.datasets.ingest import IngestOptions
 from services.datasets.models import EDITOR, FAILED, INGESTING, READY, Dataset, DatasetTable
-from services.datasets.relations import Relations
+from services.datasets.relations import Relations, without_table
 from services.datasets.service import get_dataset, require_ready, utcnow
 from services.datasets.tables import first_table_name, validate_table_name
 
@@ -78,6 +78,31 @@ def create_table(
     dataset.updated_at = utcnow()
     session.flush()
     return table, str(replaced.id) if replaced is not None else None
+
+
+def remove_table(*, session: Session, user_id: str, dataset_id: str, name: str) -> str:
+    """Removes the added table ``name`` (READY or FAILED) with its links and sequence; the
+    files' unit, for the caller to delete once committed."""
+    session.get(Dataset, parse_id(dataset_id, "dataset_id"), with_for_update=True)
+    dataset = get_dataset(session=session, user_id=user_id, dataset_id=dataset_id, required=EDITOR)
+    if name == first_table_name(dataset):
+        raise FailedPrecondition(
+            f"{name!r} is the table the dataset was uploaded with; delete the dataset instead",
+            reason="FIRST_TABLE",
+        )
+    table = next((t for t in dataset.added_tables if t.name == name), None)
+    if table is None:
+        raise NotFound(f"the dataset has no table {name[:80]!r}", reason="TABLE_NOT_FOUND")
+    if table.status == INGESTING:
+        raise FailedPrecondition(
+            f"table {name!r} is still being ingested; remove it once it is ready or failed",
+            reason="TABLE_INGESTING",
+        )
+    relations = without_table(Relations.model_validate(dataset.relations or {}), name)
+    dataset.relations = relations.model_dump(mode="json")
+    dataset.added_tables.remove(table)
+    dataset.updated_at = utcnow()
+    return files.table_unit(str(dataset.id), str(table.id))
 
 
 def ingesting_tables(*, session: Session) -> list[tuple[str, str, dict[str, Any]]]:

@@ -46,3 +46,21 @@ async def test_add_a_table_set_its_link_and_sequence(stack):
     assert ds.tables[1].sequence.order_column == "time_hour"
     assert [(k.parent_table, k.child_column) for k in ds.foreign_keys] == [("airports", "origin")]
     assert [p.orphan_count for p in ds.referential_problems] == [0]
+
+
+async def test_remove_a_table_and_its_link(stack):
+    account = await stack.account()
+
+    def notebook() -> tuple[Dataset, Dataset]:
+        with Client(stack.url, token=account.token) as c:
+            p = c.projects.create("Flights")
+            ds = c.datasets.upload(FIXTURES / "flights.csv", project=p, progress=False)
+            linked = ds.add_table(FIXTURES / "airlines.csv", name="airlines", progress=False)
+            linked = c.datasets.get(linked.id)
+            return linked, ds.remove_table("airlines")
+
+    linked, ds = await in_thread(notebook)
+    assert [(k.parent_table, k.child_table) for k in linked.foreign_keys] == [
+        ("airlines", "flights")
+    ]
+    assert [t.name for t in ds.tables] == ["flights"] and ds.foreign_keys == []

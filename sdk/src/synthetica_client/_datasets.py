@@ -165,6 +165,12 @@ class AsyncDataset(Bound, DatasetFields):
         keys = {table: {"primary_key": current.primary_key, "sequence": sequence}}
         return await self.set_relationships(keys=keys)
 
+    async def remove_table(self, name: str) -> AsyncDataset:
+        """Removes the table ``name`` (added to this dataset, READY or FAILED) with its links
+        and sequence; returns the dataset, updated in place."""
+        result = await self._client._t.remove_dataset_table(dataset_id=self.id, table_name=name)
+        return self._absorb(AsyncDataset.bind(result.remove_dataset_table, self._client))
+
     async def delete(self) -> bool:
         return (await self._client._t.delete_dataset(id=self.id)).delete_dataset
 
@@ -294,6 +300,10 @@ class Dataset(Mirror, DatasetFields):
 
     preview = blocking(AsyncDataset.preview, list[dict[str, Any]])
     delete = blocking(AsyncDataset.delete, bool)
+
+    def remove_table(self, name: str) -> Dataset:
+        """Removes the table ``name`` with its links (see AsyncDataset.remove_table)."""
+        return self._absorb(self._client._run(self._twin().remove_table, name))
 
     def add_table(
         self,

@@ -136,6 +136,11 @@ class DatasetsServiceStub:
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsRequest.SerializeToString,
                 response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsResponse.FromString,
                 _registered_method=True)
+        self.RemoveDatasetTable = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/RemoveDatasetTable',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableResponse.FromString,
+                _registered_method=True)
         self.DeleteDataset = channel.unary_unary(
                 '/synthetica.datasets.v1.DatasetsService/DeleteDataset',
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteDatasetRequest.SerializeToString,
@@ -328,6 +333,17 @@ class DatasetsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RemoveDatasetTable(self, request, context):
+        """Removes a table added to a dataset (READY or FAILED): its row, statistics, files, its
+        links and sequence; the other tables are split again. Models trained before keep what
+        they learned. Errors: NOT_FOUND (DATASET_NOT_FOUND, TABLE_NOT_FOUND); PERMISSION_DENIED
+        (PROJECT_ROLE_TOO_LOW) for a viewer; FAILED_PRECONDITION (TABLE_INGESTING while it is
+        ingested; FIRST_TABLE for the table the dataset was uploaded with: delete the dataset).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def DeleteDataset(self, request, context):
         """Deletes a dataset and its files; jobs that use it fail. Errors: NOT_FOUND
         (DATASET_NOT_FOUND); PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) for a viewer.
@@ -443,6 +459,11 @@ def add_DatasetsServiceServicer_to_server(servicer, server):
                     servicer.UpdateDatasetRelationships,
                     request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsRequest.FromString,
                     response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsResponse.SerializeToString,
+            ),
+            'RemoveDatasetTable': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveDatasetTable,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableResponse.SerializeToString,
             ),
             'DeleteDataset': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteDataset,
@@ -975,6 +996,33 @@ class DatasetsService:
             '/synthetica.datasets.v1.DatasetsService/UpdateDatasetRelationships',
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsRequest.SerializeToString,
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveDatasetTable(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/RemoveDatasetTable',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableResponse.FromString,
             options,
             channel_credentials,
             insecure,

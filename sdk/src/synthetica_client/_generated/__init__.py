@@ -111,6 +111,10 @@ from .projects import (
     ProjectsProjectsPageInfo,
 )
 from .refresh_token import RefreshToken, RefreshTokenRefreshToken
+from .remove_dataset_table import (
+    RemoveDatasetTable,
+    RemoveDatasetTableRemoveDatasetTable,
+)
 from .report import Report, ReportReport
 from .template import Template, TemplateTemplate
 from .template_preview import TemplatePreview, TemplatePreviewTemplatePreview
@@ -243,6 +247,8 @@ __all__ = [
     "ProjectsProjectsPageInfo",
     "RefreshToken",
     "RefreshTokenRefreshToken",
+    "RemoveDatasetTable",
+    "RemoveDatasetTableRemoveDatasetTable",
     "Report",
     "ReportFields",
     "ReportKind",

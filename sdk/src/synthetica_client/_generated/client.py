@@ -40,6 +40,7 @@ from .models import Models
 from .project import Project
 from .projects import Projects
 from .refresh_token import RefreshToken
+from .remove_dataset_table import RemoveDatasetTable
 from .report import Report
 from .template import Template
 from .template_preview import TemplatePreview
@@ -584,6 +585,105 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return UpdateDatasetRelationships.model_validate(data)
+
+    async def remove_dataset_table(
+        self, dataset_id: str, table_name: str, **kwargs: Any
+    ) -> RemoveDatasetTable:
+        query = gql("""
+            mutation RemoveDatasetTable($datasetId: ID!, $tableName: String!) {
+              removeDatasetTable(datasetId: $datasetId, tableName: $tableName) {
+                ...DatasetFields
+              }
+            }
+
+            fragment ColumnFields on DatasetColumn {
+              name
+              dataType
+              sdtype
+              pii
+              datetimeFormat
+            }
+
+            fragment DatasetFields on Dataset {
+              id
+              projectId
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              sizeBytes
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              warnings
+              createdAt
+              tables {
+                ...DatasetTableFields
+              }
+              foreignKeys {
+                ...ForeignKeyFields
+              }
+              referentialProblems {
+                foreignKey {
+                  ...ForeignKeyFields
+                }
+                orphanCount
+                orphanExamples
+                duplicateParentKeyCount
+                duplicateParentKeyExamples
+                nullChildKeyCount
+                nullParentKeyCount
+              }
+            }
+
+            fragment DatasetTableFields on DatasetTable {
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              sequence {
+                entityKey
+                orderColumn
+              }
+              suggestedSequence {
+                entityKey
+                orderColumn
+              }
+              warnings
+            }
+
+            fragment ForeignKeyFields on ForeignKey {
+              parentTable
+              parentColumn
+              childTable
+              childColumn
+            }
+            """)
+        variables: dict[str, object] = {
+            "datasetId": dataset_id,
+            "tableName": table_name,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="RemoveDatasetTable",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return RemoveDatasetTable.model_validate(data)
 
     async def delete_dataset(self, id: str, **kwargs: Any) -> DeleteDataset:
         query = gql("""
