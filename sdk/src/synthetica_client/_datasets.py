@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import io
 import os
-from collections.abc import AsyncIterator
+import tempfile
+import zipfile
+from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -178,6 +180,12 @@ class AsyncDataset(Bound, DatasetFields):
         return await self._client.train(self, **kwargs)
 
 
+def _zip_files(paths: list[str], archive: str) -> None:
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for path in paths:
+            out.write(path, arcname=os.path.basename(path))
+
+
 class AsyncDatasets:
     def __init__(self, client: AsyncClient) -> None:
         self._c = client
@@ -268,6 +276,37 @@ class AsyncDatasets:
             raise BadUserInput(got.error or "ingestion failed", reason=got.error_code or "")
         return got
 
+    async def upload_tables(
+        self,
+        sources: Sequence[str | os.PathLike[str]],
+        *,
+        project: ProjectRef | None = None,
+        dataset: DatasetRef | None = None,
+        name: str | None = None,
+        progress: ProgressOption = True,
+    ) -> AsyncDataset:
+        """Uploads several files (CSV, TSV, Parquet, JSON) as the tables of one dataset, in
+        one call: each becomes a table named by its file stem (``orders.csv`` → ``orders``),
+        links detected. They go as one zip (one ``.zip`` given is sent as it is); a file that
+        cannot be ingested refuses them all, and nothing is created. With ``dataset``
+        instead of ``project`` they are added to that dataset."""
+        paths = [os.fspath(source) for source in sources]
+        if not paths:
+            raise TypeError("upload_tables takes at least one file")
+        with tempfile.TemporaryDirectory() as folder:
+            if len(paths) == 1 and paths[0].lower().endswith(".zip"):
+                archive = paths[0]
+            else:
+                archive = os.path.join(folder, f"{name or 'tables'}.zip")
+                await asyncio.to_thread(_zip_files, paths, archive)
+            got = await self.upload(
+                archive, project=project, dataset=dataset, name=name, progress=progress
+            )
+        while any(t.status == enums.DatasetStatus.INGESTING for t in got.tables):
+            await asyncio.sleep(POLL_SECONDS)
+            got = await self.get(got.id)
+        return got
+
     async def _table_ingested(self, dataset_id: str, file_name: str, console: Any) -> AsyncDataset:
         """The dataset once its newest table is ingested; BadUserInput when it failed."""
         got = await self.get(dataset_id)
@@ -347,4 +386,5 @@ class Dataset(Mirror, DatasetFields):
 class Datasets(Namespace):
     get = blocking(AsyncDatasets.get, Dataset)
     upload = blocking(AsyncDatasets.upload, Dataset)
+    upload_tables = blocking(AsyncDatasets.upload_tables, Dataset)
     list = blocking(AsyncDatasets.list, list[Dataset])
