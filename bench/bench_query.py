@@ -137,13 +137,23 @@ async def prepare(client: httpx.AsyncClient) -> tuple[str, str]:
     return token, dataset["id"]
 
 
+def _wait_healthy(child, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not child.healthy():
+        if child.process.poll() is not None:
+            raise RuntimeError(f"{child.name} exited with code {child.process.returncode}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{child.name} did not become healthy in {timeout:.0f} s")
+        time.sleep(0.2)
+
+
 def start_services(
     work: Path, database_url: str, nats_url: str, started: list
 ) -> tuple[str, str, str]:
     """auth and datasets as child processes (appended to ``started`` as they start), each with
     its own interpreter and GIL, configured through the environment as ``tools.devstack``
     does: (auth address, datasets address, service token)."""
-    from tools.devstack import Child, wait_healthy
+    from tools.devstack import Child
     from tools.embedded import free_port
 
     token = "bench-service-token-" + secrets.token_hex(8)
@@ -174,7 +184,7 @@ def start_services(
             )
         started.append(child)
     for child in started:
-        wait_healthy(child)
+        _wait_healthy(child)
     return f"127.0.0.1:{auth_port}", f"127.0.0.1:{datasets_port}", token
 
 
@@ -253,7 +263,6 @@ def main() -> None:
     args = parser.parse_args()
 
     from common.migrations import upgrade
-    from tools.devstack import stop_children
     from tools.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
     # Not under a pytest folder: PostgreSQL's unprivileged user (under root) must reach it.
@@ -276,7 +285,9 @@ def main() -> None:
             print(f"--- {log.name} (last lines)", *tail, sep="\n", file=sys.stderr)
         raise
     finally:
-        stop_children(children)
+        for child in reversed(children):
+            child.process.terminate()
+            child.process.wait(15)
         nats.stop()
         postgres.stop()
         shutil.rmtree(work, ignore_errors=True)

@@ -31,6 +31,9 @@ class EventType(StrEnum):
     MODEL_FAILED = "model.failed"
     BATCH_GENERATED = "batch.generated"
     EVALUATION_COMPLETED = "evaluation.completed"
+    BATCH_RELEASED = "batch.released"
+    JOB_REVIEWED = "job.reviewed"
+    JOB_APPROVAL_REQUESTED = "job_approval.requested"
 
 
 def type_of_field(field_name: str) -> EventType:

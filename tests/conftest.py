@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from common.migrations import MIGRATIONS, upgrade
 from tests import adult
 from tests.support import (
+    ADMIN_EMAIL,
     addresses,
     start_auth,
     start_datasets,
@@ -148,6 +149,7 @@ async def auth_server(database_url: str, nats_url: str, tmp_path_factory) -> Asy
         nats_url=nats_url,
         service_token=SERVICE_TOKEN,
         storage_url=str(tmp_path_factory.mktemp("storage")),
+        admin_emails=[ADMIN_EMAIL],
     )
     yield server
     await server.stop(0)

@@ -38,6 +38,8 @@ from synthetica.events.v1 import events_pb2
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-42"
+# The suite's auth service makes this account an admin (tests.support.admin_token signs it in).
+ADMIN_EMAIL = "admin@synthetica.example.com"
 
 
 async def _started(server: Awaitable[GrpcServer]) -> GrpcServer:
@@ -174,6 +176,18 @@ class AuthCaller:
             auth_pb2.RegisterRequest(email=email or unique_email(), password=password),
             metadata=self.service_md,
         )
+
+    async def admin_token(self) -> str:
+        """An access token of the suite's admin account (registered on first use)."""
+        try:
+            return (await self.register(ADMIN_EMAIL)).tokens.access_token
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() != grpc.StatusCode.ALREADY_EXISTS:
+                raise
+        login = await self.stub.Login(
+            auth_pb2.LoginRequest(email=ADMIN_EMAIL, password=PASSWORD), metadata=self.service_md
+        )
+        return login.tokens.access_token
 
     async def close(self) -> None:
         await self.channel.close()

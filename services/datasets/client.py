@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
@@ -67,6 +68,16 @@ def relational_schema(dataset: datasets_pb2.Dataset) -> RelationalSchema:
     )
 
 
+@dataclass(frozen=True)
+class ProjectAccess:
+    """A user's standing in a project: their role (when at least the one asked for), the
+    project's settings and, when asked for, its owners."""
+
+    role: str
+    settings: datasets_pb2.ProjectSettings
+    owner_ids: tuple[str, ...] = ()
+
+
 class DatasetsClient:
     def __init__(self, settings: Settings, *, service_name: str) -> None:
         self.channel = make_channel(
@@ -87,13 +98,32 @@ class DatasetsClient:
     async def check_access(self, project_id: str, user_id: str, required_role: str) -> str:
         """The user's role ("viewer", "editor" or "owner") when it is at least
         ``required_role``; NotFound when not a member, PermissionDenied when too low."""
+        return (await self.project_access(project_id, user_id, required_role)).role
+
+    async def project_access(
+        self,
+        project_id: str,
+        user_id: str,
+        required_role: str,
+        *,
+        include_owners: bool = False,
+        admin: bool = False,
+    ) -> ProjectAccess:
+        """As ``check_access``, with the project's settings (and owners when asked). An
+        ``admin`` passes whatever their membership (role "admin"), where the project exists."""
         with peer_errors(codes=REFUSALS):
             response = await self.stub.CheckProjectAccess(
                 datasets_pb2.CheckProjectAccessRequest(
-                    project_id=project_id, user_id=user_id, required_role=ROLES[required_role]
+                    project_id=project_id,
+                    user_id=user_id,
+                    required_role=ROLES[required_role],
+                    include_owners=include_owners,
                 ),
                 metadata=self._metadata(),
             )
+        owners = tuple(response.owner_ids)
+        if admin and response.HasField("settings"):
+            return ProjectAccess("admin", response.settings, owners)
         if response.role == datasets_pb2.PROJECT_ROLE_UNSPECIFIED:
             raise NotFound("project not found", reason="PROJECT_NOT_FOUND")
         role = ROLE_NAMES[response.role]
@@ -102,7 +132,7 @@ class DatasetsClient:
                 f"this needs the {required_role} role in the project; the user is {role}",
                 reason="PROJECT_ROLE_TOO_LOW",
             )
-        return role
+        return ProjectAccess(role, response.settings, owners)
 
     async def get_dataset(
         self, dataset_id: str, *, on_behalf_of: Principal

@@ -7,11 +7,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from common.contracts.relational import ForeignKey, SequenceSpec
-from common.enums import to_proto
+from common.contracts.rules import Rule
+from common.enums import from_proto, to_proto
 from common.errors import FieldViolation, InvalidArgument
 from common.protos import timestamp
 from services.datasets import members, models
-from services.datasets.enums import DatasetStatus
+from services.datasets.enums import DatasetStatus, PrivacyGate
 from services.datasets.ingest import (
     IngestError,
     IngestOptions,
@@ -19,6 +20,7 @@ from services.datasets.ingest import (
 )
 from services.datasets.ingest.stream import text_encoding
 from services.datasets.relations import LinkProblems, Relations
+from services.datasets.rule_protos import rule_to_proto
 from services.datasets.service import resolve_table
 from services.datasets.tables import first_table_name
 from synthetica.datasets.v1 import datasets_pb2
@@ -37,15 +39,33 @@ SPLITS = {
 }
 
 
-def project_to_proto(project: models.Project, role: str) -> datasets_pb2.Project:
+def settings_to_proto(project: models.Project) -> datasets_pb2.ProjectSettings:
+    return datasets_pb2.ProjectSettings(
+        privacy_gate=to_proto(PrivacyGate(project.privacy_gate), datasets_pb2.PrivacyGate),
+        approval_required=project.approval_required,
+    )
+
+
+def privacy_gate_from_proto(number: int) -> PrivacyGate:
+    gate = from_proto(PrivacyGate, datasets_pb2.PrivacyGate, number)
+    if gate is None:
+        raise InvalidArgument(
+            "privacy_gate must be OFF, BLOCK or OWNER_OVERRIDE", field="privacy_gate"
+        )
+    return gate
+
+
+def project_to_proto(project: models.Project, role: str | None) -> datasets_pb2.Project:
+    """``role`` None: an admin who is not a member (changing the settings)."""
     return datasets_pb2.Project(
         id=str(project.id),
         name=project.name,
         description=project.description,
         owner_id=str(project.owner_id),
-        my_role=ROLES[role],
+        my_role=ROLES[role] if role else datasets_pb2.PROJECT_ROLE_UNSPECIFIED,
         created_at=timestamp(project.created_at),
         updated_at=timestamp(project.updated_at),
+        settings=settings_to_proto(project),
     )
 
 
@@ -146,6 +166,7 @@ def dataset_to_proto(dataset: models.Dataset) -> datasets_pb2.Dataset:
         tables=tables,
         foreign_keys=[datasets_pb2.ForeignKey(**k.model_dump()) for k in relations.foreign_keys],
         referential_problems=[problems_to_proto(p) for p in relations.problems],
+        rules=[rule_to_proto(Rule.model_validate(r)) for r in dataset.rules or []],
     )
 
 

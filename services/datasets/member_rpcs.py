@@ -13,7 +13,7 @@ from common.context import Principal
 from common.db import Database
 from common.errors import InvalidArgument, PermissionDenied
 from common.interceptors import require_principal
-from services.datasets import convert, members, models, service
+from services.datasets import convert, members, models, project_settings, service
 from services.datasets.settings import DatasetsSettings
 from synthetica.datasets.v1 import datasets_pb2
 
@@ -139,11 +139,16 @@ class MemberRpcs:
         required = convert.ROLE_NAMES.get(request.required_role)
         if required is None:
             raise InvalidArgument("required_role must be set", field="required_role")
-        role = await self.db.call(
-            service.check_access, project_id=request.project_id, user_id=request.user_id
+        role, project, owners = await self.db.call(
+            project_settings.access_and_policy,
+            project_id=request.project_id,
+            user_id=request.user_id,
+            include_owners=request.include_owners,
         )
         allowed = role is not None and models.ROLE_RANK[role] >= models.ROLE_RANK[required]
         return datasets_pb2.CheckProjectAccessResponse(
             allowed=allowed,
             role=convert.ROLES[role] if role else datasets_pb2.PROJECT_ROLE_UNSPECIFIED,
+            settings=convert.settings_to_proto(project) if project else None,
+            owner_ids=owners,
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -23,7 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.db import CreatedAt, UpdatedAt, UuidPk, make_metadata
 from common.outbox import outbox_table
-from services.datasets.enums import DatasetStatus
+from services.datasets.enums import DatasetStatus, PrivacyGate
 
 SCHEMA = "datasets"
 
@@ -48,6 +49,13 @@ class Project(Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    # Settings owners set for everybody in the project (services.datasets.enums.PrivacyGate).
+    privacy_gate: Mapped[str] = mapped_column(
+        String(20), default=PrivacyGate.OFF, server_default=PrivacyGate.OFF.value
+    )
+    approval_required: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 
@@ -136,6 +144,11 @@ class Dataset(Base):
     # Ingestion attempts of the first table so far: each (a start, a resume after a crash)
     # takes the next number, and writes only while its number is the latest.
     ingest_attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The rules synthetic rows must obey, as common.contracts.rules.Rule JSON (checked
+    # against the real rows when set).
+    rules: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
     # Loaded with the dataset (one more query per query of datasets), so converting a dataset

@@ -15,7 +15,7 @@ from common.context import Principal
 from common.db import Database
 from common.errors import InvalidArgument
 from common.storage import Storage
-from services.datasets import convert, files, models, service, table_service
+from services.datasets import convert, files, models, project_settings, service, table_service
 from services.datasets.ingest import (
     IngestError,
     IngestOptions,
@@ -26,6 +26,7 @@ from services.datasets.ingest.preview import MAX_PREVIEW_ROWS
 from services.datasets.ingest.runner import IngestRunner
 from services.datasets.member_rpcs import MemberRpcs, calling_user
 from services.datasets.relater import Relater
+from services.datasets.rule_rpcs import RuleRpcs
 from services.datasets.settings import DatasetsSettings
 from services.datasets.table_checks import keep_linked_key, validated_metadata
 from services.datasets.table_rpcs import TableRpcs
@@ -37,7 +38,7 @@ WRITE_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(eq=False)
-class DatasetsServicer(MemberRpcs, TableRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
+class DatasetsServicer(MemberRpcs, RuleRpcs, TableRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
     db: Database
     storage: Storage
     settings: DatasetsSettings
@@ -99,12 +100,22 @@ class DatasetsServicer(MemberRpcs, TableRpcs, datasets_pb2_grpc.DatasetsServiceS
     async def UpdateProject(
         self, request: datasets_pb2.UpdateProjectRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.UpdateProjectResponse:
+        principal = calling_user()
         project, role = await self.db.call(
-            service.update_project,
-            user_id=calling_user().user_id,
+            project_settings.update_project,
+            user_id=principal.user_id,
             project_id=request.project_id,
             name=request.name if request.HasField("name") else None,
             description=request.description if request.HasField("description") else None,
+            settings=project_settings.ProjectSettingsUpdate(
+                privacy_gate=convert.privacy_gate_from_proto(request.privacy_gate)
+                if request.HasField("privacy_gate")
+                else None,
+                approval_required=request.approval_required
+                if request.HasField("approval_required")
+                else None,
+            ),
+            is_admin=principal.is_admin,
         )
         return datasets_pb2.UpdateProjectResponse(project=convert.project_to_proto(project, role))
 

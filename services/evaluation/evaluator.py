@@ -34,6 +34,7 @@ from services.evaluation.inputs import (
 )
 from services.evaluation.peers import Caller, Peers
 from services.evaluation.report import ReportOptions, build_report, render_html, schema_conformance
+from services.evaluation.report.models import DifferentialPrivacySpent
 from services.evaluation.report.relational import build_relational_report
 from services.evaluation.report.relational_html import render_relational_html
 from services.evaluation.settings import EvaluationSettings
@@ -64,6 +65,10 @@ def compute(inputs: Inputs, options: ReportOptions, *, report_id: str, batch_id:
     if isinstance(inputs, RelationalInputs):
         return _relational(inputs, options, head, title)
     report = build_report(inputs.train, inputs.holdout, inputs.synthetic, inputs.metadata, options)
+    if inputs.privacy_spent:
+        spent = DifferentialPrivacySpent(**inputs.privacy_spent)
+        privacy = report.privacy.model_copy(update={"differential_privacy": spent})
+        report = report.model_copy(update={"privacy": privacy})
     document = {
         **head,
         "options": options.model_dump(mode="json", exclude={"thresholds"}),

@@ -19,6 +19,7 @@ from common.contracts.template_schema import FieldSpec, SchemaError, parse_schem
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
 from common.moments import DEFAULT_REFERENCE_DATE, parse_moment
 from services.datasets.client import relational_schema
+from services.datasets.rule_protos import rules_from_proto
 from services.evaluation import models as m
 from services.evaluation.peers import Caller, Peers
 from services.evaluation.report import ReportOptions
@@ -56,6 +57,8 @@ class FullInputs:
     synthetic: pd.DataFrame
     metadata: dict[str, Any]
     kind: str = m.FULL
+    # {"epsilon", "delta"} the model's training spent, when trained with DP.
+    privacy_spent: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -207,8 +210,23 @@ async def _full_inputs(
             reason="NO_HOLDOUT",
         )
     return FullInputs(
-        train=train, holdout=holdout, synthetic=synthetic, metadata=report_metadata(dataset)
+        train=train,
+        holdout=holdout,
+        synthetic=synthetic,
+        metadata=report_metadata(dataset),
+        privacy_spent=await _privacy_spent(peers, batch, caller),
     )
+
+
+async def _privacy_spent(
+    peers: Peers, batch: training_pb2.Batch, caller: Caller
+) -> dict[str, float] | None:
+    if not batch.model_id:
+        return None
+    model = await peers.get_model(batch.model_id, caller)
+    if not model.HasField("privacy_spent"):
+        return None
+    return {"epsilon": model.privacy_spent.epsilon, "delta": model.privacy_spent.delta}
 
 
 async def _relational_inputs(
@@ -239,8 +257,9 @@ async def _relational_inputs(
 
 
 def report_metadata(dataset: datasets_pb2.Dataset) -> dict[str, Any]:
-    """The dataset's metadata in the shape the report core reads."""
-    return metadata_of(dataset.metadata)
+    """The dataset's metadata (with its rules) in the shape the report core reads."""
+    rules = [rule.model_dump(mode="json") for rule in rules_from_proto(dataset)]
+    return metadata_of(dataset.metadata) | {"rules": rules}
 
 
 def metadata_of(metadata: datasets_pb2.DatasetMetadata) -> dict[str, Any]:

@@ -65,7 +65,7 @@ class EventHandler:
         return Outcome.ACK
 
     async def audience(self, event: events_pb2.Event) -> list[str]:
-        recipients = [event.user_id]
+        recipients = [event.user_id, *messages.named_audience(event)]
         if event.project_id and event.type in messages.SHARED_WITH_PROJECT:
             recipients.extend(await self.members(event.project_id, event.user_id))
         return recipients

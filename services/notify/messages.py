@@ -26,6 +26,9 @@ EVENT_TYPES = frozenset(
         EventType.MODEL_FAILED,
         EventType.BATCH_GENERATED,
         EventType.EVALUATION_COMPLETED,
+        EventType.BATCH_RELEASED,
+        EventType.JOB_REVIEWED,
+        EventType.JOB_APPROVAL_REQUESTED,
     }
 )
 # Facts a project's members care about as much as the owner does.
@@ -148,6 +151,55 @@ def _evaluation_completed(event: events_pb2.Event) -> Draft | None:
     )
 
 
+def _batch_released(event: events_pb2.Event) -> Draft | None:
+    body = event.batch_released
+    return Draft(
+        dedupe_key=event.id,
+        title="Batch released past the privacy gate",
+        message=f"Batch {body.batch_id} failed its privacy check and was released by a project "
+        f"owner. Reason: {body.reason}",
+        subject=f"batch:{body.batch_id}",
+    )
+
+
+def _kind_word(job_kind: int) -> str:
+    return training_pb2.JobKind.Name(job_kind).removeprefix("JOB_KIND_").lower()
+
+
+def _job_reviewed(event: events_pb2.Event) -> Draft | None:
+    body = event.job_reviewed
+    kind = _kind_word(body.job_kind)
+    verdict = "approved" if body.approved else "rejected"
+    comment = f" Comment: {body.comment}" if body.comment else ""
+    return Draft(
+        dedupe_key=event.id,
+        title=f"Your {kind} request was {verdict}",
+        message=f"A project owner {verdict} job {body.job_id}.{comment}",
+        subject=f"job:{body.job_id}",
+    )
+
+
+def _job_approval_requested(event: events_pb2.Event) -> Draft | None:
+    body = event.job_approval_requested
+    kind = _kind_word(body.job_kind)
+    return Draft(
+        dedupe_key=event.id,
+        title=f"A {kind} request waits for approval",
+        message=f"Job {body.job_id} runs once a project owner approves it.",
+        subject=f"job:{body.job_id}",
+    )
+
+
+def named_audience(event: events_pb2.Event) -> list[str]:
+    """Recipients an event names itself, besides its user: the project's owners."""
+    body = event.WhichOneof("body")
+    if body == "batch_released":
+        return list(event.batch_released.owner_ids)
+    if body == "job_approval_requested":
+        return list(event.job_approval_requested.owner_ids)
+    return []
+
+
 _DRAFTERS: dict[str, Callable[[events_pb2.Event], Draft | None]] = {
     EventType.USER_REGISTERED: _user_registered,
     EventType.DATASET_UPLOADED: _dataset_uploaded,
@@ -157,6 +209,9 @@ _DRAFTERS: dict[str, Callable[[events_pb2.Event], Draft | None]] = {
     EventType.MODEL_FAILED: _model_failed,
     EventType.BATCH_GENERATED: _batch_generated,
     EventType.EVALUATION_COMPLETED: _evaluation_completed,
+    EventType.BATCH_RELEASED: _batch_released,
+    EventType.JOB_REVIEWED: _job_reviewed,
+    EventType.JOB_APPROVAL_REQUESTED: _job_approval_requested,
 }
 
 

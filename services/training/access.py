@@ -18,10 +18,11 @@ from common.contracts.relational import RelationalError, RelationalSchema
 from common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from common.interceptors import require_principal
 from common.settings import Settings
-from services.datasets.client import DatasetsClient, relational_schema
+from services.datasets.client import DatasetsClient, ProjectAccess, relational_schema
+from services.training.approvals import Approval, approval_needed
 from synthetica.datasets.v1 import datasets_pb2
 
-VIEWER, EDITOR = "viewer", "editor"
+VIEWER, EDITOR, OWNER = "viewer", "editor", "owner"
 
 
 def calling_user() -> Principal:
@@ -78,6 +79,31 @@ class Access:
         at least ``role``; services acting for nobody in particular pass."""
         if principal.is_user:
             await self.datasets.check_access(project_id, principal.user_id, role)
+
+    async def project(
+        self,
+        principal: Principal,
+        project_id: str,
+        role: str = VIEWER,
+        *,
+        include_owners: bool = False,
+    ) -> ProjectAccess:
+        """As ``require``, with the project's settings (and its owners when asked). Admins
+        pass with ``role`` OWNER (they approve and release anywhere), and so do services
+        acting for nobody in particular, whatever the role."""
+        return await self.datasets.project_access(
+            project_id,
+            principal.user_id,
+            role,
+            include_owners=include_owners,
+            admin=not principal.is_user or (principal.is_admin and role == OWNER),
+        )
+
+    async def approval(self, principal: Principal, project_id: str) -> Approval | None:
+        """PermissionDenied below editor; else whether the caller's new job in the project
+        waits for an owner's approval (None: it runs at once)."""
+        access = await self.project(principal, project_id, EDITOR, include_owners=True)
+        return approval_needed(access, principal)
 
     async def list_scope(self, principal: Principal, project_id: str) -> dict[str, str]:
         """A project's items for its members; without a project, the caller's own items."""

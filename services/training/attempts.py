@@ -72,7 +72,9 @@ def start_attempt(
     job = lock_job(session, job_id)
     if job is None:
         raise NotFound(f"job {job_id} not found")
-    if job.status in TERMINAL:
+    # A job waiting for approval is never queued; should a message for one turn up, it does
+    # not run (approval queues it anew).
+    if job.status in TERMINAL or job.status == m.PENDING_APPROVAL:
         return Attempt(job_id=str(job.id), kind=job.kind, action=Action.DONE)
     if job.status == m.RUNNING and _beating(job, stale_after):
         return Attempt(job_id=str(job.id), kind=job.kind, action=Action.WAIT, attempt=job.attempts)

@@ -64,6 +64,14 @@ def job_to_proto(job: m.Job) -> training_pb2.Job:
         started_at=timestamp(job.started_at),
         finished_at=timestamp(job.finished_at),
         sequence=job.sequence,
+        review=training_pb2.JobReview(
+            approved=job.approved,
+            reviewer_id=str(job.reviewed_by),
+            comment=job.review_comment,
+            reviewed_at=timestamp(job.reviewed_at),
+        )
+        if job.approved is not None
+        else None,
     )
 
 
@@ -85,6 +93,11 @@ def model_to_proto(model: m.Model) -> training_pb2.Model:
             ),
             seed=params.get("seed"),
             options=struct(params.get("options") or {}),
+            differential_privacy=(
+                training_pb2.DifferentialPrivacy(**params["differential_privacy"])
+                if params.get("differential_privacy")
+                else None
+            ),
         ),
         status=MODEL_STATUSES[model.status],
         error=model.error,
@@ -92,10 +105,31 @@ def model_to_proto(model: m.Model) -> training_pb2.Model:
         owner_id=str(model.owner_id),
         created_at=timestamp(model.created_at),
         updated_at=timestamp(model.updated_at),
+        privacy_spent=(
+            training_pb2.PrivacySpent(**spent)
+            if (spent := (model.metrics or {}).get("privacy_spent"))
+            else None
+        ),
     )
 
 
-def batch_to_proto(batch: m.Batch) -> training_pb2.Batch:
+def differential_privacy_from_proto(params: training_pb2.TrainParams) -> dict[str, Any] | None:
+    """The request's DP budget as `DifferentialPrivacy.build` takes it (unset fields left out,
+    so the defaults apply); None without one."""
+    if not params.HasField("differential_privacy"):
+        return None
+    dp = params.differential_privacy
+    return {"epsilon": dp.epsilon} | {
+        name: getattr(dp, name)
+        for name in ("delta", "max_grad_norm", "noise_multiplier")
+        if dp.HasField(name)
+    }
+
+
+def batch_to_proto(
+    batch: m.Batch, gate: training_pb2.BatchGate | None = None
+) -> training_pb2.Batch:
+    """``gate``: the privacy gate as it applies now (services.training.gate), when known."""
     return training_pb2.Batch(
         id=str(batch.id),
         project_id=str(batch.project_id),
@@ -114,6 +148,7 @@ def batch_to_proto(batch: m.Batch) -> training_pb2.Batch:
         expires_at=timestamp(batch.expires_at),
         dataset_id=str(batch.dataset_id or ""),
         job_id=str(batch.job_id),
+        gate=gate,
     )
 
 

@@ -18,6 +18,9 @@ class JobStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # An editor's request in a project that requires approval: not queued until an owner
+    # (or an admin) approves it; a rejection cancels it.
+    PENDING_APPROVAL = "pending_approval"
 
     @property
     def terminal(self) -> bool:
@@ -38,3 +41,13 @@ class BatchStatus(StrEnum):
     FAILED = "failed"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
+
+
+class BatchGateState(StrEnum):
+    """Where a batch stands with its project's privacy gate (computed, never stored: the
+    project's setting may change at any time)."""
+
+    OPEN = "open"
+    AWAITING_VERDICT = "awaiting_verdict"
+    BLOCKED = "blocked"
+    RELEASED = "released"

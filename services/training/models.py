@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -27,7 +27,9 @@ SCHEMA = "training"
 TRAIN, GENERATE, TEMPLATE = JobKind.TRAIN, JobKind.GENERATE, JobKind.TEMPLATE
 QUEUED, RUNNING, SUCCEEDED = JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED
 FAILED, CANCELLED = JobStatus.FAILED, JobStatus.CANCELLED
-ACTIVE_JOB_STATUSES = (QUEUED, RUNNING)
+PENDING_APPROVAL = JobStatus.PENDING_APPROVAL
+# A pending request counts towards the user's limit of unfinished jobs.
+ACTIVE_JOB_STATUSES = (QUEUED, RUNNING, PENDING_APPROVAL)
 TRAINING, READY = ModelStatus.TRAINING, ModelStatus.READY
 GENERATING, EXPIRED = BatchStatus.GENERATING, BatchStatus.EXPIRED
 
@@ -85,6 +87,10 @@ class Batch(Base):
     job_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[CreatedAt]
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # An owner's release of a batch the privacy gate blocked: who, when and why.
+    released_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    release_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __table_args__ = (Index("ix_batches_status_created_at", "status", "created_at"),)
 
@@ -118,6 +124,11 @@ class Job(Base):
     created_at: Mapped[CreatedAt]
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # An owner's decision on a request that waited for approval (approved None: none yet).
+    approved: Mapped[bool | None] = mapped_column(Boolean)
+    reviewed_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __table_args__ = (
         Index("ix_jobs_owner_id_status", "owner_id", "status"),

@@ -27,6 +27,7 @@ from common.errors import (
 )
 from common.ids import parse_id
 from services.training import models as m
+from services.training.approvals import Approval, open_job
 from services.training.engines.base import (
     ENGINES,
     EngineSpec,
@@ -34,13 +35,12 @@ from services.training.engines.base import (
     InvalidParamsError,
     TrainParams,
 )
-from services.training.engines.capabilities import needed_capabilities
+from services.training.engines.capabilities import EngineCapability, needed_capabilities
 from services.training.engines.profile import TableProfile
 from services.training.engines.sampling import validate_conditions
 from services.training.exports import FORMATS
 from services.training.jobstate import (
     TERMINAL,
-    enqueue_job,
     job_updated,
     lock_job,
     now,
@@ -74,6 +74,7 @@ def build_train_params(
     time_budget_seconds: float | None,
     seed: int | None,
     options: Mapping[str, Any],
+    differential_privacy: Mapping[str, Any] | None = None,
 ) -> TrainParams:
     """Validated parameters with defaults filled in; a missing seed is drawn at random and
     recorded, so every model can be retrained to the same rows (below 2**31, so GraphQL's
@@ -88,9 +89,22 @@ def build_train_params(
             time_budget_seconds=time_budget_seconds,
             seed=seed,
             options=options,
+            differential_privacy=differential_privacy,
         )
     except InvalidParamsError as exc:
         raise InvalidArgument(exc.message, field=f"params.{exc.field}") from exc
+
+
+def check_dp_learns(params: TrainParams, schema: RelationalSchema) -> None:
+    """InvalidArgument when differential privacy is asked for on linked tables or sequences:
+    DP-SGD is for one table for now (several tables would each spend a share of the budget)."""
+    if params.differential_privacy is not None and needed_capabilities(schema) != {
+        EngineCapability.SINGLE_TABLE
+    }:
+        raise InvalidArgument(
+            "differential privacy is available for single-table datasets only",
+            field="params.differential_privacy",
+        )
 
 
 def check_engine_learns(spec: EngineSpec, schema: RelationalSchema) -> None:
@@ -128,6 +142,7 @@ def create_train_job(
     params: TrainParams,
     name: str,
     max_active_jobs: int,
+    approval: Approval | None = None,
 ) -> tuple[m.Model, m.Job]:
     owner = parse_id(owner_id, "owner_id")
     _check_job_quota(session, owner, max_active_jobs)
@@ -162,8 +177,7 @@ def create_train_job(
     job.model_id = model.id
     session.add_all([model, job])
     session.flush()
-    job_updated(session, job)
-    enqueue_job(session, job)
+    open_job(session, job, approval)
     return model, job
 
 
@@ -213,6 +227,7 @@ def create_generate_job(
     options: GenerateOptions,
     max_active_jobs: int,
     max_rows: int,
+    approval: Approval | None = None,
 ) -> tuple[m.Batch, m.Job]:
     model = get_model(session=session, model_id=model_id)
     if model.status != m.READY:
@@ -264,8 +279,7 @@ def create_generate_job(
     job.batch_id = batch.id
     session.add_all([batch, job])
     session.flush()
-    job_updated(session, job)
-    enqueue_job(session, job)
+    open_job(session, job, approval)
     return batch, job
 
 
@@ -294,6 +308,7 @@ def create_template_job(
     project_id: str,
     request: TemplateRequest,
     max_active_jobs: int,
+    approval: Approval | None = None,
 ) -> tuple[m.Batch, m.Job]:
     owner = parse_id(owner_id, "owner_id")
     _check_job_quota(session, owner, max_active_jobs)
@@ -336,14 +351,13 @@ def create_template_job(
     job.batch_id = batch.id
     session.add_all([batch, job])
     session.flush()
-    job_updated(session, job)
-    enqueue_job(session, job)
+    open_job(session, job, approval)
     return batch, job
 
 
 def cancel_job(*, session: Session, job_id: str) -> m.Job:
-    """Cancels a queued or running job at once; a worker running it sees the status and
-    stops its engine process within seconds."""
+    """Cancels a queued, running or pending job at once; a worker running it sees the status
+    and stops its engine process within seconds."""
     job = lock_job(session, job_id)
     if job is None:
         raise NotFound(f"job {job_id} not found")

@@ -29,6 +29,7 @@ from services.training import models as m
 from services.training.access import EDITOR, Access, calling_user, dataset_schema
 from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
 from services.training.exports import SqlTable, iter_export, iter_sql_tables
+from services.training.guard_rpcs import GuardRpcs
 from services.training.settings import TrainingSettings
 from services.training.templates.checker import TemplateChecker
 from services.training.templates.jobs import batch_table_key
@@ -49,7 +50,7 @@ class _PageRequest(Protocol):
 
 
 @dataclass(eq=False)
-class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
+class TrainingServicer(GuardRpcs, TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
     db: Database
     settings: TrainingSettings
     storage: Storage
@@ -86,12 +87,15 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
             else None,
             seed=p.seed if p.HasField("seed") else None,
             options=json_format.MessageToDict(p.options) if p.HasField("options") else {},
+            differential_privacy=convert.differential_privacy_from_proto(p),
         )
         name = request.name.strip()
         if len(name) > MAX_NAME_LENGTH:
             raise InvalidArgument(f"name is longer than {MAX_NAME_LENGTH} characters", field="name")
         dataset = await self.access.dataset_for_training(principal, request.dataset_id)
         service.check_engine_learns(spec, dataset_schema(dataset))
+        service.check_dp_learns(params, dataset_schema(dataset))
+        approval = await self.access.approval(principal, dataset.project_id)
         model, job = await self.db.call(
             service.create_train_job,
             owner_id=principal.user_id,
@@ -101,6 +105,7 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
             params=params,
             name=name,
             max_active_jobs=self.settings.max_concurrent_jobs_per_user,
+            approval=approval,
         )
         self.on_commit()
         return training_pb2.TrainModelResponse(
@@ -112,7 +117,7 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
     ) -> training_pb2.GenerateResponse:
         principal = calling_user()
         model = await self.db.call(queries.get_model, model_id=request.model_id)
-        await self.access.require(principal, str(model.project_id), EDITOR)
+        approval = await self.access.approval(principal, str(model.project_id))
         if request.format and request.format not in convert.FORMAT_NAMES:
             raise InvalidArgument(f"unknown format {request.format}", field="format")
         fmt = convert.FORMAT_NAMES.get(request.format, "parquet")
@@ -135,6 +140,7 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
             options=options,
             max_active_jobs=self.settings.max_concurrent_jobs_per_user,
             max_rows=self.settings.max_rows_per_batch,
+            approval=approval,
         )
         self.on_commit()
         return training_pb2.GenerateResponse(
@@ -193,15 +199,16 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
     async def GetBatch(
         self, request: training_pb2.GetBatchRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.GetBatchResponse:
-        batch = await self._readable(queries.get_batch, batch_id=request.batch_id)
-        return training_pb2.GetBatchResponse(batch=convert.batch_to_proto(batch))
+        batch, access = await self._readable_batch(request.batch_id)
+        return training_pb2.GetBatchResponse(batch=self._batch_view(batch, access))
 
     async def ListBatches(
         self, request: training_pb2.ListBatchesRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListBatchesResponse:
         batches, token = await self._page(queries.list_batches, request, model_id=request.model_id)
         return training_pb2.ListBatchesResponse(
-            batches=[convert.batch_to_proto(b) for b in batches], next_page_token=token
+            batches=await self._listed_batches(require_principal(), batches),
+            next_page_token=token,
         )
 
     async def PreviewBatch(
@@ -298,7 +305,8 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
         )
 
     async def _ready_batch(self, batch_id: str) -> m.Batch:
-        batch = await self._readable(queries.get_batch, batch_id=batch_id)
+        """A batch whose rows the caller may read: ready, and not held by the privacy gate."""
+        batch, access = await self._readable_batch(batch_id)
         if batch.status == m.EXPIRED:
             raise FailedPrecondition(
                 f"batch {batch_id} expired: its files were deleted after the retention period; "
@@ -310,6 +318,7 @@ class TrainingServicer(TemplateRpcs, training_pb2_grpc.TrainingServiceServicer):
                 f"batch {batch_id} is {batch.status}: only a ready batch has rows",
                 reason="BATCH_NOT_READY",
             )
+        self._check_gate(batch, access)
         return batch
 
     async def _batch_file(self, batch: m.Batch, table: str) -> str:

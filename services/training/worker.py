@@ -33,10 +33,12 @@ from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.context import Principal
+from common.contracts.rules import Rule
 from common.db import Database
-from common.errors import DomainError
+from common.errors import DomainError, NotFound
 from common.jetstream import Outcome
 from common.storage import Storage
+from services.datasets.rule_protos import rules_from_proto
 from services.training import attempts, scratch
 from services.training import models as m
 from services.training.access import Access, dataset_schema
@@ -244,7 +246,9 @@ class Worker(RelationalJobs):
         if table.num_rows == 0:
             raise JobFailed("the dataset's training split has no rows")
         metadata = _engine_metadata(dataset.metadata)
-        params = TrainParams(**(attempt.params or {}))
+        # SDV engines learn the rules declared by now (the others apply them at generation).
+        metadata["rules"] = [r.model_dump(mode="json") for r in rules_from_proto(dataset)]
+        params = TrainParams.from_dict(attempt.params or {})
         with scratch.workdir(self.settings) as workdir:
             data_path = workdir / "train.parquet"
             await asyncio.to_thread(pq.write_table, table, data_path)
@@ -290,6 +294,7 @@ class Worker(RelationalJobs):
             if read_manifest(artifact).relational:
                 return await self._generate_tables(attempt, cancel, request, artifact, workdir)
             out = workdir / "batch.parquet"
+            rules = await self._rules(attempt)
             result = await self._supervised(
                 attempt,
                 cancel,
@@ -304,6 +309,7 @@ class Worker(RelationalJobs):
                     anomaly_column=request.anomaly_column,
                     enforce_bounds=request.enforce_bounds,
                     chunk_rows=self.settings.sample_chunk_rows,
+                    rules=rules,
                     on_progress=on_progress,
                     cancel_event=cancel,
                     threads=self.settings.engine_threads or None,
@@ -321,6 +327,16 @@ class Worker(RelationalJobs):
             retention=self._retention,
         )
         return await self._settled(committed, attempt, folder)
+
+    async def _rules(self, attempt: attempts.Attempt) -> list[Rule]:
+        """The rules of the model's dataset as they stand now: a model trained before them
+        obeys them too (rows that break one are drawn again). None once it is deleted."""
+        owner = Principal(user_id=attempt.owner_id, role="member")
+        try:
+            dataset = await self.access.datasets.get_dataset(attempt.dataset_id, on_behalf_of=owner)
+        except NotFound:
+            return []
+        return rules_from_proto(dataset)
 
     # --- template -------------------------------------------------------------------------
 

@@ -71,7 +71,7 @@ class RelationalJobs:
         if empty:
             raise JobFailed(f"the training split of {', '.join(empty)} has no rows")
         metadata = {t.name: _engine_metadata(t.metadata) for t in dataset.tables}
-        params = TrainParams(**(attempt.params or {}))
+        params = TrainParams.from_dict(attempt.params or {})
         with scratch.workdir(self.settings) as workdir:
             paths = {}
             for index, name in enumerate(names):

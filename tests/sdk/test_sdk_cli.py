@@ -46,9 +46,10 @@ def all_commands() -> list[list[str]]:
 def test_every_command_has_help_with_an_example(capsys):
     commands = all_commands()
     assert {" ".join(c) for c in commands} == {
-        "login", "logout", "whoami", "train", "generate", "report",
-        "projects ls", "projects create", "datasets upload", "datasets ls", "datasets show",
-        "templates ls", "templates preview", "templates generate", "jobs ls", "jobs cancel",
+        "login", "logout", "whoami", "train", "generate", "report", "release",
+        "projects ls", "projects create", "projects settings", "datasets upload", "datasets ls",
+        "datasets show", "templates ls", "templates preview", "templates generate", "jobs ls",
+        "jobs cancel", "jobs approve", "jobs reject",
     }  # fmt: skip
     for command in commands:
         with pytest.raises(SystemExit) as exited:

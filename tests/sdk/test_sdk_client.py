@@ -224,6 +224,12 @@ async def test_errors_are_typed_with_the_servers_reason(stack):
             with pytest.raises(BadUserInput) as bad:
                 c.train(dataset_id, engine="no_such_engine")
             assert bad.value.fields and "engine" in bad.value.fields[0]["field"]
+            with pytest.raises(BadUserInput) as no_dp:
+                c.train(dataset_id, engine="ctgan", differential_privacy={"epsilon": 5})
+            assert no_dp.value.fields[0]["field"] == "params.differential_privacy"
+            with pytest.raises(BadUserInput) as bad_dp:
+                c.train(dataset_id, engine="tabular_argn", differential_privacy={"epsilon": -1})
+            assert bad_dp.value.fields[0]["field"] == "params.differential_privacy.epsilon"
             with pytest.raises(BadUserInput):
                 c.jobs.list(status="SLEEPING")  # refused before asking the server
         with Client(stack.url, api_key="syn_wrong") as c, pytest.raises(Unauthenticated):

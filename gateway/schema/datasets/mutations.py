@@ -12,6 +12,7 @@ from strawberry.types import Info
 from gateway.context import Context
 from gateway.errors import rpc_errors
 from gateway.schema.common import call
+from gateway.schema.datasets.rules import RuleInput
 from gateway.schema.datasets.tables import ForeignKeyInput, TableKeysInput
 from gateway.schema.datasets.types import (
     ROLE_TO_PROTO,
@@ -48,7 +49,10 @@ class DatasetsMutation:
         )
         return Project.from_proto(response.project)
 
-    @strawberry.mutation(description="rename or describe a project (owners)")
+    @strawberry.mutation(
+        description="rename or describe a project (owners), or change its settings (owners "
+        "and admins): privacyGate, approvalRequired"
+    )
     async def update_project(self, info: Info[Context, None], input: UpdateProjectInput) -> Project:
         ctx = info.context
         request = pb.UpdateProjectRequest(project_id=input.id)
@@ -56,6 +60,10 @@ class DatasetsMutation:
             request.name = input.name
         if input.description is not None:
             request.description = input.description
+        if input.privacy_gate is not None:
+            request.privacy_gate = input.privacy_gate.value
+        if input.approval_required is not None:
+            request.approval_required = input.approval_required
         response = await call(info, ctx.clients.datasets.UpdateProject, request)
         return Project.from_proto(response.project)
 
@@ -191,6 +199,23 @@ class DatasetsMutation:
             info,
             info.context.clients.datasets.RemoveDatasetTable,
             pb.RemoveDatasetTableRequest(dataset_id=dataset_id, table_name=table_name),
+        )
+        return Dataset.from_proto(response.dataset)
+
+    @strawberry.mutation(
+        description="replace the rules the dataset's synthetic rows obey (editors; at most "
+        "50; [] removes them): each is checked against the real rows, and Rule."
+        "realViolationCount says how many break it; errors name the field (rules[2].high)"
+    )
+    async def update_dataset_rules(
+        self, info: Info[Context, None], dataset_id: strawberry.ID, rules: list[RuleInput]
+    ) -> Dataset:
+        response = await call(
+            info,
+            info.context.clients.datasets.UpdateDatasetRules,
+            pb.UpdateDatasetRulesRequest(
+                dataset_id=dataset_id, rules=[rule.to_proto() for rule in rules]
+            ),
         )
         return Dataset.from_proto(response.dataset)
 

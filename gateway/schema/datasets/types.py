@@ -11,7 +11,17 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.schema.common import MAX_PAGE, Connection, call, dt, listed, optional, page
+from gateway.schema.common import (
+    MAX_PAGE,
+    Connection,
+    call,
+    dt,
+    from_proto_enum,
+    listed,
+    optional,
+    page,
+)
+from gateway.schema.datasets.rules import Rule
 from gateway.schema.datasets.tables import ForeignKey, ReferentialProblems, SequenceSpec
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
@@ -31,6 +41,21 @@ ROLE_TO_PROTO = {
 
 
 _ROLE_FROM_PROTO = {value: role for role, value in ROLE_TO_PROTO.items()}
+
+
+@strawberry.enum(
+    description="what a project does with a synthetic batch whose privacy verdict is FAIL"
+)
+class PrivacyGate(Enum):
+    OFF = strawberry.enum_value(pb.PRIVACY_GATE_OFF, description="every ready batch downloads")
+    BLOCK = strawberry.enum_value(
+        pb.PRIVACY_GATE_BLOCK,
+        description="a batch downloads only once its privacy verdict is known and not FAIL",
+    )
+    OWNER_OVERRIDE = strawberry.enum_value(
+        pb.PRIVACY_GATE_OWNER_OVERRIDE,
+        description="as BLOCK, but an owner (or an admin) may release a batch, giving a reason",
+    )
 
 
 @strawberry.enum
@@ -213,6 +238,9 @@ class Dataset:
     referential_problems: list[ReferentialProblems] = strawberry.field(
         description="per link: orphans, duplicate parent keys, null keys"
     )
+    rules: list[Rule] = strawberry.field(
+        description="the rules its synthetic rows obey (updateDatasetRules)"
+    )
 
     @strawberry.field(
         description="per-column count, nulls, distinct, min/max/mean/std/quantiles, histogram "
@@ -280,6 +308,7 @@ class Dataset:
             referential_problems=[
                 ReferentialProblems.from_proto(p) for p in dataset.referential_problems
             ],
+            rules=[Rule.from_proto(r) for r in dataset.rules],
         )
 
 
@@ -318,6 +347,13 @@ class Project:
     my_role: ProjectRole
     created_at: datetime | None
     updated_at: datetime | None
+    privacy_gate: PrivacyGate = strawberry.field(
+        description="the privacy gate on downloads of the project's synthetic batches"
+    )
+    approval_required: bool = strawberry.field(
+        description="editors' training and generation requests wait as PENDING_APPROVAL until "
+        "an owner (or an admin) approves them"
+    )
 
     @strawberry.field(description="everyone in the project with their role")
     async def members(self, info: Info[Context, None]) -> list[ProjectMember]:
@@ -342,9 +378,13 @@ class Project:
             name=project.name,
             description=project.description,
             owner_id=strawberry.ID(project.owner_id),
-            my_role=_ROLE_FROM_PROTO[project.my_role],
+            # An admin who is not a member (changing the settings) sees the project as a viewer.
+            my_role=_ROLE_FROM_PROTO.get(project.my_role, ProjectRole.VIEWER),
             created_at=dt(project, "created_at"),
             updated_at=dt(project, "updated_at"),
+            privacy_gate=from_proto_enum(PrivacyGate, project.settings.privacy_gate)
+            or PrivacyGate.OFF,
+            approval_required=project.settings.approval_required,
         )
 
 
@@ -359,6 +399,12 @@ class UpdateProjectInput:
     id: strawberry.ID
     name: str | None = None
     description: str | None = None
+    privacy_gate: PrivacyGate | None = strawberry.field(
+        default=None, description="owners (and admins) only"
+    )
+    approval_required: bool | None = strawberry.field(
+        default=None, description="owners (and admins) only"
+    )
 
 
 @strawberry.input

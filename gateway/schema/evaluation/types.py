@@ -44,6 +44,23 @@ def privacy_verdict(value: int) -> PrivacyVerdict | None:
     return from_proto_enum(PrivacyVerdict, value)
 
 
+@strawberry.type(description="a rule of the dataset, checked on the synthetic rows")
+class ReportRule:
+    kind: str = strawberry.field(description="inequality, range, positive, ... (as RuleKind)")
+    description: str
+    violation_count: int = strawberry.field(description="synthetic rows that break it")
+    real_violation_count: int = strawberry.field(description="real rows that break it")
+
+    @classmethod
+    def from_document(cls, rule: dict[str, Any]) -> ReportRule:
+        return cls(
+            kind=str(rule["kind"]),
+            description=str(rule["description"]),
+            violation_count=int(rule["violation_count"]),
+            real_violation_count=int(rule.get("real_violation_count", 0)),
+        )
+
+
 @strawberry.type
 class Report:
     id: strawberry.ID
@@ -84,6 +101,10 @@ class Report:
     multi_table_quality: MultiTableQuality | None = strawberry.field(
         description="SDMetrics' multi-table QualityReport, where tables are linked"
     )
+    rules: list[ReportRule] = strawberry.field(
+        description="each rule of the dataset with the synthetic rows that break it (0 when "
+        "generation applied it); empty without rules"
+    )
     html_url: str | None = strawberry.field(
         description="the report as one HTML page with its charts: a signed link, valid an hour"
     )
@@ -117,6 +138,7 @@ class Report:
             links=[ReportLink.from_document(link) for link in document.get("links") or []],
             sequences=[ReportSequence.from_document(s) for s in document.get("sequences") or []],
             multi_table_quality=MultiTableQuality.from_document(document.get("sdmetrics")),
+            rules=[ReportRule.from_document(r) for r in document.get("rules") or []],
             html_url=links.html if links else None,
             json_url=links.json if links else None,
         )

@@ -14,6 +14,7 @@ from gateway.errors import ApiError
 from gateway.http import public_url
 from gateway.schema.common import call, caller
 from gateway.schema.training.types import (
+    Batch,
     DownloadLink,
     ExportFormat,
     GenerateInput,
@@ -39,6 +40,12 @@ def _struct(value: object, field: str) -> struct_pb2.Struct | None:
     return message
 
 
+_GATE_HOLDS = {
+    training_pb2.BATCH_GATE_STATE_BLOCKED: "PRIVACY_GATE_BLOCKED",
+    training_pb2.BATCH_GATE_STATE_AWAITING_VERDICT: "PRIVACY_GATE_AWAITING_VERDICT",
+}
+
+
 @strawberry.type
 class TrainingMutation:
     @strawberry.mutation(description="create a model and queue its training job")
@@ -52,6 +59,9 @@ class TrainingMutation:
             time_budget_seconds=input.time_budget_seconds,
             seed=input.seed,
             options=_struct(input.options, "options"),
+            differential_privacy=(
+                input.differential_privacy.to_proto() if input.differential_privacy else None
+            ),
         )
         response = await call(
             info,
@@ -96,6 +106,38 @@ class TrainingMutation:
         )
         return Job.from_proto(response.job)
 
+    @strawberry.mutation(
+        description="approve a PENDING_APPROVAL job (project owners and admins): it is queued"
+    )
+    async def approve_job(
+        self, info: Info[Context, None], job_id: strawberry.ID, comment: str = ""
+    ) -> Job:
+        request = training_pb2.ApproveJobRequest(job_id=job_id, comment=comment)
+        response = await call(info, info.context.clients.training.ApproveJob, request)
+        return Job.from_proto(response.job)
+
+    @strawberry.mutation(
+        description="reject a PENDING_APPROVAL job with a comment (project owners and admins): "
+        "it ends CANCELLED and never runs"
+    )
+    async def reject_job(
+        self, info: Info[Context, None], job_id: strawberry.ID, comment: str
+    ) -> Job:
+        request = training_pb2.RejectJobRequest(job_id=job_id, comment=comment)
+        response = await call(info, info.context.clients.training.RejectJob, request)
+        return Job.from_proto(response.job)
+
+    @strawberry.mutation(
+        description="release a batch the privacy gate (OWNER_OVERRIDE) holds, giving a reason "
+        "(project owners and admins): recorded, and the project's owners are told"
+    )
+    async def release_batch(
+        self, info: Info[Context, None], batch_id: strawberry.ID, reason: str
+    ) -> Batch:
+        request = training_pb2.ReleaseBatchRequest(batch_id=batch_id, reason=reason)
+        response = await call(info, info.context.clients.training.ReleaseBatch, request)
+        return Batch.from_proto(response.batch)
+
     @strawberry.mutation(description="a short-lived link that downloads the batch without login")
     async def create_batch_download_url(
         self,
@@ -122,6 +164,10 @@ class TrainingMutation:
                 code="FAILED_PRECONDITION",
                 reason="BATCH_NOT_READY",
             )
+        held = _GATE_HOLDS.get(batch.gate.state)
+        if held is not None:
+            # The link would be refused when used; say so now. The training service decides.
+            raise ApiError(batch.gate.message, code="FAILED_PRECONDITION", reason=held)
         token, expires = sign_download(
             ctx.settings,
             batch_id=batch.id,

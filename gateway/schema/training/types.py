@@ -15,6 +15,12 @@ from gateway.context import Context
 from gateway.schema.common import call, dt, from_proto_enum, optional
 from gateway.schema.datasets.types import Dataset, Project, load_dataset, load_project
 from gateway.schema.evaluation import types as evaluation
+from gateway.schema.training.dp import (
+    DifferentialPrivacy,
+    DifferentialPrivacyInput,
+    PrivacySpent,
+)
+from gateway.schema.training.guarantees import BatchGate, JobReview
 from synthetica.training.v1 import training_pb2
 
 
@@ -25,6 +31,10 @@ class JobStatus(Enum):
     SUCCEEDED = training_pb2.JOB_STATUS_SUCCEEDED
     FAILED = training_pb2.JOB_STATUS_FAILED
     CANCELLED = training_pb2.JOB_STATUS_CANCELLED
+    PENDING_APPROVAL = strawberry.enum_value(
+        training_pb2.JOB_STATUS_PENDING_APPROVAL,
+        description="waits for a project owner's approval (approveJob, rejectJob)",
+    )
 
 
 @strawberry.enum
@@ -70,6 +80,10 @@ class EngineCapability(Enum):
     SEQUENTIAL = strawberry.enum_value(
         training_pb2.ENGINE_CAPABILITY_SEQUENTIAL,
         description="tables whose rows form ordered sequences per entity",
+    )
+    DIFFERENTIAL_PRIVACY = strawberry.enum_value(
+        training_pb2.ENGINE_CAPABILITY_DIFFERENTIAL_PRIVACY,
+        description="trains with DP-SGD within an (epsilon, delta) budget",
     )
 
 
@@ -146,6 +160,9 @@ class Job:
     created_at: datetime | None
     started_at: datetime | None
     finished_at: datetime | None
+    review: JobReview | None = strawberry.field(
+        description="the owner's approval or rejection, for a job that waited for one"
+    )
 
     @strawberry.field(description="the project the job belongs to")
     async def project(self, info: Info[Context, None]) -> Project | None:
@@ -172,6 +189,14 @@ class Job:
             ),
             error=job.error,
             attempts=job.attempts,
+            review=JobReview(
+                approved=job.review.approved,
+                reviewer_id=strawberry.ID(job.review.reviewer_id),
+                comment=job.review.comment,
+                reviewed_at=dt(job.review, "reviewed_at"),
+            )
+            if job.HasField("review")
+            else None,
             created_at=dt(job, "created_at"),
             started_at=dt(job, "started_at"),
             finished_at=dt(job, "finished_at"),
@@ -185,6 +210,7 @@ class TrainParams:
     time_budget_seconds: int | None
     seed: int | None
     options: JSON
+    differential_privacy: DifferentialPrivacy | None = None
 
 
 @strawberry.type
@@ -204,6 +230,11 @@ class Model:
     owner_id: strawberry.ID
     created_at: datetime | None
     updated_at: datetime | None
+    privacy_spent: PrivacySpent | None = strawberry.field(
+        default=None,
+        description="epsilon and delta spent, once a model trained with differential "
+        "privacy is ready",
+    )
 
     @strawberry.field(description="the project the model belongs to")
     async def project(self, info: Info[Context, None]) -> Project | None:
@@ -228,6 +259,7 @@ class Model:
                 time_budget_seconds=optional(p, "time_budget_seconds"),
                 seed=optional(p, "seed"),
                 options=json_format.MessageToDict(p.options),
+                differential_privacy=DifferentialPrivacy.from_proto(p),
             ),
             status=from_proto_enum(ModelStatus, model.status),
             error=model.error,
@@ -235,6 +267,7 @@ class Model:
             owner_id=strawberry.ID(model.owner_id),
             created_at=dt(model, "created_at"),
             updated_at=dt(model, "updated_at"),
+            privacy_spent=PrivacySpent.from_proto(model),
         )
 
 
@@ -259,6 +292,9 @@ class Batch:
     )
     tables: list[str] = strawberry.field(
         description="a template batch's tables; previews and downloads take one (default: first)"
+    )
+    gate: BatchGate | None = strawberry.field(
+        description="the project's privacy gate as it applies to this batch now"
     )
 
     @strawberry.field(description="the newest report's quality score (0..1), once evaluated")
@@ -310,6 +346,7 @@ class Batch:
             expires_at=dt(batch, "expires_at"),
             template_id=strawberry.ID(batch.template_id) if batch.template_id else None,
             tables=list(batch.tables),
+            gate=BatchGate.from_proto(batch.gate) if batch.HasField("gate") else None,
         )
 
 
@@ -354,6 +391,7 @@ class TrainModelInput:
     options: JSON | None = strawberry.field(
         default=None, description="engine-specific options, see engines { parameters }"
     )
+    differential_privacy: DifferentialPrivacyInput | None = None
 
 
 @strawberry.input
@@ -375,8 +413,11 @@ class GenerateInput:
     seed: int | None = None
     conditions: JSON | None = strawberry.field(
         default=None,
-        description='column -> fixed value, e.g. {"sex": "Female"}; a model of several tables: '
-        "columns of the root table (children follow their generated parents)",
+        description='column -> fixed value, e.g. {"sex": "Female"}, range of a numeric or '
+        'datetime column, e.g. {"age": {"gte": 30, "lt": 40}} (gt, gte, lt, lte), or list of '
+        'allowed values, e.g. {"race": ["White", "Black"]}; at most 50 columns and 1,000 '
+        "values a list; a model of several tables: fixed values of the root table's columns "
+        "(children follow their generated parents)",
     )
     anomalies: AnomaliesInput | None = None
     enforce_bounds: bool = strawberry.field(

@@ -17,6 +17,7 @@ from synthetica_client._datasets import AsyncDataset, AsyncDatasets, DatasetRef
 from synthetica_client._generated import enums
 from synthetica_client._generated.fragments import TemplateFields, UserFields
 from synthetica_client._generated.input_types import (
+    DifferentialPrivacyInput,
     GenerateFromTemplateInput,
     LoginInput,
     TrainModelInput,
@@ -134,9 +135,12 @@ class AsyncClient:
         seed: int | None = None,
         name: str = "",
         options: dict[str, Any] | None = None,
+        differential_privacy: dict[str, float] | None = None,
     ) -> AsyncJob:
         """Queues the training of a model on the dataset; the job's ``wait()`` returns the
-        model."""
+        model. ``differential_privacy`` (``{"epsilon": 5}``, optionally ``delta``,
+        ``max_grad_norm``, ``noise_multiplier``) trains with DP-SGD (``tabular_argn``); the
+        model's ``privacy_spent`` then says what it spent."""
         request = TrainModelInput(
             dataset_id=id_of(dataset),
             engine=engine,
@@ -146,6 +150,9 @@ class AsyncClient:
             time_budget_seconds=time_budget,
             seed=seed,
             options=options,
+            differential_privacy=(
+                DifferentialPrivacyInput(**differential_privacy) if differential_privacy else None
+            ),
         )
         return AsyncJob.bind((await self._t.train_model(input=request)).train_model.job, self)
 

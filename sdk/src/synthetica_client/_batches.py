@@ -53,6 +53,10 @@ class AsyncBatch(Bound, BatchFields):
             await follow(self._client, job, progress=progress, timeout=timeout)
         return await self.refresh()
 
+    async def release(self, reason: str) -> AsyncBatch:
+        """See ``client.batches.release``."""
+        return await self._client.batches.release(self, reason)
+
     async def _ready(self, progress: ProgressOption) -> AsyncBatch:
         """This batch, waited for while it is generating."""
         if self.status == enums.BatchStatus.GENERATING:
@@ -169,6 +173,13 @@ class AsyncBatches:
     def __init__(self, client: AsyncClient) -> None:
         self._c = client
 
+    async def release(self, batch: BatchRef, reason: str) -> AsyncBatch:
+        """Lets a batch the project's privacy gate (OWNER_OVERRIDE) holds be downloaded,
+        giving the reason that is recorded and told to the project's owners (owners and
+        admins only). ``batch.gate`` says whether it is held."""
+        result = await self._c._t.release_batch(id=id_of(batch), reason=reason)
+        return AsyncBatch.bind(result.release_batch, self._c)
+
     async def get(self, batch: BatchRef) -> AsyncBatch:
         return AsyncBatch.bind((await self._c._t.batch(id=id_of(batch))).batch, self._c)
 
@@ -209,6 +220,11 @@ class Batch(Mirror, BatchFields):
         return self._client._run(ready._twin().to_pandas, table=table, progress=progress)
 
     preview = blocking(AsyncBatch.preview, list[dict[str, Any]])
+
+    def release(self, reason: str) -> Batch:
+        """See ``client.batches.release``."""
+        return self._client._run(self._twin().release, reason)
+
     download = blocking(AsyncBatch.download, Path, ready_first=True)
     report = blocking(AsyncBatch.report, Report, ready_first=True)
     evaluate = blocking(AsyncBatch.evaluate, Report)
@@ -217,3 +233,4 @@ class Batch(Mirror, BatchFields):
 class Batches(Namespace):
     get = blocking(AsyncBatches.get, Batch)
     list = blocking(AsyncBatches.list, list[Batch])
+    release = blocking(AsyncBatches.release, Batch)

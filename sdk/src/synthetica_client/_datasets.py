@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import httpx
 
-from synthetica_client._base import POLL_SECONDS, Bound, all_pages, id_of
+from synthetica_client._base import POLL_SECONDS, Bound, all_pages, enum_of, id_of
 from synthetica_client._generated import enums
 from synthetica_client._generated.fragments import DatasetFields
 from synthetica_client._generated.input_types import (
     ColumnMetadataInput,
     ForeignKeyInput,
+    RuleInput,
     SequenceInput,
     TableKeysInput,
 )
@@ -117,6 +118,17 @@ class AsyncDataset(Bound, DatasetFields):
             source, dataset=self, table_name=name, options=options, progress=progress
         )
         return await self.refresh()
+
+    async def set_rules(self, rules: list[dict[str, Any]]) -> AsyncDataset:
+        """Replaces the rules the synthetic rows obey (``[]`` removes them), e.g.
+        ``{"kind": "range", "column": "age", "low": 17, "high": 90}``,
+        ``{"kind": "inequality", "low": {"column": "start"}, "high": {"column": "end"}}``,
+        ``{"kind": "fixed_combinations", "columns": ["city", "country"]}``. A bound is a
+        number or ``{"column" | "number" | "datetime": ...}``. Each rule comes back with
+        ``real_violation_count``, the real rows that break it."""
+        inputs = [_rule_input(rule, index) for index, rule in enumerate(rules)]
+        result = await self._client._t.update_dataset_rules(dataset_id=self.id, rules=inputs)
+        return self._absorb(AsyncDataset.bind(result.update_dataset_rules, self._client))
 
     async def set_relationships(
         self,
@@ -368,6 +380,10 @@ class Dataset(Mirror, DatasetFields):
         twin = self._twin().set_relationships
         return self._absorb(self._client._run(twin, keys=keys, foreign_keys=foreign_keys))
 
+    def set_rules(self, rules: list[dict[str, Any]]) -> Dataset:
+        """Replaces the rules the synthetic rows obey (see AsyncDataset.set_rules)."""
+        return self._absorb(self._client._run(self._twin().set_rules, rules))
+
     def set_sequence(self, table: str, entity_key: str, order_column: str) -> Dataset:
         """Makes ``table`` sequential (its primary key kept)."""
         return self._absorb(
@@ -381,6 +397,15 @@ class Dataset(Mirror, DatasetFields):
 
     def train(self, **kwargs: Any) -> Job:
         return self._client.train(self, **kwargs)
+
+
+def _rule_input(rule: dict[str, Any], index: int) -> RuleInput:
+    given = dict(rule)
+    given["kind"] = enum_of(enums.RuleKind, given.get("kind"), f"rules[{index}].kind")
+    for side in ("low", "high"):
+        if isinstance(given.get(side), int | float):
+            given[side] = {"number": given[side]}
+    return RuleInput.model_validate(given)
 
 
 class Datasets(Namespace):

@@ -48,6 +48,14 @@ class AsyncJob(Bound, JobFields):
     async def cancel(self) -> AsyncJob:
         return await self._client.jobs.cancel(self.id)
 
+    async def approve(self, comment: str = "") -> AsyncJob:
+        """See ``client.jobs.approve``."""
+        return await self._client.jobs.approve(self.id, comment)
+
+    async def reject(self, comment: str) -> AsyncJob:
+        """See ``client.jobs.reject``."""
+        return await self._client.jobs.reject(self.id, comment)
+
     async def wait(
         self, *, progress: ProgressOption = True, timeout: float | None = None
     ) -> AsyncModel | AsyncBatch:
@@ -89,6 +97,17 @@ class AsyncJobs:
 
     async def cancel(self, job: JobRef) -> AsyncJob:
         return AsyncJob.bind((await self._c._t.cancel_job(id=id_of(job))).cancel_job, self._c)
+
+    async def approve(self, job: JobRef, comment: str = "") -> AsyncJob:
+        """Lets a PENDING_APPROVAL job run (project owners and admins); the requester is told."""
+        result = await self._c._t.approve_job(id=id_of(job), comment=comment)
+        return AsyncJob.bind(result.approve_job, self._c)
+
+    async def reject(self, job: JobRef, comment: str) -> AsyncJob:
+        """Cancels a PENDING_APPROVAL job for good (project owners and admins); the requester
+        is told, with the comment."""
+        result = await self._c._t.reject_job(id=id_of(job), comment=comment)
+        return AsyncJob.bind(result.reject_job, self._c)
 
 
 async def follow(
@@ -176,6 +195,12 @@ class Job(Mirror, JobFields):
     def cancel(self) -> Job:
         return self._client._run(self._twin().cancel)
 
+    def approve(self, comment: str = "") -> Job:
+        return self._client._run(self._twin().approve, comment)
+
+    def reject(self, comment: str) -> Job:
+        return self._client._run(self._twin().reject, comment)
+
     def wait(
         self, *, progress: ProgressOption = True, timeout: float | None = None
     ) -> Model | Batch:
@@ -187,4 +212,6 @@ class Job(Mirror, JobFields):
 class Jobs(Namespace):
     get = blocking(AsyncJobs.get, Job)
     cancel = blocking(AsyncJobs.cancel, Job)
+    approve = blocking(AsyncJobs.approve, Job)
+    reject = blocking(AsyncJobs.reject, Job)
     list = blocking(AsyncJobs.list, list[Job])

@@ -38,8 +38,10 @@ class AsyncModel(Bound, ModelFields):
         progress: ProgressOption = True,
     ) -> AsyncBatch:
         """Generates ``rows`` synthetic rows. ``conditions`` fixes column values
-        (``{"sex": "Female"}``), ``anomalies`` perturbs that share of rows (marked in the
-        column ``mark_anomalies`` when given). Waits for the batch unless ``wait=False``."""
+        (``{"sex": "Female"}``), bounds them (``{"age": {"gte": 30, "lt": 40}}``) or lists
+        the values allowed (``{"race": ["White", "Black"]}``); ``anomalies`` perturbs that
+        share of rows (marked in the column ``mark_anomalies`` when given). Waits for the
+        batch unless ``wait=False``."""
         request = GenerateInput(
             model_id=self.id,
             count=rows,

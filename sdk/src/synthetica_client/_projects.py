@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from synthetica_client._base import Bound, all_pages, is_uuid
+from synthetica_client._base import Bound, all_pages, enum_or_none, is_uuid
 from synthetica_client._datasets import Dataset
+from synthetica_client._generated.enums import PrivacyGate
 from synthetica_client._generated.fragments import ProjectFields
-from synthetica_client._generated.input_types import CreateProjectInput
+from synthetica_client._generated.input_types import CreateProjectInput, UpdateProjectInput
 from synthetica_client._mirror import Mirror, Namespace, blocking, mirrors
 from synthetica_client.errors import BadUserInput, NotFound
 
@@ -25,6 +26,10 @@ class AsyncProject(Bound, ProjectFields):
     async def datasets(self) -> list[AsyncDataset]:
         return await self._client.datasets.list(self)
 
+    async def update(self, **changes: Any) -> AsyncProject:
+        """See ``client.projects.update``."""
+        return await self._client.projects.update(self, **changes)
+
 
 class AsyncProjects:
     def __init__(self, client: AsyncClient) -> None:
@@ -35,6 +40,35 @@ class AsyncProjects:
             input=CreateProjectInput(name=name, description=description)
         )
         return AsyncProject.bind(result.create_project, self._c)
+
+    async def update(
+        self,
+        project: ProjectRef,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        privacy_gate: str | None = None,
+        approval_required: bool | None = None,
+    ) -> AsyncProject:
+        """Renames or describes a project (owners), or changes its settings (owners and
+        admins): ``privacy_gate`` "OFF", "BLOCK" or "OWNER_OVERRIDE"; ``approval_required``.
+        What is left out stays as it is."""
+        result = await self._c._t.update_project(
+            input=UpdateProjectInput(
+                id=await self._id_or_given(project),
+                name=name,
+                description=description,
+                privacyGate=enum_or_none(PrivacyGate, privacy_gate, "privacy_gate"),
+                approvalRequired=approval_required,
+            )
+        )
+        return AsyncProject.bind(result.update_project, self._c)
+
+    async def _id_or_given(self, project: ProjectRef) -> str:
+        # An admin may change a project they cannot read: an id is used as it is.
+        if isinstance(project, str) and is_uuid(project):
+            return project
+        return (await self.get(project)).id
 
     async def list(self, *, limit: int | None = None) -> list[AsyncProject]:
         return [
@@ -76,8 +110,13 @@ class AsyncProjects:
 class Project(Mirror, ProjectFields):
     datasets = blocking(AsyncProject.datasets, list[Dataset])
 
+    def update(self, **changes: Any) -> Project:
+        """See ``client.projects.update``."""
+        return self._client._run(self._twin().update, **changes)
+
 
 class Projects(Namespace):
     create = blocking(AsyncProjects.create, Project)
     get = blocking(AsyncProjects.get, Project)
+    update = blocking(AsyncProjects.update, Project)
     list = blocking(AsyncProjects.list, list[Project])

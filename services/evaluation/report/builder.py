@@ -1,4 +1,5 @@
-"""build_report: quality, fidelity, utility, privacy and charts for one synthetic table."""
+"""build_report: quality, fidelity, utility, privacy, charts and the dataset's rules for one
+synthetic table."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from common.contracts.rule_checks import count_violations
+from common.contracts.rules import Rule
 from services.evaluation.report.charts import column_charts, correlation_heatmaps
 from services.evaluation.report.columns import (
     canonical_frame,
@@ -16,7 +19,13 @@ from services.evaluation.report.columns import (
 )
 from services.evaluation.report.errors import ReportError
 from services.evaluation.report.fidelity import fidelity_metrics
-from services.evaluation.report.models import Charts, Report, ReportOptions, SampleSizes
+from services.evaluation.report.models import (
+    Charts,
+    Report,
+    ReportOptions,
+    RuleCheck,
+    SampleSizes,
+)
 from services.evaluation.report.privacy import (
     IDENTIFYING_PII,
     PII_SDTYPES,
@@ -141,7 +150,24 @@ def build_report(
         utility_note=utility_note,
         privacy=privacy,
         charts=charts,
+        rules=rule_checks(raw["synthetic"], metadata),
     )
+
+
+def rule_checks(synthetic: pd.DataFrame, metadata: Mapping[str, Any]) -> list[RuleCheck]:
+    """Every rule of the dataset (``metadata["rules"]``) with the synthetic rows breaking it,
+    counted over all of them."""
+    rules = [Rule.model_validate(r) for r in metadata.get("rules") or []]
+    present = [r for r in rules if set(r.named_columns()) <= set(synthetic.columns)]
+    return [
+        RuleCheck(
+            kind=rule.kind.value,
+            description=rule.describe(),
+            violation_count=count,
+            real_violation_count=rule.real_violation_count,
+        )
+        for rule, count in zip(present, count_violations(synthetic, present), strict=True)
+    ]
 
 
 def _pii_columns(

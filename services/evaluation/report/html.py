@@ -51,6 +51,7 @@ def report_sections(report: Report) -> str:
         _fidelity(report),
         _utility(report),
         _privacy(report),
+        _rules(report),
         _charts(report),
         _sample_sizes(report),
     ]
@@ -189,6 +190,20 @@ def _utility(report: Report) -> str:
     )
 
 
+def _rules(report: Report) -> str:
+    if not report.rules:
+        return ""
+    rows = [
+        (esc(r.description), str(r.violation_count), str(r.real_violation_count))
+        for r in report.rules
+    ]
+    return (
+        "<h2>Rules</h2><p>The dataset's rules and the synthetic rows that break each "
+        "(0 when generation applied it).</p>"
+        + table(["Rule", "Synthetic rows breaking it", "Real rows breaking it"], rows)
+    )
+
+
 def _privacy(report: Report) -> str:
     privacy = report.privacy
     rows = [
@@ -206,8 +221,15 @@ def _privacy(report: Report) -> str:
         ("Membership-inference risk", num(privacy.mia_risk)),
     ]  # fmt: skip
     reasons = "".join(f"<li>{esc(reason)}</li>" for reason in privacy.reasons)
+    dp = privacy.differential_privacy
     return (
         f'<h2>Privacy <span class="badge {privacy.verdict}">{privacy.verdict}</span></h2>'
+        + (
+            f"<p>The model was trained with differential privacy: ε = {dp.epsilon:.2f}, "
+            f"δ = {dp.delta:.0e} spent.</p>"
+            if dp
+            else ""
+        )
         + (f"<ul>{reasons}</ul>" if reasons else "<p>Every check is within its threshold.</p>")
         + table(["Metric", "Value"], [(esc(name), value) for name, value in rows])
         + f"<p>Distance: {esc(privacy.distance)}.</p>"

@@ -179,6 +179,14 @@ class UtilityResult(_Model):
     metrics: list[UtilityMetric]
 
 
+class DifferentialPrivacySpent(_Model):
+    """What the model's DP-SGD training spent: a guarantee on the model, whatever the
+    empirical checks below measure on one batch."""
+
+    epsilon: float
+    delta: float
+
+
 class PrivacyResult(_Model):
     distance: str
     dcr_share_closer_to_train: Score
@@ -198,6 +206,8 @@ class PrivacyResult(_Model):
     pii_replay_share: Score
     verdict: Literal["pass", "warn", "fail"]
     reasons: list[str]
+    # Set when the batch's model was trained with differential privacy.
+    differential_privacy: DifferentialPrivacySpent | None = None
 
 
 class DcrBaselineProtection(_Model):
@@ -238,6 +248,16 @@ class Charts(_Model):
     heatmaps: list[Heatmap]
 
 
+class RuleCheck(_Model):
+    """One of the dataset's rules and the synthetic rows that break it (0 when generation
+    applied it; anomalies, made on purpose, may break it)."""
+
+    kind: str
+    description: str
+    violation_count: int
+    real_violation_count: int
+
+
 class Report(_Model):
     sample_sizes: SampleSizes
     columns_evaluated: list[str]
@@ -250,3 +270,6 @@ class Report(_Model):
     utility_note: str | None
     privacy: PrivacyResult
     charts: Charts
+    # The dataset's rules when the report was made; empty when it has none (and in older
+    # reports).
+    rules: list[RuleCheck] = Field(default_factory=list)

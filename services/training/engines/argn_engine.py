@@ -28,6 +28,7 @@ from services.training.engines.base import (
     one_epoch_note,
 )
 from services.training.engines.capabilities import Engine
+from services.training.engines.dp import PrivacyLedger, dp_config
 from services.training.engines.profile import build_profile
 
 _MODEL_STORE = "ModelStore"
@@ -80,8 +81,11 @@ class TabularARGNEngine(Engine):
             tgt_encoding_types={c.name: _ENCODINGS[c.kind] for c in profile.columns},
             workspace_dir=self._workspace,
         )
+        dp = dp_config(params)
         mostly.analyze(
-            value_protection=params.options["value_protection"], workspace_dir=self._workspace
+            value_protection=params.options["value_protection"],
+            differential_privacy=dp,
+            workspace_dir=self._workspace,
         )
         mostly.encode(workspace_dir=self._workspace)
         budget = params.time_budget_seconds
@@ -100,20 +104,29 @@ class TabularARGNEngine(Engine):
                 model=_MODELS[params.options["model_size"]],
                 max_epochs=params.epochs,
                 batch_size=params.batch_size,
+                differential_privacy=dp,
                 workspace_dir=self._workspace,
                 update_progress=hook,
             )
         finally:
             torch.set_num_threads(threads)
+        privacy_spent = hook.privacy.spent(params.differential_privacy)
         elapsed = time.monotonic() - started
         note = None
         if hook.first_epoch_at is not None:
             note = one_epoch_note(budget, hook.first_epoch_at - started, hook.first_epoch_seconds)
+        if privacy_spent is not None and params.differential_privacy is not None:
+            spent = (
+                f"differential privacy: epsilon {privacy_spent['epsilon']:.2f} of "
+                f"{params.differential_privacy.epsilon:g} spent"
+            )
+            note = f"{note}; {spent}" if note else spent
         return FitReport(
             loss_curve=hook.loss_curve,
             epochs_run=int(hook.last_epoch),
             stopped_by_budget=hook.stopped or (budget is not None and elapsed >= budget),
             note=note,
+            privacy_spent=privacy_spent,
         )
 
     def save(self, directory: Path) -> None:
@@ -168,6 +181,7 @@ class _TrainingProgress:
         self.first_epoch_seconds = 0.0
         self._last_call = self._started
         self._steps: deque[float] = deque(maxlen=_RECENT_STEPS)
+        self.privacy = PrivacyLedger()
 
     def __call__(
         self,
@@ -208,6 +222,7 @@ class _TrainingProgress:
         return now + max(self._steps, default=0.0) >= self._deadline
 
     def _record(self, message: dict) -> None:
+        self.privacy.record(message)
         self.last_epoch = float(message.get("epoch") or self.last_epoch)
         loss = message.get("val_loss")
         if loss is None or pd.isna(loss):

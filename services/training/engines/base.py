@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from services.training.engines.capabilities import (
@@ -20,12 +20,12 @@ from services.training.engines.capabilities import (
     EngineCapability,
     RelationalEngine,
 )
+from services.training.engines.dp import DifferentialPrivacy
+from services.training.engines.errors import EngineError as EngineError
+from services.training.engines.errors import InvalidConditionError as InvalidConditionError
+from services.training.engines.errors import InvalidParamsError as InvalidParamsError
 
 ParamType = Literal["int", "float", "bool", "str"]
-
-
-class EngineError(Exception):
-    """Base class of every error raised by the engine layer."""
 
 
 class UnknownEngineError(EngineError):
@@ -35,26 +35,6 @@ class UnknownEngineError(EngineError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.name,))
-
-
-class InvalidParamsError(EngineError):
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.field, self.message))
-
-
-class InvalidConditionError(EngineError):
-    def __init__(self, column: str, message: str) -> None:
-        self.column = column
-        self.message = message
-        super().__init__(f"condition on {column!r}: {message}")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.column, self.message))
 
 
 @dataclass(frozen=True)
@@ -157,6 +137,16 @@ class TrainParams:
     time_budget_seconds: float | None = None
     seed: int = 0
     options: Mapping[str, Any] = field(default_factory=dict)
+    differential_privacy: DifferentialPrivacy | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TrainParams:
+        """The parameters `to_dict` stored (on the model, in the job)."""
+        dp = data.get("differential_privacy")
+        return cls(
+            **{k: v for k, v in data.items() if k != "differential_privacy"},
+            differential_privacy=DifferentialPrivacy(**dp) if dp else None,
+        )
 
     @classmethod
     def build(
@@ -168,6 +158,7 @@ class TrainParams:
         time_budget_seconds: float | None = None,
         seed: int = 0,
         options: Mapping[str, Any] | None = None,
+        differential_privacy: Mapping[str, Any] | None = None,
     ) -> TrainParams:
         """Validate user input against `spec` and fill in the engine's defaults.
 
@@ -183,6 +174,7 @@ class TrainParams:
             time_budget_seconds=_positive_budget(time_budget_seconds),
             seed=_seed(seed),
             options=_validate_options(spec, options or {}),
+            differential_privacy=_differential_privacy(spec, differential_privacy),
         )
         for check in spec.checks:
             check(params)
@@ -195,6 +187,9 @@ class TrainParams:
             "time_budget_seconds": self.time_budget_seconds,
             "seed": self.seed,
             "options": dict(self.options),
+            "differential_privacy": (
+                asdict(self.differential_privacy) if self.differential_privacy else None
+            ),
         }
 
 
@@ -231,6 +226,22 @@ def _validate_options(spec: EngineSpec, options: Mapping[str, Any]) -> dict[str,
     return {name: known[name].validate(options.get(name, p.default)) for name, p in known.items()}
 
 
+def _differential_privacy(
+    spec: EngineSpec, value: Mapping[str, Any] | None
+) -> DifferentialPrivacy | None:
+    if value is None:
+        return None
+    if EngineCapability.DIFFERENTIAL_PRIVACY not in spec.capabilities:
+        dp = EngineCapability.DIFFERENTIAL_PRIVACY
+        capable = [name for name, other in ENGINES.items() if dp in other.capabilities]
+        raise InvalidParamsError(
+            "differential_privacy",
+            f"{spec.name} does not train with differential privacy; engines that do: "
+            + ", ".join(capable),
+        )
+    return DifferentialPrivacy.build(value)
+
+
 @dataclass(frozen=True)
 class ProgressUpdate:
     percent: float
@@ -253,6 +264,8 @@ class FitReport:
     stopped_by_budget: bool = False
     # Said in the job's message, e.g. that the time budget did not fit one epoch.
     note: str | None = None
+    # {"epsilon", "delta"} the saved model's training spent, when trained with DP.
+    privacy_spent: dict[str, float] | None = None
 
 
 def one_epoch_note(budget: float | None, elapsed: float, epoch_seconds: float) -> str | None:

@@ -28,6 +28,8 @@ class EngineCapability(StrEnum):
     RELATIONAL = "relational"
     # Tables whose rows form ordered sequences per entity (`SequenceSpec`).
     SEQUENTIAL = "sequential"
+    # Trains with DP-SGD within an (epsilon, delta) budget (`TrainParams.differential_privacy`).
+    DIFFERENTIAL_PRIVACY = "differential_privacy"
 
 
 _SINGLE = frozenset({EngineCapability.SINGLE_TABLE})

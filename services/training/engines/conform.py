@@ -84,6 +84,19 @@ def conform(
     return out
 
 
+def renumber_ids(
+    rows: pd.DataFrame, profile: TableProfile, *, first_row: int, seed: int
+) -> pd.DataFrame:
+    """The id columns of rows drawn in several rounds made again as ``conform`` makes them
+    for rows ``first_row``.. (each round's rows were numbered from ``first_row``)."""
+    numbers = np.arange(first_row, first_row + len(rows), dtype=np.int64)
+    for column in profile.columns:
+        if column.kind == "id" and column.name in rows.columns:
+            missing = rows[column.name].isna().to_numpy()
+            rows[column.name] = _ids(column, numbers, seed).mask(missing)
+    return rows
+
+
 # --- learned columns ---------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from services.training.engines.base import EngineError
+from services.training.engines.errors import EngineError
 
 ColumnKind = Literal["numeric", "categorical", "datetime", "other", "id", "pii"]
 

@@ -131,9 +131,11 @@ def validate_root_conditions(
     first = root(schema)
     fixed = validate_conditions(profiles[first.name], conditions)
     keys = set(key_columns(schema, first.name))
-    for name in fixed:
+    for name, value in fixed.items():
         if name in keys:
             raise InvalidConditionError(name, "a key: its values are made anew")
+        if isinstance(value, dict):
+            raise InvalidConditionError(name, "a model of several tables takes fixed values only")
     return fixed
 
 

@@ -12,11 +12,9 @@ forked from a "forkserver" process that imported torch, SDV and mostlyai-engine 
 plain fork of the worker is unsafe with torch's threads; "spawn" would pay those imports,
 seconds, for every job).
 
-Both entry points are blocking and thread-friendly: call them from a worker thread (e.g.
-`await asyncio.to_thread(run_training, ...)`) and set the `threading.Event` passed as
-`cancel_event` to cancel. `on_progress` is called in the calling thread, at least every
-`HEARTBEAT_SECONDS` while the child runs (the last update is repeated with a fresh ETA
-when the engine is silent, e.g. during a long epoch).
+Both entry points block: call them from a worker thread and set `cancel_event` to cancel.
+`on_progress` runs in the calling thread at least every `HEARTBEAT_SECONDS` while the child
+runs (the last update again, with a fresh ETA, when the engine is silent: a long epoch).
 """
 
 from __future__ import annotations
@@ -30,7 +28,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -41,6 +39,7 @@ import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from common.contracts.rules import Rule
 from common.lifetime import die_with_parent
 from services.training.engines.artifact import Manifest, read_manifest, write_artifact
 from services.training.engines.base import (
@@ -52,6 +51,7 @@ from services.training.engines.base import (
     TrainParams,
     get_engine,
 )
+from services.training.engines.dp import private_profile
 from services.training.engines.profile import build_profile, learned_table
 from services.training.engines.sampling import (
     ANOMALY_COLUMN,
@@ -149,6 +149,7 @@ def run_sampling(
     enforce_bounds: bool = True,
     bounds: Bounds | None = None,
     chunk_rows: int = 100_000,
+    rules: Sequence[Rule] = (),
     on_progress: Progress | None = None,
     cancel_event: threading.Event | None = None,
     threads: int | None = None,
@@ -169,6 +170,7 @@ def run_sampling(
         "enforce_bounds": enforce_bounds,
         "bounds": resolve_bounds(profile, bounds) if enforce_bounds else None,
         "chunk_rows": chunk_rows,
+        "rules": list(rules),
     }
     started = time.monotonic()
     chunks = _supervise(
@@ -384,15 +386,15 @@ def _train_in_child(
     learned, learned_metadata = learned_table(table, metadata, profile)
     engine = spec.create()
     report = engine.fit(learned, learned_metadata, _budget_left(params, budget_clock), progress)
+    if params.differential_privacy is not None:
+        profile = private_profile(engine, profile, learned_metadata, params.seed)
     metrics = {
         "engine": spec.name,
         "params": params.to_dict(),
         "rows": len(table),
         "columns": len(table.columns),
-        "loss_curve": report.loss_curve,
-        "epochs_run": report.epochs_run,
-        "stopped_by_budget": report.stopped_by_budget,
-        "note": report.note,
+        # loss_curve, epochs_run, stopped_by_budget, note, privacy_spent
+        **dataclasses.asdict(report),
         "duration_seconds": time.monotonic() - started,
         "library_versions": engine.library_versions(),
     }

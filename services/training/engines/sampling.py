@@ -8,17 +8,26 @@ regenerated on its own.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from common.contracts.rules import Rule
 from services.training.engines.artifact import LoadedModel
 from services.training.engines.base import InvalidConditionError, InvalidParamsError
-from services.training.engines.conform import conform
+from services.training.engines.conform import conform, renumber_ids
+from services.training.engines.obeying import (
+    ONE_OF,
+    RANGE_OPERATORS,
+    RowChecks,
+    bound_number,
+    obeying,
+)
 from services.training.engines.profile import ColumnProfile, TableProfile
 
 ANOMALY_COLUMN = "is_anomaly"
@@ -30,6 +39,9 @@ _ANOMALY_MIN_SIGMAS, _ANOMALY_MAX_SIGMAS = 3.0, 6.0
 _RARE_CATEGORY_SHARE = 0.1
 # Probability that an anomalous row has each further column perturbed (one always is).
 _EXTRA_COLUMN_PROBABILITY = 0.2
+# The most columns a request conditions on, and values a list condition allows.
+MAX_CONDITIONS = 50
+MAX_CONDITION_VALUES = 1_000
 
 
 def sample_chunks(
@@ -44,15 +56,20 @@ def sample_chunks(
     enforce_bounds: bool = True,
     bounds: Bounds | None = None,
     chunk_rows: int = 100_000,
+    rules: Sequence[Rule] = (),
 ) -> Iterator[pd.DataFrame]:
     """Yield `n` synthetic rows in DataFrames of at most `chunk_rows` rows.
 
     `artifact` is an artifact path or an already loaded model. Conditions fix column
-    values; every chunk is put in the real table's schema (`conform.conform`: ids, fake
-    PII, real categories, precision, missing values); bounds (the training min/max, or
+    values or bound them (a range or a list of values; see `obeying`, which also makes every
+    row obey the dataset's `rules`, drawing again what breaks one); every chunk is put in
+    the real table's schema (`conform.conform`: ids, fake PII, real categories, precision,
+    missing values); bounds (the training min/max, or
     `bounds` overrides) clip numeric and datetime columns; then `anomaly_ratio` of the rows
     are perturbed (anomalies deliberately leave the bounds) and flagged in the
     `anomaly_column` column (default `is_anomaly`) when `mark_anomalies`.
+
+    Anomalies are made after the rules are met, and may break them (that is their point).
 
     Raises InvalidParamsError for bad counts/ratios/bounds and InvalidConditionError
     for conditions on unknown columns or with values the model cannot produce.
@@ -63,13 +80,17 @@ def sample_chunks(
         if model is not artifact:
             stack.callback(model.close)
         profile = model.manifest.profile
-        fixed = validate_conditions(profile, conditions)
+        valid = validate_conditions(profile, conditions)
+        fixed = {k: v for k, v in valid.items() if not isinstance(v, dict)}
+        checks = RowChecks(rules, {k: v for k, v in valid.items() if isinstance(v, dict)})
         limits = resolve_bounds(profile, bounds) if enforce_bounds else {}
         for index, start in enumerate(range(0, n, chunk_rows)):
-            size = min(chunk_rows, n - start)
-            rows = model.engine.sample(size, chunk_seed(seed, index), fixed or None)
-            rows = conform(rows.reset_index(drop=True), profile, first_row=start, seed=seed)
-            rows = clip_to_bounds(rows, limits)
+            draw = functools.partial(
+                _draw, model, fixed, limits, seed=seed, index=index, start=start
+            )
+            rows = obeying(draw, min(chunk_rows, n - start), checks)
+            if checks:
+                rows = renumber_ids(rows, profile, first_row=start, seed=seed)
             rng = np.random.default_rng([seed, index, 1])
             yield inject_anomalies(
                 rows,
@@ -82,9 +103,34 @@ def sample_chunks(
             )
 
 
-def chunk_seed(seed: int, index: int) -> int:
-    """An independent 32-bit seed for chunk `index` of a run seeded with `seed`."""
-    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
+def _draw(
+    model: LoadedModel,
+    fixed: Mapping[str, Any],
+    limits: Mapping[str, tuple[float, float]],
+    count: int,
+    round_: int,
+    *,
+    seed: int,
+    index: int,
+    start: int,
+) -> pd.DataFrame:
+    """``count`` rows of chunk ``index`` (draw ``round_`` of it), in the real schema and
+    bounds."""
+    round_seed = chunk_seed(seed, index, round_) if round_ else chunk_seed(seed, index)
+    rows = model.engine.sample(count, round_seed, fixed or None)
+    # A further round fills its missing values and fake PII from a stream of its own (its
+    # ids are made again for the rows kept: `renumber_ids`).
+    conform_seed = round_seed if round_ else seed
+    rows = conform(
+        rows.reset_index(drop=True), model.manifest.profile, first_row=start, seed=conform_seed
+    )
+    return clip_to_bounds(rows, limits)
+
+
+def chunk_seed(seed: int, index: int, *more: int) -> int:
+    """An independent 32-bit seed for chunk `index` of a run seeded with `seed` (and for a
+    further draw of that chunk, `more` naming it)."""
+    return int(np.random.SeedSequence([seed, index, *more]).generate_state(1)[0])
 
 
 def _validate_counts(n: int, chunk_rows: int, anomaly_ratio: float) -> None:
@@ -99,8 +145,13 @@ def _validate_counts(n: int, chunk_rows: int, anomaly_ratio: float) -> None:
 def validate_conditions(
     profile: TableProfile, conditions: Mapping[str, Any] | None
 ) -> dict[str, Any]:
-    """Return conditions converted to the training values' types, or raise InvalidConditionError."""
+    """Return conditions converted to the training values' types, or raise InvalidConditionError.
+
+    A value fixes the column; a mapping of ``gt``/``gte``/``lt``/``lte`` bounds a numeric or
+    datetime column; a list (or ``{"in": [...]}``, as returned) allows one of its values."""
     fixed: dict[str, Any] = {}
+    if len(conditions or {}) > MAX_CONDITIONS:
+        raise InvalidConditionError("conditions", f"at most {MAX_CONDITIONS} columns")
     for name, value in (conditions or {}).items():
         column = profile.column(name)
         if column is None:
@@ -112,8 +163,60 @@ def validate_conditions(
             )
         if value is None:
             raise InvalidConditionError(name, "a condition needs a value")
-        fixed[name] = _condition_value(column, value)
+        if isinstance(value, Mapping) and set(value) == {ONE_OF}:
+            fixed[name] = _one_of(column, value[ONE_OF])  # the form this returns
+        elif isinstance(value, Mapping):
+            fixed[name] = _range_condition(column, value)
+        elif isinstance(value, list | tuple):
+            fixed[name] = _one_of(column, value)
+        else:
+            fixed[name] = _condition_value(column, value)
     return fixed
+
+
+def _one_of(column: ColumnProfile, values: Any) -> dict[str, list[Any]]:
+    if not isinstance(values, list | tuple) or not 1 <= len(values) <= MAX_CONDITION_VALUES:
+        raise InvalidConditionError(
+            column.name, f"a list of values takes 1 to {MAX_CONDITION_VALUES} values"
+        )
+    if any(isinstance(v, Mapping | list | tuple) or v is None for v in values):
+        raise InvalidConditionError(column.name, "a list of values takes plain values")
+    return {ONE_OF: [_condition_value(column, v) for v in values]}
+
+
+def _range_condition(column: ColumnProfile, spec: Mapping[str, Any]) -> dict[str, Any]:
+    if not spec or not set(spec) <= set(RANGE_OPERATORS):
+        raise InvalidConditionError(column.name, "a range takes gt, gte, lt and lte only")
+    if {"gt", "gte"} <= set(spec) or {"lt", "lte"} <= set(spec):
+        raise InvalidConditionError(column.name, "give gt or gte, lt or lte, not both")
+    if column.kind not in ("numeric", "datetime"):
+        raise InvalidConditionError(
+            column.name, "a range bounds a numeric or datetime column; give a list of values"
+        )
+    bounds = {op: _range_bound(column, op, bound) for op, bound in spec.items()}
+    numbers = {op: bound_number(bound) for op, bound in bounds.items()}
+    low = max((numbers[op] for op in ("gt", "gte") if op in numbers), default=-math.inf)
+    high = min((numbers[op] for op in ("lt", "lte") if op in numbers), default=math.inf)
+    if low > high or (low == high and ("gt" in numbers or "lt" in numbers)):
+        raise InvalidConditionError(column.name, "the range is empty")
+    below = column.minimum is not None and high < column.minimum
+    if below or (column.maximum is not None and low > column.maximum):
+        raise InvalidConditionError(column.name, "the range misses every training value")
+    return bounds
+
+
+def _range_bound(column: ColumnProfile, operator: str, bound: Any) -> float | str:
+    if column.kind == "datetime":
+        try:
+            bound_number(bound if isinstance(bound, str) else "")
+        except ValueError:
+            raise InvalidConditionError(
+                column.name, f"{operator}: {bound!r} is not an ISO 8601 datetime"
+            ) from None
+        return bound
+    if isinstance(bound, bool) or not isinstance(bound, int | float) or not math.isfinite(bound):
+        raise InvalidConditionError(column.name, f"{operator}: {bound!r} is not a number")
+    return bound
 
 
 def _condition_value(column: ColumnProfile, value: Any) -> Any:

@@ -35,6 +35,7 @@ from services.training.engines.base import (
 from services.training.engines.capabilities import Engine
 from services.training.engines.marginals import EmpiricalUnivariate
 from services.training.engines.profile import columns_metadata
+from services.training.engines.sdv_rules import add_rules, categorical_combinations
 from services.training.engines.seeding import seed_everything
 
 _TABLE = "table"
@@ -81,7 +82,10 @@ class _SDVEngine(Engine):
         progress: Progress,
     ) -> FitReport:
         seed_everything(params.seed)
-        synthesizer = self._create(to_sdv_metadata(table, metadata), params)
+        sdv_metadata = to_sdv_metadata(table, metadata)
+        categorical_combinations(sdv_metadata, _TABLE, metadata.get("rules") or [])
+        synthesizer = self._create(sdv_metadata, params)
+        add_rules(synthesizer, metadata.get("rules") or [], table.columns)
         report = self._fit(synthesizer, table, params, progress)
         self._synthesizer = synthesizer
         return report

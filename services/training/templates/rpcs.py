@@ -50,7 +50,7 @@ class TemplateRpcs:
         if request.format and request.format not in convert.FORMAT_NAMES:
             raise InvalidArgument(f"unknown format {request.format}", field="format")
         # Who may generate here is decided first: checking a schema is work done for a user.
-        await self.access.require(principal, request.project_id, EDITOR)
+        approval = await self.access.approval(principal, request.project_id)
         label, source, prefix = await self._template_source(principal, request)
         seed = request.seed if request.HasField("seed") else uuid.uuid4().int % 2**31
         locale = request.locale or "en_US"
@@ -77,6 +77,7 @@ class TemplateRpcs:
                 format=convert.FORMAT_NAMES.get(request.format, "parquet"),
             ),
             max_active_jobs=self.settings.max_concurrent_jobs_per_user,
+            approval=approval,
         )
         self.on_commit()
         return training_pb2.GenerateFromTemplateResponse(

@@ -27,6 +27,7 @@ async def test_engines_are_listed_with_their_parameters(world):
         capabilities.ENGINE_CAPABILITY_SINGLE_TABLE,
         capabilities.ENGINE_CAPABILITY_RELATIONAL,
         capabilities.ENGINE_CAPABILITY_SEQUENTIAL,
+        capabilities.ENGINE_CAPABILITY_DIFFERENTIAL_PRIVACY,
     }
     ctgan = {p.name: p for p in engines["ctgan"].parameters}
     assert ctgan["epochs"].default.number_value == 300

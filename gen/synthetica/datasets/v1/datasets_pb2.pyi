@@ -17,6 +17,13 @@ class ProjectRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PROJECT_ROLE_EDITOR: _ClassVar[ProjectRole]
     PROJECT_ROLE_OWNER: _ClassVar[ProjectRole]
 
+class PrivacyGate(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PRIVACY_GATE_UNSPECIFIED: _ClassVar[PrivacyGate]
+    PRIVACY_GATE_OFF: _ClassVar[PrivacyGate]
+    PRIVACY_GATE_BLOCK: _ClassVar[PrivacyGate]
+    PRIVACY_GATE_OWNER_OVERRIDE: _ClassVar[PrivacyGate]
+
 class DatasetStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     DATASET_STATUS_UNSPECIFIED: _ClassVar[DatasetStatus]
@@ -30,10 +37,25 @@ class DatasetSplit(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DATASET_SPLIT_TRAIN: _ClassVar[DatasetSplit]
     DATASET_SPLIT_HOLDOUT: _ClassVar[DatasetSplit]
     DATASET_SPLIT_ALL: _ClassVar[DatasetSplit]
+
+class RuleKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RULE_KIND_UNSPECIFIED: _ClassVar[RuleKind]
+    RULE_KIND_INEQUALITY: _ClassVar[RuleKind]
+    RULE_KIND_RANGE: _ClassVar[RuleKind]
+    RULE_KIND_POSITIVE: _ClassVar[RuleKind]
+    RULE_KIND_NEGATIVE: _ClassVar[RuleKind]
+    RULE_KIND_FIXED_COMBINATIONS: _ClassVar[RuleKind]
+    RULE_KIND_ONE_HOT: _ClassVar[RuleKind]
+    RULE_KIND_UNIQUE: _ClassVar[RuleKind]
 PROJECT_ROLE_UNSPECIFIED: ProjectRole
 PROJECT_ROLE_VIEWER: ProjectRole
 PROJECT_ROLE_EDITOR: ProjectRole
 PROJECT_ROLE_OWNER: ProjectRole
+PRIVACY_GATE_UNSPECIFIED: PrivacyGate
+PRIVACY_GATE_OFF: PrivacyGate
+PRIVACY_GATE_BLOCK: PrivacyGate
+PRIVACY_GATE_OWNER_OVERRIDE: PrivacyGate
 DATASET_STATUS_UNSPECIFIED: DatasetStatus
 DATASET_STATUS_INGESTING: DatasetStatus
 DATASET_STATUS_READY: DatasetStatus
@@ -42,9 +64,25 @@ DATASET_SPLIT_UNSPECIFIED: DatasetSplit
 DATASET_SPLIT_TRAIN: DatasetSplit
 DATASET_SPLIT_HOLDOUT: DatasetSplit
 DATASET_SPLIT_ALL: DatasetSplit
+RULE_KIND_UNSPECIFIED: RuleKind
+RULE_KIND_INEQUALITY: RuleKind
+RULE_KIND_RANGE: RuleKind
+RULE_KIND_POSITIVE: RuleKind
+RULE_KIND_NEGATIVE: RuleKind
+RULE_KIND_FIXED_COMBINATIONS: RuleKind
+RULE_KIND_ONE_HOT: RuleKind
+RULE_KIND_UNIQUE: RuleKind
+
+class ProjectSettings(_message.Message):
+    __slots__ = ("privacy_gate", "approval_required")
+    PRIVACY_GATE_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    privacy_gate: PrivacyGate
+    approval_required: bool
+    def __init__(self, privacy_gate: _Optional[_Union[PrivacyGate, str]] = ..., approval_required: _Optional[bool] = ...) -> None: ...
 
 class Project(_message.Message):
-    __slots__ = ("id", "name", "description", "owner_id", "my_role", "created_at", "updated_at")
+    __slots__ = ("id", "name", "description", "owner_id", "my_role", "created_at", "updated_at", "settings")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -52,6 +90,7 @@ class Project(_message.Message):
     MY_ROLE_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    SETTINGS_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     description: str
@@ -59,7 +98,8 @@ class Project(_message.Message):
     my_role: ProjectRole
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., owner_id: _Optional[str] = ..., my_role: _Optional[_Union[ProjectRole, str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    settings: ProjectSettings
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., owner_id: _Optional[str] = ..., my_role: _Optional[_Union[ProjectRole, str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., settings: _Optional[_Union[ProjectSettings, _Mapping]] = ...) -> None: ...
 
 class ProjectMember(_message.Message):
     __slots__ = ("project_id", "user_id", "email", "role", "added_at", "pending")
@@ -132,14 +172,18 @@ class BatchGetProjectsResponse(_message.Message):
     def __init__(self, projects: _Optional[_Iterable[_Union[Project, _Mapping]]] = ...) -> None: ...
 
 class UpdateProjectRequest(_message.Message):
-    __slots__ = ("project_id", "name", "description")
+    __slots__ = ("project_id", "name", "description", "privacy_gate", "approval_required")
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    PRIVACY_GATE_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_REQUIRED_FIELD_NUMBER: _ClassVar[int]
     project_id: str
     name: str
     description: str
-    def __init__(self, project_id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+    privacy_gate: PrivacyGate
+    approval_required: bool
+    def __init__(self, project_id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., privacy_gate: _Optional[_Union[PrivacyGate, str]] = ..., approval_required: _Optional[bool] = ...) -> None: ...
 
 class UpdateProjectResponse(_message.Message):
     __slots__ = ("project",)
@@ -222,22 +266,28 @@ class ListProjectMembersResponse(_message.Message):
     def __init__(self, members: _Optional[_Iterable[_Union[ProjectMember, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class CheckProjectAccessRequest(_message.Message):
-    __slots__ = ("project_id", "user_id", "required_role")
+    __slots__ = ("project_id", "user_id", "required_role", "include_owners")
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     REQUIRED_ROLE_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_OWNERS_FIELD_NUMBER: _ClassVar[int]
     project_id: str
     user_id: str
     required_role: ProjectRole
-    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., required_role: _Optional[_Union[ProjectRole, str]] = ...) -> None: ...
+    include_owners: bool
+    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., required_role: _Optional[_Union[ProjectRole, str]] = ..., include_owners: _Optional[bool] = ...) -> None: ...
 
 class CheckProjectAccessResponse(_message.Message):
-    __slots__ = ("allowed", "role")
+    __slots__ = ("allowed", "role", "settings", "owner_ids")
     ALLOWED_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
+    SETTINGS_FIELD_NUMBER: _ClassVar[int]
+    OWNER_IDS_FIELD_NUMBER: _ClassVar[int]
     allowed: bool
     role: ProjectRole
-    def __init__(self, allowed: _Optional[bool] = ..., role: _Optional[_Union[ProjectRole, str]] = ...) -> None: ...
+    settings: ProjectSettings
+    owner_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, allowed: _Optional[bool] = ..., role: _Optional[_Union[ProjectRole, str]] = ..., settings: _Optional[_Union[ProjectSettings, _Mapping]] = ..., owner_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class IngestOptions(_message.Message):
     __slots__ = ("format", "delimiter", "has_header", "encoding", "column_names", "missing_values", "holdout_fraction", "seed")
@@ -318,7 +368,7 @@ class DatasetMetadata(_message.Message):
     def __init__(self, columns: _Optional[_Iterable[_Union[ColumnMetadata, _Mapping]]] = ..., primary_key: _Optional[str] = ..., target_column: _Optional[str] = ...) -> None: ...
 
 class Dataset(_message.Message):
-    __slots__ = ("id", "project_id", "name", "status", "error", "row_count", "train_row_count", "holdout_row_count", "size_bytes", "metadata", "detected", "created_by", "created_at", "updated_at", "error_code", "warnings", "file_name", "tables", "foreign_keys", "referential_problems")
+    __slots__ = ("id", "project_id", "name", "status", "error", "row_count", "train_row_count", "holdout_row_count", "size_bytes", "metadata", "detected", "created_by", "created_at", "updated_at", "error_code", "warnings", "file_name", "tables", "foreign_keys", "referential_problems", "rules")
     ID_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -339,6 +389,7 @@ class Dataset(_message.Message):
     TABLES_FIELD_NUMBER: _ClassVar[int]
     FOREIGN_KEYS_FIELD_NUMBER: _ClassVar[int]
     REFERENTIAL_PROBLEMS_FIELD_NUMBER: _ClassVar[int]
+    RULES_FIELD_NUMBER: _ClassVar[int]
     id: str
     project_id: str
     name: str
@@ -359,7 +410,40 @@ class Dataset(_message.Message):
     tables: _containers.RepeatedCompositeFieldContainer[DatasetTable]
     foreign_keys: _containers.RepeatedCompositeFieldContainer[ForeignKey]
     referential_problems: _containers.RepeatedCompositeFieldContainer[ReferentialProblems]
-    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[DatasetStatus, str]] = ..., error: _Optional[str] = ..., row_count: _Optional[int] = ..., train_row_count: _Optional[int] = ..., holdout_row_count: _Optional[int] = ..., size_bytes: _Optional[int] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., detected: _Optional[_Union[IngestOptions, _Mapping]] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error_code: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., file_name: _Optional[str] = ..., tables: _Optional[_Iterable[_Union[DatasetTable, _Mapping]]] = ..., foreign_keys: _Optional[_Iterable[_Union[ForeignKey, _Mapping]]] = ..., referential_problems: _Optional[_Iterable[_Union[ReferentialProblems, _Mapping]]] = ...) -> None: ...
+    rules: _containers.RepeatedCompositeFieldContainer[Rule]
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[DatasetStatus, str]] = ..., error: _Optional[str] = ..., row_count: _Optional[int] = ..., train_row_count: _Optional[int] = ..., holdout_row_count: _Optional[int] = ..., size_bytes: _Optional[int] = ..., metadata: _Optional[_Union[DatasetMetadata, _Mapping]] = ..., detected: _Optional[_Union[IngestOptions, _Mapping]] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error_code: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., file_name: _Optional[str] = ..., tables: _Optional[_Iterable[_Union[DatasetTable, _Mapping]]] = ..., foreign_keys: _Optional[_Iterable[_Union[ForeignKey, _Mapping]]] = ..., referential_problems: _Optional[_Iterable[_Union[ReferentialProblems, _Mapping]]] = ..., rules: _Optional[_Iterable[_Union[Rule, _Mapping]]] = ...) -> None: ...
+
+class RuleBound(_message.Message):
+    __slots__ = ("column", "number", "datetime")
+    COLUMN_FIELD_NUMBER: _ClassVar[int]
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DATETIME_FIELD_NUMBER: _ClassVar[int]
+    column: str
+    number: float
+    datetime: str
+    def __init__(self, column: _Optional[str] = ..., number: _Optional[float] = ..., datetime: _Optional[str] = ...) -> None: ...
+
+class Rule(_message.Message):
+    __slots__ = ("kind", "column", "columns", "low", "high", "strict", "real_violation_count", "description", "combinations_json")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    COLUMN_FIELD_NUMBER: _ClassVar[int]
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    LOW_FIELD_NUMBER: _ClassVar[int]
+    HIGH_FIELD_NUMBER: _ClassVar[int]
+    STRICT_FIELD_NUMBER: _ClassVar[int]
+    REAL_VIOLATION_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    COMBINATIONS_JSON_FIELD_NUMBER: _ClassVar[int]
+    kind: RuleKind
+    column: str
+    columns: _containers.RepeatedScalarFieldContainer[str]
+    low: RuleBound
+    high: RuleBound
+    strict: bool
+    real_violation_count: int
+    description: str
+    combinations_json: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, kind: _Optional[_Union[RuleKind, str]] = ..., column: _Optional[str] = ..., columns: _Optional[_Iterable[str]] = ..., low: _Optional[_Union[RuleBound, _Mapping]] = ..., high: _Optional[_Union[RuleBound, _Mapping]] = ..., strict: _Optional[bool] = ..., real_violation_count: _Optional[int] = ..., description: _Optional[str] = ..., combinations_json: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ReferentialProblems(_message.Message):
     __slots__ = ("foreign_key", "orphan_count", "orphan_examples", "duplicate_parent_key_count", "duplicate_parent_key_examples", "null_child_key_count", "null_parent_key_count")
@@ -562,6 +646,20 @@ class RemoveDatasetTableRequest(_message.Message):
     def __init__(self, dataset_id: _Optional[str] = ..., table_name: _Optional[str] = ...) -> None: ...
 
 class RemoveDatasetTableResponse(_message.Message):
+    __slots__ = ("dataset",)
+    DATASET_FIELD_NUMBER: _ClassVar[int]
+    dataset: Dataset
+    def __init__(self, dataset: _Optional[_Union[Dataset, _Mapping]] = ...) -> None: ...
+
+class UpdateDatasetRulesRequest(_message.Message):
+    __slots__ = ("dataset_id", "rules")
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    dataset_id: str
+    rules: _containers.RepeatedCompositeFieldContainer[Rule]
+    def __init__(self, dataset_id: _Optional[str] = ..., rules: _Optional[_Iterable[_Union[Rule, _Mapping]]] = ...) -> None: ...
+
+class UpdateDatasetRulesResponse(_message.Message):
     __slots__ = ("dataset",)
     DATASET_FIELD_NUMBER: _ClassVar[int]
     dataset: Dataset

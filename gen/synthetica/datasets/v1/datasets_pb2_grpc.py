@@ -141,6 +141,11 @@ class DatasetsServiceStub:
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableRequest.SerializeToString,
                 response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableResponse.FromString,
                 _registered_method=True)
+        self.UpdateDatasetRules = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/UpdateDatasetRules',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRulesRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRulesResponse.FromString,
+                _registered_method=True)
         self.DeleteDataset = channel.unary_unary(
                 '/synthetica.datasets.v1.DatasetsService/DeleteDataset',
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteDatasetRequest.SerializeToString,
@@ -188,7 +193,8 @@ class DatasetsServiceServicer:
 
     def UpdateProject(self, request, context):
         """Renames or redescribes a project. Errors: NOT_FOUND (PROJECT_NOT_FOUND);
-        PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) below editor; INVALID_ARGUMENT for a bad name.
+        PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) below owner (an admin may change the settings of
+        any project); INVALID_ARGUMENT for a bad name or an unknown privacy gate.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -344,6 +350,18 @@ class DatasetsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdateDatasetRules(self, request, context):
+        """Replaces the rules the synthetic rows of a single-table dataset must obey, checks each
+        against the real rows and returns the dataset with how many real rows break each.
+        Errors: NOT_FOUND (DATASET_NOT_FOUND); PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) for a
+        viewer; FAILED_PRECONDITION (DATASET_NOT_READY; RULES_NEED_ONE_TABLE for several tables);
+        INVALID_ARGUMENT (INVALID_RULES) with a violation per field (rules[2].high: unknown
+        columns, wrong types, too many rules or combinations, contradictory rules).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def DeleteDataset(self, request, context):
         """Deletes a dataset and its files; jobs that use it fail. Errors: NOT_FOUND
         (DATASET_NOT_FOUND); PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) for a viewer.
@@ -464,6 +482,11 @@ def add_DatasetsServiceServicer_to_server(servicer, server):
                     servicer.RemoveDatasetTable,
                     request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableRequest.FromString,
                     response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableResponse.SerializeToString,
+            ),
+            'UpdateDatasetRules': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateDatasetRules,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRulesRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRulesResponse.SerializeToString,
             ),
             'DeleteDataset': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteDataset,
@@ -1023,6 +1046,33 @@ class DatasetsService:
             '/synthetica.datasets.v1.DatasetsService/RemoveDatasetTable',
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableRequest.SerializeToString,
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateDatasetRules(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/UpdateDatasetRules',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRulesRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRulesResponse.FromString,
             options,
             channel_credentials,
             insecure,

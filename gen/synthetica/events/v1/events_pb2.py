@@ -27,7 +27,7 @@ from synthetica.evaluation.v1 import evaluation_pb2 as synthetica_dot_evaluation
 from synthetica.training.v1 import training_pb2 as synthetica_dot_training_dot_v1_dot_training__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!synthetica/events/v1/events.proto\x12\x14synthetica.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a)synthetica/evaluation/v1/evaluation.proto\x1a%synthetica/training/v1/training.proto\"\xbd\x06\n\x05\x45vent\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12/\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07user_id\x18\x04 \x01(\t\x12\x12\n\nproject_id\x18\x05 \x01(\t\x12?\n\x0fuser_registered\x18\n \x01(\x0b\x32$.synthetica.events.v1.UserRegisteredH\x00\x12\x41\n\x10\x64\x61taset_uploaded\x18\x0b \x01(\x0b\x32%.synthetica.events.v1.DatasetUploadedH\x00\x12=\n\x0e\x64\x61taset_failed\x18\x0c \x01(\x0b\x32#.synthetica.events.v1.DatasetFailedH\x00\x12?\n\x0f\x64\x61taset_deleted\x18\r \x01(\x0b\x32$.synthetica.events.v1.DatasetDeletedH\x00\x12\x37\n\x0bjob_updated\x18\x0e \x01(\x0b\x32 .synthetica.events.v1.JobUpdatedH\x00\x12;\n\rmodel_trained\x18\x0f \x01(\x0b\x32\".synthetica.events.v1.ModelTrainedH\x00\x12\x39\n\x0cmodel_failed\x18\x10 \x01(\x0b\x32!.synthetica.events.v1.ModelFailedH\x00\x12?\n\x0f\x62\x61tch_generated\x18\x11 \x01(\x0b\x32$.synthetica.events.v1.BatchGeneratedH\x00\x12I\n\x14\x65valuation_completed\x18\x12 \x01(\x0b\x32).synthetica.events.v1.EvaluationCompletedH\x00\x12>\n\x0f\x61pi_key_revoked\x18\x13 \x01(\x0b\x32#.synthetica.events.v1.ApiKeyRevokedH\x00\x12;\n\ruser_disabled\x18\x14 \x01(\x0b\x32\".synthetica.events.v1.UserDisabledH\x00\x42\x06\n\x04\x62ody\">\n\x0eUserRegistered\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x0c\n\x04role\x18\x03 \x01(\t\"\\\n\x0f\x44\x61tasetUploaded\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\trow_count\x18\x03 \x01(\x03\x12\x14\n\x0c\x63olumn_count\x18\x04 \x01(\x05\"@\n\rDatasetFailed\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05\x65rror\x18\x03 \x01(\t\"$\n\x0e\x44\x61tasetDeleted\x12\x12\n\ndataset_id\x18\x01 \x01(\t\"\xcd\x03\n\nJobUpdated\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x10\n\x04kind\x18\x02 \x01(\tB\x02\x18\x01\x12\x12\n\x06status\x18\x03 \x01(\tB\x02\x18\x01\x12\x13\n\x07percent\x18\x04 \x01(\x01\x42\x02\x18\x01\x12\x11\n\x05\x65poch\x18\x05 \x01(\x05\x42\x02\x18\x01\x12\x18\n\x0ctotal_epochs\x18\x06 \x01(\x05\x42\x02\x18\x01\x12\x15\n\x04loss\x18\x07 \x01(\x01\x42\x02\x18\x01H\x00\x88\x01\x01\x12\x1c\n\x0b\x65ta_seconds\x18\x08 \x01(\x01\x42\x02\x18\x01H\x01\x88\x01\x01\x12\x13\n\x07message\x18\t \x01(\tB\x02\x18\x01\x12\x10\n\x08model_id\x18\n \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x0b \x01(\t\x12\r\n\x05\x65rror\x18\x0c \x01(\t\x12\x10\n\x08sequence\x18\r \x01(\x03\x12\x31\n\x08job_kind\x18\x0e \x01(\x0e\x32\x1f.synthetica.training.v1.JobKind\x12\x35\n\njob_status\x18\x0f \x01(\x0e\x32!.synthetica.training.v1.JobStatus\x12\x35\n\x08progress\x18\x10 \x01(\x0b\x32#.synthetica.training.v1.JobProgressB\x07\n\x05_lossB\x0e\n\x0c_eta_seconds\"^\n\x0cModelTrained\x12\x10\n\x08model_id\x18\x01 \x01(\t\x12\x12\n\ndataset_id\x18\x02 \x01(\t\x12\x0e\n\x06\x65ngine\x18\x03 \x01(\t\x12\x18\n\x10\x64uration_seconds\x18\x04 \x01(\x01\"R\n\x0bModelFailed\x12\x10\n\x08model_id\x18\x01 \x01(\t\x12\x12\n\ndataset_id\x18\x02 \x01(\t\x12\x0e\n\x06\x65ngine\x18\x03 \x01(\t\x12\r\n\x05\x65rror\x18\x04 \x01(\t\"p\n\x0e\x42\x61tchGenerated\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x10\n\x08model_id\x18\x02 \x01(\t\x12\x13\n\x0btemplate_id\x18\x03 \x01(\t\x12\x11\n\trow_count\x18\x04 \x01(\x03\x12\x12\n\ndataset_id\x18\x05 \x01(\t\"\xc0\x01\n\x13\x45valuationCompleted\x12\x11\n\treport_id\x18\x01 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12\x1a\n\rquality_score\x18\x03 \x01(\x01H\x00\x88\x01\x01\x12\x1b\n\x0fprivacy_verdict\x18\x04 \x01(\tB\x02\x18\x01\x12\x39\n\x07verdict\x18\x05 \x01(\x0e\x32(.synthetica.evaluation.v1.PrivacyVerdictB\x10\n\x0e_quality_score\"D\n\rApiKeyRevoked\x12\x12\n\napi_key_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x0e\n\x06prefix\x18\x03 \x01(\t\"\x1f\n\x0cUserDisabled\x12\x0f\n\x07user_id\x18\x01 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!synthetica/events/v1/events.proto\x12\x14synthetica.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a)synthetica/evaluation/v1/evaluation.proto\x1a%synthetica/training/v1/training.proto\"\x85\x08\n\x05\x45vent\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12/\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07user_id\x18\x04 \x01(\t\x12\x12\n\nproject_id\x18\x05 \x01(\t\x12?\n\x0fuser_registered\x18\n \x01(\x0b\x32$.synthetica.events.v1.UserRegisteredH\x00\x12\x41\n\x10\x64\x61taset_uploaded\x18\x0b \x01(\x0b\x32%.synthetica.events.v1.DatasetUploadedH\x00\x12=\n\x0e\x64\x61taset_failed\x18\x0c \x01(\x0b\x32#.synthetica.events.v1.DatasetFailedH\x00\x12?\n\x0f\x64\x61taset_deleted\x18\r \x01(\x0b\x32$.synthetica.events.v1.DatasetDeletedH\x00\x12\x37\n\x0bjob_updated\x18\x0e \x01(\x0b\x32 .synthetica.events.v1.JobUpdatedH\x00\x12;\n\rmodel_trained\x18\x0f \x01(\x0b\x32\".synthetica.events.v1.ModelTrainedH\x00\x12\x39\n\x0cmodel_failed\x18\x10 \x01(\x0b\x32!.synthetica.events.v1.ModelFailedH\x00\x12?\n\x0f\x62\x61tch_generated\x18\x11 \x01(\x0b\x32$.synthetica.events.v1.BatchGeneratedH\x00\x12I\n\x14\x65valuation_completed\x18\x12 \x01(\x0b\x32).synthetica.events.v1.EvaluationCompletedH\x00\x12>\n\x0f\x61pi_key_revoked\x18\x13 \x01(\x0b\x32#.synthetica.events.v1.ApiKeyRevokedH\x00\x12;\n\ruser_disabled\x18\x14 \x01(\x0b\x32\".synthetica.events.v1.UserDisabledH\x00\x12=\n\x0e\x62\x61tch_released\x18\x15 \x01(\x0b\x32#.synthetica.events.v1.BatchReleasedH\x00\x12\x39\n\x0cjob_reviewed\x18\x16 \x01(\x0b\x32!.synthetica.events.v1.JobReviewedH\x00\x12L\n\x16job_approval_requested\x18\x17 \x01(\x0b\x32*.synthetica.events.v1.JobApprovalRequestedH\x00\x42\x06\n\x04\x62ody\">\n\x0eUserRegistered\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x0c\n\x04role\x18\x03 \x01(\t\"\\\n\x0f\x44\x61tasetUploaded\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\trow_count\x18\x03 \x01(\x03\x12\x14\n\x0c\x63olumn_count\x18\x04 \x01(\x05\"@\n\rDatasetFailed\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05\x65rror\x18\x03 \x01(\t\"$\n\x0e\x44\x61tasetDeleted\x12\x12\n\ndataset_id\x18\x01 \x01(\t\"\xcd\x03\n\nJobUpdated\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x10\n\x04kind\x18\x02 \x01(\tB\x02\x18\x01\x12\x12\n\x06status\x18\x03 \x01(\tB\x02\x18\x01\x12\x13\n\x07percent\x18\x04 \x01(\x01\x42\x02\x18\x01\x12\x11\n\x05\x65poch\x18\x05 \x01(\x05\x42\x02\x18\x01\x12\x18\n\x0ctotal_epochs\x18\x06 \x01(\x05\x42\x02\x18\x01\x12\x15\n\x04loss\x18\x07 \x01(\x01\x42\x02\x18\x01H\x00\x88\x01\x01\x12\x1c\n\x0b\x65ta_seconds\x18\x08 \x01(\x01\x42\x02\x18\x01H\x01\x88\x01\x01\x12\x13\n\x07message\x18\t \x01(\tB\x02\x18\x01\x12\x10\n\x08model_id\x18\n \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x0b \x01(\t\x12\r\n\x05\x65rror\x18\x0c \x01(\t\x12\x10\n\x08sequence\x18\r \x01(\x03\x12\x31\n\x08job_kind\x18\x0e \x01(\x0e\x32\x1f.synthetica.training.v1.JobKind\x12\x35\n\njob_status\x18\x0f \x01(\x0e\x32!.synthetica.training.v1.JobStatus\x12\x35\n\x08progress\x18\x10 \x01(\x0b\x32#.synthetica.training.v1.JobProgressB\x07\n\x05_lossB\x0e\n\x0c_eta_seconds\"^\n\x0cModelTrained\x12\x10\n\x08model_id\x18\x01 \x01(\t\x12\x12\n\ndataset_id\x18\x02 \x01(\t\x12\x0e\n\x06\x65ngine\x18\x03 \x01(\t\x12\x18\n\x10\x64uration_seconds\x18\x04 \x01(\x01\"R\n\x0bModelFailed\x12\x10\n\x08model_id\x18\x01 \x01(\t\x12\x12\n\ndataset_id\x18\x02 \x01(\t\x12\x0e\n\x06\x65ngine\x18\x03 \x01(\t\x12\r\n\x05\x65rror\x18\x04 \x01(\t\"p\n\x0e\x42\x61tchGenerated\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x10\n\x08model_id\x18\x02 \x01(\t\x12\x13\n\x0btemplate_id\x18\x03 \x01(\t\x12\x11\n\trow_count\x18\x04 \x01(\x03\x12\x12\n\ndataset_id\x18\x05 \x01(\t\"\xc0\x01\n\x13\x45valuationCompleted\x12\x11\n\treport_id\x18\x01 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12\x1a\n\rquality_score\x18\x03 \x01(\x01H\x00\x88\x01\x01\x12\x1b\n\x0fprivacy_verdict\x18\x04 \x01(\tB\x02\x18\x01\x12\x39\n\x07verdict\x18\x05 \x01(\x0e\x32(.synthetica.evaluation.v1.PrivacyVerdictB\x10\n\x0e_quality_score\"D\n\rApiKeyRevoked\x12\x12\n\napi_key_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x0e\n\x06prefix\x18\x03 \x01(\t\"\x1f\n\x0cUserDisabled\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"Y\n\rBatchReleased\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x13\n\x0breleased_by\x18\x03 \x01(\t\x12\x11\n\towner_ids\x18\x04 \x03(\t\"\x88\x01\n\x0bJobReviewed\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x31\n\x08job_kind\x18\x02 \x01(\x0e\x32\x1f.synthetica.training.v1.JobKind\x12\x10\n\x08\x61pproved\x18\x03 \x01(\x08\x12\x0f\n\x07\x63omment\x18\x04 \x01(\t\x12\x13\n\x0breviewer_id\x18\x05 \x01(\t\"l\n\x14JobApprovalRequested\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x31\n\x08job_kind\x18\x02 \x01(\x0e\x32\x1f.synthetica.training.v1.JobKind\x12\x11\n\towner_ids\x18\x03 \x03(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -53,27 +53,33 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_EVALUATIONCOMPLETED'].fields_by_name['privacy_verdict']._loaded_options = None
   _globals['_EVALUATIONCOMPLETED'].fields_by_name['privacy_verdict']._serialized_options = b'\030\001'
   _globals['_EVENT']._serialized_start=175
-  _globals['_EVENT']._serialized_end=1004
-  _globals['_USERREGISTERED']._serialized_start=1006
-  _globals['_USERREGISTERED']._serialized_end=1068
-  _globals['_DATASETUPLOADED']._serialized_start=1070
-  _globals['_DATASETUPLOADED']._serialized_end=1162
-  _globals['_DATASETFAILED']._serialized_start=1164
-  _globals['_DATASETFAILED']._serialized_end=1228
-  _globals['_DATASETDELETED']._serialized_start=1230
-  _globals['_DATASETDELETED']._serialized_end=1266
-  _globals['_JOBUPDATED']._serialized_start=1269
-  _globals['_JOBUPDATED']._serialized_end=1730
-  _globals['_MODELTRAINED']._serialized_start=1732
-  _globals['_MODELTRAINED']._serialized_end=1826
-  _globals['_MODELFAILED']._serialized_start=1828
-  _globals['_MODELFAILED']._serialized_end=1910
-  _globals['_BATCHGENERATED']._serialized_start=1912
-  _globals['_BATCHGENERATED']._serialized_end=2024
-  _globals['_EVALUATIONCOMPLETED']._serialized_start=2027
-  _globals['_EVALUATIONCOMPLETED']._serialized_end=2219
-  _globals['_APIKEYREVOKED']._serialized_start=2221
-  _globals['_APIKEYREVOKED']._serialized_end=2289
-  _globals['_USERDISABLED']._serialized_start=2291
-  _globals['_USERDISABLED']._serialized_end=2322
+  _globals['_EVENT']._serialized_end=1204
+  _globals['_USERREGISTERED']._serialized_start=1206
+  _globals['_USERREGISTERED']._serialized_end=1268
+  _globals['_DATASETUPLOADED']._serialized_start=1270
+  _globals['_DATASETUPLOADED']._serialized_end=1362
+  _globals['_DATASETFAILED']._serialized_start=1364
+  _globals['_DATASETFAILED']._serialized_end=1428
+  _globals['_DATASETDELETED']._serialized_start=1430
+  _globals['_DATASETDELETED']._serialized_end=1466
+  _globals['_JOBUPDATED']._serialized_start=1469
+  _globals['_JOBUPDATED']._serialized_end=1930
+  _globals['_MODELTRAINED']._serialized_start=1932
+  _globals['_MODELTRAINED']._serialized_end=2026
+  _globals['_MODELFAILED']._serialized_start=2028
+  _globals['_MODELFAILED']._serialized_end=2110
+  _globals['_BATCHGENERATED']._serialized_start=2112
+  _globals['_BATCHGENERATED']._serialized_end=2224
+  _globals['_EVALUATIONCOMPLETED']._serialized_start=2227
+  _globals['_EVALUATIONCOMPLETED']._serialized_end=2419
+  _globals['_APIKEYREVOKED']._serialized_start=2421
+  _globals['_APIKEYREVOKED']._serialized_end=2489
+  _globals['_USERDISABLED']._serialized_start=2491
+  _globals['_USERDISABLED']._serialized_end=2522
+  _globals['_BATCHRELEASED']._serialized_start=2524
+  _globals['_BATCHRELEASED']._serialized_end=2613
+  _globals['_JOBREVIEWED']._serialized_start=2616
+  _globals['_JOBREVIEWED']._serialized_end=2752
+  _globals['_JOBAPPROVALREQUESTED']._serialized_start=2754
+  _globals['_JOBAPPROVALREQUESTED']._serialized_end=2862
 # @@protoc_insertion_point(module_scope)

@@ -3,15 +3,16 @@ import datetime
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from synthetica.evaluation.v1 import evaluation_pb2 as _evaluation_pb2
 from synthetica.training.v1 import training_pb2 as _training_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Event(_message.Message):
-    __slots__ = ("id", "type", "occurred_at", "user_id", "project_id", "user_registered", "dataset_uploaded", "dataset_failed", "dataset_deleted", "job_updated", "model_trained", "model_failed", "batch_generated", "evaluation_completed", "api_key_revoked", "user_disabled")
+    __slots__ = ("id", "type", "occurred_at", "user_id", "project_id", "user_registered", "dataset_uploaded", "dataset_failed", "dataset_deleted", "job_updated", "model_trained", "model_failed", "batch_generated", "evaluation_completed", "api_key_revoked", "user_disabled", "batch_released", "job_reviewed", "job_approval_requested")
     ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -28,6 +29,9 @@ class Event(_message.Message):
     EVALUATION_COMPLETED_FIELD_NUMBER: _ClassVar[int]
     API_KEY_REVOKED_FIELD_NUMBER: _ClassVar[int]
     USER_DISABLED_FIELD_NUMBER: _ClassVar[int]
+    BATCH_RELEASED_FIELD_NUMBER: _ClassVar[int]
+    JOB_REVIEWED_FIELD_NUMBER: _ClassVar[int]
+    JOB_APPROVAL_REQUESTED_FIELD_NUMBER: _ClassVar[int]
     id: str
     type: str
     occurred_at: _timestamp_pb2.Timestamp
@@ -44,7 +48,10 @@ class Event(_message.Message):
     evaluation_completed: EvaluationCompleted
     api_key_revoked: ApiKeyRevoked
     user_disabled: UserDisabled
-    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_registered: _Optional[_Union[UserRegistered, _Mapping]] = ..., dataset_uploaded: _Optional[_Union[DatasetUploaded, _Mapping]] = ..., dataset_failed: _Optional[_Union[DatasetFailed, _Mapping]] = ..., dataset_deleted: _Optional[_Union[DatasetDeleted, _Mapping]] = ..., job_updated: _Optional[_Union[JobUpdated, _Mapping]] = ..., model_trained: _Optional[_Union[ModelTrained, _Mapping]] = ..., model_failed: _Optional[_Union[ModelFailed, _Mapping]] = ..., batch_generated: _Optional[_Union[BatchGenerated, _Mapping]] = ..., evaluation_completed: _Optional[_Union[EvaluationCompleted, _Mapping]] = ..., api_key_revoked: _Optional[_Union[ApiKeyRevoked, _Mapping]] = ..., user_disabled: _Optional[_Union[UserDisabled, _Mapping]] = ...) -> None: ...
+    batch_released: BatchReleased
+    job_reviewed: JobReviewed
+    job_approval_requested: JobApprovalRequested
+    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_registered: _Optional[_Union[UserRegistered, _Mapping]] = ..., dataset_uploaded: _Optional[_Union[DatasetUploaded, _Mapping]] = ..., dataset_failed: _Optional[_Union[DatasetFailed, _Mapping]] = ..., dataset_deleted: _Optional[_Union[DatasetDeleted, _Mapping]] = ..., job_updated: _Optional[_Union[JobUpdated, _Mapping]] = ..., model_trained: _Optional[_Union[ModelTrained, _Mapping]] = ..., model_failed: _Optional[_Union[ModelFailed, _Mapping]] = ..., batch_generated: _Optional[_Union[BatchGenerated, _Mapping]] = ..., evaluation_completed: _Optional[_Union[EvaluationCompleted, _Mapping]] = ..., api_key_revoked: _Optional[_Union[ApiKeyRevoked, _Mapping]] = ..., user_disabled: _Optional[_Union[UserDisabled, _Mapping]] = ..., batch_released: _Optional[_Union[BatchReleased, _Mapping]] = ..., job_reviewed: _Optional[_Union[JobReviewed, _Mapping]] = ..., job_approval_requested: _Optional[_Union[JobApprovalRequested, _Mapping]] = ...) -> None: ...
 
 class UserRegistered(_message.Message):
     __slots__ = ("user_id", "email", "role")
@@ -187,3 +194,39 @@ class UserDisabled(_message.Message):
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     user_id: str
     def __init__(self, user_id: _Optional[str] = ...) -> None: ...
+
+class BatchReleased(_message.Message):
+    __slots__ = ("batch_id", "reason", "released_by", "owner_ids")
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    RELEASED_BY_FIELD_NUMBER: _ClassVar[int]
+    OWNER_IDS_FIELD_NUMBER: _ClassVar[int]
+    batch_id: str
+    reason: str
+    released_by: str
+    owner_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, batch_id: _Optional[str] = ..., reason: _Optional[str] = ..., released_by: _Optional[str] = ..., owner_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class JobReviewed(_message.Message):
+    __slots__ = ("job_id", "job_kind", "approved", "comment", "reviewer_id")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    JOB_KIND_FIELD_NUMBER: _ClassVar[int]
+    APPROVED_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    job_kind: _training_pb2.JobKind
+    approved: bool
+    comment: str
+    reviewer_id: str
+    def __init__(self, job_id: _Optional[str] = ..., job_kind: _Optional[_Union[_training_pb2.JobKind, str]] = ..., approved: _Optional[bool] = ..., comment: _Optional[str] = ..., reviewer_id: _Optional[str] = ...) -> None: ...
+
+class JobApprovalRequested(_message.Message):
+    __slots__ = ("job_id", "job_kind", "owner_ids")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    JOB_KIND_FIELD_NUMBER: _ClassVar[int]
+    OWNER_IDS_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    job_kind: _training_pb2.JobKind
+    owner_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, job_id: _Optional[str] = ..., job_kind: _Optional[_Union[_training_pb2.JobKind, str]] = ..., owner_ids: _Optional[_Iterable[str]] = ...) -> None: ...

@@ -27,6 +27,15 @@ class JobStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     JOB_STATUS_SUCCEEDED: _ClassVar[JobStatus]
     JOB_STATUS_FAILED: _ClassVar[JobStatus]
     JOB_STATUS_CANCELLED: _ClassVar[JobStatus]
+    JOB_STATUS_PENDING_APPROVAL: _ClassVar[JobStatus]
+
+class BatchGateState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    BATCH_GATE_STATE_UNSPECIFIED: _ClassVar[BatchGateState]
+    BATCH_GATE_STATE_OPEN: _ClassVar[BatchGateState]
+    BATCH_GATE_STATE_AWAITING_VERDICT: _ClassVar[BatchGateState]
+    BATCH_GATE_STATE_BLOCKED: _ClassVar[BatchGateState]
+    BATCH_GATE_STATE_RELEASED: _ClassVar[BatchGateState]
 
 class ModelStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -60,6 +69,7 @@ class EngineCapability(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ENGINE_CAPABILITY_SINGLE_TABLE: _ClassVar[EngineCapability]
     ENGINE_CAPABILITY_RELATIONAL: _ClassVar[EngineCapability]
     ENGINE_CAPABILITY_SEQUENTIAL: _ClassVar[EngineCapability]
+    ENGINE_CAPABILITY_DIFFERENTIAL_PRIVACY: _ClassVar[EngineCapability]
 JOB_KIND_UNSPECIFIED: JobKind
 JOB_KIND_TRAIN: JobKind
 JOB_KIND_GENERATE: JobKind
@@ -70,6 +80,12 @@ JOB_STATUS_RUNNING: JobStatus
 JOB_STATUS_SUCCEEDED: JobStatus
 JOB_STATUS_FAILED: JobStatus
 JOB_STATUS_CANCELLED: JobStatus
+JOB_STATUS_PENDING_APPROVAL: JobStatus
+BATCH_GATE_STATE_UNSPECIFIED: BatchGateState
+BATCH_GATE_STATE_OPEN: BatchGateState
+BATCH_GATE_STATE_AWAITING_VERDICT: BatchGateState
+BATCH_GATE_STATE_BLOCKED: BatchGateState
+BATCH_GATE_STATE_RELEASED: BatchGateState
 MODEL_STATUS_UNSPECIFIED: ModelStatus
 MODEL_STATUS_QUEUED: ModelStatus
 MODEL_STATUS_TRAINING: ModelStatus
@@ -91,6 +107,35 @@ ENGINE_CAPABILITY_UNSPECIFIED: EngineCapability
 ENGINE_CAPABILITY_SINGLE_TABLE: EngineCapability
 ENGINE_CAPABILITY_RELATIONAL: EngineCapability
 ENGINE_CAPABILITY_SEQUENTIAL: EngineCapability
+ENGINE_CAPABILITY_DIFFERENTIAL_PRIVACY: EngineCapability
+
+class BatchGate(_message.Message):
+    __slots__ = ("state", "message", "reason", "released_by", "released_at", "can_release")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    RELEASED_BY_FIELD_NUMBER: _ClassVar[int]
+    RELEASED_AT_FIELD_NUMBER: _ClassVar[int]
+    CAN_RELEASE_FIELD_NUMBER: _ClassVar[int]
+    state: BatchGateState
+    message: str
+    reason: str
+    released_by: str
+    released_at: _timestamp_pb2.Timestamp
+    can_release: bool
+    def __init__(self, state: _Optional[_Union[BatchGateState, str]] = ..., message: _Optional[str] = ..., reason: _Optional[str] = ..., released_by: _Optional[str] = ..., released_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., can_release: _Optional[bool] = ...) -> None: ...
+
+class JobReview(_message.Message):
+    __slots__ = ("approved", "reviewer_id", "comment", "reviewed_at")
+    APPROVED_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    REVIEWED_AT_FIELD_NUMBER: _ClassVar[int]
+    approved: bool
+    reviewer_id: str
+    comment: str
+    reviewed_at: _timestamp_pb2.Timestamp
+    def __init__(self, approved: _Optional[bool] = ..., reviewer_id: _Optional[str] = ..., comment: _Optional[str] = ..., reviewed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class EngineParameter(_message.Message):
     __slots__ = ("name", "type", "default", "min", "max", "description")
@@ -151,7 +196,7 @@ class JobProgress(_message.Message):
     def __init__(self, percent: _Optional[float] = ..., epoch: _Optional[int] = ..., total_epochs: _Optional[int] = ..., loss: _Optional[float] = ..., eta_seconds: _Optional[float] = ..., message: _Optional[str] = ...) -> None: ...
 
 class Job(_message.Message):
-    __slots__ = ("id", "kind", "status", "project_id", "owner_id", "model_id", "batch_id", "progress", "error", "attempts", "created_at", "started_at", "finished_at", "sequence")
+    __slots__ = ("id", "kind", "status", "project_id", "owner_id", "model_id", "batch_id", "progress", "error", "attempts", "created_at", "started_at", "finished_at", "sequence", "review")
     ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -166,6 +211,7 @@ class Job(_message.Message):
     STARTED_AT_FIELD_NUMBER: _ClassVar[int]
     FINISHED_AT_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_FIELD_NUMBER: _ClassVar[int]
     id: str
     kind: JobKind
     status: JobStatus
@@ -180,24 +226,47 @@ class Job(_message.Message):
     started_at: _timestamp_pb2.Timestamp
     finished_at: _timestamp_pb2.Timestamp
     sequence: int
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[JobKind, str]] = ..., status: _Optional[_Union[JobStatus, str]] = ..., project_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., model_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., progress: _Optional[_Union[JobProgress, _Mapping]] = ..., error: _Optional[str] = ..., attempts: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sequence: _Optional[int] = ...) -> None: ...
+    review: JobReview
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[JobKind, str]] = ..., status: _Optional[_Union[JobStatus, str]] = ..., project_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., model_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., progress: _Optional[_Union[JobProgress, _Mapping]] = ..., error: _Optional[str] = ..., attempts: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sequence: _Optional[int] = ..., review: _Optional[_Union[JobReview, _Mapping]] = ...) -> None: ...
 
 class TrainParams(_message.Message):
-    __slots__ = ("epochs", "batch_size", "time_budget_seconds", "seed", "options")
+    __slots__ = ("epochs", "batch_size", "time_budget_seconds", "seed", "options", "differential_privacy")
     EPOCHS_FIELD_NUMBER: _ClassVar[int]
     BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
     TIME_BUDGET_SECONDS_FIELD_NUMBER: _ClassVar[int]
     SEED_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    DIFFERENTIAL_PRIVACY_FIELD_NUMBER: _ClassVar[int]
     epochs: int
     batch_size: int
     time_budget_seconds: int
     seed: int
     options: _struct_pb2.Struct
-    def __init__(self, epochs: _Optional[int] = ..., batch_size: _Optional[int] = ..., time_budget_seconds: _Optional[int] = ..., seed: _Optional[int] = ..., options: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    differential_privacy: DifferentialPrivacy
+    def __init__(self, epochs: _Optional[int] = ..., batch_size: _Optional[int] = ..., time_budget_seconds: _Optional[int] = ..., seed: _Optional[int] = ..., options: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., differential_privacy: _Optional[_Union[DifferentialPrivacy, _Mapping]] = ...) -> None: ...
+
+class DifferentialPrivacy(_message.Message):
+    __slots__ = ("epsilon", "delta", "max_grad_norm", "noise_multiplier")
+    EPSILON_FIELD_NUMBER: _ClassVar[int]
+    DELTA_FIELD_NUMBER: _ClassVar[int]
+    MAX_GRAD_NORM_FIELD_NUMBER: _ClassVar[int]
+    NOISE_MULTIPLIER_FIELD_NUMBER: _ClassVar[int]
+    epsilon: float
+    delta: float
+    max_grad_norm: float
+    noise_multiplier: float
+    def __init__(self, epsilon: _Optional[float] = ..., delta: _Optional[float] = ..., max_grad_norm: _Optional[float] = ..., noise_multiplier: _Optional[float] = ...) -> None: ...
+
+class PrivacySpent(_message.Message):
+    __slots__ = ("epsilon", "delta")
+    EPSILON_FIELD_NUMBER: _ClassVar[int]
+    DELTA_FIELD_NUMBER: _ClassVar[int]
+    epsilon: float
+    delta: float
+    def __init__(self, epsilon: _Optional[float] = ..., delta: _Optional[float] = ...) -> None: ...
 
 class Model(_message.Message):
-    __slots__ = ("id", "project_id", "dataset_id", "name", "engine", "params", "status", "error", "metrics", "owner_id", "created_at", "updated_at")
+    __slots__ = ("id", "project_id", "dataset_id", "name", "engine", "params", "status", "error", "metrics", "owner_id", "created_at", "updated_at", "privacy_spent")
     ID_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     DATASET_ID_FIELD_NUMBER: _ClassVar[int]
@@ -210,6 +279,7 @@ class Model(_message.Message):
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    PRIVACY_SPENT_FIELD_NUMBER: _ClassVar[int]
     id: str
     project_id: str
     dataset_id: str
@@ -222,10 +292,11 @@ class Model(_message.Message):
     owner_id: str
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., dataset_id: _Optional[str] = ..., name: _Optional[str] = ..., engine: _Optional[str] = ..., params: _Optional[_Union[TrainParams, _Mapping]] = ..., status: _Optional[_Union[ModelStatus, str]] = ..., error: _Optional[str] = ..., metrics: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    privacy_spent: PrivacySpent
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., dataset_id: _Optional[str] = ..., name: _Optional[str] = ..., engine: _Optional[str] = ..., params: _Optional[_Union[TrainParams, _Mapping]] = ..., status: _Optional[_Union[ModelStatus, str]] = ..., error: _Optional[str] = ..., metrics: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., privacy_spent: _Optional[_Union[PrivacySpent, _Mapping]] = ...) -> None: ...
 
 class Batch(_message.Message):
-    __slots__ = ("id", "project_id", "model_id", "template_id", "status", "row_count", "format", "tables", "quality_score", "privacy_verdict", "error", "owner_id", "created_at", "expires_at", "dataset_id", "job_id", "verdict")
+    __slots__ = ("id", "project_id", "model_id", "template_id", "status", "row_count", "format", "tables", "quality_score", "privacy_verdict", "error", "owner_id", "created_at", "expires_at", "dataset_id", "job_id", "verdict", "gate")
     ID_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     MODEL_ID_FIELD_NUMBER: _ClassVar[int]
@@ -243,6 +314,7 @@ class Batch(_message.Message):
     DATASET_ID_FIELD_NUMBER: _ClassVar[int]
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     VERDICT_FIELD_NUMBER: _ClassVar[int]
+    GATE_FIELD_NUMBER: _ClassVar[int]
     id: str
     project_id: str
     model_id: str
@@ -260,7 +332,8 @@ class Batch(_message.Message):
     dataset_id: str
     job_id: str
     verdict: _evaluation_pb2.PrivacyVerdict
-    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., model_id: _Optional[str] = ..., template_id: _Optional[str] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., row_count: _Optional[int] = ..., format: _Optional[_Union[ExportFormat, str]] = ..., tables: _Optional[_Iterable[str]] = ..., quality_score: _Optional[float] = ..., privacy_verdict: _Optional[str] = ..., error: _Optional[str] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dataset_id: _Optional[str] = ..., job_id: _Optional[str] = ..., verdict: _Optional[_Union[_evaluation_pb2.PrivacyVerdict, str]] = ...) -> None: ...
+    gate: BatchGate
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., model_id: _Optional[str] = ..., template_id: _Optional[str] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., row_count: _Optional[int] = ..., format: _Optional[_Union[ExportFormat, str]] = ..., tables: _Optional[_Iterable[str]] = ..., quality_score: _Optional[float] = ..., privacy_verdict: _Optional[str] = ..., error: _Optional[str] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dataset_id: _Optional[str] = ..., job_id: _Optional[str] = ..., verdict: _Optional[_Union[_evaluation_pb2.PrivacyVerdict, str]] = ..., gate: _Optional[_Union[BatchGate, _Mapping]] = ...) -> None: ...
 
 class TrainModelRequest(_message.Message):
     __slots__ = ("dataset_id", "engine", "params", "name")
@@ -391,6 +464,48 @@ class CancelJobResponse(_message.Message):
     JOB_FIELD_NUMBER: _ClassVar[int]
     job: Job
     def __init__(self, job: _Optional[_Union[Job, _Mapping]] = ...) -> None: ...
+
+class ApproveJobRequest(_message.Message):
+    __slots__ = ("job_id", "comment")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    comment: str
+    def __init__(self, job_id: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class ApproveJobResponse(_message.Message):
+    __slots__ = ("job",)
+    JOB_FIELD_NUMBER: _ClassVar[int]
+    job: Job
+    def __init__(self, job: _Optional[_Union[Job, _Mapping]] = ...) -> None: ...
+
+class RejectJobRequest(_message.Message):
+    __slots__ = ("job_id", "comment")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    comment: str
+    def __init__(self, job_id: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class RejectJobResponse(_message.Message):
+    __slots__ = ("job",)
+    JOB_FIELD_NUMBER: _ClassVar[int]
+    job: Job
+    def __init__(self, job: _Optional[_Union[Job, _Mapping]] = ...) -> None: ...
+
+class ReleaseBatchRequest(_message.Message):
+    __slots__ = ("batch_id", "reason")
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    batch_id: str
+    reason: str
+    def __init__(self, batch_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ReleaseBatchResponse(_message.Message):
+    __slots__ = ("batch",)
+    BATCH_FIELD_NUMBER: _ClassVar[int]
+    batch: Batch
+    def __init__(self, batch: _Optional[_Union[Batch, _Mapping]] = ...) -> None: ...
 
 class GetModelRequest(_message.Message):
     __slots__ = ("model_id",)

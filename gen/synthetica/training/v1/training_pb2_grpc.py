@@ -76,6 +76,16 @@ class TrainingServiceStub:
                 request_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.CancelJobRequest.SerializeToString,
                 response_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.CancelJobResponse.FromString,
                 _registered_method=True)
+        self.ApproveJob = channel.unary_unary(
+                '/synthetica.training.v1.TrainingService/ApproveJob',
+                request_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.ApproveJobRequest.SerializeToString,
+                response_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.ApproveJobResponse.FromString,
+                _registered_method=True)
+        self.RejectJob = channel.unary_unary(
+                '/synthetica.training.v1.TrainingService/RejectJob',
+                request_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.RejectJobRequest.SerializeToString,
+                response_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.RejectJobResponse.FromString,
+                _registered_method=True)
         self.GetModel = channel.unary_unary(
                 '/synthetica.training.v1.TrainingService/GetModel',
                 request_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.GetModelRequest.SerializeToString,
@@ -105,6 +115,11 @@ class TrainingServiceStub:
                 '/synthetica.training.v1.TrainingService/DownloadBatch',
                 request_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.DownloadBatchRequest.SerializeToString,
                 response_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.DownloadBatchResponse.FromString,
+                _registered_method=True)
+        self.ReleaseBatch = channel.unary_unary(
+                '/synthetica.training.v1.TrainingService/ReleaseBatch',
+                request_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.ReleaseBatchRequest.SerializeToString,
+                response_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.ReleaseBatchResponse.FromString,
                 _registered_method=True)
         self.CreateTemplate = channel.unary_unary(
                 '/synthetica.training.v1.TrainingService/CreateTemplate',
@@ -210,6 +225,25 @@ class TrainingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ApproveJob(self, request, context):
+        """Approves a PENDING_APPROVAL job with a comment: it is queued and runs. Approving an
+        already approved job returns it unchanged. Errors: NOT_FOUND (NOT_FOUND);
+        PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) unless a project owner or an admin;
+        FAILED_PRECONDITION (JOB_NOT_PENDING) for a job that was rejected, cancelled or never
+        waited; INVALID_ARGUMENT for a comment over 2,000 characters.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RejectJob(self, request, context):
+        """Rejects a PENDING_APPROVAL job with a comment: it ends CANCELLED and never runs.
+        Rejecting an already rejected job returns it unchanged. Errors: as ApproveJob.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetModel(self, request, context):
         """Returns a model. Errors: NOT_FOUND (NOT_FOUND) when it does not exist or the caller is
         not a member of its project.
@@ -244,8 +278,9 @@ class TrainingServiceServicer:
 
     def PreviewBatch(self, request, context):
         """Returns the first rows of a ready batch as JSON objects. Errors: NOT_FOUND (NOT_FOUND);
-        FAILED_PRECONDITION (BATCH_NOT_READY, BATCH_EXPIRED, BATCH_FILES_MISSING);
-        INVALID_ARGUMENT for an unknown table or a limit out of range.
+        FAILED_PRECONDITION (BATCH_NOT_READY, BATCH_EXPIRED, BATCH_FILES_MISSING;
+        PRIVACY_GATE_BLOCKED, PRIVACY_GATE_AWAITING_VERDICT for a user while the project's privacy
+        gate holds the batch); INVALID_ARGUMENT for an unknown table or a limit out of range.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -254,7 +289,22 @@ class TrainingServiceServicer:
     def DownloadBatch(self, request, context):
         """Streams a ready batch as CSV, JSON Lines, Parquet or SQL INSERTs, in chunks. Errors:
         NOT_FOUND (NOT_FOUND); FAILED_PRECONDITION (BATCH_NOT_READY, BATCH_EXPIRED,
-        BATCH_FILES_MISSING); INVALID_ARGUMENT for an unknown table or a bad SQL table name.
+        BATCH_FILES_MISSING; PRIVACY_GATE_BLOCKED, PRIVACY_GATE_AWAITING_VERDICT for a user while
+        the project's privacy gate holds the batch); INVALID_ARGUMENT for an unknown table or a
+        bad SQL table name.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReleaseBatch(self, request, context):
+        """Releases a batch that the project's OWNER_OVERRIDE privacy gate blocks (verdict FAIL):
+        it downloads from then on; who, when and why is recorded and the project's owners are
+        notified. Releasing a released batch returns it unchanged. Errors: NOT_FOUND (NOT_FOUND);
+        PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) unless a project owner or an admin;
+        FAILED_PRECONDITION (GATE_NOT_OVERRIDABLE) when the gate is not OWNER_OVERRIDE,
+        (BATCH_NOT_BLOCKED) when the gate does not block the batch; INVALID_ARGUMENT for an empty
+        reason or one over 2,000 characters.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -343,6 +393,16 @@ def add_TrainingServiceServicer_to_server(servicer, server):
                     request_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.CancelJobRequest.FromString,
                     response_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.CancelJobResponse.SerializeToString,
             ),
+            'ApproveJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveJob,
+                    request_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.ApproveJobRequest.FromString,
+                    response_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.ApproveJobResponse.SerializeToString,
+            ),
+            'RejectJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.RejectJob,
+                    request_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.RejectJobRequest.FromString,
+                    response_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.RejectJobResponse.SerializeToString,
+            ),
             'GetModel': grpc.unary_unary_rpc_method_handler(
                     servicer.GetModel,
                     request_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.GetModelRequest.FromString,
@@ -372,6 +432,11 @@ def add_TrainingServiceServicer_to_server(servicer, server):
                     servicer.DownloadBatch,
                     request_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.DownloadBatchRequest.FromString,
                     response_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.DownloadBatchResponse.SerializeToString,
+            ),
+            'ReleaseBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleaseBatch,
+                    request_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.ReleaseBatchRequest.FromString,
+                    response_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.ReleaseBatchResponse.SerializeToString,
             ),
             'CreateTemplate': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateTemplate,
@@ -606,6 +671,60 @@ class TrainingService:
             _registered_method=True)
 
     @staticmethod
+    def ApproveJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.training.v1.TrainingService/ApproveJob',
+            synthetica_dot_training_dot_v1_dot_training__pb2.ApproveJobRequest.SerializeToString,
+            synthetica_dot_training_dot_v1_dot_training__pb2.ApproveJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RejectJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.training.v1.TrainingService/RejectJob',
+            synthetica_dot_training_dot_v1_dot_training__pb2.RejectJobRequest.SerializeToString,
+            synthetica_dot_training_dot_v1_dot_training__pb2.RejectJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def GetModel(request,
             target,
             options=(),
@@ -757,6 +876,33 @@ class TrainingService:
             '/synthetica.training.v1.TrainingService/DownloadBatch',
             synthetica_dot_training_dot_v1_dot_training__pb2.DownloadBatchRequest.SerializeToString,
             synthetica_dot_training_dot_v1_dot_training__pb2.DownloadBatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReleaseBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.training.v1.TrainingService/ReleaseBatch',
+            synthetica_dot_training_dot_v1_dot_training__pb2.ReleaseBatchRequest.SerializeToString,
+            synthetica_dot_training_dot_v1_dot_training__pb2.ReleaseBatchResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,3 +1,4 @@
+from .approve_job import ApproveJob, ApproveJobApproveJob
 from .async_base_client import AsyncBaseClient
 from .base_model import BaseModel, Upload
 from .batch import Batch, BatchBatch
@@ -22,17 +23,20 @@ from .datasets import (
 from .delete_dataset import DeleteDataset
 from .engines import Engines, EnginesEngines, EnginesEnginesParameters
 from .enums import (
+    BatchGateState,
     BatchStatus,
     DatasetStatus,
     ExportFormat,
     JobKind,
     JobStatus,
     ModelStatus,
+    PrivacyGate,
     PrivacyVerdict,
     ProjectRole,
     ReportKind,
     ReportStatus,
     Role,
+    RuleKind,
 )
 from .evaluate import Evaluate, EvaluateEvaluate
 from .exceptions import (
@@ -44,12 +48,14 @@ from .exceptions import (
 )
 from .fragments import (
     BatchFields,
+    BatchFieldsGate,
     ColumnFields,
     DatasetFields,
     DatasetFieldsColumns,
     DatasetFieldsForeignKeys,
     DatasetFieldsReferentialProblems,
     DatasetFieldsReferentialProblemsForeignKey,
+    DatasetFieldsRules,
     DatasetFieldsTables,
     DatasetTableFields,
     DatasetTableFieldsColumns,
@@ -58,12 +64,19 @@ from .fragments import (
     ForeignKeyFields,
     JobFields,
     JobFieldsProgress,
+    JobFieldsReview,
     JobUpdateFields,
     ModelFields,
     ModelFieldsParams,
+    ModelFieldsParamsDifferentialPrivacy,
+    ModelFieldsPrivacySpent,
     PageFields,
     ProjectFields,
     ReportFields,
+    ReportFieldsRules,
+    RuleFields,
+    RuleFieldsHigh,
+    RuleFieldsLow,
     TemplateFields,
     TokenFields,
     UserFields,
@@ -85,15 +98,19 @@ from .input_types import (
     AnomaliesInput,
     ColumnMetadataInput,
     CreateProjectInput,
+    DifferentialPrivacyInput,
     EvaluateOptionsInput,
     ForeignKeyInput,
     GenerateFromTemplateInput,
     GenerateInput,
     LoginInput,
+    RuleBoundInput,
+    RuleInput,
     SequenceInput,
     TableKeysInput,
     TemplatePreviewInput,
     TrainModelInput,
+    UpdateProjectInput,
 )
 from .job import Job, JobJob
 from .job_updates import JobUpdates, JobUpdatesJobUpdates
@@ -111,6 +128,8 @@ from .projects import (
     ProjectsProjectsPageInfo,
 )
 from .refresh_token import RefreshToken, RefreshTokenRefreshToken
+from .reject_job import RejectJob, RejectJobRejectJob
+from .release_batch import ReleaseBatch, ReleaseBatchReleaseBatch
 from .remove_dataset_table import (
     RemoveDatasetTable,
     RemoveDatasetTableRemoveDatasetTable,
@@ -138,14 +157,23 @@ from .update_dataset_relationships import (
     UpdateDatasetRelationships,
     UpdateDatasetRelationshipsUpdateDatasetRelationships,
 )
+from .update_dataset_rules import (
+    UpdateDatasetRules,
+    UpdateDatasetRulesUpdateDatasetRules,
+)
+from .update_project import UpdateProject, UpdateProjectUpdateProject
 
 __all__ = [
     "AnomaliesInput",
+    "ApproveJob",
+    "ApproveJobApproveJob",
     "AsyncBaseClient",
     "BaseModel",
     "Batch",
     "BatchBatch",
     "BatchFields",
+    "BatchFieldsGate",
+    "BatchGateState",
     "BatchPreview",
     "BatchPreviewBatch",
     "BatchStatus",
@@ -167,6 +195,7 @@ __all__ = [
     "DatasetFieldsForeignKeys",
     "DatasetFieldsReferentialProblems",
     "DatasetFieldsReferentialProblemsForeignKey",
+    "DatasetFieldsRules",
     "DatasetFieldsTables",
     "DatasetPreview",
     "DatasetPreviewDataset",
@@ -180,6 +209,7 @@ __all__ = [
     "DatasetsDatasetsNodes",
     "DatasetsDatasetsPageInfo",
     "DeleteDataset",
+    "DifferentialPrivacyInput",
     "Engines",
     "EnginesEngines",
     "EnginesEnginesParameters",
@@ -208,6 +238,7 @@ __all__ = [
     "Job",
     "JobFields",
     "JobFieldsProgress",
+    "JobFieldsReview",
     "JobJob",
     "JobKind",
     "JobStatus",
@@ -229,6 +260,8 @@ __all__ = [
     "Model",
     "ModelFields",
     "ModelFieldsParams",
+    "ModelFieldsParamsDifferentialPrivacy",
+    "ModelFieldsPrivacySpent",
     "ModelModel",
     "ModelStatus",
     "Models",
@@ -236,6 +269,7 @@ __all__ = [
     "ModelsModelsNodes",
     "ModelsModelsPageInfo",
     "PageFields",
+    "PrivacyGate",
     "PrivacyVerdict",
     "Project",
     "ProjectFields",
@@ -247,14 +281,25 @@ __all__ = [
     "ProjectsProjectsPageInfo",
     "RefreshToken",
     "RefreshTokenRefreshToken",
+    "RejectJob",
+    "RejectJobRejectJob",
+    "ReleaseBatch",
+    "ReleaseBatchReleaseBatch",
     "RemoveDatasetTable",
     "RemoveDatasetTableRemoveDatasetTable",
     "Report",
     "ReportFields",
+    "ReportFieldsRules",
     "ReportKind",
     "ReportReport",
     "ReportStatus",
     "Role",
+    "RuleBoundInput",
+    "RuleFields",
+    "RuleFieldsHigh",
+    "RuleFieldsLow",
+    "RuleInput",
+    "RuleKind",
     "SequenceInput",
     "TableKeysInput",
     "Template",
@@ -277,6 +322,11 @@ __all__ = [
     "UpdateDatasetMetadataUpdateDatasetMetadata",
     "UpdateDatasetRelationships",
     "UpdateDatasetRelationshipsUpdateDatasetRelationships",
+    "UpdateDatasetRules",
+    "UpdateDatasetRulesUpdateDatasetRules",
+    "UpdateProject",
+    "UpdateProjectInput",
+    "UpdateProjectUpdateProject",
     "Upload",
     "UserFields",
     "UserFieldsProfile",

@@ -1,6 +1,7 @@
 from collections.abc import AsyncIterator
 from typing import Any, Optional, Union
 
+from .approve_job import ApproveJob
 from .async_base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
 from .batch import Batch
@@ -25,9 +26,11 @@ from .input_types import (
     GenerateFromTemplateInput,
     GenerateInput,
     LoginInput,
+    RuleInput,
     TableKeysInput,
     TemplatePreviewInput,
     TrainModelInput,
+    UpdateProjectInput,
 )
 from .job import Job
 from .job_updates import JobUpdates
@@ -40,6 +43,8 @@ from .models import Models
 from .project import Project
 from .projects import Projects
 from .refresh_token import RefreshToken
+from .reject_job import RejectJob
+from .release_batch import ReleaseBatch
 from .remove_dataset_table import RemoveDatasetTable
 from .report import Report
 from .template import Template
@@ -48,6 +53,8 @@ from .templates import Templates
 from .train_model import TrainModel
 from .update_dataset_metadata import UpdateDatasetMetadata
 from .update_dataset_relationships import UpdateDatasetRelationships
+from .update_dataset_rules import UpdateDatasetRules
+from .update_project import UpdateProject
 
 
 def gql(q: str) -> str:
@@ -210,6 +217,9 @@ class GraphQLClient(AsyncBaseClient):
                 nullChildKeyCount
                 nullParentKeyCount
               }
+              rules {
+                ...RuleFields
+              }
             }
 
             fragment DatasetTableFields on DatasetTable {
@@ -241,6 +251,25 @@ class GraphQLClient(AsyncBaseClient):
               parentColumn
               childTable
               childColumn
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -312,6 +341,9 @@ class GraphQLClient(AsyncBaseClient):
                 nullChildKeyCount
                 nullParentKeyCount
               }
+              rules {
+                ...RuleFields
+              }
             }
 
             fragment DatasetTableFields on DatasetTable {
@@ -348,6 +380,25 @@ class GraphQLClient(AsyncBaseClient):
             fragment PageFields on PageInfo {
               hasNextPage
               endCursor
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
             }
             """)
         variables: dict[str, object] = {
@@ -435,6 +486,9 @@ class GraphQLClient(AsyncBaseClient):
                 nullChildKeyCount
                 nullParentKeyCount
               }
+              rules {
+                ...RuleFields
+              }
             }
 
             fragment DatasetTableFields on DatasetTable {
@@ -466,6 +520,25 @@ class GraphQLClient(AsyncBaseClient):
               parentColumn
               childTable
               childColumn
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
             }
             """)
         variables: dict[str, object] = {"datasetId": dataset_id, "columns": columns}
@@ -539,6 +612,9 @@ class GraphQLClient(AsyncBaseClient):
                 nullChildKeyCount
                 nullParentKeyCount
               }
+              rules {
+                ...RuleFields
+              }
             }
 
             fragment DatasetTableFields on DatasetTable {
@@ -570,6 +646,25 @@ class GraphQLClient(AsyncBaseClient):
               parentColumn
               childTable
               childColumn
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
             }
             """)
         variables: dict[str, object] = {
@@ -639,6 +734,9 @@ class GraphQLClient(AsyncBaseClient):
                 nullChildKeyCount
                 nullParentKeyCount
               }
+              rules {
+                ...RuleFields
+              }
             }
 
             fragment DatasetTableFields on DatasetTable {
@@ -671,6 +769,25 @@ class GraphQLClient(AsyncBaseClient):
               childTable
               childColumn
             }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
+            }
             """)
         variables: dict[str, object] = {
             "datasetId": dataset_id,
@@ -684,6 +801,124 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return RemoveDatasetTable.model_validate(data)
+
+    async def update_dataset_rules(
+        self, dataset_id: str, rules: list[RuleInput], **kwargs: Any
+    ) -> UpdateDatasetRules:
+        query = gql("""
+            mutation UpdateDatasetRules($datasetId: ID!, $rules: [RuleInput!]!) {
+              updateDatasetRules(datasetId: $datasetId, rules: $rules) {
+                ...DatasetFields
+              }
+            }
+
+            fragment ColumnFields on DatasetColumn {
+              name
+              dataType
+              sdtype
+              pii
+              datetimeFormat
+            }
+
+            fragment DatasetFields on Dataset {
+              id
+              projectId
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              sizeBytes
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              warnings
+              createdAt
+              tables {
+                ...DatasetTableFields
+              }
+              foreignKeys {
+                ...ForeignKeyFields
+              }
+              referentialProblems {
+                foreignKey {
+                  ...ForeignKeyFields
+                }
+                orphanCount
+                orphanExamples
+                duplicateParentKeyCount
+                duplicateParentKeyExamples
+                nullChildKeyCount
+                nullParentKeyCount
+              }
+              rules {
+                ...RuleFields
+              }
+            }
+
+            fragment DatasetTableFields on DatasetTable {
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              sequence {
+                entityKey
+                orderColumn
+              }
+              suggestedSequence {
+                entityKey
+                orderColumn
+              }
+              warnings
+            }
+
+            fragment ForeignKeyFields on ForeignKey {
+              parentTable
+              parentColumn
+              childTable
+              childColumn
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
+            }
+            """)
+        variables: dict[str, object] = {"datasetId": dataset_id, "rules": rules}
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateDatasetRules",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UpdateDatasetRules.model_validate(data)
 
     async def delete_dataset(self, id: str, **kwargs: Any) -> DeleteDataset:
         query = gql("""
@@ -724,6 +959,12 @@ class GraphQLClient(AsyncBaseClient):
               utilityNote
               privacy
               conformance
+              rules {
+                kind
+                description
+                violationCount
+                realViolationCount
+              }
               htmlUrl
               jsonUrl
             }
@@ -766,6 +1007,12 @@ class GraphQLClient(AsyncBaseClient):
               utilityNote
               privacy
               conformance
+              rules {
+                kind
+                description
+                violationCount
+                realViolationCount
+              }
               htmlUrl
               jsonUrl
             }
@@ -794,6 +1041,8 @@ class GraphQLClient(AsyncBaseClient):
               ownerId
               myRole
               createdAt
+              privacyGate
+              approvalRequired
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -830,6 +1079,8 @@ class GraphQLClient(AsyncBaseClient):
               ownerId
               myRole
               createdAt
+              privacyGate
+              approvalRequired
             }
             """)
         variables: dict[str, object] = {"first": first, "after": after}
@@ -854,6 +1105,8 @@ class GraphQLClient(AsyncBaseClient):
               ownerId
               myRole
               createdAt
+              privacyGate
+              approvalRequired
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -862,6 +1115,34 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return Project.model_validate(data)
+
+    async def update_project(
+        self, input: UpdateProjectInput, **kwargs: Any
+    ) -> UpdateProject:
+        query = gql("""
+            mutation UpdateProject($input: UpdateProjectInput!) {
+              updateProject(input: $input) {
+                ...ProjectFields
+              }
+            }
+
+            fragment ProjectFields on Project {
+              id
+              name
+              description
+              ownerId
+              myRole
+              createdAt
+              privacyGate
+              approvalRequired
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="UpdateProject", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return UpdateProject.model_validate(data)
 
     async def templates(
         self,
@@ -965,6 +1246,14 @@ class GraphQLClient(AsyncBaseClient):
               privacyVerdict
               createdAt
               expiresAt
+              gate {
+                state
+                message
+                reason
+                releasedBy
+                releasedAt
+                canRelease
+              }
             }
 
             fragment JobFields on Job {
@@ -987,6 +1276,12 @@ class GraphQLClient(AsyncBaseClient):
               createdAt
               startedAt
               finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -1078,6 +1373,12 @@ class GraphQLClient(AsyncBaseClient):
               createdAt
               startedAt
               finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
             }
 
             fragment ModelFields on Model {
@@ -1094,8 +1395,18 @@ class GraphQLClient(AsyncBaseClient):
                 timeBudgetSeconds
                 seed
                 options
+                differentialPrivacy {
+                  epsilon
+                  delta
+                  maxGradNorm
+                  noiseMultiplier
+                }
               }
               metrics
+              privacySpent {
+                epsilon
+                delta
+              }
               createdAt
             }
             """)
@@ -1135,6 +1446,14 @@ class GraphQLClient(AsyncBaseClient):
               privacyVerdict
               createdAt
               expiresAt
+              gate {
+                state
+                message
+                reason
+                releasedBy
+                releasedAt
+                canRelease
+              }
             }
 
             fragment JobFields on Job {
@@ -1157,6 +1476,12 @@ class GraphQLClient(AsyncBaseClient):
               createdAt
               startedAt
               finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -1194,6 +1519,12 @@ class GraphQLClient(AsyncBaseClient):
               createdAt
               startedAt
               finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -1250,6 +1581,12 @@ class GraphQLClient(AsyncBaseClient):
               createdAt
               startedAt
               finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
             }
 
             fragment PageFields on PageInfo {
@@ -1298,6 +1635,12 @@ class GraphQLClient(AsyncBaseClient):
               createdAt
               startedAt
               finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -1306,6 +1649,133 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return CancelJob.model_validate(data)
+
+    async def approve_job(self, id: str, comment: str, **kwargs: Any) -> ApproveJob:
+        query = gql("""
+            mutation ApproveJob($id: ID!, $comment: String!) {
+              approveJob(jobId: $id, comment: $comment) {
+                ...JobFields
+              }
+            }
+
+            fragment JobFields on Job {
+              id
+              kind
+              status
+              projectId
+              modelId
+              batchId
+              error
+              attempts
+              progress {
+                percent
+                epoch
+                totalEpochs
+                loss
+                etaSeconds
+                message
+              }
+              createdAt
+              startedAt
+              finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "comment": comment}
+        response = await self.execute(
+            query=query, operation_name="ApproveJob", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ApproveJob.model_validate(data)
+
+    async def reject_job(self, id: str, comment: str, **kwargs: Any) -> RejectJob:
+        query = gql("""
+            mutation RejectJob($id: ID!, $comment: String!) {
+              rejectJob(jobId: $id, comment: $comment) {
+                ...JobFields
+              }
+            }
+
+            fragment JobFields on Job {
+              id
+              kind
+              status
+              projectId
+              modelId
+              batchId
+              error
+              attempts
+              progress {
+                percent
+                epoch
+                totalEpochs
+                loss
+                etaSeconds
+                message
+              }
+              createdAt
+              startedAt
+              finishedAt
+              review {
+                approved
+                reviewerId
+                comment
+                reviewedAt
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "comment": comment}
+        response = await self.execute(
+            query=query, operation_name="RejectJob", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return RejectJob.model_validate(data)
+
+    async def release_batch(self, id: str, reason: str, **kwargs: Any) -> ReleaseBatch:
+        query = gql("""
+            mutation ReleaseBatch($id: ID!, $reason: String!) {
+              releaseBatch(batchId: $id, reason: $reason) {
+                ...BatchFields
+              }
+            }
+
+            fragment BatchFields on Batch {
+              id
+              projectId
+              modelId
+              datasetId
+              jobId
+              status
+              rowCount
+              format
+              error
+              templateId
+              tables
+              qualityScore
+              privacyVerdict
+              createdAt
+              expiresAt
+              gate {
+                state
+                message
+                reason
+                releasedBy
+                releasedAt
+                canRelease
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "reason": reason}
+        response = await self.execute(
+            query=query, operation_name="ReleaseBatch", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ReleaseBatch.model_validate(data)
 
     async def model(self, id: str, **kwargs: Any) -> Model:
         query = gql("""
@@ -1329,8 +1799,18 @@ class GraphQLClient(AsyncBaseClient):
                 timeBudgetSeconds
                 seed
                 options
+                differentialPrivacy {
+                  epsilon
+                  delta
+                  maxGradNorm
+                  noiseMultiplier
+                }
               }
               metrics
+              privacySpent {
+                epsilon
+                delta
+              }
               createdAt
             }
             """)
@@ -1375,8 +1855,18 @@ class GraphQLClient(AsyncBaseClient):
                 timeBudgetSeconds
                 seed
                 options
+                differentialPrivacy {
+                  epsilon
+                  delta
+                  maxGradNorm
+                  noiseMultiplier
+                }
               }
               metrics
+              privacySpent {
+                epsilon
+                delta
+              }
               createdAt
             }
 
@@ -1421,6 +1911,14 @@ class GraphQLClient(AsyncBaseClient):
               privacyVerdict
               createdAt
               expiresAt
+              gate {
+                state
+                message
+                reason
+                releasedBy
+                releasedAt
+                canRelease
+              }
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -1466,6 +1964,14 @@ class GraphQLClient(AsyncBaseClient):
               privacyVerdict
               createdAt
               expiresAt
+              gate {
+                state
+                message
+                reason
+                releasedBy
+                releasedAt
+                canRelease
+              }
             }
 
             fragment PageFields on PageInfo {

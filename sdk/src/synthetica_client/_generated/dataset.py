@@ -6,6 +6,7 @@ from .fragments import (  # noqa: F401
     DatasetFieldsColumns,
     DatasetFieldsForeignKeys,
     DatasetFieldsReferentialProblems,
+    DatasetFieldsRules,
     DatasetFieldsTables,
 )
 

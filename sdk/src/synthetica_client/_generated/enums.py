@@ -1,6 +1,13 @@
 from enum import Enum
 
 
+class BatchGateState(str, Enum):
+    OPEN = "OPEN"
+    AWAITING_VERDICT = "AWAITING_VERDICT"
+    BLOCKED = "BLOCKED"
+    RELEASED = "RELEASED"
+
+
 class BatchStatus(str, Enum):
     GENERATING = "GENERATING"
     READY = "READY"
@@ -34,6 +41,7 @@ class JobStatus(str, Enum):
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
     CANCELLED = "CANCELLED"
+    PENDING_APPROVAL = "PENDING_APPROVAL"
 
 
 class ModelStatus(str, Enum):
@@ -42,6 +50,12 @@ class ModelStatus(str, Enum):
     READY = "READY"
     FAILED = "FAILED"
     CANCELLED = "CANCELLED"
+
+
+class PrivacyGate(str, Enum):
+    OFF = "OFF"
+    BLOCK = "BLOCK"
+    OWNER_OVERRIDE = "OWNER_OVERRIDE"
 
 
 class PrivacyVerdict(str, Enum):
@@ -71,3 +85,13 @@ class ReportStatus(str, Enum):
 class Role(str, Enum):
     ADMIN = "ADMIN"
     MEMBER = "MEMBER"
+
+
+class RuleKind(str, Enum):
+    INEQUALITY = "INEQUALITY"
+    RANGE = "RANGE"
+    POSITIVE = "POSITIVE"
+    NEGATIVE = "NEGATIVE"
+    FIXED_COMBINATIONS = "FIXED_COMBINATIONS"
+    ONE_HOT = "ONE_HOT"
+    UNIQUE = "UNIQUE"

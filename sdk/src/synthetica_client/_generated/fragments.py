@@ -5,17 +5,20 @@ from pydantic import Field
 
 from .base_model import BaseModel
 from .enums import (
+    BatchGateState,
     BatchStatus,
     DatasetStatus,
     ExportFormat,
     JobKind,
     JobStatus,
     ModelStatus,
+    PrivacyGate,
     PrivacyVerdict,
     ProjectRole,
     ReportKind,
     ReportStatus,
     Role,
+    RuleKind,
 )
 
 
@@ -35,6 +38,16 @@ class BatchFields(BaseModel):
     privacy_verdict: Optional[PrivacyVerdict] = Field(alias="privacyVerdict")
     created_at: Optional[datetime] = Field(alias="createdAt")
     expires_at: Optional[datetime] = Field(alias="expiresAt")
+    gate: Optional["BatchFieldsGate"]
+
+
+class BatchFieldsGate(BaseModel):
+    state: Optional[BatchGateState]
+    message: str
+    reason: str
+    released_by: Optional[str] = Field(alias="releasedBy")
+    released_at: Optional[datetime] = Field(alias="releasedAt")
+    can_release: bool = Field(alias="canRelease")
 
 
 class ColumnFields(BaseModel):
@@ -84,6 +97,29 @@ class ForeignKeyFields(BaseModel):
     child_column: str = Field(alias="childColumn")
 
 
+class RuleFields(BaseModel):
+    kind: RuleKind
+    column: Optional[str]
+    columns: list[str]
+    low: Optional["RuleFieldsLow"]
+    high: Optional["RuleFieldsHigh"]
+    strict: bool
+    description: str
+    real_violation_count: int = Field(alias="realViolationCount")
+
+
+class RuleFieldsLow(BaseModel):
+    column: Optional[str]
+    number: Optional[float]
+    datetime: Optional[str]
+
+
+class RuleFieldsHigh(BaseModel):
+    column: Optional[str]
+    number: Optional[float]
+    datetime: Optional[str]
+
+
 class DatasetFields(BaseModel):
     id: str
     project_id: str = Field(alias="projectId")
@@ -105,6 +141,7 @@ class DatasetFields(BaseModel):
     referential_problems: list["DatasetFieldsReferentialProblems"] = Field(
         alias="referentialProblems"
     )
+    rules: list["DatasetFieldsRules"]
 
 
 class DatasetFieldsColumns(ColumnFields):
@@ -135,6 +172,10 @@ class DatasetFieldsReferentialProblemsForeignKey(ForeignKeyFields):
     pass
 
 
+class DatasetFieldsRules(RuleFields):
+    pass
+
+
 class JobFields(BaseModel):
     id: str
     kind: Optional[JobKind]
@@ -148,6 +189,7 @@ class JobFields(BaseModel):
     created_at: Optional[datetime] = Field(alias="createdAt")
     started_at: Optional[datetime] = Field(alias="startedAt")
     finished_at: Optional[datetime] = Field(alias="finishedAt")
+    review: Optional["JobFieldsReview"]
 
 
 class JobFieldsProgress(BaseModel):
@@ -157,6 +199,13 @@ class JobFieldsProgress(BaseModel):
     loss: Optional[float]
     eta_seconds: Optional[float] = Field(alias="etaSeconds")
     message: str
+
+
+class JobFieldsReview(BaseModel):
+    approved: bool
+    reviewer_id: str = Field(alias="reviewerId")
+    comment: str
+    reviewed_at: Optional[datetime] = Field(alias="reviewedAt")
 
 
 class JobUpdateFields(BaseModel):
@@ -183,6 +232,7 @@ class ModelFields(BaseModel):
     error: str
     params: "ModelFieldsParams"
     metrics: Any
+    privacy_spent: Optional["ModelFieldsPrivacySpent"] = Field(alias="privacySpent")
     created_at: Optional[datetime] = Field(alias="createdAt")
 
 
@@ -192,6 +242,21 @@ class ModelFieldsParams(BaseModel):
     time_budget_seconds: Optional[int] = Field(alias="timeBudgetSeconds")
     seed: Optional[int]
     options: Any
+    differential_privacy: Optional["ModelFieldsParamsDifferentialPrivacy"] = Field(
+        alias="differentialPrivacy"
+    )
+
+
+class ModelFieldsParamsDifferentialPrivacy(BaseModel):
+    epsilon: float
+    delta: Optional[float]
+    max_grad_norm: Optional[float] = Field(alias="maxGradNorm")
+    noise_multiplier: Optional[float] = Field(alias="noiseMultiplier")
+
+
+class ModelFieldsPrivacySpent(BaseModel):
+    epsilon: float
+    delta: float
 
 
 class PageFields(BaseModel):
@@ -206,6 +271,8 @@ class ProjectFields(BaseModel):
     owner_id: str = Field(alias="ownerId")
     my_role: ProjectRole = Field(alias="myRole")
     created_at: Optional[datetime] = Field(alias="createdAt")
+    privacy_gate: PrivacyGate = Field(alias="privacyGate")
+    approval_required: bool = Field(alias="approvalRequired")
 
 
 class ReportFields(BaseModel):
@@ -226,8 +293,16 @@ class ReportFields(BaseModel):
     utility_note: Optional[str] = Field(alias="utilityNote")
     privacy: Optional[Any]
     conformance: Optional[Any]
+    rules: list["ReportFieldsRules"]
     html_url: Optional[str] = Field(alias="htmlUrl")
     json_url: Optional[str] = Field(alias="jsonUrl")
+
+
+class ReportFieldsRules(BaseModel):
+    kind: str
+    description: str
+    violation_count: int = Field(alias="violationCount")
+    real_violation_count: int = Field(alias="realViolationCount")
 
 
 class TemplateFields(BaseModel):
@@ -266,6 +341,7 @@ BatchFields.model_rebuild()
 ColumnFields.model_rebuild()
 DatasetTableFields.model_rebuild()
 ForeignKeyFields.model_rebuild()
+RuleFields.model_rebuild()
 DatasetFields.model_rebuild()
 JobFields.model_rebuild()
 JobUpdateFields.model_rebuild()

@@ -3,7 +3,7 @@ from typing import Any, Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .enums import ExportFormat
+from .enums import ExportFormat, PrivacyGate, RuleKind
 
 
 class AnomaliesInput(BaseModel):
@@ -24,6 +24,17 @@ class ColumnMetadataInput(BaseModel):
 class CreateProjectInput(BaseModel):
     name: str
     description: str = ""
+
+
+class DifferentialPrivacyInput(BaseModel):
+    """train with differential privacy (DP-SGD); engines with the DIFFERENTIAL_PRIVACY capability only. Unset fields take the defaults: delta 1e-5, maxGradNorm 1.0, noiseMultiplier 1.5"""
+
+    epsilon: float
+    "privacy budget: training stops before spending more (0 < epsilon <= 100)"
+    delta: Optional[float] = None
+    "0 < delta <= 1e-3"
+    max_grad_norm: Optional[float] = Field(alias="maxGradNorm", default=None)
+    noise_multiplier: Optional[float] = Field(alias="noiseMultiplier", default=None)
 
 
 class EvaluateOptionsInput(BaseModel):
@@ -70,7 +81,7 @@ class GenerateInput(BaseModel):
     "rows to generate; a model of several linked tables: rows of the root table, each with the children the model gives it; a sequential model: entities (whole sequences)"
     seed: Optional[int] = None
     conditions: Optional[Any] = None
-    'column -> fixed value, e.g. {"sex": "Female"}; a model of several tables: columns of the root table (children follow their generated parents)'
+    'column -> fixed value, e.g. {"sex": "Female"}, range of a numeric or datetime column, e.g. {"age": {"gte": 30, "lt": 40}} (gt, gte, lt, lte), or list of allowed values, e.g. {"race": ["White", "Black"]}; at most 50 columns and 1,000 values a list; a model of several tables: fixed values of the root table\'s columns (children follow their generated parents)'
     anomalies: Optional["AnomaliesInput"] = None
     enforce_bounds: bool = Field(alias="enforceBounds", default=True)
     "keep numbers and dates within the real column's min/max (on by default; false lets an engine extrapolate)"
@@ -80,6 +91,25 @@ class GenerateInput(BaseModel):
 class LoginInput(BaseModel):
     email: str
     password: str
+
+
+class RuleBoundInput(BaseModel):
+    """exactly one of: another column, a number, an ISO 8601 datetime"""
+
+    column: Optional[str] = None
+    number: Optional[float] = None
+    datetime: Optional[str] = None
+
+
+class RuleInput(BaseModel):
+    """INEQUALITY: low.column ≤ high.column; RANGE: low ≤ column ≤ high (either bound may be left out); POSITIVE / NEGATIVE: column ≥ 0 / ≤ 0; FIXED_COMBINATIONS: columns only in real combinations; ONE_HOT: exactly one of columns is 1; UNIQUE: no value of column twice. strict makes ≤ a <"""
+
+    kind: RuleKind
+    column: Optional[str] = None
+    columns: Optional[list[str]] = None
+    low: Optional["RuleBoundInput"] = None
+    high: Optional["RuleBoundInput"] = None
+    strict: bool = False
 
 
 class SequenceInput(BaseModel):
@@ -128,7 +158,22 @@ class TrainModelInput(BaseModel):
     seed: Optional[int] = None
     options: Optional[Any] = None
     "engine-specific options, see engines { parameters }"
+    differential_privacy: Optional["DifferentialPrivacyInput"] = Field(
+        alias="differentialPrivacy", default=None
+    )
+
+
+class UpdateProjectInput(BaseModel):
+    id: str
+    name: Optional[str] = None
+    description: Optional[str] = None
+    privacy_gate: Optional[PrivacyGate] = Field(alias="privacyGate", default=None)
+    "owners (and admins) only"
+    approval_required: Optional[bool] = Field(alias="approvalRequired", default=None)
+    "owners (and admins) only"
 
 
 GenerateInput.model_rebuild()
+RuleInput.model_rebuild()
 TableKeysInput.model_rebuild()
+TrainModelInput.model_rebuild()

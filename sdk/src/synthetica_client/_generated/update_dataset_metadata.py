@@ -8,6 +8,7 @@ from .fragments import (  # noqa: F401
     DatasetFieldsColumns,
     DatasetFieldsForeignKeys,
     DatasetFieldsReferentialProblems,
+    DatasetFieldsRules,
     DatasetFieldsTables,
 )
 

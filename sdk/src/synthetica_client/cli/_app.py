@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -31,7 +32,7 @@ datasets_app = typer.Typer(help="Datasets: upload, list, show.", no_args_is_help
 templates_app = typer.Typer(
     help="Fake data from built-in or saved templates.", no_args_is_help=True
 )
-jobs_app = typer.Typer(help="Jobs: list and cancel.", no_args_is_help=True)
+jobs_app = typer.Typer(help="Jobs: list, cancel, approve and reject.", no_args_is_help=True)
 app.add_typer(projects_app, name="projects")
 app.add_typer(datasets_app, name="datasets")
 app.add_typer(templates_app, name="templates")
@@ -151,3 +152,13 @@ def options_from(pairs: list[str] | None) -> dict[str, Any]:
         except ValueError:
             found[key] = raw
     return found
+
+
+def json_argument(text: str, option: str) -> Any:
+    """A JSON value given inline, or the contents of the .json file it names."""
+    path = Path(text)
+    source = path.read_text() if text.endswith(".json") and path.is_file() else text
+    try:
+        return json.loads(source)
+    except ValueError as exc:
+        raise typer.BadParameter(f"not JSON: {exc}", param_hint=option) from None

@@ -12,6 +12,7 @@ from synthetica_client.cli._app import (
     ProjectOption,
     datasets_app,
     example,
+    json_argument,
     listing,
     options_from,
     out,
@@ -112,6 +113,39 @@ def datasets_show(
 ) -> None:
     """A dataset with its columns (and, with --json, its statistics)."""
     show_dataset(state(ctx).client().datasets.get(dataset_id), as_json)
+
+
+@datasets_app.command(
+    "rules",
+    epilog=example(
+        "synthetica datasets rules 0b6f…",
+        "synthetica datasets rules 0b6f… --set rules.json",
+        "synthetica datasets rules 0b6f… --set '[]'",
+    ),
+)
+def datasets_rules(
+    ctx: typer.Context,
+    dataset_id: Annotated[str, typer.Argument(metavar="ID")],
+    set_rules: Annotated[
+        str | None,
+        typer.Option(
+            "--set",
+            help="Replace the rules: a JSON list (or a .json file holding one), e.g. "
+            '\'[{"kind": "range", "column": "age", "low": 17, "high": 90}]\'.',
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A dataset's rules with the real rows that break each; --set replaces them."""
+    dataset = state(ctx).client().datasets.get(dataset_id)
+    if set_rules is not None:
+        dataset = dataset.set_rules(json_argument(set_rules, "--set"))
+    listing(
+        dataset.rules,
+        as_json,
+        ["rule", "kind", "real rows breaking it"],
+        lambda r: [r.description, value(r.kind), r.real_violation_count],
+    )
 
 
 def show_dataset(dataset: Any, as_json: bool) -> None:

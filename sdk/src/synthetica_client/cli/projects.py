@@ -1,4 +1,4 @@
-"""``synthetica projects``: list and create."""
+"""``synthetica projects``: list, create and change settings."""
 
 from __future__ import annotations
 
@@ -42,3 +42,40 @@ def projects_create(
     """Create a project (you become its owner)."""
     project = state(ctx).client().projects.create(name, description=description)
     answer(project, as_json, f"Created project {project.name}: {project.id}")
+
+
+@projects_app.command(
+    "settings",
+    epilog=example(
+        "synthetica projects settings Census --privacy-gate OWNER_OVERRIDE --approval-required"
+    ),
+)
+def projects_settings(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    privacy_gate: Annotated[
+        str | None, typer.Option(help="OFF, BLOCK or OWNER_OVERRIDE (batches failing privacy).")
+    ] = None,
+    approval_required: Annotated[
+        bool | None,
+        typer.Option(
+            "--approval-required/--no-approval-required",
+            help="Editors' training and generation requests wait for an owner's approval.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a project's settings, or change them (owners and admins)."""
+    client = state(ctx).client()
+    if privacy_gate is None and approval_required is None:
+        updated = client.projects.get(project)
+    else:
+        updated = client.projects.update(
+            project, privacy_gate=privacy_gate, approval_required=approval_required
+        )
+    answer(
+        updated,
+        as_json,
+        f"Project {updated.name}: privacy gate {value(updated.privacy_gate)}, "
+        f"approval {'required' if updated.approval_required else 'not required'}",
+    )

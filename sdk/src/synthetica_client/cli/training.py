@@ -1,4 +1,4 @@
-"""Training and generating from the root: ``train``, ``generate``, ``report``."""
+"""Training and generating from the root: ``train``, ``generate``, ``report``, ``release``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from synthetica_client.cli._app import (
     answer,
     app,
     example,
+    json_argument,
     out,
     print_json,
     saved,
@@ -60,6 +61,7 @@ def train(
     epilog=example(
         "synthetica generate 5d1c… --rows 100000 -o synthetic.parquet",
         "synthetica generate 5d1c… --rows 1000 --format csv --seed 7",
+        'synthetica generate 5d1c… --rows 1000 --conditions \'{"age": {"gte": 30}}\'',
     )
 )
 def generate(
@@ -74,11 +76,18 @@ def generate(
         typer.Option("--output", "-o", help="Where to save the rows (default: batch-ID.FORMAT)."),
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Same seed, same rows.")] = None,
+    conditions: Annotated[
+        str | None,
+        typer.Option(
+            help='Column -> value, range or list, as JSON: \'{"age": {"gte": 30, "lt": 40}}\'.'
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Generate synthetic rows from a model; waits and downloads them."""
     client = state(ctx).client()
-    batch = client.models.get(model).generate(rows, seed=seed, progress=True)
+    given = json_argument(conditions, "--conditions") if conditions else None
+    batch = client.models.get(model).generate(rows, seed=seed, conditions=given, progress=True)
     fmt = (format or (output.suffix.lstrip(".") if output and output.suffix else "csv")).lower()
     target = output or Path(f"batch-{batch.id}.{fmt}")
     saved(batch, batch.download(target, format=fmt, progress=True), as_json)
@@ -113,6 +122,19 @@ def report(
         table(None, ["", ""], _report_rows(rep, save))
     if value(rep.status) == "FAILED":
         raise SyntheticaError(f"the report failed: {rep.error or 'no reason given'}")
+
+
+@app.command(epilog=example('synthetica release 7a2e… --reason "reviewed with the DPO"'))
+def release(
+    ctx: typer.Context,
+    batch: Annotated[str, typer.Argument(help="Batch id.")],
+    reason: Annotated[str, typer.Option(help="Why it may go out (recorded, told to owners).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Release a batch the project's privacy gate holds (owners and admins, OWNER_OVERRIDE)."""
+    released = state(ctx).client().batches.release(batch, reason)
+    gate = released.gate
+    answer(released, as_json, f"Batch {released.id}: {value(gate.state) if gate else '-'}")
 
 
 def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:

@@ -2,7 +2,7 @@
 of each added table, which fences the writes of an older attempt
 
 Revision ID: 7c41d2e9a8b3
-Revises: 567200054db6
+Revises: 81b223e70ebe
 Create Date: 2026-12-02 12:30:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7c41d2e9a8b3"
-down_revision: str | None = "567200054db6"
+down_revision: str | None = "81b223e70ebe"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

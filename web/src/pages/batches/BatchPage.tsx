@@ -7,6 +7,7 @@ import { toApiError } from "../../lib/errors";
 import { canEdit } from "../../lib/roles";
 import { FORMATS } from "../training/ModelPage";
 import { useJobUpdates } from "../training/JobPage";
+import { GateNotice, held } from "./Gate";
 
 export default function BatchPage() {
   const { batchId = "" } = useParams();
@@ -66,8 +67,13 @@ export default function BatchPage() {
           <p>
             <Link to={`/batches/${batch.id}/report`}>Open the evaluation report</Link>
           </p>
-          <Download batchId={batch.id} tables={batch.tables} />
-          <Preview batchId={batch.id} tables={batch.tables} />
+          <GateNotice batchId={batch.id} gate={batch.gate} onReleased={() => refetch({ requestPolicy: "network-only" })} />
+          {held(batch.gate) ? null : (
+            <>
+              <Download batchId={batch.id} tables={batch.tables} />
+              <Preview batchId={batch.id} tables={batch.tables} />
+            </>
+          )}
         </>
       ) : null}
     </section>

@@ -211,6 +211,30 @@ export default function ReportPage() {
             <p className="note">{report.utilityNote}</p>
           ) : null}
           {privacy ? <PrivacyTable privacy={privacy} verdict={report.privacyVerdict} /> : null}
+          {report.rules.length > 0 ? (
+            <section aria-labelledby="rules-heading">
+              <h2 id="rules-heading">Rules</h2>
+              <table>
+                <caption className="visually-hidden">The dataset's rules and the rows that break each</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Rule</th>
+                    <th scope="col">Synthetic rows breaking it</th>
+                    <th scope="col">Real rows breaking it</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.rules.map((rule) => (
+                    <tr key={rule.description}>
+                      <th scope="row">{rule.description}</th>
+                      <td>{rule.violationCount.toLocaleString()}</td>
+                      <td>{rule.realViolationCount.toLocaleString()}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ) : null}
           {heatPanels.length > 0 ? (
             <section aria-labelledby="heatmaps-heading">
               <h2 id="heatmaps-heading">Correlations</h2>
@@ -244,9 +268,16 @@ const PRIVACY_ROWS: [string, string, (v: unknown) => string][] = [
 
 function PrivacyTable({ privacy, verdict }: { privacy: Record<string, unknown>; verdict?: string | null }) {
   const reasons = (privacy.reasons as string[] | undefined) ?? [];
+  const dp = privacy.differential_privacy as { epsilon: number; delta: number } | null | undefined;
   return (
     <section aria-labelledby="privacy-heading">
       <h2 id="privacy-heading">Privacy: {verdict ?? "–"}</h2>
+      {dp ? (
+        <p>
+          The model was trained with differential privacy: ε {dp.epsilon.toFixed(2)}, δ {dp.delta} spent. That bounds what any batch can reveal about
+          one training row; the measures below are checks on this batch.
+        </p>
+      ) : null}
       <table>
         <caption className="visually-hidden">Privacy measures</caption>
         <thead>

@@ -15,6 +15,7 @@ import type { ApiError } from "../../lib/session";
 
 const DatasetStats = lazy(() => import("./DatasetStats"));
 const TablesSection = lazy(() => import("./TablesSection"));
+const RulesSection = lazy(() => import("./RulesSection"));
 
 export const SDTYPES = [
   "numerical",
@@ -129,6 +130,9 @@ export default function DatasetPage() {
           <ColumnsEditor dataset={dataset} editable={editor} />
           <Suspense fallback={<Loading what="the tables" />}>
             <TablesSection datasetId={dataset.id} editable={editor} />
+          </Suspense>
+          <Suspense fallback={<Loading what="the rules" />}>
+            <RulesSection datasetId={dataset.id} columns={dataset.columns.map((c) => c.name)} editable={editor} />
           </Suspense>
           <section aria-labelledby="stats-heading">
             <h2 id="stats-heading">Statistics</h2>

@@ -15,6 +15,7 @@ import {
 import { useAuth } from "../../lib/auth";
 import { fieldError, toApiError } from "../../lib/errors";
 import { canEdit, isOwner } from "../../lib/roles";
+import { Guarantees } from "./Guarantees";
 import { Members } from "./Members";
 
 type Project = ProjectQuery["project"];
@@ -149,6 +150,7 @@ function Settings({ project }: { project: Project }) {
         {updated.data ? <span role="status">Saved.</span> : null}
         {error && !fieldError(error, "name") ? <Alert error={error} /> : null}
       </form>
+      <Guarantees projectId={project.id} />
       {!confirming ? (
         <button type="button" className="danger" onClick={() => setConfirming(true)}>
           Delete project

@@ -3,6 +3,7 @@ import { useQuery } from "urql";
 import { PagedTable } from "../../components/lists";
 import { StatusBadge, formatDate, usePages } from "../../components/ui";
 import { JobsDocument } from "../../gql/graphql";
+import { PendingApprovals } from "./Approvals";
 
 export default function JobsPage() {
   const pages = usePages();
@@ -10,6 +11,7 @@ export default function JobsPage() {
   return (
     <section>
       <h1>Your jobs</h1>
+      <PendingApprovals />
       <PagedTable what="jobs" caption="Jobs" result={result} connection={result.data?.jobs} pages={pages} empty="No jobs yet: train a model or generate data to see them here."
         columns={[
           { header: "Job", cell: (j) => <Link to={`/jobs/${j.id}`}>Job {j.id}</Link> },

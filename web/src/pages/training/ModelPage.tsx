@@ -43,6 +43,14 @@ export default function ModelPage() {
         </dd>
         <dt>Seed</dt>
         <dd>{model.params.seed ?? "random"}</dd>
+        <dt>Differential privacy</dt>
+        <dd>
+          {model.params.differentialPrivacy
+            ? model.privacySpent
+              ? `ε ${model.privacySpent.epsilon.toFixed(2)} of ${model.params.differentialPrivacy.epsilon} spent (δ ${model.privacySpent.delta})`
+              : `budget ε ${model.params.differentialPrivacy.epsilon}`
+            : "not used"}
+        </dd>
         <dt>Created</dt>
         <dd>{formatDate(model.createdAt)}</dd>
       </dl>

@@ -20,6 +20,14 @@ const engines = [
   },
   { name: "gaussian_copula", library: "sdv", license: "BUSL-1.1", description: "fast", capabilities: SINGLE, parameters: [] },
   { name: "hma", library: "sdv", license: "BUSL-1.1", description: "linked tables", capabilities: ["RELATIONAL" as const], parameters: [] },
+  {
+    name: "tabular_argn",
+    library: "mostlyai-engine",
+    license: "Apache-2.0",
+    description: "autoregressive",
+    capabilities: ["SINGLE_TABLE" as const, "DIFFERENTIAL_PRIVACY" as const],
+    parameters: [],
+  },
 ];
 
 describe("train form", () => {
@@ -70,5 +78,31 @@ describe("train form", () => {
     await userEvent.click(screen.getByRole("button", { name: "Train model" }));
     const sent = calls.find((c) => c.name === "TrainModel")?.variables.input as Record<string, unknown>;
     expect(sent).toMatchObject({ engine: "hma" });
+  });
+
+  it("offers a privacy budget only for engines that train with differential privacy, and sends it", async () => {
+    const { client, calls } = fakeClient({});
+    renderWith(<TrainForm datasetId="7" engines={engines} />, client);
+    expect(screen.queryByLabelText("Privacy budget ε (optional)")).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole("radio", { name: /tabular_argn/ }));
+    const epsilon = screen.getByLabelText("Privacy budget ε (optional)");
+    await userEvent.type(epsilon, "0");
+    await userEvent.click(screen.getByRole("button", { name: "Train model" }));
+    expect(epsilon).toHaveAttribute("aria-invalid", "true");
+    expect(calls.filter((c) => c.name === "TrainModel")).toHaveLength(0);
+    await userEvent.clear(epsilon);
+    await userEvent.type(epsilon, "5");
+    await userEvent.click(screen.getByRole("button", { name: "Train model" }));
+    const sent = calls.find((c) => c.name === "TrainModel")?.variables.input as Record<string, unknown>;
+    expect(sent).toMatchObject({ engine: "tabular_argn", differentialPrivacy: { epsilon: 5 } });
+  });
+
+  it("sends no privacy budget when the field is left empty", async () => {
+    const { client, calls } = fakeClient({});
+    renderWith(<TrainForm datasetId="7" engines={engines} />, client);
+    await userEvent.click(screen.getByRole("radio", { name: /tabular_argn/ }));
+    await userEvent.click(screen.getByRole("button", { name: "Train model" }));
+    const sent = calls.find((c) => c.name === "TrainModel")?.variables.input as Record<string, unknown>;
+    expect(sent).toMatchObject({ engine: "tabular_argn", differentialPrivacy: null });
   });
 });

@@ -52,11 +52,25 @@ export function neededCapabilities(tables: readonly { sequence?: unknown }[]): E
   return needs.length > 0 ? needs : ["SINGLE_TABLE"];
 }
 
-const SHAPES: Record<EngineCapability, string> = {
+const SHAPES: Partial<Record<EngineCapability, string>> = {
   SINGLE_TABLE: "one table",
   RELATIONAL: "several linked tables",
   SEQUENTIAL: "sequences",
 };
+
+/** What an engine learns, in words, and whether it trains with differential privacy. */
+function learns(e: Engine): string {
+  const shapes = e.capabilities.flatMap((c) => SHAPES[c] ?? []).join(", ");
+  return e.capabilities.includes("DIFFERENTIAL_PRIVACY") ? `${shapes}; differential privacy` : shapes;
+}
+
+/** The privacy budget as typed: empty (no DP) or a number in (0, 100]. */
+function checkEpsilon(text: string, errors: Record<string, string>): number | null {
+  if (text.trim() === "") return null;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > 100) errors.epsilon = "Enter a number above 0 and at most 100.";
+  return value;
+}
 
 export function TrainForm({ datasetId, engines, needs = ["SINGLE_TABLE"] }: { datasetId: string; engines: Engine[]; needs?: EngineCapability[] }) {
   const navigate = useNavigate();
@@ -65,6 +79,7 @@ export function TrainForm({ datasetId, engines, needs = ["SINGLE_TABLE"] }: { da
   const [name, setName] = useState("");
   const [budget, setBudget] = useState("");
   const [seed, setSeed] = useState("");
+  const [epsilon, setEpsilon] = useState("");
   const [values, setValues] = useState<Record<string, string>>({});
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const [result, train] = useMutation(TrainModelDocument);
@@ -86,6 +101,8 @@ export function TrainForm({ datasetId, engines, needs = ["SINGLE_TABLE"] }: { da
       errors.time_budget_seconds = "Enter a whole number of seconds above 0.";
     }
     const seedValue = checkSeed(seed, errors);
+    const dp = engine.capabilities.includes("DIFFERENTIAL_PRIVACY");
+    const epsilonValue = dp ? checkEpsilon(epsilon, errors) : null;
     setLocalErrors(errors);
     if (Object.keys(errors).length > 0) return;
     const options = Object.fromEntries(Object.entries(parsed).filter(([key]) => !COMMON.has(key)));
@@ -99,6 +116,7 @@ export function TrainForm({ datasetId, engines, needs = ["SINGLE_TABLE"] }: { da
         timeBudgetSeconds: budgetValue,
         seed: seedValue,
         options: Object.keys(options).length > 0 ? options : null,
+        differentialPrivacy: epsilonValue === null ? null : { epsilon: epsilonValue },
       },
     });
     if (done.data) navigate(`/jobs/${done.data.trainModel.job.id}`);
@@ -106,7 +124,7 @@ export function TrainForm({ datasetId, engines, needs = ["SINGLE_TABLE"] }: { da
 
   const errorFor = (key: string, ...apiNames: string[]) =>
     localErrors[key] ?? fieldError(apiError, key, ...apiNames, `params.${key}`, `options.${key}`);
-  const claimed = engine ? [...engine.parameters.map((p) => p.name), "time_budget_seconds", "seed", "name", "engine"] : [];
+  const claimed = engine ? [...engine.parameters.map((p) => p.name), "time_budget_seconds", "seed", "name", "engine", "differential_privacy", "differential_privacy.epsilon"] : [];
   const unclaimed = apiError && !claimed.some((key) => fieldError(apiError, key, `params.${key}`, `options.${key}`));
 
   return (
@@ -120,7 +138,7 @@ export function TrainForm({ datasetId, engines, needs = ["SINGLE_TABLE"] }: { da
           <label key={e.name} className="engine-choice">
             <input type="radio" name="engine" value={e.name} checked={e.name === engineName} disabled={!capable(e)} onChange={() => setEngineName(e.name)} />
             <span>
-              <strong>{e.name}</strong> <span className="muted">({e.library}, license: {e.license}; learns {e.capabilities.map((c) => SHAPES[c]).join(", ")})</span>
+              <strong>{e.name}</strong> <span className="muted">({e.library}, license: {e.license}; learns {learns(e)})</span>
               <br />
               <small>{e.description}</small>
             </span>
@@ -142,6 +160,15 @@ export function TrainForm({ datasetId, engines, needs = ["SINGLE_TABLE"] }: { da
       <Field label="Seed (optional)" error={errorFor("seed")} hint="The same seed gives the same model and the same rows.">
         {(p) => <input {...p} inputMode="numeric" value={seed} onChange={(e) => setSeed(e.target.value)} />}
       </Field>
+      {engine?.capabilities.includes("DIFFERENTIAL_PRIVACY") ? (
+        <Field
+          label="Privacy budget ε (optional)"
+          error={errorFor("epsilon", "params.differential_privacy.epsilon", "params.differential_privacy")}
+          hint="Trains with differential privacy (DP-SGD) and stops before spending more than ε (δ 1e-5). Smaller is more private and less faithful; 1 to 10 is usual. Empty: no differential privacy."
+        >
+          {(p) => <input {...p} inputMode="decimal" value={epsilon} onChange={(e) => setEpsilon(e.target.value)} />}
+        </Field>
+      ) : null}
       {engine && engine.parameters.filter((p) => p.name !== "seed" && p.name !== "time_budget_seconds").length > 0 ? (
         <fieldset>
           <legend>Parameters of {engine.name}</legend>

@@ -1,0 +1,113 @@
+"""Datasets: the GraphQL objects and inputs of the rules a dataset's synthetic rows must obey,
+built from and into the domain's protos (see README, "Rules")."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from synthetica.datasets.v1 import datasets_pb2 as pb
+
+
+@strawberry.enum(description="what a rule constrains")
+class RuleKind(Enum):
+    INEQUALITY = "inequality"
+    RANGE = "range"
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    FIXED_COMBINATIONS = "fixed_combinations"
+    ONE_HOT = "one_hot"
+    UNIQUE = "unique"
+
+
+_KIND_TO_PROTO = {kind: pb.RuleKind.Value(f"RULE_KIND_{kind.name}") for kind in RuleKind}
+_KIND_FROM_PROTO = {value: kind for kind, value in _KIND_TO_PROTO.items()}
+
+
+@strawberry.type(description="one side of a range or an inequality: a column or a fixed value")
+class RuleBound:
+    column: str | None
+    number: float | None
+    datetime: str | None = strawberry.field(description="ISO 8601; without a time zone, UTC")
+
+    @classmethod
+    def from_proto(cls, bound: pb.RuleBound) -> RuleBound:
+        which = bound.WhichOneof("bound")
+        return cls(
+            column=bound.column if which == "column" else None,
+            number=bound.number if which == "number" else None,
+            datetime=bound.datetime if which == "datetime" else None,
+        )
+
+
+@strawberry.type(description="a rule the synthetic rows of a dataset obey")
+class Rule:
+    kind: RuleKind
+    column: str | None = strawberry.field(
+        description="the constrained column (RANGE, POSITIVE, NEGATIVE, UNIQUE)"
+    )
+    columns: list[str] = strawberry.field(description="FIXED_COMBINATIONS and ONE_HOT columns")
+    low: RuleBound | None
+    high: RuleBound | None
+    strict: bool
+    description: str = strawberry.field(description='the rule in words, e.g. "17 ≤ age ≤ 90"')
+    real_violation_count: int = strawberry.field(
+        description="real rows that break the rule (more than 0: is the rule right?)"
+    )
+
+    @classmethod
+    def from_proto(cls, rule: pb.Rule) -> Rule:
+        return cls(
+            kind=_KIND_FROM_PROTO[rule.kind],
+            column=rule.column or None,
+            columns=list(rule.columns),
+            low=RuleBound.from_proto(rule.low) if rule.HasField("low") else None,
+            high=RuleBound.from_proto(rule.high) if rule.HasField("high") else None,
+            strict=rule.strict,
+            description=rule.description,
+            real_violation_count=rule.real_violation_count,
+        )
+
+
+@strawberry.input(description="exactly one of: another column, a number, an ISO 8601 datetime")
+class RuleBoundInput:
+    column: str | None = None
+    number: float | None = None
+    datetime: str | None = None
+
+    def to_proto(self) -> pb.RuleBound:
+        bound = pb.RuleBound()
+        # Every one given reaches the service, which refuses more than one by field.
+        if self.column is not None:
+            bound.column = self.column
+        if self.number is not None:
+            bound.number = self.number
+        if self.datetime is not None:
+            bound.datetime = self.datetime
+        return bound
+
+
+@strawberry.input(
+    description="INEQUALITY: low.column ≤ high.column; RANGE: low ≤ column ≤ high (either "
+    "bound may be left out); POSITIVE / NEGATIVE: column ≥ 0 / ≤ 0; FIXED_COMBINATIONS: "
+    "columns only in real combinations; ONE_HOT: exactly one of columns is 1; UNIQUE: no "
+    "value of column twice. strict makes ≤ a <"
+)
+class RuleInput:
+    kind: RuleKind
+    column: str | None = None
+    columns: list[str] | None = None
+    low: RuleBoundInput | None = None
+    high: RuleBoundInput | None = None
+    strict: bool = False
+
+    def to_proto(self) -> pb.Rule:
+        return pb.Rule(
+            kind=_KIND_TO_PROTO[self.kind],
+            column=self.column or "",
+            columns=self.columns or [],
+            low=self.low.to_proto() if self.low is not None else None,
+            high=self.high.to_proto() if self.high is not None else None,
+            strict=self.strict,
+        )

@@ -1,0 +1,57 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { useMutation, useQuery } from "urql";
+import { Alert } from "../../components/ui";
+import { ProjectGuaranteesDocument, UpdateProjectGuaranteesDocument, type PrivacyGate } from "../../gql/graphql";
+import { toApiError } from "../../lib/errors";
+
+const GATES: { value: PrivacyGate; label: string }[] = [
+  { value: "OFF", label: "Off: every ready batch downloads" },
+  { value: "BLOCK", label: "Block: a batch failing its privacy check never downloads" },
+  { value: "OWNER_OVERRIDE", label: "Owner override: as Block, but an owner may release it with a reason" },
+];
+
+/** The project's guarantees, for its owners: the privacy gate on downloads and whether
+ * editors' training and generation requests need an owner's approval. */
+export function Guarantees({ projectId }: { projectId: string }) {
+  const [{ data, error }] = useQuery({ query: ProjectGuaranteesDocument, variables: { id: projectId } });
+  const [gate, setGate] = useState<PrivacyGate>("OFF");
+  const [approval, setApproval] = useState(false);
+  const [saved, save] = useMutation(UpdateProjectGuaranteesDocument);
+  useEffect(() => {
+    if (!data) return;
+    setGate(data.project.privacyGate);
+    setApproval(data.project.approvalRequired);
+  }, [data]);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    await save({ input: { id: projectId, privacyGate: gate, approvalRequired: approval } });
+  }
+
+  if (error) return <Alert error={toApiError(error)} />;
+  return (
+    <form onSubmit={submit} aria-label="Guarantees">
+      <h3>Guarantees</h3>
+      <div className="field">
+        <label htmlFor="privacy-gate">Privacy gate</label>
+        <select id="privacy-gate" value={gate} onChange={(e) => setGate(e.target.value as PrivacyGate)}>
+          {GATES.map((g) => (
+            <option key={g.value} value={g.value}>
+              {g.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label>
+          <input type="checkbox" checked={approval} onChange={(e) => setApproval(e.target.checked)} /> Editors' training and generation requests wait for an owner's approval
+        </label>
+      </div>
+      <button type="submit" disabled={saved.fetching || !data}>
+        Save guarantees
+      </button>
+      {saved.data ? <span role="status">Saved.</span> : null}
+      {saved.error ? <Alert error={toApiError(saved.error)} /> : null}
+    </form>
+  );
+}
