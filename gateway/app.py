@@ -90,8 +90,10 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
 
     @app.get("/readyz")
     async def readyz() -> JSONResponse:
-        ready = await live_clients().auth_serving()
-        return JSONResponse({"ready": ready}, status_code=200 if ready else 503)
+        services = await live_clients().serving()
+        ready = all(services.values())
+        body = {"ready": ready, "services": services}
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     # Last: the dashboard's session routes, assets, and index.html for its own routes.
     web.install(app, settings, live_clients)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
@@ -29,13 +31,23 @@ class ServiceClients:
         self.datasets = datasets_pb2_grpc.DatasetsServiceStub(self._channels["datasets"])
         self._channels["notify"] = make_channel(settings.notify_addr, default_timeout=timeout)
         self.notify = notify_pb2_grpc.NotifyServiceStub(self._channels["notify"])
-        self._auth_health = health_pb2_grpc.HealthStub(self._channels["auth"])
+        self._health = {
+            name: health_pb2_grpc.HealthStub(channel) for name, channel in self._channels.items()
+        }
 
-    async def auth_serving(self) -> bool:
-        """Whether auth answers its health check: without auth nobody signs in (readyz)."""
+    async def serving(self) -> dict[str, bool]:
+        """Whether each service the gateway calls answers its health check SERVING (readyz:
+        every mutation and query reaches one of them, so the gateway is not ready before
+        all are)."""
+        names = list(self._health)
+        answers = await asyncio.gather(*(self._serving(name) for name in names))
+        return dict(zip(names, answers, strict=True))
+
+    async def _serving(self, name: str) -> bool:
         try:
-            reply = await self._auth_health.Check(
-                health_pb2.HealthCheckRequest(service=""), timeout=2
+            # Within the readiness probe's 2 s (deploy/k8s), all five at once.
+            reply = await self._health[name].Check(
+                health_pb2.HealthCheckRequest(service=""), timeout=1.5
             )
         except grpc.aio.AioRpcError:
             return False

@@ -38,6 +38,9 @@ class GatewaySettings(Settings):
     # the datasets service enforces its own size limit while the bytes stream. This only
     # refuses a multipart request whose declared length is already over it.
     max_upload_bytes: int = 2 * 1024 * 1024 * 1024
+    # A zip of tables (gateway/zip_uploads.py): its members' uncompressed sizes together;
+    # each member is held to max_upload_bytes.
+    upload_zip_max_total_bytes: int = 4 * 1024 * 1024 * 1024
     # How long an upload waits for ingestion before answering with the dataset INGESTING.
     upload_wait_seconds: int = 120
     upload_timeout_seconds: float = 3600.0

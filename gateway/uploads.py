@@ -9,7 +9,8 @@ file as the body, streamed as it arrives::
       -H "Authorization: Bearer $TOKEN" --data-binary @adult-train.csv
 
 ``datasetId`` (and ``tableName``, else from the file name) adds the file as a new table of
-that dataset instead of creating one, as GraphQL's ``addDatasetTable`` does.
+that dataset instead of creating one, as GraphQL's ``addDatasetTable`` does. A zip body
+holds several tables (``gateway.zip_uploads``).
 
 The endpoint answers 201 with the dataset once it is READY, 202 with the dataset still
 INGESTING when ingestion outlasts the wait, or the error as JSON (400 with the reason and
@@ -19,6 +20,7 @@ the line for a bad file, 413 over the size limit, 401/403/404 for credentials an
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import grpc
 from fastapi import APIRouter, Request
@@ -28,6 +30,7 @@ from google.protobuf.json_format import MessageToDict
 from gateway.context import Metadata, credentials_from_headers
 from gateway.http import error_response, rpc_error_response
 from gateway.settings import GatewaySettings
+from gateway.zip_uploads import ZipRefused, starts_like_zip, upload_zip
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
 # Bytes per gRPC message: HTTP delivers ~64 KiB pieces; fewer, bigger messages cost less.
@@ -110,14 +113,23 @@ def create_router(
             return error_response("BAD_USER_INPUT", f"invalid query parameter: {exc}")
         request_id = request.headers.get("x-request-id", "")
         metadata = (*credentials, *((("x-request-id", request_id),) if request_id else ()))
+        stub = get_stub()
+
+        def send(one: datasets_pb2.UploadHeader, pieces: AsyncIterator[bytes]) -> Any:
+            timeout = settings.upload_timeout_seconds
+            return send_upload(stub, one, pieces, metadata=metadata, timeout=timeout)
+
         try:
-            dataset = await send_upload(
-                get_stub(),
-                header,
-                request.stream(),
-                metadata=metadata,
-                timeout=settings.upload_timeout_seconds,
-            )
+            is_zip, body = await starts_like_zip(request.stream())
+            if is_zip:
+                dataset = await upload_zip(
+                    stub, header, body, send=send, metadata=metadata, settings=settings
+                )
+            else:
+                dataset = await send(header, body)
+        except ZipRefused as exc:
+            status = 413 if exc.reason == "TOO_LARGE" else None
+            return error_response("BAD_USER_INPUT", str(exc), status, reason=exc.reason)
         except grpc.aio.AioRpcError as exc:
             return rpc_error_response(exc)
         status = 202 if dataset.status == datasets_pb2.DATASET_STATUS_INGESTING else 201

@@ -122,6 +122,10 @@ def test_make_up_serves_graphql_and_keeps_state(var_dir: Path, ports: dict[str, 
     try:
         url = wait_until_up(Output(process))
         assert url == f"http://127.0.0.1:{ports['gateway']}/graphql"
+        # Up means every service the gateway calls answers, training included.
+        ready = httpx.get(f"http://127.0.0.1:{ports['gateway']}/readyz", timeout=30)
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["services"] == dict.fromkeys(SERVICES, True)
         created = httpx.post(url, json=register, timeout=30).json()
         user_id = created["data"]["register"]["user"]["id"]
     finally:

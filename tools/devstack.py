@@ -27,6 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import grpc
+import httpx
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -108,12 +109,17 @@ class Child:
 
     def healthy(self) -> bool:
         """Listening (nothing connects before that), and for gRPC answering SERVING; any
-        other answer, UNAVAILABLE included, means "not yet"."""
+        other answer, UNAVAILABLE included, means "not yet". The gateway is up once its
+        /readyz says every service it calls is serving."""
         assert self.process is not None
         if not is_listening(self.process.pid, self.port):
             return False
         if not self.grpc:
-            return True
+            try:
+                reply = httpx.get(f"http://127.0.0.1:{self.port}/readyz", timeout=3)
+            except httpx.HTTPError:
+                return False
+            return reply.status_code == 200
         with grpc.insecure_channel(f"127.0.0.1:{self.port}") as channel:
             try:
                 reply = health_pb2_grpc.HealthStub(channel).Check(

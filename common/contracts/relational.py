@@ -146,6 +146,14 @@ class RelationalSchema(BaseModel):
                 visit(table)
         return ordered
 
+    def depth(self) -> int:
+        """The tables in the longest parent → child chain (1: no link)."""
+        levels: dict[str, int] = {}
+        for table in self.order():
+            key = self.parent_key(table.name)
+            levels[table.name] = levels[key.parent_table] + 1 if key else 1
+        return max(levels.values(), default=1)
+
     @property
     def is_single_table(self) -> bool:
         return len(self.tables) == 1 and self.tables[0].sequence is None

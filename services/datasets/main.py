@@ -10,6 +10,7 @@ from common.storage import Storage
 from services.auth.client import AuthClient
 from services.datasets import invitations, models
 from services.datasets.ingest.runner import IngestRunner
+from services.datasets.relater import Relater
 from services.datasets.servicer import DatasetsServicer
 from services.datasets.settings import DatasetsSettings
 from synthetica.auth.v1 import auth_pb2
@@ -23,14 +24,15 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
     db = base.db
     storage = Storage(settings.storage_url, settings.storage_options)
     auth = AuthClient(settings, service_name="datasets")
-    runner = IngestRunner(db, settings, storage, on_commit=base.wake_relay)
+    relater = Relater(db, storage)
+    runner = IngestRunner(db, settings, storage, on_commit=base.wake_relay, relater=relater)
 
     async def lookup_user(email: str) -> auth_pb2.User | None:
         users = await auth.lookup_users(emails=[email.strip()])
         return users[0] if users else None
 
     servicer = DatasetsServicer(
-        db, storage, settings, runner, lookup_user, on_commit=base.wake_relay
+        db, storage, settings, runner, lookup_user, on_commit=base.wake_relay, relater=relater
     )
     authenticator = auth.authenticator(settings)
     await follow_revocations(base.nc, authenticator)

@@ -141,6 +141,9 @@ class Dataset(Base):
     relations: Mapped[dict[str, Any]] = mapped_column(
         JSONB, default=dict, server_default=text("'{}'::jsonb")
     )
+    # Ingestion attempts of the first table so far: each (a start, a resume after a crash)
+    # takes the next number, and writes only while its number is the latest.
+    ingest_attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The rules synthetic rows must obey, as common.contracts.rules.Rule JSON (checked
     # against the real rows when set).
     rules: Mapped[list[dict[str, Any]]] = mapped_column(
@@ -187,6 +190,7 @@ class DatasetTable(Base):
     table_metadata: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     stats: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     warnings: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    ingest_attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 

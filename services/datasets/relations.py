@@ -364,3 +364,15 @@ def family_holdout(
 
 def _values(column: pa.ChunkedArray) -> np.ndarray:
     return np.asarray(_text(column).to_numpy(zero_copy_only=False), dtype=object)
+
+
+def without_table(relations: Relations, name: str) -> Relations:
+    """The relations once table ``name`` is removed: its links (as parent or child), its
+    sequence and suggestion, and those links' problems gone."""
+    kept = [k for k in relations.foreign_keys if name not in (k.parent_table, k.child_table)]
+    return Relations(
+        foreign_keys=kept,
+        sequences={t: s for t, s in relations.sequences.items() if t != name},
+        suggested_sequences={t: s for t, s in relations.suggested_sequences.items() if t != name},
+        problems=[p for p in relations.problems if p.foreign_key in kept],
+    )

@@ -30,7 +30,6 @@ from services.datasets import files
 from services.datasets.ingest import IngestOptions
 from services.datasets.models import (
     EDITOR,
-    FAILED,
     INGESTING,
     OWNER,
     READY,
@@ -322,47 +321,6 @@ def list_datasets(
         page_token=page_token,
         newest_first=True,
     )
-
-
-def finish_ingestion(
-    *, session: Session, dataset_id: str, outcome: dict[str, Any]
-) -> Dataset | None:
-    """Records the worker's outcome and its event; None when the dataset was deleted meanwhile."""
-    dataset = session.get(Dataset, uuid.UUID(dataset_id), with_for_update=True)
-    if dataset is None or dataset.status != INGESTING:
-        return dataset
-    if outcome["ok"]:
-        _mark_ready(dataset, outcome)
-        body = events_pb2.DatasetUploaded(
-            dataset_id=dataset_id,
-            name=dataset.name,
-            row_count=dataset.row_count,
-            column_count=len(dataset.columns),
-        )
-        event = new_event(body, user_id=str(dataset.created_by), project_id=str(dataset.project_id))
-    else:
-        dataset.status = FAILED
-        dataset.error = outcome["message"]
-        dataset.error_code = outcome["code"].upper()
-        event = new_event(
-            events_pb2.DatasetFailed(dataset_id=dataset_id, name=dataset.name, error=dataset.error),
-            user_id=str(dataset.created_by),
-            project_id=str(dataset.project_id),
-        )
-    dataset.updated_at = utcnow()
-    enqueue(session, outbox, event)
-    return dataset
-
-
-def _mark_ready(dataset: Dataset | DatasetTable, outcome: dict[str, Any]) -> None:
-    dataset.status = READY
-    for field in ("size_bytes", "row_count", "train_row_count", "holdout_row_count"):
-        setattr(dataset, field, outcome[field])
-    dataset.columns = outcome["columns"]
-    dataset.detected = outcome["detected"]
-    dataset.warnings = outcome["warnings"]
-    dataset.table_metadata = outcome["metadata"]
-    dataset.stats = outcome["stats"]
 
 
 def existing_dataset_ids(*, session: Session, dataset_ids: list[str]) -> list[str]:

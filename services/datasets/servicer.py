@@ -13,7 +13,7 @@ import grpc
 
 from common.context import Principal
 from common.db import Database
-from common.errors import InvalidArgument, NotFound
+from common.errors import InvalidArgument
 from common.storage import Storage
 from services.datasets import convert, files, models, project_settings, service, table_service
 from services.datasets.ingest import (
@@ -25,10 +25,11 @@ from services.datasets.ingest import (
 from services.datasets.ingest.preview import MAX_PREVIEW_ROWS
 from services.datasets.ingest.runner import IngestRunner
 from services.datasets.member_rpcs import MemberRpcs, calling_user
-from services.datasets.relations import Relations
+from services.datasets.relater import Relater
 from services.datasets.rule_rpcs import RuleRpcs
 from services.datasets.settings import DatasetsSettings
-from services.datasets.table_checks import checked_relations, keep_linked_key, validated_metadata
+from services.datasets.table_checks import keep_linked_key, validated_metadata
+from services.datasets.table_rpcs import TableRpcs
 from services.datasets.tables import default_table_name, validate_table_name
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
@@ -37,7 +38,7 @@ WRITE_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(eq=False)
-class DatasetsServicer(MemberRpcs, RuleRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
+class DatasetsServicer(MemberRpcs, RuleRpcs, TableRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
     db: Database
     storage: Storage
     settings: DatasetsSettings
@@ -46,6 +47,7 @@ class DatasetsServicer(MemberRpcs, RuleRpcs, datasets_pb2_grpc.DatasetsServiceSe
     lookup_user: Callable[[str], Any]
     _: KW_ONLY
     on_commit: Callable[[], None]
+    relater: Relater
 
     # --- projects -----------------------------------------------------------------------
 
@@ -390,33 +392,6 @@ class DatasetsServicer(MemberRpcs, RuleRpcs, datasets_pb2_grpc.DatasetsServiceSe
             table=request.table,
         )
         return datasets_pb2.UpdateDatasetMetadataResponse(dataset=convert.dataset_to_proto(saved))
-
-    async def UpdateDatasetRelationships(
-        self,
-        request: datasets_pb2.UpdateDatasetRelationshipsRequest,
-        context: grpc.aio.ServicerContext,
-    ) -> datasets_pb2.UpdateDatasetRelationshipsResponse:
-        user = calling_user()
-        args = {"user_id": user.user_id, "dataset_id": request.dataset_id}
-        dataset = await self.db.call(service.get_dataset, **args, required=models.EDITOR)
-        service.require_ready(dataset)
-        async with self.runner.relating_lock(str(dataset.id)):
-            dataset = await self.db.call(service.get_dataset, **args, required=models.EDITOR)
-            tables = table_service.ready_tables(dataset)
-            current = Relations.model_validate(dataset.relations or {})
-            keys, relations = convert.relationships_from_proto(request, dataset, current)
-            checked = await asyncio.to_thread(
-                checked_relations, self.storage, tables, keys, relations
-            )
-            await self.db.call(
-                table_service.save_relationships, **args, relations=checked, primary_keys=keys
-            )
-            saved = await self.runner.resplit(str(dataset.id))
-        if saved is None:  # deleted meanwhile
-            raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
-        return datasets_pb2.UpdateDatasetRelationshipsResponse(
-            dataset=convert.dataset_to_proto(saved)
-        )
 
     async def DeleteDataset(
         self, request: datasets_pb2.DeleteDatasetRequest, context: grpc.aio.ServicerContext

@@ -15,13 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.contracts.relational import MAX_TABLES
-from common.errors import AlreadyExists, FailedPrecondition
+from common.errors import AlreadyExists, FailedPrecondition, NotFound
 from common.ids import parse_id
 from services.datasets import files
 from services.datasets.ingest import IngestOptions
 from services.datasets.models import EDITOR, FAILED, INGESTING, READY, Dataset, DatasetTable
-from services.datasets.relations import Relations
-from services.datasets.service import _mark_ready, get_dataset, require_ready, utcnow
+from services.datasets.relations import Relations, without_table
+from services.datasets.service import get_dataset, require_ready, utcnow
 from services.datasets.tables import first_table_name, validate_table_name
 
 # --- tables added to a dataset ----------------------------------------------------------
@@ -80,26 +80,29 @@ def create_table(
     return table, str(replaced.id) if replaced is not None else None
 
 
-def finish_table_ingestion(
-    *, session: Session, table_id: str, outcome: dict[str, Any]
-) -> Dataset | None:
-    """Records the worker's outcome for an added table; the dataset, None when it is gone."""
-    table = session.get(DatasetTable, uuid.UUID(table_id), with_for_update=True)
+def remove_table(*, session: Session, user_id: str, dataset_id: str, name: str) -> str:
+    """Removes the added table ``name`` (READY or FAILED) with its links and sequence; the
+    files' unit, for the caller to delete once committed."""
+    session.get(Dataset, parse_id(dataset_id, "dataset_id"), with_for_update=True)
+    dataset = get_dataset(session=session, user_id=user_id, dataset_id=dataset_id, required=EDITOR)
+    if name == first_table_name(dataset):
+        raise FailedPrecondition(
+            f"{name!r} is the table the dataset was uploaded with; delete the dataset instead",
+            reason="FIRST_TABLE",
+        )
+    table = next((t for t in dataset.added_tables if t.name == name), None)
     if table is None:
-        return None
-    dataset = session.get(Dataset, table.dataset_id)
-    if table.status != INGESTING:
-        return dataset
-    if outcome["ok"]:
-        _mark_ready(table, outcome)
-    else:
-        table.status = FAILED
-        table.error = outcome["message"]
-        table.error_code = outcome["code"].upper()
-    table.updated_at = utcnow()
-    if dataset is not None:
-        dataset.updated_at = utcnow()
-    return dataset
+        raise NotFound(f"the dataset has no table {name[:80]!r}", reason="TABLE_NOT_FOUND")
+    if table.status == INGESTING:
+        raise FailedPrecondition(
+            f"table {name!r} is still being ingested; remove it once it is ready or failed",
+            reason="TABLE_INGESTING",
+        )
+    relations = without_table(Relations.model_validate(dataset.relations or {}), name)
+    dataset.relations = relations.model_dump(mode="json")
+    dataset.added_tables.remove(table)
+    dataset.updated_at = utcnow()
+    return files.table_unit(str(dataset.id), str(table.id))
 
 
 def ingesting_tables(*, session: Session) -> list[tuple[str, str, dict[str, Any]]]:
@@ -141,12 +144,20 @@ class ReadyTable:
     row_count: int = 0
 
 
-def ready_tables(dataset: Dataset) -> list[ReadyTable]:
+def ready_tables(dataset: Dataset, *, pending: str = "") -> list[ReadyTable]:
+    """The dataset's READY tables, and the one of id ``pending`` (the dataset's own id for
+    its first table) that finished ingesting and is being related."""
+
+    def included(row: Dataset | DatasetTable) -> bool:
+        return row.status == READY or (
+            str(row.id) == pending and row.status == INGESTING and bool(row.columns)
+        )
+
     rows: list[tuple[str, Dataset | DatasetTable, str]] = []
-    if dataset.status == READY:
+    if included(dataset):
         rows.append((first_table_name(dataset), dataset, str(dataset.id)))
         for table in dataset.added_tables:
-            if table.status == READY:
+            if included(table):
                 unit = files.table_unit(str(dataset.id), str(table.id))
                 rows.append((table.name, table, unit))
     return [
@@ -164,13 +175,6 @@ def ready_tables(dataset: Dataset) -> list[ReadyTable]:
         )
         for name, row, unit in rows
     ]
-
-
-def relating_input(*, session: Session, dataset_id: str) -> tuple[list[ReadyTable], Relations]:
-    dataset = session.get(Dataset, parse_id(dataset_id, "dataset_id"))
-    if dataset is None:
-        return [], Relations()
-    return ready_tables(dataset), Relations.model_validate(dataset.relations or {})
 
 
 def save_relations(

@@ -52,6 +52,24 @@ def dataset_schema(dataset: datasets_pb2.Dataset) -> RelationalSchema:
         ) from exc
 
 
+def _require_tables_ready(dataset: datasets_pb2.Dataset) -> None:
+    """Every table of the dataset is learned, so one still ingesting (or relating) or one
+    that failed is refused here, named, rather than failing the job when it reads it."""
+    for table in dataset.tables:
+        if table.status == datasets_pb2.DATASET_STATUS_INGESTING:
+            raise FailedPrecondition(
+                f"table {table.name!r} of dataset {dataset.id} is still being ingested; "
+                "train once it is ready",
+                reason="TABLE_NOT_READY",
+            )
+        if table.status == datasets_pb2.DATASET_STATUS_FAILED:
+            raise FailedPrecondition(
+                f"table {table.name!r} of dataset {dataset.id} failed to ingest "
+                f"({table.error}); upload it again or remove it with removeDatasetTable",
+                reason="TABLE_NOT_READY",
+            )
+
+
 class Access:
     def __init__(self, settings: Settings, *, service_name: str) -> None:
         self.datasets = DatasetsClient(settings, service_name=service_name)
@@ -118,6 +136,7 @@ class Access:
                 f"dataset {dataset_id} failed to ingest: {dataset.error}",
                 reason="DATASET_NOT_READY",
             )
+        _require_tables_ready(dataset)
         await self.require(principal, dataset.project_id, EDITOR)
         return dataset
 

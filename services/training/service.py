@@ -109,16 +109,27 @@ def check_dp_learns(params: TrainParams, schema: RelationalSchema) -> None:
 
 def check_engine_learns(spec: EngineSpec, schema: RelationalSchema) -> None:
     """InvalidArgument (field ``engine``) unless ``spec`` learns a dataset shaped as ``schema``:
-    hma learns linked tables only, par one sequential table, the others one table."""
+    hma learns linked tables only (at most 5, 2 levels deep), par one sequential table, the
+    others one table."""
     needed = needed_capabilities(schema)
-    if not needed <= spec.capabilities:
-        capable = [name for name, other in ENGINES.items() if needed <= other.capabilities]
+    if not _learns(spec, schema):
+        capable = [name for name, other in ENGINES.items() if _learns(other, schema)]
         what = ", ".join(sorted(c.value for c in needed))
+        if needed <= spec.capabilities:
+            what = f"{len(schema.tables)} tables, {schema.depth()} levels of links"
         raise InvalidArgument(
             f"{spec.name} cannot learn this dataset ({what}); engines that can: "
             + ", ".join(capable),
             field="engine",
         )
+
+
+def _learns(spec: EngineSpec, schema: RelationalSchema) -> bool:
+    return (
+        needed_capabilities(schema) <= spec.capabilities
+        and (spec.max_tables is None or len(schema.tables) <= spec.max_tables)
+        and (spec.max_depth is None or schema.depth() <= spec.max_depth)
+    )
 
 
 def create_train_job(

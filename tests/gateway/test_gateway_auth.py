@@ -202,7 +202,11 @@ async def test_graphiql_is_served(client):
     page = await client.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
     assert (await client.get("/healthz")).json() == {"status": "ok"}
-    assert (await client.get("/readyz")).status_code == 200
+    # This gateway reaches auth only: not ready, and it says which services are missing.
+    ready = await client.get("/readyz")
+    assert ready.status_code == 503
+    services = {"auth": True, "training": False, "evaluation": False, "datasets": False}
+    assert ready.json() == {"ready": False, "services": {**services, "notify": False}}
 
 
 async def test_request_id_follows_the_call_into_the_service(client):

@@ -7,7 +7,7 @@ const FIXTURES = path.join(REPO, "tests", "fixtures", "relational");
 // A dataset of several tables, as a person builds it: upload flights, add airlines and airports
 // as tables, see the link found by names and values, link flights to airports by destination
 // instead (refused while flights has its other parent, said at the link), save, and read the
-// real orphans of that link as a sentence.
+// real orphans of that link as a sentence; then remove a table.
 test("add tables to a dataset, see and fix its links, read its orphans", async ({ page }, info) => {
   test.setTimeout(300_000);
   const console = watchConsole(page);
@@ -52,6 +52,12 @@ test("add tables to a dataset, see and fix its links, read its orphans", async (
   const saved = page.getByRole("list", { name: "Links between tables" });
   await expect(saved.getByText("flights.dest → airports.faa", { exact: true })).toBeVisible({ timeout: 60_000 });
   await expect(saved.getByText("flights.carrier → airlines.carrier", { exact: true })).toHaveCount(0);
+
+  // Removing a table asks first; its link goes with it.
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Remove table airports" }).click();
+  await expect(page.getByRole("table", { name: "The dataset's tables" }).getByRole("row").filter({ hasText: "airports" })).toHaveCount(0);
+  await expect(saved.getByText("flights.dest → airports.faa", { exact: true })).toHaveCount(0);
   console.expectClean();
 });
 

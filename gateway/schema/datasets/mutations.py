@@ -187,6 +187,22 @@ class DatasetsMutation:
         return Dataset.from_proto(response.dataset)
 
     @strawberry.mutation(
+        description="remove a table added to a dataset, READY or FAILED (editors): its "
+        "files, statistics, links and sequence; the other tables are split again. Models "
+        "trained before keep what they learned. The dataset's first table cannot be removed "
+        "(delete the dataset), nor one still ingesting"
+    )
+    async def remove_dataset_table(
+        self, info: Info[Context, None], dataset_id: strawberry.ID, table_name: str
+    ) -> Dataset:
+        response = await call(
+            info,
+            info.context.clients.datasets.RemoveDatasetTable,
+            pb.RemoveDatasetTableRequest(dataset_id=dataset_id, table_name=table_name),
+        )
+        return Dataset.from_proto(response.dataset)
+
+    @strawberry.mutation(
         description="replace the rules the dataset's synthetic rows obey (editors; at most "
         "50; [] removes them): each is checked against the real rows, and Rule."
         "realViolationCount says how many break it; errors name the field (rules[2].high)"

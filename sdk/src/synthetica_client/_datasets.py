@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import io
 import os
-from collections.abc import AsyncIterator
+import tempfile
+import zipfile
+from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -177,11 +179,23 @@ class AsyncDataset(Bound, DatasetFields):
         keys = {table: {"primary_key": current.primary_key, "sequence": sequence}}
         return await self.set_relationships(keys=keys)
 
+    async def remove_table(self, name: str) -> AsyncDataset:
+        """Removes the table ``name`` (added to this dataset, READY or FAILED) with its links
+        and sequence; returns the dataset, updated in place."""
+        result = await self._client._t.remove_dataset_table(dataset_id=self.id, table_name=name)
+        return self._absorb(AsyncDataset.bind(result.remove_dataset_table, self._client))
+
     async def delete(self) -> bool:
         return (await self._client._t.delete_dataset(id=self.id)).delete_dataset
 
     async def train(self, **kwargs: Any) -> AsyncJob:
         return await self._client.train(self, **kwargs)
+
+
+def _zip_files(paths: list[str], archive: str) -> None:
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for path in paths:
+            out.write(path, arcname=os.path.basename(path))
 
 
 class AsyncDatasets:
@@ -274,6 +288,37 @@ class AsyncDatasets:
             raise BadUserInput(got.error or "ingestion failed", reason=got.error_code or "")
         return got
 
+    async def upload_tables(
+        self,
+        sources: Sequence[str | os.PathLike[str]],
+        *,
+        project: ProjectRef | None = None,
+        dataset: DatasetRef | None = None,
+        name: str | None = None,
+        progress: ProgressOption = True,
+    ) -> AsyncDataset:
+        """Uploads several files (CSV, TSV, Parquet, JSON) as the tables of one dataset, in
+        one call: each becomes a table named by its file stem (``orders.csv`` → ``orders``),
+        links detected. They go as one zip (one ``.zip`` given is sent as it is); a file that
+        cannot be ingested refuses them all, and nothing is created. With ``dataset``
+        instead of ``project`` they are added to that dataset."""
+        paths = [os.fspath(source) for source in sources]
+        if not paths:
+            raise TypeError("upload_tables takes at least one file")
+        with tempfile.TemporaryDirectory() as folder:
+            if len(paths) == 1 and paths[0].lower().endswith(".zip"):
+                archive = paths[0]
+            else:
+                archive = os.path.join(folder, f"{name or 'tables'}.zip")
+                await asyncio.to_thread(_zip_files, paths, archive)
+            got = await self.upload(
+                archive, project=project, dataset=dataset, name=name, progress=progress
+            )
+        while any(t.status == enums.DatasetStatus.INGESTING for t in got.tables):
+            await asyncio.sleep(POLL_SECONDS)
+            got = await self.get(got.id)
+        return got
+
     async def _table_ingested(self, dataset_id: str, file_name: str, console: Any) -> AsyncDataset:
         """The dataset once its newest table is ingested; BadUserInput when it failed."""
         got = await self.get(dataset_id)
@@ -306,6 +351,10 @@ class Dataset(Mirror, DatasetFields):
 
     preview = blocking(AsyncDataset.preview, list[dict[str, Any]])
     delete = blocking(AsyncDataset.delete, bool)
+
+    def remove_table(self, name: str) -> Dataset:
+        """Removes the table ``name`` with its links (see AsyncDataset.remove_table)."""
+        return self._absorb(self._client._run(self._twin().remove_table, name))
 
     def add_table(
         self,
@@ -362,4 +411,5 @@ def _rule_input(rule: dict[str, Any], index: int) -> RuleInput:
 class Datasets(Namespace):
     get = blocking(AsyncDatasets.get, Dataset)
     upload = blocking(AsyncDatasets.upload, Dataset)
+    upload_tables = blocking(AsyncDatasets.upload_tables, Dataset)
     list = blocking(AsyncDatasets.list, list[Dataset])

@@ -19,7 +19,7 @@ from rich.prompt import Confirm
 from synthetica_client import progress as progress_bars
 from synthetica_client._async import AsyncClient, User
 from synthetica_client._batches import Batch, Batches
-from synthetica_client._datasets import Datasets
+from synthetica_client._datasets import Dataset, Datasets
 from synthetica_client._jobs import Job, Jobs
 from synthetica_client._mirror import SYNC_OF, Blocking, blocking
 from synthetica_client._models import Models
@@ -98,6 +98,7 @@ class Client(Blocking):
     me = blocking(AsyncClient.me, User)
     engines = blocking(AsyncClient.engines, list[dict[str, Any]])
     train = blocking(AsyncClient.train, Job)
+    upload_tables = blocking(AsyncClient.upload_tables, Dataset)
     generate_from_template = blocking(AsyncClient.generate_from_template, Batch, then_wait=True)
 
     # --- running the asynchronous client --------------------------------------------------

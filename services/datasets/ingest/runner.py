@@ -26,14 +26,12 @@ from typing import Any
 
 from common.db import Database
 from common.storage import Storage
-from services.datasets import files, service, table_service
+from services.datasets import files, ingestion, service, table_service
 from services.datasets.ingest.options import IngestOptions
 from services.datasets.ingest.process import ingest_dataset, prepare_process
 from services.datasets.models import Dataset
-from services.datasets.relating import needs_family_split, relate_stored, split_families
-from services.datasets.relations import Relations
+from services.datasets.relater import Relater, dataset_of
 from services.datasets.settings import DatasetsSettings
-from services.datasets.tables import first_table_name
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +43,11 @@ class IngestRunner:
     storage: Storage
     _: KW_ONLY
     on_commit: Callable[[], None]
+    relater: Relater
 
     def __post_init__(self) -> None:
         self._pool = self._new_pool()
         self._tasks: dict[str, asyncio.Task[Dataset | None]] = {}
-        self._relating: dict[str, asyncio.Lock] = {}
 
     def _new_pool(self) -> ProcessPoolExecutor:
         pool = new_worker_pool(self.settings.ingest_workers)
@@ -60,7 +58,7 @@ class IngestRunner:
     def start(self, dataset_id: str, options: IngestOptions, *, table_id: str = "") -> None:
         """Ingests the dataset's first file, or the added table ``table_id``."""
         unit = files.table_unit(dataset_id, table_id) if table_id else dataset_id
-        task = asyncio.create_task(self._run(unit, options, table_id))
+        task = asyncio.create_task(self._run(dataset_id, table_id, options))
         self._tasks[unit] = task
         task.add_done_callback(lambda _: self._tasks.pop(unit, None))
 
@@ -89,7 +87,15 @@ class IngestRunner:
             log.info("resuming a table's ingestion", extra={"fields": fields})
             self.start(dataset_id, IngestOptions.model_validate(options), table_id=table_id)
 
-    async def _run(self, unit: str, options: IngestOptions, table_id: str) -> Dataset | None:
+    async def _run(self, dataset_id: str, table_id: str, options: IngestOptions) -> Dataset | None:
+        """One attempt: the worker's outcome recorded, then the table related and READY
+        (``Relater.complete_ingestion``), unless a newer attempt took over meanwhile."""
+        unit = files.table_unit(dataset_id, table_id) if table_id else dataset_id
+        attempt = await self.db.call(
+            ingestion.claim_attempt, dataset_id=dataset_id, table_id=table_id
+        )
+        if attempt is None:  # removed, or finished by another attempt
+            return await self.db.call(dataset_of, dataset_id=dataset_id)
         job = {
             "storage_url": self.settings.storage_url,
             "storage_options": self.settings.storage_options,
@@ -116,68 +122,20 @@ class IngestRunner:
         except Exception:
             log.exception("ingestion failed", extra={"fields": {"unit": unit}})
             outcome = {"ok": False, "code": "internal", "message": "ingestion failed unexpectedly"}
-        if table_id:
-            dataset = await self.db.call(
-                table_service.finish_table_ingestion, table_id=table_id, outcome=outcome
-            )
-        else:
-            dataset = await self.db.call(service.finish_ingestion, dataset_id=unit, outcome=outcome)
+        args = {"dataset_id": dataset_id, "table_id": table_id, "attempt": attempt}
+        recorded = await self.db.call(ingestion.record_outcome, **args, outcome=outcome)
         self.on_commit()
-        await asyncio.to_thread(self.storage.delete, files.outcome_key(unit))
-        if dataset is not None and outcome["ok"]:
-            name = next((t.name for t in dataset.added_tables if str(t.id) == table_id), "")
-            dataset = await self.relate(str(dataset.id), name or first_table_name(dataset))
-        return dataset
-
-    def relating_lock(self, dataset_id: str) -> asyncio.Lock:
-        """Held while a dataset's relations are computed or changed (in this process)."""
-        return self._relating.setdefault(dataset_id, asyncio.Lock())
-
-    async def relate(self, dataset_id: str, new_table: str) -> Dataset | None:
-        """Detects keys, links and sequences after ``new_table`` became ready, and counts
-        every link's problems; one dataset at a time (two tables may end together). A
-        failure here leaves the table ready, unrelated, and is logged."""
-        async with self.relating_lock(dataset_id):
-            tables, relations = await self.db.call(
-                table_service.relating_input, dataset_id=dataset_id
-            )
+        if recorded and outcome["ok"]:
             try:
-                found, keys = await asyncio.to_thread(
-                    relate_stored, self.storage, tables, relations, new_table
-                )
-            except Exception:
-                log.exception("relating failed", extra={"fields": {"dataset_id": dataset_id}})
-                return await self.db.call(_dataset_of, dataset_id=dataset_id)
-            await self.db.call(
-                table_service.save_relations,
-                dataset_id=dataset_id,
-                relations=found,
-                primary_keys=keys,
-            )
-            return await self.resplit(dataset_id)
-
-    async def resplit(self, dataset_id: str) -> Dataset | None:
-        """Splits the dataset's tables again by root entity (a family, a whole sequence on one
-        side), once its relations are known or changed; the caller holds relating_lock.
-        A failure leaves the previous split, and is logged."""
-        dataset = await self.db.call(_dataset_of, dataset_id=dataset_id)
-        if dataset is None:
-            return None
-        tables = table_service.ready_tables(dataset)
-        relations = Relations.model_validate(dataset.relations or {})
-        if not needs_family_split(tables, relations):
-            return dataset
-        fraction, seed = table_service.holdout_options(dataset)
-        try:
-            counts = await asyncio.to_thread(
-                split_families, self.storage, tables, relations, fraction, seed
-            )
-        except Exception:
-            log.exception("splitting failed", extra={"fields": {"dataset_id": dataset_id}})
-            return dataset
-        return await self.db.call(
-            table_service.save_split_counts, dataset_id=dataset_id, counts=counts
-        )
+                await self.relater.complete_ingestion(**args)
+            except Exception:  # the database or the lock unavailable: a restart resumes it
+                log.exception("completing ingestion failed", extra={"fields": {"unit": unit}})
+            self.on_commit()
+        dataset = await self.db.call(dataset_of, dataset_id=dataset_id)
+        if dataset is not None and ingestion.is_final(dataset, table_id):
+            # Kept until then: an attempt resumed after a crash gets the outcome back.
+            await asyncio.to_thread(self.storage.delete, files.outcome_key(unit))
+        return dataset
 
     async def _sweep_orphans(self) -> None:
         stored = await asyncio.to_thread(files.stored_dataset_ids, self.storage)
@@ -221,10 +179,6 @@ def new_worker_pool(workers: int) -> ProcessPoolExecutor:
         initializer=prepare_process,
         initargs=(os.getpid(),),
     )
-
-
-def _dataset_of(*, session: Any, dataset_id: str) -> Dataset | None:
-    return session.get(Dataset, service.parse_id(dataset_id, "dataset_id"))
 
 
 def _options_of(*, session: Any, dataset_id: str) -> IngestOptions | None:

@@ -101,6 +101,10 @@ class EngineSpec:
     # "module:Class" of the engine that learns several tables or sequences (a
     # `RelationalEngine`), for engines with the relational or sequential capability.
     relational_factory: str | None = None
+    # The most tables, and tables in one parent → child chain, the engine learns (None: no
+    # limit of its own).
+    max_tables: int | None = None
+    max_depth: int | None = None
 
     def create(self) -> Engine:
         """Import the engine implementation (heavy: torch, SDV...) and instantiate it."""
@@ -403,11 +407,15 @@ ENGINES: dict[str, EngineSpec] = {
             license=_SDV_LICENSE,
             description="SDV's Hierarchical Modeling Algorithm: a Gaussian copula per table, "
             "each parent row extended with its children's distribution parameters and counts. "
-            "Several linked tables (no sequences); no epochs, trains in seconds to minutes.",
+            "Several linked tables (no sequences); no epochs, trains in seconds to minutes. "
+            "SDV's community edition learns at most 5 tables and 2 levels (parent → child): "
+            "a longer chain needs tabular_argn.",
             factory=None,
             relational_factory="services.training.engines.sdv_relational:HMAEngine",
             epoch_based=False,
             capabilities=frozenset({EngineCapability.RELATIONAL}),
+            max_tables=5,
+            max_depth=2,
         ),
         EngineSpec(
             name="par",

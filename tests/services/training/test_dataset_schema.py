@@ -43,6 +43,28 @@ AIRLINES_FLIGHTS = datasets_pb2.Dataset(
         )
     ],
 )
+ROUTE_CHAIN = datasets_pb2.Dataset(
+    id="d4",
+    tables=[
+        _table("airlines", "carrier", "name", primary_key="carrier"),
+        _table("routes", "route_id", "carrier", "dest", primary_key="route_id"),
+        _table("flights", "flight_id", "route_id", "dep_delay", primary_key="flight_id"),
+    ],
+    foreign_keys=[
+        datasets_pb2.ForeignKey(
+            parent_table="airlines",
+            parent_column="carrier",
+            child_table="routes",
+            child_column="carrier",
+        ),
+        datasets_pb2.ForeignKey(
+            parent_table="routes",
+            parent_column="route_id",
+            child_table="flights",
+            child_column="route_id",
+        ),
+    ],
+)
 STOCKS = datasets_pb2.Dataset(
     id="d2", tables=[_table("stocks", "symbol", "date", "price", sequence=("symbol", "date"))]
 )
@@ -72,6 +94,8 @@ def test_a_dataset_stored_before_tables_existed_is_one_table():
     ("dataset", "engines", "refused"),
     [
         (AIRLINES_FLIGHTS, {"hma", "tabular_argn"}, {"par", "ctgan", "gaussian_copula"}),
+        # SDV's community HMA refuses more than two levels: said before the job starts.
+        (ROUTE_CHAIN, {"tabular_argn"}, {"hma", "par", "ctgan"}),
         (STOCKS, {"par", "tabular_argn"}, {"hma", "tvae"}),
         (ONE_TABLE, {"ctgan", "tabular_argn"}, {"hma", "par"}),
     ],
@@ -84,3 +108,10 @@ def test_only_an_engine_that_learns_the_dataset_may_train_on_it(dataset, engines
         with pytest.raises(InvalidArgument, match=r"engines that can:.*tabular_argn") as caught:
             check_engine_learns(get_engine(name), schema)
         assert caught.value.violations[0].field == "engine"
+
+
+def test_hma_is_refused_a_chain_deeper_than_it_learns_saying_why():
+    schema = dataset_schema(ROUTE_CHAIN)
+    assert schema.depth() == 3 and dataset_schema(AIRLINES_FLIGHTS).depth() == 2
+    with pytest.raises(InvalidArgument, match=r"hma cannot learn this dataset \(3 tables, 3 lev"):
+        check_engine_learns(get_engine("hma"), schema)

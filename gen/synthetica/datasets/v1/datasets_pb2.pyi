@@ -637,6 +637,20 @@ class UpdateDatasetRelationshipsResponse(_message.Message):
     dataset: Dataset
     def __init__(self, dataset: _Optional[_Union[Dataset, _Mapping]] = ...) -> None: ...
 
+class RemoveDatasetTableRequest(_message.Message):
+    __slots__ = ("dataset_id", "table_name")
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    dataset_id: str
+    table_name: str
+    def __init__(self, dataset_id: _Optional[str] = ..., table_name: _Optional[str] = ...) -> None: ...
+
+class RemoveDatasetTableResponse(_message.Message):
+    __slots__ = ("dataset",)
+    DATASET_FIELD_NUMBER: _ClassVar[int]
+    dataset: Dataset
+    def __init__(self, dataset: _Optional[_Union[Dataset, _Mapping]] = ...) -> None: ...
+
 class UpdateDatasetRulesRequest(_message.Message):
     __slots__ = ("dataset_id", "rules")
     DATASET_ID_FIELD_NUMBER: _ClassVar[int]

@@ -136,6 +136,11 @@ class DatasetsServiceStub:
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsRequest.SerializeToString,
                 response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsResponse.FromString,
                 _registered_method=True)
+        self.RemoveDatasetTable = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/RemoveDatasetTable',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableResponse.FromString,
+                _registered_method=True)
         self.UpdateDatasetRules = channel.unary_unary(
                 '/synthetica.datasets.v1.DatasetsService/UpdateDatasetRules',
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRulesRequest.SerializeToString,
@@ -334,6 +339,17 @@ class DatasetsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RemoveDatasetTable(self, request, context):
+        """Removes a table added to a dataset (READY or FAILED): its row, statistics, files, its
+        links and sequence; the other tables are split again. Models trained before keep what
+        they learned. Errors: NOT_FOUND (DATASET_NOT_FOUND, TABLE_NOT_FOUND); PERMISSION_DENIED
+        (PROJECT_ROLE_TOO_LOW) for a viewer; FAILED_PRECONDITION (TABLE_INGESTING while it is
+        ingested; FIRST_TABLE for the table the dataset was uploaded with: delete the dataset).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def UpdateDatasetRules(self, request, context):
         """Replaces the rules the synthetic rows of a single-table dataset must obey, checks each
         against the real rows and returns the dataset with how many real rows break each.
@@ -461,6 +477,11 @@ def add_DatasetsServiceServicer_to_server(servicer, server):
                     servicer.UpdateDatasetRelationships,
                     request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsRequest.FromString,
                     response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsResponse.SerializeToString,
+            ),
+            'RemoveDatasetTable': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveDatasetTable,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableResponse.SerializeToString,
             ),
             'UpdateDatasetRules': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateDatasetRules,
@@ -998,6 +1019,33 @@ class DatasetsService:
             '/synthetica.datasets.v1.DatasetsService/UpdateDatasetRelationships',
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsRequest.SerializeToString,
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.UpdateDatasetRelationshipsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveDatasetTable(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/RemoveDatasetTable',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveDatasetTableResponse.FromString,
             options,
             channel_credentials,
             insecure,

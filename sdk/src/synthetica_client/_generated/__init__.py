@@ -130,6 +130,10 @@ from .projects import (
 from .refresh_token import RefreshToken, RefreshTokenRefreshToken
 from .reject_job import RejectJob, RejectJobRejectJob
 from .release_batch import ReleaseBatch, ReleaseBatchReleaseBatch
+from .remove_dataset_table import (
+    RemoveDatasetTable,
+    RemoveDatasetTableRemoveDatasetTable,
+)
 from .report import Report, ReportReport
 from .template import Template, TemplateTemplate
 from .template_preview import TemplatePreview, TemplatePreviewTemplatePreview
@@ -281,6 +285,8 @@ __all__ = [
     "RejectJobRejectJob",
     "ReleaseBatch",
     "ReleaseBatchReleaseBatch",
+    "RemoveDatasetTable",
+    "RemoveDatasetTableRemoveDatasetTable",
     "Report",
     "ReportFields",
     "ReportFieldsRules",

@@ -45,6 +45,7 @@ from .projects import Projects
 from .refresh_token import RefreshToken
 from .reject_job import RejectJob
 from .release_batch import ReleaseBatch
+from .remove_dataset_table import RemoveDatasetTable
 from .report import Report
 from .template import Template
 from .template_preview import TemplatePreview
@@ -679,6 +680,127 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return UpdateDatasetRelationships.model_validate(data)
+
+    async def remove_dataset_table(
+        self, dataset_id: str, table_name: str, **kwargs: Any
+    ) -> RemoveDatasetTable:
+        query = gql("""
+            mutation RemoveDatasetTable($datasetId: ID!, $tableName: String!) {
+              removeDatasetTable(datasetId: $datasetId, tableName: $tableName) {
+                ...DatasetFields
+              }
+            }
+
+            fragment ColumnFields on DatasetColumn {
+              name
+              dataType
+              sdtype
+              pii
+              datetimeFormat
+            }
+
+            fragment DatasetFields on Dataset {
+              id
+              projectId
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              sizeBytes
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              warnings
+              createdAt
+              tables {
+                ...DatasetTableFields
+              }
+              foreignKeys {
+                ...ForeignKeyFields
+              }
+              referentialProblems {
+                foreignKey {
+                  ...ForeignKeyFields
+                }
+                orphanCount
+                orphanExamples
+                duplicateParentKeyCount
+                duplicateParentKeyExamples
+                nullChildKeyCount
+                nullParentKeyCount
+              }
+              rules {
+                ...RuleFields
+              }
+            }
+
+            fragment DatasetTableFields on DatasetTable {
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              sequence {
+                entityKey
+                orderColumn
+              }
+              suggestedSequence {
+                entityKey
+                orderColumn
+              }
+              warnings
+            }
+
+            fragment ForeignKeyFields on ForeignKey {
+              parentTable
+              parentColumn
+              childTable
+              childColumn
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
+            }
+            """)
+        variables: dict[str, object] = {
+            "datasetId": dataset_id,
+            "tableName": table_name,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="RemoveDatasetTable",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return RemoveDatasetTable.model_validate(data)
 
     async def update_dataset_rules(
         self, dataset_id: str, rules: list[RuleInput], **kwargs: Any

@@ -1,4 +1,4 @@
-"""``synthetica datasets``: upload, list, show."""
+"""``synthetica datasets``: upload, upload-tables, list, show."""
 
 from __future__ import annotations
 
@@ -59,6 +59,35 @@ def datasets_upload(
         .client()
         .datasets.upload(file, project=project, name=name, options=options_from(option))
     )
+    show_dataset(dataset, as_json)
+
+
+@datasets_app.command(
+    "upload-tables",
+    epilog=example(
+        "synthetica datasets upload-tables customers.csv orders.csv --project Shop --name shop",
+        "synthetica datasets upload-tables shop.zip --project Shop",
+    ),
+)
+def datasets_upload_tables(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="CSV, TSV, Parquet or JSON files (each a table named by its file stem), "
+            "or one zip of them.",
+        ),
+    ],
+    project: ProjectOption,
+    name: Annotated[str | None, typer.Option(help="Dataset name.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Upload several tables into one dataset in one call; waits until they are ingested
+    and linked, and shows the dataset."""
+    dataset = state(ctx).client().upload_tables(files, project=project, name=name)
     show_dataset(dataset, as_json)
 
 

@@ -1,11 +1,12 @@
 // A dataset's tables and how they relate: each table with its key and sequence, the links
 // between tables with the problems found in their values, and (for editors) adding a table and
-// correcting keys, sequences and links, saved together with `updateDatasetRelationships`.
+// correcting keys, sequences and links, saved together with `updateDatasetRelationships`, and
+// removing an added table (`removeDatasetTable`, after a confirm).
 import { useEffect, useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { DataTable } from "../../components/lists";
 import { Alert, Field, Loading, Options, ProgressBar, StatusBadge, formatBytes } from "../../components/ui";
-import { DatasetTablesDocument, UpdateDatasetRelationshipsDocument, type TableLinksFragment } from "../../gql/graphql";
+import { DatasetTablesDocument, RemoveDatasetTableDocument, UpdateDatasetRelationshipsDocument, type TableLinksFragment } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 import { ApiError } from "../../lib/session";
 import { uploadFile } from "./UploadPage";
@@ -40,37 +41,33 @@ export function problemSentences(p: Problems): string[] {
   return out;
 }
 
+/** The user's unsaved keys and links: kept while the data refetches (a table ingesting polls
+ * every second), until they save or cancel. Null: nothing changed, the server's state shows. */
+interface Draft {
+  keys: Record<string, Keys>;
+  links: Link[];
+}
+
 export default function TablesSection({ datasetId, editable }: { datasetId: string; editable: boolean }) {
   const [{ data, fetching, error }, refetch] = useQuery({ query: DatasetTablesDocument, variables: { id: datasetId }, requestPolicy: "network-only" });
   const [saved, save] = useMutation(UpdateDatasetRelationshipsDocument);
-  const shown = saved.data?.updateDatasetRelationships ?? data?.dataset;
+  const [removed, remove] = useMutation(RemoveDatasetTableDocument);
+  // A mutation's answer shows until the next fetch brings a newer state.
+  const [answer, setAnswer] = useState<TableLinksFragment | null>(null);
+  useEffect(() => setAnswer(null), [data]);
+  const shown = answer ?? data?.dataset;
   const tables = shown?.tables ?? [];
-  const [keys, setKeys] = useState<Record<string, Keys>>({});
-  const [links, setLinks] = useState<Link[]>([]);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const keys = { ...keysOf(tables), ...draft?.keys };
+  const links = draft?.links ?? shown?.foreignKeys ?? [];
   const [done, setDone] = useState(false);
-  useEffect(() => {
-    // The server's state is the draft's start, again after each save.
-    if (!shown) return;
-    setKeys(keysOf(shown.tables));
-    setLinks(shown.foreignKeys);
-  }, [shown]);
   const ingesting = tables.some((t) => t.status === "INGESTING");
-  const [settling, setSettling] = useState(false);
   useEffect(() => {
-    if (ingesting) {
-      setSettling(true);
-      const timer = setInterval(() => refetch({ requestPolicy: "network-only" }), 1000);
-      return () => clearInterval(timer);
-    }
-    if (!settling) return;
-    // The datasets service detects keys and links just after a table is ready (it does not
-    // hold the table back for them): look again a little later for what it found.
-    const timer = setTimeout(() => {
-      setSettling(false);
-      refetch({ requestPolicy: "network-only" });
-    }, 3000);
-    return () => clearTimeout(timer);
-  }, [ingesting, settling, refetch]);
+    // A table is INGESTING until its keys and links are detected: look again until it is not.
+    if (!ingesting) return;
+    const timer = setInterval(() => refetch({ requestPolicy: "network-only" }), 1000);
+    return () => clearInterval(timer);
+  }, [ingesting, refetch]);
 
   if (error) return <Alert error={toApiError(error)} />;
   if (fetching && !shown) return <Loading what="the tables" />;
@@ -78,6 +75,11 @@ export default function TablesSection({ datasetId, editable }: { datasetId: stri
   const saveError = saved.error ? toApiError(saved.error) : null;
   const fieldError = (field: string) => saveError?.fields.find((f) => f.field === field || f.field.startsWith(`${field}.`))?.message;
   const explained = saveError?.fields.some((f) => f.field.startsWith("tables.") || f.field.startsWith("foreignKeys[")) ?? false;
+
+  const edit = (change: (current: Draft) => Draft) => {
+    setDone(false);
+    setDraft((current) => change(current ?? { keys, links }));
+  };
 
   async function submit() {
     setDone(false);
@@ -93,10 +95,24 @@ export default function TablesSection({ datasetId, editable }: { datasetId: stri
       }),
       foreignKeys: links.map(({ parentTable, parentColumn, childTable, childColumn }) => ({ parentTable, parentColumn, childTable, childColumn })),
     });
-    if (result.data) setDone(true);
+    if (result.data) {
+      setAnswer(result.data.updateDatasetRelationships);
+      setDraft(null);
+      setDone(true);
+    }
   }
 
-  const setKey = (table: string, part: keyof Keys, value: string) => setKeys((all) => ({ ...all, [table]: { ...all[table]!, [part]: value } }));
+  async function removeTable(name: string) {
+    if (!window.confirm(`Remove the table ${name}, its links and its files? Models trained before keep what they learned.`)) return;
+    const result = await remove({ datasetId, tableName: name });
+    if (result.data) {
+      setAnswer(result.data.removeDatasetTable);
+      // Links of the removed table leave the draft with it.
+      setDraft((current) => current && { keys: current.keys, links: current.links.filter((l) => l.parentTable !== name && l.childTable !== name) });
+    }
+  }
+
+  const setKey = (table: string, part: keyof Keys, value: string) => edit((d) => ({ ...d, keys: { ...d.keys, [table]: { ...keys[table]!, ...d.keys[table], [part]: value } } }));
   const problems = (link: Link) => shown.referentialProblems.find((p) => sameLink(p.foreignKey, link));
 
   return (
@@ -114,6 +130,17 @@ export default function TablesSection({ datasetId, editable }: { datasetId: stri
             cell: (t) => (t.status === "FAILED" ? <span className="field-error">{t.error || "could not be read"}</span> : <StatusBadge status={t.status} />),
           },
           tables.length > 1 && { header: "Rows", cell: (t) => (t.status === "READY" ? t.rowCount.toLocaleString() : "–") },
+          editable &&
+            tables.length > 1 && {
+              header: "Actions",
+              // The first table is the dataset's upload: it goes with the dataset.
+              cell: (t) =>
+                t === tables[0] ? null : (
+                  <button type="button" onClick={() => removeTable(t.name)} disabled={removed.fetching || t.status === "INGESTING"}>
+                    Remove table {t.name}
+                  </button>
+                ),
+            },
           {
             header: "Primary key",
             cell: (t) =>
@@ -131,7 +158,7 @@ export default function TablesSection({ datasetId, editable }: { datasetId: stri
                   <KeySelect label={`Entity key of ${t.name}`} table={t} value={keys[t.name]!.entityKey} onChange={(v) => setKey(t.name, "entityKey", v)} error={fieldError(`tables.${t.name}.sequence`)} />
                   <KeySelect label={`Order column of ${t.name}`} table={t} value={keys[t.name]!.orderColumn} onChange={(v) => setKey(t.name, "orderColumn", v)} />
                   {t.suggestedSequence && !keys[t.name]!.entityKey ? (
-                    <button type="button" onClick={() => setKeys((all) => ({ ...all, [t.name]: { ...all[t.name]!, ...t.suggestedSequence! } }))}>
+                    <button type="button" onClick={() => edit((d) => ({ ...d, keys: { ...d.keys, [t.name]: { ...keys[t.name]!, ...d.keys[t.name], ...t.suggestedSequence! } } }))}>
                       Use {t.suggestedSequence.entityKey} by {t.suggestedSequence.orderColumn}
                     </button>
                   ) : null}
@@ -166,7 +193,7 @@ export default function TablesSection({ datasetId, editable }: { datasetId: stri
               ) : null}
               {fieldError(`foreignKeys[${i}]`) ? <small className="field-error">{fieldError(`foreignKeys[${i}]`)}</small> : null}
               {editable ? (
-                <button type="button" onClick={() => setLinks((all) => all.filter((l) => !sameLink(l, link)))}>
+                <button type="button" onClick={() => edit((d) => ({ ...d, links: d.links.filter((l) => !sameLink(l, link)) }))}>
                   Remove link {linkName(link)}
                 </button>
               ) : null}
@@ -176,12 +203,19 @@ export default function TablesSection({ datasetId, editable }: { datasetId: stri
       </ul>
       {editable ? (
         <>
-          <NewLink tables={tables} keys={keys} onAdd={(link) => setLinks((all) => (all.some((l) => sameLink(l, link)) ? all : [...all, link]))} />
+          <NewLink tables={tables} keys={keys} onAdd={(link) => edit((d) => ({ ...d, links: d.links.some((l) => sameLink(l, link)) ? d.links : [...d.links, link] }))} />
           {saveError && !explained ? <Alert error={saveError} /> : null}
+          {removed.error ? <Alert error={toApiError(removed.error)} /> : null}
           <div className="actions">
             <button type="button" onClick={submit} disabled={saved.fetching || ingesting}>
               Save keys and links
             </button>
+            {draft ? (
+              <button type="button" onClick={() => setDraft(null)}>
+                Cancel changes
+              </button>
+            ) : null}
+            {draft ? <span className="muted">Unsaved changes.</span> : null}
             {done ? <span role="status">Keys and links saved.</span> : null}
           </div>
           <AddTable datasetId={datasetId} onAdded={() => refetch({ requestPolicy: "network-only" })} />
