@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from common import jetstream
+from common.addresses import AddressPolicy, SecretBox
 from common.grpc_server import GrpcServer
 from common.revocations import follow_revocations
 from common.runtime import Backbone, run_cli, service_server
 from common.storage import Storage
 from services.auth.client import AuthClient
 from services.datasets import invitations, models
+from services.datasets.connection_rpcs import ConnectorTools
 from services.datasets.ingest.runner import IngestRunner
 from services.datasets.servicer import DatasetsServicer
 from services.datasets.settings import DatasetsSettings
+from services.training.client import TrainingClient
 from synthetica.auth.v1 import auth_pb2
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
@@ -29,8 +32,21 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
         users = await auth.lookup_users(emails=[email.strip()])
         return users[0] if users else None
 
+    training = TrainingClient(settings, service_name="datasets")
+    key = settings.secret_key or settings.service_token
+    connectors = ConnectorTools(
+        policy=AddressPolicy(settings.connection_allowed_networks),
+        secrets=SecretBox("datasets-connection-urls:" + key.get_secret_value()),
+        training=training,
+    )
     servicer = DatasetsServicer(
-        db, storage, settings, runner, lookup_user, on_commit=base.wake_relay
+        db,
+        storage,
+        settings,
+        runner,
+        lookup_user,
+        on_commit=base.wake_relay,
+        connectors=connectors,
     )
     authenticator = auth.authenticator(settings)
     await follow_revocations(base.nc, authenticator)
@@ -49,7 +65,7 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
     )
     server.tasks.append(registrations.task)
     await runner.recover()
-    base.attach(server, runner.close, auth.close)
+    base.attach(server, runner.close, auth.close, training.close)
     return server
 
 
