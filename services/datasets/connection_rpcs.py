@@ -13,17 +13,17 @@ import asyncio
 import tempfile
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from typing import Any, TypeVar
 
 import grpc
-import psycopg2
 import sqlalchemy as sa
 
 from common.addresses import AddressPolicy, SecretBox
 from common.db import Database
-from common.errors import FailedPrecondition, InvalidArgument
+from common.errors import DomainError, FailedPrecondition, InvalidArgument, NotFound
 from common.storage import Storage
 from services.datasets import connections, convert, files, models, service
 from services.datasets.connectors import connect, sink, source, sql, urls
@@ -36,11 +36,12 @@ from services.training.client import TrainingClient
 from synthetica.datasets.v1 import datasets_pb2
 
 T = TypeVar("T")
-# Off until COPY works in the service: the process sets a psycopg2 wait callback (for
-# cancellable queries), under which copy_expert is refused ("cannot be used with an
-# asynchronous callback"). sink.export_parquet works on a plain psycopg2 connection.
-EXPORT_AVAILABLE = False
 
+ERRORS: dict[str, type[DomainError]] = {
+    "NotFound": NotFound,
+    "FailedPrecondition": FailedPrecondition,
+    "ConnectFailed": connect.ConnectFailed,
+}
 EXPORT_MODES = {
     datasets_pb2.EXPORT_MODE_CREATE: ExportMode.CREATE,
     datasets_pb2.EXPORT_MODE_APPEND: ExportMode.APPEND,
@@ -58,17 +59,26 @@ class ConnectorTools:
         default_factory=lambda: ThreadPoolExecutor(8, thread_name_prefix="connectors")
     )
 
+    # Exports run in processes started fresh (spawn): the service sets a psycopg2 wait
+    # callback (common.db), under which COPY is refused ("copy_expert cannot be used with an
+    # asynchronous callback"); a forked child would inherit it.
+    processes: ProcessPoolExecutor = field(
+        default_factory=lambda: ProcessPoolExecutor(2, mp_context=get_context("spawn"))
+    )
+
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.threads, fn, *args)
 
+    async def export(self, job: sink.ExportJob) -> int:
+        loop = asyncio.get_running_loop()
+        outcome = await loop.run_in_executor(self.processes, sink.run_export, job)
+        if isinstance(outcome, sink.Refused):
+            raise ERRORS[outcome.kind](outcome.message, reason=outcome.reason)
+        return outcome
 
-def _server_message(exc: sa.exc.DBAPIError | psycopg2.Error) -> str:
-    """The database's own one-line message (``permission denied for table t``), without the
-    query, its context or a stack trace."""
-    orig = getattr(exc, "orig", exc)
-    diag = getattr(orig, "diag", None)
-    primary = getattr(diag, "message_primary", None)
-    return primary or "the database refused the statement"
+    async def close(self) -> None:
+        self.threads.shutdown(wait=False, cancel_futures=True)
+        self.processes.shutdown(wait=False, cancel_futures=True)
 
 
 class ConnectionRpcs:
@@ -202,7 +212,7 @@ class ConnectionRpcs:
     def _stream_import(
         self, target: connect.Target, statement: sa.Executable, dataset_id: str
     ) -> None:
-        db = connect.engine(target)
+        db = connect.engine(target, self.settings.connection_statement_timeout_seconds)
         try:
             connection = db.connect()
         except sa.exc.DBAPIError as exc:
@@ -224,7 +234,7 @@ class ConnectionRpcs:
             raise InvalidArgument(exc.message, field="query", reason=exc.code.upper()) from None
         except sa.exc.DBAPIError as exc:
             raise InvalidArgument(
-                f"the database refused the import: {_server_message(exc)}",
+                f"the database refused the import: {connect.server_message(exc)}",
                 field="query",
                 reason="SOURCE_QUERY_FAILED",
             ) from None
@@ -238,11 +248,6 @@ class ConnectionRpcs:
         self, request: datasets_pb2.ExportBatchRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.ExportBatchResponse:
         user = calling_user()
-        if not EXPORT_AVAILABLE:
-            raise FailedPrecondition(
-                "exporting a batch to a database is not available yet",
-                reason="EXPORT_NOT_AVAILABLE",
-            )
         mode = EXPORT_MODES.get(request.mode)
         if mode is None:
             raise InvalidArgument(
@@ -267,39 +272,19 @@ class ConnectionRpcs:
                 request.batch_id, spool, on_behalf_of=user, table=request.batch_table
             )
             spool.flush()
-            rows = await self.connectors.run(self._export, target, spool.name, schema, table, mode)
+            job = sink.ExportJob(
+                url=target.url.render_as_string(hide_password=False),
+                address=str(target.address),
+                connect_seconds=target.timeout_seconds,
+                statement_seconds=self.settings.connection_statement_timeout_seconds,
+                parquet_path=spool.name,
+                schema=schema,
+                table=table,
+                mode=mode,
+            )
+            rows = await self.connectors.export(job)
         shown = f"{schema}.{table}" if schema else table
         return datasets_pb2.ExportBatchResponse(row_count=rows, table=shown)
-
-    def _export(
-        self,
-        target: connect.Target,
-        path: str,
-        schema: str | None,
-        table: str,
-        mode: ExportMode,
-    ) -> int:
-        db = connect.engine(target)
-        try:
-            raw = db.raw_connection()
-        except sa.exc.DBAPIError as exc:
-            db.dispose()
-            raise connect.classify(exc, target) from None
-        try:
-            with raw.cursor() as cursor:
-                seconds = self.settings.connection_statement_timeout_seconds
-                cursor.execute("SET statement_timeout = %s", (f"{seconds}s",))
-            return sink.export_parquet(
-                raw, parquet_path=path, schema=schema, table=table, mode=mode
-            )
-        except psycopg2.Error as exc:
-            raise FailedPrecondition(
-                f"the database refused the export: {_server_message(exc)}",
-                reason="EXPORT_FAILED",
-            ) from None
-        finally:
-            raw.close()
-            db.dispose()
 
 
 def _statement(request: datasets_pb2.ImportDatasetRequest) -> tuple[sa.Executable, str]:

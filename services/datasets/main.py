@@ -65,7 +65,7 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
     )
     server.tasks.append(registrations.task)
     await runner.recover()
-    base.attach(server, runner.close, auth.close, training.close)
+    base.attach(server, runner.close, auth.close, training.close, connectors.close)
     return server
 
 

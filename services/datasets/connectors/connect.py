@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import psycopg2.extensions
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
@@ -42,13 +43,25 @@ async def check_address(policy: AddressPolicy, url: sa.URL, timeout_seconds: int
     return Target(url, address, timeout_seconds)
 
 
-def engine(target: Target) -> sa.Engine:
+def _bounded_connection(connect_seconds: int, statement_seconds: int) -> type:
+    """psycopg2 connections whose waits common.db's wait callback bounds (in a process that
+    set it, libpq's own connect_timeout is not applied)."""
+    return type(
+        "ConnectorConnection",
+        (psycopg2.extensions.connection,),
+        {"connect_wait": float(connect_seconds), "statement_wait": statement_seconds + 1.0},
+    )
+
+
+def engine(target: Target, statement_seconds: int = 60) -> sa.Engine:
     """An engine of one connection at a time to the checked address (no pool kept)."""
     url = target.url
-    args: dict[str, object] = {"connect_timeout": max(2, target.timeout_seconds)}
+    timeout = max(2, target.timeout_seconds)
+    args: dict[str, object] = {"connect_timeout": timeout}
     if url.get_backend_name() == "postgresql":
         args |= {"hostaddr": str(target.address), "passfile": "/dev/null"}
         args["password"] = url.password or ""
+        args["connection_factory"] = _bounded_connection(timeout, statement_seconds)
     else:
         url = url.set(host=str(target.address))
     return sa.create_engine(url, poolclass=NullPool, connect_args=args)
@@ -68,7 +81,7 @@ def classify(exc: BaseException, target: Target) -> ConnectFailed:
         code, message = Code.AUTH_FAILED, "the database refused the user name or password"
     elif "database" in text and "does not exist" in text:
         code, message = Code.DATABASE_NOT_FOUND, f"the server has no database {url.database!r}"
-    elif "timeout" in text or "timed out" in text:
+    elif "timeout" in text or "timed out" in text or "did not connect within" in text:
         seconds = target.timeout_seconds
         code, message = Code.TIMEOUT, f"{where} did not answer within {seconds} seconds"
     elif "refused" in text or "no route" in text or "unreachable" in text:
@@ -89,3 +102,12 @@ def probe(target: Target) -> None:
         raise classify(exc, target) from None
     finally:
         db.dispose()
+
+
+def server_message(exc: BaseException) -> str:
+    """The database's own one-line message (``permission denied for table t``), without the
+    query, its context or a stack trace."""
+    orig = getattr(exc, "orig", exc)
+    diag = getattr(orig, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    return primary or "the database refused the statement"

@@ -10,16 +10,78 @@ everything back.
 from __future__ import annotations
 
 import io
+import ipaddress
+from dataclasses import dataclass
 
+import psycopg2
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import sqlalchemy as sa
 from psycopg2 import sql
 
-from common.errors import FailedPrecondition, NotFound
+from common.errors import DomainError, FailedPrecondition, NotFound
+from services.datasets.connectors import connect
 from services.datasets.enums import ExportMode
 from services.datasets.ingest.parquet_io import iter_batches, open_parquet, plain_schema
 
 COPY_BATCH_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """What a child process needs to export (plain data: it crosses the process boundary)."""
+
+    url: str
+    address: str
+    connect_seconds: int
+    statement_seconds: int
+    parquet_path: str
+    schema: str | None
+    table: str
+    mode: ExportMode
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A domain error from the child (they do not pickle): its class name, reason, message."""
+
+    kind: str
+    reason: str
+    message: str
+
+
+def run_export(job: ExportJob) -> int | Refused:
+    """Connects and exports; runs in a child process."""
+    target = connect.Target(
+        sa.make_url(job.url), ipaddress.ip_address(job.address), job.connect_seconds
+    )
+    db = connect.engine(target, job.statement_seconds)
+    try:
+        try:
+            raw = db.raw_connection()
+        except sa.exc.DBAPIError as exc:
+            raise connect.classify(exc, target) from None
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute("SET statement_timeout = %s", (f"{job.statement_seconds}s",))
+            return export_parquet(
+                raw,
+                parquet_path=job.parquet_path,
+                schema=job.schema,
+                table=job.table,
+                mode=job.mode,
+            )
+        except psycopg2.Error as exc:
+            raise FailedPrecondition(
+                f"the database refused the export: {connect.server_message(exc)}",
+                reason="EXPORT_FAILED",
+            ) from None
+        finally:
+            raw.close()
+    except DomainError as exc:
+        return Refused(type(exc).__name__, exc.reason, exc.message)
+    finally:
+        db.dispose()
 
 
 def _pg_type(data_type: pa.DataType) -> str:

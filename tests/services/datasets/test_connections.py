@@ -4,6 +4,7 @@ role, and an export of a real batch."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -12,7 +13,9 @@ import grpc
 import pytest
 import sqlalchemy as sa
 
+from common.clients import make_channel
 from synthetica.datasets.v1 import datasets_pb2
+from synthetica.training.v1 import training_pb2, training_pb2_grpc
 from tests.services.datasets.conftest import DatasetsCaller
 from tests.services.datasets.connection_world import SourceDb, create_source
 from tests.support import AuthCaller, addresses, start_datasets
@@ -205,6 +208,17 @@ async def test_connection_tests_say_what_is_wrong_without_the_password(cs, sourc
     answer = await _test(cs, owner.md, project.id, source_db.url("u", "p", port=port), "closed")
     assert answer.error_code == P.CONNECTION_ERROR_CODE_UNREACHABLE, answer.message
 
+    silent = socket.socket()  # accepts connections (the kernel does) and never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        url = source_db.url("u", "p", port=silent.getsockname()[1])
+        answer = await _test(cs, owner.md, project.id, url, "silent")
+    finally:
+        silent.close()
+    assert answer.error_code == P.CONNECTION_ERROR_CODE_TIMEOUT, answer.message
+    assert answer.message.endswith("did not answer within 2 seconds")
+
 
 async def test_a_table_imports_with_its_own_column_types(cs, source_db):
     owner = await cs.user()
@@ -268,14 +282,80 @@ async def test_imports_that_write_reach_too_far_or_exceed_the_caps_are_refused(
     engine.dispose()
 
 
-async def test_exporting_answers_with_a_clear_error_until_it_works_in_the_service(cs, source_db):
-    owner = await cs.user()
+async def _template_batch(training_addr: str, md, project_id: str) -> str:
+    channel = make_channel(training_addr)
+    stub = training_pb2_grpc.TrainingServiceStub(channel)
+    started = await stub.GenerateFromTemplate(
+        training_pb2.GenerateFromTemplateRequest(
+            builtin="user", project_id=project_id, count=120, seed=5
+        ),
+        metadata=md,
+        timeout=120,
+    )
+    request = training_pb2.GetJobRequest(job_id=started.job.id)
+    for _ in range(600):
+        job = (await stub.GetJob(request, metadata=md)).job
+        if job.status in (training_pb2.JOB_STATUS_SUCCEEDED, training_pb2.JOB_STATUS_FAILED):
+            break
+        await asyncio.sleep(0.3)
+    await channel.close()
+    assert job.status == training_pb2.JOB_STATUS_SUCCEEDED, job.error
+    return started.batch.id
+
+
+async def test_a_batch_exports_into_a_table_created_then_appended(
+    cs, source_db, training_api, training_worker
+):
+    owner, viewer, other = await cs.user(), await cs.user(), await cs.user()
     project = await cs.project(owner.md)
+    await cs.add(owner.md, project.id, viewer, P.PROJECT_ROLE_VIEWER)
     saved = await _connection(cs, owner.md, project.id, source_db.url(source_db.writer))
-    request = P.ExportBatchRequest(
-        batch_id=saved.id, connection_id=saved.id, table="out.t", mode=P.EXPORT_MODE_CREATE
-    )
+    batch_id = await _template_batch(training_api.address, owner.md, project.id)
+
+    def export(md, mode, table="out.synthetic", batch=batch_id):
+        request = P.ExportBatchRequest(
+            batch_id=batch, connection_id=saved.id, table=table, mode=mode
+        )
+        return cs.stub.ExportBatch(request, metadata=md, timeout=120)
+
+    created = await export(owner.md, P.EXPORT_MODE_CREATE)
+    assert (created.row_count, created.table) == (120, "out.synthetic")
     error = await _refused(
-        cs.stub.ExportBatch(request, metadata=owner.md), grpc.StatusCode.FAILED_PRECONDITION
+        export(owner.md, P.EXPORT_MODE_CREATE), grpc.StatusCode.FAILED_PRECONDITION
     )
-    assert _reason(error) == "EXPORT_NOT_AVAILABLE"
+    assert _reason(error) == "TABLE_EXISTS"
+    appended = await export(owner.md, P.EXPORT_MODE_APPEND)
+    assert appended.row_count == 120
+    await _refused(export(viewer.md, P.EXPORT_MODE_APPEND), grpc.StatusCode.PERMISSION_DENIED)
+    error = await _refused(
+        export(owner.md, P.EXPORT_MODE_APPEND, "out.nothing"), grpc.StatusCode.NOT_FOUND
+    )
+    assert _reason(error) == "TABLE_NOT_FOUND"
+    error = await _refused(
+        export(owner.md, P.EXPORT_MODE_CREATE, 'out.x"; DROP TABLE people; --'),
+        grpc.StatusCode.INVALID_ARGUMENT,
+    )
+    assert _reason(error) == "INVALID_TABLE_NAME"
+    error = await _refused(
+        export(owner.md, P.EXPORT_MODE_CREATE, "public.t"), grpc.StatusCode.FAILED_PRECONDITION
+    )
+    assert _reason(error) == "EXPORT_FAILED" and "permission denied" in error.details()
+    other_project = await cs.project(other.md)
+    other_batch = await _template_batch(training_api.address, other.md, other_project.id)
+    await _refused(
+        export(owner.md, P.EXPORT_MODE_APPEND, batch=other_batch), grpc.StatusCode.NOT_FOUND
+    )
+
+    engine = sa.create_engine(source_db.admin_url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT * FROM out.synthetic")).mappings().all()
+        conn.execute(sa.text("CREATE TABLE out.other (a text)"))
+        conn.execute(sa.text(f"ALTER TABLE out.other OWNER TO {source_db.writer}"))
+        conn.commit()
+    engine.dispose()
+    assert len(rows) == 240
+    assert rows[0]["email"] and "@" in rows[0]["email"]
+    error = await _refused(
+        export(owner.md, P.EXPORT_MODE_APPEND, "out.other"), grpc.StatusCode.FAILED_PRECONDITION
+    )
+    assert _reason(error) == "COLUMNS_MISMATCH"
