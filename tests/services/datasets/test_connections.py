@@ -17,38 +17,12 @@ from common.clients import make_channel
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 from tests.services.datasets.conftest import DatasetsCaller
-from tests.services.datasets.connection_world import SourceDb, create_source
-from tests.support import AuthCaller, addresses, start_datasets
+from tests.support import AuthCaller
 from tests.support import error_reason as _reason
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 P = datasets_pb2
-
-
-@pytest.fixture(scope="module")
-def source_db(postgres_server_url: str) -> SourceDb:
-    return create_source(postgres_server_url)
-
-
-@pytest.fixture(scope="module")
-async def conn_server(
-    database_url, nats_url, service_token, auth_server, training_api, tmp_path_factory
-) -> AsyncIterator:
-    """A datasets service that may reach databases on loopback, with small import caps."""
-    server = await start_datasets(
-        database_url=database_url,
-        nats_url=nats_url,
-        service_token=service_token,
-        **addresses(auth_server, training_api),
-        storage_url=str(tmp_path_factory.mktemp("conn-storage")),
-        connection_allowed_networks=["127.0.0.0/8"],
-        connection_timeout_seconds=2,
-        max_rows=1000,
-        import_batch_rows=64,
-    )
-    yield server
-    await server.stop(0)
 
 
 @pytest.fixture
