@@ -10,6 +10,13 @@ from .batches import (
 )
 from .cancel_job import CancelJob, CancelJobCancelJob
 from .client import GraphQLClient
+from .connections import (
+    Connections,
+    ConnectionsConnections,
+    ConnectionsConnectionsNodes,
+    ConnectionsConnectionsPageInfo,
+)
+from .create_connection import CreateConnection, CreateConnectionCreateConnection
 from .create_project import CreateProject, CreateProjectCreateProject
 from .dataset import Dataset, DatasetDataset
 from .dataset_preview import DatasetPreview, DatasetPreviewDataset
@@ -19,12 +26,15 @@ from .datasets import (
     DatasetsDatasetsNodes,
     DatasetsDatasetsPageInfo,
 )
+from .delete_connection import DeleteConnection
 from .delete_dataset import DeleteDataset
 from .engines import Engines, EnginesEngines, EnginesEnginesParameters
 from .enums import (
     BatchStatus,
+    ConnectionErrorCode,
     DatasetStatus,
     ExportFormat,
+    ExportMode,
     JobKind,
     JobStatus,
     ModelStatus,
@@ -42,9 +52,11 @@ from .exceptions import (
     GraphQLClientHttpError,
     GraphQLClientInvalidResponseError,
 )
+from .export_batch import ExportBatch, ExportBatchExportBatch
 from .fragments import (
     BatchFields,
     ColumnFields,
+    ConnectionFields,
     DatasetFields,
     DatasetFieldsColumns,
     DatasetFieldsForeignKeys,
@@ -81,6 +93,7 @@ from .generate_from_template import (
     GenerateFromTemplateGenerateFromTemplateBatch,
     GenerateFromTemplateGenerateFromTemplateJob,
 )
+from .import_dataset import ImportDataset, ImportDatasetImportDataset
 from .input_types import (
     AnomaliesInput,
     ColumnMetadataInput,
@@ -120,6 +133,7 @@ from .templates import (
     TemplatesTemplatesNodes,
     TemplatesTemplatesPageInfo,
 )
+from .test_connection import TestConnection, TestConnectionTestConnection
 from .train_model import (
     TrainModel,
     TrainModelTrainModel,
@@ -153,6 +167,14 @@ __all__ = [
     "CancelJobCancelJob",
     "ColumnFields",
     "ColumnMetadataInput",
+    "ConnectionErrorCode",
+    "ConnectionFields",
+    "Connections",
+    "ConnectionsConnections",
+    "ConnectionsConnectionsNodes",
+    "ConnectionsConnectionsPageInfo",
+    "CreateConnection",
+    "CreateConnectionCreateConnection",
     "CreateProject",
     "CreateProjectCreateProject",
     "CreateProjectInput",
@@ -175,6 +197,7 @@ __all__ = [
     "DatasetsDatasets",
     "DatasetsDatasetsNodes",
     "DatasetsDatasetsPageInfo",
+    "DeleteConnection",
     "DeleteDataset",
     "Engines",
     "EnginesEngines",
@@ -182,7 +205,10 @@ __all__ = [
     "Evaluate",
     "EvaluateEvaluate",
     "EvaluateOptionsInput",
+    "ExportBatch",
+    "ExportBatchExportBatch",
     "ExportFormat",
+    "ExportMode",
     "ForeignKeyFields",
     "ForeignKeyInput",
     "Generate",
@@ -201,6 +227,8 @@ __all__ = [
     "GraphQLClientGraphQLMultiError",
     "GraphQLClientHttpError",
     "GraphQLClientInvalidResponseError",
+    "ImportDataset",
+    "ImportDatasetImportDataset",
     "Job",
     "JobFields",
     "JobFieldsProgress",
@@ -261,6 +289,8 @@ __all__ = [
     "TemplatesTemplates",
     "TemplatesTemplatesNodes",
     "TemplatesTemplatesPageInfo",
+    "TestConnection",
+    "TestConnectionTestConnection",
     "TokenFields",
     "TrainModel",
     "TrainModelInput",
