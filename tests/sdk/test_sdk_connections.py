@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from synthetica_client import Client
-from tests.sdk.conftest import Stack, in_thread
+from tests.sdk.conftest import Stack, cli, in_thread
 from tests.support import AuthCaller, start_gateway
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -55,3 +55,34 @@ async def test_a_connection_tests_imports_and_receives_an_export(conn_stack, sou
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM out.sdk_users")).scalar_one() == 50
     engine.dispose()
+
+
+async def test_the_command_line_adds_tests_and_imports(conn_stack, source_db):
+    account = await conn_stack.account()
+    key = await conn_stack.api_key(account)
+    env = {"SYNTHETICA_URL": conn_stack.url, "SYNTHETICA_API_KEY": key}
+    assert (await cli("projects", "create", "Shop", env=env)).code == 0
+    url = source_db.url(source_db.reader)
+    added = await cli("connections", "add", "src", url, "-p", "Shop", env=env)
+    assert added.code == 0, added.err
+    assert source_db.password not in added.out and "src" in added.out
+    bad = source_db.url(source_db.reader, "nope-nope")
+    assert (await cli("connections", "add", "bad", bad, "-p", "Shop", env=env)).code == 0
+
+    assert (await cli("connections", "test", "src", "-p", "Shop", env=env)).out.strip() == "ok"
+    failed = await cli("connections", "test", "bad", "-p", "Shop", env=env)
+    assert failed.code == 1 and "AUTH_FAILED" in failed.out and "nope-nope" not in failed.out
+    imported = await cli(
+        "connections",
+        "import",
+        "src",
+        "-p",
+        "Shop",
+        "--query",
+        "SELECT id, zip FROM people",
+        "--name",
+        "zips",
+        env=env,
+    )
+    assert imported.code == 0, imported.err
+    assert "Imported 300 rows into zips" in imported.out
