@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from common.migrations import MIGRATIONS, upgrade
 from tests import adult
+from tests.services.datasets.connection_world import SourceDb, create_source
 from tests.support import (
     ADMIN_EMAIL,
     addresses,
@@ -256,3 +257,29 @@ async def gateway(auth_server) -> AsyncIterator[str]:
     """Base URL of a gateway served over real HTTP on a free port."""
     async with start_gateway(auth_server, service_token=SERVICE_TOKEN) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def source_db(postgres_server_url: str) -> SourceDb:
+    """A database of its own on the session's server, with least-privilege roles."""
+    return create_source(postgres_server_url)
+
+
+@pytest.fixture(scope="module")
+async def conn_server(
+    database_url, nats_url, service_token, auth_server, training_api, tmp_path_factory
+) -> AsyncIterator:
+    """A datasets service that may reach databases on loopback, with small import caps."""
+    server = await start_datasets(
+        database_url=database_url,
+        nats_url=nats_url,
+        service_token=service_token,
+        **addresses(auth_server, training_api),
+        storage_url=str(tmp_path_factory.mktemp("conn-storage")),
+        connection_allowed_networks=["127.0.0.0/8"],
+        connection_timeout_seconds=2,
+        max_rows=1000,
+        import_batch_rows=64,
+    )
+    yield server
+    await server.stop(0)

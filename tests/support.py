@@ -249,3 +249,14 @@ async def stream_events(url: str, subject: str) -> list[events_pb2.Event]:
         found.append(event)
     await nc.close()
     return found
+
+
+def error_reason(error: grpc.aio.AioRpcError) -> str:
+    """The reason of the google.rpc.ErrorInfo an error carries ("" without one)."""
+    status = rpc_status.from_call(error)
+    for detail in status.details if status else ():
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return info.reason
+    return ""

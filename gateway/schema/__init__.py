@@ -25,6 +25,8 @@ from gateway.fanout import SharedEventExecution
 from gateway.observability import GraphQLObservability
 from gateway.schema.auth.mutations import AuthMutation
 from gateway.schema.auth.queries import AuthQuery
+from gateway.schema.connectors.mutations import ConnectorsMutation
+from gateway.schema.connectors.queries import ConnectorsQuery
 from gateway.schema.datasets.mutations import DatasetsMutation
 from gateway.schema.datasets.queries import DatasetsQuery
 from gateway.schema.evaluation.mutations import EvaluationMutation
@@ -42,13 +44,22 @@ SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 Query = merge_types(
     "Query",
-    (AuthQuery, DatasetsQuery, EvaluationQuery, TrainingQuery, TemplatesQuery, NotificationsQuery),
+    (
+        AuthQuery,
+        DatasetsQuery,
+        ConnectorsQuery,
+        EvaluationQuery,
+        TrainingQuery,
+        TemplatesQuery,
+        NotificationsQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
     (
         AuthMutation,
         DatasetsMutation,
+        ConnectorsMutation,
         EvaluationMutation,
         TrainingMutation,
         TemplatesMutation,

@@ -47,13 +47,16 @@ async def call(
     request: Message,
     *,
     anonymous: bool = False,
+    timeout: float | None = None,
 ) -> Any:
     """One call of a service for a resolver: with the caller's credentials (``anonymous``:
-    the gateway's, for signing in), gRPC errors raised as GraphQL errors."""
+    the gateway's, for signing in), gRPC errors raised as GraphQL errors. ``timeout``
+    replaces the channel's default deadline for a call that may run long."""
     ctx = info.context
     metadata = ctx.anonymous_metadata if anonymous else ctx.user_metadata
+    extra = {"timeout": timeout} if timeout is not None else {}
     with rpc_errors():
-        return await rpc(request, metadata=metadata)
+        return await rpc(request, metadata=metadata, **extra)
 
 
 def page(first: int, after: str | None) -> dict[str, Any]:

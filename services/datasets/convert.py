@@ -259,3 +259,15 @@ def relationships_from_proto(
             for k in request.foreign_keys
         ]
     return keys, current.model_copy(update={"foreign_keys": foreign_keys, "sequences": sequences})
+
+
+def connection_to_proto(connection: models.Connection) -> datasets_pb2.Connection:
+    return datasets_pb2.Connection(
+        id=str(connection.id),
+        project_id=str(connection.project_id),
+        name=connection.name,
+        masked_url=connection.masked_url,
+        dialect=connection.dialect,
+        created_by=str(connection.created_by),
+        created_at=timestamp(connection.created_at),
+    )

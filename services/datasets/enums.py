@@ -25,3 +25,19 @@ class PrivacyGate(StrEnum):
     @property
     def on(self) -> bool:
         return self is not PrivacyGate.OFF
+
+
+class ConnectionErrorCode(StrEnum):
+    """Why connecting to a database failed (the proto's ConnectionErrorCode)."""
+
+    AUTH_FAILED = "AUTH_FAILED"
+    UNREACHABLE = "UNREACHABLE"
+    TIMEOUT = "TIMEOUT"
+    ADDRESS_REFUSED = "ADDRESS_REFUSED"
+    DATABASE_NOT_FOUND = "DATABASE_NOT_FOUND"
+    CONNECT_FAILED = "CONNECT_FAILED"
+
+
+class ExportMode(StrEnum):
+    CREATE = "CREATE"
+    APPEND = "APPEND"

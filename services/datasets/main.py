@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from common import jetstream
+from common.addresses import AddressPolicy, SecretBox
 from common.grpc_server import GrpcServer
 from common.revocations import follow_revocations
 from common.runtime import Backbone, run_cli, service_server
 from common.storage import Storage
 from services.auth.client import AuthClient
 from services.datasets import invitations, models
+from services.datasets.connection_rpcs import ConnectorTools
 from services.datasets.ingest.runner import IngestRunner
 from services.datasets.relater import Relater
 from services.datasets.servicer import DatasetsServicer
 from services.datasets.settings import DatasetsSettings
+from services.training.client import TrainingClient
 from synthetica.auth.v1 import auth_pb2
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
@@ -31,8 +34,22 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
         users = await auth.lookup_users(emails=[email.strip()])
         return users[0] if users else None
 
+    training = TrainingClient(settings, service_name="datasets")
+    key = settings.secret_key or settings.service_token
+    connectors = ConnectorTools(
+        policy=AddressPolicy(settings.connection_allowed_networks),
+        secrets=SecretBox("datasets-connection-urls:" + key.get_secret_value()),
+        training=training,
+    )
     servicer = DatasetsServicer(
-        db, storage, settings, runner, lookup_user, on_commit=base.wake_relay, relater=relater
+        db,
+        storage,
+        settings,
+        runner,
+        lookup_user,
+        on_commit=base.wake_relay,
+        connectors=connectors,
+        relater=relater,
     )
     authenticator = auth.authenticator(settings)
     await follow_revocations(base.nc, authenticator)
@@ -51,7 +68,7 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
     )
     server.tasks.append(registrations.task)
     await runner.recover()
-    base.attach(server, runner.close, auth.close)
+    base.attach(server, runner.close, auth.close, training.close, connectors.close)
     return server
 
 

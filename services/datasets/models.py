@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -195,3 +196,23 @@ class DatasetTable(Base):
     updated_at: Mapped[UpdatedAt]
 
     __table_args__ = (UniqueConstraint("dataset_id", "name"),)
+
+
+class Connection(Base):
+    """A project's database connection. The URL with its credentials is kept sealed
+    (common.addresses.SecretBox); ``masked_url`` is what anyone is shown."""
+
+    __tablename__ = "connections"
+
+    id: Mapped[UuidPk]
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    dialect: Mapped[str] = mapped_column(String(64))
+    masked_url: Mapped[str] = mapped_column(Text)
+    sealed_url: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[CreatedAt]
+
+    __table_args__ = (UniqueConstraint("project_id", "name"),)

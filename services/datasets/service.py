@@ -101,11 +101,11 @@ def require_role(
     project = session.get(Project, pid) if role else None
     if project is None or role is None:
         raise NotFound("project not found", reason="PROJECT_NOT_FOUND")
-    _require_rank(role, required)
+    require_rank(role, required)
     return project, role
 
 
-def _require_rank(role: str, required: str) -> None:
+def require_rank(role: str, required: str) -> None:
     if ROLE_RANK[role] < ROLE_RANK[required]:
         raise PermissionDenied(
             f"this needs the {required} role in the project; you are {role}",
@@ -291,7 +291,7 @@ def get_dataset(
     if row is None:
         raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
     dataset, role = row
-    _require_rank(role, required)
+    require_rank(role, required)
     return dataset
 
 

@@ -16,6 +16,7 @@ from common.db import Database
 from common.errors import InvalidArgument
 from common.storage import Storage
 from services.datasets import convert, files, models, project_settings, service, table_service
+from services.datasets.connection_rpcs import ConnectionRpcs, ConnectorTools
 from services.datasets.ingest import (
     IngestError,
     IngestOptions,
@@ -38,7 +39,9 @@ WRITE_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(eq=False)
-class DatasetsServicer(MemberRpcs, RuleRpcs, TableRpcs, datasets_pb2_grpc.DatasetsServiceServicer):
+class DatasetsServicer(
+    MemberRpcs, RuleRpcs, TableRpcs, ConnectionRpcs, datasets_pb2_grpc.DatasetsServiceServicer
+):
     db: Database
     storage: Storage
     settings: DatasetsSettings
@@ -48,6 +51,7 @@ class DatasetsServicer(MemberRpcs, RuleRpcs, TableRpcs, datasets_pb2_grpc.Datase
     _: KW_ONLY
     on_commit: Callable[[], None]
     relater: Relater
+    connectors: ConnectorTools
 
     # --- projects -----------------------------------------------------------------------
 
@@ -169,16 +173,25 @@ class DatasetsServicer(MemberRpcs, RuleRpcs, TableRpcs, datasets_pb2_grpc.Datase
             # The project went away (or the caller's role) while the bytes streamed.
             await asyncio.to_thread(files.remove_all, self.storage, dataset_id)
             raise
+        dataset = await self._ingest_new(dataset, options, header.wait_seconds)
+        return datasets_pb2.UploadDatasetResponse(dataset=convert.dataset_to_proto(dataset))
+
+    async def _ingest_new(
+        self, dataset: models.Dataset, options: IngestOptions, wait_seconds: int
+    ) -> models.Dataset:
+        """Starts ingesting a new dataset's stored upload and waits up to ``wait_seconds``
+        for it; a failure is the caller's INVALID_ARGUMENT."""
+        dataset_id = str(dataset.id)
         self.runner.start(dataset_id, options)
-        if header.wait_seconds > 0:
-            timeout = min(header.wait_seconds, self.settings.max_upload_wait_seconds)
+        if wait_seconds > 0:
+            timeout = min(wait_seconds, self.settings.max_upload_wait_seconds)
             dataset = await self.runner.wait(dataset_id, timeout) or dataset
         if dataset.status == models.FAILED:
             metadata = {"dataset_id": dataset_id}
             raise InvalidArgument(
                 dataset.error, field="file", reason=dataset.error_code, metadata=metadata
             )
-        return datasets_pb2.UploadDatasetResponse(dataset=convert.dataset_to_proto(dataset))
+        return dataset
 
     async def _add_table(
         self,

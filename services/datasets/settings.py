@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from common.settings import ServiceSettings
+from pydantic import Field, SecretStr
+
+from common.settings import CommaList, ServiceSettings
 from services.datasets.ingest import IngestLimits
 
 MiB = 1024 * 1024
@@ -37,6 +39,20 @@ class DatasetsSettings(ServiceSettings):
     invitations_per_user: int = 30
     invitations_window_seconds: int = 3600
     max_pending_invitations_per_project: int = 100
+
+    # Database connections: their hosts must resolve to public addresses; these networks
+    # (CIDRs) are allowed although private, e.g. ["10.20.0.0/16"] for an internal database.
+    connection_allowed_networks: CommaList = Field(default_factory=list)
+    # Seconds to wait for a database to accept a connection (libpq's minimum is 2).
+    connection_timeout_seconds: int = 5
+    # The longest one statement of an import or an export may run on the database.
+    connection_statement_timeout_seconds: int = 600
+    # Rows fetched from an import's server-side cursor at once.
+    import_batch_rows: int = 10_000
+    max_connections_per_project: int = 50
+    # Key that encrypts connection URLs (their passwords) at rest; derived from the service
+    # token when unset.
+    secret_key: SecretStr | None = None
 
     def ingest_limits(self) -> IngestLimits:
         return IngestLimits(

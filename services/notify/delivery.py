@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import httpx
 
+from common.addresses import AddressPolicy, SecretBox
 from common.db import Database
 from common.polling import Poller
 from services.notify import service, webhooks
@@ -29,8 +30,8 @@ class DeliveryWorker(Poller):
     db: Database
     settings: NotifySettings
     _: KW_ONLY
-    policy: webhooks.AddressPolicy
-    secrets: webhooks.SecretBox
+    policy: AddressPolicy
+    secrets: SecretBox
 
     async def run(self) -> None:
         # trust_env=False: an HTTP proxy from the environment would bypass the address checks.

@@ -10,6 +10,7 @@ import asyncio
 import logging
 
 from common import jetstream
+from common.addresses import AddressPolicy, SecretBox
 from common.context import Principal
 from common.errors import InvalidArgument, NotFound
 from common.grpc_server import GrpcServer
@@ -17,7 +18,6 @@ from common.revocations import follow_revocations
 from common.runtime import Backbone, run_cli, service_server
 from services.auth.client import AuthClient
 from services.datasets.client import DatasetsClient
-from services.notify import webhooks
 from services.notify.consumer import EventHandler, MembersLookup
 from services.notify.delivery import DeliveryWorker
 from services.notify.servicer import NotifyServicer
@@ -54,9 +54,9 @@ async def build(settings: NotifySettings) -> GrpcServer:
     db, nc = base.db, base.nc
     auth = AuthClient(settings, service_name="notify")
     datasets = DatasetsClient(settings, service_name="notify")
-    policy = webhooks.AddressPolicy(settings.webhook_allowed_networks)
+    policy = AddressPolicy(settings.webhook_allowed_networks)
     key = settings.secret_key or settings.service_token
-    secrets = webhooks.SecretBox("notify-webhook-secrets:" + key.get_secret_value())
+    secrets = SecretBox("notify-webhook-secrets:" + key.get_secret_value())
     worker = DeliveryWorker(db, settings, policy=policy, secrets=secrets)
     consumer = await jetstream.start_consumer(
         base.js,

@@ -14,6 +14,7 @@ from dataclasses import KW_ONLY, dataclass
 import grpc
 from nats.aio.client import Client as NATS
 
+from common.addresses import AddressPolicy, AddressRefused, SecretBox
 from common.db import Database
 from common.errors import InvalidArgument, PermissionDenied
 from common.interceptors import require_principal
@@ -53,8 +54,8 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
     settings: NotifySettings
     _: KW_ONLY
     nc: NATS
-    policy: webhooks.AddressPolicy
-    secrets: webhooks.SecretBox
+    policy: AddressPolicy
+    secrets: SecretBox
 
     async def ListNotifications(
         self, request: notify_pb2.ListNotificationsRequest, context: grpc.aio.ServicerContext
@@ -129,8 +130,8 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
         service.validate_event_types(list(request.events))
         secret = _secret(request.secret)
         try:
-            await self.policy.resolve(url)
-        except webhooks.AddressRefused as exc:
+            await webhooks.resolve(self.policy, url)
+        except AddressRefused as exc:
             raise InvalidArgument(str(exc), field="url", reason="WEBHOOK_URL_NOT_ALLOWED") from exc
         hook = await self.db.call(
             service.create_webhook,

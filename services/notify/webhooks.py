@@ -1,41 +1,30 @@
 """Webhook mechanics: which URLs may be called, the signed request, and the HTTP call itself.
 
-Server-side request forgery is the risk of letting users pick URLs: a webhook could aim at the
-cloud metadata endpoint or an internal service. So a target must be http(s), and every address
-its host resolves to must be public (or inside a network the operator allowed). The request is
-then sent to the address that was checked, not re-resolved, so a DNS answer that changes
-between check and call (DNS rebinding) cannot redirect it; TLS still verifies the host name.
-Redirects are not followed.
+A target must be http(s), and every address its host resolves to must be public (or inside a
+network the operator allowed): ``common.addresses``, shared with the datasets service's
+database connections. The request is sent to the address that was checked, not re-resolved;
+TLS still verifies the host name. Redirects are not followed.
 """
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import hashlib
 import hmac
-import ipaddress
 import json
-import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-from cryptography.fernet import Fernet, InvalidToken
 from google.protobuf.json_format import MessageToDict
 
+from common.addresses import AddressPolicy, AddressRefused
 from common.errors import InvalidArgument
 from synthetica.events.v1 import events_pb2
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 MAX_URL_LENGTH = 2048
 SIGNATURE_HEADER = "X-Synthetica-Signature"
 DELIVERY_HEADER = "X-Synthetica-Delivery"
 EVENT_HEADER = "X-Synthetica-Event"
-
-
-class AddressRefused(Exception):
-    """The URL's host is not an allowed destination (or does not resolve)."""
 
 
 @dataclass(frozen=True)
@@ -48,73 +37,18 @@ class Target:
     scheme: str
 
 
-# The well-known NAT64 prefix (RFC 6052): its addresses reach the IPv4 address in their last
-# 32 bits, so they are judged as that address (a DNS64 network gives public IPv4-only hosts
-# such addresses, which must keep working; 64:ff9b::a9fe:a9fe is the metadata endpoint).
-NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-# IPv6 forms that embed or reach IPv4 in deprecated ways, or that are no longer defined: never
-# a webhook's destination, whatever the operator allowed. Python's is_global calls most of
-# them global.
-REFUSED_NETWORKS = tuple(
-    ipaddress.IPv6Network(n)
-    for n in (
-        "64:ff9b:1::/48",  # local-use NAT64 (RFC 8215)
-        "2002::/16",  # 6to4 (RFC 3056, deprecated by RFC 7526)
-        "2001::/32",  # Teredo
-        "::/96",  # IPv4-compatible (deprecated by RFC 4291)
-        "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
-        "fec0::/10",  # site-local (deprecated by RFC 3879)
+async def resolve(policy: AddressPolicy, url: str) -> Target:
+    """Checks every address the URL's host resolves to; returns the target to call."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    pinned = await policy.check_host(parts.hostname or "", port)
+    literal = f"[{pinned}]" if pinned.version == 6 else str(pinned)
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    return Target(
+        url=urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")),
+        host=parts.netloc,
+        scheme=parts.scheme,
     )
-)
-
-
-class AddressPolicy:
-    def __init__(self, allowed_networks: list[str]) -> None:
-        self.allowed = [ipaddress.ip_network(n, strict=False) for n in allowed_networks]
-
-    def allows(self, address: IPAddress) -> bool:
-        if isinstance(address, ipaddress.IPv6Address):
-            if address.ipv4_mapped is not None:
-                address = address.ipv4_mapped
-            elif address in NAT64:
-                address = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-            elif any(address in network for network in REFUSED_NETWORKS):
-                return False
-        if any(address in network for network in self.allowed):
-            return True
-        # is_global is False for loopback, private, link-local (the metadata endpoint
-        # 169.254.169.254), shared, reserved and unspecified addresses.
-        return address.is_global and not address.is_multicast
-
-    async def resolve(self, url: str) -> Target:
-        """Checks every address the URL's host resolves to; returns the target to call."""
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                host, port, type=socket.SOCK_STREAM
-            )
-        except (socket.gaierror, UnicodeError) as exc:
-            raise AddressRefused(_not_public(host)) from exc
-        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-        refused = [a for a in addresses if not self.allows(a)]
-        if not addresses or refused:
-            raise AddressRefused(_not_public(host))
-        pinned = addresses[0]
-        literal = f"[{pinned}]" if pinned.version == 6 else str(pinned)
-        netloc = f"{literal}:{parts.port}" if parts.port else literal
-        return Target(
-            url=urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")),
-            host=parts.netloc,
-            scheme=parts.scheme,
-        )
-
-
-def _not_public(host: str) -> str:
-    """One answer whether the host does not resolve or resolves to an address that is not
-    allowed, so webhooks cannot be used to learn which internal names exist."""
-    return f"host {host} is not a public address (or does not resolve)"
 
 
 def validate_url(url: str) -> str:
@@ -136,23 +70,6 @@ def validate_url(url: str) -> str:
     if parts.username or parts.password:
         raise InvalidArgument("url must not contain credentials", field="url")
     return url
-
-
-class SecretBox:
-    """Encrypts webhook secrets at rest (Fernet: AES-128-CBC with HMAC-SHA256)."""
-
-    def __init__(self, key_material: str) -> None:
-        key = base64.urlsafe_b64encode(hashlib.sha256(key_material.encode()).digest())
-        self._fernet = Fernet(key)
-
-    def seal(self, secret: str) -> bytes:
-        return self._fernet.encrypt(secret.encode())
-
-    def open(self, sealed: bytes) -> str:
-        try:
-            return self._fernet.decrypt(sealed).decode()
-        except InvalidToken as exc:
-            raise ValueError("webhook secret cannot be decrypted with this key") from exc
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -195,7 +112,7 @@ async def post(
     event_type: str,
 ) -> Outcome:
     try:
-        target = await policy.resolve(url)
+        target = await resolve(policy, url)
     except AddressRefused as exc:
         return Outcome(ok=False, error=str(exc), permanent=True)
     headers = {

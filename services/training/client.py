@@ -5,6 +5,7 @@ Refusals come back as the caller's own domain errors."""
 from __future__ import annotations
 
 import io
+from typing import BinaryIO
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -53,17 +54,23 @@ class TrainingClient:
         self, batch_id: str, *, on_behalf_of: Principal, table: str = ""
     ) -> pd.DataFrame:
         """The batch's rows, downloaded as Parquet (typed, unlike CSV)."""
+        buffer = io.BytesIO()
+        await self.download_parquet(batch_id, buffer, on_behalf_of=on_behalf_of, table=table)
+        buffer.seek(0)
+        return pq.read_table(buffer).to_pandas()
+
+    async def download_parquet(
+        self, batch_id: str, sink: BinaryIO, *, on_behalf_of: Principal, table: str = ""
+    ) -> None:
+        """Writes the batch's Parquet file to ``sink`` as it streams in."""
         request = training_pb2.DownloadBatchRequest(
             batch_id=batch_id, format=training_pb2.EXPORT_FORMAT_PARQUET, table=table
         )
-        buffer = io.BytesIO()
         with peer_errors(f"batch {batch_id}"):
             async for part in self.stub.DownloadBatch(
                 request, metadata=self._metadata(on_behalf_of), timeout=self.stream_timeout
             ):
-                buffer.write(part.chunk)
-        buffer.seek(0)
-        return pq.read_table(buffer).to_pandas()
+                sink.write(part.chunk)
 
     async def get_template_schema(self, template_id: str, *, on_behalf_of: Principal) -> str:
         with peer_errors(f"template {template_id}"):

@@ -13,6 +13,7 @@ import synthetica_client as sdk
 from synthetica_client import (
     AsyncClient,
     _batches,
+    _connections,
     _datasets,
     _jobs,
     _models,
@@ -29,12 +30,14 @@ PAIRS = [
     (sdk.Model, sdk.AsyncModel),
     (sdk.Batch, sdk.AsyncBatch),
     (sdk.Report, sdk.AsyncReport),
+    (sdk.Connection, sdk.AsyncConnection),
     (_projects.Projects, _projects.AsyncProjects),
     (_datasets.Datasets, _datasets.AsyncDatasets),
     (_jobs.Jobs, _jobs.AsyncJobs),
     (_models.Models, _models.AsyncModels),
     (_batches.Batches, _batches.AsyncBatches),
     (_templates.Templates, _templates.AsyncTemplates),
+    (_connections.Connections, _connections.AsyncConnections),
 ]
 # Python's own protocol: `with` for one, `async with` for the other.
 PROTOCOL = {"__enter__", "__exit__", "__aenter__", "__aexit__", "__del__"}

@@ -3,6 +3,7 @@ the same surface, and the ``synthetica`` command line (``synthetica_client.cli``
 
 from synthetica_client._async import AsyncClient, User
 from synthetica_client._batches import AsyncBatch, Batch
+from synthetica_client._connections import AsyncConnection, Connection, ConnectionTest
 from synthetica_client._datasets import AsyncDataset, Dataset
 from synthetica_client._jobs import AsyncJob, Job
 from synthetica_client._models import AsyncModel, Model
@@ -30,6 +31,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AsyncBatch",
     "AsyncClient",
+    "AsyncConnection",
     "AsyncDataset",
     "AsyncJob",
     "AsyncModel",
@@ -39,6 +41,8 @@ __all__ = [
     "Batch",
     "Client",
     "Conflict",
+    "Connection",
+    "ConnectionTest",
     "Dataset",
     "FailedPrecondition",
     "Forbidden",

@@ -13,6 +13,7 @@ from typing import Any
 from synthetica_client import config
 from synthetica_client._base import enum_of, id_of
 from synthetica_client._batches import AsyncBatch, AsyncBatches
+from synthetica_client._connections import AsyncConnections
 from synthetica_client._datasets import AsyncDataset, AsyncDatasets, DatasetRef
 from synthetica_client._generated import enums
 from synthetica_client._generated.fragments import TemplateFields, UserFields
@@ -61,6 +62,7 @@ class AsyncClient:
         self.models = AsyncModels(self)
         self.batches = AsyncBatches(self)
         self.templates = AsyncTemplates(self)
+        self.connections = AsyncConnections(self)
 
     @property
     def url(self) -> str:

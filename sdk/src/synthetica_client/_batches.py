@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from synthetica_client._base import POLL_SECONDS, Bound, all_pages, id_of
+from synthetica_client._base import POLL_SECONDS, Bound, all_pages, enum_of, id_of
 from synthetica_client._generated import enums
 from synthetica_client._generated.fragments import BatchFields
 from synthetica_client._generated.input_types import EvaluateOptionsInput
@@ -168,6 +168,21 @@ class AsyncBatch(Bound, BatchFields):
         result = await self._client._t.evaluate(batch_id=self.id, options=options)
         return AsyncReport.bind(result.evaluate, self._client)
 
+    async def export_to(
+        self, connection: Any, table: str, *, mode: str = "create", batch_table: str = ""
+    ) -> int:
+        """Writes the batch's rows into ``table`` (or ``schema.table``) of a PostgreSQL
+        connection with COPY, in one transaction: ``mode`` "create" makes the table (refused
+        when it exists), "append" adds to it. Returns the rows written."""
+        result = await self._client._t.export_batch(
+            batch_id=self.id,
+            connection_id=id_of(connection),
+            table=table,
+            mode=enum_of(enums.ExportMode, mode, "mode"),
+            batch_table=batch_table,
+        )
+        return result.export_batch.row_count
+
 
 class AsyncBatches:
     def __init__(self, client: AsyncClient) -> None:
@@ -228,6 +243,7 @@ class Batch(Mirror, BatchFields):
     download = blocking(AsyncBatch.download, Path, ready_first=True)
     report = blocking(AsyncBatch.report, Report, ready_first=True)
     evaluate = blocking(AsyncBatch.evaluate, Report)
+    export_to = blocking(AsyncBatch.export_to, int)
 
 
 class Batches(Namespace):

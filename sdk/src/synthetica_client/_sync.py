@@ -19,6 +19,7 @@ from rich.prompt import Confirm
 from synthetica_client import progress as progress_bars
 from synthetica_client._async import AsyncClient, User
 from synthetica_client._batches import Batch, Batches
+from synthetica_client._connections import Connections
 from synthetica_client._datasets import Dataset, Datasets
 from synthetica_client._jobs import Job, Jobs
 from synthetica_client._mirror import SYNC_OF, Blocking, blocking
@@ -63,6 +64,7 @@ class Client(Blocking):
         self.models = Models(self, self._async.models)
         self.batches = Batches(self, self._async.batches)
         self.templates = Templates(self, self._async.templates)
+        self.connections = Connections(self, self._async.connections)
 
     @property
     def url(self) -> str:

@@ -23,6 +23,9 @@ class IngestOptions(BaseModel):
     missing_values: list[str] = Field(default_factory=list)
     holdout_fraction: float = Field(default=0.2, ge=0.0, le=0.9)
     seed: int = 0
+    # The file's column types are the source's own (a database import): text columns stay
+    # text instead of being typed from their values.
+    typed_source: bool = False
 
     def stored(self) -> dict[str, object]:
         """The form kept in the dataset's row (JSONB), read back with ``model_validate``."""

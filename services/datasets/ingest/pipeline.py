@@ -71,7 +71,7 @@ def ingest(
     reader = _open_reader(open_source, sniffed, limits)
     missing = pa.array(sorted({*DEFAULT_MISSING, *options.missing_values}), pa.string())
     try:
-        plan = _infer(reader, sniffed, limits, missing)
+        plan = _infer(reader, sniffed, limits, missing, keep_text=options.typed_source)
         detected = reader.names if sniffed.format not in ("csv", "tsv") or sniffed.header else None
         names = resolve_names(detected, len(plan.typers), options.column_names)
         types = plan.types()
@@ -94,8 +94,10 @@ def _is_text(data_type: pa.DataType) -> bool:
     return pa.types.is_string(data_type) or pa.types.is_large_string(data_type)
 
 
-def _text_or_kept(column: pa.Array, name: str) -> pa.Array | None:
+def _text_or_kept(column: pa.Array, name: str, keep_text: bool) -> pa.Array | None:
     """Text columns (for inference), or None for a typed column that is kept as it is."""
+    if keep_text and _is_text(column.type):
+        return None
     if pa.types.is_dictionary(column.type) and _is_text(column.type.value_type):
         return column.cast(pa.string())
     if _is_text(column.type):
@@ -107,7 +109,14 @@ def _text_or_kept(column: pa.Array, name: str) -> pa.Array | None:
     return None
 
 
-def _infer(reader: BatchReader, sniffed: Sniffed, limits: IngestLimits, missing: pa.Array) -> _Plan:
+def _infer(
+    reader: BatchReader,
+    sniffed: Sniffed,
+    limits: IngestLimits,
+    missing: pa.Array,
+    *,
+    keep_text: bool,
+) -> _Plan:
     plan = _Plan()
     for batch in reader.batches():
         plan.rows += batch.num_rows
@@ -118,7 +127,7 @@ def _infer(reader: BatchReader, sniffed: Sniffed, limits: IngestLimits, missing:
                 line=limits.max_rows + 1 + int(bool(sniffed.has_header)),
             )
         for index, column in enumerate(batch.columns):
-            _observe(plan, index, column, reader.names[index], missing)
+            _observe(plan, index, column, reader.names[index], missing, keep_text)
     if plan.rows == 0:
         if sniffed.has_header:
             raise IngestError("header_only", "the file has a header row but no data rows", line=1)
@@ -126,10 +135,12 @@ def _infer(reader: BatchReader, sniffed: Sniffed, limits: IngestLimits, missing:
     return plan
 
 
-def _observe(plan: _Plan, index: int, column: pa.Array, name: str, missing: pa.Array) -> None:
+def _observe(
+    plan: _Plan, index: int, column: pa.Array, name: str, missing: pa.Array, keep_text: bool
+) -> None:
     if index == len(plan.typers):
         plan.typers.append(ColumnTyper())
-    text = _text_or_kept(column, name)
+    text = _text_or_kept(column, name, keep_text)
     typer = plan.typers[index]
     if text is None:
         plan.typers[index] = None

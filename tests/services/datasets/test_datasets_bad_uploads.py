@@ -8,12 +8,11 @@ import gzip
 
 import grpc
 import pytest
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 
 from common.clients import make_channel
 from synthetica.datasets.v1 import datasets_pb2 as pb
 from synthetica.datasets.v1 import datasets_pb2_grpc
+from tests.support import error_reason as _reason
 from tests.support import start_datasets
 
 GOOD = b"a,b\n1,x\n2,y\n"
@@ -167,16 +166,6 @@ async def test_file_over_the_size_limit(
     finally:
         await channel.close()
         await server.stop(0)
-
-
-def _reason(error: grpc.aio.AioRpcError) -> str:
-    status = rpc_status.from_call(error)
-    for detail in status.details if status else ():
-        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
-            info = error_details_pb2.ErrorInfo()
-            detail.Unpack(info)
-            return info.reason
-    return ""
 
 
 @pytest.mark.parametrize("encoding", ["hex", "rot13", "base64", "klingon"])

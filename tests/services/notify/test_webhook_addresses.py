@@ -8,7 +8,8 @@ import ipaddress
 
 import pytest
 
-from services.notify.webhooks import AddressPolicy, AddressRefused
+from common.addresses import AddressPolicy, AddressRefused
+from services.notify import webhooks
 
 
 @pytest.mark.parametrize(
@@ -52,6 +53,6 @@ async def test_a_refusal_does_not_say_whether_the_name_exists():
     messages = []
     for host in ("localhost", "does-not-exist.invalid"):
         with pytest.raises(AddressRefused) as info:
-            await policy.resolve(f"http://{host}/hook")
+            await webhooks.resolve(policy, f"http://{host}/hook")
         messages.append(str(info.value).replace(host, "HOST"))
     assert messages[0] == messages[1]

@@ -48,6 +48,22 @@ class RuleKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RULE_KIND_FIXED_COMBINATIONS: _ClassVar[RuleKind]
     RULE_KIND_ONE_HOT: _ClassVar[RuleKind]
     RULE_KIND_UNIQUE: _ClassVar[RuleKind]
+
+class ConnectionErrorCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONNECTION_ERROR_CODE_UNSPECIFIED: _ClassVar[ConnectionErrorCode]
+    CONNECTION_ERROR_CODE_AUTH_FAILED: _ClassVar[ConnectionErrorCode]
+    CONNECTION_ERROR_CODE_UNREACHABLE: _ClassVar[ConnectionErrorCode]
+    CONNECTION_ERROR_CODE_TIMEOUT: _ClassVar[ConnectionErrorCode]
+    CONNECTION_ERROR_CODE_ADDRESS_REFUSED: _ClassVar[ConnectionErrorCode]
+    CONNECTION_ERROR_CODE_DATABASE_NOT_FOUND: _ClassVar[ConnectionErrorCode]
+    CONNECTION_ERROR_CODE_CONNECT_FAILED: _ClassVar[ConnectionErrorCode]
+
+class ExportMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    EXPORT_MODE_UNSPECIFIED: _ClassVar[ExportMode]
+    EXPORT_MODE_CREATE: _ClassVar[ExportMode]
+    EXPORT_MODE_APPEND: _ClassVar[ExportMode]
 PROJECT_ROLE_UNSPECIFIED: ProjectRole
 PROJECT_ROLE_VIEWER: ProjectRole
 PROJECT_ROLE_EDITOR: ProjectRole
@@ -72,6 +88,16 @@ RULE_KIND_NEGATIVE: RuleKind
 RULE_KIND_FIXED_COMBINATIONS: RuleKind
 RULE_KIND_ONE_HOT: RuleKind
 RULE_KIND_UNIQUE: RuleKind
+CONNECTION_ERROR_CODE_UNSPECIFIED: ConnectionErrorCode
+CONNECTION_ERROR_CODE_AUTH_FAILED: ConnectionErrorCode
+CONNECTION_ERROR_CODE_UNREACHABLE: ConnectionErrorCode
+CONNECTION_ERROR_CODE_TIMEOUT: ConnectionErrorCode
+CONNECTION_ERROR_CODE_ADDRESS_REFUSED: ConnectionErrorCode
+CONNECTION_ERROR_CODE_DATABASE_NOT_FOUND: ConnectionErrorCode
+CONNECTION_ERROR_CODE_CONNECT_FAILED: ConnectionErrorCode
+EXPORT_MODE_UNSPECIFIED: ExportMode
+EXPORT_MODE_CREATE: ExportMode
+EXPORT_MODE_APPEND: ExportMode
 
 class ProjectSettings(_message.Message):
     __slots__ = ("privacy_gate", "approval_required")
@@ -690,3 +716,125 @@ class ReadDatasetResponse(_message.Message):
     ARROW_IPC_CHUNK_FIELD_NUMBER: _ClassVar[int]
     arrow_ipc_chunk: bytes
     def __init__(self, arrow_ipc_chunk: _Optional[bytes] = ...) -> None: ...
+
+class Connection(_message.Message):
+    __slots__ = ("id", "project_id", "name", "masked_url", "dialect", "created_by", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    MASKED_URL_FIELD_NUMBER: _ClassVar[int]
+    DIALECT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    project_id: str
+    name: str
+    masked_url: str
+    dialect: str
+    created_by: str
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., masked_url: _Optional[str] = ..., dialect: _Optional[str] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateConnectionRequest(_message.Message):
+    __slots__ = ("project_id", "name", "url")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    name: str
+    url: str
+    def __init__(self, project_id: _Optional[str] = ..., name: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...
+
+class CreateConnectionResponse(_message.Message):
+    __slots__ = ("connection",)
+    CONNECTION_FIELD_NUMBER: _ClassVar[int]
+    connection: Connection
+    def __init__(self, connection: _Optional[_Union[Connection, _Mapping]] = ...) -> None: ...
+
+class ListConnectionsRequest(_message.Message):
+    __slots__ = ("project_id", "page_size", "page_token")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, project_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListConnectionsResponse(_message.Message):
+    __slots__ = ("connections", "next_page_token")
+    CONNECTIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    connections: _containers.RepeatedCompositeFieldContainer[Connection]
+    next_page_token: str
+    def __init__(self, connections: _Optional[_Iterable[_Union[Connection, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class DeleteConnectionRequest(_message.Message):
+    __slots__ = ("connection_id",)
+    CONNECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    connection_id: str
+    def __init__(self, connection_id: _Optional[str] = ...) -> None: ...
+
+class DeleteConnectionResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class TestConnectionRequest(_message.Message):
+    __slots__ = ("connection_id",)
+    CONNECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    connection_id: str
+    def __init__(self, connection_id: _Optional[str] = ...) -> None: ...
+
+class TestConnectionResponse(_message.Message):
+    __slots__ = ("ok", "error_code", "message")
+    OK_FIELD_NUMBER: _ClassVar[int]
+    ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    ok: bool
+    error_code: ConnectionErrorCode
+    message: str
+    def __init__(self, ok: _Optional[bool] = ..., error_code: _Optional[_Union[ConnectionErrorCode, str]] = ..., message: _Optional[str] = ...) -> None: ...
+
+class ImportDatasetRequest(_message.Message):
+    __slots__ = ("connection_id", "project_id", "name", "table", "query", "wait_seconds")
+    CONNECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TABLE_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    WAIT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    connection_id: str
+    project_id: str
+    name: str
+    table: str
+    query: str
+    wait_seconds: int
+    def __init__(self, connection_id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., table: _Optional[str] = ..., query: _Optional[str] = ..., wait_seconds: _Optional[int] = ...) -> None: ...
+
+class ImportDatasetResponse(_message.Message):
+    __slots__ = ("dataset",)
+    DATASET_FIELD_NUMBER: _ClassVar[int]
+    dataset: Dataset
+    def __init__(self, dataset: _Optional[_Union[Dataset, _Mapping]] = ...) -> None: ...
+
+class ExportBatchRequest(_message.Message):
+    __slots__ = ("batch_id", "connection_id", "table", "mode", "batch_table")
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    CONNECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    TABLE_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    BATCH_TABLE_FIELD_NUMBER: _ClassVar[int]
+    batch_id: str
+    connection_id: str
+    table: str
+    mode: ExportMode
+    batch_table: str
+    def __init__(self, batch_id: _Optional[str] = ..., connection_id: _Optional[str] = ..., table: _Optional[str] = ..., mode: _Optional[_Union[ExportMode, str]] = ..., batch_table: _Optional[str] = ...) -> None: ...
+
+class ExportBatchResponse(_message.Message):
+    __slots__ = ("row_count", "table")
+    ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    TABLE_FIELD_NUMBER: _ClassVar[int]
+    row_count: int
+    table: str
+    def __init__(self, row_count: _Optional[int] = ..., table: _Optional[str] = ...) -> None: ...

@@ -156,6 +156,36 @@ class DatasetsServiceStub:
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReadDatasetRequest.SerializeToString,
                 response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReadDatasetResponse.FromString,
                 _registered_method=True)
+        self.CreateConnection = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/CreateConnection',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.CreateConnectionRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.CreateConnectionResponse.FromString,
+                _registered_method=True)
+        self.ListConnections = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/ListConnections',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ListConnectionsRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ListConnectionsResponse.FromString,
+                _registered_method=True)
+        self.DeleteConnection = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/DeleteConnection',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteConnectionRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteConnectionResponse.FromString,
+                _registered_method=True)
+        self.TestConnection = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/TestConnection',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.TestConnectionRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.TestConnectionResponse.FromString,
+                _registered_method=True)
+        self.ImportDataset = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/ImportDataset',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ImportDatasetRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ImportDatasetResponse.FromString,
+                _registered_method=True)
+        self.ExportBatch = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/ExportBatch',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ExportBatchRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ExportBatchResponse.FromString,
+                _registered_method=True)
 
 
 class DatasetsServiceServicer:
@@ -380,6 +410,70 @@ class DatasetsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateConnection(self, request, context):
+        """Saves a database connection of a project: an SQLAlchemy URL naming a network host whose
+        driver is installed (postgresql:// is PostgreSQL through psycopg2). Its credentials are
+        encrypted at rest and never returned. Errors: NOT_FOUND (PROJECT_NOT_FOUND);
+        PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) for a viewer; INVALID_ARGUMENT
+        (CONNECTION_URL_INVALID, CONNECTION_DRIVER_MISSING, ADDRESS_REFUSED) for a URL that is
+        malformed, file-based or host-less, whose driver is missing, or whose host is not public
+        (nor in DATASETS_CONNECTION_ALLOWED_NETWORKS); ALREADY_EXISTS (CONNECTION_NAME_TAKEN).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListConnections(self, request, context):
+        """Lists a project's connections, newest first. Errors: NOT_FOUND (PROJECT_NOT_FOUND).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteConnection(self, request, context):
+        """Deletes a connection. Errors: NOT_FOUND (CONNECTION_NOT_FOUND); PERMISSION_DENIED
+        (PROJECT_ROLE_TOO_LOW) for a viewer.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TestConnection(self, request, context):
+        """Connects to the database once, with a short timeout, and says whether that worked, or why
+        not (an error code and a message without the password). Errors: NOT_FOUND
+        (CONNECTION_NOT_FOUND); PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) for a viewer.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportDataset(self, request, context):
+        """Imports a table or one read-only query of a connection into a new dataset of the
+        connection's project, streamed through the ingestion of uploads with the source's column
+        types. Errors: NOT_FOUND (CONNECTION_NOT_FOUND, PROJECT_NOT_FOUND); PERMISSION_DENIED
+        (PROJECT_ROLE_TOO_LOW) for a viewer; INVALID_ARGUMENT (INVALID_TABLE_NAME,
+        QUERY_NOT_READ_ONLY, TOO_LARGE, TOO_MANY_ROWS, TOO_MANY_COLUMNS, SOURCE_QUERY_FAILED);
+        FAILED_PRECONDITION (AUTH_FAILED, UNREACHABLE, TIMEOUT, ADDRESS_REFUSED,
+        DATABASE_NOT_FOUND) when the database cannot be reached.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportBatch(self, request, context):
+        """Writes a ready batch's rows into a table of a PostgreSQL connection with COPY, in one
+        transaction, the row count checked before commit. The batch must belong to the
+        connection's project. Errors: NOT_FOUND (CONNECTION_NOT_FOUND, NOT_FOUND for the batch,
+        TABLE_NOT_FOUND in APPEND mode); PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) for a viewer;
+        INVALID_ARGUMENT (INVALID_TABLE_NAME, EXPORT_MODE_REQUIRED); FAILED_PRECONDITION
+        (TABLE_EXISTS in CREATE mode, COLUMNS_MISMATCH in APPEND mode, EXPORT_UNSUPPORTED for a
+        database other than PostgreSQL, EXPORT_FAILED, ROW_COUNT_MISMATCH, and the codes of
+        TestConnection when the database cannot be reached).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DatasetsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -497,6 +591,36 @@ def add_DatasetsServiceServicer_to_server(servicer, server):
                     servicer.ReadDataset,
                     request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReadDatasetRequest.FromString,
                     response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReadDatasetResponse.SerializeToString,
+            ),
+            'CreateConnection': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateConnection,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.CreateConnectionRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.CreateConnectionResponse.SerializeToString,
+            ),
+            'ListConnections': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListConnections,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ListConnectionsRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ListConnectionsResponse.SerializeToString,
+            ),
+            'DeleteConnection': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteConnection,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteConnectionRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteConnectionResponse.SerializeToString,
+            ),
+            'TestConnection': grpc.unary_unary_rpc_method_handler(
+                    servicer.TestConnection,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.TestConnectionRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.TestConnectionResponse.SerializeToString,
+            ),
+            'ImportDataset': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportDataset,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ImportDatasetRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ImportDatasetResponse.SerializeToString,
+            ),
+            'ExportBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportBatch,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ExportBatchRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ExportBatchResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1127,6 +1251,168 @@ class DatasetsService:
             '/synthetica.datasets.v1.DatasetsService/ReadDataset',
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReadDatasetRequest.SerializeToString,
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReadDatasetResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateConnection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/CreateConnection',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.CreateConnectionRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.CreateConnectionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListConnections(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/ListConnections',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ListConnectionsRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ListConnectionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteConnection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/DeleteConnection',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteConnectionRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.DeleteConnectionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TestConnection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/TestConnection',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.TestConnectionRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.TestConnectionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportDataset(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/ImportDataset',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ImportDatasetRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ImportDatasetResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/ExportBatch',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ExportBatchRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ExportBatchResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -11,6 +11,13 @@ from .batches import (
 )
 from .cancel_job import CancelJob, CancelJobCancelJob
 from .client import GraphQLClient
+from .connections import (
+    Connections,
+    ConnectionsConnections,
+    ConnectionsConnectionsNodes,
+    ConnectionsConnectionsPageInfo,
+)
+from .create_connection import CreateConnection, CreateConnectionCreateConnection
 from .create_project import CreateProject, CreateProjectCreateProject
 from .dataset import Dataset, DatasetDataset
 from .dataset_preview import DatasetPreview, DatasetPreviewDataset
@@ -20,13 +27,16 @@ from .datasets import (
     DatasetsDatasetsNodes,
     DatasetsDatasetsPageInfo,
 )
+from .delete_connection import DeleteConnection
 from .delete_dataset import DeleteDataset
 from .engines import Engines, EnginesEngines, EnginesEnginesParameters
 from .enums import (
     BatchGateState,
     BatchStatus,
+    ConnectionErrorCode,
     DatasetStatus,
     ExportFormat,
+    ExportMode,
     JobKind,
     JobStatus,
     ModelStatus,
@@ -46,10 +56,12 @@ from .exceptions import (
     GraphQLClientHttpError,
     GraphQLClientInvalidResponseError,
 )
+from .export_batch import ExportBatch, ExportBatchExportBatch
 from .fragments import (
     BatchFields,
     BatchFieldsGate,
     ColumnFields,
+    ConnectionFields,
     DatasetFields,
     DatasetFieldsColumns,
     DatasetFieldsForeignKeys,
@@ -94,6 +106,7 @@ from .generate_from_template import (
     GenerateFromTemplateGenerateFromTemplateBatch,
     GenerateFromTemplateGenerateFromTemplateJob,
 )
+from .import_dataset import ImportDataset, ImportDatasetImportDataset
 from .input_types import (
     AnomaliesInput,
     ColumnMetadataInput,
@@ -143,6 +156,7 @@ from .templates import (
     TemplatesTemplatesNodes,
     TemplatesTemplatesPageInfo,
 )
+from .test_connection import TestConnection, TestConnectionTestConnection
 from .train_model import (
     TrainModel,
     TrainModelTrainModel,
@@ -185,6 +199,14 @@ __all__ = [
     "CancelJobCancelJob",
     "ColumnFields",
     "ColumnMetadataInput",
+    "ConnectionErrorCode",
+    "ConnectionFields",
+    "Connections",
+    "ConnectionsConnections",
+    "ConnectionsConnectionsNodes",
+    "ConnectionsConnectionsPageInfo",
+    "CreateConnection",
+    "CreateConnectionCreateConnection",
     "CreateProject",
     "CreateProjectCreateProject",
     "CreateProjectInput",
@@ -208,6 +230,7 @@ __all__ = [
     "DatasetsDatasets",
     "DatasetsDatasetsNodes",
     "DatasetsDatasetsPageInfo",
+    "DeleteConnection",
     "DeleteDataset",
     "DifferentialPrivacyInput",
     "Engines",
@@ -216,7 +239,10 @@ __all__ = [
     "Evaluate",
     "EvaluateEvaluate",
     "EvaluateOptionsInput",
+    "ExportBatch",
+    "ExportBatchExportBatch",
     "ExportFormat",
+    "ExportMode",
     "ForeignKeyFields",
     "ForeignKeyInput",
     "Generate",
@@ -235,6 +261,8 @@ __all__ = [
     "GraphQLClientGraphQLMultiError",
     "GraphQLClientHttpError",
     "GraphQLClientInvalidResponseError",
+    "ImportDataset",
+    "ImportDatasetImportDataset",
     "Job",
     "JobFields",
     "JobFieldsProgress",
@@ -312,6 +340,8 @@ __all__ = [
     "TemplatesTemplates",
     "TemplatesTemplatesNodes",
     "TemplatesTemplatesPageInfo",
+    "TestConnection",
+    "TestConnectionTestConnection",
     "TokenFields",
     "TrainModel",
     "TrainModelInput",

@@ -8,16 +8,21 @@ from .batch import Batch
 from .batch_preview import BatchPreview
 from .batches import Batches
 from .cancel_job import CancelJob
+from .connections import Connections
+from .create_connection import CreateConnection
 from .create_project import CreateProject
 from .dataset import Dataset
 from .dataset_preview import DatasetPreview
 from .datasets import Datasets
+from .delete_connection import DeleteConnection
 from .delete_dataset import DeleteDataset
 from .engines import Engines
-from .enums import JobKind, JobStatus, ModelStatus
+from .enums import ExportMode, JobKind, JobStatus, ModelStatus
 from .evaluate import Evaluate
+from .export_batch import ExportBatch
 from .generate import Generate
 from .generate_from_template import GenerateFromTemplate
+from .import_dataset import ImportDataset
 from .input_types import (
     ColumnMetadataInput,
     CreateProjectInput,
@@ -50,6 +55,7 @@ from .report import Report
 from .template import Template
 from .template_preview import TemplatePreview
 from .templates import Templates
+from .test_connection import TestConnection
 from .train_model import TrainModel
 from .update_dataset_metadata import UpdateDatasetMetadata
 from .update_dataset_relationships import UpdateDatasetRelationships
@@ -164,6 +170,285 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return Me.model_validate(data)
+
+    async def create_connection(
+        self, project_id: str, name: str, url: str, **kwargs: Any
+    ) -> CreateConnection:
+        query = gql("""
+            mutation CreateConnection($projectId: ID!, $name: String!, $url: String!) {
+              createConnection(projectId: $projectId, name: $name, url: $url) {
+                ...ConnectionFields
+              }
+            }
+
+            fragment ConnectionFields on DatabaseConnection {
+              id
+              projectId
+              name
+              maskedUrl
+              dialect
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "projectId": project_id,
+            "name": name,
+            "url": url,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="CreateConnection",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CreateConnection.model_validate(data)
+
+    async def connections(
+        self,
+        project_id: str,
+        first: int,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Connections:
+        query = gql("""
+            query Connections($projectId: ID!, $first: Int!, $after: String) {
+              connections(projectId: $projectId, first: $first, after: $after) {
+                nodes {
+                  ...ConnectionFields
+                }
+                pageInfo {
+                  ...PageFields
+                }
+              }
+            }
+
+            fragment ConnectionFields on DatabaseConnection {
+              id
+              projectId
+              name
+              maskedUrl
+              dialect
+              createdAt
+            }
+
+            fragment PageFields on PageInfo {
+              hasNextPage
+              endCursor
+            }
+            """)
+        variables: dict[str, object] = {
+            "projectId": project_id,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="Connections", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Connections.model_validate(data)
+
+    async def delete_connection(self, id: str, **kwargs: Any) -> DeleteConnection:
+        query = gql("""
+            mutation DeleteConnection($id: ID!) {
+              deleteConnection(id: $id)
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query,
+            operation_name="DeleteConnection",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return DeleteConnection.model_validate(data)
+
+    async def test_connection(self, id: str, **kwargs: Any) -> TestConnection:
+        query = gql("""
+            mutation TestConnection($id: ID!) {
+              testConnection(id: $id) {
+                ok
+                errorCode
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="TestConnection", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return TestConnection.model_validate(data)
+
+    async def import_dataset(
+        self,
+        connection_id: str,
+        project_id: str,
+        name: str,
+        table: Union[Optional[str], UnsetType] = UNSET,
+        query: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ImportDataset:
+        _query = gql("""
+            mutation ImportDataset($connectionId: ID!, $projectId: ID!, $name: String!, $table: String, $query: String) {
+              importDataset(
+                connectionId: $connectionId
+                projectId: $projectId
+                name: $name
+                table: $table
+                query: $query
+              ) {
+                ...DatasetFields
+              }
+            }
+
+            fragment ColumnFields on DatasetColumn {
+              name
+              dataType
+              sdtype
+              pii
+              datetimeFormat
+            }
+
+            fragment DatasetFields on Dataset {
+              id
+              projectId
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              sizeBytes
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              warnings
+              createdAt
+              tables {
+                ...DatasetTableFields
+              }
+              foreignKeys {
+                ...ForeignKeyFields
+              }
+              referentialProblems {
+                foreignKey {
+                  ...ForeignKeyFields
+                }
+                orphanCount
+                orphanExamples
+                duplicateParentKeyCount
+                duplicateParentKeyExamples
+                nullChildKeyCount
+                nullParentKeyCount
+              }
+              rules {
+                ...RuleFields
+              }
+            }
+
+            fragment DatasetTableFields on DatasetTable {
+              name
+              fileName
+              status
+              error
+              errorCode
+              rowCount
+              trainRowCount
+              holdoutRowCount
+              columns {
+                ...ColumnFields
+              }
+              primaryKey
+              sequence {
+                entityKey
+                orderColumn
+              }
+              suggestedSequence {
+                entityKey
+                orderColumn
+              }
+              warnings
+            }
+
+            fragment ForeignKeyFields on ForeignKey {
+              parentTable
+              parentColumn
+              childTable
+              childColumn
+            }
+
+            fragment RuleFields on Rule {
+              kind
+              column
+              columns
+              low {
+                column
+                number
+                datetime
+              }
+              high {
+                column
+                number
+                datetime
+              }
+              strict
+              description
+              realViolationCount
+            }
+            """)
+        variables: dict[str, object] = {
+            "connectionId": connection_id,
+            "projectId": project_id,
+            "name": name,
+            "table": table,
+            "query": query,
+        }
+        response = await self.execute(
+            query=_query, operation_name="ImportDataset", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ImportDataset.model_validate(data)
+
+    async def export_batch(
+        self,
+        batch_id: str,
+        connection_id: str,
+        table: str,
+        mode: ExportMode,
+        batch_table: str,
+        **kwargs: Any,
+    ) -> ExportBatch:
+        query = gql("""
+            mutation ExportBatch($batchId: ID!, $connectionId: ID!, $table: String!, $mode: ExportMode!, $batchTable: String! = "") {
+              exportBatch(
+                batchId: $batchId
+                connectionId: $connectionId
+                table: $table
+                mode: $mode
+                batchTable: $batchTable
+              ) {
+                rowCount
+                table
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "batchId": batch_id,
+            "connectionId": connection_id,
+            "table": table,
+            "mode": mode,
+            "batchTable": batch_table,
+        }
+        response = await self.execute(
+            query=query, operation_name="ExportBatch", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ExportBatch.model_validate(data)
 
     async def dataset(self, id: str, **kwargs: Any) -> Dataset:
         query = gql("""

@@ -16,6 +16,15 @@ class BatchStatus(str, Enum):
     CANCELLED = "CANCELLED"
 
 
+class ConnectionErrorCode(str, Enum):
+    AUTH_FAILED = "AUTH_FAILED"
+    UNREACHABLE = "UNREACHABLE"
+    TIMEOUT = "TIMEOUT"
+    ADDRESS_REFUSED = "ADDRESS_REFUSED"
+    DATABASE_NOT_FOUND = "DATABASE_NOT_FOUND"
+    CONNECT_FAILED = "CONNECT_FAILED"
+
+
 class DatasetStatus(str, Enum):
     INGESTING = "INGESTING"
     READY = "READY"
@@ -27,6 +36,11 @@ class ExportFormat(str, Enum):
     JSONL = "JSONL"
     PARQUET = "PARQUET"
     SQL = "SQL"
+
+
+class ExportMode(str, Enum):
+    CREATE = "CREATE"
+    APPEND = "APPEND"
 
 
 class JobKind(str, Enum):

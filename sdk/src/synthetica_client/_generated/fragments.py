@@ -58,6 +58,15 @@ class ColumnFields(BaseModel):
     datetime_format: Optional[str] = Field(alias="datetimeFormat")
 
 
+class ConnectionFields(BaseModel):
+    id: str
+    project_id: str = Field(alias="projectId")
+    name: str
+    masked_url: str = Field(alias="maskedUrl")
+    dialect: str
+    created_at: Optional[datetime] = Field(alias="createdAt")
+
+
 class DatasetTableFields(BaseModel):
     name: str
     file_name: str = Field(alias="fileName")
@@ -339,6 +348,7 @@ class UserFieldsProfile(BaseModel):
 
 BatchFields.model_rebuild()
 ColumnFields.model_rebuild()
+ConnectionFields.model_rebuild()
 DatasetTableFields.model_rebuild()
 ForeignKeyFields.model_rebuild()
 RuleFields.model_rebuild()

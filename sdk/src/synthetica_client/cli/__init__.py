@@ -13,7 +13,15 @@ their modules are imported: account, then training.
 from __future__ import annotations
 
 # Imported for their commands.
-from synthetica_client.cli import account, datasets, jobs, projects, templates, training  # noqa: F401
+from synthetica_client.cli import (  # noqa: F401
+    account,
+    connections,
+    datasets,
+    jobs,
+    projects,
+    templates,
+    training,
+)
 from synthetica_client.cli._app import app, err
 from synthetica_client.errors import SyntheticaError
 

@@ -36,7 +36,11 @@ jobs_app = typer.Typer(help="Jobs: list, cancel, approve and reject.", no_args_i
 app.add_typer(projects_app, name="projects")
 app.add_typer(datasets_app, name="datasets")
 app.add_typer(templates_app, name="templates")
+connections_app = typer.Typer(
+    help="Database connections: add, list, test, import a table or query.", no_args_is_help=True
+)
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(connections_app, name="connections")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")]
 ProjectOption = Annotated[str, typer.Option("--project", "-p", help="Project id or name.")]

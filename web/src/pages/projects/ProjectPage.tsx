@@ -15,6 +15,7 @@ import {
 import { useAuth } from "../../lib/auth";
 import { fieldError, toApiError } from "../../lib/errors";
 import { canEdit, isOwner } from "../../lib/roles";
+import { Connections } from "./Connections";
 import { Guarantees } from "./Guarantees";
 import { Members } from "./Members";
 
@@ -46,6 +47,7 @@ export default function ProjectPage() {
       <Datasets projectId={project.id} />
       <Models projectId={project.id} />
       <Batches projectId={project.id} />
+      <Connections projectId={project.id} myRole={project.myRole} />
       <Members project={project} myId={me?.id} onChanged={() => refetch({ requestPolicy: "network-only" })} />
       {isOwner(project.myRole) ? <Settings project={project} /> : null}
     </section>

@@ -1,0 +1,1 @@
+"""Database connections of a project: saved URLs (masked), tests, imports and exports."""

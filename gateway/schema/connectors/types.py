@@ -1,0 +1,80 @@
+"""Database connection types, built from the datasets service's protos."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from gateway.schema.common import dt
+from synthetica.datasets.v1 import datasets_pb2 as pb
+
+
+@strawberry.type(description="a saved database connection of a project")
+class DatabaseConnection:
+    id: strawberry.ID
+    project_id: strawberry.ID
+    name: str
+    masked_url: str = strawberry.field(
+        description="the URL without its password or options, e.g. "
+        "postgresql+psycopg2://reader@db.example.com:5432/sales"
+    )
+    dialect: str
+    created_by: strawberry.ID
+    created_at: datetime | None
+
+    @classmethod
+    def from_proto(cls, c: pb.Connection) -> DatabaseConnection:
+        return cls(
+            id=strawberry.ID(c.id),
+            project_id=strawberry.ID(c.project_id),
+            name=c.name,
+            masked_url=c.masked_url,
+            dialect=c.dialect,
+            created_by=strawberry.ID(c.created_by),
+            created_at=dt(c, "created_at"),
+        )
+
+
+@strawberry.enum(description="why connecting to a database failed")
+class ConnectionErrorCode(Enum):
+    AUTH_FAILED = "AUTH_FAILED"
+    UNREACHABLE = "UNREACHABLE"
+    TIMEOUT = "TIMEOUT"
+    ADDRESS_REFUSED = "ADDRESS_REFUSED"
+    DATABASE_NOT_FOUND = "DATABASE_NOT_FOUND"
+    CONNECT_FAILED = "CONNECT_FAILED"
+
+
+@strawberry.type
+class ConnectionTestResult:
+    ok: bool
+    error_code: ConnectionErrorCode | None
+    message: str = strawberry.field(description="what went wrong; never the password")
+
+    @classmethod
+    def from_proto(cls, r: pb.TestConnectionResponse) -> ConnectionTestResult:
+        code = None
+        if r.error_code:
+            name = pb.ConnectionErrorCode.Name(r.error_code).removeprefix("CONNECTION_ERROR_CODE_")
+            code = ConnectionErrorCode(name)
+        return cls(ok=r.ok, error_code=code, message=r.message)
+
+
+@strawberry.enum
+class ExportMode(Enum):
+    CREATE = "CREATE"
+    APPEND = "APPEND"
+
+
+EXPORT_MODE_TO_PROTO = {
+    ExportMode.CREATE: pb.EXPORT_MODE_CREATE,
+    ExportMode.APPEND: pb.EXPORT_MODE_APPEND,
+}
+
+
+@strawberry.type
+class BatchExport:
+    row_count: int = strawberry.field(description="rows written and counted before commit")
+    table: str
