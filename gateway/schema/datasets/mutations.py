@@ -12,18 +12,20 @@ from strawberry.types import Info
 from gateway.context import Context
 from gateway.errors import rpc_errors
 from gateway.schema.common import call
+from gateway.schema.datasets.inputs import (
+    ColumnMetadataInput,
+    CreateProjectInput,
+    IngestOptionsInput,
+    UpdateProjectInput,
+)
 from gateway.schema.datasets.rules import RuleInput
 from gateway.schema.datasets.tables import ForeignKeyInput, TableKeysInput
 from gateway.schema.datasets.types import (
     ROLE_TO_PROTO,
-    ColumnMetadataInput,
-    CreateProjectInput,
     Dataset,
-    IngestOptionsInput,
     Project,
     ProjectMember,
     ProjectRole,
-    UpdateProjectInput,
 )
 from gateway.uploads import send_upload
 from synthetica.datasets.v1 import datasets_pb2 as pb
