@@ -10,13 +10,15 @@ IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]{0,62}$")
 MAX_QUERY_CHARS = 100_000
 # Literals, quoted names and comments (in which a ';' ends nothing), or a ';'. A nested block
 # comment ends early here, which only shows more text as code (and refuses more), never less.
+# An E-string or a dollar quote starts a token: after a name's letter, digit or '$'
+# (``name'x\'``, ``a$q$``), PostgreSQL reads a name and a plain string, whose ';' count.
 _TOKENS = re.compile(
-    r"""[eE]'(?:[^'\\]|\\.|'')*'"""
+    r"""(?<![\w$])[eE]'(?:[^'\\]|\\.|'')*'"""
     r"""|'(?:[^']|'')*'"""
     r'''|"(?:[^"]|"")*"'''
     r"""|--[^\n]*"""
     r"""|/\*.*?\*/"""
-    r"""|\$([A-Za-z_]\w*)?\$.*?\$\1\$"""
+    r"""|(?<![\w$])\$([A-Za-z_]\w*)?\$.*?\$\1\$"""
     r"""|;""",
     re.DOTALL,
 )

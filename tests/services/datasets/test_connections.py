@@ -333,3 +333,33 @@ async def test_a_batch_exports_into_a_table_created_then_appended(
         export(owner.md, P.EXPORT_MODE_APPEND, "out.other"), grpc.StatusCode.FAILED_PRECONDITION
     )
     assert _reason(error) == "COLUMNS_MISMATCH"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # PostgreSQL reads a$q$ and name'x\' as an identifier and a plain string: the ';'
+        # after them end statements, so COMMIT ends the READ ONLY transaction.
+        "SELECT 1 AS a$q$; COMMIT; CREATE TABLE out.written (v int); SELECT 1 AS b$q$",
+        "SELECT name'x\\'; COMMIT; CREATE TABLE out.written (v int); SELECT name'y'",
+    ],
+)
+async def test_a_query_cannot_hide_more_statements_in_what_looks_like_a_literal(
+    cs, source_db, query
+):
+    owner = await cs.user()
+    project = await cs.project(owner.md)
+    saved = await _connection(cs, owner.md, project.id, source_db.url(source_db.writer))
+    error = await _refused(
+        cs.stub.ImportDataset(
+            P.ImportDatasetRequest(connection_id=saved.id, name="x", query=query),
+            metadata=owner.md,
+            timeout=60,
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+    )
+    engine = sa.create_engine(source_db.admin_url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT to_regclass('out.written')")).scalar_one() is None
+    engine.dispose()
+    assert _reason(error) == "QUERY_NOT_READ_ONLY", error.details()
