@@ -29,7 +29,13 @@ from services.training.engines import TrainParams, get_engine  # noqa: E402
 from services.training.engines.runner import run_sampling, run_training  # noqa: E402
 from tests import adult  # noqa: E402
 
-METADATA = {"target_column": "income"}
+
+def metadata_of(table: pd.DataFrame) -> dict:
+    columns = {
+        name: {"sdtype": "categorical" if table[name].dtype == object else "numerical"}
+        for name in table.columns
+    }
+    return {"columns": columns, "target_column": "income"}
 
 
 def run(epsilon: float | None, budget: float, work: Path, train: pd.DataFrame, holdout):
@@ -42,7 +48,7 @@ def run(epsilon: float | None, budget: float, work: Path, train: pd.DataFrame, h
     fitted = run_training("tabular_argn", work / "train.parquet", {}, params, artifact)
     fit_seconds = time.monotonic() - started
     out = run_sampling(artifact, len(train), seed=1, out_path=work / f"s-{epsilon}.parquet").path
-    report = build_report(train, holdout, pd.read_parquet(out), METADATA)
+    report = build_report(train, holdout, pd.read_parquet(out), metadata_of(train))
     spent = fitted.metrics.get("privacy_spent") or {}
     return {
         "epsilon budget": "none" if epsilon is None else f"{epsilon:g}",
