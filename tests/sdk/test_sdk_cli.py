@@ -48,8 +48,10 @@ def test_every_command_has_help_with_an_example(capsys):
     assert {" ".join(c) for c in commands} == {
         "login", "logout", "whoami", "train", "generate", "report", "release",
         "projects ls", "projects create", "projects settings", "datasets upload", "datasets ls",
-        "datasets show", "templates ls", "templates preview", "templates generate", "jobs ls",
-        "jobs cancel", "jobs approve", "jobs reject",
+        "datasets show", "datasets upload-tables", "datasets rules", "templates ls",
+        "templates preview", "templates generate", "jobs ls", "jobs cancel", "jobs approve",
+        "jobs reject", "connections add", "connections ls", "connections test",
+        "connections import",
     }  # fmt: skip
     for command in commands:
         with pytest.raises(SystemExit) as exited:

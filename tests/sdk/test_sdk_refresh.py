@@ -19,6 +19,8 @@ def _project(name: str) -> dict:
         "description": "",
         "ownerId": str(uuid.uuid4()),
         "myRole": "OWNER",
+        "privacyGate": "OFF",
+        "approvalRequired": False,
         "createdAt": None,
     }
 
