@@ -8,7 +8,6 @@ from strawberry.types import Info
 from gateway.context import Context
 from gateway.schema.common import call
 from gateway.schema.connectors.types import (
-    EXPORT_MODE_TO_PROTO,
     BatchExport,
     ConnectionTestResult,
     DatabaseConnection,
@@ -105,7 +104,7 @@ class ConnectorsMutation:
                 batch_id=batch_id,
                 connection_id=connection_id,
                 table=table,
-                mode=EXPORT_MODE_TO_PROTO[mode],
+                mode=mode.value,
                 batch_table=batch_table,
             ),
             timeout=info.context.settings.upload_timeout_seconds,

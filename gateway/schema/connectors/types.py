@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from gateway.schema.common import dt
+from gateway.schema.common import dt, from_proto_enum
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
 
@@ -39,12 +39,12 @@ class DatabaseConnection:
 
 @strawberry.enum(description="why connecting to a database failed")
 class ConnectionErrorCode(Enum):
-    AUTH_FAILED = "AUTH_FAILED"
-    UNREACHABLE = "UNREACHABLE"
-    TIMEOUT = "TIMEOUT"
-    ADDRESS_REFUSED = "ADDRESS_REFUSED"
-    DATABASE_NOT_FOUND = "DATABASE_NOT_FOUND"
-    CONNECT_FAILED = "CONNECT_FAILED"
+    AUTH_FAILED = pb.CONNECTION_ERROR_CODE_AUTH_FAILED
+    UNREACHABLE = pb.CONNECTION_ERROR_CODE_UNREACHABLE
+    TIMEOUT = pb.CONNECTION_ERROR_CODE_TIMEOUT
+    ADDRESS_REFUSED = pb.CONNECTION_ERROR_CODE_ADDRESS_REFUSED
+    DATABASE_NOT_FOUND = pb.CONNECTION_ERROR_CODE_DATABASE_NOT_FOUND
+    CONNECT_FAILED = pb.CONNECTION_ERROR_CODE_CONNECT_FAILED
 
 
 @strawberry.type
@@ -55,23 +55,14 @@ class ConnectionTestResult:
 
     @classmethod
     def from_proto(cls, r: pb.TestConnectionResponse) -> ConnectionTestResult:
-        code = None
-        if r.error_code:
-            name = pb.ConnectionErrorCode.Name(r.error_code).removeprefix("CONNECTION_ERROR_CODE_")
-            code = ConnectionErrorCode(name)
+        code = from_proto_enum(ConnectionErrorCode, r.error_code)
         return cls(ok=r.ok, error_code=code, message=r.message)
 
 
 @strawberry.enum
 class ExportMode(Enum):
-    CREATE = "CREATE"
-    APPEND = "APPEND"
-
-
-EXPORT_MODE_TO_PROTO = {
-    ExportMode.CREATE: pb.EXPORT_MODE_CREATE,
-    ExportMode.APPEND: pb.EXPORT_MODE_APPEND,
-}
+    CREATE = pb.EXPORT_MODE_CREATE
+    APPEND = pb.EXPORT_MODE_APPEND
 
 
 @strawberry.type

@@ -12,17 +12,13 @@ from synthetica.datasets.v1 import datasets_pb2 as pb
 
 @strawberry.enum(description="what a rule constrains")
 class RuleKind(Enum):
-    INEQUALITY = "inequality"
-    RANGE = "range"
-    POSITIVE = "positive"
-    NEGATIVE = "negative"
-    FIXED_COMBINATIONS = "fixed_combinations"
-    ONE_HOT = "one_hot"
-    UNIQUE = "unique"
-
-
-_KIND_TO_PROTO = {kind: pb.RuleKind.Value(f"RULE_KIND_{kind.name}") for kind in RuleKind}
-_KIND_FROM_PROTO = {value: kind for kind, value in _KIND_TO_PROTO.items()}
+    INEQUALITY = pb.RULE_KIND_INEQUALITY
+    RANGE = pb.RULE_KIND_RANGE
+    POSITIVE = pb.RULE_KIND_POSITIVE
+    NEGATIVE = pb.RULE_KIND_NEGATIVE
+    FIXED_COMBINATIONS = pb.RULE_KIND_FIXED_COMBINATIONS
+    ONE_HOT = pb.RULE_KIND_ONE_HOT
+    UNIQUE = pb.RULE_KIND_UNIQUE
 
 
 @strawberry.type(description="one side of a range or an inequality: a column or a fixed value")
@@ -59,7 +55,7 @@ class Rule:
     @classmethod
     def from_proto(cls, rule: pb.Rule) -> Rule:
         return cls(
-            kind=_KIND_FROM_PROTO[rule.kind],
+            kind=RuleKind(rule.kind),
             column=rule.column or None,
             columns=list(rule.columns),
             low=RuleBound.from_proto(rule.low) if rule.HasField("low") else None,
@@ -104,7 +100,7 @@ class RuleInput:
 
     def to_proto(self) -> pb.Rule:
         return pb.Rule(
-            kind=_KIND_TO_PROTO[self.kind],
+            kind=self.kind.value,
             column=self.column or "",
             columns=self.columns or [],
             low=self.low.to_proto() if self.low is not None else None,
