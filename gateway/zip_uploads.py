@@ -32,7 +32,7 @@ import grpc
 from common.contracts.relational import MAX_TABLES
 from gateway.context import Metadata
 from gateway.settings import GatewaySettings
-from services.datasets.tables import default_table_name
+from services.datasets.client import default_table_name
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
 MAGIC = b"PK\x03\x04"

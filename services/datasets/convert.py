@@ -6,13 +6,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from common.contracts.privacy_gate import PrivacyGate
 from common.contracts.relational import ForeignKey, SequenceSpec
+from common.contracts.rule_protos import rule_to_proto
 from common.contracts.rules import Rule
 from common.enums import from_proto, to_proto
 from common.errors import FieldViolation, InvalidArgument
 from common.protos import timestamp
 from services.datasets import members, models
-from services.datasets.enums import DatasetStatus, PrivacyGate
+from services.datasets.enums import DatasetStatus
 from services.datasets.ingest import (
     IngestError,
     IngestOptions,
@@ -20,7 +22,6 @@ from services.datasets.ingest import (
 )
 from services.datasets.ingest.stream import text_encoding
 from services.datasets.relations import LinkProblems, Relations
-from services.datasets.rule_protos import rule_to_proto
 from services.datasets.service import resolve_table
 from services.datasets.tables import first_table_name
 from synthetica.datasets.v1 import datasets_pb2

@@ -1,5 +1,6 @@
-"""Datasets' statuses and projects' privacy gates, defined once: stored as these lower-case
-words, sent as the proto enums of the same names (common.enums maps them)."""
+"""Datasets' statuses, defined once: stored as these lower-case words, sent as the proto enums of
+the same names (common.enums maps them). Projects' privacy gates are a shared contract
+(common.contracts.privacy_gate)."""
 
 from __future__ import annotations
 
@@ -10,21 +11,6 @@ class DatasetStatus(StrEnum):
     INGESTING = "ingesting"
     READY = "ready"
     FAILED = "failed"
-
-
-class PrivacyGate(StrEnum):
-    """What a project does with a synthetic batch whose privacy verdict is FAIL."""
-
-    # Every ready batch downloads.
-    OFF = "off"
-    # A batch downloads only once its verdict is known and is not FAIL.
-    BLOCK = "block"
-    # As BLOCK, but an owner (or an admin) may release a FAIL batch, giving a reason.
-    OWNER_OVERRIDE = "owner_override"
-
-    @property
-    def on(self) -> bool:
-        return self is not PrivacyGate.OFF
 
 
 class ConnectionErrorCode(StrEnum):

@@ -23,9 +23,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from common.contracts.privacy_gate import PrivacyGate
 from common.db import CreatedAt, UpdatedAt, UuidPk, make_metadata
 from common.outbox import outbox_table
-from services.datasets.enums import DatasetStatus, PrivacyGate
+from services.datasets.enums import DatasetStatus
 
 SCHEMA = "datasets"
 
@@ -50,7 +51,7 @@ class Project(Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
-    # Settings owners set for everybody in the project (services.datasets.enums.PrivacyGate).
+    # Settings owners set for everybody in the project (common.contracts.privacy_gate.PrivacyGate).
     privacy_gate: Mapped[str] = mapped_column(
         String(20), default=PrivacyGate.OFF, server_default=PrivacyGate.OFF.value
     )

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.contracts.privacy_gate import PrivacyGate
 from common.errors import NotFound
 from common.ids import parse_id
 from services.datasets import service
-from services.datasets.enums import PrivacyGate
 from services.datasets.models import OWNER, Project, ProjectMember
 
 

@@ -12,13 +12,13 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from common.contracts.rule_checks import checked_on_real
+from common.contracts.rule_protos import rule_request
 from common.contracts.rules import MAX_RULES, Rule, RulesError, parse_rules
 from common.db import Database
 from common.errors import FailedPrecondition, FieldViolation, InvalidArgument
 from common.storage import Storage
 from services.datasets import convert, files, models, service
 from services.datasets.member_rpcs import calling_user
-from services.datasets.rule_protos import rule_request
 from synthetica.datasets.v1 import datasets_pb2
 
 # Arrow types whose values rules compare as numbers or as datetimes (whatever the sdtype: a

@@ -15,11 +15,11 @@ from typing import Any, NoReturn
 import pandas as pd
 
 from common.contracts.relational import RelationalError, RelationalSchema
+from common.contracts.rule_protos import rules_from_proto
 from common.contracts.template_schema import FieldSpec, SchemaError, parse_schema
 from common.errors import FailedPrecondition, InvalidArgument, NotFound
 from common.moments import DEFAULT_REFERENCE_DATE, parse_moment
 from services.datasets.client import relational_schema
-from services.datasets.rule_protos import rules_from_proto
 from services.evaluation import models as m
 from services.evaluation.peers import Caller, Peers
 from services.evaluation.report import ReportOptions

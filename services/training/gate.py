@@ -1,5 +1,5 @@
-"""The privacy gate: a project setting (datasets' PrivacyGate) under which a synthetic batch
-whose privacy verdict is FAIL does not download, and an owner's release of such a batch.
+"""The privacy gate: a project setting (common.contracts.privacy_gate) under which a synthetic
+batch whose privacy verdict is FAIL does not download, and an owner's release of such a batch.
 
 The gate's state is computed on every read from the batch and the project's setting as it is
 now, never stored: turning the gate on holds every FAIL batch at once, turning it off opens
@@ -14,13 +14,13 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from common.contracts.privacy_gate import PrivacyGate
 from common.enums import PrivacyVerdict, from_proto, to_proto
 from common.errors import FailedPrecondition, NotFound
 from common.events import new_event
 from common.ids import parse_id
 from common.outbox import enqueue
 from common.protos import timestamp
-from services.datasets.enums import PrivacyGate
 from services.training import models as m
 from services.training.approvals import bounded_text
 from services.training.enums import BatchGateState
