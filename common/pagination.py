@@ -22,6 +22,11 @@ def page_size_of(requested: int) -> int:
     return min(requested or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
 
 
+def page_of(request: Any) -> dict[str, Any]:
+    """A list request's paging fields, as the service's list functions take them."""
+    return {"page_size": request.page_size, "page_token": request.page_token}
+
+
 def encode_token(created_at: datetime, row_id: Any) -> str:
     raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -40,13 +45,18 @@ def paginate(
     session: Session,
     query: Select,
     *,
-    created_at: InstrumentedAttribute,
-    row_id: InstrumentedAttribute,
     page_size: int,
     page_token: str,
     newest_first: bool = False,
+    created_at: InstrumentedAttribute | None = None,
+    row_id: InstrumentedAttribute | None = None,
 ) -> tuple[list[Any], str]:
-    """Returns one page of ORM rows and the token of the next page ('' at the end)."""
+    """Returns one page of ORM rows and the token of the next page ('' at the end), ordered by
+    ``created_at`` then ``row_id`` (by default the ``created_at`` and ``id`` columns of the
+    table the query selects)."""
+    table = query.column_descriptions[0]["entity"]
+    created_at = table.created_at if created_at is None else created_at
+    row_id = table.id if row_id is None else row_id
     size = page_size_of(page_size)
     if page_token:
         after_created, after_id = decode_token(page_token)

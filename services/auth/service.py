@@ -267,14 +267,7 @@ def list_api_keys(
     *, session: Session, user_id: str, page_size: int, page_token: str
 ) -> tuple[list[ApiKey], str]:
     query = select(ApiKey).where(ApiKey.user_id == parse_id(user_id, "user_id"))
-    return paginate(
-        session,
-        query,
-        created_at=ApiKey.created_at,
-        row_id=ApiKey.id,
-        page_size=page_size,
-        page_token=page_token,
-    )
+    return paginate(session, query, page_size=page_size, page_token=page_token)
 
 
 def revoke_api_key(*, session: Session, user_id: str, api_key_id: str) -> ApiKey:
@@ -323,14 +316,7 @@ def lookup_users(*, session: Session, user_ids: list[str], emails: list[str]) ->
 
 
 def list_users(*, session: Session, page_size: int, page_token: str) -> tuple[list[User], str]:
-    return paginate(
-        session,
-        select(User),
-        created_at=User.created_at,
-        row_id=User.id,
-        page_size=page_size,
-        page_token=page_token,
-    )
+    return paginate(session, select(User), page_size=page_size, page_token=page_token)
 
 
 def set_user_disabled(*, session: Session, actor_id: str, user_id: str, disabled: bool) -> User:

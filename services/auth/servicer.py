@@ -11,6 +11,7 @@ from common.context import Principal
 from common.db import Database
 from common.errors import PermissionDenied
 from common.interceptors import metadata_dict, peer_address, require_principal
+from common.pagination import page_of
 from common.protos import timestamp
 from services.auth import limits, models, service
 from services.auth.settings import AuthSettings
@@ -179,10 +180,7 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         self, request: auth_pb2.ListApiKeysRequest, context: grpc.aio.ServicerContext
     ) -> auth_pb2.ListApiKeysResponse:
         keys, next_token = await self.db.call(
-            service.list_api_keys,
-            user_id=_user().user_id,
-            page_size=request.page_size,
-            page_token=request.page_token,
+            service.list_api_keys, user_id=_user().user_id, **page_of(request)
         )
         return auth_pb2.ListApiKeysResponse(
             api_keys=[api_key_to_proto(k) for k in keys], next_page_token=next_token
@@ -217,9 +215,7 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         self, request: auth_pb2.ListUsersRequest, context: grpc.aio.ServicerContext
     ) -> auth_pb2.ListUsersResponse:
         await self._admin()
-        users, next_token = await self.db.call(
-            service.list_users, page_size=request.page_size, page_token=request.page_token
-        )
+        users, next_token = await self.db.call(service.list_users, **page_of(request))
         return auth_pb2.ListUsersResponse(
             users=[user_to_proto(u) for u in users], next_page_token=next_token
         )

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from common.addresses import AddressPolicy, SecretBox
 from common.db import Database
 from common.errors import DomainError, FailedPrecondition, InvalidArgument, NotFound
+from common.pagination import page_of
 from common.storage import Storage
 from services.datasets import connections, convert, files, models, service
 from services.datasets.connectors import connect, sink, source, sql, urls
@@ -129,8 +130,7 @@ class ConnectionRpcs:
             connections.list_connections,
             user_id=calling_user().user_id,
             project_id=request.project_id,
-            page_size=request.page_size,
-            page_token=request.page_token,
+            **page_of(request),
         )
         return datasets_pb2.ListConnectionsResponse(
             connections=[convert.connection_to_proto(c) for c in rows], next_page_token=next_token

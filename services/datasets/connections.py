@@ -79,8 +79,6 @@ def list_connections(
     return paginate(
         session,
         select(Connection).where(Connection.project_id == project.id),
-        created_at=Connection.created_at,
-        row_id=Connection.id,
         page_size=page_size,
         page_token=page_token,
         newest_first=True,

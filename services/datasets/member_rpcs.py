@@ -13,6 +13,7 @@ from common.context import Principal
 from common.db import Database
 from common.errors import InvalidArgument, PermissionDenied
 from common.interceptors import require_principal
+from common.pagination import page_of
 from services.datasets import convert, members, models, project_settings, service
 from services.datasets.settings import DatasetsSettings
 from synthetica.datasets.v1 import datasets_pb2
@@ -122,8 +123,7 @@ class MemberRpcs:
             members.list_members,
             user_id=principal.user_id,
             project_id=request.project_id,
-            page_size=request.page_size,
-            page_token=request.page_token,
+            **page_of(request),
             reveal_pending=principal.is_service,
         )
         return datasets_pb2.ListProjectMembersResponse(

@@ -158,13 +158,7 @@ def list_projects(
         (ProjectMember.project_id == Project.id) & (ProjectMember.user_id == uid),
     )
     projects, next_token = paginate(
-        session,
-        query,
-        created_at=Project.created_at,
-        row_id=Project.id,
-        page_size=page_size,
-        page_token=page_token,
-        newest_first=True,
+        session, query, page_size=page_size, page_token=page_token, newest_first=True
     )
     roles = dict(
         session.execute(
@@ -315,8 +309,6 @@ def list_datasets(
     return paginate(
         session,
         select(Dataset).where(Dataset.project_id == project.id),
-        created_at=Dataset.created_at,
-        row_id=Dataset.id,
         page_size=page_size,
         page_token=page_token,
         newest_first=True,

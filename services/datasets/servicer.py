@@ -14,6 +14,7 @@ import grpc
 from common.context import Principal
 from common.db import Database
 from common.errors import InvalidArgument
+from common.pagination import page_of
 from common.storage import Storage
 from services.datasets import convert, files, models, project_settings, service, table_service
 from services.datasets.connection_rpcs import ConnectionRpcs, ConnectorTools
@@ -80,10 +81,7 @@ class DatasetsServicer(
         self, request: datasets_pb2.ListProjectsRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.ListProjectsResponse:
         rows, next_token = await self.db.call(
-            service.list_projects,
-            user_id=calling_user().user_id,
-            page_size=request.page_size,
-            page_token=request.page_token,
+            service.list_projects, user_id=calling_user().user_id, **page_of(request)
         )
         return datasets_pb2.ListProjectsResponse(
             projects=[convert.project_to_proto(p, r) for p, r in rows], next_page_token=next_token
@@ -322,8 +320,7 @@ class DatasetsServicer(
             service.list_datasets,
             user_id=calling_user().user_id,
             project_id=request.project_id,
-            page_size=request.page_size,
-            page_token=request.page_token,
+            **page_of(request),
         )
         return datasets_pb2.ListDatasetsResponse(
             datasets=[convert.dataset_to_proto(d) for d in datasets], next_page_token=next_token

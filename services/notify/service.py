@@ -103,15 +103,7 @@ def list_notifications(
     query = select(Notification).where(Notification.user_id == parse_id(user_id, "user_id"))
     if unread_only:
         query = query.where(Notification.is_read.is_(False))
-    return paginate(
-        session,
-        query,
-        created_at=Notification.created_at,
-        row_id=Notification.id,
-        page_size=page_size,
-        page_token=page_token,
-        newest_first=True,
-    )
+    return paginate(session, query, page_size=page_size, page_token=page_token, newest_first=True)
 
 
 def count_unread(*, session: Session, user_id: str) -> int:
@@ -193,8 +185,6 @@ def list_webhooks(
     return paginate(
         session,
         select(Webhook).where(Webhook.user_id == parse_id(user_id, "user_id")),
-        created_at=Webhook.created_at,
-        row_id=Webhook.id,
         page_size=page_size,
         page_token=page_token,
     )

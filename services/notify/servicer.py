@@ -18,6 +18,7 @@ from common.addresses import AddressPolicy, AddressRefused, SecretBox
 from common.db import Database
 from common.errors import InvalidArgument, PermissionDenied
 from common.interceptors import require_principal
+from common.pagination import page_of
 from services.notify import service, webhooks
 from services.notify.consumer import live_subject
 from services.notify.convert import notification_to_proto, webhook_to_proto
@@ -64,8 +65,7 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
             service.list_notifications,
             user_id=_user_id(),
             unread_only=request.unread_only,
-            page_size=request.page_size,
-            page_token=request.page_token,
+            **page_of(request),
         )
         return notify_pb2.ListNotificationsResponse(
             notifications=[notification_to_proto(r) for r in rows], next_page_token=next_token
@@ -147,10 +147,7 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
         self, request: notify_pb2.ListWebhooksRequest, context: grpc.aio.ServicerContext
     ) -> notify_pb2.ListWebhooksResponse:
         rows, next_token = await self.db.call(
-            service.list_webhooks,
-            user_id=_user_id(),
-            page_size=request.page_size,
-            page_token=request.page_token,
+            service.list_webhooks, user_id=_user_id(), **page_of(request)
         )
         return notify_pb2.ListWebhooksResponse(
             webhooks=[webhook_to_proto(r) for r in rows], next_page_token=next_token

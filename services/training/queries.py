@@ -52,15 +52,7 @@ def _list_newest_first(
     for column, value in values.items():
         if value:
             query = query.where(getattr(table, column) == value)
-    return paginate(
-        session,
-        query,
-        created_at=table.created_at,
-        row_id=table.id,
-        page_size=page_size,
-        page_token=page_token,
-        newest_first=True,
-    )
+    return paginate(session, query, page_size=page_size, page_token=page_token, newest_first=True)
 
 
 def list_jobs(

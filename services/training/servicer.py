@@ -23,6 +23,7 @@ from common.contracts.relational import RelationalSchema
 from common.db import Database
 from common.errors import FailedPrecondition, InvalidArgument
 from common.interceptors import require_principal
+from common.pagination import page_of
 from common.storage import Storage
 from services.training import convert, queries, service
 from services.training import models as m
@@ -294,13 +295,7 @@ class TrainingServicer(GuardRpcs, TemplateRpcs, training_pb2_grpc.TrainingServic
     ) -> tuple[list[Item], str]:
         """A page of a project's items for its members; without a project, the caller's own."""
         scope = await self.access.list_scope(require_principal(), request.project_id)
-        return await self.db.call(
-            list_page,
-            **scope,
-            **filters,
-            page_size=request.page_size,
-            page_token=request.page_token,
-        )
+        return await self.db.call(list_page, **scope, **filters, **page_of(request))
 
     async def _ready_batch(self, batch_id: str) -> m.Batch:
         """A batch whose rows the caller may read: ready, and not held by the privacy gate."""

@@ -16,6 +16,7 @@ from common.db import Database
 from common.errors import InvalidArgument, NotFound, PermissionDenied
 from common.ids import parse_id
 from common.interceptors import require_principal
+from common.pagination import page_of
 from services.training import convert, service
 from services.training import models as m
 from services.training.access import EDITOR, Access, calling_user
@@ -144,10 +145,7 @@ class TemplateRpcs:
         principal = require_principal()
         scope = await self.access.list_scope(principal, request.project_id)
         saved, token = await self.db.call(
-            template_store.list_templates,
-            **scope,
-            page_size=request.page_size,
-            page_token=request.page_token,
+            template_store.list_templates, **scope, **page_of(request)
         )
         builtins = [] if request.page_token else template_store.builtins()
         return training_pb2.ListTemplatesResponse(

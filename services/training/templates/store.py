@@ -159,15 +159,7 @@ def list_templates(
         query = query.where(m.Template.project_id == parse_id(project_id, "project_id"))
     if owner_id:
         query = query.where(m.Template.owner_id == parse_id(owner_id, "owner_id"))
-    return paginate(
-        session,
-        query,
-        created_at=m.Template.created_at,
-        row_id=m.Template.id,
-        page_size=page_size,
-        page_token=page_token,
-        newest_first=True,
-    )
+    return paginate(session, query, page_size=page_size, page_token=page_token, newest_first=True)
 
 
 def delete_template(*, session: Session, template_id: str) -> None:
