@@ -1,6 +1,9 @@
 import { useId, useState, type ReactNode } from "react";
-import { sentence } from "../lib/errors";
+import { fieldError, sentence } from "../lib/errors";
 import type { ApiError } from "../lib/session";
+import type { ExportFormat } from "../gql/graphql";
+
+export const FORMATS: ExportFormat[] = ["CSV", "JSONL", "PARQUET", "SQL"];
 
 /** An error as a sentence, next to what it concerns, announced to screen readers. */
 export function Alert({ error, children }: { error?: ApiError | null; children?: ReactNode }) {
@@ -61,6 +64,48 @@ export function Field({
 }
 
 /** A secret the API shows this once (a new API key, a webhook's signing secret), announced. */
+/** How many rows to generate, and the optional seed that makes them the same every time, with
+ * the form's own check (`local`) or else the API's answer under each. */
+export function RowsAndSeedFields({
+  rows,
+  seed,
+  onRows,
+  onSeed,
+  local,
+  apiError,
+}: {
+  rows: string;
+  seed: string;
+  onRows: (rows: string) => void;
+  onSeed: (seed: string) => void;
+  local: Record<string, string>;
+  apiError: ApiError | null;
+}) {
+  return (
+    <>
+      <Field label="Rows" error={local.count ?? fieldError(apiError, "count")}>
+        {(p) => <input {...p} inputMode="numeric" value={rows} onChange={(e) => onRows(e.target.value)} />}
+      </Field>
+      <Field label="Seed (optional)" error={local.seed ?? fieldError(apiError, "seed")}>
+        {(p) => <input {...p} inputMode="numeric" value={seed} onChange={(e) => onSeed(e.target.value)} />}
+      </Field>
+    </>
+  );
+}
+
+/** The format a new batch is stored in (and downloads in by default). */
+export function StoredFormatField({ value, onChange }: { value: ExportFormat; onChange: (format: ExportFormat) => void }) {
+  return (
+    <Field label="Stored format">
+      {(p) => (
+        <select {...p} value={value} onChange={(e) => onChange(e.target.value as ExportFormat)}>
+          <Options values={FORMATS} />
+        </select>
+      )}
+    </Field>
+  );
+}
+
 export function SecretOnce({ secret, children }: { secret: string | null; children: ReactNode }) {
   if (!secret) return null;
   return (

@@ -14,3 +14,30 @@ export function checkSeed(text: string, errors: Record<string, string>): number 
   if (value !== null && (!Number.isInteger(value) || value < 0)) errors.seed = "Enter a whole number, 0 or more.";
   return value;
 }
+
+export type JsonObject = Record<string, unknown>;
+
+/** Optional JSON: null when empty, else the value it parses to, if `accepts` it; otherwise null
+ * and `message` under `errors[field]`. */
+export function checkJson(
+  text: string,
+  errors: Record<string, string>,
+  field: string,
+  message: string,
+  accepts: (value: unknown) => boolean = () => true,
+): unknown {
+  if (!text.trim()) return null;
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (accepts(value)) return value;
+  } catch {
+    // Not JSON: the same sentence as a value it does not accept.
+  }
+  errors[field] = message;
+  return null;
+}
+
+/** A JSON object: not an array, not null, not a scalar. */
+export function isJsonObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,11 +1,10 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { Alert, Loading, Options, ProgressBar, RowsTable, StatusBadge, formatDate } from "../../components/ui";
+import { Alert, FORMATS, Loading, Options, ProgressBar, RowsTable, StatusBadge, formatDate } from "../../components/ui";
 import { BatchDocument, BatchPreviewDocument, CancelJobDocument, CreateBatchDownloadUrlDocument, type ExportFormat } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 import { canEdit } from "../../lib/roles";
-import { FORMATS } from "../training/ModelPage";
 import { useJobUpdates } from "../training/JobPage";
 import { GateNotice, held } from "./Gate";
 

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { Alert, Empty, Field, Loading, Options, Pager, RowsTable, usePages } from "../../components/ui";
+import { Alert, Empty, Field, Loading, Options, Pager, RowsTable, RowsAndSeedFields, StoredFormatField, usePages } from "../../components/ui";
 import {
   CreateTemplateDocument,
   DeleteTemplateDocument,
@@ -13,10 +13,9 @@ import {
   type ExportFormat,
   type TemplatesQuery,
 } from "../../gql/graphql";
-import { checkRows, checkSeed } from "../../lib/checks";
+import { checkJson, checkRows, checkSeed, type JsonObject } from "../../lib/checks";
 import { fieldError, toApiError } from "../../lib/errors";
 import { canEdit } from "../../lib/roles";
-import { FORMATS } from "../training/ModelPage";
 import { checkSchema, type SchemaIssue } from "./schema";
 
 type Template = TemplatesQuery["templates"]["nodes"][number];
@@ -147,14 +146,7 @@ export function GenerateFromTemplate({
     const errors: Record<string, string> = {};
     const count = checkRows(rows, errors);
     const seedValue = checkSeed(seed, errors);
-    let parsedOptions: Record<string, unknown> | null = null;
-    if (optionText.trim()) {
-      try {
-        parsedOptions = JSON.parse(optionText) as Record<string, unknown>;
-      } catch {
-        errors.options = "Write the options as a JSON object.";
-      }
-    }
+    const parsedOptions = checkJson(optionText, errors, "options", "Write the options as a JSON object.") as JsonObject | null;
     if (!project) errors.project = "Create a project first: the batch belongs to one.";
     setLocal(errors);
     if (Object.keys(errors).length > 0) return;
@@ -178,12 +170,7 @@ export function GenerateFromTemplate({
           </select>
         )}
       </Field>
-      <Field label="Rows" error={local.count ?? fieldError(apiError, "count")}>
-        {(p) => <input {...p} inputMode="numeric" value={rows} onChange={(e) => setRows(e.target.value)} />}
-      </Field>
-      <Field label="Seed (optional)" error={local.seed ?? fieldError(apiError, "seed")}>
-        {(p) => <input {...p} inputMode="numeric" value={seed} onChange={(e) => setSeed(e.target.value)} />}
-      </Field>
+      <RowsAndSeedFields rows={rows} seed={seed} onRows={setRows} onSeed={setSeed} local={local} apiError={apiError} />
       <Field label="Locale" error={fieldError(apiError, "locale")}>
         {(p) => (
           <select {...p} value={locale} onChange={(e) => setLocale(e.target.value)}>
@@ -191,13 +178,7 @@ export function GenerateFromTemplate({
           </select>
         )}
       </Field>
-      <Field label="Stored format">
-        {(p) => (
-          <select {...p} value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
-            <Options values={FORMATS} />
-          </select>
-        )}
-      </Field>
+      <StoredFormatField value={format} onChange={setFormat} />
       {options ? (
         <Field label="Options (JSON)" error={local.options ?? fieldError(apiError, "options")}>
           {(p) => <input {...p} value={optionText} onChange={(e) => setOptionText(e.target.value)} />}

@@ -1,16 +1,15 @@
 import { lazy, Suspense, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { Alert, Field, Loading, Options, StatusBadge, formatDate, usePages } from "../../components/ui";
+import { Alert, Field, Loading, StatusBadge, RowsAndSeedFields, StoredFormatField, formatDate, usePages } from "../../components/ui";
 import { GenerateDocument, ModelBatchesDocument, ModelDocument, type ExportFormat } from "../../gql/graphql";
-import { checkRows, checkSeed } from "../../lib/checks";
+import { checkJson, checkRows, checkSeed, isJsonObject, type JsonObject } from "../../lib/checks";
 import { fieldError, toApiError } from "../../lib/errors";
 import { canEdit } from "../../lib/roles";
 import { BATCH_COLUMNS } from "../projects/ProjectPage";
 import { PagedTable } from "../../components/lists";
 
 const LossCurve = lazy(() => import("./LossCurve"));
-export const FORMATS: ExportFormat[] = ["CSV", "JSONL", "PARQUET", "SQL"];
 
 export default function ModelPage() {
   const { modelId = "" } = useParams();
@@ -90,16 +89,9 @@ export function GenerateForm({ modelId, columns }: { modelId: string; columns: s
     const errors: Record<string, string> = {};
     const count = checkRows(rows, errors);
     const seedValue = checkSeed(seed, errors);
-    let parsedConditions: Record<string, unknown> | null = null;
-    if (conditions.trim()) {
-      try {
-        const value = JSON.parse(conditions) as unknown;
-        if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error();
-        parsedConditions = value as Record<string, unknown>;
-      } catch {
-        errors.conditions = `Write a JSON object of column: value, e.g. {"${columns[0] ?? "column"}": "value"}.`;
-      }
-    }
+    const example = `{"${columns[0] ?? "column"}": "value"}`;
+    const conditionsMessage = `Write a JSON object of column: value, e.g. ${example}.`;
+    const parsedConditions = checkJson(conditions, errors, "conditions", conditionsMessage, isJsonObject) as JsonObject | null;
     const ratioValue = ratio.trim() === "" ? null : Number(ratio);
     if (ratioValue !== null && !(ratioValue >= 0 && ratioValue <= 1)) errors.ratio = "Enter a share between 0 and 1.";
     setLocal(errors);
@@ -124,12 +116,7 @@ export function GenerateForm({ modelId, columns }: { modelId: string; columns: s
   return (
     <form onSubmit={submit} className="card" aria-labelledby="generate-heading" noValidate>
       <h2 id="generate-heading">Generate synthetic data</h2>
-      <Field label="Rows" error={local.count ?? fieldError(apiError, "count")}>
-        {(p) => <input {...p} inputMode="numeric" value={rows} onChange={(e) => setRows(e.target.value)} />}
-      </Field>
-      <Field label="Seed (optional)" error={local.seed ?? fieldError(apiError, "seed")}>
-        {(p) => <input {...p} inputMode="numeric" value={seed} onChange={(e) => setSeed(e.target.value)} />}
-      </Field>
+      <RowsAndSeedFields rows={rows} seed={seed} onRows={setRows} onSeed={setSeed} local={local} apiError={apiError} />
       <Field label="Conditions (optional JSON)" error={conditionError} hint={columns.length ? `Fix column values, e.g. {"${columns[0]}": …}. Columns: ${columns.join(", ")}.` : undefined}>
         {(p) => <textarea {...p} rows={2} value={conditions} onChange={(e) => setConditions(e.target.value)} />}
       </Field>
@@ -144,13 +131,7 @@ export function GenerateForm({ modelId, columns }: { modelId: string; columns: s
           <input type="checkbox" checked={bounds} onChange={(e) => setBounds(e.target.checked)} /> Keep numbers within the real minimum and maximum
         </label>
       </div>
-      <Field label="Stored format">
-        {(p) => (
-          <select {...p} value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
-            <Options values={FORMATS} />
-          </select>
-        )}
-      </Field>
+      <StoredFormatField value={format} onChange={setFormat} />
       {unclaimed ? <Alert error={apiError} /> : null}
       <button type="submit" className="primary" disabled={result.fetching}>
         Generate
