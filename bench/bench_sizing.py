@@ -28,6 +28,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from moto.server import ThreadedMotoServer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -50,7 +54,7 @@ def object_store(url: str, options: dict, part_mb: int, parts: int) -> tuple[flo
     return parts * part_mb * MIB / 1e6 / elapsed, parts / elapsed
 
 
-def s3_endpoint() -> tuple[object, str]:
+def s3_endpoint() -> tuple[ThreadedMotoServer, str]:
     import logging
 
     import boto3
@@ -165,7 +169,7 @@ def main() -> None:
         options = {"endpoint_url": endpoint, "key": "test", "secret": "test"}
         mb_s, parts_s = object_store("s3://synthetica/sizing", options, args.part_mb, args.parts)
     finally:
-        server.stop()  # type: ignore[attr-defined]
+        server.stop()
     print(f"object store, S3 API (moto, loopback): {mb_s:8.1f} MB/s {parts_s:6.1f} parts/s")
 
     nats = EmbeddedNats(work / "nats", free_port())
