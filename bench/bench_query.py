@@ -191,7 +191,7 @@ async def prepare(client: httpx.AsyncClient) -> tuple[str, str]:
     return token, dataset["id"]
 
 
-def _wait_healthy(child, timeout: float = 60.0) -> None:
+def _wait_healthy(child, timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while not child.healthy():
         if child.process.poll() is not None:
