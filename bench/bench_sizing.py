@@ -22,16 +22,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from moto.server import ThreadedMotoServer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -52,29 +49,6 @@ def object_store(url: str, options: dict, part_mb: int, parts: int) -> tuple[flo
     elapsed = time.perf_counter() - start
     storage.delete("batches/sizing")
     return parts * part_mb * MIB / 1e6 / elapsed, parts / elapsed
-
-
-def s3_endpoint() -> tuple[ThreadedMotoServer, str]:
-    import logging
-
-    import boto3
-    from moto.server import ThreadedMotoServer
-
-    from tools.embedded import free_port
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # a line per request otherwise
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",  # noqa: S106 - moto's throwaway credentials
-    ).create_bucket(Bucket="synthetica")
-    return server, endpoint
 
 
 async def nats_rates(url: str, messages: int) -> dict[str, float]:
@@ -157,14 +131,15 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=5000)
     args = parser.parse_args()
 
-    from tools.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+    from tools.embedded import EmbeddedNats, EmbeddedPostgres, free_port, moto_s3
 
     work = Path(tempfile.mkdtemp(prefix="synthetica-bench-sizing-"))
     print(f"load average at the start: {os.getloadavg()[0]:.1f} (1 min)")
     size = f"{args.parts} parts of {args.part_mb} MiB"
     mb_s, parts_s = object_store(str(work / "store"), {}, args.part_mb, args.parts)
     print(f"object store, local folder ({size}): {mb_s:8.1f} MB/s {parts_s:6.1f} parts/s")
-    server, endpoint = s3_endpoint()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto: a line per request otherwise
+    server, endpoint = moto_s3()
     try:
         options = {"endpoint_url": endpoint, "key": "test", "secret": "test"}
         mb_s, parts_s = object_store("s3://synthetica/sizing", options, args.part_mb, args.parts)
