@@ -1,4 +1,5 @@
-"""The gateway's gRPC stubs, one channel per service."""
+"""The gateway's gRPC stubs, one channel per service, made once for the process and shared
+by every request (a channel multiplexes concurrent calls over one HTTP/2 connection)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import asyncio
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from common.clients import make_channel
+from common.clients import ContextChannel
 from gateway.settings import GatewaySettings
 from synthetica.auth.v1 import auth_pb2_grpc
 from synthetica.datasets.v1 import datasets_pb2_grpc
@@ -19,20 +20,25 @@ from synthetica.training.v1 import training_pb2_grpc
 class ServiceClients:
     def __init__(self, settings: GatewaySettings) -> None:
         timeout = settings.rpc_timeout_seconds
-        self._channels = {"auth": make_channel(settings.auth_addr, default_timeout=timeout)}
+        addresses = {
+            "auth": settings.auth_addr,
+            "training": settings.training_addr,
+            "evaluation": settings.evaluation_addr,
+            "datasets": settings.datasets_addr,
+            "notify": settings.notify_addr,
+        }
+        self._channels = {
+            name: ContextChannel(address, default_timeout=timeout)
+            for name, address in addresses.items()
+        }
         self.auth = auth_pb2_grpc.AuthServiceStub(self._channels["auth"])
-        self._channels["training"] = make_channel(settings.training_addr, default_timeout=timeout)
         self.training = training_pb2_grpc.TrainingServiceStub(self._channels["training"])
-        self._channels["evaluation"] = make_channel(
-            settings.evaluation_addr, default_timeout=timeout
-        )
         self.evaluation = evaluation_pb2_grpc.EvaluationServiceStub(self._channels["evaluation"])
-        self._channels["datasets"] = make_channel(settings.datasets_addr, default_timeout=timeout)
         self.datasets = datasets_pb2_grpc.DatasetsServiceStub(self._channels["datasets"])
-        self._channels["notify"] = make_channel(settings.notify_addr, default_timeout=timeout)
         self.notify = notify_pb2_grpc.NotifyServiceStub(self._channels["notify"])
         self._health = {
-            name: health_pb2_grpc.HealthStub(channel) for name, channel in self._channels.items()
+            name: health_pb2_grpc.HealthStub(channel.channel)
+            for name, channel in self._channels.items()
         }
 
     async def serving(self) -> dict[str, bool]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from fastapi import Request
@@ -26,12 +27,15 @@ class Context(BaseContext):
     request_id: str
     # Live job updates and websocket authentication (gateway/subscriptions.py).
     subscriptions: Subscriptions | None = None
-    # Batched look-ups of related objects, fresh for every request.
-    loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
-        self.loaders = Loaders(self.clients, self.user_metadata)
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        """Batched look-ups of related objects, fresh for every request (every Context), made
+        on first use: most operations never reach a related object."""
+        return Loaders(self.clients, self.user_metadata)
 
     @property
     def user_metadata(self) -> Metadata:

@@ -1,12 +1,13 @@
 """Per-request DataLoaders: every ``project`` or ``dataset`` a query reaches through another
 object is fetched in one batched call per request, not one call per object (no N+1).
 
-They are created with each request's Context, never shared: they cache, and what one caller
-may see is not what another may."""
+They are created with each request's Context (on first use), never shared: they cache, and
+what one caller may see is not what another may."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from functools import cached_property
 from typing import Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -30,8 +31,14 @@ class Loaders:
     def __init__(self, clients: ServiceClients, metadata: Metadata) -> None:
         self._clients = clients
         self._metadata = metadata
-        self.project: DataLoader[str, pb.Project | None] = DataLoader(load_fn=self._projects)
-        self.dataset: DataLoader[str, pb.Dataset | None] = DataLoader(load_fn=self._datasets)
+
+    @cached_property
+    def project(self) -> DataLoader[str, pb.Project | None]:
+        return DataLoader(load_fn=self._projects)
+
+    @cached_property
+    def dataset(self) -> DataLoader[str, pb.Dataset | None]:
+        return DataLoader(load_fn=self._datasets)
 
     async def _projects(self, ids: list[str]) -> list[pb.Project | None]:
         async def fetch(chunk: list[str]) -> list[pb.Project]:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -239,3 +240,23 @@ class EmbeddedNats:
             self.process.kill()
             self.process.wait()
         self.process = None
+
+
+def moto_s3(bucket: str = "synthetica") -> tuple[Any, str]:
+    """A real S3 API (moto's server) on a free loopback port, with ``bucket`` created:
+    (the server, to ``stop()``; its endpoint URL). Credentials: ``test`` / ``test``."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",  # noqa: S106 - moto's throwaway credentials
+    ).create_bucket(Bucket=bucket)
+    return server, endpoint

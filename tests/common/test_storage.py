@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from common.errors import InvalidArgument
 from common.storage import Storage
-from tools.embedded import free_port
+from tools.embedded import moto_s3
 
 
 @pytest.fixture(scope="module")
 def s3_endpoint():
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    ).create_bucket(Bucket="synthetica")
+    server, endpoint = moto_s3("synthetica")
     yield endpoint
     server.stop()
 

@@ -119,3 +119,24 @@ async def test_a_signed_in_multipart_body_stops_at_the_upload_limit(auth_server,
     assert status == 413
     assert b"PAYLOAD_TOO_LARGE" in body
     assert sent < 16 * MIB, sent
+
+
+async def test_a_declared_length_over_the_limit_is_refused_before_any_body(gateway):
+    """Content-Length says 64 MiB: the answer comes from the headers alone, with not one byte
+    of the body sent."""
+    url = urlsplit(gateway)
+    reader, writer = await asyncio.open_connection(url.hostname, url.port)
+    head = [
+        "POST /graphql HTTP/1.1",
+        f"Host: {url.netloc}",
+        "Content-Type: application/json",
+        f"Content-Length: {OFFERED}",
+    ]
+    writer.write(("\r\n".join(head) + "\r\n\r\n").encode())
+    await writer.drain()
+    raw = await asyncio.wait_for(reader.read(64 * 1024), timeout=30)
+    writer.close()
+    with contextlib.suppress(Exception):
+        await writer.wait_closed()
+    assert int(raw.split(b" ", 2)[1]) == 413
+    assert b"PAYLOAD_TOO_LARGE" in raw
