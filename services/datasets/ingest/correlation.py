@@ -21,8 +21,19 @@ class CorrelationMatrix(BaseModel):
     sample_size: int
 
 
+def _contingency(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """``pd.crosstab(a, b)`` as an array (rows with a missing value left out), counted with
+    numpy: crosstab's pivot table was most of the statistics' time on a 50,000-row sample."""
+    present = (a.notna() & b.notna()).to_numpy()
+    codes_a, uniques_a = pd.factorize(a[present])
+    codes_b, uniques_b = pd.factorize(b[present])
+    shape = (len(uniques_a), len(uniques_b))
+    counts = np.bincount(codes_a * shape[1] + codes_b, minlength=shape[0] * shape[1])
+    return counts.reshape(shape).astype(np.float64)
+
+
 def _cramers_v(a: pd.Series, b: pd.Series) -> float:
-    table = pd.crosstab(a, b).to_numpy(dtype=np.float64)
+    table = _contingency(a, b)
     total = table.sum()
     if total == 0 or min(table.shape) < 2:
         return math.nan

@@ -31,6 +31,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from pydantic import BaseModel, Field
@@ -175,15 +176,24 @@ def _ipc_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _datetime_format(values: pd.Series) -> str | None:
+    # Each distinct value parsed once: a sample repeats most of its values.
+    distinct = pd.Series(values.unique())
     for fmt in DATETIME_FORMATS:
-        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+        parsed = pd.to_datetime(distinct, format=fmt, errors="coerce")
         if parsed.notna().all():
             return fmt
     return None
 
 
 def _matches(values: pd.Series, pattern: re.Pattern[str]) -> bool:
-    return values.map(lambda v: bool(pattern.match(v))).mean() >= MATCH_SHARE
+    """Whether at least MATCH_SHARE of the values match; each distinct value is matched
+    once (a Python call per value of a 50,000-row sample was most of the metadata's time)."""
+    counts = values.value_counts(sort=False, dropna=False)
+    total = int(counts.sum())
+    if total == 0:
+        return False
+    hits = np.fromiter((bool(pattern.match(v)) for v in counts.index), bool, len(counts))
+    return int(counts.to_numpy()[hits].sum()) / total >= MATCH_SHARE
 
 
 @functools.cache
