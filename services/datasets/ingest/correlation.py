@@ -43,12 +43,18 @@ def _cramers_v(a: pd.Series, b: pd.Series) -> float:
 
 
 def _correlation_ratio(values: pd.Series, categories: pd.Series) -> float:
-    frame = pd.DataFrame({"x": values, "c": categories}).dropna()
-    total = float(((frame["x"] - frame["x"].mean()) ** 2).sum())
+    present = (values.notna() & categories.notna()).to_numpy()
+    x = values.to_numpy(dtype=np.float64)[present]
+    if len(x) == 0:
+        return math.nan
+    total = float(((x - x.mean()) ** 2).sum())
     if total == 0:
         return math.nan
-    groups = frame.groupby("c", observed=True)["x"].agg(["mean", "count"])
-    between = float((groups["count"] * (groups["mean"] - frame["x"].mean()) ** 2).sum())
+    # Group means by counting, as in _contingency (a pandas groupby per pair was slower).
+    codes, uniques = pd.factorize(categories[present])
+    counts = np.bincount(codes, minlength=len(uniques))
+    means = np.bincount(codes, weights=x, minlength=len(uniques)) / counts
+    between = float((counts * (means - x.mean()) ** 2).sum())
     return math.sqrt(between / total)
 
 
