@@ -16,8 +16,8 @@ from .names import validate_filename
 from .options import IngestLimits, IngestOptions
 from .pipeline import ColumnInfo, IngestResult, ingest
 from .preview import preview_rows
-from .split import split_holdout
-from .stats import DatasetStats, compute_stats
+from .split import HoldoutSplit, split_holdout
+from .stats import DatasetStats, TableStats, compute_stats
 
 __all__ = [
     "CategoricalRule",
@@ -26,12 +26,14 @@ __all__ = [
     "ColumnUpdate",
     "DatasetMetadata",
     "DatasetStats",
+    "HoldoutSplit",
     "IngestError",
     "IngestLimits",
     "IngestOptions",
     "IngestResult",
     "MetadataError",
     "MetadataUpdate",
+    "TableStats",
     "compute_stats",
     "infer_metadata",
     "ingest",

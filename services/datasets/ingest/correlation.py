@@ -21,8 +21,19 @@ class CorrelationMatrix(BaseModel):
     sample_size: int
 
 
+def _contingency(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """``pd.crosstab(a, b)`` as an array (rows with a missing value left out), counted with
+    numpy: crosstab's pivot table was most of the statistics' time on a 50,000-row sample."""
+    present = (a.notna() & b.notna()).to_numpy()
+    codes_a, uniques_a = pd.factorize(a[present])
+    codes_b, uniques_b = pd.factorize(b[present])
+    shape = (len(uniques_a), len(uniques_b))
+    counts = np.bincount(codes_a * shape[1] + codes_b, minlength=shape[0] * shape[1])
+    return counts.reshape(shape).astype(np.float64)
+
+
 def _cramers_v(a: pd.Series, b: pd.Series) -> float:
-    table = pd.crosstab(a, b).to_numpy(dtype=np.float64)
+    table = _contingency(a, b)
     total = table.sum()
     if total == 0 or min(table.shape) < 2:
         return math.nan
@@ -32,12 +43,18 @@ def _cramers_v(a: pd.Series, b: pd.Series) -> float:
 
 
 def _correlation_ratio(values: pd.Series, categories: pd.Series) -> float:
-    frame = pd.DataFrame({"x": values, "c": categories}).dropna()
-    total = float(((frame["x"] - frame["x"].mean()) ** 2).sum())
+    present = (values.notna() & categories.notna()).to_numpy()
+    x = values.to_numpy(dtype=np.float64)[present]
+    if len(x) == 0:
+        return math.nan
+    total = float(((x - x.mean()) ** 2).sum())
     if total == 0:
         return math.nan
-    groups = frame.groupby("c", observed=True)["x"].agg(["mean", "count"])
-    between = float((groups["count"] * (groups["mean"] - frame["x"].mean()) ** 2).sum())
+    # Group means by counting, as in _contingency (a pandas groupby per pair was slower).
+    codes, uniques = pd.factorize(categories[present])
+    counts = np.bincount(codes, minlength=len(uniques))
+    means = np.bincount(codes, weights=x, minlength=len(uniques)) / counts
+    between = float((counts * (means - x.mean()) ** 2).sum())
     return math.sqrt(between / total)
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from typing import BinaryIO
 
 import fsspec
@@ -210,12 +211,19 @@ def _decode(batch: pa.RecordBatch) -> pa.RecordBatch:
 
 
 class RowGroupWriter:
-    """Collects record batches and writes them to `writer` one bounded row group at a time."""
+    """Collects record batches and writes them to `writer` one bounded row group at a time.
 
-    def __init__(self, writer: pq.ParquetWriter) -> None:
+    With ``background``, each row group is encoded and written on a thread of its own
+    (pyarrow releases the GIL), while the caller goes on reading and converting the next
+    batches: at most one group is in flight, so memory stays at two groups.
+    """
+
+    def __init__(self, writer: pq.ParquetWriter, *, background: bool = False) -> None:
         self._writer = writer
         self._batches: list[pa.RecordBatch] = []
         self._rows = self._bytes = 0
+        self._executor = ThreadPoolExecutor(1, "parquet-writer") if background else None
+        self._in_flight: Future[None] | None = None
 
     def write_batch(self, batch: pa.RecordBatch) -> None:
         if batch.num_rows == 0:
@@ -230,8 +238,32 @@ class RowGroupWriter:
         if not self._batches:
             return
         table = pa.Table.from_batches(self._batches)
-        self._writer.write_table(table, row_group_size=table.num_rows)
         self._batches, self._rows, self._bytes = [], 0, 0
+        if self._executor is None:
+            self._writer.write_table(table, row_group_size=table.num_rows)
+            return
+        self._wait()
+        self._in_flight = self._executor.submit(
+            self._writer.write_table, table, row_group_size=table.num_rows
+        )
+
+    def finish(self) -> None:
+        """Writes what is left and waits for it; raises what a background write raised."""
+        try:
+            self.flush()
+            self._wait()
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """Stops the background thread, once the group in flight (if any) is written."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+
+    def _wait(self) -> None:
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is not None:
+            in_flight.result()
 
 
 @contextmanager
@@ -244,3 +276,43 @@ def parquet_output(
         rows = RowGroupWriter(writer)
         yield rows
         rows.flush()
+
+
+class ParquetSink:
+    """A new Parquet file at `path`, written in bounded row groups in the background:
+    ``close`` finishes it, ``abort`` removes it."""
+
+    def __init__(self, fs: fsspec.AbstractFileSystem, path: str, schema: pa.Schema) -> None:
+        self._fs, self._path = fs, path
+        fs.makedirs(posixpath.dirname(path) or ".", exist_ok=True)
+        self._file = fs.open(path, "wb")
+        try:
+            self._writer = pq.ParquetWriter(self._file, schema)
+        except BaseException:
+            self._remove()
+            raise
+        self._rows = RowGroupWriter(self._writer, background=True)
+
+    def write_batch(self, batch: pa.RecordBatch) -> None:
+        self._rows.write_batch(batch)
+
+    def close(self) -> None:
+        try:
+            self._rows.finish()
+            self._writer.close()
+            self._file.close()
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        self._rows.stop()
+        with suppress(Exception):
+            self._writer.close()
+        self._remove()
+
+    def _remove(self) -> None:
+        with suppress(Exception):
+            self._file.close()
+        if self._fs.exists(self._path):
+            self._fs.rm(self._path)

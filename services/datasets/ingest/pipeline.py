@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import fsspec
 import pyarrow as pa
@@ -11,7 +13,7 @@ from pydantic import BaseModel
 from .errors import IngestError
 from .names import resolve_names
 from .options import IngestLimits, IngestOptions
-from .parquet_io import parquet_output
+from .parquet_io import ParquetSink
 from .reader import BatchReader, CsvReader, JsonReader, ParquetReader
 from .sniff import DEFAULT_MISSING, Sniffed, sniff
 from .stream import SourceOpener
@@ -52,6 +54,21 @@ class _Plan:
         ]
 
 
+class TableSink(Protocol):
+    """Gets the typed table as it is written (the split, statistics): `start` with its
+    schema, `write_batch` for each batch in order, then `close`, or `abort` and nothing of
+    it is kept. After an `abort` it may be started again (the table is written twice when
+    a late value changes a column's type)."""
+
+    def start(self, schema: pa.Schema) -> None: ...
+
+    def write_batch(self, batch: pa.RecordBatch) -> None: ...
+
+    def close(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
 def ingest(
     open_source: SourceOpener,
     *,
@@ -59,27 +76,93 @@ def ingest(
     limits: IngestLimits | None = None,
     fs: fsspec.AbstractFileSystem,
     out_path: str,
+    sinks: Sequence[TableSink] = (),
 ) -> IngestResult:
-    """Read the source twice (infer types, then convert) and write typed Parquet to `out_path`.
+    """Read the source, infer its types and write typed Parquet to `out_path`; each of
+    `sinks` gets the same batches.
+
+    One pass when the types seen in the first batches hold to the end: each batch is typed,
+    then converted and written with the types so far. A later value that changes a column's
+    type (a text value in a column of numbers) throws what was written away, and a second
+    pass converts the whole source with the final types.
 
     `open_source` must return a fresh binary stream of the same bytes on each call.
-    Raises IngestError (and leaves nothing at `out_path`) for any file it cannot ingest.
+    Raises IngestError (and leaves nothing at `out_path` nor in the sinks) for any file it
+    cannot ingest.
     """
     options = options or IngestOptions()
     limits = limits or IngestLimits()
     sniffed = sniff(open_source, options, limits)
     reader = _open_reader(open_source, sniffed, limits)
     missing = pa.array(sorted({*DEFAULT_MISSING, *options.missing_values}), pa.string())
+    output = _Output(fs, out_path, sinks)
     try:
-        plan = _infer(reader, sniffed, limits, missing, keep_text=options.typed_source)
-        detected = reader.names if sniffed.format not in ("csv", "tsv") or sniffed.header else None
+        plan = _infer(reader, sniffed, limits, missing, options, output)
+        detected = _detected_names(reader, sniffed)
         names = resolve_names(detected, len(plan.typers), options.column_names)
         types = plan.types()
-        _write(reader, types, names, missing, fs, out_path)
+        if output.types != types or output.names != names:
+            output.abort()
+            _write(reader, types, names, missing, output)
+        output.close()
+    except BaseException:
+        output.abort()
+        raise
     finally:
         if isinstance(reader, ParquetReader):
             reader.close()
     return _result(sniffed, plan.rows, names, types, detected)
+
+
+class _Output:
+    """The typed Parquet file and the sinks, written together with the types of `start`."""
+
+    def __init__(
+        self, fs: fsspec.AbstractFileSystem, out_path: str, sinks: Sequence[TableSink]
+    ) -> None:
+        self._fs, self._path, self._sinks = fs, out_path, sinks
+        self._file: ParquetSink | None = None
+        self._started: list[TableSink] = []
+        self._schema = pa.schema([])
+        self.names: list[str] | None = None
+        self.types: list[ColumnType | pa.DataType] | None = None
+
+    def start(self, names: list[str], types: list[ColumnType | pa.DataType]) -> None:
+        fields = zip(names, types, strict=True)
+        self._schema = pa.schema([pa.field(n, _arrow_type(t)) for n, t in fields])
+        self.names, self.types = names, types
+        self._file = ParquetSink(self._fs, self._path, self._schema)
+        for sink in self._sinks:
+            self._started.append(sink)
+            sink.start(self._schema)
+
+    def write(self, batch: pa.RecordBatch, missing: pa.Array) -> None:
+        assert self._file is not None and self.types is not None
+        columns = _convert(batch, self.types, missing)
+        converted = pa.RecordBatch.from_arrays(columns, schema=self._schema)
+        self._file.write_batch(converted)
+        for sink in self._sinks:
+            sink.write_batch(converted)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        for sink in self._started:
+            sink.close()
+
+    def abort(self) -> None:
+        if self._file is not None:
+            self._file.abort()
+        elif self._fs.exists(self._path):
+            self._fs.rm(self._path)
+        for sink in self._started:
+            sink.abort()
+        self._file, self._started, self.names, self.types = None, [], None, None
+
+
+def _detected_names(reader: BatchReader, sniffed: Sniffed) -> list[str] | None:
+    """The file's own column names: none for CSV without a header row."""
+    return reader.names if sniffed.format not in ("csv", "tsv") or sniffed.header else None
 
 
 def _open_reader(open_source: SourceOpener, sniffed: Sniffed, limits: IngestLimits) -> BatchReader:
@@ -114,10 +197,13 @@ def _infer(
     sniffed: Sniffed,
     limits: IngestLimits,
     missing: pa.Array,
-    *,
-    keep_text: bool,
+    options: IngestOptions,
+    output: _Output,
 ) -> _Plan:
+    """Types every batch, and writes it to `output` while the types stay those it started
+    with (see ``ingest``)."""
     plan = _Plan()
+    writing = True
     for batch in reader.batches():
         plan.rows += batch.num_rows
         if plan.rows > limits.max_rows:
@@ -127,12 +213,43 @@ def _infer(
                 line=limits.max_rows + 1 + int(bool(sniffed.has_header)),
             )
         for index, column in enumerate(batch.columns):
-            _observe(plan, index, column, reader.names[index], missing, keep_text)
+            _observe(plan, index, column, reader.names[index], missing, options.typed_source)
+        if writing:
+            writing = _write_so_far(output, plan, reader, sniffed, options, batch, missing)
+        if not writing and output.types is not None:
+            output.abort()
     if plan.rows == 0:
         if sniffed.has_header:
             raise IngestError("header_only", "the file has a header row but no data rows", line=1)
         raise IngestError("empty_file", "the file has no rows")
     return plan
+
+
+def _write_so_far(
+    output: _Output,
+    plan: _Plan,
+    reader: BatchReader,
+    sniffed: Sniffed,
+    options: IngestOptions,
+    batch: pa.RecordBatch,
+    missing: pa.Array,
+) -> bool:
+    """Writes `batch` with the types of every batch so far; False once they changed."""
+    types = plan.types()
+    if output.types is None:
+        if batch.num_rows == 0:
+            return True
+        try:
+            names = resolve_names(
+                _detected_names(reader, sniffed), len(plan.typers), options.column_names
+            )
+        except IngestError:
+            return False  # raised once the whole file is read (JSON may have more keys)
+        output.start(names, types)
+    elif types != output.types or len(reader.names) != len(output.types):
+        return False
+    output.write(batch, missing)
+    return True
 
 
 def _observe(
@@ -172,19 +289,12 @@ def _write(
     types: list[ColumnType | pa.DataType],
     names: list[str],
     missing: pa.Array,
-    fs: fsspec.AbstractFileSystem,
-    out_path: str,
+    output: _Output,
 ) -> None:
-    schema = pa.schema([pa.field(n, _arrow_type(t)) for n, t in zip(names, types, strict=True)])
-    try:
-        with parquet_output(fs, out_path, schema) as writer:
-            for batch in reader.batches():
-                columns = _convert(batch, types, missing)
-                writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
-    except BaseException:
-        if fs.exists(out_path):
-            fs.rm(out_path)
-        raise
+    """The second pass: the whole source converted with the final types."""
+    output.start(names, types)
+    for batch in reader.batches():
+        output.write(batch, missing)
 
 
 def _result(

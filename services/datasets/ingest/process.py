@@ -23,14 +23,15 @@ from common.storage import Storage
 from services.datasets import files
 from services.datasets.ingest import (
     CategoricalRule,
+    HoldoutSplit,
     IngestError,
     IngestLimits,
     IngestOptions,
-    compute_stats,
+    TableStats,
     infer_metadata,
     ingest,
-    split_holdout,
 )
+from services.datasets.ingest.sdv_detection import SdvDetection
 
 log = logging.getLogger(__name__)
 
@@ -101,30 +102,37 @@ def _ingest(
 ) -> dict[str, Any]:
     upload = files.upload_key(dataset_id)
     size = storage.size(upload)
-    data_path = storage.path(files.split_key(dataset_id, "all"))
-    result = ingest(
-        lambda: storage.open(upload, "rb"),
-        options=options,
-        limits=IngestLimits(**limits),
-        fs=storage.fs,
-        out_path=data_path,
-    )
-    train, holdout = split_holdout(
-        storage.fs,
-        data_path,
-        storage.path(files.split_key(dataset_id, "train")),
-        storage.path(files.split_key(dataset_id, "holdout")),
-        options.holdout_fraction,
-        options.seed,
-    )
-    stats = compute_stats(storage.fs, data_path, seed=options.seed)
-    sample = files.read_sample(storage, dataset_id, columns=None, max_rows=INFER_SAMPLE_ROWS)
-    metadata = infer_metadata(
-        sample,
-        row_count=result.row_count,
-        datetime_formats={c.name: c.datetime_format for c in result.columns if c.datetime_format},
-        categorical_rule=rule,
-    )
+    # Started now, SDV's detection imports while the file is read.
+    with SdvDetection() as detection:
+        data_path = storage.path(files.split_key(dataset_id, "all"))
+        # The split and the statistics are taken as the typed table is written.
+        split = HoldoutSplit(
+            storage.fs,
+            storage.path(files.split_key(dataset_id, "train")),
+            storage.path(files.split_key(dataset_id, "holdout")),
+            options.holdout_fraction,
+            options.seed,
+        )
+        table_stats = TableStats(seed=options.seed)
+        result = ingest(
+            lambda: storage.open(upload, "rb"),
+            options=options,
+            limits=IngestLimits(**limits),
+            fs=storage.fs,
+            out_path=data_path,
+            sinks=(split, table_stats),
+        )
+        train, holdout = split.counts
+        stats = table_stats.result(storage.fs, data_path)
+        sample = files.read_sample(storage, dataset_id, columns=None, max_rows=INFER_SAMPLE_ROWS)
+        formats = {c.name: c.datetime_format for c in result.columns if c.datetime_format}
+        metadata = infer_metadata(
+            sample,
+            row_count=result.row_count,
+            datetime_formats=formats,
+            categorical_rule=rule,
+            detection=detection,
+        )
     return {
         "ok": True,
         "size_bytes": size,

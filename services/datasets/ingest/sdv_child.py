@@ -33,9 +33,10 @@ def _metadata_class() -> Any:
     return Metadata
 
 
-def detect(sample: pd.DataFrame) -> dict[str, Any]:
-    """SDV's sdtype per column and its primary key for `sample`."""
-    metadata = _metadata_class()
+def detect(sample: pd.DataFrame, metadata: Any = None) -> dict[str, Any]:
+    """SDV's sdtype per column and its primary key for `sample` (`metadata`: SDV's
+    Metadata class, if already imported)."""
+    metadata = metadata or _metadata_class()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         table = metadata.detect_from_dataframes({"table": sample}).to_dict()["tables"]["table"]
@@ -47,10 +48,12 @@ def detect(sample: pd.DataFrame) -> dict[str, Any]:
 
 
 def main() -> None:
-    sample = pa.ipc.open_stream(sys.stdin.buffer.read()).read_all().to_pandas()
     # SDV may print; stdout carries only the answer.
     with contextlib.redirect_stdout(sys.stderr):
-        verdict = detect(sample)
+        # Imported before the sample is read: the caller starts this process ahead.
+        metadata = _metadata_class()
+        sample = pa.ipc.open_stream(sys.stdin.buffer.read()).read_all().to_pandas()
+        verdict = detect(sample, metadata)
     json.dump(verdict, sys.stdout)
 
 

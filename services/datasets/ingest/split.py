@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .parquet_io import iter_batches, open_parquet, parquet_output, plain_schema
+from .parquet_io import ParquetSink, iter_batches, open_parquet, parquet_output, plain_schema
 
 BATCH_ROWS = 65_536
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -28,6 +28,67 @@ def _uniform(row_index: np.ndarray, seed: int) -> np.ndarray:
     return (z >> np.uint64(11)).astype(np.float64) / float(2**53)
 
 
+class HoldoutSplit:
+    """Writes the rows of a table to `train_path` and about `fraction` of them to
+    `holdout_path` as its batches stream by (a sink of ``ingest``): `start`, `write_batch`
+    for each batch in order, then `close`, or `abort` to remove both files. The side of a
+    row depends only on its index and the seed, so the same table and seed give the same
+    split whatever its batches."""
+
+    def __init__(
+        self,
+        fs: fsspec.AbstractFileSystem,
+        train_path: str,
+        holdout_path: str,
+        fraction: float,
+        seed: int,
+    ) -> None:
+        if not 0.0 <= fraction < 1.0:
+            raise ValueError(f"holdout fraction must be in [0, 1), got {fraction}")
+        self._fs, self._paths = fs, (train_path, holdout_path)
+        self._fraction, self._seed = fraction, seed
+        self._sinks: tuple[ParquetSink, ...] = ()
+        self.rows = self.holdout_rows = 0
+
+    def start(self, schema: pa.Schema) -> None:
+        self.rows = self.holdout_rows = 0
+        train = ParquetSink(self._fs, self._paths[0], schema)
+        try:
+            self._sinks = (train, ParquetSink(self._fs, self._paths[1], schema))
+        except BaseException:
+            train.abort()
+            raise
+
+    def write_batch(self, batch: pa.RecordBatch) -> None:
+        rows = np.arange(self.rows, self.rows + batch.num_rows)
+        in_holdout = _uniform(rows, self._seed) < self._fraction
+        self.rows += batch.num_rows
+        self.holdout_rows += int(in_holdout.sum())
+        train, holdout = self._sinks
+        train.write_batch(batch.filter(pa.array(~in_holdout)))
+        holdout.write_batch(batch.filter(pa.array(in_holdout)))
+
+    def close(self) -> None:
+        try:
+            for sink in self._sinks:
+                sink.close()
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        for sink in self._sinks:
+            sink.abort()
+        for path in self._paths:
+            if self._fs.exists(path):
+                self._fs.rm(path)
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(train rows, holdout rows)."""
+        return self.rows - self.holdout_rows, self.holdout_rows
+
+
 def split_holdout(
     fs: fsspec.AbstractFileSystem,
     src: str,
@@ -41,27 +102,18 @@ def split_holdout(
     Returns (train_rows, holdout_rows). Same file and seed give the same split. On error
     neither output is left behind.
     """
-    if not 0.0 <= fraction < 1.0:
-        raise ValueError(f"holdout fraction must be in [0, 1), got {fraction}")
-    offset = holdout_rows = 0
-    try:
-        with fs.open(src, "rb") as source, ExitStack() as stack:
-            parquet = open_parquet(source)
-            schema = plain_schema(parquet)
-            train = stack.enter_context(parquet_output(fs, train_path, schema))
-            holdout = stack.enter_context(parquet_output(fs, holdout_path, schema))
+    split = HoldoutSplit(fs, train_path, holdout_path, fraction, seed)
+    with fs.open(src, "rb") as source:
+        parquet = open_parquet(source)
+        split.start(plain_schema(parquet))
+        try:
             for batch in iter_batches(parquet, BATCH_ROWS):
-                in_holdout = _uniform(np.arange(offset, offset + batch.num_rows), seed) < fraction
-                offset += batch.num_rows
-                train.write_batch(batch.filter(pa.array(~in_holdout)))
-                holdout.write_batch(batch.filter(pa.array(in_holdout)))
-                holdout_rows += int(in_holdout.sum())
-    except BaseException:
-        for path in (train_path, holdout_path):
-            if fs.exists(path):
-                fs.rm(path)
-        raise
-    return offset - holdout_rows, holdout_rows
+                split.write_batch(batch)
+        except BaseException:
+            split.abort()
+            raise
+        split.close()
+    return split.counts
 
 
 def value_uniform(values: np.ndarray, seed: int) -> np.ndarray:

@@ -13,16 +13,17 @@ import fsspec
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from .correlation import CorrelationMatrix, correlation_matrix
-from .parquet_io import iter_batches, open_parquet, plain_schema
+from .parquet_io import BoundedParquetFile, iter_batches, open_parquet, plain_schema
 
 BATCH_ROWS = 65_536
 HISTOGRAM_BINS = 20
 TOP_CATEGORIES = 20
 QUANTILES = (1, 5, 25, 50, 75, 95, 99)
+# Batches whose distinct-value counts are merged at once.
+MERGE_BATCHES = 16
 # Bounds on memory: distinct values tracked over all columns (a count, and bytes for long
 # text values), and cells and bytes in the row sample.
 DISTINCT_BUDGET = 1_000_000
@@ -95,6 +96,9 @@ class _ColumnAccumulator:
         )
         self.distinct_cap = distinct_cap
         self.distinct_bytes = distinct_bytes
+        # Each batch's counts, merged into `values` a few batches at a time.
+        self._pending: list[pa.Table] = []
+        self._pending_bytes = 0
         self.low: Any = None
         self.high: Any = None
         self.mean = self.m2 = 0.0
@@ -115,12 +119,23 @@ class _ColumnAccumulator:
 
     def _add_distinct(self, values: pa.Array) -> None:
         # Merged in Arrow, not in a Python Counter: per-value Python work was the slowest
-        # part of the statistics on high-cardinality columns.
+        # part of the statistics on high-cardinality columns. Merging every batch re-grouped
+        # every value kept so far each time; now it is done every MERGE_BATCHES batches.
         if self.values is None:
             return
         counted = pc.value_counts(values).flatten()
         batch = pa.table({"value": counted[0], "count": counted[1].cast(pa.int64())})
-        merged = pa.concat_tables([self.values, batch])
+        self._pending.append(batch)
+        self._pending_bytes += batch.nbytes
+        if len(self._pending) >= MERGE_BATCHES or self._pending_bytes > self.distinct_bytes:
+            self.merge()
+
+    def merge(self) -> None:
+        """Adds the pending batches' counts to `values` (None once past the caps)."""
+        pending, self._pending, self._pending_bytes = self._pending, [], 0
+        if self.values is None or not pending:
+            return
+        merged = pa.concat_tables([self.values, *pending])
         # Without threads, groups keep the order in which values first appeared.
         summed = merged.group_by("value", use_threads=False).aggregate([("count", "sum")])
         self.values = pa.table({"value": summed["value"], "count": summed["count_sum"]})
@@ -147,51 +162,101 @@ class _ColumnAccumulator:
         return math.sqrt(self.m2 / (self.count - 1)) if self.count > 1 else None
 
 
-def compute_stats(fs: fsspec.AbstractFileSystem, parquet_path: str, seed: int = 0) -> DatasetStats:
-    """Stream the typed Parquet file twice (summaries, then histograms) and describe it."""
-    with fs.open(parquet_path, "rb") as source:
-        parquet = open_parquet(source)
-        schema = plain_schema(parquet)
+class TableStats:
+    """The statistics of a table as its batches stream by (a sink of ``ingest``): `start`
+    with its schema, `write_batch` for each batch in order, `close`, then `result`, which
+    reads the written file's numeric columns once more for their histograms (their bins
+    depend on the extremes, known only at the end)."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self._seed = seed
+        self.start(pa.schema([]))
+
+    def start(self, schema: pa.Schema) -> None:
         cap = max(1000, min(100_000, DISTINCT_BUDGET // max(len(schema), 1)))
         size = max(1024 * 1024, DISTINCT_BYTES // max(len(schema), 1))
-        accumulators = [_ColumnAccumulator(f.name, f.type, cap, size) for f in schema]
-        sample = _summarise(parquet, accumulators, seed)
-        histograms = _histograms(parquet, accumulators)
-    columns = [_column_stats(acc, sample, histograms.get(acc.name)) for acc in accumulators]
-    return DatasetStats(
-        row_count=parquet.metadata.num_rows,
-        columns=columns,
-        correlation=correlation_matrix(sample.to_pandas()),
-    )
+        self._schema = schema
+        self._accumulators = [_ColumnAccumulator(f.name, f.type, cap, size) for f in schema]
+        self._sample = _Sample(len(schema), self._seed)
+        self.rows = 0
+
+    def write_batch(self, batch: pa.RecordBatch) -> None:
+        self.rows += batch.num_rows
+        for accumulator, column in zip(self._accumulators, batch.columns, strict=True):
+            accumulator.add(column)
+        self._sample.add(batch)
+
+    def close(self) -> None:
+        for accumulator in self._accumulators:
+            accumulator.merge()
+
+    def abort(self) -> None:
+        self.start(self._schema)
+
+    def result(self, fs: fsspec.AbstractFileSystem, parquet_path: str) -> DatasetStats:
+        """The statistics, with the histograms read from the table written at `parquet_path`."""
+        with fs.open(parquet_path, "rb") as source:
+            histograms = _histograms(open_parquet(source), self._accumulators)
+        sample = self._sample.table(self._schema)
+        columns = [
+            _column_stats(acc, sample, histograms.get(acc.name)) for acc in self._accumulators
+        ]
+        return DatasetStats(
+            row_count=self.rows,
+            columns=columns,
+            correlation=correlation_matrix(sample.to_pandas()),
+        )
 
 
-def _summarise(
-    parquet: pq.ParquetFile, accumulators: list[_ColumnAccumulator], seed: int
-) -> pa.Table:
-    """Feed every batch to the accumulators and keep a uniform bottom-k row sample.
+def compute_stats(fs: fsspec.AbstractFileSystem, parquet_path: str, seed: int = 0) -> DatasetStats:
+    """Stream the typed Parquet file twice (summaries, then histograms) and describe it."""
+    stats = TableStats(seed)
+    with fs.open(parquet_path, "rb") as source:
+        parquet = open_parquet(source)
+        stats.start(plain_schema(parquet))
+        for batch in iter_batches(parquet, BATCH_ROWS):
+            stats.write_batch(batch)
+    stats.close()
+    return stats.result(fs, parquet_path)
+
+
+class _Sample:
+    """A uniform bottom-k row sample of the batches seen.
 
     k shrinks when the sample would hold more than SAMPLE_BYTES (long text values); the
     rows kept are still those with the k smallest keys of all rows seen, so still uniform.
     """
-    rows = max(1000, min(MAX_SAMPLE_ROWS, SAMPLE_CELLS // max(len(accumulators), 1)))
-    rng = np.random.default_rng(seed)
-    sample, keys = None, np.empty(0)
-    for batch in iter_batches(parquet, BATCH_ROWS):
-        for accumulator, column in zip(accumulators, batch.columns, strict=True):
-            accumulator.add(column)
+
+    def __init__(self, columns: int, seed: int) -> None:
+        self._rows = max(1000, min(MAX_SAMPLE_ROWS, SAMPLE_CELLS // max(columns, 1)))
+        self._rng = np.random.default_rng(seed)
+        self._sample: pa.Table | None = None
+        self._keys = np.empty(0)
+
+    def add(self, batch: pa.RecordBatch) -> None:
         table = pa.Table.from_batches([batch])
-        sample = table if sample is None else pa.concat_tables([sample, table])
-        keys = np.concatenate([keys, rng.random(batch.num_rows)])
+        sample = table if self._sample is None else pa.concat_tables([self._sample, table])
+        keys = np.concatenate([self._keys, self._rng.random(batch.num_rows)])
         if sample.nbytes > SAMPLE_BYTES:
-            rows = max(1, min(rows, int(len(keys) * SAMPLE_BYTES / sample.nbytes)))
-        if len(keys) > rows:
-            keep = np.sort(np.argpartition(keys, rows)[:rows])
-            sample, keys = sample.take(pa.array(keep)), keys[keep]
-    return sample if sample is not None else plain_schema(parquet).empty_table()
+            self._rows = max(1, min(self._rows, int(len(keys) * SAMPLE_BYTES / sample.nbytes)))
+        self._sample, self._keys = sample, keys
+        # Cut down to k rows once twice as many are held, not after every batch.
+        if len(keys) > 2 * self._rows or sample.nbytes > 2 * SAMPLE_BYTES:
+            self._keep_smallest()
+
+    def _keep_smallest(self) -> None:
+        if self._sample is None or len(self._keys) <= self._rows:
+            return
+        keep = np.sort(np.argpartition(self._keys, self._rows)[: self._rows])
+        self._sample, self._keys = self._sample.take(pa.array(keep)), self._keys[keep]
+
+    def table(self, schema: pa.Schema) -> pa.Table:
+        self._keep_smallest()
+        return self._sample if self._sample is not None else schema.empty_table()
 
 
 def _histograms(
-    parquet: pq.ParquetFile, accumulators: list[_ColumnAccumulator]
+    parquet: BoundedParquetFile, accumulators: list[_ColumnAccumulator]
 ) -> dict[str, list[HistogramBin]]:
     numeric = [acc for acc in accumulators if _is_numeric(acc.type) and acc.low is not None]
     if not numeric:

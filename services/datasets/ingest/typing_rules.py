@@ -43,6 +43,7 @@ _QUOTES = ("'", '"', "`")
 # Codes such as zip codes or ids keep their leading zeros, so they stay text.
 _LEADING_ZERO = r"^[+-]?0\d"
 _BOOL_TEXT = pa.array(["true", "false"])
+_ZERO_OR_SIGN = pa.array(["0", "+", "-"])
 
 
 def clean_text(array: pa.Array, missing: pa.Array) -> pa.Array:
@@ -51,12 +52,27 @@ def clean_text(array: pa.Array, missing: pa.Array) -> pa.Array:
     return pc.if_else(pc.is_in(trimmed, value_set=missing), None, trimmed)
 
 
+# A cast that fails takes as long as one that succeeds (measured: 66 ms for 17,000 text
+# values, on every text column's first batch); most fail on their first values.
+_CAST_PROBE = 256
+
+
 def _casts(array: pa.Array, target: pa.DataType) -> bool:
     try:
+        if len(array) > _CAST_PROBE:
+            pc.cast(array[:_CAST_PROBE], target)
         pc.cast(array, target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return False
     return True
+
+
+def _has_leading_zero(values: pa.Array) -> bool:
+    """Whether a value matches _LEADING_ZERO; the regex runs only on values that start
+    with 0 or a sign (it was the slowest check on numeric columns)."""
+    first = pc.utf8_slice_codeunits(values, 0, 1)
+    maybe = values.filter(pc.is_in(first, value_set=_ZERO_OR_SIGN))
+    return len(maybe) > 0 and bool(pc.any(pc.match_substring_regex(maybe, _LEADING_ZERO)).as_py())
 
 
 def _all_true(mask: pa.Array) -> bool:
@@ -120,7 +136,7 @@ class ColumnTyper:
             self.unquoted.observe(unquote(values))
 
     def _observe_numeric(self, values: pa.Array) -> None:
-        if self.numeric and pc.any(pc.match_substring_regex(values, _LEADING_ZERO)).as_py():
+        if self.numeric and _has_leading_zero(values):
             self.numeric = []
         self.numeric = [name for name in self.numeric if _casts(values, pa.type_for_alias(name))]
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -138,3 +139,28 @@ def test_a_parquet_decompression_bomb_keeps_the_worker_under_500_mb(tmp_path: Pa
     assert outcome["ok"], outcome
     assert outcome["row_count"] == 150_000
     assert peak < 500, f"the ingest worker peaked at {peak:.0f} MB"
+
+
+def test_a_failed_ingestion_stops_the_detection_child_started_ahead(tmp_path: Path) -> None:
+    storage = Storage(str(tmp_path / "store"), {})
+    with storage.open(files.upload_key("d1"), "wb") as sink:
+        sink.write(PEOPLE_CSV.encode() + b"1,2,3,4,5,6\n")
+    job = {
+        "storage_url": str(tmp_path / "store"),
+        "storage_options": {},
+        "dataset_id": "d1",
+        "options": IngestOptions(),
+        "limits": dataclasses.asdict(IngestLimits()),
+    }
+    before = set(_children())
+    outcome = ingest_dataset(job)
+    assert (outcome["ok"], outcome["code"], outcome["line"]) == (False, "inconsistent_columns", 302)
+    assert not [pid for pid in _children() if pid not in before]
+    assert [p.name for p in (tmp_path / "store").rglob("*.parquet")] == []
+
+
+def _children() -> list[int]:
+    """Child processes of this one, still running (an exited one not yet reaped is not)."""
+    return [
+        child.pid for child in psutil.Process().children() if child.status() != psutil.STATUS_ZOMBIE
+    ]

@@ -1,0 +1,102 @@
+"""Ingestion in one pass: the typed table, its split and its statistics are written as the
+file is read, with the types of the first batches; a late value that changes a type makes
+a second pass, and a late error leaves nothing behind."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from services.datasets.ingest import (
+    HoldoutSplit,
+    IngestError,
+    IngestOptions,
+    TableStats,
+    compute_stats,
+    ingest,
+    split_holdout,
+)
+
+# Enough rows for several CSV blocks (2 MiB each), so the last rows come in a later batch
+# than the types were first written with.
+ROWS = 300_000
+
+
+def _csv(last_score: str = "7", last_extra: str = "") -> bytes:
+    lines = ["id,score,label"]
+    lines += [f"{i},{i % 100},{'yes' if i % 3 else 'no'}" for i in range(ROWS - 1)]
+    lines.append(f"{ROWS - 1},{last_score},no{last_extra}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _ingest(fs, tmp_path: Path, data: bytes) -> tuple[HoldoutSplit, TableStats, pa.Table]:
+    split = HoldoutSplit(
+        fs, str(tmp_path / "train.parquet"), str(tmp_path / "holdout.parquet"), 0.2, 3
+    )
+    stats = TableStats(seed=3)
+    ingest(
+        lambda: io.BytesIO(data),
+        options=IngestOptions(),
+        fs=fs,
+        out_path=str(tmp_path / "data.parquet"),
+        sinks=(split, stats),
+    )
+    return split, stats, pq.read_table(tmp_path / "data.parquet")
+
+
+def test_a_late_value_changes_the_type_of_everything_written(fs, tmp_path: Path) -> None:
+    split, stats, table = _ingest(fs, tmp_path, _csv(last_score="12.5"))
+    assert table.schema.field("score").type == pa.float64()
+    assert table.num_rows == ROWS
+    assert table.column("score").to_pylist()[-2:] == [(ROWS - 2) % 100, 12.5]
+    train = pq.read_table(tmp_path / "train.parquet")
+    holdout = pq.read_table(tmp_path / "holdout.parquet")
+    assert train.schema.field("score").type == holdout.schema.field("score").type == pa.float64()
+    assert split.counts == (train.num_rows, holdout.num_rows)
+    # The same split as one made afterwards from the written table.
+    again = split_holdout(
+        fs,
+        str(tmp_path / "data.parquet"),
+        str(tmp_path / "t2.parquet"),
+        str(tmp_path / "h2.parquet"),
+        0.2,
+        3,
+    )
+    assert again == split.counts
+    assert pq.read_table(tmp_path / "h2.parquet").equals(holdout)
+    streamed = stats.result(fs, str(tmp_path / "data.parquet"))
+    score = next(c for c in streamed.columns if c.name == "score")
+    assert score.type == "double" and score.count == ROWS and score.numeric is not None
+    assert score.numeric.max == 99
+
+
+def test_streamed_statistics_are_those_of_the_written_table(fs, tmp_path: Path) -> None:
+    _, stats, _ = _ingest(fs, tmp_path, _csv())
+    streamed = stats.result(fs, str(tmp_path / "data.parquet"))
+    assert streamed.row_count == ROWS
+    again = compute_stats(fs, str(tmp_path / "data.parquet"), seed=3)
+    # Equal but for the last digits of means and deviations (merged over other batches).
+    assert _rounded(streamed.model_dump()) == _rounded(again.model_dump())
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return float(f"{value:.10g}")
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rounded(item) for item in value]
+    return value
+
+
+def test_an_error_late_in_the_file_leaves_nothing(fs, tmp_path: Path) -> None:
+    with pytest.raises(IngestError) as caught:
+        _ingest(fs, tmp_path, _csv(last_extra=",surplus"))
+    assert caught.value.code == "inconsistent_columns"
+    assert caught.value.line == ROWS + 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
