@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "gen"))
 
-from bench.bench_training import gql, stack, wait_job  # noqa: E402
+from bench.bench_training import gql, register, stack, wait_job  # noqa: E402
 from tests import adult  # noqa: E402
 
 COLUMNS = [f"column_{i}" for i in range(1, len(adult.COLUMNS) + 1)]
@@ -181,13 +181,7 @@ async def main_async(args: argparse.Namespace) -> None:
             stack(Path(tmp)) as (url, _, _),
             httpx.AsyncClient(base_url=url, timeout=3600) as client,
         ):
-            registered = await gql(
-                client,
-                "mutation($e: String!) { register(input: {email: $e, password: "
-                '"correct-horse-42"}) { tokens { accessToken } } }',
-                e="bench@example.com",
-            )
-            token = registered["register"]["tokens"]["accessToken"]
+            token = await register(client, "bench@example.com")
             project = await gql(
                 client, 'mutation { createProject(input: {name: "q"}) { id } }', token
             )
