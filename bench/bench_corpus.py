@@ -152,9 +152,12 @@ def run_one(
     work: Path,
     threads: int | None,
     options: dict[str, Any] | None = None,
+    batch_size: int | None = None,
 ) -> Result:
     spec = get_engine(engine)
-    params = TrainParams.build(spec, seed=1, time_budget_seconds=budget, options=options)
+    params = TrainParams.build(
+        spec, seed=1, time_budget_seconds=budget, options=options, batch_size=batch_size
+    )
     artifact = work / f"{table.name}-{engine}-{mode}.tar.gz"
     started = time.monotonic()
     fitted = run_training(
@@ -296,6 +299,12 @@ def main() -> None:
         help="engine option NAME=VALUE (JSON or text), e.g. default_distribution=beta; "
         "repeatable; give --mode too, so the runs are kept apart",
     )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=0,
+        help="batchSize for the engines (0: each engine's own choice); give --mode too",
+    )
     parser.add_argument("--mode", default="", help="label for these runs (default: the mode)")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
     parser.add_argument(
@@ -335,6 +344,7 @@ def main() -> None:
                     work,
                     args.threads or None,
                     dict(args.option),
+                    args.batch_size or None,
                 )
                 print(json.dumps(asdict(result)), flush=True)
                 with args.results.open("a") as sink:

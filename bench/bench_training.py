@@ -84,6 +84,17 @@ async def gql(client: httpx.AsyncClient, query: str, token: str = "", **variable
     return body["data"]
 
 
+async def register(client: httpx.AsyncClient, email: str) -> str:
+    """Registers `email` and returns its access token."""
+    registered = await gql(
+        client,
+        "mutation($e: String!) { register(input: {email: $e, password: "
+        '"correct-horse-42"}) { tokens { accessToken } } }',
+        e=email,
+    )
+    return registered["register"]["tokens"]["accessToken"]
+
+
 async def wait_job(client: httpx.AsyncClient, token: str, job_id: str) -> dict:
     while True:
         job = (
@@ -284,13 +295,7 @@ async def main_async(args: argparse.Namespace) -> None:
             stack(work) as (url, datasets_addr, _),
             httpx.AsyncClient(base_url=url, timeout=3600) as client,
         ):
-            registered = await gql(
-                client,
-                "mutation($e: String!) { register(input: {email: $e, password: "
-                '"correct-horse-42"}) { tokens { accessToken } } }',
-                e="bench@example.com",
-            )
-            token = registered["register"]["tokens"]["accessToken"]
+            token = await register(client, "bench@example.com")
             dataset_id, table, metadata = await upload_adult(datasets_addr, token)
             # Alternating, best of each: the machine is shared, so noise hits both sides.
             baselines, platforms = [], []

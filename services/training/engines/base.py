@@ -266,6 +266,9 @@ class FitReport:
     note: str | None = None
     # {"epsilon", "delta"} the saved model's training spent, when trained with DP.
     privacy_spent: dict[str, float] | None = None
+    # Where the fit's seconds went, by phase (e.g. analyze, encode, first_epoch), for the
+    # model's metrics: what a user reads to see why a budget bought so few epochs.
+    phase_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def one_epoch_note(budget: float | None, elapsed: float, epoch_seconds: float) -> str | None:

@@ -89,6 +89,24 @@ def test_argn_honours_a_time_budget(adult):
     assert len(engine.sample(20, seed=1)) == 20
 
 
+def test_argn_says_where_the_seconds_of_its_fit_went(adult):
+    spec = get_engine("tabular_argn")
+    params = TrainParams.build(spec, seed=1, **(FAST["tabular_argn"] | {"epochs": 3}))
+    engine = spec.create()
+    started = time.monotonic()
+    report = engine.fit(adult, {}, params, lambda update: None)
+    elapsed = time.monotonic() - started
+    phases = report.phase_seconds
+    preparing = ("profile", "split", "analyze", "encode")
+    training = ("first_epoch", "later_epochs", "after_training")
+    assert set(phases) == {*preparing, *training}
+    assert all(seconds >= 0 for seconds in phases.values())
+    # The phases follow each other: together they are the fit, no second counted twice
+    # (each is rounded to 0.01 s).
+    assert sum(phases.values()) <= elapsed + 0.005 * len(phases)
+    assert sum(phases.values()) >= 0.9 * elapsed - 0.5
+
+
 def test_argn_conditional_sampling(adult):
     engine, _, _ = fit("tabular_argn", adult)
     rows = engine.sample(30, seed=2, conditions={"sex": "Female", "age": 41})
