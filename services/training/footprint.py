@@ -3,9 +3,9 @@ the worker has: a job that will not fit fails at once with the numbers, instead 
 killed by the kernel halfway through (and retried, and killed again).
 
 The estimate is the engine process at rest plus, per row it learns from, the row's bytes in
-pandas times what the engine makes of them (its copies and encodings). The factors were
-measured (``bench/bench_bigtable.py --calibrate``: peak RSS of the engine process training
-on replicated adult) and are rounded up; README "Big tables" has the table.
+pandas times what the engine makes of them (its copies and encodings). README "Big tables"
+says which factors were measured (peak RSS of the engine process on replicated adult,
+``bench/bench_bigtable.py``) and which are set high until they are.
 """
 
 from __future__ import annotations
