@@ -4,32 +4,14 @@ the worker's memory fails before it reads anything, naming the numbers and the s
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from google.protobuf import json_format
 
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.training.v1 import training_pb2
 from tests.services.training.training_world import TrainingWorld, frame, small_adult_csv
-from tests.support import AuthCaller, start_training, start_training_worker
+from tests.support import start_training_worker
 
 CAP = 300
-
-
-@pytest.fixture
-async def isolated(
-    own_training_config, service_token, auth_server, datasets_server
-) -> AsyncIterator[tuple[TrainingWorld, dict[str, object]]]:
-    """A training API on a NATS and database of its own, so only this test's workers (with
-    their own settings) see its jobs."""
-    api = await start_training(**own_training_config)
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(api.address, datasets_server.address, auth)
-    yield world, own_training_config
-    await world.close()
-    await auth.close()
-    await api.stop(0)
 
 
 async def _generated(world: TrainingWorld, user, model_id: str) -> bytes:
