@@ -8,6 +8,7 @@ another user's project is NOT_FOUND or PERMISSION_DENIED there, and stays so her
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import grpc
 import pyarrow as pa
@@ -140,15 +141,12 @@ class Access:
         await self.require(principal, dataset.project_id, EDITOR)
         return dataset
 
-    async def read_training_data(
-        self, user_id: str, dataset_id: str
-    ) -> tuple[pa.Table, datasets_pb2.Dataset]:
-        """The train split and the dataset's metadata, read on behalf of the job's owner."""
+    async def download_training_split(self, user_id: str, dataset_id: str, path: Path) -> int:
+        """Writes the train split to ``path`` (an Arrow IPC stream), read on behalf of the
+        job's owner, without holding it in memory; returns the bytes written."""
         owner = Principal(user_id=user_id, role="member")
         with peer_errors(**_BAD_DATASET_ID):
-            dataset = await self.datasets.get_dataset(dataset_id, on_behalf_of=owner)
-            table = await self.datasets.read_dataset(dataset_id, "train", on_behalf_of=owner)
-        return table, dataset
+            return await self.datasets.download_split(dataset_id, path, "train", on_behalf_of=owner)
 
     async def read_training_tables(
         self, user_id: str, dataset_id: str, tables: list[str]

@@ -27,6 +27,12 @@ class TrainingSettings(ServiceSettings):
     # Threads torch may use in an engine child process (0: all cores).
     engine_threads: int = Field(default=0, ge=0)
     sample_chunk_rows: int = Field(default=100_000, ge=1)
+    # Big tables (README "Big tables"): an engine learns from at most train_max_rows rows of
+    # a split (above that, a sample of this many seeded by the job's seed), and a train job
+    # whose memory estimate is above worker_memory_mb fails before it reads the split (0:
+    # the worker's cgroup memory limit, else the machine's memory).
+    train_max_rows: int = Field(default=1_000_000, ge=1)
+    worker_memory_mb: int = Field(default=0, ge=0)
     # Scratch space for training data and artifacts on the worker (default: the system temp).
     work_dir: str = ""
     consumer_name: str = "training-workers"

@@ -28,7 +28,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
@@ -53,6 +52,7 @@ from services.training.engines import (
     run_sampling,
     run_training,
 )
+from services.training.footprint import check_fits, memory_limit_bytes, plan_training
 from services.training.payloads import GeneratePayload, TemplatePayload
 from services.training.progress import ProgressReporter
 from services.training.settings import TrainingSettings
@@ -242,17 +242,22 @@ class Worker(RelationalJobs):
         schema = dataset_schema(dataset)
         if not schema.is_single_table:
             return await self._train_relational(attempt, cancel, dataset, schema)
-        table, dataset = await self.access.read_training_data(attempt.owner_id, attempt.dataset_id)
-        if table.num_rows == 0:
+        if dataset.train_row_count == 0:
             raise JobFailed("the dataset's training split has no rows")
+        # Before anything is read: a job that cannot fit fails now, naming the numbers.
+        check_fits(
+            plan_training(attempt.engine, dataset, self.settings.train_max_rows),
+            memory_limit_bytes(self.settings.worker_memory_mb),
+        )
         metadata = _engine_metadata(dataset.metadata)
         # SDV engines learn the rules declared by now (the others apply them at generation).
         metadata["rules"] = [r.model_dump(mode="json") for r in rules_from_proto(dataset)]
         params = TrainParams.from_dict(attempt.params or {})
         with scratch.workdir(self.settings) as workdir:
-            data_path = workdir / "train.parquet"
-            await asyncio.to_thread(pq.write_table, table, data_path)
-            del table
+            data_path = workdir / "train.arrows"
+            await self.access.download_training_split(
+                attempt.owner_id, attempt.dataset_id, data_path
+            )
             artifact = workdir / "model.tar.gz"
             result = await self._supervised(
                 attempt,
@@ -266,6 +271,7 @@ class Worker(RelationalJobs):
                     on_progress=on_progress,
                     cancel_event=cancel,
                     threads=self.settings.engine_threads or None,
+                    max_rows=self.settings.train_max_rows,
                 ),
             )
             profile = read_manifest(artifact).profile.to_dict()

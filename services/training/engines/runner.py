@@ -57,13 +57,14 @@ from services.training.engines.children import (
     stop,
 )
 from services.training.engines.dp import private_profile
-from services.training.engines.profile import build_profile, learned_table
+from services.training.engines.profile import TableProfile, learned_table
 from services.training.engines.sampling import (
     ANOMALY_COLUMN,
     Bounds,
     resolve_bounds,
     validate_conditions,
 )
+from services.training.engines.trainset import read_rows, sample_rows, stream_profile
 
 HEARTBEAT_SECONDS = 2.0
 _POLL_SECONDS = 0.2
@@ -114,8 +115,11 @@ def run_training(
     on_progress: Progress | None = None,
     cancel_event: threading.Event | None = None,
     threads: int | None = None,
+    max_rows: int | None = None,
 ) -> FitResult:
-    """Train `engine` on the Parquet (or CSV) file at `data_path` and write the artifact.
+    """Train `engine` on the split at `data_path` (an Arrow IPC stream ``.arrows``, Parquet
+    or CSV) and write the artifact. A split of more than `max_rows` rows is learned from a
+    sample of `max_rows` rows seeded by ``params.seed`` (the profile covers every row).
 
     Raises UnknownEngineError, EngineCancelled, EngineCrashed (with the child's reason) or
     the engine's own EngineError (e.g. InvalidConditionError) raised in the child.
@@ -131,6 +135,7 @@ def run_training(
             "artifact_path": Path(artifact_path),
             # The time budget runs from here (CLOCK_MONOTONIC is one clock for all processes).
             "budget_clock": time.monotonic(),
+            "max_rows": max_rows,
         },
         on_progress,
         cancel_event,
@@ -345,20 +350,28 @@ def _train_in_child(
     params: TrainParams,
     artifact_path: Path,
     budget_clock: float | None = None,
+    max_rows: int | None = None,
 ) -> dict[str, Any]:
     started = time.monotonic()
-    table, schema = _read_table(data_path)
-    profile = build_profile(table, metadata, schema)
-    learned, learned_metadata = learned_table(table, metadata, profile)
+    progress(ProgressUpdate(percent=0.0, message="reading the training data"))
+    profile, learned, learned_metadata, total = _learned_rows(
+        data_path, metadata, max_rows, params.seed
+    )
     engine = spec.create()
     report = engine.fit(learned, learned_metadata, _budget_left(params, budget_clock), progress)
     if params.differential_privacy is not None:
         profile = private_profile(engine, profile, learned_metadata, params.seed)
+    if len(learned) < total:
+        note = _sample_note(len(learned), total)
+        report = dataclasses.replace(report, note=f"{report.note}; {note}" if report.note else note)
     metrics = {
         "engine": spec.name,
         "params": params.to_dict(),
-        "rows": len(table),
-        "columns": len(table.columns),
+        # The rows the engine learned from, of the split's source_rows (a seeded sample when
+        # fewer: see max_rows).
+        "rows": len(learned),
+        "source_rows": total,
+        "columns": len(profile.columns),
         # loss_curve, epochs_run, stopped_by_budget, note, privacy_spent
         **dataclasses.asdict(report),
         "duration_seconds": time.monotonic() - started,
@@ -368,6 +381,25 @@ def _train_in_child(
     manifest = Manifest(spec.name, profile, metrics)
     write_artifact(artifact_path, engine, manifest)
     return metrics
+
+
+def _learned_rows(
+    data_path: Path, metadata: dict[str, Any], max_rows: int | None, seed: int
+) -> tuple[TableProfile, pd.DataFrame, dict[str, Any], int]:
+    """The profile of the whole split (streamed), what the engine learns from (every row,
+    or a sample of ``max_rows`` seeded by ``seed``) with its metadata, and the split's rows."""
+    profile, total = stream_profile(data_path, metadata)
+    rows = sample_rows(total, max_rows, seed) if max_rows else None
+    table = read_rows(data_path, rows).to_pandas()
+    learned, learned_metadata = learned_table(table, metadata, profile)
+    return profile, learned, learned_metadata, total
+
+
+def _sample_note(rows: int, total: int) -> str:
+    return (
+        f"trained on a seeded sample of {rows:,} of the split's {total:,} rows "
+        "(TRAINING_TRAIN_MAX_ROWS)"
+    )
 
 
 def _budget_left(params: TrainParams, clock: float | None) -> TrainParams:

@@ -10,7 +10,7 @@ import pytest
 from common.migrations import MIGRATIONS, upgrade
 from tests.conftest import create_database
 from tests.services.training.training_world import TrainingWorld, training_settings
-from tests.support import AuthCaller
+from tests.support import AuthCaller, start_training
 
 
 @pytest.fixture
@@ -49,3 +49,19 @@ def own_training_config(
         datasets=datasets_server.address,
         storage=tmp_path / "storage",
     )
+
+
+@pytest.fixture
+async def isolated(
+    own_training_config, service_token, auth_server, datasets_server
+) -> AsyncIterator[tuple[TrainingWorld, dict[str, object]]]:
+    """A training API on a NATS and database of its own (see own_training_config): only the
+    test's own workers, with their own settings, see its jobs."""
+    config = own_training_config
+    api = await start_training(**config)
+    auth = AuthCaller(auth_server.address, service_token)
+    world = TrainingWorld(api.address, datasets_server.address, auth)
+    yield world, config
+    await world.close()
+    await auth.close()
+    await api.stop(0)

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import nats
@@ -21,7 +21,7 @@ from tests.services.training.training_world import (
     WORKER_SETTINGS,
     TrainingWorld,
 )
-from tests.support import REPO, AuthCaller, start_training, stream_events
+from tests.support import REPO, stream_events
 from tools.embedded import free_port, wait_until_listening
 
 RUNNING = (training_pb2.JOB_STATUS_RUNNING,)
@@ -72,21 +72,6 @@ def spawn_worker(
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
                 raise
-
-
-@pytest.fixture
-async def isolated(
-    own_training_config, service_token, auth_server, datasets_server
-) -> AsyncIterator[tuple[TrainingWorld, dict[str, object]]]:
-    """A training API on a NATS and database of its own (see own_training_config)."""
-    config = own_training_config
-    api = await start_training(**config)
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(api.address, datasets_server.address, auth)
-    yield world, config
-    await world.close()
-    await auth.close()
-    await api.stop(0)
 
 
 async def _wait_training(world: TrainingWorld, user, job_id: str) -> None:
