@@ -27,6 +27,12 @@ class TrainingSettings(ServiceSettings):
     # Threads torch may use in an engine child process (0: all cores).
     engine_threads: int = Field(default=0, ge=0)
     sample_chunk_rows: int = Field(default=100_000, ge=1)
+    # Sharded generation (services.training.shards): a single-table generate or template job
+    # of more rows than the threshold is split into shards of about shard_rows rows, which
+    # every worker takes from JOBS. The same seed gives the same bytes with the same
+    # shard_rows, whatever the number of workers (a template's, whatever shard_rows too).
+    shard_threshold_rows: int = Field(default=2_000_000, ge=1)
+    shard_rows: int = Field(default=500_000, ge=1_000)
     # Scratch space for training data and artifacts on the worker (default: the system temp).
     work_dir: str = ""
     consumer_name: str = "training-workers"
