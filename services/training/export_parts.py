@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 _COPY_CHUNK_BYTES = 1 << 20
 
@@ -63,10 +67,11 @@ class _Sink(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
-        self._chunks.append(bytes(data))
-        self._position += len(data)
-        return len(data)
+    def write(self, data: ReadableBuffer) -> int:
+        chunk = bytes(data)
+        self._chunks.append(chunk)
+        self._position += len(chunk)
+        return len(chunk)
 
     def tell(self) -> int:
         return self._position

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import numpy as np
@@ -63,6 +63,8 @@ class ShardAttempt:
     index: int
     start: int = 0
     count: int = 0
+    # The job failed or was cancelled: the files its shards committed are to be deleted.
+    discard: bool = False
 
     @property
     def action(self) -> Action:
@@ -114,11 +116,17 @@ def _locked(session: Session, job_id: str, index: int) -> tuple[m.Job | None, m.
 
 
 def _ownership(job: m.Job | None, shard: m.Shard | None, attempt: int) -> Ownership:
-    if job is None or shard is None or job.status in TERMINAL or shard.status in _FINISHED:
+    if job is None or shard is None or job.status in TERMINAL:
         return Ownership.ENDED
-    if shard.attempts != attempt or shard.status != m.RUNNING:
+    if shard.attempts != attempt:
         return Ownership.SUPERSEDED
-    return Ownership.OWNED
+    return Ownership.OWNED if shard.status == m.RUNNING else Ownership.ENDED
+
+
+def discarded(*, session: Session, job_id: str) -> bool:
+    """Whether the job failed or was cancelled (its shards' files are to be deleted)."""
+    job = session.get(m.Job, uuid.UUID(job_id))
+    return job is not None and job.status in (m.FAILED, m.CANCELLED)
 
 
 def start_shard(
@@ -129,7 +137,11 @@ def start_shard(
     job, shard = _locked(session, job_id, index)
     if job is None or shard is None:
         raise NotFound(f"shard {index} of job {job_id} not found")
-    done = ShardAttempt(Attempt(job_id=str(job.id), kind=job.kind, action=Action.DONE), index)
+    done = ShardAttempt(
+        Attempt(job_id=str(job.id), kind=job.kind, action=Action.DONE, batch_id=str(job.batch_id)),
+        index,
+        discard=job.status in (m.FAILED, m.CANCELLED),
+    )
     if job.status in TERMINAL or shard.status in _FINISHED:
         return done
     beating = shard.heartbeat_at is not None and now() - shard.heartbeat_at < stale_after
@@ -143,7 +155,7 @@ def start_shard(
             f"gave up on shard {index} after {shard.attempts} attempts: "
             "the worker stopped before finishing each time",
         )
-        return done
+        return replace(done, discard=True)
     shard.attempts += 1
     shard.status = m.RUNNING
     shard.heartbeat_at = now()

@@ -101,6 +101,8 @@ class ShardJobs:
             log.warning("dropping shard %d of job %s: no such shard", queued.index, queued.job_id)
             return Outcome.TERMINATE
         if shard.action is attempts.Action.DONE:
+            if shard.discard:
+                await asyncio.to_thread(self.storage.delete, _shards_folder(shard))
             return Outcome.ACK
         return await self._run_shard(shard)
 
@@ -138,10 +140,7 @@ class ShardJobs:
             self._cancels.discard(cancel)
 
     async def _shard_outcome(self, shard: shards.ShardAttempt, cancel: threading.Event) -> Outcome:
-        folder = (
-            f"batches/{shard.job.batch_id}/{shard.job.job_id}/shards/{shard.index}/"
-            f"{shard.job.attempt}"
-        )
+        folder = f"{_shards_folder(shard)}/{shard.index}/{shard.job.attempt}"
         key = f"{folder}/0.parquet"
         try:
             if shard.job.kind == m.GENERATE:
@@ -178,6 +177,8 @@ class ShardJobs:
                     "shard attempt stopped",
                     extra={"fields": {"job_id": shard.job.job_id, "shard": shard.index}},
                 )
+                if await self.db.call(shards.discarded, job_id=shard.job.job_id):
+                    await asyncio.to_thread(self.storage.delete, _shards_folder(shard))
                 return _settle(ownership)
         if stopped or self._stopping:
             return _settle(await self._shard_call(shards.release_shard, shard), retry=True)
@@ -294,6 +295,10 @@ class _ShardProgress:
         self.loop.call_soon_threadsafe(self.on_commit)
         if ownership is not attempts.Ownership.OWNED:
             self.cancel.set()
+
+
+def _shards_folder(shard: shards.ShardAttempt) -> str:
+    return f"batches/{shard.job.batch_id}/{shard.job.job_id}/shards"
 
 
 def _settle(ownership: attempts.Ownership, *, retry: bool = False) -> Outcome:

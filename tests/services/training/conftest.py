@@ -97,7 +97,7 @@ def spawn_worker(
             start_new_session=True,
         )
         started.append(process)
-        wait_until_listening(process.pid, port, name="training worker", timeout=60)
+        wait_until_listening(process.pid, port, name="training worker", timeout=180)
         return process
 
     yield spawn
