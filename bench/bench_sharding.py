@@ -5,7 +5,7 @@
 
 Starts embedded PostgreSQL and NATS and real ``python -m services.training worker``
 processes, each pinned to one core with ``taskset -c`` (1 worker on core 0; then 2 workers on
-cores 0 and 1). The same template job (``robotics_sensors``, same seed, split into shards of
+cores 0 and 1). The same template job (``user``, same seed, split into shards of
 ``--shard-rows``) is queued through the training service's own ``create_template_job`` and
 timed from the job's start to its finish (the database's timestamps: worker start-up is not
 counted). Prints rows/s of each and the ratio (target >= 1.7x), alternating the two set-ups
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -42,7 +43,7 @@ from services.training.service import TemplateRequest, create_template_job  # no
 from tools.embedded import EmbeddedNats, EmbeddedPostgres, wait_until_listening  # noqa: E402
 
 PG_PORT, NATS_PORT, HEALTH_PORT = 23040, 23041, 23042
-TEMPLATE = "robotics_sensors"
+TEMPLATE = "user"  # one table of 20 fields (a job of several tables is not split)
 
 
 def rss_bytes(pid: int) -> int:
@@ -158,6 +159,8 @@ def sampled(engine: sa.Engine, workers: Workers, rows: int) -> list[list[tuple[f
 
 
 def main() -> None:
+    # A stop (timeout, Ctrl-C from a supervisor) still stops the servers and workers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=4_000_000)
     parser.add_argument("--big-rows", type=int, default=10_000_000)
