@@ -91,6 +91,16 @@ def start_attempt(
     job.started_at = job.heartbeat_at = now()
     job.percent, job.epoch, job.loss, job.eta_seconds = 0.0, 0, None, None
     job.message = "starting" if job.attempts == 1 else f"restarting (attempt {job.attempts})"
+    if job.model_id is not None and job.kind == m.TRAIN:
+        model = session.get(m.Model, job.model_id)
+        assert model is not None
+        model.status = m.TRAINING
+    job_updated(session, job)
+    return running_attempt(session, job, job.attempts)
+
+
+def running_attempt(session: Session, job: m.Job, number: int) -> Attempt:
+    """What attempt ``number`` of the job (or of one of its shards) runs with."""
     attempt = Attempt(
         job_id=str(job.id),
         kind=job.kind,
@@ -99,16 +109,13 @@ def start_attempt(
         model_id=str(job.model_id or ""),
         batch_id=str(job.batch_id or ""),
         request=dict(job.request or {}),
-        attempt=job.attempts,
+        attempt=number,
     )
-    if job.model_id is not None:
-        model = session.get(m.Model, job.model_id)
-        assert model is not None
-        if job.kind == m.TRAIN:
-            model.status = m.TRAINING
-        attempt = with_model(attempt, model)
-    job_updated(session, job)
-    return attempt
+    if job.model_id is None:
+        return attempt
+    model = session.get(m.Model, job.model_id)
+    assert model is not None
+    return with_model(attempt, model)
 
 
 def _beating(job: m.Job, stale_after: timedelta) -> bool:

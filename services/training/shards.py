@@ -160,20 +160,7 @@ def start_shard(
     shard.status = m.RUNNING
     shard.heartbeat_at = now()
     shard.rows_done = 0
-    started = Attempt(
-        job_id=str(job.id),
-        kind=job.kind,
-        action=Action.RUN,
-        owner_id=str(job.owner_id),
-        model_id=str(job.model_id or ""),
-        batch_id=str(job.batch_id or ""),
-        request=dict(job.request or {}),
-        attempt=shard.attempts,
-    )
-    if job.model_id is not None:
-        model = session.get(m.Model, job.model_id)
-        assert model is not None
-        started = attempts.with_model(started, model)
+    started = attempts.running_attempt(session, job, shard.attempts)
     return ShardAttempt(started, index, shard.start, shard.count)
 
 

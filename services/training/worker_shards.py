@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,6 +32,7 @@ from services.training import attempts, scratch, shards
 from services.training import models as m
 from services.training.engines import EngineCancelled, EngineCrashed, EngineError, ProgressUpdate
 from services.training.payloads import GeneratePayload, TemplatePayload
+from services.training.progress import ProgressReporter
 from services.training.settings import TrainingSettings
 from services.training.templates import SchemaError
 from services.training.templates import jobs as template_jobs
@@ -256,45 +256,31 @@ class ShardJobs:
         self, shard: shards.ShardAttempt, cancel: threading.Event, run: Run
     ) -> Any:
         reporter = _ShardProgress(
-            self.db, self.on_commit, shard, cancel, self.settings.progress_interval_seconds
+            self.db,
+            self.on_commit,
+            shard.job,
+            cancel,
+            self.settings.progress_interval_seconds,
+            shard=shard,
         )
         return await asyncio.to_thread(run, reporter, cancel)
 
 
 @dataclass(eq=False)
-class _ShardProgress:
-    """The shard's rows so far, from the engine's percent, once per interval (and the last);
+class _ShardProgress(ProgressReporter):
+    """The shard's rows so far, from the engine's percent (throttled as a job's progress);
     stops the shard once its attempt no longer owns it."""
 
-    db: Database
-    on_commit: Callable[[], None]
     shard: shards.ShardAttempt
-    cancel: threading.Event
-    interval: float
 
-    def __post_init__(self) -> None:
-        self.last = 0.0
-        self.loop = asyncio.get_running_loop()
-
-    def __call__(self, update: ProgressUpdate) -> None:
-        now = time.monotonic()
-        if now - self.last < self.interval and update.percent < 100.0:
-            return
-        self.last = now
-        try:
-            ownership = self.db.run(
-                shards.record_shard_progress,
-                job_id=self.shard.job.job_id,
-                index=self.shard.index,
-                attempt=self.shard.job.attempt,
-                rows_done=int(self.shard.count * update.percent / 100.0),
-            )
-        except Exception as exc:  # a database hiccup must not kill the shard
-            log.warning("could not record progress of shard %d: %s", self.shard.index, exc)
-            return
-        self.loop.call_soon_threadsafe(self.on_commit)
-        if ownership is not attempts.Ownership.OWNED:
-            self.cancel.set()
+    def record(self, update: ProgressUpdate) -> attempts.Ownership:
+        return self.db.run(
+            shards.record_shard_progress,
+            job_id=self.shard.job.job_id,
+            index=self.shard.index,
+            attempt=self.shard.job.attempt,
+            rows_done=int(self.shard.count * update.percent / 100.0),
+        )
 
 
 def _shards_folder(shard: shards.ShardAttempt) -> str:

@@ -8,7 +8,6 @@ import asyncio
 import io
 import os
 import signal
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import nats
@@ -21,7 +20,7 @@ from services.training import models as m
 from services.training.templates import generate, plan
 from synthetica.training.v1 import training_pb2
 from tests.services.training.training_world import TrainingWorld
-from tests.support import AuthCaller, start_training, start_training_worker, stream_events
+from tests.support import start_training_worker, stream_events
 
 ROWS = 50_000
 # 5,000-row template chunks, 10,000-row shards: a 50,000-row job is 5 shards.
@@ -30,18 +29,14 @@ RUNNING = (training_pb2.JOB_STATUS_RUNNING,)
 
 
 @pytest.fixture
-async def sharded(
-    own_training_config, service_token, auth_server, datasets_server
-) -> AsyncIterator[tuple[TrainingWorld, dict[str, object]]]:
-    """A training API on a NATS and database of its own, set to split small jobs."""
-    config = {**own_training_config, **SHARDING}
-    api = await start_training(**config)
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(api.address, datasets_server.address, auth)
-    yield world, config
-    await world.close()
-    await auth.close()
-    await api.stop(0)
+def own_training_config(own_training_config: dict[str, object]) -> dict[str, object]:
+    """The conftest's, set to split small jobs (the ``isolated`` API and its workers)."""
+    return {**own_training_config, **SHARDING}
+
+
+@pytest.fixture
+def sharded(isolated):
+    return isolated
 
 
 async def _template(world: TrainingWorld, user, project_id: str, rows: int = ROWS):
