@@ -74,12 +74,13 @@ def start_attempt(
         raise NotFound(f"job {job_id} not found")
     # A job waiting for approval is never queued; should a message for one turn up, it does
     # not run (approval queues it anew).
-    if job.status in TERMINAL or job.status == m.PENDING_APPROVAL:
+    # A job split into shards is run by its shards' own messages (services.training.shards).
+    if job.status in TERMINAL or job.status == m.PENDING_APPROVAL or job.shards:
         return Attempt(job_id=str(job.id), kind=job.kind, action=Action.DONE)
     if job.status == m.RUNNING and _beating(job, stale_after):
         return Attempt(job_id=str(job.id), kind=job.kind, action=Action.WAIT, attempt=job.attempts)
     if job.attempts >= max_attempts:
-        _fail(
+        fail_job(
             session,
             job,
             f"gave up after {job.attempts} attempts: the worker stopped before finishing each time",
@@ -90,6 +91,16 @@ def start_attempt(
     job.started_at = job.heartbeat_at = now()
     job.percent, job.epoch, job.loss, job.eta_seconds = 0.0, 0, None, None
     job.message = "starting" if job.attempts == 1 else f"restarting (attempt {job.attempts})"
+    if job.model_id is not None and job.kind == m.TRAIN:
+        model = session.get(m.Model, job.model_id)
+        assert model is not None
+        model.status = m.TRAINING
+    job_updated(session, job)
+    return running_attempt(session, job, job.attempts)
+
+
+def running_attempt(session: Session, job: m.Job, number: int) -> Attempt:
+    """What attempt ``number`` of the job (or of one of its shards) runs with."""
     attempt = Attempt(
         job_id=str(job.id),
         kind=job.kind,
@@ -98,23 +109,20 @@ def start_attempt(
         model_id=str(job.model_id or ""),
         batch_id=str(job.batch_id or ""),
         request=dict(job.request or {}),
-        attempt=job.attempts,
+        attempt=number,
     )
-    if job.model_id is not None:
-        model = session.get(m.Model, job.model_id)
-        assert model is not None
-        if job.kind == m.TRAIN:
-            model.status = m.TRAINING
-        attempt = _with_model(attempt, model)
-    job_updated(session, job)
-    return attempt
+    if job.model_id is None:
+        return attempt
+    model = session.get(m.Model, job.model_id)
+    assert model is not None
+    return with_model(attempt, model)
 
 
 def _beating(job: m.Job, stale_after: timedelta) -> bool:
     return job.heartbeat_at is not None and now() - job.heartbeat_at < stale_after
 
 
-def _ownership(job: m.Job | None, attempt: int) -> Ownership:
+def ownership_of(job: m.Job | None, attempt: int) -> Ownership:
     if job is None or job.status in TERMINAL:
         return Ownership.ENDED
     if job.attempts != attempt or job.status != m.RUNNING:
@@ -125,7 +133,7 @@ def _ownership(job: m.Job | None, attempt: int) -> Ownership:
 def heartbeat(*, session: Session, job_id: str, attempt: int) -> Ownership:
     """The running attempt says it is alive (so the job is not handed over)."""
     job = lock_job(session, job_id)
-    ownership = _ownership(job, attempt)
+    ownership = ownership_of(job, attempt)
     if job is not None and ownership is Ownership.OWNED:
         job.heartbeat_at = now()
     return ownership
@@ -136,13 +144,13 @@ def release_attempt(*, session: Session, job_id: str, attempt: int) -> Ownership
     next delivery may start a new attempt at once instead of waiting for the heartbeat to
     go stale."""
     job = lock_job(session, job_id)
-    ownership = _ownership(job, attempt)
+    ownership = ownership_of(job, attempt)
     if job is not None and ownership is Ownership.OWNED:
         job.heartbeat_at = None
     return ownership
 
 
-def _with_model(attempt: Attempt, model: m.Model) -> Attempt:
+def with_model(attempt: Attempt, model: m.Model) -> Attempt:
     return Attempt(
         **{
             **attempt.__dict__,
@@ -170,7 +178,7 @@ def record_progress(
     """Stores and publishes progress while the attempt owns the job (a heartbeat too); the
     worker learns on its next update that the job was cancelled or taken over."""
     job = lock_job(session, job_id)
-    ownership = _ownership(job, attempt)
+    ownership = ownership_of(job, attempt)
     if job is None or ownership is not Ownership.OWNED:
         return ownership
     job.heartbeat_at = now()
@@ -207,7 +215,7 @@ def finish_training(
     """Commits the trained model; False when the attempt no longer owns the job (cancelled
     or taken over), in which case the artifact is not referenced and the caller deletes it."""
     job = lock_job(session, job_id)
-    if job is None or _ownership(job, attempt) is not Ownership.OWNED:
+    if job is None or ownership_of(job, attempt) is not Ownership.OWNED:
         return False
     model = session.get(m.Model, job.model_id)
     assert model is not None
@@ -243,7 +251,7 @@ def finish_generation(
     """Commits the batch if the attempt still owns the job; its files are kept for
     ``retention`` (see ``expiry``)."""
     job = lock_job(session, job_id)
-    if job is None or _ownership(job, attempt) is not Ownership.OWNED:
+    if job is None or ownership_of(job, attempt) is not Ownership.OWNED:
         return False
     batch = session.get(m.Batch, job.batch_id)
     assert batch is not None
@@ -267,7 +275,7 @@ def finish_generation(
     return True
 
 
-def _fail(session: Session, job: m.Job, error: str) -> None:
+def fail_job(session: Session, job: m.Job, error: str) -> None:
     job.status = m.FAILED
     job.error = error
     job.message = "failed"
@@ -294,7 +302,7 @@ def fail_attempt(*, session: Session, job_id: str, attempt: int, error: str) -> 
     """Fails the job with its reason if the attempt still owns it: a superseded attempt
     cannot fail the job a newer attempt runs."""
     job = lock_job(session, job_id)
-    ownership = _ownership(job, attempt)
+    ownership = ownership_of(job, attempt)
     if job is not None and ownership is Ownership.OWNED:
-        _fail(session, job, error)
+        fail_job(session, job, error)
     return ownership

@@ -47,6 +47,7 @@ def expire_batches(
             storage.delete(key)
         batch.status = m.EXPIRED
         batch.data_key = None
+        batch.parts = []
     return [str(batch.id) for batch in batches]
 
 

@@ -19,7 +19,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, Any
@@ -30,12 +30,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from services.training.export_parts import parquet_bytes, read_parts
+
 FORMATS = ("csv", "jsonl", "parquet", "sql")
 DATETIME_FORMAT_KEY = b"datetime_format"
 _TIME_CODES = ("%H", "%I", "%M", "%S", "%f", "%T", "%p", "%s")
 READ_BATCH_ROWS = 20_000
 SQL_ROWS_PER_INSERT = 500
-_COPY_CHUNK_BYTES = 1 << 20
 _MAX_IDENTIFIER_BYTES = 63
 # Cells a spreadsheet would run as a formula (OWASP CSV injection).
 _FORMULA_START = r"^[=+\-@\t\r]"
@@ -98,31 +99,30 @@ def export(
 
 def iter_export(
     fs: fsspec.AbstractFileSystem,
-    parquet_path: str,
+    parquet_path: str | Sequence[str],
     fmt: str,
     *,
     table_name: str = "synthetic",
     csv_formula_guard: bool = True,
 ) -> Iterator[bytes]:
-    """Yield the export of ``parquet_path`` as byte chunks (for streaming RPCs)."""
+    """Yield the export of ``parquet_path`` as byte chunks (for streaming RPCs); several
+    paths are the parts of one table, in order (a sharded batch)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     quoted_table = quote_identifier(table_name) if fmt == "sql" else ""
-    with fs.open(parquet_path, "rb") as source:
-        if fmt == "parquet":
-            yield from iter(lambda: source.read(_COPY_CHUNK_BYTES), b"")
-            return
-        parquet = pq.ParquetFile(source)
-        schema = parquet.schema_arrow
-        batches = parquet.iter_batches(batch_size=READ_BATCH_ROWS)
-        if any(_datetime_format(f) for f in schema):
-            schema, batches = _with_date_formats(schema, batches, fmt)
-        if fmt == "csv":
-            yield from _csv(schema, batches, csv_formula_guard)
-        elif fmt == "jsonl":
-            yield from _jsonl(batches)
-        else:
-            yield from _sql(schema, batches, quoted_table)
+    paths = [parquet_path] if isinstance(parquet_path, str) else list(parquet_path)
+    if fmt == "parquet":
+        yield from parquet_bytes(fs, paths)
+        return
+    schema, batches = read_parts(fs, paths, READ_BATCH_ROWS)
+    if any(_datetime_format(f) for f in schema):
+        schema, batches = _with_date_formats(schema, batches, fmt)
+    if fmt == "csv":
+        yield from _csv(schema, batches, csv_formula_guard)
+    elif fmt == "jsonl":
+        yield from _jsonl(batches)
+    else:
+        yield from _sql(schema, batches, quoted_table)
 
 
 # --- datetime formats -----------------------------------------------------------------

@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime
 
 from google.protobuf.message import Message
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from common.enums import to_proto
@@ -104,8 +105,20 @@ def settle_outputs(session: Session, job: m.Job, model_status: str, batch_status
         if model is not None:
             model.status = model_status
             model.error = job.error
+    stop_shards(session, job)
     if job.batch_id is not None:
         batch = session.get(m.Batch, job.batch_id)
         if batch is not None:
             batch.status = batch_status
             batch.error = job.error
+
+
+def stop_shards(session: Session, job: m.Job) -> None:
+    """The shards of a job that ended (cancelled, failed) that had not finished end with it:
+    a running one stops at its next heartbeat or progress write, a queued one is never run."""
+    if job.shards:
+        session.execute(
+            update(m.Shard)
+            .where(m.Shard.job_id == job.id, m.Shard.status.in_((m.QUEUED, m.RUNNING)))
+            .values(status=job.status)
+        )

@@ -11,7 +11,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -84,6 +94,9 @@ class Batch(Base):
     data_key: Mapped[str | None] = mapped_column(String(300))
     # Template batches: the generated tables in file order (data_key is the first one's file).
     tables: Mapped[list[str]] = mapped_column(JSONB, default=list, server_default="[]")
+    # A sharded batch: its shards' Parquet files in row order (data_key is the first one);
+    # empty for a batch written as one file per table.
+    parts: Mapped[list[str]] = mapped_column(JSONB, default=list, server_default="[]")
     job_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[CreatedAt]
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -129,11 +142,34 @@ class Job(Base):
     reviewed_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     review_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A generate job split into shards (services.training.shards): how many; 0 when it runs
+    # as one piece.
+    shards: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_jobs_owner_id_status", "owner_id", "status"),
         Index("ix_jobs_created_at_id", "created_at", "id"),
     )
+
+
+class Shard(Base):
+    """One part of a sharded generate job: ``count`` rows from row ``start`` of the batch,
+    run by attempts of its own, fenced like a job's (``attempts``, ``heartbeat_at``)."""
+
+    __tablename__ = "shards"
+
+    job_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.jobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[int] = mapped_column(BigInteger)
+    count: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rows_done: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The committed attempt's Parquet file.
+    data_key: Mapped[str | None] = mapped_column(String(300))
 
 
 class Template(Base):

@@ -37,22 +37,25 @@ class ProgressReporter:
             return
         self.last = now
         try:
-            ownership = self.db.run(
-                attempts.record_progress,
-                job_id=self.attempt.job_id,
-                attempt=self.attempt.attempt,
-                progress=attempts.Progress(
-                    percent=update.percent,
-                    message=update.message,
-                    epoch=update.epoch,
-                    total_epochs=update.total_epochs,
-                    loss=update.loss,
-                    eta_seconds=update.eta_seconds,
-                ),
-            )
+            ownership = self.record(update)
         except Exception as exc:  # a database hiccup must not kill the engine run
             log.warning("could not record progress of job %s: %s", self.attempt.job_id, exc)
             return
         self.loop.call_soon_threadsafe(self.on_commit)
         if ownership is not attempts.Ownership.OWNED:
             self.cancel.set()
+
+    def record(self, update: ProgressUpdate) -> attempts.Ownership:
+        return self.db.run(
+            attempts.record_progress,
+            job_id=self.attempt.job_id,
+            attempt=self.attempt.attempt,
+            progress=attempts.Progress(
+                percent=update.percent,
+                message=update.message,
+                epoch=update.epoch,
+                total_epochs=update.total_epochs,
+                loss=update.loss,
+                eta_seconds=update.eta_seconds,
+            ),
+        )

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from services.training import models as m
-from services.training.jobstate import job_updated, now
+from services.training.jobstate import job_updated, now, stop_shards
 
 
 def record_evaluation(
@@ -80,6 +80,7 @@ def stop_dataset_jobs(*, session: Session, dataset_id: str) -> int:
         job.message = "cancelled: its dataset was deleted"
         job.eta_seconds = None
         job.finished_at = now()
+        stop_shards(session, job)
         job_updated(session, job)
     return len(jobs)
 

@@ -244,7 +244,8 @@ class TrainingServicer(GuardRpcs, TemplateRpcs, training_pb2_grpc.TrainingServic
         table_name = request.table_name or request.table or (batch.tables or ["synthetic"])[0]
         chunks = iter_export(
             self.storage.fs,
-            self.storage.path(key),
+            # A sharded batch's one table is its parts, in order.
+            [self.storage.path(k) for k in (batch.parts or [key])],
             fmt,
             table_name=table_name,
             # On unless the caller opts out (a proto3 optional: unset means on).

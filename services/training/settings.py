@@ -33,6 +33,12 @@ class TrainingSettings(ServiceSettings):
     # the worker's cgroup memory limit, else the machine's memory).
     train_max_rows: int = Field(default=1_000_000, ge=1)
     worker_memory_mb: int = Field(default=0, ge=0)
+    # Sharded generation (services.training.shards): a single-table generate or template job
+    # of more rows than the threshold is split into shards of about shard_rows rows, which
+    # every worker takes from JOBS. The same seed gives the same bytes with the same
+    # shard_rows, whatever the number of workers (a template's, whatever shard_rows too).
+    shard_threshold_rows: int = Field(default=2_000_000, ge=1)
+    shard_rows: int = Field(default=500_000, ge=1_000)
     # Scratch space for training data and artifacts on the worker (default: the system temp).
     work_dir: str = ""
     consumer_name: str = "training-workers"

@@ -38,7 +38,7 @@ from common.errors import DomainError, NotFound
 from common.jetstream import Outcome
 from common.storage import Storage
 from services.datasets.rule_protos import rules_from_proto
-from services.training import attempts, scratch
+from services.training import attempts, scratch, shards
 from services.training import models as m
 from services.training.access import Access, dataset_schema
 from services.training.engines import (
@@ -59,23 +59,21 @@ from services.training.settings import TrainingSettings
 from services.training.templates import SchemaError
 from services.training.templates import jobs as template_jobs
 from services.training.worker_common import (
+    _SHUTDOWN_SIGNALS,
     JobFailed,
     _attempt_folder,
     _engine_metadata,
     _json_safe,
 )
 from services.training.worker_relational import RelationalJobs
+from services.training.worker_shards import Run, ShardJobs
 from synthetica.training.v1 import training_pb2
 
 log = logging.getLogger(__name__)
 
-# Signals that stop an engine from outside (a terminal's Ctrl-C, a shutdown): the job is
-# not at fault and runs again.
-_SHUTDOWN_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
-
 
 @dataclass(eq=False)
-class Worker(RelationalJobs):
+class Worker(RelationalJobs, ShardJobs):
     db: Database
     settings: TrainingSettings
     storage: Storage
@@ -100,6 +98,8 @@ class Worker(RelationalJobs):
         """The JetStream handler: ACK when the job reached an end, RETRY when it should run
         again, TERMINATE for a message that is no job of ours, LEAVE when a newer attempt
         owns the job."""
+        if msg.subject == shards.SHARD_SUBJECT:
+            return await self.handle_shard(msg)
         try:
             queued = training_pb2.QueuedJob.FromString(msg.data)
         except DecodeError:
@@ -299,28 +299,13 @@ class Worker(RelationalJobs):
             await asyncio.to_thread(self._download, attempt.artifact_key, artifact)
             if read_manifest(artifact).relational:
                 return await self._generate_tables(attempt, cancel, request, artifact, workdir)
+            if request.count > self.settings.shard_threshold_rows:
+                return await self._split(
+                    attempt, shards.plan_shards(request.count, self.settings.shard_rows)
+                )
             out = workdir / "batch.parquet"
-            rules = await self._rules(attempt)
-            result = await self._supervised(
-                attempt,
-                cancel,
-                lambda on_progress, cancel: run_sampling(
-                    artifact,
-                    request.count,
-                    request.seed,
-                    out,
-                    conditions=request.conditions or None,
-                    anomaly_ratio=request.anomaly_ratio,
-                    mark_anomalies=bool(request.mark_column),
-                    anomaly_column=request.anomaly_column,
-                    enforce_bounds=request.enforce_bounds,
-                    chunk_rows=self.settings.sample_chunk_rows,
-                    rules=rules,
-                    on_progress=on_progress,
-                    cancel_event=cancel,
-                    threads=self.settings.engine_threads or None,
-                ),
-            )
+            sample = self._sampler(artifact, request, await self._rules(attempt), out)
+            result = await self._supervised(attempt, cancel, sample(request.count, request.seed))
             folder = _attempt_folder(f"batches/{attempt.batch_id}", attempt)
             key = f"{folder}/0.parquet"
             await asyncio.to_thread(self._upload, out, key)
@@ -333,6 +318,31 @@ class Worker(RelationalJobs):
             retention=self._retention,
         )
         return await self._settled(committed, attempt, folder)
+
+    def _sampler(
+        self, artifact: Path, request: GeneratePayload, rules: list[Rule], out: Path
+    ) -> Callable[[int, int], Run]:
+        """The engine call that samples ``count`` rows with ``seed`` for the request."""
+
+        def sample(count: int, seed: int) -> Run:
+            return lambda on_progress, cancel: run_sampling(
+                artifact,
+                count,
+                seed,
+                out,
+                conditions=request.conditions or None,
+                anomaly_ratio=request.anomaly_ratio,
+                mark_anomalies=bool(request.mark_column),
+                anomaly_column=request.anomaly_column,
+                enforce_bounds=request.enforce_bounds,
+                chunk_rows=self.settings.sample_chunk_rows,
+                rules=rules,
+                on_progress=on_progress,
+                cancel_event=cancel,
+                threads=self.settings.engine_threads or None,
+            )
+
+        return sample
 
     async def _rules(self, attempt: attempts.Attempt) -> list[Rule]:
         """The rules of the model's dataset as they stand now: a model trained before them
@@ -352,6 +362,14 @@ class Worker(RelationalJobs):
             generation = await asyncio.to_thread(template_jobs.plan_request, request)
         except SchemaError as exc:
             raise JobFailed(f"the template cannot be generated: {exc}") from exc
+        parts = template_jobs.shard_parts(
+            generation,
+            chunk_rows=request.chunk_rows,
+            threshold=self.settings.shard_threshold_rows,
+            shard_rows=self.settings.shard_rows,
+        )
+        if parts:
+            return await self._split(attempt, parts)
         prefix = template_jobs.job_prefix(attempt.batch_id, attempt.job_id, attempt.attempt)
         try:
             result = await self._supervised(

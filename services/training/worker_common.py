@@ -8,6 +8,10 @@ from typing import Any
 
 from services.training import attempts
 
+# Signals that stop an engine from outside (a terminal's Ctrl-C, a shutdown): the job is
+# not at fault and runs again.
+_SHUTDOWN_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
+
 
 class JobFailed(Exception):
     """The job cannot succeed (bad data, engine error): fail it, do not retry."""

@@ -131,13 +131,28 @@ def generate(
         raise ValueError("chunk_rows must be positive")
     done = 0
     for table in plan.tables:
-        size = min(chunk_rows, table.max_chunk_rows)
-        for chunk_index, start in enumerate(range(0, table.rows, size)):
-            rows = np.arange(start, min(start + size, table.rows), dtype=np.int64)
-            yield table.name, _chunk(plan, table, rows, chunk_index)
-            done += len(rows)
+        size = chunk_size(table, chunk_rows)
+        for batch in table_chunks(plan, table, size, range(-(-table.rows // size))):
+            yield table.name, batch
+            done += batch.num_rows
             if progress is not None:
                 progress(done, plan.total_rows)
+
+
+def chunk_size(table: TablePlan, chunk_rows: int) -> int:
+    """The rows of each of the table's chunks (the last one may have fewer)."""
+    return min(chunk_rows, table.max_chunk_rows)
+
+
+def table_chunks(
+    plan: GenerationPlan, table: TablePlan, size: int, chunks: range
+) -> Iterator[pa.RecordBatch]:
+    """The chunks numbered ``chunks`` of one table, of ``size`` rows: each depends only on
+    the plan and its number, so a range of them (a shard) is the same rows as in the whole."""
+    for chunk_index in chunks:
+        start = chunk_index * size
+        rows = np.arange(start, min(start + size, table.rows), dtype=np.int64)
+        yield _chunk(plan, table, rows, chunk_index)
 
 
 def preview(plan: GenerationPlan, rows: int) -> Iterator[tuple[str, pa.RecordBatch]]:

@@ -24,7 +24,8 @@ from common.storage import Storage
 from services.training.engines import EngineCancelled, ProgressUpdate
 from services.training.exports import SqlTable
 from services.training.payloads import TemplatePayload
-from services.training.templates import GenerationPlan, SchemaError, generate, plan
+from services.training.shards import plan_shards
+from services.training.templates import GenerationPlan, SchemaError, generate, generator, plan
 from services.training.templates.columns import is_key_field
 
 # Limits were enforced when the job was created; a later, lower setting must not fail it.
@@ -127,6 +128,46 @@ def write_batch(
     for name, key, table_chunks in zip(names, keys, _by_table(chunks, names), strict=True):
         _write_table(storage, key, generation.table(name).arrow_schema, table_chunks)
     return Generated(tables=names, keys=keys, rows=generation.total_rows)
+
+
+def shard_parts(
+    generation: GenerationPlan, *, chunk_rows: int, threshold: int, shard_rows: int
+) -> list[tuple[int, int]]:
+    """``(start, count)`` of each shard of a single-table job of more than ``threshold``
+    rows, whole chunks each; empty when the job runs in one piece (a job of several tables
+    too: a child's rows are drawn against its parents' count)."""
+    if len(generation.tables) != 1 or generation.total_rows <= threshold:
+        return []
+    table = generation.tables[0]
+    return plan_shards(table.rows, shard_rows, unit=generator.chunk_size(table, chunk_rows))
+
+
+def write_part(
+    storage: Storage,
+    generation: GenerationPlan,
+    *,
+    key: str,
+    start: int,
+    count: int,
+    chunk_rows: int,
+    on_progress: Callable[[ProgressUpdate], None],
+    cancel: threading.Event,
+) -> None:
+    """One shard of a single-table job (``count`` rows from ``start``, whole chunks) to
+    ``key``: the very rows the unsplit job has there. Raises EngineCancelled on cancel."""
+    table = generation.tables[0]
+    size = generator.chunk_size(table, chunk_rows)
+    numbers = range(start // size, -(-(start + count) // size))
+    tracker = _Tracker(on_progress, cancel)
+
+    def chunks() -> Iterator[pa.RecordBatch]:
+        done = 0
+        for batch in generator.table_chunks(generation, table, size, numbers):
+            yield batch
+            done += batch.num_rows
+            tracker(done, count)
+
+    _write_table(storage, key, table.arrow_schema, chunks())
 
 
 def _by_table(

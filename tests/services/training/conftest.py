@@ -3,14 +3,27 @@ in tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from common.migrations import MIGRATIONS, upgrade
 from tests.conftest import create_database
-from tests.services.training.training_world import TrainingWorld, training_settings
-from tests.support import AuthCaller, start_training
+from tests.services.training.training_world import (
+    WORKER_SETTINGS,
+    TrainingWorld,
+    training_settings,
+)
+from tests.support import REPO, AuthCaller, start_training
+from tools.embedded import free_port, wait_until_listening
+
+# Settings a test may give its subprocess workers beyond WORKER_SETTINGS.
+SHARD_SETTINGS = ("shard_threshold_rows", "shard_rows")
 
 
 @pytest.fixture
@@ -49,6 +62,54 @@ def own_training_config(
         datasets=datasets_server.address,
         storage=tmp_path / "storage",
     )
+
+
+def _worker_env(config: dict[str, object]) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("database_url", "nats_url", "service_token", "auth_addr", "datasets_addr"):
+        env[f"SYNTHETICA_{name.upper()}"] = str(config[name])
+    env["SYNTHETICA_STORAGE_URL"] = str(config["storage_url"])
+    for name, value in WORKER_SETTINGS.items():
+        env[f"TRAINING_{name.upper()}"] = str(config.get(name, value))
+    for name in SHARD_SETTINGS:
+        if name in config:
+            env[f"TRAINING_{name.upper()}"] = str(config[name])
+    return env
+
+
+@pytest.fixture
+def spawn_worker(
+    tmp_path: Path,
+) -> Iterator[Callable[[dict[str, object]], subprocess.Popen]]:
+    """Starts `python -m services.training worker` in its own process group."""
+    started: list[subprocess.Popen] = []
+
+    def spawn(config: dict[str, object]) -> subprocess.Popen:
+        port = free_port()
+        env = {**_worker_env(config), "TRAINING_WORKER_HEALTH_PORT": str(port)}
+        log = (tmp_path / f"worker-{len(started)}.log").open("wb")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "services.training", "worker"],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        started.append(process)
+        wait_until_listening(process.pid, port, name="training worker", timeout=180)
+        return process
+
+    yield spawn
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+                raise
 
 
 @pytest.fixture

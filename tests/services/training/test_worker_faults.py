@@ -7,9 +7,7 @@ import io
 import os
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import nats
@@ -17,61 +15,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from synthetica.training.v1 import training_pb2
-from tests.services.training.training_world import (
-    WORKER_SETTINGS,
-    TrainingWorld,
-)
-from tests.support import REPO, stream_events
-from tools.embedded import free_port, wait_until_listening
+from tests.services.training.training_world import TrainingWorld
+from tests.support import stream_events
 
 RUNNING = (training_pb2.JOB_STATUS_RUNNING,)
 # Long enough to be killed mid-training: CTGAN stopped by a few seconds' budget.
 LONG_JOB = {"engine": "ctgan", "epochs": 100_000, "batch_size": 20, "time_budget_seconds": 4}
-
-
-def _worker_env(config: dict[str, object]) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("database_url", "nats_url", "service_token", "auth_addr", "datasets_addr"):
-        env[f"SYNTHETICA_{name.upper()}"] = str(config[name])
-    env["SYNTHETICA_STORAGE_URL"] = str(config["storage_url"])
-    for name, value in WORKER_SETTINGS.items():
-        env[f"TRAINING_{name.upper()}"] = str(config.get(name, value))
-    return env
-
-
-@pytest.fixture
-def spawn_worker(
-    tmp_path: Path,
-) -> Iterator[Callable[[dict[str, object]], subprocess.Popen]]:
-    """Starts `python -m services.training worker` in its own process group."""
-    started: list[subprocess.Popen] = []
-
-    def spawn(config: dict[str, object]) -> subprocess.Popen:
-        port = free_port()
-        env = {**_worker_env(config), "TRAINING_WORKER_HEALTH_PORT": str(port)}
-        log = (tmp_path / f"worker-{len(started)}.log").open("wb")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "services.training", "worker"],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        started.append(process)
-        wait_until_listening(process.pid, port, name="training worker", timeout=60)
-        return process
-
-    yield spawn
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-                raise
 
 
 async def _wait_training(world: TrainingWorld, user, job_id: str) -> None:

@@ -734,3 +734,11 @@ class QueuedJob(_message.Message):
     job_id: str
     kind: JobKind
     def __init__(self, job_id: _Optional[str] = ..., kind: _Optional[_Union[JobKind, str]] = ...) -> None: ...
+
+class QueuedShard(_message.Message):
+    __slots__ = ("job_id", "index")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    index: int
+    def __init__(self, job_id: _Optional[str] = ..., index: _Optional[int] = ...) -> None: ...

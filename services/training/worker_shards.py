@@ -1,0 +1,297 @@
+"""The worker's side of sharded generation (``shards``): splitting a big job, and running one
+shard of it as a delivery of ``synthetica.jobs.shard``. Worker runs them (``worker``).
+
+A shard runs the job's own path for its rows (a model's sampling with the shard's seed, a
+template's chunks of the shard), writes ``batches/<batch>/<job>/shards/<index>/<attempt>/
+0.parquet`` and commits it fenced by the shard's attempt: an older attempt (a frozen worker
+that resumes) learns at its next write that it lost the shard, stops and deletes only its
+own folder; the committing attempt deletes the folders of older attempts of its shard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from google.protobuf.message import DecodeError
+from nats.aio.msg import Msg
+
+from common.contracts.rules import Rule
+from common.db import Database
+from common.errors import DomainError
+from common.jetstream import Outcome
+from common.storage import Storage
+from services.training import attempts, scratch, shards
+from services.training import models as m
+from services.training.engines import EngineCancelled, EngineCrashed, EngineError, ProgressUpdate
+from services.training.payloads import GeneratePayload, TemplatePayload
+from services.training.progress import ProgressReporter
+from services.training.settings import TrainingSettings
+from services.training.templates import SchemaError
+from services.training.templates import jobs as template_jobs
+from services.training.worker_common import _SHUTDOWN_SIGNALS, JobFailed
+from synthetica.training.v1 import training_pb2
+
+log = logging.getLogger(__name__)
+
+Run = Callable[[Callable[[ProgressUpdate], None], threading.Event], Any]
+
+
+class ShardJobs:
+    """The sharded half of Worker, which provides these attributes and methods."""
+
+    db: Database
+    settings: TrainingSettings
+    storage: Storage
+    on_commit: Callable[[], None]
+    _stopping: bool
+    _cancels: set[threading.Event]
+    _retention: timedelta
+    _stale_after: timedelta
+
+    if TYPE_CHECKING:
+
+        async def _rules(self, attempt: attempts.Attempt) -> list[Rule]: ...
+
+        def _sampler(
+            self, artifact: Path, request: GeneratePayload, rules: list[Rule], out: Path
+        ) -> Callable[[int, int], Run]: ...
+
+        def _upload(self, local: Path, key: str) -> None: ...
+
+        def _download(self, key: str, local: Path) -> None: ...
+
+        def _delete_other_attempts(self, folder: str) -> None: ...
+
+    async def _split(self, attempt: attempts.Attempt, parts: list[tuple[int, int]]) -> Outcome:
+        """Splits the job its attempt owns into shards; the job's message is then done."""
+        ownership = await self.db.call(
+            shards.split_job, job_id=attempt.job_id, attempt=attempt.attempt, parts=parts
+        )
+        self.on_commit()
+        log.info(
+            "job split into shards",
+            extra={"fields": {"job_id": attempt.job_id, "shards": len(parts)}},
+        )
+        if ownership is attempts.Ownership.SUPERSEDED:
+            return Outcome.LEAVE
+        return Outcome.ACK
+
+    async def handle_shard(self, msg: Msg) -> Outcome:
+        try:
+            queued = training_pb2.QueuedShard.FromString(msg.data)
+        except DecodeError:
+            log.warning("dropping a message that is not a QueuedShard on %s", msg.subject)
+            return Outcome.TERMINATE
+        try:
+            shard = await self._start_shard(queued)
+            while shard.action is attempts.Action.WAIT:
+                if self._stopping:
+                    return Outcome.RETRY
+                await asyncio.sleep(self.settings.job_heartbeat_seconds)
+                shard = await self._start_shard(queued)
+        except DomainError:
+            log.warning("dropping shard %d of job %s: no such shard", queued.index, queued.job_id)
+            return Outcome.TERMINATE
+        if shard.action is attempts.Action.DONE:
+            if shard.discard:
+                await asyncio.to_thread(self.storage.delete, _shards_folder(shard))
+            return Outcome.ACK
+        return await self._run_shard(shard)
+
+    async def _start_shard(self, queued: training_pb2.QueuedShard) -> shards.ShardAttempt:
+        shard = await self.db.call(
+            shards.start_shard,
+            job_id=queued.job_id,
+            index=queued.index,
+            max_attempts=self.settings.job_max_attempts,
+            stale_after=self._stale_after,
+        )
+        self.on_commit()
+        return shard
+
+    async def _run_shard(self, shard: shards.ShardAttempt) -> Outcome:
+        log.info(
+            "shard started",
+            extra={
+                "fields": {
+                    "job_id": shard.job.job_id,
+                    "shard": shard.index,
+                    "attempt": shard.job.attempt,
+                }
+            },
+        )
+        cancel = threading.Event()
+        self._cancels.add(cancel)
+        beat = asyncio.create_task(self._shard_heartbeat(shard, cancel))
+        try:
+            return await self._shard_outcome(shard, cancel)
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+            self._cancels.discard(cancel)
+
+    async def _shard_outcome(self, shard: shards.ShardAttempt, cancel: threading.Event) -> Outcome:
+        folder = f"{_shards_folder(shard)}/{shard.index}/{shard.job.attempt}"
+        key = f"{folder}/0.parquet"
+        try:
+            if shard.job.kind == m.GENERATE:
+                tables = await self._sample_shard(shard, cancel, key)
+            else:
+                tables = await self._template_shard(shard, cancel, key)
+        except Exception as exc:
+            await asyncio.to_thread(self.storage.delete, folder)
+            return await self._shard_error(shard, exc)
+        committed = await self.db.call(
+            shards.finish_shard,
+            job_id=shard.job.job_id,
+            index=shard.index,
+            attempt=shard.job.attempt,
+            data_key=key,
+            retention=self._retention,
+            tables=tables,
+        )
+        if committed:
+            self.on_commit()
+            await asyncio.to_thread(self._delete_other_attempts, folder)
+            return Outcome.ACK
+        await asyncio.to_thread(self.storage.delete, folder)
+        return _settle(await self._shard_call(shards.shard_heartbeat, shard))
+
+    async def _shard_error(self, shard: shards.ShardAttempt, exc: Exception) -> Outcome:
+        stopped = isinstance(exc, EngineCancelled) or (
+            isinstance(exc, EngineCrashed) and exc.reason.endswith(_SHUTDOWN_SIGNALS)
+        )
+        if isinstance(exc, EngineCancelled) and not self._stopping:
+            ownership = await self._shard_call(shards.shard_heartbeat, shard)
+            if ownership is not attempts.Ownership.OWNED:
+                log.info(
+                    "shard attempt stopped",
+                    extra={"fields": {"job_id": shard.job.job_id, "shard": shard.index}},
+                )
+                if await self.db.call(shards.discarded, job_id=shard.job.job_id):
+                    await asyncio.to_thread(self.storage.delete, _shards_folder(shard))
+                return _settle(ownership)
+        if stopped or self._stopping:
+            return _settle(await self._shard_call(shards.release_shard, shard), retry=True)
+        if isinstance(exc, JobFailed | EngineError | EngineCrashed | DomainError):
+            ownership = await self.db.call(
+                shards.fail_shard,
+                job_id=shard.job.job_id,
+                index=shard.index,
+                attempt=shard.job.attempt,
+                error=str(exc),
+            )
+            self.on_commit()
+            return _settle(ownership)
+        log.warning("shard attempt failed, will retry: %s", exc)
+        return _settle(await self._shard_call(shards.release_shard, shard), retry=True)
+
+    async def _shard_call(
+        self, write: Callable[..., attempts.Ownership], shard: shards.ShardAttempt
+    ) -> attempts.Ownership:
+        return await self.db.call(
+            write, job_id=shard.job.job_id, index=shard.index, attempt=shard.job.attempt
+        )
+
+    async def _shard_heartbeat(self, shard: shards.ShardAttempt, cancel: threading.Event) -> None:
+        while True:
+            await asyncio.sleep(self.settings.job_heartbeat_seconds)
+            try:
+                ownership = await self._shard_call(shards.shard_heartbeat, shard)
+            except Exception as exc:  # the database is away: the shard goes on meanwhile
+                log.warning("heartbeat of shard %d failed: %s", shard.index, exc)
+                continue
+            if ownership is not attempts.Ownership.OWNED:
+                cancel.set()
+                return
+
+    async def _sample_shard(
+        self, shard: shards.ShardAttempt, cancel: threading.Event, key: str
+    ) -> list[str]:
+        request = GeneratePayload.model_validate(shard.job.request or {})
+        with scratch.workdir(self.settings) as workdir:
+            artifact = workdir / "model.tar.gz"
+            await asyncio.to_thread(self._download, shard.job.artifact_key, artifact)
+            out = workdir / "part.parquet"
+            sample = self._sampler(artifact, request, await self._rules(shard.job), out)
+            run = sample(shard.count, shards.shard_seed(request.seed, shard.index))
+            await self._shard_supervised(shard, cancel, run)
+            await asyncio.to_thread(self._upload, out, key)
+        return []
+
+    async def _template_shard(
+        self, shard: shards.ShardAttempt, cancel: threading.Event, key: str
+    ) -> list[str]:
+        request = TemplatePayload.model_validate(shard.job.request or {})
+        try:
+            generation = await asyncio.to_thread(template_jobs.plan_request, request)
+        except SchemaError as exc:
+            raise JobFailed(f"the template cannot be generated: {exc}") from exc
+        await self._shard_supervised(
+            shard,
+            cancel,
+            lambda on_progress, cancel: template_jobs.write_part(
+                self.storage,
+                generation,
+                key=key,
+                start=shard.start,
+                count=shard.count,
+                chunk_rows=request.chunk_rows,
+                on_progress=on_progress,
+                cancel=cancel,
+            ),
+        )
+        return [t.name for t in generation.tables]
+
+    async def _shard_supervised(
+        self, shard: shards.ShardAttempt, cancel: threading.Event, run: Run
+    ) -> Any:
+        reporter = _ShardProgress(
+            self.db,
+            self.on_commit,
+            shard.job,
+            cancel,
+            self.settings.progress_interval_seconds,
+            shard=shard,
+        )
+        return await asyncio.to_thread(run, reporter, cancel)
+
+
+@dataclass(eq=False)
+class _ShardProgress(ProgressReporter):
+    """The shard's rows so far, from the engine's percent (throttled as a job's progress);
+    stops the shard once its attempt no longer owns it."""
+
+    shard: shards.ShardAttempt
+
+    def record(self, update: ProgressUpdate) -> attempts.Ownership:
+        return self.db.run(
+            shards.record_shard_progress,
+            job_id=self.shard.job.job_id,
+            index=self.shard.index,
+            attempt=self.shard.job.attempt,
+            rows_done=int(self.shard.count * update.percent / 100.0),
+        )
+
+
+def _shards_folder(shard: shards.ShardAttempt) -> str:
+    return f"batches/{shard.job.batch_id}/{shard.job.job_id}/shards"
+
+
+def _settle(ownership: attempts.Ownership, *, retry: bool = False) -> Outcome:
+    """ACK once the shard (or its job) ended; LEAVE when a newer attempt owns it; RETRY for a
+    shard given back that is still ours."""
+    if ownership is attempts.Ownership.SUPERSEDED:
+        return Outcome.LEAVE
+    if ownership is attempts.Ownership.OWNED and retry:
+        return Outcome.RETRY
+    return Outcome.ACK

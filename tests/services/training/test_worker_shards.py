@@ -1,0 +1,203 @@
+"""Sharded generation against the real stack: a big job split into shards that every worker
+takes, the batch the same bytes whatever the number of workers, progress, cancel, a killed
+worker's shard redone once. Thresholds are tiny here so that small jobs split."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import signal
+from pathlib import Path
+
+import nats
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import sqlalchemy as sa
+
+from services.training import models as m
+from services.training.templates import generate, plan
+from synthetica.training.v1 import training_pb2
+from tests.services.training.training_world import TrainingWorld
+from tests.support import start_training_worker, stream_events
+
+ROWS = 50_000
+# 5,000-row template chunks, 10,000-row shards: a 50,000-row job is 5 shards.
+SHARDING = {"template_chunk_rows": 5_000, "shard_threshold_rows": 20_000, "shard_rows": 10_000}
+RUNNING = (training_pb2.JOB_STATUS_RUNNING,)
+
+
+@pytest.fixture
+def own_training_config(own_training_config: dict[str, object]) -> dict[str, object]:
+    """The conftest's, set to split small jobs (the ``isolated`` API and its workers)."""
+    return {**own_training_config, **SHARDING}
+
+
+@pytest.fixture
+def sharded(isolated):
+    return isolated
+
+
+async def _template(world: TrainingWorld, user, project_id: str, rows: int = ROWS):
+    return await world.training.GenerateFromTemplate(
+        training_pb2.GenerateFromTemplateRequest(
+            builtin="user", project_id=project_id, count=rows, seed=7
+        ),
+        metadata=user.md,
+        timeout=120,
+    )
+
+
+def _shards(config: dict[str, object], job_id: str) -> list[m.Shard]:
+    engine = sa.create_engine(str(config["database_url"]))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(m.Shard).where(m.Shard.job_id == job_id).order_by(m.Shard.index)
+            )
+            return list(rows)
+    finally:
+        engine.dispose()
+
+
+async def _workers(config: dict[str, object], count: int):
+    return [await start_training_worker(**config) for _ in range(count)]
+
+
+async def _stop(workers) -> None:
+    for worker in workers:
+        await worker.stop(0)
+
+
+async def _generated(world: TrainingWorld, user, job_id: str) -> training_pb2.Job:
+    job = await world.wait_job(user, job_id, timeout=240)
+    assert job.status == training_pb2.JOB_STATUS_SUCCEEDED, job.error
+    return job
+
+
+async def test_a_sharded_template_job_is_the_same_bytes_with_one_worker_or_two(sharded):
+    world, config = sharded
+    user = await world.user()
+    project_id = await world.project(user)
+    downloads = []
+    for workers in (1, 2):
+        running = await _workers(config, workers)
+        try:
+            started = await _template(world, user, project_id)
+            job = await _generated(world, user, started.job.id)
+        finally:
+            await _stop(running)
+        assert job.progress.percent == 100.0
+        shards = _shards(config, started.job.id)
+        assert [(s.start, s.count, s.status) for s in shards] == [
+            (i * 10_000, 10_000, m.SUCCEEDED) for i in range(5)
+        ]
+        csv = await world.download(user, started.batch.id, training_pb2.EXPORT_FORMAT_CSV)
+        parquet = await world.download(user, started.batch.id, training_pb2.EXPORT_FORMAT_PARQUET)
+        downloads.append((csv, parquet))
+    assert downloads[0][0] == downloads[1][0]
+    assert downloads[0][0].count(b"\n") == ROWS + 1  # one header, every row once
+    # The parts in shard order are the rows of the job unsplit, in order.
+    whole = plan("user", count=ROWS, seed=7)
+    unsplit = pa.Table.from_batches([b for _, b in generate(whole, chunk_rows=5_000)])
+    assert pq.read_table(io.BytesIO(downloads[1][1])).equals(unsplit)
+    generated = await stream_events(str(config["nats_url"]), "synthetica.events.batch.generated")
+    assert len(generated) == 2  # one per job, whatever the shards
+
+
+async def test_a_sharded_model_job_gives_the_same_rows_for_the_same_seed(sharded):
+    world, config = sharded
+    user = await world.user()
+    dataset_id = await world.dataset(user)
+    running = await _workers(config, 2)
+    try:
+        model_id = await world.trained_model(user, dataset_id)
+        csvs = []
+        for _ in range(2):
+            started = await world.training.Generate(
+                training_pb2.GenerateRequest(model_id=model_id, count=30_000, seed=3),
+                metadata=user.md,
+            )
+            await _generated(world, user, started.job.id)
+            assert len(_shards(config, started.job.id)) == 3
+            csvs.append(
+                await world.download(user, started.batch.id, training_pb2.EXPORT_FORMAT_CSV)
+            )
+    finally:
+        await _stop(running)
+    assert csvs[0] == csvs[1]
+    assert csvs[0].count(b"\n") == 30_000 + 1
+    # Each shard draws with its own seed: no shard repeats another's rows.
+    lines = csvs[0].splitlines()[1:]
+    assert lines[:10_000] != lines[10_000:20_000]
+
+
+async def test_cancelling_a_sharded_job_stops_every_shard(sharded):
+    world, config = sharded
+    config = {**config, "shard_rows": 100_000}
+    user = await world.user()
+    project_id = await world.project(user)
+    running = await _workers(config, 1)
+    try:
+        started = await _template(world, user, project_id, rows=400_000)
+        job = await world.wait_job(user, started.job.id, RUNNING, timeout=120)
+        while job.progress.percent <= 0:  # the first shard is writing its file
+            job = await world.wait_job(user, started.job.id, RUNNING, timeout=120)
+        await world.training.CancelJob(
+            training_pb2.CancelJobRequest(job_id=started.job.id), metadata=user.md
+        )
+        folder = Path(str(config["storage_url"])) / "batches" / started.batch.id
+        for _ in range(200):  # the running shard stops at its next chunk, and deletes its file
+            if not list(folder.rglob("*.parquet")):
+                break
+            await asyncio.sleep(0.3)
+        assert not list(folder.rglob("*.parquet"))
+    finally:
+        await _stop(running)
+    job = await world.wait_job(user, started.job.id, timeout=30)
+    assert job.status == training_pb2.JOB_STATUS_CANCELLED
+    assert [s.status for s in _shards(config, started.job.id)] == [m.CANCELLED] * 4
+    batch = await world.training.GetBatch(
+        training_pb2.GetBatchRequest(batch_id=started.batch.id), metadata=user.md
+    )
+    assert batch.batch.status == training_pb2.BATCH_STATUS_CANCELLED
+
+
+async def test_a_killed_workers_shard_is_redone_once(sharded, spawn_worker):
+    world, config = sharded
+    config = {**config, "shard_rows": 400_000}
+    user = await world.user()
+    project_id = await world.project(user)
+    first = spawn_worker(config)
+    started = await _template(world, user, project_id, rows=800_000)
+    job = await world.wait_job(user, started.job.id, RUNNING, timeout=120)
+    while job.progress.percent <= 0:
+        job = await world.wait_job(user, started.job.id, RUNNING, timeout=120)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+
+    spawn_worker(config)
+    job = await _generated(world, user, started.job.id)
+    shards = _shards(config, started.job.id)
+    assert [s.status for s in shards] == [m.SUCCEEDED, m.SUCCEEDED]
+    assert sorted(s.attempts for s in shards) == [1, 2]  # the killed one, redone once
+    # A late duplicate of a finished shard's message changes nothing.
+    nc = await nats.connect(str(config["nats_url"]))
+    try:
+        queued = training_pb2.QueuedShard(job_id=started.job.id, index=0)
+        await nc.jetstream().publish("synthetica.jobs.shard", queued.SerializeToString())
+    finally:
+        await nc.close()
+    await asyncio.sleep(3)
+    assert [s.attempts for s in _shards(config, started.job.id)] == [s.attempts for s in shards]
+
+    data = await world.download(user, started.batch.id, training_pb2.EXPORT_FORMAT_PARQUET)
+    assert pq.read_table(io.BytesIO(data)).num_rows == 800_000
+    folder = Path(str(config["storage_url"])) / "batches" / started.batch.id / started.job.id
+    # One committed attempt folder per shard; the killed attempt's files are gone.
+    for shard in shards:
+        attempts = [p.name for p in (folder / "shards" / str(shard.index)).iterdir()]
+        assert attempts == [str(shard.attempts)]
+    generated = await stream_events(str(config["nats_url"]), "synthetica.events.batch.generated")
+    assert [e.batch_generated.batch_id for e in generated] == [started.batch.id]
