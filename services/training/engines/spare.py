@@ -21,9 +21,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
 from typing import Any
 
-Context = multiprocessing.context.BaseContext
 # target(jobs, results, supervisor): the child's main function.
 ChildMain = Callable[[Connection, Connection, int], None]
 
@@ -54,7 +54,7 @@ class EngineChild:
         self.process.join(0)
 
 
-def start_child(context: Context, target: ChildMain) -> EngineChild:
+def start_child(context: BaseContext, target: ChildMain) -> EngineChild:
     results, sender = context.Pipe(duplex=False)
     receiver, jobs = context.Pipe(duplex=False)
     # Not a daemon: daemonic processes may not start their own workers (joblib, loky).
@@ -85,7 +85,7 @@ class Spares:
         if spare is not None:
             spare.discard()
 
-    def take(self, context: Context, target: ChildMain, job: tuple[Any, ...]) -> EngineChild:
+    def take(self, context: BaseContext, target: ChildMain, job: tuple[Any, ...]) -> EngineChild:
         """A child running ``job``: the spare if it is alive, else a new one; then a new
         spare is forked in the background."""
         with self._lock:
@@ -103,7 +103,7 @@ class Spares:
         self._refill(context, target)
         return child
 
-    def _refill(self, context: Context, target: ChildMain) -> None:
+    def _refill(self, context: BaseContext, target: ChildMain) -> None:
         with self._lock:
             if self._filling or self._spare is not None or self._closed:
                 return
@@ -112,7 +112,7 @@ class Spares:
             target=self._fill, args=(context, target), name="engine-spare", daemon=True
         ).start()
 
-    def _fill(self, context: Context, target: ChildMain) -> None:
+    def _fill(self, context: BaseContext, target: ChildMain) -> None:
         try:
             child = start_child(context, target)
         except Exception:  # the next job forks its own child
