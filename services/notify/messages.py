@@ -80,6 +80,8 @@ def _job_updated(event: events_pb2.Event) -> Draft | None:
     message = body.progress.message
     training = body.job_kind == training_pb2.JOB_KIND_TRAIN
     if body.job_status == training_pb2.JOB_STATUS_CANCELLED:
+        if body.rejected:  # job.reviewed says "rejected", with the owner's comment
+            return None
         return Draft(
             f"{subject}:cancelled",
             f"{job_kind_word(body).capitalize()} job cancelled",

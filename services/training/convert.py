@@ -230,4 +230,6 @@ def engine_to_proto(name: str) -> training_pb2.Engine:
             for c in EngineCapability
             if c in spec.capabilities
         ],
+        max_tables=spec.max_tables,
+        max_depth=spec.max_depth,
     )

@@ -65,6 +65,7 @@ def job_updated(session: Session, job: m.Job) -> None:
             batch_id=str(job.batch_id or ""),
             error=job.error,
             sequence=job.sequence,
+            rejected=job.approved is False,
             # The older spelling, for consumers built before the enums (events.proto).
             kind=job.kind,
             status=job.status,

@@ -10,6 +10,7 @@ import asyncio
 
 import pytest
 
+from synthetica.training.v1 import training_pb2
 from tests.gateway.team import Team, build_team
 from tests.services.training.training_world import TrainingWorld
 from tests.support import AuthCaller, error_code, graphql, stream_events
@@ -118,7 +119,7 @@ async def test_an_editors_request_waits_until_an_owner_approves_it(client, appro
     assert len(asked) == 1 and list(asked[0].owner_ids) == [team.users["owner"].id]
 
 
-async def test_a_rejected_request_never_runs(client, approval_on):
+async def test_a_rejected_request_never_runs(client, approval_on, nats_url):
     team = approval_on
     generated = await team.generate(client, "editor")
     job_id, batch_id = generated["job"]["id"], generated["batch"]["id"]
@@ -144,6 +145,15 @@ async def test_a_rejected_request_never_runs(client, approval_on):
     after = await _job(client, team, job_id)
     assert after["status"] == "CANCELLED" and after["attempts"] == 0
     assert (await team.batch(client, batch_id))["status"] == "CANCELLED"
+    # The cancellation says it was a rejection: the requester is told once, by job.reviewed.
+    updates = [
+        e.job_updated
+        for e in await stream_events(nats_url, "synthetica.events.job.updated")
+        if e.job_updated.job_id == job_id
+    ]
+    assert [u.rejected for u in updates if u.job_status == training_pb2.JOB_STATUS_CANCELLED] == [
+        True
+    ]
 
 
 async def test_racing_approvals_and_rejections_make_one_decision(client, approval_on):

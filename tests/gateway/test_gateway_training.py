@@ -58,7 +58,8 @@ async def test_engines_list_parameters_and_defaults(client, account):
     token, _ = account
     result = await graphql(
         client,
-        "{ engines { name library license capabilities parameters { name type default min } } }",
+        "{ engines { name library license capabilities maxTables maxDepth"
+        " parameters { name type default min } } }",
         token=token,
     )
     engines = {e["name"]: e for e in result["data"]["engines"]}
@@ -67,6 +68,10 @@ async def test_engines_list_parameters_and_defaults(client, account):
     }  # fmt: skip
     assert engines["par"]["capabilities"] == ["SEQUENTIAL"]
     assert engines["tvae"]["capabilities"] == ["SINGLE_TABLE"]
+    # What the train form needs to offer hma for a parent and its children only.
+    assert (engines["hma"]["maxTables"], engines["hma"]["maxDepth"]) == (5, 2)
+    argn = engines["tabular_argn"]
+    assert (argn["maxTables"], argn["maxDepth"]) == (None, None)
     params = {p["name"]: p for p in engines["tvae"]["parameters"]}
     assert params["epochs"]["default"] == 300
     assert params["options.embedding_dim"]["default"] == 128

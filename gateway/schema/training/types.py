@@ -108,6 +108,13 @@ class Engine:
         description="the kinds of dataset it learns: SINGLE_TABLE, RELATIONAL (linked tables), "
         "SEQUENTIAL (sequences per entity)"
     )
+    max_tables: int | None = strawberry.field(
+        description="the most tables of one dataset it learns (null: no limit of its own)"
+    )
+    max_depth: int | None = strawberry.field(
+        description="the most tables in one parent → child chain it learns (2: parent and "
+        "child; null: no limit of its own)"
+    )
 
     @classmethod
     def from_proto(cls, engine: training_pb2.Engine) -> Engine:
@@ -117,6 +124,8 @@ class Engine:
                 for member in (from_proto_enum(EngineCapability, c) for c in engine.capabilities)
                 if member is not None
             ],
+            max_tables=engine.max_tables if engine.HasField("max_tables") else None,
+            max_depth=engine.max_depth if engine.HasField("max_depth") else None,
             name=engine.name,
             library=engine.library,
             license=engine.license,

@@ -29,6 +29,7 @@ from common.storage import Storage
 from services.datasets import files, ingestion, service, table_service
 from services.datasets.ingest.options import IngestOptions
 from services.datasets.ingest.process import ingest_dataset, prepare_process
+from services.datasets.ingest_lease import ingest_leases
 from services.datasets.models import Dataset
 from services.datasets.relater import Relater, dataset_of
 from services.datasets.settings import DatasetsSettings
@@ -48,6 +49,7 @@ class IngestRunner:
     def __post_init__(self) -> None:
         self._pool = self._new_pool()
         self._tasks: dict[str, asyncio.Task[Dataset | None]] = {}
+        self._leases = ingest_leases(self.db)
 
     def _new_pool(self) -> ProcessPoolExecutor:
         pool = new_worker_pool(self.settings.ingest_workers)
@@ -88,7 +90,19 @@ class IngestRunner:
             self.start(dataset_id, IngestOptions.model_validate(options), table_id=table_id)
 
     async def _run(self, dataset_id: str, table_id: str, options: IngestOptions) -> Dataset | None:
-        """One attempt: the worker's outcome recorded, then the table related and READY
+        """One attempt while this replica holds the table's ingest lease; none when another
+        live replica holds it (it is ingesting the table: see ``ingest_lease``)."""
+        unit = files.table_unit(dataset_id, table_id) if table_id else dataset_id
+        async with self._leases.hold(unit) as held:
+            if held:
+                return await self._attempt(dataset_id, table_id, options)
+        log.info("ingesting on another replica", extra={"fields": {"unit": unit}})
+        return await self.db.call(dataset_of, dataset_id=dataset_id)
+
+    async def _attempt(
+        self, dataset_id: str, table_id: str, options: IngestOptions
+    ) -> Dataset | None:
+        """The worker's outcome recorded, then the table related and READY
         (``Relater.complete_ingestion``), unless a newer attempt took over meanwhile."""
         unit = files.table_unit(dataset_id, table_id) if table_id else dataset_id
         attempt = await self.db.call(
@@ -167,6 +181,7 @@ class IngestRunner:
         for task in list(self._tasks.values()):
             task.cancel()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        await self._leases.close()
 
 
 def new_worker_pool(workers: int) -> ProcessPoolExecutor:

@@ -1,7 +1,9 @@
-"""The model artifact: one `.tar.gz` file that any process can sample from.
+"""The model artifact: one tar file that any process can sample from.
 
 Layout: `manifest.json` first (engine name, column profile, metrics; readable without
-unpacking the model), then `model/` as written by `Engine.save`.
+unpacking the model), then `model/` as written by `Engine.save`. Written uncompressed (the
+weights and pickles inside barely shrink, and gzip, even at level 1, was a fixed cost of
+every train and every generate); artifacts written gzipped before are read as they are.
 """
 
 from __future__ import annotations
@@ -22,9 +24,6 @@ from services.training.engines.profile import TableProfile
 FORMAT_VERSION = 1
 _MANIFEST = "manifest.json"
 _MODEL_DIR = "model"
-# Fast gzip: model weights and pickles barely shrink past level 1, and level 9 (tarfile's
-# default) cost a fixed tenth of a second on every model of a two-second fit.
-_COMPRESS_LEVEL = 1
 
 
 class InvalidArtifactError(EngineError):
@@ -75,14 +74,14 @@ class Manifest:
 
 
 def write_artifact(path: Path, engine: Engine | RelationalEngine, manifest: Manifest) -> None:
-    """Save the fitted `engine` and its manifest to `path` (a .tar.gz file)."""
+    """Save the fitted `engine` and its manifest to `path` (a tar file)."""
     with tempfile.TemporaryDirectory(prefix="artifact-") as tmp:
         model_dir = Path(tmp) / _MODEL_DIR
         model_dir.mkdir()
         engine.save(model_dir)
         # Written aside and renamed, so a cancelled or crashed job never leaves half a model.
         partial = path.with_name(path.name + ".partial")
-        with tarfile.open(partial, "w:gz", compresslevel=_COMPRESS_LEVEL) as tar:
+        with tarfile.open(partial, "w") as tar:
             raw = manifest.to_json()
             info = tarfile.TarInfo(_MANIFEST)
             info.size = len(raw)
@@ -94,7 +93,7 @@ def write_artifact(path: Path, engine: Engine | RelationalEngine, manifest: Mani
 def read_manifest(path: Path) -> Manifest:
     """Read only the manifest (cheap: it is the archive's first member)."""
     try:
-        with tarfile.open(path, "r:gz") as tar:
+        with tarfile.open(path, "r:*") as tar:
             member = tar.next()
             if member is None or member.name != _MANIFEST:
                 raise InvalidArtifactError(f"{path} has no manifest")
@@ -112,7 +111,7 @@ class LoadedModel:
         self.manifest = read_manifest(path)
         self._tmp = tempfile.TemporaryDirectory(prefix="model-")
         try:
-            with tarfile.open(path, "r:gz") as tar:
+            with tarfile.open(path, "r:*") as tar:
                 # The "data" filter refuses absolute paths, links out of the folder, devices.
                 tar.extractall(self._tmp.name, filter="data")
         except (tarfile.TarError, OSError) as exc:

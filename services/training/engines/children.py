@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
 import signal
 import threading
+from collections.abc import Callable
 
 import psutil
 
@@ -60,14 +62,27 @@ def die_with(supervisor: int) -> None:
     the write end of the server's "alive" pipe, so while an engine runs, its fork server
     outlives a killed worker, and the signal never comes."""
     try:
-        worker = psutil.Process(supervisor)
-    except psutil.NoSuchProcess:
+        exited = _exit_waiter(supervisor)
+    except (psutil.NoSuchProcess, ProcessLookupError):
         os.killpg(0, signal.SIGKILL)
         return
 
     def wait() -> None:
-        # A process that is not this one's child: psutil polls it, a few times a second.
-        worker.wait()
+        exited()
         os.killpg(0, signal.SIGKILL)
 
     threading.Thread(target=wait, name="die-with-worker", daemon=True).start()
+
+
+def _exit_waiter(pid: int) -> Callable[[], object]:
+    """A blocking wait for ``pid`` (not this process's child) to exit. On Linux a pidfd: the
+    kernel wakes the waiter once; psutil elsewhere polls a few times a second, and each poll
+    takes the engine's GIL."""
+    if not hasattr(os, "pidfd_open"):
+        return psutil.Process(pid).wait
+    fd = os.pidfd_open(pid)
+
+    def wait() -> None:
+        select.select([fd], [], [])
+
+    return wait

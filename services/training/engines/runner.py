@@ -64,6 +64,7 @@ from services.training.engines.sampling import (
     resolve_bounds,
     validate_conditions,
 )
+from services.training.engines.spare import Spares
 from services.training.engines.trainset import read_rows, sample_rows, stream_profile
 
 HEARTBEAT_SECONDS = 2.0
@@ -204,14 +205,8 @@ def _supervise(
     cancel_event: threading.Event | None,
     threads: int | None,
 ) -> Any:
-    context = _engine_context()
-    receiver, sender = context.Pipe(duplex=False)
-    # Not a daemon: daemonic processes may not start their own workers (joblib, loky).
-    process = context.Process(
-        target=_child_main, args=(sender, task, kwargs, threads, os.getpid()), name="engine"
-    )
-    process.start()
-    sender.close()
+    child = _SPARES.take(_engine_context(), _child_main, (task, kwargs, threads))
+    process, receiver = child.process, child.results
     try:
         result = _pump(process, receiver, on_progress or (lambda _: None), cancel_event)
     except BaseException:
@@ -219,8 +214,12 @@ def _supervise(
         raise
     finally:
         receiver.close()
+        child.jobs.close()
     end_after_result(process)
     return result
+
+
+_SPARES = Spares()
 
 
 # Imported once by the fork server, so every engine child starts warm.
@@ -304,15 +303,16 @@ def _exit_reason(exitcode: int | None) -> str:
     return "engine process ended without a result"
 
 
-def _child_main(
-    sender: Connection,
-    task: Callable[..., Any],
-    kwargs: dict[str, Any],
-    threads: int | None,
-    supervisor: int,
-) -> None:
-    os.setpgid(0, 0)
+def _child_main(jobs: Connection, sender: Connection, supervisor: int) -> None:
+    """Waits for its one job (a spare, forked ahead: see `spare`), then runs it."""
     die_with_parent(os.getppid())
+    try:
+        task, kwargs, threads = jobs.recv()
+    except EOFError:  # the supervisor dropped this spare, or exited
+        return
+    finally:
+        jobs.close()
+    os.setpgid(0, 0)
     die_with(supervisor)
     # The fork server's imports (torch, SDV, mostlyai: ~500,000 objects, no garbage) leave the
     # cyclic collector's view: mostlyai runs five full collections after `train`, and under

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from common.db import Database
 from services.datasets import ingestion, relater
+from services.datasets.ingest.runner import IngestRunner
 from services.datasets.models import DatasetTable
 from services.datasets.relations import Relations
 from synthetica.datasets.v1 import datasets_pb2 as pb
@@ -136,6 +137,53 @@ async def test_a_table_whose_service_died_while_relating_is_resumed_and_related_
     )
     assert again.dataset.foreign_keys == dataset.foreign_keys
     assert {t.name: t.status for t in again.dataset.tables}["airlines"] == pb.DATASET_STATUS_READY
+
+
+async def test_a_replica_starting_while_another_ingests_leaves_the_table_to_it(
+    replicas, database_url, monkeypatch
+):
+    """The second replica's startup recovery finds the table INGESTING, but its ingest lease
+    held by the first, alive and working: it does not ingest it again. The table ends READY
+    once, by the first replica's one attempt."""
+    hang = Hang("airlines", dies=False)
+    monkeypatch.setattr(relater, "relate_stored", hang)
+    ended: list[str] = []
+    real_run = IngestRunner._run
+
+    async def run(runner: IngestRunner, dataset_id: str, table_id: str, options: Any) -> Any:
+        result = await real_run(runner, dataset_id, table_id, options)
+        ended.append(table_id)
+        return result
+
+    monkeypatch.setattr(IngestRunner, "_run", run)
+    _, one = await replicas.start()
+    user = await one.user()
+    project = await one.project(user.md)
+    flights = await one.upload(user.md, project.id, fixture("flights"), file_name="flights.csv")
+    await add_table(one, user.md, flights.id, fixture("airlines"), "airlines", wait_seconds=0)
+    assert await asyncio.to_thread(hang.entered.wait, 120)  # the first replica is relating it
+    ended.clear()
+
+    await replicas.start()  # recovers what it finds INGESTING: airlines
+    db = Database(database_url)
+    try:
+        for _ in range(1200):
+            if ended:
+                break
+            await asyncio.sleep(0.1)
+        # The second replica's attempt ended without claiming the table.
+        assert ended and ended[0] != "", ended
+        assert airlines_row(db, flights.id).ingest_attempt == 1
+    finally:
+        hang.release.set()
+    try:
+        dataset = await until_settled(one, user.md, flights.id, "airlines")
+        assert {t.name: t.status for t in dataset.tables}["airlines"] == pb.DATASET_STATUS_READY
+        assert hang.finished == 1  # related once
+        row = airlines_row(db, flights.id)
+        assert row.ingest_attempt == 1 and row.row_count == 14
+    finally:
+        db.engine.dispose()
 
 
 async def until_settled(caller: DatasetsCaller, md: Any, dataset_id: str, name: str) -> pb.Dataset:

@@ -57,7 +57,21 @@ async def test_requests_and_decisions_reach_owners_and_the_requester(notify_env)
         ),
         requester.id,
     )
+    # A rejection cancels the job too: training publishes both facts, in this order.
+    cancelled = event(
+        events_pb2.JobUpdated(
+            job_id="j-1",
+            job_kind=training_pb2.JOB_KIND_TRAIN,
+            job_status=training_pb2.JOB_STATUS_CANCELLED,
+            progress=training_pb2.JobProgress(message="rejected by a project owner"),
+            error="rejected: use the 2024 data",
+            sequence=2,
+            rejected=True,
+        ),
+        requester.id,
+    )
     await notify_env.publish(asked)
+    await notify_env.publish(cancelled)
     await notify_env.publish(decided)
     found = await eventually(
         lambda: notify_env.notifications(requester),
@@ -66,6 +80,8 @@ async def test_requests_and_decisions_reach_owners_and_the_requester(notify_env)
     rejection = next(n for n in found if n.event_id == decided.id)
     assert rejection.title == "Your train request was rejected"
     assert "use the 2024 data" in rejection.message
+    # Told once, as "rejected": not also as "cancelled".
+    assert "Train job cancelled" not in await _titles(notify_env, requester)
     await eventually(
         lambda: notify_env.notifications(owner),
         lambda ns: any(n.event_id == asked.id for n in ns),

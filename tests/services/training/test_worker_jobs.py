@@ -45,13 +45,14 @@ def _options(**values: object) -> struct_pb2.Struct:
 
 
 def _engine_processes() -> set[int]:
-    """Engine processes: forked by the runner's fork server, so grandchildren of this one."""
+    """Engine processes running a job: forked by the runner's fork server, so grandchildren of
+    this one, each leading a process group of its own (a spare waiting for its job does not)."""
     found = set()
     for child in psutil.Process().children(recursive=True):
         try:
-            if child.ppid() != os.getpid():
+            if child.ppid() != os.getpid() and os.getpgid(child.pid) == child.pid:
                 found.add(child.pid)
-        except psutil.NoSuchProcess:
+        except (psutil.NoSuchProcess, ProcessLookupError):
             continue
     return found
 

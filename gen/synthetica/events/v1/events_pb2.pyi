@@ -92,7 +92,7 @@ class DatasetDeleted(_message.Message):
     def __init__(self, dataset_id: _Optional[str] = ...) -> None: ...
 
 class JobUpdated(_message.Message):
-    __slots__ = ("job_id", "kind", "status", "percent", "epoch", "total_epochs", "loss", "eta_seconds", "message", "model_id", "batch_id", "error", "sequence", "job_kind", "job_status", "progress")
+    __slots__ = ("job_id", "kind", "status", "percent", "epoch", "total_epochs", "loss", "eta_seconds", "message", "model_id", "batch_id", "error", "sequence", "job_kind", "job_status", "progress", "rejected")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -109,6 +109,7 @@ class JobUpdated(_message.Message):
     JOB_KIND_FIELD_NUMBER: _ClassVar[int]
     JOB_STATUS_FIELD_NUMBER: _ClassVar[int]
     PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     kind: str
     status: str
@@ -125,7 +126,8 @@ class JobUpdated(_message.Message):
     job_kind: _training_pb2.JobKind
     job_status: _training_pb2.JobStatus
     progress: _training_pb2.JobProgress
-    def __init__(self, job_id: _Optional[str] = ..., kind: _Optional[str] = ..., status: _Optional[str] = ..., percent: _Optional[float] = ..., epoch: _Optional[int] = ..., total_epochs: _Optional[int] = ..., loss: _Optional[float] = ..., eta_seconds: _Optional[float] = ..., message: _Optional[str] = ..., model_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., error: _Optional[str] = ..., sequence: _Optional[int] = ..., job_kind: _Optional[_Union[_training_pb2.JobKind, str]] = ..., job_status: _Optional[_Union[_training_pb2.JobStatus, str]] = ..., progress: _Optional[_Union[_training_pb2.JobProgress, _Mapping]] = ...) -> None: ...
+    rejected: bool
+    def __init__(self, job_id: _Optional[str] = ..., kind: _Optional[str] = ..., status: _Optional[str] = ..., percent: _Optional[float] = ..., epoch: _Optional[int] = ..., total_epochs: _Optional[int] = ..., loss: _Optional[float] = ..., eta_seconds: _Optional[float] = ..., message: _Optional[str] = ..., model_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., error: _Optional[str] = ..., sequence: _Optional[int] = ..., job_kind: _Optional[_Union[_training_pb2.JobKind, str]] = ..., job_status: _Optional[_Union[_training_pb2.JobStatus, str]] = ..., progress: _Optional[_Union[_training_pb2.JobProgress, _Mapping]] = ..., rejected: _Optional[bool] = ...) -> None: ...
 
 class ModelTrained(_message.Message):
     __slots__ = ("model_id", "dataset_id", "engine", "duration_seconds")

@@ -154,20 +154,24 @@ class EngineParameter(_message.Message):
     def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., default: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., min: _Optional[float] = ..., max: _Optional[float] = ..., description: _Optional[str] = ...) -> None: ...
 
 class Engine(_message.Message):
-    __slots__ = ("name", "library", "license", "description", "parameters", "capabilities")
+    __slots__ = ("name", "library", "license", "description", "parameters", "capabilities", "max_tables", "max_depth")
     NAME_FIELD_NUMBER: _ClassVar[int]
     LIBRARY_FIELD_NUMBER: _ClassVar[int]
     LICENSE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     PARAMETERS_FIELD_NUMBER: _ClassVar[int]
     CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
+    MAX_TABLES_FIELD_NUMBER: _ClassVar[int]
+    MAX_DEPTH_FIELD_NUMBER: _ClassVar[int]
     name: str
     library: str
     license: str
     description: str
     parameters: _containers.RepeatedCompositeFieldContainer[EngineParameter]
     capabilities: _containers.RepeatedScalarFieldContainer[EngineCapability]
-    def __init__(self, name: _Optional[str] = ..., library: _Optional[str] = ..., license: _Optional[str] = ..., description: _Optional[str] = ..., parameters: _Optional[_Iterable[_Union[EngineParameter, _Mapping]]] = ..., capabilities: _Optional[_Iterable[_Union[EngineCapability, str]]] = ...) -> None: ...
+    max_tables: int
+    max_depth: int
+    def __init__(self, name: _Optional[str] = ..., library: _Optional[str] = ..., license: _Optional[str] = ..., description: _Optional[str] = ..., parameters: _Optional[_Iterable[_Union[EngineParameter, _Mapping]]] = ..., capabilities: _Optional[_Iterable[_Union[EngineCapability, str]]] = ..., max_tables: _Optional[int] = ..., max_depth: _Optional[int] = ...) -> None: ...
 
 class ListEnginesRequest(_message.Message):
     __slots__ = ()

@@ -2,9 +2,10 @@ import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { apiError, fakeClient, renderWith } from "../../test/render";
-import { neededCapabilities, TrainForm } from "./TrainPage";
+import { datasetShape, neededCapabilities, TrainForm } from "./TrainPage";
 
 const SINGLE = ["SINGLE_TABLE" as const];
+const NO_LIMITS = { maxTables: null, maxDepth: null };
 const engines = [
   {
     name: "ctgan",
@@ -12,20 +13,31 @@ const engines = [
     license: "BUSL-1.1",
     description: "a GAN",
     capabilities: SINGLE,
+    ...NO_LIMITS,
     parameters: [
       { name: "epochs", type: "int", default: 300, min: 1, max: 10000, description: "passes over the data" },
       { name: "batch_size", type: "int", default: 500, min: 10, max: null, description: "rows per step" },
       { name: "seed", type: "int", default: null, min: 0, max: null, description: "" },
     ],
   },
-  { name: "gaussian_copula", library: "sdv", license: "BUSL-1.1", description: "fast", capabilities: SINGLE, parameters: [] },
-  { name: "hma", library: "sdv", license: "BUSL-1.1", description: "linked tables", capabilities: ["RELATIONAL" as const], parameters: [] },
+  { name: "gaussian_copula", library: "sdv", license: "BUSL-1.1", description: "fast", capabilities: SINGLE, ...NO_LIMITS, parameters: [] },
+  {
+    name: "hma",
+    library: "sdv",
+    license: "BUSL-1.1",
+    description: "linked tables",
+    capabilities: ["RELATIONAL" as const],
+    maxTables: 5,
+    maxDepth: 2,
+    parameters: [],
+  },
   {
     name: "tabular_argn",
     library: "mostlyai-engine",
     license: "Apache-2.0",
     description: "autoregressive",
-    capabilities: ["SINGLE_TABLE" as const, "DIFFERENTIAL_PRIVACY" as const],
+    capabilities: ["SINGLE_TABLE" as const, "RELATIONAL" as const, "DIFFERENTIAL_PRIVACY" as const],
+    ...NO_LIMITS,
     parameters: [],
   },
 ];
@@ -69,9 +81,12 @@ describe("train form", () => {
 
   it("offers only the engines that learn a dataset of several tables, and sends the one chosen", async () => {
     const { client, calls } = fakeClient({});
-    const needs = neededCapabilities([{ sequence: null }, { sequence: null }]);
-    expect(needs).toEqual(["RELATIONAL"]);
-    renderWith(<TrainForm datasetId="7" engines={engines} needs={needs} />, client);
+    expect(neededCapabilities([{ sequence: null }, { sequence: null }])).toEqual(["RELATIONAL"]);
+    const shape = datasetShape(
+      [{ name: "customers" }, { name: "orders" }],
+      [{ parentTable: "customers", childTable: "orders" }],
+    );
+    renderWith(<TrainForm datasetId="7" engines={engines} shape={shape} />, client);
     expect(screen.getByText(/This dataset holds several linked tables/)).toBeInTheDocument();
     expect(screen.getByRole("radio", { name: /ctgan/ })).toBeDisabled();
     expect(screen.getByRole("radio", { name: /hma/ })).toBeChecked();
@@ -104,5 +119,46 @@ describe("train form", () => {
     await userEvent.click(screen.getByRole("button", { name: "Train model" }));
     const sent = calls.find((c) => c.name === "TrainModel")?.variables.input as Record<string, unknown>;
     expect(sent).toMatchObject({ engine: "tabular_argn", differentialPrivacy: null });
+  });
+
+  it("does not offer hma for a chain of three tables, says why, and offers tabular_argn", async () => {
+    const { client, calls } = fakeClient({});
+    const shape = datasetShape(
+      [{ name: "airlines" }, { name: "routes" }, { name: "flights" }],
+      [
+        { parentTable: "routes", childTable: "flights" },
+        { parentTable: "airlines", childTable: "routes" },
+      ],
+    );
+    expect(shape).toEqual({ needs: ["RELATIONAL"], tables: 3, depth: 3 });
+    renderWith(<TrainForm datasetId="7" engines={engines} shape={shape} />, client);
+    const hma = screen.getByRole("radio", { name: /hma/ });
+    expect(hma).toBeDisabled();
+    expect(hma).toHaveAccessibleDescription(
+      "Not for this dataset: it learns at most 2 tables in a parent → child chain, and this dataset links 3.",
+    );
+    expect(screen.getByRole("radio", { name: /ctgan/ })).toHaveAccessibleDescription(
+      "Not for this dataset: it does not learn several linked tables.",
+    );
+    const argn = screen.getByRole("radio", { name: /tabular_argn/ });
+    expect(argn).toBeChecked();
+    expect(argn).not.toHaveAccessibleDescription(/Not for this dataset/);
+    await userEvent.click(screen.getByRole("button", { name: "Train model" }));
+    const sent = calls.find((c) => c.name === "TrainModel")?.variables.input as Record<string, unknown>;
+    expect(sent).toMatchObject({ engine: "tabular_argn" });
+  });
+
+  it("offers hma for a parent and its children (two levels)", () => {
+    const { client } = fakeClient({});
+    const shape = datasetShape(
+      [{ name: "airlines" }, { name: "routes" }, { name: "planes" }],
+      [
+        { parentTable: "airlines", childTable: "routes" },
+        { parentTable: "airlines", childTable: "planes" },
+      ],
+    );
+    expect(shape.depth).toBe(2);
+    renderWith(<TrainForm datasetId="7" engines={engines} shape={shape} />, client);
+    expect(screen.getByRole("radio", { name: /hma/ })).toBeEnabled();
   });
 });

@@ -38,7 +38,7 @@ export default function TrainPage() {
           This dataset is {dataset.status.toLowerCase()}: it can be trained on once it is ready.
         </p>
       ) : (
-        <TrainForm datasetId={dataset.id} engines={engines.data.engines} needs={neededCapabilities(dataset.tables)} />
+        <TrainForm datasetId={dataset.id} engines={engines.data.engines} shape={datasetShape(dataset.tables, dataset.foreignKeys)} />
       )}
     </section>
   );
@@ -50,6 +50,25 @@ export function neededCapabilities(tables: readonly { sequence?: unknown }[]): E
   if (tables.length > 1) needs.push("RELATIONAL");
   if (tables.some((t) => t.sequence)) needs.push("SEQUENTIAL");
   return needs.length > 0 ? needs : ["SINGLE_TABLE"];
+}
+
+/** What an engine must learn, and how many tables (in all, and in the longest parent → child chain). */
+export type DatasetShape = { needs: EngineCapability[]; tables: number; depth: number };
+
+const ONE_TABLE: DatasetShape = { needs: ["SINGLE_TABLE"], tables: 1, depth: 1 };
+
+/** The dataset's shape from its tables and links (each table has at most one parent), as the training service measures it. */
+export function datasetShape(
+  tables: readonly { name: string; sequence?: unknown }[],
+  links: readonly { parentTable: string; childTable: string }[],
+): DatasetShape {
+  const parent = new Map(links.map((l) => [l.childTable, l.parentTable]));
+  const chain = (name: string): number => {
+    let length = 1;
+    for (let at = parent.get(name); at !== undefined && length <= tables.length; at = parent.get(at)) length += 1;
+    return length;
+  };
+  return { needs: neededCapabilities(tables), tables: tables.length, depth: Math.max(1, ...tables.map((t) => chain(t.name))) };
 }
 
 const SHAPES: Partial<Record<EngineCapability, string>> = {
@@ -64,6 +83,19 @@ function learns(e: Engine): string {
   return e.capabilities.includes("DIFFERENTIAL_PRIVACY") ? `${shapes}; differential privacy` : shapes;
 }
 
+/** Why an engine cannot learn a dataset of this shape (the training service refuses it), or null when it can. */
+export function whyNot(e: Engine, shape: DatasetShape): string | null {
+  const missing = shape.needs.filter((need) => !e.capabilities.includes(need));
+  if (missing.length > 0) return `it does not learn ${missing.map((need) => SHAPES[need]).join(" or ")}`;
+  if (e.maxTables != null && shape.tables > e.maxTables) {
+    return `it learns at most ${e.maxTables} tables, and this dataset has ${shape.tables}`;
+  }
+  if (e.maxDepth != null && shape.depth > e.maxDepth) {
+    return `it learns at most ${e.maxDepth} tables in a parent → child chain, and this dataset links ${shape.depth}`;
+  }
+  return null;
+}
+
 /** The privacy budget as typed: empty (no DP) or a number in (0, 100]. */
 function checkEpsilon(text: string, errors: Record<string, string>): number | null {
   if (text.trim() === "") return null;
@@ -72,9 +104,10 @@ function checkEpsilon(text: string, errors: Record<string, string>): number | nu
   return value;
 }
 
-export function TrainForm({ datasetId, engines, needs = ["SINGLE_TABLE"] }: { datasetId: string; engines: Engine[]; needs?: EngineCapability[] }) {
+export function TrainForm({ datasetId, engines, shape = ONE_TABLE }: { datasetId: string; engines: Engine[]; shape?: DatasetShape }) {
   const navigate = useNavigate();
-  const capable = (e: Engine) => needs.every((need) => e.capabilities.includes(need));
+  const { needs } = shape;
+  const capable = (e: Engine) => whyNot(e, shape) === null;
   const [engineName, setEngineName] = useState(engines.find(capable)?.name ?? "");
   const [name, setName] = useState("");
   const [budget, setBudget] = useState("");
@@ -134,16 +167,40 @@ export function TrainForm({ datasetId, engines, needs = ["SINGLE_TABLE"] }: { da
         {needs.some((need) => need !== "SINGLE_TABLE") ? (
           <p className="muted">This dataset holds {needs.map((need) => SHAPES[need]).join(" and ")}: only the engines that learn that can be chosen.</p>
         ) : null}
-        {engines.map((e) => (
-          <label key={e.name} className="engine-choice">
-            <input type="radio" name="engine" value={e.name} checked={e.name === engineName} disabled={!capable(e)} onChange={() => setEngineName(e.name)} />
-            <span>
-              <strong>{e.name}</strong> <span className="muted">({e.library}, license: {e.license}; learns {learns(e)})</span>
-              <br />
-              <small>{e.description}</small>
-            </span>
-          </label>
-        ))}
+        {engines.map((e) => {
+          const reason = whyNot(e, shape);
+          return (
+            <label key={e.name} className="engine-choice">
+              <input
+                type="radio"
+                name="engine"
+                value={e.name}
+                checked={e.name === engineName}
+                disabled={reason !== null}
+                aria-describedby={reason === null ? undefined : `engine-${e.name}-why`}
+                onChange={() => setEngineName(e.name)}
+              />
+              <span>
+                <strong>{e.name}</strong> <span className="muted">({e.library}, license: {e.license}; learns {learns(e)})</span>
+                <br />
+                <small>{e.description}</small>
+                {reason === null ? null : (
+                  <>
+                    <br />
+                    <small id={`engine-${e.name}-why`} className="muted">
+                      Not for this dataset: {reason}.
+                    </small>
+                  </>
+                )}
+              </span>
+            </label>
+          );
+        })}
+        {engines.some(capable) ? null : (
+          <p role="alert" className="alert">
+            No engine learns a dataset of this shape.
+          </p>
+        )}
       </fieldset>
       {engine?.license.toUpperCase().includes("BUSL") ? (
         <p className="note">
