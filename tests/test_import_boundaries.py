@@ -13,9 +13,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SERVICES = ("auth", "datasets", "training", "evaluation", "notify")
-# The training worker still imports the rule conversion through the datasets module that now
-# only passes it on from common.contracts (the worker is being changed on another branch).
-KNOWN = {("services/training/worker.py", "services.datasets.rule_protos")}
 
 
 def imported_modules(source: str) -> set[str]:
@@ -54,12 +51,7 @@ def violations() -> frozenset[tuple[str, str]]:
 
 
 def test_services_and_gateway_import_other_services_only_through_their_clients() -> None:
-    assert violations() - KNOWN == set()
-
-
-def test_every_known_crossing_still_exists() -> None:
-    # A crossing that is gone comes off the list, so the list cannot hide a new one.
-    assert violations() >= KNOWN
+    assert violations() == set()
 
 
 @pytest.mark.parametrize(

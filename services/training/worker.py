@@ -32,12 +32,12 @@ from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.context import Principal
+from common.contracts.rule_protos import rules_from_proto
 from common.contracts.rules import Rule
 from common.db import Database
 from common.errors import DomainError, NotFound
 from common.jetstream import Outcome
 from common.storage import Storage
-from services.datasets.rule_protos import rules_from_proto
 from services.training import attempts, scratch, shards
 from services.training import models as m
 from services.training.access import Access, dataset_schema
