@@ -31,7 +31,10 @@ from .errors import IngestError
 from .options import MiB
 
 ROW_GROUP_ROWS = 131_072
-ROW_GROUP_BYTES = 32 * MiB
+# One pass writes three files at once (the table, the train and the holdout split), each
+# buffering a group and, in the background, encoding one more: 16 MiB keeps a decompression
+# bomb's ingest at about 430 MB (32 MiB took it past 500 MB).
+ROW_GROUP_BYTES = 16 * MiB
 # The most bytes one batch read from a Parquet file holds once decoded.
 BATCH_BYTES = 16 * MiB
 
