@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { Alert } from "../../components/ui";
 import { ProjectGuaranteesDocument, UpdateProjectGuaranteesDocument, type PrivacyGate } from "../../gql/graphql";
@@ -14,21 +14,23 @@ const GATES: { value: PrivacyGate; label: string }[] = [
  * editors' training and generation requests need an owner's approval. */
 export function Guarantees({ projectId }: { projectId: string }) {
   const [{ data, error }] = useQuery({ query: ProjectGuaranteesDocument, variables: { id: projectId } });
-  const [gate, setGate] = useState<PrivacyGate>("OFF");
-  const [approval, setApproval] = useState(false);
+  if (error) return <Alert error={toApiError(error)} />;
+  // The fields appear only with the project's saved values: shown earlier, a choice made
+  // before the answer arrived was overwritten by it, and "Save" then stored the old values.
+  if (!data) return <p aria-busy="true">Loading guarantees…</p>;
+  return <GuaranteesForm projectId={projectId} initialGate={data.project.privacyGate} initialApproval={data.project.approvalRequired} />;
+}
+
+function GuaranteesForm({ projectId, initialGate, initialApproval }: { projectId: string; initialGate: PrivacyGate; initialApproval: boolean }) {
+  const [gate, setGate] = useState<PrivacyGate>(initialGate);
+  const [approval, setApproval] = useState(initialApproval);
   const [saved, save] = useMutation(UpdateProjectGuaranteesDocument);
-  useEffect(() => {
-    if (!data) return;
-    setGate(data.project.privacyGate);
-    setApproval(data.project.approvalRequired);
-  }, [data]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     await save({ input: { id: projectId, privacyGate: gate, approvalRequired: approval } });
   }
 
-  if (error) return <Alert error={toApiError(error)} />;
   return (
     <form onSubmit={submit} aria-label="Guarantees">
       <h3>Guarantees</h3>
@@ -47,7 +49,7 @@ export function Guarantees({ projectId }: { projectId: string }) {
           <input type="checkbox" checked={approval} onChange={(e) => setApproval(e.target.checked)} /> Editors' training and generation requests wait for an owner's approval
         </label>
       </div>
-      <button type="submit" disabled={saved.fetching || !data}>
+      <button type="submit" disabled={saved.fetching}>
         Save guarantees
       </button>
       {saved.data ? <span role="status">Saved.</span> : null}
