@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
-import { Alert } from "../../components/ui";
+import { Alert, Loading } from "../../components/ui";
 import { ProjectGuaranteesDocument, UpdateProjectGuaranteesDocument, type PrivacyGate } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 
@@ -17,7 +17,7 @@ export function Guarantees({ projectId }: { projectId: string }) {
   if (error) return <Alert error={toApiError(error)} />;
   // The fields appear only with the project's saved values: shown earlier, a choice made
   // before the answer arrived was overwritten by it, and "Save" then stored the old values.
-  if (!data) return <p aria-busy="true">Loading guarantees…</p>;
+  if (!data) return <Loading what="guarantees" />;
   return <GuaranteesForm projectId={projectId} initialGate={data.project.privacyGate} initialApproval={data.project.approvalRequired} />;
 }
 
