@@ -8,7 +8,6 @@ health turns NOT_SERVING, in-flight calls get a grace period, then cleanups run 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
@@ -26,6 +25,7 @@ from common.interceptors import (
     ObservabilityInterceptor,
     RequestContextInterceptor,
 )
+from common.polling import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +54,7 @@ class GrpcServer:
         """Graceful: NOT_SERVING first, then in-flight calls finish, then background work stops."""
         await self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
-        for task in self.tasks:
-            task.cancel()
-        for task in self.tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_and_wait(self.tasks)
         for cleanup in self.cleanups:
             try:
                 await cleanup()

@@ -1,11 +1,12 @@
-"""A background loop of rounds that polls, and that a commit can wake at once."""
+"""Background work: a loop of rounds that polls and that a commit can wake at once, and the
+one way to stop background tasks."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 log = logging.getLogger(__name__)
 
@@ -46,5 +47,26 @@ class Poller:
                 handled = 0
             if handled < batch:
                 self._wake.clear()
+                # asyncio.timeout, not wait_for: Python 3.11's wait_for returns the inner
+                # result when a cancel comes just as it is ready, and the cancelled loop ran on.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), poll_seconds)
+                    async with asyncio.timeout(poll_seconds):
+                        await self._wake.wait()
+
+
+async def cancel_and_wait(tasks: Iterable[asyncio.Task], *, again_after: float = 1.0) -> None:
+    """Cancels ``tasks`` and returns once every one has ended, whatever it raised.
+
+    A task can swallow its cancel: Python 3.11's ``asyncio.wait_for`` (which libraries such
+    as nats-py use) returns a result that was ready as the cancel came, and the task's loop
+    goes on. Such a task is cancelled again every ``again_after`` seconds instead of being
+    awaited for ever (a service's shutdown hung on one)."""
+    tasks = list(tasks)
+    pending = {task for task in tasks if not task.done()}
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=again_after)
+    for task in tasks:
+        if not task.cancelled():
+            task.exception()  # retrieved, so asyncio does not log it as never retrieved

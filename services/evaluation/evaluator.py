@@ -19,6 +19,7 @@ from typing import Any
 
 from common.db import Database
 from common.errors import DomainError, FailedPrecondition, NotFound
+from common.polling import cancel_and_wait
 from common.storage import Storage
 from services.evaluation import models as m
 from services.evaluation import service
@@ -256,8 +257,4 @@ class Evaluator:
             self.run_in_background(report_id)
 
     async def stop(self) -> None:
-        for task in list(self._background):
-            task.cancel()
-        for task in list(self._background):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_and_wait(self._background)

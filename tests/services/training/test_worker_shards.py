@@ -70,6 +70,18 @@ async def _stop(workers) -> None:
         await worker.stop(0)
 
 
+async def _writing(world: TrainingWorld, user, job_id: str, timeout: float = 180) -> None:
+    """Until the job runs and its first shard has written rows (polled, not spun)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        job = await world.wait_job(user, job_id, RUNNING, timeout=timeout)
+        if job.progress.percent > 0:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"no shard wrote a row in {timeout}s: {job}")
+        await asyncio.sleep(0.2)
+
+
 async def _generated(world: TrainingWorld, user, job_id: str) -> training_pb2.Job:
     job = await world.wait_job(user, job_id, timeout=240)
     assert job.status == training_pb2.JOB_STATUS_SUCCEEDED, job.error
@@ -141,9 +153,7 @@ async def test_cancelling_a_sharded_job_stops_every_shard(sharded):
     running = await _workers(config, 1)
     try:
         started = await _template(world, user, project_id, rows=400_000)
-        job = await world.wait_job(user, started.job.id, RUNNING, timeout=120)
-        while job.progress.percent <= 0:  # the first shard is writing its file
-            job = await world.wait_job(user, started.job.id, RUNNING, timeout=120)
+        await _writing(world, user, started.job.id)
         await world.training.CancelJob(
             training_pb2.CancelJobRequest(job_id=started.job.id), metadata=user.md
         )
@@ -171,14 +181,12 @@ async def test_a_killed_workers_shard_is_redone_once(sharded, spawn_worker):
     project_id = await world.project(user)
     first = spawn_worker(config)
     started = await _template(world, user, project_id, rows=800_000)
-    job = await world.wait_job(user, started.job.id, RUNNING, timeout=120)
-    while job.progress.percent <= 0:
-        job = await world.wait_job(user, started.job.id, RUNNING, timeout=120)
+    await _writing(world, user, started.job.id)
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=10)
 
     spawn_worker(config)
-    job = await _generated(world, user, started.job.id)
+    await _generated(world, user, started.job.id)
     shards = _shards(config, started.job.id)
     assert [s.status for s in shards] == [m.SUCCEEDED, m.SUCCEEDED]
     assert sorted(s.attempts for s in shards) == [1, 2]  # the killed one, redone once
