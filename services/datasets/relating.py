@@ -2,8 +2,9 @@
 by the service in a thread after a table became ready, or after the user changed the links.
 
 Only the columns that can be keys are read (id-like names, names that several tables share,
-the keys in force) plus, for the new table, the columns a sequence could be made of, so
-memory grows with the rows of those columns, not with whole tables.
+the keys in force) plus, for a new table with a time column, the columns a sequence could be
+made of (a sequence is ordered by a time), so memory grows with the rows of those columns,
+not with whole tables.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ from services.datasets.relations import (
 from services.datasets.table_service import ReadyTable
 
 _SEQUENCE_TYPES = ("int", "uint", "string", "large_string", "timestamp", "date")
+_TIME_TYPES = ("timestamp", "date")
+
+
+def _has_time(table: ReadyTable) -> bool:
+    """Whether a sequence could be ordered in the table: a column typed as a time, or text
+    its metadata says holds datetimes (``relations.suggest_sequence`` needs one)."""
+    return bool(table.datetimes) or any(t.startswith(_TIME_TYPES) for t in table.columns.values())
 
 
 def _wanted(table: ReadyTable, shared: set[str], relations: Relations, new: bool) -> list[str]:
@@ -36,13 +44,14 @@ def _wanted(table: ReadyTable, shared: set[str], relations: Relations, new: bool
     sequence = relations.sequences.get(table.name)
     if sequence is not None:
         named |= {sequence.entity_key, sequence.order_column}
+    sequence_columns = new and _has_time(table)
     return [
         column
         for column, data_type in table.columns.items()
         if column in named
         or column in shared
         or is_id_like(column, table.name)
-        or (new and data_type.startswith(_SEQUENCE_TYPES))
+        or (sequence_columns and data_type.startswith(_SEQUENCE_TYPES))
     ]
 
 

