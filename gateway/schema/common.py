@@ -103,16 +103,19 @@ def from_message(cls: type[T], message: Message, **given: Any) -> T:
     proto_fields = message.DESCRIPTOR.fields_by_name
     values = dict(given)
     for field in get_object_definition(cls, strict=True).fields:
-        if field.init and field.python_name not in given:
-            values[field.python_name] = _read(message, proto_fields[field.python_name], cls)
+        name = field.python_name
+        if field.init and name not in given:
+            values[name] = _read(message, proto_fields.get(name), f"{cls.__name__}.{name}")
     return cls(**values)
 
 
-def _read(message: Message, field: FieldDescriptor, cls: type) -> Any:
+def _read(message: Message, field: FieldDescriptor | None, where: str) -> Any:
+    if field is None:
+        raise TypeError(f"{where} must be given: the {message.DESCRIPTOR.name} has no such field")
     if field.message_type is not None and field.message_type.full_name == _TIMESTAMP:
         return dt(message, field.name)
     if field.message_type is not None or field.enum_type is not None:
-        raise TypeError(f"{cls.__name__}.{field.name} must be given: no one reading of it")
+        raise TypeError(f"{where} must be given: there is no one reading of it")
     if field.is_repeated:
         return list(getattr(message, field.name))
     return optional(message, field.name) if field.has_presence else getattr(message, field.name)
