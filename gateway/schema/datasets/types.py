@@ -102,8 +102,8 @@ def _columns(metadata: pb.DatasetMetadata) -> list[DatasetColumn]:
 
 
 def _table_fields(table: pb.Dataset | pb.DatasetTable) -> dict[str, Any]:
-    """The fields a dataset shares with each of its tables (a dataset's are its first table's)
-    that are not read as they are."""
+    """What a dataset and each of its tables read alike beyond their same-named fields (a
+    dataset's fields are its first table's)."""
     return {
         "status": DatasetStatus(table.status),
         "error": table.error or None,
