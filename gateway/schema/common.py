@@ -8,8 +8,10 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 import strawberry
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 from strawberry.types import Info
+from strawberry.types.base import get_object_definition
 
 from gateway.context import Context
 from gateway.errors import rpc_errors
@@ -93,6 +95,33 @@ def dt(message: Message, field: str) -> datetime | None:
         return None
     return getattr(message, field).ToDatetime(tzinfo=UTC)
 
+
+def from_message(cls: type[T], message: Message, **given: Any) -> T:
+    """A GraphQL object of ``cls`` from a proto message: the fields ``given``, and every other
+    field the message's field of the same name, as ``optional`` and ``dt`` read it (a repeated
+    one as a list). An enum or a nested message has no one reading, so it must be given."""
+    proto_fields = message.DESCRIPTOR.fields_by_name
+    values = dict(given)
+    for field in get_object_definition(cls, strict=True).fields:
+        name = field.python_name
+        if field.init and name not in given:
+            values[name] = _read(message, proto_fields.get(name), f"{cls.__name__}.{name}")
+    return cls(**values)
+
+
+def _read(message: Message, field: FieldDescriptor | None, where: str) -> Any:
+    if field is None:
+        raise TypeError(f"{where} must be given: the {message.DESCRIPTOR.name} has no such field")
+    if field.message_type is not None and field.message_type.full_name == _TIMESTAMP:
+        return dt(message, field.name)
+    if field.message_type is not None or field.enum_type is not None:
+        raise TypeError(f"{where} must be given: there is no one reading of it")
+    if field.is_repeated:
+        return list(getattr(message, field.name))
+    return optional(message, field.name) if field.has_presence else getattr(message, field.name)
+
+
+_TIMESTAMP = "google.protobuf.Timestamp"
 
 E = TypeVar("E", bound=Enum)
 

@@ -7,17 +7,14 @@ from enum import Enum
 
 import strawberry
 
-from gateway.schema.common import dt
+from gateway.schema.common import from_message, from_proto_enum
 from synthetica.auth.v1 import auth_pb2
 
 
 @strawberry.enum
 class Role(Enum):
-    ADMIN = "admin"
-    MEMBER = "member"
-
-
-_ROLES = {auth_pb2.USER_ROLE_ADMIN: Role.ADMIN, auth_pb2.USER_ROLE_MEMBER: Role.MEMBER}
+    ADMIN = auth_pb2.USER_ROLE_ADMIN
+    MEMBER = auth_pb2.USER_ROLE_MEMBER
 
 
 @strawberry.type
@@ -39,18 +36,11 @@ class User:
 
     @classmethod
     def from_proto(cls, user: auth_pb2.User) -> User:
-        return cls(
-            id=strawberry.ID(user.id),
-            email=user.email,
-            role=_ROLES.get(user.role, Role.MEMBER),
-            disabled=user.disabled,
-            profile=Profile(
-                display_name=user.profile.display_name,
-                organization=user.profile.organization,
-                bio=user.profile.bio,
-            ),
-            created_at=dt(user, "created_at"),
-            updated_at=dt(user, "updated_at"),
+        return from_message(
+            cls,
+            user,
+            role=from_proto_enum(Role, user.role) or Role.MEMBER,
+            profile=from_message(Profile, user.profile),
         )
 
 
@@ -64,13 +54,7 @@ class TokenPair:
 
     @classmethod
     def from_proto(cls, tokens: auth_pb2.TokenPair) -> TokenPair:
-        return cls(
-            access_token=tokens.access_token,
-            refresh_token=tokens.refresh_token,
-            token_type=tokens.token_type,
-            expires_in=tokens.expires_in,
-            refresh_expires_in=tokens.refresh_expires_in,
-        )
+        return from_message(cls, tokens)
 
 
 @strawberry.type
@@ -99,15 +83,7 @@ class ApiKey:
 
     @classmethod
     def from_proto(cls, key: auth_pb2.ApiKey) -> ApiKey:
-        return cls(
-            id=strawberry.ID(key.id),
-            name=key.name,
-            prefix=key.prefix,
-            created_at=dt(key, "created_at"),
-            last_used_at=dt(key, "last_used_at"),
-            revoked_at=dt(key, "revoked_at"),
-            expires_at=dt(key, "expires_at"),
-        )
+        return from_message(cls, key)
 
 
 @strawberry.type

@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from gateway.schema.common import dt, from_proto_enum
+from gateway.schema.common import from_message, from_proto_enum
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
 
@@ -26,15 +26,7 @@ class DatabaseConnection:
 
     @classmethod
     def from_proto(cls, c: pb.Connection) -> DatabaseConnection:
-        return cls(
-            id=strawberry.ID(c.id),
-            project_id=strawberry.ID(c.project_id),
-            name=c.name,
-            masked_url=c.masked_url,
-            dialect=c.dialect,
-            created_by=strawberry.ID(c.created_by),
-            created_at=dt(c, "created_at"),
-        )
+        return from_message(cls, c)
 
 
 @strawberry.enum(description="why connecting to a database failed")
@@ -55,8 +47,7 @@ class ConnectionTestResult:
 
     @classmethod
     def from_proto(cls, r: pb.TestConnectionResponse) -> ConnectionTestResult:
-        code = from_proto_enum(ConnectionErrorCode, r.error_code)
-        return cls(ok=r.ok, error_code=code, message=r.message)
+        return from_message(cls, r, error_code=from_proto_enum(ConnectionErrorCode, r.error_code))
 
 
 @strawberry.enum

@@ -21,7 +21,6 @@ from gateway.schema.datasets.inputs import (
 from gateway.schema.datasets.rules import RuleInput
 from gateway.schema.datasets.tables import ForeignKeyInput, TableKeysInput
 from gateway.schema.datasets.types import (
-    ROLE_TO_PROTO,
     Dataset,
     Project,
     ProjectMember,
@@ -86,9 +85,7 @@ class DatasetsMutation:
         response = await call(
             info,
             ctx.clients.datasets.AddProjectMember,
-            pb.AddProjectMemberRequest(
-                project_id=project_id, email=email, role=ROLE_TO_PROTO[role]
-            ),
+            pb.AddProjectMemberRequest(project_id=project_id, email=email, role=role.value),
         )
         return ProjectMember.from_proto(response.member)
 
@@ -128,9 +125,7 @@ class DatasetsMutation:
         response = await call(
             info,
             ctx.clients.datasets.ChangeMemberRole,
-            pb.ChangeMemberRoleRequest(
-                project_id=project_id, user_id=user_id, role=ROLE_TO_PROTO[role]
-            ),
+            pb.ChangeMemberRoleRequest(project_id=project_id, user_id=user_id, role=role.value),
         )
         return ProjectMember.from_proto(response.member)
 

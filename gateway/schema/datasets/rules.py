@@ -7,6 +7,7 @@ from enum import Enum
 
 import strawberry
 
+from gateway.schema.common import from_message
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
 
@@ -29,12 +30,7 @@ class RuleBound:
 
     @classmethod
     def from_proto(cls, bound: pb.RuleBound) -> RuleBound:
-        which = bound.WhichOneof("bound")
-        return cls(
-            column=bound.column if which == "column" else None,
-            number=bound.number if which == "number" else None,
-            datetime=bound.datetime if which == "datetime" else None,
-        )
+        return from_message(cls, bound)
 
 
 @strawberry.type(description="a rule the synthetic rows of a dataset obey")
@@ -54,15 +50,13 @@ class Rule:
 
     @classmethod
     def from_proto(cls, rule: pb.Rule) -> Rule:
-        return cls(
+        return from_message(
+            cls,
+            rule,
             kind=RuleKind(rule.kind),
             column=rule.column or None,
-            columns=list(rule.columns),
             low=RuleBound.from_proto(rule.low) if rule.HasField("low") else None,
             high=RuleBound.from_proto(rule.high) if rule.HasField("high") else None,
-            strict=rule.strict,
-            description=rule.description,
-            real_violation_count=rule.real_violation_count,
         )
 
 

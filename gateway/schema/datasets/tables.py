@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.schema.common import from_message
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
 
@@ -17,7 +18,7 @@ class SequenceSpec:
 
     @classmethod
     def from_proto(cls, spec: pb.SequenceSpec) -> SequenceSpec:
-        return cls(entity_key=spec.entity_key, order_column=spec.order_column)
+        return from_message(cls, spec)
 
 
 @strawberry.type(description="childTable.childColumn holds values of parentTable.parentColumn")
@@ -29,12 +30,7 @@ class ForeignKey:
 
     @classmethod
     def from_proto(cls, key: pb.ForeignKey) -> ForeignKey:
-        return cls(
-            parent_table=key.parent_table,
-            parent_column=key.parent_column,
-            child_table=key.child_table,
-            child_column=key.child_column,
-        )
+        return from_message(cls, key)
 
 
 @strawberry.type(
@@ -56,15 +52,7 @@ class ReferentialProblems:
 
     @classmethod
     def from_proto(cls, found: pb.ReferentialProblems) -> ReferentialProblems:
-        return cls(
-            foreign_key=ForeignKey.from_proto(found.foreign_key),
-            orphan_count=found.orphan_count,
-            orphan_examples=list(found.orphan_examples),
-            duplicate_parent_key_count=found.duplicate_parent_key_count,
-            duplicate_parent_key_examples=list(found.duplicate_parent_key_examples),
-            null_child_key_count=found.null_child_key_count,
-            null_parent_key_count=found.null_parent_key_count,
-        )
+        return from_message(cls, found, foreign_key=ForeignKey.from_proto(found.foreign_key))
 
 
 @strawberry.input(description="rows sharing entityKey form one sequence, ordered by orderColumn")

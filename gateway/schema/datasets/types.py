@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -15,10 +16,9 @@ from gateway.schema.common import (
     MAX_PAGE,
     Connection,
     call,
-    dt,
+    from_message,
     from_proto_enum,
     listed,
-    optional,
     page,
 )
 from gateway.schema.datasets.rules import Rule
@@ -28,19 +28,9 @@ from synthetica.datasets.v1 import datasets_pb2 as pb
 
 @strawberry.enum
 class ProjectRole(Enum):
-    OWNER = "owner"
-    EDITOR = "editor"
-    VIEWER = "viewer"
-
-
-ROLE_TO_PROTO = {
-    ProjectRole.OWNER: pb.PROJECT_ROLE_OWNER,
-    ProjectRole.EDITOR: pb.PROJECT_ROLE_EDITOR,
-    ProjectRole.VIEWER: pb.PROJECT_ROLE_VIEWER,
-}
-
-
-_ROLE_FROM_PROTO = {value: role for role, value in ROLE_TO_PROTO.items()}
+    OWNER = pb.PROJECT_ROLE_OWNER
+    EDITOR = pb.PROJECT_ROLE_EDITOR
+    VIEWER = pb.PROJECT_ROLE_VIEWER
 
 
 @strawberry.enum(
@@ -60,16 +50,9 @@ class PrivacyGate(Enum):
 
 @strawberry.enum
 class DatasetStatus(Enum):
-    INGESTING = "ingesting"
-    READY = "ready"
-    FAILED = "failed"
-
-
-_STATUS_FROM_PROTO = {
-    pb.DATASET_STATUS_INGESTING: DatasetStatus.INGESTING,
-    pb.DATASET_STATUS_READY: DatasetStatus.READY,
-    pb.DATASET_STATUS_FAILED: DatasetStatus.FAILED,
-}
+    INGESTING = pb.DATASET_STATUS_INGESTING
+    READY = pb.DATASET_STATUS_READY
+    FAILED = pb.DATASET_STATUS_FAILED
 
 
 @strawberry.type(
@@ -85,12 +68,8 @@ class ProjectMember:
 
     @classmethod
     def from_proto(cls, member: pb.ProjectMember) -> ProjectMember:
-        return cls(
-            user_id=strawberry.ID(member.user_id) if member.user_id else None,
-            email=member.email,
-            role=_ROLE_FROM_PROTO[member.role],
-            added_at=dt(member, "added_at"),
-            pending=member.pending,
+        return from_message(
+            cls, member, user_id=member.user_id or None, role=ProjectRole(member.role)
         )
 
 
@@ -117,15 +96,49 @@ class DetectedFormat:
 
 def _columns(metadata: pb.DatasetMetadata) -> list[DatasetColumn]:
     return [
-        DatasetColumn(
-            name=c.name,
-            data_type=c.data_type,
-            sdtype=c.sdtype,
-            pii=c.pii,
-            datetime_format=c.datetime_format or None,
-        )
+        from_message(DatasetColumn, c, datetime_format=c.datetime_format or None)
         for c in metadata.columns
     ]
+
+
+def _table_fields(table: pb.Dataset | pb.DatasetTable) -> dict[str, Any]:
+    """What a dataset and each of its tables read alike beyond their same-named fields (a
+    dataset's fields are its first table's)."""
+    return {
+        "status": DatasetStatus(table.status),
+        "error": table.error or None,
+        "error_code": table.error_code or None,
+        "columns": _columns(table.metadata),
+        "primary_key": table.metadata.primary_key or None,
+    }
+
+
+async def _stats(
+    info: Info[Context, None], status: DatasetStatus, dataset_id: str, table: str = ""
+) -> JSON | None:
+    """A table's statistics (the first table's without ``table``); None until READY."""
+    if status is not DatasetStatus.READY:
+        return None
+    request = pb.GetDatasetStatsRequest(dataset_id=dataset_id, table=table)
+    response = await call(info, info.context.clients.datasets.GetDatasetStats, request)
+    return json.loads(response.stats_json)
+
+
+async def _preview_rows(
+    info: Info[Context, None],
+    status: DatasetStatus,
+    dataset_id: str,
+    n: int,
+    offset: int,
+    table: str = "",
+) -> list[JSON]:
+    """A table's first rows after ``offset`` as JSON objects; none until READY."""
+    if status is not DatasetStatus.READY:
+        return []
+    request = pb.PreviewRowsRequest(dataset_id=dataset_id, table=table, limit=n, offset=offset)
+    response = await call(info, info.context.clients.datasets.PreviewRows, request)
+    columns = list(response.columns)
+    return [dict(zip(columns, json.loads(row), strict=True)) for row in response.rows_json]
 
 
 @strawberry.type(description="one table of a dataset (the first is the dataset's upload)")
@@ -154,53 +167,27 @@ class DatasetTable:
 
     @strawberry.field(description="the table's statistics (as Dataset.stats); null until READY")
     async def stats(self, info: Info[Context, None]) -> JSON | None:
-        if self.status is not DatasetStatus.READY:
-            return None
-        response = await call(
-            info,
-            info.context.clients.datasets.GetDatasetStats,
-            pb.GetDatasetStatsRequest(dataset_id=self.dataset_id, table=self.name),
-        )
-        return json.loads(response.stats_json)
+        return await _stats(info, self.status, self.dataset_id, self.name)
 
     @strawberry.field(description="the table's first rows (after `offset`), one JSON object each")
     async def preview_rows(
         self, info: Info[Context, None], n: int = 10, offset: int = 0
     ) -> list[JSON]:
-        if self.status is not DatasetStatus.READY:
-            return []
-        response = await call(
-            info,
-            info.context.clients.datasets.PreviewRows,
-            pb.PreviewRowsRequest(
-                dataset_id=self.dataset_id, table=self.name, limit=n, offset=offset
-            ),
-        )
-        columns = list(response.columns)
-        return [dict(zip(columns, json.loads(row), strict=True)) for row in response.rows_json]
+        return await _preview_rows(info, self.status, self.dataset_id, n, offset, self.name)
 
     @classmethod
     def from_proto(cls, dataset_id: str, table: pb.DatasetTable) -> DatasetTable:
-        return cls(
-            dataset_id=strawberry.ID(dataset_id),
-            name=table.name,
-            file_name=table.file_name,
-            status=_STATUS_FROM_PROTO[table.status],
-            error=table.error or None,
-            error_code=table.error_code or None,
-            row_count=table.row_count,
-            train_row_count=table.train_row_count,
-            holdout_row_count=table.holdout_row_count,
-            size_bytes=table.size_bytes,
-            columns=_columns(table.metadata),
-            primary_key=table.metadata.primary_key or None,
+        return from_message(
+            cls,
+            table,
+            dataset_id=dataset_id,
+            **_table_fields(table),
             sequence=SequenceSpec.from_proto(table.sequence)
             if table.HasField("sequence")
             else None,
             suggested_sequence=SequenceSpec.from_proto(table.suggested_sequence)
             if table.HasField("suggested_sequence")
             else None,
-            warnings=list(table.warnings),
         )
 
 
@@ -247,30 +234,13 @@ class Dataset:
         "or top categories, and the correlation matrix; null until the dataset is READY"
     )
     async def stats(self, info: Info[Context, None]) -> JSON | None:
-        if self.status is not DatasetStatus.READY:
-            return None
-        ctx = info.context
-        response = await call(
-            info,
-            ctx.clients.datasets.GetDatasetStats,
-            pb.GetDatasetStatsRequest(dataset_id=self.id),
-        )
-        return json.loads(response.stats_json)
+        return await _stats(info, self.status, self.id)
 
     @strawberry.field(description="the first rows (after `offset`), one JSON object per row")
     async def preview_rows(
         self, info: Info[Context, None], n: int = 10, offset: int = 0
     ) -> list[JSON]:
-        if self.status is not DatasetStatus.READY:
-            return []
-        ctx = info.context
-        response = await call(
-            info,
-            ctx.clients.datasets.PreviewRows,
-            pb.PreviewRowsRequest(dataset_id=self.id, limit=n, offset=offset),
-        )
-        columns = list(response.columns)
-        return [dict(zip(columns, json.loads(row), strict=True)) for row in response.rows_json]
+        return await _preview_rows(info, self.status, self.id, n, offset)
 
     @strawberry.field(description="the project the dataset belongs to")
     async def project(self, info: Info[Context, None]) -> Project | None:
@@ -278,31 +248,12 @@ class Dataset:
 
     @classmethod
     def from_proto(cls, dataset: pb.Dataset) -> Dataset:
-        detected = dataset.detected
-        return cls(
-            id=strawberry.ID(dataset.id),
-            project_id=strawberry.ID(dataset.project_id),
-            name=dataset.name,
-            file_name=dataset.file_name,
-            status=_STATUS_FROM_PROTO[dataset.status],
-            error=dataset.error or None,
-            error_code=dataset.error_code or None,
-            row_count=dataset.row_count,
-            train_row_count=dataset.train_row_count,
-            holdout_row_count=dataset.holdout_row_count,
-            size_bytes=dataset.size_bytes,
-            columns=_columns(dataset.metadata),
-            primary_key=dataset.metadata.primary_key or None,
+        return from_message(
+            cls,
+            dataset,
+            **_table_fields(dataset),
             target_column=dataset.metadata.target_column or None,
-            warnings=list(dataset.warnings),
-            detected=DetectedFormat(
-                format=detected.format,
-                delimiter=optional(detected, "delimiter"),
-                encoding=optional(detected, "encoding"),
-                has_header=optional(detected, "has_header"),
-            ),
-            created_at=dt(dataset, "created_at"),
-            updated_at=dt(dataset, "updated_at"),
+            detected=from_message(DetectedFormat, dataset.detected),
             tables=[DatasetTable.from_proto(dataset.id, t) for t in dataset.tables],
             foreign_keys=[ForeignKey.from_proto(k) for k in dataset.foreign_keys],
             referential_problems=[
@@ -373,15 +324,11 @@ class Project:
 
     @classmethod
     def from_proto(cls, project: pb.Project) -> Project:
-        return cls(
-            id=strawberry.ID(project.id),
-            name=project.name,
-            description=project.description,
-            owner_id=strawberry.ID(project.owner_id),
+        return from_message(
+            cls,
+            project,
             # An admin who is not a member (changing the settings) sees the project as a viewer.
-            my_role=_ROLE_FROM_PROTO.get(project.my_role, ProjectRole.VIEWER),
-            created_at=dt(project, "created_at"),
-            updated_at=dt(project, "updated_at"),
+            my_role=from_proto_enum(ProjectRole, project.my_role) or ProjectRole.VIEWER,
             privacy_gate=from_proto_enum(PrivacyGate, project.settings.privacy_gate)
             or PrivacyGate.OFF,
             approval_required=project.settings.approval_required,

@@ -15,7 +15,7 @@ from strawberry.types import Info
 from gateway import reports
 from gateway.context import Context
 from gateway.errors import from_rpc_error
-from gateway.schema.common import caller, dt, from_proto_enum, optional
+from gateway.schema.common import caller, from_message, from_proto_enum
 from gateway.schema.evaluation.relational import (
     MultiTableQuality,
     PrivacyVerdict,
@@ -113,18 +113,14 @@ class Report:
     @classmethod
     def from_proto(cls, report: evaluation_pb2.Report, links: reports.Links | None) -> Report:
         document: dict[str, Any] = json.loads(report.report_json) if report.report_json else {}
-        return cls(
-            id=strawberry.ID(report.id),
-            batch_id=strawberry.ID(report.batch_id),
+        return from_message(
+            cls,
+            report,
             status=from_proto_enum(ReportStatus, report.status) or ReportStatus.PENDING,
             kind=from_proto_enum(ReportKind, report.kind) or ReportKind.FULL,
-            trigger=report.trigger,
-            quality_score=optional(report, "quality_score"),
             privacy_verdict=privacy_verdict(report.privacy_verdict),
             target_column=report.options.target_column or None,
             error=report.error or None,
-            created_at=dt(report, "created_at"),
-            completed_at=dt(report, "completed_at"),
             sample_sizes=document.get("sample_sizes"),
             quality=document.get("quality"),
             fidelity=document.get("fidelity"),

@@ -9,7 +9,7 @@ from functools import lru_cache
 import strawberry
 
 from gateway.fanout import SharedEvent
-from gateway.schema.common import dt, from_proto_enum
+from gateway.schema.common import from_message, from_proto_enum
 from gateway.schema.training.types import JobStatus
 from gateway.subscriptions import JobState
 from synthetica.notify.v1 import notify_pb2
@@ -35,16 +35,7 @@ class Notification:
 
     @classmethod
     def from_proto(cls, n: notify_pb2.Notification) -> Notification:
-        return cls(
-            id=strawberry.ID(n.id),
-            event_type=n.event_type,
-            title=n.title,
-            message=n.message,
-            project_id=strawberry.ID(n.project_id) if n.project_id else None,
-            subject=n.subject,
-            is_read=n.is_read,
-            created_at=dt(n, "created_at"),
-        )
+        return from_message(cls, n, project_id=n.project_id or None)
 
 
 @strawberry.type
@@ -61,16 +52,11 @@ class WebhookDelivery:
 
     @classmethod
     def from_proto(cls, d: notify_pb2.WebhookDelivery) -> WebhookDelivery:
-        return cls(
-            id=strawberry.ID(d.id),
-            event_id=d.event_id,
-            event_type=d.event_type,
+        return from_message(
+            cls,
+            d,
             status=DeliveryStatus(d.status) if d.status else None,
-            attempts=d.attempts,
             response_status=d.response_status or None,
-            error=d.error,
-            created_at=dt(d, "created_at"),
-            last_attempt_at=dt(d, "last_attempt_at"),
         )
 
 
@@ -87,13 +73,8 @@ class Webhook:
 
     @classmethod
     def from_proto(cls, w: notify_pb2.Webhook) -> Webhook:
-        return cls(
-            id=strawberry.ID(w.id),
-            url=w.url,
-            events=list(w.events),
-            active=w.active,
-            created_at=dt(w, "created_at"),
-            deliveries=[WebhookDelivery.from_proto(d) for d in w.deliveries],
+        return from_message(
+            cls, w, deliveries=[WebhookDelivery.from_proto(d) for d in w.deliveries]
         )
 
 

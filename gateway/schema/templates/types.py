@@ -9,7 +9,7 @@ import strawberry
 from google.protobuf import json_format
 from strawberry.scalars import JSON
 
-from gateway.schema.common import dt
+from gateway.schema.common import from_message
 from gateway.schema.training.types import ExportFormat
 from synthetica.training.v1 import training_pb2
 
@@ -30,16 +30,13 @@ class Template:
 
     @classmethod
     def from_proto(cls, template: training_pb2.Template) -> Template:
-        return cls(
-            id=strawberry.ID(template.id),
-            name=template.name,
-            description=template.description,
-            builtin=template.builtin,
-            project_id=strawberry.ID(template.project_id) if template.project_id else None,
-            owner_id=strawberry.ID(template.owner_id) if template.owner_id else None,
+        return from_message(
+            cls,
+            template,
+            project_id=template.project_id or None,
+            owner_id=template.owner_id or None,
             schema=json.loads(template.schema_json or "{}"),
             options=json_format.MessageToDict(template.options),
-            created_at=dt(template, "created_at"),
         )
 
 
@@ -109,9 +106,4 @@ class TemplatePreviewTable:
 
     @classmethod
     def from_proto(cls, table: training_pb2.TemplatePreviewTable) -> TemplatePreviewTable:
-        return cls(
-            name=table.name,
-            columns=list(table.columns),
-            rows=[json.loads(row) for row in table.rows_json],
-            truncated=table.truncated,
-        )
+        return from_message(cls, table, rows=[json.loads(row) for row in table.rows_json])

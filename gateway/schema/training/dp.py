@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import strawberry
 
-from gateway.schema.common import optional
+from gateway.schema.common import from_message
 from synthetica.training.v1 import training_pb2
 
 
@@ -24,13 +24,7 @@ class DifferentialPrivacy:
     def from_proto(cls, params: training_pb2.TrainParams) -> DifferentialPrivacy | None:
         if not params.HasField("differential_privacy"):
             return None
-        dp = params.differential_privacy
-        return cls(
-            epsilon=dp.epsilon,
-            delta=optional(dp, "delta"),
-            max_grad_norm=optional(dp, "max_grad_norm"),
-            noise_multiplier=optional(dp, "noise_multiplier"),
-        )
+        return from_message(cls, params.differential_privacy)
 
 
 @strawberry.input(
@@ -64,4 +58,4 @@ class PrivacySpent:
     def from_proto(cls, model: training_pb2.Model) -> PrivacySpent | None:
         if not model.HasField("privacy_spent"):
             return None
-        return cls(epsilon=model.privacy_spent.epsilon, delta=model.privacy_spent.delta)
+        return from_message(cls, model.privacy_spent)

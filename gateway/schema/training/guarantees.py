@@ -8,7 +8,7 @@ from enum import Enum
 
 import strawberry
 
-from gateway.schema.common import dt, from_proto_enum
+from gateway.schema.common import from_message, from_proto_enum
 from synthetica.training.v1 import training_pb2
 
 
@@ -46,13 +46,11 @@ class BatchGate:
 
     @classmethod
     def from_proto(cls, gate: training_pb2.BatchGate) -> BatchGate:
-        return cls(
+        return from_message(
+            cls,
+            gate,
             state=from_proto_enum(BatchGateState, gate.state),
-            message=gate.message,
-            reason=gate.reason,
-            released_by=strawberry.ID(gate.released_by) if gate.released_by else None,
-            released_at=dt(gate, "released_at"),
-            can_release=gate.can_release,
+            released_by=gate.released_by or None,
         )
 
 

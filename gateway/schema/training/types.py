@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.schema.common import call, dt, from_proto_enum, optional
+from gateway.schema.common import call, from_message, from_proto_enum
 from gateway.schema.datasets.types import Dataset, Project, load_dataset, load_project
 from gateway.schema.evaluation import types as evaluation
 from gateway.schema.training.dp import (
@@ -118,27 +118,16 @@ class Engine:
 
     @classmethod
     def from_proto(cls, engine: training_pb2.Engine) -> Engine:
-        return cls(
+        return from_message(
+            cls,
+            engine,
             capabilities=[
                 member
                 for member in (from_proto_enum(EngineCapability, c) for c in engine.capabilities)
                 if member is not None
             ],
-            max_tables=engine.max_tables if engine.HasField("max_tables") else None,
-            max_depth=engine.max_depth if engine.HasField("max_depth") else None,
-            name=engine.name,
-            library=engine.library,
-            license=engine.license,
-            description=engine.description,
             parameters=[
-                EngineParameter(
-                    name=p.name,
-                    type=p.type,
-                    default=json_format.MessageToDict(p.default),
-                    min=optional(p, "min"),
-                    max=optional(p, "max"),
-                    description=p.description,
-                )
+                from_message(EngineParameter, p, default=json_format.MessageToDict(p.default))
                 for p in engine.parameters
             ],
         )
@@ -179,36 +168,15 @@ class Job:
 
     @classmethod
     def from_proto(cls, job: training_pb2.Job) -> Job:
-        p = job.progress
-        return cls(
-            id=strawberry.ID(job.id),
+        return from_message(
+            cls,
+            job,
             kind=from_proto_enum(JobKind, job.kind),
             status=from_proto_enum(JobStatus, job.status),
-            project_id=strawberry.ID(job.project_id),
-            owner_id=strawberry.ID(job.owner_id),
-            model_id=strawberry.ID(job.model_id) if job.model_id else None,
-            batch_id=strawberry.ID(job.batch_id) if job.batch_id else None,
-            progress=JobProgress(
-                percent=p.percent,
-                epoch=p.epoch,
-                total_epochs=p.total_epochs,
-                loss=optional(p, "loss"),
-                eta_seconds=optional(p, "eta_seconds"),
-                message=p.message,
-            ),
-            error=job.error,
-            attempts=job.attempts,
-            review=JobReview(
-                approved=job.review.approved,
-                reviewer_id=strawberry.ID(job.review.reviewer_id),
-                comment=job.review.comment,
-                reviewed_at=dt(job.review, "reviewed_at"),
-            )
-            if job.HasField("review")
-            else None,
-            created_at=dt(job, "created_at"),
-            started_at=dt(job, "started_at"),
-            finished_at=dt(job, "finished_at"),
+            model_id=job.model_id or None,
+            batch_id=job.batch_id or None,
+            progress=from_message(JobProgress, job.progress),
+            review=from_message(JobReview, job.review) if job.HasField("review") else None,
         )
 
 
@@ -256,26 +224,17 @@ class Model:
     @classmethod
     def from_proto(cls, model: training_pb2.Model) -> Model:
         p = model.params
-        return cls(
-            id=strawberry.ID(model.id),
-            project_id=strawberry.ID(model.project_id),
-            dataset_id=strawberry.ID(model.dataset_id),
-            name=model.name,
-            engine=model.engine,
-            params=TrainParams(
-                epochs=optional(p, "epochs"),
-                batch_size=optional(p, "batch_size"),
-                time_budget_seconds=optional(p, "time_budget_seconds"),
-                seed=optional(p, "seed"),
+        return from_message(
+            cls,
+            model,
+            params=from_message(
+                TrainParams,
+                p,
                 options=json_format.MessageToDict(p.options),
                 differential_privacy=DifferentialPrivacy.from_proto(p),
             ),
             status=from_proto_enum(ModelStatus, model.status),
-            error=model.error,
             metrics=json_format.MessageToDict(model.metrics),
-            owner_id=strawberry.ID(model.owner_id),
-            created_at=dt(model, "created_at"),
-            updated_at=dt(model, "updated_at"),
             privacy_spent=PrivacySpent.from_proto(model),
         )
 
@@ -340,21 +299,14 @@ class Batch:
 
     @classmethod
     def from_proto(cls, batch: training_pb2.Batch) -> Batch:
-        return cls(
-            id=strawberry.ID(batch.id),
-            project_id=strawberry.ID(batch.project_id),
-            model_id=strawberry.ID(batch.model_id) if batch.model_id else None,
-            dataset_id=strawberry.ID(batch.dataset_id) if batch.dataset_id else None,
-            job_id=strawberry.ID(batch.job_id),
+        return from_message(
+            cls,
+            batch,
+            model_id=batch.model_id or None,
+            dataset_id=batch.dataset_id or None,
             status=from_proto_enum(BatchStatus, batch.status),
-            row_count=batch.row_count,
             format=from_proto_enum(ExportFormat, batch.format),
-            error=batch.error,
-            owner_id=strawberry.ID(batch.owner_id),
-            created_at=dt(batch, "created_at"),
-            expires_at=dt(batch, "expires_at"),
-            template_id=strawberry.ID(batch.template_id) if batch.template_id else None,
-            tables=list(batch.tables),
+            template_id=batch.template_id or None,
             gate=BatchGate.from_proto(batch.gate) if batch.HasField("gate") else None,
         )
 

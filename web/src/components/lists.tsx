@@ -2,6 +2,7 @@
 // states around it (the error as a sentence, loading, empty) and cursor pages underneath.
 import type { ReactNode } from "react";
 import type { CombinedError } from "urql";
+import type { PageCursorFragment } from "../gql/graphql";
 import { toApiError } from "../lib/errors";
 import { Alert, Empty, Loading, Pager, usePages } from "./ui";
 
@@ -54,7 +55,7 @@ export function DataTable<T>({
 
 interface Connection<T> {
   nodes: readonly T[];
-  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+  pageInfo: PageCursorFragment;
 }
 
 /** A page of a connection as a table, a row a node (keyed by its id), with the list's states:

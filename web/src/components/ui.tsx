@@ -1,7 +1,7 @@
 import { useId, useState, type ReactNode } from "react";
 import { fieldError, sentence } from "../lib/errors";
 import type { ApiError } from "../lib/session";
-import type { ExportFormat } from "../gql/graphql";
+import type { ExportFormat, PageCursorFragment } from "../gql/graphql";
 
 export const FORMATS: ExportFormat[] = ["CSV", "JSONL", "PARQUET", "SQL"];
 
@@ -139,11 +139,6 @@ export function ProgressBar({ value, label }: { value: number; label: string }) 
   );
 }
 
-interface PageInfo {
-  hasNextPage: boolean;
-  endCursor?: string | null;
-}
-
 /** Cursor pagination: the API's endCursor forward, a remembered stack backward. */
 export function usePages() {
   const [stack, setStack] = useState<(string | null)[]>([null]);
@@ -157,7 +152,7 @@ export function usePages() {
   };
 }
 
-export function Pager({ pages, pageInfo }: { pages: ReturnType<typeof usePages>; pageInfo?: PageInfo | null }) {
+export function Pager({ pages, pageInfo }: { pages: ReturnType<typeof usePages>; pageInfo?: PageCursorFragment | null }) {
   if (!pageInfo || (!pageInfo.hasNextPage && pages.page === 1)) return null;
   return (
     <nav className="pager" aria-label="Pages">
