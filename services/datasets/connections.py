@@ -9,11 +9,11 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common.errors import AlreadyExists, FailedPrecondition, NotFound
+from common.errors import AlreadyExists, FailedPrecondition
 from common.ids import parse_id
 from common.pagination import paginate
-from services.datasets.models import EDITOR, VIEWER, Connection, ProjectMember
-from services.datasets.service import require_rank, require_role, validate_name
+from services.datasets.models import EDITOR, VIEWER, Connection
+from services.datasets.service import get_as_member, require_role, validate_name
 
 
 def create_connection(
@@ -60,16 +60,7 @@ def get_connection(
     *, session: Session, user_id: str, connection_id: str, required: str = EDITOR
 ) -> Connection:
     cid = parse_id(connection_id, "connection_id")
-    row = session.execute(
-        select(Connection, ProjectMember.role)
-        .join(ProjectMember, ProjectMember.project_id == Connection.project_id)
-        .where(Connection.id == cid, ProjectMember.user_id == parse_id(user_id, "user_id"))
-    ).one_or_none()
-    if row is None:
-        raise NotFound("connection not found", reason="CONNECTION_NOT_FOUND")
-    connection, role = row
-    require_rank(role, required)
-    return connection
+    return get_as_member(session, Connection, cid, user_id=user_id, required=required)
 
 
 def list_connections(

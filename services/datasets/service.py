@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -35,6 +35,7 @@ from services.datasets.models import (
     READY,
     ROLE_RANK,
     VIEWER,
+    Connection,
     Dataset,
     DatasetTable,
     Project,
@@ -46,6 +47,9 @@ from synthetica.events.v1 import events_pb2
 
 MAX_NAME_CHARS = 200
 MAX_DESCRIPTION_CHARS = 2000
+
+# The rows a project owns that its members reach by their own id.
+Owned = TypeVar("Owned", Dataset, Connection)
 
 
 def utcnow() -> datetime:
@@ -112,6 +116,25 @@ def require_rank(role: str, required: str) -> None:
             reason="PROJECT_ROLE_TOO_LOW",
             metadata={"required_role": required, "role": role},
         )
+
+
+def get_as_member(
+    session: Session, entity: type[Owned], entity_id: uuid.UUID, *, user_id: str, required: str
+) -> Owned:
+    """The row of a project's dataset or connection with the caller's role in the project
+    checked, in one query: NotFound for a non-member (or no such row), PermissionDenied below
+    ``required``."""
+    row = session.execute(
+        select(entity, ProjectMember.role)
+        .join(ProjectMember, ProjectMember.project_id == entity.project_id)
+        .where(entity.id == entity_id, ProjectMember.user_id == parse_id(user_id, "user_id"))
+    ).one_or_none()
+    if row is None:
+        noun = entity.__tablename__.removesuffix("s")
+        raise NotFound(f"{noun} not found", reason=f"{noun.upper()}_NOT_FOUND")
+    found, role = row
+    require_rank(role, required)
+    return found
 
 
 def check_access(*, session: Session, project_id: str, user_id: str) -> str | None:
@@ -277,16 +300,7 @@ def get_dataset(
     did = parse_id(dataset_id, "dataset_id")
     if not user_id:
         raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
-    row = session.execute(
-        select(Dataset, ProjectMember.role)
-        .join(ProjectMember, ProjectMember.project_id == Dataset.project_id)
-        .where(Dataset.id == did, ProjectMember.user_id == parse_id(user_id, "user_id"))
-    ).one_or_none()
-    if row is None:
-        raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
-    dataset, role = row
-    require_rank(role, required)
-    return dataset
+    return get_as_member(session, Dataset, did, user_id=user_id, required=required)
 
 
 def get_ready_dataset(*, session: Session, user_id: str, dataset_id: str) -> Dataset:
@@ -317,15 +331,23 @@ def list_datasets(
 
 def existing_dataset_ids(*, session: Session, dataset_ids: list[str]) -> list[str]:
     """Which of these ids (folder names in storage; anything else is skipped) have a row."""
+    return existing_ids(session, Dataset, dataset_ids)
+
+
+def existing_ids(
+    session: Session, table: type[Dataset | DatasetTable], values: list[str]
+) -> list[str]:
+    """Which of these ids (folder names in storage; anything else is skipped) have a row in
+    ``table``."""
     ids = []
-    for value in dataset_ids:
+    for value in values:
         try:
             ids.append(uuid.UUID(value))
         except ValueError:
             continue
     if not ids:
         return []
-    return [str(i) for i in session.scalars(select(Dataset.id).where(Dataset.id.in_(ids)))]
+    return [str(i) for i in session.scalars(select(table.id).where(table.id.in_(ids)))]
 
 
 def ingesting_ids(*, session: Session) -> list[str]:
