@@ -12,8 +12,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import KW_ONLY, dataclass
 from enum import Enum
+from typing import TypeVar
 
 import nats
+from google.protobuf.message import DecodeError, Message
 from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
@@ -34,6 +36,8 @@ from common.tracing import TRACEPARENT, extract, inject, tracer
 
 log = logging.getLogger(__name__)
 
+M = TypeVar("M", bound=Message)
+
 EVENTS_SUBJECT_PREFIX = "synthetica.events."
 JOBS_SUBJECT_PREFIX = "synthetica.jobs."
 
@@ -52,6 +56,16 @@ JOBS_STREAM = StreamConfig(
     storage=StorageType.FILE,
     duplicate_window=600,
 )
+
+
+def decode(msg: Msg, message_type: type[M]) -> M | None:
+    """The ``message_type`` a NATS message carries; None, with a warning, when its bytes are
+    not one (the caller drops it: no redelivery would make it readable)."""
+    try:
+        return message_type.FromString(msg.data)
+    except DecodeError:
+        log.warning("dropping a message that is not a %s on %s", message_type.__name__, msg.subject)
+        return None
 
 
 async def connect(url: str, *, name: str) -> NATS:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.db import Database
 from common.events import EventType
-from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
+from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome, decode
 from services.datasets import members
 from synthetica.events.v1 import events_pb2
 
@@ -26,11 +25,8 @@ class RegisteredHandler:
     db: Database
 
     async def handle(self, msg: Msg) -> Outcome:
-        event = events_pb2.Event()
-        try:
-            event.ParseFromString(msg.data)
-        except DecodeError:
-            log.warning("dropping an unreadable user.registered message")
+        event = decode(msg, events_pb2.Event)
+        if event is None:
             return Outcome.TERMINATE
         if event.WhichOneof("body") != "user_registered":
             return Outcome.ACK

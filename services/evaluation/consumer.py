@@ -16,7 +16,7 @@ from nats.aio.msg import Msg
 from common.db import Database
 from common.errors import DomainError
 from common.events import EventType
-from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
+from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome, decode
 from common.storage import Storage
 from services.evaluation import models as m
 from services.evaluation import service
@@ -38,11 +38,8 @@ class BatchGeneratedHandler:
     max_deliver: int
 
     async def __call__(self, msg: Msg) -> Outcome:
-        event = events_pb2.Event()
-        try:
-            event.ParseFromString(msg.data)
-        except Exception:
-            log.warning("dropping an unreadable batch.generated message")
+        event = decode(msg, events_pb2.Event)
+        if event is None:
             return Outcome.TERMINATE
         if event.WhichOneof("body") != "batch_generated" or not event.user_id:
             return Outcome.TERMINATE
@@ -93,11 +90,8 @@ class DatasetDeletedHandler:
     storage: Storage
 
     async def __call__(self, msg: Msg) -> Outcome:
-        event = events_pb2.Event()
-        try:
-            event.ParseFromString(msg.data)
-        except Exception:
-            log.warning("dropping an unreadable dataset.deleted message")
+        event = decode(msg, events_pb2.Event)
+        if event is None:
             return Outcome.TERMINATE
         dataset_id = event.dataset_deleted.dataset_id
         try:

@@ -12,12 +12,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import KW_ONLY, dataclass
 
-from google.protobuf.message import DecodeError
 from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 
 from common.db import Database
-from common.jetstream import Outcome
+from common.jetstream import Outcome, decode
 from services.notify import messages, service, webhooks
 from services.notify.convert import notification_to_proto
 from synthetica.events.v1 import events_pb2
@@ -44,11 +43,8 @@ class EventHandler:
     on_deliveries: Callable[[], None]
 
     async def __call__(self, msg: Msg) -> Outcome:
-        event = events_pb2.Event()
-        try:
-            event.ParseFromString(msg.data)
-        except DecodeError:
-            log.warning("dropping an undecodable event on %s", msg.subject)
+        event = decode(msg, events_pb2.Event)
+        if event is None:
             return Outcome.TERMINATE
         if not event.id or not event.user_id:
             return Outcome.ACK  # system facts concern no user

@@ -9,13 +9,12 @@ from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass
 from datetime import UTC
 
-from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.db import Database
 from common.enums import verdict_from_proto
 from common.events import EventType
-from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
+from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome, decode
 from common.storage import Storage
 from services.training import reactions
 from synthetica.events.v1 import events_pb2
@@ -32,10 +31,8 @@ class EvaluationListener:
 
     async def handle(self, msg: Msg) -> Outcome:
         """Idempotent: a redelivered or older event changes nothing."""
-        try:
-            event = events_pb2.Event.FromString(msg.data)
-        except DecodeError:
-            log.warning("dropping an undecodable event on %s", msg.subject)
+        event = decode(msg, events_pb2.Event)
+        if event is None:
             return Outcome.TERMINATE
         body = event.evaluation_completed
         await self.db.call(
@@ -69,10 +66,8 @@ class DatasetDeletedListener:
     on_commit: Callable[[], None]
 
     async def handle(self, msg: Msg) -> Outcome:
-        try:
-            event = events_pb2.Event.FromString(msg.data)
-        except DecodeError:
-            log.warning("dropping an undecodable event on %s", msg.subject)
+        event = decode(msg, events_pb2.Event)
+        if event is None:
             return Outcome.TERMINATE
         dataset_id = event.dataset_deleted.dataset_id
         if not dataset_id:

@@ -28,7 +28,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.context import Principal
@@ -36,7 +35,7 @@ from common.contracts.rule_protos import rules_from_proto
 from common.contracts.rules import Rule
 from common.db import Database
 from common.errors import DomainError, NotFound
-from common.jetstream import Outcome
+from common.jetstream import Outcome, decode
 from common.storage import Storage
 from services.training import attempts, scratch, shards
 from services.training import models as m
@@ -100,10 +99,8 @@ class Worker(RelationalJobs, ShardJobs):
         owns the job."""
         if msg.subject == shards.SHARD_SUBJECT:
             return await self.handle_shard(msg)
-        try:
-            queued = training_pb2.QueuedJob.FromString(msg.data)
-        except DecodeError:
-            log.warning("dropping a message that is not a QueuedJob on %s", msg.subject)
+        queued = decode(msg, training_pb2.QueuedJob)
+        if queued is None:
             return Outcome.TERMINATE
         try:
             attempt = await self._start(queued.job_id)

@@ -20,13 +20,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.contracts.rules import Rule
 from common.db import Database
 from common.errors import DomainError
-from common.jetstream import Outcome
+from common.jetstream import Outcome, decode
 from common.storage import Storage
 from services.training import attempts, scratch, shards
 from services.training import models as m
@@ -85,10 +84,8 @@ class ShardJobs:
         return Outcome.ACK
 
     async def handle_shard(self, msg: Msg) -> Outcome:
-        try:
-            queued = training_pb2.QueuedShard.FromString(msg.data)
-        except DecodeError:
-            log.warning("dropping a message that is not a QueuedShard on %s", msg.subject)
+        queued = decode(msg, training_pb2.QueuedShard)
+        if queued is None:
             return Outcome.TERMINATE
         try:
             shard = await self._start_shard(queued)
