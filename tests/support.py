@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
 from pathlib import Path
 
 import grpc
 import httpx
 import nats
+import sqlalchemy as sa
 import uvicorn
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
@@ -260,3 +261,22 @@ def error_reason(error: grpc.aio.AioRpcError) -> str:
             detail.Unpack(info)
             return info.reason
     return ""
+
+
+@contextlib.contextmanager
+def loaded_sql(
+    database_url: str, script: str, *, drop: Sequence[str] = ()
+) -> Iterator[sa.Connection]:
+    """A connection to the test database once ``script`` ran there in one transaction; the
+    tables named in ``drop`` are dropped afterwards, whatever happened."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(script)
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        with engine.begin() as conn:
+            for name in drop:
+                conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
+        engine.dispose()
