@@ -11,9 +11,13 @@ from sqlalchemy.orm import Session
 
 from common.errors import AlreadyExists, FailedPrecondition
 from common.ids import parse_id
-from common.pagination import paginate
-from services.datasets.models import EDITOR, VIEWER, Connection
-from services.datasets.service import get_as_member, require_role, validate_name
+from services.datasets.models import EDITOR, Connection
+from services.datasets.service import (
+    get_as_member,
+    list_in_project,
+    require_role,
+    validate_name,
+)
 
 
 def create_connection(
@@ -66,14 +70,7 @@ def get_connection(
 def list_connections(
     *, session: Session, user_id: str, project_id: str, page_size: int, page_token: str
 ) -> tuple[list[Connection], str]:
-    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=VIEWER)
-    return paginate(
-        session,
-        select(Connection).where(Connection.project_id == project.id),
-        page_size=page_size,
-        page_token=page_token,
-        newest_first=True,
-    )
+    return list_in_project(session, Connection, user_id, project_id, page_size, page_token)
 
 
 def delete_connection(*, session: Session, user_id: str, connection_id: str) -> uuid.UUID:

@@ -227,21 +227,13 @@ def batch_get_datasets(*, session: Session, user_id: str, dataset_ids: list[str]
     )
 
 
-def update_project(
-    *,
-    session: Session,
-    user_id: str,
-    project_id: str,
-    name: str | None,
-    description: str | None,
-) -> tuple[Project, str]:
-    project, role = require_role(session, project_id=project_id, user_id=user_id, required=OWNER)
+def describe_project(project: Project, *, name: str | None, description: str | None) -> None:
+    """Renames the project and changes its description (None: left as it is)."""
     if name is not None:
         project.name = validate_name(name)
     if description is not None:
         project.description = _description(description)
     project.updated_at = utcnow()
-    return project, role
 
 
 def delete_project(*, session: Session, user_id: str, project_id: str) -> list[str]:
@@ -319,10 +311,22 @@ def require_ready(dataset: Dataset) -> None:
 def list_datasets(
     *, session: Session, user_id: str, project_id: str, page_size: int, page_token: str
 ) -> tuple[list[Dataset], str]:
+    return list_in_project(session, Dataset, user_id, project_id, page_size, page_token)
+
+
+def list_in_project(
+    session: Session,
+    entity: type[Owned],
+    user_id: str,
+    project_id: str,
+    page_size: int,
+    page_token: str,
+) -> tuple[list[Owned], str]:
+    """A page of a project's datasets or connections, newest first, for any member."""
     project, _ = require_role(session, project_id=project_id, user_id=user_id, required=VIEWER)
     return paginate(
         session,
-        select(Dataset).where(Dataset.project_id == project.id),
+        select(entity).where(entity.project_id == project.id),
         page_size=page_size,
         page_token=page_token,
         newest_first=True,
