@@ -35,7 +35,11 @@ from services.training.progress import ProgressReporter
 from services.training.settings import TrainingSettings
 from services.training.templates import SchemaError
 from services.training.templates import jobs as template_jobs
-from services.training.worker_common import _SHUTDOWN_SIGNALS, JobFailed
+from services.training.worker_common import (
+    _SHUTDOWN_SIGNALS,
+    JobFailed,
+    delete_other_attempts,
+)
 from synthetica.training.v1 import training_pb2
 
 log = logging.getLogger(__name__)
@@ -66,8 +70,6 @@ class ShardJobs:
         def _upload(self, local: Path, key: str) -> None: ...
 
         def _download(self, key: str, local: Path) -> None: ...
-
-        def _delete_other_attempts(self, folder: str) -> None: ...
 
     async def _split(self, attempt: attempts.Attempt, parts: list[tuple[int, int]]) -> Outcome:
         """Splits the job its attempt owns into shards; the job's message is then done."""
@@ -158,7 +160,7 @@ class ShardJobs:
         )
         if committed:
             self.on_commit()
-            await asyncio.to_thread(self._delete_other_attempts, folder)
+            await asyncio.to_thread(delete_other_attempts, self.storage, folder)
             return Outcome.ACK
         await asyncio.to_thread(self.storage.delete, folder)
         return _settle(await self._shard_call(shards.shard_heartbeat, shard))
