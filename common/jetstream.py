@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import KW_ONLY, dataclass
@@ -37,6 +38,7 @@ from common.tracing import TRACEPARENT, extract, inject, tracer
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=Message)
+H = TypeVar("H")
 
 EVENTS_SUBJECT_PREFIX = "synthetica.events."
 JOBS_SUBJECT_PREFIX = "synthetica.jobs."
@@ -66,6 +68,27 @@ def decode(msg: Msg, message_type: type[M]) -> M | None:
     except DecodeError:
         log.warning("dropping a message that is not a %s on %s", message_type.__name__, msg.subject)
         return None
+
+
+def handles(
+    message_type: type[M],
+) -> Callable[[Callable[[H, M, Msg], Awaitable[Outcome]]], Callable[[H, Msg], Awaitable[Outcome]]]:
+    """Makes a JetStream handler method of one that takes the decoded ``message_type`` (and
+    the message itself): a message that does not decode is dropped (see ``decode``)."""
+
+    def wrap(
+        handle: Callable[[H, M, Msg], Awaitable[Outcome]],
+    ) -> Callable[[H, Msg], Awaitable[Outcome]]:
+        @functools.wraps(handle)
+        async def on_message(self: H, msg: Msg) -> Outcome:
+            decoded = decode(msg, message_type)
+            if decoded is None:
+                return Outcome.TERMINATE
+            return await handle(self, decoded, msg)
+
+        return on_message
+
+    return wrap
 
 
 async def connect(url: str, *, name: str) -> NATS:

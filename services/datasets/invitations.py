@@ -10,7 +10,7 @@ from nats.aio.msg import Msg
 
 from common.db import Database
 from common.events import EventType
-from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome, decode
+from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome, handles
 from services.datasets import members
 from synthetica.events.v1 import events_pb2
 
@@ -24,10 +24,8 @@ CONSUMER = "datasets-invitations"
 class RegisteredHandler:
     db: Database
 
-    async def handle(self, msg: Msg) -> Outcome:
-        event = decode(msg, events_pb2.Event)
-        if event is None:
-            return Outcome.TERMINATE
+    @handles(events_pb2.Event)
+    async def handle(self, event: events_pb2.Event, msg: Msg) -> Outcome:
         if event.WhichOneof("body") != "user_registered":
             return Outcome.ACK
         body = event.user_registered

@@ -16,7 +16,7 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 
 from common.db import Database
-from common.jetstream import Outcome, decode
+from common.jetstream import Outcome, handles
 from services.notify import messages, service, webhooks
 from services.notify.convert import notification_to_proto
 from synthetica.events.v1 import events_pb2
@@ -42,10 +42,8 @@ class EventHandler:
     members: MembersLookup
     on_deliveries: Callable[[], None]
 
-    async def __call__(self, msg: Msg) -> Outcome:
-        event = decode(msg, events_pb2.Event)
-        if event is None:
-            return Outcome.TERMINATE
+    @handles(events_pb2.Event)
+    async def __call__(self, event: events_pb2.Event, msg: Msg) -> Outcome:
         if not event.id or not event.user_id:
             return Outcome.ACK  # system facts concern no user
         created, deliveries = await self.db.call(

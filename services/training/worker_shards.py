@@ -25,7 +25,7 @@ from nats.aio.msg import Msg
 from common.contracts.rules import Rule
 from common.db import Database
 from common.errors import DomainError
-from common.jetstream import Outcome, decode
+from common.jetstream import Outcome, handles
 from common.storage import Storage
 from services.training import attempts, scratch, shards
 from services.training import models as m
@@ -85,10 +85,8 @@ class ShardJobs:
             return Outcome.LEAVE
         return Outcome.ACK
 
-    async def handle_shard(self, msg: Msg) -> Outcome:
-        queued = decode(msg, training_pb2.QueuedShard)
-        if queued is None:
-            return Outcome.TERMINATE
+    @handles(training_pb2.QueuedShard)
+    async def handle_shard(self, queued: training_pb2.QueuedShard, msg: Msg) -> Outcome:
         try:
             shard = await self._start_shard(queued)
             while shard.action is attempts.Action.WAIT:
