@@ -113,6 +113,19 @@ async def start_gateway(
 
 
 @contextlib.asynccontextmanager
+async def gateway_client(
+    *servers: GrpcServer, service_token: str, timeout: float
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client (``timeout`` seconds a request) of a gateway over ``servers``, started
+    as :func:`start_gateway` starts it."""
+    async with (
+        start_gateway(*servers, service_token=service_token) as url,
+        httpx.AsyncClient(base_url=url, timeout=timeout) as client,
+    ):
+        yield client
+
+
+@contextlib.asynccontextmanager
 async def serve(app: ASGIApp) -> AsyncIterator[str]:
     """An ASGI app served over real HTTP on a free port; yields its base URL."""
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None))
