@@ -39,6 +39,15 @@ from synthetica.events.v1 import events_pb2
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-42"
+# The built-in templates the product ships, in the order they are listed.
+BUILTIN_TEMPLATES = (
+    "user",
+    "ecommerce_transaction",
+    "company",
+    "healthcare_ehr",
+    "finance_transactions",
+    "robotics_sensors",
+)
 # The suite's auth service makes this account an admin (tests.support.admin_token signs it in).
 ADMIN_EMAIL = "admin@synthetica.example.com"
 
