@@ -66,7 +66,7 @@ def decode(msg: Msg, message_type: type[M]) -> M | None:
     try:
         return message_type.FromString(msg.data)
     except DecodeError:
-        log.warning("dropping a message that is not a %s on %s", message_type.__name__, msg.subject)
+        log.warning("dropping a message on %s that is no %s", msg.subject, message_type.__name__)
         return None
 
 
