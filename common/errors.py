@@ -15,6 +15,13 @@ class DomainError(Exception):
     code: grpc.StatusCode = grpc.StatusCode.UNKNOWN
     default_reason = "ERROR"
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        # An error class that names its status code gives that code's name as its reason,
+        # unless it says otherwise.
+        super().__init_subclass__(**kwargs)
+        if "code" in vars(cls) and "default_reason" not in vars(cls):
+            cls.default_reason = cls.code.name
+
     def __init__(
         self,
         message: str,
@@ -30,39 +37,32 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     code = grpc.StatusCode.NOT_FOUND
-    default_reason = "NOT_FOUND"
 
 
 class AlreadyExists(DomainError):
     code = grpc.StatusCode.ALREADY_EXISTS
-    default_reason = "ALREADY_EXISTS"
 
 
 class PermissionDenied(DomainError):
     code = grpc.StatusCode.PERMISSION_DENIED
-    default_reason = "PERMISSION_DENIED"
 
 
 class Unauthenticated(DomainError):
     code = grpc.StatusCode.UNAUTHENTICATED
-    default_reason = "UNAUTHENTICATED"
 
 
 class FailedPrecondition(DomainError):
     code = grpc.StatusCode.FAILED_PRECONDITION
-    default_reason = "FAILED_PRECONDITION"
 
 
 class Unavailable(DomainError):
     """A dependency (the database, a peer) cannot answer now; trying again later may work."""
 
     code = grpc.StatusCode.UNAVAILABLE
-    default_reason = "UNAVAILABLE"
 
 
 class ResourceExhausted(DomainError):
     code = grpc.StatusCode.RESOURCE_EXHAUSTED
-    default_reason = "RESOURCE_EXHAUSTED"
 
     def __init__(self, message: str, *, retry_after_seconds: float | None = None, **kw) -> None:
         super().__init__(message, **kw)
@@ -82,7 +82,6 @@ class FieldViolation:
 
 class InvalidArgument(DomainError):
     code = grpc.StatusCode.INVALID_ARGUMENT
-    default_reason = "INVALID_ARGUMENT"
 
     def __init__(
         self,

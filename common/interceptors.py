@@ -46,6 +46,27 @@ OPEN_METHOD_PREFIXES = (
 Scope = Callable[[grpc.aio.ServicerContext], contextlib.AbstractAsyncContextManager[Any]]
 
 
+def _scoped_call(inner: Callable, scope: Scope) -> Callable:
+    """A handler with one response (unary or client-streaming) run inside ``scope``."""
+
+    async def call(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        async with scope(context):
+            return await inner(request, context)
+
+    return call
+
+
+def _scoped_stream(inner: Callable, scope: Scope) -> Callable:
+    """A handler that streams its responses run inside ``scope``."""
+
+    async def stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator:
+        async with scope(context):
+            async for item in inner(request, context):
+                yield item
+
+    return stream
+
+
 def wrap_handler(handler: grpc.RpcMethodHandler, scope: Scope) -> grpc.RpcMethodHandler:
     """Returns a handler that runs the original behaviour inside ``scope(context)``."""
     kw = {
@@ -53,38 +74,14 @@ def wrap_handler(handler: grpc.RpcMethodHandler, scope: Scope) -> grpc.RpcMethod
         "response_serializer": handler.response_serializer,
     }
     if handler.unary_unary:
-        inner_uu = handler.unary_unary
-
-        async def unary_unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
-            async with scope(context):
-                return await inner_uu(request, context)
-
-        return grpc.unary_unary_rpc_method_handler(unary_unary, **kw)
+        return grpc.unary_unary_rpc_method_handler(_scoped_call(handler.unary_unary, scope), **kw)
     if handler.unary_stream:
-        inner_us = handler.unary_stream
-
-        async def unary_stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator:
-            async with scope(context):
-                async for item in inner_us(request, context):
-                    yield item
-
-        return grpc.unary_stream_rpc_method_handler(unary_stream, **kw)
+        return grpc.unary_stream_rpc_method_handler(
+            _scoped_stream(handler.unary_stream, scope), **kw
+        )
     if handler.stream_unary:
-        inner_su = handler.stream_unary
-
-        async def stream_unary(requests: Any, context: grpc.aio.ServicerContext) -> Any:
-            async with scope(context):
-                return await inner_su(requests, context)
-
-        return grpc.stream_unary_rpc_method_handler(stream_unary, **kw)
-    inner_ss = handler.stream_stream
-
-    async def stream_stream(requests: Any, context: grpc.aio.ServicerContext) -> AsyncIterator:
-        async with scope(context):
-            async for item in inner_ss(requests, context):
-                yield item
-
-    return grpc.stream_stream_rpc_method_handler(stream_stream, **kw)
+        return grpc.stream_unary_rpc_method_handler(_scoped_call(handler.stream_unary, scope), **kw)
+    return grpc.stream_stream_rpc_method_handler(_scoped_stream(handler.stream_stream, scope), **kw)
 
 
 class _ScopeInterceptor(grpc.aio.ServerInterceptor):

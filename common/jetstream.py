@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import KW_ONLY, dataclass
 from enum import Enum
+from typing import TypeVar
 
 import nats
+from google.protobuf.message import DecodeError, Message
 from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
@@ -34,6 +37,9 @@ from common.tracing import TRACEPARENT, extract, inject, tracer
 
 log = logging.getLogger(__name__)
 
+M = TypeVar("M", bound=Message)
+H = TypeVar("H")
+
 EVENTS_SUBJECT_PREFIX = "synthetica.events."
 JOBS_SUBJECT_PREFIX = "synthetica.jobs."
 
@@ -52,6 +58,37 @@ JOBS_STREAM = StreamConfig(
     storage=StorageType.FILE,
     duplicate_window=600,
 )
+
+
+def decode(msg: Msg, message_type: type[M]) -> M | None:
+    """The ``message_type`` a NATS message carries; None, with a warning, when its bytes are
+    not one (the caller drops it: no redelivery would make it readable)."""
+    try:
+        return message_type.FromString(msg.data)
+    except DecodeError:
+        log.warning("dropping a message on %s that is no %s", msg.subject, message_type.__name__)
+        return None
+
+
+def handles(
+    message_type: type[M],
+) -> Callable[[Callable[[H, M, Msg], Awaitable[Outcome]]], Callable[[H, Msg], Awaitable[Outcome]]]:
+    """Makes a JetStream handler method of one that takes the decoded ``message_type`` (and
+    the message itself): a message that does not decode is dropped (see ``decode``)."""
+
+    def wrap(
+        handle: Callable[[H, M, Msg], Awaitable[Outcome]],
+    ) -> Callable[[H, Msg], Awaitable[Outcome]]:
+        @functools.wraps(handle)
+        async def on_message(self: H, msg: Msg) -> Outcome:
+            decoded = decode(msg, message_type)
+            if decoded is None:
+                return Outcome.TERMINATE
+            return await handle(self, decoded, msg)
+
+        return on_message
+
+    return wrap
 
 
 async def connect(url: str, *, name: str) -> NATS:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import logging
 
-from google.protobuf.message import DecodeError
 from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
 
 from common.events import EventType
-from common.jetstream import EVENTS_SUBJECT_PREFIX
+from common.jetstream import EVENTS_SUBJECT_PREFIX, decode
 from common.security import TokenAuthenticator
 from synthetica.events.v1 import events_pb2
 
@@ -43,11 +42,8 @@ async def follow_revocations(nc: NATS, authenticator: TokenAuthenticator) -> Non
     revocation published from then on reaches it. The subscriptions end with ``nc``."""
 
     async def on_event(msg: Msg) -> None:
-        event = events_pb2.Event()
-        try:
-            event.ParseFromString(msg.data)
-        except DecodeError:
-            log.warning("undecodable event on %s", msg.subject)
+        event = decode(msg, events_pb2.Event)
+        if event is None:
             return
         forgotten = forget(authenticator, event)
         log.info("revocation applied", extra={"fields": {"type": event.type, "keys": forgotten}})

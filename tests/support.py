@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
 from pathlib import Path
 
 import grpc
 import httpx
 import nats
+import sqlalchemy as sa
 import uvicorn
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
@@ -38,6 +39,15 @@ from synthetica.events.v1 import events_pb2
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-42"
+# The built-in templates the product ships, in the order they are listed.
+BUILTIN_TEMPLATES = (
+    "user",
+    "ecommerce_transaction",
+    "company",
+    "healthcare_ehr",
+    "finance_transactions",
+    "robotics_sensors",
+)
 # The suite's auth service makes this account an admin (tests.support.admin_token signs it in).
 ADMIN_EMAIL = "admin@synthetica.example.com"
 
@@ -109,6 +119,19 @@ async def start_gateway(
     )
     async with serve(app) as url:
         yield url
+
+
+@contextlib.asynccontextmanager
+async def gateway_client(
+    *servers: GrpcServer, service_token: str, timeout: float
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client (``timeout`` seconds a request) of a gateway over ``servers``, started
+    as :func:`start_gateway` starts it."""
+    async with (
+        start_gateway(*servers, service_token=service_token) as url,
+        httpx.AsyncClient(base_url=url, timeout=timeout) as client,
+    ):
+        yield client
 
 
 @contextlib.asynccontextmanager
@@ -260,3 +283,22 @@ def error_reason(error: grpc.aio.AioRpcError) -> str:
             detail.Unpack(info)
             return info.reason
     return ""
+
+
+@contextlib.contextmanager
+def loaded_sql(
+    database_url: str, script: str, *, drop: Sequence[str] = ()
+) -> Iterator[sa.Connection]:
+    """A connection to the test database once ``script`` ran there in one transaction; the
+    tables named in ``drop`` are dropped afterwards, whatever happened."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(script)
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        with engine.begin() as conn:
+            for name in drop:
+                conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
+        engine.dispose()

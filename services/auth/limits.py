@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from common.errors import ResourceExhausted
+from common.windows import refuse_past_limit
 from services.auth.models import KnownClient, LoginFailure, RateEvent
 from services.auth.settings import AuthSettings
 
@@ -150,17 +151,15 @@ def record_registration(*, session: Session, settings: AuthSettings, client: str
     limit (the attempt is then not counted)."""
     now = _now()
     _lock(session, f"register client {client}")
-    since = now - timedelta(seconds=settings.register_window_seconds)
-    count, oldest = session.execute(
-        select(func.count(), func.min(RateEvent.created_at)).where(
-            RateEvent.kind == REGISTER, RateEvent.key == client, RateEvent.created_at > since
-        )
-    ).one()
-    if count >= settings.register_max_per_client:
-        wait = settings.register_window_seconds - (now - oldest).total_seconds()
-        raise ResourceExhausted(
-            "too many registrations from this address; try again later",
-            reason="REGISTER_RATE_LIMITED",
-            retry_after_seconds=max(1.0, wait),
-        )
+    refuse_past_limit(
+        session,
+        RateEvent.created_at,
+        RateEvent.kind == REGISTER,
+        RateEvent.key == client,
+        limit=settings.register_max_per_client,
+        window_seconds=settings.register_window_seconds,
+        now=now,
+        message="too many registrations from this address; try again later",
+        reason="REGISTER_RATE_LIMITED",
+    )
     session.add(RateEvent(kind=REGISTER, key=client, created_at=now))

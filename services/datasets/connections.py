@@ -9,11 +9,15 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common.errors import AlreadyExists, FailedPrecondition, NotFound
+from common.errors import AlreadyExists, FailedPrecondition
 from common.ids import parse_id
-from common.pagination import paginate
-from services.datasets.models import EDITOR, VIEWER, Connection, ProjectMember
-from services.datasets.service import require_rank, require_role, validate_name
+from services.datasets.models import EDITOR, Connection
+from services.datasets.service import (
+    get_as_member,
+    list_in_project,
+    require_role,
+    validate_name,
+)
 
 
 def create_connection(
@@ -60,29 +64,13 @@ def get_connection(
     *, session: Session, user_id: str, connection_id: str, required: str = EDITOR
 ) -> Connection:
     cid = parse_id(connection_id, "connection_id")
-    row = session.execute(
-        select(Connection, ProjectMember.role)
-        .join(ProjectMember, ProjectMember.project_id == Connection.project_id)
-        .where(Connection.id == cid, ProjectMember.user_id == parse_id(user_id, "user_id"))
-    ).one_or_none()
-    if row is None:
-        raise NotFound("connection not found", reason="CONNECTION_NOT_FOUND")
-    connection, role = row
-    require_rank(role, required)
-    return connection
+    return get_as_member(session, Connection, cid, user_id=user_id, required=required)
 
 
 def list_connections(
     *, session: Session, user_id: str, project_id: str, page_size: int, page_token: str
 ) -> tuple[list[Connection], str]:
-    project, _ = require_role(session, project_id=project_id, user_id=user_id, required=VIEWER)
-    return paginate(
-        session,
-        select(Connection).where(Connection.project_id == project.id),
-        page_size=page_size,
-        page_token=page_token,
-        newest_first=True,
-    )
+    return list_in_project(session, Connection, user_id, project_id, page_size, page_token)
 
 
 def delete_connection(*, session: Session, user_id: str, connection_id: str) -> uuid.UUID:

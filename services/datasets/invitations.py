@@ -6,12 +6,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.db import Database
 from common.events import EventType
-from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
+from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome, handles
 from services.datasets import members
 from synthetica.events.v1 import events_pb2
 
@@ -25,13 +24,8 @@ CONSUMER = "datasets-invitations"
 class RegisteredHandler:
     db: Database
 
-    async def handle(self, msg: Msg) -> Outcome:
-        event = events_pb2.Event()
-        try:
-            event.ParseFromString(msg.data)
-        except DecodeError:
-            log.warning("dropping an unreadable user.registered message")
-            return Outcome.TERMINATE
+    @handles(events_pb2.Event)
+    async def handle(self, event: events_pb2.Event, msg: Msg) -> Outcome:
         if event.WhichOneof("body") != "user_registered":
             return Outcome.ACK
         body = event.user_registered

@@ -76,19 +76,13 @@ class MemberRpcs:
     async def RemoveProjectMember(
         self, request: datasets_pb2.RemoveProjectMemberRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.RemoveProjectMemberResponse:
+        # An email alone names an invitation not yet taken up.
         if not request.user_id and request.email:
-            await self.db.call(
-                members.cancel_invitation,
-                user_id=calling_user().user_id,
-                project_id=request.project_id,
-                email=request.email,
-            )
-            return datasets_pb2.RemoveProjectMemberResponse()
+            remove, whom = members.cancel_invitation, {"email": request.email}
+        else:
+            remove, whom = members.remove_member, {"member_user_id": request.user_id}
         await self.db.call(
-            members.remove_member,
-            user_id=calling_user().user_id,
-            project_id=request.project_id,
-            member_user_id=request.user_id,
+            remove, user_id=calling_user().user_id, project_id=request.project_id, **whom
         )
         return datasets_pb2.RemoveProjectMemberResponse()
 

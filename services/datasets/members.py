@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
@@ -19,10 +19,10 @@ from common.errors import (
     FailedPrecondition,
     InvalidArgument,
     NotFound,
-    ResourceExhausted,
 )
 from common.ids import parse_id
 from common.pagination import paginate
+from common.windows import refuse_past_limit
 from services.datasets.models import (
     OWNER,
     ROLE_RANK,
@@ -80,19 +80,16 @@ def record_invitation(*, session: Session, settings: Any, user_id: str) -> None:
     uid = parse_id(user_id, "user_id")
     session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"invitations {uid}"})
     now = utcnow()
-    since = now - timedelta(seconds=settings.invitations_window_seconds)
-    count, oldest = session.execute(
-        select(func.count(), func.min(InvitationSent.created_at)).where(
-            InvitationSent.user_id == uid, InvitationSent.created_at > since
-        )
-    ).one()
-    if count >= settings.invitations_per_user:
-        wait = settings.invitations_window_seconds - (now - oldest).total_seconds()
-        raise ResourceExhausted(
-            "too many invitations; try again later",
-            reason="INVITATIONS_RATE_LIMITED",
-            retry_after_seconds=max(1.0, wait),
-        )
+    refuse_past_limit(
+        session,
+        InvitationSent.created_at,
+        InvitationSent.user_id == uid,
+        limit=settings.invitations_per_user,
+        window_seconds=settings.invitations_window_seconds,
+        now=now,
+        message="too many invitations; try again later",
+        reason="INVITATIONS_RATE_LIMITED",
+    )
     session.add(InvitationSent(user_id=uid, created_at=now))
 
 

@@ -105,18 +105,10 @@ class InvitationSent(Base):
     __table_args__ = (Index("ix_invitations_sent_user_id_created_at", "user_id", "created_at"),)
 
 
-class Dataset(Base):
-    """One upload, and the dataset's first table. Files live under ``datasets/<id>/`` in
-    storage; the row keeps what ingestion found (columns, metadata, statistics) so reads
-    never touch the files. Tables added later are ``DatasetTable`` rows."""
+class IngestedTable:
+    """The columns of an ingested table, which a dataset (its first table) and each table
+    added later share: the upload, what ingestion found, and its attempts."""
 
-    __tablename__ = "datasets"
-
-    id: Mapped[UuidPk]
-    project_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), index=True
-    )
-    name: Mapped[str] = mapped_column(String(200))
     file_name: Mapped[str] = mapped_column(String(255), default="")
     status: Mapped[str] = mapped_column(String(20))
     error: Mapped[str] = mapped_column(Text, default="")
@@ -135,6 +127,25 @@ class Dataset(Base):
     # ingest.DatasetStats as JSON.
     stats: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     warnings: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    # Ingestion attempts of the table so far: each (a start, a resume after a crash) takes the
+    # next number, and writes only while its number is the latest.
+    ingest_attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+
+
+class Dataset(IngestedTable, Base):
+    """One upload, and the dataset's first table. Files live under ``datasets/<id>/`` in
+    storage; the row keeps what ingestion found (columns, metadata, statistics) so reads
+    never touch the files. Tables added later are ``DatasetTable`` rows."""
+
+    __tablename__ = "datasets"
+
+    id: Mapped[UuidPk]
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
     # The first table's name; empty for datasets from before tables had names, whose name
     # is derived from the file name (services.datasets.tables.default_table_name).
     table_name: Mapped[str] = mapped_column(String(63), default="", server_default="")
@@ -143,16 +154,11 @@ class Dataset(Base):
     relations: Mapped[dict[str, Any]] = mapped_column(
         JSONB, default=dict, server_default=text("'{}'::jsonb")
     )
-    # Ingestion attempts of the first table so far: each (a start, a resume after a crash)
-    # takes the next number, and writes only while its number is the latest.
-    ingest_attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The rules synthetic rows must obey, as common.contracts.rules.Rule JSON (checked
     # against the real rows when set).
     rules: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONB, default=list, server_default=text("'[]'::jsonb")
     )
-    created_at: Mapped[CreatedAt]
-    updated_at: Mapped[UpdatedAt]
     # Loaded with the dataset (one more query per query of datasets), so converting a dataset
     # never goes back to the database.
     added_tables: Mapped[list[DatasetTable]] = relationship(
@@ -163,7 +169,7 @@ class Dataset(Base):
     )
 
 
-class DatasetTable(Base):
+class DatasetTable(IngestedTable, Base):
     """A table added to a dataset after its first one. Its files live under
     ``datasets/<dataset id>/tables/<table id>/`` (the same names as a dataset's own), keyed
     by the row's id, never by the user's table name."""
@@ -177,24 +183,6 @@ class DatasetTable(Base):
     # 1, 2, ...: the upload order after the dataset's first table (position 0).
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(63))
-    file_name: Mapped[str] = mapped_column(String(255), default="")
-    status: Mapped[str] = mapped_column(String(20))
-    error: Mapped[str] = mapped_column(Text, default="")
-    error_code: Mapped[str] = mapped_column(String(64), default="")
-    created_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    options: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
-    detected: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
-    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
-    row_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    train_row_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    holdout_row_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    columns: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
-    table_metadata: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
-    stats: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
-    warnings: Mapped[list[str]] = mapped_column(JSONB, default=list)
-    ingest_attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    created_at: Mapped[CreatedAt]
-    updated_at: Mapped[UpdatedAt]
 
     __table_args__ = (UniqueConstraint("dataset_id", "name"),)
 

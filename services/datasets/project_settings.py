@@ -43,13 +43,10 @@ def update_project(
         project, role = _project_for_admin(session, project_id, user_id)
         project.updated_at = service.utcnow()
     else:
-        project, role = service.update_project(
-            session=session,
-            user_id=user_id,
-            project_id=project_id,
-            name=name,
-            description=description,
+        project, role = service.require_role(
+            session, project_id=project_id, user_id=user_id, required=OWNER
         )
+        service.describe_project(project, name=name, description=description)
     if settings.privacy_gate is not None:
         project.privacy_gate = settings.privacy_gate
     if settings.approval_required is not None:

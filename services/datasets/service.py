@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -35,6 +35,7 @@ from services.datasets.models import (
     READY,
     ROLE_RANK,
     VIEWER,
+    Connection,
     Dataset,
     DatasetTable,
     Project,
@@ -46,6 +47,9 @@ from synthetica.events.v1 import events_pb2
 
 MAX_NAME_CHARS = 200
 MAX_DESCRIPTION_CHARS = 2000
+
+# The rows a project owns that its members reach by their own id.
+Owned = TypeVar("Owned", Dataset, Connection)
 
 
 def utcnow() -> datetime:
@@ -112,6 +116,25 @@ def require_rank(role: str, required: str) -> None:
             reason="PROJECT_ROLE_TOO_LOW",
             metadata={"required_role": required, "role": role},
         )
+
+
+def get_as_member(
+    session: Session, entity: type[Owned], entity_id: uuid.UUID, *, user_id: str, required: str
+) -> Owned:
+    """The row of a project's dataset or connection with the caller's role in the project
+    checked, in one query: NotFound for a non-member (or no such row), PermissionDenied below
+    ``required``."""
+    row = session.execute(
+        select(entity, ProjectMember.role)
+        .join(ProjectMember, ProjectMember.project_id == entity.project_id)
+        .where(entity.id == entity_id, ProjectMember.user_id == parse_id(user_id, "user_id"))
+    ).one_or_none()
+    if row is None:
+        noun = entity.__tablename__.removesuffix("s")
+        raise NotFound(f"{noun} not found", reason=f"{noun.upper()}_NOT_FOUND")
+    found, role = row
+    require_rank(role, required)
+    return found
 
 
 def check_access(*, session: Session, project_id: str, user_id: str) -> str | None:
@@ -204,21 +227,13 @@ def batch_get_datasets(*, session: Session, user_id: str, dataset_ids: list[str]
     )
 
 
-def update_project(
-    *,
-    session: Session,
-    user_id: str,
-    project_id: str,
-    name: str | None,
-    description: str | None,
-) -> tuple[Project, str]:
-    project, role = require_role(session, project_id=project_id, user_id=user_id, required=OWNER)
+def describe_project(project: Project, *, name: str | None, description: str | None) -> None:
+    """Renames the project and changes its description (None: left as it is)."""
     if name is not None:
         project.name = validate_name(name)
     if description is not None:
         project.description = _description(description)
     project.updated_at = utcnow()
-    return project, role
 
 
 def delete_project(*, session: Session, user_id: str, project_id: str) -> list[str]:
@@ -277,16 +292,7 @@ def get_dataset(
     did = parse_id(dataset_id, "dataset_id")
     if not user_id:
         raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
-    row = session.execute(
-        select(Dataset, ProjectMember.role)
-        .join(ProjectMember, ProjectMember.project_id == Dataset.project_id)
-        .where(Dataset.id == did, ProjectMember.user_id == parse_id(user_id, "user_id"))
-    ).one_or_none()
-    if row is None:
-        raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
-    dataset, role = row
-    require_rank(role, required)
-    return dataset
+    return get_as_member(session, Dataset, did, user_id=user_id, required=required)
 
 
 def get_ready_dataset(*, session: Session, user_id: str, dataset_id: str) -> Dataset:
@@ -305,10 +311,22 @@ def require_ready(dataset: Dataset) -> None:
 def list_datasets(
     *, session: Session, user_id: str, project_id: str, page_size: int, page_token: str
 ) -> tuple[list[Dataset], str]:
+    return list_in_project(session, Dataset, user_id, project_id, page_size, page_token)
+
+
+def list_in_project(
+    session: Session,
+    entity: type[Owned],
+    user_id: str,
+    project_id: str,
+    page_size: int,
+    page_token: str,
+) -> tuple[list[Owned], str]:
+    """A page of a project's datasets or connections, newest first, for any member."""
     project, _ = require_role(session, project_id=project_id, user_id=user_id, required=VIEWER)
     return paginate(
         session,
-        select(Dataset).where(Dataset.project_id == project.id),
+        select(entity).where(entity.project_id == project.id),
         page_size=page_size,
         page_token=page_token,
         newest_first=True,
@@ -317,15 +335,23 @@ def list_datasets(
 
 def existing_dataset_ids(*, session: Session, dataset_ids: list[str]) -> list[str]:
     """Which of these ids (folder names in storage; anything else is skipped) have a row."""
+    return existing_ids(session, Dataset, dataset_ids)
+
+
+def existing_ids(
+    session: Session, table: type[Dataset | DatasetTable], values: list[str]
+) -> list[str]:
+    """Which of these ids (folder names in storage; anything else is skipped) have a row in
+    ``table``."""
     ids = []
-    for value in dataset_ids:
+    for value in values:
         try:
             ids.append(uuid.UUID(value))
         except ValueError:
             continue
     if not ids:
         return []
-    return [str(i) for i in session.scalars(select(Dataset.id).where(Dataset.id.in_(ids)))]
+    return [str(i) for i in session.scalars(select(table.id).where(table.id.in_(ids)))]
 
 
 def ingesting_ids(*, session: Session) -> list[str]:

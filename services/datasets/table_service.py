@@ -21,7 +21,7 @@ from services.datasets import files
 from services.datasets.ingest import IngestOptions
 from services.datasets.models import EDITOR, FAILED, INGESTING, READY, Dataset, DatasetTable
 from services.datasets.relations import Relations, without_table
-from services.datasets.service import get_dataset, require_ready, utcnow
+from services.datasets.service import existing_ids, get_dataset, require_ready, utcnow
 from services.datasets.tables import first_table_name, validate_table_name
 
 # --- tables added to a dataset ----------------------------------------------------------
@@ -116,16 +116,7 @@ def ingesting_tables(*, session: Session) -> list[tuple[str, str, dict[str, Any]
 
 
 def existing_table_ids(*, session: Session, table_ids: list[str]) -> list[str]:
-    ids = []
-    for value in table_ids:
-        try:
-            ids.append(uuid.UUID(value))
-        except ValueError:
-            continue
-    if not ids:
-        return []
-    found = session.scalars(select(DatasetTable.id).where(DatasetTable.id.in_(ids)))
-    return [str(i) for i in found]
+    return existing_ids(session, DatasetTable, table_ids)
 
 
 # --- relations between the tables -------------------------------------------------------

@@ -16,7 +16,7 @@ from nats.aio.msg import Msg
 from common.db import Database
 from common.errors import DomainError
 from common.events import EventType
-from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
+from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome, handles
 from common.storage import Storage
 from services.evaluation import models as m
 from services.evaluation import service
@@ -37,13 +37,8 @@ class BatchGeneratedHandler:
     _: KW_ONLY
     max_deliver: int
 
-    async def __call__(self, msg: Msg) -> Outcome:
-        event = events_pb2.Event()
-        try:
-            event.ParseFromString(msg.data)
-        except Exception:
-            log.warning("dropping an unreadable batch.generated message")
-            return Outcome.TERMINATE
+    @handles(events_pb2.Event)
+    async def __call__(self, event: events_pb2.Event, msg: Msg) -> Outcome:
         if event.WhichOneof("body") != "batch_generated" or not event.user_id:
             return Outcome.TERMINATE
         body = event.batch_generated
@@ -92,13 +87,8 @@ class DatasetDeletedHandler:
     db: Database
     storage: Storage
 
-    async def __call__(self, msg: Msg) -> Outcome:
-        event = events_pb2.Event()
-        try:
-            event.ParseFromString(msg.data)
-        except Exception:
-            log.warning("dropping an unreadable dataset.deleted message")
-            return Outcome.TERMINATE
+    @handles(events_pb2.Event)
+    async def __call__(self, event: events_pb2.Event, msg: Msg) -> Outcome:
         dataset_id = event.dataset_deleted.dataset_id
         try:
             service.parse_id(dataset_id, "dataset_id")

@@ -12,12 +12,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import KW_ONLY, dataclass
 
-from google.protobuf.message import DecodeError
 from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 
 from common.db import Database
-from common.jetstream import Outcome
+from common.jetstream import Outcome, handles
 from services.notify import messages, service, webhooks
 from services.notify.convert import notification_to_proto
 from synthetica.events.v1 import events_pb2
@@ -43,13 +42,8 @@ class EventHandler:
     members: MembersLookup
     on_deliveries: Callable[[], None]
 
-    async def __call__(self, msg: Msg) -> Outcome:
-        event = events_pb2.Event()
-        try:
-            event.ParseFromString(msg.data)
-        except DecodeError:
-            log.warning("dropping an undecodable event on %s", msg.subject)
-            return Outcome.TERMINATE
+    @handles(events_pb2.Event)
+    async def __call__(self, event: events_pb2.Event, msg: Msg) -> Outcome:
         if not event.id or not event.user_id:
             return Outcome.ACK  # system facts concern no user
         created, deliveries = await self.db.call(

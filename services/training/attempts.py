@@ -92,8 +92,7 @@ def start_attempt(
     job.percent, job.epoch, job.loss, job.eta_seconds = 0.0, 0, None, None
     job.message = "starting" if job.attempts == 1 else f"restarting (attempt {job.attempts})"
     if job.model_id is not None and job.kind == m.TRAIN:
-        model = session.get(m.Model, job.model_id)
-        assert model is not None
+        model = session.get_one(m.Model, job.model_id)
         model.status = m.TRAINING
     job_updated(session, job)
     return running_attempt(session, job, job.attempts)
@@ -113,8 +112,7 @@ def running_attempt(session: Session, job: m.Job, number: int) -> Attempt:
     )
     if job.model_id is None:
         return attempt
-    model = session.get(m.Model, job.model_id)
-    assert model is not None
+    model = session.get_one(m.Model, job.model_id)
     return with_model(attempt, model)
 
 
@@ -130,11 +128,18 @@ def ownership_of(job: m.Job | None, attempt: int) -> Ownership:
     return Ownership.OWNED
 
 
-def heartbeat(*, session: Session, job_id: str, attempt: int) -> Ownership:
-    """The running attempt says it is alive (so the job is not handed over)."""
+def owned_job(session: Session, job_id: str, attempt: int) -> tuple[m.Job | None, Ownership]:
+    """The job, locked, while ``attempt`` owns it (None when it does not), and the attempt's
+    ownership."""
     job = lock_job(session, job_id)
     ownership = ownership_of(job, attempt)
-    if job is not None and ownership is Ownership.OWNED:
+    return (job if ownership is Ownership.OWNED else None), ownership
+
+
+def heartbeat(*, session: Session, job_id: str, attempt: int) -> Ownership:
+    """The running attempt says it is alive (so the job is not handed over)."""
+    job, ownership = owned_job(session, job_id, attempt)
+    if job is not None:
         job.heartbeat_at = now()
     return ownership
 
@@ -143,9 +148,8 @@ def release_attempt(*, session: Session, job_id: str, attempt: int) -> Ownership
     """The attempt stops without an outcome (its worker shuts down, or storage failed): the
     next delivery may start a new attempt at once instead of waiting for the heartbeat to
     go stale."""
-    job = lock_job(session, job_id)
-    ownership = ownership_of(job, attempt)
-    if job is not None and ownership is Ownership.OWNED:
+    job, ownership = owned_job(session, job_id, attempt)
+    if job is not None:
         job.heartbeat_at = None
     return ownership
 
@@ -177,9 +181,8 @@ def record_progress(
 ) -> Ownership:
     """Stores and publishes progress while the attempt owns the job (a heartbeat too); the
     worker learns on its next update that the job was cancelled or taken over."""
-    job = lock_job(session, job_id)
-    ownership = ownership_of(job, attempt)
-    if job is None or ownership is not Ownership.OWNED:
+    job, ownership = owned_job(session, job_id, attempt)
+    if job is None:
         return ownership
     job.heartbeat_at = now()
     job.percent = round(progress.percent, 2)
@@ -214,11 +217,10 @@ def finish_training(
 ) -> bool:
     """Commits the trained model; False when the attempt no longer owns the job (cancelled
     or taken over), in which case the artifact is not referenced and the caller deletes it."""
-    job = lock_job(session, job_id)
-    if job is None or ownership_of(job, attempt) is not Ownership.OWNED:
+    job, _ = owned_job(session, job_id, attempt)
+    if job is None:
         return False
-    model = session.get(m.Model, job.model_id)
-    assert model is not None
+    model = session.get_one(m.Model, job.model_id)
     model.status = m.READY
     model.artifact_key = artifact_key
     model.metrics = metrics
@@ -250,11 +252,10 @@ def finish_generation(
 ) -> bool:
     """Commits the batch if the attempt still owns the job; its files are kept for
     ``retention`` (see ``expiry``)."""
-    job = lock_job(session, job_id)
-    if job is None or ownership_of(job, attempt) is not Ownership.OWNED:
+    job, _ = owned_job(session, job_id, attempt)
+    if job is None:
         return False
-    batch = session.get(m.Batch, job.batch_id)
-    assert batch is not None
+    batch = session.get_one(m.Batch, job.batch_id)
     batch.status = m.READY
     batch.data_key = data_key
     batch.row_count = row_count
@@ -284,8 +285,7 @@ def fail_job(session: Session, job: m.Job, error: str) -> None:
     settle_outputs(session, job, m.FAILED, m.FAILED)
     job_updated(session, job)
     if job.kind == m.TRAIN and job.model_id is not None:
-        model = session.get(m.Model, job.model_id)
-        assert model is not None
+        model = session.get_one(m.Model, job.model_id)
         publish(
             session,
             job,
@@ -301,8 +301,7 @@ def fail_job(session: Session, job: m.Job, error: str) -> None:
 def fail_attempt(*, session: Session, job_id: str, attempt: int, error: str) -> Ownership:
     """Fails the job with its reason if the attempt still owns it: a superseded attempt
     cannot fail the job a newer attempt runs."""
-    job = lock_job(session, job_id)
-    ownership = ownership_of(job, attempt)
-    if job is not None and ownership is Ownership.OWNED:
+    job, ownership = owned_job(session, job_id, attempt)
+    if job is not None:
         fail_job(session, job, error)
     return ownership

@@ -9,13 +9,12 @@ from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass
 from datetime import UTC
 
-from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.db import Database
 from common.enums import verdict_from_proto
 from common.events import EventType
-from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome
+from common.jetstream import EVENTS_SUBJECT_PREFIX, Outcome, handles
 from common.storage import Storage
 from services.training import reactions
 from synthetica.events.v1 import events_pb2
@@ -30,13 +29,9 @@ EVALUATIONS_CONSUMER = "training-evaluations"
 class EvaluationListener:
     db: Database
 
-    async def handle(self, msg: Msg) -> Outcome:
+    @handles(events_pb2.Event)
+    async def handle(self, event: events_pb2.Event, msg: Msg) -> Outcome:
         """Idempotent: a redelivered or older event changes nothing."""
-        try:
-            event = events_pb2.Event.FromString(msg.data)
-        except DecodeError:
-            log.warning("dropping an undecodable event on %s", msg.subject)
-            return Outcome.TERMINATE
         body = event.evaluation_completed
         await self.db.call(
             reactions.record_evaluation,
@@ -68,12 +63,8 @@ class DatasetDeletedListener:
     _: KW_ONLY
     on_commit: Callable[[], None]
 
-    async def handle(self, msg: Msg) -> Outcome:
-        try:
-            event = events_pb2.Event.FromString(msg.data)
-        except DecodeError:
-            log.warning("dropping an undecodable event on %s", msg.subject)
-            return Outcome.TERMINATE
+    @handles(events_pb2.Event)
+    async def handle(self, event: events_pb2.Event, msg: Msg) -> Outcome:
         dataset_id = event.dataset_deleted.dataset_id
         if not dataset_id:
             return Outcome.TERMINATE

@@ -176,15 +176,18 @@ def builtin_to_proto(builtin: template_store.Builtin) -> training_pb2.Template:
     )
 
 
+def _json_value(value: Any) -> struct_pb2.Value:
+    """A parameter's default as JSON (None: no default)."""
+    return json_format.ParseDict(value, struct_pb2.Value())
+
+
 def engine_to_proto(name: str) -> training_pb2.Engine:
     spec = ENGINES[name]
     common = [
         training_pb2.EngineParameter(
             name="epochs",
             type="int",
-            default=struct_pb2.Value(number_value=spec.default_epochs)
-            if spec.default_epochs
-            else struct_pb2.Value(null_value=struct_pb2.NULL_VALUE),
+            default=_json_value(spec.default_epochs or None),
             min=1,
             description="training passes over the data"
             if spec.epoch_based
@@ -193,16 +196,14 @@ def engine_to_proto(name: str) -> training_pb2.Engine:
         training_pb2.EngineParameter(
             name="batch_size",
             type="int",
-            default=struct_pb2.Value(number_value=spec.default_batch_size)
-            if spec.default_batch_size
-            else struct_pb2.Value(null_value=struct_pb2.NULL_VALUE),
+            default=_json_value(spec.default_batch_size or None),
             min=1,
             description="rows per training step",
         ),
         training_pb2.EngineParameter(
             name="time_budget_seconds",
             type="int",
-            default=struct_pb2.Value(null_value=struct_pb2.NULL_VALUE),
+            default=_json_value(None),
             min=1,
             description="stop training at this budget, keeping the model",
         ),
@@ -211,7 +212,7 @@ def engine_to_proto(name: str) -> training_pb2.Engine:
         training_pb2.EngineParameter(
             name=f"options.{p.name}",
             type=p.type,
-            default=json_format.ParseDict(p.default, struct_pb2.Value()),
+            default=_json_value(p.default),
             min=p.minimum,
             max=p.maximum,
             description=p.help

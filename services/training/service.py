@@ -66,6 +66,69 @@ def _check_job_quota(session: Session, owner_id: uuid.UUID, limit: int) -> None:
         )
 
 
+def _new_job(
+    session: Session,
+    *,
+    kind: str,
+    owner_id: str,
+    max_active_jobs: int,
+    project_id: uuid.UUID,
+    request: dict[str, Any],
+    model_id: uuid.UUID | None = None,
+    total_epochs: int = 0,
+) -> m.Job:
+    """A queued job row, not yet added to the session, once the owner's quota allows it."""
+    owner = parse_id(owner_id, "owner_id")
+    _check_job_quota(session, owner, max_active_jobs)
+    return m.Job(
+        id=uuid.uuid4(),
+        kind=kind,
+        status=m.QUEUED,
+        project_id=project_id,
+        owner_id=owner,
+        model_id=model_id,
+        message="waiting for a worker",
+        request=request,
+        percent=0.0,
+        epoch=0,
+        total_epochs=total_epochs,
+        error="",
+        attempts=0,
+        sequence=0,
+    )
+
+
+def _new_batch(
+    job: m.Job, *, format: str, model: m.Model | None = None, template_id: str = ""
+) -> m.Batch:
+    """The empty batch ``job`` generates into: from ``model``, or from a template."""
+    return m.Batch(
+        id=uuid.uuid4(),
+        project_id=job.project_id,
+        owner_id=job.owner_id,
+        model_id=model.id if model is not None else None,
+        dataset_id=model.dataset_id if model is not None else None,
+        template_id=template_id,
+        status=m.GENERATING,
+        row_count=0,
+        format=format,
+        privacy_verdict="",
+        error="",
+        tables=[],
+        job_id=job.id,
+    )
+
+
+def _queue_batch_job(
+    session: Session, batch: m.Batch, job: m.Job, approval: Approval | None
+) -> tuple[m.Batch, m.Job]:
+    job.batch_id = batch.id
+    session.add_all([batch, job])
+    session.flush()
+    open_job(session, job, approval)
+    return batch, job
+
+
 def build_train_params(
     spec: EngineSpec,
     *,
@@ -144,28 +207,20 @@ def create_train_job(
     max_active_jobs: int,
     approval: Approval | None = None,
 ) -> tuple[m.Model, m.Job]:
-    owner = parse_id(owner_id, "owner_id")
-    _check_job_quota(session, owner, max_active_jobs)
-    job = m.Job(
-        id=uuid.uuid4(),
+    job = _new_job(
+        session,
         kind=m.TRAIN,
-        status=m.QUEUED,
+        owner_id=owner_id,
+        max_active_jobs=max_active_jobs,
         project_id=parse_id(project_id, "project_id"),
-        owner_id=owner,
-        message="waiting for a worker",
         request={},
-        percent=0.0,
-        epoch=0,
         total_epochs=params.epochs or 0,
-        error="",
-        attempts=0,
-        sequence=0,
     )
     model = m.Model(
         id=uuid.uuid4(),
         project_id=job.project_id,
         dataset_id=parse_id(dataset_id, "dataset_id"),
-        owner_id=owner,
+        owner_id=job.owner_id,
         name=name or f"{engine} model",
         engine=engine,
         params=params.to_dict(),
@@ -236,17 +291,14 @@ def create_generate_job(
             reason="MODEL_NOT_READY",
         )
     conditions = _validate_generate(model, options, max_rows)
-    owner = parse_id(owner_id, "owner_id")
-    _check_job_quota(session, owner, max_active_jobs)
     seed = options.seed if options.seed is not None else uuid.uuid4().int % 2**31
-    job = m.Job(
-        id=uuid.uuid4(),
+    job = _new_job(
+        session,
         kind=m.GENERATE,
-        status=m.QUEUED,
+        owner_id=owner_id,
+        max_active_jobs=max_active_jobs,
         project_id=model.project_id,
-        owner_id=owner,
         model_id=model.id,
-        message="waiting for a worker",
         request=GeneratePayload(
             count=options.count,
             seed=seed,
@@ -255,32 +307,9 @@ def create_generate_job(
             mark_column=options.mark_column,
             enforce_bounds=options.enforce_bounds,
         ).to_json(),
-        percent=0.0,
-        epoch=0,
-        total_epochs=0,
-        error="",
-        attempts=0,
-        sequence=0,
     )
-    batch = m.Batch(
-        id=uuid.uuid4(),
-        project_id=model.project_id,
-        owner_id=owner,
-        model_id=model.id,
-        dataset_id=model.dataset_id,
-        template_id="",
-        status=m.GENERATING,
-        row_count=0,
-        format=options.format,
-        privacy_verdict="",
-        error="",
-        job_id=job.id,
-    )
-    job.batch_id = batch.id
-    session.add_all([batch, job])
-    session.flush()
-    open_job(session, job, approval)
-    return batch, job
+    batch = _new_batch(job, format=options.format, model=model)
+    return _queue_batch_job(session, batch, job, approval)
 
 
 @dataclass(frozen=True)
@@ -310,15 +339,12 @@ def create_template_job(
     max_active_jobs: int,
     approval: Approval | None = None,
 ) -> tuple[m.Batch, m.Job]:
-    owner = parse_id(owner_id, "owner_id")
-    _check_job_quota(session, owner, max_active_jobs)
-    job = m.Job(
-        id=uuid.uuid4(),
+    job = _new_job(
+        session,
         kind=m.TEMPLATE,
-        status=m.QUEUED,
+        owner_id=owner_id,
+        max_active_jobs=max_active_jobs,
         project_id=parse_id(project_id, "project_id"),
-        owner_id=owner,
-        message="waiting for a worker",
         request=TemplatePayload.model_validate(
             {
                 **request.source,
@@ -328,31 +354,9 @@ def create_template_job(
                 "chunk_rows": request.chunk_rows,
             }
         ).to_json(),
-        percent=0.0,
-        epoch=0,
-        total_epochs=0,
-        error="",
-        attempts=0,
-        sequence=0,
     )
-    batch = m.Batch(
-        id=uuid.uuid4(),
-        project_id=job.project_id,
-        owner_id=owner,
-        template_id=request.template_id,
-        status=m.GENERATING,
-        row_count=0,
-        format=request.format,
-        privacy_verdict="",
-        error="",
-        tables=[],
-        job_id=job.id,
-    )
-    job.batch_id = batch.id
-    session.add_all([batch, job])
-    session.flush()
-    open_job(session, job, approval)
-    return batch, job
+    batch = _new_batch(job, format=request.format, template_id=request.template_id)
+    return _queue_batch_job(session, batch, job, approval)
 
 
 def cancel_job(*, session: Session, job_id: str) -> m.Job:

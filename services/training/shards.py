@@ -75,9 +75,8 @@ def split_job(
     *, session: Session, job_id: str, attempt: int, parts: Sequence[tuple[int, int]]
 ) -> Ownership:
     """Splits the job its attempt owns into ``parts`` and queues one message per shard."""
-    job = lock_job(session, job_id)
-    ownership = attempts.ownership_of(job, attempt)
-    if job is None or ownership is not Ownership.OWNED:
+    job, ownership = attempts.owned_job(session, job_id, attempt)
+    if job is None:
         return ownership
     job.shards = len(parts)
     job.message = f"split into {len(parts)} shards"

@@ -28,7 +28,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.context import Principal
@@ -36,7 +35,7 @@ from common.contracts.rule_protos import rules_from_proto
 from common.contracts.rules import Rule
 from common.db import Database
 from common.errors import DomainError, NotFound
-from common.jetstream import Outcome
+from common.jetstream import Outcome, decode
 from common.storage import Storage
 from services.training import attempts, scratch, shards
 from services.training import models as m
@@ -64,6 +63,7 @@ from services.training.worker_common import (
     _attempt_folder,
     _engine_metadata,
     _json_safe,
+    delete_other_attempts,
 )
 from services.training.worker_relational import RelationalJobs
 from services.training.worker_shards import Run, ShardJobs
@@ -100,10 +100,8 @@ class Worker(RelationalJobs, ShardJobs):
         owns the job."""
         if msg.subject == shards.SHARD_SUBJECT:
             return await self.handle_shard(msg)
-        try:
-            queued = training_pb2.QueuedJob.FromString(msg.data)
-        except DecodeError:
-            log.warning("dropping a message that is not a QueuedJob on %s", msg.subject)
+        queued = decode(msg, training_pb2.QueuedJob)
+        if queued is None:
             return Outcome.TERMINATE
         try:
             attempt = await self._start(queued.job_id)
@@ -278,15 +276,14 @@ class Worker(RelationalJobs, ShardJobs):
             folder = _attempt_folder(f"models/{attempt.model_id}", attempt)
             key = f"{folder}/model.tar.gz"
             await asyncio.to_thread(self._upload, artifact, key)
-        committed = await self.db.call(
+        return await self._commit(
             attempts.finish_training,
-            job_id=attempt.job_id,
-            attempt=attempt.attempt,
+            attempt,
+            folder,
             artifact_key=key,
             metrics=_json_safe(result.metrics),
             profile=profile,
         )
-        return await self._settled(committed, attempt, folder)
 
     # --- generate -------------------------------------------------------------------------
 
@@ -309,15 +306,14 @@ class Worker(RelationalJobs, ShardJobs):
             folder = _attempt_folder(f"batches/{attempt.batch_id}", attempt)
             key = f"{folder}/0.parquet"
             await asyncio.to_thread(self._upload, out, key)
-        committed = await self.db.call(
+        return await self._commit(
             attempts.finish_generation,
-            job_id=attempt.job_id,
-            attempt=attempt.attempt,
+            attempt,
+            folder,
             data_key=key,
             row_count=result.rows,
             retention=self._retention,
         )
-        return await self._settled(committed, attempt, folder)
 
     def _sampler(
         self, artifact: Path, request: GeneratePayload, rules: list[Rule], out: Path
@@ -388,39 +384,38 @@ class Worker(RelationalJobs, ShardJobs):
             # Partial files of this attempt (and only of this one); a retry writes them again.
             await asyncio.to_thread(self.storage.delete, prefix)
             raise
-        committed = await self.db.call(
+        return await self._commit(
             attempts.finish_generation,
-            job_id=attempt.job_id,
-            attempt=attempt.attempt,
+            attempt,
+            prefix,
             data_key=result.keys[0],
             row_count=result.rows,
             retention=self._retention,
             tables=result.tables,
         )
-        return await self._settled(committed, attempt, prefix)
 
     # --- shared ---------------------------------------------------------------------------
 
-    async def _settled(self, committed: bool, attempt: attempts.Attempt, folder: str) -> Outcome:
-        """After the commit: on success the files of older attempts (frozen or killed
-        workers) go; otherwise this attempt's own files, which nothing references."""
+    async def _commit(
+        self,
+        finish: Callable[..., bool],
+        attempt: attempts.Attempt,
+        folder: str,
+        **outputs: Any,
+    ) -> Outcome:
+        """Commits what the attempt made (``finish``: attempts.finish_training or
+        finish_generation, given ``outputs``), then: on success the files of older attempts
+        (frozen or killed workers) go; otherwise this attempt's own files, which nothing
+        references."""
+        committed = await self.db.call(
+            finish, job_id=attempt.job_id, attempt=attempt.attempt, **outputs
+        )
         if committed:
             self.on_commit()
-            await asyncio.to_thread(self._delete_other_attempts, folder)
+            await asyncio.to_thread(delete_other_attempts, self.storage, folder)
             return Outcome.ACK
         await asyncio.to_thread(self.storage.delete, folder)
         return _settle(await self._ownership(attempt))
-
-    def _delete_other_attempts(self, folder: str) -> None:
-        job_folder, own = folder.rsplit("/", 1)
-        try:
-            names = self.storage.fs.ls(self.storage.path(job_folder), detail=False)
-        except FileNotFoundError:
-            return
-        for name in names:
-            attempt = name.rstrip("/").rsplit("/", 1)[-1]
-            if attempt != own:
-                self.storage.delete(f"{job_folder}/{attempt}")
 
     async def _supervised(
         self,

@@ -1,11 +1,13 @@
-"""What the worker's jobs share (``worker`` and ``worker_relational``): the error that fails a
-job, where an attempt's files go, and the conversions of what goes to the engines and back.
+"""What the worker's jobs share (``worker``, ``worker_relational``, ``worker_shards``): the
+error that fails a job, where an attempt's files go and how older attempts' files are
+removed, and the conversions of what goes to the engines and back.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from common.storage import Storage
 from services.training import attempts
 
 # Signals that stop an engine from outside (a terminal's Ctrl-C, a shutdown): the job is
@@ -19,6 +21,20 @@ class JobFailed(Exception):
 
 def _attempt_folder(parent: str, attempt: attempts.Attempt) -> str:
     return f"{parent}/{attempt.job_id}/{attempt.attempt}"
+
+
+def delete_other_attempts(storage: Storage, folder: str) -> None:
+    """Deletes the files of a job's attempts other than the one in ``folder`` (frozen or
+    killed workers' leftovers), once that one committed."""
+    job_folder, own = folder.rsplit("/", 1)
+    try:
+        names = storage.fs.ls(storage.path(job_folder), detail=False)
+    except FileNotFoundError:
+        return
+    for name in names:
+        attempt = name.rstrip("/").rsplit("/", 1)[-1]
+        if attempt != own:
+            storage.delete(f"{job_folder}/{attempt}")
 
 
 def _engine_metadata(metadata: Any) -> dict[str, Any]:

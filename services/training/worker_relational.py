@@ -52,8 +52,12 @@ class RelationalJobs:
             run: Callable[[Callable[[ProgressUpdate], None], threading.Event], Any],
         ) -> Any: ...
 
-        async def _settled(
-            self, committed: bool, attempt: attempts.Attempt, folder: str
+        async def _commit(
+            self,
+            finish: Callable[..., bool],
+            attempt: attempts.Attempt,
+            folder: str,
+            **outputs: Any,
         ) -> Outcome: ...
 
         def _upload(self, local: Path, key: str) -> None: ...
@@ -100,15 +104,14 @@ class RelationalJobs:
             await asyncio.to_thread(self._upload, artifact, key)
         # The model records what it learned: its tables, keys, sequences and links.
         metrics = {**result.metrics, "schema": schema.model_dump()}
-        committed = await self.db.call(
+        return await self._commit(
             attempts.finish_training,
-            job_id=attempt.job_id,
-            attempt=attempt.attempt,
+            attempt,
+            folder,
             artifact_key=key,
             metrics=_json_safe(metrics),
             profile=profile,
         )
-        return await self._settled(committed, attempt, folder)
 
     async def _generate_tables(
         self,
@@ -139,13 +142,12 @@ class RelationalJobs:
         keys = [template_jobs.table_key(folder, index) for index in range(len(written))]
         for table, key in zip(written, keys, strict=True):
             await asyncio.to_thread(self._upload, table.path, key)
-        committed = await self.db.call(
+        return await self._commit(
             attempts.finish_generation,
-            job_id=attempt.job_id,
-            attempt=attempt.attempt,
+            attempt,
+            folder,
             data_key=keys[0],
             row_count=sum(table.rows for table in written),
             retention=self._retention,
             tables=[table.name for table in written],
         )
-        return await self._settled(committed, attempt, folder)

@@ -20,13 +20,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 
 from common.contracts.rules import Rule
 from common.db import Database
 from common.errors import DomainError
-from common.jetstream import Outcome
+from common.jetstream import Outcome, handles
 from common.storage import Storage
 from services.training import attempts, scratch, shards
 from services.training import models as m
@@ -36,7 +35,11 @@ from services.training.progress import ProgressReporter
 from services.training.settings import TrainingSettings
 from services.training.templates import SchemaError
 from services.training.templates import jobs as template_jobs
-from services.training.worker_common import _SHUTDOWN_SIGNALS, JobFailed
+from services.training.worker_common import (
+    _SHUTDOWN_SIGNALS,
+    JobFailed,
+    delete_other_attempts,
+)
 from synthetica.training.v1 import training_pb2
 
 log = logging.getLogger(__name__)
@@ -68,8 +71,6 @@ class ShardJobs:
 
         def _download(self, key: str, local: Path) -> None: ...
 
-        def _delete_other_attempts(self, folder: str) -> None: ...
-
     async def _split(self, attempt: attempts.Attempt, parts: list[tuple[int, int]]) -> Outcome:
         """Splits the job its attempt owns into shards; the job's message is then done."""
         ownership = await self.db.call(
@@ -84,12 +85,8 @@ class ShardJobs:
             return Outcome.LEAVE
         return Outcome.ACK
 
-    async def handle_shard(self, msg: Msg) -> Outcome:
-        try:
-            queued = training_pb2.QueuedShard.FromString(msg.data)
-        except DecodeError:
-            log.warning("dropping a message that is not a QueuedShard on %s", msg.subject)
-            return Outcome.TERMINATE
+    @handles(training_pb2.QueuedShard)
+    async def handle_shard(self, queued: training_pb2.QueuedShard, msg: Msg) -> Outcome:
         try:
             shard = await self._start_shard(queued)
             while shard.action is attempts.Action.WAIT:
@@ -161,7 +158,7 @@ class ShardJobs:
         )
         if committed:
             self.on_commit()
-            await asyncio.to_thread(self._delete_other_attempts, folder)
+            await asyncio.to_thread(delete_other_attempts, self.storage, folder)
             return Outcome.ACK
         await asyncio.to_thread(self.storage.delete, folder)
         return _settle(await self._shard_call(shards.shard_heartbeat, shard))

@@ -9,14 +9,13 @@ import asyncio
 import uuid
 from pathlib import Path
 
-import httpx
 import nats
 import pytest
 
 from synthetica.training.v1 import training_pb2
 from tests.gateway.test_gateway_evaluation import ready_report, token_of
 from tests.services.evaluation.test_evaluation_service import generated_batch
-from tests.support import error_code, graphql, start_gateway, stream_events
+from tests.support import error_code, gateway_client, graphql, stream_events
 
 DELETE = "mutation($id: ID!) { deleteDataset(id: $id) }"
 LINK = "mutation($id: ID!) { createBatchDownloadUrl(batchId: $id) { url } }"
@@ -28,16 +27,14 @@ JOB = "query($id: ID!) { job(id: $id) { status error } }"
 
 @pytest.fixture
 async def client(auth_server, service_token, evaluation_server, training_api, datasets_server):
-    async with (
-        start_gateway(
-            auth_server,
-            evaluation_server,
-            training_api,
-            datasets_server,
-            service_token=service_token,
-        ) as url,
-        httpx.AsyncClient(base_url=url, timeout=60) as c,
-    ):
+    async with gateway_client(
+        auth_server,
+        evaluation_server,
+        training_api,
+        datasets_server,
+        service_token=service_token,
+        timeout=60,
+    ) as c:
         yield c
 
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 import pytest
 
 from tests import adult
 from tests.gateway.test_gateway_evaluation import ready_report
-from tests.support import error_code, graphql, start_gateway
+from tests.support import error_code, gateway_client, graphql
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
@@ -33,12 +32,9 @@ JOB = "query($id: ID!) { job(id: $id) { status error progress { message } } }"
 
 @pytest.fixture
 async def client(auth_server, service_token, evaluation_server, training_api, datasets_server):
-    async with (
-        start_gateway(
-            auth_server, evaluation_server, training_api, service_token=service_token
-        ) as url,
-        httpx.AsyncClient(base_url=url, timeout=120) as c,
-    ):
+    async with gateway_client(
+        auth_server, evaluation_server, training_api, service_token=service_token, timeout=120
+    ) as c:
         yield c
 
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.services.evaluation.test_evaluation_service import generated_batch
-from tests.support import error_code, graphql, start_gateway
+from tests.support import error_code, gateway_client, graphql
 
 REPORT = """
 query($batchId: ID!) {
@@ -28,12 +28,9 @@ mutation($batchId: ID!, $options: EvaluateOptionsInput) {
 
 @pytest.fixture
 async def client(auth_server, service_token, evaluation_server, training_api):
-    async with (
-        start_gateway(
-            auth_server, evaluation_server, training_api, service_token=service_token
-        ) as url,
-        httpx.AsyncClient(base_url=url, timeout=60) as c,
-    ):
+    async with gateway_client(
+        auth_server, evaluation_server, training_api, service_token=service_token, timeout=60
+    ) as c:
         yield c
 
 

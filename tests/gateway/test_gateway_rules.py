@@ -14,7 +14,7 @@ import pytest
 from synthetica.datasets.v1 import datasets_pb2
 from tests import adult
 from tests.gateway.test_gateway_evaluation import ready_report
-from tests.support import graphql, start_gateway
+from tests.support import gateway_client, graphql
 
 COLUMNS = ["age", "education", "education-num", "capital-gain", "capital-loss", "fnlwgt", "sex"]
 RULES = [
@@ -51,16 +51,14 @@ query($batchId: ID!) { report(batchId: $batchId) { status rules { kind descripti
 
 @pytest.fixture
 async def client(auth_server, service_token, datasets_server, training_api, evaluation_server):
-    async with (
-        start_gateway(
-            auth_server,
-            datasets_server,
-            training_api,
-            evaluation_server,
-            service_token=service_token,
-        ) as url,
-        httpx.AsyncClient(base_url=url, timeout=120) as c,
-    ):
+    async with gateway_client(
+        auth_server,
+        datasets_server,
+        training_api,
+        evaluation_server,
+        service_token=service_token,
+        timeout=120,
+    ) as c:
         yield c
 
 

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.services.training.training_world import frame
-from tests.support import PASSWORD, error_code, graphql, unique_email
+from tests.support import BUILTIN_TEMPLATES, PASSWORD, error_code, graphql, unique_email
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
@@ -116,14 +116,7 @@ async def test_a_new_user_generates_builtin_rows_and_downloads_them(client):
         token=token,
     )
     builtins = {t["id"]: t for t in listed["data"]["templates"]["nodes"] if t["builtin"]}
-    assert set(builtins) == {
-        "user",
-        "ecommerce_transaction",
-        "company",
-        "healthcare_ehr",
-        "finance_transactions",
-        "robotics_sensors",
-    }
+    assert set(builtins) == set(BUILTIN_TEMPLATES)
     assert builtins["user"]["schema"]["tables"][0]["name"] == "users"
 
     batch_id = await _generate(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -266,16 +266,21 @@ def _design(
     )
 
 
+def _boosting(design: _Design) -> dict[str, Any]:
+    """The gradient boosting both tasks train: fixed rounds and seed, so a score repeats."""
+    return {
+        "max_iter": 100,
+        "early_stopping": False,
+        "random_state": SEED,
+        "categorical_features": design.categorical_mask,
+    }
+
+
 def _classification_scores(
     design: _Design, classes: list[str]
 ) -> tuple[dict[str, float | None], dict[str, float | None]]:
     def scores(x: np.ndarray, y: np.ndarray) -> dict[str, float | None]:
-        model = HistGradientBoostingClassifier(
-            max_iter=100,
-            early_stopping=False,
-            random_state=SEED,
-            categorical_features=design.categorical_mask,
-        ).fit(x, y)
+        model = HistGradientBoostingClassifier(**_boosting(design)).fit(x, y)
         predicted = model.predict(design.x_holdout)
         proba = pd.DataFrame(model.predict_proba(design.x_holdout), columns=model.classes_).reindex(
             columns=classes, fill_value=0.0
@@ -304,12 +309,7 @@ def _regression_scores(
     design: _Design,
 ) -> tuple[dict[str, float | None], dict[str, float | None]]:
     def scores(x: np.ndarray, y: np.ndarray) -> dict[str, float | None]:
-        model = HistGradientBoostingRegressor(
-            max_iter=100,
-            early_stopping=False,
-            random_state=SEED,
-            categorical_features=design.categorical_mask,
-        ).fit(x, y.astype("float64"))
+        model = HistGradientBoostingRegressor(**_boosting(design)).fit(x, y.astype("float64"))
         return {"r2": r2_score(design.y_holdout.astype("float64"), model.predict(design.x_holdout))}
 
     return scores(design.x_real, design.y_real), scores(design.x_synthetic, design.y_synthetic)

@@ -20,7 +20,7 @@ from typing import Any
 
 from common.contracts.template_schema import SchemaError, parse_schema
 from services.training.exports import json_value
-from services.training.templates.generator import plan, preview
+from services.training.templates.generator import GenerationPlan, plan, preview
 from services.training.templates.vocab import value_lengths
 
 _limits: dict[str, float] = {}
@@ -103,6 +103,21 @@ def check_schema(text: str, *, max_fields: int) -> dict[str, Any]:
     return _outcome(check)
 
 
+def _plan_source(
+    source: Mapping[str, Any], count: int, seed: int, locale: str, max_rows: int, max_fields: int
+) -> GenerationPlan:
+    """The plan of a template job's source: ``{"builtin", "options"}`` or ``{"schema"}``."""
+    return plan(
+        source.get("builtin") or source["schema"],
+        count=count,
+        seed=seed,
+        locale=locale,
+        options=source.get("options") or None,
+        max_rows=max_rows,
+        max_fields=max_fields,
+    )
+
+
 def check_generation(
     source: Mapping[str, Any],
     *,
@@ -116,15 +131,7 @@ def check_generation(
     requested rows: ``{"ok": True}`` or ``{"ok": False, "errors": [...]}``."""
 
     def check() -> dict[str, Any]:
-        plan(
-            source.get("builtin") or source["schema"],
-            count=count,
-            seed=seed,
-            locale=locale,
-            options=source.get("options") or None,
-            max_rows=max_rows,
-            max_fields=max_fields,
-        )
+        _plan_source(source, count, seed, locale, max_rows, max_fields)
         return {}
 
     return _outcome(check)
@@ -145,15 +152,7 @@ def preview_rows(
     most ``max_bytes`` of them over all tables) or ``{"ok": False, "errors": [...]}``."""
 
     def check() -> dict[str, Any]:
-        planned = plan(
-            source.get("builtin") or source["schema"],
-            count=rows,
-            seed=seed,
-            locale=locale,
-            options=source.get("options") or None,
-            max_rows=max_rows,
-            max_fields=max_fields,
-        )
+        planned = _plan_source(source, rows, seed, locale, max_rows, max_fields)
         budget = max_bytes
         tables = []
         for name, batch in preview(planned, rows):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -125,13 +126,22 @@ class DatasetsCaller:
         await self.channel.close()
 
 
+@contextlib.asynccontextmanager
+async def datasets_caller(server, auth_server, service_token: str) -> AsyncIterator[DatasetsCaller]:
+    """A caller of the datasets ``server`` (users and projects made through ``auth_server``)."""
+    auth = AuthCaller(auth_server.address, service_token)
+    caller = DatasetsCaller(server.address, auth)
+    try:
+        yield caller
+    finally:
+        await caller.close()
+        await auth.close()
+
+
 @pytest.fixture
 async def ds(datasets_server, auth_server, service_token) -> AsyncIterator[DatasetsCaller]:
-    auth = AuthCaller(auth_server.address, service_token)
-    caller = DatasetsCaller(datasets_server.address, auth)
-    yield caller
-    await caller.close()
-    await auth.close()
+    async with datasets_caller(datasets_server, auth_server, service_token) as caller:
+        yield caller
 
 
 def stored_files(root: Path) -> list[Path]:

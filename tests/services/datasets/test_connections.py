@@ -16,8 +16,7 @@ import sqlalchemy as sa
 from common.clients import make_channel
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
-from tests.services.datasets.conftest import DatasetsCaller
-from tests.support import AuthCaller
+from tests.services.datasets.conftest import DatasetsCaller, datasets_caller
 from tests.support import error_reason as _reason
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -27,11 +26,8 @@ P = datasets_pb2
 
 @pytest.fixture
 async def cs(conn_server, auth_server, service_token) -> AsyncIterator[DatasetsCaller]:
-    auth = AuthCaller(auth_server.address, service_token)
-    caller = DatasetsCaller(conn_server.address, auth)
-    yield caller
-    await caller.close()
-    await auth.close()
+    async with datasets_caller(conn_server, auth_server, service_token) as caller:
+        yield caller
 
 
 async def _connection(cs: DatasetsCaller, md, project_id: str, url: str, name: str = "src"):

@@ -5,6 +5,7 @@ keeps working."""
 from __future__ import annotations
 
 import gzip
+from collections.abc import Awaitable
 
 import grpc
 import pytest
@@ -81,6 +82,14 @@ BAD_FILES = [
 ]
 
 
+async def _refused(upload: Awaitable[object]) -> grpc.aio.AioRpcError:
+    """The INVALID_ARGUMENT error an upload is refused with."""
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await upload
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    return info.value
+
+
 @pytest.mark.parametrize(("data", "file_name", "reason", "line"), BAD_FILES)
 async def test_bad_file_is_refused_and_nothing_is_stored(
     ds, storage_files, data, file_name, reason, line
@@ -88,10 +97,7 @@ async def test_bad_file_is_refused_and_nothing_is_stored(
     user = await ds.user()
     project = await ds.project(user.md)
     options = {"encoding": "utf-8"} if reason == "INVALID_ENCODING" else {}
-    with pytest.raises(grpc.aio.AioRpcError) as info:
-        await ds.upload(user.md, project.id, data, file_name=file_name, **options)
-    error = info.value
-    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    error = await _refused(ds.upload(user.md, project.id, data, file_name=file_name, **options))
     assert _reason(error) == reason, error.details()
     if line is not None:
         assert error.details().startswith(f"line {line}:"), error.details()
@@ -112,11 +118,9 @@ async def test_dangerous_file_names_are_refused_before_storing(ds, storage_files
     user = await ds.user()
     project = await ds.project(user.md)
     before = storage_files()
-    with pytest.raises(grpc.aio.AioRpcError) as info:
-        await ds.upload(user.md, project.id, GOOD, file_name=file_name)
-    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert _reason(info.value) == "INVALID_FILENAME"
-    assert "not allowed" in info.value.details()
+    error = await _refused(ds.upload(user.md, project.id, GOOD, file_name=file_name))
+    assert _reason(error) == "INVALID_FILENAME"
+    assert "not allowed" in error.details()
     assert storage_files() == before
     listed = await ds.stub.ListDatasets(
         pb.ListDatasetsRequest(project_id=project.id), metadata=user.md
@@ -127,10 +131,10 @@ async def test_dangerous_file_names_are_refused_before_storing(ds, storage_files
 async def test_bad_options_name_the_option(ds):
     user = await ds.user()
     project = await ds.project(user.md)
-    with pytest.raises(grpc.aio.AioRpcError) as info:
-        await ds.upload(user.md, project.id, GOOD, delimiter=";;", holdout_fraction=2.0)
-    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert "options.delimiter" in info.value.details()
+    error = await _refused(
+        ds.upload(user.md, project.id, GOOD, delimiter=";;", holdout_fraction=2.0)
+    )
+    assert "options.delimiter" in error.details()
 
 
 async def test_file_over_the_size_limit(
@@ -150,11 +154,9 @@ async def test_file_over_the_size_limit(
         user = await ds.user()
         project = await ds.project(user.md)
         big = b"a,b\n" + b"1,2\n" * 5000
-        with pytest.raises(grpc.aio.AioRpcError) as info:
-            await ds.upload(user.md, project.id, big, chunk_bytes=1024)
-        assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-        assert _reason(info.value) == "TOO_LARGE"
-        assert "10,000 bytes" in info.value.details()
+        error = await _refused(ds.upload(user.md, project.id, big, chunk_bytes=1024))
+        assert _reason(error) == "TOO_LARGE"
+        assert "10,000 bytes" in error.details()
         assert not list(tmp_path.rglob("*.*")) and not list(tmp_path.rglob("upload"))
         listed = await ds.stub.ListDatasets(
             pb.ListDatasetsRequest(project_id=project.id), metadata=user.md
@@ -175,11 +177,9 @@ async def test_an_encoding_option_that_is_no_character_encoding_is_refused_by_na
     user = await ds.user()
     project = await ds.project(user.md)
     before = storage_files()
-    with pytest.raises(grpc.aio.AioRpcError) as info:
-        await ds.upload(user.md, project.id, GOOD, encoding=encoding)
-    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert _reason(info.value) == "INVALID_ENCODING"
-    assert "options.encoding" in info.value.details() and repr(encoding) in info.value.details()
+    error = await _refused(ds.upload(user.md, project.id, GOOD, encoding=encoding))
+    assert _reason(error) == "INVALID_ENCODING"
+    assert "options.encoding" in error.details() and repr(encoding) in error.details()
     assert storage_files() == before
 
 

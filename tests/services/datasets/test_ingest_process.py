@@ -8,7 +8,9 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 import psutil
@@ -22,34 +24,46 @@ from services.datasets.ingest import IngestLimits, IngestOptions
 from services.datasets.ingest.process import ingest_dataset
 from services.datasets.ingest.runner import new_worker_pool
 
+T = TypeVar("T")
+
 PEOPLE_CSV = "user_id,email,age,plan\n" + "".join(
     f"{i},person{i}@example.org,{20 + i % 50},{'free' if i % 3 else 'pro'}\n" for i in range(300)
 )
 
 
-def _mapped_files(pid: int) -> str:
-    return Path(f"/proc/{pid}/maps").read_text()
+def _ingest_job(tmp_path: Path, dataset_id: str, upload: bytes) -> dict[str, Any]:
+    """The ingestion job of ``upload``, stored as dataset ``dataset_id``'s upload."""
+    store = str(tmp_path / "store")
+    with Storage(store, {}).open(files.upload_key(dataset_id), "wb") as sink:
+        sink.write(upload)
+    return {
+        "storage_url": store,
+        "storage_options": {},
+        "dataset_id": dataset_id,
+        "options": IngestOptions(),
+        "limits": dataclasses.asdict(IngestLimits()),
+    }
+
+
+def _ingest_in_worker(job: dict[str, Any], timeout: float, then: Callable[[], T]) -> tuple[Any, T]:
+    """The outcome of ``job`` run in an ingestion worker process, and what ``then`` finds in
+    that process afterwards."""
+    pool = new_worker_pool(1)
+    try:
+        outcome = pool.submit(ingest_dataset, job).result(timeout=timeout)
+        return outcome, pool.submit(then).result(timeout=60)
+    finally:
+        pool.shutdown()
+
+
+def _pid_and_mapped_files() -> tuple[int, str]:
+    return os.getpid(), Path("/proc/self/maps").read_text()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/<pid>/maps")
 def test_worker_ingests_without_loading_torch(tmp_path: Path) -> None:
-    storage = Storage(str(tmp_path / "store"), {})
-    with storage.open(files.upload_key("d1"), "wb") as sink:
-        sink.write(PEOPLE_CSV.encode())
-    job = {
-        "storage_url": str(tmp_path / "store"),
-        "storage_options": {},
-        "dataset_id": "d1",
-        "options": IngestOptions(),
-        "limits": dataclasses.asdict(IngestLimits()),
-    }
-    pool = new_worker_pool(1)
-    try:
-        outcome = pool.submit(ingest_dataset, job).result(timeout=300)
-        worker_pid = pool.submit(os.getpid).result(timeout=60)
-        maps = _mapped_files(worker_pid)
-    finally:
-        pool.shutdown()
+    job = _ingest_job(tmp_path, "d1", PEOPLE_CSV.encode())
+    outcome, (worker_pid, maps) = _ingest_in_worker(job, 300, _pid_and_mapped_files)
     assert outcome["ok"], outcome
     assert outcome["row_count"] == 300
     metadata = outcome["metadata"]
@@ -120,38 +134,14 @@ def _bomb(kind: str) -> bytes:
 def test_a_parquet_decompression_bomb_keeps_the_worker_under_500_mb(tmp_path: Path, kind) -> None:
     data = _bomb(kind)
     assert len(data) < 2 * 1024 * 1024
-    storage = Storage(str(tmp_path / "store"), {})
-    with storage.open(files.upload_key("bomb"), "wb") as sink:
-        sink.write(data)
-    job = {
-        "storage_url": str(tmp_path / "store"),
-        "storage_options": {},
-        "dataset_id": "bomb",
-        "options": IngestOptions(),
-        "limits": dataclasses.asdict(IngestLimits()),
-    }
-    pool = new_worker_pool(1)
-    try:
-        outcome = pool.submit(ingest_dataset, job).result(timeout=900)
-        peak = pool.submit(_peak_rss_mb).result(timeout=60)
-    finally:
-        pool.shutdown()
+    outcome, peak = _ingest_in_worker(_ingest_job(tmp_path, "bomb", data), 900, _peak_rss_mb)
     assert outcome["ok"], outcome
     assert outcome["row_count"] == 150_000
     assert peak < 500, f"the ingest worker peaked at {peak:.0f} MB"
 
 
 def test_a_failed_ingestion_stops_the_detection_child_started_ahead(tmp_path: Path) -> None:
-    storage = Storage(str(tmp_path / "store"), {})
-    with storage.open(files.upload_key("d1"), "wb") as sink:
-        sink.write(PEOPLE_CSV.encode() + b"1,2,3,4,5,6\n")
-    job = {
-        "storage_url": str(tmp_path / "store"),
-        "storage_options": {},
-        "dataset_id": "d1",
-        "options": IngestOptions(),
-        "limits": dataclasses.asdict(IngestLimits()),
-    }
+    job = _ingest_job(tmp_path, "d1", PEOPLE_CSV.encode() + b"1,2,3,4,5,6\n")
     before = set(_children())
     outcome = ingest_dataset(job)
     assert (outcome["ok"], outcome["code"], outcome["line"]) == (False, "inconsistent_columns", 302)

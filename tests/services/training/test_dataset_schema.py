@@ -28,20 +28,25 @@ def _table(name: str, *columns: str, primary_key: str = "", sequence=None):
     return table
 
 
+def _link(parent: str, child: str) -> datasets_pb2.ForeignKey:
+    """The foreign key from ``child`` ("table.column") to ``parent``."""
+    parent_table, parent_column = parent.split(".")
+    child_table, child_column = child.split(".")
+    return datasets_pb2.ForeignKey(
+        parent_table=parent_table,
+        parent_column=parent_column,
+        child_table=child_table,
+        child_column=child_column,
+    )
+
+
 AIRLINES_FLIGHTS = datasets_pb2.Dataset(
     id="d1",
     tables=[
         _table("airlines", "carrier", "name", primary_key="carrier"),
         _table("flights", "flight_id", "carrier", "dep_delay", primary_key="flight_id"),
     ],
-    foreign_keys=[
-        datasets_pb2.ForeignKey(
-            parent_table="airlines",
-            parent_column="carrier",
-            child_table="flights",
-            child_column="carrier",
-        )
-    ],
+    foreign_keys=[_link("airlines.carrier", "flights.carrier")],
 )
 ROUTE_CHAIN = datasets_pb2.Dataset(
     id="d4",
@@ -51,18 +56,8 @@ ROUTE_CHAIN = datasets_pb2.Dataset(
         _table("flights", "flight_id", "route_id", "dep_delay", primary_key="flight_id"),
     ],
     foreign_keys=[
-        datasets_pb2.ForeignKey(
-            parent_table="airlines",
-            parent_column="carrier",
-            child_table="routes",
-            child_column="carrier",
-        ),
-        datasets_pb2.ForeignKey(
-            parent_table="routes",
-            parent_column="route_id",
-            child_table="flights",
-            child_column="route_id",
-        ),
+        _link("airlines.carrier", "routes.carrier"),
+        _link("routes.route_id", "flights.route_id"),
     ],
 )
 STOCKS = datasets_pb2.Dataset(

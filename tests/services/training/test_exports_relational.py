@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from services.training.exports import SqlTable, iter_sql_tables
 from tests.relational_corpus import airports_by_state
+from tests.support import loaded_sql
 
 
 def _script(tmp_path, tables: dict[str, pd.DataFrame], names: dict[str, str]) -> str:
@@ -47,21 +48,15 @@ def test_linked_tables_load_into_postgresql_as_one_script(tmp_path, database_url
     assert script.index(f'CREATE TABLE "{names["states"]}"') < script.index(
         f'CREATE TABLE "{names["airports"]}"'
     )
-    engine = sa.create_engine(database_url)
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql(script)
-        with engine.connect() as conn:
-            joined = conn.exec_driver_sql(
-                f'SELECT count(*) FROM "{names["airports"]}" a '
-                f'JOIN "{names["states"]}" s USING (state_id)'
-            ).scalar()
-            links = conn.exec_driver_sql(
-                "SELECT count(*) FROM information_schema.table_constraints "
-                f"WHERE table_name = '{names['airports']}' AND constraint_type = 'FOREIGN KEY'"
-            ).scalar()
-    finally:
-        engine.dispose()
+    with loaded_sql(database_url, script) as conn:
+        joined = conn.exec_driver_sql(
+            f'SELECT count(*) FROM "{names["airports"]}" a '
+            f'JOIN "{names["states"]}" s USING (state_id)'
+        ).scalar()
+        links = conn.exec_driver_sql(
+            "SELECT count(*) FROM information_schema.table_constraints "
+            f"WHERE table_name = '{names['airports']}' AND constraint_type = 'FOREIGN KEY'"
+        ).scalar()
     assert joined == len(tables["airports"])
     assert links == 1
 

@@ -137,11 +137,9 @@ async def test_a_frozen_attempt_that_resumes_cannot_touch_the_committed_batch(
     # The first attempt learns at its next write that it was taken over, and stops.
     _log_says(tmp_path, 0, "job attempt stopped")
 
-    batch = await world.training.GetBatch(
-        training_pb2.GetBatchRequest(batch_id=started.batch.id), metadata=user.md
-    )
-    assert batch.batch.status == training_pb2.BATCH_STATUS_READY
-    assert batch.batch.row_count == rows
+    batch = await world.batch(user, started.batch.id)
+    assert batch.status == training_pb2.BATCH_STATUS_READY
+    assert batch.row_count == rows
     data = await world.download(user, started.batch.id, training_pb2.EXPORT_FORMAT_PARQUET)
     assert pq.read_table(io.BytesIO(data)).num_rows == rows
     again = await world.training.GetJob(

@@ -49,13 +49,7 @@ async def test_a_model_trains_then_generates_a_batch_that_downloads(
         metadata=user.md,
     )
     assert generated.batch.status == training_pb2.BATCH_STATUS_GENERATING
-    job = await world.wait_job(user, generated.job.id)
-    assert job.status == training_pb2.JOB_STATUS_SUCCEEDED, job.error
-    batch = (
-        await world.training.GetBatch(
-            training_pb2.GetBatchRequest(batch_id=generated.batch.id), metadata=user.md
-        )
-    ).batch
+    batch = await world.succeeded_batch(user, generated)
     assert batch.status == training_pb2.BATCH_STATUS_READY
     assert batch.row_count == 500
 
@@ -111,19 +105,11 @@ async def test_an_evaluation_fills_in_the_quality_score_of_a_batch(
     await js.publish("synthetica.events.evaluation.completed", older.SerializeToString())
     await nc.close()
     for _ in range(50):
-        batch = (
-            await world.training.GetBatch(
-                training_pb2.GetBatchRequest(batch_id=generated.batch.id), metadata=user.md
-            )
-        ).batch
+        batch = await world.batch(user, generated.batch.id)
         if batch.HasField("quality_score") and batch.quality_score == pytest.approx(0.87):
             break
         await asyncio.sleep(0.2)
     await asyncio.sleep(1)  # time for the older event to be handled (and ignored)
-    batch = (
-        await world.training.GetBatch(
-            training_pb2.GetBatchRequest(batch_id=generated.batch.id), metadata=user.md
-        )
-    ).batch
+    batch = await world.batch(user, generated.batch.id)
     assert batch.quality_score == pytest.approx(0.87)
     assert batch.privacy_verdict == "low"

@@ -61,13 +61,7 @@ async def _generate(world, user, model_id: str, **request: object) -> training_p
     response = await world.training.Generate(
         training_pb2.GenerateRequest(model_id=model_id, **request), metadata=user.md
     )
-    job = await world.wait_job(user, response.job.id)
-    assert job.status == training_pb2.JOB_STATUS_SUCCEEDED, job.error
-    return (
-        await world.training.GetBatch(
-            training_pb2.GetBatchRequest(batch_id=response.batch.id), metadata=user.md
-        )
-    ).batch
+    return await world.succeeded_batch(user, response)
 
 
 async def _hanging_engine(

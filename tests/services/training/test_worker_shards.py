@@ -168,10 +168,8 @@ async def test_cancelling_a_sharded_job_stops_every_shard(sharded):
     job = await world.wait_job(user, started.job.id, timeout=30)
     assert job.status == training_pb2.JOB_STATUS_CANCELLED
     assert [s.status for s in _shards(config, started.job.id)] == [m.CANCELLED] * 4
-    batch = await world.training.GetBatch(
-        training_pb2.GetBatchRequest(batch_id=started.batch.id), metadata=user.md
-    )
-    assert batch.batch.status == training_pb2.BATCH_STATUS_CANCELLED
+    batch = await world.batch(user, started.batch.id)
+    assert batch.status == training_pb2.BATCH_STATUS_CANCELLED
 
 
 async def test_a_killed_workers_shard_is_redone_once(sharded, spawn_worker):

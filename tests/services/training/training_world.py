@@ -117,6 +117,22 @@ class TrainingWorld:
         assert job.status == training_pb2.JOB_STATUS_SUCCEEDED, job
         return started.model.id
 
+    async def batch(self, user: User, batch_id: str) -> training_pb2.Batch:
+        response = await self.training.GetBatch(
+            training_pb2.GetBatchRequest(batch_id=batch_id), metadata=user.md
+        )
+        return response.batch
+
+    async def succeeded_batch(
+        self,
+        user: User,
+        started: training_pb2.GenerateResponse | training_pb2.GenerateFromTemplateResponse,
+    ) -> training_pb2.Batch:
+        """The batch of a generate or template job just started, once the job succeeded."""
+        job = await self.wait_job(user, started.job.id)
+        assert job.status == training_pb2.JOB_STATUS_SUCCEEDED, job.error
+        return await self.batch(user, started.batch.id)
+
     async def jobs(self, user: User) -> list[training_pb2.Job]:
         """The user's jobs, newest first: a refused request must not have added one."""
         response = await self.training.ListJobs(training_pb2.ListJobsRequest(), metadata=user.md)

@@ -62,13 +62,9 @@ async def _generated(world: TrainingWorld, user: User, **request: object) -> tra
     )
     assert started.job.kind == training_pb2.JOB_KIND_TEMPLATE
     assert started.batch.status == training_pb2.BATCH_STATUS_GENERATING
-    job = await world.wait_job(user, started.job.id)
-    assert job.status == training_pb2.JOB_STATUS_SUCCEEDED, job.error
-    batch = await world.training.GetBatch(
-        training_pb2.GetBatchRequest(batch_id=started.batch.id), metadata=user.md
-    )
-    assert batch.batch.status == training_pb2.BATCH_STATUS_READY
-    return batch.batch
+    batch = await world.succeeded_batch(user, started)
+    assert batch.status == training_pb2.BATCH_STATUS_READY
+    return batch
 
 
 async def test_builtin_template_to_a_batch_in_four_formats(world, nats_url):

@@ -18,22 +18,12 @@ from tests.services.training.training_world import small_adult_csv
 pytestmark = pytest.mark.usefixtures("training_worker")
 
 
-async def _ready_batch(world, user, started) -> training_pb2.Batch:
-    job = await world.wait_job(user, started.job.id)
-    assert job.status == training_pb2.JOB_STATUS_SUCCEEDED, job.error
-    return (
-        await world.training.GetBatch(
-            training_pb2.GetBatchRequest(batch_id=started.batch.id), metadata=user.md
-        )
-    ).batch
-
-
 async def _template_batch(world, user, project_id: str, builtin: str) -> training_pb2.Batch:
     request = training_pb2.GenerateFromTemplateRequest(
         builtin=builtin, project_id=project_id, count=20
     )
     started = await world.training.GenerateFromTemplate(request, metadata=user.md)
-    return await _ready_batch(world, user, started)
+    return await world.succeeded_batch(user, started)
 
 
 def _backdate(database_url: str, batch_id: str, days: int) -> None:
@@ -61,8 +51,7 @@ async def test_old_batches_lose_their_files_and_expire(world, training_config):
     model_id = await world.trained_model(
         user, await world.dataset(user, small_adult_csv(60), project_id=project_id)
     )
-    old_model_batch = await _ready_batch(
-        world,
+    old_model_batch = await world.succeeded_batch(
         user,
         await world.training.Generate(
             training_pb2.GenerateRequest(model_id=model_id, count=30), metadata=user.md
@@ -81,10 +70,8 @@ async def test_old_batches_lose_their_files_and_expire(world, training_config):
         db.dispose()
 
     for batch in (old_template, old_model_batch):
-        got = await world.training.GetBatch(
-            training_pb2.GetBatchRequest(batch_id=batch.id), metadata=user.md
-        )
-        assert got.batch.status == training_pb2.BATCH_STATUS_EXPIRED
+        got = await world.batch(user, batch.id)
+        assert got.status == training_pb2.BATCH_STATUS_EXPIRED
         assert not _files(storage, batch.id)
         with pytest.raises(grpc.aio.AioRpcError) as caught:
             await world.download(user, batch.id, training_pb2.EXPORT_FORMAT_CSV)

@@ -9,10 +9,10 @@ import uuid
 
 import grpc
 import pytest
-import sqlalchemy as sa
 
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.training.v1 import training_pb2
+from tests.support import loaded_sql
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
@@ -66,11 +66,8 @@ def _shop(suffix: str) -> dict:
     }
 
 
-async def test_linked_template_tables_load_into_postgresql_as_one_script(world, database_url):
-    user = await world.user()
-    project_id = await world.project(user)
-    suffix = uuid.uuid4().hex[:8]
-    customers, orders, lines = (f"{name}_{suffix}" for name in ("customers", "orders", "lines"))
+async def _generated_shop(world, user, project_id: str, suffix: str):
+    """The finished template job of ``_shop(suffix)`` (GenerateFromTemplate's answer)."""
     started = await world.training.GenerateFromTemplate(
         training_pb2.GenerateFromTemplateRequest(
             schema_json=json.dumps(_shop(suffix)), project_id=project_id, count=1, seed=3
@@ -79,6 +76,15 @@ async def test_linked_template_tables_load_into_postgresql_as_one_script(world, 
     )
     job = await world.wait_job(user, started.job.id)
     assert job.status == training_pb2.JOB_STATUS_SUCCEEDED, job.error
+    return started
+
+
+async def test_linked_template_tables_load_into_postgresql_as_one_script(world, database_url):
+    user = await world.user()
+    project_id = await world.project(user)
+    suffix = uuid.uuid4().hex[:8]
+    customers, orders, lines = (f"{name}_{suffix}" for name in ("customers", "orders", "lines"))
+    started = await _generated_shop(world, user, project_id, suffix)
 
     script = (await world.download(user, started.batch.id, training_pb2.EXPORT_FORMAT_SQL)).decode()
     created = [script.index(f'CREATE TABLE "{name}"') for name in (customers, orders, lines)]
@@ -86,29 +92,20 @@ async def test_linked_template_tables_load_into_postgresql_as_one_script(world, 
     assert script.index("COMMIT;") > script.index(f'INSERT INTO "{lines}"')
     assert '"line"' not in script
 
-    engine = sa.create_engine(database_url)
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql(script)
-        with engine.connect() as conn:
-            joined = conn.exec_driver_sql(
-                f'SELECT count(*) FROM "{lines}" l JOIN "{orders}" o USING (order_id) '
-                f'JOIN "{customers}" c ON c.id = o.customer_id '
-                f'JOIN "{orders}" n ON n.number = l.order_number'
-            ).scalar()
-            constraints = dict(
-                conn.exec_driver_sql(
-                    "SELECT table_name || ' ' || constraint_type, count(*) "
-                    "FROM information_schema.table_constraints WHERE table_name IN "
-                    f"('{customers}', '{orders}', '{lines}') AND constraint_type <> 'CHECK' "
-                    "GROUP BY 1"
-                ).all()
-            )
-    finally:
-        with engine.begin() as conn:
-            for name in (lines, orders, customers):
-                conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
-        engine.dispose()
+    with loaded_sql(database_url, script, drop=(lines, orders, customers)) as conn:
+        joined = conn.exec_driver_sql(
+            f'SELECT count(*) FROM "{lines}" l JOIN "{orders}" o USING (order_id) '
+            f'JOIN "{customers}" c ON c.id = o.customer_id '
+            f'JOIN "{orders}" n ON n.number = l.order_number'
+        ).scalar()
+        constraints = dict(
+            conn.exec_driver_sql(
+                "SELECT table_name || ' ' || constraint_type, count(*) "
+                "FROM information_schema.table_constraints WHERE table_name IN "
+                f"('{customers}', '{orders}', '{lines}') AND constraint_type <> 'CHECK' "
+                "GROUP BY 1"
+            ).all()
+        )
     assert joined == 30 * 2 * 3
     assert constraints == {
         f"{customers} PRIMARY KEY": 1,
@@ -124,14 +121,7 @@ async def test_one_table_alone_and_the_script_for_viewers_only(world):
     project_id = await world.project(user)
     await world.add_member(user, project_id, viewer.email, datasets_pb2.PROJECT_ROLE_VIEWER)
     suffix = uuid.uuid4().hex[:8]
-    started = await world.training.GenerateFromTemplate(
-        training_pb2.GenerateFromTemplateRequest(
-            schema_json=json.dumps(_shop(suffix)), project_id=project_id, count=1, seed=3
-        ),
-        metadata=user.md,
-    )
-    job = await world.wait_job(user, started.job.id)
-    assert job.status == training_pb2.JOB_STATUS_SUCCEEDED, job.error
+    started = await _generated_shop(world, user, project_id, suffix)
     script = (
         await world.download(
             user, started.batch.id, training_pb2.EXPORT_FORMAT_SQL, table=f"orders_{suffix}"
