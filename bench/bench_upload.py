@@ -124,7 +124,11 @@ class Stack:
         for process in self.processes.values():
             process.terminate()
         for process in self.processes.values():
-            process.wait(30)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:  # a worker in the middle of a long job
+                process.kill()
+                process.wait()
         self.nats.stop()
         self.pg.stop()
 
