@@ -9,6 +9,7 @@ for unary and streaming RPCs alike.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -56,13 +57,37 @@ def _scoped_call(inner: Callable, scope: Scope) -> Callable:
     return call
 
 
-def _scoped_stream(inner: Callable, scope: Scope) -> Callable:
-    """A handler that streams its responses run inside ``scope``."""
+def _call_over(exc: Exception) -> bool:
+    """Whether a write failed in grpc's core (``ExecuteBatchError`` and its kin, absent from
+    grpc's type stubs): the call is over, its client gone or its deadline passed, and grpc
+    itself drops such a failure. A response that cannot be serialised fails in Python and
+    is not one of them: that stays an error, so a live client never gets a cut stream as OK."""
+    return type(exc).__module__ == "grpc._cython.cygrpc"
 
-    async def stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator:
+
+def _scoped_stream(inner: Callable, scope: Scope) -> Callable:
+    """A handler that streams its responses run inside ``scope``.
+
+    It writes each response itself (``context.write``) rather than being a generator: a
+    client that goes away cancels the call while a write waits, and the scope and the inner
+    generator then end in the call's own task. A generator left suspended there would be
+    closed later by the event loop's finalizer, in another context, where resetting the
+    scope's context variables raises errors that nobody retrieves."""
+
+    async def stream(request: Any, context: grpc.aio.ServicerContext) -> None:
         async with scope(context):
-            async for item in inner(request, context):
-                yield item
+            responses = inner(request, context)
+            if not inspect.isasyncgen(responses):  # an inner scope's stream, which writes
+                await responses
+                return
+            async with contextlib.aclosing(responses):
+                async for item in responses:
+                    try:
+                        await context.write(item)
+                    except Exception as exc:
+                        if _call_over(exc):  # the client went away: nobody to answer
+                            return
+                        raise
 
     return stream
 
