@@ -10,6 +10,11 @@ same run, on the same train split (80 % of the root entities, with all their row
 - through the platform: `run_relational_training` / `run_relational_sampling`, i.e. Parquet
   files in, a child process, the model artifact written and read back, Parquet files out.
 
+`--copies K` makes each dataset K times as large: K copies of every table, each copy's keys
+made unique (integer keys shifted by a million per copy, text keys suffixed ".<copy>"), so
+that the jobs are of a realistic size, not sub-second, and a fixed cost per job weighs what it
+weighs on real work.
+
 The two sides alternate, --repeat times each, and the best time of each side is kept: the
 machine is shared, and someone else's work lands on either side (the same PAR sampling took
 2 s and 42 s a minute apart in one process, torch's threads waiting for busy cores).
@@ -19,7 +24,7 @@ It prints fit and sample seconds of both and their ratio (the platform's overhea
 relational report (`build_relational_report`: overall score, SDMetrics' multi-table quality,
 children-per-parent and sequence-length similarity) against the held-out 20 %.
 
-    nice -n 10 .venv/bin/python bench/bench_relational.py --epochs 10
+    nice -n 10 .venv/bin/python bench/bench_relational.py --epochs 10 [--copies 4]
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 from common.contracts.relational import RelationalSchema  # noqa: E402
 from services.training.engines import ENGINES, TrainParams  # noqa: E402
 from services.training.engines.capabilities import needed_capabilities  # noqa: E402
-from services.training.engines.relational import finish, prepare  # noqa: E402
+from services.training.engines.relational import finish, key_columns, prepare  # noqa: E402
 from services.training.engines.relational_runner import (  # noqa: E402
     run_relational_sampling,
     run_relational_training,
@@ -50,6 +55,37 @@ from tests.relational_corpus import airports_by_state, temperatures_by_month  # 
 
 DATASETS = {"airports_by_state": airports_by_state, "temperatures_by_month": temperatures_by_month}
 Tables = dict[str, pd.DataFrame]
+
+
+# A copy's integer keys are its original keys plus this times the copy's number.
+_KEY_STRIDE = 1_000_000
+
+
+def copied(tables: Tables, schema: RelationalSchema, copies: int) -> Tables:
+    """``copies`` copies of every table, the keys of each copy made unique (a foreign key
+    shifted as its parent's primary key is, so every copy keeps its links)."""
+    if copies == 1:
+        return tables
+    out: Tables = {}
+    for spec in schema.tables:
+        frame = tables[spec.name]
+        parts = []
+        for copy in range(copies):
+            part = frame.copy()
+            for key in key_columns(schema, spec.name):
+                part[key] = _shifted(part[key], copy)
+            parts.append(part)
+        out[spec.name] = pd.concat(parts, ignore_index=True)
+    return out
+
+
+def _shifted(keys: pd.Series, copy: int) -> pd.Series:
+    if copy == 0:
+        return keys
+    if pd.api.types.is_integer_dtype(keys):
+        assert keys.abs().max() < _KEY_STRIDE
+        return keys + copy * _KEY_STRIDE
+    return keys.astype(str) + f".{copy}"
 
 
 def split_by_root(tables: Tables, schema: RelationalSchema, seed: int) -> tuple[Tables, Tables]:
@@ -125,6 +161,9 @@ def main() -> None:
     parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--engines", default="hma,par,tabular_argn")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side, best kept")
+    parser.add_argument(
+        "--copies", type=int, default=1, help="copies of every table, keys made unique"
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     # A worker starts its engine fork server (torch, SDV, mostlyai imported once) at startup;
@@ -137,7 +176,10 @@ def main() -> None:
     )
     for dataset in args.datasets.split(","):
         tables, schema, metadata = DATASETS[dataset]()
+        tables = copied(tables, schema, args.copies)
         train, holdout = split_by_root(tables, schema, seed=0)
+        sizes = ", ".join(f"{name} {len(frame):,}" for name, frame in train.items())
+        print(f"{dataset} ({args.copies} copies): train rows {sizes}", flush=True)
         root = schema.order()[0]
         key = root.primary_key or (root.sequence.entity_key if root.sequence else "")
         n = int(train[root.name][key].nunique())

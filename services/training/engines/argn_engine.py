@@ -7,6 +7,7 @@ the training rows and never leaves the worker.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -144,12 +145,12 @@ class TabularARGNEngine(Engine):
         )
 
     def save(self, directory: Path) -> None:
-        shutil.copytree(self._workspace / _MODEL_STORE, directory / _MODEL_STORE)
+        link_tree(self._workspace / _MODEL_STORE, directory / _MODEL_STORE)
 
     @classmethod
     def load(cls, directory: Path) -> Self:
         engine = cls()
-        shutil.copytree(directory / _MODEL_STORE, engine._workspace / _MODEL_STORE)
+        link_tree(directory / _MODEL_STORE, engine._workspace / _MODEL_STORE)
         return engine
 
     def sample(
@@ -175,6 +176,23 @@ class TabularARGNEngine(Engine):
     @staticmethod
     def library_versions() -> dict[str, str]:
         return {lib: version(lib) for lib in ("mostlyai-engine", "torch")}
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """`target` made a copy of the model folder `source` by hard links where the file system
+    allows (a byte copy elsewhere). A model of ~17 MB was copied twice per job: into the
+    archive's folder when saved, and out of the unpacked archive into the workspace when
+    loaded (0.25 s a copy on a busy machine, a sub-second job's whole overhead). Sharing the
+    files is safe: mostlyai writes a model store while training only, never when it
+    generates, and either side's folder may go first (a link outlives the other name)."""
+    shutil.copytree(source, target, copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or one without hard links
+        shutil.copy2(source, target)
 
 
 class _Phases:

@@ -36,6 +36,7 @@ from services.training.engines.argn_engine import (
     _RESERVE_MIN_SECONDS,
     _RESERVE_SHARE,
     _TrainingProgress,
+    link_tree,
 )
 from services.training.engines.base import (
     EngineError,
@@ -192,7 +193,7 @@ class RelationalARGNEngine(RelationalEngine):
         for spec in schema.order():
             if self._trained[spec.name]:
                 name = self._workspace(spec.name).name
-                shutil.copytree(self._workspace(spec.name) / _MODEL_STORE, directory / name)
+                link_tree(self._workspace(spec.name) / _MODEL_STORE, directory / name)
         plan = {"schema": schema.model_dump(), "columns": self._columns, "trained": self._trained}
         (directory / _PLAN).write_text(json.dumps(plan))
 
@@ -206,7 +207,7 @@ class RelationalARGNEngine(RelationalEngine):
         for spec in engine._schema.order():
             if engine._trained[spec.name]:
                 workspace = engine._workspace(spec.name)
-                shutil.copytree(directory / workspace.name, workspace / _MODEL_STORE)
+                link_tree(directory / workspace.name, workspace / _MODEL_STORE)
         return engine
 
     def sample(

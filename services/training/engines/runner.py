@@ -40,6 +40,7 @@ import pyarrow.parquet as pq
 
 from common.contracts.rules import Rule
 from common.lifetime import die_with_parent
+from services.training.engines import preload
 from services.training.engines.artifact import Manifest, read_manifest, write_artifact
 from services.training.engines.base import (
     EngineError,
@@ -222,18 +223,9 @@ def _supervise(
 _SPARES = Spares()
 
 
-# Imported once by the fork server, so every engine child starts warm.
-_PRELOAD = [
-    "torch",
-    "services.training.engines.sdv_engines",
-    "services.training.engines.argn_engine",
-    "services.training.engines.sampling",
-]
-
-
 def _engine_context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
+    context.set_forkserver_preload(preload.MODULES)
     return context
 
 
@@ -250,7 +242,7 @@ def warm_up() -> list[str]:
 
 
 def _preloaded(progress: Progress) -> list[str]:
-    return [name for name in _PRELOAD if name in sys.modules]
+    return [name for name in preload.MODULES if name in sys.modules]
 
 
 def _pump(

@@ -35,6 +35,7 @@ from services.training.engines.base import (
 from services.training.engines.capabilities import Engine
 from services.training.engines.marginals import EmpiricalUnivariate
 from services.training.engines.profile import columns_metadata
+from services.training.engines.sdv_pickle import save_synthesizer
 from services.training.engines.sdv_rules import add_rules, categorical_combinations
 from services.training.engines.seeding import seed_everything
 
@@ -102,7 +103,7 @@ class _SDVEngine(Engine):
         return FitReport()
 
     def save(self, directory: Path) -> None:
-        self._fitted().save(str(directory / _MODEL_FILE))
+        save_synthesizer(self._fitted(), directory / _MODEL_FILE)
 
     @classmethod
     def load(cls, directory: Path) -> Self:

@@ -33,6 +33,7 @@ from services.training.engines.base import (
 from services.training.engines.capabilities import RelationalEngine
 from services.training.engines.profile import columns_metadata
 from services.training.engines.relational import key_columns, root
+from services.training.engines.sdv_pickle import save_synthesizer
 from services.training.engines.seeding import seed_everything
 
 _MODEL_FILE = "synthesizer.pkl"
@@ -137,7 +138,7 @@ class _SDVRelational(RelationalEngine):
 
     def save(self, directory: Path) -> None:
         synthesizer, schema = self._fitted()
-        synthesizer.save(str(directory / _MODEL_FILE))
+        save_synthesizer(synthesizer, directory / _MODEL_FILE)
         (directory / _SCHEMA_FILE).write_text(json.dumps(schema.model_dump()))
 
     @classmethod

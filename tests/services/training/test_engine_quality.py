@@ -114,6 +114,9 @@ def test_warm_up_returns_once_an_engine_child_starts_with_the_engines_imported()
         "services.training.engines.sdv_engines",
         "services.training.engines.argn_engine",
         "services.training.engines.sampling",
+        "services.training.engines.sdv_relational",
+        "services.training.engines.argn_relational",
+        "services.training.engines.relational_runner",
     ]
 
 

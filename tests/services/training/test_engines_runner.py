@@ -29,6 +29,7 @@ from services.training.engines import (
 from services.training.engines.runner import MIN_BUDGET_LEFT, _budget_left
 from tests import adult
 from tests.services.training.engines_crash_fixture import CRASHING
+from tests.services.training.model_archives import synthesizer_bytes, with_sdv_save
 
 HERE = Path(__file__).resolve().parent
 
@@ -247,3 +248,13 @@ def _wait_for_grandchild(pid: int) -> psutil.Process:
                     return child
         time.sleep(0.2)
     raise AssertionError("no engine process in a process group of its own")
+
+
+def test_a_model_written_with_plain_pickle_or_by_sdv_save_before_samples_the_same(model, tmp_path):
+    artifact, _ = model
+    assert b"cloudpickle" not in synthesizer_bytes(artifact)
+    new = run_sampling(artifact, 200, 7, tmp_path / "new.parquet")
+    old_artifact = with_sdv_save(artifact, tmp_path / "old.tar")
+    old = run_sampling(old_artifact, 200, 7, tmp_path / "old.parquet")
+    assert new.rows == old.rows == 200
+    pd.testing.assert_frame_equal(pd.read_parquet(old.path), pd.read_parquet(new.path))
