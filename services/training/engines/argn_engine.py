@@ -128,7 +128,7 @@ class TabularARGNEngine(Engine):
         elapsed = time.monotonic() - started
         note = None
         if hook.first_epoch_at is not None:
-            note = one_epoch_note(budget, hook.first_epoch_at - started, hook.first_epoch_seconds)
+            note = one_epoch_note(params, hook.first_epoch_at - started, hook.first_epoch_seconds)
         if privacy_spent is not None and params.differential_privacy is not None:
             spent = (
                 f"differential privacy: epsilon {privacy_spent['epsilon']:.2f} of "

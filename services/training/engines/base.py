@@ -138,6 +138,11 @@ class TrainParams:
     seed: int = 0
     options: Mapping[str, Any] = field(default_factory=dict)
     differential_privacy: DifferentialPrivacy | None = None
+    # Set by the runner, never stored: when `time_budget_seconds` is what is left of the
+    # job's budget after starting the engine process and reading the data, the job's whole
+    # budget and the seconds spent before the engine began (for the one-epoch note).
+    job_budget_seconds: float | None = None
+    budget_spent_seconds: float = 0.0
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TrainParams:
@@ -271,13 +276,18 @@ class FitReport:
     phase_seconds: dict[str, float] = field(default_factory=dict)
 
 
-def one_epoch_note(budget: float | None, elapsed: float, epoch_seconds: float) -> str | None:
-    """What the job's message says when the time budget did not fit one epoch."""
+def one_epoch_note(params: TrainParams, elapsed: float, epoch_seconds: float) -> str | None:
+    """What the job's message says when the time budget did not fit one epoch: in the
+    job's terms (its whole budget, and the data's preparation counted from the job's
+    start), not in those of what was left when the engine began."""
+    budget = params.time_budget_seconds
     if budget is None or elapsed <= budget:
         return None
+    whole = params.job_budget_seconds or budget
+    preparing = params.budget_spent_seconds + elapsed - epoch_seconds
     return (
-        f"the time budget of {budget:.0f} s did not fit one epoch: preparing the data took "
-        f"{elapsed - epoch_seconds:.0f} s and one epoch {epoch_seconds:.0f} s; one epoch was "
+        f"the time budget of {whole:g} s did not fit one epoch: preparing the data took "
+        f"{preparing:.0f} s and one epoch {epoch_seconds:.0f} s; one epoch was "
         "trained anyway (raise timeBudgetSeconds for a better model)"
     )
 

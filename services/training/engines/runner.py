@@ -400,8 +400,13 @@ def _budget_left(params: TrainParams, clock: float | None) -> TrainParams:
     (Writing the model, a second or two, still follows.)"""
     if params.time_budget_seconds is None or clock is None:
         return params
-    left = params.time_budget_seconds - (time.monotonic() - clock)
-    return dataclasses.replace(params, time_budget_seconds=max(left, MIN_BUDGET_LEFT))
+    spent = time.monotonic() - clock
+    return dataclasses.replace(
+        params,
+        time_budget_seconds=max(params.time_budget_seconds - spent, MIN_BUDGET_LEFT),
+        job_budget_seconds=params.time_budget_seconds,
+        budget_spent_seconds=spent,
+    )
 
 
 def _sample_in_child(

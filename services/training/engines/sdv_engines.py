@@ -182,9 +182,7 @@ class _EpochEngine(_SDVEngine):
         params: TrainParams,
         progress: Progress,
     ) -> FitReport:
-        tracker = _EpochTracker(
-            synthesizer, params.epochs or 1, params.time_budget_seconds, progress, self._epoch_loss
-        )
+        tracker = _EpochTracker(synthesizer, params.epochs or 1, params, progress, self._epoch_loss)
         progress(
             ProgressUpdate(percent=0.0, message="preparing data (mode-specific normalization)")
         )
@@ -275,13 +273,14 @@ class _EpochTracker:
         self,
         synthesizer: BaseSingleTableSynthesizer,
         total_epochs: int,
-        budget_seconds: float | None,
+        params: TrainParams,
         progress: Progress,
         epoch_loss: Any,
     ) -> None:
         self._synthesizer = synthesizer
         self._total = total_epochs
-        self._budget = budget_seconds
+        self._params = params
+        self._budget = params.time_budget_seconds
         self._progress = progress
         self._epoch_loss = epoch_loss
         self._started = time.monotonic()
@@ -312,7 +311,7 @@ class _EpochTracker:
             self.loss_curve.append((done, loss))
             now = time.monotonic()
             if done == 1:
-                self.note = one_epoch_note(self._budget, now - self._started, now - epoch_started)
+                self.note = one_epoch_note(self._params, now - self._started, now - epoch_started)
             per_epoch = max((now - training_started) / done, now - epoch_started)
             if done < self._total and self._over_budget(per_epoch):
                 self.stopped_by_budget = True
