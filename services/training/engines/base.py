@@ -20,6 +20,9 @@ from services.training.engines.capabilities import (
     EngineCapability,
     RelationalEngine,
 )
+from services.training.engines.capabilities import FitReport as FitReport
+from services.training.engines.capabilities import Progress as Progress
+from services.training.engines.capabilities import ProgressUpdate as ProgressUpdate
 from services.training.engines.dp import DifferentialPrivacy
 from services.training.engines.errors import EngineError as EngineError
 from services.training.engines.errors import InvalidConditionError as InvalidConditionError
@@ -245,35 +248,6 @@ def _differential_privacy(
             + ", ".join(capable),
         )
     return DifferentialPrivacy.build(value)
-
-
-@dataclass(frozen=True)
-class ProgressUpdate:
-    percent: float
-    message: str
-    epoch: int | None = None
-    total_epochs: int | None = None
-    loss: float | None = None
-    eta_seconds: float | None = None
-
-
-Progress = Callable[[ProgressUpdate], None]
-
-
-@dataclass
-class FitReport:
-    """What an engine tells about its training run (the runner adds timing and sizes)."""
-
-    loss_curve: list[tuple[int, float]] = field(default_factory=list)
-    epochs_run: int | None = None
-    stopped_by_budget: bool = False
-    # Said in the job's message, e.g. that the time budget did not fit one epoch.
-    note: str | None = None
-    # {"epsilon", "delta"} the saved model's training spent, when trained with DP.
-    privacy_spent: dict[str, float] | None = None
-    # Where the fit's seconds went, by phase (e.g. analyze, encode, first_epoch), for the
-    # model's metrics: what a user reads to see why a budget bought so few epochs.
-    phase_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def one_epoch_note(params: TrainParams, elapsed: float, epoch_seconds: float) -> str | None:

@@ -1,13 +1,14 @@
 """The engine contracts and what kind of dataset an engine learns (one table, linked tables,
 sequences): `Engine` for one table, `RelationalEngine` for several linked tables or
-sequences, and what a dataset's schema needs of an engine. Like ``base`` (the registry),
-this module imports no ML library.
+sequences, what an engine reports (`ProgressUpdate`, `FitReport`), and what a dataset's
+schema needs of an engine. Like ``base`` (the registry), this module imports no ML library.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -17,7 +18,7 @@ import pandas as pd
 from common.contracts.relational import RelationalSchema
 
 if TYPE_CHECKING:
-    from services.training.engines.base import FitReport, Progress, TrainParams
+    from services.training.engines.base import TrainParams
 
 
 class EngineCapability(StrEnum):
@@ -33,6 +34,35 @@ class EngineCapability(StrEnum):
 
 
 _SINGLE = frozenset({EngineCapability.SINGLE_TABLE})
+
+
+@dataclass(frozen=True)
+class ProgressUpdate:
+    percent: float
+    message: str
+    epoch: int | None = None
+    total_epochs: int | None = None
+    loss: float | None = None
+    eta_seconds: float | None = None
+
+
+Progress = Callable[[ProgressUpdate], None]
+
+
+@dataclass
+class FitReport:
+    """What an engine tells about its training run (the runner adds timing and sizes)."""
+
+    loss_curve: list[tuple[int, float]] = field(default_factory=list)
+    epochs_run: int | None = None
+    stopped_by_budget: bool = False
+    # Said in the job's message, e.g. that the time budget did not fit one epoch.
+    note: str | None = None
+    # {"epsilon", "delta"} the saved model's training spent, when trained with DP.
+    privacy_spent: dict[str, float] | None = None
+    # Where the fit's seconds went, by phase (e.g. analyze, encode, first_epoch), for the
+    # model's metrics: what a user reads to see why a budget bought so few epochs.
+    phase_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def needed_capabilities(schema: RelationalSchema) -> frozenset[EngineCapability]:
