@@ -248,12 +248,25 @@ def json_value(value: Any) -> Any:
     return value
 
 
+def json_lines(schema: pa.Schema, batch: pa.RecordBatch) -> list[str]:
+    """One batch's rows as JSON Lines downloads write them, dates in the real file's format:
+    what a batch's preview shows, so that it matches what a download gives."""
+    if any(_datetime_format(f) for f in schema):
+        _, converted = _with_date_formats(schema, iter([batch]), "jsonl")
+        batch = next(converted)
+    return _json_rows(batch)
+
+
+def _json_rows(batch: pa.RecordBatch) -> list[str]:
+    return [
+        json.dumps({k: json_value(v) for k, v in row.items()}, ensure_ascii=False)
+        for row in batch.to_pylist()
+    ]
+
+
 def _jsonl(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
     for batch in batches:
-        lines = [
-            json.dumps({k: json_value(v) for k, v in row.items()}, ensure_ascii=False)
-            for row in batch.to_pylist()
-        ]
+        lines = _json_rows(batch)
         if lines:
             yield ("\n".join(lines) + "\n").encode()
 

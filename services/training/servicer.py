@@ -9,9 +9,7 @@ A saved template is its owner's; shared with a project, its members may read and
 from __future__ import annotations
 
 import asyncio
-import json
-import math
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import KW_ONLY, dataclass, replace
 from typing import Any, Protocol, TypeVar
 
@@ -29,7 +27,7 @@ from services.training import convert, queries, service
 from services.training import models as m
 from services.training.access import EDITOR, Access, calling_user, dataset_schema
 from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
-from services.training.exports import SqlTable, iter_export, iter_sql_tables
+from services.training.exports import SqlTable, iter_export, iter_sql_tables, json_lines
 from services.training.guard_rpcs import GuardRpcs
 from services.training.payloads import TemplatePayload
 from services.training.settings import TrainingSettings
@@ -334,14 +332,8 @@ def _preview(storage: Storage, key: str, limit: int) -> tuple[list[str], list[st
     with storage.open(key, "rb") as handle:
         parquet = pq.ParquetFile(handle)
         batch = next(parquet.iter_batches(batch_size=limit), None)
-        columns = parquet.schema_arrow.names
-    rows: Iterator[dict[str, Any]] = iter(batch.to_pylist() if batch is not None else [])
-    return columns, [json.dumps(_json_row(row), default=str) for row in rows]
-
-
-def _json_row(row: dict[str, Any]) -> dict[str, Any]:
-    # JSON has no NaN or infinity.
-    return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in row.items()}
+        schema = parquet.schema_arrow
+    return schema.names, json_lines(schema, batch) if batch is not None else []
 
 
 def _learned_sql_tables(schema: RelationalSchema, names: list[str]) -> list[SqlTable]:

@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 import os
+import re
 import signal
 import uuid
 from pathlib import Path
@@ -22,6 +23,7 @@ from google.protobuf import struct_pb2
 
 from services.training.engines import ENGINES
 from synthetica.training.v1 import training_pb2
+from tests.corpus import shared_tables
 from tests.services.training.engines_crash_fixture import CRASHING
 from tests.services.training.training_world import TrainingWorld, frame, small_adult_csv
 from tests.support import AuthCaller, field_violations, stream_events
@@ -219,6 +221,22 @@ async def test_conditions_anomalies_and_bounds_shape_the_batch(world):
     )
     assert list(preview.columns)[-1] == "odd"
     assert [set(json.loads(r)) for r in preview.rows_json] == [set(preview.columns)] * 3
+
+
+async def test_a_batch_preview_shows_dates_as_the_download_writes_them(world):
+    """Monthly dates ("1960-01") come back in the file's format in the preview, as in a
+    download, not as midnight timestamps."""
+    user = await world.user()
+    monthly = shared_tables()["monthly-car-sales"].read_bytes()
+    model_id = await world.trained_model(user, await world.dataset(user, monthly), seed=1)
+    batch = await _generate(world, user, model_id, count=50, seed=1)
+    preview = await world.training.PreviewBatch(
+        training_pb2.PreviewBatchRequest(batch_id=batch.id, limit=5), metadata=user.md
+    )
+    shown = [json.loads(row) for row in preview.rows_json]
+    downloaded = await world.download(user, batch.id, training_pb2.EXPORT_FORMAT_JSONL)
+    assert shown == [json.loads(line) for line in downloaded.decode().splitlines()[:5]]
+    assert all(re.fullmatch(r"19\d\d-\d\d", row["Month"]) for row in shown)
 
 
 @pytest.mark.parametrize(
