@@ -358,6 +358,7 @@ class DatasetsServicer(
             self.storage.path(files.split_key(unit, "all")),
             request.limit or 10,
             request.offset,
+            {c["name"]: c["datetime_format"] for c in table.columns if c.get("datetime_format")},
         )
         names = [c["name"] for c in table.columns]
         return datasets_pb2.PreviewRowsResponse(

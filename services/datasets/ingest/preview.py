@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import fsspec
@@ -12,19 +13,27 @@ MAX_PREVIEW_ROWS = 1000
 PREVIEW_BATCH_ROWS = 4096
 
 
-def _json_safe(value: Any) -> Any:
-    """Timestamps become ISO strings and NaN becomes None so the rows serialise to JSON."""
+def _json_safe(value: Any, date_format: str | None) -> Any:
+    """Timestamps become strings (in the file's own format when it is known, else ISO) and
+    NaN becomes None so the rows serialise to JSON."""
     if isinstance(value, float) and value != value:
         return None
+    if date_format and hasattr(value, "strftime"):
+        return value.strftime(date_format)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
 
 
 def preview_rows(
-    fs: fsspec.AbstractFileSystem, parquet_path: str, n: int, offset: int = 0
+    fs: fsspec.AbstractFileSystem,
+    parquet_path: str,
+    n: int,
+    offset: int = 0,
+    date_formats: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Up to `n` rows (capped at MAX_PREVIEW_ROWS) starting at `offset`, as JSON-safe dicts."""
+    """Up to `n` rows (capped at MAX_PREVIEW_ROWS) starting at `offset`, as JSON-safe dicts;
+    the datetime columns of ``date_formats`` written as the file wrote them ("1960-01")."""
     if n < 0 or offset < 0:
         raise ValueError("n and offset must not be negative")
     n = min(n, MAX_PREVIEW_ROWS)
@@ -48,4 +57,5 @@ def preview_rows(
             skip = 0
             if len(rows) >= n:
                 break
-    return [{k: _json_safe(v) for k, v in row.items()} for row in rows]
+    formats = date_formats or {}
+    return [{k: _json_safe(v, formats.get(k)) for k, v in row.items()} for row in rows]

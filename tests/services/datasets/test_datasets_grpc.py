@@ -15,6 +15,7 @@ from services.datasets.client import DatasetsClient
 from services.datasets.settings import DatasetsSettings
 from synthetica.datasets.v1 import datasets_pb2 as pb
 from tests import adult
+from tests.corpus import shared_tables
 from tests.support import stream_events
 
 ADULT_ROWS = 32_561
@@ -89,6 +90,19 @@ async def test_adult_upload_with_no_options(ds, adult_bytes, nats_url, storage_f
     uploaded = await events_for(nats_url, "dataset.uploaded", dataset.id)
     assert uploaded[0].dataset_uploaded.row_count == ADULT_ROWS
     assert uploaded[0].project_id == project.id and uploaded[0].user_id == user_id
+
+
+async def test_the_preview_shows_dates_as_the_file_wrote_them(ds):
+    """A monthly column ("1960-01") is stored as a timestamp; its preview shows the month."""
+    user = await ds.user()
+    project = await ds.project(user.md)
+    monthly = shared_tables()["monthly-car-sales"].read_bytes()
+    dataset = await ds.upload(user.md, project.id, monthly)
+    assert dataset.status == pb.DATASET_STATUS_READY, dataset.error
+    preview = await ds.stub.PreviewRows(
+        pb.PreviewRowsRequest(dataset_id=dataset.id, limit=2, offset=1), metadata=user.md
+    )
+    assert [json.loads(row) for row in preview.rows_json] == [["1960-02", 8728], ["1960-03", 12026]]
 
 
 async def test_read_splits_through_the_client(ds, datasets_server, service_token):
