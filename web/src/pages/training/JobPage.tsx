@@ -2,7 +2,7 @@ import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useMutation, useQuery, useSubscription } from "urql";
 import { Alert, Loading, ProgressBar, StatusBadge, formatDate } from "../../components/ui";
-import { CancelJobDocument, JobDocument, JobUpdatesDocument, type JobUpdatesSubscription } from "../../gql/graphql";
+import { CancelJobDocument, JobDocument, JobModelLossDocument, JobUpdatesDocument, type JobUpdatesSubscription } from "../../gql/graphql";
 import { capitalize, toApiError } from "../../lib/errors";
 import { canEdit } from "../../lib/roles";
 
@@ -63,7 +63,12 @@ export default function JobPage() {
   useEffect(() => {
     if (running && loaded && !startedAt) refetch({ requestPolicy: "network-only" });
   }, [running, loaded, startedAt, refetch]);
-  const points = useMemo(() => losses, [losses]);
+  // Live, the chart has the epochs whose updates reached the page (updates are throttled, so
+  // fast epochs are missing); once the model is trained, its stored curve has every epoch.
+  const trained = status === "SUCCEEDED" && job?.kind === "TRAIN" && !!modelId;
+  const [{ data: trainedModel }] = useQuery({ query: JobModelLossDocument, variables: { id: modelId ?? "" }, pause: !trained });
+  const stored = (trainedModel?.model.metrics as { loss_curve?: [number, number][] } | undefined)?.loss_curve;
+  const points = useMemo(() => (stored && stored.length > 0 ? stored : losses), [stored, losses]);
   // A training job's loss chart is drawn as the page opens, empty until the first epoch ends.
   // Drawn on the first loss instead, that first ECharts draw (cold code: ~0.5 s of main thread,
   // far more on a loaded machine) held up the next updates for up to a second (bench/bench_web.py).

@@ -20,7 +20,7 @@ export default function LossCurve({ points, title = "Loss per epoch" }: { points
         <strong>{title}</strong>
         {points.length === 0 ? <span className="muted"> · no epoch finished yet</span> : null}
       </figcaption>
-      <Chart option={option} label={points.length > 0 ? `${title}: ${points.length} epochs, last loss ${points[points.length - 1]![1].toFixed(4)}` : `${title}: no epoch finished yet`} height={260} />
+      <Chart option={option} label={points.length > 0 ? `${title}: ${points.length} epoch${points.length === 1 ? "" : "s"}, last loss ${points[points.length - 1]![1].toFixed(4)}` : `${title}: no epoch finished yet`} height={260} />
     </figure>
   );
 }
