@@ -39,6 +39,14 @@ class HistogramBin(BaseModel):
     count: int
 
 
+class DatetimeBin(BaseModel):
+    """A bin of a date column's histogram; its bounds are ISO timestamps."""
+
+    start: str
+    end: str
+    count: int
+
+
 class CategoryCount(BaseModel):
     value: str
     count: int
@@ -66,6 +74,7 @@ class ColumnStats(BaseModel):
     top_categories: list[CategoryCount] | None = None
     datetime_min: str | None = None
     datetime_max: str | None = None
+    datetime_histogram: list[DatetimeBin] | None = None
 
 
 class DatasetStats(BaseModel):
@@ -257,30 +266,55 @@ class _Sample:
 
 def _histograms(
     parquet: BoundedParquetFile, accumulators: list[_ColumnAccumulator]
-) -> dict[str, list[HistogramBin]]:
-    numeric = [acc for acc in accumulators if _is_numeric(acc.type) and acc.low is not None]
-    if not numeric:
+) -> dict[str, list[HistogramBin] | list[DatetimeBin]]:
+    """Equal-width bins of every numeric and date column, in one more pass (dates are binned
+    on their integer timestamps)."""
+    binned = [
+        acc
+        for acc in accumulators
+        if (_is_numeric(acc.type) or pa.types.is_timestamp(acc.type)) and acc.low is not None
+    ]
+    if not binned:
         return {}
-    edges = {
-        acc.name: np.histogram_bin_edges([acc.low, acc.high], HISTOGRAM_BINS) for acc in numeric
-    }
+    edges = {acc.name: np.histogram_bin_edges(_as_numbers(acc), HISTOGRAM_BINS) for acc in binned}
     counts = {name: np.zeros(HISTOGRAM_BINS, dtype=np.int64) for name in edges}
-    names = [acc.name for acc in numeric]
+    names = [acc.name for acc in binned]
     for batch in iter_batches(parquet, BATCH_ROWS, names):
         for name, column in zip(names, batch.columns, strict=True):
-            values = column.drop_null().to_numpy(zero_copy_only=False).astype(np.float64)
+            present = column.drop_null()
+            if pa.types.is_timestamp(present.type):
+                present = present.cast(pa.int64())
+            values = present.to_numpy(zero_copy_only=False).astype(np.float64)
             counts[name] += np.histogram(values[np.isfinite(values)], bins=edges[name])[0]
-    return {
-        name: [
-            HistogramBin(start=float(edges[name][i]), end=float(edges[name][i + 1]), count=int(c))
-            for i, c in enumerate(counts[name])
-        ]
-        for name in names
-    }
+    histograms: dict[str, list[HistogramBin] | list[DatetimeBin]] = {}
+    for acc in binned:
+        bounds, tally = edges[acc.name], counts[acc.name]
+        if pa.types.is_timestamp(acc.type):
+            moments = pa.array(np.round(bounds).astype(np.int64)).cast(acc.type).to_pylist()
+            histograms[acc.name] = [
+                DatetimeBin(start=moments[i].isoformat(), end=moments[i + 1].isoformat(), count=c)
+                for i, c in enumerate(tally.tolist())
+            ]
+        else:
+            histograms[acc.name] = [
+                HistogramBin(start=float(bounds[i]), end=float(bounds[i + 1]), count=c)
+                for i, c in enumerate(tally.tolist())
+            ]
+    return histograms
+
+
+def _as_numbers(acc: _ColumnAccumulator) -> list[float]:
+    """A column's extremes as numbers to bin between (a date's: its integer timestamp)."""
+    extremes = pa.array([acc.low, acc.high], acc.type)
+    if pa.types.is_timestamp(acc.type):
+        extremes = extremes.cast(pa.int64())
+    return [float(v) for v in extremes.to_pylist()]
 
 
 def _column_stats(
-    acc: _ColumnAccumulator, sample: pa.Table, histogram: list[HistogramBin] | None
+    acc: _ColumnAccumulator,
+    sample: pa.Table,
+    histogram: list[HistogramBin] | list[DatetimeBin] | None,
 ) -> ColumnStats:
     stats = ColumnStats(
         name=acc.name,
@@ -291,10 +325,12 @@ def _column_stats(
         distinct_approximate=acc.values is None,
     )
     if _is_numeric(acc.type):
-        stats.numeric = _numeric_summary(acc, sample.column(acc.name), histogram or [])
+        numeric_bins = [b for b in histogram or [] if isinstance(b, HistogramBin)]
+        stats.numeric = _numeric_summary(acc, sample.column(acc.name), numeric_bins)
     elif pa.types.is_timestamp(acc.type):
         stats.datetime_min = acc.low.isoformat() if acc.low is not None else None
         stats.datetime_max = acc.high.isoformat() if acc.high is not None else None
+        stats.datetime_histogram = [b for b in histogram or [] if isinstance(b, DatetimeBin)]
     elif acc.values is not None:
         stats.top_categories = [
             CategoryCount(value=str(value), count=count)

@@ -13,6 +13,9 @@ interface ColumnStats {
   distinct: number;
   numeric?: { min: number | null; max: number | null; mean: number | null; histogram: { start: number; end: number; count: number }[] } | null;
   top_categories?: { value: string; count: number }[] | null;
+  datetime_min?: string | null;
+  datetime_max?: string | null;
+  datetime_histogram?: { start: string; end: string; count: number }[] | null;
 }
 
 interface Stats {
@@ -76,8 +79,14 @@ export function heatmapPanel(title: string, columns: string[], values: (number |
   };
 }
 
+/** A date bin's bound as a reader wants it: the day, and the time only when bins are shorter. */
+function day(iso: string, withTime: boolean): string {
+  return withTime ? iso.slice(0, 16).replace("T", " ") : iso.slice(0, 10);
+}
+
 function columnPanel(column: ColumnStats): Panel | null {
-  const kind = column.numeric ? "histogram" : "top categories";
+  const dates = column.datetime_histogram ?? [];
+  const kind = column.numeric || dates.length > 0 ? "histogram" : "top categories";
   const caption = (
     <>
       <strong>{column.name}</strong>{" "}
@@ -86,7 +95,19 @@ function columnPanel(column: ColumnStats): Panel | null {
       </span>
     </>
   );
-  const label = `${column.numeric ? "Histogram" : "Top categories"} of ${column.name}`;
+  const label = `${kind === "histogram" ? "Histogram" : "Top categories"} of ${column.name}`;
+  if (dates.length > 0) {
+    const withTime = dates.some((b) => !b.start.slice(11).startsWith("00:00:00")) && Date.parse(dates[0]!.end) - Date.parse(dates[0]!.start) < 86_400_000;
+    return {
+      key: column.name,
+      caption,
+      label,
+      margin: [10, 10, 30, 50],
+      xAxis: { type: "category", data: dates.map((b) => `${day(b.start, withTime)} – ${day(b.end, withTime)}`), axisLabel: { fontSize: 9, formatter: (value: string) => value.split(" – ")[0] } },
+      yAxis: { type: "value", axisLabel: { fontSize: 9 } },
+      series: [{ ...LARGE_BARS, type: "bar", data: dates.map((b) => b.count), itemStyle: { color: THEME.single }, barCategoryGap: "5%" }],
+    };
+  }
   if (column.numeric && column.numeric.histogram.length > 0) {
     const bins = column.numeric.histogram;
     return {
@@ -120,11 +141,40 @@ function fmt(value: number): string {
 
 const TOOLTIP = {};
 
+/** Why a column has no chart: no values; dates whose statistics predate date histograms (their
+ * range is still known); or more distinct values than are counted. */
+function NoChart({ columns }: { columns: ColumnStats[] }) {
+  const reasons = new Map<string, string[]>();
+  const ranges: ReactNode[] = [];
+  for (const c of columns) {
+    if (c.count > 0 && c.datetime_min && c.datetime_max) {
+      ranges.push(
+        <p className="muted" key={c.name}>
+          {c.name}: dates from {day(c.datetime_min, false)} to {day(c.datetime_max, false)}.
+        </p>,
+      );
+      continue;
+    }
+    const reason = c.count === 0 ? "no values" : "too many distinct values to count";
+    reasons.set(reason, [...(reasons.get(reason) ?? []), c.name]);
+  }
+  return (
+    <>
+      {ranges}
+      {[...reasons].map(([reason, names]) => (
+        <p className="muted" key={reason}>
+          No chart for {names.join(", ")}: {reason}.
+        </p>
+      ))}
+    </>
+  );
+}
+
 export default function DatasetStats({ datasetId }: { datasetId: string }) {
   const [{ data, fetching, error }] = useQuery({ query: DatasetStatsDocument, variables: { id: datasetId } });
   const stats = data?.dataset.stats as Stats | null | undefined;
   const panels = useMemo(() => (stats ? stats.columns.map(columnPanel).filter((p): p is Panel => p !== null) : []), [stats]);
-  const without = useMemo(() => (stats ? stats.columns.filter((c) => !columnPanel(c)).map((c) => c.name) : []), [stats]);
+  const without = useMemo(() => (stats ? stats.columns.filter((c) => !columnPanel(c)) : []), [stats]);
   const heatmap = useMemo(() => {
     const correlation = stats?.correlation;
     if (!correlation || correlation.columns.length < 2) return [];
@@ -142,7 +192,7 @@ export default function DatasetStats({ datasetId }: { datasetId: string }) {
   return (
     <div>
       <ChartGrid panels={panels} height={200} tooltip={TOOLTIP} />
-      {without.length > 0 ? <p className="muted">No chart for {without.join(", ")}: no values to count.</p> : null}
+      <NoChart columns={without} />
       {heatmap.length > 0 ? (
         <>
           <HeatScale what="Correlation, blue negative to red positive" />

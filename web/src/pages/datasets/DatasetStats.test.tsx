@@ -1,0 +1,35 @@
+import { screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { fakeClient, renderWith } from "../../test/render";
+import DatasetStats from "./DatasetStats";
+
+const bins = Array.from({ length: 20 }, (_, i) => ({
+  start: `19${60 + Math.floor(i / 2)}-0${1 + (i % 2) * 6}-01T00:00:00`,
+  end: `19${60 + Math.floor((i + 1) / 2)}-0${1 + ((i + 1) % 2) * 6}-01T00:00:00`,
+  count: 6,
+}));
+const column = { type: "timestamp[s]", count: 120, nulls: 0, distinct: 120, distinct_approximate: false };
+const stats = (columns: unknown[]) => ({ data: { dataset: { id: "d1", stats: { row_count: 120, columns } } } });
+
+describe("a dataset's column statistics", () => {
+  it("charts a date column as a histogram of its dates", async () => {
+    const { client } = fakeClient({ DatasetStats: stats([{ ...column, name: "Month", datetime_min: "1960-01-01T00:00:00", datetime_max: "1969-07-01T00:00:00", datetime_histogram: bins }]) });
+    renderWith(<DatasetStats datasetId="d1" />, client);
+    expect(await screen.findByRole("img", { name: "Histogram of Month" })).toBeInTheDocument();
+    expect(screen.queryByText(/No chart/)).not.toBeInTheDocument();
+  });
+
+  it("says why a column has no chart, and gives the range of dates counted before date histograms", async () => {
+    const { client } = fakeClient({
+      DatasetStats: stats([
+        { ...column, name: "Month", datetime_min: "1960-01-01T00:00:00", datetime_max: "1968-12-01T00:00:00" },
+        { ...column, name: "order_id", type: "string", distinct: 1_000_000, distinct_approximate: true, top_categories: null },
+        { ...column, name: "note", type: "string", count: 0, nulls: 120, distinct: 0, top_categories: [] },
+      ]),
+    });
+    renderWith(<DatasetStats datasetId="d1" />, client);
+    expect(await screen.findByText("Month: dates from 1960-01-01 to 1968-12-01.")).toBeInTheDocument();
+    expect(screen.getByText("No chart for order_id: too many distinct values to count.")).toBeInTheDocument();
+    expect(screen.getByText("No chart for note: no values.")).toBeInTheDocument();
+  });
+});
