@@ -280,12 +280,13 @@ def _histograms(
     counts = {name: np.zeros(HISTOGRAM_BINS, dtype=np.int64) for name in edges}
     names = [acc.name for acc in binned]
     for batch in iter_batches(parquet, BATCH_ROWS, names):
-        for name, column in zip(names, batch.columns, strict=True):
+        for acc, column in zip(binned, batch.columns, strict=True):
             present = column.drop_null()
-            if pa.types.is_timestamp(present.type):
-                present = present.cast(pa.int64())
+            if pa.types.is_timestamp(acc.type):
+                # In the unit the extremes were taken in: Parquet stores seconds as milliseconds.
+                present = present.cast(acc.type).cast(pa.int64())
             values = present.to_numpy(zero_copy_only=False).astype(np.float64)
-            counts[name] += np.histogram(values[np.isfinite(values)], bins=edges[name])[0]
+            counts[acc.name] += np.histogram(values[np.isfinite(values)], bins=edges[acc.name])[0]
     histograms: dict[str, list[HistogramBin] | list[DatetimeBin]] = {}
     for acc in binned:
         bounds, tally = edges[acc.name], counts[acc.name]

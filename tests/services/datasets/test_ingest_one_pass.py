@@ -5,6 +5,7 @@ a second pass, and a late error leaves nothing behind."""
 from __future__ import annotations
 
 import io
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from services.datasets.ingest import (
     ingest,
     split_holdout,
 )
+from tests.corpus import shared_tables
 
 # Enough rows for several CSV blocks (2 MiB each), so the last rows come in a later batch
 # than the types were first written with.
@@ -82,6 +84,23 @@ def test_streamed_statistics_are_those_of_the_written_table(fs, tmp_path: Path) 
     again = compute_stats(fs, str(tmp_path / "data.parquet"), seed=3)
     # Equal but for the last digits of means and deviations (merged over other batches).
     assert _rounded(streamed.model_dump()) == _rounded(again.model_dump())
+
+
+def test_a_date_column_gets_a_histogram_over_its_range(fs, tmp_path: Path) -> None:
+    """A monthly column is charted like a number: equal bins from its first to its last date,
+    holding every row, as the upload's statistics stream (the dashboard had nothing to draw
+    for dates)."""
+    _, stats, _ = _ingest(fs, tmp_path, shared_tables()["monthly-car-sales"].read_bytes())
+    month = stats.result(fs, str(tmp_path / "data.parquet")).columns[0]
+    assert month.name == "Month" and month.type == "timestamp[s]" and month.numeric is None
+    bins = month.datetime_histogram
+    assert bins is not None and len(bins) == 20
+    assert bins[0].start == "1960-01-01T00:00:00" and bins[-1].end == "1968-12-01T00:00:00"
+    assert all(a.end == b.start for a, b in itertools.pairwise(bins))
+    # Twelve months a year: every bin of about 5.3 months holds 5 or 6 of the 108.
+    assert sum(b.count for b in bins) == 108 and {b.count for b in bins} <= {5, 6}
+    again = compute_stats(fs, str(tmp_path / "data.parquet"), seed=3).columns[0]
+    assert again.datetime_histogram == bins
 
 
 def _rounded(value: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import numpy as np
 import pytest
 
 from services.datasets.ingest import compute_stats
-from tests.corpus import shared_tables
 
 
 @pytest.fixture
@@ -63,18 +61,3 @@ def test_stats_are_json_without_nan(run_ingest, fs, out_path: str) -> None:
     column = json.loads(text)["columns"][0]
     assert column["nulls"] == 1 and column["numeric"]["std"] is None
     assert stats.columns[2].datetime_max == "2021-02-01T00:00:00"
-
-
-def test_a_date_column_gets_a_histogram_over_its_range(run_ingest, fs, out_path: str) -> None:
-    """A monthly column is charted like a number: equal bins from its first to its last date,
-    holding every row (the dashboard had nothing to draw for dates)."""
-    run_ingest(shared_tables()["monthly-car-sales"].read_bytes())
-    month = compute_stats(fs, out_path).columns[0]
-    assert month.name == "Month" and month.numeric is None
-    bins = month.datetime_histogram
-    assert bins is not None and len(bins) == 20
-    assert bins[0].start == "1960-01-01T00:00:00" and bins[-1].end == "1968-12-01T00:00:00"
-    assert all(a.end == b.start for a, b in itertools.pairwise(bins))
-    assert sum(b.count for b in bins) == 108
-    # Twelve months a year: every bin of about 5.3 months holds 5 or 6 of them.
-    assert {b.count for b in bins} <= {5, 6}
