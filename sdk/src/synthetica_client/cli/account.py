@@ -33,17 +33,25 @@ def login(
     password: Annotated[
         str | None, typer.Option(help="Your password (asked, hidden, when missing).")
     ] = None,
+    # Also here, not only before the command: `synthetica login --url …` is how people type it.
+    url: Annotated[
+        str | None, typer.Option(help="The gateway (else --url before the command, or saved).")
+    ] = None,
+    api_key: Annotated[
+        str | None, typer.Option(help="An API key to check and save instead of a password.")
+    ] = None,
 ) -> None:
     """Sign in; the login is saved for later commands and Python sessions.
 
     The file is readable by you only. With --api-key, the key is checked and saved instead.
     """
     st = state(ctx)
-    url = config.normalize_url(st.url or config.DEFAULT_URL)
-    if st.api_key:
-        with Client(url, api_key=st.api_key) as client:
+    url = config.normalize_url(url or st.url or config.DEFAULT_URL)
+    api_key = api_key or st.api_key
+    if api_key:
+        with Client(url, api_key=api_key) as client:
             me = client.me()
-            path = config.save(config.Credentials(url, api_key=st.api_key, email=me.email))
+            path = config.save(config.Credentials(url, api_key=api_key, email=me.email))
     else:
         email = email or typer.prompt("Email")
         password = password or typer.prompt("Password", hide_input=True)
