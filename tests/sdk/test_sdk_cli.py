@@ -213,6 +213,10 @@ async def test_every_command_against_the_stack(stack, tmp_path, monkeypatch):
     assert "quality score" in ran.out and "privacy verdict" in ran.out
     assert "<html" in (tmp_path / "r.html").read_text().lower()
     assert f"/reports/{batch_id}/report.html?token=" in opened.read_text()
+    # The page's link whole, to copy (a table cell cut it to the terminal's width).
+    assert re.search(
+        rf"^Report page: http://\S+/reports/{batch_id}/report\.html\?token=\S+$", ran.out, re.M
+    )
     report = json_of(await cli("report", batch_id, "--json", env=env))
     assert report["status"] == "READY" and 0 < report["qualityScore"] <= 1
 
@@ -244,6 +248,10 @@ async def test_every_command_against_the_stack(stack, tmp_path, monkeypatch):
     assert {"TRAIN", "GENERATE", "TEMPLATE"} <= {j["kind"] for j in jobs}
     ran = await cli("jobs", "ls", "--kind", "TEMPLATE", env=env)
     assert "TEMPLATE" in ran.out and "SUCCEEDED" in ran.out
+    # In an 80-column terminal too, ids come whole, to be pasted into the next command.
+    ran = await cli("jobs", "ls", "--status", "SUCCEEDED", env={**env, "COLUMNS": "80"})
+    assert ran.code == 0 and max(len(line.rstrip()) for line in ran.out.splitlines()) <= 80
+    assert all(job["id"] in ran.out for job in jobs)
 
     ran = await cli("datasets", "show", "00000000-0000-0000-0000-000000000000", env=env)
     assert ran.code == 1 and ran.err.startswith("error: NOT_FOUND: ") and ran.err.count("\n") == 1

@@ -4,18 +4,25 @@ client of the invocation and the ways of printing an answer."""
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from synthetica_client import config
 from synthetica_client._sync import Client
 
-out = Console(highlight=False)
+# Piped, lines are not cut to the 80 columns rich assumes (unless COLUMNS says so): a script or
+# a pager reads them whole.
+_PIPED_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200
+out = Console(highlight=False, width=_PIPED_WIDTH)
 err = Console(stderr=True, highlight=False)
 
 app = typer.Typer(
@@ -104,12 +111,27 @@ def print_json(value: Any) -> None:
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
-    shown = Table(title=title, title_justify="left")
-    for column in columns:
-        shown.add_column(column)
-    for row in rows:
-        shown.add_row(*("" if v is None else str(v) for v in row))
+    """Rows under ``columns``. An id is never cut (it is there to be copied into the next
+    command) and a long value wraps rather than ending in "…"."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    shown = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for i, column in enumerate(columns):
+        if column == "id":
+            widest = max((len(row[i]) for row in cells), default=0)
+            shown.add_column(column, no_wrap=True, min_width=max(widest, len(column)))
+        else:
+            shown.add_column(column, overflow="fold")
+    for row in cells:
+        shown.add_row(*row)
     out.print(shown)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")  # the reader's time, to the minute
+    return str(value)
 
 
 def answer(value: Any, as_json: bool, line: str) -> None:

@@ -120,6 +120,9 @@ def report(
     else:
         out.print(f"Report of batch {rep.batch_id}: {value(rep.status)}")
         table(None, ["", ""], _report_rows(rep, save))
+        if rep.html_url:
+            # On a line of its own, never cut to the terminal's width: it is there to be copied.
+            out.print(f"Report page: {rep.html_url}", soft_wrap=True)
     if value(rep.status) == "FAILED":
         raise SyntheticaError(f"the report failed: {rep.error or 'no reason given'}")
 
@@ -142,8 +145,6 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
     rows = [["quality score", score], ["privacy verdict", value(rep.privacy_verdict) or "-"]]
     if rep.utility and isinstance(rep.utility, dict):
         rows.append(["ML-utility target", rep.utility.get("target_column", "-")])
-    if rep.html_url:
-        rows.append(["page", rep.html_url])
     if save:
         rows.append(["saved to", str(save)])
     return rows
