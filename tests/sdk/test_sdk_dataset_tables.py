@@ -5,6 +5,7 @@ the sequence, and read back what the training side will see."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,10 @@ async def test_cli_uploads_several_tables(stack):
     assert ran.code == 0, ran.err
     shown = json.loads(ran.out)
     assert [t["name"] for t in shown["tables"]] == ["flights", "airlines"]
+    # Without --json: every table with its rows and key, and the link, not the first table alone.
+    ran = await cli("datasets", "show", shown["id"], env=env)
+    assert ran.code == 0, ran.err
+    assert f"Dataset {shown['name']} ({shown['id']}): READY, 2 tables" in ran.out
+    assert re.search(r"^Table flights: READY, 842 rows \(\d+ train, \d+ holdout\)", ran.out, re.M)
+    assert re.search(r"^Table airlines: READY, 14 rows .*primary key carrier$", ran.out, re.M)
+    assert re.search(r"flights\.carrier\s+airlines\.carrier\s+0\s+0", ran.out)

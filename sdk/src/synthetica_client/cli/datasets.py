@@ -152,13 +152,45 @@ def show_dataset(dataset: Any, as_json: bool) -> None:
     if as_json:
         print_json(dataset)
         return
+    tables = list(dataset.tables or [])
+    if len(tables) <= 1:
+        out.print(
+            f"Dataset {dataset.name} ({dataset.id}): {value(dataset.status)}, "
+            f"{dataset.row_count:,} rows ({dataset.train_row_count:,} train, "
+            f"{dataset.holdout_row_count:,} holdout)"
+        )
+        _columns(dataset.columns)
+        return
+    # Several tables: each with its rows, keys and columns, then how they link.
     out.print(
-        f"Dataset {dataset.name} ({dataset.id}): {value(dataset.status)}, "
-        f"{dataset.row_count:,} rows ({dataset.train_row_count:,} train, "
-        f"{dataset.holdout_row_count:,} holdout)"
+        f"Dataset {dataset.name} ({dataset.id}): {value(dataset.status)}, {len(tables)} tables"
     )
+    for t in tables:
+        key = f", primary key {t.primary_key}" if t.primary_key else ""
+        sequence = f", sequences of {t.sequence.entity_key}" if t.sequence else ""
+        out.print(
+            f"\nTable {t.name}: {value(t.status)}, {t.row_count:,} rows "
+            f"({t.train_row_count:,} train, {t.holdout_row_count:,} holdout){key}{sequence}"
+        )
+        _columns(t.columns)
+    problems = {_link(p.foreign_key): p for p in dataset.referential_problems or []}
+    links = [
+        [*_link(k), *((p.orphan_count, p.duplicate_parent_key_count) if p else ("-", "-"))]
+        for k in dataset.foreign_keys or []
+        for p in [problems.get(_link(k))]
+    ]
+    out.print("\nLinks" if links else "\nNo links between the tables.")
+    if links:
+        table(None, ["child column", "parent key", "orphans", "duplicate parent keys"], links)
+
+
+def _link(key: Any) -> tuple[str, str]:
+    return f"{key.child_table}.{key.child_column}", f"{key.parent_table}.{key.parent_column}"
+
+
+def _columns(columns: Any) -> None:
     table(
         None,
         ["column", "type", "sdtype", "pii"],
-        [[c.name, c.data_type, c.sdtype, "yes" if c.pii else ""] for c in dataset.columns],
+        [[c.name, c.data_type, c.sdtype, "yes" if c.pii else ""] for c in columns],
     )
