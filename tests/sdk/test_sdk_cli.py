@@ -240,6 +240,16 @@ async def test_every_command_against_the_stack(stack, tmp_path, monkeypatch):
     )
     assert ran.code == 0, ran.err
     assert len(pd.read_csv(users)) == 200
+    # A template of several tables: a CSV per table (a CSV holds one), linked by their keys.
+    ran = await cli(
+        "templates", "generate", "healthcare_ehr", "--rows", "20", "--seed", "1",
+        "-o", str(tmp_path / "ehr.csv"), "--json", env=env,
+    )  # fmt: skip
+    ehr = json_of(ran)
+    assert ehr["tables"][:2] == ["patients", "visits"]
+    assert ehr["files"] == [str(tmp_path / f"ehr.{table}.csv") for table in ehr["tables"]]
+    patients, visits = (pd.read_csv(tmp_path / f"ehr.{t}.csv") for t in ("patients", "visits"))
+    assert len(patients) == 20 and visits["patient_id"].isin(patients["patient_id"]).all()
     shown = json_of(await cli("templates", "preview", "user", "--rows", "2", "--json", env=env))
     assert len(shown["users"]) == 2 and "email" in shown["users"][0]
     assert "email" in (await cli("templates", "preview", "user", "--rows", "1", env=env)).out

@@ -152,12 +152,27 @@ def listing(
         table(None, columns, [row(item) for item in items])
 
 
-def saved(batch: Any, path: Any, as_json: bool) -> None:
-    """A batch whose rows were downloaded to ``path``."""
+def save_batch(batch: Any, target: Path, fmt: str, table: str, as_json: bool) -> None:
+    """Downloads a batch's rows to ``target``. A batch of several tables becomes a file per
+    table, ``<stem>.<table><suffix>`` (one CSV holds one table), unless ``table`` names one
+    or the format is SQL, whose one file creates every table in dependency order."""
+    tables = list(batch.tables or [])
+    if table or fmt == "sql" or len(tables) <= 1:
+        files = [batch.download(target, format=fmt, table=table, progress=True)]
+    else:
+        files = [
+            batch.download(
+                target.with_name(f"{target.stem}.{name}{target.suffix}"),
+                format=fmt,
+                table=name,
+                progress=True,
+            )
+            for name in tables
+        ]
     answer(
-        {**dump(batch), "file": str(path)},
+        {**dump(batch), "file": str(files[0]), "files": [str(f) for f in files]},
         as_json,
-        f"Batch {batch.id}: {batch.row_count:,} rows saved to {path}",
+        f"Batch {batch.id}: {batch.row_count:,} rows saved to {', '.join(map(str, files))}",
     )
 
 

@@ -13,7 +13,7 @@ from synthetica_client.cli._app import (
     listing,
     options_from,
     print_json,
-    saved,
+    save_batch,
     state,
     table,
     templates_app,
@@ -98,7 +98,11 @@ def templates_generate(
     ] = None,
     option: TemplateOptions = None,
     table_name: Annotated[
-        str, typer.Option("--table", help="Which table of a multi-table template.")
+        str,
+        typer.Option(
+            "--table",
+            help="One table of a multi-table template (default: a file per table; SQL: one).",
+        ),
     ] = "",
     as_json: JsonOption = False,
 ) -> None:
@@ -113,4 +117,4 @@ def templates_generate(
         options=options_from(option) or None,
     )
     fmt = (format or output.suffix.lstrip(".") or "csv").lower()
-    saved(batch, batch.download(output, format=fmt, table=table_name, progress=True), as_json)
+    save_batch(batch, output, fmt, table_name, as_json)

@@ -15,7 +15,7 @@ from synthetica_client.cli._app import (
     json_argument,
     out,
     print_json,
-    saved,
+    save_batch,
     state,
     table,
     value,
@@ -90,7 +90,7 @@ def generate(
     batch = client.models.get(model).generate(rows, seed=seed, conditions=given, progress=True)
     fmt = (format or (output.suffix.lstrip(".") if output and output.suffix else "csv")).lower()
     target = output or Path(f"batch-{batch.id}.{fmt}")
-    saved(batch, batch.download(target, format=fmt, progress=True), as_json)
+    save_batch(batch, target, fmt, "", as_json)
 
 
 @app.command(
