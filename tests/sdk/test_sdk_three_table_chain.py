@@ -8,14 +8,16 @@ levels at most (it used to fail the job after it had started)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from synthetica_client import Client
 from synthetica_client.errors import BadUserInput
-from tests.sdk.conftest import in_thread
+from tests.sdk.conftest import cli, in_thread
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "relational"
 CHAIN = ["airlines", "routes", "flights_by_route"]
@@ -28,7 +30,7 @@ AIRLINES = 12
 async def test_a_three_table_chain_is_learned_and_generated_whole(stack):
     account = await stack.account()
 
-    def notebook() -> tuple[list[tuple[str, str, str]], dict[str, pd.DataFrame]]:
+    def notebook() -> tuple[list[tuple[str, str, str]], dict[str, pd.DataFrame], Any]:
         with Client(stack.url, token=account.token) as c:
             p = c.projects.create("Routes")
             ds = c.upload_tables(
@@ -39,9 +41,10 @@ async def test_a_three_table_chain_is_learned_and_generated_whole(stack):
                 c.train(ds, engine="hma")
             model = c.train(ds, engine="tabular_argn", seed=5, **FAST).wait(progress=False)
             batch = model.generate(rows=AIRLINES, seed=9, progress=False)
-            return links, {name: batch.to_pandas(table=name) for name in CHAIN}
+            frames = {name: batch.to_pandas(table=name) for name in CHAIN}
+            return links, frames, batch.report(wait=True)
 
-    links, tables = await in_thread(notebook)
+    links, tables, report = await in_thread(notebook)
 
     assert sorted(links) == [
         ("airlines", "routes", "carrier"),
@@ -58,3 +61,15 @@ async def test_a_three_table_chain_is_learned_and_generated_whole(stack):
     assert pd.api.types.is_integer_dtype(routes["route_id"])
     assert airlines["carrier"].str.fullmatch(r"[0-9A-Z]{2}").all()
     assert set(routes.columns) == {"route_id", "carrier", "origin", "dest"}
+
+    # The report, in Python and on the command line: each table, and each link's integrity.
+    assert [t.name for t in report.tables] == CHAIN
+    assert {(k.child_table, k.integrity.share) for k in report.links} == {
+        ("routes", 1.0),
+        ("flights_by_route", 1.0),
+    }
+    env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": await stack.api_key(account)}
+    ran = await cli("report", report.batch_id, env=env)
+    assert ran.code == 0, ran.err
+    assert re.search(r"^ *flights_by_route +[\d,]+ +[01]\.\d{3} +(PASS|WARN|FAIL)", ran.out, re.M)
+    assert re.search(r"^ *routes\.carrier +airlines\.carrier +\S+ +100\.0% +0 *$", ran.out, re.M)

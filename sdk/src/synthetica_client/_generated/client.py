@@ -1250,6 +1250,38 @@ class GraphQLClient(AsyncBaseClient):
                 violationCount
                 realViolationCount
               }
+              alerts
+              tables {
+                name
+                trainRows
+                holdoutRows
+                syntheticRows
+                qualityScore
+                privacyVerdict
+                note
+              }
+              links {
+                parentTable
+                parentColumn
+                childTable
+                childColumn
+                cardinalityScore
+                correlationScore
+                integrity {
+                  share
+                  childRows
+                  orphanRows
+                  missingKeyRows
+                  duplicateParentKeys
+                }
+              }
+              sequences {
+                table
+                entityKey
+                score
+                stepScore
+                privacyVerdict
+              }
               htmlUrl
               jsonUrl
             }
@@ -1297,6 +1329,38 @@ class GraphQLClient(AsyncBaseClient):
                 description
                 violationCount
                 realViolationCount
+              }
+              alerts
+              tables {
+                name
+                trainRows
+                holdoutRows
+                syntheticRows
+                qualityScore
+                privacyVerdict
+                note
+              }
+              links {
+                parentTable
+                parentColumn
+                childTable
+                childColumn
+                cardinalityScore
+                correlationScore
+                integrity {
+                  share
+                  childRows
+                  orphanRows
+                  missingKeyRows
+                  duplicateParentKeys
+                }
+              }
+              sequences {
+                table
+                entityKey
+                score
+                stepScore
+                privacyVerdict
               }
               htmlUrl
               jsonUrl

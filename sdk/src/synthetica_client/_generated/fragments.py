@@ -303,6 +303,10 @@ class ReportFields(BaseModel):
     privacy: Optional[Any]
     conformance: Optional[Any]
     rules: list["ReportFieldsRules"]
+    alerts: list[str]
+    tables: list["ReportFieldsTables"]
+    links: list["ReportFieldsLinks"]
+    sequences: list["ReportFieldsSequences"]
     html_url: Optional[str] = Field(alias="htmlUrl")
     json_url: Optional[str] = Field(alias="jsonUrl")
 
@@ -312,6 +316,42 @@ class ReportFieldsRules(BaseModel):
     description: str
     violation_count: int = Field(alias="violationCount")
     real_violation_count: int = Field(alias="realViolationCount")
+
+
+class ReportFieldsTables(BaseModel):
+    name: str
+    train_rows: int = Field(alias="trainRows")
+    holdout_rows: int = Field(alias="holdoutRows")
+    synthetic_rows: int = Field(alias="syntheticRows")
+    quality_score: Optional[float] = Field(alias="qualityScore")
+    privacy_verdict: Optional[PrivacyVerdict] = Field(alias="privacyVerdict")
+    note: Optional[str]
+
+
+class ReportFieldsLinks(BaseModel):
+    parent_table: str = Field(alias="parentTable")
+    parent_column: str = Field(alias="parentColumn")
+    child_table: str = Field(alias="childTable")
+    child_column: str = Field(alias="childColumn")
+    cardinality_score: Optional[float] = Field(alias="cardinalityScore")
+    correlation_score: Optional[float] = Field(alias="correlationScore")
+    integrity: "ReportFieldsLinksIntegrity"
+
+
+class ReportFieldsLinksIntegrity(BaseModel):
+    share: Optional[float]
+    child_rows: int = Field(alias="childRows")
+    orphan_rows: int = Field(alias="orphanRows")
+    missing_key_rows: int = Field(alias="missingKeyRows")
+    duplicate_parent_keys: int = Field(alias="duplicateParentKeys")
+
+
+class ReportFieldsSequences(BaseModel):
+    table: str
+    entity_key: str = Field(alias="entityKey")
+    score: Optional[float]
+    step_score: Optional[float] = Field(alias="stepScore")
+    privacy_verdict: Optional[PrivacyVerdict] = Field(alias="privacyVerdict")
 
 
 class TemplateFields(BaseModel):

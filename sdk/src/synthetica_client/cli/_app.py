@@ -114,7 +114,13 @@ def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
     """Rows under ``columns``. An id is never cut (it is there to be copied into the next
     command) and a long value wraps rather than ending in "…"."""
     cells = [[_cell(v) for v in row] for row in rows]
-    shown = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    shown = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_header=any(columns),
+    )
     for i, column in enumerate(columns):
         if column == "id":
             widest = max((len(row[i]) for row in cells), default=0)

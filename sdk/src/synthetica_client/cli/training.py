@@ -120,6 +120,7 @@ def report(
     else:
         out.print(f"Report of batch {rep.batch_id}: {value(rep.status)}")
         table(None, ["", ""], _report_rows(rep, save))
+        _relational_report(rep)
         if rep.html_url:
             # On a line of its own, never cut to the terminal's width: it is there to be copied.
             out.print(f"Report page: {rep.html_url}", soft_wrap=True)
@@ -140,9 +141,56 @@ def release(
     answer(released, as_json, f"Batch {released.id}: {value(gate.state) if gate else '-'}")
 
 
+def _relational_report(rep: Any) -> None:
+    """Several tables or sequences: what needs a look first, then each table, link and
+    sequence (the single-table summary above is the whole dataset's)."""
+    for alert in rep.alerts:
+        out.print(f"[b]![/b] {alert}")
+    if rep.tables:
+        table(
+            "Tables",
+            ["table", "synthetic rows", "quality", "privacy", "note"],
+            [
+                [t.name, f"{t.synthetic_rows:,}", _score(t.quality_score),
+                 value(t.privacy_verdict) or "-", t.note or ""]
+                for t in rep.tables
+            ],
+        )  # fmt: skip
+    if rep.links:
+        table(
+            "Links",
+            ["child column", "parent key", "children per parent", "integrity", "orphans"],
+            [
+                [f"{k.child_table}.{k.child_column}", f"{k.parent_table}.{k.parent_column}",
+                 _score(k.cardinality_score), _share(k.integrity.share), k.integrity.orphan_rows]
+                for k in rep.links
+            ],
+        )  # fmt: skip
+    if rep.sequences:
+        table(
+            "Sequences",
+            ["table", "entity", "score", "per step", "privacy"],
+            [
+                [q.table, q.entity_key, _score(q.score), _score(q.step_score),
+                 value(q.privacy_verdict) or "-"]
+                for q in rep.sequences
+            ],
+        )  # fmt: skip
+
+
+def _score(score: float | None) -> str:
+    return f"{score:.3f}" if score is not None else "-"
+
+
+def _share(share: float | None) -> str:
+    return f"{share:.1%}" if share is not None else "-"
+
+
 def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
-    score = f"{rep.quality_score:.3f}" if rep.quality_score is not None else "-"
-    rows = [["quality score", score], ["privacy verdict", value(rep.privacy_verdict) or "-"]]
+    rows = [
+        ["quality score", _score(rep.quality_score)],
+        ["privacy verdict", value(rep.privacy_verdict) or "-"],
+    ]
     if rep.utility and isinstance(rep.utility, dict):
         rows.append(["ML-utility target", rep.utility.get("target_column", "-")])
     if save:
