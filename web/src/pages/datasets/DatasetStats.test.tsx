@@ -15,7 +15,7 @@ describe("a dataset's column statistics", () => {
   it("charts a date column as a histogram of its dates", async () => {
     const { client } = fakeClient({ DatasetStats: stats([{ ...column, name: "Month", datetime_min: "1960-01-01T00:00:00", datetime_max: "1969-07-01T00:00:00", datetime_histogram: bins }]) });
     renderWith(<DatasetStats datasetId="d1" />, client);
-    expect(await screen.findByRole("img", { name: "Histogram of Month" })).toBeInTheDocument();
+    expect(await screen.findByRole("img", { name: "Histogram of Month" }, { timeout: 15_000 })).toBeInTheDocument();
     expect(screen.queryByText(/No chart/)).not.toBeInTheDocument();
   });
 
@@ -28,7 +28,7 @@ describe("a dataset's column statistics", () => {
       ]),
     });
     renderWith(<DatasetStats datasetId="d1" />, client);
-    expect(await screen.findByText("Month: dates from 1960-01-01 to 1968-12-01.")).toBeInTheDocument();
+    expect(await screen.findByText("Month: dates from 1960-01-01 to 1968-12-01.", {}, { timeout: 15_000 })).toBeInTheDocument();
     expect(screen.getByText("No chart for order_id: too many distinct values to count.")).toBeInTheDocument();
     expect(screen.getByText("No chart for note: no values.")).toBeInTheDocument();
   });
