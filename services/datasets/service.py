@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from common.errors import (
     FailedPrecondition,
@@ -119,16 +120,28 @@ def require_rank(role: str, required: str) -> None:
 
 
 def get_as_member(
-    session: Session, entity: type[Owned], entity_id: uuid.UUID, *, user_id: str, required: str
+    session: Session,
+    entity: type[Owned],
+    entity_id: uuid.UUID,
+    *,
+    user_id: str,
+    required: str,
+    options: tuple[ORMOption, ...] = (),
 ) -> Owned:
     """The row of a project's dataset or connection with the caller's role in the project
     checked, in one query: NotFound for a non-member (or no such row), PermissionDenied below
-    ``required``."""
-    row = session.execute(
-        select(entity, ProjectMember.role)
-        .join(ProjectMember, ProjectMember.project_id == entity.project_id)
-        .where(entity.id == entity_id, ProjectMember.user_id == parse_id(user_id, "user_id"))
-    ).one_or_none()
+    ``required``. ``options`` load related rows in the same query."""
+    row = (
+        session.execute(
+            select(entity, ProjectMember.role)
+            .join(ProjectMember, ProjectMember.project_id == entity.project_id)
+            .where(entity.id == entity_id, ProjectMember.user_id == parse_id(user_id, "user_id"))
+            .options(*options)
+        )
+        # A joined collection repeats the row once per related row.
+        .unique()
+        .one_or_none()
+    )
     if row is None:
         noun = entity.__tablename__.removesuffix("s")
         raise NotFound(f"{noun} not found", reason=f"{noun.upper()}_NOT_FOUND")
@@ -287,12 +300,20 @@ def create_dataset(
 def get_dataset(
     *, session: Session, user_id: str, dataset_id: str, required: str = VIEWER
 ) -> Dataset:
-    """The dataset with the caller's role in its project checked, in one query: NotFound for
-    a non-member (or no such dataset), PermissionDenied below ``required``."""
+    """The dataset, its added tables and the caller's role in its project checked, in one
+    query (the tables joined rather than read by a second one): NotFound for a non-member (or
+    no such dataset), PermissionDenied below ``required``."""
     did = parse_id(dataset_id, "dataset_id")
     if not user_id:
         raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
-    return get_as_member(session, Dataset, did, user_id=user_id, required=required)
+    return get_as_member(
+        session,
+        Dataset,
+        did,
+        user_id=user_id,
+        required=required,
+        options=(joinedload(Dataset.added_tables),),
+    )
 
 
 def get_ready_dataset(*, session: Session, user_id: str, dataset_id: str) -> Dataset:
