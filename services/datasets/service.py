@@ -13,9 +13,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.orm.interfaces import ORMOption
+from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy.orm import Session, defer, joinedload
 
 from common.errors import (
     FailedPrecondition,
@@ -119,6 +118,29 @@ def require_rank(role: str, required: str) -> None:
         )
 
 
+def _as_member(entity: type[Owned]) -> Select[Any]:
+    """A row of ``entity`` with the caller's role in its project, for the parameters
+    ``entity_id`` and ``user_id``."""
+    return (
+        select(entity, ProjectMember.role)
+        .join(ProjectMember, ProjectMember.project_id == entity.project_id)
+        .where(entity.id == bindparam("entity_id"), ProjectMember.user_id == bindparam("user_id"))
+    )
+
+
+# Built once, not per call: building a statement cost a dataset's read a third of its time.
+# A dataset comes with its added tables, joined (one statement, not a second query).
+AS_MEMBER: dict[type, Select[Any]] = {
+    Dataset: _as_member(Dataset).options(joinedload(Dataset.added_tables)),
+    Connection: _as_member(Connection),
+}
+# A dataset as GetDataset shows it: everything but the statistics (GetDatasetStats reads
+# them), which are most of a row's bytes and of the time to decode it.
+DATASET_TO_SHOW = _as_member(Dataset).options(
+    defer(Dataset.stats), joinedload(Dataset.added_tables).defer(DatasetTable.stats)
+)
+
+
 def get_as_member(
     session: Session,
     entity: type[Owned],
@@ -126,18 +148,14 @@ def get_as_member(
     *,
     user_id: str,
     required: str,
-    options: tuple[ORMOption, ...] = (),
+    statement: Select[Any] | None = None,
 ) -> Owned:
     """The row of a project's dataset or connection with the caller's role in the project
-    checked, in one query: NotFound for a non-member (or no such row), PermissionDenied below
-    ``required``. ``options`` load related rows in the same query."""
+    checked, in one query (``AS_MEMBER``'s, unless ``statement`` is given): NotFound for a
+    non-member (or no such row), PermissionDenied below ``required``."""
+    params = {"entity_id": entity_id, "user_id": parse_id(user_id, "user_id")}
     row = (
-        session.execute(
-            select(entity, ProjectMember.role)
-            .join(ProjectMember, ProjectMember.project_id == entity.project_id)
-            .where(entity.id == entity_id, ProjectMember.user_id == parse_id(user_id, "user_id"))
-            .options(*options)
-        )
+        session.execute(AS_MEMBER[entity] if statement is None else statement, params)
         # A joined collection repeats the row once per related row.
         .unique()
         .one_or_none()
@@ -298,21 +316,29 @@ def create_dataset(
 
 
 def get_dataset(
-    *, session: Session, user_id: str, dataset_id: str, required: str = VIEWER
+    *,
+    session: Session,
+    user_id: str,
+    dataset_id: str,
+    required: str = VIEWER,
+    statement: Select[Any] | None = None,
 ) -> Dataset:
     """The dataset, its added tables and the caller's role in its project checked, in one
-    query (the tables joined rather than read by a second one): NotFound for a non-member (or
-    no such dataset), PermissionDenied below ``required``."""
+    query: NotFound for a non-member (or no such dataset), PermissionDenied below
+    ``required``."""
     did = parse_id(dataset_id, "dataset_id")
     if not user_id:
         raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
     return get_as_member(
-        session,
-        Dataset,
-        did,
-        user_id=user_id,
-        required=required,
-        options=(joinedload(Dataset.added_tables),),
+        session, Dataset, did, user_id=user_id, required=required, statement=statement
+    )
+
+
+def show_dataset(*, session: Session, user_id: str, dataset_id: str) -> Dataset:
+    """The dataset as GetDataset shows it to any member, in ONE statement: without its
+    statistics, which stay unloaded (GetDatasetStats reads them)."""
+    return get_dataset(
+        session=session, user_id=user_id, dataset_id=dataset_id, statement=DATASET_TO_SHOW
     )
 
 

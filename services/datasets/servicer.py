@@ -310,7 +310,7 @@ class DatasetsServicer(
     ) -> datasets_pb2.GetDatasetResponse:
         # One statement (the dataset, its tables and the caller's role): no transaction needed.
         dataset = await self.db.call_read(
-            service.get_dataset, user_id=calling_user().user_id, dataset_id=request.dataset_id
+            service.show_dataset, user_id=calling_user().user_id, dataset_id=request.dataset_id
         )
         return datasets_pb2.GetDatasetResponse(dataset=convert.dataset_to_proto(dataset))
 
