@@ -16,9 +16,10 @@ back: no restart needed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import select
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
@@ -104,15 +105,22 @@ def _connection_class(timeouts: Timeouts) -> type[psycopg2.extensions.connection
     )
 
 
-def make_engine(url: str, *, pool_size: int = 5, timeouts: Timeouts | None = None) -> Engine:
+def make_engine(
+    url: str, *, pool_size: int = 5, timeouts: Timeouts | None = None, autocommit: bool = False
+) -> Engine:
+    """``autocommit``: every statement its own transaction, no BEGIN or COMMIT sent."""
+    isolation = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
     if timeouts is None:
-        return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+        return create_engine(
+            url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True, **isolation
+        )
     psycopg2.extensions.set_wait_callback(_bounded_wait)
     return create_engine(
         url,
         pool_size=pool_size,
         max_overflow=10,
         pool_pre_ping=True,
+        **isolation,
         pool_timeout=timeouts.pool,
         connect_args={
             "connection_factory": _connection_class(timeouts),
@@ -128,28 +136,51 @@ class Database:
     ) -> None:
         self.engine = make_engine(url, pool_size=pool_size, timeouts=timeouts)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Connections of their own, always in autocommit mode: switching a pooled connection
+        # there and back would cost a round trip of its own. Opened on first use.
+        self.read_engine = make_engine(url, pool_size=pool_size, timeouts=timeouts, autocommit=True)
+        self._statements = sessionmaker(self.read_engine, expire_on_commit=False)
 
     def run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         """Runs ``fn(session=..., **kwargs)`` in one transaction (commit on success);
         DatabaseUnavailable when the server does not answer in time or is gone."""
-        try:
-            with self.sessions.begin() as session:
-                return fn(session=session, **kwargs)
-        except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError) as exc:
-            raise DatabaseUnavailable(_first_line(exc)) from exc
-        except sa_exc.DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise DatabaseUnavailable(_first_line(exc)) from exc
-            raise
+        with _unavailable_errors(), self.sessions.begin() as session:
+            return fn(session=session, **kwargs)
+
+    def read(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
+        """``run`` for a function that only reads, in ONE statement: that statement is
+        atomic by itself, so it runs without the BEGIN and COMMIT around it, two round trips
+        that cost a simple read about as much as the read itself. A function that writes,
+        or reads twice, must use ``run``: here each statement would stand alone."""
+        with _unavailable_errors(), self._statements() as session:
+            return fn(session=session, **kwargs)
 
     async def call(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         return await asyncio.to_thread(self.run, fn, **kwargs)
+
+    async def call_read(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
+        """``read`` in a worker thread."""
+        return await asyncio.to_thread(self.read, fn, **kwargs)
 
     def session(self) -> Session:
         return self.sessions()
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()
+
+
+@contextlib.contextmanager
+def _unavailable_errors() -> Iterator[None]:
+    """A server that does not answer in time, or is gone, as DatabaseUnavailable."""
+    try:
+        yield
+    except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError) as exc:
+        raise DatabaseUnavailable(_first_line(exc)) from exc
+    except sa_exc.DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise DatabaseUnavailable(_first_line(exc)) from exc
+        raise
 
 
 def _first_line(exc: BaseException) -> str:

@@ -13,8 +13,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy.orm import Session, defer, joinedload
 
 from common.errors import (
     FailedPrecondition,
@@ -118,17 +118,48 @@ def require_rank(role: str, required: str) -> None:
         )
 
 
-def get_as_member(
-    session: Session, entity: type[Owned], entity_id: uuid.UUID, *, user_id: str, required: str
-) -> Owned:
-    """The row of a project's dataset or connection with the caller's role in the project
-    checked, in one query: NotFound for a non-member (or no such row), PermissionDenied below
-    ``required``."""
-    row = session.execute(
+def _as_member(entity: type[Owned]) -> Select[Any]:
+    """A row of ``entity`` with the caller's role in its project, for the parameters
+    ``entity_id`` and ``user_id``."""
+    return (
         select(entity, ProjectMember.role)
         .join(ProjectMember, ProjectMember.project_id == entity.project_id)
-        .where(entity.id == entity_id, ProjectMember.user_id == parse_id(user_id, "user_id"))
-    ).one_or_none()
+        .where(entity.id == bindparam("entity_id"), ProjectMember.user_id == bindparam("user_id"))
+    )
+
+
+# Built once, not per call: building a statement cost a dataset's read a third of its time.
+# A dataset comes with its added tables, joined (one statement, not a second query).
+AS_MEMBER: dict[type, Select[Any]] = {
+    Dataset: _as_member(Dataset).options(joinedload(Dataset.added_tables)),
+    Connection: _as_member(Connection),
+}
+# A dataset as GetDataset shows it: everything but the statistics (GetDatasetStats reads
+# them), which are most of a row's bytes and of the time to decode it.
+DATASET_TO_SHOW = _as_member(Dataset).options(
+    defer(Dataset.stats), joinedload(Dataset.added_tables).defer(DatasetTable.stats)
+)
+
+
+def get_as_member(
+    session: Session,
+    entity: type[Owned],
+    entity_id: uuid.UUID,
+    *,
+    user_id: str,
+    required: str,
+    statement: Select[Any] | None = None,
+) -> Owned:
+    """The row of a project's dataset or connection with the caller's role in the project
+    checked, in one query (``AS_MEMBER``'s, unless ``statement`` is given): NotFound for a
+    non-member (or no such row), PermissionDenied below ``required``."""
+    params = {"entity_id": entity_id, "user_id": parse_id(user_id, "user_id")}
+    row = (
+        session.execute(AS_MEMBER[entity] if statement is None else statement, params)
+        # A joined collection repeats the row once per related row.
+        .unique()
+        .one_or_none()
+    )
     if row is None:
         noun = entity.__tablename__.removesuffix("s")
         raise NotFound(f"{noun} not found", reason=f"{noun.upper()}_NOT_FOUND")
@@ -285,14 +316,30 @@ def create_dataset(
 
 
 def get_dataset(
-    *, session: Session, user_id: str, dataset_id: str, required: str = VIEWER
+    *,
+    session: Session,
+    user_id: str,
+    dataset_id: str,
+    required: str = VIEWER,
+    statement: Select[Any] | None = None,
 ) -> Dataset:
-    """The dataset with the caller's role in its project checked, in one query: NotFound for
-    a non-member (or no such dataset), PermissionDenied below ``required``."""
+    """The dataset, its added tables and the caller's role in its project checked, in one
+    query: NotFound for a non-member (or no such dataset), PermissionDenied below
+    ``required``."""
     did = parse_id(dataset_id, "dataset_id")
     if not user_id:
         raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
-    return get_as_member(session, Dataset, did, user_id=user_id, required=required)
+    return get_as_member(
+        session, Dataset, did, user_id=user_id, required=required, statement=statement
+    )
+
+
+def show_dataset(*, session: Session, user_id: str, dataset_id: str) -> Dataset:
+    """The dataset as GetDataset shows it to any member, in ONE statement: without its
+    statistics, which stay unloaded (GetDatasetStats reads them)."""
+    return get_dataset(
+        session=session, user_id=user_id, dataset_id=dataset_id, statement=DATASET_TO_SHOW
+    )
 
 
 def get_ready_dataset(*, session: Session, user_id: str, dataset_id: str) -> Dataset:

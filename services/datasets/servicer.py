@@ -308,8 +308,9 @@ class DatasetsServicer(
     async def GetDataset(
         self, request: datasets_pb2.GetDatasetRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.GetDatasetResponse:
-        dataset = await self.db.call(
-            service.get_dataset, user_id=calling_user().user_id, dataset_id=request.dataset_id
+        # One statement (the dataset, its tables and the caller's role): no transaction needed.
+        dataset = await self.db.call_read(
+            service.show_dataset, user_id=calling_user().user_id, dataset_id=request.dataset_id
         )
         return datasets_pb2.GetDatasetResponse(dataset=convert.dataset_to_proto(dataset))
 
