@@ -19,6 +19,7 @@ from common.errors import (
     NotFound,
 )
 from services.training import models as m
+from services.training.engines.capabilities import ProgressUpdate
 from services.training.jobstate import TERMINAL, job_updated, lock_job, now, publish, settle_outputs
 from synthetica.events.v1 import events_pb2
 
@@ -166,18 +167,8 @@ def with_model(attempt: Attempt, model: m.Model) -> Attempt:
     )
 
 
-@dataclass(frozen=True)
-class Progress:
-    percent: float
-    message: str
-    epoch: int | None = None
-    total_epochs: int | None = None
-    loss: float | None = None
-    eta_seconds: float | None = None
-
-
 def record_progress(
-    *, session: Session, job_id: str, attempt: int, progress: Progress
+    *, session: Session, job_id: str, attempt: int, progress: ProgressUpdate
 ) -> Ownership:
     """Stores and publishes progress while the attempt owns the job (a heartbeat too); the
     worker learns on its next update that the job was cancelled or taken over."""

@@ -50,12 +50,5 @@ class ProgressReporter:
             attempts.record_progress,
             job_id=self.attempt.job_id,
             attempt=self.attempt.attempt,
-            progress=attempts.Progress(
-                percent=update.percent,
-                message=update.message,
-                epoch=update.epoch,
-                total_epochs=update.total_epochs,
-                loss=update.loss,
-                eta_seconds=update.eta_seconds,
-            ),
+            progress=update,
         )
