@@ -146,36 +146,26 @@ def _relational_report(rep: Any) -> None:
     sequence (the single-table summary above is the whole dataset's)."""
     for alert in rep.alerts:
         out.print(f"[b]![/b] {alert}")
-    if rep.tables:
-        table(
-            "Tables",
-            ["table", "synthetic rows", "quality", "privacy", "note"],
-            [
-                [t.name, f"{t.synthetic_rows:,}", _score(t.quality_score),
-                 value(t.privacy_verdict) or "-", t.note or ""]
-                for t in rep.tables
-            ],
-        )  # fmt: skip
-    if rep.links:
-        table(
-            "Links",
-            ["child column", "parent key", "children per parent", "integrity", "orphans"],
-            [
-                [f"{k.child_table}.{k.child_column}", f"{k.parent_table}.{k.parent_column}",
-                 _score(k.cardinality_score), _share(k.integrity.share), k.integrity.orphan_rows]
-                for k in rep.links
-            ],
-        )  # fmt: skip
-    if rep.sequences:
-        table(
-            "Sequences",
-            ["table", "entity", "score", "per step", "privacy"],
-            [
-                [q.table, q.entity_key, _score(q.score), _score(q.step_score),
-                 value(q.privacy_verdict) or "-"]
-                for q in rep.sequences
-            ],
-        )  # fmt: skip
+    sections = [
+        ("Tables", ["table", "synthetic rows", "quality", "privacy", "note"], [
+            [t.name, f"{t.synthetic_rows:,}", _score(t.quality_score),
+             value(t.privacy_verdict) or "-", t.note or ""]
+            for t in rep.tables
+        ]),
+        ("Links", ["child column", "parent key", "children per parent", "integrity", "orphans"], [
+            [f"{k.child_table}.{k.child_column}", f"{k.parent_table}.{k.parent_column}",
+             _score(k.cardinality_score), _share(k.integrity.share), k.integrity.orphan_rows]
+            for k in rep.links
+        ]),
+        ("Sequences", ["table", "entity", "score", "per step", "privacy"], [
+            [q.table, q.entity_key, _score(q.score), _score(q.step_score),
+             value(q.privacy_verdict) or "-"]
+            for q in rep.sequences
+        ]),
+    ]  # fmt: skip
+    for title, columns, rows in sections:
+        if rows:
+            table(title, columns, rows)
 
 
 def _score(score: float | None) -> str:
