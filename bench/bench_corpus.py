@@ -153,10 +153,11 @@ def run_one(
     threads: int | None,
     options: dict[str, Any] | None = None,
     batch_size: int | None = None,
+    seed: int = 1,
 ) -> Result:
     spec = get_engine(engine)
     params = TrainParams.build(
-        spec, seed=1, time_budget_seconds=budget, options=options, batch_size=batch_size
+        spec, seed=seed, time_budget_seconds=budget, options=options, batch_size=batch_size
     )
     artifact = work / f"{table.name}-{engine}-{mode}.tar.gz"
     started = time.monotonic()
@@ -165,7 +166,7 @@ def run_one(
     )
     fit_seconds = time.monotonic() - started
     out = work / f"{table.name}-{engine}-{mode}.parquet"
-    run_sampling(artifact, len(table.train), seed=2, out_path=out, threads=threads)
+    run_sampling(artifact, len(table.train), seed=seed + 1, out_path=out, threads=threads)
     synthetic = pd.read_parquet(out)
     report_options = ReportOptions(sample_rows=10_000, privacy_sample_rows=20_000)
     with warnings.catch_warnings():
@@ -305,6 +306,13 @@ def main() -> None:
         default=0,
         help="batchSize for the engines (0: each engine's own choice); give --mode too",
     )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        help="training seed (sampling uses seed + 1); a run that ends by early stopping gives "
+        "the same rows for the same seed, so another seed is how to see the noise; give --mode too",
+    )
     parser.add_argument("--mode", default="", help="label for these runs (default: the mode)")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
     parser.add_argument(
@@ -345,6 +353,7 @@ def main() -> None:
                     args.threads or None,
                     dict(args.option),
                     args.batch_size or None,
+                    args.seed,
                 )
                 print(json.dumps(asdict(result)), flush=True)
                 with args.results.open("a") as sink:

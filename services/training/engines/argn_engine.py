@@ -12,7 +12,8 @@ import shutil
 import tempfile
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Self
@@ -20,6 +21,7 @@ from typing import Any, Self
 import pandas as pd
 import torch
 from mostlyai import engine as mostly
+from mostlyai.engine._encoding_types.tabular import numeric as mostly_numeric
 
 from services.training.engines.base import (
     FitReport,
@@ -55,6 +57,19 @@ _RECENT_STEPS = 8
 # busy machine threads that wait for each other at every operation are far slower than one
 # (ecoli, 277 rows, load 14 on 2 cores: the first epoch took 75 s on 2 threads, 2.8 s on 1).
 _ONE_THREAD_ROWS = 5_000
+# mostlyai cuts a number it encodes as *binned* into up to 100 quantile bins whatever the
+# table's size: on a small table that is a row or two a bin (glass trains on 140 rows), a
+# 100-way choice with a row or two behind each answer, and the model learns little of how
+# the bins go with the other columns. Keyed on the training rows (the share of the table
+# that mostlyai's split keeps for training, 80 %, its default): at least `_ROWS_PER_BIN`
+# rows a bin, never fewer than `_MIN_BINS` bins nor more than mostlyai's own cap, so tables
+# of 1,250 rows and more are cut as before. On the corpus' five smallest tables (72-327
+# training rows), seeds 1-3: glass and housing gained in every seed (+0.009 to +0.044), the
+# mean of the five rose 0.011 (0.800 -> 0.811), no privacy verdict got worse (README, "The
+# five small tables, one experiment at a time").
+_ROWS_PER_BIN = 10
+_MIN_BINS = 10
+_TRAINING_SHARE = 0.8
 
 
 class TabularARGNEngine(Engine):
@@ -89,15 +104,17 @@ class TabularARGNEngine(Engine):
             tgt_data=table,
             tgt_primary_key=primary_key,
             tgt_encoding_types=encodings,
+            trn_val_split=_TRAINING_SHARE,
             workspace_dir=self._workspace,
         )
         phases.mark("split")
         dp = dp_config(params)
-        mostly.analyze(
-            value_protection=params.options["value_protection"],
-            differential_privacy=dp,
-            workspace_dir=self._workspace,
-        )
+        with _binned_max_bins(_max_bins(len(table))):
+            mostly.analyze(
+                value_protection=params.options["value_protection"],
+                differential_privacy=dp,
+                workspace_dir=self._workspace,
+            )
         phases.mark("analyze")
         mostly.encode(workspace_dir=self._workspace)
         phases.mark("encode")
@@ -176,6 +193,25 @@ class TabularARGNEngine(Engine):
     @staticmethod
     def library_versions() -> dict[str, str]:
         return {lib: version(lib) for lib in ("mostlyai-engine", "torch")}
+
+
+def _max_bins(rows: int) -> int:
+    training_rows = round(_TRAINING_SHARE * rows)
+    cap = mostly_numeric.NUMERIC_BINNED_MAX_BINS
+    return min(cap, max(_MIN_BINS, training_rows // _ROWS_PER_BIN))
+
+
+@contextmanager
+def _binned_max_bins(bins: int) -> Iterator[None]:
+    """mostlyai takes no argument for its bin cap: it reads a module constant when it analyzes
+    the table (the bins are then saved with the model, so generating needs no such patch).
+    The engine runs in a job's own child process; the constant is restored all the same."""
+    cap = mostly_numeric.NUMERIC_BINNED_MAX_BINS
+    mostly_numeric.NUMERIC_BINNED_MAX_BINS = bins
+    try:
+        yield
+    finally:
+        mostly_numeric.NUMERIC_BINNED_MAX_BINS = cap
 
 
 def link_tree(source: Path, target: Path) -> None:

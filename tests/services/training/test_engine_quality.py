@@ -8,6 +8,7 @@ the same causes over the whole corpus.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -57,6 +58,33 @@ def test_gaussian_copula_keeps_spikes_of_zeros_and_their_share(glass, work):
     privacy = _privacy(glass, synthetic)
     assert privacy.exact_copy_excess == 0.0
     assert privacy.verdict != "fail"
+
+
+def test_argn_cuts_a_small_tables_numbers_into_bins_of_ten_rows_or_more(glass, tmp_path):
+    # mostlyai cut glass's refractive index, sodium, silicon and calcium into 100 quantile
+    # bins each, on 170 training rows: a row or two a bin. The model saved with the job
+    # holds the bins it samples from; from 1,250 rows a table keeps mostlyai's 100.
+    import mostlyai.engine._encoding_types.tabular.numeric as mostly_numeric
+
+    from services.training.engines import argn_engine
+
+    spec = get_engine("tabular_argn")
+    params = TrainParams.build(spec, seed=1, epochs=1, options={"model_size": "small"})
+    engine = spec.create()
+    engine.fit(glass.frame, glass.metadata, params, lambda _: None)
+    engine.save(tmp_path)
+    stats = json.loads((tmp_path / "ModelStore" / "tgt-stats" / "stats.json").read_text())
+    bins = {
+        name: len(column["bins"]) - 1
+        for name, column in stats["columns"].items()
+        if column["encoding_type"] == "TABULAR_NUMERIC_BINNED"
+    }
+    training_rows = round(0.8 * len(glass.frame))
+    assert bins and max(bins.values()) == training_rows // 10, bins
+    # The next table a process analyzes gets mostlyai's own cap again.
+    assert mostly_numeric.NUMERIC_BINNED_MAX_BINS == 100
+    assert argn_engine._max_bins(1_250) == argn_engine._max_bins(13_019) == 100
+    assert argn_engine._max_bins(20) == 10
 
 
 class _Clock:
