@@ -56,6 +56,7 @@ _RECENT_STEPS = 8
 # batches of 8-64 rows for such tables, too little work per operation to share, and on a
 # busy machine threads that wait for each other at every operation are far slower than one
 # (ecoli, 277 rows, load 14 on 2 cores: the first epoch took 75 s on 2 threads, 2.8 s on 1).
+# Generation too, where a step works on one row per sequence (or per parent) being made.
 _ONE_THREAD_ROWS = 5_000
 # mostlyai cuts a number it encodes as *binned* into up to 100 quantile bins whatever the
 # table's size: on a small table that is a row or two a bin (glass trains on 140 rows), a
@@ -70,6 +71,19 @@ _ONE_THREAD_ROWS = 5_000
 _ROWS_PER_BIN = 10
 _MIN_BINS = 10
 _TRAINING_SHARE = 0.8
+
+
+@contextmanager
+def threads_for(rows: int) -> Iterator[None]:
+    """Torch on one thread while ARGN works on fewer than `_ONE_THREAD_ROWS` rows at a
+    time, on as many as the worker allows otherwise."""
+    threads = torch.get_num_threads()
+    if rows < _ONE_THREAD_ROWS:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 class TabularARGNEngine(Engine):
@@ -126,10 +140,7 @@ class TabularARGNEngine(Engine):
         if budget is not None:
             deadline = started + budget - max(_RESERVE_MIN_SECONDS, _RESERVE_SHARE * budget)
         hook = _TrainingProgress(progress, params.epochs or 100, deadline)
-        threads = torch.get_num_threads()
-        if len(table) < _ONE_THREAD_ROWS:
-            torch.set_num_threads(1)
-        try:
+        with threads_for(len(table)):
             mostly.train(
                 model=_MODELS[params.options["model_size"]],
                 max_epochs=params.epochs,
@@ -138,8 +149,6 @@ class TabularARGNEngine(Engine):
                 workspace_dir=self._workspace,
                 update_progress=hook,
             )
-        finally:
-            torch.set_num_threads(threads)
         phases.training(hook)
         privacy_spent = hook.privacy.spent(params.differential_privacy)
         elapsed = time.monotonic() - started

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, Self
 
 import pandas as pd
-import torch
 from mostlyai import engine as mostly
 from mostlyai.engine._common import ANALYZE_REDUCE_MIN_MAX_N
 
@@ -32,11 +31,11 @@ from services.training.engines.argn_engine import (
     _ENCODINGS,
     _MODEL_STORE,
     _MODELS,
-    _ONE_THREAD_ROWS,
     _RESERVE_MIN_SECONDS,
     _RESERVE_SHARE,
     _TrainingProgress,
     link_tree,
+    threads_for,
 )
 from services.training.engines.base import (
     EngineError,
@@ -161,10 +160,7 @@ class RelationalARGNEngine(RelationalEngine):
         if budget is not None:
             deadline = started + budget - max(_RESERVE_MIN_SECONDS, _RESERVE_SHARE * budget)
         hook = _TrainingProgress(progress, params.epochs or 100, deadline)
-        threads = torch.get_num_threads()
-        if len(table) < _ONE_THREAD_ROWS:
-            torch.set_num_threads(1)
-        try:
+        with threads_for(len(table)):
             mostly.train(
                 model=_MODELS[params.options["model_size"]],
                 max_epochs=params.epochs,
@@ -172,8 +168,6 @@ class RelationalARGNEngine(RelationalEngine):
                 workspace_dir=workspace,
                 update_progress=hook,
             )
-        finally:
-            torch.set_num_threads(threads)
         self._trained[spec.name] = True
         return FitReport(
             loss_curve=hook.loss_curve,
@@ -222,7 +216,7 @@ class RelationalARGNEngine(RelationalEngine):
                 rows = self._sample_root(spec, n, conditions if index == 0 else None)
             else:
                 context = self._context(link.parent_table, out[link.parent_table])
-                rows = self._generate(spec, ctx_data=context.reset_index(drop=True))
+                rows = self._generate(spec, len(context), ctx_data=context.reset_index(drop=True))
             if spec.primary_key and (link is None or spec.primary_key != link.child_column):
                 rows[spec.primary_key] = range(len(rows))
             out[spec.name] = rows.reset_index(drop=True)
@@ -241,23 +235,28 @@ class RelationalARGNEngine(RelationalEngine):
         if spec.sequence:
             # The workspace keeps the model only, not the training keys that mostlyai would
             # draw entities from: the generated entities are given as context.
-            return self._generate(spec, ctx_data=pd.DataFrame({spec.sequence.entity_key: range(n)}))
+            entities = pd.DataFrame({spec.sequence.entity_key: range(n)})
+            return self._generate(spec, n, ctx_data=entities)
         if not conditions:
-            return self._generate(spec, sample_size=n)
+            return self._generate(spec, n, sample_size=n)
         return self._generate(
-            spec, seed_data=pd.DataFrame({k: [v] * n for k, v in conditions.items()})
+            spec, n, seed_data=pd.DataFrame({k: [v] * n for k, v in conditions.items()})
         )
 
-    def _generate(self, spec: TableSpec, **kwargs: Any) -> pd.DataFrame:
+    def _generate(self, spec: TableSpec, at_once: int, **kwargs: Any) -> pd.DataFrame:
+        """`spec`'s rows for `at_once` root rows, sequences or parents: each step of ARGN's
+        generation makes one row for each of them at once."""
         workspace = self._workspace(spec.name)
         out = workspace / "SyntheticData"
         shutil.rmtree(out, ignore_errors=True)
-        mostly.generate(
-            # Rare (protected) categories are replaced by frequent ones, not a "_RARE_" token.
-            rare_category_replacement_method="sample",
-            workspace_dir=workspace,
-            **kwargs,
-        )
+        with threads_for(at_once):
+            mostly.generate(
+                # Rare (protected) categories are replaced by frequent ones, not a "_RARE_"
+                # token.
+                rare_category_replacement_method="sample",
+                workspace_dir=workspace,
+                **kwargs,
+            )
         rows = pd.read_parquet(out)
         shutil.rmtree(out)
         return rows
