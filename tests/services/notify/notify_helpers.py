@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 from synthetica.events.v1 import events_pb2
 from synthetica.notify.v1 import notify_pb2, notify_pb2_grpc
 from tests.support import AuthCaller, upload_ready
+from tools.embedded import free_port
 
 T = TypeVar("T")
 
@@ -115,14 +117,22 @@ async def eventually(
 
 @dataclass
 class Receiver:
-    """Answers each POST with the next status of ``script`` (then 200) and records it."""
+    """Answers each POST to its own path with the next status of ``script`` (then 200) and
+    records it. Any other path gets 404 and leaves the script alone: a delivery an earlier
+    test left retrying, to a receiver whose port this one now has, once took this test's
+    first scripted 500."""
 
     script: list[int] = field(default_factory=list)
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     url: str = ""
+    path: str = field(default_factory=lambda: f"/hooks/{uuid.uuid4().hex}")
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
+            return
+        if scope["path"] != self.path:
+            await send({"type": "http.response.start", "status": 404, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
             return
         body = b""
         while True:
@@ -140,11 +150,13 @@ class Receiver:
 @contextlib.asynccontextmanager
 async def receiver(script: list[int] | None = None) -> AsyncIterator[Receiver]:
     app = Receiver(script=list(script or []))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None))
+    # Below the ephemeral range (port 0 binds inside it, where other connections land too).
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
     task = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
         await asyncio.sleep(0.02)
-    app.url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/hooks"
+    app.url = f"http://127.0.0.1:{port}{app.path}"
     try:
         yield app
     finally:
