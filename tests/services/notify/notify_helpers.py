@@ -118,9 +118,9 @@ async def eventually(
 @dataclass
 class Receiver:
     """Answers each POST to its own path with the next status of ``script`` (then 200) and
-    records it. Any other path gets 404 and leaves the script alone: a delivery an earlier
-    test left retrying, to a receiver whose port this one now has, once took this test's
-    first scripted 500."""
+    records it. Any other path gets 404 and leaves the script alone: in CI a delivery once
+    succeeded on its second try where the script needs three, most likely because another
+    test's delivery reached a receiver that had bound port 0 and took the scripted 500."""
 
     script: list[int] = field(default_factory=list)
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
