@@ -27,7 +27,7 @@ AIRLINES = 12
 
 
 @pytest.mark.timeout(900)
-async def test_a_three_table_chain_is_learned_and_generated_whole(stack):
+async def test_a_three_table_chain_is_learned_and_generated_whole(stack, tmp_path):
     account = await stack.account()
 
     def notebook() -> tuple[list[tuple[str, str, str]], dict[str, pd.DataFrame], Any]:
@@ -42,6 +42,11 @@ async def test_a_three_table_chain_is_learned_and_generated_whole(stack):
             model = c.train(ds, engine="tabular_argn", seed=5, **FAST).wait(progress=False)
             batch = model.generate(rows=AIRLINES, seed=9, progress=False)
             frames = {name: batch.to_pandas(table=name) for name in CHAIN}
+            # Without table= a one-table format would give only the first table: refused.
+            with pytest.raises(ValueError, match=r"3 tables \(airlines, routes, flights"):
+                batch.to_pandas()
+            with pytest.raises(ValueError, match="pass table="):
+                batch.download(tmp_path / "all.csv")
             return links, frames, batch.report(wait=True)
 
     links, tables, report = await in_thread(notebook)

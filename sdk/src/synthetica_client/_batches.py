@@ -78,6 +78,7 @@ class AsyncBatch(Bound, BatchFields):
                 "to_pandas needs pandas and pyarrow: pip install 'synthetica-client[pandas]'"
             ) from None
         ready = await self._ready(progress)
+        ready._check_table(table, "parquet")
         data = bytearray()
         async for chunk in ready._stream("parquet", table, progress, "fetching"):
             data += chunk
@@ -100,6 +101,7 @@ class AsyncBatch(Bound, BatchFields):
         target = Path(path)
         fmt = (format or DOWNLOAD_FORMATS.get(target.suffix.lower(), "csv")).lower()
         ready = await self._ready(progress)
+        ready._check_table(table, fmt)
         partial = target.with_name(f".{target.name}.part")
         try:
             async with await anyio.open_file(partial, "wb") as out:
@@ -111,6 +113,15 @@ class AsyncBatch(Bound, BatchFields):
         finally:
             partial.unlink(missing_ok=True)
         return target
+
+    def _check_table(self, table: str, fmt: str) -> None:
+        """A batch of several tables needs ``table=`` for a one-table format: silently giving
+        the first table would look like the whole result."""
+        if not table and fmt != "sql" and len(self.tables) > 1:
+            raise ValueError(
+                f"this batch has {len(self.tables)} tables ({', '.join(self.tables)}): "
+                "pass table= to choose one, or download format='sql' for all of them"
+            )
 
     async def _stream(
         self, fmt: str, table: str, progress: ProgressOption, label: str
