@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
 _COPY_CHUNK_BYTES = 1 << 20
+# Rows an export reads at a time.
+READ_BATCH_ROWS = 20_000
 
 
 def read_parts(

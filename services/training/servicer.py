@@ -27,7 +27,8 @@ from services.training import convert, queries, service
 from services.training import models as m
 from services.training.access import EDITOR, Access, calling_user, dataset_schema
 from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
-from services.training.exports import SqlTable, iter_export, iter_sql_tables, json_lines
+from services.training.export_sql import SqlTable, iter_sql_tables
+from services.training.exports import iter_export, json_lines
 from services.training.guard_rpcs import GuardRpcs
 from services.training.payloads import TemplatePayload
 from services.training.settings import TrainingSettings

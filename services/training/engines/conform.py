@@ -32,12 +32,12 @@ import pyarrow.compute as pc
 
 from common.contracts.template_schema import FieldSpec
 from services.training.engines.profile import ColumnProfile, TableProfile, datetime_ids
+from services.training.export_values import DATETIME_FORMAT_KEY
 from services.training.templates import columns as template_columns
 from services.training.templates import strings
 from services.training.templates.expressions import slugify
 from services.training.templates.vocab import Vocabulary, get_vocabulary
 
-DATETIME_FORMAT_KEY = b"datetime_format"
 # A category seen fewer times than this is rare: placeholders are replaced by others.
 RARE_COUNT = 5
 _DIGITS = "0123456789"

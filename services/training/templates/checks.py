@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from common.contracts.template_schema import SchemaError, parse_schema
-from services.training.exports import json_value
+from services.training.export_values import json_value
 from services.training.templates.generator import GenerationPlan, plan, preview
 from services.training.templates.vocab import value_lengths
 

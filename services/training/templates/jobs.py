@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from common.errors import InvalidArgument
 from common.storage import Storage
 from services.training.engines import EngineCancelled, ProgressUpdate
-from services.training.exports import SqlTable
+from services.training.export_sql import SqlTable
 from services.training.payloads import TemplatePayload
 from services.training.shards import plan_shards
 from services.training.templates import GenerationPlan, SchemaError, generate, generator, plan

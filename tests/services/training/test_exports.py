@@ -14,12 +14,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from services.training.exports import (
-    ChunkedParquetWriter,
-    export,
-    iter_export,
-    quote_identifier,
-)
+from services.training.export_sql import quote_identifier
+from services.training.exports import ChunkedParquetWriter, export, iter_export
 
 NASTY = [
     "O'Reilly",

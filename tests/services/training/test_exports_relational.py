@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from services.training.exports import SqlTable, iter_sql_tables
+from services.training.export_sql import SqlTable, iter_sql_tables
 from tests.relational_corpus import airports_by_state
 from tests.support import loaded_sql
 

@@ -1,0 +1,72 @@
+"""How an export writes values: a datetime column in the format the real file used (its
+field metadata's ``datetime_format``, written by model batches), and any value as JSON."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+DATETIME_FORMAT_KEY = b"datetime_format"
+_TIME_CODES = ("%H", "%I", "%M", "%S", "%f", "%T", "%p", "%s")
+
+
+def datetime_format(field: pa.Field) -> str | None:
+    if not pa.types.is_timestamp(field.type) or not field.metadata:
+        return None
+    raw = field.metadata.get(DATETIME_FORMAT_KEY)
+    return raw.decode() if raw else None
+
+
+def _date_field(field: pa.Field, export_format: str, date_format: str) -> pa.Field:
+    if export_format in ("csv", "jsonl"):
+        return pa.field(field.name, pa.string())
+    if any(code in date_format.replace("%%", "") for code in _TIME_CODES):
+        return pa.field(field.name, pa.timestamp("s", field.type.tz))
+    return pa.field(field.name, pa.date32())
+
+
+def with_date_formats(
+    schema: pa.Schema, batches: Iterator[pa.RecordBatch], fmt: str
+) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+    """Datetime columns as the real file wrote them (text for CSV/JSONL; date or
+    second-precision timestamp for SQL)."""
+    formats = {f.name: datetime_format(f) for f in schema}
+    fields = [_date_field(f, fmt, formats[f.name] or "") if formats[f.name] else f for f in schema]
+    target = pa.schema(fields)
+
+    def convert() -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            columns = []
+            for field, column in zip(schema, batch.columns, strict=True):
+                date_format = formats[field.name]
+                if date_format and fmt in ("csv", "jsonl"):
+                    column = pc.strftime(column, format=date_format)
+                elif date_format:
+                    kind = target.field(field.name).type
+                    seconds = pc.floor_temporal(column, unit="second")
+                    column = pc.cast(seconds, kind, safe=False)
+                columns.append(column)
+            yield pa.RecordBatch.from_arrays(columns, schema=target)
+
+    return target, convert()
+
+
+def json_value(value: Any) -> Any:
+    """A value as JSON Lines downloads write it (ISO dates, null for NaN, exact decimals)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN or infinity
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, dict):
+        return {k: json_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_value(v) for v in value]
+    if hasattr(value, "as_tuple"):  # Decimal: keep every digit
+        return str(value)
+    return value
