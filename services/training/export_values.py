@@ -44,7 +44,11 @@ def with_date_formats(
             for field, column in zip(schema, batch.columns, strict=True):
                 date_format = formats[field.name]
                 if date_format and fmt in ("csv", "jsonl"):
-                    column = pc.strftime(column, format=date_format)
+                    # The formats are to the second; Arrow's %S on a finer unit would add
+                    # the fraction ("05.000000").
+                    seconds = pc.floor_temporal(column, unit="second")
+                    whole = pc.cast(seconds, pa.timestamp("s", field.type.tz), safe=False)
+                    column = pc.strftime(whole, format=date_format)
                 elif date_format:
                     kind = target.field(field.name).type
                     seconds = pc.floor_temporal(column, unit="second")

@@ -12,14 +12,13 @@ Everything crossing the process boundary is plain data (a SchemaError does not p
 from __future__ import annotations
 
 import contextlib
-import json
 import resource
 import signal
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from common.contracts.template_schema import SchemaError, parse_schema
-from services.training.export_values import json_value
+from services.training.exports import json_lines
 from services.training.templates.generator import GenerationPlan, plan, preview
 from services.training.templates.vocab import value_lengths
 
@@ -157,8 +156,8 @@ def preview_rows(
         tables = []
         for name, batch in preview(planned, rows):
             kept: list[str] = []
-            for row in batch.to_pylist():
-                text = json.dumps(json_value(row), ensure_ascii=False)
+            # As a JSON Lines download writes them (dates included).
+            for text in json_lines(batch.schema, batch):
                 budget -= len(text.encode())
                 if budget < 0:
                     break

@@ -229,3 +229,39 @@ def test_chunks_never_exceed_chunk_rows():
     p = plan("user", count=2_500, seed=1)
     sizes = [b.num_rows for _, b in generate(p, chunk_rows=1_000)]
     assert sizes == [1_000, 1_000, 500]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "sql"])
+def test_generated_datetimes_download_to_the_second_derived_ones_keep_their_fraction(
+    tmp_path, fmt
+):
+    fs = fsspec.filesystem("file")
+    path = str(tmp_path / "t.parquet")
+    p = plan(
+        {
+            "tables": [
+                {
+                    "name": "t",
+                    "fields": [
+                        {"name": "at", "type": "datetime"},
+                        {"name": "later", "type": "datetime", "derive": "at + seconds(0.25)"},
+                    ],
+                }
+            ]
+        },
+        count=50,
+        seed=1,
+    )
+    with ChunkedParquetWriter(fs, path, p.tables[0].arrow_schema) as writer:
+        for _, batch in generate(p, chunk_rows=20):
+            writer.write(batch)
+    sink = io.BytesIO()
+    export(fs, path, fmt, sink, table_name="t")
+    text = sink.getvalue().decode()
+    # A user sees "2024-02-09 12:40:37", not "2024-02-09 12:40:37.000000"; a derived time
+    # with a fraction of a second keeps it.
+    moments = re.findall(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?", text)
+    assert len(moments) == 100
+    whole = [m for m in moments if "." not in m]
+    assert len(whole) == 50 and all(" " in m for m in whole)
+    assert all(m.endswith(".250000") for m in moments if "." in m)
