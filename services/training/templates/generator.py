@@ -189,7 +189,7 @@ def _resolve(
 
 
 # A generated datetime is whole seconds: downloads write it so ("2024-02-09 12:40:37"), not
-# with the six zeros of its microsecond type. A derived one may not be (a 50 Hz sensor's
+# with the six zeros of its microsecond type. A derived one may not be (a 10 Hz sensor's
 # time): it keeps its microseconds.
 _SECONDS = {DATETIME_FORMAT_KEY: b"%Y-%m-%d %H:%M:%S"}
 
