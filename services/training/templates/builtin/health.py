@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from services.training.templates.builtin.fields import Options, cat, derived, fk, seq
@@ -18,7 +19,8 @@ _DIAGNOSES = {
     "N39.0": "Urinary tract infection",
     "R51": "Headache",
 }
-# test: (unit, mean, std, reference low, reference high)
+# test: (unit, mean, std, reference low, reference high). Values are log-normal with that
+# mean and spread: skewed to the right like real lab results, and never negative.
 _LABS = {
     "Glucose": ("mg/dL", 100.0, 25.0, 70.0, 99.0),
     "Hemoglobin A1c": ("%", 5.8, 0.9, 4.0, 5.6),
@@ -35,12 +37,25 @@ _DRUGS = {
     "Sertraline": (50, 100),
     "Omeprazole": (20, 40),
     "Ibuprofen": (200, 400, 600),
-    "Albuterol": (90,),
+    "Montelukast": (4, 10),
 }
+# Ibuprofen also comes as a gel; the others here are tablets or capsules.
+_ROUTE = "'topical' if drug_name == 'Ibuprofen' and bernoulli(0.15) else 'oral'"
 
 
 def _lab_map(position: int) -> str:
     return repr({test: values[position] for test, values in _LABS.items()})
+
+
+def _lab_value() -> str:
+    """A log-normal draw with each test's mean and standard deviation: its median times
+    e to the power of sigma times a standard normal draw."""
+    sigma = {t: math.sqrt(math.log(1 + (v[2] / v[1]) ** 2)) for t, v in _LABS.items()}
+    median = {t: v[1] / math.sqrt(1 + (v[2] / v[1]) ** 2) for t, v in _LABS.items()}
+    return (
+        f"round(map(test_name, {median!r}) "
+        f"* {math.e!r} ** (normal(0, 1) * map(test_name, {sigma!r})), 2)"
+    )
 
 
 def healthcare(options: Options) -> dict[str, Any]:
@@ -82,12 +97,7 @@ def healthcare(options: Options) -> dict[str, Any]:
         seq("lab_id"),
         fk("visit_id", "visits", "visit_id"),
         cat("test_name", list(_LABS)),
-        derived(
-            "value",
-            "float",
-            f"round(map(test_name, {_lab_map(1)}) "
-            f"+ normal(0, 1) * map(test_name, {_lab_map(2)}), 2)",
-        ),
+        derived("value", "float", _lab_value()),
         derived("unit", "string", f"map(test_name, {_lab_map(0)})"),
         derived("reference_low", "float", f"map(test_name, {_lab_map(3)})"),
         derived("reference_high", "float", f"map(test_name, {_lab_map(4)})"),
@@ -99,7 +109,7 @@ def healthcare(options: Options) -> dict[str, Any]:
         cat("drug_name", list(_DRUGS)),
         derived("dose_mg", "int", f"choice_by(drug_name, {_DRUGS!r})"),
         cat("frequency", ["once daily", "twice daily", "three times daily", "as needed"]),
-        cat("route", ["oral", "inhaled", "topical"], [0.85, 0.1, 0.05]),
+        derived("route", "string", _ROUTE),
         {"name": "days_supply", "type": "category", "categories": [7, 14, 30, 60, 90]},
     ]
     return {

@@ -159,6 +159,12 @@ def test_healthcare_tables_join_by_keys():
     for lab in tables["labs"]:
         outside = lab["value"] < lab["reference_low"] or lab["value"] > lab["reference_high"]
         assert lab["abnormal"] == outside
+    # What a clinician would spot at once: a negative lab result, an inhaled painkiller.
+    assert min(lab["value"] for lab in tables["labs"]) > 0
+    routes = {(m["drug_name"], m["route"]) for m in tables["medications"]}
+    assert all(
+        route == "oral" or (drug, route) == ("Ibuprofen", "topical") for drug, route in routes
+    )
 
 
 @pytest.mark.parametrize("fraud_rate", [0.02, 0.3])
