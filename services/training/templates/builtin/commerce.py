@@ -111,8 +111,15 @@ def finance(options: Options) -> dict[str, Any]:
     fraud_rate = float(options["fraud_rate"])
     accounts = [
         seq("account_id"),
-        {"name": "holder_name", "type": "name"},
-        {"name": "holder_email", "type": "email"},
+        # The email is the holder's, as a bank's records would have it.
+        {"name": "holder_first", "type": "first_name", "hidden": True},
+        {"name": "holder_last", "type": "last_name", "hidden": True},
+        derived("holder_name", "name", "full_name(holder_first, holder_last)"),
+        {
+            "name": "holder_email",
+            "type": "email",
+            "template": "{slug(holder_first)}.{slug(holder_last)}{account_id}@{email_domain()}",
+        },
         cat(
             "account_type",
             ["checking", "savings", "credit_card", "business"],

@@ -175,6 +175,12 @@ def test_finance_fraud_rate_and_account_keys(fraud_rate):
         options={"fraud_rate": fraud_rate, "transactions_per_account": 20},
     )
     accounts = {a["account_id"] for a in tables["accounts"]}
+    # The holder's email is the holder's, not another person's.
+    own = [
+        a["holder_email"].startswith(re.sub("[^a-z]", "", a["holder_name"].split()[0].lower()))
+        for a in tables["accounts"]
+    ]
+    assert sum(own) > 0.95 * len(own)
     transactions = tables["transactions"]
     assert len(transactions) == 6_000
     assert all(t["account_id"] in accounts for t in transactions)
