@@ -278,6 +278,8 @@ FUNCTIONS.update(
         "city": (0, 0, _vocab_pick("cities")),
         "tld": (0, 0, _fn_locale_value("tld")),
         "currency": (0, 0, _fn_locale_value("currency")),
+        "price_level": (0, 0, _fn_locale_value("price_level")),
+        "money_decimals": (0, 0, _fn_locale_value("money_decimals")),
         "country": (0, 0, _fn_locale_value("country")),
     }
 )

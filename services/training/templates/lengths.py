@@ -264,5 +264,7 @@ LENGTH_RULES: dict[str, Callable[..., int]] = {
     "city": _vocab_length("cities"),
     "tld": _vocab_length("tld"),
     "currency": _vocab_length("currency"),
+    "price_level": _scalar,
+    "money_decimals": _scalar,
     "country": _vocab_length("country"),
 }

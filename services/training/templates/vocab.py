@@ -34,6 +34,11 @@ class LocaleStyle:
     address_format: str
     stock_exchanges: tuple[str, ...]
     family_name_first: bool = False
+    # Money in templates is written in US dollars and multiplied by this: prices of the
+    # same magnitude in euros, about 150 times the number in yen.
+    price_level: float = 1.0
+    # The currency's minor unit: cents, or whole yen.
+    money_decimals: int = 2
 
 
 _STYLES = {
@@ -69,6 +74,8 @@ _STYLES = {
         "〒{postal_code} {state}{city}{street_address}",
         ("東京証券取引所", "大阪取引所"),
         family_name_first=True,
+        price_level=150.0,
+        money_decimals=0,
     ),
 }
 
@@ -107,6 +114,14 @@ class Vocabulary:
     @property
     def tld(self) -> str:
         return self.style.tld
+
+    @property
+    def price_level(self) -> float:
+        return self.style.price_level
+
+    @property
+    def money_decimals(self) -> int:
+        return self.style.money_decimals
 
     @property
     def family_name_first(self) -> bool:

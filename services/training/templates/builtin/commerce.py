@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.training.templates.builtin.fields import Options, cat, derived, fk, seq
+from services.training.templates.builtin.fields import Options, cat, derived, fk, local_money, seq
 
 _PRODUCTS = {
     "Electronics": ("Wireless Headphones", "Smartphone", "Laptop", "USB-C Charger", "Smartwatch"),
@@ -36,28 +36,41 @@ def ecommerce(options: Options) -> dict[str, Any]:
             "max": 20,
         },
         {
-            "name": "unit_price",
+            "name": "unit_price_usd",
             "type": "float",
             "distribution": "lognormal",
             "params": {"mean": 3.4, "sigma": 0.9, "decimals": 2},
             "min": 0.99,
             "max": 4_999.99,
+            "hidden": True,
         },
+        derived("unit_price", "float", local_money("unit_price_usd")),
         cat("discount_percent", [0, 5, 10, 15, 20, 25], [0.6, 0.12, 0.12, 0.08, 0.05, 0.03]),
-        derived("subtotal", "float", "round(quantity * unit_price, 2)"),
-        derived("discount_amount", "float", "round(subtotal * discount_percent / 100, 2)"),
+        derived("subtotal", "float", "round(quantity * unit_price, money_decimals())"),
+        derived(
+            "discount_amount",
+            "float",
+            "round(subtotal * discount_percent / 100, money_decimals())",
+        ),
         cat("tax_rate", [0.0, 0.05, 0.07, 0.0825, 0.1]) | {"hidden": True},
-        derived("tax_amount", "float", "round((subtotal - discount_amount) * tax_rate, 2)"),
+        derived(
+            "tax_amount",
+            "float",
+            "round((subtotal - discount_amount) * tax_rate, money_decimals())",
+        ),
         derived(
             "shipping_cost",
             "float",
-            "0.0 if shipping_method == 'pickup' or subtotal - discount_amount >= 100 "
-            "else map(shipping_method, {'standard': 4.99, 'express': 12.99, 'overnight': 24.99})",
+            "0.0 if shipping_method == 'pickup' "
+            "or subtotal - discount_amount >= 100 * price_level() else "
+            + local_money(
+                "map(shipping_method, {'standard': 4.99, 'express': 12.99, 'overnight': 24.99})"
+            ),
         ),
         derived(
             "total_amount",
             "float",
-            "round(subtotal - discount_amount + tax_amount + shipping_cost, 2)",
+            "round(subtotal - discount_amount + tax_amount + shipping_cost, money_decimals())",
         ),
         derived("currency", "string", "currency()"),
         cat(
@@ -130,13 +143,15 @@ def finance(options: Options) -> dict[str, Any]:
         {"name": "home_country", "type": "country"},
         {"name": "opened_at", "type": "date", "min": "today-15y", "max": "today-90d"},
         {
-            "name": "credit_limit",
+            "name": "credit_limit_usd",
             "type": "float",
             "distribution": "lognormal",
             "params": {"mean": 8.5, "sigma": 0.6, "decimals": 0},
             "min": 500,
             "max": 100_000,
+            "hidden": True,
         },
+        derived("credit_limit", "float", local_money("credit_limit_usd")),
     ]
     transactions = [
         {"name": "transaction_id", "type": "uuid", "unique": True},
@@ -153,7 +168,9 @@ def finance(options: Options) -> dict[str, Any]:
             "hidden": True,
         },
         derived(
-            "amount", "float", "round(base_amount * uniform(3, 12) if is_fraud else base_amount, 2)"
+            "amount",
+            "float",
+            local_money("(base_amount * uniform(3, 12) if is_fraud else base_amount)"),
         ),
         derived("currency", "string", "currency()"),
         {"name": "merchant", "type": "company"},

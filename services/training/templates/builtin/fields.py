@@ -23,3 +23,9 @@ def derived(name: str, type_: str, expression: str, **extra: Any) -> dict[str, A
 def fk(name: str, table: str, field: str, mode: str = "random") -> dict[str, Any]:
     ref = {"table": table, "field": field, "mode": mode}
     return {"name": name, "type": "int", "foreign_key": ref}
+
+
+def local_money(usd: str) -> str:
+    """An amount given in US dollars, in the locale's currency: scaled by its price level and
+    rounded to its minor unit (cents; whole yen)."""
+    return f"round({usd} * price_level(), money_decimals())"

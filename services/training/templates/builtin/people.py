@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.training.templates.builtin.fields import Options, cat, derived, seq
+from services.training.templates.builtin.fields import Options, cat, derived, local_money, seq
 
 
 def user(options: Options) -> dict[str, Any]:
@@ -35,13 +35,15 @@ def user(options: Options) -> dict[str, Any]:
         {"name": "job_title", "type": "job_title"},
         {"name": "company", "type": "company"},
         {
-            "name": "salary",
+            "name": "salary_usd",
             "type": "float",
             "distribution": "lognormal",
             "params": {"mean": 11.0, "sigma": 0.45, "decimals": 2},
             "min": 15_000,
             "max": 900_000,
+            "hidden": True,
         },
+        derived("salary", "float", local_money("salary_usd")),
         {"name": "created_at", "type": "datetime", "min": "today-5y", "max": "today"},
         {"name": "is_active", "type": "bool", "params": {"p": 0.85}},
     ]
@@ -91,7 +93,7 @@ def company(options: Options) -> dict[str, Any]:
             "max": 400_000,
         },
         derived("size_category", "string", size),
-        derived("annual_revenue", "float", "round(employees * uniform(60000, 400000), 2)"),
+        derived("annual_revenue", "float", local_money("employees * uniform(60000, 400000)")),
         {
             "name": "revenue_growth_percent",
             "type": "float",
@@ -103,7 +105,7 @@ def company(options: Options) -> dict[str, Any]:
         derived(
             "market_cap",
             "float",
-            f"round(annual_revenue * uniform(0.8, 9.0), 2) if {public} else None",
+            f"round(annual_revenue * uniform(0.8, 9.0), money_decimals()) if {public} else None",
         ),
         derived("ticker", "string", f"upper(left(slug(name), 4)) if {public} else None"),
         derived("stock_exchange", "string", f"stock_exchange() if {public} else None"),

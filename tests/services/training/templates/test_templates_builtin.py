@@ -6,6 +6,7 @@ import datetime as dt
 import importlib
 import itertools
 import re
+import statistics
 
 import pyarrow as pa
 import pytest
@@ -98,6 +99,24 @@ def test_user_locale_names_addresses_and_phones(locale, country):
         assert all(re.search(r"\d+丁目\d+番\d+号$", u["street_address"]) for u in users)
     if locale == "de_DE":
         assert all(re.search(r" \d+$", u["street_address"]) for u in users)
+
+
+def test_money_is_in_the_locales_currency_and_minor_unit():
+    # In yen a salary is millions and a price has no cents; in dollars, cents.
+    yen = _tables("user", count=300, locale="ja_JP")["users"]
+    assert all(15_000 * 150 <= u["salary"] <= 900_000 * 150 for u in yen)
+    assert all(u["salary"] == int(u["salary"]) for u in yen)
+    orders = _tables("ecommerce_transaction", count=300, locale="ja_JP")["transactions"]
+    assert {o["currency"] for o in orders} == {"JPY"}
+    for o in orders:
+        parts = ("unit_price", "discount_amount", "tax_amount", "shipping_cost", "total_amount")
+        assert all(o[name] == int(o[name]) for name in parts), o
+        assert o["total_amount"] == (
+            o["subtotal"] - o["discount_amount"] + o["tax_amount"] + o["shipping_cost"]
+        )
+    assert statistics.median(o["unit_price"] for o in orders) > 1_000
+    dollars = _tables("ecommerce_transaction", count=300)["transactions"]
+    assert statistics.median(o["unit_price"] for o in dollars) < 100
 
 
 def test_ecommerce_totals_and_dates_add_up():
