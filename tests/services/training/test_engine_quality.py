@@ -1,4 +1,4 @@
-"""Issue 15's measured targets: the causes of low quality, each fixed by a rule any table gets.
+"""The causes of low quality found on the public corpus, each fixed by a rule any table gets.
 
 Each test trains on a public table of the corpus as a user's job would (ingested and typed
 as an upload, trained and sampled in the workers' child processes) and asserts what a user
@@ -149,7 +149,7 @@ def test_warm_up_returns_once_an_engine_child_starts_with_the_engines_imported()
 # budget ratio of every table.
 @pytest.mark.slow
 def test_argn_holds_its_time_budget_within_ten_percent_on_a_small_table(work):
-    # Issue 15: on ecoli (277 rows) a 120 s job took 1.4x its budget, haberman 2.05x. Most
+    # Once, on ecoli (277 rows) a 120 s job took 1.4x its budget, haberman 2.05x. Most
     # of the overrun came after the training loop: mostlyai runs five full garbage
     # collections after `train`, and they walked the fork server's whole heap (torch, SDV,
     # ~500,000 objects). The budget covers the whole training step as a job sees it, from
