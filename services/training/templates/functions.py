@@ -217,7 +217,7 @@ def _fn_pad(ctx: EvalContext, node: ast.expr, width: ast.expr) -> Value:
 
 def _fn_locale_value(attribute: str) -> Callable[[EvalContext], Value]:
     def value(ctx: EvalContext) -> Value:
-        return pa.scalar(getattr(ctx.vocab, attribute))
+        return pa.scalar(getattr(ctx.vocab.style, attribute))
 
     return value
 

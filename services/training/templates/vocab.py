@@ -116,14 +116,6 @@ class Vocabulary:
         return self.style.tld
 
     @property
-    def price_level(self) -> float:
-        return self.style.price_level
-
-    @property
-    def money_decimals(self) -> int:
-        return self.style.money_decimals
-
-    @property
     def family_name_first(self) -> bool:
         return self.style.family_name_first
 
