@@ -22,6 +22,7 @@ format in the field's metadata (`datetime_format`), which the exports use.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -31,7 +32,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from common.contracts.template_schema import FieldSpec
-from services.training.engines.profile import ColumnProfile, TableProfile, datetime_ids
+from services.training.engines.profile import (
+    ID_COUNTS_KEPT,
+    ColumnProfile,
+    TableProfile,
+    datetime_ids,
+)
 from services.training.export_values import DATETIME_FORMAT_KEY
 from services.training.templates import columns as template_columns
 from services.training.templates import strings
@@ -69,7 +75,7 @@ def conform(
     data: dict[str, pd.Series] = {}
     for column in profile.columns:
         if column.kind == "id":
-            values = new_ids(column, numbers, seed)
+            values = new_ids(column, id_numbers(column, numbers, rng), column_key(seed, column))
         elif column.kind == "pii":
             values = fakes[column.name]
         elif column.name in rows.columns:
@@ -90,11 +96,33 @@ def renumber_ids(
     """The id columns of rows drawn in several rounds made again as ``conform`` makes them
     for rows ``first_row``.. (each round's rows were numbered from ``first_row``)."""
     numbers = np.arange(first_row, first_row + len(rows), dtype=np.int64)
+    rng = np.random.default_rng([seed, first_row, 16])
     for column in profile.columns:
         if column.kind == "id" and column.name in rows.columns:
             missing = rows[column.name].isna().to_numpy()
-            rows[column.name] = new_ids(column, numbers, seed).mask(missing)
+            ids = new_ids(column, id_numbers(column, numbers, rng), column_key(seed, column))
+            rows[column.name] = ids.mask(missing)
     return rows
+
+
+def column_key(seed: int, column: ColumnProfile) -> int:
+    """The key of a column's ids: two id columns of one shape do not get the same ids."""
+    digest = zlib.crc32(column.name.encode())
+    return int(np.random.SeedSequence([seed, digest]).generate_state(1)[0])
+
+
+def id_numbers(column: ColumnProfile, numbers: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Which id each row gets: its own row number where the real ids are distinct; for a
+    column whose ids repeat (manager_id), one of as many ids as the real column has, each
+    about as often as its real counterpart (a value of the counted tail: a new id)."""
+    if not column.id_counts:
+        return numbers
+    counts = np.asarray(column.id_counts, dtype=np.float64)
+    drawn = rng.choice(len(counts), size=len(numbers), p=counts / counts.sum())
+    if len(column.id_counts) > ID_COUNTS_KEPT:
+        tail = drawn == ID_COUNTS_KEPT
+        drawn[tail] = ID_COUNTS_KEPT + 1 + numbers[tail]
+    return drawn.astype(np.int64)
 
 
 # --- learned columns ---------------------------------------------------------------------
@@ -197,7 +225,7 @@ def floor_to_unit(stamps: pd.Series, unit: str | None) -> pd.Series:
 
 def _with_missing(values: pd.Series, column: ColumnProfile, rng: np.random.Generator) -> pd.Series:
     """At least the real share of missing values (engines tend to drop rare nulls)."""
-    if column.null_share <= 0 or column.kind == "id" or values.empty:
+    if column.null_share <= 0 or values.empty:
         return values
     present = np.flatnonzero(values.notna().to_numpy())
     wanted = round(column.null_share * len(values)) - (len(values) - len(present))

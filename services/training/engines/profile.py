@@ -24,6 +24,8 @@ import pyarrow as pa
 
 from services.training.engines.errors import EngineError
 
+# Distinct values of a repeating id column whose row counts a profile keeps.
+ID_COUNTS_KEPT = 10_000
 ColumnKind = Literal["numeric", "categorical", "datetime", "other", "id", "pii"]
 
 _KIND_BY_SDTYPE: dict[str, ColumnKind] = {
@@ -43,7 +45,17 @@ PII_KINDS = frozenset(
 MAX_DECIMALS = 8
 # Fake values are made in one of these locales (the template vocabularies).
 FAKE_LOCALES = ("en_US", "de_DE", "fr_FR", "ja_JP")
-_PHONE_PREFIXES = {"+49": "de_DE", "0049": "de_DE", "+33": "fr_FR", "0033": "fr_FR", "+81": "ja_JP"}
+_PHONE_PREFIXES = {
+    "+1": "en_US",
+    "001": "en_US",
+    "+49": "de_DE",
+    "0049": "de_DE",
+    "+33": "fr_FR",
+    "0033": "fr_FR",
+    "+81": "ja_JP",
+}
+# A North American number written without its country code: (415) 555-0132, 415-555-0132.
+_NANP = re.compile(r"^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -79,6 +91,10 @@ class ColumnProfile:
     id_shape: tuple[str, ...] | None = None
     id_step: int | None = None
     unique: bool = False
+    # An id column whose values repeat (a reference such as manager_id): how many rows each
+    # distinct value has, most first, for the first ID_COUNTS_KEPT values; the rows of any
+    # further values are counted in one last entry, and made unique ids.
+    id_counts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +129,7 @@ class TableProfile:
             values["category_counts"] = tuple(c.get("category_counts") or ())
             if c.get("id_shape") is not None:
                 values["id_shape"] = tuple(c["id_shape"])
+            values["id_counts"] = tuple(c.get("id_counts") or ())
             columns.append(ColumnProfile(**values))
         return cls(columns=tuple(columns), locale=data.get("locale") or "en_US")
 
@@ -260,6 +277,16 @@ def decimals_of(values: np.ndarray) -> int | None:
 
 
 def _id_profile(series: pd.Series) -> ColumnProfile:
+    profile = _id_shape_profile(series)
+    counts = series.value_counts(dropna=True).to_numpy()
+    if len(counts) and counts[0] > 1:
+        kept = [int(c) for c in counts[:ID_COUNTS_KEPT]]
+        rest = int(counts[ID_COUNTS_KEPT:].sum())
+        profile = _replace(profile, id_counts=tuple([*kept, rest] if rest else kept))
+    return profile
+
+
+def _id_shape_profile(series: pd.Series) -> ColumnProfile:
     name = str(series.name)
     present = series.dropna()
     unique = bool(present.is_unique and len(present) == len(series))
@@ -365,6 +392,7 @@ def guess_locale(table: pd.DataFrame, columns: list[ColumnProfile]) -> str:
         elif column.pii_kind == "phone_number":
             for prefix, locale in _PHONE_PREFIXES.items():
                 votes[locale] += float(values.str.startswith(prefix).mean())
+            votes["en_US"] += float(values.str.strip().str.fullmatch(_NANP).mean())
     if not votes:
         return "en_US"
     locale, score = votes.most_common(1)[0]

@@ -55,6 +55,10 @@ def to_sdv_metadata(table: pd.DataFrame, metadata: Mapping[str, Any]) -> Metadat
     for column, attrs in columns_metadata(metadata).items():
         if column in table.columns and "sdtype" in attrs:
             known = {k: attrs[k] for k in _COLUMN_KEYS if attrs.get(k) is not None}
+            if known["sdtype"] == "boolean" and not pd.api.types.is_bool_dtype(table[column]):
+                # Text such as Y/N or yes/no: SDV's booleans take True/False only, and as
+                # categories the values come back as the file wrote them.
+                known["sdtype"] = "categorical"
             sdv_metadata.update_column(column, _TABLE, **known)
     for column, attrs in sdv_metadata.tables[_TABLE].columns.items():
         if attrs.get("sdtype") == "id" and column != metadata.get("primary_key"):

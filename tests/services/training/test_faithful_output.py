@@ -125,6 +125,50 @@ def test_no_placeholders_and_ids_keep_type_shape_uniqueness_and_position(custome
     assert codes.is_unique and codes.str.fullmatch(r"[0-9A-Z]{3}").all()
 
 
+def _staff_csv(path: Path) -> Path:
+    """An HR export: an employee code, a manager's code that repeats (and is empty for the
+    top of the tree), a Y/N flag and US phone numbers."""
+    rng = np.random.default_rng(7)
+    n = 600
+    codes = [f"E{100_000 + i:06d}" for i in rng.permutation(n)]
+    managers = np.where(rng.random(n) < 0.9, rng.choice(codes[:40], n), "")
+    areas, lines = rng.integers(200, 999, n), rng.integers(1000, 9999, n)
+    pd.DataFrame(
+        {
+            "emp_id": codes,
+            "name": rng.choice(["Anna Müller", "Ben Schmidt", "Eva Smith", "Lena Weber"], n),
+            "department": rng.choice(["Sales", "Engineering", "Support"], n),
+            "remote": rng.choice(["Y", "N"], n, p=[0.35, 0.65]),
+            "tenure_years": rng.integers(0, 30, n),
+            "manager_id": managers,
+            "phone": [f"+1 ({a}) 555-{b}" for a, b in zip(areas, lines, strict=True)],
+        }
+    ).to_csv(path, index=False)
+    return path
+
+
+def test_references_yes_no_flags_and_us_phones_come_back_as_a_user_expects(work):
+    staff = ingested(_staff_csv(work / "staff.csv"), work)
+    real = staff.frame
+    # SDV takes only True/False as booleans: a Y/N column failed every SDV engine.
+    trained = train(staff, "gaussian_copula", work)
+    synthetic = _read(sample(trained, 600, work))
+    assert set(synthetic["remote"]) == {"Y", "N"}
+    # The manager's code repeats as the real one does, is sometimes empty, and is not the
+    # employee's own code (each id column had the same ids, row for row).
+    managers = synthetic["manager_id"]
+    assert (managers == synthetic["emp_id"]).mean() < 0.05
+    assert managers.nunique() <= real["manager_id"].nunique()
+    assert managers.value_counts().max() > 5
+    assert abs(managers.isna().mean() - real["manager_id"].isna().mean()) < 0.05
+    assert synthetic["emp_id"].is_unique and synthetic["emp_id"].str.fullmatch(r"E\d{6}").all()
+    # +1 numbers: the fake phones are American (ten digits after the country code, no
+    # leading 0), not German or French.
+    digits = synthetic["phone"].str.split("x").str[0].str.replace(r"\D", "", regex=True)
+    national = digits.str.replace(r"^(001|1)(?=\d{10}$)", "", regex=True)
+    assert (national.str.fullmatch(r"[1-9]\d{9}")).mean() > 0.9
+
+
 # --- 4. PII ------------------------------------------------------------------------------------
 
 
