@@ -1,5 +1,7 @@
 """The command line against hostile input: table names from the server become file names
-that stay in the chosen folder and apart from each other."""
+that stay in the chosen folder and apart from each other, and a gateway address that is not
+one (another scheme, credentials in it) is refused in one line, before anything is sent,
+printed or saved."""
 
 from __future__ import annotations
 
@@ -40,6 +42,26 @@ def test_table_files_stay_in_the_folder_and_never_meet(tmp_path: Path) -> None:
 def test_a_table_without_a_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BadUserInput, match="without a name"):
         table_files(tmp_path / "batch.csv", ["customers", ""])
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["file:///etc/passwd", "javascript:alert(1)", "ftp://example.com", "http://:80", "http://h:x"],
+)
+async def test_login_refuses_an_address_that_is_not_a_gateway(url, sdk_environment) -> None:
+    ran = await cli("login", "--url", url, "--api-key", "key")
+    assert ran.code == 1
+    assert ran.err.startswith("error: BAD_USER_INPUT: ") and ran.err.count("\n") == 1
+    assert "Traceback" not in ran.err and not sdk_environment.exists()
+
+
+async def test_credentials_in_the_url_are_refused_and_never_printed(sdk_environment) -> None:
+    ran = await cli("login", "--url", "http://bob:s3cret-pw@127.0.0.1:9", "--api-key", "key")
+    assert ran.code == 1 and ran.err.startswith("error: BAD_USER_INPUT: ")
+    assert "s3cret-pw" not in ran.out + ran.err and "bob" not in ran.out + ran.err
+    assert not sdk_environment.exists()
+    ran = await cli("whoami", env={"SYNTHETICA_URL": "https://bob:s3cret-pw@example.com"})
+    assert ran.code == 1 and "s3cret-pw" not in ran.out + ran.err
 
 
 CASE_TWINS = {
