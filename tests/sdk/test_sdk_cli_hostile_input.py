@@ -104,3 +104,29 @@ async def test_tables_named_alike_but_for_case_are_saved_to_files_apart(stack, t
     orders, twins = (pd.read_csv(f) for f in files)
     assert list(orders.columns) == ["total"] and len(orders) == 3
     assert list(twins.columns) == ["email"] and len(twins) == 5
+
+
+async def test_names_with_markup_are_printed_as_they_are(stack, tmp_path):
+    """Dataset and column names are a teammate's choice: "[/x]" ended `datasets show` in a
+    MarkupError, and "[link=…]…[/link]" printed a hidden hyperlink to where it pointed."""
+    account = await stack.account()
+    key = await stack.api_key(account)
+    env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": key}
+    async with httpx.AsyncClient(base_url=stack.url, timeout=60) as http:
+        created = await graphql(
+            http, 'mutation { createProject(input: {name: "marks"}) { id } }', token=account.token
+        )
+    project_id = created["data"]["createProject"]["id"]
+    data = tmp_path / "marks.csv"
+    data.write_text(
+        '"[/x]","[link=http://evil.example]click[/link]"\n'
+        + "".join(f"{i},v{i % 3}\n" for i in range(30))
+    )
+    name = "[red]shown as typed[/red]"
+    ran = await cli("datasets", "upload", str(data), "-p", project_id, "--name", name, env=env)
+    assert ran.code == 0, ran.err
+    dataset_id = ran.out.split("(", 1)[1].split(")", 1)[0]
+    for shown in (ran, await cli("datasets", "show", dataset_id, env=env)):
+        assert shown.code == 0, shown.err
+        assert name in shown.out and "[/x]" in shown.out
+        assert "[link=http://evil.example]click[/link]" in shown.out

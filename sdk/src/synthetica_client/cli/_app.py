@@ -24,7 +24,9 @@ from synthetica_client.errors import BadUserInput
 # Piped, lines are not cut to the 80 columns rich assumes (unless COLUMNS says so): a script or
 # a pager reads them whole.
 _PIPED_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200
-out = Console(highlight=False, width=_PIPED_WIDTH)
+# No markup: what is printed is mostly the server's text (dataset, column and table names a
+# teammate chose), where "[/x]" ended the command in a MarkupError and "[link=…]" hid a link.
+out = Console(highlight=False, markup=False, width=_PIPED_WIDTH)
 err = Console(stderr=True, highlight=False)
 
 app = typer.Typer(
