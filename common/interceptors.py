@@ -232,8 +232,19 @@ class RequestContextInterceptor(_ScopeInterceptor):
             request_id_var.reset(token)
 
 
+# Messages often quote what the caller sent ("no table 'xxx…'"). Unbounded, a long input
+# made the status larger than gRPC's metadata limit: the caller got RESOURCE_EXHAUSTED
+# instead of the error.
+MAX_MESSAGE_CHARS = 1000
+
+
+def _bounded(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE_CHARS else text[: MAX_MESSAGE_CHARS - 1] + "…"
+
+
 def to_status(error: DomainError) -> grpc.Status:
-    """Builds a rich status (google.rpc.Status with ErrorInfo and field details)."""
+    """Builds a rich status (google.rpc.Status with ErrorInfo and field details), its
+    message and field descriptions cut at MAX_MESSAGE_CHARS."""
     details: list[any_pb2.Any] = []
     info = error_details_pb2.ErrorInfo(
         reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata
@@ -243,7 +254,7 @@ def to_status(error: DomainError) -> grpc.Status:
         bad_request = error_details_pb2.BadRequest(
             field_violations=[
                 error_details_pb2.BadRequest.FieldViolation(
-                    field=v.field, description=v.description
+                    field=_bounded(v.field), description=_bounded(v.description)
                 )
                 for v in error.violations
             ]
@@ -253,7 +264,7 @@ def to_status(error: DomainError) -> grpc.Status:
         delay = duration_pb2.Duration(seconds=max(1, int(error.retry_after_seconds)))
         details.append(_pack(error_details_pb2.RetryInfo(retry_delay=delay)))
     status = status_pb2.Status(
-        code=getattr(code_pb2, error.code.name), message=error.message, details=details
+        code=getattr(code_pb2, error.code.name), message=_bounded(error.message), details=details
     )
     return rpc_status.to_status(status)
 

@@ -16,8 +16,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import SplitResult, urlsplit
 
 import platformdirs
+
+from synthetica_client.errors import BadUserInput
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 ENV_URL = "SYNTHETICA_URL"
@@ -63,12 +66,37 @@ class Credentials:
 
 
 def normalize_url(url: str) -> str:
+    """The gateway's address without a trailing ``/graphql``; ``http://`` when no scheme is
+    given. Anything but an http(s) address with a host is refused, and so is one with a
+    user name or password in it: it would be printed and saved as it is, and the gateway
+    takes credentials only as an API key or a login."""
+    given = url
     url = url.strip().rstrip("/")
     if url.endswith("/graphql"):
         url = url.removesuffix("/graphql")
     if "://" not in url:
         url = "http://" + url
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        shown = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        raise BadUserInput(
+            f"{shown}: a URL with a user name or password is refused; "
+            "sign in with `synthetica login` or an API key",
+            reason="INVALID_URL",
+        )
+    if parts.scheme.lower() not in ("http", "https") or not _has_host(parts):
+        raise BadUserInput(
+            f"{given!r} is not the address of a gateway: give http://host:port or https://host",
+            reason="INVALID_URL",
+        )
     return url
+
+
+def _has_host(parts: SplitResult) -> bool:
+    try:
+        return bool(parts.hostname) and (parts.port or 0) >= 0
+    except ValueError:  # a port that is not a number, or out of range
+        return False
 
 
 def config_dir() -> Path:

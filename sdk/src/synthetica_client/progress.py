@@ -72,7 +72,9 @@ class Bars:
 
     @classmethod
     def job(cls, console: Console | None) -> Bars:
-        return cls._drawn(console, TaskProgressColumn(), TextColumn("{task.fields[detail]}"))
+        return cls._drawn(
+            console, TaskProgressColumn(), TextColumn("{task.fields[detail]}", markup=False)
+        )
 
     @classmethod
     def transfer(cls, console: Console | None) -> Bars:
@@ -85,7 +87,8 @@ class Bars:
             return cls(None)
         return cls(
             Progress(
-                TextColumn("[bold]{task.description}"),
+                # Descriptions and details hold names and messages from the server: no markup.
+                TextColumn("{task.description}", style="bold", markup=False),
                 BarColumn(),
                 *columns,
                 TimeElapsedColumn(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,12 +15,13 @@ PREVIEW_BATCH_ROWS = 4096
 
 
 def _json_safe(value: Any, date_format: str | None) -> Any:
-    """Timestamps become strings (in the file's own format when it is known, else ISO) and
-    NaN becomes None so the rows serialise to JSON."""
-    if isinstance(value, float) and value != value:
+    """Timestamps become strings (in the file's own format when it is known, else ISO);
+    NaN and infinities become None, as JSON has neither."""
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if date_format and hasattr(value, "strftime"):
-        return value.strftime(date_format)
+        # glibc writes the year 1 as "1" for %Y; the file wrote "0001".
+        return value.strftime(date_format.replace("%Y", f"{value.year:04d}"))
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

@@ -120,11 +120,19 @@ class _ColumnAccumulator:
             return
         self._add_distinct(values)
         if _is_numeric(self.type) or pa.types.is_timestamp(self.type):
-            extremes = pc.min_max(values).as_py()
-            self.low = extremes["min"] if self.low is None else min(self.low, extremes["min"])
-            self.high = extremes["max"] if self.high is None else max(self.high, extremes["max"])
+            self._add_extremes(values)
         if _is_numeric(self.type):
             self._add_moments(values.to_numpy(zero_copy_only=False).astype(np.float64))
+
+    def _add_extremes(self, values: pa.Array) -> None:
+        # Of the finite values: an "inf" in a CSV is a float, but no range to bin ends at it.
+        if pa.types.is_floating(self.type):
+            values = values.filter(pc.is_finite(values))
+        extremes = pc.min_max(values).as_py()
+        if extremes["min"] is None:
+            return
+        self.low = extremes["min"] if self.low is None else min(self.low, extremes["min"])
+        self.high = extremes["max"] if self.high is None else max(self.high, extremes["max"])
 
     def _add_distinct(self, values: pa.Array) -> None:
         # Merged in Arrow, not in a Python Counter: per-value Python work was the slowest
@@ -267,8 +275,8 @@ class _Sample:
 def _histograms(
     parquet: BoundedParquetFile, accumulators: list[_ColumnAccumulator]
 ) -> dict[str, list[HistogramBin] | list[DatetimeBin]]:
-    """Equal-width bins of every numeric and date column, in one more pass (dates are binned
-    on their integer timestamps)."""
+    """Equal-width bins of every numeric and date column, in one more pass: HISTOGRAM_BINS
+    of them, or one bin holding every value of a column with a single value."""
     binned = [
         acc
         for acc in accumulators
@@ -276,40 +284,62 @@ def _histograms(
     ]
     if not binned:
         return {}
-    edges = {acc.name: np.histogram_bin_edges(_as_numbers(acc), HISTOGRAM_BINS) for acc in binned}
-    counts = {name: np.zeros(HISTOGRAM_BINS, dtype=np.int64) for name in edges}
+    edges = {acc.name: _bin_edges(acc) for acc in binned}
+    counts = {name: np.zeros(len(e) - 1, dtype=np.int64) for name, e in edges.items()}
     names = [acc.name for acc in binned]
     for batch in iter_batches(parquet, BATCH_ROWS, names):
         for acc, column in zip(binned, batch.columns, strict=True):
-            present = column.drop_null()
-            if pa.types.is_timestamp(acc.type):
-                # In the unit the extremes were taken in: Parquet stores seconds as milliseconds.
-                present = present.cast(acc.type).cast(pa.int64())
-            values = present.to_numpy(zero_copy_only=False).astype(np.float64)
-            counts[acc.name] += np.histogram(values[np.isfinite(values)], bins=edges[acc.name])[0]
+            counts[acc.name] += _count(acc, column.drop_null(), edges[acc.name])
     histograms: dict[str, list[HistogramBin] | list[DatetimeBin]] = {}
     for acc in binned:
-        bounds, tally = edges[acc.name], counts[acc.name]
+        bounds, tally = edges[acc.name], counts[acc.name].tolist()
         if pa.types.is_timestamp(acc.type):
-            moments = pa.array(np.round(bounds).astype(np.int64)).cast(acc.type).to_pylist()
+            moments = pa.array(bounds, pa.int64()).cast(acc.type).to_pylist()
             histograms[acc.name] = [
                 DatetimeBin(start=moments[i].isoformat(), end=moments[i + 1].isoformat(), count=c)
-                for i, c in enumerate(tally.tolist())
+                for i, c in enumerate(tally)
             ]
         else:
             histograms[acc.name] = [
                 HistogramBin(start=float(bounds[i]), end=float(bounds[i + 1]), count=c)
-                for i, c in enumerate(tally.tolist())
+                for i, c in enumerate(tally)
             ]
     return histograms
 
 
-def _as_numbers(acc: _ColumnAccumulator) -> list[float]:
-    """A column's extremes as numbers to bin between (a date's: its integer timestamp)."""
-    extremes = pa.array([acc.low, acc.high], acc.type)
+def _bin_edges(acc: _ColumnAccumulator) -> np.ndarray:
+    """The edges of a column's bins. A date's are whole timestamps in the column's own unit,
+    computed exactly: as floats, nanoseconds near 1677 or 2262 and microseconds near 9999
+    rounded past the range and wrapped (edges of "NaT", or a failed upload). A number's are
+    linspace's over half the range, doubled, the same edges but finite when the range
+    itself (-1e308 to 1e308) is not. A single value gets one bin from it to itself."""
     if pa.types.is_timestamp(acc.type):
-        extremes = extremes.cast(pa.int64())
-    return [float(v) for v in extremes.to_pylist()]
+        low, high = pa.array([acc.low, acc.high], acc.type).cast(pa.int64()).to_pylist()
+        bins = max(1, min(HISTOGRAM_BINS, high - low))
+        return np.array([low + (high - low) * i // bins for i in range(bins + 1)], np.int64)
+    low, high = float(acc.low), float(acc.high)
+    if low == high:
+        return np.array([low, high])
+    edges = np.linspace(low / 2, high / 2, HISTOGRAM_BINS + 1) * 2
+    edges[0], edges[-1] = low, high
+    return edges
+
+
+def _count(acc: _ColumnAccumulator, present: pa.Array, edges: np.ndarray) -> np.ndarray:
+    """How many of ``present`` fall in each bin; the last bin holds its upper edge."""
+    bins = len(edges) - 1
+    if pa.types.is_timestamp(acc.type):
+        # In the unit the extremes were taken in: Parquet stores seconds as milliseconds.
+        values = present.cast(acc.type).cast(pa.int64()).to_numpy(zero_copy_only=False)
+    else:
+        values = present.to_numpy(zero_copy_only=False).astype(np.float64)
+        values = values[np.isfinite(values)]
+    if bins == 1:
+        return np.array([len(values)], np.int64)
+    if pa.types.is_timestamp(acc.type):
+        at = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, bins - 1)
+        return np.bincount(at, minlength=bins)
+    return np.histogram(values, bins=edges)[0]
 
 
 def _column_stats(

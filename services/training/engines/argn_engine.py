@@ -7,6 +7,7 @@ the training rows and never leaves the worker.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import tempfile
@@ -327,7 +328,8 @@ class _TrainingProgress:
         loss = message.get("val_loss")
         if loss is None or pd.isna(loss):
             loss = message.get("trn_loss")
-        if loss is not None and not pd.isna(loss):
+        # Finite only: JSON (the stored metrics, GraphQL's Float) has no NaN or infinity.
+        if loss is not None and not pd.isna(loss) and math.isfinite(float(loss)):
             self._loss = float(loss)
             if float(self.last_epoch).is_integer():
                 self.loss_curve.append((int(self.last_epoch), self._loss))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from importlib.metadata import version
@@ -194,7 +195,7 @@ class _EpochEngine(_SDVEngine):
             synthesizer.fit({_TABLE: table})
         return FitReport(
             loss_curve=tracker.loss_curve,
-            epochs_run=len(tracker.loss_curve),
+            epochs_run=tracker.epochs_run,
             stopped_by_budget=tracker.stopped_by_budget,
             note=tracker.note,
         )
@@ -289,6 +290,7 @@ class _EpochTracker:
         self._epoch_loss = epoch_loss
         self._started = time.monotonic()
         self.loss_curve: list[tuple[int, float]] = []
+        self.epochs_run = 0
         self.stopped_by_budget = False
         self.note: str | None = None
 
@@ -309,10 +311,15 @@ class _EpochTracker:
         for epoch in iterable:
             epoch_started = time.monotonic()
             yield epoch
-            done = epoch + 1
+            done = self.epochs_run = epoch + 1
             # The synthesizer's `_model` is the ctgan model being trained right now.
-            loss = self._epoch_loss(self._synthesizer._model.loss_values, epoch)
-            self.loss_curve.append((done, loss))
+            loss: float | None = self._epoch_loss(self._synthesizer._model.loss_values, epoch)
+            # A diverging GAN's loss may be NaN or infinite: JSON (the model's stored metrics,
+            # GraphQL's Float) has neither, so that epoch has no point on the curve.
+            if loss is not None and math.isfinite(loss):
+                self.loss_curve.append((done, loss))
+            else:
+                loss = None
             now = time.monotonic()
             if done == 1:
                 self.note = one_epoch_note(self._params, now - self._started, now - epoch_started)
@@ -328,7 +335,7 @@ class _EpochTracker:
             return False
         return time.monotonic() - self._started + per_epoch > self._budget
 
-    def _report(self, epoch: int, loss: float, eta: float, message: str) -> None:
+    def _report(self, epoch: int, loss: float | None, eta: float, message: str) -> None:
         if self._budget is not None:
             eta = min(eta, max(0.0, self._budget - (time.monotonic() - self._started)))
         self._progress(

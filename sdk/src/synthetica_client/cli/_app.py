@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -18,11 +19,14 @@ from rich.table import Table
 
 from synthetica_client import config
 from synthetica_client._sync import Client
+from synthetica_client.errors import BadUserInput
 
 # Piped, lines are not cut to the 80 columns rich assumes (unless COLUMNS says so): a script or
 # a pager reads them whole.
 _PIPED_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200
-out = Console(highlight=False, width=_PIPED_WIDTH)
+# No markup: what is printed is mostly the server's text (dataset, column and table names a
+# teammate chose), where "[/x]" ended the command in a MarkupError and "[link=…]" hid a link.
+out = Console(highlight=False, markup=False, width=_PIPED_WIDTH)
 err = Console(stderr=True, highlight=False)
 
 app = typer.Typer(
@@ -167,19 +171,43 @@ def save_batch(batch: Any, target: Path, fmt: str, table: str, as_json: bool) ->
         files = [batch.download(target, format=fmt, table=table, progress=True)]
     else:
         files = [
-            batch.download(
-                target.with_name(f"{target.stem}.{name}{target.suffix}"),
-                format=fmt,
-                table=name,
-                progress=True,
-            )
-            for name in tables
+            batch.download(path, format=fmt, table=name, progress=True)
+            for name, path in zip(tables, table_files(target, tables), strict=True)
         ]
     answer(
         {**dump(batch), "file": str(files[0]), "files": [str(f) for f in files]},
         as_json,
         f"Batch {batch.id}: {batch.row_count:,} rows saved to {', '.join(map(str, files))}",
     )
+
+
+# A table's part of a file name: letters, digits, "_" and "-", short enough that the whole
+# name stays under the 255 bytes file systems allow.
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_TABLE_PART_CHARS = 80
+
+
+def table_files(target: Path, tables: list[str]) -> list[Path]:
+    """A file beside ``target`` for each table, ``<stem>.<table><suffix>``. The names come
+    from the server, so they are never trusted as paths: anything but letters, digits, "_"
+    and "-" becomes "_" (no "/", "..", drive or device name reaches the file system), a long
+    name is cut, and names that would meet on a case-insensitive file system (``orders`` and
+    ``Orders`` on macOS or Windows) get a number, so no table overwrites another's file."""
+    if any(not name for name in tables):
+        raise BadUserInput(
+            "the server sent a table without a name: save the batch with --format sql"
+        )
+    files: list[Path] = []
+    taken: set[str] = set()
+    for name in tables:
+        part = _UNSAFE.sub("_", name)[:_TABLE_PART_CHARS]
+        candidate, n = part, 1
+        while candidate.casefold() in taken:
+            n += 1
+            candidate = f"{part}-{n}"
+        taken.add(candidate.casefold())
+        files.append(target.with_name(f"{target.stem}.{candidate}{target.suffix}"))
+    return files
 
 
 def value(enum_or_str: Any) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from synthetica_client.cli._app import (
     JsonOption,
@@ -145,7 +146,7 @@ def _relational_report(rep: Any) -> None:
     """Several tables or sequences: what needs a look first, then each table, link and
     sequence (the single-table summary above is the whole dataset's)."""
     for alert in rep.alerts:
-        out.print(f"[b]![/b] {alert}")
+        out.print(Text.assemble(("!", "bold"), f" {alert}"))
     sections = [
         ("Tables", ["table", "synthetic rows", "quality", "privacy", "note"], [
             [t.name, f"{t.synthetic_rows:,}", _score(t.quality_score),

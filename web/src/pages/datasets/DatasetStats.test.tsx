@@ -1,7 +1,7 @@
 import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { fakeClient, renderWith } from "../../test/render";
-import DatasetStats from "./DatasetStats";
+import DatasetStats, { columnPanel } from "./DatasetStats";
 
 const bins = Array.from({ length: 20 }, (_, i) => ({
   start: `19${60 + Math.floor(i / 2)}-0${1 + (i % 2) * 6}-01T00:00:00`,
@@ -31,5 +31,37 @@ describe("a dataset's column statistics", () => {
     expect(await screen.findByText("Month: dates from 1960-01-01 to 1968-12-01.", {}, { timeout: 15_000 })).toBeInTheDocument();
     expect(screen.getByText("No chart for order_id: too many distinct values to count.")).toBeInTheDocument();
     expect(screen.getByText("No chart for note: no values.")).toBeInTheDocument();
+  });
+
+  it("says a column of numbers none of which is finite has no finite values, not too many to count", async () => {
+    const { client } = fakeClient({
+      DatasetStats: stats([{ ...column, name: "ratio", type: "double", count: 40, distinct: 2, numeric: { min: null, max: null, mean: null, histogram: [] } }]),
+    });
+    renderWith(<DatasetStats datasetId="d1" />, client);
+    expect(await screen.findByText("No chart for ratio: no finite values.", {}, { timeout: 15_000 })).toBeInTheDocument();
+  });
+
+  it("draws nothing from date bins whose bounds are not dates, and says so", async () => {
+    const broken = [
+      { start: "not a date", end: "1960-07-01T00:00:00", count: 3 },
+      { start: 1960, end: null, count: 2 },
+    ];
+    const { client } = fakeClient({
+      DatasetStats: stats([
+        { ...column, name: "Month", datetime_min: 12, datetime_max: "soon", datetime_histogram: broken },
+        { ...column, name: "Week", datetime_min: "1960-01-01T00:00:00", datetime_max: "1960-12-31T00:00:00", datetime_histogram: broken },
+      ]),
+    });
+    renderWith(<DatasetStats datasetId="d1" />, client);
+    expect(await screen.findByText("No chart for Month: dates that could not be read.", {}, { timeout: 15_000 })).toBeInTheDocument();
+    expect(screen.getByText("Week: dates from 1960-01-01 to 1960-12-31.")).toBeInTheDocument();
+    expect(screen.queryByRole("img", { name: "Histogram of Month" })).not.toBeInTheDocument();
+  });
+
+  it("labels the one bin of a column with a single date by that date", () => {
+    const one = [{ start: "2020-01-01T00:00:00", end: "2020-01-01T00:00:00", count: 40 }];
+    const panel = columnPanel({ ...column, name: "Day", datetime_min: one[0]!.start, datetime_max: one[0]!.end, datetime_histogram: one });
+    expect(panel?.xAxis.data).toEqual(["2020-01-01"]);
+    expect(panel?.series[0]?.data).toEqual([40]);
   });
 });

@@ -84,8 +84,24 @@ function day(iso: string, withTime: boolean): string {
   return withTime ? iso.slice(0, 16).replace("T", " ") : iso.slice(0, 10);
 }
 
-function columnPanel(column: ColumnStats): Panel | null {
-  const dates = column.datetime_histogram ?? [];
+function isDate(value: unknown): value is string {
+  return typeof value === "string" && !Number.isNaN(Date.parse(value));
+}
+
+/** A date histogram's bins, or none when any bound is not a date (nothing half-drawn). */
+function dateBins(column: ColumnStats): { start: string; end: string; count: number }[] {
+  const bins = column.datetime_histogram ?? [];
+  return bins.every((b) => isDate(b.start) && isDate(b.end) && Number.isFinite(b.count)) ? bins : [];
+}
+
+/** A bin's label: its first and last day, or the one day of a column with a single date. */
+function dateLabel(bin: { start: string; end: string }, withTime: boolean): string {
+  const [start, end] = [day(bin.start, withTime), day(bin.end, withTime)];
+  return start === end ? start : `${start} – ${end}`;
+}
+
+export function columnPanel(column: ColumnStats): Panel | null {
+  const dates = dateBins(column);
   const kind = column.numeric || dates.length > 0 ? "histogram" : "top categories";
   const caption = (
     <>
@@ -103,7 +119,7 @@ function columnPanel(column: ColumnStats): Panel | null {
       caption,
       label,
       margin: [10, 10, 30, 50],
-      xAxis: { type: "category", data: dates.map((b) => `${day(b.start, withTime)} – ${day(b.end, withTime)}`), axisLabel: { fontSize: 9, formatter: (value: string) => value.split(" – ")[0] } },
+      xAxis: { type: "category", data: dates.map((b) => dateLabel(b, withTime)), axisLabel: { fontSize: 9, formatter: (value: string) => value.split(" – ")[0] } },
       yAxis: { type: "value", axisLabel: { fontSize: 9 } },
       series: [{ ...LARGE_BARS, type: "bar", data: dates.map((b) => b.count), itemStyle: { color: THEME.single }, barCategoryGap: "5%" }],
     };
@@ -141,13 +157,14 @@ function fmt(value: number): string {
 
 const TOOLTIP = {};
 
-/** Why a column has no chart: no values; dates whose statistics predate date histograms (their
- * range is still known); or more distinct values than are counted. */
+/** Why a column has no chart: no values; numbers none of which is finite ("inf"); dates whose
+ * statistics predate date histograms (their range is still known); or more distinct values
+ * than are counted. */
 function NoChart({ columns }: { columns: ColumnStats[] }) {
   const reasons = new Map<string, string[]>();
   const ranges: ReactNode[] = [];
   for (const c of columns) {
-    if (c.count > 0 && c.datetime_min && c.datetime_max) {
+    if (c.count > 0 && isDate(c.datetime_min) && isDate(c.datetime_max)) {
       ranges.push(
         <p className="muted" key={c.name}>
           {c.name}: dates from {day(c.datetime_min, false)} to {day(c.datetime_max, false)}.
@@ -155,7 +172,7 @@ function NoChart({ columns }: { columns: ColumnStats[] }) {
       );
       continue;
     }
-    const reason = c.count === 0 ? "no values" : "too many distinct values to count";
+    const reason = c.count === 0 ? "no values" : c.numeric ? "no finite values" : c.datetime_histogram ? "dates that could not be read" : "too many distinct values to count";
     reasons.set(reason, [...(reasons.get(reason) ?? []), c.name]);
   }
   return (
