@@ -5,6 +5,11 @@ a value late in the file widens the column (int -> float -> string) instead of f
 
 A column whose every value is wrapped in the same quote character (`'-1'`, `'40-49'`, as some
 published files write their labels) is typed and stored without those quotes.
+
+A column of numbers written with thousands separators (`54,859`, `1,250,000.50`, as
+spreadsheets export them) is a number column: the commas are dropped. Groups must be of
+three digits after a first group of one to three that does not start with 0, so a decimal
+comma (`1,5`, `0,125`) stays text.
 """
 
 from __future__ import annotations
@@ -42,6 +47,9 @@ _DATE_LIKE = r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{4}[-/]\d{1,2}$"
 _QUOTES = ("'", '"', "`")
 # Codes such as zip codes or ids keep their leading zeros, so they stay text.
 _LEADING_ZERO = r"^[+-]?0\d"
+# An optional sign, a first group of 1-3 digits (not starting with 0 unless alone), groups
+# of three after commas, an optional decimal part.
+_GROUPED = r"^[+-]?(?:[1-9]\d{0,2}(?:,\d{3})*|0)(?:\.\d+)?$"
 _BOOL_TEXT = pa.array(["true", "false"])
 _ZERO_OR_SIGN = pa.array(["0", "+", "-"])
 
@@ -95,6 +103,10 @@ def unquote(values: pa.Array) -> pa.Array:
     return pc.utf8_slice_codeunits(values, 1, -1)
 
 
+def _grouped(values: pa.Array) -> pa.Array:
+    return pc.match_substring_regex(values, _GROUPED)
+
+
 def _parses_as_datetime(array: pa.Array, fmt: str) -> bool:
     parsed = pc.strptime(array, format=fmt, unit="s", error_is_null=True)
     return parsed.null_count == array.null_count
@@ -108,6 +120,10 @@ class ColumnTyper:
     """
 
     numeric: list[str] = field(default_factory=lambda: ["int64", "float64"])
+    # The numeric types that fit the values once their thousands separators are dropped,
+    # and whether any value had one.
+    grouped: list[str] = field(default_factory=lambda: ["int64", "float64"])
+    saw_separator: bool = False
     boolean: bool = True
     datetime_formats: list[str] | None = None
     seen_values: bool = False
@@ -139,6 +155,21 @@ class ColumnTyper:
         if self.numeric and _has_leading_zero(values):
             self.numeric = []
         self.numeric = [name for name in self.numeric if _casts(values, pa.type_for_alias(name))]
+        if self.numeric:
+            # Plain numbers so far: no separator to look for (and no regex on every value of
+            # every number column), only the type they allow.
+            self.grouped = [name for name in self.grouped if name in self.numeric]
+            return
+        if self.grouped and not (
+            _all_true(_grouped(values[:_CAST_PROBE])) and _all_true(_grouped(values))
+        ):
+            self.grouped = []
+        if self.grouped:
+            plain = pc.replace_substring(values, ",", "")
+            self.grouped = [n for n in self.grouped if _casts(plain, pa.type_for_alias(n))]
+            self.saw_separator = self.saw_separator or bool(
+                pc.any(pc.match_substring(values, ",")).as_py()
+            )
 
     def _observe_datetime(self, values: pa.Array) -> None:
         if self.datetime_formats is None:
@@ -156,6 +187,8 @@ class ColumnTyper:
             return ColumnType("bool")
         if self.numeric:
             return ColumnType(self.numeric[0])
+        if self.grouped and self.saw_separator:
+            return ColumnType(self.grouped[0], thousands=True)
         if self.datetime_formats:
             return ColumnType("timestamp[s]", self.datetime_formats[0])
         return ColumnType("string")
@@ -168,6 +201,8 @@ class ColumnType:
     arrow: str
     datetime_format: str | None = None
     unquote: bool = False
+    # Numbers written with thousands separators, dropped before the cast.
+    thousands: bool = False
 
     def convert(self, text: pa.Array) -> pa.Array:
         """Convert cleaned text to this type; `text` must be what `observe` accepted."""
@@ -179,4 +214,6 @@ class ColumnType:
             return pc.strptime(text, format=self.datetime_format, unit="s")
         if self.arrow == "string":
             return text
+        if self.thousands:
+            text = pc.replace_substring(text, ",", "")
         return pc.cast(text, pa.type_for_alias(self.arrow))

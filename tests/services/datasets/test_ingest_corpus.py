@@ -43,6 +43,21 @@ def test_quotes_stay_when_only_some_values_have_them(run_ingest) -> None:
     assert table.column("band").to_pylist() == ["40-49", "50-59"]
 
 
+def test_numbers_with_thousands_separators_are_numbers(run_ingest) -> None:
+    # A spreadsheet export: salaries written "54,859" were 400 text categories, so the
+    # engines copied real salaries and the report scored pairs of spurious associations.
+    rows = "".join(
+        f'"{s:,}","{s * 10.5:,.2f}",{s % 7},"{s % 3},5"\n' for s in range(900, 60_000, 97)
+    )
+    frame, metadata = _metadata(run_ingest, b"salary,budget,team,ratio\n" + rows.encode())
+    assert frame["salary"].dtype == "int64" and frame["salary"].max() == 59_973
+    assert frame["budget"].dtype == "float64" and frame["budget"].iloc[-1] == 629_716.5
+    assert metadata.columns["salary"].sdtype == "numerical"
+    assert metadata.columns["budget"].sdtype == "numerical"
+    # A decimal comma ("2,5") is not a thousands separator: that column stays text.
+    assert frame["ratio"].dtype == object and frame["ratio"].iloc[0] == "0,5"
+
+
 def test_months_are_dates_and_a_unique_count_is_no_key(run_ingest) -> None:
     frame, metadata = _metadata(run_ingest, shared_tables()["monthly-car-sales"])
     assert metadata.columns["Month"].sdtype == "datetime"
