@@ -136,9 +136,10 @@ class _Output:
             self._started.append(sink)
             sink.start(self._schema)
 
-    def write(self, batch: pa.RecordBatch, missing: pa.Array) -> None:
+    def write(self, batch: pa.RecordBatch, cleaned: list[pa.Array | None]) -> None:
+        """Writes `batch`, whose text columns `cleaned` holds as ``clean_text`` gives them."""
         assert self._file is not None and self.types is not None
-        columns = _convert(batch, self.types, missing)
+        columns = _convert(batch, self.types, cleaned)
         converted = pa.RecordBatch.from_arrays(columns, schema=self._schema)
         self._file.write_batch(converted)
         for sink in self._sinks:
@@ -212,10 +213,14 @@ def _infer(
                 f"more than the limit of {limits.max_rows:,} rows",
                 line=limits.max_rows + 1 + int(bool(sniffed.has_header)),
             )
-        for index, column in enumerate(batch.columns):
+        # Cleaned once, for both the typers and the conversion (trimming and the
+        # missing-value tokens were the costliest kernels of the pass).
+        cleaned = [
             _observe(plan, index, column, reader.names[index], missing, options.typed_source)
+            for index, column in enumerate(batch.columns)
+        ]
         if writing:
-            writing = _write_so_far(output, plan, reader, sniffed, options, batch, missing)
+            writing = _write_so_far(output, plan, reader, sniffed, options, batch, cleaned)
         if not writing and output.types is not None:
             output.abort()
     if plan.rows == 0:
@@ -232,7 +237,7 @@ def _write_so_far(
     sniffed: Sniffed,
     options: IngestOptions,
     batch: pa.RecordBatch,
-    missing: pa.Array,
+    cleaned: list[pa.Array | None],
 ) -> bool:
     """Writes `batch` with the types of every batch so far; False once they changed."""
     types = plan.types()
@@ -248,13 +253,15 @@ def _write_so_far(
         output.start(names, types)
     elif types != output.types or len(reader.names) != len(output.types):
         return False
-    output.write(batch, missing)
+    output.write(batch, cleaned)
     return True
 
 
 def _observe(
     plan: _Plan, index: int, column: pa.Array, name: str, missing: pa.Array, keep_text: bool
-) -> None:
+) -> pa.Array | None:
+    """Narrows the column's typer with this batch; returns the column's cleaned text, or
+    None for a column whose type is kept."""
     if index == len(plan.typers):
         plan.typers.append(ColumnTyper())
     text = _text_or_kept(column, name, keep_text)
@@ -262,19 +269,43 @@ def _observe(
     if text is None:
         plan.typers[index] = None
         plan.kept[index] = column.type
-    elif typer is not None:
-        typer.observe(clean_text(text, missing))
+        return None
+    if typer is None:
+        return None
+    cleaned = clean_text(text.cast(pa.string()), missing)
+    typer.observe(cleaned)
+    return cleaned
 
 
-def _convert(batch: pa.RecordBatch, types: list[ColumnType | pa.DataType], missing: pa.Array):
+def _cleaned(
+    batch: pa.RecordBatch, types: list[ColumnType | pa.DataType], missing: pa.Array
+) -> list[pa.Array | None]:
+    """The columns of `batch` typed from their text, as ``clean_text`` gives them (for the
+    second pass's conversion)."""
+    return [
+        clean_text(column.cast(pa.string()), missing)
+        if isinstance(column_type, ColumnType)
+        else None
+        for column, column_type in zip(batch.columns, types, strict=False)
+    ]
+
+
+def _convert(
+    batch: pa.RecordBatch, types: list[ColumnType | pa.DataType], cleaned: list[pa.Array | None]
+) -> list[pa.Array]:
     columns = []
     for index, column_type in enumerate(types):
-        column = batch.column(index) if index < batch.num_columns else None
-        if column is None:
+        if index >= batch.num_columns:  # a key that this batch of JSON records lacks
             column = pa.nulls(batch.num_rows, pa.string())
-        if isinstance(column_type, ColumnType):
-            column = column_type.convert(clean_text(column.cast(pa.string()), missing))
-        columns.append(column)
+            columns.append(
+                column_type.convert(column) if isinstance(column_type, ColumnType) else column
+            )
+        elif isinstance(column_type, ColumnType):
+            text = cleaned[index]
+            assert text is not None, "a column typed from its text has its cleaned text"
+            columns.append(column_type.convert(text))
+        else:
+            columns.append(batch.column(index))
     return columns
 
 
@@ -294,7 +325,7 @@ def _write(
     """The second pass: the whole source converted with the final types."""
     output.start(names, types)
     for batch in reader.batches():
-        output.write(batch, missing)
+        output.write(batch, _cleaned(batch, types, missing))
 
 
 def _result(

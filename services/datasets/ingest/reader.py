@@ -41,7 +41,11 @@ class BatchReader(Protocol):
 
 
 class CsvReader:
-    """Streams CSV/TSV through pyarrow with every column read as text."""
+    """Streams CSV/TSV through pyarrow with every column read as text.
+
+    Blocks are parsed on pyarrow's threads. Rows parsed that way have no number, so when the
+    file turns out to be malformed it is read once more, serially, to say at which line.
+    """
 
     def __init__(self, open_source: SourceOpener, sniffed: Sniffed, limits: IngestLimits) -> None:
         self._open_source = open_source
@@ -50,21 +54,35 @@ class CsvReader:
         self.names = list(sniffed.header) if sniffed.header else [""] * sniffed.field_count
 
     def batches(self) -> Iterator[pa.RecordBatch]:
+        try:
+            yield from self._read(threaded=True)
+        except _Unlocated as unlocated:
+            # The serial read meets the same error, with its line (and pyarrow's message
+            # with the row's number).
+            for _ in self._read(threaded=False):
+                pass
+            raise unlocated.error from None
+
+    def _read(self, *, threaded: bool) -> Iterator[pa.RecordBatch]:
         inner, _ = open_decompressed(self._open_source, self._limits)
         assert self._sniffed.encoding is not None
         stream = Utf8Stream(inner, self._sniffed.encoding, self._limits.max_line_bytes)
         invalid: list[pacsv.InvalidRow] = []
         try:
-            yield from self._parse(stream, invalid)
+            yield from self._parse(stream, invalid, threaded)
         except IngestError:
             raise
         except (pa.ArrowException, OSError, ValueError) as exc:
-            raise self._explain(exc, stream, invalid) from exc
+            error = self._explain(exc, stream, invalid)
+            # The byte stream's own errors (encoding, length, size) name their line already.
+            if threaded and stream.error is None:
+                raise _Unlocated(error) from exc
+            raise error from exc
         finally:
             inner.close()
 
     def _parse(
-        self, stream: Utf8Stream, invalid: list[pacsv.InvalidRow]
+        self, stream: Utf8Stream, invalid: list[pacsv.InvalidRow], threaded: bool
     ) -> Iterator[pa.RecordBatch]:
         keys = [f"f{i}" for i in range(self._sniffed.field_count)]
 
@@ -74,11 +92,11 @@ class CsvReader:
 
         reader = pacsv.open_csv(
             stream,
-            # Serial parsing is what gives invalid rows their number. pyarrow reads up to 32
-            # blocks ahead of the parser, so the block size bounds memory (a row must still
-            # fit in a block, hence twice the longest line allowed).
+            # Only serial parsing gives invalid rows their number (see `batches`). pyarrow
+            # reads up to 32 blocks ahead of the parser, so the block size bounds memory (a
+            # row must still fit in a block, hence twice the longest line allowed).
             read_options=pacsv.ReadOptions(
-                use_threads=False,
+                use_threads=threaded,
                 block_size=max(MiB, 2 * self._limits.max_line_bytes),
                 column_names=keys,
                 skip_rows=1 if self._sniffed.has_header else 0,
@@ -95,7 +113,9 @@ class CsvReader:
                 check_utf8=False,
             ),
         )
-        yield from reader
+        # Closed before the source is: its threads may still be reading ahead.
+        with reader:
+            yield from reader
 
     def _explain(
         self, exc: Exception, stream: Utf8Stream, invalid: list[pacsv.InvalidRow]
@@ -110,6 +130,14 @@ class CsvReader:
                 line=row.number,
             )
         return IngestError("malformed_csv", f"the file cannot be parsed as CSV ({exc})")
+
+
+class _Unlocated(Exception):
+    """A malformed CSV met while parsing on threads, where rows have no number."""
+
+    def __init__(self, error: IngestError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 def _as_text(value: Any) -> str | None:

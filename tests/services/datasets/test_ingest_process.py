@@ -21,7 +21,7 @@ import pytest
 from common.storage import Storage
 from services.datasets import files
 from services.datasets.ingest import IngestLimits, IngestOptions
-from services.datasets.ingest.process import ingest_dataset
+from services.datasets.ingest.process import ARROW_THREADS, ingest_dataset
 from services.datasets.ingest.runner import new_worker_pool
 
 T = TypeVar("T")
@@ -72,6 +72,17 @@ def test_worker_ingests_without_loading_torch(tmp_path: Path) -> None:
     assert worker_pid != os.getpid()
     assert "libtorch" not in maps
     assert "/torch/" not in maps
+
+
+def test_a_worker_parses_on_a_bounded_number_of_arrow_threads(monkeypatch) -> None:
+    # The peak memory of parsing grows with Arrow's threads, and a large machine would give
+    # one per core: Arrow takes its default from OMP_NUM_THREADS, as if there were 64.
+    monkeypatch.setenv("OMP_NUM_THREADS", "64")
+    pool = new_worker_pool(1)
+    try:
+        assert pool.submit(pa.cpu_count).result(timeout=120) == ARROW_THREADS
+    finally:
+        pool.shutdown()
 
 
 def _ipc(frame: pd.DataFrame) -> bytes:
