@@ -232,9 +232,7 @@ def test_chunks_never_exceed_chunk_rows():
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "sql"])
-def test_generated_datetimes_download_to_the_second_derived_ones_keep_their_fraction(
-    tmp_path, fmt
-):
+def test_generated_datetimes_download_to_the_second_derived_ones_keep_their_fraction(tmp_path, fmt):
     fs = fsspec.filesystem("file")
     path = str(tmp_path / "t.parquet")
     p = plan(
