@@ -3,10 +3,10 @@ job once, on two tiny linked tables, so that the job does not pay for doing them
 
 A fresh child of the fork server pays for the first Parquet read and write, the first
 pandas conversions and the first profile in it: every page that Arrow's and Python's
-allocators hand out, and every inherited page they write to, is faulted in then (about
-2,500 page faults and 0.1 s of a loaded machine's time for a few hundred rows, against
-60 faults and 15 ms the second time in the same process). On a sub-second job that was
-most of what the platform added to the engine's own time. A spare waits for its job
+allocators hand out, and every inherited page they write to, is faulted in then (these
+steps on the tiny tables below: ~4,500 page faults and 0.3-0.5 s at load 7 the first time in
+a child, 100-150 faults and 0.1 s the second time). On a sub-second job that is a large part
+of what the platform adds to the engine's own time. A spare waits for its job
 anyway (see `spare`), so it takes those faults before the job arrives.
 
 Only the platform's steps are rehearsed (Parquet in, `prepare`, a model pickled into an
