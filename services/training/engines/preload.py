@@ -17,4 +17,5 @@ MODULES = [
     "services.training.engines.sdv_relational",
     "services.training.engines.argn_relational",
     "services.training.engines.relational_runner",
+    "services.training.engines.rehearsal",
 ]

@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 
 from common.contracts.rules import Rule
 from common.lifetime import die_with_parent
-from services.training.engines import preload
+from services.training.engines import preload, rehearsal
 from services.training.engines.artifact import Manifest, read_manifest, write_artifact
 from services.training.engines.base import (
     EngineError,
@@ -298,6 +298,11 @@ def _exit_reason(exitcode: int | None) -> str:
 def _child_main(jobs: Connection, sender: Connection, supervisor: int) -> None:
     """Waits for its one job (a spare, forked ahead: see `spare`), then runs it."""
     die_with_parent(os.getppid())
+    # A spare, while it waits, runs the platform's steps of a job on tiny tables, so that its
+    # job does not pay for their first run in a fresh process (see `rehearsal`); a child
+    # started for a job that is already waiting goes straight to it.
+    if not jobs.poll():
+        rehearsal.rehearse()
     try:
         task, kwargs, threads = jobs.recv()
     except EOFError:  # the supervisor dropped this spare, or exited
