@@ -1,6 +1,6 @@
 """What the gateway tests share: a gateway over auth, datasets and training (a new one for
-each test module), an HTTP client of it, and a training world with a worker (users,
-datasets and jobs made through the services)."""
+each test module), an HTTP client of it, a training world with a worker (users, datasets
+and jobs made through the services), and a team of every role around a ready batch."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from tests.gateway.team import Team, build_team
 from tests.services.training.training_world import TrainingWorld
 from tests.support import AuthCaller, start_gateway
 
@@ -34,5 +35,17 @@ async def world(training_api, training_worker, datasets_server, auth_server, ser
     auth = AuthCaller(auth_server.address, service_token)
     world = TrainingWorld(training_api.address, datasets_server.address, auth)
     yield world
+    await world.close()
+    await auth.close()
+
+
+@pytest.fixture(scope="module")
+async def team(
+    training_api, datasets_server, auth_server, service_token, training_worker
+) -> AsyncIterator[Team]:
+    """One project per test module with a member of each role, an outsider and an admin."""
+    auth = AuthCaller(auth_server.address, service_token)
+    world = TrainingWorld(training_api.address, datasets_server.address, auth)
+    yield await build_team(auth, world)
     await world.close()
     await auth.close()

@@ -11,9 +11,8 @@ import asyncio
 import pytest
 
 from synthetica.training.v1 import training_pb2
-from tests.gateway.team import Team, build_team
-from tests.services.training.training_world import TrainingWorld
-from tests.support import AuthCaller, error_code, graphql, stream_events
+from tests.gateway.team import Team
+from tests.support import error_code, graphql, stream_events
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
@@ -39,16 +38,6 @@ TEMPLATE = """
 mutation($input: GenerateFromTemplateInput!) {
   generateFromTemplate(input: $input) { batch { id status } job { id status } }
 }"""
-
-
-@pytest.fixture(scope="module")
-async def team(training_api, datasets_server, auth_server, service_token, training_worker):
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(training_api.address, datasets_server.address, auth)
-    team = await build_team(auth, world)
-    yield team
-    await world.close()
-    await auth.close()
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ import httpx
 import pytest
 
 from synthetica.datasets.v1 import datasets_pb2
-from tests.gateway.team import Team, build_team
-from tests.services.training.training_world import TrainingWorld
-from tests.support import AuthCaller, error_code, graphql
+from tests.gateway.team import Team
+from tests.support import error_code, graphql
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
@@ -29,15 +28,6 @@ query($id: ID!, $table: String!) { batch(id: $id) { id status previewRows(n: 3, 
 API_KEY = 'mutation { createApiKey(input: {name: "attack"}) { secret } }'
 MALFORMED_IDS = ["", "no-such-id", "00000000-0000-0000-0000-000000000000", "../../etc/passwd",
                  "' OR 1=1 --", "x" * 10_000, "\u0000", "%00", "1e309"]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-async def team(training_api, datasets_server, auth_server, service_token, training_worker):
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(training_api.address, datasets_server.address, auth)
-    yield await build_team(auth, world)
-    await world.close()
-    await auth.close()
 
 
 @pytest.fixture(scope="module")

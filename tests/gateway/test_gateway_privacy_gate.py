@@ -10,9 +10,9 @@ import pytest
 
 from common.clients import service_metadata
 from synthetica.training.v1 import training_pb2
-from tests.gateway.team import Team, build_team, publish_verdict
-from tests.services.training.training_world import TrainingWorld, frame
-from tests.support import AuthCaller, error_code, graphql, stream_events
+from tests.gateway.team import Team, publish_verdict
+from tests.services.training.training_world import frame
+from tests.support import error_code, graphql, stream_events
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
@@ -25,15 +25,6 @@ mutation($id: ID!, $reason: String!) {
   }
 }"""
 MEMBERS = ("owner", "editor", "viewer")
-
-
-@pytest.fixture(scope="module")
-async def team(training_api, datasets_server, auth_server, service_token, training_worker):
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(training_api.address, datasets_server.address, auth)
-    yield await build_team(auth, world)
-    await world.close()
-    await auth.close()
 
 
 async def _failed_batch(client, team: Team, nats_url: str) -> str:
