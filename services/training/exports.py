@@ -112,6 +112,8 @@ def iter_export(
     if any(datetime_format(f) for f in schema):
         schema, batches = with_date_formats(schema, batches, fmt)
     if fmt == "csv":
+        if any(_plain_time(f) for f in schema):
+            schema, batches = _whole_seconds(schema, batches)
         yield from _csv(schema, batches, csv_formula_guard)
     elif fmt == "jsonl":
         yield from _jsonl(batches)
@@ -163,6 +165,40 @@ def _csv(
             yield _drain(buffer)
     if tail := _drain(buffer):
         yield tail
+
+
+def _plain_time(field: pa.Field) -> bool:
+    """A timestamp without a time zone and without a format of its own."""
+    return pa.types.is_timestamp(field.type) and field.type.tz is None
+
+
+def _whole_seconds(
+    schema: pa.Schema, batches: Iterator[pa.RecordBatch]
+) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+    """Timestamps as text: "2024-02-09 12:40:37" where a batch's values are whole seconds
+    (generated times, most derived ones), not Arrow's "12:40:37.000000"; with their fraction
+    where they have one (a 10 Hz sensor)."""
+    target = pa.schema(f.with_type(pa.string()) if _plain_time(f) else f for f in schema)
+
+    def convert() -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            columns = []
+            for field, column in zip(schema, batch.columns, strict=True):
+                if _plain_time(field):
+                    seconds = pc.floor_temporal(column, unit="second")
+                    if _all_equal(seconds, column):
+                        whole = pc.cast(seconds, pa.timestamp("s"), safe=False)
+                        column = pc.strftime(whole, format="%Y-%m-%d %H:%M:%S")
+                    else:
+                        column = pc.cast(column, pa.string())
+                columns.append(column)
+            yield pa.RecordBatch.from_arrays(columns, schema=target)
+
+    return target, convert()
+
+
+def _all_equal(left: pa.Array, right: pa.Array) -> bool:
+    return pc.all(pc.equal(left, right)).as_py() in (True, None)
 
 
 def _decoded_schema(schema: pa.Schema) -> pa.Schema:

@@ -20,7 +20,6 @@ import pyarrow.compute as pc
 
 from common.contracts.template_schema import FieldSpec, Schema, SchemaError, parse_schema
 from common.moments import DEFAULT_REFERENCE_DATE
-from services.training.export_values import DATETIME_FORMAT_KEY
 from services.training.templates import builtin, columns
 from services.training.templates.expressions import EvalContext, ExpressionError, evaluate
 from services.training.templates.lengths import row_widths
@@ -188,20 +187,9 @@ def _resolve(
     return None, parse_schema(spec)
 
 
-# A generated datetime is whole seconds: downloads write it so ("2024-02-09 12:40:37"), not
-# with the six zeros of its microsecond type. A derived one may not be (a 10 Hz sensor's
-# time): it keeps its microseconds.
-_SECONDS = {DATETIME_FORMAT_KEY: b"%Y-%m-%d %H:%M:%S"}
-
-
-def _arrow_field(spec: FieldSpec) -> pa.Field:
-    kind = columns.arrow_type(spec)
-    whole_seconds = pa.types.is_timestamp(kind) and not (spec.derive or spec.template)
-    return pa.field(spec.name, kind, metadata=_SECONDS if whole_seconds else None)
-
-
 def _arrow_schema(schema: Schema, t: int) -> pa.Schema:
-    return pa.schema([_arrow_field(f) for f in schema.tables[t].fields if not f.hidden])
+    fields = schema.tables[t].fields
+    return pa.schema([pa.field(f.name, columns.arrow_type(f)) for f in fields if not f.hidden])
 
 
 def _spawn(plan: GenerationPlan, *key: int) -> np.random.SeedSequence:
