@@ -44,11 +44,9 @@ def with_date_formats(
             for field, column in zip(schema, batch.columns, strict=True):
                 date_format = formats[field.name]
                 if date_format and fmt in ("csv", "jsonl"):
-                    # The formats are to the second; Arrow's %S on a finer unit would add
-                    # the fraction ("05.000000").
+                    # The formats are to the second.
                     seconds = pc.floor_temporal(column, unit="second")
-                    whole = pc.cast(seconds, pa.timestamp("s", field.type.tz), safe=False)
-                    column = pc.strftime(whole, format=date_format)
+                    column = format_seconds(seconds, date_format)
                 elif date_format:
                     kind = target.field(field.name).type
                     seconds = pc.floor_temporal(column, unit="second")
@@ -57,6 +55,13 @@ def with_date_formats(
             yield pa.RecordBatch.from_arrays(columns, schema=target)
 
     return target, convert()
+
+
+def format_seconds(seconds: pa.Array, date_format: str) -> pa.Array:
+    """Timestamps already floored to the second, written with ``date_format``. Cast to a
+    unit of seconds first: Arrow's %S on a finer unit adds the fraction ("05.000000")."""
+    whole = pc.cast(seconds, pa.timestamp("s", seconds.type.tz), safe=False)
+    return pc.strftime(whole, format=date_format)
 
 
 def json_value(value: Any) -> Any:

@@ -29,7 +29,12 @@ import pyarrow.parquet as pq
 
 from services.training.export_parts import READ_BATCH_ROWS, parquet_bytes, read_parts
 from services.training.export_sql import quote_identifier, sql_script
-from services.training.export_values import datetime_format, json_value, with_date_formats
+from services.training.export_values import (
+    datetime_format,
+    format_seconds,
+    json_value,
+    with_date_formats,
+)
 
 FORMATS = ("csv", "jsonl", "parquet", "sql")
 # Cells a spreadsheet would run as a formula (OWASP CSV injection).
@@ -187,8 +192,7 @@ def _whole_seconds(
                 if _plain_time(field):
                     seconds = pc.floor_temporal(column, unit="second")
                     if _all_equal(seconds, column):
-                        whole = pc.cast(seconds, pa.timestamp("s"), safe=False)
-                        column = pc.strftime(whole, format="%Y-%m-%d %H:%M:%S")
+                        column = format_seconds(seconds, "%Y-%m-%d %H:%M:%S")
                     else:
                         column = pc.cast(column, pa.string())
                 columns.append(column)
