@@ -41,7 +41,9 @@ def run_child(csv_path: Path, work: Path) -> None:
     import fsspec
 
     from services.datasets.ingest import compute_stats, ingest, split_holdout
+    from services.datasets.ingest.process import bound_memory
 
+    bound_memory()  # as in an ingestion worker
     fs = fsspec.filesystem("file")
     timings = {}
     start = time.perf_counter()

@@ -32,11 +32,13 @@ from .options import MiB
 
 ROW_GROUP_ROWS = 131_072
 # One pass writes three files at once (the table, the train and the holdout split), each
-# buffering a group and, in the background, encoding one more: 16 MiB keeps a decompression
-# bomb's ingest at about 430 MB (32 MiB took it past 500 MB).
-ROW_GROUP_BYTES = 16 * MiB
+# buffering a group and, in the background, encoding one more. With the statistics' row
+# sample beside them, a Parquet bomb of 150,000 distinct 4,000-character values (600 MB
+# decoded) took the ingest worker to 502-535 MB with groups and batches of 16 MiB, 439-452
+# with 8 MiB (the worker's imports alone are 185 MB). CSV ingestion runs at the same MB/s.
+ROW_GROUP_BYTES = 8 * MiB
 # The most bytes one batch read from a Parquet file holds once decoded.
-BATCH_BYTES = 16 * MiB
+BATCH_BYTES = 8 * MiB
 
 
 class BoundedParquetFile(pq.ParquetFile):

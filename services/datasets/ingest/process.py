@@ -50,22 +50,33 @@ ARROW_THREADS = 4
 
 def prepare_process(parent_pid: int) -> None:
     """Initializer of each ingestion worker process: dies with the service, and keeps its
-    memory flat.
-
-    Ingestion churns through multi-MiB ``bytes`` (file chunks, CSV blocks). glibc raises its
-    mmap threshold to the size of the first such buffer freed, after which they all come
-    from the heap, where fragmentation keeps them: RSS then grew with the file (+150 MB on
-    300 MB of CSV, measured). A fixed threshold, which also ends that adjustment, gives
-    each big buffer its own mapping, returned to the system when freed. Arrow's thread pool
-    is capped for the same reason (``ARROW_THREADS``).
-    """
+    memory flat (``bound_memory``)."""
     die_with_parent(parent_pid)
+    bound_memory()
+
+
+def bound_memory() -> None:
+    """Keeps an ingesting process's memory flat, whatever the file.
+
+    Ingestion churns through multi-MiB buffers (file chunks, CSV blocks, decoded row
+    groups). glibc raises its mmap threshold to the size of the first such buffer freed,
+    after which they all come from the heap, where fragmentation keeps them: RSS then grew
+    with the file (+150 MB on 300 MB of CSV, measured). A fixed threshold, which also ends
+    that adjustment, gives each big buffer its own mapping, returned to the system when
+    freed. Arrow allocates through glibc too (its system pool): its default pool, mimalloc,
+    keeps freed pages for reuse, and a Parquet decompression bomb (600 MB decoded) peaked
+    at 456-503 MB with it, 325 with the system pool, at the same MB/s on CSV (100 MB: 55-64
+    MB/s either way, 389-401 MB peak against 308-333). Arrow's thread pool is capped for the
+    same reason (``ARROW_THREADS``).
+    """
     pa.set_cpu_count(min(pa.cpu_count(), ARROW_THREADS))
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"))
         libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
     except (OSError, AttributeError):
         log.info("not glibc: the malloc mmap threshold is left as it is")
+        return
+    pa.set_memory_pool(pa.system_memory_pool())
 
 
 def ingest_dataset(job: dict[str, Any]) -> dict[str, Any]:
