@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from services.evaluation.report import ReportOptions, build_report
@@ -269,9 +270,12 @@ EPOCHS = {"ctgan": 30, "tvae": 30, "copulagan": 30, "tabular_argn": 3}
 )
 def test_every_engine_gives_rows_a_user_can_trust(engine, customers, cars, work):
     for table in (customers, cars):
+        # Trained on the rows the report calls training rows, as a model of the platform
+        # is: a category or a bound seen only in the holdout is not the engine's to learn.
+        learned, holdout = _split(table, work)
         epochs = {"epochs": EPOCHS[engine]} if engine in EPOCHS else {}
-        synthetic = _read(sample(train(table, engine, work, **epochs), 1_000, work))
-        real = table.frame
+        synthetic = _read(sample(train(learned, engine, work, **epochs), 1_000, work))
+        real = learned.frame
         assert list(synthetic.columns) == list(real.columns)
         assert synthetic.dtypes.to_dict() == real.dtypes.to_dict()
         assert _placeholders(synthetic) == 0
@@ -284,6 +288,18 @@ def test_every_engine_gives_rows_a_user_can_trust(engine, customers, cars, work)
                 assert present.max() <= real[name].max(), name
         if table is customers:
             assert synthetic["customer_id"].is_unique
-            assert not synthetic["email"].isin(real["email"]).any()
-        report = _report(table, synthetic)
-        assert report.quality.diagnostic_score == 1.0
+            assert not synthetic["email"].isin(table.frame["email"]).any()
+        options = ReportOptions(sample_rows=2_000, privacy_sample_rows=2_000)
+        report = build_report(real, holdout, synthetic, table.metadata, options)
+        assert report.quality.diagnostic_score == 1.0, engine
+
+
+def _split(table: Ingested, work: Path) -> tuple[Ingested, pd.DataFrame]:
+    """The table's training part, stored as its own file with the same schema, and the
+    holdout rows (30 %)."""
+    holdout = table.frame.sample(frac=0.3, random_state=0)
+    rows = np.sort(table.frame.index.difference(holdout.index).to_numpy())
+    path = work / f"{table.parquet.stem}-train.parquet"
+    pq.write_table(pq.read_table(table.parquet).take(rows), path)
+    learned = table.frame.loc[rows].reset_index(drop=True)
+    return Ingested(learned, table.metadata, path), holdout
