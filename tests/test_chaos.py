@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import collections
 import signal
-import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,23 +80,35 @@ class Stack:
     done: list[Disruption] = field(default_factory=list)
 
     def _targets(self, target: str) -> list[psutil.Process]:
-        """The process (with its children: a pause freezes the whole tree)."""
-        if target == "postgres":
-            pid = int((self.var_dir / "postgres" / "postmaster.pid").read_text().split()[0])
-            root = psutil.Process(pid)
-        else:
+        """The process (with its children: a pause freezes the whole tree), once it runs: a
+        process just killed is being started again by the stack."""
+        deadline = time.monotonic() + RETRY_SECONDS
+        while (root := self._root(target)) is None:
+            assert time.monotonic() < deadline, f"{target} did not come back"
+            time.sleep(0.5)
+        return [root, *root.children(recursive=True)]
+
+    def _root(self, target: str) -> psutil.Process | None:
+        try:
+            if target == "postgres":
+                pid_file = self.var_dir / "postgres" / "postmaster.pid"
+                return psutil.Process(int(pid_file.read_text().split()[0]))
             words = {
                 "worker": ("services.training", "worker"),
                 "datasets": ("services.datasets",),
                 "evaluation": ("services.evaluation",),
                 "nats": ("nats-server",),
             }[target]
-            root = next(
-                child
-                for child in psutil.Process(self.process.pid).children()
-                if all(word in " ".join(child.cmdline()) for word in words)
+            return next(
+                (
+                    child
+                    for child in psutil.Process(self.process.pid).children()
+                    if all(word in " ".join(child.cmdline()) for word in words)
+                ),
+                None,
             )
-        return [root, *root.children(recursive=True)]
+        except (FileNotFoundError, IndexError, ValueError, psutil.Error):
+            return None
 
     def disrupt(self, disruption: Disruption) -> None:
         processes = self._targets(disruption.target)
@@ -157,16 +169,18 @@ class Client:
             time.sleep(0.5)
 
 
-def _when(stage: str, plan: dict[str, list[Disruption]], stack: Stack) -> threading.Thread:
-    """Runs the stage's disruptions in a thread, one after the other."""
+def _when(stage: str, plan: dict[str, list[Disruption]], stack: Stack) -> Future[None]:
+    """Runs the stage's disruptions on a thread, one after the other; ``result()`` waits
+    for them and raises what went wrong there."""
 
     def run() -> None:
         for disruption in plan.get(stage, []):
             stack.disrupt(disruption)
 
-    thread = threading.Thread(target=run, name=f"chaos-{stage}")
-    thread.start()
-    return thread
+    pool = ThreadPoolExecutor(1, thread_name_prefix=f"chaos-{stage}")
+    future = pool.submit(run)
+    pool.shutdown(wait=False)  # the disruptions go on beside the flow
+    return future
 
 
 def main_flow(client: Client, stack: Stack, plan: dict[str, list[Disruption]]) -> dict:
@@ -179,7 +193,7 @@ def main_flow(client: Client, stack: Stack, plan: dict[str, list[Disruption]]) -
         p=PASSWORD,
     )
     client.token = registered["register"]["tokens"]["accessToken"]
-    chaos.join()
+    chaos.result()
     project = client.gql('mutation { createProject(input: {name: "chaos"}) { id } }')
     project_id = project["createProject"]["id"]
 
@@ -194,7 +208,7 @@ def main_flow(client: Client, stack: Stack, plan: dict[str, list[Disruption]]) -
     )
     assert uploaded.status_code in (201, 202), uploaded.text
     dataset_id = uploaded.json()["id"]
-    _when("ingesting", plan, stack).join()
+    _when("ingesting", plan, stack).result()
     client.wait(
         "query($id: ID!) { dataset(id: $id) { status error } }",
         lambda d: d["dataset"]["status"] in ("READY", "FAILED"),
@@ -209,7 +223,7 @@ def main_flow(client: Client, stack: Stack, plan: dict[str, list[Disruption]]) -
     )
     train_job = trained["trainModel"]["job"]["id"]
     client.wait(JOB, lambda d: d["job"]["progress"]["epoch"] >= 1 or _ended(d), id=train_job)
-    _when("training", plan, stack).join()
+    _when("training", plan, stack).result()
     client.wait(JOB, _ended, id=train_job)
 
     generated = client.gql(
@@ -220,10 +234,10 @@ def main_flow(client: Client, stack: Stack, plan: dict[str, list[Disruption]]) -
     generate_job = generated["generate"]["job"]["id"]
     chaos = _when("generating", plan, stack)
     client.wait(JOB, _ended, id=generate_job)
-    chaos.join()
+    chaos.result()
 
     batch_id = generated["generate"]["batch"]["id"]
-    _when("evaluating", plan, stack).join()
+    _when("evaluating", plan, stack).result()
     client.wait(
         "query($id: ID!) { batch(id: $id) { qualityScore } }",
         lambda d: d["batch"]["qualityScore"] is not None,
