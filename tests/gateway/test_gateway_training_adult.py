@@ -15,7 +15,13 @@ from tests import adult
 from tests.services.training.training_world import TrainingWorld
 from tests.support import AuthCaller, graphql
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("training_worker")]
+# Five budgeted trainings, a cancelled one and 100,000 rows in four formats: about 5 minutes
+# on an idle 2-core machine, more beside other work (the suite's 300 s cut it short).
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.timeout(1200),
+    pytest.mark.usefixtures("training_worker"),
+]
 
 BUDGET_SECONDS = 20
 TRAIN = """
@@ -66,7 +72,10 @@ async def test_every_engine_on_adult_then_100k_rows_in_every_format(
             assert running and all(0 <= p["percent"] <= 100 for p in running)
             models[engine] = started["data"]["trainModel"]["model"]["id"]
             if engine != "gaussian_copula":
-                assert max(p["epoch"] for p in running) >= 1, engine
+                # The epochs a user sees: an epoch's progress can land less than a poll
+                # before the job ends (a loaded machine fits one epoch in the budget), and
+                # the finished job keeps it.
+                assert max(p["epoch"] for p in [*running, job["progress"]]) >= 1, engine
                 model = await graphql(
                     client,
                     "query($id: ID!) { model(id: $id) { metrics } }",
