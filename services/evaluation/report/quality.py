@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from sdmetrics.reports import DiagnosticReport, QualityReport
 
+from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
 from services.evaluation.report.columns import ColumnPlan
 from services.evaluation.report.models import ColumnScore, PairScore, QualityResult
 
@@ -39,7 +40,7 @@ def quality_scores(real: pd.DataFrame, synthetic: pd.DataFrame, plan: ColumnPlan
     """Run both SDMetrics reports on the columns SDMetrics should see."""
     metadata = sdmetrics_metadata(plan)
     kept = list(metadata["columns"])
-    real, synthetic = nanosecond_dates(real[kept]), nanosecond_dates(synthetic[kept])
+    real, synthetic = sdmetrics_dates(real[kept], synthetic[kept], metadata["columns"])
     quality, diagnostic = QualityReport(), DiagnosticReport()
     # SDMetrics warns about every constant column and every small category; the report
     # already states what it measured, so the noise would only clutter service logs.
@@ -64,16 +65,37 @@ def quality_scores(real: pd.DataFrame, synthetic: pd.DataFrame, plan: ColumnPlan
     )
 
 
-def nanosecond_dates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Datetimes in nanoseconds: SDMetrics scores a column 0 when the real and synthetic
-    timestamps merely differ in precision."""
+def sdmetrics_dates(
+    real: pd.DataFrame, synthetic: pd.DataFrame, columns: dict[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Datetimes as SDMetrics is given them: in nanoseconds (it scores a column 0 when the
+    real and synthetic timestamps merely differ in precision); a column with a date that
+    nanoseconds cannot hold (9999-12-31, 1492) as seconds since 1970, and ``columns`` (its
+    metadata, changed here) says numerical."""
+    beyond = {
+        name
+        for name in real.columns
+        if any(_beyond_nanoseconds(frame[name]) for frame in (real, synthetic))
+    }
+    for name in beyond:
+        columns[name] = {"sdtype": "numerical"}
+    return _sdmetrics_dates(real, beyond), _sdmetrics_dates(synthetic, beyond)
+
+
+def _beyond_nanoseconds(values: pd.Series) -> bool:
+    if not pd.api.types.is_datetime64_any_dtype(values) or values.isna().all():
+        return False
+    seconds = epoch_seconds(values)
+    return bool(seconds.min() < NS_SECONDS[0] or seconds.max() > NS_SECONDS[1])
+
+
+def _sdmetrics_dates(frame: pd.DataFrame, beyond: set[str]) -> pd.DataFrame:
     frame = frame.copy()
     for name in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[name]):
-            stamps = frame[name]
-            if getattr(stamps.dt, "tz", None) is not None:
-                stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-            frame[name] = stamps.astype("datetime64[ns]")
+        if name in beyond:
+            frame[name] = epoch_seconds(frame[name])
+        elif pd.api.types.is_datetime64_any_dtype(frame[name]):
+            frame[name] = naive_microseconds(frame[name]).astype("datetime64[ns]")
     return frame
 
 

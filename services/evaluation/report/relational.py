@@ -23,7 +23,7 @@ from services.evaluation.report.columns import conform_to, plan_columns
 from services.evaluation.report.errors import ReportError
 from services.evaluation.report.links import link_metrics
 from services.evaluation.report.models import ReportOptions
-from services.evaluation.report.quality import nanosecond_dates, sdmetrics_metadata
+from services.evaluation.report.quality import sdmetrics_dates, sdmetrics_metadata
 from services.evaluation.report.relational_models import (
     LinkResult,
     MultiTableQuality,
@@ -189,15 +189,17 @@ def multi_table_quality(
                 "child_foreign_key": key.child_column,
             }
         )
-    frames = {
-        side: {
-            name: nanosecond_dates(frame[kept[name]])
-            for name, frame in sample_families(
-                tables, schema, options.sample_rows, options.seed
-            ).items()
-        }
+    sampled = {
+        side: sample_families(tables, schema, options.sample_rows, options.seed)
         for side, tables in (("real", real), ("synthetic", synthetic))
     }
+    frames: dict[str, dict[str, pd.DataFrame]] = {"real": {}, "synthetic": {}}
+    for name in sampled["real"]:
+        frames["real"][name], frames["synthetic"][name] = sdmetrics_dates(
+            sampled["real"][name][kept[name]],
+            sampled["synthetic"][name][kept[name]],
+            sd_metadata["tables"][name]["columns"],
+        )
     report = QualityReport()
     try:
         with warnings.catch_warnings():

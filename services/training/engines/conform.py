@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from common.contracts.template_schema import FieldSpec
+from common.timestamps import from_epoch_seconds, naive_microseconds
 from services.training.engines.profile import (
     ID_COUNTS_KEPT,
     ColumnProfile,
@@ -183,10 +184,10 @@ def _numbers(values: pd.Series, column: ColumnProfile) -> pd.Series:
 
 
 def _dates(values: pd.Series, column: ColumnProfile) -> pd.Series:
-    stamps = pd.to_datetime(values, errors="coerce")
-    if getattr(stamps.dt, "tz", None) is not None:
-        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-    stamps = stamps.astype("datetime64[ns]")
+    if column.beyond_nanoseconds:  # learned as seconds since 1970
+        stamps = from_epoch_seconds(values)
+    else:
+        stamps = naive_microseconds(pd.to_datetime(values, errors="coerce"))
     return floor_to_unit(stamps, coarser(column.datetime_unit, format_unit(column.datetime_format)))
 
 
@@ -218,8 +219,9 @@ def floor_to_unit(stamps: pd.Series, unit: str | None) -> pd.Series:
     """Timestamps cut to whole `unit`s (the real column's resolution)."""
     if unit is None:
         return stamps
-    if unit in ("Y", "M"):
-        return stamps.dt.to_period(unit).dt.to_timestamp().astype("datetime64[ns]")
+    if unit in ("Y", "M"):  # numpy's casts floor, in any year (pandas' periods stop in 2262)
+        floored = stamps.to_numpy().astype(f"datetime64[{unit}]").astype(stamps.dtype)
+        return pd.Series(floored, index=stamps.index)
     return stamps.dt.floor(unit)
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
 from services.training.engines.errors import EngineError
 
 # Distinct values of a repeating id column whose row counts a profile keeps.
@@ -95,6 +96,14 @@ class ColumnProfile:
     # distinct value has, most first, for the first ID_COUNTS_KEPT values; the rows of any
     # further values are counted in one last entry, and made unique ids.
     id_counts: tuple[int, ...] = ()
+
+    @property
+    def beyond_nanoseconds(self) -> bool:
+        """A datetime column with values pandas' nanosecond timestamps cannot hold."""
+        return self.kind == "datetime" and (
+            (self.minimum is not None and self.minimum < NS_SECONDS[0])
+            or (self.maximum is not None and self.maximum > NS_SECONDS[1])
+        )
 
 
 @dataclass(frozen=True)
@@ -235,10 +244,7 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
         stamps = stamps.dropna()
         if stamps.empty:
             return ColumnProfile(name, kind)
-        if getattr(stamps.dt, "tz", None) is not None:  # "…Z", "+02:00": compared in UTC
-            stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-        stamps = stamps.astype("datetime64[ns]")
-        seconds = stamps.astype("int64") / 1e9
+        seconds = epoch_seconds(stamps)
         return ColumnProfile(
             name,
             kind,
@@ -322,7 +328,7 @@ def _datetime_id_profile(present: pd.Series, unique: bool) -> ColumnProfile:
     stamps = present
     if getattr(stamps.dt, "tz", None) is not None:
         stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-    stamps = stamps.astype("datetime64[ns]")
+    stamps = stamps.astype("datetime64[us]")
     unit = datetime_unit(stamps) or "s"
     in_units = stamps.to_numpy().astype(f"datetime64[{_NUMPY_UNITS[unit]}]")
     codes = np.unique(in_units.astype(np.int64))
@@ -423,12 +429,14 @@ def learned_table(
     learned = table.loc[:, profile.learned]
     if learned.columns.empty and not allow_empty:
         raise EngineError("every column is an id or PII: there is nothing to learn")
-    for name in learned.columns:
-        if pd.api.types.is_datetime64_any_dtype(learned[name]):
-            stamps = learned[name]
-            if getattr(stamps.dt, "tz", None) is not None:
-                stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-            learned[name] = stamps.astype("datetime64[ns]")
     columns = columns_metadata(metadata)
     kept = {name: dict(columns[name]) for name in learned.columns if name in columns}
+    for name in learned.columns:
+        if pd.api.types.is_datetime64_any_dtype(learned[name]):
+            profiled = profile.column(name)
+            if profiled is not None and profiled.beyond_nanoseconds:
+                learned[name] = epoch_seconds(learned[name])
+                kept[name] = {"sdtype": "numerical"}
+            else:
+                learned[name] = naive_microseconds(learned[name]).astype("datetime64[ns]")
     return learned, {"columns": kept, "primary_key": None}

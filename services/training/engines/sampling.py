@@ -279,7 +279,10 @@ def clip_to_bounds(rows: pd.DataFrame, limits: Mapping[str, tuple[float, float]]
         if name in rows.columns:
             values = rows[name]
             if pd.api.types.is_datetime64_any_dtype(values.dtype):
-                first, last = pd.Timestamp(low, unit="s"), pd.Timestamp(high, unit="s")
+                # In microseconds: a bound in 9999 is past nanoseconds' last year.
+                first, last = (
+                    pd.Timestamp(np.datetime64(round(b * 1e6), "us")) for b in (low, high)
+                )
                 rows[name] = values.clip(first, last)
                 continue
             if pd.api.types.is_integer_dtype(values.dtype):
