@@ -6,7 +6,7 @@ import { Alert, Loading } from "../../components/ui";
 import { ReportDocument } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 import { heatmapPanel } from "../datasets/DatasetStats";
-import { num, pct, share } from "./format";
+import { binEdge, num, pct, share } from "./format";
 import RelationalReport from "./RelationalReport";
 
 interface HistogramChart {
@@ -36,22 +36,26 @@ interface Charts {
 
 
 function edgeLabel(value: number, datetime: boolean): string {
-  if (datetime) return new Date(value * 1000).toISOString().slice(0, 10);
-  return Math.abs(value) >= 1000 ? value.toExponential(1) : Number(value.toPrecision(3)).toString();
+  return datetime ? new Date(value * 1000).toISOString().slice(0, 10) : binEdge(value);
+}
+
+/** A bin's label: its bounds, which the tooltip shows. A date bin's axis shows its first day, as
+ * the dataset's histogram does: two dates side by side overlap and run off the chart. */
+function binLabels(chart: HistogramChart): string[] {
+  const edge = (i: number) => edgeLabel(chart.bin_edges[i]!, chart.datetime);
+  return chart.real.map((_, i) => (chart.datetime ? `${edge(i)} – ${edge(i + 1)}` : `${edge(i)}–${edge(i + 1)}`));
 }
 
 /** One column's overlay: real and synthetic shares side by side, per bin or category. */
 export function overlayPanel(chart: HistogramChart | FrequencyChart): Panel {
-  const labels =
-    chart.kind === "histogram"
-      ? chart.real.map((_, i) => `${edgeLabel(chart.bin_edges[i]!, chart.datetime)}–${edgeLabel(chart.bin_edges[i + 1]!, chart.datetime)}`)
-      : chart.categories;
+  const labels = chart.kind === "histogram" ? binLabels(chart) : chart.categories;
+  const firstDay = chart.kind === "histogram" && chart.datetime ? { formatter: (value: string) => value.split(" – ")[0] } : {};
   return {
     key: chart.column,
     caption: <strong>{chart.column}</strong>,
     label: `Real and synthetic distribution of ${chart.column}`,
     margin: [12, 10, chart.kind === "frequencies" ? 46 : 30, 46],
-    xAxis: { type: "category", data: labels, axisLabel: { fontSize: 9, ...(chart.kind === "frequencies" ? { rotate: 30, formatter: truncate(10) } : {}) } },
+    xAxis: { type: "category", data: labels, axisLabel: { fontSize: 9, ...firstDay, ...(chart.kind === "frequencies" ? { rotate: 30, formatter: truncate(10) } : {}) } },
     yAxis: { type: "value", splitNumber: 3, axisLabel: { fontSize: 9, formatter: share } },
     series: [
       { ...LARGE_BARS, name: "real", type: "bar", data: chart.real, itemStyle: { color: THEME.real }, barGap: "0%" },
