@@ -6,6 +6,7 @@ import { Alert, Loading } from "../../components/ui";
 import { ReportDocument } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 import { heatmapPanel } from "../datasets/DatasetStats";
+import { Conformance, type ConformanceReport } from "./Conformance";
 import { binEdge, num, pct, share } from "./format";
 import RelationalReport from "./RelationalReport";
 
@@ -165,27 +166,27 @@ export default function ReportPage() {
             <li>
               <span>Quality</span> <strong>{pct(report.qualityScore ?? quality.overall_score)}</strong>
             </li>
-            <li>
-              <span>Diagnostic</span> <strong>{pct(quality.diagnostic_score)}</strong>
-            </li>
-            <li>
-              <span>Fidelity</span> <strong>{pct(fidelity.mean_score)}</strong>
-            </li>
-            <li>
-              <span>Utility</span>{" "}
-              <strong>{utility && utility.metrics[0] ? `${pct(utility.metrics[0].ratio)} of real` : "–"}</strong>
-            </li>
-            <li>
-              <span>Privacy</span> <strong className={`verdict verdict-${(report.privacyVerdict ?? "").toLowerCase()}`}>{report.privacyVerdict ?? "–"}</strong>
-            </li>
+            {/* A template batch has no real data: only its schema's checks apply. */}
+            {report.kind === "CONFORMANCE" ? null : (
+              <>
+                <li>
+                  <span>Diagnostic</span> <strong>{pct(quality.diagnostic_score)}</strong>
+                </li>
+                <li>
+                  <span>Fidelity</span> <strong>{pct(fidelity.mean_score)}</strong>
+                </li>
+                <li>
+                  <span>Utility</span>{" "}
+                  <strong>{utility && utility.metrics[0] ? `${pct(utility.metrics[0].ratio)} of real` : "–"}</strong>
+                </li>
+                <li>
+                  <span>Privacy</span> <strong className={`verdict verdict-${(report.privacyVerdict ?? "").toLowerCase()}`}>{report.privacyVerdict ?? "–"}</strong>
+                </li>
+              </>
+            )}
           </ul>
           {report.tables.length > 0 ? <RelationalReport report={report} /> : null}
-          {report.kind === "CONFORMANCE" ? (
-            <section aria-labelledby="conformance-heading">
-              <h2 id="conformance-heading">Schema conformance</h2>
-              <pre className="json">{JSON.stringify(report.conformance, null, 2)}</pre>
-            </section>
-          ) : null}
+          {report.kind === "CONFORMANCE" && report.conformance ? <Conformance report={report.conformance as ConformanceReport} /> : null}
           {utility ? (
             <section aria-labelledby="utility-heading">
               <h2 id="utility-heading">Utility: predicting {utility.target_column}</h2>
