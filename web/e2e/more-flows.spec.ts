@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import {
   ADULT,
@@ -49,7 +50,8 @@ test("sign-up shows the password rule at the password field", async ({ page }) =
 
 test("a viewer sees no Train button and gets a clear message on a direct URL", async ({ page, request }, info) => {
   const ownerToken = await registerByApi(request, uniqueEmail("e2e-owner"));
-  const viewerEmail = uniqueEmail("e2e-viewer");
+  // A long address with nowhere to break a line (no hyphen), as the top bar must fit on a phone.
+  const viewerEmail = `e2e.viewer.${randomUUID().replaceAll("-", "")}@example.com`;
   await registerByApi(request, viewerEmail);
   const { createProject } = await gql<{ createProject: { id: string } }>(
     request,
@@ -80,6 +82,19 @@ test("a viewer sees no Train button and gets a clear message on a direct URL", a
   await expect(page.getByRole("button", { name: "Delete dataset" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Save column types" })).toHaveCount(0);
   await expectAccessible(page, "dataset as viewer");
+  // On a phone the page is as wide as the screen: the top bar wraps, wide tables scroll in place.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const where of ["dataset", "project"]) {
+    if (where === "project") {
+      await page.getByRole("link", { name: "Shared census" }).click();
+      await expect(page.getByRole("table", { name: "Datasets" })).toBeVisible();
+    }
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeInViewport({ ratio: 1 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${where} page width at 390 px`).toBeLessThanOrEqual(390);
+  }
+  await shot(page, info, "viewer-phone");
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.getByRole("link", { name: "adult" }).click();
 
   await page.goto(`${baseUrl()}/datasets/${dataset.id}/train`);
   await expect(page.getByRole("alert")).toContainText("You are a viewer in this project");
@@ -152,4 +167,9 @@ test("an admin lists users and disables and enables one", async ({ page, request
   expect(JSON.stringify(await refused.json())).toContain("disabled");
   await page.getByRole("button", { name: `Enable ${someone}` }).click();
   await expect(page.getByRole("button", { name: `Disable ${someone}` })).toBeVisible();
+  // On a phone the table scrolls in its box; the emails its buttons name for screen readers
+  // scroll (and clip) with it rather than widening the page.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByRole("button", { name: `Disable ${someone}` })).toBeAttached();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });

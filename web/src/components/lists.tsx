@@ -28,28 +28,32 @@ export function DataTable<T>({
   labelledBy?: string;
 }) {
   const shown = columns.filter((c): c is Column<T> => Boolean(c));
+  // A table wider than a phone scrolls in its own box, not the page; its links and buttons,
+  // focused, scroll into view.
   return (
-    <table aria-labelledby={labelledBy}>
-      {caption ? <caption className="visually-hidden">{caption}</caption> : null}
-      <thead>
-        <tr>
-          {shown.map((c) => (
-            <th key={c.header} scope="col">
-              {c.header}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={rowKey(row)}>
+    <div className="table-scroll">
+      <table aria-labelledby={labelledBy}>
+        {caption ? <caption className="visually-hidden">{caption}</caption> : null}
+        <thead>
+          <tr>
             {shown.map((c) => (
-              <td key={c.header}>{c.cell(row)}</td>
+              <th key={c.header} scope="col">
+                {c.header}
+              </th>
             ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={rowKey(row)}>
+              {shown.map((c) => (
+                <td key={c.header}>{c.cell(row)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -58,7 +58,7 @@ function Profile() {
   );
 }
 
-function ApiKeys() {
+export function ApiKeys() {
   const pages = usePages();
   const [list, refetch] = useQuery({ query: ApiKeysDocument, variables: { after: pages.after }, requestPolicy: "network-only" });
   const [name, setName] = useState("");
@@ -107,7 +107,7 @@ function ApiKeys() {
                 `revoked ${formatDate(k.revokedAt)}`
               ) : (
                 <button type="button" className="danger" onClick={async () => { await revoke({ id: k.id }); refetch({ requestPolicy: "network-only" }); }}>
-                  Revoke {k.name}
+                  Revoke <span className="visually-hidden">{k.name}</span>
                 </button>
               ),
           },

@@ -6,7 +6,8 @@ import { Alert, Loading } from "../../components/ui";
 import { ReportDocument } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 import { heatmapPanel } from "../datasets/DatasetStats";
-import { num, pct, share } from "./format";
+import { Conformance, type ConformanceReport } from "./Conformance";
+import { binEdge, num, pct, share } from "./format";
 import RelationalReport from "./RelationalReport";
 
 interface HistogramChart {
@@ -36,22 +37,26 @@ interface Charts {
 
 
 function edgeLabel(value: number, datetime: boolean): string {
-  if (datetime) return new Date(value * 1000).toISOString().slice(0, 10);
-  return Math.abs(value) >= 1000 ? value.toExponential(1) : Number(value.toPrecision(3)).toString();
+  return datetime ? new Date(value * 1000).toISOString().slice(0, 10) : binEdge(value);
+}
+
+/** A bin's label: its bounds, which the tooltip shows. A date bin's axis shows its first day, as
+ * the dataset's histogram does: two dates side by side overlap and run off the chart. */
+function binLabels(chart: HistogramChart): string[] {
+  const edge = (i: number) => edgeLabel(chart.bin_edges[i]!, chart.datetime);
+  return chart.real.map((_, i) => (chart.datetime ? `${edge(i)} – ${edge(i + 1)}` : `${edge(i)}–${edge(i + 1)}`));
 }
 
 /** One column's overlay: real and synthetic shares side by side, per bin or category. */
 export function overlayPanel(chart: HistogramChart | FrequencyChart): Panel {
-  const labels =
-    chart.kind === "histogram"
-      ? chart.real.map((_, i) => `${edgeLabel(chart.bin_edges[i]!, chart.datetime)}–${edgeLabel(chart.bin_edges[i + 1]!, chart.datetime)}`)
-      : chart.categories;
+  const labels = chart.kind === "histogram" ? binLabels(chart) : chart.categories;
+  const firstDay = chart.kind === "histogram" && chart.datetime ? { formatter: (value: string) => value.split(" – ")[0] } : {};
   return {
     key: chart.column,
     caption: <strong>{chart.column}</strong>,
     label: `Real and synthetic distribution of ${chart.column}`,
     margin: [12, 10, chart.kind === "frequencies" ? 46 : 30, 46],
-    xAxis: { type: "category", data: labels, axisLabel: { fontSize: 9, ...(chart.kind === "frequencies" ? { rotate: 30, formatter: truncate(10) } : {}) } },
+    xAxis: { type: "category", data: labels, axisLabel: { fontSize: 9, ...firstDay, ...(chart.kind === "frequencies" ? { rotate: 30, formatter: truncate(10) } : {}) } },
     yAxis: { type: "value", splitNumber: 3, axisLabel: { fontSize: 9, formatter: share } },
     series: [
       { ...LARGE_BARS, name: "real", type: "bar", data: chart.real, itemStyle: { color: THEME.real }, barGap: "0%" },
@@ -161,27 +166,27 @@ export default function ReportPage() {
             <li>
               <span>Quality</span> <strong>{pct(report.qualityScore ?? quality.overall_score)}</strong>
             </li>
-            <li>
-              <span>Diagnostic</span> <strong>{pct(quality.diagnostic_score)}</strong>
-            </li>
-            <li>
-              <span>Fidelity</span> <strong>{pct(fidelity.mean_score)}</strong>
-            </li>
-            <li>
-              <span>Utility</span>{" "}
-              <strong>{utility && utility.metrics[0] ? `${pct(utility.metrics[0].ratio)} of real` : "–"}</strong>
-            </li>
-            <li>
-              <span>Privacy</span> <strong className={`verdict verdict-${(report.privacyVerdict ?? "").toLowerCase()}`}>{report.privacyVerdict ?? "–"}</strong>
-            </li>
+            {/* A template batch has no real data: only its schema's checks apply. */}
+            {report.kind === "CONFORMANCE" ? null : (
+              <>
+                <li>
+                  <span>Diagnostic</span> <strong>{pct(quality.diagnostic_score)}</strong>
+                </li>
+                <li>
+                  <span>Fidelity</span> <strong>{pct(fidelity.mean_score)}</strong>
+                </li>
+                <li>
+                  <span>Utility</span>{" "}
+                  <strong>{utility && utility.metrics[0] ? `${pct(utility.metrics[0].ratio)} of real` : "–"}</strong>
+                </li>
+                <li>
+                  <span>Privacy</span> <strong className={`verdict verdict-${(report.privacyVerdict ?? "").toLowerCase()}`}>{report.privacyVerdict ?? "–"}</strong>
+                </li>
+              </>
+            )}
           </ul>
           {report.tables.length > 0 ? <RelationalReport report={report} /> : null}
-          {report.kind === "CONFORMANCE" ? (
-            <section aria-labelledby="conformance-heading">
-              <h2 id="conformance-heading">Schema conformance</h2>
-              <pre className="json">{JSON.stringify(report.conformance, null, 2)}</pre>
-            </section>
-          ) : null}
+          {report.kind === "CONFORMANCE" && report.conformance ? <Conformance report={report.conformance as ConformanceReport} /> : null}
           {utility ? (
             <section aria-labelledby="utility-heading">
               <h2 id="utility-heading">Utility: predicting {utility.target_column}</h2>

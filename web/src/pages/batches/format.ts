@@ -8,3 +8,9 @@ export const num = (value?: number | null, digits = 3) => (value == null ? "–"
 
 /** An axis label for a share: a whole percentage. */
 export const share = (value: number) => `${Math.round(value * 100)} %`;
+
+const COMPACT = new Intl.NumberFormat("en", { notation: "compact", maximumSignificantDigits: 3 });
+
+/** A histogram bin's bound on an axis: three significant digits, thousands and millions as
+ * "19.3K" and "1.48M" (a reader does not read "1.9e+4" at a glance). */
+export const binEdge = (value: number) => (Math.abs(value) >= 1000 ? COMPACT.format(value) : Number(value.toPrecision(3)).toString());

@@ -180,69 +180,71 @@ export function ColumnsEditor({ dataset, editable }: { dataset: Pick<Dataset, "i
   return (
     <section aria-labelledby="columns-heading">
       <h2 id="columns-heading">Columns</h2>
-      <table>
-        <caption className="visually-hidden">Columns with their detected types</caption>
-        <thead>
-          <tr>
-            <th scope="col">Column</th>
-            <th scope="col">Stored as</th>
-            <th scope="col">Semantic type</th>
-            <th scope="col">Personal data</th>
-          </tr>
-        </thead>
-        <tbody>
-          {columns.map((column) => {
-            const current = draft[column.name] ?? { sdtype: column.sdtype, pii: column.pii };
-            const index = submitted?.findIndex((c) => c.name === column.name) ?? -1;
-            const message = index >= 0 ? columnError(index, column.name) : error?.fields.find((f) => f.field.endsWith(column.name))?.message;
-            const errorId = `column-error-${column.name}`;
-            return (
-              <tr key={column.name}>
-                <th scope="row">{column.name}</th>
-                <td>{column.dataType}</td>
-                <td>
-                  {editable ? (
-                    <select
-                      aria-label={`Type of ${column.name}`}
-                      aria-invalid={message ? true : undefined}
-                      aria-describedby={message ? errorId : undefined}
-                      value={current.sdtype}
-                      onChange={(e) =>
-                        setDraft((d) => ({ ...d, [column.name]: { ...current, sdtype: e.target.value } }))
-                      }
-                    >
-                      <Options values={[...new Set([current.sdtype, ...SDTYPES])]} />
-                    </select>
-                  ) : (
-                    column.sdtype
-                  )}
-                  {message ? (
-                    <small id={errorId} className="field-error">
-                      {message}
-                    </small>
-                  ) : null}
-                </td>
-                <td>
-                  {editable ? (
-                    <input
-                      type="checkbox"
-                      aria-label={`${column.name} is personal data`}
-                      checked={current.pii}
-                      onChange={(e) =>
-                        setDraft((d) => ({ ...d, [column.name]: { ...current, pii: e.target.checked } }))
-                      }
-                    />
-                  ) : current.pii ? (
-                    "yes"
-                  ) : (
-                    "no"
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table>
+          <caption className="visually-hidden">Columns with their detected types</caption>
+          <thead>
+            <tr>
+              <th scope="col">Column</th>
+              <th scope="col">Stored as</th>
+              <th scope="col">Semantic type</th>
+              <th scope="col">Personal data</th>
+            </tr>
+          </thead>
+          <tbody>
+            {columns.map((column) => {
+              const current = draft[column.name] ?? { sdtype: column.sdtype, pii: column.pii };
+              const index = submitted?.findIndex((c) => c.name === column.name) ?? -1;
+              const message = index >= 0 ? columnError(index, column.name) : error?.fields.find((f) => f.field.endsWith(column.name))?.message;
+              const errorId = `column-error-${column.name}`;
+              return (
+                <tr key={column.name}>
+                  <th scope="row">{column.name}</th>
+                  <td>{column.dataType}</td>
+                  <td>
+                    {editable ? (
+                      <select
+                        aria-label={`Type of ${column.name}`}
+                        aria-invalid={message ? true : undefined}
+                        aria-describedby={message ? errorId : undefined}
+                        value={current.sdtype}
+                        onChange={(e) =>
+                          setDraft((d) => ({ ...d, [column.name]: { ...current, sdtype: e.target.value } }))
+                        }
+                      >
+                        <Options values={[...new Set([current.sdtype, ...SDTYPES])]} />
+                      </select>
+                    ) : (
+                      column.sdtype
+                    )}
+                    {message ? (
+                      <small id={errorId} className="field-error">
+                        {message}
+                      </small>
+                    ) : null}
+                  </td>
+                  <td>
+                    {editable ? (
+                      <input
+                        type="checkbox"
+                        aria-label={`${column.name} is personal data`}
+                        checked={current.pii}
+                        onChange={(e) =>
+                          setDraft((d) => ({ ...d, [column.name]: { ...current, pii: e.target.checked } }))
+                        }
+                      />
+                    ) : current.pii ? (
+                      "yes"
+                    ) : (
+                      "no"
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
       {error && !columns.some((c, i) => columnError(i, c.name)) ? <Alert error={error} /> : null}
       {editable ? (
         <div className="actions">

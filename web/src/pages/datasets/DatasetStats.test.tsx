@@ -64,4 +64,14 @@ describe("a dataset's column statistics", () => {
     expect(panel?.xAxis.data).toEqual(["2020-01-01"]);
     expect(panel?.series[0]?.data).toEqual([40]);
   });
+
+  it("labels the bins of large numbers in thousands and millions, not in exponent notation", () => {
+    const histogram = [
+      { start: 19_302, end: 70_000, count: 12 },
+      { start: 630_000, end: 1_484_705, count: 3 },
+      { start: 0.125, end: 1.5, count: 1 },
+    ];
+    const panel = columnPanel({ ...column, name: "fnlwgt", type: "int64", numeric: { min: 0.125, max: 1_484_705, mean: 9, histogram } });
+    expect(panel?.xAxis.data).toEqual(["19.3K–70K", "630K–1.48M", "0.125–1.5"]);
+  });
 });

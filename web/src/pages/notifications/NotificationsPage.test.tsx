@@ -68,4 +68,16 @@ describe("notifications list", () => {
     await userEvent.click(screen.getByRole("button", { name: "Show the newest" }));
     expect(await screen.findByText("Fresh one")).toBeInTheDocument();
   });
+
+  it("keeps a long title out of the buttons' visible text, for screen readers only", async () => {
+    const title = `Dataset ${"Daily minimum temperatures in Melbourne ".repeat(5)}is ready`;
+    const { client } = fakeClient({ Notifications: page([notification("4", title)]) });
+    renderWith(<NotificationsPage />, client);
+    const mark = await screen.findByRole("button", { name: `Mark “${title}” read` });
+    const remove = screen.getByRole("button", { name: `Delete “${title}”` });
+    // The title is already the item's heading: the buttons repeat it only to a screen reader.
+    for (const button of [mark, remove]) {
+      expect(within(button).getByText(`“${title}”`)).toHaveClass("visually-hidden");
+    }
+  });
 });

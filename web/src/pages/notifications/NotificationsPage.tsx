@@ -80,7 +80,7 @@ export default function NotificationsPage() {
             <div className="actions">
               {!n.isRead ? (
                 <button type="button" onClick={async () => { if (!(await mark({ ids: [n.id], all: false })).error) markArrived([n.id]); reload(); }}>
-                  Mark “{n.title}” read
+                  Mark <span className="visually-hidden">“{n.title}”</span> read
                 </button>
               ) : null}
               <button type="button" onClick={async () => {
@@ -88,7 +88,7 @@ export default function NotificationsPage() {
                   if (done.data) setArrived((list) => list.filter((a) => a.id !== n.id));
                   reload();
                 }}>
-                Delete “{n.title}”
+                Delete <span className="visually-hidden">“{n.title}”</span>
               </button>
             </div>
           </li>

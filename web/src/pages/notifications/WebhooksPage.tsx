@@ -54,7 +54,7 @@ export default function WebhooksPage() {
             header: "Actions",
             cell: (w) => (
               <button type="button" className="danger" onClick={async () => { await remove({ id: w.id }); refetch({ requestPolicy: "network-only" }); }}>
-                Delete webhook {w.url}
+                Delete <span className="visually-hidden">webhook {w.url}</span>
               </button>
             ),
           },

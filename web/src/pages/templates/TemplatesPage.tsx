@@ -76,7 +76,12 @@ function TemplateDetail({ template, onDeleted }: { template: Template; onDeleted
       <h2 id="template-heading">{template.name}</h2>
       <p>{template.description}</p>
       {Object.keys((template.options as object) ?? {}).length > 0 ? (
-        <p className="muted">Options with their defaults: {JSON.stringify(template.options)}</p>
+        <p className="muted">
+          Options with their defaults:{" "}
+          {Object.entries(template.options as Record<string, unknown>)
+            .map(([name, value]) => `${name} ${JSON.stringify(value)}`)
+            .join(", ")}
+        </p>
       ) : null}
       <TemplatePreview input={{ ...source, rows: 5 }} />
       <GenerateFromTemplate source={source} options={template.builtin ? (template.options as Record<string, unknown>) : null} />

@@ -28,31 +28,33 @@ function ProjectRequests({ projectId, name }: { projectId: string; name: string 
   return (
     <section aria-labelledby={heading}>
       <h2 id={heading}>Waiting for your approval in {name}</h2>
-      <table>
-        <caption>Requests waiting for approval in {name}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Job</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Requested</th>
-            <th scope="col">Decision</th>
-          </tr>
-        </thead>
-        <tbody>
-          {jobs.map((job) => (
-            <tr key={job.id}>
-              <td>
-                <Link to={`/jobs/${job.id}`}>Job {job.id}</Link>
-              </td>
-              <td>{job.kind?.toLowerCase()}</td>
-              <td>{formatDate(job.createdAt)}</td>
-              <td>
-                <Decision jobId={job.id} onDone={() => refetch({ requestPolicy: "network-only" })} />
-              </td>
+      <div className="table-scroll">
+        <table>
+          <caption>Requests waiting for approval in {name}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Job</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Requested</th>
+              <th scope="col">Decision</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {jobs.map((job) => (
+              <tr key={job.id}>
+                <td>
+                  <Link to={`/jobs/${job.id}`}>Job {job.id}</Link>
+                </td>
+                <td>{job.kind?.toLowerCase()}</td>
+                <td>{formatDate(job.createdAt)}</td>
+                <td>
+                  <Decision jobId={job.id} onDone={() => refetch({ requestPolicy: "network-only" })} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

@@ -72,6 +72,21 @@ describe("train form", () => {
     expect(sent).toMatchObject({ datasetId: "7", engine: "ctgan", batchSize: 15, seed: 42, epochs: null });
   });
 
+  it("offers no epochs for an engine the server says is not trained in epochs (it would refuse them)", async () => {
+    const copula = {
+      ...engines[1]!,
+      parameters: [
+        { name: "epochs", type: "int", default: null, min: 1, max: null, description: "not used: this engine is not trained in epochs" },
+        { name: "batch_size", type: "int", default: null, min: 1, max: null, description: "rows per training step" },
+      ],
+    };
+    const { client } = fakeClient({});
+    renderWith(<TrainForm datasetId="7" engines={[engines[0]!, copula]} />, client);
+    await userEvent.click(screen.getByRole("radio", { name: /gaussian_copula/ }));
+    expect(screen.getByLabelText("batch_size")).toBeInTheDocument();
+    expect(screen.queryByLabelText("epochs")).not.toBeInTheDocument();
+  });
+
   it("switches the parameters with the engine", async () => {
     const { client } = fakeClient({});
     renderWith(<TrainForm datasetId="7" engines={engines} />, client);

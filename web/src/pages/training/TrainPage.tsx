@@ -104,6 +104,12 @@ function checkEpsilon(text: string, errors: Record<string, string>): number | nu
   return value;
 }
 
+/** The parameters the form offers: seed and time budget have fields of their own, and the server
+ * lists epochs without a default for an engine not trained in epochs (it refuses a value). */
+function formParameters(engine: Engine): Engine["parameters"] {
+  return engine.parameters.filter((p) => p.name !== "seed" && p.name !== "time_budget_seconds" && !(p.name === "epochs" && p.default == null));
+}
+
 export function TrainForm({ datasetId, engines, shape = ONE_TABLE }: { datasetId: string; engines: Engine[]; shape?: DatasetShape }) {
   const navigate = useNavigate();
   const { needs } = shape;
@@ -226,11 +232,10 @@ export function TrainForm({ datasetId, engines, shape = ONE_TABLE }: { datasetId
           {(p) => <input {...p} inputMode="decimal" value={epsilon} onChange={(e) => setEpsilon(e.target.value)} />}
         </Field>
       ) : null}
-      {engine && engine.parameters.filter((p) => p.name !== "seed" && p.name !== "time_budget_seconds").length > 0 ? (
+      {engine && formParameters(engine).length > 0 ? (
         <fieldset>
           <legend>Parameters of {engine.name}</legend>
-          {engine.parameters
-            .filter((p) => p.name !== "seed" && p.name !== "time_budget_seconds")
+          {formParameters(engine)
             .map((parameter) => (
               <Field key={`${engine.name}-${parameter.name}`} label={parameter.name} error={errorFor(parameter.name)} hint={rangeHint(parameter)}>
                 {(p) =>

@@ -1,0 +1,60 @@
+import { screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { fakeClient, renderWith } from "../../test/render";
+import ReportPage, { overlayPanel } from "./ReportPage";
+
+const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
+
+describe("a report's column overlays", () => {
+  it("shows a date bin's first day on the axis and both bounds in the tooltip", () => {
+    const panel = overlayPanel({
+      kind: "histogram",
+      column: "Date",
+      datetime: true,
+      bin_edges: [day("1981-01-01"), day("1981-07-02"), day("1981-12-31")],
+      real: [0.5, 0.5],
+      synthetic: [0.4, 0.6],
+    });
+    const data = panel.xAxis.data as string[];
+    expect(data).toEqual(["1981-01-01 – 1981-07-02", "1981-07-02 – 1981-12-31"]);
+    const axisLabel = panel.xAxis.axisLabel as { formatter: (value: string) => string };
+    expect(data.map(axisLabel.formatter)).toEqual(["1981-01-01", "1981-07-02"]);
+  });
+
+  it("writes large numbers' bins in thousands, not in exponent notation", () => {
+    const panel = overlayPanel({ kind: "histogram", column: "fnlwgt", datetime: false, bin_edges: [19_302, 70_000, 121_000], real: [0.7, 0.3], synthetic: [0.6, 0.4] });
+    expect(panel.xAxis.data).toEqual(["19.3K–70K", "70K–121K"]);
+  });
+});
+
+const conformance = {
+  score: 0.995,
+  passed: false,
+  tables: [
+    {
+      table: "transactions",
+      rows: 20000,
+      fields: [{ column: "amount", checks: [{ check: "type", conforming_share: 1, passed: true }, { check: "min", conforming_share: 0.99, passed: false }] }],
+      foreign_keys: [{ column: "account_id", references_table: "accounts", references_column: "account_id", conforming_share: 1, passed: true }],
+    },
+  ],
+};
+
+describe("a template batch's report", () => {
+  it("lists each table's schema checks, and only the scores that apply without real data", async () => {
+    const report = {
+      id: "r1", batchId: "b1", status: "READY", kind: "CONFORMANCE", qualityScore: 0.995, privacyVerdict: null, targetColumn: null, error: null,
+      createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:01Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
+      utilityNote: null, privacy: null, charts: null, conformance, htmlUrl: null, rules: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+    };
+    const { client } = fakeClient({ Report: { data: { report } } });
+    renderWith(<ReportPage />, client, "/batches/b1/report", "/batches/:batchId/report");
+    const scores = await screen.findByRole("list", { name: "Scores at a glance" });
+    expect(within(scores).getAllByRole("listitem").map((li) => li.textContent)).toEqual(["Quality 99.5 %"]);
+    expect(screen.getByRole("heading", { name: "Schema conformance: fail" })).toBeInTheDocument();
+    const checks = screen.getByRole("table", { name: "Checks of the transactions table" });
+    expect(within(checks).getByRole("row", { name: /amount min/ })).toHaveTextContent("99.0 %fail");
+    expect(within(checks).getByRole("row", { name: /foreign key → accounts\.account_id/ })).toHaveTextContent("100.0 %pass");
+    expect(screen.queryByText(/"conforming_share"/)).not.toBeInTheDocument();
+  });
+});
