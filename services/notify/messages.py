@@ -37,6 +37,19 @@ SHARED_WITH_PROJECT = frozenset(
 )
 
 
+# The longest title stored (a notification's title column).
+TITLE_CHARS = 200
+
+
+def _titled(before: str, name: str, after: str) -> str:
+    """A title naming ``name``, cut inside the name (with an ellipsis) where the whole would
+    be too long: the end of the title still says what happened."""
+    room = TITLE_CHARS - len(before) - len(after)
+    if len(name) > room:
+        name = name[: max(room - 1, 0)].rstrip() + "…"
+    return f"{before}{name}{after}"
+
+
 @dataclass(frozen=True)
 class Draft:
     dedupe_key: str
@@ -58,7 +71,7 @@ def _dataset_uploaded(event: events_pb2.Event) -> Draft | None:
     body = event.dataset_uploaded
     return Draft(
         dedupe_key=event.id,
-        title=f"Dataset {body.name} is ready",
+        title=_titled("Dataset ", body.name, " is ready"),
         message=f"{body.row_count:,} rows and {body.column_count} columns, ready for training.",
         subject=f"dataset:{body.dataset_id}",
     )
@@ -68,7 +81,7 @@ def _dataset_failed(event: events_pb2.Event) -> Draft | None:
     body = event.dataset_failed
     return Draft(
         dedupe_key=event.id,
-        title=f"Dataset {body.name} could not be read",
+        title=_titled("Dataset ", body.name, " could not be read"),
         message=body.error or "the upload failed",
         subject=f"dataset:{body.dataset_id}",
     )
@@ -89,10 +102,11 @@ def _job_updated(event: events_pb2.Event) -> Draft | None:
             subject,
         )
     if training and body.job_status == training_pb2.JOB_STATUS_RUNNING:
+        # The job's own first message is a bare "starting".
         return Draft(
             f"{subject}:started",
             "Training started",
-            message or "a worker picked up the training job",
+            "A worker is training the model; its job shows the progress.",
             subject,
         )
     # Generation that fails has no other event; training's outcome comes as model.*.

@@ -116,3 +116,29 @@ def test_a_job_update_from_an_older_producer_is_read_from_its_strings():
     draft = messages.draft_for(event(legacy, "u"))
     assert draft is not None
     assert (draft.title, draft.message) == ("Generate job cancelled", "x")
+
+
+@pytest.mark.parametrize("name", ["d" * 250, "Daily minimum temperatures in Melbourne " * 6])
+def test_a_long_dataset_name_is_cut_inside_the_title_not_at_its_end(name):
+    for body, ending in (
+        (events_pb2.DatasetUploaded(dataset_id="d", name=name, row_count=3), " is ready"),
+        (events_pb2.DatasetFailed(dataset_id="d", name=name, error="bad"), " could not be read"),
+    ):
+        draft = messages.draft_for(event(body, "u"))
+        assert draft is not None
+        assert len(draft.title) <= messages.TITLE_CHARS
+        assert draft.title.startswith("Dataset " + name[:100])
+        assert draft.title.endswith("…" + ending)
+
+
+def test_training_started_says_what_is_happening():
+    running = events_pb2.JobUpdated(
+        job_id="j",
+        job_kind=training_pb2.JOB_KIND_TRAIN,
+        job_status=training_pb2.JOB_STATUS_RUNNING,
+        progress=training_pb2.JobProgress(message="starting"),
+    )
+    draft = messages.draft_for(event(running, "u"))
+    assert draft is not None
+    assert draft.title == "Training started"
+    assert draft.message == "A worker is training the model; its job shows the progress."
