@@ -36,6 +36,9 @@ DATETIME_FORMATS = (
     "%m/%d/%Y %H:%M",
     "%d/%m/%Y %H:%M",
     "%d.%m.%Y",
+    # German, Austrian, Swiss, Scandinavian exports write times after a dotted date.
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
     "%d-%m-%Y",
     "%m-%d-%Y",
     # Months (monthly series): a four-digit year first, so "40-49" is never a date.

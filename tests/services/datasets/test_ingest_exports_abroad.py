@@ -1,0 +1,47 @@
+"""Ingestion of exports written the way spreadsheets and devices write them outside the US:
+what a user sees in `dataset { columns { name sdtype datetimeFormat } }` after an upload."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from services.datasets.ingest import DatasetMetadata, infer_metadata
+
+
+def _metadata(run_ingest, data: bytes) -> tuple[pd.DataFrame, DatasetMetadata]:
+    result, table = run_ingest(data)
+    frame = table.to_pandas()
+    formats = {c.name: c.datetime_format for c in result.columns if c.datetime_format}
+    return frame, infer_metadata(frame, row_count=len(frame), datetime_formats=formats)
+
+
+def _shop_orders(count: int = 120) -> bytes:
+    """A German shop's order export: `;`-separated, dates `31.12.2024 14:05`."""
+    lines = ["Bestellnr;Bestelldatum;Lieferdatum;Status"]
+    for i in range(count):
+        day, hour = i % 28 + 1, i % 24
+        lines.append(
+            f"B-{100000 + i};{day:02d}.{i % 12 + 1:02d}.2024 {hour:02d}:{i % 60:02d};"
+            f"{min(day + 3, 28):02d}.{i % 12 + 1:02d}.2024;{('offen', 'versendet')[i % 2]}"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_day_first_dotted_dates_with_a_time_are_dates(run_ingest) -> None:
+    # "31.12.2024 14:05" stayed text: 1,500 order times became as many categories, the
+    # engines replayed real order times and the report scored its pairs against them.
+    frame, metadata = _metadata(run_ingest, _shop_orders())
+    assert frame["Bestelldatum"].iloc[0] == pd.Timestamp("2024-01-01 00:00")
+    assert frame["Bestelldatum"].iloc[37] == pd.Timestamp("2024-02-10 13:37")
+    assert metadata.columns["Bestelldatum"].sdtype == "datetime"
+    assert metadata.columns["Bestelldatum"].datetime_format == "%d.%m.%Y %H:%M"
+    assert metadata.columns["Lieferdatum"].datetime_format == "%d.%m.%Y"
+
+
+def test_day_first_dotted_dates_with_seconds_are_dates(run_ingest) -> None:
+    data = b"at;n\n" + b"".join(
+        f"{i % 28 + 1:02d}.03.2024 08:{i % 60:02d}:{i % 59:02d};{i}\n".encode() for i in range(40)
+    )
+    frame, metadata = _metadata(run_ingest, data)
+    assert frame["at"].iloc[39] == pd.Timestamp("2024-03-12 08:39:39")
+    assert metadata.columns["at"].datetime_format == "%d.%m.%Y %H:%M:%S"
