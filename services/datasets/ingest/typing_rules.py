@@ -8,8 +8,12 @@ published files write their labels) is typed and stored without those quotes.
 
 A column of numbers written with thousands separators (`54,859`, `1,250,000.50`, as
 spreadsheets export them) is a number column: the commas are dropped. Groups must be of
-three digits after a first group of one to three that does not start with 0, so a decimal
-comma (`1,5`, `0,125`) stays text.
+three digits after a first group of one to three that does not start with 0.
+
+A column of numbers written with a decimal comma (`389,68`, `1.234,56`, `0,5`, as German,
+French or Spanish spreadsheets export them) is a number column too: the dots are dropped and
+the comma becomes the decimal point. Where every value reads either way (`12,500`), the
+thousands reading wins, as in the US exports above.
 """
 
 from __future__ import annotations
@@ -53,6 +57,9 @@ _LEADING_ZERO = r"^[+-]?0\d"
 # An optional sign, a first group of 1-3 digits (not starting with 0 unless alone), groups
 # of three after commas, an optional decimal part.
 _GROUPED = r"^[+-]?(?:[1-9]\d{0,2}(?:,\d{3})*|0)(?:\.\d+)?$"
+# The same with the roles of dot and comma swapped; the integer part is either grouped by
+# dots or not grouped at all.
+_DECIMAL_COMMA = r"^[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d*|0)(?:,\d+)?$"
 _BOOL_TEXT = pa.array(["true", "false"])
 _ZERO_OR_SIGN = pa.array(["0", "+", "-"])
 
@@ -110,6 +117,11 @@ def _grouped(values: pa.Array) -> pa.Array:
     return pc.match_substring_regex(values, _GROUPED)
 
 
+def _point_decimal(values: pa.Array) -> pa.Array:
+    """Numbers written `1.234,56` as `1234.56`."""
+    return pc.replace_substring(pc.replace_substring(values, ".", ""), ",", ".")
+
+
 def _parses_as_datetime(array: pa.Array, fmt: str) -> bool:
     parsed = pc.strptime(array, format=fmt, unit="s", error_is_null=True)
     return parsed.null_count == array.null_count
@@ -127,6 +139,8 @@ class ColumnTyper:
     # and whether any value had one.
     grouped: list[str] = field(default_factory=lambda: ["int64", "float64"])
     saw_separator: bool = False
+    # The numeric types that fit the values read with a decimal comma (and dots grouping).
+    decimal_comma: list[str] = field(default_factory=lambda: ["int64", "float64"])
     boolean: bool = True
     datetime_formats: list[str] | None = None
     seen_values: bool = False
@@ -162,7 +176,9 @@ class ColumnTyper:
             # Plain numbers so far: no separator to look for (and no regex on every value of
             # every number column), only the type they allow.
             self.grouped = [name for name in self.grouped if name in self.numeric]
+            self.decimal_comma = [n for n in self.decimal_comma if n in self.numeric]
             return
+        self._observe_decimal_comma(values)
         if self.grouped and not (
             _all_true(_grouped(values[:_CAST_PROBE])) and _all_true(_grouped(values))
         ):
@@ -173,6 +189,18 @@ class ColumnTyper:
             self.saw_separator = self.saw_separator or bool(
                 pc.any(pc.match_substring(values, ",")).as_py()
             )
+
+    def _observe_decimal_comma(self, values: pa.Array) -> None:
+        if self.decimal_comma and not (
+            _all_true(pc.match_substring_regex(values[:_CAST_PROBE], _DECIMAL_COMMA))
+            and _all_true(pc.match_substring_regex(values, _DECIMAL_COMMA))
+        ):
+            self.decimal_comma = []
+        if self.decimal_comma:
+            plain = _point_decimal(values)
+            self.decimal_comma = [
+                n for n in self.decimal_comma if _casts(plain, pa.type_for_alias(n))
+            ]
 
     def _observe_datetime(self, values: pa.Array) -> None:
         if self.datetime_formats is None:
@@ -192,6 +220,8 @@ class ColumnTyper:
             return ColumnType(self.numeric[0])
         if self.grouped and self.saw_separator:
             return ColumnType(self.grouped[0], thousands=True)
+        if self.decimal_comma:
+            return ColumnType(self.decimal_comma[0], decimal_comma=True)
         if self.datetime_formats:
             return ColumnType("timestamp[s]", self.datetime_formats[0])
         return ColumnType("string")
@@ -206,6 +236,8 @@ class ColumnType:
     unquote: bool = False
     # Numbers written with thousands separators, dropped before the cast.
     thousands: bool = False
+    # Numbers written with a decimal comma (and dots grouping thousands).
+    decimal_comma: bool = False
 
     def convert(self, text: pa.Array) -> pa.Array:
         """Convert cleaned text to this type; `text` must be what `observe` accepted."""
@@ -219,4 +251,6 @@ class ColumnType:
             return text
         if self.thousands:
             text = pc.replace_substring(text, ",", "")
+        if self.decimal_comma:
+            text = _point_decimal(text)
         return pc.cast(text, pa.type_for_alias(self.arrow))

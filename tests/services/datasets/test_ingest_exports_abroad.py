@@ -62,3 +62,41 @@ def test_a_repeated_device_id_is_a_category_and_a_unique_one_an_id(run_ingest) -
     assert metadata.columns["device_id"].sdtype == "categorical"
     assert metadata.columns["reading_id"].sdtype == "id"
     assert metadata.primary_key == "reading_id"
+
+
+def test_amounts_with_a_decimal_comma_are_numbers(run_ingest) -> None:
+    # "1.234,56" (German, French, Spanish spreadsheets) stayed text: the amounts became
+    # categories, and the engines could only replay real amounts.
+    amounts = ["389,68", "1.234,56", "65,83", "0,5", "12.000", "1.250.000,75", "-7,1", "42"]
+    data = b"Bestellnr;Betrag;Menge\n" + b"".join(
+        f"B-{i};{amounts[i % 8]};{i % 5}\n".encode() for i in range(80)
+    )
+    frame, metadata = _metadata(run_ingest, data)
+    assert frame["Betrag"].dtype == "float64"
+    assert frame["Betrag"].iloc[:8].tolist() == [
+        389.68,
+        1234.56,
+        65.83,
+        0.5,
+        12000.0,
+        1250000.75,
+        -7.1,
+        42.0,
+    ]
+    assert metadata.columns["Betrag"].sdtype == "numerical"
+
+
+def test_a_comma_that_may_separate_thousands_still_does(run_ingest) -> None:
+    # "12,500" is twelve thousand five hundred in a US export, so a column of values that
+    # all read either way keeps the thousands reading; one "389,68" or "1.234,56" settles
+    # it as a decimal comma.
+    frame, _ = _metadata(run_ingest, b'n,salary\n1,"12,500"\n2,"1,250"\n3,"54,859"\n')
+    assert frame["salary"].tolist() == [12500, 1250, 54859]
+    frame, _ = _metadata(run_ingest, b"n;price\n1;12,500\n2;1.250,5\n3;3,25\n")
+    assert frame["price"].tolist() == [12.5, 1250.5, 3.25]
+
+
+def test_decimal_commas_with_leading_zeros_or_text_stay_text(run_ingest) -> None:
+    frame, _ = _metadata(run_ingest, b"code;note\n01,5;1,5 kg\n02,5;2,5 kg\n")
+    assert frame["code"].tolist() == ["01,5", "02,5"]
+    assert frame["note"].tolist() == ["1,5 kg", "2,5 kg"]
