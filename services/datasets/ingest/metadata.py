@@ -82,9 +82,6 @@ _NAME_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", 
 # Unique values written like this (no spaces) are codes: ids, not labels.
 CODE = re.compile(r"[\w-]{1,32}")
 ID_NAME = re.compile(r"(^|_)id$|Id$|^ID$")
-# An id column whose values repeat this much (each, on average, on 5 rows or more) names a
-# few things that many rows share (devices in a log, stores in sales), not one row each.
-REPEATED_ID_SHARE = 0.2
 MATCH_SHARE = 0.9
 
 
@@ -208,10 +205,6 @@ def _text_column(name: str, values: pd.Series, sdv_type: str | None) -> ColumnMe
     for kind, pattern in PERSON_NAME_HINTS:
         if pattern.search(name) and _looks_like_names(kind, values):
             return ColumnMetadata(sdtype=kind, pii=True)
-    if sdv_type == "id" and values.nunique() <= REPEATED_ID_SHARE * len(values):
-        # As an id, every synthetic row got a new device of its own; as categories, the
-        # rows keep the real devices and how often each appears.
-        return ColumnMetadata(sdtype="categorical")
     if sdv_type == "id" and not (ID_NAME.search(name) or _is_code(values)):
         # SDV calls any unique text an id; unless it is named like one or written like a
         # code (airport codes, SKUs), it is free text: product names, titles.

@@ -47,23 +47,6 @@ def test_day_first_dotted_dates_with_seconds_are_dates(run_ingest) -> None:
     assert metadata.columns["at"].datetime_format == "%d.%m.%Y %H:%M:%S"
 
 
-def _sensor_log(count: int = 400) -> bytes:
-    devices = [f"SN-{n:06d}" for n in (123, 532, 882, 989, 17, 40, 771, 305)]
-    lines = ["reading_id,device_id,temperature_c"]
-    for i in range(count):
-        lines.append(f"R-{i:05d},{devices[i * 7 % 8]},{20 + i % 9 / 4}")
-    return ("\n".join(lines) + "\n").encode()
-
-
-def test_a_repeated_device_id_is_a_category_and_a_unique_one_an_id(run_ingest) -> None:
-    # Eight devices logging 400 readings: typed `id`, every synthetic row got a device of
-    # its own (SN-000010, SN-000889, ...), none of them a real device.
-    _, metadata = _metadata(run_ingest, _sensor_log())
-    assert metadata.columns["device_id"].sdtype == "categorical"
-    assert metadata.columns["reading_id"].sdtype == "id"
-    assert metadata.primary_key == "reading_id"
-
-
 def test_amounts_with_a_decimal_comma_are_numbers(run_ingest) -> None:
     # "1.234,56" (German, French, Spanish spreadsheets) stayed text: the amounts became
     # categories, and the engines could only replay real amounts.
