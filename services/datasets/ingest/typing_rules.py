@@ -19,6 +19,7 @@ thousands reading wins, as in the US exports above.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -49,6 +50,12 @@ DATETIME_FORMATS = (
     "%Y-%m",
     "%Y/%m",
 )
+# Times with a UTC offset (`2024-03-01T08:00:00+01:00`, as devices and APIs log them): when
+# the first value's offset is that of every value, it is part of the format, like the "Z"
+# above, so the times stay the file's local times and are written back with their offset.
+# When the offset changes (summer time), they are read as times in UTC, written `+00:00`.
+_ZONED_BASES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
+_OFFSET = re.compile(r"\d{2}:\d{2}(?::\d{2})?([+-]\d{2}:?\d{2})$")
 _DATE_LIKE = r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{4}[-/]\d{1,2}$"
 # Quote characters a whole column may be wrapped in.
 _QUOTES = ("'", '"', "`")
@@ -120,6 +127,16 @@ def _grouped(values: pa.Array) -> pa.Array:
 def _point_decimal(values: pa.Array) -> pa.Array:
     """Numbers written `1.234,56` as `1234.56`."""
     return pc.replace_substring(pc.replace_substring(values, ".", ""), ",", ".")
+
+
+def _offset_formats(values: pa.Array) -> list[str]:
+    """ISO formats ending in the first value's UTC offset, if it has one."""
+    match = _OFFSET.search(str(values[0].as_py()))
+    if not match:
+        return []
+    return [f"{base}{match.group(1)}" for base in _ZONED_BASES] + [
+        f"{base}%z" for base in _ZONED_BASES
+    ]
 
 
 def _parses_as_datetime(array: pa.Array, fmt: str) -> bool:
@@ -205,7 +222,9 @@ class ColumnTyper:
     def _observe_datetime(self, values: pa.Array) -> None:
         if self.datetime_formats is None:
             date_like = _all_true(pc.match_substring_regex(values, _DATE_LIKE))
-            self.datetime_formats = list(DATETIME_FORMATS) if date_like else []
+            self.datetime_formats = (
+                [*DATETIME_FORMATS, *_offset_formats(values)] if date_like else []
+            )
         self.datetime_formats = [f for f in self.datetime_formats if _parses_as_datetime(values, f)]
 
     def result(self) -> ColumnType:
@@ -223,7 +242,11 @@ class ColumnTyper:
         if self.decimal_comma:
             return ColumnType(self.decimal_comma[0], decimal_comma=True)
         if self.datetime_formats:
-            return ColumnType("timestamp[s]", self.datetime_formats[0])
+            chosen = self.datetime_formats[0]
+            if chosen.endswith("%z"):
+                in_utc = chosen.removesuffix("%z") + "+00:00"
+                return ColumnType("timestamp[s]", in_utc, parse_format=chosen)
+            return ColumnType("timestamp[s]", chosen)
         return ColumnType("string")
 
 
@@ -238,6 +261,9 @@ class ColumnType:
     thousands: bool = False
     # Numbers written with a decimal comma (and dots grouping thousands).
     decimal_comma: bool = False
+    # How the text is parsed where that differs from `datetime_format`, the format the
+    # stored times are written in (offsets that vary: parsed with %z, written in UTC).
+    parse_format: str | None = None
 
     def convert(self, text: pa.Array) -> pa.Array:
         """Convert cleaned text to this type; `text` must be what `observe` accepted."""
@@ -245,6 +271,9 @@ class ColumnType:
             text = unquote(text)
         if self.arrow == "bool":
             return pc.equal(pc.utf8_lower(text), "true")
+        if self.parse_format:
+            parsed = pc.strptime(text, format=self.parse_format, unit="s")
+            return pc.cast(parsed, pa.timestamp("s"))
         if self.datetime_format:
             return pc.strptime(text, format=self.datetime_format, unit="s")
         if self.arrow == "string":

@@ -83,3 +83,27 @@ def test_decimal_commas_with_leading_zeros_or_text_stay_text(run_ingest) -> None
     frame, _ = _metadata(run_ingest, b"code;note\n01,5;1,5 kg\n02,5;2,5 kg\n")
     assert frame["code"].tolist() == ["01,5", "02,5"]
     assert frame["note"].tolist() == ["1,5 kg", "2,5 kg"]
+
+
+def _log(stamps: list[str]) -> bytes:
+    return ("at,n\n" + "".join(f"{s},{i}\n" for i, s in enumerate(stamps))).encode()
+
+
+def test_times_with_one_utc_offset_keep_their_local_time_and_offset(run_ingest) -> None:
+    stamps = [f"2024-03-01 08:{m:02d}:00+0530" for m in range(0, 60, 5)]
+    frame, metadata = _metadata(run_ingest, _log(stamps))
+    assert frame["at"].iloc[1] == pd.Timestamp("2024-03-01 08:05")
+    assert metadata.columns["at"].datetime_format == "%Y-%m-%d %H:%M:%S+0530"
+
+
+def test_times_whose_offset_changes_with_daylight_saving_are_times_in_utc(run_ingest) -> None:
+    # A log across the change to summer time: +01:00, then +02:00. It stayed text, which
+    # every engine then failed to train on.
+    start = pd.Timestamp("2024-03-31 01:30", tz="Europe/Berlin")
+    stamps = [(start + pd.Timedelta(minutes=10 * i)).isoformat() for i in range(12)]
+    assert stamps[0].endswith("+01:00") and stamps[-1].endswith("+02:00")
+    frame, metadata = _metadata(run_ingest, _log(stamps))
+    assert frame["at"].iloc[0] == pd.Timestamp("2024-03-31 00:30")
+    assert frame["at"].iloc[-1] == pd.Timestamp("2024-03-31 02:20")
+    assert metadata.columns["at"].sdtype == "datetime"
+    assert metadata.columns["at"].datetime_format == "%Y-%m-%dT%H:%M:%S+00:00"
