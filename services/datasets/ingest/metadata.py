@@ -66,10 +66,33 @@ NAME_HINTS = (
     ("ssn", re.compile(r"^ssn$|social[ _-]?security", re.I)),
 )
 # Kinds that a column name suggests, and the values must confirm (see _looks_like_names).
+# Headers of the locales in _NAME_LOCALES too (a German shop's "Kunde", a French form's
+# "nom" and "prénom"); a header that may be a first name or a whole name ("nombre") is tried
+# as both.
 PERSON_NAME_HINTS = (
-    ("first_name", re.compile(r"^(first|given|fore)[ _-]?name$", re.I)),
-    ("last_name", re.compile(r"^(last|family|sur)[ _-]?name$", re.I)),
-    ("name", re.compile(r"^(full[ _-]?|customer[ _-]?|person[ _-]?|contact[ _-]?)?name$", re.I)),
+    (
+        "first_name",
+        re.compile(
+            r"^(first|given|fore)[ _-]?name$|^(vorname|pr[ée]nom|nombre|nome|voornaam)$", re.I
+        ),
+    ),
+    (
+        "last_name",
+        re.compile(
+            r"^(last|family|sur)[ _-]?name$"
+            r"|^(nachname|familienname|nom|apellidos?|cognome|sobrenome|achternaam)$",
+            re.I,
+        ),
+    ),
+    (
+        "name",
+        re.compile(
+            r"^(full[ _-]?|customer[ _-]?|person[ _-]?|contact[ _-]?)?name$"
+            r"|^(kunde|kundin|kundenname|nom[ _-]complet|nombre([ _-]completo)?"
+            r"|nome([ _-]completo)?|naam|cliente|client)$",
+            re.I,
+        ),
+    ),
 )
 PHONE_NAME = re.compile(r"phone|mobile|^tel(ephone)?$|^fax$|^cell", re.I)
 # A person's name: one to four capitalised words (letters, apostrophes, hyphens, dots).

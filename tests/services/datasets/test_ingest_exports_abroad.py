@@ -107,3 +107,33 @@ def test_times_whose_offset_changes_with_daylight_saving_are_times_in_utc(run_in
     assert frame["at"].iloc[-1] == pd.Timestamp("2024-03-31 02:20")
     assert metadata.columns["at"].sdtype == "datetime"
     assert metadata.columns["at"].datetime_format == "%Y-%m-%dT%H:%M:%S+00:00"
+
+
+def test_customer_names_under_german_french_or_spanish_headers_are_pii(run_ingest) -> None:
+    # "Kunde" (customer) holding "Felix Wagner" was a category: the synthetic orders named
+    # real customers, beside fake emails made for other people.
+    first = ["Anna", "Lukas", "Marie", "Felix", "Sophie", "Jonas", "Lena", "Paul"]
+    last = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner"]
+    rows = [
+        f"B-{i};{first[i % 8]} {last[i % 7]};{first[i % 8]};{last[i % 7]};{('Acme GmbH', 'Nordwind AG')[i % 2]}"
+        for i in range(60)
+    ]
+    data = ("Bestellnr;Kunde;Vorname;Nachname;Lieferant\n" + "\n".join(rows) + "\n").encode()
+    _, metadata = _metadata(run_ingest, data)
+    assert (metadata.columns["Kunde"].sdtype, metadata.columns["Kunde"].pii) == ("name", True)
+    assert metadata.columns["Vorname"].sdtype == "first_name"
+    assert metadata.columns["Nachname"].sdtype == "last_name"
+    assert metadata.columns["Lieferant"].sdtype == "categorical"  # a supplier, not a person
+    # French forms write the surname under "nom"; Spanish "nombre" holds a first name
+    # or a whole one.
+    people = (
+        "nom;prénom;nombre;cliente\n"
+        + "".join(
+            f"{last[i % 7]};{first[i % 8]};{first[i % 8]} {last[i % 7]};{first[i % 8]} {last[i % 7]}\n"
+            for i in range(30)
+        )
+    ).encode()
+    _, metadata = _metadata(run_ingest, people)
+    assert {n: c.sdtype for n, c in metadata.columns.items()} == {
+        "nom": "last_name", "prénom": "first_name", "nombre": "name", "cliente": "name"
+    }  # fmt: skip
