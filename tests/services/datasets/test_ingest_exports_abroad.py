@@ -114,8 +114,9 @@ def test_customer_names_under_german_french_or_spanish_headers_are_pii(run_inges
     # real customers, beside fake emails made for other people.
     first = ["Anna", "Lukas", "Marie", "Felix", "Sophie", "Jonas", "Lena", "Paul"]
     last = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner"]
+    suppliers = ("Acme GmbH", "Nordwind AG")
     rows = [
-        f"B-{i};{first[i % 8]} {last[i % 7]};{first[i % 8]};{last[i % 7]};{('Acme GmbH', 'Nordwind AG')[i % 2]}"
+        f"B-{i};{first[i % 8]} {last[i % 7]};{first[i % 8]};{last[i % 7]};{suppliers[i % 2]}"
         for i in range(60)
     ]
     data = ("Bestellnr;Kunde;Vorname;Nachname;Lieferant\n" + "\n".join(rows) + "\n").encode()
@@ -129,8 +130,8 @@ def test_customer_names_under_german_french_or_spanish_headers_are_pii(run_inges
     people = (
         "nom;prénom;nombre;cliente\n"
         + "".join(
-            f"{last[i % 7]};{first[i % 8]};{first[i % 8]} {last[i % 7]};{first[i % 8]} {last[i % 7]}\n"
-            for i in range(30)
+            f"{last[i % 7]};{first[i % 8]};{full};{full}\n"
+            for i, full in enumerate(f"{first[i % 8]} {last[i % 7]}" for i in range(30))
         )
     ).encode()
     _, metadata = _metadata(run_ingest, people)
