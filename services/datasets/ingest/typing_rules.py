@@ -14,6 +14,10 @@ A column of numbers written with a decimal comma (`389,68`, `1.234,56`, `0,5`, a
 French or Spanish spreadsheets export them) is a number column too: the dots are dropped and
 the comma becomes the decimal point. Where every value reads either way (`12,500`), the
 thousands reading wins, as in the US exports above.
+
+A column of numbers that all carry the same currency sign or percent sign (`4,95 €`,
+`$1,250.00`, `12,5 %`) is a number column without it; ingestion warns that the unit was
+dropped.
 """
 
 from __future__ import annotations
@@ -67,6 +71,10 @@ _GROUPED = r"^[+-]?(?:[1-9]\d{0,2}(?:,\d{3})*|0)(?:\.\d+)?$"
 # The same with the roles of dot and comma swapped; the integer part is either grouped by
 # dots or not grouped at all.
 _DECIMAL_COMMA = r"^[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d*|0)(?:,\d+)?$"
+# A currency or percent sign before or after a number, the same on every value of a column.
+_UNIT = re.compile(
+    r"^(?P<before>[€$£¥]\s?)?[+-]?\d[\d.,]*(?P<after>\s?(?:[€$£¥%]|EUR|USD|GBP|CHF))?$"
+)
 _BOOL_TEXT = pa.array(["true", "false"])
 _ZERO_OR_SIGN = pa.array(["0", "+", "-"])
 
@@ -120,6 +128,20 @@ def unquote(values: pa.Array) -> pa.Array:
     return pc.utf8_slice_codeunits(values, 1, -1)
 
 
+def _unit_of(value: str) -> tuple[str, str] | None:
+    match = _UNIT.match(value)
+    if not match or not (match.group("before") or match.group("after")):
+        return None
+    return match.group("before") or "", match.group("after") or ""
+
+
+def strip_unit(values: pa.Array, unit: tuple[str, str]) -> pa.Array:
+    """The values without the sign before and after them."""
+    before, after = unit
+    stop = -len(after) if after else None
+    return pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(values, len(before), stop))
+
+
 def _grouped(values: pa.Array) -> pa.Array:
     return pc.match_substring_regex(values, _GROUPED)
 
@@ -163,6 +185,9 @@ class ColumnTyper:
     seen_values: bool = False
     quote: str | None = None
     unquoted: ColumnTyper | None = None
+    # The sign every value is written with (before, after), and the values typed without it.
+    unit: tuple[str, str] | None = None
+    without_unit: ColumnTyper | None = None
 
     def observe(self, array: pa.Array) -> None:
         """Drop the candidates that some non-null value of this batch contradicts."""
@@ -170,6 +195,7 @@ class ColumnTyper:
         if len(values) == 0:
             return
         self._observe_quotes(values)
+        self._observe_unit(values)
         self._observe_numeric(values)
         if self.boolean:
             self.boolean = _all_true(pc.is_in(pc.utf8_lower(values), value_set=_BOOL_TEXT))
@@ -184,6 +210,20 @@ class ColumnTyper:
             self.quote, self.unquoted = None, None
         if self.unquoted is not None:
             self.unquoted.observe(unquote(values))
+
+    def _observe_unit(self, values: pa.Array) -> None:
+        if not self.seen_values:
+            self.unit = _unit_of(str(values[0].as_py()))
+            self.without_unit = ColumnTyper() if self.unit else None
+        if self.unit is None or self.without_unit is None:
+            return
+        before, after = self.unit
+        if not (
+            _all_true(pc.starts_with(values, before)) and _all_true(pc.ends_with(values, after))
+        ):
+            self.unit, self.without_unit = None, None
+            return
+        self.without_unit.observe(strip_unit(values, self.unit))
 
     def _observe_numeric(self, values: pa.Array) -> None:
         if self.numeric and _has_leading_zero(values):
@@ -233,6 +273,10 @@ class ColumnTyper:
             return ColumnType("string")
         if self.unquoted is not None and self.quote is not None:
             return dataclasses.replace(self.unquoted.result(), unquote=True)
+        if self.unit is not None and self.without_unit is not None:
+            number = self.without_unit.result()
+            if number.arrow in ("int64", "float64") and not number.unquote:
+                return dataclasses.replace(number, unit=self.unit)
         if self.boolean:
             return ColumnType("bool")
         if self.numeric:
@@ -264,11 +308,15 @@ class ColumnType:
     # How the text is parsed where that differs from `datetime_format`, the format the
     # stored times are written in (offsets that vary: parsed with %z, written in UTC).
     parse_format: str | None = None
+    # The currency or percent sign (before, after) every value carries, dropped.
+    unit: tuple[str, str] | None = None
 
     def convert(self, text: pa.Array) -> pa.Array:
         """Convert cleaned text to this type; `text` must be what `observe` accepted."""
         if self.unquote:
             text = unquote(text)
+        if self.unit:
+            text = strip_unit(text, self.unit)
         if self.arrow == "bool":
             return pc.equal(pc.utf8_lower(text), "true")
         if self.parse_format:

@@ -138,3 +138,27 @@ def test_customer_names_under_german_french_or_spanish_headers_are_pii(run_inges
     assert {n: c.sdtype for n, c in metadata.columns.items()} == {
         "nom": "last_name", "prénom": "first_name", "nombre": "name", "cliente": "name"
     }  # fmt: skip
+
+
+def test_amounts_with_one_unit_throughout_are_numbers_and_the_unit_is_named(run_ingest) -> None:
+    # "1.234,56 €" stayed text: 1,500 distinct amounts, replayed as categories.
+    euros = [f"{i * 17 % 1500:,}".replace(",", ".") + f",{i % 100:02d} €" for i in range(120)]
+    rows = [
+        f"B-{i};{euro};{(0, 5, 12.5)[i % 3]} %;${i * 13 % 900}.50;{i % 4} kg"
+        for i, euro in enumerate(euros)
+    ]
+    data = ("Bestellnr;Betrag;Rabatt;usd;Gewicht\n" + "\n".join(rows) + "\n").encode()
+    result, table = run_ingest(data)
+    frame = table.to_pandas()
+    assert frame["Betrag"].iloc[:3].tolist() == [0.0, 17.01, 34.02]
+    assert euros[59] == "1.003,59 €" and frame["Betrag"].iloc[59] == 1003.59
+    assert frame["Rabatt"].iloc[:3].tolist() == [0.0, 5.0, 12.5]
+    assert frame["usd"].iloc[1] == 13.5
+    assert frame["Gewicht"].iloc[1] == "1 kg"  # not a currency or a percentage
+    assert any("Betrag" in w and "€" in w for w in result.warnings)
+    assert any("Rabatt" in w and "%" in w for w in result.warnings)
+
+
+def test_a_unit_on_only_some_values_keeps_the_column_text(run_ingest) -> None:
+    frame, _ = _metadata(run_ingest, "p;n\n4,95 €;1\n6,90;2\n".encode())
+    assert frame["p"].tolist() == ["4,95 €", "6,90"]
