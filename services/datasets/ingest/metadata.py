@@ -6,11 +6,11 @@ so they serialise to JSON for storage.
 
 Rules of our own, each a correction of what SDV's detection got wrong on public tables:
 
-- Integer-coded categories: a numerical column whose values are whole numbers with at most
-  `CategoricalRule.max_distinct` (10) distinct values, and at most `max_share` (5 %) as many
-  distinct values as values, is categorical (grades 1-5, class codes, 0/1 flags); so is any
-  numerical column with two distinct values. The thresholds are settings of the datasets
-  service; a user changes one column back with `updateDatasetMetadata`.
+- Coded categories: a numerical column with at most `CategoricalRule.max_distinct` (10)
+  distinct values, and at most `max_share` (5 %) as many distinct values as values, is
+  categorical (grades 1-5, class codes, 0/1 flags, shipping tariffs 4.95/6.90, discount steps
+  12.5 %); so is any numerical column with two distinct values. The thresholds are settings
+  of the datasets service; a user changes one column back with `updateDatasetMetadata`.
 - PII by column name is conservative: a column named like a person's name is PII only when
   its values look like people's names (capitalised words, and first names a name vocabulary
   knows), so product or model names stay categorical. Phone numbers (with extensions) and
@@ -122,8 +122,9 @@ class CategoricalRule:
             return False
         if distinct <= 2:
             return True
-        whole = bool((present % 1 == 0).all())
-        return whole and distinct <= self.max_distinct and distinct <= self.max_share * len(present)
+        # Whole or not: a few prices or discount steps are levels too, and learned as
+        # continuous they came back as prices between the real ones.
+        return distinct <= self.max_distinct and distinct <= self.max_share * len(present)
 
 
 class ColumnMetadata(BaseModel):
