@@ -29,8 +29,8 @@ class DatasetsSettings(ServiceSettings):
     orphan_upload_grace_seconds: float = 600.0
     # Rows read to check a metadata correction against the data (and to infer metadata).
     metadata_sample_rows: int = 1_000_000
-    # A numerical column of whole numbers with at most this many distinct values, and at most
-    # this share of distinct values among its values, is typed categorical (grades, codes).
+    # A numerical column with at most this many distinct values, and at most this share of
+    # distinct values among its values, is typed categorical (grades, codes, tariffs).
     categorical_max_distinct: int = 10
     categorical_max_share: float = 0.05
     # addProjectMember calls per inviting user per window, and invitations not yet taken up

@@ -6,11 +6,11 @@ so they serialise to JSON for storage.
 
 Rules of our own, each a correction of what SDV's detection got wrong on public tables:
 
-- Integer-coded categories: a numerical column whose values are whole numbers with at most
-  `CategoricalRule.max_distinct` (10) distinct values, and at most `max_share` (5 %) as many
-  distinct values as values, is categorical (grades 1-5, class codes, 0/1 flags); so is any
-  numerical column with two distinct values. The thresholds are settings of the datasets
-  service; a user changes one column back with `updateDatasetMetadata`.
+- Coded categories: a numerical column with at most `CategoricalRule.max_distinct` (10)
+  distinct values, and at most `max_share` (5 %) as many distinct values as values, is
+  categorical (grades 1-5, class codes, 0/1 flags, shipping tariffs 4.95/6.90, discount steps
+  12.5 %); so is any numerical column with two distinct values. The thresholds are settings
+  of the datasets service; a user changes one column back with `updateDatasetMetadata`.
 - PII by column name is conservative: a column named like a person's name is PII only when
   its values look like people's names (capitalised words, and first names a name vocabulary
   knows), so product or model names stay categorical. Phone numbers (with extensions) and
@@ -66,10 +66,33 @@ NAME_HINTS = (
     ("ssn", re.compile(r"^ssn$|social[ _-]?security", re.I)),
 )
 # Kinds that a column name suggests, and the values must confirm (see _looks_like_names).
+# Headers of the locales in _NAME_LOCALES too (a German shop's "Kunde", a French form's
+# "nom" and "prénom"); a header that may be a first name or a whole name ("nombre") is tried
+# as both.
 PERSON_NAME_HINTS = (
-    ("first_name", re.compile(r"^(first|given|fore)[ _-]?name$", re.I)),
-    ("last_name", re.compile(r"^(last|family|sur)[ _-]?name$", re.I)),
-    ("name", re.compile(r"^(full[ _-]?|customer[ _-]?|person[ _-]?|contact[ _-]?)?name$", re.I)),
+    (
+        "first_name",
+        re.compile(
+            r"^(first|given|fore)[ _-]?name$|^(vorname|pr[ée]nom|nombre|nome|voornaam)$", re.I
+        ),
+    ),
+    (
+        "last_name",
+        re.compile(
+            r"^(last|family|sur)[ _-]?name$"
+            r"|^(nachname|familienname|nom|apellidos?|cognome|sobrenome|achternaam)$",
+            re.I,
+        ),
+    ),
+    (
+        "name",
+        re.compile(
+            r"^(full[ _-]?|customer[ _-]?|person[ _-]?|contact[ _-]?)?name$"
+            r"|^(kunde|kundin|kundenname|nom[ _-]complet|nombre([ _-]completo)?"
+            r"|nome([ _-]completo)?|naam|cliente|client)$",
+            re.I,
+        ),
+    ),
 )
 PHONE_NAME = re.compile(r"phone|mobile|^tel(ephone)?$|^fax$|^cell", re.I)
 # A person's name: one to four capitalised words (letters, apostrophes, hyphens, dots).
@@ -99,8 +122,9 @@ class CategoricalRule:
             return False
         if distinct <= 2:
             return True
-        whole = bool((present % 1 == 0).all())
-        return whole and distinct <= self.max_distinct and distinct <= self.max_share * len(present)
+        # Whole or not: a few prices or discount steps are levels too, and learned as
+        # continuous they came back as prices between the real ones.
+        return distinct <= self.max_distinct and distinct <= self.max_share * len(present)
 
 
 class ColumnMetadata(BaseModel):

@@ -346,6 +346,14 @@ def _result(
     warnings = []
     if detected is not None and [n.strip() for n in detected] != names:
         warnings.append("some column names were empty or repeated and have been renamed")
+    for name, column_type in zip(names, types, strict=True):
+        unit = getattr(column_type, "unit", None)
+        if unit:
+            sign = "".join(unit).strip()
+            warnings.append(
+                f"column {name!r}: numbers written with {sign!r}; stored and downloaded as "
+                "plain numbers, without it"
+            )
     if sniffed.encoding_detected and sniffed.encoding not in ("utf-8", "utf-8-sig", None):
         warnings.append(
             f"the file is not UTF-8; it was read as {sniffed.encoding} (detected): "

@@ -8,13 +8,22 @@ published files write their labels) is typed and stored without those quotes.
 
 A column of numbers written with thousands separators (`54,859`, `1,250,000.50`, as
 spreadsheets export them) is a number column: the commas are dropped. Groups must be of
-three digits after a first group of one to three that does not start with 0, so a decimal
-comma (`1,5`, `0,125`) stays text.
+three digits after a first group of one to three that does not start with 0.
+
+A column of numbers written with a decimal comma (`389,68`, `1.234,56`, `0,5`, as German,
+French or Spanish spreadsheets export them) is a number column too: the dots are dropped and
+the comma becomes the decimal point. Where every value reads either way (`12,500`), the
+thousands reading wins, as in the US exports above.
+
+A column of numbers that all carry the same currency sign or percent sign (`4,95 €`,
+`$1,250.00`, `12,5 %`) is a number column without it; ingestion warns that the unit was
+dropped.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -36,12 +45,21 @@ DATETIME_FORMATS = (
     "%m/%d/%Y %H:%M",
     "%d/%m/%Y %H:%M",
     "%d.%m.%Y",
+    # German, Austrian, Swiss, Scandinavian exports write times after a dotted date.
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
     "%d-%m-%Y",
     "%m-%d-%Y",
     # Months (monthly series): a four-digit year first, so "40-49" is never a date.
     "%Y-%m",
     "%Y/%m",
 )
+# Times with a UTC offset (`2024-03-01T08:00:00+01:00`, as devices and APIs log them): when
+# the first value's offset is that of every value, it is part of the format, like the "Z"
+# above, so the times stay the file's local times and are written back with their offset.
+# When the offset changes (summer time), they are read as times in UTC, written `+00:00`.
+_ZONED_BASES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
+_OFFSET = re.compile(r"\d{2}:\d{2}(?::\d{2})?([+-]\d{2}:?\d{2})$")
 _DATE_LIKE = r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{4}[-/]\d{1,2}$"
 # Quote characters a whole column may be wrapped in.
 _QUOTES = ("'", '"', "`")
@@ -50,6 +68,13 @@ _LEADING_ZERO = r"^[+-]?0\d"
 # An optional sign, a first group of 1-3 digits (not starting with 0 unless alone), groups
 # of three after commas, an optional decimal part.
 _GROUPED = r"^[+-]?(?:[1-9]\d{0,2}(?:,\d{3})*|0)(?:\.\d+)?$"
+# The same with the roles of dot and comma swapped; the integer part is either grouped by
+# dots or not grouped at all.
+_DECIMAL_COMMA = r"^[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d*|0)(?:,\d+)?$"
+# A currency or percent sign before or after a number, the same on every value of a column.
+_UNIT = re.compile(
+    r"^(?P<before>[€$£¥]\s?)?[+-]?\d[\d.,]*(?P<after>\s?(?:[€$£¥%]|EUR|USD|GBP|CHF))?$"
+)
 _BOOL_TEXT = pa.array(["true", "false"])
 _ZERO_OR_SIGN = pa.array(["0", "+", "-"])
 
@@ -103,8 +128,37 @@ def unquote(values: pa.Array) -> pa.Array:
     return pc.utf8_slice_codeunits(values, 1, -1)
 
 
+def _unit_of(value: str) -> tuple[str, str] | None:
+    match = _UNIT.match(value)
+    if not match or not (match.group("before") or match.group("after")):
+        return None
+    return match.group("before") or "", match.group("after") or ""
+
+
+def strip_unit(values: pa.Array, unit: tuple[str, str]) -> pa.Array:
+    """The values without the sign before and after them."""
+    before, after = unit
+    stop = -len(after) if after else None
+    return pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(values, len(before), stop))
+
+
 def _grouped(values: pa.Array) -> pa.Array:
     return pc.match_substring_regex(values, _GROUPED)
+
+
+def _point_decimal(values: pa.Array) -> pa.Array:
+    """Numbers written `1.234,56` as `1234.56`."""
+    return pc.replace_substring(pc.replace_substring(values, ".", ""), ",", ".")
+
+
+def _offset_formats(values: pa.Array) -> list[str]:
+    """ISO formats ending in the first value's UTC offset, if it has one."""
+    match = _OFFSET.search(str(values[0].as_py()))
+    if not match:
+        return []
+    return [f"{base}{match.group(1)}" for base in _ZONED_BASES] + [
+        f"{base}%z" for base in _ZONED_BASES
+    ]
 
 
 def _parses_as_datetime(array: pa.Array, fmt: str) -> bool:
@@ -124,11 +178,16 @@ class ColumnTyper:
     # and whether any value had one.
     grouped: list[str] = field(default_factory=lambda: ["int64", "float64"])
     saw_separator: bool = False
+    # The numeric types that fit the values read with a decimal comma (and dots grouping).
+    decimal_comma: list[str] = field(default_factory=lambda: ["int64", "float64"])
     boolean: bool = True
     datetime_formats: list[str] | None = None
     seen_values: bool = False
     quote: str | None = None
     unquoted: ColumnTyper | None = None
+    # The sign every value is written with (before, after), and the values typed without it.
+    unit: tuple[str, str] | None = None
+    without_unit: ColumnTyper | None = None
 
     def observe(self, array: pa.Array) -> None:
         """Drop the candidates that some non-null value of this batch contradicts."""
@@ -136,6 +195,7 @@ class ColumnTyper:
         if len(values) == 0:
             return
         self._observe_quotes(values)
+        self._observe_unit(values)
         self._observe_numeric(values)
         if self.boolean:
             self.boolean = _all_true(pc.is_in(pc.utf8_lower(values), value_set=_BOOL_TEXT))
@@ -151,6 +211,20 @@ class ColumnTyper:
         if self.unquoted is not None:
             self.unquoted.observe(unquote(values))
 
+    def _observe_unit(self, values: pa.Array) -> None:
+        if not self.seen_values:
+            self.unit = _unit_of(str(values[0].as_py()))
+            self.without_unit = ColumnTyper() if self.unit else None
+        if self.unit is None or self.without_unit is None:
+            return
+        before, after = self.unit
+        if not (
+            _all_true(pc.starts_with(values, before)) and _all_true(pc.ends_with(values, after))
+        ):
+            self.unit, self.without_unit = None, None
+            return
+        self.without_unit.observe(strip_unit(values, self.unit))
+
     def _observe_numeric(self, values: pa.Array) -> None:
         if self.numeric and _has_leading_zero(values):
             self.numeric = []
@@ -159,7 +233,9 @@ class ColumnTyper:
             # Plain numbers so far: no separator to look for (and no regex on every value of
             # every number column), only the type they allow.
             self.grouped = [name for name in self.grouped if name in self.numeric]
+            self.decimal_comma = [n for n in self.decimal_comma if n in self.numeric]
             return
+        self._observe_decimal_comma(values)
         if self.grouped and not (
             _all_true(_grouped(values[:_CAST_PROBE])) and _all_true(_grouped(values))
         ):
@@ -171,10 +247,24 @@ class ColumnTyper:
                 pc.any(pc.match_substring(values, ",")).as_py()
             )
 
+    def _observe_decimal_comma(self, values: pa.Array) -> None:
+        if self.decimal_comma and not (
+            _all_true(pc.match_substring_regex(values[:_CAST_PROBE], _DECIMAL_COMMA))
+            and _all_true(pc.match_substring_regex(values, _DECIMAL_COMMA))
+        ):
+            self.decimal_comma = []
+        if self.decimal_comma:
+            plain = _point_decimal(values)
+            self.decimal_comma = [
+                n for n in self.decimal_comma if _casts(plain, pa.type_for_alias(n))
+            ]
+
     def _observe_datetime(self, values: pa.Array) -> None:
         if self.datetime_formats is None:
             date_like = _all_true(pc.match_substring_regex(values, _DATE_LIKE))
-            self.datetime_formats = list(DATETIME_FORMATS) if date_like else []
+            self.datetime_formats = (
+                [*DATETIME_FORMATS, *_offset_formats(values)] if date_like else []
+            )
         self.datetime_formats = [f for f in self.datetime_formats if _parses_as_datetime(values, f)]
 
     def result(self) -> ColumnType:
@@ -183,14 +273,24 @@ class ColumnTyper:
             return ColumnType("string")
         if self.unquoted is not None and self.quote is not None:
             return dataclasses.replace(self.unquoted.result(), unquote=True)
+        if self.unit is not None and self.without_unit is not None:
+            number = self.without_unit.result()
+            if number.arrow in ("int64", "float64") and not number.unquote:
+                return dataclasses.replace(number, unit=self.unit)
         if self.boolean:
             return ColumnType("bool")
         if self.numeric:
             return ColumnType(self.numeric[0])
         if self.grouped and self.saw_separator:
             return ColumnType(self.grouped[0], thousands=True)
+        if self.decimal_comma:
+            return ColumnType(self.decimal_comma[0], decimal_comma=True)
         if self.datetime_formats:
-            return ColumnType("timestamp[s]", self.datetime_formats[0])
+            chosen = self.datetime_formats[0]
+            if chosen.endswith("%z"):
+                in_utc = chosen.removesuffix("%z") + "+00:00"
+                return ColumnType("timestamp[s]", in_utc, parse_format=chosen)
+            return ColumnType("timestamp[s]", chosen)
         return ColumnType("string")
 
 
@@ -203,17 +303,31 @@ class ColumnType:
     unquote: bool = False
     # Numbers written with thousands separators, dropped before the cast.
     thousands: bool = False
+    # Numbers written with a decimal comma (and dots grouping thousands).
+    decimal_comma: bool = False
+    # How the text is parsed where that differs from `datetime_format`, the format the
+    # stored times are written in (offsets that vary: parsed with %z, written in UTC).
+    parse_format: str | None = None
+    # The currency or percent sign (before, after) every value carries, dropped.
+    unit: tuple[str, str] | None = None
 
     def convert(self, text: pa.Array) -> pa.Array:
         """Convert cleaned text to this type; `text` must be what `observe` accepted."""
         if self.unquote:
             text = unquote(text)
+        if self.unit:
+            text = strip_unit(text, self.unit)
         if self.arrow == "bool":
             return pc.equal(pc.utf8_lower(text), "true")
+        if self.parse_format:
+            parsed = pc.strptime(text, format=self.parse_format, unit="s")
+            return pc.cast(parsed, pa.timestamp("s"))
         if self.datetime_format:
             return pc.strptime(text, format=self.datetime_format, unit="s")
         if self.arrow == "string":
             return text
         if self.thousands:
             text = pc.replace_substring(text, ",", "")
+        if self.decimal_comma:
+            text = _point_decimal(text)
         return pc.cast(text, pa.type_for_alias(self.arrow))

@@ -1,5 +1,5 @@
-"""build_report: quality, fidelity, utility, privacy, charts and the dataset's rules for one
-synthetic table."""
+"""build_report: quality, fidelity, utility, privacy, charts, the dataset's rules and the
+orders its dates keep, for one synthetic table."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from services.evaluation.report.models import (
     RuleCheck,
     SampleSizes,
 )
+from services.evaluation.report.orderings import ordering_checks
 from services.evaluation.report.privacy import (
     IDENTIFYING_PII,
     PII_SDTYPES,
@@ -151,6 +152,7 @@ def build_report(
         privacy=privacy,
         charts=charts,
         rules=rule_checks(raw["synthetic"], metadata),
+        orderings=ordering_checks(raw["train"], raw["synthetic"], metadata),
     )
 
 

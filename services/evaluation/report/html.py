@@ -52,6 +52,7 @@ def report_sections(report: Report) -> str:
         _utility(report),
         _privacy(report),
         _rules(report),
+        _orderings(report),
         _charts(report),
         _sample_sizes(report),
     ]
@@ -201,6 +202,19 @@ def _rules(report: Report) -> str:
         "<h2>Rules</h2><p>The dataset's rules and the synthetic rows that break each "
         "(0 when generation applied it).</p>"
         + table(["Rule", "Synthetic rows breaking it", "Real rows breaking it"], rows)
+    )
+
+
+def _orderings(report: Report) -> str:
+    broken = [o for o in report.orderings if o.violation_count]
+    if not broken:
+        return ""
+    rows = [(esc(o.description), str(o.violation_count), str(o.real_rows)) for o in broken]
+    return (
+        "<h2>Dates out of order</h2><p>Every real row keeps these orders; some synthetic rows "
+        "do not. Declare each as an <code>INEQUALITY</code> rule (<code>updateDatasetRules"
+        "</code>) and generation keeps it.</p>"
+        + table(["Order", "Synthetic rows breaking it", "Real rows (all keep it)"], rows)
     )
 
 

@@ -258,6 +258,18 @@ class RuleCheck(_Model):
     real_violation_count: int
 
 
+class OrderingCheck(_Model):
+    """Two date columns whose order every real row keeps (`low ≤ high`, not merely equal),
+    and the synthetic rows that break it (rows missing either date break nothing)."""
+
+    low: str
+    high: str
+    description: str
+    violation_count: int
+    # Real rows with both dates, every one in this order.
+    real_rows: int
+
+
 class Report(_Model):
     sample_sizes: SampleSizes
     columns_evaluated: list[str]
@@ -273,3 +285,6 @@ class Report(_Model):
     # The dataset's rules when the report was made; empty when it has none (and in older
     # reports).
     rules: list[RuleCheck] = Field(default_factory=list)
+    # Orders between date columns that the real rows always keep and no rule declares
+    # (`orderings.py`); empty in older reports.
+    orderings: list[OrderingCheck] = Field(default_factory=list)

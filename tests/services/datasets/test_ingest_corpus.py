@@ -54,8 +54,8 @@ def test_numbers_with_thousands_separators_are_numbers(run_ingest) -> None:
     assert frame["budget"].dtype == "float64" and frame["budget"].iloc[-1] == 629_716.5
     assert metadata.columns["salary"].sdtype == "numerical"
     assert metadata.columns["budget"].sdtype == "numerical"
-    # A decimal comma ("2,5") is not a thousands separator: that column stays text.
-    assert frame["ratio"].dtype == object and frame["ratio"].iloc[0] == "0,5"
+    # A decimal comma ("2,5") is not a thousands separator: that column is 2.5.
+    assert frame["ratio"].dtype == "float64" and frame["ratio"].iloc[0] == 0.5
 
 
 def test_months_are_dates_and_a_unique_count_is_no_key(run_ingest) -> None:

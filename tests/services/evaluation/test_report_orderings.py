@@ -1,0 +1,77 @@
+"""The report notices dates out of the order every real row keeps (an order delivered before
+it was placed), and names the rule that would make generation keep it."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from common.contracts.rule_checks import checked_on_real
+from common.contracts.rules import parse_rules
+from services.evaluation.report import ReportOptions, build_report, render_html
+
+METADATA = {
+    "columns": {
+        "ordered": {"sdtype": "datetime", "datetime_format": "%d.%m.%Y %H:%M"},
+        "delivered": {"sdtype": "datetime", "datetime_format": "%d.%m.%Y"},
+        "paid": {"sdtype": "datetime", "datetime_format": "%d.%m.%Y"},
+        "amount": {"sdtype": "numerical"},
+        "status": {"sdtype": "categorical"},
+    }
+}
+
+
+def _orders(count: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    ordered = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365 * 1440, count), "m")
+    return pd.DataFrame(
+        {
+            "ordered": ordered,
+            "delivered": (ordered + pd.to_timedelta(rng.integers(1, 8, count), "D")).normalize(),
+            # Paid before or after delivery: no order to keep.
+            "paid": (ordered + pd.to_timedelta(rng.integers(0, 14, count), "D")).normalize(),
+            "amount": rng.lognormal(4, 1, count).round(2),
+            "status": rng.choice(["offen", "versendet", "geliefert"], count),
+        }
+    )
+
+
+def test_dates_out_of_the_real_order_are_counted_and_the_rule_is_named():
+    train, holdout = _orders(600, 1), _orders(150, 2)
+    synthetic = _orders(400, 3)
+    # Forty orders delivered the day before they were placed.
+    synthetic.loc[:39, "delivered"] = synthetic.loc[:39, "ordered"].dt.normalize() - pd.Timedelta(
+        days=1
+    )
+    report = build_report(train, holdout, synthetic, METADATA, ReportOptions(sample_rows=200))
+
+    assert [(o.low, o.high, o.violation_count) for o in report.orderings] == [
+        ("ordered", "delivered", 40)
+    ]
+    assert report.orderings[0].real_rows == 600
+    document = json.loads(report.model_dump_json())
+    assert document["orderings"][0]["description"] == "ordered ≤ delivered"
+    page = render_html(report)
+    assert "ordered ≤ delivered" in page and "INEQUALITY" in page
+
+
+def test_an_order_kept_or_declared_as_a_rule_is_not_listed():
+    train, holdout = _orders(600, 1), _orders(150, 2)
+    kept = build_report(train, holdout, _orders(400, 3), METADATA, ReportOptions(sample_rows=200))
+    assert [(o.description, o.violation_count) for o in kept.orderings] == [
+        ("ordered ≤ delivered", 0)
+    ]
+    assert "ordered ≤ delivered" not in render_html(kept)
+
+    rules = checked_on_real(
+        train,
+        parse_rules(
+            [{"kind": "inequality", "low": {"column": "ordered"}, "high": {"column": "delivered"}}],
+            {"ordered": "datetime", "delivered": "datetime"},
+        ),
+    )
+    declared = METADATA | {"rules": [r.model_dump(mode="json") for r in rules]}
+    report = build_report(train, holdout, _orders(400, 3), declared, ReportOptions(sample_rows=200))
+    assert report.orderings == []
