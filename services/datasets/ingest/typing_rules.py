@@ -234,6 +234,7 @@ class ColumnTyper:
             # every number column), only the type they allow.
             self.grouped = [name for name in self.grouped if name in self.numeric]
             self.decimal_comma = [n for n in self.decimal_comma if n in self.numeric]
+            self._observe_decimal_points(values)
             return
         self._observe_decimal_comma(values)
         if self.grouped and not (
@@ -246,6 +247,16 @@ class ColumnTyper:
             self.saw_separator = self.saw_separator or bool(
                 pc.any(pc.match_substring(values, ",")).as_py()
             )
+
+    def _observe_decimal_points(self, values: pa.Array) -> None:
+        """Plain numbers with a point (`1.5`) rule out a later decimal-comma reading, which
+        would make them `15`; `1.250` reads either way. Only values with a point are
+        matched, so a column of whole numbers costs one substring search a batch."""
+        if not self.decimal_comma:
+            return
+        pointed = values.filter(pc.match_substring(values, "."))
+        if len(pointed) and not _all_true(pc.match_substring_regex(pointed, _DECIMAL_COMMA)):
+            self.decimal_comma = []
 
     def _observe_decimal_comma(self, values: pa.Array) -> None:
         if self.decimal_comma and not (

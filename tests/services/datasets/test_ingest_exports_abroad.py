@@ -85,6 +85,19 @@ def test_decimal_commas_with_leading_zeros_or_text_stay_text(run_ingest) -> None
     assert frame["note"].tolist() == ["1,5 kg", "2,5 kg"]
 
 
+def test_decimal_points_early_in_a_file_are_not_read_as_thousands_later(run_ingest) -> None:
+    # "1.5" in the first megabyte and "2,5" in a later one came back as 15.0 and 2.5: the
+    # comma settled a decimal-comma reading that the earlier values were never checked
+    # for. The two notations leave the column as written, as they do in a small file.
+    rows = [*(f"{i};1.5" for i in range(50_000)), *(f"{i};" for i in range(350_000))]
+    rows += [f"{i};2,5" for i in range(1_000)]
+    data = ("n;value\n" + "\n".join(rows) + "\n").encode()
+    assert len(data) > 3 * 2**20  # more than one of the CSV reader's 2 MiB blocks
+    frame, _ = _metadata(run_ingest, data)
+    assert frame["value"].iloc[0] == "1.5"
+    assert frame["value"].iloc[-1] == "2,5"
+
+
 def _log(stamps: list[str]) -> bytes:
     return ("at,n\n" + "".join(f"{s},{i}\n" for i, s in enumerate(stamps))).encode()
 
