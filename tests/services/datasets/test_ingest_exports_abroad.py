@@ -153,6 +153,21 @@ def test_customer_names_under_german_french_or_spanish_headers_are_pii(run_inges
     }  # fmt: skip
 
 
+def test_a_french_catalogue_of_products_under_nom_is_not_surnames(run_ingest) -> None:
+    # "nom" is French for any name: a catalogue's "Chaise", "Bureau", "Lampe" were typed as
+    # surnames, so the synthetic catalogue sold fake surnames. A client's company names
+    # stay categories too.
+    products = ["Chaise", "Bureau", "Lampe", "Canapé", "Table", "Armoire", "Tabouret"]
+    companies = ["Michelin", "Renault SA", "Danone", "Carrefour", "Airbus", "Decathlon"]
+    data = (
+        "réf;nom;client\n"
+        + "".join(f"R-{i};{products[i % 7]};{companies[i % 6]}\n" for i in range(60))
+    ).encode()
+    _, metadata = _metadata(run_ingest, data)
+    assert (metadata.columns["nom"].sdtype, metadata.columns["nom"].pii) == ("categorical", False)
+    assert metadata.columns["client"].sdtype == "categorical"
+
+
 def test_amounts_with_one_unit_throughout_are_numbers_and_the_unit_is_named(run_ingest) -> None:
     # "1.234,56 €" stayed text: 1,500 distinct amounts, replayed as categories.
     euros = [f"{i * 17 % 1500:,}".replace(",", ".") + f",{i % 100:02d} €" for i in range(120)]
