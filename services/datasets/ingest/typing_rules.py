@@ -163,7 +163,20 @@ def _offset_formats(values: pa.Array) -> list[str]:
 
 def _parses_as_datetime(array: pa.Array, fmt: str) -> bool:
     parsed = pc.strptime(array, format=fmt, unit="s", error_is_null=True)
-    return parsed.null_count == array.null_count
+    if parsed.null_count != array.null_count:
+        return False
+    if "%z" in fmt:  # parsed in UTC: its numbers are not the text's
+        return True
+    # Arrow rolls a day that the month lacks into the next month ("29.02.2023" is
+    # 1 March, "31.02." the 3rd): such a date must write back as the same numbers (leading
+    # zeros aside). Only the first three days of a month can be one.
+    rolled = pc.less_equal(pc.day(parsed), 3)
+    text, written = array.filter(rolled), pc.strftime(parsed.filter(rolled), format=fmt)
+    return _all_true(pc.equal(_without_leading_zeros(text), _without_leading_zeros(written)))
+
+
+def _without_leading_zeros(text: pa.Array) -> pa.Array:
+    return pc.replace_substring_regex(text, pattern=r"(^|\D)0+(\d)", replacement=r"\1\2")
 
 
 @dataclass

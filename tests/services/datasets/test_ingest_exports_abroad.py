@@ -38,6 +38,17 @@ def test_day_first_dotted_dates_with_a_time_are_dates(run_ingest) -> None:
     assert metadata.columns["Lieferdatum"].datetime_format == "%d.%m.%Y"
 
 
+def test_a_day_that_no_month_has_keeps_the_column_as_written(run_ingest) -> None:
+    # "29.02.2023" (no 29th in February 2023) came back as 2023-03-01, "31.04.2024" as
+    # 2024-05-01: another date than the file's, without a word. Such a column stays text,
+    # as one with any other value that is no date.
+    for written in ("29.02.2023", "31.04.2024", "2023-02-29"):
+        other = "28.02.2023" if "." in written else "2023-02-28"
+        data = f"n,day\n1,{other}\n2,{written}\n3,{other}\n".encode()
+        frame, metadata = _metadata(run_ingest, data)
+        assert frame["day"].tolist() == [other, written, other]
+
+
 def test_day_first_dotted_dates_with_seconds_are_dates(run_ingest) -> None:
     data = b"at;n\n" + b"".join(
         f"{i % 28 + 1:02d}.03.2024 08:{i % 60:02d}:{i % 59:02d};{i}\n".encode() for i in range(40)
