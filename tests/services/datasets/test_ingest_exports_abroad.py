@@ -45,7 +45,7 @@ def test_a_day_that_no_month_has_keeps_the_column_as_written(run_ingest) -> None
     for written in ("29.02.2023", "31.04.2024", "2023-02-29"):
         other = "28.02.2023" if "." in written else "2023-02-28"
         data = f"n,day\n1,{other}\n2,{written}\n3,{other}\n".encode()
-        frame, metadata = _metadata(run_ingest, data)
+        frame, _ = _metadata(run_ingest, data)
         assert frame["day"].tolist() == [other, written, other]
 
 
