@@ -118,6 +118,20 @@ def test_dates_past_2262_or_before_1678_train_and_come_back_as_written(engine, w
     assert shapes["valid_until"] > 0.8 and shapes["founded"] > 0.8
 
 
+def test_conditions_on_dates_past_2262_are_met(work):
+    # A generate request for open-ended contracts only ("valid_until": "9999-12-31", or on
+    # or after 9000) failed: SDV got the text for a column it learned as seconds, and the
+    # range check computed in nanoseconds (OutOfBoundsDatetime).
+    contracts = ingested(_contracts_csv(work / "contracts.csv"), work)
+    trained = train(contracts, "gaussian_copula", work)
+    sentinel = pd.Timestamp("9999-12-31")
+    for conditions in ({"valid_until": "9999-12-31"}, {"valid_until": {"gte": "9000-01-01"}}):
+        rows = _read(sample(trained, 50, work, conditions=conditions))["valid_until"]
+        assert (rows.dropna() == sentinel).all() and rows.notna().any(), conditions
+    before = _read(sample(trained, 50, work, conditions={"valid_until": {"lt": "2030-01-01"}}))
+    assert (before["valid_until"].dropna() < pd.Timestamp("2030-01-01")).all()
+
+
 def _contracts_csv(path: Path) -> Path:
     rng = np.random.default_rng(3)
     starts = pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 3_000, 500), "D")
