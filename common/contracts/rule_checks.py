@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from common.contracts.rules import MAX_COMBINATIONS, Bound, Rule, RuleKind, RulesError
+from common.timestamps import epoch_seconds
 
 
 def violations(rows: pd.DataFrame, rule: Rule, seen: set[Any] | None = None) -> np.ndarray:
@@ -125,11 +126,9 @@ def _bound(rows: pd.DataFrame, bound: Bound | None) -> np.ndarray | None:
 def numbers(values: pd.Series) -> np.ndarray:
     """Numbers as floats, datetimes as seconds since 1970 (UTC); missing values as NaN
     (comparisons with NaN are False: a missing value breaks no inequality)."""
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        seconds = values.astype("datetime64[ns]").to_numpy().astype("int64") / 1e9
-        return np.where(values.isna().to_numpy(), np.nan, seconds)
+        # In microseconds: a 9999-12-31 is past nanoseconds' last year (2262).
+        return epoch_seconds(values).to_numpy(dtype=float)
     return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 

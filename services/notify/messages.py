@@ -6,6 +6,7 @@ job updates, so the many ``running`` updates of a job make one "training started
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -46,8 +47,34 @@ def _titled(before: str, name: str, after: str) -> str:
     be too long: the end of the title still says what happened."""
     room = TITLE_CHARS - len(before) - len(after)
     if len(name) > room:
-        name = name[: max(room - 1, 0)].rstrip() + "…"
+        name = name[: _whole(name, max(room - 1, 0))].rstrip() + "…"
     return f"{before}{name}{after}"
+
+
+_ZERO_WIDTH_JOINER = "\u200d"
+_SKIN_TONES = ("\U0001f3fb", "\U0001f3ff")
+_REGIONAL_LETTERS = ("\U0001f1e6", "\U0001f1ff")
+
+
+def _whole(text: str, length: int) -> int:
+    """``length`` or less, so that ``text[:length]`` splits no character a reader sees as one:
+    a letter and its accent, emoji joined by zero-width joiners or with a skin tone, the two
+    letters of a flag (the user-perceived characters of Unicode's UAX #29 that names hold)."""
+    while 0 < length < len(text) and _joined(text[:length], text[length]):
+        length -= 1
+    return length
+
+
+def _joined(head: str, after: str) -> bool:
+    if head[-1] == _ZERO_WIDTH_JOINER or after == _ZERO_WIDTH_JOINER:
+        return True
+    if unicodedata.category(after).startswith("M") or _SKIN_TONES[0] <= after <= _SKIN_TONES[1]:
+        return True  # combining marks, variation selectors (category Mn) and skin tones
+    low, high = _REGIONAL_LETTERS
+    if low <= after <= high:
+        letters = len(head) - len(head.rstrip("".join(map(chr, range(ord(low), ord(high) + 1)))))
+        return letters % 2 == 1  # the second letter of a flag
+    return False
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 statements, for one table or for linked tables in dependency order (``REFERENCES``).
 
 A datetime column whose field metadata names its format is a ``date`` when the format has
-no time of day, else a ``timestamp`` to the second.
+no time of day, else a ``timestamp`` to the second (a ``timestamptz`` at the offset the
+format writes: ``+02:00``, ``Z``).
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ field metadata's ``datetime_format``, written by model batches), and any value a
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ import pyarrow.compute as pc
 
 DATETIME_FORMAT_KEY = b"datetime_format"
 _TIME_CODES = ("%H", "%I", "%M", "%S", "%f", "%T", "%p", "%s")
+_LITERAL_OFFSET = re.compile(r"([+-]\d{2}):?(\d{2})$")
 
 
 def datetime_format(field: pa.Field) -> str | None:
@@ -21,11 +23,20 @@ def datetime_format(field: pa.Field) -> str | None:
     return raw.decode() if raw else None
 
 
+def written_offset(date_format: str) -> str | None:
+    """The UTC offset a format writes literally ("+02:00" for `...%S+0200`, "+00:00" for
+    `...%SZ`): the stored times are local times at that offset."""
+    if date_format.endswith("Z"):
+        return "+00:00"
+    match = _LITERAL_OFFSET.search(date_format)
+    return f"{match.group(1)}:{match.group(2)}" if match else None
+
+
 def _date_field(field: pa.Field, export_format: str, date_format: str) -> pa.Field:
     if export_format in ("csv", "jsonl"):
         return pa.field(field.name, pa.string())
     if any(code in date_format.replace("%%", "") for code in _TIME_CODES):
-        return pa.field(field.name, pa.timestamp("s", field.type.tz))
+        return pa.field(field.name, pa.timestamp("s", written_offset(date_format) or field.type.tz))
     return pa.field(field.name, pa.date32())
 
 
@@ -50,6 +61,8 @@ def with_date_formats(
                 elif date_format:
                     kind = target.field(field.name).type
                     seconds = pc.floor_temporal(column, unit="second")
+                    if kind.tz and column.type.tz is None:  # local times at that offset
+                        seconds = pc.assume_timezone(seconds, timezone=kind.tz)
                     column = pc.cast(seconds, kind, safe=False)
                 columns.append(column)
             yield pa.RecordBatch.from_arrays(columns, schema=target)

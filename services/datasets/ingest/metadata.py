@@ -101,6 +101,9 @@ PERSON_NAME = re.compile(rf"^{_NAME_WORD}( {_NAME_WORD}){{0,3}}$")
 # Share of distinct values whose first word a first-name vocabulary must know, for a column
 # named like a person's name to be one.
 KNOWN_FIRST_NAME_SHARE = 0.3
+# Surname headers that name anything as well (French "nom": a product's, a town's): their
+# values must be surnames a vocabulary knows, in the share above.
+AMBIGUOUS_LAST_NAME = re.compile(r"^nom$", re.I)
 _NAME_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_BR", "ja_JP")
 # Unique values written like this (no spaces) are codes: ids, not labels.
 CODE = re.compile(r"[\w-]{1,32}")
@@ -179,22 +182,32 @@ def _matches(values: pd.Series, pattern: re.Pattern[str]) -> bool:
 @functools.cache
 def _first_names() -> frozenset[str]:
     """First names of Faker's person providers in several locales, lower-cased."""
+    return _vocabulary(("first_names", "first_names_female", "first_names_male"))
+
+
+@functools.cache
+def _last_names() -> frozenset[str]:
+    """Last names of Faker's person providers in several locales, lower-cased."""
+    return _vocabulary(("last_names",))
+
+
+def _vocabulary(attributes: tuple[str, ...]) -> frozenset[str]:
     names: set[str] = set()
     for locale in _NAME_LOCALES:
         try:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         except ModuleNotFoundError:
             continue
-        for attribute in ("first_names", "first_names_female", "first_names_male"):
+        for attribute in attributes:
             values = getattr(provider, attribute, ())
             names.update(str(v).lower() for v in values)
     return frozenset(names)
 
 
-def _looks_like_names(kind: str, values: pd.Series) -> bool:
+def _looks_like_names(kind: str, values: pd.Series, header: str) -> bool:
     """Whether a column named like `kind` holds people's names: capitalised words, single
-    words for first and last names, and (except for last names) first words that a
-    first-name vocabulary knows."""
+    words for first and last names, and (except for last names under a header that names
+    only people) first words that a first-name vocabulary knows."""
     distinct = pd.Series(values.unique())
     if distinct.empty or not _matches(distinct, PERSON_NAME):
         return False
@@ -202,6 +215,9 @@ def _looks_like_names(kind: str, values: pd.Series) -> bool:
     if kind in ("first_name", "last_name") and words.map(len).mean() > 1.5:
         return False
     if kind == "last_name":
+        if AMBIGUOUS_LAST_NAME.search(header):
+            known_last = _last_names()
+            return distinct.str.lower().isin(known_last).mean() >= KNOWN_FIRST_NAME_SHARE
         return True
     known = _first_names()
     return words.map(lambda w: w[0].lower() in known or w[-1].lower() in known).mean() >= (
@@ -227,7 +243,7 @@ def _text_column(name: str, values: pd.Series, sdv_type: str | None) -> ColumnMe
         if pattern.search(name):
             return ColumnMetadata(sdtype=kind, pii=True)
     for kind, pattern in PERSON_NAME_HINTS:
-        if pattern.search(name) and _looks_like_names(kind, values):
+        if pattern.search(name) and _looks_like_names(kind, values, name):
             return ColumnMetadata(sdtype=kind, pii=True)
     if sdv_type == "id" and not (ID_NAME.search(name) or _is_code(values)):
         # SDV calls any unique text an id; unless it is named like one or written like a

@@ -163,7 +163,20 @@ def _offset_formats(values: pa.Array) -> list[str]:
 
 def _parses_as_datetime(array: pa.Array, fmt: str) -> bool:
     parsed = pc.strptime(array, format=fmt, unit="s", error_is_null=True)
-    return parsed.null_count == array.null_count
+    if parsed.null_count != array.null_count:
+        return False
+    if "%z" in fmt:  # parsed in UTC: its numbers are not the text's
+        return True
+    # Arrow rolls a day that the month lacks into the next month ("29.02.2023" is
+    # 1 March, "31.02." the 3rd): such a date must write back as the same numbers (leading
+    # zeros aside). Only the first three days of a month can be one.
+    rolled = pc.less_equal(pc.day(parsed), 3)
+    text, written = array.filter(rolled), pc.strftime(parsed.filter(rolled), format=fmt)
+    return _all_true(pc.equal(_without_leading_zeros(text), _without_leading_zeros(written)))
+
+
+def _without_leading_zeros(text: pa.Array) -> pa.Array:
+    return pc.replace_substring_regex(text, pattern=r"(^|\D)0+(\d)", replacement=r"\1\2")
 
 
 @dataclass
@@ -234,6 +247,7 @@ class ColumnTyper:
             # every number column), only the type they allow.
             self.grouped = [name for name in self.grouped if name in self.numeric]
             self.decimal_comma = [n for n in self.decimal_comma if n in self.numeric]
+            self._observe_decimal_points(values)
             return
         self._observe_decimal_comma(values)
         if self.grouped and not (
@@ -246,6 +260,16 @@ class ColumnTyper:
             self.saw_separator = self.saw_separator or bool(
                 pc.any(pc.match_substring(values, ",")).as_py()
             )
+
+    def _observe_decimal_points(self, values: pa.Array) -> None:
+        """Plain numbers with a point (`1.5`) rule out a later decimal-comma reading, which
+        would make them `15`; `1.250` reads either way. Only values with a point are
+        matched, so a column of whole numbers costs one substring search a batch."""
+        if not self.decimal_comma:
+            return
+        pointed = values.filter(pc.match_substring(values, "."))
+        if len(pointed) and not _all_true(pc.match_substring_regex(pointed, _DECIMAL_COMMA)):
+            self.decimal_comma = []
 
     def _observe_decimal_comma(self, values: pa.Array) -> None:
         if self.decimal_comma and not (

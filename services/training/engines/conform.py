@@ -185,10 +185,26 @@ def _numbers(values: pd.Series, column: ColumnProfile) -> pd.Series:
 
 def _dates(values: pd.Series, column: ColumnProfile) -> pd.Series:
     if column.beyond_nanoseconds:  # learned as seconds since 1970
-        stamps = from_epoch_seconds(values)
+        stamps = from_epoch_seconds(_to_sentinels(values, column))
     else:
         stamps = naive_microseconds(pd.to_datetime(values, errors="coerce"))
     return floor_to_unit(stamps, coarser(column.datetime_unit, format_unit(column.datetime_format)))
+
+
+def _to_sentinels(seconds: pd.Series, column: ColumnProfile) -> pd.Series:
+    """Seconds outside the range of a column's usual dates moved to the nearest real
+    sentinel (9999-12-31) or end of that range: no real date lies between them."""
+    if not column.sentinels:
+        return seconds
+    numbers = pd.to_numeric(seconds, errors="coerce").to_numpy(dtype="float64")
+    landmarks = np.array(sorted({*column.sentinels, *(column.usual_range or ())}))
+    outside = np.isfinite(numbers)
+    if column.usual_range is not None:
+        low, high = column.usual_range
+        outside &= (numbers < low) | (numbers > high)
+    nearest = np.abs(numbers[outside, None] - landmarks[None, :]).argmin(axis=1)
+    numbers[outside] = landmarks[nearest]
+    return pd.Series(numbers, index=seconds.index)
 
 
 _UNITS = ("Y", "M", "D", "h", "min", "s")

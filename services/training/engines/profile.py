@@ -81,6 +81,11 @@ class ColumnProfile:
     # The coarsest unit every real datetime is a whole number of: "Y" (1 January only),
     # "M", "D", "h", "min", "s" or None (finer).
     datetime_unit: str | None = None
+    # Datetimes reaching beyond nanoseconds through a few values (9999-12-31 for "open
+    # ended"): those values, and the range of the others, in seconds since 1970. Learned as
+    # one number line, the engines drew years between them (6438-03-18); see `conform`.
+    sentinels: tuple[float, ...] = ()
+    usual_range: tuple[float, float] | None = None
     # PII columns: the kind of value to fake (email, name, ...), or "text" for other columns
     # marked PII.
     pii_kind: str | None = None
@@ -139,8 +144,27 @@ class TableProfile:
             if c.get("id_shape") is not None:
                 values["id_shape"] = tuple(c["id_shape"])
             values["id_counts"] = tuple(c.get("id_counts") or ())
+            values["sentinels"] = tuple(c.get("sentinels") or ())
+            if c.get("usual_range") is not None:
+                values["usual_range"] = tuple(c["usual_range"])
             columns.append(ColumnProfile(**values))
         return cls(columns=tuple(columns), locale=data.get("locale") or "en_US")
+
+
+# At most this many distinct values beyond nanoseconds are sentinels, not a spread of dates.
+MAX_SENTINELS = 10
+
+
+def _sentinels(seconds: pd.Series) -> dict[str, Any]:
+    """The `sentinels` and `usual_range` of a datetime column (none for one within
+    nanoseconds, or with many values beyond them: a spread of historical dates)."""
+    beyond = (seconds < NS_SECONDS[0]) | (seconds > NS_SECONDS[1])
+    distinct = seconds[beyond].unique()
+    if not 0 < len(distinct) <= MAX_SENTINELS:
+        return {}
+    usual = seconds[~beyond]
+    usual_range = (float(usual.min()), float(usual.max())) if len(usual) else None
+    return {"sentinels": tuple(sorted(float(v) for v in distinct)), "usual_range": usual_range}
 
 
 def column_kind(series: pd.Series, column_metadata: Mapping[str, Any] | None) -> ColumnKind:
@@ -251,6 +275,7 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
             minimum=float(seconds.min()),
             maximum=float(seconds.max()),
             datetime_unit=datetime_unit(stamps),
+            **_sentinels(seconds),
         )
     if kind == "id":
         return _id_profile(series)

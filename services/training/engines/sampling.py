@@ -117,7 +117,7 @@ def _draw(
     """``count`` rows of chunk ``index`` (draw ``round_`` of it), in the real schema and
     bounds."""
     round_seed = chunk_seed(seed, index, round_) if round_ else chunk_seed(seed, index)
-    rows = model.engine.sample(count, round_seed, fixed or None)
+    rows = model.engine.sample(count, round_seed, _as_learned(fixed, model.manifest.profile))
     # A further round fills its missing values and fake PII from a stream of its own (its
     # ids are made again for the rows kept: `renumber_ids`).
     conform_seed = round_seed if round_ else seed
@@ -125,6 +125,17 @@ def _draw(
         rows.reset_index(drop=True), model.manifest.profile, first_row=start, seed=conform_seed
     )
     return clip_to_bounds(rows, limits)
+
+
+def _as_learned(fixed: Mapping[str, Any], profile: TableProfile) -> dict[str, Any] | None:
+    """Fixed values as the engine learned them: a date of a column reaching beyond
+    nanoseconds (9999-12-31) in seconds since 1970."""
+    learned = {}
+    for name, value in fixed.items():
+        column = profile.column(name)
+        beyond = column is not None and column.beyond_nanoseconds
+        learned[name] = bound_number(str(value)) if beyond else value
+    return learned or None
 
 
 def chunk_seed(seed: int, index: int, *more: int) -> int:
@@ -230,6 +241,8 @@ def _condition_value(column: ColumnProfile, value: Any) -> Any:
         )
     if column.kind == "numeric":
         return _numeric_condition(column, value)
+    if column.beyond_nanoseconds:  # given to the engine in seconds (`_as_learned`)
+        _range_bound(column, "value", str(value))
     return value
 
 

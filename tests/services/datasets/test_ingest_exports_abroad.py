@@ -38,6 +38,17 @@ def test_day_first_dotted_dates_with_a_time_are_dates(run_ingest) -> None:
     assert metadata.columns["Lieferdatum"].datetime_format == "%d.%m.%Y"
 
 
+def test_a_day_that_no_month_has_keeps_the_column_as_written(run_ingest) -> None:
+    # "29.02.2023" (no 29th in February 2023) came back as 2023-03-01, "31.04.2024" as
+    # 2024-05-01: another date than the file's, without a word. Such a column stays text,
+    # as one with any other value that is no date.
+    for written in ("29.02.2023", "31.04.2024", "2023-02-29"):
+        other = "28.02.2023" if "." in written else "2023-02-28"
+        data = f"n,day\n1,{other}\n2,{written}\n3,{other}\n".encode()
+        frame, _ = _metadata(run_ingest, data)
+        assert frame["day"].tolist() == [other, written, other]
+
+
 def test_day_first_dotted_dates_with_seconds_are_dates(run_ingest) -> None:
     data = b"at;n\n" + b"".join(
         f"{i % 28 + 1:02d}.03.2024 08:{i % 60:02d}:{i % 59:02d};{i}\n".encode() for i in range(40)
@@ -83,6 +94,19 @@ def test_decimal_commas_with_leading_zeros_or_text_stay_text(run_ingest) -> None
     frame, _ = _metadata(run_ingest, b"code;note\n01,5;1,5 kg\n02,5;2,5 kg\n")
     assert frame["code"].tolist() == ["01,5", "02,5"]
     assert frame["note"].tolist() == ["1,5 kg", "2,5 kg"]
+
+
+def test_decimal_points_early_in_a_file_are_not_read_as_thousands_later(run_ingest) -> None:
+    # "1.5" in the first megabyte and "2,5" in a later one came back as 15.0 and 2.5: the
+    # comma settled a decimal-comma reading that the earlier values were never checked
+    # for. The two notations leave the column as written, as they do in a small file.
+    rows = [*(f"{i};1.5" for i in range(50_000)), *(f"{i};" for i in range(350_000))]
+    rows += [f"{i};2,5" for i in range(1_000)]
+    data = ("n;value\n" + "\n".join(rows) + "\n").encode()
+    assert len(data) > 3 * 2**20  # more than one of the CSV reader's 2 MiB blocks
+    frame, _ = _metadata(run_ingest, data)
+    assert frame["value"].iloc[0] == "1.5"
+    assert frame["value"].iloc[-1] == "2,5"
 
 
 def _log(stamps: list[str]) -> bytes:
@@ -138,6 +162,21 @@ def test_customer_names_under_german_french_or_spanish_headers_are_pii(run_inges
     assert {n: c.sdtype for n, c in metadata.columns.items()} == {
         "nom": "last_name", "prénom": "first_name", "nombre": "name", "cliente": "name"
     }  # fmt: skip
+
+
+def test_a_french_catalogue_of_products_under_nom_is_not_surnames(run_ingest) -> None:
+    # "nom" is French for any name: a catalogue's "Chaise", "Bureau", "Lampe" were typed as
+    # surnames, so the synthetic catalogue sold fake surnames. A client's company names
+    # stay categories too.
+    products = ["Chaise", "Bureau", "Lampe", "Canapé", "Table", "Armoire", "Tabouret"]
+    companies = ["Michelin", "Renault SA", "Danone", "Carrefour", "Airbus", "Decathlon"]
+    data = (
+        "réf;nom;client\n"
+        + "".join(f"R-{i};{products[i % 7]};{companies[i % 6]}\n" for i in range(60))
+    ).encode()
+    _, metadata = _metadata(run_ingest, data)
+    assert (metadata.columns["nom"].sdtype, metadata.columns["nom"].pii) == ("categorical", False)
+    assert metadata.columns["client"].sdtype == "categorical"
 
 
 def test_amounts_with_one_unit_throughout_are_numbers_and_the_unit_is_named(run_ingest) -> None:

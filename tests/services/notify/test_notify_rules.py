@@ -131,6 +131,30 @@ def test_a_long_dataset_name_is_cut_inside_the_title_not_at_its_end(name):
         assert draft.title.endswith("…" + ending)
 
 
+# Where the cut falls (183 characters fit between "Dataset " and " is ready"), a name holds
+# a letter with its accent written apart, a family emoji of people joined by zero-width
+# joiners, a thumb with its skin tone, a flag of two regional letters.
+@pytest.mark.parametrize(
+    "character",
+    [
+        "e\u0301",
+        "\U0001f469\u200d\U0001f469\u200d\U0001f467",
+        "\U0001f44d\U0001f3fd",
+        "\U0001f1e9\U0001f1ea",
+    ],
+)
+@pytest.mark.parametrize("offset", [1, 2, 3, 4])
+def test_a_cut_name_keeps_its_last_character_whole(character, offset):
+    # The title showed "Café" as "Cafe…", a family as one woman, a German flag as a letter D.
+    name = "d" * (183 - offset) + character + "x" * 20
+    draft = messages.draft_for(event(events_pb2.DatasetUploaded(dataset_id="d", name=name), "u"))
+    assert draft is not None
+    cut = draft.title.removeprefix("Dataset ").removesuffix("… is ready")
+    assert name.startswith(cut)
+    assert cut.rstrip("x").endswith(("d", character))
+    assert len(draft.title) <= messages.TITLE_CHARS
+
+
 def test_training_started_says_what_is_happening():
     running = events_pb2.JobUpdated(
         job_id="j",

@@ -200,6 +200,24 @@ def test_unknown_format_and_bad_table_name_are_rejected(source):
         quote_identifier("x" * 64)
 
 
+@pytest.mark.parametrize(
+    ("written", "literal"),
+    [
+        ("%Y-%m-%dT%H:%M:%S+02:00", "'2024-03-01 08:00:00+0200'"),
+        ("%Y-%m-%d %H:%M:%S+0530", "'2024-03-01 08:00:00+0530'"),
+        ("%Y-%m-%dT%H:%M:%SZ", "'2024-03-01 08:00:00+0000'"),
+    ],
+)
+def test_sql_keeps_the_utc_offset_that_the_real_file_wrote(tmp_path, written, literal):
+    # "2024-03-01T08:00:00+02:00" in the CSV download was a bare "2024-03-01 08:00:00" in
+    # the SQL one: loaded, an hour or two off the instant, and a log read in UTC as local.
+    field = pa.field("at", pa.timestamp("s"), metadata={"datetime_format": written})
+    table = pa.table([pa.array([dt.datetime(2024, 3, 1, 8), None])], schema=pa.schema([field]))
+    sql = _export(_written(tmp_path, table), "sql", table_name="log").decode()
+    assert '"at" timestamptz' in sql
+    assert f"({literal})" in sql and "(NULL)" in sql
+
+
 @pytest.fixture(scope="module")
 def postgres(tmp_path_factory):
     pgserver = pytest.importorskip("pgserver")

@@ -102,6 +102,10 @@ def test_dates_past_2262_or_before_1678_train_and_come_back_as_written(engine, w
     # The sentinel stays the sentinel, about as often; the four old dates, mostly those.
     open_ended = (synthetic["valid_until"] == pd.Timestamp("9999-12-31")).mean()
     assert abs(open_ended - 0.7) < 0.15
+    # No year in between: learned on one line of seconds, some came back in 6438.
+    dated = real["valid_until"][real["valid_until"] < pd.Timestamp("9999-12-31")]
+    others = synthetic["valid_until"][synthetic["valid_until"] != pd.Timestamp("9999-12-31")]
+    assert others.dropna().between(dated.min(), dated.max()).all()
     assert synthetic["founded"].isin(real["founded"]).mean() > 0.8
     rows = exported(batch, "csv").splitlines()[1:]
     assert sum('"9999-12-31"' in row for row in rows) == round(open_ended * 400)
@@ -112,6 +116,20 @@ def test_dates_past_2262_or_before_1678_train_and_come_back_as_written(engine, w
     assert report.quality.diagnostic_score == 1.0
     shapes = {d.column: d.score for d in report.quality.column_shape_details}
     assert shapes["valid_until"] > 0.8 and shapes["founded"] > 0.8
+
+
+def test_conditions_on_dates_past_2262_are_met(work):
+    # A generate request for open-ended contracts only ("valid_until": "9999-12-31", or on
+    # or after 9000) failed: SDV got the text for a column it learned as seconds, and the
+    # range check computed in nanoseconds (OutOfBoundsDatetime).
+    contracts = ingested(_contracts_csv(work / "contracts.csv"), work)
+    trained = train(contracts, "gaussian_copula", work)
+    sentinel = pd.Timestamp("9999-12-31")
+    for conditions in ({"valid_until": "9999-12-31"}, {"valid_until": {"gte": "9000-01-01"}}):
+        rows = _read(sample(trained, 50, work, conditions=conditions))["valid_until"]
+        assert (rows.dropna() == sentinel).all() and rows.notna().any(), conditions
+    before = _read(sample(trained, 50, work, conditions={"valid_until": {"lt": "2030-01-01"}}))
+    assert (before["valid_until"].dropna() < pd.Timestamp("2030-01-01")).all()
 
 
 def _contracts_csv(path: Path) -> Path:
