@@ -61,7 +61,8 @@ def with_date_formats(
                 elif date_format:
                     kind = target.field(field.name).type
                     seconds = pc.floor_temporal(column, unit="second")
-                    if kind.tz and column.type.tz is None:  # local times at that offset
+                    # Local times at the offset the format writes (a date has none).
+                    if pa.types.is_timestamp(kind) and kind.tz and column.type.tz is None:
                         seconds = pc.assume_timezone(seconds, timezone=kind.tz)
                     column = pc.cast(seconds, kind, safe=False)
                 columns.append(column)
