@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from common.timestamps import epoch_seconds
 from services.evaluation.report.errors import ReportError
 
 NUMERICAL = "numerical"
@@ -134,10 +135,7 @@ def as_numbers(series: pd.Series, kind: str | None, datetime_format: str | None)
             stamps = pd.to_datetime(series, errors="coerce")
         else:
             stamps = pd.to_datetime(series, format=datetime_format, errors="coerce")
-        if getattr(stamps.dt, "tz", None) is not None:
-            stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-        seconds = stamps.to_numpy(dtype="datetime64[us]").astype("int64") / 1e6
-        return np.where(stamps.isna().to_numpy(), np.nan, seconds)
+        return epoch_seconds(stamps).to_numpy(dtype="float64")
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 

@@ -350,10 +350,7 @@ _NUMPY_UNITS = {"Y": "Y", "M": "M", "D": "D", "h": "h", "min": "m", "s": "s"}
 def _datetime_id_profile(present: pd.Series, unique: bool) -> ColumnProfile:
     """A key made of times (a month, a day): new keys are times of the same unit, from the
     real first one by the commonest real step, never text in a timestamp column."""
-    stamps = present
-    if getattr(stamps.dt, "tz", None) is not None:
-        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-    stamps = stamps.astype("datetime64[us]")
+    stamps = naive_microseconds(present)
     unit = datetime_unit(stamps) or "s"
     in_units = stamps.to_numpy().astype(f"datetime64[{_NUMPY_UNITS[unit]}]")
     codes = np.unique(in_units.astype(np.int64))
