@@ -98,6 +98,7 @@ PHONE_NAME = re.compile(r"phone|mobile|^tel(ephone)?$|^fax$|^cell", re.I)
 # A person's name: one to four capitalised words (letters, apostrophes, hyphens, dots).
 _NAME_WORD = r"[^\W\d_][^\W\d_'\u2019.-]*(['\u2019.-][^\W\d_]*)*\.?"
 PERSON_NAME = re.compile(rf"^{_NAME_WORD}( {_NAME_WORD}){{0,3}}$")
+INITIAL = re.compile(r"[^\W\d_]\.?")
 # Share of distinct values whose first word a first-name vocabulary must know, for a column
 # named like a person's name to be one.
 KNOWN_FIRST_NAME_SHARE = 0.3
@@ -212,7 +213,8 @@ def _looks_like_names(kind: str, values: pd.Series, header: str) -> bool:
     if distinct.empty or not _matches(distinct, PERSON_NAME):
         return False
     words = distinct.str.split()
-    if kind in ("first_name", "last_name") and words.map(len).mean() > 1.5:
+    # A given name may carry a middle initial ("Cesar A."): initials are not counted.
+    if kind in ("first_name", "last_name") and words.map(_full_words).mean() > 1.5:
         return False
     if kind == "last_name":
         if AMBIGUOUS_LAST_NAME.search(header):
@@ -223,6 +225,10 @@ def _looks_like_names(kind: str, values: pd.Series, header: str) -> bool:
     return words.map(lambda w: w[0].lower() in known or w[-1].lower() in known).mean() >= (
         KNOWN_FIRST_NAME_SHARE
     )
+
+
+def _full_words(words: list[str]) -> int:
+    return sum(not INITIAL.fullmatch(word) for word in words)
 
 
 def _is_code(values: pd.Series) -> bool:

@@ -65,6 +65,25 @@ def test_people_types(people: pd.DataFrame) -> None:
     assert metadata.columns["contact"].pii and not metadata.columns["plan"].pii
 
 
+def test_first_names_with_middle_initials_are_pii(run_ingest, tmp_path: Path) -> None:
+    # vega-datasets' LA riots table: half of its first names carry an initial or a middle
+    # name ("Cesar A.", "Dennis Ray"). The column was a category, so every synthetic row
+    # named a real victim while the surname beside it was fake.
+    from vega_datasets import local_data
+
+    path = tmp_path / "la-riots.csv"
+    local_data.la_riots().to_csv(path, index=False)
+    _, table = run_ingest(path)
+    metadata = infer_metadata(table.to_pandas(), row_count=table.num_rows)
+    kinds = {name: (c.sdtype, c.pii) for name, c in metadata.columns.items() if c.pii}
+    assert kinds == {
+        "first_name": ("first_name", True),
+        "last_name": ("last_name", True),
+        "address": ("address", True),
+    }
+    assert metadata.columns["neighborhood"].sdtype == "categorical"
+
+
 def test_metadata_is_json(people: pd.DataFrame) -> None:
     metadata = infer_metadata(people, row_count=len(people))
     assert type(metadata).model_validate_json(metadata.model_dump_json()) == metadata
