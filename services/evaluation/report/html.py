@@ -211,7 +211,7 @@ def _orderings(report: Report) -> str:
         return ""
     rows = [(esc(o.description), str(o.violation_count), str(o.real_rows)) for o in broken]
     return (
-        "<h2>Dates out of order</h2><p>Every real row keeps these orders; some synthetic rows "
+        "<h2>Values out of order</h2><p>Every real row keeps these orders; some synthetic rows "
         "do not. Declare each as an <code>INEQUALITY</code> rule (<code>updateDatasetRules"
         "</code>) and generation keeps it.</p>"
         + table(["Order", "Synthetic rows breaking it", "Real rows (all keep it)"], rows)

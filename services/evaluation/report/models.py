@@ -259,14 +259,15 @@ class RuleCheck(_Model):
 
 
 class OrderingCheck(_Model):
-    """Two date columns whose order every real row keeps (`low ≤ high`, not merely equal),
-    and the synthetic rows that break it (rows missing either date break nothing)."""
+    """Two date (or numerical) columns whose order every real row keeps (`low ≤ high`, not
+    merely equal; see `orderings.py`), and the synthetic rows that break it (rows missing
+    either value break nothing)."""
 
     low: str
     high: str
     description: str
     violation_count: int
-    # Real rows with both dates, every one in this order.
+    # Real rows with both values, every one in this order.
     real_rows: int
 
 

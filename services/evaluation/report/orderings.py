@@ -1,9 +1,17 @@
-"""Orders between date columns that every real row keeps (an order is placed before it is
-delivered) and the synthetic rows that break them.
+"""Orders between columns that every real row keeps (an order is placed before it is
+delivered, a day's low is below its high) and the synthetic rows that break them.
 
 The column and pair scores hardly move when a third of the orders are delivered before they
-were placed, yet a user sees it in the first rows. Declared as an INEQUALITY rule, such an
-order is kept by every engine's generation; until then the report lists it.
+were placed, or when one day in a hundred is colder at its warmest than at its coldest, yet a
+user sees it in the first rows. Declared as an INEQUALITY rule, such an order is kept by
+every engine's generation; until then the report lists it.
+
+Two date columns are an order when every real row keeps it (and not all dates are equal). Two
+numerical columns must also be an order no accident explains: columns on different scales
+(an age and an income) keep any order by their ranges alone, and two unrelated columns of a
+small table may keep one by chance. So the order counts only when independent columns with
+the same values would keep it in every real row with a probability of at most
+`CHANCE_ORDER` (the share of value pairs out of order, `p`, over `n` rows: `(1 - p) ** n`).
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import itertools
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from common.contracts.rules import Rule, RuleKind
@@ -19,42 +28,61 @@ from services.evaluation.report.models import OrderingCheck
 
 # Fewer real rows with both dates than this say little about an order.
 MIN_REAL_ROWS = 20
+# How likely two independent numerical columns may be to keep an order in every real row.
+CHANCE_ORDER = 1e-3
 
 
 def ordering_checks(
     train: pd.DataFrame, synthetic: pd.DataFrame, metadata: Mapping[str, Any]
 ) -> list[OrderingCheck]:
-    """Every pair of date columns whose order all real rows keep (not merely equal dates),
-    with the synthetic rows out of that order, unless a declared rule already bounds one
-    column by the other."""
+    """Every pair of date columns, and of numerical columns, whose order all real rows keep
+    (see the module docstring), with the synthetic rows out of that order, unless a declared
+    rule already bounds one column by the other."""
     specs = metadata.get("columns") or {}
-    names = [
-        n
-        for n, spec in specs.items()
-        if spec.get("sdtype") == "datetime" and n in train.columns and n in synthetic.columns
-    ]
-    real = {n: _stamps(train[n]) for n in names}
-    fake = {n: _stamps(synthetic[n]) for n in names}
     declared = _bounded_pairs(metadata)
     checks = []
-    for low, high in itertools.permutations(names, 2):
-        both = real[low].notna() & real[high].notna()
-        if int(both.sum()) < MIN_REAL_ROWS or frozenset((low, high)) in declared:
-            continue
-        first, then = real[low][both], real[high][both]
-        if not (first <= then).all() or (first == then).all():
-            continue
-        out_of_order = fake[low] > fake[high]  # False where either date is missing
-        checks.append(
-            OrderingCheck(
-                low=low,
-                high=high,
-                description=f"{low} ≤ {high}",
-                violation_count=int(out_of_order.sum()),
-                real_rows=int(both.sum()),
+    for sdtype, values in (("datetime", _stamps), ("numerical", _numbers)):
+        names = [
+            n
+            for n, spec in specs.items()
+            if spec.get("sdtype") == sdtype and n in train.columns and n in synthetic.columns
+        ]
+        real = {n: values(train[n]) for n in names}
+        fake = {n: values(synthetic[n]) for n in names}
+        for low, high in itertools.permutations(names, 2):
+            both = real[low].notna() & real[high].notna()
+            if int(both.sum()) < MIN_REAL_ROWS or frozenset((low, high)) in declared:
+                continue
+            first, then = real[low][both], real[high][both]
+            if not (first <= then).all() or (first == then).all():
+                continue
+            if sdtype == "numerical" and not _beyond_chance(first, then):
+                continue
+            out_of_order = fake[low] > fake[high]  # False where either value is missing
+            checks.append(
+                OrderingCheck(
+                    low=low,
+                    high=high,
+                    description=f"{low} ≤ {high}",
+                    violation_count=int(out_of_order.sum()),
+                    real_rows=int(both.sum()),
+                )
             )
-        )
     return checks
+
+
+def _beyond_chance(first: pd.Series, then: pd.Series) -> bool:
+    """Whether independent columns holding these values would rarely keep `first ≤ then` in
+    every row: `p`, the share of (first, then) value pairs out of order, is large enough that
+    `(1 - p) ** n <= CHANCE_ORDER`."""
+    highs = np.sort(then.to_numpy(dtype=float))
+    below = np.searchsorted(highs, first.to_numpy(dtype=float), side="left")
+    p = float(below.sum()) / (len(first) * len(highs))
+    return p > 0 and len(first) * -np.log1p(-min(p, 1 - 1e-12)) >= -np.log(CHANCE_ORDER)
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce")
 
 
 def _stamps(values: pd.Series) -> pd.Series:

@@ -75,3 +75,41 @@ def test_an_order_kept_or_declared_as_a_rule_is_not_listed():
     declared = METADATA | {"rules": [r.model_dump(mode="json") for r in rules]}
     report = build_report(train, holdout, _orders(400, 3), declared, ReportOptions(sample_rows=200))
     assert report.orderings == []
+
+
+def test_a_days_low_above_its_high_is_counted_on_seattles_weather():
+    # vega-datasets' Seattle weather, 2012-2015: every day's temp_min is at most its
+    # temp_max. GaussianCopula's rows broke that in 1 % of days, and no score noticed.
+    from vega_datasets import local_data
+
+    weather = local_data.seattle_weather()
+    metadata = {
+        "columns": {
+            "date": {"sdtype": "datetime"},
+            **{c: {"sdtype": "numerical"} for c in ("precipitation", "temp_max", "temp_min")},
+            "wind": {"sdtype": "numerical"},
+            "weather": {"sdtype": "categorical"},
+        }
+    }
+    train, holdout = weather.iloc[:1100], weather.iloc[1100:]
+    synthetic = train.sample(frac=1.0, random_state=0).reset_index(drop=True)
+    colder = synthetic.index[:12]
+    synthetic.loc[colder, "temp_min"] = synthetic.loc[colder, "temp_max"] + 1.5
+    report = build_report(train, holdout, synthetic, metadata, ReportOptions(sample_rows=500))
+
+    # Only that order: wind and rain are below the day's high on most days, not on all.
+    assert [(o.description, o.violation_count) for o in report.orderings] == [
+        ("temp_min ≤ temp_max", 12)
+    ]
+    assert "temp_min ≤ temp_max" in render_html(report)
+
+
+def test_columns_on_different_scales_are_no_order():
+    # An age is below an income in every row, and would be for any two rows: no order.
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"age": rng.integers(18, 90, 500), "income": rng.integers(10**4, 10**5, 500)}
+    )
+    metadata = {"columns": {"age": {"sdtype": "numerical"}, "income": {"sdtype": "numerical"}}}
+    report = build_report(frame, frame.iloc[:100], frame, metadata, ReportOptions(sample_rows=200))
+    assert report.orderings == []
