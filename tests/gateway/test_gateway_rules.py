@@ -143,3 +143,73 @@ async def test_rules_declared_after_training_hold_in_rows_and_report(client, wor
         token=owner.token,
     )
     assert empty["errors"][0]["extensions"]["fields"][0]["field"] == "conditions.age", empty
+
+
+REPORT_ORDERINGS = """
+query($batchId: ID!) { report(batchId: $batchId) { status rules { description violationCount }
+  orderings { low high description violationCount realRows } } }"""
+
+
+async def _generated_rows(client, token: str, model_id: str) -> tuple[str, pd.DataFrame]:
+    generated = await graphql(client, GENERATE, {"m": model_id, "conditions": None}, token=token)
+    job = await finished(client, token, generated["data"]["generate"]["job"]["id"])
+    assert job["status"] == "SUCCEEDED", job
+    batch_id = generated["data"]["generate"]["batch"]["id"]
+    response = await client.get(
+        f"/downloads/batches/{batch_id}",
+        params={"format": "csv"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    return batch_id, pd.read_csv(io.BytesIO(response.content))
+
+
+async def test_the_report_names_an_order_the_rows_break_and_a_rule_keeps_it(client, world):
+    # vega-datasets' Seattle weather: every real day's low is at most its high.
+    from vega_datasets import local_data
+
+    owner = await world.user()
+    project_id = await world.project(owner)
+    real = local_data.seattle_weather()
+    real["date"] = real["date"].dt.strftime("%Y/%m/%d")
+    dataset_id = await world.dataset(owner, real.to_csv(index=False).encode(), project_id)
+    trained = await graphql(client, TRAIN, {"id": dataset_id}, token=owner.token)
+    job = await finished(client, owner.token, trained["data"]["trainModel"]["job"]["id"])
+    assert job["status"] == "SUCCEEDED", job
+    model_id = trained["data"]["trainModel"]["model"]["id"]
+
+    batch_id, rows = await _generated_rows(client, owner.token, model_id)
+    assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
+    report = (await graphql(client, REPORT_ORDERINGS, {"batchId": batch_id}, token=owner.token))[
+        "data"
+    ]["report"]
+    broken = int((rows["temp_min"] > rows["temp_max"]).sum())
+    # The report counts what a user counts in the downloaded rows.
+    assert [(o["description"], o["violationCount"]) for o in report["orderings"]] == [
+        ("temp_min ≤ temp_max", broken)
+    ]
+    assert report["orderings"][0]["realRows"] == 1168  # the train split, all in order
+
+    declared = await graphql(
+        client,
+        SET_RULES,
+        {
+            "id": dataset_id,
+            "rules": [
+                {
+                    "kind": "INEQUALITY",
+                    "low": {"column": "temp_min"},
+                    "high": {"column": "temp_max"},
+                }
+            ],
+        },
+        token=owner.token,
+    )
+    assert declared["data"]["updateDatasetRules"]["rules"][0]["realViolationCount"] == 0
+    batch_id, rows = await _generated_rows(client, owner.token, model_id)
+    assert (rows["temp_min"] <= rows["temp_max"]).all()
+    assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
+    report = (await graphql(client, REPORT_ORDERINGS, {"batchId": batch_id}, token=owner.token))[
+        "data"
+    ]["report"]
+    assert report["rules"] == [{"description": "temp_min ≤ temp_max", "violationCount": 0}]
+    assert report["orderings"] == []

@@ -61,6 +61,28 @@ class ReportRule:
         )
 
 
+@strawberry.type(
+    description="an order every real row keeps (a date before another, a day's low below its "
+    "high) and no rule declares, checked on the synthetic rows"
+)
+class ReportOrdering:
+    low: str
+    high: str
+    description: str = strawberry.field(description="low ≤ high")
+    violation_count: int = strawberry.field(description="synthetic rows out of this order")
+    real_rows: int = strawberry.field(description="real rows with both values, all in order")
+
+    @classmethod
+    def from_document(cls, ordering: dict[str, Any]) -> ReportOrdering:
+        return cls(
+            low=str(ordering["low"]),
+            high=str(ordering["high"]),
+            description=str(ordering["description"]),
+            violation_count=int(ordering["violation_count"]),
+            real_rows=int(ordering["real_rows"]),
+        )
+
+
 @strawberry.type
 class Report:
     id: strawberry.ID
@@ -105,6 +127,10 @@ class Report:
         description="each rule of the dataset with the synthetic rows that break it (0 when "
         "generation applied it); empty without rules"
     )
+    orderings: list[ReportOrdering] = strawberry.field(
+        description="orders every real row keeps that no rule declares, with the synthetic "
+        "rows breaking each (declare one as an INEQUALITY rule and generation keeps it)"
+    )
     html_url: str | None = strawberry.field(
         description="the report as one HTML page with its charts: a signed link, valid an hour"
     )
@@ -135,6 +161,7 @@ class Report:
             sequences=[ReportSequence.from_document(s) for s in document.get("sequences") or []],
             multi_table_quality=MultiTableQuality.from_document(document.get("sdmetrics")),
             rules=[ReportRule.from_document(r) for r in document.get("rules") or []],
+            orderings=[ReportOrdering.from_document(o) for o in document.get("orderings") or []],
             html_url=links.html if links else None,
             json_url=links.json if links else None,
         )

@@ -45,7 +45,7 @@ describe("a template batch's report", () => {
     const report = {
       id: "r1", batchId: "b1", status: "READY", kind: "CONFORMANCE", qualityScore: 0.995, privacyVerdict: null, targetColumn: null, error: null,
       createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:01Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
-      utilityNote: null, privacy: null, charts: null, conformance, htmlUrl: null, rules: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+      utilityNote: null, privacy: null, charts: null, conformance, htmlUrl: null, rules: [], orderings: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
     };
     const { client } = fakeClient({ Report: { data: { report } } });
     renderWith(<ReportPage />, client, "/batches/b1/report", "/batches/:batchId/report");
@@ -56,5 +56,25 @@ describe("a template batch's report", () => {
     expect(within(checks).getByRole("row", { name: /amount min/ })).toHaveTextContent("99.0 %fail");
     expect(within(checks).getByRole("row", { name: /foreign key → accounts\.account_id/ })).toHaveTextContent("100.0 %pass");
     expect(screen.queryByText(/"conforming_share"/)).not.toBeInTheDocument();
+  });
+});
+
+describe("a report whose rows break an order every real row keeps", () => {
+  it("lists the broken orders, not the kept ones, and says how to keep them", async () => {
+    const report = {
+      id: "r2", batchId: "b2", status: "READY", kind: "FULL", qualityScore: 0.89, privacyVerdict: "PASS", targetColumn: "weather", error: null,
+      createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
+      utilityNote: null, privacy: null, charts: null, conformance: null, htmlUrl: null, rules: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+      orderings: [
+        { description: "temp_min ≤ temp_max", violationCount: 10, realRows: 1168 },
+        { description: "ordered ≤ delivered", violationCount: 0, realRows: 600 },
+      ],
+    };
+    const { client } = fakeClient({ Report: { data: { report } } });
+    renderWith(<ReportPage />, client, "/batches/b2/report", "/batches/:batchId/report");
+    const orders = await screen.findByRole("table", { name: "Orders the real rows keep and the synthetic rows that break each" });
+    expect(within(orders).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual(["temp_min ≤ temp_max101,168"]);
+    expect(screen.getByRole("heading", { name: "Values out of order" })).toBeInTheDocument();
+    expect(screen.getByText(/Declare one as an inequality rule/)).toBeInTheDocument();
   });
 });

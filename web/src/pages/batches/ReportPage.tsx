@@ -120,6 +120,7 @@ export default function ReportPage() {
   }, [charts]);
   const heatPanels = useMemo(() => heatmaps.map((h) => heatmapPanel(h.title, h.columns, h.values, `${h.title} heatmap`)), [heatmaps]);
   const rendered = useRenderCount(overlays.length + heatPanels.length);
+  const brokenOrders = (report?.orderings ?? []).filter((order) => order.violationCount > 0);
 
   if (error) {
     const apiError = toApiError(error);
@@ -234,6 +235,34 @@ export default function ReportPage() {
                       <th scope="row">{rule.description}</th>
                       <td>{rule.violationCount.toLocaleString()}</td>
                       <td>{rule.realViolationCount.toLocaleString()}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ) : null}
+          {brokenOrders.length > 0 ? (
+            <section aria-labelledby="orders-heading">
+              <h2 id="orders-heading">Values out of order</h2>
+              <p className="note">
+                Every real row keeps these orders; some synthetic rows do not. Declare one as an
+                inequality rule on the dataset and generation keeps it.
+              </p>
+              <table>
+                <caption className="visually-hidden">Orders the real rows keep and the synthetic rows that break each</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Order</th>
+                    <th scope="col">Synthetic rows breaking it</th>
+                    <th scope="col">Real rows (all keep it)</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {brokenOrders.map((order) => (
+                    <tr key={order.description}>
+                      <th scope="row">{order.description}</th>
+                      <td>{order.violationCount.toLocaleString()}</td>
+                      <td>{order.realRows.toLocaleString()}</td>
                     </tr>
                   ))}
                 </tbody>
