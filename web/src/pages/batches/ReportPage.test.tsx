@@ -25,6 +25,14 @@ describe("a report's column overlays", () => {
     const panel = overlayPanel({ kind: "histogram", column: "fnlwgt", datetime: false, bin_edges: [19_302, 70_000, 121_000], real: [0.7, 0.3], synthetic: [0.6, 0.4] });
     expect(panel.xAxis.data).toEqual(["19.3K–70K", "70K–121K"]);
   });
+
+  it("writes narrow bins with the decimals that tell their edges apart", () => {
+    // The LA riots' longitudes read "-118–-118" in every bin, and years "2K–2K".
+    const longitude = overlayPanel({ kind: "histogram", column: "longitude", datetime: false, bin_edges: [-118.3262, -118.2787, -118.2312], real: [0.5, 0.5], synthetic: [0.4, 0.6] });
+    expect(longitude.xAxis.data).toEqual(["-118.33–-118.28", "-118.28–-118.23"]);
+    const year = overlayPanel({ kind: "histogram", column: "year", datetime: false, bin_edges: [1970, 1974, 1978, 1982], real: [0.3, 0.3, 0.4], synthetic: [0.3, 0.3, 0.4] });
+    expect(year.xAxis.data).toEqual(["1970–1974", "1974–1978", "1978–1982"]);
+  });
 });
 
 const conformance = {

@@ -7,7 +7,7 @@ import { ReportDocument } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 import { heatmapPanel } from "../datasets/DatasetStats";
 import { Conformance, type ConformanceReport } from "./Conformance";
-import { binEdge, num, pct, share } from "./format";
+import { binRange, num, pct, share } from "./format";
 import RelationalReport from "./RelationalReport";
 
 interface HistogramChart {
@@ -36,15 +36,15 @@ interface Charts {
 }
 
 
-function edgeLabel(value: number, datetime: boolean): string {
-  return datetime ? new Date(value * 1000).toISOString().slice(0, 10) : binEdge(value);
+function day(value: number): string {
+  return new Date(value * 1000).toISOString().slice(0, 10);
 }
 
 /** A bin's label: its bounds, which the tooltip shows. A date bin's axis shows its first day, as
  * the dataset's histogram does: two dates side by side overlap and run off the chart. */
 function binLabels(chart: HistogramChart): string[] {
-  const edge = (i: number) => edgeLabel(chart.bin_edges[i]!, chart.datetime);
-  return chart.real.map((_, i) => (chart.datetime ? `${edge(i)} – ${edge(i + 1)}` : `${edge(i)}–${edge(i + 1)}`));
+  const edges = chart.bin_edges;
+  return chart.real.map((_, i) => (chart.datetime ? `${day(edges[i]!)} – ${day(edges[i + 1]!)}` : binRange(edges[i]!, edges[i + 1]!)));
 }
 
 /** One column's overlay: real and synthetic shares side by side, per bin or category. */

@@ -11,6 +11,15 @@ export const share = (value: number) => `${Math.round(value * 100)} %`;
 
 const COMPACT = new Intl.NumberFormat("en", { notation: "compact", maximumSignificantDigits: 3 });
 
-/** A histogram bin's bound on an axis: three significant digits, thousands and millions as
- * "19.3K" and "1.48M" (a reader does not read "1.9e+4" at a glance). */
-export const binEdge = (value: number) => (Math.abs(value) >= 1000 ? COMPACT.format(value) : Number(value.toPrecision(3)).toString());
+/** A histogram bin's label, "a–b": three significant digits, or as many more as tell its bounds
+ * apart (longitudes "-118.33–-118.28", not "-118–-118"; years "1970–1974", not "2K–2K").
+ * Thousands and millions read "19.3K" and "1.48M" where three digits do (a reader does not read
+ * "1.9e+4" at a glance). */
+export function binRange(start: number, end: number): string {
+  const width = Math.abs(end - start);
+  const largest = Math.max(Math.abs(start), Math.abs(end));
+  const digits = width > 0 && largest > 0 ? Math.min(12, Math.max(3, Math.ceil(Math.log10(largest / width)) + 1)) : 3;
+  const edge = (value: number) =>
+    Math.abs(value) >= 1000 && digits <= 3 ? COMPACT.format(value) : Number(value.toPrecision(digits)).toString();
+  return `${edge(start)}–${edge(end)}`;
+}

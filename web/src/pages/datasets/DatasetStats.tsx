@@ -4,7 +4,7 @@ import { ChartGrid, HeatScale, LARGE_BARS, THEME, truncate, type Panel } from ".
 import { Alert, Loading } from "../../components/ui";
 import { DatasetStatsDocument } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
-import { binEdge } from "../batches/format";
+import { binRange } from "../batches/format";
 
 interface ColumnStats {
   name: string;
@@ -132,7 +132,7 @@ export function columnPanel(column: ColumnStats): Panel | null {
       caption,
       label,
       margin: [10, 10, 30, 50],
-      xAxis: { type: "category", data: bins.map((b) => `${binEdge(b.start)}–${binEdge(b.end)}`), axisLabel: { fontSize: 9 } },
+      xAxis: { type: "category", data: bins.map((b) => binRange(b.start, b.end)), axisLabel: { fontSize: 9 } },
       yAxis: { type: "value", axisLabel: { fontSize: 9 } },
       series: [{ ...LARGE_BARS, type: "bar", data: bins.map((b) => b.count), itemStyle: { color: THEME.single }, barCategoryGap: "5%" }],
     };
