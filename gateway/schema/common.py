@@ -64,6 +64,28 @@ async def call(
         return await rpc(request, metadata=metadata, **extra)
 
 
+async def fetched(
+    info: Info[Context, None],
+    rpc: Callable[..., Awaitable[Any]],
+    request: Message,
+    field: str,
+    node: Callable[[Any], T],
+    **options: Any,
+) -> T:
+    """A call's answer as one GraphQL object: the answer's ``field`` made a ``node``
+    (``options``: as ``call`` takes them)."""
+    response = await call(info, rpc, request, **options)
+    return node(getattr(response, field))
+
+
+async def done(
+    info: Info[Context, None], rpc: Callable[..., Awaitable[Any]], request: Message, **options: Any
+) -> bool:
+    """A call whose answer is only that it worked (a delete, a logout): True, or its error."""
+    await call(info, rpc, request, **options)
+    return True
+
+
 def page(first: int, after: str | None) -> dict[str, Any]:
     """A list request's paging fields from a connection's arguments (``first`` capped)."""
     return {"page_size": min(first, MAX_PAGE), "page_token": after or ""}
