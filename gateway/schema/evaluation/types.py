@@ -61,6 +61,19 @@ class ReportRule:
         )
 
 
+# The parts of a report that the report document holds as they are.
+_DOCUMENT_PARTS = (
+    "sample_sizes",
+    "quality",
+    "fidelity",
+    "utility",
+    "utility_note",
+    "privacy",
+    "charts",
+    "conformance",
+)
+
+
 @strawberry.type
 class Report:
     id: strawberry.ID
@@ -121,14 +134,7 @@ class Report:
             privacy_verdict=privacy_verdict(report.privacy_verdict),
             target_column=report.options.target_column or None,
             error=report.error or None,
-            sample_sizes=document.get("sample_sizes"),
-            quality=document.get("quality"),
-            fidelity=document.get("fidelity"),
-            utility=document.get("utility"),
-            utility_note=document.get("utility_note"),
-            privacy=document.get("privacy"),
-            charts=document.get("charts"),
-            conformance=document.get("conformance"),
+            **{part: document.get(part) for part in _DOCUMENT_PARTS},
             alerts=[str(alert) for alert in document.get("alerts") or []],
             tables=[ReportTable.from_document(t) for t in document.get("tables") or []],
             links=[ReportLink.from_document(link) for link in document.get("links") or []],
