@@ -7,7 +7,7 @@ import operator
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Self, TypeVar, cast
 
 import strawberry
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
@@ -133,6 +133,16 @@ def from_message(cls: type[T], message: Message, **given: Any) -> T:
 
 
 Reader = Callable[[Message], Any]
+M = TypeVar("M", bound=Message)
+
+
+class FromProto(Generic[M]):
+    """A GraphQL object whose every field is its proto ``M``'s field of the same name, as
+    ``from_message`` reads it."""
+
+    @classmethod
+    def from_proto(cls, message: M) -> Self:
+        return from_message(cls, message)
 
 
 @functools.cache
