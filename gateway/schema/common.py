@@ -7,13 +7,14 @@ import operator
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar, cast
 
 import strawberry
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
+from strawberry.scalars import JSON
 from strawberry.types import Info
-from strawberry.types.base import get_object_definition
+from strawberry.types.base import StrawberryList, StrawberryOptional, get_object_definition
 from strawberry.types.field import StrawberryField
 
 from gateway.context import Context
@@ -64,6 +65,28 @@ async def call(
         return await rpc(request, metadata=metadata, **extra)
 
 
+async def fetched(
+    info: Info[Context, None],
+    rpc: Callable[..., Awaitable[Any]],
+    request: Message,
+    field: str,
+    node: Callable[[Any], T],
+    **options: Any,
+) -> T:
+    """A call's answer as one GraphQL object: the answer's ``field`` made a ``node``
+    (``options``: as ``call`` takes them)."""
+    response = await call(info, rpc, request, **options)
+    return node(getattr(response, field))
+
+
+async def done(
+    info: Info[Context, None], rpc: Callable[..., Awaitable[Any]], request: Message, **options: Any
+) -> bool:
+    """A call whose answer is only that it worked (a delete, a logout): True, or its error."""
+    await call(info, rpc, request, **options)
+    return True
+
+
 def page(first: int, after: str | None) -> dict[str, Any]:
     """A list request's paging fields from a connection's arguments (``first`` capped)."""
     return {"page_size": min(first, MAX_PAGE), "page_token": after or ""}
@@ -110,6 +133,16 @@ def from_message(cls: type[T], message: Message, **given: Any) -> T:
 
 
 Reader = Callable[[Message], Any]
+M = TypeVar("M", bound=Message)
+
+
+class FromProto(Generic[M]):
+    """A GraphQL object whose every field is its proto ``M``'s field of the same name, as
+    ``from_message`` reads it."""
+
+    @classmethod
+    def from_proto(cls, message: M) -> Self:
+        return from_message(cls, message)
 
 
 @functools.cache
@@ -143,14 +176,55 @@ def _reader(
     return operator.attrgetter(name)
 
 
-def _must_be_given(error: str) -> Reader:
-    def read(message: Message) -> Any:
+def _must_be_given(error: str) -> Callable[[Any], Any]:
+    def read(source: Any) -> Any:
         raise TypeError(error)
 
     return read
 
 
 _TIMESTAMP = "google.protobuf.Timestamp"
+
+
+def from_document(cls: type[T], document: dict[str, Any], **given: Any) -> T:
+    """A GraphQL object of ``cls`` from a JSON document (a report's parts): the fields
+    ``given``, and every other field the document's key of the same name, read by the field's
+    type: an optional scalar or JSON as it is (None when absent), an int or bool as one (0 or
+    false when absent), a str as it is (it must be there), a list of scalars item by item. Any
+    other field has no one reading, so it must be given."""
+    for name, read in _document_readers(cls):
+        if name not in given:
+            given[name] = read(document)
+    return cls(**given)
+
+
+DocumentReader = Callable[[dict[str, Any]], Any]
+_SCALARS: tuple[type, ...] = (bool, int, float, str)
+
+
+@functools.cache
+def _document_readers(cls: type) -> tuple[tuple[str, DocumentReader], ...]:
+    return tuple(
+        (field.python_name, _document_reader(cls, field))
+        for field in get_object_definition(cls, strict=True).fields
+        if field.init
+    )
+
+
+def _document_reader(cls: type, field: StrawberryField) -> DocumentReader:
+    name, kind = field.python_name, field.type
+    if isinstance(kind, StrawberryOptional) and (kind.of_type in _SCALARS or kind.of_type is JSON):
+        return lambda document: document.get(name)
+    if isinstance(kind, StrawberryList) and kind.of_type in _SCALARS:
+        item = kind.of_type
+        return lambda document: [item(value) for value in document.get(name) or []]
+    if kind is str:
+        return operator.itemgetter(name)
+    if kind in (bool, int):
+        number = cast("type[int]", kind)
+        return lambda document: number(document.get(name, number()))
+    return _must_be_given(f"{cls.__name__}.{name} must be given: there is no one reading of it")
+
 
 E = TypeVar("E", bound=Enum)
 

@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from gateway.schema.common import from_message, from_proto_enum
+from gateway.schema.common import FromProto, from_message, from_proto_enum
 from synthetica.auth.v1 import auth_pb2
 
 
@@ -45,16 +45,12 @@ class User:
 
 
 @strawberry.type
-class TokenPair:
+class TokenPair(FromProto[auth_pb2.TokenPair]):
     access_token: str
     refresh_token: str
     token_type: str
     expires_in: int = strawberry.field(description="access token lifetime in seconds")
     refresh_expires_in: int
-
-    @classmethod
-    def from_proto(cls, tokens: auth_pb2.TokenPair) -> TokenPair:
-        return from_message(cls, tokens)
 
 
 @strawberry.type
@@ -72,7 +68,7 @@ class AuthPayload:
 
 
 @strawberry.type
-class ApiKey:
+class ApiKey(FromProto[auth_pb2.ApiKey]):
     id: strawberry.ID
     name: str
     prefix: str
@@ -80,10 +76,6 @@ class ApiKey:
     last_used_at: datetime | None
     revoked_at: datetime | None
     expires_at: datetime | None
-
-    @classmethod
-    def from_proto(cls, key: auth_pb2.ApiKey) -> ApiKey:
-        return from_message(cls, key)
 
 
 @strawberry.type

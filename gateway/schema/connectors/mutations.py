@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.schema.common import call
+from gateway.schema.common import call, done, fetched
 from gateway.schema.connectors.types import (
     BatchExport,
     ConnectionTestResult,
@@ -29,31 +29,21 @@ class ConnectorsMutation:
     async def create_connection(
         self, info: Info[Context, None], project_id: strawberry.ID, name: str, url: str
     ) -> DatabaseConnection:
-        response = await call(
-            info,
-            info.context.clients.datasets.CreateConnection,
-            pb.CreateConnectionRequest(project_id=project_id, name=name, url=url),
-        )
-        return DatabaseConnection.from_proto(response.connection)
+        request = pb.CreateConnectionRequest(project_id=project_id, name=name, url=url)
+        rpc = info.context.clients.datasets.CreateConnection
+        return await fetched(info, rpc, request, "connection", DatabaseConnection.from_proto)
 
     @strawberry.mutation
     async def delete_connection(self, info: Info[Context, None], id: strawberry.ID) -> bool:
-        await call(
-            info,
-            info.context.clients.datasets.DeleteConnection,
-            pb.DeleteConnectionRequest(connection_id=id),
-        )
-        return True
+        request = pb.DeleteConnectionRequest(connection_id=id)
+        return await done(info, info.context.clients.datasets.DeleteConnection, request)
 
     @strawberry.mutation(description="connects once and says whether that worked, or why not")
     async def test_connection(
         self, info: Info[Context, None], id: strawberry.ID
     ) -> ConnectionTestResult:
-        response = await call(
-            info,
-            info.context.clients.datasets.TestConnection,
-            pb.TestConnectionRequest(connection_id=id),
-        )
+        request = pb.TestConnectionRequest(connection_id=id)
+        response = await call(info, info.context.clients.datasets.TestConnection, request)
         return ConnectionTestResult.from_proto(response)
 
     @strawberry.mutation(
@@ -69,20 +59,18 @@ class ConnectorsMutation:
         table: str | None = None,
         query: str | None = None,
     ) -> Dataset:
-        response = await call(
-            info,
-            info.context.clients.datasets.ImportDataset,
-            pb.ImportDatasetRequest(
-                connection_id=connection_id,
-                project_id=project_id,
-                name=name,
-                table=table or "",
-                query=query or "",
-                wait_seconds=IMPORT_WAIT_SECONDS,
-            ),
-            timeout=info.context.settings.upload_timeout_seconds,
+        request = pb.ImportDatasetRequest(
+            connection_id=connection_id,
+            project_id=project_id,
+            name=name,
+            table=table or "",
+            query=query or "",
+            wait_seconds=IMPORT_WAIT_SECONDS,
         )
-        return Dataset.from_proto(response.dataset)
+        ctx = info.context
+        timeout = ctx.settings.upload_timeout_seconds
+        rpc = ctx.clients.datasets.ImportDataset
+        return await fetched(info, rpc, request, "dataset", Dataset.from_proto, timeout=timeout)
 
     @strawberry.mutation(
         description="writes a batch's rows into a PostgreSQL table with COPY, in one "
@@ -97,16 +85,14 @@ class ConnectorsMutation:
         mode: ExportMode,
         batch_table: str = "",
     ) -> BatchExport:
-        response = await call(
-            info,
-            info.context.clients.datasets.ExportBatch,
-            pb.ExportBatchRequest(
-                batch_id=batch_id,
-                connection_id=connection_id,
-                table=table,
-                mode=mode.value,
-                batch_table=batch_table,
-            ),
-            timeout=info.context.settings.upload_timeout_seconds,
+        request = pb.ExportBatchRequest(
+            batch_id=batch_id,
+            connection_id=connection_id,
+            table=table,
+            mode=mode.value,
+            batch_table=batch_table,
         )
+        ctx = info.context
+        timeout = ctx.settings.upload_timeout_seconds
+        response = await call(info, ctx.clients.datasets.ExportBatch, request, timeout=timeout)
         return BatchExport(row_count=response.row_count, table=response.table)

@@ -21,10 +21,6 @@ class ConnectorsQuery:
         first: int = 50,
         after: str | None = None,
     ) -> Connection[DatabaseConnection]:
-        return await listed(
-            info,
-            info.context.clients.datasets.ListConnections,
-            pb.ListConnectionsRequest(project_id=project_id, **page(first, after)),
-            "connections",
-            DatabaseConnection.from_proto,
-        )
+        request = pb.ListConnectionsRequest(project_id=project_id, **page(first, after))
+        rpc = info.context.clients.datasets.ListConnections
+        return await listed(info, rpc, request, "connections", DatabaseConnection.from_proto)

@@ -7,12 +7,12 @@ from enum import Enum
 
 import strawberry
 
-from gateway.schema.common import from_message, from_proto_enum
+from gateway.schema.common import FromProto, from_message, from_proto_enum
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
 
 @strawberry.type(description="a saved database connection of a project")
-class DatabaseConnection:
+class DatabaseConnection(FromProto[pb.Connection]):
     id: strawberry.ID
     project_id: strawberry.ID
     name: str
@@ -23,10 +23,6 @@ class DatabaseConnection:
     dialect: str
     created_by: strawberry.ID
     created_at: datetime | None
-
-    @classmethod
-    def from_proto(cls, c: pb.Connection) -> DatabaseConnection:
-        return from_message(cls, c)
 
 
 @strawberry.enum(description="why connecting to a database failed")

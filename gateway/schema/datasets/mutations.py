@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from gateway.context import Context
 from gateway.errors import rpc_errors
-from gateway.schema.common import call
+from gateway.schema.common import done, fetched
 from gateway.schema.datasets.inputs import (
     ColumnMetadataInput,
     CreateProjectInput,
@@ -42,20 +42,15 @@ async def _file_pieces(file: Upload) -> AsyncIterator[bytes]:
 class DatasetsMutation:
     @strawberry.mutation(description="a new project, with you as its owner")
     async def create_project(self, info: Info[Context, None], input: CreateProjectInput) -> Project:
-        ctx = info.context
-        response = await call(
-            info,
-            ctx.clients.datasets.CreateProject,
-            pb.CreateProjectRequest(name=input.name, description=input.description),
-        )
-        return Project.from_proto(response.project)
+        request = pb.CreateProjectRequest(name=input.name, description=input.description)
+        rpc = info.context.clients.datasets.CreateProject
+        return await fetched(info, rpc, request, "project", Project.from_proto)
 
     @strawberry.mutation(
         description="rename or describe a project (owners), or change its settings (owners "
         "and admins): privacyGate, approvalRequired"
     )
     async def update_project(self, info: Info[Context, None], input: UpdateProjectInput) -> Project:
-        ctx = info.context
         request = pb.UpdateProjectRequest(project_id=input.id)
         if input.name is not None:
             request.name = input.name
@@ -65,14 +60,13 @@ class DatasetsMutation:
             request.privacy_gate = input.privacy_gate.value
         if input.approval_required is not None:
             request.approval_required = input.approval_required
-        response = await call(info, ctx.clients.datasets.UpdateProject, request)
-        return Project.from_proto(response.project)
+        rpc = info.context.clients.datasets.UpdateProject
+        return await fetched(info, rpc, request, "project", Project.from_proto)
 
     @strawberry.mutation(description="delete a project with its members, datasets and files")
     async def delete_project(self, info: Info[Context, None], id: strawberry.ID) -> bool:
-        ctx = info.context
-        await call(info, ctx.clients.datasets.DeleteProject, pb.DeleteProjectRequest(project_id=id))
-        return True
+        request = pb.DeleteProjectRequest(project_id=id)
+        return await done(info, info.context.clients.datasets.DeleteProject, request)
 
     @strawberry.mutation(
         description="invite someone by email (owners): an account joins at once, an email "
@@ -81,13 +75,9 @@ class DatasetsMutation:
     async def add_project_member(
         self, info: Info[Context, None], project_id: strawberry.ID, email: str, role: ProjectRole
     ) -> ProjectMember:
-        ctx = info.context
-        response = await call(
-            info,
-            ctx.clients.datasets.AddProjectMember,
-            pb.AddProjectMemberRequest(project_id=project_id, email=email, role=role.value),
-        )
-        return ProjectMember.from_proto(response.member)
+        request = pb.AddProjectMemberRequest(project_id=project_id, email=email, role=role.value)
+        rpc = info.context.clients.datasets.AddProjectMember
+        return await fetched(info, rpc, request, "member", ProjectMember.from_proto)
 
     @strawberry.mutation(
         description="remove a member (owners), leave a project yourself, or withdraw a "
@@ -103,15 +93,10 @@ class DatasetsMutation:
             strawberry.argument(description="instead of userId: withdraw a pending invitation"),
         ] = None,
     ) -> bool:
-        ctx = info.context
-        await call(
-            info,
-            ctx.clients.datasets.RemoveProjectMember,
-            pb.RemoveProjectMemberRequest(
-                project_id=project_id, user_id=user_id or "", email=email or ""
-            ),
+        request = pb.RemoveProjectMemberRequest(
+            project_id=project_id, user_id=user_id or "", email=email or ""
         )
-        return True
+        return await done(info, info.context.clients.datasets.RemoveProjectMember, request)
 
     @strawberry.mutation(description="change a member's role (owners)")
     async def change_member_role(
@@ -121,13 +106,11 @@ class DatasetsMutation:
         user_id: strawberry.ID,
         role: ProjectRole,
     ) -> ProjectMember:
-        ctx = info.context
-        response = await call(
-            info,
-            ctx.clients.datasets.ChangeMemberRole,
-            pb.ChangeMemberRoleRequest(project_id=project_id, user_id=user_id, role=role.value),
+        request = pb.ChangeMemberRoleRequest(
+            project_id=project_id, user_id=user_id, role=role.value
         )
-        return ProjectMember.from_proto(response.member)
+        rpc = info.context.clients.datasets.ChangeMemberRole
+        return await fetched(info, rpc, request, "member", ProjectMember.from_proto)
 
     @strawberry.mutation(
         description="upload a table (multipart request); waits for ingestion and returns the "
@@ -171,17 +154,14 @@ class DatasetsMutation:
         tables: list[TableKeysInput] | None = None,
         foreign_keys: list[ForeignKeyInput] | None = None,
     ) -> Dataset:
-        response = await call(
-            info,
-            info.context.clients.datasets.UpdateDatasetRelationships,
-            pb.UpdateDatasetRelationshipsRequest(
-                dataset_id=dataset_id,
-                tables=[t.to_proto() for t in tables or []],
-                foreign_keys=[k.to_proto() for k in foreign_keys or []],
-                replace_foreign_keys=foreign_keys is not None,
-            ),
+        request = pb.UpdateDatasetRelationshipsRequest(
+            dataset_id=dataset_id,
+            tables=[t.to_proto() for t in tables or []],
+            foreign_keys=[k.to_proto() for k in foreign_keys or []],
+            replace_foreign_keys=foreign_keys is not None,
         )
-        return Dataset.from_proto(response.dataset)
+        rpc = info.context.clients.datasets.UpdateDatasetRelationships
+        return await fetched(info, rpc, request, "dataset", Dataset.from_proto)
 
     @strawberry.mutation(
         description="remove a table added to a dataset, READY or FAILED (editors): its "
@@ -192,12 +172,9 @@ class DatasetsMutation:
     async def remove_dataset_table(
         self, info: Info[Context, None], dataset_id: strawberry.ID, table_name: str
     ) -> Dataset:
-        response = await call(
-            info,
-            info.context.clients.datasets.RemoveDatasetTable,
-            pb.RemoveDatasetTableRequest(dataset_id=dataset_id, table_name=table_name),
-        )
-        return Dataset.from_proto(response.dataset)
+        request = pb.RemoveDatasetTableRequest(dataset_id=dataset_id, table_name=table_name)
+        rpc = info.context.clients.datasets.RemoveDatasetTable
+        return await fetched(info, rpc, request, "dataset", Dataset.from_proto)
 
     @strawberry.mutation(
         description="replace the rules the dataset's synthetic rows obey (editors; at most "
@@ -207,14 +184,11 @@ class DatasetsMutation:
     async def update_dataset_rules(
         self, info: Info[Context, None], dataset_id: strawberry.ID, rules: list[RuleInput]
     ) -> Dataset:
-        response = await call(
-            info,
-            info.context.clients.datasets.UpdateDatasetRules,
-            pb.UpdateDatasetRulesRequest(
-                dataset_id=dataset_id, rules=[rule.to_proto() for rule in rules]
-            ),
+        request = pb.UpdateDatasetRulesRequest(
+            dataset_id=dataset_id, rules=[rule.to_proto() for rule in rules]
         )
-        return Dataset.from_proto(response.dataset)
+        rpc = info.context.clients.datasets.UpdateDatasetRules
+        return await fetched(info, rpc, request, "dataset", Dataset.from_proto)
 
     @strawberry.mutation(
         description="correct columns' sdtypes (and the primary key, and the target column "
@@ -230,7 +204,6 @@ class DatasetsMutation:
         target_column: str | None = None,
         clear_target_column: bool = False,
     ) -> Dataset:
-        ctx = info.context
         metadata = pb.DatasetMetadata(
             columns=[
                 pb.ColumnMetadata(
@@ -244,23 +217,19 @@ class DatasetsMutation:
             primary_key=primary_key or "",
             target_column=target_column or "",
         )
-        response = await call(
-            info,
-            ctx.clients.datasets.UpdateDatasetMetadata,
-            pb.UpdateDatasetMetadataRequest(
-                dataset_id=dataset_id,
-                metadata=metadata,
-                clear_primary_key=clear_primary_key,
-                clear_target_column=clear_target_column,
-            ),
+        request = pb.UpdateDatasetMetadataRequest(
+            dataset_id=dataset_id,
+            metadata=metadata,
+            clear_primary_key=clear_primary_key,
+            clear_target_column=clear_target_column,
         )
-        return Dataset.from_proto(response.dataset)
+        rpc = info.context.clients.datasets.UpdateDatasetMetadata
+        return await fetched(info, rpc, request, "dataset", Dataset.from_proto)
 
     @strawberry.mutation(description="delete a dataset and its files (editors)")
     async def delete_dataset(self, info: Info[Context, None], id: strawberry.ID) -> bool:
-        ctx = info.context
-        await call(info, ctx.clients.datasets.DeleteDataset, pb.DeleteDatasetRequest(dataset_id=id))
-        return True
+        request = pb.DeleteDatasetRequest(dataset_id=id)
+        return await done(info, info.context.clients.datasets.DeleteDataset, request)
 
 
 async def _upload(

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.schema.common import Connection, call, listed, page
+from gateway.schema.common import Connection, fetched, listed, page
 from gateway.schema.datasets.types import Dataset, Project, list_datasets
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
@@ -17,30 +17,21 @@ class DatasetsQuery:
     async def projects(
         self, info: Info[Context, None], first: int = 50, after: str | None = None
     ) -> Connection[Project]:
-        ctx = info.context
-        return await listed(
-            info,
-            ctx.clients.datasets.ListProjects,
-            pb.ListProjectsRequest(**page(first, after)),
-            "projects",
-            Project.from_proto,
-        )
+        request = pb.ListProjectsRequest(**page(first, after))
+        rpc = info.context.clients.datasets.ListProjects
+        return await listed(info, rpc, request, "projects", Project.from_proto)
 
     @strawberry.field
     async def project(self, info: Info[Context, None], id: strawberry.ID) -> Project:
-        ctx = info.context
-        response = await call(
-            info, ctx.clients.datasets.GetProject, pb.GetProjectRequest(project_id=id)
-        )
-        return Project.from_proto(response.project)
+        request = pb.GetProjectRequest(project_id=id)
+        rpc = info.context.clients.datasets.GetProject
+        return await fetched(info, rpc, request, "project", Project.from_proto)
 
     @strawberry.field
     async def dataset(self, info: Info[Context, None], id: strawberry.ID) -> Dataset:
-        ctx = info.context
-        response = await call(
-            info, ctx.clients.datasets.GetDataset, pb.GetDatasetRequest(dataset_id=id)
-        )
-        return Dataset.from_proto(response.dataset)
+        request = pb.GetDatasetRequest(dataset_id=id)
+        rpc = info.context.clients.datasets.GetDataset
+        return await fetched(info, rpc, request, "dataset", Dataset.from_proto)
 
     @strawberry.field(description="a project's datasets, newest first")
     async def datasets(

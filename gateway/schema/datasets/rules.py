@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from gateway.schema.common import from_message
+from gateway.schema.common import FromProto, from_message
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
 
@@ -23,14 +23,10 @@ class RuleKind(Enum):
 
 
 @strawberry.type(description="one side of a range or an inequality: a column or a fixed value")
-class RuleBound:
+class RuleBound(FromProto[pb.RuleBound]):
     column: str | None
     number: float | None
     datetime: str | None = strawberry.field(description="ISO 8601; without a time zone, UTC")
-
-    @classmethod
-    def from_proto(cls, bound: pb.RuleBound) -> RuleBound:
-        return from_message(cls, bound)
 
 
 @strawberry.type(description="a rule the synthetic rows of a dataset obey")

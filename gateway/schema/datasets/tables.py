@@ -7,30 +7,22 @@ from __future__ import annotations
 
 import strawberry
 
-from gateway.schema.common import from_message
+from gateway.schema.common import FromProto, from_message
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
 
 @strawberry.type(description="rows sharing entityKey form one sequence, ordered by orderColumn")
-class SequenceSpec:
+class SequenceSpec(FromProto[pb.SequenceSpec]):
     entity_key: str
     order_column: str
 
-    @classmethod
-    def from_proto(cls, spec: pb.SequenceSpec) -> SequenceSpec:
-        return from_message(cls, spec)
-
 
 @strawberry.type(description="childTable.childColumn holds values of parentTable.parentColumn")
-class ForeignKey:
+class ForeignKey(FromProto[pb.ForeignKey]):
     parent_table: str
     parent_column: str
     child_table: str
     child_column: str
-
-    @classmethod
-    def from_proto(cls, key: pb.ForeignKey) -> ForeignKey:
-        return from_message(cls, key)
 
 
 @strawberry.type(

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from gateway.schema.common import from_document
 from synthetica.evaluation.v1 import evaluation_pb2
 
 
@@ -22,10 +23,6 @@ class PrivacyVerdict(Enum):
 def verdict_of(value: Any) -> PrivacyVerdict | None:
     """A report document's verdict ("pass", "warn", "fail") as the enum."""
     return PrivacyVerdict[value.upper()] if isinstance(value, str) and value else None
-
-
-def _floats(values: Any) -> list[float]:
-    return [float(value) for value in values or []]
 
 
 @strawberry.type(description="One quantity per parent or per sequence, real against synthetic")
@@ -53,23 +50,7 @@ class ReportDistribution:
 
     @classmethod
     def from_document(cls, data: dict[str, Any]) -> ReportDistribution:
-        return cls(
-            score=data.get("score"),
-            copied=bool(data.get("copied", False)),
-            real_count=int(data.get("real_count", 0)),
-            synthetic_count=int(data.get("synthetic_count", 0)),
-            real_mean=data.get("real_mean"),
-            synthetic_mean=data.get("synthetic_mean"),
-            real_median=data.get("real_median"),
-            synthetic_median=data.get("synthetic_median"),
-            real_min=data.get("real_min"),
-            real_max=data.get("real_max"),
-            synthetic_min=data.get("synthetic_min"),
-            synthetic_max=data.get("synthetic_max"),
-            bin_edges=_floats(data.get("bin_edges")),
-            real=_floats(data.get("real")),
-            synthetic=_floats(data.get("synthetic")),
-        )
+        return from_document(cls, data)
 
 
 @strawberry.type(description="Referential integrity of a link in the synthetic data")
@@ -112,34 +93,15 @@ class ReportLink:
 
     @classmethod
     def from_document(cls, data: dict[str, Any]) -> ReportLink:
-        integrity = data.get("integrity") or {}
         cardinality = ReportDistribution.from_document(data.get("cardinality") or {})
-        return cls(
-            parent_table=data["parent_table"],
-            parent_column=data["parent_column"],
-            child_table=data["child_table"],
-            child_column=data["child_column"],
-            integrity=LinkIntegrity(
-                share=integrity.get("share"),
-                child_rows=int(integrity.get("child_rows", 0)),
-                valid_rows=int(integrity.get("valid_rows", 0)),
-                orphan_rows=int(integrity.get("orphan_rows", 0)),
-                missing_key_rows=int(integrity.get("missing_key_rows", 0)),
-                duplicate_parent_keys=int(integrity.get("duplicate_parent_keys", 0)),
-                orphan_examples=[str(v) for v in integrity.get("orphan_examples") or []],
-            ),
+        return from_document(
+            cls,
+            data,
+            integrity=from_document(LinkIntegrity, data.get("integrity") or {}),
             cardinality_score=cardinality.score,
             cardinality=cardinality,
-            correlation_score=data.get("correlation_score"),
             correlations=[
-                CrossLinkPair(
-                    parent_column=pair["parent_column"],
-                    child_column=pair["child_column"],
-                    real=pair.get("real"),
-                    synthetic=pair.get("synthetic"),
-                    score=pair.get("score"),
-                )
-                for pair in data.get("correlations") or []
+                from_document(CrossLinkPair, pair) for pair in data.get("correlations") or []
             ],
         )
 
@@ -185,39 +147,22 @@ class ReportSequence:
     def from_document(cls, data: dict[str, Any]) -> ReportSequence:
         gaps = data.get("gaps")
         privacy = data.get("privacy")
-        return cls(
-            table=data["table"],
-            entity_key=data["entity_key"],
-            order_column=data["order_column"],
+        return from_document(
+            cls,
+            data,
             gap_unit=data.get("gap_unit", "steps"),
-            score=data.get("score"),
             length=ReportDistribution.from_document(data.get("length") or {}),
             gaps=ReportDistribution.from_document(gaps) if gaps else None,
             autocorrelation=[
-                SequenceAutocorrelation(
-                    column=item["column"],
-                    real_mean=item.get("real_mean"),
-                    synthetic_mean=item.get("synthetic_mean"),
-                    real_sequences=int(item.get("real_sequences", 0)),
-                    synthetic_sequences=int(item.get("synthetic_sequences", 0)),
-                    score=item.get("score"),
-                )
+                from_document(SequenceAutocorrelation, item)
                 for item in data.get("autocorrelation") or []
             ],
             steps=[
-                SequenceStep(
-                    step=int(item["step"]),
-                    real_rows=int(item.get("real_rows", 0)),
-                    synthetic_rows=int(item.get("synthetic_rows", 0)),
-                    score=item.get("score"),
-                )
+                from_document(SequenceStep, item, step=int(item["step"]))
                 for item in data.get("steps") or []
             ],
-            step_score=data.get("step_score"),
             privacy_verdict=verdict_of(privacy.get("verdict")) if privacy else None,
             privacy_basis=data.get("privacy_basis", ""),
-            privacy=privacy,
-            privacy_note=data.get("privacy_note"),
         )
 
 
@@ -241,16 +186,12 @@ class ReportTable:
         report = data.get("report") or None
         quality = (report or {}).get("quality") or {}
         fidelity = (report or {}).get("fidelity") or {}
-        return cls(
-            name=data["name"],
-            train_rows=int(data.get("train_rows", 0)),
-            holdout_rows=int(data.get("holdout_rows", 0)),
-            synthetic_rows=int(data.get("synthetic_rows", 0)),
-            quality_score=data.get("quality_score"),
+        return from_document(
+            cls,
+            data,
             diagnostic_score=quality.get("diagnostic_score"),
             fidelity_score=fidelity.get("mean_score"),
             privacy_verdict=verdict_of(data.get("privacy_verdict")),
-            note=data.get("note"),
             report=report,
         )
 
@@ -267,10 +208,4 @@ class MultiTableQuality:
     def from_document(cls, data: dict[str, Any] | None) -> MultiTableQuality | None:
         if not data:
             return None
-        return cls(
-            overall_score=data.get("overall_score"),
-            column_shapes=data.get("column_shapes"),
-            column_pair_trends=data.get("column_pair_trends"),
-            cardinality=data.get("cardinality"),
-            intertable_trends=data.get("intertable_trends"),
-        )
+        return from_document(cls, data)

@@ -15,7 +15,7 @@ from strawberry.types import Info
 from gateway import reports
 from gateway.context import Context
 from gateway.errors import from_rpc_error
-from gateway.schema.common import caller, from_message, from_proto_enum
+from gateway.schema.common import caller, from_document, from_message, from_proto_enum
 from gateway.schema.evaluation.relational import (
     MultiTableQuality,
     PrivacyVerdict,
@@ -74,13 +74,20 @@ class ReportOrdering:
 
     @classmethod
     def from_document(cls, ordering: dict[str, Any]) -> ReportOrdering:
-        return cls(
-            low=str(ordering["low"]),
-            high=str(ordering["high"]),
-            description=str(ordering["description"]),
-            violation_count=int(ordering["violation_count"]),
-            real_rows=int(ordering["real_rows"]),
-        )
+        return from_document(cls, ordering)
+
+
+# The parts of a report that the report document holds as they are.
+_DOCUMENT_PARTS = (
+    "sample_sizes",
+    "quality",
+    "fidelity",
+    "utility",
+    "utility_note",
+    "privacy",
+    "charts",
+    "conformance",
+)
 
 
 @strawberry.type
@@ -147,14 +154,7 @@ class Report:
             privacy_verdict=privacy_verdict(report.privacy_verdict),
             target_column=report.options.target_column or None,
             error=report.error or None,
-            sample_sizes=document.get("sample_sizes"),
-            quality=document.get("quality"),
-            fidelity=document.get("fidelity"),
-            utility=document.get("utility"),
-            utility_note=document.get("utility_note"),
-            privacy=document.get("privacy"),
-            charts=document.get("charts"),
-            conformance=document.get("conformance"),
+            **{part: document.get(part) for part in _DOCUMENT_PARTS},
             alerts=[str(alert) for alert in document.get("alerts") or []],
             tables=[ReportTable.from_document(t) for t in document.get("tables") or []],
             links=[ReportLink.from_document(link) for link in document.get("links") or []],

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.schema.common import call
+from gateway.schema.common import call, done
 from gateway.schema.notifications.types import CreatedWebhook, CreateWebhookInput, Webhook
 from synthetica.notify.v1 import notify_pb2
 
@@ -22,23 +22,13 @@ class NotificationsMutation:
         ids: list[strawberry.ID] | None = None,
         all: bool = False,
     ) -> int:
-        ctx = info.context
-        response = await call(
-            info,
-            ctx.clients.notify.MarkRead,
-            notify_pb2.MarkReadRequest(notification_ids=list(ids or []), all=all),
-        )
-        return response.updated
+        request = notify_pb2.MarkReadRequest(notification_ids=list(ids or []), all=all)
+        return (await call(info, info.context.clients.notify.MarkRead, request)).updated
 
     @strawberry.mutation
     async def delete_notification(self, info: Info[Context, None], id: strawberry.ID) -> bool:
-        ctx = info.context
-        await call(
-            info,
-            ctx.clients.notify.DeleteNotification,
-            notify_pb2.DeleteNotificationRequest(notification_id=id),
-        )
-        return True
+        request = notify_pb2.DeleteNotificationRequest(notification_id=id)
+        return await done(info, info.context.clients.notify.DeleteNotification, request)
 
     @strawberry.mutation(
         description="POSTs each matching event, signed with HMAC-SHA256 (X-Synthetica-Signature)"
@@ -46,20 +36,13 @@ class NotificationsMutation:
     async def create_webhook(
         self, info: Info[Context, None], input: CreateWebhookInput
     ) -> CreatedWebhook:
-        ctx = info.context
-        response = await call(
-            info,
-            ctx.clients.notify.CreateWebhook,
-            notify_pb2.CreateWebhookRequest(
-                url=input.url, events=input.events, secret=input.secret
-            ),
+        request = notify_pb2.CreateWebhookRequest(
+            url=input.url, events=input.events, secret=input.secret
         )
+        response = await call(info, info.context.clients.notify.CreateWebhook, request)
         return CreatedWebhook(webhook=Webhook.from_proto(response.webhook), secret=response.secret)
 
     @strawberry.mutation
     async def delete_webhook(self, info: Info[Context, None], id: strawberry.ID) -> bool:
-        ctx = info.context
-        await call(
-            info, ctx.clients.notify.DeleteWebhook, notify_pb2.DeleteWebhookRequest(webhook_id=id)
-        )
-        return True
+        request = notify_pb2.DeleteWebhookRequest(webhook_id=id)
+        return await done(info, info.context.clients.notify.DeleteWebhook, request)

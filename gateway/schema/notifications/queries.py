@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.schema.common import Connection, call, listed, page
+from gateway.schema.common import Connection, call, fetched, listed, page
 from gateway.schema.notifications.types import Notification, Webhook
 from synthetica.notify.v1 import notify_pb2
 
@@ -21,38 +21,25 @@ class NotificationsQuery:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Notification]:
-        ctx = info.context
-        return await listed(
-            info,
-            ctx.clients.notify.ListNotifications,
-            notify_pb2.ListNotificationsRequest(unread_only=unread_only, **page(first, after)),
-            "notifications",
-            Notification.from_proto,
-        )
+        request = notify_pb2.ListNotificationsRequest(unread_only=unread_only, **page(first, after))
+        rpc = info.context.clients.notify.ListNotifications
+        return await listed(info, rpc, request, "notifications", Notification.from_proto)
 
     @strawberry.field
     async def unread_notification_count(self, info: Info[Context, None]) -> int:
-        ctx = info.context
-        response = await call(info, ctx.clients.notify.CountUnread, notify_pb2.CountUnreadRequest())
-        return response.count
+        rpc = info.context.clients.notify.CountUnread
+        return (await call(info, rpc, notify_pb2.CountUnreadRequest())).count
 
     @strawberry.field(description="the caller's webhooks (deliveries: see webhook(id))")
     async def webhooks(
         self, info: Info[Context, None], first: int = 50, after: str | None = None
     ) -> Connection[Webhook]:
-        ctx = info.context
-        return await listed(
-            info,
-            ctx.clients.notify.ListWebhooks,
-            notify_pb2.ListWebhooksRequest(**page(first, after)),
-            "webhooks",
-            Webhook.from_proto,
-        )
+        request = notify_pb2.ListWebhooksRequest(**page(first, after))
+        rpc = info.context.clients.notify.ListWebhooks
+        return await listed(info, rpc, request, "webhooks", Webhook.from_proto)
 
     @strawberry.field(description="one webhook with its recent deliveries and failures")
     async def webhook(self, info: Info[Context, None], id: strawberry.ID) -> Webhook:
-        ctx = info.context
-        response = await call(
-            info, ctx.clients.notify.GetWebhook, notify_pb2.GetWebhookRequest(webhook_id=id)
-        )
-        return Webhook.from_proto(response.webhook)
+        request = notify_pb2.GetWebhookRequest(webhook_id=id)
+        rpc = info.context.clients.notify.GetWebhook
+        return await fetched(info, rpc, request, "webhook", Webhook.from_proto)

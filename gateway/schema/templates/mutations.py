@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.schema.common import call
+from gateway.schema.common import call, done, fetched
 from gateway.schema.templates.requests import generate_request, schema_text
 from gateway.schema.templates.types import CreateTemplateInput, GenerateFromTemplateInput, Template
 from gateway.schema.training.types import GeneratePayload
@@ -19,29 +19,19 @@ class TemplatesMutation:
     async def create_template(
         self, info: Info[Context, None], input: CreateTemplateInput
     ) -> Template:
-        ctx = info.context
-        schema = schema_text(input.schema, input.schema_json)
-        response = await call(
-            info,
-            ctx.clients.training.CreateTemplate,
-            training_pb2.CreateTemplateRequest(
-                name=input.name,
-                description=input.description,
-                schema_json=schema or "",
-                project_id=input.project_id or "",
-            ),
+        request = training_pb2.CreateTemplateRequest(
+            name=input.name,
+            description=input.description,
+            schema_json=schema_text(input.schema, input.schema_json) or "",
+            project_id=input.project_id or "",
         )
-        return Template.from_proto(response.template)
+        rpc = info.context.clients.training.CreateTemplate
+        return await fetched(info, rpc, request, "template", Template.from_proto)
 
     @strawberry.mutation(description="delete a template you saved")
     async def delete_template(self, info: Info[Context, None], id: strawberry.ID) -> bool:
-        ctx = info.context
-        await call(
-            info,
-            ctx.clients.training.DeleteTemplate,
-            training_pb2.DeleteTemplateRequest(template_id=id),
-        )
-        return True
+        request = training_pb2.DeleteTemplateRequest(template_id=id)
+        return await done(info, info.context.clients.training.DeleteTemplate, request)
 
     @strawberry.mutation(
         description="queue a job that generates a batch from a template or a schema; the "
@@ -50,7 +40,5 @@ class TemplatesMutation:
     async def generate_from_template(
         self, info: Info[Context, None], input: GenerateFromTemplateInput
     ) -> GeneratePayload:
-        ctx = info.context
-        request = generate_request(input)
-        response = await call(info, ctx.clients.training.GenerateFromTemplate, request)
-        return GeneratePayload.from_proto(response)
+        rpc = info.context.clients.training.GenerateFromTemplate
+        return GeneratePayload.from_proto(await call(info, rpc, generate_request(input)))

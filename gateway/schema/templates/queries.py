@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.schema.common import Connection, call, listed, page
+from gateway.schema.common import Connection, call, fetched, listed, page
 from gateway.schema.templates.requests import preview_request
 from gateway.schema.templates.types import Template, TemplatePreviewInput, TemplatePreviewTable
 from synthetica.training.v1 import training_pb2
@@ -25,22 +25,17 @@ class TemplatesQuery:
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Template]:
-        ctx = info.context
-        return await listed(
-            info,
-            ctx.clients.training.ListTemplates,
-            training_pb2.ListTemplatesRequest(project_id=project_id or "", **page(first, after)),
-            "templates",
-            Template.from_proto,
+        request = training_pb2.ListTemplatesRequest(
+            project_id=project_id or "", **page(first, after)
         )
+        rpc = info.context.clients.training.ListTemplates
+        return await listed(info, rpc, request, "templates", Template.from_proto)
 
     @strawberry.field(description="a built-in template by name, or a saved one by id")
     async def template(self, info: Info[Context, None], id: strawberry.ID) -> Template:
-        ctx = info.context
-        response = await call(
-            info, ctx.clients.training.GetTemplate, training_pb2.GetTemplateRequest(template_id=id)
-        )
-        return Template.from_proto(response.template)
+        request = training_pb2.GetTemplateRequest(template_id=id)
+        rpc = info.context.clients.training.GetTemplate
+        return await fetched(info, rpc, request, "template", Template.from_proto)
 
     @strawberry.field(
         description="a few rows of every table a template makes, at once and without a job, "
@@ -49,7 +44,6 @@ class TemplatesQuery:
     async def template_preview(
         self, info: Info[Context, None], input: TemplatePreviewInput
     ) -> list[TemplatePreviewTable]:
-        ctx = info.context
-        request = preview_request(input)
-        response = await call(info, ctx.clients.training.PreviewTemplate, request)
+        rpc = info.context.clients.training.PreviewTemplate
+        response = await call(info, rpc, preview_request(input))
         return [TemplatePreviewTable.from_proto(t) for t in response.tables]

@@ -12,7 +12,7 @@ from gateway.context import Context
 from gateway.downloads import DOWNLOAD_URL_TTL_SECONDS, download_path, sign_download
 from gateway.errors import ApiError
 from gateway.http import public_url
-from gateway.schema.common import call, caller
+from gateway.schema.common import call, caller, fetched
 from gateway.schema.training.types import (
     Batch,
     DownloadLink,
@@ -52,7 +52,6 @@ class TrainingMutation:
     async def train_model(
         self, info: Info[Context, None], input: TrainModelInput
     ) -> TrainModelPayload:
-        ctx = info.context
         params = training_pb2.TrainParams(
             epochs=input.epochs,
             batch_size=input.batch_size,
@@ -63,48 +62,36 @@ class TrainingMutation:
                 input.differential_privacy.to_proto() if input.differential_privacy else None
             ),
         )
-        response = await call(
-            info,
-            ctx.clients.training.TrainModel,
-            training_pb2.TrainModelRequest(
-                dataset_id=input.dataset_id,
-                engine=input.engine,
-                params=params,
-                name=input.name,
-            ),
+        request = training_pb2.TrainModelRequest(
+            dataset_id=input.dataset_id, engine=input.engine, params=params, name=input.name
         )
+        response = await call(info, info.context.clients.training.TrainModel, request)
         return TrainModelPayload.from_proto(response)
 
     @strawberry.mutation(description="queue a job that generates a synthetic batch")
     async def generate(self, info: Info[Context, None], input: GenerateInput) -> GeneratePayload:
-        ctx = info.context
         anomalies = input.anomalies
-        response = await call(
-            info,
-            ctx.clients.training.Generate,
-            training_pb2.GenerateRequest(
-                model_id=input.model_id,
-                count=input.count,
-                seed=input.seed,
-                conditions=_struct(input.conditions, "conditions"),
-                anomalies=training_pb2.AnomalyOptions(
-                    ratio=anomalies.ratio, mark_column=anomalies.mark_column
-                )
-                if anomalies
-                else None,
-                enforce_bounds=input.enforce_bounds,
-                format=input.format.value,
-            ),
+        request = training_pb2.GenerateRequest(
+            model_id=input.model_id,
+            count=input.count,
+            seed=input.seed,
+            conditions=_struct(input.conditions, "conditions"),
+            anomalies=training_pb2.AnomalyOptions(
+                ratio=anomalies.ratio, mark_column=anomalies.mark_column
+            )
+            if anomalies
+            else None,
+            enforce_bounds=input.enforce_bounds,
+            format=input.format.value,
         )
+        response = await call(info, info.context.clients.training.Generate, request)
         return GeneratePayload.from_proto(response)
 
     @strawberry.mutation(description="stop a queued or running job")
     async def cancel_job(self, info: Info[Context, None], id: strawberry.ID) -> Job:
-        ctx = info.context
-        response = await call(
-            info, ctx.clients.training.CancelJob, training_pb2.CancelJobRequest(job_id=id)
-        )
-        return Job.from_proto(response.job)
+        request = training_pb2.CancelJobRequest(job_id=id)
+        rpc = info.context.clients.training.CancelJob
+        return await fetched(info, rpc, request, "job", Job.from_proto)
 
     @strawberry.mutation(
         description="approve a PENDING_APPROVAL job (project owners and admins): it is queued"
@@ -113,8 +100,8 @@ class TrainingMutation:
         self, info: Info[Context, None], job_id: strawberry.ID, comment: str = ""
     ) -> Job:
         request = training_pb2.ApproveJobRequest(job_id=job_id, comment=comment)
-        response = await call(info, info.context.clients.training.ApproveJob, request)
-        return Job.from_proto(response.job)
+        rpc = info.context.clients.training.ApproveJob
+        return await fetched(info, rpc, request, "job", Job.from_proto)
 
     @strawberry.mutation(
         description="reject a PENDING_APPROVAL job with a comment (project owners and admins): "
@@ -124,8 +111,8 @@ class TrainingMutation:
         self, info: Info[Context, None], job_id: strawberry.ID, comment: str
     ) -> Job:
         request = training_pb2.RejectJobRequest(job_id=job_id, comment=comment)
-        response = await call(info, info.context.clients.training.RejectJob, request)
-        return Job.from_proto(response.job)
+        rpc = info.context.clients.training.RejectJob
+        return await fetched(info, rpc, request, "job", Job.from_proto)
 
     @strawberry.mutation(
         description="release a batch the privacy gate (OWNER_OVERRIDE) holds, giving a reason "
@@ -135,8 +122,8 @@ class TrainingMutation:
         self, info: Info[Context, None], batch_id: strawberry.ID, reason: str
     ) -> Batch:
         request = training_pb2.ReleaseBatchRequest(batch_id=batch_id, reason=reason)
-        response = await call(info, info.context.clients.training.ReleaseBatch, request)
-        return Batch.from_proto(response.batch)
+        rpc = info.context.clients.training.ReleaseBatch
+        return await fetched(info, rpc, request, "batch", Batch.from_proto)
 
     @strawberry.mutation(description="a short-lived link that downloads the batch without login")
     async def create_batch_download_url(

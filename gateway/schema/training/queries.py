@@ -6,28 +6,24 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.schema.common import Connection, call, listed, page
+from gateway.schema.common import Connection, call, fetched, listed, page
 from gateway.schema.training.types import Batch, Engine, Job, JobKind, JobStatus, Model, ModelStatus
-from synthetica.training.v1 import training_pb2
+from synthetica.training.v1 import training_pb2 as pb
 
 
 @strawberry.type
 class TrainingQuery:
     @strawberry.field(description="the engines with their parameters and defaults")
     async def engines(self, info: Info[Context, None]) -> list[Engine]:
-        ctx = info.context
-        response = await call(
-            info, ctx.clients.training.ListEngines, training_pb2.ListEnginesRequest()
-        )
+        rpc = info.context.clients.training.ListEngines
+        response = await call(info, rpc, pb.ListEnginesRequest())
         return [Engine.from_proto(e) for e in response.engines]
 
     @strawberry.field
     async def model(self, info: Info[Context, None], id: strawberry.ID) -> Model:
-        ctx = info.context
-        response = await call(
-            info, ctx.clients.training.GetModel, training_pb2.GetModelRequest(model_id=id)
-        )
-        return Model.from_proto(response.model)
+        request = pb.GetModelRequest(model_id=id)
+        rpc = info.context.clients.training.GetModel
+        return await fetched(info, rpc, request, "model", Model.from_proto)
 
     @strawberry.field(description="a project's models, or without projectId your own")
     async def models(
@@ -39,27 +35,20 @@ class TrainingQuery:
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Model]:
-        ctx = info.context
-        return await listed(
-            info,
-            ctx.clients.training.ListModels,
-            training_pb2.ListModelsRequest(
-                project_id=project_id or "",
-                dataset_id=dataset_id or "",
-                status=status.value if status else 0,
-                **page(first, after),
-            ),
-            "models",
-            Model.from_proto,
+        request = pb.ListModelsRequest(
+            project_id=project_id or "",
+            dataset_id=dataset_id or "",
+            status=status.value if status else 0,
+            **page(first, after),
         )
+        rpc = info.context.clients.training.ListModels
+        return await listed(info, rpc, request, "models", Model.from_proto)
 
     @strawberry.field
     async def job(self, info: Info[Context, None], id: strawberry.ID) -> Job:
-        ctx = info.context
-        response = await call(
-            info, ctx.clients.training.GetJob, training_pb2.GetJobRequest(job_id=id)
-        )
-        return Job.from_proto(response.job)
+        request = pb.GetJobRequest(job_id=id)
+        rpc = info.context.clients.training.GetJob
+        return await fetched(info, rpc, request, "job", Job.from_proto)
 
     @strawberry.field(description="a project's jobs, or without projectId your own")
     async def jobs(
@@ -71,27 +60,20 @@ class TrainingQuery:
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Job]:
-        ctx = info.context
-        return await listed(
-            info,
-            ctx.clients.training.ListJobs,
-            training_pb2.ListJobsRequest(
-                status=status.value if status else 0,
-                kind=kind.value if kind else 0,
-                project_id=project_id or "",
-                **page(first, after),
-            ),
-            "jobs",
-            Job.from_proto,
+        request = pb.ListJobsRequest(
+            status=status.value if status else 0,
+            kind=kind.value if kind else 0,
+            project_id=project_id or "",
+            **page(first, after),
         )
+        rpc = info.context.clients.training.ListJobs
+        return await listed(info, rpc, request, "jobs", Job.from_proto)
 
     @strawberry.field
     async def batch(self, info: Info[Context, None], id: strawberry.ID) -> Batch:
-        ctx = info.context
-        response = await call(
-            info, ctx.clients.training.GetBatch, training_pb2.GetBatchRequest(batch_id=id)
-        )
-        return Batch.from_proto(response.batch)
+        request = pb.GetBatchRequest(batch_id=id)
+        rpc = info.context.clients.training.GetBatch
+        return await fetched(info, rpc, request, "batch", Batch.from_proto)
 
     @strawberry.field(description="a project's synthetic batches, or without projectId your own")
     async def batches(
@@ -102,15 +84,8 @@ class TrainingQuery:
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Batch]:
-        ctx = info.context
-        return await listed(
-            info,
-            ctx.clients.training.ListBatches,
-            training_pb2.ListBatchesRequest(
-                project_id=project_id or "",
-                model_id=model_id or "",
-                **page(first, after),
-            ),
-            "batches",
-            Batch.from_proto,
+        request = pb.ListBatchesRequest(
+            project_id=project_id or "", model_id=model_id or "", **page(first, after)
         )
+        rpc = info.context.clients.training.ListBatches
+        return await listed(info, rpc, request, "batches", Batch.from_proto)
