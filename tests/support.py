@@ -93,6 +93,9 @@ async def start_evaluation(**settings: object) -> GrpcServer:
     return await _started(build_evaluation(EvaluationSettings(grpc_port=0, **settings)))
 
 
+SERVICES = ("auth", "datasets", "training", "evaluation", "notify")
+
+
 def addresses(*servers: GrpcServer) -> dict[str, str]:
     """The settings that point a service or the gateway at running servers, named after the
     gRPC service each serves: ``synthetica.training.v1.TrainingService`` gives
@@ -112,9 +115,13 @@ async def start_gateway(
     **settings: object,
 ) -> AsyncIterator[str]:
     """A gateway over real HTTP on a free port, calling ``servers`` (see :func:`addresses`;
-    an ``<service>_addr`` in ``settings`` wins); yields its base URL."""
+    an ``<service>_addr`` in ``settings`` wins); yields its base URL. A service not given is
+    unreachable, not the default address, where `make up` may be serving."""
+    unreachable = {f"{name}_addr": f"unix:/nonexistent/{name}.sock" for name in SERVICES}
     app = create_app(
-        GatewaySettings(service_token=service_token, **(addresses(*servers) | settings)),
+        GatewaySettings(
+            service_token=service_token, **(unreachable | addresses(*servers) | settings)
+        ),
         job_source=job_source,
     )
     async with serve(app) as url:
