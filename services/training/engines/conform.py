@@ -161,6 +161,8 @@ def _draw_categories(column: ColumnProfile, rng: np.random.Generator, size: int)
 
 def _numbers(values: pd.Series, column: ColumnProfile) -> pd.Series:
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    if column.step and column.minimum is not None:
+        numbers = column.minimum + ((numbers - column.minimum) / column.step).round() * column.step
     if column.integer:
         return numbers.round(0)
     if column.decimals is not None:

@@ -43,6 +43,8 @@ PII_KINDS = frozenset(
 )  # fmt: skip
 # Digits of precision looked for in a float column (values rounded to fewer are kept).
 MAX_DECIMALS = 8
+# Distinct values a numerical column needs before the grid they lie on is taken as its own.
+GRID_MIN_DISTINCT = 8
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -62,6 +64,10 @@ class ColumnProfile:
     arrow_type: str | None = None
     # Decimal places of a float column (None: more than MAX_DECIMALS, left as they are).
     decimals: int | None = None
+    # Numbers on a grid coarser than their precision (years every 5, prices in steps of
+    # 0.50): every real value is `minimum` plus a whole number of `step`s, and generated
+    # numbers are put on the grid too (see `grid_step`, `conform`). None: no such grid.
+    step: float | None = None
     null_share: float = 0.0
     datetime_format: str | None = None
     # The coarsest unit every real datetime is a whole number of: "Y" (1 January only),
@@ -232,6 +238,8 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
         if values.empty:
             return ColumnProfile(name, kind)
         integer = bool(pd.api.types.is_integer_dtype(series) or (values % 1 == 0).all())
+        numbers = values.to_numpy(dtype="float64")
+        decimals = 0 if integer else decimals_of(numbers)
         return ColumnProfile(
             name,
             kind,
@@ -239,7 +247,8 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
             minimum=float(values.min()),
             maximum=float(values.max()),
             std=float(values.std(ddof=0)),
-            decimals=0 if integer else decimals_of(values.to_numpy(dtype="float64")),
+            decimals=decimals,
+            step=grid_step(numbers, decimals),
         )
     if kind == "categorical":
         counts = series.dropna().value_counts()
@@ -291,6 +300,20 @@ def decimals_of(values: np.ndarray) -> int | None:
         if np.all(np.abs(np.round(values, places) - values) <= 1e-9 * scale):
             return places
     return None
+
+
+def grid_step(values: np.ndarray, decimals: int | None) -> float | None:
+    """The step of the grid every value lies on, from the smallest (`min + k·step`), when
+    coarser than the values' precision: 5 for years 1952, 1957, ..., 2007. Only from
+    GRID_MIN_DISTINCT distinct values: a few values share a divisor by chance (12, 36, 48)."""
+    if decimals is None:
+        return None
+    scale = 10.0**decimals
+    units = np.unique(np.round(values[np.isfinite(values)] * scale))
+    if len(units) < GRID_MIN_DISTINCT or np.abs(units).max() >= 2.0**53:
+        return None
+    step = int(np.gcd.reduce((units[1:] - units[0]).astype(np.int64)))
+    return step / scale if step > 1 else None
 
 
 def _id_profile(series: pd.Series) -> ColumnProfile:

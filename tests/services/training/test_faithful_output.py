@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from services.evaluation.report import ReportOptions, build_report
-from tests.corpus import airports_csv, cars_csv, customers_csv, shared_tables
+from tests.corpus import airports_csv, cars_csv, customers_csv, gapminder_csv, shared_tables
 from tests.services.training.faithful_world import (
     Ingested,
     exported,
@@ -296,6 +296,11 @@ def test_bounds_precision_and_missing_values(cars, customers, work):
     assert synthetic["Year"].max() <= real["Year"].max()
     # The model years are 1 January of each year, and stay so.
     assert set(synthetic["Year"].dt.dayofyear) == {1}
+
+    # Gapminder's years are every fifth from 1952: no 1953 in the synthetic rows either.
+    gapminder = ingested(gapminder_csv(work / "gapminder.csv"), work)
+    years = _read(sample(train(gapminder, "gaussian_copula", work), 2_000, work))["year"]
+    assert set(years) <= set(range(1952, 2008, 5)) and years.nunique() == 12
 
     spend = _read(sample(train(customers, "gaussian_copula", work), 500, work))["monthly_spend"]
     assert (spend.round(2) == spend).all()
