@@ -23,6 +23,7 @@ from services.training.templates.vocab import Vocabulary, get_vocabulary
 _TEMPLATE_TYPES = {
     "phone_number": "phone",
     "address": "address",
+    "street_address": "street_address",
     "city": "city",
     "postal_code": "postal_code",
     "country": "country",

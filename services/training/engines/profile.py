@@ -43,6 +43,9 @@ PII_KINDS = frozenset(
 )  # fmt: skip
 # Digits of precision looked for in a float column (values rounded to fewer are kept).
 MAX_DECIMALS = 8
+# Share of an address column's values with a comma or line break (a town, a postal code
+# after the street) below which its addresses are streets only.
+STREET_ONLY_SHARE = 0.1
 # Distinct values a numerical column needs before the grid they lie on is taken as its own.
 GRID_MIN_DISTINCT = 8
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -78,7 +81,8 @@ class ColumnProfile:
     # one number line, the engines drew years between them (6438-03-18); see `conform`.
     sentinels: tuple[float, ...] = ()
     usual_range: tuple[float, float] | None = None
-    # PII columns: the kind of value to fake (email, name, ...), or "text" for other columns
+    # PII columns: the kind of value to fake (email, name, ..., "street_address" for an
+    # address column written without town and postal code), or "text" for other columns
     # marked PII.
     pii_kind: str | None = None
     # Ids: "int" (a sequence from `minimum` by `id_step`), "uuid", ("datetime", unit) (a
@@ -276,8 +280,18 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
         return _id_profile(series)
     if kind == "pii":
         sdtype = meta.get("sdtype")
-        return ColumnProfile(name, kind, pii_kind=sdtype if sdtype in PII_KINDS else "text")
+        pii_kind = sdtype if sdtype in PII_KINDS else "text"
+        if pii_kind == "address" and _street_only(series):
+            pii_kind = "street_address"
+        return ColumnProfile(name, kind, pii_kind=pii_kind)
     return ColumnProfile(name, kind)
+
+
+def _street_only(series: pd.Series) -> bool:
+    """Addresses written without a town or postal code ("2009 W. 6th St."): at most
+    STREET_ONLY_SHARE of them have a comma or a line break. They are faked the same way."""
+    values = series.dropna().astype(str)
+    return not values.empty and values.str.contains(r"[,\n]").mean() <= STREET_ONLY_SHARE
 
 
 def datetime_unit(stamps: pd.Series) -> str | None:

@@ -268,6 +268,21 @@ def test_pii_is_never_learned_and_comes_back_as_realistic_fakes(customers, work)
     assert any("PII" in reason for reason in report.privacy.reasons)
 
 
+def test_street_addresses_come_back_as_streets(work):
+    # vega-datasets' LA riots table writes streets only ("2009 W. 6th St."): the fakes read
+    # "916 Diana Row, Chelseamouth, Kentucky 18840", a town and state the column never had.
+    from vega_datasets import local_data
+
+    local_data.la_riots().to_csv(work / "la-riots.csv", index=False)
+    riots = ingested(work / "la-riots.csv", work)
+    assert riots.metadata["columns"]["address"]["sdtype"] == "address"
+    synthetic = _read(sample(train(riots, "gaussian_copula", work), 300, work))
+    addresses = synthetic["address"]
+    assert not addresses.str.contains(",").any()
+    assert addresses.str.fullmatch(r"\d+ [A-Z][\w .'-]+").all(), addresses.head().tolist()
+    assert not addresses.isin(riots.frame["address"]).any()
+
+
 # --- 5. integer-coded categories ------------------------------------------------------------
 
 
