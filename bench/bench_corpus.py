@@ -46,7 +46,8 @@ sys.path.insert(0, str(ROOT / "gen"))
 from services.datasets.ingest import infer_metadata, ingest, split_holdout  # noqa: E402
 from services.evaluation.report import ReportOptions, build_report  # noqa: E402
 from services.training.engines import TrainParams, get_engine  # noqa: E402
-from services.training.engines.runner import run_sampling, run_training, warm_up  # noqa: E402
+from services.training.engines.runner import run_sampling, run_training  # noqa: E402
+from services.training.engines.supervisor import warm_up  # noqa: E402
 from tests.corpus import EXTRA_TABLES, shared_tables  # noqa: E402
 
 ENGINES = ("gaussian_copula", "ctgan", "tvae", "copulagan", "tabular_argn")

@@ -50,7 +50,7 @@ from services.training.engines.relational_runner import (  # noqa: E402
     run_relational_sampling,
     run_relational_training,
 )
-from services.training.engines.runner import warm_up  # noqa: E402
+from services.training.engines.supervisor import warm_up  # noqa: E402
 from tests.relational_corpus import airports_by_state, temperatures_by_month  # noqa: E402
 
 DATASETS = {"airports_by_state": airports_by_state, "temperatures_by_month": temperatures_by_month}

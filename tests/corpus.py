@@ -6,6 +6,9 @@
   package; the data is the public UCI Auto MPG set).
 - `airports`: vega-datasets' "airports" (FAA airport codes, airport names, cities): ids that
   are codes, names that are not people's names, a city column.
+- `gapminder`: plotly's copy of the Gapminder table (1,704 rows: 142 countries every five
+  years 1952-2007, their continent, ISO codes and centroid), shipped in the `plotly` wheel,
+  which sdmetrics depends on (MIT package; the data is Gapminder's, CC-BY).
 - `customers`: a fixture, because no public table of real people's names, emails, phones
   and SSNs exists (nor should it): 1,000 customers made with Faker (en_US, fixed seed) with
   an integer id, a name, an email that matches it, a phone, an SSN, a city, a signup date,
@@ -42,6 +45,14 @@ def airports_csv(path: Path) -> Path:
     from vega_datasets import local_data
 
     local_data.airports().to_csv(path, index=False)
+    return path
+
+
+def gapminder_csv(path: Path) -> Path:
+    import plotly
+
+    source = Path(plotly.__file__).parent / "package_data" / "datasets" / "gapminder.csv.gz"
+    pd.read_csv(source).to_csv(path, index=False)
     return path
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,23 @@ def test_services_and_gateway_import_other_services_only_through_their_clients()
 )
 def test_a_crossing_is_caught(owner: str | None, source: str, expected: set[str]) -> None:
     assert crossings(owner, imported_modules(source)) == expected
+
+
+# A module longer than this holds more than one idea: split it where a part stands alone.
+MAX_MODULE_LINES = 450
+# Generated code and migrations are written by tools, not read as modules.
+_NOT_MODULES = re.compile(r"^gen/|/migrations/|/_generated/")
+
+
+def tracked_modules() -> list[str]:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--", "*.py"], cwd=REPO, capture_output=True, check=True
+    )
+    return [p for p in listed.stdout.decode().split("\0") if p and not _NOT_MODULES.search(p)]
+
+
+def test_no_module_is_over_the_line_limit() -> None:
+    modules = tracked_modules()
+    assert "services/training/engines/runner.py" in modules
+    lines = {path: len((REPO / path).read_text().splitlines()) for path in modules}
+    assert {path: n for path, n in lines.items() if n > MAX_MODULE_LINES} == {}

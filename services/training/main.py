@@ -26,7 +26,7 @@ from services.training.consumers import (
     DatasetDeletedListener,
     EvaluationListener,
 )
-from services.training.engines.runner import warm_up
+from services.training.engines.supervisor import warm_up
 from services.training.expiry import BatchExpiry
 from services.training.scratch import scratch_root, sweep_scratch
 from services.training.servicer import TrainingServicer

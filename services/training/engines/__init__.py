@@ -1,7 +1,7 @@
 """Synthetic-data engines behind one interface, with no gRPC, DB or NATS.
 
 Importing this package is cheap: torch, SDV and mostlyai-engine load only when an
-engine runs (normally in the child process started by `runner`).
+engine runs (normally in the child process started by `supervisor`).
 """
 
 from services.training.engines.artifact import InvalidArtifactError, LoadedModel, read_manifest
@@ -20,15 +20,9 @@ from services.training.engines.base import (
     get_engine,
 )
 from services.training.engines.capabilities import Engine
-from services.training.engines.runner import (
-    EngineCancelled,
-    EngineCrashed,
-    FitResult,
-    SampleResult,
-    run_sampling,
-    run_training,
-)
+from services.training.engines.runner import FitResult, SampleResult, run_sampling, run_training
 from services.training.engines.sampling import ANOMALY_COLUMN, sample_chunks
+from services.training.engines.supervisor import EngineCancelled, EngineCrashed
 
 __all__ = [
     "ANOMALY_COLUMN",

@@ -1,5 +1,5 @@
 """Ending an engine's child process and what it started: each child leads a process group
-of its own (see `runner`), so a signal to the group reaches the joblib or torch workers it
+of its own (see `supervisor`), so a signal to the group reaches the joblib or torch workers it
 started too."""
 
 from __future__ import annotations

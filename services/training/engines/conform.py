@@ -8,7 +8,8 @@ exported or evaluated):
 - ids made anew, unique where the real ones are, in their real shape (integers from the
   real minimum by the real step; `AB-1234`-like codes with the same characters; UUIDs);
 - PII columns (never learned) filled with realistic fake values of their kind in the
-  profile's locale, one fake person per row (name, first and last name, email agree);
+  profile's locale, one fake person per row (name, first and last name, email agree:
+  `fake_pii`);
 - categorical values restricted to the real categories: a placeholder (`_RARE_`) or an
   invented value is replaced by a real category drawn by its frequency among the
   categories that are not rare;
@@ -21,18 +22,15 @@ format in the field's metadata (`datetime_format`), which the exports use.
 
 from __future__ import annotations
 
-import datetime as dt
 import zlib
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from common.contracts.template_schema import FieldSpec
 from common.timestamps import from_epoch_seconds, naive_microseconds
+from services.training.engines.fake_pii import fake_pii
 from services.training.engines.profile import (
     ID_COUNTS_KEPT,
     ColumnProfile,
@@ -41,9 +39,6 @@ from services.training.engines.profile import (
 )
 from services.training.export_values import DATETIME_FORMAT_KEY
 from services.training.templates import columns as template_columns
-from services.training.templates import strings
-from services.training.templates.expressions import slugify
-from services.training.templates.vocab import Vocabulary, get_vocabulary
 
 # A category seen fewer times than this is rare: placeholders are replaced by others.
 RARE_COUNT = 5
@@ -53,16 +48,6 @@ _LOWER = "abcdefghijklmnopqrstuvwxyz"
 _ALPHABETS = {"9": _DIGITS, "A": _UPPER, "a": _LOWER, "x": _DIGITS + _UPPER}
 # Ids are a permutation of at most this many codes (the rest of a long id is fixed).
 _ID_CODES = 2**40
-# PII kinds filled by the template generators, by their template field type.
-_TEMPLATE_TYPES = {
-    "phone_number": "phone",
-    "address": "address",
-    "city": "city",
-    "postal_code": "postal_code",
-    "country": "country",
-    "ip_address": "ipv4",
-    "url": "url",
-}
 
 
 def conform(
@@ -72,7 +57,7 @@ def conform(
     n = len(rows)
     rng = np.random.default_rng([seed, first_row, 15])
     numbers = np.arange(first_row, first_row + n, dtype=np.int64)
-    fakes = _fake_pii(profile, n, rng, numbers)
+    fakes = fake_pii(profile, n, rng, numbers)
     data: dict[str, pd.Series] = {}
     for column in profile.columns:
         if column.kind == "id":
@@ -176,6 +161,8 @@ def _draw_categories(column: ColumnProfile, rng: np.random.Generator, size: int)
 
 def _numbers(values: pd.Series, column: ColumnProfile) -> pd.Series:
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    if column.step and column.minimum is not None:
+        numbers = column.minimum + ((numbers - column.minimum) / column.step).round() * column.step
     if column.integer:
         return numbers.round(0)
     if column.decimals is not None:
@@ -298,93 +285,6 @@ def shaped_ids(shape: tuple[str, ...], numbers: np.ndarray, key: int) -> list[st
         columns[index] = [alphabet[r % len(alphabet)] for r in remainder]
         remainder = [r // len(alphabet) for r in remainder]
     return ["".join(chars) for chars in zip(*columns, strict=True)]
-
-
-# --- PII -----------------------------------------------------------------------------------
-
-
-def _fake_pii(
-    profile: TableProfile, n: int, rng: np.random.Generator, numbers: np.ndarray
-) -> dict[str, pd.Series]:
-    """Fake values for every PII column; one fake person per row for the name kinds."""
-    pii = [c for c in profile.columns if c.kind == "pii"]
-    if not pii:
-        return {}
-    vocab = get_vocabulary(profile.locale)
-    context = template_columns.FieldContext(
-        rng=rng, rows=numbers, vocab=vocab, reference_date=dt.date(2025, 1, 1), key=0
-    )
-    first = _pick(vocab.first_names, rng, n)
-    last = _pick(vocab.last_names, rng, n)
-    makers: dict[str, Callable[[], pa.Array]] = {
-        "name": lambda: _full_name(first, last, vocab),
-        "first_name": lambda: first,
-        "last_name": lambda: last,
-        "email": lambda: _email(first, last, vocab, rng, numbers),
-        "ssn": lambda: _ssn(rng, n),
-        "credit_card_number": lambda: _card_numbers(rng, n),
-        "text": lambda: strings.fill_patterns(["??????##"], rng, n),
-    }
-    out = {}
-    for column in pii:
-        kind = column.pii_kind or "text"
-        if kind in makers:
-            values = makers[kind]()
-        else:
-            spec = FieldSpec(name=column.name, type=_TEMPLATE_TYPES.get(kind, "word"))
-            values = template_columns.GENERATORS[spec.type](spec, context)
-        out[column.name] = pd.Series(values.to_pylist(), dtype=object)
-    return out
-
-
-def _pick(values: pa.Array, rng: np.random.Generator, n: int) -> pa.Array:
-    return values.take(pa.array(rng.integers(0, len(values), n)))
-
-
-def _full_name(first: pa.Array, last: pa.Array, vocab: Vocabulary) -> pa.Array:
-    if vocab.family_name_first:
-        return pc.binary_join_element_wise(last, first, " ")
-    return pc.binary_join_element_wise(first, last, " ")
-
-
-def _slugs(values: pa.Array, vocab: Vocabulary) -> pa.Array:
-    encoded = pc.dictionary_encode(values)
-    slugs = [slugify(v, vocab.translit) for v in encoded.dictionary.to_pylist()]
-    return pa.array(slugs, pa.string()).take(encoded.indices)
-
-
-def _email(
-    first: pa.Array,
-    last: pa.Array,
-    vocab: Vocabulary,
-    rng: np.random.Generator,
-    numbers: np.ndarray,
-) -> pa.Array:
-    """first.last<row number>@domain: matches the row's name, and unique."""
-    domain = _pick(vocab.email_domains, rng, len(numbers))
-    suffix = pc.cast(pa.array(numbers + 1), pa.string())
-    return pc.binary_join_element_wise(
-        _slugs(first, vocab), ".", _slugs(last, vocab), suffix, "@", domain, ""
-    )
-
-
-def _ssn(rng: np.random.Generator, n: int) -> pa.Array:
-    """US SSNs in the issued ranges (area 001-899 but 666, group 01-99, serial 0001-9999)."""
-    area = rng.integers(1, 899, n)
-    area = np.where(area == 666, 667, area)
-    group, serial = rng.integers(1, 100, n), rng.integers(1, 10_000, n)
-    text = [f"{a:03d}-{g:02d}-{s:04d}" for a, g, s in zip(area, group, serial, strict=True)]
-    return pa.array(text, pa.string())
-
-
-def _card_numbers(rng: np.random.Generator, n: int) -> pa.Array:
-    """16-digit numbers starting with 4 that pass the Luhn check."""
-    digits = np.concatenate([np.full((n, 1), 4), rng.integers(0, 10, (n, 14))], axis=1)
-    doubled = digits[:, ::-1][:, 0::2] * 2
-    total = (doubled - 9 * (doubled > 9)).sum(axis=1) + digits[:, ::-1][:, 1::2].sum(axis=1)
-    check = (10 - total % 10) % 10
-    full = np.concatenate([digits, check[:, None]], axis=1)
-    return pa.array(["".join(map(str, row)) for row in full], pa.string())
 
 
 # --- to Arrow ------------------------------------------------------------------------------

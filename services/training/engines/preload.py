@@ -1,6 +1,6 @@
 """The modules the engine fork server imports once, so that no job pays for importing them.
 
-Every job's child is forked from that server (see `runner`): a module imported there is
+Every job's child is forked from that server (see `supervisor`): a module imported there is
 already imported in the child. Besides torch and the single-table engines, the relational
 ones (SDV's HMA and PAR, tabular_argn per table) and the modules a relational job's child
 runs in: without them, each relational train or generate imported SDV's multi-table and

@@ -10,8 +10,6 @@ for them (an id's shape, a PII kind and a locale), never their real values.
 
 from __future__ import annotations
 
-import functools
-import importlib
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -24,6 +22,7 @@ import pyarrow as pa
 
 from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
 from services.training.engines.errors import EngineError
+from services.training.engines.fake_locale import guess_locale
 
 # Distinct values of a repeating id column whose row counts a profile keeps.
 ID_COUNTS_KEPT = 10_000
@@ -44,19 +43,11 @@ PII_KINDS = frozenset(
 )  # fmt: skip
 # Digits of precision looked for in a float column (values rounded to fewer are kept).
 MAX_DECIMALS = 8
-# Fake values are made in one of these locales (the template vocabularies).
-FAKE_LOCALES = ("en_US", "de_DE", "fr_FR", "ja_JP")
-_PHONE_PREFIXES = {
-    "+1": "en_US",
-    "001": "en_US",
-    "+49": "de_DE",
-    "0049": "de_DE",
-    "+33": "fr_FR",
-    "0033": "fr_FR",
-    "+81": "ja_JP",
-}
-# A North American number written without its country code: (415) 555-0132, 415-555-0132.
-_NANP = re.compile(r"^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
+# Share of an address column's values with a comma or line break (a town, a postal code
+# after the street) below which its addresses are streets only.
+STREET_ONLY_SHARE = 0.1
+# Distinct values a numerical column needs before the grid they lie on is taken as its own.
+GRID_MIN_DISTINCT = 8
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -76,6 +67,10 @@ class ColumnProfile:
     arrow_type: str | None = None
     # Decimal places of a float column (None: more than MAX_DECIMALS, left as they are).
     decimals: int | None = None
+    # Numbers on a grid coarser than their precision (years every 5, prices in steps of
+    # 0.50): every real value is `minimum` plus a whole number of `step`s, and generated
+    # numbers are put on the grid too (see `grid_step`, `conform`). None: no such grid.
+    step: float | None = None
     null_share: float = 0.0
     datetime_format: str | None = None
     # The coarsest unit every real datetime is a whole number of: "Y" (1 January only),
@@ -86,7 +81,8 @@ class ColumnProfile:
     # one number line, the engines drew years between them (6438-03-18); see `conform`.
     sentinels: tuple[float, ...] = ()
     usual_range: tuple[float, float] | None = None
-    # PII columns: the kind of value to fake (email, name, ...), or "text" for other columns
+    # PII columns: the kind of value to fake (email, name, ..., "street_address" for an
+    # address column written without town and postal code), or "text" for other columns
     # marked PII.
     pii_kind: str | None = None
     # Ids: "int" (a sequence from `minimum` by `id_step`), "uuid", ("datetime", unit) (a
@@ -246,6 +242,8 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
         if values.empty:
             return ColumnProfile(name, kind)
         integer = bool(pd.api.types.is_integer_dtype(series) or (values % 1 == 0).all())
+        numbers = values.to_numpy(dtype="float64")
+        decimals = 0 if integer else decimals_of(numbers)
         return ColumnProfile(
             name,
             kind,
@@ -253,7 +251,8 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
             minimum=float(values.min()),
             maximum=float(values.max()),
             std=float(values.std(ddof=0)),
-            decimals=0 if integer else decimals_of(values.to_numpy(dtype="float64")),
+            decimals=decimals,
+            step=grid_step(numbers, decimals),
         )
     if kind == "categorical":
         counts = series.dropna().value_counts()
@@ -281,8 +280,18 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
         return _id_profile(series)
     if kind == "pii":
         sdtype = meta.get("sdtype")
-        return ColumnProfile(name, kind, pii_kind=sdtype if sdtype in PII_KINDS else "text")
+        pii_kind = sdtype if sdtype in PII_KINDS else "text"
+        if pii_kind == "address" and _street_only(series):
+            pii_kind = "street_address"
+        return ColumnProfile(name, kind, pii_kind=pii_kind)
     return ColumnProfile(name, kind)
+
+
+def _street_only(series: pd.Series) -> bool:
+    """Addresses written without a town or postal code ("2009 W. 6th St."): at most
+    STREET_ONLY_SHARE of them have a comma or a line break. They are faked the same way."""
+    values = series.dropna().astype(str)
+    return not values.empty and values.str.contains(r"[,\n]").mean() <= STREET_ONLY_SHARE
 
 
 def datetime_unit(stamps: pd.Series) -> str | None:
@@ -305,6 +314,20 @@ def decimals_of(values: np.ndarray) -> int | None:
         if np.all(np.abs(np.round(values, places) - values) <= 1e-9 * scale):
             return places
     return None
+
+
+def grid_step(values: np.ndarray, decimals: int | None) -> float | None:
+    """The step of the grid every value lies on, from the smallest (`min + k·step`), when
+    coarser than the values' precision: 5 for years 1952, 1957, ..., 2007. Only from
+    GRID_MIN_DISTINCT distinct values: a few values share a divisor by chance (12, 36, 48)."""
+    if decimals is None:
+        return None
+    scale = 10.0**decimals
+    units = np.unique(np.round(values[np.isfinite(values)] * scale))
+    if len(units) < GRID_MIN_DISTINCT or np.abs(units).max() >= 2.0**53:
+        return None
+    step = int(np.gcd.reduce((units[1:] - units[0]).astype(np.int64)))
+    return step / scale if step > 1 else None
 
 
 def _id_profile(series: pd.Series) -> ColumnProfile:
@@ -393,38 +416,6 @@ def id_shape(values: pd.Series) -> tuple[str, ...]:
     length = Counter(values.str.len()).most_common(1)[0][0]
     same = values[values.str.len() == length]
     return tuple(_char_class({v[i] for v in same}) for i in range(length))
-
-
-@functools.cache
-def _locale_vocabulary(locale: str) -> frozenset[str]:
-    person = importlib.import_module(f"faker.providers.person.{locale}").Provider
-    words: set[str] = set()
-    for attribute in ("first_names", "first_names_female", "first_names_male", "last_names"):
-        values = getattr(person, attribute, ())
-        words.update(str(v[0] if isinstance(v, tuple) else v).lower() for v in values)
-    return frozenset(words)
-
-
-def guess_locale(table: pd.DataFrame, columns: list[ColumnProfile]) -> str:
-    """The fake-data locale whose names the real PII columns use most (en_US by default)."""
-    votes: Counter[str] = Counter()
-    for column in columns:
-        if column.kind != "pii" or column.pii_kind is None:
-            continue
-        values = table[column.name].dropna().astype(str).head(2000)
-        if column.pii_kind in ("name", "first_name", "last_name"):
-            words = [w.lower() for v in values for w in v.split()]
-            for locale in FAKE_LOCALES:
-                known = _locale_vocabulary(locale)
-                votes[locale] += sum(w in known for w in words) / max(len(words), 1)
-        elif column.pii_kind == "phone_number":
-            for prefix, locale in _PHONE_PREFIXES.items():
-                votes[locale] += float(values.str.startswith(prefix).mean())
-            votes["en_US"] += float(values.str.strip().str.fullmatch(_NANP).mean())
-    if not votes:
-        return "en_US"
-    locale, score = votes.most_common(1)[0]
-    return locale if score > 0.1 else "en_US"
 
 
 def _plain(value: Any) -> Any:

@@ -1,6 +1,6 @@
 """Run training and sampling of linked tables (a relational schema) in a child process, as
-`runner` does for one table: the same supervision, heartbeats and cancelling (see its
-docstring); the engine learns every table of the schema and generates them parents first.
+`runner` does for one table: the same supervision, heartbeats and cancelling (see
+`supervisor`); the engine learns every table of the schema and generates them parents first.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from services.training.engines.base import (
 )
 from services.training.engines.capabilities import needed_capabilities
 from services.training.engines.relational import validate_root_conditions
-from services.training.engines.runner import FitResult, _budget_left, _read_table, _supervise
+from services.training.engines.runner import FitResult, _budget_left, _read_table
+from services.training.engines.supervisor import supervise
 
 
 def run_relational_training(
@@ -49,7 +50,7 @@ def run_relational_training(
         raise InvalidParamsError(
             "engine", f"{spec.name} does not learn {_describe(schema)}; {_capable(schema)}"
         )
-    metrics = _supervise(
+    metrics = supervise(
         _train_relational_in_child,
         {
             "spec": spec,
@@ -114,7 +115,7 @@ def run_relational_sampling(
         raise InvalidParamsError("model", "the model learned a single table")
     schema = RelationalSchema.model_validate(manifest.schema)
     fixed = validate_root_conditions(schema, manifest.profiles, conditions)
-    written = _supervise(
+    written = supervise(
         _sample_relational_in_child,
         {
             "artifact_path": Path(artifact_path),

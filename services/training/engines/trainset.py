@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
+from services.training.engines.fake_locale import guess_locale
 from services.training.engines.profile import (
     ColumnKind,
     ColumnProfile,
@@ -30,7 +31,6 @@ from services.training.engines.profile import (
     build_profile,
     column_kind,
     columns_metadata,
-    guess_locale,
 )
 
 # Rows per record batch read from a Parquet or CSV split (an IPC stream keeps its own).

@@ -18,7 +18,7 @@ from scipy.stats import ks_2samp
 
 from services.evaluation.report import ReportOptions, build_report
 from services.training.engines import TrainParams, get_engine, run_training
-from services.training.engines.runner import warm_up
+from services.training.engines.supervisor import warm_up
 from tests.corpus import shared_tables
 from tests.services.training.faithful_world import Ingested, ingested, sample, train
 
@@ -136,7 +136,7 @@ def test_warm_up_returns_once_an_engine_child_starts_with_the_engines_imported()
     # A worker warms up before it takes jobs; the first job's time budget then goes to
     # training, not to the fork server importing torch, SDV and mostlyai-engine.
     from services.training.engines import preload
-    from services.training.engines.runner import warm_up
+    from services.training.engines.supervisor import warm_up
 
     # Every module of the preload list is already imported in an engine child, the
     # relational engines included.

@@ -141,3 +141,18 @@ def test_bad_sampling_arguments(artifact, kwargs, field):
     args = {"n": 10, "seed": 1} | kwargs
     with pytest.raises(InvalidParamsError, match=field):
         next(sample_chunks(artifact, **args))
+
+
+@pytest.mark.parametrize(
+    ("values", "step"),
+    [
+        (list(range(1952, 2008, 5)), 5.0),  # Gapminder's years
+        ([4.99 + 0.5 * k for k in range(12)], 0.5),  # a price list in steps of 0.50
+        (list(range(1, 40)), None),  # whole numbers: no coarser grid
+        ([12, 36, 48, 60, 84], None),  # five values share 12 by chance: too few to tell
+    ],
+)
+def test_numbers_on_a_grid_learn_its_step(values, step):
+    frame = pd.DataFrame({"x": values * 3})
+    profile = build_profile(frame, {"columns": {"x": {"sdtype": "numerical"}}})
+    assert profile.columns[0].step == step

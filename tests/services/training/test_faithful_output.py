@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from services.evaluation.report import ReportOptions, build_report
-from tests.corpus import airports_csv, cars_csv, customers_csv, shared_tables
+from tests.corpus import airports_csv, cars_csv, customers_csv, gapminder_csv, shared_tables
 from tests.services.training.faithful_world import (
     Ingested,
     exported,
@@ -268,6 +268,21 @@ def test_pii_is_never_learned_and_comes_back_as_realistic_fakes(customers, work)
     assert any("PII" in reason for reason in report.privacy.reasons)
 
 
+def test_street_addresses_come_back_as_streets(work):
+    # vega-datasets' LA riots table writes streets only ("2009 W. 6th St."): the fakes read
+    # "916 Diana Row, Chelseamouth, Kentucky 18840", a town and state the column never had.
+    from vega_datasets import local_data
+
+    local_data.la_riots().to_csv(work / "la-riots.csv", index=False)
+    riots = ingested(work / "la-riots.csv", work)
+    assert riots.metadata["columns"]["address"]["sdtype"] == "address"
+    synthetic = _read(sample(train(riots, "gaussian_copula", work), 300, work))
+    addresses = synthetic["address"]
+    assert not addresses.str.contains(",").any()
+    assert addresses.str.fullmatch(r"\d+ [A-Z][\w .'-]+").all(), addresses.head().tolist()
+    assert not addresses.isin(riots.frame["address"]).any()
+
+
 # --- 5. integer-coded categories ------------------------------------------------------------
 
 
@@ -296,6 +311,11 @@ def test_bounds_precision_and_missing_values(cars, customers, work):
     assert synthetic["Year"].max() <= real["Year"].max()
     # The model years are 1 January of each year, and stay so.
     assert set(synthetic["Year"].dt.dayofyear) == {1}
+
+    # Gapminder's years are every fifth from 1952: no 1953 in the synthetic rows either.
+    gapminder = ingested(gapminder_csv(work / "gapminder.csv"), work)
+    years = _read(sample(train(gapminder, "gaussian_copula", work), 2_000, work))["year"]
+    assert set(years) <= set(range(1952, 2008, 5)) and years.nunique() == 12
 
     spend = _read(sample(train(customers, "gaussian_copula", work), 500, work))["monthly_spend"]
     assert (spend.round(2) == spend).all()
