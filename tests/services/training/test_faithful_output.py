@@ -268,7 +268,7 @@ def test_pii_is_never_learned_and_comes_back_as_realistic_fakes(customers, work)
     assert any("PII" in reason for reason in report.privacy.reasons)
 
 
-def test_street_addresses_come_back_as_streets(work):
+def test_street_addresses_and_first_names_with_initials_come_back_fake(work):
     # vega-datasets' LA riots table writes streets only ("2009 W. 6th St."): the fakes read
     # "916 Diana Row, Chelseamouth, Kentucky 18840", a town and state the column never had.
     from vega_datasets import local_data
@@ -281,6 +281,9 @@ def test_street_addresses_come_back_as_streets(work):
     assert not addresses.str.contains(",").any()
     assert addresses.str.fullmatch(r"\d+ [A-Z][\w .'-]+").all(), addresses.head().tolist()
     assert not addresses.isin(riots.frame["address"]).any()
+    # Its first names carry initials ("Cesar A."): they are names, faked like the surnames.
+    assert riots.metadata["columns"]["first_name"]["sdtype"] == "first_name"
+    assert not synthetic["first_name"].str.contains(r" [A-Z]\.$").any()
 
 
 # --- 5. integer-coded categories ------------------------------------------------------------
