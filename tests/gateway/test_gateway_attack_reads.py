@@ -69,6 +69,22 @@ async def test_every_member_reads_the_previews_statistics_and_loss_curve(
         assert len(batch["data"]["batch"]["previewRows"]) == 3
 
 
+async def test_a_preview_of_no_rows_is_empty_and_of_too_many_refused(
+    client, team: Team, batch_id: str
+) -> None:
+    # `previewRows(n: 0)` gave 20 rows: the services read a limit of 0 as their default.
+    token = {"token": team.tokens["viewer"]}
+    dataset = await graphql(client, DATASET, {"id": team.dataset_id, "n": 0}, **token)
+    assert dataset["data"]["dataset"]["previewRows"] == [], dataset
+    empty = BATCH_PREVIEW.replace("n: 3", "n: 0")
+    batch = await graphql(client, empty, {"id": batch_id, "table": ""}, **token)
+    assert batch["data"]["batch"]["previewRows"] == [], batch
+    for n in (-1, 1001):
+        many = BATCH_PREVIEW.replace("n: 3", f"n: {n}")
+        refused = await graphql(client, many, {"id": batch_id, "table": ""}, **token)
+        assert error_code(refused) == "BAD_USER_INPUT", refused
+
+
 async def test_outsiders_and_anonymous_callers_read_nothing_of_the_project(
     client, team: Team, batch_id: str
 ) -> None:

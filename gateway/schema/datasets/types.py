@@ -132,8 +132,9 @@ async def _preview_rows(
     offset: int,
     table: str = "",
 ) -> list[JSON]:
-    """A table's first rows after ``offset`` as JSON objects; none until READY."""
-    if status is not DatasetStatus.READY:
+    """A table's first rows after ``offset`` as JSON objects; none until READY, and none for
+    ``n: 0`` (the service reads a limit of 0 as its default)."""
+    if status is not DatasetStatus.READY or n == 0:
         return []
     request = pb.PreviewRowsRequest(dataset_id=dataset_id, table=table, limit=n, offset=offset)
     response = await call(info, info.context.clients.datasets.PreviewRows, request)

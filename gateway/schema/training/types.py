@@ -281,6 +281,8 @@ class Batch:
     async def preview_rows(
         self, info: Info[Context, None], n: int = 10, table: str = ""
     ) -> list[JSON]:
+        if n == 0:  # the service reads a limit of 0 as its default
+            return []
         ctx = info.context
         response = await call(
             info,
