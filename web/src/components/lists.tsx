@@ -1,9 +1,10 @@
 // The lists every page shows the same way: a table of the API's nodes, one row each, with its
 // states around it (the error as a sentence, loading, empty) and cursor pages underneath.
 import type { ReactNode } from "react";
-import type { CombinedError } from "urql";
+import { useQuery, type CombinedError, type TypedDocumentNode } from "urql";
 import type { PageCursorFragment } from "../gql/graphql";
 import { toApiError } from "../lib/errors";
+import { Section } from "./page";
 import { Alert, Empty, Loading, Pager, usePages } from "./ui";
 
 /** One column: its header, and what a row shows in it. */
@@ -62,6 +63,16 @@ interface Connection<T> {
   pageInfo: PageCursorFragment;
 }
 
+interface PagedTableProps<T> {
+  what: string;
+  caption: string;
+  result: { fetching: boolean; error?: CombinedError };
+  connection?: Connection<T> | null;
+  pages: ReturnType<typeof usePages>;
+  empty?: ReactNode;
+  columns: readonly (Column<T> | false | null | undefined)[];
+}
+
 /** A page of a connection as a table, a row a node (keyed by its id), with the list's states:
  * `result` is the query's (urql's `{ fetching, error }`), `connection` its field (undefined while
  * it loads); `empty` is said when there are no nodes; the pager goes underneath. */
@@ -73,15 +84,7 @@ export function PagedTable<T extends { id: string }>({
   pages,
   empty,
   columns,
-}: {
-  what: string;
-  caption: string;
-  result: { fetching: boolean; error?: CombinedError };
-  connection?: Connection<T> | null;
-  pages: ReturnType<typeof usePages>;
-  empty?: ReactNode;
-  columns: readonly (Column<T> | false | null | undefined)[];
-}) {
+}: PagedTableProps<T>) {
   const nodes = connection?.nodes ?? [];
   return (
     <>
@@ -91,5 +94,28 @@ export function PagedTable<T extends { id: string }>({
       {nodes.length > 0 ? <DataTable caption={caption} rows={nodes} rowKey={(row) => row.id} columns={columns} /> : null}
       <Pager pages={pages} pageInfo={connection?.pageInfo} />
     </>
+  );
+}
+
+/** A titled section that lists a connection by pages: `query` runs with `variables` and the
+ * page's cursor (`after`), and `connection` picks the listed field from its data. */
+export function PagedSection<Q, V extends object, T extends { id: string }>({
+  title,
+  query,
+  variables,
+  connection,
+  ...table
+}: {
+  title: string;
+  query: TypedDocumentNode<Q, V & { after?: string | null }>;
+  variables: V;
+  connection: (data: Q) => Connection<T> | null | undefined;
+} & Omit<PagedTableProps<T>, "result" | "connection" | "pages">) {
+  const pages = usePages();
+  const [result] = useQuery({ query, variables: { ...variables, after: pages.after } });
+  return (
+    <Section title={title}>
+      <PagedTable {...table} result={result} connection={result.data ? connection(result.data) : undefined} pages={pages} />
+    </Section>
   );
 }

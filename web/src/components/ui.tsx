@@ -63,7 +63,39 @@ export function Field({
   );
 }
 
-/** A secret the API shows this once (a new API key, a webhook's signing secret), announced. */
+/** A labelled select of `values` (shown as `show` writes them); `none`, when given, is a first
+ * choice with the empty value. */
+export function SelectField<V extends string>({
+  label,
+  hint,
+  error,
+  values,
+  show,
+  none,
+  value,
+  onChange,
+}: {
+  label: string;
+  hint?: string;
+  error?: string;
+  values: readonly V[];
+  show?: (value: string) => string;
+  none?: string;
+  value: V | "";
+  onChange: (value: V) => void;
+}) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {(p) => (
+        <select {...p} value={value} onChange={(e) => onChange(e.target.value as V)}>
+          {none !== undefined ? <option value="">{none}</option> : null}
+          <Options values={values} show={show} />
+        </select>
+      )}
+    </Field>
+  );
+}
+
 /** How many rows to generate, and the optional seed that makes them the same every time, with
  * the form's own check (`local`) or else the API's answer under each. */
 export function RowsAndSeedFields({
@@ -95,17 +127,10 @@ export function RowsAndSeedFields({
 
 /** The format a new batch is stored in (and downloads in by default). */
 export function StoredFormatField({ value, onChange }: { value: ExportFormat; onChange: (format: ExportFormat) => void }) {
-  return (
-    <Field label="Stored format">
-      {(p) => (
-        <select {...p} value={value} onChange={(e) => onChange(e.target.value as ExportFormat)}>
-          <Options values={FORMATS} />
-        </select>
-      )}
-    </Field>
-  );
+  return <SelectField label="Stored format" values={FORMATS} value={value} onChange={onChange} />;
 }
 
+/** A secret the API shows this once (a new API key, a webhook's signing secret), announced. */
 export function SecretOnce({ secret, children }: { secret: string | null; children: ReactNode }) {
   if (!secret) return null;
   return (
