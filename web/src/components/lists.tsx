@@ -13,21 +13,19 @@ export interface Column<T> {
   cell: (row: T) => ReactNode;
 }
 
-/** Rows as a table with a header per column. The caption is for screen readers (the section's
- * heading says it on screen); `labelledBy` names the table by a heading instead. */
-export function DataTable<T>({
-  rows,
-  columns,
-  rowKey,
-  caption,
-  labelledBy,
-}: {
+interface DataTableProps<T> {
   rows: readonly T[];
   columns: readonly (Column<T> | false | null | undefined)[];
   rowKey: (row: T) => string;
   caption?: string;
   labelledBy?: string;
-}) {
+  /** The first column names each row (a metric, a rule): its cells are row headers. */
+  rowHeaders?: boolean;
+}
+
+/** Rows as a table with a header per column. The caption is for screen readers (the section's
+ * heading says it on screen); `labelledBy` names the table by a heading instead. */
+export function DataTable<T>({ rows, columns, rowKey, caption, labelledBy, rowHeaders = false }: DataTableProps<T>) {
   const shown = columns.filter((c): c is Column<T> => Boolean(c));
   // A table wider than a phone scrolls in its own box, not the page; its links and buttons,
   // focused, scroll into view.
@@ -47,14 +45,29 @@ export function DataTable<T>({
         <tbody>
           {rows.map((row) => (
             <tr key={rowKey(row)}>
-              {shown.map((c) => (
-                <td key={c.header}>{c.cell(row)}</td>
-              ))}
+              {shown.map((c, i) =>
+                rowHeaders && i === 0 ? (
+                  <th key={c.header} scope="row">
+                    {c.cell(row)}
+                  </th>
+                ) : (
+                  <td key={c.header}>{c.cell(row)}</td>
+                ),
+              )}
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A titled section holding one table. */
+export function TableSection<T>({ title, ...table }: { title: ReactNode } & DataTableProps<T>) {
+  return (
+    <Section title={title}>
+      <DataTable {...table} />
+    </Section>
   );
 }
 
