@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import path from "node:path";
-import { createProject, expectAccessible, SHARED, shot, signUp, uniqueEmail, uploadReady, watchConsole } from "./support";
+import { expectAccessible, SHARED, shot, signUpWithDataset, watchConsole } from "./support";
 
 // Rules on a dataset, as an editor declares them: a rule every real row obeys, one the real
 // rows break (said, with the count), a refused one (said), one removed; a reload shows what
@@ -8,9 +8,7 @@ import { createProject, expectAccessible, SHARED, shot, signUp, uniqueEmail, upl
 test("declare, read and remove a dataset's rules", async ({ page }, info) => {
   test.setTimeout(300_000);
   const console = watchConsole(page);
-  await signUp(page, uniqueEmail("e2e-rules"));
-  await createProject(page, "Weather");
-  await uploadReady(page, path.join(SHARED, "datasets", "daily-min-temperatures.csv"));
+  await signUpWithDataset(page, "e2e-rules", "Weather", path.join(SHARED, "datasets", "daily-min-temperatures.csv"));
 
   const rules = page.getByRole("list", { name: "Rules" });
   const form = page.getByRole("form", { name: "New rule" });

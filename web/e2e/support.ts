@@ -117,3 +117,10 @@ export async function signedInWithProject(page: Page, request: APIRequestContext
   await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible({ timeout: 90_000 });
   return createProject.id;
 }
+
+/** A new user, signed up through the dashboard, with a project holding `file` as a ready dataset. */
+export async function signUpWithDataset(page: Page, emailPrefix: string, project: string, file: string): Promise<void> {
+  await signUp(page, uniqueEmail(emailPrefix));
+  await createProject(page, project);
+  await uploadReady(page, file);
+}

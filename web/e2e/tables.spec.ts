@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import path from "node:path";
-import { createProject, expectAccessible, REPO, shot, signUp, uniqueEmail, uploadReady, watchConsole } from "./support";
+import { expectAccessible, REPO, shot, signUpWithDataset, watchConsole } from "./support";
 
 const FIXTURES = path.join(REPO, "tests", "fixtures", "relational");
 
@@ -11,9 +11,7 @@ const FIXTURES = path.join(REPO, "tests", "fixtures", "relational");
 test("add tables to a dataset, see and fix its links, read its orphans", async ({ page }, info) => {
   test.setTimeout(300_000);
   const console = watchConsole(page);
-  await signUp(page, uniqueEmail("e2e-tables"));
-  await createProject(page, "Flights");
-  await uploadReady(page, path.join(FIXTURES, "flights.csv"));
+  await signUpWithDataset(page, "e2e-tables", "Flights", path.join(FIXTURES, "flights.csv"));
 
   const tables = page.getByRole("table", { name: "The dataset's tables" });
   for (const name of ["airlines", "airports"]) {
@@ -61,9 +59,7 @@ test("add tables to a dataset, see and fix its links, read its orphans", async (
 test("train linked tables, generate parents with their children, read the link in the report", async ({ page }, info) => {
   test.setTimeout(600_000);
   const console = watchConsole(page);
-  await signUp(page, uniqueEmail("e2e-linked"));
-  await createProject(page, "Airlines");
-  await uploadReady(page, path.join(FIXTURES, "airlines.csv"));
+  await signUpWithDataset(page, "e2e-linked", "Airlines", path.join(FIXTURES, "airlines.csv"));
   await page.getByLabel("Table file").setInputFiles(path.join(FIXTURES, "flights.csv"));
   await page.getByRole("button", { name: "Add table" }).click();
   const links = page.getByRole("list", { name: "Links between tables" });
