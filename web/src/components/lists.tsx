@@ -1,7 +1,7 @@
 // The lists every page shows the same way: a table of the API's nodes, one row each, with its
 // states around it (the error as a sentence, loading, empty) and cursor pages underneath.
 import type { ReactNode } from "react";
-import { useQuery, type CombinedError, type TypedDocumentNode } from "urql";
+import { useQuery, type CombinedError, type RequestPolicy, type TypedDocumentNode } from "urql";
 import type { PageCursorFragment } from "../gql/graphql";
 import { toApiError } from "../lib/errors";
 import { Section } from "./page";
@@ -110,8 +110,20 @@ export function PagedTable<T extends { id: string }>({
   );
 }
 
+/** A connection's query, page by page: `variables` with the page's cursor (`after`); `reload`
+ * fetches the page shown again from the server (after the page changed the list). */
+export function usePagedQuery<Q, V extends object>(
+  query: TypedDocumentNode<Q, V & { after?: string | null }>,
+  variables: V,
+  requestPolicy?: RequestPolicy,
+) {
+  const pages = usePages();
+  const [result, refetch] = useQuery({ query, variables: { ...variables, after: pages.after }, requestPolicy });
+  return { pages, result, reload: () => refetch({ requestPolicy: "network-only" }) };
+}
+
 /** A titled section that lists a connection by pages: `query` runs with `variables` and the
- * page's cursor (`after`), and `connection` picks the listed field from its data. */
+ * page's cursor, and `connection` picks the listed field from its data. */
 export function PagedSection<Q, V extends object, T extends { id: string }>({
   title,
   query,
@@ -124,8 +136,7 @@ export function PagedSection<Q, V extends object, T extends { id: string }>({
   variables: V;
   connection: (data: Q) => Connection<T> | null | undefined;
 } & Omit<PagedTableProps<T>, "result" | "connection" | "pages">) {
-  const pages = usePages();
-  const [result] = useQuery({ query, variables: { ...variables, after: pages.after } });
+  const { pages, result } = usePagedQuery(query, variables);
   return (
     <Section title={title}>
       <PagedTable {...table} result={result} connection={result.data ? connection(result.data) : undefined} pages={pages} />

@@ -1,5 +1,6 @@
 import { useId, useState, type ReactNode } from "react";
-import { fieldError, sentence } from "../lib/errors";
+import { useMutation, type AnyVariables, type TypedDocumentNode } from "urql";
+import { fieldError, sentence, toApiError } from "../lib/errors";
 import type { ApiError } from "../lib/session";
 import type { ExportFormat, PageCursorFragment } from "../gql/graphql";
 
@@ -128,6 +129,22 @@ export function RowsAndSeedFields({
 /** The format a new batch is stored in (and downloads in by default). */
 export function StoredFormatField({ value, onChange }: { value: ExportFormat; onChange: (format: ExportFormat) => void }) {
   return <SelectField label="Stored format" values={FORMATS} value={value} onChange={onChange} />;
+}
+
+/** A mutation that creates what the API shows a secret of once (an API key, a webhook): `create`
+ * says whether it was created, `secret` keeps the last secret to show, `apiError` the refusal. */
+export function useCreateWithSecret<Data, Variables extends AnyVariables>(
+  document: TypedDocumentNode<Data, Variables>,
+  secretOf: (data: Data) => string,
+) {
+  const [created, execute] = useMutation(document);
+  const [secret, setSecret] = useState<string | null>(null);
+  async function create(variables: Variables): Promise<boolean> {
+    const done = await execute(variables);
+    if (done.data) setSecret(secretOf(done.data));
+    return Boolean(done.data);
+  }
+  return { create, fetching: created.fetching, secret, apiError: created.error ? toApiError(created.error) : null };
 }
 
 /** A secret the API shows this once (a new API key, a webhook's signing secret), announced. */
