@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { ADULT, baseUrl, expectAccessible, gql, registerByApi, shot, signIn, uniqueEmail, watchConsole } from "./support";
+import { ADULT, baseUrl, expectAccessible, shot, signedInWithProject, uniqueEmail, watchConsole } from "./support";
 
 /** Drops a file on the element as a person dragging it from their file manager would:
  * dragenter, dragover and drop with a DataTransfer holding the file. */
@@ -23,16 +23,8 @@ async function dropFile(page: Page, target: ReturnType<Page["locator"]>, name: s
 // subscription), with no reload.
 test("drop a CSV on the upload page; the open notifications list shows it is ready", async ({ page, context, request }, info) => {
   const email = uniqueEmail("e2e-drop");
-  const token = await registerByApi(request, email);
-  const { createProject } = await gql<{ createProject: { id: string } }>(
-    request,
-    'mutation { createProject(input: {name: "Dropped census"}) { id } }',
-    {},
-    token,
-  );
   const console = watchConsole(page);
-  await signIn(page, email);
-  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible({ timeout: 90_000 });
+  const projectId = await signedInWithProject(page, request, email, "Dropped census");
 
   const list = await context.newPage();
   await list.goto(`${baseUrl()}/notifications`);
@@ -40,7 +32,7 @@ test("drop a CSV on the upload page; the open notifications list shows it is rea
   await expect(list.getByText("Welcome to Synthetica", { exact: true })).toBeVisible();
   await expect(list.getByText("Dataset census-sample is ready", { exact: true })).toHaveCount(0);
 
-  await page.goto(`${baseUrl()}/projects/${createProject.id}/upload`);
+  await page.goto(`${baseUrl()}/projects/${projectId}/upload`);
   const zone = page.getByRole("group", { name: "Drop zone" });
   await expect(zone).toBeVisible();
   // The first 2,000 rows of adult-train.csv (a file with no header row).
@@ -69,16 +61,8 @@ test("drop a CSV on the upload page; the open notifications list shows it is rea
 
 test("dropping a file that is not a table says so at the upload", async ({ page, request }, info) => {
   const email = uniqueEmail("e2e-drop-bad");
-  const token = await registerByApi(request, email);
-  const { createProject } = await gql<{ createProject: { id: string } }>(
-    request,
-    'mutation { createProject(input: {name: "Not a table"}) { id } }',
-    {},
-    token,
-  );
-  await signIn(page, email);
-  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible({ timeout: 90_000 });
-  await page.goto(`${baseUrl()}/projects/${createProject.id}/upload`);
+  const projectId = await signedInWithProject(page, request, email, "Not a table");
+  await page.goto(`${baseUrl()}/projects/${projectId}/upload`);
   await dropFile(page, page.getByRole("group", { name: "Drop zone" }), "notes.png", "\u0089PNG not a table");
   await expect(page.getByText(/Selected: notes\.png/)).toBeVisible();
   await page.getByRole("button", { name: "Upload dataset" }).click();

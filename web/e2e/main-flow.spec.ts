@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { ADULT, expectAccessible, shot, signUp, uniqueEmail, watchConsole } from "./support";
+import { ADULT, createProject, expectAccessible, shot, signUp, uniqueEmail, watchConsole } from "./support";
 
 // The whole way through, as a person does it: sign up → new project → upload adult-train.csv →
 // change a column's type → train gaussian_copula and watch it live → generate 1,000 rows →
@@ -12,9 +12,7 @@ test("sign up, upload, train live, generate, report, download", async ({ page },
   await expectAccessible(page, "projects");
   await shot(page, info, "projects");
 
-  await page.getByRole("button", { name: "New project" }).click();
-  await page.getByLabel("Project name").fill("Census");
-  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await createProject(page, "Census");
   await expect(page.getByRole("heading", { name: "Census" })).toBeVisible();
   await expectAccessible(page, "project");
 

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import {
   ADULT,
   baseUrl,
+  createProject,
   expectAccessible,
   gql,
   PASSWORD,
@@ -106,9 +107,7 @@ test("a viewer sees no Train button and gets a clear message on a direct URL", a
 test("a template run: built-in user, 500 rows, with progress", async ({ page }, info) => {
   const console = watchConsole(page);
   await signUp(page, uniqueEmail("e2e-template"));
-  await page.getByRole("button", { name: "New project" }).click();
-  await page.getByLabel("Project name").fill("Fake people");
-  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await createProject(page, "Fake people");
   await expect(page.getByRole("heading", { name: "Fake people" })).toBeVisible();
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Templates" }).click();

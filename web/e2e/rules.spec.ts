@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import path from "node:path";
-import { expectAccessible, SHARED, shot, signUp, uniqueEmail, watchConsole } from "./support";
+import { expectAccessible, SHARED, shot, signUpWithDataset, watchConsole } from "./support";
 
 // Rules on a dataset, as an editor declares them: a rule every real row obeys, one the real
 // rows break (said, with the count), a refused one (said), one removed; a reload shows what
@@ -8,14 +8,7 @@ import { expectAccessible, SHARED, shot, signUp, uniqueEmail, watchConsole } fro
 test("declare, read and remove a dataset's rules", async ({ page }, info) => {
   test.setTimeout(300_000);
   const console = watchConsole(page);
-  await signUp(page, uniqueEmail("e2e-rules"));
-  await page.getByRole("button", { name: "New project" }).click();
-  await page.getByLabel("Project name").fill("Weather");
-  await page.getByRole("button", { name: "Create", exact: true }).click();
-  await page.getByRole("link", { name: "Upload dataset" }).click();
-  await page.getByLabel("File").setInputFiles(path.join(SHARED, "datasets", "daily-min-temperatures.csv"));
-  await page.getByRole("button", { name: "Upload dataset" }).click();
-  await expect(page.locator("dl.facts").getByText("ready", { exact: true })).toBeVisible({ timeout: 180_000 });
+  await signUpWithDataset(page, "e2e-rules", "Weather", path.join(SHARED, "datasets", "daily-min-temperatures.csv"));
 
   const rules = page.getByRole("list", { name: "Rules" });
   const form = page.getByRole("form", { name: "New rule" });

@@ -88,3 +88,39 @@ export async function registerByApi(request: APIRequestContext, email: string): 
   );
   return data.register.tokens.accessToken;
 }
+
+/** A new project through the dashboard, from the projects page; the page goes to it. */
+export async function createProject(page: Page, name: string): Promise<void> {
+  await page.getByRole("button", { name: "New project" }).click();
+  await page.getByLabel("Project name").fill(name);
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+}
+
+/** Uploads `file` from the open project's page, and waits until the dataset is ready. */
+export async function uploadReady(page: Page, file: string): Promise<void> {
+  await page.getByRole("link", { name: "Upload dataset" }).click();
+  await page.getByLabel("File").setInputFiles(file);
+  await page.getByRole("button", { name: "Upload dataset" }).click();
+  await expect(page.locator("dl.facts").getByText("ready", { exact: true })).toBeVisible({ timeout: 180_000 });
+}
+
+/** A new user with a project (`name`), set up by the API, signed in to the dashboard. */
+export async function signedInWithProject(page: Page, request: APIRequestContext, email: string, name: string): Promise<string> {
+  const token = await registerByApi(request, email);
+  const { createProject } = await gql<{ createProject: { id: string } }>(
+    request,
+    "mutation($n: String!) { createProject(input: {name: $n}) { id } }",
+    { n: name },
+    token,
+  );
+  await signIn(page, email);
+  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible({ timeout: 90_000 });
+  return createProject.id;
+}
+
+/** A new user, signed up through the dashboard, with a project holding `file` as a ready dataset. */
+export async function signUpWithDataset(page: Page, emailPrefix: string, project: string, file: string): Promise<void> {
+  await signUp(page, uniqueEmail(emailPrefix));
+  await createProject(page, project);
+  await uploadReady(page, file);
+}

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import path from "node:path";
-import { expectAccessible, REPO, shot, signUp, uniqueEmail, watchConsole } from "./support";
+import { expectAccessible, REPO, shot, signUpWithDataset, watchConsole } from "./support";
 
 const FIXTURES = path.join(REPO, "tests", "fixtures", "relational");
 
@@ -11,14 +11,7 @@ const FIXTURES = path.join(REPO, "tests", "fixtures", "relational");
 test("add tables to a dataset, see and fix its links, read its orphans", async ({ page }, info) => {
   test.setTimeout(300_000);
   const console = watchConsole(page);
-  await signUp(page, uniqueEmail("e2e-tables"));
-  await page.getByRole("button", { name: "New project" }).click();
-  await page.getByLabel("Project name").fill("Flights");
-  await page.getByRole("button", { name: "Create", exact: true }).click();
-  await page.getByRole("link", { name: "Upload dataset" }).click();
-  await page.getByLabel("File").setInputFiles(path.join(FIXTURES, "flights.csv"));
-  await page.getByRole("button", { name: "Upload dataset" }).click();
-  await expect(page.getByText("ready", { exact: true })).toBeVisible({ timeout: 180_000 });
+  await signUpWithDataset(page, "e2e-tables", "Flights", path.join(FIXTURES, "flights.csv"));
 
   const tables = page.getByRole("table", { name: "The dataset's tables" });
   for (const name of ["airlines", "airports"]) {
@@ -66,14 +59,7 @@ test("add tables to a dataset, see and fix its links, read its orphans", async (
 test("train linked tables, generate parents with their children, read the link in the report", async ({ page }, info) => {
   test.setTimeout(600_000);
   const console = watchConsole(page);
-  await signUp(page, uniqueEmail("e2e-linked"));
-  await page.getByRole("button", { name: "New project" }).click();
-  await page.getByLabel("Project name").fill("Airlines");
-  await page.getByRole("button", { name: "Create", exact: true }).click();
-  await page.getByRole("link", { name: "Upload dataset" }).click();
-  await page.getByLabel("File").setInputFiles(path.join(FIXTURES, "airlines.csv"));
-  await page.getByRole("button", { name: "Upload dataset" }).click();
-  await expect(page.locator("dl.facts").getByText("ready", { exact: true })).toBeVisible({ timeout: 180_000 });
+  await signUpWithDataset(page, "e2e-linked", "Airlines", path.join(FIXTURES, "airlines.csv"));
   await page.getByLabel("Table file").setInputFiles(path.join(FIXTURES, "flights.csv"));
   await page.getByRole("button", { name: "Add table" }).click();
   const links = page.getByRole("list", { name: "Links between tables" });

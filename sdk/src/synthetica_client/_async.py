@@ -5,16 +5,14 @@ live in a module each (``_projects.py``, ``_datasets.py``, ``_jobs.py``, ``_mode
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Sequence
 from typing import Any
 
 from synthetica_client import config
-from synthetica_client._base import enum_of, id_of
+from synthetica_client._base import enum_of, forward, id_of
 from synthetica_client._batches import AsyncBatch, AsyncBatches
 from synthetica_client._connections import AsyncConnections
-from synthetica_client._datasets import AsyncDataset, AsyncDatasets, DatasetRef
+from synthetica_client._datasets import AsyncDatasets, DatasetRef
 from synthetica_client._generated import enums
 from synthetica_client._generated.fragments import TemplateFields, UserFields
 from synthetica_client._generated.input_types import (
@@ -104,23 +102,11 @@ class AsyncClient:
                 await self._t.logout(refresh_token=self._t.credentials.refresh_token)
         self._t.credentials.access_token = self._t.credentials.refresh_token = None
 
+    # Several files as the tables of one dataset, in one call.
+    upload_tables = forward("datasets", AsyncDatasets.upload_tables)
+
     async def me(self) -> User:
         return User.model_validate((await self._t.me()).me.model_dump(by_alias=True))
-
-    async def upload_tables(
-        self,
-        sources: Sequence[str | os.PathLike[str]],
-        *,
-        project: ProjectRef | None = None,
-        dataset: DatasetRef | None = None,
-        name: str | None = None,
-        progress: ProgressOption = True,
-    ) -> AsyncDataset:
-        """Several files as the tables of one dataset, in one call (see
-        ``AsyncDatasets.upload_tables``)."""
-        return await self.datasets.upload_tables(
-            sources, project=project, dataset=dataset, name=name, progress=progress
-        )
 
     async def engines(self) -> list[dict[str, Any]]:
         """The engines with their parameters and defaults."""

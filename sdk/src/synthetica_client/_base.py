@@ -5,9 +5,10 @@ paging. The asynchronous objects do the work; the synchronous ones mirror them
 from __future__ import annotations
 
 import enum
+import functools
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
 from pydantic import PrivateAttr
 
@@ -22,6 +23,8 @@ PAGE = 100
 
 E = TypeVar("E", bound=enum.Enum)
 B = TypeVar("B", bound="Bound")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def id_of(obj: Any) -> str:
@@ -65,6 +68,21 @@ async def all_pages(
             break
         after = page.page_info.end_cursor
     return found[:limit] if limit is not None else found
+
+
+def forward(
+    resource: str, method: Callable[Concatenate[Any, P], Awaitable[R]]
+) -> Callable[Concatenate[Any, P], Awaitable[R]]:
+    """A client method that is one of its resource's, with its parameters and help:
+    ``forward("datasets", AsyncDatasets.upload_tables)`` on the client runs
+    ``client.datasets.upload_tables``."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    async def run(self: Any, *args: P.args, **kwargs: P.kwargs) -> R:
+        return await getattr(getattr(self, resource), name)(*args, **kwargs)
+
+    return run
 
 
 class Data(BaseModel):

@@ -24,7 +24,7 @@ from synthetica_client._generated.input_types import (
     SequenceInput,
     TableKeysInput,
 )
-from synthetica_client._mirror import Mirror, Namespace, blocking, mirrors
+from synthetica_client._mirror import Mirror, Namespace, blocking, in_place, mirrors
 from synthetica_client.errors import BadUserInput
 from synthetica_client.progress import Bars, ProgressOption, console_for
 
@@ -352,48 +352,13 @@ class Dataset(Mirror, DatasetFields):
     preview = blocking(AsyncDataset.preview, list[dict[str, Any]])
     delete = blocking(AsyncDataset.delete, bool)
 
-    def remove_table(self, name: str) -> Dataset:
-        """Removes the table ``name`` with its links (see AsyncDataset.remove_table)."""
-        return self._absorb(self._client._run(self._twin().remove_table, name))
-
-    def add_table(
-        self,
-        source: str | os.PathLike[str] | pd.DataFrame,
-        *,
-        name: str | None = None,
-        options: dict[str, Any] | None = None,
-        progress: ProgressOption = True,
-    ) -> Dataset:
-        """Uploads a file or DataFrame as a new table of this dataset (see AsyncDataset)."""
-        twin = self._twin().add_table
-        return self._absorb(
-            self._client._run(twin, source, name=name, options=options, progress=progress)
-        )
-
-    def set_relationships(
-        self,
-        *,
-        keys: dict[str, dict[str, Any]] | None = None,
-        foreign_keys: list[dict[str, str]] | None = None,
-    ) -> Dataset:
-        """Sets primary keys, sequences and links (see AsyncDataset.set_relationships)."""
-        twin = self._twin().set_relationships
-        return self._absorb(self._client._run(twin, keys=keys, foreign_keys=foreign_keys))
-
-    def set_rules(self, rules: list[dict[str, Any]]) -> Dataset:
-        """Replaces the rules the synthetic rows obey (see AsyncDataset.set_rules)."""
-        return self._absorb(self._client._run(self._twin().set_rules, rules))
-
-    def set_sequence(self, table: str, entity_key: str, order_column: str) -> Dataset:
-        """Makes ``table`` sequential (its primary key kept)."""
-        return self._absorb(
-            self._client._run(self._twin().set_sequence, table, entity_key, order_column)
-        )
-
-    def set_types(self, types: dict[str, str]) -> Dataset:
-        """Corrects columns' sdtypes, e.g. ``{"column_5": "categorical"}``; the dataset
-        (updated in place) is returned."""
-        return self._absorb(self._client._run(self._twin().set_types, types))
+    # Each changes the dataset on the server and brings this object up to date.
+    remove_table = in_place(AsyncDataset.remove_table)
+    add_table = in_place(AsyncDataset.add_table)
+    set_relationships = in_place(AsyncDataset.set_relationships)
+    set_rules = in_place(AsyncDataset.set_rules)
+    set_sequence = in_place(AsyncDataset.set_sequence)
+    set_types = in_place(AsyncDataset.set_types)
 
     def train(self, **kwargs: Any) -> Job:
         return self._client.train(self, **kwargs)

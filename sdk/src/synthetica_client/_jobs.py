@@ -17,7 +17,7 @@ from synthetica_client._generated.exceptions import GraphQLClientError
 from synthetica_client._generated.fragments import JobFields
 from synthetica_client._mirror import Mirror, Namespace, blocking, mirrors
 from synthetica_client.errors import JobCancelled, JobFailed
-from synthetica_client.progress import Bars, ProgressOption, console_for, job_detail
+from synthetica_client.progress import Bars, JobProgress, ProgressOption, console_for, job_detail
 
 if TYPE_CHECKING:
     from synthetica_client._async import AsyncClient
@@ -119,24 +119,8 @@ async def follow(
     with Bars.job(console_for(progress)) as bars:
         bar = bars.add(label, total=100, detail=job.status.value.lower() if job.status else "")
 
-        def show(
-            status: Any,
-            percent: float,
-            epoch: int,
-            total_epochs: int,
-            loss: Any,
-            eta: Any,
-            message: str,
-        ) -> None:
-            detail = job_detail(
-                status=status.value,
-                epoch=epoch,
-                total_epochs=total_epochs,
-                loss=loss,
-                eta=eta,
-                message=message,
-            )
-            bar.update(completed=percent, detail=detail)
+        def show(status: Any, p: JobProgress) -> None:
+            bar.update(completed=p.percent, detail=job_detail(status.value, p))
 
         await asyncio.wait_for(_until_done(client, job.id, show), timeout)
     final = await client.jobs.get(job.id)
@@ -163,7 +147,7 @@ async def _until_done(client: AsyncClient, job_id: str, show: Callable[..., None
                 continue
             u = pending.result().job_updates
             pending = None
-            show(u.status, u.percent, u.epoch, u.total_epochs, u.loss, u.eta_seconds, u.message)
+            show(u.status, u)
             if u.status in TERMINAL:
                 return
     except StopAsyncIteration:
@@ -185,8 +169,7 @@ async def _until_done(client: AsyncClient, job_id: str, show: Callable[..., None
 async def _poll_once(client: AsyncClient, job_id: str, show: Callable[..., None]) -> bool:
     """Shows the job's state from a query; whether it has ended."""
     job = await client.jobs.get(job_id)
-    p = job.progress
-    show(job.status, p.percent, p.epoch, p.total_epochs, p.loss, p.eta_seconds, p.message)
+    show(job.status, job.progress)
     return job.status in TERMINAL
 
 

@@ -54,14 +54,38 @@ SYNC_OF: dict[type, type[Mirror]] = {}
 
 
 def mirrors(twin: type[Bound]) -> Callable[[type[M]], type[M]]:
-    """Class decorator: this synchronous class mirrors the asynchronous ``twin``."""
+    """Class decorator: this synchronous class mirrors the asynchronous ``twin``; its
+    ``in_place`` methods say they answer with it."""
 
     def register(cls: type[M]) -> type[M]:
         ASYNC_OF[cls] = twin
         SYNC_OF[twin] = cls
+        for member in vars(cls).values():
+            if getattr(member, "_in_place", False):
+                member.__signature__ = member.__signature__.replace(return_annotation=cls)
+                member.__annotations__["return"] = cls
         return cls
 
     return register
+
+
+def in_place(
+    method: Callable[Concatenate[Any, P], Awaitable[Any]],
+) -> Callable[Concatenate[M, P], M]:
+    """A synchronous method that runs the asynchronous ``method`` of its object's twin and
+    takes the answer into this object, which it returns: the object stays current (a dataset
+    after a change to its tables, types or rules). Same parameters as ``method``."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def run(self: M, *args: P.args, **kwargs: P.kwargs) -> M:
+        return self._absorb(self._client._run(getattr(self._twin(), name), *args, **kwargs))
+
+    run.__qualname__ = f"in_place({method.__qualname__})"
+    run.__signature__ = inspect.signature(method)
+    run.__annotations__ = dict(method.__annotations__)
+    run._in_place = True
+    return run
 
 
 class Namespace(Blocking):

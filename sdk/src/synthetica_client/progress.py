@@ -5,7 +5,7 @@ there whatever it is (``Console(file=..., force_terminal=True)`` captures them).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from rich.console import Console
 from rich.progress import (
@@ -112,24 +112,34 @@ class Bars:
             self._progress.stop()
 
 
-def job_detail(
-    *,
-    status: str,
-    epoch: int,
-    total_epochs: int,
-    loss: float | None,
-    eta: float | None,
-    message: str,
-) -> str:
+class JobProgress(Protocol):
+    """A job's progress as the API reports it: a ``jobUpdates`` message, or a job's
+    ``progress``."""
+
+    @property
+    def percent(self) -> float: ...
+    @property
+    def epoch(self) -> int: ...
+    @property
+    def total_epochs(self) -> int: ...
+    @property
+    def loss(self) -> float | None: ...
+    @property
+    def eta_seconds(self) -> float | None: ...
+    @property
+    def message(self) -> str: ...
+
+
+def job_detail(status: str, p: JobProgress) -> str:
     """The text beside a job's bar: status or message, epoch, loss, ETA."""
-    parts = [f"{status.lower()}: {message}" if message else status.lower()]
-    if total_epochs:
-        parts.append(f"epoch {epoch}/{total_epochs}")
-    elif epoch:
-        parts.append(f"epoch {epoch}")
-    if loss is not None:
-        parts.append(f"loss {loss:.4g}")
-    if eta is not None and eta > 0:
-        minutes, seconds = divmod(round(eta), 60)
+    parts = [f"{status.lower()}: {p.message}" if p.message else status.lower()]
+    if p.total_epochs:
+        parts.append(f"epoch {p.epoch}/{p.total_epochs}")
+    elif p.epoch:
+        parts.append(f"epoch {p.epoch}")
+    if p.loss is not None:
+        parts.append(f"loss {p.loss:.4g}")
+    if p.eta_seconds is not None and p.eta_seconds > 0:
+        minutes, seconds = divmod(round(p.eta_seconds), 60)
         parts.append(f"ETA {minutes}:{seconds:02d}")
     return " · ".join(parts)

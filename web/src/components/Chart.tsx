@@ -356,3 +356,13 @@ export function HeatScale({ what }: { what: string }) {
     </p>
   );
 }
+
+/** The key to the real and synthetic colours of bar charts, after what a bar measures. */
+export function RealSyntheticLegend({ what }: { what: string }) {
+  return (
+    <p className="chart-legend">
+      {what}: <span className="swatch swatch-real" aria-hidden="true" /> real{" "}
+      <span className="swatch swatch-synthetic" aria-hidden="true" /> synthetic
+    </p>
+  );
+}

@@ -1,5 +1,6 @@
 import { useId, useState, type ReactNode } from "react";
-import { fieldError, sentence } from "../lib/errors";
+import { useMutation, type AnyVariables, type TypedDocumentNode } from "urql";
+import { fieldError, sentence, toApiError } from "../lib/errors";
 import type { ApiError } from "../lib/session";
 import type { ExportFormat, PageCursorFragment } from "../gql/graphql";
 
@@ -63,7 +64,39 @@ export function Field({
   );
 }
 
-/** A secret the API shows this once (a new API key, a webhook's signing secret), announced. */
+/** A labelled select of `values` (shown as `show` writes them); `none`, when given, is a first
+ * choice with the empty value. */
+export function SelectField<V extends string>({
+  label,
+  hint,
+  error,
+  values,
+  show,
+  none,
+  value,
+  onChange,
+}: {
+  label: string;
+  hint?: string;
+  error?: string;
+  values: readonly V[];
+  show?: (value: string) => string;
+  none?: string;
+  value: V | "";
+  onChange: (value: V) => void;
+}) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {(p) => (
+        <select {...p} value={value} onChange={(e) => onChange(e.target.value as V)}>
+          {none !== undefined ? <option value="">{none}</option> : null}
+          <Options values={values} show={show} />
+        </select>
+      )}
+    </Field>
+  );
+}
+
 /** How many rows to generate, and the optional seed that makes them the same every time, with
  * the form's own check (`local`) or else the API's answer under each. */
 export function RowsAndSeedFields({
@@ -95,17 +128,26 @@ export function RowsAndSeedFields({
 
 /** The format a new batch is stored in (and downloads in by default). */
 export function StoredFormatField({ value, onChange }: { value: ExportFormat; onChange: (format: ExportFormat) => void }) {
-  return (
-    <Field label="Stored format">
-      {(p) => (
-        <select {...p} value={value} onChange={(e) => onChange(e.target.value as ExportFormat)}>
-          <Options values={FORMATS} />
-        </select>
-      )}
-    </Field>
-  );
+  return <SelectField label="Stored format" values={FORMATS} value={value} onChange={onChange} />;
 }
 
+/** A mutation that creates what the API shows a secret of once (an API key, a webhook): `create`
+ * says whether it was created, `secret` keeps the last secret to show, `apiError` the refusal. */
+export function useCreateWithSecret<Data, Variables extends AnyVariables>(
+  document: TypedDocumentNode<Data, Variables>,
+  secretOf: (data: Data) => string,
+) {
+  const [created, execute] = useMutation(document);
+  const [secret, setSecret] = useState<string | null>(null);
+  async function create(variables: Variables): Promise<boolean> {
+    const done = await execute(variables);
+    if (done.data) setSecret(secretOf(done.data));
+    return Boolean(done.data);
+  }
+  return { create, fetching: created.fetching, secret, apiError: created.error ? toApiError(created.error) : null };
+}
+
+/** A secret the API shows this once (a new API key, a webhook's signing secret), announced. */
 export function SecretOnce({ secret, children }: { secret: string | null; children: ReactNode }) {
   if (!secret) return null;
   return (

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from "react";
-import { useMutation, useQuery } from "urql";
-import { PagedTable } from "../../components/lists";
-import { Alert, Field, SecretOnce, formatDate, usePages } from "../../components/ui";
+import { useMutation } from "urql";
+import { PagedTable, usePagedQuery } from "../../components/lists";
+import { Section } from "../../components/page";
+import { Alert, Field, SecretOnce, formatDate, useCreateWithSecret } from "../../components/ui";
 import { ApiKeysDocument, CreateApiKeyDocument, RevokeApiKeyDocument, UpdateProfileDocument } from "../../gql/graphql";
 import { useAuth } from "../../lib/auth";
 import { fieldError, toApiError } from "../../lib/errors";
@@ -59,27 +60,21 @@ function Profile() {
 }
 
 export function ApiKeys() {
-  const pages = usePages();
-  const [list, refetch] = useQuery({ query: ApiKeysDocument, variables: { after: pages.after }, requestPolicy: "network-only" });
+  const { pages, result: list, reload } = usePagedQuery(ApiKeysDocument, {}, "network-only");
   const [name, setName] = useState("");
   const [days, setDays] = useState("0");
-  const [created, create] = useMutation(CreateApiKeyDocument);
+  const { create, fetching, secret, apiError } = useCreateWithSecret(CreateApiKeyDocument, (data) => data.createApiKey.secret);
   const [revoked, revoke] = useMutation(RevokeApiKeyDocument);
-  const [secret, setSecret] = useState<string | null>(null);
-  const apiError = created.error ? toApiError(created.error) : null;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const done = await create({ input: { name: name.trim(), expiresInDays: Number(days) || 0 } });
-    if (done.data) {
-      setSecret(done.data.createApiKey.secret);
+    if (await create({ input: { name: name.trim(), expiresInDays: Number(days) || 0 } })) {
       setName("");
-      refetch({ requestPolicy: "network-only" });
+      reload();
     }
   }
   return (
-    <section aria-labelledby="keys-heading">
-      <h2 id="keys-heading">API keys</h2>
+    <Section title="API keys">
       <form onSubmit={submit} className="inline-form" aria-label="New API key" noValidate>
         <Field label="Key name" error={fieldError(apiError, "name")}>
           {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
@@ -87,7 +82,7 @@ export function ApiKeys() {
         <Field label="Expires in days (0: never)" error={fieldError(apiError, "expires_in_days")}>
           {(p) => <input {...p} inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} />}
         </Field>
-        <button type="submit" disabled={created.fetching}>
+        <button type="submit" disabled={fetching}>
           Create key
         </button>
         {apiError && !fieldError(apiError, "name", "expires_in_days") ? <Alert error={apiError} /> : null}
@@ -106,13 +101,13 @@ export function ApiKeys() {
               k.revokedAt ? (
                 `revoked ${formatDate(k.revokedAt)}`
               ) : (
-                <button type="button" className="danger" onClick={async () => { await revoke({ id: k.id }); refetch({ requestPolicy: "network-only" }); }}>
+                <button type="button" className="danger" onClick={async () => { await revoke({ id: k.id }); reload(); }}>
                   Revoke <span className="visually-hidden">{k.name}</span>
                 </button>
               ),
           },
         ]}
       />
-    </section>
+    </Section>
   );
 }

@@ -15,6 +15,15 @@ function gateway(routes: Record<string, { status: number; body: unknown }>) {
   return fetchMock;
 }
 
+/** The sign-in page, filled in with `email` and `password` and sent. */
+async function signInAs(email: string, password: string) {
+  const { client } = fakeClient({});
+  renderWith(<AuthProvider><SignIn /></AuthProvider>, client);
+  await userEvent.type(await screen.findByLabelText("Email"), email);
+  await userEvent.type(screen.getByLabelText("Password"), password);
+  await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+}
+
 afterEach(() => vi.unstubAllGlobals());
 
 describe("sign in", () => {
@@ -23,11 +32,7 @@ describe("sign in", () => {
       csrf: { status: 200, body: { csrfToken: "t" } },
       login: { status: 401, body: { error: { code: "UNAUTHENTICATED", message: "invalid email or password", reason: "INVALID_CREDENTIALS" } } },
     });
-    const { client } = fakeClient({});
-    renderWith(<AuthProvider><SignIn /></AuthProvider>, client);
-    await userEvent.type(await screen.findByLabelText("Email"), "ada@example.com");
-    await userEvent.type(screen.getByLabelText("Password"), "wrong-password-1");
-    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    await signInAs("ada@example.com", "wrong-password-1");
     expect(await screen.findByRole("alert")).toHaveTextContent("Wrong email or password.");
     expect(screen.getByRole("alert").textContent).not.toContain("{");
   });
@@ -37,11 +42,7 @@ describe("sign in", () => {
       csrf: { status: 200, body: { csrfToken: "t" } },
       login: { status: 429, body: { error: { code: "RATE_LIMITED", message: "too many attempts", retryAfterSeconds: 60 } } },
     });
-    const { client } = fakeClient({});
-    renderWith(<AuthProvider><SignIn /></AuthProvider>, client);
-    await userEvent.type(await screen.findByLabelText("Email"), "ada@example.com");
-    await userEvent.type(screen.getByLabelText("Password"), "whatever-123");
-    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    await signInAs("ada@example.com", "whatever-123");
     expect(await screen.findByRole("alert")).toHaveTextContent("Too many attempts. Try again in 60 seconds.");
     const login = fetchMock.mock.calls.find(([url]) => String(url).endsWith("/session/login"));
     const init = login?.[1] as RequestInit;

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
+import { Facts, NotLoaded, Section, useRefetchWhile } from "../../components/page";
 import { Alert, FORMATS, Loading, Options, ProgressBar, RowsTable, StatusBadge, formatDate } from "../../components/ui";
 import { BatchDocument, BatchPreviewDocument, CancelJobDocument, CreateBatchDownloadUrlDocument, type ExportFormat } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
@@ -10,19 +11,12 @@ import { GateNotice, held } from "./Gate";
 
 export default function BatchPage() {
   const { batchId = "" } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: BatchDocument, variables: { id: batchId }, requestPolicy: "network-only" });
+  const [result, refetch] = useQuery({ query: BatchDocument, variables: { id: batchId }, requestPolicy: "network-only" });
   const [jobEnded, setJobEnded] = useState(false);
-  const generating = data?.batch.status === "GENERATING";
-  useEffect(() => {
-    // The job's last update can come a moment before the batch row says READY: look again.
-    if (!generating || !jobEnded) return;
-    refetch({ requestPolicy: "network-only" });
-    const timer = setInterval(() => refetch({ requestPolicy: "network-only" }), 1000);
-    return () => clearInterval(timer);
-  }, [generating, jobEnded, refetch]);
-  if (error) return <Alert error={toApiError(error)} />;
-  if (fetching && !data) return <Loading what="the batch" />;
-  if (!data) return null;
+  const data = result.data;
+  // The job's last update can come a moment before the batch row says READY: look again.
+  useRefetchWhile(data?.batch.status === "GENERATING" && jobEnded, refetch, true);
+  if (result.error || !data) return <NotLoaded result={result} what="the batch" />;
   const batch = data.batch;
   return (
     <section>
@@ -37,27 +31,17 @@ export default function BatchPage() {
         / Batch
       </p>
       <h1>{batch.templateId ? `Batch from template ${batch.templateId}` : "Synthetic batch"}</h1>
-      <dl className="facts">
-        <dt>Status</dt>
-        <dd>
-          <StatusBadge status={batch.status} />
-        </dd>
-        <dt>Rows</dt>
-        <dd>{batch.rowCount.toLocaleString()}</dd>
-        <dt>Quality</dt>
-        <dd>{batch.qualityScore != null ? `${(batch.qualityScore * 100).toFixed(1)} %` : "not evaluated yet"}</dd>
-        <dt>Privacy</dt>
-        <dd>{batch.privacyVerdict ?? "–"}</dd>
-        <dt>Created</dt>
-        <dd>{formatDate(batch.createdAt)}</dd>
-        <dt>Files kept until</dt>
-        <dd>{formatDate(batch.expiresAt)}</dd>
-      </dl>
-      {batch.error ? (
-        <p role="alert" className="alert">
-          {batch.error}
-        </p>
-      ) : null}
+      <Facts
+        facts={[
+          ["Status", <StatusBadge status={batch.status} />],
+          ["Rows", batch.rowCount.toLocaleString()],
+          ["Quality", batch.qualityScore != null ? `${(batch.qualityScore * 100).toFixed(1)} %` : "not evaluated yet"],
+          ["Privacy", batch.privacyVerdict ?? "–"],
+          ["Created", formatDate(batch.createdAt)],
+          ["Files kept until", formatDate(batch.expiresAt)],
+        ]}
+      />
+      <Alert>{batch.error}</Alert>
       {batch.status === "GENERATING" ? (
         <LiveProgress jobId={batch.jobId} editable={canEdit(batch.project?.myRole)} onDone={() => setJobEnded(true)} />
       ) : null}
@@ -141,13 +125,12 @@ function Preview({ batchId, tables }: { batchId: string; tables: string[] }) {
   const [table, setTable] = useState(tables[0] ?? "");
   const [{ data, fetching, error }] = useQuery({ query: BatchPreviewDocument, variables: { id: batchId, table } });
   return (
-    <section aria-labelledby="batch-preview-heading">
-      <h2 id="batch-preview-heading">Preview</h2>
+    <Section title="Preview">
       <TablePicker id="preview-table" label="Preview table" tables={tables} value={table} onChange={setTable} />
       {error ? <Alert error={toApiError(error)} /> : null}
       {fetching && !data ? <Loading what="rows" /> : null}
       {data ? <RowsTable rows={data.batch.previewRows} caption="First rows of the batch" /> : null}
-    </section>
+    </Section>
   );
 }
 

@@ -3,8 +3,9 @@
 // associations), each sequential table (lengths, gaps, autocorrelation, steps), and each table's
 // own scores. The full per-table report is in the HTML report.
 import { useMemo } from "react";
-import { ChartGrid, LARGE_BARS, THEME, type Panel } from "../../components/Chart";
-import { DataTable } from "../../components/lists";
+import { ChartGrid, RealSyntheticLegend, LARGE_BARS, THEME, type Panel } from "../../components/Chart";
+import { TableSection, type Column } from "../../components/lists";
+import { Section } from "../../components/page";
 import type { RelationalPartsFragment, SpreadFragment } from "../../gql/graphql";
 import { num, pct, share } from "./format";
 
@@ -35,6 +36,54 @@ function spreadPanel(key: string, title: string, spread: SpreadFragment): Panel 
 
 const TOOLTIP = { trigger: "axis", valueFormatter: (v: number) => pct(v) };
 
+/** A verdict as the report colours it. */
+function Verdict({ verdict }: { verdict?: string | null }) {
+  return <span className={`verdict verdict-${(verdict ?? "").toLowerCase()}`}>{verdict ?? "–"}</span>;
+}
+
+const LINK_COLUMNS: Column<RelationalPartsFragment["links"][number]>[] = [
+  { header: "Link", cell: (l) => `${l.childTable}.${l.childColumn} → ${l.parentTable}.${l.parentColumn}` },
+  {
+    header: "Referential integrity",
+    cell: (l) =>
+      l.integrity.orphanRows + l.integrity.missingKeyRows === 0 ? (
+        `${pct(l.integrity.share)} of ${l.integrity.childRows.toLocaleString()} rows`
+      ) : (
+        <span className="field-error">
+          {pct(l.integrity.share)}: {l.integrity.orphanRows.toLocaleString()} orphans
+          {l.integrity.orphanExamples.length > 0 ? ` (e.g. ${l.integrity.orphanExamples.slice(0, 3).join(", ")})` : ""}
+        </span>
+      ),
+  },
+  { header: "Children per parent", cell: (l) => pct(l.cardinalityScore) },
+  { header: "Across the link", cell: (l) => pct(l.correlationScore) },
+];
+
+const SEQUENCE_COLUMNS: Column<RelationalPartsFragment["sequences"][number]>[] = [
+  { header: "Table", cell: (s) => `${s.table} (${s.entityKey}, by ${s.orderColumn})` },
+  { header: "Score", cell: (s) => pct(s.score) },
+  { header: "Lengths", cell: (s) => pct(s.length.score) },
+  { header: "Gaps", cell: (s) => (s.gaps ? pct(s.gaps.score) : "–") },
+  {
+    header: "Autocorrelation (lag 1)",
+    cell: (s) =>
+      s.autocorrelation.length === 0
+        ? "–"
+        : s.autocorrelation.map((a) => `${a.column} ${num(a.realMean, 2)} real, ${num(a.syntheticMean, 2)} synthetic`).join("; "),
+  },
+  { header: "Step by step", cell: (s) => pct(s.stepScore) },
+  { header: "Privacy", cell: (s) => <Verdict verdict={s.privacyVerdict} /> },
+];
+
+const TABLE_COLUMNS: Column<RelationalPartsFragment["tables"][number]>[] = [
+  { header: "Table", cell: (t) => t.name },
+  { header: "Rows (synthetic / training)", cell: (t) => `${t.syntheticRows.toLocaleString()} / ${t.trainRows.toLocaleString()}` },
+  { header: "Quality", cell: (t) => (t.note ? <span className="muted">{t.note}</span> : pct(t.qualityScore)) },
+  { header: "Diagnostic", cell: (t) => pct(t.diagnosticScore) },
+  { header: "Fidelity", cell: (t) => pct(t.fidelityScore) },
+  { header: "Privacy", cell: (t) => <Verdict verdict={t.privacyVerdict} /> },
+];
+
 export default function RelationalReport({ report }: { report: RelationalPartsFragment }) {
   const panels = useMemo(
     () => [
@@ -64,82 +113,17 @@ export default function RelationalReport({ report }: { report: RelationalPartsFr
         </p>
       ) : null}
       {report.links.length > 0 ? (
-        <section aria-labelledby="links-heading">
-          <h2 id="links-heading">Links</h2>
-          <DataTable
-            caption="Each link between tables in the synthetic data"
-            rows={report.links}
-            rowKey={(l) => `${l.childTable}.${l.childColumn}`}
-            columns={[
-              { header: "Link", cell: (l) => `${l.childTable}.${l.childColumn} → ${l.parentTable}.${l.parentColumn}` },
-              {
-                header: "Referential integrity",
-                cell: (l) =>
-                  l.integrity.orphanRows + l.integrity.missingKeyRows === 0 ? (
-                    `${pct(l.integrity.share)} of ${l.integrity.childRows.toLocaleString()} rows`
-                  ) : (
-                    <span className="field-error">
-                      {pct(l.integrity.share)}: {l.integrity.orphanRows.toLocaleString()} orphans
-                      {l.integrity.orphanExamples.length > 0 ? ` (e.g. ${l.integrity.orphanExamples.slice(0, 3).join(", ")})` : ""}
-                    </span>
-                  ),
-              },
-              { header: "Children per parent", cell: (l) => pct(l.cardinalityScore) },
-              { header: "Across the link", cell: (l) => pct(l.correlationScore) },
-            ]}
-          />
-        </section>
+        <TableSection title="Links" caption="Each link between tables in the synthetic data" rows={report.links} rowKey={(l) => `${l.childTable}.${l.childColumn}`} columns={LINK_COLUMNS} />
       ) : null}
       {report.sequences.length > 0 ? (
-        <section aria-labelledby="sequences-heading">
-          <h2 id="sequences-heading">Sequences</h2>
-          <DataTable
-            caption="Each sequential table, real against synthetic"
-            rows={report.sequences}
-            rowKey={(s) => s.table}
-            columns={[
-              { header: "Table", cell: (s) => `${s.table} (${s.entityKey}, by ${s.orderColumn})` },
-              { header: "Score", cell: (s) => pct(s.score) },
-              { header: "Lengths", cell: (s) => pct(s.length.score) },
-              { header: "Gaps", cell: (s) => (s.gaps ? pct(s.gaps.score) : "–") },
-              {
-                header: "Autocorrelation (lag 1)",
-                cell: (s) =>
-                  s.autocorrelation.length === 0
-                    ? "–"
-                    : s.autocorrelation.map((a) => `${a.column} ${num(a.realMean, 2)} real, ${num(a.syntheticMean, 2)} synthetic`).join("; "),
-              },
-              { header: "Step by step", cell: (s) => pct(s.stepScore) },
-              { header: "Privacy", cell: (s) => <span className={`verdict verdict-${(s.privacyVerdict ?? "").toLowerCase()}`}>{s.privacyVerdict ?? "–"}</span> },
-            ]}
-          />
-        </section>
+        <TableSection title="Sequences" caption="Each sequential table, real against synthetic" rows={report.sequences} rowKey={(s) => s.table} columns={SEQUENCE_COLUMNS} />
       ) : null}
-      <section aria-labelledby="tables-heading">
-        <h2 id="tables-heading">Tables</h2>
-        <DataTable
-          caption="Each table's own report"
-          rows={report.tables}
-          rowKey={(t) => t.name}
-          columns={[
-            { header: "Table", cell: (t) => t.name },
-            { header: "Rows (synthetic / training)", cell: (t) => `${t.syntheticRows.toLocaleString()} / ${t.trainRows.toLocaleString()}` },
-            { header: "Quality", cell: (t) => (t.note ? <span className="muted">{t.note}</span> : pct(t.qualityScore)) },
-            { header: "Diagnostic", cell: (t) => pct(t.diagnosticScore) },
-            { header: "Fidelity", cell: (t) => pct(t.fidelityScore) },
-            { header: "Privacy", cell: (t) => <span className={`verdict verdict-${(t.privacyVerdict ?? "").toLowerCase()}`}>{t.privacyVerdict ?? "–"}</span> },
-          ]}
-        />
-      </section>
+      <TableSection title="Tables" caption="Each table's own report" rows={report.tables} rowKey={(t) => t.name} columns={TABLE_COLUMNS} />
       {panels.length > 0 ? (
-        <section aria-labelledby="shapes-heading">
-          <h2 id="shapes-heading">Children per parent and sequences</h2>
-          <p className="chart-legend">
-            Share of parents or sequences per bin: <span className="swatch swatch-real" aria-hidden="true" /> real{" "}
-            <span className="swatch swatch-synthetic" aria-hidden="true" /> synthetic
-          </p>
+        <Section title="Children per parent and sequences">
+          <RealSyntheticLegend what="Share of parents or sequences per bin" />
           <ChartGrid panels={panels} height={220} tooltip={TOOLTIP} />
-        </section>
+        </Section>
       ) : null}
     </>
   );

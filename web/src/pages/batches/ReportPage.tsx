@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useQuery } from "urql";
-import { ChartGrid, HeatScale, LARGE_BARS, THEME, truncate, type Panel } from "../../components/Chart";
+import { ChartGrid, RealSyntheticLegend, HeatScale, LARGE_BARS, THEME, truncate, type Panel } from "../../components/Chart";
+import { DataTable, TableSection, type Column } from "../../components/lists";
+import { Section } from "../../components/page";
 import { Alert, Loading } from "../../components/ui";
-import { ReportDocument } from "../../gql/graphql";
+import { ReportDocument, type ReportQuery } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 import { heatmapPanel } from "../datasets/DatasetStats";
 import { Conformance, type ConformanceReport } from "./Conformance";
@@ -139,7 +141,7 @@ export default function ReportPage() {
   if (!report) return null;
   const quality = (report.quality ?? {}) as { overall_score?: number; column_shapes?: number; column_pair_trends?: number; diagnostic_score?: number };
   const fidelity = (report.fidelity ?? {}) as { mean_score?: number };
-  const utility = (report.utility ?? null) as { target_column: string; task: string; metrics: { name: string; synthetic: number; real: number; ratio: number }[] } | null;
+  const utility = (report.utility ?? null) as { target_column: string; task: string; metrics: UtilityMetric[] } | null;
   const privacy = (report.privacy ?? null) as Record<string, number | string | string[] | null> | null;
 
   return (
@@ -189,57 +191,13 @@ export default function ReportPage() {
           {report.tables.length > 0 ? <RelationalReport report={report} /> : null}
           {report.kind === "CONFORMANCE" && report.conformance ? <Conformance report={report.conformance as ConformanceReport} /> : null}
           {utility ? (
-            <section aria-labelledby="utility-heading">
-              <h2 id="utility-heading">Utility: predicting {utility.target_column}</h2>
-              <table>
-                <caption className="visually-hidden">Utility metrics</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Metric</th>
-                    <th scope="col">Trained on synthetic</th>
-                    <th scope="col">Trained on real</th>
-                    <th scope="col">Ratio</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {utility.metrics.map((m) => (
-                    <tr key={m.name}>
-                      <th scope="row">{m.name}</th>
-                      <td>{num(m.synthetic)}</td>
-                      <td>{num(m.real)}</td>
-                      <td>{num(m.ratio)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
+            <TableSection title={`Utility: predicting ${utility.target_column}`} caption="Utility metrics" rows={utility.metrics} rowKey={(m) => m.name} rowHeaders columns={UTILITY_COLUMNS} />
           ) : report.utilityNote ? (
             <p className="note">{report.utilityNote}</p>
           ) : null}
           {privacy ? <PrivacyTable privacy={privacy} verdict={report.privacyVerdict} /> : null}
           {report.rules.length > 0 ? (
-            <section aria-labelledby="rules-heading">
-              <h2 id="rules-heading">Rules</h2>
-              <table>
-                <caption className="visually-hidden">The dataset's rules and the rows that break each</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Rule</th>
-                    <th scope="col">Synthetic rows breaking it</th>
-                    <th scope="col">Real rows breaking it</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.rules.map((rule) => (
-                    <tr key={rule.description}>
-                      <th scope="row">{rule.description}</th>
-                      <td>{rule.violationCount.toLocaleString()}</td>
-                      <td>{rule.realViolationCount.toLocaleString()}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
+            <TableSection title="Rules" caption="The dataset's rules and the rows that break each" rows={report.rules} rowKey={(r) => r.description} rowHeaders columns={RULE_COLUMNS} />
           ) : null}
           {brokenOrders.length > 0 ? (
             <section aria-labelledby="orders-heading">
@@ -270,27 +228,42 @@ export default function ReportPage() {
             </section>
           ) : null}
           {heatPanels.length > 0 ? (
-            <section aria-labelledby="heatmaps-heading">
-              <h2 id="heatmaps-heading">Correlations</h2>
+            <Section title="Correlations">
               <HeatScale what="Correlation (and difference), blue negative to red positive" />
               <ChartGrid panels={heatPanels} height={350} tooltip={HEATMAP_TOOLTIP} onRendered={rendered} className="heatmap-row" />
-            </section>
+            </Section>
           ) : null}
           {overlays.length > 0 ? (
-            <section aria-labelledby="columns-heading">
-              <h2 id="columns-heading">Columns: real against synthetic</h2>
-              <p className="chart-legend">
-                Share of rows per bin or category: <span className="swatch swatch-real" aria-hidden="true" /> real{" "}
-                <span className="swatch swatch-synthetic" aria-hidden="true" /> synthetic
-              </p>
+            <Section title="Columns: real against synthetic">
+              <RealSyntheticLegend what="Share of rows per bin or category" />
               <ChartGrid panels={overlays} height={220} tooltip={OVERLAY_TOOLTIP} onRendered={rendered} />
-            </section>
+            </Section>
           ) : null}
         </>
       ) : null}
     </section>
   );
 }
+
+interface UtilityMetric {
+  name: string;
+  synthetic: number;
+  real: number;
+  ratio: number;
+}
+
+const UTILITY_COLUMNS: Column<UtilityMetric>[] = [
+  { header: "Metric", cell: (m) => m.name },
+  { header: "Trained on synthetic", cell: (m) => num(m.synthetic) },
+  { header: "Trained on real", cell: (m) => num(m.real) },
+  { header: "Ratio", cell: (m) => num(m.ratio) },
+];
+
+const RULE_COLUMNS: Column<ReportQuery["report"]["rules"][number]>[] = [
+  { header: "Rule", cell: (r) => r.description },
+  { header: "Synthetic rows breaking it", cell: (r) => r.violationCount.toLocaleString() },
+  { header: "Real rows breaking it", cell: (r) => r.realViolationCount.toLocaleString() },
+];
 
 const PRIVACY_ROWS: [string, string, (v: unknown) => string][] = [
   ["dcr_share_closer_to_train", "Synthetic rows closer to training than to holdout rows (0.5 is ideal)", (v) => pct(v as number)],
@@ -304,31 +277,18 @@ function PrivacyTable({ privacy, verdict }: { privacy: Record<string, unknown>; 
   const reasons = (privacy.reasons as string[] | undefined) ?? [];
   const dp = privacy.differential_privacy as { epsilon: number; delta: number } | null | undefined;
   return (
-    <section aria-labelledby="privacy-heading">
-      <h2 id="privacy-heading">Privacy: {verdict ?? "–"}</h2>
+    <Section title={`Privacy: ${verdict ?? "–"}`}>
       {dp ? (
         <p>
           The model was trained with differential privacy: ε {dp.epsilon.toFixed(2)}, δ {dp.delta} spent. That bounds what any batch can reveal about
           one training row; the measures below are checks on this batch.
         </p>
       ) : null}
-      <table>
-        <caption className="visually-hidden">Privacy measures</caption>
-        <thead>
-          <tr>
-            <th scope="col">Measure</th>
-            <th scope="col">Value</th>
-          </tr>
-        </thead>
-        <tbody>
-          {PRIVACY_ROWS.map(([key, label, show]) => (
-            <tr key={key}>
-              <th scope="row">{label}</th>
-              <td>{show(privacy[key])}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable caption="Privacy measures" rows={PRIVACY_ROWS} rowKey={([key]) => key} rowHeaders columns={[
+          { header: "Measure", cell: ([, label]) => label },
+          { header: "Value", cell: ([key, , show]) => show(privacy[key]) },
+        ]}
+      />
       {reasons.length > 0 ? (
         <ul aria-label="Why">
           {reasons.map((r) => (
@@ -336,6 +296,6 @@ function PrivacyTable({ privacy, verdict }: { privacy: Record<string, unknown>; 
           ))}
         </ul>
       ) : null}
-    </section>
+    </Section>
   );
 }

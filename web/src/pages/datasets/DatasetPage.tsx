@@ -1,6 +1,7 @@
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
+import { ConfirmDelete, Facts, NotLoaded, Section, useRefetchWhile } from "../../components/page";
 import { Alert, Loading, Options, RowsTable, StatusBadge, formatBytes, formatDate } from "../../components/ui";
 import {
   DatasetDocument,
@@ -43,22 +44,15 @@ type Column = Dataset["columns"][number];
 
 export default function DatasetPage() {
   const { datasetId = "" } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({
+  const [result, refetch] = useQuery({
     query: DatasetDocument,
     variables: { id: datasetId },
     requestPolicy: "network-only",
   });
-  const status = data?.dataset.status;
-  useEffect(() => {
-    // Ingestion runs in the background: look again until it is done.
-    if (status !== "INGESTING") return;
-    const timer = setInterval(() => refetch({ requestPolicy: "network-only" }), 1000);
-    return () => clearInterval(timer);
-  }, [status, refetch]);
-
-  if (error) return <Alert error={toApiError(error)} />;
-  if (fetching && !data) return <Loading what="the dataset" />;
-  if (!data) return null;
+  const data = result.data;
+  // Ingestion runs in the background: look again until it is done.
+  useRefetchWhile(data?.dataset.status === "INGESTING", refetch);
+  if (result.error || !data) return <NotLoaded result={result} what="the dataset" />;
   const dataset = data.dataset;
   const editor = canEdit(dataset.project?.myRole);
   return (
@@ -74,34 +68,19 @@ export default function DatasetPage() {
           </Link>
         ) : null}
       </div>
-      <dl className="facts">
-        <dt>Status</dt>
-        <dd>
-          <StatusBadge status={dataset.status} />
-        </dd>
-        <dt>File</dt>
-        <dd>
-          {dataset.fileName ? `${dataset.fileName} ` : ""}(
-          {[
-            formatBytes(dataset.sizeBytes),
-            // Nothing was detected in a file that could not be read: say only what is known.
-            dataset.detected.format,
-            dataset.detected.delimiter ? `delimiter “${dataset.detected.delimiter}”` : "",
-            dataset.detected.format && dataset.detected.hasHeader === false ? "no header row" : "",
-          ]
-            .filter(Boolean)
-            .join(", ")}
-          )
-        </dd>
-        <dt>Rows</dt>
-        <dd>
-          {dataset.status === "READY"
-            ? `${dataset.rowCount.toLocaleString()} (${dataset.trainRowCount.toLocaleString()} for training, ${dataset.holdoutRowCount.toLocaleString()} held out)`
-            : "–"}
-        </dd>
-        <dt>Uploaded</dt>
-        <dd>{formatDate(dataset.createdAt)}</dd>
-      </dl>
+      <Facts
+        facts={[
+          ["Status", <StatusBadge status={dataset.status} />],
+          ["File", <FileFacts dataset={dataset} />],
+          [
+            "Rows",
+            dataset.status === "READY"
+              ? `${dataset.rowCount.toLocaleString()} (${dataset.trainRowCount.toLocaleString()} for training, ${dataset.holdoutRowCount.toLocaleString()} held out)`
+              : "–",
+          ],
+          ["Uploaded", formatDate(dataset.createdAt)],
+        ]}
+      />
       {dataset.status === "INGESTING" ? (
         <p role="status">The file is being read: types, statistics and previews follow in a moment.</p>
       ) : null}
@@ -134,17 +113,35 @@ export default function DatasetPage() {
           <Suspense fallback={<Loading what="the rules" />}>
             <RulesSection datasetId={dataset.id} columns={dataset.columns.map((c) => c.name)} editable={editor} />
           </Suspense>
-          <section aria-labelledby="stats-heading">
-            <h2 id="stats-heading">Statistics</h2>
+          <Section title="Statistics">
             <Suspense fallback={<Loading what="charts" />}>
               <DatasetStats datasetId={dataset.id} />
             </Suspense>
-          </section>
+          </Section>
           <Preview datasetId={dataset.id} />
         </>
       ) : null}
       {editor ? <DeleteDataset dataset={dataset} /> : null}
     </section>
+  );
+}
+
+/** The file's name, size and what was detected in it. */
+function FileFacts({ dataset }: { dataset: Dataset }) {
+  return (
+    <>
+      {dataset.fileName ? `${dataset.fileName} ` : ""}(
+      {[
+        formatBytes(dataset.sizeBytes),
+        // Nothing was detected in a file that could not be read: say only what is known.
+        dataset.detected.format,
+        dataset.detected.delimiter ? `delimiter “${dataset.detected.delimiter}”` : "",
+        dataset.detected.format && dataset.detected.hasHeader === false ? "no header row" : "",
+      ]
+        .filter(Boolean)
+        .join(", ")}
+      )
+    </>
   );
 }
 
@@ -178,8 +175,7 @@ export function ColumnsEditor({ dataset, editable }: { dataset: Pick<Dataset, "i
 
   const submitted = result.operation?.variables?.columns as { name: string }[] | undefined;
   return (
-    <section aria-labelledby="columns-heading">
-      <h2 id="columns-heading">Columns</h2>
+    <Section title="Columns">
       <div className="table-scroll">
         <table>
           <caption className="visually-hidden">Columns with their detected types</caption>
@@ -254,7 +250,7 @@ export function ColumnsEditor({ dataset, editable }: { dataset: Pick<Dataset, "i
           {saved ? <span role="status">Column types saved.</span> : null}
         </div>
       ) : null}
-    </section>
+    </Section>
   );
 }
 
@@ -262,8 +258,7 @@ function Preview({ datasetId }: { datasetId: string }) {
   const [offset, setOffset] = useState(0);
   const [{ data, fetching, error }] = useQuery({ query: DatasetPreviewDocument, variables: { id: datasetId, offset } });
   return (
-    <section aria-labelledby="preview-heading">
-      <h2 id="preview-heading">Preview</h2>
+    <Section title="Preview">
       {error ? <Alert error={toApiError(error)} /> : null}
       {fetching && !data ? <Loading what="rows" /> : null}
       {data ? <RowsTable rows={data.dataset.previewRows} caption={`Rows ${offset + 1} to ${offset + data.dataset.previewRows.length}`} /> : null}
@@ -275,40 +270,24 @@ function Preview({ datasetId }: { datasetId: string }) {
           Next rows
         </button>
       </nav>
-    </section>
+    </Section>
   );
 }
 
 function DeleteDataset({ dataset }: { dataset: Dataset }) {
   const navigate = useNavigate();
-  const [confirming, setConfirming] = useState(false);
   const [result, remove] = useMutation(DeleteDatasetDocument);
   return (
-    <section aria-labelledby="danger-heading">
-      <h2 id="danger-heading">Delete</h2>
-      {!confirming ? (
-        <button type="button" className="danger" onClick={() => setConfirming(true)}>
-          Delete dataset
-        </button>
-      ) : (
-        <div className="card" role="group" aria-label="Confirm deletion">
-          <p>Delete “{dataset.name}” and its files? Models trained on it keep working; reports on new batches will not.</p>
-          <button
-            type="button"
-            className="danger"
-            onClick={async () => {
-              const done = await remove({ id: dataset.id });
-              if (done.data) navigate(`/projects/${dataset.projectId}`);
-            }}
-          >
-            Yes, delete it
-          </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            Keep it
-          </button>
-          {result.error ? <Alert error={toApiError(result.error)} /> : null}
-        </div>
-      )}
-    </section>
+    <Section title="Delete">
+      <ConfirmDelete
+        label="Delete dataset"
+        question={`Delete “${dataset.name}” and its files? Models trained on it keep working; reports on new batches will not.`}
+        error={result.error}
+        onConfirm={async () => {
+          const done = await remove({ id: dataset.id });
+          if (done.data) navigate(`/projects/${dataset.projectId}`);
+        }}
+      />
+    </Section>
   );
 }

@@ -2,7 +2,7 @@
 // editors) adding or removing one, saved whole with `updateDatasetRules`.
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
-import { Alert, Field, Loading, Options } from "../../components/ui";
+import { Alert, Field, Loading, Options, SelectField } from "../../components/ui";
 import {
   DatasetRulesListDocument,
   UpdateDatasetRulesDocument,
@@ -115,22 +115,8 @@ function NewRule({ columns, busy, onAdd }: { columns: readonly string[]; busy: b
 
   return (
     <form className="card" onSubmit={submit} aria-label="New rule">
-      <Field label="Rule kind">
-        {(props) => (
-          <select {...props} value={kind} onChange={(e) => setKind(e.target.value as RuleKind)}>
-            <Options values={KINDS} show={(k) => KIND_NAMES[k as RuleKind]} />
-          </select>
-        )}
-      </Field>
-      {ONE_COLUMN.includes(kind) ? (
-        <Field label="Column">
-          {(props) => (
-            <select {...props} value={column} onChange={(e) => setColumn(e.target.value)}>
-              <Options values={columns} />
-            </select>
-          )}
-        </Field>
-      ) : null}
+      <SelectField label="Rule kind" values={KINDS} show={(k) => KIND_NAMES[k as RuleKind]} value={kind} onChange={setKind} />
+      {ONE_COLUMN.includes(kind) ? <SelectField label="Column" values={columns} value={column} onChange={setColumn} /> : null}
       {SEVERAL_COLUMNS.includes(kind) ? (
         <Field label="Columns" hint="two or more">
           {(props) => (
@@ -142,22 +128,8 @@ function NewRule({ columns, busy, onAdd }: { columns: readonly string[]; busy: b
       ) : null}
       {kind === "INEQUALITY" ? (
         <>
-          <Field label="Low column">
-            {(props) => (
-              <select {...props} value={low} onChange={(e) => setLow(e.target.value)}>
-                <option value="">choose</option>
-                <Options values={columns} />
-              </select>
-            )}
-          </Field>
-          <Field label="High column">
-            {(props) => (
-              <select {...props} value={high} onChange={(e) => setHigh(e.target.value)}>
-                <option value="">choose</option>
-                <Options values={columns} />
-              </select>
-            )}
-          </Field>
+          <SelectField label="Low column" none="choose" values={columns} value={low} onChange={setLow} />
+          <SelectField label="High column" none="choose" values={columns} value={high} onChange={setHigh} />
         </>
       ) : null}
       {kind === "RANGE" ? (

@@ -5,7 +5,8 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { DataTable } from "../../components/lists";
-import { Alert, Field, Loading, Options, ProgressBar, StatusBadge, formatBytes } from "../../components/ui";
+import { NotLoaded, useRefetchWhile } from "../../components/page";
+import { Alert, Field, Options, ProgressBar, SelectField, StatusBadge, formatBytes } from "../../components/ui";
 import { DatasetTablesDocument, RemoveDatasetTableDocument, UpdateDatasetRelationshipsDocument, type TableLinksFragment } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 import { ApiError } from "../../lib/session";
@@ -62,16 +63,10 @@ export default function TablesSection({ datasetId, editable }: { datasetId: stri
   const links = draft?.links ?? shown?.foreignKeys ?? [];
   const [done, setDone] = useState(false);
   const ingesting = tables.some((t) => t.status === "INGESTING");
-  useEffect(() => {
-    // A table is INGESTING until its keys and links are detected: look again until it is not.
-    if (!ingesting) return;
-    const timer = setInterval(() => refetch({ requestPolicy: "network-only" }), 1000);
-    return () => clearInterval(timer);
-  }, [ingesting, refetch]);
+  // A table is INGESTING until its keys and links are detected: look again until it is not.
+  useRefetchWhile(ingesting, refetch);
 
-  if (error) return <Alert error={toApiError(error)} />;
-  if (fetching && !shown) return <Loading what="the tables" />;
-  if (!shown) return null;
+  if (error || !shown) return <NotLoaded result={{ fetching, error }} what="the tables" />;
   const saveError = saved.error ? toApiError(saved.error) : null;
   const fieldError = (field: string) => saveError?.fields.find((f) => f.field === field || f.field.startsWith(`${field}.`))?.message;
   const explained = saveError?.fields.some((f) => f.field.startsWith("tables.") || f.field.startsWith("foreignKeys[")) ?? false;
@@ -259,30 +254,10 @@ function NewLink({ tables, keys, onAdd }: { tables: Table[]; keys: Record<string
 
   return (
     <form className="inline-form" onSubmit={add} aria-label="New link" noValidate>
-      <Field label="Parent table">
-        {(p) => (
-          <select {...p} value={parent} onChange={(e) => setParent(e.target.value)}>
-            <option value="">choose…</option>
-            <Options values={names} />
-          </select>
-        )}
-      </Field>
-      <Field label="Child table">
-        {(p) => (
-          <select {...p} value={child} onChange={(e) => { setChild(e.target.value); setColumn(""); }}>
-            <option value="">choose…</option>
-            <Options values={names} />
-          </select>
-        )}
-      </Field>
-      <Field label="Child column" hint={parentKey ? `holds ${parent}.${parentKey}` : undefined} error={problem || undefined}>
-        {(p) => (
-          <select {...p} value={column} onChange={(e) => setColumn(e.target.value)}>
-            <option value="">choose…</option>
-            <Options values={childColumns} />
-          </select>
-        )}
-      </Field>
+      <SelectField label="Parent table" none="choose…" values={names} value={parent} onChange={setParent} />
+      <SelectField label="Child table" none="choose…" values={names} value={child} onChange={(name) => { setChild(name); setColumn(""); }} />
+      <SelectField label="Child column" hint={parentKey ? `holds ${parent}.${parentKey}` : undefined} error={problem || undefined}
+        none="choose…" values={childColumns} value={column} onChange={setColumn} />
       <button type="submit">Add link</button>
     </form>
   );

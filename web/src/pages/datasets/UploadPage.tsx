@@ -1,7 +1,8 @@
 import { useRef, useState, type DragEvent, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useQuery } from "urql";
-import { Alert, Field, Loading, ProgressBar, formatBytes } from "../../components/ui";
+import { NotLoaded } from "../../components/page";
+import { Alert, Field, ProgressBar, formatBytes } from "../../components/ui";
 import { UploadTargetDocument } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 import { canEdit, VIEWER_MESSAGE } from "../../lib/roles";
@@ -47,7 +48,8 @@ export function uploadFile(
 export default function UploadPage() {
   const { projectId = "" } = useParams();
   const navigate = useNavigate();
-  const [{ data, fetching, error }] = useQuery({ query: UploadTargetDocument, variables: { id: projectId } });
+  const [result] = useQuery({ query: UploadTargetDocument, variables: { id: projectId } });
+  const data = result.data;
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState("");
   const [sent, setSent] = useState<{ sent: number; total: number } | null>(null);
@@ -55,9 +57,7 @@ export default function UploadPage() {
   const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
-  if (error) return <Alert error={toApiError(error)} />;
-  if (fetching && !data) return <Loading what="the project" />;
-  if (!data) return null;
+  if (result.error || !data) return <NotLoaded result={result} what="the project" />;
   const project = data.project;
   if (!canEdit(project.myRole)) {
     return (

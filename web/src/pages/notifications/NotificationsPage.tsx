@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
-import { useMutation, useQuery, useSubscription } from "urql";
-import { Alert, Empty, Loading, Pager, formatDate, usePages } from "../../components/ui";
+import { useMutation, useSubscription } from "urql";
+import { usePagedQuery } from "../../components/lists";
+import { Alert, Empty, Loading, Pager, formatDate } from "../../components/ui";
 import {
   DeleteNotificationDocument,
   MarkNotificationsReadDocument,
@@ -17,13 +18,8 @@ type Arrived = NewNotificationsSubscription["notifications"];
 const KEEP_ARRIVED = 50;
 
 export default function NotificationsPage() {
-  const pages = usePages();
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const [{ data, fetching, error }, refetch] = useQuery({
-    query: NotificationsDocument,
-    variables: { after: pages.after, unreadOnly },
-    requestPolicy: "network-only",
-  });
+  const { pages, result: { data, fetching, error }, reload } = usePagedQuery(NotificationsDocument, { unreadOnly }, "network-only");
   const [marked, mark] = useMutation(MarkNotificationsReadDocument);
   const [deleted, remove] = useMutation(DeleteNotificationDocument);
   // Live: what the `notifications` subscription brings is shown at the top of the first page at
@@ -41,7 +37,6 @@ export default function NotificationsPage() {
     return [...arrived.filter((n) => !known.has(n.id) && !(unreadOnly && n.isRead)), ...listed];
   }, [data, arrived, firstPage, unreadOnly]);
   const newElsewhere = firstPage ? 0 : arrived.filter((n) => !n.isRead).length;
-  const reload = () => refetch({ requestPolicy: "network-only" });
   // What was done to an arrived notification holds for its kept copy too.
   const markArrived = (ids: string[] | null) =>
     setArrived((list) => list.map((n) => (ids === null || ids.includes(n.id) ? { ...n, isRead: true } : n)));

@@ -1,30 +1,23 @@
 import { useState, type FormEvent } from "react";
-import { useMutation, useQuery } from "urql";
-import { PagedTable } from "../../components/lists";
-import { Alert, Field, SecretOnce, formatDate, usePages } from "../../components/ui";
+import { useMutation } from "urql";
+import { PagedTable, usePagedQuery } from "../../components/lists";
+import { Alert, Field, SecretOnce, formatDate, useCreateWithSecret } from "../../components/ui";
 import { CreateWebhookDocument, DeleteWebhookDocument, WebhooksDocument } from "../../gql/graphql";
 import { fieldError, toApiError } from "../../lib/errors";
 
 export default function WebhooksPage() {
-  const pages = usePages();
-  const [result, refetch] = useQuery({ query: WebhooksDocument, variables: { after: pages.after }, requestPolicy: "network-only" });
+  const { pages, result, reload } = usePagedQuery(WebhooksDocument, {}, "network-only");
   const [url, setUrl] = useState("");
   const [events, setEvents] = useState("");
-  const [created, create] = useMutation(CreateWebhookDocument);
+  const { create, fetching, secret, apiError } = useCreateWithSecret(CreateWebhookDocument, (data) => data.createWebhook.secret);
   const [deleted, remove] = useMutation(DeleteWebhookDocument);
-  const [secret, setSecret] = useState<string | null>(null);
-  const apiError = created.error ? toApiError(created.error) : null;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const done = await create({
-      input: { url: url.trim(), events: events.split(",").map((e) => e.trim()).filter(Boolean) },
-    });
-    if (done.data) {
-      setSecret(done.data.createWebhook.secret);
+    if (await create({ input: { url: url.trim(), events: events.split(",").map((e) => e.trim()).filter(Boolean) } })) {
       setUrl("");
       setEvents("");
-      refetch({ requestPolicy: "network-only" });
+      reload();
     }
   }
   return (
@@ -39,7 +32,7 @@ export default function WebhooksPage() {
           {(p) => <input {...p} value={events} onChange={(e) => setEvents(e.target.value)} />}
         </Field>
         {apiError && !fieldError(apiError, "url", "events") ? <Alert error={apiError} /> : null}
-        <button type="submit" className="primary" disabled={created.fetching}>
+        <button type="submit" className="primary" disabled={fetching}>
           Add webhook
         </button>
       </form>
@@ -53,7 +46,7 @@ export default function WebhooksPage() {
           {
             header: "Actions",
             cell: (w) => (
-              <button type="button" className="danger" onClick={async () => { await remove({ id: w.id }); refetch({ requestPolicy: "network-only" }); }}>
+              <button type="button" className="danger" onClick={async () => { await remove({ id: w.id }); reload(); }}>
                 Delete <span className="visually-hidden">webhook {w.url}</span>
               </button>
             ),

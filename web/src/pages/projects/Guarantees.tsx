@@ -1,14 +1,14 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
-import { Alert, Loading } from "../../components/ui";
+import { Alert, Loading, SelectField } from "../../components/ui";
 import { ProjectGuaranteesDocument, UpdateProjectGuaranteesDocument, type PrivacyGate } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 
-const GATES: { value: PrivacyGate; label: string }[] = [
-  { value: "OFF", label: "Off: every ready batch downloads" },
-  { value: "BLOCK", label: "Block: a batch failing its privacy check never downloads" },
-  { value: "OWNER_OVERRIDE", label: "Owner override: as Block, but an owner may release it with a reason" },
-];
+const GATES: Record<PrivacyGate, string> = {
+  OFF: "Off: every ready batch downloads",
+  BLOCK: "Block: a batch failing its privacy check never downloads",
+  OWNER_OVERRIDE: "Owner override: as Block, but an owner may release it with a reason",
+};
 
 /** The project's guarantees, for its owners: the privacy gate on downloads and whether
  * editors' training and generation requests need an owner's approval. */
@@ -34,16 +34,7 @@ function GuaranteesForm({ projectId, initialGate, initialApproval }: { projectId
   return (
     <form onSubmit={submit} aria-label="Guarantees">
       <h3>Guarantees</h3>
-      <div className="field">
-        <label htmlFor="privacy-gate">Privacy gate</label>
-        <select id="privacy-gate" value={gate} onChange={(e) => setGate(e.target.value as PrivacyGate)}>
-          {GATES.map((g) => (
-            <option key={g.value} value={g.value}>
-              {g.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField label="Privacy gate" values={Object.keys(GATES) as PrivacyGate[]} show={(g) => GATES[g as PrivacyGate]} value={gate} onChange={setGate} />
       <div className="field">
         <label>
           <input type="checkbox" checked={approval} onChange={(e) => setApproval(e.target.checked)} /> Editors' training and generation requests wait for an owner's approval

@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { PagedTable, type Column } from "../../components/lists";
-import { Alert, Field, Loading, StatusBadge, formatDate, usePages } from "../../components/ui";
+import { PagedSection, type Column } from "../../components/lists";
+import { ConfirmDelete, NotLoaded, Section } from "../../components/page";
+import { Alert, Field, StatusBadge, formatDate } from "../../components/ui";
 import {
   DeleteProjectDocument,
   ProjectBatchesDocument,
@@ -10,6 +11,8 @@ import {
   ProjectDocument,
   ProjectModelsDocument,
   UpdateProjectDocument,
+  type ProjectDatasetsQuery,
+  type ProjectModelsQuery,
   type ProjectQuery,
 } from "../../gql/graphql";
 import { useAuth } from "../../lib/auth";
@@ -24,10 +27,9 @@ type Project = ProjectQuery["project"];
 export default function ProjectPage() {
   const { projectId = "" } = useParams();
   const { me } = useAuth();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: ProjectDocument, variables: { id: projectId } });
-  if (error) return <Alert error={toApiError(error)} />;
-  if (fetching && !data) return <Loading what="the project" />;
-  if (!data) return null;
+  const [result, refetch] = useQuery({ query: ProjectDocument, variables: { id: projectId } });
+  const data = result.data;
+  if (result.error || !data) return <NotLoaded result={result} what="the project" />;
   const project = data.project;
   return (
     <section>
@@ -44,9 +46,12 @@ export default function ProjectPage() {
       </div>
       {project.description ? <p>{project.description}</p> : null}
       <p className="muted">Your role: {project.myRole.toLowerCase()}</p>
-      <Datasets projectId={project.id} />
-      <Models projectId={project.id} />
-      <Batches projectId={project.id} />
+      <PagedSection title="Datasets" query={ProjectDatasetsDocument} variables={{ projectId: project.id }} connection={(d) => d.datasets}
+        what="datasets" caption="Datasets" empty="No datasets yet." columns={DATASET_COLUMNS} />
+      <PagedSection title="Models" query={ProjectModelsDocument} variables={{ projectId: project.id }} connection={(d) => d.models}
+        what="models" caption="Models" empty="No models yet: open a dataset to train one." columns={MODEL_COLUMNS} />
+      <PagedSection title="Synthetic batches" query={ProjectBatchesDocument} variables={{ projectId: project.id }} connection={(d) => d.batches}
+        what="batches" caption="Batches" empty="No synthetic data yet." columns={BATCH_COLUMNS} />
       <Connections projectId={project.id} myRole={project.myRole} />
       <Members project={project} myId={me?.id} onChanged={() => refetch({ requestPolicy: "network-only" })} />
       {isOwner(project.myRole) ? <Settings project={project} /> : null}
@@ -54,52 +59,19 @@ export default function ProjectPage() {
   );
 }
 
-function Datasets({ projectId }: { projectId: string }) {
-  const pages = usePages();
-  const [result] = useQuery({ query: ProjectDatasetsDocument, variables: { projectId, after: pages.after } });
-  return (
-    <section aria-labelledby="datasets-heading">
-      <h2 id="datasets-heading">Datasets</h2>
-      <PagedTable what="datasets" caption="Datasets" result={result} connection={result.data?.datasets} pages={pages} empty="No datasets yet."
-        columns={[
-          { header: "Name", cell: (d) => <Link to={`/datasets/${d.id}`}>{d.name}</Link> },
-          { header: "Status", cell: (d) => <StatusBadge status={d.status} /> },
-          { header: "Rows", cell: (d) => (d.status === "READY" ? d.rowCount.toLocaleString() : "–") },
-          { header: "Uploaded", cell: (d) => formatDate(d.createdAt) },
-        ]}
-      />
-    </section>
-  );
-}
+const DATASET_COLUMNS: Column<ProjectDatasetsQuery["datasets"]["nodes"][number]>[] = [
+  { header: "Name", cell: (d) => <Link to={`/datasets/${d.id}`}>{d.name}</Link> },
+  { header: "Status", cell: (d) => <StatusBadge status={d.status} /> },
+  { header: "Rows", cell: (d) => (d.status === "READY" ? d.rowCount.toLocaleString() : "–") },
+  { header: "Uploaded", cell: (d) => formatDate(d.createdAt) },
+];
 
-function Models({ projectId }: { projectId: string }) {
-  const pages = usePages();
-  const [result] = useQuery({ query: ProjectModelsDocument, variables: { projectId, after: pages.after } });
-  return (
-    <section aria-labelledby="models-heading">
-      <h2 id="models-heading">Models</h2>
-      <PagedTable what="models" caption="Models" result={result} connection={result.data?.models} pages={pages} empty="No models yet: open a dataset to train one."
-        columns={[
-          { header: "Model", cell: (m) => <Link to={`/models/${m.id}`}>{m.name || m.id}</Link> },
-          { header: "Engine", cell: (m) => m.engine },
-          { header: "Status", cell: (m) => <StatusBadge status={m.status} /> },
-          { header: "Created", cell: (m) => formatDate(m.createdAt) },
-        ]}
-      />
-    </section>
-  );
-}
-
-function Batches({ projectId }: { projectId: string }) {
-  const pages = usePages();
-  const [result] = useQuery({ query: ProjectBatchesDocument, variables: { projectId, after: pages.after } });
-  return (
-    <section aria-labelledby="batches-heading">
-      <h2 id="batches-heading">Synthetic batches</h2>
-      <PagedTable what="batches" caption="Batches" result={result} connection={result.data?.batches} pages={pages} empty="No synthetic data yet." columns={BATCH_COLUMNS} />
-    </section>
-  );
-}
+const MODEL_COLUMNS: Column<ProjectModelsQuery["models"]["nodes"][number]>[] = [
+  { header: "Model", cell: (m) => <Link to={`/models/${m.id}`}>{m.name || m.id}</Link> },
+  { header: "Engine", cell: (m) => m.engine },
+  { header: "Status", cell: (m) => <StatusBadge status={m.status} /> },
+  { header: "Created", cell: (m) => formatDate(m.createdAt) },
+];
 
 interface BatchRow {
   id: string;
@@ -127,11 +99,9 @@ function Settings({ project }: { project: Project }) {
   const [description, setDescription] = useState(project.description);
   const [updated, update] = useMutation(UpdateProjectDocument);
   const [deleted, remove] = useMutation(DeleteProjectDocument);
-  const [confirming, setConfirming] = useState(false);
   const error = updated.error ? toApiError(updated.error) : null;
   return (
-    <section aria-labelledby="settings-heading">
-      <h2 id="settings-heading">Settings</h2>
+    <Section title="Settings">
       <form
         className="inline-form"
         aria-label="Rename project"
@@ -153,29 +123,15 @@ function Settings({ project }: { project: Project }) {
         {error && !fieldError(error, "name") ? <Alert error={error} /> : null}
       </form>
       <Guarantees projectId={project.id} />
-      {!confirming ? (
-        <button type="button" className="danger" onClick={() => setConfirming(true)}>
-          Delete project
-        </button>
-      ) : (
-        <div className="card" role="group" aria-label="Confirm deletion">
-          <p>Delete “{project.name}” with all its datasets, models and files? This cannot be undone.</p>
-          <button
-            type="button"
-            className="danger"
-            onClick={async () => {
-              const done = await remove({ id: project.id });
-              if (done.data) navigate("/projects");
-            }}
-          >
-            Yes, delete it
-          </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            Keep it
-          </button>
-          {deleted.error ? <Alert error={toApiError(deleted.error)} /> : null}
-        </div>
-      )}
-    </section>
+      <ConfirmDelete
+        label="Delete project"
+        question={`Delete “${project.name}” with all its datasets, models and files? This cannot be undone.`}
+        error={deleted.error}
+        onConfirm={async () => {
+          const done = await remove({ id: project.id });
+          if (done.data) navigate("/projects");
+        }}
+      />
+    </Section>
   );
 }

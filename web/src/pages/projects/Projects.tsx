@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
-import { useMutation, useQuery } from "urql";
-import { PagedTable } from "../../components/lists";
-import { Alert, Field, formatDate, usePages } from "../../components/ui";
+import { useMutation } from "urql";
+import { PagedTable, usePagedQuery } from "../../components/lists";
+import { Alert, Field, formatDate } from "../../components/ui";
 import { CreateProjectDocument, ProjectsDocument } from "../../gql/graphql";
 import { fieldError, toApiError } from "../../lib/errors";
 
@@ -47,8 +47,7 @@ export function NewProjectForm({ onCancel }: { onCancel: () => void }) {
 }
 
 export default function Projects() {
-  const pages = usePages();
-  const [result] = useQuery({ query: ProjectsDocument, variables: { after: pages.after } });
+  const { pages, result } = usePagedQuery(ProjectsDocument, {});
   const [creating, setCreating] = useState(false);
   return (
     <section>

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { Alert, Empty, Field, Loading, Options, Pager, RowsTable, RowsAndSeedFields, StoredFormatField, usePages } from "../../components/ui";
+import { Alert, Empty, Field, Loading, Pager, RowsTable, RowsAndSeedFields, SelectField, StoredFormatField, usePages } from "../../components/ui";
 import {
   CreateTemplateDocument,
   DeleteTemplateDocument,
@@ -135,6 +135,7 @@ export function GenerateFromTemplate({
   const navigate = useNavigate();
   const [projects] = useQuery({ query: TemplateProjectsDocument });
   const writable = projects.data?.projects.nodes.filter((p) => canEdit(p.myRole)) ?? [];
+  const names = new Map(writable.map((w) => [w.id, w.name]));
   const [projectId, setProjectId] = useState("");
   const [rows, setRows] = useState("1000");
   const [seed, setSeed] = useState("");
@@ -164,25 +165,10 @@ export function GenerateFromTemplate({
   const unclaimed = apiError && !claimed.some((k) => fieldError(apiError, k));
   return (
     <form onSubmit={submit} className="inline-form" aria-label="Generate from the template" noValidate>
-      <Field label="Project" error={local.project ?? fieldError(apiError, "project_id")}>
-        {(p) => (
-          <select {...p} value={project} onChange={(e) => setProjectId(e.target.value)}>
-            {writable.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <SelectField label="Project" error={local.project ?? fieldError(apiError, "project_id")} values={[...names.keys()]}
+        show={(id) => names.get(id) ?? id} value={project} onChange={setProjectId} />
       <RowsAndSeedFields rows={rows} seed={seed} onRows={setRows} onSeed={setSeed} local={local} apiError={apiError} />
-      <Field label="Locale" error={fieldError(apiError, "locale")}>
-        {(p) => (
-          <select {...p} value={locale} onChange={(e) => setLocale(e.target.value)}>
-            <Options values={LOCALES} />
-          </select>
-        )}
-      </Field>
+      <SelectField label="Locale" error={fieldError(apiError, "locale")} values={LOCALES} value={locale} onChange={setLocale} />
       <StoredFormatField value={format} onChange={setFormat} />
       {options ? (
         <Field label="Options (JSON)" error={local.options ?? fieldError(apiError, "options")}>

@@ -1,22 +1,22 @@
 import { lazy, Suspense, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { Alert, Field, Loading, StatusBadge, RowsAndSeedFields, StoredFormatField, formatDate, usePages } from "../../components/ui";
-import { GenerateDocument, ModelBatchesDocument, ModelDocument, type ExportFormat } from "../../gql/graphql";
+import { Facts, NotLoaded } from "../../components/page";
+import { Alert, Field, Loading, StatusBadge, RowsAndSeedFields, StoredFormatField, formatDate } from "../../components/ui";
+import { GenerateDocument, ModelBatchesDocument, ModelDocument, type ExportFormat, type ModelQuery } from "../../gql/graphql";
 import { checkJson, checkRows, checkSeed, isJsonObject, type JsonObject } from "../../lib/checks";
 import { fieldError, toApiError } from "../../lib/errors";
 import { canEdit } from "../../lib/roles";
 import { BATCH_COLUMNS } from "../projects/ProjectPage";
-import { PagedTable } from "../../components/lists";
+import { PagedSection } from "../../components/lists";
 
 const LossCurve = lazy(() => import("./LossCurve"));
 
 export default function ModelPage() {
   const { modelId = "" } = useParams();
-  const [{ data, fetching, error }] = useQuery({ query: ModelDocument, variables: { id: modelId }, requestPolicy: "network-only" });
-  if (error) return <Alert error={toApiError(error)} />;
-  if (fetching && !data) return <Loading what="the model" />;
-  if (!data) return null;
+  const [result] = useQuery({ query: ModelDocument, variables: { id: modelId }, requestPolicy: "network-only" });
+  const data = result.data;
+  if (result.error || !data) return <NotLoaded result={result} what="the model" />;
   const model = data.model;
   const metrics = (model.metrics ?? {}) as { loss_curve?: [number, number][]; duration_seconds?: number; epochs_run?: number; stopped_by_budget?: boolean };
   return (
@@ -28,36 +28,17 @@ export default function ModelPage() {
       <h1>
         {model.name || `Model ${model.id}`} <span className="muted">({model.engine})</span>
       </h1>
-      <dl className="facts">
-        <dt>Status</dt>
-        <dd>
-          <StatusBadge status={model.status} />
-        </dd>
-        <dt>Training time</dt>
-        <dd>{metrics.duration_seconds != null ? `${metrics.duration_seconds.toFixed(1)} s` : "–"}</dd>
-        <dt>Epochs</dt>
-        <dd>
-          {metrics.epochs_run ?? model.params.epochs ?? "–"}
-          {metrics.stopped_by_budget ? " (stopped by the time budget)" : ""}
-        </dd>
-        <dt>Seed</dt>
-        <dd>{model.params.seed ?? "random"}</dd>
-        <dt>Differential privacy</dt>
-        <dd>
-          {model.params.differentialPrivacy
-            ? model.privacySpent
-              ? `ε ${model.privacySpent.epsilon.toFixed(2)} of ${model.params.differentialPrivacy.epsilon} spent (δ ${model.privacySpent.delta})`
-              : `budget ε ${model.params.differentialPrivacy.epsilon}`
-            : "not used"}
-        </dd>
-        <dt>Created</dt>
-        <dd>{formatDate(model.createdAt)}</dd>
-      </dl>
-      {model.error ? (
-        <p role="alert" className="alert">
-          {model.error}
-        </p>
-      ) : null}
+      <Facts
+        facts={[
+          ["Status", <StatusBadge status={model.status} />],
+          ["Training time", metrics.duration_seconds != null ? `${metrics.duration_seconds.toFixed(1)} s` : "–"],
+          ["Epochs", `${metrics.epochs_run ?? model.params.epochs ?? "–"}${metrics.stopped_by_budget ? " (stopped by the time budget)" : ""}`],
+          ["Seed", model.params.seed ?? "random"],
+          ["Differential privacy", privacyUsed(model)],
+          ["Created", formatDate(model.createdAt)],
+        ]}
+      />
+      <Alert>{model.error}</Alert>
       {metrics.loss_curve && metrics.loss_curve.length > 0 ? (
         <Suspense fallback={<Loading what="the loss curve" />}>
           <LossCurve points={metrics.loss_curve} />
@@ -66,9 +47,17 @@ export default function ModelPage() {
       {model.status === "READY" && canEdit(model.project?.myRole) ? (
         <GenerateForm modelId={model.id} columns={model.dataset?.columns.map((c) => c.name) ?? []} />
       ) : null}
-      <ModelBatches modelId={model.id} />
+      <PagedSection title="Batches from this model" query={ModelBatchesDocument} variables={{ modelId: model.id }} connection={(d) => d.batches}
+        what="batches" caption="Batches" empty="No batches yet." columns={BATCH_COLUMNS} />
     </section>
   );
+}
+
+/** The privacy budget a model was trained with, and how much of it training spent. */
+function privacyUsed({ params, privacySpent }: Pick<ModelQuery["model"], "params" | "privacySpent">): string {
+  if (!params.differentialPrivacy) return "not used";
+  const budget = params.differentialPrivacy.epsilon;
+  return privacySpent ? `ε ${privacySpent.epsilon.toFixed(2)} of ${budget} spent (δ ${privacySpent.delta})` : `budget ε ${budget}`;
 }
 
 export function GenerateForm({ modelId, columns }: { modelId: string; columns: string[] }) {
@@ -137,16 +126,5 @@ export function GenerateForm({ modelId, columns }: { modelId: string; columns: s
         Generate
       </button>
     </form>
-  );
-}
-
-function ModelBatches({ modelId }: { modelId: string }) {
-  const pages = usePages();
-  const [result] = useQuery({ query: ModelBatchesDocument, variables: { modelId, after: pages.after } });
-  return (
-    <section aria-labelledby="model-batches-heading">
-      <h2 id="model-batches-heading">Batches from this model</h2>
-      <PagedTable what="batches" caption="Batches" result={result} connection={result.data?.batches} pages={pages} empty="No batches yet." columns={BATCH_COLUMNS} />
-    </section>
   );
 }
