@@ -200,32 +200,13 @@ export default function ReportPage() {
             <TableSection title="Rules" caption="The dataset's rules and the rows that break each" rows={report.rules} rowKey={(r) => r.description} rowHeaders columns={RULE_COLUMNS} />
           ) : null}
           {brokenOrders.length > 0 ? (
-            <section aria-labelledby="orders-heading">
-              <h2 id="orders-heading">Values out of order</h2>
+            <Section title="Values out of order">
               <p className="note">
                 Every real row keeps these orders; some synthetic rows do not. Declare one as an
                 inequality rule on the dataset and generation keeps it.
               </p>
-              <table>
-                <caption className="visually-hidden">Orders the real rows keep and the synthetic rows that break each</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Order</th>
-                    <th scope="col">Synthetic rows breaking it</th>
-                    <th scope="col">Real rows (all keep it)</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {brokenOrders.map((order) => (
-                    <tr key={order.description}>
-                      <th scope="row">{order.description}</th>
-                      <td>{order.violationCount.toLocaleString()}</td>
-                      <td>{order.realRows.toLocaleString()}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
+              <DataTable caption="Orders the real rows keep and the synthetic rows that break each" rows={brokenOrders} rowKey={(o) => o.description} rowHeaders columns={ORDER_COLUMNS} />
+            </Section>
           ) : null}
           {heatPanels.length > 0 ? (
             <Section title="Correlations">
@@ -263,6 +244,12 @@ const RULE_COLUMNS: Column<ReportQuery["report"]["rules"][number]>[] = [
   { header: "Rule", cell: (r) => r.description },
   { header: "Synthetic rows breaking it", cell: (r) => r.violationCount.toLocaleString() },
   { header: "Real rows breaking it", cell: (r) => r.realViolationCount.toLocaleString() },
+];
+
+const ORDER_COLUMNS: Column<ReportQuery["report"]["orderings"][number]>[] = [
+  { header: "Order", cell: (o) => o.description },
+  { header: "Synthetic rows breaking it", cell: (o) => o.violationCount.toLocaleString() },
+  { header: "Real rows (all keep it)", cell: (o) => o.realRows.toLocaleString() },
 ];
 
 const PRIVACY_ROWS: [string, string, (v: unknown) => string][] = [
