@@ -51,7 +51,7 @@ def test_every_command_has_help_with_an_example(capsys):
         "projects ls", "projects create", "projects settings", "datasets upload", "datasets ls",
         "datasets show", "datasets upload-tables", "datasets rules", "templates ls",
         "templates preview", "templates generate", "jobs ls", "jobs cancel", "jobs approve",
-        "jobs reject", "connections add", "connections ls", "connections test",
+        "jobs reject", "models ls", "connections add", "connections ls", "connections test",
         "connections import",
     }  # fmt: skip
     for command in commands:
@@ -185,6 +185,13 @@ async def test_every_command_against_the_stack(stack, tmp_path, monkeypatch):
         await cli("train", dataset_id, "--engine", "gaussian_copula", "--json", env=env)
     )
     assert queued["status"] in ("QUEUED", "RUNNING") and queued["kind"] == "TRAIN"
+    ready = json_of(
+        await cli("models", "ls", "-p", "Census", "--status", "READY", "--json", env=env)
+    )
+    assert model_id in [m["id"] for m in ready]  # (the second may be ready too)
+    assert {(m["engine"], m["datasetId"], m["status"]) for m in ready} == {
+        ("gaussian_copula", dataset_id, "READY")
+    }
 
     out_file = tmp_path / "synthetic.parquet"
     ran = await cli(

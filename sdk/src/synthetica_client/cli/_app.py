@@ -44,12 +44,14 @@ templates_app = typer.Typer(
     help="Fake data from built-in or saved templates.", no_args_is_help=True
 )
 jobs_app = typer.Typer(help="Jobs: list, cancel, approve and reject.", no_args_is_help=True)
+models_app = typer.Typer(help="Models: list them, to generate from one.", no_args_is_help=True)
 app.add_typer(projects_app, name="projects")
 app.add_typer(datasets_app, name="datasets")
 app.add_typer(templates_app, name="templates")
 connections_app = typer.Typer(
     help="Database connections: add, list, test, import a table or query.", no_args_is_help=True
 )
+app.add_typer(models_app, name="models")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(connections_app, name="connections")
 

@@ -1,4 +1,5 @@
-"""Training and generating from the root: ``train``, ``generate``, ``report``, ``release``."""
+"""Training and generating from the root: ``train``, ``generate``, ``report``, ``release``; and
+``models ls``, the models to generate from."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from synthetica_client.cli._app import (
     app,
     example,
     json_argument,
+    listing,
+    models_app,
     out,
     print_json,
     save_batch,
@@ -22,6 +25,30 @@ from synthetica_client.cli._app import (
     value,
 )
 from synthetica_client.errors import SyntheticaError
+
+
+@models_app.command(
+    "ls",
+    epilog=example(
+        "synthetica models ls --project Census",
+        "synthetica models ls --project Census --status READY --json",
+    ),
+)
+def models_ls(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Option("--project", "-p", help="Project id or name.")],
+    status: Annotated[
+        str | None, typer.Option(help="QUEUED, TRAINING, READY, FAILED or CANCELLED.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A project's models, newest first: the id to give `synthetica generate`."""
+    listing(
+        state(ctx).client().models.list(project=project, status=status),
+        as_json,
+        ["id", "name", "engine", "status", "dataset", "created"],
+        lambda m: [m.id, m.name, m.engine, value(m.status), m.dataset_id, m.created_at],
+    )
 
 
 @app.command(
