@@ -1250,6 +1250,13 @@ class GraphQLClient(AsyncBaseClient):
                 violationCount
                 realViolationCount
               }
+              orderings {
+                low
+                high
+                description
+                violationCount
+                realRows
+              }
               alerts
               tables {
                 name
@@ -1329,6 +1336,13 @@ class GraphQLClient(AsyncBaseClient):
                 description
                 violationCount
                 realViolationCount
+              }
+              orderings {
+                low
+                high
+                description
+                violationCount
+                realRows
               }
               alerts
               tables {

@@ -303,6 +303,7 @@ class ReportFields(BaseModel):
     privacy: Optional[Any]
     conformance: Optional[Any]
     rules: list["ReportFieldsRules"]
+    orderings: list["ReportFieldsOrderings"]
     alerts: list[str]
     tables: list["ReportFieldsTables"]
     links: list["ReportFieldsLinks"]
@@ -316,6 +317,14 @@ class ReportFieldsRules(BaseModel):
     description: str
     violation_count: int = Field(alias="violationCount")
     real_violation_count: int = Field(alias="realViolationCount")
+
+
+class ReportFieldsOrderings(BaseModel):
+    low: str
+    high: str
+    description: str
+    violation_count: int = Field(alias="violationCount")
+    real_rows: int = Field(alias="realRows")
 
 
 class ReportFieldsTables(BaseModel):

@@ -211,6 +211,13 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
     ]
     if rep.utility and isinstance(rep.utility, dict):
         rows.append(["ML-utility target", rep.utility.get("target_column", "-")])
+    for rule in rep.rules:
+        if rule.violation_count:
+            rows.append([f"rule {rule.description}", f"{rule.violation_count:,} rows break it"])
+    for order in rep.orderings:
+        if order.violation_count:
+            # Every real row keeps it; an INEQUALITY rule makes generation keep it.
+            rows.append([f"out of order {order.description}", f"{order.violation_count:,} rows"])
     if save:
         rows.append(["saved to", str(save)])
     return rows
