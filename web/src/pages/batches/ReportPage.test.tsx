@@ -86,3 +86,27 @@ describe("a report whose rows break an order every real row keeps", () => {
     expect(screen.getByText(/Declare one as an inequality rule/)).toBeInTheDocument();
   });
 });
+
+describe("a report's utility at a glance", () => {
+  const reportWith = (metric: { name: string; synthetic: number | null; real: number | null; ratio: number | null }) => ({
+    id: "r3", batchId: "b3", status: "READY", kind: "FULL", qualityScore: 0.62, privacyVerdict: "PASS", targetColumn: null, error: null,
+    createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: { mean_score: 0.88 },
+    utility: { target_column: "latitude", task: "regression", metrics: [metric] }, utilityNote: null, privacy: null, charts: null, conformance: null,
+    htmlUrl: null, rules: [], orderings: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+  });
+  const glance = async (metric: Parameters<typeof reportWith>[0]) => {
+    const { client } = fakeClient({ Report: { data: { report: reportWith(metric) } } });
+    const view = renderWith(<ReportPage />, client, "/batches/b3/report", "/batches/:batchId/report");
+    const scores = await screen.findByRole("list", { name: "Scores at a glance" });
+    const text = within(scores).getByText("Utility").parentElement?.textContent;
+    view.unmount();
+    return text;
+  };
+
+  it("is a share of the real model's score, or both scores where a share says nothing", async () => {
+    expect(await glance({ name: "roc_auc", synthetic: 0.81, real: 0.9, ratio: 0.9 })).toBe("Utility 90.0 % of real");
+    // An r² below zero is worse than predicting the mean: "−15.0 % of real" and "– of real" said nothing.
+    expect(await glance({ name: "r2", synthetic: -0.186, real: -0.303, ratio: null })).toBe("Utility r2 -0.19 (real -0.30)");
+    expect(await glance({ name: "r2", synthetic: -0.07, real: 0.46, ratio: -0.15 })).toBe("Utility r2 -0.07 (real 0.46)");
+  });
+});

@@ -180,7 +180,7 @@ export default function ReportPage() {
                 </li>
                 <li>
                   <span>Utility</span>{" "}
-                  <strong>{utility && utility.metrics[0] ? `${pct(utility.metrics[0].ratio)} of real` : "–"}</strong>
+                  <strong>{utility && utility.metrics[0] ? utilityAtAGlance(utility.metrics[0]) : "–"}</strong>
                 </li>
                 <li>
                   <span>Privacy</span> <strong className={`verdict verdict-${(report.privacyVerdict ?? "").toLowerCase()}`}>{report.privacyVerdict ?? "–"}</strong>
@@ -228,9 +228,17 @@ export default function ReportPage() {
 
 interface UtilityMetric {
   name: string;
-  synthetic: number;
-  real: number;
-  ratio: number;
+  synthetic: number | null;
+  real: number | null;
+  ratio: number | null;
+}
+
+/** The first utility metric as a share of the real model's score; where that share says
+ * nothing (no ratio, or a score below zero: an r² worse than predicting the mean), both
+ * scores: "r2 −0.19 (real −0.30)" rather than "– of real" or "−15.0 % of real". */
+function utilityAtAGlance(metric: UtilityMetric): string {
+  if (metric.ratio != null && metric.ratio >= 0 && (metric.real ?? 0) > 0) return `${pct(metric.ratio)} of real`;
+  return `${metric.name} ${num(metric.synthetic, 2)} (real ${num(metric.real, 2)})`;
 }
 
 const UTILITY_COLUMNS: Column<UtilityMetric>[] = [
