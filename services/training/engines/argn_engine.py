@@ -23,6 +23,7 @@ import pandas as pd
 import torch
 from mostlyai import engine as mostly
 from mostlyai.engine._encoding_types.tabular import numeric as mostly_numeric
+from mostlyai.engine.domain import DifferentialPrivacyConfig
 
 from services.training.engines.base import (
     FitReport,
@@ -87,6 +88,38 @@ def threads_for(rows: int) -> Iterator[None]:
         torch.set_num_threads(threads)
 
 
+def train_within(
+    params: TrainParams,
+    progress: Progress,
+    workspace: Path,
+    rows: int,
+    started: float,
+    budget: float | None,
+    *,
+    privacy: DifferentialPrivacyConfig | None = None,
+) -> _TrainingProgress:
+    """Trains the model whose data ``workspace`` holds (split, analyzed and encoded) on
+    ``rows`` rows, and returns the hook that followed it (losses, epochs, whether it stopped).
+
+    Training stops ``budget`` seconds after ``started`` (less a margin for the last step and
+    the checkpoint) but never before one whole epoch: the hook stops it, not ARGN's own time
+    cap, which can stop at 0 epochs."""
+    deadline = None
+    if budget is not None:
+        deadline = started + budget - max(_RESERVE_MIN_SECONDS, _RESERVE_SHARE * budget)
+    hook = _TrainingProgress(progress, params.epochs or 100, deadline)
+    with threads_for(rows):
+        mostly.train(
+            model=_MODELS[params.options["model_size"]],
+            max_epochs=params.epochs,
+            batch_size=params.batch_size,
+            differential_privacy=privacy,
+            workspace_dir=workspace,
+            update_progress=hook,
+        )
+    return hook
+
+
 class TabularARGNEngine(Engine):
     name = "tabular_argn"
 
@@ -134,22 +167,9 @@ class TabularARGNEngine(Engine):
         mostly.encode(workspace_dir=self._workspace)
         phases.mark("encode")
         budget = params.time_budget_seconds
-        # Training stops at the budget (less a margin for the last step and the checkpoint)
-        # but never before one whole epoch: the hook below stops it, not ARGN's own time cap,
-        # which can stop at 0 epochs.
-        deadline = None
-        if budget is not None:
-            deadline = started + budget - max(_RESERVE_MIN_SECONDS, _RESERVE_SHARE * budget)
-        hook = _TrainingProgress(progress, params.epochs or 100, deadline)
-        with threads_for(len(table)):
-            mostly.train(
-                model=_MODELS[params.options["model_size"]],
-                max_epochs=params.epochs,
-                batch_size=params.batch_size,
-                differential_privacy=dp,
-                workspace_dir=self._workspace,
-                update_progress=hook,
-            )
+        hook = train_within(
+            params, progress, self._workspace, len(table), started, budget, privacy=dp
+        )
         phases.training(hook)
         privacy_spent = hook.privacy.spent(params.differential_privacy)
         elapsed = time.monotonic() - started

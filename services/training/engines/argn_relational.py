@@ -30,12 +30,9 @@ from common.contracts.relational import ForeignKey, RelationalSchema, TableSpec
 from services.training.engines.argn_engine import (
     _ENCODINGS,
     _MODEL_STORE,
-    _MODELS,
-    _RESERVE_MIN_SECONDS,
-    _RESERVE_SHARE,
-    _TrainingProgress,
     link_tree,
     threads_for,
+    train_within,
 )
 from services.training.engines.base import (
     EngineError,
@@ -155,19 +152,7 @@ class RelationalARGNEngine(RelationalEngine):
         )
         mostly.analyze(value_protection=params.options["value_protection"], workspace_dir=workspace)
         mostly.encode(workspace_dir=workspace)
-        started = time.monotonic()
-        deadline = None
-        if budget is not None:
-            deadline = started + budget - max(_RESERVE_MIN_SECONDS, _RESERVE_SHARE * budget)
-        hook = _TrainingProgress(progress, params.epochs or 100, deadline)
-        with threads_for(len(table)):
-            mostly.train(
-                model=_MODELS[params.options["model_size"]],
-                max_epochs=params.epochs,
-                batch_size=params.batch_size,
-                workspace_dir=workspace,
-                update_progress=hook,
-            )
+        hook = train_within(params, progress, workspace, len(table), time.monotonic(), budget)
         self._trained[spec.name] = True
         return FitReport(
             loss_curve=hook.loss_curve,
