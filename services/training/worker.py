@@ -272,18 +272,7 @@ class Worker(RelationalJobs, ShardJobs):
                     max_rows=self.settings.train_max_rows,
                 ),
             )
-            profile = read_manifest(artifact).profile.to_dict()
-            folder = _attempt_folder(f"models/{attempt.model_id}", attempt)
-            key = f"{folder}/model.tar.gz"
-            await asyncio.to_thread(self._upload, artifact, key)
-        return await self._commit(
-            attempts.finish_training,
-            attempt,
-            folder,
-            artifact_key=key,
-            metrics=_json_safe(result.metrics),
-            profile=profile,
-        )
+            return await self._finish_training(attempt, artifact, result.metrics)
 
     # --- generate -------------------------------------------------------------------------
 
@@ -416,6 +405,24 @@ class Worker(RelationalJobs, ShardJobs):
             return Outcome.ACK
         await asyncio.to_thread(self.storage.delete, folder)
         return _settle(await self._ownership(attempt))
+
+    async def _finish_training(
+        self, attempt: attempts.Attempt, artifact: Path, metrics: dict[str, Any]
+    ) -> Outcome:
+        """Stores the trained model's artifact in the attempt's folder, then commits the model
+        with the artifact's profile and ``metrics``."""
+        profile = read_manifest(artifact).profile.to_dict()
+        folder = _attempt_folder(f"models/{attempt.model_id}", attempt)
+        key = f"{folder}/model.tar.gz"
+        await asyncio.to_thread(self._upload, artifact, key)
+        return await self._commit(
+            attempts.finish_training,
+            attempt,
+            folder,
+            artifact_key=key,
+            metrics=_json_safe(metrics),
+            profile=profile,
+        )
 
     async def _supervised(
         self,

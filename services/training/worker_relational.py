@@ -19,7 +19,7 @@ from common.db import Database
 from common.jetstream import Outcome
 from services.training import attempts, scratch
 from services.training.access import Access
-from services.training.engines import ProgressUpdate, TrainParams, get_engine, read_manifest
+from services.training.engines import ProgressUpdate, TrainParams, get_engine
 from services.training.engines.relational_runner import (
     run_relational_sampling,
     run_relational_training,
@@ -31,7 +31,6 @@ from services.training.worker_common import (
     JobFailed,
     _attempt_folder,
     _engine_metadata,
-    _json_safe,
 )
 
 
@@ -58,6 +57,10 @@ class RelationalJobs:
             attempt: attempts.Attempt,
             folder: str,
             **outputs: Any,
+        ) -> Outcome: ...
+
+        async def _finish_training(
+            self, attempt: attempts.Attempt, artifact: Path, metrics: dict[str, Any]
         ) -> Outcome: ...
 
         def _upload(self, local: Path, key: str) -> None: ...
@@ -98,20 +101,9 @@ class RelationalJobs:
                     threads=self.settings.engine_threads or None,
                 ),
             )
-            profile = read_manifest(artifact).profile.to_dict()
-            folder = _attempt_folder(f"models/{attempt.model_id}", attempt)
-            key = f"{folder}/model.tar.gz"
-            await asyncio.to_thread(self._upload, artifact, key)
-        # The model records what it learned: its tables, keys, sequences and links.
-        metrics = {**result.metrics, "schema": schema.model_dump()}
-        return await self._commit(
-            attempts.finish_training,
-            attempt,
-            folder,
-            artifact_key=key,
-            metrics=_json_safe(metrics),
-            profile=profile,
-        )
+            # The model records what it learned: its tables, keys, sequences and links.
+            metrics = {**result.metrics, "schema": schema.model_dump()}
+            return await self._finish_training(attempt, artifact, metrics)
 
     async def _generate_tables(
         self,
