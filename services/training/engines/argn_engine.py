@@ -120,6 +120,22 @@ def train_within(
     return hook
 
 
+def generate(workspace: Path, **kwargs: Any) -> pd.DataFrame:
+    """The rows mostlyai generates from the model in ``workspace``; ``kwargs`` say which
+    (``sample_size``, ``seed_data`` or ``ctx_data``)."""
+    out = workspace / "SyntheticData"
+    shutil.rmtree(out, ignore_errors=True)
+    mostly.generate(
+        # Rare (protected) categories are replaced by frequent ones, not a "_RARE_" token.
+        rare_category_replacement_method="sample",
+        workspace_dir=workspace,
+        **kwargs,
+    )
+    rows = pd.read_parquet(out)
+    shutil.rmtree(out)
+    return rows
+
+
 class TabularARGNEngine(Engine):
     name = "tabular_argn"
 
@@ -207,18 +223,9 @@ class TabularARGNEngine(Engine):
         seed_data = (
             pd.DataFrame({k: [v] * n for k, v in conditions.items()}) if conditions else None
         )
-        out = self._workspace / "SyntheticData"
-        shutil.rmtree(out, ignore_errors=True)
-        mostly.generate(
-            seed_data=seed_data,
-            sample_size=None if seed_data is not None else n,
-            # Rare (protected) categories are replaced by frequent ones, not a "_RARE_" token.
-            rare_category_replacement_method="sample",
-            workspace_dir=self._workspace,
+        return generate(
+            self._workspace, seed_data=seed_data, sample_size=None if seed_data is not None else n
         )
-        rows = pd.read_parquet(out)
-        shutil.rmtree(out)
-        return rows
 
     @staticmethod
     def library_versions() -> dict[str, str]:
