@@ -27,6 +27,7 @@ from common.db import DatabaseUnavailable
 from common.errors import (
     DomainError,
     InvalidArgument,
+    PermissionDenied,
     ResourceExhausted,
     Unauthenticated,
     Unavailable,
@@ -329,4 +330,22 @@ def require_principal() -> Principal:
     principal = principal_var.get()
     if principal is None:
         raise Unauthenticated("credentials required")
+    return principal
+
+
+def require_user(message: str = "this call needs a user's credentials") -> Principal:
+    """The caller when it is a user (or a service acting for one); PERMISSION_DENIED saying
+    ``message`` otherwise."""
+    principal = require_principal()
+    if not principal.is_user:
+        raise PermissionDenied(message)
+    return principal
+
+
+def require_service(message: str, *, reason: str | None = None) -> Principal:
+    """The caller when it is one of the platform's services; PERMISSION_DENIED saying
+    ``message`` (with ``reason``) otherwise."""
+    principal = require_principal()
+    if not principal.is_service:
+        raise PermissionDenied(message, reason=reason)
     return principal

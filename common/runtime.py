@@ -25,6 +25,8 @@ from common.logs import configure_logging
 from common.metrics import start_metrics_server
 from common.migrations import MIGRATIONS, upgrade
 from common.outbox import OutboxRelay
+from common.revocations import follow_revocations
+from common.security import TokenAuthenticator
 from common.settings import ServiceSettings, Settings
 from common.tracing import configure_tracing, shutdown_tracing
 
@@ -100,6 +102,23 @@ def service_server(
         register=register,
         authenticator=authenticator,
         reflection_enabled=settings.grpc_reflection,
+    )
+
+
+async def revocable_server(
+    settings: ServiceSettings,
+    *,
+    nc: NATS,
+    service_name: str,
+    register: Callable[[grpc.aio.Server], None],
+    authenticator: TokenAuthenticator,
+) -> GrpcServer:
+    """``service_server`` for a service that checks tokens and API keys issued by auth: its
+    ``authenticator`` follows revocations (``common.revocations``) before the server exists,
+    so a key revoked from then on stops working here too."""
+    await follow_revocations(nc, authenticator)
+    return service_server(
+        settings, service_name=service_name, register=register, authenticator=authenticator
     )
 
 

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import os
 import posixpath
+import shutil
+from pathlib import Path
 from typing import IO, Any
 
 import fsspec
 from fsspec import AbstractFileSystem
 
 from common.errors import InvalidArgument
+
+# What a file copy to or from storage holds in memory at once.
+_COPY_BYTES = 1 << 20
 
 
 class Storage:
@@ -40,6 +45,16 @@ class Storage:
             if parent:
                 self.fs.makedirs(parent, exist_ok=True)
         return self.fs.open(path, mode, **kwargs)
+
+    def upload_file(self, local: Path, key: str) -> None:
+        """Copies the local file ``local`` to ``key``, a megabyte at a time."""
+        with local.open("rb") as source, self.open(key, "wb") as target:
+            shutil.copyfileobj(source, target, _COPY_BYTES)
+
+    def download_file(self, key: str, local: Path) -> None:
+        """Copies ``key`` to the local file ``local``, a megabyte at a time."""
+        with self.open(key, "rb") as source, local.open("wb") as target:
+            shutil.copyfileobj(source, target, _COPY_BYTES)
 
     def exists(self, key: str) -> bool:
         return self.fs.exists(self.path(key))

@@ -10,7 +10,13 @@ import grpc
 from common.context import Principal
 from common.db import Database
 from common.errors import PermissionDenied
-from common.interceptors import metadata_dict, peer_address, require_principal
+from common.interceptors import (
+    metadata_dict,
+    peer_address,
+    require_principal,
+    require_service,
+    require_user,
+)
 from common.pagination import page_of
 from common.protos import timestamp
 from services.auth import limits, models, service
@@ -56,13 +62,6 @@ def tokens_to_proto(tokens: service.Tokens) -> auth_pb2.TokenPair:
     )
 
 
-def _user() -> Principal:
-    principal = require_principal()
-    if not principal.is_user:
-        raise PermissionDenied("this call needs a user's credentials")
-    return principal
-
-
 def _client(context) -> str:
     """Who the rate limits count: behind the gateway, the end user's address it forwards;
     otherwise the caller's own address (without the port)."""
@@ -70,13 +69,6 @@ def _client(context) -> str:
     if require_principal().is_service:
         address = metadata_dict(context).get("x-client-ip") or address
     return limits.client_key(address)
-
-
-def _service() -> Principal:
-    principal = require_principal()
-    if not principal.is_service:
-        raise PermissionDenied("this call is for Synthetica services only")
-    return principal
 
 
 @dataclass(eq=False)
@@ -150,7 +142,7 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     async def GetMe(
         self, request: auth_pb2.GetMeRequest, context: grpc.aio.ServicerContext
     ) -> auth_pb2.GetMeResponse:
-        user = await self.db.call(service.get_active_user, user_id=_user().user_id)
+        user = await self.db.call(service.get_active_user, user_id=require_user().user_id)
         return auth_pb2.GetMeResponse(user=user_to_proto(user))
 
     async def UpdateProfile(
@@ -158,7 +150,7 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     ) -> auth_pb2.UpdateProfileResponse:
         user = await self.db.call(
             service.update_profile,
-            user_id=_user().user_id,
+            user_id=require_user().user_id,
             display_name=request.display_name if request.HasField("display_name") else None,
             organization=request.organization if request.HasField("organization") else None,
             bio=request.bio if request.HasField("bio") else None,
@@ -170,7 +162,7 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     ) -> auth_pb2.CreateApiKeyResponse:
         key, secret = await self.db.call(
             service.create_api_key,
-            user_id=_user().user_id,
+            user_id=require_user().user_id,
             name=request.name,
             expires_in_days=request.expires_in_days,
         )
@@ -180,7 +172,7 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         self, request: auth_pb2.ListApiKeysRequest, context: grpc.aio.ServicerContext
     ) -> auth_pb2.ListApiKeysResponse:
         keys, next_token = await self.db.call(
-            service.list_api_keys, user_id=_user().user_id, **page_of(request)
+            service.list_api_keys, user_id=require_user().user_id, **page_of(request)
         )
         return auth_pb2.ListApiKeysResponse(
             api_keys=[api_key_to_proto(k) for k in keys], next_page_token=next_token
@@ -190,7 +182,7 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         self, request: auth_pb2.RevokeApiKeyRequest, context: grpc.aio.ServicerContext
     ) -> auth_pb2.RevokeApiKeyResponse:
         key = await self.db.call(
-            service.revoke_api_key, user_id=_user().user_id, api_key_id=request.api_key_id
+            service.revoke_api_key, user_id=require_user().user_id, api_key_id=request.api_key_id
         )
         self.on_commit()
         return auth_pb2.RevokeApiKeyResponse(api_key=api_key_to_proto(key))
@@ -198,14 +190,14 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     async def VerifyApiKey(
         self, request: auth_pb2.VerifyApiKeyRequest, context: grpc.aio.ServicerContext
     ) -> auth_pb2.VerifyApiKeyResponse:
-        _service()
+        require_service("this call is for Synthetica services only")
         user = await self.db.call(service.verify_api_key, key=request.key)
         return auth_pb2.VerifyApiKeyResponse(user=user_to_proto(user))
 
     async def LookupUsers(
         self, request: auth_pb2.LookupUsersRequest, context: grpc.aio.ServicerContext
     ) -> auth_pb2.LookupUsersResponse:
-        _service()
+        require_service("this call is for Synthetica services only")
         users = await self.db.call(
             service.lookup_users, user_ids=list(request.user_ids), emails=list(request.emails)
         )
@@ -236,7 +228,7 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     async def _admin(self) -> Principal:
         """Admin rights are read from the database, not only the token, so a demoted or
         disabled admin loses them at once."""
-        principal = _user()
+        principal = require_user()
         user = await self.db.call(service.get_active_user, user_id=principal.user_id)
         if user.role != service.ADMIN:
             raise PermissionDenied("this call is for admins only", reason="ADMIN_ONLY")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from common import jetstream
 from common.addresses import AddressPolicy, SecretBox
 from common.grpc_server import GrpcServer
-from common.revocations import follow_revocations
-from common.runtime import Backbone, run_cli, service_server
+from common.runtime import Backbone, revocable_server, run_cli
 from common.storage import Storage
 from services.auth.client import AuthClient
 from services.datasets import invitations, models
@@ -51,13 +50,12 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
         connectors=connectors,
         relater=relater,
     )
-    authenticator = auth.authenticator(settings)
-    await follow_revocations(base.nc, authenticator)
-    server = service_server(
+    server = await revocable_server(
         settings,
+        nc=base.nc,
         service_name=SERVICE_NAME,
         register=lambda s: datasets_pb2_grpc.add_DatasetsServiceServicer_to_server(servicer, s),
-        authenticator=authenticator,
+        authenticator=auth.authenticator(settings),
     )
     registrations = await jetstream.start_consumer(
         base.js,

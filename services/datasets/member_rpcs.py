@@ -12,7 +12,7 @@ import grpc
 from common.context import Principal
 from common.db import Database
 from common.errors import InvalidArgument, PermissionDenied
-from common.interceptors import require_principal
+from common.interceptors import require_principal, require_service
 from common.pagination import page_of
 from services.datasets import convert, members, models, project_settings, service
 from services.datasets.settings import DatasetsSettings
@@ -127,9 +127,7 @@ class MemberRpcs:
     async def CheckProjectAccess(
         self, request: datasets_pb2.CheckProjectAccessRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.CheckProjectAccessResponse:
-        principal = require_principal()
-        if not principal.is_service:
-            raise PermissionDenied("this call is for services only", reason="SERVICE_ONLY")
+        require_service("this call is for services only", reason="SERVICE_ONLY")
         required = convert.ROLE_NAMES.get(request.required_role)
         if required is None:
             raise InvalidArgument("required_role must be set", field="required_role")

@@ -10,8 +10,7 @@ import asyncio
 
 from common import jetstream
 from common.grpc_server import GrpcServer
-from common.revocations import follow_revocations
-from common.runtime import Backbone, run_cli, service_server
+from common.runtime import Backbone, revocable_server, run_cli
 from common.storage import Storage
 from services.auth.client import AuthClient
 from services.evaluation import models
@@ -61,15 +60,14 @@ async def build(settings: EvaluationSettings) -> GrpcServer:
         handler=DatasetDeletedHandler(db, storage),
         **limits,
     )
-    authenticator = auth.authenticator(settings)
-    await follow_revocations(base.nc, authenticator)
-    server = service_server(
+    server = await revocable_server(
         settings,
+        nc=base.nc,
         service_name=SERVICE_NAME,
         register=lambda s: evaluation_pb2_grpc.add_EvaluationServiceServicer_to_server(
             EvaluationServicer(db, storage, evaluator, settings), s
         ),
-        authenticator=authenticator,
+        authenticator=auth.authenticator(settings),
     )
     server.tasks += [consumer.task, deletions.task]
     server.tasks.append(asyncio.create_task(evaluator.resume_requests()))

@@ -16,8 +16,8 @@ import grpc
 
 from common.db import Database
 from common.enums import to_proto, verdict_to_proto
-from common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
-from common.interceptors import require_principal
+from common.errors import FailedPrecondition, InvalidArgument
+from common.interceptors import require_user
 from common.protos import timestamp
 from common.storage import Storage
 from services.evaluation import models as m
@@ -75,9 +75,7 @@ def options_from_proto(request: evaluation_pb2.EvaluateRequest) -> dict[str, Any
 
 
 def _caller() -> Caller:
-    principal = require_principal()
-    if not principal.is_user:
-        raise PermissionDenied("reports are read for a user: call on behalf of one")
+    principal = require_user("reports are read for a user: call on behalf of one")
     return Caller(principal.user_id, principal.role or "member")
 
 

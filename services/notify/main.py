@@ -14,8 +14,7 @@ from common.addresses import AddressPolicy, SecretBox
 from common.context import Principal
 from common.errors import InvalidArgument, NotFound
 from common.grpc_server import GrpcServer
-from common.revocations import follow_revocations
-from common.runtime import Backbone, run_cli, service_server
+from common.runtime import Backbone, revocable_server, run_cli
 from services.auth.client import AuthClient
 from services.datasets.client import DatasetsClient
 from services.notify.consumer import EventHandler, MembersLookup
@@ -71,15 +70,14 @@ async def build(settings: NotifySettings) -> GrpcServer:
         ),
         max_deliver=settings.event_max_deliver,
     )
-    authenticator = auth.authenticator(settings)
-    await follow_revocations(nc, authenticator)
-    server = service_server(
+    server = await revocable_server(
         settings,
+        nc=nc,
         service_name=SERVICE_NAME,
         register=lambda s: notify_pb2_grpc.add_NotifyServiceServicer_to_server(
             NotifyServicer(db, settings, nc=nc, policy=policy, secrets=secrets), s
         ),
-        authenticator=authenticator,
+        authenticator=auth.authenticator(settings),
     )
     server.tasks += [consumer.task, asyncio.create_task(worker.run())]
     base.attach(server, consumer.stop, worker.stop, auth.close, datasets.close)

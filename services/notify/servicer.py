@@ -16,8 +16,8 @@ from nats.aio.client import Client as NATS
 
 from common.addresses import AddressPolicy, AddressRefused, SecretBox
 from common.db import Database
-from common.errors import InvalidArgument, PermissionDenied
-from common.interceptors import require_principal
+from common.errors import InvalidArgument
+from common.interceptors import require_user
 from common.pagination import page_of
 from services.notify import service, webhooks
 from services.notify.consumer import live_subject
@@ -32,10 +32,7 @@ STREAM_BUFFER = 256
 
 
 def _user_id() -> str:
-    principal = require_principal()
-    if not principal.is_user:
-        raise PermissionDenied("this call needs a user's credentials")
-    return principal.user_id
+    return require_user().user_id
 
 
 def _secret(given: str) -> str:

@@ -16,8 +16,8 @@ import pyarrow as pa
 from common.clients import peer_errors
 from common.context import Principal
 from common.contracts.relational import RelationalError, RelationalSchema
-from common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
-from common.interceptors import require_principal
+from common.errors import FailedPrecondition, InvalidArgument
+from common.interceptors import require_user
 from common.settings import Settings
 from services.datasets.client import DatasetsClient, ProjectAccess, relational_schema
 from services.training.approvals import Approval, approval_needed
@@ -28,12 +28,7 @@ VIEWER, EDITOR, OWNER = "viewer", "editor", "owner"
 
 def calling_user() -> Principal:
     """The caller: a user, or a service acting on behalf of one."""
-    principal = require_principal()
-    if not principal.is_user:
-        raise PermissionDenied(
-            "this call needs a user's credentials (or a service on behalf of one)"
-        )
-    return principal
+    return require_user("this call needs a user's credentials (or a service on behalf of one)")
 
 
 # NOT_FOUND and PERMISSION_DENIED are mapped by DatasetsClient; a malformed id is the caller's.

@@ -12,8 +12,7 @@ from datetime import timedelta
 
 from common import jetstream
 from common.grpc_server import GrpcServer, create_server
-from common.revocations import follow_revocations
-from common.runtime import Backbone, run_cli, service_server
+from common.runtime import Backbone, revocable_server, run_cli
 from common.storage import Storage
 from services.auth.client import AuthClient
 from services.training import models
@@ -57,13 +56,12 @@ async def build(settings: TrainingSettings) -> GrpcServer:
     )
     await checker.wait_ready()
     servicer = TrainingServicer(db, settings, storage, access, checker, on_commit=base.wake_relay)
-    authenticator = auth.authenticator(settings)
-    await follow_revocations(base.nc, authenticator)
-    server = service_server(
+    server = await revocable_server(
         settings,
+        nc=base.nc,
         service_name=SERVICE_NAME,
         register=lambda s: training_pb2_grpc.add_TrainingServiceServicer_to_server(servicer, s),
-        authenticator=authenticator,
+        authenticator=auth.authenticator(settings),
     )
     evaluations = await jetstream.start_consumer(
         base.js,

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass
@@ -60,13 +60,15 @@ from services.training.templates import jobs as template_jobs
 from services.training.worker_common import (
     _SHUTDOWN_SIGNALS,
     JobFailed,
+    Run,
     _attempt_folder,
     _engine_metadata,
     _json_safe,
     delete_other_attempts,
+    engine_run,
 )
 from services.training.worker_relational import RelationalJobs
-from services.training.worker_shards import Run, ShardJobs
+from services.training.worker_shards import ShardJobs
 from synthetica.training.v1 import training_pb2
 
 log = logging.getLogger(__name__)
@@ -257,33 +259,19 @@ class Worker(RelationalJobs, ShardJobs):
                 attempt.owner_id, attempt.dataset_id, data_path
             )
             artifact = workdir / "model.tar.gz"
-            result = await self._supervised(
-                attempt,
-                cancel,
-                lambda on_progress, cancel: run_training(
-                    get_engine(attempt.engine),
-                    data_path,
-                    metadata,
-                    params,
-                    artifact,
-                    on_progress=on_progress,
-                    cancel_event=cancel,
-                    threads=self.settings.engine_threads or None,
-                    max_rows=self.settings.train_max_rows,
-                ),
+            train = functools.partial(
+                run_training,
+                get_engine(attempt.engine),
+                data_path,
+                metadata,
+                params,
+                artifact,
+                max_rows=self.settings.train_max_rows,
             )
-            profile = read_manifest(artifact).profile.to_dict()
-            folder = _attempt_folder(f"models/{attempt.model_id}", attempt)
-            key = f"{folder}/model.tar.gz"
-            await asyncio.to_thread(self._upload, artifact, key)
-        return await self._commit(
-            attempts.finish_training,
-            attempt,
-            folder,
-            artifact_key=key,
-            metrics=_json_safe(result.metrics),
-            profile=profile,
-        )
+            result = await self._supervised(
+                attempt, cancel, engine_run(train, self.settings.engine_threads)
+            )
+            return await self._finish_training(attempt, artifact, result.metrics)
 
     # --- generate -------------------------------------------------------------------------
 
@@ -293,7 +281,7 @@ class Worker(RelationalJobs, ShardJobs):
             raise JobFailed("the model has no artifact")
         with scratch.workdir(self.settings) as workdir:
             artifact = workdir / "model.tar.gz"
-            await asyncio.to_thread(self._download, attempt.artifact_key, artifact)
+            await asyncio.to_thread(self.storage.download_file, attempt.artifact_key, artifact)
             if read_manifest(artifact).relational:
                 return await self._generate_tables(attempt, cancel, request, artifact, workdir)
             if request.count > self.settings.shard_threshold_rows:
@@ -305,7 +293,7 @@ class Worker(RelationalJobs, ShardJobs):
             result = await self._supervised(attempt, cancel, sample(request.count, request.seed))
             folder = _attempt_folder(f"batches/{attempt.batch_id}", attempt)
             key = f"{folder}/0.parquet"
-            await asyncio.to_thread(self._upload, out, key)
+            await asyncio.to_thread(self.storage.upload_file, out, key)
         return await self._commit(
             attempts.finish_generation,
             attempt,
@@ -321,21 +309,22 @@ class Worker(RelationalJobs, ShardJobs):
         """The engine call that samples ``count`` rows with ``seed`` for the request."""
 
         def sample(count: int, seed: int) -> Run:
-            return lambda on_progress, cancel: run_sampling(
-                artifact,
-                count,
-                seed,
-                out,
-                conditions=request.conditions or None,
-                anomaly_ratio=request.anomaly_ratio,
-                mark_anomalies=bool(request.mark_column),
-                anomaly_column=request.anomaly_column,
-                enforce_bounds=request.enforce_bounds,
-                chunk_rows=self.settings.sample_chunk_rows,
-                rules=rules,
-                on_progress=on_progress,
-                cancel_event=cancel,
-                threads=self.settings.engine_threads or None,
+            return engine_run(
+                functools.partial(
+                    run_sampling,
+                    artifact,
+                    count,
+                    seed,
+                    out,
+                    conditions=request.conditions or None,
+                    anomaly_ratio=request.anomaly_ratio,
+                    mark_anomalies=bool(request.mark_column),
+                    anomaly_column=request.anomaly_column,
+                    enforce_bounds=request.enforce_bounds,
+                    chunk_rows=self.settings.sample_chunk_rows,
+                    rules=rules,
+                ),
+                self.settings.engine_threads,
             )
 
         return sample
@@ -417,6 +406,24 @@ class Worker(RelationalJobs, ShardJobs):
         await asyncio.to_thread(self.storage.delete, folder)
         return _settle(await self._ownership(attempt))
 
+    async def _finish_training(
+        self, attempt: attempts.Attempt, artifact: Path, metrics: dict[str, Any]
+    ) -> Outcome:
+        """Stores the trained model's artifact in the attempt's folder, then commits the model
+        with the artifact's profile and ``metrics``."""
+        profile = read_manifest(artifact).profile.to_dict()
+        folder = _attempt_folder(f"models/{attempt.model_id}", attempt)
+        key = f"{folder}/model.tar.gz"
+        await asyncio.to_thread(self.storage.upload_file, artifact, key)
+        return await self._commit(
+            attempts.finish_training,
+            attempt,
+            folder,
+            artifact_key=key,
+            metrics=_json_safe(metrics),
+            profile=profile,
+        )
+
     async def _supervised(
         self,
         attempt: attempts.Attempt,
@@ -429,14 +436,6 @@ class Worker(RelationalJobs, ShardJobs):
             self.db, self.on_commit, attempt, cancel, self.settings.progress_interval_seconds
         )
         return await asyncio.to_thread(run, reporter, cancel)
-
-    def _upload(self, local: Path, key: str) -> None:
-        with local.open("rb") as source, self.storage.open(key, "wb") as target:
-            shutil.copyfileobj(source, target, 1 << 20)
-
-    def _download(self, key: str, local: Path) -> None:
-        with self.storage.open(key, "rb") as source, local.open("wb") as target:
-            shutil.copyfileobj(source, target, 1 << 20)
 
 
 def _settle(ownership: attempts.Ownership) -> Outcome:

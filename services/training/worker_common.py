@@ -5,14 +5,23 @@ removed, and the conversions of what goes to the engines and back.
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from common.storage import Storage
 from services.training import attempts
+from services.training.engines import ProgressUpdate
 
 # Signals that stop an engine from outside (a terminal's Ctrl-C, a shutdown): the job is
 # not at fault and runs again.
 _SHUTDOWN_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
+
+
+# A job's blocking work as the worker runs it in a thread: given where to report progress and
+# the event that cancels it.
+Run = Callable[[Callable[[ProgressUpdate], None], threading.Event], Any]
 
 
 class JobFailed(Exception):
@@ -64,3 +73,12 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return None
     return value
+
+
+def engine_run(call: functools.partial[Any], threads: int | None) -> Run:
+    """``call``, an engine entry point with its inputs bound (``run_training`` and the like),
+    as a Run: reporting to the job, stopped by the job's cancel event, on ``threads`` engine
+    threads (0: as many as torch wants)."""
+    return lambda on_progress, cancel: call(
+        on_progress=on_progress, cancel_event=cancel, threads=threads or None
+    )

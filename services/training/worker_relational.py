@@ -6,6 +6,7 @@ and generating from such a model (its root table's rows and their children). Wor
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -17,9 +18,10 @@ import pyarrow.parquet as pq
 from common.contracts.relational import RelationalSchema
 from common.db import Database
 from common.jetstream import Outcome
+from common.storage import Storage
 from services.training import attempts, scratch
 from services.training.access import Access
-from services.training.engines import ProgressUpdate, TrainParams, get_engine, read_manifest
+from services.training.engines import ProgressUpdate, TrainParams, get_engine
 from services.training.engines.relational_runner import (
     run_relational_sampling,
     run_relational_training,
@@ -31,7 +33,7 @@ from services.training.worker_common import (
     JobFailed,
     _attempt_folder,
     _engine_metadata,
-    _json_safe,
+    engine_run,
 )
 
 
@@ -41,6 +43,7 @@ class RelationalJobs:
     db: Database
     settings: TrainingSettings
     access: Access
+    storage: Storage
     _retention: timedelta
 
     if TYPE_CHECKING:
@@ -60,7 +63,9 @@ class RelationalJobs:
             **outputs: Any,
         ) -> Outcome: ...
 
-        def _upload(self, local: Path, key: str) -> None: ...
+        async def _finish_training(
+            self, attempt: attempts.Attempt, artifact: Path, metrics: dict[str, Any]
+        ) -> Outcome: ...
 
     async def _train_relational(
         self,
@@ -83,35 +88,21 @@ class RelationalJobs:
                 await asyncio.to_thread(pq.write_table, tables[name], paths[name])
             del tables
             artifact = workdir / "model.tar.gz"
-            result = await self._supervised(
-                attempt,
-                cancel,
-                lambda on_progress, cancel: run_relational_training(
-                    get_engine(attempt.engine),
-                    paths,
-                    schema,
-                    metadata,
-                    params,
-                    artifact,
-                    on_progress=on_progress,
-                    cancel_event=cancel,
-                    threads=self.settings.engine_threads or None,
-                ),
+            train = functools.partial(
+                run_relational_training,
+                get_engine(attempt.engine),
+                paths,
+                schema,
+                metadata,
+                params,
+                artifact,
             )
-            profile = read_manifest(artifact).profile.to_dict()
-            folder = _attempt_folder(f"models/{attempt.model_id}", attempt)
-            key = f"{folder}/model.tar.gz"
-            await asyncio.to_thread(self._upload, artifact, key)
-        # The model records what it learned: its tables, keys, sequences and links.
-        metrics = {**result.metrics, "schema": schema.model_dump()}
-        return await self._commit(
-            attempts.finish_training,
-            attempt,
-            folder,
-            artifact_key=key,
-            metrics=_json_safe(metrics),
-            profile=profile,
-        )
+            result = await self._supervised(
+                attempt, cancel, engine_run(train, self.settings.engine_threads)
+            )
+            # The model records what it learned: its tables, keys, sequences and links.
+            metrics = {**result.metrics, "schema": schema.model_dump()}
+            return await self._finish_training(attempt, artifact, metrics)
 
     async def _generate_tables(
         self,
@@ -123,25 +114,22 @@ class RelationalJobs:
     ) -> Outcome:
         """A model of several tables: ``count`` root rows (entities of a sequential root) and
         their children, one Parquet file per table, stored as template batches store theirs."""
+        sample = functools.partial(
+            run_relational_sampling,
+            artifact,
+            request.count,
+            request.seed,
+            workdir / "tables",
+            conditions=request.conditions or None,
+            enforce_bounds=request.enforce_bounds,
+        )
         written = await self._supervised(
-            attempt,
-            cancel,
-            lambda on_progress, cancel: run_relational_sampling(
-                artifact,
-                request.count,
-                request.seed,
-                workdir / "tables",
-                conditions=request.conditions or None,
-                enforce_bounds=request.enforce_bounds,
-                on_progress=on_progress,
-                cancel_event=cancel,
-                threads=self.settings.engine_threads or None,
-            ),
+            attempt, cancel, engine_run(sample, self.settings.engine_threads)
         )
         folder = _attempt_folder(f"batches/{attempt.batch_id}", attempt)
         keys = [template_jobs.table_key(folder, index) for index in range(len(written))]
         for table, key in zip(written, keys, strict=True):
-            await asyncio.to_thread(self._upload, table.path, key)
+            await asyncio.to_thread(self.storage.upload_file, table.path, key)
         return await self._commit(
             attempts.finish_generation,
             attempt,

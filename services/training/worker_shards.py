@@ -38,13 +38,12 @@ from services.training.templates import jobs as template_jobs
 from services.training.worker_common import (
     _SHUTDOWN_SIGNALS,
     JobFailed,
+    Run,
     delete_other_attempts,
 )
 from synthetica.training.v1 import training_pb2
 
 log = logging.getLogger(__name__)
-
-Run = Callable[[Callable[[ProgressUpdate], None], threading.Event], Any]
 
 
 class ShardJobs:
@@ -66,10 +65,6 @@ class ShardJobs:
         def _sampler(
             self, artifact: Path, request: GeneratePayload, rules: list[Rule], out: Path
         ) -> Callable[[int, int], Run]: ...
-
-        def _upload(self, local: Path, key: str) -> None: ...
-
-        def _download(self, key: str, local: Path) -> None: ...
 
     async def _split(self, attempt: attempts.Attempt, parts: list[tuple[int, int]]) -> Outcome:
         """Splits the job its attempt owns into shards; the job's message is then done."""
@@ -217,12 +212,12 @@ class ShardJobs:
         request = GeneratePayload.model_validate(shard.job.request or {})
         with scratch.workdir(self.settings) as workdir:
             artifact = workdir / "model.tar.gz"
-            await asyncio.to_thread(self._download, shard.job.artifact_key, artifact)
+            await asyncio.to_thread(self.storage.download_file, shard.job.artifact_key, artifact)
             out = workdir / "part.parquet"
             sample = self._sampler(artifact, request, await self._rules(shard.job), out)
             run = sample(shard.count, shards.shard_seed(request.seed, shard.index))
             await self._shard_supervised(shard, cancel, run)
-            await asyncio.to_thread(self._upload, out, key)
+            await asyncio.to_thread(self.storage.upload_file, out, key)
         return []
 
     async def _template_shard(

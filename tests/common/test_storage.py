@@ -43,3 +43,13 @@ def test_s3(s3_endpoint):
 def test_keys_cannot_escape_the_root(tmp_path, key):
     with pytest.raises(InvalidArgument):
         Storage(str(tmp_path)).path(key)
+
+
+def test_a_file_uploaded_and_downloaded_comes_back_whole(tmp_path):
+    storage = Storage(str(tmp_path / "store"))
+    local = tmp_path / "model.tar.gz"
+    local.write_bytes(bytes(range(256)) * 12_289)  # three copy chunks and a bit
+    storage.upload_file(local, "models/m1/job/1/model.tar.gz")
+    back = tmp_path / "back.tar.gz"
+    storage.download_file("models/m1/job/1/model.tar.gz", back)
+    assert back.read_bytes() == local.read_bytes()

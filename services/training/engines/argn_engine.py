@@ -23,6 +23,7 @@ import pandas as pd
 import torch
 from mostlyai import engine as mostly
 from mostlyai.engine._encoding_types.tabular import numeric as mostly_numeric
+from mostlyai.engine.domain import DifferentialPrivacyConfig
 
 from services.training.engines.base import (
     FitReport,
@@ -87,6 +88,54 @@ def threads_for(rows: int) -> Iterator[None]:
         torch.set_num_threads(threads)
 
 
+def train_within(
+    params: TrainParams,
+    progress: Progress,
+    workspace: Path,
+    rows: int,
+    started: float,
+    budget: float | None,
+    *,
+    privacy: DifferentialPrivacyConfig | None = None,
+) -> _TrainingProgress:
+    """Trains the model whose data ``workspace`` holds (split, analyzed and encoded) on
+    ``rows`` rows, and returns the hook that followed it (losses, epochs, whether it stopped).
+
+    Training stops ``budget`` seconds after ``started`` (less a margin for the last step and
+    the checkpoint) but never before one whole epoch: the hook stops it, not ARGN's own time
+    cap, which can stop at 0 epochs."""
+    deadline = None
+    if budget is not None:
+        deadline = started + budget - max(_RESERVE_MIN_SECONDS, _RESERVE_SHARE * budget)
+    hook = _TrainingProgress(progress, params.epochs or 100, deadline)
+    with threads_for(rows):
+        mostly.train(
+            model=_MODELS[params.options["model_size"]],
+            max_epochs=params.epochs,
+            batch_size=params.batch_size,
+            differential_privacy=privacy,
+            workspace_dir=workspace,
+            update_progress=hook,
+        )
+    return hook
+
+
+def generate(workspace: Path, **kwargs: Any) -> pd.DataFrame:
+    """The rows mostlyai generates from the model in ``workspace``; ``kwargs`` say which
+    (``sample_size``, ``seed_data`` or ``ctx_data``)."""
+    out = workspace / "SyntheticData"
+    shutil.rmtree(out, ignore_errors=True)
+    mostly.generate(
+        # Rare (protected) categories are replaced by frequent ones, not a "_RARE_" token.
+        rare_category_replacement_method="sample",
+        workspace_dir=workspace,
+        **kwargs,
+    )
+    rows = pd.read_parquet(out)
+    shutil.rmtree(out)
+    return rows
+
+
 class TabularARGNEngine(Engine):
     name = "tabular_argn"
 
@@ -134,22 +183,9 @@ class TabularARGNEngine(Engine):
         mostly.encode(workspace_dir=self._workspace)
         phases.mark("encode")
         budget = params.time_budget_seconds
-        # Training stops at the budget (less a margin for the last step and the checkpoint)
-        # but never before one whole epoch: the hook below stops it, not ARGN's own time cap,
-        # which can stop at 0 epochs.
-        deadline = None
-        if budget is not None:
-            deadline = started + budget - max(_RESERVE_MIN_SECONDS, _RESERVE_SHARE * budget)
-        hook = _TrainingProgress(progress, params.epochs or 100, deadline)
-        with threads_for(len(table)):
-            mostly.train(
-                model=_MODELS[params.options["model_size"]],
-                max_epochs=params.epochs,
-                batch_size=params.batch_size,
-                differential_privacy=dp,
-                workspace_dir=self._workspace,
-                update_progress=hook,
-            )
+        hook = train_within(
+            params, progress, self._workspace, len(table), started, budget, privacy=dp
+        )
         phases.training(hook)
         privacy_spent = hook.privacy.spent(params.differential_privacy)
         elapsed = time.monotonic() - started
@@ -187,18 +223,9 @@ class TabularARGNEngine(Engine):
         seed_data = (
             pd.DataFrame({k: [v] * n for k, v in conditions.items()}) if conditions else None
         )
-        out = self._workspace / "SyntheticData"
-        shutil.rmtree(out, ignore_errors=True)
-        mostly.generate(
-            seed_data=seed_data,
-            sample_size=None if seed_data is not None else n,
-            # Rare (protected) categories are replaced by frequent ones, not a "_RARE_" token.
-            rare_category_replacement_method="sample",
-            workspace_dir=self._workspace,
+        return generate(
+            self._workspace, seed_data=seed_data, sample_size=None if seed_data is not None else n
         )
-        rows = pd.read_parquet(out)
-        shutil.rmtree(out)
-        return rows
 
     @staticmethod
     def library_versions() -> dict[str, str]:

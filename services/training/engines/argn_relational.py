@@ -14,11 +14,9 @@ The time budget is shared among the tables by their row counts.
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 import time
 from collections.abc import Mapping
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Self
 
@@ -30,12 +28,11 @@ from common.contracts.relational import ForeignKey, RelationalSchema, TableSpec
 from services.training.engines.argn_engine import (
     _ENCODINGS,
     _MODEL_STORE,
-    _MODELS,
-    _RESERVE_MIN_SECONDS,
-    _RESERVE_SHARE,
-    _TrainingProgress,
+    TabularARGNEngine,
+    generate,
     link_tree,
     threads_for,
+    train_within,
 )
 from services.training.engines.base import (
     EngineError,
@@ -155,19 +152,7 @@ class RelationalARGNEngine(RelationalEngine):
         )
         mostly.analyze(value_protection=params.options["value_protection"], workspace_dir=workspace)
         mostly.encode(workspace_dir=workspace)
-        started = time.monotonic()
-        deadline = None
-        if budget is not None:
-            deadline = started + budget - max(_RESERVE_MIN_SECONDS, _RESERVE_SHARE * budget)
-        hook = _TrainingProgress(progress, params.epochs or 100, deadline)
-        with threads_for(len(table)):
-            mostly.train(
-                model=_MODELS[params.options["model_size"]],
-                max_epochs=params.epochs,
-                batch_size=params.batch_size,
-                workspace_dir=workspace,
-                update_progress=hook,
-            )
+        hook = train_within(params, progress, workspace, len(table), time.monotonic(), budget)
         self._trained[spec.name] = True
         return FitReport(
             loss_curve=hook.loss_curve,
@@ -246,24 +231,12 @@ class RelationalARGNEngine(RelationalEngine):
     def _generate(self, spec: TableSpec, at_once: int, **kwargs: Any) -> pd.DataFrame:
         """`spec`'s rows for `at_once` root rows, sequences or parents: each step of ARGN's
         generation makes one row for each of them at once."""
-        workspace = self._workspace(spec.name)
-        out = workspace / "SyntheticData"
-        shutil.rmtree(out, ignore_errors=True)
         with threads_for(at_once):
-            mostly.generate(
-                # Rare (protected) categories are replaced by frequent ones, not a "_RARE_"
-                # token.
-                rare_category_replacement_method="sample",
-                workspace_dir=workspace,
-                **kwargs,
-            )
-        rows = pd.read_parquet(out)
-        shutil.rmtree(out)
-        return rows
+            return generate(self._workspace(spec.name), **kwargs)
 
     @staticmethod
     def library_versions() -> dict[str, str]:
-        return {lib: version(lib) for lib in ("mostlyai-engine", "torch")}
+        return TabularARGNEngine.library_versions()
 
 
 def _protected_lengths(

@@ -32,12 +32,11 @@ ParamType = Literal["int", "float", "bool", "str"]
 
 
 class UnknownEngineError(EngineError):
+    fields = ("name",)
+
     def __init__(self, name: str) -> None:
         self.name = name
         super().__init__(f"unknown engine {name!r}; known engines: {', '.join(sorted(ENGINES))}")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.name,))
 
 
 @dataclass(frozen=True)

@@ -8,24 +8,31 @@ from typing import Any
 
 
 class EngineError(Exception):
-    """Base class of every error raised by the engine layer."""
+    """Base class of every error raised by the engine layer. One whose constructor takes
+    other arguments than its message names the attributes that hold them in ``fields``
+    (in order): it pickles with those."""
+
+    fields: tuple[str, ...] = ()
+
+    def __reduce__(self) -> Any:
+        if not self.fields:
+            return super().__reduce__()
+        return (type(self), tuple(getattr(self, name) for name in self.fields))
 
 
 class InvalidParamsError(EngineError):
+    fields = ("field", "message")
+
     def __init__(self, field: str, message: str) -> None:
         self.field = field
         self.message = message
         super().__init__(f"{field}: {message}")
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.field, self.message))
-
 
 class InvalidConditionError(EngineError):
+    fields = ("column", "message")
+
     def __init__(self, column: str, message: str) -> None:
         self.column = column
         self.message = message
         super().__init__(f"condition on {column!r}: {message}")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.column, self.message))

@@ -30,13 +30,12 @@ ONE_OF = "in"
 
 
 class RulesUnsatisfiableError(EngineError):
+    fields = ("rule", "message")
+
     def __init__(self, rule: str, message: str) -> None:
         self.rule = rule
         self.message = message
         super().__init__(f"the rule {rule!r} cannot be met: {message}")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.rule, self.message))
 
 
 class RowChecks:

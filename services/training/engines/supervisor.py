@@ -50,12 +50,11 @@ _POLL_SECONDS = 0.2
 class EngineCrashed(EngineError):
     """The child process failed; `reason` is its error message or exit signal."""
 
+    fields = ("reason",)
+
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.reason,))
 
 
 class EngineCancelled(EngineError):
