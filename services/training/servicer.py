@@ -104,7 +104,8 @@ class TrainingServicer(GuardRpcs, TemplateRpcs, training_pb2_grpc.TrainingServic
             dataset_id=dataset.id,
             engine=spec.name,
             params=params,
-            name=name,
+            # Named after what it learned: two models of one engine read apart in lists.
+            name=name or f"{spec.name} on {dataset.name}"[:MAX_NAME_LENGTH],
             max_active_jobs=self.settings.max_concurrent_jobs_per_user,
             approval=approval,
         )

@@ -346,7 +346,9 @@ class DownloadLink:
 class TrainModelInput:
     dataset_id: strawberry.ID
     engine: str
-    name: str = ""
+    name: str = strawberry.field(
+        default="", description='default: the engine and the dataset ("tabular_argn on adult")'
+    )
     epochs: int | None = None
     batch_size: int | None = None
     time_budget_seconds: int | None = None

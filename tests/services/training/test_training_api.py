@@ -122,6 +122,7 @@ async def test_a_viewer_reads_but_cannot_train_and_a_stranger_sees_nothing(isola
         training_pb2.GetModelRequest(model_id=started.model.id), metadata=viewer.md
     )
     assert seen.model.id == started.model.id
+    assert seen.model.name == "gaussian_copula on adult"  # the default: engine and dataset
     listed = await world.training.ListJobs(
         training_pb2.ListJobsRequest(project_id=project_id), metadata=viewer.md
     )
