@@ -23,6 +23,7 @@ import pyarrow as pa
 from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
 from services.training.engines.errors import EngineError
 from services.training.engines.fake_locale import guess_locale
+from services.training.engines.precision import datetime_unit, decimals_of, grid_step
 
 # Distinct values of a repeating id column whose row counts a profile keeps.
 ID_COUNTS_KEPT = 10_000
@@ -41,13 +42,9 @@ PII_KINDS = frozenset(
         "postal_code", "country", "ip_address", "credit_card_number", "ssn", "url",
     }
 )  # fmt: skip
-# Digits of precision looked for in a float column (values rounded to fewer are kept).
-MAX_DECIMALS = 8
 # Share of an address column's values with a comma or line break (a town, a postal code
 # after the street) below which its addresses are streets only.
 STREET_ONLY_SHARE = 0.1
-# Distinct values a numerical column needs before the grid they lie on is taken as its own.
-GRID_MIN_DISTINCT = 8
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -65,11 +62,12 @@ class ColumnProfile:
     category_counts: tuple[int, ...] = ()
     # The real column's Arrow type ("int64", "timestamp[ms]", "string", ...), when known.
     arrow_type: str | None = None
-    # Decimal places of a float column (None: more than MAX_DECIMALS, left as they are).
+    # Decimal places of a float column (None: more than `precision.MAX_DECIMALS`, left as
+    # they are).
     decimals: int | None = None
     # Numbers on a grid coarser than their precision (years every 5, prices in steps of
     # 0.50): every real value is `minimum` plus a whole number of `step`s, and generated
-    # numbers are put on the grid too (see `grid_step`, `conform`). None: no such grid.
+    # numbers are put on the grid too (see `precision.grid_step`, `conform`). None: no such grid.
     step: float | None = None
     null_share: float = 0.0
     datetime_format: str | None = None
@@ -292,42 +290,6 @@ def _street_only(series: pd.Series) -> bool:
     STREET_ONLY_SHARE of them have a comma or a line break. They are faked the same way."""
     values = series.dropna().astype(str)
     return not values.empty and values.str.contains(r"[,\n]").mean() <= STREET_ONLY_SHARE
-
-
-def datetime_unit(stamps: pd.Series) -> str | None:
-    """The coarsest unit that every timestamp is a whole number of."""
-    for unit in ("s", "min", "h", "D"):
-        if not (stamps.dt.floor(unit) == stamps).all():
-            return {"s": None, "min": "s", "h": "min", "D": "h"}[unit]
-    if not (stamps.dt.day == 1).all():
-        return "D"
-    if not (stamps.dt.month == 1).all():
-        return "M"
-    return "Y"
-
-
-def decimals_of(values: np.ndarray) -> int | None:
-    """The fewest decimal places that write every value exactly (None above MAX_DECIMALS)."""
-    values = values[np.isfinite(values)]
-    scale = np.maximum(np.abs(values), 1.0)
-    for places in range(MAX_DECIMALS + 1):
-        if np.all(np.abs(np.round(values, places) - values) <= 1e-9 * scale):
-            return places
-    return None
-
-
-def grid_step(values: np.ndarray, decimals: int | None) -> float | None:
-    """The step of the grid every value lies on, from the smallest (`min + k·step`), when
-    coarser than the values' precision: 5 for years 1952, 1957, ..., 2007. Only from
-    GRID_MIN_DISTINCT distinct values: a few values share a divisor by chance (12, 36, 48)."""
-    if decimals is None:
-        return None
-    scale = 10.0**decimals
-    units = np.unique(np.round(values[np.isfinite(values)] * scale))
-    if len(units) < GRID_MIN_DISTINCT or np.abs(units).max() >= 2.0**53:
-        return None
-    step = int(np.gcd.reduce((units[1:] - units[0]).astype(np.int64)))
-    return step / scale if step > 1 else None
 
 
 def _id_profile(series: pd.Series) -> ColumnProfile:

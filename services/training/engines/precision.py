@@ -1,0 +1,49 @@
+"""How finely a real column's values are written: the decimals of its numbers, the grid they
+lie on, the unit of its times. Generation writes its values as finely, never finer
+(see `conform`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+# Digits of precision looked for in a float column (values rounded to fewer are kept).
+MAX_DECIMALS = 8
+# Distinct values a numerical column needs before the grid they lie on is taken as its own.
+GRID_MIN_DISTINCT = 8
+
+
+def datetime_unit(stamps: pd.Series) -> str | None:
+    """The coarsest unit that every timestamp is a whole number of."""
+    for unit in ("s", "min", "h", "D"):
+        if not (stamps.dt.floor(unit) == stamps).all():
+            return {"s": None, "min": "s", "h": "min", "D": "h"}[unit]
+    if not (stamps.dt.day == 1).all():
+        return "D"
+    if not (stamps.dt.month == 1).all():
+        return "M"
+    return "Y"
+
+
+def decimals_of(values: np.ndarray) -> int | None:
+    """The fewest decimal places that write every value exactly (None above MAX_DECIMALS)."""
+    values = values[np.isfinite(values)]
+    scale = np.maximum(np.abs(values), 1.0)
+    for places in range(MAX_DECIMALS + 1):
+        if np.all(np.abs(np.round(values, places) - values) <= 1e-9 * scale):
+            return places
+    return None
+
+
+def grid_step(values: np.ndarray, decimals: int | None) -> float | None:
+    """The step of the grid every value lies on, from the smallest (`min + k·step`), when
+    coarser than the values' precision: 5 for years 1952, 1957, ..., 2007. Only from
+    GRID_MIN_DISTINCT distinct values: a few values share a divisor by chance (12, 36, 48)."""
+    if decimals is None:
+        return None
+    scale = 10.0**decimals
+    units = np.unique(np.round(values[np.isfinite(values)] * scale))
+    if len(units) < GRID_MIN_DISTINCT or np.abs(units).max() >= 2.0**53:
+        return None
+    step = int(np.gcd.reduce((units[1:] - units[0]).astype(np.int64)))
+    return step / scale if step > 1 else None
