@@ -6,6 +6,10 @@
   package; the data is the public UCI Auto MPG set).
 - `airports`: vega-datasets' "airports" (FAA airport codes, airport names, cities): ids that
   are codes, names that are not people's names, a city column.
+- `gapminder`: plotly's gapminder table (shipped in the `plotly` wheel, MIT; the data is
+  Gapminder's, CC-BY): 1,704 rows of country, continent, year, life expectancy, population,
+  GDP per head, ISO codes and the country's centroid; `country` determines `continent`, the
+  codes and the centroid. Not in `EXTRA_TABLES`: the dependency tests read it.
 - `customers`: a fixture, because no public table of real people's names, emails, phones
   and SSNs exists (nor should it): 1,000 customers made with Faker (en_US, fixed seed) with
   an integer id, a name, an email that matches it, a phone, an SSN, a city, a signup date,
@@ -42,6 +46,13 @@ def airports_csv(path: Path) -> Path:
     from vega_datasets import local_data
 
     local_data.airports().to_csv(path, index=False)
+    return path
+
+
+def gapminder_csv(path: Path) -> Path:
+    from plotly.data import gapminder
+
+    gapminder(datetimes=False, centroids=True, pretty_names=False).to_csv(path, index=False)
     return path
 
 

@@ -82,7 +82,7 @@ def sample_chunks(
         profile = model.manifest.profile
         valid = validate_conditions(profile, conditions)
         fixed = {k: v for k, v in valid.items() if not isinstance(v, dict)}
-        checks = RowChecks(rules, {k: v for k, v in valid.items() if isinstance(v, dict)})
+        checks = RowChecks(rules, _row_conditions(profile, valid))
         limits = resolve_bounds(profile, bounds) if enforce_bounds else {}
         for index, start in enumerate(range(0, n, chunk_rows)):
             draw = functools.partial(
@@ -101,6 +101,16 @@ def sample_chunks(
                 frozen=set(fixed),
                 column=anomaly_column,
             )
+
+
+def _row_conditions(profile: TableProfile, valid: Mapping[str, Any]) -> dict[str, Any]:
+    """The conditions checked on every row: ranges and lists, and the fixed values of
+    columns set from another column (the engine gets the value, but the row's source sets
+    the column: rows whose source goes with another value are drawn again)."""
+    ranges = {k: v for k, v in valid.items() if isinstance(v, dict)}
+    derived = profile.derived
+    ranges.update({k: {ONE_OF: [v]} for k, v in valid.items() if k in derived and k not in ranges})
+    return ranges
 
 
 def _draw(
