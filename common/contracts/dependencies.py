@@ -80,6 +80,14 @@ class Dependency:
             values[column] = mapped[found[known]]
         return known, values
 
+    def sources_of(self, column: str, value: Any) -> list[Any]:
+        """The keys (`value_keys`) of the source values that ``value`` of ``column`` goes with."""
+        offset = self.columns.index(column) + 1
+        (wanted,) = value_keys(pd.Series([value], dtype=object))
+        found = value_keys(pd.Series([row[offset] for row in self.rows], dtype=object))
+        sources = value_keys(pd.Series([row[0] for row in self.rows], dtype=object))
+        return [source for source, key in zip(sources, found, strict=True) if key == wanted]
+
     def broken(self, rows: pd.DataFrame) -> dict[str, np.ndarray]:
         """Per column: True where a row's value is not the one its source value goes with (a
         source value the real rows never had breaks nothing)."""

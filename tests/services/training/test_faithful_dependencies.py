@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 
 from services.evaluation.report import ReportOptions, build_report
+from services.training.engines.base import InvalidConditionError
+from services.training.engines.sampling import validate_conditions
 from services.training.engines.trainset import stream_profile
 from tests.corpus import gapminder_csv, shared_tables
 from tests.services.training.faithful_world import Ingested, ingested, sample, train
@@ -69,6 +71,18 @@ def test_every_synthetic_row_pairs_a_country_with_its_own_continent_codes_and_ce
     assert len(rows) == 200 and (rows["continent"] == "Asia").all()
     assert rows["country"].isin(asian).all()
     assert _real_combinations(rows, gapminder.frame) == 1.0
+
+
+def test_conditions_no_row_can_meet_are_refused_at_once(gapminder):
+    # Instead of failing after twenty rounds of drawing rows that all break them.
+    profile, _ = stream_profile(gapminder.parquet, gapminder.metadata)
+    met = validate_conditions(profile, {"country": "Indonesia", "continent": "Asia"})
+    assert met == {"country": "Indonesia", "continent": "Asia"}
+    with pytest.raises(InvalidConditionError, match="'Indonesia' goes with another continent"):
+        validate_conditions(profile, {"country": "Indonesia", "continent": "Europe"})
+    # Within the range of centroids, but no country's.
+    with pytest.raises(InvalidConditionError, match="no value of country goes with 33.5"):
+        validate_conditions(profile, {"centroid_lat": 33.5})
 
 
 def test_the_report_counts_the_rows_of_a_batch_that_pairs_them_otherwise(gapminder):
