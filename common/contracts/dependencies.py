@@ -68,17 +68,39 @@ class Dependency:
         keys = value_keys(pd.Series([row[0] for row in self.rows], dtype=object))
         return {key: index for index, key in enumerate(keys)}
 
+    @functools.cached_property
+    def _index(self) -> pd.Index:
+        return pd.Index([row[0] for row in self.rows], dtype=object)
+
+    @functools.cached_property
+    def _values(self) -> dict[str, np.ndarray]:
+        values = {}
+        for offset, column in enumerate(self.columns, start=1):
+            values[column] = np.empty(len(self.rows), dtype=object)
+            values[column][:] = [row[offset] for row in self.rows]
+        return values
+
+    def _rows_of(self, sources: pd.Series) -> np.ndarray:
+        """The mapping's row of each source value (-1: none). Values are looked up as they
+        are, and only those not found by their `value_keys` (3.0 for 3): a chunk of 100,000
+        rows took 0.24 s key by key."""
+        missing = sources.isna().to_numpy()
+        found = np.full(len(sources), -1, dtype=np.int64)
+        if self._index.is_unique:
+            found = self._index.get_indexer(sources.astype(object)).astype(np.int64)
+        found[missing] = self._positions.get(None, -1)
+        retry = (found < 0) & ~missing
+        if retry.any():
+            keys = value_keys(sources[retry])
+            found[retry] = [self._positions.get(k, -1) for k in keys]
+        return found
+
     def expected(self, sources: pd.Series) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Which rows have a source value of the mapping, and for those rows (in order) the
         value each column goes with."""
-        found = np.array([self._positions.get(k, -1) for k in value_keys(sources)], dtype=int)
+        found = self._rows_of(sources)
         known = found >= 0
-        values = {}
-        for offset, column in enumerate(self.columns, start=1):
-            mapped = np.empty(len(self.rows), dtype=object)
-            mapped[:] = [row[offset] for row in self.rows]
-            values[column] = mapped[found[known]]
-        return known, values
+        return known, {column: mapped[found[known]] for column, mapped in self._values.items()}
 
     def sources_of(self, column: str, value: Any) -> list[Any]:
         """The keys (`value_keys`) of the source values that ``value`` of ``column`` goes with."""
@@ -109,6 +131,13 @@ class Dependency:
             if column not in rows.columns:
                 continue
             before = rows[column]
+            if before.dtype == np.float64:  # numbers, as `conform` makes them
+                numbers = before.to_numpy(copy=True)
+                numbers[known] = pd.to_numeric(pd.Series(wanted), errors="coerce").to_numpy(
+                    dtype=np.float64, na_value=np.nan
+                )
+                rows[column] = numbers
+                continue
             changed = before.to_numpy(dtype=object, copy=True)
             changed[known] = wanted
             after = pd.Series(changed, index=rows.index)
