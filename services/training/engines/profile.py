@@ -8,8 +8,8 @@ written. Ids and PII columns are never learned: the profile keeps how to make ne
 for them (an id's shape, a PII kind and a locale), never their real values.
 
 It also keeps the columns another column determines in every training row (country →
-continent, iso code, centroid), and their value for each value of the source (the rule is
-`common.contracts.dependencies`'): `conform` sets them from the source, so a synthetic row
+continent, iso code, centroid), and their value for each value of the source (the rule:
+`common.contracts.dependencies`); `conform` sets them from the source, so a synthetic row
 never pairs Indonesia with Europe.
 """
 
