@@ -6,9 +6,10 @@
   package; the data is the public UCI Auto MPG set).
 - `airports`: vega-datasets' "airports" (FAA airport codes, airport names, cities): ids that
   are codes, names that are not people's names, a city column.
-- `gapminder`: plotly's copy of the Gapminder table (1,704 rows: 142 countries every five
-  years 1952-2007, their continent, ISO codes and centroid), shipped in the `plotly` wheel,
-  which sdmetrics depends on (MIT package; the data is Gapminder's, CC-BY).
+- `gapminder`: plotly's gapminder table (shipped in the `plotly` wheel, MIT; the data is
+  Gapminder's, CC-BY): 1,704 rows of country, continent, year, life expectancy, population,
+  GDP per head, ISO codes and the country's centroid; `country` determines `continent`, the
+  codes and the centroid. Not in `EXTRA_TABLES`: the dependency tests read it.
 - `customers`: a fixture, because no public table of real people's names, emails, phones
   and SSNs exists (nor should it): 1,000 customers made with Faker (en_US, fixed seed) with
   an integer id, a name, an email that matches it, a phone, an SSN, a city, a signup date,
@@ -49,10 +50,9 @@ def airports_csv(path: Path) -> Path:
 
 
 def gapminder_csv(path: Path) -> Path:
-    import plotly
+    from plotly.data import gapminder
 
-    source = Path(plotly.__file__).parent / "package_data" / "datasets" / "gapminder.csv.gz"
-    pd.read_csv(source).to_csv(path, index=False)
+    gapminder(datetimes=False, centroids=True, pretty_names=False).to_csv(path, index=False)
     return path
 
 

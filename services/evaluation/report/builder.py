@@ -1,5 +1,5 @@
-"""build_report: quality, fidelity, utility, privacy, charts, the dataset's rules and the
-orders its dates keep, for one synthetic table."""
+"""build_report: quality, fidelity, utility, privacy, charts, the dataset's rules, the
+orders its dates keep and the columns one column determines, for one synthetic table."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from services.evaluation.report.columns import (
     plan_columns,
     sample_frame,
 )
+from services.evaluation.report.dependencies import dependency_checks
 from services.evaluation.report.errors import ReportError
 from services.evaluation.report.fidelity import fidelity_metrics
 from services.evaluation.report.models import (
@@ -153,6 +154,7 @@ def build_report(
         charts=charts,
         rules=rule_checks(raw["synthetic"], metadata),
         orderings=ordering_checks(raw["train"], raw["synthetic"], metadata),
+        dependencies=dependency_checks(raw["train"], raw["synthetic"], metadata),
     )
 
 

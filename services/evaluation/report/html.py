@@ -53,6 +53,7 @@ def report_sections(report: Report) -> str:
         _privacy(report),
         _rules(report),
         _orderings(report),
+        _dependencies(report),
         _charts(report),
         _sample_sizes(report),
     ]
@@ -215,6 +216,21 @@ def _orderings(report: Report) -> str:
         "do not. Declare each as an <code>INEQUALITY</code> rule (<code>updateDatasetRules"
         "</code>) and generation keeps it.</p>"
         + table(["Order", "Synthetic rows breaking it", "Real rows (all keep it)"], rows)
+    )
+
+
+def _dependencies(report: Report) -> str:
+    broken = [d for d in report.dependencies if d.violation_count]
+    if not broken:
+        return ""
+    rows = [(esc(d.description), str(d.violation_count), str(d.source_values)) for d in broken]
+    return (
+        "<h2>Columns that one column determines</h2><p>In every real row each value of the "
+        "first column goes with one value of the others (a country with its continent and "
+        "code); some synthetic rows pair them otherwise. Models trained from now on keep "
+        "these; for an older model, declare a <code>FIXED_COMBINATIONS</code> rule on the "
+        "columns (<code>updateDatasetRules</code>) and generation keeps them.</p>"
+        + table(["Columns", "Synthetic rows breaking it", "Real values of the first"], rows)
     )
 
 

@@ -271,6 +271,21 @@ class OrderingCheck(_Model):
     real_rows: int
 
 
+class DependencyCheck(_Model):
+    """Columns that one column (``source``) determines in every real row (each real value
+    of it goes with one value of each), and the synthetic rows that break it."""
+
+    source: str
+    columns: list[str]
+    description: str
+    # Synthetic rows where a column's value is not the one the row's source value goes with.
+    violation_count: int
+    # The same for each column of ``columns``, in order.
+    column_violation_counts: list[int]
+    # Distinct real values of the source.
+    source_values: int
+
+
 class Report(_Model):
     sample_sizes: SampleSizes
     columns_evaluated: list[str]
@@ -289,3 +304,6 @@ class Report(_Model):
     # Orders between date columns that the real rows always keep and no rule declares
     # (`orderings.py`); empty in older reports.
     orderings: list[OrderingCheck] = Field(default_factory=list)
+    # Columns that one column determines in every real row (`dependencies.py`); empty in
+    # older reports.
+    dependencies: list[DependencyCheck] = Field(default_factory=list)

@@ -14,7 +14,11 @@ exported or evaluated):
   invented value is replaced by a real category drawn by its frequency among the
   categories that are not rare;
 - numbers rounded to the real column's precision, dates to the resolution of their format;
-- missing values at least as frequent as in the real column.
+- missing values at least as frequent as in the real column;
+- a column that another column determines in every real row (continent, iso code and
+  centroid by country: the profile's `dependencies`) set from its source's value, so that
+  every row is a real combination (a source value without a mapping leaves the row as
+  generated).
 
 `to_arrow` then writes a chunk with the real Arrow types; datetime columns carry their
 format in the field's metadata (`datetime_format`), which the exports use.
@@ -70,6 +74,8 @@ def conform(
             values = pd.Series([None] * n, dtype=object)
         data[column.name] = _with_missing(values, column, rng)
     out = pd.DataFrame(data, index=pd.RangeIndex(n))
+    for dependency in profile.dependencies:
+        dependency.derive(out)
     extra = [c for c in rows.columns if c not in data]
     for name in extra:
         out[name] = rows[name].to_numpy()

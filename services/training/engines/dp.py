@@ -138,7 +138,7 @@ def private_profile(
     """``profile`` with every statistic of the real rows replaced by the same statistic of
     rows the DP-trained ``engine`` generates (post-processing of a DP release is DP).
     Categories keep only real ones (the model's `_RARE_` placeholder goes); an integer id
-    counts from 1."""
+    counts from 1. The columns one column determines are found in those rows too."""
     seen = build_profile(engine.sample(PROFILE_SAMPLE_ROWS, seed), metadata)
     columns = []
     for real in profile.columns:
@@ -154,4 +154,6 @@ def private_profile(
             columns.append(replace(real, minimum=1.0, maximum=None, id_step=1))
         else:
             columns.append(real)
-    return replace(profile, columns=tuple(columns))
+    # The columns one column determines, as the model's rows show them (the real rows'
+    # mapping is no post-processing of the release).
+    return replace(profile, columns=tuple(columns), dependencies=seen.dependencies)

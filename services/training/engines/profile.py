@@ -6,6 +6,11 @@ give the synthetic rows the real table's schema (`conform`): column order and ty
 categories that exist, the numbers' precision, the share of missing values, how ids are
 written. Ids and PII columns are never learned: the profile keeps how to make new values
 for them (an id's shape, a PII kind and a locale), never their real values.
+
+It also keeps the columns another column determines in every training row (country →
+continent, iso code, centroid), and their value for each value of the source (the rule:
+`common.contracts.dependencies`); `conform` sets them from the source, so a synthetic row
+never pairs Indonesia with Europe.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from common.contracts.dependencies import Dependency, DependencyFinder
 from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
 from services.training.engines.errors import EngineError
 from services.training.engines.fake_locale import guess_locale
@@ -110,6 +116,8 @@ class TableProfile:
     columns: tuple[ColumnProfile, ...]
     # The locale fake PII values are made in (guessed from the real names, cities, phones).
     locale: str = "en_US"
+    # Columns that another column determines in every training row (none in older models).
+    dependencies: tuple[Dependency, ...] = ()
 
     def column(self, name: str) -> ColumnProfile | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -127,7 +135,8 @@ class TableProfile:
         # What `asdict` gives, without its deep copy of every category (a column of 3,000
         # codes took 10 ms): a profile is frozen and holds tuples of plain values only.
         columns = [{f.name: getattr(c, f.name) for f in fields(c)} for c in self.columns]
-        return {"columns": columns, "locale": self.locale}
+        dependencies = [d.to_dict() for d in self.dependencies]
+        return {"columns": columns, "locale": self.locale, "dependencies": dependencies}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TableProfile:
@@ -142,7 +151,16 @@ class TableProfile:
             if c.get("usual_range") is not None:
                 values["usual_range"] = tuple(c["usual_range"])
             columns.append(ColumnProfile(**values))
-        return cls(columns=tuple(columns), locale=data.get("locale") or "en_US")
+        return cls(
+            columns=tuple(columns),
+            locale=data.get("locale") or "en_US",
+            dependencies=tuple(Dependency.from_dict(d) for d in data.get("dependencies") or ()),
+        )
+
+    @property
+    def derived(self) -> dict[str, str]:
+        """Each column set from another one (`dependencies`), and that column."""
+        return {c: d.source for d in self.dependencies for c in d.columns}
 
 
 # At most this many distinct values beyond nanoseconds are sentinels, not a spread of dates.
@@ -211,7 +229,21 @@ def build_profile(
                 datetime_format=meta.get("datetime_format") if _is_time(profiled) else None,
             )
         )
-    return TableProfile(columns=tuple(columns), locale=guess_locale(table, columns))
+    finder = dependency_finder({c.name: c.kind for c in columns})
+    finder.add(table)
+    return TableProfile(
+        columns=tuple(columns),
+        locale=guess_locale(table, columns),
+        dependencies=tuple(finder.dependencies()),
+    )
+
+
+def dependency_finder(kinds: Mapping[str, ColumnKind]) -> DependencyFinder:
+    """A finder of the dependencies between the learned columns: categorical sources,
+    categorical or numeric dependants."""
+    sources = [name for name, kind in kinds.items() if kind == "categorical"]
+    targets = [name for name, kind in kinds.items() if kind in ("categorical", "numeric")]
+    return DependencyFinder(sources, targets)
 
 
 def _is_time(column: ColumnProfile) -> bool:

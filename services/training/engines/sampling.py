@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from common.contracts.rule_checks import value_keys
 from common.contracts.rules import Rule
 from services.training.engines.artifact import LoadedModel
 from services.training.engines.base import InvalidConditionError, InvalidParamsError
@@ -82,7 +83,7 @@ def sample_chunks(
         profile = model.manifest.profile
         valid = validate_conditions(profile, conditions)
         fixed = {k: v for k, v in valid.items() if not isinstance(v, dict)}
-        checks = RowChecks(rules, {k: v for k, v in valid.items() if isinstance(v, dict)})
+        checks = RowChecks(rules, _row_conditions(profile, valid))
         limits = resolve_bounds(profile, bounds) if enforce_bounds else {}
         for index, start in enumerate(range(0, n, chunk_rows)):
             draw = functools.partial(
@@ -101,6 +102,16 @@ def sample_chunks(
                 frozen=set(fixed),
                 column=anomaly_column,
             )
+
+
+def _row_conditions(profile: TableProfile, valid: Mapping[str, Any]) -> dict[str, Any]:
+    """The conditions checked on every row: ranges and lists, and the fixed values of
+    columns set from another column (the engine gets the value, but the row's source sets
+    the column: rows whose source goes with another value are drawn again)."""
+    ranges = {k: v for k, v in valid.items() if isinstance(v, dict)}
+    derived = profile.derived
+    ranges.update({k: {ONE_OF: [v]} for k, v in valid.items() if k in derived and k not in ranges})
+    return ranges
 
 
 def _draw(
@@ -182,7 +193,30 @@ def validate_conditions(
             fixed[name] = _one_of(column, value)
         else:
             fixed[name] = _condition_value(column, value)
+    _check_derived(profile, fixed)
     return fixed
+
+
+def _check_derived(profile: TableProfile, fixed: Mapping[str, Any]) -> None:
+    """Refuse now, not after every round of drawing, a fixed value of a column set from
+    another one (`conform`) that no value of its source goes with, or not the fixed one."""
+    for dependency in profile.dependencies:
+        chosen = fixed.get(dependency.source)
+        if chosen is not None and not isinstance(chosen, dict):
+            chosen = value_keys(pd.Series([chosen], dtype=object))[0]
+        for column in dependency.columns:
+            value = fixed.get(column)
+            if value is None or isinstance(value, dict):
+                continue
+            sources = dependency.sources_of(column, value)
+            if not sources:
+                raise InvalidConditionError(
+                    column, f"no value of {dependency.source} goes with {value!r}"
+                )
+            if chosen is not None and not isinstance(chosen, dict) and chosen not in sources:
+                raise InvalidConditionError(
+                    column, f"{dependency.source} {chosen!r} goes with another {column}"
+                )
 
 
 def _one_of(column: ColumnProfile, values: Any) -> dict[str, list[Any]]:
