@@ -13,6 +13,7 @@ import pytest
 
 from synthetica.datasets.v1 import datasets_pb2
 from tests import adult
+from tests.corpus import gapminder_csv
 from tests.gateway.test_gateway_evaluation import ready_report
 from tests.support import gateway_client, graphql
 
@@ -213,3 +214,40 @@ async def test_the_report_names_an_order_the_rows_break_and_a_rule_keeps_it(clie
     ]["report"]
     assert report["rules"] == [{"description": "temp_min ≤ temp_max", "violationCount": 0}]
     assert report["orderings"] == []
+
+
+REPORT_DEPENDENCIES = """
+query($batchId: ID!) { report(batchId: $batchId) { status dependencies { source columns
+  violationCount columnViolationCounts sourceValues } } }"""
+
+
+async def test_the_report_lists_the_columns_one_column_determines_and_rows_keep_them(
+    client, world, tmp_path
+):
+    # plotly's gapminder: a country decides its continent, ISO codes and centroid.
+    owner = await world.user()
+    project_id = await world.project(owner)
+    real = gapminder_csv(tmp_path / "gapminder.csv").read_bytes()
+    dataset_id = await world.dataset(owner, real, project_id)
+    trained = await graphql(client, TRAIN, {"id": dataset_id}, token=owner.token)
+    job = await finished(client, owner.token, trained["data"]["trainModel"]["job"]["id"])
+    assert job["status"] == "SUCCEEDED", job
+    batch_id, rows = await _generated_rows(
+        client, owner.token, trained["data"]["trainModel"]["model"]["id"]
+    )
+    combos = ["country", "continent", "iso_alpha", "iso_num", "centroid_lon", "centroid_lat"]
+    known = set(pd.read_csv(io.BytesIO(real))[combos].itertuples(index=False))
+    assert set(rows[combos].itertuples(index=False)) <= known
+    assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
+    report = (await graphql(client, REPORT_DEPENDENCIES, {"batchId": batch_id}, token=owner.token))[
+        "data"
+    ]["report"]
+    assert report["dependencies"] == [
+        {
+            "source": "country",
+            "columns": combos[1:],
+            "violationCount": 0,
+            "columnViolationCounts": [0] * 5,
+            "sourceValues": 142,
+        }
+    ]

@@ -77,6 +77,27 @@ class ReportOrdering:
         return from_document(cls, ordering)
 
 
+@strawberry.type(
+    description="columns that one column determines in every real row (a country's continent "
+    "and codes), checked on the synthetic rows"
+)
+class ReportDependency:
+    source: str = strawberry.field(description="the column whose value decides the others")
+    columns: list[str] = strawberry.field(description="the columns it determines")
+    description: str = strawberry.field(description="source → columns")
+    violation_count: int = strawberry.field(
+        description="synthetic rows where one of the columns is not the value the source goes with"
+    )
+    column_violation_counts: list[int] = strawberry.field(
+        description="the same for each of `columns`, in order"
+    )
+    source_values: int = strawberry.field(description="distinct real values of the source")
+
+    @classmethod
+    def from_document(cls, dependency: dict[str, Any]) -> ReportDependency:
+        return from_document(cls, dependency)
+
+
 # The parts of a report that the report document holds as they are.
 _DOCUMENT_PARTS = (
     "sample_sizes",
@@ -138,6 +159,11 @@ class Report:
         description="orders every real row keeps that no rule declares, with the synthetic "
         "rows breaking each (declare one as an INEQUALITY rule and generation keeps it)"
     )
+    dependencies: list[ReportDependency] = strawberry.field(
+        description="columns one column determines in every real row, with the synthetic rows "
+        "breaking each (models trained now keep them; a FIXED_COMBINATIONS rule keeps them "
+        "for older ones)"
+    )
     html_url: str | None = strawberry.field(
         description="the report as one HTML page with its charts: a signed link, valid an hour"
     )
@@ -162,6 +188,9 @@ class Report:
             multi_table_quality=MultiTableQuality.from_document(document.get("sdmetrics")),
             rules=[ReportRule.from_document(r) for r in document.get("rules") or []],
             orderings=[ReportOrdering.from_document(o) for o in document.get("orderings") or []],
+            dependencies=[
+                ReportDependency.from_document(d) for d in document.get("dependencies") or []
+            ],
             html_url=links.html if links else None,
             json_url=links.json if links else None,
         )

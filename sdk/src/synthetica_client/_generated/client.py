@@ -1257,6 +1257,14 @@ class GraphQLClient(AsyncBaseClient):
                 violationCount
                 realRows
               }
+              dependencies {
+                source
+                columns
+                description
+                violationCount
+                columnViolationCounts
+                sourceValues
+              }
               alerts
               tables {
                 name
@@ -1343,6 +1351,14 @@ class GraphQLClient(AsyncBaseClient):
                 description
                 violationCount
                 realRows
+              }
+              dependencies {
+                source
+                columns
+                description
+                violationCount
+                columnViolationCounts
+                sourceValues
               }
               alerts
               tables {

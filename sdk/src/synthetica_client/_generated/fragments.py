@@ -304,6 +304,7 @@ class ReportFields(BaseModel):
     conformance: Optional[Any]
     rules: list["ReportFieldsRules"]
     orderings: list["ReportFieldsOrderings"]
+    dependencies: list["ReportFieldsDependencies"]
     alerts: list[str]
     tables: list["ReportFieldsTables"]
     links: list["ReportFieldsLinks"]
@@ -325,6 +326,15 @@ class ReportFieldsOrderings(BaseModel):
     description: str
     violation_count: int = Field(alias="violationCount")
     real_rows: int = Field(alias="realRows")
+
+
+class ReportFieldsDependencies(BaseModel):
+    source: str
+    columns: list[str]
+    description: str
+    violation_count: int = Field(alias="violationCount")
+    column_violation_counts: list[int] = Field(alias="columnViolationCounts")
+    source_values: int = Field(alias="sourceValues")
 
 
 class ReportFieldsTables(BaseModel):

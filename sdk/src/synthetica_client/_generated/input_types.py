@@ -152,6 +152,7 @@ class TrainModelInput(BaseModel):
     dataset_id: str = Field(alias="datasetId")
     engine: str
     name: str = ""
+    'default: the engine and the dataset ("tabular_argn on adult")'
     epochs: Optional[int] = None
     batch_size: Optional[int] = Field(alias="batchSize", default=None)
     time_budget_seconds: Optional[int] = Field(alias="timeBudgetSeconds", default=None)

@@ -218,6 +218,12 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
         if order.violation_count:
             # Every real row keeps it; an INEQUALITY rule makes generation keep it.
             rows.append([f"out of order {order.description}", f"{order.violation_count:,} rows"])
+    for dependency in rep.dependencies:
+        if dependency.violation_count:
+            # Models trained now keep them; a FIXED_COMBINATIONS rule does for older ones.
+            rows.append(
+                [f"not kept {dependency.description}", f"{dependency.violation_count:,} rows"]
+            )
     if save:
         rows.append(["saved to", str(save)])
     return rows

@@ -123,6 +123,7 @@ export default function ReportPage() {
   const heatPanels = useMemo(() => heatmaps.map((h) => heatmapPanel(h.title, h.columns, h.values, `${h.title} heatmap`)), [heatmaps]);
   const rendered = useRenderCount(overlays.length + heatPanels.length);
   const brokenOrders = (report?.orderings ?? []).filter((order) => order.violationCount > 0);
+  const brokenDependencies = (report?.dependencies ?? []).filter((d) => d.violationCount > 0);
 
   if (error) {
     const apiError = toApiError(error);
@@ -208,6 +209,16 @@ export default function ReportPage() {
               <DataTable caption="Orders the real rows keep and the synthetic rows that break each" rows={brokenOrders} rowKey={(o) => o.description} rowHeaders columns={ORDER_COLUMNS} />
             </Section>
           ) : null}
+          {brokenDependencies.length > 0 ? (
+            <Section title="Columns that one column determines">
+              <p className="note">
+                In every real row, each value of the first column goes with one value of the others (a country with its
+                continent); some synthetic rows pair them otherwise. Models trained from now on keep them; for this model,
+                a fixed-combinations rule on the columns does.
+              </p>
+              <DataTable caption="Columns one column determines and the synthetic rows that break them" rows={brokenDependencies} rowKey={(d) => d.description} rowHeaders columns={DEPENDENCY_COLUMNS} />
+            </Section>
+          ) : null}
           {heatPanels.length > 0 ? (
             <Section title="Correlations">
               <HeatScale what="Correlation (and difference), blue negative to red positive" />
@@ -258,6 +269,12 @@ const ORDER_COLUMNS: Column<ReportQuery["report"]["orderings"][number]>[] = [
   { header: "Order", cell: (o) => o.description },
   { header: "Synthetic rows breaking it", cell: (o) => o.violationCount.toLocaleString() },
   { header: "Real rows (all keep it)", cell: (o) => o.realRows.toLocaleString() },
+];
+
+const DEPENDENCY_COLUMNS: Column<ReportQuery["report"]["dependencies"][number]>[] = [
+  { header: "Columns", cell: (d) => d.description },
+  { header: "Synthetic rows breaking it", cell: (d) => d.violationCount.toLocaleString() },
+  { header: "Real values of the first", cell: (d) => d.sourceValues.toLocaleString() },
 ];
 
 const PRIVACY_ROWS: [string, string, (v: unknown) => string][] = [
