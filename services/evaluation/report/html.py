@@ -207,31 +207,35 @@ def _rules(report: Report) -> str:
 
 
 def _orderings(report: Report) -> str:
-    broken = [o for o in report.orderings if o.violation_count]
-    if not broken:
-        return ""
-    rows = [(esc(o.description), str(o.violation_count), str(o.real_rows)) for o in broken]
-    return (
-        "<h2>Values out of order</h2><p>Every real row keeps these orders; some synthetic rows "
-        "do not. Declare each as an <code>INEQUALITY</code> rule (<code>updateDatasetRules"
-        "</code>) and generation keeps it.</p>"
-        + table(["Order", "Synthetic rows breaking it", "Real rows (all keep it)"], rows)
+    return _broken_section(
+        "Values out of order",
+        "Every real row keeps these orders; some synthetic rows do not. Declare each as an "
+        "<code>INEQUALITY</code> rule (<code>updateDatasetRules</code>) and generation keeps it.",
+        ["Order", "Synthetic rows breaking it", "Real rows (all keep it)"],
+        [(esc(o.description), o.violation_count, o.real_rows) for o in report.orderings],
     )
 
 
 def _dependencies(report: Report) -> str:
-    broken = [d for d in report.dependencies if d.violation_count]
-    if not broken:
-        return ""
-    rows = [(esc(d.description), str(d.violation_count), str(d.source_values)) for d in broken]
-    return (
-        "<h2>Columns that one column determines</h2><p>In every real row each value of the "
-        "first column goes with one value of the others (a country with its continent and "
-        "code); some synthetic rows pair them otherwise. Models trained from now on keep "
-        "these; for an older model, declare a <code>FIXED_COMBINATIONS</code> rule on the "
-        "columns (<code>updateDatasetRules</code>) and generation keeps them.</p>"
-        + table(["Columns", "Synthetic rows breaking it", "Real values of the first"], rows)
+    return _broken_section(
+        "Columns that one column determines",
+        "In every real row each value of the first column goes with one value of the others (a "
+        "country with its continent and code); some synthetic rows pair them otherwise. Models "
+        "trained from now on keep these; for an older model, declare a "
+        "<code>FIXED_COMBINATIONS</code> rule on the columns (<code>updateDatasetRules</code>) "
+        "and generation keeps them.",
+        ["Columns", "Synthetic rows breaking it", "Real values of the first"],
+        [(esc(d.description), d.violation_count, d.source_values) for d in report.dependencies],
     )
+
+
+def _broken_section(title: str, intro: str, headers: list[str], checks: list[tuple]) -> str:
+    """A titled table of the checks (description, synthetic rows breaking it, a real figure)
+    that some synthetic rows break; nothing when none is broken."""
+    rows = [(what, str(broken), str(real)) for what, broken, real in checks if broken]
+    if not rows:
+        return ""
+    return f"<h2>{title}</h2><p>{intro}</p>" + table(headers, rows)
 
 
 def _privacy(report: Report) -> str:
