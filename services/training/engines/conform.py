@@ -61,19 +61,22 @@ def conform(
     n = len(rows)
     rng = np.random.default_rng([seed, first_row, 15])
     numbers = np.arange(first_row, first_row + n, dtype=np.int64)
-    fakes = fake_pii(profile, n, rng, numbers)
     data: dict[str, pd.Series] = {}
     for column in profile.columns:
         if column.kind == "id":
             values = new_ids(column, id_numbers(column, numbers, rng), column_key(seed, column))
         elif column.kind == "pii":
-            values = fakes[column.name]
+            continue  # made below, agreeing with the row's other columns (its gender)
         elif column.name in rows.columns:
             values = _learned(rows[column.name].reset_index(drop=True), column, rng)
         else:
             values = pd.Series([None] * n, dtype=object)
         data[column.name] = _with_missing(values, column, rng)
-    out = pd.DataFrame(data, index=pd.RangeIndex(n))
+    fakes = fake_pii(profile, n, rng, numbers, learned=data)
+    for column in profile.columns:
+        if column.kind == "pii":
+            data[column.name] = _with_missing(fakes[column.name], column, rng)
+    out = pd.DataFrame({c.name: data[c.name] for c in profile.columns}, index=pd.RangeIndex(n))
     for dependency in profile.dependencies:
         dependency.derive(out)
     extra = [c for c in rows.columns if c not in data]

@@ -1,11 +1,13 @@
 """Fake values for a synthetic table's PII columns (never learned), of each column's kind in
 the profile's locale: one fake person per row, so that name, first and last name and email
-agree, and emails are unique."""
+agree, and emails are unique; where the table has a gender column (`gender`, `sex`, ...), the
+first name agrees with the row's value of it (no "Kathy, Male")."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -32,10 +34,29 @@ _TEMPLATE_TYPES = {
 }
 
 
+# A column holding people's gender, and the values that say female or male (English, German,
+# French, Spanish, Italian, Dutch; compared in lower case).
+GENDER_HEADER = re.compile(r"^(gender|sex|geschlecht|sexe|g[eé]nero|sexo|sesso|geslacht)$", re.I)
+_FEMALE = frozenset(
+    {"f", "female", "woman", "w", "weiblich", "frau", "femme", "féminin", "feminin", "mujer",
+     "femenino", "donna", "femmina", "vrouw", "v"}
+)  # fmt: skip
+_MALE = frozenset(
+    {"m", "male", "man", "männlich", "maennlich", "mann", "homme", "masculin", "hombre",
+     "masculino", "uomo", "maschio"}
+)  # fmt: skip
+
+
 def fake_pii(
-    profile: TableProfile, n: int, rng: np.random.Generator, numbers: np.ndarray
+    profile: TableProfile,
+    n: int,
+    rng: np.random.Generator,
+    numbers: np.ndarray,
+    learned: Mapping[str, pd.Series] | None = None,
 ) -> dict[str, pd.Series]:
-    """Fake values for every PII column; one fake person per row for the name kinds."""
+    """Fake values for every PII column; one fake person per row for the name kinds, whose
+    first name agrees with the row's gender where `learned` (the rows' other columns) has
+    one."""
     pii = [c for c in profile.columns if c.kind == "pii"]
     if not pii:
         return {}
@@ -43,7 +64,7 @@ def fake_pii(
     context = template_columns.FieldContext(
         rng=rng, rows=numbers, vocab=vocab, reference_date=dt.date(2025, 1, 1), key=0
     )
-    first = _pick(vocab.first_names, rng, n)
+    first = _first_names(vocab, rng, n, _genders(profile, learned or {}))
     last = _pick(vocab.last_names, rng, n)
     makers: dict[str, Callable[[], pa.Array]] = {
         "name": lambda: _full_name(first, last, vocab),
@@ -64,6 +85,37 @@ def fake_pii(
             values = template_columns.GENERATORS[spec.type](spec, context)
         out[column.name] = pd.Series(values.to_pylist(), dtype=object)
     return out
+
+
+def _genders(profile: TableProfile, learned: Mapping[str, pd.Series]) -> np.ndarray | None:
+    """Each row's gender, "f", "m" or "" (unknown), from the table's gender column."""
+    column = next(
+        (
+            c
+            for c in profile.columns
+            if c.kind == "categorical" and GENDER_HEADER.match(c.name) and c.name in learned
+        ),
+        None,
+    )
+    if column is None:
+        return None
+    words = learned[column.name].astype("string").str.strip().str.lower().to_numpy()
+    female = np.isin(words, list(_FEMALE))
+    return np.where(female, "f", np.where(np.isin(words, list(_MALE)), "m", ""))
+
+
+def _first_names(
+    vocab: Vocabulary, rng: np.random.Generator, n: int, genders: np.ndarray | None
+) -> pa.Array:
+    names = _pick(vocab.first_names, rng, n)
+    if genders is None or not (genders != "").any():
+        return names
+    out = np.asarray(names.to_pylist(), dtype=object)
+    for gender, pool in (("f", vocab.first_names_female), ("m", vocab.first_names_male)):
+        rows = genders == gender
+        if len(pool) and rows.any():
+            out[rows] = _pick(pool, rng, int(rows.sum())).to_pylist()
+    return pa.array(out, type=pa.string())
 
 
 def _pick(values: pa.Array, rng: np.random.Generator, n: int) -> pa.Array:

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from services.evaluation.report import ReportOptions, build_report
+from services.training.templates.vocab import get_vocabulary
 from tests.corpus import airports_csv, cars_csv, customers_csv, gapminder_csv, shared_tables
 from tests.services.training.faithful_world import (
     Ingested,
@@ -284,6 +285,11 @@ def test_street_addresses_and_first_names_with_initials_come_back_fake(work):
     # Its first names carry initials ("Cesar A."): they are names, faked like the surnames.
     assert riots.metadata["columns"]["first_name"]["sdtype"] == "first_name"
     assert not synthetic["first_name"].str.contains(r" [A-Z]\.$").any()
+    # And each fake first name agrees with the row's gender (it read "Kathy, Male").
+    vocab = get_vocabulary("en_US")
+    for gender, names in (("Female", vocab.first_names_female), ("Male", vocab.first_names_male)):
+        rows = synthetic["gender"] == gender
+        assert rows.any() and synthetic.loc[rows, "first_name"].isin(names.to_pylist()).all()
 
 
 # --- 5. integer-coded categories ------------------------------------------------------------
