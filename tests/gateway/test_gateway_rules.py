@@ -72,6 +72,23 @@ async def finished(client: httpx.AsyncClient, token: str, job_id: str) -> dict:
     raise AssertionError("the job never finished")
 
 
+async def _generated_rows(
+    client, token: str, model_id: str, conditions: dict | None = None
+) -> tuple[str, pd.DataFrame]:
+    """A generate job's batch id and its rows, downloaded as CSV once the job succeeded."""
+    variables = {"m": model_id, "conditions": conditions}
+    generated = await graphql(client, GENERATE, variables, token=token)
+    job = await finished(client, token, generated["data"]["generate"]["job"]["id"])
+    assert job["status"] == "SUCCEEDED", job
+    batch_id = generated["data"]["generate"]["batch"]["id"]
+    response = await client.get(
+        f"/downloads/batches/{batch_id}",
+        params={"format": "csv"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    return batch_id, pd.read_csv(io.BytesIO(response.content))
+
+
 async def test_rules_declared_after_training_hold_in_rows_and_report(client, world):
     owner, viewer = await world.user(), await world.user()
     project_id = await world.project(owner)
@@ -109,18 +126,7 @@ async def test_rules_declared_after_training_hold_in_rows_and_report(client, wor
     assert bad["errors"][0]["extensions"]["fields"][0]["field"] == "rules[0].column", bad
 
     conditions = {"age": {"gte": 30, "lt": 40}, "sex": ["Female"]}
-    generated = await graphql(
-        client, GENERATE, {"m": model_id, "conditions": conditions}, token=owner.token
-    )
-    job = await finished(client, owner.token, generated["data"]["generate"]["job"]["id"])
-    assert job["status"] == "SUCCEEDED", job
-    batch_id = generated["data"]["generate"]["batch"]["id"]
-    response = await client.get(
-        f"/downloads/batches/{batch_id}",
-        params={"format": "csv"},
-        headers={"Authorization": f"Bearer {owner.token}"},
-    )
-    rows = pd.read_csv(io.BytesIO(response.content))
+    batch_id, rows = await _generated_rows(client, owner.token, model_id, conditions)
     assert len(rows) == 600
     assert rows["age"].between(30, 39).all() and (rows["sex"] == "Female").all()
     assert (rows["capital-gain"] >= 0).all() and (rows["capital-loss"] <= rows["fnlwgt"]).all()
@@ -149,19 +155,6 @@ async def test_rules_declared_after_training_hold_in_rows_and_report(client, wor
 REPORT_ORDERINGS = """
 query($batchId: ID!) { report(batchId: $batchId) { status rules { description violationCount }
   orderings { low high description violationCount realRows } } }"""
-
-
-async def _generated_rows(client, token: str, model_id: str) -> tuple[str, pd.DataFrame]:
-    generated = await graphql(client, GENERATE, {"m": model_id, "conditions": None}, token=token)
-    job = await finished(client, token, generated["data"]["generate"]["job"]["id"])
-    assert job["status"] == "SUCCEEDED", job
-    batch_id = generated["data"]["generate"]["batch"]["id"]
-    response = await client.get(
-        f"/downloads/batches/{batch_id}",
-        params={"format": "csv"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    return batch_id, pd.read_csv(io.BytesIO(response.content))
 
 
 async def test_the_report_names_an_order_the_rows_break_and_a_rule_keeps_it(client, world):
