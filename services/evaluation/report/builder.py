@@ -17,7 +17,7 @@ from services.evaluation.report.columns import (
     plan_columns,
     sample_frame,
 )
-from services.evaluation.report.dependencies import dependency_checks
+from services.evaluation.report.dependencies import dependency_checks, real_dependencies
 from services.evaluation.report.errors import ReportError
 from services.evaluation.report.fidelity import fidelity_metrics
 from services.evaluation.report.models import (
@@ -66,7 +66,11 @@ def build_report(
     }
     plan = plan_columns(metadata, raw)
     stored = metadata.get("target_column") if isinstance(metadata, Mapping) else None
-    target = choose_target(plan, options.target_column, raw["train"], stored=stored)
+    dependencies = real_dependencies(raw["train"], raw["synthetic"], metadata)
+    derived = {column for dependency in dependencies for column in dependency.columns}
+    target = choose_target(
+        plan, options.target_column, raw["train"], stored=stored, derived=derived
+    )
     target_note = None
     if target is not None:
         try:
@@ -154,7 +158,7 @@ def build_report(
         charts=charts,
         rules=rule_checks(raw["synthetic"], metadata),
         orderings=ordering_checks(raw["train"], raw["synthetic"], metadata),
-        dependencies=dependency_checks(raw["train"], raw["synthetic"], metadata),
+        dependencies=dependency_checks(dependencies, raw["synthetic"]),
     )
 
 
@@ -190,8 +194,9 @@ def _pii_columns(
 def _utility_note(target: Target | None, measured: list[str]) -> str | None:
     if target is None:
         return (
-            "no column to predict: none has a label-like name, and the last column is no "
-            "class column of 2-20 classes nor a varying number; set the dataset's targetColumn"
+            "no column to predict: none has a label-like name, and none is a class column of "
+            "2-20 classes or a varying number that is not a coordinate or determined by "
+            "another column; set the dataset's targetColumn"
         )
     if len(measured) < 2:
         return f"no feature column besides the target {target.column!r}"

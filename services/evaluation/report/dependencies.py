@@ -15,19 +15,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from common.contracts.dependencies import find_dependencies
+from common.contracts.dependencies import Dependency, find_dependencies
 from services.evaluation.report.models import DependencyCheck
 
 _SOURCE_SDTYPES = ("categorical", "boolean")
 _TARGET_SDTYPES = ("categorical", "boolean", "numerical")
 
 
-def dependency_checks(
+def real_dependencies(
     train: pd.DataFrame, synthetic: pd.DataFrame, metadata: Mapping[str, Any]
-) -> list[DependencyCheck]:
-    """Every column (the source) that determines other columns in all the real rows, with
-    the synthetic rows whose value of one of them is not the one their source value goes with
-    (a source value the real rows never had breaks nothing)."""
+) -> list[Dependency]:
+    """Every column (the source) that determines other columns in all the real rows."""
     specs = metadata.get("columns") or {}
     key = metadata.get("primary_key")
 
@@ -42,8 +40,16 @@ def dependency_checks(
             and name in synthetic.columns
         ]
 
+    return find_dependencies(train, allowed(_SOURCE_SDTYPES), allowed(_TARGET_SDTYPES))
+
+
+def dependency_checks(
+    dependencies: list[Dependency], synthetic: pd.DataFrame
+) -> list[DependencyCheck]:
+    """Each dependency with the synthetic rows whose value of one of its columns is not the
+    one their source value goes with (a source value the real rows never had breaks nothing)."""
     checks = []
-    for dependency in find_dependencies(train, allowed(_SOURCE_SDTYPES), allowed(_TARGET_SDTYPES)):
+    for dependency in dependencies:
         broken = dependency.broken(synthetic.reset_index(drop=True))
         columns = list(dependency.columns)
         checks.append(

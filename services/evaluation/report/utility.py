@@ -9,6 +9,7 @@ training rows only, so both runs see identical features. Inputs are canonical fr
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -34,6 +35,8 @@ LABEL_NAME = re.compile(
     re.IGNORECASE,
 )
 MAX_CLASSES = 20
+# Where a place is, not something a data scientist predicts from the other columns.
+COORDINATE_NAME = re.compile(r"(^|[_\s.-])(lat|latitude|lon|lng|long|longitude)$", re.IGNORECASE)
 # A class column is near-constant when fewer rows than this (and than 1 % of the rows) are
 # outside its commonest class: the holdout may hold none of them and AUC is undefined.
 MIN_MINORITY_ROWS = 10
@@ -75,42 +78,82 @@ def choose_target(
     train: pd.DataFrame,
     *,
     stored: str | None = None,
+    derived: Collection[str] = (),
 ) -> Target | None:
     """The requested target (a report option) after checks; else the dataset's target
-    column (`stored`); else the one a data scientist would take: the last column with a
-    label-like name (class, label, target, income, ...), else the table's last column when
-    it is a class column of 2-20 classes or a number to regress; never a near-constant,
-    id, PII or datetime column. None when nothing qualifies."""
+    column (`stored`); else the one a data scientist would take (`default_target`)."""
     if requested is not None:
         _check_kind(plan, requested)
         return Target(requested, task_of(plan, requested, train), "chosen for this report")
     if stored is not None and stored in plan.sdtypes and plan.kind(stored) in _TARGET_KINDS:
         return Target(stored, task_of(plan, stored, train), "the dataset's target column")
-    return default_target(plan, train)
+    return default_target(plan, train, derived)
 
 
 _TARGET_KINDS = ("categorical", "numerical")
+# The reason names at most this many of the columns passed over (a wide table's ids).
+_NAMED_PASSED = 5
 
 
-def default_target(plan: ColumnPlan, train: pd.DataFrame) -> Target | None:
+def default_target(
+    plan: ColumnPlan, train: pd.DataFrame, derived: Collection[str] = ()
+) -> Target | None:
+    """The last column with a label-like name (class, label, target, income, ...); else the
+    last column that is a class column of 2-20 classes or a varying number to regress. Never
+    an id, PII or datetime column, a near-constant one, coordinates (latitude, longitude), nor
+    a column another column determines in every row (`derived`: continent from country;
+    predicting it is a lookup, not a model). The reason names the columns passed over.
+    None when nothing qualifies."""
     candidates = [name for name in plan.measured if plan.kind(name) in _TARGET_KINDS]
-    labelled = [name for name in candidates if LABEL_NAME.search(name)]
+    labelled = [name for name in candidates if LABEL_NAME.search(name) and name not in derived]
     for name in reversed(labelled):
         task = task_of(plan, name, train)
         if task == "regression" or not near_constant(train[name]):
             return Target(name, task, f"its name ({name!r}) reads as the label to predict")
-    last = list(plan.sdtypes)[-1]
-    if last not in candidates:
-        return None
-    task = task_of(plan, last, train)
-    if task == "classification":
-        classes = train[last].dropna().nunique()
-        if classes > MAX_CLASSES or near_constant(train[last]):
-            return None
-        return Target(last, task, f"the last column, a class column of {classes} classes")
-    if train[last].dropna().nunique() < 2:
-        return None
-    return Target(last, task, "the last column, a number to predict (regression)")
+    passed: list[str] = []
+    for name in reversed(list(plan.sdtypes)):
+        why = _not_a_target(plan, name, train, candidates, derived)
+        if why is not None:
+            passed.append(f"{name} ({why})")
+            continue
+        task = task_of(plan, name, train)
+        what = (
+            f"a class column of {train[name].dropna().nunique()} classes"
+            if task == "classification"
+            else "a number to predict (regression)"
+        )
+        if not passed:
+            return Target(name, task, f"the last column, {what}")
+        skipped = ", ".join(passed[:_NAMED_PASSED])
+        if len(passed) > _NAMED_PASSED:
+            skipped += f" and {len(passed) - _NAMED_PASSED} more"
+        return Target(name, task, f"the last predictable column, {what}; passed over: {skipped}")
+    return None
+
+
+def _not_a_target(
+    plan: ColumnPlan,
+    name: str,
+    train: pd.DataFrame,
+    candidates: list[str],
+    derived: Collection[str],
+) -> str | None:
+    """Why a data scientist would not predict this column; None when they might."""
+    if name not in candidates:
+        return f"{plan.sdtypes[name]}"
+    if name in derived:
+        return "another column determines it"
+    if COORDINATE_NAME.search(name):
+        return "a coordinate"
+    values = train[name].dropna()
+    if task_of(plan, name, train) == "classification":
+        if values.nunique() > MAX_CLASSES:
+            return f"{values.nunique()} classes"
+        if near_constant(train[name]):
+            return "nearly constant"
+    elif values.nunique() < 2:
+        return "constant"
+    return None
 
 
 def _check_kind(plan: ColumnPlan, requested: str) -> None:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from vega_datasets import local_data
 
 from services.evaluation.report import ReportOptions, build_report
 from services.evaluation.report.columns import plan_columns
 from services.evaluation.report.utility import choose_target
-from tests.corpus import shared_tables
+from tests.corpus import gapminder_csv, shared_tables
 from tests.services.training.faithful_world import Ingested, ingested
 
 OPTIONS = ReportOptions(sample_rows=1_000, privacy_sample_rows=2_000)
@@ -63,7 +64,35 @@ def test_a_label_like_name_wins_and_a_near_constant_column_never(corpus):
     assert target.column == "outcome"
     assert "name" in target.reason
     table = Ingested(near_constant.drop(columns="outcome"), _without(metadata, "outcome"), Path())
-    assert _target(table) is None
+    target = _target(table)
+    # Without it, the column before the near-constant one: the count of positive nodes.
+    assert (target.column, target.task) == ("column_3", "regression")
+    assert "column_4 (nearly constant)" in target.reason
+
+
+def test_the_default_target_is_never_a_lookup_or_a_coordinate(tmp_path):
+    # Gapminder ends with the iso codes and centroid of the country (each determined by
+    # the country); LA riots with the longitude and latitude of the death.
+    gapminder = ingested(gapminder_csv(tmp_path / "gapminder.csv"), tmp_path)
+    holdout = gapminder.frame.sample(frac=0.2, random_state=1)
+    train = gapminder.frame.drop(holdout.index)
+    report = build_report(train, holdout, train, gapminder.metadata, OPTIONS)
+    assert (report.target_column, report.utility.task) == ("gdpPercap", "regression")
+    assert "centroid_lat (another column determines it)" in report.target_reason
+    assert "iso_alpha (another column determines it)" in report.target_reason
+
+    local_data.la_riots().to_csv(tmp_path / "la-riots.csv", index=False)
+    riots = ingested(tmp_path / "la-riots.csv", tmp_path)
+    target = _target(riots)
+    assert (target.column, target.task) == ("type", "classification")
+    assert "latitude (a coordinate)" in target.reason
+
+
+def test_the_default_target_passes_over_ids_and_dates_at_the_end(tmp_path):
+    local_data.sf_temps().to_csv(tmp_path / "sf-temps.csv", index=False)
+    target = _target(ingested(tmp_path / "sf-temps.csv", tmp_path))
+    assert (target.column, target.task) == ("temp", "regression")
+    assert "date (datetime)" in target.reason
 
 
 def _without(metadata: dict, column: str) -> dict:

@@ -133,10 +133,11 @@ def test_a_table_of_numbers_regresses_its_last_column(adult):
 
 
 def test_no_usable_column_skips_utility_with_a_note(adult):
-    # The last column is a constant: nothing to predict by default.
-    metadata = {"columns": {"age": {"sdtype": "numerical"}, "flag": {"sdtype": "categorical"}}}
+    # The last column is a constant and the other a coordinate: nothing to predict by default.
+    metadata = {"columns": {"latitude": {"sdtype": "numerical"}, "flag": {"sdtype": "categorical"}}}
     tables = [
-        frame[["age"]].assign(flag="x") for frame in (adult.train, adult.holdout, adult.independent)
+        frame[["age"]].rename(columns={"age": "latitude"}).assign(flag="x")
+        for frame in (adult.train, adult.holdout, adult.independent)
     ]
     report = build_report(*tables, metadata, OPTIONS)
     assert report.utility is None
