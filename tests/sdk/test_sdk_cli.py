@@ -218,6 +218,10 @@ async def test_every_command_against_the_stack(stack, tmp_path, monkeypatch):
     )
     assert ran.code == 0, ran.err
     assert "quality score" in ran.out and "privacy verdict" in ran.out
+    # Which column utility predicts, and why (the table may wrap the reason across lines).
+    assert re.search(
+        r"ML-utility target\W+income \(its name \('income'\) reads", " ".join(ran.out.split())
+    )
     assert "<html" in (tmp_path / "r.html").read_text().lower()
     assert f"/reports/{batch_id}/report.html?token=" in opened.read_text()
     # The page's link whole, to copy (a table cell cut it to the terminal's width).

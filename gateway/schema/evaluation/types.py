@@ -199,7 +199,9 @@ class Report:
 @strawberry.input
 class EvaluateOptionsInput:
     target_column: str | None = strawberry.field(
-        default=None, description="ML-utility target; default: the last categorical column"
+        default=None,
+        description="ML-utility target; default: the dataset's targetColumn, else a label-like "
+        "column, else the last class column or number (the report says why)",
     )
     sample_rows: int | None = strawberry.field(
         default=None, description="rows per table for the quality report and the charts"

@@ -39,7 +39,7 @@ class DifferentialPrivacyInput(BaseModel):
 
 class EvaluateOptionsInput(BaseModel):
     target_column: Optional[str] = Field(alias="targetColumn", default=None)
-    "ML-utility target; default: the last categorical column"
+    "ML-utility target; default: the dataset's targetColumn, else a label-like column, else the last class column or number (the report says why)"
     sample_rows: Optional[int] = Field(alias="sampleRows", default=None)
     "rows per table for the quality report and the charts"
     seed: Optional[int] = None

@@ -210,7 +210,8 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
         ["privacy verdict", value(rep.privacy_verdict) or "-"],
     ]
     if rep.utility and isinstance(rep.utility, dict):
-        rows.append(["ML-utility target", rep.utility.get("target_column", "-")])
+        target, why = rep.utility.get("target_column", "-"), rep.utility.get("target_reason")
+        rows.append(["ML-utility target", f"{target} ({why})" if why else target])
     for rule in rep.rules:
         if rule.violation_count:
             rows.append([f"rule {rule.description}", f"{rule.violation_count:,} rows break it"])

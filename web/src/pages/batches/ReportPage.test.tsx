@@ -97,7 +97,7 @@ describe("a report's utility at a glance", () => {
   const reportWith = (metric: { name: string; synthetic: number | null; real: number | null; ratio: number | null }) => ({
     id: "r3", batchId: "b3", status: "READY", kind: "FULL", qualityScore: 0.62, privacyVerdict: "PASS", targetColumn: null, error: null,
     createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: { mean_score: 0.88 },
-    utility: { target_column: "latitude", task: "regression", metrics: [metric] }, utilityNote: null, privacy: null, charts: null, conformance: null,
+    utility: { target_column: "gdpPercap", target_reason: "the last predictable column, a number to predict (regression); passed over: centroid_lat (a coordinate)", task: "regression", metrics: [metric] }, utilityNote: null, privacy: null, charts: null, conformance: null,
     htmlUrl: null, rules: [], orderings: [], dependencies: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
   });
   const glance = async (metric: Parameters<typeof reportWith>[0]) => {
@@ -105,6 +105,9 @@ describe("a report's utility at a glance", () => {
     const view = renderWith(<ReportPage />, client, "/batches/b3/report", "/batches/:batchId/report");
     const scores = await screen.findByRole("list", { name: "Scores at a glance" });
     const text = within(scores).getByText("Utility").parentElement?.textContent;
+    // Which column utility predicts, and why that one.
+    expect(screen.getByRole("heading", { name: "Utility: predicting gdpPercap" })).toBeInTheDocument();
+    expect(screen.getByText(/Why this column: .*passed over: centroid_lat \(a coordinate\)/)).toBeInTheDocument();
     view.unmount();
     return text;
   };

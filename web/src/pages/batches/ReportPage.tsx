@@ -142,7 +142,7 @@ export default function ReportPage() {
   if (!report) return null;
   const quality = (report.quality ?? {}) as { overall_score?: number; column_shapes?: number; column_pair_trends?: number; diagnostic_score?: number };
   const fidelity = (report.fidelity ?? {}) as { mean_score?: number };
-  const utility = (report.utility ?? null) as { target_column: string; task: string; metrics: UtilityMetric[] } | null;
+  const utility = (report.utility ?? null) as { target_column: string; target_reason?: string; task: string; metrics: UtilityMetric[] } | null;
   const privacy = (report.privacy ?? null) as Record<string, number | string | string[] | null> | null;
 
   return (
@@ -192,7 +192,10 @@ export default function ReportPage() {
           {report.tables.length > 0 ? <RelationalReport report={report} /> : null}
           {report.kind === "CONFORMANCE" && report.conformance ? <Conformance report={report.conformance as ConformanceReport} /> : null}
           {utility ? (
-            <TableSection title={`Utility: predicting ${utility.target_column}`} caption="Utility metrics" rows={utility.metrics} rowKey={(m) => m.name} rowHeaders columns={UTILITY_COLUMNS} />
+            <Section title={`Utility: predicting ${utility.target_column}`}>
+              {utility.target_reason ? <p className="note">Why this column: {utility.target_reason}</p> : null}
+              <DataTable caption="Utility metrics" rows={utility.metrics} rowKey={(m) => m.name} rowHeaders columns={UTILITY_COLUMNS} />
+            </Section>
           ) : report.utilityNote ? (
             <p className="note">{report.utilityNote}</p>
           ) : null}
