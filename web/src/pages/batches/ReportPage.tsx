@@ -193,7 +193,7 @@ export default function ReportPage() {
           {report.kind === "CONFORMANCE" && report.conformance ? <Conformance report={report.conformance as ConformanceReport} /> : null}
           {utility ? (
             <Section title={`Utility: predicting ${utility.target_column}`}>
-              {utility.target_reason ? <p className="note">Why this column: {utility.target_reason}</p> : null}
+              {utility.target_reason ? <p className="muted">Why this column: {utility.target_reason}</p> : null}
               <DataTable caption="Utility metrics" rows={utility.metrics} rowKey={(m) => m.name} rowHeaders columns={UTILITY_COLUMNS} />
             </Section>
           ) : report.utilityNote ? (
