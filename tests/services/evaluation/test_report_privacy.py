@@ -10,7 +10,12 @@ import pytest
 from sdmetrics.single_table import DCRBaselineProtection
 from sdmetrics.single_table.privacy.dcr_utils import calculate_dcr
 
-from services.evaluation.report import PrivacyThresholds, dcr_baseline_protection
+from services.evaluation.report import (
+    PrivacyThresholds,
+    ReportOptions,
+    build_report,
+    dcr_baseline_protection,
+)
 from services.evaluation.report.columns import canonical_frame, plan_columns
 from services.evaluation.report.neighbors import fit_encoder, nearest_neighbours
 from services.evaluation.report.privacy import privacy_verdict
@@ -140,3 +145,20 @@ def test_dcr_baseline_protection_agrees_with_sdmetrics(adult):
     # Both draw their own random baseline rows, so the baselines differ by sampling noise.
     assert ours.median_dcr_random == pytest.approx(medians["random_data_baseline"], rel=0.05)
     assert ours.score == pytest.approx(theirs["score"], abs=0.03)
+
+
+OPTIONS = ReportOptions(sample_rows=1_000)
+
+
+def test_a_verdict_from_a_small_holdout_says_how_rough_it_is(adult):
+    # 60 training and 9 holdout rows, as a 69-row table splits: the membership-inference
+    # AUC then moves by about ±0.2 with which rows were held out.
+    train, holdout = adult.train.iloc[:60], adult.holdout.iloc[:9]
+    report = build_report(train, holdout, adult.independent.iloc[:300], adult.metadata, OPTIONS)
+    (note,) = [reason for reason in report.privacy.reasons if reason.startswith("note:")]
+    assert "with 9 holdout rows the membership-inference AUC is" in note
+    spread = float(note.split("± ")[1].split(" ")[0])
+    assert 0.1 <= spread <= 0.5
+    # On a holdout of thousands of rows the figure is firm and nothing is added.
+    big = build_report(adult.train, adult.holdout, adult.independent, adult.metadata, OPTIONS)
+    assert not [reason for reason in big.privacy.reasons if reason.startswith("note:")]
