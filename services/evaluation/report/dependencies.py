@@ -28,22 +28,10 @@ def dependency_checks(
     """Every column (the source) that determines other columns in all the real rows, with
     the synthetic rows whose value of one of them is not the one their source value goes with
     (a source value the real rows never had breaks nothing)."""
-    specs = metadata.get("columns") or {}
-    key = metadata.get("primary_key")
-
-    def allowed(sdtypes: tuple[str, ...]) -> list[str]:
-        return [
-            name
-            for name, spec in specs.items()
-            if spec.get("sdtype") in sdtypes
-            and not spec.get("pii")
-            and name != key
-            and name in train.columns
-            and name in synthetic.columns
-        ]
-
+    sources = allowed_columns(metadata, train, synthetic, _SOURCE_SDTYPES)
+    targets = allowed_columns(metadata, train, synthetic, _TARGET_SDTYPES)
     checks = []
-    for dependency in find_dependencies(train, allowed(_SOURCE_SDTYPES), allowed(_TARGET_SDTYPES)):
+    for dependency in find_dependencies(train, sources, targets):
         broken = dependency.broken(synthetic.reset_index(drop=True))
         columns = list(dependency.columns)
         checks.append(
@@ -57,3 +45,22 @@ def dependency_checks(
             )
         )
     return checks
+
+
+def allowed_columns(
+    metadata: Mapping[str, Any],
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    sdtypes: tuple[str, ...],
+) -> list[str]:
+    """The columns of ``sdtypes`` in both tables, never PII nor the primary key."""
+    key = metadata.get("primary_key")
+    return [
+        name
+        for name, spec in (metadata.get("columns") or {}).items()
+        if spec.get("sdtype") in sdtypes
+        and not spec.get("pii")
+        and name != key
+        and name in train.columns
+        and name in synthetic.columns
+    ]
