@@ -196,15 +196,17 @@ class CombinationFinder:
                 self._drop(column)
             else:
                 codes[column] = found
+        # Codes from 1 (0: missing), so one bincount per pair counts without masking rows.
+        width = MAX_VALUES + 1
         for first, second in itertools.combinations(self._values, 2):
-            a, b = codes[first], codes[second]
-            both = (a >= 0) & (b >= 0)
-            counted = np.bincount(a[both] * MAX_VALUES + b[both], minlength=MAX_VALUES**2)
+            cells = codes[first] * width + codes[second]
+            counted = np.bincount(cells, minlength=width**2).reshape(width, width)[1:, 1:]
             pair = (first, second)
-            self._counts[pair] = self._counts.get(pair, 0) + counted.reshape(MAX_VALUES, -1)
+            self._counts[pair] = self._counts.get(pair, 0) + counted
 
     def _encode(self, column: str, values: pd.Series) -> np.ndarray | None:
-        """Each value's number in the order first seen (-1: missing); None past MAX_VALUES."""
+        """Each value's number from 1 in the order first seen (0: missing); None past
+        MAX_VALUES."""
         local, uniques = pd.factorize(values, use_na_sentinel=True)
         known = self._values[column]
         for key, value in zip(value_keys(pd.Series(uniques, dtype=object)), uniques, strict=True):
@@ -217,8 +219,8 @@ class CombinationFinder:
             [known[k] for k in value_keys(pd.Series(uniques, dtype=object))], dtype=np.int64
         )
         present = local >= 0
-        out = np.full(len(values), -1, dtype=np.int64)
-        out[present] = mapping[local[present]]
+        out = np.zeros(len(values), dtype=np.int64)
+        out[present] = mapping[local[present]] + 1
         return out
 
     def _drop(self, column: str) -> None:
