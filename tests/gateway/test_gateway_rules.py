@@ -244,3 +244,42 @@ async def test_the_report_lists_the_columns_one_column_determines_and_rows_keep_
             "sourceValues": 142,
         }
     ]
+
+
+REPORT_COMBINATIONS = """
+query($batchId: ID!) { report(batchId: $batchId) { status impossibleCombinations { first second
+  description combinations violationCount violationShare holdoutViolationCount holdoutShare } } }"""
+
+
+async def test_the_report_lists_the_combinations_the_real_rows_rule_out_and_rows_have_none(
+    client, world
+):
+    # plotly's tips: lunch is served on Thursdays and Fridays only.
+    from plotly.data import tips
+
+    owner = await world.user()
+    project_id = await world.project(owner)
+    dataset_id = await world.dataset(owner, tips().to_csv(index=False).encode(), project_id)
+    trained = await graphql(client, TRAIN, {"id": dataset_id}, token=owner.token)
+    job = await finished(client, owner.token, trained["data"]["trainModel"]["job"]["id"])
+    assert job["status"] == "SUCCEEDED", job
+    batch_id, rows = await _generated_rows(
+        client, owner.token, trained["data"]["trainModel"]["model"]["id"]
+    )
+    assert not (rows["day"].isin(["Sat", "Sun"]) & (rows["time"] == "Lunch")).any()
+    assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
+    report = (await graphql(client, REPORT_COMBINATIONS, {"batchId": batch_id}, token=owner.token))[
+        "data"
+    ]["report"]
+    assert report["impossibleCombinations"] == [
+        {
+            "first": "day",
+            "second": "time",
+            "description": "day & time",
+            "combinations": ["Sun, Lunch", "Sat, Lunch"],
+            "violationCount": 0,
+            "violationShare": 0.0,
+            "holdoutViolationCount": 0,
+            "holdoutShare": 0.0,
+        }
+    ]

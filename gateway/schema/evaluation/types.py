@@ -98,6 +98,34 @@ class ReportDependency:
         return from_document(cls, dependency)
 
 
+@strawberry.type(
+    description="combinations of two category columns that the real rows rule out (never "
+    "seen, though the columns' shares would give many: lunch on a Saturday), checked on the "
+    "synthetic rows"
+)
+class ReportImpossibleCombination:
+    first: str
+    second: str
+    description: str = strawberry.field(description="first & second")
+    combinations: list[str] = strawberry.field(
+        description="the ruled-out combinations, a value of first and one of second ('Sat, Lunch')"
+    )
+    violation_count: int = strawberry.field(description="synthetic rows with one of them")
+    violation_share: float = strawberry.field(description="their share of the synthetic rows")
+    holdout_violation_count: int = strawberry.field(
+        description="real holdout rows with one of them (the baseline: about none)"
+    )
+    holdout_share: float | None = strawberry.field(
+        description="their share of the holdout rows; null without holdout rows"
+    )
+    real_rows: int = strawberry.field(description="training rows with a value in both columns")
+
+    @classmethod
+    def from_document(cls, combination: dict[str, Any]) -> ReportImpossibleCombination:
+        share = float(combination["violation_share"])  # every report with the part has it
+        return from_document(cls, combination, violation_share=share)
+
+
 # The parts of a report that the report document holds as they are.
 _DOCUMENT_PARTS = (
     "sample_sizes",
@@ -164,6 +192,10 @@ class Report:
         "breaking each (models trained now keep them; a FIXED_COMBINATIONS rule keeps them "
         "for older ones)"
     )
+    impossible_combinations: list[ReportImpossibleCombination] = strawberry.field(
+        description="combinations of two category columns the real rows rule out, with the "
+        "synthetic rows that have one (models trained now never generate them)"
+    )
     html_url: str | None = strawberry.field(
         description="the report as one HTML page with its charts: a signed link, valid an hour"
     )
@@ -190,6 +222,10 @@ class Report:
             orderings=[ReportOrdering.from_document(o) for o in document.get("orderings") or []],
             dependencies=[
                 ReportDependency.from_document(d) for d in document.get("dependencies") or []
+            ],
+            impossible_combinations=[
+                ReportImpossibleCombination.from_document(c)
+                for c in document.get("impossible_combinations") or []
             ],
             html_url=links.html if links else None,
             json_url=links.json if links else None,

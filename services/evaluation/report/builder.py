@@ -1,5 +1,6 @@
 """build_report: quality, fidelity, utility, privacy, charts, the dataset's rules, the
-orders its dates keep and the columns one column determines, for one synthetic table."""
+orders its dates keep, the columns one column determines and the combinations the real rows
+rule out, for one synthetic table."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from services.evaluation.report.columns import (
     plan_columns,
     sample_frame,
 )
+from services.evaluation.report.combinations import combination_checks
 from services.evaluation.report.dependencies import dependency_checks, real_dependencies
 from services.evaluation.report.errors import ReportError
 from services.evaluation.report.fidelity import fidelity_metrics
@@ -159,6 +161,9 @@ def build_report(
         rules=rule_checks(raw["synthetic"], metadata),
         orderings=ordering_checks(raw["train"], raw["synthetic"], metadata),
         dependencies=dependency_checks(dependencies, raw["synthetic"]),
+        impossible_combinations=combination_checks(
+            raw["train"], raw["holdout"], raw["synthetic"], metadata, derived
+        ),
     )
 
 

@@ -26,21 +26,9 @@ def real_dependencies(
     train: pd.DataFrame, synthetic: pd.DataFrame, metadata: Mapping[str, Any]
 ) -> list[Dependency]:
     """Every column (the source) that determines other columns in all the real rows."""
-    specs = metadata.get("columns") or {}
-    key = metadata.get("primary_key")
-
-    def allowed(sdtypes: tuple[str, ...]) -> list[str]:
-        return [
-            name
-            for name, spec in specs.items()
-            if spec.get("sdtype") in sdtypes
-            and not spec.get("pii")
-            and name != key
-            and name in train.columns
-            and name in synthetic.columns
-        ]
-
-    return find_dependencies(train, allowed(_SOURCE_SDTYPES), allowed(_TARGET_SDTYPES))
+    sources = allowed_columns(metadata, train, synthetic, _SOURCE_SDTYPES)
+    targets = allowed_columns(metadata, train, synthetic, _TARGET_SDTYPES)
+    return find_dependencies(train, sources, targets)
 
 
 def dependency_checks(
@@ -63,3 +51,22 @@ def dependency_checks(
             )
         )
     return checks
+
+
+def allowed_columns(
+    metadata: Mapping[str, Any],
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    sdtypes: tuple[str, ...],
+) -> list[str]:
+    """The columns of ``sdtypes`` in both tables, never PII nor the primary key."""
+    key = metadata.get("primary_key")
+    return [
+        name
+        for name, spec in (metadata.get("columns") or {}).items()
+        if spec.get("sdtype") in sdtypes
+        and not spec.get("pii")
+        and name != key
+        and name in train.columns
+        and name in synthetic.columns
+    ]

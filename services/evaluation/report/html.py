@@ -54,6 +54,7 @@ def report_sections(report: Report) -> str:
         _rules(report),
         _orderings(report),
         _dependencies(report),
+        _impossible_combinations(report),
         _charts(report),
         _sample_sizes(report),
     ]
@@ -236,6 +237,27 @@ def _broken_section(title: str, intro: str, headers: list[str], checks: list[tup
     if not rows:
         return ""
     return f"<h2>{title}</h2><p>{intro}</p>" + table(headers, rows)
+
+
+def _impossible_combinations(report: Report) -> str:
+    broken = [c for c in report.impossible_combinations if c.violation_count]
+    if not broken:
+        return ""
+    rows = [
+        (
+            esc(c.description),
+            esc("; ".join(c.combinations)),
+            f"{c.violation_count} ({c.violation_share:.1%})",
+            "-" if c.holdout_share is None else f"{c.holdout_share:.1%}",
+        )
+        for c in broken
+    ]
+    return (
+        "<h2>Combinations the real data rules out</h2><p>No real row has these combinations, "
+        "though the two columns' shares would give many (lunch on a Saturday); some synthetic "
+        "rows have one. Models trained from now on never generate them.</p>"
+        + table(["Columns", "Ruled out", "Synthetic rows with one", "Real holdout rows"], rows)
+    )
 
 
 def _privacy(report: Report) -> str:

@@ -286,6 +286,27 @@ class DependencyCheck(_Model):
     source_values: int
 
 
+class CombinationCheck(_Model):
+    """Two category columns, the combinations of their values that the real rows rule out
+    (never seen, though independence expects many), and the rows that have one."""
+
+    first: str
+    second: str
+    # "day & time".
+    description: str
+    # The ruled-out combinations, "Sat, Lunch".
+    combinations: list[str]
+    # Synthetic rows with one of them, and their share of the synthetic rows.
+    violation_count: int
+    violation_share: float
+    # The same among the real holdout rows (the baseline: about none); share None without
+    # holdout rows.
+    holdout_violation_count: int
+    holdout_share: float | None
+    # Training rows with a value in both columns.
+    real_rows: int
+
+
 class Report(_Model):
     sample_sizes: SampleSizes
     columns_evaluated: list[str]
@@ -307,3 +328,6 @@ class Report(_Model):
     # Columns that one column determines in every real row (`dependencies.py`); empty in
     # older reports.
     dependencies: list[DependencyCheck] = Field(default_factory=list)
+    # Combinations of two category columns the real rows rule out (`combinations.py`);
+    # empty in older reports.
+    impossible_combinations: list[CombinationCheck] = Field(default_factory=list)

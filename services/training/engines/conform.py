@@ -18,7 +18,11 @@ exported or evaluated):
 - a column that another column determines in every real row (continent, iso code and
   centroid by country: the profile's `dependencies`) set from its source's value, so that
   every row is a real combination (a source value without a mapping leaves the row as
-  generated).
+  generated);
+- no row with a combination of two category columns that the training rows rule out (lunch
+  on a Saturday: the profile's `impossible_combinations`): one of its two values is drawn
+  again from the training rows that have the other (never a column in ``frozen``, the
+  columns a request conditions on), before the dependent columns are set.
 
 `to_arrow` then writes a chunk with the real Arrow types; datetime columns carry their
 format in the field's metadata (`datetime_format`), which the exports use.
@@ -27,12 +31,14 @@ format in the field's metadata (`datetime_format`), which the exports use.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from common.contracts.combinations import mend_rows
 from common.timestamps import from_epoch_seconds, naive_microseconds
 from services.training.engines.fake_pii import fake_pii
 from services.training.engines.profile import (
@@ -55,9 +61,15 @@ _ID_CODES = 2**40
 
 
 def conform(
-    rows: pd.DataFrame, profile: TableProfile, *, first_row: int, seed: int
+    rows: pd.DataFrame,
+    profile: TableProfile,
+    *,
+    first_row: int,
+    seed: int,
+    frozen: Collection[str] = (),
 ) -> pd.DataFrame:
-    """`rows` (an engine's output for rows `first_row`.. of a run) in the real schema."""
+    """`rows` (an engine's output for rows `first_row`.. of a run) in the real schema;
+    ``frozen`` columns (conditioned on) keep the engine's values."""
     n = len(rows)
     rng = np.random.default_rng([seed, first_row, 15])
     numbers = np.arange(first_row, first_row + n, dtype=np.int64)
@@ -77,6 +89,10 @@ def conform(
         if column.kind == "pii":
             data[column.name] = _with_missing(fakes[column.name], column, rng)
     out = pd.DataFrame({c.name: data[c.name] for c in profile.columns}, index=pd.RangeIndex(n))
+    if profile.impossible_combinations:
+        # A stream of its own: tables without such combinations get the rows they got before.
+        mending = np.random.default_rng([seed, first_row, 17])
+        mend_rows(out, profile.impossible_combinations, mending, frozen)
     for dependency in profile.dependencies:
         dependency.derive(out)
     extra = [c for c in rows.columns if c not in data]

@@ -10,13 +10,14 @@ for them (an id's shape, a PII kind and a locale), never their real values.
 It also keeps the columns another column determines in every training row (country →
 continent, iso code, centroid), and their value for each value of the source (the rule:
 `common.contracts.dependencies`); `conform` sets them from the source, so a synthetic row
-never pairs Indonesia with Europe.
+never pairs Indonesia with Europe. And the combinations of two category columns that the
+training rows rule out (`common.contracts.combinations`: lunch on a Saturday), with the
+rows of each combination; `conform` mends the rows that have one.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
@@ -25,10 +26,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from common.contracts.dependencies import Dependency, DependencyFinder
+from common.contracts.combinations import ImpossibleCombinations
+from common.contracts.dependencies import Dependency
 from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
 from services.training.engines.errors import EngineError
 from services.training.engines.fake_locale import guess_locale
+from services.training.engines.id_shapes import id_shape
+from services.training.engines.pair_rules import PairRules
 from services.training.engines.precision import datetime_unit, decimals_of, grid_step
 
 # Distinct values of a repeating id column whose row counts a profile keeps.
@@ -118,6 +122,8 @@ class TableProfile:
     locale: str = "en_US"
     # Columns that another column determines in every training row (none in older models).
     dependencies: tuple[Dependency, ...] = ()
+    # Combinations of two category columns the training rows rule out (none in older models).
+    impossible_combinations: tuple[ImpossibleCombinations, ...] = ()
 
     def column(self, name: str) -> ColumnProfile | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -135,8 +141,12 @@ class TableProfile:
         # What `asdict` gives, without its deep copy of every category (a column of 3,000
         # codes took 10 ms): a profile is frozen and holds tuples of plain values only.
         columns = [{f.name: getattr(c, f.name) for f in fields(c)} for c in self.columns]
-        dependencies = [d.to_dict() for d in self.dependencies]
-        return {"columns": columns, "locale": self.locale, "dependencies": dependencies}
+        return {
+            "columns": columns,
+            "locale": self.locale,
+            "dependencies": [d.to_dict() for d in self.dependencies],
+            "impossible_combinations": [c.to_dict() for c in self.impossible_combinations],
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TableProfile:
@@ -155,6 +165,10 @@ class TableProfile:
             columns=tuple(columns),
             locale=data.get("locale") or "en_US",
             dependencies=tuple(Dependency.from_dict(d) for d in data.get("dependencies") or ()),
+            impossible_combinations=tuple(
+                ImpossibleCombinations.from_dict(c)
+                for c in data.get("impossible_combinations") or ()
+            ),
         )
 
     @property
@@ -229,21 +243,11 @@ def build_profile(
                 datetime_format=meta.get("datetime_format") if _is_time(profiled) else None,
             )
         )
-    finder = dependency_finder({c.name: c.kind for c in columns})
-    finder.add(table)
+    pairs = PairRules({c.name: c.kind for c in columns})
+    pairs.add(table)
     return TableProfile(
-        columns=tuple(columns),
-        locale=guess_locale(table, columns),
-        dependencies=tuple(finder.dependencies()),
+        columns=tuple(columns), locale=guess_locale(table, columns), **pairs.found()
     )
-
-
-def dependency_finder(kinds: Mapping[str, ColumnKind]) -> DependencyFinder:
-    """A finder of the dependencies between the learned columns: categorical sources,
-    categorical or numeric dependants."""
-    sources = [name for name, kind in kinds.items() if kind == "categorical"]
-    targets = [name for name, kind in kinds.items() if kind in ("categorical", "numeric")]
-    return DependencyFinder(sources, targets)
 
 
 def _is_time(column: ColumnProfile) -> bool:
@@ -389,27 +393,6 @@ def datetime_ids(column: ColumnProfile, numbers: np.ndarray) -> pd.Series:
     unit = _NUMPY_UNITS[column.id_shape[1]]
     first = np.datetime64(int(column.minimum or 0), unit)
     return pd.Series((first + numbers * (column.id_step or 1)).astype("datetime64[ns]"))
-
-
-def _char_class(chars: set[str]) -> str:
-    if len(chars) == 1:
-        return next(iter(chars))
-    if all(c.isdigit() for c in chars):
-        return "9"
-    if all(c.isascii() and c.isupper() for c in chars):
-        return "A"
-    if all(c.isascii() and c.islower() for c in chars):
-        return "a"
-    return "x"
-
-
-def id_shape(values: pd.Series) -> tuple[str, ...]:
-    """The shape of the commonest length of id: one character class per position."""
-    if values.empty:
-        return ("x",) * 8
-    length = Counter(values.str.len()).most_common(1)[0][0]
-    same = values[values.str.len() == length]
-    return tuple(_char_class({v[i] for v in same}) for i in range(length))
 
 
 def _plain(value: Any) -> Any:

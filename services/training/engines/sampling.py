@@ -83,11 +83,12 @@ def sample_chunks(
         profile = model.manifest.profile
         valid = validate_conditions(profile, conditions)
         fixed = {k: v for k, v in valid.items() if not isinstance(v, dict)}
+        frozen = _conditioned(profile, valid)
         checks = RowChecks(rules, _row_conditions(profile, valid))
         limits = resolve_bounds(profile, bounds) if enforce_bounds else {}
         for index, start in enumerate(range(0, n, chunk_rows)):
             draw = functools.partial(
-                _draw, model, fixed, limits, seed=seed, index=index, start=start
+                _draw, model, fixed, limits, seed=seed, index=index, start=start, frozen=frozen
             )
             rows = obeying(draw, min(chunk_rows, n - start), checks)
             if checks:
@@ -114,6 +115,13 @@ def _row_conditions(profile: TableProfile, valid: Mapping[str, Any]) -> dict[str
     return ranges
 
 
+def _conditioned(profile: TableProfile, valid: Mapping[str, Any]) -> set[str]:
+    """The columns conditioned on, and the sources of those set from another column: mending
+    a row's impossible combination (`conform`) changes none of them."""
+    derived = profile.derived
+    return set(valid) | {derived[name] for name in valid if name in derived}
+
+
 def _draw(
     model: LoadedModel,
     fixed: Mapping[str, Any],
@@ -124,6 +132,7 @@ def _draw(
     seed: int,
     index: int,
     start: int,
+    frozen: set[str],
 ) -> pd.DataFrame:
     """``count`` rows of chunk ``index`` (draw ``round_`` of it), in the real schema and
     bounds."""
@@ -133,7 +142,11 @@ def _draw(
     # ids are made again for the rows kept: `renumber_ids`).
     conform_seed = round_seed if round_ else seed
     rows = conform(
-        rows.reset_index(drop=True), model.manifest.profile, first_row=start, seed=conform_seed
+        rows.reset_index(drop=True),
+        model.manifest.profile,
+        first_row=start,
+        seed=conform_seed,
+        frozen=frozen,
     )
     return clip_to_bounds(rows, limits)
 

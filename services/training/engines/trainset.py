@@ -21,8 +21,8 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
-from common.contracts.dependencies import DependencyFinder
 from services.training.engines.fake_locale import guess_locale
+from services.training.engines.pair_rules import PairRules
 from services.training.engines.profile import (
     ColumnKind,
     ColumnProfile,
@@ -32,7 +32,6 @@ from services.training.engines.profile import (
     build_profile,
     column_kind,
     columns_metadata,
-    dependency_finder,
 )
 
 # Rows per record batch read from a Parquet or CSV split (an IPC stream keeps its own).
@@ -104,7 +103,7 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
     meta = columns_metadata(metadata)
     merged: dict[str, _Column] = {}
     first: pd.DataFrame | None = None
-    finder: DependencyFinder | None = None
+    finder: PairRules | None = None
     total = 0
     for batch in batches:
         frame = batch.to_pandas()
@@ -115,7 +114,7 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
             column = merged.setdefault(name, _Column(name, kind, meta.get(name) or {}))
             column.add(frame[name])
         if finder is None:
-            finder = dependency_finder({name: column.kind for name, column in merged.items()})
+            finder = PairRules({name: column.kind for name, column in merged.items()})
         finder.add(frame)
     if first is None:  # an empty split: its types still count
         return build_profile(schema.empty_table().to_pandas(), metadata, schema), 0
@@ -133,10 +132,8 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
                 datetime_format=time_format,
             )
         )
-    dependencies = tuple(finder.dependencies()) if finder is not None else ()
-    profile = TableProfile(
-        columns=tuple(columns), locale=guess_locale(first, columns), dependencies=dependencies
-    )
+    pairs = finder.found() if finder is not None else {}
+    profile = TableProfile(columns=tuple(columns), locale=guess_locale(first, columns), **pairs)
     return profile, total
 
 

@@ -1265,6 +1265,17 @@ class GraphQLClient(AsyncBaseClient):
                 columnViolationCounts
                 sourceValues
               }
+              impossibleCombinations {
+                first
+                second
+                description
+                combinations
+                violationCount
+                violationShare
+                holdoutViolationCount
+                holdoutShare
+                realRows
+              }
               alerts
               tables {
                 name
@@ -1359,6 +1370,17 @@ class GraphQLClient(AsyncBaseClient):
                 violationCount
                 columnViolationCounts
                 sourceValues
+              }
+              impossibleCombinations {
+                first
+                second
+                description
+                combinations
+                violationCount
+                violationShare
+                holdoutViolationCount
+                holdoutShare
+                realRows
               }
               alerts
               tables {

@@ -305,6 +305,9 @@ class ReportFields(BaseModel):
     rules: list["ReportFieldsRules"]
     orderings: list["ReportFieldsOrderings"]
     dependencies: list["ReportFieldsDependencies"]
+    impossible_combinations: list["ReportFieldsImpossibleCombinations"] = Field(
+        alias="impossibleCombinations"
+    )
     alerts: list[str]
     tables: list["ReportFieldsTables"]
     links: list["ReportFieldsLinks"]
@@ -335,6 +338,18 @@ class ReportFieldsDependencies(BaseModel):
     violation_count: int = Field(alias="violationCount")
     column_violation_counts: list[int] = Field(alias="columnViolationCounts")
     source_values: int = Field(alias="sourceValues")
+
+
+class ReportFieldsImpossibleCombinations(BaseModel):
+    first: str
+    second: str
+    description: str
+    combinations: list[str]
+    violation_count: int = Field(alias="violationCount")
+    violation_share: float = Field(alias="violationShare")
+    holdout_violation_count: int = Field(alias="holdoutViolationCount")
+    holdout_share: Optional[float] = Field(alias="holdoutShare")
+    real_rows: int = Field(alias="realRows")
 
 
 class ReportFieldsTables(BaseModel):

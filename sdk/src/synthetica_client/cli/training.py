@@ -225,6 +225,15 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
             rows.append(
                 [f"not kept {dependency.description}", f"{dependency.violation_count:,} rows"]
             )
+    for pair in rep.impossible_combinations:
+        if pair.violation_count:
+            # No real row has one; models trained now never generate them.
+            rows.append(
+                [
+                    f"ruled out {pair.description} ({'; '.join(pair.combinations)})",
+                    f"{pair.violation_count:,} rows",
+                ]
+            )
     if save:
         rows.append(["saved to", str(save)])
     return rows

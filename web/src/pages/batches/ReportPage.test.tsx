@@ -53,7 +53,7 @@ describe("a template batch's report", () => {
     const report = {
       id: "r1", batchId: "b1", status: "READY", kind: "CONFORMANCE", qualityScore: 0.995, privacyVerdict: null, targetColumn: null, error: null,
       createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:01Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
-      utilityNote: null, privacy: null, charts: null, conformance, htmlUrl: null, rules: [], orderings: [], dependencies: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+      utilityNote: null, privacy: null, charts: null, conformance, htmlUrl: null, rules: [], orderings: [], dependencies: [], impossibleCombinations: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
     };
     const { client } = fakeClient({ Report: { data: { report } } });
     renderWith(<ReportPage />, client, "/batches/b1/report", "/batches/:batchId/report");
@@ -67,8 +67,8 @@ describe("a template batch's report", () => {
   });
 });
 
-describe("a report whose rows break an order or a pairing every real row keeps", () => {
-  it("lists the broken orders and pairings, not the kept ones, and says how to keep them", async () => {
+describe("a report whose rows break an order, a pairing or a combination the real rows rule out", () => {
+  it("lists the broken orders, pairings and ruled-out combinations, not the kept ones, and says how to keep them", async () => {
     const report = {
       id: "r2", batchId: "b2", status: "READY", kind: "FULL", qualityScore: 0.89, privacyVerdict: "PASS", targetColumn: "weather", error: null,
       createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
@@ -81,6 +81,10 @@ describe("a report whose rows break an order or a pairing every real row keeps",
         { description: "country → continent, iso_alpha", violationCount: 1453, sourceValues: 142 },
         { description: "education → education-num", violationCount: 0, sourceValues: 16 },
       ],
+      impossibleCombinations: [
+        { description: "day & time", combinations: ["Sun, Lunch", "Sat, Lunch"], violationCount: 187, violationShare: 0.187, holdoutShare: 0 },
+        { description: "marital-status & relationship", combinations: ["Never-married, Husband"], violationCount: 0, violationShare: 0, holdoutShare: 0 },
+      ],
     };
     const { client } = fakeClient({ Report: { data: { report } } });
     renderWith(<ReportPage />, client, "/batches/b2/report", "/batches/:batchId/report");
@@ -90,6 +94,9 @@ describe("a report whose rows break an order or a pairing every real row keeps",
     expect(screen.getByText(/Declare one as an inequality rule/)).toBeInTheDocument();
     const pairs = screen.getByRole("table", { name: "Columns one column determines and the synthetic rows that break them" });
     expect(within(pairs).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual(["country → continent, iso_alpha1,453142"]);
+    const ruledOut = screen.getByRole("table", { name: "Combinations the real data rules out and the synthetic rows that have one" });
+    expect(within(ruledOut).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual(["day & timeSun, Lunch; Sat, Lunch187 (18.7 %)0.0 %"]);
+    expect(screen.getByRole("heading", { name: "Combinations the real data rules out" })).toBeInTheDocument();
   });
 });
 
@@ -98,7 +105,7 @@ describe("a report's utility at a glance", () => {
     id: "r3", batchId: "b3", status: "READY", kind: "FULL", qualityScore: 0.62, privacyVerdict: "PASS", targetColumn: null, error: null,
     createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: { mean_score: 0.88 },
     utility: { target_column: "gdpPercap", target_reason: "the last predictable column, a number to predict (regression); passed over: centroid_lat (a coordinate)", task: "regression", metrics: [metric] }, utilityNote: null, privacy: null, charts: null, conformance: null,
-    htmlUrl: null, rules: [], orderings: [], dependencies: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+    htmlUrl: null, rules: [], orderings: [], dependencies: [], impossibleCombinations: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
   });
   const glance = async (metric: Parameters<typeof reportWith>[0]) => {
     const { client } = fakeClient({ Report: { data: { report: reportWith(metric) } } });

@@ -124,6 +124,7 @@ export default function ReportPage() {
   const rendered = useRenderCount(overlays.length + heatPanels.length);
   const brokenOrders = (report?.orderings ?? []).filter((order) => order.violationCount > 0);
   const brokenDependencies = (report?.dependencies ?? []).filter((d) => d.violationCount > 0);
+  const impossibleRows = (report?.impossibleCombinations ?? []).filter((c) => c.violationCount > 0);
 
   if (error) {
     const apiError = toApiError(error);
@@ -222,6 +223,16 @@ export default function ReportPage() {
               <DataTable caption="Columns one column determines and the synthetic rows that break them" rows={brokenDependencies} rowKey={(d) => d.description} rowHeaders columns={DEPENDENCY_COLUMNS} />
             </Section>
           ) : null}
+          {impossibleRows.length > 0 ? (
+            <Section title="Combinations the real data rules out">
+              <p className="note">
+                No real row has these combinations, though the two columns' shares would give many (lunch on a
+                Saturday); some synthetic rows have one. The real holdout rows are the baseline. Models trained from now
+                on never generate them.
+              </p>
+              <DataTable caption="Combinations the real data rules out and the synthetic rows that have one" rows={impossibleRows} rowKey={(c) => c.description} rowHeaders columns={IMPOSSIBLE_COLUMNS} />
+            </Section>
+          ) : null}
           {heatPanels.length > 0 ? (
             <Section title="Correlations">
               <HeatScale what="Correlation (and difference), blue negative to red positive" />
@@ -278,6 +289,13 @@ const DEPENDENCY_COLUMNS: Column<ReportQuery["report"]["dependencies"][number]>[
   { header: "Columns", cell: (d) => d.description },
   { header: "Synthetic rows breaking it", cell: (d) => d.violationCount.toLocaleString() },
   { header: "Real values of the first", cell: (d) => d.sourceValues.toLocaleString() },
+];
+
+const IMPOSSIBLE_COLUMNS: Column<ReportQuery["report"]["impossibleCombinations"][number]>[] = [
+  { header: "Columns", cell: (c) => c.description },
+  { header: "Ruled out", cell: (c) => c.combinations.join("; ") },
+  { header: "Synthetic rows with one", cell: (c) => `${c.violationCount.toLocaleString()} (${pct(c.violationShare)})` },
+  { header: "Real holdout rows with one", cell: (c) => pct(c.holdoutShare) },
 ];
 
 const PRIVACY_ROWS: [string, string, (v: unknown) => string][] = [

@@ -1,0 +1,331 @@
+"""Pairs of category values that never occur together in the real rows although they would
+often if the two columns were independent: lunch on a Saturday in plotly's `tips` (lunch is
+served on Thursdays and Fridays only), a husband who never married. Training stores them and
+generation mends the rows that have one (`services/training/engines/profile.py`,
+`conform.py`); the report counts the synthetic rows that have one
+(`services/evaluation/report/combinations.py`). Both find them with
+:class:`CombinationFinder`, so they agree on what is ruled out.
+
+The rule. For two category columns A and B (each with 2 to ``MAX_VALUES`` real values; never
+ids, PII, free text, nor a column another column determines, see
+`common.contracts.dependencies`), over the ``n`` rows where both have a value, the
+combination (a, b) is *ruled out* when no row has it although independence expects many:
+
+    count(a, b) == 0  and  n · p(a) · p(b) ≥ λ  and  p(a), p(b) ≥ MIN_SHARE
+
+A combination that does occur at a rate ``μ = n · p(a) · p(b)`` misses every one of ``n``
+rows with a probability of about ``e^-μ`` (Poisson), so across the ``cells`` combinations
+looked at, the chance of flagging any real-but-unseen one is at most ``cells · e^-λ``.
+λ is chosen so that this is ``FALSE_ALARM`` (1 in 1,000): ``λ = ln(cells / FALSE_ALARM)``
+(11.5 for the 96 combinations of tips' 5 category columns, 14.2 for adult's 1,483). A
+combination rarer than independence says (a wife who is a man: 2 of adult's 32,561 rows) is
+not zero, and so never ruled out: only what the rows never show is.
+
+Independence is the wrong yardstick where two columns are strongly associated, and most wrong
+for rare values, which tend to be specialised groups: in adult, no doctorate and no one from
+a professional school cleans or handles goods (an expected 17 and 24 rows), though some
+surely do. So both values must be common, each held by at least ``MIN_SHARE`` (5 %) of the
+rows: what remains in adult is what cannot be (a husband who never married or is divorced, a
+married person "unmarried" in the household), and in tips, lunch on a Saturday or Sunday
+(expected 24 and 21 rows).
+
+The work is capped: the first ``MAX_COLUMNS`` category columns with at most ``MAX_VALUES``
+values in the first batch are looked at (a column that later shows more values leaves), so
+at most 435 pairs of at most 400 combinations each, counted with one `bincount` per pair and
+batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from common.contracts.rule_checks import value_keys
+
+# Columns with more real values than this are not looked at (free text, codes, countries).
+MAX_VALUES = 20
+# At most this many columns are paired (the first in column order).
+MAX_COLUMNS = 30
+# Only values held by at least this share of the rows are paired (see the module's rule).
+MIN_SHARE = 0.05
+# The chance of ruling out, in a whole table, a combination that does occur.
+FALSE_ALARM = 0.001
+# Rounds of mending: a value drawn for one pair can make a ruled-out combination of another.
+MEND_ROUNDS = 4
+
+
+@dataclass(frozen=True)
+class ImpossibleCombinations:
+    """Two columns, the real values of each (``values[0]`` of ``first``, ``values[1]`` of
+    ``second``), the training rows of every combination (``counts[i][j]``: rows with the
+    i-th value of ``first`` and the j-th of ``second``) and the combinations ruled out."""
+
+    first: str
+    second: str
+    values: tuple[tuple[Any, ...], tuple[Any, ...]]
+    counts: tuple[tuple[int, ...], ...]
+    combinations: tuple[tuple[Any, Any], ...]
+
+    @property
+    def columns(self) -> tuple[str, str]:
+        return (self.first, self.second)
+
+    @property
+    def description(self) -> str:
+        return f"{self.first} & {self.second}"
+
+    def named(self) -> list[str]:
+        """The ruled-out combinations as a user reads them ("Sat, Lunch")."""
+        return [f"{a}, {b}" for a, b in self.combinations]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "first": self.first,
+            "second": self.second,
+            "values": [list(v) for v in self.values],
+            "counts": [list(row) for row in self.counts],
+            "combinations": [list(c) for c in self.combinations],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ImpossibleCombinations:
+        first, second = (tuple(v) for v in data["values"])
+        return cls(
+            first=data["first"],
+            second=data["second"],
+            values=(first, second),
+            counts=tuple(tuple(int(c) for c in row) for row in data["counts"]),
+            combinations=tuple((a, b) for a, b in data["combinations"]),
+        )
+
+    @functools.cached_property
+    def _matrix(self) -> np.ndarray:
+        return np.asarray(self.counts, dtype=np.float64).reshape(
+            len(self.values[0]), len(self.values[1])
+        )
+
+    @functools.cached_property
+    def _ruled_out(self) -> np.ndarray:
+        """True for each ruled-out (i, j)."""
+        first, second = (_positions(v) for v in self.values)
+        mask = np.zeros(self._matrix.shape, dtype=bool)
+        for a, b in self.combinations:
+            ka, kb = value_keys(pd.Series([a, b], dtype=object))
+            mask[first[ka], second[kb]] = True
+        return mask
+
+    def codes(self, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """The position of each row's values among the real ones (-1: missing or unknown)."""
+        return _codes(rows[self.first], self.values[0]), _codes(rows[self.second], self.values[1])
+
+    def broken(self, rows: pd.DataFrame) -> np.ndarray:
+        """True where a row has a ruled-out combination."""
+        first, second = self.codes(rows)
+        known = (first >= 0) & (second >= 0)
+        broken = np.zeros(len(rows), dtype=bool)
+        broken[known] = self._ruled_out[first[known], second[known]]
+        return broken
+
+    def mend(self, rows: pd.DataFrame, rng: np.random.Generator, frozen: Collection[str]) -> int:
+        """Give each row with a ruled-out combination, in place, a value of one of the two
+        columns drawn from the training rows that have its value of the other (a column in
+        ``frozen`` is never changed: both frozen, the rows stay). Returns the rows mended."""
+        first, second = self.codes(rows)
+        known = (first >= 0) & (second >= 0)
+        broken = np.flatnonzero(known)[self._ruled_out[first[known], second[known]]]
+        if not len(broken) or {self.first, self.second} <= set(frozen):
+            return 0
+        change_first = rng.random(len(broken)) < 0.5
+        if self.first in frozen:
+            change_first[:] = False
+        elif self.second in frozen:
+            change_first[:] = True
+        for changing, kept, column, choices, weights in (
+            (change_first, second, self.first, self.values[0], self._matrix.T),
+            (~change_first, first, self.second, self.values[1], self._matrix),
+        ):
+            where = broken[changing]
+            if len(where):
+                drawn = _draw(weights, kept[where], rng)
+                _set(rows, column, where, [choices[i] for i in drawn])
+        return len(broken)
+
+
+def mend_rows(
+    rows: pd.DataFrame,
+    pairs: Sequence[ImpossibleCombinations],
+    rng: np.random.Generator,
+    frozen: Collection[str] = (),
+) -> None:
+    """Mend, in place, the rows with a ruled-out combination of any pair, a few rounds over
+    the pairs (see :meth:`ImpossibleCombinations.mend`)."""
+    present = [p for p in pairs if p.first in rows.columns and p.second in rows.columns]
+    for _ in range(MEND_ROUNDS):
+        if not sum(pair.mend(rows, rng, frozen) for pair in present):
+            return
+
+
+class CombinationFinder:
+    """Finds the impossible combinations of a table read whole or in batches (`add` each,
+    then `found`); ``columns`` are the category columns allowed."""
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        self._allowed = list(columns)
+        self._columns: list[str] | None = None
+        self._values: dict[str, dict[Any, int]] = {}
+        self._raw: dict[str, list[Any]] = {}
+        self._counts: dict[tuple[str, str], np.ndarray] = {}
+
+    def add(self, frame: pd.DataFrame) -> None:
+        if self._columns is None:
+            fits = [c for c in self._allowed if c in frame and _few(frame[c])]
+            self._columns = fits[:MAX_COLUMNS]
+            self._values = {c: {} for c in self._columns}
+            self._raw = {c: [] for c in self._columns}
+        codes = {}
+        for column in list(self._values):
+            found = self._encode(column, frame[column])
+            if found is None:
+                self._drop(column)
+            else:
+                codes[column] = found
+        # Codes from 1 (0: missing), so one bincount per pair counts without masking rows.
+        width = MAX_VALUES + 1
+        for first, second in itertools.combinations(self._values, 2):
+            cells = codes[first] * width + codes[second]
+            counted = np.bincount(cells, minlength=width**2).reshape(width, width)[1:, 1:]
+            pair = (first, second)
+            self._counts[pair] = self._counts.get(pair, 0) + counted
+
+    def _encode(self, column: str, values: pd.Series) -> np.ndarray | None:
+        """Each value's number from 1 in the order first seen (0: missing); None past
+        MAX_VALUES."""
+        local, uniques = pd.factorize(values, use_na_sentinel=True)
+        known = self._values[column]
+        for key, value in zip(value_keys(pd.Series(uniques, dtype=object)), uniques, strict=True):
+            if key not in known:
+                known[key] = len(known)
+                self._raw[column].append(value)
+        if len(known) > MAX_VALUES:
+            return None
+        mapping = np.array(
+            [known[k] for k in value_keys(pd.Series(uniques, dtype=object))], dtype=np.int64
+        )
+        present = local >= 0
+        out = np.zeros(len(values), dtype=np.int64)
+        out[present] = mapping[local[present]] + 1
+        return out
+
+    def _drop(self, column: str) -> None:
+        del self._values[column]
+        self._counts = {p: c for p, c in self._counts.items() if column not in p}
+
+    def found(self, derived: Collection[str] = ()) -> list[ImpossibleCombinations]:
+        """The pairs with a ruled-out combination (see the module's rule); columns in
+        ``derived`` (set from another column) are left out."""
+        tables = {}
+        for (first, second), counts in self._counts.items():
+            if first in derived or second in derived:
+                continue
+            counts = counts[: len(self._values[first]), : len(self._values[second])]
+            if counts.shape[0] >= 2 and counts.shape[1] >= 2 and counts.sum():
+                tables[(first, second)] = counts
+        cells = sum(c.size for c in tables.values())
+        if not cells:
+            return []
+        threshold = math.log(cells / FALSE_ALARM)
+        found = []
+        for (first, second), counts in tables.items():
+            n = counts.sum()
+            first_share, second_share = counts.sum(axis=1) / n, counts.sum(axis=0) / n
+            common = np.outer(first_share >= MIN_SHARE, second_share >= MIN_SHARE)
+            expected = np.outer(first_share, second_share) * n
+            ruled_out = (counts == 0) & (expected >= threshold) & common
+            if ruled_out.any():
+                found.append(self._pair(first, second, counts, ruled_out))
+        return found
+
+    def _pair(
+        self, first: str, second: str, counts: np.ndarray, ruled_out: np.ndarray
+    ) -> ImpossibleCombinations:
+        values = (
+            tuple(_plain(v) for v in self._raw[first]),
+            tuple(_plain(v) for v in self._raw[second]),
+        )
+        combinations = tuple(
+            (values[0][i], values[1][j]) for i, j in zip(*np.nonzero(ruled_out), strict=True)
+        )
+        return ImpossibleCombinations(
+            first=first,
+            second=second,
+            values=values,
+            counts=tuple(tuple(int(c) for c in row) for row in counts),
+            combinations=combinations,
+        )
+
+
+def find_impossible_combinations(
+    frame: pd.DataFrame, columns: Sequence[str], derived: Collection[str] = ()
+) -> list[ImpossibleCombinations]:
+    """The impossible combinations of a whole table (see the module's rule)."""
+    finder = CombinationFinder(columns)
+    finder.add(frame)
+    return finder.found(derived)
+
+
+def _few(values: pd.Series) -> bool:
+    return values.nunique(dropna=True) <= MAX_VALUES
+
+
+def _positions(values: Sequence[Any]) -> dict[Any, int]:
+    return {k: i for i, k in enumerate(value_keys(pd.Series(list(values), dtype=object)))}
+
+
+def _codes(values: pd.Series, real: Sequence[Any]) -> np.ndarray:
+    """Each value's position among ``real`` (-1: missing or not a real value). Looked up as
+    they are, and by their `value_keys` (3.0 for 3) only where that finds nothing."""
+    index = pd.Index(list(real), dtype=object)
+    missing = values.isna().to_numpy()
+    found = np.full(len(values), -1, dtype=np.int64)
+    if index.is_unique:  # 1 and True are one key of an Index
+        found = index.get_indexer(values.astype(object)).astype(np.int64)
+    found[missing] = -1
+    retry = (found < 0) & ~missing
+    if retry.any():
+        positions = _positions(real)
+        found[retry] = [positions.get(k, -1) for k in value_keys(values[retry])]
+    return found
+
+
+def _draw(weights: np.ndarray, given: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """For each of ``given`` (a row of ``weights``), a position drawn by that row's weights."""
+    drawn = np.empty(len(given), dtype=np.int64)
+    for value in np.unique(given):
+        rows = given == value
+        row = weights[value]
+        drawn[rows] = rng.choice(len(row), size=int(rows.sum()), p=row / row.sum())
+    return drawn
+
+
+def _set(rows: pd.DataFrame, column: str, where: np.ndarray, values: list[Any]) -> None:
+    """Set ``column`` at positions ``where``, keeping its dtype where the values allow."""
+    before = rows[column]
+    changed = before.to_numpy(dtype=object, copy=True)
+    changed[where] = values
+    after = pd.Series(changed, index=rows.index)
+    try:
+        rows[column] = after.astype(before.dtype)
+    except (TypeError, ValueError):
+        rows[column] = after
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value: numpy scalars as Python ones."""
+    return value.item() if hasattr(value, "item") else value

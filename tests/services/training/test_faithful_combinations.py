@@ -1,0 +1,163 @@
+"""Combinations of two category columns that the real rows rule out are never generated, by
+any engine, and the report counts the rows that have one.
+
+In plotly's `tips`, lunch is served on Thursdays and Fridays only. Before, gaussian_copula
+wrote many "Sun, Lunch" and "Sat, Lunch" rows, and no score of the report said so."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from plotly.data import tips
+
+from common.contracts.combinations import find_impossible_combinations
+from services.evaluation.report import ReportOptions, build_report, render_html
+from services.training.engines.artifact import LoadedModel
+from services.training.engines.profile import TableProfile
+from services.training.engines.trainset import stream_profile
+from tests.corpus import shared_tables
+from tests.services.training.faithful_world import Ingested, ingested, sample, train
+
+ENGINE_PARAMS = {
+    "gaussian_copula": {},
+    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
+}
+CATEGORIES = ["sex", "smoker", "day", "time", "size"]
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("combinations")
+
+
+@pytest.fixture(scope="module")
+def tips_table(work) -> Ingested:
+    path = work / "tips.csv"
+    tips().to_csv(path, index=False)
+    return ingested(path, work)
+
+
+def _weekend_lunches(rows: pd.DataFrame) -> int:
+    return int((rows["day"].isin(["Sat", "Sun"]) & (rows["time"] == "Lunch")).sum())
+
+
+def _thursday_dinners(rows: pd.DataFrame) -> pd.Series:
+    return (rows["day"] == "Thur") & (rows["time"] == "Dinner")
+
+
+def _report(table: Ingested, synthetic: pd.DataFrame, *, dinner_held_out: bool = False):
+    holdout = table.frame.sample(frac=0.3, random_state=0)
+    if not dinner_held_out:  # the one real Thursday dinner is a training row
+        holdout = holdout[~_thursday_dinners(holdout)]
+    options = ReportOptions(sample_rows=1_000, privacy_sample_rows=200)
+    return build_report(
+        table.frame.drop(holdout.index), holdout, synthetic, table.metadata, options
+    )
+
+
+def _moved(rows: pd.Series, real: pd.Series) -> float:
+    """Total variation distance between the two columns' shares."""
+    shares = rows.value_counts(normalize=True).sub(real.value_counts(normalize=True), fill_value=0)
+    return float(shares.abs().sum() / 2)
+
+
+def test_training_rules_out_lunch_at_the_weekend_and_nothing_else(tips_table):
+    profile, _ = stream_profile(tips_table.parquet, tips_table.metadata)
+    (pair,) = profile.impossible_combinations
+    assert pair.columns == ("day", "time")
+    assert set(pair.combinations) == {("Sun", "Lunch"), ("Sat", "Lunch")}
+    # Models written before keep loading: their profile has no such field.
+    stored = json.loads(json.dumps(profile.to_dict()))
+    assert TableProfile.from_dict(stored) == profile
+    del stored["impossible_combinations"]
+    assert TableProfile.from_dict(stored).impossible_combinations == ()
+
+
+def test_the_report_counts_the_weekend_lunches_an_engine_writes_unmended(tips_table, work):
+    trained = train(tips_table, "gaussian_copula", work)
+    model = LoadedModel(trained.artifact)
+    try:
+        raw = model.engine.sample(1_000, 2, None)
+    finally:
+        model.close()
+    assert _weekend_lunches(raw) > 50  # what a user saw
+    (check,) = _report(tips_table, raw).impossible_combinations
+    assert check.description == "day & time"
+    assert sorted(check.combinations) == ["Sat, Lunch", "Sun, Lunch"]
+    assert check.violation_count == _weekend_lunches(raw)
+    assert check.violation_share == pytest.approx(_weekend_lunches(raw) / len(raw))
+    # The real holdout is the baseline: no real row has one.
+    assert (check.holdout_violation_count, check.holdout_share) == (0, 0.0)
+    assert "Combinations the real data rules out" in render_html(_report(tips_table, raw))
+
+    # Without the one real Thursday dinner, the training rows rule those out too; the
+    # holdout, which has it, shows the user that this one is real.
+    (check,) = _report(tips_table, raw, dinner_held_out=True).impossible_combinations
+    assert sorted(check.combinations) == ["Sat, Lunch", "Sun, Lunch", "Thur, Dinner"]
+    assert check.violation_count == _weekend_lunches(raw) + _thursday_dinners(raw).sum()
+    assert check.holdout_violation_count == 1
+
+
+@pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
+def test_no_engine_serves_lunch_at_the_weekend(engine, tips_table, work):
+    trained = train(tips_table, engine, work, **ENGINE_PARAMS[engine])
+    rows = pd.read_parquet(sample(trained, 1_000, work))
+    real = tips_table.frame
+    assert _weekend_lunches(rows) == 0
+    for column in CATEGORIES:
+        assert set(rows[column].dropna()) <= set(real[column]), column
+    # Mending moves only the rows that had one: the shares stay close to the real ones.
+    assert _moved(rows["day"], real["day"]) < 0.15
+    assert _moved(rows["time"], real["time"]) < 0.15
+    (check,) = _report(tips_table, rows).impossible_combinations
+    assert check.violation_count == 0
+    assert "Combinations the real data rules out" not in render_html(_report(tips_table, rows))
+
+    # A condition keeps its value: lunches only, so on Thursdays and Fridays.
+    lunches = pd.read_parquet(sample(trained, 200, work, seed=3, conditions={"time": "Lunch"}))
+    assert len(lunches) == 200 and (lunches["time"] == "Lunch").all()
+    assert set(lunches["day"]) <= {"Thur", "Fri"}
+
+
+def test_a_mended_run_is_the_same_run_again(tips_table, work):
+    trained = train(tips_table, "gaussian_copula", work)
+    first = pd.read_parquet(sample(trained, 500, work, seed=7))
+    again = pd.read_parquet(sample(trained, 500, work, seed=7))
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_adult_rules_out_only_what_cannot_be(work):
+    adult = ingested(shared_tables()["adult-train"], work)
+    profile, _ = stream_profile(adult.parquet, adult.metadata)
+    names = list(adult.frame.columns)
+    marital, relationship, sex = (names[i] for i in (5, 7, 9))
+    found = {pair.columns: set(pair.combinations) for pair in profile.impossible_combinations}
+    # A husband is married; a married person is not "unmarried" in the household. Nothing
+    # else: no doctorate handles goods (17 rows if independent), but that is rare, not ruled
+    # out; the columns are too strongly associated for independence to say (see the rule).
+    assert found == {
+        (marital, relationship): {
+            ("Never-married", "Husband"),
+            ("Divorced", "Husband"),
+            ("Married-civ-spouse", "Unmarried"),
+        }
+    }
+    # Rare is not ruled out: one husband is a woman.
+    real = adult.frame
+    assert ((real[relationship] == "Husband") & (real[sex] == "Female")).sum() == 1
+
+
+def test_independent_columns_rule_out_nothing():
+    rng = np.random.default_rng(6)
+    table = pd.DataFrame(
+        {
+            "colour": rng.choice(["red", "green", "blue", "white"], 5_000),
+            "size": rng.choice(["S", "M", "L", "XL"], 5_000, p=[0.1, 0.4, 0.4, 0.1]),
+            "shop": rng.choice(list("ABCDEFGH"), 5_000),
+        }
+    )
+    assert find_impossible_combinations(table, list(table.columns)) == []
