@@ -134,14 +134,83 @@ class ImpossibleCombinations:
         return broken
 
     def mend(self, rows: pd.DataFrame, rng: np.random.Generator, frozen: Collection[str]) -> int:
-        """Give each row with a ruled-out combination, in place, a value of one of the two
-        columns drawn from the training rows that have its value of the other (a column in
-        ``frozen`` is never changed: both frozen, the rows stay). Returns the rows mended."""
-        first, second = self.codes(rows)
-        known = (first >= 0) & (second >= 0)
-        broken = np.flatnonzero(known)[self._ruled_out[first[known], second[known]]]
-        if not len(broken) or {self.first, self.second} <= set(frozen):
+        """Mend, in place, each row with a ruled-out combination (a column in ``frozen`` is
+        never changed: both frozen, the rows stay). First by swapping one column's values
+        with another row's where both rows then hold allowed combinations ((Sat, Lunch) and
+        (Thu, Dinner) become (Sat, Dinner) and (Thu, Lunch)): each column keeps exactly the
+        values it had, so its shares do not move. A row no swap fixes gets a value of one of
+        the two columns drawn from the training rows that have its value of the other.
+        Returns the rows mended."""
+        if {self.first, self.second} <= set(frozen):
             return 0
+        first, second = self.codes(rows)
+        broken = self._broken_positions(first, second)
+        mended = len(broken)
+        if not mended:
+            return 0
+        for column in (self.second, self.first):
+            if column not in frozen and len(broken):
+                broken = self._swap(rows, column, first, second, broken, rng)
+        self._redraw(rows, first, second, broken, rng, frozen)
+        return mended
+
+    def _broken_positions(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        known = (first >= 0) & (second >= 0)
+        return np.flatnonzero(known)[self._ruled_out[first[known], second[known]]]
+
+    def _swap(
+        self,
+        rows: pd.DataFrame,
+        column: str,
+        first: np.ndarray,
+        second: np.ndarray,
+        broken: np.ndarray,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        """Swap ``column``'s values between broken rows and unbroken partners where both
+        rows come out allowed, kind by kind of row; updates the codes in place and returns
+        the rows still broken."""
+        on_second = column == self.second
+        moving, staying = (second, first) if on_second else (first, second)
+        allowed = ~(self._ruled_out if on_second else self._ruled_out.T)  # [staying, moving]
+        free = np.ones(len(rows), dtype=bool)
+        free[broken] = False
+        free &= (first >= 0) & (second >= 0)
+        candidates = rng.permutation(np.flatnonzero(free))
+        pools = _groups(staying[candidates], moving[candidates], candidates)
+        kinds = _groups(staying[broken], moving[broken], rng.permutation(broken))
+        changed, left = [], []
+        for (a, b), group in kinds.items():
+            for (a2, b2), pool in pools.items():
+                if not len(group):
+                    break
+                if not (len(pool) and allowed[a, b2] and allowed[a2, b]):
+                    continue
+                k = min(len(group), len(pool))
+                mine, theirs = group[:k], pool[:k]
+                moving[mine], moving[theirs] = b2, b
+                changed += [mine, theirs]
+                group, pools[(a2, b2)] = group[k:], pool[k:]
+            left.append(group)
+        if changed:
+            where = np.concatenate(changed)
+            values = self.values[1] if on_second else self.values[0]
+            _set(rows, column, where, [values[i] for i in moving[where]])
+        return np.concatenate(left) if left else np.empty(0, dtype=np.int64)
+
+    def _redraw(
+        self,
+        rows: pd.DataFrame,
+        first: np.ndarray,
+        second: np.ndarray,
+        broken: np.ndarray,
+        rng: np.random.Generator,
+        frozen: Collection[str],
+    ) -> None:
+        """Give each of ``broken`` a value of one of the two columns drawn from the training
+        rows that have its value of the other."""
+        if not len(broken):
+            return
         change_first = rng.random(len(broken)) < 0.5
         if self.first in frozen:
             change_first[:] = False
@@ -155,7 +224,6 @@ class ImpossibleCombinations:
             if len(where):
                 drawn = _draw(weights, kept[where], rng)
                 _set(rows, column, where, [choices[i] for i in drawn])
-        return len(broken)
 
 
 def mend_rows(
@@ -302,6 +370,18 @@ def _codes(values: pd.Series, real: Sequence[Any]) -> np.ndarray:
         positions = _positions(real)
         found[retry] = [positions.get(k, -1) for k in value_keys(values[retry])]
     return found
+
+
+def _groups(
+    kinds_a: np.ndarray, kinds_b: np.ndarray, positions: np.ndarray
+) -> dict[tuple[int, int], np.ndarray]:
+    """``positions`` grouped by their (a, b) kind, each group in the order given."""
+    if not len(positions):
+        return {}
+    key = kinds_a.astype(np.int64) * (int(kinds_b.max()) + 1) + kinds_b
+    order = np.argsort(key, kind="stable")
+    bounds = np.flatnonzero(np.diff(key[order])) + 1
+    return {(int(kinds_a[g[0]]), int(kinds_b[g[0]])): positions[g] for g in np.split(order, bounds)}
 
 
 def _draw(weights: np.ndarray, given: np.ndarray, rng: np.random.Generator) -> np.ndarray:
