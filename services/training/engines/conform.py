@@ -79,6 +79,8 @@ def conform(
     out = pd.DataFrame({c.name: data[c.name] for c in profile.columns}, index=pd.RangeIndex(n))
     for dependency in profile.dependencies:
         dependency.derive(out)
+    for total in profile.totals:
+        total.derive(out)
     extra = [c for c in rows.columns if c not in data]
     for name in extra:
         out[name] = rows[name].to_numpy()

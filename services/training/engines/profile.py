@@ -10,7 +10,8 @@ for them (an id's shape, a PII kind and a locale), never their real values.
 It also keeps the columns another column determines in every training row (country →
 continent, iso code, centroid), and their value for each value of the source (the rule:
 `common.contracts.dependencies`); `conform` sets them from the source, so a synthetic row
-never pairs Indonesia with Europe.
+never pairs Indonesia with Europe. And the number columns that are the sum of others in
+every training row (`common.contracts.totals`), which `conform` sets from their parts.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from common.contracts.dependencies import Dependency, DependencyFinder
+from common.contracts.dependencies import Dependency
+from common.contracts.totals import Total
 from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
+from services.training.engines.derived import dependency_finder, total_finder
 from services.training.engines.errors import EngineError
 from services.training.engines.fake_locale import guess_locale
-from services.training.engines.precision import datetime_unit, decimals_of, grid_step
+from services.training.engines.precision import datetime_unit, decimals_of, grid_step, sentinels
 
 # Distinct values of a repeating id column whose row counts a profile keeps.
 ID_COUNTS_KEPT = 10_000
@@ -118,6 +121,8 @@ class TableProfile:
     locale: str = "en_US"
     # Columns that another column determines in every training row (none in older models).
     dependencies: tuple[Dependency, ...] = ()
+    # Number columns that are the sum of others in every training row (none in older models).
+    totals: tuple[Total, ...] = ()
 
     def column(self, name: str) -> ColumnProfile | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -136,7 +141,10 @@ class TableProfile:
         # codes took 10 ms): a profile is frozen and holds tuples of plain values only.
         columns = [{f.name: getattr(c, f.name) for f in fields(c)} for c in self.columns]
         dependencies = [d.to_dict() for d in self.dependencies]
-        return {"columns": columns, "locale": self.locale, "dependencies": dependencies}
+        totals = [t.to_dict() for t in self.totals]
+        return {"columns": columns, "locale": self.locale, "dependencies": dependencies} | {
+            "totals": totals
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TableProfile:
@@ -155,28 +163,14 @@ class TableProfile:
             columns=tuple(columns),
             locale=data.get("locale") or "en_US",
             dependencies=tuple(Dependency.from_dict(d) for d in data.get("dependencies") or ()),
+            totals=tuple(Total.from_dict(t) for t in data.get("totals") or ()),
         )
 
     @property
     def derived(self) -> dict[str, str]:
-        """Each column set from another one (`dependencies`), and that column."""
-        return {c: d.source for d in self.dependencies for c in d.columns}
-
-
-# At most this many distinct values beyond nanoseconds are sentinels, not a spread of dates.
-MAX_SENTINELS = 10
-
-
-def _sentinels(seconds: pd.Series) -> dict[str, Any]:
-    """The `sentinels` and `usual_range` of a datetime column (none for one within
-    nanoseconds, or with many values beyond them: a spread of historical dates)."""
-    beyond = (seconds < NS_SECONDS[0]) | (seconds > NS_SECONDS[1])
-    distinct = seconds[beyond].unique()
-    if not 0 < len(distinct) <= MAX_SENTINELS:
-        return {}
-    usual = seconds[~beyond]
-    usual_range = (float(usual.min()), float(usual.max())) if len(usual) else None
-    return {"sentinels": tuple(sorted(float(v) for v in distinct)), "usual_range": usual_range}
+        """Each column set from others (`dependencies`, `totals`), and what sets it."""
+        derived = {c: d.source for d in self.dependencies for c in d.columns}
+        return derived | {t.column: " + ".join(t.parts) for t in self.totals}
 
 
 def column_kind(series: pd.Series, column_metadata: Mapping[str, Any] | None) -> ColumnKind:
@@ -231,19 +225,14 @@ def build_profile(
         )
     finder = dependency_finder({c.name: c.kind for c in columns})
     finder.add(table)
+    totals = total_finder({c.name: c.kind for c in columns})
+    totals.add(table)
     return TableProfile(
         columns=tuple(columns),
         locale=guess_locale(table, columns),
         dependencies=tuple(finder.dependencies()),
+        totals=tuple(totals.totals()),
     )
-
-
-def dependency_finder(kinds: Mapping[str, ColumnKind]) -> DependencyFinder:
-    """A finder of the dependencies between the learned columns: categorical sources,
-    categorical or numeric dependants."""
-    sources = [name for name, kind in kinds.items() if kind == "categorical"]
-    targets = [name for name, kind in kinds.items() if kind in ("categorical", "numeric")]
-    return DependencyFinder(sources, targets)
 
 
 def _is_time(column: ColumnProfile) -> bool:
@@ -304,7 +293,7 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
             minimum=float(seconds.min()),
             maximum=float(seconds.max()),
             datetime_unit=datetime_unit(stamps),
-            **_sentinels(seconds),
+            **sentinels(seconds),
         )
     if kind == "id":
         return _id_profile(series)

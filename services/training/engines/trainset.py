@@ -22,6 +22,8 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from common.contracts.dependencies import DependencyFinder
+from common.contracts.totals import TotalFinder
+from services.training.engines.derived import dependency_finder, total_finder
 from services.training.engines.fake_locale import guess_locale
 from services.training.engines.profile import (
     ColumnKind,
@@ -32,7 +34,6 @@ from services.training.engines.profile import (
     build_profile,
     column_kind,
     columns_metadata,
-    dependency_finder,
 )
 
 # Rows per record batch read from a Parquet or CSV split (an IPC stream keeps its own).
@@ -105,6 +106,7 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
     merged: dict[str, _Column] = {}
     first: pd.DataFrame | None = None
     finder: DependencyFinder | None = None
+    totals: TotalFinder | None = None
     total = 0
     for batch in batches:
         frame = batch.to_pandas()
@@ -114,9 +116,11 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
             kind = _kind(frame[name], name, meta, metadata)
             column = merged.setdefault(name, _Column(name, kind, meta.get(name) or {}))
             column.add(frame[name])
-        if finder is None:
-            finder = dependency_finder({name: column.kind for name, column in merged.items()})
+        if finder is None or totals is None:
+            kinds = {name: column.kind for name, column in merged.items()}
+            finder, totals = dependency_finder(kinds), total_finder(kinds)
         finder.add(frame)
+        totals.add(frame)
     if first is None:  # an empty split: its types still count
         return build_profile(schema.empty_table().to_pandas(), metadata, schema), 0
     ids = [name for name, column in merged.items() if column.kind == "id"]
@@ -135,7 +139,10 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
         )
     dependencies = tuple(finder.dependencies()) if finder is not None else ()
     profile = TableProfile(
-        columns=tuple(columns), locale=guess_locale(first, columns), dependencies=dependencies
+        columns=tuple(columns),
+        locale=guess_locale(first, columns),
+        dependencies=dependencies,
+        totals=tuple(totals.totals()) if totals is not None else (),
     )
     return profile, total
 
