@@ -54,6 +54,7 @@ def report_sections(report: Report) -> str:
         _rules(report),
         _orderings(report),
         _dependencies(report),
+        _totals(report),
         _charts(report),
         _sample_sizes(report),
     ]
@@ -226,6 +227,16 @@ def _dependencies(report: Report) -> str:
         "and generation keeps them.",
         ["Columns", "Synthetic rows breaking it", "Real values of the first"],
         [(esc(d.description), d.violation_count, d.source_values) for d in report.dependencies],
+    )
+
+
+def _totals(report: Report) -> str:
+    return _broken_section(
+        "Totals that do not add up",
+        "In every real row the first column is the sum of the others; in some synthetic rows "
+        "it is not. Models trained from now on set each total from its parts.",
+        ["Total", "Synthetic rows breaking it", "Real rows (all add up)"],
+        [(esc(t.description), t.violation_count, t.real_rows) for t in report.totals],
     )
 
 

@@ -286,6 +286,18 @@ class DependencyCheck(_Model):
     source_values: int
 
 
+class TotalCheck(_Model):
+    """A number column that is the sum of ``parts`` in every real row with them all, and the
+    synthetic rows (with the total and every part) whose parts add up to another number."""
+
+    column: str
+    parts: list[str]
+    description: str
+    violation_count: int
+    # Real rows with the total and every part, every one adding up.
+    real_rows: int
+
+
 class Report(_Model):
     sample_sizes: SampleSizes
     columns_evaluated: list[str]
@@ -307,3 +319,6 @@ class Report(_Model):
     # Columns that one column determines in every real row (`dependencies.py`); empty in
     # older reports.
     dependencies: list[DependencyCheck] = Field(default_factory=list)
+    # Number columns that are the sum of others in every real row (`totals.py`); empty in
+    # older reports.
+    totals: list[TotalCheck] = Field(default_factory=list)
