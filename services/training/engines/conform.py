@@ -77,6 +77,9 @@ def conform(
         if column.kind == "pii":
             data[column.name] = _with_missing(fakes[column.name], column, rng)
     out = pd.DataFrame({c.name: data[c.name] for c in profile.columns}, index=pd.RangeIndex(n))
+    # The leader first: it may be the source of a dependency (a winner's party).
+    for leader in profile.leaders:
+        leader.derive(out)
     for dependency in profile.dependencies:
         dependency.derive(out)
     for total in profile.totals:

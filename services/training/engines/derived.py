@@ -1,12 +1,14 @@
 """The finders of the columns that generation sets from other columns rather than learns:
-a column that one column determines (`common.contracts.dependencies`) and a number column
-that is the sum of others (`common.contracts.totals`), both among the learned columns."""
+a column that one column determines (`common.contracts.dependencies`), a number column that
+is the sum of others (`common.contracts.totals`) and a category column naming the largest of
+some number columns (`common.contracts.leaders`), all among the learned columns."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from common.contracts.dependencies import DependencyFinder
+from common.contracts.leaders import LeaderFinder
 from common.contracts.totals import TotalFinder
 
 
@@ -21,3 +23,9 @@ def dependency_finder(kinds: Mapping[str, str]) -> DependencyFinder:
 def total_finder(kinds: Mapping[str, str]) -> TotalFinder:
     """A finder of the totals among the learned number columns."""
     return TotalFinder([name for name, kind in kinds.items() if kind == "numeric"])
+
+
+def leader_finder(kinds: Mapping[str, str]) -> LeaderFinder:
+    """A finder of the category columns naming the largest of some learned number columns."""
+    categories = [name for name, kind in kinds.items() if kind == "categorical"]
+    return LeaderFinder(categories, [name for name, kind in kinds.items() if kind == "numeric"])

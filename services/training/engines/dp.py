@@ -154,8 +154,7 @@ def private_profile(
             columns.append(replace(real, minimum=1.0, maximum=None, id_step=1))
         else:
             columns.append(real)
-    # The columns one column determines and the totals, as the model's rows show them (the
-    # real rows' mapping and sums are no post-processing of the release).
-    return replace(
-        profile, columns=tuple(columns), dependencies=seen.dependencies, totals=seen.totals
-    )
+    # The columns one column determines, the totals and the leaders, as the model's rows
+    # show them (the real rows' are no post-processing of the release).
+    derived = {"dependencies": seen.dependencies, "totals": seen.totals, "leaders": seen.leaders}
+    return replace(profile, columns=tuple(columns), **derived)

@@ -11,7 +11,8 @@ It also keeps the columns another column determines in every training row (count
 continent, iso code, centroid), and their value for each value of the source (the rule:
 `common.contracts.dependencies`); `conform` sets them from the source, so a synthetic row
 never pairs Indonesia with Europe. And the number columns that are the sum of others in
-every training row (`common.contracts.totals`), which `conform` sets from their parts.
+every training row (`common.contracts.totals`), which `conform` sets from their parts, and
+the category columns that name the largest of some number columns (`.leaders`).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ import pandas as pd
 import pyarrow as pa
 
 from common.contracts.dependencies import Dependency
+from common.contracts.leaders import Leader
 from common.contracts.totals import Total
 from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
-from services.training.engines.derived import dependency_finder, total_finder
+from services.training.engines.derived import dependency_finder, leader_finder, total_finder
 from services.training.engines.errors import EngineError
 from services.training.engines.fake_locale import guess_locale
 from services.training.engines.precision import datetime_unit, decimals_of, grid_step, sentinels
@@ -123,6 +125,8 @@ class TableProfile:
     dependencies: tuple[Dependency, ...] = ()
     # Number columns that are the sum of others in every training row (none in older models).
     totals: tuple[Total, ...] = ()
+    # Category columns naming the largest of some number columns (none in older models).
+    leaders: tuple[Leader, ...] = ()
 
     def column(self, name: str) -> ColumnProfile | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -142,9 +146,9 @@ class TableProfile:
         columns = [{f.name: getattr(c, f.name) for f in fields(c)} for c in self.columns]
         dependencies = [d.to_dict() for d in self.dependencies]
         totals = [t.to_dict() for t in self.totals]
-        return {"columns": columns, "locale": self.locale, "dependencies": dependencies} | {
-            "totals": totals
-        }
+        leaders = [x.to_dict() for x in self.leaders]
+        derived = {"dependencies": dependencies, "totals": totals, "leaders": leaders}
+        return {"columns": columns, "locale": self.locale, **derived}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TableProfile:
@@ -164,13 +168,15 @@ class TableProfile:
             locale=data.get("locale") or "en_US",
             dependencies=tuple(Dependency.from_dict(d) for d in data.get("dependencies") or ()),
             totals=tuple(Total.from_dict(t) for t in data.get("totals") or ()),
+            leaders=tuple(Leader.from_dict(x) for x in data.get("leaders") or ()),
         )
 
     @property
     def derived(self) -> dict[str, str]:
-        """Each column set from others (`dependencies`, `totals`), and what sets it."""
+        """Each column set from others (`dependencies`, `totals`, `leaders`), and what sets it."""
         derived = {c: d.source for d in self.dependencies for c in d.columns}
-        return derived | {t.column: " + ".join(t.parts) for t in self.totals}
+        derived |= {t.column: " + ".join(t.parts) for t in self.totals}
+        return derived | {x.column: ", ".join(x.columns) for x in self.leaders}
 
 
 def column_kind(series: pd.Series, column_metadata: Mapping[str, Any] | None) -> ColumnKind:
@@ -223,15 +229,16 @@ def build_profile(
                 datetime_format=meta.get("datetime_format") if _is_time(profiled) else None,
             )
         )
-    finder = dependency_finder({c.name: c.kind for c in columns})
-    finder.add(table)
-    totals = total_finder({c.name: c.kind for c in columns})
-    totals.add(table)
+    kinds = {c.name: c.kind for c in columns}
+    finder, totals, leaders = dependency_finder(kinds), total_finder(kinds), leader_finder(kinds)
+    for found in (finder, totals, leaders):
+        found.add(table)
     return TableProfile(
         columns=tuple(columns),
         locale=guess_locale(table, columns),
         dependencies=tuple(finder.dependencies()),
         totals=tuple(totals.totals()),
+        leaders=tuple(leaders.leaders()),
     )
 
 

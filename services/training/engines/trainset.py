@@ -22,8 +22,9 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from common.contracts.dependencies import DependencyFinder
+from common.contracts.leaders import LeaderFinder
 from common.contracts.totals import TotalFinder
-from services.training.engines.derived import dependency_finder, total_finder
+from services.training.engines.derived import dependency_finder, leader_finder, total_finder
 from services.training.engines.fake_locale import guess_locale
 from services.training.engines.profile import (
     ColumnKind,
@@ -107,6 +108,7 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
     first: pd.DataFrame | None = None
     finder: DependencyFinder | None = None
     totals: TotalFinder | None = None
+    leaders: LeaderFinder | None = None
     total = 0
     for batch in batches:
         frame = batch.to_pandas()
@@ -116,11 +118,13 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
             kind = _kind(frame[name], name, meta, metadata)
             column = merged.setdefault(name, _Column(name, kind, meta.get(name) or {}))
             column.add(frame[name])
-        if finder is None or totals is None:
+        if finder is None or totals is None or leaders is None:
             kinds = {name: column.kind for name, column in merged.items()}
             finder, totals = dependency_finder(kinds), total_finder(kinds)
+            leaders = leader_finder(kinds)
         finder.add(frame)
         totals.add(frame)
+        leaders.add(frame)
     if first is None:  # an empty split: its types still count
         return build_profile(schema.empty_table().to_pandas(), metadata, schema), 0
     ids = [name for name, column in merged.items() if column.kind == "id"]
@@ -143,6 +147,7 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
         locale=guess_locale(first, columns),
         dependencies=dependencies,
         totals=tuple(totals.totals()) if totals is not None else (),
+        leaders=tuple(leaders.leaders()) if leaders is not None else (),
     )
     return profile, total
 
