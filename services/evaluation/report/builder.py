@@ -35,7 +35,7 @@ from services.evaluation.report.privacy import (
     privacy_metrics,
 )
 from services.evaluation.report.quality import quality_scores
-from services.evaluation.report.totals import total_checks
+from services.evaluation.report.totals import leader_checks, total_checks
 from services.evaluation.report.utility import (
     Target,
     check_target,
@@ -157,6 +157,7 @@ def build_report(
         orderings=ordering_checks(raw["train"], raw["synthetic"], metadata),
         dependencies=dependency_checks(raw["train"], raw["synthetic"], metadata),
         totals=total_checks(raw["train"], raw["synthetic"], metadata),
+        leaders=leader_checks(raw["train"], raw["synthetic"], metadata),
     )
 
 

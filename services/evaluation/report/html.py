@@ -55,6 +55,7 @@ def report_sections(report: Report) -> str:
         _orderings(report),
         _dependencies(report),
         _totals(report),
+        _leaders(report),
         _charts(report),
         _sample_sizes(report),
     ]
@@ -237,6 +238,16 @@ def _totals(report: Report) -> str:
         "it is not. Models trained from now on set each total from its parts.",
         ["Total", "Synthetic rows breaking it", "Real rows (all add up)"],
         [(esc(t.description), t.violation_count, t.real_rows) for t in report.totals],
+    )
+
+
+def _leaders(report: Report) -> str:
+    return _broken_section(
+        "Columns that name the largest of others",
+        "In every real row the first column names the column with the largest value; in some "
+        "synthetic rows it names another. Models trained from now on set it from the numbers.",
+        ["Column", "Synthetic rows breaking it", "Real rows (all name the largest)"],
+        [(esc(x.description), x.violation_count, x.real_rows) for x in report.leaders],
     )
 
 

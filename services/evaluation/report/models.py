@@ -298,6 +298,18 @@ class TotalCheck(_Model):
     real_rows: int
 
 
+class LeaderCheck(_Model):
+    """A category column naming the largest of ``columns`` in every real row with them all,
+    and the synthetic rows (with the category and every number) where it names another."""
+
+    column: str
+    columns: list[str]
+    description: str
+    violation_count: int
+    # Real rows with the category and every number, every one naming the largest.
+    real_rows: int
+
+
 class Report(_Model):
     sample_sizes: SampleSizes
     columns_evaluated: list[str]
@@ -322,3 +334,6 @@ class Report(_Model):
     # Number columns that are the sum of others in every real row (`totals.py`); empty in
     # older reports.
     totals: list[TotalCheck] = Field(default_factory=list)
+    # Category columns naming the largest of some number columns in every real row
+    # (`totals.py`); empty in older reports.
+    leaders: list[LeaderCheck] = Field(default_factory=list)

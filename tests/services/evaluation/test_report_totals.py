@@ -1,6 +1,6 @@
 """The report notices synthetic rows whose total is not the sum of its parts (plotly's
-Montreal election: `total` = `Coderre` + `Bergeron` + `Joly` in every real row), and its page
-names the total."""
+Montreal election: `total` = `Coderre` + `Bergeron` + `Joly` in every real row) or whose
+`winner` has fewer votes than another candidate, and its page names them."""
 
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ METADATA = {
 }
 OPTIONS = ReportOptions(sample_rows=500, privacy_sample_rows=300)
 DESCRIPTION = "total = Coderre + Bergeron + Joly"
+WINNER = "winner = the largest of Coderre, Bergeron, Joly"
 
 
-def test_totals_their_parts_do_not_add_up_to_are_counted_and_named():
+def test_totals_that_do_not_add_up_and_winners_without_the_most_votes_are_counted():
     table = election()[list(METADATA["columns"])]
     train, holdout = table.iloc[::2], table.iloc[1::2]
     synthetic = holdout.reset_index(drop=True)
@@ -37,11 +38,19 @@ def test_totals_their_parts_do_not_add_up_to_are_counted_and_named():
     document = json.loads(report.model_dump_json())
     assert document["totals"][0]["violation_count"] == 29
     assert DESCRIPTION in render_html(report)
+    # The winners are the real rows' own: most now have fewer votes than another candidate.
+    (leader,) = report.leaders
+    assert (leader.column, leader.columns, leader.description) == ("winner", VOTES, WINNER)
+    winners = synthetic["winner"] == synthetic[VOTES].idxmax(axis=1)
+    assert leader.violation_count == (~winners).sum() > 10 and leader.real_rows == 29
+    assert WINNER in render_html(report)
 
 
-def test_totals_that_add_up_count_zero_and_stay_off_the_page():
+def test_totals_that_add_up_and_true_winners_count_zero_and_stay_off_the_page():
     table = election()[list(METADATA["columns"])]
     train, holdout = table.iloc[::2], table.iloc[1::2]
     report = build_report(train, holdout, holdout, METADATA, OPTIONS)
     assert [(t.description, t.violation_count) for t in report.totals] == [(DESCRIPTION, 0)]
-    assert DESCRIPTION not in render_html(report)
+    assert [(x.description, x.violation_count) for x in report.leaders] == [(WINNER, 0)]
+    page = render_html(report)
+    assert DESCRIPTION not in page and WINNER not in page
