@@ -18,7 +18,6 @@ the category columns that name the largest of some number columns (`.leaders`).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
@@ -34,6 +33,7 @@ from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
 from services.training.engines.derived import dependency_finder, leader_finder, total_finder
 from services.training.engines.errors import EngineError
 from services.training.engines.fake_locale import guess_locale
+from services.training.engines.id_shapes import id_shape
 from services.training.engines.precision import datetime_unit, decimals_of, grid_step, sentinels
 
 # Distinct values of a repeating id column whose row counts a profile keeps.
@@ -385,27 +385,6 @@ def datetime_ids(column: ColumnProfile, numbers: np.ndarray) -> pd.Series:
     unit = _NUMPY_UNITS[column.id_shape[1]]
     first = np.datetime64(int(column.minimum or 0), unit)
     return pd.Series((first + numbers * (column.id_step or 1)).astype("datetime64[ns]"))
-
-
-def _char_class(chars: set[str]) -> str:
-    if len(chars) == 1:
-        return next(iter(chars))
-    if all(c.isdigit() for c in chars):
-        return "9"
-    if all(c.isascii() and c.isupper() for c in chars):
-        return "A"
-    if all(c.isascii() and c.islower() for c in chars):
-        return "a"
-    return "x"
-
-
-def id_shape(values: pd.Series) -> tuple[str, ...]:
-    """The shape of the commonest length of id: one character class per position."""
-    if values.empty:
-        return ("x",) * 8
-    length = Counter(values.str.len()).most_common(1)[0][0]
-    same = values[values.str.len() == length]
-    return tuple(_char_class({v[i] for v in same}) for i in range(length))
 
 
 def _plain(value: Any) -> Any:
