@@ -97,8 +97,12 @@ class LeaderFinder:
         for column, seen in self._seen.items():
             if column in self._broken:
                 continue
+            values = frame[column].dropna().unique()
+            if len(values) > len(self._numbers):  # more values than columns to name
+                self._broken.add(column)
+                continue
             before = len(seen)
-            seen.update(str(v) for v in frame[column].dropna().unique())
+            seen.update(str(v) for v in values)
             grew = len(seen) > before and self._rows[column] > 0
             if grew or not seen <= set(self._numbers):
                 self._broken.add(column)

@@ -27,6 +27,9 @@ MIN_EXTRA_ROWS = 10
 MAX_COLUMNS = 64
 # Relative difference below which a sum is the total (float rounding of decimals).
 _RELATIVE = 1e-9
+# Complete rows the sums are fitted on (every row checks them after): 64 least-squares fits
+# on a whole batch of 65,536 rows would take seconds of the training budget.
+_PROBE_ROWS = 2_000
 
 
 @dataclass(frozen=True)
@@ -84,12 +87,13 @@ class TotalFinder:
     def add(self, frame: pd.DataFrame) -> None:
         if len(self._columns) < 3 or self._found == []:
             return
+        values = _numbers(frame, self._columns)
         if self._found is None:
-            self._found = _propose(frame, self._columns)
+            self._found = _propose(values, self._columns)
             if self._found is None:
                 return
         self._found = [t for t in self._found if not t.broken(frame).any()]
-        self._complete += int((~np.isnan(_numbers(frame, self._columns)).any(axis=1)).sum())
+        self._complete += int((~np.isnan(values).any(axis=1)).sum())
 
     def totals(self) -> list[Total]:
         if not self._found or self._complete < len(self._columns) - 1 + MIN_EXTRA_ROWS:
@@ -104,27 +108,30 @@ def find_totals(frame: pd.DataFrame, columns: Sequence[str]) -> list[Total]:
     return finder.totals()
 
 
-def _propose(frame: pd.DataFrame, columns: list[str]) -> list[Total] | None:
-    """The totals these rows show (None: too few complete rows to tell)."""
-    values = _numbers(frame, columns)
+def _propose(values: np.ndarray, columns: list[str]) -> list[Total] | None:
+    """The totals these rows (``values``: one column per name of ``columns``) show (None:
+    too few complete rows to tell)."""
     values = values[~np.isnan(values).any(axis=1) & np.isfinite(values).all(axis=1)]
     if len(values) < len(columns) - 1 + MIN_EXTRA_ROWS:
         return None
+    values = values[:_PROBE_ROWS]
+    # The normal equations of every column against the others share one Gram matrix: a
+    # small least-squares solve per column instead of one over every probed row.
+    gram = values.T @ values
     found = []
     for index, column in enumerate(columns):
         target = values[:, index]
         if np.unique(target).size < 2:
             continue
-        others = np.delete(values, index, axis=1)
+        rest = [i for i in range(len(columns)) if i != index]
         # The least-norm exact fit: a unique 0/1 combination comes back as it is, while two
         # ways of making the total share their weights and are no 0/1 combination.
-        weights = np.linalg.lstsq(others, target, rcond=None)[0]
+        weights = np.linalg.lstsq(gram[np.ix_(rest, rest)], gram[rest, index], rcond=None)[0]
         ones = np.isclose(weights, 1.0, atol=1e-6)
         if ones.sum() < 2 or not (ones | np.isclose(weights, 0.0, atol=1e-6)).all():
             continue
-        if _equal(target, others[:, ones].sum(axis=1)).all():
-            others_names = [c for c in columns if c != column]
-            parts = [name for name, one in zip(others_names, ones, strict=True) if one]
+        parts = [columns[i] for i, one in zip(rest, ones, strict=True) if one]
+        if _equal(target, values[:, [columns.index(p) for p in parts]].sum(axis=1)).all():
             found.append(Total(column=column, parts=tuple(parts)))
     return found
 
