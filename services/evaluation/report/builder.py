@@ -37,6 +37,7 @@ from services.evaluation.report.privacy import (
     privacy_metrics,
 )
 from services.evaluation.report.quality import quality_scores
+from services.evaluation.report.totals import leader_checks, total_checks
 from services.evaluation.report.utility import (
     Target,
     check_target,
@@ -69,7 +70,11 @@ def build_report(
     plan = plan_columns(metadata, raw)
     stored = metadata.get("target_column") if isinstance(metadata, Mapping) else None
     dependencies = real_dependencies(raw["train"], raw["synthetic"], metadata)
+    totals = total_checks(raw["train"], raw["synthetic"], metadata)
+    leaders = leader_checks(raw["train"], raw["synthetic"], metadata)
+    # Columns other columns determine: never the utility target, never in a combination.
     derived = {column for dependency in dependencies for column in dependency.columns}
+    derived |= {check.column for check in totals} | {check.column for check in leaders}
     target = choose_target(
         plan, options.target_column, raw["train"], stored=stored, derived=derived
     )
@@ -164,6 +169,8 @@ def build_report(
         impossible_combinations=combination_checks(
             raw["train"], raw["holdout"], raw["synthetic"], metadata, derived
         ),
+        totals=totals,
+        leaders=leaders,
     )
 
 

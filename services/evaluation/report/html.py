@@ -55,6 +55,8 @@ def report_sections(report: Report) -> str:
         _orderings(report),
         _dependencies(report),
         _impossible_combinations(report),
+        _totals(report),
+        _leaders(report),
         _charts(report),
         _sample_sizes(report),
     ]
@@ -227,6 +229,26 @@ def _dependencies(report: Report) -> str:
         "and generation keeps them.",
         ["Columns", "Synthetic rows breaking it", "Real values of the first"],
         [(esc(d.description), d.violation_count, d.source_values) for d in report.dependencies],
+    )
+
+
+def _totals(report: Report) -> str:
+    return _broken_section(
+        "Totals that do not add up",
+        "In every real row the first column is the sum of the others; in some synthetic rows "
+        "it is not. Models trained from now on set each total from its parts.",
+        ["Total", "Synthetic rows breaking it", "Real rows (all add up)"],
+        [(esc(t.description), t.violation_count, t.real_rows) for t in report.totals],
+    )
+
+
+def _leaders(report: Report) -> str:
+    return _broken_section(
+        "Columns that name the largest of others",
+        "In every real row the first column names the column with the largest value; in some "
+        "synthetic rows it names another. Models trained from now on set it from the numbers.",
+        ["Column", "Synthetic rows breaking it", "Real rows (all name the largest)"],
+        [(esc(x.description), x.violation_count, x.real_rows) for x in report.leaders],
     )
 
 

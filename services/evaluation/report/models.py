@@ -307,6 +307,30 @@ class CombinationCheck(_Model):
     real_rows: int
 
 
+class TotalCheck(_Model):
+    """A number column that is the sum of ``parts`` in every real row with them all, and the
+    synthetic rows (with the total and every part) whose parts add up to another number."""
+
+    column: str
+    parts: list[str]
+    description: str
+    violation_count: int
+    # Real rows with the total and every part, every one adding up.
+    real_rows: int
+
+
+class LeaderCheck(_Model):
+    """A category column naming the largest of ``columns`` in every real row with them all,
+    and the synthetic rows (with the category and every number) where it names another."""
+
+    column: str
+    columns: list[str]
+    description: str
+    violation_count: int
+    # Real rows with the category and every number, every one naming the largest.
+    real_rows: int
+
+
 class Report(_Model):
     sample_sizes: SampleSizes
     columns_evaluated: list[str]
@@ -331,3 +355,9 @@ class Report(_Model):
     # Combinations of two category columns the real rows rule out (`combinations.py`);
     # empty in older reports.
     impossible_combinations: list[CombinationCheck] = Field(default_factory=list)
+    # Number columns that are the sum of others in every real row (`totals.py`); empty in
+    # older reports.
+    totals: list[TotalCheck] = Field(default_factory=list)
+    # Category columns naming the largest of some number columns in every real row
+    # (`totals.py`); empty in older reports.
+    leaders: list[LeaderCheck] = Field(default_factory=list)

@@ -101,9 +101,9 @@ def default_target(
     """The last column with a label-like name (class, label, target, income, ...); else the
     last column that is a class column of 2-20 classes or a varying number to regress. Never
     an id, PII or datetime column, a near-constant one, coordinates (latitude, longitude), nor
-    a column another column determines in every row (`derived`: continent from country;
-    predicting it is a lookup, not a model). The reason names the columns passed over.
-    None when nothing qualifies."""
+    a column other columns determine in every row (`derived`: continent from country, a total
+    from its parts; predicting it is a lookup, not a model). The reason names the columns
+    passed over. None when nothing qualifies."""
     candidates = [name for name in plan.measured if plan.kind(name) in _TARGET_KINDS]
     labelled = [name for name in candidates if LABEL_NAME.search(name) and name not in derived]
     for name in reversed(labelled):
@@ -142,7 +142,7 @@ def _not_a_target(
     if name not in candidates:
         return f"{plan.sdtypes[name]}"
     if name in derived:
-        return "another column determines it"
+        return "determined by other columns"
     if COORDINATE_NAME.search(name):
         return "a coordinate"
     values = train[name].dropna()

@@ -93,8 +93,13 @@ def conform(
         # A stream of its own: tables without such combinations get the rows they got before.
         mending = np.random.default_rng([seed, first_row, 17])
         mend_rows(out, profile.impossible_combinations, mending, frozen)
+    # The leader first: it may be the source of a dependency (a winner's party).
+    for leader in profile.leaders:
+        leader.derive(out)
     for dependency in profile.dependencies:
         dependency.derive(out)
+    for total in profile.totals:
+        total.derive(out)
     extra = [c for c in rows.columns if c not in data]
     for name in extra:
         out[name] = rows[name].to_numpy()

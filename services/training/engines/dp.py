@@ -154,11 +154,12 @@ def private_profile(
             columns.append(replace(real, minimum=1.0, maximum=None, id_step=1))
         else:
             columns.append(real)
-    # The columns one column determines and the combinations ruled out, as the model's rows
-    # show them (the real rows' mapping and counts are no post-processing of the release).
-    return replace(
-        profile,
-        columns=tuple(columns),
-        dependencies=seen.dependencies,
-        impossible_combinations=seen.impossible_combinations,
-    )
+    # The columns set from others and the combinations ruled out, as the model's rows show
+    # them (the real rows' are no post-processing of the release).
+    derived = {
+        "dependencies": seen.dependencies,
+        "impossible_combinations": seen.impossible_combinations,
+        "totals": seen.totals,
+        "leaders": seen.leaders,
+    }
+    return replace(profile, columns=tuple(columns), **derived)

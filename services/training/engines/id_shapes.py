@@ -1,11 +1,36 @@
-"""The shape of an id column's values (`AB-1234`: letters, a dash, digits), one character
-class per position, from which `conform.shaped_ids` writes new ids of the same shape."""
+"""How a text id column is written: one character class per position (`9` a digit, `A` an
+upper-case letter, `a` a lower-case one, `x` a digit or upper-case letter, any other
+character as it is), from which `conform.shaped_ids` makes new ids."""
 
 from __future__ import annotations
 
 from collections import Counter
 
 import pandas as pd
+
+# Share of the ids of the commonest length that one exact shape must cover to be the shape
+# of every new id: airport codes are mostly three letters (`SEA`), some mix in digits
+# (`00M`, `K96`), and a shape per position of `x` would write `9Q9` and `000`, which no real
+# code looks like.
+DOMINANT_SHAPE_SHARE = 0.5
+
+
+def id_shape(values: pd.Series) -> tuple[str, ...]:
+    """The shape of the commonest length of id: one character class per position, taken
+    over the ids of the commonest exact shape when it covers at least half of them."""
+    if values.empty:
+        return ("x",) * 8
+    length = Counter(values.str.len()).most_common(1)[0][0]
+    same = values[values.str.len() == length]
+    masks = (
+        same.str.replace(r"[0-9]", "9", regex=True)
+        .str.replace(r"[A-Z]", "A", regex=True)
+        .str.replace(r"[a-z]", "a", regex=True)
+    )
+    shares = masks.value_counts(normalize=True)
+    if shares.iloc[0] >= DOMINANT_SHAPE_SHARE:
+        same = same[masks == shares.index[0]]
+    return tuple(_char_class({v[i] for v in same}) for i in range(length))
 
 
 def _char_class(chars: set[str]) -> str:
@@ -18,12 +43,3 @@ def _char_class(chars: set[str]) -> str:
     if all(c.isascii() and c.islower() for c in chars):
         return "a"
     return "x"
-
-
-def id_shape(values: pd.Series) -> tuple[str, ...]:
-    """The shape of the commonest length of id: one character class per position."""
-    if values.empty:
-        return ("x",) * 8
-    length = Counter(values.str.len()).most_common(1)[0][0]
-    same = values[values.str.len() == length]
-    return tuple(_char_class({v[i] for v in same}) for i in range(length))

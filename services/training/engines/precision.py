@@ -4,8 +4,12 @@ lie on, the unit of its times. Generation writes its values as finely, never fin
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
+
+from common.timestamps import NS_SECONDS
 
 # Digits of precision looked for in a float column (values rounded to fewer are kept).
 MAX_DECIMALS = 8
@@ -47,3 +51,19 @@ def grid_step(values: np.ndarray, decimals: int | None) -> float | None:
         return None
     step = int(np.gcd.reduce((units[1:] - units[0]).astype(np.int64)))
     return step / scale if step > 1 else None
+
+
+# At most this many distinct values beyond nanoseconds are sentinels, not a spread of dates.
+MAX_SENTINELS = 10
+
+
+def sentinels(seconds: pd.Series) -> dict[str, Any]:
+    """The `sentinels` and `usual_range` of a datetime column (none for one within
+    nanoseconds, or with many values beyond them: a spread of historical dates)."""
+    beyond = (seconds < NS_SECONDS[0]) | (seconds > NS_SECONDS[1])
+    distinct = seconds[beyond].unique()
+    if not 0 < len(distinct) <= MAX_SENTINELS:
+        return {}
+    usual = seconds[~beyond]
+    usual_range = (float(usual.min()), float(usual.max())) if len(usual) else None
+    return {"sentinels": tuple(sorted(float(v) for v in distinct)), "usual_range": usual_range}

@@ -12,7 +12,9 @@ continent, iso code, centroid), and their value for each value of the source (th
 `common.contracts.dependencies`); `conform` sets them from the source, so a synthetic row
 never pairs Indonesia with Europe. And the combinations of two category columns that the
 training rows rule out (`common.contracts.combinations`: lunch on a Saturday), with the
-rows of each combination; `conform` mends the rows that have one.
+rows of each combination, which `conform` mends; the number columns that are the sum of
+others in every training row (`common.contracts.totals`), which `conform` sets from their
+parts, and the category columns that name the largest of some number columns (`.leaders`).
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ import pyarrow as pa
 
 from common.contracts.combinations import ImpossibleCombinations
 from common.contracts.dependencies import Dependency
+from common.contracts.leaders import Leader
+from common.contracts.totals import Total
 from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
+from services.training.engines.derived import DerivedRules
 from services.training.engines.errors import EngineError
 from services.training.engines.fake_locale import guess_locale
 from services.training.engines.id_shapes import id_shape
-from services.training.engines.pair_rules import PairRules
-from services.training.engines.precision import datetime_unit, decimals_of, grid_step
+from services.training.engines.precision import datetime_unit, decimals_of, grid_step, sentinels
 
 # Distinct values of a repeating id column whose row counts a profile keeps.
 ID_COUNTS_KEPT = 10_000
@@ -124,6 +128,10 @@ class TableProfile:
     dependencies: tuple[Dependency, ...] = ()
     # Combinations of two category columns the training rows rule out (none in older models).
     impossible_combinations: tuple[ImpossibleCombinations, ...] = ()
+    # Number columns that are the sum of others in every training row (none in older models).
+    totals: tuple[Total, ...] = ()
+    # Category columns naming the largest of some number columns (none in older models).
+    leaders: tuple[Leader, ...] = ()
 
     def column(self, name: str) -> ColumnProfile | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -146,6 +154,8 @@ class TableProfile:
             "locale": self.locale,
             "dependencies": [d.to_dict() for d in self.dependencies],
             "impossible_combinations": [c.to_dict() for c in self.impossible_combinations],
+            "totals": [t.to_dict() for t in self.totals],
+            "leaders": [x.to_dict() for x in self.leaders],
         }
 
     @classmethod
@@ -169,28 +179,16 @@ class TableProfile:
                 ImpossibleCombinations.from_dict(c)
                 for c in data.get("impossible_combinations") or ()
             ),
+            totals=tuple(Total.from_dict(t) for t in data.get("totals") or ()),
+            leaders=tuple(Leader.from_dict(x) for x in data.get("leaders") or ()),
         )
 
     @property
     def derived(self) -> dict[str, str]:
-        """Each column set from another one (`dependencies`), and that column."""
-        return {c: d.source for d in self.dependencies for c in d.columns}
-
-
-# At most this many distinct values beyond nanoseconds are sentinels, not a spread of dates.
-MAX_SENTINELS = 10
-
-
-def _sentinels(seconds: pd.Series) -> dict[str, Any]:
-    """The `sentinels` and `usual_range` of a datetime column (none for one within
-    nanoseconds, or with many values beyond them: a spread of historical dates)."""
-    beyond = (seconds < NS_SECONDS[0]) | (seconds > NS_SECONDS[1])
-    distinct = seconds[beyond].unique()
-    if not 0 < len(distinct) <= MAX_SENTINELS:
-        return {}
-    usual = seconds[~beyond]
-    usual_range = (float(usual.min()), float(usual.max())) if len(usual) else None
-    return {"sentinels": tuple(sorted(float(v) for v in distinct)), "usual_range": usual_range}
+        """Each column set from others (`dependencies`, `totals`, `leaders`), and what sets it."""
+        derived = {c: d.source for d in self.dependencies for c in d.columns}
+        derived |= {t.column: " + ".join(t.parts) for t in self.totals}
+        return derived | {x.column: ", ".join(x.columns) for x in self.leaders}
 
 
 def column_kind(series: pd.Series, column_metadata: Mapping[str, Any] | None) -> ColumnKind:
@@ -243,10 +241,10 @@ def build_profile(
                 datetime_format=meta.get("datetime_format") if _is_time(profiled) else None,
             )
         )
-    pairs = PairRules({c.name: c.kind for c in columns})
-    pairs.add(table)
+    rules = DerivedRules({c.name: c.kind for c in columns})
+    rules.add(table)
     return TableProfile(
-        columns=tuple(columns), locale=guess_locale(table, columns), **pairs.found()
+        columns=tuple(columns), locale=guess_locale(table, columns), **rules.found()
     )
 
 
@@ -308,7 +306,7 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
             minimum=float(seconds.min()),
             maximum=float(seconds.max()),
             datetime_unit=datetime_unit(stamps),
-            **_sentinels(seconds),
+            **sentinels(seconds),
         )
     if kind == "id":
         return _id_profile(series)

@@ -84,8 +84,9 @@ def sample_chunks(
         valid = validate_conditions(profile, conditions)
         fixed = {k: v for k, v in valid.items() if not isinstance(v, dict)}
         frozen = _conditioned(profile, valid)
-        checks = RowChecks(rules, _row_conditions(profile, valid))
         limits = resolve_bounds(profile, bounds) if enforce_bounds else {}
+        checks = RowChecks(rules, _row_conditions(profile, valid, limits))
+        limits = {k: v for k, v in limits.items() if k not in _checked_totals(profile)}
         for index, start in enumerate(range(0, n, chunk_rows)):
             draw = functools.partial(
                 _draw, model, fixed, limits, seed=seed, index=index, start=start, frozen=frozen
@@ -105,21 +106,36 @@ def sample_chunks(
             )
 
 
-def _row_conditions(profile: TableProfile, valid: Mapping[str, Any]) -> dict[str, Any]:
-    """The conditions checked on every row: ranges and lists, and the fixed values of
-    columns set from another column (the engine gets the value, but the row's source sets
-    the column: rows whose source goes with another value are drawn again)."""
+def _row_conditions(
+    profile: TableProfile, valid: Mapping[str, Any], limits: Mapping[str, tuple[float, float]]
+) -> dict[str, Any]:
+    """The conditions checked on every row: ranges and lists, the fixed values of columns
+    set from other columns (the engine gets the value, but the row's source or parts set
+    the column: rows where they give another value are drawn again), and the bounds of a
+    total never missing (clipping it would break its sum: rows whose parts add up beyond
+    them are drawn again)."""
     ranges = {k: v for k, v in valid.items() if isinstance(v, dict)}
     derived = profile.derived
     ranges.update({k: {ONE_OF: [v]} for k, v in valid.items() if k in derived and k not in ranges})
+    for name in _checked_totals(profile):
+        if name in limits and name not in ranges:
+            ranges[name] = {"gte": limits[name][0], "lte": limits[name][1]}
     return ranges
 
 
 def _conditioned(profile: TableProfile, valid: Mapping[str, Any]) -> set[str]:
-    """The columns conditioned on, and the sources of those set from another column: mending
-    a row's impossible combination (`conform`) changes none of them."""
-    derived = profile.derived
-    return set(valid) | {derived[name] for name in valid if name in derived}
+    """The columns conditioned on, and the sources of those a dependency sets: mending a
+    row's impossible combination (`conform`) changes none of them."""
+    sources = {d.source for d in profile.dependencies if set(d.columns) & set(valid)}
+    return set(valid) | sources
+
+
+def _checked_totals(profile: TableProfile) -> set[str]:
+    """The totals whose bounds are checked on rows, not clipped: those never missing (a range
+    check takes a missing value for one outside it; a total with gaps is clipped as before)."""
+    return {
+        t.column for t in profile.totals if (c := profile.column(t.column)) and not c.null_share
+    }
 
 
 def _draw(

@@ -21,8 +21,8 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
+from services.training.engines.derived import DerivedRules
 from services.training.engines.fake_locale import guess_locale
-from services.training.engines.pair_rules import PairRules
 from services.training.engines.profile import (
     ColumnKind,
     ColumnProfile,
@@ -103,7 +103,7 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
     meta = columns_metadata(metadata)
     merged: dict[str, _Column] = {}
     first: pd.DataFrame | None = None
-    finder: PairRules | None = None
+    finder: DerivedRules | None = None
     total = 0
     for batch in batches:
         frame = batch.to_pandas()
@@ -114,7 +114,7 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
             column = merged.setdefault(name, _Column(name, kind, meta.get(name) or {}))
             column.add(frame[name])
         if finder is None:
-            finder = PairRules({name: column.kind for name, column in merged.items()})
+            finder = DerivedRules({name: column.kind for name, column in merged.items()})
         finder.add(frame)
     if first is None:  # an empty split: its types still count
         return build_profile(schema.empty_table().to_pandas(), metadata, schema), 0
@@ -132,8 +132,8 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
                 datetime_format=time_format,
             )
         )
-    pairs = finder.found() if finder is not None else {}
-    profile = TableProfile(columns=tuple(columns), locale=guess_locale(first, columns), **pairs)
+    found = finder.found() if finder is not None else {}
+    profile = TableProfile(columns=tuple(columns), locale=guess_locale(first, columns), **found)
     return profile, total
 
 

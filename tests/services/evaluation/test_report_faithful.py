@@ -78,8 +78,8 @@ def test_the_default_target_is_never_a_lookup_or_a_coordinate(tmp_path):
     train = gapminder.frame.drop(holdout.index)
     report = build_report(train, holdout, train, gapminder.metadata, OPTIONS)
     assert (report.target_column, report.utility.task) == ("gdpPercap", "regression")
-    assert "centroid_lat (another column determines it)" in report.target_reason
-    assert "iso_alpha (another column determines it)" in report.target_reason
+    assert "centroid_lat (determined by other columns)" in report.target_reason
+    assert "iso_alpha (determined by other columns)" in report.target_reason
 
     local_data.la_riots().to_csv(tmp_path / "la-riots.csv", index=False)
     riots = ingested(tmp_path / "la-riots.csv", tmp_path)

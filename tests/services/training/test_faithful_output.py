@@ -187,7 +187,9 @@ def test_no_placeholders_and_ids_keep_type_shape_uniqueness_and_position(custome
     airports = ingested(airports_csv(work / "airports.csv"), work)
     trained = train(airports, "gaussian_copula", work)
     codes = _read(sample(trained, 4_000, work))["iata"]
-    assert codes.is_unique and codes.str.fullmatch(r"[0-9A-Z]{3}").all()
+    # Three letters, as 61 % of the real codes are (`SEA`); mixing digits in at every
+    # position gave "9Q9" and "000", shapes no real code has, in 438 of 2,686 rows.
+    assert codes.is_unique and codes.str.fullmatch(r"[A-Z]{3}").all()
 
 
 def _staff_csv(path: Path) -> Path:

@@ -1,0 +1,79 @@
+"""Number columns that are the sum of others in every real row (an election's `total` of
+each candidate's votes), category columns that name the largest of some number columns (its
+`winner`), and the synthetic rows that break them.
+
+A user adds up the first row and finds "629 + 360 + 634 = 1516, winner Bergeron"; no column
+or pair score notices, each column's shape being about right. The rules are training's
+(`common.contracts.totals`, `.leaders`): models trained with them set every total from its
+parts and every leader from its numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from common.contracts.leaders import find_leaders
+from common.contracts.totals import find_totals
+from services.evaluation.report.models import LeaderCheck, TotalCheck
+
+
+def total_checks(
+    train: pd.DataFrame, synthetic: pd.DataFrame, metadata: Mapping[str, Any]
+) -> list[TotalCheck]:
+    """Every total of the real rows, with the synthetic rows (with the total and every part)
+    whose parts add up to another number."""
+    checks = []
+    for total in find_totals(train, _columns(train, synthetic, metadata, ("numerical",))):
+        real_rows = int(train[[total.column, *total.parts]].notna().all(axis=1).sum())
+        checks.append(
+            TotalCheck(
+                column=total.column,
+                parts=list(total.parts),
+                description=total.description,
+                violation_count=int(total.broken(synthetic.reset_index(drop=True)).sum()),
+                real_rows=real_rows,
+            )
+        )
+    return checks
+
+
+def leader_checks(
+    train: pd.DataFrame, synthetic: pd.DataFrame, metadata: Mapping[str, Any]
+) -> list[LeaderCheck]:
+    """Every category column naming the largest of some number columns in the real rows,
+    with the synthetic rows (with the category and every number) where it names another."""
+    categories = _columns(train, synthetic, metadata, ("categorical", "boolean"))
+    numbers = _columns(train, synthetic, metadata, ("numerical",))
+    checks = []
+    for leader in find_leaders(train, categories, numbers):
+        checks.append(
+            LeaderCheck(
+                column=leader.column,
+                columns=list(leader.columns),
+                description=leader.description,
+                violation_count=int(leader.broken(synthetic.reset_index(drop=True)).sum()),
+                real_rows=int(leader.checked(train).sum()),
+            )
+        )
+    return checks
+
+
+def _columns(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    metadata: Mapping[str, Any],
+    sdtypes: tuple[str, ...],
+) -> list[str]:
+    """The measured columns of these sdtypes (no PII, no key) in both tables."""
+    return [
+        name
+        for name, spec in (metadata.get("columns") or {}).items()
+        if spec.get("sdtype") in sdtypes
+        and not spec.get("pii")
+        and name != metadata.get("primary_key")
+        and name in train.columns
+        and name in synthetic.columns
+    ]

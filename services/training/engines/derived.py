@@ -1,0 +1,52 @@
+"""What a table profile keeps about how columns go together, found among the learned columns
+on a whole table or batch by batch (`add` each, then `found`): the columns one column
+determines in every training row (`common.contracts.dependencies`), the combinations of two
+category columns the training rows rule out (`common.contracts.combinations`), the number
+columns that are the sum of others (`common.contracts.totals`) and the category columns
+naming the largest of some number columns (`common.contracts.leaders`). Generation sets the
+derived columns from their sources and mends the ruled-out combinations (`conform`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from common.contracts.combinations import CombinationFinder
+from common.contracts.dependencies import DependencyFinder
+from common.contracts.leaders import LeaderFinder
+from common.contracts.totals import TotalFinder
+
+
+class DerivedRules:
+    """All four finders, given each column's profile kind: categorical sources with
+    categorical or numeric dependants; pairs of categorical columns, less the columns set
+    from others; totals among the number columns; categories naming the largest of them."""
+
+    def __init__(self, kinds: Mapping[str, str]) -> None:
+        categorical = [name for name, kind in kinds.items() if kind == "categorical"]
+        numeric = [name for name, kind in kinds.items() if kind == "numeric"]
+        targets = [name for name, kind in kinds.items() if kind in ("categorical", "numeric")]
+        self._dependencies = DependencyFinder(categorical, targets)
+        self._combinations = CombinationFinder(categorical)
+        self._totals = TotalFinder(numeric)
+        self._leaders = LeaderFinder(categorical, numeric)
+
+    def add(self, frame: pd.DataFrame) -> None:
+        for finder in (self._dependencies, self._combinations, self._totals, self._leaders):
+            finder.add(frame)
+
+    def found(self) -> dict[str, Any]:
+        """The `TableProfile` fields: ``dependencies``, ``impossible_combinations``,
+        ``totals`` and ``leaders``."""
+        dependencies = tuple(self._dependencies.dependencies())
+        leaders = tuple(self._leaders.leaders())
+        derived = {column for d in dependencies for column in d.columns}
+        derived |= {leader.column for leader in leaders}
+        return {
+            "dependencies": dependencies,
+            "impossible_combinations": tuple(self._combinations.found(derived)),
+            "totals": tuple(self._totals.totals()),
+            "leaders": leaders,
+        }

@@ -1,0 +1,56 @@
+"""The report notices synthetic rows whose total is not the sum of its parts (plotly's
+Montreal election: `total` = `Coderre` + `Bergeron` + `Joly` in every real row) or whose
+`winner` has fewer votes than another candidate, and its page names them."""
+
+from __future__ import annotations
+
+import json
+
+from plotly.data import election
+
+from services.evaluation.report import ReportOptions, build_report, render_html
+
+VOTES = ["Coderre", "Bergeron", "Joly"]
+METADATA = {
+    "columns": {
+        **{name: {"sdtype": "numerical"} for name in [*VOTES, "total"]},
+        "winner": {"sdtype": "categorical"},
+        "result": {"sdtype": "categorical"},
+    }
+}
+OPTIONS = ReportOptions(sample_rows=500, privacy_sample_rows=300)
+DESCRIPTION = "total = Coderre + Bergeron + Joly"
+WINNER = "winner = the largest of Coderre, Bergeron, Joly"
+
+
+def test_totals_that_do_not_add_up_and_winners_without_the_most_votes_are_counted():
+    table = election()[list(METADATA["columns"])]
+    train, holdout = table.iloc[::2], table.iloc[1::2]
+    synthetic = holdout.reset_index(drop=True)
+    # Each column shuffled on its own (what generation did before): their shapes are the
+    # real ones, and almost no row adds up.
+    for offset, name in enumerate(VOTES, start=1):
+        synthetic[name] = synthetic[name].to_numpy()[[(i + offset) % 29 for i in range(29)]]
+    report = build_report(train, holdout, synthetic, METADATA, OPTIONS)
+    (check,) = report.totals
+    assert (check.column, check.parts, check.description) == ("total", VOTES, DESCRIPTION)
+    assert check.violation_count == 29 and check.real_rows == 29
+    document = json.loads(report.model_dump_json())
+    assert document["totals"][0]["violation_count"] == 29
+    assert DESCRIPTION in render_html(report)
+    # The winners are the real rows' own: most now have fewer votes than another candidate.
+    (leader,) = report.leaders
+    assert (leader.column, leader.columns, leader.description) == ("winner", VOTES, WINNER)
+    winners = synthetic["winner"] == synthetic[VOTES].idxmax(axis=1)
+    assert leader.violation_count == (~winners).sum() > 10 and leader.real_rows == 29
+    assert WINNER in render_html(report)
+
+
+def test_totals_that_add_up_and_true_winners_count_zero_and_stay_off_the_page():
+    table = election()[list(METADATA["columns"])]
+    train, holdout = table.iloc[::2], table.iloc[1::2]
+    report = build_report(train, holdout, holdout, METADATA, OPTIONS)
+    assert [(t.description, t.violation_count) for t in report.totals] == [(DESCRIPTION, 0)]
+    assert [(x.description, x.violation_count) for x in report.leaders] == [(WINNER, 0)]
+    page = render_html(report)
+    assert DESCRIPTION not in page and WINNER not in page
