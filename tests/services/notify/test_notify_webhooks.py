@@ -69,10 +69,16 @@ async def test_matching_event_is_posted_signed_once(notify_env):
     assert done[0].response_status == 200
 
 
+# The hooks below take batch.generated only: the user's own registration event reaches the
+# notify service's consumer late on a loaded machine (after the hook exists), and a hook for
+# every event then gets a second delivery that these tests do not count.
+BATCHES = ["batch.generated"]
+
+
 async def test_failures_are_retried_until_the_receiver_accepts(notify_env):
     user = await notify_env.user()
     async with receiver(script=[500, 503]) as hook_receiver:
-        created = await create(notify_env, user, hook_receiver.url)
+        created = await create(notify_env, user, hook_receiver.url, BATCHES)
         assert len(created.secret) >= 32  # generated, shown once
         await notify_env.publish(batch_event(user))
         done = await eventually(
@@ -88,7 +94,7 @@ async def test_failures_are_retried_until_the_receiver_accepts(notify_env):
 async def test_delivery_gives_up_after_the_set_number_of_tries(notify_env):
     user = await notify_env.user()
     async with receiver(script=[500] * 10) as hook_receiver:
-        created = await create(notify_env, user, hook_receiver.url)
+        created = await create(notify_env, user, hook_receiver.url, BATCHES)
         await notify_env.publish(batch_event(user))
         done = await eventually(
             lambda: deliveries(notify_env, user, created.webhook.id),
@@ -106,7 +112,7 @@ async def test_unreachable_receiver_is_recorded(notify_env):
     user = await notify_env.user()
     async with receiver() as gone:
         url = gone.url
-    created = await create(notify_env, user, url)
+    created = await create(notify_env, user, url, BATCHES)
     await notify_env.publish(batch_event(user))
     done = await eventually(
         lambda: deliveries(notify_env, user, created.webhook.id),
