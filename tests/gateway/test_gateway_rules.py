@@ -283,3 +283,47 @@ async def test_the_report_lists_the_combinations_the_real_rows_rule_out_and_rows
             "holdoutShare": 0.0,
         }
     ]
+
+
+REPORT_TOTALS = """
+query($batchId: ID!) { report(batchId: $batchId) { status
+  totals { column parts description violationCount realRows }
+  leaders { column columns description violationCount realRows } } }"""
+
+
+async def test_the_report_lists_the_totals_and_the_winner_and_rows_break_neither(client, world):
+    # plotly's Montreal election: `total` adds up each candidate's votes, `winner` has the most.
+    from plotly.data import election
+
+    votes = ["Coderre", "Bergeron", "Joly"]
+    owner = await world.user()
+    project_id = await world.project(owner)
+    dataset_id = await world.dataset(owner, election().to_csv(index=False).encode(), project_id)
+    trained = await graphql(client, TRAIN, {"id": dataset_id}, token=owner.token)
+    job = await finished(client, owner.token, trained["data"]["trainModel"]["job"]["id"])
+    assert job["status"] == "SUCCEEDED", job
+    batch_id, rows = await _generated_rows(
+        client, owner.token, trained["data"]["trainModel"]["model"]["id"]
+    )
+    assert (rows["total"] == rows[votes].sum(axis=1)).all()
+    assert (rows["winner"] == rows[votes].idxmax(axis=1)).all()
+    assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
+    report = (await graphql(client, REPORT_TOTALS, {"batchId": batch_id}, token=owner.token))[
+        "data"
+    ]["report"]
+    (total,) = report["totals"]
+    assert {k: v for k, v in total.items() if k != "realRows"} == {
+        "column": "total",
+        "parts": votes,
+        "description": "total = Coderre + Bergeron + Joly",
+        "violationCount": 0,
+    }
+    (leader,) = report["leaders"]
+    assert {k: v for k, v in leader.items() if k != "realRows"} == {
+        "column": "winner",
+        "columns": votes,
+        "description": "winner = the largest of Coderre, Bergeron, Joly",
+        "violationCount": 0,
+    }
+    # Every real training row adds up and names its winner: all of them were checked.
+    assert 0 < total["realRows"] == leader["realRows"] < len(election())

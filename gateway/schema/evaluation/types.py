@@ -126,6 +126,52 @@ class ReportImpossibleCombination:
         return from_document(cls, combination, violation_share=share)
 
 
+@strawberry.type(
+    description="a number column that is the sum of others in every real row (an election's "
+    "total of each candidate's votes), checked on the synthetic rows"
+)
+class ReportTotal:
+    column: str = strawberry.field(description="the total")
+    parts: list[str] = strawberry.field(description="the columns it is the sum of")
+    description: str = strawberry.field(
+        description="column = parts joined by + ('total = Coderre + Bergeron + Joly')"
+    )
+    violation_count: int = strawberry.field(
+        description="synthetic rows with the total and every part whose parts add up to "
+        "another number"
+    )
+    real_rows: int = strawberry.field(
+        description="real rows with the total and every part, all adding up"
+    )
+
+    @classmethod
+    def from_document(cls, total: dict[str, Any]) -> ReportTotal:
+        return from_document(cls, total)
+
+
+@strawberry.type(
+    description="a category column that names the largest of some number columns in every "
+    "real row (an election's winner among the candidates' votes), checked on the synthetic rows"
+)
+class ReportLeader:
+    column: str = strawberry.field(description="the category column naming the largest")
+    columns: list[str] = strawberry.field(description="the number columns it names one of")
+    description: str = strawberry.field(
+        description="column = the largest of columns ('winner = the largest of Coderre, "
+        "Bergeron, Joly')"
+    )
+    violation_count: int = strawberry.field(
+        description="synthetic rows with the category and every number where it names another"
+    )
+    real_rows: int = strawberry.field(
+        description="real rows with the category and every number, all naming the largest"
+    )
+
+    @classmethod
+    def from_document(cls, leader: dict[str, Any]) -> ReportLeader:
+        return from_document(cls, leader)
+
+
 # The parts of a report that the report document holds as they are.
 _DOCUMENT_PARTS = (
     "sample_sizes",
@@ -196,6 +242,15 @@ class Report:
         description="combinations of two category columns the real rows rule out, with the "
         "synthetic rows that have one (models trained now never generate them)"
     )
+    totals: list[ReportTotal] = strawberry.field(
+        description="number columns that are the sum of others in every real row, with the "
+        "synthetic rows that do not add up (models trained now set each total from its parts)"
+    )
+    leaders: list[ReportLeader] = strawberry.field(
+        description="category columns that name the largest of some number columns in every "
+        "real row, with the synthetic rows that name another (models trained now set them "
+        "from the numbers)"
+    )
     html_url: str | None = strawberry.field(
         description="the report as one HTML page with its charts: a signed link, valid an hour"
     )
@@ -227,6 +282,8 @@ class Report:
                 ReportImpossibleCombination.from_document(c)
                 for c in document.get("impossible_combinations") or []
             ],
+            totals=[ReportTotal.from_document(t) for t in document.get("totals") or []],
+            leaders=[ReportLeader.from_document(x) for x in document.get("leaders") or []],
             html_url=links.html if links else None,
             json_url=links.json if links else None,
         )

@@ -1276,6 +1276,20 @@ class GraphQLClient(AsyncBaseClient):
                 holdoutShare
                 realRows
               }
+              totals {
+                column
+                parts
+                description
+                violationCount
+                realRows
+              }
+              leaders {
+                column
+                columns
+                description
+                violationCount
+                realRows
+              }
               alerts
               tables {
                 name
@@ -1380,6 +1394,20 @@ class GraphQLClient(AsyncBaseClient):
                 violationShare
                 holdoutViolationCount
                 holdoutShare
+                realRows
+              }
+              totals {
+                column
+                parts
+                description
+                violationCount
+                realRows
+              }
+              leaders {
+                column
+                columns
+                description
+                violationCount
                 realRows
               }
               alerts

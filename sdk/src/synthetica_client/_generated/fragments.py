@@ -308,6 +308,8 @@ class ReportFields(BaseModel):
     impossible_combinations: list["ReportFieldsImpossibleCombinations"] = Field(
         alias="impossibleCombinations"
     )
+    totals: list["ReportFieldsTotals"]
+    leaders: list["ReportFieldsLeaders"]
     alerts: list[str]
     tables: list["ReportFieldsTables"]
     links: list["ReportFieldsLinks"]
@@ -349,6 +351,22 @@ class ReportFieldsImpossibleCombinations(BaseModel):
     violation_share: float = Field(alias="violationShare")
     holdout_violation_count: int = Field(alias="holdoutViolationCount")
     holdout_share: Optional[float] = Field(alias="holdoutShare")
+    real_rows: int = Field(alias="realRows")
+
+
+class ReportFieldsTotals(BaseModel):
+    column: str
+    parts: list[str]
+    description: str
+    violation_count: int = Field(alias="violationCount")
+    real_rows: int = Field(alias="realRows")
+
+
+class ReportFieldsLeaders(BaseModel):
+    column: str
+    columns: list[str]
+    description: str
+    violation_count: int = Field(alias="violationCount")
     real_rows: int = Field(alias="realRows")
 
 

@@ -234,6 +234,21 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
                     f"{pair.violation_count:,} rows",
                 ]
             )
+    for total in rep.totals:
+        if total.violation_count:
+            # Every real row adds up; models trained now set each total from its parts.
+            rows.append(
+                [f"total {total.description}", f"{total.violation_count:,} rows do not add up"]
+            )
+    for leader in rep.leaders:
+        if leader.violation_count:
+            # Every real row names its largest; models trained now set it from the numbers.
+            rows.append(
+                [
+                    f"leader {leader.column} (largest of {', '.join(leader.columns)})",
+                    f"{leader.violation_count:,} rows name another",
+                ]
+            )
     if save:
         rows.append(["saved to", str(save)])
     return rows

@@ -53,7 +53,7 @@ describe("a template batch's report", () => {
     const report = {
       id: "r1", batchId: "b1", status: "READY", kind: "CONFORMANCE", qualityScore: 0.995, privacyVerdict: null, targetColumn: null, error: null,
       createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:01Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
-      utilityNote: null, privacy: null, charts: null, conformance, htmlUrl: null, rules: [], orderings: [], dependencies: [], impossibleCombinations: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+      utilityNote: null, privacy: null, charts: null, conformance, htmlUrl: null, rules: [], orderings: [], dependencies: [], impossibleCombinations: [], totals: [], leaders: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
     };
     const { client } = fakeClient({ Report: { data: { report } } });
     renderWith(<ReportPage />, client, "/batches/b1/report", "/batches/:batchId/report");
@@ -72,7 +72,7 @@ describe("a report whose rows break an order, a pairing or a combination the rea
     const report = {
       id: "r2", batchId: "b2", status: "READY", kind: "FULL", qualityScore: 0.89, privacyVerdict: "PASS", targetColumn: "weather", error: null,
       createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
-      utilityNote: null, privacy: null, charts: null, conformance: null, htmlUrl: null, rules: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+      utilityNote: null, privacy: null, charts: null, conformance: null, htmlUrl: null, rules: [], totals: [], leaders: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
       orderings: [
         { description: "temp_min ≤ temp_max", violationCount: 10, realRows: 1168 },
         { description: "ordered ≤ delivered", violationCount: 0, realRows: 600 },
@@ -100,12 +100,45 @@ describe("a report whose rows break an order, a pairing or a combination the rea
   });
 });
 
+describe("a report whose rows do not add up or name a loser as the winner", () => {
+  const electionReport = (brokenTotal: number, brokenLeader: number) => ({
+    id: "r4", batchId: "b4", status: "READY", kind: "FULL", qualityScore: 0.91, privacyVerdict: "PASS", targetColumn: null, error: null,
+    createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
+    utilityNote: null, privacy: null, charts: null, conformance: null, htmlUrl: null, rules: [], orderings: [], dependencies: [],
+    impossibleCombinations: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+    totals: [
+      { description: "total = Coderre + Bergeron + Joly", violationCount: brokenTotal, realRows: 58 },
+      { description: "subtotal = Coderre + Bergeron", violationCount: 0, realRows: 58 },
+    ],
+    leaders: [{ description: "winner = the largest of Coderre, Bergeron, Joly", violationCount: brokenLeader, realRows: 58 }],
+  });
+
+  it("lists the totals that do not add up and the columns naming another, not the kept ones", async () => {
+    const { client } = fakeClient({ Report: { data: { report: electionReport(1212, 5) } } });
+    renderWith(<ReportPage />, client, "/batches/b4/report", "/batches/:batchId/report");
+    const totals = await screen.findByRole("table", { name: "Totals every real row adds up and the synthetic rows that do not" });
+    expect(within(totals).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual(["total = Coderre + Bergeron + Joly1,21258"]);
+    expect(screen.getByRole("heading", { name: "Totals that do not add up" })).toBeInTheDocument();
+    const leaders = screen.getByRole("table", { name: "Columns that name the largest of others and the synthetic rows that name another" });
+    expect(within(leaders).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual(["winner = the largest of Coderre, Bergeron, Joly558"]);
+    expect(screen.getByRole("heading", { name: "Columns that name the largest of others" })).toBeInTheDocument();
+  });
+
+  it("shows neither table when every synthetic row adds up and names the largest", async () => {
+    const { client } = fakeClient({ Report: { data: { report: electionReport(0, 0) } } });
+    renderWith(<ReportPage />, client, "/batches/b4/report", "/batches/:batchId/report");
+    expect(await screen.findByRole("list", { name: "Scores at a glance" })).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Totals that do not add up" })).toBeNull();
+    expect(screen.queryByRole("heading", { name: "Columns that name the largest of others" })).toBeNull();
+  });
+});
+
 describe("a report's utility at a glance", () => {
   const reportWith = (metric: { name: string; synthetic: number | null; real: number | null; ratio: number | null }) => ({
     id: "r3", batchId: "b3", status: "READY", kind: "FULL", qualityScore: 0.62, privacyVerdict: "PASS", targetColumn: null, error: null,
     createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: { mean_score: 0.88 },
     utility: { target_column: "gdpPercap", target_reason: "the last predictable column, a number to predict (regression); passed over: centroid_lat (a coordinate)", task: "regression", metrics: [metric] }, utilityNote: null, privacy: null, charts: null, conformance: null,
-    htmlUrl: null, rules: [], orderings: [], dependencies: [], impossibleCombinations: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+    htmlUrl: null, rules: [], orderings: [], dependencies: [], impossibleCombinations: [], totals: [], leaders: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
   });
   const glance = async (metric: Parameters<typeof reportWith>[0]) => {
     const { client } = fakeClient({ Report: { data: { report: reportWith(metric) } } });

@@ -125,6 +125,8 @@ export default function ReportPage() {
   const brokenOrders = (report?.orderings ?? []).filter((order) => order.violationCount > 0);
   const brokenDependencies = (report?.dependencies ?? []).filter((d) => d.violationCount > 0);
   const impossibleRows = (report?.impossibleCombinations ?? []).filter((c) => c.violationCount > 0);
+  const brokenTotals = (report?.totals ?? []).filter((t) => t.violationCount > 0);
+  const brokenLeaders = (report?.leaders ?? []).filter((l) => l.violationCount > 0);
 
   if (error) {
     const apiError = toApiError(error);
@@ -233,6 +235,24 @@ export default function ReportPage() {
               <DataTable caption="Combinations the real data rules out and the synthetic rows that have one" rows={impossibleRows} rowKey={(c) => c.description} rowHeaders columns={IMPOSSIBLE_COLUMNS} />
             </Section>
           ) : null}
+          {brokenTotals.length > 0 ? (
+            <Section title="Totals that do not add up">
+              <p className="note">
+                In every real row the first column is the sum of the others (a total of each candidate's votes); in some
+                synthetic rows it is not. Models trained from now on set each total from its parts.
+              </p>
+              <DataTable caption="Totals every real row adds up and the synthetic rows that do not" rows={brokenTotals} rowKey={(t) => t.description} rowHeaders columns={TOTAL_COLUMNS} />
+            </Section>
+          ) : null}
+          {brokenLeaders.length > 0 ? (
+            <Section title="Columns that name the largest of others">
+              <p className="note">
+                In every real row the first column names the column with the largest value (the winner of an election);
+                in some synthetic rows it names another. Models trained from now on set it from the numbers.
+              </p>
+              <DataTable caption="Columns that name the largest of others and the synthetic rows that name another" rows={brokenLeaders} rowKey={(l) => l.description} rowHeaders columns={LEADER_COLUMNS} />
+            </Section>
+          ) : null}
           {heatPanels.length > 0 ? (
             <Section title="Correlations">
               <HeatScale what="Correlation (and difference), blue negative to red positive" />
@@ -296,6 +316,18 @@ const IMPOSSIBLE_COLUMNS: Column<ReportQuery["report"]["impossibleCombinations"]
   { header: "Ruled out", cell: (c) => c.combinations.join("; ") },
   { header: "Synthetic rows with one", cell: (c) => `${c.violationCount.toLocaleString()} (${pct(c.violationShare)})` },
   { header: "Real holdout rows with one", cell: (c) => pct(c.holdoutShare) },
+];
+
+const TOTAL_COLUMNS: Column<ReportQuery["report"]["totals"][number]>[] = [
+  { header: "Total", cell: (t) => t.description },
+  { header: "Synthetic rows breaking it", cell: (t) => t.violationCount.toLocaleString() },
+  { header: "Real rows (all add up)", cell: (t) => t.realRows.toLocaleString() },
+];
+
+const LEADER_COLUMNS: Column<ReportQuery["report"]["leaders"][number]>[] = [
+  { header: "Column", cell: (l) => l.description },
+  { header: "Synthetic rows breaking it", cell: (l) => l.violationCount.toLocaleString() },
+  { header: "Real rows (all name the largest)", cell: (l) => l.realRows.toLocaleString() },
 ];
 
 const PRIVACY_ROWS: [string, string, (v: unknown) => string][] = [
