@@ -120,7 +120,10 @@ def _first_pairs(alive: np.ndarray) -> None:
 def _floats(values: pd.Series) -> np.ndarray:
     """Numbers, or times as seconds since 1970, as floats; missing as NaN."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        values = (values - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)
+        # In the column's own unit: years 1 to 9999 do not fit in nanoseconds.
+        seconds = values.array.asi8 / {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[values.dtype.unit]
+        seconds[values.isna().to_numpy()] = np.nan
+        return seconds
     return values.to_numpy(dtype=np.float64, na_value=np.nan)
 
 

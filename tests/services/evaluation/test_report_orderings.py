@@ -164,3 +164,14 @@ def test_ties_missing_values_infinities_and_integer_columns_keep_or_break_an_ord
         ("low ≤ high", 3),
         ("same ≤ high", 1),
     ]
+
+
+def test_dates_of_any_year_from_1_to_9999_keep_their_order():
+    # 1492 and 9999-12-30 do not fit in nanoseconds: the order is read in microseconds.
+    start = pd.Series(np.array(["1492-10-12", "2000-01-01", "9999-12-30"] * 10, "datetime64[us]"))
+    frame = pd.DataFrame({"start": start, "end": start + np.timedelta64(1, "D")})
+    synthetic = frame.copy()
+    synthetic.loc[0, "end"] = np.datetime64("1000-01-01", "us")
+    metadata = {"columns": {c: {"sdtype": "datetime"} for c in frame.columns}}
+    checks = ordering_checks(frame, synthetic, metadata)
+    assert [(o.description, o.violation_count) for o in checks] == [("start ≤ end", 1)]
