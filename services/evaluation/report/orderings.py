@@ -143,6 +143,11 @@ def _numbers(values: pd.Series) -> pd.Series:
 
 def _stamps(values: pd.Series) -> pd.Series:
     """Times comparable across columns (naive ones read as UTC, as rules read them)."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert("UTC")
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        # Not through to_datetime: its cache check boxed every value (40 s for 2,000 columns).
+        return values.dt.tz_localize("UTC")
     return pd.to_datetime(values, errors="coerce", utc=True)
 
 
