@@ -15,6 +15,11 @@ the finding is not an accident:
 - B is not constant (at least two values, missing counting as one);
 - A has at most ``MAX_SOURCE_VALUES`` distinct values (the mapping is stored with a model).
 
+Bounds, for tables of up to 1,000 columns and sources of 10,000 values: all pairs are tried
+at once on a batch's first rows, at most ``MAX_PAIRS`` of those that pass are followed through
+every row, and a mapping holds at most ``MAX_MAPPING_VALUES`` values and
+``MAX_MAPPING_CHARS`` characters of text (a column past them is not derived).
+
 Among columns that determine each other (country ↔ iso_alpha ↔ iso_num), the first in
 column order is the *source* and the others are derived from it. A column that another
 column determines but does not determine back (city, when zip → city) is never a source:
@@ -44,6 +49,15 @@ MIN_REPEATING_VALUES = 5
 MIN_REPEATED_SHARE = 0.5
 # Pairs are first tried on this many rows of a batch: most fail there, cheaply.
 _PROBE_ROWS = 2_000
+# Of a table's (source, column) pairs that pass those rows, at most this many (in column
+# order) are followed through all the rows: each costs a pass over them, and a table of 1,000
+# copies of one column would otherwise follow a million pairs.
+MAX_PAIRS = 2_000
+# A mapping is stored with the model and held by every generation: its values (source and
+# columns, one per source value) count at most this many, and their text this many
+# characters; a column that does not fit (in column order) is left to the engine.
+MAX_MAPPING_VALUES = 1_000_000
+MAX_MAPPING_CHARS = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -117,8 +131,9 @@ class Dependency:
         masks = {}
         for column, wanted in values.items():
             mask = np.zeros(len(rows), dtype=bool)
-            have = value_keys(rows[column][known])
-            mask[known] = [a != b for a, b in zip(have, value_keys(pd.Series(wanted)), strict=True)]
+            ids: dict[Any, int] = {}
+            have = _key_ids(rows[column][known], ids)
+            mask[known] = have != _key_ids(pd.Series(wanted, dtype=object), ids)
             masks[column] = mask
         return masks
 
@@ -163,14 +178,15 @@ class DependencyFinder:
     def add(self, frame: pd.DataFrame) -> None:
         if not self._order:
             self._order = list(frame.columns)
+        survivors = _probe(frame.head(_PROBE_ROWS), self._alive)
         for source in list(self._alive):
-            self._add(source, frame)
+            self._add(source, frame, survivors[source])
 
-    def _add(self, source: str, frame: pd.DataFrame) -> None:
-        probe = frame.head(_PROBE_ROWS)
-        alive = [t for t in self._alive[source] if _determines(probe, source, t)]
-        sub = frame[[source, *alive]]
-        counts = sub.groupby(source, dropna=False, sort=False, observed=True).size()
+    def _add(self, source: str, frame: pd.DataFrame, alive: list[str]) -> None:
+        if not alive:
+            self._drop(source)
+            return
+        counts = frame[[source]].groupby(source, dropna=False, sort=False, observed=True).size()
         counts = counts.rename("n").reset_index()
         seen = self._counts.get(source)
         if seen is not None:
@@ -180,15 +196,22 @@ class DependencyFinder:
         if len(counts) > MAX_SOURCE_VALUES:
             self._drop(source)
             return
-        pairs = sub.drop_duplicates()
-        if source in self._pairs:
-            pairs = pd.concat([self._pairs[source], pairs], ignore_index=True).drop_duplicates()
-        alive = [t for t in alive if _determines(pairs, source, t)]
+        later, earlier = _neighbours(_codes(frame[source]))
+        alive = [t for t in alive if _constant(_codes(frame[t]), later, earlier)]
         if not alive:
             self._drop(source)
             return
+        # Every column left goes with one value per source value: its first row says which.
+        pairs = frame.drop_duplicates(subset=[source])[[source, *alive]]
+        if source in self._pairs:
+            pairs = pd.concat([self._pairs[source], pairs], ignore_index=True).drop_duplicates()
+            alive = [t for t in alive if _determines(pairs, source, t)]
+            if not alive:
+                self._drop(source)
+                return
+            pairs = pairs[[source, *alive]].drop_duplicates()
         self._alive[source] = alive
-        self._pairs[source] = pairs[[source, *alive]].drop_duplicates()
+        self._pairs[source] = pairs
         self._counts[source] = counts
 
     def _drop(self, source: str) -> None:
@@ -214,7 +237,8 @@ class DependencyFinder:
             owner = next((s for s in sources if name in determined[s]), None)
             if owner is not None and name not in sources:
                 derived[owner].append(name)
-        return [self._dependency(s, derived[s]) for s in sources if derived[s]]
+        found = (self._dependency(s, derived[s]) for s in sources if derived[s])
+        return [dependency for dependency in found if dependency.columns]
 
     def _determined(self, source: str) -> list[str]:
         counts = self._counts[source]["n"]
@@ -228,6 +252,14 @@ class DependencyFinder:
 
     def _dependency(self, source: str, columns: list[str]) -> Dependency:
         pairs = self._pairs[source][[source, *columns]].drop_duplicates()
+        values, chars = len(pairs), _chars(pairs[source])
+        kept = []
+        for column in columns:
+            more = _chars(pairs[column])
+            if values + len(pairs) <= MAX_MAPPING_VALUES and chars + more <= MAX_MAPPING_CHARS:
+                values, chars = values + len(pairs), chars + more
+                kept.append(column)
+        columns, pairs = kept, pairs[[source, *kept]]
         rows = tuple(
             tuple(_plain(v) for v in row) for row in pairs.itertuples(index=False, name=None)
         )
@@ -243,10 +275,79 @@ def find_dependencies(
     return finder.dependencies()
 
 
+def _probe(rows: pd.DataFrame, alive: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Per source, the columns of ``alive[source]`` that it determines in ``rows``, all
+    columns at once (a thousand columns' million pairs take a second, not a millisecond
+    each), and of those at most MAX_PAIRS in all, in column order."""
+    names = list(dict.fromkeys([*alive, *(t for targets in alive.values() for t in targets)]))
+    if rows.empty or not names:
+        return _first_pairs({source: list(targets) for source, targets in alive.items()})
+    codes = np.column_stack([_codes(rows[n]) for n in names])
+    position = {name: index for index, name in enumerate(names)}
+    survivors, budget = {}, MAX_PAIRS
+    for source, targets in alive.items():
+        if budget <= 0:
+            survivors[source] = []
+            continue
+        later, earlier = _neighbours(codes[:, position[source]])
+        columns = np.array([position[t] for t in targets], dtype=np.intp)
+        # Most columns differ within the first few pairs of rows: only the rest meet them all.
+        for stop in (64, len(later)):
+            if not columns.size:
+                break
+            now = codes[np.ix_(later[:stop], columns)]
+            before = codes[np.ix_(earlier[:stop], columns)]
+            columns = columns[(now == before).all(axis=0)]
+        survivors[source] = [names[c] for c in columns[:budget]]
+        budget -= len(survivors[source])
+    return survivors
+
+
+def _first_pairs(alive: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """``alive`` cut to its first MAX_PAIRS (source, column) pairs."""
+    kept, budget = {}, MAX_PAIRS
+    for source, targets in alive.items():
+        kept[source] = targets[: max(budget, 0)]
+        budget -= len(kept[source])
+    return kept
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Each value as an integer, equal values alike and every missing value as one."""
+    return pd.factorize(values, use_na_sentinel=True)[0]
+
+
+def _neighbours(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows sorted by key, as (row, the row before it) where both have the same key."""
+    order = np.argsort(keys, kind="stable")
+    same = keys[order][1:] == keys[order][:-1]
+    return order[1:][same], order[:-1][same]
+
+
+def _constant(codes: np.ndarray, later: np.ndarray, earlier: np.ndarray) -> bool:
+    """Whether a column (as `_codes`) has one value within each source value (`_neighbours`)."""
+    return bool((codes[later] == codes[earlier]).all())
+
+
 def _determines(rows: pd.DataFrame, source: str, target: str) -> bool:
     """Whether every value of ``source`` in ``rows`` goes with one value of ``target``."""
     pairs = rows[[source, target]].drop_duplicates()
     return not pairs[source].duplicated().any()
+
+
+def _key_ids(values: pd.Series, ids: dict[Any, int]) -> np.ndarray:
+    """Each value's `value_keys` key as a number (equal keys alike, numbered in ``ids``),
+    each distinct value looked at once: a million rows' keys one by one took seconds."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    keys = [*value_keys(pd.Series(uniques, dtype=object)), None]  # the last: missing (-1)
+    return np.array([ids.setdefault(k, len(ids)) for k in keys], dtype=np.int64)[codes]
+
+
+def _chars(values: pd.Series) -> int:
+    """The characters of a column's text values (numbers count nothing)."""
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        return 0
+    return int(sum(len(v) for v in values.astype(object) if isinstance(v, str)))
 
 
 def _plain(value: Any) -> Any:

@@ -9,6 +9,8 @@ A saved template is its owner's; shared with a project, its members may read and
 from __future__ import annotations
 
 import asyncio
+import bisect
+import itertools
 from collections.abc import AsyncIterator, Callable
 from dataclasses import KW_ONLY, dataclass, replace
 from typing import Any, Protocol, TypeVar
@@ -38,6 +40,9 @@ from services.training.templates.rpcs import MAX_NAME_LENGTH, TemplateRpcs
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 
 MAX_PREVIEW_ROWS = 1000
+# A batch's preview stops at about this much JSON: 1,000 rows of long texts were more than the
+# 64 MiB one gRPC message holds.
+MAX_PREVIEW_BYTES = 8 * 1024 * 1024
 
 Item = TypeVar("Item", m.Job, m.Model, m.Batch)
 
@@ -331,11 +336,15 @@ def _table_key(batch: m.Batch, table: str) -> str:
 
 
 def _preview(storage: Storage, key: str, limit: int) -> tuple[list[str], list[str]]:
+    """The batch's first ``limit`` rows as JSON lines, stopping at about MAX_PREVIEW_BYTES
+    (the first row always in)."""
     with storage.open(key, "rb") as handle:
         parquet = pq.ParquetFile(handle)
         batch = next(parquet.iter_batches(batch_size=limit), None)
         schema = parquet.schema_arrow
-    return schema.names, json_lines(schema, batch) if batch is not None else []
+    lines = json_lines(schema, batch) if batch is not None else []
+    ends = list(itertools.accumulate(len(line) for line in lines))
+    return schema.names, lines[: max(1, bisect.bisect_right(ends, MAX_PREVIEW_BYTES))]
 
 
 def _learned_sql_tables(schema: RelationalSchema, names: list[str]) -> list[SqlTable]:

@@ -7,7 +7,13 @@ import numpy as np
 import pandas as pd
 from plotly.data import gapminder
 
-from common.contracts.dependencies import Dependency, DependencyFinder, find_dependencies
+from common.contracts.dependencies import (
+    MAX_MAPPING_CHARS,
+    MAX_MAPPING_VALUES,
+    Dependency,
+    DependencyFinder,
+    find_dependencies,
+)
 from tests import adult
 
 GAPMINDER_CATEGORIES = ["country", "continent", "iso_alpha"]
@@ -92,3 +98,74 @@ def test_a_missing_value_is_a_value_of_either_column():
     assert dep.broken(rows)["label"].tolist() == [True, True, False, False]
     dep.derive(rows)
     assert rows["label"].tolist() == ["N", None, "A", "Q"]
+
+
+def _wide(rows: int, noise_columns: int, seed: int = 0) -> pd.DataFrame:
+    """A country and its continent, then many category columns of noise."""
+    rng = np.random.default_rng(seed)
+    countries = rng.integers(0, 50, rows)
+    columns = {"country": [f"country{c}" for c in countries]}
+    columns["continent"] = [f"continent{c % 5}" for c in countries]
+    for index in range(noise_columns):
+        columns[f"noise{index}"] = rng.integers(0, 5, rows).astype(str).astype(object)
+    return pd.DataFrame(columns)
+
+
+def test_a_table_of_a_thousand_category_columns_finds_its_one_dependency():
+    # The upload's most columns: a million pairs, once a millisecond each (over 5 minutes).
+    table = _wide(5_000, 998)
+    deps = find_dependencies(table, list(table.columns), list(table.columns))
+    assert _found(deps) == [("country", ("continent",))]
+
+
+def test_a_thousand_copies_of_one_column_are_derived_from_the_first():
+    # Every pair passes every row: the pairs followed through all rows are bounded.
+    base = np.random.default_rng(2).integers(0, 50, 5_000).astype(str).astype(object)
+    table = pd.DataFrame({f"c{i}": base for i in range(1_000)})
+    (dep,) = find_dependencies(table, list(table.columns), list(table.columns))
+    assert dep.source == "c0"
+    assert dep.columns == tuple(f"c{i}" for i in range(1, 1_000))
+    assert len(dep.rows) == 50
+
+
+def test_a_mapping_is_bounded_in_values_and_characters():
+    # A source of 10,000 values that determines 300 columns: the mapping keeps the columns
+    # that fit in MAX_MAPPING_VALUES, the others are the engine's.
+    rng = np.random.default_rng(3)
+    codes = rng.integers(0, 10_000, 50_000)
+    table = pd.DataFrame(
+        {"code": codes.astype(str)} | {f"d{i}": (codes * (i + 7) % 9973) for i in range(300)}
+    )
+    (dep,) = find_dependencies(table, ["code"], list(table.columns))
+    assert len(dep.rows) * (1 + len(dep.columns)) <= MAX_MAPPING_VALUES
+    assert dep.columns == tuple(f"d{i}" for i in range(len(dep.columns)))
+    assert len(dep.columns) == MAX_MAPPING_VALUES // len(dep.rows) - 1
+    # 1,000 labels of 20,000 characters are more text than a mapping holds; short ones fit.
+    codes = np.repeat(np.arange(1_000), 2)
+    long = pd.DataFrame(
+        {
+            "code": [f"c{c}" for c in codes],
+            "label": [f"{c}" + "x" * 20_000 for c in codes],
+            "short": [f"s{c % 7}" for c in codes],
+        }
+    )
+    (dep,) = find_dependencies(long, ["code"], list(long.columns))
+    assert dep.columns == ("short",)
+    assert sum(len(str(v)) for row in dep.rows for v in row) <= MAX_MAPPING_CHARS
+
+
+def test_a_row_breaks_a_mapping_by_its_value_whatever_the_values_type():
+    table = pd.DataFrame({"code": list("abcde") * 4, "n": [1, 2, 3, None, 5] * 4})
+    (dep,) = find_dependencies(table, ["code"], ["n"])
+    rows = pd.DataFrame(
+        {
+            "code": ["a", "b", "c", "d", "e", "a", "d", None, "zzz"],
+            "n": [1.0, np.int64(2), "3", np.nan, 5, 2, 4.0, 1, 9],
+        },
+        dtype=object,
+    )
+    # 3 and "3" differ, 1 and 1.0 do not, a missing value goes with "d" and nothing breaks
+    # a source value the real rows never had.
+    assert dep.broken(rows)["n"].tolist() == [
+        False, False, True, False, False, True, True, False, False
+    ]  # fmt: skip

@@ -91,6 +91,8 @@ async def test_outsiders_and_anonymous_callers_read_nothing_of_the_project(
     outsider_key = await _api_key(client, team.tokens["outsider"])
     outsiders = [
         ({"token": team.tokens["outsider"]}, "NOT_FOUND"),
+        # An admin changes any project's settings, and reads no rows of one they are not in.
+        ({"token": team.tokens["admin"]}, "NOT_FOUND"),
         ({"api_key": outsider_key}, "NOT_FOUND"),
         ({}, "UNAUTHENTICATED"),
         ({"token": "not.a.jwt"}, "UNAUTHENTICATED"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -12,6 +13,9 @@ from .parquet_io import iter_batches, open_parquet
 
 MAX_PREVIEW_ROWS = 1000
 PREVIEW_BATCH_ROWS = 4096
+# The rows of a preview stop at about this much text (the first row is always there): 1,000
+# rows of a 100,000-character note were 100 MB, over what one gRPC message holds.
+PREVIEW_MAX_BYTES = 8 * 1024 * 1024
 
 
 def _json_safe(value: Any, date_format: str | None) -> Any:
@@ -34,8 +38,9 @@ def preview_rows(
     offset: int = 0,
     date_formats: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Up to `n` rows (capped at MAX_PREVIEW_ROWS) starting at `offset`, as JSON-safe dicts;
-    the datetime columns of ``date_formats`` written as the file wrote them ("1960-01")."""
+    """Up to `n` rows (capped at MAX_PREVIEW_ROWS and PREVIEW_MAX_BYTES) starting at
+    `offset`, as JSON-safe dicts; the datetime columns of ``date_formats`` written as the
+    file wrote them ("1960-01")."""
     if n < 0 or offset < 0:
         raise ValueError("n and offset must not be negative")
     n = min(n, MAX_PREVIEW_ROWS)
@@ -50,14 +55,20 @@ def preview_rows(
                 skip -= size
             start += size
         rows: list[dict[str, Any]] = []
+        size = 0
+        formats = date_formats or {}
         # Batch by batch, bounded in bytes: a row group may decode to much more than its size.
         for batch in iter_batches(parquet, PREVIEW_BATCH_ROWS, row_groups=groups):
             if skip >= batch.num_rows:
                 skip -= batch.num_rows
                 continue
-            rows.extend(batch.slice(skip, n - len(rows)).to_pylist())
+            for row in batch.slice(skip, n - len(rows)).to_pylist():
+                row = {k: _json_safe(v, formats.get(k)) for k, v in row.items()}
+                size += len(json.dumps(row, default=str))
+                if rows and size > PREVIEW_MAX_BYTES:
+                    return rows
+                rows.append(row)
             skip = 0
             if len(rows) >= n:
                 break
-    formats = date_formats or {}
-    return [{k: _json_safe(v, formats.get(k)) for k, v in row.items()} for row in rows]
+    return rows

@@ -99,7 +99,8 @@ def _genders(profile: TableProfile, learned: Mapping[str, pd.Series]) -> np.ndar
     )
     if column is None:
         return None
-    words = learned[column.name].astype("string").str.strip().str.lower().to_numpy()
+    # A missing gender is unknown (NA in np.isin raised "boolean value of NA is ambiguous").
+    words = learned[column.name].astype("string").str.strip().str.lower().fillna("").to_numpy()
     female = np.isin(words, list(_FEMALE))
     return np.where(female, "f", np.where(np.isin(words, list(_MALE)), "m", ""))
 

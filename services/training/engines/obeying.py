@@ -57,7 +57,7 @@ class RowChecks:
     def masks(self, rows: pd.DataFrame) -> list[np.ndarray]:
         """Per rule, then per range condition: True where a row breaks it."""
         broken = [violations(rows, r, self._seen.get(i)) for i, r in enumerate(self.rules)]
-        return broken + [_outside(rows[c], spec) for c, spec in self.ranges.items()]
+        return broken + [outside(rows[c], spec) for c, spec in self.ranges.items()]
 
     def keep(self, rows: pd.DataFrame) -> None:
         for index, seen in self._seen.items():
@@ -94,7 +94,8 @@ def obeying(draw: Callable[[int, int], pd.DataFrame], size: int, checks: RowChec
     )
 
 
-def _outside(values: pd.Series, spec: Mapping[str, Any]) -> np.ndarray:
+def outside(values: pd.Series, spec: Mapping[str, Any]) -> np.ndarray:
+    """Where a value misses a condition's list (`in`) or range."""
     if ONE_OF in spec:
         allowed = set(value_keys(pd.Series(spec[ONE_OF], dtype=object)))
         return np.array([k not in allowed for k in value_keys(values)], dtype=bool)

@@ -30,11 +30,14 @@ def datetime_unit(stamps: pd.Series) -> str | None:
 
 
 def decimals_of(values: np.ndarray) -> int | None:
-    """The fewest decimal places that write every value exactly (None above MAX_DECIMALS)."""
+    """The fewest decimal places that write every value exactly (None above MAX_DECIMALS):
+    to within a billionth of the value (of 1 below 1), and a millionth of the value itself,
+    so that capacitances of 3e-12 are not written as 0."""
     values = values[np.isfinite(values)]
     scale = np.maximum(np.abs(values), 1.0)
     for places in range(MAX_DECIMALS + 1):
-        if np.all(np.abs(np.round(values, places) - values) <= 1e-9 * scale):
+        error = np.abs(np.round(values, places) - values)
+        if np.all((error <= 1e-9 * scale) & (error <= 1e-6 * np.abs(values))):
             return places
     return None
 
@@ -42,8 +45,9 @@ def decimals_of(values: np.ndarray) -> int | None:
 def grid_step(values: np.ndarray, decimals: int | None) -> float | None:
     """The step of the grid every value lies on, from the smallest (`min + k·step`), when
     coarser than the values' precision: 5 for years 1952, 1957, ..., 2007. Only from
-    GRID_MIN_DISTINCT distinct values: a few values share a divisor by chance (12, 36, 48)."""
-    if decimals is None:
+    GRID_MIN_DISTINCT distinct values: a few values share a divisor by chance (12, 36, 48).
+    None from an infinite smallest value: no step reaches a number from -inf."""
+    if decimals is None or np.isneginf(values).any():
         return None
     scale = 10.0**decimals
     units = np.unique(np.round(values[np.isfinite(values)] * scale))

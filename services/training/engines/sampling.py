@@ -28,6 +28,7 @@ from services.training.engines.obeying import (
     RowChecks,
     bound_number,
     obeying,
+    outside,
 )
 from services.training.engines.profile import ColumnProfile, TableProfile
 
@@ -227,25 +228,41 @@ def validate_conditions(
 
 
 def _check_derived(profile: TableProfile, fixed: Mapping[str, Any]) -> None:
-    """Refuse now, not after every round of drawing, a fixed value of a column set from
-    another one (`conform`) that no value of its source goes with, or not the fixed one."""
+    """Refuse now, not after every round of drawing, conditions on a source and the columns
+    set from it (`conform`) that no value of the source meets together: a value, list or
+    range of a derived column that no source value goes with, or not the ones given for
+    the source or another of its columns (`{"continent": "Asia", "iso_alpha": "FRA"}`)."""
     for dependency in profile.dependencies:
-        chosen = fixed.get(dependency.source)
-        if chosen is not None and not isinstance(chosen, dict):
-            chosen = value_keys(pd.Series([chosen], dtype=object))[0]
-        for column in dependency.columns:
-            value = fixed.get(column)
-            if value is None or isinstance(value, dict):
+        names = [dependency.source, *dependency.columns]
+        mapping = pd.DataFrame(list(dependency.rows), columns=names, dtype=object)
+        meets = np.ones(len(mapping), dtype=bool)
+        given: list[str] = []
+        for column in names:
+            condition = fixed.get(column)
+            if condition is None:
                 continue
-            sources = dependency.sources_of(column, value)
-            if not sources:
-                raise InvalidConditionError(
-                    column, f"no value of {dependency.source} goes with {value!r}"
-                )
-            if chosen is not None and not isinstance(chosen, dict) and chosen not in sources:
-                raise InvalidConditionError(
-                    column, f"{dependency.source} {chosen!r} goes with another {column}"
-                )
+            meets &= ~_misses(mapping[column], condition)
+            if not meets.any():
+                message = _no_source(dependency.source, given, fixed, column)
+                raise InvalidConditionError(column, message)
+            given.append(column)
+
+
+def _misses(values: pd.Series, condition: Any) -> np.ndarray:
+    """Where a value of the mapping misses a condition (a value, `in` list or range)."""
+    if isinstance(condition, Mapping):
+        return outside(values, condition)
+    (wanted,) = value_keys(pd.Series([condition], dtype=object))
+    return np.array([key != wanted for key in value_keys(values)], dtype=bool)
+
+
+def _no_source(source: str, given: list[str], fixed: Mapping[str, Any], column: str) -> str:
+    condition = fixed[column]
+    if not given:
+        return f"no value of {source} goes with {condition!r}"
+    if given == [source] and not isinstance(fixed[source], Mapping):
+        return f"{source} {fixed[source]!r} goes with another {column}"
+    return f"no value of {source} goes with {condition!r} and the conditions on {', '.join(given)}"
 
 
 def _one_of(column: ColumnProfile, values: Any) -> dict[str, list[Any]]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from services.datasets.ingest import preview_rows, split_holdout
+from services.datasets.ingest.preview import PREVIEW_MAX_BYTES
 
 
 @pytest.fixture
@@ -63,3 +66,17 @@ def test_preview_makes_dates_json_safe(run_ingest, fs, out_path: str) -> None:
         {"d": "2021-03-04T00:00:00", "x": 1},
         {"d": "2021-03-05T00:00:00", "x": None},
     ]
+
+
+def test_a_preview_of_long_values_stops_at_its_byte_budget(fs, tmp_path: Path) -> None:
+    # 1,000 rows of a 100,000-character note are 100 MB of JSON: more than a gRPC message
+    # holds (64 MiB), from a Parquet file of a few kilobytes.
+    note = "x" * 100_000
+    notes = pa.DictionaryArray.from_arrays(pa.array([0] * 1_000, pa.int32()), pa.array([note]))
+    path = str(tmp_path / "notes.parquet")
+    pq.write_table(pa.table({"id": pa.array(range(1_000)), "note": notes}), path)
+    rows = preview_rows(fs, path, 1_000)
+    assert rows[0] == {"id": 0, "note": note}
+    assert 1 < len(rows) < 1_000
+    assert len(json.dumps(rows)) <= PREVIEW_MAX_BYTES
+    assert [row["id"] for row in rows] == list(range(len(rows)))

@@ -11,6 +11,7 @@ import pandas as pd
 from common.contracts.rule_checks import checked_on_real
 from common.contracts.rules import parse_rules
 from services.evaluation.report import ReportOptions, build_report, render_html
+from services.evaluation.report.orderings import MAX_PAIRS, ordering_checks
 
 METADATA = {
     "columns": {
@@ -113,3 +114,64 @@ def test_columns_on_different_scales_are_no_order():
     metadata = {"columns": {"age": {"sdtype": "numerical"}, "income": {"sdtype": "numerical"}}}
     report = build_report(frame, frame.iloc[:100], frame, metadata, ReportOptions(sample_rows=200))
     assert report.orderings == []
+
+
+def _numerical(frame: pd.DataFrame) -> dict:
+    return {"columns": {c: {"sdtype": "numerical"} for c in frame.columns}}
+
+
+def test_a_table_of_a_thousand_number_columns_finds_its_one_order():
+    # The upload's most columns, many on scales of their own (an age below an income): half a
+    # million pairs, once a millisecond each, and the day's low below its high at the end.
+    rng = np.random.default_rng(4)
+    rows = 2_000
+    scales = 10.0 ** rng.integers(0, 6, 998)
+    noise = rng.uniform(0, 1, (rows, 998)) * scales + scales
+    frame = pd.DataFrame(noise, columns=[f"x{i}" for i in range(998)])
+    frame["temp_min"] = rng.normal(10, 5, rows).round(1)
+    frame["temp_max"] = frame["temp_min"] + rng.uniform(0.5, 12, rows).round(1)
+    synthetic = frame.copy()
+    synthetic.loc[:29, "temp_min"] = synthetic.loc[:29, "temp_max"] + 1
+    checks = ordering_checks(frame, synthetic, _numerical(frame))
+    assert [(o.description, o.violation_count) for o in checks] == [("temp_min ≤ temp_max", 30)]
+
+
+def test_columns_that_all_keep_one_order_are_listed_up_to_the_bound():
+    # 60 dates a day apart in every row: 1,770 orders, the first MAX_PAIRS in column order.
+    start = pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(300), "h")
+    frame = pd.DataFrame({f"d{i:02}": start + pd.Timedelta(days=i) for i in range(60)})
+    metadata = {"columns": {c: {"sdtype": "datetime"} for c in frame.columns}}
+    checks = ordering_checks(frame, frame, metadata)
+    assert len(checks) == MAX_PAIRS
+    assert [(o.low, o.high) for o in checks[:2]] == [("d00", "d01"), ("d00", "d02")]
+    assert all(o.violation_count == 0 for o in checks)
+
+
+def test_ties_missing_values_infinities_and_integer_columns_keep_or_break_an_order():
+    rng = np.random.default_rng(5)
+    low = pd.array(rng.integers(0, 100, 400), dtype="Int64")
+    low[::7] = pd.NA
+    high = low.astype("float64") + rng.integers(0, 3, 400)  # ties on a third of the rows
+    high[::11] = np.nan
+    high[5] = np.inf
+    frame = pd.DataFrame({"low": low, "high": high, "same": low})
+    synthetic = frame.copy()
+    synthetic.loc[[1, 2], "low"] = 1_000  # above their high
+    synthetic.loc[3, "high"] = -np.inf
+    checks = ordering_checks(frame, synthetic, _numerical(frame))
+    # low = same in every row: equal columns are no order, either way.
+    assert [(o.description, o.violation_count) for o in checks] == [
+        ("low ≤ high", 3),
+        ("same ≤ high", 1),
+    ]
+
+
+def test_dates_of_any_year_from_1_to_9999_keep_their_order():
+    # 1492 and 9999-12-30 do not fit in nanoseconds: the order is read in microseconds.
+    start = pd.Series(np.array(["1492-10-12", "2000-01-01", "9999-12-30"] * 10, "datetime64[us]"))
+    frame = pd.DataFrame({"start": start, "end": start + np.timedelta64(1, "D")})
+    synthetic = frame.copy()
+    synthetic.loc[0, "end"] = np.datetime64("1000-01-01", "us")
+    metadata = {"columns": {c: {"sdtype": "datetime"} for c in frame.columns}}
+    checks = ordering_checks(frame, synthetic, metadata)
+    assert [(o.description, o.violation_count) for o in checks] == [("start ≤ end", 1)]

@@ -7,6 +7,7 @@ of the report noticed."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -83,6 +84,39 @@ def test_conditions_no_row_can_meet_are_refused_at_once(gapminder):
     # Within the range of centroids, but no country's.
     with pytest.raises(InvalidConditionError, match=r"no value of country goes with 33\.5"):
         validate_conditions(profile, {"centroid_lat": 33.5})
+
+
+def test_lists_ranges_and_two_derived_columns_that_no_row_can_meet_are_refused_at_once(
+    gapminder,
+):
+    # Each was accepted, and generation drew rows that all broke it round after round.
+    profile, _ = stream_profile(gapminder.parquet, gapminder.metadata)
+    refused = {
+        "country 'France' goes with another continent": {
+            "country": "France",
+            "continent": ["Asia"],
+        },
+        "no value of country goes with 'Asia' and the conditions on country": {
+            "country": ["France", "Spain"],
+            "continent": "Asia",
+        },
+        "no value of country goes with 'FRA' and the conditions on continent": {
+            "continent": "Asia",
+            "iso_alpha": "FRA",
+        },
+        "no value of country goes with {'gt': 33.1, 'lt': 33.2}": {
+            "centroid_lat": {"gt": 33.1, "lt": 33.2}
+        },
+        "country 'France' goes with another centroid_lat": {
+            "country": "France",
+            "centroid_lat": {"lt": 0},
+        },
+    }
+    for message, conditions in refused.items():
+        with pytest.raises(InvalidConditionError, match=re.escape(message)):
+            validate_conditions(profile, conditions)
+    met = {"country": ["France", "Japan"], "continent": "Asia", "centroid_lat": {"gt": 30}}
+    assert validate_conditions(profile, met)["continent"] == "Asia"
 
 
 def test_the_report_counts_the_rows_of_a_batch_that_pairs_them_otherwise(gapminder):
