@@ -178,8 +178,19 @@ class ImpossibleCombinations:
         free &= (first >= 0) & (second >= 0)
         candidates = rng.permutation(np.flatnonzero(free))
         pools = _groups(staying[candidates], moving[candidates], candidates)
-        kinds = _groups(staying[broken], moving[broken], rng.permutation(broken))
+        broken = rng.permutation(broken)
+        kinds = _groups(staying[broken], moving[broken], broken)
         changed, left = [], []
+        # Two broken rows that mend each other first ((A, y) and (B, x) into (A, x), (B, y)).
+        names = list(kinds)
+        for i, (a, b) in enumerate(names):
+            for a2, b2 in names[i + 1 :]:
+                mine, theirs = kinds[(a, b)], kinds[(a2, b2)]
+                if len(mine) and len(theirs) and allowed[a, b2] and allowed[a2, b]:
+                    k = min(len(mine), len(theirs))
+                    moving[mine[:k]], moving[theirs[:k]] = b2, b
+                    changed += [mine[:k], theirs[:k]]
+                    kinds[(a, b)], kinds[(a2, b2)] = mine[k:], theirs[k:]
         for (a, b), group in kinds.items():
             for (a2, b2), pool in pools.items():
                 if not len(group):

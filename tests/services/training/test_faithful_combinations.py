@@ -14,7 +14,11 @@ import pandas as pd
 import pytest
 from plotly.data import tips
 
-from common.contracts.combinations import find_impossible_combinations, mend_rows
+from common.contracts.combinations import (
+    ImpossibleCombinations,
+    find_impossible_combinations,
+    mend_rows,
+)
 from services.evaluation.report import ReportOptions, build_report, render_html
 from services.training.engines.artifact import LoadedModel
 from services.training.engines.profile import TableProfile
@@ -179,3 +183,27 @@ def test_independent_columns_rule_out_nothing():
         }
     )
     assert find_impossible_combinations(table, list(table.columns)) == []
+
+
+def test_swaps_mend_rows_broken_both_ways_and_keep_every_count():
+    # A only with x and B only with y: a row of (A, y) and one of (B, x) mend each other by
+    # a swap, and each column keeps its counts (as many A as x: a table that can be mended
+    # without moving either column's counts).
+    pair = ImpossibleCombinations(
+        first="letter",
+        second="case",
+        values=(("A", "B"), ("x", "y")),
+        counts=((50, 0), (0, 50)),
+        combinations=(("A", "y"), ("B", "x")),
+    )
+    rows = pd.DataFrame(
+        {
+            "letter": ["A"] * 20 + ["B"] * 20 + ["A"] * 10 + ["B"] * 50,
+            "case": ["y"] * 20 + ["x"] * 20 + ["x"] * 10 + ["y"] * 50,
+        }
+    )
+    before = {column: rows[column].value_counts() for column in rows}
+    mend_rows(rows, [pair], np.random.default_rng(5))
+    assert not pair.broken(rows).any()
+    for column in rows:
+        pd.testing.assert_series_equal(rows[column].value_counts(), before[column])
