@@ -3,6 +3,7 @@ for template and model batches alike; downloads then fail with a clear error."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import grpc
@@ -65,7 +66,15 @@ async def test_old_batches_lose_their_files_and_expire(world, training_config):
     db = Database(str(training_config["database_url"]))
     try:
         expiry = BatchExpiry(db, storage, retention=timedelta(days=7), interval_seconds=3600)
-        assert await expiry.run_once() >= 2
+        # A pass skips a batch whose row another transaction holds (the model batch's report
+        # landing, under load): the next pass takes it, as the service's loop would.
+        expired = 0
+        for _ in range(20):
+            expired += await expiry.run_once()
+            if expired >= 2:
+                break
+            await asyncio.sleep(0.5)
+        assert expired >= 2
     finally:
         db.dispose()
 
