@@ -17,6 +17,7 @@ import pandas as pd
 
 from common.contracts.leaders import find_leaders
 from common.contracts.totals import find_totals
+from services.evaluation.report.dependencies import allowed_columns
 from services.evaluation.report.models import LeaderCheck, TotalCheck
 
 
@@ -26,7 +27,7 @@ def total_checks(
     """Every total of the real rows, with the synthetic rows (with the total and every part)
     whose parts add up to another number."""
     checks = []
-    for total in find_totals(train, _columns(train, synthetic, metadata, ("numerical",))):
+    for total in find_totals(train, allowed_columns(metadata, train, synthetic, ("numerical",))):
         real_rows = int(train[[total.column, *total.parts]].notna().all(axis=1).sum())
         checks.append(
             TotalCheck(
@@ -45,8 +46,8 @@ def leader_checks(
 ) -> list[LeaderCheck]:
     """Every category column naming the largest of some number columns in the real rows,
     with the synthetic rows (with the category and every number) where it names another."""
-    categories = _columns(train, synthetic, metadata, ("categorical", "boolean"))
-    numbers = _columns(train, synthetic, metadata, ("numerical",))
+    categories = allowed_columns(metadata, train, synthetic, ("categorical", "boolean"))
+    numbers = allowed_columns(metadata, train, synthetic, ("numerical",))
     checks = []
     for leader in find_leaders(train, categories, numbers):
         checks.append(
@@ -59,21 +60,3 @@ def leader_checks(
             )
         )
     return checks
-
-
-def _columns(
-    train: pd.DataFrame,
-    synthetic: pd.DataFrame,
-    metadata: Mapping[str, Any],
-    sdtypes: tuple[str, ...],
-) -> list[str]:
-    """The measured columns of these sdtypes (no PII, no key) in both tables."""
-    return [
-        name
-        for name, spec in (metadata.get("columns") or {}).items()
-        if spec.get("sdtype") in sdtypes
-        and not spec.get("pii")
-        and name != metadata.get("primary_key")
-        and name in train.columns
-        and name in synthetic.columns
-    ]
