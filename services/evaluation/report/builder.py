@@ -1,6 +1,6 @@
 """build_report: quality, fidelity, utility, privacy, charts, the dataset's rules, the
-orders its dates keep, the columns one column determines and the combinations the real rows
-rule out, for one synthetic table."""
+orders its dates keep, the columns one column determines, the combinations the real rows
+rule out, the totals and the columns naming the largest of others, for one synthetic table."""
 
 from __future__ import annotations
 

@@ -20,9 +20,10 @@ exported or evaluated):
   every row is a real combination (a source value without a mapping leaves the row as
   generated);
 - no row with a combination of two category columns that the training rows rule out (lunch
-  on a Saturday: the profile's `impossible_combinations`): one of its two values is drawn
-  again from the training rows that have the other (never a column in ``frozen``, the
-  columns a request conditions on), before the dependent columns are set.
+  on a Saturday: the profile's `impossible_combinations`): one of its two values is swapped
+  with another row's where both then hold allowed ones, else drawn again from the training
+  rows that have the other (never a column in ``frozen``, the columns a request conditions
+  on), before the columns set from others (leaders, dependencies, totals) are set.
 
 `to_arrow` then writes a chunk with the real Arrow types; datetime columns carry their
 format in the field's metadata (`datetime_format`), which the exports use.
