@@ -10,6 +10,9 @@
   Gapminder's, CC-BY): 1,704 rows of country, continent, year, life expectancy, population,
   GDP per head, ISO codes and the country's centroid; `country` determines `continent`, the
   codes and the centroid. Not in `EXTRA_TABLES`: the dependency tests read it.
+- `fixtures/txhousing.csv`: 216 rows of ggplot2's `txhousing` (MIT; the data is the Texas
+  A&M Real Estate Center's monthly housing sales per city), six cities over 2000-2002: a
+  panel whose `city` is the table's dimension, and a decimal `date` made of year and month.
 - `customers`: a fixture, because no public table of real people's names, emails, phones
   and SSNs exists (nor should it): 1,000 customers made with Faker (en_US, fixed seed) with
   an integer id, a name, an email that matches it, a phone, an SSN, a city, a signup date,
@@ -25,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+TXHOUSING = Path(__file__).resolve().parent / "fixtures" / "txhousing.csv"
 
 
 def shared_tables() -> dict[str, Path]:

@@ -14,7 +14,10 @@ Rules of our own, each a correction of what SDV's detection got wrong on public 
 - PII by column name is conservative: a column named like a person's name is PII only when
   its values look like people's names (capitalised words, and first names a name vocabulary
   knows), so product or model names stay categorical. Phone numbers (with extensions) and
-  SSNs are recognised by their values, and phone columns also by their name.
+  SSNs are recognised by their values, and phone columns also by their name. A `city` or
+  `town` column whose every value is shared by `SHARED_PLACE_ROWS` rows or more is a
+  dimension of the table (the 46 cities of a housing-market panel), not where a person
+  lives: categorical, its real values kept.
 - A primary key is a column we type `id` (an id-like name, or UUID values) and unique: SDV's
   guess of any unique number (a sales count) is not taken.
 """
@@ -110,6 +113,9 @@ _NAME_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", 
 CODE = re.compile(r"[\w-]{1,32}")
 ID_NAME = re.compile(r"(^|_)id$|Id$|^ID$")
 MATCH_SHARE = 0.9
+# Rows every value of a place column must be in for the place to be no one's own: the same
+# count below which mostlyai's rare-category protection hides a value.
+SHARED_PLACE_ROWS = 5
 
 
 @dataclass(frozen=True)
@@ -227,6 +233,11 @@ def _looks_like_names(kind: str, values: pd.Series, header: str) -> bool:
     )
 
 
+def _shared_places(values: pd.Series) -> bool:
+    counts = values.value_counts()
+    return len(counts) >= 2 and int(counts.min()) >= SHARED_PLACE_ROWS
+
+
 def _full_words(words: list[str]) -> int:
     return sum(not INITIAL.fullmatch(word) for word in words)
 
@@ -247,6 +258,8 @@ def _text_column(name: str, values: pd.Series, sdv_type: str | None) -> ColumnMe
             return ColumnMetadata(sdtype=kind, pii=kind in PII_KINDS)
     for kind, pattern in NAME_HINTS:
         if pattern.search(name):
+            if kind == "city" and _shared_places(values):
+                return ColumnMetadata(sdtype="categorical")
             return ColumnMetadata(sdtype=kind, pii=True)
     for kind, pattern in PERSON_NAME_HINTS:
         if pattern.search(name) and _looks_like_names(kind, values, name):
