@@ -128,13 +128,15 @@ class ReportImpossibleCombination:
 
 @strawberry.type(
     description="a number column that is the sum of others in every real row (an election's "
-    "total of each candidate's votes), checked on the synthetic rows"
+    "total of each candidate's votes), or another exact formula of them (a decimal date of "
+    "a year and a month), checked on the synthetic rows"
 )
 class ReportTotal:
     column: str = strawberry.field(description="the total")
-    parts: list[str] = strawberry.field(description="the columns it is the sum of")
+    parts: list[str] = strawberry.field(description="the columns it is the sum (or the formula) of")
     description: str = strawberry.field(
-        description="column = parts joined by + ('total = Coderre + Bergeron + Joly')"
+        description="column = its sum or formula ('total = Coderre + Bergeron + Joly', "
+        "'date = year + month/12 - 1/12')"
     )
     violation_count: int = strawberry.field(
         description="synthetic rows with the total and every part whose parts add up to "

@@ -26,8 +26,10 @@ def total_checks(
 ) -> list[TotalCheck]:
     """Every total of the real rows, with the synthetic rows (with the total and every part)
     whose parts add up to another number."""
+    numbers = allowed_columns(metadata, train, synthetic, ("numerical",))
+    coded = allowed_columns(metadata, train, synthetic, ("categorical",))
     checks = []
-    for total in find_totals(train, allowed_columns(metadata, train, synthetic, ("numerical",))):
+    for total in find_totals(train, numbers, coded):
         real_rows = int(train[[total.column, *total.parts]].notna().all(axis=1).sum())
         checks.append(
             TotalCheck(

@@ -22,7 +22,8 @@ from common.contracts.totals import TotalFinder
 class DerivedRules:
     """All four finders, given each column's profile kind: categorical sources with
     categorical or numeric dependants; pairs of categorical columns, less the columns set
-    from others; totals among the number columns; categories naming the largest of them."""
+    from others; totals of the number columns (of categories written as numbers too: a
+    year of three values); categories naming the largest of the number columns."""
 
     def __init__(self, kinds: Mapping[str, str]) -> None:
         categorical = [name for name, kind in kinds.items() if kind == "categorical"]
@@ -30,7 +31,7 @@ class DerivedRules:
         targets = [name for name, kind in kinds.items() if kind in ("categorical", "numeric")]
         self._dependencies = DependencyFinder(categorical, targets)
         self._combinations = CombinationFinder(categorical)
-        self._totals = TotalFinder(numeric)
+        self._totals = TotalFinder(numeric, coded=categorical)
         self._leaders = LeaderFinder(categorical, numeric)
 
     def add(self, frame: pd.DataFrame) -> None:

@@ -187,7 +187,7 @@ class TableProfile:
     def derived(self) -> dict[str, str]:
         """Each column set from others (`dependencies`, `totals`, `leaders`), and what sets it."""
         derived = {c: d.source for d in self.dependencies for c in d.columns}
-        derived |= {t.column: " + ".join(t.parts) for t in self.totals}
+        derived |= {t.column: t.formula for t in self.totals}
         return derived | {x.column: ", ".join(x.columns) for x in self.leaders}
 
 

@@ -1,14 +1,18 @@
 """The report notices synthetic rows whose total is not the sum of its parts (plotly's
 Montreal election: `total` = `Coderre` + `Bergeron` + `Joly` in every real row) or whose
-`winner` has fewer votes than another candidate, and its page names them."""
+`winner` has fewer votes than another candidate, and its page names them; and rows where
+another exact formula breaks (txhousing's decimal `date` of a `year` and `month`)."""
 
 from __future__ import annotations
 
 import json
 
+import numpy as np
+import pandas as pd
 from plotly.data import election
 
 from services.evaluation.report import ReportOptions, build_report, render_html
+from tests.corpus import TXHOUSING
 
 VOTES = ["Coderre", "Bergeron", "Joly"]
 METADATA = {
@@ -54,3 +58,24 @@ def test_totals_that_add_up_and_true_winners_count_zero_and_stay_off_the_page():
     assert [(x.description, x.violation_count) for x in report.leaders] == [(WINNER, 0)]
     page = render_html(report)
     assert DESCRIPTION not in page and WINNER not in page
+
+
+def test_a_date_that_is_not_its_year_and_month_is_counted():
+    # txhousing: `date` = year + month/12 - 1/12 in every real row; `year` (three values
+    # in this slice) is typed categorical and is a part all the same.
+    houses = pd.read_csv(TXHOUSING)
+    metadata = {
+        "columns": {
+            **{c: {"sdtype": "numerical"} for c in houses.columns if c not in ("city", "year")},
+            "city": {"sdtype": "categorical"},
+            "year": {"sdtype": "categorical"},
+        }
+    }
+    train, holdout = houses.iloc[::2], houses.iloc[1::2].reset_index(drop=True)
+    synthetic = holdout.assign(date=holdout["date"].to_numpy()[::-1])  # dates of other rows
+    report = build_report(train, holdout, synthetic, metadata, OPTIONS)
+    (check,) = report.totals
+    assert check.description == "date = year + month/12 - 1/12"
+    assert check.parts == ["year", "month"] and check.real_rows == len(train)
+    broken = ~np.isclose(synthetic["date"], synthetic["year"] + (synthetic["month"] - 1) / 12)
+    assert check.violation_count == broken.sum() > 90

@@ -1,6 +1,8 @@
 """A number column that is the sum of others in every real row (plotly's Montreal election:
 `total` = `Coderre` + `Bergeron` + `Joly`) is their sum in every synthetic row too, and a
 category column that names the largest of them (`winner`) names it in every synthetic row.
+So is a column that is another exact formula of them (ggplot2's txhousing: a decimal `date`
+= `year` + `month`/12 - 1/12; a synthetic row read "2013, month 2, date 2011.25").
 
 Before, a user downloading the election's synthetic rows read "629, 360, 634, total 1516,
 winner Bergeron" (the votes add up to 1623, and Joly had the most) in the first row; no row
@@ -17,6 +19,7 @@ import pytest
 from common.contracts.leaders import Leader, find_leaders
 from common.contracts.totals import Total, find_totals
 from services.training.engines.trainset import stream_profile
+from tests.corpus import TXHOUSING
 from tests.services.training.faithful_world import Ingested, ingested, sample, train
 
 VOTES = ["Coderre", "Bergeron", "Joly"]
@@ -100,6 +103,40 @@ def test_totals_with_gaps_and_floats_are_found_and_coincidences_are_not():
     # One row off: no rule.
     lines.loc[5, "gross"] += 1
     assert find_totals(lines, columns) == []
+
+
+def _date_of(rows: pd.DataFrame) -> pd.Series:
+    return rows["year"] + (rows["month"] - 1) / 12
+
+
+def test_a_decimal_date_made_of_year_and_month_is_found_written_as_a_formula():
+    houses = pd.read_csv(TXHOUSING)
+    numbers = [c for c in houses.columns if c != "city"]
+    (found,) = find_totals(houses, numbers)
+    assert found.description == "date = year + month/12 - 1/12"
+    # Written with 3 decimals, the formula holds after that rounding, and sets 3 decimals.
+    rounded = houses.assign(date=houses["date"].round(3))
+    (found,) = find_totals(rounded, numbers)
+    assert found.description == "date = year + month/12 - 1/12" and found.decimals == 3
+    # Of the columns one formula links, the one written with more decimals is set.
+    rng = np.random.default_rng(8)
+    weather = pd.DataFrame({"celsius": rng.normal(20, 8, 300).round(1)})
+    weather["fahrenheit"] = weather["celsius"] * 1.8 + 32
+    weather["station"] = rng.integers(0, 9, 300)
+    assert [t.description for t in find_totals(weather, list(weather.columns))] == [
+        "fahrenheit = 9/5·celsius + 32"
+    ]
+    # Months (1-12) are no formula of a date rounded to whole years and a noisy column.
+    houses["date"] = houses["date"].round(0)
+    assert find_totals(houses, numbers) == []
+
+
+def test_every_synthetic_date_is_its_year_and_month_and_the_cities_are_real(work):
+    houses = ingested(TXHOUSING, work)
+    trained = train(houses, "gaussian_copula", work)
+    synthetic = pd.read_parquet(sample(trained, 500, work))
+    assert np.allclose(synthetic["date"], _date_of(synthetic), rtol=0, atol=1e-9)
+    assert set(synthetic["city"]) == set(houses.frame["city"])
 
 
 def test_a_category_naming_the_largest_column_is_found_only_when_every_row_agrees():
