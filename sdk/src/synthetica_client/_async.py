@@ -124,13 +124,15 @@ class AsyncClient:
         name: str = "",
         options: dict[str, Any] | None = None,
         differential_privacy: dict[str, float] | None = None,
+        project: ProjectRef | None = None,
     ) -> AsyncJob:
-        """Queues the training of a model on the dataset; the job's ``wait()`` returns the
-        model. ``differential_privacy`` (``{"epsilon": 5}``, optionally ``delta``,
+        """Queues the training of a model on the dataset (its id, object, or name: in
+        ``project`` when given); the job's ``wait()`` returns the model.
+        ``differential_privacy`` (``{"epsilon": 5}``, optionally ``delta``,
         ``max_grad_norm``, ``noise_multiplier``) trains with DP-SGD (``tabular_argn``); the
         model's ``privacy_spent`` then says what it spent."""
         request = TrainModelInput(
-            dataset_id=id_of(dataset),
+            dataset_id=await self.datasets._id(dataset, project),
             engine=engine,
             name=name,
             epochs=epochs,

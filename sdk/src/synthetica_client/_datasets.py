@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import httpx
 
-from synthetica_client._base import POLL_SECONDS, Bound, all_pages, enum_of, id_of
+from synthetica_client._base import POLL_SECONDS, Bound, all_pages, enum_of, id_of, is_uuid
 from synthetica_client._generated import enums
 from synthetica_client._generated.fragments import DatasetFields
 from synthetica_client._generated.input_types import (
@@ -25,7 +25,7 @@ from synthetica_client._generated.input_types import (
     TableKeysInput,
 )
 from synthetica_client._mirror import Mirror, Namespace, blocking, in_place, mirrors
-from synthetica_client.errors import BadUserInput
+from synthetica_client.errors import BadUserInput, NotFound
 from synthetica_client.progress import Bars, ProgressOption, console_for
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from synthetica_client._jobs import AsyncJob, Job
     from synthetica_client._projects import ProjectRef
 
-# A dataset as the methods take it: its id or the object (of either client).
+# A dataset as the methods take it: its id, its name or the object (of either client).
 DatasetRef = str | DatasetFields
 # Query parameters of POST /upload/datasets: the fields of IngestOptionsInput in the schema
 # (tests/sdk/test_sdk_operations.py checks that they are the same).
@@ -202,8 +202,31 @@ class AsyncDatasets:
     def __init__(self, client: AsyncClient) -> None:
         self._c = client
 
-    async def get(self, dataset: DatasetRef) -> AsyncDataset:
+    async def get(self, dataset: DatasetRef, *, project: ProjectRef | None = None) -> AsyncDataset:
+        """By id, or by its exact name in ``project`` (else in any of your projects)."""
+        if isinstance(dataset, str) and not is_uuid(dataset):
+            return await self._named(dataset, project)
         return AsyncDataset.bind((await self._c._t.dataset(id=id_of(dataset))).dataset, self._c)
+
+    async def _id(self, dataset: DatasetRef, project: ProjectRef | None = None) -> str:
+        """The id of a dataset given by id, name (see ``get``) or object."""
+        if isinstance(dataset, str) and not is_uuid(dataset):
+            return (await self._named(dataset, project)).id
+        return id_of(dataset)
+
+    async def _named(self, name: str, project: ProjectRef | None) -> AsyncDataset:
+        projects = (
+            [await self._c.projects.get(project)] if project else await self._c.projects.list()
+        )
+        found = [(p, d) for p in projects for d in await self.list(p) if d.name == name]
+        if len(found) == 1:
+            return found[0][1]
+        where = f" in project {projects[0].name!r}" if project else ""
+        if not found:
+            raise NotFound(f"no dataset named {name!r}{where}: use the dataset's id")
+        places = ", ".join(f"{d.id} in {p.name!r}" for p, d in found)
+        hint = "use its id" if project else "use its id or name its project"
+        raise NotFound(f"{len(found)} datasets named {name!r}{where} ({places}): {hint}")
 
     async def list(self, project: ProjectRef, *, limit: int | None = None) -> list[AsyncDataset]:
         project_id = (await self._c.projects.get(project)).id

@@ -57,6 +57,12 @@ app.add_typer(connections_app, name="connections")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")]
 ProjectOption = Annotated[str, typer.Option("--project", "-p", help="Project id or name.")]
+# A dataset named, not given by id: the project to look in (else every project of yours).
+NamedInProject = Annotated[
+    str | None,
+    typer.Option("--project", "-p", help="Where to look for a dataset given by name."),
+]
+DatasetArgument = Annotated[str, typer.Argument(metavar="DATASET", help="Dataset id or name.")]
 
 
 def example(*lines: str) -> str:

@@ -8,7 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from synthetica_client.cli._app import (
+    DatasetArgument,
     JsonOption,
+    NamedInProject,
     ProjectOption,
     datasets_app,
     example,
@@ -104,15 +106,19 @@ def datasets_ls(ctx: typer.Context, project: ProjectOption, as_json: JsonOption 
 
 @datasets_app.command(
     "show",
-    epilog=example("synthetica datasets show 0b6f…", "synthetica datasets show 0b6f… --json"),
+    epilog=example(
+        "synthetica datasets show 0b6f…",
+        "synthetica datasets show adult --project Census --json",
+    ),
 )
 def datasets_show(
     ctx: typer.Context,
-    dataset_id: Annotated[str, typer.Argument(metavar="ID")],
+    dataset: DatasetArgument,
+    project: NamedInProject = None,
     as_json: JsonOption = False,
 ) -> None:
     """A dataset with its columns (and, with --json, its statistics)."""
-    show_dataset(state(ctx).client().datasets.get(dataset_id), as_json)
+    show_dataset(state(ctx).client().datasets.get(dataset, project=project), as_json)
 
 
 @datasets_app.command(
@@ -125,7 +131,7 @@ def datasets_show(
 )
 def datasets_rules(
     ctx: typer.Context,
-    dataset_id: Annotated[str, typer.Argument(metavar="ID")],
+    dataset: DatasetArgument,
     set_rules: Annotated[
         str | None,
         typer.Option(
@@ -134,14 +140,15 @@ def datasets_rules(
             '\'[{"kind": "range", "column": "age", "low": 17, "high": 90}]\'.',
         ),
     ] = None,
+    project: NamedInProject = None,
     as_json: JsonOption = False,
 ) -> None:
     """A dataset's rules with the real rows that break each; --set replaces them."""
-    dataset = state(ctx).client().datasets.get(dataset_id)
+    found = state(ctx).client().datasets.get(dataset, project=project)
     if set_rules is not None:
-        dataset = dataset.set_rules(json_argument(set_rules, "--set"))
+        found = found.set_rules(json_argument(set_rules, "--set"))
     listing(
-        dataset.rules,
+        found.rules,
         as_json,
         ["rule", "kind", "real rows breaking it"],
         lambda r: [r.description, value(r.kind), r.real_violation_count],

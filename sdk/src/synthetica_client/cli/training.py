@@ -10,7 +10,9 @@ import typer
 from rich.text import Text
 
 from synthetica_client.cli._app import (
+    DatasetArgument,
     JsonOption,
+    NamedInProject,
     answer,
     app,
     example,
@@ -54,12 +56,12 @@ def models_ls(
 @app.command(
     epilog=example(
         "synthetica train 0b6f… --engine tabular_argn --budget 120 --seed 1 --wait",
-        "synthetica train 0b6f… --engine gaussian_copula --json",
+        "synthetica train adult --project Census --engine gaussian_copula --json",
     )
 )
 def train(
     ctx: typer.Context,
-    dataset: Annotated[str, typer.Argument(help="Dataset id.")],
+    dataset: DatasetArgument,
     engine: Annotated[
         str, typer.Option(help="gaussian_copula, ctgan, tvae, copulagan or tabular_argn.")
     ],
@@ -73,11 +75,14 @@ def train(
             help="Wait for the model, with a progress bar (Ctrl-C asks whether to cancel).",
         ),
     ] = False,
+    project: NamedInProject = None,
     as_json: JsonOption = False,
 ) -> None:
     """Train a model on a dataset."""
     client = state(ctx).client()
-    job = client.train(dataset, engine=engine, time_budget=budget, epochs=epochs, seed=seed)
+    job = client.train(
+        dataset, engine=engine, time_budget=budget, epochs=epochs, seed=seed, project=project
+    )
     if not wait:
         answer(job, as_json, f"Queued training job {job.id} (model {job.model_id})")
         return
