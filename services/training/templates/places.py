@@ -80,11 +80,10 @@ def _ranges(bounds: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
 def _us_places() -> Places:
     import zipcodes
 
-    rows = sorted(
-        (z for z in zipcodes.list_all() if z["active"] and z["zip_code_type"] == "STANDARD"),
-        key=lambda z: z["zip_code"],
-    )
-    rows = [z for z in rows if z["state"] in US_STATES]
+    # The package holds its database in memory once asked (about 100 MB, the price of
+    # exact places); the dicts it answers with are dropped once the arrays are built.
+    standard = zipcodes.filter_by(zip_code_type="STANDARD", active=True)
+    rows = sorted((z for z in standard if z["state"] in US_STATES), key=lambda z: z["zip_code"])
     # A few ZIP codes list no area code: they take their state's.
     by_state: dict[str, set[str]] = {}
     for z in rows:
