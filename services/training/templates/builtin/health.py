@@ -19,6 +19,19 @@ _DIAGNOSES = {
     "N39.0": "Urinary tract infection",
     "R51": "Headache",
 }
+# The department that sees each diagnosis.
+_DEPARTMENTS = {
+    "E11.9": "endocrinology",
+    "I10": "cardiology",
+    "J06.9": "primary care",
+    "M54.5": "orthopedics",
+    "F32.9": "psychiatry",
+    "J45.909": "primary care",
+    "K21.9": "primary care",
+    "E78.5": "cardiology",
+    "N39.0": "primary care",
+    "R51": "primary care",
+}
 # test: (unit, mean, std, reference low, reference high). Values are log-normal with that
 # mean and spread: skewed to the right like real lab results, and never negative.
 _LABS = {
@@ -86,10 +99,7 @@ def healthcare(options: Options) -> dict[str, Any]:
             ["outpatient", "inpatient", "emergency", "telehealth"],
             [0.6, 0.12, 0.13, 0.15],
         ),
-        cat(
-            "department",
-            ["primary care", "cardiology", "endocrinology", "orthopedics", "psychiatry"],
-        ),
+        derived("department", "string", f"map(diagnosis_code, {_DEPARTMENTS!r})"),
         cat("diagnosis_code", list(_DIAGNOSES)),
         derived("diagnosis_description", "string", f"map(diagnosis_code, {_DIAGNOSES!r})"),
     ]

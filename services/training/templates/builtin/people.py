@@ -120,7 +120,8 @@ def company(options: Options) -> dict[str, Any]:
             "text",
             "name + ' is a ' + lower(company_type) + ' ' + lower(sub_industry)"
             " + ' company founded in '"
-            " + str(founded_year) + ' with ' + str(employees) + ' employees.'",
+            " + str(founded_year) + ' with ' + str(employees)"
+            " + (' employee.' if employees == 1 else ' employees.')",
         ),
         {"name": "is_active", "type": "bool", "params": {"p": 0.92}},
         {"name": "created_at", "type": "datetime", "min": "today-5y", "max": "today"},

@@ -205,3 +205,40 @@ def test_robotics_series_per_device_at_the_sampling_rate():
     assert sum(healthy) / len(healthy) == pytest.approx(9.81, abs=0.05)
     assert 0.05 < sum(r["failure_mode"] != "none" for r in imu) / len(imu) < 0.15
     assert len(tables["gps"]) == 6 * 5
+
+
+def test_ecommerce_price_follows_the_product():
+    orders = _tables("ecommerce_transaction")["transactions"]
+    prices: dict[str, list[float]] = {}
+    for o in orders:
+        prices.setdefault(o["product_name"], []).append(o["unit_price"])
+    # A laptop never costs less than a charger, a smartphone less than a novel.
+    assert min(prices["Laptop"]) > max(prices["USB-C Charger"])
+    assert min(prices["Smartphone"]) > max(prices["Novel"])
+    assert statistics.median(prices["Laptop"]) > 500 > statistics.median(prices["Shampoo"])
+
+
+def test_finance_transactions_come_after_their_account_was_opened():
+    tables = _tables("finance_transactions", count=1_000)
+    opened = {a["account_id"]: a["opened_at"] for a in tables["accounts"]}
+    assert all(t["timestamp"].date() >= opened[t["account_id"]] for t in tables["transactions"])
+
+
+def test_healthcare_visit_department_sees_its_diagnosis():
+    visits = _tables("healthcare_ehr", count=500)["visits"]
+    seen = {(v["diagnosis_code"], v["department"]) for v in visits}
+    assert ("F32.9", "psychiatry") in seen and ("I10", "cardiology") in seen
+    assert {d for code, d in seen if code != "F32.9"}.isdisjoint({"psychiatry"})
+    assert {d for code, d in seen if code == "M54.5"} == {"orthopedics"}
+    assert {d for code, d in seen if code == "E11.9"} == {"endocrinology"}
+
+
+def test_company_description_counts_its_employees_in_words():
+    companies = _tables("company")["companies"]
+    single = [c for c in companies if c["employees"] == 1]
+    assert single and all(c["description"].endswith(" with 1 employee.") for c in single)
+    assert all(
+        c["description"].endswith(f" with {c['employees']} employees.")
+        for c in companies
+        if c["employees"] > 1
+    )
