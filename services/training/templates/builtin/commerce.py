@@ -184,7 +184,13 @@ def finance(options: Options) -> dict[str, Any]:
             "max": 100_000,
             "hidden": True,
         },
-        derived("credit_limit", "float", local_money("credit_limit_usd")),
+        # Only a card or a business account has a credit limit.
+        derived(
+            "credit_limit",
+            "float",
+            local_money("credit_limit_usd")
+            + " if account_type in ('credit_card', 'business') else None",
+        ),
     ]
     transactions = [
         {"name": "transaction_id", "type": "uuid", "unique": True},

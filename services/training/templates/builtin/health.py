@@ -52,8 +52,24 @@ _DRUGS = {
     "Ibuprofen": (200, 400, 600),
     "Montelukast": (4, 10),
 }
+# drug: (how often it is taken, days a prescription lasts): a course of antibiotics is a week
+# or two, a painkiller is taken as needed, the rest are daily and long-term.
+_REGIMENS = {
+    "Metformin": (("twice daily", "once daily"), (30, 60, 90)),
+    "Lisinopril": (("once daily",), (30, 60, 90)),
+    "Atorvastatin": (("once daily",), (30, 60, 90)),
+    "Amoxicillin": (("three times daily", "twice daily"), (7, 14)),
+    "Sertraline": (("once daily",), (30, 60, 90)),
+    "Omeprazole": (("once daily",), (14, 30, 60)),
+    "Ibuprofen": (("as needed", "three times daily"), (7, 14)),
+    "Montelukast": (("once daily",), (30, 60, 90)),
+}
 # Ibuprofen also comes as a gel; the others here are tablets or capsules.
 _ROUTE = "'topical' if drug_name == 'Ibuprofen' and bernoulli(0.15) else 'oral'"
+
+
+def _regimen(position: int) -> str:
+    return repr({drug: regimen[position] for drug, regimen in _REGIMENS.items()})
 
 
 def _lab_map(position: int) -> str:
@@ -118,9 +134,9 @@ def healthcare(options: Options) -> dict[str, Any]:
         fk("visit_id", "visits", "visit_id"),
         cat("drug_name", list(_DRUGS)),
         derived("dose_mg", "int", f"choice_by(drug_name, {_DRUGS!r})"),
-        cat("frequency", ["once daily", "twice daily", "three times daily", "as needed"]),
+        derived("frequency", "string", f"choice_by(drug_name, {_regimen(0)})"),
         derived("route", "string", _ROUTE),
-        {"name": "days_supply", "type": "category", "categories": [7, 14, 30, 60, 90]},
+        derived("days_supply", "int", f"choice_by(drug_name, {_regimen(1)})"),
     ]
     return {
         "tables": [

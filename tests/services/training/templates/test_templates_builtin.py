@@ -242,3 +242,33 @@ def test_company_description_counts_its_employees_in_words():
         for c in companies
         if c["employees"] > 1
     )
+
+
+def _eighteenth_birthday(born: dt.date) -> dt.date:
+    return (
+        dt.date(born.year + 18, 3, 1)
+        if (born.month, born.day) == (2, 29)
+        else born.replace(year=born.year + 18)
+    )
+
+
+def test_users_signed_up_as_adults():
+    users = _tables("user")["users"]
+    assert all(_eighteenth_birthday(u["date_of_birth"]) <= u["created_at"].date() for u in users)
+    assert all(u["created_at"].date() <= REF for u in users)
+
+
+def test_medications_are_taken_as_each_drug_is():
+    medications = _tables("healthcare_ehr", count=500)["medications"]
+    antibiotics = [m for m in medications if m["drug_name"] == "Amoxicillin"]
+    assert antibiotics and all(m["days_supply"] <= 14 for m in antibiotics)
+    assert all(m["frequency"] != "as needed" for m in antibiotics)
+    statins = [m for m in medications if m["drug_name"] == "Atorvastatin"]
+    assert statins and {m["frequency"] for m in statins} == {"once daily"}
+
+
+def test_only_cards_and_business_accounts_have_a_credit_limit():
+    accounts = _tables("finance_transactions", count=500)["accounts"]
+    for a in accounts:
+        has_credit = a["account_type"] in ("credit_card", "business")
+        assert (a["credit_limit"] is not None) == has_credit, a
