@@ -21,6 +21,7 @@ import functools
 import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -77,28 +78,41 @@ def _ranges(bounds: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(low, dtype=np.int64), np.asarray(high, dtype=np.int64)
 
 
+def _us_state(zipcodes: Any, abbreviation: str) -> pa.Table:
+    """One state's active STANDARD ZIP codes, as Arrow columns (no Python objects kept)."""
+    found = zipcodes.filter_by(state=abbreviation, zip_code_type="STANDARD", active=True)
+    # A few ZIP codes list no area code: they take their state's.
+    state_codes = sorted({code for z in found for code in z["area_codes"]})
+    return pa.table(
+        {
+            "zip": pa.array([int(z["zip_code"]) for z in found], pa.int64()),
+            "city": pa.array([z["city"] for z in found], pa.string()),
+            "state": pa.array([US_STATES[abbreviation]] * len(found), pa.string()),
+            "area_codes": pa.array(
+                [sorted(z["area_codes"]) or state_codes for z in found], pa.list_(pa.string())
+            ),
+        }
+    )
+
+
 def _us_places() -> Places:
     import zipcodes
 
-    # The package holds its database in memory once asked (about 100 MB, the price of
-    # exact places); the dicts it answers with are dropped once the arrays are built.
-    standard = zipcodes.filter_by(zip_code_type="STANDARD", active=True)
-    rows = sorted((z for z in standard if z["state"] in US_STATES), key=lambda z: z["zip_code"])
-    # A few ZIP codes list no area code: they take their state's.
-    by_state: dict[str, set[str]] = {}
-    for z in rows:
-        by_state.setdefault(z["state"], set()).update(z["area_codes"])
-    codes = [sorted(z["area_codes"]) or sorted(by_state[z["state"]]) for z in rows]
-    numbers = [int(z["zip_code"]) for z in rows]
-    low, high = _ranges([(n, n) for n in numbers])
+    # State by state, keeping Arrow columns only: the package answers with dicts of 15 keys,
+    # and the memory of 30,000 of them would stay behind, reusable by Python but unseen by
+    # the memory limit of the template checking processes (which load this at rest).
+    table = pa.concat_tables([_us_state(zipcodes, state) for state in US_STATES])
+    table = table.sort_by("zip")
+    codes = table.column("area_codes").combine_chunks()
+    zips = table.column("zip").to_numpy()
     return Places(
-        states=pa.array([US_STATES[z["state"]] for z in rows], pa.string()),
-        cities=pa.array([z["city"] for z in rows], pa.string()),
-        postal_low=low,
-        postal_high=high,
+        states=table.column("state").combine_chunks(),
+        cities=table.column("city").combine_chunks(),
+        postal_low=zips,
+        postal_high=zips,
         postal_digits=5,
-        area_codes=pa.array([c for place in codes for c in place], pa.string()),
-        area_offsets=np.cumsum([0, *(len(place) for place in codes)]).astype(np.int64),
+        area_codes=codes.flatten(),
+        area_offsets=(codes.offsets.to_numpy() - codes.offsets[0].as_py()).astype(np.int64),
     )
 
 
