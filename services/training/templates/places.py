@@ -10,7 +10,8 @@ row says "Springfield, TX 99501". What agrees comes from offline data, as far as
   with its number (20 for Corsica, 971..976 overseas). Faker's French cities are invented
   names and stay independent.
 - ja_JP: Faker's cities, which are the cities and wards of Chiba, Tokyo and Kanagawa, with
-  their prefecture, and a postal code in the prefecture's range.
+  their prefecture, and a postal code in the prefecture's range (Faker's towns, which
+  street addresses use, have no city: they stay independent).
 - de_DE: Faker has no data linking a German city to its state or postal code: they stay
   independent (``None``).
 """
