@@ -66,10 +66,13 @@ def job_child(rows: int, out_dir: str) -> None:
     import threading
 
     from common.storage import Storage
+    from services.training.payloads import TemplatePayload
     from services.training.templates.jobs import plan_request, write_batch
 
     started = time.perf_counter()
-    request = {"builtin": "user", "count": rows, "seed": 1, "locale": "en_US"}
+    request = TemplatePayload(
+        builtin="user", count=rows, seed=1, locale="en_US", chunk_rows=100_000
+    )
     generation = plan_request(request)
     planned = time.perf_counter()
     storage = Storage(out_dir)

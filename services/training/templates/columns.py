@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ import pyarrow.compute as pc
 
 from common.contracts.template_schema import FieldSpec
 from common.moments import parse_moment
-from services.training.templates import strings
+from services.training.templates import addresses, strings
 from services.training.templates.expressions import slugify
 from services.training.templates.vocab import Vocabulary
 
@@ -37,6 +36,9 @@ class FieldContext:
     vocab: Vocabulary
     reference_date: dt.date
     key: int
+    # The row's place (see addresses.place_index): drawn once per chunk and shared by its
+    # address-like fields; None: drawn at first use and kept.
+    place: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -285,55 +287,6 @@ def gen_name(spec: FieldSpec, ctx: FieldContext) -> pa.Array:
     return pc.binary_join_element_wise(first, last, " ")
 
 
-def gen_street_address(spec: FieldSpec, ctx: FieldContext) -> pa.Array:
-    style = ctx.vocab.style.street_format
-    street = _pick(ctx.vocab.street_names, ctx)
-    numbers = {"house": (1, 9999), "small": (1, 199), "tiny": (1, 30)}
-    parts: list[pa.Array | str] = []
-    for literal, name in _split_format(style):
-        if literal:
-            parts.append(literal)
-        if name == "street":
-            parts.append(street)
-        elif name:
-            low, high = numbers[name]
-            parts.append(pc.cast(pa.array(ctx.rng.integers(low, high + 1, ctx.n)), pa.string()))
-    return _join(*parts)
-
-
-def gen_address(spec: FieldSpec, ctx: FieldContext) -> pa.Array:
-    pieces = {
-        "street_address": lambda: gen_street_address(spec, ctx),
-        "city": lambda: _pick(ctx.vocab.cities, ctx),
-        "state": lambda: _pick(ctx.vocab.states, ctx),
-        "postal_code": lambda: _pick(ctx.vocab.postal_codes, ctx),
-    }
-    parts: list[pa.Array | str] = []
-    for literal, name in _split_format(ctx.vocab.style.address_format):
-        if literal:
-            parts.append(literal)
-        if name:
-            parts.append(pieces[name]())
-    return _join(*parts)
-
-
-def _split_format(text: str) -> list[tuple[str, str]]:
-    """'{a}, {b}!' -> [('', 'a'), (', ', 'b'), ('!', '')]."""
-    return [(literal, name or "") for literal, name, _, _ in string.Formatter().parse(text)]
-
-
-def gen_phone(spec: FieldSpec, ctx: FieldContext) -> pa.Array:
-    if spec.format:
-        return strings.fill_patterns([spec.format], ctx.rng, ctx.n)
-    return strings.fill_patterns(ctx.vocab.phone_patterns.to_pylist(), ctx.rng, ctx.n)
-
-
-def gen_postal_code(spec: FieldSpec, ctx: FieldContext) -> pa.Array:
-    if spec.format:
-        return strings.fill_patterns([spec.format], ctx.rng, ctx.n)
-    return _pick(ctx.vocab.postal_codes, ctx)
-
-
 def gen_text(spec: FieldSpec, ctx: FieldContext) -> pa.Array:
     low = int(spec.params.get("min_words", 4))
     high = int(spec.params.get("max_words", 12))
@@ -383,12 +336,12 @@ GENERATORS: dict[str, Callable[[FieldSpec, FieldContext], pa.Array]] = {
     "name": gen_name,
     "first_name": _vocab_field("first_names"),
     "last_name": _vocab_field("last_names"),
-    "phone": gen_phone,
-    "address": gen_address,
-    "street_address": gen_street_address,
-    "city": _vocab_field("cities"),
-    "state": _vocab_field("states"),
-    "postal_code": gen_postal_code,
+    "phone": addresses.gen_phone,
+    "address": addresses.gen_address,
+    "street_address": addresses.gen_street_address,
+    "city": addresses.gen_city,
+    "state": addresses.gen_state,
+    "postal_code": addresses.gen_postal_code,
     "country": gen_country,
     "company": _vocab_field("companies"),
     "job_title": _vocab_field("jobs"),

@@ -55,6 +55,8 @@ class EvalContext:
     vocab: Vocabulary
     reference_date: dt.date
     columns: Mapping[str, pa.Array] = field(default_factory=dict)
+    # The row's place, shared with the table's address fields (see addresses.place_index).
+    place: np.ndarray | None = None
 
     @property
     def n(self) -> int:

@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from services.training.templates import addresses
 from services.training.templates.expressions import (
     FUNCTIONS,
     EvalContext,
@@ -275,7 +276,7 @@ FUNCTIONS.update(
         "email_domain": (0, 0, _vocab_pick("email_domains")),
         "company_suffix": (0, 0, _vocab_pick("company_suffixes")),
         "stock_exchange": (0, 0, _vocab_pick("stock_exchanges")),
-        "city": (0, 0, _vocab_pick("cities")),
+        "city": (0, 0, addresses.cities),
         "tld": (0, 0, _fn_locale_value("tld")),
         "currency": (0, 0, _fn_locale_value("currency")),
         "price_level": (0, 0, _fn_locale_value("price_level")),

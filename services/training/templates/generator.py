@@ -35,6 +35,8 @@ from services.training.templates.vocab import SUPPORTED_LOCALES, Vocabulary, get
 DEFAULT_CHUNK_ROWS = 100_000
 _DRY_RUN_ROWS = 64
 _MAX_SEED = 2**63 - 1
+# The random stream of a chunk's places, apart from every field's (table, chunk, field).
+_PLACE_STREAM = 0x706C616365
 
 Progress = Callable[[int, int], None]
 
@@ -211,11 +213,18 @@ def _chunk(
 ) -> pa.RecordBatch:
     spec_table = plan.schema.tables[table.index]
     vocab = get_vocabulary(plan.locale)
+    place = None
+    if vocab.places is not None:
+        place = _rng(plan, table.index, chunk_index, _PLACE_STREAM, 0).integers(
+            0, len(vocab.places), len(rows)
+        )
     values: dict[str, pa.Array] = {}
     for f in table.field_order:
         spec = spec_table.fields[f]
         try:
-            values[spec.name] = _field(plan, table, f, spec, rows, chunk_index, values, vocab)
+            values[spec.name] = _field(
+                plan, table, f, spec, rows, chunk_index, values, vocab, place
+            )
         except (
             ExpressionError,
             pa.ArrowException,
@@ -243,18 +252,19 @@ def _field(
     chunk_index: int,
     values: Mapping[str, pa.Array],
     vocab: Vocabulary,
+    place: np.ndarray | None,
 ) -> pa.Array:
     rng = _rng(plan, table.index, chunk_index, f)
     if spec.foreign_key:
         result = _foreign_key(plan, table, f, spec, rows, rng)
     elif spec.derive or spec.template:
-        ctx = EvalContext(rng, rows, vocab, plan.reference_date, values)
+        ctx = EvalContext(rng, rows, vocab, plan.reference_date, values, place)
         expression = field_expression(spec)
         assert expression is not None
         result = _cast(evaluate(expression, ctx), columns.arrow_type(spec))
     else:
         ctx = columns.FieldContext(
-            rng, rows, vocab, plan.reference_date, field_key(plan, table.index, f)
+            rng, rows, vocab, plan.reference_date, field_key(plan, table.index, f), place
         )
         result = columns.GENERATORS[spec.type](spec, ctx)
     if spec.null_rate > 0:

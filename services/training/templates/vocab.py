@@ -17,6 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from faker import Faker
 
+from services.training.templates.places import Places, get_places
+
 SUPPORTED_LOCALES = ("en_US", "de_DE", "fr_FR", "ja_JP")
 
 _DRAWS = 3_000
@@ -33,6 +35,11 @@ class LocaleStyle:
     street_format: str
     address_format: str
     stock_exchanges: tuple[str, ...]
+    # One phone format per locale, so a column never mixes them: '{prefix}' is an area code
+    # of the row's place, or one of phone_prefixes (mobile numbers) where the locale's places
+    # have none; '#' is a digit and 'N' a digit from 2 to 9.
+    phone_format: str
+    phone_prefixes: tuple[str, ...] = ()
     family_name_first: bool = False
     # Money in templates is written in US dollars and multiplied by this: prices of the
     # same magnitude in euros, about 150 times the number in yen.
@@ -49,6 +56,7 @@ _STYLES = {
         "{house} {street}",
         "{street_address}, {city}, {state} {postal_code}",
         ("NYSE", "NASDAQ"),
+        "({prefix}) N##-####",
     ),
     "de_DE": LocaleStyle(
         "Deutschland",
@@ -57,6 +65,8 @@ _STYLES = {
         "{street} {small}",
         "{street_address}, {postal_code} {city}",
         ("XETRA", "Börse Frankfurt"),
+        "{prefix} #######",
+        ("0151", "0152", "0157", "0160", "0162", "0163", "0170", "0171", "0172", "0175", "0176"),
     ),
     "fr_FR": LocaleStyle(
         "France",
@@ -65,6 +75,8 @@ _STYLES = {
         "{small}, {street}",
         "{street_address}, {postal_code} {city}",
         ("Euronext Paris",),
+        "{prefix} ## ## ## ##",
+        ("06", "07"),
     ),
     "ja_JP": LocaleStyle(
         "日本",
@@ -73,6 +85,8 @@ _STYLES = {
         "{street}{tiny}丁目{small}番{tiny}号",
         "〒{postal_code} {state}{city}{street_address}",
         ("東京証券取引所", "大阪取引所"),
+        "{prefix}-####-####",
+        ("070", "080", "090"),
         family_name_first=True,
         price_level=150.0,
         money_decimals=0,
@@ -102,6 +116,8 @@ class Vocabulary:
     words: pa.Array
     stock_exchanges: pa.Array
     translit: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # Where city, state, postal code and area code agree (None: drawn independently).
+    places: Places | None = None
 
     @property
     def country(self) -> str:
@@ -137,14 +153,16 @@ def _provider_names(locale: str, *attributes: str) -> list[str]:
     return []
 
 
-def _phone_pattern(number: str, random_digits: int = 4) -> str:
-    """Keep a real-looking prefix and mark the last digits for vectorized filling."""
-    chars = list(number)
-    for i in range(len(chars) - 1, -1, -1):
-        if random_digits and chars[i].isdigit():
-            chars[i] = "#"
-            random_digits -= 1
-    return "".join(chars)
+def _phone_pattern(style: LocaleStyle, places: Places | None) -> str:
+    """The locale's phone format with its longest prefix, as long as its longest number."""
+    codes = places.area_codes.to_pylist() if places and places.area_codes is not None else []
+    prefix = max([*codes, *style.phone_prefixes], key=len, default="")
+    return style.phone_format.replace("{prefix}", "#" * len(prefix))
+
+
+def _place_values(values: pa.Array | None, draw: Callable[[], str]) -> pa.Array:
+    """A locale's distinct place values, or Faker's draws where its places lack them."""
+    return _draw(draw) if values is None else _sorted(values.to_pylist())
 
 
 def _romanizations(locale: str) -> dict[str, str]:
@@ -178,21 +196,25 @@ def get_vocabulary(locale: str) -> Vocabulary:
         )
     fake = Faker(locale)
     fake.seed_instance(_VOCAB_SEED)
+    style, places = _STYLES[locale], get_places(locale)
     female = _sorted(_provider_names(locale, "first_names_female", "first_names"))
     male = _sorted(_provider_names(locale, "first_names_male", "first_names"))
     streets = fake.town if locale == "ja_JP" else fake.street_name
     return Vocabulary(
         locale=locale,
-        style=_STYLES[locale],
+        style=style,
         first_names_female=female,
         first_names_male=male,
         first_names=_sorted([*female.to_pylist(), *male.to_pylist()]),
         last_names=_sorted(_provider_names(locale, "last_names")),
         street_names=_draw(streets),
-        cities=_draw(fake.city),
-        states=_draw(fake.administrative_unit, 500),
+        cities=_draw(fake.city) if places is None else _place_values(places.cities, fake.city),
+        states=_draw(fake.administrative_unit, 500)
+        if places is None
+        else _place_values(places.states, fake.administrative_unit),
+        # Picked where a locale has no places; their length bounds the places' codes.
         postal_codes=_draw(fake.postcode),
-        phone_patterns=_draw(lambda: _phone_pattern(fake.phone_number())),
+        phone_patterns=_sorted([_phone_pattern(style, places)]),
         jobs=_draw(fake.job),
         companies=_draw(fake.company),
         company_suffixes=_sorted(_company_suffixes(locale)),
@@ -202,6 +224,7 @@ def get_vocabulary(locale: str) -> Vocabulary:
         words=_words(locale, fake),
         stock_exchanges=_sorted(_STYLES[locale].stock_exchanges),
         translit=MappingProxyType(_romanizations(locale)),
+        places=places,
     )
 
 

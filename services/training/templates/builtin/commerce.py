@@ -2,19 +2,54 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from services.training.templates.builtin.fields import Options, cat, derived, fk, local_money, seq
 
-_PRODUCTS = {
-    "Electronics": ("Wireless Headphones", "Smartphone", "Laptop", "USB-C Charger", "Smartwatch"),
-    "Clothing": ("T-Shirt", "Jeans", "Rain Jacket", "Sneakers", "Wool Sweater"),
-    "Home & Kitchen": ("Coffee Maker", "Chef Knife", "Desk Lamp", "Cookware Set", "Blender"),
-    "Books": ("Novel", "Cookbook", "Travel Guide", "Biography", "Children's Book"),
-    "Sports": ("Yoga Mat", "Running Shoes", "Dumbbells", "Tennis Racket", "Bike Helmet"),
-    "Beauty": ("Face Cream", "Shampoo", "Perfume", "Lipstick", "Sunscreen"),
-    "Toys": ("Building Blocks", "Puzzle", "Board Game", "Plush Bear", "Toy Car"),
+# category: {product: its typical price in US dollars}. A row's price is that times a
+# log-normal spread (most within -40 %..+65 %), so a laptop never costs less than a charger.
+_PRICES = {
+    "Electronics": {
+        "Wireless Headphones": 120,
+        "Smartphone": 650,
+        "Laptop": 950,
+        "USB-C Charger": 20,
+        "Smartwatch": 250,
+    },
+    "Clothing": {"T-Shirt": 18, "Jeans": 55, "Rain Jacket": 90, "Sneakers": 85, "Wool Sweater": 70},
+    "Home & Kitchen": {
+        "Coffee Maker": 80,
+        "Chef Knife": 45,
+        "Desk Lamp": 35,
+        "Cookware Set": 150,
+        "Blender": 65,
+    },
+    "Books": {
+        "Novel": 15,
+        "Cookbook": 25,
+        "Travel Guide": 20,
+        "Biography": 22,
+        "Children's Book": 10,
+    },
+    "Sports": {
+        "Yoga Mat": 30,
+        "Running Shoes": 110,
+        "Dumbbells": 45,
+        "Tennis Racket": 120,
+        "Bike Helmet": 60,
+    },
+    "Beauty": {"Face Cream": 30, "Shampoo": 9, "Perfume": 75, "Lipstick": 18, "Sunscreen": 14},
+    "Toys": {
+        "Building Blocks": 40,
+        "Puzzle": 18,
+        "Board Game": 35,
+        "Plush Bear": 20,
+        "Toy Car": 15,
+    },
 }
+_PRODUCTS = {category: tuple(products) for category, products in _PRICES.items()}
+_PRICE = {product: price for products in _PRICES.values() for product, price in products.items()}
 
 
 def ecommerce(options: Options) -> dict[str, Any]:
@@ -35,15 +70,12 @@ def ecommerce(options: Options) -> dict[str, Any]:
             "min": 1,
             "max": 20,
         },
-        {
-            "name": "unit_price_usd",
-            "type": "float",
-            "distribution": "lognormal",
-            "params": {"mean": 3.4, "sigma": 0.9, "decimals": 2},
-            "min": 0.99,
-            "max": 4_999.99,
-            "hidden": True,
-        },
+        derived(
+            "unit_price_usd",
+            "float",
+            f"max(0.99, round(map(product_name, {_PRICE!r}) * {math.e!r} ** normal(0, 0.3), 2))",
+            hidden=True,
+        ),
         derived("unit_price", "float", local_money("unit_price_usd")),
         cat("discount_percent", [0, 5, 10, 15, 20, 25], [0.6, 0.12, 0.12, 0.08, 0.05, 0.03]),
         derived("subtotal", "float", "round(quantity * unit_price, money_decimals())"),
@@ -141,7 +173,8 @@ def finance(options: Options) -> dict[str, Any]:
         derived("currency", "string", "currency()"),
         {"name": "home_city", "type": "city"},
         {"name": "home_country", "type": "country"},
-        {"name": "opened_at", "type": "date", "min": "today-15y", "max": "today-90d"},
+        # Opened before the year of transactions starts, so none comes before its account.
+        {"name": "opened_at", "type": "date", "min": "today-15y", "max": "today-1y"},
         {
             "name": "credit_limit_usd",
             "type": "float",
@@ -151,7 +184,13 @@ def finance(options: Options) -> dict[str, Any]:
             "max": 100_000,
             "hidden": True,
         },
-        derived("credit_limit", "float", local_money("credit_limit_usd")),
+        # Only a card or a business account has a credit limit.
+        derived(
+            "credit_limit",
+            "float",
+            local_money("credit_limit_usd")
+            + " if account_type in ('credit_card', 'business') else None",
+        ),
     ]
     transactions = [
         {"name": "transaction_id", "type": "uuid", "unique": True},

@@ -19,6 +19,19 @@ _DIAGNOSES = {
     "N39.0": "Urinary tract infection",
     "R51": "Headache",
 }
+# The department that sees each diagnosis.
+_DEPARTMENTS = {
+    "E11.9": "endocrinology",
+    "I10": "cardiology",
+    "J06.9": "primary care",
+    "M54.5": "orthopedics",
+    "F32.9": "psychiatry",
+    "J45.909": "primary care",
+    "K21.9": "primary care",
+    "E78.5": "cardiology",
+    "N39.0": "primary care",
+    "R51": "primary care",
+}
 # test: (unit, mean, std, reference low, reference high). Values are log-normal with that
 # mean and spread: skewed to the right like real lab results, and never negative.
 _LABS = {
@@ -39,8 +52,24 @@ _DRUGS = {
     "Ibuprofen": (200, 400, 600),
     "Montelukast": (4, 10),
 }
+# drug: (how often it is taken, days a prescription lasts): a course of antibiotics is a week
+# or two, a painkiller is taken as needed, the rest are daily and long-term.
+_REGIMENS = {
+    "Metformin": (("twice daily", "once daily"), (30, 60, 90)),
+    "Lisinopril": (("once daily",), (30, 60, 90)),
+    "Atorvastatin": (("once daily",), (30, 60, 90)),
+    "Amoxicillin": (("three times daily", "twice daily"), (7, 14)),
+    "Sertraline": (("once daily",), (30, 60, 90)),
+    "Omeprazole": (("once daily",), (14, 30, 60)),
+    "Ibuprofen": (("as needed", "three times daily"), (7, 14)),
+    "Montelukast": (("once daily",), (30, 60, 90)),
+}
 # Ibuprofen also comes as a gel; the others here are tablets or capsules.
 _ROUTE = "'topical' if drug_name == 'Ibuprofen' and bernoulli(0.15) else 'oral'"
+
+
+def _regimen(position: int) -> str:
+    return repr({drug: regimen[position] for drug, regimen in _REGIMENS.items()})
 
 
 def _lab_map(position: int) -> str:
@@ -86,10 +115,7 @@ def healthcare(options: Options) -> dict[str, Any]:
             ["outpatient", "inpatient", "emergency", "telehealth"],
             [0.6, 0.12, 0.13, 0.15],
         ),
-        cat(
-            "department",
-            ["primary care", "cardiology", "endocrinology", "orthopedics", "psychiatry"],
-        ),
+        derived("department", "string", f"map(diagnosis_code, {_DEPARTMENTS!r})"),
         cat("diagnosis_code", list(_DIAGNOSES)),
         derived("diagnosis_description", "string", f"map(diagnosis_code, {_DIAGNOSES!r})"),
     ]
@@ -108,9 +134,9 @@ def healthcare(options: Options) -> dict[str, Any]:
         fk("visit_id", "visits", "visit_id"),
         cat("drug_name", list(_DRUGS)),
         derived("dose_mg", "int", f"choice_by(drug_name, {_DRUGS!r})"),
-        cat("frequency", ["once daily", "twice daily", "three times daily", "as needed"]),
+        derived("frequency", "string", f"choice_by(drug_name, {_regimen(0)})"),
         derived("route", "string", _ROUTE),
-        {"name": "days_supply", "type": "category", "categories": [7, 14, 30, 60, 90]},
+        derived("days_supply", "int", f"choice_by(drug_name, {_regimen(1)})"),
     ]
     return {
         "tables": [

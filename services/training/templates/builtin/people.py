@@ -44,7 +44,19 @@ def user(options: Options) -> dict[str, Any]:
             "hidden": True,
         },
         derived("salary", "float", local_money("salary_usd")),
-        {"name": "created_at", "type": "datetime", "min": "today-5y", "max": "today"},
+        {
+            "name": "signed_up",
+            "type": "datetime",
+            "min": "today-5y",
+            "max": "today",
+            "hidden": True,
+        },
+        # Nobody signs up before turning 18 (6,576 days: 18 years and their leap days).
+        derived(
+            "created_at",
+            "datetime",
+            "min(now(), max(signed_up, datetime(date_of_birth) + days(6576)))",
+        ),
         {"name": "is_active", "type": "bool", "params": {"p": 0.85}},
     ]
     return {"tables": [{"name": "users", "fields": fields}]}
@@ -120,7 +132,8 @@ def company(options: Options) -> dict[str, Any]:
             "text",
             "name + ' is a ' + lower(company_type) + ' ' + lower(sub_industry)"
             " + ' company founded in '"
-            " + str(founded_year) + ' with ' + str(employees) + ' employees.'",
+            " + str(founded_year) + ' with ' + str(employees)"
+            " + (' employee.' if employees == 1 else ' employees.')",
         ),
         {"name": "is_active", "type": "bool", "params": {"p": 0.92}},
         {"name": "created_at", "type": "datetime", "min": "today-5y", "max": "today"},
