@@ -14,6 +14,7 @@ exported or evaluated):
   invented value is replaced by a real category drawn by its frequency among the
   categories that are not rare;
 - numbers rounded to the real column's precision, dates to the resolution of their format;
+  hhmm times of day (517 = 05:17) stay times (never 1088);
 - missing values at least as frequent as in the real column;
 - a column that another column determines in every real row (continent, iso code and
   centroid by country: the profile's `dependencies`) set from its source's value, so that
@@ -42,6 +43,7 @@ import pyarrow as pa
 from common.contracts.combinations import mend_rows
 from common.timestamps import from_epoch_seconds, naive_microseconds
 from services.training.engines.fake_pii import fake_pii
+from services.training.engines.precision import on_clock
 from services.training.engines.profile import (
     ID_COUNTS_KEPT,
     ColumnProfile,
@@ -194,6 +196,8 @@ def _numbers(values: pd.Series, column: ColumnProfile) -> pd.Series:
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
     if column.step and column.minimum is not None:
         numbers = column.minimum + ((numbers - column.minimum) / column.step).round() * column.step
+    if column.clock:
+        return on_clock(numbers.round(0), column.step, column.maximum)
     if column.integer:
         return numbers.round(0)
     if column.decimals is not None:

@@ -37,7 +37,13 @@ from services.training.engines.derived import DerivedRules
 from services.training.engines.errors import EngineError
 from services.training.engines.fake_locale import guess_locale
 from services.training.engines.id_shapes import id_shape
-from services.training.engines.precision import datetime_unit, decimals_of, grid_step, sentinels
+from services.training.engines.precision import (
+    clock_times,
+    datetime_unit,
+    decimals_of,
+    grid_step,
+    sentinels,
+)
 
 # Distinct values of a repeating id column whose row counts a profile keeps.
 ID_COUNTS_KEPT = 10_000
@@ -83,6 +89,9 @@ class ColumnProfile:
     # 0.50): every real value is `minimum` plus a whole number of `step`s, and generated
     # numbers are put on the grid too (see `precision.grid_step`, `conform`). None: no such grid.
     step: float | None = None
+    # Whole numbers written as hhmm times of day (517 = 05:17; `precision.clock_times`):
+    # generated ones are times too, never 1088.
+    clock: bool = False
     null_share: float = 0.0
     datetime_format: str | None = None
     # The coarsest unit every real datetime is a whole number of: "Y" (1 January only),
@@ -285,6 +294,7 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
             std=float(values.std(ddof=0)),
             decimals=decimals,
             step=grid_step(numbers, decimals),
+            clock=clock_times(numbers),
         )
     if kind == "categorical":
         counts = series.dropna().value_counts()

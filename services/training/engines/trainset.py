@@ -199,7 +199,8 @@ class _Column:
             decimals = None
             if seen.decimals is not None and part.decimals is not None:
                 decimals = max(seen.decimals, part.decimals)
-            return replace(merged, integer=seen.integer and part.integer, decimals=decimals)
+            integer, clock = seen.integer and part.integer, seen.clock and part.clock
+            return replace(merged, integer=integer, decimals=decimals, clock=clock)
         if self.kind == "datetime":
             unit = min(_UNITS.index(seen.datetime_unit), _UNITS.index(part.datetime_unit))
             return replace(merged, datetime_unit=_UNITS[unit])
