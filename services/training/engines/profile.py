@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 
 from common.contracts.combinations import ImpossibleCombinations
+from common.contracts.date_parts import DateParts, clock_times
 from common.contracts.dependencies import Dependency
 from common.contracts.leaders import Leader
 from common.contracts.totals import Total
@@ -38,7 +39,6 @@ from services.training.engines.errors import EngineError
 from services.training.engines.fake_locale import guess_locale
 from services.training.engines.id_shapes import id_shape
 from services.training.engines.precision import (
-    clock_times,
     datetime_unit,
     decimals_of,
     grid_step,
@@ -141,6 +141,8 @@ class TableProfile:
     totals: tuple[Total, ...] = ()
     # Category columns naming the largest of some number columns (none in older models).
     leaders: tuple[Leader, ...] = ()
+    # Month and day columns of a date, made real dates (none in older models).
+    date_parts: tuple[DateParts, ...] = ()
 
     def column(self, name: str) -> ColumnProfile | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -165,6 +167,7 @@ class TableProfile:
             "impossible_combinations": [c.to_dict() for c in self.impossible_combinations],
             "totals": [t.to_dict() for t in self.totals],
             "leaders": [x.to_dict() for x in self.leaders],
+            "date_parts": [x.to_dict() for x in self.date_parts],
         }
 
     @classmethod
@@ -190,6 +193,7 @@ class TableProfile:
             ),
             totals=tuple(Total.from_dict(t) for t in data.get("totals") or ()),
             leaders=tuple(Leader.from_dict(x) for x in data.get("leaders") or ()),
+            date_parts=tuple(DateParts.from_dict(x) for x in data.get("date_parts") or ()),
         )
 
     @property

@@ -2,7 +2,8 @@
 and dates written as year, month and day columns. What comes out are times and dates too.
 
 Before, gaussian_copula wrote 3.5 % of its departure and arrival times with minutes of 60 or
-more (1088, 2364), which no clock shows."""
+more (1088, 2364), which no clock shows, and 183 of 16,000 rows' dates were no dates
+(31 February, 31 September)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from common.contracts.date_parts import DateParts, DatePartsFinder, clock_times
 from services.training.engines.artifact import LoadedModel
-from services.training.engines.precision import clock_times
 from services.training.engines.trainset import stream_profile
 from tests.services.training.faithful_world import Ingested, ingested, sample, train
 
@@ -62,3 +63,39 @@ def test_generated_times_of_day_are_times(flights, work):
         # Still spread like the real ones: as many before noon.
         morning = (present < 1200).mean() - (real[column].dropna() < 1200).mean()
         assert abs(morning) < 0.1, column
+
+
+def _not_dates(rows: pd.DataFrame) -> int:
+    parts = rows[["year", "month", "day"]].dropna().astype(int)
+    return int(pd.to_datetime(parts, errors="coerce").isna().sum())
+
+
+def test_year_month_and_day_columns_make_real_dates(flights, work):
+    profile, _ = stream_profile(flights.parquet, flights.metadata)
+    assert profile.date_parts == (DateParts("month", "day", "year", leap_day=False),)
+    trained = train(flights, "gaussian_copula", work)
+    model = LoadedModel(trained.artifact)
+    try:
+        raw = model.engine.sample(4_000, 2, None)
+    finally:
+        model.close()
+    assert _not_dates(raw) > 0  # what a user saw: 31 February, 31 April
+    rows = pd.read_parquet(sample(trained, 4_000, work))
+    assert _not_dates(rows) == 0
+    assert rows["day"].max() == 31 and (rows["day"] == 30).sum() > 0
+    # A day fixed by a condition is kept: the 31sts come in months that have one.
+    fixed = pd.read_parquet(sample(trained, 300, work, seed=4, conditions={"day": 31}))
+    assert (fixed["day"] == 31).all() and set(fixed["month"]) <= {1, 3, 5, 7, 8, 10, 12}
+
+
+def test_date_parts_need_evidence_and_a_leap_year():
+    rng = np.random.default_rng(3)
+    independent = pd.DataFrame({"a": rng.integers(1, 13, 3_000), "b": rng.integers(1, 29, 3_000)})
+    finder = DatePartsFinder(["a", "b"])
+    finder.add(independent)
+    assert finder.found() == []  # never past 28: nothing to mend, nothing found
+    parts = DateParts("m", "d", "y")
+    rows = pd.DataFrame({"y": [2023, 2024, 2024], "m": [2, 2, 4], "d": [29, 29, 31]})
+    assert parts.broken(rows).tolist() == [True, False, True]
+    parts.mend(rows)
+    assert rows["d"].tolist() == [28, 29, 30]
