@@ -154,7 +154,7 @@ def _learned(values: pd.Series, column: ColumnProfile, rng: np.random.Generator)
     if column.kind == "categorical":
         return _categories(values, column, rng)
     if column.kind == "numeric":
-        return _numbers(values, column)
+        return _numbers(values, column, rng)
     if column.kind == "datetime":
         return _dates(values, column)
     return values
@@ -195,12 +195,13 @@ def _draw_categories(column: ColumnProfile, rng: np.random.Generator, size: int)
     return choices[rng.choice(len(choices), size=size, p=counts / counts.sum())]
 
 
-def _numbers(values: pd.Series, column: ColumnProfile) -> pd.Series:
+def _numbers(values: pd.Series, column: ColumnProfile, rng: np.random.Generator) -> pd.Series:
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
     if column.step and column.minimum is not None:
         numbers = column.minimum + ((numbers - column.minimum) / column.step).round() * column.step
-    if column.clock:
-        return on_clock(numbers.round(0), column.step, column.maximum)
+    if column.clock_minutes:
+        bounds = (column.minimum, column.maximum)
+        return on_clock(numbers.round(0), column.clock_minutes, bounds, rng)
     if column.integer:
         return numbers.round(0)
     if column.decimals is not None:

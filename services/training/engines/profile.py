@@ -42,6 +42,7 @@ from services.training.engines.precision import (
     datetime_unit,
     decimals_of,
     grid_step,
+    minute_counts,
     sentinels,
 )
 
@@ -89,9 +90,9 @@ class ColumnProfile:
     # 0.50): every real value is `minimum` plus a whole number of `step`s, and generated
     # numbers are put on the grid too (see `precision.grid_step`, `conform`). None: no such grid.
     step: float | None = None
-    # Whole numbers written as hhmm times of day (517 = 05:17; `precision.clock_times`):
-    # generated ones are times too, never 1088.
-    clock: bool = False
+    # Whole numbers written as hhmm times of day (517 = 05:17; `clock_times`): how many real
+    # ones are at each minute, 0 to 59, for generated ones to be times too, never 1088.
+    clock_minutes: tuple[int, ...] = ()
     null_share: float = 0.0
     datetime_format: str | None = None
     # The coarsest unit every real datetime is a whole number of: "Y" (1 January only),
@@ -180,6 +181,7 @@ class TableProfile:
                 values["id_shape"] = tuple(c["id_shape"])
             values["id_counts"] = tuple(c.get("id_counts") or ())
             values["sentinels"] = tuple(c.get("sentinels") or ())
+            values["clock_minutes"] = tuple(c.get("clock_minutes") or ())
             if c.get("usual_range") is not None:
                 values["usual_range"] = tuple(c["usual_range"])
             columns.append(ColumnProfile(**values))
@@ -298,7 +300,7 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
             std=float(values.std(ddof=0)),
             decimals=decimals,
             step=grid_step(numbers, decimals),
-            clock=clock_times(numbers),
+            clock_minutes=minute_counts(numbers) if clock_times(numbers) else (),
         )
     if kind == "categorical":
         counts = series.dropna().value_counts()
