@@ -218,8 +218,8 @@ def _chinstraps_off_dream(rows: pd.DataFrame) -> int:
 
 def test_a_species_found_on_one_island_only_stays_there(work):
     # palmerpenguins: Chinstraps live on Dream and Gentoos on Biscoe only; Torgersen has
-    # Adelies only. Chinstrap on Torgersen would be 8 rows if independent, below λ, so the
-    # cell alone rules nothing out; but all 55 training Chinstraps on Dream is no accident.
+    # Adelies only. Chinstrap on Torgersen would be 10 rows if independent, below λ, so the
+    # cell alone rules nothing out; but all 68 Chinstraps on Dream is no accident.
     # Before, gaussian_copula put 11 of its 283 rows' Chinstraps on Torgersen.
     table = ingested(PENGUINS, work)
     profile, _ = stream_profile(table.parquet, table.metadata)
