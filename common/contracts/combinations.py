@@ -19,7 +19,11 @@ looked at, the chance of flagging any real-but-unseen one is at most ``cells · 
 λ is chosen so that this is ``FALSE_ALARM`` (1 in 1,000): ``λ = ln(cells / FALSE_ALARM)``
 (11.5 for the 96 combinations of tips' 5 category columns, 14.2 for adult's 1,483). A
 combination rarer than independence says (a wife who is a man: 2 of adult's 32,561 rows) is
-not zero, and so never ruled out: only what the rows never show is.
+not zero, and so never ruled out: only what the rows never show is. A value that goes with
+one value of the other column only, in rows that independence would spread over the others
+at least λ times (all 55 Chinstrap penguins on Dream, where 35 would be elsewhere), rules out
+its combinations with every other value (Chinstrap on Torgersen: 8 rows if independent, too
+few alone); each such value is a test too, so λ counts combinations and values.
 
 Independence is the wrong yardstick where two columns are strongly associated, and most wrong
 for rare values, which tend to be specialised groups: in adult, no doctorate and no one from
@@ -316,17 +320,19 @@ class CombinationFinder:
             counts = counts[: len(self._values[first]), : len(self._values[second])]
             if counts.shape[0] >= 2 and counts.shape[1] >= 2 and counts.sum():
                 tables[(first, second)] = counts
-        cells = sum(c.size for c in tables.values())
-        if not cells:
+        # Each combination is a test, and so is each value (the one-partner rule).
+        tests = sum(c.size + sum(c.shape) for c in tables.values())
+        if not tests:
             return []
-        threshold = math.log(cells / FALSE_ALARM)
+        threshold = math.log(tests / FALSE_ALARM)
         found = []
         for (first, second), counts in tables.items():
             n = counts.sum()
             first_share, second_share = counts.sum(axis=1) / n, counts.sum(axis=0) / n
             common = np.outer(first_share >= MIN_SHARE, second_share >= MIN_SHARE)
             expected = np.outer(first_share, second_share) * n
-            ruled_out = (counts == 0) & (expected >= threshold) & common
+            alone = _one_partner(counts, threshold) | _one_partner(counts.T, threshold).T
+            ruled_out = (counts == 0) & ((expected >= threshold) | alone) & common
             if ruled_out.any():
                 found.append(self._pair(first, second, counts, ruled_out))
         return found
@@ -357,6 +363,17 @@ def find_impossible_combinations(
     finder = CombinationFinder(columns)
     finder.add(frame)
     return finder.found(derived)
+
+
+def _one_partner(counts: np.ndarray, threshold: float) -> np.ndarray:
+    """True for each (i, j) where the i-th value goes with one other value only, in rows
+    that independence would spread over the others at least ``threshold`` times."""
+    n = counts.sum()
+    partners = (counts > 0).sum(axis=1)
+    rows = counts.sum(axis=1)
+    partner_share = counts.sum(axis=0)[counts.argmax(axis=1)] / n
+    alone = (partners == 1) & (rows * (1 - partner_share) >= threshold)
+    return np.repeat(alone[:, None], counts.shape[1], axis=1)
 
 
 def _few(values: pd.Series) -> bool:

@@ -112,6 +112,11 @@ _NAME_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", 
 # Unique values written like this (no spaces) are codes: ids, not labels.
 CODE = re.compile(r"[\w-]{1,32}")
 ID_NAME = re.compile(r"(^|_)id$|Id$|^ID$")
+# A capitalised word with no digit ("Integra", "LeSabre", "Grand_Prix"): a name. Codes are
+# upper case, or carry digits (SEA, N14228, aardsda01); unique names written without spaces
+# (Cars93's car models) are labels, not ids, in at least this share of the values.
+CAPITALISED = re.compile(r"^[^\d]*[A-Z][a-z]{2,}[^\d]*$")
+CAPITALISED_SHARE = 0.5
 MATCH_SHARE = 0.9
 # Rows every value of a place column must be in for the place to be no one's own: the same
 # count below which mostlyai's rare-category protection hides a value.
@@ -243,7 +248,9 @@ def _full_words(words: list[str]) -> int:
 
 
 def _is_code(values: pd.Series) -> bool:
-    return bool(values.is_unique and values.str.fullmatch(CODE).all())
+    if not (values.is_unique and values.str.fullmatch(CODE).all()):
+        return False
+    return not len(values) or values.str.match(CAPITALISED).mean() < CAPITALISED_SHARE
 
 
 def _text_column(name: str, values: pd.Series, sdv_type: str | None) -> ColumnMetadata:

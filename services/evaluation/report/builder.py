@@ -11,6 +11,7 @@ import pandas as pd
 
 from common.contracts.rule_checks import count_violations
 from common.contracts.rules import Rule
+from services.evaluation.report.calendar import calendar_checks
 from services.evaluation.report.charts import column_charts, correlation_heatmaps
 from services.evaluation.report.columns import (
     canonical_frame,
@@ -171,6 +172,7 @@ def build_report(
         ),
         totals=totals,
         leaders=leaders,
+        calendar=calendar_checks(raw["train"], raw["synthetic"], metadata),
     )
 
 

@@ -57,6 +57,7 @@ def report_sections(report: Report) -> str:
         _impossible_combinations(report),
         _totals(report),
         _leaders(report),
+        _calendar(report),
         _charts(report),
         _sample_sizes(report),
     ]
@@ -249,6 +250,16 @@ def _leaders(report: Report) -> str:
         "synthetic rows it names another. Models trained from now on set it from the numbers.",
         ["Column", "Synthetic rows breaking it", "Real rows (all name the largest)"],
         [(esc(x.description), x.violation_count, x.real_rows) for x in report.leaders],
+    )
+
+
+def _calendar(report: Report) -> str:
+    return _broken_section(
+        "Dates and times that do not exist",
+        "In every real row these columns write a date or a time of day; some synthetic rows "
+        "are none (31 February, 10:88). Models trained from now on write real ones.",
+        ["Columns", "Synthetic rows breaking it", "Real rows (all real)"],
+        [(esc(c.description), c.violation_count, c.real_rows) for c in report.calendar],
     )
 
 

@@ -331,6 +331,17 @@ class LeaderCheck(_Model):
     real_rows: int
 
 
+class CalendarCheck(_Model):
+    """Columns writing a date (month and day) or a time of day (hhmm) in every real row, and
+    the synthetic rows whose values are none (31 February, 10:88)."""
+
+    description: str
+    columns: list[str]
+    violation_count: int
+    # Real rows with every one of the columns.
+    real_rows: int
+
+
 class Report(_Model):
     sample_sizes: SampleSizes
     columns_evaluated: list[str]
@@ -361,3 +372,5 @@ class Report(_Model):
     # Category columns naming the largest of some number columns in every real row
     # (`totals.py`); empty in older reports.
     leaders: list[LeaderCheck] = Field(default_factory=list)
+    # Dates and times of day written as numbers (`calendar.py`); empty in older reports.
+    calendar: list[CalendarCheck] = Field(default_factory=list)

@@ -14,6 +14,8 @@ exported or evaluated):
   invented value is replaced by a real category drawn by its frequency among the
   categories that are not rare;
 - numbers rounded to the real column's precision, dates to the resolution of their format;
+  hhmm times of day (517 = 05:17) stay times (never 1088); a day past its month's last
+  (31 February, in month and day columns: the profile's `date_parts`) is that last day;
 - missing values at least as frequent as in the real column;
 - a column that another column determines in every real row (continent, iso code and
   centroid by country: the profile's `dependencies`) set from its source's value, so that
@@ -42,6 +44,7 @@ import pyarrow as pa
 from common.contracts.combinations import mend_rows
 from common.timestamps import from_epoch_seconds, naive_microseconds
 from services.training.engines.fake_pii import fake_pii
+from services.training.engines.precision import on_clock
 from services.training.engines.profile import (
     ID_COUNTS_KEPT,
     ColumnProfile,
@@ -94,6 +97,8 @@ def conform(
         # A stream of its own: tables without such combinations get the rows they got before.
         mending = np.random.default_rng([seed, first_row, 17])
         mend_rows(out, profile.impossible_combinations, mending, frozen)
+    for dates in profile.date_parts:
+        dates.mend(out)
     # The leader first: it may be the source of a dependency (a winner's party).
     for leader in profile.leaders:
         leader.derive(out)
@@ -149,7 +154,7 @@ def _learned(values: pd.Series, column: ColumnProfile, rng: np.random.Generator)
     if column.kind == "categorical":
         return _categories(values, column, rng)
     if column.kind == "numeric":
-        return _numbers(values, column)
+        return _numbers(values, column, rng)
     if column.kind == "datetime":
         return _dates(values, column)
     return values
@@ -190,10 +195,13 @@ def _draw_categories(column: ColumnProfile, rng: np.random.Generator, size: int)
     return choices[rng.choice(len(choices), size=size, p=counts / counts.sum())]
 
 
-def _numbers(values: pd.Series, column: ColumnProfile) -> pd.Series:
+def _numbers(values: pd.Series, column: ColumnProfile, rng: np.random.Generator) -> pd.Series:
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
     if column.step and column.minimum is not None:
         numbers = column.minimum + ((numbers - column.minimum) / column.step).round() * column.step
+    if column.clock_minutes:
+        bounds = (column.minimum, column.maximum)
+        return on_clock(numbers.round(0), column.clock_minutes, bounds, rng)
     if column.integer:
         return numbers.round(0)
     if column.decimals is not None:

@@ -3,7 +3,8 @@ on a whole table or batch by batch (`add` each, then `found`): the columns one c
 determines in every training row (`common.contracts.dependencies`), the combinations of two
 category columns the training rows rule out (`common.contracts.combinations`), the number
 columns that are the sum of others (`common.contracts.totals`) and the category columns
-naming the largest of some number columns (`common.contracts.leaders`). Generation sets the
+naming the largest of some number columns (`common.contracts.leaders`), and the month and
+day columns of a date (`common.contracts.date_parts`). Generation sets the
 derived columns from their sources and mends the ruled-out combinations (`conform`)."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from common.contracts.combinations import CombinationFinder
+from common.contracts.date_parts import DatePartsFinder
 from common.contracts.dependencies import DependencyFinder
 from common.contracts.leaders import LeaderFinder
 from common.contracts.totals import TotalFinder
@@ -33,14 +35,21 @@ class DerivedRules:
         self._combinations = CombinationFinder(categorical)
         self._totals = TotalFinder(numeric, coded=categorical)
         self._leaders = LeaderFinder(categorical, numeric)
+        self._dates = DatePartsFinder(targets)
 
     def add(self, frame: pd.DataFrame) -> None:
-        for finder in (self._dependencies, self._combinations, self._totals, self._leaders):
+        for finder in (
+            self._dependencies,
+            self._combinations,
+            self._totals,
+            self._leaders,
+            self._dates,
+        ):
             finder.add(frame)
 
     def found(self) -> dict[str, Any]:
         """The `TableProfile` fields: ``dependencies``, ``impossible_combinations``,
-        ``totals`` and ``leaders``."""
+        ``totals``, ``leaders`` and ``date_parts``."""
         dependencies = tuple(self._dependencies.dependencies())
         leaders = tuple(self._leaders.leaders())
         derived = {column for d in dependencies for column in d.columns}
@@ -50,4 +59,5 @@ class DerivedRules:
             "impossible_combinations": tuple(self._combinations.found(derived)),
             "totals": tuple(self._totals.totals()),
             "leaders": leaders,
+            "date_parts": tuple(self._dates.found()),
         }

@@ -161,5 +161,6 @@ def private_profile(
         "impossible_combinations": seen.impossible_combinations,
         "totals": seen.totals,
         "leaders": seen.leaders,
+        "date_parts": seen.date_parts,
     }
     return replace(profile, columns=tuple(columns), **derived)

@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 
 from common.contracts.combinations import ImpossibleCombinations
+from common.contracts.date_parts import DateParts, clock_times
 from common.contracts.dependencies import Dependency
 from common.contracts.leaders import Leader
 from common.contracts.totals import Total
@@ -37,7 +38,13 @@ from services.training.engines.derived import DerivedRules
 from services.training.engines.errors import EngineError
 from services.training.engines.fake_locale import guess_locale
 from services.training.engines.id_shapes import id_shape
-from services.training.engines.precision import datetime_unit, decimals_of, grid_step, sentinels
+from services.training.engines.precision import (
+    datetime_unit,
+    decimals_of,
+    grid_step,
+    minute_counts,
+    sentinels,
+)
 
 # Distinct values of a repeating id column whose row counts a profile keeps.
 ID_COUNTS_KEPT = 10_000
@@ -83,6 +90,9 @@ class ColumnProfile:
     # 0.50): every real value is `minimum` plus a whole number of `step`s, and generated
     # numbers are put on the grid too (see `precision.grid_step`, `conform`). None: no such grid.
     step: float | None = None
+    # Whole numbers written as hhmm times of day (517 = 05:17; `clock_times`): how many real
+    # ones are at each minute, 0 to 59, for generated ones to be times too, never 1088.
+    clock_minutes: tuple[int, ...] = ()
     null_share: float = 0.0
     datetime_format: str | None = None
     # The coarsest unit every real datetime is a whole number of: "Y" (1 January only),
@@ -132,6 +142,8 @@ class TableProfile:
     totals: tuple[Total, ...] = ()
     # Category columns naming the largest of some number columns (none in older models).
     leaders: tuple[Leader, ...] = ()
+    # Month and day columns of a date, made real dates (none in older models).
+    date_parts: tuple[DateParts, ...] = ()
 
     def column(self, name: str) -> ColumnProfile | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -156,6 +168,7 @@ class TableProfile:
             "impossible_combinations": [c.to_dict() for c in self.impossible_combinations],
             "totals": [t.to_dict() for t in self.totals],
             "leaders": [x.to_dict() for x in self.leaders],
+            "date_parts": [x.to_dict() for x in self.date_parts],
         }
 
     @classmethod
@@ -168,6 +181,7 @@ class TableProfile:
                 values["id_shape"] = tuple(c["id_shape"])
             values["id_counts"] = tuple(c.get("id_counts") or ())
             values["sentinels"] = tuple(c.get("sentinels") or ())
+            values["clock_minutes"] = tuple(c.get("clock_minutes") or ())
             if c.get("usual_range") is not None:
                 values["usual_range"] = tuple(c["usual_range"])
             columns.append(ColumnProfile(**values))
@@ -181,6 +195,7 @@ class TableProfile:
             ),
             totals=tuple(Total.from_dict(t) for t in data.get("totals") or ()),
             leaders=tuple(Leader.from_dict(x) for x in data.get("leaders") or ()),
+            date_parts=tuple(DateParts.from_dict(x) for x in data.get("date_parts") or ()),
         )
 
     @property
@@ -285,6 +300,7 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
             std=float(values.std(ddof=0)),
             decimals=decimals,
             step=grid_step(numbers, decimals),
+            clock_minutes=minute_counts(numbers) if clock_times(numbers) else (),
         )
     if kind == "categorical":
         counts = series.dropna().value_counts()

@@ -114,9 +114,10 @@ def _row_conditions(
     set from other columns (the engine gets the value, but the row's source or parts set
     the column: rows where they give another value are drawn again), and the bounds of a
     total never missing (clipping it would break its sum: rows whose parts add up beyond
-    them are drawn again)."""
+    them are drawn again). A fixed day of the month is one of those columns too."""
     ranges = {k: v for k, v in valid.items() if isinstance(v, dict)}
-    derived = profile.derived
+    # A day is set to its month's last where the month has no such day (31 February).
+    derived = set(profile.derived) | {parts.day for parts in profile.date_parts}
     ranges.update({k: {ONE_OF: [v]} for k, v in valid.items() if k in derived and k not in ranges})
     for name in _checked_totals(profile):
         if name in limits and name not in ranges:

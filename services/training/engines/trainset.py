@@ -199,7 +199,13 @@ class _Column:
             decimals = None
             if seen.decimals is not None and part.decimals is not None:
                 decimals = max(seen.decimals, part.decimals)
-            return replace(merged, integer=seen.integer and part.integer, decimals=decimals)
+            clock = ()  # a clock in every batch, its minutes counted over all
+            if seen.clock_minutes and part.clock_minutes:
+                clock = tuple(
+                    a + b for a, b in zip(seen.clock_minutes, part.clock_minutes, strict=True)
+                )
+            integer = seen.integer and part.integer
+            return replace(merged, integer=integer, decimals=decimals, clock_minutes=clock)
         if self.kind == "datetime":
             unit = min(_UNITS.index(seen.datetime_unit), _UNITS.index(part.datetime_unit))
             return replace(merged, datetime_unit=_UNITS[unit])

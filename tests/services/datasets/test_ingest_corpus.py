@@ -11,6 +11,8 @@ import pytest
 from services.datasets.ingest import CategoricalRule, DatasetMetadata, infer_metadata
 from tests.corpus import TXHOUSING, airports_csv, cars_csv, customers_csv, shared_tables
 
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "faithful"
+
 
 def _metadata(run_ingest, path: Path, **rule: float) -> tuple[pd.DataFrame, DatasetMetadata]:
     result, table = run_ingest(path)
@@ -134,3 +136,12 @@ def test_customer_pii_and_phones(run_ingest, tmp_path: Path) -> None:
     assert {n for n, c in metadata.columns.items() if c.pii} == {
         "name", "email", "phone", "ssn", "city"
     }  # fmt: skip
+
+
+def test_unique_model_names_without_spaces_are_labels_not_ids(run_ingest) -> None:
+    # Cars93 writes its car models as one word each ("Integra", "LeSabre", "Grand_Prix",
+    # "535i"), unique in the table. Taken for codes, they were the primary key and came out
+    # as made-up ids in their shape: "Sqjnxt", "Nmdrik" where a user expects "Integra".
+    _, metadata = _metadata(run_ingest, FIXTURES / "cars93_models.csv")
+    assert metadata.columns["Model"].sdtype == "categorical"
+    assert metadata.primary_key is None
