@@ -141,6 +141,7 @@ def _quality(report: Report) -> str:
     return (
         "<h2>Quality (SDMetrics)</h2>"
         + table(["Property", "Score"], [(esc(n), num(v)) for n, v in properties])
+        + _pairs_note(quality.column_pairs_scored, quality.column_pairs_total)
         + table(["Column", "Metric", "Score"], shapes, numeric_from=2)
     )
 
@@ -160,6 +161,8 @@ def _fidelity(report: Report) -> str:
         for c in fidelity.columns
     ]
     correlation = fidelity.correlation
+    kept, total = len(correlation.columns), correlation.total_columns
+    over = f"; over {kept} of the {total} columns" if total and kept < total else ""
     return (
         "<h2>Fidelity</h2>"
         + table(
@@ -177,7 +180,16 @@ def _fidelity(report: Report) -> str:
         )
         + f"<p>Wasserstein: {esc(fidelity.wasserstein_basis)}.</p>"
         + f"<p>Correlation difference: mean {num(correlation.mean_abs_diff)}, max "
-        f"{num(correlation.max_abs_diff)} ({esc(correlation.method)}).</p>"
+        f"{num(correlation.max_abs_diff)} ({esc(correlation.method)}{over}).</p>"
+    )
+
+
+def _pairs_note(scored: int | None, total: int | None) -> str:
+    if scored is None or total is None or scored == total:
+        return ""
+    return (
+        f"<p>Column pair trends scored {scored:,} of the table's {total:,} column pairs: the "
+        "utility target's, the rules', the dependencies', and a seeded sample of the others.</p>"
     )
 
 
