@@ -31,6 +31,7 @@ from services.training.engines.obeying import (
     outside,
 )
 from services.training.engines.profile import ColumnProfile, TableProfile
+from services.training.engines.ruled_out import refuse_ruled_out
 
 ANOMALY_COLUMN = "is_anomaly"
 Bounds = Mapping[str, tuple[float | None, float | None]]
@@ -224,7 +225,7 @@ def validate_conditions(
         else:
             fixed[name] = _condition_value(column, value)
     _check_derived(profile, fixed)
-    _check_combinations(profile, fixed)
+    refuse_ruled_out(profile.impossible_combinations, fixed)
     return fixed
 
 
@@ -247,36 +248,6 @@ def _check_derived(profile: TableProfile, fixed: Mapping[str, Any]) -> None:
                 message = _no_source(dependency.source, given, fixed, column)
                 raise InvalidConditionError(column, message)
             given.append(column)
-
-
-def _check_combinations(profile: TableProfile, fixed: Mapping[str, Any]) -> None:
-    """Refuse now conditions on both columns of a combination the training rows rule out
-    (`common.contracts.combinations`) that only ruled-out combinations meet: every row drawn
-    would break either the condition or the rule (`{"day": "Sat", "time": "Lunch"}`)."""
-    for combination in profile.impossible_combinations:
-        first, second = (_condition_values(fixed.get(name)) for name in combination.columns)
-        if not first or not second:
-            continue
-        pairs = pd.MultiIndex.from_product([first, second], names=combination.columns).to_frame(
-            index=False
-        )
-        if combination.broken(pairs).all():
-            given = " and ".join(f"{name} {fixed[name]!r}" for name in combination.columns)
-            raise InvalidConditionError(
-                combination.second,
-                f"{given} never occur together in the training rows "
-                f"(ruled out: {'; '.join(combination.named())})",
-            )
-
-
-def _condition_values(condition: Any) -> list[Any]:
-    """The values a condition allows; none for no condition or a range (a range is on a
-    number column, which a combination is not made of)."""
-    if condition is None:
-        return []
-    if isinstance(condition, Mapping):
-        return list(condition.get(ONE_OF, ()))
-    return [condition]
 
 
 def _misses(values: pd.Series, condition: Any) -> np.ndarray:
