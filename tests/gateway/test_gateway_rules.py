@@ -267,6 +267,13 @@ async def test_the_report_lists_the_combinations_the_real_rows_rule_out_and_rows
         client, owner.token, trained["data"]["trainModel"]["model"]["id"]
     )
     assert not (rows["day"].isin(["Sat", "Sun"]) & (rows["time"] == "Lunch")).any()
+    # Conditions only a ruled-out combination meets are refused before any job starts.
+    model_id = trained["data"]["trainModel"]["model"]["id"]
+    lunch = {"m": model_id, "conditions": {"day": "Sat", "time": "Lunch"}}
+    refused = await graphql(client, GENERATE, lunch, token=owner.token)
+    (field,) = refused["errors"][0]["extensions"]["fields"]
+    assert field["field"] == "conditions.time", refused
+    assert "day 'Sat' and time 'Lunch' never occur together" in field["message"], refused
     assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
     report = (await graphql(client, REPORT_COMBINATIONS, {"batchId": batch_id}, token=owner.token))[
         "data"

@@ -1,14 +1,17 @@
 """Combinations the real rows rule out (lunch on a Saturday in plotly's `tips`), read from a
-notebook and from the shell: generation never writes one unless asked to, and the report
-counts the synthetic rows that have one, as a user counts them."""
+notebook and from the shell: generation never writes one, conditions asking for one are
+refused at once, and the report counts the synthetic rows that have one, as a user counts
+them."""
 
 from __future__ import annotations
 
 import re
 
 import pandas as pd
+import pytest
 
 from synthetica_client import Client
+from synthetica_client.errors import BadUserInput
 from tests.sdk.conftest import cli, in_thread
 
 
@@ -30,25 +33,32 @@ async def test_the_report_counts_the_rows_with_a_ruled_out_combination_in_the_sd
             ds = c.datasets.upload(csv, project=c.projects.create("Tips"), progress=False)
             model = c.train(ds, engine="gaussian_copula", seed=1).wait(progress=False)
             free = model.generate(rows=500, seed=4, progress=False)
-            # Both columns fixed by the user: the rows are what was asked for.
-            asked = model.generate(
-                rows=50, seed=5, conditions={"day": "Sun", "time": "Lunch"}, progress=False
-            )
-            checks = {}
-            for name, batch in (("free", free), ("asked", asked)):
-                checks[name] = [
-                    (p.description, sorted(p.combinations), p.violation_count, p.holdout_share)
-                    for p in batch.report().impossible_combinations
-                ]
-            return {"asked": asked.id, "rows": free.to_pandas(), "checks": checks}
+            # Both columns fixed to a ruled-out combination: every row would break the
+            # condition or the rule, so the request is refused before any job starts.
+            with pytest.raises(BadUserInput) as refused:
+                model.generate(
+                    rows=50, seed=5, conditions={"day": "Sun", "time": "Lunch"}, progress=False
+                )
+            checks = [
+                (p.description, sorted(p.combinations), p.violation_count, p.holdout_share)
+                for p in free.report().impossible_combinations
+            ]
+            return {
+                "model": model.id,
+                "rows": free.to_pandas(),
+                "checks": checks,
+                "refused": refused.value,
+            }
 
     result = await in_thread(notebook)
     assert _weekend_lunches(result["rows"]) == 0
     combinations = ["Sat, Lunch", "Sun, Lunch"]
-    assert result["checks"]["free"] == [("day & time", combinations, 0, 0.0)]
-    assert result["checks"]["asked"] == [("day & time", combinations, 50, 0.0)]
+    assert result["checks"] == [("day & time", combinations, 0, 0.0)]
+    assert "conditions.time" in str(result["refused"].extensions)
+    assert "ruled out: Sun, Lunch; Sat, Lunch" in str(result["refused"])
 
     env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": await stack.api_key(account)}
-    ran = await cli("report", result["asked"], env={**env, "COLUMNS": "200"})
-    assert ran.code == 0, ran.err
-    assert re.search(r"ruled out day & time \(Sun, Lunch; Sat, Lunch\)\s+50 rows", ran.out), ran.out
+    lunch = '{"day": "Sat", "time": "Lunch"}'
+    ran = await cli("generate", result["model"], "--rows", "50", "--conditions", lunch, env=env)
+    assert ran.code == 1 and ran.err.startswith("error: BAD_USER_INPUT: "), ran.err
+    assert re.search(r"day 'Sat' and time 'Lunch' never occur together", ran.err), ran.err

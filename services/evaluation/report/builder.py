@@ -11,6 +11,13 @@ import pandas as pd
 
 from common.contracts.rule_checks import count_violations
 from common.contracts.rules import Rule
+from services.evaluation.report.bounds import (
+    MAX_MATRIX_COLUMNS,
+    choose_columns,
+    privacy_rows,
+    utility_rows,
+    watched_pairs,
+)
 from services.evaluation.report.calendar import calendar_checks
 from services.evaluation.report.charts import column_charts, correlation_heatmaps
 from services.evaluation.report.columns import (
@@ -101,22 +108,36 @@ def build_report(
         sample("train", options.sample_rows),
         sample("synthetic", options.sample_rows),
     )
+    # Past 2,000 column pairs, pairwise parts score these and a seeded sample (`bounds`).
+    watched = watched_pairs(
+        target=target.column if target is not None else None,
+        columns=plan.measured,
+        metadata=metadata,
+        dependencies=dependencies,
+        totals=totals,
+        leaders=leaders,
+    )
     quality = quality_scores(
-        raw["train"].loc[real_sample.index], raw["synthetic"].loc[synthetic_sample.index], plan
+        raw["train"].loc[real_sample.index],
+        raw["synthetic"].loc[synthetic_sample.index],
+        plan,
+        watched,
+        seed,
     )
     notify("quality", 0.2)
 
     fidelity_real = sample("train", options.fidelity_sample_rows)
     fidelity_synthetic = sample("synthetic", options.fidelity_sample_rows)
-    fidelity = fidelity_metrics(fidelity_real, fidelity_synthetic, plan)
+    correlated = choose_columns(list(fidelity_real.columns), watched, MAX_MATRIX_COLUMNS, seed)
+    fidelity = fidelity_metrics(fidelity_real, fidelity_synthetic, plan, correlated)
     charts = Charts(
         columns=column_charts(real_sample, synthetic_sample, plan),
         heatmaps=correlation_heatmaps(fidelity.correlation),
     )
     notify("fidelity", 0.35)
 
-    utility_real = sample("train", options.utility_sample_rows)
-    utility_synthetic = sample("synthetic", options.utility_sample_rows)
+    utility_cap = utility_rows(options.utility_sample_rows, len(plan.measured))
+    utility_real, utility_synthetic = sample("train", utility_cap), sample("synthetic", utility_cap)
     utility, utility_note = None, target_note or _utility_note(target, plan.measured)
     if utility_note is None and target is not None:
         utility = utility_metrics(
@@ -125,10 +146,11 @@ def build_report(
     column = target.column if target is not None else None
     notify("utility", 0.5)
 
+    privacy_cap = privacy_rows(options.privacy_sample_rows, len(plan.measured))
     privacy_inputs = PrivacyInputs(
-        train=sample("train", options.privacy_sample_rows),
-        holdout=sample("holdout", options.privacy_sample_rows),
-        synthetic=sample("synthetic", options.privacy_sample_rows),
+        train=sample("train", privacy_cap),
+        holdout=sample("holdout", privacy_cap),
+        synthetic=sample("synthetic", privacy_cap),
         pii=_pii_columns(metadata, raw["train"], raw["synthetic"]),
     )
     privacy, share_rows = privacy_metrics(privacy_inputs, plan, options.thresholds, seed)

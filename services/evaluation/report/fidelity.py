@@ -5,6 +5,8 @@ Inputs are canonical frames (`columns.canonical_frame`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from scipy.stats import ks_2samp, wasserstein_distance
@@ -24,15 +26,22 @@ CORRELATION_METHOD = (
 
 
 def fidelity_metrics(
-    real: pd.DataFrame, synthetic: pd.DataFrame, plan: ColumnPlan
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    plan: ColumnPlan,
+    correlated: Sequence[str] | None = None,
 ) -> FidelityResult:
+    """Every column's scores, and the correlations of ``correlated`` (default: all columns;
+    a matrix grows with the square of its columns, so a wide table's holds some, `bounds`)."""
     columns = [_column_fidelity(real[name], synthetic[name], plan.kind(name)) for name in real]
     scores = [column.score for column in columns if column.score is not None]
+    kept = list(real.columns) if correlated is None else list(correlated)
+    correlation = compare_correlations(real[kept], synthetic[kept], plan)
     return FidelityResult(
         mean_score=float(np.mean(scores)) if scores else None,
         wasserstein_basis=WASSERSTEIN_BASIS,
         columns=columns,
-        correlation=compare_correlations(real, synthetic, plan),
+        correlation=correlation.model_copy(update={"total_columns": len(real.columns)}),
     )
 
 

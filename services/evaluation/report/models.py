@@ -73,6 +73,7 @@ class ReportOptions(_Model):
     privacy_sample_rows: cap on rows per table for the privacy metrics (None: all rows, the
     nearest-neighbour search is vectorized and cheap).
     utility_sample_rows: cap on training rows (real and synthetic) for the utility models.
+    A wide table's utility and privacy rows are capped lower still (`bounds`).
     """
 
     target_column: str | None = None
@@ -132,6 +133,10 @@ class QualityResult(_Model):
     column_shape_details: list[ColumnScore]
     column_pair_details: list[PairScore]
     validity_details: list[ColumnScore]
+    # Column pairs Column Pair Trends scored, of the table's (`bounds`: all up to 2,000);
+    # None in reports written before they were counted.
+    column_pairs_scored: int | None = None
+    column_pairs_total: int | None = None
 
 
 class ColumnFidelity(_Model):
@@ -152,6 +157,9 @@ class CorrelationComparison(_Model):
     abs_diff: Matrix
     mean_abs_diff: Score
     max_abs_diff: Score
+    # Columns of the table, of which `columns` are correlated (at most 50, `bounds`); None in
+    # reports written before they were counted.
+    total_columns: int | None = None
 
 
 class FidelityResult(_Model):

@@ -1,22 +1,46 @@
 """Quality: SDMetrics' QualityReport and DiagnosticReport on (sampled) raw tables.
 
 SDMetrics 0.32 deprecates its single-table reports in favour of the unified ones, which
-take a one-table dict of data and a {"tables": {...}} metadata.
+take a one-table dict of data and a {"tables": {...}} metadata. Column Pair Trends scores
+every pair up to `bounds.MAX_PAIRS`, and a chosen set of that many past it (`bounds`).
 """
 
 from __future__ import annotations
 
+import functools
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 from sdmetrics.reports import DiagnosticReport, QualityReport
+from sdmetrics.reports.multi_table._properties import ColumnPairTrends
 
 from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
+from services.evaluation.report.bounds import MAX_PAIRS, Pair, choose_pairs, pair_count
 from services.evaluation.report.columns import ColumnPlan
 from services.evaluation.report.models import ColumnScore, PairScore, QualityResult
 
 TABLE = "table"
+PAIR_TRENDS = "Column Pair Trends"
+# The sdtypes SDMetrics scores pairs of (an id is in its metadata but never paired).
+PAIRED_SDTYPES = {"numerical", "datetime", "categorical", "boolean"}
+
+
+class _ChosenPairTrends(ColumnPairTrends):
+    """SDMetrics' Column Pair Trends on the given pairs only: its single-table property
+    takes ``column_pairs``, which the reports never pass."""
+
+    def __init__(self, pairs: Sequence[Pair]) -> None:
+        super().__init__()
+        self._pairs = list(pairs)
+
+    def _configure_single_table_property(self, table_name: str) -> None:
+        super()._configure_single_table_property(table_name)
+        table = self._properties[table_name]
+        table._generate_details = functools.partial(
+            table._generate_details, column_pairs=self._pairs
+        )
 
 
 def sdmetrics_metadata(plan: ColumnPlan) -> dict[str, Any]:
@@ -36,12 +60,25 @@ def sdmetrics_metadata(plan: ColumnPlan) -> dict[str, Any]:
     return metadata
 
 
-def quality_scores(real: pd.DataFrame, synthetic: pd.DataFrame, plan: ColumnPlan) -> QualityResult:
-    """Run both SDMetrics reports on the columns SDMetrics should see."""
+def quality_scores(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    plan: ColumnPlan,
+    watched: Sequence[Pair] = (),
+    seed: int = 0,
+) -> QualityResult:
+    """Run both SDMetrics reports on the columns SDMetrics should see; past ``MAX_PAIRS``
+    column pairs, Column Pair Trends scores the ``watched`` pairs and a seeded sample."""
     metadata = sdmetrics_metadata(plan)
     kept = list(metadata["columns"])
     real, synthetic = sdmetrics_dates(real[kept], synthetic[kept], metadata["columns"])
     quality, diagnostic = QualityReport(), DiagnosticReport()
+    paired = [
+        name for name, spec in metadata["columns"].items() if spec["sdtype"] in PAIRED_SDTYPES
+    ]
+    pairs = choose_pairs(paired, watched, MAX_PAIRS, seed)
+    if pairs is not None:
+        quality._properties[PAIR_TRENDS] = _ChosenPairTrends(pairs)
     # SDMetrics warns about every constant column and every small category; the report
     # already states what it measured, so the noise would only clutter service logs.
     with warnings.catch_warnings():
@@ -55,13 +92,15 @@ def quality_scores(real: pd.DataFrame, synthetic: pd.DataFrame, plan: ColumnPlan
     return QualityResult(
         overall_score=quality.get_score(),
         column_shapes=quality_properties.get("Column Shapes"),
-        column_pair_trends=quality_properties.get("Column Pair Trends"),
+        column_pair_trends=quality_properties.get(PAIR_TRENDS),
         diagnostic_score=diagnostic.get_score(),
         data_validity=diagnostic_properties.get("Data Validity"),
         data_structure=diagnostic_properties.get("Data Structure"),
         column_shape_details=_column_scores(quality.get_details("Column Shapes")),
-        column_pair_details=_pair_scores(quality.get_details("Column Pair Trends")),
+        column_pair_details=_pair_scores(quality.get_details(PAIR_TRENDS)),
         validity_details=_column_scores(diagnostic.get_details("Data Validity")),
+        column_pairs_scored=len(pairs) if pairs is not None else pair_count(len(paired)),
+        column_pairs_total=pair_count(len(paired)),
     )
 
 

@@ -31,6 +31,7 @@ from services.training.engines.obeying import (
     outside,
 )
 from services.training.engines.profile import ColumnProfile, TableProfile
+from services.training.engines.ruled_out import refuse_ruled_out
 
 ANOMALY_COLUMN = "is_anomaly"
 Bounds = Mapping[str, tuple[float | None, float | None]]
@@ -225,6 +226,7 @@ def validate_conditions(
         else:
             fixed[name] = _condition_value(column, value)
     _check_derived(profile, fixed)
+    refuse_ruled_out(profile.impossible_combinations, fixed)
     return fixed
 
 

@@ -21,7 +21,9 @@ from common.contracts.combinations import (
 )
 from services.evaluation.report import ReportOptions, build_report, render_html
 from services.training.engines.artifact import LoadedModel
+from services.training.engines.base import InvalidConditionError
 from services.training.engines.profile import TableProfile
+from services.training.engines.sampling import validate_conditions
 from services.training.engines.trainset import stream_profile
 from tests.corpus import shared_tables
 from tests.services.training.faithful_world import Ingested, ingested, sample, train
@@ -79,6 +81,26 @@ def test_training_rules_out_lunch_at_the_weekend_and_nothing_else(tips_table):
     assert TableProfile.from_dict(stored) == profile
     del stored["impossible_combinations"]
     assert TableProfile.from_dict(stored).impossible_combinations == ()
+
+
+def test_conditions_only_a_ruled_out_combination_meets_are_refused_at_once(tips_table):
+    # They were accepted, and every row drawn broke either the condition or the rule.
+    profile, _ = stream_profile(tips_table.parquet, tips_table.metadata)
+    refused = [
+        {"day": "Sat", "time": "Lunch"},
+        {"day": ["Sat", "Sun"], "time": "Lunch"},
+        {"time": ["Lunch"], "day": {"in": ["Sun"]}, "sex": "Female"},
+    ]
+    for conditions in refused:
+        with pytest.raises(InvalidConditionError) as refusal:
+            validate_conditions(profile, conditions)
+        assert refusal.value.column == "time"
+        assert "never occur together in the training rows" in refusal.value.message
+        assert "ruled out: Sun, Lunch; Sat, Lunch" in refusal.value.message
+    # A list with one allowed combination, or one column alone, is met.
+    assert validate_conditions(profile, {"day": ["Sat", "Fri"], "time": "Lunch"})
+    assert validate_conditions(profile, {"day": "Sat", "time": "Dinner"})
+    assert validate_conditions(profile, {"time": "Lunch"})
 
 
 def test_the_report_counts_the_weekend_lunches_an_engine_writes_unmended(tips_table, work):
