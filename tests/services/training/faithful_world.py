@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from services.datasets.ingest import infer_metadata, ingest
 from services.training.engines import TrainParams, get_engine
+from services.training.engines.artifact import LoadedModel
 from services.training.engines.runner import _sample_in_child, _train_in_child
 from services.training.exports import export
 
@@ -80,6 +81,16 @@ def sample(trained: Trained, n: int, work: Path, seed: int = 2, **options: Any) 
     }
     _sample_in_child(lambda _: None, trained.artifact, n, seed, out, {**defaults, **options})
     return out
+
+
+def unmended(trained: Trained, n: int, seed: int = 2) -> pd.DataFrame:
+    """``n`` rows as the engine writes them, before conform mends them: what a user saw
+    before a fix."""
+    model = LoadedModel(trained.artifact)
+    try:
+        return model.engine.sample(n, seed, None)
+    finally:
+        model.close()
 
 
 def exported(batch: Path, fmt: str) -> str:

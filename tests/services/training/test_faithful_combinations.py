@@ -20,13 +20,12 @@ from common.contracts.combinations import (
     mend_rows,
 )
 from services.evaluation.report import ReportOptions, build_report, render_html
-from services.training.engines.artifact import LoadedModel
 from services.training.engines.base import InvalidConditionError
 from services.training.engines.profile import TableProfile
 from services.training.engines.sampling import validate_conditions
 from services.training.engines.trainset import stream_profile
 from tests.corpus import shared_tables
-from tests.services.training.faithful_world import Ingested, ingested, sample, train
+from tests.services.training.faithful_world import Ingested, ingested, sample, train, unmended
 
 ENGINE_PARAMS = {
     "gaussian_copula": {},
@@ -105,11 +104,7 @@ def test_conditions_only_a_ruled_out_combination_meets_are_refused_at_once(tips_
 
 def test_the_report_counts_the_weekend_lunches_an_engine_writes_unmended(tips_table, work):
     trained = train(tips_table, "gaussian_copula", work)
-    model = LoadedModel(trained.artifact)
-    try:
-        raw = model.engine.sample(1_000, 2, None)
-    finally:
-        model.close()
+    raw = unmended(trained, 1_000)
     assert _weekend_lunches(raw) > 50  # what a user saw
     (check,) = _report(tips_table, raw).impossible_combinations
     assert check.description == "day & time"
@@ -254,11 +249,7 @@ def test_a_species_found_on_one_island_only_stays_there(work):
     }
     assert _chinstraps_off_dream(table.frame) == 0
     trained = train(table, "gaussian_copula", work)
-    model = LoadedModel(trained.artifact)
-    try:
-        raw = model.engine.sample(1_000, 2, None)
-    finally:
-        model.close()
+    raw = unmended(trained, 1_000)
     assert _chinstraps_off_dream(raw) > 0  # what a user saw
     rows = pd.read_parquet(sample(trained, 1_000, work))
     assert _chinstraps_off_dream(rows) == 0

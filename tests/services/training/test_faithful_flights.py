@@ -14,9 +14,8 @@ import pandas as pd
 import pytest
 
 from common.contracts.date_parts import DateParts, DatePartsFinder, clock_times
-from services.training.engines.artifact import LoadedModel
 from services.training.engines.trainset import stream_profile
-from tests.services.training.faithful_world import Ingested, ingested, sample, train
+from tests.services.training.faithful_world import Ingested, ingested, sample, train, unmended
 
 FLIGHTS = Path(__file__).resolve().parents[2] / "fixtures" / "faithful" / "flights_times.csv"
 TIMES = ["dep_time", "sched_dep_time", "arr_time", "sched_arr_time"]
@@ -53,11 +52,7 @@ def test_hhmm_columns_are_found_and_nothing_else(flights):
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
 def test_generated_times_of_day_are_times(engine, flights, work):
     trained = train(flights, engine, work, **ENGINE_PARAMS[engine])
-    model = LoadedModel(trained.artifact)
-    try:
-        raw = model.engine.sample(2_000, 2, None)
-    finally:
-        model.close()
+    raw = unmended(trained, 2_000)
     assert sum(_off_clock(pd.to_numeric(raw[c]).round()) for c in TIMES) > 100  # what a user saw
     rows = pd.read_parquet(sample(trained, 2_000, work))
     real = flights.frame
@@ -82,11 +77,7 @@ def test_year_month_and_day_columns_make_real_dates(flights, work):
     profile, _ = stream_profile(flights.parquet, flights.metadata)
     assert profile.date_parts == (DateParts("month", "day", "year", leap_day=False),)
     trained = train(flights, "gaussian_copula", work)
-    model = LoadedModel(trained.artifact)
-    try:
-        raw = model.engine.sample(4_000, 2, None)
-    finally:
-        model.close()
+    raw = unmended(trained, 4_000)
     assert _not_dates(raw) > 0  # what a user saw: 31 February, 31 April
     rows = pd.read_parquet(sample(trained, 4_000, work))
     assert _not_dates(rows) == 0
