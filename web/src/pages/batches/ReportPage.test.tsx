@@ -53,7 +53,7 @@ describe("a template batch's report", () => {
     const report = {
       id: "r1", batchId: "b1", status: "READY", kind: "CONFORMANCE", qualityScore: 0.995, privacyVerdict: null, targetColumn: null, error: null,
       createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:01Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
-      utilityNote: null, privacy: null, charts: null, conformance, htmlUrl: null, rules: [], orderings: [], dependencies: [], impossibleCombinations: [], totals: [], leaders: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+      utilityNote: null, privacy: null, charts: null, conformance, htmlUrl: null, rules: [], orderings: [], dependencies: [], impossibleCombinations: [], totals: [], leaders: [], calendar: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
     };
     const { client } = fakeClient({ Report: { data: { report } } });
     renderWith(<ReportPage />, client, "/batches/b1/report", "/batches/:batchId/report");
@@ -72,7 +72,7 @@ describe("a report whose rows break an order, a pairing or a combination the rea
     const report = {
       id: "r2", batchId: "b2", status: "READY", kind: "FULL", qualityScore: 0.89, privacyVerdict: "PASS", targetColumn: "weather", error: null,
       createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
-      utilityNote: null, privacy: null, charts: null, conformance: null, htmlUrl: null, rules: [], totals: [], leaders: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+      utilityNote: null, privacy: null, charts: null, conformance: null, htmlUrl: null, rules: [], totals: [], leaders: [], calendar: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
       orderings: [
         { description: "temp_min ≤ temp_max", violationCount: 10, realRows: 1168 },
         { description: "ordered ≤ delivered", violationCount: 0, realRows: 600 },
@@ -111,6 +111,7 @@ describe("a report whose rows do not add up or name a loser as the winner", () =
       { description: "subtotal = Coderre + Bergeron", violationCount: 0, realRows: 58 },
     ],
     leaders: [{ description: "winner = the largest of Coderre, Bergeron, Joly", violationCount: brokenLeader, realRows: 58 }],
+    calendar: [],
   });
 
   it("lists the totals that do not add up and the columns naming another, not the kept ones", async () => {
@@ -133,12 +134,44 @@ describe("a report whose rows do not add up or name a loser as the winner", () =
   });
 });
 
+describe("a report whose rows are no date or no time of day", () => {
+  const flightsReport = (noDates: number, noTimes: number) => ({
+    id: "r5", batchId: "b5", status: "READY", kind: "FULL", qualityScore: 0.9, privacyVerdict: "PASS", targetColumn: null, error: null,
+    createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
+    utilityNote: null, privacy: null, charts: null, conformance: null, htmlUrl: null, rules: [], orderings: [], dependencies: [],
+    impossibleCombinations: [], totals: [], leaders: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+    calendar: [
+      { description: "year, month, day make a date", violationCount: noDates, realRows: 1600 },
+      { description: "dep_time is a time of day (hhmm)", violationCount: noTimes, realRows: 1568 },
+      { description: "sched_dep_time is a time of day (hhmm)", violationCount: 0, realRows: 1600 },
+    ],
+  });
+
+  it("lists the dates and times some synthetic rows are not, not the kept ones", async () => {
+    const { client } = fakeClient({ Report: { data: { report: flightsReport(1183, 3) } } });
+    renderWith(<ReportPage />, client, "/batches/b5/report", "/batches/:batchId/report");
+    const calendar = await screen.findByRole("table", { name: "Dates and times of day every real row writes and the synthetic rows that are none" });
+    expect(within(calendar).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual([
+      "year, month, day make a date1,1831,600",
+      "dep_time is a time of day (hhmm)31,568",
+    ]);
+    expect(screen.getByRole("heading", { name: "Dates and times that do not exist" })).toBeInTheDocument();
+  });
+
+  it("shows no table when every synthetic row is a real date and time", async () => {
+    const { client } = fakeClient({ Report: { data: { report: flightsReport(0, 0) } } });
+    renderWith(<ReportPage />, client, "/batches/b5/report", "/batches/:batchId/report");
+    expect(await screen.findByRole("list", { name: "Scores at a glance" })).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Dates and times that do not exist" })).toBeNull();
+  });
+});
+
 describe("a report's utility at a glance", () => {
   const reportWith = (metric: { name: string; synthetic: number | null; real: number | null; ratio: number | null }) => ({
     id: "r3", batchId: "b3", status: "READY", kind: "FULL", qualityScore: 0.62, privacyVerdict: "PASS", targetColumn: null, error: null,
     createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: { mean_score: 0.88 },
     utility: { target_column: "gdpPercap", target_reason: "the last predictable column, a number to predict (regression); passed over: centroid_lat (a coordinate)", task: "regression", metrics: [metric] }, utilityNote: null, privacy: null, charts: null, conformance: null,
-    htmlUrl: null, rules: [], orderings: [], dependencies: [], impossibleCombinations: [], totals: [], leaders: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+    htmlUrl: null, rules: [], orderings: [], dependencies: [], impossibleCombinations: [], totals: [], leaders: [], calendar: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
   });
   const glance = async (metric: Parameters<typeof reportWith>[0]) => {
     const { client } = fakeClient({ Report: { data: { report: reportWith(metric) } } });

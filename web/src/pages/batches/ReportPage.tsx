@@ -127,6 +127,7 @@ export default function ReportPage() {
   const impossibleRows = (report?.impossibleCombinations ?? []).filter((c) => c.violationCount > 0);
   const brokenTotals = (report?.totals ?? []).filter((t) => t.violationCount > 0);
   const brokenLeaders = (report?.leaders ?? []).filter((l) => l.violationCount > 0);
+  const brokenCalendar = (report?.calendar ?? []).filter((c) => c.violationCount > 0);
 
   if (error) {
     const apiError = toApiError(error);
@@ -253,6 +254,15 @@ export default function ReportPage() {
               <DataTable caption="Columns that name the largest of others and the synthetic rows that name another" rows={brokenLeaders} rowKey={(l) => l.description} rowHeaders columns={LEADER_COLUMNS} />
             </Section>
           ) : null}
+          {brokenCalendar.length > 0 ? (
+            <Section title="Dates and times that do not exist">
+              <p className="note">
+                In every real row these columns write a date or a time of day; some synthetic rows are none (31 February,
+                10:88). Models trained from now on write real ones.
+              </p>
+              <DataTable caption="Dates and times of day every real row writes and the synthetic rows that are none" rows={brokenCalendar} rowKey={(c) => c.description} rowHeaders columns={CALENDAR_COLUMNS} />
+            </Section>
+          ) : null}
           {heatPanels.length > 0 ? (
             <Section title="Correlations">
               <HeatScale what="Correlation (and difference), blue negative to red positive" />
@@ -328,6 +338,12 @@ const LEADER_COLUMNS: Column<ReportQuery["report"]["leaders"][number]>[] = [
   { header: "Column", cell: (l) => l.description },
   { header: "Synthetic rows breaking it", cell: (l) => l.violationCount.toLocaleString() },
   { header: "Real rows (all name the largest)", cell: (l) => l.realRows.toLocaleString() },
+];
+
+const CALENDAR_COLUMNS: Column<ReportQuery["report"]["calendar"][number]>[] = [
+  { header: "Columns", cell: (c) => c.description },
+  { header: "Synthetic rows breaking it", cell: (c) => c.violationCount.toLocaleString() },
+  { header: "Real rows (all real)", cell: (c) => c.realRows.toLocaleString() },
 ];
 
 const PRIVACY_ROWS: [string, string, (v: unknown) => string][] = [
