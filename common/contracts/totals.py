@@ -14,10 +14,14 @@ alone. A row missing the total or a part keeps its values as generated.
 
 A *formula* is the same with any weights and a constant (T = c + w1 P1 + ... + wk Pk, k >= 1),
 found only where no sum is and only when it is the one exact fit: the other number columns
-(but constant ones) are linearly independent in the probed rows. T matches to within float
-rounding, or to the decimals T is written with. Of the columns one formula links (date from
-year and month; year from date and month), the one with the most distinct values is the one
-set from the others, and a column set from others is no part of another formula.
+(but constant ones) are linearly independent in the probed rows. Weights that are simple
+fractions (denominators up to ``_DENOMINATOR``: 1/12, 9/5) may meet T after T's own rounding
+(a date written with 3 decimals), unless T is rounded more coarsely than a thousandth of its
+range (months 1-12: a near fit would pass); any other weights must meet T exactly. Of the
+columns one formula links (date from year and month; year from date and month), the one
+written with the most decimals, then the one with the most distinct values, is set from the
+others, and a column set from others is no part of another formula. Category columns
+written as numbers (a year of three values) may be parts, never set.
 """
 
 from __future__ import annotations
