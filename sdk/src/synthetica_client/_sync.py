@@ -5,9 +5,11 @@ method, with results instead of coroutines (``_base.blocking``)."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import sys
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -57,6 +59,7 @@ class Client(Blocking):
     ) -> None:
         self._portal_context = start_blocking_portal()
         self._portal = self._portal_context.__enter__()
+        _OPEN.add(self)
         self._async = AsyncClient(url, api_key=api_key, token=token, timeout=timeout)
         self.projects = Projects(self, self._async.projects)
         self.datasets = Datasets(self, self._async.datasets)
@@ -83,6 +86,7 @@ class Client(Blocking):
     def close(self) -> None:
         if self._portal_context is None:
             return
+        _OPEN.discard(self)
         try:
             self._portal.call(self._async.close)
         finally:
@@ -90,9 +94,11 @@ class Client(Blocking):
             self._portal_context = None
 
     def __del__(self) -> None:
-        # A client left open must not keep its loop thread alive forever.
-        if getattr(self, "_portal_context", None) is not None:
-            with contextlib.suppress(Exception):  # interpreter shutdown: nothing left to tell
+        # A client left open must not keep its loop thread alive forever. Once the
+        # interpreter is finalizing, that (daemon) thread no longer runs: waiting on it
+        # would hang the exit for ever, so a client still open then was closed at exit.
+        if getattr(self, "_portal_context", None) is not None and not sys.is_finalizing():
+            with contextlib.suppress(Exception):
                 self.close()
 
     login = blocking(AsyncClient.login, User)
@@ -160,3 +166,15 @@ class Client(Blocking):
         obj = mirror.model_validate(value.model_dump(by_alias=True))
         obj._client = self
         return obj
+
+
+# Clients a script left open, closed at exit while their loop threads still run (atexit
+# handlers run before the interpreter stops daemon threads; ``__del__`` may run after).
+_OPEN: weakref.WeakSet[Client] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_clients() -> None:
+    for client in list(_OPEN):
+        with contextlib.suppress(Exception):
+            client.close()
