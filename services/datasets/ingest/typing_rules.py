@@ -18,6 +18,11 @@ thousands reading wins, as in the US exports above.
 A column of numbers that all carry the same currency sign or percent sign (`4,95 €`,
 `$1,250.00`, `12,5 %`) is a number column without it; ingestion warns that the unit was
 dropped.
+
+Dates written with English month names (`Jan 1 2000`, `1 January 2000`, `01-Jan-2000`) are
+dates in that format. A column of `True`/`False` or `TRUE`/`FALSE` stays text (a yes/no
+column, as `Y`/`N` does): only lower-case `true`/`false`, the way downloads write a bool,
+becomes one.
 """
 
 from __future__ import annotations
@@ -53,6 +58,19 @@ DATETIME_FORMATS = (
     # Months (monthly series): a four-digit year first, so "40-49" is never a date.
     "%Y-%m",
     "%Y/%m",
+    # Month names, in English (vega's stocks: "Jan 1 2000"; "1 January 2000", "01-Jan-2000",
+    # "Mar 2024"): abbreviated (%b) where every month is written in three letters, else in
+    # full (%B), so a download writes them as the file did.
+    "%b %d %Y",
+    "%b %d, %Y",
+    "%B %d %Y",
+    "%B %d, %Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d-%b-%Y",
+    "%d-%B-%Y",
+    "%b %Y",
+    "%B %Y",
 )
 # Times with a UTC offset (`2024-03-01T08:00:00+01:00`, as devices and APIs log them): when
 # the first value's offset is that of every value, it is part of the format, like the "Z"
@@ -60,7 +78,13 @@ DATETIME_FORMATS = (
 # When the offset changes (summer time), they are read as times in UTC, written `+00:00`.
 _ZONED_BASES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
 _OFFSET = re.compile(r"\d{2}:\d{2}(?::\d{2})?([+-]\d{2}:?\d{2})$")
-_DATE_LIKE = r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{4}[-/]\d{1,2}$"
+_DATE_LIKE = (
+    r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{4}[-/]\d{1,2}$"
+    r"|^(?:\d{1,2}[ -])?[A-Za-z]{3,9}[ -](?:\d{1,2},? )?\d{4}$"
+)
+# The month word of a date written with one; three letters for %b (glibc's %b and %B both
+# read "Jan" and "January", so the words decide which one the file writes).
+_MONTH_WORD = r"[A-Za-z]+"
 # Quote characters a whole column may be wrapped in.
 _QUOTES = ("'", '"', "`")
 # Codes such as zip codes or ids keep their leading zeros, so they stay text.
@@ -161,6 +185,15 @@ def _offset_formats(values: pa.Array) -> list[str]:
     ]
 
 
+def _month_words_fit(values: pa.Array, fmt: str) -> bool:
+    """Whether the month words are all three letters (%b) or not all (%B)."""
+    if "%b" not in fmt and "%B" not in fmt:
+        return True
+    words = pc.utf8_length(pc.extract_regex(values, f"(?P<month>{_MONTH_WORD})").field("month"))
+    abbreviated = _all_true(pc.equal(words, 3))
+    return abbreviated if "%b" in fmt else not abbreviated
+
+
 def _parses_as_datetime(array: pa.Array, fmt: str) -> bool:
     parsed = pc.strptime(array, format=fmt, unit="s", error_is_null=True)
     if parsed.null_count != array.null_count:
@@ -169,9 +202,13 @@ def _parses_as_datetime(array: pa.Array, fmt: str) -> bool:
         return True
     # Arrow rolls a day that the month lacks into the next month ("29.02.2023" is
     # 1 March, "31.02." the 3rd): such a date must write back as the same numbers (leading
-    # zeros aside). Only the first three days of a month can be one.
-    rolled = pc.less_equal(pc.day(parsed), 3)
-    text, written = array.filter(rolled), pc.strftime(parsed.filter(rolled), format=fmt)
+    # zeros aside). Only the first three days of a month can be one. With a month word every
+    # date must ("Mar 2024" is no "%b %d %Y": glibc reads the day 20 and the year 24).
+    if "%b" in fmt or "%B" in fmt:
+        text, written = array, pc.strftime(parsed, format=fmt)
+    else:
+        rolled = pc.less_equal(pc.day(parsed), 3)
+        text, written = array.filter(rolled), pc.strftime(parsed.filter(rolled), format=fmt)
     return _all_true(pc.equal(_without_leading_zeros(text), _without_leading_zeros(written)))
 
 
@@ -194,6 +231,10 @@ class ColumnTyper:
     # The numeric types that fit the values read with a decimal comma (and dots grouping).
     decimal_comma: list[str] = field(default_factory=lambda: ["int64", "float64"])
     boolean: bool = True
+    # Whether the true/false words are written in lower case, as every download writes a
+    # bool; `True`/`FALSE` (pandas', R's and spreadsheets' way) stay text, read as yes/no
+    # words like `Y`/`N`, so they come back written as the file wrote them.
+    lower_case: bool = True
     datetime_formats: list[str] | None = None
     seen_values: bool = False
     quote: str | None = None
@@ -212,6 +253,7 @@ class ColumnTyper:
         self._observe_numeric(values)
         if self.boolean:
             self.boolean = _all_true(pc.is_in(pc.utf8_lower(values), value_set=_BOOL_TEXT))
+            self.lower_case = self.lower_case and _all_true(pc.is_in(values, value_set=_BOOL_TEXT))
         self._observe_datetime(values)
         self.seen_values = True
 
@@ -289,7 +331,11 @@ class ColumnTyper:
             self.datetime_formats = (
                 [*DATETIME_FORMATS, *_offset_formats(values)] if date_like else []
             )
-        self.datetime_formats = [f for f in self.datetime_formats if _parses_as_datetime(values, f)]
+        self.datetime_formats = [
+            f
+            for f in self.datetime_formats
+            if _month_words_fit(values, f) and _parses_as_datetime(values, f)
+        ]
 
     def result(self) -> ColumnType:
         """The narrowest type that fits every value seen."""
@@ -301,7 +347,7 @@ class ColumnTyper:
             number = self.without_unit.result()
             if number.arrow in ("int64", "float64") and not number.unquote:
                 return dataclasses.replace(number, unit=self.unit)
-        if self.boolean:
+        if self.boolean and self.lower_case:
             return ColumnType("bool")
         if self.numeric:
             return ColumnType(self.numeric[0])
