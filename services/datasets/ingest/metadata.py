@@ -18,6 +18,8 @@ Rules of our own, each a correction of what SDV's detection got wrong on public 
   `town` column whose every value is shared by `SHARED_PLACE_ROWS` rows or more is a
   dimension of the table (the 46 cities of a housing-market panel), not where a person
   lives: categorical, its real values kept.
+- A text column named like an id (`test_id`) whose commonest value is in more than half of
+  its rows is a label, categorical: ids made anew for it would be invented values.
 - A primary key is a column we type `id` (an id-like name, or UUID values) and unique: SDV's
   guess of any unique number (a sales count) is not taken.
 """
@@ -118,6 +120,10 @@ ID_NAME = re.compile(r"(^|_)id$|Id$|^ID$")
 CAPITALISED = re.compile(r"^[^\d]*[A-Z][a-z]{2,}[^\d]*$")
 CAPITALISED_SHARE = 0.5
 MATCH_SHARE = 0.9
+# An id names one row, or a few rows each; a text value in more than this share of the rows
+# is a label, whatever the column's name (covid_testing's `test_id`: `covid` in 1,999 of
+# 2,000 rows, which generation made anew as `covid4`).
+LABEL_SHARE = 0.5
 # Rows every value of a place column must be in for the place to be no one's own: the same
 # count below which mostlyai's rare-category protection hides a value.
 SHARED_PLACE_ROWS = 5
@@ -253,6 +259,12 @@ def _is_code(values: pd.Series) -> bool:
     return not len(values) or values.str.match(CAPITALISED).mean() < CAPITALISED_SHARE
 
 
+def _one_value_mostly(values: pd.Series) -> bool:
+    """Whether one value fills more than `LABEL_SHARE` of the present values."""
+    counts = values.value_counts()
+    return len(counts) > 0 and int(counts.iloc[0]) > LABEL_SHARE * len(values)
+
+
 def _text_column(name: str, values: pd.Series, sdv_type: str | None) -> ColumnMetadata:
     values = values.astype(str).str.strip()
     if len(values) and set(values.str.lower().unique()) <= BOOLEAN_WORDS and values.nunique() <= 2:
@@ -271,6 +283,8 @@ def _text_column(name: str, values: pd.Series, sdv_type: str | None) -> ColumnMe
     for kind, pattern in PERSON_NAME_HINTS:
         if pattern.search(name) and _looks_like_names(kind, values, name):
             return ColumnMetadata(sdtype=kind, pii=True)
+    if sdv_type == "id" and _one_value_mostly(values):
+        return ColumnMetadata(sdtype="categorical")
     if sdv_type == "id" and not (ID_NAME.search(name) or _is_code(values)):
         # SDV calls any unique text an id; unless it is named like one or written like a
         # code (airport codes, SKUs), it is free text: product names, titles.

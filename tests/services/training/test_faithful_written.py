@@ -1,9 +1,10 @@
 """Public tables written as their users write them: dates with month names, yes/no flags
-written `True`/`False`. What a download
+written `True`/`False`, a column named like an id that holds one label. What a download
 gives back is written the same way, with the real values.
 
 Before: vega's stocks dates (`Jan 1 2000`) came back as `2009-11-01 00:00:00`; pandas'
-`True`/`False` (HHS breach reports) as `true`/`false`."""
+`True`/`False` (HHS breach reports) as `true`/`false`; covid_testing's `test_id` (`covid` in
+999 of 1,000 rows) was made anew as `covid4` by tabular_argn."""
 
 from __future__ import annotations
 
@@ -94,3 +95,26 @@ def test_only_lower_case_true_false_become_bools():
     assert arrow_type(["true", "false"]) == "bool"  # as every download writes a bool
     assert arrow_type(["True", "False"]) == "string"  # pandas
     assert arrow_type(["TRUE", "FALSE"]) == "string"  # R, spreadsheets
+
+
+def test_a_label_in_an_id_named_column_is_kept_not_made_anew(work):
+    covid = ingested(FIXTURES / "covid_testing.csv", work)
+    assert covid.metadata["columns"]["test_id"]["sdtype"] == "categorical"
+    rows = _downloaded(covid, "tabular_argn", work, 1_000)
+    real = set(_written(FIXTURES / "covid_testing.csv", "test_id"))
+    assert set(rows["test_id"]) <= real
+    assert (rows["test_id"] == "covid").mean() > 0.95
+
+
+def test_ids_that_repeat_stay_ids(work):
+    """A customer id beside each order (repeating, no value in most rows) is still an id."""
+    orders = pd.DataFrame(
+        {
+            "order_no": range(1_000),
+            "customer_id": [f"C{(i * 7) % 300:04d}" for i in range(1_000)],
+            "total": [round(10 + (i * 37) % 200 * 0.5, 2) for i in range(1_000)],
+        }
+    )
+    path = work / "orders.csv"
+    orders.to_csv(path, index=False)
+    assert ingested(path, work).metadata["columns"]["customer_id"]["sdtype"] == "id"
