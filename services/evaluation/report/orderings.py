@@ -3,152 +3,59 @@ delivered, a day's low is below its high) and the synthetic rows that break them
 
 The column and pair scores hardly move when a third of the orders are delivered before they
 were placed, or when one day in a hundred is colder at its warmest than at its coldest, yet a
-user sees it in the first rows. Declared as an INEQUALITY rule, such an order is kept by
-every engine's generation; until then the report lists it.
+user sees it in the first rows. Models trained since these are found
+(`common.contracts.orderings`) keep the numerical and date orders of their training rows
+(`services/training/engines/orders.py`); declared as an INEQUALITY rule, any order is kept
+by every engine's generation. The report lists them all, with the rows that break each.
 
-Two date columns are an order when every real row keeps it (and not all dates are equal). Two
-numerical columns must also be an order no accident explains: columns on different scales
-(an age and an income) keep any order by their ranges alone, and two unrelated columns of a
-small table may keep one by chance. So the order counts only when independent columns with
-the same values would keep it in every real row with a probability of at most
-`CHANCE_ORDER` (the share of value pairs out of order, `p`, over `n` rows: `(1 - p) ** n`).
-
-Bounded for wide tables: all pairs of a kind are tried at once, a block of rows at a time,
-and of those that pass the first `_PROBE_ROWS` rows at most `MAX_PAIRS` (in column order)
-go on: 500 numerical columns of 50,000 rows take seconds (a quarter of a million pairs were
-tried one by one, a millisecond each), and a table whose columns all keep one order lists at
-most `MAX_PAIRS` of them.
+How an order is found (beyond chance for numbers, bounded for wide tables): see
+`common.contracts.orderings`.
 """
 
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from common.contracts.orderings import MAX_PAIRS, comparable_times, kept_orders
 from common.contracts.rules import Rule, RuleKind
 from services.evaluation.report.models import OrderingCheck
 
-# Fewer real rows with both dates than this say little about an order.
-MIN_REAL_ROWS = 20
-# How likely two independent numerical columns may be to keep an order in every real row.
-CHANCE_ORDER = 1e-3
-# Pairs followed past the first rows, and so listed at most, per kind of column.
-MAX_PAIRS = 500
-_PROBE_ROWS = 1_000
+__all__ = ["MAX_PAIRS", "ordering_checks"]
 
 
 def ordering_checks(
     train: pd.DataFrame, synthetic: pd.DataFrame, metadata: Mapping[str, Any]
 ) -> list[OrderingCheck]:
     """Every pair of date columns, and of numerical columns, whose order all real rows keep
-    (see the module docstring), with the synthetic rows out of that order, unless a declared
-    rule already bounds one column by the other."""
+    (see `common.contracts.orderings`), with the synthetic rows out of that order, unless a
+    declared rule already bounds one column by the other."""
     specs = metadata.get("columns") or {}
     declared = _bounded_pairs(metadata)
+    present = frozenset(synthetic.columns)
     checks = []
-    for sdtype, values in (("datetime", _stamps), ("numerical", _numbers)):
-        names = [
-            n
-            for n, spec in specs.items()
-            if spec.get("sdtype") == sdtype and n in train.columns and n in synthetic.columns
-        ]
-        real = {n: values(train[n]) for n in names}
-        fake = {n: values(synthetic[n]) for n in names}
-        for low, high in _kept_orders(real, by_chance=sdtype == "numerical"):
-            both = real[low].notna() & real[high].notna()
-            if int(both.sum()) < MIN_REAL_ROWS or frozenset((low, high)) in declared:
-                continue
-            first, then = real[low][both], real[high][both]
-            if not (first <= then).all() or (first == then).all():
-                continue
-            if sdtype == "numerical" and not _beyond_chance(first, then):
-                continue
-            out_of_order = fake[low] > fake[high]  # False where either value is missing
-            checks.append(
-                OrderingCheck(
-                    low=low,
-                    high=high,
-                    description=f"{low} ≤ {high}",
-                    violation_count=int(out_of_order.sum()),
-                    real_rows=int(both.sum()),
-                )
+    for order in kept_orders(train, specs, only=present):
+        if frozenset((order.low, order.high)) in declared:
+            continue
+        values = comparable_times if order.kind == "datetime" else _numbers
+        out_of_order = values(synthetic[order.low]) > values(synthetic[order.high])
+        checks.append(
+            OrderingCheck(
+                low=order.low,
+                high=order.high,
+                description=f"{order.low} ≤ {order.high}",
+                violation_count=int(out_of_order.sum()),  # False where a value is missing
+                real_rows=order.real_rows,
             )
+        )
     return checks
-
-
-def _kept_orders(real: Mapping[str, pd.Series], by_chance: bool) -> list[tuple[str, str]]:
-    """The pairs (low, high), in column order, whose order no real row breaks (a missing
-    value breaks nothing): values as floats (a rounding that never reverses an order; the
-    pairs left are checked on the values themselves), every pair of a block of rows at once,
-    and past `_PROBE_ROWS` rows only the first `MAX_PAIRS` pairs left. With ``by_chance``,
-    not the pairs whose ranges do not overlap (`_beyond_chance` never takes them)."""
-    names = list(real)
-    if len(names) < 2:
-        return []
-    matrix = np.column_stack([_floats(real[n]) for n in names])
-    alive = ~np.eye(len(names), dtype=bool)
-    if by_chance and len(matrix):
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column
-            lowest, highest = np.nanmin(matrix, axis=0), np.nanmax(matrix, axis=0)
-        alive &= ~(highest[:, None] <= lowest[None, :])
-    start, stop = 0, 64  # most pairs break within the first rows: blocks grow from there
-    while start < len(matrix) and alive.any():
-        block = matrix[start:stop]
-        for low in np.flatnonzero(alive.any(axis=1)):
-            highs = np.flatnonzero(alive[low])
-            alive[low, highs] = ~(block[:, [low]] > block[:, highs]).any(axis=0)
-        if stop >= _PROBE_ROWS:
-            _first_pairs(alive)
-        start, stop = stop, stop + min(4 * (stop - start), 4_096)
-        if start < _PROBE_ROWS < stop:
-            stop = _PROBE_ROWS
-    _first_pairs(alive)
-    return [(names[low], names[high]) for low, high in zip(*np.nonzero(alive), strict=True)]
-
-
-def _first_pairs(alive: np.ndarray) -> None:
-    """Keeps the first MAX_PAIRS pairs of ``alive`` (in column order), in place."""
-    alive[np.cumsum(alive).reshape(alive.shape) > MAX_PAIRS] = False
-
-
-def _floats(values: pd.Series) -> np.ndarray:
-    """Numbers, or times as seconds since 1970, as floats; missing as NaN."""
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        # In the column's own unit: years 1 to 9999 do not fit in nanoseconds.
-        seconds = values.array.asi8 / {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[values.dtype.unit]
-        seconds[values.isna().to_numpy()] = np.nan
-        return seconds
-    return values.to_numpy(dtype=np.float64, na_value=np.nan)
-
-
-def _beyond_chance(first: pd.Series, then: pd.Series) -> bool:
-    """Whether independent columns holding these values would rarely keep `first ≤ then` in
-    every row: `p`, the share of (first, then) value pairs out of order, is large enough that
-    `(1 - p) ** n <= CHANCE_ORDER`."""
-    highs = np.sort(then.to_numpy(dtype=float))
-    below = np.searchsorted(highs, first.to_numpy(dtype=float), side="left")
-    p = float(below.sum()) / (len(first) * len(highs))
-    return p > 0 and len(first) * -np.log1p(-min(p, 1 - 1e-12)) >= -np.log(CHANCE_ORDER)
 
 
 def _numbers(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values, errors="coerce")
-
-
-def _stamps(values: pd.Series) -> pd.Series:
-    """Times comparable across columns (naive ones read as UTC, as rules read them)."""
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert("UTC")
-    if pd.api.types.is_datetime64_dtype(values.dtype):
-        # Not through to_datetime: its cache check boxed every value (40 s for 2,000 columns).
-        return values.dt.tz_localize("UTC")
-    return pd.to_datetime(values, errors="coerce", utc=True)
 
 
 def _bounded_pairs(metadata: Mapping[str, Any]) -> set[frozenset[str]]:

@@ -19,6 +19,7 @@ from typing import Any, Self
 
 from services.training.engines.base import EngineError, get_engine
 from services.training.engines.capabilities import Engine, RelationalEngine
+from services.training.engines.orders import KeptOrder
 from services.training.engines.profile import TableProfile
 
 FORMAT_VERSION = 1
@@ -40,6 +41,9 @@ class Manifest:
     # table's profile; None for a single-table model.
     schema: dict[str, Any] | None = None
     profiles: dict[str, TableProfile] | None = None
+    # Orders every training row keeps between two columns (`low`, `high`), which generation
+    # keeps (`orders.keep_orders`); none in models trained before.
+    orders: tuple[KeptOrder, ...] = ()
 
     def to_json(self) -> bytes:
         data: dict[str, Any] = {
@@ -48,6 +52,8 @@ class Manifest:
             "profile": self.profile.to_dict(),
             "metrics": self.metrics,
         }
+        if self.orders:
+            data["orders"] = [order.to_dict() for order in self.orders]
         if self.schema is not None:
             data["schema"] = self.schema
             data["profiles"] = {k: v.to_dict() for k, v in (self.profiles or {}).items()}
@@ -70,6 +76,7 @@ class Manifest:
             profiles={k: TableProfile.from_dict(v) for k, v in data["profiles"].items()}
             if data.get("schema") is not None
             else None,
+            orders=tuple(KeptOrder.from_dict(o) for o in data.get("orders") or ()),
         )
 
 

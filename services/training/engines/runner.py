@@ -27,6 +27,7 @@ from services.training.engines.base import (
     get_engine,
 )
 from services.training.engines.dp import private_profile
+from services.training.engines.orders import KeptOrder, find_orders
 from services.training.engines.profile import TableProfile, learned_table
 from services.training.engines.sampling import (
     ANOMALY_COLUMN,
@@ -170,13 +171,14 @@ def _train_in_child(
 ) -> dict[str, Any]:
     started = time.monotonic()
     progress(ProgressUpdate(percent=0.0, message="reading the training data"))
-    profile, learned, learned_metadata, total = _learned_rows(
+    profile, learned, learned_metadata, total, orders = _learned_rows(
         data_path, metadata, max_rows, params.seed
     )
     engine = spec.create()
     report = engine.fit(learned, learned_metadata, _budget_left(params, budget_clock), progress)
     if params.differential_privacy is not None:
         profile = private_profile(engine, profile, learned_metadata, params.seed)
+        orders = ()  # found on the real rows: no part of the private release
     if len(learned) < total:
         note = _sample_note(len(learned), total)
         report = dataclasses.replace(report, note=f"{report.note}; {note}" if report.note else note)
@@ -194,21 +196,23 @@ def _train_in_child(
         "library_versions": engine.library_versions(),
     }
     progress(ProgressUpdate(percent=100.0, message="saving the model", epoch=report.epochs_run))
-    manifest = Manifest(spec.name, profile, metrics)
+    manifest = Manifest(spec.name, profile, metrics, orders=orders)
     write_artifact(artifact_path, engine, manifest)
     return metrics
 
 
 def _learned_rows(
     data_path: Path, metadata: dict[str, Any], max_rows: int | None, seed: int
-) -> tuple[TableProfile, pd.DataFrame, dict[str, Any], int]:
+) -> tuple[TableProfile, pd.DataFrame, dict[str, Any], int, tuple[KeptOrder, ...]]:
     """The profile of the whole split (streamed), what the engine learns from (every row,
-    or a sample of ``max_rows`` seeded by ``seed``) with its metadata, and the split's rows."""
+    or a sample of ``max_rows`` seeded by ``seed``) with its metadata, the split's rows and
+    the orders between columns those rows keep."""
     profile, total = stream_profile(data_path, metadata)
     rows = sample_rows(total, max_rows, seed) if max_rows else None
     table = read_rows(data_path, rows).to_pandas()
+    orders = find_orders(table, metadata, profile)
     learned, learned_metadata = learned_table(table, metadata, profile)
-    return profile, learned, learned_metadata, total
+    return profile, learned, learned_metadata, total, orders
 
 
 def _sample_note(rows: int, total: int) -> str:

@@ -30,6 +30,7 @@ from services.training.engines.obeying import (
     obeying,
     outside,
 )
+from services.training.engines.orders import keep_orders
 from services.training.engines.profile import ColumnProfile, TableProfile
 from services.training.engines.ruled_out import refuse_ruled_out
 
@@ -167,7 +168,9 @@ def _draw(
         seed=conform_seed,
         frozen=frozen,
     )
-    return clip_to_bounds(rows, limits)
+    rows = clip_to_bounds(rows, limits)
+    profile = model.manifest.profile
+    return keep_orders(rows, model.manifest.orders, profile, frozen | set(fixed), seed=round_seed)
 
 
 def _as_learned(fixed: Mapping[str, Any], profile: TableProfile) -> dict[str, Any] | None:
