@@ -51,7 +51,7 @@ async def test_generate_and_report_take_the_dataset_name_a_user_trained(stack, t
     batch = json_of(ran)
     # The newest of the two models, and the user is told which it took.
     assert batch["modelId"] == second["id"] and batch["datasetId"] == ids["Census"]
-    assert f"Using model {second['id']}: the newest of dataset 'adult'" in ran.err
+    assert f"Using model {second['id']}: the newest READY model of dataset 'adult'" in ran.err
     rows = pd.read_csv(out)
     real = pd.read_csv(io.BytesIO(small_adult_csv(120)))
     assert len(rows) == 50 and list(rows.columns) == list(real.columns)
@@ -75,6 +75,9 @@ async def test_generate_and_report_take_the_dataset_name_a_user_trained(stack, t
         await cli("generate", ids["Census"], "--rows", "5", "--json", env=env, cwd=tmp_path)
     )
     assert by_id["modelId"] == second["id"]
+
+    ran = await cli("generate", ids["Survey"], "--rows", "5", env=env)
+    assert ran.code == 1 and "dataset 'adult'" in ran.err and "has no model" in ran.err
 
     # Two datasets of that name and no project: one line naming both and what to do.
     ran = await cli("generate", "adult", "--rows", "10", env=env)

@@ -92,23 +92,24 @@ def train(
     answer(model, as_json, f"Model {model.id} is {value(model.status)} ({model.engine})")
 
 
-def _newest(kind: str, given: str, project: str | None, by_id: Any, of_dataset: Any) -> Any:
-    """A model or batch by its id; else, a dataset's (id or name, in ``project``) newest one,
-    said on stderr so that the user sees which was taken."""
+def _newest(client: Any, kind: str, given: str, project: str | None) -> Any:
+    """A model or batch by its id; else, a dataset's (id or name, in ``project``) newest READY
+    model or newest batch, said on stderr so that the user sees which was taken."""
+    space, newest = (
+        (client.models, "newest READY model") if kind == "model" else (client.batches, "newest")
+    )
     if is_uuid(given):
         try:
-            return by_id(given)
+            return space.get(given)
         except NotFound:
             pass  # a dataset's id, perhaps
-    try:
-        found = of_dataset(given, project=project)
-    except NotFound:
-        if is_uuid(given):
+        try:
+            client.datasets.get(given)
+        except NotFound:
             raise NotFound(f"no {kind} or dataset with id {given}") from None
-        raise
-    err.print(
-        f"Using {kind} {found.id}: the newest of dataset {given!r}", markup=False, soft_wrap=True
-    )
+    found = space.newest(given, project=project)
+    said = f"Using {kind} {found.id}: the {newest} of dataset {given!r}"
+    err.print(said, markup=False, soft_wrap=True)
     return found
 
 
@@ -147,7 +148,7 @@ def generate(
     """Generate synthetic rows from a model; waits and downloads them."""
     client = state(ctx).client()
     given = json_argument(conditions, "--conditions") if conditions else None
-    chosen = _newest("model", model, project, client.models.get, client.models.newest)
+    chosen = _newest(client, "model", model, project)
     batch = chosen.generate(rows, seed=seed, conditions=given, progress=True)
     fmt = (format or (output.suffix.lstrip(".") if output and output.suffix else "csv")).lower()
     target = output or Path(f"batch-{batch.id}.{fmt}")
@@ -177,7 +178,7 @@ def report(
 ) -> None:
     """A batch's evaluation report: quality, privacy, utility (waits until it is ready)."""
     client = state(ctx).client()
-    chosen = _newest("batch", batch, project, client.batches.get, client.batches.newest)
+    chosen = _newest(client, "batch", batch, project)
     rep = chosen.report(wait=True)
     if save:
         rep.save(save)
