@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -102,3 +103,48 @@ def test_a_killed_test_run_leaves_no_server_behind_and_the_next_run_starts(tmp_p
     ended = json.loads((tmp_path / "normal.json").read_text())
     assert still_running(servers(ended)) == []
     assert not Path(ended["postgres_data"]).exists()
+
+
+def _of_folder(folder: Path) -> list[str]:
+    """Processes whose command line names ``folder`` (PostgreSQL, pg_ctl), as words."""
+    found = []
+    for process in psutil.process_iter(["cmdline", "name", "status"]):
+        named = str(folder) in (process.info["cmdline"] or [])
+        if named and process.info["status"] != psutil.STATUS_ZOMBIE:
+            found.append(f"{process.pid} {process.info['name']}")
+    return found
+
+
+def test_an_owner_killed_while_pg_ctl_starts_postgres_leaves_none_behind():
+    # Ctrl-C or kill -9 while the session's first fixture waits for `pg_ctl start`: the
+    # server comes up after its owner is gone.
+    folder = Path(tempfile.mkdtemp(prefix="synthetica-test-pg-starting-"))
+    script = (
+        "import sys, time\nfrom pathlib import Path\n"
+        "from tools.embedded import EmbeddedPostgres, free_port\n"
+        "EmbeddedPostgres(Path(sys.argv[1]), free_port(), throwaway=True).start()\n"
+        "time.sleep(600)\n"
+    )
+    owner = subprocess.Popen(
+        [sys.executable, "-c", script, str(folder)], cwd=REPO, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline and owner.poll() is None:
+            children = psutil.Process(owner.pid).children()
+            if any(c.name() == "pg_ctl" and "start" in c.cmdline() for c in children):
+                break
+            time.sleep(0.02)
+        else:
+            raise AssertionError(f"no pg_ctl start seen (the owner ended with {owner.poll()})")
+        owner.kill()
+        owner.wait(60)
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+            owner.wait()
+    deadline = time.monotonic() + END_SECONDS
+    while (_of_folder(folder) or folder.exists()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _of_folder(folder) == []
+    assert not folder.exists()

@@ -62,10 +62,11 @@ WATCHDOG = Path(__file__).with_name("watchdog.py")
 
 
 class Watchdog:
-    """tools/watchdog.py watching one server for this process (see there)."""
+    """tools/watchdog.py watching one server for this process (see there): ``target`` is
+    ``["--pid", PID]`` or ``["--postgres", DATA_DIR]``."""
 
-    def __init__(self, pid: int, name: str, sig: str, remove: Path | None = None) -> None:
-        args = [sys.executable, str(WATCHDOG), "--owner", str(os.getpid()), "--pid", str(pid)]
+    def __init__(self, target: list[str], name: str, sig: str, remove: Path | None = None) -> None:
+        args = [sys.executable, str(WATCHDOG), "--owner", str(os.getpid()), *target]
         args += ["--name", name, "--signal", sig]
         if remove is not None:
             args += ["--remove", str(remove)]
@@ -78,7 +79,11 @@ class Watchdog:
     def close(self) -> None:
         """After the server was stopped (or found stopped): the watchdog ends too."""
         assert self.process.stdin is not None
-        self.process.stdin.close()
+        try:
+            self.process.stdin.write(b"done\n")
+            self.process.stdin.close()
+        except BrokenPipeError:
+            pass  # it ended already
         try:
             self.process.wait(60)
         except subprocess.TimeoutExpired:
@@ -168,6 +173,12 @@ class EmbeddedPostgres:
 
     def start(self) -> None:
         self._prepare()
+        if self.watchdog is None:
+            # Before pg_ctl starts it: an owner killed while pg_ctl waits leaves none behind.
+            # SIGINT is PostgreSQL's fast shutdown, what `pg_ctl stop -m fast` sends.
+            target = ["--postgres", str(self.data_dir)]
+            remove = self.data_dir if self.throwaway else None
+            self.watchdog = Watchdog(target, "PostgreSQL", "SIGINT", remove)
         if not (self.data_dir / "PG_VERSION").exists():
             self._run(
                 "initdb", "-D", str(self.data_dir), "-U", PG_USER, "--auth=trust", "--encoding=UTF8"
@@ -185,14 +196,6 @@ class EmbeddedPostgres:
             f"-h 127.0.0.1 -p {self.port} -k '' -c max_connections=200 -c fsync=off",
             "start",
         )
-        pid = self.pid()
-        if pid is None:
-            raise NotStarted(f"PostgreSQL wrote no postmaster.pid in {self.data_dir}")
-        if self.watchdog is not None:  # of a server that stopped: it ends at once
-            self.watchdog.close()
-        # SIGINT is PostgreSQL's fast shutdown, what `pg_ctl stop -m fast` sends.
-        remove = self.data_dir if self.throwaway else None
-        self.watchdog = Watchdog(pid, "PostgreSQL", "SIGINT", remove)
 
     def pid(self) -> int | None:
         """The postmaster's pid, from its pid file (negated there while initdb runs a
@@ -275,7 +278,7 @@ class EmbeddedNats:
         )
         if self.watchdog is not None:  # of a server that stopped: it ends at once
             self.watchdog.close()
-        self.watchdog = Watchdog(self.process.pid, "NATS", "SIGTERM")
+        self.watchdog = Watchdog(["--pid", str(self.process.pid)], "NATS", "SIGTERM")
         wait_until_listening(
             self.process.pid, self.port, name=f"NATS (log: {self.store_dir / 'nats.log'})"
         )
