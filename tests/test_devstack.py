@@ -22,7 +22,7 @@ import psutil
 import pytest
 
 from tests.support import PASSWORD, unique_email
-from tools.embedded import EPHEMERAL_LOW, EmbeddedPostgres, free_port
+from tools.embedded import EPHEMERAL_LOW, EmbeddedPostgres, free_port, is_listening
 
 REPO = Path(__file__).resolve().parent.parent
 SERVICES = ("auth", "datasets", "training", "evaluation", "notify")
@@ -208,3 +208,52 @@ def test_a_service_that_cannot_start_is_named_in_one_line(var_dir: Path, ports: 
     assert process.returncode == 1
     assert line.strip() == "devstack: notify did not start: exited with code 1 (3 tries)"
     assert not [p for p in psutil.process_iter(["ppid"]) if p.info["ppid"] == process.pid]
+
+
+def test_a_killed_make_up_leaves_no_server_behind(var_dir: Path, ports: dict[str, int]):
+    # `kill -9` gives devstack no chance to stop anything: its PostgreSQL (daemonised by
+    # pg_ctl) and NATS (a session of its own) used to run on, holding their ports.
+    process = start_stack(var_dir, ports)
+    Output(process)
+    pg = EmbeddedPostgres(var_dir / "postgres", ports["postgres"])
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and process.poll() is None:
+        postmaster = pg.pid()
+        if postmaster and is_listening(postmaster, ports["postgres"]):
+            nats = _child(process, "nats-server") if _has_child(process, "nats-server") else None
+            if nats and is_listening(nats.pid, ports["nats"]):
+                break
+        time.sleep(0.2)
+    else:
+        stop_stack(process)
+        raise AssertionError("devstack started no PostgreSQL and NATS within 240 s")
+    started = [postmaster, *(p.pid for p in psutil.Process(process.pid).children(recursive=True))]
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(60)
+    deadline = time.monotonic() + 120
+    while _running(started) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _running(started) == []
+    assert not is_listening(postmaster, ports["postgres"])
+    # The next `make up` finds the folder as a stopped server leaves it.
+    assert not (var_dir / "postgres/postmaster.pid").exists()
+
+
+def _has_child(process: subprocess.Popen, word: str) -> bool:
+    try:
+        _child(process, word)
+    except AssertionError:
+        return False
+    return True
+
+
+def _running(pids: list[int]) -> list[str]:
+    alive = []
+    for pid in pids:
+        try:
+            found = psutil.Process(pid)
+            if found.status() != psutil.STATUS_ZOMBIE:
+                alive.append(f"{pid} {found.name()}")
+        except psutil.NoSuchProcess:
+            pass
+    return alive

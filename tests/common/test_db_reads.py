@@ -19,7 +19,7 @@ from tools.embedded import EmbeddedPostgres, free_port
 @pytest.fixture
 def restartable_postgres() -> Iterator[EmbeddedPostgres]:
     data_dir = Path(tempfile.mkdtemp(prefix="synthetica-test-pg-reads-"))
-    server = EmbeddedPostgres(data_dir, free_port())
+    server = EmbeddedPostgres(data_dir, free_port(), throwaway=True)
     server.start()
     server.create_database("reads")
     yield server

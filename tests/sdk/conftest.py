@@ -7,13 +7,16 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pandas as pd
 import pytest
 
+from synthetica_client import Client
 from tests.support import PASSWORD, AuthCaller, graphql, start_gateway, unique_email
 
 REPO = Path(__file__).resolve().parents[2]
@@ -87,6 +90,46 @@ async def stack(
         await auth.close()
 
 
+@dataclass(frozen=True)
+class TwoBatches:
+    """One model's batch as generated (500 rows, seed 4) and an anomalous one (200 rows,
+    seed 5, 30 % of the rows perturbed): their rows and reports, by "free" and "odd"."""
+
+    account: Account
+    odd_id: str
+    rows: dict[str, pd.DataFrame]
+    reports: dict[str, Any]
+
+
+@pytest.fixture
+def two_batches(stack: Stack) -> Callable[[Path, str], Awaitable[TwoBatches]]:
+    """``await two_batches(table, project)``: a new account uploads ``table`` to a new
+    ``project``, trains gaussian_copula (seed 1) and generates both batches from it, as a
+    notebook does. (A function: each test brings its own table, so nothing is shared.)"""
+
+    async def make(table: Path, project: str) -> TwoBatches:
+        account = await stack.account()
+
+        def notebook() -> TwoBatches:
+            with Client(stack.url, token=account.token) as c:
+                ds = c.datasets.upload(table, project=c.projects.create(project), progress=False)
+                model = c.train(ds, engine="gaussian_copula", seed=1).wait(progress=False)
+                free = model.generate(rows=500, seed=4, progress=False)
+                # Anomalies, asked for: a perturbed row may break what the real rows obey.
+                odd = model.generate(rows=200, seed=5, anomalies=0.3, progress=False)
+                batches = {"free": free, "odd": odd}
+                return TwoBatches(
+                    account,
+                    odd.id,
+                    {name: batch.to_pandas() for name, batch in batches.items()},
+                    {name: batch.report() for name, batch in batches.items()},
+                )
+
+        return await in_thread(notebook)
+
+    return make
+
+
 @pytest.fixture(autouse=True)
 def sdk_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test starts signed out: its own config folder, no credentials in the
@@ -130,4 +173,4 @@ async def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = 
     return Ran(process.returncode or 0, out.decode(), err.decode())
 
 
-__all__ = ["PASSWORD", "Account", "Ran", "Stack", "cli", "in_thread"]
+__all__ = ["PASSWORD", "Account", "Ran", "Stack", "TwoBatches", "cli", "in_thread"]

@@ -11,8 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from synthetica_client import Client
-from tests.sdk.conftest import cli, in_thread
+from tests.sdk.conftest import cli
 
 FLIGHTS = Path(__file__).resolve().parents[1] / "fixtures" / "faithful" / "flights_times.csv"
 TIMES = ["dep_time", "sched_dep_time", "arr_time", "sched_arr_time"]
@@ -39,45 +38,34 @@ def _no_times(values: pd.Series) -> int:
 
 
 async def test_the_report_counts_the_rows_that_are_no_date_or_no_time_in_the_sdk_and_cli(
-    stack,
+    stack, two_batches
 ):
-    account = await stack.account()
-
-    def notebook() -> dict:
-        with Client(stack.url, token=account.token) as c:
-            ds = c.datasets.upload(FLIGHTS, project=c.projects.create("Flights"), progress=False)
-            model = c.train(ds, engine="gaussian_copula", seed=1).wait(progress=False)
-            free = model.generate(rows=500, seed=4, progress=False)
-            # Anomalies, asked for: a perturbed day or time of day leaves the calendar.
-            odd = model.generate(rows=200, seed=5, anomalies=0.3, progress=False)
-            checks = {}
-            for name, batch in (("free", free), ("odd", odd)):
-                report = batch.report()
-                checks[name] = {
-                    check.description: (check.columns, check.violation_count)
-                    for check in report.calendar
-                }
-            rows = {"free": free.to_pandas(), "odd": odd.to_pandas()}
-            return {"odd": odd.id, "rows": rows, "checks": checks}
-
-    result = await in_thread(notebook)
-    free, odd = result["rows"]["free"], result["rows"]["odd"]
+    # Anomalies, asked for: a perturbed day or time of day leaves the calendar.
+    made = await two_batches(FLIGHTS, "Flights")
+    checks = {
+        name: {
+            check.description: (check.columns, check.violation_count) for check in report.calendar
+        }
+        for name, report in made.reports.items()
+    }
+    free, odd = made.rows["free"], made.rows["odd"]
     assert _no_dates(free) == 0 and all(_no_times(free[c]) == 0 for c in TIMES)
     expected = {
         DATE: (["year", "month", "day"], 0),
         **{f"{c} is a time of day (hhmm)": ([c], 0) for c in TIMES},
     }
-    assert result["checks"]["free"] == expected
+    assert checks["free"] == expected
     no_dates, no_times = _no_dates(odd), {c: _no_times(odd[c]) for c in TIMES}
     assert no_dates > 0 and no_times["dep_time"] > 0
     expected = {
         DATE: (["year", "month", "day"], no_dates),
         **{f"{c} is a time of day (hhmm)": ([c], no_times[c]) for c in TIMES},
     }
-    assert result["checks"]["odd"] == expected
+    assert checks["odd"] == expected
 
-    env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": await stack.api_key(account)}
-    ran = await cli("report", result["odd"], env={**env, "COLUMNS": "200"})
+    key = await stack.api_key(made.account)
+    env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": key}
+    ran = await cli("report", made.odd_id, env={**env, "COLUMNS": "200"})
     assert ran.code == 0, ran.err
     assert re.search(rf"calendar year, month, day\s+{no_dates} rows make no date", ran.out), ran.out
     assert re.search(rf"calendar dep_time\s+{no_times['dep_time']} rows make no time", ran.out), (

@@ -10,8 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from synthetica_client import Client
-from tests.sdk.conftest import cli, in_thread
+from tests.sdk.conftest import cli
 
 VOTES = ["Coderre", "Bergeron", "Joly"]
 TOTAL = "total = Coderre + Bergeron + Joly"
@@ -29,42 +28,32 @@ def _losing_winners(rows: pd.DataFrame) -> int:
 
 
 async def test_the_report_counts_the_rows_that_do_not_add_up_or_name_a_loser_in_the_sdk_and_cli(
-    stack, tmp_path
+    stack, two_batches, tmp_path
 ):
     from plotly.data import election
 
-    account = await stack.account()
     csv = tmp_path / "election.csv"
     election().to_csv(csv, index=False)
-
-    def notebook() -> dict:
-        with Client(stack.url, token=account.token) as c:
-            ds = c.datasets.upload(csv, project=c.projects.create("Election"), progress=False)
-            model = c.train(ds, engine="gaussian_copula", seed=1).wait(progress=False)
-            free = model.generate(rows=500, seed=4, progress=False)
-            # Anomalies, asked for: a perturbed vote or total no longer adds up, and a
-            # perturbed vote or winner may name a loser.
-            odd = model.generate(rows=200, seed=5, anomalies=0.3, progress=False)
-            checks = {}
-            for name, batch in (("free", free), ("odd", odd)):
-                report = batch.report()
-                checks[name] = (
-                    [(t.description, t.parts, t.violation_count) for t in report.totals],
-                    [(x.description, x.columns, x.violation_count) for x in report.leaders],
-                )
-            rows = {"free": free.to_pandas(), "odd": odd.to_pandas()}
-            return {"odd": odd.id, "rows": rows, "checks": checks}
-
-    result = await in_thread(notebook)
-    free, odd = result["rows"]["free"], result["rows"]["odd"]
+    # Anomalies, asked for: a perturbed vote or total no longer adds up, and a perturbed vote
+    # or winner may name a loser.
+    made = await two_batches(csv, "Election")
+    checks = {
+        name: (
+            [(t.description, t.parts, t.violation_count) for t in report.totals],
+            [(x.description, x.columns, x.violation_count) for x in report.leaders],
+        )
+        for name, report in made.reports.items()
+    }
+    free, odd = made.rows["free"], made.rows["odd"]
     assert _not_adding_up(free) == 0 and _losing_winners(free) == 0
-    assert result["checks"]["free"] == ([(TOTAL, VOTES, 0)], [(WINNER, VOTES, 0)])
+    assert checks["free"] == ([(TOTAL, VOTES, 0)], [(WINNER, VOTES, 0)])
     broken_totals, losers = _not_adding_up(odd), _losing_winners(odd)
     assert broken_totals > 0 and losers > 0
-    assert result["checks"]["odd"] == ([(TOTAL, VOTES, broken_totals)], [(WINNER, VOTES, losers)])
+    assert checks["odd"] == ([(TOTAL, VOTES, broken_totals)], [(WINNER, VOTES, losers)])
 
-    env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": await stack.api_key(account)}
-    ran = await cli("report", result["odd"], env={**env, "COLUMNS": "200"})
+    key = await stack.api_key(made.account)
+    env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": key}
+    ran = await cli("report", made.odd_id, env={**env, "COLUMNS": "200"})
     assert ran.code == 0, ran.err
     assert re.search(rf"total {re.escape(TOTAL)}\s+{broken_totals} rows do not add up", ran.out), (
         ran.out

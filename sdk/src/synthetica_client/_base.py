@@ -39,6 +39,11 @@ def is_uuid(value: str) -> bool:
     return True
 
 
+def newest(items: list[Any]) -> Any:
+    """The item created last (by ``created_at``), or None for none."""
+    return max(items, key=lambda i: i.created_at.timestamp() if i.created_at else 0.0, default=None)
+
+
 def enum_of(kind: type[E], value: Any, field: str) -> E:
     try:
         return kind(str(value).upper())

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from synthetica_client._base import POLL_SECONDS, Bound, all_pages, enum_of, id_of
+from synthetica_client._base import POLL_SECONDS, Bound, all_pages, enum_of, id_of, newest
 from synthetica_client._generated import enums
 from synthetica_client._generated.fragments import BatchFields
 from synthetica_client._generated.input_types import EvaluateOptionsInput
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from synthetica_client._async import AsyncClient
+    from synthetica_client._datasets import DatasetRef
     from synthetica_client._models import ModelRef
     from synthetica_client._projects import ProjectRef
 
@@ -225,6 +226,16 @@ class AsyncBatches:
         )
         return [AsyncBatch.bind(b, self._c) for b in found]
 
+    async def newest(self, dataset: DatasetRef, *, project: ProjectRef | None = None) -> AsyncBatch:
+        """The batch generated last from any model of a dataset (by id, or by name as
+        ``datasets.get`` finds it). NotFound when none was."""
+        found = await self._c.datasets.get(dataset, project=project)
+        batches = await self.list(project=found.project_id)
+        last = newest([b for b in batches if b.dataset_id == found.id])
+        if last is None:
+            raise NotFound(f"no batch was generated from dataset {found.name!r} ({found.id})")
+        return last
+
 
 @mirrors(AsyncBatch)
 class Batch(Mirror, BatchFields):
@@ -260,4 +271,5 @@ class Batch(Mirror, BatchFields):
 class Batches(Namespace):
     get = blocking(AsyncBatches.get, Batch)
     list = blocking(AsyncBatches.list, list[Batch])
+    newest = blocking(AsyncBatches.newest, Batch)
     release = blocking(AsyncBatches.release, Batch)

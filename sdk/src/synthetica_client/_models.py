@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from synthetica_client._base import Bound, all_pages, enum_of, enum_or_none, id_of
+from synthetica_client._base import Bound, all_pages, enum_of, enum_or_none, id_of, newest
 from synthetica_client._batches import AsyncBatch, Batch
 from synthetica_client._generated import enums
 from synthetica_client._generated.fragments import ModelFields
 from synthetica_client._generated.input_types import AnomaliesInput, GenerateInput
 from synthetica_client._mirror import Mirror, Namespace, blocking, mirrors
+from synthetica_client.errors import NotFound
 from synthetica_client.progress import ProgressOption
 
 if TYPE_CHECKING:
     from synthetica_client._async import AsyncClient
+    from synthetica_client._datasets import DatasetRef
     from synthetica_client._projects import ProjectRef
 
 # A model as the methods take it: its id or the object (of either client).
@@ -82,6 +84,22 @@ class AsyncModels:
         )
         return [AsyncModel.bind(m, self._c) for m in found]
 
+    async def newest(self, dataset: DatasetRef, *, project: ProjectRef | None = None) -> AsyncModel:
+        """The newest READY model of a dataset (by id, or by name as ``datasets.get`` finds
+        it): what to generate from after ``train``. NotFound when it has none ready."""
+        found = await self._c.datasets.get(dataset, project=project)
+        models = [m for m in await self.list(project=found.project_id) if m.dataset_id == found.id]
+        ready = newest([m for m in models if m.status == enums.ModelStatus.READY])
+        if ready is not None:
+            return ready
+        last = newest(models)
+        if last is None:
+            raise NotFound(f"dataset {found.name!r} ({found.id}) has no model: train one first")
+        raise NotFound(
+            f"dataset {found.name!r} ({found.id}) has no READY model: its newest, {last.id},"
+            f" is {last.status.value}{f' ({last.error})' if last.error else ''}"
+        )
+
 
 @mirrors(AsyncModel)
 class Model(Mirror, ModelFields):
@@ -91,3 +109,4 @@ class Model(Mirror, ModelFields):
 class Models(Namespace):
     get = blocking(AsyncModels.get, Model)
     list = blocking(AsyncModels.list, list[Model])
+    newest = blocking(AsyncModels.newest, Model)

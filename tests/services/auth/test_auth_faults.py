@@ -21,7 +21,7 @@ from tools.embedded import EmbeddedPostgres, free_port
 @pytest.fixture
 def restartable_postgres():
     data_dir = Path(tempfile.mkdtemp(prefix="synthetica-test-pg-restart-"))
-    server = EmbeddedPostgres(data_dir, free_port())
+    server = EmbeddedPostgres(data_dir, free_port(), throwaway=True)
     server.start()
     server.create_database("synthetica")
     url = server.url("synthetica")

@@ -81,15 +81,17 @@ def _worker_env(config: dict[str, object]) -> dict[str, str]:
 def spawn_worker(
     tmp_path: Path,
 ) -> Iterator[Callable[[dict[str, object]], subprocess.Popen]]:
-    """Starts `python -m services.training worker` in its own process group."""
+    """Starts `python -m services.training worker` in its own process group; the kernel
+    stops it (SIGTERM) if this test run is killed (common.lifetime)."""
     started: list[subprocess.Popen] = []
 
     def spawn(config: dict[str, object]) -> subprocess.Popen:
         port = free_port()
         env = {**_worker_env(config), "TRAINING_WORKER_HEALTH_PORT": str(port)}
         log = (tmp_path / f"worker-{len(started)}.log").open("wb")
+        lifetime = ["common.lifetime", "--parent", str(os.getpid())]
         process = subprocess.Popen(
-            [sys.executable, "-m", "services.training", "worker"],
+            [sys.executable, "-m", *lifetime, "services.training", "worker"],
             cwd=REPO,
             env=env,
             stdout=log,

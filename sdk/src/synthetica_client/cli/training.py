@@ -9,12 +9,14 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
+from synthetica_client._base import is_uuid
 from synthetica_client.cli._app import (
     DatasetArgument,
     JsonOption,
     NamedInProject,
     answer,
     app,
+    err,
     example,
     json_argument,
     listing,
@@ -26,7 +28,7 @@ from synthetica_client.cli._app import (
     table,
     value,
 )
-from synthetica_client.errors import SyntheticaError
+from synthetica_client.errors import NotFound, SyntheticaError
 
 
 @models_app.command(
@@ -90,8 +92,30 @@ def train(
     answer(model, as_json, f"Model {model.id} is {value(model.status)} ({model.engine})")
 
 
+def _newest(client: Any, kind: str, given: str, project: str | None) -> Any:
+    """A model or batch by its id; else, a dataset's (id or name, in ``project``) newest READY
+    model or newest batch, said on stderr so that the user sees which was taken."""
+    space, newest = (
+        (client.models, "newest READY model") if kind == "model" else (client.batches, "newest")
+    )
+    if is_uuid(given):
+        try:
+            return space.get(given)
+        except NotFound:
+            pass  # a dataset's id, perhaps
+        try:
+            client.datasets.get(given)
+        except NotFound:
+            raise NotFound(f"no {kind} or dataset with id {given}") from None
+    found = space.newest(given, project=project)
+    said = f"Using {kind} {found.id}: the {newest} of dataset {given!r}"
+    err.print(said, markup=False, soft_wrap=True)
+    return found
+
+
 @app.command(
     epilog=example(
+        "synthetica generate adult --project Census --rows 1000 -o synthetic.csv",
         "synthetica generate 5d1c… --rows 100000 -o synthetic.parquet",
         "synthetica generate 5d1c… --rows 1000 --format csv --seed 7",
         'synthetica generate 5d1c… --rows 1000 --conditions \'{"age": {"gte": 30}}\'',
@@ -99,7 +123,10 @@ def train(
 )
 def generate(
     ctx: typer.Context,
-    model: Annotated[str, typer.Argument(help="Model id.")],
+    model: Annotated[
+        str,
+        typer.Argument(help="Model id, or a dataset's name or id: its newest READY model."),
+    ],
     rows: Annotated[int, typer.Option(help="How many rows.")],
     format: Annotated[
         str | None, typer.Option(help="csv, jsonl, parquet or sql (default: from -o, else csv).")
@@ -115,12 +142,14 @@ def generate(
             help='Column -> value, range or list, as JSON: \'{"age": {"gte": 30, "lt": 40}}\'.'
         ),
     ] = None,
+    project: NamedInProject = None,
     as_json: JsonOption = False,
 ) -> None:
     """Generate synthetic rows from a model; waits and downloads them."""
     client = state(ctx).client()
     given = json_argument(conditions, "--conditions") if conditions else None
-    batch = client.models.get(model).generate(rows, seed=seed, conditions=given, progress=True)
+    chosen = _newest(client, "model", model, project)
+    batch = chosen.generate(rows, seed=seed, conditions=given, progress=True)
     fmt = (format or (output.suffix.lstrip(".") if output and output.suffix else "csv")).lower()
     target = output or Path(f"batch-{batch.id}.{fmt}")
     save_batch(batch, target, fmt, "", as_json)
@@ -129,21 +158,28 @@ def generate(
 @app.command(
     epilog=example(
         "synthetica report 7a2e…",
+        "synthetica report adult --project Census",
         "synthetica report 7a2e… --open",
         "synthetica report 7a2e… --json",
     )
 )
 def report(
     ctx: typer.Context,
-    batch: Annotated[str, typer.Argument(help="Batch id.")],
+    batch: Annotated[
+        str,
+        typer.Argument(help="Batch id, or a dataset's name or id: the batch made from it last."),
+    ],
     open_page: Annotated[
         bool, typer.Option("--open", help="Open the HTML report in a browser.")
     ] = False,
     save: Annotated[Path | None, typer.Option(help="Save the report (.html, or .json).")] = None,
+    project: NamedInProject = None,
     as_json: JsonOption = False,
 ) -> None:
     """A batch's evaluation report: quality, privacy, utility (waits until it is ready)."""
-    rep = state(ctx).client().batches.get(batch).report(wait=True)
+    client = state(ctx).client()
+    chosen = _newest(client, "batch", batch, project)
+    rep = chosen.report(wait=True)
     if save:
         rep.save(save)
     if open_page:
