@@ -12,11 +12,11 @@ is, and otherwise equals the parts' text (a whole number without ".0") joined by
 ``MIN_ROWS`` rows have T, and T and at least two parts take two values or more. By accident
 that is all but impossible: every row of T would have to spell its parts' values.
 
-Bounds: the first ``MAX_TARGETS`` category columns of text are looked at as T and the first
-``MAX_PART_COLUMNS`` category columns as parts, on a batch's first ``_PROBE_ROWS`` rows with
-T (a part must start, or follow the separator in, every one of them); what holds there is
-followed through every row. A column is part of one rule at most, and a concatenation is
-never a part of another.
+Bounds: the first ``MAX_TARGETS`` category columns of text (in the first batch's first
+2,000 rows) are looked at as T and the first ``MAX_PART_COLUMNS`` category columns as parts,
+on the first ``_PROBE_ROWS`` of those rows with T (a part must start, or follow the
+separator in, every one of them); what holds there is followed through every row. A column
+is in one concatenation at most, and a concatenation is never a part of another.
 """
 
 from __future__ import annotations
@@ -120,14 +120,15 @@ def find_concatenations(
 
 
 def _probe(frame: pd.DataFrame, columns: list[str]) -> list[Concatenation]:
-    parts = [c for c in columns[:MAX_PART_COLUMNS] if frame[c].nunique() >= 2]
-    texts = {c: _texts(frame[c]) for c in parts}
-    targets = [c for c in columns if frame[c].map(type).eq(str).sum() >= MIN_ROWS]
+    head = frame.head(_PROBE_ROWS * 4)  # each target's first rows with a value, mostly
+    parts = [c for c in columns[:MAX_PART_COLUMNS] if head[c].nunique() >= 2]
+    texts = {c: _texts(head[c]) for c in parts}
+    targets = [c for c in columns if head[c].map(type).eq(str).sum() >= MIN_ROWS]
     targets = targets[:MAX_TARGETS]
     found = []
     for target in targets:
-        rows = frame.index[frame[target].notna()][:_PROBE_ROWS]
-        whole = _texts(frame[target]).loc[rows].tolist()
+        rows = head.index[head[target].notna()][:_PROBE_ROWS]
+        whole = _texts(head[target]).loc[rows].tolist()
         candidates = {c: texts[c].loc[rows].tolist() for c in parts if c != target}
         recipe = _recipe(whole, candidates)
         if recipe is not None:

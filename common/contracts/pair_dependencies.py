@@ -163,7 +163,7 @@ class PairDependency:
         it goes with in the real rows, as often as there (see the module's rule)."""
         unseen = np.flatnonzero(self.found(rows) < 0)
         keep = self._finer
-        if self.sources[keep] in frozen:
+        if self.sources[1 - keep] in frozen:  # the one conditioned on stays
             keep = 1 - keep
         if not len(unseen) or self.sources[1 - keep] in frozen:
             return

@@ -75,9 +75,26 @@ def joint_checks(
     targets = allowed_columns(metadata, train, synthetic, _TARGET_SDTYPES)
     derived = {column for dependency in dependencies for column in dependency.columns}
     read = {dependency.source for dependency in dependencies}
-    pairs = find_pair_dependencies(train, sources, targets, derived | taken | read, derived)
     rows = synthetic.reset_index(drop=True)
     checks = []
+    joined = find_concatenations(train, sources, derived | taken | read)
+    for concatenation in joined:
+        broken = concatenation.broken(rows)
+        parts = list(concatenation.parts)
+        checks.append(
+            DependencyCheck(
+                source=" + ".join(parts),
+                columns=[concatenation.column],
+                description=concatenation.description,
+                violation_count=int(broken.sum()),
+                column_violation_counts=[int(broken.sum())],
+                source_values=len(train[parts].drop_duplicates()),
+                sources=parts,
+            )
+        )
+    written = {concatenation.column for concatenation in joined}
+    chosen = derived | taken | read | written
+    pairs = find_pair_dependencies(train, sources, targets, chosen, derived | taken | written)
     for pair in pairs:
         broken, unseen = pair.broken(rows)
         columns = list(pair.columns)
@@ -91,20 +108,6 @@ def joint_checks(
                 source_values=len(pair.rows),
                 sources=list(pair.sources),
                 unseen_source_count=int(unseen.sum()),
-            )
-        )
-    written = derived | taken | read | {c for p in pairs for c in (*p.sources, *p.columns)}
-    for joined in find_concatenations(train, sources, written):
-        broken = joined.broken(rows)
-        checks.append(
-            DependencyCheck(
-                source=" + ".join(joined.parts),
-                columns=[joined.column],
-                description=joined.description,
-                violation_count=int(broken.sum()),
-                column_violation_counts=[int(broken.sum())],
-                source_values=len(train[list(joined.parts)].drop_duplicates()),
-                sources=list(joined.parts),
             )
         )
     return checks

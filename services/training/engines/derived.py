@@ -58,27 +58,30 @@ class DerivedRules:
     def found(self) -> dict[str, Any]:
         """The `TableProfile` fields: ``dependencies``, ``impossible_combinations``,
         ``totals``, ``leaders``, ``date_parts``, ``pair_dependencies`` and ``concatenations``.
-        A pair dependency sets no column another rule sets or reads as a source (it is set
-        after them), and a concatenation touches no column any other rule does."""
+        A concatenation or pair dependency sets no column another rule sets or reads (they
+        are set after them), and a pair reads no column a concatenation or another rule
+        sets; neither's column is in a ruled-out combination."""
         dependencies = tuple(self._dependencies.dependencies())
         leaders = tuple(self._leaders.leaders())
         derived = {column for d in dependencies for column in d.columns}
         derived |= {leader.column for leader in leaders}
         totals = tuple(self._totals.totals())
         dates = tuple(self._dates.found())
-        # Set by another rule (no pair may set or read them), or read by one (a pair may read).
+        # Set by another rule (nothing else may set them), or read by one.
         taken = {*derived, *(x.column for x in totals), *(c for x in leaders for c in x.columns)}
         taken |= {c for x in dates for c in (x.year, x.month, x.day) if c}
         read = {d.source for d in dependencies}
-        pairs = tuple(self._pairs.dependencies(taken | read, not_sources=taken))
-        taken |= read
-        taken |= {c for pair in pairs for c in (*pair.sources, *pair.columns)}
+        # A joined text column before a pair: its recipe holds for new combinations too.
+        joined = tuple(self._concatenations.found(taken | read))
+        written = {x.column for x in joined}
+        pairs = self._pairs.dependencies(taken | read | written, not_sources=taken | written)
+        derived |= written | {c for pair in pairs for c in pair.columns}
         return {
             "dependencies": dependencies,
             "impossible_combinations": tuple(self._combinations.found(derived)),
             "totals": totals,
             "leaders": leaders,
             "date_parts": dates,
-            "pair_dependencies": pairs,
-            "concatenations": tuple(self._concatenations.found(taken)),
+            "pair_dependencies": tuple(pairs),
+            "concatenations": joined,
         }

@@ -102,6 +102,13 @@ def test_every_synthetic_flight_flies_a_real_route_its_real_distance(engine, fli
         assert shares.sub(real, fill_value=0).abs().sum() / 2 < 0.2, column
     (check,) = [d for d in _report(flights, rows).dependencies if d.sources == ["origin", "dest"]]
     assert check.violation_count == 0
+    # A condition keeps its value: flights to LAX come from the airports that fly there (no
+    # LGA: it was redrawing the destination), and 2,475 miles is JFK → LAX.
+    to_lax = pd.read_parquet(sample(trained, 200, work, seed=3, conditions={"dest": "LAX"}))
+    assert (to_lax["dest"] == "LAX").all() and set(to_lax["origin"]) <= {"JFK", "EWR"}
+    assert list(to_lax["distance"]) == [miles[route] for route in _routes(to_lax)]
+    far = pd.read_parquet(sample(trained, 100, work, seed=3, conditions={"distance": 2475}))
+    assert set(_routes(far)) == {("JFK", "LAX")}
     # Only the routes of the real rows the report holds out are new to its training rows.
     trained_routes = set(_routes(flights.frame.drop(_holdout(flights).index)))
     assert check.unseen_source_count == sum(r not in trained_routes for r in _routes(rows))
