@@ -64,14 +64,10 @@ def main() -> None:
     joined_s, joined = timed(lambda: find_concatenations(frame, categories))
     print(f"{args.rows:,} rows x {len(frame.columns)} columns, load {os.getloadavg()[0]:.2f}")
     print(f"one-column (base)   {base:6.2f} s CPU  1.00")
-    print(
-        f"pair dependencies                   {pairs_s:6.2f} s CPU {pairs_s / base:5.2f}   found:"
-    )
+    print(f"pair dependencies   {pairs_s:6.2f} s CPU {pairs_s / base:5.2f}   found:")
     for pair in pairs:  # type: ignore[union-attr]
         print(f"    {pair.description}")
-    print(
-        f"concatenations                      {joined_s:6.2f} s CPU {joined_s / base:5.2f}   found:"
-    )
+    print(f"concatenations      {joined_s:6.2f} s CPU {joined_s / base:5.2f}   found:")
     for concatenation in joined:  # type: ignore[union-attr]
         print(f"    {concatenation.description}")
 

@@ -9,7 +9,8 @@ The rule. Column B is *determined by the pair* (A1, A2) when every combination o
 values (missing counting as a value) goes with one value of B in every row, and:
 
 - A1 and A2 are category columns (as for `common.contracts.dependencies`) with at most
-  ``MAX_SOURCE_VALUES`` values each, and at most ``MAX_COMBINATIONS`` combinations;
+  ``MAX_SOURCE_VALUES`` values each in the first rows, and at most ``MAX_COMBINATIONS``
+  combinations in all;
 - the combinations repeat: at least ``MIN_REPEATING_VALUES`` of them occur twice or more, in
   at least half of the rows (as one column's values must);
 - B takes two values or more and neither A1 nor A2 determines it alone (that is the one-column
@@ -24,9 +25,11 @@ values (missing counting as a value) goes with one value of B in every row, and:
   EWR's 2,454 miles is plenty, three rows are not.
 
 Bounds, for wide tables: the first ``MAX_SOURCE_COLUMNS`` category columns (in column
-order) are paired, so at most 780 pairs are tried at once on a batch's first ``_PROBE_ROWS``
-rows; of the (pair, column) candidates that hold there, at most ``MAX_FOLLOWED`` (in column
-order) are followed through every row. A column determined by several pairs takes the pair
+order) are paired, so at most 780 pairs are tried at once on the first batch's first
+``_PROBE_ROWS`` rows, those whose combinations repeat there (as above) against every column;
+of the (pair, column) candidates that hold there, at most ``MAX_FOLLOWED`` (in column order)
+are followed through every row. A column that one source alone fixes in those rows is left to
+the one-column rule. A column determined by several pairs takes the pair
 with the fewest combinations (the coarsest), then the first in column order.
 
 A synthetic pair the real rows never had (a route that never flies: JFK → BUR). Generation
@@ -172,12 +175,16 @@ class PairDependency:
         for index, key in enumerate(kept):
             by_value.setdefault(key, []).append(index)
         counts = np.asarray(self.counts, dtype=np.float64)
-        wanted = value_keys(rows[self.sources[keep]].iloc[unseen])
+        # One draw per distinct value kept (a chunk's rows one by one took seconds).
+        codes, values = pd.factorize(rows[self.sources[keep]].iloc[unseen].astype(object))
+        keys = value_keys(pd.Series(values, dtype=object))
         chosen = np.empty(len(unseen), dtype=np.int64)
-        for position, key in enumerate(wanted):
-            options = by_value.get(key) or range(len(self.rows))  # a value never paired
-            weights = counts[list(options)]
-            chosen[position] = rng.choice(list(options), p=weights / weights.sum())
+        everything = np.arange(len(self.rows))
+        for code, key in enumerate([*keys, None] if (codes < 0).any() else keys):
+            at = np.flatnonzero(codes == (code if code < len(keys) else -1))
+            options = np.asarray(by_value.get(key) or everything)  # a value never paired
+            weights = counts[options]
+            chosen[at] = rng.choice(options, size=len(at), p=weights / weights.sum())
         for offset in (0, 1):
             column = self.sources[offset]
             values = rows[column].to_numpy(dtype=object, copy=True)
@@ -252,6 +259,10 @@ class PairDependencyFinder:
                 break
             one, two = _codes(rows[first]) + 1, _codes(rows[second]) + 1
             keys = one.astype(np.int64) * (int(two.max()) + 1) + two
+            # Pairs whose combinations hardly repeat here (two columns of many values) hold
+            # every column by accident: they would fill the budget.
+            if not _repeats(pd.Series(np.unique(keys, return_counts=True)[1])):
+                continue
             held = [
                 t
                 for t in _constant_within(keys, codes, targets)
