@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from services.evaluation.report import ReportOptions, build_report
+from services.evaluation.report import ReportOptions, build_report, render_html
 from services.training.engines.profile import TableProfile
 from services.training.engines.trainset import stream_profile
 from tests.corpus import shared_tables
@@ -140,6 +140,8 @@ def test_the_report_counts_the_rows_an_engine_writes_unmended(flights, cars, wor
     # The report's training rows are 80 % of the table: a few routes are not among them.
     assert check.violation_count == pytest.approx(wrong, rel=0.05)
     assert check.unseen_source_count == pytest.approx(known.count(False), rel=0.2)
+    page = render_html(report)
+    assert "Columns that other columns determine" in page and "origin &amp; dest → distance" in page
 
     raw = unmended(train(cars, "gaussian_copula", work), 300)
     broken = int((raw["Make"] != _joined(raw)).sum())
