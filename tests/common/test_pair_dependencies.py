@@ -97,3 +97,13 @@ def test_the_make_is_found_as_the_manufacturer_and_model_and_a_broken_row_ends_i
     # A column that merely starts like another (the type's first letters) is no recipe.
     cars["Code"] = cars["Type"].str[:3] + "-" + cars["Origin"].where(cars.index % 7 > 0, "x")
     assert [c.column for c in find_concatenations(cars, [*categories, "Code"])] == ["Make"]
+
+
+def test_a_mapping_too_large_to_store_is_not_kept(flights):
+    # The same routes, each airport written with 20,000 characters: 182 routes' names would
+    # be 7 million characters in the model.
+    rows = flights.copy()
+    for column in ("origin", "dest"):
+        rows[column] = rows[column] + "x" * 20_000
+    assert _found(rows) == []
+    assert _found(flights) == [(("origin", "dest"), ("distance",))]
