@@ -212,7 +212,7 @@ async def test_the_report_names_an_order_the_rows_break_and_a_rule_keeps_it(clie
 
 REPORT_DEPENDENCIES = """
 query($batchId: ID!) { report(batchId: $batchId) { status dependencies { source columns
-  violationCount columnViolationCounts sourceValues } } }"""
+  violationCount columnViolationCounts sourceValues sources unseenSourceCount } } }"""
 
 
 async def test_the_report_lists_the_columns_one_column_determines_and_rows_keep_them(
@@ -243,6 +243,8 @@ async def test_the_report_lists_the_columns_one_column_determines_and_rows_keep_
             "violationCount": 0,
             "columnViolationCounts": [0] * 5,
             "sourceValues": 142,
+            "sources": ["country"],
+            "unseenSourceCount": 0,
         }
     ]
 

@@ -92,6 +92,16 @@ class ReportDependency:
         description="the same for each of `columns`, in order"
     )
     source_values: int = strawberry.field(description="distinct real values of the source")
+    sources: list[str] = strawberry.field(
+        default_factory=list,
+        description="the source columns: one, two that decide together (origin and dest → "
+        "distance), or the parts a text column joins (Make = Manufacturer + ' ' + Model)",
+    )
+    unseen_source_count: int = strawberry.field(
+        default=0,
+        description="synthetic rows whose two sources make a pair the real rows never had "
+        "(a route that never flies), not counted in violationCount",
+    )
 
     @classmethod
     def from_document(cls, dependency: dict[str, Any]) -> ReportDependency:

@@ -27,7 +27,11 @@ from services.evaluation.report.columns import (
     sample_frame,
 )
 from services.evaluation.report.combinations import combination_checks
-from services.evaluation.report.dependencies import dependency_checks, real_dependencies
+from services.evaluation.report.dependencies import (
+    dependency_checks,
+    joint_checks,
+    real_dependencies,
+)
 from services.evaluation.report.errors import ReportError
 from services.evaluation.report.fidelity import fidelity_metrics
 from services.evaluation.report.models import (
@@ -188,7 +192,8 @@ def build_report(
         charts=charts,
         rules=rule_checks(raw["synthetic"], metadata),
         orderings=ordering_checks(raw["train"], raw["synthetic"], metadata),
-        dependencies=dependency_checks(dependencies, raw["synthetic"]),
+        dependencies=dependency_checks(dependencies, raw["synthetic"])
+        + joint_checks(raw["train"], raw["synthetic"], metadata, dependencies, derived),
         impossible_combinations=combination_checks(
             raw["train"], raw["holdout"], raw["synthetic"], metadata, derived
         ),

@@ -5,6 +5,11 @@ A user sees "Indonesia, Europe, HTI" in the first row, and no column or pair sco
 each column's shares and each pair's are about right. The rule is training's
 (`common.contracts.dependencies`): models trained with it keep these columns; for an older
 model, a `FIXED_COMBINATIONS` rule on the columns keeps them.
+
+Beside them, in the same list: columns two columns determine together (JFK → LAX is 2,475
+miles; `common.contracts.pair_dependencies`), with the synthetic rows whose pair the real rows
+never had counted apart, and text columns joining other columns' values (Make = Manufacturer
++ " " + Model; `common.contracts.concatenations`).
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from common.contracts.concatenations import find_concatenations
 from common.contracts.dependencies import Dependency, find_dependencies
+from common.contracts.pair_dependencies import find_pair_dependencies
 from services.evaluation.report.models import DependencyCheck
 
 _SOURCE_SDTYPES = ("categorical", "boolean")
@@ -48,6 +55,59 @@ def dependency_checks(
                 violation_count=int(np.logical_or.reduce(list(broken.values())).sum()),
                 column_violation_counts=[int(broken[c].sum()) for c in columns],
                 source_values=len(dependency.rows),
+                sources=[dependency.source],
+            )
+        )
+    return checks
+
+
+def joint_checks(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    metadata: Mapping[str, Any],
+    dependencies: list[Dependency],
+    taken: set[str],
+) -> list[DependencyCheck]:
+    """The columns two columns determine together, and the text columns joining others, in
+    all the real rows, with the synthetic rows that break them. ``taken``: the columns other
+    rules set (totals, leaders), never set by these, as in training."""
+    sources = allowed_columns(metadata, train, synthetic, _SOURCE_SDTYPES)
+    targets = allowed_columns(metadata, train, synthetic, _TARGET_SDTYPES)
+    derived = {column for dependency in dependencies for column in dependency.columns}
+    read = {dependency.source for dependency in dependencies}
+    rows = synthetic.reset_index(drop=True)
+    checks = []
+    joined = find_concatenations(train, sources, derived | taken | read)
+    for concatenation in joined:
+        broken = concatenation.broken(rows)
+        parts = list(concatenation.parts)
+        checks.append(
+            DependencyCheck(
+                source=" + ".join(parts),
+                columns=[concatenation.column],
+                description=concatenation.description,
+                violation_count=int(broken.sum()),
+                column_violation_counts=[int(broken.sum())],
+                source_values=len(train[parts].drop_duplicates()),
+                sources=parts,
+            )
+        )
+    written = {concatenation.column for concatenation in joined}
+    chosen = derived | taken | read | written
+    pairs = find_pair_dependencies(train, sources, targets, chosen, derived | taken | written)
+    for pair in pairs:
+        broken, unseen = pair.broken(rows)
+        columns = list(pair.columns)
+        checks.append(
+            DependencyCheck(
+                source=" & ".join(pair.sources),
+                columns=columns,
+                description=pair.description,
+                violation_count=int(np.logical_or.reduce(list(broken.values())).sum()),
+                column_violation_counts=[int(broken[c].sum()) for c in columns],
+                source_values=len(pair.rows),
+                sources=list(pair.sources),
+                unseen_source_count=int(unseen.sum()),
             )
         )
     return checks

@@ -224,13 +224,14 @@ def _orderings(report: Report) -> str:
 
 def _dependencies(report: Report) -> str:
     return _broken_section(
-        "Columns that one column determines",
-        "In every real row each value of the first column goes with one value of the others (a "
-        "country with its continent and code); some synthetic rows pair them otherwise. Models "
-        "trained from now on keep these; for an older model, declare a "
+        "Columns that other columns determine",
+        "In every real row each value of the first column, or of the first two together (a "
+        "route's distance), goes with one value of the others (a country with its continent "
+        "and code), or a text column joins others (a make and model); some synthetic rows pair "
+        "them otherwise. Models trained from now on keep these; for an older model, declare a "
         "<code>FIXED_COMBINATIONS</code> rule on the columns (<code>updateDatasetRules</code>) "
         "and generation keeps them.",
-        ["Columns", "Synthetic rows breaking it", "Real values of the first"],
+        ["Columns", "Synthetic rows breaking it", "Real values of the source"],
         [(esc(d.description), d.violation_count, d.source_values) for d in report.dependencies],
     )
 

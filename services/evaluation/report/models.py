@@ -280,8 +280,9 @@ class OrderingCheck(_Model):
 
 
 class DependencyCheck(_Model):
-    """Columns that one column (``source``) determines in every real row (each real value
-    of it goes with one value of each), and the synthetic rows that break it."""
+    """Columns that one column (``source``), or two together, determine in every real row
+    (each real value of it goes with one value of each), or a text column joining other
+    columns' values, and the synthetic rows that break it."""
 
     source: str
     columns: list[str]
@@ -292,6 +293,14 @@ class DependencyCheck(_Model):
     column_violation_counts: list[int]
     # Distinct real values of the source.
     source_values: int
+    # The source columns: [source] for one column; two for a pair ("origin & dest" →
+    # distance), the parts of a text column joining them ("Make = Manufacturer + " " +
+    # Model"), whose `source` reads "origin & dest", "Manufacturer + Model". Empty in older
+    # reports.
+    sources: list[str] = Field(default_factory=list)
+    # Synthetic rows whose pair the real rows never had (a route that never flies); they
+    # break nothing in `violation_count`.
+    unseen_source_count: int = 0
 
 
 class CombinationCheck(_Model):

@@ -25,7 +25,10 @@ exported or evaluated):
   on a Saturday: the profile's `impossible_combinations`): one of its two values is swapped
   with another row's where both then hold allowed ones, else drawn again from the training
   rows that have the other (never a column in ``frozen``, the columns a request conditions
-  on), before the columns set from others (leaders, dependencies, totals) are set.
+  on), before the columns set from others (leaders, dependencies, totals) are set;
+- a column two columns determine together (a route's distance: `pair_dependencies`) set
+  from the pair, a pair the real rows never had redrawn from real ones first; a text column
+  joining others (`concatenations`: make = manufacturer + " " + model) written from them.
 
 `to_arrow` then writes a chunk with the real Arrow types; datetime columns carry their
 format in the field's metadata (`datetime_format`), which the exports use.
@@ -97,6 +100,12 @@ def conform(
         # A stream of its own: tables without such combinations get the rows they got before.
         mending = np.random.default_rng([seed, first_row, 17])
         mend_rows(out, profile.impossible_combinations, mending, frozen)
+    if profile.pair_dependencies:
+        # Pairs the real rows never had (a route that never flies) redrawn from real ones,
+        # before a source's own dependants are set from it; a stream of its own.
+        redrawing = np.random.default_rng([seed, first_row, 18])
+        for pair in profile.pair_dependencies:
+            pair.redraw(out, redrawing, frozen)
     for dates in profile.date_parts:
         dates.mend(out)
     # The leader first: it may be the source of a dependency (a winner's party).
@@ -104,6 +113,10 @@ def conform(
         leader.derive(out)
     for dependency in profile.dependencies:
         dependency.derive(out)
+    for pair in profile.pair_dependencies:
+        pair.derive(out)
+    for concatenation in profile.concatenations:
+        concatenation.derive(out)
     for total in profile.totals:
         total.derive(out)
     extra = [c for c in rows.columns if c not in data]

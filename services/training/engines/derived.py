@@ -4,7 +4,9 @@ determines in every training row (`common.contracts.dependencies`), the combinat
 category columns the training rows rule out (`common.contracts.combinations`), the number
 columns that are the sum of others (`common.contracts.totals`) and the category columns
 naming the largest of some number columns (`common.contracts.leaders`), and the month and
-day columns of a date (`common.contracts.date_parts`). Generation sets the
+day columns of a date (`common.contracts.date_parts`); the columns two category columns
+determine together (`common.contracts.pair_dependencies`) and the text columns joining other
+columns' values (`common.contracts.concatenations`). Generation sets the
 derived columns from their sources and mends the ruled-out combinations (`conform`)."""
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from typing import Any
 import pandas as pd
 
 from common.contracts.combinations import CombinationFinder
+from common.contracts.concatenations import ConcatenationFinder
 from common.contracts.date_parts import DatePartsFinder
 from common.contracts.dependencies import DependencyFinder
 from common.contracts.leaders import LeaderFinder
+from common.contracts.pair_dependencies import PairDependencyFinder
 from common.contracts.totals import TotalFinder
 
 
@@ -36,6 +40,8 @@ class DerivedRules:
         self._totals = TotalFinder(numeric, coded=categorical)
         self._leaders = LeaderFinder(categorical, numeric)
         self._dates = DatePartsFinder(targets)
+        self._pairs = PairDependencyFinder(categorical, targets)
+        self._concatenations = ConcatenationFinder(categorical)
 
     def add(self, frame: pd.DataFrame) -> None:
         for finder in (
@@ -44,20 +50,38 @@ class DerivedRules:
             self._totals,
             self._leaders,
             self._dates,
+            self._pairs,
+            self._concatenations,
         ):
             finder.add(frame)
 
     def found(self) -> dict[str, Any]:
         """The `TableProfile` fields: ``dependencies``, ``impossible_combinations``,
-        ``totals``, ``leaders`` and ``date_parts``."""
+        ``totals``, ``leaders``, ``date_parts``, ``pair_dependencies`` and ``concatenations``.
+        A concatenation or pair dependency sets no column another rule sets or reads (they
+        are set after them), and a pair reads no column a concatenation or another rule
+        sets; neither's column is in a ruled-out combination."""
         dependencies = tuple(self._dependencies.dependencies())
         leaders = tuple(self._leaders.leaders())
         derived = {column for d in dependencies for column in d.columns}
         derived |= {leader.column for leader in leaders}
+        totals = tuple(self._totals.totals())
+        dates = tuple(self._dates.found())
+        # Set by another rule (nothing else may set them), or read by one.
+        taken = {*derived, *(x.column for x in totals), *(c for x in leaders for c in x.columns)}
+        taken |= {c for x in dates for c in (x.year, x.month, x.day) if c}
+        read = {d.source for d in dependencies}
+        # A joined text column before a pair: its recipe holds for new combinations too.
+        joined = tuple(self._concatenations.found(taken | read))
+        written = {x.column for x in joined}
+        pairs = self._pairs.dependencies(taken | read | written, not_sources=taken | written)
+        derived |= written | {c for pair in pairs for c in pair.columns}
         return {
             "dependencies": dependencies,
             "impossible_combinations": tuple(self._combinations.found(derived)),
-            "totals": tuple(self._totals.totals()),
+            "totals": totals,
             "leaders": leaders,
-            "date_parts": tuple(self._dates.found()),
+            "date_parts": dates,
+            "pair_dependencies": tuple(pairs),
+            "concatenations": joined,
         }

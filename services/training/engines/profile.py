@@ -15,6 +15,9 @@ training rows rule out (`common.contracts.combinations`: lunch on a Saturday), w
 rows of each combination, which `conform` mends; the number columns that are the sum of
 others in every training row (`common.contracts.totals`), which `conform` sets from their
 parts, and the category columns that name the largest of some number columns (`.leaders`).
+The columns two columns determine together (`.pair_dependencies`: a route's distance) and the
+text columns joining other columns' values (`.concatenations`: a car's make and model), which
+`conform` sets from their row's sources.
 """
 
 from __future__ import annotations
@@ -29,13 +32,14 @@ import pandas as pd
 import pyarrow as pa
 
 from common.contracts.combinations import ImpossibleCombinations
+from common.contracts.concatenations import Concatenation
 from common.contracts.date_parts import DateParts, clock_times
 from common.contracts.dependencies import Dependency
 from common.contracts.leaders import Leader
+from common.contracts.pair_dependencies import PairDependency
 from common.contracts.totals import Total
 from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
 from services.training.engines.derived import DerivedRules
-from services.training.engines.errors import EngineError
 from services.training.engines.fake_locale import guess_locale
 from services.training.engines.id_shapes import id_shape
 from services.training.engines.precision import (
@@ -66,6 +70,16 @@ PII_KINDS = frozenset(
 # Share of an address column's values with a comma or line break (a town, a postal code
 # after the street) below which its addresses are streets only.
 STREET_ONLY_SHARE = 0.1
+# The rules a profile keeps about how columns go together, and how each is read back.
+_RULES: dict[str, Any] = {
+    "dependencies": Dependency,
+    "impossible_combinations": ImpossibleCombinations,
+    "totals": Total,
+    "leaders": Leader,
+    "date_parts": DateParts,
+    "pair_dependencies": PairDependency,
+    "concatenations": Concatenation,
+}
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -144,6 +158,10 @@ class TableProfile:
     leaders: tuple[Leader, ...] = ()
     # Month and day columns of a date, made real dates (none in older models).
     date_parts: tuple[DateParts, ...] = ()
+    # Columns that two columns determine together, and text columns joining others' values
+    # (none in older models).
+    pair_dependencies: tuple[PairDependency, ...] = ()
+    concatenations: tuple[Concatenation, ...] = ()
 
     def column(self, name: str) -> ColumnProfile | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -164,11 +182,7 @@ class TableProfile:
         return {
             "columns": columns,
             "locale": self.locale,
-            "dependencies": [d.to_dict() for d in self.dependencies],
-            "impossible_combinations": [c.to_dict() for c in self.impossible_combinations],
-            "totals": [t.to_dict() for t in self.totals],
-            "leaders": [x.to_dict() for x in self.leaders],
-            "date_parts": [x.to_dict() for x in self.date_parts],
+            **{name: [rule.to_dict() for rule in getattr(self, name)] for name in _RULES},
         }
 
     @classmethod
@@ -188,14 +202,10 @@ class TableProfile:
         return cls(
             columns=tuple(columns),
             locale=data.get("locale") or "en_US",
-            dependencies=tuple(Dependency.from_dict(d) for d in data.get("dependencies") or ()),
-            impossible_combinations=tuple(
-                ImpossibleCombinations.from_dict(c)
-                for c in data.get("impossible_combinations") or ()
-            ),
-            totals=tuple(Total.from_dict(t) for t in data.get("totals") or ()),
-            leaders=tuple(Leader.from_dict(x) for x in data.get("leaders") or ()),
-            date_parts=tuple(DateParts.from_dict(x) for x in data.get("date_parts") or ()),
+            **{
+                name: tuple(kind.from_dict(rule) for rule in data.get(name) or ())
+                for name, kind in _RULES.items()
+            },
         )
 
     @property
@@ -203,6 +213,8 @@ class TableProfile:
         """Each column set from others (`dependencies`, `totals`, `leaders`), and what sets it."""
         derived = {c: d.source for d in self.dependencies for c in d.columns}
         derived |= {t.column: t.formula for t in self.totals}
+        derived |= {c: " & ".join(d.sources) for d in self.pair_dependencies for c in d.columns}
+        derived |= {c.column: " + ".join(c.parts) for c in self.concatenations}
         return derived | {x.column: ", ".join(x.columns) for x in self.leaders}
 
 
@@ -412,35 +424,3 @@ def datetime_ids(column: ColumnProfile, numbers: np.ndarray) -> pd.Series:
 def _plain(value: Any) -> Any:
     # numpy scalars are not JSON serialisable; .item() turns them into Python values.
     return value.item() if hasattr(value, "item") else value
-
-
-def learned_table(
-    table: pd.DataFrame,
-    metadata: Mapping[str, Any],
-    profile: TableProfile,
-    *,
-    allow_empty: bool = False,
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """What an engine learns from, and its metadata: the table without ids and PII columns
-    (those are made anew when sampling, never learned), with datetimes in nanoseconds
-    (SDV turns second- or millisecond-precision timestamps into 1970-01-01).
-
-    ``allow_empty``: a table of several may hold keys only (its rows still count: how many
-    children each parent has)."""
-    # A new frame (selecting columns copies them), not a view with SettingWithCopy flags: the
-    # datetimes below are replaced in it, never in ``table``. A further `.copy()` copied it
-    # all again.
-    learned = table.loc[:, profile.learned]
-    if learned.columns.empty and not allow_empty:
-        raise EngineError("every column is an id or PII: there is nothing to learn")
-    columns = columns_metadata(metadata)
-    kept = {name: dict(columns[name]) for name in learned.columns if name in columns}
-    for name in learned.columns:
-        if pd.api.types.is_datetime64_any_dtype(learned[name]):
-            profiled = profile.column(name)
-            if profiled is not None and profiled.beyond_nanoseconds:
-                learned[name] = epoch_seconds(learned[name])
-                kept[name] = {"sdtype": "numerical"}
-            else:
-                learned[name] = naive_microseconds(learned[name]).astype("datetime64[ns]")
-    return learned, {"columns": kept, "primary_key": None}

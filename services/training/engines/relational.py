@@ -27,12 +27,12 @@ import pyarrow as pa
 from common.contracts.relational import RelationalSchema, TableSpec
 from services.training.engines.base import EngineError, InvalidConditionError
 from services.training.engines.conform import conform, new_ids
+from services.training.engines.learned import learned_table
 from services.training.engines.profile import (
     ColumnProfile,
     TableProfile,
     build_profile,
     columns_metadata,
-    learned_table,
 )
 from services.training.engines.sampling import (
     chunk_seed,

@@ -27,8 +27,9 @@ from services.training.engines.base import (
     get_engine,
 )
 from services.training.engines.dp import private_profile
+from services.training.engines.learned import learned_table
 from services.training.engines.orders import KeptOrder, find_orders
-from services.training.engines.profile import TableProfile, learned_table
+from services.training.engines.profile import TableProfile
 from services.training.engines.sampling import (
     ANOMALY_COLUMN,
     Bounds,

@@ -1264,6 +1264,8 @@ class GraphQLClient(AsyncBaseClient):
                 violationCount
                 columnViolationCounts
                 sourceValues
+                sources
+                unseenSourceCount
               }
               impossibleCombinations {
                 first
@@ -1390,6 +1392,8 @@ class GraphQLClient(AsyncBaseClient):
                 violationCount
                 columnViolationCounts
                 sourceValues
+                sources
+                unseenSourceCount
               }
               impossibleCombinations {
                 first

@@ -341,6 +341,8 @@ class ReportFieldsDependencies(BaseModel):
     violation_count: int = Field(alias="violationCount")
     column_violation_counts: list[int] = Field(alias="columnViolationCounts")
     source_values: int = Field(alias="sourceValues")
+    sources: list[str]
+    unseen_source_count: int = Field(alias="unseenSourceCount")
 
 
 class ReportFieldsImpossibleCombinations(BaseModel):

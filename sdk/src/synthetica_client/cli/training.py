@@ -266,6 +266,10 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
             rows.append(
                 [f"not kept {dependency.description}", f"{dependency.violation_count:,} rows"]
             )
+        if dependency.unseen_source_count:
+            # Two sources paired as no real row pairs them (a route that never flies).
+            unseen = dependency.unseen_source_count
+            rows.append([f"never paired {dependency.source}", f"{unseen:,} rows"])
     for pair in rep.impossible_combinations:
         if pair.violation_count:
             # No real row has one; models trained now never generate them.

@@ -1,0 +1,188 @@
+"""A text column written, in every real row, as other columns' values joined by one separator:
+MASS's `Cars93` writes `Make` as `Manufacturer` + " " + `Model` ("Acura Integra"). Every
+value of all three is unique or nearly so, so no column determines another
+(`common.contracts.dependencies` needs repeating values) and the engines drew them apart
+("Acura" beside "Buick LeSabre"). Training stores the recipe, generation writes the column
+from its row's parts (`services/training/engines/conform.py`), and the report counts the
+synthetic rows where it is anything else (`services/evaluation/report/dependencies.py`).
+
+The rule. Text column T is the *concatenation* of columns P1..Pk (2 ≤ k ≤ ``MAX_PARTS``) with
+separator s (one of ``SEPARATORS``) when, in every real row, T is missing exactly when a part
+is, and otherwise equals the parts' text (a whole number without ".0") joined by s; at least
+``MIN_ROWS`` rows have T, and T and at least two parts take two values or more. By accident
+that is all but impossible: every row of T would have to spell its parts' values.
+
+Bounds: the first ``MAX_TARGETS`` category columns of text (in the first batch's first
+2,000 rows) are looked at as T and the first ``MAX_PART_COLUMNS`` category columns as parts,
+on the first ``_PROBE_ROWS`` of those rows with T (a part must start, or follow the
+separator in, every one of them); what holds there is followed through every row. A column
+is in one concatenation at most, and a concatenation is never a part of another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MAX_PARTS = 3
+# Separators tried between parts, in this order (the empty one last: "AB" + "12").
+SEPARATORS = (" ", ", ", " - ", "-", "_", "/", ".", ":", "|", "")
+MIN_ROWS = 20
+MAX_TARGETS = 50
+MAX_PART_COLUMNS = 100
+_PROBE_ROWS = 500
+
+
+@dataclass(frozen=True)
+class Concatenation:
+    """``column`` is ``parts`` joined by ``separator`` in every real row."""
+
+    column: str
+    parts: tuple[str, ...]
+    separator: str
+
+    @property
+    def description(self) -> str:
+        joiner = f' + "{self.separator}" + ' if self.separator else " + "
+        return f"{self.column} = {joiner.join(self.parts)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"column": self.column, "parts": list(self.parts), "separator": self.separator}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Concatenation:
+        return cls(data["column"], tuple(data["parts"]), data["separator"])
+
+    def expected(self, rows: pd.DataFrame) -> pd.Series:
+        """The value each row's parts make (missing where a part is)."""
+        texts = [_texts(rows[part]) for part in self.parts]
+        joined = texts[0]
+        for text in texts[1:]:
+            joined = joined + self.separator + text
+        return joined.astype(object).where(joined.notna(), None)
+
+    def broken(self, rows: pd.DataFrame) -> np.ndarray:
+        """True where a row's column is not its parts' text joined."""
+        wanted = self.expected(rows)
+        have = _texts(rows[self.column])
+        same = (have == wanted).fillna(False).to_numpy(dtype=bool)
+        both_missing = (have.isna() & wanted.isna()).to_numpy()
+        return ~(same | both_missing)
+
+    def derive(self, rows: pd.DataFrame) -> None:
+        """Set the column, in place, from its row's parts."""
+        if self.column in rows.columns:
+            rows[self.column] = self.expected(rows).to_numpy(dtype=object)
+
+
+class ConcatenationFinder:
+    """Finds the concatenations of a table read whole or in batches (`add` each, then
+    `found`); ``columns`` are the category columns (text ones are looked at as T)."""
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        self._columns = list(columns)
+        self._alive: list[Concatenation] | None = None
+        self._rows = 0
+
+    def add(self, frame: pd.DataFrame) -> None:
+        if self._alive is None:
+            self._alive = _probe(frame, [c for c in self._columns if c in frame.columns])
+        self._alive = [c for c in self._alive if not c.broken(frame).any()]
+        if self._alive:
+            self._rows += int(frame[[c.column for c in self._alive]].notna().all(axis=1).sum())
+
+    def found(self, taken: Collection[str] = ()) -> list[Concatenation]:
+        """The concatenations, none writing a column of ``taken`` (set or read by another
+        rule; they are written last, and may read any column), each column in one at most
+        (the first found in column order)."""
+        used: set[str] = set()
+        kept = []
+        for concatenation in self._alive or []:
+            names = {concatenation.column, *concatenation.parts}
+            if names & used or concatenation.column in taken or self._rows < MIN_ROWS:
+                continue
+            kept.append(concatenation)
+            used |= names
+        return kept
+
+
+def find_concatenations(
+    frame: pd.DataFrame, columns: Sequence[str], taken: Collection[str] = ()
+) -> list[Concatenation]:
+    """The concatenations of a whole table (see the module's rule)."""
+    finder = ConcatenationFinder(columns)
+    finder.add(frame)
+    return finder.found(taken)
+
+
+def _probe(frame: pd.DataFrame, columns: list[str]) -> list[Concatenation]:
+    head = frame.head(_PROBE_ROWS * 4)  # each target's first rows with a value, mostly
+    parts = [c for c in columns[:MAX_PART_COLUMNS] if head[c].nunique() >= 2]
+    texts = {c: _texts(head[c]) for c in parts}
+    targets = [c for c in columns if head[c].map(type).eq(str).sum() >= MIN_ROWS]
+    targets = targets[:MAX_TARGETS]
+    found = []
+    for target in targets:
+        rows = head.index[head[target].notna()][:_PROBE_ROWS]
+        whole = _texts(head[target]).loc[rows].tolist()
+        candidates = {c: texts[c].loc[rows].tolist() for c in parts if c != target}
+        recipe = _recipe(whole, candidates)
+        if recipe is not None:
+            found.append(Concatenation(target, *recipe))
+    return found
+
+
+def _recipe(whole: list[str], parts: Mapping[str, list[Any]]) -> tuple[tuple[str, ...], str] | None:
+    """The first parts (in column order) and separator that spell every one of ``whole``."""
+    for first, values in parts.items():
+        if not _prefixes(values, whole):
+            continue
+        rests = [w[len(v) :] for w, v in zip(whole, values, strict=True)]
+        for separator in SEPARATORS:
+            if not all(r.startswith(separator) for r in rests):
+                continue
+            chain = _chain([r[len(separator) :] for r in rests], parts, separator, [first])
+            if chain is not None:
+                return tuple(chain), separator
+    return None
+
+
+def _chain(
+    rests: list[str], parts: Mapping[str, list[Any]], separator: str, chain: list[str]
+) -> list[str] | None:
+    """``chain`` and the parts that spell ``rests`` after it, joined by ``separator``."""
+    for name, values in parts.items():
+        if name in chain or not _prefixes(values, rests):
+            continue
+        left = [r[len(v) :] for r, v in zip(rests, values, strict=True)]
+        if all(not x for x in left):
+            return [*chain, name]
+        if len(chain) + 1 < MAX_PARTS and all(x.startswith(separator) and x for x in left):
+            found = _chain([x[len(separator) :] for x in left], parts, separator, [*chain, name])
+            if found is not None:
+                return found
+    return None
+
+
+def _prefixes(values: list[Any], whole: list[str]) -> bool:
+    """Whether every value (all text, none empty) starts its row's ``whole``."""
+    return all(
+        isinstance(v, str) and v and w.startswith(v) for v, w in zip(values, whole, strict=True)
+    )
+
+
+def _texts(values: pd.Series) -> pd.Series:
+    """Each value as the text a join writes: whole numbers without ".0", missing as NaN."""
+
+    def text(value: Any) -> Any:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return np.nan
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            return str(int(value))
+        return str(value)
+
+    return values.astype(object).map(text)
