@@ -78,8 +78,9 @@ describe("a report whose rows break an order, a pairing or a combination the rea
         { description: "ordered ≤ delivered", violationCount: 0, realRows: 600 },
       ],
       dependencies: [
-        { description: "country → continent, iso_alpha", violationCount: 1453, sourceValues: 142 },
-        { description: "education → education-num", violationCount: 0, sourceValues: 16 },
+        { description: "country → continent, iso_alpha", violationCount: 1453, unseenSourceCount: 0, sourceValues: 142 },
+        { description: "education → education-num", violationCount: 0, unseenSourceCount: 0, sourceValues: 16 },
+        { description: "origin & dest → distance", violationCount: 0, unseenSourceCount: 12, sourceValues: 104 },
       ],
       impossibleCombinations: [
         { description: "day & time", combinations: ["Sun, Lunch", "Sat, Lunch"], violationCount: 187, violationShare: 0.187, holdoutShare: 0 },
@@ -92,8 +93,12 @@ describe("a report whose rows break an order, a pairing or a combination the rea
     expect(within(orders).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual(["temp_min ≤ temp_max101,168"]);
     expect(screen.getByRole("heading", { name: "Values out of order" })).toBeInTheDocument();
     expect(screen.getByText(/Declare one as an inequality rule/)).toBeInTheDocument();
-    const pairs = screen.getByRole("table", { name: "Columns one column determines and the synthetic rows that break them" });
-    expect(within(pairs).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual(["country → continent, iso_alpha1,453142"]);
+    const pairs = screen.getByRole("table", { name: "Columns other columns determine and the synthetic rows that break them" });
+    expect(within(pairs).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual([
+      "country → continent, iso_alpha1,4530142",
+      "origin & dest → distance012104",
+    ]);
+    expect(screen.getByRole("heading", { name: "Columns that other columns determine" })).toBeInTheDocument();
     const ruledOut = screen.getByRole("table", { name: "Combinations the real data rules out and the synthetic rows that have one" });
     expect(within(ruledOut).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual(["day & timeSun, Lunch; Sat, Lunch187 (18.7 %)0.0 %"]);
     expect(screen.getByRole("heading", { name: "Combinations the real data rules out" })).toBeInTheDocument();

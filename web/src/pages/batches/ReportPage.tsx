@@ -123,7 +123,9 @@ export default function ReportPage() {
   const heatPanels = useMemo(() => heatmaps.map((h) => heatmapPanel(h.title, h.columns, h.values, `${h.title} heatmap`)), [heatmaps]);
   const rendered = useRenderCount(overlays.length + heatPanels.length);
   const brokenOrders = (report?.orderings ?? []).filter((order) => order.violationCount > 0);
-  const brokenDependencies = (report?.dependencies ?? []).filter((d) => d.violationCount > 0);
+  const brokenDependencies = (report?.dependencies ?? []).filter(
+    (d) => d.violationCount > 0 || d.unseenSourceCount > 0,
+  );
   const impossibleRows = (report?.impossibleCombinations ?? []).filter((c) => c.violationCount > 0);
   const brokenTotals = (report?.totals ?? []).filter((t) => t.violationCount > 0);
   const brokenLeaders = (report?.leaders ?? []).filter((l) => l.violationCount > 0);
@@ -217,13 +219,14 @@ export default function ReportPage() {
             </Section>
           ) : null}
           {brokenDependencies.length > 0 ? (
-            <Section title="Columns that one column determines">
+            <Section title="Columns that other columns determine">
               <p className="note">
                 In every real row, each value of the first column goes with one value of the others (a country with its
-                continent); some synthetic rows pair them otherwise. Models trained from now on keep them; for this model,
-                a fixed-combinations rule on the columns does.
+                continent), two columns together fix a third (a route&apos;s origin and destination fix its distance), or
+                a text column joins others (a make is its manufacturer and model); some synthetic rows break that. Models
+                trained from now on keep them; for this model, a fixed-combinations rule on the columns does.
               </p>
-              <DataTable caption="Columns one column determines and the synthetic rows that break them" rows={brokenDependencies} rowKey={(d) => d.description} rowHeaders columns={DEPENDENCY_COLUMNS} />
+              <DataTable caption="Columns other columns determine and the synthetic rows that break them" rows={brokenDependencies} rowKey={(d) => d.description} rowHeaders columns={DEPENDENCY_COLUMNS} />
             </Section>
           ) : null}
           {impossibleRows.length > 0 ? (
@@ -318,6 +321,7 @@ const ORDER_COLUMNS: Column<ReportQuery["report"]["orderings"][number]>[] = [
 const DEPENDENCY_COLUMNS: Column<ReportQuery["report"]["dependencies"][number]>[] = [
   { header: "Columns", cell: (d) => d.description },
   { header: "Synthetic rows breaking it", cell: (d) => d.violationCount.toLocaleString() },
+  { header: "Rows on a pair the real rows never had", cell: (d) => d.unseenSourceCount.toLocaleString() },
   { header: "Real values of the first", cell: (d) => d.sourceValues.toLocaleString() },
 ];
 
