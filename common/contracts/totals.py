@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from common.contracts.functions import WRITTEN, apply, functions, matches
 from common.contracts.relations import DENOMINATOR, Relation, relations
 from common.contracts.relations import equal as _equal
 from common.contracts.relations import rounded as _rounded
@@ -59,12 +60,16 @@ class Total:
     weights: tuple[float, ...] | None = None
     constant: float = 0.0
     decimals: int | None = None
+    # A function of the one part instead (`common.contracts.functions`: "ln", "sqrt", ...).
+    function: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"column": self.column, "parts": list(self.parts)}
         if self.weights is not None:
             data |= {"weights": list(self.weights), "constant": self.constant}
             data["decimals"] = self.decimals
+        if self.function is not None:
+            data |= {"function": self.function, "decimals": self.decimals}
         return data
 
     @classmethod
@@ -76,11 +81,14 @@ class Total:
             weights=None if weights is None else tuple(float(w) for w in weights),
             constant=float(data.get("constant", 0.0)),
             decimals=data.get("decimals"),
+            function=data.get("function"),
         )
 
     @property
     def formula(self) -> str:
-        """The right-hand side: ``a + b + c``, or ``year + month/12 - 1/12``."""
+        """The right-hand side: ``a + b + c``, ``year + month/12 - 1/12`` or ``ln(wage)``."""
+        if self.function is not None:
+            return WRITTEN[self.function].format(self.parts[0])
         if self.weights is None:
             return " + ".join(self.parts)
         terms = [_term(w, p) for w, p in zip(self.weights, self.parts, strict=True)]
@@ -97,6 +105,8 @@ class Total:
         """The rows with the total and every part present, the totals and the parts' sums."""
         values = _numbers(rows, [self.column, *self.parts])
         present = ~np.isnan(values).any(axis=1)
+        if self.function is not None:  # unrounded: `matches` allows for the rounding
+            return present, values[:, 0], apply(self.function, values[:, 1])
         if self.weights is None:
             return present, values[:, 0], values[:, 1:].sum(axis=1)
         made = values[:, 1:] @ np.asarray(self.weights) + self.constant
@@ -105,11 +115,16 @@ class Total:
     def broken(self, rows: pd.DataFrame) -> np.ndarray:
         """True where a row has the total and every part, and they do not add up."""
         present, totals, sums = self._sums(rows)
+        if self.function is not None:
+            return present & ~matches(totals, sums, self.decimals)
         return present & ~_equal(totals, sums)
 
     def derive(self, rows: pd.DataFrame) -> None:
         """Set the total, in place, to the sum of its parts where the row has them all."""
         present, totals, sums = self._sums(rows)
+        if self.function is not None:  # a part outside the function's domain: as generated
+            sums = _rounded(sums, self.decimals)
+            present &= ~np.isnan(sums)
         if not present.any():
             return
         totals = totals.copy()
@@ -179,8 +194,14 @@ def _propose(values: np.ndarray, columns: list[str], targets: frozenset[str]) ->
     if len(values) < len(columns) - 1 + MIN_EXTRA_ROWS:
         return None
     values = values[:_PROBE_ROWS]
-    found = relations(values, [c in targets for c in columns])
-    return [_total(r, columns) for r in found]
+    settable = [c in targets for c in columns]
+    found = relations(values, settable)
+    tied = {i for r in found for i in (r.column, *r.parts)}
+    made = [
+        Total(columns[f.column], (columns[f.part],), decimals=f.decimals, function=f.function)
+        for f in functions(values, settable, tied)
+    ]
+    return [_total(r, columns) for r in found] + made
 
 
 def _total(relation: Relation, columns: list[str]) -> Total:

@@ -114,8 +114,9 @@ def test_every_synthetic_nonfarm_adds_up_both_ways(engine, work):
 
 
 def test_adult_and_the_shared_corpus_have_no_relations():
-    """No false alarm: the shared tables' number columns make none of each other exactly
-    (glass's oxides add up to about 100, each rounded to hundredths: not exactly)."""
+    """No false alarm: the shared tables' number columns make none of each other exactly,
+    linearly or as a function of one (glass's oxides add up to about 100, each rounded to
+    hundredths: not exactly)."""
     frame = adult.frame()
     numbers = _numbers(frame)
     categories = [c for c in frame.columns if c not in numbers]
