@@ -23,6 +23,10 @@ A *total* is a sum (T = P1 + ... + Pk, k >= 2); any other weights and a constant
 written with 3 decimals), unless T is rounded more coarsely than a thousandth of its range
 (months 1-12: a near fit would pass); any other weights must meet T exactly. Category
 columns written as numbers (a year of three values) may be parts, never set.
+
+A *function* is a total of one part with a ``function`` (Wage's `logwage` = ln(`wage`)), found
+among the number columns no linear relation links (`common.contracts.functions` states its
+rule); it is set, checked and listed like the others.
 """
 
 from __future__ import annotations
