@@ -73,7 +73,8 @@ def matches(column: np.ndarray, made: np.ndarray, written: int | None) -> np.nda
     if written is None:
         return equal(column, made)
     slack = 0.5 * 10.0**-written * (1 + 1e-6)
-    return (np.abs(column - made) <= slack) | equal(column, np.round(made, written))
+    with np.errstate(over="ignore", invalid="ignore"):  # exp of a large number, rounded
+        return (np.abs(column - made) <= slack) | equal(column, np.round(made, written))
 
 
 def functions(values: np.ndarray, targets: Sequence[bool], tied: set[int]) -> list[Function]:
