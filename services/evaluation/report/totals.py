@@ -1,5 +1,6 @@
 """Number columns that are the sum of others in every real row (an election's `total` of
-each candidate's votes), category columns that name the largest of some number columns (its
+each candidate's votes; also another exact formula of them, or a function of one: Wage's
+`logwage` = ln(`wage`)), category columns that name the largest of some number columns (its
 `winner`), and the synthetic rows that break them.
 
 A user adds up the first row and finds "629 + 360 + 634 = 1516, winner Bergeron"; no column

@@ -1,7 +1,8 @@
 """The report notices synthetic rows whose total is not the sum of its parts (plotly's
 Montreal election: `total` = `Coderre` + `Bergeron` + `Joly` in every real row) or whose
 `winner` has fewer votes than another candidate, and its page names them; and rows where
-another exact formula breaks (txhousing's decimal `date` of a `year` and `month`)."""
+another exact formula breaks (txhousing's decimal `date` of a `year` and `month`), or a
+function of one column (Wage's `logwage` = ln(`wage`))."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from plotly.data import election
 
 from services.evaluation.report import ReportOptions, build_report, render_html
 from tests.corpus import TXHOUSING
+
+WAGE = TXHOUSING.parent / "faithful" / "wage.csv"
 
 VOTES = ["Coderre", "Bergeron", "Joly"]
 METADATA = {
@@ -79,3 +82,29 @@ def test_a_date_that_is_not_its_year_and_month_is_counted():
     assert check.parts == ["year", "month"] and check.real_rows == len(train)
     broken = ~np.isclose(synthetic["date"], synthetic["year"] + (synthetic["month"] - 1) / 12)
     assert check.violation_count == broken.sum() > 90
+
+
+def test_a_log_that_is_not_the_log_of_its_column_is_counted_and_named():
+    # ISLR's Wage: `logwage` = ln(`wage`) in every real row; the synthetic logs are other
+    # rows' (each column's shape right, the pair broken).
+    wage = pd.read_csv(WAGE)
+    metadata = {
+        "columns": {
+            **{c: {"sdtype": "numerical"} for c in ("year", "age", "logwage", "wage")},
+            **{c: {"sdtype": "categorical"} for c in ("education", "jobclass")},
+        }
+    }
+    wage = wage[list(metadata["columns"])]
+    train, holdout = wage.iloc[::2], wage.iloc[1::2].reset_index(drop=True)
+    synthetic = holdout.assign(logwage=holdout["logwage"].to_numpy()[::-1])
+    report = build_report(train, holdout, synthetic, metadata, OPTIONS)
+    (check,) = report.totals
+    assert (check.description, check.parts) == ("logwage = ln(wage)", ["wage"])
+    broken = ~np.isclose(synthetic["logwage"], np.log(synthetic["wage"]), rtol=1e-9, atol=0)
+    assert check.violation_count == broken.sum() > 300 and check.real_rows == len(train)
+    assert json.loads(report.model_dump_json())["totals"][0]["description"] == check.description
+    assert "logwage = ln(wage)" in render_html(report)
+    # Rows that keep it count none and stay off the page.
+    report = build_report(train, holdout, holdout, metadata, OPTIONS)
+    assert [(t.description, t.violation_count) for t in report.totals] == [(check.description, 0)]
+    assert "logwage = ln(wage)" not in render_html(report)

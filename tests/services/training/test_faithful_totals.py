@@ -97,9 +97,13 @@ def test_totals_with_gaps_and_floats_are_found_and_coincidences_are_not():
     assert find_totals(lines, columns) == [Total("gross", ("net", "tax"))]
     # Too few rows to tell a sum from a coincidence.
     assert find_totals(lines.head(12), columns) == []
-    # A grand total beside a subtotal and its parts adds up two ways: left alone.
+    # A grand total beside a subtotal and its parts adds up two ways: both hold, the grand
+    # total set after (and from) the subtotal it reads.
     lines["grand"] = lines["gross"] + lines["year"]
-    assert find_totals(lines, [*columns, "grand"]) == []
+    assert find_totals(lines, [*columns, "grand"]) == [
+        Total("gross", ("net", "tax")),
+        Total("grand", ("year", "gross")),
+    ]
     # One row off: no rule.
     lines.loc[5, "gross"] += 1
     assert find_totals(lines, columns) == []
