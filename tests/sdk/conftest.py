@@ -5,6 +5,7 @@ HTTP and websockets, as a user's notebook would."""
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -17,6 +18,7 @@ import pandas as pd
 import pytest
 
 from synthetica_client import Client
+from tests.services.training.training_world import small_adult_csv
 from tests.support import PASSWORD, AuthCaller, graphql, start_gateway, unique_email
 
 REPO = Path(__file__).resolve().parents[2]
@@ -144,6 +146,23 @@ def sdk_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def in_thread(fn, *args, **kwargs):
     """The synchronous client blocks: run it beside the event loop that serves the stack."""
     return asyncio.to_thread(fn, *args, **kwargs)
+
+
+async def adult_in_two_projects(stack: Stack, account: Account) -> dict[str, str]:
+    """A dataset named "adult" uploaded into two new projects, "Census" and "Survey": the
+    ids by project, for the tests of names that two projects share."""
+
+    def upload_twice() -> dict[str, str]:
+        with Client(stack.url, token=account.token) as c:
+            frame = pd.read_csv(io.BytesIO(small_adult_csv(120)))
+            return {
+                name: c.datasets.upload(
+                    frame, project=c.projects.create(name), name="adult", progress=False
+                ).id
+                for name in ("Census", "Survey")
+            }
+
+    return await in_thread(upload_twice)
 
 
 @dataclass(frozen=True)

@@ -3,32 +3,16 @@ given or in every project of the caller's."""
 
 from __future__ import annotations
 
-import io
-
-import pandas as pd
-
 from synthetica_client import Client
-from tests.sdk.conftest import cli, in_thread
+from tests.sdk.conftest import adult_in_two_projects, cli, in_thread
 from tests.sdk.test_sdk_cli import json_of
-from tests.services.training.training_world import small_adult_csv
 
 
 async def test_a_dataset_is_named_by_its_name_and_project(stack):
     # Copying a UUID from `datasets ls` for every command: a user types the name instead.
     account = await stack.account()
     env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": await stack.api_key(account)}
-
-    def upload_twice() -> dict[str, str]:
-        with Client(stack.url, token=account.token) as c:
-            frame = pd.read_csv(io.BytesIO(small_adult_csv(120)))
-            return {
-                name: c.datasets.upload(
-                    frame, project=c.projects.create(name), name="adult", progress=False
-                ).id
-                for name in ("Census", "Survey")
-            }
-
-    ids = await in_thread(upload_twice)
+    ids = await adult_in_two_projects(stack, account)
     shown = json_of(await cli("datasets", "show", "adult", "-p", "Survey", "--json", env=env))
     assert shown["id"] == ids["Survey"]
     queued = json_of(

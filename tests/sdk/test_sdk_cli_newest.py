@@ -9,8 +9,7 @@ import io
 
 import pandas as pd
 
-from synthetica_client import Client
-from tests.sdk.conftest import cli, in_thread
+from tests.sdk.conftest import adult_in_two_projects, cli
 from tests.sdk.test_sdk_cli import json_of
 from tests.services.training.training_world import small_adult_csv
 
@@ -18,18 +17,7 @@ from tests.services.training.training_world import small_adult_csv
 async def test_generate_and_report_take_the_dataset_name_a_user_trained(stack, tmp_path):
     account = await stack.account()
     env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": await stack.api_key(account)}
-
-    def upload_twice() -> dict[str, str]:
-        with Client(stack.url, token=account.token) as c:
-            frame = pd.read_csv(io.BytesIO(small_adult_csv(120)))
-            return {
-                name: c.datasets.upload(
-                    frame, project=c.projects.create(name), name="adult", progress=False
-                ).id
-                for name in ("Census", "Survey")
-            }
-
-    ids = await in_thread(upload_twice)
+    ids = await adult_in_two_projects(stack, account)
     # Survey's adult has no model yet: said, with what to do.
     ran = await cli("generate", "adult", "-p", "Survey", "--rows", "10", env=env)
     assert ran.code == 1 and ran.err.count("\n") == 1, ran.err

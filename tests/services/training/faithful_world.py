@@ -23,6 +23,15 @@ from services.training.engines.artifact import LoadedModel
 from services.training.engines.runner import _sample_in_child, _train_in_child
 from services.training.exports import export
 
+# The committed slices of real tables (`tests/fixtures/faithful/README.md`).
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "faithful"
+# What the faithful tests train each engine with: tabular_argn small and for one epoch, so a
+# test is seconds, not minutes (what it checks is the rows' shape, not their quality).
+ENGINE_PARAMS: dict[str, dict[str, Any]] = {
+    "gaussian_copula": {},
+    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
+}
+
 
 @dataclass(frozen=True)
 class Ingested:

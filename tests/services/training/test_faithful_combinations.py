@@ -25,12 +25,16 @@ from services.training.engines.profile import TableProfile
 from services.training.engines.sampling import validate_conditions
 from services.training.engines.trainset import stream_profile
 from tests.corpus import shared_tables
-from tests.services.training.faithful_world import Ingested, ingested, sample, train, unmended
+from tests.services.training.faithful_world import (
+    ENGINE_PARAMS,
+    FIXTURES,
+    Ingested,
+    ingested,
+    sample,
+    train,
+    unmended,
+)
 
-ENGINE_PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-}
 CATEGORIES = ["sex", "smoker", "day", "time", "size"]
 
 
@@ -226,7 +230,7 @@ def test_swaps_mend_rows_broken_both_ways_and_keep_every_count():
         pd.testing.assert_series_equal(rows[column].value_counts(), before[column])
 
 
-PENGUINS = Path(__file__).resolve().parents[2] / "fixtures" / "faithful" / "penguins.csv"
+PENGUINS = FIXTURES / "penguins.csv"
 
 
 def _chinstraps_off_dream(rows: pd.DataFrame) -> int:

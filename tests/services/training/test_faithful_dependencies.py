@@ -19,13 +19,9 @@ from services.training.engines.base import InvalidConditionError
 from services.training.engines.sampling import validate_conditions
 from services.training.engines.trainset import stream_profile
 from tests.corpus import gapminder_csv, shared_tables
-from tests.services.training.faithful_world import Ingested, ingested, sample, train
+from tests.services.training.faithful_world import ENGINE_PARAMS, Ingested, ingested, sample, train
 
 COUNTRY = ["country", "continent", "iso_alpha", "iso_num", "centroid_lon", "centroid_lat"]
-ENGINE_PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-}
 
 
 @pytest.fixture(scope="module")

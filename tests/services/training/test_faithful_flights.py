@@ -15,14 +15,18 @@ import pytest
 
 from common.contracts.date_parts import DateParts, DatePartsFinder, clock_times
 from services.training.engines.trainset import stream_profile
-from tests.services.training.faithful_world import Ingested, ingested, sample, train, unmended
+from tests.services.training.faithful_world import (
+    ENGINE_PARAMS,
+    FIXTURES,
+    Ingested,
+    ingested,
+    sample,
+    train,
+    unmended,
+)
 
-FLIGHTS = Path(__file__).resolve().parents[2] / "fixtures" / "faithful" / "flights_times.csv"
+FLIGHTS = FIXTURES / "flights_times.csv"
 TIMES = ["dep_time", "sched_dep_time", "arr_time", "sched_arr_time"]
-ENGINE_PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-}
 
 
 @pytest.fixture(scope="module")

@@ -17,14 +17,17 @@ from common.contracts.functions import MIN_VALUES
 from common.contracts.totals import Total, find_totals
 from services.evaluation.report.totals import total_checks
 from services.training.engines.artifact import read_manifest
-from tests.services.training.faithful_world import ingested, sample, train, unmended
+from tests.services.training.faithful_world import (
+    ENGINE_PARAMS,
+    FIXTURES,
+    ingested,
+    sample,
+    train,
+    unmended,
+)
 
-WAGE = Path(__file__).resolve().parents[2] / "fixtures" / "faithful" / "wage.csv"
+WAGE = FIXTURES / "wage.csv"
 LOGWAGE = Total("logwage", ("wage",), function="ln")
-ENGINE_PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-}
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,16 @@ from services.evaluation.report.totals import total_checks
 from services.training.engines.artifact import read_manifest
 from tests import adult
 from tests.corpus import shared_tables
-from tests.services.training.faithful_world import ingested, sample, train, unmended
+from tests.services.training.faithful_world import (
+    ENGINE_PARAMS,
+    FIXTURES,
+    ingested,
+    sample,
+    train,
+    unmended,
+)
 
-EMPLOYMENT = Path(__file__).resolve().parents[2] / "fixtures" / "faithful" / "us_employment.csv"
+EMPLOYMENT = FIXTURES / "us_employment.csv"
 SERVICES = [
     "trade_transportation_utilties",
     "information",
@@ -41,10 +48,6 @@ CHAIN = [
     Total("private", ("goods_producing", "private_service_providing")),
     Total("nonfarm", ("private", "government")),
 ]
-ENGINE_PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-}
 
 
 @pytest.fixture(scope="module")

@@ -18,13 +18,15 @@ from services.evaluation.report import ReportOptions, build_report, render_html
 from services.training.engines.profile import TableProfile
 from services.training.engines.trainset import stream_profile
 from tests.corpus import shared_tables
-from tests.services.training.faithful_world import Ingested, ingested, sample, train, unmended
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "faithful"
-ENGINE_PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-}
+from tests.services.training.faithful_world import (
+    ENGINE_PARAMS,
+    FIXTURES,
+    Ingested,
+    ingested,
+    sample,
+    train,
+    unmended,
+)
 
 
 @pytest.fixture(scope="module")

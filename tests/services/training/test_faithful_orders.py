@@ -17,19 +17,21 @@ from services.training.engines.artifact import read_manifest
 from services.training.engines.orders import find_orders
 from services.training.engines.trainset import stream_profile
 from tests import adult
-from tests.services.training.faithful_world import ingested, sample, train, unmended
+from tests.services.training.faithful_world import (
+    ENGINE_PARAMS,
+    FIXTURES,
+    ingested,
+    sample,
+    train,
+    unmended,
+)
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "faithful"
 COLLEGE_ORDERS = {
     ("Accept", "Apps"),
     ("Enroll", "Apps"),
     ("Enroll", "Accept"),
     ("Enroll", "F.Undergrad"),
     ("Top10perc", "Top25perc"),
-}
-ENGINE_PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
 }
 
 

@@ -20,13 +20,9 @@ from common.contracts.leaders import Leader, find_leaders
 from common.contracts.totals import Total, find_totals
 from services.training.engines.trainset import stream_profile
 from tests.corpus import TXHOUSING
-from tests.services.training.faithful_world import Ingested, ingested, sample, train
+from tests.services.training.faithful_world import ENGINE_PARAMS, Ingested, ingested, sample, train
 
 VOTES = ["Coderre", "Bergeron", "Joly"]
-ENGINE_PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-}
 
 
 @pytest.fixture(scope="module")

@@ -17,13 +17,15 @@ import pyarrow as pa
 import pytest
 
 from services.datasets.ingest.typing_rules import ColumnTyper
-from tests.services.training.faithful_world import Ingested, exported, ingested, sample, train
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "faithful"
-ENGINE_PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-}
+from tests.services.training.faithful_world import (
+    ENGINE_PARAMS,
+    FIXTURES,
+    Ingested,
+    exported,
+    ingested,
+    sample,
+    train,
+)
 
 
 @pytest.fixture(scope="module")
