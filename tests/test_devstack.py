@@ -22,6 +22,7 @@ import psutil
 import pytest
 
 from tests.support import PASSWORD, unique_email
+from tests.test_server_lifetime import still_running
 from tools.embedded import EPHEMERAL_LOW, EmbeddedPostgres, free_port, is_listening
 
 REPO = Path(__file__).resolve().parent.parent
@@ -231,9 +232,9 @@ def test_a_killed_make_up_leaves_no_server_behind(var_dir: Path, ports: dict[str
     os.kill(process.pid, signal.SIGKILL)
     process.wait(60)
     deadline = time.monotonic() + 120
-    while _running(started) and time.monotonic() < deadline:
+    while still_running(started) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert _running(started) == []
+    assert still_running(started) == []
     assert not is_listening(postmaster, ports["postgres"])
     # The next `make up` finds the folder as a stopped server leaves it.
     assert not (var_dir / "postgres/postmaster.pid").exists()
@@ -245,15 +246,3 @@ def _has_child(process: subprocess.Popen, word: str) -> bool:
     except AssertionError:
         return False
     return True
-
-
-def _running(pids: list[int]) -> list[str]:
-    alive = []
-    for pid in pids:
-        try:
-            found = psutil.Process(pid)
-            if found.status() != psutil.STATUS_ZOMBIE:
-                alive.append(f"{pid} {found.name()}")
-        except psutil.NoSuchProcess:
-            pass
-    return alive
