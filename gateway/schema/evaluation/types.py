@@ -138,15 +138,17 @@ class ReportImpossibleCombination:
 
 @strawberry.type(
     description="a number column that is the sum of others in every real row (an election's "
-    "total of each candidate's votes), or another exact formula of them (a decimal date of "
-    "a year and a month), checked on the synthetic rows"
+    "total of each candidate's votes), another exact formula of them (a decimal date of "
+    "a year and a month) or a function of one (a wage's logarithm), checked on the synthetic rows"
 )
 class ReportTotal:
     column: str = strawberry.field(description="the total")
-    parts: list[str] = strawberry.field(description="the columns it is the sum (or the formula) of")
+    parts: list[str] = strawberry.field(
+        description="the columns it is the sum, the formula or the function of"
+    )
     description: str = strawberry.field(
-        description="column = its sum or formula ('total = Coderre + Bergeron + Joly', "
-        "'date = year + month/12 - 1/12')"
+        description="column = its sum, formula or function ('total = Coderre + Bergeron + "
+        "Joly', 'date = year + month/12 - 1/12', 'logwage = ln(wage)')"
     )
     violation_count: int = strawberry.field(
         description="synthetic rows with the total and every part whose parts add up to "
