@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from synthetica_client._base import Bound, all_pages, enum_of, enum_or_none, id_of, newest
+from synthetica_client._base import Bound, all_pages, enum_of, enum_or_none, id_of
 from synthetica_client._batches import AsyncBatch, Batch
 from synthetica_client._generated import enums
 from synthetica_client._generated.fragments import ModelFields
@@ -71,15 +71,19 @@ class AsyncModels:
         self,
         *,
         project: ProjectRef | None = None,
+        dataset: DatasetRef | None = None,
         status: str | None = None,
         limit: int | None = None,
     ) -> list[AsyncModel]:
+        """Models newest first: a project's (or your own), of one dataset (its id or the
+        object), in one status."""
         status_value = enum_or_none(enums.ModelStatus, status, "status")
         found = await all_pages(
             self._c._t.models,
             "models",
             limit,
             project_id=await self._c.projects._id(project),
+            dataset_id=id_of(dataset) if dataset else None,
             status=status_value,
         )
         return [AsyncModel.bind(m, self._c) for m in found]
@@ -88,11 +92,12 @@ class AsyncModels:
         """The newest READY model of a dataset (by id, or by name as ``datasets.get`` finds
         it): what to generate from after ``train``. NotFound when it has none ready."""
         found = await self._c.datasets.get(dataset, project=project)
-        models = [m for m in await self.list(project=found.project_id) if m.dataset_id == found.id]
-        ready = newest([m for m in models if m.status == enums.ModelStatus.READY])
-        if ready is not None:
-            return ready
-        last = newest(models)
+        # Newest first, filtered by the server: one model each, not every page of them.
+        ready = await self.list(project=found.project_id, dataset=found.id, status="READY", limit=1)
+        if ready:
+            return ready[0]
+        models = await self.list(project=found.project_id, dataset=found.id, limit=1)
+        last = models[0] if models else None
         if last is None:
             raise NotFound(f"dataset {found.name!r} ({found.id}) has no model: train one first")
         raise NotFound(

@@ -2270,13 +2270,20 @@ class GraphQLClient(AsyncBaseClient):
         self,
         first: int,
         project_id: Union[Optional[str], UnsetType] = UNSET,
+        dataset_id: Union[Optional[str], UnsetType] = UNSET,
         status: Union[Optional[ModelStatus], UnsetType] = UNSET,
         after: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> Models:
         query = gql("""
-            query Models($projectId: ID, $status: ModelStatus, $first: Int!, $after: String) {
-              models(projectId: $projectId, status: $status, first: $first, after: $after) {
+            query Models($projectId: ID, $datasetId: ID, $status: ModelStatus, $first: Int!, $after: String) {
+              models(
+                projectId: $projectId
+                datasetId: $datasetId
+                status: $status
+                first: $first
+                after: $after
+              ) {
                 nodes {
                   ...ModelFields
                 }
@@ -2322,6 +2329,7 @@ class GraphQLClient(AsyncBaseClient):
             """)
         variables: dict[str, object] = {
             "projectId": project_id,
+            "datasetId": dataset_id,
             "status": status,
             "first": first,
             "after": after,
