@@ -37,6 +37,12 @@ async def world(
     await auth.close()
 
 
+@pytest.fixture(scope="module")
+def work(request, tmp_path_factory) -> Path:
+    """A folder the tests of one module share for their tables, models and batches."""
+    return tmp_path_factory.mktemp(request.path.stem)
+
+
 @pytest.fixture
 def own_database_url(postgres_server_url: str) -> str:
     """A database of the test's own with the training schema. A training API started on a

@@ -64,7 +64,9 @@ def ingested(csv: Path, work: Path) -> Ingested:
 
 
 def train(table: Ingested, engine: str, work: Path, **params: Any) -> Trained:
+    """Train ``engine`` on ``table`` with ``params``, or with ENGINE_PARAMS when none are given."""
     spec = get_engine(engine)
+    params = params or ENGINE_PARAMS.get(engine, {})
     artifact = work / f"{table.parquet.stem}-{engine}.tar.gz"
     metrics = _train_in_child(
         lambda _: None,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -21,11 +20,6 @@ from services.training.engines import TrainParams, get_engine, run_training
 from services.training.engines.supervisor import warm_up
 from tests.corpus import shared_tables
 from tests.services.training.faithful_world import Ingested, ingested, sample, train
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("quality")
 
 
 @pytest.fixture(scope="module")

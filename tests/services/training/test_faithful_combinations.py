@@ -7,7 +7,6 @@ wrote many "Sun, Lunch" and "Sat, Lunch" rows, and no score of the report said s
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,7 +25,6 @@ from services.training.engines.sampling import validate_conditions
 from services.training.engines.trainset import stream_profile
 from tests.corpus import shared_tables
 from tests.services.training.faithful_world import (
-    ENGINE_PARAMS,
     FIXTURES,
     Ingested,
     ingested,
@@ -36,11 +34,6 @@ from tests.services.training.faithful_world import (
 )
 
 CATEGORIES = ["sex", "smoker", "day", "time", "size"]
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("combinations")
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +122,7 @@ def test_the_report_counts_the_weekend_lunches_an_engine_writes_unmended(tips_ta
 
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
 def test_no_engine_serves_lunch_at_the_weekend(engine, tips_table, work):
-    trained = train(tips_table, engine, work, **ENGINE_PARAMS[engine])
+    trained = train(tips_table, engine, work)
     rows = pd.read_parquet(sample(trained, 1_000, work))
     real = tips_table.frame
     assert _weekend_lunches(rows) == 0

@@ -8,7 +8,6 @@ of the report noticed."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,14 +18,9 @@ from services.training.engines.base import InvalidConditionError
 from services.training.engines.sampling import validate_conditions
 from services.training.engines.trainset import stream_profile
 from tests.corpus import gapminder_csv, shared_tables
-from tests.services.training.faithful_world import ENGINE_PARAMS, Ingested, ingested, sample, train
+from tests.services.training.faithful_world import Ingested, ingested, sample, train
 
 COUNTRY = ["country", "continent", "iso_alpha", "iso_num", "centroid_lon", "centroid_lat"]
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("dependencies")
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +47,7 @@ def _report(table: Ingested, synthetic: pd.DataFrame):
 def test_every_synthetic_row_pairs_a_country_with_its_own_continent_codes_and_centroid(
     engine, gapminder, work
 ):
-    trained = train(gapminder, engine, work, **ENGINE_PARAMS[engine])
+    trained = train(gapminder, engine, work)
     synthetic = pd.read_parquet(sample(trained, 1_000, work))
     assert _real_combinations(synthetic, gapminder.frame) == 1.0
     assert synthetic.dtypes.to_dict() == gapminder.frame.dtypes.to_dict()

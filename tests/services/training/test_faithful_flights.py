@@ -7,8 +7,6 @@ more (1088, 2364), which no clock shows, and 183 of 16,000 rows' dates were no d
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,7 +14,6 @@ import pytest
 from common.contracts.date_parts import DateParts, DatePartsFinder, clock_times
 from services.training.engines.trainset import stream_profile
 from tests.services.training.faithful_world import (
-    ENGINE_PARAMS,
     FIXTURES,
     Ingested,
     ingested,
@@ -27,11 +24,6 @@ from tests.services.training.faithful_world import (
 
 FLIGHTS = FIXTURES / "flights_times.csv"
 TIMES = ["dep_time", "sched_dep_time", "arr_time", "sched_arr_time"]
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("flights")
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +47,7 @@ def test_hhmm_columns_are_found_and_nothing_else(flights):
 
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
 def test_generated_times_of_day_are_times(engine, flights, work):
-    trained = train(flights, engine, work, **ENGINE_PARAMS[engine])
+    trained = train(flights, engine, work)
     raw = unmended(trained, 2_000)
     assert sum(_off_clock(pd.to_numeric(raw[c]).round()) for c in TIMES) > 100  # what a user saw
     rows = pd.read_parquet(sample(trained, 2_000, work))

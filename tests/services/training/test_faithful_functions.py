@@ -7,7 +7,6 @@ and the report did not notice."""
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,7 +17,6 @@ from common.contracts.totals import Total, find_totals
 from services.evaluation.report.totals import total_checks
 from services.training.engines.artifact import read_manifest
 from tests.services.training.faithful_world import (
-    ENGINE_PARAMS,
     FIXTURES,
     ingested,
     sample,
@@ -28,11 +26,6 @@ from tests.services.training.faithful_world import (
 
 WAGE = FIXTURES / "wage.csv"
 LOGWAGE = Total("logwage", ("wage",), function="ln")
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("functions")
 
 
 def _numbers(frame: pd.DataFrame) -> list[str]:
@@ -79,7 +72,7 @@ def test_a_logarithm_is_found_after_its_rounding_and_coincidences_are_not():
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
 def test_every_synthetic_logwage_is_the_log_of_its_wage(engine, work):
     wage = ingested(WAGE, work)
-    trained = train(wage, engine, work, **ENGINE_PARAMS[engine])
+    trained = train(wage, engine, work)
     assert read_manifest(trained.artifact).profile.totals == (LOGWAGE,)
     raw = unmended(trained, 1_000)
     assert (_off(raw) > 0.01).sum() > 50  # as a user saw

@@ -9,8 +9,6 @@ listed no totals."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,7 +19,6 @@ from services.training.engines.artifact import read_manifest
 from tests import adult
 from tests.corpus import shared_tables
 from tests.services.training.faithful_world import (
-    ENGINE_PARAMS,
     FIXTURES,
     ingested,
     sample,
@@ -48,11 +45,6 @@ CHAIN = [
     Total("private", ("goods_producing", "private_service_providing")),
     Total("nonfarm", ("private", "government")),
 ]
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("grand_totals")
 
 
 def _numbers(frame: pd.DataFrame) -> list[str]:
@@ -99,7 +91,7 @@ def test_every_relation_of_the_real_rows_is_found_in_an_order_of_setting():
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
 def test_every_synthetic_nonfarm_adds_up_both_ways(engine, work):
     employment = ingested(EMPLOYMENT, work)
-    trained = train(employment, engine, work, **ENGINE_PARAMS[engine])
+    trained = train(employment, engine, work)
     assert list(read_manifest(trained.artifact).profile.totals) == CHAIN
     raw = unmended(trained, 500)
     assert (raw["nonfarm"] != raw["private"] + raw["government"]).sum() > 100  # as a user saw

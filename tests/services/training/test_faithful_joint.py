@@ -9,7 +9,6 @@ a space, in every real row). No score of the report noticed."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,7 +18,6 @@ from services.training.engines.profile import TableProfile
 from services.training.engines.trainset import stream_profile
 from tests.corpus import shared_tables
 from tests.services.training.faithful_world import (
-    ENGINE_PARAMS,
     FIXTURES,
     Ingested,
     ingested,
@@ -27,11 +25,6 @@ from tests.services.training.faithful_world import (
     train,
     unmended,
 )
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("joint")
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +83,7 @@ def test_training_finds_the_route_s_distance_and_the_make_s_recipe(flights, cars
 
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
 def test_every_synthetic_flight_flies_a_real_route_its_real_distance(engine, flights, work):
-    trained = train(flights, engine, work, **ENGINE_PARAMS[engine])
+    trained = train(flights, engine, work)
     rows = pd.read_parquet(sample(trained, 1_000, work))
     miles = _route_miles(flights.frame)
     assert set(_routes(rows)) <= set(miles)
@@ -118,7 +111,7 @@ def test_every_synthetic_flight_flies_a_real_route_its_real_distance(engine, fli
 
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
 def test_every_synthetic_make_is_its_manufacturer_and_model(engine, cars, work):
-    trained = train(cars, engine, work, **ENGINE_PARAMS[engine])
+    trained = train(cars, engine, work)
     rows = pd.read_parquet(sample(trained, 300, work))
     assert (rows["Make"] == _joined(rows)).all()
     assert set(rows["Manufacturer"]) <= set(cars.frame["Manufacturer"])

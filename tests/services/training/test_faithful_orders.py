@@ -18,7 +18,6 @@ from services.training.engines.orders import find_orders
 from services.training.engines.trainset import stream_profile
 from tests import adult
 from tests.services.training.faithful_world import (
-    ENGINE_PARAMS,
     FIXTURES,
     ingested,
     sample,
@@ -35,11 +34,6 @@ COLLEGE_ORDERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("orders")
-
-
 def _stored(artifact: Path) -> set[tuple[str, str]]:
     return {(o.low, o.high) for o in read_manifest(artifact).orders}
 
@@ -51,7 +45,7 @@ def _broken(rows: pd.DataFrame, low: str, high: str) -> int:
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
 def test_colleges_accept_at_most_who_applied(engine, work):
     college = ingested(FIXTURES / "college.csv", work)
-    trained = train(college, engine, work, **ENGINE_PARAMS[engine])
+    trained = train(college, engine, work)
     assert _stored(trained.artifact) >= COLLEGE_ORDERS
     raw = unmended(trained, 2_000)
     assert sum(_broken(raw, low, high) for low, high in COLLEGE_ORDERS) > 20  # as a user saw

@@ -33,11 +33,6 @@ PLACEHOLDER = re.compile(r"_RARE_|^mostly|^sdv-", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("faithful")
-
-
-@pytest.fixture(scope="module")
 def customers(work) -> Ingested:
     return ingested(customers_csv(work / "customers.csv"), work)
 
@@ -154,7 +149,7 @@ def _contracts_csv(path: Path) -> Path:
 
 
 def test_argn_output_has_the_real_schema_and_a_perfect_diagnostic(customers, work):
-    trained = train(customers, "tabular_argn", work, epochs=1, options={"model_size": "small"})
+    trained = train(customers, "tabular_argn", work)
     synthetic = _read(sample(trained, 600, work))
     assert list(synthetic.columns) == list(customers.frame.columns)
     assert synthetic.dtypes.to_dict() == customers.frame.dtypes.to_dict()
@@ -170,13 +165,13 @@ def test_argn_output_has_the_real_schema_and_a_perfect_diagnostic(customers, wor
 
 
 def test_no_placeholders_and_ids_keep_type_shape_uniqueness_and_position(customers, cars, work):
-    trained = train(cars, "tabular_argn", work, epochs=1, options={"model_size": "small"})
+    trained = train(cars, "tabular_argn", work)
     synthetic = _read(sample(trained, 800, work))
     assert _placeholders(synthetic) == 0
     # The free-text model names are real names, not "_RARE_" (ARGN protects rare values).
     assert set(synthetic["Name"]) <= set(cars.frame["Name"])
 
-    trained = train(customers, "tabular_argn", work, epochs=1, options={"model_size": "small"})
+    trained = train(customers, "tabular_argn", work)
     synthetic = _read(sample(trained, 1_500, work))
     ids = synthetic["customer_id"]
     assert synthetic.columns[0] == "customer_id"

@@ -10,8 +10,6 @@ added up, and 32 of 50 winners had fewer votes than another candidate."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,14 +18,9 @@ from common.contracts.leaders import Leader, find_leaders
 from common.contracts.totals import Total, find_totals
 from services.training.engines.trainset import stream_profile
 from tests.corpus import TXHOUSING
-from tests.services.training.faithful_world import ENGINE_PARAMS, Ingested, ingested, sample, train
+from tests.services.training.faithful_world import Ingested, ingested, sample, train
 
 VOTES = ["Coderre", "Bergeron", "Joly"]
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("totals")
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +51,7 @@ def test_the_profile_keeps_the_total_its_parts_and_the_winner(election):
 def test_every_synthetic_total_is_the_sum_of_its_votes_and_the_winner_has_the_most(
     engine, election, work
 ):
-    trained = train(election, engine, work, **ENGINE_PARAMS[engine])
+    trained = train(election, engine, work)
     synthetic = pd.read_parquet(sample(trained, 500, work))
     assert _adds_up(synthetic).all() and _winner_leads(synthetic).all()
     assert set(synthetic["winner"]) == set(VOTES)

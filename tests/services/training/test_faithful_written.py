@@ -18,7 +18,6 @@ import pytest
 
 from services.datasets.ingest.typing_rules import ColumnTyper
 from tests.services.training.faithful_world import (
-    ENGINE_PARAMS,
     FIXTURES,
     Ingested,
     exported,
@@ -28,14 +27,9 @@ from tests.services.training.faithful_world import (
 )
 
 
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("written")
-
-
 def _downloaded(table: Ingested, engine: str, work: Path, rows: int) -> pd.DataFrame:
     """The CSV a user downloads, every cell as the text it is written as."""
-    batch = sample(train(table, engine, work, **ENGINE_PARAMS[engine]), rows, work)
+    batch = sample(train(table, engine, work), rows, work)
     text = exported(batch, "csv")
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
