@@ -104,20 +104,13 @@ def fifty_column_csv(path: Path, rows: int = 2000) -> None:
 
 
 def start_stack(var_dir: Path) -> tuple[subprocess.Popen, str, dict[str, str]]:
+    from tests.support import spawn_python
     from tools.embedded import free_port
 
     env = dict(os.environ, DEVSTACK_VAR_DIR=str(var_dir), DEVSTACK_START_TIMEOUT_SECONDS="300")
     for name in PORTS:
         env[f"DEVSTACK_{name.upper()}_PORT"] = str(free_port())
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tools.devstack"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    process = spawn_python(["-m", "tools.devstack"], env)
     assert process.stdout is not None
     deadline = time.monotonic() + 300
     seen: list[str] = []

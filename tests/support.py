@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import subprocess
+import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import grpc
@@ -94,6 +96,20 @@ async def start_evaluation(**settings: object) -> GrpcServer:
 
 
 SERVICES = ("auth", "datasets", "training", "evaluation", "notify")
+
+
+def spawn_python(args: Sequence[str], env: Mapping[str, str]) -> subprocess.Popen:
+    """``python <args>`` from the repository root in a session of its own (a signal to its
+    process group reaches all it starts), its output and errors one text stream."""
+    return subprocess.Popen(
+        [sys.executable, *args],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def addresses(*servers: GrpcServer) -> dict[str, str]:

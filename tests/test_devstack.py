@@ -10,7 +10,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -21,7 +20,7 @@ import httpx
 import psutil
 import pytest
 
-from tests.support import PASSWORD, unique_email
+from tests.support import PASSWORD, spawn_python, unique_email
 from tests.test_server_lifetime import still_running
 from tools.embedded import EPHEMERAL_LOW, EmbeddedPostgres, free_port, is_listening
 
@@ -38,15 +37,7 @@ def start_stack(
     env["DEVSTACK_START_TIMEOUT_SECONDS"] = "240"
     for name, port in ports.items():
         env[f"DEVSTACK_{name.upper()}_PORT"] = str(port)
-    return subprocess.Popen(
-        [sys.executable, "-m", "tools.devstack"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    return spawn_python(["-m", "tools.devstack"], env)
 
 
 class Output:

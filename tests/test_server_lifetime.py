@@ -17,6 +17,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.support import spawn_python
+
 REPO = Path(__file__).resolve().parent.parent
 # Generous: a test run that imports the services and creates a PostgreSQL cluster on a busy
 # 2-core machine; what is measured is that the servers end, not how fast.
@@ -29,15 +31,7 @@ def run_session(report: Path, *, hang: bool) -> subprocess.Popen:
     env["SYNTHETICA_LIFETIME_REPORT"] = str(report)
     env["SYNTHETICA_LIFETIME_HANG"] = "1" if hang else "0"
     options = ["-q", "-p", "no:cacheprovider", "-o", "addopts=", "--timeout=900"]
-    return subprocess.Popen(
-        [sys.executable, "-m", "pytest", "tests/lifetime_session.py", *options],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    return spawn_python(["-m", "pytest", "tests/lifetime_session.py", *options], env)
 
 
 def wait_for_report(run: subprocess.Popen, report: Path) -> dict:
