@@ -8,6 +8,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
@@ -203,6 +204,16 @@ def unique_email(prefix: str = "user") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
 
 
+@dataclass(frozen=True)
+class User:
+    """A registered user: the access token, and the metadata that carries it."""
+
+    id: str
+    email: str
+    md: Metadata
+    token: str
+
+
 class AuthCaller:
     """A gRPC client of the auth service with a choice of credentials per call."""
 
@@ -222,6 +233,12 @@ class AuthCaller:
             auth_pb2.RegisterRequest(email=email or unique_email(), password=password),
             metadata=self.service_md,
         )
+
+    async def user(self, prefix: str = "user") -> User:
+        """A new user with an email that starts with ``prefix``."""
+        registered = await self.register(unique_email(prefix))
+        token = registered.tokens.access_token
+        return User(registered.user.id, registered.user.email, self.bearer(token), token)
 
     async def admin_token(self) -> str:
         """An access token of the suite's admin account (registered on first use)."""

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from tests.gateway.team import Team, build_team
-from tests.services.training.training_world import TrainingWorld
-from tests.support import AuthCaller, start_gateway
+from tests.services.training.training_world import opened_world
+from tests.support import start_gateway
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +32,8 @@ async def client(gateway_url: str) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def world(training_api, training_worker, datasets_server, auth_server, service_token):
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(training_api.address, datasets_server.address, auth)
-    yield world
-    await world.close()
-    await auth.close()
+    async with opened_world(training_api, datasets_server, auth_server, service_token) as world:
+        yield world
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +41,5 @@ async def team(
     training_api, datasets_server, auth_server, service_token, training_worker
 ) -> AsyncIterator[Team]:
     """One project per test module with a member of each role, an outsider and an admin."""
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(training_api.address, datasets_server.address, auth)
-    yield await build_team(auth, world)
-    await world.close()
-    await auth.close()
+    async with opened_world(training_api, datasets_server, auth_server, service_token) as world:
+        yield await build_team(world.auth, world)

@@ -14,8 +14,8 @@ from common.events import new_event
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.evaluation.v1 import evaluation_pb2
 from synthetica.events.v1 import events_pb2
-from tests.services.training.training_world import TrainingWorld, User
-from tests.support import AuthCaller, graphql
+from tests.services.training.training_world import TrainingWorld
+from tests.support import AuthCaller, User, graphql
 
 ROLES = ("owner", "editor", "viewer", "outsider", "admin")
 BATCH = """

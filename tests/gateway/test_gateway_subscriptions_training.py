@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests.gateway.subscriptions_client import GraphQLWs
-from tests.services.training.training_world import TrainingWorld, small_adult_csv
-from tests.support import AuthCaller, start_gateway, stream_events
+from tests.services.training.training_world import opened_world, small_adult_csv
+from tests.support import start_gateway, stream_events
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
@@ -20,14 +20,17 @@ subscription($id: ID!) {
 
 @pytest.fixture(scope="module")
 async def world(training_api, datasets_server, auth_server, nats_url, service_token):
-    async with start_gateway(
-        auth_server, training_api, datasets_server, service_token=service_token, nats_url=nats_url
-    ) as url:
-        auth = AuthCaller(auth_server.address, service_token)
-        training = TrainingWorld(training_api.address, datasets_server.address, auth)
+    async with (
+        start_gateway(
+            auth_server,
+            training_api,
+            datasets_server,
+            service_token=service_token,
+            nats_url=nats_url,
+        ) as url,
+        opened_world(training_api, datasets_server, auth_server, service_token) as training,
+    ):
         yield url, training
-        await training.close()
-        await auth.close()
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -11,8 +11,12 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from tests.services.training.training_world import TrainingWorld, frame, small_adult_csv
-from tests.support import AuthCaller, error_code, graphql
+from tests.services.training.training_world import (
+    frame,
+    opened_world,
+    small_adult_csv,
+)
+from tests.support import error_code, graphql
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
@@ -36,13 +40,10 @@ mutation($input: GenerateInput!) {
 @pytest.fixture
 async def account(training_api, datasets_server, auth_server, service_token):
     """A new user with a small adult table uploaded: (token, dataset id)."""
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(training_api.address, datasets_server.address, auth)
-    user = await world.user()
-    dataset_id = await world.dataset(user, small_adult_csv(300))
-    yield user.token, dataset_id
-    await world.close()
-    await auth.close()
+    async with opened_world(training_api, datasets_server, auth_server, service_token) as world:
+        user = await world.user()
+        dataset_id = await world.dataset(user, small_adult_csv(300))
+        yield user.token, dataset_id
 
 
 async def _wait(client, token: str, job_id: str, statuses: set[str]) -> dict:

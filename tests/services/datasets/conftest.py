@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from services.datasets.client import DatasetsClient
 from services.datasets.ingest import IngestLimits, IngestOptions, IngestResult, ingest
 from services.datasets.settings import DatasetsSettings
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
-from tests.support import AuthCaller, unique_email
+from tests.support import AuthCaller, User
 
 Ingest = Callable[..., tuple[IngestResult, pa.Table]]
 Metadata = tuple[tuple[str, str], ...]
@@ -55,15 +54,6 @@ def run_ingest(fs: fsspec.AbstractFileSystem, out_path: str) -> Ingest:
     return run
 
 
-@dataclass(frozen=True)
-class User:
-    """A registered user and the metadata that carries their access token."""
-
-    id: str
-    email: str
-    md: Metadata
-
-
 class DatasetsCaller:
     """Users with their credentials, and the datasets service's calls they make."""
 
@@ -73,12 +63,7 @@ class DatasetsCaller:
         self.auth = auth
 
     async def user(self) -> User:
-        registered = await self.auth.register(unique_email("ds"))
-        return User(
-            registered.user.id,
-            registered.user.email,
-            self.auth.bearer(registered.tokens.access_token),
-        )
+        return await self.auth.user("ds")
 
     async def add(self, owner: Metadata, project_id: str, user: User, role: int) -> None:
         await self.stub.AddProjectMember(

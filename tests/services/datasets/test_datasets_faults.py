@@ -22,8 +22,8 @@ from services.datasets import files
 from services.datasets.ingest import IngestLimits, IngestOptions
 from services.datasets.ingest.process import ingest_dataset
 from tests.services.datasets.test_ingest_process import PEOPLE_CSV
-from tests.services.training.training_world import TrainingWorld
-from tests.support import REPO, AuthCaller, start_datasets
+from tests.services.training.training_world import opened_world
+from tests.support import REPO, start_datasets
 from tools.embedded import free_port, wait_until_listening
 
 
@@ -61,11 +61,8 @@ def _old(path: Path, seconds: float = 3600) -> None:
 
 @pytest.fixture
 async def world(datasets_server, auth_server, training_api, service_token) -> AsyncIterator:
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(training_api.address, datasets_server.address, auth)
-    yield world
-    await world.close()
-    await auth.close()
+    async with opened_world(training_api, datasets_server, auth_server, service_token) as world:
+        yield world
 
 
 async def test_partial_uploads_are_swept_at_start(

@@ -16,8 +16,7 @@ import pytest
 
 from services.evaluation.report import Report, ReportOptions, build_report
 from tests import adult as adult_table
-from tests.services.training.training_world import TrainingWorld
-from tests.support import AuthCaller
+from tests.services.training.training_world import opened_world
 
 ROWS = 2_000
 
@@ -77,8 +76,5 @@ def shuffled_report(adult: Adult) -> Report:
 async def world(training_api, training_worker, datasets_server, auth_server, service_token):
     """Users, datasets, models and batches made through the real services (the session's
     training worker generates the batches that the evaluation service then reports on)."""
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(training_api.address, datasets_server.address, auth)
-    yield world
-    await world.close()
-    await auth.close()
+    async with opened_world(training_api, datasets_server, auth_server, service_token) as world:
+        yield world

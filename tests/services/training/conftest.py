@@ -17,9 +17,10 @@ from tests.conftest import create_database
 from tests.services.training.training_world import (
     WORKER_SETTINGS,
     TrainingWorld,
+    opened_world,
     training_settings,
 )
-from tests.support import REPO, AuthCaller, start_training
+from tests.support import REPO, start_training
 from tools.embedded import free_port, wait_until_listening
 
 # Settings a test may give its subprocess workers beyond WORKER_SETTINGS.
@@ -30,11 +31,8 @@ SHARD_SETTINGS = ("shard_threshold_rows", "shard_rows")
 async def world(
     training_api, datasets_server, auth_server, service_token
 ) -> AsyncIterator[TrainingWorld]:
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(training_api.address, datasets_server.address, auth)
-    yield world
-    await world.close()
-    await auth.close()
+    async with opened_world(training_api, datasets_server, auth_server, service_token) as world:
+        yield world
 
 
 @pytest.fixture(scope="module")
@@ -128,9 +126,6 @@ async def isolated(
     test's own workers, with their own settings, see its jobs."""
     config = own_training_config
     api = await start_training(**config)
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(api.address, datasets_server.address, auth)
-    yield world, config
-    await world.close()
-    await auth.close()
+    async with opened_world(api, datasets_server, auth_server, service_token) as world:
+        yield world, config
     await api.stop(0)

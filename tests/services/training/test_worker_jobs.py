@@ -25,8 +25,13 @@ from services.training.engines import ENGINES
 from synthetica.training.v1 import training_pb2
 from tests.corpus import shared_tables
 from tests.services.training.engines_crash_fixture import CRASHING
-from tests.services.training.training_world import TrainingWorld, frame, small_adult_csv
-from tests.support import AuthCaller, field_violations, stream_events
+from tests.services.training.training_world import (
+    TrainingWorld,
+    frame,
+    opened_world,
+    small_adult_csv,
+)
+from tests.support import field_violations, stream_events
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
@@ -275,13 +280,10 @@ async def test_bad_generate_input_is_refused_and_creates_no_job(
 @pytest.fixture(scope="module")
 async def shared_model(training_api, datasets_server, auth_server, service_token, training_worker):
     """One trained model for the input checks (module-wide: training takes seconds)."""
-    auth = AuthCaller(auth_server.address, service_token)
-    world = TrainingWorld(training_api.address, datasets_server.address, auth)
-    user = await world.user()
-    model_id = await world.trained_model(user, await world.dataset(user))
-    yield user, model_id
-    await world.close()
-    await auth.close()
+    async with opened_world(training_api, datasets_server, auth_server, service_token) as world:
+        user = await world.user()
+        model_id = await world.trained_model(user, await world.dataset(user))
+        yield user, model_id
 
 
 TRICKY = [

@@ -4,18 +4,19 @@ they make against the real services."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from common.clients import Metadata, make_channel
+from common.clients import make_channel
+from common.grpc_server import GrpcServer
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
 from tests.adult import small_csv as small_adult_csv
-from tests.support import AuthCaller, unique_email, upload_ready
+from tests.support import AuthCaller, User, upload_ready
 
 FINISHED = (
     training_pb2.JOB_STATUS_SUCCEEDED,
@@ -33,14 +34,6 @@ WORKER_SETTINGS = {
 }
 
 
-@dataclass(frozen=True)
-class User:
-    id: str
-    email: str
-    md: Metadata
-    token: str
-
-
 class TrainingWorld:
     """A test's view of the platform: users, projects, datasets and the training stub."""
 
@@ -51,13 +44,7 @@ class TrainingWorld:
         self.auth = auth
 
     async def user(self) -> User:
-        registered = await self.auth.register(unique_email("train"))
-        return User(
-            registered.user.id,
-            registered.user.email,
-            self.auth.bearer(registered.tokens.access_token),
-            registered.tokens.access_token,
-        )
+        return await self.auth.user("train")
 
     async def project(self, user: User) -> str:
         response = await self.datasets.CreateProject(
@@ -169,3 +156,18 @@ def training_settings(
 
 def frame(data: bytes) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(data))
+
+
+@contextlib.asynccontextmanager
+async def opened_world(
+    training: GrpcServer, datasets: GrpcServer, auth: GrpcServer, service_token: str
+) -> AsyncIterator[TrainingWorld]:
+    """A TrainingWorld on these servers, its auth caller acting with ``service_token``;
+    both are closed on the way out."""
+    caller = AuthCaller(auth.address, service_token)
+    world = TrainingWorld(training.address, datasets.address, caller)
+    try:
+        yield world
+    finally:
+        await world.close()
+        await caller.close()

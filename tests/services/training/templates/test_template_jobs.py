@@ -23,8 +23,8 @@ from services.training.templates.jobs import plan_request, write_batch
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.evaluation.v1 import evaluation_pb2, evaluation_pb2_grpc
 from synthetica.training.v1 import training_pb2
-from tests.services.training.training_world import TrainingWorld, User, frame
-from tests.support import field_violations, stream_events
+from tests.services.training.training_world import TrainingWorld, frame
+from tests.support import User, field_violations, stream_events
 
 pytestmark = pytest.mark.usefixtures("training_worker")
 
