@@ -24,7 +24,6 @@ import secrets
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -39,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "gen"))
 
 from bench.bench_training import gql  # noqa: E402
+from bench.bench_upload import Sampler, peak_rss_mb, upload  # noqa: E402
 from bench.bench_upload import Stack as UploadStack  # noqa: E402
-from bench.bench_upload import peak_rss_mb, upload  # noqa: E402
 from common.migrations import upgrade  # noqa: E402
 from tests import adult  # noqa: E402
 from tools.embedded import free_port, wait_until_listening  # noqa: E402
@@ -117,20 +116,14 @@ class Stack(UploadStack):
         return f"http://127.0.0.1:{self.ports['gateway']}"
 
 
-class WorkerMemory(threading.Thread):
+class WorkerMemory(Sampler):
     """Peak RSS of the worker, of its descendants (the fork server, engine children) and of
     their sum at one moment, sampled every 200 ms."""
 
     def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid = pid
+        super().__init__(pid)
         self.peaks: dict[int, float] = {}
         self.sum_peak = 0.0
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        while not self.done.wait(0.2):
-            self.sample()
 
     def sample(self) -> None:
         try:

@@ -133,21 +133,34 @@ class Stack:
         self.pg.stop()
 
 
-class ChildPeaks(threading.Thread):
-    """Peak RSS of the datasets service's child processes, by kind, including short-lived
-    ones: each child's VmHWM is read every 50 ms until it exits."""
+class Sampler(threading.Thread):
+    """Calls ``sample`` every ``interval`` seconds, in a thread, until ``done`` is set."""
 
-    KINDS = {"spawn_main": "ingest worker", "sdv_child": "metadata child"}
+    interval = 0.2
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
-        self.peaks: dict[int, tuple[str, float]] = {}
         self.done = threading.Event()
 
     def run(self) -> None:
-        while not self.done.wait(0.05):
+        while not self.done.wait(self.interval):
             self.sample()
+
+    def sample(self) -> None:
+        raise NotImplementedError
+
+
+class ChildPeaks(Sampler):
+    """Peak RSS of the datasets service's child processes, by kind, including short-lived
+    ones: each child's VmHWM is read every 50 ms until it exits."""
+
+    KINDS = {"spawn_main": "ingest worker", "sdv_child": "metadata child"}
+    interval = 0.05
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(pid)
+        self.peaks: dict[int, tuple[str, float]] = {}
 
     def sample(self) -> None:
         try:
