@@ -159,18 +159,22 @@ async def auth_server(database_url: str, nats_url: str, tmp_path_factory) -> Asy
 
 
 @pytest.fixture(scope="session")
-async def datasets_server(
-    database_url: str, nats_url: str, auth_server, tmp_path_factory
-) -> AsyncIterator:
+def datasets_config(database_url: str, nats_url: str, auth_server) -> dict[str, object]:
+    """Settings of the session's datasets services but their storage: the session's database,
+    NATS, service token and auth service."""
+    return {
+        "database_url": database_url,
+        "nats_url": nats_url,
+        "service_token": SERVICE_TOKEN,
+        **addresses(auth_server),
+    }
+
+
+@pytest.fixture(scope="session")
+async def datasets_server(datasets_config, tmp_path_factory) -> AsyncIterator:
     """The datasets service, storing files in a local folder (``server.storage_dir``)."""
     storage_dir = tmp_path_factory.mktemp("datasets-storage")
-    server = await start_datasets(
-        database_url=database_url,
-        nats_url=nats_url,
-        service_token=SERVICE_TOKEN,
-        **addresses(auth_server),
-        storage_url=str(storage_dir),
-    )
+    server = await start_datasets(**datasets_config, storage_url=str(storage_dir))
     server.storage_dir = storage_dir
     yield server
     await server.stop(0)
@@ -268,15 +272,11 @@ def source_db(postgres_server_url: str) -> SourceDb:
 
 
 @pytest.fixture(scope="module")
-async def conn_server(
-    database_url, nats_url, service_token, auth_server, training_api, tmp_path_factory
-) -> AsyncIterator:
+async def conn_server(datasets_config, training_api, tmp_path_factory) -> AsyncIterator:
     """A datasets service that may reach databases on loopback, with small import caps."""
     server = await start_datasets(
-        database_url=database_url,
-        nats_url=nats_url,
-        service_token=service_token,
-        **addresses(auth_server, training_api),
+        **datasets_config,
+        **addresses(training_api),
         storage_url=str(tmp_path_factory.mktemp("conn-storage")),
         connection_allowed_networks=["127.0.0.0/8"],
         connection_timeout_seconds=2,

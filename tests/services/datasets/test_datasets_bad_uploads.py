@@ -137,16 +137,9 @@ async def test_bad_options_name_the_option(ds):
     assert "options.delimiter" in error.details()
 
 
-async def test_file_over_the_size_limit(
-    ds, database_url, nats_url, auth_server, service_token, tmp_path
-):
+async def test_file_over_the_size_limit(ds, datasets_config, tmp_path):
     server = await start_datasets(
-        database_url=database_url,
-        nats_url=nats_url,
-        service_token=service_token,
-        auth_addr=auth_server.address,
-        storage_url=str(tmp_path),
-        max_upload_bytes=10_000,
+        **datasets_config, storage_url=str(tmp_path), max_upload_bytes=10_000
     )
     channel = make_channel(server.address)
     ds.stub = datasets_pb2_grpc.DatasetsServiceStub(channel)

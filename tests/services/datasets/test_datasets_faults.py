@@ -65,9 +65,7 @@ async def world(datasets_server, auth_server, training_api, service_token) -> As
         yield world
 
 
-async def test_partial_uploads_are_swept_at_start(
-    world, database_url, nats_url, service_token, auth_server, datasets_server
-):
+async def test_partial_uploads_are_swept_at_start(world, datasets_config, datasets_server):
     storage_dir = Path(str(datasets_server.storage_dir))
     user = await world.user()
     kept = await world.dataset(user)  # a real dataset: its folder stays
@@ -78,13 +76,7 @@ async def test_partial_uploads_are_swept_at_start(
             sink.write(b"a,b\n1,2\n")
     _old(storage_dir / "datasets" / abandoned)
 
-    server = await start_datasets(
-        database_url=database_url,
-        nats_url=nats_url,
-        service_token=service_token,
-        auth_addr=auth_server.address,
-        storage_url=str(storage_dir),
-    )
+    server = await start_datasets(**datasets_config, storage_url=str(storage_dir))
     await server.stop(0)
     assert not (storage_dir / "datasets" / abandoned).exists()
     # Written to recently: another replica may still be receiving it.

@@ -43,15 +43,10 @@ def keys(client, dataset_id: str) -> set[str]:
     return {o["Key"].rsplit("/", 1)[-1] for o in listed.get("Contents", [])}
 
 
-async def test_upload_read_and_delete_on_s3(
-    s3, ds, database_url, nats_url, auth_server, service_token
-):
+async def test_upload_read_and_delete_on_s3(s3, ds, datasets_config):
     endpoint, client = s3
     server = await start_datasets(
-        database_url=database_url,
-        nats_url=nats_url,
-        service_token=service_token,
-        auth_addr=auth_server.address,
+        **datasets_config,
         storage_url=f"s3://{BUCKET}/tenant",
         storage_options={"endpoint_url": endpoint, "key": "x", "secret": "x"},
     )
