@@ -84,6 +84,13 @@ async def _trained(client, world, table: bytes) -> tuple[User, str, str]:
     return owner, dataset_id, trained["data"]["trainModel"]["model"]["id"]
 
 
+async def _ready(client, token: str, batch_id: str, query: str) -> dict:
+    """The batch's report once READY, as ``query`` selects it."""
+    assert (await ready_report(client, token, batch_id))["status"] == "READY"
+    answer = await graphql(client, query, {"batchId": batch_id}, token=token)
+    return answer["data"]["report"]
+
+
 async def _generated_rows(
     client, token: str, model_id: str, conditions: dict | None = None
 ) -> tuple[str, pd.DataFrame]:
@@ -145,11 +152,7 @@ async def test_rules_declared_after_training_hold_in_rows_and_report(client, wor
     real_pairs = set(real[["education-num", "education"]].itertuples(index=False))
     assert set(rows[["education-num", "education"]].itertuples(index=False)) <= real_pairs
 
-    report = await ready_report(client, owner.token, batch_id)
-    assert report["status"] == "READY", report
-    checked = (await graphql(client, REPORT_RULES, {"batchId": batch_id}, token=owner.token))[
-        "data"
-    ]["report"]["rules"]
+    checked = (await _ready(client, owner.token, batch_id, REPORT_RULES))["rules"]
     assert [(r["description"], r["violationCount"]) for r in checked] == [
         (r["description"], 0) for r in rules
     ]
@@ -177,10 +180,7 @@ async def test_the_report_names_an_order_the_rows_break_and_a_rule_keeps_it(clie
     real["date"] = real["date"].dt.strftime("%Y/%m/%d")
     owner, dataset_id, model_id = await _trained(client, world, real.to_csv(index=False).encode())
     batch_id, rows = await _generated_rows(client, owner.token, model_id)
-    assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
-    report = (await graphql(client, REPORT_ORDERINGS, {"batchId": batch_id}, token=owner.token))[
-        "data"
-    ]["report"]
+    report = await _ready(client, owner.token, batch_id, REPORT_ORDERINGS)
     broken = int((rows["temp_min"] > rows["temp_max"]).sum())
     # The report counts what a user counts in the downloaded rows.
     assert [(o["description"], o["violationCount"]) for o in report["orderings"]] == [
@@ -206,10 +206,7 @@ async def test_the_report_names_an_order_the_rows_break_and_a_rule_keeps_it(clie
     assert declared["data"]["updateDatasetRules"]["rules"][0]["realViolationCount"] == 0
     batch_id, rows = await _generated_rows(client, owner.token, model_id)
     assert (rows["temp_min"] <= rows["temp_max"]).all()
-    assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
-    report = (await graphql(client, REPORT_ORDERINGS, {"batchId": batch_id}, token=owner.token))[
-        "data"
-    ]["report"]
+    report = await _ready(client, owner.token, batch_id, REPORT_ORDERINGS)
     assert report["rules"] == [{"description": "temp_min ≤ temp_max", "violationCount": 0}]
     assert report["orderings"] == []
 
@@ -229,10 +226,7 @@ async def test_the_report_lists_the_columns_one_column_determines_and_rows_keep_
     combos = ["country", "continent", "iso_alpha", "iso_num", "centroid_lon", "centroid_lat"]
     known = set(pd.read_csv(io.BytesIO(real))[combos].itertuples(index=False))
     assert set(rows[combos].itertuples(index=False)) <= known
-    assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
-    report = (await graphql(client, REPORT_DEPENDENCIES, {"batchId": batch_id}, token=owner.token))[
-        "data"
-    ]["report"]
+    report = await _ready(client, owner.token, batch_id, REPORT_DEPENDENCIES)
     assert report["dependencies"] == [
         {
             "source": "country",
@@ -266,10 +260,7 @@ async def test_the_report_lists_the_combinations_the_real_rows_rule_out_and_rows
     (field,) = refused["errors"][0]["extensions"]["fields"]
     assert field["field"] == "conditions.time", refused
     assert "day 'Sat' and time 'Lunch' never occur together" in field["message"], refused
-    assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
-    report = (await graphql(client, REPORT_COMBINATIONS, {"batchId": batch_id}, token=owner.token))[
-        "data"
-    ]["report"]
+    report = await _ready(client, owner.token, batch_id, REPORT_COMBINATIONS)
     assert report["impossibleCombinations"] == [
         {
             "first": "day",
@@ -299,10 +290,7 @@ async def test_the_report_lists_the_totals_and_the_winner_and_rows_break_neither
     batch_id, rows = await _generated_rows(client, owner.token, model_id)
     assert (rows["total"] == rows[votes].sum(axis=1)).all()
     assert (rows["winner"] == rows[votes].idxmax(axis=1)).all()
-    assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
-    report = (await graphql(client, REPORT_TOTALS, {"batchId": batch_id}, token=owner.token))[
-        "data"
-    ]["report"]
+    report = await _ready(client, owner.token, batch_id, REPORT_TOTALS)
     (total,) = report["totals"]
     assert {k: v for k, v in total.items() if k != "realRows"} == {
         "column": "total",
@@ -336,10 +324,7 @@ async def test_the_report_lists_the_dates_and_times_of_day_and_rows_break_none(c
     assert pd.to_datetime(dates, errors="coerce").notna().all()
     for column in FLIGHT_TIMES:
         assert (rows[column].dropna() % 100 < 60).all(), column
-    assert (await ready_report(client, owner.token, batch_id))["status"] == "READY"
-    report = (await graphql(client, REPORT_CALENDAR, {"batchId": batch_id}, token=owner.token))[
-        "data"
-    ]["report"]
+    report = await _ready(client, owner.token, batch_id, REPORT_CALENDAR)
     checks = {check["description"]: check for check in report["calendar"]}
     assert {k: v for k, v in checks["year, month, day make a date"].items() if k != "realRows"} == {
         "description": "year, month, day make a date",
