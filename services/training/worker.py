@@ -18,7 +18,6 @@ so a job never yields two models or two batches.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import threading
@@ -66,6 +65,7 @@ from services.training.worker_common import (
     _json_safe,
     delete_other_attempts,
     engine_run,
+    heartbeating,
 )
 from services.training.worker_relational import RelationalJobs
 from services.training.worker_shards import ShardJobs
@@ -145,16 +145,9 @@ class Worker(RelationalJobs, ShardJobs):
                 }
             },
         )
-        cancel = threading.Event()
-        self._cancels.add(cancel)
-        beat = asyncio.create_task(self._heartbeat(attempt, cancel))
-        try:
+        beat = functools.partial(self._heartbeat, attempt)
+        async with heartbeating(self._cancels, beat) as cancel:
             return await self._outcome(attempt, cancel)
-        finally:
-            beat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beat
-            self._cancels.discard(cancel)
 
     async def _outcome(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
         try:

@@ -5,9 +5,11 @@ removed, and the conversions of what goes to the engines and back.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from common.storage import Storage
@@ -26,6 +28,24 @@ Run = Callable[[Callable[[ProgressUpdate], None], threading.Event], Any]
 
 class JobFailed(Exception):
     """The job cannot succeed (bad data, engine error): fail it, do not retry."""
+
+
+@contextlib.asynccontextmanager
+async def heartbeating(
+    cancels: set[threading.Event], heartbeat: Callable[[threading.Event], Awaitable[None]]
+) -> AsyncIterator[threading.Event]:
+    """The event that cancels a piece of work, in ``cancels`` (which a shutdown sets) while
+    the work runs, with ``heartbeat(event)`` running beside it until the work ends."""
+    cancel = threading.Event()
+    cancels.add(cancel)
+    beat = asyncio.create_task(heartbeat(cancel))
+    try:
+        yield cancel
+    finally:
+        beat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beat
+        cancels.discard(cancel)
 
 
 def _attempt_folder(parent: str, attempt: attempts.Attempt) -> str:

@@ -11,7 +11,7 @@ own folder; the committing attempt deletes the folders of older attempts of its 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -40,6 +40,7 @@ from services.training.worker_common import (
     JobFailed,
     Run,
     delete_other_attempts,
+    heartbeating,
 )
 from synthetica.training.v1 import training_pb2
 
@@ -120,16 +121,9 @@ class ShardJobs:
                 }
             },
         )
-        cancel = threading.Event()
-        self._cancels.add(cancel)
-        beat = asyncio.create_task(self._shard_heartbeat(shard, cancel))
-        try:
+        beat = functools.partial(self._shard_heartbeat, shard)
+        async with heartbeating(self._cancels, beat) as cancel:
             return await self._shard_outcome(shard, cancel)
-        finally:
-            beat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beat
-            self._cancels.discard(cancel)
 
     async def _shard_outcome(self, shard: shards.ShardAttempt, cancel: threading.Event) -> Outcome:
         folder = f"{_shards_folder(shard)}/{shard.index}/{shard.job.attempt}"
