@@ -8,7 +8,10 @@ The rule. Every exact linear relation among the number columns counts: a column 
 others make in every real row with it and them all present (to within float rounding) is
 set from them, and the finding is not an accident: at least ``MIN_EXTRA_ROWS`` more such
 rows than there are other number columns (fewer rows than that fit many sums exactly), and
-the column takes at least two values. `common.contracts.relations` finds them: a basis of
+the column takes at least two values. Two number columns are enough (Fahrenheit = 9/5
+Celsius + 32). A column most rows leave empty (a bonus paid to 1 employee in 100) is left
+out of the search (``ENOUGH_ROWS``), so that the others have rows to be found on.
+`common.contracts.relations` finds them: a basis of
 the relations, each solved for one column, the one written with the most decimals, then the
 largest, then the one with the most distinct values, so that when those columns are set
 every relation holds (us-employment's `nonfarm` = `private` + `government` =
@@ -48,6 +51,10 @@ from common.contracts.relations import rounded as _rounded
 MIN_EXTRA_ROWS = 10
 # Number columns looked at (a least-squares fit per column; wider tables are rare).
 MAX_COLUMNS = 64
+# Complete rows the search wants: while fewer (and fewer than half the rows) have every number
+# column, the column present in the fewest rows is left out, one at a time (a bonus paid in
+# 1 row in 100 left no row to find Wage's logwage = ln(wage) on).
+ENOUGH_ROWS = 100
 # Complete rows the sums are fitted on (every row checks them after): 64 least-squares fits
 # on a whole batch of 65,536 rows would take seconds of the training budget.
 _PROBE_ROWS = 2_000
@@ -159,11 +166,13 @@ class TotalFinder:
             self._columns = [c for c in self._columns if c not in texts]
             if self._found:
                 self._found = [t for t in self._found if not texts & set(t.parts)]
-        if len(self._columns) < 3 or self._found == []:
+        # Two columns make a formula or a function (Fahrenheit = 9/5 Celsius + 32).
+        if len(self._columns) < 2 or self._found == []:
             return
         if self._found is None:
             # In the table's order: a formula names its parts as the table has them.
             self._columns.sort(key=list(frame.columns).index)
+            self._columns = _filled(frame, self._columns)
         values = _numbers(frame, self._columns)
         if self._found is None:
             self._found = _propose(values, self._columns, self._targets)
@@ -189,6 +198,19 @@ def find_totals(
 
 def _numeric(column: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def _filled(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    """``columns`` less the sparsest, one at a time, while fewer than ``ENOUGH_ROWS`` rows,
+    and fewer than half the rows, have every one of them (and more than two are left)."""
+    usable = np.isfinite(_numbers(frame, columns))
+    wanted = min(ENOUGH_ROWS, len(frame) // 2)
+    kept = list(range(len(columns)))
+    for sparsest in np.argsort(usable.sum(axis=0), kind="stable"):
+        if len(kept) <= 2 or usable[:, kept].all(axis=1).sum() >= wanted:
+            break
+        kept.remove(int(sparsest))
+    return [columns[i] for i in kept]
 
 
 def _propose(values: np.ndarray, columns: list[str], targets: frozenset[str]) -> list[Total] | None:
