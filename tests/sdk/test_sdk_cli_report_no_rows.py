@@ -19,7 +19,7 @@ from tests.sdk.conftest import cli, in_thread
 from tests.services.training.training_world import small_adult_csv
 
 
-async def test_report_of_a_cancelled_newest_batch_says_so_at_once(stack):
+async def test_report_of_a_cancelled_newest_batch_says_so_at_once(stack, tmp_path):
     owner, editor, viewer, outsider = [await stack.account() for _ in range(4)]
 
     def trained_in_a_gated_project() -> tuple[str, str]:
@@ -39,7 +39,8 @@ async def test_report_of_a_cancelled_newest_batch_says_so_at_once(stack):
         return {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": keys[account.user_id]}
 
     # A READY batch the viewer reads the report of by the dataset's name.
-    ran = await cli("generate", "adult", "-p", "Gated", "--rows", "20", "--json", env=env(owner))
+    generate = ("generate", "adult", "-p", "Gated", "--rows", "20", "--json")
+    ran = await cli(*generate, env=env(owner), cwd=tmp_path)
     assert ran.code == 0, ran.err
     ran = await cli("report", "adult", "-p", "Gated", "--json", env=env(viewer))
     assert ran.code == 0 and "the newest of dataset 'adult'" in ran.err, ran.err
@@ -71,6 +72,6 @@ async def test_report_of_a_cancelled_newest_batch_says_so_at_once(stack):
     # An outsider: neither the name nor the ids lead anywhere, and the name is never said.
     for given in (["adult", "-p", "Gated"], [dataset_id], [cancelled]):
         for command in (["report"], ["generate", "--rows", "5"]):
-            ran = await cli(*command, *given, env=env(outsider))
+            ran = await cli(*command, *given, env=env(outsider), cwd=tmp_path)
             assert ran.code == 1 and "Using" not in ran.err, ran.err
             assert "adult" not in ran.err or given[0] == "adult", ran.err
