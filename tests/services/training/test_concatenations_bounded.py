@@ -26,14 +26,14 @@ def _flags_and_codes() -> pd.DataFrame:
     category = rng.choice(["shirt", "coat", "hat-band"], ROWS)
     size = rng.choice(["S", "M", "XL"], ROWS)
     joined = [f"{c}-{s}" for c, s in zip(category, size, strict=True)]
-    table = pd.DataFrame({"category": category, "size": size, "sku": joined})
+    columns: dict[str, object] = {"category": category, "size": size, "sku": joined}
     # One-hot flags of rare categories, each set in a few rows past the first hundreds: with
     # the three above, the first MAX_PART_COLUMNS columns are all tried as parts.
-    flags = {f"flag{i}": np.where(rows % 997 == 600 + i, 1, 0) for i in range(MAX_PART_COLUMNS)}
-    table = table.assign(**flags)
+    for i in range(MAX_PART_COLUMNS):
+        columns[f"flag{i}"] = np.where(rows % 997 == 600 + i, 1, 0)
     for name in ("product_code", "store_code"):
-        table[name] = [f"{k:07d}" for k in rng.integers(0, 400, ROWS)]
-    return table
+        columns[name] = [f"{k:07d}" for k in rng.integers(0, 400, ROWS)]
+    return pd.DataFrame(columns)
 
 
 @pytest.mark.timeout(240)  # was hours
