@@ -10,7 +10,9 @@ set from them, and the finding is not an accident: at least ``MIN_EXTRA_ROWS`` m
 rows than there are other number columns (fewer rows than that fit many sums exactly), and
 the column takes at least two values. Two number columns are enough (Fahrenheit = 9/5
 Celsius + 32). A column most rows leave empty (a bonus paid to 1 employee in 100) is left
-out of the search (``ENOUGH_ROWS``), so that the others have rows to be found on.
+out of the search (``ENOUGH_ROWS``), so that the others have rows to be found on. "Within
+float rounding" is within a float32 column's own rounding for such a column (a Parquet
+file's `float`: ``RELATIVE_FLOAT32``), else ``RELATIVE``.
 `common.contracts.relations` finds them: a basis of
 the relations, each solved for one column, the one written with the most decimals, then the
 largest, then the one with the most distinct values, so that when those columns are set
@@ -43,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from common.contracts.functions import WRITTEN, apply, functions, matches
-from common.contracts.relations import DENOMINATOR, Relation, relations
+from common.contracts.relations import DENOMINATOR, RELATIVE, RELATIVE_FLOAT32, Relation, relations
 from common.contracts.relations import equal as _equal
 from common.contracts.relations import rounded as _rounded
 
@@ -126,9 +128,10 @@ class Total:
     def broken(self, rows: pd.DataFrame) -> np.ndarray:
         """True where a row has the total and every part, and they do not add up."""
         present, totals, sums = self._sums(rows)
+        (relative,) = _relative(rows, [self.column])
         if self.function is not None:
-            return present & ~matches(totals, sums, self.decimals)
-        return present & ~_equal(totals, sums)
+            return present & ~matches(totals, sums, self.decimals, relative)
+        return present & ~_equal(totals, sums, relative)
 
     def derive(self, rows: pd.DataFrame) -> None:
         """Set the total, in place, to the sum of its parts where the row has them all."""
@@ -175,7 +178,8 @@ class TotalFinder:
             self._columns = _filled(frame, self._columns)
         values = _numbers(frame, self._columns)
         if self._found is None:
-            self._found = _propose(values, self._columns, self._targets)
+            relative = _relative(frame, self._columns)
+            self._found = _propose(values, self._columns, self._targets, relative)
             if self._found is None:
                 return
         self._found = [t for t in self._found if not t.broken(frame).any()]
@@ -213,19 +217,22 @@ def _filled(frame: pd.DataFrame, columns: list[str]) -> list[str]:
     return [columns[i] for i in kept]
 
 
-def _propose(values: np.ndarray, columns: list[str], targets: frozenset[str]) -> list[Total] | None:
+def _propose(
+    values: np.ndarray, columns: list[str], targets: frozenset[str], relative: list[float]
+) -> list[Total] | None:
     """The totals of ``targets`` these rows (``values``: one column per name of
-    ``columns``) show, in their order of setting (None: too few complete rows to tell)."""
+    ``columns``, each rounded within ``relative``) show, in their order of setting (None:
+    too few complete rows to tell)."""
     values = values[~np.isnan(values).any(axis=1) & np.isfinite(values).all(axis=1)]
     if len(values) < len(columns) - 1 + MIN_EXTRA_ROWS:
         return None
     values = values[:_PROBE_ROWS]
     settable = [c in targets for c in columns]
-    found = relations(values, settable)
+    found = relations(values, settable, relative)
     tied = {i for r in found for i in (r.column, *r.parts)}
     made = [
         Total(columns[f.column], (columns[f.part],), decimals=f.decimals, function=f.function)
-        for f in functions(values, settable, tied)
+        for f in functions(values, settable, tied, relative)
     ]
     return [_total(r, columns) for r in found] + made
 
@@ -262,6 +269,12 @@ def _fraction(value: Fraction | float) -> str:
     if isinstance(value, Fraction):
         return str(value.numerator) if value.denominator == 1 else str(value)
     return f"{value:g}"
+
+
+def _relative(rows: pd.DataFrame, columns: Sequence[str]) -> list[float]:
+    """Each column's rounding: a float32 column's values keep 24 bits (`relations`)."""
+    narrow = (np.dtype("float32"), np.dtype("float16"))
+    return [RELATIVE_FLOAT32 if rows[c].dtype in narrow else RELATIVE for c in columns]
 
 
 def _numbers(rows: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
