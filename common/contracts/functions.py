@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from common.contracts.relations import decimals, equal
+from common.contracts.relations import RELATIVE, decimals, equal
 
 # Name -> the function, in the order a column is preferably set by (a logarithm of a
 # quantity rather than the quantity as an exponential of it).
@@ -68,19 +68,28 @@ def apply(function: str, values: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(made), made, np.nan)
 
 
-def matches(column: np.ndarray, made: np.ndarray, written: int | None) -> np.ndarray:
-    """Where ``column`` is ``made`` (unrounded), rounded to ``written`` decimals."""
+def matches(
+    column: np.ndarray, made: np.ndarray, written: int | None, relative: float = RELATIVE
+) -> np.ndarray:
+    """Where ``column`` is ``made`` (unrounded), rounded to ``written`` decimals (or to
+    within ``relative``, a float32 column's rounding)."""
     if written is None:
-        return equal(column, made)
+        return equal(column, made, relative)
     slack = 0.5 * 10.0**-written * (1 + 1e-6)
     with np.errstate(over="ignore", invalid="ignore"):  # exp of a large number, rounded
-        return (np.abs(column - made) <= slack) | equal(column, np.round(made, written))
+        return (np.abs(column - made) <= slack) | equal(column, np.round(made, written), relative)
 
 
-def functions(values: np.ndarray, targets: Sequence[bool], tied: set[int]) -> list[Function]:
+def functions(
+    values: np.ndarray,
+    targets: Sequence[bool],
+    tied: set[int],
+    relative: Sequence[float] | None = None,
+) -> list[Function]:
     """The functions among the columns of ``values`` (complete rows, one column per entry
     of ``targets``: whether it is a number column that may be set); ``tied``: the columns
-    of linear totals, never either side (see the module)."""
+    of linear totals, never either side (see the module); ``relative``: as `relations`."""
+    relative = relative or [RELATIVE] * values.shape[1]
     columns = [i for i in range(values.shape[1]) if targets[i] and i not in tied]
     written = {i: decimals(values[:, i]) for i in columns}
     sets = [i for i in columns if _settable(values[:, i], written[i])]
@@ -90,11 +99,12 @@ def functions(values: np.ndarray, targets: Sequence[bool], tied: set[int]) -> li
     found = []
     for y in sets:
         for name, screen in screens.items():
-            near = matches(head[:, [y]], screen, written[y]).all(axis=0)
+            near = matches(head[:, [y]], screen, written[y], relative[y]).all(axis=0)
             for x in np.flatnonzero(near):
                 if x == y or x not in columns:
                     continue
-                if matches(values[:, y], apply(name, values[:, x]), written[y]).all():
+                made = apply(name, values[:, x])
+                if matches(values[:, y], made, written[y], relative[y]).all():
                     found.append(Function(y, int(x), name, written[y]))
     rank = list(FUNCTIONS)
     found.sort(key=lambda f: (-_precision(f.decimals), rank.index(f.function), f.column))

@@ -82,6 +82,9 @@ FALSE_ALARM = 0.001
 MAX_FREE_SHARE = 0.01
 _PROBE_ROWS = 2_000
 _FREE = "\0free "
+# The rows of each combination, beside its columns: a name no table's column has (a column
+# named `__n` was overwritten by the counts, which generation then wrote as its values).
+_ROWS = "\0rows"
 
 
 @dataclass(frozen=True)
@@ -295,7 +298,7 @@ class PairDependencyFinder:
 
     def _add(self, pair: tuple[str, str], frame: pd.DataFrame) -> None:
         """Each combination once, with each column's first value, whether its rows disagree
-        (then the column is free there) and its rows (``__n``)."""
+        (then the column is free there) and its rows (``_ROWS``)."""
         assert self._alive is not None
         alive = self._alive[pair]
         keys = _pair_keys(frame, pair)
@@ -306,7 +309,7 @@ class PairDependencyFinder:
             codes = _codes(frame[target])
             disagree = np.unique(keys[later[codes[later] != codes[earlier]]])
             rows[_FREE + target] = np.isin(distinct, disagree)
-        rows["__n"] = counts
+        rows[_ROWS] = counts
         if pair in self._seen:
             rows = pd.concat([self._seen[pair][rows.columns], rows], ignore_index=True)
             group = pd.Series(_pair_keys(rows, pair))
@@ -315,7 +318,7 @@ class PairDependencyFinder:
                 free = pd.Series(rows[_FREE + target].to_numpy()).groupby(group).transform("any")
                 differ = codes.transform("min") != codes.transform("max")
                 rows[_FREE + target] = (free | differ).to_numpy()
-            rows["__n"] = rows["__n"].groupby(group.to_numpy()).transform("sum").to_numpy()
+            rows[_ROWS] = rows[_ROWS].groupby(group.to_numpy()).transform("sum").to_numpy()
             rows = rows.iloc[np.unique(group.to_numpy(), return_index=True)[1]]
         if len(rows) > MAX_COMBINATIONS:
             del self._alive[pair]
@@ -337,7 +340,7 @@ class PairDependencyFinder:
                 continue
             seen = merged[pair] = self._seen[pair]
             chars = _chars(seen[list(pair)])
-            if not _repeats(seen["__n"]) or chars > MAX_MAPPING_CHARS:
+            if not _repeats(seen[_ROWS]) or chars > MAX_MAPPING_CHARS:
                 continue
             for target in targets:
                 free = seen[_FREE + target].to_numpy(dtype=bool)
@@ -346,7 +349,7 @@ class PairDependencyFinder:
                     continue
                 if chars + _chars(seen[[target]]) > MAX_MAPPING_CHARS:
                     continue
-                if seen["__n"][free].sum() > MAX_FREE_SHARE * seen["__n"].sum():
+                if seen[_ROWS][free].sum() > MAX_FREE_SHARE * seen[_ROWS].sum():
                     continue
                 if all(_log_chance(kept, s, target) <= limit for s in pair):
                     rank = (len(seen), index, pair)
@@ -371,7 +374,7 @@ def _dependency(seen: pd.DataFrame, pair: tuple[str, str], columns: list[str]) -
         tuple(_plain(v) for v in row)
         for row in seen[[*pair, *columns]].itertuples(index=False, name=None)
     )
-    counts = tuple(int(n) for n in seen["__n"])
+    counts = tuple(int(n) for n in seen[_ROWS])
     free = tuple(tuple(np.flatnonzero(seen[_FREE + c].to_numpy()).tolist()) for c in columns)
     return PairDependency(pair, tuple(columns), rows, counts, free if any(free) else ())
 
@@ -433,7 +436,7 @@ def _log_chance(seen: pd.DataFrame, source: str, target: str) -> float:
         {
             "a": _codes(seen[source]),
             "b": _codes(seen[target]),
-            "n": seen["__n"].to_numpy(dtype=np.float64),
+            "n": seen[_ROWS].to_numpy(dtype=np.float64),
         }
     )
     joint = frame.groupby(["a", "b"])["n"].sum()

@@ -27,6 +27,9 @@ import numpy as np
 
 # Relative difference below which two numbers are one (float rounding of decimals).
 RELATIVE = 1e-9
+# The same for a column stored as float32 (a Parquet file's `float`): its values keep 24 bits,
+# so a sum or a logarithm written in it is off by up to a unit in its last place (6e-8).
+RELATIVE_FLOAT32 = 2.5e-7
 # Decimals a formula's column may be written with (its values rounded to them).
 MAX_DECIMALS = 9
 # Largest denominator a formula's weight is written with when it is that fraction.
@@ -48,13 +51,17 @@ class Relation:
         made = values[:, list(self.parts)] @ np.asarray(self.weights) + self.constant
         return rounded(made, self.decimals)
 
-    def holds(self, values: np.ndarray) -> bool:
-        return bool(equal(values[:, self.column], self.made(values)).all())
+    def holds(self, values: np.ndarray, relative: float = RELATIVE) -> bool:
+        return bool(equal(values[:, self.column], self.made(values), relative).all())
 
 
-def relations(values: np.ndarray, targets: Sequence[bool]) -> list[Relation]:
+def relations(
+    values: np.ndarray, targets: Sequence[bool], relative: Sequence[float] | None = None
+) -> list[Relation]:
     """The relations of the columns of ``values`` (complete rows, one column per entry of
-    ``targets``: whether it may be set), in their order of setting (see the module)."""
+    ``targets``: whether it may be set), in their order of setting (see the module);
+    ``relative``: each column's rounding (``RELATIVE``, or ``RELATIVE_FLOAT32``)."""
+    relative = relative or [RELATIVE] * values.shape[1]
     screen = _Screen(values)
     order = sorted(
         np.flatnonzero(np.ptp(values, axis=0) > 0),
@@ -63,13 +70,14 @@ def relations(values: np.ndarray, targets: Sequence[bool]) -> list[Relation]:
     free: list[int] = []
     found: list[Relation] = []
     for index in order:
-        relation = _fit(values, index, free) if free and screen.near(index, free) else None
+        near = free and screen.near(index, free)
+        relation = _fit(values, index, free, relative[index]) if near else None
         if relation is None:
             free.append(index)
         elif targets[index]:
             found.append(relation)
         # else: a category column the free ones make: neither set nor free.
-    chained = [_chained(r, found, values) for r in found]
+    chained = [_chained(r, found, values, relative[r.column]) for r in found]
     # Each after every set column it reads: those read have fewer free columns.
     order_of = {r.column: (len(r.parts), k) for k, r in enumerate(found)}
     return sorted(chained, key=lambda r: order_of[r.column])
@@ -109,7 +117,7 @@ class _Screen:
         return bool(residual <= 1e-2 * np.linalg.norm(target - target.mean()))
 
 
-def _fit(values: np.ndarray, index: int, free: Sequence[int]) -> Relation | None:
+def _fit(values: np.ndarray, index: int, free: Sequence[int], relative: float) -> Relation | None:
     """Column ``index`` as the one exact linear formula of the ``free`` columns: weights that
     are simple fractions (1/12, 9/5) may meet it after its own rounding unless that rounding
     is coarser than a thousandth of its range (months 1-12: a near fit would pass); any
@@ -126,7 +134,7 @@ def _fit(values: np.ndarray, index: int, free: Sequence[int]) -> Relation | None
     ):
         used = [k for k in range(len(free)) if weights[k] != 0.0]
         made = rounded(design[:, used] @ weights[used] + weights[-1], rounding)
-        if used and equal(target, made).all():
+        if used and equal(target, made, relative).all():
             if np.linalg.matrix_rank(design) < design.shape[1]:
                 return None
             # In the table's order: a formula names its parts as the table has them.
@@ -156,7 +164,9 @@ def _without_noise(fit: np.ndarray, design: np.ndarray, target: np.ndarray) -> n
     return np.where(reach <= 1e-9 * max(float(np.max(np.abs(target))), 1.0), 0.0, fit)
 
 
-def _chained(relation: Relation, found: Sequence[Relation], values: np.ndarray) -> Relation:
+def _chained(
+    relation: Relation, found: Sequence[Relation], values: np.ndarray, relative: float
+) -> Relation:
     """``relation`` written with the set columns whose free columns (with proportional
     weights) it contains, the largest first, where that holds in every probed row."""
     terms = dict(zip(relation.parts, relation.weights, strict=True))
@@ -183,7 +193,7 @@ def _chained(relation: Relation, found: Sequence[Relation], values: np.ndarray) 
         weights=tuple(terms[p] for p in parts),
         constant=0.0 if abs(constant) < RELATIVE else constant,
     )
-    return written if written.holds(values) else relation
+    return written if written.holds(values, relative) else relation
 
 
 def decimals(target: np.ndarray) -> int | None:
@@ -199,6 +209,6 @@ def rounded(values: np.ndarray, decimals: int | None) -> np.ndarray:
     return values if decimals is None else np.round(values, decimals)
 
 
-def equal(totals: np.ndarray, sums: np.ndarray) -> np.ndarray:
+def equal(totals: np.ndarray, sums: np.ndarray, relative: float = RELATIVE) -> np.ndarray:
     scale = np.maximum(np.abs(totals), np.abs(sums))
-    return np.abs(totals - sums) <= RELATIVE * np.maximum(scale, 1.0)
+    return np.abs(totals - sums) <= relative * np.maximum(scale, 1.0)

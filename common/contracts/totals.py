@@ -8,7 +8,12 @@ The rule. Every exact linear relation among the number columns counts: a column 
 others make in every real row with it and them all present (to within float rounding) is
 set from them, and the finding is not an accident: at least ``MIN_EXTRA_ROWS`` more such
 rows than there are other number columns (fewer rows than that fit many sums exactly), and
-the column takes at least two values. `common.contracts.relations` finds them: a basis of
+the column takes at least two values. Two number columns are enough (Fahrenheit = 9/5
+Celsius + 32). A column most rows leave empty (a bonus paid to 1 employee in 100) is left
+out of the search (``ENOUGH_ROWS``), so that the others have rows to be found on. "Within
+float rounding" is within a float32 column's own rounding for such a column (a Parquet
+file's `float`: ``RELATIVE_FLOAT32``), else ``RELATIVE``.
+`common.contracts.relations` finds them: a basis of
 the relations, each solved for one column, the one written with the most decimals, then the
 largest, then the one with the most distinct values, so that when those columns are set
 every relation holds (us-employment's `nonfarm` = `private` + `government` =
@@ -40,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from common.contracts.functions import WRITTEN, apply, functions, matches
-from common.contracts.relations import DENOMINATOR, Relation, relations
+from common.contracts.relations import DENOMINATOR, RELATIVE, RELATIVE_FLOAT32, Relation, relations
 from common.contracts.relations import equal as _equal
 from common.contracts.relations import rounded as _rounded
 
@@ -48,6 +53,10 @@ from common.contracts.relations import rounded as _rounded
 MIN_EXTRA_ROWS = 10
 # Number columns looked at (a least-squares fit per column; wider tables are rare).
 MAX_COLUMNS = 64
+# Complete rows the search wants: while fewer (and fewer than half the rows) have every number
+# column, the column present in the fewest rows is left out, one at a time (a bonus paid in
+# 1 row in 100 left no row to find Wage's logwage = ln(wage) on).
+ENOUGH_ROWS = 100
 # Complete rows the sums are fitted on (every row checks them after): 64 least-squares fits
 # on a whole batch of 65,536 rows would take seconds of the training budget.
 _PROBE_ROWS = 2_000
@@ -119,9 +128,10 @@ class Total:
     def broken(self, rows: pd.DataFrame) -> np.ndarray:
         """True where a row has the total and every part, and they do not add up."""
         present, totals, sums = self._sums(rows)
+        (relative,) = _relative(rows, [self.column])
         if self.function is not None:
-            return present & ~matches(totals, sums, self.decimals)
-        return present & ~_equal(totals, sums)
+            return present & ~matches(totals, sums, self.decimals, relative)
+        return present & ~_equal(totals, sums, relative)
 
     def derive(self, rows: pd.DataFrame) -> None:
         """Set the total, in place, to the sum of its parts where the row has them all."""
@@ -159,14 +169,17 @@ class TotalFinder:
             self._columns = [c for c in self._columns if c not in texts]
             if self._found:
                 self._found = [t for t in self._found if not texts & set(t.parts)]
-        if len(self._columns) < 3 or self._found == []:
+        # Two columns make a formula or a function (Fahrenheit = 9/5 Celsius + 32).
+        if len(self._columns) < 2 or self._found == []:
             return
         if self._found is None:
             # In the table's order: a formula names its parts as the table has them.
             self._columns.sort(key=list(frame.columns).index)
+            self._columns = _filled(frame, self._columns)
         values = _numbers(frame, self._columns)
         if self._found is None:
-            self._found = _propose(values, self._columns, self._targets)
+            relative = _relative(frame, self._columns)
+            self._found = _propose(values, self._columns, self._targets, relative)
             if self._found is None:
                 return
         self._found = [t for t in self._found if not t.broken(frame).any()]
@@ -191,19 +204,35 @@ def _numeric(column: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
 
 
-def _propose(values: np.ndarray, columns: list[str], targets: frozenset[str]) -> list[Total] | None:
+def _filled(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    """``columns`` less the sparsest, one at a time, while fewer than ``ENOUGH_ROWS`` rows,
+    and fewer than half the rows, have every one of them (and more than two are left)."""
+    usable = np.isfinite(_numbers(frame, columns))
+    wanted = min(ENOUGH_ROWS, len(frame) // 2)
+    kept = list(range(len(columns)))
+    for sparsest in np.argsort(usable.sum(axis=0), kind="stable"):
+        if len(kept) <= 2 or usable[:, kept].all(axis=1).sum() >= wanted:
+            break
+        kept.remove(int(sparsest))
+    return [columns[i] for i in kept]
+
+
+def _propose(
+    values: np.ndarray, columns: list[str], targets: frozenset[str], relative: list[float]
+) -> list[Total] | None:
     """The totals of ``targets`` these rows (``values``: one column per name of
-    ``columns``) show, in their order of setting (None: too few complete rows to tell)."""
+    ``columns``, each rounded within ``relative``) show, in their order of setting (None:
+    too few complete rows to tell)."""
     values = values[~np.isnan(values).any(axis=1) & np.isfinite(values).all(axis=1)]
     if len(values) < len(columns) - 1 + MIN_EXTRA_ROWS:
         return None
     values = values[:_PROBE_ROWS]
     settable = [c in targets for c in columns]
-    found = relations(values, settable)
+    found = relations(values, settable, relative)
     tied = {i for r in found for i in (r.column, *r.parts)}
     made = [
         Total(columns[f.column], (columns[f.part],), decimals=f.decimals, function=f.function)
-        for f in functions(values, settable, tied)
+        for f in functions(values, settable, tied, relative)
     ]
     return [_total(r, columns) for r in found] + made
 
@@ -240,6 +269,12 @@ def _fraction(value: Fraction | float) -> str:
     if isinstance(value, Fraction):
         return str(value.numerator) if value.denominator == 1 else str(value)
     return f"{value:g}"
+
+
+def _relative(rows: pd.DataFrame, columns: Sequence[str]) -> list[float]:
+    """Each column's rounding: a float32 column's values keep 24 bits (`relations`)."""
+    narrow = (np.dtype("float32"), np.dtype("float16"))
+    return [RELATIVE_FLOAT32 if rows[c].dtype in narrow else RELATIVE for c in columns]
 
 
 def _numbers(rows: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:

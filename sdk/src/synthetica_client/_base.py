@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 import functools
-import uuid
+import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
@@ -31,12 +31,13 @@ def id_of(obj: Any) -> str:
     return obj if isinstance(obj, str) else str(obj.id)
 
 
+# An id as the server writes it. Python's UUID parser also reads 32 hex digits (an md5 a
+# dataset may be named by), braces and "urn:uuid:": those are names.
+_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+
+
 def is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
+    return _ID.fullmatch(value) is not None
 
 
 def newest(items: list[Any]) -> Any:

@@ -19,7 +19,7 @@ from synthetica_client._generated.input_types import EvaluateOptionsInput
 from synthetica_client._jobs import follow
 from synthetica_client._mirror import Mirror, Namespace, blocking, mirrors
 from synthetica_client._reports import AsyncReport, Report, latest_report
-from synthetica_client.errors import NotFound
+from synthetica_client.errors import FailedPrecondition, NotFound
 from synthetica_client.progress import Bars, ProgressOption, console_for
 
 if TYPE_CHECKING:
@@ -144,8 +144,16 @@ class AsyncBatch(Bound, BatchFields):
         self, *, wait: bool = True, timeout: float = 600.0, progress: ProgressOption = False
     ) -> AsyncReport:
         """The batch's newest evaluation report. Reports are made by themselves after a batch
-        is generated; with ``wait`` this waits until it is READY (or FAILED)."""
+        is generated; with ``wait`` this waits until it is READY (or FAILED).
+        FailedPrecondition at once for a batch that failed or was cancelled: it never gets
+        one."""
         ready = await self._ready(progress)
+        if ready.status in (enums.BatchStatus.FAILED, enums.BatchStatus.CANCELLED):
+            raise FailedPrecondition(
+                f"batch {ready.id} was {ready.status.value}: it has no report"
+                f"{f' ({ready.error})' if ready.error else ''}",
+                reason="BATCH_NOT_READY",
+            )
         deadline = time.monotonic() + timeout
         while True:
             try:
