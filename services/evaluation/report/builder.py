@@ -193,7 +193,7 @@ def build_report(
         rules=rule_checks(raw["synthetic"], metadata),
         orderings=ordering_checks(raw["train"], raw["synthetic"], metadata),
         dependencies=dependency_checks(dependencies, raw["synthetic"])
-        + joint_checks(raw["train"], raw["synthetic"], metadata, dependencies, derived),
+        + joint_checks(raw["train"], raw["synthetic"], metadata, dependencies),
         impossible_combinations=combination_checks(
             raw["train"], raw["holdout"], raw["synthetic"], metadata, derived
         ),
