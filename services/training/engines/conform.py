@@ -74,9 +74,12 @@ def conform(
     first_row: int,
     seed: int,
     frozen: Collection[str] = (),
+    pinned: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """`rows` (an engine's output for rows `first_row`.. of a run) in the real schema;
-    ``frozen`` columns (conditioned on) keep the engine's values."""
+    ``frozen`` columns (conditioned on) keep the engine's values, but for a pair the real
+    rows never had: it is redrawn on a frozen column not ``pinned`` (conditioned on a list or
+    range, not one value; default: all frozen ones are pinned)."""
     n = len(rows)
     rng = np.random.default_rng([seed, first_row, 15])
     numbers = np.arange(first_row, first_row + n, dtype=np.int64)
@@ -105,7 +108,7 @@ def conform(
         # before a source's own dependants are set from it; a stream of its own.
         redrawing = np.random.default_rng([seed, first_row, 18])
         for pair in profile.pair_dependencies:
-            pair.redraw(out, redrawing, frozen)
+            pair.redraw(out, redrawing, frozen if pinned is None else pinned)
     for dates in profile.date_parts:
         dates.mend(out)
     # The leader first: it may be the source of a dependency (a winner's party).
