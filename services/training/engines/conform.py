@@ -28,7 +28,9 @@ exported or evaluated):
   on), before the columns set from others (leaders, dependencies, totals) are set;
 - a column two columns determine together (a route's distance: `pair_dependencies`) set
   from the pair, a pair the real rows never had redrawn from real ones first; a text column
-  joining others (`concatenations`: make = manufacturer + " " + model) written from them.
+  joining others (`concatenations`: make = manufacturer + " " + model) written from them;
+  where its parts join into no real value (a model beside another maker) they are first
+  taken from the row's own real value of it, where that splits into them one way only.
 
 `to_arrow` then writes a chunk with the real Arrow types; datetime columns carry their
 format in the field's metadata (`datetime_format`), which the exports use.
@@ -103,6 +105,13 @@ def conform(
         # A stream of its own: tables without such combinations get the rows they got before.
         mending = np.random.default_rng([seed, first_row, 17])
         mend_rows(out, profile.impossible_combinations, mending, frozen)
+    if profile.concatenations:
+        # A joined column's parts as a real value spells them (not "Subaru Swift"), before
+        # the columns set from a part (a maker's origin) are set.
+        categories = {c.name: c.categories for c in profile.columns if c.kind == "categorical"}
+        joining = np.random.default_rng([seed, first_row, 19])  # a stream of its own
+        for concatenation in profile.concatenations:
+            concatenation.keep_real(out, categories, joining, frozen)
     if profile.pair_dependencies:
         # Pairs the real rows never had (a route that never flies) redrawn from real ones,
         # before a source's own dependants are set from it; a stream of its own.
