@@ -13,6 +13,8 @@ The choice. A concatenation writes no column another rule sets or reads (a one-c
 dependency's source or columns, a total, a leader or its numbers, a date's parts); a pair
 dependency sets none of those nor a concatenation's column, and reads no column another rule
 sets. Concatenations are chosen first: their recipe holds for any combination of parts.
+Neither looks for combinations of two category columns the rows rule out in a column any rule
+sets (`set_columns`): generation sets it after mending those.
 """
 
 from __future__ import annotations
@@ -64,3 +66,17 @@ def choose_joint_rules(
     written = {x.column for x in joined}
     chosen = pairs.dependencies(taken | read | written, not_sources=taken | written)
     return JointRules(joined, tuple(chosen))
+
+
+def set_columns(
+    *,
+    dependencies: Sequence[Dependency],
+    totals: Sequence[Total],
+    leaders: Sequence[Leader],
+    joint: JointRules,
+) -> set[str]:
+    """The columns the rules set from others: never in a ruled-out combination
+    (`common.contracts.combinations`), for training and the report alike."""
+    made = {c for d in dependencies for c in d.columns}
+    made |= {x.column for x in totals} | {x.column for x in leaders}
+    return made | joint.written

@@ -20,7 +20,7 @@ from common.contracts.combinations import CombinationFinder
 from common.contracts.concatenations import ConcatenationFinder
 from common.contracts.date_parts import DatePartsFinder
 from common.contracts.dependencies import DependencyFinder
-from common.contracts.joint_rules import choose_joint_rules
+from common.contracts.joint_rules import choose_joint_rules, set_columns
 from common.contracts.leaders import LeaderFinder
 from common.contracts.pair_dependencies import PairDependencyFinder
 from common.contracts.totals import TotalFinder
@@ -73,8 +73,9 @@ class DerivedRules:
             concatenations=self._concatenations,
             pairs=self._pairs,
         )
-        derived = {column for d in dependencies for column in d.columns}
-        derived |= {leader.column for leader in leaders} | joint.written
+        derived = set_columns(
+            dependencies=dependencies, totals=totals, leaders=leaders, joint=joint
+        )
         return {
             "dependencies": dependencies,
             "impossible_combinations": tuple(self._combinations.found(derived)),
