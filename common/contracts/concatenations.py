@@ -38,6 +38,7 @@ MAX_PART_COLUMNS = 100
 _PROBE_ROWS = 500
 # Real values of a joined column split into their parts' values (to keep real pairings).
 MAX_SPLIT_VALUES = 100_000
+MAX_SPLIT_CHARS = 1_000
 
 
 @dataclass(frozen=True)
@@ -238,28 +239,35 @@ def _splits(
     wholes: tuple[Any, ...], parts: tuple[tuple[Any, ...], ...], separator: str
 ) -> dict[str, tuple[Any, ...]]:
     """Each real value of the column (as text) that the parts' real values spell in exactly
-    one way, with those values; at most ``MAX_SPLIT_VALUES`` values looked at."""
+    one way, with those values; at most ``MAX_SPLIT_VALUES`` values looked at, each of at
+    most ``MAX_SPLIT_CHARS`` characters (split where a first part's length ends)."""
     if not wholes or len(wholes) > MAX_SPLIT_VALUES or any(not p for p in parts):
         return {}
     texts = [{_text(v): v for v in values if isinstance(_text(v), str)} for values in parts]
+    lengths = [sorted({len(t) for t in values}) for values in texts]
     found = {}
     for whole in wholes:
         text = _text(whole)
-        if isinstance(text, str):
-            ways = _ways(text, texts, separator)
+        if isinstance(text, str) and len(text) <= MAX_SPLIT_CHARS:
+            ways = _ways(text, texts, lengths, separator)
             if len(ways) == 1:
                 found[text] = ways[0]
     return found
 
 
-def _ways(text: str, parts: list[dict[str, Any]], separator: str) -> list[tuple[Any, ...]]:
-    """The ways ``parts`` (text → value, in order) spell ``text`` joined by ``separator``."""
+def _ways(
+    text: str, parts: list[dict[str, Any]], lengths: list[list[int]], separator: str
+) -> list[tuple[Any, ...]]:
+    """The ways ``parts`` (text → value, in order; ``lengths``: their texts' distinct
+    lengths) spell ``text`` joined by ``separator`` (two at most: one is all that counts)."""
     if len(parts) == 1:
         return [(parts[0][text],)] if text in parts[0] else []
-    ways = []
-    for end in range(1, len(text)):
+    ways: list[tuple[Any, ...]] = []
+    for end in lengths[0]:
+        if end >= len(text):
+            break
         head, rest = text[:end], text[end:]
-        if head in parts[0] and rest.startswith(separator) and len(ways) < 2:
-            tails = _ways(rest[len(separator) :], parts[1:], separator)
+        if len(ways) < 2 and head in parts[0] and rest.startswith(separator):
+            tails = _ways(rest[len(separator) :], parts[1:], lengths[1:], separator)
             ways += [(parts[0][head], *tail) for tail in tails]
     return ways
