@@ -25,6 +25,7 @@ a minute for 60 flags and one code, before the table's training began.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,9 @@ MAX_PART_COLUMNS = 100
 _PROBE_ROWS = 500
 # Checks of a part against a target's probed rows, per target (a second at most).
 MAX_CHECKS = 5_000
+# Real values of a joined column split into their parts' values (to keep real pairings).
+MAX_SPLIT_VALUES = 100_000
+MAX_SPLIT_CHARS = 1_000
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,48 @@ class Concatenation:
         same = (have == wanted).fillna(False).to_numpy(dtype=bool)
         both_missing = (have.isna() & wanted.isna()).to_numpy()
         return ~(same | both_missing)
+
+    def keep_real(
+        self,
+        rows: pd.DataFrame,
+        categories: Mapping[str, Sequence[Any]],
+        rng: np.random.Generator,
+        frozen: Collection[str] = (),
+    ) -> None:
+        """In place: a row whose parts join into no real value of the column (a Model drawn
+        beside another maker: "Subaru Swift") takes the parts of its own value of the column
+        where that is a real one they spell in one way only ("Suzuki Swift": Suzuki, Swift);
+        where that would change a ``frozen`` part (conditioned on), the parts of a real value
+        drawn among those that keep it. ``categories``: each column's real values."""
+        split = _splits(
+            tuple(categories.get(self.column) or ()),
+            tuple(tuple(categories.get(part) or ()) for part in self.parts),
+            self.separator,
+        )
+        if not split or any(part not in rows.columns for part in self.parts):
+            return
+        real = {_text(whole) for whole in categories.get(self.column) or ()}
+        kept = [offset for offset, part in enumerate(self.parts) if part in frozen]
+        given = list(zip(*(rows[self.parts[k]].map(_text) for k in kept), strict=True))
+        options: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+        at, made = [], []
+        for i, (whole, text) in enumerate(zip(rows[self.column], self.expected(rows), strict=True)):
+            if not isinstance(text, str) or text in real:
+                continue
+            way = split.get(_text(whole))
+            key = given[i] if kept else ()
+            if kept and (way is None or tuple(_text(way[k]) for k in kept) != key):
+                if key not in options:
+                    ways = split.values()
+                    options[key] = [w for w in ways if tuple(_text(w[k]) for k in kept) == key]
+                way = options[key][rng.integers(len(options[key]))] if options[key] else None
+            if way is not None:
+                at.append(i)
+                made.append(way)
+        for offset, part in enumerate(self.parts):
+            values = rows[part].to_numpy(dtype=object, copy=True)
+            values[at] = [way[offset] for way in made]
+            rows[part] = pd.Series(values, index=rows.index).astype(rows[part].dtype)
 
     def derive(self, rows: pd.DataFrame) -> None:
         """Set the column, in place, from its row's parts."""
@@ -217,12 +263,51 @@ def _prefixes(values: list[Any], whole: list[str]) -> bool:
 
 def _texts(values: pd.Series) -> pd.Series:
     """Each value as the text a join writes: whole numbers without ".0", missing as NaN."""
+    return values.astype(object).map(_text)
 
-    def text(value: Any) -> Any:
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            return np.nan
-        if isinstance(value, float | np.floating) and float(value).is_integer():
-            return str(int(value))
-        return str(value)
 
-    return values.astype(object).map(text)
+def _text(value: Any) -> Any:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return np.nan
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@functools.lru_cache(maxsize=16)
+def _splits(
+    wholes: tuple[Any, ...], parts: tuple[tuple[Any, ...], ...], separator: str
+) -> dict[str, tuple[Any, ...]]:
+    """Each real value of the column (as text) that the parts' real values spell in exactly
+    one way, with those values; at most ``MAX_SPLIT_VALUES`` values looked at, each of at
+    most ``MAX_SPLIT_CHARS`` characters (split where a first part's length ends)."""
+    if not wholes or len(wholes) > MAX_SPLIT_VALUES or any(not p for p in parts):
+        return {}
+    texts = [{_text(v): v for v in values if isinstance(_text(v), str)} for values in parts]
+    lengths = [sorted({len(t) for t in values}) for values in texts]
+    found = {}
+    for whole in wholes:
+        text = _text(whole)
+        if isinstance(text, str) and len(text) <= MAX_SPLIT_CHARS:
+            ways = _ways(text, texts, lengths, separator)
+            if len(ways) == 1:
+                found[text] = ways[0]
+    return found
+
+
+def _ways(
+    text: str, parts: list[dict[str, Any]], lengths: list[list[int]], separator: str
+) -> list[tuple[Any, ...]]:
+    """The ways ``parts`` (text → value, in order; ``lengths``: their texts' distinct
+    lengths) spell ``text`` joined by ``separator`` (two at most: one is all that counts)."""
+    if len(parts) == 1:
+        return [(parts[0][text],)] if text in parts[0] else []
+    ways: list[tuple[Any, ...]] = []
+    for end in lengths[0]:
+        if end >= len(text):
+            break
+        head, rest = text[:end], text[end:]
+        if len(ways) < 2 and head in parts[0] and rest.startswith(separator):
+            tails = _ways(rest[len(separator) :], parts[1:], lengths[1:], separator)
+            ways += [(parts[0][head], *tail) for tail in tails]
+    return ways

@@ -178,6 +178,9 @@ def build_report(
         privacy_synthetic_rows=len(privacy_inputs.synthetic),
         dcr_share_train_rows=share_rows,
     )
+    joint = joint_checks(raw["train"], raw["synthetic"], metadata, dependencies)
+    # The columns rules set, as training's `common.contracts.joint_rules.set_columns`.
+    set_columns = derived | {column for check in joint for column in check.columns}
     return Report(
         sample_sizes=sizes,
         columns_evaluated=plan.measured,
@@ -192,10 +195,9 @@ def build_report(
         charts=charts,
         rules=rule_checks(raw["synthetic"], metadata),
         orderings=ordering_checks(raw["train"], raw["synthetic"], metadata),
-        dependencies=dependency_checks(dependencies, raw["synthetic"])
-        + joint_checks(raw["train"], raw["synthetic"], metadata, dependencies, derived),
+        dependencies=dependency_checks(dependencies, raw["synthetic"]) + joint,
         impossible_combinations=combination_checks(
-            raw["train"], raw["holdout"], raw["synthetic"], metadata, derived
+            raw["train"], raw["holdout"], raw["synthetic"], metadata, set_columns
         ),
         totals=totals,
         leaders=leaders,

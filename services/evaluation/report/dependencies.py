@@ -20,9 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from common.contracts.concatenations import find_concatenations
+from common.contracts.concatenations import ConcatenationFinder
+from common.contracts.date_parts import DatePartsFinder
 from common.contracts.dependencies import Dependency, find_dependencies
-from common.contracts.pair_dependencies import find_pair_dependencies
+from common.contracts.joint_rules import JointRules, choose_joint_rules
+from common.contracts.leaders import find_leaders
+from common.contracts.pair_dependencies import PairDependencyFinder
+from common.contracts.totals import find_totals
 from services.evaluation.report.models import DependencyCheck
 
 _SOURCE_SDTYPES = ("categorical", "boolean")
@@ -66,19 +70,14 @@ def joint_checks(
     synthetic: pd.DataFrame,
     metadata: Mapping[str, Any],
     dependencies: list[Dependency],
-    taken: set[str],
 ) -> list[DependencyCheck]:
     """The columns two columns determine together, and the text columns joining others, in
-    all the real rows, with the synthetic rows that break them. ``taken``: the columns other
-    rules set (totals, leaders), never set by these, as in training."""
-    sources = allowed_columns(metadata, train, synthetic, _SOURCE_SDTYPES)
-    targets = allowed_columns(metadata, train, synthetic, _TARGET_SDTYPES)
-    derived = {column for dependency in dependencies for column in dependency.columns}
-    read = {dependency.source for dependency in dependencies}
+    all the real rows, with the synthetic rows that break them: those training keeps, chosen
+    as it chooses them (`common.contracts.joint_rules`), beside the real rows' other rules."""
     rows = synthetic.reset_index(drop=True)
+    joint = _joint_rules(train, synthetic, metadata, dependencies)
     checks = []
-    joined = find_concatenations(train, sources, derived | taken | read)
-    for concatenation in joined:
+    for concatenation in joint.concatenations:
         broken = concatenation.broken(rows)
         parts = list(concatenation.parts)
         checks.append(
@@ -92,10 +91,7 @@ def joint_checks(
                 sources=parts,
             )
         )
-    written = {concatenation.column for concatenation in joined}
-    chosen = derived | taken | read | written
-    pairs = find_pair_dependencies(train, sources, targets, chosen, derived | taken | written)
-    for pair in pairs:
+    for pair in joint.pair_dependencies:
         broken, unseen = pair.broken(rows)
         columns = list(pair.columns)
         checks.append(
@@ -111,6 +107,36 @@ def joint_checks(
             )
         )
     return checks
+
+
+def _joint_rules(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    metadata: Mapping[str, Any],
+    dependencies: list[Dependency],
+) -> JointRules:
+    """The joint rules of the real rows, beside their totals, leaders and dates written in
+    parts (found on the columns the report's checks of those look at: `totals`, `calendar`)."""
+    sources = allowed_columns(metadata, train, synthetic, _SOURCE_SDTYPES)
+    targets = allowed_columns(metadata, train, synthetic, _TARGET_SDTYPES)
+    numbers = allowed_columns(metadata, train, synthetic, ("numerical",))
+    coded = allowed_columns(metadata, train, synthetic, ("categorical",))
+    dates = DatePartsFinder(
+        allowed_columns(metadata, train, synthetic, ("numerical", "categorical"))
+    )
+    dates.add(train)
+    concatenations = ConcatenationFinder(sources)
+    concatenations.add(train)
+    pairs = PairDependencyFinder(sources, targets)
+    pairs.add(train)
+    return choose_joint_rules(
+        dependencies=dependencies,
+        totals=find_totals(train, numbers, coded),
+        leaders=find_leaders(train, sources, numbers),
+        date_parts=dates.found(),
+        concatenations=concatenations,
+        pairs=pairs,
+    )
 
 
 def allowed_columns(

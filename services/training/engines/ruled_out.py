@@ -1,6 +1,6 @@
 """Conditions that only combinations the training rows rule out meet
 (`common.contracts.combinations`): refused when the request comes, as conditions no source
-value meets are (`sampling._check_derived`)."""
+value meets are (`mapped_conditions`)."""
 
 from __future__ import annotations
 

@@ -17,18 +17,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from common.contracts.rule_checks import value_keys
 from common.contracts.rules import Rule
 from services.training.engines.artifact import LoadedModel
 from services.training.engines.base import InvalidConditionError, InvalidParamsError
 from services.training.engines.conform import conform, renumber_ids
+from services.training.engines.mapped_conditions import refuse_unmapped
 from services.training.engines.obeying import (
     ONE_OF,
     RANGE_OPERATORS,
     RowChecks,
     bound_number,
     obeying,
-    outside,
 )
 from services.training.engines.orders import keep_orders
 from services.training.engines.profile import ColumnProfile, TableProfile
@@ -87,12 +86,23 @@ def sample_chunks(
         valid = validate_conditions(profile, conditions)
         fixed = {k: v for k, v in valid.items() if not isinstance(v, dict)}
         frozen = _conditioned(profile, valid)
+        # A list or range condition allows several values: a pair of sources never seen
+        # together is redrawn there too (rows off the condition are then drawn again).
+        pinned = frozen - {k for k, v in valid.items() if isinstance(v, dict)}
         limits = resolve_bounds(profile, bounds) if enforce_bounds else {}
         checks = RowChecks(rules, _row_conditions(profile, valid, limits))
         limits = {k: v for k, v in limits.items() if k not in _checked_totals(profile)}
         for index, start in enumerate(range(0, n, chunk_rows)):
             draw = functools.partial(
-                _draw, model, fixed, limits, seed=seed, index=index, start=start, frozen=frozen
+                _draw,
+                model,
+                fixed,
+                limits,
+                seed=seed,
+                index=index,
+                start=start,
+                frozen=frozen,
+                pinned=pinned,
             )
             rows = obeying(draw, min(chunk_rows, n - start), checks)
             if checks:
@@ -153,6 +163,7 @@ def _draw(
     index: int,
     start: int,
     frozen: set[str],
+    pinned: set[str],
 ) -> pd.DataFrame:
     """``count`` rows of chunk ``index`` (draw ``round_`` of it), in the real schema and
     bounds."""
@@ -167,6 +178,7 @@ def _draw(
         first_row=start,
         seed=conform_seed,
         frozen=frozen,
+        pinned=pinned,
     )
     rows = clip_to_bounds(rows, limits)
     profile = model.manifest.profile
@@ -228,47 +240,9 @@ def validate_conditions(
             fixed[name] = _one_of(column, value)
         else:
             fixed[name] = _condition_value(column, value)
-    _check_derived(profile, fixed)
+    refuse_unmapped(profile, fixed)
     refuse_ruled_out(profile.impossible_combinations, fixed)
     return fixed
-
-
-def _check_derived(profile: TableProfile, fixed: Mapping[str, Any]) -> None:
-    """Refuse now, not after every round of drawing, conditions on a source and the columns
-    set from it (`conform`) that no value of the source meets together: a value, list or
-    range of a derived column that no source value goes with, or not the ones given for
-    the source or another of its columns (`{"continent": "Asia", "iso_alpha": "FRA"}`)."""
-    for dependency in profile.dependencies:
-        names = [dependency.source, *dependency.columns]
-        mapping = pd.DataFrame(list(dependency.rows), columns=names, dtype=object)
-        meets = np.ones(len(mapping), dtype=bool)
-        given: list[str] = []
-        for column in names:
-            condition = fixed.get(column)
-            if condition is None:
-                continue
-            meets &= ~_misses(mapping[column], condition)
-            if not meets.any():
-                message = _no_source(dependency.source, given, fixed, column)
-                raise InvalidConditionError(column, message)
-            given.append(column)
-
-
-def _misses(values: pd.Series, condition: Any) -> np.ndarray:
-    """Where a value of the mapping misses a condition (a value, `in` list or range)."""
-    if isinstance(condition, Mapping):
-        return outside(values, condition)
-    (wanted,) = value_keys(pd.Series([condition], dtype=object))
-    return np.array([key != wanted for key in value_keys(values)], dtype=bool)
-
-
-def _no_source(source: str, given: list[str], fixed: Mapping[str, Any], column: str) -> str:
-    condition = fixed[column]
-    if not given:
-        return f"no value of {source} goes with {condition!r}"
-    if given == [source] and not isinstance(fixed[source], Mapping):
-        return f"{source} {fixed[source]!r} goes with another {column}"
-    return f"no value of {source} goes with {condition!r} and the conditions on {', '.join(given)}"
 
 
 def _one_of(column: ColumnProfile, values: Any) -> dict[str, list[Any]]:
