@@ -45,6 +45,7 @@ import pandas as pd
 import pyarrow as pa
 
 from common.contracts.combinations import mend_rows
+from common.date_formats import parsing_format
 from common.timestamps import from_epoch_seconds, naive_microseconds
 from services.training.engines.fake_pii import fake_pii
 from services.training.engines.precision import on_clock
@@ -253,6 +254,7 @@ def format_unit(fmt: str | None) -> str | None:
     """The finest unit `fmt` writes: 'D' for '%Y-%m-%d', 'M' for '%Y-%m', ..."""
     if not fmt:
         return None
+    fmt = parsing_format(fmt)  # "%-d" writes days too
     for unit, codes in (
         ("s", ("%S", "%f", "%s", "%T")),
         ("min", ("%M",)),

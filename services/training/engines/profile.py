@@ -38,6 +38,7 @@ from common.contracts.dependencies import Dependency
 from common.contracts.leaders import Leader
 from common.contracts.pair_dependencies import PairDependency
 from common.contracts.totals import Total
+from common.date_formats import parsing_format
 from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
 from services.training.engines.derived import DerivedRules
 from services.training.engines.fake_locale import guess_locale
@@ -323,7 +324,8 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
             category_counts=tuple(int(c) for c in counts.to_numpy()),
         )
     if kind == "datetime":
-        stamps = pd.to_datetime(series, errors="coerce", format=meta.get("datetime_format"))
+        fmt = meta.get("datetime_format")
+        stamps = pd.to_datetime(series, errors="coerce", format=fmt and parsing_format(fmt))
         stamps = stamps.dropna()
         if stamps.empty:
             return ColumnProfile(name, kind)
