@@ -1,8 +1,10 @@
 """Synthetic rows written the way the uploaded file wrote its values: dates without leading
-zeros (`11/3/2016`) and with two-digit years (`1/5/13`).
+zeros (`11/3/2016`) and with two-digit years (`1/5/13`), whole numbers with missing values
+(`41`, not `41.0`).
 
 Before: FiveThirtyEight's poll dates (`11/3/2016`) came back `11/03/2016`; `1/5/13` was
-read as the year 13.
+read as the year 13; airquality's `Ozone` (41, NA, 36) came out of the SDK's `to_pandas()`
+as float64 41.0, NaN.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from services.datasets.ingest.typing_rules import ColumnTyper
+from synthetica_client._batches import frame_of
 from tests.corpus import shared_tables
 from tests.services.training.faithful_world import (
     ENGINE_PARAMS,
@@ -93,3 +97,21 @@ def test_shared_tables_and_fixtures_keep_their_padded_date_formats(work):
         "seattle": ["%Y/%m/%d"],
         "hhs": ["%m/%d/%Y"],
     }
+
+
+@pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
+def test_whole_numbers_with_missing_values_stay_whole(engine, work):
+    air = ingested(FIXTURES / "airquality.csv", work)
+    batch = sample(train(air, engine, work, **ENGINE_PARAMS[engine]), 300, work)
+    frame = frame_of(pq.read_table(batch))
+    # What `batch.to_pandas()` gives a user: 41 and <NA>, not 41.0 and NaN.
+    assert str(frame["Ozone"].dtype) == "Int64" and frame["Ozone"].isna().any()
+    assert str(frame["Solar.R"].dtype) == "Int64"
+    assert str(frame["Temp"].dtype) == "int64"  # no missing value: plain int64, as before
+    assert frame["Wind"].dtype == "float64"
+    assert ".0" not in frame["Ozone"].astype(str).str.cat()
+    csv_text = exported(batch, "csv")
+    ozone = pd.read_csv(io.StringIO(csv_text), dtype=str)["Ozone"].dropna()
+    assert ozone.str.fullmatch(r"\d+").all(), ozone.head().tolist()
+    jsonl = [json.loads(line)["Ozone"] for line in exported(batch, "jsonl").splitlines()]
+    assert {type(v) for v in jsonl} == {int, type(None)}
