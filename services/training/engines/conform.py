@@ -28,7 +28,9 @@ exported or evaluated):
   on), before the columns set from others (leaders, dependencies, totals) are set;
 - a column two columns determine together (a route's distance: `pair_dependencies`) set
   from the pair, a pair the real rows never had redrawn from real ones first; a text column
-  joining others (`concatenations`: make = manufacturer + " " + model) written from them.
+  joining others (`concatenations`: make = manufacturer + " " + model) written from them;
+- names unique in every real row (colleges) made anew in their shape, never a real one
+  (`unique_labels`).
 
 `to_arrow` then writes a chunk with the real Arrow types; datetime columns carry their
 format in the field's metadata (`datetime_format`), which the exports use.
@@ -55,6 +57,7 @@ from services.training.engines.profile import (
     TableProfile,
     datetime_ids,
 )
+from services.training.engines.unique_labels import invent_unique_labels
 from services.training.export_values import DATETIME_FORMAT_KEY
 from services.training.templates import columns as template_columns
 
@@ -120,6 +123,8 @@ def conform(
         concatenation.derive(out)
     for total in profile.totals:
         total.derive(out)
+    # Names unique in every real row made anew (`unique_labels`); a stream of its own.
+    invent_unique_labels(out, profile, np.random.default_rng([seed, first_row, 19]), frozen)
     extra = [c for c in rows.columns if c not in data]
     for name in extra:
         out[name] = rows[name].to_numpy()
