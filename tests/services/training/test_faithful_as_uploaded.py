@@ -115,3 +115,15 @@ def test_whole_numbers_with_missing_values_stay_whole(engine, work):
     assert ozone.str.fullmatch(r"\d+").all(), ozone.head().tolist()
     jsonl = [json.loads(line)["Ozone"] for line in exported(batch, "jsonl").splitlines()]
     assert {type(v) for v in jsonl} == {int, type(None)}
+
+
+def test_the_space_after_each_comma_is_layout_not_data(work):
+    # adult writes `25, Private, 226802, 11th, ..., Male`: every category reads as
+    # itself, without the space (the README's Ingestion says what was chosen, and that a
+    # quoted value's own spaces are trimmed too).
+    adult = ingested(shared_tables()["adult-test"], work)
+    text = adult.frame.select_dtypes(include="object")
+    assert set(adult.frame["column_10"].dropna()) == {"Male", "Female"}
+    for column in text.columns:
+        values = text[column].dropna().astype(str)
+        assert not (values.str.startswith(" ") | values.str.endswith(" ")).any(), column
