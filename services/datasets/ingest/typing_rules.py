@@ -91,8 +91,11 @@ _ZONED_BASES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-
 _OFFSET = re.compile(r"\d{2}:\d{2}(?::\d{2})?([+-]\d{2}:?\d{2})$")
 _DATE_LIKE = (
     r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{4}[-/]\d{1,2}$"
-    r"|^(?:\d{1,2}[ -])?[A-Za-z]{3,9}[ -](?:\d{1,2},? )?\d{4}$"
+    r"|^(?:\d{1,2}[ -])?[A-Za-z]{3,9}[ -](?:\d{1,2},? )?\d{4}$|^\d{1,2}-[A-Za-z]{3}-\d{2}$"
 )
+# A two-digit year (%y) is two digits, at the end of the value or before its time: "1/2/3"
+# is no date.
+_TWO_DIGIT_YEAR = r"\D\d{2}(?:$| )"
 # The month word of a date written with one; three letters for %b (glibc's %b and %B both
 # read "Jan" and "January", so the words decide which one the file writes).
 _MONTH_WORD = r"[A-Za-z]+"
@@ -207,6 +210,8 @@ def _month_words_fit(values: pa.Array, fmt: str) -> bool:
 
 def _parses_as_datetime(array: pa.Array, fmt: str) -> bool:
     if "%Y" in fmt and not _all_true(pc.match_substring_regex(array, r"\d{4}")):
+        return False
+    if "%y" in fmt and not _all_true(pc.match_substring_regex(array, _TWO_DIGIT_YEAR)):
         return False
     parsed = pc.strptime(array, format=fmt, unit="s", error_is_null=True)
     if parsed.null_count != array.null_count:

@@ -53,7 +53,9 @@ def test_dates_are_read_with_the_padding_and_years_the_file_writes():
     assert fmt == "%-m/%-d/%y"
     assert [str(p.date()) for p in parsed] == ["2013-01-05", "2014-12-25", "1999-03-07"]
     assert _detected(["1/5/2013 8:05", "12/25/2014 10:30"])[0] == "%-m/%-d/%Y %-H:%M"
+    assert _detected(["1-Jan-13", "15-Feb-14"])[0] == "%-d-%b-%y"  # as Excel writes them
     assert _detected(["05.01.13", "25.12.14"])[0] is None  # no dotted two-digit years
+    assert _detected(["1/2/3", "4/5/6"])[0] is None  # a year has two digits or four
     # False alarms: padded dates stay padded, and values that never tell stay plain.
     assert _detected(["01/05/2013", "12/25/2014"])[0] == "%m/%d/%Y"
     assert _detected(["10/15/2013", "12/25/2014"])[0] == "%m/%d/%Y"
