@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Collection
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -50,7 +51,7 @@ from common.contracts.combinations import mend_rows
 from common.date_formats import parsing_format
 from common.timestamps import from_epoch_seconds, naive_microseconds
 from services.training.engines.fake_pii import fake_pii
-from services.training.engines.precision import on_clock
+from services.training.engines.precision import on_clock, to_levels
 from services.training.engines.profile import (
     ID_COUNTS_KEPT,
     ColumnProfile,
@@ -91,7 +92,9 @@ def conform(
         elif column.kind == "pii":
             continue  # made below, agreeing with the row's other columns (its gender)
         elif column.name in rows.columns:
-            values = _learned(rows[column.name].reset_index(drop=True), column, rng)
+            # A condition's value stands, a level or not (`cyl=5` asked for is kept).
+            kept = replace(column, levels=()) if column.name in frozen else column
+            values = _learned(rows[column.name].reset_index(drop=True), kept, rng)
         else:
             values = pd.Series([None] * n, dtype=object)
         data[column.name] = _with_missing(values, column, rng)
@@ -221,6 +224,8 @@ def _numbers(values: pd.Series, column: ColumnProfile, rng: np.random.Generator)
     if column.clock_minutes:
         bounds = (column.minimum, column.maximum)
         return on_clock(numbers.round(0), column.clock_minutes, bounds, rng)
+    if column.integer and column.levels:  # never 7 cylinders
+        return to_levels(numbers, column.levels)
     if column.integer:
         return numbers.round(0)
     if column.decimals is not None:

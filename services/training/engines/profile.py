@@ -47,6 +47,7 @@ from services.training.engines.precision import (
     datetime_unit,
     decimals_of,
     grid_step,
+    levels_of,
     minute_counts,
     sentinels,
 )
@@ -108,6 +109,10 @@ class ColumnProfile:
     # Whole numbers written as hhmm times of day (517 = 05:17; `clock_times`): how many real
     # ones are at each minute, 0 to 59, for generated ones to be times too, never 1088.
     clock_minutes: tuple[int, ...] = ()
+    # A whole-number column of at most `precision.MAX_LEVELS` distinct values (cylinders 4,
+    # 6, 8; measurement days): those values, for generated ones to be among them (never 7
+    # cylinders). None: more of them; (): not known (models trained before).
+    levels: tuple[float, ...] | None = ()
     null_share: float = 0.0
     datetime_format: str | None = None
     # The coarsest unit every real datetime is a whole number of: "Y" (1 January only),
@@ -197,6 +202,8 @@ class TableProfile:
             values["id_counts"] = tuple(c.get("id_counts") or ())
             values["sentinels"] = tuple(c.get("sentinels") or ())
             values["clock_minutes"] = tuple(c.get("clock_minutes") or ())
+            if c.get("levels") is not None:
+                values["levels"] = tuple(c["levels"])
             if c.get("usual_range") is not None:
                 values["usual_range"] = tuple(c["usual_range"])
             columns.append(ColumnProfile(**values))
@@ -314,6 +321,7 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
             decimals=decimals,
             step=grid_step(numbers, decimals),
             clock_minutes=minute_counts(numbers) if clock_times(numbers) else (),
+            levels=levels_of(numbers) if integer else None,
         )
     if kind == "categorical":
         counts = series.dropna().value_counts()
