@@ -10,10 +10,10 @@ row, written in words (`MULTI_WORD_SHARE` of them two words or more), and that n
 the profile reads or sets (a dependency's source, a concatenation's part):
 
 - each value is the engine's real name with one of its rarest capitalised words swapped
-  for another real name's distinctive word (a capitalised word of letters in at most
-  `DISTINCTIVE_ROWS` real names: `Abilene`, not `University` or `of`): `Abilene Christian
-  University` becomes `Pikeville Christian University`; never a real value, never one
-  already made;
+  for another real name's distinctive word at the same position (a capitalised word of
+  letters in at most `DISTINCTIVE_ROWS` real names: `Abilene`, not `University` or `of`):
+  `Abilene Christian University` becomes `Pikeville Christian University`, `Pontiac
+  Firebird` `Pontiac Corolla`; never a real value, never one already made;
 - a value that finds no such swap in `ATTEMPTS` draws (a name of one word, `Integra`) is an
   unused real value where one is left: drawn without repeats, as a category;
 - conditioned columns (``frozen``) keep their values.
@@ -108,13 +108,21 @@ def _invented(
     real = set(categories)
     counts: Counter[str] = Counter(w for name in categories for w in set(name.split(" ")))
     pool = sorted(w for w in counts if _distinctive(w, counts))
+    # The distinctive words at each position: a car's model for a model (`Pontiac Corolla`,
+    # not `Pontiac Toyota`), a place for a place.
+    placed: dict[int, set[str]] = {}
+    for name in categories:
+        for i, word in enumerate(name.split(" ")):
+            if _distinctive(word, counts):
+                placed.setdefault(i, set()).add(word)
+    pools = {i: sorted(words) for i, words in placed.items() if len(words) >= 2}
     used: set[str] = set()
     out: list[Any] = []
     for value in values:
         if not isinstance(value, str) or not pool:
             out.append(value)
             continue
-        made = _swap(value, pool, counts, real, used, rng)
+        made = _swap(value, pools, pool, counts, real, used, rng)
         if made is None:
             made = value if value not in used else None
         out.append(made)
@@ -134,6 +142,7 @@ def _invented(
 
 def _swap(
     value: str,
+    pools: dict[int, list[str]],
     pool: list[str],
     counts: Counter[str],
     real: set[str],
@@ -148,7 +157,9 @@ def _swap(
         return None
     for _ in range(ATTEMPTS):
         slot = slots[int(rng.integers(len(slots)))]
-        made = " ".join([*words[:slot], pool[int(rng.integers(len(pool)))], *words[slot + 1 :]])
+        choices = pools.get(slot, pool)
+        word = choices[int(rng.integers(len(choices)))]
+        made = " ".join([*words[:slot], word, *words[slot + 1 :]])
         if made not in real and made not in used:
             return made
     return None
