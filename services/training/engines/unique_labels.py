@@ -150,16 +150,17 @@ def _swap(
     rng: np.random.Generator,
 ) -> str | None:
     words = value.split(" ")
-    # The value's rarest words: `Lutheran` in `Texas Lutheran College`.
+    # The value's rarest words first (`Lutheran` in `Texas Lutheran College`), then any of
+    # its capitalised words, then from the whole pool.
     rarest = min((counts[w] for w in words if _word(w)), default=0)
-    slots = [i for i, w in enumerate(words) if _word(w) and counts[w] == rarest]
-    if not slots:
-        return None
-    for _ in range(ATTEMPTS):
-        slot = slots[int(rng.integers(len(slots)))]
-        choices = pools.get(slot, pool)
-        word = choices[int(rng.integers(len(choices)))]
-        made = " ".join([*words[:slot], word, *words[slot + 1 :]])
-        if made not in real and made not in used:
-            return made
+    capitalised = [i for i, w in enumerate(words) if _word(w)]
+    rare = [i for i in capitalised if counts[words[i]] == rarest]
+    for slots, anywhere in ((rare, False), (capitalised, False), (capitalised, True)):
+        for _ in range(ATTEMPTS if slots else 0):
+            slot = slots[int(rng.integers(len(slots)))]
+            choices = pool if anywhere else pools.get(slot, pool)
+            word = choices[int(rng.integers(len(choices)))]
+            made = " ".join([*words[:slot], word, *words[slot + 1 :]])
+            if made not in real and made not in used:
+                return made
     return None
