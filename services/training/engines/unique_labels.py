@@ -14,8 +14,9 @@ the profile reads or sets (a dependency's source, a concatenation's part):
   letters in at most `DISTINCTIVE_ROWS` real names: `Abilene`, not `University` or `of`):
   `Abilene Christian University` becomes `Pikeville Christian University`, `Pontiac
   Firebird` `Pontiac Corolla`; never a real value, never one already made;
-- a value that finds no such swap in `ATTEMPTS` draws (a name of one word, `Integra`) is an
-  unused real value where one is left: drawn without repeats, as a category;
+- failing that in `ATTEMPTS` draws, any of its capitalised words, then any distinctive word
+  at all; a value with none to swap (`R&D`) is itself when not yet made, else an unused real
+  value where one is left: drawn without repeats, as a category;
 - conditioned columns (``frozen``) keep their values.
 
 The evaluation report shows, per such column, the share of synthetic values equal to a real
