@@ -16,6 +16,8 @@ import pyarrow.compute as pc
 
 from common.date_formats import UNPADDED_CODES, strftime
 
+_PROBE = 256
+
 
 def variants(fmt: str) -> list[str]:
     """``fmt`` with every combination of its day/month/hour codes unpadded, padded first."""
@@ -35,5 +37,11 @@ def narrowed(written: list[str], fmt: str, values: pa.Array) -> list[str]:
     is written; ``values`` are non-null texts that ``fmt`` parses."""
     if len(written) < 2 or "%z" in fmt:
         return written
-    parsed = pc.strptime(values, format=fmt, unit="s")
-    return [v for v in written if pc.all(pc.equal(strftime(parsed, v), values)).as_py()]
+    # The first values rule out most variants (any zero-padded day does): a probe first, so
+    # a batch pays for one or two full writes.
+    for sample in (values[:_PROBE], values):
+        parsed = pc.strptime(sample, format=fmt, unit="s")
+        written = [v for v in written if pc.all(pc.equal(strftime(parsed, v), sample)).as_py()]
+        if len(written) < 2:
+            break
+    return written
