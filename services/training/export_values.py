@@ -11,6 +11,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from common.date_formats import parsing_format, strftime
+
 DATETIME_FORMAT_KEY = b"datetime_format"
 _TIME_CODES = ("%H", "%I", "%M", "%S", "%f", "%T", "%p", "%s")
 _LITERAL_OFFSET = re.compile(r"([+-]\d{2}):?(\d{2})$")
@@ -35,7 +37,7 @@ def written_offset(date_format: str) -> str | None:
 def _date_field(field: pa.Field, export_format: str, date_format: str) -> pa.Field:
     if export_format in ("csv", "jsonl"):
         return pa.field(field.name, pa.string())
-    if any(code in date_format.replace("%%", "") for code in _TIME_CODES):
+    if any(code in parsing_format(date_format).replace("%%", "") for code in _TIME_CODES):
         return pa.field(field.name, pa.timestamp("s", written_offset(date_format) or field.type.tz))
     return pa.field(field.name, pa.date32())
 
@@ -75,7 +77,7 @@ def format_seconds(seconds: pa.Array, date_format: str) -> pa.Array:
     """Timestamps already floored to the second, written with ``date_format``. Cast to a
     unit of seconds first: Arrow's %S on a finer unit adds the fraction ("05.000000")."""
     whole = pc.cast(seconds, pa.timestamp("s", seconds.type.tz), safe=False)
-    return pc.strftime(whole, format=date_format)
+    return strftime(whole, date_format)
 
 
 def json_value(value: Any) -> Any:

@@ -42,6 +42,36 @@ DOWNLOAD_FORMATS = {
 }
 
 
+def frame_of(arrow: Any) -> pd.DataFrame:
+    """A pyarrow Table as a DataFrame whose whole numbers stay whole: a column of integers
+    with missing values is pandas' nullable ``Int64`` (41, <NA>), not the float64 (41.0,
+    NaN) pyarrow makes of it; integer columns without a missing value stay int64."""
+    import pandas as pd
+    import pyarrow as pa
+
+    nullable = {
+        pa.int8(): pd.Int8Dtype(),
+        pa.int16(): pd.Int16Dtype(),
+        pa.int32(): pd.Int32Dtype(),
+        pa.int64(): pd.Int64Dtype(),
+        pa.uint8(): pd.UInt8Dtype(),
+        pa.uint16(): pd.UInt16Dtype(),
+        pa.uint32(): pd.UInt32Dtype(),
+        pa.uint64(): pd.UInt64Dtype(),
+    }
+    holes = {
+        f.name: arrow.column(f.name)
+        for f in arrow.schema
+        if f.type in nullable and arrow.column(f.name).null_count
+    }
+    # self_destruct frees each Arrow column as soon as pandas has it: memory stays near
+    # one copy of the table instead of two.
+    frame = arrow.to_pandas(split_blocks=True, self_destruct=True)
+    for name, column in holes.items():
+        frame[name] = column.to_pandas(types_mapper=nullable.get).array
+    return frame
+
+
 class AsyncBatch(Bound, BatchFields):
     _resource = "batches"
 
@@ -85,9 +115,7 @@ class AsyncBatch(Bound, BatchFields):
             data += chunk
         arrow = pq.read_table(pa.BufferReader(pa.py_buffer(data)))
         del data
-        # self_destruct frees each Arrow column as soon as pandas has it: memory stays near
-        # one copy of the table instead of two.
-        return arrow.to_pandas(split_blocks=True, self_destruct=True)
+        return frame_of(arrow)
 
     async def download(
         self,

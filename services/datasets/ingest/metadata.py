@@ -36,6 +36,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from common.date_formats import parsing_format
+
 from .errors import MetadataError
 from .sdv_detection import SdvDetection
 from .typing_rules import DATETIME_FORMATS
@@ -378,7 +380,7 @@ def _datetime_problems(fmt: str | None, column: pd.Series) -> list[str]:
     if pd.api.types.is_datetime64_any_dtype(column):
         return []
     values = column.dropna().astype(str).str.strip()
-    if pd.to_datetime(values, format=fmt, errors="coerce").isna().any():
+    if pd.to_datetime(values, format=parsing_format(fmt), errors="coerce").isna().any():
         return [f"datetime_format {fmt!r} does not parse every value"]
     return []
 

@@ -34,6 +34,10 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from common.date_formats import parsing_format
+
+from . import date_written
+
 # Preference order when several formats fit every value (month-first like pandas).
 DATETIME_FORMATS = (
     "%Y-%m-%d",
@@ -55,6 +59,13 @@ DATETIME_FORMATS = (
     "%d.%m.%Y %H:%M",
     "%d-%m-%Y",
     "%m-%d-%Y",
+    # Two-digit years (`1/5/13`, as spreadsheets export them; 69-99 are 19xx, 00-68 20xx):
+    # a %Y format needs four digits, or "13" would be the year 13.
+    "%m/%d/%y",
+    "%d/%m/%y",
+    "%m/%d/%y %H:%M",
+    "%d/%m/%y %H:%M",
+    "%d-%b-%y",
     # Months (monthly series): a four-digit year first, so "40-49" is never a date.
     "%Y-%m",
     "%Y/%m",
@@ -80,8 +91,11 @@ _ZONED_BASES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-
 _OFFSET = re.compile(r"\d{2}:\d{2}(?::\d{2})?([+-]\d{2}:?\d{2})$")
 _DATE_LIKE = (
     r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{4}[-/]\d{1,2}$"
-    r"|^(?:\d{1,2}[ -])?[A-Za-z]{3,9}[ -](?:\d{1,2},? )?\d{4}$"
+    r"|^(?:\d{1,2}[ -])?[A-Za-z]{3,9}[ -](?:\d{1,2},? )?\d{4}$|^\d{1,2}-[A-Za-z]{3}-\d{2}$"
 )
+# A two-digit year (%y) is two digits, at the end of the value or before its time: "1/2/3"
+# is no date.
+_TWO_DIGIT_YEAR = r"\D\d{2}(?:$| )"
 # The month word of a date written with one; three letters for %b (glibc's %b and %B both
 # read "Jan" and "January", so the words decide which one the file writes).
 _MONTH_WORD = r"[A-Za-z]+"
@@ -195,6 +209,10 @@ def _month_words_fit(values: pa.Array, fmt: str) -> bool:
 
 
 def _parses_as_datetime(array: pa.Array, fmt: str) -> bool:
+    if "%Y" in fmt and not _all_true(pc.match_substring_regex(array, r"\d{4}")):
+        return False
+    if "%y" in fmt and not _all_true(pc.match_substring_regex(array, _TWO_DIGIT_YEAR)):
+        return False
     parsed = pc.strptime(array, format=fmt, unit="s", error_is_null=True)
     if parsed.null_count != array.null_count:
         return False
@@ -236,6 +254,8 @@ class ColumnTyper:
     # words like `Y`/`N`, so they come back written as the file wrote them.
     lower_case: bool = True
     datetime_formats: list[str] | None = None
+    # Per format, its variants that write every value as written (`date_written`).
+    written: dict[str, list[str]] = field(default_factory=dict)
     seen_values: bool = False
     quote: str | None = None
     unquoted: ColumnTyper | None = None
@@ -336,6 +356,10 @@ class ColumnTyper:
             for f in self.datetime_formats
             if _month_words_fit(values, f) and _parses_as_datetime(values, f)
         ]
+        for f in self.datetime_formats:
+            self.written[f] = date_written.narrowed(
+                self.written.get(f, date_written.variants(f)), f, values
+            )
 
     def result(self) -> ColumnType:
         """The narrowest type that fits every value seen."""
@@ -360,7 +384,12 @@ class ColumnTyper:
             if chosen.endswith("%z"):
                 in_utc = chosen.removesuffix("%z") + "+00:00"
                 return ColumnType("timestamp[s]", in_utc, parse_format=chosen)
-            return ColumnType("timestamp[s]", chosen)
+            written = (self.written.get(chosen) or [chosen])[0]
+            return ColumnType(
+                "timestamp[s]",
+                written,
+                parse_format=parsing_format(written) if written != chosen else None,
+            )
         return ColumnType("string")
 
 

@@ -47,6 +47,7 @@ from services.evaluation.report.privacy import (
     PII_SDTYPES,
     PrivacyInputs,
     privacy_metrics,
+    unique_names,
 )
 from services.evaluation.report.quality import quality_scores
 from services.evaluation.report.totals import leader_checks, total_checks
@@ -156,6 +157,7 @@ def build_report(
         holdout=sample("holdout", privacy_cap),
         synthetic=sample("synthetic", privacy_cap),
         pii=_pii_columns(metadata, raw["train"], raw["synthetic"]),
+        unique_names=unique_names(metadata, raw["train"], raw["synthetic"]),
     )
     privacy, share_rows = privacy_metrics(privacy_inputs, plan, options.thresholds, seed)
     notify("privacy", 1.0)
@@ -231,6 +233,8 @@ def _pii_columns(
         if (spec.get("pii") or sdtype in PII_SDTYPES) and name in synthetic.columns:
             identifying = sdtype in IDENTIFYING_PII or sdtype not in PII_SDTYPES
             found[name] = (train[name], synthetic[name], identifying)
+    for name in unique_names(metadata, train, synthetic):
+        found[name] = (train[name], synthetic[name], False)  # shown, not judged
     return found
 
 

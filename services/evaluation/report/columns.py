@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from common.date_formats import parsing_format
 from common.timestamps import epoch_seconds
 from services.evaluation.report.errors import ReportError
 
@@ -134,7 +135,8 @@ def as_numbers(series: pd.Series, kind: str | None, datetime_format: str | None)
         if pd.api.types.is_datetime64_any_dtype(series):
             stamps = pd.to_datetime(series, errors="coerce")
         else:
-            stamps = pd.to_datetime(series, format=datetime_format, errors="coerce")
+            fmt = datetime_format and parsing_format(datetime_format)
+            stamps = pd.to_datetime(series, format=fmt, errors="coerce")
         return epoch_seconds(stamps).to_numpy(dtype="float64")
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 

@@ -44,6 +44,32 @@ IDENTIFYING_PII = frozenset(
 )
 
 
+# A text column is a register of names when each of at least this many real training values
+# is in one row (ISLR College's names): a synthetic value equal to one of them copies a real
+# row's identifying value. Such columns are shown beside the PII columns (not judged), with a
+# note from this share of copies up.
+UNIQUE_NAME_ROWS = 20
+UNIQUE_NAME_NOTE_SHARE = 0.05
+
+
+def unique_names(
+    metadata: Mapping[str, Any], train: pd.DataFrame, synthetic: pd.DataFrame
+) -> tuple[str, ...]:
+    """The categorical text columns whose real training values are each in one row."""
+    found = []
+    for name, spec in (metadata.get("columns") or {}).items():
+        if spec.get("sdtype") != "categorical" or spec.get("pii"):
+            continue
+        if name not in train.columns or name not in synthetic.columns:
+            continue
+        values = train[name].dropna()
+        if len(values) < UNIQUE_NAME_ROWS or not values.is_unique:
+            continue
+        if values.map(lambda v: isinstance(v, str)).all():
+            found.append(name)
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class PrivacyInputs:
     """Canonical train, holdout and synthetic frames, already sampled; `pii` maps each PII
@@ -54,6 +80,8 @@ class PrivacyInputs:
     holdout: pd.DataFrame
     synthetic: pd.DataFrame
     pii: Mapping[str, tuple[pd.Series, pd.Series, bool]] = field(default_factory=dict)
+    # Columns of `pii` that are registers of names (`unique_names`), not PII.
+    unique_names: tuple[str, ...] = ()
 
 
 def privacy_metrics(
@@ -90,6 +118,13 @@ def privacy_metrics(
     spread = _auc_spread(
         mia_auc, len(to_train.reference_nearest), len(to_holdout.reference_nearest)
     )
+    for name in inputs.unique_names:
+        copied = replay.get(name)
+        if copied is not None and copied >= UNIQUE_NAME_NOTE_SHARE:
+            reasons.append(
+                f"note: {copied:.0%} of the synthetic {name!r} values are real ones, and each "
+                f"real one is in one real row: a copy of that row's identifying value"
+            )
     if mia_auc is not None and spread >= ROUGH_AUC_SPREAD:
         reasons.append(
             f"note: with {len(holdout):,} holdout rows the membership-inference AUC is "

@@ -31,6 +31,8 @@ exported or evaluated):
   joining others (`concatenations`: make = manufacturer + " " + model) written from them;
   where its parts join into no real value (a model beside another maker) they are first
   taken from the row's own real value of it, where that splits into them one way only.
+- names unique in every real row (colleges) made anew in their shape, never a real one
+  (`unique_labels`).
 
 `to_arrow` then writes a chunk with the real Arrow types; datetime columns carry their
 format in the field's metadata (`datetime_format`), which the exports use.
@@ -40,6 +42,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Collection
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -47,15 +50,17 @@ import pandas as pd
 import pyarrow as pa
 
 from common.contracts.combinations import mend_rows
+from common.date_formats import parsing_format
 from common.timestamps import from_epoch_seconds, naive_microseconds
 from services.training.engines.fake_pii import fake_pii
-from services.training.engines.precision import on_clock
+from services.training.engines.precision import on_clock, to_levels
 from services.training.engines.profile import (
     ID_COUNTS_KEPT,
     ColumnProfile,
     TableProfile,
     datetime_ids,
 )
+from services.training.engines.unique_labels import invent_unique_labels
 from services.training.export_values import DATETIME_FORMAT_KEY
 from services.training.templates import columns as template_columns
 
@@ -92,7 +97,9 @@ def conform(
         elif column.kind == "pii":
             continue  # made below, agreeing with the row's other columns (its gender)
         elif column.name in rows.columns:
-            values = _learned(rows[column.name].reset_index(drop=True), column, rng)
+            # A condition's value stands, a level or not (`cyl=5` asked for is kept).
+            kept = replace(column, levels=()) if column.name in frozen else column
+            values = _learned(rows[column.name].reset_index(drop=True), kept, rng)
         else:
             values = pd.Series([None] * n, dtype=object)
         data[column.name] = _with_missing(values, column, rng)
@@ -131,6 +138,8 @@ def conform(
         concatenation.derive(out)
     for total in profile.totals:
         total.derive(out)
+    # Names unique in every real row made anew (`unique_labels`); a stream of its own.
+    invent_unique_labels(out, profile, np.random.default_rng([seed, first_row, 19]), frozen)
     extra = [c for c in rows.columns if c not in data]
     for name in extra:
         out[name] = rows[name].to_numpy()
@@ -227,6 +236,8 @@ def _numbers(values: pd.Series, column: ColumnProfile, rng: np.random.Generator)
     if column.clock_minutes:
         bounds = (column.minimum, column.maximum)
         return on_clock(numbers.round(0), column.clock_minutes, bounds, rng)
+    if column.integer and column.levels:  # never 7 cylinders
+        return to_levels(numbers, column.levels)
     if column.integer:
         return numbers.round(0)
     if column.decimals is not None:
@@ -265,6 +276,7 @@ def format_unit(fmt: str | None) -> str | None:
     """The finest unit `fmt` writes: 'D' for '%Y-%m-%d', 'M' for '%Y-%m', ..."""
     if not fmt:
         return None
+    fmt = parsing_format(fmt)  # "%-d" writes days too
     for unit, codes in (
         ("s", ("%S", "%f", "%s", "%T")),
         ("min", ("%M",)),

@@ -15,6 +15,36 @@ from common.timestamps import NS_SECONDS
 MAX_DECIMALS = 8
 # Distinct values a numerical column needs before the grid they lie on is taken as its own.
 GRID_MIN_DISTINCT = 8
+# Whole-number columns of at most this many distinct values keep to them (`levels_of`).
+MAX_LEVELS = 20
+
+
+def levels_of(values: np.ndarray) -> tuple[float, ...] | None:
+    """The distinct values of a whole-number column, when at most MAX_LEVELS: mtcars'
+    cylinders (4, 6, 8), gears, carburettors, ChickWeight's days; None above."""
+    distinct = np.unique(values[np.isfinite(values)])
+    return tuple(float(v) for v in distinct) if len(distinct) <= MAX_LEVELS else None
+
+
+def merged_levels(
+    first: tuple[float, ...] | None, second: tuple[float, ...] | None
+) -> tuple[float, ...] | None:
+    """The levels of two batches of one column (None: too many in either or together)."""
+    if first is None or second is None:
+        return None
+    union = sorted(set(first) | set(second))
+    return tuple(union) if len(union) <= MAX_LEVELS else None
+
+
+def to_levels(numbers: pd.Series, levels: tuple[float, ...]) -> pd.Series:
+    """Each number as its nearest level (missing ones stay missing; at most MAX_LEVELS
+    levels, so the distances are a small matrix)."""
+    points = np.asarray(levels, dtype="float64")
+    values = numbers.to_numpy(dtype="float64", na_value=np.nan)
+    present = ~np.isnan(values)
+    nearest = np.full(len(values), np.nan)
+    nearest[present] = points[np.abs(values[present, None] - points[None, :]).argmin(axis=1)]
+    return pd.Series(nearest, index=numbers.index)
 
 
 def datetime_unit(stamps: pd.Series) -> str | None:

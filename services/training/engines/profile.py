@@ -38,6 +38,7 @@ from common.contracts.dependencies import Dependency
 from common.contracts.leaders import Leader
 from common.contracts.pair_dependencies import PairDependency
 from common.contracts.totals import Total
+from common.date_formats import parsing_format
 from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
 from services.training.engines.derived import DerivedRules
 from services.training.engines.fake_locale import guess_locale
@@ -46,6 +47,7 @@ from services.training.engines.precision import (
     datetime_unit,
     decimals_of,
     grid_step,
+    levels_of,
     minute_counts,
     sentinels,
 )
@@ -107,6 +109,10 @@ class ColumnProfile:
     # Whole numbers written as hhmm times of day (517 = 05:17; `clock_times`): how many real
     # ones are at each minute, 0 to 59, for generated ones to be times too, never 1088.
     clock_minutes: tuple[int, ...] = ()
+    # A whole-number column of at most `precision.MAX_LEVELS` distinct values (cylinders 4,
+    # 6, 8; measurement days): those values, for generated ones to be among them (never 7
+    # cylinders). None: more of them; (): not known (models trained before).
+    levels: tuple[float, ...] | None = ()
     null_share: float = 0.0
     datetime_format: str | None = None
     # The coarsest unit every real datetime is a whole number of: "Y" (1 January only),
@@ -196,6 +202,8 @@ class TableProfile:
             values["id_counts"] = tuple(c.get("id_counts") or ())
             values["sentinels"] = tuple(c.get("sentinels") or ())
             values["clock_minutes"] = tuple(c.get("clock_minutes") or ())
+            if c.get("levels") is not None:
+                values["levels"] = tuple(c["levels"])
             if c.get("usual_range") is not None:
                 values["usual_range"] = tuple(c["usual_range"])
             columns.append(ColumnProfile(**values))
@@ -313,6 +321,7 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
             decimals=decimals,
             step=grid_step(numbers, decimals),
             clock_minutes=minute_counts(numbers) if clock_times(numbers) else (),
+            levels=levels_of(numbers) if integer else None,
         )
     if kind == "categorical":
         counts = series.dropna().value_counts()
@@ -323,7 +332,8 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
             category_counts=tuple(int(c) for c in counts.to_numpy()),
         )
     if kind == "datetime":
-        stamps = pd.to_datetime(series, errors="coerce", format=meta.get("datetime_format"))
+        fmt = meta.get("datetime_format")
+        stamps = pd.to_datetime(series, errors="coerce", format=fmt and parsing_format(fmt))
         stamps = stamps.dropna()
         if stamps.empty:
             return ColumnProfile(name, kind)

@@ -25,6 +25,7 @@ from sdv.single_table import (
 from sdv.single_table.base import BaseSingleTableSynthesizer
 from sdv.utils import load_synthesizer
 
+from common.date_formats import parsing_format
 from services.training.engines.base import (
     FitReport,
     InvalidConditionError,
@@ -56,6 +57,8 @@ def to_sdv_metadata(table: pd.DataFrame, metadata: Mapping[str, Any]) -> Metadat
     for column, attrs in columns_metadata(metadata).items():
         if column in table.columns and "sdtype" in attrs:
             known = {k: attrs[k] for k in _COLUMN_KEYS if attrs.get(k) is not None}
+            if "datetime_format" in known:  # SDV parses with it: "%-d" is no strptime code
+                known["datetime_format"] = parsing_format(known["datetime_format"])
             if known["sdtype"] == "boolean" and not pd.api.types.is_bool_dtype(table[column]):
                 # Text such as Y/N or yes/no: SDV's booleans take True/False only, and as
                 # categories the values come back as the file wrote them.

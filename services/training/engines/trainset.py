@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from services.training.engines.derived import DerivedRules
 from services.training.engines.fake_locale import guess_locale
+from services.training.engines.precision import merged_levels
 from services.training.engines.profile import (
     ColumnKind,
     ColumnProfile,
@@ -205,7 +206,10 @@ class _Column:
                     a + b for a, b in zip(seen.clock_minutes, part.clock_minutes, strict=True)
                 )
             integer = seen.integer and part.integer
-            return replace(merged, integer=integer, decimals=decimals, clock_minutes=clock)
+            levels = merged_levels(seen.levels, part.levels) if integer else None
+            return replace(
+                merged, integer=integer, decimals=decimals, clock_minutes=clock, levels=levels
+            )
         if self.kind == "datetime":
             unit = min(_UNITS.index(seen.datetime_unit), _UNITS.index(part.datetime_unit))
             return replace(merged, datetime_unit=_UNITS[unit])

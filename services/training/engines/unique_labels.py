@@ -1,0 +1,167 @@
+"""Text columns unique in every real row: names of colleges, companies, products.
+
+Such a column is no key, so the engines learn it as a category, and drew its values again:
+every synthetic name was a real one (a copy of a real row's identifying value, beside
+another row's figures), many of them repeated. A user expects names like the real ones,
+each once, and none of them a real one.
+
+So, for a categorical column whose `UNIQUE_MIN_ROWS` or more real values are each in one
+row, written in words (`MULTI_WORD_SHARE` of them two words or more), and that no rule of
+the profile reads or sets (a dependency's source, a concatenation's part):
+
+- each value is the engine's real name with one of its rarest capitalised words swapped
+  for another real name's distinctive word at the same position (a capitalised word of
+  letters in at most `DISTINCTIVE_ROWS` real names: `Abilene`, not `University` or `of`):
+  `Abilene Christian University` becomes `Pikeville Christian University`, `Pontiac
+  Firebird` `Pontiac Corolla`; never a real value, never one already made;
+- failing that in `ATTEMPTS` draws, any of its capitalised words, then any distinctive word
+  at all; a value with none to swap (`R&D`) is itself when not yet made, else an unused real
+  value where one is left: drawn without repeats, as a category;
+- conditioned columns (``frozen``) keep their values.
+
+The evaluation report shows, per such column, the share of synthetic values equal to a real
+one (``privacy.pii_replay``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Collection, Iterator
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+UNIQUE_MIN_ROWS = 20
+MULTI_WORD_SHARE = 0.5
+DISTINCTIVE_ROWS = 2
+ATTEMPTS = 32
+RULES = (
+    "dependencies",
+    "impossible_combinations",
+    "totals",
+    "leaders",
+    "date_parts",
+    "pair_dependencies",
+    "concatenations",
+)
+
+
+def ruled_columns(profile: Any) -> set[str]:
+    """Every column a rule of the profile names (sources, targets, parts)."""
+    names: set[str] = set()
+    for field in RULES:
+        names.update(_named(getattr(profile, field, ())))
+    return names
+
+
+def _named(rules: Any) -> Iterator[str]:
+    for rule in rules:
+        for field in dataclasses.fields(rule):
+            value = getattr(rule, field.name)
+            if isinstance(value, str):
+                yield value
+            elif isinstance(value, tuple):
+                yield from (v for v in value if isinstance(v, str))
+
+
+def unique_label_columns(profile: Any) -> list[Any]:
+    """The profile's categorical columns of names unique in every real row."""
+    ruled = ruled_columns(profile)
+    found = []
+    for column in profile.columns:
+        if column.kind != "categorical" or column.name in ruled:
+            continue
+        categories = column.categories
+        if len(categories) < UNIQUE_MIN_ROWS or any(c != 1 for c in column.category_counts):
+            continue
+        if not all(isinstance(c, str) for c in categories):
+            continue
+        words = sum(len(c.split()) >= 2 for c in categories)
+        if words >= MULTI_WORD_SHARE * len(categories):
+            found.append(column)
+    return found
+
+
+def invent_unique_labels(
+    rows: pd.DataFrame, profile: Any, rng: np.random.Generator, frozen: Collection[str] = ()
+) -> None:
+    """Each unique-name column of ``rows`` (conformed: real categories) made anew, in place."""
+    for column in unique_label_columns(profile):
+        if column.name in frozen or column.name not in rows.columns:
+            continue
+        rows[column.name] = _invented(rows[column.name], column.categories, rng)
+
+
+def _word(word: str) -> bool:
+    """A capitalised word of letters (`Abilene`; not `of`, `SUNY`, `Mary's`, `A&M`)."""
+    return word.isalpha() and word[:1].isupper() and not word.isupper()
+
+
+def _distinctive(word: str, counts: Counter[str]) -> bool:
+    return counts[word] <= DISTINCTIVE_ROWS and _word(word)
+
+
+def _invented(
+    values: pd.Series, categories: tuple[str, ...], rng: np.random.Generator
+) -> pd.Series:
+    real = set(categories)
+    counts: Counter[str] = Counter(w for name in categories for w in set(name.split(" ")))
+    pool = sorted(w for w in counts if _distinctive(w, counts))
+    # The distinctive words at each position: a car's model for a model (`Pontiac Corolla`,
+    # not `Pontiac Toyota`), a place for a place.
+    placed: dict[int, set[str]] = {}
+    for name in categories:
+        for i, word in enumerate(name.split(" ")):
+            if _distinctive(word, counts):
+                placed.setdefault(i, set()).add(word)
+    pools = {i: sorted(words) for i, words in placed.items() if len(words) >= 2}
+    used: set[str] = set()
+    out: list[Any] = []
+    for value in values:
+        if not isinstance(value, str) or not pool:
+            out.append(value)
+            continue
+        made = _swap(value, pools, pool, counts, real, used, rng)
+        if made is None:
+            made = value if value not in used else None
+        out.append(made)
+        if made is not None:
+            used.add(made)
+    spare = [c for c in categories if c not in used]
+    rng.shuffle(spare)
+    result = pd.Series(out, index=values.index, dtype=object)
+    # Repeats left (one-word names): unused real names, while there are any.
+    holes = np.flatnonzero(result.isna().to_numpy() & values.notna().to_numpy())
+    for position, name in zip(holes, spare, strict=False):
+        result.iloc[position] = name
+    still = result.isna() & values.notna()
+    result[still] = values[still]
+    return result
+
+
+def _swap(
+    value: str,
+    pools: dict[int, list[str]],
+    pool: list[str],
+    counts: Counter[str],
+    real: set[str],
+    used: set[str],
+    rng: np.random.Generator,
+) -> str | None:
+    words = value.split(" ")
+    # The value's rarest words first (`Lutheran` in `Texas Lutheran College`), then any of
+    # its capitalised words, then from the whole pool.
+    rarest = min((counts[w] for w in words if _word(w)), default=0)
+    capitalised = [i for i, w in enumerate(words) if _word(w)]
+    rare = [i for i in capitalised if counts[words[i]] == rarest]
+    for slots, anywhere in ((rare, False), (capitalised, False), (capitalised, True)):
+        for _ in range(ATTEMPTS if slots else 0):
+            slot = slots[int(rng.integers(len(slots)))]
+            choices = pool if anywhere else pools.get(slot, pool)
+            word = choices[int(rng.integers(len(choices)))]
+            made = " ".join([*words[:slot], word, *words[slot + 1 :]])
+            if made not in real and made not in used:
+                return made
+    return None
