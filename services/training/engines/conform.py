@@ -139,7 +139,7 @@ def conform(
     for total in profile.totals:
         total.derive(out)
     # Names unique in every real row made anew (`unique_labels`); a stream of its own.
-    invent_unique_labels(out, profile, np.random.default_rng([seed, first_row, 19]), frozen)
+    invent_unique_labels(out, profile, np.random.default_rng([seed, first_row, 20]), frozen)
     extra = [c for c in rows.columns if c not in data]
     for name in extra:
         out[name] = rows[name].to_numpy()

@@ -129,7 +129,26 @@ class PrivacyLedger:
 PROFILE_SAMPLE_ROWS = 10_000
 # What a column's profile takes from those rows instead of the real table: ranges, category
 # shares, missing shares. Types, formats, precision and id shapes are the schema's, kept.
-_FROM_MODEL = ("minimum", "maximum", "std", "categories", "category_counts", "null_share")
+_FROM_MODEL = (
+    "minimum",
+    "maximum",
+    "std",
+    "categories",
+    "category_counts",
+    "null_share",
+    "levels",
+)
+# The rules conform applies, found in those rows too: a pair dependency's mapping (a route's
+# distance) or a whole-number column's levels are statistics of the rows they come from.
+_RULES = (
+    "dependencies",
+    "impossible_combinations",
+    "totals",
+    "leaders",
+    "date_parts",
+    "pair_dependencies",
+    "concatenations",
+)
 
 
 def private_profile(
@@ -156,11 +175,5 @@ def private_profile(
             columns.append(real)
     # The columns set from others and the combinations ruled out, as the model's rows show
     # them (the real rows' are no post-processing of the release).
-    derived = {
-        "dependencies": seen.dependencies,
-        "impossible_combinations": seen.impossible_combinations,
-        "totals": seen.totals,
-        "leaders": seen.leaders,
-        "date_parts": seen.date_parts,
-    }
+    derived = {name: getattr(seen, name) for name in _RULES}
     return replace(profile, columns=tuple(columns), **derived)
