@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from services.training.engines.errors import EngineError, InvalidParamsError
-from services.training.engines.profile import TableProfile, build_profile
+from services.training.engines.profile import RULE_FIELDS, TableProfile, build_profile
 
 if TYPE_CHECKING:
     from mostlyai.engine.domain import DifferentialPrivacyConfig
@@ -128,7 +128,8 @@ class PrivacyLedger:
 # (`conform`, bounds) uses from the data, so that it adds nothing the budget does not cover.
 PROFILE_SAMPLE_ROWS = 10_000
 # What a column's profile takes from those rows instead of the real table: ranges, category
-# shares, missing shares. Types, formats, precision and id shapes are the schema's, kept.
+# shares, missing shares, a whole-number column's few values. Types, formats, precision and
+# id shapes are the schema's, kept.
 _FROM_MODEL = (
     "minimum",
     "maximum",
@@ -138,17 +139,6 @@ _FROM_MODEL = (
     "null_share",
     "levels",
 )
-# The rules conform applies, found in those rows too: a pair dependency's mapping (a route's
-# distance) or a whole-number column's levels are statistics of the rows they come from.
-_RULES = (
-    "dependencies",
-    "impossible_combinations",
-    "totals",
-    "leaders",
-    "date_parts",
-    "pair_dependencies",
-    "concatenations",
-)
 
 
 def private_profile(
@@ -157,7 +147,8 @@ def private_profile(
     """``profile`` with every statistic of the real rows replaced by the same statistic of
     rows the DP-trained ``engine`` generates (post-processing of a DP release is DP).
     Categories keep only real ones (the model's `_RARE_` placeholder goes); an integer id
-    counts from 1. The columns one column determines are found in those rows too."""
+    counts from 1. Every rule generation applies (`RULE_FIELDS`: the columns one column or
+    a pair determines, joined text, totals, ...) is found in those rows too."""
     seen = build_profile(engine.sample(PROFILE_SAMPLE_ROWS, seed), metadata)
     columns = []
     for real in profile.columns:
@@ -175,5 +166,5 @@ def private_profile(
             columns.append(real)
     # The columns set from others and the combinations ruled out, as the model's rows show
     # them (the real rows' are no post-processing of the release).
-    derived = {name: getattr(seen, name) for name in _RULES}
+    derived = {name: getattr(seen, name) for name in RULE_FIELDS}
     return replace(profile, columns=tuple(columns), **derived)

@@ -149,6 +149,18 @@ class ColumnProfile:
         )
 
 
+# The TableProfile fields holding rules found on the real rows, which generation applies.
+RULE_FIELDS = (
+    "dependencies",
+    "impossible_combinations",
+    "totals",
+    "leaders",
+    "date_parts",
+    "pair_dependencies",
+    "concatenations",
+)
+
+
 @dataclass(frozen=True)
 class TableProfile:
     columns: tuple[ColumnProfile, ...]

@@ -33,25 +33,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from services.training.engines.profile import RULE_FIELDS
+
 UNIQUE_MIN_ROWS = 20
 MULTI_WORD_SHARE = 0.5
 DISTINCTIVE_ROWS = 2
 ATTEMPTS = 32
-RULES = (
-    "dependencies",
-    "impossible_combinations",
-    "totals",
-    "leaders",
-    "date_parts",
-    "pair_dependencies",
-    "concatenations",
-)
 
 
 def ruled_columns(profile: Any) -> set[str]:
     """Every column a rule of the profile names (sources, targets, parts)."""
     names: set[str] = set()
-    for field in RULES:
+    for field in RULE_FIELDS:
         names.update(_named(getattr(profile, field, ())))
     return names
 

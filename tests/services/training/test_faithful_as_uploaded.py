@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -22,7 +21,6 @@ from services.datasets.ingest.typing_rules import ColumnTyper
 from synthetica_client._batches import frame_of
 from tests.corpus import shared_tables
 from tests.services.training.faithful_world import (
-    ENGINE_PARAMS,
     FIXTURES,
     exported,
     ingested,
@@ -31,11 +29,6 @@ from tests.services.training.faithful_world import (
 )
 
 UNPADDED_DATE = r"[1-9]\d?/[1-9]\d?/\d{4}"
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("as_uploaded")
 
 
 def _detected(values: list[str]) -> tuple[str | None, list]:
@@ -66,7 +59,7 @@ def test_dates_are_read_with_the_padding_and_years_the_file_writes():
 def test_unpadded_poll_dates_come_back_unpadded(engine, work):
     polls = ingested(FIXTURES / "polls_2016.csv", work)
     assert polls.metadata["columns"]["startdate"]["datetime_format"] == "%-m/%-d/%Y"
-    batch = sample(train(polls, engine, work, **ENGINE_PARAMS[engine]), 300, work)
+    batch = sample(train(polls, engine, work), 300, work)
     rows = pd.read_csv(io.StringIO(exported(batch, "csv")), dtype=str, keep_default_na=False)
     for column in ("startdate", "enddate"):
         dates = rows[column]
@@ -104,7 +97,7 @@ def test_shared_tables_and_fixtures_keep_their_padded_date_formats(work):
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
 def test_whole_numbers_with_missing_values_stay_whole(engine, work):
     air = ingested(FIXTURES / "airquality.csv", work)
-    batch = sample(train(air, engine, work, **ENGINE_PARAMS[engine]), 300, work)
+    batch = sample(train(air, engine, work), 300, work)
     frame = frame_of(pq.read_table(batch))
     # What `batch.to_pandas()` gives a user: 41 and <NA>, not 41.0 and NaN.
     assert str(frame["Ozone"].dtype) == "Int64" and frame["Ozone"].isna().any()

@@ -8,18 +8,11 @@ the distance of every LGA → ATL flight instead of 762; as a source, the route 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from services.training.engines.artifact import read_manifest
 from tests.services.training.faithful_world import FIXTURES, ingested, sample, train
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("column_names")
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,8 @@ broke them (241 of 1,000 with a `logwage` off ln(`wage`) by more than 0.01, 756 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
-import pytest
 
 from common.contracts.totals import Total, find_totals
 from services.evaluation.report.totals import total_checks
@@ -22,11 +19,6 @@ from tests.services.training.faithful_world import FIXTURES, ingested, sample, t
 
 LOGWAGE = Total("logwage", ("wage",), function="ln")
 TOTAL = Total("total", ("net", "tax"))
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("float32")
 
 
 def _wage32() -> pd.DataFrame:

@@ -7,15 +7,12 @@ table the columns are too varied to be categories, and too few values to make a 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from services.training.engines.trainset import stream_profile
 from tests.corpus import shared_tables
 from tests.services.training.faithful_world import (
-    ENGINE_PARAMS,
     FIXTURES,
     ingested,
     sample,
@@ -24,16 +21,11 @@ from tests.services.training.faithful_world import (
 )
 
 
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("levels")
-
-
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
 def test_cylinders_gears_and_carburettors_are_real_counts(engine, work):
     cars = ingested(FIXTURES / "mtcars.csv", work)
     assert cars.metadata["columns"]["cyl"]["sdtype"] == "numerical"
-    trained = train(cars, engine, work, **ENGINE_PARAMS[engine])
+    trained = train(cars, engine, work)
     rows = pd.read_parquet(sample(trained, 500, work))
     for column in ("cyl", "gear", "carb"):
         real = set(cars.frame[column])

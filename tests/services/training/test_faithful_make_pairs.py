@@ -9,25 +9,18 @@ row has, and the report, checking the recipe only, counted none."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from services.training.engines.trainset import stream_profile
-from tests.services.training.faithful_world import ENGINE_PARAMS, FIXTURES, ingested, sample, train
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("makes")
+from tests.services.training.faithful_world import FIXTURES, ingested, sample, train
 
 
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
 def test_every_synthetic_model_is_made_by_its_real_manufacturer(engine, work):
     cars = ingested(FIXTURES / "cars93.csv", work)
     real = cars.frame
-    trained = train(cars, engine, work, **ENGINE_PARAMS[engine])
+    trained = train(cars, engine, work)
     rows = pd.read_parquet(sample(trained, 300, work))
     makers = dict(zip(real["Model"], real["Manufacturer"], strict=True))
     assert list(rows["Manufacturer"]) == [makers[model] for model in rows["Model"]]

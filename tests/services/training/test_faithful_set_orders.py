@@ -8,15 +8,12 @@ counted them. A condition on one side of an order left the order unkept too."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from services.evaluation.report.orderings import ordering_checks
 from services.training.engines.artifact import read_manifest
 from tests.services.training.faithful_world import (
-    ENGINE_PARAMS,
     FIXTURES,
     ingested,
     sample,
@@ -24,16 +21,11 @@ from tests.services.training.faithful_world import (
 )
 
 
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("set-orders")
-
-
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
 def test_no_flight_is_longer_in_minutes_than_in_miles(engine, work):
     flights = ingested(FIXTURES / "flights_routes.csv", work)
     real = flights.frame
-    trained = train(flights, engine, work, **ENGINE_PARAMS[engine])
+    trained = train(flights, engine, work)
     (order,) = [o for o in read_manifest(trained.artifact).orders if o.high == "distance"]
     assert (order.low, order.fixed) == ("air_time", "distance")
     rows = pd.read_parquet(sample(trained, 2_000, work))

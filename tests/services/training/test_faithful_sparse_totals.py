@@ -8,8 +8,6 @@ number column present were searched: ten rows with a bonus were too few to find 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,11 +18,6 @@ from services.training.engines.artifact import read_manifest
 from tests.services.training.faithful_world import FIXTURES, ingested, sample, train
 
 LOGWAGE = Total("logwage", ("wage",), function="ln")
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("sparse_totals")
 
 
 def _wage() -> pd.DataFrame:

@@ -8,8 +8,6 @@ report said nothing.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -18,18 +16,12 @@ from services.training.engines.trainset import stream_profile
 from services.training.engines.unique_labels import unique_label_columns
 from tests.corpus import shared_tables
 from tests.services.training.faithful_world import (
-    ENGINE_PARAMS,
     FIXTURES,
     Ingested,
     ingested,
     sample,
     train,
 )
-
-
-@pytest.fixture(scope="module")
-def work(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("unique_names")
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +47,7 @@ def _shapes(name: str) -> set[tuple[str, ...]]:
 def test_unique_college_names_come_back_new_and_once(engine, colleges, work):
     assert colleges.metadata["columns"]["Name"]["sdtype"] == "categorical"
     real = set(colleges.frame["Name"])
-    trained = train(colleges, engine, work, **ENGINE_PARAMS[engine])
+    trained = train(colleges, engine, work)
     rows = pd.read_parquet(sample(trained, 500, work))
     names = rows["Name"]
     assert names.notna().all() and names.is_unique
