@@ -13,10 +13,6 @@ from tests.sdk.conftest import in_thread
 from tests.services.training.training_world import small_adult_csv
 
 
-def made_dataset(c: Client) -> str:
-    return c.datasets.get("adult", project="Shop").id
-
-
 async def test_newest_batch_of_a_dataset_beside_another_datasets_newer_one(
     stack, two_batches, tmp_path
 ):
@@ -40,6 +36,7 @@ async def test_newest_batch_of_a_dataset_beside_another_datasets_newer_one(
 
     def newest_as(account) -> tuple[str, list[tuple[str, int]], str]:
         with Client(stack.url, token=account.token) as c:
+            adult_ds = c.datasets.get("adult", project="Shop")
             # What newest asks the server: one query for one batch, whatever the project holds.
             asked: list[dict] = []
             query = c._async._t.batches
@@ -50,12 +47,10 @@ async def test_newest_batch_of_a_dataset_beside_another_datasets_newer_one(
 
             c._async._t.batches = spied
             c.batches.newest("adult", project="Shop")
-            assert [(a["first"], a["dataset_id"]) for a in asked] == [(1, made_dataset(c))]
+            assert [(a["first"], a["dataset_id"]) for a in asked] == [(1, adult_ds.id)]
             c._async._t.batches = query
             assert c.batches.list(project="Shop", limit=1)[0].id == people_batch
-            of_adult = c.batches.list(
-                project="Shop", dataset=c.datasets.get("adult", project="Shop")
-            )
+            of_adult = c.batches.list(project="Shop", dataset=adult_ds)
             return (
                 c.batches.newest("adult", project="Shop").id,
                 [(b.id, b.row_count) for b in of_adult],
