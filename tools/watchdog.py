@@ -10,8 +10,12 @@ before the services that use it) and was left behind the same way.
 [--remove DIR]`` runs beside such a server, in a session of its own (so the signal that
 kills its owner's process group does not kill it too), until its owner is gone: the end of
 its standard input (a pipe only the owner holds; the kernel closes it however the owner
-ends) or the owner's pid no longer running, whichever it sees first. Then it sends the
-server ``--signal``, gives it a while to shut down, and kills it if it is still there.
+ends) or the owner no longer running, whichever it sees first. Then it sends the server
+``--signal``, gives it a while to shut down, and kills it if it is still there. The owner is
+its pid and the start time that pid had when the watchdog started: once the owner is gone
+its pid may be given to another process, and a forked child of the owner may still hold the
+pipe; a process of that pid started at another time is not the owner, and the watchdog does
+not wait for it.
 
 The server is ``--pid``, or the PostgreSQL of data folder ``--postgres``, looked up when
 the owner is gone (after any ``pg_ctl`` still starting it ends): that watchdog starts
@@ -49,18 +53,46 @@ def _process(pid: int) -> psutil.Process | None:
         return None
 
 
-def _alive(process: psutil.Process | None) -> bool:
+def started_at(pid: int) -> float | None:
+    """When the process of ``pid`` started (psutil's create time), None when there is none:
+    what tells it from a later process given the same pid."""
     try:
-        return process is not None and process.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
+        return psutil.Process(pid).create_time()
+    except psutil.Error:
+        return None
+
+
+def running(pid: int, created: float | None) -> bool:
+    """Whether the process that had ``pid`` when it started at ``created`` still runs: that
+    pid is running, not a zombie, and started then. A process that got the pid later (the
+    kernel reuses pids) is not it. (psutil computes both times the same way: equal, not
+    close.)"""
+    if created is None:
+        return False
+    try:
+        now = psutil.Process(pid)
+        return now.create_time() == created and now.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
         return False
 
 
-def wait_for_owner(owner: psutil.Process | None) -> bool:
-    """Until standard input ends or ``owner`` is no longer running: whether the owner said
-    ``done`` (it ended the watchdog) rather than died."""
+def _alive(process: psutil.Process | None) -> bool:
+    """The server's test, the owner's: psutil.Process noted its create time when made."""
+    if process is None:
+        return False
+    try:
+        created = process.create_time()
+    except psutil.Error:
+        return False
+    return running(process.pid, created)
+
+
+def wait_for_owner(owner: int, created: float | None) -> bool:
+    """Until standard input ends or the owner (``owner``, started at ``created``) is no
+    longer running: whether the owner said ``done`` (it ended the watchdog) rather than
+    died."""
     stdin, said = sys.stdin.fileno(), b""
-    while _alive(owner):
+    while running(owner, created):
         readable, _, _ = select.select([stdin], [], [], POLL_SECONDS)
         if readable:
             chunk = os.read(stdin, 64)
@@ -118,8 +150,10 @@ def main() -> None:
     parser.add_argument("--signal", default="SIGTERM", help="what asks the server to stop")
     parser.add_argument("--remove", help="a folder to delete once the owner died")
     options = parser.parse_args()
+    # Noted at once, while the owner that started the watchdog holds its pid.
+    owner_started = started_at(options.owner)
     server = _process(options.pid) if options.pid else None
-    done = wait_for_owner(_process(options.owner))
+    done = wait_for_owner(options.owner, owner_started)
     if options.postgres:
         server = postmaster(options.postgres)
     stopped = stop(server, signal.Signals[options.signal])

@@ -102,13 +102,19 @@ def list_batches(
     project_id: str = "",
     owner_id: str = "",
     model_id: str = "",
+    dataset_id: str = "",
     page_size: int = 0,
     page_token: str = "",
 ) -> tuple[list[m.Batch], str]:
     return _list_newest_first(
         session,
         m.Batch,
-        ids={"project_id": project_id, "owner_id": owner_id, "model_id": model_id},
+        ids={
+            "project_id": project_id,
+            "owner_id": owner_id,
+            "model_id": model_id,
+            "dataset_id": dataset_id,
+        },
         values={},
         page_size=page_size,
         page_token=page_token,

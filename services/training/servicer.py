@@ -212,7 +212,12 @@ class TrainingServicer(GuardRpcs, TemplateRpcs, training_pb2_grpc.TrainingServic
     async def ListBatches(
         self, request: training_pb2.ListBatchesRequest, context: grpc.aio.ServicerContext
     ) -> training_pb2.ListBatchesResponse:
-        batches, token = await self._page(queries.list_batches, request, model_id=request.model_id)
+        batches, token = await self._page(
+            queries.list_batches,
+            request,
+            model_id=request.model_id,
+            dataset_id=request.dataset_id,
+        )
         return training_pb2.ListBatchesResponse(
             batches=await self._listed_batches(require_principal(), batches),
             next_page_token=token,

@@ -75,17 +75,24 @@ class TrainingQuery:
         rpc = info.context.clients.training.GetBatch
         return await fetched(info, rpc, request, "batch", Batch.from_proto)
 
-    @strawberry.field(description="a project's synthetic batches, or without projectId your own")
+    @strawberry.field(
+        description="a project's synthetic batches, or without projectId your own, newest "
+        "first; datasetId keeps those generated from one dataset's models"
+    )
     async def batches(
         self,
         info: Info[Context, None],
         project_id: strawberry.ID | None = None,
         model_id: strawberry.ID | None = None,
+        dataset_id: strawberry.ID | None = None,
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Batch]:
         request = pb.ListBatchesRequest(
-            project_id=project_id or "", model_id=model_id or "", **page(first, after)
+            project_id=project_id or "",
+            model_id=model_id or "",
+            dataset_id=dataset_id or "",
+            **page(first, after),
         )
         rpc = info.context.clients.training.ListBatches
         return await listed(info, rpc, request, "batches", Batch.from_proto)

@@ -40,11 +40,6 @@ def is_uuid(value: str) -> bool:
     return _ID.fullmatch(value) is not None
 
 
-def newest(items: list[Any]) -> Any:
-    """The item created last (by ``created_at``), or None for none."""
-    return max(items, key=lambda i: i.created_at.timestamp() if i.created_at else 0.0, default=None)
-
-
 def enum_of(kind: type[E], value: Any, field: str) -> E:
     try:
         return kind(str(value).upper())
@@ -68,7 +63,9 @@ async def all_pages(
     found: list[Any] = []
     after: str | None = None
     while limit is None or len(found) < limit:
-        page = getattr(await query(first=PAGE, after=after, **filters), field)
+        # No more than ``limit`` asked for: ``newest`` (limit 1) fetches one node, not a page.
+        size = PAGE if limit is None else min(PAGE, limit - len(found))
+        page = getattr(await query(first=size, after=after, **filters), field)
         found.extend(page.nodes)
         if not page.page_info.has_next_page or not page.nodes:
             break

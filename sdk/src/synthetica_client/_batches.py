@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from synthetica_client._base import POLL_SECONDS, Bound, all_pages, enum_of, id_of, newest
+from synthetica_client._base import POLL_SECONDS, Bound, all_pages, enum_of, id_of
 from synthetica_client._generated import enums
 from synthetica_client._generated.fragments import BatchFields
 from synthetica_client._generated.input_types import EvaluateOptionsInput
@@ -251,14 +251,18 @@ class AsyncBatches:
         *,
         project: ProjectRef | None = None,
         model: ModelRef | None = None,
+        dataset: DatasetRef | None = None,
         limit: int | None = None,
     ) -> list[AsyncBatch]:
+        """Batches newest first: a project's (or your own), of one model or one dataset (its
+        id or the object)."""
         found = await all_pages(
             self._c._t.batches,
             "batches",
             limit,
             project_id=await self._c.projects._id(project),
             model_id=id_of(model) if model else None,
+            dataset_id=id_of(dataset) if dataset else None,
         )
         return [AsyncBatch.bind(b, self._c) for b in found]
 
@@ -266,11 +270,11 @@ class AsyncBatches:
         """The batch generated last from any model of a dataset (by id, or by name as
         ``datasets.get`` finds it). NotFound when none was."""
         found = await self._c.datasets.get(dataset, project=project)
-        batches = await self.list(project=found.project_id)
-        last = newest([b for b in batches if b.dataset_id == found.id])
-        if last is None:
+        # Newest first, filtered by the server: one batch, not every page of the project's.
+        last = await self.list(project=found.project_id, dataset=found.id, limit=1)
+        if not last:
             raise NotFound(f"no batch was generated from dataset {found.name!r} ({found.id})")
-        return last
+        return last[0]
 
 
 @mirrors(AsyncBatch)

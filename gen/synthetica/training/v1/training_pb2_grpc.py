@@ -269,8 +269,8 @@ class TrainingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListBatches(self, request, context):
-        """Lists batches of the caller's projects, or of one project or model. Errors: NOT_FOUND
-        (PROJECT_NOT_FOUND) for a project the caller is not a member of.
+        """Lists batches of the caller's projects, or of one project, model or dataset, newest first.
+        Errors: NOT_FOUND (PROJECT_NOT_FOUND) for a project the caller is not a member of.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -2386,12 +2386,19 @@ class GraphQLClient(AsyncBaseClient):
         first: int,
         project_id: Union[Optional[str], UnsetType] = UNSET,
         model_id: Union[Optional[str], UnsetType] = UNSET,
+        dataset_id: Union[Optional[str], UnsetType] = UNSET,
         after: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> Batches:
         query = gql("""
-            query Batches($projectId: ID, $modelId: ID, $first: Int!, $after: String) {
-              batches(projectId: $projectId, modelId: $modelId, first: $first, after: $after) {
+            query Batches($projectId: ID, $modelId: ID, $datasetId: ID, $first: Int!, $after: String) {
+              batches(
+                projectId: $projectId
+                modelId: $modelId
+                datasetId: $datasetId
+                first: $first
+                after: $after
+              ) {
                 nodes {
                   ...BatchFields
                 }
@@ -2435,6 +2442,7 @@ class GraphQLClient(AsyncBaseClient):
         variables: dict[str, object] = {
             "projectId": project_id,
             "modelId": model_id,
+            "datasetId": dataset_id,
             "first": first,
             "after": after,
         }
