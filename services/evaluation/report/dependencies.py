@@ -39,7 +39,8 @@ def real_dependencies(
     """Every column (the source) that determines other columns in all the real rows."""
     sources = allowed_columns(metadata, train, synthetic, _SOURCE_SDTYPES)
     targets = allowed_columns(metadata, train, synthetic, _TARGET_SDTYPES)
-    return find_dependencies(train, sources, targets)
+    numbered = allowed_columns(metadata, train, synthetic, ("numerical",))
+    return find_dependencies(train, sources, targets, numbered)
 
 
 def dependency_checks(

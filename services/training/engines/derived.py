@@ -36,7 +36,9 @@ class DerivedRules:
         categorical = [name for name, kind in kinds.items() if kind == "categorical"]
         numeric = [name for name, kind in kinds.items() if kind == "numeric"]
         targets = [name for name, kind in kinds.items() if kind in ("categorical", "numeric")]
-        self._dependencies = DependencyFinder(categorical, targets)
+        # Number columns may be a source when they are ids written as numbers (ChickWeight's
+        # Chick): the finder keeps those of whole numbers that repeat enough.
+        self._dependencies = DependencyFinder(categorical, targets, numbered=numeric)
         self._combinations = CombinationFinder(categorical)
         self._totals = TotalFinder(numeric, coded=categorical)
         self._leaders = LeaderFinder(categorical, numeric)
