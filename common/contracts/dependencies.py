@@ -30,7 +30,8 @@ column order is the *source* and the others are derived from it. A column that a
 column determines but does not determine back (city, when zip → city) is never a source:
 its dependants are derived from the finer column (zip → state), which determines them too.
 So no derived column is the source of another: no chains, no cycles. Each derived column has
-one source, the first in column order among those that determine it.
+one source, the first in column order among those that determine it. A column one column
+determines in all but a few of its values is found apart (`common.contracts.near_dependencies`).
 """
 
 from __future__ import annotations
@@ -75,14 +76,19 @@ class Dependency:
     source: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+    # The rows hold only the source values that agree (`common.contracts.near_dependencies`):
+    # the source's other real values leave the columns free.
+    partial: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "columns": list(self.columns), "rows": self.rows}
+        data = {"source": self.source, "columns": list(self.columns), "rows": self.rows}
+        return data | ({"partial": True} if self.partial else {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Dependency:
         rows = tuple(tuple(row) for row in data["rows"])
-        return cls(source=data["source"], columns=tuple(data["columns"]), rows=rows)
+        partial = bool(data.get("partial"))
+        return cls(data["source"], tuple(data["columns"]), rows, partial)
 
     @functools.cached_property
     def _positions(self) -> dict[Any, int]:
