@@ -10,6 +10,11 @@ the finding is not an accident:
 
 - A is a categorical column (integer-coded categories included), never an id, PII or
   unique column; B is a categorical or numerical column, never an id or PII;
+- or A is a *numbered* column (a number column offered as ``numbered``: ChickWeight's Chick,
+  1 to 50, each chick weighed a dozen times) whose values are all whole numbers and that has
+  at most one distinct value per ``MIN_ROWS_PER_NUMBER`` rows: an id written as a number
+  that repeats, not a measure (adult's age, 73 values in 32,561 rows, repeats as much but
+  determines nothing; a measure's values are mostly few rows each);
 - A's values repeat: the rows whose A value occurs at least twice are at least half of the
   rows, and at least ``MIN_REPEATING_VALUES`` values of A repeat;
 - B is not constant (at least two values, missing counting as one);
@@ -25,7 +30,8 @@ column order is the *source* and the others are derived from it. A column that a
 column determines but does not determine back (city, when zip → city) is never a source:
 its dependants are derived from the finer column (zip → state), which determines them too.
 So no derived column is the source of another: no chains, no cycles. Each derived column has
-one source, the first in column order among those that determine it.
+one source, the first in column order among those that determine it. A column one column
+determines in all but a few of its values is found apart (`common.contracts.near_dependencies`).
 """
 
 from __future__ import annotations
@@ -47,6 +53,8 @@ MAX_SOURCE_VALUES = 10_000
 # At least this many values of a source repeat, and their rows are at least this share.
 MIN_REPEATING_VALUES = 5
 MIN_REPEATED_SHARE = 0.5
+# A numbered source (a number column) has at least this many rows per distinct value.
+MIN_ROWS_PER_NUMBER = 5
 # Pairs are first tried on this many rows of a batch: most fail there, cheaply.
 _PROBE_ROWS = 2_000
 # Of a table's (source, column) pairs that pass those rows, at most this many (in column
@@ -68,14 +76,19 @@ class Dependency:
     source: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+    # The rows hold only the source values that agree (`common.contracts.near_dependencies`):
+    # the source's other real values leave the columns free.
+    partial: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "columns": list(self.columns), "rows": self.rows}
+        data = {"source": self.source, "columns": list(self.columns), "rows": self.rows}
+        return data | ({"partial": True} if self.partial else {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Dependency:
         rows = tuple(tuple(row) for row in data["rows"])
-        return cls(source=data["source"], columns=tuple(data["columns"]), rows=rows)
+        partial = bool(data.get("partial"))
+        return cls(data["source"], tuple(data["columns"]), rows, partial)
 
     @functools.cached_property
     def _positions(self) -> dict[Any, int]:
@@ -164,10 +177,15 @@ class Dependency:
 
 class DependencyFinder:
     """Finds the dependencies of a table read whole or in batches (`add` each, then
-    `dependencies`); ``sources`` and ``targets`` are the columns allowed as A and as B."""
+    `dependencies`); ``sources`` and ``targets`` are the columns allowed as A and as B,
+    ``numbered`` the number columns allowed as A under the numbered rule (see the module)."""
 
-    def __init__(self, sources: Sequence[str], targets: Sequence[str]) -> None:
+    def __init__(
+        self, sources: Sequence[str], targets: Sequence[str], numbered: Sequence[str] = ()
+    ) -> None:
         self._targets = list(targets)
+        self._numbered = {n for n in numbered if n not in sources}
+        sources = [*sources, *(n for n in numbered if n in self._numbered)]
         # Per source still in the running: one row per distinct value seen so far, with the
         # value of every target it still determines, and how many rows each value had.
         self._pairs: dict[str, pd.DataFrame] = {}
@@ -183,7 +201,7 @@ class DependencyFinder:
             self._add(source, frame, survivors[source])
 
     def _add(self, source: str, frame: pd.DataFrame, alive: list[str]) -> None:
-        if not alive:
+        if not alive or (source in self._numbered and not _whole(frame[source])):
             self._drop(source)
             return
         counts = frame[[source]].groupby(source, dropna=False, sort=False, observed=True).size()
@@ -247,6 +265,8 @@ class DependencyFinder:
             return []
         if repeated.sum() < MIN_REPEATED_SHARE * counts.sum():
             return []
+        if source in self._numbered and len(counts) * MIN_ROWS_PER_NUMBER > counts.sum():
+            return []
         pairs = self._pairs[source]
         return [t for t in self._alive[source] if pairs[t].nunique(dropna=False) >= 2]
 
@@ -267,10 +287,13 @@ class DependencyFinder:
 
 
 def find_dependencies(
-    frame: pd.DataFrame, sources: Iterable[str], targets: Iterable[str]
+    frame: pd.DataFrame,
+    sources: Iterable[str],
+    targets: Iterable[str],
+    numbered: Iterable[str] = (),
 ) -> list[Dependency]:
     """The dependencies of a whole table (see the module's rule)."""
-    finder = DependencyFinder(list(sources), list(targets))
+    finder = DependencyFinder(list(sources), list(targets), list(numbered))
     finder.add(frame)
     return finder.dependencies()
 
@@ -327,6 +350,19 @@ def _neighbours(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _constant(codes: np.ndarray, later: np.ndarray, earlier: np.ndarray) -> bool:
     """Whether a column (as `_codes`) has one value within each source value (`_neighbours`)."""
     return bool((codes[later] == codes[earlier]).all())
+
+
+def _whole(values: pd.Series) -> bool:
+    """Whether every value present is a whole number."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return False
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return True
+    numbers = pd.to_numeric(values, errors="coerce")
+    if numbers.isna().ne(values.isna()).any():
+        return False
+    present = numbers.dropna().to_numpy(dtype=np.float64)
+    return bool(np.isfinite(present).all() and (present % 1 == 0).all())
 
 
 def _determines(rows: pd.DataFrame, source: str, target: str) -> bool:

@@ -15,6 +15,7 @@ from common.contracts.dependencies import (
     find_dependencies,
 )
 from tests import adult
+from tests.corpus import shared_tables
 
 GAPMINDER_CATEGORIES = ["country", "continent", "iso_alpha"]
 
@@ -50,8 +51,40 @@ def test_the_same_dependencies_when_the_rows_come_in_batches():
 def test_adult_derives_education_num_from_education_and_nothing_else():
     table = adult.frame()
     categories = [c for c in table.columns if table[c].dtype == object]
-    deps = find_dependencies(table, categories, list(table.columns))
+    numbers = [c for c in table.columns if c not in categories]
+    # Number columns as numbered sources too: age, hours and education-num find nothing new
+    # (education-num determines education back, but comes later in column order).
+    deps = find_dependencies(table, categories, list(table.columns), numbers)
     assert _found(deps) == [("education", ("education-num",))]
+
+
+def test_the_shared_tables_number_columns_determine_nothing():
+    # No false alarm: housing's RAD (9 values), haberman's year, wine's integer qualities...
+    for name, path in shared_tables().items():
+        if name.startswith("adult"):
+            continue
+        table = pd.read_csv(path)
+        categories = [c for c in table.columns if table[c].dtype == object]
+        numbers = [c for c in table.columns if c not in categories]
+        assert numbers, name
+        assert find_dependencies(table, categories, list(table.columns), numbers) == [], name
+
+
+def test_a_number_column_is_a_source_only_when_whole_and_repeating_enough():
+    # 10 chicks of 6 weighings each, one diet each: the chick determines its diet.
+    rng = np.random.default_rng(2)
+    chick = np.repeat(np.arange(1, 11), 6)
+    diet = rng.choice(["a", "b", "c"], 10)[chick - 1]
+    table = pd.DataFrame({"chick": chick, "diet": diet, "weight": rng.normal(90, 20, 60)})
+    assert _found(find_dependencies(table, [], ["diet"], ["chick"])) == [("chick", ("diet",))]
+    # The same as numbers with a fraction: a measure, not an id.
+    measured = table.assign(chick=table["chick"] + 0.5)
+    assert find_dependencies(measured, [], ["diet"], ["chick"]) == []
+    # Fewer than 5 rows per value: 15 values of 4 rows each in 60 rows.
+    few = table.assign(chick=np.repeat(np.arange(15), 4), diet=np.repeat(diet[:15], 4))
+    assert find_dependencies(few, [], ["diet"], ["chick"]) == []
+    # As a category, those 15 values of 4 rows each are a source.
+    assert _found(find_dependencies(few, ["chick"], ["diet"])) == [("chick", ("diet",))]
 
 
 def test_a_finer_column_is_the_source_of_what_a_coarser_one_determines():

@@ -25,6 +25,7 @@ from common.contracts.date_parts import DatePartsFinder
 from common.contracts.dependencies import Dependency, find_dependencies
 from common.contracts.joint_rules import JointRules, choose_joint_rules
 from common.contracts.leaders import find_leaders
+from common.contracts.near_dependencies import NearDependencyFinder
 from common.contracts.pair_dependencies import PairDependencyFinder
 from common.contracts.totals import find_totals
 from services.evaluation.report.models import DependencyCheck
@@ -39,7 +40,11 @@ def real_dependencies(
     """Every column (the source) that determines other columns in all the real rows."""
     sources = allowed_columns(metadata, train, synthetic, _SOURCE_SDTYPES)
     targets = allowed_columns(metadata, train, synthetic, _TARGET_SDTYPES)
-    return find_dependencies(train, sources, targets)
+    numbered = allowed_columns(metadata, train, synthetic, ("numerical",))
+    exact = find_dependencies(train, sources, targets, numbered)
+    near = NearDependencyFinder(sources, targets)
+    near.add(train)
+    return [*exact, *near.dependencies(exact)]
 
 
 def dependency_checks(

@@ -1,6 +1,7 @@
 """What a table profile keeps about how columns go together, found among the learned columns
 on a whole table or batch by batch (`add` each, then `found`): the columns one column
-determines in every training row (`common.contracts.dependencies`), the combinations of two
+determines in every training row (`common.contracts.dependencies`) or in all but a few of its
+values (`common.contracts.near_dependencies`), the combinations of two
 category columns the training rows rule out (`common.contracts.combinations`), the number
 columns that are the sum of others (`common.contracts.totals`) and the category columns
 naming the largest of some number columns (`common.contracts.leaders`), and the month and
@@ -22,6 +23,7 @@ from common.contracts.date_parts import DatePartsFinder
 from common.contracts.dependencies import DependencyFinder
 from common.contracts.joint_rules import choose_joint_rules, set_columns
 from common.contracts.leaders import LeaderFinder
+from common.contracts.near_dependencies import NearDependencyFinder
 from common.contracts.pair_dependencies import PairDependencyFinder
 from common.contracts.totals import TotalFinder
 
@@ -36,7 +38,10 @@ class DerivedRules:
         categorical = [name for name, kind in kinds.items() if kind == "categorical"]
         numeric = [name for name, kind in kinds.items() if kind == "numeric"]
         targets = [name for name, kind in kinds.items() if kind in ("categorical", "numeric")]
-        self._dependencies = DependencyFinder(categorical, targets)
+        # Number columns may be a source when they are ids written as numbers (ChickWeight's
+        # Chick): the finder keeps those of whole numbers that repeat enough.
+        self._dependencies = DependencyFinder(categorical, targets, numbered=numeric)
+        self._near = NearDependencyFinder(categorical, targets)
         self._combinations = CombinationFinder(categorical)
         self._totals = TotalFinder(numeric, coded=categorical)
         self._leaders = LeaderFinder(categorical, numeric)
@@ -47,6 +52,7 @@ class DerivedRules:
     def add(self, frame: pd.DataFrame) -> None:
         for finder in (
             self._dependencies,
+            self._near,
             self._combinations,
             self._totals,
             self._leaders,
@@ -61,7 +67,8 @@ class DerivedRules:
         ``totals``, ``leaders``, ``date_parts``, ``pair_dependencies`` and ``concatenations``;
         the last two as `common.contracts.joint_rules` chooses them (as the report does). No
         column another rule sets is in a ruled-out combination."""
-        dependencies = tuple(self._dependencies.dependencies())
+        exact = self._dependencies.dependencies()
+        dependencies = (*exact, *self._near.dependencies(exact))
         leaders = tuple(self._leaders.leaders())
         totals = tuple(self._totals.totals())
         dates = tuple(self._dates.found())

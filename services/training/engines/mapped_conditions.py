@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from common.contracts.dependencies import Dependency
 from common.contracts.rule_checks import value_keys
 from services.training.engines.base import InvalidConditionError
 from services.training.engines.obeying import ONE_OF, outside
@@ -29,9 +30,21 @@ def refuse_unmapped(profile: TableProfile, fixed: Mapping[str, Any]) -> None:
     columns (`{"continent": "Asia", "iso_alpha": "FRA"}`); a pair of values never seen
     together (`{"origin": "EWR", "dest": "BGR"}`)."""
     for dependency in profile.dependencies:
+        if dependency.partial and not _mapped_source(dependency, fixed):
+            continue  # a source value the mapping leaves out may go with any value
         _refuse((dependency.source,), dependency.columns, dependency.rows, fixed)
     for pair in profile.pair_dependencies:
         _refuse(pair.sources, pair.columns, pair.rows, fixed)
+
+
+def _mapped_source(dependency: Dependency, fixed: Mapping[str, Any]) -> bool:
+    """Whether the condition on a partial dependency's source is one value of its rows
+    (mpg's camry solara, sold as a compact only; not the altima, sold in two classes)."""
+    condition = fixed.get(dependency.source)
+    if condition is None or isinstance(condition, Mapping):
+        return False
+    (wanted,) = value_keys(pd.Series([condition], dtype=object))
+    return wanted in value_keys(pd.Series([row[0] for row in dependency.rows], dtype=object))
 
 
 def _refuse(

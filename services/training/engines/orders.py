@@ -13,6 +13,17 @@ real colleges have); where that value would leave the column's range, or the ord
 quantiles (dates, numbers on a grid), the two values are swapped when both then lie within
 the other column's range.
 
+A low value made from a high one follows the high value's size: a 184-mile flight's minutes
+are not a 2,475-mile one's times the same minutes per mile (air time is about 18 minutes plus
+0.126 per mile). So an order of shares also keeps the straight line of the low values on the
+high ones over the training rows and, in `BINS` bins of the high value holding alike many
+rows, quantiles of the low value's share of that line, the outer `TAIL` of each bin left out
+(a 96-mile flight of 60 minutes drew an hour for a share of the short ones); a broken row's
+low value is the line at its high value times a share drawn in its bin. One drawn over all
+routes gave LGA → BOS (184 miles) up to 113 minutes; now its mended minutes are those of
+short flights. A high value made from a low one (the low side kept) and orders of models
+trained before use the shares of all rows, as before.
+
 Only between columns written alike (both whole numbers, or the same decimals, grid and
 unit), never a column that another rule reads or ties (a total's parts, a winner's numbers, a
 month or a day of a date written in parts). A column a rule sets from others (a route's
@@ -41,6 +52,11 @@ from services.training.engines.profile import ColumnProfile, TableProfile
 MAX_PASSES = 8
 # Quantiles of the real shares (or gaps) an order keeps, to mend broken rows with.
 QUANTILES = 21
+# Bins of the high value a low value is made in (at most; each holds at least MIN_BIN_ROWS
+# training rows), and the share of each bin's rows at either end its quantiles leave out.
+BINS = 5
+MIN_BIN_ROWS = 20
+TAIL = 0.025
 
 
 @dataclass(frozen=True)
@@ -54,16 +70,30 @@ class KeptOrder:
     by_gap: bool = False
     # The side a rule sets from other columns (kept; the other side is mended), if any.
     fixed: str | None = None
+    # Low values by the high value's size (none in models trained before, or too few rows):
+    # the line (intercept, slope) of low on high, the inner edges of the high value's bins,
+    # and per bin QUANTILES quantiles of low / line(high).
+    trend: tuple[float, ...] = ()
+    edges: tuple[float, ...] = ()
+    binned: tuple[tuple[float, ...], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = {"low": self.low, "high": self.high, "shares": self.shares, "by_gap": self.by_gap}
-        return data | ({"fixed": self.fixed} if self.fixed else {})
+        sized = {"trend": self.trend, "edges": self.edges, "binned": self.binned}
+        return data | ({"fixed": self.fixed} if self.fixed else {}) | (sized if self.binned else {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> KeptOrder:
         shares = tuple(float(v) for v in data.get("shares") or ())
         fixed = data.get("fixed") or None
-        return cls(data["low"], data["high"], shares, bool(data.get("by_gap")), fixed)
+        order = cls(data["low"], data["high"], shares, bool(data.get("by_gap")), fixed)
+        trend = tuple(float(v) for v in data.get("trend") or ())
+        edges = tuple(float(v) for v in data.get("edges") or ())
+        binned = tuple(tuple(float(v) for v in row) for row in data.get("binned") or ())
+        alike = all(len(row) == len(binned[0]) >= 2 for row in binned)
+        if len(trend) == 2 and len(binned) == len(edges) + 1 >= 2 and alike:
+            return replace(order, trend=trend, edges=edges, binned=binned)
+        return order
 
 
 def find_orders(
@@ -97,7 +127,40 @@ def _kept(rows: pd.DataFrame, low: ColumnProfile | None, high: ColumnProfile | N
     shares = (then - first) if by_gap else (first / then)
     shares = shares[first.notna() & then.notna()].to_numpy(dtype=float)
     quantiles = np.quantile(shares, np.linspace(0, 1, QUANTILES)) if len(shares) else ()
-    return KeptOrder(low.name, high.name, tuple(float(q) for q in quantiles), by_gap)
+    order = KeptOrder(low.name, high.name, tuple(float(q) for q in quantiles), by_gap)
+    if by_gap:
+        return order
+    both = (first.notna() & then.notna()).to_numpy()
+    lows, highs = first.to_numpy(dtype=float)[both], then.to_numpy(dtype=float)[both]
+    return replace(order, **_by_size(lows, highs))
+
+
+def _by_size(lows: np.ndarray, highs: np.ndarray) -> dict[str, Any]:
+    """The `KeptOrder` fields that make a low value by its high one's size: the line of the
+    lows on the highs (through 0 with slope 1 where it is not positive over the highs' range),
+    the bins' inner edges and each bin's quantiles of low / line(high); none for too few rows."""
+    bins = min(BINS, len(highs) // MIN_BIN_ROWS)
+    if bins < 2 or highs.min() == highs.max():
+        return {}
+    slope, intercept = np.polyfit(highs, lows, 1)
+    ends = intercept + slope * np.array([highs.min(), highs.max()])
+    if not (np.isfinite(ends).all() and (ends > 0).all()):
+        intercept, slope = 0.0, 1.0
+    shares = lows / (intercept + slope * highs)
+    edges = np.unique(np.quantile(highs, np.linspace(0, 1, bins + 1)[1:-1]))
+    where = np.searchsorted(edges, highs, side="right")
+    levels = np.linspace(TAIL, 1 - TAIL, QUANTILES)
+    binned = []
+    for index in range(len(edges) + 1):
+        inside = shares[where == index]
+        if not len(edges) or not len(inside):
+            return {}
+        binned.append(tuple(float(q) for q in np.quantile(inside, levels)))
+    return {
+        "trend": (float(intercept), float(slope)),
+        "edges": tuple(float(e) for e in edges),
+        "binned": tuple(binned),
+    }
 
 
 def keep_orders(
@@ -183,8 +246,11 @@ def _made_low(
     quantiles, rounded down to the low column's precision so that the order holds, and at
     least the column's real minimum; and whether each fits (in range, not above its high)."""
     highs = then[broken].to_numpy(dtype=float)
-    shares = _shares(order, len(highs), rng)
-    values = _rounded(highs - shares if order.by_gap else highs * shares, low, np.floor)
+    if order.binned and not order.by_gap:
+        values = _rounded(_sized_lows(order, highs, rng), low, np.floor)
+    else:
+        shares = _shares(order, len(highs), rng)
+        values = _rounded(highs - shares if order.by_gap else highs * shares, low, np.floor)
     # Not below the real minimum, a value the low column holds (kept where it is <= high).
     values = np.maximum(values, low.minimum if low.minimum is not None else -np.inf)
     return values, _within(pd.Series(values), low) & (values <= highs)
@@ -207,6 +273,19 @@ def _made_high(
     values = _rounded(values, high, np.ceil)
     values = np.minimum(values, high.maximum if high.maximum is not None else np.inf)
     return values, _within(pd.Series(values), high) & (values >= lows)
+
+
+def _sized_lows(order: KeptOrder, highs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Low values for ``highs``: the line at each high value times a share drawn between
+    the quantiles of its bin."""
+    table = np.array(order.binned, dtype=float)
+    where = np.searchsorted(np.array(order.edges, dtype=float), highs, side="right")
+    position = rng.random(len(highs)) * (table.shape[1] - 1)
+    step = np.minimum(np.floor(position).astype(np.intp), table.shape[1] - 2)
+    below, above = table[where, step], table[where, step + 1]
+    shares = below + (position - step) * (above - below)
+    intercept, slope = order.trend
+    return (intercept + slope * highs) * shares
 
 
 def _shares(order: KeptOrder, n: int, rng: np.random.Generator) -> np.ndarray:
