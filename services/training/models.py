@@ -105,7 +105,11 @@ class Batch(Base):
     released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     release_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
-    __table_args__ = (Index("ix_batches_status_created_at", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_batches_status_created_at", "status", "created_at"),
+        # A dataset's batches, newest first (`batches(datasetId)`, the SDK's batches.newest).
+        Index("ix_batches_dataset_id_created_at", "dataset_id", "created_at"),
+    )
 
 
 class Job(Base):
