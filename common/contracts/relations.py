@@ -210,5 +210,11 @@ def rounded(values: np.ndarray, decimals: int | None) -> np.ndarray:
 
 
 def equal(totals: np.ndarray, sums: np.ndarray, relative: float = RELATIVE) -> np.ndarray:
+    """Where each total is its sum to within ``relative`` of the larger of the two, and of
+    at least 1 (a total of 0 next to a sum of 1e-17), or of the totals' own size where
+    they are all smaller: capacitances of 3e-12 farads are no square of anything within 1e-9."""
     scale = np.maximum(np.abs(totals), np.abs(sums))
-    return np.abs(totals - sums) <= relative * np.maximum(scale, 1.0)
+    with np.errstate(invalid="ignore"):
+        size = np.nanmax(np.abs(totals)) if np.isfinite(totals).any() else 1.0
+    floor = min(1.0, float(size)) if size > 0 else 1.0
+    return np.abs(totals - sums) <= relative * np.maximum(scale, floor)

@@ -43,6 +43,22 @@ def test_two_columns_a_formula_links_are_searched():
     assert find_totals(weather.head(10), ["celsius", "fahrenheit"]) == []
 
 
+def test_two_columns_of_trillionths_are_no_function_of_each_other():
+    # Capacitances in farads beside a grid of picofarads: every farad value was "the square
+    # of" the grid's (3e-12 against 1e-21 differ by less than 1e-9), and generation wrote
+    # 8e-21 for every capacitance.
+    rng = np.random.default_rng(0)
+    farads = pd.DataFrame(
+        {"farads": rng.normal(3e-12, 1e-12, 300), "grid": rng.integers(1, 100, 300) * 1e-12}
+    )
+    assert find_totals(farads, ["farads", "grid"]) == []
+    # At their own size, a relation of such columns is still found.
+    doubled = farads.assign(twice=farads["farads"] * 2)
+    assert [t.description for t in find_totals(doubled, ["farads", "twice"])] == [
+        "twice = 2·farads"
+    ]
+
+
 @pytest.mark.parametrize("every", [100, 1_000])
 def test_a_mostly_empty_column_hides_no_function(every):
     numbers = ["year", "age", "logwage", "wage", "bonus"]
