@@ -49,3 +49,19 @@ def test_plain_http_routes_errors_and_bare_statuses():
     assert isinstance(masked, errors.InternalError) and "unexpectedly" in str(masked)
     drifted = errors.from_graphql_errors([{"message": "Cannot query field 'rows' on 'Dataset'."}])
     assert "client older than the server" in str(drifted)
+
+
+def test_a_field_message_the_error_already_says_is_not_said_twice():
+    said = "origin 'EWR' and dest 'BGR' never occur together in the training rows"
+    bad = errors.from_graphql_errors(
+        [
+            {
+                "message": said,
+                "extensions": {
+                    "code": "BAD_USER_INPUT",
+                    "fields": [{"field": "conditions.dest", "message": said}],
+                },
+            }
+        ]
+    )
+    assert str(bad) == f"{said} (conditions.dest)"

@@ -51,11 +51,19 @@ class BadUserInput(SyntheticaError):
         return list(self.extensions.get("fields") or [])
 
     def __str__(self) -> str:
-        details = "; ".join(f"{f.get('field')}: {f.get('message')}" for f in self.fields)
+        # A field whose message the error's own already says is named only (`... never occur
+        # together ... (conditions.dest)`), not its message said twice.
+        named = [
+            str(f.get("field"))
+            if str(f.get("message") or "") in self.message
+            else f"{f.get('field')}: {f.get('message')}"
+            for f in self.fields
+        ]
+        details = "; ".join(named)
         return (
             f"{self.message} ({details})"
             if details and details not in self.message
-            else (self.message)
+            else self.message
         )
 
 
