@@ -18,7 +18,7 @@ from services.evaluation.report.bounds import (
     utility_rows,
     watched_pairs,
 )
-from services.evaluation.report.calendar import calendar_checks
+from services.evaluation.report.calendar import calendar_checks, real_date_parts
 from services.evaluation.report.charts import column_charts, correlation_heatmaps
 from services.evaluation.report.columns import (
     canonical_frame,
@@ -50,7 +50,12 @@ from services.evaluation.report.privacy import (
     unique_names,
 )
 from services.evaluation.report.quality import quality_scores
-from services.evaluation.report.totals import leader_checks, total_checks
+from services.evaluation.report.totals import (
+    leader_checks,
+    real_leaders,
+    real_totals,
+    total_checks,
+)
 from services.evaluation.report.utility import (
     Target,
     check_target,
@@ -83,8 +88,12 @@ def build_report(
     plan = plan_columns(metadata, raw)
     stored = metadata.get("target_column") if isinstance(metadata, Mapping) else None
     dependencies = real_dependencies(raw["train"], raw["synthetic"], metadata)
-    totals = total_checks(raw["train"], raw["synthetic"], metadata)
-    leaders = leader_checks(raw["train"], raw["synthetic"], metadata)
+    # Found once: the checks of each and the choice of the joint rules beside them use them.
+    found_totals = real_totals(raw["train"], raw["synthetic"], metadata)
+    found_leaders = real_leaders(raw["train"], raw["synthetic"], metadata)
+    found_dates = real_date_parts(raw["train"], raw["synthetic"], metadata)
+    totals = total_checks(raw["train"], raw["synthetic"], metadata, found_totals)
+    leaders = leader_checks(raw["train"], raw["synthetic"], metadata, found_leaders)
     # Columns other columns determine: never the utility target, never in a combination.
     derived = {column for dependency in dependencies for column in dependency.columns}
     derived |= {check.column for check in totals} | {check.column for check in leaders}
@@ -180,7 +189,15 @@ def build_report(
         privacy_synthetic_rows=len(privacy_inputs.synthetic),
         dcr_share_train_rows=share_rows,
     )
-    joint = joint_checks(raw["train"], raw["synthetic"], metadata, dependencies)
+    joint = joint_checks(
+        raw["train"],
+        raw["synthetic"],
+        metadata,
+        dependencies,
+        totals=found_totals,
+        leaders=found_leaders,
+        date_parts=found_dates,
+    )
     # The columns rules set, as training's `common.contracts.joint_rules.set_columns`.
     set_columns = derived | {column for check in joint for column in check.columns}
     return Report(
@@ -203,7 +220,7 @@ def build_report(
         ),
         totals=totals,
         leaders=leaders,
-        calendar=calendar_checks(raw["train"], raw["synthetic"], metadata),
+        calendar=calendar_checks(raw["train"], raw["synthetic"], metadata, found_dates),
     )
 
 

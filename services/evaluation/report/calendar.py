@@ -10,28 +10,39 @@ and times only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from common.contracts.date_parts import DatePartsFinder, clock_times
+from common.contracts.date_parts import DateParts, DatePartsFinder, clock_times
 from services.evaluation.report.dependencies import allowed_columns
 from services.evaluation.report.models import CalendarCheck
 
 
-def calendar_checks(
+def real_date_parts(
     train: pd.DataFrame, synthetic: pd.DataFrame, metadata: Mapping[str, Any]
-) -> list[CalendarCheck]:
-    """Every month and day pair and every hhmm column of the real rows, with the synthetic
-    rows that are no date or no time of day."""
+) -> list[DateParts]:
+    """Every date the real rows write in parts (year, month, day columns)."""
     numbers = allowed_columns(metadata, train, synthetic, ("numerical", "categorical"))
     finder = DatePartsFinder(numbers)
     finder.add(train)
+    return finder.found()
+
+
+def calendar_checks(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    metadata: Mapping[str, Any],
+    found: Sequence[DateParts] | None = None,
+) -> list[CalendarCheck]:
+    """Every month and day pair (``found`` already, or found here) and every hhmm column of
+    the real rows, with the synthetic rows that are no date or no time of day."""
+    found = real_date_parts(train, synthetic, metadata) if found is None else found
     rows = synthetic.reset_index(drop=True)
     checks = []
-    for parts in finder.found():
+    for parts in found:
         columns = [c for c in (parts.year, parts.month, parts.day) if c]
         checks.append(
             CalendarCheck(

@@ -14,20 +14,20 @@ never had counted apart, and text columns joining other columns' values (Make = 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from common.contracts.concatenations import ConcatenationFinder
-from common.contracts.date_parts import DatePartsFinder
+from common.contracts.date_parts import DateParts
 from common.contracts.dependencies import Dependency, find_dependencies
-from common.contracts.joint_rules import JointRules, choose_joint_rules
-from common.contracts.leaders import find_leaders
+from common.contracts.joint_rules import choose_joint_rules
+from common.contracts.leaders import Leader
 from common.contracts.near_dependencies import NearDependencyFinder
 from common.contracts.pair_dependencies import PairDependencyFinder
-from common.contracts.totals import find_totals
+from common.contracts.totals import Total
 from services.evaluation.report.models import DependencyCheck
 
 _SOURCE_SDTYPES = ("categorical", "boolean")
@@ -75,12 +75,30 @@ def joint_checks(
     synthetic: pd.DataFrame,
     metadata: Mapping[str, Any],
     dependencies: list[Dependency],
+    *,
+    totals: Sequence[Total],
+    leaders: Sequence[Leader],
+    date_parts: Sequence[DateParts],
 ) -> list[DependencyCheck]:
     """The columns two columns determine together, and the text columns joining others, in
     all the real rows, with the synthetic rows that break them: those training keeps, chosen
-    as it chooses them (`common.contracts.joint_rules`), beside the real rows' other rules."""
+    as it chooses them (`common.contracts.joint_rules`), beside the real rows' other rules
+    (``dependencies``, ``totals``, ``leaders``, ``date_parts``: as the report found them)."""
     rows = synthetic.reset_index(drop=True)
-    joint = _joint_rules(train, synthetic, metadata, dependencies)
+    sources = allowed_columns(metadata, train, synthetic, _SOURCE_SDTYPES)
+    targets = allowed_columns(metadata, train, synthetic, _TARGET_SDTYPES)
+    concatenations = ConcatenationFinder(sources)
+    concatenations.add(train)
+    pairs = PairDependencyFinder(sources, targets)
+    pairs.add(train)
+    joint = choose_joint_rules(
+        dependencies=dependencies,
+        totals=totals,
+        leaders=leaders,
+        date_parts=date_parts,
+        concatenations=concatenations,
+        pairs=pairs,
+    )
     checks = []
     for concatenation in joint.concatenations:
         broken = concatenation.broken(rows)
@@ -112,36 +130,6 @@ def joint_checks(
             )
         )
     return checks
-
-
-def _joint_rules(
-    train: pd.DataFrame,
-    synthetic: pd.DataFrame,
-    metadata: Mapping[str, Any],
-    dependencies: list[Dependency],
-) -> JointRules:
-    """The joint rules of the real rows, beside their totals, leaders and dates written in
-    parts (found on the columns the report's checks of those look at: `totals`, `calendar`)."""
-    sources = allowed_columns(metadata, train, synthetic, _SOURCE_SDTYPES)
-    targets = allowed_columns(metadata, train, synthetic, _TARGET_SDTYPES)
-    numbers = allowed_columns(metadata, train, synthetic, ("numerical",))
-    coded = allowed_columns(metadata, train, synthetic, ("categorical",))
-    dates = DatePartsFinder(
-        allowed_columns(metadata, train, synthetic, ("numerical", "categorical"))
-    )
-    dates.add(train)
-    concatenations = ConcatenationFinder(sources)
-    concatenations.add(train)
-    pairs = PairDependencyFinder(sources, targets)
-    pairs.add(train)
-    return choose_joint_rules(
-        dependencies=dependencies,
-        totals=find_totals(train, numbers, coded),
-        leaders=find_leaders(train, sources, numbers),
-        date_parts=dates.found(),
-        concatenations=concatenations,
-        pairs=pairs,
-    )
 
 
 def allowed_columns(

@@ -11,26 +11,37 @@ parts and every leader from its numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
-from common.contracts.leaders import find_leaders
-from common.contracts.totals import find_totals
+from common.contracts.leaders import Leader, find_leaders
+from common.contracts.totals import Total, find_totals
 from services.evaluation.report.dependencies import allowed_columns
 from services.evaluation.report.models import LeaderCheck, TotalCheck
 
 
-def total_checks(
+def real_totals(
     train: pd.DataFrame, synthetic: pd.DataFrame, metadata: Mapping[str, Any]
-) -> list[TotalCheck]:
-    """Every total of the real rows, with the synthetic rows (with the total and every part)
-    whose parts add up to another number."""
+) -> list[Total]:
+    """Every total of the real rows (training's rule, on the columns both tables have)."""
     numbers = allowed_columns(metadata, train, synthetic, ("numerical",))
     coded = allowed_columns(metadata, train, synthetic, ("categorical",))
+    return find_totals(train, numbers, coded)
+
+
+def total_checks(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    metadata: Mapping[str, Any],
+    found: Sequence[Total] | None = None,
+) -> list[TotalCheck]:
+    """Every total of the real rows (``found`` already, or found here), with the synthetic
+    rows (with the total and every part) whose parts add up to another number."""
+    found = real_totals(train, synthetic, metadata) if found is None else found
     checks = []
-    for total in find_totals(train, numbers, coded):
+    for total in found:
         real_rows = int(train[[total.column, *total.parts]].notna().all(axis=1).sum())
         checks.append(
             TotalCheck(
@@ -44,15 +55,27 @@ def total_checks(
     return checks
 
 
-def leader_checks(
+def real_leaders(
     train: pd.DataFrame, synthetic: pd.DataFrame, metadata: Mapping[str, Any]
-) -> list[LeaderCheck]:
-    """Every category column naming the largest of some number columns in the real rows,
-    with the synthetic rows (with the category and every number) where it names another."""
+) -> list[Leader]:
+    """Every category column naming the largest of some number columns in the real rows."""
     categories = allowed_columns(metadata, train, synthetic, ("categorical", "boolean"))
     numbers = allowed_columns(metadata, train, synthetic, ("numerical",))
+    return find_leaders(train, categories, numbers)
+
+
+def leader_checks(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    metadata: Mapping[str, Any],
+    found: Sequence[Leader] | None = None,
+) -> list[LeaderCheck]:
+    """Every category column naming the largest of some number columns in the real rows
+    (``found`` already, or found here), with the synthetic rows (with the category and every
+    number) where it names another."""
+    found = real_leaders(train, synthetic, metadata) if found is None else found
     checks = []
-    for leader in find_leaders(train, categories, numbers):
+    for leader in found:
         checks.append(
             LeaderCheck(
                 column=leader.column,

@@ -17,7 +17,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from services.evaluation.report.calendar import real_date_parts
 from services.evaluation.report.dependencies import joint_checks, real_dependencies
+from services.evaluation.report.totals import real_leaders, real_totals
 from services.training.engines.trainset import stream_profile
 from tests.services.training.faithful_world import FIXTURES, Ingested, ingested
 
@@ -33,8 +35,17 @@ def _both(table: Ingested, work: Path) -> tuple[list[str], list[str]]:
     profile, _ = stream_profile(split, table.metadata)
     stored = [c.description for c in profile.concatenations]
     stored += [p.description for p in profile.pair_dependencies]
-    dependencies = real_dependencies(train, train, table.metadata)
-    checked = [c.description for c in joint_checks(train, train, table.metadata, dependencies)]
+    metadata = table.metadata
+    checks = joint_checks(
+        train,
+        train,
+        metadata,
+        real_dependencies(train, train, metadata),
+        totals=real_totals(train, train, metadata),
+        leaders=real_leaders(train, train, metadata),
+        date_parts=real_date_parts(train, train, metadata),
+    )
+    checked = [c.description for c in checks]
     return stored, checked
 
 
