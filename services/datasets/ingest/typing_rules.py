@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 
 from common.date_formats import parsing_format
 
-from . import date_written
+from . import date_written, two_digit_years
 
 # Preference order when several formats fit every value (month-first like pandas).
 DATETIME_FORMATS = (
@@ -256,6 +256,8 @@ class ColumnTyper:
     datetime_formats: list[str] | None = None
     # Per format, its variants that write every value as written (`date_written`).
     written: dict[str, list[str]] = field(default_factory=dict)
+    # Per two-digit-year format, the years strptime read (`two_digit_years`).
+    years: dict[str, set[int]] = field(default_factory=dict)
     seen_values: bool = False
     quote: str | None = None
     unquoted: ColumnTyper | None = None
@@ -360,6 +362,9 @@ class ColumnTyper:
             self.written[f] = date_written.narrowed(
                 self.written.get(f, date_written.variants(f)), f, values
             )
+            if "%y" in f:
+                parsed = pc.strptime(values, format=f, unit="s", error_is_null=True)
+                self.years.setdefault(f, set()).update(two_digit_years.years_of(parsed))
 
     def result(self) -> ColumnType:
         """The narrowest type that fits every value seen."""
@@ -389,6 +394,7 @@ class ColumnTyper:
                 "timestamp[s]",
                 written,
                 parse_format=parsing_format(written) if written != chosen else None,
+                century_end=two_digit_years.window_end(self.years.get(chosen, set())),
             )
         return ColumnType("string")
 
@@ -409,6 +415,8 @@ class ColumnType:
     parse_format: str | None = None
     # The currency or percent sign (before, after) every value carries, dropped.
     unit: tuple[str, str] | None = None
+    # Two-digit years after it are a century earlier (`two_digit_years`).
+    century_end: int | None = None
 
     def convert(self, text: pa.Array) -> pa.Array:
         """Convert cleaned text to this type; `text` must be what `observe` accepted."""
@@ -420,9 +428,10 @@ class ColumnType:
             return pc.equal(pc.utf8_lower(text), "true")
         if self.parse_format:
             parsed = pc.strptime(text, format=self.parse_format, unit="s")
-            return pc.cast(parsed, pa.timestamp("s"))
+            return two_digit_years.placed(pc.cast(parsed, pa.timestamp("s")), self.century_end)
         if self.datetime_format:
-            return pc.strptime(text, format=self.datetime_format, unit="s")
+            parsed = pc.strptime(text, format=self.datetime_format, unit="s")
+            return two_digit_years.placed(parsed, self.century_end)
         if self.arrow == "string":
             return text
         if self.thousands:
