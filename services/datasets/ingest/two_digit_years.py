@@ -34,9 +34,7 @@ def window_end(years: set[int]) -> int | None:
         return None
     written = sorted({y % 100 for y in years})
     # The run of unwritten years after each written one (all 100 after a lone year).
-    gaps = [
-        ((written[(i + 1) % len(written)] - y) % 100 or 100, y) for i, y in enumerate(written)
-    ]
+    gaps = [((written[(i + 1) % len(written)] - y) % 100 or 100, y) for i, y in enumerate(written)]
     _, last = max(gaps)
     end = STRPTIME_LAST - (STRPTIME_LAST - last) % 100
     return end if max(years) > end else None
