@@ -32,6 +32,7 @@ from services.training.engines.obeying import (
 from services.training.engines.orders import keep_orders
 from services.training.engines.profile import ColumnProfile, TableProfile
 from services.training.engines.ruled_out import refuse_ruled_out
+from services.training.engines.unique_labels import made_once
 
 ANOMALY_COLUMN = "is_anomaly"
 Bounds = Mapping[str, tuple[float | None, float | None]]
@@ -92,6 +93,7 @@ def sample_chunks(
         limits = resolve_bounds(profile, bounds) if enforce_bounds else {}
         checks = RowChecks(rules, _row_conditions(profile, valid, limits))
         limits = {k: v for k, v in limits.items() if k not in _checked_totals(profile)}
+        names_used: dict[str, set[str]] = {}  # unique names made so far in the run
         for index, start in enumerate(range(0, n, chunk_rows)):
             draw = functools.partial(
                 _draw,
@@ -107,6 +109,8 @@ def sample_chunks(
             rows = obeying(draw, min(chunk_rows, n - start), checks)
             if checks:
                 rows = renumber_ids(rows, profile, first_row=start, seed=seed)
+            names = np.random.default_rng([seed, index, 21])
+            made_once(rows, profile, names, names_used, frozen)
             rng = np.random.default_rng([seed, index, 1])
             yield inject_anomalies(
                 rows,
