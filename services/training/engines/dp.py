@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from common.timestamps import NS_SECONDS
 from services.training.engines.errors import EngineError, InvalidParamsError
 from services.training.engines.profile import RULE_FIELDS, TableProfile, build_profile
 
@@ -149,7 +152,8 @@ def private_profile(
     Categories keep only real ones (the model's `_RARE_` placeholder goes); an integer id
     counts from 1. Every rule generation applies (`RULE_FIELDS`: the columns one column or
     a pair determines, joined text, totals, ...) is found in those rows too."""
-    seen = build_profile(engine.sample(PROFILE_SAMPLE_ROWS, seed), metadata)
+    rows = engine.sample(PROFILE_SAMPLE_ROWS, seed)
+    seen = build_profile(rows, metadata)
     columns = []
     for real in profile.columns:
         learned = seen.column(real.name)
@@ -159,6 +163,8 @@ def private_profile(
             kept = [i for i, c in enumerate(learned.categories) if c in real_categories]
             stats["categories"] = tuple(learned.categories[i] for i in kept)
             stats["category_counts"] = tuple(learned.category_counts[i] for i in kept)
+            if real.sentinels:  # the range of the dates beside 9999-12-31 too
+                stats["usual_range"] = _usual_range(rows[real.name])
             columns.append(replace(real, **stats))
         elif real.kind == "id" and real.id_step is not None:
             columns.append(replace(real, minimum=1.0, maximum=None, id_step=1))
@@ -168,3 +174,11 @@ def private_profile(
     # them (the real rows' are no post-processing of the release).
     derived = {name: getattr(seen, name) for name in RULE_FIELDS}
     return replace(profile, columns=tuple(columns), **derived)
+
+
+def _usual_range(seconds: pd.Series) -> tuple[float, float] | None:
+    """The range of a model's dates (in seconds since 1970) that are no sentinel: within
+    what pandas' nanoseconds hold."""
+    numbers = pd.to_numeric(seconds, errors="coerce")
+    usual = numbers[numbers.between(*NS_SECONDS)]
+    return (float(usual.min()), float(usual.max())) if len(usual) else None
