@@ -88,8 +88,14 @@ def invent_unique_labels(
 
 
 def _word(word: str) -> bool:
-    """A capitalised word of letters (`Abilene`; not `of`, `SUNY`, `Mary's`, `A&M`)."""
-    return word.isalpha() and word[:1].isupper() and not word.isupper()
+    """A capitalised word of letters (`Abilene`; not `of`, `SUNY`, `Mary's`, `A&M`), or a
+    word of a script without capitals (Arabic `القاهرة`, Hindi, Hangul), whose names were
+    otherwise left real."""
+    if not word.isalpha():
+        return False
+    if word.lower() == word.upper():
+        return True
+    return word[:1].isupper() and not word.isupper()
 
 
 def _distinctive(word: str, counts: Counter[str]) -> bool:
