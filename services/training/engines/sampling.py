@@ -305,8 +305,13 @@ def _condition_value(column: ColumnProfile, value: Any) -> Any:
         )
     if column.kind == "numeric":
         return _numeric_condition(column, value)
-    if column.beyond_nanoseconds:  # given to the engine in seconds (`_as_learned`)
-        _range_bound(column, "value", str(value))
+    if column.kind == "datetime":
+        # ISO 8601 within the training dates: `garbage` gave rows without a date, `12345`
+        # 1970-01-01, `true` a crash. Beyond nanoseconds, given in seconds (`_as_learned`).
+        seconds = bound_number(_range_bound(column, "value", value))
+        low, high = column.minimum, column.maximum
+        if low is not None and high is not None and not low <= seconds <= high:
+            raise InvalidConditionError(column.name, f"{value!r} is outside the training dates")
     return value
 
 

@@ -25,6 +25,7 @@ from sdv.single_table import (
 from sdv.single_table.base import BaseSingleTableSynthesizer
 from sdv.utils import load_synthesizer
 
+from common.contracts.rules import parse_datetime
 from common.date_formats import parsing_format
 from services.training.engines.base import (
     FitReport,
@@ -124,17 +125,23 @@ class _SDVEngine(Engine):
     ) -> pd.DataFrame:
         synthesizer = self._fitted()
         _seed_sampling(synthesizer, seed)
+        dates = _fixed_dates(synthesizer, conditions or {})
+        conditions = {k: v for k, v in (conditions or {}).items() if k not in dates}
         if not conditions:
-            return synthesizer.sample(num_rows=n)[_TABLE]
-        rows = synthesizer.sample_from_conditions(
-            [Condition(column_values=dict(conditions), num_rows=n, table_name=_TABLE)]
-        )[_TABLE]
+            rows = synthesizer.sample(num_rows=n)[_TABLE]
+        else:
+            rows = synthesizer.sample_from_conditions(
+                [Condition(column_values=dict(conditions), num_rows=n, table_name=_TABLE)]
+            )[_TABLE]
         if len(rows) < n:
             raise InvalidConditionError(
                 ", ".join(conditions),
                 f"the model produced only {len(rows)} of {n} rows matching these values",
             )
-        return rows.reset_index(drop=True)
+        rows = rows.reset_index(drop=True)
+        for name, stamp in dates.items():
+            rows[name] = stamp
+        return rows
 
     @staticmethod
     def library_versions() -> dict[str, str]:
@@ -144,6 +151,20 @@ class _SDVEngine(Engine):
         if self._synthesizer is None:
             raise RuntimeError("the engine is not fitted")
         return self._synthesizer
+
+
+def _fixed_dates(
+    synthesizer: BaseSingleTableSynthesizer, conditions: Mapping[str, Any]
+) -> dict[str, pd.Timestamp]:
+    """The conditions fixing a datetime column (ISO 8601, UTC without a zone), as naive UTC
+    times. SDV's reject sampling never draws one exact time, so every such condition failed
+    ('Sampling terminated'): the column is set after sampling the others."""
+    columns = synthesizer.get_metadata().tables[_TABLE].columns
+    return {
+        name: pd.Timestamp(parse_datetime(str(value))).tz_convert("UTC").tz_localize(None)
+        for name, value in conditions.items()
+        if columns.get(name, {}).get("sdtype") == "datetime"
+    }
 
 
 def _seed_sampling(synthesizer: BaseSingleTableSynthesizer, seed: int) -> None:
