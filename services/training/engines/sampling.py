@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +21,13 @@ from common.contracts.rules import Rule
 from services.training.engines.artifact import LoadedModel
 from services.training.engines.base import InvalidConditionError, InvalidParamsError
 from services.training.engines.conform import conform, renumber_ids
+from services.training.engines.listed_values import drawn, listed_column
 from services.training.engines.mapped_conditions import refuse_unmapped
 from services.training.engines.obeying import (
     ONE_OF,
     RANGE_OPERATORS,
     RowChecks,
     bound_number,
-    obeying,
 )
 from services.training.engines.orders import keep_orders
 from services.training.engines.profile import ColumnProfile, TableProfile
@@ -94,19 +94,12 @@ def sample_chunks(
         checks = RowChecks(rules, _row_conditions(profile, valid, limits))
         limits = {k: v for k, v in limits.items() if k not in _checked_totals(profile)}
         names_used: dict[str, set[str]] = {}  # unique names made so far in the run
+        listed = listed_column(profile, valid)
         for index, start in enumerate(range(0, n, chunk_rows)):
-            draw = functools.partial(
-                _draw,
-                model,
-                fixed,
-                limits,
-                seed=seed,
-                index=index,
-                start=start,
-                frozen=frozen,
-                pinned=pinned,
-            )
-            rows = obeying(draw, min(chunk_rows, n - start), checks)
+            options = {"seed": seed, "index": index, "frozen": frozen, "pinned": pinned}
+            draw_with = functools.partial(_draw_with, model, fixed, limits, start=start, **options)
+            by_value = np.random.default_rng([seed, index, 22])
+            rows = drawn(draw_with, min(chunk_rows, n - start), checks, listed, by_value)
             if checks:
                 rows = renumber_ids(rows, profile, first_row=start, seed=seed)
             names = np.random.default_rng([seed, index, 21])
@@ -154,6 +147,22 @@ def _checked_totals(profile: TableProfile) -> set[str]:
     return {
         t.column for t in profile.totals if (c := profile.column(t.column)) and not c.null_share
     }
+
+
+def _draw_with(
+    model: LoadedModel,
+    fixed: Mapping[str, Any],
+    limits: Mapping[str, tuple[float, float]],
+    extra: Mapping[str, Any],
+    offset: int,
+    *,
+    start: int,
+    **options: Any,
+) -> Callable[[int, int], pd.DataFrame]:
+    """A chunk's draw with ``extra`` values fixed too, numbered from ``start + offset``."""
+    return functools.partial(
+        _draw, model, {**fixed, **extra}, limits, start=start + offset, **options
+    )
 
 
 def _draw(
@@ -312,6 +321,8 @@ def _condition_value(column: ColumnProfile, value: Any) -> Any:
         low, high = column.minimum, column.maximum
         if low is not None and high is not None and not low <= seconds <= high:
             raise InvalidConditionError(column.name, f"{value!r} is outside the training dates")
+        # As rows' dates are compared (`value_keys`: 1970-05-05T00:00:00), in UTC.
+        return value if column.beyond_nanoseconds else pd.Timestamp(seconds, unit="s").isoformat()
     return value
 
 

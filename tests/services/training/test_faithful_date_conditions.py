@@ -61,3 +61,20 @@ def test_a_date_condition_that_is_no_training_date_is_refused(value, says, copul
     with pytest.raises(InvalidConditionError, match=says) as refused:
         sample(copula, 20, work, conditions={"dob": value})
     assert refused.value.column == "dob"
+
+
+@pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
+def test_a_list_of_dates_or_decimals_is_met(engine, people, work):
+    # Met as rules, by drawing rows until their value is one of the list's: a date or a
+    # decimal drawn among thousands never was (114,300 rows drawn for 300, then refused).
+    trained = train(people, engine, work)
+    dates = {"dob": ["1970-05-05", "1971-01-01T00:00:00+00:00"]}
+    rows = pd.read_parquet(sample(trained, 300, work, seed=4, conditions=dates))
+    counts = rows["dob"].value_counts()
+    assert set(counts.index) == {pd.Timestamp("1970-05-05"), pd.Timestamp("1971-01-01")}
+    assert counts.min() > 100, counts
+    again = pd.read_parquet(sample(trained, 300, work, seed=4, conditions=dates))
+    assert again.equals(rows)
+    incomes = {"income": [48_000.5, 52_000.25]}
+    rows = pd.read_parquet(sample(trained, 200, work, conditions=incomes))
+    assert set(rows["income"]) == {48_000.5, 52_000.25}

@@ -1,0 +1,57 @@
+"""A list condition on a date or decimal column met value by value.
+
+Lists are met as rules: rows are drawn until their value is one of the list's. A column of
+whole numbers or categories is drawn at a few values, and hits them; a date or decimal one
+is drawn at thousands, and never did: `{"dob": ["1970-05-05", "1971-01-01"]}` failed after
+114,300 rows drawn for 300 (18 s with tabular_argn). Such a list's rows are split among its
+values (a seeded draw, equal shares), each share drawn with its value fixed, as a fixed
+condition is, then the rows are shuffled together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from services.training.engines.obeying import ONE_OF, RowChecks, obeying
+from services.training.engines.profile import TableProfile
+
+# A draw of `count` rows (round `round_`) with these values fixed too, its rows numbered
+# from the chunk's first row plus the offset.
+DrawWith = Callable[[Mapping[str, Any], int], Callable[[int, int], pd.DataFrame]]
+
+
+def listed_column(profile: TableProfile, valid: Mapping[str, Any]) -> tuple[str, list] | None:
+    """The first list condition on a date or decimal column, with its values."""
+    for name, condition in valid.items():
+        column = profile.column(name)
+        if column is None or not (isinstance(condition, Mapping) and set(condition) == {ONE_OF}):
+            continue
+        decimal = column.kind == "numeric" and not column.integer and not column.levels
+        if column.kind == "datetime" or decimal:
+            return name, list(condition[ONE_OF])
+    return None
+
+
+def drawn(
+    draw_with: DrawWith,
+    size: int,
+    checks: RowChecks,
+    listed: tuple[str, list] | None,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """``size`` rows that pass ``checks``, those of a ``listed`` column's values drawn by value."""
+    if listed is None:
+        return obeying(draw_with({}, 0), size, checks)
+    name, values = listed
+    counts = rng.multinomial(size, np.full(len(values), 1 / len(values)))
+    parts, offset = [], 0
+    for value, count in zip(values, counts, strict=True):
+        if count:
+            parts.append(obeying(draw_with({name: value}, offset), int(count), checks))
+            offset += int(count)
+    rows = pd.concat(parts, ignore_index=True)
+    return rows.iloc[rng.permutation(len(rows))].reset_index(drop=True)
