@@ -35,9 +35,13 @@ def window_end(years: set[int]) -> int | None:
     written = sorted({y % 100 for y in years})
     # The run of unwritten years after each written one (all 100 after a lone year).
     gaps = [((written[(i + 1) % len(written)] - y) % 100 or 100, y) for i, y in enumerate(written)]
-    _, last = max(gaps)
-    end = STRPTIME_LAST - (STRPTIME_LAST - last) % 100
-    return end if max(years) > end else None
+    widest = max(gap for gap, _ in gaps)
+    ends = [STRPTIME_LAST - (STRPTIME_LAST - y) % 100 for gap, y in gaps if gap == widest]
+    # Among runs as wide, one that strptime's reading already ends at keeps it (years that
+    # tell nothing: every one of 00-99, or 70 and 20), else the latest.
+    if any(max(years) <= end for end in ends):
+        return None
+    return max(ends)
 
 
 def placed(parsed: pa.Array, end: int | None) -> pa.Array:

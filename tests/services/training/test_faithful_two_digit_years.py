@@ -71,3 +71,14 @@ def test_years_seen_in_a_later_batch_move_the_earlier_ones(work: Path):
     years = ingested(path, work).frame["dob"].dt.year
     assert (years.min(), years.max()) == (1955, 1985)
     assert years.iloc[:10_000].between(1970, 1985).all()
+
+
+def test_years_that_tell_no_century_keep_strptimes(work: Path):
+    # Every two-digit year (no gap says where the hundred years start), or two years half a
+    # century apart: read as strptime reads them.
+    for name, years in (("every_year", range(100)), ("two", (70, 20))):
+        csv = work / f"{name}.csv"
+        values = [f"1/1/{y:02d}" for y in years] * 3
+        pd.DataFrame({"when": values, "n": range(len(values))}).to_csv(csv, index=False)
+        read = ingested(csv, work).frame["when"].dt.year
+        assert read.min() >= 1969 and read.max() <= 2068, name
