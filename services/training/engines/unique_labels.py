@@ -39,6 +39,8 @@ UNIQUE_MIN_ROWS = 20
 MULTI_WORD_SHARE = 0.5
 DISTINCTIVE_ROWS = 2
 ATTEMPTS = 32
+# The names a run keeps to make none twice (about 100 MB); past them a name may come again.
+MAX_NAMES_KEPT = 1_000_000
 
 
 def ruled_columns(profile: Any) -> set[str]:
@@ -116,7 +118,9 @@ def made_once(
     for column in unique_label_columns(profile):
         if column.name in frozen or column.name not in rows.columns:
             continue
-        taken = used.setdefault(column.name, set())
+        kept = used.setdefault(column.name, set())
+        # Past MAX_NAMES_KEPT a chunk's names are kept to the chunk.
+        taken = kept if len(kept) < MAX_NAMES_KEPT else set(kept)
         values = rows[column.name]
         again = (values.isin(taken) | values.duplicated()).to_numpy() & values.notna().to_numpy()
         if again.any():
