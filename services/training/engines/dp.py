@@ -144,6 +144,14 @@ _FROM_MODEL = (
 )
 
 
+def _usual_range(seconds: pd.Series) -> tuple[float, float] | None:
+    """The range of a model's dates (in seconds since 1970) that are no sentinel: within
+    what pandas' nanoseconds hold."""
+    numbers = pd.to_numeric(seconds, errors="coerce")
+    usual = numbers[numbers.between(*NS_SECONDS)]
+    return (float(usual.min()), float(usual.max())) if len(usual) else None
+
+
 def private_profile(
     engine: Engine, profile: TableProfile, metadata: Mapping[str, Any], seed: int
 ) -> TableProfile:
@@ -174,11 +182,3 @@ def private_profile(
     # them (the real rows' are no post-processing of the release).
     derived = {name: getattr(seen, name) for name in RULE_FIELDS}
     return replace(profile, columns=tuple(columns), **derived)
-
-
-def _usual_range(seconds: pd.Series) -> tuple[float, float] | None:
-    """The range of a model's dates (in seconds since 1970) that are no sentinel: within
-    what pandas' nanoseconds hold."""
-    numbers = pd.to_numeric(seconds, errors="coerce")
-    usual = numbers[numbers.between(*NS_SECONDS)]
-    return (float(usual.min()), float(usual.max())) if len(usual) else None
