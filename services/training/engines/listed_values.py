@@ -1,8 +1,9 @@
-"""A list condition on a date or decimal column met value by value.
+"""A list condition on a date or number column met value by value.
 
 Lists are met as rules: rows are drawn until their value is one of the list's. A column of
-whole numbers or categories is drawn at a few values, and hits them; a date or decimal one
-is drawn at thousands, and never did: `{"dob": ["1970-05-05", "1971-01-01"]}` failed after
+categories or a few whole numbers (`levels`) is drawn at a few values, and hits them; a date
+or number one is drawn at dozens to thousands, and missed: ChickWeight's chicks 1 and 2 on
+diet 1 came 1 row in 90; `{"dob": ["1970-05-05", "1971-01-01"]}` failed after
 114,300 rows drawn for 300 (18 s with tabular_argn). Such a list's rows are split among its
 values (a seeded draw, equal shares), each share drawn with its value fixed, as a fixed
 condition is, then the rows are shuffled together.
@@ -25,13 +26,13 @@ DrawWith = Callable[[Mapping[str, Any], int], Callable[[int, int], pd.DataFrame]
 
 
 def listed_column(profile: TableProfile, valid: Mapping[str, Any]) -> tuple[str, list] | None:
-    """The first list condition on a date or decimal column, with its values."""
+    """The first list condition on a date or number column (more than a few whole numbers),
+    with its values."""
     for name, condition in valid.items():
         column = profile.column(name)
         if column is None or not (isinstance(condition, Mapping) and set(condition) == {ONE_OF}):
             continue
-        decimal = column.kind == "numeric" and not column.integer and not column.levels
-        if column.kind == "datetime" or decimal:
+        if column.kind == "datetime" or (column.kind == "numeric" and not column.levels):
             return name, list(condition[ONE_OF])
     return None
 

@@ -37,6 +37,35 @@ def refuse_unmapped(profile: TableProfile, fixed: Mapping[str, Any]) -> None:
         _refuse(pair.sources, pair.columns, pair.rows, fixed)
 
 
+def narrowed(profile: TableProfile, fixed: Mapping[str, Any]) -> dict[str, Any]:
+    """``fixed`` with a list on a dependency's source narrowed to the values whose columns
+    meet the conditions on them, one value left a fixed one (given to the engine): with
+    `{"Chick": [1, 45], "Diet": 1}` rows of chick 45 (always diet 4) were drawn and turned
+    down until drawing gave up. Call after `refuse_unmapped`: some value is left."""
+    out = dict(fixed)
+    for dependency in profile.dependencies:
+        condition = out.get(dependency.source)
+        if not (isinstance(condition, Mapping) and set(condition) == {ONE_OF}):
+            continue
+        if not set(dependency.columns) & set(out):
+            continue
+        names = [dependency.source, *dependency.columns]
+        mapping = pd.DataFrame(list(dependency.rows), columns=names, dtype=object)
+        meets = np.ones(len(mapping), dtype=bool)
+        for column in dependency.columns:
+            if column in out:
+                meets &= ~_misses(mapping[column], out[column])
+        sources = mapping[dependency.source]
+        good, mapped = set(value_keys(sources[meets])), set(value_keys(sources))
+        values = condition[ONE_OF]
+        keys = value_keys(pd.Series(values, dtype=object))
+        # A source value a partial mapping leaves out may go with any value.
+        kept = [v for v, k in zip(values, keys, strict=True) if k in good or k not in mapped]
+        if kept and len(kept) < len(values):
+            out[dependency.source] = kept[0] if len(kept) == 1 else {ONE_OF: kept}
+    return out
+
+
 def _mapped_source(dependency: Dependency, fixed: Mapping[str, Any]) -> bool:
     """Whether the condition on a partial dependency's source is one value of its rows
     (mpg's camry solara, sold as a compact only; not the altima, sold in two classes)."""

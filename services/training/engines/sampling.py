@@ -22,7 +22,7 @@ from services.training.engines.artifact import LoadedModel
 from services.training.engines.base import InvalidConditionError, InvalidParamsError
 from services.training.engines.conform import conform, renumber_ids
 from services.training.engines.listed_values import drawn, listed_column
-from services.training.engines.mapped_conditions import refuse_unmapped
+from services.training.engines.mapped_conditions import narrowed, refuse_unmapped
 from services.training.engines.obeying import (
     ONE_OF,
     RANGE_OPERATORS,
@@ -255,7 +255,7 @@ def validate_conditions(
             fixed[name] = _condition_value(column, value)
     refuse_unmapped(profile, fixed)
     refuse_ruled_out(profile.impossible_combinations, fixed)
-    return fixed
+    return narrowed(profile, fixed)
 
 
 def _one_of(column: ColumnProfile, values: Any) -> dict[str, list[Any]]:
