@@ -161,6 +161,9 @@ class DatasetMetadata(BaseModel):
     primary_key: str | None = None
     # The column every report predicts for ML utility; None lets the report choose.
     target_column: str | None = None
+    # The token the upload wrote for a missing value (`NA`, `?`), which CSV downloads
+    # write too; None: an empty cell. Found at ingestion, never changed by an update.
+    missing_value: str | None = None
 
 
 class ColumnUpdate(BaseModel):
@@ -416,7 +419,12 @@ def validate_metadata_update(
     problems += _target_problems(target, columns)
     if problems:
         raise MetadataError(problems)
-    return DatasetMetadata(columns=columns, primary_key=primary_key, target_column=target)
+    return DatasetMetadata(
+        columns=columns,
+        primary_key=primary_key,
+        target_column=target,
+        missing_value=current.missing_value,
+    )
 
 
 def _target_problems(

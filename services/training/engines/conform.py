@@ -35,7 +35,9 @@ exported or evaluated):
   (`unique_labels`).
 
 `to_arrow` then writes a chunk with the real Arrow types; datetime columns carry their
-format in the field's metadata (`datetime_format`), which the exports use.
+format in the field's metadata (`datetime_format`), number columns the decimals every real
+value was written with (`decimals`), the schema the upload's missing-value token
+(`missing_value`), which the exports use.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ from services.training.engines.profile import (
     datetime_ids,
 )
 from services.training.engines.unique_labels import invent_unique_labels
-from services.training.export_values import DATETIME_FORMAT_KEY
+from services.training.export_values import DATETIME_FORMAT_KEY, DECIMALS_KEY, MISSING_VALUE_KEY
 from services.training.templates import columns as template_columns
 
 # A category seen fewer times than this is rare: placeholders are replaced by others.
@@ -367,15 +369,19 @@ def shaped_ids(shape: tuple[str, ...], numbers: np.ndarray, key: int) -> list[st
 
 
 def arrow_schema(profile: TableProfile) -> pa.Schema:
-    """The real table's schema as the profile recorded it (strings where it did not)."""
+    """The real table's schema as the profile recorded it (strings where it did not), with
+    how the upload wrote its values: datetime formats, decimals and the missing-value token."""
     fields = []
     for column in profile.columns:
         data_type = _data_type(column)
         metadata = None
         if column.datetime_format:
             metadata = {DATETIME_FORMAT_KEY: column.datetime_format.encode()}
+        elif column.written_decimals and pa.types.is_floating(data_type):
+            metadata = {DECIMALS_KEY: str(column.written_decimals).encode()}
         fields.append(pa.field(column.name, data_type, metadata=metadata))
-    return pa.schema(fields)
+    written = {MISSING_VALUE_KEY: profile.missing_value.encode()} if profile.missing_value else None
+    return pa.schema(fields, metadata=written)
 
 
 def _data_type(column: ColumnProfile) -> pa.DataType:
@@ -416,7 +422,7 @@ def to_arrow(rows: pd.DataFrame, profile: TableProfile) -> pa.Table:
             array = pa.array(rows[name], from_pandas=True)
             arrays.append(array)
             fields.append(pa.field(name, array.type))
-    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=schema.metadata))
 
 
 def _array(values: pd.Series, data_type: pa.DataType) -> pa.Array:

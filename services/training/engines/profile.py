@@ -139,6 +139,8 @@ class ColumnProfile:
     # distinct value has, most first, for the first ID_COUNTS_KEPT values; the rows of any
     # further values are counted in one last entry, and made unique ids.
     id_counts: tuple[int, ...] = ()
+    # The decimals every value of the upload was written with (`8.0`: 1), for CSV downloads.
+    written_decimals: int | None = None
 
     @property
     def beyond_nanoseconds(self) -> bool:
@@ -180,6 +182,8 @@ class TableProfile:
     # (none in older models).
     pair_dependencies: tuple[PairDependency, ...] = ()
     concatenations: tuple[Concatenation, ...] = ()
+    # The token the upload wrote for a missing value (`NA`, `?`), for CSV downloads.
+    missing_value: str | None = None
 
     def column(self, name: str) -> ColumnProfile | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -200,6 +204,7 @@ class TableProfile:
         return {
             "columns": columns,
             "locale": self.locale,
+            "missing_value": self.missing_value,
             **{name: [rule.to_dict() for rule in getattr(self, name)] for name in _RULES},
         }
 
@@ -208,20 +213,16 @@ class TableProfile:
         columns = []
         for c in data["columns"]:
             values = {**c, "categories": tuple(c["categories"])}
-            values["category_counts"] = tuple(c.get("category_counts") or ())
-            if c.get("id_shape") is not None:
-                values["id_shape"] = tuple(c["id_shape"])
-            values["id_counts"] = tuple(c.get("id_counts") or ())
-            values["sentinels"] = tuple(c.get("sentinels") or ())
-            values["clock_minutes"] = tuple(c.get("clock_minutes") or ())
-            if c.get("levels") is not None:
-                values["levels"] = tuple(c["levels"])
-            if c.get("usual_range") is not None:
-                values["usual_range"] = tuple(c["usual_range"])
+            for key in ("category_counts", "id_counts", "sentinels", "clock_minutes"):
+                values[key] = tuple(c.get(key) or ())
+            for key in ("id_shape", "levels", "usual_range"):
+                if c.get(key) is not None:
+                    values[key] = tuple(c[key])
             columns.append(ColumnProfile(**values))
         return cls(
             columns=tuple(columns),
             locale=data.get("locale") or "en_US",
+            missing_value=data.get("missing_value"),
             **{
                 name: tuple(kind.from_dict(rule) for rule in data.get(name) or ())
                 for name, kind in _RULES.items()
@@ -286,13 +287,13 @@ def build_profile(
                 arrow_type=arrow_type,
                 null_share=float(table[name].isna().mean()) if len(table) else 0.0,
                 datetime_format=meta.get("datetime_format") if _is_time(profiled) else None,
+                written_decimals=meta.get("decimals"),
             )
         )
     rules = DerivedRules({c.name: c.kind for c in columns})
     rules.add(table)
-    return TableProfile(
-        columns=tuple(columns), locale=guess_locale(table, columns), **rules.found()
-    )
+    found = {**rules.found(), "missing_value": metadata.get("missing_value")}
+    return TableProfile(columns=tuple(columns), locale=guess_locale(table, columns), **found)
 
 
 def _is_time(column: ColumnProfile) -> bool:
