@@ -55,7 +55,7 @@ def with_date_formats(
     second-precision timestamp for SQL)."""
     formats = {f.name: datetime_format(f) for f in schema}
     fields = [_date_field(f, fmt, formats[f.name] or "") if formats[f.name] else f for f in schema]
-    target = pa.schema(fields)
+    target = pa.schema(fields, metadata=schema.metadata)
 
     def convert() -> Iterator[pa.RecordBatch]:
         for batch in batches:

@@ -185,7 +185,8 @@ def _whole_seconds(
     """Timestamps as text: "2024-02-09 12:40:37" where a batch's values are whole seconds
     (generated times, most derived ones), not Arrow's "12:40:37.000000"; with their fraction
     where they have one (a 10 Hz sensor)."""
-    target = pa.schema(f.with_type(pa.string()) if _plain_time(f) else f for f in schema)
+    fields = [f.with_type(pa.string()) if _plain_time(f) else f for f in schema]
+    target = pa.schema(fields, metadata=schema.metadata)
 
     def convert() -> Iterator[pa.RecordBatch]:
         for batch in batches:
