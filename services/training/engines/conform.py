@@ -7,16 +7,16 @@ exported or evaluated):
   `Int64` for an integer column gives back `int64`);
 - ids made anew, unique where the real ones are, in their real shape (integers from the
   real minimum by the real step; `AB-1234`-like codes with the same characters; UUIDs);
-- PII columns (never learned) filled with realistic fake values of their kind in the
-  profile's locale, one fake person per row (name, first and last name, email agree:
-  `fake_pii`);
+- PII columns (never learned) filled with fake values of their kind in the profile's
+  locale, one fake person per row (name and email agree: `fake_pii`);
 - categorical values restricted to the real categories: a placeholder (`_RARE_`) or an
   invented value is replaced by a real category drawn by its frequency among the
   categories that are not rare;
 - numbers rounded to the real column's precision, dates to the resolution of their format;
   hhmm times of day (517 = 05:17) stay times (never 1088); a day past its month's last
   (31 February, in month and day columns: the profile's `date_parts`) is that last day;
-- missing values at least as frequent as in the real column;
+- missing values at least as frequent as in the real column, and in the same rows for columns
+  missing in the same real rows (`missing_together`);
 - a column that another column determines in every real row (continent, iso code and
   centroid by country: the profile's `dependencies`) set from its source's value, so that
   every row is a real combination (a source value without a mapping leaves the row as
@@ -31,8 +31,7 @@ exported or evaluated):
   joining others (`concatenations`: make = manufacturer + " " + model) written from them;
   where its parts join into no real value (a model beside another maker) they are first
   taken from the row's own real value of it, where that splits into them one way only.
-- names unique in every real row (colleges) made anew in their shape, never a real one
-  (`unique_labels`).
+- names unique in every real row (colleges) made anew, never a real one (`unique_labels`).
 
 `to_arrow` then writes a chunk with the real Arrow types; datetime columns carry their
 format in the field's metadata (`datetime_format`), number columns the decimals every real
@@ -110,6 +109,9 @@ def conform(
         if column.kind == "pii":
             data[column.name] = _with_missing(fakes[column.name], column, rng)
     out = pd.DataFrame({c.name: data[c.name] for c in profile.columns}, index=pd.RangeIndex(n))
+    together = np.random.default_rng([seed, first_row, 21])  # a stream of its own
+    for group in profile.missing_together:
+        group.mend(out, together, frozen)
     if profile.impossible_combinations:
         # A stream of its own: tables without such combinations get the rows they got before.
         mending = np.random.default_rng([seed, first_row, 17])
@@ -142,8 +144,7 @@ def conform(
         total.derive(out)
     # Names unique in every real row made anew (`unique_labels`); a stream of its own.
     invent_unique_labels(out, profile, np.random.default_rng([seed, first_row, 20]), frozen)
-    extra = [c for c in rows.columns if c not in data]
-    for name in extra:
+    for name in (c for c in rows.columns if c not in data):
         out[name] = rows[name].to_numpy()
     return out
 

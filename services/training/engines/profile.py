@@ -7,17 +7,14 @@ categories that exist, the numbers' precision, the share of missing values, how 
 written. Ids and PII columns are never learned: the profile keeps how to make new values
 for them (an id's shape, a PII kind and a locale), never their real values.
 
-It also keeps the columns another column determines in every training row (country →
-continent, iso code, centroid), and their value for each value of the source (the rule:
-`common.contracts.dependencies`); `conform` sets them from the source, so a synthetic row
-never pairs Indonesia with Europe. And the combinations of two category columns that the
-training rows rule out (`common.contracts.combinations`: lunch on a Saturday), with the
-rows of each combination, which `conform` mends; the number columns that are the sum of
-others in every training row (`common.contracts.totals`), which `conform` sets from their
-parts, and the category columns that name the largest of some number columns (`.leaders`).
-The columns two columns determine together (`.pair_dependencies`: a route's distance) and the
-text columns joining other columns' values (`.concatenations`: a car's make and model), which
-`conform` sets from their row's sources.
+It also keeps the rules `conform` applies (`common.contracts`): the columns another column
+determines in every training row and their value for each value of the source
+(`.dependencies`: Indonesia never in Europe); the combinations of two category columns the
+training rows rule out (`.combinations`: lunch on a Saturday); number columns that are the
+sum of others (`.totals`); category columns naming the largest of some number columns
+(`.leaders`); columns two columns determine together (`.pair_dependencies`: a route's
+distance); text columns joining others (`.concatenations`: a car's make and model); columns
+missing in the same rows (`.missing_together`).
 """
 
 from __future__ import annotations
@@ -36,6 +33,7 @@ from common.contracts.concatenations import Concatenation
 from common.contracts.date_parts import DateParts, clock_times
 from common.contracts.dependencies import Dependency
 from common.contracts.leaders import Leader
+from common.contracts.missing_together import MissingTogether
 from common.contracts.pair_dependencies import PairDependency
 from common.contracts.totals import Total
 from common.date_formats import parsing_format
@@ -81,6 +79,7 @@ _RULES: dict[str, Any] = {
     "date_parts": DateParts,
     "pair_dependencies": PairDependency,
     "concatenations": Concatenation,
+    "missing_together": MissingTogether,
 }
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
@@ -182,6 +181,7 @@ class TableProfile:
     # (none in older models).
     pair_dependencies: tuple[PairDependency, ...] = ()
     concatenations: tuple[Concatenation, ...] = ()
+    missing_together: tuple[MissingTogether, ...] = ()  # columns missing in the same rows
     # The token the upload wrote for a missing value (`NA`, `?`), for CSV downloads.
     missing_value: str | None = None
 
