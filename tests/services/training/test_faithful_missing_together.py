@@ -60,6 +60,9 @@ def test_stops_without_a_form_miss_all_it_asks(work):
     rows = _rows(exported(sample(train(stops, "gaussian_copula", work), 400, work), "csv"))
     assert _together(rows, FORM).all()
     assert (rows["race"] == "NA").any() and (rows["race"] != "NA").mean() > 0.5
+    # MDC is "other" for exactly the stops without a form: set from preRace, which now is
+    # missing where the rest of the form is.
+    assert ((rows["MDC"] == "other") == (rows["race"] == "NA")).all()
 
 
 def test_a_condition_on_a_column_of_the_group_leads_it():
