@@ -285,8 +285,8 @@ def _observe(
         cleaned = clean_text(text.cast(pa.string()), missing)
     else:
         trimmed, is_missing = trim_and_find_missing(text.cast(pa.string()), missing)
-        plan.written.observe(index, trimmed, is_missing)
         cleaned = pc.if_else(is_missing, None, trimmed)
+        plan.written.observe(index, trimmed, is_missing, cleaned)
     typer.observe(cleaned)
     return cleaned
 
@@ -343,8 +343,14 @@ def _write(
 
 
 def _is_plain_float(column_type: ColumnType | pa.DataType) -> bool:
-    """A column of numbers with decimals, read from text."""
-    return isinstance(column_type, ColumnType) and column_type.arrow == "float64"
+    """A column of numbers with decimals read from text as written (no thousands separator,
+    decimal comma, unit or quotes)."""
+    return (
+        isinstance(column_type, ColumnType)
+        and column_type.arrow == "float64"
+        and not (column_type.thousands or column_type.decimal_comma)
+        and not (column_type.unit or column_type.unquote)
+    )
 
 
 def _result(

@@ -114,6 +114,8 @@ def test_the_other_fixtures_and_shared_tables_keep_empty_cells(work):
     assert {k: v for k, v in tokens.items() if v} == {
         "airquality": "NA",
         "covid_testing": "NA",
+        "mpls_stops": "NA",
+        "pbc": "NA",
         "penguins": "NA",
         "adult-train": "?",
         "adult-test": "?",
