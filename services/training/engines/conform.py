@@ -10,8 +10,7 @@ exported or evaluated):
 - PII columns (never learned) filled with fake values of their kind in the profile's
   locale, one fake person per row (name and email agree: `fake_pii`);
 - categorical values restricted to the real categories: a placeholder (`_RARE_`) or an
-  invented value is replaced by a real category drawn by its frequency among the
-  categories that are not rare;
+  invented value is replaced by a real one drawn by frequency among those not rare;
 - numbers rounded to the real column's precision, dates to the resolution of their format;
   hhmm times of day (517 = 05:17) stay times (never 1088); a day past its month's last
   (31 February, in month and day columns: the profile's `date_parts`) is that last day;
@@ -33,10 +32,10 @@ exported or evaluated):
   taken from the row's own real value of it, where that splits into them one way only.
 - names unique in every real row (colleges) made anew, never a real one (`unique_labels`).
 
-`to_arrow` then writes a chunk with the real Arrow types; datetime columns carry their
-format in the field's metadata (`datetime_format`), number columns the decimals every real
-value was written with (`decimals`), the schema the upload's missing-value token
-(`missing_value`), which the exports use.
+`to_arrow` then writes a chunk with the real Arrow types, a total set as a plain sum rounded
+to its and its parts' precision (`0.43000000000000005` is `0.43`); datetime columns
+carry their format (`datetime_format`), numbers their written decimals (`decimals`), the
+schema the upload's missing-value token (`missing_value`), in metadata the exports read.
 """
 
 from __future__ import annotations
@@ -54,7 +53,7 @@ from common.contracts.combinations import mend_rows
 from common.date_formats import parsing_format
 from common.timestamps import from_epoch_seconds, naive_microseconds
 from services.training.engines.fake_pii import fake_pii
-from services.training.engines.precision import on_clock, to_levels
+from services.training.engines.precision import on_clock, sum_decimals, to_levels
 from services.training.engines.profile import (
     ID_COUNTS_KEPT,
     ColumnProfile,
@@ -321,9 +320,6 @@ def _with_missing(values: pd.Series, column: ColumnProfile, rng: np.random.Gener
     return values
 
 
-# --- ids -----------------------------------------------------------------------------------
-
-
 def new_ids(column: ColumnProfile, numbers: np.ndarray, seed: int) -> pd.Series:
     """Ids in the real id column's format, distinct for distinct ``numbers``."""
     shape = column.id_shape or ("x",) * 8
@@ -415,8 +411,9 @@ def to_arrow(rows: pd.DataFrame, profile: TableProfile) -> pa.Table:
     """A conformed chunk as an Arrow table of the real schema (extra columns appended)."""
     schema = arrow_schema(profile)
     arrays, fields = [], []
+    written = sum_decimals(profile)
     for field in schema:
-        arrays.append(_array(rows[field.name], field.type))
+        arrays.append(_array(rows[field.name], field.type, written.get(field.name)))
         fields.append(field)
     for name in rows.columns:
         if name not in schema.names:
@@ -426,7 +423,7 @@ def to_arrow(rows: pd.DataFrame, profile: TableProfile) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=schema.metadata))
 
 
-def _array(values: pd.Series, data_type: pa.DataType) -> pa.Array:
+def _array(values: pd.Series, data_type: pa.DataType, decimals: int | None = None) -> pa.Array:
     if pa.types.is_string(data_type) or pa.types.is_large_string(data_type):
         text = [None if pd.isna(v) else str(v) for v in values]
         return pa.array(text, data_type)
@@ -440,7 +437,9 @@ def _array(values: pd.Series, data_type: pa.DataType) -> pa.Array:
         stamps = pd.to_datetime(values, errors="coerce")
         return pa.array(stamps, from_pandas=True).cast(data_type, safe=False)
     if pa.types.is_floating(data_type):
-        return pa.array(pd.to_numeric(values, errors="coerce"), data_type, from_pandas=True)
+        numbers = pd.to_numeric(values, errors="coerce")
+        numbers = numbers if decimals is None else numbers.round(decimals)
+        return pa.array(numbers, data_type, from_pandas=True)
     return pa.array(values, from_pandas=True).cast(data_type)
 
 
