@@ -94,11 +94,13 @@ def metadata_to_proto(
                 sdtype=described.get(c["name"], {}).get("sdtype", ""),
                 pii=described.get(c["name"], {}).get("pii", False),
                 datetime_format=described.get(c["name"], {}).get("datetime_format") or "",
+                decimals=c.get("decimals") or 0,
             )
             for c in columns
         ],
         primary_key=metadata.get("primary_key") or "",
         target_column=metadata.get("target_column") or "",
+        missing_value=metadata.get("missing_value") or "",
     )
 
 

@@ -14,6 +14,12 @@ import pyarrow.compute as pc
 from common.date_formats import parsing_format, strftime
 
 DATETIME_FORMAT_KEY = b"datetime_format"
+# How the upload wrote a number column's decimals (field metadata, `8.0`: b"1") and its
+# missing values (schema metadata, b"NA"), for CSV downloads to write them alike.
+DECIMALS_KEY = b"decimals"
+MISSING_VALUE_KEY = b"missing_value"
+# Decimal128's digits: a number of more digits keeps the shortest form.
+_DECIMAL_DIGITS = 38
 _TIME_CODES = ("%H", "%I", "%M", "%S", "%f", "%T", "%p", "%s")
 _LITERAL_OFFSET = re.compile(r"([+-]\d{2}):?(\d{2})$")
 
@@ -49,7 +55,7 @@ def with_date_formats(
     second-precision timestamp for SQL)."""
     formats = {f.name: datetime_format(f) for f in schema}
     fields = [_date_field(f, fmt, formats[f.name] or "") if formats[f.name] else f for f in schema]
-    target = pa.schema(fields)
+    target = pa.schema(fields, metadata=schema.metadata)
 
     def convert() -> Iterator[pa.RecordBatch]:
         for batch in batches:
@@ -78,6 +84,43 @@ def format_seconds(seconds: pa.Array, date_format: str) -> pa.Array:
     unit of seconds first: Arrow's %S on a finer unit adds the fraction ("05.000000")."""
     whole = pc.cast(seconds, pa.timestamp("s", seconds.type.tz), safe=False)
     return strftime(whole, date_format)
+
+
+def missing_value(schema: pa.Schema) -> str:
+    """The token CSV downloads write for a missing value: the upload's (see
+    `services.datasets.ingest.written`), else an empty cell. A token a CSV reader would
+    split or unquote (which no ingestion keeps) is never written."""
+    raw = (schema.metadata or {}).get(MISSING_VALUE_KEY, b"").decode()
+    return "" if any(c in raw for c in '",\n\r\t;|') else raw
+
+
+def written_decimals(field: pa.Field) -> int | None:
+    """The decimals every real value of a number column was written with (`8.0`: 1)."""
+    raw = (field.metadata or {}).get(DECIMALS_KEY) if pa.types.is_floating(field.type) else None
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < _DECIMAL_DIGITS else None
+
+
+def with_decimals(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """Number columns with their written decimals, as decimals (which CSV writes `8.0`,
+    where a float is written `8`); a column whose values do not fit (an infinity, more
+    digits than Decimal128 holds) is left as it is."""
+    columns = []
+    for field, column in zip(schema, batch.columns, strict=True):
+        places = written_decimals(field)
+        if places is not None:
+            column = _as_decimals(column, places)
+        columns.append(column)
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+
+
+def _as_decimals(column: pa.Array, places: int) -> pa.Array:
+    present = column.drop_null()
+    if len(present) and not pc.all(pc.is_finite(present)).as_py():
+        return column
+    largest = pc.max(pc.abs(present)).as_py() if len(present) else 0.0
+    if largest >= 10.0 ** (_DECIMAL_DIGITS - places - 1):
+        return column
+    return pc.cast(column, pa.decimal128(_DECIMAL_DIGITS, places), safe=False)
 
 
 def json_value(value: Any) -> Any:

@@ -33,7 +33,9 @@ from services.training.export_values import (
     datetime_format,
     format_seconds,
     json_value,
+    missing_value,
     with_date_formats,
+    with_decimals,
 )
 
 FORMATS = ("csv", "jsonl", "parquet", "sql")
@@ -158,18 +160,18 @@ def _header(names: list[str], formula_guard: bool) -> bytes:
 def _csv(
     schema: pa.Schema, batches: Iterator[pa.RecordBatch], formula_guard: bool
 ) -> Iterator[bytes]:
+    """Rows as the upload wrote them where it told (``export_values``: its missing-value
+    token, a number column's decimals); each batch written on its own, as its decimals may
+    or may not fit."""
     yield _header(schema.names, formula_guard)
     buffer = io.BytesIO()
-    rows_schema = _decoded_schema(schema) if formula_guard else schema
     # RFC 4180 quoting (strings quoted, inner quotes doubled); lines end in LF, which
     # every CSV reader accepts.
-    options = pacsv.WriteOptions(include_header=False)
-    with pacsv.CSVWriter(buffer, rows_schema, write_options=options) as writer:
-        for batch in batches:
-            writer.write_batch(guard_formulas(batch) if formula_guard else batch)
-            yield _drain(buffer)
-    if tail := _drain(buffer):
-        yield tail
+    options = pacsv.WriteOptions(include_header=False, null_string=missing_value(schema))
+    for batch in batches:
+        rows = with_decimals(guard_formulas(batch) if formula_guard else batch, schema)
+        pacsv.write_csv(rows, buffer, write_options=options)
+        yield _drain(buffer)
 
 
 def _plain_time(field: pa.Field) -> bool:
@@ -183,7 +185,8 @@ def _whole_seconds(
     """Timestamps as text: "2024-02-09 12:40:37" where a batch's values are whole seconds
     (generated times, most derived ones), not Arrow's "12:40:37.000000"; with their fraction
     where they have one (a 10 Hz sensor)."""
-    target = pa.schema(f.with_type(pa.string()) if _plain_time(f) else f for f in schema)
+    fields = [f.with_type(pa.string()) if _plain_time(f) else f for f in schema]
+    target = pa.schema(fields, metadata=schema.metadata)
 
     def convert() -> Iterator[pa.RecordBatch]:
         for batch in batches:
@@ -203,12 +206,6 @@ def _whole_seconds(
 
 def _all_equal(left: pa.Array, right: pa.Array) -> bool:
     return pc.all(pc.equal(left, right)).as_py() in (True, None)
-
-
-def _decoded_schema(schema: pa.Schema) -> pa.Schema:
-    return pa.schema(
-        f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in schema
-    )
 
 
 def _drain(buffer: io.BytesIO) -> bytes:

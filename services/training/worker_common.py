@@ -76,12 +76,17 @@ def _engine_metadata(metadata: Any) -> dict[str, Any]:
                 ("sdtype", c.sdtype),
                 ("datetime_format", c.datetime_format),
                 ("pii", c.pii),
+                ("decimals", c.decimals),
             )
             if v
         }
         for c in metadata.columns
     }
-    return {"columns": columns, "primary_key": metadata.primary_key or None}
+    return {
+        "columns": columns,
+        "primary_key": metadata.primary_key or None,
+        "missing_value": metadata.missing_value or None,
+    }
 
 
 def _json_safe(value: Any) -> Any:

@@ -14,7 +14,8 @@ Rules of our own, each a correction of what SDV's detection got wrong on public 
 - PII by column name is conservative: a column named like a person's name is PII only when
   its values look like people's names (capitalised words, and first names a name vocabulary
   knows), so product or model names stay categorical. Phone numbers (with extensions) and
-  SSNs are recognised by their values, and phone columns also by their name. A `city` or
+  SSNs are recognised by their values, and phone columns also by their name; values that
+  look like phones but rise down the file (`17-000224`) are a running number. A `city` or
   `town` column whose every value is shared by `SHARED_PLACE_ROWS` rows or more is a
   dimension of the table (the 46 cities of a housing-market panel), not where a person
   lives: categorical, its real values kept.
@@ -39,6 +40,7 @@ from pydantic import BaseModel, Field
 from common.date_formats import parsing_format
 
 from .errors import MetadataError
+from .running import is_running
 from .sdv_detection import SdvDetection
 from .typing_rules import DATETIME_FORMATS
 
@@ -161,6 +163,9 @@ class DatasetMetadata(BaseModel):
     primary_key: str | None = None
     # The column every report predicts for ML utility; None lets the report choose.
     target_column: str | None = None
+    # The token the upload wrote for a missing value (`NA`, `?`), which CSV downloads
+    # write too; None: an empty cell. Found at ingestion, never changed by an update.
+    missing_value: str | None = None
 
 
 class ColumnUpdate(BaseModel):
@@ -276,6 +281,8 @@ def _text_column(name: str, values: pd.Series, sdv_type: str | None) -> ColumnMe
         return ColumnMetadata(sdtype="datetime", datetime_format=date_format)
     for kind, pattern in VALUE_PATTERNS:
         if len(values) and _matches(values, pattern):
+            if kind == "phone_number" and not PHONE_NAME.search(name) and is_running(values):
+                return ColumnMetadata(sdtype="id")
             return ColumnMetadata(sdtype=kind, pii=kind in PII_KINDS)
     for kind, pattern in NAME_HINTS:
         if pattern.search(name):
@@ -416,7 +423,12 @@ def validate_metadata_update(
     problems += _target_problems(target, columns)
     if problems:
         raise MetadataError(problems)
-    return DatasetMetadata(columns=columns, primary_key=primary_key, target_column=target)
+    return DatasetMetadata(
+        columns=columns,
+        primary_key=primary_key,
+        target_column=target,
+        missing_value=current.missing_value,
+    )
 
 
 def _target_problems(

@@ -8,6 +8,7 @@ from typing import Protocol
 
 import fsspec
 import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel
 
 from .errors import IngestError
@@ -17,13 +18,17 @@ from .parquet_io import ParquetSink
 from .reader import BatchReader, CsvReader, JsonReader, ParquetReader
 from .sniff import DEFAULT_MISSING, Sniffed, sniff
 from .stream import SourceOpener
-from .typing_rules import ColumnType, ColumnTyper, clean_text
+from .typing_rules import ColumnType, ColumnTyper, clean_text, trim_and_find_missing
+from .written import WrittenTally
 
 
 class ColumnInfo(BaseModel):
     name: str
     type: str
     datetime_format: str | None = None
+    # The decimals every value of a number column was written with, where they agree
+    # (`8.0`, `7.5`: 1); see `written`.
+    decimals: int | None = None
 
 
 class IngestResult(BaseModel):
@@ -37,6 +42,8 @@ class IngestResult(BaseModel):
     delimiter: str | None
     has_header: bool | None
     warnings: list[str]
+    # The token the file wrote for a missing value (`NA`, `?`); None: an empty cell.
+    missing_value: str | None = None
 
 
 @dataclass
@@ -46,6 +53,8 @@ class _Plan:
     typers: list[ColumnTyper | None] = field(default_factory=list)
     kept: dict[int, pa.DataType] = field(default_factory=dict)
     rows: int = 0
+    # How a CSV file writes missing values and decimals (None for other formats).
+    written: WrittenTally | None = None
 
     def types(self) -> list[ColumnType | pa.DataType]:
         return [
@@ -111,7 +120,7 @@ def ingest(
     finally:
         if isinstance(reader, ParquetReader):
             reader.close()
-    return _result(sniffed, plan.rows, names, types, detected)
+    return _result(sniffed, plan, names, types, detected)
 
 
 class _Output:
@@ -203,7 +212,7 @@ def _infer(
 ) -> _Plan:
     """Types every batch, and writes it to `output` while the types stay those it started
     with (see ``ingest``)."""
-    plan = _Plan()
+    plan = _Plan(written=WrittenTally() if sniffed.format in ("csv", "tsv") else None)
     writing = True
     for batch in reader.batches():
         plan.rows += batch.num_rows
@@ -272,7 +281,12 @@ def _observe(
         return None
     if typer is None:
         return None
-    cleaned = clean_text(text.cast(pa.string()), missing)
+    if plan.written is None:
+        cleaned = clean_text(text.cast(pa.string()), missing)
+    else:
+        trimmed, is_missing = trim_and_find_missing(text.cast(pa.string()), missing)
+        cleaned = pc.if_else(is_missing, None, trimmed)
+        plan.written.observe(index, trimmed, is_missing, cleaned)
     typer.observe(cleaned)
     return cleaned
 
@@ -328,20 +342,35 @@ def _write(
         output.write(batch, _cleaned(batch, types, missing))
 
 
+def _is_plain_float(column_type: ColumnType | pa.DataType) -> bool:
+    """A column of numbers with decimals read from text as written (no thousands separator,
+    decimal comma, unit or quotes)."""
+    return (
+        isinstance(column_type, ColumnType)
+        and column_type.arrow == "float64"
+        and not (column_type.thousands or column_type.decimal_comma)
+        and not (column_type.unit or column_type.unquote)
+    )
+
+
 def _result(
     sniffed: Sniffed,
-    rows: int,
+    plan: _Plan,
     names: list[str],
     types: list[ColumnType | pa.DataType],
     detected: list[str] | None,
 ) -> IngestResult:
+    written = plan.written
     columns = [
         ColumnInfo(
             name=name,
             type=str(_arrow_type(column_type)),
             datetime_format=getattr(column_type, "datetime_format", None),
+            decimals=written.decimals_of(index)
+            if written is not None and _is_plain_float(column_type)
+            else None,
         )
-        for name, column_type in zip(names, types, strict=True)
+        for index, (name, column_type) in enumerate(zip(names, types, strict=True))
     ]
     warnings = []
     if detected is not None and [n.strip() for n in detected] != names:
@@ -360,7 +389,8 @@ def _result(
             "set the encoding option if its text looks wrong"
         )
     return IngestResult(
-        row_count=rows,
+        row_count=plan.rows,
+        missing_value=written.missing_value() if written is not None else None,
         columns=columns,
         format=sniffed.format,
         compressed=sniffed.compressed,

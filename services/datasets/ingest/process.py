@@ -152,6 +152,7 @@ def _ingest(
             categorical_rule=rule,
             detection=detection,
         )
+        metadata.missing_value = result.missing_value
     return {
         "ok": True,
         "size_bytes": size,

@@ -23,7 +23,8 @@ _NOT_CONTROL = bytes(b for b in range(256) if b >= 0x20 or b in TEXT_CONTROLS)
 MAX_CONTROL_SHARE = 0.01
 HTML_MARKERS = ("<!doctype html", "<html", "<head>", "<body")
 DEFAULT_MISSING = ("", "?", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "NaN", "nan")
-DEFAULT_MISSING += ("None", "#N/A")
+# A lone dash: how reports and spreadsheets mark a number they do not have.
+DEFAULT_MISSING += ("None", "#N/A", "-")
 
 
 @dataclass(frozen=True)

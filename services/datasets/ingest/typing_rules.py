@@ -119,8 +119,14 @@ _ZERO_OR_SIGN = pa.array(["0", "+", "-"])
 
 def clean_text(array: pa.Array, missing: pa.Array) -> pa.Array:
     """Strip padding and turn missing-value tokens into nulls."""
+    trimmed, is_missing = trim_and_find_missing(array, missing)
+    return pc.if_else(is_missing, None, trimmed)
+
+
+def trim_and_find_missing(array: pa.Array, missing: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """The values without padding, and which of them are missing-value tokens."""
     trimmed = pc.utf8_trim_whitespace(array)
-    return pc.if_else(pc.is_in(trimmed, value_set=missing), None, trimmed)
+    return trimmed, pc.is_in(trimmed, value_set=missing)
 
 
 # A cast that fails takes as long as one that succeeds (measured: 66 ms for 17,000 text

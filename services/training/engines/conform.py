@@ -7,16 +7,15 @@ exported or evaluated):
   `Int64` for an integer column gives back `int64`);
 - ids made anew, unique where the real ones are, in their real shape (integers from the
   real minimum by the real step; `AB-1234`-like codes with the same characters; UUIDs);
-- PII columns (never learned) filled with realistic fake values of their kind in the
-  profile's locale, one fake person per row (name, first and last name, email agree:
-  `fake_pii`);
+- PII columns (never learned) filled with fake values of their kind in the profile's
+  locale, one fake person per row (name and email agree: `fake_pii`);
 - categorical values restricted to the real categories: a placeholder (`_RARE_`) or an
-  invented value is replaced by a real category drawn by its frequency among the
-  categories that are not rare;
+  invented value is replaced by a real one drawn by frequency among those not rare;
 - numbers rounded to the real column's precision, dates to the resolution of their format;
   hhmm times of day (517 = 05:17) stay times (never 1088); a day past its month's last
   (31 February, in month and day columns: the profile's `date_parts`) is that last day;
-- missing values at least as frequent as in the real column;
+- missing values at least as frequent as in the real column, and in the same rows for columns
+  missing in the same real rows (`missing_together`);
 - a column that another column determines in every real row (continent, iso code and
   centroid by country: the profile's `dependencies`) set from its source's value, so that
   every row is a real combination (a source value without a mapping leaves the row as
@@ -31,11 +30,12 @@ exported or evaluated):
   joining others (`concatenations`: make = manufacturer + " " + model) written from them;
   where its parts join into no real value (a model beside another maker) they are first
   taken from the row's own real value of it, where that splits into them one way only.
-- names unique in every real row (colleges) made anew in their shape, never a real one
-  (`unique_labels`).
+- names unique in every real row (colleges) made anew, never a real one (`unique_labels`).
 
-`to_arrow` then writes a chunk with the real Arrow types; datetime columns carry their
-format in the field's metadata (`datetime_format`), which the exports use.
+`to_arrow` then writes a chunk with the real Arrow types, a total set as a plain sum rounded
+to its and its parts' precision (`0.43000000000000005` is `0.43`); datetime columns
+carry their format (`datetime_format`), numbers their written decimals (`decimals`), the
+schema the upload's missing-value token (`missing_value`), in metadata the exports read.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from common.contracts.combinations import mend_rows
 from common.date_formats import parsing_format
 from common.timestamps import from_epoch_seconds, naive_microseconds
 from services.training.engines.fake_pii import fake_pii
-from services.training.engines.precision import on_clock, to_levels
+from services.training.engines.precision import on_clock, sum_decimals, to_levels
 from services.training.engines.profile import (
     ID_COUNTS_KEPT,
     ColumnProfile,
@@ -61,7 +61,7 @@ from services.training.engines.profile import (
     datetime_ids,
 )
 from services.training.engines.unique_labels import invent_unique_labels
-from services.training.export_values import DATETIME_FORMAT_KEY
+from services.training.export_values import DATETIME_FORMAT_KEY, DECIMALS_KEY, MISSING_VALUE_KEY
 from services.training.templates import columns as template_columns
 
 # A category seen fewer times than this is rare: placeholders are replaced by others.
@@ -108,6 +108,9 @@ def conform(
         if column.kind == "pii":
             data[column.name] = _with_missing(fakes[column.name], column, rng)
     out = pd.DataFrame({c.name: data[c.name] for c in profile.columns}, index=pd.RangeIndex(n))
+    together = np.random.default_rng([seed, first_row, 21])  # a stream of its own
+    for group in profile.missing_together:
+        group.mend(out, together, frozen)
     if profile.impossible_combinations:
         # A stream of its own: tables without such combinations get the rows they got before.
         mending = np.random.default_rng([seed, first_row, 17])
@@ -140,8 +143,7 @@ def conform(
         total.derive(out)
     # Names unique in every real row made anew (`unique_labels`); a stream of its own.
     invent_unique_labels(out, profile, np.random.default_rng([seed, first_row, 20]), frozen)
-    extra = [c for c in rows.columns if c not in data]
-    for name in extra:
+    for name in (c for c in rows.columns if c not in data):
         out[name] = rows[name].to_numpy()
     return out
 
@@ -318,9 +320,6 @@ def _with_missing(values: pd.Series, column: ColumnProfile, rng: np.random.Gener
     return values
 
 
-# --- ids -----------------------------------------------------------------------------------
-
-
 def new_ids(column: ColumnProfile, numbers: np.ndarray, seed: int) -> pd.Series:
     """Ids in the real id column's format, distinct for distinct ``numbers``."""
     shape = column.id_shape or ("x",) * 8
@@ -367,15 +366,19 @@ def shaped_ids(shape: tuple[str, ...], numbers: np.ndarray, key: int) -> list[st
 
 
 def arrow_schema(profile: TableProfile) -> pa.Schema:
-    """The real table's schema as the profile recorded it (strings where it did not)."""
+    """The real table's schema as the profile recorded it (strings where it did not), with
+    how the upload wrote its values: datetime formats, decimals and the missing-value token."""
     fields = []
     for column in profile.columns:
         data_type = _data_type(column)
         metadata = None
         if column.datetime_format:
             metadata = {DATETIME_FORMAT_KEY: column.datetime_format.encode()}
+        elif column.written_decimals and pa.types.is_floating(data_type):
+            metadata = {DECIMALS_KEY: str(column.written_decimals).encode()}
         fields.append(pa.field(column.name, data_type, metadata=metadata))
-    return pa.schema(fields)
+    written = {MISSING_VALUE_KEY: profile.missing_value.encode()} if profile.missing_value else None
+    return pa.schema(fields, metadata=written)
 
 
 def _data_type(column: ColumnProfile) -> pa.DataType:
@@ -408,18 +411,19 @@ def to_arrow(rows: pd.DataFrame, profile: TableProfile) -> pa.Table:
     """A conformed chunk as an Arrow table of the real schema (extra columns appended)."""
     schema = arrow_schema(profile)
     arrays, fields = [], []
+    written = sum_decimals(profile)
     for field in schema:
-        arrays.append(_array(rows[field.name], field.type))
+        arrays.append(_array(rows[field.name], field.type, written.get(field.name)))
         fields.append(field)
     for name in rows.columns:
         if name not in schema.names:
             array = pa.array(rows[name], from_pandas=True)
             arrays.append(array)
             fields.append(pa.field(name, array.type))
-    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=schema.metadata))
 
 
-def _array(values: pd.Series, data_type: pa.DataType) -> pa.Array:
+def _array(values: pd.Series, data_type: pa.DataType, decimals: int | None = None) -> pa.Array:
     if pa.types.is_string(data_type) or pa.types.is_large_string(data_type):
         text = [None if pd.isna(v) else str(v) for v in values]
         return pa.array(text, data_type)
@@ -433,7 +437,9 @@ def _array(values: pd.Series, data_type: pa.DataType) -> pa.Array:
         stamps = pd.to_datetime(values, errors="coerce")
         return pa.array(stamps, from_pandas=True).cast(data_type, safe=False)
     if pa.types.is_floating(data_type):
-        return pa.array(pd.to_numeric(values, errors="coerce"), data_type, from_pandas=True)
+        numbers = pd.to_numeric(values, errors="coerce")
+        numbers = numbers if decimals is None else numbers.round(decimals)
+        return pa.array(numbers, data_type, from_pandas=True)
     return pa.array(values, from_pandas=True).cast(data_type)
 
 

@@ -7,7 +7,8 @@ columns that are the sum of others (`common.contracts.totals`) and the category 
 naming the largest of some number columns (`common.contracts.leaders`), and the month and
 day columns of a date (`common.contracts.date_parts`); the columns two category columns
 determine together (`common.contracts.pair_dependencies`) and the text columns joining other
-columns' values (`common.contracts.concatenations`). Generation sets the
+columns' values (`common.contracts.concatenations`); the columns missing in the same rows
+(`common.contracts.missing_together`). Generation sets the
 derived columns from their sources and mends the ruled-out combinations (`conform`)."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from common.contracts.date_parts import DatePartsFinder
 from common.contracts.dependencies import DependencyFinder
 from common.contracts.joint_rules import choose_joint_rules, set_columns
 from common.contracts.leaders import LeaderFinder
+from common.contracts.missing_together import MissingTogetherFinder
 from common.contracts.near_dependencies import NearDependencyFinder
 from common.contracts.pair_dependencies import PairDependencyFinder
 from common.contracts.totals import TotalFinder
@@ -48,6 +50,8 @@ class DerivedRules:
         self._dates = DatePartsFinder(targets)
         self._pairs = PairDependencyFinder(categorical, targets)
         self._concatenations = ConcatenationFinder(categorical)
+        learned = [name for name, kind in kinds.items() if kind not in ("id", "pii")]
+        self._missing = MissingTogetherFinder(learned)
 
     def add(self, frame: pd.DataFrame) -> None:
         for finder in (
@@ -59,14 +63,16 @@ class DerivedRules:
             self._dates,
             self._pairs,
             self._concatenations,
+            self._missing,
         ):
             finder.add(frame)
 
     def found(self) -> dict[str, Any]:
         """The `TableProfile` fields: ``dependencies``, ``impossible_combinations``,
-        ``totals``, ``leaders``, ``date_parts``, ``pair_dependencies`` and ``concatenations``;
-        the last two as `common.contracts.joint_rules` chooses them (as the report does). No
-        column another rule sets is in a ruled-out combination."""
+        ``totals``, ``leaders``, ``date_parts``, ``pair_dependencies``, ``concatenations`` and
+        ``missing_together`` (of the columns no other rule sets); the joint ones as
+        `common.contracts.joint_rules` chooses them (as the report does). No column another
+        rule sets is in a ruled-out combination."""
         exact = self._dependencies.dependencies()
         dependencies = (*exact, *self._near.dependencies(exact))
         leaders = tuple(self._leaders.leaders())
@@ -91,4 +97,5 @@ class DerivedRules:
             "date_parts": dates,
             "pair_dependencies": joint.pair_dependencies,
             "concatenations": joint.concatenations,
+            "missing_together": self._missing.found(derived),
         }

@@ -180,5 +180,5 @@ def private_profile(
             columns.append(real)
     # The columns set from others and the combinations ruled out, as the model's rows show
     # them (the real rows' are no post-processing of the release).
-    derived = {name: getattr(seen, name) for name in RULE_FIELDS}
+    derived = {name: getattr(seen, name) for name in (*RULE_FIELDS, "missing_together")}
     return replace(profile, columns=tuple(columns), **derived)

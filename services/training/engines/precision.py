@@ -129,3 +129,17 @@ def sentinels(seconds: pd.Series) -> dict[str, Any]:
     usual = seconds[~beyond]
     usual_range = (float(usual.min()), float(usual.max())) if len(usual) else None
     return {"sentinels": tuple(sorted(float(v) for v in distinct)), "usual_range": usual_range}
+
+
+def sum_decimals(profile: Any) -> dict[str, int]:
+    """The decimals a total set as the plain sum of its parts is written with (a
+    `TableProfile`'s `totals`): the most of its own and its parts', for the float sum's
+    noise to go (`0.43000000000000005` is `0.43`) and the sum to stay exact. Totals with
+    weights or a function round themselves; a column of unknown decimals is left as is."""
+    written = {}
+    for total in profile.totals:
+        columns = [profile.column(name) for name in (total.column, *total.parts)]
+        places = [c.decimals if c is not None else None for c in columns]
+        if total.weights is None and total.function is None and None not in places:
+            written[total.column] = max(p for p in places if p is not None)
+    return written

@@ -7,17 +7,14 @@ categories that exist, the numbers' precision, the share of missing values, how 
 written. Ids and PII columns are never learned: the profile keeps how to make new values
 for them (an id's shape, a PII kind and a locale), never their real values.
 
-It also keeps the columns another column determines in every training row (country →
-continent, iso code, centroid), and their value for each value of the source (the rule:
-`common.contracts.dependencies`); `conform` sets them from the source, so a synthetic row
-never pairs Indonesia with Europe. And the combinations of two category columns that the
-training rows rule out (`common.contracts.combinations`: lunch on a Saturday), with the
-rows of each combination, which `conform` mends; the number columns that are the sum of
-others in every training row (`common.contracts.totals`), which `conform` sets from their
-parts, and the category columns that name the largest of some number columns (`.leaders`).
-The columns two columns determine together (`.pair_dependencies`: a route's distance) and the
-text columns joining other columns' values (`.concatenations`: a car's make and model), which
-`conform` sets from their row's sources.
+It also keeps the rules `conform` applies (`common.contracts`): the columns another column
+determines in every training row and their value for each value of the source
+(`.dependencies`: Indonesia never in Europe); the combinations of two category columns the
+training rows rule out (`.combinations`: lunch on a Saturday); number columns that are the
+sum of others (`.totals`); category columns naming the largest of some number columns
+(`.leaders`); columns two columns determine together (`.pair_dependencies`: a route's
+distance); text columns joining others (`.concatenations`: a car's make and model); columns
+missing in the same rows (`.missing_together`).
 """
 
 from __future__ import annotations
@@ -36,6 +33,7 @@ from common.contracts.concatenations import Concatenation
 from common.contracts.date_parts import DateParts, clock_times
 from common.contracts.dependencies import Dependency
 from common.contracts.leaders import Leader
+from common.contracts.missing_together import MissingTogether
 from common.contracts.pair_dependencies import PairDependency
 from common.contracts.totals import Total
 from common.date_formats import parsing_format
@@ -81,6 +79,7 @@ _RULES: dict[str, Any] = {
     "date_parts": DateParts,
     "pair_dependencies": PairDependency,
     "concatenations": Concatenation,
+    "missing_together": MissingTogether,
 }
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
@@ -139,6 +138,8 @@ class ColumnProfile:
     # distinct value has, most first, for the first ID_COUNTS_KEPT values; the rows of any
     # further values are counted in one last entry, and made unique ids.
     id_counts: tuple[int, ...] = ()
+    # The decimals every value of the upload was written with (`8.0`: 1), for CSV downloads.
+    written_decimals: int | None = None
 
     @property
     def beyond_nanoseconds(self) -> bool:
@@ -180,6 +181,9 @@ class TableProfile:
     # (none in older models).
     pair_dependencies: tuple[PairDependency, ...] = ()
     concatenations: tuple[Concatenation, ...] = ()
+    missing_together: tuple[MissingTogether, ...] = ()  # columns missing in the same rows
+    # The token the upload wrote for a missing value (`NA`, `?`), for CSV downloads.
+    missing_value: str | None = None
 
     def column(self, name: str) -> ColumnProfile | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -200,6 +204,7 @@ class TableProfile:
         return {
             "columns": columns,
             "locale": self.locale,
+            "missing_value": self.missing_value,
             **{name: [rule.to_dict() for rule in getattr(self, name)] for name in _RULES},
         }
 
@@ -208,20 +213,16 @@ class TableProfile:
         columns = []
         for c in data["columns"]:
             values = {**c, "categories": tuple(c["categories"])}
-            values["category_counts"] = tuple(c.get("category_counts") or ())
-            if c.get("id_shape") is not None:
-                values["id_shape"] = tuple(c["id_shape"])
-            values["id_counts"] = tuple(c.get("id_counts") or ())
-            values["sentinels"] = tuple(c.get("sentinels") or ())
-            values["clock_minutes"] = tuple(c.get("clock_minutes") or ())
-            if c.get("levels") is not None:
-                values["levels"] = tuple(c["levels"])
-            if c.get("usual_range") is not None:
-                values["usual_range"] = tuple(c["usual_range"])
+            for key in ("category_counts", "id_counts", "sentinels", "clock_minutes"):
+                values[key] = tuple(c.get(key) or ())
+            for key in ("id_shape", "levels", "usual_range"):
+                if c.get(key) is not None:
+                    values[key] = tuple(c[key])
             columns.append(ColumnProfile(**values))
         return cls(
             columns=tuple(columns),
             locale=data.get("locale") or "en_US",
+            missing_value=data.get("missing_value"),
             **{
                 name: tuple(kind.from_dict(rule) for rule in data.get(name) or ())
                 for name, kind in _RULES.items()
@@ -286,13 +287,13 @@ def build_profile(
                 arrow_type=arrow_type,
                 null_share=float(table[name].isna().mean()) if len(table) else 0.0,
                 datetime_format=meta.get("datetime_format") if _is_time(profiled) else None,
+                written_decimals=meta.get("decimals"),
             )
         )
     rules = DerivedRules({c.name: c.kind for c in columns})
     rules.add(table)
-    return TableProfile(
-        columns=tuple(columns), locale=guess_locale(table, columns), **rules.found()
-    )
+    found = {**rules.found(), "missing_value": metadata.get("missing_value")}
+    return TableProfile(columns=tuple(columns), locale=guess_locale(table, columns), **found)
 
 
 def _is_time(column: ColumnProfile) -> bool:

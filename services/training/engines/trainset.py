@@ -131,10 +131,16 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
                 arrow_type=str(schema.field(name).type),
                 null_share=column.nulls / total,
                 datetime_format=time_format,
+                written_decimals=(meta.get(name) or {}).get("decimals"),
             )
         )
     found = finder.found() if finder is not None else {}
-    profile = TableProfile(columns=tuple(columns), locale=guess_locale(first, columns), **found)
+    profile = TableProfile(
+        columns=tuple(columns),
+        locale=guess_locale(first, columns),
+        missing_value=metadata.get("missing_value"),
+        **found,
+    )
     return profile, total
 
 

@@ -53,12 +53,15 @@ def ingested(csv: Path, work: Path) -> Ingested:
     frame = pq.read_table(out).to_pandas()
     formats = {c.name: c.datetime_format for c in result.columns if c.datetime_format}
     inferred = infer_metadata(frame, row_count=len(frame), datetime_formats=formats)
+    decimals = {c.name: c.decimals for c in result.columns if c.decimals}
     metadata = {
         "columns": {
             name: {k: v for k, v in column.model_dump().items() if v}
+            | ({"decimals": decimals[name]} if name in decimals else {})
             for name, column in inferred.columns.items()
         },
         "primary_key": inferred.primary_key,
+        "missing_value": result.missing_value,
     }
     return Ingested(frame, metadata, out)
 

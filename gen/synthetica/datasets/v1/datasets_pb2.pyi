@@ -370,28 +370,32 @@ class UploadDatasetResponse(_message.Message):
     def __init__(self, dataset: _Optional[_Union[Dataset, _Mapping]] = ...) -> None: ...
 
 class ColumnMetadata(_message.Message):
-    __slots__ = ("name", "data_type", "sdtype", "pii", "datetime_format")
+    __slots__ = ("name", "data_type", "sdtype", "pii", "datetime_format", "decimals")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DATA_TYPE_FIELD_NUMBER: _ClassVar[int]
     SDTYPE_FIELD_NUMBER: _ClassVar[int]
     PII_FIELD_NUMBER: _ClassVar[int]
     DATETIME_FORMAT_FIELD_NUMBER: _ClassVar[int]
+    DECIMALS_FIELD_NUMBER: _ClassVar[int]
     name: str
     data_type: str
     sdtype: str
     pii: bool
     datetime_format: str
-    def __init__(self, name: _Optional[str] = ..., data_type: _Optional[str] = ..., sdtype: _Optional[str] = ..., pii: _Optional[bool] = ..., datetime_format: _Optional[str] = ...) -> None: ...
+    decimals: int
+    def __init__(self, name: _Optional[str] = ..., data_type: _Optional[str] = ..., sdtype: _Optional[str] = ..., pii: _Optional[bool] = ..., datetime_format: _Optional[str] = ..., decimals: _Optional[int] = ...) -> None: ...
 
 class DatasetMetadata(_message.Message):
-    __slots__ = ("columns", "primary_key", "target_column")
+    __slots__ = ("columns", "primary_key", "target_column", "missing_value")
     COLUMNS_FIELD_NUMBER: _ClassVar[int]
     PRIMARY_KEY_FIELD_NUMBER: _ClassVar[int]
     TARGET_COLUMN_FIELD_NUMBER: _ClassVar[int]
+    MISSING_VALUE_FIELD_NUMBER: _ClassVar[int]
     columns: _containers.RepeatedCompositeFieldContainer[ColumnMetadata]
     primary_key: str
     target_column: str
-    def __init__(self, columns: _Optional[_Iterable[_Union[ColumnMetadata, _Mapping]]] = ..., primary_key: _Optional[str] = ..., target_column: _Optional[str] = ...) -> None: ...
+    missing_value: str
+    def __init__(self, columns: _Optional[_Iterable[_Union[ColumnMetadata, _Mapping]]] = ..., primary_key: _Optional[str] = ..., target_column: _Optional[str] = ..., missing_value: _Optional[str] = ...) -> None: ...
 
 class Dataset(_message.Message):
     __slots__ = ("id", "project_id", "name", "status", "error", "row_count", "train_row_count", "holdout_row_count", "size_bytes", "metadata", "detected", "created_by", "created_at", "updated_at", "error_code", "warnings", "file_name", "tables", "foreign_keys", "referential_problems", "rules")
