@@ -60,11 +60,11 @@ export function preloadPage(pathname: string): void {
 }
 
 function RequireSession({ children }: { children: ReactNode }) {
-  const { status } = useAuth();
+  const { status, ended } = useAuth();
   const location = useLocation();
   if (status === "loading") return <Loading what="your session" />;
   if (status === "signedOut") {
-    return <Navigate to="/signin" replace state={{ from: location.pathname + location.search }} />;
+    return <Navigate to="/signin" replace state={{ from: location.pathname + location.search, ended }} />;
   }
   return <>{children}</>;
 }
