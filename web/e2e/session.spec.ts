@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { baseUrl, createProject, expectAccessible, PASSWORD, shot, signUp, uniqueEmail } from "./support";
 
-test("a session that ends mid-use leads to sign-in, which says why and returns to the page", async ({ context, page }, info) => {
+test("a session that ends mid-use leads to sign-in, which says why and returns to the page; Sign out does not", async ({ context, page }, info) => {
   const email = uniqueEmail("e2e-ended");
   await signUp(page, email);
   await createProject(page, "Session project");
@@ -42,4 +42,11 @@ test("a session that ends mid-use leads to sign-in, which says why and returns t
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
   await expect(page.getByText("Your session has ended")).toHaveCount(0);
+  // The next sign-in (maybe someone else's) starts at the projects list, not at the page the
+  // last user left.
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  expect(page.url()).toBe(`${baseUrl()}/projects`);
 });

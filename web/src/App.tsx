@@ -60,11 +60,14 @@ export function preloadPage(pathname: string): void {
 }
 
 function RequireSession({ children }: { children: ReactNode }) {
-  const { status, ended } = useAuth();
+  const { status, lost } = useAuth();
   const location = useLocation();
   if (status === "loading") return <Loading what="your session" />;
   if (status === "signedOut") {
-    return <Navigate to="/signin" replace state={{ from: location.pathname + location.search, ended }} />;
+    // After "Sign out" the next sign-in (maybe someone else's) starts at the projects list,
+    // not at the page the last user left.
+    const state = lost === "signedOut" ? null : { from: location.pathname + location.search, ended: lost === "ended" };
+    return <Navigate to="/signin" replace state={state} />;
   }
   return <>{children}</>;
 }

@@ -9,8 +9,9 @@ type Status = "loading" | "signedOut" | "signedIn";
 interface AuthState {
   status: Status;
   me: Me | null;
-  /** The session ended by itself (revoked or expired), not by "Sign out" here. */
-  ended: boolean;
+  /** Why there is no session: it "ended" by itself (revoked or expired), the user "signedOut"
+   * here, or null (none yet on this page load: a link opened while signed out). */
+  lost: "ended" | "signedOut" | null;
   signIn: (email: string, password: string) => Promise<void>;
   signUp: (input: { email: string; password: string; displayName?: string; organization?: string }) => Promise<void>;
   signOut: () => Promise<void>;
@@ -22,7 +23,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const client = useClient();
   const [status, setStatus] = useState<Status>("loading");
   const [me, setMe] = useState<Me | null>(null);
-  const [ended, setEnded] = useState(false);
+  const [lost, setLost] = useState<AuthState["lost"]>(null);
 
   const loadMe = useCallback(async () => {
     const result = await client.query(MeDocument, {}, { requestPolicy: "network-only" }).toPromise();
@@ -46,7 +47,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     () =>
       onSessionLost(() => {
         setMe(null);
-        setEnded(true);
+        setLost("ended");
         setStatus("signedOut");
       }),
     [],
@@ -55,10 +56,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const value: AuthState = {
     status,
     me,
-    ended,
+    lost,
     signIn: async (email, password) => {
       await signIn(email, password);
-      setEnded(false);
+      setLost(null);
       await loadMe();
     },
     signUp: async (input) => {
@@ -66,7 +67,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       await loadMe();
     },
     signOut: async () => {
-      setEnded(false);
+      setLost("signedOut");
       await signOut();
       setMe(null);
       setStatus("signedOut");
