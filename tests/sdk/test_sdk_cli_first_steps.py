@@ -88,3 +88,24 @@ async def test_a_stack_that_is_down_says_what_to_check(sdk_environment):
     assert ran.code == 1 and ran.err.count("\n") == 1
     assert ran.err.startswith("error: SERVICE_UNAVAILABLE: cannot reach http://127.0.0.1:1")
     assert "is the stack running (`make up`)" in ran.err and "--url or SYNTHETICA_URL" in ran.err
+
+
+async def test_a_refused_option_is_named_as_it_was_typed(stack, tmp_path):
+    """`--budget -1` is refused as `--budget`, not as `params.time_budget_seconds`, the name
+    the API gives it; `--rows 0` as `--rows`, not `count`."""
+    account = await stack.account()
+    env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": await stack.api_key(account)}
+    assert (await cli("projects", "create", "Census", env=env)).code == 0
+    data = tmp_path / "adult.csv"
+    data.write_bytes(small_adult_csv(120))
+    ran = await cli("datasets", "upload", str(data), "-p", "Census", "--name", "adult", env=env)
+    assert ran.code == 0, ran.err
+    train = ["train", "adult", "-p", "Census", "--engine"]
+    for args, option in [
+        ([*train, "gaussian_copula", "--budget", "-1"], "--budget"),
+        ([*train, "ctgan", "--epochs", "0"], "--epochs"),
+        (["templates", "generate", "user", "--rows", "0", "-o", str(tmp_path / "u.csv")], "--rows"),
+    ]:
+        ran = await cli(*args, env=env)
+        assert ran.code == 1 and ran.err.startswith("error: BAD_USER_INPUT: "), ran.err
+        assert ran.err.rstrip().endswith(f"({option})"), ran.err

@@ -23,9 +23,24 @@ from synthetica_client.cli import (  # noqa: F401
     training,
 )
 from synthetica_client.cli._app import app, err
-from synthetica_client.errors import ServiceUnavailable, SyntheticaError, Unauthenticated
+from synthetica_client.errors import (
+    BadUserInput,
+    ServiceUnavailable,
+    SyntheticaError,
+    Unauthenticated,
+)
 
 __all__ = ["app", "main"]
+
+# The API's names of the inputs the commands take as options: a refusal names the option
+# that was typed (`--rows`), not the field it became (`count`).
+_OPTION_OF_FIELD = {
+    "count": "--rows",
+    "seed": "--seed",
+    "params.seed": "--seed",
+    "params.epochs": "--epochs",
+    "params.time_budget_seconds": "--budget",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, prog_name="synthetica")
     except SyntheticaError as exc:
+        if isinstance(exc, BadUserInput):
+            exc.extensions["fields"] = [
+                {**f, "field": _OPTION_OF_FIELD.get(str(f.get("field")), f.get("field"))}
+                for f in exc.fields
+            ]
         err.print(f"error: {exc.code}: {exc}{_next_step(exc)}", markup=False, soft_wrap=True)
         return 1
     except OSError as exc:
