@@ -6,6 +6,8 @@ test("a session that ends mid-use leads to sign-in, which says why and returns t
   await signUp(page, email);
   await createProject(page, "Session project");
   await expect(page.getByRole("heading", { name: "Session project" })).toBeVisible();
+  // Each page names its tab (and its entry in the history list) after its heading.
+  await expect(page).toHaveTitle("Session project · Synthetica");
   const projectUrl = page.url();
 
   // A second tab signs out: the refresh cookie both tabs share is revoked on the server.
@@ -36,6 +38,7 @@ test("a session that ends mid-use leads to sign-in, which says why and returns t
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
   expect(page.url()).toBe(`${baseUrl()}/jobs`);
+  await expect(page).toHaveTitle("Your jobs · Synthetica");
   // Signing out here is not a session that "ended": no such notice afterwards.
   await page.goto(projectUrl);
   await expect(page.getByRole("heading", { name: "Session project" })).toBeVisible();

@@ -3,6 +3,7 @@ import { matchPath, Navigate, Route, Routes, useLocation } from "react-router-do
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/ui";
 import { useAuth } from "./lib/auth";
+import { useTitleFromHeading } from "./lib/title";
 import { SignIn, SignUp } from "./pages/account/SignIn";
 
 /** A page in its own chunk, loaded when first shown, or sooner with `preload()`. Once loaded it
@@ -73,6 +74,7 @@ function RequireSession({ children }: { children: ReactNode }) {
 }
 
 export function App() {
+  useTitleFromHeading();
   return (
     <Routes>
       <Route path="/signin" element={<SignIn />} />
