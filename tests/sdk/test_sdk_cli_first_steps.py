@@ -82,6 +82,18 @@ async def test_a_failed_upload_leaves_the_name_to_the_dataset_that_worked(stack,
     assert shown.code == 0, shown.err
     assert json.loads(shown.out)["id"] == by_status["READY"]
 
+    # Deleting goes by one dataset only: the shared name is refused with both ids, so the
+    # preference above never deletes the good one; the failed one goes by its id.
+    ran = await cli("datasets", "rm", "adult", "-p", "Census", "--yes", env=env)
+    assert ran.code == 1 and f"{by_status['FAILED']} (FAILED)" in ran.err
+    assert f"{by_status['READY']} (READY)" in ran.err
+    ran = await cli("datasets", "rm", by_status["FAILED"], env=env)  # not a terminal: no --yes
+    assert ran.code == 1
+    ran = await cli("datasets", "rm", by_status["FAILED"], "--yes", env=env)
+    assert ran.code == 0 and f"Deleted dataset adult ({by_status['FAILED']})" in ran.out
+    listed = json.loads((await cli("datasets", "ls", "-p", "Census", "--json", env=env)).out)
+    assert [(d["id"], d["status"]) for d in listed] == [(by_status["READY"], "READY")]
+
 
 async def test_a_stack_that_is_down_says_what_to_check(sdk_environment):
     ran = await cli("--url", "http://127.0.0.1:1", "whoami")
