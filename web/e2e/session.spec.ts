@@ -8,6 +8,10 @@ test("a session that ends mid-use leads to sign-in, which says why and returns t
   await expect(page.getByRole("heading", { name: "Session project" })).toBeVisible();
   // Each page names its tab (and its entry in the history list) after its heading.
   await expect(page).toHaveTitle("Session project · Synthetica");
+  // The new page has the focus, at its content (not on a link that led there, now gone).
+  await expect(page.locator("main")).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("main").getByRole("link", { name: "Projects" })).toBeFocused();
   const projectUrl = page.url();
 
   // A second tab signs out: the refresh cookie both tabs share is revoked on the server.
