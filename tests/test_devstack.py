@@ -112,8 +112,15 @@ def test_make_up_serves_graphql_and_keeps_state(var_dir: Path, ports: dict[str, 
     }
     process = start_stack(var_dir, ports)
     try:
-        url = wait_until_up(Output(process))
+        output = Output(process)
+        url = wait_until_up(output)
         assert url == f"http://127.0.0.1:{ports['gateway']}/graphql"
+        # The banner names the dashboard (what a new user opens first) and the folder the
+        # state is kept in, as given.
+        dashboard = f"http://127.0.0.1:{ports['gateway']}/"
+        banner = "".join(output.seen[-4:]) + output.wait_for("Ctrl-C stops everything")
+        assert f"Dashboard: {dashboard}\n" in banner
+        assert f"state stays in {var_dir}/" in banner
         # Up means every service the gateway calls answers, training included.
         ready = httpx.get(f"http://127.0.0.1:{ports['gateway']}/readyz", timeout=30)
         assert ready.status_code == 200, ready.text

@@ -331,8 +331,9 @@ def main() -> None:
         if supervisor.stopping:
             return
         print(
-            f"\nSynthetica is up.\n  GraphQL (and GraphiQL): http://127.0.0.1:{cfg.gateway_port}"
-            "/graphql\n  Ctrl-C stops everything; state stays in ./var/\n",
+            f"\nSynthetica is up.\n  Dashboard: http://127.0.0.1:{cfg.gateway_port}/\n"
+            f"  GraphQL (and GraphiQL): http://127.0.0.1:{cfg.gateway_port}/graphql\n"
+            f"  Ctrl-C stops everything; state stays in {cfg.var_dir}/\n",
             flush=True,
         )
         supervisor.run()

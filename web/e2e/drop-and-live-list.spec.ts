@@ -56,6 +56,11 @@ test("drop a CSV on the upload page; the open notifications list shows it is rea
   await shot(list, info, "notifications-live");
   await item.getByRole("button", { name: "Mark “Dataset census-sample is ready” read" }).click();
   await expect(item).not.toContainText("unread");
+  // The notification leads to the dataset it is about.
+  const datasetUrl = page.url();
+  await item.getByRole("link", { name: "Dataset census-sample is ready" }).click();
+  await expect(list.getByRole("heading", { name: "census-sample" })).toBeVisible();
+  expect(list.url()).toBe(datasetUrl);
   console.expectClean();
 });
 

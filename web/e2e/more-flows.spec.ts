@@ -172,3 +172,49 @@ test("an admin lists users and disables and enables one", async ({ page, request
   await expect(page.getByRole("button", { name: `Disable ${someone}` })).toBeAttached();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
+
+test("a viewer sees the batches the owner generated, under the model they came from", async ({ page, request }, info) => {
+  test.setTimeout(300_000);
+  const ownerToken = await registerByApi(request, uniqueEmail("e2e-owner"));
+  const viewerEmail = uniqueEmail("e2e-viewer");
+  await registerByApi(request, viewerEmail);
+  const { createProject } = await gql<{ createProject: { id: string } }>(
+    request,
+    'mutation { createProject(input: {name: "Shared temperatures"}) { id } }',
+    {},
+    ownerToken,
+  );
+  await gql(request, "mutation($p: ID!, $e: String!) { addProjectMember(projectId: $p, email: $e, role: VIEWER) { userId } }", { p: createProject.id, e: viewerEmail }, ownerToken);
+  const csv = ["day,temp", ...Array.from({ length: 200 }, (_, i) => `${i % 7},${(10 + (i % 13) * 0.7).toFixed(1)}`)].join("\n");
+  const upload = await request.post(`${baseUrl()}/upload/datasets?projectId=${createProject.id}&name=temps`, {
+    headers: { Authorization: `Bearer ${ownerToken}` },
+    data: csv,
+    timeout: 180_000,
+  });
+  expect(upload.status()).toBe(201);
+  const dataset = (await upload.json()) as { id: string };
+  const { trainModel } = await gql<{ trainModel: { model: { id: string } } }>(
+    request,
+    'mutation($d: ID!) { trainModel(input: {datasetId: $d, engine: "gaussian_copula", seed: 1}) { model { id } } }',
+    { d: dataset.id },
+    ownerToken,
+  );
+  const modelId = trainModel.model.id;
+  const modelStatus = async () =>
+    (await gql<{ model: { status: string } }>(request, "query($m: ID!) { model(id: $m) { status } }", { m: modelId }, ownerToken)).model.status;
+  await expect.poll(modelStatus, { timeout: 180_000, intervals: [1_000] }).toBe("READY");
+  const { generate } = await gql<{ generate: { batch: { id: string } } }>(
+    request,
+    "mutation($m: ID!) { generate(input: {modelId: $m, count: 50, seed: 2}) { batch { id } } }",
+    { m: modelId },
+    ownerToken,
+  );
+
+  await signIn(page, viewerEmail);
+  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  await page.goto(`${baseUrl()}/models/${modelId}`);
+  const batches = page.getByRole("table", { name: "Batches" });
+  await expect(batches.getByRole("link", { name: `Batch ${generate.batch.id}` })).toBeVisible();
+  await expect(page.getByText("No batches yet.")).toHaveCount(0);
+  await shot(page, info, "viewer-model-batches");
+});

@@ -3,6 +3,7 @@ import { matchPath, Navigate, Route, Routes, useLocation } from "react-router-do
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/ui";
 import { useAuth } from "./lib/auth";
+import { useTitleFromHeading } from "./lib/title";
 import { SignIn, SignUp } from "./pages/account/SignIn";
 
 /** A page in its own chunk, loaded when first shown, or sooner with `preload()`. Once loaded it
@@ -60,16 +61,20 @@ export function preloadPage(pathname: string): void {
 }
 
 function RequireSession({ children }: { children: ReactNode }) {
-  const { status } = useAuth();
+  const { status, lost } = useAuth();
   const location = useLocation();
   if (status === "loading") return <Loading what="your session" />;
   if (status === "signedOut") {
-    return <Navigate to="/signin" replace state={{ from: location.pathname + location.search }} />;
+    // After "Sign out" the next sign-in (maybe someone else's) starts at the projects list,
+    // not at the page the last user left.
+    const state = lost === "signedOut" ? null : { from: location.pathname + location.search, ended: lost === "ended" };
+    return <Navigate to="/signin" replace state={state} />;
   }
   return <>{children}</>;
 }
 
 export function App() {
+  useTitleFromHeading();
   return (
     <Routes>
       <Route path="/signin" element={<SignIn />} />

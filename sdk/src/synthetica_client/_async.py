@@ -19,6 +19,7 @@ from synthetica_client._generated.input_types import (
     DifferentialPrivacyInput,
     GenerateFromTemplateInput,
     LoginInput,
+    RegisterInput,
     TrainModelInput,
 )
 from synthetica_client._jobs import AsyncJob, AsyncJobs
@@ -84,6 +85,27 @@ class AsyncClient:
         sessions (the file ``synthetica login`` writes)."""
         with self._t.anonymous():
             result = (await self._t.login(input=LoginInput(email=email, password=password))).login
+        return self._signed_in(result, save)
+
+    async def register(
+        self,
+        email: str,
+        password: str,
+        *,
+        display_name: str = "",
+        organization: str = "",
+        save: bool = False,
+    ) -> User:
+        """Creates an account and signs in with it (``save=True``: as ``login`` does). The
+        password needs 10 characters or more, with a letter and a digit."""
+        request = RegisterInput(
+            email=email, password=password, display_name=display_name, organization=organization
+        )
+        with self._t.anonymous():
+            result = (await self._t.register(input=request)).sign_up
+        return self._signed_in(result, save)
+
+    def _signed_in(self, result: Any, save: bool) -> User:
         creds = self._t.credentials
         creds.api_key = None
         creds.access_token = result.tokens.access_token

@@ -219,6 +219,11 @@ class AsyncDatasets:
             [await self._c.projects.get(project)] if project else await self._c.projects.list()
         )
         found = [(p, d) for p in projects for d in await self.list(p) if d.name == name]
+        # A failed upload keeps its name (and its reason) but is no dataset to work with: it
+        # must not make the name of the one that was then uploaded right ambiguous.
+        usable = [(p, d) for p, d in found if d.status != enums.DatasetStatus.FAILED]
+        if len(usable) == 1:
+            return usable[0][1]
         if len(found) == 1:
             return found[0][1]
         where = f" in project {projects[0].name!r}" if project else ""

@@ -102,6 +102,7 @@ class Client(Blocking):
                 self.close()
 
     login = blocking(AsyncClient.login, User)
+    register = blocking(AsyncClient.register, User)
     logout = blocking(AsyncClient.logout, type(None))
     me = blocking(AsyncClient.me, User)
     engines = blocking(AsyncClient.engines, list[dict[str, Any]])

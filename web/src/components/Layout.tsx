@@ -1,10 +1,12 @@
-import { NavLink, Outlet, useNavigate } from "react-router-dom";
+import { useEffect, useRef } from "react";
+import { NavLink, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { useAuth } from "../lib/auth";
 import { NotificationBell } from "./NotificationBell";
 
 export function Layout() {
   const { me, signOut } = useAuth();
   const navigate = useNavigate();
+  useFocusOnNewPage();
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -41,4 +43,20 @@ export function Layout() {
       </main>
     </div>
   );
+}
+
+/** A new page takes the focus to its content, as a page load does: a keyboard or screen-reader
+ * user starts there, not on the link that led to it (often gone, leaving the focus nowhere).
+ * Not on the first page of the visit, and not when only the query changes (a list's pages). */
+function useFocusOnNewPage() {
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    // Where the page scrolls stays as it was (on a phone, the top bar stays in view).
+    document.getElementById("main")?.focus({ preventScroll: true });
+  }, [pathname]);
 }

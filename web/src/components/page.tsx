@@ -1,6 +1,7 @@
 // The pieces every detail page is made of: what it shows until its query answers, its facts,
 // its titled sections, the confirmation before a deletion, and looking again while work runs.
 import { useEffect, useId, useState, type ReactNode } from "react";
+import { Link } from "react-router-dom";
 import type { CombinedError, OperationContext } from "urql";
 import { toApiError } from "../lib/errors";
 import { Alert, Loading } from "./ui";
@@ -8,7 +9,20 @@ import { Alert, Loading } from "./ui";
 /** What a page shows instead of its data: the query's error, loading (first load only), or
  * nothing. Pages return it while `error || !data`. */
 export function NotLoaded({ result: { fetching, error }, what }: { result: { fetching: boolean; error?: CombinedError }; what: string }) {
-  if (error) return <Alert error={toApiError(error)} />;
+  if (error) {
+    const failure = toApiError(error);
+    // An id in the address that is no id at all (a link cut short, a typo): said in the
+    // reader's terms, not as the API's "dataset_id is not a valid id".
+    if (failure.code === "BAD_USER_INPUT" && /is not a valid id/i.test(failure.message)) {
+      return (
+        <p role="alert" className="alert">
+          This address does not lead to {what}: the id in it is not valid. Check the link, or start from{" "}
+          <Link to="/projects">your projects</Link>.
+        </p>
+      );
+    }
+    return <Alert error={failure} />;
+  }
   return fetching ? <Loading what={what} /> : null;
 }
 

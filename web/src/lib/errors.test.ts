@@ -9,6 +9,14 @@ describe("error sentences", () => {
     expect(sentence(new ApiError("dataset 12 is still ingesting", "FAILED_PRECONDITION"))).toBe("Dataset 12 is still ingesting.");
   });
 
+  it("says a session ended, not a wrong password, when a request goes without valid credentials", () => {
+    const ended = "Your session has ended. Please sign in again.";
+    expect(sentence(new ApiError("credentials required", "UNAUTHENTICATED"))).toBe(ended);
+    expect(sentence(new ApiError("access token expired", "UNAUTHENTICATED", "TOKEN_EXPIRED"))).toBe(ended);
+    expect(sentence(new ApiError("invalid email or password", "UNAUTHENTICATED"))).toBe("Wrong email or password.");
+    expect(sentence(new ApiError("this account is disabled", "UNAUTHENTICATED"))).toBe("This account is disabled.");
+  });
+
   it("finds a field by its exact name or its last segment", () => {
     const error = new ApiError("bad", "BAD_USER_INPUT", "", [{ field: "anomalies.ratio", message: "must be between 0 and 1" }]);
     expect(fieldError(error, "ratio")).toBe("Must be between 0 and 1.");

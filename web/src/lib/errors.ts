@@ -52,8 +52,12 @@ export function sentence(error: ApiError): string {
   if (error.code === "INTERNAL" && /internal error/i.test(error.message)) {
     return CODE_SENTENCES.INTERNAL!;
   }
-  if (error.code === "UNAUTHENTICATED" && /invalid email or password|credentials/i.test(error.message)) {
-    return "Wrong email or password.";
+  if (error.code === "UNAUTHENTICATED") {
+    // Only a sign-in's refusal is about the password, and a disabled account says so; any
+    // other (no token, an expired or malformed one) means the session is over.
+    if (/invalid (email or password|credentials)/i.test(error.message)) return "Wrong email or password.";
+    if (/disabled/i.test(error.message)) return capitalize(error.message);
+    return CODE_SENTENCES.UNAUTHENTICATED!;
   }
   if (error.message && error.code !== "INTERNAL") return capitalize(error.message);
   return CODE_SENTENCES[error.code] ?? capitalize(error.message);

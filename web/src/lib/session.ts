@@ -32,6 +32,7 @@ let csrfToken: string | null = null;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 let refreshing: Promise<string | null> | null = null;
 const listeners = new Set<Listener>();
+const lostListeners = new Set<() => void>();
 
 export function getAccessToken(): string | null {
   return accessToken;
@@ -40,6 +41,13 @@ export function getAccessToken(): string | null {
 export function onTokenChange(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/** Called when a session that was open ends without a sign-out: the access token was refused
+ * and the refresh cookie could not renew it (revoked by a sign-out elsewhere, or expired). */
+export function onSessionLost(listener: () => void): () => void {
+  lostListeners.add(listener);
+  return () => lostListeners.delete(listener);
 }
 
 function setToken(token: string | null, expiresIn = 0): void {
@@ -120,7 +128,9 @@ export function refresh(): Promise<string | null> {
       return accessToken;
     })
     .catch(() => {
+      const hadSession = accessToken !== null;
       setToken(null);
+      if (hadSession) lostListeners.forEach((listener) => listener());
       return null;
     })
     .finally(() => {

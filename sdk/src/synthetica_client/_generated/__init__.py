@@ -127,6 +127,7 @@ from .input_types import (
     GenerateFromTemplateInput,
     GenerateInput,
     LoginInput,
+    RegisterInput,
     RuleBoundInput,
     RuleInput,
     SequenceInput,
@@ -151,6 +152,7 @@ from .projects import (
     ProjectsProjectsPageInfo,
 )
 from .refresh_token import RefreshToken, RefreshTokenRefreshToken
+from .register import Register, RegisterSignUp, RegisterSignUpTokens, RegisterSignUpUser
 from .reject_job import RejectJob, RejectJobRejectJob
 from .release_batch import ReleaseBatch, ReleaseBatchReleaseBatch
 from .remove_dataset_table import (
@@ -319,6 +321,11 @@ __all__ = [
     "ProjectsProjectsPageInfo",
     "RefreshToken",
     "RefreshTokenRefreshToken",
+    "Register",
+    "RegisterInput",
+    "RegisterSignUp",
+    "RegisterSignUpTokens",
+    "RegisterSignUpUser",
     "RejectJob",
     "RejectJobRejectJob",
     "ReleaseBatch",

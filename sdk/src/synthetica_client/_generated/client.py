@@ -31,6 +31,7 @@ from .input_types import (
     GenerateFromTemplateInput,
     GenerateInput,
     LoginInput,
+    RegisterInput,
     RuleInput,
     TableKeysInput,
     TemplatePreviewInput,
@@ -48,6 +49,7 @@ from .models import Models
 from .project import Project
 from .projects import Projects
 from .refresh_token import RefreshToken
+from .register import Register
 from .reject_job import RejectJob
 from .release_batch import ReleaseBatch
 from .remove_dataset_table import RemoveDatasetTable
@@ -107,6 +109,46 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return Login.model_validate(data)
+
+    async def register(self, input: RegisterInput, **kwargs: Any) -> Register:
+        query = gql("""
+            mutation Register($input: RegisterInput!) {
+              signUp: register(input: $input) {
+                user {
+                  ...UserFields
+                }
+                tokens {
+                  ...TokenFields
+                }
+              }
+            }
+
+            fragment TokenFields on TokenPair {
+              accessToken
+              refreshToken
+              expiresIn
+              refreshExpiresIn
+            }
+
+            fragment UserFields on User {
+              id
+              email
+              role
+              disabled
+              profile {
+                displayName
+                organization
+                bio
+              }
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="Register", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Register.model_validate(data)
 
     async def refresh_token(self, refresh_token: str, **kwargs: Any) -> RefreshToken:
         query = gql("""

@@ -93,6 +93,13 @@ class LoginInput(BaseModel):
     password: str
 
 
+class RegisterInput(BaseModel):
+    email: str
+    password: str
+    display_name: str = Field(alias="displayName", default="")
+    organization: str = ""
+
+
 class RuleBoundInput(BaseModel):
     """exactly one of: another column, a number, an ISO 8601 datetime"""
 

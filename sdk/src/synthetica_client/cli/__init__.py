@@ -23,9 +23,24 @@ from synthetica_client.cli import (  # noqa: F401
     training,
 )
 from synthetica_client.cli._app import app, err
-from synthetica_client.errors import SyntheticaError
+from synthetica_client.errors import (
+    BadUserInput,
+    ServiceUnavailable,
+    SyntheticaError,
+    Unauthenticated,
+)
 
 __all__ = ["app", "main"]
+
+# The API's names of the inputs the commands take as options: a refusal names the option
+# that was typed (`--rows`), not the field it became (`count`).
+_OPTION_OF_FIELD = {
+    "count": "--rows",
+    "seed": "--seed",
+    "params.seed": "--seed",
+    "params.epochs": "--epochs",
+    "params.time_budget_seconds": "--budget",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, prog_name="synthetica")
     except SyntheticaError as exc:
-        err.print(f"error: {exc.code}: {exc}", markup=False, soft_wrap=True)
+        if isinstance(exc, BadUserInput):
+            exc.extensions["fields"] = [
+                {**f, "field": _OPTION_OF_FIELD.get(str(f.get("field")), f.get("field"))}
+                for f in exc.fields
+            ]
+        err.print(f"error: {exc.code}: {exc}{_next_step(exc)}", markup=False, soft_wrap=True)
         return 1
     except OSError as exc:
         what = (
@@ -43,3 +63,20 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"error: {what}", markup=False, soft_wrap=True)
         return 1
     return 0
+
+
+def _next_step(exc: SyntheticaError) -> str:
+    """What to type next, where the error's words do not say it: a command run before any
+    login only hears "credentials required", and one run while the stack is down (or at
+    another address) "cannot reach"."""
+    if isinstance(exc, Unauthenticated) and exc.message == "credentials required":
+        return (
+            "; you are not logged in: `synthetica login --url http://HOST:PORT`"
+            " (no account yet: `synthetica signup --url http://HOST:PORT`) or --api-key"
+        )
+    if isinstance(exc, ServiceUnavailable) and exc.message.startswith("cannot reach "):
+        return (
+            "; is the stack running (`make up`), and is that its address?"
+            " Another one: --url or SYNTHETICA_URL"
+        )
+    return ""

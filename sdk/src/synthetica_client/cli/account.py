@@ -19,7 +19,17 @@ from synthetica_client.cli._app import (
     state,
     value,
 )
-from synthetica_client.errors import SyntheticaError
+from synthetica_client.errors import SyntheticaError, Unauthenticated
+
+
+def _gateway(ctx: typer.Context, url: str | None) -> str:
+    """--url after the command, else before it (or SYNTHETICA_URL), else the gateway of the
+    saved login (a second `synthetica login` after the first expired goes to the same
+    place), else the default."""
+    saved = config.load_saved()
+    return config.normalize_url(
+        url or state(ctx).url or (saved.url if saved else "") or config.DEFAULT_URL
+    )
 
 
 @app.command(
@@ -45,9 +55,8 @@ def login(
 
     The file is readable by you only. With --api-key, the key is checked and saved instead.
     """
-    st = state(ctx)
-    url = config.normalize_url(url or st.url or config.DEFAULT_URL)
-    api_key = api_key or st.api_key
+    url = _gateway(ctx, url)
+    api_key = api_key or state(ctx).api_key
     if api_key:
         with Client(url, api_key=api_key) as client:
             me = client.me()
@@ -56,9 +65,59 @@ def login(
         email = email or typer.prompt("Email")
         password = password or typer.prompt("Password", hide_input=True)
         with Client(url) as client:
-            me = client.login(email, password, save=True)
+            try:
+                me = client.login(email, password, save=True)
+            except Unauthenticated as exc:
+                if exc.reason != "INVALID_CREDENTIALS":
+                    raise
+                raise Unauthenticated(
+                    f"{exc.message} (no account yet? `synthetica signup --url {url}`)",
+                    reason=exc.reason,
+                    extensions=exc.extensions,
+                ) from None
             path = config.config_path()
     out.print(f"Logged in to {url} as {me.email} (saved in {path})")
+
+
+@app.command(
+    epilog=example(
+        "synthetica signup --url http://127.0.0.1:8000",
+        "synthetica signup --email ada@example.com --name 'Ada Lovelace'",
+    )
+)
+def signup(
+    ctx: typer.Context,
+    email: Annotated[str | None, typer.Option(help="Your email (asked when missing).")] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help="At least 10 characters, with a letter and a digit (asked twice, hidden, "
+            "when missing)."
+        ),
+    ] = None,
+    name: Annotated[str, typer.Option(help="Your display name (optional).")] = "",
+    organization: Annotated[str, typer.Option(help="Your organization (optional).")] = "",
+    url: Annotated[
+        str | None, typer.Option(help="The gateway (else --url before the command, or saved).")
+    ] = None,
+) -> None:
+    """Create an account and log in with it; the login is saved as `login` saves it.
+
+    The first account of a new installation is its admin.
+    """
+    url = _gateway(ctx, url)
+    email = email or typer.prompt("Email")
+    password = password or typer.prompt(
+        "Password (10+ characters, a letter and a digit)",
+        hide_input=True,
+        confirmation_prompt="Repeat the password",
+    )
+    with Client(url) as client:
+        me = client.register(
+            email, password, display_name=name, organization=organization, save=True
+        )
+    path = config.config_path()
+    out.print(f"Created the account {me.email} at {url} and logged in (saved in {path})")
 
 
 @app.command(epilog=example("synthetica logout"))

@@ -1,4 +1,4 @@
-"""``synthetica datasets``: upload, upload-tables, list, show."""
+"""``synthetica datasets``: upload, upload-tables, list, show, rules, rm."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from synthetica_client._base import is_uuid
 from synthetica_client.cli._app import (
     DatasetArgument,
     JsonOption,
@@ -23,6 +24,7 @@ from synthetica_client.cli._app import (
     table,
     value,
 )
+from synthetica_client.errors import NotFound
 
 
 @datasets_app.command(
@@ -153,6 +155,46 @@ def datasets_rules(
         ["rule", "kind", "real rows breaking it"],
         lambda r: [r.description, value(r.kind), r.real_violation_count],
     )
+
+
+@datasets_app.command(
+    "rm",
+    epilog=example(
+        "synthetica datasets rm 0b6f…", "synthetica datasets rm adult --project Census --yes"
+    ),
+)
+def datasets_rm(
+    ctx: typer.Context,
+    dataset: DatasetArgument,
+    project: NamedInProject = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
+) -> None:
+    """Delete a dataset and its files (editors and owners); models trained on it keep working.
+
+    A name must be the name of one dataset only, whatever its status: a failed upload and the
+    dataset uploaded after it under the same name are told apart by id.
+    """
+    client = state(ctx).client()
+    if is_uuid(dataset):
+        found = client.datasets.get(dataset)
+    else:
+        projects = [client.projects.get(project)] if project else client.projects.list()
+        named = [d for p in projects for d in client.datasets.list(p) if d.name == dataset]
+        if len(named) != 1:
+            ids = ", ".join(f"{d.id} ({value(d.status)})" for d in named)
+            raise NotFound(
+                f"{len(named)} datasets named {dataset!r}: {ids}; give the id of the one to delete"
+                if named
+                else f"no dataset named {dataset!r}"
+            )
+        found = named[0]
+    rows = f", {found.row_count:,} rows" if found.row_count else ""
+    if not yes:
+        typer.confirm(
+            f"Delete dataset {found.name} ({found.id}, {value(found.status)}{rows})?", abort=True
+        )
+    found.delete()
+    out.print(f"Deleted dataset {found.name} ({found.id})")
 
 
 def show_dataset(dataset: Any, as_json: bool) -> None:

@@ -22,7 +22,8 @@ export function SignIn() {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const from = (location.state as { from?: string } | null)?.from ?? "/projects";
+  const state = location.state as { from?: string; ended?: boolean } | null;
+  const from = state?.from ?? "/projects";
   if (status === "signedIn") return <Navigate to={from} replace />;
 
   async function submit(event: FormEvent) {
@@ -41,6 +42,11 @@ export function SignIn() {
 
   return (
     <AuthFrame title="Sign in to Synthetica">
+      {state?.ended && !error ? (
+        <p role="status" className="notice">
+          Your session has ended (signed out elsewhere, or expired). Sign in again to go back where you were.
+        </p>
+      ) : null}
       <form onSubmit={submit} noValidate>
         <Field label="Email">
           {(p) => (

@@ -4,7 +4,7 @@ import { useQuery } from "urql";
 import { NotLoaded } from "../../components/page";
 import { Alert, Field, ProgressBar, formatBytes } from "../../components/ui";
 import { UploadTargetDocument } from "../../gql/graphql";
-import { toApiError } from "../../lib/errors";
+import { fieldError, toApiError } from "../../lib/errors";
 import { canEdit, VIEWER_MESSAGE } from "../../lib/roles";
 import { ApiError, getAccessToken, httpError } from "../../lib/session";
 
@@ -21,10 +21,12 @@ export function uploadFile(
   to: { projectId: string; name: string } | { datasetId: string; tableName: string },
   file: File,
   onProgress: (sent: number, total: number) => void,
+  columnNames: string[] = [],
 ): Promise<UploadedDataset> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     const query = new URLSearchParams({ ...to, fileName: file.name, waitSeconds: "0" });
+    if (columnNames.length > 0) query.set("columnNames", columnNames.join(","));
     xhr.open("POST", `/upload/datasets?${query.toString()}`);
     const token = getAccessToken();
     if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
@@ -45,6 +47,11 @@ export function uploadFile(
   });
 }
 
+/** "age, workclass , fnlwgt" → ["age", "workclass", "fnlwgt"]; empty → none given. */
+export function columnNamesOf(text: string): string[] {
+  return text.trim() ? text.split(",").map((name) => name.trim()) : [];
+}
+
 export default function UploadPage() {
   const { projectId = "" } = useParams();
   const navigate = useNavigate();
@@ -52,6 +59,7 @@ export default function UploadPage() {
   const data = result.data;
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState("");
+  const [columns, setColumns] = useState("");
   const [sent, setSent] = useState<{ sent: number; total: number } | null>(null);
   const [uploadError, setUploadError] = useState<ApiError | null>(null);
   const [over, setOver] = useState(false);
@@ -88,7 +96,7 @@ export default function UploadPage() {
     setUploadError(null);
     setSent({ sent: 0, total: file.size });
     try {
-      const dataset = await uploadFile({ projectId: project.id, name }, file, (s, total) => setSent({ sent: s, total }));
+      const dataset = await uploadFile({ projectId: project.id, name }, file, (s, total) => setSent({ sent: s, total }), columnNamesOf(columns));
       navigate(`/datasets/${dataset.id}`);
     } catch (exc) {
       setUploadError(toApiError(exc));
@@ -132,6 +140,13 @@ export default function UploadPage() {
         </div>
         <Field label="Dataset name">
           {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <Field
+          label="Column names (optional)"
+          hint="Comma-separated, one per column: for a file without a header row, whose columns are otherwise column_1, column_2, …; given for a file with one, they replace its names."
+          error={fieldError(uploadError, "column_names", "columnNames")}
+        >
+          {(p) => <input {...p} value={columns} onChange={(e) => setColumns(e.target.value)} placeholder="age, workclass, fnlwgt, …" />}
         </Field>
         {sent ? (
           <div>

@@ -1,4 +1,5 @@
 import { useMemo, useState } from "react";
+import { Link } from "react-router-dom";
 import { useMutation, useSubscription } from "urql";
 import { usePagedQuery } from "../../components/lists";
 import { Alert, Empty, Loading, Pager, formatDate } from "../../components/ui";
@@ -12,6 +13,22 @@ import {
 import { toApiError } from "../../lib/errors";
 
 type Arrived = NewNotificationsSubscription["notifications"];
+
+// The pages of what a notification is about (its subject, "dataset:<id>"): "Dataset adult is
+// ready" opens the dataset. A report's subject is the report's own id, which no page takes.
+const SUBJECT_PAGES: Record<string, string> = {
+  dataset: "/datasets/",
+  job: "/jobs/",
+  model: "/models/",
+  batch: "/batches/",
+};
+
+export function subjectPath(subject: string): string | null {
+  const at = subject.indexOf(":");
+  const base = at > 0 ? SUBJECT_PAGES[subject.slice(0, at)] : undefined;
+  const id = subject.slice(at + 1);
+  return base && id ? base + encodeURIComponent(id) : null;
+}
 
 /** Notifications that arrived while the page is open are kept (newest first) up to this many;
  * older ones are on the server's pages. */
@@ -68,7 +85,7 @@ export default function NotificationsPage() {
         {nodes.map((n) => (
           <li key={n.id} className={n.isRead ? "read" : "unread"}>
             <div>
-              <strong>{n.title}</strong> {!n.isRead ? <span className="badge badge-unread">unread</span> : null}
+              <strong>{subjectPath(n.subject) ? <Link to={subjectPath(n.subject)!}>{n.title}</Link> : n.title}</strong> {!n.isRead ? <span className="badge badge-unread">unread</span> : null}
               <p>{n.message}</p>
               <small className="muted">{formatDate(n.createdAt)}</small>
             </div>

@@ -47,7 +47,7 @@ export default function ModelPage() {
       {model.status === "READY" && canEdit(model.project?.myRole) ? (
         <GenerateForm modelId={model.id} columns={model.dataset?.columns.map((c) => c.name) ?? []} />
       ) : null}
-      <PagedSection title="Batches from this model" query={ModelBatchesDocument} variables={{ modelId: model.id }} connection={(d) => d.batches}
+      <PagedSection title="Batches from this model" query={ModelBatchesDocument} variables={{ projectId: model.projectId, modelId: model.id }} connection={(d) => d.batches}
         what="batches" caption="Batches" empty="No batches yet." columns={BATCH_COLUMNS} />
     </section>
   );

@@ -1,0 +1,59 @@
+import { expect, test } from "@playwright/test";
+import { baseUrl, createProject, expectAccessible, PASSWORD, shot, signUp, uniqueEmail } from "./support";
+
+test("a session that ends mid-use leads to sign-in, which says why and returns to the page; Sign out does not", async ({ context, page }, info) => {
+  const email = uniqueEmail("e2e-ended");
+  await signUp(page, email);
+  await createProject(page, "Session project");
+  await expect(page.getByRole("heading", { name: "Session project" })).toBeVisible();
+  // Each page names its tab (and its entry in the history list) after its heading.
+  await expect(page).toHaveTitle("Session project · Synthetica");
+  // The new page has the focus, at its content (not on a link that led there, now gone).
+  await expect(page.locator("main")).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("main").getByRole("link", { name: "Projects" })).toBeFocused();
+  const projectUrl = page.url();
+
+  // A second tab signs out: the refresh cookie both tabs share is revoked on the server.
+  const other = await context.newPage();
+  await other.goto(`${baseUrl()}/projects`);
+  await other.getByRole("button", { name: "Sign out" }).click();
+  await expect(other.getByRole("button", { name: "Sign in" })).toBeVisible();
+
+  // The first tab's access token is then refused as an expired one is, a quarter of an hour
+  // later: the next requests carry a token the gateway rejects (UNAUTHENTICATED). Queries
+  // are GETs with the query in the URL, hence the pattern.
+  const graphql = /\/graphql(\?|$)/;
+  await page.route(graphql, async (route) => {
+    const headers = { ...route.request().headers(), authorization: "Bearer expired.access.token" };
+    await route.fulfill({ response: await route.fetch({ headers }) });
+  });
+  await page.getByRole("link", { name: "Jobs" }).click();
+
+  // Not "Wrong email or password." on an empty page: the sign-in form, saying what happened.
+  await expect(page.getByRole("status").filter({ hasText: "Your session has ended" })).toBeVisible();
+  await expect(page.getByText("Wrong email or password.")).toHaveCount(0);
+  await expectAccessible(page, "sign-in after the session ended");
+  await shot(page, info, "session-ended");
+
+  await page.unroute(graphql);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
+  expect(page.url()).toBe(`${baseUrl()}/jobs`);
+  await expect(page).toHaveTitle("Your jobs · Synthetica");
+  // Signing out here is not a session that "ended": no such notice afterwards.
+  await page.goto(projectUrl);
+  await expect(page.getByRole("heading", { name: "Session project" })).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByText("Your session has ended")).toHaveCount(0);
+  // The next sign-in (maybe someone else's) starts at the projects list, not at the page the
+  // last user left.
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  expect(page.url()).toBe(`${baseUrl()}/projects`);
+});
