@@ -72,6 +72,10 @@ class DatabaseUnavailable(Exception):
     """PostgreSQL did not answer in time, refused the connection, or dropped it."""
 
 
+# How a wait that ran out begins (``_bounded_wait``): such a server is not asked again.
+NO_ANSWER = "PostgreSQL did not"
+
+
 def _bounded_wait(conn: Any) -> None:
     """psycopg2's wait callback: select() with the connection class's limits (connections
     made elsewhere, e.g. by migrations, have none and wait as long as it takes)."""
@@ -90,7 +94,7 @@ def _bounded_wait(conn: Any) -> None:
         if not ready:
             # psycopg2 closes a connection whose wait failed: the pool replaces it.
             what = "connect" if connecting else "answer"
-            raise psycopg2.OperationalError(f"PostgreSQL did not {what} within {limit:g} s")
+            raise psycopg2.OperationalError(f"{NO_ANSWER} {what} within {limit:g} s")
 
 
 def _connection_class(timeouts: Timeouts) -> type[psycopg2.extensions.connection]:
@@ -106,20 +110,26 @@ def _connection_class(timeouts: Timeouts) -> type[psycopg2.extensions.connection
 
 
 def make_engine(
-    url: str, *, pool_size: int = 5, timeouts: Timeouts | None = None, autocommit: bool = False
+    url: str,
+    *,
+    pool_size: int = 5,
+    timeouts: Timeouts | None = None,
+    autocommit: bool = False,
+    pre_ping: bool = True,
 ) -> Engine:
-    """``autocommit``: every statement its own transaction, no BEGIN or COMMIT sent."""
+    """``autocommit``: every statement its own transaction, no BEGIN or COMMIT sent;
+    ``pre_ping``: a pooled connection is checked (a round trip) before each use."""
     isolation = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
     if timeouts is None:
         return create_engine(
-            url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True, **isolation
+            url, pool_size=pool_size, max_overflow=10, pool_pre_ping=pre_ping, **isolation
         )
     psycopg2.extensions.set_wait_callback(_bounded_wait)
     return create_engine(
         url,
         pool_size=pool_size,
         max_overflow=10,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         **isolation,
         pool_timeout=timeouts.pool,
         connect_args={
@@ -137,8 +147,11 @@ class Database:
         self.engine = make_engine(url, pool_size=pool_size, timeouts=timeouts)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # Connections of their own, always in autocommit mode: switching a pooled connection
-        # there and back would cost a round trip of its own. Opened on first use.
-        self.read_engine = make_engine(url, pool_size=pool_size, timeouts=timeouts, autocommit=True)
+        # there and back would cost a round trip of its own. Opened on first use; not pinged
+        # before each read (``read`` asks again on a dropped connection instead).
+        self.read_engine = make_engine(
+            url, pool_size=pool_size, timeouts=timeouts, autocommit=True, pre_ping=False
+        )
         self._statements = sessionmaker(self.read_engine, expire_on_commit=False)
 
     def run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
@@ -151,7 +164,19 @@ class Database:
         """``run`` for a function that only reads, in ONE statement: that statement is
         atomic by itself, so it runs without the BEGIN and COMMIT around it, two round trips
         that cost a simple read about as much as the read itself. A function that writes,
-        or reads twice, must use ``run``: here each statement would stand alone."""
+        or reads twice, must use ``run``: here each statement would stand alone.
+
+        Nor is the pooled connection pinged first (one more round trip): a read that finds
+        it dropped (PostgreSQL restarted, or ended the session) runs once more, on a new
+        connection, which is safe for one statement that only reads. A server that did not
+        answer in time is not asked a second time."""
+        try:
+            with _unavailable_errors(), self._statements() as session:
+                return fn(session=session, **kwargs)
+        except DatabaseUnavailable as exc:
+            if not _dropped(exc.__cause__):
+                raise
+        # SQLAlchemy has invalidated the pool's older connections: this one is new.
         with _unavailable_errors(), self._statements() as session:
             return fn(session=session, **kwargs)
 
@@ -181,6 +206,15 @@ def _unavailable_errors() -> Iterator[None]:
         if exc.connection_invalidated:
             raise DatabaseUnavailable(_first_line(exc)) from exc
         raise
+
+
+def _dropped(exc: BaseException | None) -> bool:
+    """Whether the error is a connection found closed, not a server that did not answer."""
+    return (
+        isinstance(exc, sa_exc.DBAPIError)
+        and exc.connection_invalidated
+        and not _first_line(exc).startswith(NO_ANSWER)
+    )
 
 
 def _first_line(exc: BaseException) -> str:
