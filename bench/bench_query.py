@@ -9,7 +9,10 @@ services.datasets`` with ``SYNTHETICA_*`` settings, as ``make up`` and productio
 runs a gateway (built by ``gateway.app.create_app`` as in production) in this process,
 registers a user, creates a project and uploads a small CSV until it is READY. Before
 serving, a tiny Strawberry schema (one field returning a constant) is mounted on the same
-FastAPI app at ``/bare``, so both queries cross the same uvicorn server and middleware.
+FastAPI app at ``/bare``, so both queries cross the same uvicorn server and middleware. The
+gateway's event loop is uvloop, as ``python -m gateway`` gets it from uvicorn (``--loop
+asyncio``: asyncio's own, as every run until 4 December had it; the CPU figures of the two
+did not differ).
 
 The load comes from a child process (so its cost is not charged to the server's core):
 ``--workers`` concurrent httpx clients POST one query for ``--seconds``. The two queries run
@@ -40,6 +43,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import uvloop
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -353,7 +357,8 @@ def report(args: argparse.Namespace, results: dict[str, list[dict]]) -> None:
     print(f"{'ratio bare / dataset (server CPU per req)':<42} {total[BARE] / total[DATASET]:8.2f}")
     load_1, load_5, _ = os.getloadavg()
     print(
-        f"({args.workers} concurrent clients, {args.rounds} rounds of {args.seconds:g} s slices;"
+        f"({args.workers} concurrent clients, {args.rounds} rounds of {args.seconds:g} s slices,"
+        f" the gateway on {args.loop};"
         f" load average now {load_1:.1f} (1 min), {load_5:.1f} (5 min))"
     )
 
@@ -368,6 +373,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument(
+        "--loop",
+        choices=["uvloop", "asyncio"],
+        default="uvloop",
+        help="the gateway's event loop: uvloop, as uvicorn picks it in production"
+        " (python -m gateway), or asyncio's own (every run until 4 December)",
+    )
     args = parser.parse_args()
 
     from common.migrations import upgrade
@@ -389,7 +401,9 @@ def main() -> None:
         print(f"load average at the start: {os.getloadavg()[0]:.1f} (1 min)")
         server_pids = {child.name: child.process.pid for child in children}
         server_pids["postgres"] = postgres_pid(work / "pg")
-        asyncio.run(bench(args, auth_addr, datasets_addr, token, server_pids))
+        loop_factory = uvloop.new_event_loop if args.loop == "uvloop" else None
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            runner.run(bench(args, auth_addr, datasets_addr, token, server_pids))
     except BaseException:
         for log in sorted(work.glob("*.log")):
             tail = log.read_text(errors="replace").splitlines()[-20:]

@@ -19,14 +19,14 @@ import asyncio
 import contextlib
 import select
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import psycopg2
 import psycopg2.extensions
-from sqlalchemy import DateTime, MetaData, create_engine, func
+from sqlalchemy import DateTime, Executable, MetaData, Row, create_engine, func
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.engine import Engine
@@ -72,6 +72,10 @@ class DatabaseUnavailable(Exception):
     """PostgreSQL did not answer in time, refused the connection, or dropped it."""
 
 
+# How a wait that ran out begins (``_bounded_wait``): such a server is not asked again.
+NO_ANSWER = "PostgreSQL did not"
+
+
 def _bounded_wait(conn: Any) -> None:
     """psycopg2's wait callback: select() with the connection class's limits (connections
     made elsewhere, e.g. by migrations, have none and wait as long as it takes)."""
@@ -90,7 +94,7 @@ def _bounded_wait(conn: Any) -> None:
         if not ready:
             # psycopg2 closes a connection whose wait failed: the pool replaces it.
             what = "connect" if connecting else "answer"
-            raise psycopg2.OperationalError(f"PostgreSQL did not {what} within {limit:g} s")
+            raise psycopg2.OperationalError(f"{NO_ANSWER} {what} within {limit:g} s")
 
 
 def _connection_class(timeouts: Timeouts) -> type[psycopg2.extensions.connection]:
@@ -106,20 +110,26 @@ def _connection_class(timeouts: Timeouts) -> type[psycopg2.extensions.connection
 
 
 def make_engine(
-    url: str, *, pool_size: int = 5, timeouts: Timeouts | None = None, autocommit: bool = False
+    url: str,
+    *,
+    pool_size: int = 5,
+    timeouts: Timeouts | None = None,
+    autocommit: bool = False,
+    pre_ping: bool = True,
 ) -> Engine:
-    """``autocommit``: every statement its own transaction, no BEGIN or COMMIT sent."""
+    """``autocommit``: every statement its own transaction, no BEGIN or COMMIT sent;
+    ``pre_ping``: a pooled connection is checked (a round trip) before each use."""
     isolation = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
     if timeouts is None:
         return create_engine(
-            url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True, **isolation
+            url, pool_size=pool_size, max_overflow=10, pool_pre_ping=pre_ping, **isolation
         )
     psycopg2.extensions.set_wait_callback(_bounded_wait)
     return create_engine(
         url,
         pool_size=pool_size,
         max_overflow=10,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         **isolation,
         pool_timeout=timeouts.pool,
         connect_args={
@@ -137,8 +147,11 @@ class Database:
         self.engine = make_engine(url, pool_size=pool_size, timeouts=timeouts)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # Connections of their own, always in autocommit mode: switching a pooled connection
-        # there and back would cost a round trip of its own. Opened on first use.
-        self.read_engine = make_engine(url, pool_size=pool_size, timeouts=timeouts, autocommit=True)
+        # there and back would cost a round trip of its own. Opened on first use; not pinged
+        # before each read (``read`` asks again on a dropped connection instead).
+        self.read_engine = make_engine(
+            url, pool_size=pool_size, timeouts=timeouts, autocommit=True, pre_ping=False
+        )
         self._statements = sessionmaker(self.read_engine, expire_on_commit=False)
 
     def run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
@@ -151,16 +164,35 @@ class Database:
         """``run`` for a function that only reads, in ONE statement: that statement is
         atomic by itself, so it runs without the BEGIN and COMMIT around it, two round trips
         that cost a simple read about as much as the read itself. A function that writes,
-        or reads twice, must use ``run``: here each statement would stand alone."""
-        with _unavailable_errors(), self._statements() as session:
-            return fn(session=session, **kwargs)
+        or reads twice, must use ``run``: here each statement would stand alone.
+
+        Nor is the pooled connection pinged first (one more round trip): a read that finds
+        it dropped (PostgreSQL restarted, or ended the session) runs once more, on a new
+        connection, which is safe for one statement that only reads. A server that did not
+        answer in time is not asked a second time."""
+
+        def once() -> T:
+            with self._statements() as session:
+                return fn(session=session, **kwargs)
+
+        return _again_if_dropped(once)
+
+    def rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Row[Any]]:
+        """One Core statement's rows, read as ``read`` reads (and asked again as it asks),
+        without a session around it: for a hot read whose rows need no ORM objects."""
+
+        def once() -> Sequence[Row[Any]]:
+            with self.read_engine.connect() as connection:
+                return connection.execute(statement, params).all()
+
+        return _again_if_dropped(once)
 
     async def call(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         return await asyncio.to_thread(self.run, fn, **kwargs)
 
-    async def call_read(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
-        """``read`` in a worker thread."""
-        return await asyncio.to_thread(self.read, fn, **kwargs)
+    async def call_rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Row[Any]]:
+        """``rows`` in a worker thread."""
+        return await asyncio.to_thread(self.rows, statement, params)
 
     def session(self) -> Session:
         return self.sessions()
@@ -181,6 +213,28 @@ def _unavailable_errors() -> Iterator[None]:
         if exc.connection_invalidated:
             raise DatabaseUnavailable(_first_line(exc)) from exc
         raise
+
+
+def _again_if_dropped(once: Callable[[], T]) -> T:
+    """``once()``, and once more when it found its pooled connection dropped (SQLAlchemy has
+    then invalidated the pool's older connections, so the second gets a new one)."""
+    try:
+        with _unavailable_errors():
+            return once()
+    except DatabaseUnavailable as exc:
+        if not _dropped(exc.__cause__):
+            raise
+    with _unavailable_errors():
+        return once()
+
+
+def _dropped(exc: BaseException | None) -> bool:
+    """Whether the error is a connection found closed, not a server that did not answer."""
+    return (
+        isinstance(exc, sa_exc.DBAPIError)
+        and exc.connection_invalidated
+        and not _first_line(exc).startswith(NO_ANSWER)
+    )
 
 
 def _first_line(exc: BaseException) -> str:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam, select, update
-from sqlalchemy.orm import Session, defer, joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from common.errors import (
     FailedPrecondition,
@@ -134,11 +134,6 @@ AS_MEMBER: dict[type, Select[Any]] = {
     Dataset: _as_member(Dataset).options(joinedload(Dataset.added_tables)),
     Connection: _as_member(Connection),
 }
-# A dataset as GetDataset shows it: everything but the statistics (GetDatasetStats reads
-# them), which are most of a row's bytes and of the time to decode it.
-DATASET_TO_SHOW = _as_member(Dataset).options(
-    defer(Dataset.stats), joinedload(Dataset.added_tables).defer(DatasetTable.stats)
-)
 
 
 def get_as_member(
@@ -331,14 +326,6 @@ def get_dataset(
         raise NotFound("dataset not found", reason="DATASET_NOT_FOUND")
     return get_as_member(
         session, Dataset, did, user_id=user_id, required=required, statement=statement
-    )
-
-
-def show_dataset(*, session: Session, user_id: str, dataset_id: str) -> Dataset:
-    """The dataset as GetDataset shows it to any member, in ONE statement: without its
-    statistics, which stay unloaded (GetDatasetStats reads them)."""
-    return get_dataset(
-        session=session, user_id=user_id, dataset_id=dataset_id, statement=DATASET_TO_SHOW
     )
 
 

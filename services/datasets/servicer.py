@@ -16,7 +16,15 @@ from common.db import Database
 from common.errors import InvalidArgument
 from common.pagination import page_of
 from common.storage import Storage
-from services.datasets import convert, files, models, project_settings, service, table_service
+from services.datasets import (
+    convert,
+    files,
+    models,
+    project_settings,
+    reads,
+    service,
+    table_service,
+)
 from services.datasets.connection_rpcs import ConnectionRpcs, ConnectorTools
 from services.datasets.ingest import (
     IngestError,
@@ -309,9 +317,8 @@ class DatasetsServicer(
         self, request: datasets_pb2.GetDatasetRequest, context: grpc.aio.ServicerContext
     ) -> datasets_pb2.GetDatasetResponse:
         # One statement (the dataset, its tables and the caller's role): no transaction needed.
-        dataset = await self.db.call_read(
-            service.show_dataset, user_id=calling_user().user_id, dataset_id=request.dataset_id
-        )
+        params = reads.show_params(user_id=calling_user().user_id, dataset_id=request.dataset_id)
+        dataset = reads.shown_dataset(await self.db.call_rows(reads.SHOW_DATASET, params))
         return datasets_pb2.GetDatasetResponse(dataset=convert.dataset_to_proto(dataset))
 
     async def ListDatasets(
