@@ -65,7 +65,14 @@ def compute(inputs: Inputs, options: ReportOptions, *, report_id: str, batch_id:
         return Outcome(conformance.score, "", _json(document), html.encode())
     if isinstance(inputs, RelationalInputs):
         return _relational(inputs, options, head, title)
-    report = build_report(inputs.train, inputs.holdout, inputs.synthetic, inputs.metadata, options)
+    report = build_report(
+        inputs.train,
+        inputs.holdout,
+        inputs.synthetic,
+        inputs.metadata,
+        options,
+        conditions=inputs.conditions,
+    )
     if inputs.privacy_spent:
         spent = DifferentialPrivacySpent(**inputs.privacy_spent)
         privacy = report.privacy.model_copy(update={"differential_privacy": spent})

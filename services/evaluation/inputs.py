@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, NoReturn
 
 import pandas as pd
+from google.protobuf import json_format
 
 from common.contracts.relational import RelationalError, RelationalSchema
 from common.contracts.rule_protos import rules_from_proto
@@ -59,6 +61,9 @@ class FullInputs:
     kind: str = m.FULL
     # {"epsilon", "delta"} the model's training spent, when trained with DP.
     privacy_spent: dict[str, float] | None = None
+    # The conditions the batch was generated with (the report compares with the real rows
+    # meeting them); empty without.
+    conditions: dict[str, Any] = dataclass_field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,9 @@ async def _full_inputs(
         synthetic=synthetic,
         metadata=report_metadata(dataset),
         privacy_spent=await _privacy_spent(peers, batch, caller),
+        conditions=json_format.MessageToDict(batch.conditions)
+        if batch.HasField("conditions")
+        else {},
     )
 
 

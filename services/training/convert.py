@@ -15,6 +15,7 @@ from services.training.engines.base import ENGINES
 from services.training.engines.capabilities import EngineCapability
 from services.training.enums import BatchStatus, JobKind, JobStatus, ModelStatus
 from services.training.jobstate import job_progress
+from services.training.payloads import GeneratePayload
 from services.training.templates import store as template_store
 from synthetica.training.v1 import training_pb2
 
@@ -149,7 +150,21 @@ def batch_to_proto(
         dataset_id=str(batch.dataset_id or ""),
         job_id=str(batch.job_id),
         gate=gate,
+        conditions=batch_conditions(batch),
     )
+
+
+def batch_conditions(batch: m.Batch) -> struct_pb2.Struct | None:
+    """The conditions a model batch was generated with, as its generate job's payload holds
+    them (validated); None without any (a template batch, or no conditions)."""
+    if not batch.model_id or batch.job is None or batch.job.kind != m.GENERATE:
+        return None
+    conditions = GeneratePayload.model_validate(batch.job.request).conditions
+    if not conditions:
+        return None
+    message = struct_pb2.Struct()
+    message.update(conditions)
+    return message
 
 
 def template_to_proto(template: m.Template) -> training_pb2.Template:

@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.db import CreatedAt, UpdatedAt, UuidPk, make_metadata
 from common.outbox import outbox_table
@@ -104,6 +104,11 @@ class Batch(Base):
     released_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     release_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The job that generated it, loaded with it: its typed request (services.training.payloads)
+    # holds the conditions the batch was asked for, which the batch shows (convert).
+    job: Mapped[Job | None] = relationship(
+        primaryjoin="foreign(Batch.job_id) == Job.id", lazy="selectin", viewonly=True
+    )
 
     __table_args__ = (
         Index("ix_batches_status_created_at", "status", "created_at"),

@@ -116,6 +116,7 @@ def _new_batch(
         error="",
         tables=[],
         job_id=job.id,
+        job=job,
     )
 
 

@@ -208,6 +208,26 @@ class ReportCalendar:
         return from_document(cls, check)
 
 
+@strawberry.type(description="which real rows a batch generated with conditions was compared with")
+class ReportComparison:
+    conditions: JSON = strawberry.field(description="the conditions the batch was generated with")
+    matching_real_rows: int = strawberry.field(description="real training rows meeting them all")
+    min_real_rows: int = strawberry.field(description="the fewest to compare with them alone")
+    compared_with: str = strawberry.field(
+        description="'matching': quality, fidelity and charts compare with those rows; 'whole': "
+        "too few meet them, so with the whole table (the scores are no measure of the batch)"
+    )
+    real_rows: int = strawberry.field(description="the real rows the scores compared with")
+    conditioned_columns: list[str] = strawberry.field(description="left out of the scores")
+    note: str = strawberry.field(description="what the report compared, in one sentence")
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any] | None) -> ReportComparison | None:
+        if not document:
+            return None
+        return from_document(cls, document, conditions=document.get("conditions"))
+
+
 # The parts of a report that the report document holds as they are.
 _DOCUMENT_PARTS = (
     "sample_sizes",
@@ -292,6 +312,9 @@ class Report:
         "synthetic rows that are none, 31 February or 10:88 (models trained now write real "
         "dates and times)"
     )
+    comparison: ReportComparison | None = strawberry.field(
+        description="a batch generated with conditions: which real rows it was compared with"
+    )
     html_url: str | None = strawberry.field(
         description="the report as one HTML page with its charts: a signed link, valid an hour"
     )
@@ -326,6 +349,7 @@ class Report:
             totals=[ReportTotal.from_document(t) for t in document.get("totals") or []],
             leaders=[ReportLeader.from_document(x) for x in document.get("leaders") or []],
             calendar=[ReportCalendar.from_document(c) for c in document.get("calendar") or []],
+            comparison=ReportComparison.from_document(document.get("comparison")),
             html_url=links.html if links else None,
             json_url=links.json if links else None,
         )

@@ -264,6 +264,11 @@ class Batch:
     gate: BatchGate | None = strawberry.field(
         description="the project's privacy gate as it applies to this batch now"
     )
+    conditions: JSON | None = strawberry.field(
+        description="the conditions it was generated with, as validated (column -> value, list "
+        "of values or range); null without any",
+        default=None,
+    )
 
     @strawberry.field(description="the newest report's quality score (0..1), once evaluated")
     async def quality_score(self, info: Info[Context, None]) -> float | None:
@@ -310,7 +315,21 @@ class Batch:
             format=from_proto_enum(ExportFormat, batch.format),
             template_id=batch.template_id or None,
             gate=BatchGate.from_proto(batch.gate) if batch.HasField("gate") else None,
+            conditions=_whole_numbers(json_format.MessageToDict(batch.conditions))
+            if batch.HasField("conditions")
+            else None,
         )
+
+
+def _whole_numbers(value: object) -> object:
+    """A Struct's numbers are doubles: 20 comes back as 20.0; give it back as it was asked."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
 
 
 @strawberry.type

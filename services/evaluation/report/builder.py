@@ -5,6 +5,7 @@ rule out, the totals and the columns naming the largest of others, for one synth
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -27,6 +28,7 @@ from services.evaluation.report.columns import (
     sample_frame,
 )
 from services.evaluation.report.combinations import combination_checks
+from services.evaluation.report.conditioned import compare
 from services.evaluation.report.dependencies import (
     dependency_checks,
     joint_checks,
@@ -74,10 +76,12 @@ def build_report(
     metadata: Mapping[str, Any],
     options: ReportOptions | None = None,
     progress: Progress | None = None,
+    conditions: Mapping[str, Any] | None = None,
 ) -> Report:
     """Evaluate `synthetic` against the real `train` rows it was learnt from and the real
     `holdout` rows kept aside. Raises ReportError for input it cannot evaluate, before any
-    heavy work starts."""
+    heavy work starts. A batch generated with `conditions` is scored against the training
+    rows that meet them, where there are enough (`conditioned`)."""
     options = options or ReportOptions()
     notify = progress or (lambda _stage, _done: None)
     raw = {
@@ -114,36 +118,47 @@ def build_report(
             target = None
     canonical = {name: canonical_frame(frame, plan) for name, frame in raw.items()}
     seed = options.seed
+    comparison, matching = compare(conditions, raw["train"]) if conditions else (None, None)
+    # The real rows quality, fidelity and charts compare with; the columns they leave out.
+    train_rows = canonical["train"]
+    canonical["reference"] = train_rows if matching is None else train_rows[matching]
+    conditioned = set(comparison.conditioned_columns if comparison is not None else ())
+    if conditioned >= set(plan.measured):
+        conditioned = set()
+    scored = replace(plan, sdtypes={k: v for k, v in plan.sdtypes.items() if k not in conditioned})
 
     def sample(name: str, cap: int | None) -> pd.DataFrame:
         return sample_frame(canonical[name], cap, seed)
 
     real_sample, synthetic_sample = (
-        sample("train", options.sample_rows),
+        sample("reference", options.sample_rows),
         sample("synthetic", options.sample_rows),
     )
     # Past 2,000 column pairs, pairwise parts score these and a seeded sample (`bounds`).
     watched = watched_pairs(
         target=target.column if target is not None else None,
-        columns=plan.measured,
+        columns=scored.measured,
         metadata=metadata,
         dependencies=dependencies,
         totals=totals,
         leaders=leaders,
     )
+    watched = [pair for pair in watched if not conditioned & set(pair)]
     quality = quality_scores(
         raw["train"].loc[real_sample.index],
         raw["synthetic"].loc[synthetic_sample.index],
-        plan,
+        scored,
         watched,
         seed,
     )
     notify("quality", 0.2)
 
-    fidelity_real = sample("train", options.fidelity_sample_rows)
+    fidelity_real = sample("reference", options.fidelity_sample_rows)
     fidelity_synthetic = sample("synthetic", options.fidelity_sample_rows)
-    correlated = choose_columns(list(fidelity_real.columns), watched, MAX_MATRIX_COLUMNS, seed)
-    fidelity = fidelity_metrics(fidelity_real, fidelity_synthetic, plan, correlated)
+    correlated = choose_columns(scored.measured, watched, MAX_MATRIX_COLUMNS, seed)
+    fidelity = fidelity_metrics(
+        fidelity_real[scored.measured], fidelity_synthetic[scored.measured], scored, correlated
+    )
     charts = Charts(
         columns=column_charts(real_sample, synthetic_sample, plan),
         heatmaps=correlation_heatmaps(fidelity.correlation),
@@ -221,6 +236,7 @@ def build_report(
         totals=totals,
         leaders=leaders,
         calendar=calendar_checks(raw["train"], raw["synthetic"], metadata, found_dates),
+        comparison=comparison,
     )
 
 

@@ -44,6 +44,7 @@ def render_html(report: Report, title: str = "Synthetic data report") -> str:
 def report_sections(report: Report) -> str:
     """The sections of one table's report, as a page or a part of a page shows them."""
     sections = [
+        _comparison(report),
         _summary(report),
         _quality(report),
         _fidelity(report),
@@ -60,6 +61,13 @@ def report_sections(report: Report) -> str:
         _sample_sizes(report),
     ]
     return "".join(sections)
+
+
+def _comparison(report: Report) -> str:
+    """A batch generated with conditions: which real rows its scores compare with."""
+    if report.comparison is None:
+        return ""
+    return f'<p class="note"><strong>Note:</strong> {esc(report.comparison.note)}.</p>'
 
 
 def page(title: str, body: str) -> str:

@@ -359,6 +359,22 @@ class CalendarCheck(_Model):
     real_rows: int
 
 
+class ConditionedComparison(_Model):
+    """Which real rows a batch generated with conditions was compared with (`conditioned`)."""
+
+    conditions: dict[str, Any]
+    # Real training rows meeting every condition.
+    matching_real_rows: int
+    min_real_rows: int
+    # "matching": the scores compare with those rows; "whole": too few, with the whole table.
+    compared_with: str
+    # The real rows quality, fidelity and charts compared with.
+    real_rows: int
+    # Left out of the shape, pair and fidelity scores.
+    conditioned_columns: list[str]
+    note: str
+
+
 class Report(_Model):
     sample_sizes: SampleSizes
     columns_evaluated: list[str]
@@ -391,3 +407,5 @@ class Report(_Model):
     leaders: list[LeaderCheck] = Field(default_factory=list)
     # Dates and times of day written as numbers (`calendar.py`); empty in older reports.
     calendar: list[CalendarCheck] = Field(default_factory=list)
+    # A batch generated with conditions: which real rows it was compared with; None without.
+    comparison: ConditionedComparison | None = None

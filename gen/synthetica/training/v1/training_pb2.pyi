@@ -300,7 +300,7 @@ class Model(_message.Message):
     def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., dataset_id: _Optional[str] = ..., name: _Optional[str] = ..., engine: _Optional[str] = ..., params: _Optional[_Union[TrainParams, _Mapping]] = ..., status: _Optional[_Union[ModelStatus, str]] = ..., error: _Optional[str] = ..., metrics: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., privacy_spent: _Optional[_Union[PrivacySpent, _Mapping]] = ...) -> None: ...
 
 class Batch(_message.Message):
-    __slots__ = ("id", "project_id", "model_id", "template_id", "status", "row_count", "format", "tables", "quality_score", "privacy_verdict", "error", "owner_id", "created_at", "expires_at", "dataset_id", "job_id", "verdict", "gate")
+    __slots__ = ("id", "project_id", "model_id", "template_id", "status", "row_count", "format", "tables", "quality_score", "privacy_verdict", "error", "owner_id", "created_at", "expires_at", "dataset_id", "job_id", "verdict", "gate", "conditions")
     ID_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     MODEL_ID_FIELD_NUMBER: _ClassVar[int]
@@ -319,6 +319,7 @@ class Batch(_message.Message):
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     VERDICT_FIELD_NUMBER: _ClassVar[int]
     GATE_FIELD_NUMBER: _ClassVar[int]
+    CONDITIONS_FIELD_NUMBER: _ClassVar[int]
     id: str
     project_id: str
     model_id: str
@@ -337,7 +338,8 @@ class Batch(_message.Message):
     job_id: str
     verdict: _evaluation_pb2.PrivacyVerdict
     gate: BatchGate
-    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., model_id: _Optional[str] = ..., template_id: _Optional[str] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., row_count: _Optional[int] = ..., format: _Optional[_Union[ExportFormat, str]] = ..., tables: _Optional[_Iterable[str]] = ..., quality_score: _Optional[float] = ..., privacy_verdict: _Optional[str] = ..., error: _Optional[str] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dataset_id: _Optional[str] = ..., job_id: _Optional[str] = ..., verdict: _Optional[_Union[_evaluation_pb2.PrivacyVerdict, str]] = ..., gate: _Optional[_Union[BatchGate, _Mapping]] = ...) -> None: ...
+    conditions: _struct_pb2.Struct
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., model_id: _Optional[str] = ..., template_id: _Optional[str] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., row_count: _Optional[int] = ..., format: _Optional[_Union[ExportFormat, str]] = ..., tables: _Optional[_Iterable[str]] = ..., quality_score: _Optional[float] = ..., privacy_verdict: _Optional[str] = ..., error: _Optional[str] = ..., owner_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dataset_id: _Optional[str] = ..., job_id: _Optional[str] = ..., verdict: _Optional[_Union[_evaluation_pb2.PrivacyVerdict, str]] = ..., gate: _Optional[_Union[BatchGate, _Mapping]] = ..., conditions: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class TrainModelRequest(_message.Message):
     __slots__ = ("dataset_id", "engine", "params", "name")

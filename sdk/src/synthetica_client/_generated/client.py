@@ -1340,6 +1340,15 @@ class GraphQLClient(AsyncBaseClient):
                 violationCount
                 realRows
               }
+              comparison {
+                conditions
+                matchingRealRows
+                minRealRows
+                comparedWith
+                realRows
+                conditionedColumns
+                note
+              }
               alerts
               tables {
                 name
@@ -1467,6 +1476,15 @@ class GraphQLClient(AsyncBaseClient):
                 columns
                 violationCount
                 realRows
+              }
+              comparison {
+                conditions
+                matchingRealRows
+                minRealRows
+                comparedWith
+                realRows
+                conditionedColumns
+                note
               }
               alerts
               tables {
@@ -1741,6 +1759,7 @@ class GraphQLClient(AsyncBaseClient):
                 releasedAt
                 canRelease
               }
+              conditions
             }
 
             fragment JobFields on Job {
@@ -1941,6 +1960,7 @@ class GraphQLClient(AsyncBaseClient):
                 releasedAt
                 canRelease
               }
+              conditions
             }
 
             fragment JobFields on Job {
@@ -2255,6 +2275,7 @@ class GraphQLClient(AsyncBaseClient):
                 releasedAt
                 canRelease
               }
+              conditions
             }
             """)
         variables: dict[str, object] = {"id": id, "reason": reason}
@@ -2414,6 +2435,7 @@ class GraphQLClient(AsyncBaseClient):
                 releasedAt
                 canRelease
               }
+              conditions
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -2474,6 +2496,7 @@ class GraphQLClient(AsyncBaseClient):
                 releasedAt
                 canRelease
               }
+              conditions
             }
 
             fragment PageFields on PageInfo {

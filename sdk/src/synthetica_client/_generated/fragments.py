@@ -39,6 +39,7 @@ class BatchFields(BaseModel):
     created_at: Optional[datetime] = Field(alias="createdAt")
     expires_at: Optional[datetime] = Field(alias="expiresAt")
     gate: Optional["BatchFieldsGate"]
+    conditions: Optional[Any]
 
 
 class BatchFieldsGate(BaseModel):
@@ -311,6 +312,7 @@ class ReportFields(BaseModel):
     totals: list["ReportFieldsTotals"]
     leaders: list["ReportFieldsLeaders"]
     calendar: list["ReportFieldsCalendar"]
+    comparison: Optional["ReportFieldsComparison"]
     alerts: list[str]
     tables: list["ReportFieldsTables"]
     links: list["ReportFieldsLinks"]
@@ -378,6 +380,16 @@ class ReportFieldsCalendar(BaseModel):
     columns: list[str]
     violation_count: int = Field(alias="violationCount")
     real_rows: int = Field(alias="realRows")
+
+
+class ReportFieldsComparison(BaseModel):
+    conditions: Any
+    matching_real_rows: int = Field(alias="matchingRealRows")
+    min_real_rows: int = Field(alias="minRealRows")
+    compared_with: str = Field(alias="comparedWith")
+    real_rows: int = Field(alias="realRows")
+    conditioned_columns: list[str] = Field(alias="conditionedColumns")
+    note: str
 
 
 class ReportFieldsTables(BaseModel):

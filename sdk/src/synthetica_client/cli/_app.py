@@ -182,10 +182,12 @@ def save_batch(batch: Any, target: Path, fmt: str, table: str, as_json: bool) ->
             batch.download(path, format=fmt, table=name, progress=True)
             for name, path in zip(tables, table_files(target, tables), strict=True)
         ]
+    conditions = getattr(batch, "conditions", None)
+    asked = f" with conditions {json.dumps(conditions)}" if conditions else ""
     answer(
         {**dump(batch), "file": str(files[0]), "files": [str(f) for f in files]},
         as_json,
-        f"Batch {batch.id}: {batch.row_count:,} rows saved to {', '.join(map(str, files))}",
+        f"Batch {batch.id}: {batch.row_count:,} rows{asked} saved to {', '.join(map(str, files))}",
     )
 
 

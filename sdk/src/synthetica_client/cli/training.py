@@ -188,6 +188,9 @@ def report(
         print_json(rep)
     else:
         out.print(f"Report of batch {rep.batch_id}: {value(rep.status)}")
+        if rep.comparison:
+            # A conditioned batch: which real rows the scores compare it with.
+            out.print(Text.assemble(("Note:", "bold"), f" {rep.comparison.note}"))
         table(None, ["", ""], _report_rows(rep, save))
         _relational_report(rep)
         if rep.html_url:

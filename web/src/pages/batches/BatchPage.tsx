@@ -35,6 +35,7 @@ export default function BatchPage() {
         facts={[
           ["Status", <StatusBadge status={batch.status} />],
           ["Rows", batch.rowCount.toLocaleString()],
+          batch.conditions != null && ["Conditions", <code>{JSON.stringify(batch.conditions)}</code>],
           ["Quality", batch.qualityScore != null ? `${(batch.qualityScore * 100).toFixed(1)} %` : "not evaluated yet"],
           ["Privacy", batch.privacyVerdict ?? "–"],
           ["Created", formatDate(batch.createdAt)],

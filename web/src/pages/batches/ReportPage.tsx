@@ -172,6 +172,11 @@ export default function ReportPage() {
       ) : null}
       {status === "READY" ? (
         <>
+          {report.comparison ? (
+            <p className="note" aria-label="Compared with">
+              <strong>Note:</strong> {report.comparison.note}.
+            </p>
+          ) : null}
           <ul className="scores" aria-label="Scores at a glance">
             <li>
               <span>Quality</span> <strong>{pct(report.qualityScore ?? quality.overall_score)}</strong>
