@@ -168,6 +168,16 @@ describe("a report whose rows are no date or no time of day", () => {
     renderWith(<ReportPage />, client, "/batches/b5/report", "/batches/:batchId/report");
     expect(await screen.findByRole("list", { name: "Scores at a glance" })).toBeInTheDocument();
     expect(screen.queryByRole("heading", { name: "Dates and times that do not exist" })).toBeNull();
+    expect(screen.queryByLabelText("Compared with")).toBeNull();
+  });
+
+  it("says first, for a conditioned batch, which real rows its scores compare with", async () => {
+    const note =
+      'generated with the conditions {"sex": "Female"}: quality, fidelity and charts compare it with the 378 real training rows that meet them (of 1,199)';
+    const report = { ...flightsReport(0, 0), comparison: { comparedWith: "matching", realRows: 378, note } };
+    const { client } = fakeClient({ Report: { data: { report } } });
+    renderWith(<ReportPage />, client, "/batches/b5/report", "/batches/:batchId/report");
+    expect(await screen.findByLabelText("Compared with")).toHaveTextContent(`Note: ${note}.`);
   });
 });
 
