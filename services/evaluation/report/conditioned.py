@@ -22,6 +22,8 @@ from services.evaluation.report.models import ConditionedComparison
 
 # Fewer real rows than this meeting the conditions say too little to score the batch against.
 MIN_REAL_ROWS = 30
+# The conditions as the note quotes them, at most (`conditions` holds them whole).
+MAX_NOTE_CONDITIONS = 300
 # Range operators of a condition, as training validates them.
 _OPERATORS = {"gt": "gt", "gte": "ge", "lt": "lt", "lte": "le"}
 
@@ -47,6 +49,8 @@ def compare(
     matched = meeting >= MIN_REAL_ROWS
     columns = [column for column in conditions if column in train.columns]
     asked = json.dumps(dict(conditions), default=str, ensure_ascii=False)
+    if len(asked) > MAX_NOTE_CONDITIONS:  # 50 columns of 1,000 values would bury the note
+        asked = asked[: MAX_NOTE_CONDITIONS - 1] + "…"
     if matched:
         note = (
             f"generated with the conditions {asked}: quality, fidelity and charts compare it "

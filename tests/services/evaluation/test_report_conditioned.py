@@ -81,3 +81,20 @@ def test_conditions_match_values_lists_ranges_and_dates():
         True,
     ]
     assert not matching_rows(frame, {"missing": 1}).any()
+
+
+def test_a_long_list_of_values_is_quoted_short_in_the_note(adult):
+    weights = sorted(adult.train["fnlwgt"].unique().tolist())[:500]
+    conditions = {"fnlwgt": [float(weight) for weight in weights]}
+    report = build_report(
+        adult.train,
+        adult.holdout,
+        adult.independent,
+        adult.metadata,
+        OPTIONS,
+        conditions=conditions,
+    )
+    comparison = report.comparison
+    assert comparison is not None and comparison.conditions == {"fnlwgt": weights}
+    assert comparison.matching_real_rows >= 500  # each value is a real row's
+    assert len(comparison.note) < 600 and "…" in comparison.note
