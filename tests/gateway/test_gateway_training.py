@@ -76,6 +76,39 @@ async def test_engines_list_parameters_and_defaults(client, account):
     params = {p["name"]: p for p in engines["tvae"]["parameters"]}
     assert params["epochs"]["default"] == 300
     assert params["options.embedding_dim"]["default"] == 128
+    # Each engine lists only what it takes (the train form offers just these).
+    common = {
+        name: [p["name"] for p in e["parameters"] if not p["name"].startswith("options.")]
+        for name, e in engines.items()
+    }
+    assert common == {
+        "gaussian_copula": ["time_budget_seconds"],
+        "hma": ["time_budget_seconds"],
+        "par": ["epochs", "time_budget_seconds"],
+        **{
+            name: ["epochs", "batch_size", "time_budget_seconds"]
+            for name in ("ctgan", "tvae", "copulagan", "tabular_argn")
+        },
+    }
+
+
+async def test_a_parameter_the_engine_does_not_take_is_refused_by_name(client, account):
+    token, dataset_id = account
+    for given, field, message in (
+        ({"batchSize": 100}, "params.batch_size", "gaussian_copula is not trained in batches"),
+        ({"epochs": 5}, "params.epochs", "gaussian_copula is not trained in epochs"),
+        ({"options": {"pac": 4}}, "options.pac", "unknown option"),
+    ):
+        result = await graphql(
+            client,
+            TRAIN,
+            {"input": {"datasetId": dataset_id, "engine": "gaussian_copula", **given}},
+            token=token,
+        )
+        error = result["errors"][0]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+        assert message in error["message"], error
+        assert field in str(error["extensions"]), error
 
 
 async def test_train_watch_generate_preview_and_download_every_format(client, account):

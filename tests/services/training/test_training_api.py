@@ -44,6 +44,8 @@ async def test_engines_are_listed_with_their_parameters(world):
         ("ctgan", {"batch_size": 7}, "params.batch_size"),
         ("gaussian_copula", {"time_budget_seconds": 0}, "params.time_budget_seconds"),
         ("gaussian_copula", {"epochs": 5}, "params.epochs"),
+        ("gaussian_copula", {"batch_size": 100}, "params.batch_size"),
+        ("hma", {"batch_size": 100}, "params.batch_size"),
         # Engines of linked tables or sequences only, given one plain table.
         ("hma", {}, "engine"),
         ("par", {}, "engine"),
