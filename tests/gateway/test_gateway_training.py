@@ -252,3 +252,52 @@ async def test_bad_input_gets_typed_errors(client, account):
     assert error_code(anonymous) == "UNAUTHENTICATED"
     jobs = await graphql(client, "{ jobs { nodes { id } } }", token=token)
     assert jobs["data"]["jobs"]["nodes"] == []
+
+
+def _training_calls(method: str) -> float:
+    """The gRPC calls the training service really received (its Prometheus counters)."""
+    from prometheus_client import REGISTRY
+
+    return sum(
+        REGISTRY.get_sample_value(
+            "grpc_server_handled_total",
+            {"service": "synthetica.training.v1.TrainingService", "method": method, "code": code},
+        )
+        or 0.0
+        for code in ("OK", "NOT_FOUND", "PERMISSION_DENIED", "INVALID_ARGUMENT")
+    )
+
+
+async def test_the_jobs_list_names_each_jobs_model_and_dataset_in_one_lookup(client, account):
+    token, dataset_id = account
+    names = ["first try", "second try", "third try"]
+    for name in names:
+        trained = await graphql(
+            client,
+            TRAIN,
+            {"input": {"datasetId": dataset_id, "engine": "gaussian_copula", "name": name}},
+            token=token,
+        )
+        assert "errors" not in trained, trained
+    query = (
+        "{ jobs(first: 10) { nodes { id kind status createdAt"
+        " model { name engine } dataset { id name } } } }"
+    )
+    methods = ("ListJobs", "BatchGetModels", "GetModel")
+    before = {m: _training_calls(m) for m in methods}
+    result = await graphql(client, query, token=token)
+    after = {m: _training_calls(m) for m in methods}
+    assert "errors" not in result, result
+    nodes = result["data"]["jobs"]["nodes"]
+    # Newest first, each job telling apart by its model's name, engine and dataset.
+    assert [(n["kind"], n["model"]["name"], n["model"]["engine"]) for n in nodes] == [
+        ("TRAIN", name, "gaussian_copula") for name in reversed(names)
+    ]
+    assert {n["dataset"]["id"] for n in nodes} == {dataset_id}
+    assert all(n["dataset"]["name"] and n["createdAt"] for n in nodes)
+    # Three jobs, one model look-up (the model loaded once for model and dataset both).
+    assert {m: after[m] - before[m] for m in methods} == {
+        "ListJobs": 1,
+        "BatchGetModels": 1,
+        "GetModel": 0,
+    }
