@@ -1,5 +1,5 @@
-"""Per-request DataLoaders: every ``project``, ``dataset`` or ``model`` a query reaches through another
-object is fetched in one batched call per request, not one call per object (no N+1).
+"""Per-request DataLoaders: every ``project``, ``dataset`` or ``model`` a query reaches through
+another object is fetched in one batched call per request, not one call per object (no N+1).
 
 They are created with each request's Context (on first use), never shared: they cache, and
 what one caller may see is not what another may."""
@@ -71,7 +71,6 @@ class Loaders:
             return list(response.models)
 
         return await _by_id(ids, fetch)
-
 
 
 async def _by_id(
