@@ -1,5 +1,5 @@
-"""Per-request DataLoaders: every ``project`` or ``dataset`` a query reaches through another
-object is fetched in one batched call per request, not one call per object (no N+1).
+"""Per-request DataLoaders: every ``project``, ``dataset`` or ``model`` a query reaches through
+another object is fetched in one batched call per request, not one call per object (no N+1).
 
 They are created with each request's Context (on first use), never shared: they cache, and
 what one caller may see is not what another may."""
@@ -17,6 +17,7 @@ from common.pagination import MAX_PAGE_SIZE
 from gateway.clients import ServiceClients
 from gateway.errors import rpc_errors
 from synthetica.datasets.v1 import datasets_pb2 as pb
+from synthetica.training.v1 import training_pb2
 
 
 class _Identified(Protocol):
@@ -40,6 +41,10 @@ class Loaders:
     def dataset(self) -> DataLoader[str, pb.Dataset | None]:
         return DataLoader(load_fn=self._datasets)
 
+    @cached_property
+    def model(self) -> DataLoader[str, training_pb2.Model | None]:
+        return DataLoader(load_fn=self._models)
+
     async def _projects(self, ids: list[str]) -> list[pb.Project | None]:
         async def fetch(chunk: list[str]) -> list[pb.Project]:
             response = await self._clients.datasets.BatchGetProjects(
@@ -55,6 +60,15 @@ class Loaders:
                 pb.BatchGetDatasetsRequest(dataset_ids=chunk), metadata=self._metadata
             )
             return list(response.datasets)
+
+        return await _by_id(ids, fetch)
+
+    async def _models(self, ids: list[str]) -> list[training_pb2.Model | None]:
+        async def fetch(chunk: list[str]) -> list[training_pb2.Model]:
+            response = await self._clients.training.BatchGetModels(
+                training_pb2.BatchGetModelsRequest(model_ids=chunk), metadata=self._metadata
+            )
+            return list(response.models)
 
         return await _by_id(ids, fetch)
 

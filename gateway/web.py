@@ -16,10 +16,12 @@ it back in ``X-CSRF-Token``. A cross-site page can neither read the cookie nor s
 header without a CORS preflight this gateway never grants, and a request whose ``Origin`` is
 not this host is refused as well.
 
-Static files. ``/assets/*`` are Vite's content-hashed files; a GET of one of the app's own
-routes (``/``, ``/projects/7``, ... see ``APP_ROUTES``) is the single-page app's
-``index.html`` (never cached), so a deep link opens the right page. Any other path stays a
-404. GraphiQL stays at ``/graphql``.
+Static files. ``/assets/*`` are Vite's content-hashed files and the build's top-level files
+(``/favicon.svg``) are served as they are; any other GET outside the API (see ``API_ROOTS``)
+is the single-page app's ``index.html`` (never cached), so a deep link opens the right page
+and a mistyped one (``/login``) the app's own not-found page. A path under the API
+(``/graphql/x``, ``/session/x``, ``/metricsz``...) stays a JSON 404. GraphiQL stays at
+``/graphql``.
 """
 
 from __future__ import annotations
@@ -74,26 +76,32 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
-# The first path segments of the app's own routes (web/src/App.tsx). Only these get the app's
-# index.html, so an unknown API path (or /metrics where metrics have their own port) is still a
-# plain 404, never a web page.
-APP_ROUTES = frozenset(
+# The first path segments the API answers on (app.py and the routers it includes), plus names
+# a client expects an API answer from. A GET under one of these that no route took is a JSON
+# 404, never a web page; any other path is the app's (its router shows its not-found page).
+API_ROOTS = frozenset(
     {
-        "",
-        "signin",
-        "signup",
-        "projects",
-        "datasets",
-        "jobs",
-        "models",
-        "batches",
-        "templates",
-        "notifications",
-        "webhooks",
-        "account",
-        "admin",
+        "graphql",
+        "upload",
+        "uploads",
+        "download",
+        "downloads",
+        "reports",
+        "session",
+        "healthz",
+        "readyz",
+        "metrics",
+        "assets",
+        "api",
     }
 )
+
+
+def is_api_path(path: str) -> bool:
+    root = path.split("/", 1)[0]
+    # "/metricsz", "/healthz.json": a near miss of an API name is an API question too.
+    return any(root == name or root.startswith(name) for name in API_ROOTS)
+
 
 NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Synthetica</title></head><body><main><h1>The dashboard is not built</h1>
@@ -120,9 +128,18 @@ def mount_dashboard(app: FastAPI, web_dir: Path) -> None:
     if assets.is_dir():
         app.mount("/assets", StaticFiles(directory=assets), name="dashboard-assets")
 
+    # The build's own top-level files (web/public: the favicon), by name, never index.html.
+    top_files = (
+        {f.name: f for f in web_dir.iterdir() if f.is_file() and f.name != "index.html"}
+        if web_dir.is_dir()
+        else {}
+    )
+
     @app.get("/{path:path}", include_in_schema=False)
     async def dashboard(path: str) -> Response:
-        if path.split("/", 1)[0] not in APP_ROUTES:
+        if path in top_files:
+            return FileResponse(top_files[path], headers={"Cache-Control": "max-age=86400"})
+        if is_api_path(path):
             return error_response("NOT_FOUND", f"no route for /{path}")
         if not index.is_file():
             return HTMLResponse(NOT_BUILT, status_code=503, headers=SECURITY_HEADERS)

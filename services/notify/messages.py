@@ -190,7 +190,9 @@ def _evaluation_completed(event: events_pb2.Event) -> Draft | None:
         dedupe_key=event.id,
         title="Evaluation ready",
         message=f"Report for batch {body.batch_id}: {score}{verdict}.",
-        subject=f"report:{body.report_id}",
+        # The report page is the batch's (/batches/<id>/report); no page opens a report by its
+        # own id (older notifications say "report:<report id>" and stay unlinked).
+        subject=f"batch-report:{body.batch_id}",
     )
 
 

@@ -198,31 +198,38 @@ def _json_value(value: Any) -> struct_pb2.Value:
 
 def engine_to_proto(name: str) -> training_pb2.Engine:
     spec = ENGINES[name]
-    common = [
-        training_pb2.EngineParameter(
-            name="epochs",
-            type="int",
-            default=_json_value(spec.default_epochs or None),
-            min=1,
-            description="training passes over the data"
-            if spec.epoch_based
-            else "not used: this engine is not trained in epochs",
-        ),
-        training_pb2.EngineParameter(
-            name="batch_size",
-            type="int",
-            default=_json_value(spec.default_batch_size or None),
-            min=1,
-            description="rows per training step",
-        ),
+    # Only what the engine takes: epochs and batch_size are refused by one that does not.
+    common = []
+    if spec.epoch_based:
+        common.append(
+            training_pb2.EngineParameter(
+                name="epochs",
+                type="int",
+                default=_json_value(spec.default_epochs or None),
+                min=1,
+                description="training passes over the data",
+            )
+        )
+    if spec.batched:
+        common.append(
+            training_pb2.EngineParameter(
+                name="batch_size",
+                type="int",
+                default=_json_value(spec.default_batch_size or None),
+                min=1,
+                description="rows per training step"
+                + ("" if spec.default_batch_size else " (default: chosen from the data)"),
+            )
+        )
+    common.append(
         training_pb2.EngineParameter(
             name="time_budget_seconds",
             type="int",
             default=_json_value(None),
             min=1,
             description="stop training at this budget, keeping the model",
-        ),
-    ]
+        )
+    )
     options = [
         training_pb2.EngineParameter(
             name=f"options.{p.name}",

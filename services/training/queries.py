@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.errors import NotFound
+from common.errors import InvalidArgument, NotFound
 from common.ids import parse_id
-from common.pagination import paginate
+from common.pagination import MAX_PAGE_SIZE, paginate
 from services.training import models as m
 
 
@@ -26,6 +26,14 @@ def get_model(*, session: Session, model_id: str) -> m.Model:
     if model is None:
         raise NotFound(f"model {model_id} not found")
     return model
+
+
+def get_models(*, session: Session, model_ids: list[str]) -> list[m.Model]:
+    """The models among ``model_ids`` that exist (at most a page of ids, each well formed)."""
+    if len(model_ids) > MAX_PAGE_SIZE:
+        raise InvalidArgument(f"at most {MAX_PAGE_SIZE} ids at once", field="model_ids")
+    ids = [parse_id(v, "model_ids") for v in dict.fromkeys(model_ids)]
+    return list(session.scalars(select(m.Model).where(m.Model.id.in_(ids))))
 
 
 def get_batch(*, session: Session, batch_id: str) -> m.Batch:

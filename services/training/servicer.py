@@ -21,7 +21,7 @@ from google.protobuf import json_format
 
 from common.contracts.relational import RelationalSchema
 from common.db import Database
-from common.errors import FailedPrecondition, InvalidArgument
+from common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from common.interceptors import require_principal
 from common.pagination import page_of
 from common.storage import Storage
@@ -201,6 +201,23 @@ class TrainingServicer(GuardRpcs, TemplateRpcs, training_pb2_grpc.TrainingServic
         )
         return training_pb2.ListModelsResponse(
             models=[convert.model_to_proto(x) for x in models], next_page_token=token
+        )
+
+    async def BatchGetModels(
+        self, request: training_pb2.BatchGetModelsRequest, context: grpc.aio.ServicerContext
+    ) -> training_pb2.BatchGetModelsResponse:
+        """One membership check per project the models are in, not one per model."""
+        models = await self.db.call(queries.get_models, model_ids=list(request.model_ids))
+        principal = require_principal()
+        readable = {}
+        for project_id in {model.project_id for model in models}:
+            try:
+                await self.access.require_reader(principal, project_id)
+                readable[project_id] = True
+            except (NotFound, PermissionDenied):
+                readable[project_id] = False
+        return training_pb2.BatchGetModelsResponse(
+            models=[convert.model_to_proto(x) for x in models if readable[x.project_id]]
         )
 
     async def GetBatch(

@@ -76,6 +76,39 @@ async def test_engines_list_parameters_and_defaults(client, account):
     params = {p["name"]: p for p in engines["tvae"]["parameters"]}
     assert params["epochs"]["default"] == 300
     assert params["options.embedding_dim"]["default"] == 128
+    # Each engine lists only what it takes (the train form offers just these).
+    common = {
+        name: [p["name"] for p in e["parameters"] if not p["name"].startswith("options.")]
+        for name, e in engines.items()
+    }
+    assert common == {
+        "gaussian_copula": ["time_budget_seconds"],
+        "hma": ["time_budget_seconds"],
+        "par": ["epochs", "time_budget_seconds"],
+        **{
+            name: ["epochs", "batch_size", "time_budget_seconds"]
+            for name in ("ctgan", "tvae", "copulagan", "tabular_argn")
+        },
+    }
+
+
+async def test_a_parameter_the_engine_does_not_take_is_refused_by_name(client, account):
+    token, dataset_id = account
+    for given, field, message in (
+        ({"batchSize": 100}, "params.batch_size", "gaussian_copula is not trained in batches"),
+        ({"epochs": 5}, "params.epochs", "gaussian_copula is not trained in epochs"),
+        ({"options": {"pac": 4}}, "options.pac", "unknown option"),
+    ):
+        result = await graphql(
+            client,
+            TRAIN,
+            {"input": {"datasetId": dataset_id, "engine": "gaussian_copula", **given}},
+            token=token,
+        )
+        error = result["errors"][0]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+        assert message in error["message"], error
+        assert field in str(error["extensions"]), error
 
 
 async def test_train_watch_generate_preview_and_download_every_format(client, account):
@@ -219,3 +252,52 @@ async def test_bad_input_gets_typed_errors(client, account):
     assert error_code(anonymous) == "UNAUTHENTICATED"
     jobs = await graphql(client, "{ jobs { nodes { id } } }", token=token)
     assert jobs["data"]["jobs"]["nodes"] == []
+
+
+def _training_calls(method: str) -> float:
+    """The gRPC calls the training service really received (its Prometheus counters)."""
+    from prometheus_client import REGISTRY
+
+    return sum(
+        REGISTRY.get_sample_value(
+            "grpc_server_handled_total",
+            {"service": "synthetica.training.v1.TrainingService", "method": method, "code": code},
+        )
+        or 0.0
+        for code in ("OK", "NOT_FOUND", "PERMISSION_DENIED", "INVALID_ARGUMENT")
+    )
+
+
+async def test_the_jobs_list_names_each_jobs_model_and_dataset_in_one_lookup(client, account):
+    token, dataset_id = account
+    names = ["first try", "second try", "third try"]
+    for name in names:
+        trained = await graphql(
+            client,
+            TRAIN,
+            {"input": {"datasetId": dataset_id, "engine": "gaussian_copula", "name": name}},
+            token=token,
+        )
+        assert "errors" not in trained, trained
+    query = (
+        "{ jobs(first: 10) { nodes { id kind status createdAt"
+        " model { name engine } dataset { id name } } } }"
+    )
+    methods = ("ListJobs", "BatchGetModels", "GetModel")
+    before = {m: _training_calls(m) for m in methods}
+    result = await graphql(client, query, token=token)
+    after = {m: _training_calls(m) for m in methods}
+    assert "errors" not in result, result
+    nodes = result["data"]["jobs"]["nodes"]
+    # Newest first, each job telling apart by its model's name, engine and dataset.
+    assert [(n["kind"], n["model"]["name"], n["model"]["engine"]) for n in nodes] == [
+        ("TRAIN", name, "gaussian_copula") for name in reversed(names)
+    ]
+    assert {n["dataset"]["id"] for n in nodes} == {dataset_id}
+    assert all(n["dataset"]["name"] and n["createdAt"] for n in nodes)
+    # Three jobs, one model look-up (the model loaded once for model and dataset both).
+    assert {m: after[m] - before[m] for m in methods} == {
+        "ListJobs": 1,
+        "BatchGetModels": 1,
+        "GetModel": 0,
+    }

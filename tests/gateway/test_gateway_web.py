@@ -15,12 +15,15 @@ INDEX = (
     '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head></html>'
 )
 
+FAVICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"></svg>'
+
 
 @pytest.fixture
 def web_dir(tmp_path: Path) -> Path:
     (tmp_path / "assets").mkdir()
     (tmp_path / "index.html").write_text(INDEX)
     (tmp_path / "assets" / "app.js").write_text("console.log('dashboard')")
+    (tmp_path / "favicon.svg").write_text(FAVICON)
     return tmp_path
 
 
@@ -86,11 +89,30 @@ async def test_the_app_is_served_at_every_route_under_a_strict_csp(web):
     asset = await web.get("/assets/app.js")
     assert asset.status_code == 200 and "dashboard" in asset.text
     assert (await web.get("/assets/missing.js")).status_code == 404
-    # Paths that are not the app's stay 404: no web page where an API answer was expected.
-    for path in ("/nothing-here", "/downloads", "/upload/elsewhere", "/metricsz"):
+    favicon = await web.get("/favicon.svg")
+    assert favicon.status_code == 200 and favicon.text == FAVICON
+    assert favicon.headers["content-type"].startswith("image/svg+xml")
+    # Paths under the API stay a JSON 404: no web page where an API answer was expected.
+    for path in (
+        "/downloads",
+        "/upload/elsewhere",
+        "/metricsz",
+        "/graphql/nothing",
+        "/session/nothing",
+        "/reports/7",
+        "/healthz/x",
+    ):
         response = await web.get(path)
         assert response.status_code == 404, path
         assert response.json()["error"]["code"] == "NOT_FOUND"
+
+
+async def test_a_path_typed_by_hand_opens_the_app_and_its_own_not_found_page(web):
+    for path in ("/login", "/dashboard", "/nothing-here/at/all"):
+        response = await web.get(path)
+        assert response.status_code == 200, path
+        assert response.text == INDEX
+        assert response.headers["content-security-policy"].startswith("default-src 'self'")
 
 
 async def test_graphiql_and_the_api_stay_where_they_were(web):

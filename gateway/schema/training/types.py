@@ -166,6 +166,20 @@ class Job:
     async def project(self, info: Info[Context, None]) -> Project | None:
         return await load_project(info, self.project_id)
 
+    @strawberry.field(
+        description="the model it trains or generates from (its name and engine); null for a "
+        "template job. A list of jobs loads every model in one call."
+    )
+    async def model(self, info: Info[Context, None]) -> Model | None:
+        return await load_model(info, self.model_id)
+
+    @strawberry.field(description="the dataset its model learns; null for a template job")
+    async def dataset(self, info: Info[Context, None]) -> Dataset | None:
+        if not self.model_id:
+            return None
+        found = await info.context.loaders.model.load(self.model_id)
+        return await load_dataset(info, found.dataset_id) if found is not None else None
+
     @classmethod
     def from_proto(cls, job: training_pb2.Job) -> Job:
         return from_message(
@@ -178,6 +192,14 @@ class Job:
             progress=from_message(JobProgress, job.progress),
             review=from_message(JobReview, job.review) if job.HasField("review") else None,
         )
+
+
+async def load_model(info: Info[Context, None], model_id: str | None) -> Model | None:
+    """Through the request's DataLoader: one batched call for all models of a response."""
+    if not model_id:
+        return None
+    found = await info.context.loaders.model.load(model_id)
+    return Model.from_proto(found) if found is not None else None
 
 
 @strawberry.type

@@ -96,6 +96,8 @@ class EngineSpec:
     epoch_based: bool
     default_epochs: int | None = None
     default_batch_size: int | None = None
+    # Whether it takes batch_size (rows per training step); one that does not refuses it.
+    batched: bool = False
     parameters: tuple[ParamSpec, ...] = ()
     # Engine-specific cross-field checks, e.g. CTGAN needs batch_size to be a multiple of pac.
     checks: tuple[Callable[[TrainParams], None], ...] = ()
@@ -173,6 +175,8 @@ class TrainParams:
         """
         if epochs is not None and not spec.epoch_based:
             raise InvalidParamsError("epochs", f"{spec.name} is not trained in epochs")
+        if batch_size is not None and not spec.batched:
+            raise InvalidParamsError("batch_size", f"{spec.name} is not trained in batches")
         params = cls(
             epochs=_positive_int("epochs", epochs if epochs is not None else spec.default_epochs),
             batch_size=_positive_int(
@@ -319,6 +323,7 @@ ENGINES: dict[str, EngineSpec] = {
             epoch_based=True,
             default_epochs=300,
             default_batch_size=500,
+            batched=True,
             parameters=_GAN_PARAMETERS,
             checks=(_check_ctgan_batch,),
         ),
@@ -331,6 +336,7 @@ ENGINES: dict[str, EngineSpec] = {
             epoch_based=True,
             default_epochs=300,
             default_batch_size=500,
+            batched=True,
             parameters=(
                 ParamSpec("embedding_dim", "int", 128, "size of the latent space", 2, 1024),
                 ParamSpec("l2scale", "float", 1e-5, "L2 regularisation", 0.0, 1.0),
@@ -346,6 +352,7 @@ ENGINES: dict[str, EngineSpec] = {
             epoch_based=True,
             default_epochs=300,
             default_batch_size=500,
+            batched=True,
             parameters=(
                 *_GAN_PARAMETERS,
                 ParamSpec(
@@ -367,6 +374,7 @@ ENGINES: dict[str, EngineSpec] = {
             factory="services.training.engines.argn_engine:TabularARGNEngine",
             epoch_based=True,
             default_epochs=100,
+            batched=True,
             capabilities=frozenset(EngineCapability),
             # One model per table: a child table's with its parent's rows as context
             # (MOSTLY AI's context mode), a sequential table's in sequential mode.

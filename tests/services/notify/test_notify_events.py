@@ -96,6 +96,8 @@ async def test_training_lifecycle_makes_one_notification_per_fact(notify_env):
     evaluation = next(n for n in found if n.title == "Evaluation ready")
     assert "quality 87%" in evaluation.message
     assert "privacy: low risk" in evaluation.message
+    # It leads to the batch's report page, the only page a report has.
+    assert evaluation.subject == "batch-report:b1"
     # Newest first (the welcome note comes whenever auth's outbox relays it).
     mine = [n for n in found if n.event_type != "user.registered"]
     assert mine[0].title == "Generate job cancelled"

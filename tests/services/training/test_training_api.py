@@ -44,6 +44,8 @@ async def test_engines_are_listed_with_their_parameters(world):
         ("ctgan", {"batch_size": 7}, "params.batch_size"),
         ("gaussian_copula", {"time_budget_seconds": 0}, "params.time_budget_seconds"),
         ("gaussian_copula", {"epochs": 5}, "params.epochs"),
+        ("gaussian_copula", {"batch_size": 100}, "params.batch_size"),
+        ("hma", {"batch_size": 100}, "params.batch_size"),
         # Engines of linked tables or sequences only, given one plain table.
         ("hma", {}, "engine"),
         ("par", {}, "engine"),
@@ -160,6 +162,17 @@ async def test_a_viewer_reads_but_cannot_train_and_a_stranger_sees_nothing(isola
         assert caught.value.code() == grpc.StatusCode.NOT_FOUND
     mine = await world.training.ListModels(training_pb2.ListModelsRequest(), metadata=stranger.md)
     assert list(mine.models) == []
+    # The jobs list's batched look-up leaves another project's model out, as if it did not exist.
+    batched = training_pb2.BatchGetModelsRequest(model_ids=[started.model.id])
+    theirs = await world.training.BatchGetModels(batched, metadata=stranger.md)
+    assert list(theirs.models) == []
+    ours = await world.training.BatchGetModels(batched, metadata=owner.md)
+    assert [x.id for x in ours.models] == [started.model.id]
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await world.training.BatchGetModels(
+            training_pb2.BatchGetModelsRequest(model_ids=["not-an-id"]), metadata=owner.md
+        )
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
     cancelled = await world.training.CancelJob(
         training_pb2.CancelJobRequest(job_id=started.job.id), metadata=owner.md

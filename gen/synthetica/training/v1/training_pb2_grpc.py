@@ -96,6 +96,11 @@ class TrainingServiceStub:
                 request_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.ListModelsRequest.SerializeToString,
                 response_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.ListModelsResponse.FromString,
                 _registered_method=True)
+        self.BatchGetModels = channel.unary_unary(
+                '/synthetica.training.v1.TrainingService/BatchGetModels',
+                request_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.BatchGetModelsRequest.SerializeToString,
+                response_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.BatchGetModelsResponse.FromString,
+                _registered_method=True)
         self.GetBatch = channel.unary_unary(
                 '/synthetica.training.v1.TrainingService/GetBatch',
                 request_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.GetBatchRequest.SerializeToString,
@@ -260,6 +265,15 @@ class TrainingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def BatchGetModels(self, request, context):
+        """The models among these ids that the caller may read (the gateway's DataLoader: a jobs
+        list names each job's model and dataset in one call); the others are left out. Errors:
+        INVALID_ARGUMENT for too many (over 200) or malformed ids.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetBatch(self, request, context):
         """Returns a synthetic batch. Errors: NOT_FOUND (NOT_FOUND) when it does not exist or the
         caller is not a member of its project.
@@ -412,6 +426,11 @@ def add_TrainingServiceServicer_to_server(servicer, server):
                     servicer.ListModels,
                     request_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.ListModelsRequest.FromString,
                     response_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.ListModelsResponse.SerializeToString,
+            ),
+            'BatchGetModels': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetModels,
+                    request_deserializer=synthetica_dot_training_dot_v1_dot_training__pb2.BatchGetModelsRequest.FromString,
+                    response_serializer=synthetica_dot_training_dot_v1_dot_training__pb2.BatchGetModelsResponse.SerializeToString,
             ),
             'GetBatch': grpc.unary_unary_rpc_method_handler(
                     servicer.GetBatch,
@@ -768,6 +787,33 @@ class TrainingService:
             '/synthetica.training.v1.TrainingService/ListModels',
             synthetica_dot_training_dot_v1_dot_training__pb2.ListModelsRequest.SerializeToString,
             synthetica_dot_training_dot_v1_dot_training__pb2.ListModelsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetModels(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.training.v1.TrainingService/BatchGetModels',
+            synthetica_dot_training_dot_v1_dot_training__pb2.BatchGetModelsRequest.SerializeToString,
+            synthetica_dot_training_dot_v1_dot_training__pb2.BatchGetModelsResponse.FromString,
             options,
             channel_credentials,
             insecure,

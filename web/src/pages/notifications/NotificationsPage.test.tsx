@@ -25,12 +25,14 @@ describe("notifications list", () => {
   it("leads from a notification to what it is about", async () => {
     const id = "0b6f2c1e-3f1a-4c55-9a1e-2f7d1c0e9b11";
     const ready = { ...notification("5", "Dataset adult is ready"), eventType: "dataset.uploaded", subject: `dataset:${id}` };
-    const report = { ...notification("6", "Evaluation ready"), subject: "report:r1" };
-    const { client } = fakeClient({ Notifications: page([ready, report]) });
+    const report = { ...notification("6", "Evaluation ready"), subject: `batch-report:${id}` };
+    const older = { ...notification("7", "Evaluation ready (older)"), subject: "report:r1" };
+    const { client } = fakeClient({ Notifications: page([ready, report, older]) });
     renderWith(<NotificationsPage />, client);
     expect(await screen.findByRole("link", { name: "Dataset adult is ready" })).toHaveAttribute("href", `/datasets/${id}`);
-    // No page takes a report's id: the title stays text.
-    expect(screen.getByText("Evaluation ready").closest("a")).toBeNull();
+    expect(screen.getByRole("link", { name: "Evaluation ready" })).toHaveAttribute("href", `/batches/${id}/report`);
+    // An older notification names the report's own id, which no page takes: the title stays text.
+    expect(screen.getByText("Evaluation ready (older)").closest("a")).toBeNull();
   });
 
   it("shows a notification from the subscription at the top of the open list, without a reload", async () => {

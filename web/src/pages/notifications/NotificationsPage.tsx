@@ -15,19 +15,22 @@ import { toApiError } from "../../lib/errors";
 type Arrived = NewNotificationsSubscription["notifications"];
 
 // The pages of what a notification is about (its subject, "dataset:<id>"): "Dataset adult is
-// ready" opens the dataset. A report's subject is the report's own id, which no page takes.
-const SUBJECT_PAGES: Record<string, string> = {
-  dataset: "/datasets/",
-  job: "/jobs/",
-  model: "/models/",
-  batch: "/batches/",
+// ready" opens the dataset, "Evaluation ready" ("batch-report:<batch id>") the batch's report.
+// An older report notification's subject is the report's own id ("report:<id>"), which no page
+// takes: it stays text.
+const SUBJECT_PAGES: Record<string, (id: string) => string> = {
+  dataset: (id) => `/datasets/${id}`,
+  job: (id) => `/jobs/${id}`,
+  model: (id) => `/models/${id}`,
+  batch: (id) => `/batches/${id}`,
+  "batch-report": (id) => `/batches/${id}/report`,
 };
 
 export function subjectPath(subject: string): string | null {
   const at = subject.indexOf(":");
-  const base = at > 0 ? SUBJECT_PAGES[subject.slice(0, at)] : undefined;
+  const page = at > 0 && Object.hasOwn(SUBJECT_PAGES, subject.slice(0, at)) ? SUBJECT_PAGES[subject.slice(0, at)] : undefined;
   const id = subject.slice(at + 1);
-  return base && id ? base + encodeURIComponent(id) : null;
+  return page && id ? page(encodeURIComponent(id)) : null;
 }
 
 /** Notifications that arrived while the page is open are kept (newest first) up to this many;

@@ -72,19 +72,25 @@ describe("train form", () => {
     expect(sent).toMatchObject({ datasetId: "7", engine: "ctgan", batchSize: 15, seed: 42, epochs: null });
   });
 
-  it("offers no epochs for an engine the server says is not trained in epochs (it would refuse them)", async () => {
+  it("offers exactly the parameters the server lists for the engine: no batch size or epochs for gaussian_copula", async () => {
+    // As ListEngines describes gaussian_copula: it is trained neither in epochs nor in batches.
     const copula = {
       ...engines[1]!,
       parameters: [
-        { name: "epochs", type: "int", default: null, min: 1, max: null, description: "not used: this engine is not trained in epochs" },
-        { name: "batch_size", type: "int", default: null, min: 1, max: null, description: "rows per training step" },
+        { name: "time_budget_seconds", type: "int", default: null, min: 1, max: null, description: "stop training at this budget" },
+        { name: "options.default_distribution", type: "str", default: "beta", min: null, max: null, description: "marginal shape" },
       ],
     };
-    const { client } = fakeClient({});
+    const { client, calls } = fakeClient({});
     renderWith(<TrainForm datasetId="7" engines={[engines[0]!, copula]} />, client);
-    await userEvent.click(screen.getByRole("radio", { name: /gaussian_copula/ }));
     expect(screen.getByLabelText("batch_size")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("radio", { name: /gaussian_copula/ }));
+    expect(screen.queryByLabelText("batch_size")).not.toBeInTheDocument();
     expect(screen.queryByLabelText("epochs")).not.toBeInTheDocument();
+    expect(screen.getByLabelText("options.default_distribution")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Train model" }));
+    const sent = calls.find((c) => c.name === "TrainModel")?.variables.input as Record<string, unknown>;
+    expect(sent).toMatchObject({ engine: "gaussian_copula", epochs: null, batchSize: null });
   });
 
   it("switches the parameters with the engine", async () => {

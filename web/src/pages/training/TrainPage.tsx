@@ -104,10 +104,11 @@ function checkEpsilon(text: string, errors: Record<string, string>): number | nu
   return value;
 }
 
-/** The parameters the form offers: seed and time budget have fields of their own, and the server
- * lists epochs without a default for an engine not trained in epochs (it refuses a value). */
+/** The parameters the form offers: those the server lists for the engine (only what it takes:
+ * no epochs or batch size for gaussian_copula), less seed and time budget, which have fields of
+ * their own. */
 function formParameters(engine: Engine): Engine["parameters"] {
-  return engine.parameters.filter((p) => p.name !== "seed" && p.name !== "time_budget_seconds" && !(p.name === "epochs" && p.default == null));
+  return engine.parameters.filter((p) => p.name !== "seed" && p.name !== "time_budget_seconds");
 }
 
 export function TrainForm({ datasetId, engines, shape = ONE_TABLE }: { datasetId: string; engines: Engine[]; shape?: DatasetShape }) {
