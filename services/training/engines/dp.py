@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from common.timestamps import NS_SECONDS
 from services.training.engines.errors import EngineError, InvalidParamsError
+from services.training.engines.precision import minute_counts
 from services.training.engines.profile import RULE_FIELDS, TableProfile, build_profile
 
 if TYPE_CHECKING:
@@ -131,7 +133,8 @@ class PrivacyLedger:
 # (`conform`, bounds) uses from the data, so that it adds nothing the budget does not cover.
 PROFILE_SAMPLE_ROWS = 10_000
 # What a column's profile takes from those rows instead of the real table: ranges, category
-# shares, missing shares, a whole-number column's few values. Types, formats, precision and
+# shares, missing shares, a whole-number column's few values, a number grid's step (prices
+# in steps of 5: none unless the model's rows keep to one). Types, formats, precision and
 # id shapes are the schema's, kept.
 _FROM_MODEL = (
     "minimum",
@@ -141,6 +144,7 @@ _FROM_MODEL = (
     "category_counts",
     "null_share",
     "levels",
+    "step",
 )
 
 
@@ -152,13 +156,23 @@ def _usual_range(seconds: pd.Series) -> tuple[float, float] | None:
     return (float(usual.min()), float(usual.max())) if len(usual) else None
 
 
+def _clock_minutes(numbers: pd.Series) -> tuple[int, ...]:
+    """How many of a model's hhmm times (whole, 0 to 2400, minutes below 60) are at each
+    minute; every minute once when it drew none (the real shares are no part of the release)."""
+    values = pd.to_numeric(numbers, errors="coerce").to_numpy(dtype="float64")
+    times = values[np.isfinite(values) & (values % 1 == 0) & (values >= 0) & (values <= 2400)]
+    counts = minute_counts(times[times % 100 < 60])
+    return counts if sum(counts) else (1,) * 60
+
+
 def private_profile(
     engine: Engine, profile: TableProfile, metadata: Mapping[str, Any], seed: int
 ) -> TableProfile:
     """``profile`` with every statistic of the real rows replaced by the same statistic of
     rows the DP-trained ``engine`` generates (post-processing of a DP release is DP).
     Categories keep only real ones (the model's `_RARE_` placeholder goes); an integer id
-    counts from 1. Every rule generation applies (`RULE_FIELDS`: the columns one column or
+    counts from 1; a repeated reference (manager_id) gets a new id per row (how many rows
+    each real id has is never learned). Every rule generation applies (`RULE_FIELDS`: the columns one column or
     a pair determines, joined text, totals, ...) is found in those rows too."""
     rows = engine.sample(PROFILE_SAMPLE_ROWS, seed)
     seen = build_profile(rows, metadata)
@@ -173,9 +187,13 @@ def private_profile(
             stats["category_counts"] = tuple(learned.category_counts[i] for i in kept)
             if real.sentinels:  # the range of the dates beside 9999-12-31 too
                 stats["usual_range"] = _usual_range(rows[real.name])
+            if real.clock_minutes:  # hhmm times: the minutes' shares are the model's
+                stats["clock_minutes"] = _clock_minutes(rows[real.name])
             columns.append(replace(real, **stats))
         elif real.kind == "id" and real.id_step is not None:
-            columns.append(replace(real, minimum=1.0, maximum=None, id_step=1))
+            columns.append(replace(real, minimum=1.0, maximum=None, id_step=1, id_counts=()))
+        elif real.kind == "id":  # a repeated reference's rows per id: real, never learned
+            columns.append(replace(real, id_counts=()))
         else:
             columns.append(real)
     # The columns set from others and the combinations ruled out, as the model's rows show

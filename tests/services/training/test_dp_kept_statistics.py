@@ -1,0 +1,103 @@
+"""A differentially private model's synthetic rows carry no statistic of the real rows that
+was not learned under its budget. Three were kept from the real table, each visible in the
+rows a DP model generated:
+
+- the minutes of hhmm times (dep_time 517): an off-clock time the model drew (1088) was given
+  a minute drawn by the real minutes' shares (scheduled times on :00 and :30 showed it);
+- the rows per repeated reference id (manager_id): one real manager's share of the rows
+  came back as one synthetic id's share;
+- a number column's grid (prices in steps of 5): every generated number was put on it.
+
+Now the minutes' shares and the grid are found on the rows the model generates (as its
+ranges and categories are), and a repeated reference gets a new id per row."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import numpy as np
+import pandas as pd
+
+from services.training.engines.base import Engine
+from services.training.engines.conform import conform
+from services.training.engines.dp import private_profile
+from services.training.engines.learned import learned_table
+from services.training.engines.profile import build_profile
+
+
+class _ModelRows:
+    """A trained model as `private_profile` uses it: the rows it generates."""
+
+    def __init__(self, rows: pd.DataFrame) -> None:
+        self.rows = rows
+
+    def sample(self, n: int, seed: int) -> pd.DataFrame:
+        return self.rows.head(n).copy()
+
+
+_METADATA = {
+    "columns": {
+        "dep_time": {"sdtype": "numerical"},
+        "price": {"sdtype": "numerical"},
+        "manager_id": {"sdtype": "id"},
+    },
+    "primary_key": None,
+}
+
+
+def _real(rows: int = 400) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    hours = rng.integers(5, 23, rows)
+    minutes = rng.choice([0, 30], rows)  # scheduled: on the hour or the half hour
+    managers = np.where(rng.random(rows) < 0.6, 7, rng.integers(100, 200, rows))
+    return pd.DataFrame(
+        {
+            "dep_time": hours * 100 + minutes,
+            "price": rng.integers(2, 60, rows) * 5,
+            "manager_id": managers,
+        }
+    )
+
+
+def _model_rows(learned: pd.DataFrame) -> pd.DataFrame:
+    """What a DP model generated: times on :15 and :45, prices on no grid."""
+    rng = np.random.default_rng(1)
+    rows = len(learned)
+    return learned.assign(
+        dep_time=rng.integers(5, 23, rows) * 100 + rng.choice([15, 45], rows),
+        price=rng.integers(10, 300, rows),
+    )
+
+
+def _private():
+    real_table = _real()
+    real = build_profile(real_table, _METADATA)
+    dep, price, manager = (real.column(n) for n in ("dep_time", "price", "manager_id"))
+    assert dep is not None and dep.clock_minutes, "the real dep_time is hhmm"
+    assert price is not None and price.step == 5.0
+    assert manager is not None and manager.id_counts[0] > 200
+    learned, metadata = learned_table(real_table, _METADATA, real)
+    model = cast(Engine, _ModelRows(_model_rows(learned)))
+    return private_profile(model, real, metadata, seed=1)
+
+
+def test_off_clock_times_get_the_models_minutes_never_the_real_ones():
+    private = _private()
+    drawn = pd.DataFrame({"dep_time": [1088, 1275, 699] * 100, "price": [100] * 300})
+    rows = conform(drawn, private, first_row=0, seed=1)
+    minutes = set((rows["dep_time"] % 100).astype(int))
+    assert minutes <= {15, 45}, sorted(minutes)
+
+
+def test_numbers_keep_off_the_real_grid_when_the_model_does():
+    private = _private()
+    drawn = pd.DataFrame({"dep_time": [1015] * 4, "price": [101, 123, 204, 77]})
+    rows = conform(drawn, private, first_row=0, seed=1)
+    assert list(rows["price"]) == [101, 123, 204, 77]
+
+
+def test_a_repeated_reference_shows_no_real_ids_share_of_the_rows():
+    private = _private()
+    drawn = pd.DataFrame({"dep_time": [1015] * 500, "price": [100] * 500})
+    rows = conform(drawn, private, first_row=0, seed=1)
+    assert rows["manager_id"].value_counts().iloc[0] == 1
