@@ -19,7 +19,12 @@ import pandas as pd
 from common.timestamps import NS_SECONDS
 from services.training.engines.errors import EngineError, InvalidParamsError
 from services.training.engines.precision import minute_counts
-from services.training.engines.profile import RULE_FIELDS, TableProfile, build_profile
+from services.training.engines.profile import (
+    RULE_FIELDS,
+    ColumnProfile,
+    TableProfile,
+    build_profile,
+)
 
 if TYPE_CHECKING:
     from mostlyai.engine.domain import DifferentialPrivacyConfig
@@ -156,6 +161,35 @@ def _usual_range(seconds: pd.Series) -> tuple[float, float] | None:
     return (float(usual.min()), float(usual.max())) if len(usual) else None
 
 
+# Dates beyond nanoseconds that are conventions, not anyone's date: "no end" (9999-12-31),
+# "no start" (0001-01-01). Any other (3015-06-01) is a real row's date, kept out of the profile.
+_CONVENTIONAL_YEARS = {1, 2999, 3000, 9999}
+_CONVENTIONAL_DAYS = {"01-01", "12-31"}
+
+
+def _conventional(seconds: float) -> bool:
+    day = np.datetime64(round(seconds), "s").astype("datetime64[D]").item()
+    return day.year in _CONVENTIONAL_YEARS and day.strftime("%m-%d") in _CONVENTIONAL_DAYS
+
+
+def _seconds_column(real: ColumnProfile, stats: dict[str, Any], rows: pd.Series) -> None:
+    """``stats`` of a date column the engine learned as seconds (it reaches beyond
+    nanoseconds): only conventional sentinels kept, the model's usual range, and a range
+    still beyond nanoseconds (a model whose rows stayed within them had its seconds read as
+    nanoseconds: every date 1970-01-01)."""
+    kept = tuple(s for s in real.sentinels if _conventional(s))
+    stats["sentinels"] = kept
+    stats["usual_range"] = _usual_range(rows) if kept else None
+    lows = [v for v in (stats["minimum"], *kept) if v is not None]
+    highs = [v for v in (stats["maximum"], *kept) if v is not None]
+    low, high = min(lows, default=NS_SECONDS[0]), max(highs, default=NS_SECONDS[1])
+    if (real.maximum or 0) > NS_SECONDS[1] and high <= NS_SECONDS[1]:
+        high = NS_SECONDS[1] + 1.0
+    elif (real.minimum or 0) < NS_SECONDS[0] and low >= NS_SECONDS[0]:
+        low = NS_SECONDS[0] - 1.0
+    stats["minimum"], stats["maximum"] = low, high
+
+
 def _clock_minutes(numbers: pd.Series) -> tuple[int, ...]:
     """How many of a model's hhmm times (whole, 0 to 2400, minutes below 60) are at each
     minute; every minute once when it drew none (the real shares are no part of the release)."""
@@ -185,8 +219,8 @@ def private_profile(
             kept = [i for i, c in enumerate(learned.categories) if c in real_categories]
             stats["categories"] = tuple(learned.categories[i] for i in kept)
             stats["category_counts"] = tuple(learned.category_counts[i] for i in kept)
-            if real.sentinels:  # the range of the dates beside 9999-12-31 too
-                stats["usual_range"] = _usual_range(rows[real.name])
+            if real.beyond_nanoseconds:  # the range of the dates beside 9999-12-31 too
+                _seconds_column(real, stats, rows[real.name])
             if real.clock_minutes:  # hhmm times: the minutes' shares are the model's
                 stats["clock_minutes"] = _clock_minutes(rows[real.name])
             columns.append(replace(real, **stats))
