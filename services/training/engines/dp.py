@@ -190,6 +190,15 @@ def _seconds_column(real: ColumnProfile, stats: dict[str, Any], rows: pd.Series)
     stats["minimum"], stats["maximum"] = low, high
 
 
+def _digits_free(shape: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """A text id's shape with every digit all real ids share made any digit (`C100` of ids
+    C1002345, C1009876 is their range, as an integer id's first value is); letters and
+    punctuation (`EMP-`) are how the codes are written, kept."""
+    if shape is None or shape[0] in ("uuid", "datetime"):
+        return shape
+    return tuple("9" if part.isdigit() else part for part in shape)
+
+
 def _clock_minutes(numbers: pd.Series) -> tuple[int, ...]:
     """How many of a model's hhmm times (whole, 0 to 2400, minutes below 60) are at each
     minute; every minute once when it drew none (the real shares are no part of the release)."""
@@ -227,7 +236,7 @@ def private_profile(
         elif real.kind == "id" and real.id_step is not None:
             columns.append(replace(real, minimum=1.0, maximum=None, id_step=1, id_counts=()))
         elif real.kind == "id":  # a repeated reference's rows per id: real, never learned
-            columns.append(replace(real, id_counts=()))
+            columns.append(replace(real, id_shape=_digits_free(real.id_shape), id_counts=()))
         else:
             columns.append(real)
     # The columns set from others and the combinations ruled out, as the model's rows show

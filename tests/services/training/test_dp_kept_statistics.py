@@ -101,3 +101,22 @@ def test_a_repeated_reference_shows_no_real_ids_share_of_the_rows():
     drawn = pd.DataFrame({"dep_time": [1015] * 500, "price": [100] * 500})
     rows = conform(drawn, private, first_row=0, seed=1)
     assert rows["manager_id"].value_counts().iloc[0] == 1
+
+
+def test_text_ids_keep_their_prefix_but_no_real_leading_digits():
+    rng = np.random.default_rng(2)
+    codes = rng.choice(np.arange(1_000_000, 1_010_000), 300, replace=False)
+    real_table = pd.DataFrame({"code": [f"C{c}" for c in codes], "price": rng.integers(1, 99, 300)})
+    metadata = {
+        "columns": {"code": {"sdtype": "id"}, "price": {"sdtype": "numerical"}},
+        "primary_key": "code",
+    }
+    real = build_profile(real_table, metadata)
+    code = real.column("code")
+    assert code is not None and code.id_shape is not None and code.id_shape[:4] == ("C", "1", "0", "0")
+    learned, learned_metadata = learned_table(real_table, metadata, real)
+    model = cast(Engine, _ModelRows(learned))
+    private = private_profile(model, real, learned_metadata, seed=1)
+    rows = conform(learned.head(200), private, first_row=0, seed=1)
+    assert rows["code"].str.match(r"^C\d{7}$").all(), rows["code"].head()
+    assert not rows["code"].str.startswith("C100").all(), rows["code"].head()
