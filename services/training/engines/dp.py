@@ -139,7 +139,8 @@ class PrivacyLedger:
 PROFILE_SAMPLE_ROWS = 10_000
 # What a column's profile takes from those rows instead of the real table: ranges, category
 # shares, missing shares, a whole-number column's few values, a number grid's step (prices
-# in steps of 5: none unless the model's rows keep to one). Types, formats, precision and
+# in steps of 5: none unless the model's rows keep to one), the unit dates are whole in (the
+# 1st of each month; a date format's own unit still applies). Types, formats, precision and
 # id shapes are the schema's, kept.
 _FROM_MODEL = (
     "minimum",
@@ -150,6 +151,7 @@ _FROM_MODEL = (
     "null_share",
     "levels",
     "step",
+    "datetime_unit",
 )
 
 

@@ -120,3 +120,25 @@ def test_text_ids_keep_their_prefix_but_no_real_leading_digits():
     rows = conform(learned.head(200), private, first_row=0, seed=1)
     assert rows["code"].str.match(r"^C\d{7}$").all(), rows["code"].head()
     assert not rows["code"].str.startswith("C100").all(), rows["code"].head()
+
+
+def test_dates_keep_to_the_real_first_of_the_month_only_when_the_model_does():
+    rng = np.random.default_rng(3)
+    months = pd.date_range("2010-01-01", periods=120, freq="MS")
+    real_table = pd.DataFrame({"billed": rng.choice(months, 300), "price": rng.integers(1, 99, 300)})
+    metadata = {
+        "columns": {
+            "billed": {"sdtype": "datetime", "datetime_format": "%Y-%m-%d"},
+            "price": {"sdtype": "numerical"},
+        },
+        "primary_key": None,
+    }
+    real = build_profile(real_table, metadata)
+    billed = real.column("billed")
+    assert billed is not None and billed.datetime_unit == "M"
+    learned, learned_metadata = learned_table(real_table, metadata, real)
+    days = pd.to_timedelta(rng.integers(0, 28, len(learned)), "D")
+    generated = learned.assign(billed=learned["billed"] + days)
+    private = private_profile(cast(Engine, _ModelRows(generated)), real, learned_metadata, seed=1)
+    rows = conform(generated.head(100), private, first_row=0, seed=1)
+    assert (rows["billed"].dt.day > 1).any(), rows["billed"].head()
