@@ -217,8 +217,9 @@ def private_profile(
     rows the DP-trained ``engine`` generates (post-processing of a DP release is DP).
     Categories keep only real ones (the model's `_RARE_` placeholder goes); an integer id
     counts from 1; a repeated reference (manager_id) gets a new id per row (how many rows
-    each real id has is never learned). Every rule generation applies (`RULE_FIELDS`: the columns one column or
-    a pair determines, joined text, totals, ...) is found in those rows too."""
+    each real id has is never learned), a text id's shared digits any digit. Every rule
+    generation applies (`RULE_FIELDS`: the columns one column or a pair determines, joined
+    text, totals, ...) is found in those rows too."""
     rows = engine.sample(PROFILE_SAMPLE_ROWS, seed)
     seen = build_profile(rows, metadata)
     columns = []

@@ -113,7 +113,9 @@ def test_text_ids_keep_their_prefix_but_no_real_leading_digits():
     }
     real = build_profile(real_table, metadata)
     code = real.column("code")
-    assert code is not None and code.id_shape is not None and code.id_shape[:4] == ("C", "1", "0", "0")
+    assert (
+        code is not None and code.id_shape is not None and code.id_shape[:4] == ("C", "1", "0", "0")
+    )
     learned, learned_metadata = learned_table(real_table, metadata, real)
     model = cast(Engine, _ModelRows(learned))
     private = private_profile(model, real, learned_metadata, seed=1)
@@ -125,7 +127,9 @@ def test_text_ids_keep_their_prefix_but_no_real_leading_digits():
 def test_dates_keep_to_the_real_first_of_the_month_only_when_the_model_does():
     rng = np.random.default_rng(3)
     months = pd.date_range("2010-01-01", periods=120, freq="MS")
-    real_table = pd.DataFrame({"billed": rng.choice(months, 300), "price": rng.integers(1, 99, 300)})
+    real_table = pd.DataFrame(
+        {"billed": rng.choice(months, 300), "price": rng.integers(1, 99, 300)}
+    )
     metadata = {
         "columns": {
             "billed": {"sdtype": "datetime", "datetime_format": "%Y-%m-%d"},
