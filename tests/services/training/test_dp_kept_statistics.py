@@ -59,17 +59,17 @@ def _real(rows: int = 400) -> pd.DataFrame:
     )
 
 
-def _model_rows(learned: pd.DataFrame) -> pd.DataFrame:
+def _model_rows(learned: pd.DataFrame, last_hour: int) -> pd.DataFrame:
     """What a DP model generated: times on :15 and :45, prices on no grid."""
     rng = np.random.default_rng(1)
     rows = len(learned)
     return learned.assign(
-        dep_time=rng.integers(5, 23, rows) * 100 + rng.choice([15, 45], rows),
+        dep_time=rng.integers(0, last_hour + 1, rows) * 100 + rng.choice([15, 45], rows),
         price=rng.integers(10, 300, rows),
     )
 
 
-def _private():
+def _private(last_hour: int = 22):
     real_table = _real()
     real = build_profile(real_table, _METADATA)
     dep, price, manager = (real.column(n) for n in ("dep_time", "price", "manager_id"))
@@ -77,7 +77,7 @@ def _private():
     assert price is not None and price.step == 5.0
     assert manager is not None and manager.id_counts[0] > 200
     learned, metadata = learned_table(real_table, _METADATA, real)
-    model = cast(Engine, _ModelRows(_model_rows(learned)))
+    model = cast(Engine, _ModelRows(_model_rows(learned, last_hour)))
     return private_profile(model, real, metadata, seed=1)
 
 
@@ -146,3 +146,12 @@ def test_dates_keep_to_the_real_first_of_the_month_only_when_the_model_does():
     private = private_profile(cast(Engine, _ModelRows(generated)), real, learned_metadata, seed=1)
     rows = conform(generated.head(100), private, first_row=0, seed=1)
     assert (rows["billed"].dt.day > 1).any(), rows["billed"].head()
+
+
+def test_times_past_midnight_come_round_the_clock():
+    """A DP model's coarse range reached past 24:00 (dep_time 2758, 3339 in a run on 3,000
+    rows at epsilon 5)."""
+    private = _private(last_hour=33)
+    drawn = pd.DataFrame({"dep_time": [2745, 3315, 1015, 2215], "price": [100] * 4})
+    rows = conform(drawn, private, first_row=0, seed=1)
+    assert list(rows["dep_time"]) == [345, 915, 1015, 2215]
