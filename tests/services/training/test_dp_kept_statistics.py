@@ -22,6 +22,7 @@ from services.training.engines.base import Engine
 from services.training.engines.conform import conform
 from services.training.engines.dp import private_profile
 from services.training.engines.learned import learned_table
+from services.training.engines.precision import on_clock
 from services.training.engines.profile import build_profile
 
 
@@ -155,3 +156,11 @@ def test_times_past_midnight_come_round_the_clock():
     drawn = pd.DataFrame({"dep_time": [2745, 3315, 1015, 2215], "price": [100] * 4})
     rows = conform(drawn, private, first_row=0, seed=1)
     assert list(rows["dep_time"]) == [345, 915, 1015, 2215]
+
+
+def test_times_past_midnight_stay_within_the_models_hours():
+    """Wrapped round 24 hours, 03:45 fell below the model's earliest time (05:12) and was
+    clipped onto it: 14 % of the rows of that run were 05:12."""
+    rng = np.random.default_rng(0)
+    times = on_clock(pd.Series([2745.0, 3315.0]), (1,) * 60, (512.0, 3345.0), rng)
+    assert list(times) == [845.0, 1415.0]
