@@ -13,11 +13,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from common.timestamps import NS_SECONDS
 from services.training.engines.errors import EngineError, InvalidParamsError
-from services.training.engines.profile import RULE_FIELDS, TableProfile, build_profile
+from services.training.engines.precision import minute_counts
+from services.training.engines.profile import (
+    RULE_FIELDS,
+    ColumnProfile,
+    TableProfile,
+    build_profile,
+)
 
 if TYPE_CHECKING:
     from mostlyai.engine.domain import DifferentialPrivacyConfig
@@ -131,7 +138,9 @@ class PrivacyLedger:
 # (`conform`, bounds) uses from the data, so that it adds nothing the budget does not cover.
 PROFILE_SAMPLE_ROWS = 10_000
 # What a column's profile takes from those rows instead of the real table: ranges, category
-# shares, missing shares, a whole-number column's few values. Types, formats, precision and
+# shares, missing shares, a whole-number column's few values, a number grid's step (prices
+# in steps of 5: none unless the model's rows keep to one), the unit dates are whole in (the
+# 1st of each month; a date format's own unit still applies). Types, formats, precision and
 # id shapes are the schema's, kept.
 _FROM_MODEL = (
     "minimum",
@@ -141,6 +150,8 @@ _FROM_MODEL = (
     "category_counts",
     "null_share",
     "levels",
+    "step",
+    "datetime_unit",
 )
 
 
@@ -152,14 +163,63 @@ def _usual_range(seconds: pd.Series) -> tuple[float, float] | None:
     return (float(usual.min()), float(usual.max())) if len(usual) else None
 
 
+# Dates beyond nanoseconds that are conventions, not anyone's date: "no end" (9999-12-31),
+# "no start" (0001-01-01). Any other (3015-06-01) is a real row's date, kept out of the profile.
+_CONVENTIONAL_YEARS = {1, 2999, 3000, 9999}
+_CONVENTIONAL_DAYS = {"01-01", "12-31"}
+
+
+def _conventional(seconds: float) -> bool:
+    day = np.datetime64(round(seconds), "s").astype("datetime64[D]").item()
+    return day.year in _CONVENTIONAL_YEARS and day.strftime("%m-%d") in _CONVENTIONAL_DAYS
+
+
+def _seconds_column(real: ColumnProfile, stats: dict[str, Any], rows: pd.Series) -> None:
+    """``stats`` of a date column the engine learned as seconds (it reaches beyond
+    nanoseconds): only conventional sentinels kept, the model's usual range, and a range
+    still beyond nanoseconds (a model whose rows stayed within them had its seconds read as
+    nanoseconds: every date 1970-01-01)."""
+    kept = tuple(s for s in real.sentinels if _conventional(s))
+    stats["sentinels"] = kept
+    stats["usual_range"] = _usual_range(rows) if kept else None
+    lows = [v for v in (stats["minimum"], *kept) if v is not None]
+    highs = [v for v in (stats["maximum"], *kept) if v is not None]
+    low, high = min(lows, default=NS_SECONDS[0]), max(highs, default=NS_SECONDS[1])
+    if (real.maximum or 0) > NS_SECONDS[1] and high <= NS_SECONDS[1]:
+        high = NS_SECONDS[1] + 1.0
+    elif (real.minimum or 0) < NS_SECONDS[0] and low >= NS_SECONDS[0]:
+        low = NS_SECONDS[0] - 1.0
+    stats["minimum"], stats["maximum"] = low, high
+
+
+def _digits_free(shape: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """A text id's shape with every digit all real ids share made any digit (`C100` of ids
+    C1002345, C1009876 is their range, as an integer id's first value is); letters and
+    punctuation (`EMP-`) are how the codes are written, kept."""
+    if shape is None or shape[0] in ("uuid", "datetime"):
+        return shape
+    return tuple("9" if part.isdigit() else part for part in shape)
+
+
+def _clock_minutes(numbers: pd.Series) -> tuple[int, ...]:
+    """How many of a model's hhmm times (whole, 0 to 2400, minutes below 60) are at each
+    minute; every minute once when it drew none (the real shares are no part of the release)."""
+    values = pd.to_numeric(numbers, errors="coerce").to_numpy(dtype="float64")
+    times = values[np.isfinite(values) & (values % 1 == 0) & (values >= 0) & (values <= 2400)]
+    counts = minute_counts(times[times % 100 < 60])
+    return counts if sum(counts) else (1,) * 60
+
+
 def private_profile(
     engine: Engine, profile: TableProfile, metadata: Mapping[str, Any], seed: int
 ) -> TableProfile:
     """``profile`` with every statistic of the real rows replaced by the same statistic of
     rows the DP-trained ``engine`` generates (post-processing of a DP release is DP).
     Categories keep only real ones (the model's `_RARE_` placeholder goes); an integer id
-    counts from 1. Every rule generation applies (`RULE_FIELDS`: the columns one column or
-    a pair determines, joined text, totals, ...) is found in those rows too."""
+    counts from 1; a repeated reference (manager_id) gets a new id per row (how many rows
+    each real id has is never learned), a text id's shared digits any digit. Every rule
+    generation applies (`RULE_FIELDS`: the columns one column or a pair determines, joined
+    text, totals, ...) is found in those rows too."""
     rows = engine.sample(PROFILE_SAMPLE_ROWS, seed)
     seen = build_profile(rows, metadata)
     columns = []
@@ -171,11 +231,15 @@ def private_profile(
             kept = [i for i, c in enumerate(learned.categories) if c in real_categories]
             stats["categories"] = tuple(learned.categories[i] for i in kept)
             stats["category_counts"] = tuple(learned.category_counts[i] for i in kept)
-            if real.sentinels:  # the range of the dates beside 9999-12-31 too
-                stats["usual_range"] = _usual_range(rows[real.name])
+            if real.beyond_nanoseconds:  # the range of the dates beside 9999-12-31 too
+                _seconds_column(real, stats, rows[real.name])
+            if real.clock_minutes:  # hhmm times: the minutes' shares are the model's
+                stats["clock_minutes"] = _clock_minutes(rows[real.name])
             columns.append(replace(real, **stats))
         elif real.kind == "id" and real.id_step is not None:
-            columns.append(replace(real, minimum=1.0, maximum=None, id_step=1))
+            columns.append(replace(real, minimum=1.0, maximum=None, id_step=1, id_counts=()))
+        elif real.kind == "id":  # a repeated reference's rows per id: real, never learned
+            columns.append(replace(real, id_shape=_digits_free(real.id_shape), id_counts=()))
         else:
             columns.append(real)
     # The columns set from others and the combinations ruled out, as the model's rows show

@@ -103,15 +103,22 @@ def on_clock(
     its hour and gets a minute drawn by the real ``minutes`` shares (10:00 often for
     scheduled times, any minute for actual ones), within ``bounds``. Moved to the nearest
     time instead (1088 to 11:00), TabularARGN's off-clock values, 13 % of them, piled up on
-    :59 and :00."""
+    :59 and :00. One past 24:00 (a DP model's coarse range reached 3339) comes round the
+    clock within the hours ``bounds`` allow (09:39; wrapped round 24 hours, they fell below
+    the earliest time and 14 % of the rows piled up on it)."""
+    late = (numbers > 2400).to_numpy()
     off = (numbers % 100 >= 60).to_numpy()
-    if not off.any():
+    if not off.any() and not late.any():
         return numbers
+    low, high = bounds
+    first = int(low // 100) if low is not None and 0 <= low <= 2400 else 0
+    hours = min(int(high // 100), 23) - first + 1 if high is not None else 24 - first
+    values = numbers.to_numpy(dtype="float64", copy=True)
+    past = values[late]
+    values[late] = (first + (past // 100 - first) % max(hours, 1)) * 100 + past % 100
     shares = np.asarray(minutes, dtype="float64")
     drawn = rng.choice(60, size=int(off.sum()), p=shares / shares.sum())
-    values = numbers.to_numpy(copy=True)
     values[off] = values[off] // 100 * 100 + drawn
-    low, high = bounds
     return pd.Series(np.clip(values, low, high), index=numbers.index)
 
 

@@ -17,6 +17,9 @@ the profile reads or sets (a dependency's source, a concatenation's part):
 - failing that in `ATTEMPTS` draws, any of its capitalised words, then any distinctive word
   at all; a value with none to swap (`R&D`) is itself when not yet made, else an unused real
   value where one is left: drawn without repeats, as a category;
+- a name with digits (`Apt 4B Tower`, `Acme Co000123x`) has its digits drawn anew first
+  (`Apt 7B Tower`): its numbers tell it apart, and its words may be common ones, with none
+  to swap (such names stayed real);
 - conditioned columns (``frozen``) keep their values.
 
 The evaluation report shows, per such column, the share of synthetic values equal to a real
@@ -153,10 +156,12 @@ def _invented(
     used = set() if used is None else used
     out: list[Any] = []
     for value in values:
-        if not isinstance(value, str) or not pool:
+        if not isinstance(value, str):
             out.append(value)
             continue
-        made = _swap(value, pools, pool, counts, real, used, rng)
+        made = _renumbered(value, real, used, rng)
+        if made is None and pool:
+            made = _swap(value, pools, pool, counts, real, used, rng)
         if made is None:
             made = value if value not in used else None
         out.append(made)
@@ -172,6 +177,32 @@ def _invented(
     still = result.isna() & values.notna()
     result[still] = values[still]
     return result
+
+
+def _renumbered(
+    value: str, real: set[str], used: set[str], rng: np.random.Generator, longer: int = 2
+) -> str | None:
+    """``value`` with its digits drawn anew (`Apt 4B Tower` becomes `Apt 7B Tower`, `Acme
+    Co000123x` `Acme Co000871x`; a first digit that is not 0 stays not 0): its numbers are
+    what tell it apart, and no word swap changes them. When every draw made a real or used
+    name (`Apt 1A` to `Apt 9D` all taken), its last number gets a digit more (`Apt 37B`), up
+    to ``longer`` times. None when it has no digits."""
+    digits = [i for i, ch in enumerate(value) if ch.isdigit()]
+    if not digits:
+        return None
+    chars = list(value)
+    for _ in range(ATTEMPTS):
+        for i in digits:
+            leading = i == 0 or not value[i - 1].isdigit()
+            low = 1 if leading and value[i] != "0" else 0
+            chars[i] = str(int(rng.integers(low, 10)))
+        made = "".join(chars)
+        if made not in real and made not in used:
+            return made
+    if not longer:
+        return None
+    wider = value[: digits[-1] + 1] + "0" + value[digits[-1] + 1 :]
+    return _renumbered(wider, real, used, rng, longer - 1)
 
 
 def _swap(
