@@ -13,6 +13,7 @@ import {
   signIn,
   signUp,
   uniqueEmail,
+  uploadAndTrainTemps,
   watchConsole,
 } from "./support";
 
@@ -185,24 +186,7 @@ test("a viewer sees the batches the owner generated, under the model they came f
     ownerToken,
   );
   await gql(request, "mutation($p: ID!, $e: String!) { addProjectMember(projectId: $p, email: $e, role: VIEWER) { userId } }", { p: createProject.id, e: viewerEmail }, ownerToken);
-  const csv = ["day,temp", ...Array.from({ length: 200 }, (_, i) => `${i % 7},${(10 + (i % 13) * 0.7).toFixed(1)}`)].join("\n");
-  const upload = await request.post(`${baseUrl()}/upload/datasets?projectId=${createProject.id}&name=temps`, {
-    headers: { Authorization: `Bearer ${ownerToken}` },
-    data: csv,
-    timeout: 180_000,
-  });
-  expect(upload.status()).toBe(201);
-  const dataset = (await upload.json()) as { id: string };
-  const { trainModel } = await gql<{ trainModel: { model: { id: string } } }>(
-    request,
-    'mutation($d: ID!) { trainModel(input: {datasetId: $d, engine: "gaussian_copula", seed: 1}) { model { id } } }',
-    { d: dataset.id },
-    ownerToken,
-  );
-  const modelId = trainModel.model.id;
-  const modelStatus = async () =>
-    (await gql<{ model: { status: string } }>(request, "query($m: ID!) { model(id: $m) { status } }", { m: modelId }, ownerToken)).model.status;
-  await expect.poll(modelStatus, { timeout: 180_000, intervals: [1_000] }).toBe("READY");
+  const { modelId } = await uploadAndTrainTemps(request, ownerToken, createProject.id);
   const { generate } = await gql<{ generate: { batch: { id: string } } }>(
     request,
     "mutation($m: ID!) { generate(input: {modelId: $m, count: 50, seed: 2}) { batch { id } } }",

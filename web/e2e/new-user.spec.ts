@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { baseUrl, expectAccessible, gql, registerByApi, shot, signIn, uniqueEmail } from "./support";
+import { baseUrl, expectAccessible, gql, registerByApi, shot, signIn, uniqueEmail, uploadAndTrainTemps } from "./support";
 
 // What a new user tripped over: a favicon 404 on every page, a JSON 404 at an address typed by
 // hand, jobs told apart only by ids, a train form offering what the engine ignores, and an
@@ -21,23 +21,7 @@ test("a new user's first steps: favicon, typed addresses, named jobs, the engine
   const email = uniqueEmail("e2e-newuser");
   const token = await registerByApi(request, email);
   const { createProject } = await gql<{ createProject: { id: string } }>(request, 'mutation { createProject(input: {name: "First steps"}) { id } }', {}, token);
-  const csv = ["day,temp", ...Array.from({ length: 200 }, (_, i) => `${i % 7},${(10 + (i % 13) * 0.7).toFixed(1)}`)].join("\n");
-  const upload = await request.post(`${baseUrl()}/upload/datasets?projectId=${createProject.id}&name=temps`, {
-    headers: { Authorization: `Bearer ${token}` },
-    data: csv,
-    timeout: 180_000,
-  });
-  expect(upload.status()).toBe(201);
-  const dataset = (await upload.json()) as { id: string };
-  const { trainModel } = await gql<{ trainModel: { model: { id: string } } }>(
-    request,
-    'mutation($d: ID!) { trainModel(input: {datasetId: $d, engine: "gaussian_copula", name: "temps by copula", seed: 1}) { model { id } } }',
-    { d: dataset.id },
-    token,
-  );
-  const modelId = trainModel.model.id;
-  const modelStatus = async () => (await gql<{ model: { status: string } }>(request, "query($m: ID!) { model(id: $m) { status } }", { m: modelId }, token)).model.status;
-  await expect.poll(modelStatus, { timeout: 180_000, intervals: [1_000] }).toBe("READY");
+  const { datasetId, modelId } = await uploadAndTrainTemps(request, token, createProject.id, "temps by copula");
   const { generate } = await gql<{ generate: { batch: { id: string } } }>(request, "mutation($m: ID!) { generate(input: {modelId: $m, count: 50, seed: 2}) { batch { id } } }", { m: modelId }, token);
 
   await signIn(page, email);
@@ -57,13 +41,13 @@ test("a new user's first steps: favicon, typed addresses, named jobs, the engine
   const train = jobs.getByRole("row").filter({ hasText: "train" });
   await expect(train.getByRole("link", { name: "temps by copula" })).toBeVisible();
   await expect(train).toContainText("gaussian_copula");
-  await expect(train.getByRole("link", { name: "temps", exact: true })).toHaveAttribute("href", `/datasets/${dataset.id}`);
+  await expect(train.getByRole("link", { name: "temps", exact: true })).toHaveAttribute("href", `/datasets/${datasetId}`);
   await expect(jobs.getByRole("row").filter({ hasText: "generate" }).getByRole("link", { name: "temps by copula" })).toBeVisible();
   await expectAccessible(page, "jobs list");
   await shot(page, info, "jobs-named");
 
   // The train form offers only what the engine takes.
-  await page.goto(`${baseUrl()}/datasets/${dataset.id}/train`);
+  await page.goto(`${baseUrl()}/datasets/${datasetId}/train`);
   await page.getByRole("radio", { name: /ctgan/ }).check();
   await expect(page.getByLabel("batch_size", { exact: true })).toBeVisible();
   await page.getByRole("radio", { name: /gaussian_copula/ }).check();

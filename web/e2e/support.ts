@@ -89,6 +89,36 @@ export async function registerByApi(request: APIRequestContext, email: string): 
   return data.register.tokens.accessToken;
 }
 
+/** A small "temps" table uploaded to a project and a gaussian_copula model trained on it
+ * (named `modelName`, if given) until READY, by API: the ids a test goes on with. */
+export async function uploadAndTrainTemps(
+  request: APIRequestContext,
+  token: string,
+  projectId: string,
+  modelName?: string,
+): Promise<{ datasetId: string; modelId: string }> {
+  const csv = ["day,temp", ...Array.from({ length: 200 }, (_, i) => `${i % 7},${(10 + (i % 13) * 0.7).toFixed(1)}`)].join("\n");
+  const upload = await request.post(`${baseUrl()}/upload/datasets?projectId=${projectId}&name=temps`, {
+    headers: { Authorization: `Bearer ${token}` },
+    data: csv,
+    timeout: 180_000,
+  });
+  expect(upload.status()).toBe(201);
+  const dataset = (await upload.json()) as { id: string };
+  const named = modelName ? `, name: ${JSON.stringify(modelName)}` : "";
+  const { trainModel } = await gql<{ trainModel: { model: { id: string } } }>(
+    request,
+    `mutation($d: ID!) { trainModel(input: {datasetId: $d, engine: "gaussian_copula"${named}, seed: 1}) { model { id } } }`,
+    { d: dataset.id },
+    token,
+  );
+  const modelId = trainModel.model.id;
+  const modelStatus = async () =>
+    (await gql<{ model: { status: string } }>(request, "query($m: ID!) { model(id: $m) { status } }", { m: modelId }, token)).model.status;
+  await expect.poll(modelStatus, { timeout: 180_000, intervals: [1_000] }).toBe("READY");
+  return { datasetId: dataset.id, modelId };
+}
+
 /** A new project through the dashboard, from the projects page; the page goes to it. */
 export async function createProject(page: Page, name: string): Promise<void> {
   await page.getByRole("button", { name: "New project" }).click();
