@@ -18,7 +18,7 @@ from strawberry.types.base import StrawberryList, StrawberryOptional, get_object
 from strawberry.types.field import StrawberryField
 
 from gateway.context import Context
-from gateway.errors import rpc_errors
+from gateway.errors import ApiError, rpc_errors
 from synthetica.auth.v1 import auth_pb2
 
 T = TypeVar("T")
@@ -88,7 +88,15 @@ async def done(
 
 
 def page(first: int, after: str | None) -> dict[str, Any]:
-    """A list request's paging fields from a connection's arguments (``first`` capped)."""
+    """A list request's paging fields from a connection's arguments (``first`` capped). A
+    ``first`` below 1 is refused by its own name: the services read 0 as "the default page"
+    (50 nodes came back for ``first: 0``) and named a negative one ``page_size``."""
+    if first < 1:
+        raise ApiError(
+            f"first must be at least 1 (got {first})",
+            code="BAD_USER_INPUT",
+            fields=[{"field": "first", "message": "must be at least 1"}],
+        )
     return {"page_size": min(first, MAX_PAGE), "page_token": after or ""}
 
 

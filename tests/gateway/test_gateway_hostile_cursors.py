@@ -58,3 +58,24 @@ async def test_a_forged_cursor_is_bad_input_on_every_list(client, team: Team) ->
         client, LISTS["batches"], {"p": team.project_id, "a": cursor}, token=team.tokens["viewer"]
     )
     assert "errors" not in rest, rest
+
+
+async def test_first_below_one_is_refused_by_its_name_on_every_list(client, team: Team) -> None:
+    """``first: 0`` gave the default page of 50 nodes and ``first: -1`` an error about a
+    ``page_size`` the caller never sent."""
+    for name, query in LISTS.items():
+        paged = query.replace("after: $a", "after: $a, first: $f").replace(
+            "$a: String)", "$a: String, $f: Int!)"
+        )
+        for first in (0, -1):
+            result = await graphql(
+                client, paged, {"p": team.project_id, "f": first}, token=team.tokens["viewer"]
+            )
+            assert error_code(result) == "BAD_USER_INPUT", (name, first, result)
+            fields = result["errors"][0]["extensions"]["fields"]
+            assert [f["field"] for f in fields] == ["first"], (name, first, result)
+        one = await graphql(
+            client, paged, {"p": team.project_id, "f": 1}, token=team.tokens["viewer"]
+        )
+        assert "errors" not in one, (name, one)
+        assert len(one["data"][name]["nodes"]) <= 1
