@@ -57,3 +57,22 @@ test("a session that ends mid-use leads to sign-in, which says why and returns t
   await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
   expect(page.url()).toBe(`${baseUrl()}/projects`);
 });
+
+test("tabs opened at the same moment all stay signed in", async ({ context, page }) => {
+  const email = uniqueEmail("e2e-tabs");
+  await signUp(page, email);
+  await createProject(page, "Tabs project");
+  await expect(page.getByRole("heading", { name: "Tabs project" })).toBeVisible();
+  const projectUrl = page.url();
+  // Each new tab renews its access token from the refresh cookie they share as it loads; the
+  // cookie turns over on every renewal, and a used one sent again ends every session of the
+  // login (reuse detection). Four tabs opened at once (a restored window, links opened in new
+  // tabs) used to send the same cookie together and sign each other out.
+  const tabs = await Promise.all(Array.from({ length: 4 }, () => context.newPage()));
+  await Promise.all(tabs.map((tab) => tab.goto(projectUrl)));
+  for (const tab of tabs) {
+    await expect(tab.getByRole("heading", { name: "Tabs project" })).toBeVisible();
+  }
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Tabs project" })).toBeVisible();
+});

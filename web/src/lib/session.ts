@@ -120,9 +120,21 @@ export async function signUp(input: {
   return accept(await post("register", input));
 }
 
+// The refresh cookie turns over on every renewal, and a used one sent again ends every
+// session of the login (the auth service's reuse detection). Tabs share the cookie but not
+// this module, so tabs opened together sent the same cookie at once and signed each other
+// out: renewals take turns across the browser's tabs, each sending the cookie as the last
+// one left it. (Without the Web Locks API, as in tests, each goes at once.)
+const RENEWAL_LOCK = "synthetica-session-refresh";
+
+function renew(): Promise<Record<string, unknown>> {
+  const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+  return locks ? locks.request(RENEWAL_LOCK, () => post("refresh")) : post("refresh");
+}
+
 /** A new access token from the refresh cookie; null when there is no session (any more). */
 export function refresh(): Promise<string | null> {
-  refreshing ??= post("refresh")
+  refreshing ??= renew()
     .then((payload) => {
       accept(payload);
       return accessToken;
