@@ -36,7 +36,8 @@ class User(Base):
 
 
 class RefreshToken(Base):
-    """One row per issued refresh token; tokens rotated from one login share a family."""
+    """One row per issued refresh token; tokens rotated from one login share a family, and
+    each rotation's token names the token it was traded for (its parent)."""
 
     __tablename__ = "refresh_tokens"
 
@@ -45,6 +46,9 @@ class RefreshToken(Base):
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     family_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("refresh_tokens.id", ondelete="CASCADE"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[CreatedAt]
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

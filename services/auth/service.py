@@ -109,15 +109,26 @@ def login(
     return user, _issue_tokens(session, settings, user, family_id=uuid.uuid4())
 
 
+# At most this many tokens are issued for one refresh token (its first rotation and the
+# rotations of its grace window), so replays within the window cannot pile up rows.
+MAX_ROTATIONS_PER_TOKEN = 5
+
+
 def refresh(*, session: Session, settings: AuthSettings, refresh_token: str) -> Tokens:
     row = session.scalar(
-        select(RefreshToken)
-        .where(RefreshToken.token_hash == credentials.sha256(refresh_token))
-        .with_for_update()
+        select(RefreshToken).where(RefreshToken.token_hash == credentials.sha256(refresh_token))
     )
     if row is None or row.revoked_at is not None:
         raise Unauthenticated("invalid refresh token", reason="INVALID_REFRESH_TOKEN")
-    if row.used_at is not None:
+    # Renewals of one login take turns, so two of them cannot both see a rotation unused.
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:family, 0))"),
+        {"family": str(row.family_id)},
+    )
+    session.refresh(row)
+    if row.revoked_at is not None:
+        raise Unauthenticated("invalid refresh token", reason="INVALID_REFRESH_TOKEN")
+    if not _may_rotate(session, settings, row):
         _revoke_family(session, row.family_id)
         session.commit()  # the revocation must stick although the call fails
         raise Unauthenticated(
@@ -129,8 +140,38 @@ def refresh(*, session: Session, settings: AuthSettings, refresh_token: str) -> 
     user = session.get(User, row.user_id)
     if user is None or user.disabled:
         raise PermissionDenied("this account is disabled", reason="ACCOUNT_DISABLED")
-    row.used_at = _now()
-    return _issue_tokens(session, settings, user, family_id=row.family_id)
+    if row.used_at is None:
+        row.used_at = _now()
+    return _issue_tokens(session, settings, user, family_id=row.family_id, parent_id=row.id)
+
+
+def _may_rotate(session: Session, settings: AuthSettings, row: RefreshToken) -> bool:
+    """Whether the token may be traded (again) rather than be taken for a stolen one.
+
+    A token is traded once. Within the grace window after that, it may be traded again as
+    long as no token it was traded for has been used: the client that lost the answer gets a
+    new token, and the tokens of that rotation stay siblings of which only the first used
+    lives on. Outside the window, after a sibling or a successor was used, or past
+    MAX_ROTATIONS_PER_TOKEN, the login is revoked (theft detection)."""
+    if row.parent_id is not None and _used_children(session, row.parent_id, besides=row.id):
+        return False  # a sibling from the same rotation carries the login on
+    if row.used_at is None:
+        return True
+    grace = timedelta(seconds=settings.refresh_reuse_grace_seconds)
+    if _now() - row.used_at > grace:
+        return False
+    children = session.scalars(select(RefreshToken).where(RefreshToken.parent_id == row.id))
+    issued = list(children)
+    return len(issued) < MAX_ROTATIONS_PER_TOKEN and all(c.used_at is None for c in issued)
+
+
+def _used_children(session: Session, parent_id: uuid.UUID, *, besides: uuid.UUID) -> bool:
+    used = select(RefreshToken.id).where(
+        RefreshToken.parent_id == parent_id,
+        RefreshToken.id != besides,
+        RefreshToken.used_at.is_not(None),
+    )
+    return session.scalar(used.limit(1)) is not None
 
 
 def logout(*, session: Session, refresh_token: str) -> None:
@@ -150,7 +191,12 @@ def _revoke_family(session: Session, family_id: uuid.UUID) -> None:
 
 
 def _issue_tokens(
-    session: Session, settings: AuthSettings, user: User, *, family_id: uuid.UUID
+    session: Session,
+    settings: AuthSettings,
+    user: User,
+    *,
+    family_id: uuid.UUID,
+    parent_id: uuid.UUID | None = None,
 ) -> Tokens:
     key = active_signing_key(session)
     access = credentials.issue_access_token(
@@ -166,6 +212,7 @@ def _issue_tokens(
         RefreshToken(
             user_id=user.id,
             family_id=family_id,
+            parent_id=parent_id,
             token_hash=token_hash,
             expires_at=_now() + timedelta(seconds=settings.refresh_token_ttl_seconds),
         )

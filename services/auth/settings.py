@@ -11,6 +11,11 @@ class AuthSettings(ServiceSettings):
     grpc_port: int = 25051
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    # A used refresh token presented again within this many seconds of its rotation, while
+    # no token of that rotation has been used yet, is rotated again instead of revoking the
+    # login: the answer to the first rotation was lost (a reload, a dropped connection).
+    # 30 s covers a reload or a retry; 0 turns the grace off (services/auth/service.py).
+    refresh_reuse_grace_seconds: int = Field(default=30, ge=0, le=300)
     # Accounts with these emails are admins; otherwise only the very first account is.
     admin_emails: CommaList = Field(default_factory=list)
     password_min_length: int = 10

@@ -59,6 +59,13 @@ async def test_register_login_me_refresh_logout(client):
     )
     new = refreshed["data"]["refreshToken"]
     assert new["refreshToken"] != tokens["refreshToken"]
+    renewed = await graphql(
+        client,
+        "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }",
+        {"t": new["refreshToken"]},
+    )
+    assert renewed["data"]["refreshToken"]["accessToken"]
+    # The old token again, after its successor was used: a copy, refused.
     reused = await graphql(
         client,
         "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }",

@@ -102,27 +102,18 @@ async def test_wrong_password_and_unknown_email_look_the_same(auth):
 
 
 async def test_refresh_rotates_and_reuse_revokes_the_family(auth):
+    async def refresh(token: str) -> auth_pb2.TokenPair:
+        request = auth_pb2.RefreshRequest(refresh_token=token)
+        return (await auth.stub.Refresh(request, metadata=auth.service_md)).tokens
+
     first = (await auth.register()).tokens
-    second = (
-        await auth.stub.Refresh(
-            auth_pb2.RefreshRequest(refresh_token=first.refresh_token), metadata=auth.service_md
-        )
-    ).tokens
+    second = await refresh(first.refresh_token)
     assert second.refresh_token != first.refresh_token
-    error = await expect_status(
-        auth.stub.Refresh(
-            auth_pb2.RefreshRequest(refresh_token=first.refresh_token), metadata=auth.service_md
-        ),
-        grpc.StatusCode.UNAUTHENTICATED,
-    )
+    third = await refresh(second.refresh_token)  # the rotation arrived: its token was used
+    error = await expect_status(refresh(first.refresh_token), grpc.StatusCode.UNAUTHENTICATED)
     assert "reuse" in error.details()
     # The thief's reuse also kills the legitimate newer token of the same family.
-    await expect_status(
-        auth.stub.Refresh(
-            auth_pb2.RefreshRequest(refresh_token=second.refresh_token), metadata=auth.service_md
-        ),
-        grpc.StatusCode.UNAUTHENTICATED,
-    )
+    await expect_status(refresh(third.refresh_token), grpc.StatusCode.UNAUTHENTICATED)
 
 
 async def test_logout_revokes_the_refresh_token(auth):
