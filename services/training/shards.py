@@ -12,9 +12,11 @@ commits, under the job's row lock, so exactly once; it fails or is cancelled as 
 Seeds. A template shard is a range of the plan's chunks, and every chunk's generators are
 derived from ``SeedSequence(seed, spawn_key=(table, chunk, field))`` already
 (``templates.generator``): the shards' rows are exactly the rows of the unsplit job. A model
-shard samples its rows with ``shard_seed(seed, index)``, the first 32-bit word of
-``SeedSequence(seed, spawn_key=(index,))`` (numpy and torch accept 32-bit seeds). Either
-way the batch is the same bytes whatever the number of workers.
+shard is a range of the job's sampling chunks too (``sampling.sample_chunks`` from the
+shard's first row, with the job's seed): its rows, ids and emails are the unsplit job's;
+its unique names (``unique_labels``) are those whose hash falls to the shard, so no two
+shards make the same one. Either way the batch is the same bytes whatever the number of
+workers.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -48,12 +49,6 @@ def plan_shards(total_rows: int, shard_rows: int, unit: int = 1) -> list[tuple[i
     return [(start, min(size, total_rows - start)) for start in range(0, total_rows, size)]
 
 
-def shard_seed(seed: int, index: int) -> int:
-    """The seed a model shard samples with (see the module's docstring)."""
-    state = np.random.SeedSequence(seed, spawn_key=(index,)).generate_state(1, np.uint32)
-    return int(state[0])
-
-
 @dataclass(frozen=True)
 class ShardAttempt:
     """What a worker does with a delivered shard: ``job`` as a job attempt would see it, its
@@ -63,6 +58,7 @@ class ShardAttempt:
     index: int
     start: int = 0
     count: int = 0
+    shards: int = 1  # of the job
     # The job failed or was cancelled: the files its shards committed are to be deleted.
     discard: bool = False
 
@@ -160,7 +156,7 @@ def start_shard(
     shard.heartbeat_at = now()
     shard.rows_done = 0
     started = attempts.running_attempt(session, job, shard.attempts)
-    return ShardAttempt(started, index, shard.start, shard.count)
+    return ShardAttempt(started, index, shard.start, shard.count, max(job.shards, 1))
 
 
 def shard_heartbeat(*, session: Session, job_id: str, index: int, attempt: int) -> Ownership:

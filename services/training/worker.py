@@ -50,6 +50,7 @@ from services.training.engines import (
     run_sampling,
     run_training,
 )
+from services.training.engines.unique_labels import Shard
 from services.training.footprint import check_fits, memory_limit_bytes, plan_training
 from services.training.payloads import GeneratePayload, TemplatePayload
 from services.training.progress import ProgressReporter
@@ -278,9 +279,11 @@ class Worker(RelationalJobs, ShardJobs):
             if read_manifest(artifact).relational:
                 return await self._generate_tables(attempt, cancel, request, artifact, workdir)
             if request.count > self.settings.shard_threshold_rows:
-                return await self._split(
-                    attempt, shards.plan_shards(request.count, self.settings.shard_rows)
+                # Shards of whole sampling chunks: each is its rows of the job unsplit.
+                parts = shards.plan_shards(
+                    request.count, self.settings.shard_rows, unit=self.settings.sample_chunk_rows
                 )
+                return await self._split(attempt, parts)
             out = workdir / "batch.parquet"
             sample = self._sampler(artifact, request, await self._rules(attempt), out)
             result = await self._supervised(attempt, cancel, sample(request.count, request.seed))
@@ -298,10 +301,11 @@ class Worker(RelationalJobs, ShardJobs):
 
     def _sampler(
         self, artifact: Path, request: GeneratePayload, rules: list[Rule], out: Path
-    ) -> Callable[[int, int], Run]:
-        """The engine call that samples ``count`` rows with ``seed`` for the request."""
+    ) -> Callable[..., Run]:
+        """The engine call that samples ``count`` rows with ``seed`` for the request (rows
+        ``first_row``.. of a sharded job, by its ``shard``)."""
 
-        def sample(count: int, seed: int) -> Run:
+        def sample(count: int, seed: int, first_row: int = 0, shard: Shard | None = None) -> Run:
             return engine_run(
                 functools.partial(
                     run_sampling,
@@ -316,6 +320,8 @@ class Worker(RelationalJobs, ShardJobs):
                     enforce_bounds=request.enforce_bounds,
                     chunk_rows=self.settings.sample_chunk_rows,
                     rules=rules,
+                    first_row=first_row,
+                    shard=shard,
                 ),
                 self.settings.engine_threads,
             )

@@ -30,6 +30,7 @@ from common.storage import Storage
 from services.training import attempts, scratch, shards
 from services.training import models as m
 from services.training.engines import EngineCancelled, EngineCrashed, EngineError, ProgressUpdate
+from services.training.engines.unique_labels import Shard
 from services.training.payloads import GeneratePayload, TemplatePayload
 from services.training.progress import ProgressReporter
 from services.training.settings import TrainingSettings
@@ -65,7 +66,7 @@ class ShardJobs:
 
         def _sampler(
             self, artifact: Path, request: GeneratePayload, rules: list[Rule], out: Path
-        ) -> Callable[[int, int], Run]: ...
+        ) -> Callable[..., Run]: ...
 
     async def _split(self, attempt: attempts.Attempt, parts: list[tuple[int, int]]) -> Outcome:
         """Splits the job its attempt owns into shards; the job's message is then done."""
@@ -209,7 +210,8 @@ class ShardJobs:
             await asyncio.to_thread(self.storage.download_file, shard.job.artifact_key, artifact)
             out = workdir / "part.parquet"
             sample = self._sampler(artifact, request, await self._rules(shard.job), out)
-            run = sample(shard.count, shards.shard_seed(request.seed, shard.index))
+            part = Shard(shard.index, shard.shards)
+            run = sample(shard.count, request.seed, first_row=shard.start, shard=part)
             await self._shard_supervised(shard, cancel, run)
             await asyncio.to_thread(self.storage.upload_file, out, key)
         return []

@@ -38,6 +38,7 @@ from services.training.engines.sampling import (
 )
 from services.training.engines.supervisor import supervise
 from services.training.engines.trainset import read_rows, sample_rows, stream_profile
+from services.training.engines.unique_labels import Shard
 
 # What an engine is given when starting it used up the whole time budget: it trains as
 # little as it can (one epoch) and keeps that model.
@@ -114,11 +115,14 @@ def run_sampling(
     bounds: Bounds | None = None,
     chunk_rows: int = 100_000,
     rules: Sequence[Rule] = (),
+    first_row: int = 0,
+    shard: Shard | None = None,
     on_progress: Progress | None = None,
     cancel_event: threading.Event | None = None,
     threads: int | None = None,
 ) -> SampleResult:
-    """Write `n` synthetic rows to the Parquet file `out_path`, chunk by chunk.
+    """Write `n` synthetic rows to the Parquet file `out_path`, chunk by chunk: the rows
+    `first_row`.. of a sharded job, by its `shard` (`sampling.sample_chunks`).
 
     Conditions and bounds are validated here, before any child starts, so bad input
     fails fast with InvalidConditionError / InvalidParamsError.
@@ -135,6 +139,8 @@ def run_sampling(
         "bounds": resolve_bounds(profile, bounds) if enforce_bounds else None,
         "chunk_rows": chunk_rows,
         "rules": list(rules),
+        "first_row": first_row,
+        "shard": shard or Shard(),
     }
     started = time.monotonic()
     chunks = supervise(

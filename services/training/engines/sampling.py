@@ -32,7 +32,7 @@ from services.training.engines.obeying import (
 from services.training.engines.orders import keep_orders
 from services.training.engines.profile import ColumnProfile, TableProfile
 from services.training.engines.ruled_out import refuse_ruled_out
-from services.training.engines.unique_labels import made_once
+from services.training.engines.unique_labels import WHOLE_RUN, Shard, made_once
 
 ANOMALY_COLUMN = "is_anomaly"
 Bounds = Mapping[str, tuple[float | None, float | None]]
@@ -61,8 +61,13 @@ def sample_chunks(
     bounds: Bounds | None = None,
     chunk_rows: int = 100_000,
     rules: Sequence[Rule] = (),
+    first_row: int = 0,
+    shard: Shard = WHOLE_RUN,
 ) -> Iterator[pd.DataFrame]:
-    """Yield `n` synthetic rows in DataFrames of at most `chunk_rows` rows.
+    """Yield `n` synthetic rows in DataFrames of at most `chunk_rows` rows: the run's rows
+    `first_row`.. (a multiple of `chunk_rows`), its unique names those `shard` owns. A shard
+    of a job is then exactly its rows of the job unsplit, ids and emails included, but for
+    the names, which no shard makes twice nor makes if another may.
 
     `artifact` is an artifact path or an already loaded model. Conditions fix column
     values or bound them (a range or a list of values; see `obeying`, which also makes every
@@ -95,15 +100,17 @@ def sample_chunks(
         limits = {k: v for k, v in limits.items() if k not in _checked_totals(profile)}
         names_used: dict[str, set[str]] = {}  # unique names made so far in the run
         listed = listed_column(profile, valid)
-        for index, start in enumerate(range(0, n, chunk_rows)):
+        first = first_row // chunk_rows
+        for index, start in enumerate(range(first_row, first_row + n, chunk_rows), first):
             options = {"seed": seed, "index": index, "frozen": frozen, "pinned": pinned}
             draw_with = functools.partial(_draw_with, model, fixed, limits, start=start, **options)
             by_value = np.random.default_rng([seed, index, 22])
-            rows = drawn(draw_with, min(chunk_rows, n - start), checks, listed, by_value)
+            count = min(chunk_rows, first_row + n - start)
+            rows = drawn(draw_with, count, checks, listed, by_value)
             if checks:
                 rows = renumber_ids(rows, profile, first_row=start, seed=seed)
             names = np.random.default_rng([seed, index, 21])
-            made_once(rows, profile, names, names_used, frozen)
+            made_once(rows, profile, names, names_used, frozen, shard)
             rng = np.random.default_rng([seed, index, 1])
             yield inject_anomalies(
                 rows,

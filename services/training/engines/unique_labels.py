@@ -20,7 +20,10 @@ the profile reads or sets (a dependency's source, a concatenation's part):
 - a name with digits (`Apt 4B Tower`, `Acme Co000123x`) has its digits drawn anew first
   (`Apt 7B Tower`): its numbers tell it apart, and its words may be common ones, with none
   to swap (such names stayed real);
-- conditioned columns (``frozen``) keep their values.
+- conditioned columns (``frozen``) keep their values;
+- a shard of a sharded job (``Shard``: shard ``index`` of ``count``) makes only the names
+  whose CRC-32 modulo ``count`` is ``index``, drawing ``count`` times as many attempts: the
+  shards run at once and know nothing of each other's names, yet never make the same one.
 
 The evaluation report shows, per such column, the share of synthetic values equal to a real
 one (``privacy.pii_replay``).
@@ -29,6 +32,7 @@ one (``privacy.pii_replay``).
 from __future__ import annotations
 
 import dataclasses
+import zlib
 from collections import Counter
 from collections.abc import Collection, Iterator
 from typing import Any
@@ -44,6 +48,20 @@ DISTINCTIVE_ROWS = 2
 ATTEMPTS = 32
 # The names a run keeps to make none twice (about 100 MB); past them a name may come again.
 MAX_NAMES_KEPT = 1_000_000
+
+
+@dataclasses.dataclass(frozen=True)
+class Shard:
+    """Which part of a sharded run these rows are: shard ``index`` of ``count``."""
+
+    index: int = 0
+    count: int = 1
+
+    def owns(self, name: str) -> bool:
+        return self.count == 1 or zlib.crc32(name.encode()) % self.count == self.index
+
+
+WHOLE_RUN = Shard()
 
 
 def ruled_columns(profile: Any) -> set[str]:
@@ -113,11 +131,13 @@ def made_once(
     rng: np.random.Generator,
     used: dict[str, set[str]],
     frozen: Collection[str] = (),
+    shard: Shard = WHOLE_RUN,
 ) -> None:
     """The names of ``rows`` repeated in it or made before in the run (``used``: per column,
-    updated) made anew, in place. A chunk whose rows a condition or rule turned down is drawn
-    in rounds, each made anew on its own, and a run is several chunks: College's names came
-    back 18 times in 300 rows with Apps at least its median."""
+    updated), or that another shard of the run may make, made anew, in place. A chunk whose
+    rows a condition or rule turned down is drawn in rounds, each made anew on its own, and a
+    run is several chunks: College's names came back 18 times in 300 rows with Apps at least
+    its median."""
     for column in unique_label_columns(profile):
         if column.name in frozen or column.name not in rows.columns:
             continue
@@ -126,9 +146,11 @@ def made_once(
         taken = kept if len(kept) < MAX_NAMES_KEPT else set(kept)
         values = rows[column.name]
         again = (values.isin(taken) | values.duplicated()).to_numpy() & values.notna().to_numpy()
+        if shard.count > 1:
+            again |= values.map(lambda v: isinstance(v, str) and not shard.owns(v)).to_numpy(bool)
         if again.any():
             taken.update(values[~again].dropna())
-            made = _invented(values[again], column.categories, rng, taken)
+            made = _invented(values[again], column.categories, rng, taken, shard)
             rows[column.name] = values.mask(
                 again, pd.Series(made.to_numpy(), index=values.index[again])
             )
@@ -140,9 +162,12 @@ def _invented(
     categories: tuple[str, ...],
     rng: np.random.Generator,
     used: set[str] | None = None,
+    shard: Shard = WHOLE_RUN,
 ) -> pd.Series:
-    """``values`` made anew, none of them in ``used`` (updated with them)."""
-    real = set(categories)
+    """``values`` made anew, none of them in ``used`` (updated with them), each one the
+    ``shard`` owns where it can."""
+    used = set() if used is None else used
+    fresh = _Fresh(set(categories), used, shard)
     counts: Counter[str] = Counter(w for name in categories for w in set(name.split(" ")))
     pool = sorted(w for w in counts if _distinctive(w, counts))
     # The distinctive words at each position: a car's model for a model (`Pontiac Corolla`,
@@ -153,21 +178,20 @@ def _invented(
             if _distinctive(word, counts):
                 placed.setdefault(i, set()).add(word)
     pools = {i: sorted(words) for i, words in placed.items() if len(words) >= 2}
-    used = set() if used is None else used
     out: list[Any] = []
     for value in values:
         if not isinstance(value, str):
             out.append(value)
             continue
-        made = _renumbered(value, real, used, rng)
+        made = _renumbered(value, fresh, rng)
         if made is None and pool:
-            made = _swap(value, pools, pool, counts, real, used, rng)
+            made = _swap(value, pools, pool, counts, fresh, rng)
         if made is None:
-            made = value if value not in used else None
+            made = value if value not in used and shard.owns(value) else None
         out.append(made)
         if made is not None:
             used.add(made)
-    spare = [c for c in categories if c not in used]
+    spare = [c for c in categories if c not in used and shard.owns(c)]
     rng.shuffle(spare)
     result = pd.Series(out, index=values.index, dtype=object)
     # Repeats left (one-word names): unused real names, while there are any.
@@ -179,9 +203,23 @@ def _invented(
     return result
 
 
-def _renumbered(
-    value: str, real: set[str], used: set[str], rng: np.random.Generator, longer: int = 2
-) -> str | None:
+@dataclasses.dataclass(frozen=True)
+class _Fresh:
+    """What a made name must be: no real one, none made before, one the shard owns."""
+
+    real: set[str]
+    used: set[str]
+    shard: Shard
+
+    @property
+    def attempts(self) -> int:
+        return ATTEMPTS * self.shard.count
+
+    def __call__(self, made: str) -> bool:
+        return made not in self.real and made not in self.used and self.shard.owns(made)
+
+
+def _renumbered(value: str, fresh: _Fresh, rng: np.random.Generator, longer: int = 2) -> str | None:
     """``value`` with its digits drawn anew (`Apt 4B Tower` becomes `Apt 7B Tower`, `Acme
     Co000123x` `Acme Co000871x`; a first digit that is not 0 stays not 0): its numbers are
     what tell it apart, and no word swap changes them. When every draw made a real or used
@@ -191,18 +229,18 @@ def _renumbered(
     if not digits:
         return None
     chars = list(value)
-    for _ in range(ATTEMPTS):
+    for _ in range(fresh.attempts):
         for i in digits:
             leading = i == 0 or not value[i - 1].isdigit()
             low = 1 if leading and value[i] != "0" else 0
             chars[i] = str(int(rng.integers(low, 10)))
         made = "".join(chars)
-        if made not in real and made not in used:
+        if fresh(made):
             return made
     if not longer:
         return None
     wider = value[: digits[-1] + 1] + "0" + value[digits[-1] + 1 :]
-    return _renumbered(wider, real, used, rng, longer - 1)
+    return _renumbered(wider, fresh, rng, longer - 1)
 
 
 def _swap(
@@ -210,8 +248,7 @@ def _swap(
     pools: dict[int, list[str]],
     pool: list[str],
     counts: Counter[str],
-    real: set[str],
-    used: set[str],
+    fresh: _Fresh,
     rng: np.random.Generator,
 ) -> str | None:
     words = value.split(" ")
@@ -221,11 +258,11 @@ def _swap(
     capitalised = [i for i, w in enumerate(words) if _word(w)]
     rare = [i for i in capitalised if counts[words[i]] == rarest]
     for slots, anywhere in ((rare, False), (capitalised, False), (capitalised, True)):
-        for _ in range(ATTEMPTS if slots else 0):
+        for _ in range(fresh.attempts if slots else 0):
             slot = slots[int(rng.integers(len(slots)))]
             choices = pool if anywhere else pools.get(slot, pool)
             word = choices[int(rng.integers(len(choices)))]
             made = " ".join([*words[:slot], word, *words[slot + 1 :]])
-            if made not in real and made not in used:
+            if fresh(made):
                 return made
     return None

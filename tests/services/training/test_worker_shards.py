@@ -23,8 +23,13 @@ from tests.services.training.training_world import TrainingWorld
 from tests.support import start_training_worker, stream_events
 
 ROWS = 50_000
-# 5,000-row template chunks, 10,000-row shards: a 50,000-row job is 5 shards.
-SHARDING = {"template_chunk_rows": 5_000, "shard_threshold_rows": 20_000, "shard_rows": 10_000}
+# 5,000-row template and sampling chunks, 10,000-row shards: a 50,000-row job is 5 shards.
+SHARDING = {
+    "template_chunk_rows": 5_000,
+    "sample_chunk_rows": 5_000,
+    "shard_threshold_rows": 20_000,
+    "shard_rows": 10_000,
+}
 RUNNING = (training_pb2.JOB_STATUS_RUNNING,)
 
 
