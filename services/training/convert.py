@@ -15,7 +15,7 @@ from services.training.engines.base import ENGINES
 from services.training.engines.capabilities import EngineCapability
 from services.training.enums import BatchStatus, JobKind, JobStatus, ModelStatus
 from services.training.jobstate import job_progress
-from services.training.payloads import GeneratePayload
+from services.training.payloads import GeneratePayload, TemplatePayload
 from services.training.templates import store as template_store
 from synthetica.training.v1 import training_pb2
 
@@ -73,6 +73,7 @@ def job_to_proto(job: m.Job) -> training_pb2.Job:
         )
         if job.approved is not None
         else None,
+        name=TemplatePayload.model_validate(job.request).title if job.kind == m.TEMPLATE else "",
     )
 
 

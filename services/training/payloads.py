@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.training.engines.sampling import ANOMALY_COLUMN
 
+CUSTOM_SCHEMA = "custom schema"
+
 
 class _Payload(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
@@ -49,3 +51,10 @@ class TemplatePayload(_Payload):
     seed: int
     locale: str
     chunk_rows: int
+    # What the job is called in lists: the built-in's or saved template's name, or "custom
+    # schema" (jobs queued before it was stored: the built-in's name or "custom schema").
+    name: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.name or self.builtin or CUSTOM_SCHEMA

@@ -319,10 +319,12 @@ class TemplateRequest:
 
     ``source`` is ``{"builtin": name, "options": {...}}`` or ``{"schema": {...}}`` (a saved
     template's schema is copied in, so deleting the template later does not break the job);
-    ``template_id`` labels the batch (a built-in's name, a saved template's id, or "").
+    ``template_id`` labels the batch (a built-in's name, a saved template's id, or "");
+    ``name`` names the job (a built-in's or saved template's name, or "custom schema").
     """
 
     template_id: str
+    name: str
     source: Mapping[str, Any]
     count: int
     seed: int
@@ -353,6 +355,7 @@ def create_template_job(
                 "seed": request.seed,
                 "locale": request.locale,
                 "chunk_rows": request.chunk_rows,
+                "name": request.name,
             }
         ).to_json(),
     )

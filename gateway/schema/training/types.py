@@ -161,6 +161,12 @@ class Job:
     review: JobReview | None = strawberry.field(
         description="the owner's approval or rejection, for a job that waited for one"
     )
+    name: str | None = strawberry.field(
+        default=None,
+        description="a template job's template: the built-in's name, the saved template's "
+        'name as it was when the job started, or "custom schema"; null for other jobs '
+        "(their model has the name)",
+    )
 
     @strawberry.field(description="the project the job belongs to")
     async def project(self, info: Info[Context, None]) -> Project | None:
@@ -191,6 +197,7 @@ class Job:
             batch_id=job.batch_id or None,
             progress=from_message(JobProgress, job.progress),
             review=from_message(JobReview, job.review) if job.HasField("review") else None,
+            name=job.name or None,
         )
 
 

@@ -20,6 +20,7 @@ from common.pagination import page_of
 from services.training import convert, service
 from services.training import models as m
 from services.training.access import EDITOR, Access, calling_user
+from services.training.payloads import CUSTOM_SCHEMA
 from services.training.settings import TrainingSettings
 from services.training.templates import store as template_store
 from services.training.templates.checker import TemplateChecker
@@ -53,6 +54,7 @@ class TemplateRpcs:
         # Who may generate here is decided first: checking a schema is work done for a user.
         approval = await self.access.approval(principal, request.project_id)
         label, source, prefix = await self._template_source(principal, request)
+        name = source.pop("name")
         seed = request.seed if request.HasField("seed") else uuid.uuid4().int % 2**31
         locale = request.locale or "en_US"
         await self.checker.check_generation(
@@ -70,6 +72,7 @@ class TemplateRpcs:
             project_id=request.project_id,
             request=service.TemplateRequest(
                 template_id=label,
+                name=name,
                 source=source,
                 count=request.count,
                 seed=seed,
@@ -90,25 +93,27 @@ class TemplateRpcs:
         principal: Principal,
         request: training_pb2.GenerateFromTemplateRequest | training_pb2.PreviewTemplateRequest,
     ) -> tuple[str, dict[str, Any], str]:
-        """(the batch's template_id, the job's source, the field schema errors point into)."""
+        """(the batch's template_id, the job's source with its "name", the field schema errors
+        point into)."""
         which = request.WhichOneof("source")
         options = json_format.MessageToDict(request.options) if request.HasField("options") else {}
         if which == "template_id":
             template = await self._readable_template(principal, request.template_id)
-            source: dict[str, Any] = {"schema": template.schema}
+            source: dict[str, Any] = {"schema": template.schema, "name": template.name}
             if options:
                 source["options"] = options
             return str(template.id), source, "template"
         if which == "builtin":
             if not request.builtin:
                 raise InvalidArgument("builtin must name a built-in template", field="builtin")
-            return request.builtin, {"builtin": request.builtin, "options": options}, "builtin"
+            source = {"builtin": request.builtin, "options": options, "name": request.builtin}
+            return request.builtin, source, "builtin"
         if which == "schema_json":
             template_store.check_schema_size(request.schema_json)
             schema = await self.checker.check_schema(
                 request.schema_json, max_fields=self.settings.template_max_fields, field="schema"
             )
-            source = {"schema": schema}
+            source = {"schema": schema, "name": CUSTOM_SCHEMA}
             if options:
                 source["options"] = options
             return "", source, "schema"
@@ -186,6 +191,7 @@ class TemplateRpcs:
                 f"rows must be between 1 and {MAX_TEMPLATE_PREVIEW_ROWS}", field="rows"
             )
         _, source, prefix = await self._template_source(principal, request)
+        source.pop("name")
         tables = await self.checker.preview(
             source,
             rows=rows,

@@ -1788,6 +1788,7 @@ class GraphQLClient(AsyncBaseClient):
                 comment
                 reviewedAt
               }
+              name
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -1885,6 +1886,7 @@ class GraphQLClient(AsyncBaseClient):
                 comment
                 reviewedAt
               }
+              name
             }
 
             fragment ModelFields on Model {
@@ -1989,6 +1991,7 @@ class GraphQLClient(AsyncBaseClient):
                 comment
                 reviewedAt
               }
+              name
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -2032,6 +2035,7 @@ class GraphQLClient(AsyncBaseClient):
                 comment
                 reviewedAt
               }
+              name
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -2094,6 +2098,7 @@ class GraphQLClient(AsyncBaseClient):
                 comment
                 reviewedAt
               }
+              name
             }
 
             fragment PageFields on PageInfo {
@@ -2148,6 +2153,7 @@ class GraphQLClient(AsyncBaseClient):
                 comment
                 reviewedAt
               }
+              name
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -2191,6 +2197,7 @@ class GraphQLClient(AsyncBaseClient):
                 comment
                 reviewedAt
               }
+              name
             }
             """)
         variables: dict[str, object] = {"id": id, "comment": comment}
@@ -2234,6 +2241,7 @@ class GraphQLClient(AsyncBaseClient):
                 comment
                 reviewedAt
               }
+              name
             }
             """)
         variables: dict[str, object] = {"id": id, "comment": comment}

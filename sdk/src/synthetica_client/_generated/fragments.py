@@ -200,6 +200,7 @@ class JobFields(BaseModel):
     started_at: Optional[datetime] = Field(alias="startedAt")
     finished_at: Optional[datetime] = Field(alias="finishedAt")
     review: Optional["JobFieldsReview"]
+    name: Optional[str]
 
 
 class JobFieldsProgress(BaseModel):

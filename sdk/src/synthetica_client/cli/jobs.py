@@ -33,10 +33,11 @@ def jobs_ls(
     listing(
         state(ctx).client().jobs.list(status=status, kind=kind, project=project),
         as_json,
-        ["id", "kind", "status", "progress", "created", "error"],
+        ["id", "kind", "name", "status", "progress", "created", "error"],
         lambda j: [
             j.id,
             value(j.kind),
+            j.name or "",
             value(j.status),
             f"{j.progress.percent:.0f}%",
             j.created_at,

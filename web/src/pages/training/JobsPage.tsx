@@ -7,9 +7,11 @@ import { PendingApprovals } from "./Approvals";
 
 type ListedJob = NonNullable<JobsQuery["jobs"]>["nodes"][number];
 
-/** What tells jobs apart: the model's name (a template job has none; its kind and short id). */
+/** What tells jobs apart: the model's name, or a template job's template ("user", a saved
+ * template's name, "custom schema"); failing both, its kind and short id. */
 function jobTitle(j: ListedJob): string {
   if (j.model) return j.model.name;
+  if (j.name) return j.name;
   return j.kind === "TEMPLATE" ? `Template data ${j.id.slice(0, 8)}` : `Job ${j.id.slice(0, 8)}`;
 }
 
