@@ -128,7 +128,8 @@ class Client(Blocking):
 
     def _wait(self, job_id: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
         """Runs a wait for the job. Ctrl-C in a terminal asks whether to cancel the job (and
-        raises JobCancelled if so); otherwise the job goes on and KeyboardInterrupt rises."""
+        raises JobCancelled, ``interrupted``, if so); otherwise the job goes on and
+        KeyboardInterrupt rises."""
         future: Future[Any] = self._portal.start_task_soon(functools.partial(fn, **kwargs))
         while True:
             try:
@@ -141,7 +142,8 @@ class Client(Blocking):
                 if answer:
                     future.cancel()
                     job = self._run(self._async.jobs.cancel, job_id)
-                    raise JobCancelled(f"job {job_id} was cancelled", job=job) from None
+                    message = f"job {job_id} was cancelled"
+                    raise JobCancelled(message, job=job, interrupted=True) from None
 
     @staticmethod
     def _ask_to_cancel(job_id: str) -> bool | None:

@@ -115,13 +115,15 @@ class JobFailed(SyntheticaError):
 
 
 class JobCancelled(SyntheticaError):
-    """A job ended CANCELLED while it was awaited."""
+    """A job ended CANCELLED while it was awaited; ``interrupted`` when the one waiting
+    cancelled it (Ctrl-C in a terminal, then yes)."""
 
     code = "JOB_CANCELLED"
 
-    def __init__(self, message: str, *, job: Any = None) -> None:
+    def __init__(self, message: str, *, job: Any = None, interrupted: bool = False) -> None:
         super().__init__(message)
         self.job = job
+        self.interrupted = interrupted
 
 
 _BY_CODE: dict[str, type[SyntheticaError]] = {

@@ -3,7 +3,8 @@
 Every command prints a short, readable answer on stdout (``--json`` on the commands that
 read something gives it as JSON instead), progress bars on stderr when it is a terminal,
 and on failure one line ``error: CODE: message`` on stderr with exit status 1 (2 for a
-command line it does not understand).
+command line it does not understand). Ctrl-C exits 130 (128 + SIGINT, the shell's
+convention); after cancelling the awaited job (Ctrl-C in a terminal, then yes) it says so.
 
 A module per command group registers its commands on the application or its group
 (``_app.py``, where the groups are added); ``--help`` lists the root commands in the order
@@ -25,12 +26,16 @@ from synthetica_client.cli import (  # noqa: F401
 from synthetica_client.cli._app import app, err
 from synthetica_client.errors import (
     BadUserInput,
+    JobCancelled,
     ServiceUnavailable,
     SyntheticaError,
     Unauthenticated,
 )
 
 __all__ = ["app", "main"]
+
+# 128 + SIGINT: the shell's exit status for a command Ctrl-C stopped.
+INTERRUPTED = 130
 
 # The API's names of the inputs the commands take as options: a refusal names the option
 # that was typed (`--rows`), not the field it became (`count`).
@@ -45,17 +50,18 @@ _OPTION_OF_FIELD = {
 
 def main(argv: list[str] | None = None) -> int:
     """The console script: runs a command; a failure becomes one line and exit status 1
-    (the command line's own mistakes: 2, from typer)."""
+    (the command line's own mistakes: 2, from typer); Ctrl-C: INTERRUPTED."""
     try:
         app(args=argv, prog_name="synthetica")
+    except JobCancelled as exc:
+        if not exc.interrupted:
+            return _failed(exc)
+        # Ctrl-C, then yes: exit as an interrupted command does (a Ctrl-C outside a terminal
+        # exits 130 from typer, leaving the job running), not as a failure.
+        err.print(f"Job {exc.job.id} was cancelled (Ctrl-C).", markup=False)
+        return INTERRUPTED
     except SyntheticaError as exc:
-        if isinstance(exc, BadUserInput):
-            exc.extensions["fields"] = [
-                {**f, "field": _OPTION_OF_FIELD.get(str(f.get("field")), f.get("field"))}
-                for f in exc.fields
-            ]
-        err.print(f"error: {exc.code}: {exc}{_next_step(exc)}", markup=False, soft_wrap=True)
-        return 1
+        return _failed(exc)
     except OSError as exc:
         what = (
             f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc.strerror or exc)
@@ -63,6 +69,16 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"error: {what}", markup=False, soft_wrap=True)
         return 1
     return 0
+
+
+def _failed(exc: SyntheticaError) -> int:
+    if isinstance(exc, BadUserInput):
+        exc.extensions["fields"] = [
+            {**f, "field": _OPTION_OF_FIELD.get(str(f.get("field")), f.get("field"))}
+            for f in exc.fields
+        ]
+    err.print(f"error: {exc.code}: {exc}{_next_step(exc)}", markup=False, soft_wrap=True)
+    return 1
 
 
 def _next_step(exc: SyntheticaError) -> str:
