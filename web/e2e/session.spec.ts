@@ -76,3 +76,34 @@ test("tabs opened at the same moment all stay signed in", async ({ context, page
   await page.reload();
   await expect(page.getByRole("heading", { name: "Tabs project" })).toBeVisible();
 });
+
+test("a renewal whose answer never arrived, then a reload, stays signed in", async ({ context, page, playwright }) => {
+  await signUp(page, uniqueEmail("e2e-lost"));
+  await createProject(page, "Lost answer");
+  await expect(page.getByRole("heading", { name: "Lost answer" })).toBeVisible();
+  const projectUrl = page.url();
+  // The next renewal reaches the server, which turns the refresh cookie over, but its answer
+  // (and the new cookie) never reaches the browser: the connection drops. It is sent from a
+  // request context of its own, so the browser's cookies stay as they were.
+  const elsewhere = await playwright.request.newContext();
+  let rotated = 0;
+  await page.route("**/session/refresh", async (route) => {
+    const sent = route.request();
+    const answer = await elsewhere.post(sent.url(), { headers: await sent.allHeaders(), data: sent.postData() ?? "{}" });
+    rotated += answer.ok() ? 1 : 0;
+    await route.abort("connectionreset");
+  });
+  const before = (await context.cookies()).find((c) => c.name === "syn_refresh")?.value;
+  await page.reload();
+  await expect.poll(() => rotated).toBe(1);
+  expect((await context.cookies()).find((c) => c.name === "syn_refresh")?.value).toBe(before);
+  await page.unroute("**/session/refresh");
+  await elsewhere.dispose();
+  // The browser sends the used cookie again, within the grace window: renewed, not the end
+  // of the login (it used to sign the user out).
+  await page.goto(projectUrl);
+  await expect(page.getByRole("heading", { name: "Lost answer" })).toBeVisible();
+  expect((await context.cookies()).find((c) => c.name === "syn_refresh")?.value).not.toBe(before);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Lost answer" })).toBeVisible();
+});
