@@ -22,8 +22,9 @@ the profile reads or sets (a dependency's source, a concatenation's part):
   to swap (such names stayed real);
 - conditioned columns (``frozen``) keep their values;
 - a shard of a sharded job (``Shard``: shard ``index`` of ``count``) makes only the names
-  whose CRC-32 modulo ``count`` is ``index``, drawing ``count`` times as many attempts: the
-  shards run at once and know nothing of each other's names, yet never make the same one.
+  whose CRC-32 modulo ``count`` is ``index``, with up to `SHARD_ATTEMPTS` times as many
+  tries: the shards run at once and know nothing of each other's names, yet never make the
+  same one (but for the fallbacks above, once the names the words make run out).
 
 The evaluation report shows, per such column, the share of synthetic values equal to a real
 one (``privacy.pii_replay``).
@@ -46,6 +47,11 @@ UNIQUE_MIN_ROWS = 20
 MULTI_WORD_SHARE = 0.5
 DISTINCTIVE_ROWS = 2
 ATTEMPTS = 32
+# After this many names in a row found no new name (every one the words make is made: a
+# long run, or a shard's share of them), the rest of the chunk stops drawing and takes the
+# fallbacks at once: a draw costs ATTEMPTS tries per value and per shard, for nothing.
+GIVE_UP_AFTER = 64
+SHARD_ATTEMPTS = 4
 # The names a run keeps to make none twice (about 100 MB); past them a name may come again.
 MAX_NAMES_KEPT = 1_000_000
 
@@ -179,13 +185,18 @@ def _invented(
                 placed.setdefault(i, set()).add(word)
     pools = {i: sorted(words) for i, words in placed.items() if len(words) >= 2}
     out: list[Any] = []
+    misses = 0
     for value in values:
         if not isinstance(value, str):
             out.append(value)
             continue
-        made = _renumbered(value, fresh, rng)
-        if made is None and pool:
-            made = _swap(value, pools, pool, counts, fresh, rng)
+        made = None
+        if misses < GIVE_UP_AFTER:
+            made = _renumbered(value, fresh, rng)
+            if made is None and pool:
+                made = _swap(value, pools, pool, counts, fresh, rng)
+            tried = bool(pool) or any(ch.isdigit() for ch in value)
+            misses = 0 if made is not None or not tried else misses + 1
         if made is None:
             made = value if value not in used and shard.owns(value) else None
         out.append(made)
@@ -213,7 +224,9 @@ class _Fresh:
 
     @property
     def attempts(self) -> int:
-        return ATTEMPTS * self.shard.count
+        """A shard owns 1/count of the names: more tries, at most SHARD_ATTEMPTS times as
+        many (a draw that fails costs them all)."""
+        return ATTEMPTS * min(self.shard.count, SHARD_ATTEMPTS)
 
     def __call__(self, made: str) -> bool:
         return made not in self.real and made not in self.used and self.shard.owns(made)
