@@ -10,7 +10,8 @@ for them (an id's shape, a PII kind and a locale), never their real values.
 It also keeps the rules `conform` applies (`common.contracts`): the columns another column
 determines in every training row and their value for each value of the source
 (`.dependencies`: Indonesia never in Europe); the combinations of two category columns the
-training rows rule out (`.combinations`: lunch on a Saturday); number columns that are the
+training rows rule out (`.combinations`: lunch on a Saturday); the range of a number within
+each value of a category (`.category_ranges`: no doctorate under 24); number columns that are the
 sum of others (`.totals`); category columns naming the largest of some number columns
 (`.leaders`); columns two columns determine together (`.pair_dependencies`: a route's
 distance); text columns joining others (`.concatenations`: a car's make and model); columns
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from common.contracts.category_ranges import CategoryRange
 from common.contracts.combinations import ImpossibleCombinations
 from common.contracts.concatenations import Concatenation
 from common.contracts.date_parts import DateParts, clock_times
@@ -80,6 +82,7 @@ _RULES: dict[str, Any] = {
     "pair_dependencies": PairDependency,
     "concatenations": Concatenation,
     "missing_together": MissingTogether,
+    "category_ranges": CategoryRange,
 }
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
@@ -152,14 +155,9 @@ class ColumnProfile:
 
 # The TableProfile fields holding rules found on the real rows, which generation applies.
 RULE_FIELDS = (
-    "dependencies",
-    "impossible_combinations",
-    "totals",
-    "leaders",
-    "date_parts",
-    "pair_dependencies",
-    "concatenations",
-)
+    "dependencies", "impossible_combinations", "totals", "leaders", "date_parts",
+    "pair_dependencies", "concatenations", "category_ranges",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -182,6 +180,7 @@ class TableProfile:
     pair_dependencies: tuple[PairDependency, ...] = ()
     concatenations: tuple[Concatenation, ...] = ()
     missing_together: tuple[MissingTogether, ...] = ()  # columns missing in the same rows
+    category_ranges: tuple[CategoryRange, ...] = ()  # a number's range per category value
     # The token the upload wrote for a missing value (`NA`, `?`), for CSV downloads.
     missing_value: str | None = None
 
