@@ -305,12 +305,12 @@ def _significant(outside: np.ndarray, rows: np.ndarray, limit: float) -> np.ndar
 
 
 def _merged(before: pd.DataFrame, batch: pd.DataFrame) -> pd.DataFrame:
-    joined = pd.concat([before, batch])
-    grouped = joined.groupby(level=0, sort=False)
-    out = grouped.min()
-    for number in before.columns.get_level_values(0).unique():
-        out[(number, "count")] = grouped[(number, "count")].sum()
-        out[(number, "max")] = grouped[(number, "max")].max()
+    """Two batches' rows, minimum and maximum per value of every number column, as one."""
+    grouped = pd.concat([before, batch]).groupby(level=0, sort=False)
+    out, total, high = grouped.min(), grouped.sum(), grouped.max()
+    counts = [c for c in out.columns if c[1] == "count"]
+    highs = [c for c in out.columns if c[1] == "max"]
+    out[counts], out[highs] = total[counts], high[highs]
     return out
 
 

@@ -14,7 +14,12 @@ import pandas as pd
 import pytest
 from scipy.stats import ks_2samp
 
-from common.contracts.category_ranges import CategoryRange, find_category_ranges, mend_ranges
+from common.contracts.category_ranges import (
+    CategoryRange,
+    CategoryRangeFinder,
+    find_category_ranges,
+    mend_ranges,
+)
 from services.training.engines.profile import TableProfile
 from services.training.engines.trainset import stream_profile
 from tests.corpus import shared_tables
@@ -162,3 +167,14 @@ def test_independent_columns_bound_nothing():
         }
     )
     assert find_category_ranges(table, ["shop"], ["spend", "items"]) == []
+
+
+def test_a_table_read_in_batches_finds_the_same_ranges(adult):
+    names = list(adult.frame.columns)
+    categories = [n for n in names if adult.frame[n].dtype == object]
+    numbers = [n for n in names if n not in categories]
+    whole = find_category_ranges(adult.frame, categories, numbers)
+    finder = CategoryRangeFinder(categories, numbers)
+    for start in range(0, len(adult.frame), 5_000):
+        finder.add(adult.frame.iloc[start : start + 5_000])
+    assert finder.found() == whole
