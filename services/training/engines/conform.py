@@ -239,8 +239,8 @@ def _numbers(values: pd.Series, column: ColumnProfile, rng: np.random.Generator)
     if column.clock_minutes:
         bounds = (column.minimum, column.maximum)
         return on_clock(numbers.round(0), column.clock_minutes, bounds, rng)
-    if column.integer and column.levels:  # never 7 cylinders
-        return to_levels(numbers, column.levels)
+    if column.levels:  # never 7 cylinders, nor 13.424525 years of schooling
+        return to_levels(numbers, column.levels, column.level_counts)
     if column.integer:
         return numbers.round(0)
     if column.decimals is not None:
