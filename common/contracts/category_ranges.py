@@ -163,6 +163,8 @@ def _swap(
     members = [order[kinds[order] == kind] for kind in range(len(keys))]
     used = np.zeros(len(values), dtype=bool)
     for mine in rng.permutation(len(keys)):
+        if not broken[members[mine]].any():
+            continue
         for theirs in rng.permutation(len(keys)):
             if mine == theirs:  # a row outside its bounds fits no row of the same bounds
                 continue
