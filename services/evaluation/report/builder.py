@@ -215,6 +215,9 @@ def build_report(
     )
     # The columns rules set, as training's `common.contracts.joint_rules.set_columns`.
     set_columns = derived | {column for check in joint for column in check.columns}
+    combinations, combination_verdict = combination_checks(
+        raw["train"], raw["holdout"], raw["synthetic"], metadata, set_columns
+    )
     return Report(
         sample_sizes=sizes,
         columns_evaluated=plan.measured,
@@ -230,9 +233,8 @@ def build_report(
         rules=rule_checks(raw["synthetic"], metadata),
         orderings=ordering_checks(raw["train"], raw["synthetic"], metadata),
         dependencies=dependency_checks(dependencies, raw["synthetic"]) + joint,
-        impossible_combinations=combination_checks(
-            raw["train"], raw["holdout"], raw["synthetic"], metadata, set_columns
-        ),
+        impossible_combinations=combinations,
+        combination_verdict=combination_verdict,
         totals=totals,
         leaders=leaders,
         calendar=calendar_checks(raw["train"], raw["synthetic"], metadata, found_dates),

@@ -114,11 +114,16 @@ def _summary(report: Report) -> str:
             num(headline.ratio if headline else None, 2),
         ),
     ]
-    verdict = report.privacy.verdict
+    verdicts = [("Privacy", report.privacy.verdict)]
+    if report.combination_verdict is not None:
+        verdicts.append(("Impossible combinations", report.combination_verdict.verdict))
     return (
         '<section class="cards">'
         + "".join(f'<div class="card">{esc(name)}<b>{value}</b></div>' for name, value in cards)
-        + f'<div class="card">Privacy<b><span class="badge {verdict}">{verdict}</span></b></div>'
+        + "".join(
+            f'<div class="card">{name}<b><span class="badge {v}">{v}</span></b></div>'
+            for name, v in verdicts
+        )
         + "</section>"
     )
 
@@ -296,10 +301,19 @@ def _impossible_combinations(report: Report) -> str:
         )
         for c in broken
     ]
+    verdict = report.combination_verdict
+    line = (
+        f'<p><span class="badge {verdict.verdict}">{verdict.verdict}</span> '
+        f"{esc(verdict.summary.partition(': ')[2])}</p>"
+        if verdict is not None
+        else ""
+    )
     return (
-        "<h2>Combinations the real data rules out</h2><p>No real row has these combinations, "
-        "though the two columns' shares would give many (lunch on a Saturday); some synthetic "
-        "rows have one. Models trained from now on never generate them.</p>"
+        "<h2>Combinations the real data rules out</h2>"
+        + line
+        + "<p>No real row has these combinations, or almost none, though the two columns' "
+        "shares would give many (lunch on a Saturday, a husband who is a woman); some "
+        "synthetic rows have one. Models trained from now on never generate them.</p>"
         + table(["Columns", "Ruled out", "Synthetic rows with one", "Real holdout rows"], rows)
     )
 

@@ -324,6 +324,19 @@ class CombinationCheck(_Model):
     real_rows: int
 
 
+class CombinationVerdict(_Model):
+    """The synthetic rows with any combination of the `CombinationCheck`s, against the real
+    holdout's: pass at most the holdout's share and 0.1 % more, warn up to 1 %, else fail."""
+
+    rows: int
+    share: float
+    holdout_rows: int
+    holdout_share: float | None
+    verdict: Literal["pass", "warn", "fail"]
+    # The line a user reads: "fail: 320 of 2,000 synthetic rows (16.0 %) pair values ...".
+    summary: str
+
+
 class TotalCheck(_Model):
     """A number column that is the sum of ``parts`` in every real row with them all, and the
     synthetic rows (with the total and every part) whose parts add up to another number."""
@@ -399,6 +412,9 @@ class Report(_Model):
     # Combinations of two category columns the real rows rule out (`combinations.py`);
     # empty in older reports.
     impossible_combinations: list[CombinationCheck] = Field(default_factory=list)
+    # All of them at once, with a verdict; None without such combinations (and in older
+    # reports).
+    combination_verdict: CombinationVerdict | None = None
     # Number columns that are the sum of others in every real row (`totals.py`); empty in
     # older reports.
     totals: list[TotalCheck] = Field(default_factory=list)

@@ -1,41 +1,38 @@
 """Synthetic rows in the real table's schema, with nothing a user should never see.
 
-Every engine's output goes through `conform` before it is stored (and so before it is
-exported or evaluated):
+Every engine's output goes through `conform` before it is stored (and so before it is exported or
+evaluated):
 
-- columns in the real order, with the real types (an engine that returns `string` or
-  `Int64` for an integer column gives back `int64`);
-- ids made anew, unique where the real ones are, in their real shape (integers from the
-  real minimum by the real step; `AB-1234`-like codes with the same characters; UUIDs);
-- PII columns (never learned) filled with fake values of their kind in the profile's
-  locale, one fake person per row (name and email agree: `fake_pii`);
-- categorical values restricted to the real categories: a placeholder (`_RARE_`) or an
-  invented value is replaced by a real one drawn by frequency among those not rare;
-- numbers rounded to the real column's precision, dates to the resolution of their format;
-  hhmm times of day (517 = 05:17) stay times (never 1088); a day past its month's last
-  (31 February, in month and day columns: the profile's `date_parts`) is that last day;
+- columns in the real order, with the real types (`int64` where an engine gave `Int64`);
+- ids made anew, unique where the real ones are, in their real shape (integers from the real
+  minimum by the real step; `AB-1234`-like codes with the same characters; UUIDs);
+- PII columns (never learned) filled with fake values of their kind in the profile's locale, one
+  fake person per row (name and email agree: `fake_pii`);
+- categorical values restricted to the real categories: a placeholder (`_RARE_`) or an invented
+  value is replaced by a real one drawn by frequency among those not rare;
+- numbers rounded to the real column's precision, dates to the resolution of their format; hhmm
+  times of day (517 = 05:17) stay times (never 1088); a day past its month's last (31 February, in
+  month and day columns: the profile's `date_parts`) is that last day;
 - missing values at least as frequent as in the real column, and in the same rows for columns
   missing in the same real rows (`missing_together`);
-- a column that another column determines in every real row (continent, iso code and
-  centroid by country: the profile's `dependencies`) set from its source's value, so that
-  every row is a real combination (a source value without a mapping leaves the row as
-  generated);
-- no row with a combination of two category columns that the training rows rule out (lunch
-  on a Saturday: the profile's `impossible_combinations`): one of its two values is swapped
-  with another row's where both then hold allowed ones, else drawn again from the training
-  rows that have the other (never a column in ``frozen``, the columns a request conditions
-  on), before the columns set from others (leaders, dependencies, totals) are set;
-- a column two columns determine together (a route's distance: `pair_dependencies`) set
-  from the pair, a pair the real rows never had redrawn from real ones first; a text column
-  joining others (`concatenations`: make = manufacturer + " " + model) written from them;
-  where its parts join into no real value (a model beside another maker) they are first
-  taken from the row's own real value of it, where that splits into them one way only.
+- a column that another column determines in every real row (continent, iso code and centroid by
+  country: the profile's `dependencies`) set from its source's value, so that every row is a real
+  combination (a source value without a mapping leaves the row as generated);
+- no row with a combination of two category columns that the training rows rule out (lunch on a
+  Saturday: the profile's `impossible_combinations`): one of its two values is swapped with another
+  row's where both then hold allowed ones, else drawn again from the training rows that have the
+  other (never a column in ``frozen``, the columns a request conditions on), before the columns set
+  from others (leaders, dependencies, totals) are set; nor a number outside its category's range
+  (a doctorate of 21: `category_ranges`): it takes another row's;
+- a column two columns determine together (a route's distance: `pair_dependencies`) set from the
+  pair, a pair the real rows never had redrawn from real ones first; a text column joining others
+  (`concatenations`: make = manufacturer + " " + model) written from them, its parts first taken
+  from its own value where they join into no real one (a model beside another maker);
 - names unique in every real row (colleges) made anew, never a real one (`unique_labels`).
 
-`to_arrow` then writes a chunk with the real Arrow types, a total set as a plain sum rounded
-to its and its parts' precision (`0.43000000000000005` is `0.43`); datetime columns
-carry their format (`datetime_format`), numbers their written decimals (`decimals`), the
-schema the upload's missing-value token (`missing_value`), in metadata the exports read.
+`to_arrow` then writes a chunk with the real Arrow types, a total rounded to its parts' precision
+(`0.43000000000000005` is `0.43`); in metadata the exports read, datetime formats, written
+decimals and the upload's missing-value token.
 """
 
 from __future__ import annotations
@@ -49,6 +46,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from common.contracts.category_ranges import mend_ranges
 from common.contracts.combinations import mend_rows
 from common.date_formats import parsing_format
 from common.timestamps import from_epoch_seconds, naive_microseconds
@@ -115,6 +113,9 @@ def conform(
         # A stream of its own: tables without such combinations get the rows they got before.
         mending = np.random.default_rng([seed, first_row, 17])
         mend_rows(out, profile.impossible_combinations, mending, frozen)
+    if profile.category_ranges:  # no doctorate under 24; a stream of its own
+        ranging = np.random.default_rng([seed, first_row, 24])
+        mend_ranges(out, profile.category_ranges, ranging, frozen)
     if profile.concatenations:
         # A joined column's parts as a real value spells them (not "Subaru Swift"), before
         # the columns set from a part (a maker's origin) are set.
@@ -238,8 +239,8 @@ def _numbers(values: pd.Series, column: ColumnProfile, rng: np.random.Generator)
     if column.clock_minutes:
         bounds = (column.minimum, column.maximum)
         return on_clock(numbers.round(0), column.clock_minutes, bounds, rng)
-    if column.integer and column.levels:  # never 7 cylinders
-        return to_levels(numbers, column.levels)
+    if column.levels:  # never 7 cylinders, nor 13.424525 years of schooling
+        return to_levels(numbers, column.levels, column.level_counts)
     if column.integer:
         return numbers.round(0)
     if column.decimals is not None:

@@ -2,7 +2,9 @@
 on a whole table or batch by batch (`add` each, then `found`): the columns one column
 determines in every training row (`common.contracts.dependencies`) or in all but a few of its
 values (`common.contracts.near_dependencies`), the combinations of two
-category columns the training rows rule out (`common.contracts.combinations`), the number
+category columns the training rows rule out (`common.contracts.combinations`), the range a
+number column keeps within each value of a category column (`common.contracts.category_ranges`:
+no doctorate under 24), the number
 columns that are the sum of others (`common.contracts.totals`) and the category columns
 naming the largest of some number columns (`common.contracts.leaders`), and the month and
 day columns of a date (`common.contracts.date_parts`); the columns two category columns
@@ -18,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from common.contracts.category_ranges import CategoryRangeFinder
 from common.contracts.combinations import CombinationFinder
 from common.contracts.concatenations import ConcatenationFinder
 from common.contracts.date_parts import DatePartsFinder
@@ -45,6 +48,7 @@ class DerivedRules:
         self._dependencies = DependencyFinder(categorical, targets, numbered=numeric)
         self._near = NearDependencyFinder(categorical, targets)
         self._combinations = CombinationFinder(categorical)
+        self._ranges = CategoryRangeFinder(categorical, numeric)
         self._totals = TotalFinder(numeric, coded=categorical)
         self._leaders = LeaderFinder(categorical, numeric)
         self._dates = DatePartsFinder(targets)
@@ -58,6 +62,7 @@ class DerivedRules:
             self._dependencies,
             self._near,
             self._combinations,
+            self._ranges,
             self._totals,
             self._leaders,
             self._dates,
@@ -69,10 +74,10 @@ class DerivedRules:
 
     def found(self) -> dict[str, Any]:
         """The `TableProfile` fields: ``dependencies``, ``impossible_combinations``,
-        ``totals``, ``leaders``, ``date_parts``, ``pair_dependencies``, ``concatenations`` and
-        ``missing_together`` (of the columns no other rule sets); the joint ones as
-        `common.contracts.joint_rules` chooses them (as the report does). No column another
-        rule sets is in a ruled-out combination."""
+        ``category_ranges``, ``totals``, ``leaders``, ``date_parts``, ``pair_dependencies``,
+        ``concatenations`` and ``missing_together`` (of the columns no other rule sets); the
+        joint ones as `common.contracts.joint_rules` chooses them (as the report does). No
+        column another rule sets is in a ruled-out combination or a range."""
         exact = self._dependencies.dependencies()
         dependencies = (*exact, *self._near.dependencies(exact))
         leaders = tuple(self._leaders.leaders())
@@ -92,6 +97,7 @@ class DerivedRules:
         return {
             "dependencies": dependencies,
             "impossible_combinations": tuple(self._combinations.found(derived)),
+            "category_ranges": tuple(self._ranges.found(derived)),
             "totals": totals,
             "leaders": leaders,
             "date_parts": dates,

@@ -150,6 +150,7 @@ _FROM_MODEL = (
     "category_counts",
     "null_share",
     "levels",
+    "level_counts",
     "step",
     "datetime_unit",
 )

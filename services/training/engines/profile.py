@@ -10,7 +10,8 @@ for them (an id's shape, a PII kind and a locale), never their real values.
 It also keeps the rules `conform` applies (`common.contracts`): the columns another column
 determines in every training row and their value for each value of the source
 (`.dependencies`: Indonesia never in Europe); the combinations of two category columns the
-training rows rule out (`.combinations`: lunch on a Saturday); number columns that are the
+training rows rule out (`.combinations`: lunch on a Saturday); the range of a number within
+each value of a category (`.category_ranges`: no doctorate under 24); number columns that are the
 sum of others (`.totals`); category columns naming the largest of some number columns
 (`.leaders`); columns two columns determine together (`.pair_dependencies`: a route's
 distance); text columns joining others (`.concatenations`: a car's make and model); columns
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from common.contracts.category_ranges import CategoryRange
 from common.contracts.combinations import ImpossibleCombinations
 from common.contracts.concatenations import Concatenation
 from common.contracts.date_parts import DateParts, clock_times
@@ -45,6 +47,7 @@ from services.training.engines.precision import (
     datetime_unit,
     decimals_of,
     grid_step,
+    level_counts,
     levels_of,
     minute_counts,
     sentinels,
@@ -80,7 +83,9 @@ _RULES: dict[str, Any] = {
     "pair_dependencies": PairDependency,
     "concatenations": Concatenation,
     "missing_together": MissingTogether,
+    "category_ranges": CategoryRange,
 }
+_COUNTED = ("category_counts", "id_counts", "sentinels", "clock_minutes", "level_counts")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -98,8 +103,7 @@ class ColumnProfile:
     category_counts: tuple[int, ...] = ()
     # The real column's Arrow type ("int64", "timestamp[ms]", "string", ...), when known.
     arrow_type: str | None = None
-    # Decimal places of a float column (None: more than `precision.MAX_DECIMALS`, left as
-    # they are).
+    # Decimal places of a float column (None: more than `precision.MAX_DECIMALS`: as they are).
     decimals: int | None = None
     # Numbers on a grid coarser than their precision (years every 5, prices in steps of
     # 0.50): every real value is `minimum` plus a whole number of `step`s, and generated
@@ -108,10 +112,10 @@ class ColumnProfile:
     # Whole numbers written as hhmm times of day (517 = 05:17; `clock_times`): how many real
     # ones are at each minute, 0 to 59, for generated ones to be times too, never 1088.
     clock_minutes: tuple[int, ...] = ()
-    # A whole-number column of at most `precision.MAX_LEVELS` distinct values (cylinders 4,
-    # 6, 8; measurement days): those values, for generated ones to be among them (never 7
-    # cylinders). None: more of them; (): not known (models trained before).
+    # At most `precision.MAX_LEVELS` whole numbers (cylinders 4, 6, 8) or repeated fractions
+    # (`levels_of`): generated ones are among them. None: more of them; (): not known.
     levels: tuple[float, ...] | None = ()
+    level_counts: tuple[int, ...] = ()  # a fraction column's real rows per level
     null_share: float = 0.0
     datetime_format: str | None = None
     # The coarsest unit every real datetime is a whole number of: "Y" (1 January only),
@@ -152,14 +156,9 @@ class ColumnProfile:
 
 # The TableProfile fields holding rules found on the real rows, which generation applies.
 RULE_FIELDS = (
-    "dependencies",
-    "impossible_combinations",
-    "totals",
-    "leaders",
-    "date_parts",
-    "pair_dependencies",
-    "concatenations",
-)
+    "dependencies", "impossible_combinations", "totals", "leaders", "date_parts",
+    "pair_dependencies", "concatenations", "category_ranges",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -182,6 +181,7 @@ class TableProfile:
     pair_dependencies: tuple[PairDependency, ...] = ()
     concatenations: tuple[Concatenation, ...] = ()
     missing_together: tuple[MissingTogether, ...] = ()  # columns missing in the same rows
+    category_ranges: tuple[CategoryRange, ...] = ()  # a number's range per category value
     # The token the upload wrote for a missing value (`NA`, `?`), for CSV downloads.
     missing_value: str | None = None
 
@@ -213,7 +213,7 @@ class TableProfile:
         columns = []
         for c in data["columns"]:
             values = {**c, "categories": tuple(c["categories"])}
-            for key in ("category_counts", "id_counts", "sentinels", "clock_minutes"):
+            for key in _COUNTED:
                 values[key] = tuple(c.get(key) or ())
             for key in ("id_shape", "levels", "usual_range"):
                 if c.get(key) is not None:
@@ -334,7 +334,8 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
             decimals=decimals,
             step=grid_step(numbers, decimals),
             clock_minutes=minute_counts(numbers) if clock_times(numbers) else (),
-            levels=levels_of(numbers) if integer else None,
+            levels=(levels := levels_of(numbers, integer)),
+            level_counts=level_counts(numbers, levels) if levels and not integer else (),
         )
     if kind == "categorical":
         counts = series.dropna().value_counts()

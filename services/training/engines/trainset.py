@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from services.training.engines.derived import DerivedRules
 from services.training.engines.fake_locale import guess_locale
-from services.training.engines.precision import merged_levels
+from services.training.engines.precision import merged_counts, merged_levels
 from services.training.engines.profile import (
     ColumnKind,
     ColumnProfile,
@@ -212,9 +212,17 @@ class _Column:
                     a + b for a, b in zip(seen.clock_minutes, part.clock_minutes, strict=True)
                 )
             integer = seen.integer and part.integer
-            levels = merged_levels(seen.levels, part.levels) if integer else None
+            levels = merged_levels(seen.levels, part.levels)
+            counts = merged_counts(
+                seen.levels or (), seen.level_counts, part.levels or (), part.level_counts, levels
+            )
             return replace(
-                merged, integer=integer, decimals=decimals, clock_minutes=clock, levels=levels
+                merged,
+                integer=integer,
+                decimals=decimals,
+                clock_minutes=clock,
+                levels=levels,
+                level_counts=() if integer else counts,
             )
         if self.kind == "datetime":
             unit = min(_UNITS.index(seen.datetime_unit), _UNITS.index(part.datetime_unit))
