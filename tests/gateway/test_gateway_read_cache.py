@@ -50,6 +50,8 @@ RENAME_PROJECT = """mutation($p: ID!, $name: String!) {
 SET_TARGET = """mutation($d: ID!, $target: String!) {
   updateDatasetMetadata(datasetId: $d, targetColumn: $target) { targetColumn }
 }"""
+CREATE_KEY = """mutation { createApiKey(input: {name: "cached"}) { secret apiKey { id } } }"""
+REVOKE_KEY = "mutation($id: ID!) { revokeApiKey(id: $id) { id } }"
 DELETE_DATASET = "mutation($d: ID!) { deleteDataset(id: $d) }"
 DELETE_PROJECT = "mutation($p: ID!) { deleteProject(id: $p) }"
 UPLOAD = """mutation($p: ID!, $file: Upload!) {
@@ -76,6 +78,8 @@ async def gateway(service_token: str, nats_url: str, *servers) -> AsyncIterator[
         nats_url=nats_url,
         read_cache_seconds=TTL_SECONDS,
         upload_wait_seconds=0,
+        # API keys trusted far longer than the deadlines: only revocation events evict them.
+        api_key_cache_seconds=TTL_SECONDS,
         **(unreachable | addresses(*servers)),
     )
     app = create_app(settings)
@@ -220,6 +224,30 @@ async def test_a_removed_member_is_refused_through_either_gateway(two, team):
     await until(refused, "the other gateway refuses the removed viewer")
     # The others still read, and from memory again.
     assert (await warm(b, team, "editor"))["data"]["dataset"]["id"] == team.dataset_id
+
+
+async def test_a_revoked_api_key_is_refused_through_the_other_gateway(two, team):
+    a, b = two
+    created = (await a.ask(CREATE_KEY, {}, team.tokens["viewer"]))["data"]["createApiKey"]
+
+    async def by_key() -> dict:
+        variables = {"id": team.dataset_id}
+        return await graphql(b.client, DATASET, variables, api_key=created["secret"])
+
+    async def from_memory() -> bool:
+        hits = b.cache.counts["hit"]
+        answer = await by_key()
+        return (
+            answer["data"]["dataset"]["id"] == team.dataset_id and b.cache.counts["hit"] == hits + 1
+        )
+
+    await until(from_memory, "a read with the API key served from memory")
+    await a.ask(REVOKE_KEY, {"id": created["apiKey"]["id"]}, team.tokens["viewer"])
+
+    async def refused() -> bool:
+        return code(await by_key()) == "UNAUTHENTICATED"
+
+    await until(refused, "the revoked key is refused")
 
 
 async def test_a_lowered_role_shows_through_the_other_gateway(two, team):
