@@ -23,6 +23,9 @@ for the event). A fetch that began before any of these never stores its answer (
 generation counter). Entries live at most GATEWAY_READ_CACHE_SECONDS (what bounds anything
 else: an event held up in an outbox while NATS is reachable) and at most
 GATEWAY_READ_CACHE_ENTRIES are kept per kind (least recently used first out).
+
+It relies on the datasets service reading what it has committed (one PostgreSQL, no lagging
+replica): a fetch that starts after an event arrived sees that event's change.
 """
 
 from __future__ import annotations
