@@ -165,11 +165,17 @@ class ReadCache:
             reconnected_cb=self._reconnected,
             error_cb=self._error,
         )
-        for subject in SUBJECTS:
-            await nc.subscribe(subject, cb=self._on_event)
-        assert self._authenticator is not None
-        await follow_revocations(nc, self._authenticator)
-        await nc.flush()
+        try:
+            for subject in SUBJECTS:
+                await nc.subscribe(subject, cb=self._on_event)
+            if self._authenticator is not None:
+                # The stream may not exist yet (no service started): this fails, and the
+                # next attempt tries again on a new connection.
+                await follow_revocations(nc, self._authenticator)
+            await nc.flush()
+        except BaseException:
+            await nc.close()
+            raise
         self._nc = nc
         self.clear()
         self.subscribed = True
