@@ -14,9 +14,14 @@ gateway's event loop is uvloop, as ``python -m gateway`` gets it from uvicorn (`
 asyncio``: asyncio's own, as every run until 4 December had it; the CPU figures of the two
 did not differ).
 
+The dataset query runs through two gateways in this process, one with its read cache
+(gateway/read_cache.py; it follows the datasets service's events on this NATS) and one
+without (GATEWAY_READ_CACHE_SECONDS=0, as every run before 5 December), so both figures come
+from the same run.
+
 The load comes from a child process (so its cost is not charged to the server's core):
 ``--workers`` concurrent httpx clients POST one query for ``--seconds``. The two queries run
-in short alternating slices, ``--rounds`` pairs (ABBA order), so that the load of a shared
+in short alternating slices, ``--rounds`` rounds (ABC, then CBA), so that the load of a shared
 machine, which moves from second to second, falls on both alike: each pair gives one ratio,
 and the median of those is the result. Each slice also counts the CPU seconds the server side
 spent (the gateway's own process; auth, datasets and PostgreSQL with their child processes,
@@ -265,41 +270,52 @@ async def bench(
     from gateway.app import create_app
     from gateway.settings import GatewaySettings
 
-    app = create_app(
-        GatewaySettings(
-            auth_addr=auth_addr, datasets_addr=datasets_addr, service_token=service_token
+    def gateway(read_cache_seconds: float) -> uvicorn.Server:
+        settings = GatewaySettings(
+            auth_addr=auth_addr,
+            datasets_addr=datasets_addr,
+            service_token=service_token,
+            nats_url=args.nats_url,
+            read_cache_seconds=read_cache_seconds,
         )
-    )
-    app.include_router(bare_router(), prefix="/bare")  # type: ignore[arg-type]
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, log_level="warning")
-    )
-    serving = asyncio.create_task(server.serve())
+        app = create_app(settings)
+        app.include_router(bare_router(), prefix="/bare")  # type: ignore[arg-type]
+        return uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, log_level="warning")
+        )
+
+    # The same gateway twice in this process, with its read cache and without (as every run
+    # before 5 December had it), served alternately.
+    servers = {"cache": gateway(30.0), "no cache": gateway(0.0)}
+    serving = [asyncio.create_task(server.serve()) for server in servers.values()]
     try:
-        while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
+        while not all(s.started for s in servers.values()):  # noqa: ASYNC110 - no event
             await asyncio.sleep(0.02)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        base = f"http://127.0.0.1:{port}"
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        base = {
+            name: f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+            for name, server in servers.items()
+        }
+        async with httpx.AsyncClient(base_url=base["cache"], timeout=30) as client:
             user_token, dataset_id = await prepare(client)
             sample = await graphql(client, DATASET_QUERY, {"id": dataset_id}, user_token)
         print(f"dataset {dataset_id}: {sample['dataset']}")
+        body = {"query": DATASET_QUERY, "variables": {"id": dataset_id}}
+        auth = {"Authorization": f"Bearer {user_token}"}
         cases = {
-            DATASET: (
-                f"{base}/graphql",
-                {"query": DATASET_QUERY, "variables": {"id": dataset_id}},
-                {"Authorization": f"Bearer {user_token}"},
-            ),
-            BARE: (f"{base}/bare", {"query": BARE_QUERY}, {}),
+            DATASET: (f"{base['cache']}/graphql", body, auth),
+            UNCACHED: (f"{base['no cache']}/graphql", body, auth),
+            BARE: (f"{base['cache']}/bare", {"query": BARE_QUERY}, {}),
         }
         results = await run_slices(args, cases, {"gateway": os.getpid(), **server_pids})
     finally:
-        server.should_exit = True
-        await serving
+        for server in servers.values():
+            server.should_exit = True
+        await asyncio.gather(*serving)
     report(args, results)
 
 
 DATASET = "dataset(id){name columns{name sdtype}}"
+UNCACHED = "the same, GATEWAY_READ_CACHE_SECONDS=0"
 BARE = "bare strawberry constant"
 
 
@@ -338,6 +354,7 @@ async def run_slices(
 def report(args: argparse.Namespace, results: dict[str, list[dict]]) -> None:
     ratios = [d["rps"] / b["rps"] for d, b in zip(results[DATASET], results[BARE], strict=True)]
     ratio = statistics.median(ratios)
+    uncached = [d["rps"] / b["rps"] for d, b in zip(results[UNCACHED], results[BARE], strict=True)]
     roles = list(results[DATASET][0]["cpu_ms"])
     print()
     print(f"{'medians':<42} {'req/s':>8} {'CPU ms/req':>10}  " + " ".join(f"{r:>9}" for r in roles))
@@ -354,7 +371,13 @@ def report(args: argparse.Namespace, results: dict[str, list[dict]]) -> None:
         f"{'ratio dataset / bare (req/s)':<42} {ratio:8.2f}"
         f"  (pairs {min(ratios):.2f}-{max(ratios):.2f}; target >= 0.8: {verdict})"
     )
+    print(
+        f"{'ratio uncached / bare (req/s)':<42} {statistics.median(uncached):8.2f}"
+        f"  (pairs {min(uncached):.2f}-{max(uncached):.2f})"
+    )
     print(f"{'ratio bare / dataset (server CPU per req)':<42} {total[BARE] / total[DATASET]:8.2f}")
+    cpu_uncached = total[BARE] / total[UNCACHED]
+    print(f"{'ratio bare / uncached (server CPU per req)':<42} {cpu_uncached:8.2f}")
     load_1, load_5, _ = os.getloadavg()
     print(
         f"({args.workers} concurrent clients, {args.rounds} rounds of {args.seconds:g} s slices,"
@@ -401,6 +424,7 @@ def main() -> None:
         print(f"load average at the start: {os.getloadavg()[0]:.1f} (1 min)")
         server_pids = {child.name: child.process.pid for child in children}
         server_pids["postgres"] = postgres_pid(work / "pg")
+        args.nats_url = nats.url
         loop_factory = uvloop.new_event_loop if args.loop == "uvloop" else None
         with asyncio.Runner(loop_factory=loop_factory) as runner:
             runner.run(bench(args, auth_addr, datasets_addr, token, server_pids))

@@ -34,6 +34,12 @@ class EventType(StrEnum):
     BATCH_RELEASED = "batch.released"
     JOB_REVIEWED = "job.reviewed"
     JOB_APPROVAL_REQUESTED = "job_approval.requested"
+    DATASET_UPDATED = "dataset.updated"
+    PROJECT_UPDATED = "project.updated"
+    PROJECT_DELETED = "project.deleted"
+    PROJECT_MEMBER_ADDED = "project_member.added"
+    PROJECT_MEMBER_REMOVED = "project_member.removed"
+    PROJECT_MEMBER_ROLE_CHANGED = "project_member_role.changed"
 
 
 def type_of_field(field_name: str) -> EventType:

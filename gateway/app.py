@@ -20,6 +20,7 @@ from gateway.clients import ServiceClients
 from gateway.context import Context, client_ip, credentials_from_headers
 from gateway.downloads import create_download_router
 from gateway.observability import ObservabilityMiddleware
+from gateway.read_cache import ReadCache
 from gateway.schema import build_schema
 from gateway.settings import GatewaySettings
 from gateway.subscriptions import AuthenticatingRouter, JobSource, Subscriptions
@@ -37,12 +38,17 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
         return clients
 
     subscriptions = Subscriptions(settings, live_clients, job_source=job_source)
+    read_cache = ReadCache(settings) if settings.read_cache_seconds > 0 else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         nonlocal clients
         clients = ServiceClients(settings)
+        if read_cache is not None:
+            await read_cache.start()
         yield
+        if read_cache is not None:
+            await read_cache.close()
         await subscriptions.close()
         await clients.close()
 
@@ -55,9 +61,11 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
             client_ip=client_ip(request, settings),
             request_id=request_id_var.get() or uuid.uuid4().hex,
             subscriptions=subscriptions,
+            read_cache=read_cache,
         )
 
     app = FastAPI(title="Synthetica gateway", lifespan=lifespan)
+    app.state.read_cache = read_cache
     app.add_middleware(
         BodyLimit,
         max_bytes=settings.max_body_bytes,

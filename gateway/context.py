@@ -15,6 +15,7 @@ from gateway.loaders import Loaders
 from gateway.settings import GatewaySettings
 
 if TYPE_CHECKING:
+    from gateway.read_cache import ReadCache
     from gateway.subscriptions import Subscriptions
 
 
@@ -27,6 +28,8 @@ class Context(BaseContext):
     request_id: str
     # Live job updates and websocket authentication (gateway/subscriptions.py).
     subscriptions: Subscriptions | None = None
+    # dataset(id) and project(id) answers kept between requests (None: the cache is off).
+    read_cache: ReadCache | None = None
 
     def __post_init__(self) -> None:
         super().__init__()

@@ -3,6 +3,8 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
+from pydantic import Field
+
 from common.settings import Settings
 
 
@@ -48,5 +50,9 @@ class GatewaySettings(Settings):
     trust_forwarded_for: bool = False
     # The built dashboard (gateway/web.py); `make web` writes it, the image copies it here.
     web_dir: Path = Path(__file__).resolve().parent.parent / "web" / "dist"
+    # The read cache of dataset(id) and project(id) (gateway/read_cache.py): how long an
+    # answer may be kept at most (0 turns the cache off), and how many of each kind.
+    read_cache_seconds: float = Field(default=30.0, ge=0, le=3600)
+    read_cache_entries: int = Field(default=1_000, ge=1, le=100_000)
     # Secure flag of the dashboard's session cookies: auto (https requests), always, never.
     cookie_secure: CookieSecure = CookieSecure.AUTO

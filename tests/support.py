@@ -132,9 +132,12 @@ async def start_gateway(
     **settings: object,
 ) -> AsyncIterator[str]:
     """A gateway over real HTTP on a free port, calling ``servers`` (see :func:`addresses`;
-    an ``<service>_addr`` in ``settings`` wins); yields its base URL. A service not given is
-    unreachable, not the default address, where `make up` may be serving."""
+    an ``<service>_addr`` in ``settings`` wins); yields its base URL. A service (or NATS) not
+    given is unreachable, not the default address, where `make up` may be serving."""
     unreachable = {f"{name}_addr": f"unix:/nonexistent/{name}.sock" for name in SERVICES}
+    # Nor the default NATS (`make up`'s): a read cache following another server's events
+    # would keep answers nobody invalidates.
+    unreachable["nats_url"] = "nats://127.0.0.1:1"
     app = create_app(
         GatewaySettings(
             service_token=service_token, **(unreachable | addresses(*servers) | settings)

@@ -23,6 +23,7 @@ from gateway.cost import cost_limit_rule
 from gateway.errors import ApiError, MaskUnexpectedErrors
 from gateway.fanout import SharedEventExecution
 from gateway.observability import GraphQLObservability
+from gateway.read_cache import ClearAfterMutations
 from gateway.schema.auth.mutations import AuthMutation
 from gateway.schema.auth.queries import AuthQuery
 from gateway.schema.connectors.mutations import ConnectorsMutation
@@ -112,6 +113,7 @@ def build_schema(settings: GatewaySettings | None = None) -> strawberry.Schema:
             lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
             MaskUnexpectedErrors,
             GraphQLObservability,
+            ClearAfterMutations,
         ],
     )
 

@@ -23,6 +23,7 @@ from common.errors import (
 from common.ids import parse_id
 from common.pagination import paginate
 from common.windows import refuse_past_limit
+from services.datasets.change_events import INVITATION_ACCEPTED, member_removed
 from services.datasets.models import (
     OWNER,
     ROLE_RANK,
@@ -170,6 +171,7 @@ def accept_invitations(*, session: Session, email: str, user_id: str) -> int:
     registered it (idempotent: a redelivered event finds nothing left to do)."""
     email = email.strip().lower()
     uid = parse_id(user_id, "user_id")
+    session.info[INVITATION_ACCEPTED] = True
     invitations = list(
         session.scalars(
             select(ProjectInvitation).where(ProjectInvitation.email == email).with_for_update()
@@ -196,13 +198,17 @@ def cancel_invitation(*, session: Session, user_id: str, project_id: str, email:
             ProjectInvitation.project_id == project.id, ProjectInvitation.email == email
         )
     )
-    session.execute(
-        delete(ProjectMember).where(
+    cancelled = session.execute(
+        delete(ProjectMember)
+        .where(
             ProjectMember.project_id == project.id,
             ProjectMember.email == email,
             ProjectMember.joined_at.is_(None),
         )
+        .returning(ProjectMember.user_id, ProjectMember.role)
     )
+    for member_id, role in cancelled.all():
+        member_removed(session, project_id=project.id, user_id=member_id, role=role)
 
 
 def remove_member(*, session: Session, user_id: str, project_id: str, member_user_id: str) -> None:

@@ -26,7 +26,9 @@ from common.events import new_event
 from common.ids import parse_id
 from common.outbox import enqueue
 from common.pagination import MAX_PAGE_SIZE, paginate
-from services.datasets import files
+
+# change_events: every change of projects, members and datasets goes to the outbox as it flushes.
+from services.datasets import change_events, files  # noqa: F401
 from services.datasets.ingest import IngestOptions
 from services.datasets.models import (
     EDITOR,

@@ -30,6 +30,12 @@ EVENT_TYPES = frozenset(
         EventType.BATCH_RELEASED,
         EventType.JOB_REVIEWED,
         EventType.JOB_APPROVAL_REQUESTED,
+        EventType.DATASET_UPDATED,
+        EventType.PROJECT_UPDATED,
+        EventType.PROJECT_DELETED,
+        EventType.PROJECT_MEMBER_ADDED,
+        EventType.PROJECT_MEMBER_REMOVED,
+        EventType.PROJECT_MEMBER_ROLE_CHANGED,
     }
 )
 # Facts a project's members care about as much as the owner does.

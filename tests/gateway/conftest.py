@@ -16,10 +16,11 @@ from tests.support import start_gateway
 
 @pytest.fixture(scope="module")
 async def gateway_url(
-    auth_server, datasets_server, training_api, service_token
+    auth_server, datasets_server, training_api, service_token, nats_url
 ) -> AsyncIterator[str]:
+    # With the session's NATS: its read cache follows the datasets service's events.
     async with start_gateway(
-        auth_server, training_api, datasets_server, service_token=service_token
+        auth_server, training_api, datasets_server, service_token=service_token, nats_url=nats_url
     ) as url:
         yield url
 

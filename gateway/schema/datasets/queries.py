@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
-from gateway.schema.common import Connection, fetched, listed, page
+from gateway.schema.common import Connection, call, fetched, listed, page
 from gateway.schema.datasets.types import Dataset, Project, list_datasets
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
@@ -25,13 +25,27 @@ class DatasetsQuery:
     async def project(self, info: Info[Context, None], id: strawberry.ID) -> Project:
         request = pb.GetProjectRequest(project_id=id)
         rpc = info.context.clients.datasets.GetProject
-        return await fetched(info, rpc, request, "project", Project.from_proto)
+        cache = info.context.read_cache
+        if cache is None:
+            return await fetched(info, rpc, request, "project", Project.from_proto)
+
+        async def fetch() -> pb.Project:
+            return (await call(info, rpc, request)).project
+
+        return Project.from_proto(await cache.project(info.context.credentials, id, fetch))
 
     @strawberry.field
     async def dataset(self, info: Info[Context, None], id: strawberry.ID) -> Dataset:
         request = pb.GetDatasetRequest(dataset_id=id)
         rpc = info.context.clients.datasets.GetDataset
-        return await fetched(info, rpc, request, "dataset", Dataset.from_proto)
+        cache = info.context.read_cache
+        if cache is None:
+            return await fetched(info, rpc, request, "dataset", Dataset.from_proto)
+
+        async def fetch() -> pb.Dataset:
+            return (await call(info, rpc, request)).dataset
+
+        return Dataset.from_proto(await cache.dataset(info.context.credentials, id, fetch))
 
     @strawberry.field(description="a project's datasets, newest first")
     async def datasets(

@@ -23,11 +23,12 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from synthetica.datasets.v1 import datasets_pb2 as synthetica_dot_datasets_dot_v1_dot_datasets__pb2
 from synthetica.evaluation.v1 import evaluation_pb2 as synthetica_dot_evaluation_dot_v1_dot_evaluation__pb2
 from synthetica.training.v1 import training_pb2 as synthetica_dot_training_dot_v1_dot_training__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!synthetica/events/v1/events.proto\x12\x14synthetica.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a)synthetica/evaluation/v1/evaluation.proto\x1a%synthetica/training/v1/training.proto\"\x85\x08\n\x05\x45vent\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12/\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07user_id\x18\x04 \x01(\t\x12\x12\n\nproject_id\x18\x05 \x01(\t\x12?\n\x0fuser_registered\x18\n \x01(\x0b\x32$.synthetica.events.v1.UserRegisteredH\x00\x12\x41\n\x10\x64\x61taset_uploaded\x18\x0b \x01(\x0b\x32%.synthetica.events.v1.DatasetUploadedH\x00\x12=\n\x0e\x64\x61taset_failed\x18\x0c \x01(\x0b\x32#.synthetica.events.v1.DatasetFailedH\x00\x12?\n\x0f\x64\x61taset_deleted\x18\r \x01(\x0b\x32$.synthetica.events.v1.DatasetDeletedH\x00\x12\x37\n\x0bjob_updated\x18\x0e \x01(\x0b\x32 .synthetica.events.v1.JobUpdatedH\x00\x12;\n\rmodel_trained\x18\x0f \x01(\x0b\x32\".synthetica.events.v1.ModelTrainedH\x00\x12\x39\n\x0cmodel_failed\x18\x10 \x01(\x0b\x32!.synthetica.events.v1.ModelFailedH\x00\x12?\n\x0f\x62\x61tch_generated\x18\x11 \x01(\x0b\x32$.synthetica.events.v1.BatchGeneratedH\x00\x12I\n\x14\x65valuation_completed\x18\x12 \x01(\x0b\x32).synthetica.events.v1.EvaluationCompletedH\x00\x12>\n\x0f\x61pi_key_revoked\x18\x13 \x01(\x0b\x32#.synthetica.events.v1.ApiKeyRevokedH\x00\x12;\n\ruser_disabled\x18\x14 \x01(\x0b\x32\".synthetica.events.v1.UserDisabledH\x00\x12=\n\x0e\x62\x61tch_released\x18\x15 \x01(\x0b\x32#.synthetica.events.v1.BatchReleasedH\x00\x12\x39\n\x0cjob_reviewed\x18\x16 \x01(\x0b\x32!.synthetica.events.v1.JobReviewedH\x00\x12L\n\x16job_approval_requested\x18\x17 \x01(\x0b\x32*.synthetica.events.v1.JobApprovalRequestedH\x00\x42\x06\n\x04\x62ody\">\n\x0eUserRegistered\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x0c\n\x04role\x18\x03 \x01(\t\"\\\n\x0f\x44\x61tasetUploaded\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\trow_count\x18\x03 \x01(\x03\x12\x14\n\x0c\x63olumn_count\x18\x04 \x01(\x05\"@\n\rDatasetFailed\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05\x65rror\x18\x03 \x01(\t\"$\n\x0e\x44\x61tasetDeleted\x12\x12\n\ndataset_id\x18\x01 \x01(\t\"\xdf\x03\n\nJobUpdated\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x10\n\x04kind\x18\x02 \x01(\tB\x02\x18\x01\x12\x12\n\x06status\x18\x03 \x01(\tB\x02\x18\x01\x12\x13\n\x07percent\x18\x04 \x01(\x01\x42\x02\x18\x01\x12\x11\n\x05\x65poch\x18\x05 \x01(\x05\x42\x02\x18\x01\x12\x18\n\x0ctotal_epochs\x18\x06 \x01(\x05\x42\x02\x18\x01\x12\x15\n\x04loss\x18\x07 \x01(\x01\x42\x02\x18\x01H\x00\x88\x01\x01\x12\x1c\n\x0b\x65ta_seconds\x18\x08 \x01(\x01\x42\x02\x18\x01H\x01\x88\x01\x01\x12\x13\n\x07message\x18\t \x01(\tB\x02\x18\x01\x12\x10\n\x08model_id\x18\n \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x0b \x01(\t\x12\r\n\x05\x65rror\x18\x0c \x01(\t\x12\x10\n\x08sequence\x18\r \x01(\x03\x12\x31\n\x08job_kind\x18\x0e \x01(\x0e\x32\x1f.synthetica.training.v1.JobKind\x12\x35\n\njob_status\x18\x0f \x01(\x0e\x32!.synthetica.training.v1.JobStatus\x12\x35\n\x08progress\x18\x10 \x01(\x0b\x32#.synthetica.training.v1.JobProgress\x12\x10\n\x08rejected\x18\x11 \x01(\x08\x42\x07\n\x05_lossB\x0e\n\x0c_eta_seconds\"^\n\x0cModelTrained\x12\x10\n\x08model_id\x18\x01 \x01(\t\x12\x12\n\ndataset_id\x18\x02 \x01(\t\x12\x0e\n\x06\x65ngine\x18\x03 \x01(\t\x12\x18\n\x10\x64uration_seconds\x18\x04 \x01(\x01\"R\n\x0bModelFailed\x12\x10\n\x08model_id\x18\x01 \x01(\t\x12\x12\n\ndataset_id\x18\x02 \x01(\t\x12\x0e\n\x06\x65ngine\x18\x03 \x01(\t\x12\r\n\x05\x65rror\x18\x04 \x01(\t\"p\n\x0e\x42\x61tchGenerated\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x10\n\x08model_id\x18\x02 \x01(\t\x12\x13\n\x0btemplate_id\x18\x03 \x01(\t\x12\x11\n\trow_count\x18\x04 \x01(\x03\x12\x12\n\ndataset_id\x18\x05 \x01(\t\"\xc0\x01\n\x13\x45valuationCompleted\x12\x11\n\treport_id\x18\x01 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12\x1a\n\rquality_score\x18\x03 \x01(\x01H\x00\x88\x01\x01\x12\x1b\n\x0fprivacy_verdict\x18\x04 \x01(\tB\x02\x18\x01\x12\x39\n\x07verdict\x18\x05 \x01(\x0e\x32(.synthetica.evaluation.v1.PrivacyVerdictB\x10\n\x0e_quality_score\"D\n\rApiKeyRevoked\x12\x12\n\napi_key_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x0e\n\x06prefix\x18\x03 \x01(\t\"\x1f\n\x0cUserDisabled\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"Y\n\rBatchReleased\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x13\n\x0breleased_by\x18\x03 \x01(\t\x12\x11\n\towner_ids\x18\x04 \x03(\t\"\x88\x01\n\x0bJobReviewed\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x31\n\x08job_kind\x18\x02 \x01(\x0e\x32\x1f.synthetica.training.v1.JobKind\x12\x10\n\x08\x61pproved\x18\x03 \x01(\x08\x12\x0f\n\x07\x63omment\x18\x04 \x01(\t\x12\x13\n\x0breviewer_id\x18\x05 \x01(\t\"l\n\x14JobApprovalRequested\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x31\n\x08job_kind\x18\x02 \x01(\x0e\x32\x1f.synthetica.training.v1.JobKind\x12\x11\n\towner_ids\x18\x03 \x03(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!synthetica/events/v1/events.proto\x12\x14synthetica.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a%synthetica/datasets/v1/datasets.proto\x1a)synthetica/evaluation/v1/evaluation.proto\x1a%synthetica/training/v1/training.proto\"\xb7\x0b\n\x05\x45vent\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12/\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07user_id\x18\x04 \x01(\t\x12\x12\n\nproject_id\x18\x05 \x01(\t\x12?\n\x0fuser_registered\x18\n \x01(\x0b\x32$.synthetica.events.v1.UserRegisteredH\x00\x12\x41\n\x10\x64\x61taset_uploaded\x18\x0b \x01(\x0b\x32%.synthetica.events.v1.DatasetUploadedH\x00\x12=\n\x0e\x64\x61taset_failed\x18\x0c \x01(\x0b\x32#.synthetica.events.v1.DatasetFailedH\x00\x12?\n\x0f\x64\x61taset_deleted\x18\r \x01(\x0b\x32$.synthetica.events.v1.DatasetDeletedH\x00\x12\x37\n\x0bjob_updated\x18\x0e \x01(\x0b\x32 .synthetica.events.v1.JobUpdatedH\x00\x12;\n\rmodel_trained\x18\x0f \x01(\x0b\x32\".synthetica.events.v1.ModelTrainedH\x00\x12\x39\n\x0cmodel_failed\x18\x10 \x01(\x0b\x32!.synthetica.events.v1.ModelFailedH\x00\x12?\n\x0f\x62\x61tch_generated\x18\x11 \x01(\x0b\x32$.synthetica.events.v1.BatchGeneratedH\x00\x12I\n\x14\x65valuation_completed\x18\x12 \x01(\x0b\x32).synthetica.events.v1.EvaluationCompletedH\x00\x12>\n\x0f\x61pi_key_revoked\x18\x13 \x01(\x0b\x32#.synthetica.events.v1.ApiKeyRevokedH\x00\x12;\n\ruser_disabled\x18\x14 \x01(\x0b\x32\".synthetica.events.v1.UserDisabledH\x00\x12=\n\x0e\x62\x61tch_released\x18\x15 \x01(\x0b\x32#.synthetica.events.v1.BatchReleasedH\x00\x12\x39\n\x0cjob_reviewed\x18\x16 \x01(\x0b\x32!.synthetica.events.v1.JobReviewedH\x00\x12L\n\x16job_approval_requested\x18\x17 \x01(\x0b\x32*.synthetica.events.v1.JobApprovalRequestedH\x00\x12?\n\x0f\x64\x61taset_updated\x18\x18 \x01(\x0b\x32$.synthetica.events.v1.DatasetUpdatedH\x00\x12?\n\x0fproject_updated\x18\x19 \x01(\x0b\x32$.synthetica.events.v1.ProjectUpdatedH\x00\x12?\n\x0fproject_deleted\x18\x1a \x01(\x0b\x32$.synthetica.events.v1.ProjectDeletedH\x00\x12H\n\x14project_member_added\x18\x1b \x01(\x0b\x32(.synthetica.events.v1.ProjectMemberAddedH\x00\x12L\n\x16project_member_removed\x18\x1c \x01(\x0b\x32*.synthetica.events.v1.ProjectMemberRemovedH\x00\x12U\n\x1bproject_member_role_changed\x18\x1d \x01(\x0b\x32..synthetica.events.v1.ProjectMemberRoleChangedH\x00\x42\x06\n\x04\x62ody\">\n\x0eUserRegistered\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x0c\n\x04role\x18\x03 \x01(\t\"\\\n\x0f\x44\x61tasetUploaded\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\trow_count\x18\x03 \x01(\x03\x12\x14\n\x0c\x63olumn_count\x18\x04 \x01(\x05\"@\n\rDatasetFailed\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05\x65rror\x18\x03 \x01(\t\"$\n\x0e\x44\x61tasetDeleted\x12\x12\n\ndataset_id\x18\x01 \x01(\t\"\xdf\x03\n\nJobUpdated\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x10\n\x04kind\x18\x02 \x01(\tB\x02\x18\x01\x12\x12\n\x06status\x18\x03 \x01(\tB\x02\x18\x01\x12\x13\n\x07percent\x18\x04 \x01(\x01\x42\x02\x18\x01\x12\x11\n\x05\x65poch\x18\x05 \x01(\x05\x42\x02\x18\x01\x12\x18\n\x0ctotal_epochs\x18\x06 \x01(\x05\x42\x02\x18\x01\x12\x15\n\x04loss\x18\x07 \x01(\x01\x42\x02\x18\x01H\x00\x88\x01\x01\x12\x1c\n\x0b\x65ta_seconds\x18\x08 \x01(\x01\x42\x02\x18\x01H\x01\x88\x01\x01\x12\x13\n\x07message\x18\t \x01(\tB\x02\x18\x01\x12\x10\n\x08model_id\x18\n \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x0b \x01(\t\x12\r\n\x05\x65rror\x18\x0c \x01(\t\x12\x10\n\x08sequence\x18\r \x01(\x03\x12\x31\n\x08job_kind\x18\x0e \x01(\x0e\x32\x1f.synthetica.training.v1.JobKind\x12\x35\n\njob_status\x18\x0f \x01(\x0e\x32!.synthetica.training.v1.JobStatus\x12\x35\n\x08progress\x18\x10 \x01(\x0b\x32#.synthetica.training.v1.JobProgress\x12\x10\n\x08rejected\x18\x11 \x01(\x08\x42\x07\n\x05_lossB\x0e\n\x0c_eta_seconds\"^\n\x0cModelTrained\x12\x10\n\x08model_id\x18\x01 \x01(\t\x12\x12\n\ndataset_id\x18\x02 \x01(\t\x12\x0e\n\x06\x65ngine\x18\x03 \x01(\t\x12\x18\n\x10\x64uration_seconds\x18\x04 \x01(\x01\"R\n\x0bModelFailed\x12\x10\n\x08model_id\x18\x01 \x01(\t\x12\x12\n\ndataset_id\x18\x02 \x01(\t\x12\x0e\n\x06\x65ngine\x18\x03 \x01(\t\x12\r\n\x05\x65rror\x18\x04 \x01(\t\"p\n\x0e\x42\x61tchGenerated\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x10\n\x08model_id\x18\x02 \x01(\t\x12\x13\n\x0btemplate_id\x18\x03 \x01(\t\x12\x11\n\trow_count\x18\x04 \x01(\x03\x12\x12\n\ndataset_id\x18\x05 \x01(\t\"\xc0\x01\n\x13\x45valuationCompleted\x12\x11\n\treport_id\x18\x01 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12\x1a\n\rquality_score\x18\x03 \x01(\x01H\x00\x88\x01\x01\x12\x1b\n\x0fprivacy_verdict\x18\x04 \x01(\tB\x02\x18\x01\x12\x39\n\x07verdict\x18\x05 \x01(\x0e\x32(.synthetica.evaluation.v1.PrivacyVerdictB\x10\n\x0e_quality_score\"D\n\rApiKeyRevoked\x12\x12\n\napi_key_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x0e\n\x06prefix\x18\x03 \x01(\t\"\x1f\n\x0cUserDisabled\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"Y\n\rBatchReleased\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x13\n\x0breleased_by\x18\x03 \x01(\t\x12\x11\n\towner_ids\x18\x04 \x03(\t\"\x88\x01\n\x0bJobReviewed\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x31\n\x08job_kind\x18\x02 \x01(\x0e\x32\x1f.synthetica.training.v1.JobKind\x12\x10\n\x08\x61pproved\x18\x03 \x01(\x08\x12\x0f\n\x07\x63omment\x18\x04 \x01(\t\x12\x13\n\x0breviewer_id\x18\x05 \x01(\t\"l\n\x14JobApprovalRequested\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x31\n\x08job_kind\x18\x02 \x01(\x0e\x32\x1f.synthetica.training.v1.JobKind\x12\x11\n\towner_ids\x18\x03 \x03(\t\"z\n\x0e\x44\x61tasetUpdated\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x35\n\x06status\x18\x03 \x01(\x0e\x32%.synthetica.datasets.v1.DatasetStatus\x12\x0f\n\x07\x63hanged\x18\x04 \x03(\t\"2\n\x0eProjectUpdated\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"$\n\x0eProjectDeleted\x12\x12\n\nproject_id\x18\x01 \x01(\t\"\x89\x01\n\x12ProjectMemberAdded\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x31\n\x04role\x18\x03 \x01(\x0e\x32#.synthetica.datasets.v1.ProjectRole\x12\x1b\n\x13invitation_accepted\x18\x04 \x01(\x08\"n\n\x14ProjectMemberRemoved\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x31\n\x04role\x18\x03 \x01(\x0e\x32#.synthetica.datasets.v1.ProjectRole\"\xae\x01\n\x18ProjectMemberRoleChanged\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x31\n\x04role\x18\x03 \x01(\x0e\x32#.synthetica.datasets.v1.ProjectRole\x12:\n\rprevious_role\x18\x04 \x01(\x0e\x32#.synthetica.datasets.v1.ProjectRoleb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -52,34 +53,46 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_JOBUPDATED'].fields_by_name['message']._serialized_options = b'\030\001'
   _globals['_EVALUATIONCOMPLETED'].fields_by_name['privacy_verdict']._loaded_options = None
   _globals['_EVALUATIONCOMPLETED'].fields_by_name['privacy_verdict']._serialized_options = b'\030\001'
-  _globals['_EVENT']._serialized_start=175
-  _globals['_EVENT']._serialized_end=1204
-  _globals['_USERREGISTERED']._serialized_start=1206
-  _globals['_USERREGISTERED']._serialized_end=1268
-  _globals['_DATASETUPLOADED']._serialized_start=1270
-  _globals['_DATASETUPLOADED']._serialized_end=1362
-  _globals['_DATASETFAILED']._serialized_start=1364
-  _globals['_DATASETFAILED']._serialized_end=1428
-  _globals['_DATASETDELETED']._serialized_start=1430
-  _globals['_DATASETDELETED']._serialized_end=1466
-  _globals['_JOBUPDATED']._serialized_start=1469
-  _globals['_JOBUPDATED']._serialized_end=1948
-  _globals['_MODELTRAINED']._serialized_start=1950
-  _globals['_MODELTRAINED']._serialized_end=2044
-  _globals['_MODELFAILED']._serialized_start=2046
-  _globals['_MODELFAILED']._serialized_end=2128
-  _globals['_BATCHGENERATED']._serialized_start=2130
-  _globals['_BATCHGENERATED']._serialized_end=2242
-  _globals['_EVALUATIONCOMPLETED']._serialized_start=2245
-  _globals['_EVALUATIONCOMPLETED']._serialized_end=2437
-  _globals['_APIKEYREVOKED']._serialized_start=2439
-  _globals['_APIKEYREVOKED']._serialized_end=2507
-  _globals['_USERDISABLED']._serialized_start=2509
-  _globals['_USERDISABLED']._serialized_end=2540
-  _globals['_BATCHRELEASED']._serialized_start=2542
-  _globals['_BATCHRELEASED']._serialized_end=2631
-  _globals['_JOBREVIEWED']._serialized_start=2634
-  _globals['_JOBREVIEWED']._serialized_end=2770
-  _globals['_JOBAPPROVALREQUESTED']._serialized_start=2772
-  _globals['_JOBAPPROVALREQUESTED']._serialized_end=2880
+  _globals['_EVENT']._serialized_start=214
+  _globals['_EVENT']._serialized_end=1677
+  _globals['_USERREGISTERED']._serialized_start=1679
+  _globals['_USERREGISTERED']._serialized_end=1741
+  _globals['_DATASETUPLOADED']._serialized_start=1743
+  _globals['_DATASETUPLOADED']._serialized_end=1835
+  _globals['_DATASETFAILED']._serialized_start=1837
+  _globals['_DATASETFAILED']._serialized_end=1901
+  _globals['_DATASETDELETED']._serialized_start=1903
+  _globals['_DATASETDELETED']._serialized_end=1939
+  _globals['_JOBUPDATED']._serialized_start=1942
+  _globals['_JOBUPDATED']._serialized_end=2421
+  _globals['_MODELTRAINED']._serialized_start=2423
+  _globals['_MODELTRAINED']._serialized_end=2517
+  _globals['_MODELFAILED']._serialized_start=2519
+  _globals['_MODELFAILED']._serialized_end=2601
+  _globals['_BATCHGENERATED']._serialized_start=2603
+  _globals['_BATCHGENERATED']._serialized_end=2715
+  _globals['_EVALUATIONCOMPLETED']._serialized_start=2718
+  _globals['_EVALUATIONCOMPLETED']._serialized_end=2910
+  _globals['_APIKEYREVOKED']._serialized_start=2912
+  _globals['_APIKEYREVOKED']._serialized_end=2980
+  _globals['_USERDISABLED']._serialized_start=2982
+  _globals['_USERDISABLED']._serialized_end=3013
+  _globals['_BATCHRELEASED']._serialized_start=3015
+  _globals['_BATCHRELEASED']._serialized_end=3104
+  _globals['_JOBREVIEWED']._serialized_start=3107
+  _globals['_JOBREVIEWED']._serialized_end=3243
+  _globals['_JOBAPPROVALREQUESTED']._serialized_start=3245
+  _globals['_JOBAPPROVALREQUESTED']._serialized_end=3353
+  _globals['_DATASETUPDATED']._serialized_start=3355
+  _globals['_DATASETUPDATED']._serialized_end=3477
+  _globals['_PROJECTUPDATED']._serialized_start=3479
+  _globals['_PROJECTUPDATED']._serialized_end=3529
+  _globals['_PROJECTDELETED']._serialized_start=3531
+  _globals['_PROJECTDELETED']._serialized_end=3567
+  _globals['_PROJECTMEMBERADDED']._serialized_start=3570
+  _globals['_PROJECTMEMBERADDED']._serialized_end=3707
+  _globals['_PROJECTMEMBERREMOVED']._serialized_start=3709
+  _globals['_PROJECTMEMBERREMOVED']._serialized_end=3819
+  _globals['_PROJECTMEMBERROLECHANGED']._serialized_start=3822
+  _globals['_PROJECTMEMBERROLECHANGED']._serialized_end=3996
 # @@protoc_insertion_point(module_scope)

@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from synthetica.datasets.v1 import datasets_pb2 as _datasets_pb2
 from synthetica.evaluation.v1 import evaluation_pb2 as _evaluation_pb2
 from synthetica.training.v1 import training_pb2 as _training_pb2
 from google.protobuf.internal import containers as _containers
@@ -12,7 +13,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Event(_message.Message):
-    __slots__ = ("id", "type", "occurred_at", "user_id", "project_id", "user_registered", "dataset_uploaded", "dataset_failed", "dataset_deleted", "job_updated", "model_trained", "model_failed", "batch_generated", "evaluation_completed", "api_key_revoked", "user_disabled", "batch_released", "job_reviewed", "job_approval_requested")
+    __slots__ = ("id", "type", "occurred_at", "user_id", "project_id", "user_registered", "dataset_uploaded", "dataset_failed", "dataset_deleted", "job_updated", "model_trained", "model_failed", "batch_generated", "evaluation_completed", "api_key_revoked", "user_disabled", "batch_released", "job_reviewed", "job_approval_requested", "dataset_updated", "project_updated", "project_deleted", "project_member_added", "project_member_removed", "project_member_role_changed")
     ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -32,6 +33,12 @@ class Event(_message.Message):
     BATCH_RELEASED_FIELD_NUMBER: _ClassVar[int]
     JOB_REVIEWED_FIELD_NUMBER: _ClassVar[int]
     JOB_APPROVAL_REQUESTED_FIELD_NUMBER: _ClassVar[int]
+    DATASET_UPDATED_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_UPDATED_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_DELETED_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_MEMBER_ADDED_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_MEMBER_REMOVED_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_MEMBER_ROLE_CHANGED_FIELD_NUMBER: _ClassVar[int]
     id: str
     type: str
     occurred_at: _timestamp_pb2.Timestamp
@@ -51,7 +58,13 @@ class Event(_message.Message):
     batch_released: BatchReleased
     job_reviewed: JobReviewed
     job_approval_requested: JobApprovalRequested
-    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_registered: _Optional[_Union[UserRegistered, _Mapping]] = ..., dataset_uploaded: _Optional[_Union[DatasetUploaded, _Mapping]] = ..., dataset_failed: _Optional[_Union[DatasetFailed, _Mapping]] = ..., dataset_deleted: _Optional[_Union[DatasetDeleted, _Mapping]] = ..., job_updated: _Optional[_Union[JobUpdated, _Mapping]] = ..., model_trained: _Optional[_Union[ModelTrained, _Mapping]] = ..., model_failed: _Optional[_Union[ModelFailed, _Mapping]] = ..., batch_generated: _Optional[_Union[BatchGenerated, _Mapping]] = ..., evaluation_completed: _Optional[_Union[EvaluationCompleted, _Mapping]] = ..., api_key_revoked: _Optional[_Union[ApiKeyRevoked, _Mapping]] = ..., user_disabled: _Optional[_Union[UserDisabled, _Mapping]] = ..., batch_released: _Optional[_Union[BatchReleased, _Mapping]] = ..., job_reviewed: _Optional[_Union[JobReviewed, _Mapping]] = ..., job_approval_requested: _Optional[_Union[JobApprovalRequested, _Mapping]] = ...) -> None: ...
+    dataset_updated: DatasetUpdated
+    project_updated: ProjectUpdated
+    project_deleted: ProjectDeleted
+    project_member_added: ProjectMemberAdded
+    project_member_removed: ProjectMemberRemoved
+    project_member_role_changed: ProjectMemberRoleChanged
+    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_registered: _Optional[_Union[UserRegistered, _Mapping]] = ..., dataset_uploaded: _Optional[_Union[DatasetUploaded, _Mapping]] = ..., dataset_failed: _Optional[_Union[DatasetFailed, _Mapping]] = ..., dataset_deleted: _Optional[_Union[DatasetDeleted, _Mapping]] = ..., job_updated: _Optional[_Union[JobUpdated, _Mapping]] = ..., model_trained: _Optional[_Union[ModelTrained, _Mapping]] = ..., model_failed: _Optional[_Union[ModelFailed, _Mapping]] = ..., batch_generated: _Optional[_Union[BatchGenerated, _Mapping]] = ..., evaluation_completed: _Optional[_Union[EvaluationCompleted, _Mapping]] = ..., api_key_revoked: _Optional[_Union[ApiKeyRevoked, _Mapping]] = ..., user_disabled: _Optional[_Union[UserDisabled, _Mapping]] = ..., batch_released: _Optional[_Union[BatchReleased, _Mapping]] = ..., job_reviewed: _Optional[_Union[JobReviewed, _Mapping]] = ..., job_approval_requested: _Optional[_Union[JobApprovalRequested, _Mapping]] = ..., dataset_updated: _Optional[_Union[DatasetUpdated, _Mapping]] = ..., project_updated: _Optional[_Union[ProjectUpdated, _Mapping]] = ..., project_deleted: _Optional[_Union[ProjectDeleted, _Mapping]] = ..., project_member_added: _Optional[_Union[ProjectMemberAdded, _Mapping]] = ..., project_member_removed: _Optional[_Union[ProjectMemberRemoved, _Mapping]] = ..., project_member_role_changed: _Optional[_Union[ProjectMemberRoleChanged, _Mapping]] = ...) -> None: ...
 
 class UserRegistered(_message.Message):
     __slots__ = ("user_id", "email", "role")
@@ -232,3 +245,63 @@ class JobApprovalRequested(_message.Message):
     job_kind: _training_pb2.JobKind
     owner_ids: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, job_id: _Optional[str] = ..., job_kind: _Optional[_Union[_training_pb2.JobKind, str]] = ..., owner_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DatasetUpdated(_message.Message):
+    __slots__ = ("dataset_id", "name", "status", "changed")
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    dataset_id: str
+    name: str
+    status: _datasets_pb2.DatasetStatus
+    changed: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, dataset_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[_datasets_pb2.DatasetStatus, str]] = ..., changed: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ProjectUpdated(_message.Message):
+    __slots__ = ("project_id", "name")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    name: str
+    def __init__(self, project_id: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class ProjectDeleted(_message.Message):
+    __slots__ = ("project_id",)
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    def __init__(self, project_id: _Optional[str] = ...) -> None: ...
+
+class ProjectMemberAdded(_message.Message):
+    __slots__ = ("project_id", "user_id", "role", "invitation_accepted")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    INVITATION_ACCEPTED_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    user_id: str
+    role: _datasets_pb2.ProjectRole
+    invitation_accepted: bool
+    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., role: _Optional[_Union[_datasets_pb2.ProjectRole, str]] = ..., invitation_accepted: _Optional[bool] = ...) -> None: ...
+
+class ProjectMemberRemoved(_message.Message):
+    __slots__ = ("project_id", "user_id", "role")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    user_id: str
+    role: _datasets_pb2.ProjectRole
+    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., role: _Optional[_Union[_datasets_pb2.ProjectRole, str]] = ...) -> None: ...
+
+class ProjectMemberRoleChanged(_message.Message):
+    __slots__ = ("project_id", "user_id", "role", "previous_role")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_ROLE_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    user_id: str
+    role: _datasets_pb2.ProjectRole
+    previous_role: _datasets_pb2.ProjectRole
+    def __init__(self, project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., role: _Optional[_Union[_datasets_pb2.ProjectRole, str]] = ..., previous_role: _Optional[_Union[_datasets_pb2.ProjectRole, str]] = ...) -> None: ...
