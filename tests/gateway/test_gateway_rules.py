@@ -242,7 +242,8 @@ async def test_the_report_lists_the_columns_one_column_determines_and_rows_keep_
 
 REPORT_COMBINATIONS = """
 query($batchId: ID!) { report(batchId: $batchId) { status impossibleCombinations { first second
-  description combinations violationCount violationShare holdoutViolationCount holdoutShare } } }"""
+  description combinations violationCount violationShare holdoutViolationCount holdoutShare }
+  combinationVerdict { verdict summary rows share holdoutShare } } }"""
 
 
 async def test_the_report_lists_the_combinations_the_real_rows_rule_out_and_rows_have_none(
@@ -273,6 +274,9 @@ async def test_the_report_lists_the_combinations_the_real_rows_rule_out_and_rows
             "holdoutShare": 0.0,
         }
     ]
+    verdict = report["combinationVerdict"]
+    assert (verdict["verdict"], verdict["rows"], verdict["share"]) == ("PASS", 0, 0.0), verdict
+    assert verdict["summary"].startswith(f"pass: 0 of {len(rows):,} synthetic rows"), verdict
 
 
 REPORT_TOTALS = """

@@ -43,7 +43,10 @@ async def test_the_report_counts_the_rows_with_a_ruled_out_combination_in_the_sd
                 (p.description, sorted(p.combinations), p.violation_count, p.holdout_share)
                 for p in free.report().impossible_combinations
             ]
+            verdict = free.report().combination_verdict
             return {
+                "verdict": (verdict.verdict.value, verdict.rows, verdict.summary),
+                "batch": free.id,
                 "model": model.id,
                 "rows": free.to_pandas(),
                 "checks": checks,
@@ -56,9 +59,14 @@ async def test_the_report_counts_the_rows_with_a_ruled_out_combination_in_the_sd
     assert result["checks"] == [("day & time", combinations, 0, 0.0)]
     assert "conditions.time" in str(result["refused"].extensions)
     assert "ruled out: Sun, Lunch; Sat, Lunch" in str(result["refused"])
+    assert result["verdict"][:2] == ("PASS", 0), result["verdict"]
+    assert result["verdict"][2].startswith("pass: 0 of 500 synthetic rows"), result["verdict"]
 
     env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": await stack.api_key(account)}
     lunch = '{"day": "Sat", "time": "Lunch"}'
     ran = await cli("generate", result["model"], "--rows", "50", "--conditions", lunch, env=env)
     assert ran.code == 1 and ran.err.startswith("error: BAD_USER_INPUT: "), ran.err
     assert re.search(r"day 'Sat' and time 'Lunch' never occur together", ran.err), ran.err
+    shown = await cli("report", result["batch"], env=env)
+    assert shown.code == 0, shown.err
+    assert re.search(r"combinations verdict\W+PASS: 0 rows \(0\.00%\)", shown.out), shown.out

@@ -137,6 +137,32 @@ class ReportImpossibleCombination:
 
 
 @strawberry.type(
+    description="the verdict on the synthetic rows with a combination the real rows rule out "
+    "(any of impossibleCombinations), against the real holdout rows' own share"
+)
+class ReportCombinationVerdict:
+    verdict: PrivacyVerdict = strawberry.field(
+        description="PASS: at most the holdout's share and 0.1 % more; WARN: up to 1 %; else FAIL"
+    )
+    summary: str = strawberry.field(
+        description="the line a user reads: 'fail: 320 of 2,000 synthetic rows (16.0%) pair …'"
+    )
+    rows: int = strawberry.field(description="synthetic rows with such a combination")
+    share: float = strawberry.field(description="their share of the synthetic rows")
+    holdout_rows: int = strawberry.field(description="real holdout rows with one")
+    holdout_share: float | None = strawberry.field(
+        description="their share of the holdout rows; null without holdout rows"
+    )
+
+    @classmethod
+    def from_document(cls, part: dict[str, Any] | None) -> ReportCombinationVerdict | None:
+        if not part:
+            return None
+        verdict = PrivacyVerdict[str(part["verdict"]).upper()]
+        return from_document(cls, part, verdict=verdict, share=float(part["share"]))
+
+
+@strawberry.type(
     description="a number column that is the sum of others in every real row (an election's "
     "total of each candidate's votes), another exact formula of them (a decimal date of "
     "a year and a month) or a function of one (a wage's logarithm), checked on the synthetic rows"
@@ -312,6 +338,10 @@ class Report:
         "synthetic rows that are none, 31 February or 10:88 (models trained now write real "
         "dates and times)"
     )
+    combination_verdict: ReportCombinationVerdict | None = strawberry.field(
+        description="pass, warn or fail on the rows with combinations the real rows rule out; "
+        "null on reports written before the check"
+    )
     comparison: ReportComparison | None = strawberry.field(
         description="a batch generated with conditions: which real rows it was compared with"
     )
@@ -346,6 +376,9 @@ class Report:
                 ReportImpossibleCombination.from_document(c)
                 for c in document.get("impossible_combinations") or []
             ],
+            combination_verdict=ReportCombinationVerdict.from_document(
+                document.get("combination_verdict")
+            ),
             totals=[ReportTotal.from_document(t) for t in document.get("totals") or []],
             leaders=[ReportLeader.from_document(x) for x in document.get("leaders") or []],
             calendar=[ReportCalendar.from_document(c) for c in document.get("calendar") or []],

@@ -1320,6 +1320,14 @@ class GraphQLClient(AsyncBaseClient):
                 holdoutShare
                 realRows
               }
+              combinationVerdict {
+                verdict
+                summary
+                rows
+                share
+                holdoutRows
+                holdoutShare
+              }
               totals {
                 column
                 parts
@@ -1456,6 +1464,14 @@ class GraphQLClient(AsyncBaseClient):
                 holdoutViolationCount
                 holdoutShare
                 realRows
+              }
+              combinationVerdict {
+                verdict
+                summary
+                rows
+                share
+                holdoutRows
+                holdoutShare
               }
               totals {
                 column

@@ -310,6 +310,9 @@ class ReportFields(BaseModel):
     impossible_combinations: list["ReportFieldsImpossibleCombinations"] = Field(
         alias="impossibleCombinations"
     )
+    combination_verdict: Optional["ReportFieldsCombinationVerdict"] = Field(
+        alias="combinationVerdict"
+    )
     totals: list["ReportFieldsTotals"]
     leaders: list["ReportFieldsLeaders"]
     calendar: list["ReportFieldsCalendar"]
@@ -358,6 +361,15 @@ class ReportFieldsImpossibleCombinations(BaseModel):
     holdout_violation_count: int = Field(alias="holdoutViolationCount")
     holdout_share: Optional[float] = Field(alias="holdoutShare")
     real_rows: int = Field(alias="realRows")
+
+
+class ReportFieldsCombinationVerdict(BaseModel):
+    verdict: PrivacyVerdict
+    summary: str
+    rows: int
+    share: float
+    holdout_rows: int = Field(alias="holdoutRows")
+    holdout_share: Optional[float] = Field(alias="holdoutShare")
 
 
 class ReportFieldsTotals(BaseModel):

@@ -253,6 +253,15 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
         ["quality score", _score(rep.quality_score)],
         ["privacy verdict", value(rep.privacy_verdict) or "-"],
     ]
+    if rep.combination_verdict is not None:
+        # Rows pairing values the real rows never (or almost never) pair: a woman "Husband".
+        combos = rep.combination_verdict
+        rows.append(
+            [
+                "combinations verdict",
+                f"{value(combos.verdict)}: {combos.rows:,} rows ({combos.share:.2%})",
+            ]
+        )
     if rep.utility and isinstance(rep.utility, dict):
         target, why = rep.utility.get("target_column", "-"), rep.utility.get("target_reason")
         rows.append(["ML-utility target", f"{target} ({why})" if why else target])
@@ -275,7 +284,7 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
             rows.append([f"never paired {dependency.source}", f"{unseen:,} rows"])
     for pair in rep.impossible_combinations:
         if pair.violation_count:
-            # No real row has one; models trained now never generate them.
+            # No real row (or almost none) has one; models trained now never generate them.
             rows.append(
                 [
                     f"ruled out {pair.description} ({'; '.join(pair.combinations)})",

@@ -82,6 +82,7 @@ describe("a report whose rows break an order, a pairing or a combination the rea
         { description: "education → education-num", violationCount: 0, unseenSourceCount: 0, sourceValues: 16 },
         { description: "origin & dest → distance", violationCount: 0, unseenSourceCount: 12, sourceValues: 104 },
       ],
+      combinationVerdict: { verdict: "FAIL", summary: "fail: 187 of 1,000 synthetic rows (18.70%) pair values that the real rows never or almost never pair (real holdout: 0.00%)" },
       impossibleCombinations: [
         { description: "day & time", combinations: ["Sun, Lunch", "Sat, Lunch"], violationCount: 187, violationShare: 0.187, holdoutShare: 0 },
         { description: "marital-status & relationship", combinations: ["Never-married, Husband"], violationCount: 0, violationShare: 0, holdoutShare: 0 },
@@ -102,6 +103,9 @@ describe("a report whose rows break an order, a pairing or a combination the rea
     const ruledOut = screen.getByRole("table", { name: "Combinations the real data rules out and the synthetic rows that have one" });
     expect(within(ruledOut).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual(["day & timeSun, Lunch; Sat, Lunch187 (18.7 %)0.0 %"]);
     expect(screen.getByRole("heading", { name: "Combinations the real data rules out" })).toBeInTheDocument();
+    const scores = screen.getByRole("list", { name: "Scores at a glance" });
+    expect(within(scores).getByText("Combinations").parentElement).toHaveTextContent("Combinations FAIL");
+    expect(screen.getByText(/^fail: 187 of 1,000 synthetic rows/)).toBeInTheDocument();
   });
 });
 

@@ -197,6 +197,12 @@ export default function ReportPage() {
                 <li>
                   <span>Privacy</span> <strong className={`verdict verdict-${(report.privacyVerdict ?? "").toLowerCase()}`}>{report.privacyVerdict ?? "–"}</strong>
                 </li>
+                {report.combinationVerdict ? (
+                  <li>
+                    <span>Combinations</span>{" "}
+                    <strong className={`verdict verdict-${report.combinationVerdict.verdict.toLowerCase()}`}>{report.combinationVerdict.verdict}</strong>
+                  </li>
+                ) : null}
               </>
             )}
           </ul>
@@ -236,10 +242,11 @@ export default function ReportPage() {
           ) : null}
           {impossibleRows.length > 0 ? (
             <Section title="Combinations the real data rules out">
+              {report.combinationVerdict ? <p role="status">{report.combinationVerdict.summary}</p> : null}
               <p className="note">
-                No real row has these combinations, though the two columns' shares would give many (lunch on a
-                Saturday); some synthetic rows have one. The real holdout rows are the baseline. Models trained from now
-                on never generate them.
+                No real row has these combinations, or almost none, though the two columns' shares would give many
+                (lunch on a Saturday, a husband who is a woman); some synthetic rows have one. The real holdout rows are
+                the baseline. Models trained from now on never generate them.
               </p>
               <DataTable caption="Combinations the real data rules out and the synthetic rows that have one" rows={impossibleRows} rowKey={(c) => c.description} rowHeaders columns={IMPOSSIBLE_COLUMNS} />
             </Section>
