@@ -155,6 +155,7 @@ def run_one(
     options: dict[str, Any] | None = None,
     batch_size: int | None = None,
     seed: int = 1,
+    keep: Path | None = None,
 ) -> Result:
     spec = get_engine(engine)
     params = TrainParams.build(
@@ -180,6 +181,8 @@ def run_one(
         ratio = next((m.ratio for m in utility.metrics if m.name == main), None)
     placeholders, out_of_range, invented, dates_ok = defects(table, synthetic)
     quality = report.quality
+    if keep is not None:
+        _keep(keep / f"{table.name}-{engine}-{mode}", synthetic, quality)
     privacy = report.privacy
     return Result(
         table=table.name,
@@ -209,6 +212,18 @@ def run_one(
         budget_ratio=None if budget is None else round(fit_seconds / budget, 3),
         options=options or None,
     )
+
+
+def _keep(stem: Path, synthetic: pd.DataFrame, quality: Any) -> None:
+    """The synthetic rows (Parquet) and the report's score per column and per column pair
+    (JSON), to look at what a score penalises."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    synthetic.to_parquet(stem.with_suffix(".parquet"))
+    details = {
+        "shapes": [d.model_dump() for d in quality.column_shape_details],
+        "pairs": [d.model_dump() for d in quality.column_pair_details],
+    }
+    stem.with_suffix(".json").write_text(json.dumps(details, indent=1))
 
 
 def _done(path: Path) -> set[tuple[str, str, str]]:
@@ -317,6 +332,13 @@ def main() -> None:
     parser.add_argument("--mode", default="", help="label for these runs (default: the mode)")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
     parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="folder to keep each run's synthetic rows (Parquet) and the report's per-column "
+        "and per-pair scores (JSON) in, to look at the rows behind a score",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=0,
@@ -355,6 +377,7 @@ def main() -> None:
                     dict(args.option),
                     args.batch_size or None,
                     args.seed,
+                    args.keep,
                 )
                 print(json.dumps(asdict(result)), flush=True)
                 with args.results.open("a") as sink:

@@ -393,6 +393,13 @@ ENGINES: dict[str, EngineSpec] = {
                     True,
                     "hide rare categories and extreme values of the training data",
                 ),
+                ParamSpec(
+                    "sampling_temperature", "float", 1.0, "below 1: likelier values", 0.1, 2.0
+                ),
+                ParamSpec("sampling_top_p", "float", 1.0, "drop the unlikeliest values", 0.1, 1.0),
+                ParamSpec(
+                    "natural_order_share", "float", 0.0, "batches in the columns' order", 0.0, 1.0
+                ),
             ),
         ),
         EngineSpec(
