@@ -113,7 +113,8 @@ def train_within(
     if budget is not None:
         deadline = started + budget - max(_RESERVE_MIN_SECONDS, _RESERVE_SHARE * budget)
     hook = _TrainingProgress(progress, params.epochs or 100, deadline)
-    with threads_for(rows):
+    order_share = float(params.options.get("natural_order_share", 0.0))
+    with threads_for(rows), _natural_order_share(order_share):
         mostly.train(
             model=_MODELS[params.options["model_size"]],
             max_epochs=params.epochs,
@@ -123,6 +124,16 @@ def train_within(
             update_progress=hook,
         )
     return hook
+
+
+def sampling_options(options: Mapping[str, Any]) -> dict[str, float]:
+    """How a model's rows are drawn (its options `sampling_temperature`, `sampling_top_p`),
+    as `generate` takes them: kept with the model, used by every generate job."""
+    return {
+        name: float(options[name])
+        for name in ("sampling_temperature", "sampling_top_p")
+        if isinstance(options.get(name), int | float) and not isinstance(options[name], bool)
+    }
 
 
 def generate(workspace: Path, **kwargs: Any) -> pd.DataFrame:
@@ -160,11 +171,7 @@ class TabularARGNEngine(Engine):
         started = time.monotonic()
         phases = _Phases(started)
         mostly.set_random_state(params.seed)
-        self._sampling = {
-            name: float(params.options[name])
-            for name in ("sampling_temperature", "sampling_top_p")
-            if name in params.options
-        }
+        self._sampling = sampling_options(params.options)
         primary_key = metadata.get("primary_key")
         # Only each column's kind: the runner has profiled the table already (a whole profile
         # again took 1.3 s of adult's budget at load 20).
@@ -195,10 +202,9 @@ class TabularARGNEngine(Engine):
         mostly.encode(workspace_dir=self._workspace)
         phases.mark("encode")
         budget = params.time_budget_seconds
-        with _natural_order_share(float(params.options.get("natural_order_share", 0.0))):
-            hook = train_within(
-                params, progress, self._workspace, len(table), started, budget, privacy=dp
-            )
+        hook = train_within(
+            params, progress, self._workspace, len(table), started, budget, privacy=dp
+        )
         phases.training(hook)
         privacy_spent = hook.privacy.spent(params.differential_privacy)
         elapsed = time.monotonic() - started
@@ -232,11 +238,7 @@ class TabularARGNEngine(Engine):
         # A model saved before the options existed samples as mostlyai's defaults (1.0).
         if settings.exists():
             saved = json.loads(settings.read_text())
-            engine._sampling = {
-                name: float(saved[name])
-                for name in ("sampling_temperature", "sampling_top_p")
-                if isinstance(saved.get(name), int | float)
-            }
+            engine._sampling = sampling_options(saved)
         return engine
 
     def sample(

@@ -31,6 +31,7 @@ from services.training.engines.argn_engine import (
     TabularARGNEngine,
     generate,
     link_tree,
+    sampling_options,
     threads_for,
     train_within,
 )
@@ -64,6 +65,8 @@ class RelationalARGNEngine(RelationalEngine):
         # model was trained (a table of keys only has none).
         self._columns: dict[str, list[str]] = {}
         self._trained: dict[str, bool] = {}
+        # How rows are drawn (the options sampling_temperature, sampling_top_p).
+        self._sampling: dict[str, float] = {}
 
     def _workspace(self, table: str) -> Path:
         index = [t.name for t in self._plan_schema().order()].index(table)
@@ -84,6 +87,7 @@ class RelationalARGNEngine(RelationalEngine):
     ) -> FitReport:
         started = time.monotonic()
         self._schema = schema
+        self._sampling = sampling_options(params.options)
         total_rows = sum(len(tables[t.name]) for t in schema.tables) or 1
         report = FitReport()
         done_rows = 0
@@ -173,7 +177,12 @@ class RelationalARGNEngine(RelationalEngine):
             if self._trained[spec.name]:
                 name = self._workspace(spec.name).name
                 link_tree(self._workspace(spec.name) / _MODEL_STORE, directory / name)
-        plan = {"schema": schema.model_dump(), "columns": self._columns, "trained": self._trained}
+        plan = {
+            "schema": schema.model_dump(),
+            "columns": self._columns,
+            "trained": self._trained,
+            "sampling": self._sampling,
+        }
         (directory / _PLAN).write_text(json.dumps(plan))
 
     @classmethod
@@ -183,6 +192,8 @@ class RelationalARGNEngine(RelationalEngine):
         engine._schema = RelationalSchema.model_validate(plan["schema"])
         engine._columns = plan["columns"]
         engine._trained = plan["trained"]
+        # A model saved before the options existed samples as mostlyai's defaults.
+        engine._sampling = sampling_options(plan.get("sampling") or {})
         for spec in engine._schema.order():
             if engine._trained[spec.name]:
                 workspace = engine._workspace(spec.name)
@@ -232,7 +243,7 @@ class RelationalARGNEngine(RelationalEngine):
         """`spec`'s rows for `at_once` root rows, sequences or parents: each step of ARGN's
         generation makes one row for each of them at once."""
         with threads_for(at_once):
-            return generate(self._workspace(spec.name), **kwargs)
+            return generate(self._workspace(spec.name), **self._sampling, **kwargs)
 
     @staticmethod
     def library_versions() -> dict[str, str]:

@@ -225,3 +225,34 @@ def test_a_model_is_written_with_plain_pickle_and_one_written_by_sdv_save_still_
     old = _sample(with_sdv_save(artifact, tmp_path / "old.tar"), tmp_path / "old")
     for table in new:
         pd.testing.assert_frame_equal(old[table], new[table])
+
+
+def test_argn_draws_every_table_as_the_models_sampling_options_say(tmp_path, monkeypatch):
+    """tabular_argn's options hold for linked tables as for one: `sampling_top_p` is kept
+    with the model and every table's rows are drawn with it in a generate job (the model
+    loaded in another process); `natural_order_share` trains each table."""
+    from mostlyai import engine as mostly
+
+    from services.training.engines.artifact import LoadedModel
+
+    real, schema, metadata = airports_by_state()
+    paths = {}
+    for table, frame in real.items():
+        paths[table] = tmp_path / f"{table}.parquet"
+        frame.to_parquet(paths[table])
+    options = {"model_size": "small", "sampling_top_p": 0.5, "natural_order_share": 0.5}
+    params = TrainParams.build(get_engine("tabular_argn"), seed=3, epochs=2, options=options)
+    artifact = tmp_path / "model.tar.gz"
+    run_relational_training("tabular_argn", paths, schema, metadata, params, artifact, threads=1)
+    generate, asked = mostly.generate, []
+
+    def generate_and_note(**kwargs):
+        asked.append(kwargs.get("sampling_top_p"))
+        return generate(**kwargs)
+
+    monkeypatch.setattr(mostly, "generate", generate_and_note)
+    with LoadedModel(artifact) as model:
+        made = model.relational_engine.sample(ROOTS, 11)
+    assert asked == [0.5, 0.5], asked  # states, then the airports of each state
+    assert len(made["states"]) == ROOTS
+    assert made["airports"]["state_id"].isin(made["states"]["state_id"]).all()
