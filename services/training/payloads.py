@@ -53,7 +53,7 @@ class TemplatePayload(_Payload):
     chunk_rows: int
     # What the job is called in lists: the built-in's or saved template's name, or "custom
     # schema" (jobs queued before it was stored: the built-in's name or "custom schema").
-    name: str = ""
+    name: str | None = None
 
     @property
     def title(self) -> str:
