@@ -1328,6 +1328,27 @@ class GraphQLClient(AsyncBaseClient):
                 holdoutRows
                 holdoutShare
               }
+              categoryRanges {
+                category
+                value
+                number
+                low
+                high
+                description
+                violationCount
+                violationShare
+                holdoutViolationCount
+                holdoutShare
+                realRows
+              }
+              rangeVerdict {
+                verdict
+                summary
+                rows
+                share
+                holdoutRows
+                holdoutShare
+              }
               totals {
                 column
                 parts
@@ -1466,6 +1487,27 @@ class GraphQLClient(AsyncBaseClient):
                 realRows
               }
               combinationVerdict {
+                verdict
+                summary
+                rows
+                share
+                holdoutRows
+                holdoutShare
+              }
+              categoryRanges {
+                category
+                value
+                number
+                low
+                high
+                description
+                violationCount
+                violationShare
+                holdoutViolationCount
+                holdoutShare
+                realRows
+              }
+              rangeVerdict {
                 verdict
                 summary
                 rows
