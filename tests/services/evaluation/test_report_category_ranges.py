@@ -122,3 +122,26 @@ def test_rows_straight_from_the_engine_are_flagged_and_mended_rows_are_not(adult
     mended = pd.read_parquet(sample(trained, 2_000, work))
     verdict = build_report(train_rows, holdout, mended, adult.metadata, OPTIONS).range_verdict
     assert verdict is not None and verdict.verdict == "pass", verdict
+
+
+def test_the_listed_ranges_are_bounded_and_the_verdict_counts_them_all():
+    # 600 machines, each of 30 rows with its own narrow readings: 600 ranges.
+    import numpy as np
+
+    from services.evaluation.report.ranges import MAX_LISTED, range_checks
+
+    machines = np.repeat(np.arange(600), 30)
+    rows = pd.DataFrame({"machine": machines.astype(str), "reading": machines * 10.0})
+    rows["reading"] += np.tile(np.arange(30) / 6, 600)
+    metadata = {
+        "columns": {"machine": {"sdtype": "categorical"}, "reading": {"sdtype": "numerical"}}
+    }
+    synthetic = rows.copy()
+    # One row of each machine outside its range, on the side bounded: a low machine's readings
+    # bound it from above (most readings are higher), a high one's from below.
+    first = synthetic.index[::30]
+    synthetic.loc[first, "reading"] += np.where(machines[first] < 300, 7, -7)
+    checks, verdict = range_checks(rows, rows, synthetic, metadata, ())
+    assert len(checks) == MAX_LISTED < 600
+    assert all(c.violation_count == 1 and c.holdout_violation_count == 0 for c in checks)
+    assert verdict is not None and (verdict.rows, verdict.verdict) == (600, "fail")
