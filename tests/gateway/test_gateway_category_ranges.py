@@ -20,7 +20,7 @@ REPORT_RANGES = """
 query($batchId: ID!) { report(batchId: $batchId) { status
   categoryRanges { category value number low high description violationCount violationShare
     holdoutViolationCount holdoutShare realRows }
-  rangeVerdict { verdict summary rows share holdoutRows holdoutShare } } }"""
+  rangeVerdict { verdict summary rows share holdoutRows holdoutShare expectedShare } } }"""
 
 
 async def test_a_batch_keeps_every_range_and_the_report_says_so(client, world):
@@ -56,8 +56,9 @@ def test_a_batch_with_6_kg_adelie_penguins_reads_fail():
     }
     holdout = real.sample(n=80, random_state=1)
     train = real.drop(holdout.index)
-    synthetic = train.sample(n=80, random_state=2)  # within the ranges of their own rows
-    adelie = synthetic.index[synthetic["species"] == "Adelie"][:10]
+    # The training rows lie within their own ranges; 150 of 1,000 Adelies then weigh 6 kg.
+    synthetic = train.sample(n=1_000, replace=True, random_state=2).reset_index(drop=True)
+    adelie = synthetic.index[synthetic["species"] == "Adelie"][:150]
     synthetic.loc[adelie, "body_mass_g"] = 6_000
     options = ReportOptions(sample_rows=200, privacy_sample_rows=80)
     document = build_report(train, holdout, synthetic, metadata, options).model_dump_json()
@@ -81,12 +82,11 @@ def test_a_batch_with_6_kg_adelie_penguins_reads_fail():
         "Adelie",
         "body_mass_g",
     )
-    assert first["violationCount"] == 10 and first["high"] is not None and first["high"] < 6_000
+    assert first["violationCount"] == 150 and first["high"] is not None and first["high"] < 6_000
     assert first["description"].startswith("body_mass_g by species = Adelie: ")
     verdict = report["rangeVerdict"]
-    assert (verdict["verdict"], verdict["rows"]) == ("FAIL", 10), verdict
-    assert verdict["summary"].startswith("fail: 10 of 80 synthetic rows (12.50%)"), verdict
+    assert (verdict["verdict"], verdict["rows"]) == ("FAIL", 150), verdict
+    assert verdict["summary"].startswith("fail: 150 of 1,000 synthetic rows (15.00%)"), verdict
     # A small table's holdout lies outside the training rows' ranges too: the baseline.
-    assert verdict["holdoutRows"] > 0 and verdict["summary"].endswith(
-        f"(real holdout: {verdict['holdoutShare']:.2%})"
-    )
+    assert verdict["holdoutRows"] > 0 and 0.01 < verdict["expectedShare"] < 0.15, verdict
+    assert f"(real holdout: {verdict['holdoutShare']:.2%}; new real rows: " in verdict["summary"]

@@ -97,7 +97,9 @@ class ReportCategoryRange:
 )
 class ReportRangeVerdict:
     verdict: PrivacyVerdict = strawberry.field(
-        description="PASS: at most the holdout's share and 0.1 % more; WARN: up to 1 %; else FAIL"
+        description="PASS: at most what real rows have by chance (1 in 1,000), or the baseline "
+        "(the holdout's share or expectedShare, the larger) and 0.1 % more; WARN: up to the "
+        "baseline and 1 %; else FAIL"
     )
     summary: str = strawberry.field(
         description="the line a user reads: 'fail: 23 of 2,000 synthetic rows (1.15%) have …'"
@@ -107,6 +109,12 @@ class ReportRangeVerdict:
     holdout_rows: int = strawberry.field(description="real holdout rows with one")
     holdout_share: float | None = strawberry.field(
         description="their share of the holdout rows; null without holdout rows"
+    )
+
+    expected_share: float | None = strawberry.field(
+        description="the share of new real rows expected outside the ranges (a value of n "
+        "training rows: 1 in n + 1 each side); the baseline when above the holdout's; null "
+        "on reports written before it"
     )
 
     @classmethod

@@ -37,14 +37,18 @@ class RangeCheck(_Model):
 
 
 class RangeVerdict(_Model):
-    """The synthetic rows with a number outside any `RangeCheck`, against the real holdout's:
-    pass at most the holdout's share and 0.1 % more, warn up to 1 %, else fail (the
-    thresholds of `CombinationVerdict`)."""
+    """The synthetic rows with a number outside any `RangeCheck`, against what real rows
+    have (the baseline: the holdout's share, or ``expected_share``, the larger): pass at most
+    as many as real rows would have by chance (1 in 1,000) or the baseline and 0.1 % more,
+    warn up to the baseline and 1 %, else fail."""
 
     rows: int
     share: float
     holdout_rows: int
     holdout_share: float | None
+    # New real rows outside the ranges, expected from the training rows of each value (a new
+    # row is the lowest of n + 1 with a chance of 1 in n + 1); older reports: 0.
+    expected_share: float = 0.0
     verdict: Literal["pass", "warn", "fail"]
     # "fail: 23 of 2,000 synthetic rows (1.15%) have a number outside ...".
     summary: str

@@ -1348,6 +1348,7 @@ class GraphQLClient(AsyncBaseClient):
                 share
                 holdoutRows
                 holdoutShare
+                expectedShare
               }
               totals {
                 column
@@ -1514,6 +1515,7 @@ class GraphQLClient(AsyncBaseClient):
                 share
                 holdoutRows
                 holdoutShare
+                expectedShare
               }
               totals {
                 column

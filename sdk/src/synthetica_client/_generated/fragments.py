@@ -395,6 +395,7 @@ class ReportFieldsRangeVerdict(BaseModel):
     share: float
     holdout_rows: int = Field(alias="holdoutRows")
     holdout_share: Optional[float] = Field(alias="holdoutShare")
+    expected_share: Optional[float] = Field(alias="expectedShare")
 
 
 class ReportFieldsTotals(BaseModel):
