@@ -16,6 +16,12 @@ from gateway import reports
 from gateway.context import Context
 from gateway.errors import from_rpc_error
 from gateway.schema.common import caller, from_document, from_message, from_proto_enum
+from gateway.schema.evaluation.checks import (
+    ReportCategoryRange,
+    ReportCombinationVerdict,
+    ReportImpossibleCombination,
+    ReportRangeVerdict,
+)
 from gateway.schema.evaluation.relational import (
     MultiTableQuality,
     PrivacyVerdict,
@@ -106,60 +112,6 @@ class ReportDependency:
     @classmethod
     def from_document(cls, dependency: dict[str, Any]) -> ReportDependency:
         return from_document(cls, dependency)
-
-
-@strawberry.type(
-    description="combinations of two category columns that the real rows rule out (never "
-    "seen, though the columns' shares would give many: lunch on a Saturday), checked on the "
-    "synthetic rows"
-)
-class ReportImpossibleCombination:
-    first: str
-    second: str
-    description: str = strawberry.field(description="first & second")
-    combinations: list[str] = strawberry.field(
-        description="the ruled-out combinations, a value of first and one of second ('Sat, Lunch')"
-    )
-    violation_count: int = strawberry.field(description="synthetic rows with one of them")
-    violation_share: float = strawberry.field(description="their share of the synthetic rows")
-    holdout_violation_count: int = strawberry.field(
-        description="real holdout rows with one of them (the baseline: about none)"
-    )
-    holdout_share: float | None = strawberry.field(
-        description="their share of the holdout rows; null without holdout rows"
-    )
-    real_rows: int = strawberry.field(description="training rows with a value in both columns")
-
-    @classmethod
-    def from_document(cls, combination: dict[str, Any]) -> ReportImpossibleCombination:
-        share = float(combination["violation_share"])  # every report with the part has it
-        return from_document(cls, combination, violation_share=share)
-
-
-@strawberry.type(
-    description="the verdict on the synthetic rows with a combination the real rows rule out "
-    "(any of impossibleCombinations), against the real holdout rows' own share"
-)
-class ReportCombinationVerdict:
-    verdict: PrivacyVerdict = strawberry.field(
-        description="PASS: at most the holdout's share and 0.1 % more; WARN: up to 1 %; else FAIL"
-    )
-    summary: str = strawberry.field(
-        description="the line a user reads: 'fail: 320 of 2,000 synthetic rows (16.0%) pair …'"
-    )
-    rows: int = strawberry.field(description="synthetic rows with such a combination")
-    share: float = strawberry.field(description="their share of the synthetic rows")
-    holdout_rows: int = strawberry.field(description="real holdout rows with one")
-    holdout_share: float | None = strawberry.field(
-        description="their share of the holdout rows; null without holdout rows"
-    )
-
-    @classmethod
-    def from_document(cls, part: dict[str, Any] | None) -> ReportCombinationVerdict | None:
-        if not part:
-            return None
-        verdict = PrivacyVerdict[str(part["verdict"]).upper()]
-        return from_document(cls, part, verdict=verdict, share=float(part["share"]))
 
 
 @strawberry.type(
@@ -342,6 +294,15 @@ class Report:
         description="pass, warn or fail on the rows with combinations the real rows rule out; "
         "null on reports written before the check"
     )
+    category_ranges: list[ReportCategoryRange] = strawberry.field(
+        description="the range a number keeps within each value of a category column in the "
+        "real rows (no doctorate under 24), with the synthetic rows outside it, those with the "
+        "most first (models trained now keep numbers within)"
+    )
+    range_verdict: ReportRangeVerdict | None = strawberry.field(
+        description="pass, warn or fail on the rows with a number outside its category's real "
+        "range; null where the real rows bound none, and on reports written before the check"
+    )
     comparison: ReportComparison | None = strawberry.field(
         description="a batch generated with conditions: which real rows it was compared with"
     )
@@ -379,6 +340,10 @@ class Report:
             combination_verdict=ReportCombinationVerdict.from_document(
                 document.get("combination_verdict")
             ),
+            category_ranges=[
+                ReportCategoryRange.from_document(r) for r in document.get("category_ranges") or []
+            ],
+            range_verdict=ReportRangeVerdict.from_document(document.get("range_verdict")),
             totals=[ReportTotal.from_document(t) for t in document.get("totals") or []],
             leaders=[ReportLeader.from_document(x) for x in document.get("leaders") or []],
             calendar=[ReportCalendar.from_document(c) for c in document.get("calendar") or []],

@@ -52,6 +52,7 @@ from services.evaluation.report.privacy import (
     unique_names,
 )
 from services.evaluation.report.quality import quality_scores
+from services.evaluation.report.ranges import range_checks
 from services.evaluation.report.totals import (
     leader_checks,
     real_leaders,
@@ -218,6 +219,9 @@ def build_report(
     combinations, combination_verdict = combination_checks(
         raw["train"], raw["holdout"], raw["synthetic"], metadata, set_columns
     )
+    ranges, range_verdict = range_checks(
+        raw["train"], raw["holdout"], raw["synthetic"], metadata, set_columns
+    )
     return Report(
         sample_sizes=sizes,
         columns_evaluated=plan.measured,
@@ -235,6 +239,8 @@ def build_report(
         dependencies=dependency_checks(dependencies, raw["synthetic"]) + joint,
         impossible_combinations=combinations,
         combination_verdict=combination_verdict,
+        category_ranges=ranges,
+        range_verdict=range_verdict,
         totals=totals,
         leaders=leaders,
         calendar=calendar_checks(raw["train"], raw["synthetic"], metadata, found_dates),

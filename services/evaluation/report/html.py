@@ -54,6 +54,7 @@ def report_sections(report: Report) -> str:
         _orderings(report),
         _dependencies(report),
         _impossible_combinations(report),
+        _category_ranges(report),
         _totals(report),
         _leaders(report),
         _calendar(report),
@@ -117,6 +118,8 @@ def _summary(report: Report) -> str:
     verdicts = [("Privacy", report.privacy.verdict)]
     if report.combination_verdict is not None:
         verdicts.append(("Impossible combinations", report.combination_verdict.verdict))
+    if report.range_verdict is not None:
+        verdicts.append(("Numbers outside their category's range", report.range_verdict.verdict))
     return (
         '<section class="cards">'
         + "".join(f'<div class="card">{esc(name)}<b>{value}</b></div>' for name, value in cards)
@@ -315,6 +318,34 @@ def _impossible_combinations(report: Report) -> str:
         "shares would give many (lunch on a Saturday, a husband who is a woman); some "
         "synthetic rows have one. Models trained from now on never generate them.</p>"
         + table(["Columns", "Ruled out", "Synthetic rows with one", "Real holdout rows"], rows)
+    )
+
+
+def _category_ranges(report: Report) -> str:
+    broken = [c for c in report.category_ranges if c.violation_count]
+    if not broken:
+        return ""
+    rows = [
+        (
+            esc(c.description),
+            f"{c.violation_count} ({c.violation_share:.1%})",
+            "-" if c.holdout_share is None else f"{c.holdout_share:.1%}",
+        )
+        for c in broken
+    ]
+    verdict = report.range_verdict
+    line = (
+        f'<p><span class="badge {verdict.verdict}">{verdict.verdict}</span> '
+        f"{esc(verdict.summary.partition(': ')[2])}</p>"
+        if verdict is not None
+        else ""
+    )
+    return (
+        "<h2>Numbers outside their category's real range</h2>"
+        + line
+        + "<p>Every real row of these values has its number within this range (no doctorate "
+        "under 24); some synthetic rows do not. Models trained from now on keep them within.</p>"
+        + table(["Range", "Synthetic rows outside", "Real holdout rows"], rows)
     )
 
 

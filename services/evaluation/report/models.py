@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from services.evaluation.report.range_models import RangeCheck, RangeVerdict
+
 
 def finite_or_none(value: Any) -> float | None:
     """The value as a plain float, or None where it is missing, NaN or infinite."""
@@ -415,6 +417,10 @@ class Report(_Model):
     # All of them at once, with a verdict; None without such combinations (and in older
     # reports).
     combination_verdict: CombinationVerdict | None = None
+    # A number's range within each value of a category column (`ranges.py`), and the verdict
+    # on the rows outside any; empty and None without ranges (and in older reports).
+    category_ranges: list[RangeCheck] = Field(default_factory=list)
+    range_verdict: RangeVerdict | None = None
     # Number columns that are the sum of others in every real row (`totals.py`); empty in
     # older reports.
     totals: list[TotalCheck] = Field(default_factory=list)

@@ -1328,6 +1328,28 @@ class GraphQLClient(AsyncBaseClient):
                 holdoutRows
                 holdoutShare
               }
+              categoryRanges {
+                category
+                value
+                number
+                low
+                high
+                description
+                violationCount
+                violationShare
+                holdoutViolationCount
+                holdoutShare
+                realRows
+              }
+              rangeVerdict {
+                verdict
+                summary
+                rows
+                share
+                holdoutRows
+                holdoutShare
+                expectedShare
+              }
               totals {
                 column
                 parts
@@ -1472,6 +1494,28 @@ class GraphQLClient(AsyncBaseClient):
                 share
                 holdoutRows
                 holdoutShare
+              }
+              categoryRanges {
+                category
+                value
+                number
+                low
+                high
+                description
+                violationCount
+                violationShare
+                holdoutViolationCount
+                holdoutShare
+                realRows
+              }
+              rangeVerdict {
+                verdict
+                summary
+                rows
+                share
+                holdoutRows
+                holdoutShare
+                expectedShare
               }
               totals {
                 column

@@ -313,6 +313,8 @@ class ReportFields(BaseModel):
     combination_verdict: Optional["ReportFieldsCombinationVerdict"] = Field(
         alias="combinationVerdict"
     )
+    category_ranges: list["ReportFieldsCategoryRanges"] = Field(alias="categoryRanges")
+    range_verdict: Optional["ReportFieldsRangeVerdict"] = Field(alias="rangeVerdict")
     totals: list["ReportFieldsTotals"]
     leaders: list["ReportFieldsLeaders"]
     calendar: list["ReportFieldsCalendar"]
@@ -370,6 +372,30 @@ class ReportFieldsCombinationVerdict(BaseModel):
     share: float
     holdout_rows: int = Field(alias="holdoutRows")
     holdout_share: Optional[float] = Field(alias="holdoutShare")
+
+
+class ReportFieldsCategoryRanges(BaseModel):
+    category: str
+    value: str
+    number: str
+    low: Optional[float]
+    high: Optional[float]
+    description: str
+    violation_count: int = Field(alias="violationCount")
+    violation_share: float = Field(alias="violationShare")
+    holdout_violation_count: int = Field(alias="holdoutViolationCount")
+    holdout_share: Optional[float] = Field(alias="holdoutShare")
+    real_rows: int = Field(alias="realRows")
+
+
+class ReportFieldsRangeVerdict(BaseModel):
+    verdict: PrivacyVerdict
+    summary: str
+    rows: int
+    share: float
+    holdout_rows: int = Field(alias="holdoutRows")
+    holdout_share: Optional[float] = Field(alias="holdoutShare")
+    expected_share: Optional[float] = Field(alias="expectedShare")
 
 
 class ReportFieldsTotals(BaseModel):

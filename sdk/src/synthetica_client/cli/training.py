@@ -262,6 +262,15 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
                 f"{value(combos.verdict)}: {combos.rows:,} rows ({combos.share:.2%})",
             ]
         )
+    if rep.range_verdict is not None:
+        # Rows whose number lies outside its category's real range: a 21-year-old doctorate.
+        ranges = rep.range_verdict
+        rows.append(
+            [
+                "ranges verdict",
+                f"{value(ranges.verdict)}: {ranges.rows:,} rows ({ranges.share:.2%})",
+            ]
+        )
     if rep.utility and isinstance(rep.utility, dict):
         target, why = rep.utility.get("target_column", "-"), rep.utility.get("target_reason")
         rows.append(["ML-utility target", f"{target} ({why})" if why else target])
@@ -291,6 +300,10 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
                     f"{pair.violation_count:,} rows",
                 ]
             )
+    for bound in rep.category_ranges:
+        if bound.violation_count:
+            # Every real row of the value lies within; models trained now keep numbers within.
+            rows.append([f"outside {bound.description}", f"{bound.violation_count:,} rows"])
     for total in rep.totals:
         if total.violation_count:
             # Every real row adds up; models trained now set each total from its parts.

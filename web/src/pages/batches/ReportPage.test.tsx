@@ -109,6 +109,50 @@ describe("a report whose rows break an order, a pairing or a combination the rea
   });
 });
 
+describe("a report whose rows have a number outside its category's real range", () => {
+  it("lists the ranges rows break, not the kept ones, with the verdict at a glance", async () => {
+    const report = {
+      id: "r5", batchId: "b5", status: "READY", kind: "FULL", qualityScore: 0.91, privacyVerdict: "PASS", targetColumn: "income", error: null,
+      createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
+      utilityNote: null, privacy: null, charts: null, conformance: null, htmlUrl: null, rules: [], orderings: [], dependencies: [], impossibleCombinations: [],
+      totals: [], leaders: [], calendar: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+      rangeVerdict: { verdict: "WARN", summary: "warn: 14 of 2,000 synthetic rows (0.70%) have a number outside the range the real rows give its category (real holdout: 0.00%)" },
+      categoryRanges: [
+        { description: "age by education = Doctorate: from 24", violationCount: 4, violationShare: 0.002, holdoutShare: 0 },
+        { description: "age by education = Prof-school: from 25", violationCount: 10, violationShare: 0.005, holdoutShare: 0.0003 },
+        { description: "age by education = Masters: from 18", violationCount: 0, violationShare: 0, holdoutShare: 0 },
+      ],
+    };
+    const { client } = fakeClient({ Report: { data: { report } } });
+    renderWith(<ReportPage />, client, "/batches/b5/report", "/batches/:batchId/report");
+    const ranges = await screen.findByRole("table", { name: "Ranges a number keeps within a category in the real data and the synthetic rows outside" });
+    expect(within(ranges).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual([
+      "age by education = Doctorate: from 244 (0.2 %)0.0 %",
+      "age by education = Prof-school: from 2510 (0.5 %)0.0 %",
+    ]);
+    expect(screen.getByRole("heading", { name: "Numbers outside their category's real range" })).toBeInTheDocument();
+    expect(screen.getByText(/^warn: 14 of 2,000 synthetic rows/)).toBeInTheDocument();
+    const scores = screen.getByRole("list", { name: "Scores at a glance" });
+    expect(within(scores).getByText("Ranges").parentElement).toHaveTextContent("Ranges WARN");
+  });
+
+  it("shows the pass at a glance and no section where no row breaks a range", async () => {
+    const report = {
+      id: "r6", batchId: "b6", status: "READY", kind: "FULL", qualityScore: 0.92, privacyVerdict: "PASS", targetColumn: "income", error: null,
+      createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
+      utilityNote: null, privacy: null, charts: null, conformance: null, htmlUrl: null, rules: [], orderings: [], dependencies: [], impossibleCombinations: [],
+      totals: [], leaders: [], calendar: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+      rangeVerdict: { verdict: "PASS", summary: "pass: 0 of 2,000 synthetic rows (0.00%) have a number outside the range the real rows give its category (real holdout: 0.03%)" },
+      categoryRanges: [{ description: "age by education = Doctorate: from 24", violationCount: 0, violationShare: 0, holdoutShare: 0 }],
+    };
+    const { client } = fakeClient({ Report: { data: { report } } });
+    renderWith(<ReportPage />, client, "/batches/b6/report", "/batches/:batchId/report");
+    const scores = await screen.findByRole("list", { name: "Scores at a glance" });
+    expect(within(scores).getByText("Ranges").parentElement).toHaveTextContent("Ranges PASS");
+    expect(screen.queryByRole("heading", { name: "Numbers outside their category's real range" })).not.toBeInTheDocument();
+  });
+});
+
 describe("a report whose rows do not add up or name a loser as the winner", () => {
   const electionReport = (brokenTotal: number, brokenLeader: number) => ({
     id: "r4", batchId: "b4", status: "READY", kind: "FULL", qualityScore: 0.91, privacyVerdict: "PASS", targetColumn: null, error: null,

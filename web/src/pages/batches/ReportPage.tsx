@@ -127,6 +127,7 @@ export default function ReportPage() {
     (d) => d.violationCount > 0 || d.unseenSourceCount > 0,
   );
   const impossibleRows = (report?.impossibleCombinations ?? []).filter((c) => c.violationCount > 0);
+  const brokenRanges = (report?.categoryRanges ?? []).filter((r) => r.violationCount > 0);
   const brokenTotals = (report?.totals ?? []).filter((t) => t.violationCount > 0);
   const brokenLeaders = (report?.leaders ?? []).filter((l) => l.violationCount > 0);
   const brokenCalendar = (report?.calendar ?? []).filter((c) => c.violationCount > 0);
@@ -203,6 +204,12 @@ export default function ReportPage() {
                     <strong className={`verdict verdict-${report.combinationVerdict.verdict.toLowerCase()}`}>{report.combinationVerdict.verdict}</strong>
                   </li>
                 ) : null}
+                {report.rangeVerdict ? (
+                  <li>
+                    <span>Ranges</span>{" "}
+                    <strong className={`verdict verdict-${report.rangeVerdict.verdict.toLowerCase()}`}>{report.rangeVerdict.verdict}</strong>
+                  </li>
+                ) : null}
               </>
             )}
           </ul>
@@ -249,6 +256,17 @@ export default function ReportPage() {
                 the baseline. Models trained from now on never generate them.
               </p>
               <DataTable caption="Combinations the real data rules out and the synthetic rows that have one" rows={impossibleRows} rowKey={(c) => c.description} rowHeaders columns={IMPOSSIBLE_COLUMNS} />
+            </Section>
+          ) : null}
+          {brokenRanges.length > 0 ? (
+            <Section title="Numbers outside their category's real range">
+              {report.rangeVerdict ? <p role="status">{report.rangeVerdict.summary}</p> : null}
+              <p className="note">
+                Every real row of these values has its number within this range (no doctorate under 24, no 6 kg Adelie
+                penguin); some synthetic rows do not. The real holdout rows are the baseline. Models trained from now on
+                keep numbers within.
+              </p>
+              <DataTable caption="Ranges a number keeps within a category in the real data and the synthetic rows outside" rows={brokenRanges} rowKey={(r) => r.description} rowHeaders columns={RANGE_COLUMNS} />
             </Section>
           ) : null}
           {brokenTotals.length > 0 ? (
@@ -342,6 +360,12 @@ const IMPOSSIBLE_COLUMNS: Column<ReportQuery["report"]["impossibleCombinations"]
   { header: "Ruled out", cell: (c) => c.combinations.join("; ") },
   { header: "Synthetic rows with one", cell: (c) => `${c.violationCount.toLocaleString()} (${pct(c.violationShare)})` },
   { header: "Real holdout rows with one", cell: (c) => pct(c.holdoutShare) },
+];
+
+const RANGE_COLUMNS: Column<ReportQuery["report"]["categoryRanges"][number]>[] = [
+  { header: "Range", cell: (r) => r.description },
+  { header: "Synthetic rows outside", cell: (r) => `${r.violationCount.toLocaleString()} (${pct(r.violationShare)})` },
+  { header: "Real holdout rows outside", cell: (r) => pct(r.holdoutShare) },
 ];
 
 const TOTAL_COLUMNS: Column<ReportQuery["report"]["totals"][number]>[] = [

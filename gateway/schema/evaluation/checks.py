@@ -1,0 +1,125 @@
+"""Evaluation: the GraphQL objects of the report's checks on combinations and ranges the
+real rows rule out, apart from `types` to keep that module within its length."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from gateway.schema.common import from_document
+from gateway.schema.evaluation.relational import PrivacyVerdict
+
+
+@strawberry.type(
+    description="combinations of two category columns that the real rows rule out (never "
+    "seen, though the columns' shares would give many: lunch on a Saturday), checked on the "
+    "synthetic rows"
+)
+class ReportImpossibleCombination:
+    first: str
+    second: str
+    description: str = strawberry.field(description="first & second")
+    combinations: list[str] = strawberry.field(
+        description="the ruled-out combinations, a value of first and one of second ('Sat, Lunch')"
+    )
+    violation_count: int = strawberry.field(description="synthetic rows with one of them")
+    violation_share: float = strawberry.field(description="their share of the synthetic rows")
+    holdout_violation_count: int = strawberry.field(
+        description="real holdout rows with one of them (the baseline: about none)"
+    )
+    holdout_share: float | None = strawberry.field(
+        description="their share of the holdout rows; null without holdout rows"
+    )
+    real_rows: int = strawberry.field(description="training rows with a value in both columns")
+
+    @classmethod
+    def from_document(cls, combination: dict[str, Any]) -> ReportImpossibleCombination:
+        share = float(combination["violation_share"])  # every report with the part has it
+        return from_document(cls, combination, violation_share=share)
+
+
+@strawberry.type(
+    description="the verdict on the synthetic rows with a combination the real rows rule out "
+    "(any of impossibleCombinations), against the real holdout rows' own share"
+)
+class ReportCombinationVerdict:
+    verdict: PrivacyVerdict = strawberry.field(
+        description="PASS: at most the holdout's share and 0.1 % more; WARN: up to 1 %; else FAIL"
+    )
+    summary: str = strawberry.field(
+        description="the line a user reads: 'fail: 320 of 2,000 synthetic rows (16.0%) pair …'"
+    )
+    rows: int = strawberry.field(description="synthetic rows with such a combination")
+    share: float = strawberry.field(description="their share of the synthetic rows")
+    holdout_rows: int = strawberry.field(description="real holdout rows with one")
+    holdout_share: float | None = strawberry.field(
+        description="their share of the holdout rows; null without holdout rows"
+    )
+
+    @classmethod
+    def from_document(cls, part: dict[str, Any] | None) -> ReportCombinationVerdict | None:
+        if not part:
+            return None
+        verdict = PrivacyVerdict[str(part["verdict"]).upper()]
+        return from_document(cls, part, verdict=verdict, share=float(part["share"]))
+
+
+@strawberry.type(
+    description="the range a number column keeps within one value of a category column in "
+    "every real training row (adult's doctorates: from 24), checked on the synthetic rows"
+)
+class ReportCategoryRange:
+    category: str = strawberry.field(description="the category column")
+    value: str = strawberry.field(description="its value, as text ('Doctorate')")
+    number: str = strawberry.field(description="the number column")
+    low: float | None = strawberry.field(description="the real minimum; null: not bounded")
+    high: float | None = strawberry.field(description="the real maximum; null: not bounded")
+    description: str = strawberry.field(description="'age by education = Doctorate: from 24'")
+    violation_count: int = strawberry.field(description="synthetic rows of the value outside")
+    violation_share: float = strawberry.field(description="their share of the synthetic rows")
+    holdout_violation_count: int = strawberry.field(
+        description="real holdout rows of the value outside (the baseline: a few)"
+    )
+    holdout_share: float | None = strawberry.field(
+        description="their share of the holdout rows; null without holdout rows"
+    )
+    real_rows: int = strawberry.field(description="training rows with the value and a number")
+
+    @classmethod
+    def from_document(cls, part: dict[str, Any]) -> ReportCategoryRange:
+        return from_document(cls, part, violation_share=float(part["violation_share"]))
+
+
+@strawberry.type(
+    description="the verdict on the synthetic rows with a number outside its category's real "
+    "range (any of categoryRanges), against the real holdout rows' own share"
+)
+class ReportRangeVerdict:
+    verdict: PrivacyVerdict = strawberry.field(
+        description="PASS: at most what real rows have by chance (1 in 1,000), or the baseline "
+        "(the holdout's share or expectedShare, the larger) and 0.1 % more; WARN: up to the "
+        "baseline and 1 %; else FAIL"
+    )
+    summary: str = strawberry.field(
+        description="the line a user reads: 'fail: 23 of 2,000 synthetic rows (1.15%) have …'"
+    )
+    rows: int = strawberry.field(description="synthetic rows with a number outside a range")
+    share: float = strawberry.field(description="their share of the synthetic rows")
+    holdout_rows: int = strawberry.field(description="real holdout rows with one")
+    holdout_share: float | None = strawberry.field(
+        description="their share of the holdout rows; null without holdout rows"
+    )
+
+    expected_share: float | None = strawberry.field(
+        description="the share of new real rows expected outside the ranges (a value of n "
+        "training rows: 1 in n + 1 each side); the baseline when above the holdout's; null "
+        "on reports written before it"
+    )
+
+    @classmethod
+    def from_document(cls, part: dict[str, Any] | None) -> ReportRangeVerdict | None:
+        if not part:
+            return None
+        verdict = PrivacyVerdict[str(part["verdict"]).upper()]
+        return from_document(cls, part, verdict=verdict, share=float(part["share"]))
