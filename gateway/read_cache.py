@@ -34,6 +34,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterator
 from typing import Any, Generic, TypeVar
@@ -278,7 +279,8 @@ class ReadCache:
 
     async def dataset(self, credentials: Metadata, dataset_id: str, fetch: Fetch) -> pb.Dataset:
         user = await self.user_id(credentials)
-        if not user:
+        dataset_id = canonical(dataset_id)
+        if not user or not dataset_id:
             self._count("dataset", "bypass")
             return await fetch()
         now = time.monotonic()
@@ -299,7 +301,8 @@ class ReadCache:
 
     async def project(self, credentials: Metadata, project_id: str, fetch: Fetch) -> pb.Project:
         user = await self.user_id(credentials)
-        if not user:
+        project_id = canonical(project_id)
+        if not user or not project_id:
             self._count("project", "bypass")
             return await fetch()
         key = (project_id, user)
@@ -315,6 +318,16 @@ class ReadCache:
         self.projects.put(key, project, time.monotonic() + self.ttl)
         self._count("project", "miss")
         return project
+
+
+def canonical(value: str) -> str:
+    """The id as the events name it: the services take any spelling of a UUID (upper case,
+    no hyphens, braces, urn:uuid:), and an answer kept under another spelling would outlive
+    the event that drops it. Empty for no UUID (the service refuses it)."""
+    try:
+        return str(uuid.UUID(value))
+    except (ValueError, TypeError, AttributeError):
+        return ""
 
 
 class ClearAfterMutations(SchemaExtension):
