@@ -115,7 +115,7 @@ def conform(
         mend_rows(out, profile.impossible_combinations, mending, pinned)
     if profile.category_ranges:  # no doctorate under 24; a stream of its own
         ranging = np.random.default_rng([seed, first_row, 24])
-        mend_ranges(out, profile.category_ranges, ranging, frozen)
+        mend_ranges(out, profile.category_ranges, ranging, pinned)
     if profile.concatenations:
         # A joined column's parts as a real value spells them (not "Subaru Swift"), before
         # the columns set from a part (a maker's origin) are set.
