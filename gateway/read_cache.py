@@ -22,7 +22,8 @@ through this gateway drops everything when it ends (read your own writes without
 for the event). A fetch that began before any of these never stores its answer (the
 generation counter). Entries live at most GATEWAY_READ_CACHE_SECONDS (what bounds anything
 else: an event held up in an outbox while NATS is reachable) and at most
-GATEWAY_READ_CACHE_ENTRIES are kept per kind (least recently used first out).
+GATEWAY_READ_CACHE_ENTRIES are kept per kind, dataset answers of at most
+GATEWAY_READ_CACHE_MEGABYTES together (least recently used first out).
 
 It relies on the datasets service reading what it has committed (one PostgreSQL, no lagging
 replica): a fetch that starts after an event arrived sees that event's change.
@@ -34,6 +35,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterator
 from typing import Any, Generic, TypeVar
@@ -77,35 +79,52 @@ RECONNECT_SECONDS = 2.0
 
 
 class Lru(Generic[K, V]):
-    """At most ``size`` entries, each until its deadline; the least recently used goes
-    first. (A dozen lines, no dependency: cachetools is not in the environment.)"""
+    """At most ``size`` entries weighing at most ``max_bytes`` together (``weigh``; none:
+    unweighed), each until its deadline; the least recently used goes first. An entry
+    heavier than ``max_bytes`` alone is not kept. (A few dozen lines, no dependency:
+    cachetools is not in the environment.)"""
 
-    def __init__(self, size: int) -> None:
+    def __init__(
+        self, size: int, max_bytes: int = 0, weigh: Callable[[V], int] | None = None
+    ) -> None:
         self.size = size
-        self._items: OrderedDict[K, tuple[float, V]] = OrderedDict()
+        self.max_bytes = max_bytes
+        self._weigh = weigh
+        self.bytes = 0
+        self._items: OrderedDict[K, tuple[float, V, int]] = OrderedDict()
 
     def get(self, key: K, now: float) -> V | None:
         item = self._items.get(key)
         if item is None:
             return None
         if item[0] <= now:
-            del self._items[key]
+            self._remove(key)
             return None
         self._items.move_to_end(key)
         return item[1]
 
     def put(self, key: K, value: V, until: float) -> None:
-        self._items[key] = (until, value)
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
+        weight = self._weigh(value) if self._weigh is not None else 0
+        self._remove(key)
+        if self._weigh is not None and weight > self.max_bytes:
+            return
+        self._items[key] = (until, value, weight)
+        self.bytes += weight
+        while len(self._items) > self.size or (self._weigh and self.bytes > self.max_bytes):
+            self._remove(next(iter(self._items)))
+
+    def _remove(self, key: K) -> None:
+        item = self._items.pop(key, None)
+        if item is not None:
+            self.bytes -= item[2]
 
     def drop(self, matches: Callable[[K, V], bool]) -> None:
-        for key in [k for k, (_, v) in self._items.items() if matches(k, v)]:
-            del self._items[key]
+        for key in [k for k, (_, v, _w) in self._items.items() if matches(k, v)]:
+            self._remove(key)
 
     def clear(self) -> None:
         self._items.clear()
+        self.bytes = 0
 
     def __len__(self) -> int:
         return len(self._items)
@@ -119,7 +138,9 @@ class ReadCache:
         self.settings = settings
         self.ttl = settings.read_cache_seconds
         size = settings.read_cache_entries
-        self.datasets: Lru[str, pb.Dataset] = Lru(size)
+        # Weighed as sent: 20 tables of 1,000 columns is an answer of about 1 MB.
+        budget = int(settings.read_cache_megabytes * 1024 * 1024)
+        self.datasets: Lru[str, pb.Dataset] = Lru(size, budget, pb.Dataset.ByteSize)
         # (project id, user id) -> True: the datasets service answered this user for a
         # dataset of this project, so the user is a member (every role may read a dataset).
         self.members: Lru[tuple[str, str], bool] = Lru(size)
@@ -278,7 +299,8 @@ class ReadCache:
 
     async def dataset(self, credentials: Metadata, dataset_id: str, fetch: Fetch) -> pb.Dataset:
         user = await self.user_id(credentials)
-        if not user:
+        dataset_id = canonical(dataset_id)
+        if not user or not dataset_id:
             self._count("dataset", "bypass")
             return await fetch()
         now = time.monotonic()
@@ -299,7 +321,8 @@ class ReadCache:
 
     async def project(self, credentials: Metadata, project_id: str, fetch: Fetch) -> pb.Project:
         user = await self.user_id(credentials)
-        if not user:
+        project_id = canonical(project_id)
+        if not user or not project_id:
             self._count("project", "bypass")
             return await fetch()
         key = (project_id, user)
@@ -315,6 +338,16 @@ class ReadCache:
         self.projects.put(key, project, time.monotonic() + self.ttl)
         self._count("project", "miss")
         return project
+
+
+def canonical(value: str) -> str:
+    """The id as the events name it: the services take any spelling of a UUID (upper case,
+    no hyphens, braces, urn:uuid:), and an answer kept under another spelling would outlive
+    the event that drops it. Empty for no UUID (the service refuses it)."""
+    try:
+        return str(uuid.UUID(value))
+    except (ValueError, TypeError, AttributeError):
+        return ""
 
 
 class ClearAfterMutations(SchemaExtension):

@@ -54,5 +54,7 @@ class GatewaySettings(Settings):
     # answer may be kept at most (0 turns the cache off), and how many of each kind.
     read_cache_seconds: float = Field(default=30.0, ge=0, le=3600)
     read_cache_entries: int = Field(default=1_000, ge=1, le=100_000)
+    # ... and how many megabytes of dataset answers (as sent; 2-5 times that in memory).
+    read_cache_megabytes: float = Field(default=32.0, gt=0, le=65_536)
     # Secure flag of the dashboard's session cookies: auto (https requests), always, never.
     cookie_secure: CookieSecure = CookieSecure.AUTO

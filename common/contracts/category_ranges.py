@@ -20,7 +20,7 @@ bounds (a 6 kg Adelie penguin's mass with a 4 kg Gentoo's): the column keeps exa
 engine's values, only moved to rows where they fit. A row no swap mends takes the number of
 a row within its own bounds, drawn among those within the row's; a row whose bounds leave
 no such number (or contradict each other) keeps its own; a number column a condition fixes
-is never changed.
+to one value is never changed (one conditioned on a range is: its rows are checked after).
 
 Bounded: the first ``MAX_CATEGORY_COLUMNS`` category columns with at most ``MAX_VALUES``
 values against the first ``MAX_NUMBER_COLUMNS`` number columns, one `groupby` per category

@@ -21,7 +21,7 @@ evaluated):
 - no row with a combination of two category columns that the training rows rule out (lunch on a
   Saturday: the profile's `impossible_combinations`): one of its two values is swapped with another
   row's where both then hold allowed ones, else drawn again from the training rows that have the
-  other (never a column in ``frozen``, the columns a request conditions on), before the columns set
+  other (never a column a request fixes to one value, `pinned`), before the columns set
   from others (leaders, dependencies, totals) are set; nor a number outside its category's range
   (a doctorate of 21: `category_ranges`): it takes another row's;
 - a column two columns determine together (a route's distance: `pair_dependencies`) set from the
@@ -85,7 +85,7 @@ def conform(
     ``frozen`` columns (conditioned on) keep the engine's values, but for a pair the real
     rows never had: it is redrawn on a frozen column not ``pinned`` (conditioned on a list or
     range, not one value; default: all frozen ones are pinned)."""
-    n = len(rows)
+    n, pinned = len(rows), (frozen if pinned is None else pinned)
     rng = np.random.default_rng([seed, first_row, 15])
     numbers = np.arange(first_row, first_row + n, dtype=np.int64)
     data: dict[str, pd.Series] = {}
@@ -110,12 +110,12 @@ def conform(
     for group in profile.missing_together:
         group.mend(out, together, frozen)
     if profile.impossible_combinations:
-        # A stream of its own: tables without such combinations get the rows they got before.
+        # A stream of its own; a column conditioned on a list or range is mended too.
         mending = np.random.default_rng([seed, first_row, 17])
-        mend_rows(out, profile.impossible_combinations, mending, frozen)
+        mend_rows(out, profile.impossible_combinations, mending, pinned)
     if profile.category_ranges:  # no doctorate under 24; a stream of its own
         ranging = np.random.default_rng([seed, first_row, 24])
-        mend_ranges(out, profile.category_ranges, ranging, frozen)
+        mend_ranges(out, profile.category_ranges, ranging, pinned)
     if profile.concatenations:
         # A joined column's parts as a real value spells them (not "Subaru Swift"), before
         # the columns set from a part (a maker's origin) are set.
@@ -128,7 +128,7 @@ def conform(
         # before a source's own dependants are set from it; a stream of its own.
         redrawing = np.random.default_rng([seed, first_row, 18])
         for pair in profile.pair_dependencies:
-            pair.redraw(out, redrawing, frozen if pinned is None else pinned)
+            pair.redraw(out, redrawing, pinned)
     for dates in profile.date_parts:
         dates.mend(out)
     # The leader first: it may be the source of a dependency (a winner's party).
