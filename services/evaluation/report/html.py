@@ -18,7 +18,8 @@ from services.evaluation.report.html_charts import (
     histogram_svg,
     num,
 )
-from services.evaluation.report.models import FrequencyChart, Report
+from services.evaluation.report.models import CombinationVerdict, FrequencyChart, Report
+from services.evaluation.report.range_models import RangeVerdict
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222;
@@ -291,6 +292,14 @@ def _broken_section(title: str, intro: str, headers: list[str], checks: list[tup
     return f"<h2>{title}</h2><p>{intro}</p>" + table(headers, rows)
 
 
+def _verdict_line(verdict: CombinationVerdict | RangeVerdict | None) -> str:
+    """A check's verdict badge and its summary ("52 of 2,000 synthetic rows ..."), if any."""
+    if verdict is None:
+        return ""
+    badge = f'<span class="badge {verdict.verdict}">{verdict.verdict}</span>'
+    return f"<p>{badge} {esc(verdict.summary.partition(': ')[2])}</p>"
+
+
 def _impossible_combinations(report: Report) -> str:
     broken = [c for c in report.impossible_combinations if c.violation_count]
     if not broken:
@@ -304,16 +313,9 @@ def _impossible_combinations(report: Report) -> str:
         )
         for c in broken
     ]
-    verdict = report.combination_verdict
-    line = (
-        f'<p><span class="badge {verdict.verdict}">{verdict.verdict}</span> '
-        f"{esc(verdict.summary.partition(': ')[2])}</p>"
-        if verdict is not None
-        else ""
-    )
     return (
         "<h2>Combinations the real data rules out</h2>"
-        + line
+        + _verdict_line(report.combination_verdict)
         + "<p>No real row has these combinations, or almost none, though the two columns' "
         "shares would give many (lunch on a Saturday, a husband who is a woman); some "
         "synthetic rows have one. Models trained from now on never generate them.</p>"
@@ -333,16 +335,9 @@ def _category_ranges(report: Report) -> str:
         )
         for c in broken
     ]
-    verdict = report.range_verdict
-    line = (
-        f'<p><span class="badge {verdict.verdict}">{verdict.verdict}</span> '
-        f"{esc(verdict.summary.partition(': ')[2])}</p>"
-        if verdict is not None
-        else ""
-    )
     return (
         "<h2>Numbers outside their category's real range</h2>"
-        + line
+        + _verdict_line(report.range_verdict)
         + "<p>Every real row of these values has its number within this range (no doctorate "
         "under 24); some synthetic rows do not. Models trained from now on keep them within.</p>"
         + table(["Range", "Synthetic rows outside", "Real holdout rows"], rows)
