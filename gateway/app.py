@@ -83,7 +83,8 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
     app.include_router(router, prefix="/graphql")
     app.include_router(reports.create_router(settings, lambda: live_clients().evaluation))
     app.include_router(create_download_router(settings, live_clients))
-    app.include_router(uploads.create_router(settings, lambda: live_clients().datasets))
+    on_upload = read_cache.clear if read_cache is not None else None
+    app.include_router(uploads.create_router(settings, lambda: live_clients().datasets, on_upload))
 
     if not settings.metrics_port:
         # With a metrics port of their own (a cluster), metrics stay off the public port.

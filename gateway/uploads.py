@@ -87,9 +87,13 @@ def _options(params: dict[str, str]) -> datasets_pb2.IngestOptions:
 
 
 def create_router(
-    settings: GatewaySettings, get_stub: Callable[[], datasets_pb2_grpc.DatasetsServiceStub]
+    settings: GatewaySettings,
+    get_stub: Callable[[], datasets_pb2_grpc.DatasetsServiceStub],
+    on_write: Callable[[], None] | None = None,
 ) -> APIRouter:
-    """``get_stub()`` returns the datasets stub once the app has started."""
+    """``get_stub()`` returns the datasets stub once the app has started; ``on_write()`` runs
+    after every upload (the read cache's clear: its caller reads the new dataset or table at
+    once, as after a mutation, without waiting for the event)."""
     router = APIRouter()
 
     @router.post("/upload/datasets", status_code=201)
@@ -132,6 +136,9 @@ def create_router(
             return error_response("BAD_USER_INPUT", str(exc), status, reason=exc.reason)
         except grpc.aio.AioRpcError as exc:
             return rpc_error_response(exc)
+        finally:
+            if on_write is not None:  # a zip's first tables may be stored before one is refused
+                on_write()
         status = 202 if dataset.status == datasets_pb2.DATASET_STATUS_INGESTING else 201
         return JSONResponse(MessageToDict(dataset), status_code=status)
 
