@@ -63,8 +63,12 @@ export default function TablesSection({ datasetId, editable }: { datasetId: stri
   const links = draft?.links ?? shown?.foreignKeys ?? [];
   const [done, setDone] = useState(false);
   const ingesting = tables.some((t) => t.status === "INGESTING");
+  // A table just uploaded: until a fetch shows it, look again (a read served by another
+  // gateway before the change's event reached it can still show the dataset without it).
+  const [added, setAdded] = useState<string | null>(null);
+  const awaited = added !== null && !tables.some((t) => t.name === added);
   // A table is INGESTING until its keys and links are detected: look again until it is not.
-  useRefetchWhile(ingesting, refetch);
+  useRefetchWhile(ingesting || awaited, refetch);
 
   if (error || !shown) return <NotLoaded result={{ fetching, error }} what="the tables" />;
   const saveError = saved.error ? toApiError(saved.error) : null;
@@ -213,7 +217,13 @@ export default function TablesSection({ datasetId, editable }: { datasetId: stri
             {draft ? <span className="muted">Unsaved changes.</span> : null}
             {done ? <span role="status">Keys and links saved.</span> : null}
           </div>
-          <AddTable datasetId={datasetId} onAdded={() => refetch({ requestPolicy: "network-only" })} />
+          <AddTable
+            datasetId={datasetId}
+            onAdded={(name) => {
+              setAdded(name || null); // unnamed: the server names it, nothing to wait for
+              refetch({ requestPolicy: "network-only" });
+            }}
+          />
         </>
       ) : null}
     </section>
@@ -264,7 +274,7 @@ function NewLink({ tables, keys, onAdd }: { tables: Table[]; keys: Record<string
 }
 
 /** Uploads a file as a new table of the dataset, with the bytes sent shown as they go. */
-function AddTable({ datasetId, onAdded }: { datasetId: string; onAdded: () => void }) {
+function AddTable({ datasetId, onAdded }: { datasetId: string; onAdded: (name: string) => void }) {
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState("");
   const [sent, setSent] = useState<{ sent: number; total: number } | null>(null);
@@ -279,7 +289,7 @@ function AddTable({ datasetId, onAdded }: { datasetId: string; onAdded: () => vo
       await uploadFile({ datasetId, tableName: name }, file, (s, total) => setSent({ sent: s, total }));
       setFile(null);
       setName("");
-      onAdded();
+      onAdded(name);
     } catch (exc) {
       setProblem(toApiError(exc));
     } finally {
