@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from common.contracts.combinations import _codes
+from common.contracts.combinations import coded
 
 MIN_ROWS = 20
 MAX_VALUES = 1_000
@@ -98,7 +98,7 @@ class CategoryRange:
 
     def limits(self, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Each row's bounds on the number by its value of the category (±inf: none)."""
-        codes = _codes(rows[self.category], self.values)
+        codes = coded(rows[self.category], self.values)
         lows = np.array([-np.inf if x is None else x for x in self.lows] + [-np.inf])
         highs = np.array([np.inf if x is None else x for x in self.highs] + [np.inf])
         return lows[codes], highs[codes]  # -1 (missing, unknown): the last, no bound

@@ -135,7 +135,7 @@ class ImpossibleCombinations:
 
     def codes(self, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """The position of each row's values among the real ones (-1: missing or unknown)."""
-        return _codes(rows[self.first], self.values[0]), _codes(rows[self.second], self.values[1])
+        return coded(rows[self.first], self.values[0]), coded(rows[self.second], self.values[1])
 
     def broken(self, rows: pd.DataFrame) -> np.ndarray:
         """True where a row has a ruled-out combination."""
@@ -395,7 +395,7 @@ def _positions(values: Sequence[Any]) -> dict[Any, int]:
     return {k: i for i, k in enumerate(value_keys(pd.Series(list(values), dtype=object)))}
 
 
-def _codes(values: pd.Series, real: Sequence[Any]) -> np.ndarray:
+def coded(values: pd.Series, real: Sequence[Any]) -> np.ndarray:
     """Each value's position among ``real`` (-1: missing or not a real value). Looked up as
     they are, and by their `value_keys` (3.0 for 3) only where that finds nothing."""
     index = pd.Index(list(real), dtype=object)

@@ -26,7 +26,7 @@ import pandas as pd
 from scipy.stats import binom
 
 from common.contracts.category_ranges import CategoryRange, find_category_ranges
-from common.contracts.combinations import _codes
+from common.contracts.combinations import coded
 from services.evaluation.report.combinations import PASS_MARGIN, WARN_SHARE
 from services.evaluation.report.dependencies import allowed_columns
 from services.evaluation.report.range_models import RangeCheck, RangeVerdict
@@ -64,7 +64,7 @@ def _outside(bound: CategoryRange, rows: pd.DataFrame) -> np.ndarray | None:
     """Rows outside per value of ``bound`` (None where ``rows`` lack its columns)."""
     if not set(bound.columns) <= set(rows.columns):
         return None
-    codes = _codes(rows[bound.category], bound.values)
+    codes = coded(rows[bound.category], bound.values)
     return np.bincount(codes[bound.broken(rows) & (codes >= 0)], minlength=len(bound.values))
 
 
@@ -73,7 +73,7 @@ def _checks(
 ) -> list[RangeCheck]:
     broken = _outside(bound, synthetic)
     real_broken = _outside(bound, holdout) if len(holdout) else None
-    codes = _codes(train[bound.category], bound.values)
+    codes = coded(train[bound.category], bound.values)
     known = pd.to_numeric(train[bound.number], errors="coerce").notna().to_numpy()
     real_rows = np.bincount(codes[known & (codes >= 0)], minlength=len(bound.values))
     named = bound.named()
@@ -114,7 +114,7 @@ def _expected_share(ranges: list[CategoryRange], train: pd.DataFrame) -> float:
     row's ranges, summed over the numbers (at most 1), averaged over the training rows."""
     by_number: dict[str, np.ndarray] = {}
     for bound in ranges:
-        codes = _codes(train[bound.category], bound.values)
+        codes = coded(train[bound.category], bound.values)
         known = pd.to_numeric(train[bound.number], errors="coerce").notna().to_numpy()
         held = known & (codes >= 0)
         rows = np.bincount(codes[held], minlength=len(bound.values))
