@@ -156,23 +156,34 @@ class Dependency:
         if not known.any():
             return
         for column, wanted in values.items():
-            if column not in rows.columns:
-                continue
-            before = rows[column]
-            if before.dtype == np.float64:  # numbers, as `conform` makes them
-                numbers = before.to_numpy(copy=True)
-                numbers[known] = pd.to_numeric(pd.Series(wanted), errors="coerce").to_numpy(
-                    dtype=np.float64, na_value=np.nan
-                )
-                rows[column] = numbers
-                continue
-            changed = before.to_numpy(dtype=object, copy=True)
-            changed[known] = wanted
-            after = pd.Series(changed, index=rows.index)
-            try:
-                rows[column] = after.astype(before.dtype)
-            except (TypeError, ValueError):  # a missing value in an integer column
-                rows[column] = after
+            if column in rows.columns:
+                set_values(rows, column, known, wanted)
+
+
+def set_values(rows: pd.DataFrame, column: str, at: np.ndarray, wanted: Any) -> None:
+    """Set ``column`` of the rows ``at`` (a mask), in place, to ``wanted``: as numbers in a
+    float64 column (numbers, as `conform` makes them), else in the column's own dtype."""
+    before = rows[column]
+    if before.dtype == np.float64:
+        numbers = before.to_numpy(copy=True)
+        numbers[at] = pd.to_numeric(pd.Series(wanted), errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
+        rows[column] = numbers
+        return
+    changed = before.to_numpy(dtype=object, copy=True)
+    changed[at] = wanted
+    write_column(rows, column, changed)
+
+
+def write_column(rows: pd.DataFrame, column: str, values: np.ndarray) -> None:
+    """Write ``values`` as ``column``, in place, in its dtype where they allow it."""
+    before = rows[column]
+    after = pd.Series(values, index=rows.index)
+    try:
+        rows[column] = after.astype(before.dtype)
+    except (TypeError, ValueError):  # a missing value in an integer column
+        rows[column] = after
 
 
 class DependencyFinder:

@@ -63,6 +63,8 @@ from common.contracts.dependencies import (
     _key_ids,
     _neighbours,
     _plain,
+    set_values,
+    write_column,
 )
 from common.contracts.rule_checks import value_keys
 
@@ -213,34 +215,15 @@ class PairDependency:
             column = self.sources[offset]
             values = rows[column].to_numpy(dtype=object, copy=True)
             values[unseen] = [self.rows[c][offset] for c in chosen]
-            _assign(rows, column, values)
+            write_column(rows, column, values)
 
     def derive(self, rows: pd.DataFrame) -> None:
         """Set each column, in place, to the value its row's combination goes with."""
         found = self.found(rows)
         for column, mapped in self._values.items():
             known = self._fixed(found, column)
-            if column not in rows.columns or not known.any():
-                continue
-            before = rows[column]
-            if before.dtype == np.float64:  # numbers, as `conform` makes them
-                numbers = before.to_numpy(copy=True)
-                wanted = pd.to_numeric(pd.Series(mapped[found[known]]), errors="coerce")
-                numbers[known] = wanted.to_numpy(dtype=np.float64, na_value=np.nan)
-                rows[column] = numbers
-                continue
-            values = before.to_numpy(dtype=object, copy=True)
-            values[known] = mapped[found[known]]
-            _assign(rows, column, values)
-
-
-def _assign(rows: pd.DataFrame, column: str, values: np.ndarray) -> None:
-    before = rows[column]
-    after = pd.Series(values, index=rows.index)
-    try:
-        rows[column] = after.astype(before.dtype)
-    except (TypeError, ValueError):  # a missing value in an integer column
-        rows[column] = after
+            if column in rows.columns and known.any():
+                set_values(rows, column, known, mapped[found[known]])
 
 
 class PairDependencyFinder:

@@ -8,7 +8,11 @@ import json
 from google.protobuf import struct_pb2
 
 from gateway.errors import ApiError
-from gateway.schema.templates.types import GenerateFromTemplateInput, TemplatePreviewInput
+from gateway.schema.templates.types import (
+    GenerateFromTemplateInput,
+    TemplatePreviewInput,
+    TemplateSource,
+)
 from synthetica.training.v1 import training_pb2
 
 
@@ -43,7 +47,7 @@ def _options(value: object) -> struct_pb2.Struct | None:
 
 def _set_source(
     request: training_pb2.GenerateFromTemplateRequest | training_pb2.PreviewTemplateRequest,
-    input: GenerateFromTemplateInput | TemplatePreviewInput,
+    input: TemplateSource,
 ) -> None:
     schema = schema_text(input.schema, input.schema_json)
     given = [

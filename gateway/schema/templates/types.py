@@ -54,9 +54,10 @@ class CreateTemplateInput:
 
 
 @strawberry.input
-class GenerateFromTemplateInput:
-    project_id: strawberry.ID
-    count: int = strawberry.field(description="rows of each table without its own count")
+class TemplateSource:
+    """What a job or a preview generates from: exactly one of a saved template, a built-in
+    or an unsaved schema (checked by `requests.py`)."""
+
     template_id: strawberry.ID | None = strawberry.field(
         default=None, description="a saved template (yours or shared with you)"
     )
@@ -67,6 +68,12 @@ class GenerateFromTemplateInput:
     schema_json: str | None = strawberry.field(
         default=None, description="an unsaved schema as a JSON string"
     )
+
+
+@strawberry.input
+class GenerateFromTemplateInput(TemplateSource):
+    project_id: strawberry.ID
+    count: int = strawberry.field(description="rows of each table without its own count")
     seed: int | None = strawberry.field(default=None, description="same seed, same bytes")
     locale: str = strawberry.field(default="en_US", description="en_US, de_DE, fr_FR, ja_JP")
     format: ExportFormat = ExportFormat.PARQUET
@@ -76,17 +83,7 @@ class GenerateFromTemplateInput:
 
 
 @strawberry.input
-class TemplatePreviewInput:
-    template_id: strawberry.ID | None = strawberry.field(
-        default=None, description="a saved template (yours or shared with you)"
-    )
-    builtin: str | None = strawberry.field(
-        default=None, description="a built-in template: user, ecommerce_transaction, ..."
-    )
-    schema: JSON | None = strawberry.field(default=None, description="an unsaved schema")
-    schema_json: str | None = strawberry.field(
-        default=None, description="an unsaved schema as a JSON string"
-    )
+class TemplatePreviewInput(TemplateSource):
     rows: int = strawberry.field(default=10, description="rows of each table, 1..50")
     seed: int | None = strawberry.field(default=None, description="same seed, same rows")
     locale: str = strawberry.field(default="en_US", description="en_US, de_DE, fr_FR, ja_JP")

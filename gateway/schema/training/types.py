@@ -11,6 +11,7 @@ from google.protobuf import json_format
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from common.protos import whole_numbers
 from gateway.context import Context
 from gateway.schema.common import call, from_message, from_proto_enum
 from gateway.schema.datasets.types import Dataset, Project, load_dataset, load_project
@@ -344,21 +345,10 @@ class Batch:
             format=from_proto_enum(ExportFormat, batch.format),
             template_id=batch.template_id or None,
             gate=BatchGate.from_proto(batch.gate) if batch.HasField("gate") else None,
-            conditions=_whole_numbers(json_format.MessageToDict(batch.conditions))
+            conditions=whole_numbers(json_format.MessageToDict(batch.conditions))
             if batch.HasField("conditions")
             else None,
         )
-
-
-def _whole_numbers(value: object) -> object:
-    """A Struct's numbers are doubles: 20 comes back as 20.0; give it back as it was asked."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {key: _whole_numbers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_whole_numbers(item) for item in value]
-    return value
 
 
 @strawberry.type

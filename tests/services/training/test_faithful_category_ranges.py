@@ -23,24 +23,7 @@ from common.contracts.category_ranges import (
 from services.training.engines.profile import TableProfile
 from services.training.engines.trainset import stream_profile
 from tests.corpus import shared_tables
-from tests.services.training.faithful_world import (
-    FIXTURES,
-    Ingested,
-    ingested,
-    sample,
-    train,
-    unmended,
-)
-
-
-@pytest.fixture(scope="module")
-def adult(work) -> Ingested:
-    return ingested(shared_tables()["adult-train"], work)
-
-
-@pytest.fixture(scope="module")
-def penguins(work) -> Ingested:
-    return ingested(FIXTURES / "penguins.csv", work)
+from tests.services.training.faithful_world import sample, train, unmended
 
 
 def _outside(rows: pd.DataFrame, real: pd.DataFrame, number: str, category: str) -> int:

@@ -11,7 +11,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from plotly.data import tips
 
 from common.contracts.combinations import (
     ImpossibleCombinations,
@@ -23,24 +22,9 @@ from services.training.engines.base import InvalidConditionError
 from services.training.engines.profile import TableProfile
 from services.training.engines.sampling import validate_conditions
 from services.training.engines.trainset import stream_profile
-from tests.corpus import shared_tables
-from tests.services.training.faithful_world import (
-    FIXTURES,
-    Ingested,
-    ingested,
-    sample,
-    train,
-    unmended,
-)
+from tests.services.training.faithful_world import Ingested, sample, train, unmended
 
 CATEGORIES = ["sex", "smoker", "day", "time", "size"]
-
-
-@pytest.fixture(scope="module")
-def tips_table(work) -> Ingested:
-    path = work / "tips.csv"
-    tips().to_csv(path, index=False)
-    return ingested(path, work)
 
 
 def _weekend_lunches(rows: pd.DataFrame) -> int:
@@ -166,8 +150,7 @@ def test_a_mended_run_is_the_same_run_again(tips_table, work):
     pd.testing.assert_frame_equal(first, again)
 
 
-def test_adult_rules_out_only_what_cannot_be(work):
-    adult = ingested(shared_tables()["adult-train"], work)
+def test_adult_rules_out_only_what_cannot_be(adult):
     profile, _ = stream_profile(adult.parquet, adult.metadata)
     names = list(adult.frame.columns)
     marital, relationship, sex = (names[i] for i in (5, 7, 9))
@@ -232,20 +215,16 @@ def test_swaps_mend_rows_broken_both_ways_and_keep_every_count():
         pd.testing.assert_series_equal(rows[column].value_counts(), before[column])
 
 
-PENGUINS = FIXTURES / "penguins.csv"
-
-
 def _chinstraps_off_dream(rows: pd.DataFrame) -> int:
     return int(((rows["species"] == "Chinstrap") & (rows["island"] != "Dream")).sum())
 
 
-def test_a_species_found_on_one_island_only_stays_there(work):
+def test_a_species_found_on_one_island_only_stays_there(penguins, work):
     # palmerpenguins: Chinstraps live on Dream and Gentoos on Biscoe only; Torgersen has
     # Adelies only. Chinstrap on Torgersen would be 10 rows if independent, below λ, so the
     # cell alone rules nothing out; but all 68 Chinstraps on Dream is no accident.
     # Before, gaussian_copula put 11 of its 283 rows' Chinstraps on Torgersen.
-    table = ingested(PENGUINS, work)
-    profile, _ = stream_profile(table.parquet, table.metadata)
+    profile, _ = stream_profile(penguins.parquet, penguins.metadata)
     found = {pair.columns: set(pair.combinations) for pair in profile.impossible_combinations}
     assert found[("species", "island")] == {
         ("Chinstrap", "Biscoe"),
@@ -253,8 +232,8 @@ def test_a_species_found_on_one_island_only_stays_there(work):
         ("Gentoo", "Dream"),
         ("Gentoo", "Torgersen"),
     }
-    assert _chinstraps_off_dream(table.frame) == 0
-    trained = train(table, "gaussian_copula", work)
+    assert _chinstraps_off_dream(penguins.frame) == 0
+    trained = train(penguins, "gaussian_copula", work)
     raw = unmended(trained, 1_000)
     assert _chinstraps_off_dream(raw) > 0  # what a user saw
     rows = pd.read_parquet(sample(trained, 1_000, work))
@@ -262,9 +241,11 @@ def test_a_species_found_on_one_island_only_stays_there(work):
     assert ((rows["species"] == "Gentoo") & (rows["island"] != "Biscoe")).sum() == 0
     assert rows["species"].value_counts().get("Chinstrap", 0) > 100
     # The report says so of rows written before: the Chinstraps on Torgersen are counted.
-    holdout = table.frame.sample(frac=0.3, random_state=0)
+    holdout = penguins.frame.sample(frac=0.3, random_state=0)
     options = ReportOptions(sample_rows=1_000, privacy_sample_rows=200)
-    report = build_report(table.frame.drop(holdout.index), holdout, raw, table.metadata, options)
+    report = build_report(
+        penguins.frame.drop(holdout.index), holdout, raw, penguins.metadata, options
+    )
     (check,) = (c for c in report.impossible_combinations if c.description == "species & island")
     assert "Chinstrap, Torgersen" in check.combinations
     assert check.violation_count >= _chinstraps_off_dream(raw)

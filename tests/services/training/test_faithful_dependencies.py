@@ -17,7 +17,7 @@ from services.evaluation.report import ReportOptions, build_report
 from services.training.engines.base import InvalidConditionError
 from services.training.engines.sampling import validate_conditions
 from services.training.engines.trainset import stream_profile
-from tests.corpus import gapminder_csv, shared_tables
+from tests.corpus import gapminder_csv
 from tests.services.training.faithful_world import Ingested, ingested, sample, train
 
 COUNTRY = ["country", "continent", "iso_alpha", "iso_num", "centroid_lon", "centroid_lat"]
@@ -124,8 +124,7 @@ def test_the_report_counts_the_rows_of_a_batch_that_pairs_them_otherwise(gapmind
     assert check.violation_count == round((1 - _real_combinations(shuffled, real)) * len(real))
 
 
-def test_adult_derives_education_num_from_education_and_nothing_else(work):
-    adult = ingested(shared_tables()["adult-train"], work)
+def test_adult_derives_education_num_from_education_and_nothing_else(adult):
     profile, _ = stream_profile(adult.parquet, adult.metadata)
     names = list(adult.frame.columns)
     education, number = names[3], names[4]

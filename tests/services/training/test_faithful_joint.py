@@ -16,25 +16,7 @@ import pytest
 from services.evaluation.report import ReportOptions, build_report, render_html
 from services.training.engines.profile import TableProfile
 from services.training.engines.trainset import stream_profile
-from tests.corpus import shared_tables
-from tests.services.training.faithful_world import (
-    FIXTURES,
-    Ingested,
-    ingested,
-    sample,
-    train,
-    unmended,
-)
-
-
-@pytest.fixture(scope="module")
-def flights(work) -> Ingested:
-    return ingested(FIXTURES / "flights_routes.csv", work)
-
-
-@pytest.fixture(scope="module")
-def cars(work) -> Ingested:
-    return ingested(FIXTURES / "cars93.csv", work)
+from tests.services.training.faithful_world import Ingested, sample, train, unmended
 
 
 def _holdout(table: Ingested) -> pd.DataFrame:
@@ -63,11 +45,11 @@ def _joined(rows: pd.DataFrame) -> pd.Series:
     return rows["Manufacturer"] + " " + rows["Model"].astype(str)
 
 
-def test_training_finds_the_route_s_distance_and_the_make_s_recipe(flights, cars):
-    profile, _ = stream_profile(flights.parquet, flights.metadata)
+def test_training_finds_the_route_s_distance_and_the_make_s_recipe(flight_routes, cars93):
+    profile, _ = stream_profile(flight_routes.parquet, flight_routes.metadata)
     (pair,) = profile.pair_dependencies
     assert (pair.sources, pair.columns) == (("origin", "dest"), ("distance",))
-    assert len(pair.rows) == len(_route_miles(flights.frame))
+    assert len(pair.rows) == len(_route_miles(flight_routes.frame))
     assert profile.concatenations == ()
     # Models written before keep loading: their profile has no such fields.
     stored = json.loads(json.dumps(profile.to_dict()))
@@ -75,17 +57,17 @@ def test_training_finds_the_route_s_distance_and_the_make_s_recipe(flights, cars
     del stored["pair_dependencies"], stored["concatenations"]
     assert TableProfile.from_dict(stored).pair_dependencies == ()
 
-    profile, _ = stream_profile(cars.parquet, cars.metadata)
+    profile, _ = stream_profile(cars93.parquet, cars93.metadata)
     (make,) = profile.concatenations
     assert (make.column, make.parts, make.separator) == ("Make", ("Manufacturer", "Model"), " ")
     assert profile.pair_dependencies == ()
 
 
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
-def test_every_synthetic_flight_flies_a_real_route_its_real_distance(engine, flights, work):
-    trained = train(flights, engine, work)
+def test_every_synthetic_flight_flies_a_real_route_its_real_distance(engine, flight_routes, work):
+    trained = train(flight_routes, engine, work)
     rows = pd.read_parquet(sample(trained, 1_000, work))
-    miles = _route_miles(flights.frame)
+    miles = _route_miles(flight_routes.frame)
     assert set(_routes(rows)) <= set(miles)
     assert list(rows["distance"]) == [miles[route] for route in _routes(rows)]
     jfk_lax = rows.loc[(rows["origin"] == "JFK") & (rows["dest"] == "LAX"), "distance"]
@@ -93,9 +75,11 @@ def test_every_synthetic_flight_flies_a_real_route_its_real_distance(engine, fli
     # Redrawn pairs keep each airport's shares about the real ones.
     for column in ("origin", "dest"):
         shares = rows[column].value_counts(normalize=True)
-        real = flights.frame[column].value_counts(normalize=True)
+        real = flight_routes.frame[column].value_counts(normalize=True)
         assert shares.sub(real, fill_value=0).abs().sum() / 2 < 0.2, column
-    (check,) = [d for d in _report(flights, rows).dependencies if d.sources == ["origin", "dest"]]
+    (check,) = [
+        d for d in _report(flight_routes, rows).dependencies if d.sources == ["origin", "dest"]
+    ]
     assert check.violation_count == 0
     # A condition keeps its value: flights to LAX come from the airports that fly there (no
     # LGA: it was redrawing the destination), and 2,475 miles is JFK → LAX.
@@ -105,31 +89,31 @@ def test_every_synthetic_flight_flies_a_real_route_its_real_distance(engine, fli
     far = pd.read_parquet(sample(trained, 100, work, seed=3, conditions={"distance": 2475}))
     assert set(_routes(far)) == {("JFK", "LAX")}
     # Only the routes of the real rows the report holds out are new to its training rows.
-    trained_routes = set(_routes(flights.frame.drop(_holdout(flights).index)))
+    trained_routes = set(_routes(flight_routes.frame.drop(_holdout(flight_routes).index)))
     assert check.unseen_source_count == sum(r not in trained_routes for r in _routes(rows))
 
 
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
-def test_every_synthetic_make_is_its_manufacturer_and_model(engine, cars, work):
-    trained = train(cars, engine, work)
+def test_every_synthetic_make_is_its_manufacturer_and_model(engine, cars93, work):
+    trained = train(cars93, engine, work)
     rows = pd.read_parquet(sample(trained, 300, work))
     assert (rows["Make"] == _joined(rows)).all()
-    assert set(rows["Manufacturer"]) <= set(cars.frame["Manufacturer"])
-    (check,) = [d for d in _report(cars, rows).dependencies if d.columns == ["Make"]]
+    assert set(rows["Manufacturer"]) <= set(cars93.frame["Manufacturer"])
+    (check,) = [d for d in _report(cars93, rows).dependencies if d.columns == ["Make"]]
     assert check.description == 'Make = Manufacturer + " " + Model'
     assert check.violation_count == 0
 
 
-def test_the_report_counts_the_rows_an_engine_writes_unmended(flights, cars, work):
-    raw = unmended(train(flights, "gaussian_copula", work), 1_000)
-    miles = _route_miles(flights.frame)
+def test_the_report_counts_the_rows_an_engine_writes_unmended(flight_routes, cars93, work):
+    raw = unmended(train(flight_routes, "gaussian_copula", work), 1_000)
+    miles = _route_miles(flight_routes.frame)
     known = [route in miles for route in _routes(raw)]
     wrong = sum(
         ok and miles[route] != distance
         for ok, route, distance in zip(known, _routes(raw), raw["distance"], strict=True)
     )
     assert wrong > 500 and known.count(False) > 50  # what a user saw
-    report = _report(flights, raw)
+    report = _report(flight_routes, raw)
     (check,) = [d for d in report.dependencies if d.sources == ["origin", "dest"]]
     assert check.description == "origin & dest → distance"
     # The report's training rows are 80 % of the table: a few routes are not among them.
@@ -138,16 +122,15 @@ def test_the_report_counts_the_rows_an_engine_writes_unmended(flights, cars, wor
     page = render_html(report)
     assert "Columns that other columns determine" in page and "origin &amp; dest → distance" in page
 
-    raw = unmended(train(cars, "gaussian_copula", work), 300)
+    raw = unmended(train(cars93, "gaussian_copula", work), 300)
     broken = int((raw["Make"] != _joined(raw)).sum())
     assert broken > 200
-    (check,) = [d for d in _report(cars, raw).dependencies if d.columns == ["Make"]]
+    (check,) = [d for d in _report(cars93, raw).dependencies if d.columns == ["Make"]]
     assert check.sources == ["Manufacturer", "Model"]
     assert check.violation_count == broken
 
 
-def test_adult_has_no_pair_deciding_a_column_nor_a_joined_column(work):
-    adult = ingested(shared_tables()["adult-train"], work)
+def test_adult_has_no_pair_deciding_a_column_nor_a_joined_column(adult):
     profile, _ = stream_profile(adult.parquet, adult.metadata)
     assert (profile.pair_dependencies, profile.concatenations) == ((), ())
     holdout = adult.frame.sample(n=2_000, random_state=0)

@@ -6,17 +6,8 @@ value, so Saturday lunches came through the condition."""
 from __future__ import annotations
 
 import pandas as pd
-import pytest
-from plotly.data import tips
 
-from tests.services.training.faithful_world import Ingested, ingested, sample, train
-
-
-@pytest.fixture(scope="module")
-def tips_table(work) -> Ingested:
-    path = work / "tips.csv"
-    tips().to_csv(path, index=False)
-    return ingested(path, work)
+from tests.services.training.faithful_world import sample, train
 
 
 def test_a_listed_condition_is_met_without_a_ruled_out_combination(tips_table, work):

@@ -17,10 +17,9 @@ from tests.services.training.faithful_world import FIXTURES, ingested, sample, t
 
 
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
-def test_every_synthetic_model_is_made_by_its_real_manufacturer(engine, work):
-    cars = ingested(FIXTURES / "cars93.csv", work)
-    real = cars.frame
-    trained = train(cars, engine, work)
+def test_every_synthetic_model_is_made_by_its_real_manufacturer(engine, cars93, work):
+    real = cars93.frame
+    trained = train(cars93, engine, work)
     rows = pd.read_parquet(sample(trained, 300, work))
     makers = dict(zip(real["Model"], real["Manufacturer"], strict=True))
     assert list(rows["Manufacturer"]) == [makers[model] for model in rows["Model"]]

@@ -8,12 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.services.training.faithful_world import FIXTURES, Ingested, ingested, sample, train
-
-
-@pytest.fixture(scope="module")
-def chicks(work) -> Ingested:
-    return ingested(FIXTURES / "chickweight.csv", work)
+from tests.services.training.faithful_world import sample, train
 
 
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])

@@ -8,12 +8,7 @@ import pandas as pd
 import pytest
 
 from services.training.engines.trainset import stream_profile
-from tests.services.training.faithful_world import FIXTURES, Ingested, ingested, sample, train
-
-
-@pytest.fixture(scope="module")
-def chicks(work) -> Ingested:
-    return ingested(FIXTURES / "chickweight.csv", work)
+from tests.services.training.faithful_world import sample, train
 
 
 def test_a_chick_numbered_1_to_50_is_the_source_of_its_diet(chicks):

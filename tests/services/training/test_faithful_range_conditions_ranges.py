@@ -6,14 +6,8 @@ Adelies came through the condition."""
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
-from tests.services.training.faithful_world import FIXTURES, Ingested, ingested, sample, train
-
-
-@pytest.fixture(scope="module")
-def penguins(work) -> Ingested:
-    return ingested(FIXTURES / "penguins.csv", work)
+from tests.services.training.faithful_world import sample, train
 
 
 def test_a_range_condition_is_met_within_each_species_range(penguins, work):

@@ -19,11 +19,6 @@ from tests.corpus import shared_tables
 from tests.services.training.faithful_world import Ingested, ingested, sample, train, unmended
 
 
-@pytest.fixture(scope="module")
-def adult(work) -> Ingested:
-    return ingested(shared_tables()["adult-train"], work)
-
-
 def _columns(adult: Ingested) -> tuple[str, str, str]:
     names = list(adult.frame.columns)
     return names[5], names[7], names[9]  # marital-status, relationship, sex

@@ -26,10 +26,9 @@ from tests.services.training.faithful_world import (
 
 
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
-def test_no_flight_is_longer_in_minutes_than_in_miles(engine, work):
-    flights = ingested(FIXTURES / "flights_routes.csv", work)
-    real = flights.frame
-    trained = train(flights, engine, work)
+def test_no_flight_is_longer_in_minutes_than_in_miles(engine, flight_routes, work):
+    real = flight_routes.frame
+    trained = train(flight_routes, engine, work)
     (order,) = [o for o in read_manifest(trained.artifact).orders if o.high == "distance"]
     assert (order.low, order.fixed) == ("air_time", "distance")
     rows = pd.read_parquet(sample(trained, 2_000, work))
@@ -40,7 +39,9 @@ def test_no_flight_is_longer_in_minutes_than_in_miles(engine, work):
     times = rows["air_time"].dropna()  # minutes within the real range, whole as written
     assert real["air_time"].min() <= times.min() <= times.max() <= real["air_time"].max()
     assert (times % 1 == 0).all()
-    (check,) = [c for c in ordering_checks(real, rows, flights.metadata) if c.high == "distance"]
+    (check,) = [
+        c for c in ordering_checks(real, rows, flight_routes.metadata) if c.high == "distance"
+    ]
     assert check.low == "air_time" and check.violation_count == 0
 
 
@@ -53,12 +54,11 @@ def test_a_condition_on_one_side_keeps_the_order_by_the_other(work):
     assert (rows["temp_min"] >= weather.frame["temp_min"].min()).all()
 
 
-def test_a_mended_air_time_follows_its_route_s_length(work):
+def test_a_mended_air_time_follows_its_route_s_length(flight_routes, work):
     # Before, a mended air time was the distance times minutes per mile drawn over all
     # routes: LGA → BOS (184 miles) got up to 113 minutes, where its real flights take 31-55.
-    flights = ingested(FIXTURES / "flights_routes.csv", work)
-    real = flights.frame.dropna(subset=["air_time"])
-    trained = train(flights, "gaussian_copula", work)
+    real = flight_routes.frame.dropna(subset=["air_time"])
+    trained = train(flight_routes, "gaussian_copula", work)
     manifest = read_manifest(trained.artifact)
     (order,) = [o for o in manifest.orders if o.high == "distance"]
     assert len(order.binned) == 5 and len(json.dumps(order.to_dict())) < 5_000

@@ -15,18 +15,7 @@ from services.evaluation.report import ReportOptions, build_report
 from services.training.engines.trainset import stream_profile
 from services.training.engines.unique_labels import unique_label_columns
 from tests.corpus import shared_tables
-from tests.services.training.faithful_world import (
-    FIXTURES,
-    Ingested,
-    ingested,
-    sample,
-    train,
-)
-
-
-@pytest.fixture(scope="module")
-def colleges(work) -> Ingested:
-    return ingested(FIXTURES / "college_names.csv", work)
+from tests.services.training.faithful_world import FIXTURES, Ingested, ingested, sample, train
 
 
 def _report(table: Ingested, synthetic: pd.DataFrame):
@@ -69,10 +58,9 @@ def test_unique_college_names_come_back_new_and_once(engine, colleges, work):
     assert note.startswith(f"note: {copied.pii_replay['Name']:.0%} of the synthetic 'Name'")
 
 
-def test_no_false_alarm_on_labels_categories_and_shared_tables(work):
-    cars = ingested(FIXTURES / "cars93.csv", work)
+def test_no_false_alarm_on_labels_categories_and_shared_tables(cars93, colleges, work):
     models = ingested(FIXTURES / "cars93_models.csv", work)
-    tables = {"cars93": cars, "cars93_models": models}
+    tables = {"cars93": cars93, "cars93_models": models}
     for name in ("adult-test", "housing", "daily-min-temperatures", "monthly-car-sales"):
         tables[name] = ingested(shared_tables()[name], work)
     for name in ("penguins", "covid_testing", "polls_2016", "stocks"):
@@ -84,6 +72,5 @@ def test_no_false_alarm_on_labels_categories_and_shared_tables(work):
     # Cars93's models are one word each (`Integra`) and its Make joins Manufacturer and
     # Model: they stay as they were.
     assert found == {name: [] for name in tables}
-    colleges = ingested(FIXTURES / "college_names.csv", work)
     profile, _ = stream_profile(colleges.parquet, colleges.metadata)
     assert [c.name for c in unique_label_columns(profile)] == ["Name"]

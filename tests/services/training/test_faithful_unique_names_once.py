@@ -11,12 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.services.training.faithful_world import FIXTURES, Ingested, ingested, sample, train
-
-
-@pytest.fixture(scope="module")
-def colleges(work) -> Ingested:
-    return ingested(FIXTURES / "college_names.csv", work)
+from tests.services.training.faithful_world import sample, train
 
 
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])

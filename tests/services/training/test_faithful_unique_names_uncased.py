@@ -57,7 +57,7 @@ OWNERS = ("الوطنية", "الأهلية")  # national, private
 
 
 @pytest.fixture(scope="module")
-def colleges(work) -> Ingested:
+def arabic_colleges(work) -> Ingested:
     names = [f"{KINDS[i % 3]} {c} {OWNERS[i % 2]}" for i, c in enumerate(CITIES)]
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"name": names, "students": rng.integers(500, 50_000, len(names))})
@@ -67,9 +67,9 @@ def colleges(work) -> Ingested:
 
 
 @pytest.mark.parametrize("engine", ["gaussian_copula", "tabular_argn"])
-def test_arabic_college_names_come_back_new_and_once(engine, colleges, work):
-    real = set(colleges.frame["name"])
-    names = pd.read_parquet(sample(train(colleges, engine, work), 40, work))["name"]
+def test_arabic_college_names_come_back_new_and_once(engine, arabic_colleges, work):
+    real = set(arabic_colleges.frame["name"])
+    names = pd.read_parquet(sample(train(arabic_colleges, engine, work), 40, work))["name"]
     assert names.is_unique, names[names.duplicated()].tolist()
     assert not names.isin(real).any(), names[names.isin(real)].tolist()
     # A real name with one word changed: a kind of school, a city, an owner.

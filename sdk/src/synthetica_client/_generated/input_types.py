@@ -55,9 +55,6 @@ class ForeignKeyInput(BaseModel):
 
 
 class GenerateFromTemplateInput(BaseModel):
-    project_id: str = Field(alias="projectId")
-    count: int
-    "rows of each table without its own count"
     template_id: Optional[str] = Field(alias="templateId", default=None)
     "a saved template (yours or shared with you)"
     builtin: Optional[str] = None
@@ -66,6 +63,9 @@ class GenerateFromTemplateInput(BaseModel):
     "an unsaved schema"
     schema_json_: Optional[str] = Field(alias="schemaJson", default=None)
     "an unsaved schema as a JSON string"
+    project_id: str = Field(alias="projectId")
+    count: int
+    "rows of each table without its own count"
     seed: Optional[int] = None
     "same seed, same bytes"
     locale: str = "en_US"
