@@ -63,6 +63,7 @@ class DeliveryWorker(Poller):
             body=due.payload,
             delivery_id=str(due.id),
             event_type=due.event_type,
+            deadline_seconds=self.settings.webhook_timeout_seconds,
         )
         attempts = due.attempts + 1
         await self.db.call(
