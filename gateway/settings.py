@@ -56,5 +56,10 @@ class GatewaySettings(Settings):
     read_cache_entries: int = Field(default=1_000, ge=1, le=100_000)
     # ... and how many megabytes of dataset answers (as sent; 2-5 times that in memory).
     read_cache_megabytes: float = Field(default=32.0, gt=0, le=65_536)
+    # A live jobUpdates subscription asks again, before sending an update, whether its
+    # subscriber may still see the job (credentials with auth, the job with training) once
+    # this long has passed since it last did: a member removed from the project, a revoked API
+    # key or an expired token stops the stream within it. 0: before every update.
+    subscription_recheck_seconds: float = Field(default=30.0, ge=0, le=3600)
     # Secure flag of the dashboard's session cookies: auto (https requests), always, never.
     cookie_secure: CookieSecure = CookieSecure.AUTO

@@ -49,6 +49,11 @@ class NotificationsSubscription:
         subscriptions = ctx.subscriptions
         assert subscriptions is not None
         async for state in job_updates(
-            subscriptions.hub, subscriptions.jobs, str(job_id), ctx.user_metadata
+            subscriptions.hub,
+            subscriptions.jobs,
+            str(job_id),
+            ctx.user_metadata,
+            authenticate=subscriptions.reauthenticate,
+            recheck_seconds=subscriptions.settings.subscription_recheck_seconds,
         ):
             yield JobUpdate.from_state(state)
