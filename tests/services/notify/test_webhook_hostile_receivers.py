@@ -2,7 +2,8 @@
 byte at a time for ever, or its headers one byte at a time, or an endless body. None of them
 may hold up the sender (other users' webhooks go on being delivered) or fill its memory. A
 status line is the receiver's answer (the body is never read); no status line within the
-timeout is a failed attempt that says so."""
+timeout is a failed attempt that says so. Nor can one user's many slow receivers take every
+sending slot: a user has at most a few deliveries in flight, and the others' go past."""
 
 from __future__ import annotations
 
@@ -133,3 +134,24 @@ async def test_a_receiver_that_never_finishes_does_not_hold_up_other_webhooks(no
         assert recorded[0].response_status == 200
     # An endless body is not read: the sender took what fits in the sockets' buffers at most.
     assert bad.sent_bytes < 64 << 20, bad.sent_bytes
+
+
+async def test_many_slow_receivers_of_one_user_do_not_queue_up_everyone_else(notify_env):
+    attacker, victim = await notify_env.user(), await notify_env.user()
+    async with hostile("drip-headers") as bad, receiver() as good:
+        for _ in range(20):  # the most webhooks a user may have
+            await hook(notify_env, attacker, bad.url)
+        await notify_env.publish(batch_event(attacker))  # 20 deliveries, 5 s each
+        await eventually(lambda: asyncio.sleep(0, bad.requests), lambda n: n >= 1, timeout=120)
+        good_hook = await hook(notify_env, victim, good.url)
+        await notify_env.publish(batch_event(victim))
+        await eventually(
+            lambda: deliveries(notify_env, victim, good_hook),
+            lambda ds: ds and ds[0].status == notify_pb2.DELIVERY_STATUS_SUCCEEDED,
+            timeout=120,
+        )
+        started = bad.requests
+    # Before, the sender took due deliveries oldest first, eight at a time, and waited for all
+    # eight: the victim's came after the first attempts of all 20 slow ones (100 s at 10 s
+    # each, then their retries). Now the attacker has at most 2 in flight.
+    assert started <= 4, started
