@@ -4,6 +4,7 @@ says exactly what, ``fields`` points at the offending inputs. Anything else is m
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 
 import grpc
@@ -11,6 +12,8 @@ from google.rpc import error_details_pb2
 from graphql import GraphQLError
 from grpc_status import rpc_status
 from strawberry.extensions import MaskErrors
+
+log = logging.getLogger(__name__)
 
 CODES = {
     grpc.StatusCode.UNAUTHENTICATED: "UNAUTHENTICATED",
@@ -30,6 +33,14 @@ class ApiError(GraphQLError):
 
     def __init__(self, message: str, *, code: str, **extensions: object) -> None:
         super().__init__(message, extensions={"code": code, **extensions})
+
+
+# What the client is told when a service cannot be reached: gRPC's own words for it name the
+# service's internal address, port or socket path ("ipv4:10.0.3.17:25052: Connection refused").
+TRANSPORT_MESSAGES = {
+    grpc.StatusCode.UNAVAILABLE: "the service is not answering; try again shortly",
+    grpc.StatusCode.DEADLINE_EXCEEDED: "the service did not answer in time; try again shortly",
+}
 
 
 def from_rpc_error(error: grpc.aio.AioRpcError) -> GraphQLError:
@@ -53,6 +64,12 @@ def from_rpc_error(error: grpc.aio.AioRpcError) -> GraphQLError:
             retry = error_details_pb2.RetryInfo()
             detail.Unpack(retry)
             extensions["retryAfterSeconds"] = retry.retry_delay.seconds
+    # Every error a service raises carries its ErrorInfo (common.interceptors.to_status); one
+    # without it came from the transport, and its words stay in the log.
+    transport = TRANSPORT_MESSAGES.get(error.code()) if "reason" not in extensions else None
+    if transport is not None:
+        log.warning("service call failed: %s: %s", error.code().name, error.details())
+        return ApiError(transport, code=code, **extensions)
     return ApiError(error.details() or code.lower(), code=code, **extensions)
 
 
