@@ -1,7 +1,8 @@
-"""A live ``jobUpdates`` subscription does not outlive the subscriber's right to see the job:
-a member removed from the project, or a subscriber whose API key was revoked, gets the
-refusal and the stream ends, instead of the job's later updates (here an owner's rejection
-with its comment). Access is asked again before an update is sent, at most every
+"""A live subscription does not outlive the subscriber's right to it: on ``jobUpdates``, a
+member removed from the project, or a subscriber whose API key was revoked, gets the refusal
+and the stream ends, instead of the job's later updates (here an owner's rejection with its
+comment); on ``notifications``, a revoked key gets the refusal instead of the owner's next
+notification. Access is asked again before an update is sent, at most every
 ``GATEWAY_SUBSCRIPTION_RECHECK_SECONDS`` (0 here: before every update). Real services, a real
 project and a real job waiting for approval (it stays there until the owner decides)."""
 
@@ -11,8 +12,12 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
+import nats
 import pytest
+from nats.js import JetStreamContext
 
+from common.events import new_event
+from synthetica.events.v1 import events_pb2
 from tests.gateway.subscriptions_client import GraphQLWs
 from tests.gateway.team import Team
 from tests.support import graphql, start_gateway
@@ -27,12 +32,13 @@ REVOKE_KEY = "mutation($id: ID!) { revokeApiKey(id: $id) { id } }"
 
 @pytest.fixture(scope="module")
 async def gateway_url(
-    auth_server, datasets_server, training_api, service_token, nats_url
+    auth_server, datasets_server, training_api, notify_server, service_token, nats_url
 ) -> AsyncIterator[str]:
     async with start_gateway(
         auth_server,
         training_api,
         datasets_server,
+        notify_server,
         service_token=service_token,
         nats_url=nats_url,
         subscription_recheck_seconds=0,
@@ -113,3 +119,54 @@ async def test_a_revoked_api_key_stops_receiving_the_jobs_updates(client, team: 
         after = await ws.results(op, timeout=30)
     assert len(after) == 1, after
     assert after[0]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", after
+
+
+@pytest.fixture
+async def js(nats_url) -> AsyncIterator[JetStreamContext]:
+    nc = await nats.connect(nats_url)
+    yield nc.jetstream()
+    await nc.close()
+
+
+async def publish_dataset(js: JetStreamContext, user_id: str, name: str) -> None:
+    """A dataset.uploaded fact, as the datasets service publishes it: a notification."""
+    event = new_event(
+        events_pb2.DatasetUploaded(dataset_id=name, name=name, row_count=5), user_id=user_id
+    )
+    await js.publish(
+        "synthetica.events.dataset.uploaded",
+        event.SerializeToString(),
+        headers={"Nats-Msg-Id": event.id},
+    )
+
+
+async def test_a_revoked_api_key_stops_receiving_notifications(client, team: Team, gateway_url, js):
+    made = await graphql(client, CREATE_KEY, token=team.tokens["owner"])
+    key = made["data"]["createApiKey"]
+    owner = team.users["owner"].id
+    async with GraphQLWs.connect(gateway_url, {"X-API-Key": key["secret"]}) as ws:
+        op = await ws.subscribe("subscription { notifications { title } }")
+        # The stream is set up behind the subscribe: publish until the first arrives.
+        for attempt in range(60):
+            await publish_dataset(js, owner, f"warmup{attempt}")
+            try:
+                first = await ws.next(op, timeout=0.5)
+                break
+            except TimeoutError:
+                continue
+        else:
+            raise AssertionError("no notification arrived")
+        assert "errors" not in first, first
+        revoked = await graphql(
+            client, REVOKE_KEY, {"id": key["apiKey"]["id"]}, token=team.tokens["owner"]
+        )
+        assert "errors" not in revoked, revoked
+        await publish_dataset(js, owner, "after-revocation")
+        seen = []
+        while (result := await ws.next(op, timeout=60)) is not None:
+            seen.append(result)
+            if "errors" in result or "after-revocation" in str(result):
+                break
+    assert seen, "the stream ended silently"
+    assert all("after-revocation" not in str(r.get("data")) for r in seen), seen
+    assert seen[-1]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", seen
