@@ -35,6 +35,8 @@ class GatewaySettings(Settings):
     max_aliases: int = 30
     # Fields times requested page sizes (gateway/cost.py).
     max_query_cost: int = 20_000
+    # Pairs of fields asked under the same name in one selection set (gateway/field_repeats.py).
+    max_repeated_field_pairs: int = 200
     max_body_bytes: int = 1024 * 1024
     # Dataset uploads (multipart GraphQL and /upload/datasets) are not held to max_body_bytes;
     # the datasets service enforces its own size limit while the bytes stream. This only
