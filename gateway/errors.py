@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Iterator
 
 import grpc
 from google.rpc import error_details_pb2
 from graphql import GraphQLError
 from grpc_status import rpc_status
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, SchemaExtension
 
 log = logging.getLogger(__name__)
 
@@ -102,3 +103,33 @@ class MaskUnexpectedErrors(MaskErrors):
         errors = getattr(result, "errors", None)
         if errors:
             result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
+
+
+SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
+
+
+class NoSuggestions(SchemaExtension):
+    """Validation errors without their "Did you mean ...?" hints, for a gateway with
+    introspection off: the hints name the schema's fields, arguments and types, so a client
+    could otherwise collect the schema one guess at a time (as tools like Clairvoyance do),
+    which is what switching introspection off is meant to stop."""
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        errors = self.execution_context.pre_execution_errors
+        if errors:  # in place: the answer already holds this list
+            errors[:] = [_without_hint(e) for e in errors]
+
+
+def _without_hint(error: GraphQLError) -> GraphQLError:
+    if not SUGGESTION.search(error.message):
+        return error
+    return GraphQLError(
+        SUGGESTION.sub("", error.message),
+        error.nodes,
+        error.source,
+        error.positions,
+        error.path,
+        error.original_error,
+        error.extensions,
+    )

@@ -19,7 +19,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from gateway.cost import cost_limit_rule
-from gateway.errors import ApiError, MaskUnexpectedErrors
+from gateway.errors import ApiError, MaskUnexpectedErrors, NoSuggestions
 from gateway.fanout import SharedEventExecution
 from gateway.field_repeats import guarded_validation_cache
 from gateway.observability import GraphQLObservability
@@ -116,6 +116,7 @@ def build_schema(settings: GatewaySettings | None = None) -> strawberry.Schema:
             MaskUnexpectedErrors,
             GraphQLObservability,
             ClearAfterMutations,
+            *([] if settings.introspection else [NoSuggestions]),
         ],
     )
 
