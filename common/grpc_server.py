@@ -26,6 +26,7 @@ from common.interceptors import (
     RequestContextInterceptor,
 )
 from common.polling import cancel_and_wait
+from common.request_text import RequestTextInterceptor
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,8 @@ def create_server(
     ]
     if authenticator is not None:
         interceptors.append(AuthInterceptor(authenticator))
+    # Innermost: a caller is authenticated before its request is looked at.
+    interceptors.append(RequestTextInterceptor())
     server = grpc.aio.server(
         interceptors=interceptors,
         options=[

@@ -4,13 +4,17 @@ says exactly what, ``fields`` points at the offending inputs. Anything else is m
 from __future__ import annotations
 
 import contextlib
+import logging
+import re
 from collections.abc import Iterator
 
 import grpc
 from google.rpc import error_details_pb2
 from graphql import GraphQLError
 from grpc_status import rpc_status
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, SchemaExtension
+
+log = logging.getLogger(__name__)
 
 CODES = {
     grpc.StatusCode.UNAUTHENTICATED: "UNAUTHENTICATED",
@@ -30,6 +34,14 @@ class ApiError(GraphQLError):
 
     def __init__(self, message: str, *, code: str, **extensions: object) -> None:
         super().__init__(message, extensions={"code": code, **extensions})
+
+
+# What the client is told when a service cannot be reached: gRPC's own words for it name the
+# service's internal address, port or socket path ("ipv4:10.0.3.17:25052: Connection refused").
+TRANSPORT_MESSAGES = {
+    grpc.StatusCode.UNAVAILABLE: "the service is not answering; try again shortly",
+    grpc.StatusCode.DEADLINE_EXCEEDED: "the service did not answer in time; try again shortly",
+}
 
 
 def from_rpc_error(error: grpc.aio.AioRpcError) -> GraphQLError:
@@ -53,6 +65,12 @@ def from_rpc_error(error: grpc.aio.AioRpcError) -> GraphQLError:
             retry = error_details_pb2.RetryInfo()
             detail.Unpack(retry)
             extensions["retryAfterSeconds"] = retry.retry_delay.seconds
+    # Every error a service raises carries its ErrorInfo (common.interceptors.to_status); one
+    # without it came from the transport, and its words stay in the log.
+    transport = TRANSPORT_MESSAGES.get(error.code()) if "reason" not in extensions else None
+    if transport is not None:
+        log.warning("service call failed: %s: %s", error.code().name, error.details())
+        return ApiError(transport, code=code, **extensions)
     return ApiError(error.details() or code.lower(), code=code, **extensions)
 
 
@@ -85,3 +103,33 @@ class MaskUnexpectedErrors(MaskErrors):
         errors = getattr(result, "errors", None)
         if errors:
             result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
+
+
+SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
+
+
+class NoSuggestions(SchemaExtension):
+    """Validation errors without their "Did you mean ...?" hints, for a gateway with
+    introspection off: the hints name the schema's fields, arguments and types, so a client
+    could otherwise collect the schema one guess at a time (as tools like Clairvoyance do),
+    which is what switching introspection off is meant to stop."""
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        errors = self.execution_context.pre_execution_errors
+        if errors:  # in place: the answer already holds this list
+            errors[:] = [_without_hint(e) for e in errors]
+
+
+def _without_hint(error: GraphQLError) -> GraphQLError:
+    if not SUGGESTION.search(error.message):
+        return error
+    return GraphQLError(
+        SUGGESTION.sub("", error.message),
+        error.nodes,
+        error.source,
+        error.positions,
+        error.path,
+        error.original_error,
+        error.extensions,
+    )

@@ -35,6 +35,8 @@ class GatewaySettings(Settings):
     max_aliases: int = 30
     # Fields times requested page sizes (gateway/cost.py).
     max_query_cost: int = 20_000
+    # Pairs of fields asked under the same name in one selection set (gateway/field_repeats.py).
+    max_repeated_field_pairs: int = 200
     max_body_bytes: int = 1024 * 1024
     # Dataset uploads (multipart GraphQL and /upload/datasets) are not held to max_body_bytes;
     # the datasets service enforces its own size limit while the bytes stream. This only
@@ -56,5 +58,10 @@ class GatewaySettings(Settings):
     read_cache_entries: int = Field(default=1_000, ge=1, le=100_000)
     # ... and how many megabytes of dataset answers (as sent; 2-5 times that in memory).
     read_cache_megabytes: float = Field(default=32.0, gt=0, le=65_536)
+    # A live jobUpdates subscription asks again, before sending an update, whether its
+    # subscriber may still see the job (credentials with auth, the job with training) once
+    # this long has passed since it last did: a member removed from the project, a revoked API
+    # key or an expired token stops the stream within it. 0: before every update.
+    subscription_recheck_seconds: float = Field(default=30.0, ge=0, le=3600)
     # Secure flag of the dashboard's session cookies: auto (https requests), always, never.
     cookie_secure: CookieSecure = CookieSecure.AUTO

@@ -20,8 +20,9 @@ import asyncio
 import contextlib
 import gc
 import logging
+import math
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -38,7 +39,7 @@ from common.errors import Unauthenticated
 from common.events import EventType, job_update
 from common.security import TokenAuthenticator
 from gateway.clients import ServiceClients
-from gateway.errors import rpc_errors
+from gateway.errors import ApiError, rpc_errors
 from gateway.settings import GatewaySettings
 from services.auth.client import AuthClient
 from synthetica.events.v1 import events_pb2
@@ -214,17 +215,36 @@ class JobUpdatesHub:
 
 
 async def job_updates(
-    hub: JobUpdatesHub, source: JobSource, job_id: str, metadata: Metadata
+    hub: JobUpdatesHub,
+    source: JobSource,
+    job_id: str,
+    metadata: Metadata,
+    *,
+    authenticate: Callable[[Metadata], Awaitable[None]] | None = None,
+    recheck_seconds: float = math.inf,
 ) -> AsyncIterator[JobState]:
-    """The job's current state, then each newer update, until a terminal one."""
+    """The job's current state, then each newer update, until a terminal one.
+
+    A job can run for hours, and its subscriber may meanwhile leave the project, have their
+    API key revoked or their token expire: before an update is sent, once ``recheck_seconds``
+    have passed since access was last confirmed, the credentials are checked again
+    (``authenticate``) and the job read again with them; a refusal ends the stream with it."""
+    loop = asyncio.get_running_loop()
     async with hub.listen(job_id) as queue:
         current = await source.current(job_id, metadata)
+        confirmed = loop.time()
         yield current
         while not current.terminal:
             update = await queue.get()
-            if update.supersedes(current):
-                current = update
-                yield current
+            if not update.supersedes(current):
+                continue
+            if loop.time() - confirmed >= recheck_seconds:
+                if authenticate is not None:
+                    await authenticate(metadata)
+                await source.current(job_id, metadata)
+                confirmed = loop.time()
+            current = update
+            yield current
 
 
 def _credentials(params: Any) -> Metadata:
@@ -271,6 +291,18 @@ class Subscriptions:
             # so a revoked key opens nothing, without following revocation events.
             self._authenticator = self._auth.authenticator(self.settings, api_key_cache_seconds=0.0)
         await self._authenticator.authenticate(dict(credentials), peer="")
+
+    async def reauthenticate(self, credentials: Metadata) -> None:
+        """:meth:`authenticate` for a live subscription: a refusal is the client's error
+        (UNAUTHENTICATED), and so is auth being unreachable (SERVICE_UNAVAILABLE): the stream
+        ends rather than going on unchecked, and the client subscribes again."""
+        try:
+            await self.authenticate(credentials)
+        except Unauthenticated as exc:
+            raise ApiError(exc.message, code="UNAUTHENTICATED") from exc
+        except Exception as exc:
+            log.warning("subscription re-authentication failed: %s", exc)
+            raise ApiError("authentication unavailable", code="SERVICE_UNAVAILABLE") from exc
 
     async def close(self) -> None:
         await self.hub.close()

@@ -12,7 +12,6 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
-    ValidationCache,
     max_aliases,
     query_depth_limiter,
 )
@@ -20,8 +19,9 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from gateway.cost import cost_limit_rule
-from gateway.errors import ApiError, MaskUnexpectedErrors
+from gateway.errors import ApiError, MaskUnexpectedErrors, NoSuggestions
 from gateway.fanout import SharedEventExecution
+from gateway.field_repeats import guarded_validation_cache
 from gateway.observability import GraphQLObservability
 from gateway.read_cache import ClearAfterMutations
 from gateway.schema.auth.mutations import AuthMutation
@@ -110,10 +110,13 @@ def build_schema(settings: GatewaySettings | None = None) -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=tokens),
             lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
             lambda: AddValidationRules(rules),
-            lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
+            # Refuses fields repeated under one name past a budget before validating:
+            # validation compares them in pairs (gateway/field_repeats.py).
+            guarded_validation_cache(settings.max_repeated_field_pairs, QUERY_CACHE_SIZE),
             MaskUnexpectedErrors,
             GraphQLObservability,
             ClearAfterMutations,
+            *([] if settings.introspection else [NoSuggestions]),
         ],
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -229,16 +230,56 @@ class DueDelivery:
     # The claim: the delivery's next_attempt_at as this claim set it. An attempt is recorded
     # only while it still holds (see record_attempt).
     lease_until: datetime
+    # The webhook's owner, whose deliveries in flight are limited.
+    user_id: uuid.UUID | None = None
 
 
-def claim_due(*, session: Session, limit: int, lease_seconds: float) -> list[DueDelivery]:
-    """Takes up to ``limit`` due deliveries and leases them (pushes their next attempt past the
-    call's timeout), so another replica does not send them meanwhile."""
+def claim_due(
+    *,
+    session: Session,
+    limit: int,
+    lease_seconds: float,
+    per_user: int | None = None,
+    in_flight: Mapping[uuid.UUID, int] | None = None,
+) -> list[DueDelivery]:
+    """Takes up to ``limit`` due deliveries, oldest first, and leases them (pushes their next
+    attempt past the call's timeout), so another replica does not send them meanwhile.
+
+    With ``per_user``, a webhook owner gets at most that many, counting those the caller
+    already has ``in_flight`` for them: one user's many slow receivers cannot take every
+    sending slot while other users' deliveries wait behind theirs."""
+    due = (Delivery.status == PENDING, Delivery.next_attempt_at <= func.now())
+    if per_user is None:
+        ids = None
+    else:
+        rank = func.row_number().over(
+            partition_by=Webhook.user_id, order_by=(Delivery.next_attempt_at, Delivery.id)
+        )
+        ranked = (
+            select(Delivery.id, Delivery.next_attempt_at, Webhook.user_id, rank.label("rank"))
+            .join(Webhook, Webhook.id == Delivery.webhook_id)
+            .where(*due)
+            .subquery()
+        )
+        candidates = session.execute(
+            select(ranked.c.id, ranked.c.user_id)
+            .where(ranked.c.rank <= per_user)
+            .order_by(ranked.c.next_attempt_at)
+            .limit(limit + sum((in_flight or {}).values()))
+        ).all()
+        taken = dict(in_flight or {})
+        ids = []
+        for delivery_id, user_id in candidates:
+            if taken.get(user_id, 0) < per_user and len(ids) < limit:
+                taken[user_id] = taken.get(user_id, 0) + 1
+                ids.append(delivery_id)
+        if not ids:
+            return []
+    query = select(Delivery, Webhook).join(Webhook, Webhook.id == Delivery.webhook_id).where(*due)
+    if ids is not None:
+        query = query.where(Delivery.id.in_(ids))
     rows = session.execute(
-        select(Delivery, Webhook)
-        .join(Webhook, Webhook.id == Delivery.webhook_id)
-        .where(Delivery.status == PENDING, Delivery.next_attempt_at <= func.now())
-        .order_by(Delivery.next_attempt_at)
+        query.order_by(Delivery.next_attempt_at)
         .limit(limit)
         .with_for_update(of=Delivery, skip_locked=True)
     ).all()
@@ -247,7 +288,14 @@ def claim_due(*, session: Session, limit: int, lease_seconds: float) -> list[Due
         delivery.next_attempt_at = lease_until
     return [
         DueDelivery(
-            d.id, hook.url, hook.secret_encrypted, d.payload, d.event_type, d.attempts, lease_until
+            d.id,
+            hook.url,
+            hook.secret_encrypted,
+            d.payload,
+            d.event_type,
+            d.attempts,
+            lease_until,
+            hook.user_id,
         )
         for d, hook in rows
     ]

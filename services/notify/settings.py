@@ -18,6 +18,8 @@ class NotifySettings(ServiceSettings):
     webhook_backoff_max_seconds: float = 3600.0
     webhook_timeout_seconds: float = 10.0
     webhook_concurrency: int = 8
+    # Of those, how many one user's deliveries may take (their receivers may all be slow).
+    webhook_in_flight_per_user: int = 2
     webhook_poll_seconds: float = 1.0
     webhook_deliveries_shown: int = 50
     webhook_max_per_user: int = 20

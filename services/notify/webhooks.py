@@ -4,10 +4,16 @@ A target must be http(s), and every address its host resolves to must be public 
 network the operator allowed): ``common.addresses``, shared with the datasets service's
 database connections. The request is sent to the address that was checked, not re-resolved;
 TLS still verifies the host name. Redirects are not followed.
+
+The receiver is the user's too, so it may be hostile: only its status line and headers are
+read (never its body, however long), and the whole call, connecting and those headers
+included, must end within one deadline: an answer dripped a byte at a time never trips a
+per-read timeout, and would hold the sender and other users' deliveries for ever.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -110,24 +116,35 @@ async def post(
     body: bytes,
     delivery_id: str,
     event_type: str,
+    deadline_seconds: float,
 ) -> Outcome:
-    try:
-        target = await resolve(policy, url)
-    except AddressRefused as exc:
-        return Outcome(ok=False, error=str(exc), permanent=True)
     headers = {
-        "Host": target.host,
         "Content-Type": "application/json",
         "User-Agent": "Synthetica-Webhooks/1",
         SIGNATURE_HEADER: sign(secret, body),
         DELIVERY_HEADER: delivery_id,
         EVENT_HEADER: event_type,
     }
-    extensions = {"sni_hostname": urlsplit(url).hostname} if target.scheme == "https" else {}
     try:
-        response = await client.post(
-            target.url, content=body, headers=headers, extensions=extensions
-        )
+        async with asyncio.timeout(deadline_seconds):
+            target = await resolve(policy, url)
+            extensions = (
+                {"sni_hostname": urlsplit(url).hostname} if target.scheme == "https" else {}
+            )
+            request = client.build_request(
+                "POST",
+                target.url,
+                content=body,
+                headers={"Host": target.host, **headers},
+                extensions=extensions,
+            )
+            # Streamed and closed unread: the status is the answer, the body is not needed.
+            response = await client.send(request, stream=True)
+            await response.aclose()
+    except AddressRefused as exc:
+        return Outcome(ok=False, error=str(exc), permanent=True)
+    except TimeoutError:
+        return Outcome(ok=False, error=f"receiver did not answer within {deadline_seconds:g} s")
     except httpx.HTTPError as exc:
         return Outcome(ok=False, error=f"{type(exc).__name__}: {exc}"[:500])
     if 200 <= response.status_code < 300:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator
 
 import grpc
@@ -23,13 +24,23 @@ class NotificationsSubscription:
     @strawberry.subscription(description="the caller's new notifications as they arrive")
     async def notifications(self, info: Info[Context, None]) -> AsyncGenerator[Notification, None]:
         ctx = info.context
+        subscriptions = ctx.subscriptions
+        assert subscriptions is not None
+        recheck_seconds = subscriptions.settings.subscription_recheck_seconds
         call = ctx.clients.notify.StreamNotifications(
             notify_pb2.StreamNotificationsRequest(),
             metadata=ctx.user_metadata,
             timeout=STREAM_MAX_SECONDS,
         )
+        loop = asyncio.get_running_loop()
+        confirmed = loop.time()
         try:
             async for response in call:
+                # A revoked API key or a disabled user's stream ends at its next notification
+                # once the recheck time has passed (see job_updates).
+                if loop.time() - confirmed >= recheck_seconds:
+                    await subscriptions.reauthenticate(ctx.user_metadata)
+                    confirmed = loop.time()
                 yield Notification.from_proto(response.notification)
         except grpc.aio.AioRpcError as exc:
             # At its maximum length the stream just ends; the client subscribes again.
@@ -49,6 +60,11 @@ class NotificationsSubscription:
         subscriptions = ctx.subscriptions
         assert subscriptions is not None
         async for state in job_updates(
-            subscriptions.hub, subscriptions.jobs, str(job_id), ctx.user_metadata
+            subscriptions.hub,
+            subscriptions.jobs,
+            str(job_id),
+            ctx.user_metadata,
+            authenticate=subscriptions.reauthenticate,
+            recheck_seconds=subscriptions.settings.subscription_recheck_seconds,
         ):
             yield JobUpdate.from_state(state)
