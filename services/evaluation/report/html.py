@@ -59,6 +59,7 @@ def report_sections(report: Report) -> str:
         _totals(report),
         _leaders(report),
         _calendar(report),
+        _missing_when(report),
         _charts(report),
         _sample_sizes(report),
     ]
@@ -280,6 +281,16 @@ def _calendar(report: Report) -> str:
         "are none (31 February, 10:88). Models trained from now on write real ones.",
         ["Columns", "Synthetic rows breaking it", "Real rows (all real)"],
         [(esc(c.description), c.violation_count, c.real_rows) for c in report.calendar],
+    )
+
+
+def _missing_when(report: Report) -> str:
+    return _broken_section(
+        "Values where the real rows have none",
+        "In every real row with this value these columns are missing (no shoe brand before "
+        "2005); some synthetic rows have them. Models trained from now on keep them missing.",
+        ["Columns", "Synthetic rows breaking it", "Real rows (all missing them)"],
+        [(esc(c.description), c.violation_count, c.real_rows) for c in report.missing_when],
     )
 
 

@@ -374,6 +374,19 @@ class CalendarCheck(_Model):
     real_rows: int
 
 
+class MissingWhenCheck(_Model):
+    """Columns missing in every real row where ``category`` is ``value`` (as text), and the
+    synthetic rows with that value that have one of them."""
+
+    columns: list[str]
+    category: str
+    value: str
+    description: str
+    violation_count: int
+    # Real rows with the value, every one missing the columns.
+    real_rows: int
+
+
 class ConditionedComparison(_Model):
     """Which real rows a batch generated with conditions was compared with (`conditioned`)."""
 
@@ -429,5 +442,8 @@ class Report(_Model):
     leaders: list[LeaderCheck] = Field(default_factory=list)
     # Dates and times of day written as numbers (`calendar.py`); empty in older reports.
     calendar: list[CalendarCheck] = Field(default_factory=list)
+    # Columns missing wherever a category column has one value (`missing.py`); empty in
+    # older reports.
+    missing_when: list[MissingWhenCheck] = Field(default_factory=list)
     # A batch generated with conditions: which real rows it was compared with; None without.
     comparison: ConditionedComparison | None = None
