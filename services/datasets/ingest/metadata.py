@@ -58,9 +58,8 @@ VALUE_PATTERNS = (
     ("email", re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")),
     ("url", re.compile(r"^https?://\S+$", re.IGNORECASE)),
     ("id", re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)),
-    # IPv6: eight groups, or fewer around a "::" (a time of day `11:38:36` is neither).
     (
-        "ip_address",
+        "ip_address",  # IPv6: eight groups, or fewer around "::" (no time of day, `11:38:36`)
         re.compile(
             r"^(\d{1,3}\.){3}\d{1,3}$|^([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$|^(?=.*::)[0-9a-f:]{2,39}$",
             re.IGNORECASE,
