@@ -17,7 +17,7 @@ import pandas as pd
 from common.contracts.missing_together import MissingTogetherFinder
 from common.contracts.missing_when import MissingWhenFinder
 from services.evaluation.report.dependencies import allowed_columns
-from services.evaluation.report.models import MissingWhenCheck
+from services.evaluation.report.form_models import MissingWhenCheck
 
 _LEARNED = ("numerical", "categorical", "boolean", "datetime")
 

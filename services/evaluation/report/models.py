@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from services.evaluation.report.form_models import FormCheck, MissingWhenCheck
 from services.evaluation.report.range_models import RangeCheck, RangeVerdict
 
 
@@ -374,19 +375,6 @@ class CalendarCheck(_Model):
     real_rows: int
 
 
-class MissingWhenCheck(_Model):
-    """Columns missing in every real row where ``category`` is ``value`` (as text), and the
-    synthetic rows with that value that have one of them."""
-
-    columns: list[str]
-    category: str
-    value: str
-    description: str
-    violation_count: int
-    # Real rows with the value, every one missing the columns.
-    real_rows: int
-
-
 class ConditionedComparison(_Model):
     """Which real rows a batch generated with conditions was compared with (`conditioned`)."""
 
@@ -445,5 +433,8 @@ class Report(_Model):
     # Columns missing wherever a category column has one value (`missing.py`); empty in
     # older reports.
     missing_when: list[MissingWhenCheck] = Field(default_factory=list)
+    # How the left-out columns' synthetic values are written (`forms.py`); empty in older
+    # reports.
+    forms: list[FormCheck] = Field(default_factory=list)
     # A batch generated with conditions: which real rows it was compared with; None without.
     comparison: ConditionedComparison | None = None
