@@ -41,31 +41,33 @@ class MissingWhenFinder:
     def __init__(self, categories: Iterable[str], columns: Iterable[str]) -> None:
         self._categories = list(categories)[:MAX_CATEGORY_COLUMNS]
         self._columns = list(columns)[:MAX_COLUMNS]
-        # Per category column: rows of each value, and of them those with each column.
+        # Per category column: rows of each value, and of them those missing each column
+        # (only columns with a missing value: the others miss none anywhere).
         self._rows: dict[str, pd.Series] = {}
-        self._present: dict[str, pd.DataFrame] = {}
+        self._absent: dict[str, pd.DataFrame] = {}
         self._missing = dict.fromkeys(self._columns, 0)
         self._total = 0
 
     def add(self, frame: pd.DataFrame) -> None:
         columns = [c for c in self._columns if c in frame.columns]
-        present = frame[columns].notna()
+        missing = frame[columns].isna()
+        counts = missing.sum()
         for column in columns:
-            self._missing[column] += int(len(frame) - present[column].sum())
+            self._missing[column] += int(counts[column])
         self._total += len(frame)
+        gaps = missing.loc[:, (counts > 0).to_numpy()]
         for category in [c for c in self._categories if c in frame.columns]:
-            groups = present.groupby(frame[category], dropna=True, observed=True)
-            rows = groups.size()
-            counted = groups.sum()
+            rows = frame[category].value_counts(dropna=True)
+            absent = gaps.groupby(frame[category], dropna=True, observed=True).sum()
             if category in self._rows:
                 rows = self._rows[category].add(rows, fill_value=0)
-                counted = self._present[category].add(counted, fill_value=0)
+                absent = self._absent[category].add(absent, fill_value=0)
             if len(rows) > MAX_VALUES:  # a column this varied is no category of a few values
                 self._categories.remove(category)
                 self._rows.pop(category, None)
-                self._present.pop(category, None)
+                self._absent.pop(category, None)
                 continue
-            self._rows[category], self._present[category] = rows, counted
+            self._rows[category], self._absent[category] = rows, absent
 
     def found(
         self, excluded: Collection[str] = (), groups: Sequence[MissingTogether] = ()
@@ -82,16 +84,18 @@ class MissingWhenFinder:
         for category, rows in self._rows.items():
             if category in excluded:
                 continue
+            absent = self._absent[category]
             for column in counted:
-                if column == category or column not in self._present[category]:
+                if column == category or column not in absent.columns:
                     continue
                 share = self._missing[column] / self._total
-                present = self._present[category][column]
+                misses = absent[column]
                 for value, n in rows.items():
-                    if n >= MIN_ROWS and present[value] == 0 and share**n <= FALSE_ALARM / tries:
-                        group = _group_of(column, groups, category)
-                        when = (category, _plain(value))
-                        found.setdefault((category, when[1], group), MissingTogether(group, when))
+                    if n < MIN_ROWS or misses.get(value, 0) != n or share**n > FALSE_ALARM / tries:
+                        continue
+                    group = _group_of(column, groups, category)
+                    when = (category, _plain(value))
+                    found.setdefault((category, when[1], group), MissingTogether(group, when))
         return tuple(found.values())
 
 
