@@ -9,12 +9,15 @@ unique) but a phone number by its shape: `(564) 664-9257`.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from services.datasets.ingest import infer_metadata
+from tests.conftest import create_database
 from tests.services.training.faithful_world import FIXTURES, exported, ingested, sample, train
 
 # What a test trains each engine with: seconds, not minutes.
@@ -71,3 +74,18 @@ def test_addresses_are_still_addresses():
     )
     columns = infer_metadata(ips, row_count=60).columns
     assert {name: c.sdtype for name, c in columns.items()} == dict.fromkeys(ips, "ip_address")
+
+
+def test_a_sql_download_loads_times_of_day_as_times(pizzas, work, postgres_server_url):
+    # They were timestamps on 1 January 1900 ('1900-01-01 15:39:19').
+    batch = sample(train(pizzas, "gaussian_copula", work), 50, work)
+    script = exported(batch, "sql")
+    assert '"time" time,' in script
+    engine = sa.create_engine(create_database(postgres_server_url))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(script)
+        times = conn.exec_driver_sql('SELECT "time" FROM "synthetic"').scalars().all()
+    engine.dispose()
+    rows = pd.read_parquet(batch)
+    assert times == [stamp.time() for stamp in rows["time"]]
+    assert all(isinstance(t, dt.time) for t in times)
