@@ -32,16 +32,24 @@ MAX_COLUMNS = 1000
 @dataclass(frozen=True)
 class MissingTogether:
     columns: tuple[str, ...]
+    # (category column, value): the columns are missing wherever it has that value
+    # (`common.contracts.missing_when`); None: missing in the same rows.
+    when: tuple[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"columns": list(self.columns)}
+        return {"columns": list(self.columns)} | ({"when": list(self.when)} if self.when else {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MissingTogether:
-        return cls(tuple(data["columns"]))
+        when = data.get("when")
+        return cls(tuple(data["columns"]), (when[0], when[1]) if when else None)
 
     def mend(self, rows: pd.DataFrame, rng: np.random.Generator, frozen: Collection[str]) -> None:
-        """Makes the group's columns missing in the same rows of ``rows`` (see the module)."""
+        """Makes the group's columns missing in the same rows of ``rows`` (see the module),
+        or where its ``when`` column has its value."""
+        if self.when is not None:
+            self._mend_when(rows, rng, frozen)
+            return
         columns = [c for c in self.columns if c in rows.columns]
         if len(columns) < 2:
             return
@@ -58,6 +66,25 @@ class MissingTogether:
             fill = np.flatnonzero(present & values.isna().to_numpy() & (donor >= 0))
             values.iloc[fill] = values.iloc[donor[fill]].to_numpy()
             rows[column] = values.mask(~present)
+
+    def _mend_when(
+        self, rows: pd.DataFrame, rng: np.random.Generator, frozen: Collection[str]
+    ) -> None:
+        """The values of the rows with the ``when`` value move to rows without it that miss
+        them all; rows with it keep none (`common.contracts.missing_when`)."""
+        category, value = self.when or ("", None)
+        columns = [c for c in self.columns if c in rows.columns and c not in frozen]
+        if category not in rows.columns or not columns:
+            return
+        at = rows[category].isin([value]).to_numpy()
+        present = rows[columns].notna().any(axis=1).to_numpy()
+        wrong = rng.permutation(np.flatnonzero(at & present))
+        free = rng.permutation(np.flatnonzero(~at & ~present & rows[category].notna().to_numpy()))
+        moved = min(len(wrong), len(free))
+        for column in columns:
+            values = rows[column].copy()
+            values.iloc[free[:moved]] = values.iloc[wrong[:moved]].to_numpy()
+            rows[column] = values.mask(pd.Series(at, index=rows.index))
 
 
 class MissingTogetherFinder:

@@ -21,6 +21,7 @@ MISSING_VALUE_KEY = b"missing_value"
 # Decimal128's digits: a number of more digits keeps the shortest form.
 _DECIMAL_DIGITS = 38
 _TIME_CODES = ("%H", "%I", "%M", "%S", "%f", "%T", "%p", "%s")
+_DATE_CODES = ("%Y", "%y", "%m", "%d", "%b", "%B", "%j", "%F", "%D", "%s")
 _LITERAL_OFFSET = re.compile(r"([+-]\d{2}):?(\d{2})$")
 
 
@@ -43,7 +44,10 @@ def written_offset(date_format: str) -> str | None:
 def _date_field(field: pa.Field, export_format: str, date_format: str) -> pa.Field:
     if export_format in ("csv", "jsonl"):
         return pa.field(field.name, pa.string())
-    if any(code in parsing_format(date_format).replace("%%", "") for code in _TIME_CODES):
+    codes = parsing_format(date_format).replace("%%", "")
+    if any(code in codes for code in _TIME_CODES) and not any(c in codes for c in _DATE_CODES):
+        return pa.field(field.name, pa.time32("s"))  # a time of day alone (`11:57:40`)
+    if any(code in codes for code in _TIME_CODES):
         return pa.field(field.name, pa.timestamp("s", written_offset(date_format) or field.type.tz))
     return pa.field(field.name, pa.date32())
 

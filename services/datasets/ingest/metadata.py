@@ -58,7 +58,13 @@ VALUE_PATTERNS = (
     ("email", re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")),
     ("url", re.compile(r"^https?://\S+$", re.IGNORECASE)),
     ("id", re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)),
-    ("ip_address", re.compile(r"^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-f:]+:[0-9a-f:]+$", re.IGNORECASE)),
+    (
+        "ip_address",  # IPv6: eight groups, or fewer around "::" (no time of day, `11:38:36`)
+        re.compile(
+            r"^(\d{1,3}\.){3}\d{1,3}$|^([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$|^(?=.*::)[0-9a-f:]{2,39}$",
+            re.IGNORECASE,
+        ),
+    ),
     ("ssn", re.compile(r"^\d{3}-\d{2}-\d{4}$")),
     ("credit_card_number", re.compile(r"^(\d{4}[ -]?){3}\d{1,7}$")),
     # National and international numbers, with an extension (Faker's en_US writes them so).

@@ -82,6 +82,8 @@ DATETIME_FORMATS = (
     "%d-%B-%Y",
     "%b %Y",
     "%B %Y",
+    # Times of day in a column of their own (pizzaplace's `11:38:36`, beside its date column).
+    *("%H:%M:%S", "%H:%M"),
 )
 # Times with a UTC offset (`2024-03-01T08:00:00+01:00`, as devices and APIs log them): when
 # the first value's offset is that of every value, it is part of the format, like the "Z"
@@ -92,6 +94,7 @@ _OFFSET = re.compile(r"\d{2}:\d{2}(?::\d{2})?([+-]\d{2}:?\d{2})$")
 _DATE_LIKE = (
     r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{4}[-/]\d{1,2}$"
     r"|^(?:\d{1,2}[ -])?[A-Za-z]{3,9}[ -](?:\d{1,2},? )?\d{4}$|^\d{1,2}-[A-Za-z]{3}-\d{2}$"
+    r"|^\d{1,2}:\d{2}(?::\d{2})?$"
 )
 # A two-digit year (%y) is two digits, at the end of the value or before its time: "1/2/3"
 # is no date.

@@ -36,6 +36,8 @@ from services.evaluation.report.dependencies import (
 )
 from services.evaluation.report.errors import ReportError
 from services.evaluation.report.fidelity import fidelity_metrics
+from services.evaluation.report.forms import form_checks
+from services.evaluation.report.missing import missing_when_checks
 from services.evaluation.report.models import (
     Charts,
     Report,
@@ -244,6 +246,8 @@ def build_report(
         totals=totals,
         leaders=leaders,
         calendar=calendar_checks(raw["train"], raw["synthetic"], metadata, found_dates),
+        missing_when=missing_when_checks(raw["train"], raw["synthetic"], metadata),
+        forms=form_checks(raw["train"], raw["synthetic"], metadata, plan.excluded),
         comparison=comparison,
     )
 

@@ -21,6 +21,9 @@ from services.evaluation.report.html_charts import (
 from services.evaluation.report.models import CombinationVerdict, FrequencyChart, Report
 from services.evaluation.report.range_models import RangeVerdict
 
+# Share of a left-out column's synthetic values in a form no real value has, from which the
+# report shows the column.
+UNLIKE_SHARE = 0.5
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222;
 max-width:1200px}
@@ -59,6 +62,8 @@ def report_sections(report: Report) -> str:
         _totals(report),
         _leaders(report),
         _calendar(report),
+        _missing_when(report),
+        _forms(report),
         _charts(report),
         _sample_sizes(report),
     ]
@@ -280,6 +285,32 @@ def _calendar(report: Report) -> str:
         "are none (31 February, 10:88). Models trained from now on write real ones.",
         ["Columns", "Synthetic rows breaking it", "Real rows (all real)"],
         [(esc(c.description), c.violation_count, c.real_rows) for c in report.calendar],
+    )
+
+
+def _missing_when(report: Report) -> str:
+    return _broken_section(
+        "Values where the real rows have none",
+        "In every real row with this value these columns are missing (no shoe brand before "
+        "2005); some synthetic rows have them. Models trained from now on keep them missing.",
+        ["Columns", "Synthetic rows breaking it", "Real rows (all missing them)"],
+        [(esc(c.description), c.violation_count, c.real_rows) for c in report.missing_when],
+    )
+
+
+def _forms(report: Report) -> str:
+    unlike = [c for c in report.forms if (c.unlike_share or 0.0) >= UNLIKE_SHARE]
+    if not unlike:
+        return ""
+    rows = [
+        (esc(c.column), esc(c.sdtype), pct(c.unlike_share), esc(c.example), esc(c.real_example))
+        for c in unlike
+    ]
+    return (
+        "<h2>Values written unlike the real ones</h2><p>These columns are left out of the "
+        "scores (ids, personal data, made anew), but most of their synthetic values are "
+        "written in a form no real value has: check the column's type.</p>"
+        + table(["Column", "Type", "Share unlike", "Synthetic", "Real"], rows)
     )
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from services.evaluation.report.form_models import FormCheck, MissingWhenCheck
 from services.evaluation.report.range_models import RangeCheck, RangeVerdict
 
 
@@ -429,5 +430,11 @@ class Report(_Model):
     leaders: list[LeaderCheck] = Field(default_factory=list)
     # Dates and times of day written as numbers (`calendar.py`); empty in older reports.
     calendar: list[CalendarCheck] = Field(default_factory=list)
+    # Columns missing wherever a category column has one value (`missing.py`); empty in
+    # older reports.
+    missing_when: list[MissingWhenCheck] = Field(default_factory=list)
+    # How the left-out columns' synthetic values are written (`forms.py`); empty in older
+    # reports.
+    forms: list[FormCheck] = Field(default_factory=list)
     # A batch generated with conditions: which real rows it was compared with; None without.
     comparison: ConditionedComparison | None = None

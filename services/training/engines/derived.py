@@ -28,6 +28,7 @@ from common.contracts.dependencies import DependencyFinder
 from common.contracts.joint_rules import choose_joint_rules, set_columns
 from common.contracts.leaders import LeaderFinder
 from common.contracts.missing_together import MissingTogetherFinder
+from common.contracts.missing_when import MissingWhenFinder
 from common.contracts.near_dependencies import NearDependencyFinder
 from common.contracts.pair_dependencies import PairDependencyFinder
 from common.contracts.totals import TotalFinder
@@ -56,6 +57,7 @@ class DerivedRules:
         self._concatenations = ConcatenationFinder(categorical)
         learned = [name for name, kind in kinds.items() if kind not in ("id", "pii")]
         self._missing = MissingTogetherFinder(learned)
+        self._missing_when = MissingWhenFinder(categorical, learned)
 
     def add(self, frame: pd.DataFrame) -> None:
         for finder in (
@@ -69,6 +71,7 @@ class DerivedRules:
             self._pairs,
             self._concatenations,
             self._missing,
+            self._missing_when,
         ):
             finder.add(frame)
 
@@ -94,6 +97,7 @@ class DerivedRules:
         derived = set_columns(
             dependencies=dependencies, totals=totals, leaders=leaders, joint=joint
         )
+        groups = self._missing.found(derived)
         return {
             "dependencies": dependencies,
             "impossible_combinations": tuple(self._combinations.found(derived)),
@@ -103,5 +107,5 @@ class DerivedRules:
             "date_parts": dates,
             "pair_dependencies": joint.pair_dependencies,
             "concatenations": joint.concatenations,
-            "missing_together": self._missing.found(derived),
+            "missing_together": (*groups, *self._missing_when.found(derived, groups)),
         }

@@ -241,6 +241,8 @@ def private_profile(
             columns.append(replace(real, minimum=1.0, maximum=None, id_step=1, id_counts=()))
         elif real.kind == "id":  # a repeated reference's rows per id: real, never learned
             columns.append(replace(real, id_shape=_digits_free(real.id_shape), id_counts=()))
+        elif real.kind == "pii" and real.id_shape:  # a phone's form, not its shared digits
+            columns.append(replace(real, id_shape=_digits_free(real.id_shape)))
         else:
             columns.append(real)
     # The columns set from others and the combinations ruled out, as the model's rows show

@@ -83,7 +83,24 @@ def fake_pii(
         else:
             spec = FieldSpec(name=column.name, type=_TEMPLATE_TYPES.get(kind, "word"))
             values = template_columns.GENERATORS[spec.type](spec, context)
-        out[column.name] = pd.Series(values.to_pylist(), dtype=object)
+        written = values.to_pylist()
+        if kind == "phone_number" and column.id_shape:
+            written = _in_shape(written, column.id_shape, rng)
+        out[column.name] = pd.Series(written, dtype=object)
+    return out
+
+
+def _in_shape(phones: list[str], shape: tuple[str, ...], rng: np.random.Generator) -> list[str]:
+    """Each fake phone written as the real ones are (`shape`, `id_shapes.phone_shape`): its
+    national digits (the last ten before an extension) in the shape's digit positions, in
+    order, then digits drawn anew (an extension)."""
+    slots = shape.count("9")
+    extra = rng.integers(10, size=(len(phones), slots)).astype(str)
+    out = []
+    for phone, more in zip(phones, extra, strict=True):
+        national = re.sub(r"\D", "", re.split(r"x|ext", phone or "")[0])[-10:]
+        digits = iter([*national, *more])
+        out.append("".join(next(digits) if part == "9" else part for part in shape))
     return out
 
 

@@ -43,3 +43,14 @@ def _char_class(chars: set[str]) -> str:
     if all(c.isascii() and c.islower() for c in chars):
         return "a"
     return "x"
+
+
+def phone_shape(values: pd.Series, pii_kind: str) -> tuple[str, ...] | None:
+    """How a phone column writes its numbers (`(484)426-8465x6321`): the shape of its
+    commonest form, where every position is a digit or one character; None for another kind,
+    or where the forms mix (a position of letters or of digits and punctuation)."""
+    present = values.dropna().astype(str)
+    if pii_kind != "phone_number" or present.empty or pd.api.types.is_float_dtype(values):
+        return None
+    shape = id_shape(present)
+    return shape if not set(shape) & {"A", "a", "x"} else None

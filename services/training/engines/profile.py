@@ -42,7 +42,7 @@ from common.date_formats import parsing_format
 from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
 from services.training.engines.derived import DerivedRules
 from services.training.engines.fake_locale import guess_locale
-from services.training.engines.id_shapes import id_shape
+from services.training.engines.id_shapes import id_shape, phone_shape
 from services.training.engines.precision import (
     datetime_unit,
     decimals_of,
@@ -367,7 +367,7 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
         pii_kind = sdtype if sdtype in PII_KINDS else "text"
         if pii_kind == "address" and _street_only(series):
             pii_kind = "street_address"
-        return ColumnProfile(name, kind, pii_kind=pii_kind)
+        return ColumnProfile(name, kind, pii_kind=pii_kind, id_shape=phone_shape(series, pii_kind))
     return ColumnProfile(name, kind)
 
 

@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from common.contracts.relational import RelationalSchema, TableSpec
 from services.training.engines.base import EngineError, InvalidConditionError
+from services.training.engines.bounded import clip_to_bounds
 from services.training.engines.conform import conform, new_ids
 from services.training.engines.learned import learned_table
 from services.training.engines.profile import (
@@ -36,7 +37,6 @@ from services.training.engines.profile import (
 )
 from services.training.engines.sampling import (
     chunk_seed,
-    clip_to_bounds,
     resolve_bounds,
     validate_conditions,
 )

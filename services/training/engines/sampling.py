@@ -20,6 +20,7 @@ import pandas as pd
 from common.contracts.rules import Rule
 from services.training.engines.artifact import LoadedModel
 from services.training.engines.base import InvalidConditionError, InvalidParamsError
+from services.training.engines.bounded import clip_to_bounds
 from services.training.engines.conform import conform, renumber_ids
 from services.training.engines.listed_values import drawn, listed_column
 from services.training.engines.mapped_conditions import narrowed, refuse_unmapped
@@ -200,7 +201,8 @@ def _draw(
         frozen=frozen,
         pinned=pinned,
     )
-    rows = clip_to_bounds(rows, limits)
+    # A stream of its own: strays take values near the bound, not the bound itself.
+    rows = clip_to_bounds(rows, limits, np.random.default_rng([round_seed, 29]))
     profile = model.manifest.profile
     return keep_orders(rows, model.manifest.orders, profile, frozen | set(fixed), seed=round_seed)
 
@@ -372,23 +374,6 @@ def resolve_bounds(
             raise InvalidParamsError(f"bounds.{name}", "minimum is greater than maximum")
         limits[name] = (low, high)
     return limits
-
-
-def clip_to_bounds(rows: pd.DataFrame, limits: Mapping[str, tuple[float, float]]) -> pd.DataFrame:
-    for name, (low, high) in limits.items():
-        if name in rows.columns:
-            values = rows[name]
-            if pd.api.types.is_datetime64_any_dtype(values.dtype):
-                # In microseconds: a bound in 9999 is past nanoseconds' last year.
-                first, last = (
-                    pd.Timestamp(np.datetime64(round(b * 1e6), "us")) for b in (low, high)
-                )
-                rows[name] = values.clip(first, last)
-                continue
-            if pd.api.types.is_integer_dtype(values.dtype):
-                low, high = math.ceil(low), math.floor(high)
-            rows[name] = values.clip(low, high)
-    return rows
 
 
 def inject_anomalies(

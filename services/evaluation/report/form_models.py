@@ -1,0 +1,45 @@
+"""The report's parts on columns missing where a category value rules them out
+(`missing.py`) and on how left-out columns are written (`forms.py`): apart from `models` only
+to keep that module within its length."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+
+def _finite_or_none(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class MissingWhenCheck(_Model):
+    """Columns missing in every real row where ``category`` is ``value`` (as text), and the
+    synthetic rows with that value that have one of them."""
+
+    columns: list[str]
+    category: str
+    value: str
+    description: str
+    violation_count: int
+    # Real rows with the value, every one missing the columns.
+    real_rows: int
+
+
+class FormCheck(_Model):
+    """A column the scores leave out (an id, PII): the share of synthetic values written in a
+    form no real value has (`forms.py`), one of them, and a real value."""
+
+    column: str
+    sdtype: str
+    unlike_share: Annotated[float | None, BeforeValidator(_finite_or_none)]
+    example: str | None
+    real_example: str
