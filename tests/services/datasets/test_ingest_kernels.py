@@ -1,15 +1,19 @@
 """The cheaper kernels of ingestion give exactly what the plain pyarrow kernels give, on the
 values that make them take another path: non-ASCII text, the four ASCII control
-characters Unicode calls whitespace, nulls, empty values, slices, signs and lone zeros."""
+characters Unicode calls whitespace, nulls, empty values, slices, signs and lone zeros.
+CSV batches parsed ahead come in order, with the reader's error, and leave no thread."""
 
 from __future__ import annotations
 
 import itertools
+import threading
+from collections.abc import Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from services.datasets.ingest.reader import read_ahead
 from services.datasets.ingest.text_kernels import (
     LEADING_ZERO,
     has_leading_zero,
@@ -69,3 +73,26 @@ def test_leading_zeros_are_found_as_the_regex_finds_them(values: list[str]) -> N
 )
 def test_codes_with_leading_zeros(value: str, leading: bool) -> None:
     assert has_leading_zero(pa.array(["12", value, "3"])) is leading
+
+
+def _read_ahead_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "ingest-read-ahead"]
+
+
+def test_batches_read_ahead_come_in_order_then_the_readers_error() -> None:
+    def items() -> Iterator[int]:
+        yield from range(5)
+        raise ValueError("row 6 is malformed")
+
+    got: list[int] = []
+    with pytest.raises(ValueError, match="row 6"):
+        got.extend(read_ahead(items()))
+    assert got == [0, 1, 2, 3, 4]
+    assert _read_ahead_threads() == []
+
+
+def test_a_caller_that_stops_early_stops_the_reading_thread() -> None:
+    batches = read_ahead(itertools.count())
+    assert [next(batches) for _ in range(3)] == [0, 1, 2]
+    batches.close()
+    assert _read_ahead_threads() == []
