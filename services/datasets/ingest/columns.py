@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -26,12 +26,28 @@ _lock = threading.Lock()
 
 def each_column(work: Callable[[int], T], columns: int) -> list[T]:
     """``work(index)`` for every column index, in order; raises what the first failing
-    column raised, once every column is done."""
+    column (in column order) raised, once every column is done. The caller's thread works
+    too, and each thread takes the next column left (a task per column cost more than
+    some of the columns' work)."""
     if columns < 2 or COLUMN_THREADS < 2:
         return [work(index) for index in range(columns)]
-    futures = [_executor().submit(work, index) for index in range(columns)]
-    wait(futures)
-    return [future.result() for future in futures]
+    results: list[Any] = [None] * columns
+    errors: dict[int, BaseException] = {}
+    left = iter(range(columns))  # shared: each `next` hands out one index
+
+    def drain() -> None:
+        for index in left:
+            try:
+                results[index] = work(index)
+            except BaseException as exc:  # raised below, in column order
+                errors[index] = exc
+
+    helpers = [_executor().submit(drain) for _ in range(min(COLUMN_THREADS, columns) - 1)]
+    drain()
+    wait(helpers)
+    if errors:
+        raise errors[min(errors)]
+    return results
 
 
 def _executor() -> ThreadPoolExecutor:
