@@ -8,9 +8,9 @@ from typing import Protocol
 
 import fsspec
 import pyarrow as pa
-import pyarrow.compute as pc
 from pydantic import BaseModel
 
+from .columns import each_column
 from .errors import IngestError
 from .names import resolve_names
 from .options import IngestLimits, IngestOptions
@@ -18,6 +18,7 @@ from .parquet_io import ParquetSink
 from .reader import BatchReader, CsvReader, JsonReader, ParquetReader
 from .sniff import DEFAULT_MISSING, Sniffed, sniff
 from .stream import SourceOpener
+from .text_kernels import null_where
 from .typing_rules import ColumnType, ColumnTyper, clean_text, trim_and_find_missing
 from .written import WrittenTally
 
@@ -223,11 +224,16 @@ def _infer(
                 line=limits.max_rows + 1 + int(bool(sniffed.has_header)),
             )
         # Cleaned once, for both the typers and the conversion (trimming and the
-        # missing-value tokens were the costliest kernels of the pass).
-        cleaned = [
-            _observe(plan, index, column, reader.names[index], missing, options.typed_source)
-            for index, column in enumerate(batch.columns)
-        ]
+        # missing-value tokens were the costliest kernels of the pass); the columns at once.
+        plan.typers += [ColumnTyper() for _ in range(batch.num_columns - len(plan.typers))]
+        cleaned = each_column(
+            lambda i, batch=batch: _observe(
+                plan, i, batch.column(i), reader.names[i], missing, options.typed_source
+            ),
+            batch.num_columns,
+        )
+        if plan.written is not None:
+            plan.written.end_batch()
         if writing:
             writing = _write_so_far(output, plan, reader, sniffed, options, batch, cleaned)
         if not writing and output.types is not None:
@@ -271,8 +277,6 @@ def _observe(
 ) -> pa.Array | None:
     """Narrows the column's typer with this batch; returns the column's cleaned text, or
     None for a column whose type is kept."""
-    if index == len(plan.typers):
-        plan.typers.append(ColumnTyper())
     text = _text_or_kept(column, name, keep_text)
     typer = plan.typers[index]
     if text is None:
@@ -285,7 +289,7 @@ def _observe(
         cleaned = clean_text(text.cast(pa.string()), missing)
     else:
         trimmed, is_missing = trim_and_find_missing(text.cast(pa.string()), missing)
-        cleaned = pc.if_else(is_missing, None, trimmed)
+        cleaned = null_where(trimmed, is_missing)
         plan.written.observe(index, trimmed, is_missing, cleaned)
     typer.observe(cleaned)
     return cleaned
@@ -307,20 +311,18 @@ def _cleaned(
 def _convert(
     batch: pa.RecordBatch, types: list[ColumnType | pa.DataType], cleaned: list[pa.Array | None]
 ) -> list[pa.Array]:
-    columns = []
-    for index, column_type in enumerate(types):
+    def column(index: int) -> pa.Array:
+        column_type = types[index]
         if index >= batch.num_columns:  # a key that this batch of JSON records lacks
-            column = pa.nulls(batch.num_rows, pa.string())
-            columns.append(
-                column_type.convert(column) if isinstance(column_type, ColumnType) else column
-            )
-        elif isinstance(column_type, ColumnType):
+            nulls = pa.nulls(batch.num_rows, pa.string())
+            return column_type.convert(nulls) if isinstance(column_type, ColumnType) else nulls
+        if isinstance(column_type, ColumnType):
             text = cleaned[index]
             assert text is not None, "a column typed from its text has its cleaned text"
-            columns.append(column_type.convert(text))
-        else:
-            columns.append(batch.column(index))
-    return columns
+            return column_type.convert(text)
+        return batch.column(index)
+
+    return each_column(column, len(types))
 
 
 def _arrow_type(column_type: ColumnType | pa.DataType) -> pa.DataType:

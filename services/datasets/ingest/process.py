@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pyarrow as pa
@@ -142,16 +143,22 @@ def _ingest(
             sinks=(split, table_stats),
         )
         train, holdout = split.counts
-        stats = table_stats.result(storage.fs, data_path)
-        sample = files.read_sample(storage, dataset_id, columns=None, max_rows=INFER_SAMPLE_ROWS)
-        formats = {c.name: c.datetime_format for c in result.columns if c.datetime_format}
-        metadata = infer_metadata(
-            sample,
-            row_count=result.row_count,
-            datetime_formats=formats,
-            categorical_rule=rule,
-            detection=detection,
-        )
+        # The histograms read the numeric columns back while the metadata is inferred
+        # (mostly waiting for SDV's child): 1 GB of CSV, 0.9 and 0.5 s one after the other.
+        with ThreadPoolExecutor(1, "ingest-stats") as pool:
+            stats_done = pool.submit(table_stats.result, storage.fs, data_path)
+            sample = files.read_sample(
+                storage, dataset_id, columns=None, max_rows=INFER_SAMPLE_ROWS
+            )
+            formats = {c.name: c.datetime_format for c in result.columns if c.datetime_format}
+            metadata = infer_metadata(
+                sample,
+                row_count=result.row_count,
+                datetime_formats=formats,
+                categorical_rule=rule,
+                detection=detection,
+            )
+            stats = stats_done.result()
         metadata.missing_value = result.missing_value
     return {
         "ok": True,

@@ -13,8 +13,10 @@ import json
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
-from typing import Any, Protocol
+from queue import Empty, Queue
+from typing import Any, Protocol, TypeVar
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -26,6 +28,10 @@ from .sniff import Sniffed
 from .stream import CHUNK_BYTES, SourceOpener, Utf8Stream, open_decompressed
 
 BATCH_ROWS = 65_536
+# Parsed CSV batches held ahead of the pipeline (each a block of at most 2 MiB by default).
+READ_AHEAD = 2
+_END = object()
+T = TypeVar("T")
 JSON_BATCH_ROWS = 10_000
 JSON_BATCH_BYTES = 8 * MiB
 # Digits of the longest integer read from JSON (Python's own limit on int conversion).
@@ -115,7 +121,7 @@ class CsvReader:
         )
         # Closed before the source is: its threads may still be reading ahead.
         with reader:
-            yield from reader
+            yield from read_ahead(reader) if threaded else reader
 
     def _explain(
         self, exc: Exception, stream: Utf8Stream, invalid: list[pacsv.InvalidRow]
@@ -130,6 +136,43 @@ class CsvReader:
                 line=row.number,
             )
         return IngestError("malformed_csv", f"the file cannot be parsed as CSV ({exc})")
+
+
+def read_ahead(items: Iterator[T], depth: int = READ_AHEAD) -> Iterator[T]:
+    """`items`, taken on a thread of their own at most `depth` ahead of the caller: pyarrow's
+    CSV reader parses a block when it is asked for the batch (the caller waited 1.3 s of a
+    5 s pass on 300 MB), and now parses the next ones while the caller works on this one.
+    What the reader raises is raised here, in order; the thread has stopped when this
+    generator ends, however it ends."""
+    queue: Queue[tuple[Any, BaseException | None]] = Queue(depth)
+    stop = threading.Event()
+
+    def fill() -> None:
+        try:
+            for item in items:
+                queue.put((item, None))
+                if stop.is_set():
+                    return
+            queue.put((_END, None))
+        except BaseException as exc:  # handed to the caller
+            queue.put((None, exc))
+
+    thread = threading.Thread(target=fill, name="ingest-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = queue.get()
+            if error is not None:
+                raise error
+            if item is _END:
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # let a blocked `put` through, then it sees `stop`
+            with contextlib.suppress(Empty):
+                queue.get(timeout=0.05)
+        thread.join()
 
 
 class _Unlocated(Exception):

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel
 
+from .columns import each_column
 from .correlation import CorrelationMatrix, correlation_matrix
 from .parquet_io import BoundedParquetFile, iter_batches, open_parquet, plain_schema
 
@@ -199,8 +200,9 @@ class TableStats:
 
     def write_batch(self, batch: pa.RecordBatch) -> None:
         self.rows += batch.num_rows
-        for accumulator, column in zip(self._accumulators, batch.columns, strict=True):
-            accumulator.add(column)
+        if batch.num_columns != len(self._accumulators):
+            raise ValueError("the batch does not have the table's columns")
+        each_column(lambda i: self._accumulators[i].add(batch.column(i)), batch.num_columns)
         self._sample.add(batch)
 
     def close(self) -> None:

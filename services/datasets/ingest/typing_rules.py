@@ -37,6 +37,7 @@ import pyarrow.compute as pc
 from common.date_formats import parsing_format
 
 from . import date_written, two_digit_years
+from .text_kernels import has_leading_zero, null_where, trim_whitespace
 
 # Preference order when several formats fit every value (month-first like pandas).
 DATETIME_FORMATS = (
@@ -104,8 +105,6 @@ _TWO_DIGIT_YEAR = r"\D\d{2}(?:$| )"
 _MONTH_WORD = r"[A-Za-z]+"
 # Quote characters a whole column may be wrapped in.
 _QUOTES = ("'", '"', "`")
-# Codes such as zip codes or ids keep their leading zeros, so they stay text.
-_LEADING_ZERO = r"^[+-]?0\d"
 # An optional sign, a first group of 1-3 digits (not starting with 0 unless alone), groups
 # of three after commas, an optional decimal part.
 _GROUPED = r"^[+-]?(?:[1-9]\d{0,2}(?:,\d{3})*|0)(?:\.\d+)?$"
@@ -117,18 +116,17 @@ _UNIT = re.compile(
     r"^(?P<before>[€$£¥]\s?)?[+-]?\d[\d.,]*(?P<after>\s?(?:[€$£¥%]|EUR|USD|GBP|CHF))?$"
 )
 _BOOL_TEXT = pa.array(["true", "false"])
-_ZERO_OR_SIGN = pa.array(["0", "+", "-"])
 
 
 def clean_text(array: pa.Array, missing: pa.Array) -> pa.Array:
     """Strip padding and turn missing-value tokens into nulls."""
     trimmed, is_missing = trim_and_find_missing(array, missing)
-    return pc.if_else(is_missing, None, trimmed)
+    return null_where(trimmed, is_missing)
 
 
 def trim_and_find_missing(array: pa.Array, missing: pa.Array) -> tuple[pa.Array, pa.Array]:
     """The values without padding, and which of them are missing-value tokens."""
-    trimmed = pc.utf8_trim_whitespace(array)
+    trimmed = trim_whitespace(array)
     return trimmed, pc.is_in(trimmed, value_set=missing)
 
 
@@ -145,14 +143,6 @@ def _casts(array: pa.Array, target: pa.DataType) -> bool:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return False
     return True
-
-
-def _has_leading_zero(values: pa.Array) -> bool:
-    """Whether a value matches _LEADING_ZERO; the regex runs only on values that start
-    with 0 or a sign (it was the slowest check on numeric columns)."""
-    first = pc.utf8_slice_codeunits(values, 0, 1)
-    maybe = values.filter(pc.is_in(first, value_set=_ZERO_OR_SIGN))
-    return len(maybe) > 0 and bool(pc.any(pc.match_substring_regex(maybe, _LEADING_ZERO)).as_py())
 
 
 def _all_true(mask: pa.Array) -> bool:
@@ -312,7 +302,8 @@ class ColumnTyper:
         self.without_unit.observe(strip_unit(values, self.unit))
 
     def _observe_numeric(self, values: pa.Array) -> None:
-        if self.numeric and _has_leading_zero(values):
+        # Codes such as zip codes or ids keep their leading zeros, so they stay text.
+        if self.numeric and has_leading_zero(values):
             self.numeric = []
         self.numeric = [name for name in self.numeric if _casts(values, pa.type_for_alias(name))]
         if self.numeric:

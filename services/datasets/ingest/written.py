@@ -66,16 +66,27 @@ class WrittenTally:
 
     tokens: Counter[str] = field(default_factory=Counter)
     decimals: dict[int, _Decimals] = field(default_factory=dict)
+    # Each column's tokens of the batch being observed, counted in `end_batch`.
+    _batch: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
 
     def observe(
         self, index: int, trimmed: pa.Array, is_missing: pa.Array, cleaned: pa.Array
     ) -> None:
         """`trimmed`: a column's values without padding; `is_missing`: which of them are
-        missing-value tokens; `cleaned`: the values with those tokens null."""
+        missing-value tokens; `cleaned`: the values with those tokens null. Columns of one
+        batch may be observed at once, each on a thread of its own."""
         if pc.any(is_missing).as_py():
-            for entry in pc.value_counts(trimmed.filter(is_missing)).to_pylist():
-                self.tokens[entry["values"]] += entry["counts"]
+            counts = pc.value_counts(trimmed.filter(is_missing)).to_pylist()
+            self._batch[index] = [(entry["values"], entry["counts"]) for entry in counts]
         self.decimals.setdefault(index, _Decimals()).observe(cleaned)
+
+    def end_batch(self) -> None:
+        """Counts the batch's tokens column by column, in the order of the columns (which
+        token wins a tie depends on it)."""
+        for index in sorted(self._batch):
+            for token, count in self._batch[index]:
+                self.tokens[token] += count
+        self._batch.clear()
 
     def missing_value(self) -> str | None:
         """The table's missing-value token, None for an empty cell (see the module)."""
