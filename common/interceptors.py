@@ -93,21 +93,30 @@ def _scoped_stream(inner: Callable, scope: Scope) -> Callable:
     return stream
 
 
-def wrap_handler(handler: grpc.RpcMethodHandler, scope: Scope) -> grpc.RpcMethodHandler:
-    """Returns a handler that runs the original behaviour inside ``scope(context)``."""
+def rewrap(
+    handler: grpc.RpcMethodHandler, wrap: Callable[[Callable, bool, bool], Callable]
+) -> grpc.RpcMethodHandler:
+    """The same handler of the same kind, its behaviour replaced by ``wrap(behaviour,
+    streams_requests, streams_responses)``."""
     kw = {
         "request_deserializer": handler.request_deserializer,
         "response_serializer": handler.response_serializer,
     }
     if handler.unary_unary:
-        return grpc.unary_unary_rpc_method_handler(_scoped_call(handler.unary_unary, scope), **kw)
+        return grpc.unary_unary_rpc_method_handler(wrap(handler.unary_unary, False, False), **kw)
     if handler.unary_stream:
-        return grpc.unary_stream_rpc_method_handler(
-            _scoped_stream(handler.unary_stream, scope), **kw
-        )
+        return grpc.unary_stream_rpc_method_handler(wrap(handler.unary_stream, False, True), **kw)
     if handler.stream_unary:
-        return grpc.stream_unary_rpc_method_handler(_scoped_call(handler.stream_unary, scope), **kw)
-    return grpc.stream_stream_rpc_method_handler(_scoped_stream(handler.stream_stream, scope), **kw)
+        return grpc.stream_unary_rpc_method_handler(wrap(handler.stream_unary, True, False), **kw)
+    return grpc.stream_stream_rpc_method_handler(wrap(handler.stream_stream, True, True), **kw)
+
+
+def wrap_handler(handler: grpc.RpcMethodHandler, scope: Scope) -> grpc.RpcMethodHandler:
+    """Returns a handler that runs the original behaviour inside ``scope(context)``."""
+    return rewrap(
+        handler,
+        lambda inner, _, streams: (_scoped_stream if streams else _scoped_call)(inner, scope),
+    )
 
 
 class _ScopeInterceptor(grpc.aio.ServerInterceptor):

@@ -19,7 +19,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from common.errors import InvalidArgument
-from common.interceptors import OPEN_METHOD_PREFIXES
+from common.interceptors import OPEN_METHOD_PREFIXES, rewrap
 
 NUL = "\x00"
 
@@ -100,22 +100,4 @@ class RequestTextInterceptor(grpc.aio.ServerInterceptor):
         handler = await continuation(handler_call_details)
         if handler is None or handler_call_details.method.startswith(OPEN_METHOD_PREFIXES):
             return handler
-        kw = {
-            "request_deserializer": handler.request_deserializer,
-            "response_serializer": handler.response_serializer,
-        }
-        if handler.unary_unary:
-            return grpc.unary_unary_rpc_method_handler(
-                _checked(handler.unary_unary, streaming=False), **kw
-            )
-        if handler.unary_stream:
-            return grpc.unary_stream_rpc_method_handler(
-                _checked(handler.unary_stream, streaming=False), **kw
-            )
-        if handler.stream_unary:
-            return grpc.stream_unary_rpc_method_handler(
-                _checked(handler.stream_unary, streaming=True), **kw
-            )
-        return grpc.stream_stream_rpc_method_handler(
-            _checked(handler.stream_stream, streaming=True), **kw
-        )
+        return rewrap(handler, lambda inner, streams, _: _checked(inner, streaming=streams))
