@@ -1,5 +1,6 @@
-"""Evaluation: the GraphQL objects of the report's checks on combinations and ranges the
-real rows rule out, apart from `types` to keep that module within its length."""
+"""Evaluation: the GraphQL objects of the report's checks on combinations, ranges and missing
+values the real rows rule out, and on how left-out columns are written, apart from `types` to
+keep that module within its length."""
 
 from __future__ import annotations
 
@@ -123,3 +124,41 @@ class ReportRangeVerdict:
             return None
         verdict = PrivacyVerdict[str(part["verdict"]).upper()]
         return from_document(cls, part, verdict=verdict, share=float(part["share"]))
+
+
+@strawberry.type(
+    description="columns missing in every real row with one value of a category column (no "
+    "shoe brand on a run before 2005), checked on the synthetic rows"
+)
+class ReportMissingWhen:
+    columns: list[str] = strawberry.field(description="the columns missing there")
+    category: str = strawberry.field(description="the category column")
+    value: str = strawberry.field(description="its value, as text ('0')")
+    description: str = strawberry.field(description="'ShoeBrand missing where After2004 = 0'")
+    violation_count: int = strawberry.field(
+        description="synthetic rows with the value that have one of the columns"
+    )
+    real_rows: int = strawberry.field(description="real rows with the value, every one missing")
+
+    @classmethod
+    def from_document(cls, part: dict[str, Any]) -> ReportMissingWhen:
+        return from_document(cls, part)
+
+
+@strawberry.type(
+    description="a column the scores leave out (an id, PII: its values are made anew) and how "
+    "its synthetic values are written against the real ones"
+)
+class ReportWrittenForm:
+    column: str = strawberry.field(description="the column")
+    sdtype: str = strawberry.field(description="what it holds ('id', 'phone_number', ...)")
+    unlike_share: float | None = strawberry.field(
+        description="the share of synthetic values written in a form no real value has "
+        "(characters by kind: '9:9:9' for 11:57:40); null without synthetic values"
+    )
+    example: str | None = strawberry.field(description="one such synthetic value; null: none")
+    real_example: str = strawberry.field(description="a real value, for comparison")
+
+    @classmethod
+    def from_document(cls, part: dict[str, Any]) -> ReportWrittenForm:
+        return from_document(cls, part)

@@ -20,7 +20,9 @@ from gateway.schema.evaluation.checks import (
     ReportCategoryRange,
     ReportCombinationVerdict,
     ReportImpossibleCombination,
+    ReportMissingWhen,
     ReportRangeVerdict,
+    ReportWrittenForm,
 )
 from gateway.schema.evaluation.relational import (
     MultiTableQuality,
@@ -290,6 +292,14 @@ class Report:
         "synthetic rows that are none, 31 February or 10:88 (models trained now write real "
         "dates and times)"
     )
+    missing_when: list[ReportMissingWhen] = strawberry.field(
+        description="columns missing in every real row with one value of a category column, "
+        "with the synthetic rows that have them there (models trained now keep them missing)"
+    )
+    written_forms: list[ReportWrittenForm] = strawberry.field(
+        description="ids and PII columns (left out of the scores) with the share of synthetic "
+        "values written in a form no real value has; empty on reports written before the check"
+    )
     combination_verdict: ReportCombinationVerdict | None = strawberry.field(
         description="pass, warn or fail on the rows with combinations the real rows rule out; "
         "null on reports written before the check"
@@ -347,6 +357,10 @@ class Report:
             totals=[ReportTotal.from_document(t) for t in document.get("totals") or []],
             leaders=[ReportLeader.from_document(x) for x in document.get("leaders") or []],
             calendar=[ReportCalendar.from_document(c) for c in document.get("calendar") or []],
+            missing_when=[
+                ReportMissingWhen.from_document(m) for m in document.get("missing_when") or []
+            ],
+            written_forms=[ReportWrittenForm.from_document(f) for f in document.get("forms") or []],
             comparison=ReportComparison.from_document(document.get("comparison")),
             html_url=links.html if links else None,
             json_url=links.json if links else None,

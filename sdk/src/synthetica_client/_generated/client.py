@@ -1370,6 +1370,21 @@ class GraphQLClient(AsyncBaseClient):
                 violationCount
                 realRows
               }
+              missingWhen {
+                columns
+                category
+                value
+                description
+                violationCount
+                realRows
+              }
+              writtenForms {
+                column
+                sdtype
+                unlikeShare
+                example
+                realExample
+              }
               comparison {
                 conditions
                 matchingRealRows
@@ -1536,6 +1551,21 @@ class GraphQLClient(AsyncBaseClient):
                 columns
                 violationCount
                 realRows
+              }
+              missingWhen {
+                columns
+                category
+                value
+                description
+                violationCount
+                realRows
+              }
+              writtenForms {
+                column
+                sdtype
+                unlikeShare
+                example
+                realExample
               }
               comparison {
                 conditions

@@ -318,6 +318,8 @@ class ReportFields(BaseModel):
     totals: list["ReportFieldsTotals"]
     leaders: list["ReportFieldsLeaders"]
     calendar: list["ReportFieldsCalendar"]
+    missing_when: list["ReportFieldsMissingWhen"] = Field(alias="missingWhen")
+    written_forms: list["ReportFieldsWrittenForms"] = Field(alias="writtenForms")
     comparison: Optional["ReportFieldsComparison"]
     alerts: list[str]
     tables: list["ReportFieldsTables"]
@@ -419,6 +421,23 @@ class ReportFieldsCalendar(BaseModel):
     columns: list[str]
     violation_count: int = Field(alias="violationCount")
     real_rows: int = Field(alias="realRows")
+
+
+class ReportFieldsMissingWhen(BaseModel):
+    columns: list[str]
+    category: str
+    value: str
+    description: str
+    violation_count: int = Field(alias="violationCount")
+    real_rows: int = Field(alias="realRows")
+
+
+class ReportFieldsWrittenForms(BaseModel):
+    column: str
+    sdtype: str
+    unlike_share: Optional[float] = Field(alias="unlikeShare")
+    example: Optional[str]
+    real_example: str = Field(alias="realExample")
 
 
 class ReportFieldsComparison(BaseModel):

@@ -30,6 +30,10 @@ from synthetica_client.cli._app import (
 )
 from synthetica_client.errors import NotFound, SyntheticaError
 
+# The share of an id or PII column's fakes written unlike every real value from which
+# `report` names the column (as the report's HTML page does).
+UNLIKE_SHARE = 0.5
+
 
 @models_app.command(
     "ls",
@@ -327,6 +331,19 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
                 [
                     f"calendar {', '.join(check.columns)}",
                     f"{check.violation_count:,} rows make no {what}",
+                ]
+            )
+    for check in rep.missing_when:
+        if check.violation_count:
+            # Every real row with the value misses them; models trained now keep them missing.
+            rows.append([f"not missing {check.description}", f"{check.violation_count:,} rows"])
+    for form in rep.written_forms:
+        if form.unlike_share is not None and form.unlike_share >= UNLIKE_SHARE:
+            # An id or PII column whose fakes look like none of the real values.
+            rows.append(
+                [
+                    f"written unlike the real {form.column}",
+                    f"{form.unlike_share:.0%} ({form.example!r}; real {form.real_example!r})",
                 ]
             )
     if save:

@@ -229,6 +229,37 @@ describe("a report whose rows are no date or no time of day", () => {
   });
 });
 
+describe("a report whose rows have values where the real rows miss them, or fakes unlike the real ones", () => {
+  const marathonReport = (withBrand: number, unlike: number | null) => ({
+    id: "r6", batchId: "b6", status: "READY", kind: "FULL", qualityScore: 0.73, privacyVerdict: "PASS", targetColumn: null, error: null,
+    createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
+    utilityNote: null, privacy: null, charts: null, conformance: null, htmlUrl: null, rules: [], orderings: [], dependencies: [],
+    impossibleCombinations: [], totals: [], leaders: [], calendar: [], tables: [], links: [], sequences: [], alerts: [], multiTableQuality: null,
+    missingWhen: [{ description: "ShoeBrand missing where After2004 = 0", violationCount: withBrand, realRows: 602 }],
+    writtenForms: [
+      { column: "time", unlikeShare: unlike, example: "86.228.88.182", realExample: "11:57:40" },
+      { column: "order_id", unlikeShare: 0.0, example: null, realExample: "2015-000002" },
+    ],
+  });
+
+  it("lists the values the real rows never have there, and the columns written unlike the real values", async () => {
+    const { client } = fakeClient({ Report: { data: { report: marathonReport(73, 1) } } });
+    renderWith(<ReportPage />, client, "/batches/b6/report", "/batches/:batchId/report");
+    const missing = await screen.findByRole("table", { name: "Columns every real row with a value misses and the synthetic rows that have them" });
+    expect(within(missing).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual(["ShoeBrand missing where After2004 = 073602"]);
+    const forms = screen.getByRole("table", { name: "Columns whose synthetic values are written in a form no real value has" });
+    expect(within(forms).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual(["time100.0 %86.228.88.18211:57:40"]);
+  });
+
+  it("shows neither table when the synthetic rows keep them missing and write fakes like the real ones", async () => {
+    const { client } = fakeClient({ Report: { data: { report: marathonReport(0, 0.02) } } });
+    renderWith(<ReportPage />, client, "/batches/b6/report", "/batches/:batchId/report");
+    expect(await screen.findByRole("list", { name: "Scores at a glance" })).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Values where the real rows have none" })).toBeNull();
+    expect(screen.queryByRole("heading", { name: "Ids and personal data written unlike the real values" })).toBeNull();
+  });
+});
+
 describe("a report's utility at a glance", () => {
   const reportWith = (metric: { name: string; synthetic: number | null; real: number | null; ratio: number | null }) => ({
     id: "r3", batchId: "b3", status: "READY", kind: "FULL", qualityScore: 0.62, privacyVerdict: "PASS", targetColumn: null, error: null,

@@ -131,6 +131,8 @@ export default function ReportPage() {
   const brokenTotals = (report?.totals ?? []).filter((t) => t.violationCount > 0);
   const brokenLeaders = (report?.leaders ?? []).filter((l) => l.violationCount > 0);
   const brokenCalendar = (report?.calendar ?? []).filter((c) => c.violationCount > 0);
+  const brokenMissing = (report?.missingWhen ?? []).filter((m) => m.violationCount > 0);
+  const unlikeForms = (report?.writtenForms ?? []).filter((f) => (f.unlikeShare ?? 0) >= UNLIKE_SHARE);
 
   if (error) {
     const apiError = toApiError(error);
@@ -296,6 +298,24 @@ export default function ReportPage() {
               <DataTable caption="Dates and times of day every real row writes and the synthetic rows that are none" rows={brokenCalendar} rowKey={(c) => c.description} rowHeaders columns={CALENDAR_COLUMNS} />
             </Section>
           ) : null}
+          {brokenMissing.length > 0 ? (
+            <Section title="Values where the real rows have none">
+              <p className="note">
+                In every real row with this value these columns are missing (no shoe brand before 2005); some synthetic
+                rows have them. Models trained from now on keep them missing.
+              </p>
+              <DataTable caption="Columns every real row with a value misses and the synthetic rows that have them" rows={brokenMissing} rowKey={(m) => m.description} rowHeaders columns={MISSING_WHEN_COLUMNS} />
+            </Section>
+          ) : null}
+          {unlikeForms.length > 0 ? (
+            <Section title="Ids and personal data written unlike the real values">
+              <p className="note">
+                These columns are left out of the scores (their values are made anew), but most of their synthetic values
+                are written in a form no real value has (a time of day written as an address).
+              </p>
+              <DataTable caption="Columns whose synthetic values are written in a form no real value has" rows={unlikeForms} rowKey={(f) => f.column} rowHeaders columns={FORM_COLUMNS} />
+            </Section>
+          ) : null}
           {heatPanels.length > 0 ? (
             <Section title="Correlations">
               <HeatScale what="Correlation (and difference), blue negative to red positive" />
@@ -384,6 +404,23 @@ const CALENDAR_COLUMNS: Column<ReportQuery["report"]["calendar"][number]>[] = [
   { header: "Columns", cell: (c) => c.description },
   { header: "Synthetic rows breaking it", cell: (c) => c.violationCount.toLocaleString() },
   { header: "Real rows (all real)", cell: (c) => c.realRows.toLocaleString() },
+];
+
+const MISSING_WHEN_COLUMNS: Column<ReportQuery["report"]["missingWhen"][number]>[] = [
+  { header: "Columns", cell: (m) => m.description },
+  { header: "Synthetic rows breaking it", cell: (m) => m.violationCount.toLocaleString() },
+  { header: "Real rows (all missing them)", cell: (m) => m.realRows.toLocaleString() },
+];
+
+// The share of a column's synthetic values written unlike every real one from which the page
+// names the column (as the report's HTML does).
+const UNLIKE_SHARE = 0.5;
+
+const FORM_COLUMNS: Column<ReportQuery["report"]["writtenForms"][number]>[] = [
+  { header: "Column", cell: (f) => f.column },
+  { header: "Written unlike the real values", cell: (f) => pct(f.unlikeShare ?? 0) },
+  { header: "A synthetic value", cell: (f) => f.example ?? "" },
+  { header: "A real value", cell: (f) => f.realExample },
 ];
 
 const PRIVACY_ROWS: [string, string, (v: unknown) => string][] = [

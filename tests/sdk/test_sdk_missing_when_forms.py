@@ -1,0 +1,54 @@
+"""Two of the report's checks read from a notebook and from the shell: columns the real rows
+miss with one value of a category column (no shoe brand on a run before 2005) and how the
+columns left out of the scores (ids) are written against the real ones."""
+
+from __future__ import annotations
+
+from synthetica_client import Client
+from tests.sdk.conftest import cli, in_thread
+from tests.services.training.faithful_world import FIXTURES
+
+
+async def test_the_report_gives_missing_values_and_written_forms_in_the_sdk_and_the_cli(stack):
+    account = await stack.account()
+
+    def notebook() -> dict:
+        with Client(stack.url, token=account.token) as c:
+            project = c.projects.create("Runs and pizzas")
+            found = {}
+            for name in ("marathon.csv", "pizzaplace.csv"):
+                ds = c.datasets.upload(FIXTURES / name, project=project, progress=False)
+                model = c.train(ds, engine="gaussian_copula", seed=1).wait(progress=False)
+                batch = model.generate(rows=300, seed=2, progress=False)
+                report = batch.report()
+                found[name] = {
+                    "batch": batch.id,
+                    "missing": [
+                        (m.columns, m.category, m.value, m.violation_count, m.real_rows)
+                        for m in report.missing_when
+                    ],
+                    "forms": [
+                        (f.column, f.sdtype, f.unlike_share, f.real_example)
+                        for f in report.written_forms
+                    ],
+                }
+            return found
+
+    found = await in_thread(notebook)
+    runs, pizzas = found["marathon.csv"], found["pizzaplace.csv"]
+    # Every run before 2005 misses its brand, and a model trained now keeps it missing.
+    ((columns, category, value, broken, real_rows),) = runs["missing"]
+    assert (columns, category, value, broken) == (["ShoeBrand"], "After2004", "0", 0), runs
+    assert real_rows > 0
+    assert pizzas["missing"] == []
+    # The order number is an id, made anew, and written like the real ones.
+    ((column, sdtype, unlike, real_example),) = pizzas["forms"]
+    assert (column, sdtype, unlike) == ("id", "id", 0.0), pizzas["forms"]
+    assert real_example.startswith("2015-"), real_example
+
+    env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": await stack.api_key(account)}
+    for result in (runs, pizzas):
+        shown = await cli("report", result["batch"], env=env)
+        assert shown.code == 0, shown.err
+        # A check is listed only where rows break it.
+        assert "not missing" not in shown.out and "written unlike" not in shown.out, shown.out
