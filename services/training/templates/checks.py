@@ -58,15 +58,23 @@ def _deadline() -> Iterator[None]:
     seconds = _limits.get("timeout_seconds", 0.0)
 
     def expire(signum: int, frame: object) -> None:
+        expired.append(True)
         raise _Deadline
 
     if seconds <= 0:
         yield
         return
+    expired: list[bool] = []
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except SchemaError as exc:
+        # The deadline raised inside generation code that turns what it meets into a
+        # field's error (a busy machine's check of a slow field): still the deadline.
+        if expired:
+            raise _Deadline from exc
+        raise
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import pytest
 
+from common.contracts.template_schema import SchemaError
 from common.errors import InvalidArgument, ResourceExhausted
+from services.training.templates import checks
 from services.training.templates.checker import TemplateChecker
 
 MiB = 1024 * 1024
@@ -71,3 +74,22 @@ async def test_more_checks_than_allowed_at_once_are_refused(checker):
     with pytest.raises(InvalidArgument):
         await slow
     await _still_works(checker)
+
+
+def test_a_deadline_met_inside_a_field_is_still_the_deadline(monkeypatch):
+    # On a busy machine the deadline once fired inside a field's generation, whose code turns
+    # what it meets into that field's error: the check came back as "fields[57]" gone wrong.
+    def slow_plan(*args, **kwargs):
+        try:
+            while True:
+                time.sleep(0.01)
+        except checks._Deadline as exc:
+            raise SchemaError([("tables[0].fields[57]", "generation failed")]) from exc
+
+    monkeypatch.setattr(checks, "plan", slow_plan)
+    monkeypatch.setitem(checks._limits, "timeout_seconds", 0.2)
+    outcome = checks.check_schema(SMALL, max_fields=1000)
+    assert outcome == {
+        "ok": False,
+        "errors": [["schema", "checking this schema takes longer than 0.2 seconds"]],
+    }
