@@ -56,6 +56,8 @@ def test_training_and_the_report_choose_the_same_joint_rules(name, tmp_path):
     expected = {
         "cars93.csv": ['Make = Manufacturer + " " + Model'],
         "flights_routes.csv": ["origin & dest → distance"],
+        # A pizza's price is set by the pizza and its size, in every real row.
+        "pizzaplace.csv": ["name & size → price"],
     }
     assert stored == expected.get(name, [])
 
