@@ -24,6 +24,7 @@ from gateway.read_cache import ReadCache
 from gateway.schema import build_schema
 from gateway.settings import GatewaySettings
 from gateway.subscriptions import AuthenticatingRouter, JobSource, Subscriptions
+from gateway.upload_slots import UploadSlots
 
 
 def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None) -> FastAPI:
@@ -66,11 +67,12 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
 
     app = FastAPI(title="Synthetica gateway", lifespan=lifespan)
     app.state.read_cache = read_cache
+    upload_slots = UploadSlots(settings.max_uploads_per_user, subscriptions.authenticate)
     app.add_middleware(
         BodyLimit,
         max_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
-        authenticate=subscriptions.authenticate,
+        slots=upload_slots,
     )
     # Added last, so outermost: refused bodies are counted and traced too.
     app.add_middleware(ObservabilityMiddleware)
@@ -84,7 +86,9 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
     app.include_router(reports.create_router(settings, lambda: live_clients().evaluation))
     app.include_router(create_download_router(settings, live_clients))
     on_upload = read_cache.clear if read_cache is not None else None
-    app.include_router(uploads.create_router(settings, lambda: live_clients().datasets, on_upload))
+    app.include_router(
+        uploads.create_router(settings, lambda: live_clients().datasets, upload_slots, on_upload)
+    )
 
     if not settings.metrics_port:
         # With a metrics port of their own (a cluster), metrics stay off the public port.

@@ -9,28 +9,22 @@ piece of the body beyond the limit.
 - Multipart bodies (GraphQL file uploads, which the parser spools to disk): ``max_upload_bytes``,
   and only from a caller whose credentials auth accepts, checked from the headers *before*
   a byte of the body is read. An anonymous or bad-credentials multipart request is answered
-  401 without touching the body, so nobody can fill the gateway's disk without an account.
+  401 without touching the body, so nobody can fill the gateway's disk without an account;
+  and an account has at most ``slots.per_user`` uploads under way (``gateway.upload_slots``).
 
-Refusals are GraphQL-shaped JSON: 413 ``PAYLOAD_TOO_LARGE``, 401 ``UNAUTHENTICATED`` or 503
-``SERVICE_UNAVAILABLE`` (auth could not be asked).
+Refusals are GraphQL-shaped JSON: 413 ``PAYLOAD_TOO_LARGE``, 401 ``UNAUTHENTICATED``, 429
+``RATE_LIMITED`` (reason ``TOO_MANY_UPLOADS``) or 503 ``SERVICE_UNAVAILABLE`` (auth could not
+be asked).
 """
 
 from __future__ import annotations
-
-import logging
-from collections.abc import Awaitable, Callable
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.clients import Metadata
-from common.errors import Unauthenticated
-
-log = logging.getLogger(__name__)
-
-# Raises Unauthenticated unless auth accepts the credentials.
-Authenticate = Callable[[Metadata], Awaitable[None]]
+from gateway.upload_slots import UploadRefused, UploadSlots
 
 
 class BodyTooLarge(Exception):
@@ -47,9 +41,10 @@ def credentials_of(headers: Headers) -> Metadata:
     return tuple(found)
 
 
-def graphql_error(status: int, code: str, message: str) -> JSONResponse:
+def graphql_error(status: int, code: str, message: str, **extensions: str) -> JSONResponse:
     return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
+        {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]},
+        status_code=status,
     )
 
 
@@ -60,13 +55,13 @@ class BodyLimit:
         *,
         max_bytes: int,
         max_upload_bytes: int,
-        authenticate: Authenticate,
+        slots: UploadSlots,
         path: str = "/graphql",
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_upload_bytes = max_upload_bytes
-        self.authenticate = authenticate
+        self.slots = slots
         self.path = path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -80,22 +75,17 @@ class BodyLimit:
         if declared.isdigit() and int(declared) > limit:
             await _too_large(limit)(scope, receive, send)
             return
-        if multipart:
-            refusal = await self._refuse_anonymous(headers)
-            if refusal is not None:
-                await refusal(scope, receive, send)
-                return
-        await self._limited(scope, receive, send, limit)
-
-    async def _refuse_anonymous(self, headers: Headers) -> JSONResponse | None:
+        if not multipart:
+            await self._limited(scope, receive, send, limit)
+            return
         try:
-            await self.authenticate(credentials_of(headers))
-        except Unauthenticated as exc:
-            return graphql_error(401, "UNAUTHENTICATED", f"uploads need credentials: {exc}")
-        except Exception as exc:  # auth unreachable: refuse rather than spool for anyone
-            log.warning("could not authenticate an upload: %s", exc)
-            return graphql_error(503, "SERVICE_UNAVAILABLE", "authentication unavailable")
-        return None
+            async with self.slots.hold(credentials_of(headers)):
+                await self._limited(scope, receive, send, limit)
+        except UploadRefused as refused:
+            extensions = {"reason": refused.reason} if refused.reason else {}
+            await graphql_error(refused.status, refused.code, refused.message, **extensions)(
+                scope, receive, send
+            )
 
     async def _limited(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         received = 0

@@ -47,6 +47,8 @@ class GatewaySettings(Settings):
     upload_zip_max_total_bytes: int = 4 * 1024 * 1024 * 1024
     # How long an upload waits for ingestion before answering with the dataset INGESTING.
     upload_wait_seconds: int = 120
+    # Uploads one user may have streaming into this gateway at once (gateway/upload_slots.py).
+    max_uploads_per_user: int = Field(default=3, ge=1, le=1000)
     upload_timeout_seconds: float = 3600.0
     # Take the client address from X-Forwarded-For (only behind a trusted proxy/ingress).
     trust_forwarded_for: bool = False

@@ -35,6 +35,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from common import jetstream
 from common.clients import Metadata
+from common.context import Principal
 from common.errors import Unauthenticated
 from common.events import EventType, job_update
 from common.security import TokenAuthenticator
@@ -279,8 +280,8 @@ class Subscriptions:
         self._auth: AuthClient | None = None
         self._authenticator: TokenAuthenticator | None = None
 
-    async def authenticate(self, credentials: Metadata) -> None:
-        """Raises Unauthenticated unless auth accepts the credentials."""
+    async def authenticate(self, credentials: Metadata) -> Principal:
+        """Who the credentials are; raises Unauthenticated unless auth accepts them."""
         if not credentials:
             raise Unauthenticated("credentials required")
         if self._authenticator is None:
@@ -290,7 +291,7 @@ class Subscriptions:
             # API keys are asked of auth every time here (connections and uploads are few),
             # so a revoked key opens nothing, without following revocation events.
             self._authenticator = self._auth.authenticator(self.settings, api_key_cache_seconds=0.0)
-        await self._authenticator.authenticate(dict(credentials), peer="")
+        return await self._authenticator.authenticate(dict(credentials), peer="")
 
     async def reauthenticate(self, credentials: Metadata) -> None:
         """:meth:`authenticate` for a live subscription: a refusal is the client's error

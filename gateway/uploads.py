@@ -30,6 +30,7 @@ from google.protobuf.json_format import MessageToDict
 from gateway.context import Metadata, credentials_from_headers
 from gateway.http import error_response, rpc_error_response
 from gateway.settings import GatewaySettings
+from gateway.upload_slots import UploadRefused, UploadSlots
 from gateway.zip_uploads import ZipRefused, starts_like_zip, upload_zip
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
@@ -89,11 +90,14 @@ def _options(params: dict[str, str]) -> datasets_pb2.IngestOptions:
 def create_router(
     settings: GatewaySettings,
     get_stub: Callable[[], datasets_pb2_grpc.DatasetsServiceStub],
+    slots: UploadSlots,
     on_write: Callable[[], None] | None = None,
 ) -> APIRouter:
     """``get_stub()`` returns the datasets stub once the app has started; ``on_write()`` runs
     after every upload (the read cache's clear: its caller reads the new dataset or table at
-    once, as after a mutation, without waiting for the event)."""
+    once, as after a mutation, without waiting for the event). The caller is authenticated and
+    takes one of its upload slots before a byte of the body is read: a zip is spooled to
+    disk whole before the datasets service sees any of it."""
     router = APIRouter()
 
     @router.post("/upload/datasets", status_code=201)
@@ -124,13 +128,17 @@ def create_router(
             return send_upload(stub, one, pieces, metadata=metadata, timeout=timeout)
 
         try:
-            is_zip, body = await starts_like_zip(request.stream())
-            if is_zip:
-                dataset = await upload_zip(
-                    stub, header, body, send=send, metadata=metadata, settings=settings
-                )
-            else:
-                dataset = await send(header, body)
+            async with slots.hold(credentials):
+                is_zip, body = await starts_like_zip(request.stream())
+                if is_zip:
+                    dataset = await upload_zip(
+                        stub, header, body, send=send, metadata=metadata, settings=settings
+                    )
+                else:
+                    dataset = await send(header, body)
+        except UploadRefused as refused:
+            extensions = {"reason": refused.reason} if refused.reason else {}
+            return error_response(refused.code, refused.message, refused.status, **extensions)
         except ZipRefused as exc:
             status = 413 if exc.reason == "TOO_LARGE" else None
             return error_response("BAD_USER_INPUT", str(exc), status, reason=exc.reason)

@@ -23,14 +23,19 @@ BOUNDARY = "synthetica-test-boundary"
 
 
 async def chunked_post(
-    base_url: str, *, content_type: str, headers: dict[str, str] | None = None, first: bytes = b""
+    base_url: str,
+    *,
+    content_type: str,
+    headers: dict[str, str] | None = None,
+    first: bytes = b"",
+    path: str = "/graphql",
 ) -> tuple[int, int, bytes]:
     """Streams ``first`` then zeros, chunked, until the gateway answers or OFFERED bytes are
     sent. Returns (HTTP status, bytes sent when the answer came, response body)."""
     url = urlsplit(base_url)
     reader, writer = await asyncio.open_connection(url.hostname, url.port)
     head = [
-        "POST /graphql HTTP/1.1",
+        f"POST {path} HTTP/1.1",
         f"Host: {url.netloc}",
         f"Content-Type: {content_type}",
         "Transfer-Encoding: chunked",
