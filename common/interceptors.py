@@ -12,6 +12,7 @@ import contextlib
 import inspect
 import logging
 import time
+from abc import abstractmethod
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Protocol
 from urllib.parse import unquote
@@ -119,14 +120,24 @@ def wrap_handler(handler: grpc.RpcMethodHandler, scope: Scope) -> grpc.RpcMethod
     )
 
 
-class _ScopeInterceptor(grpc.aio.ServerInterceptor):
+class HandlerInterceptor(grpc.aio.ServerInterceptor):
+    """An interceptor that replaces each method handler's behaviour (``wrap``), the same for
+    unary and streaming RPCs; probes and reflection pass untouched."""
+
     async def intercept_service(
         self, continuation: Callable, handler_call_details: grpc.HandlerCallDetails
     ) -> grpc.RpcMethodHandler | None:
         handler = await continuation(handler_call_details)
         if handler is None or handler_call_details.method.startswith(OPEN_METHOD_PREFIXES):
             return handler
-        method = handler_call_details.method
+        return self.wrap(handler, handler_call_details.method)
+
+    @abstractmethod
+    def wrap(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler: ...
+
+
+class _ScopeInterceptor(HandlerInterceptor):
+    def wrap(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
         return wrap_handler(handler, lambda context: self.scope(method, context))
 
     def scope(

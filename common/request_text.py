@@ -19,7 +19,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from common.errors import InvalidArgument
-from common.interceptors import OPEN_METHOD_PREFIXES, rewrap
+from common.interceptors import HandlerInterceptor, rewrap
 
 NUL = "\x00"
 
@@ -90,14 +90,9 @@ def _checked(inner: Callable, *, streaming: bool) -> Callable:
     return call
 
 
-class RequestTextInterceptor(grpc.aio.ServerInterceptor):
+class RequestTextInterceptor(HandlerInterceptor):
     """Refuses requests with NUL in a string field (see the module's docstring). Placed
     inside the error interceptor, which turns the refusal into its status."""
 
-    async def intercept_service(
-        self, continuation: Callable, handler_call_details: grpc.HandlerCallDetails
-    ) -> grpc.RpcMethodHandler | None:
-        handler = await continuation(handler_call_details)
-        if handler is None or handler_call_details.method.startswith(OPEN_METHOD_PREFIXES):
-            return handler
+    def wrap(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
         return rewrap(handler, lambda inner, streams, _: _checked(inner, streaming=streams))

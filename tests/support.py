@@ -18,10 +18,12 @@ import sqlalchemy as sa
 import uvicorn
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
+from nats.js import JetStreamContext
 from starlette.types import ASGIApp
 
 from common.clients import Metadata, make_channel, service_metadata
 from common.grpc_server import GrpcServer
+from common.jetstream import EVENTS_SUBJECT_PREFIX, publish
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from gateway.subscriptions import JobSource
@@ -297,6 +299,15 @@ def field_violations(exc: grpc.aio.AioRpcError) -> dict[str, str]:
             detail.Unpack(bad)
             return {v.field: v.description for v in bad.field_violations}
     return {}
+
+
+async def publish_event(
+    js: JetStreamContext, event: events_pb2.Event, *, msg_id: str | None = None
+) -> None:
+    """Publishes ``event`` on its subject as the outbox relay does, with the event's id as
+    ``Nats-Msg-Id`` (a fresh ``msg_id`` passes JetStream's de-duplication: a redelivery)."""
+    subject = EVENTS_SUBJECT_PREFIX + event.type
+    await publish(js, subject, event.SerializeToString(), msg_id=msg_id or event.id)
 
 
 async def stream_events(url: str, subject: str) -> list[events_pb2.Event]:

@@ -206,6 +206,20 @@ def from_document(cls: type[T], document: dict[str, Any], **given: Any) -> T:
     return cls(**given)
 
 
+class FromDocument:
+    """A GraphQL object whose every field is its document's key of the same name, as
+    ``from_document`` reads it."""
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> Self:
+        return from_document(cls, document)
+
+
+def each(document: dict[str, Any], key: str, node: Callable[[dict[str, Any]], T]) -> list[T]:
+    """The document's list ``key`` (empty when absent), each item made a ``node``."""
+    return [node(item) for item in document.get(key) or []]
+
+
 DocumentReader = Callable[[dict[str, Any]], Any]
 _SCALARS: tuple[type, ...] = (bool, int, float, str)
 

@@ -13,10 +13,8 @@ import httpx
 import nats
 import pytest
 
-from common.events import new_event
-from synthetica.events.v1 import events_pb2
 from tests.gateway.subscriptions_client import GraphQLWs
-from tests.services.notify.notify_helpers import receiver
+from tests.services.notify.notify_helpers import publish_dataset, receiver
 from tests.support import AuthCaller, error_code, graphql, start_gateway
 
 INBOX = """
@@ -40,17 +38,6 @@ async def setup(auth_server, notify_server, nats_url, service_token):
             yield url, client, nc.jetstream(), auth
         await auth.close()
         await nc.close()
-
-
-async def publish_dataset(js, user_id: str, name: str) -> None:
-    event = new_event(
-        events_pb2.DatasetUploaded(dataset_id=name, name=name, row_count=5), user_id=user_id
-    )
-    await js.publish(
-        "synthetica.events.dataset.uploaded",
-        event.SerializeToString(),
-        headers={"Nats-Msg-Id": event.id},
-    )
 
 
 async def inbox(client, token: str, **variables) -> dict:

@@ -16,10 +16,9 @@ import nats
 import pytest
 from nats.js import JetStreamContext
 
-from common.events import new_event
-from synthetica.events.v1 import events_pb2
 from tests.gateway.subscriptions_client import GraphQLWs
 from tests.gateway.team import Team
+from tests.services.notify.notify_helpers import publish_dataset
 from tests.support import graphql, start_gateway
 
 JOB_UPDATES = "subscription($id: ID!) { jobUpdates(jobId: $id) { jobId status error } }"
@@ -126,18 +125,6 @@ async def js(nats_url) -> AsyncIterator[JetStreamContext]:
     nc = await nats.connect(nats_url)
     yield nc.jetstream()
     await nc.close()
-
-
-async def publish_dataset(js: JetStreamContext, user_id: str, name: str) -> None:
-    """A dataset.uploaded fact, as the datasets service publishes it: a notification."""
-    event = new_event(
-        events_pb2.DatasetUploaded(dataset_id=name, name=name, row_count=5), user_id=user_id
-    )
-    await js.publish(
-        "synthetica.events.dataset.uploaded",
-        event.SerializeToString(),
-        headers={"Nats-Msg-Id": event.id},
-    )
 
 
 async def test_a_revoked_api_key_stops_receiving_notifications(client, team: Team, gateway_url, js):

@@ -20,7 +20,7 @@ from synthetica.auth.v1 import auth_pb2
 from synthetica.events.v1 import events_pb2
 from synthetica.training.v1 import training_pb2
 from tests.gateway.subscriptions_client import GraphQLWs, Rejected
-from tests.support import AuthCaller, start_gateway
+from tests.support import AuthCaller, publish_event, start_gateway
 
 JOB_UPDATES = """
 subscription($id: ID!) {
@@ -81,12 +81,7 @@ async def publish(js, user_id: str, job_id: str, sequence: int, status: str, per
         ),
         sequence=sequence,
     )
-    event = new_event(update, user_id=user_id)
-    await js.publish(
-        "synthetica.events.job.updated",
-        event.SerializeToString(),
-        headers={"Nats-Msg-Id": event.id},
-    )
+    await publish_event(js, new_event(update, user_id=user_id))
 
 
 def bearer(tokens: auth_pb2.TokenPair) -> dict:

@@ -4,12 +4,23 @@ keep that module within its length."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import strawberry
 
-from gateway.schema.common import from_document
+from gateway.schema.common import FromDocument, from_document
 from gateway.schema.evaluation.relational import PrivacyVerdict
+
+
+class _Verdict:
+    """A check's verdict on the synthetic rows, null on reports written before the check."""
+
+    @classmethod
+    def from_document(cls, part: dict[str, Any] | None) -> Self | None:
+        if not part:
+            return None
+        verdict = PrivacyVerdict[str(part["verdict"]).upper()]
+        return from_document(cls, part, verdict=verdict, share=float(part["share"]))
 
 
 @strawberry.type(
@@ -44,7 +55,7 @@ class ReportImpossibleCombination:
     description="the verdict on the synthetic rows with a combination the real rows rule out "
     "(any of impossibleCombinations), against the real holdout rows' own share"
 )
-class ReportCombinationVerdict:
+class ReportCombinationVerdict(_Verdict):
     verdict: PrivacyVerdict = strawberry.field(
         description="PASS: at most the holdout's share and 0.1 % more; WARN: up to 1 %; else FAIL"
     )
@@ -57,13 +68,6 @@ class ReportCombinationVerdict:
     holdout_share: float | None = strawberry.field(
         description="their share of the holdout rows; null without holdout rows"
     )
-
-    @classmethod
-    def from_document(cls, part: dict[str, Any] | None) -> ReportCombinationVerdict | None:
-        if not part:
-            return None
-        verdict = PrivacyVerdict[str(part["verdict"]).upper()]
-        return from_document(cls, part, verdict=verdict, share=float(part["share"]))
 
 
 @strawberry.type(
@@ -96,7 +100,7 @@ class ReportCategoryRange:
     description="the verdict on the synthetic rows with a number outside its category's real "
     "range (any of categoryRanges), against the real holdout rows' own share"
 )
-class ReportRangeVerdict:
+class ReportRangeVerdict(_Verdict):
     verdict: PrivacyVerdict = strawberry.field(
         description="PASS: at most what real rows have by chance (1 in 1,000), or the baseline "
         "(the holdout's share or expectedShare, the larger) and 0.1 % more; WARN: up to the "
@@ -118,19 +122,12 @@ class ReportRangeVerdict:
         "on reports written before it"
     )
 
-    @classmethod
-    def from_document(cls, part: dict[str, Any] | None) -> ReportRangeVerdict | None:
-        if not part:
-            return None
-        verdict = PrivacyVerdict[str(part["verdict"]).upper()]
-        return from_document(cls, part, verdict=verdict, share=float(part["share"]))
-
 
 @strawberry.type(
     description="columns missing in every real row with one value of a category column (no "
     "shoe brand on a run before 2005), checked on the synthetic rows"
 )
-class ReportMissingWhen:
+class ReportMissingWhen(FromDocument):
     columns: list[str] = strawberry.field(description="the columns missing there")
     category: str = strawberry.field(description="the category column")
     value: str = strawberry.field(description="its value, as text ('0')")
@@ -140,16 +137,12 @@ class ReportMissingWhen:
     )
     real_rows: int = strawberry.field(description="real rows with the value, every one missing")
 
-    @classmethod
-    def from_document(cls, part: dict[str, Any]) -> ReportMissingWhen:
-        return from_document(cls, part)
-
 
 @strawberry.type(
     description="a column the scores leave out (an id, PII: its values are made anew) and how "
     "its synthetic values are written against the real ones"
 )
-class ReportWrittenForm:
+class ReportWrittenForm(FromDocument):
     column: str = strawberry.field(description="the column")
     sdtype: str = strawberry.field(description="what it holds ('id', 'phone_number', ...)")
     unlike_share: float | None = strawberry.field(
@@ -158,7 +151,3 @@ class ReportWrittenForm:
     )
     example: str | None = strawberry.field(description="one such synthetic value; null: none")
     real_example: str = strawberry.field(description="a real value, for comparison")
-
-    @classmethod
-    def from_document(cls, part: dict[str, Any]) -> ReportWrittenForm:
-        return from_document(cls, part)

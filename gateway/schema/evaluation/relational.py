@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from gateway.schema.common import from_document
+from gateway.schema.common import FromDocument, each, from_document
 from synthetica.evaluation.v1 import evaluation_pb2
 
 
@@ -26,7 +26,7 @@ def verdict_of(value: Any) -> PrivacyVerdict | None:
 
 
 @strawberry.type(description="One quantity per parent or per sequence, real against synthetic")
-class ReportDistribution:
+class ReportDistribution(FromDocument):
     score: float | None = strawberry.field(
         description="KS complement of the two distributions: 1 = the same shape"
     )
@@ -48,10 +48,6 @@ class ReportDistribution:
     real: list[float] = strawberry.field(description="share of real values per bin")
     synthetic: list[float] = strawberry.field(description="share of synthetic values per bin")
 
-    @classmethod
-    def from_document(cls, data: dict[str, Any]) -> ReportDistribution:
-        return from_document(cls, data)
-
 
 @strawberry.type(description="Referential integrity of a link in the synthetic data")
 class LinkIntegrity:
@@ -67,7 +63,7 @@ class LinkIntegrity:
 
 
 @strawberry.type(description="A parent column against a child column, across the link")
-class CrossLinkPair:
+class CrossLinkPair(FromDocument):
     parent_column: str
     child_column: str
     real: float | None
@@ -100,14 +96,12 @@ class ReportLink:
             integrity=from_document(LinkIntegrity, data.get("integrity") or {}),
             cardinality_score=cardinality.score,
             cardinality=cardinality,
-            correlations=[
-                from_document(CrossLinkPair, pair) for pair in data.get("correlations") or []
-            ],
+            correlations=each(data, "correlations", CrossLinkPair.from_document),
         )
 
 
 @strawberry.type(description="Lag-1 autocorrelation of a numeric column within sequences")
-class SequenceAutocorrelation:
+class SequenceAutocorrelation(FromDocument):
     column: str
     real_mean: float | None
     synthetic_mean: float | None
@@ -153,10 +147,7 @@ class ReportSequence:
             gap_unit=data.get("gap_unit", "steps"),
             length=ReportDistribution.from_document(data.get("length") or {}),
             gaps=ReportDistribution.from_document(gaps) if gaps else None,
-            autocorrelation=[
-                from_document(SequenceAutocorrelation, item)
-                for item in data.get("autocorrelation") or []
-            ],
+            autocorrelation=each(data, "autocorrelation", SequenceAutocorrelation.from_document),
             steps=[
                 from_document(SequenceStep, item, step=int(item["step"]))
                 for item in data.get("steps") or []

@@ -15,7 +15,14 @@ from strawberry.types import Info
 from gateway import reports
 from gateway.context import Context
 from gateway.errors import from_rpc_error
-from gateway.schema.common import caller, from_document, from_message, from_proto_enum
+from gateway.schema.common import (
+    FromDocument,
+    caller,
+    each,
+    from_document,
+    from_message,
+    from_proto_enum,
+)
 from gateway.schema.evaluation.checks import (
     ReportCategoryRange,
     ReportCombinationVerdict,
@@ -73,23 +80,19 @@ class ReportRule:
     description="an order every real row keeps (a date before another, a day's low below its "
     "high) and no rule declares, checked on the synthetic rows"
 )
-class ReportOrdering:
+class ReportOrdering(FromDocument):
     low: str
     high: str
     description: str = strawberry.field(description="low ≤ high")
     violation_count: int = strawberry.field(description="synthetic rows out of this order")
     real_rows: int = strawberry.field(description="real rows with both values, all in order")
 
-    @classmethod
-    def from_document(cls, ordering: dict[str, Any]) -> ReportOrdering:
-        return from_document(cls, ordering)
-
 
 @strawberry.type(
     description="columns that one column determines in every real row (a country's continent "
     "and codes), checked on the synthetic rows"
 )
-class ReportDependency:
+class ReportDependency(FromDocument):
     source: str = strawberry.field(description="the column whose value decides the others")
     columns: list[str] = strawberry.field(description="the columns it determines")
     description: str = strawberry.field(description="source → columns")
@@ -111,17 +114,13 @@ class ReportDependency:
         "(a route that never flies), not counted in violationCount",
     )
 
-    @classmethod
-    def from_document(cls, dependency: dict[str, Any]) -> ReportDependency:
-        return from_document(cls, dependency)
-
 
 @strawberry.type(
     description="a number column that is the sum of others in every real row (an election's "
     "total of each candidate's votes), another exact formula of them (a decimal date of "
     "a year and a month) or a function of one (a wage's logarithm), checked on the synthetic rows"
 )
-class ReportTotal:
+class ReportTotal(FromDocument):
     column: str = strawberry.field(description="the total")
     parts: list[str] = strawberry.field(
         description="the columns it is the sum, the formula or the function of"
@@ -138,16 +137,12 @@ class ReportTotal:
         description="real rows with the total and every part, all adding up"
     )
 
-    @classmethod
-    def from_document(cls, total: dict[str, Any]) -> ReportTotal:
-        return from_document(cls, total)
-
 
 @strawberry.type(
     description="a category column that names the largest of some number columns in every "
     "real row (an election's winner among the candidates' votes), checked on the synthetic rows"
 )
-class ReportLeader:
+class ReportLeader(FromDocument):
     column: str = strawberry.field(description="the category column naming the largest")
     columns: list[str] = strawberry.field(description="the number columns it names one of")
     description: str = strawberry.field(
@@ -161,16 +156,12 @@ class ReportLeader:
         description="real rows with the category and every number, all naming the largest"
     )
 
-    @classmethod
-    def from_document(cls, leader: dict[str, Any]) -> ReportLeader:
-        return from_document(cls, leader)
-
 
 @strawberry.type(
     description="columns writing a date (year, month and day) or a time of day (hhmm: 517 is "
     "05:17) in every real row, checked on the synthetic rows"
 )
-class ReportCalendar:
+class ReportCalendar(FromDocument):
     description: str = strawberry.field(
         description="the columns and what they make ('year, month, day make a date', "
         "'dep_time is a time of day (hhmm)')"
@@ -182,10 +173,6 @@ class ReportCalendar:
     real_rows: int = strawberry.field(
         description="real rows with every one of the columns, all a real date or time"
     )
-
-    @classmethod
-    def from_document(cls, check: dict[str, Any]) -> ReportCalendar:
-        return from_document(cls, check)
 
 
 @strawberry.type(description="which real rows a batch generated with conditions was compared with")
@@ -334,33 +321,26 @@ class Report:
             error=report.error or None,
             **{part: document.get(part) for part in _DOCUMENT_PARTS},
             alerts=[str(alert) for alert in document.get("alerts") or []],
-            tables=[ReportTable.from_document(t) for t in document.get("tables") or []],
-            links=[ReportLink.from_document(link) for link in document.get("links") or []],
-            sequences=[ReportSequence.from_document(s) for s in document.get("sequences") or []],
+            tables=each(document, "tables", ReportTable.from_document),
+            links=each(document, "links", ReportLink.from_document),
+            sequences=each(document, "sequences", ReportSequence.from_document),
             multi_table_quality=MultiTableQuality.from_document(document.get("sdmetrics")),
-            rules=[ReportRule.from_document(r) for r in document.get("rules") or []],
-            orderings=[ReportOrdering.from_document(o) for o in document.get("orderings") or []],
-            dependencies=[
-                ReportDependency.from_document(d) for d in document.get("dependencies") or []
-            ],
-            impossible_combinations=[
-                ReportImpossibleCombination.from_document(c)
-                for c in document.get("impossible_combinations") or []
-            ],
+            rules=each(document, "rules", ReportRule.from_document),
+            orderings=each(document, "orderings", ReportOrdering.from_document),
+            dependencies=each(document, "dependencies", ReportDependency.from_document),
+            impossible_combinations=each(
+                document, "impossible_combinations", ReportImpossibleCombination.from_document
+            ),
             combination_verdict=ReportCombinationVerdict.from_document(
                 document.get("combination_verdict")
             ),
-            category_ranges=[
-                ReportCategoryRange.from_document(r) for r in document.get("category_ranges") or []
-            ],
+            category_ranges=each(document, "category_ranges", ReportCategoryRange.from_document),
             range_verdict=ReportRangeVerdict.from_document(document.get("range_verdict")),
-            totals=[ReportTotal.from_document(t) for t in document.get("totals") or []],
-            leaders=[ReportLeader.from_document(x) for x in document.get("leaders") or []],
-            calendar=[ReportCalendar.from_document(c) for c in document.get("calendar") or []],
-            missing_when=[
-                ReportMissingWhen.from_document(m) for m in document.get("missing_when") or []
-            ],
-            written_forms=[ReportWrittenForm.from_document(f) for f in document.get("forms") or []],
+            totals=each(document, "totals", ReportTotal.from_document),
+            leaders=each(document, "leaders", ReportLeader.from_document),
+            calendar=each(document, "calendar", ReportCalendar.from_document),
+            missing_when=each(document, "missing_when", ReportMissingWhen.from_document),
+            written_forms=each(document, "forms", ReportWrittenForm.from_document),
             comparison=ReportComparison.from_document(document.get("comparison")),
             html_url=links.html if links else None,
             json_url=links.json if links else None,

@@ -18,7 +18,7 @@ from common.events import new_event
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 from synthetica.events.v1 import events_pb2
 from synthetica.notify.v1 import notify_pb2, notify_pb2_grpc
-from tests.support import AuthCaller, upload_ready
+from tests.support import AuthCaller, publish_event, upload_ready
 from tools.embedded import free_port
 
 T = TypeVar("T")
@@ -78,11 +78,7 @@ class NotifyEnv:
     async def publish(self, event: events_pb2.Event, *, msg_id: str | None = None) -> None:
         """Publishes like the outbox relay does; a fresh msg_id defeats JetStream's de-dup,
         which is what a redelivery looks like to the consumer."""
-        await self.js.publish(
-            "synthetica.events." + event.type,
-            event.SerializeToString(),
-            headers={"Nats-Msg-Id": msg_id or event.id},
-        )
+        await publish_event(self.js, event, msg_id=msg_id)
 
     async def notifications(self, user: User, **request: Any) -> list[notify_pb2.Notification]:
         response = await self.stub.ListNotifications(
@@ -93,6 +89,12 @@ class NotifyEnv:
 
 def event(body: Message, user_id: str, *, project_id: str = "") -> events_pb2.Event:
     return new_event(body, user_id=user_id, project_id=project_id)
+
+
+async def publish_dataset(js: JetStreamContext, user_id: str, name: str) -> None:
+    """A dataset.uploaded fact, as the datasets service publishes it: a notification."""
+    body = events_pb2.DatasetUploaded(dataset_id=name, name=name, row_count=5)
+    await publish_event(js, event(body, user_id))
 
 
 async def eventually(

@@ -257,24 +257,16 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
         ["quality score", _score(rep.quality_score)],
         ["privacy verdict", value(rep.privacy_verdict) or "-"],
     ]
-    if rep.combination_verdict is not None:
+    verdicts = {
         # Rows pairing values the real rows never (or almost never) pair: a woman "Husband".
-        combos = rep.combination_verdict
-        rows.append(
-            [
-                "combinations verdict",
-                f"{value(combos.verdict)}: {combos.rows:,} rows ({combos.share:.2%})",
-            ]
-        )
-    if rep.range_verdict is not None:
+        "combinations": rep.combination_verdict,
         # Rows whose number lies outside its category's real range: a 21-year-old doctorate.
-        ranges = rep.range_verdict
-        rows.append(
-            [
-                "ranges verdict",
-                f"{value(ranges.verdict)}: {ranges.rows:,} rows ({ranges.share:.2%})",
-            ]
-        )
+        "ranges": rep.range_verdict,
+    }
+    for name, check in verdicts.items():
+        if check is not None:
+            shown = f"{value(check.verdict)}: {check.rows:,} rows ({check.share:.2%})"
+            rows.append([f"{name} verdict", shown])
     if rep.utility and isinstance(rep.utility, dict):
         target, why = rep.utility.get("target_column", "-"), rep.utility.get("target_reason")
         rows.append(["ML-utility target", f"{target} ({why})" if why else target])
