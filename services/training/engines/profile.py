@@ -39,6 +39,7 @@ from common.contracts.missing_together import MissingTogether
 from common.contracts.pair_dependencies import PairDependency
 from common.contracts.totals import Total
 from common.date_formats import parsing_format
+from common.durations import duration_format
 from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
 from services.training.engines.derived import DerivedRules
 from services.training.engines.fake_locale import guess_locale
@@ -52,6 +53,7 @@ from services.training.engines.precision import (
     minute_counts,
     sentinels,
 )
+from services.training.engines.street_addresses import street_only
 
 # Distinct values of a repeating id column whose row counts a profile keeps.
 ID_COUNTS_KEPT = 10_000
@@ -70,9 +72,6 @@ PII_KINDS = frozenset(
         "postal_code", "country", "ip_address", "credit_card_number", "ssn", "url",
     }
 )  # fmt: skip
-# Share of an address column's values with a comma or line break (a town, a postal code
-# after the street) below which its addresses are streets only.
-STREET_ONLY_SHARE = 0.1
 # The rules a profile keeps about how columns go together, and how each is read back.
 _RULES: dict[str, Any] = {
     "dependencies": Dependency,
@@ -144,6 +143,8 @@ class ColumnProfile:
     id_counts: tuple[int, ...] = ()
     # The decimals every value of the upload was written with (`8.0`: 1), for CSV downloads.
     written_decimals: int | None = None
+    # Durations stored as seconds: the form the upload wrote them in (`common.durations`).
+    duration_format: str | None = None
 
     @property
     def beyond_nanoseconds(self) -> bool:
@@ -288,6 +289,7 @@ def build_profile(
                 null_share=float(table[name].isna().mean()) if len(table) else 0.0,
                 datetime_format=meta.get("datetime_format") if _is_time(profiled) else None,
                 written_decimals=meta.get("decimals"),
+                duration_format=_duration_format(schema, name),
             )
         )
     rules = DerivedRules({c.name: c.kind for c in columns})
@@ -304,6 +306,10 @@ def _is_time(column: ColumnProfile) -> bool:
 def _replace(column: ColumnProfile, **changes: Any) -> ColumnProfile:
     # Shares the (immutable) category tuples: `asdict` deep-copied them value by value.
     return replace(column, **changes)
+
+
+def _duration_format(schema: pa.Schema | None, name: str) -> str | None:
+    return duration_format(schema.field(name)) if schema and name in schema.names else None
 
 
 def _arrow_type(series: pd.Series, schema: pa.Schema | None) -> str | None:
@@ -365,17 +371,10 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
     if kind == "pii":
         sdtype = meta.get("sdtype")
         pii_kind = sdtype if sdtype in PII_KINDS else "text"
-        if pii_kind == "address" and _street_only(series):
+        if pii_kind == "address" and street_only(series):
             pii_kind = "street_address"
         return ColumnProfile(name, kind, pii_kind=pii_kind, id_shape=phone_shape(series, pii_kind))
     return ColumnProfile(name, kind)
-
-
-def _street_only(series: pd.Series) -> bool:
-    """Addresses written without a town or postal code ("2009 W. 6th St."): at most
-    STREET_ONLY_SHARE of them have a comma or a line break. They are faked the same way."""
-    values = series.dropna().astype(str)
-    return not values.empty and values.str.contains(r"[,\n]").mean() <= STREET_ONLY_SHARE
 
 
 def _id_profile(series: pd.Series) -> ColumnProfile:
