@@ -3,8 +3,9 @@ on a whole table or batch by batch (`add` each, then `found`): the columns one c
 determines in every training row (`common.contracts.dependencies`) or in all but a few of its
 values (`common.contracts.near_dependencies`), the combinations of two
 category columns the training rows rule out (`common.contracts.combinations`), the range a
-number column keeps within each value of a category column (`common.contracts.category_ranges`:
-no doctorate under 24), the number
+number or date column keeps within each value of a category column
+(`common.contracts.category_ranges`: no doctorate under 24, no run before 2005 flagged after
+2004), the number
 columns that are the sum of others (`common.contracts.totals`) and the category columns
 naming the largest of some number columns (`common.contracts.leaders`), and the month and
 day columns of a date (`common.contracts.date_parts`); the columns two category columns
@@ -49,7 +50,8 @@ class DerivedRules:
         self._dependencies = DependencyFinder(categorical, targets, numbered=numeric)
         self._near = NearDependencyFinder(categorical, targets)
         self._combinations = CombinationFinder(categorical)
-        self._ranges = CategoryRangeFinder(categorical, numeric)
+        dated = [name for name, kind in kinds.items() if kind == "datetime"]
+        self._ranges = CategoryRangeFinder(categorical, [*numeric, *dated])
         self._totals = TotalFinder(numeric, coded=categorical)
         self._leaders = LeaderFinder(categorical, numeric)
         self._dates = DatePartsFinder(targets)
