@@ -45,16 +45,13 @@ import pandas as pd
 
 from common.contracts.category_ranges import mend_ranges
 from common.contracts.combinations import mend_rows
+from common.contracts.unique_keys import distinct_keys
 from common.date_formats import parsing_format
 from common.timestamps import from_epoch_seconds, naive_microseconds
+from services.training.engines.datetime_keys import datetime_ids
 from services.training.engines.fake_pii import fake_pii
 from services.training.engines.precision import on_clock, to_levels
-from services.training.engines.profile import (
-    ID_COUNTS_KEPT,
-    ColumnProfile,
-    TableProfile,
-    datetime_ids,
-)
+from services.training.engines.profile import ID_COUNTS_KEPT, ColumnProfile, TableProfile
 from services.training.engines.unique_labels import invent_unique_labels
 from services.training.templates import columns as template_columns
 
@@ -138,6 +135,10 @@ def conform(
         concatenation.derive(out)
     for total in profile.totals:
         total.derive(out)
+    if keys := [k for k in profile.unique_keys if k.time not in {*frozen, *profile.derived}]:
+        # A country once a year (`unique_keys`), once the columns set from others are set.
+        times = {c.name: (c.categories, c.category_counts) for c in profile.columns}
+        distinct_keys(out, keys, times, np.random.default_rng([seed, first_row, 25]))
     # Names unique in every real row made anew (`unique_labels`); a stream of its own.
     invent_unique_labels(out, profile, np.random.default_rng([seed, first_row, 20]), frozen)
     for name in (c for c in rows.columns if c not in data):

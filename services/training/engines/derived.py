@@ -33,6 +33,7 @@ from common.contracts.missing_when import MissingWhenFinder
 from common.contracts.near_dependencies import NearDependencyFinder
 from common.contracts.pair_dependencies import PairDependencyFinder
 from common.contracts.totals import TotalFinder
+from common.contracts.unique_keys import UniqueKeyFinder, time_columns
 
 
 class DerivedRules:
@@ -60,6 +61,7 @@ class DerivedRules:
         learned = [name for name, kind in kinds.items() if kind not in ("id", "pii")]
         self._missing = MissingTogetherFinder(learned)
         self._missing_when = MissingWhenFinder(categorical, learned)
+        self._keys = UniqueKeyFinder(categorical, time_columns(kinds))
 
     def add(self, frame: pd.DataFrame) -> None:
         for finder in (
@@ -74,6 +76,7 @@ class DerivedRules:
             self._concatenations,
             self._missing,
             self._missing_when,
+            self._keys,
         ):
             finder.add(frame)
 
@@ -110,4 +113,5 @@ class DerivedRules:
             "pair_dependencies": joint.pair_dependencies,
             "concatenations": joint.concatenations,
             "missing_together": (*groups, *self._missing_when.found(derived, groups)),
+            "unique_keys": tuple(self._keys.found()),
         }

@@ -38,9 +38,11 @@ from common.contracts.leaders import Leader
 from common.contracts.missing_together import MissingTogether
 from common.contracts.pair_dependencies import PairDependency
 from common.contracts.totals import Total
+from common.contracts.unique_keys import UniqueKey
 from common.date_formats import parsing_format
 from common.durations import duration_format
-from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
+from common.timestamps import NS_SECONDS, epoch_seconds
+from services.training.engines.datetime_keys import datetime_key
 from services.training.engines.derived import DerivedRules
 from services.training.engines.fake_locale import guess_locale
 from services.training.engines.id_shapes import id_shape, phone_shape
@@ -83,6 +85,7 @@ _RULES: dict[str, Any] = {
     "concatenations": Concatenation,
     "missing_together": MissingTogether,
     "category_ranges": CategoryRange,
+    "unique_keys": UniqueKey,
 }
 _COUNTED = ("category_counts", "id_counts", "sentinels", "clock_minutes", "level_counts")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -183,6 +186,7 @@ class TableProfile:
     concatenations: tuple[Concatenation, ...] = ()
     missing_together: tuple[MissingTogether, ...] = ()  # columns missing in the same rows
     category_ranges: tuple[CategoryRange, ...] = ()  # a number's range per category value
+    unique_keys: tuple[UniqueKey, ...] = ()  # a name and a year no two training rows share
     # The token the upload wrote for a missing value (`NA`, `?`), for CSV downloads.
     missing_value: str | None = None
 
@@ -392,7 +396,7 @@ def _id_shape_profile(series: pd.Series) -> ColumnProfile:
     present = series.dropna()
     unique = bool(present.is_unique and len(present) == len(series))
     if pd.api.types.is_datetime64_any_dtype(series) and not present.empty:
-        return _datetime_id_profile(present, unique)
+        return ColumnProfile(str(present.name), "id", unique=unique, **datetime_key(present))
     if pd.api.types.is_numeric_dtype(series) and not present.empty:
         numbers = np.sort(pd.to_numeric(present).to_numpy(dtype="float64"))
         steps = np.diff(np.unique(numbers))
@@ -411,37 +415,6 @@ def _id_shape_profile(series: pd.Series) -> ColumnProfile:
     if not text.empty and text.str.match(_UUID).all():
         return ColumnProfile(name, "id", id_shape=("uuid",), unique=unique)
     return ColumnProfile(name, "id", id_shape=id_shape(text), unique=unique)
-
-
-# numpy's name of each `datetime_unit`.
-_NUMPY_UNITS = {"Y": "Y", "M": "M", "D": "D", "h": "h", "min": "m", "s": "s"}
-
-
-def _datetime_id_profile(present: pd.Series, unique: bool) -> ColumnProfile:
-    """A key made of times (a month, a day): new keys are times of the same unit, from the
-    real first one by the commonest real step, never text in a timestamp column."""
-    stamps = naive_microseconds(present)
-    unit = datetime_unit(stamps) or "s"
-    in_units = stamps.to_numpy().astype(f"datetime64[{_NUMPY_UNITS[unit]}]")
-    codes = np.unique(in_units.astype(np.int64))
-    steps = np.diff(codes)
-    return ColumnProfile(
-        str(present.name),
-        "id",
-        minimum=float(codes[0]),
-        maximum=float(codes[-1]),
-        id_shape=("datetime", unit),
-        id_step=int(pd.Series(steps).mode().iloc[0]) if len(steps) else 1,
-        unique=unique,
-    )
-
-
-def datetime_ids(column: ColumnProfile, numbers: np.ndarray) -> pd.Series:
-    """New keys of a ("datetime", unit) id column for the distinct numbers ``numbers``."""
-    assert column.id_shape is not None and column.id_shape[0] == "datetime"
-    unit = _NUMPY_UNITS[column.id_shape[1]]
-    first = np.datetime64(int(column.minimum or 0), unit)
-    return pd.Series((first + numbers * (column.id_step or 1)).astype("datetime64[ns]"))
 
 
 def _plain(value: Any) -> Any:
