@@ -67,7 +67,7 @@ def test_the_report_counts_runs_flagged_against_their_date(marathon, work):
     assert broken <= sum(c.violation_count for c in checks) <= broken + 10
     assert "up to 2004-" in next(c.description for c in checks if c.value == "0")
     assert before.range_verdict is not None and before.range_verdict.verdict == "fail"
-    after, checks = flag_checks(pd.read_parquet(sample(trained, 500, work)))
+    _, checks = flag_checks(pd.read_parquet(sample(trained, 500, work)))
     assert [c.violation_count for c in checks] == [0, 0]
 
 
