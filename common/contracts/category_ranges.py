@@ -1,6 +1,8 @@
-"""The range a number column keeps within each value of a category column: in adult, no
-doctorate is under 24 and no one from a professional school under 25, though the table's
-ages start at 17. Engines learn age and education apart from each other or loosely
+"""The range a number or date column keeps within each value of a category column: in adult,
+no doctorate is under 24 and no one from a professional school under 25, though the table's
+ages start at 17; in a runner's log, `After2004` is 1 on every run from 2005 on and 0 on
+every run before (a flag that is a threshold on a date). Dates are compared as seconds
+since 1970. Engines learn age and education apart from each other or loosely
 (gaussian_copula wrote 21-year-old doctorates), and a user sees one at once. Training
 stores these ranges (`services/training/engines/profile.py`) and generation gives a row
 whose number lies outside its category's range another number (`conform`).
@@ -40,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from common.contracts.combinations import coded
+from common.timestamps import epoch_seconds
 
 MIN_ROWS = 20
 MAX_VALUES = 1_000
@@ -61,6 +64,7 @@ class CategoryRange:
     values: tuple[Any, ...]
     lows: tuple[float | None, ...]
     highs: tuple[float | None, ...]
+    dated: bool = False  # a date column: its bounds in seconds since 1970
 
     @property
     def columns(self) -> tuple[str, str]:
@@ -73,7 +77,7 @@ class CategoryRange:
     def named(self) -> list[str]:
         """The bounds as a user reads them ("Doctorate: from 24")."""
         return [
-            f"{value}: {_range(low, high)}"
+            f"{value}: {_range(low, high, self.dated)}"
             for value, low, high in zip(self.values, self.lows, self.highs, strict=True)
         ]
 
@@ -84,7 +88,7 @@ class CategoryRange:
             "values": list(self.values),
             "lows": list(self.lows),
             "highs": list(self.highs),
-        }
+        } | ({"dated": True} if self.dated else {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CategoryRange:
@@ -94,6 +98,7 @@ class CategoryRange:
             values=tuple(data["values"]),
             lows=tuple(data["lows"]),
             highs=tuple(data["highs"]),
+            dated=bool(data.get("dated", False)),
         )
 
     def limits(self, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -106,8 +111,15 @@ class CategoryRange:
     def broken(self, rows: pd.DataFrame) -> np.ndarray:
         """True where a row's number lies outside its category's range."""
         low, high = self.limits(rows)
-        numbers = pd.to_numeric(rows[self.number], errors="coerce").to_numpy(dtype=float)
+        numbers = as_numbers(rows[self.number])
         return (numbers < low) | (numbers > high)
+
+
+def as_numbers(values: pd.Series) -> np.ndarray:
+    """A number column's values, or a date column's in seconds since 1970 (NaN: none)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return epoch_seconds(values).to_numpy(dtype=float)
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
 
 
 def mend_ranges(
@@ -128,16 +140,21 @@ def mend_ranges(
         for bound in bounds:
             lows, highs = bound.limits(rows)
             low, high = np.maximum(low, lows), np.minimum(high, highs)
-        values = pd.to_numeric(rows[number], errors="coerce").to_numpy(dtype=float)
+        values = as_numbers(rows[number])
         broken = (values < low) | (values > high)
         if not broken.any():
             continue
         mended = values.copy()
         left = _swap(mended, low, high, broken, rng)
         _take(mended, low, high, left, rng)
-        where = np.flatnonzero(mended != values)
+        where = np.flatnonzero((mended != values) & ~np.isnan(values))  # missing stays
         column = rows[number].copy()
-        column.iloc[where] = mended[where].astype(column.dtype, copy=False)
+        if pd.api.types.is_datetime64_any_dtype(column):  # each mended date is another row's
+            order = np.argsort(values, kind="stable")
+            taken = order[np.searchsorted(values[order], mended[where])]
+            column.iloc[where] = column.iloc[taken].to_numpy()
+        else:
+            column.iloc[where] = mended[where].astype(column.dtype, copy=False)
         rows[number] = column
         changed += len(where)
     return changed
@@ -215,6 +232,7 @@ class CategoryRangeFinder:
         self._stats: dict[str, pd.DataFrame] = {}
         self._samples: dict[str, list[np.ndarray]] = {}
         self._sampled: dict[str, int] = {}
+        self._dated: set[str] = set()
 
     def add(self, frame: pd.DataFrame) -> None:
         if not self._started:
@@ -223,9 +241,14 @@ class CategoryRangeFinder:
                 c for c in self._categories if c in frame and frame[c].nunique() <= MAX_VALUES
             ][:MAX_CATEGORY_COLUMNS]
             self._numbers = [c for c in self._numbers if c in frame][:MAX_NUMBER_COLUMNS]
+            self._dated = {
+                c for c in self._numbers if pd.api.types.is_datetime64_any_dtype(frame[c])
+            }
         if not self._numbers:
             return
-        numbers = frame[self._numbers].apply(pd.to_numeric, errors="coerce").astype(float)
+        numbers = pd.DataFrame(
+            {name: as_numbers(frame[name]) for name in self._numbers}, index=frame.index
+        )
         for name in self._numbers:
             if self._sampled.get(name, 0) < SAMPLE_ROWS:
                 kept = numbers[name].dropna().to_numpy()[: SAMPLE_ROWS - self._sampled.get(name, 0)]
@@ -282,6 +305,7 @@ class CategoryRangeFinder:
                             float(v) if ok else None
                             for v, ok in zip(stats["max"][keep], highs[keep], strict=True)
                         ),
+                        dated=number in self._dated,
                     )
                 )
         return found
@@ -316,16 +340,19 @@ def _merged(before: pd.DataFrame, batch: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _range(low: float | None, high: float | None) -> str:
-    """ "from 24", "up to 14344" or "89 to 137"."""
+def _range(low: float | None, high: float | None, dated: bool = False) -> str:
+    """ "from 24", "up to 14344", "89 to 137" or "from 2005-01-02"."""
     if high is None:
-        return f"from {_written(low)}"
+        return f"from {_written(low, dated)}"
     if low is None:
-        return f"up to {_written(high)}"
-    return f"{_written(low)} to {_written(high)}"
+        return f"up to {_written(high, dated)}"
+    return f"{_written(low, dated)} to {_written(high, dated)}"
 
 
-def _written(value: Any) -> str:
+def _written(value: Any, dated: bool = False) -> str:
+    if dated:
+        stamp = pd.Timestamp(int(value * 1e6), unit="us")
+        return stamp.strftime("%Y-%m-%d" if stamp == stamp.normalize() else "%Y-%m-%d %H:%M:%S")
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 

@@ -10,6 +10,11 @@ small table may keep one by chance. So the order counts only when independent co
 the same values would keep it in every real row with a probability of at most
 `CHANCE_ORDER` (the share of value pairs out of order, `p`, over `n` rows: `(1 - p) ** n`).
 
+Counts typed as categories (a category column of whole numbers, three values or more:
+openintro's email counts images among its attachments, `image ≤ attach` in every email) are
+a third kind, ordered among themselves as numbers are, beyond chance. Flags of two values are
+left to the combinations of two category columns (`common.contracts.combinations`).
+
 Bounded for wide tables: all pairs of a kind are tried at once, a block of rows at a time,
 and of those that pass the first `_PROBE_ROWS` rows at most `MAX_PAIRS` (in column order)
 go on: 500 numerical columns of 50,000 rows take seconds (a quarter of a million pairs were
@@ -34,7 +39,9 @@ CHANCE_ORDER = 1e-3
 # Pairs followed past the first rows, and so listed at most, per kind of column.
 MAX_PAIRS = 500
 _PROBE_ROWS = 1_000
-KINDS = ("datetime", "numerical")
+KINDS = ("datetime", "numerical", "coded")
+# Distinct values a category column of whole numbers needs to be ordered as a count.
+MIN_CODES = 3
 
 
 @dataclass(frozen=True)
@@ -53,27 +60,48 @@ def kept_orders(
     *,
     only: frozenset[str] | None = None,
 ) -> list[Order]:
-    """The orders every row of ``real`` keeps between its datetime columns, and between its
-    numerical ones (``columns``: the metadata's column specs; ``only``: these columns)."""
+    """The orders every row of ``real`` keeps between its datetime columns, between its
+    numerical ones and between its categories of whole numbers (``columns``: the metadata's
+    column specs; ``only``: these columns)."""
     orders = []
-    for kind, values in (("datetime", comparable_times), ("numerical", _numbers)):
+    for kind, values in (
+        ("datetime", comparable_times),
+        ("numerical", _numbers),
+        ("coded", _numbers),
+    ):
         names = [
             n
             for n, spec in columns.items()
-            if spec.get("sdtype") == kind and n in real.columns and (only is None or n in only)
+            if n in real.columns and (only is None or n in only) and _kind(spec, real[n]) == kind
         ]
         series = {n: values(real[n]) for n in names}
-        for low, high in _kept_orders(series, by_chance=kind == "numerical"):
+        for low, high in _kept_orders(series, by_chance=kind != "datetime"):
             both = series[low].notna() & series[high].notna()
             if int(both.sum()) < MIN_REAL_ROWS:
                 continue
             first, then = series[low][both], series[high][both]
             if not (first <= then).all() or (first == then).all():
                 continue
-            if kind == "numerical" and not _beyond_chance(first, then):
+            if kind != "datetime" and not _beyond_chance(first, then):
                 continue
             orders.append(Order(low, high, kind, int(both.sum())))
     return orders
+
+
+def _kind(spec: Mapping[str, Any], values: pd.Series) -> str | None:
+    sdtype = spec.get("sdtype")
+    if sdtype in ("datetime", "numerical"):
+        return sdtype
+    return "coded" if sdtype == "categorical" and is_coded(values) else None
+
+
+def is_coded(values: pd.Series) -> bool:
+    """Whole numbers of at least MIN_CODES distinct values (a count typed as a category)."""
+    numeric = pd.api.types.is_numeric_dtype(values.dtype)
+    if not numeric or pd.api.types.is_bool_dtype(values.dtype):
+        return False  # text codes (`02134`) are no counts
+    present = values.dropna()
+    return present.nunique() >= MIN_CODES and bool((present == present.round()).all())
 
 
 def comparable_times(values: pd.Series) -> pd.Series:

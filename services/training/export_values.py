@@ -1,5 +1,6 @@
 """How an export writes values: a datetime column in the format the real file used (its
-field metadata's ``datetime_format``, written by model batches), and any value as JSON."""
+field metadata's ``datetime_format``, written by model batches), durations stored as seconds
+in their written form (``duration_format``: `38:31:00`), and any value as JSON."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from common.date_formats import parsing_format, strftime
+from common.durations import duration_format, written
 
 DATETIME_FORMAT_KEY = b"datetime_format"
 # How the upload wrote a number column's decimals (field metadata, `8.0`: b"1") and its
@@ -78,6 +80,25 @@ def with_date_formats(
                         seconds = pc.assume_timezone(seconds, timezone=kind.tz)
                     column = pc.cast(seconds, kind, safe=False)
                 columns.append(column)
+            yield pa.RecordBatch.from_arrays(columns, schema=target)
+
+    return target, convert()
+
+
+def with_duration_forms(
+    schema: pa.Schema, batches: Iterator[pa.RecordBatch]
+) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+    """Columns of durations stored as seconds as text, as the real file wrote them."""
+    forms = {f.name: duration_format(f) for f in schema}
+    fields = [pa.field(f.name, pa.string()) if forms[f.name] else f for f in schema]
+    target = pa.schema(fields, metadata=schema.metadata)
+
+    def convert() -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            columns = [
+                written(column, form) if (form := forms[field.name]) else column
+                for field, column in zip(schema, batch.columns, strict=True)
+            ]
             yield pa.RecordBatch.from_arrays(columns, schema=target)
 
     return target, convert()

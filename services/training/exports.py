@@ -9,6 +9,8 @@ plus multi-row ``INSERT`` statements: ``export_sql``).
 A datetime column whose field metadata names its format (``datetime_format``, written by
 model batches: the format ingestion detected in the real file) is written in that format
 in CSV and JSON Lines (``1981-01-01``, ``1960-01``, ``31/01/1981``; ``export_values``).
+Durations stored as seconds are written in their form (``38:31:00``) in CSV, JSON Lines and
+SQL (a text column).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from common.durations import duration_format
 from services.training.export_parts import READ_BATCH_ROWS, parquet_bytes, read_parts
 from services.training.export_sql import quote_identifier, sql_script
 from services.training.export_values import (
@@ -36,6 +39,7 @@ from services.training.export_values import (
     missing_value,
     with_date_formats,
     with_decimals,
+    with_duration_forms,
 )
 
 FORMATS = ("csv", "jsonl", "parquet", "sql")
@@ -118,6 +122,8 @@ def iter_export(
     schema, batches = read_parts(fs, paths, READ_BATCH_ROWS)
     if any(datetime_format(f) for f in schema):
         schema, batches = with_date_formats(schema, batches, fmt)
+    if any(duration_format(f) for f in schema):
+        schema, batches = with_duration_forms(schema, batches)
     if fmt == "csv":
         if any(_plain_time(f) for f in schema):
             schema, batches = _whole_seconds(schema, batches)
@@ -222,7 +228,10 @@ def json_lines(schema: pa.Schema, batch: pa.RecordBatch) -> list[str]:
     """One batch's rows as JSON Lines downloads write them, dates in the real file's format:
     what a batch's preview shows, so that it matches what a download gives."""
     if any(datetime_format(f) for f in schema):
-        _, converted = with_date_formats(schema, iter([batch]), "jsonl")
+        schema, converted = with_date_formats(schema, iter([batch]), "jsonl")
+        batch = next(converted)
+    if any(duration_format(f) for f in schema):
+        _, converted = with_duration_forms(schema, iter([batch]))
         batch = next(converted)
     return _json_rows(batch)
 

@@ -11,6 +11,7 @@ import pyarrow as pa
 from pydantic import BaseModel
 
 from .columns import each_column
+from .durations import written_as
 from .errors import IngestError
 from .names import resolve_names
 from .options import IngestLimits, IngestOptions
@@ -139,7 +140,7 @@ class _Output:
 
     def start(self, names: list[str], types: list[ColumnType | pa.DataType]) -> None:
         fields = zip(names, types, strict=True)
-        self._schema = pa.schema([pa.field(n, _arrow_type(t)) for n, t in fields])
+        self._schema = pa.schema([_field(n, t) for n, t in fields])
         self.names, self.types = names, types
         self._file = ParquetSink(self._fs, self._path, self._schema)
         for sink in self._sinks:
@@ -225,7 +226,9 @@ def _infer(
             )
         # Cleaned once, for both the typers and the conversion (trimming and the
         # missing-value tokens were the costliest kernels of the pass); the columns at once.
-        plan.typers += [ColumnTyper() for _ in range(batch.num_columns - len(plan.typers))]
+        plan.typers += [
+            ColumnTyper(name=reader.names[i]) for i in range(len(plan.typers), batch.num_columns)
+        ]
         cleaned = each_column(
             lambda i, batch=batch: _observe(
                 plan, i, batch.column(i), reader.names[i], missing, options.typed_source
@@ -329,6 +332,12 @@ def _arrow_type(column_type: ColumnType | pa.DataType) -> pa.DataType:
     if isinstance(column_type, ColumnType):
         return pa.type_for_alias(column_type.arrow)
     return column_type
+
+
+def _field(name: str, column_type: ColumnType | pa.DataType) -> pa.Field:
+    """A stored column; one of durations names their written form (`durations`)."""
+    written = written_as(getattr(column_type, "duration_format", None))
+    return pa.field(name, _arrow_type(column_type), metadata=written)
 
 
 def _write(

@@ -37,7 +37,9 @@ import pyarrow.compute as pc
 from common.date_formats import parsing_format
 
 from . import date_written, two_digit_years
+from .durations import DurationTally, to_seconds
 from .text_kernels import has_leading_zero, null_where, trim_whitespace
+from .units import strip_unit, unit_of
 
 # Preference order when several formats fit every value (month-first like pandas).
 DATETIME_FORMATS = (
@@ -111,10 +113,6 @@ _GROUPED = r"^[+-]?(?:[1-9]\d{0,2}(?:,\d{3})*|0)(?:\.\d+)?$"
 # The same with the roles of dot and comma swapped; the integer part is either grouped by
 # dots or not grouped at all.
 _DECIMAL_COMMA = r"^[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d*|0)(?:,\d+)?$"
-# A currency or percent sign before or after a number, the same on every value of a column.
-_UNIT = re.compile(
-    r"^(?P<before>[€$£¥]\s?)?[+-]?\d[\d.,]*(?P<after>\s?(?:[€$£¥%]|EUR|USD|GBP|CHF))?$"
-)
 _BOOL_TEXT = pa.array(["true", "false"])
 
 
@@ -163,20 +161,6 @@ def _quote_of(values: pa.Array) -> str | None:
 def unquote(values: pa.Array) -> pa.Array:
     """The values without their first and last character (the quotes)."""
     return pc.utf8_slice_codeunits(values, 1, -1)
-
-
-def _unit_of(value: str) -> tuple[str, str] | None:
-    match = _UNIT.match(value)
-    if not match or not (match.group("before") or match.group("after")):
-        return None
-    return match.group("before") or "", match.group("after") or ""
-
-
-def strip_unit(values: pa.Array, unit: tuple[str, str]) -> pa.Array:
-    """The values without the sign before and after them."""
-    before, after = unit
-    stop = -len(after) if after else None
-    return pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(values, len(before), stop))
 
 
 def _grouped(values: pa.Array) -> pa.Array:
@@ -263,6 +247,8 @@ class ColumnTyper:
     # The sign every value is written with (before, after), and the values typed without it.
     unit: tuple[str, str] | None = None
     without_unit: ColumnTyper | None = None
+    name: str = ""  # the column's name, for a duration's (`durations`)
+    duration: DurationTally = field(default_factory=DurationTally)
 
     def observe(self, array: pa.Array) -> None:
         """Drop the candidates that some non-null value of this batch contradicts."""
@@ -276,6 +262,7 @@ class ColumnTyper:
             self.boolean = _all_true(pc.is_in(pc.utf8_lower(values), value_set=_BOOL_TEXT))
             self.lower_case = self.lower_case and _all_true(pc.is_in(values, value_set=_BOOL_TEXT))
         self._observe_datetime(values)
+        self.duration.observe(values)
         self.seen_values = True
 
     def _observe_quotes(self, values: pa.Array) -> None:
@@ -289,7 +276,7 @@ class ColumnTyper:
 
     def _observe_unit(self, values: pa.Array) -> None:
         if not self.seen_values:
-            self.unit = _unit_of(str(values[0].as_py()))
+            self.unit = unit_of(str(values[0].as_py()))
             self.without_unit = ColumnTyper() if self.unit else None
         if self.unit is None or self.without_unit is None:
             return
@@ -384,6 +371,8 @@ class ColumnTyper:
             return ColumnType(self.grouped[0], thousands=True)
         if self.decimal_comma:
             return ColumnType(self.decimal_comma[0], decimal_comma=True)
+        if form := self.duration.form(self.name):
+            return ColumnType("int64", duration_format=form)
         if self.datetime_formats:
             chosen = self.datetime_formats[0]
             if chosen.endswith("%z"):
@@ -417,6 +406,7 @@ class ColumnType:
     unit: tuple[str, str] | None = None
     # Two-digit years after it are a century earlier (`two_digit_years`).
     century_end: int | None = None
+    duration_format: str | None = None  # durations stored as seconds: their written form
 
     def convert(self, text: pa.Array) -> pa.Array:
         """Convert cleaned text to this type; `text` must be what `observe` accepted."""
@@ -426,6 +416,8 @@ class ColumnType:
             text = strip_unit(text, self.unit)
         if self.arrow == "bool":
             return pc.equal(pc.utf8_lower(text), "true")
+        if self.duration_format:
+            return to_seconds(text)
         if self.parse_format:
             parsed = pc.strptime(text, format=self.parse_format, unit="s")
             return two_digit_years.placed(pc.cast(parsed, pa.timestamp("s")), self.century_end)

@@ -37,6 +37,7 @@ from services.evaluation.report.dependencies import (
 from services.evaluation.report.errors import ReportError
 from services.evaluation.report.fidelity import fidelity_metrics
 from services.evaluation.report.forms import form_checks
+from services.evaluation.report.keys import unique_key_checks
 from services.evaluation.report.missing import missing_when_checks
 from services.evaluation.report.models import (
     Charts,
@@ -247,6 +248,7 @@ def build_report(
         leaders=leaders,
         calendar=calendar_checks(raw["train"], raw["synthetic"], metadata, found_dates),
         missing_when=missing_when_checks(raw["train"], raw["synthetic"], metadata),
+        unique_keys=unique_key_checks(raw["train"], raw["synthetic"], metadata),
         forms=form_checks(raw["train"], raw["synthetic"], metadata, plan.excluded),
         comparison=comparison,
     )

@@ -1,6 +1,6 @@
 """The report's parts on columns missing where a category value rules them out
-(`missing.py`) and on how left-out columns are written (`forms.py`): apart from `models` only
-to keep that module within its length."""
+(`missing.py`), on keys of a name and a year (`keys.py`) and on how left-out columns are
+written (`forms.py`): apart from `models` only to keep that module within its length."""
 
 from __future__ import annotations
 
@@ -31,6 +31,21 @@ class MissingWhenCheck(_Model):
     description: str
     violation_count: int
     # Real rows with the value, every one missing the columns.
+    real_rows: int
+
+
+class KeyCheck(_Model):
+    """A name and a time column no two real rows share (a country once a year), and the
+    synthetic rows repeating an earlier row's pair."""
+
+    name: str
+    time: str
+    description: str
+    violation_count: int
+    # Of those, the rows past what the real values allow: a name in more synthetic rows than
+    # the time column has real values.
+    unavoidable_count: int
+    # Real rows with both values, each pair once.
     real_rows: int
 
 

@@ -63,6 +63,7 @@ def report_sections(report: Report) -> str:
         _leaders(report),
         _calendar(report),
         _missing_when(report),
+        _unique_keys(report),
         _forms(report),
         _charts(report),
         _sample_sizes(report),
@@ -295,6 +296,21 @@ def _missing_when(report: Report) -> str:
         "2005); some synthetic rows have them. Models trained from now on keep them missing.",
         ["Columns", "Synthetic rows breaking it", "Real rows (all missing them)"],
         [(esc(c.description), c.violation_count, c.real_rows) for c in report.missing_when],
+    )
+
+
+def _unique_keys(report: Report) -> str:
+    return _broken_section(
+        "Keys repeated",
+        "No two real rows share these values (a country once a year); some synthetic rows "
+        "repeat an earlier row's. Models trained from now on give a repeat another year, "
+        "where the real values leave one.",
+        ["Key", "Synthetic rows repeating it (unavoidable)", "Real rows (each once)"],
+        [
+            (esc(c.description), f"{c.violation_count} ({c.unavoidable_count})", c.real_rows)
+            for c in report.unique_keys
+            if c.violation_count
+        ],
     )
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from services.evaluation.report.form_models import FormCheck, MissingWhenCheck
+from services.evaluation.report.form_models import FormCheck, KeyCheck, MissingWhenCheck
 from services.evaluation.report.range_models import RangeCheck, RangeVerdict
 
 
@@ -433,6 +433,8 @@ class Report(_Model):
     # Columns missing wherever a category column has one value (`missing.py`); empty in
     # older reports.
     missing_when: list[MissingWhenCheck] = Field(default_factory=list)
+    # Names and years no two real rows share (`keys.py`); empty in older reports.
+    unique_keys: list[KeyCheck] = Field(default_factory=list)
     # How the left-out columns' synthetic values are written (`forms.py`); empty in older
     # reports.
     forms: list[FormCheck] = Field(default_factory=list)

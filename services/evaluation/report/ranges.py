@@ -1,6 +1,6 @@
-"""The range a number keeps within each value of a category column (adult: no doctorate
-under 24, though ages start at 17; no 6 kg Adelie penguin), and the synthetic rows whose
-number lies outside it, with a verdict.
+"""The range a number or date keeps within each value of a category column (adult: no
+doctorate under 24, though ages start at 17; no 6 kg Adelie penguin; no run before 2005
+with `After2004` = 1), and the synthetic rows whose number lies outside it, with a verdict.
 
 A user sees a 21-year-old doctorate in a row, and no column or pair score notices: the ages
 and the educations each have their real shares. The rule is training's
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
-from common.contracts.category_ranges import CategoryRange, find_category_ranges
+from common.contracts.category_ranges import CategoryRange, as_numbers, find_category_ranges
 from common.contracts.combinations import coded
 from services.evaluation.report.combinations import PASS_MARGIN, WARN_SHARE
 from services.evaluation.report.dependencies import allowed_columns
@@ -49,7 +49,7 @@ def range_checks(
     holdout rows) outside it, and the verdict on all of them (None when the real rows bound
     nothing). ``derived``: the columns other columns set, left out as training leaves them."""
     categories = allowed_columns(metadata, train, synthetic, _CATEGORY_SDTYPES)
-    numbers = allowed_columns(metadata, train, synthetic, ("numerical",))
+    numbers = allowed_columns(metadata, train, synthetic, ("numerical", "datetime"))
     ranges = find_category_ranges(train, categories, numbers, set(derived))
     if not ranges:
         return [], None
@@ -74,7 +74,7 @@ def _checks(
     broken = _outside(bound, synthetic)
     real_broken = _outside(bound, holdout) if len(holdout) else None
     codes = coded(train[bound.category], bound.values)
-    known = pd.to_numeric(train[bound.number], errors="coerce").notna().to_numpy()
+    known = ~np.isnan(as_numbers(train[bound.number]))
     real_rows = np.bincount(codes[known & (codes >= 0)], minlength=len(bound.values))
     named = bound.named()
     assert broken is not None  # the columns are the synthetic rows' own
@@ -115,7 +115,7 @@ def _expected_share(ranges: list[CategoryRange], train: pd.DataFrame) -> float:
     by_number: dict[str, np.ndarray] = {}
     for bound in ranges:
         codes = coded(train[bound.category], bound.values)
-        known = pd.to_numeric(train[bound.number], errors="coerce").notna().to_numpy()
+        known = ~np.isnan(as_numbers(train[bound.number]))
         held = known & (codes >= 0)
         rows = np.bincount(codes[held], minlength=len(bound.values))
         sides = np.array(

@@ -3,8 +3,9 @@ on a whole table or batch by batch (`add` each, then `found`): the columns one c
 determines in every training row (`common.contracts.dependencies`) or in all but a few of its
 values (`common.contracts.near_dependencies`), the combinations of two
 category columns the training rows rule out (`common.contracts.combinations`), the range a
-number column keeps within each value of a category column (`common.contracts.category_ranges`:
-no doctorate under 24), the number
+number or date column keeps within each value of a category column
+(`common.contracts.category_ranges`: no doctorate under 24, no run before 2005 flagged after
+2004), the number
 columns that are the sum of others (`common.contracts.totals`) and the category columns
 naming the largest of some number columns (`common.contracts.leaders`), and the month and
 day columns of a date (`common.contracts.date_parts`); the columns two category columns
@@ -32,6 +33,7 @@ from common.contracts.missing_when import MissingWhenFinder
 from common.contracts.near_dependencies import NearDependencyFinder
 from common.contracts.pair_dependencies import PairDependencyFinder
 from common.contracts.totals import TotalFinder
+from common.contracts.unique_keys import UniqueKeyFinder, time_columns
 
 
 class DerivedRules:
@@ -49,7 +51,8 @@ class DerivedRules:
         self._dependencies = DependencyFinder(categorical, targets, numbered=numeric)
         self._near = NearDependencyFinder(categorical, targets)
         self._combinations = CombinationFinder(categorical)
-        self._ranges = CategoryRangeFinder(categorical, numeric)
+        dated = [name for name, kind in kinds.items() if kind == "datetime"]
+        self._ranges = CategoryRangeFinder(categorical, [*numeric, *dated])
         self._totals = TotalFinder(numeric, coded=categorical)
         self._leaders = LeaderFinder(categorical, numeric)
         self._dates = DatePartsFinder(targets)
@@ -58,6 +61,7 @@ class DerivedRules:
         learned = [name for name, kind in kinds.items() if kind not in ("id", "pii")]
         self._missing = MissingTogetherFinder(learned)
         self._missing_when = MissingWhenFinder(categorical, learned)
+        self._keys = UniqueKeyFinder(categorical, time_columns(kinds))
 
     def add(self, frame: pd.DataFrame) -> None:
         for finder in (
@@ -72,6 +76,7 @@ class DerivedRules:
             self._concatenations,
             self._missing,
             self._missing_when,
+            self._keys,
         ):
             finder.add(frame)
 
@@ -108,4 +113,5 @@ class DerivedRules:
             "pair_dependencies": joint.pair_dependencies,
             "concatenations": joint.concatenations,
             "missing_together": (*groups, *self._missing_when.found(derived, groups)),
+            "unique_keys": tuple(self._keys.found()),
         }

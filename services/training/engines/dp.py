@@ -245,7 +245,8 @@ def private_profile(
             columns.append(replace(real, id_shape=_digits_free(real.id_shape)))
         else:
             columns.append(real)
-    # The columns set from others and the combinations ruled out, as the model's rows show
-    # them (the real rows' are no post-processing of the release).
-    derived = {name: getattr(seen, name) for name in (*RULE_FIELDS, "missing_together")}
+    # The columns set from others, the combinations ruled out and the keys, as the model's
+    # rows show them (the real rows' are no post-processing of the release).
+    found = (*RULE_FIELDS, "missing_together", "unique_keys")
+    derived = {name: getattr(seen, name) for name in found}
     return replace(profile, columns=tuple(columns), **derived)

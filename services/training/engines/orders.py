@@ -24,6 +24,10 @@ routes gave LGA → BOS (184 miles) up to 113 minutes; now its mended minutes ar
 short flights. A high value made from a low one (the low side kept) and orders of models
 trained before use the shares of all rows, as before.
 
+Counts typed as categories (`common.contracts.orderings`: email's `image ≤ attach`) keep
+their order by drawing the high count anew among its real values that keep it, by their real
+counts (`_mend_counts`).
+
 Only between columns written alike (both whole numbers, or the same decimals, grid and
 unit), never a column that another rule reads or ties (a total's parts, a winner's numbers, a
 month or a day of a date written in parts). A column a rule sets from others (a route's
@@ -45,7 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from common.contracts.orderings import kept_orders
+from common.contracts.orderings import MIN_CODES, kept_orders
 from services.training.engines.profile import ColumnProfile, TableProfile
 
 # Passes over the orders of a chunk: each pass mends one more link of a chain.
@@ -118,9 +122,10 @@ def find_orders(
 
 
 def _kept(rows: pd.DataFrame, low: ColumnProfile | None, high: ColumnProfile | None) -> KeptOrder:
-    assert low is not None and high is not None and low.minimum is not None
+    assert low is not None and high is not None
     if low.kind != "numeric" or low.step is not None:
         return KeptOrder(low.name, high.name)
+    assert low.minimum is not None
     first = pd.to_numeric(rows[low.name], errors="coerce")
     then = pd.to_numeric(rows[high.name], errors="coerce")
     by_gap = low.minimum <= 0
@@ -185,7 +190,8 @@ def keep_orders(
     for _ in range(MAX_PASSES if pairs else 0):
         mended = False
         for order, kept in pairs:
-            broken = (rows[order.low] > rows[order.high]).to_numpy(dtype=bool, na_value=False)
+            broken = _compared(rows[order.low]) > _compared(rows[order.high])
+            broken = broken.to_numpy(dtype=bool, na_value=False)
             if broken.any():
                 _mend(rows, order, broken, profile, rng, kept)
                 mended = True
@@ -203,6 +209,9 @@ def _mend(
     kept: str | None,
 ) -> None:
     low, high = profile.column(order.low), profile.column(order.high)
+    if low is not None and high is not None and low.kind == "categorical":
+        _mend_counts(rows, order, broken, (low, high), rng, kept)
+        return
     first, then = rows[order.low], rows[order.high]
     if kept == order.low:
         if order.shares and high is not None:
@@ -218,6 +227,34 @@ def _mend(
     broken &= _within(then, low) & _within(first, high)
     if broken.any():
         rows.loc[broken, order.low], rows.loc[broken, order.high] = then[broken], first[broken]
+
+
+def _mend_counts(
+    rows: pd.DataFrame,
+    order: KeptOrder,
+    broken: np.ndarray,
+    columns: tuple[ColumnProfile, ColumnProfile],
+    rng: np.random.Generator,
+    kept: str | None,
+) -> None:
+    """Counts typed as categories: the high count drawn among its real values not below the
+    row's low one, by their real counts (the low count, the rarer, keeps the engine's
+    share: a swap put every image of gaussian_copula's emails among the attachments); the
+    low one alike where the high one is kept."""
+    low, high = columns
+    free, other = (low, order.high) if kept == order.high else (high, order.low)
+    codes = np.array(free.categories, dtype=object)
+    weights = np.array(free.category_counts, dtype=float)
+    if len(weights) != len(codes):
+        weights = np.ones(len(codes))
+    bounds = _compared(rows[other]).to_numpy(dtype=float)
+    for bound in np.unique(bounds[broken]):
+        where = rows.index[np.flatnonzero(broken & (bounds == bound))]
+        values = codes.astype(float)
+        fits = values >= bound if free is high else values <= bound
+        if fits.any():
+            drawn = rng.choice(codes[fits], size=len(where), p=weights[fits] / weights[fits].sum())
+            rows.loc[where, free.name] = drawn
 
 
 def _made_anew(
@@ -328,7 +365,14 @@ def _set_only(profile: TableProfile) -> set[str]:
     return made - read
 
 
+def _compared(values: pd.Series) -> pd.Series:
+    """Values as an order compares them (counts typed as categories may be objects)."""
+    return pd.to_numeric(values, errors="coerce") if values.dtype == object else values
+
+
 def _plain(column: ColumnProfile | None) -> bool:
+    if column is not None and column.kind == "categorical":
+        return _coded(column)
     return (
         column is not None
         and column.kind in ("numeric", "datetime")
@@ -339,6 +383,13 @@ def _plain(column: ColumnProfile | None) -> bool:
         and column.pii_kind is None
         and column.id_shape is None
     )
+
+
+def _coded(column: ColumnProfile) -> bool:
+    """A count typed as a category: whole numbers, MIN_CODES values or more."""
+    codes = column.categories
+    whole = all(isinstance(c, int) and not isinstance(c, bool) for c in codes)
+    return whole and len(codes) >= MIN_CODES
 
 
 def _alike(low: ColumnProfile | None, high: ColumnProfile | None) -> bool:
@@ -365,8 +416,12 @@ def _same_grid(low: ColumnProfile, high: ColumnProfile) -> bool:
 
 
 def _within(values: pd.Series, column: ColumnProfile | None) -> np.ndarray:
-    """Whether each value lies in ``column``'s real range (seconds since 1970 for times)."""
-    assert column is not None and column.minimum is not None and column.maximum is not None
+    """Whether each value lies in ``column``'s real range (seconds since 1970 for times), or
+    is one of its categories."""
+    assert column is not None
+    if column.kind == "categorical":
+        return values.isin(column.categories).to_numpy(dtype=bool)
+    assert column.minimum is not None and column.maximum is not None
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         stamps = values.dt.tz_convert("UTC").dt.tz_localize(None) if values.dt.tz else values
         seconds = stamps.to_numpy(dtype="datetime64[us]").astype(np.int64) / 1e6

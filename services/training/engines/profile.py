@@ -38,8 +38,11 @@ from common.contracts.leaders import Leader
 from common.contracts.missing_together import MissingTogether
 from common.contracts.pair_dependencies import PairDependency
 from common.contracts.totals import Total
+from common.contracts.unique_keys import UniqueKey
 from common.date_formats import parsing_format
-from common.timestamps import NS_SECONDS, epoch_seconds, naive_microseconds
+from common.durations import duration_format
+from common.timestamps import NS_SECONDS, epoch_seconds
+from services.training.engines.datetime_keys import datetime_key
 from services.training.engines.derived import DerivedRules
 from services.training.engines.fake_locale import guess_locale
 from services.training.engines.id_shapes import id_shape, phone_shape
@@ -52,6 +55,7 @@ from services.training.engines.precision import (
     minute_counts,
     sentinels,
 )
+from services.training.engines.street_addresses import street_only
 
 # Distinct values of a repeating id column whose row counts a profile keeps.
 ID_COUNTS_KEPT = 10_000
@@ -70,9 +74,6 @@ PII_KINDS = frozenset(
         "postal_code", "country", "ip_address", "credit_card_number", "ssn", "url",
     }
 )  # fmt: skip
-# Share of an address column's values with a comma or line break (a town, a postal code
-# after the street) below which its addresses are streets only.
-STREET_ONLY_SHARE = 0.1
 # The rules a profile keeps about how columns go together, and how each is read back.
 _RULES: dict[str, Any] = {
     "dependencies": Dependency,
@@ -84,6 +85,7 @@ _RULES: dict[str, Any] = {
     "concatenations": Concatenation,
     "missing_together": MissingTogether,
     "category_ranges": CategoryRange,
+    "unique_keys": UniqueKey,
 }
 _COUNTED = ("category_counts", "id_counts", "sentinels", "clock_minutes", "level_counts")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -144,6 +146,8 @@ class ColumnProfile:
     id_counts: tuple[int, ...] = ()
     # The decimals every value of the upload was written with (`8.0`: 1), for CSV downloads.
     written_decimals: int | None = None
+    # Durations stored as seconds: the form the upload wrote them in (`common.durations`).
+    duration_format: str | None = None
 
     @property
     def beyond_nanoseconds(self) -> bool:
@@ -182,6 +186,7 @@ class TableProfile:
     concatenations: tuple[Concatenation, ...] = ()
     missing_together: tuple[MissingTogether, ...] = ()  # columns missing in the same rows
     category_ranges: tuple[CategoryRange, ...] = ()  # a number's range per category value
+    unique_keys: tuple[UniqueKey, ...] = ()  # a name and a year no two training rows share
     # The token the upload wrote for a missing value (`NA`, `?`), for CSV downloads.
     missing_value: str | None = None
 
@@ -288,6 +293,7 @@ def build_profile(
                 null_share=float(table[name].isna().mean()) if len(table) else 0.0,
                 datetime_format=meta.get("datetime_format") if _is_time(profiled) else None,
                 written_decimals=meta.get("decimals"),
+                duration_format=_duration_format(schema, name),
             )
         )
     rules = DerivedRules({c.name: c.kind for c in columns})
@@ -304,6 +310,10 @@ def _is_time(column: ColumnProfile) -> bool:
 def _replace(column: ColumnProfile, **changes: Any) -> ColumnProfile:
     # Shares the (immutable) category tuples: `asdict` deep-copied them value by value.
     return replace(column, **changes)
+
+
+def _duration_format(schema: pa.Schema | None, name: str) -> str | None:
+    return duration_format(schema.field(name)) if schema and name in schema.names else None
 
 
 def _arrow_type(series: pd.Series, schema: pa.Schema | None) -> str | None:
@@ -365,17 +375,10 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
     if kind == "pii":
         sdtype = meta.get("sdtype")
         pii_kind = sdtype if sdtype in PII_KINDS else "text"
-        if pii_kind == "address" and _street_only(series):
+        if pii_kind == "address" and street_only(series):
             pii_kind = "street_address"
         return ColumnProfile(name, kind, pii_kind=pii_kind, id_shape=phone_shape(series, pii_kind))
     return ColumnProfile(name, kind)
-
-
-def _street_only(series: pd.Series) -> bool:
-    """Addresses written without a town or postal code ("2009 W. 6th St."): at most
-    STREET_ONLY_SHARE of them have a comma or a line break. They are faked the same way."""
-    values = series.dropna().astype(str)
-    return not values.empty and values.str.contains(r"[,\n]").mean() <= STREET_ONLY_SHARE
 
 
 def _id_profile(series: pd.Series) -> ColumnProfile:
@@ -393,7 +396,7 @@ def _id_shape_profile(series: pd.Series) -> ColumnProfile:
     present = series.dropna()
     unique = bool(present.is_unique and len(present) == len(series))
     if pd.api.types.is_datetime64_any_dtype(series) and not present.empty:
-        return _datetime_id_profile(present, unique)
+        return ColumnProfile(str(present.name), "id", unique=unique, **datetime_key(present))
     if pd.api.types.is_numeric_dtype(series) and not present.empty:
         numbers = np.sort(pd.to_numeric(present).to_numpy(dtype="float64"))
         steps = np.diff(np.unique(numbers))
@@ -412,37 +415,6 @@ def _id_shape_profile(series: pd.Series) -> ColumnProfile:
     if not text.empty and text.str.match(_UUID).all():
         return ColumnProfile(name, "id", id_shape=("uuid",), unique=unique)
     return ColumnProfile(name, "id", id_shape=id_shape(text), unique=unique)
-
-
-# numpy's name of each `datetime_unit`.
-_NUMPY_UNITS = {"Y": "Y", "M": "M", "D": "D", "h": "h", "min": "m", "s": "s"}
-
-
-def _datetime_id_profile(present: pd.Series, unique: bool) -> ColumnProfile:
-    """A key made of times (a month, a day): new keys are times of the same unit, from the
-    real first one by the commonest real step, never text in a timestamp column."""
-    stamps = naive_microseconds(present)
-    unit = datetime_unit(stamps) or "s"
-    in_units = stamps.to_numpy().astype(f"datetime64[{_NUMPY_UNITS[unit]}]")
-    codes = np.unique(in_units.astype(np.int64))
-    steps = np.diff(codes)
-    return ColumnProfile(
-        str(present.name),
-        "id",
-        minimum=float(codes[0]),
-        maximum=float(codes[-1]),
-        id_shape=("datetime", unit),
-        id_step=int(pd.Series(steps).mode().iloc[0]) if len(steps) else 1,
-        unique=unique,
-    )
-
-
-def datetime_ids(column: ColumnProfile, numbers: np.ndarray) -> pd.Series:
-    """New keys of a ("datetime", unit) id column for the distinct numbers ``numbers``."""
-    assert column.id_shape is not None and column.id_shape[0] == "datetime"
-    unit = _NUMPY_UNITS[column.id_shape[1]]
-    first = np.datetime64(int(column.minimum or 0), unit)
-    return pd.Series((first + numbers * (column.id_step or 1)).astype("datetime64[ns]"))
 
 
 def _plain(value: Any) -> Any:

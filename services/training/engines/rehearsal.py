@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from common.contracts.relational import RelationalSchema
-from services.training.engines.conform import to_arrow
+from services.training.engines.arrow_rows import to_arrow
 from services.training.engines.relational import finish, prepare
 
 log = logging.getLogger(__name__)

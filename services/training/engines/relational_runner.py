@@ -198,8 +198,8 @@ def _sample_relational_in_child(
     conditions: dict[str, Any],
     enforce_bounds: bool,
 ) -> list[tuple[str, str, int]]:
+    from services.training.engines.arrow_rows import to_arrow
     from services.training.engines.artifact import LoadedModel
-    from services.training.engines.conform import to_arrow
     from services.training.engines.relational import finish
 
     with LoadedModel(artifact_path) as model:

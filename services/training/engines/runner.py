@@ -252,8 +252,8 @@ def _sample_in_child(
     out_path: Path,
     options: dict[str, Any],
 ) -> int:
+    from services.training.engines.arrow_rows import to_arrow
     from services.training.engines.artifact import LoadedModel
-    from services.training.engines.conform import to_arrow
     from services.training.engines.sampling import sample_chunks
 
     started = time.monotonic()

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
+from common.durations import duration_format
 from services.training.engines.derived import DerivedRules
 from services.training.engines.fake_locale import guess_locale
 from services.training.engines.precision import merged_counts, merged_levels
@@ -132,6 +133,7 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
                 null_share=column.nulls / total,
                 datetime_format=time_format,
                 written_decimals=(meta.get(name) or {}).get("decimals"),
+                duration_format=duration_format(schema.field(name)),
             )
         )
     found = finder.found() if finder is not None else {}

@@ -45,3 +45,13 @@ def test_a_private_profile_takes_pairs_and_levels_from_the_models_rows(work):
     assert by_route[("JFK", "LAX")] == tuple(v + 10 for v in jfk_lax)
     month = private.column("month")
     assert month is not None and month.levels == tuple(float(m) for m in range(1, 7))
+
+
+def test_a_private_profile_keeps_a_key_only_where_the_models_rows_keep_it(work):
+    table = ingested(FIXTURES / "hfi.csv", work)
+    real = build_profile(table.frame, table.metadata)
+    assert [k.columns for k in real.unique_keys] == [("ISO_code", "year"), ("countries", "year")]
+    # The model's rows score every country twice in its first year: no key to keep.
+    generated = pd.concat([table.frame, table.frame.head(50)], ignore_index=True)
+    private = private_profile(cast(Engine, _ModelRows(generated)), real, table.metadata, seed=1)
+    assert private.unique_keys == ()

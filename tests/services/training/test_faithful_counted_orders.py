@@ -1,0 +1,71 @@
+"""openintro's email: `image` (images attached) ≤ `attach` (attachments) in every email, two
+counts of a few values each, typed as categories.
+
+Before: orders between columns were kept between number and date columns only, so every
+engine wrote emails with more images than attachments, and the report listed no such order.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from common.contracts.orderings import Order, kept_orders
+from services.evaluation.report import ReportOptions, build_report
+from tests.corpus import shared_tables
+from tests.services.training.faithful_world import FIXTURES, ingested, sample, train, unmended
+
+PARAMS = {
+    "gaussian_copula": {},
+    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
+    "ctgan": {"epochs": 2},
+}
+
+
+@pytest.fixture(scope="module")
+def emails(work):
+    return ingested(FIXTURES / "email.csv", work)
+
+
+def test_the_counts_are_categories_in_order(emails):
+    columns = emails.metadata["columns"]
+    assert columns["image"]["sdtype"] == columns["attach"]["sdtype"] == "categorical"
+    assert (emails.frame["image"] <= emails.frame["attach"]).all()
+    assert Order("image", "attach", "coded", 2000) in kept_orders(emails.frame, columns)
+
+
+@pytest.mark.parametrize("engine", list(PARAMS))
+def test_no_synthetic_email_has_more_images_than_attachments(engine, emails, work):
+    rows = pd.read_parquet(sample(train(emails, engine, work, **PARAMS[engine]), 500, work))
+    more = rows["image"] > rows["attach"]
+    assert not more.any(), rows.loc[more, ["image", "attach"]].head()
+    for name in ("image", "attach"):  # the counts the engine wrote, real ones only
+        assert set(rows[name].dropna()) <= set(emails.frame[name])
+    assert (rows["attach"] > 0).sum() > 5
+
+
+def test_the_report_counts_emails_with_more_images_than_attachments(emails, work):
+    trained = train(emails, "ctgan", work, **PARAMS["ctgan"])
+    holdout = emails.frame.sample(frac=0.2, random_state=0)
+    real = emails.frame.drop(holdout.index)
+    options = ReportOptions(sample_rows=1_000, privacy_sample_rows=200)
+
+    def check(rows: pd.DataFrame):
+        report = build_report(real, holdout, rows, emails.metadata, options)
+        return next(c for c in report.orderings if (c.low, c.high) == ("image", "attach"))
+
+    raw = unmended(trained, 500)  # what ctgan wrote before
+    broken = int((raw["image"] > raw["attach"]).sum())
+    assert broken > 5
+    assert check(raw).violation_count == broken
+    assert check(pd.read_parquet(sample(trained, 500, work))).violation_count == 0
+
+
+def test_no_other_table_orders_counts_typed_as_categories(work):
+    tables = {**shared_tables(), **{p.stem: p for p in FIXTURES.glob("*.csv")}}
+    found = []
+    for name, path in tables.items():
+        table = ingested(path, work)
+        orders = kept_orders(table.frame, table.metadata["columns"])
+        found += [(name, o.low, o.high) for o in orders if o.kind == "coded"]
+    assert found == [("email", "image", "attach")]
