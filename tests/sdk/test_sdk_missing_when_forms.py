@@ -1,6 +1,7 @@
-"""Two of the report's checks read from a notebook and from the shell: columns the real rows
-miss with one value of a category column (no shoe brand on a run before 2005) and how the
-columns left out of the scores (ids) are written against the real ones."""
+"""Three of the report's checks read from a notebook and from the shell: columns the real rows
+miss with one value of a category column (no shoe brand on a run before 2005), how the
+columns left out of the scores (ids) are written against the real ones, and keys no two real
+rows share (a country once a year)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ async def test_the_report_gives_missing_values_and_written_forms_in_the_sdk_and_
         with Client(stack.url, token=account.token) as c:
             project = c.projects.create("Runs and pizzas")
             found = {}
-            for name in ("marathon.csv", "pizzaplace.csv"):
+            for name in ("marathon.csv", "pizzaplace.csv", "hfi.csv"):
                 ds = c.datasets.upload(FIXTURES / name, project=project, progress=False)
                 model = c.train(ds, engine="gaussian_copula", seed=1).wait(progress=False)
                 batch = model.generate(rows=300, seed=2, progress=False)
                 report = batch.report()
                 found[name] = {
                     "batch": batch.id,
+                    "train_rows": ds.train_row_count,
                     "missing": [
                         (m.columns, m.category, m.value, m.violation_count, m.real_rows)
                         for m in report.missing_when
@@ -31,11 +33,15 @@ async def test_the_report_gives_missing_values_and_written_forms_in_the_sdk_and_
                         (f.column, f.sdtype, f.unlike_share, f.real_example)
                         for f in report.written_forms
                     ],
+                    "keys": [
+                        (k.name, k.time, k.violation_count, k.unavoidable_count, k.real_rows)
+                        for k in report.unique_keys
+                    ],
                 }
             return found
 
     found = await in_thread(notebook)
-    runs, pizzas = found["marathon.csv"], found["pizzaplace.csv"]
+    runs, pizzas, freedom = found["marathon.csv"], found["pizzaplace.csv"], found["hfi.csv"]
     # Every run before 2005 misses its brand, and a model trained now keeps it missing.
     ((columns, category, value, broken, real_rows),) = runs["missing"]
     assert (columns, category, value, broken) == (["ShoeBrand"], "After2004", "0", 0), runs
@@ -45,10 +51,23 @@ async def test_the_report_gives_missing_values_and_written_forms_in_the_sdk_and_
     ((column, sdtype, unlike, real_example),) = pizzas["forms"]
     assert (column, sdtype, unlike) == ("id", "id", 0.0), pizzas["forms"]
     assert real_example.startswith("2015-"), real_example
+    # A country once a year, by name and by code; a model trained now repeats neither, and
+    # every real training row is a pair of its own.
+    train_rows = freedom["train_rows"]
+    assert sorted(freedom["keys"]) == [
+        ("ISO_code", "year", 0, 0, train_rows),
+        ("countries", "year", 0, 0, train_rows),
+    ], freedom["keys"]
+    assert runs["keys"] == [] and pizzas["keys"] == []
 
     env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": await stack.api_key(account)}
-    for result in (runs, pizzas):
+    for result, lines in (
+        (runs, ("not missing", "written unlike", "repeated")),
+        (pizzas, ("not missing", "written unlike", "repeated")),
+        (freedom, ("written unlike", "repeated")),
+    ):
         shown = await cli("report", result["batch"], env=env)
         assert shown.code == 0, shown.err
         # A check is listed only where rows break it.
-        assert "not missing" not in shown.out and "written unlike" not in shown.out, shown.out
+        for line in lines:
+            assert line not in shown.out, shown.out

@@ -139,6 +139,24 @@ class ReportMissingWhen(FromDocument):
 
 
 @strawberry.type(
+    description="a name and a year (or date) no two real rows share (a country once a year), "
+    "checked on the synthetic rows"
+)
+class ReportUniqueKey(FromDocument):
+    name: str = strawberry.field(description="the name column ('countries')")
+    time: str = strawberry.field(description="the year or date column ('year')")
+    description: str = strawberry.field(description="'one row per countries and year'")
+    violation_count: int = strawberry.field(
+        description="synthetic rows repeating an earlier row's name and year"
+    )
+    unavoidable_count: int = strawberry.field(
+        description="of those, the rows past what the real values allow (a name in more "
+        "synthetic rows than the real rows have years)"
+    )
+    real_rows: int = strawberry.field(description="real rows with both values, each pair once")
+
+
+@strawberry.type(
     description="a column the scores leave out (an id, PII: its values are made anew) and how "
     "its synthetic values are written against the real ones"
 )

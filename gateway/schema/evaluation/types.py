@@ -29,6 +29,7 @@ from gateway.schema.evaluation.checks import (
     ReportImpossibleCombination,
     ReportMissingWhen,
     ReportRangeVerdict,
+    ReportUniqueKey,
     ReportWrittenForm,
 )
 from gateway.schema.evaluation.relational import (
@@ -283,6 +284,11 @@ class Report:
         description="columns missing in every real row with one value of a category column, "
         "with the synthetic rows that have them there (models trained now keep them missing)"
     )
+    unique_keys: list[ReportUniqueKey] = strawberry.field(
+        description="names and years (or dates) no two real rows share, with the synthetic "
+        "rows repeating one (models trained now keep them unique); empty on reports written "
+        "before the check"
+    )
     written_forms: list[ReportWrittenForm] = strawberry.field(
         description="ids and PII columns (left out of the scores) with the share of synthetic "
         "values written in a form no real value has; empty on reports written before the check"
@@ -340,6 +346,7 @@ class Report:
             leaders=each(document, "leaders", ReportLeader.from_document),
             calendar=each(document, "calendar", ReportCalendar.from_document),
             missing_when=each(document, "missing_when", ReportMissingWhen.from_document),
+            unique_keys=each(document, "unique_keys", ReportUniqueKey.from_document),
             written_forms=each(document, "forms", ReportWrittenForm.from_document),
             comparison=ReportComparison.from_document(document.get("comparison")),
             html_url=links.html if links else None,

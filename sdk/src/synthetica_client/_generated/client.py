@@ -1378,6 +1378,14 @@ class GraphQLClient(AsyncBaseClient):
                 violationCount
                 realRows
               }
+              uniqueKeys {
+                name
+                time
+                description
+                violationCount
+                unavoidableCount
+                realRows
+              }
               writtenForms {
                 column
                 sdtype
@@ -1558,6 +1566,14 @@ class GraphQLClient(AsyncBaseClient):
                 value
                 description
                 violationCount
+                realRows
+              }
+              uniqueKeys {
+                name
+                time
+                description
+                violationCount
+                unavoidableCount
                 realRows
               }
               writtenForms {

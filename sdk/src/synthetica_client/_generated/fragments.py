@@ -319,6 +319,7 @@ class ReportFields(BaseModel):
     leaders: list["ReportFieldsLeaders"]
     calendar: list["ReportFieldsCalendar"]
     missing_when: list["ReportFieldsMissingWhen"] = Field(alias="missingWhen")
+    unique_keys: list["ReportFieldsUniqueKeys"] = Field(alias="uniqueKeys")
     written_forms: list["ReportFieldsWrittenForms"] = Field(alias="writtenForms")
     comparison: Optional["ReportFieldsComparison"]
     alerts: list[str]
@@ -429,6 +430,15 @@ class ReportFieldsMissingWhen(BaseModel):
     value: str
     description: str
     violation_count: int = Field(alias="violationCount")
+    real_rows: int = Field(alias="realRows")
+
+
+class ReportFieldsUniqueKeys(BaseModel):
+    name: str
+    time: str
+    description: str
+    violation_count: int = Field(alias="violationCount")
+    unavoidable_count: int = Field(alias="unavoidableCount")
     real_rows: int = Field(alias="realRows")
 
 

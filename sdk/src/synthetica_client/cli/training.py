@@ -329,6 +329,14 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
         if check.violation_count:
             # Every real row with the value misses them; models trained now keep them missing.
             rows.append([f"not missing {check.description}", f"{check.violation_count:,} rows"])
+    for key in rep.unique_keys:
+        if key.violation_count:
+            # No two real rows share the pair; models trained now keep it unique where the real
+            # values allow (the unavoidable rows are a name in more rows than it has years).
+            beyond = f" ({key.unavoidable_count:,} unavoidable)" if key.unavoidable_count else ""
+            rows.append(
+                [f"repeated {key.name} and {key.time}", f"{key.violation_count:,} rows{beyond}"]
+            )
     for form in rep.written_forms:
         if form.unlike_share is not None and form.unlike_share >= UNLIKE_SHARE:
             # An id or PII column whose fakes look like none of the real values.

@@ -260,6 +260,34 @@ describe("a report whose rows have values where the real rows miss them, or fake
   });
 });
 
+describe("a report whose rows repeat a key no two real rows share", () => {
+  const hfiReport = (repeats: number) => ({
+    id: "r7", batchId: "b7", status: "READY", kind: "FULL", qualityScore: 0.77, privacyVerdict: "PASS", targetColumn: null, error: null,
+    createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
+    utilityNote: null, privacy: null, charts: null, conformance: null, htmlUrl: null, rules: [], orderings: [], dependencies: [],
+    impossibleCombinations: [], totals: [], leaders: [], calendar: [], missingWhen: [], writtenForms: [], tables: [], links: [], sequences: [],
+    alerts: [], multiTableQuality: null,
+    uniqueKeys: [
+      { description: "one row per countries and year", violationCount: repeats, unavoidableCount: 6, realRows: 805 },
+      { description: "one row per ISO_code and year", violationCount: 0, unavoidableCount: 0, realRows: 805 },
+    ],
+  });
+
+  it("lists the keys the synthetic rows repeat, with how many more rows than the real years allow", async () => {
+    const { client } = fakeClient({ Report: { data: { report: hfiReport(95) } } });
+    renderWith(<ReportPage />, client, "/batches/b7/report", "/batches/:batchId/report");
+    const keys = await screen.findByRole("table", { name: "Names and years no two real rows share and the synthetic rows repeating one" });
+    expect(within(keys).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual(["one row per countries and year956805"]);
+  });
+
+  it("shows no table when no synthetic row repeats a key", async () => {
+    const { client } = fakeClient({ Report: { data: { report: hfiReport(0) } } });
+    renderWith(<ReportPage />, client, "/batches/b7/report", "/batches/:batchId/report");
+    expect(await screen.findByRole("list", { name: "Scores at a glance" })).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Keys the real rows never repeat" })).toBeNull();
+  });
+});
+
 describe("a report's utility at a glance", () => {
   const reportWith = (metric: { name: string; synthetic: number | null; real: number | null; ratio: number | null }) => ({
     id: "r3", batchId: "b3", status: "READY", kind: "FULL", qualityScore: 0.62, privacyVerdict: "PASS", targetColumn: null, error: null,

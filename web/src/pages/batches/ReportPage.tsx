@@ -132,6 +132,7 @@ export default function ReportPage() {
   const brokenLeaders = (report?.leaders ?? []).filter((l) => l.violationCount > 0);
   const brokenCalendar = (report?.calendar ?? []).filter((c) => c.violationCount > 0);
   const brokenMissing = (report?.missingWhen ?? []).filter((m) => m.violationCount > 0);
+  const repeatedKeys = (report?.uniqueKeys ?? []).filter((k) => k.violationCount > 0);
   const unlikeForms = (report?.writtenForms ?? []).filter((f) => (f.unlikeShare ?? 0) >= UNLIKE_SHARE);
 
   if (error) {
@@ -307,6 +308,15 @@ export default function ReportPage() {
               <DataTable caption="Columns every real row with a value misses and the synthetic rows that have them" rows={brokenMissing} rowKey={(m) => m.description} rowHeaders columns={MISSING_WHEN_COLUMNS} />
             </Section>
           ) : null}
+          {repeatedKeys.length > 0 ? (
+            <Section title="Keys the real rows never repeat">
+              <p className="note">
+                No two real rows share these values (a country once a year); some synthetic rows repeat a pair. Models
+                trained from now on keep them unique where the real values allow it.
+              </p>
+              <DataTable caption="Names and years no two real rows share and the synthetic rows repeating one" rows={repeatedKeys} rowKey={(k) => k.description} rowHeaders columns={KEY_COLUMNS} />
+            </Section>
+          ) : null}
           {unlikeForms.length > 0 ? (
             <Section title="Ids and personal data written unlike the real values">
               <p className="note">
@@ -410,6 +420,13 @@ const MISSING_WHEN_COLUMNS: Column<ReportQuery["report"]["missingWhen"][number]>
   { header: "Columns", cell: (m) => m.description },
   { header: "Synthetic rows breaking it", cell: (m) => m.violationCount.toLocaleString() },
   { header: "Real rows (all missing them)", cell: (m) => m.realRows.toLocaleString() },
+];
+
+const KEY_COLUMNS: Column<ReportQuery["report"]["uniqueKeys"][number]>[] = [
+  { header: "Key", cell: (k) => k.description },
+  { header: "Synthetic rows repeating one", cell: (k) => k.violationCount.toLocaleString() },
+  { header: "Of those, more than the real years allow", cell: (k) => k.unavoidableCount.toLocaleString() },
+  { header: "Real rows (each pair once)", cell: (k) => k.realRows.toLocaleString() },
 ];
 
 // The share of a column's synthetic values written unlike every real one from which the page
