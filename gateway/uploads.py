@@ -19,6 +19,7 @@ the line for a bad file, 413 over the size limit, 401/403/404 for credentials an
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -32,6 +33,7 @@ from gateway.http import error_response, rpc_error_response
 from gateway.settings import GatewaySettings
 from gateway.upload_slots import UploadRefused, UploadSlots
 from gateway.zip_uploads import ZipRefused, starts_like_zip, upload_zip
+from services.datasets.client import UPLOAD_ACCEPTED
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
 # Bytes per gRPC message: HTTP delivers ~64 KiB pieces; fewer, bigger messages cost less.
@@ -58,12 +60,25 @@ async def send_upload(
     metadata: Metadata,
     timeout: float,
 ) -> datasets_pb2.Dataset:
-    async def requests() -> AsyncIterator[datasets_pb2.UploadDatasetRequest]:
-        yield datasets_pb2.UploadDatasetRequest(header=header)
-        async for chunk in rebatch(pieces):
-            yield datasets_pb2.UploadDatasetRequest(chunk=chunk)
-
-    response = await stub.UploadDataset(requests(), metadata=metadata, timeout=timeout)
+    """The header first; the file's bytes only once the service has accepted it (its initial
+    metadata), so a refusal of the header reaches the caller as the service's own error:
+    gRPC's asyncio client reports a write that meets an ended call as ``INTERNAL`` in place
+    of the server's status (``services.datasets.upload_store``). An error of ``pieces``
+    cancels the call and is raised as it is."""
+    call = stub.UploadDataset(metadata=metadata, timeout=timeout)
+    try:
+        await call.write(datasets_pb2.UploadDatasetRequest(header=header))
+        # The service's go-ahead; without it the call ended (a refusal) and nothing is sent.
+        if UPLOAD_ACCEPTED in tuple(await call.initial_metadata()):
+            async for chunk in rebatch(pieces):
+                await call.write(datasets_pb2.UploadDatasetRequest(chunk=chunk))
+            await call.done_writing()
+    except (grpc.aio.AioRpcError, asyncio.InvalidStateError):
+        pass  # the call ended (a refusal while the bytes streamed): its status is raised below
+    except BaseException:
+        call.cancel()
+        raise
+    response = await call
     return response.dataset
 
 

@@ -173,8 +173,8 @@ async def member_bytes(
     archive: zipfile.ZipFile, member: Member, failures: list[ZipRefused]
 ) -> AsyncIterator[bytes]:
     """A member's bytes as they inflate, never more than it declared (zipfile stops there,
-    and its checksum then fails: the failure is put in ``failures``, as gRPC swallows an
-    error raised in a request stream)."""
+    and its checksum then fails: the failure is put in ``failures``, which the caller raises
+    in place of the read error)."""
     try:
         opened = await asyncio.to_thread(archive.open, member.info)
         with opened:
@@ -250,8 +250,8 @@ async def _send_members(
             failures: list[ZipRefused] = []
             try:
                 dataset = await send(one, member_bytes(archive, member, failures))
-            except (grpc.aio.AioRpcError, asyncio.CancelledError):
-                # gRPC cancels the call when its request stream fails.
+            except BaseException:
+                # The member could not be read: the call was cancelled, say why.
                 if failures:
                     raise failures[0] from None
                 raise

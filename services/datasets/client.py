@@ -3,7 +3,8 @@
 Every call is made with the service token on behalf of a user, so the datasets service
 applies that user's project rights: a worker can read only what its job's owner may read.
 It also passes on ``default_table_name``, the name an upload's first table gets, which the
-gateway gives the tables of a zip upload alike.
+gateway gives the tables of a zip upload alike, and ``UPLOAD_ACCEPTED``, the initial metadata
+with which UploadDataset tells its client to send the file (``services.datasets.upload_store``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from common.errors import NotFound, PermissionDenied
 from common.settings import Settings
 from services.datasets.tables import default_table_name as default_table_name
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
+
+UPLOAD_ACCEPTED = ("x-upload-accepted", "1")
 
 ROLES = {
     "viewer": datasets_pb2.PROJECT_ROLE_VIEWER,

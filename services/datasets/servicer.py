@@ -41,10 +41,8 @@ from services.datasets.settings import DatasetsSettings
 from services.datasets.table_checks import keep_linked_key, validated_metadata
 from services.datasets.table_rpcs import TableRpcs
 from services.datasets.tables import default_table_name, validate_table_name
+from services.datasets.upload_store import store_upload, too_large
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
-
-# Bytes written to storage at once while an upload streams in.
-WRITE_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(eq=False)
@@ -157,12 +155,12 @@ class DatasetsServicer(
             raise InvalidArgument("the first message must be the upload header", field="header")
         header = first.header
         if header.dataset_id:
-            return await self._add_table(user, header, requests)
+            return await self._add_table(user, header, requests, context)
         options = await self._check_header(user, header)
         if header.table_name:
             validate_table_name(header.table_name, "table_name")
         dataset_id = str(uuid.uuid4())
-        size = await self._store_upload(dataset_id, requests)
+        size = await store_upload(self.storage, self.settings, dataset_id, requests, context)
         try:
             dataset = await self.db.call(
                 service.create_dataset,
@@ -204,6 +202,7 @@ class DatasetsServicer(
         user: Principal,
         header: datasets_pb2.UploadHeader,
         requests: AsyncIterator[datasets_pb2.UploadDatasetRequest],
+        context: grpc.aio.ServicerContext,
     ) -> datasets_pb2.UploadDatasetResponse:
         """A file that becomes a new table of an existing dataset: refused before a byte is
         stored when the dataset is not the caller's to change, full, or has the name."""
@@ -225,7 +224,7 @@ class DatasetsServicer(
         )
         dataset_id, table_id = str(dataset.id), str(uuid.uuid4())
         unit = files.table_unit(dataset_id, table_id)
-        size = await self._store_upload(unit, requests)
+        size = await store_upload(self.storage, self.settings, unit, requests, context)
         try:
             _, replaced = await self.db.call(
                 table_service.create_table,
@@ -283,33 +282,8 @@ class DatasetsServicer(
                     exc.message, field="file_name", reason=exc.code.upper()
                 ) from exc
         if header.size_bytes > self.settings.max_upload_bytes:
-            raise _too_large(self.settings.max_upload_bytes)
+            raise too_large(self.settings.max_upload_bytes)
         return convert.options_from_proto(header.options, self.settings.default_holdout_fraction)
-
-    async def _store_upload(self, dataset_id: str, requests: AsyncIterator[Any]) -> int:
-        """Streams the chunks into storage, a few MiB at a time; on any error (too large, the
-        client gone) the partial upload is removed."""
-        limit = self.settings.max_upload_bytes
-        key = files.upload_key(dataset_id)
-        sink = await asyncio.to_thread(self.storage.open, key, "wb")
-        size = 0
-        pending = bytearray()
-        try:
-            async for request in requests:
-                size += len(request.chunk)
-                if size > limit:
-                    raise _too_large(limit)
-                pending += request.chunk
-                if len(pending) >= WRITE_BYTES:
-                    await asyncio.to_thread(sink.write, bytes(pending))
-                    pending.clear()
-            await asyncio.to_thread(sink.write, bytes(pending))
-            await asyncio.to_thread(sink.close)
-        except BaseException:
-            await asyncio.to_thread(sink.close)
-            await asyncio.to_thread(files.remove_all, self.storage, dataset_id)
-            raise
-        return size
 
     # --- datasets -----------------------------------------------------------------------
 
@@ -432,11 +406,3 @@ class DatasetsServicer(
         chunks = files.ipc_chunks(self.storage, unit, split)
         while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
             yield datasets_pb2.ReadDatasetResponse(arrow_ipc_chunk=chunk)
-
-
-def _too_large(limit: int) -> InvalidArgument:
-    return InvalidArgument(
-        f"the file is larger than the upload limit of {limit:,} bytes",
-        field="file",
-        reason="TOO_LARGE",
-    )
