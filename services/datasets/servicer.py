@@ -34,6 +34,7 @@ from services.datasets.ingest import (
 )
 from services.datasets.ingest.preview import MAX_PREVIEW_ROWS
 from services.datasets.ingest.runner import IngestRunner
+from services.datasets.ingest_quota import counted
 from services.datasets.member_rpcs import MemberRpcs, calling_user
 from services.datasets.relater import Relater
 from services.datasets.rule_rpcs import RuleRpcs
@@ -163,7 +164,8 @@ class DatasetsServicer(
         size = await store_upload(self.storage, self.settings, dataset_id, requests, context)
         try:
             dataset = await self.db.call(
-                service.create_dataset,
+                counted(service.create_dataset),
+                max_ingesting=self.settings.max_ingesting_per_user,
                 user_id=user.user_id,
                 project_id=header.project_id,
                 dataset_id=dataset_id,
@@ -217,7 +219,8 @@ class DatasetsServicer(
         )
         options = self._check_file(header)
         await self.db.call(
-            table_service.check_new_table,
+            counted(table_service.check_new_table),
+            max_ingesting=self.settings.max_ingesting_per_user,
             user_id=user.user_id,
             dataset_id=header.dataset_id,
             name=name,
@@ -227,7 +230,8 @@ class DatasetsServicer(
         size = await store_upload(self.storage, self.settings, unit, requests, context)
         try:
             _, replaced = await self.db.call(
-                table_service.create_table,
+                counted(table_service.create_table),
+                max_ingesting=self.settings.max_ingesting_per_user,
                 user_id=user.user_id,
                 dataset_id=dataset_id,
                 table_id=table_id,
@@ -262,7 +266,8 @@ class DatasetsServicer(
     ) -> IngestOptions:
         """Everything that can be refused before a byte is stored."""
         await self.db.call(
-            service.require_role,
+            counted(service.require_role),
+            max_ingesting=self.settings.max_ingesting_per_user,
             project_id=header.project_id,
             user_id=user.user_id,
             required=models.EDITOR,
