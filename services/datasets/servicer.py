@@ -25,6 +25,7 @@ from services.datasets import (
     service,
     table_service,
 )
+from services.datasets.client import too_large
 from services.datasets.connection_rpcs import ConnectionRpcs, ConnectorTools
 from services.datasets.ingest import (
     IngestError,
@@ -42,7 +43,7 @@ from services.datasets.settings import DatasetsSettings
 from services.datasets.table_checks import keep_linked_key, validated_metadata
 from services.datasets.table_rpcs import TableRpcs
 from services.datasets.tables import default_table_name, validate_table_name
-from services.datasets.upload_store import store_upload, too_large
+from services.datasets.upload_store import store_upload
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
 

@@ -3,11 +3,12 @@
 UploadDataset is client-streaming: the header, then the file in chunks. Everything that can
 be refused from the header (the caller's role, the name, the declared size, the caller's
 files still ingesting) is checked before this runs; then the service sends its initial
-metadata (``x-upload-accepted``) and reads the chunks. A client waits for that metadata, or
-for the call's end, before it sends a chunk: gRPC's asyncio client reports a write that
-meets a call the server has already ended as ``INTERNAL: Internal error from Core`` in place
-of the server's status (grpc/grpc#36066), so a refusal sent while chunks were in flight
-reached the user as "internal error" about a third of the time.
+metadata (``x-upload-accepted``, and the size limit ``x-upload-limit``) and reads the
+chunks. A client waits for that metadata, or for the call's end, before it sends a chunk,
+and stops at the limit with the same error the service would give: gRPC's asyncio client
+reports a write that meets a call the server has already ended as ``INTERNAL: Internal error
+from Core`` in place of the server's status (grpc/grpc#36066), so a refusal sent while
+chunks were in flight reached the user as "internal error" about a third of the time.
 """
 
 from __future__ import annotations
@@ -18,22 +19,13 @@ from typing import Any
 
 import grpc
 
-from common.errors import InvalidArgument
 from common.storage import Storage
 from services.datasets import files
-from services.datasets.client import UPLOAD_ACCEPTED
+from services.datasets.client import UPLOAD_ACCEPTED, UPLOAD_LIMIT, too_large
 from services.datasets.settings import DatasetsSettings
 
 # Bytes written to storage at once while an upload streams in.
 WRITE_BYTES = 4 * 1024 * 1024
-
-
-def too_large(limit: int) -> InvalidArgument:
-    return InvalidArgument(
-        f"the file is larger than the upload limit of {limit:,} bytes",
-        field="file",
-        reason="TOO_LARGE",
-    )
 
 
 async def store_upload(
@@ -45,8 +37,8 @@ async def store_upload(
 ) -> int:
     """Tells the client its header is accepted, then streams the chunks into storage, a few
     MiB at a time; on any error (too large, the client gone) the partial upload is removed."""
-    await context.send_initial_metadata((UPLOAD_ACCEPTED,))
     limit = settings.max_upload_bytes
+    await context.send_initial_metadata((UPLOAD_ACCEPTED, (UPLOAD_LIMIT, str(limit))))
     key = files.upload_key(unit)
     sink = await asyncio.to_thread(storage.open, key, "wb")
     size = 0
