@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import json
 import logging
 import math
 from collections import defaultdict
@@ -314,6 +315,15 @@ class Subscriptions:
 class AuthenticatingRouter(GraphQLRouter):
     """Accepts a websocket only with credentials auth accepts, from connection_init (or, for
     clients that can set them, the upgrade request's headers)."""
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON nested deeper than the parser recurses is malformed JSON (400, or a websocket
+        closed 4400), not a RecursionError (500): bodies, multipart ``operations`` and
+        ``map``, variables and websocket messages all come through here."""
+        try:
+            return super().decode_json(data)
+        except RecursionError as exc:
+            raise json.JSONDecodeError("nested too deeply", "", 0) from exc
 
     async def on_ws_connect(self, context: Any) -> None:
         credentials = _credentials(context.connection_params) or context.credentials

@@ -19,6 +19,7 @@ the line for a bad file, 413 over the size limit, 401/403/404 for credentials an
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -27,11 +28,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from google.protobuf.json_format import MessageToDict
 
+from common.errors import DomainError
+from common.interceptors import to_status
 from gateway.context import Metadata, credentials_from_headers
 from gateway.http import error_response, rpc_error_response
 from gateway.settings import GatewaySettings
 from gateway.upload_slots import UploadRefused, UploadSlots
 from gateway.zip_uploads import ZipRefused, starts_like_zip, upload_zip
+from services.datasets.client import UPLOAD_ACCEPTED, UPLOAD_LIMIT, too_large
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
 # Bytes per gRPC message: HTTP delivers ~64 KiB pieces; fewer, bigger messages cost less.
@@ -58,13 +62,51 @@ async def send_upload(
     metadata: Metadata,
     timeout: float,
 ) -> datasets_pb2.Dataset:
-    async def requests() -> AsyncIterator[datasets_pb2.UploadDatasetRequest]:
-        yield datasets_pb2.UploadDatasetRequest(header=header)
-        async for chunk in rebatch(pieces):
-            yield datasets_pb2.UploadDatasetRequest(chunk=chunk)
-
-    response = await stub.UploadDataset(requests(), metadata=metadata, timeout=timeout)
+    """The header first; the file's bytes only once the service has accepted it (its initial
+    metadata), and no more than the limit it gives with it, so that a refusal reaches the
+    caller as the service's own error: gRPC's asyncio client reports a write that meets an
+    ended call as ``INTERNAL`` in place of the server's status
+    (``services.datasets.upload_store``). Past the limit the call is cancelled and the error
+    the service would have given is raised, as an AioRpcError like any other; an error of
+    ``pieces`` cancels the call and is raised as it is."""
+    call = stub.UploadDataset(metadata=metadata, timeout=timeout)
+    over: int | None = None
+    try:
+        await call.write(datasets_pb2.UploadDatasetRequest(header=header))
+        # The service's go-ahead; without it the call ended (a refusal) and nothing is sent.
+        accepted = tuple(await call.initial_metadata())
+        if UPLOAD_ACCEPTED in accepted:
+            limit = int(dict(accepted).get(UPLOAD_LIMIT) or 0) or None
+            sent = 0
+            async for chunk in rebatch(pieces):
+                sent += len(chunk)
+                if limit is not None and sent > limit:
+                    over = limit
+                    break
+                await call.write(datasets_pb2.UploadDatasetRequest(chunk=chunk))
+            else:
+                await call.done_writing()
+    except (grpc.aio.AioRpcError, asyncio.InvalidStateError):
+        pass  # the call ended (a refusal while the bytes streamed): its status is raised below
+    except BaseException:
+        call.cancel()
+        raise
+    if over is not None:
+        call.cancel()
+        raise _refusal(too_large(over))
+    response = await call
     return response.dataset
+
+
+def _refusal(error: DomainError) -> grpc.aio.AioRpcError:
+    """``error`` as the service would have sent it (its rich status), for the same mapping."""
+    status = to_status(error)
+    return grpc.aio.AioRpcError(
+        status.code,
+        grpc.aio.Metadata(),
+        grpc.aio.Metadata(*status.trailing_metadata),
+        details=status.details,
+    )
 
 
 def _options(params: dict[str, str]) -> datasets_pb2.IngestOptions:

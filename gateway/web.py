@@ -307,7 +307,7 @@ async def read_json(request: Request) -> dict[str, Any] | Response:
             return error_response("BAD_USER_INPUT", "request body too large", status=413)
     try:
         body = json.loads(received or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than json recurses
         return error_response("BAD_USER_INPUT", "the body is not JSON")
     if not isinstance(body, dict):
         return error_response("BAD_USER_INPUT", "the body must be a JSON object")

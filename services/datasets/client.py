@@ -3,7 +3,9 @@
 Every call is made with the service token on behalf of a user, so the datasets service
 applies that user's project rights: a worker can read only what its job's owner may read.
 It also passes on ``default_table_name``, the name an upload's first table gets, which the
-gateway gives the tables of a zip upload alike.
+gateway gives the tables of a zip upload alike, and ``UPLOAD_ACCEPTED`` and ``UPLOAD_LIMIT``,
+the initial metadata with which UploadDataset tells its client to send the file and how much
+of it (``services.datasets.upload_store``).
 """
 
 from __future__ import annotations
@@ -22,10 +24,25 @@ import pyarrow as pa
 from common.clients import make_channel, peer_errors, service_metadata
 from common.context import Principal
 from common.contracts.relational import RelationalSchema
-from common.errors import NotFound, PermissionDenied
+from common.errors import InvalidArgument, NotFound, PermissionDenied
 from common.settings import Settings
 from services.datasets.tables import default_table_name as default_table_name
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
+
+UPLOAD_ACCEPTED = ("x-upload-accepted", "1")
+# With it, the most bytes the file may have: a client stops there with too_large's error,
+# the same the service would give (ending the call while the client still writes made it
+# "internal error" now and then).
+UPLOAD_LIMIT = "x-upload-limit"
+
+
+def too_large(limit: int) -> InvalidArgument:
+    return InvalidArgument(
+        f"the file is larger than the upload limit of {limit:,} bytes",
+        field="file",
+        reason="TOO_LARGE",
+    )
+
 
 ROLES = {
     "viewer": datasets_pb2.PROJECT_ROLE_VIEWER,

@@ -30,6 +30,7 @@ from services.datasets import connections, convert, files, models, service
 from services.datasets.connectors import connect, sink, source, sql, urls
 from services.datasets.enums import ExportMode
 from services.datasets.ingest import IngestError, IngestOptions
+from services.datasets.ingest_quota import check_ingesting, counted
 from services.datasets.member_rpcs import calling_user
 from services.datasets.settings import DatasetsSettings
 from services.datasets.tables import default_table_name
@@ -183,10 +184,13 @@ class ConnectionRpcs:
         name = service.validate_name(request.name or table_name or "query", "name")
         target = await self._target(saved)
         dataset_id = str(uuid.uuid4())
+        limit = self.settings.max_ingesting_per_user
+        await self.db.call(check_ingesting, user_id=user.user_id, limit=limit)
         try:
             await self.connectors.run(self._stream_import, target, statement, dataset_id)
             dataset = await self.db.call(
-                service.create_dataset,
+                counted(service.create_dataset),
+                max_ingesting=limit,
                 user_id=user.user_id,
                 project_id=project_id,
                 dataset_id=dataset_id,

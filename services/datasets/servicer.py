@@ -25,6 +25,7 @@ from services.datasets import (
     service,
     table_service,
 )
+from services.datasets.client import too_large
 from services.datasets.connection_rpcs import ConnectionRpcs, ConnectorTools
 from services.datasets.ingest import (
     IngestError,
@@ -34,6 +35,7 @@ from services.datasets.ingest import (
 )
 from services.datasets.ingest.preview import MAX_PREVIEW_ROWS
 from services.datasets.ingest.runner import IngestRunner
+from services.datasets.ingest_quota import counted
 from services.datasets.member_rpcs import MemberRpcs, calling_user
 from services.datasets.relater import Relater
 from services.datasets.rule_rpcs import RuleRpcs
@@ -41,10 +43,8 @@ from services.datasets.settings import DatasetsSettings
 from services.datasets.table_checks import keep_linked_key, validated_metadata
 from services.datasets.table_rpcs import TableRpcs
 from services.datasets.tables import default_table_name, validate_table_name
+from services.datasets.upload_store import store_upload
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
-
-# Bytes written to storage at once while an upload streams in.
-WRITE_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(eq=False)
@@ -157,15 +157,16 @@ class DatasetsServicer(
             raise InvalidArgument("the first message must be the upload header", field="header")
         header = first.header
         if header.dataset_id:
-            return await self._add_table(user, header, requests)
+            return await self._add_table(user, header, requests, context)
         options = await self._check_header(user, header)
         if header.table_name:
             validate_table_name(header.table_name, "table_name")
         dataset_id = str(uuid.uuid4())
-        size = await self._store_upload(dataset_id, requests)
+        size = await store_upload(self.storage, self.settings, dataset_id, requests, context)
         try:
             dataset = await self.db.call(
-                service.create_dataset,
+                counted(service.create_dataset),
+                max_ingesting=self.settings.max_ingesting_per_user,
                 user_id=user.user_id,
                 project_id=header.project_id,
                 dataset_id=dataset_id,
@@ -204,6 +205,7 @@ class DatasetsServicer(
         user: Principal,
         header: datasets_pb2.UploadHeader,
         requests: AsyncIterator[datasets_pb2.UploadDatasetRequest],
+        context: grpc.aio.ServicerContext,
     ) -> datasets_pb2.UploadDatasetResponse:
         """A file that becomes a new table of an existing dataset: refused before a byte is
         stored when the dataset is not the caller's to change, full, or has the name."""
@@ -218,17 +220,19 @@ class DatasetsServicer(
         )
         options = self._check_file(header)
         await self.db.call(
-            table_service.check_new_table,
+            counted(table_service.check_new_table),
+            max_ingesting=self.settings.max_ingesting_per_user,
             user_id=user.user_id,
             dataset_id=header.dataset_id,
             name=name,
         )
         dataset_id, table_id = str(dataset.id), str(uuid.uuid4())
         unit = files.table_unit(dataset_id, table_id)
-        size = await self._store_upload(unit, requests)
+        size = await store_upload(self.storage, self.settings, unit, requests, context)
         try:
             _, replaced = await self.db.call(
-                table_service.create_table,
+                counted(table_service.create_table),
+                max_ingesting=self.settings.max_ingesting_per_user,
                 user_id=user.user_id,
                 dataset_id=dataset_id,
                 table_id=table_id,
@@ -263,7 +267,8 @@ class DatasetsServicer(
     ) -> IngestOptions:
         """Everything that can be refused before a byte is stored."""
         await self.db.call(
-            service.require_role,
+            counted(service.require_role),
+            max_ingesting=self.settings.max_ingesting_per_user,
             project_id=header.project_id,
             user_id=user.user_id,
             required=models.EDITOR,
@@ -283,33 +288,8 @@ class DatasetsServicer(
                     exc.message, field="file_name", reason=exc.code.upper()
                 ) from exc
         if header.size_bytes > self.settings.max_upload_bytes:
-            raise _too_large(self.settings.max_upload_bytes)
+            raise too_large(self.settings.max_upload_bytes)
         return convert.options_from_proto(header.options, self.settings.default_holdout_fraction)
-
-    async def _store_upload(self, dataset_id: str, requests: AsyncIterator[Any]) -> int:
-        """Streams the chunks into storage, a few MiB at a time; on any error (too large, the
-        client gone) the partial upload is removed."""
-        limit = self.settings.max_upload_bytes
-        key = files.upload_key(dataset_id)
-        sink = await asyncio.to_thread(self.storage.open, key, "wb")
-        size = 0
-        pending = bytearray()
-        try:
-            async for request in requests:
-                size += len(request.chunk)
-                if size > limit:
-                    raise _too_large(limit)
-                pending += request.chunk
-                if len(pending) >= WRITE_BYTES:
-                    await asyncio.to_thread(sink.write, bytes(pending))
-                    pending.clear()
-            await asyncio.to_thread(sink.write, bytes(pending))
-            await asyncio.to_thread(sink.close)
-        except BaseException:
-            await asyncio.to_thread(sink.close)
-            await asyncio.to_thread(files.remove_all, self.storage, dataset_id)
-            raise
-        return size
 
     # --- datasets -----------------------------------------------------------------------
 
@@ -432,11 +412,3 @@ class DatasetsServicer(
         chunks = files.ipc_chunks(self.storage, unit, split)
         while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
             yield datasets_pb2.ReadDatasetResponse(arrow_ipc_chunk=chunk)
-
-
-def _too_large(limit: int) -> InvalidArgument:
-    return InvalidArgument(
-        f"the file is larger than the upload limit of {limit:,} bytes",
-        field="file",
-        reason="TOO_LARGE",
-    )

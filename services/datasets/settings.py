@@ -20,6 +20,9 @@ class DatasetsSettings(ServiceSettings):
     # Ingestion runs in child processes (CPU work, and SDV's detection loads torch there
     # rather than in the service), at most this many at once.
     ingest_workers: int = 2
+    # Files (datasets, imports, added tables) one user may have ingesting at once: a call
+    # that does not wait for its ingestion must not queue everybody else's behind its own.
+    max_ingesting_per_user: int = Field(default=3, ge=1)
     # The longest an upload call may wait for its ingestion result before answering INGESTING.
     max_upload_wait_seconds: float = 120.0
     default_holdout_fraction: float = 0.2

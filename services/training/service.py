@@ -138,13 +138,23 @@ def build_train_params(
     time_budget_seconds: float | None,
     seed: int | None,
     options: Mapping[str, Any],
+    max_time_budget_seconds: float,
     differential_privacy: Mapping[str, Any] | None = None,
 ) -> TrainParams:
     """Validated parameters with defaults filled in; a missing seed is drawn at random and
     recorded, so every model can be retrained to the same rows (below 2**31, so GraphQL's
-    Int carries it)."""
+    Int carries it). Every job trains within ``max_time_budget_seconds`` (a missing budget is
+    that): epochs alone are not bounded, and a job of a billion epochs held a worker for
+    ever."""
     if seed is None:
         seed = uuid.uuid4().int % 2**31
+    if time_budget_seconds is not None and time_budget_seconds > max_time_budget_seconds:
+        raise InvalidArgument(
+            f"must be at most {max_time_budget_seconds:g} seconds (the most a job may train)",
+            field="params.time_budget_seconds",
+        )
+    if time_budget_seconds is None:
+        time_budget_seconds = max_time_budget_seconds
     try:
         return TrainParams.build(
             spec,

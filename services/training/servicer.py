@@ -94,6 +94,7 @@ class TrainingServicer(GuardRpcs, TemplateRpcs, training_pb2_grpc.TrainingServic
             seed=p.seed if p.HasField("seed") else None,
             options=json_format.MessageToDict(p.options) if p.HasField("options") else {},
             differential_privacy=convert.differential_privacy_from_proto(p),
+            max_time_budget_seconds=self.settings.max_time_budget_seconds,
         )
         name = request.name.strip()
         if len(name) > MAX_NAME_LENGTH:

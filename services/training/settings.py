@@ -15,6 +15,8 @@ class TrainingSettings(ServiceSettings):
     # Per-user limits, checked when a job is created.
     max_concurrent_jobs_per_user: int = Field(default=4, ge=1)
     max_rows_per_batch: int = Field(default=10_000_000, ge=1)
+    # The longest a training job may run: its time budget, and the budget of one given none.
+    max_time_budget_seconds: float = Field(default=6 * 3600.0, gt=0)
 
     # Worker: how often a job may be started before it is failed (a worker dying mid-job
     # counts as an attempt), how long JetStream waits for a heartbeat before redelivering,

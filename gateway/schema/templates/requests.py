@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 
-from google.protobuf import struct_pb2
-
 from gateway.errors import ApiError
+from gateway.schema.json_struct import struct_of
 from gateway.schema.templates.types import (
     GenerateFromTemplateInput,
     TemplatePreviewInput,
@@ -33,16 +32,6 @@ def schema_text(schema: object, schema_json: str | None) -> str | None:
             raise _bad_input("schema", "must be a JSON object")
         return json.dumps(schema)
     return schema_json
-
-
-def _options(value: object) -> struct_pb2.Struct | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise _bad_input("options", "must be a JSON object")
-    options = struct_pb2.Struct()
-    options.update(value)
-    return options
 
 
 def _set_source(
@@ -76,7 +65,7 @@ def generate_request(input: GenerateFromTemplateInput) -> training_pb2.GenerateF
         seed=input.seed,
         locale=input.locale,
         format=input.format.value,
-        options=_options(input.options),
+        options=struct_of(input.options, "options"),
     )
     _set_source(request, input)
     return request
@@ -84,7 +73,10 @@ def generate_request(input: GenerateFromTemplateInput) -> training_pb2.GenerateF
 
 def preview_request(input: TemplatePreviewInput) -> training_pb2.PreviewTemplateRequest:
     request = training_pb2.PreviewTemplateRequest(
-        rows=input.rows, seed=input.seed, locale=input.locale, options=_options(input.options)
+        rows=input.rows,
+        seed=input.seed,
+        locale=input.locale,
+        options=struct_of(input.options, "options"),
     )
     _set_source(request, input)
     return request

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from google.protobuf import struct_pb2
 from strawberry.types import Info
 
 from gateway.context import Context
@@ -13,6 +12,7 @@ from gateway.downloads import DOWNLOAD_URL_TTL_SECONDS, download_path, sign_down
 from gateway.errors import ApiError
 from gateway.http import public_url
 from gateway.schema.common import call, caller, fetched
+from gateway.schema.json_struct import struct_of
 from gateway.schema.training.types import (
     Batch,
     DownloadLink,
@@ -24,21 +24,6 @@ from gateway.schema.training.types import (
     TrainModelPayload,
 )
 from synthetica.training.v1 import training_pb2
-
-
-def _struct(value: object, field: str) -> struct_pb2.Struct | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise ApiError(
-            f"{field} must be a JSON object",
-            code="BAD_USER_INPUT",
-            fields=[{"field": field, "message": "must be a JSON object"}],
-        )
-    message = struct_pb2.Struct()
-    message.update(value)
-    return message
-
 
 _GATE_HOLDS = {
     training_pb2.BATCH_GATE_STATE_BLOCKED: "PRIVACY_GATE_BLOCKED",
@@ -57,7 +42,7 @@ class TrainingMutation:
             batch_size=input.batch_size,
             time_budget_seconds=input.time_budget_seconds,
             seed=input.seed,
-            options=_struct(input.options, "options"),
+            options=struct_of(input.options, "options"),
             differential_privacy=(
                 input.differential_privacy.to_proto() if input.differential_privacy else None
             ),
@@ -75,7 +60,7 @@ class TrainingMutation:
             model_id=input.model_id,
             count=input.count,
             seed=input.seed,
-            conditions=_struct(input.conditions, "conditions"),
+            conditions=struct_of(input.conditions, "conditions"),
             anomalies=training_pb2.AnomalyOptions(
                 ratio=anomalies.ratio, mark_column=anomalies.mark_column
             )

@@ -1,0 +1,61 @@
+"""An upload's bytes into storage, once its header has been accepted.
+
+UploadDataset is client-streaming: the header, then the file in chunks. Everything that can
+be refused from the header (the caller's role, the name, the declared size, the caller's
+files still ingesting) is checked before this runs; then the service sends its initial
+metadata (``x-upload-accepted``, and the size limit ``x-upload-limit``) and reads the
+chunks. A client waits for that metadata, or for the call's end, before it sends a chunk,
+and stops at the limit with the same error the service would give: gRPC's asyncio client
+reports a write that meets a call the server has already ended as ``INTERNAL: Internal error
+from Core`` in place of the server's status (grpc/grpc#36066), so a refusal sent while
+chunks were in flight reached the user as "internal error" about a third of the time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import grpc
+
+from common.storage import Storage
+from services.datasets import files
+from services.datasets.client import UPLOAD_ACCEPTED, UPLOAD_LIMIT, too_large
+from services.datasets.settings import DatasetsSettings
+
+# Bytes written to storage at once while an upload streams in.
+WRITE_BYTES = 4 * 1024 * 1024
+
+
+async def store_upload(
+    storage: Storage,
+    settings: DatasetsSettings,
+    unit: str,
+    requests: AsyncIterator[Any],
+    context: grpc.aio.ServicerContext,
+) -> int:
+    """Tells the client its header is accepted, then streams the chunks into storage, a few
+    MiB at a time; on any error (too large, the client gone) the partial upload is removed."""
+    limit = settings.max_upload_bytes
+    await context.send_initial_metadata((UPLOAD_ACCEPTED, (UPLOAD_LIMIT, str(limit))))
+    key = files.upload_key(unit)
+    sink = await asyncio.to_thread(storage.open, key, "wb")
+    size = 0
+    pending = bytearray()
+    try:
+        async for request in requests:
+            size += len(request.chunk)
+            if size > limit:
+                raise too_large(limit)
+            pending += request.chunk
+            if len(pending) >= WRITE_BYTES:
+                await asyncio.to_thread(sink.write, bytes(pending))
+                pending.clear()
+        await asyncio.to_thread(sink.write, bytes(pending))
+        await asyncio.to_thread(sink.close)
+    except BaseException:
+        await asyncio.to_thread(sink.close)
+        await asyncio.to_thread(files.remove_all, storage, unit)
+        raise
+    return size
