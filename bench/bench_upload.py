@@ -9,7 +9,8 @@ Prints MB/s for the upload alone (bytes in storage) and end to end (typed Parque
 statistics, metadata), each as a ratio to ``pyarrow.csv.read_csv`` of the same file in the
 same run, and the peak RSS (VmHWM) of the gateway, the datasets service, its ingestion
 worker process and the short-lived child that runs SDV's metadata detection (sampled every
-50 ms while the upload runs).
+50 ms while the upload runs), and the CPU seconds each of them used until READY (on a shared
+machine the seconds to READY follow the load; the CPU seconds much less).
 """
 
 from __future__ import annotations
@@ -153,9 +154,15 @@ class Sampler(threading.Thread):
         raise NotImplementedError
 
 
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
 class ChildPeaks(Sampler):
     """Peak RSS of the datasets service's child processes, by kind, including short-lived
-    ones: each child's VmHWM is read every 50 ms until it exits."""
+    ones: each child's VmHWM is read every 50 ms until it exits; and the CPU seconds each
+    kind used from the start of the sampling (a child started since: all of its own)."""
 
     KINDS = {"spawn_main": "ingest worker", "sdv_child": "metadata child"}
     interval = 0.05
@@ -163,16 +170,21 @@ class ChildPeaks(Sampler):
     def __init__(self, pid: int) -> None:
         super().__init__(pid)
         self.peaks: dict[int, tuple[str, float]] = {}
+        # pid: (CPU seconds when first seen, when last seen); None until the first sample.
+        self.cpu: dict[int, tuple[float, float]] | None = None
 
     def sample(self) -> None:
         try:
             children = psutil.Process(self.pid).children(recursive=True)
         except psutil.NoSuchProcess:
             return
+        first = self.cpu is None
+        self.cpu = self.cpu or {}
         for child in children:
             try:
                 command = " ".join(child.cmdline())
                 peak = peak_rss_mb(child.pid)
+                used = cpu_seconds(child)
             except (psutil.Error, OSError):
                 continue  # it exited between the listing and the read
             kind = next((k for marker, k in self.KINDS.items() if marker in command), None)
@@ -181,13 +193,24 @@ class ChildPeaks(Sampler):
             # Before its exec a new child still reports its parent's memory and command.
             seen_kind, seen_peak = self.peaks.get(child.pid, (kind, 0.0))
             self.peaks[child.pid] = (kind, max(peak, seen_peak if seen_kind == kind else 0.0))
+            since = self.cpu.get(child.pid, (used if first else 0.0, 0.0))[0]
+            self.cpu[child.pid] = (since, used)
 
-    def stop(self) -> dict[str, float]:
+    def stop(self) -> tuple[dict[str, float], dict[str, float]]:
+        """(peak RSS in MB, CPU seconds) by kind."""
         self.done.set()
         self.join()
         self.sample()
+        cpu = self.cpu or {}
         return {
             kind: max((peak for k, peak in self.peaks.values() if k == kind), default=0.0)
+            for kind in self.KINDS.values()
+        }, {
+            kind: sum(
+                last - since
+                for pid, (since, last) in cpu.items()
+                if self.peaks.get(pid, ("", 0.0))[0] == kind
+            )
             for kind in self.KINDS.values()
         }
 
@@ -249,21 +272,33 @@ def run(size_mb: int) -> None:
             url = stack.start()
             children = ChildPeaks(stack.processes["datasets"].pid)
             children.start()
+            services = {
+                name: psutil.Process(stack.processes[name].pid) for name in ("gateway", "datasets")
+            }
+            before = {name: cpu_seconds(process) for name, process in services.items()}
             uploaded, total, dataset = asyncio.run(upload(url, path))
+            cpu = {name: cpu_seconds(p) - before[name] for name, p in services.items()}
+            child_peaks, child_cpu = children.stop()
             peaks = {
                 "gateway": peak_rss_mb(stack.processes["gateway"].pid),
                 "datasets": peak_rss_mb(stack.processes["datasets"].pid),
-                **children.stop(),
+                **child_peaks,
             }
+            cpu.update(child_cpu)
         finally:
             stack.stop()
     mb = size / MiB
     print(f"\n{mb:,.0f} MiB CSV ({dataset['rowCount']:,} rows, {dataset['status']})")
     print(f"  pyarrow.csv.read_csv (baseline) {mb / base:8.1f} MB/s")
     print(f"  upload to storage               {mb / uploaded:8.1f} MB/s  ({base / uploaded:.2f}x)")
-    print(f"  end to end, until READY         {mb / total:8.1f} MB/s  ({base / total:.2f}x)")
+    print(
+        f"  end to end, until READY         {mb / total:8.1f} MB/s  ({base / total:.2f}x, "
+        f"{total:.1f} s)"
+    )
     for name, peak in peaks.items():
         print(f"  peak RSS {name:<22} {peak:8.0f} MB")
+    used = ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items())
+    print(f"  CPU seconds until READY          {used}")
 
 
 def main() -> None:

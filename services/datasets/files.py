@@ -2,7 +2,9 @@
 
 Keys are built from the dataset id only (never from the user's file name):
 ``datasets/<id>/upload`` (the raw bytes, kept only while ingesting), ``data.parquet``
-(the typed table), ``train.parquet`` and ``holdout.parquet`` (the seeded split), and
+(the typed table), ``split.parquet`` (the seeded split: a mark per row of the table, see
+``ingest.split``; a dataset ingested before 5 December 2026 has its ``train.parquet`` and
+``holdout.parquet`` instead, read as they are until relating splits it again), and
 ``outcome.json`` (an ingestion's result, kept until the service has recorded it: a service
 killed in between finds it at its next start instead of ingesting again).
 
@@ -16,11 +18,13 @@ import io
 import json
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from common.storage import Storage
 from services.datasets.ingest.parquet_io import (
@@ -29,8 +33,16 @@ from services.datasets.ingest.parquet_io import (
     plain_schema,
     row_sizes,
 )
+from services.datasets.ingest.split import split_batches
 
-SPLIT_FILES = {"all": "data.parquet", "train": "train.parquet", "holdout": "holdout.parquet"}
+# "train" and "holdout": the sides of a split stored as files of their own (before 6 December
+# 2026); "marks": the split as it is stored since.
+SPLIT_FILES = {
+    "all": "data.parquet",
+    "train": "train.parquet",
+    "holdout": "holdout.parquet",
+    "marks": "split.parquet",
+}
 IPC_BATCH_ROWS = 65_536
 # The most decoded bytes of rows read for metadata inference (SDV's detection gets them too).
 SAMPLE_BYTES = 16 * 1024 * 1024
@@ -62,6 +74,14 @@ def upload_key(dataset_id: str) -> str:
 
 def split_key(dataset_id: str, split: str) -> str:
     return f"{folder(dataset_id)}/{SPLIT_FILES[split]}"
+
+
+def remove_split_sides(storage: Storage, dataset_id: str) -> None:
+    """Removes a split's sides stored as files of their own (see ``SPLIT_FILES``), once the
+    split's marks replace them."""
+    for split in ("train", "holdout"):
+        if storage.exists(split_key(dataset_id, split)):
+            storage.delete(split_key(dataset_id, split))
 
 
 def outcome_key(dataset_id: str) -> str:
@@ -105,19 +125,36 @@ def idle_seconds(storage: Storage, dataset_id: str) -> float:
 
 
 def ipc_chunks(storage: Storage, dataset_id: str, split: str) -> Iterator[bytes]:
-    """The split as an Arrow IPC stream, in chunks of at most IPC_CHUNK_BYTES.
+    """The split ("all", "train" or "holdout") as an Arrow IPC stream, in chunks of at most
+    IPC_CHUNK_BYTES.
 
     Reads one batch at a time, so memory stays at one batch whatever the table size.
     """
     sink = io.BytesIO()
-    with storage.open(split_key(dataset_id, split), "rb") as source:
-        parquet = open_parquet(source)
-        with pa.ipc.new_stream(sink, plain_schema(parquet)) as writer:
+    with ExitStack() as files:
+        schema, batches = _split_rows(storage, dataset_id, split, files)
+        with pa.ipc.new_stream(sink, schema) as writer:
             yield from _drain(sink)
-            for batch in iter_batches(parquet, IPC_BATCH_ROWS):
+            for batch in batches:
                 writer.write_batch(batch)
                 yield from _drain(sink)
         yield from _drain(sink)
+
+
+def _split_rows(
+    storage: Storage, dataset_id: str, split: str, files: ExitStack
+) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+    """The schema and the rows of a split, its files opened on ``files``: a side of the
+    split is the table read through the split's marks, or its own file where a dataset
+    has one (see ``SPLIT_FILES``)."""
+    marks = split_key(dataset_id, "marks")
+    if split != "all" and storage.exists(marks):
+        table = open_parquet(files.enter_context(storage.open(split_key(dataset_id, "all"))))
+        marked = pq.ParquetFile(files.enter_context(storage.open(marks)))
+        rows = split_batches(table, marked, holdout=split == "holdout", batch_rows=IPC_BATCH_ROWS)
+        return plain_schema(table), rows
+    parquet = open_parquet(files.enter_context(storage.open(split_key(dataset_id, split))))
+    return plain_schema(parquet), iter_batches(parquet, IPC_BATCH_ROWS)
 
 
 def _drain(sink: io.BytesIO) -> Iterator[bytes]:

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from common.storage import Storage
 from services.datasets import files
-from services.datasets.ingest.split import split_by_mask
+from services.datasets.ingest.split import write_marks
 from services.datasets.relations import (
     Relations,
     family_holdout,
@@ -101,7 +101,7 @@ def split_families(
     seed: int,
 ) -> dict[str, tuple[int, int]]:
     """Splits every table again by root entity (``relations.family_holdout``), rewriting its
-    train and holdout files; the train and holdout rows per table."""
+    split's marks; the train and holdout rows per table."""
     schema = schema_of(
         [t.name for t in tables],
         {t.name: list(t.columns) for t in tables},
@@ -112,11 +112,7 @@ def split_families(
     masks = family_holdout(schema, data, {t.name: t.row_count for t in tables}, fraction, seed)
     counts = {}
     for table in tables:
-        counts[table.name] = split_by_mask(
-            storage.fs,
-            storage.path(files.split_key(table.unit, "all")),
-            storage.path(files.split_key(table.unit, "train")),
-            storage.path(files.split_key(table.unit, "holdout")),
-            masks[table.name],
-        )
+        marks = storage.path(files.split_key(table.unit, "marks"))
+        counts[table.name] = write_marks(storage.fs, marks, masks[table.name])
+        files.remove_split_sides(storage, table.unit)
     return counts

@@ -285,14 +285,20 @@ def parquet_output(
 
 class ParquetSink:
     """A new Parquet file at `path`, written in bounded row groups in the background:
-    ``close`` finishes it, ``abort`` removes it."""
+    ``close`` finishes it, ``abort`` removes it.
+
+    Without column statistics (min, max, null count per page and row group): nothing that
+    reads a dataset's files uses them (every read is whole row groups, in order), and they
+    were a quarter of the encoding's CPU (1.08 against 0.83 CPU-s for the table of 300 MB
+    of CSV, whose file they make 0.4 % larger).
+    """
 
     def __init__(self, fs: fsspec.AbstractFileSystem, path: str, schema: pa.Schema) -> None:
         self._fs, self._path = fs, path
         fs.makedirs(posixpath.dirname(path) or ".", exist_ok=True)
         self._file = fs.open(path, "wb")
         try:
-            self._writer = pq.ParquetWriter(self._file, schema)
+            self._writer = pq.ParquetWriter(self._file, schema, write_statistics=False)
         except BaseException:
             self._remove()
             raise

@@ -125,11 +125,10 @@ def _ingest(
     # Started now, SDV's detection imports while the file is read.
     with SdvDetection() as detection:
         data_path = storage.path(files.split_key(dataset_id, "all"))
-        # The split and the statistics are taken as the typed table is written.
+        # The split (a mark per row) and the statistics are taken as the table is written.
         split = HoldoutSplit(
             storage.fs,
-            storage.path(files.split_key(dataset_id, "train")),
-            storage.path(files.split_key(dataset_id, "holdout")),
+            storage.path(files.split_key(dataset_id, "marks")),
             options.holdout_fraction,
             options.seed,
         )

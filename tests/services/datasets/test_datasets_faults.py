@@ -50,7 +50,7 @@ def test_an_ingestion_repeated_after_a_crash_returns_its_finished_output(tmp_pat
 
     again = ingest_dataset(_job(tmp_path, "d1"))
     assert again == first
-    assert storage.exists(files.split_key("d1", "train"))
+    assert storage.exists(files.split_key("d1", "marks"))
 
 
 def _old(path: Path, seconds: float = 3600) -> None:
@@ -81,7 +81,7 @@ async def test_partial_uploads_are_swept_at_start(world, datasets_config, datase
     assert not (storage_dir / "datasets" / abandoned).exists()
     # Written to recently: another replica may still be receiving it.
     assert (storage_dir / "datasets" / streaming / "upload").exists()
-    assert (storage_dir / "datasets" / kept / "train.parquet").exists()
+    assert (storage_dir / "datasets" / kept / "split.parquet").exists()
 
 
 async def test_ingest_workers_die_with_the_datasets_service(

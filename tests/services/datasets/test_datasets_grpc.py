@@ -86,7 +86,7 @@ async def test_adult_upload_with_no_options(ds, adult_bytes, nats_url, storage_f
     assert first[0] == 39 and first[1] == "State-gov"  # padding stripped, numbers typed
 
     names = {p.name for p in storage_files() if dataset.id in str(p)}
-    assert names == {"data.parquet", "train.parquet", "holdout.parquet"}  # upload removed
+    assert names == {"data.parquet", "split.parquet"}  # upload removed
     uploaded = await events_for(nats_url, "dataset.uploaded", dataset.id)
     assert uploaded[0].dataset_uploaded.row_count == ADULT_ROWS
     assert uploaded[0].project_id == project.id and uploaded[0].user_id == user_id

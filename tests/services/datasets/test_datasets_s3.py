@@ -58,7 +58,7 @@ async def test_upload_read_and_delete_on_s3(s3, ds, datasets_config):
         csv = b"id,value\n" + b"".join(f"{i},{i * 2}\n".encode() for i in range(1000))
         dataset = await ds.upload(user.md, project.id, csv, chunk_bytes=1000)
         assert dataset.status == pb.DATASET_STATUS_READY, dataset.error
-        assert keys(client, dataset.id) == {"data.parquet", "train.parquet", "holdout.parquet"}
+        assert keys(client, dataset.id) == {"data.parquet", "split.parquet"}
 
         stream = ds.stub.ReadDataset(
             pb.ReadDatasetRequest(dataset_id=dataset.id, split=pb.DATASET_SPLIT_ALL),

@@ -146,11 +146,7 @@ async def test_tables_added_to_a_dataset_are_ingested_stored_and_read_apart(
     # Each table's files under its own folder, named by ids, the upload gone.
     stored = {str(p.relative_to(p.parents[3])) for p in storage_files() if dataset.id in str(p)}
     table_files = {p for p in stored if "/tables/" in p}
-    assert {p.rsplit("/", 1)[-1] for p in table_files} == {
-        "data.parquet",
-        "train.parquet",
-        "holdout.parquet",
-    }
+    assert {p.rsplit("/", 1)[-1] for p in table_files} == {"data.parquet", "split.parquet"}
     assert "airlines" not in "".join(stored)
 
     await ds.stub.DeleteDataset(pb.DeleteDatasetRequest(dataset_id=dataset.id), metadata=user.md)

@@ -22,6 +22,8 @@ from services.datasets.ingest import (
     ingest,
     split_holdout,
 )
+from services.datasets.ingest.parquet_io import open_parquet, plain_schema
+from services.datasets.ingest.split import split_batches
 from tests.corpus import shared_tables
 
 # Enough rows for several CSV blocks (2 MiB each), so the last rows come in a later batch
@@ -37,9 +39,7 @@ def _csv(last_score: str = "7", last_extra: str = "") -> bytes:
 
 
 def _ingest(fs, tmp_path: Path, data: bytes) -> tuple[HoldoutSplit, TableStats, pa.Table]:
-    split = HoldoutSplit(
-        fs, str(tmp_path / "train.parquet"), str(tmp_path / "holdout.parquet"), 0.2, 3
-    )
+    split = HoldoutSplit(fs, str(tmp_path / "split.parquet"), 0.2, 3)
     stats = TableStats(seed=3)
     ingest(
         lambda: io.BytesIO(data),
@@ -56,8 +56,7 @@ def test_a_late_value_changes_the_type_of_everything_written(fs, tmp_path: Path)
     assert table.schema.field("score").type == pa.float64()
     assert table.num_rows == ROWS
     assert table.column("score").to_pylist()[-2:] == [(ROWS - 2) % 100, 12.5]
-    train = pq.read_table(tmp_path / "train.parquet")
-    holdout = pq.read_table(tmp_path / "holdout.parquet")
+    train, holdout = (_side(tmp_path, holdout=side) for side in (False, True))
     assert train.schema.field("score").type == holdout.schema.field("score").type == pa.float64()
     assert split.counts == (train.num_rows, holdout.num_rows)
     # The same split as one made afterwards from the written table.
@@ -71,10 +70,19 @@ def test_a_late_value_changes_the_type_of_everything_written(fs, tmp_path: Path)
     )
     assert again == split.counts
     assert pq.read_table(tmp_path / "h2.parquet").equals(holdout)
+    assert pq.read_table(tmp_path / "t2.parquet").equals(train)
     streamed = stats.result(fs, str(tmp_path / "data.parquet"))
     score = next(c for c in streamed.columns if c.name == "score")
     assert score.type == "double" and score.count == ROWS and score.numeric is not None
     assert score.numeric.max == 99
+
+
+def _side(tmp_path: Path, *, holdout: bool) -> pa.Table:
+    """One side of the split, read as the service reads it: the table through its marks."""
+    table = open_parquet(str(tmp_path / "data.parquet"))
+    marks = pq.ParquetFile(tmp_path / "split.parquet")
+    batches = split_batches(table, marks, holdout=holdout, batch_rows=65_536)
+    return pa.Table.from_batches(list(batches), plain_schema(table))
 
 
 def test_streamed_statistics_are_those_of_the_written_table(fs, tmp_path: Path) -> None:
