@@ -22,6 +22,23 @@ PIECE = 64 * 1024
 BOUNDARY = "synthetica-test-boundary"
 
 
+async def open_chunked(
+    base_url: str, path: str, content_type: str, headers: dict[str, str]
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A connection with a chunked POST's head sent, its body still to come."""
+    url = urlsplit(base_url)
+    reader, writer = await asyncio.open_connection(url.hostname, url.port)
+    head = [
+        f"POST {path} HTTP/1.1",
+        f"Host: {url.netloc}",
+        f"Content-Type: {content_type}",
+        "Transfer-Encoding: chunked",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
+    writer.write(("\r\n".join(head) + "\r\n\r\n").encode())
+    return reader, writer
+
+
 async def chunked_post(
     base_url: str,
     *,
@@ -32,16 +49,7 @@ async def chunked_post(
 ) -> tuple[int, int, bytes]:
     """Streams ``first`` then zeros, chunked, until the gateway answers or OFFERED bytes are
     sent. Returns (HTTP status, bytes sent when the answer came, response body)."""
-    url = urlsplit(base_url)
-    reader, writer = await asyncio.open_connection(url.hostname, url.port)
-    head = [
-        f"POST {path} HTTP/1.1",
-        f"Host: {url.netloc}",
-        f"Content-Type: {content_type}",
-        "Transfer-Encoding: chunked",
-        *(f"{k}: {v}" for k, v in (headers or {}).items()),
-    ]
-    writer.write(("\r\n".join(head) + "\r\n\r\n").encode())
+    reader, writer = await open_chunked(base_url, path, content_type, headers or {})
     answer = asyncio.create_task(reader.read(64 * 1024))
     sent = 0
     piece = first or b"\0" * PIECE

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from urllib.parse import urlsplit
 
 import httpx
 
-from tests.gateway.test_gateway_body_limit import BOUNDARY, MIB, _multipart_start, chunked_post
+from tests.gateway.test_gateway_body_limit import (
+    BOUNDARY,
+    MIB,
+    _multipart_start,
+    chunked_post,
+    open_chunked,
+)
 from tests.gateway.test_gateway_datasets import create_project, new_user
 
 CSV = b"a,b\n" + b"".join(b"%d,x%d\n" % (i, i % 3) for i in range(50))
@@ -37,16 +42,8 @@ async def test_a_zip_with_made_up_credentials_is_refused_before_it_is_spooled(ga
 
 async def stalled(base_url: str, token: str, *, path: str, content_type: str, first: bytes):
     """An upload that sends its start and then nothing more; the caller closes it."""
-    url = urlsplit(base_url)
-    reader, writer = await asyncio.open_connection(url.hostname, url.port)
-    head = [
-        f"POST {path} HTTP/1.1",
-        f"Host: {url.netloc}",
-        f"Content-Type: {content_type}",
-        "Transfer-Encoding: chunked",
-        f"Authorization: Bearer {token}",
-    ]
-    writer.write(("\r\n".join(head) + "\r\n\r\n").encode())
+    headers = {"Authorization": f"Bearer {token}"}
+    reader, writer = await open_chunked(base_url, path, content_type, headers)
     writer.write(b"%x\r\n" % len(first) + first + b"\r\n")
     await writer.drain()
     return reader, writer
@@ -78,24 +75,12 @@ async def test_an_account_has_three_uploads_at_once_and_others_are_not_held_up(c
     other_project = await create_project(client, other)
     multipart = f"multipart/form-data; boundary={BOUNDARY}"
     raw = f"/upload/datasets?projectId={greedy_project}&name=slow&fileName=slow.csv"
+    # Two through GraphQL's door, one through the plain one.
+    doors = [("/graphql", multipart, _multipart_start() + b"a,b\n")] * 2
+    doors.append((raw, "text/csv", b"a,b\n1,2\n"))
     opened = [
-        await stalled(
-            gateway_url,
-            greedy["token"],
-            path="/graphql",
-            content_type=multipart,
-            first=_multipart_start() + b"a,b\n",
-        ),
-        await stalled(
-            gateway_url,
-            greedy["token"],
-            path="/graphql",
-            content_type=multipart,
-            first=_multipart_start() + b"a,b\n",
-        ),
-        await stalled(
-            gateway_url, greedy["token"], path=raw, content_type="text/csv", first=b"a,b\n1,2\n"
-        ),
+        await stalled(gateway_url, greedy["token"], path=path, content_type=kind, first=first)
+        for path, kind, first in doors
     ]
     try:
         refused = await until(429, lambda: post_csv(client, greedy["token"], greedy_project))
