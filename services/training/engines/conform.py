@@ -144,22 +144,30 @@ def conform(
         concatenation.derive(out)
     for total in profile.totals:
         total.derive(out)
-    if keys:
-        # A name set from another column (a country from its code) may repeat a key anew.
-        distinct_keys(out, keys, times, np.random.default_rng([seed, first_row, 25]))
-    if any(g.when for g in profile.missing_together):
-        # A value a later mending moved into a row a `when` keeps empty is dropped, and the
-        # columns set from it set again.
-        blank_when(out, _with_dependants(profile), frozen)
-        for pair in profile.pair_dependencies:
-            pair.derive(out)
-        for total in profile.totals:
-            total.derive(out)
+    # A name set from another column (a country from its code) may repeat a key anew.
+    distinct_rows(out, profile, frozen, np.random.default_rng([seed, first_row, 25]))
     # Names unique in every real row made anew (`unique_labels`); a stream of its own.
     invent_unique_labels(out, profile, np.random.default_rng([seed, first_row, 20]), frozen)
     for name in (c for c in rows.columns if c not in data):
         out[name] = rows[name].to_numpy()
     return out
+
+
+def distinct_rows(
+    rows: pd.DataFrame, profile: TableProfile, frozen: Collection[str], rng: np.random.Generator
+) -> None:
+    """Keys (a country once a year) made unique in ``rows``, in place (within a chunk drawn
+    in several rounds too); then a value a mending moved into a row a `when` keeps empty is
+    dropped, and the columns set from it set again."""
+    if keys := [k for k in profile.unique_keys if k.time not in {*frozen, *profile.derived}]:
+        times = {c.name: (c.categories, c.category_counts) for c in profile.columns}
+        distinct_keys(rows, keys, times, rng)
+    if any(g.when for g in profile.missing_together):
+        blank_when(rows, _with_dependants(profile), frozen)
+        for pair in profile.pair_dependencies:
+            pair.derive(rows)
+        for total in profile.totals:
+            total.derive(rows)
 
 
 def _with_dependants(profile: TableProfile) -> list[MissingTogether]:
