@@ -44,11 +44,18 @@ class MissingTogether:
         when = data.get("when")
         return cls(tuple(data["columns"]), (when[0], when[1]) if when else None)
 
-    def mend(self, rows: pd.DataFrame, rng: np.random.Generator, frozen: Collection[str]) -> None:
+    def mend(
+        self,
+        rows: pd.DataFrame,
+        rng: np.random.Generator,
+        frozen: Collection[str],
+        barred: np.ndarray | None = None,
+    ) -> None:
         """Makes the group's columns missing in the same rows of ``rows`` (see the module),
-        or where its ``when`` column has its value."""
+        or where its ``when`` column has its value (``barred``: rows that another such rule
+        keeps missing these columns, never given the moved values)."""
         if self.when is not None:
-            self._mend_when(rows, rng, frozen)
+            self._mend_when(rows, rng, frozen, barred)
             return
         columns = [c for c in self.columns if c in rows.columns]
         if len(columns) < 2:
@@ -67,24 +74,75 @@ class MissingTogether:
             values.iloc[fill] = values.iloc[donor[fill]].to_numpy()
             rows[column] = values.mask(~present)
 
+    def at(self, rows: pd.DataFrame) -> np.ndarray:
+        """True in the rows with the ``when`` value (none without a ``when``)."""
+        if self.when is None or self.when[0] not in rows.columns:
+            return np.zeros(len(rows), dtype=bool)
+        return rows[self.when[0]].isin([self.when[1]]).to_numpy()
+
     def _mend_when(
-        self, rows: pd.DataFrame, rng: np.random.Generator, frozen: Collection[str]
+        self,
+        rows: pd.DataFrame,
+        rng: np.random.Generator,
+        frozen: Collection[str],
+        barred: np.ndarray | None,
     ) -> None:
         """The values of the rows with the ``when`` value move to rows without it that miss
         them all; rows with it keep none (`common.contracts.missing_when`)."""
-        category, value = self.when or ("", None)
+        category = self.when[0] if self.when else ""
         columns = [c for c in self.columns if c in rows.columns and c not in frozen]
         if category not in rows.columns or not columns:
             return
-        at = rows[category].isin([value]).to_numpy()
+        at = self.at(rows)
         present = rows[columns].notna().any(axis=1).to_numpy()
         wrong = rng.permutation(np.flatnonzero(at & present))
-        free = rng.permutation(np.flatnonzero(~at & ~present & rows[category].notna().to_numpy()))
+        open_ = ~at & ~present & rows[category].notna().to_numpy()
+        if barred is not None:
+            open_ &= ~barred
+        free = rng.permutation(np.flatnonzero(open_))
         moved = min(len(wrong), len(free))
         for column in columns:
             values = rows[column].copy()
             values.iloc[free[:moved]] = values.iloc[wrong[:moved]].to_numpy()
             rows[column] = values.mask(pd.Series(at, index=rows.index))
+
+
+def mend_groups(
+    rows: pd.DataFrame,
+    groups: Iterable[MissingTogether],
+    rng: np.random.Generator,
+    frozen: Collection[str],
+) -> None:
+    """Mends every group in turn; a ``when`` group moves its values only to rows that no
+    other ``when`` group keeps missing one of its columns (a brand moved off the runs
+    before 2005 lands in none of the runs another rule keeps brandless)."""
+    groups = list(groups)
+    kept: dict[str, np.ndarray] = {}  # per column: the rows a `when` keeps missing it
+    for group in groups:
+        if group.when is not None:
+            at = group.at(rows)
+            for column in group.columns:
+                kept[column] = kept[column] | at if column in kept else at
+    for group in groups:
+        barred = None
+        if group.when is not None:  # its own rows are barred anyway
+            barred = np.zeros(len(rows), dtype=bool)
+            for column in group.columns:
+                barred |= kept.get(column, barred)
+        group.mend(rows, rng, frozen, barred)
+    blank_when(rows, groups, frozen)
+
+
+def blank_when(
+    rows: pd.DataFrame, groups: Iterable[MissingTogether], frozen: Collection[str] = ()
+) -> None:
+    """The columns of each ``when`` group missing in its rows, moving nothing: a value
+    another rule moved in (or a year a row took later) keeps no rule broken."""
+    for group in groups:
+        columns = [c for c in group.columns if c in rows.columns and c not in frozen]
+        at = group.at(rows)
+        if group.when is not None and columns and at.any():
+            rows[columns] = rows[columns].mask(pd.Series(at, index=rows.index), axis=0)
 
 
 class MissingTogetherFinder:

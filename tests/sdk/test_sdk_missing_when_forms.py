@@ -61,13 +61,12 @@ async def test_the_report_gives_missing_values_and_written_forms_in_the_sdk_and_
     assert runs["keys"] == [] and pizzas["keys"] == []
 
     env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": await stack.api_key(account)}
-    for result, lines in (
-        (runs, ("not missing", "written unlike", "repeated")),
-        (pizzas, ("not missing", "written unlike", "repeated")),
-        (freedom, ("written unlike", "repeated")),
-    ):
+    # hfi misses some scores in whole years (a daughter's inheritance in 2008-2010) and a
+    # model trained now keeps them missing there, as every other rule of that kind.
+    assert freedom["missing"] and all(m[3] == 0 for m in freedom["missing"]), freedom["missing"]
+    for result in (runs, pizzas, freedom):
         shown = await cli("report", result["batch"], env=env)
         assert shown.code == 0, shown.err
         # A check is listed only where rows break it.
-        for line in lines:
+        for line in ("not missing", "written unlike", "repeated"):
             assert line not in shown.out, shown.out

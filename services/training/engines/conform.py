@@ -14,7 +14,9 @@ evaluated):
   times of day (517 = 05:17) stay times (never 1088); a day past its month's last (31 February, in
   month and day columns: the profile's `date_parts`) is that last day;
 - missing values at least as frequent as in the real column, and in the same rows for columns
-  missing in the same real rows (`missing_together`);
+  missing in the same real rows (`missing_together`); columns missing wherever a category has
+  one value (`missing_when`) stay missing there after every other mending (a country's year
+  is made unique first, so that a row's year is its last);
 - a column that another column determines in every real row (continent, iso code and centroid by
   country: the profile's `dependencies`) set from its source's value, so that every row is a real
   combination (a source value without a mapping leaves the row as generated);
@@ -45,6 +47,7 @@ import pandas as pd
 
 from common.contracts.category_ranges import mend_ranges
 from common.contracts.combinations import mend_rows
+from common.contracts.missing_together import MissingTogether, blank_when, mend_groups
 from common.contracts.unique_keys import distinct_keys
 from common.date_formats import parsing_format
 from common.timestamps import from_epoch_seconds, naive_microseconds
@@ -99,9 +102,15 @@ def conform(
         if column.kind == "pii":
             data[column.name] = _with_missing(fakes[column.name], column, rng)
     out = pd.DataFrame({c.name: data[c.name] for c in profile.columns}, index=pd.RangeIndex(n))
+    keys = [k for k in profile.unique_keys if k.time not in {*frozen, *profile.derived}]
+    times = {c.name: (c.categories, c.category_counts) for c in profile.columns}
+    if keys:
+        # A country once a year (`unique_keys`) first, so that the rules reading a year
+        # (missing values, combinations, ranges) hold for the year a row ends with; again
+        # below, for a name set from another column.
+        distinct_keys(out, keys, times, np.random.default_rng([seed, first_row, 26]))
     together = np.random.default_rng([seed, first_row, 21])  # a stream of its own
-    for group in profile.missing_together:
-        group.mend(out, together, frozen)
+    mend_groups(out, profile.missing_together, together, frozen)
     if profile.impossible_combinations:
         # A stream of its own; a column conditioned on a list or range is mended too.
         mending = np.random.default_rng([seed, first_row, 17])
@@ -135,15 +144,41 @@ def conform(
         concatenation.derive(out)
     for total in profile.totals:
         total.derive(out)
-    if keys := [k for k in profile.unique_keys if k.time not in {*frozen, *profile.derived}]:
-        # A country once a year (`unique_keys`), once the columns set from others are set.
-        times = {c.name: (c.categories, c.category_counts) for c in profile.columns}
-        distinct_keys(out, keys, times, np.random.default_rng([seed, first_row, 25]))
+    # A name set from another column (a country from its code) may repeat a key anew.
+    distinct_rows(out, profile, frozen, np.random.default_rng([seed, first_row, 25]))
     # Names unique in every real row made anew (`unique_labels`); a stream of its own.
     invent_unique_labels(out, profile, np.random.default_rng([seed, first_row, 20]), frozen)
     for name in (c for c in rows.columns if c not in data):
         out[name] = rows[name].to_numpy()
     return out
+
+
+def distinct_rows(
+    rows: pd.DataFrame, profile: TableProfile, frozen: Collection[str], rng: np.random.Generator
+) -> None:
+    """Keys (a country once a year) made unique in ``rows``, in place (within a chunk drawn
+    in several rounds too); then a value a mending moved into a row a `when` keeps empty is
+    dropped, and the columns set from it set again."""
+    if keys := [k for k in profile.unique_keys if k.time not in {*frozen, *profile.derived}]:
+        times = {c.name: (c.categories, c.category_counts) for c in profile.columns}
+        distinct_keys(rows, keys, times, rng)
+    if any(g.when for g in profile.missing_together):
+        blank_when(rows, _with_dependants(profile), frozen)
+        for pair in profile.pair_dependencies:
+            pair.derive(rows)
+        for total in profile.totals:
+            total.derive(rows)
+
+
+def _with_dependants(profile: TableProfile) -> list[MissingTogether]:
+    """The `when` groups, each with the columns a pair of its columns sets (a widow's
+    inheritance set from a daughter's): missing where the group is."""
+    groups = []
+    for group in (g for g in profile.missing_together if g.when is not None):
+        pairs = [p for p in profile.pair_dependencies if set(p.sources) & set(group.columns)]
+        dependants = tuple(c for p in pairs for c in p.columns if c not in group.columns)
+        groups.append(MissingTogether((*group.columns, *dependants), group.when))
+    return groups
 
 
 def renumber_ids(

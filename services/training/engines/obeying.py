@@ -27,6 +27,8 @@ MAX_DRAW_FACTOR = 20
 # Range conditions: their operators, and the key of a list of allowed values.
 RANGE_OPERATORS = ("gt", "gte", "lt", "lte")
 ONE_OF = "in"
+# A range's key saying a missing value passes it (the bounds of a total with gaps).
+OR_MISSING = "or_missing"
 
 
 class RulesUnsatisfiableError(EngineError):
@@ -100,9 +102,11 @@ def outside(values: pd.Series, spec: Mapping[str, Any]) -> np.ndarray:
         allowed = set(value_keys(pd.Series(spec[ONE_OF], dtype=object)))
         return np.array([k not in allowed for k in value_keys(values)], dtype=bool)
     numbers = column_numbers(values)
-    outside = np.isnan(numbers)
+    outside = np.zeros(len(numbers), dtype=bool) if spec.get(OR_MISSING) else np.isnan(numbers)
     with np.errstate(invalid="ignore"):
         for operator, bound in spec.items():
+            if operator == OR_MISSING:
+                continue
             limit = bound_number(bound)
             outside |= {
                 "gt": numbers <= limit,
