@@ -85,6 +85,30 @@ def cars93(work: Path) -> Ingested:
 
 
 @pytest.fixture(scope="module")
+def marathon(work: Path) -> Ingested:
+    """Stat2Data's Marathon: one runner's runs, with durations, a shoe brand from 2005."""
+    return ingested(FIXTURES / "marathon.csv", work)
+
+
+@pytest.fixture(scope="module")
+def hfi(work: Path) -> Ingested:
+    """A slice of the Human Freedom Index: a country once a year, scores missing by year."""
+    return ingested(FIXTURES / "hfi.csv", work)
+
+
+@pytest.fixture(scope="module")
+def pizzas(work: Path) -> Ingested:
+    """gt's pizzaplace: order lines with times of day and order numbers."""
+    return ingested(FIXTURES / "pizzaplace.csv", work)
+
+
+@pytest.fixture(scope="module")
+def emails(work: Path) -> Ingested:
+    """openintro's email: counts of images and attachments among 20 columns."""
+    return ingested(FIXTURES / "email.csv", work)
+
+
+@pytest.fixture(scope="module")
 def chicks(work: Path) -> Ingested:
     """R's ChickWeight: each chick's weight by day, on one of four diets."""
     return ingested(FIXTURES / "chickweight.csv", work)

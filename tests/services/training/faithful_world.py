@@ -31,6 +31,8 @@ ENGINE_PARAMS: dict[str, dict[str, Any]] = {
     "gaussian_copula": {},
     "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
 }
+# The same with ctgan for two epochs, for the checks every engine must pass.
+QUICK_PARAMS: dict[str, dict[str, Any]] = {**ENGINE_PARAMS, "ctgan": {"epochs": 2}}
 
 
 @dataclass(frozen=True)

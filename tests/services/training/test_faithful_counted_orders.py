@@ -13,18 +13,14 @@ import pytest
 from common.contracts.orderings import Order, kept_orders
 from services.evaluation.report import ReportOptions, build_report
 from tests.corpus import shared_tables
-from tests.services.training.faithful_world import FIXTURES, ingested, sample, train, unmended
-
-PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-    "ctgan": {"epochs": 2},
-}
-
-
-@pytest.fixture(scope="module")
-def emails(work):
-    return ingested(FIXTURES / "email.csv", work)
+from tests.services.training.faithful_world import (
+    FIXTURES,
+    QUICK_PARAMS,
+    ingested,
+    sample,
+    train,
+    unmended,
+)
 
 
 def test_the_counts_are_categories_in_order(emails):
@@ -34,9 +30,9 @@ def test_the_counts_are_categories_in_order(emails):
     assert Order("image", "attach", "coded", 2000) in kept_orders(emails.frame, columns)
 
 
-@pytest.mark.parametrize("engine", list(PARAMS))
+@pytest.mark.parametrize("engine", list(QUICK_PARAMS))
 def test_no_synthetic_email_has_more_images_than_attachments(engine, emails, work):
-    rows = pd.read_parquet(sample(train(emails, engine, work, **PARAMS[engine]), 500, work))
+    rows = pd.read_parquet(sample(train(emails, engine, work, **QUICK_PARAMS[engine]), 500, work))
     more = rows["image"] > rows["attach"]
     assert not more.any(), rows.loc[more, ["image", "attach"]].head()
     for name in ("image", "attach"):  # the counts the engine wrote, real ones only
@@ -45,7 +41,7 @@ def test_no_synthetic_email_has_more_images_than_attachments(engine, emails, wor
 
 
 def test_the_report_counts_emails_with_more_images_than_attachments(emails, work):
-    trained = train(emails, "ctgan", work, **PARAMS["ctgan"])
+    trained = train(emails, "ctgan", work, **QUICK_PARAMS["ctgan"])
     holdout = emails.frame.sample(frac=0.2, random_state=0)
     real = emails.frame.drop(holdout.index)
     options = ReportOptions(sample_rows=1_000, privacy_sample_rows=200)

@@ -13,19 +13,9 @@ import pytest
 
 from common.contracts.category_ranges import CategoryRange
 from services.evaluation.report import ReportOptions, build_report
-from tests.services.training.faithful_world import FIXTURES, ingested, sample, train, unmended
+from tests.services.training.faithful_world import QUICK_PARAMS, sample, train, unmended
 
-PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-    "ctgan": {"epochs": 2},
-}
 NEW_YEAR = pd.Timestamp("2005-01-01")
-
-
-@pytest.fixture(scope="module")
-def marathon(work):
-    return ingested(FIXTURES / "marathon.csv", work)
 
 
 def _late_flags(rows: pd.DataFrame) -> pd.Series:
@@ -37,9 +27,9 @@ def test_the_real_flag_follows_the_date(marathon):
     assert not _late_flags(marathon.frame).any()
 
 
-@pytest.mark.parametrize("engine", list(PARAMS))
+@pytest.mark.parametrize("engine", list(QUICK_PARAMS))
 def test_synthetic_runs_are_flagged_by_their_date(engine, marathon, work):
-    rows = pd.read_parquet(sample(train(marathon, engine, work, **PARAMS[engine]), 500, work))
+    rows = pd.read_parquet(sample(train(marathon, engine, work, **QUICK_PARAMS[engine]), 500, work))
     assert rows["After2004"].nunique() == 2
     late = _late_flags(rows)
     assert not late.any(), rows.loc[late, ["Date", "After2004"]].head()

@@ -21,18 +21,7 @@ from common.durations import DURATION_FORMAT_KEY, to_seconds, written
 from services.datasets.ingest import ingest
 from services.datasets.ingest.durations import DurationTally
 from tests.corpus import shared_tables
-from tests.services.training.faithful_world import FIXTURES, exported, ingested, sample, train
-
-PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-    "ctgan": {"epochs": 2},
-}
-
-
-@pytest.fixture(scope="module")
-def marathon(work):
-    return ingested(FIXTURES / "marathon.csv", work)
+from tests.services.training.faithful_world import FIXTURES, QUICK_PARAMS, exported, sample, train
 
 
 def _form(values: list[str], name: str = "x") -> str | None:
@@ -51,12 +40,12 @@ def test_times_and_paces_are_durations_in_seconds(marathon):
     assert (first["Time"], first["Pace"]) == (38 * 3600 + 31 * 60, 7 * 3600 + 42 * 60 + 12)
 
 
-@pytest.mark.parametrize("engine", list(PARAMS))
+@pytest.mark.parametrize("engine", list(QUICK_PARAMS))
 def test_synthetic_runs_take_times_of_their_own_written_as_the_log_writes_them(
     engine, marathon, work
 ):
     real = pd.read_csv(FIXTURES / "marathon.csv", dtype=str, keep_default_na=False)
-    trained = train(marathon, engine, work, **PARAMS[engine])
+    trained = train(marathon, engine, work, **QUICK_PARAMS[engine])
     text = exported(sample(trained, 500, work), "csv")
     rows = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     times, paces = rows["Time"][rows["Time"] != ""], rows["Pace"][rows["Pace"] != ""]

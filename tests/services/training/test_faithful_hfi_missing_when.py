@@ -17,17 +17,7 @@ import pytest
 from services.evaluation.report.keys import unique_key_checks
 from services.evaluation.report.missing import missing_when_checks
 from services.evaluation.report.totals import total_checks
-from tests.services.training.faithful_world import FIXTURES, ingested, sample, train
-
-PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-}
-
-
-@pytest.fixture(scope="module")
-def hfi(work):
-    return ingested(FIXTURES / "hfi.csv", work)
+from tests.services.training.faithful_world import ENGINE_PARAMS, sample, train
 
 
 def test_a_score_made_of_others_adds_up_in_every_row(hfi, work):
@@ -45,9 +35,9 @@ def test_a_score_made_of_others_adds_up_in_every_row(hfi, work):
     assert [c.description for c in checks.values() if c.violation_count] == []
 
 
-@pytest.mark.parametrize("engine", list(PARAMS))
+@pytest.mark.parametrize("engine", list(ENGINE_PARAMS))
 def test_no_row_has_a_score_its_year_never_has_and_no_country_repeats_a_year(engine, hfi, work):
-    rows = pd.read_parquet(sample(train(hfi, engine, work, **PARAMS[engine]), 300, work))
+    rows = pd.read_parquet(sample(train(hfi, engine, work, **ENGINE_PARAMS[engine]), 300, work))
     checks = missing_when_checks(hfi.frame, rows, hfi.metadata)
     years = {c.value for c in checks if c.category == "year"}
     assert {"2008", "2009", "2010", "2014", "2015", "2016"} <= years, checks

@@ -15,18 +15,7 @@ from common.contracts.missing_together import MissingTogether
 from services.evaluation.report import ReportOptions, build_report, render_html
 from services.training.engines.derived import DerivedRules
 from services.training.engines.profile import _KIND_BY_SDTYPE
-from tests.services.training.faithful_world import FIXTURES, ingested, sample, train, unmended
-
-PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-    "ctgan": {"epochs": 2},
-}
-
-
-@pytest.fixture(scope="module")
-def marathon(work):
-    return ingested(FIXTURES / "marathon.csv", work)
+from tests.services.training.faithful_world import QUICK_PARAMS, sample, train, unmended
 
 
 def _rules_of(table) -> list[MissingTogether]:
@@ -39,9 +28,9 @@ def _rules_of(table) -> list[MissingTogether]:
     return [rule for rule in rules.found()["missing_together"] if rule.when]
 
 
-@pytest.mark.parametrize("engine", list(PARAMS))
+@pytest.mark.parametrize("engine", list(QUICK_PARAMS))
 def test_no_shoe_brand_before_2005(engine, marathon, work):
-    rows = pd.read_parquet(sample(train(marathon, engine, work, **PARAMS[engine]), 500, work))
+    rows = pd.read_parquet(sample(train(marathon, engine, work, **QUICK_PARAMS[engine]), 500, work))
     before = rows["After2004"] == 0
     assert before.sum() > 100  # the engine still writes runs before 2005
     assert rows.loc[before, "ShoeBrand"].isna().all(), rows.loc[before, "ShoeBrand"].head()

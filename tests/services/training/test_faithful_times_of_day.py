@@ -18,19 +18,14 @@ import sqlalchemy as sa
 
 from services.datasets.ingest import infer_metadata
 from tests.conftest import create_database
-from tests.services.training.faithful_world import FIXTURES, exported, ingested, sample, train
-
-# What a test trains each engine with: seconds, not minutes.
-PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-    "ctgan": {"epochs": 2},
-}
-
-
-@pytest.fixture(scope="module")
-def pizzas(work):
-    return ingested(FIXTURES / "pizzaplace.csv", work)
+from tests.services.training.faithful_world import (
+    FIXTURES,
+    QUICK_PARAMS,
+    exported,
+    ingested,
+    sample,
+    train,
+)
 
 
 def test_a_time_of_day_is_a_time_and_an_order_number_an_id(pizzas):
@@ -40,10 +35,12 @@ def test_a_time_of_day_is_a_time_and_an_order_number_an_id(pizzas):
     assert pizzas.metadata["primary_key"] is None  # an order's lines share its number
 
 
-@pytest.mark.parametrize("engine", list(PARAMS))
+@pytest.mark.parametrize("engine", list(QUICK_PARAMS))
 def test_synthetic_pizzas_are_ordered_at_a_time_with_an_order_number(engine, pizzas, work):
     real = pd.read_csv(FIXTURES / "pizzaplace.csv", dtype=str)
-    csv_text = exported(sample(train(pizzas, engine, work, **PARAMS[engine]), 300, work), "csv")
+    csv_text = exported(
+        sample(train(pizzas, engine, work, **QUICK_PARAMS[engine]), 300, work), "csv"
+    )
     rows = pd.read_csv(io.StringIO(csv_text), dtype=str, keep_default_na=False)
     assert rows["time"].str.fullmatch(r"\d\d:\d\d:\d\d").all(), rows["time"].head().tolist()
     assert rows["time"].between(real["time"].min(), real["time"].max()).all()

@@ -15,19 +15,16 @@ import pytest
 from common.contracts.unique_keys import UniqueKey, find_unique_keys
 from services.evaluation.report import ReportOptions, build_report, render_html
 from tests.corpus import shared_tables
-from tests.services.training.faithful_world import FIXTURES, ingested, sample, train, unmended
+from tests.services.training.faithful_world import (
+    FIXTURES,
+    QUICK_PARAMS,
+    ingested,
+    sample,
+    train,
+    unmended,
+)
 
-PARAMS = {
-    "gaussian_copula": {},
-    "tabular_argn": {"epochs": 1, "options": {"model_size": "small"}},
-    "ctgan": {"epochs": 2},
-}
 KEY = ["countries", "year"]
-
-
-@pytest.fixture(scope="module")
-def hfi(work):
-    return ingested(FIXTURES / "hfi.csv", work)
 
 
 def _unavoidable(rows: pd.DataFrame, years: int) -> int:
@@ -43,9 +40,9 @@ def test_a_country_and_a_year_are_a_key(hfi):
     ]
 
 
-@pytest.mark.parametrize("engine", list(PARAMS))
+@pytest.mark.parametrize("engine", list(QUICK_PARAMS))
 def test_no_country_is_scored_twice_in_a_year(engine, hfi, work):
-    rows = pd.read_parquet(sample(train(hfi, engine, work, **PARAMS[engine]), 500, work))
+    rows = pd.read_parquet(sample(train(hfi, engine, work, **QUICK_PARAMS[engine]), 500, work))
     years = hfi.frame["year"].nunique()
     repeats = rows.duplicated(KEY)
     assert repeats.sum() == _unavoidable(rows, years), rows.loc[repeats, KEY].head()

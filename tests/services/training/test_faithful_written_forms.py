@@ -11,11 +11,10 @@ from __future__ import annotations
 import copy
 
 import pandas as pd
-import pytest
 
 from services.evaluation.report import ReportOptions, build_report, render_html
 from tests.corpus import customers_frame
-from tests.services.training.faithful_world import FIXTURES, Ingested, ingested, sample, train
+from tests.services.training.faithful_world import Ingested, ingested, sample, train
 
 OPTIONS = ReportOptions(sample_rows=1_000, privacy_sample_rows=200)
 SECTION = "Values written unlike the real ones"
@@ -24,11 +23,6 @@ SECTION = "Values written unlike the real ones"
 def _report(table: Ingested, rows: pd.DataFrame):
     holdout = table.frame.sample(frac=0.2, random_state=0)
     return build_report(table.frame.drop(holdout.index), holdout, rows, table.metadata, OPTIONS)
-
-
-@pytest.fixture(scope="module")
-def pizzas(work):
-    return ingested(FIXTURES / "pizzaplace.csv", work)
 
 
 def test_times_faked_as_addresses_are_named(pizzas, work):
