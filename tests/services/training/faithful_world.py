@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from services.datasets.ingest import infer_metadata, ingest
+from services.evaluation.report import Report, ReportOptions, build_report
 from services.training.engines import TrainParams, get_engine
 from services.training.engines.artifact import LoadedModel
 from services.training.engines.runner import _sample_in_child, _train_in_child
@@ -113,3 +114,19 @@ def exported(batch: Path, fmt: str) -> str:
     sink = io.BytesIO()
     export(fsspec.filesystem("file"), str(batch), fmt, sink)
     return sink.getvalue().decode()
+
+
+# The report's options in these tests: a sample as big as the slices, privacy kept cheap.
+REPORT_OPTIONS = ReportOptions(sample_rows=1_000, privacy_sample_rows=200)
+
+
+def split(table: Ingested) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The table's training rows and its holdout (a fixed 20 %), as the report tests take them."""
+    holdout = table.frame.sample(frac=0.2, random_state=0)
+    return table.frame.drop(holdout.index), holdout
+
+
+def reported(table: Ingested, rows: pd.DataFrame) -> Report:
+    """The evaluation report of ``rows`` against the table's split."""
+    real, holdout = split(table)
+    return build_report(real, holdout, rows, table.metadata, REPORT_OPTIONS)

@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 
 from common.contracts.orderings import Order, kept_orders
-from services.evaluation.report import ReportOptions, build_report
 from tests.corpus import shared_tables
 from tests.services.training.faithful_world import (
     FIXTURES,
     QUICK_PARAMS,
     ingested,
+    reported,
     sample,
     train,
     unmended,
@@ -42,12 +42,9 @@ def test_no_synthetic_email_has_more_images_than_attachments(engine, emails, wor
 
 def test_the_report_counts_emails_with_more_images_than_attachments(emails, work):
     trained = train(emails, "ctgan", work, **QUICK_PARAMS["ctgan"])
-    holdout = emails.frame.sample(frac=0.2, random_state=0)
-    real = emails.frame.drop(holdout.index)
-    options = ReportOptions(sample_rows=1_000, privacy_sample_rows=200)
 
     def check(rows: pd.DataFrame):
-        report = build_report(real, holdout, rows, emails.metadata, options)
+        report = reported(emails, rows)
         return next(c for c in report.orderings if (c.low, c.high) == ("image", "attach"))
 
     raw = unmended(trained, 500)  # what ctgan wrote before

@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 
 from common.contracts.category_ranges import CategoryRange
-from services.evaluation.report import ReportOptions, build_report
-from tests.services.training.faithful_world import QUICK_PARAMS, sample, train, unmended
+from tests.services.training.faithful_world import QUICK_PARAMS, reported, sample, train, unmended
 
 NEW_YEAR = pd.Timestamp("2005-01-01")
 
@@ -37,12 +36,9 @@ def test_synthetic_runs_are_flagged_by_their_date(engine, marathon, work):
 
 def test_the_report_counts_runs_flagged_against_their_date(marathon, work):
     trained = train(marathon, "gaussian_copula", work)
-    holdout = marathon.frame.sample(frac=0.2, random_state=0)
-    real = marathon.frame.drop(holdout.index)
-    options = ReportOptions(sample_rows=1_000, privacy_sample_rows=200)
 
     def flag_checks(rows: pd.DataFrame):
-        report = build_report(real, holdout, rows, marathon.metadata, options)
+        report = reported(marathon, rows)
         checks = [
             c for c in report.category_ranges if (c.category, c.number) == ("After2004", "Date")
         ]

@@ -12,10 +12,17 @@ import pandas as pd
 import pytest
 
 from common.contracts.missing_together import MissingTogether
-from services.evaluation.report import ReportOptions, build_report, render_html
+from services.evaluation.report import build_report, render_html
 from services.training.engines.derived import DerivedRules
 from services.training.engines.profile import _KIND_BY_SDTYPE
-from tests.services.training.faithful_world import QUICK_PARAMS, sample, train, unmended
+from tests.services.training.faithful_world import (
+    QUICK_PARAMS,
+    REPORT_OPTIONS,
+    reported,
+    sample,
+    train,
+    unmended,
+)
 
 
 def _rules_of(table) -> list[MissingTogether]:
@@ -54,28 +61,23 @@ def test_a_rule_travels_with_the_columns_missing_together():
 
 def test_the_report_counts_runs_before_2005_with_a_brand(marathon, work):
     trained = train(marathon, "gaussian_copula", work)
-    holdout = marathon.frame.sample(frac=0.2, random_state=0)
-    options = ReportOptions(sample_rows=1_000, privacy_sample_rows=200)
-
-    def report(rows: pd.DataFrame):
-        real = marathon.frame.drop(holdout.index)
-        return build_report(real, holdout, rows, marathon.metadata, options)
 
     raw = unmended(trained, 500)  # what gaussian_copula wrote before
     broken = int((raw["ShoeBrand"].notna() & (raw["After2004"] == 0)).sum())
     assert broken > 20
-    before = report(raw)
+    before = reported(marathon, raw)
     (check,) = before.missing_when
     assert (check.columns, check.category, check.value) == (["ShoeBrand"], "After2004", "0")
     assert check.violation_count == broken and check.real_rows > 500
     assert "Values where the real rows have none" in render_html(before)
-    after = report(pd.read_parquet(sample(trained, 500, work)))
+    after = reported(marathon, pd.read_parquet(sample(trained, 500, work)))
     assert [c.violation_count for c in after.missing_when] == [0]
     assert "Values where the real rows have none" not in render_html(after)
 
 
 def test_the_report_finds_no_such_rule_on_adult(adult):
     frame = adult.frame.sample(4_000, random_state=0)
-    options = ReportOptions(sample_rows=1_000, privacy_sample_rows=200)
-    report = build_report(frame[:3_000], frame[3_000:], frame[:1_000], adult.metadata, options)
+    report = build_report(
+        frame[:3_000], frame[3_000:], frame[:1_000], adult.metadata, REPORT_OPTIONS
+    )
     assert report.missing_when == []

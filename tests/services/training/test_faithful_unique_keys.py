@@ -13,13 +13,15 @@ import pandas as pd
 import pytest
 
 from common.contracts.unique_keys import UniqueKey, find_unique_keys
-from services.evaluation.report import ReportOptions, build_report, render_html
+from services.evaluation.report import render_html
 from tests.corpus import shared_tables
 from tests.services.training.faithful_world import (
     FIXTURES,
     QUICK_PARAMS,
     ingested,
+    reported,
     sample,
+    split,
     train,
     unmended,
 )
@@ -52,12 +54,10 @@ def test_no_country_is_scored_twice_in_a_year(engine, hfi, work):
 
 def test_the_report_counts_countries_scored_twice_in_a_year(hfi, work):
     trained = train(hfi, "gaussian_copula", work)
-    holdout = hfi.frame.sample(frac=0.2, random_state=0)
-    real = hfi.frame.drop(holdout.index)
-    options = ReportOptions(sample_rows=1_000, privacy_sample_rows=200)
+    real, _ = split(hfi)
 
     def check(rows: pd.DataFrame):
-        report = build_report(real, holdout, rows, hfi.metadata, options)
+        report = reported(hfi, rows)
         return report, next(c for c in report.unique_keys if c.name == "countries")
 
     raw = unmended(trained, 500)  # what gaussian_copula wrote before

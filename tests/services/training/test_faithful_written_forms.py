@@ -12,17 +12,11 @@ import copy
 
 import pandas as pd
 
-from services.evaluation.report import ReportOptions, build_report, render_html
+from services.evaluation.report import render_html
 from tests.corpus import customers_frame
-from tests.services.training.faithful_world import Ingested, ingested, sample, train
+from tests.services.training.faithful_world import Ingested, ingested, reported, sample, train
 
-OPTIONS = ReportOptions(sample_rows=1_000, privacy_sample_rows=200)
 SECTION = "Values written unlike the real ones"
-
-
-def _report(table: Ingested, rows: pd.DataFrame):
-    holdout = table.frame.sample(frac=0.2, random_state=0)
-    return build_report(table.frame.drop(holdout.index), holdout, rows, table.metadata, OPTIONS)
 
 
 def test_times_faked_as_addresses_are_named(pizzas, work):
@@ -33,7 +27,7 @@ def test_times_faked_as_addresses_are_named(pizzas, work):
     typed_before["columns"]["time"] = {"sdtype": "ip_address", "pii": True}
     before = Ingested(frame, typed_before, work / "pizzas_before.parquet")
     rows = pd.read_parquet(sample(train(before, "gaussian_copula", work), 300, work))
-    report = _report(before, rows)
+    report = reported(before, rows)
     forms = {check.column: check for check in report.forms}
     assert forms["time"].unlike_share == 1.0
     assert forms["time"].real_example == frame["time"].iloc[0]
@@ -43,7 +37,7 @@ def test_times_faked_as_addresses_are_named(pizzas, work):
 
 def test_ids_written_like_the_real_ones_are_not(pizzas, work):
     rows = pd.read_parquet(sample(train(pizzas, "gaussian_copula", work), 300, work))
-    report = _report(pizzas, rows)
+    report = reported(pizzas, rows)
     assert [(c.column, c.unlike_share) for c in report.forms] == [("id", 0.0)]
     assert SECTION not in render_html(report)
 
@@ -53,7 +47,7 @@ def test_fake_people_are_written_like_the_real_ones(work):
     customers_frame().to_csv(path, index=False)
     customers = ingested(path, work)
     rows = pd.read_parquet(sample(train(customers, "gaussian_copula", work), 300, work))
-    report = _report(customers, rows)
+    report = reported(customers, rows)
     shares = {c.column: c.unlike_share for c in report.forms}
     assert shares["name"] == shares["ssn"] == 0.0 and shares["email"] < 0.5, shares
     # The real phones are written 21 ways (`2183159083`, `+1-490-399-6030x8246`,
