@@ -82,10 +82,10 @@ class BodyLimit:
             async with self.slots.hold(credentials_of(headers)):
                 await self._limited(scope, receive, send, limit)
         except UploadRefused as refused:
-            extensions = {"reason": refused.reason} if refused.reason else {}
-            await graphql_error(refused.status, refused.code, refused.message, **extensions)(
-                scope, receive, send
+            refusal = graphql_error(
+                refused.status, refused.code, refused.message, **refused.extensions
             )
+            await refusal(scope, receive, send)
 
     async def _limited(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         received = 0

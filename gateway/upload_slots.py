@@ -32,7 +32,9 @@ class UploadRefused(Exception):
 
     def __init__(self, status: int, code: str, message: str, reason: str = "") -> None:
         super().__init__(message)
-        self.status, self.code, self.message, self.reason = status, code, message, reason
+        self.status, self.code, self.message = status, code, message
+        # What both doors' error shapes carry beside the code and message.
+        self.extensions = {"reason": reason} if reason else {}
 
 
 class UploadSlots:

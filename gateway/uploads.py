@@ -179,8 +179,9 @@ def create_router(
                 else:
                     dataset = await send(header, body)
         except UploadRefused as refused:
-            extensions = {"reason": refused.reason} if refused.reason else {}
-            return error_response(refused.code, refused.message, refused.status, **extensions)
+            return error_response(
+                refused.code, refused.message, refused.status, **refused.extensions
+            )
         except ZipRefused as exc:
             status = 413 if exc.reason == "TOO_LARGE" else None
             return error_response("BAD_USER_INPUT", str(exc), status, reason=exc.reason)
