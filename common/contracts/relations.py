@@ -3,11 +3,14 @@ and turns them into totals and formulas): each column that the columns before it
 exactly, by a search over the columns from the one least fit to be set to the one most fit.
 
 A column that the others make exactly is set from them; any other is *free*. Taking the
-columns one by one (category columns written as numbers first: they are never set; then
-the fewest decimals, the smallest, the fewest values), each is fitted on the free columns
-so far (plus a constant) and is set where that fit is exact in every probed row, else joins
-the free ones. Every exact linear relation among the columns then holds once the set
-columns are made from the free ones (they are a basis of the relations: us-employment's
+columns one by one (category columns written as numbers first: they are set only as a sum
+or mean of others; then the fewest decimals, the smallest, the fewest values), each is
+fitted on the free columns so far (plus a constant) and is set where that fit is exact in
+every probed row, else joins the free ones; where it is nearly made of them but not exactly,
+or not as a mean, a free column that it and the others make as a mean is set in its stead
+(a mean written with 9 decimals, whose largest part is no exact formula of it). Every
+exact linear relation among the columns then holds once the set columns are made from the
+free ones (they are a basis of the relations: us-employment's
 `nonfarm` = `private` + `government` = `goods_producing` + `service_providing` both hold),
 and no fit is ambiguous (the free columns are independent).
 
@@ -34,6 +37,8 @@ RELATIVE_FLOAT32 = 2.5e-7
 MAX_DECIMALS = 9
 # Largest denominator a formula's weight is written with when it is that fraction.
 DENOMINATOR = 100
+# Free columns tried as the one made when a column is nearly, not exactly, made of them.
+MAX_SWAPS = 8
 
 
 @dataclass(frozen=True)
@@ -72,15 +77,72 @@ def relations(
     for index in order:
         near = free and screen.near(index, free)
         relation = _fit(values, index, free, relative[index]) if near else None
+        if near and (relation is None or not _averaged(relation)):
+            # A mean of the free columns and this one, rather than this one made of a mean
+            # less the other parts (weights of 3 and -1 that multiply their rounding).
+            swapped = _swapped(values, index, free, found, targets, relative)
+            if swapped is not None and (relation is None or _averaged(swapped)):
+                relation = swapped
+                free[free.index(relation.column)] = index
+                found.append(relation)
+                continue
         if relation is None:
             free.append(index)
-        elif targets[index]:
+        elif targets[index] or _averaged(relation):
             found.append(relation)
-        # else: a category column the free ones make: neither set nor free.
+        # else: a category column the free ones make otherwise (one-hot's last column is 1
+        # less the others): neither set nor free.
     chained = [_chained(r, found, values, relative[r.column]) for r in found]
     # Each after every set column it reads: those read have fewer free columns.
     order_of = {r.column: (len(r.parts), k) for k, r in enumerate(found)}
-    return sorted(chained, key=lambda r: order_of[r.column])
+    return _in_order(sorted(chained, key=lambda r: order_of[r.column]))
+
+
+def _in_order(found: list[Relation]) -> list[Relation]:
+    """``found`` with each relation after those setting a column it reads, else as given
+    (hfi's `pf_ss` reads `pf_ss_disappearances`, the mean of five scores)."""
+    left, done, ordered = list(found), set(), []
+    setting = {r.column for r in found}
+    while left:
+        ready = next(
+            (r for r in left if not (set(r.parts) & setting) - done), left[0]
+        )  # a cycle cannot be: each relation is exact on the free columns
+        left.remove(ready)
+        done.add(ready.column)
+        ordered.append(ready)
+    return ordered
+
+
+def _swapped(
+    values: np.ndarray,
+    index: int,
+    free: list[int],
+    found: Sequence[Relation],
+    targets: Sequence[bool],
+    relative: Sequence[float],
+) -> Relation | None:
+    """A free column that ``index`` and the other free ones make exactly, where ``index``
+    is not made of them after its own rounding: hfi's `pf_ss_disappearances` is the mean of
+    five scores written with 9 decimals, so the largest score is no exact formula of the mean
+    and the others, but the mean is of them. Those the near fit weighs most first (at most
+    ``MAX_SWAPS`` tries); a set column reading the one made is set after it (`_in_order`)."""
+    design = np.column_stack([values[:, free], np.ones(len(values))])
+    reach = np.abs(np.linalg.lstsq(design, values[:, index], rcond=None)[0][:-1])
+    reach *= np.abs(values[:, free]).max(axis=0)
+    used = [free[k] for k in np.argsort(-reach, kind="stable") if reach[k] > 1e-6]
+    for j in used[:MAX_SWAPS]:
+        rest = [k for k in free if k != j] + [index]
+        relation = _fit(values, j, sorted(rest), relative[j])
+        if relation is not None and index in relation.parts and (targets[j] or _averaged(relation)):
+            return relation
+    return None
+
+
+def _averaged(relation: Relation) -> bool:
+    """A category column written as numbers that is a sum or mean of others (hfi's
+    `pf_movement` of three movement scores, each of 5 levels): set like a number column, as
+    its value always lies within what its parts make."""
+    return relation.constant == 0 and all(w > 0 for w in relation.weights)
 
 
 def _fitness(column: np.ndarray) -> tuple[int, float, int]:
@@ -128,8 +190,12 @@ def _fit(values: np.ndarray, index: int, free: Sequence[int], relative: float) -
     written = decimals(target)
     if written is not None and 10.0**-written > np.ptp(target) / 1_000:
         written = None
+    simple = _simple(fit, design, target)
+    # Unrounded first: rows written with one decimal in the probe are no rounding of a
+    # mean that other rows write with nine (hfi's `pf_association_prof`: 8.333333333).
     for weights, rounding in (
-        (_simple(fit, design, target), written),
+        (simple, None),
+        (simple, written),
         (_without_noise(fit, design, target), None),
     ):
         used = [k for k in range(len(free)) if weights[k] != 0.0]

@@ -27,7 +27,8 @@ A *total* is a sum (T = P1 + ... + Pk, k >= 2); any other weights and a constant
 (denominators up to ``DENOMINATOR``: 1/12, 9/5) may meet T after T's own rounding (a date
 written with 3 decimals), unless T is rounded more coarsely than a thousandth of its range
 (months 1-12: a near fit would pass); any other weights must meet T exactly. Category
-columns written as numbers (a year of three values) may be parts, never set.
+columns written as numbers (a year of three values) may be parts, and are set only as a sum
+or mean of other columns (hfi's `pf_movement` of three movement scores).
 
 A *function* is a total of one part with a ``function`` (Wage's `logwage` = ln(`wage`)), found
 among the number columns no linear relation links (`common.contracts.functions` states its
@@ -154,7 +155,7 @@ class TotalFinder:
     """Finds the totals of a table read whole or in batches (`add` each, then `totals`):
     the first batch with enough complete rows proposes them, every batch must keep them.
     ``coded``: category columns that may hold numbers (a year of three values), parts of a
-    formula when every batch has them as numbers, never set from others."""
+    formula when every batch has them as numbers, set only as a sum or mean of others."""
 
     def __init__(self, columns: Sequence[str], coded: Sequence[str] = ()) -> None:
         self._columns = list(columns)[:MAX_COLUMNS]
