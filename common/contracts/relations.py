@@ -28,6 +28,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from common.contracts.conversions import converted
+
 # Relative difference below which two numbers are one (float rounding of decimals).
 RELATIVE = 1e-9
 # The same for a column stored as float32 (a Parquet file's `float`): its values keep 24 bits,
@@ -193,11 +195,11 @@ def _fit(values: np.ndarray, index: int, free: Sequence[int], relative: float) -
     simple = _simple(fit, design, target)
     # Unrounded first: rows written with one decimal in the probe are no rounding of a
     # mean that other rows write with nine (hfi's `pf_association_prof`: 8.333333333).
-    for weights, rounding in (
-        (simple, None),
-        (simple, written),
-        (_without_noise(fit, design, target), None),
-    ):
+    candidates = [(simple, None), (simple, written), (_without_noise(fit, design, target), None)]
+    unit = converted(fit, design)
+    if unit is not None:  # a unit conversion (seconds to hours), after its own rounding
+        candidates.append((unit, written))
+    for weights, rounding in candidates:
         used = [k for k in range(len(free)) if weights[k] != 0.0]
         made = rounded(design[:, used] @ weights[used] + weights[-1], rounding)
         if used and equal(target, made, relative).all():

@@ -61,6 +61,8 @@ ENOUGH_ROWS = 100
 # Complete rows the sums are fitted on (every row checks them after): 64 least-squares fits
 # on a whole batch of 65,536 rows would take seconds of the training budget.
 _PROBE_ROWS = 2_000
+# Largest denominator of a weight written as a fraction (`Time/3600`).
+_WRITTEN_DENOMINATOR = 100_000
 
 
 @dataclass(frozen=True)
@@ -254,6 +256,8 @@ def _total(relation: Relation, columns: list[str]) -> Total:
 
 def _term(weight: float, name: str) -> str:
     fraction = Fraction(weight).limit_denominator(DENOMINATOR)
+    if float(fraction) != weight:  # a unit's factor (1/3600: seconds to hours)
+        fraction = Fraction(weight).limit_denominator(_WRITTEN_DENOMINATOR)
     exact = float(fraction) == weight
     size = abs(fraction) if exact else abs(weight)
     sign = "-" if weight < 0 else "+"

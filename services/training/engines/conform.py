@@ -266,6 +266,10 @@ def _draw_categories(column: ColumnProfile, rng: np.random.Generator, size: int)
 
 def _numbers(values: pd.Series, column: ColumnProfile, rng: np.random.Generator) -> pd.Series:
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    if column.duration_format and not column.duration_format.endswith(":ss"):
+        # Whole minutes (`38:31:00`), as downloads write them: a column set from this one
+        # (`TimeMin` = `Time`/3600) then agrees with what a user reads.
+        numbers = (numbers / 60).round() * 60
     if column.step and column.minimum is not None:
         numbers = column.minimum + ((numbers - column.minimum) / column.step).round() * column.step
     if column.clock_minutes:
