@@ -58,3 +58,8 @@ class FormCheck(_Model):
     unlike_share: Annotated[float | None, BeforeValidator(_finite_or_none)]
     example: str | None
     real_example: str
+    # How far the mix of forms of the synthetic values written like a real one is from the
+    # real mix: half the summed differences of each form's share (0: the same mix; None:
+    # none written like a real one). A real phone
+    # column writing `(555) 010-1234` and `555-010-1234` half and half, faked in one: 0.5.
+    form_gap: Annotated[float | None, BeforeValidator(_finite_or_none)] = None

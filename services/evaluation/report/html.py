@@ -6,8 +6,6 @@ Every string that comes from the data (column names, categories, reasons) goes t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
 from services.evaluation.report.html_charts import (
     NO_VALUE,
     REAL_COLOUR,
@@ -17,13 +15,15 @@ from services.evaluation.report.html_charts import (
     heatmap_svg,
     histogram_svg,
     num,
+    pct,
+    table,
 )
+from services.evaluation.report.html_forms import forms_section
 from services.evaluation.report.models import CombinationVerdict, FrequencyChart, Report
 from services.evaluation.report.range_models import RangeVerdict
 
 # Share of a left-out column's synthetic values in a form no real value has, from which the
 # report shows the column.
-UNLIKE_SHARE = 0.5
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222;
 max-width:1200px}
@@ -64,7 +64,7 @@ def report_sections(report: Report) -> str:
         _calendar(report),
         _missing_when(report),
         _unique_keys(report),
-        _forms(report),
+        forms_section(report),
         _charts(report),
         _sample_sizes(report),
     ]
@@ -85,25 +85,6 @@ def page(title: str, body: str) -> str:
         f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
         f"<h1>{esc(title)}</h1>{body}</body></html>"
     )
-
-
-def pct(value: float | None) -> str:
-    return NO_VALUE if value is None else f"{100 * value:.1f}%"
-
-
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric_from: int = 1) -> str:
-    """A table of already-escaped cells; columns from `numeric_from` are right-aligned."""
-    head = "".join(f"<th>{esc(header)}</th>" for header in headers)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="num">{cell}</td>' if i >= numeric_from else f"<td>{cell}</td>"
-            for i, cell in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _summary(report: Report) -> str:
@@ -311,22 +292,6 @@ def _unique_keys(report: Report) -> str:
             for c in report.unique_keys
             if c.violation_count
         ],
-    )
-
-
-def _forms(report: Report) -> str:
-    unlike = [c for c in report.forms if (c.unlike_share or 0.0) >= UNLIKE_SHARE]
-    if not unlike:
-        return ""
-    rows = [
-        (esc(c.column), esc(c.sdtype), pct(c.unlike_share), esc(c.example), esc(c.real_example))
-        for c in unlike
-    ]
-    return (
-        "<h2>Values written unlike the real ones</h2><p>These columns are left out of the "
-        "scores (ids, personal data, made anew), but most of their synthetic values are "
-        "written in a form no real value has: check the column's type.</p>"
-        + table(["Column", "Type", "Share unlike", "Synthetic", "Real"], rows)
     )
 
 

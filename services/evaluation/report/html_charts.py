@@ -1,9 +1,11 @@
-"""The report's inline SVG charts (histograms, category frequencies, association heatmaps)
-and the escaping every piece of the HTML page goes through (`html.py`)."""
+"""The report's inline SVG charts (histograms, category frequencies, association heatmaps),
+and the escaping and the cells and tables every piece of the HTML page goes through
+(`html.py`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from services.evaluation.report.models import FrequencyChart, Heatmap, HistogramChart
@@ -20,6 +22,25 @@ def esc(value: object) -> str:
 
 def num(value: float | None, digits: int = 3) -> str:
     return NO_VALUE if value is None else f"{value:.{digits}f}"
+
+
+def pct(value: float | None) -> str:
+    return NO_VALUE if value is None else f"{100 * value:.1f}%"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric_from: int = 1) -> str:
+    """A table of already-escaped cells; columns from `numeric_from` are right-aligned."""
+    head = "".join(f"<th>{esc(header)}</th>" for header in headers)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{cell}</td>' if i >= numeric_from else f"<td>{cell}</td>"
+            for i, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _figure(caption: str, svg: str) -> str:

@@ -84,9 +84,30 @@ def fake_pii(
             spec = FieldSpec(name=column.name, type=_TEMPLATE_TYPES.get(kind, "word"))
             values = template_columns.GENERATORS[spec.type](spec, context)
         written = values.to_pylist()
-        if kind == "phone_number" and column.id_shape:
+        if kind == "phone_number" and column.phone_forms:
+            written = _in_forms(written, column.phone_forms, rng)
+        elif kind == "phone_number" and column.id_shape:
             written = _in_shape(written, column.id_shape, rng)
         out[column.name] = pd.Series(written, dtype=object)
+    return out
+
+
+def _in_forms(
+    phones: list[str], forms: tuple[tuple[str, int], ...], rng: np.random.Generator
+) -> list[str]:
+    """Each fake phone written in one of the real forms (`id_shapes.phone_forms`), drawn by
+    the forms' shares: `(555) 010-1234` beside `555-010-1234` as often as the real ones."""
+    counts = np.asarray([n for _, n in forms], dtype="float64")
+    drawn = rng.choice(len(forms), size=len(phones), p=counts / counts.sum())
+    out = list(phones)
+    for k, (form, _) in enumerate(forms):
+        rows = np.flatnonzero(drawn == k)
+        if len(rows):
+            code = re.match(r"\+\d{1,3}", form)  # a country code, as written (`+49`)
+            shape = (code.group(), *form[code.end() :]) if code else tuple(form)
+            shaped = _in_shape([phones[i] for i in rows], shape, rng)
+            for i, value in zip(rows, shaped, strict=True):
+                out[i] = value
     return out
 
 

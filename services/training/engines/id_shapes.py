@@ -4,6 +4,7 @@ character as it is), from which `conform.shaped_ids` makes new ids."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pandas as pd
@@ -54,3 +55,37 @@ def phone_shape(values: pd.Series, pii_kind: str) -> tuple[str, ...] | None:
         return None
     shape = id_shape(present)
     return shape if not set(shape) & {"A", "a", "x"} else None
+
+
+# Forms of a phone column kept (the commonest), and the share of its values a form must hold.
+MAX_PHONE_FORMS = 24
+MIN_PHONE_FORM_SHARE = 0.01
+_PHONE_FORM_LENGTH = 40
+# A form: digits as 9 (a leading country code `+1` kept as written), spaces and ( ) + - . /,
+# and an extension (`x123`, `ext. 123`); nothing else (a letter from a real value stays out).
+_PHONE_FORM = re.compile(r"(\+\d{1,3})?[9 ()+\-./]*((x|ext\.?) ?9+)?")
+
+
+def phone_forms(values: pd.Series, pii_kind: str) -> tuple[tuple[str, int], ...]:
+    """The forms a phone column writes its numbers in (`(999) 999-9999`, `999-999-9999`,
+    `+1 999 999 9999`), commonest first, with how many real values have each: at most
+    ``MAX_PHONE_FORMS`` holding ``MIN_PHONE_FORM_SHARE`` of the values or more, each with
+    seven digits or more. No real digit but a country code: fakes are written in them."""
+    present = values.dropna()
+    if pii_kind != "phone_number" or present.empty or pd.api.types.is_float_dtype(values):
+        return ()
+    text = present.astype(str).str.strip()
+    code = text.str.extract(r"^(\+\d{1,3})(?=[ (.\-])", expand=False).fillna("")
+    rest = pd.Series([t[len(c) :] for t, c in zip(text, code, strict=True)], index=text.index)
+    forms = (code + rest.str.replace(r"\d", "9", regex=True)).value_counts()
+    kept = []
+    for form, count in forms.items():
+        if (
+            len(kept) < MAX_PHONE_FORMS
+            and count >= MIN_PHONE_FORM_SHARE * len(text)
+            and len(form) <= _PHONE_FORM_LENGTH
+            and form.count("9") >= 7
+            and _PHONE_FORM.fullmatch(form)
+        ):
+            kept.append((str(form), int(count)))
+    return tuple(kept)

@@ -45,7 +45,7 @@ from common.timestamps import NS_SECONDS, epoch_seconds
 from services.training.engines.datetime_keys import datetime_key
 from services.training.engines.derived import DerivedRules
 from services.training.engines.fake_locale import guess_locale
-from services.training.engines.id_shapes import id_shape, phone_shape
+from services.training.engines.id_shapes import id_shape, phone_forms, phone_shape
 from services.training.engines.precision import (
     datetime_unit,
     decimals_of,
@@ -138,6 +138,9 @@ class ColumnProfile:
     # ["A", "9", "-", "x"] ("9" a digit, "A" an upper-case letter, "a" a lower-case one,
     # "x" a letter or a digit, other characters literal); `unique` is the real column's.
     id_shape: tuple[str, ...] | None = None
+    # Phone columns: the forms of the real numbers and how many have each
+    # (`id_shapes.phone_forms`): fakes are written in them, by their shares.
+    phone_forms: tuple[tuple[str, int], ...] = ()
     id_step: int | None = None
     unique: bool = False
     # An id column whose values repeat (a reference such as manager_id): how many rows each
@@ -223,6 +226,7 @@ class TableProfile:
             for key in ("id_shape", "levels", "usual_range"):
                 if c.get(key) is not None:
                     values[key] = tuple(c[key])
+            values["phone_forms"] = tuple((f, int(n)) for f, n in c.get("phone_forms") or ())
             columns.append(ColumnProfile(**values))
         return cls(
             columns=tuple(columns),
@@ -377,7 +381,8 @@ def _profile_column(series: pd.Series, kind: ColumnKind, meta: Mapping[str, Any]
         pii_kind = sdtype if sdtype in PII_KINDS else "text"
         if pii_kind == "address" and street_only(series):
             pii_kind = "street_address"
-        return ColumnProfile(name, kind, pii_kind=pii_kind, id_shape=phone_shape(series, pii_kind))
+        shape, forms = phone_shape(series, pii_kind), phone_forms(series, pii_kind)
+        return ColumnProfile(name, kind, pii_kind=pii_kind, id_shape=shape, phone_forms=forms)
     return ColumnProfile(name, kind)
 
 
