@@ -241,8 +241,8 @@ def private_profile(
             columns.append(replace(real, minimum=1.0, maximum=None, id_step=1, id_counts=()))
         elif real.kind == "id":  # a repeated reference's rows per id: real, never learned
             columns.append(replace(real, id_shape=_digits_free(real.id_shape), id_counts=()))
-        elif real.kind == "pii" and real.id_shape:  # a phone's form, not its shared digits
-            columns.append(replace(real, id_shape=_digits_free(real.id_shape)))
+        elif real.kind == "pii":  # a phone's form, not its shared digits nor forms' shares
+            columns.append(replace(real, id_shape=_digits_free(real.id_shape), phone_forms=()))
         else:
             columns.append(real)
     # The columns set from others, the combinations ruled out and the keys, as the model's
