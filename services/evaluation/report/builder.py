@@ -37,6 +37,7 @@ from services.evaluation.report.dependencies import (
 from services.evaluation.report.errors import ReportError
 from services.evaluation.report.fidelity import fidelity_metrics
 from services.evaluation.report.forms import form_checks
+from services.evaluation.report.groups import group_checks
 from services.evaluation.report.keys import unique_key_checks
 from services.evaluation.report.missing import missing_when_checks
 from services.evaluation.report.models import (
@@ -250,6 +251,7 @@ def build_report(
         missing_when=missing_when_checks(raw["train"], raw["synthetic"], metadata),
         unique_keys=unique_key_checks(raw["train"], raw["synthetic"], metadata),
         forms=form_checks(raw["train"], raw["synthetic"], metadata, plan.excluded),
+        group_constants=group_checks(raw["train"], raw["synthetic"], metadata),
         comparison=comparison,
     )
 

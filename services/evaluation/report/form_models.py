@@ -63,3 +63,19 @@ class FormCheck(_Model):
     # none written like a real one). A real phone
     # column writing `(555) 010-1234` and `555-010-1234` half and half, faked in one: 0.5.
     form_gap: Annotated[float | None, BeforeValidator(_finite_or_none)] = None
+
+
+class GroupCheck(_Model):
+    """Columns constant within each group of real rows sharing an id (an order's date on each
+    of its lines: `common.contracts.group_constants`), and the synthetic rows that differ from
+    their group's first row; with how often ids repeat in either table."""
+
+    key: str
+    columns: list[str]
+    description: str
+    violation_count: int
+    # Real groups of two rows or more, each with one value of every column.
+    real_groups: int
+    # Share of rows whose id another row has, real (training) and synthetic.
+    real_repeated_share: float
+    synthetic_repeated_share: float

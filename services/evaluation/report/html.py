@@ -64,6 +64,7 @@ def report_sections(report: Report) -> str:
         _calendar(report),
         _missing_when(report),
         _unique_keys(report),
+        _group_constants(report),
         forms_section(report),
         _charts(report),
         _sample_sizes(report),
@@ -277,6 +278,16 @@ def _missing_when(report: Report) -> str:
         "2005); some synthetic rows have them. Models trained from now on keep them missing.",
         ["Columns", "Synthetic rows breaking it", "Real rows (all missing them)"],
         [(esc(c.description), c.violation_count, c.real_rows) for c in report.missing_when],
+    )
+
+
+def _group_constants(report: Report) -> str:
+    return _broken_section(
+        "Groups not alike",
+        "In every real group of rows sharing this id these columns have one value (an "
+        "order's date on each of its lines); some synthetic rows differ from their group's.",
+        ["Columns", "Synthetic rows breaking it", "Real groups"],
+        [(esc(c.description), c.violation_count, c.real_groups) for c in report.group_constants],
     )
 
 

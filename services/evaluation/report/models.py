@@ -11,7 +11,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from services.evaluation.report.form_models import FormCheck, KeyCheck, MissingWhenCheck
+from services.evaluation.report.form_models import (
+    FormCheck,
+    GroupCheck,
+    KeyCheck,
+    MissingWhenCheck,
+)
 from services.evaluation.report.range_models import RangeCheck, RangeVerdict
 
 
@@ -438,5 +443,7 @@ class Report(_Model):
     # How the left-out columns' synthetic values are written (`forms.py`); empty in older
     # reports.
     forms: list[FormCheck] = Field(default_factory=list)
+    # Columns constant within a repeated id's rows (an order's date), and the rows breaking it.
+    group_constants: list[GroupCheck] = Field(default_factory=list)
     # A batch generated with conditions: which real rows it was compared with; None without.
     comparison: ConditionedComparison | None = None

@@ -30,7 +30,9 @@ evaluated):
   pair, a pair the real rows never had redrawn from real ones first; a text column joining others
   (`concatenations`: make = manufacturer + " " + model) written from them, its parts first taken
   from its own value where they join into no real one (a model beside another maker);
-- names unique in every real row (colleges) made anew, never a real one (`unique_labels`).
+- names unique in every real row (colleges) made anew, never a real one (`unique_labels`);
+- columns constant within each group of rows sharing an id (an order's date and time on each
+  of its lines: `group_constants`) taken from the group's first row, within a chunk.
 
 `arrow_rows.to_arrow` then writes a conformed chunk with the real Arrow types.
 """
@@ -131,6 +133,8 @@ def conform(
         redrawing = np.random.default_rng([seed, first_row, 18])
         for pair in profile.pair_dependencies:
             pair.redraw(out, redrawing, pinned)
+    for group in profile.group_constants:  # an order's lines on its date (before dependants)
+        group.mend(out)
     for dates in profile.date_parts:
         dates.mend(out)
     # The leader first: it may be the source of a dependency (a winner's party).
@@ -168,6 +172,19 @@ def distinct_rows(
             pair.derive(rows)
         for total in profile.totals:
             total.derive(rows)
+
+
+def regroup(rows: pd.DataFrame, profile: TableProfile) -> None:
+    """Rows drawn in several rounds and numbered again (`renumber_ids`): each new group of
+    an id alike again (`group_constants`), and the columns set from those set again."""
+    if not profile.group_constants:
+        return
+    for group in profile.group_constants:
+        group.mend(rows)
+    for dependency in profile.dependencies:
+        dependency.derive(rows)
+    for total in profile.totals:
+        total.derive(rows)
 
 
 def _with_dependants(profile: TableProfile) -> list[MissingTogether]:

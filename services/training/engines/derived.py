@@ -11,7 +11,8 @@ naming the largest of some number columns (`common.contracts.leaders`), and the 
 day columns of a date (`common.contracts.date_parts`); the columns two category columns
 determine together (`common.contracts.pair_dependencies`) and the text columns joining other
 columns' values (`common.contracts.concatenations`); the columns missing in the same rows
-(`common.contracts.missing_together`). Generation sets the
+(`common.contracts.missing_together`); the columns constant within each group of rows sharing
+an id (`common.contracts.group_constants`: an order's date). Generation sets the
 derived columns from their sources and mends the ruled-out combinations (`conform`)."""
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from common.contracts.combinations import CombinationFinder
 from common.contracts.concatenations import ConcatenationFinder
 from common.contracts.date_parts import DatePartsFinder
 from common.contracts.dependencies import DependencyFinder
+from common.contracts.group_constants import GroupConstantFinder
 from common.contracts.joint_rules import choose_joint_rules, set_columns
 from common.contracts.leaders import LeaderFinder
 from common.contracts.missing_together import MissingTogetherFinder
@@ -62,6 +64,8 @@ class DerivedRules:
         self._missing = MissingTogetherFinder(learned)
         self._missing_when = MissingWhenFinder(categorical, learned)
         self._keys = UniqueKeyFinder(categorical, time_columns(kinds))
+        ids = [name for name, kind in kinds.items() if kind == "id"]
+        self._groups = GroupConstantFinder(ids, learned)
 
     def add(self, frame: pd.DataFrame) -> None:
         for finder in (
@@ -77,6 +81,7 @@ class DerivedRules:
             self._missing,
             self._missing_when,
             self._keys,
+            self._groups,
         ):
             finder.add(frame)
 
@@ -114,4 +119,5 @@ class DerivedRules:
             "concatenations": joint.concatenations,
             "missing_together": (*groups, *self._missing_when.found(derived, groups)),
             "unique_keys": tuple(self._keys.found()),
+            "group_constants": self._groups.found(tuple(derived)),
         }

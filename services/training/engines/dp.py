@@ -247,6 +247,6 @@ def private_profile(
             columns.append(real)
     # The columns set from others, the combinations ruled out and the keys, as the model's
     # rows show them (the real rows' are no post-processing of the release).
-    found = (*RULE_FIELDS, "missing_together", "unique_keys")
+    found = (*RULE_FIELDS, "missing_together", "unique_keys", "group_constants")
     derived = {name: getattr(seen, name) for name in found}
     return replace(profile, columns=tuple(columns), **derived)

@@ -34,6 +34,7 @@ from common.contracts.combinations import ImpossibleCombinations
 from common.contracts.concatenations import Concatenation
 from common.contracts.date_parts import DateParts, clock_times
 from common.contracts.dependencies import Dependency
+from common.contracts.group_constants import GroupConstants
 from common.contracts.leaders import Leader
 from common.contracts.missing_together import MissingTogether
 from common.contracts.pair_dependencies import PairDependency
@@ -86,6 +87,7 @@ _RULES: dict[str, Any] = {
     "missing_together": MissingTogether,
     "category_ranges": CategoryRange,
     "unique_keys": UniqueKey,
+    "group_constants": GroupConstants,
 }
 _COUNTED = ("category_counts", "id_counts", "sentinels", "clock_minutes", "level_counts")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -190,6 +192,7 @@ class TableProfile:
     missing_together: tuple[MissingTogether, ...] = ()  # columns missing in the same rows
     category_ranges: tuple[CategoryRange, ...] = ()  # a number's range per category value
     unique_keys: tuple[UniqueKey, ...] = ()  # a name and a year no two training rows share
+    group_constants: tuple[GroupConstants, ...] = ()  # an order's date on each of its lines
     # The token the upload wrote for a missing value (`NA`, `?`), for CSV downloads.
     missing_value: str | None = None
 

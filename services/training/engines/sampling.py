@@ -21,7 +21,7 @@ from common.contracts.rules import Rule
 from services.training.engines.artifact import LoadedModel
 from services.training.engines.base import InvalidConditionError, InvalidParamsError
 from services.training.engines.bounded import clip_to_bounds
-from services.training.engines.conform import conform, distinct_rows, renumber_ids
+from services.training.engines.conform import conform, distinct_rows, regroup, renumber_ids
 from services.training.engines.listed_values import drawn, listed_column
 from services.training.engines.mapped_conditions import narrowed, refuse_unmapped
 from services.training.engines.obeying import (
@@ -111,6 +111,7 @@ def sample_chunks(
             rows = drawn(draw_with, count, checks, listed, by_value)
             if checks:  # rows of several rounds, each conformed apart
                 rows = renumber_ids(rows, profile, first_row=start, seed=seed)
+                regroup(rows, profile)
                 distinct_rows(rows, profile, frozen, np.random.default_rng([seed, index, 25]))
             names = np.random.default_rng([seed, index, 21])
             made_once(rows, profile, names, names_used, frozen, shard)
@@ -205,7 +206,9 @@ def _draw(
     # A stream of its own: strays take values near the bound, not the bound itself.
     rows = clip_to_bounds(rows, limits, np.random.default_rng([round_seed, 29]))
     profile = model.manifest.profile
-    return keep_orders(rows, model.manifest.orders, profile, frozen | set(fixed), seed=round_seed)
+    rows = keep_orders(rows, model.manifest.orders, profile, frozen | set(fixed), seed=round_seed)
+    regroup(rows, profile)  # an order's lines on its date again, after the clipping
+    return rows
 
 
 def _as_learned(fixed: Mapping[str, Any], profile: TableProfile) -> dict[str, Any] | None:
