@@ -242,7 +242,7 @@ def _document_reader(cls: type, field: StrawberryField) -> DocumentReader:
         return lambda document: [item(value) for value in document.get(name) or []]
     if kind is str:
         return operator.itemgetter(name)
-    if kind in (bool, int):
+    if kind in (bool, int, float):
         number = cast("type[int]", kind)
         return lambda document: number(document.get(name, number()))
     return _must_be_given(f"{cls.__name__}.{name} must be given: there is no one reading of it")

@@ -1,7 +1,7 @@
-"""Three of the report's checks read from a notebook and from the shell: columns the real rows
+"""Four of the report's checks read from a notebook and from the shell: columns the real rows
 miss with one value of a category column (no shoe brand on a run before 2005), how the
-columns left out of the scores (ids) are written against the real ones, and keys no two real
-rows share (a country once a year)."""
+columns left out of the scores (ids) are written against the real ones, keys no two real
+rows share (a country once a year), and columns alike on every line of an order."""
 
 from __future__ import annotations
 
@@ -30,8 +30,19 @@ async def test_the_report_gives_missing_values_and_written_forms_in_the_sdk_and_
                         for m in report.missing_when
                     ],
                     "forms": [
-                        (f.column, f.sdtype, f.unlike_share, f.real_example)
+                        (f.column, f.sdtype, f.unlike_share, f.real_example, f.form_gap)
                         for f in report.written_forms
+                    ],
+                    "groups": [
+                        (
+                            g.key,
+                            g.columns,
+                            g.violation_count,
+                            g.real_groups,
+                            g.real_repeated_share,
+                            g.synthetic_repeated_share,
+                        )
+                        for g in report.group_constants
                     ],
                     "keys": [
                         (k.name, k.time, k.violation_count, k.unavoidable_count, k.real_rows)
@@ -48,9 +59,15 @@ async def test_the_report_gives_missing_values_and_written_forms_in_the_sdk_and_
     assert real_rows > 0
     assert pizzas["missing"] == []
     # The order number is an id, made anew, and written like the real ones.
-    ((column, sdtype, unlike, real_example),) = pizzas["forms"]
-    assert (column, sdtype, unlike) == ("id", "id", 0.0), pizzas["forms"]
+    ((column, sdtype, unlike, real_example, gap),) = pizzas["forms"]
+    assert (column, sdtype, unlike, gap) == ("id", "id", 0.0, None), pizzas["forms"]
     assert real_example.startswith("2015-"), real_example
+    # An order's lines share its date and time; a model trained now keeps every synthetic
+    # order alike, and its ids repeat (several lines an order) as the real ones do.
+    ((key, columns, broken, real_groups, real_repeated, fake_repeated),) = pizzas["groups"]
+    assert (key, sorted(columns), broken) == ("id", ["date", "time"], 0), pizzas["groups"]
+    assert real_groups > 0 and real_repeated > 0 and fake_repeated > 0, pizzas["groups"]
+    assert runs["groups"] == [] and freedom["groups"] == []
     # A country once a year, by name and by code; a model trained now repeats neither, and
     # every real training row is a pair of its own.
     train_rows = freedom["train_rows"]
@@ -68,5 +85,5 @@ async def test_the_report_gives_missing_values_and_written_forms_in_the_sdk_and_
         shown = await cli("report", result["batch"], env=env)
         assert shown.code == 0, shown.err
         # A check is listed only where rows break it.
-        for line in ("not missing", "written unlike", "repeated"):
+        for line in ("not missing", "written unlike", "repeated", "not alike", "forms of"):
             assert line not in shown.out, shown.out

@@ -169,3 +169,29 @@ class ReportWrittenForm(FromDocument):
     )
     example: str | None = strawberry.field(description="one such synthetic value; null: none")
     real_example: str = strawberry.field(description="a real value, for comparison")
+    form_gap: float | None = strawberry.field(
+        default=None,
+        description="phones: how far the mix of forms among the synthetic values written like "
+        "a real one is from the real mix (0: the same shares; all fakes in one form where the "
+        "real column writes two half and half: 0.5); null for other columns and older reports",
+    )
+
+
+@strawberry.type(
+    description="columns with one value in every real group of rows sharing an id (an order's "
+    "date and time on each of its lines), checked on the synthetic rows"
+)
+class ReportGroupConstant(FromDocument):
+    key: str = strawberry.field(description="the id column ('order_id')")
+    columns: list[str] = strawberry.field(description="the columns constant within a group")
+    description: str = strawberry.field(description="'date, time constant within each order_id'")
+    violation_count: int = strawberry.field(
+        description="synthetic rows whose values differ from their group's first row"
+    )
+    real_groups: int = strawberry.field(description="real groups of two rows or more")
+    real_repeated_share: float = strawberry.field(
+        description="share of real (training) rows whose id another row has"
+    )
+    synthetic_repeated_share: float = strawberry.field(
+        description="share of synthetic rows whose id another row has"
+    )

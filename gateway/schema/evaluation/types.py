@@ -26,6 +26,7 @@ from gateway.schema.common import (
 from gateway.schema.evaluation.checks import (
     ReportCategoryRange,
     ReportCombinationVerdict,
+    ReportGroupConstant,
     ReportImpossibleCombination,
     ReportMissingWhen,
     ReportRangeVerdict,
@@ -289,6 +290,11 @@ class Report:
         "rows repeating one (models trained now keep them unique); empty on reports written "
         "before the check"
     )
+    group_constants: list[ReportGroupConstant] = strawberry.field(
+        description="columns with one value in every real group of rows sharing an id (an "
+        "order's date on each of its lines), with the synthetic rows breaking it (models "
+        "trained now keep them alike); empty on reports written before the check"
+    )
     written_forms: list[ReportWrittenForm] = strawberry.field(
         description="ids and PII columns (left out of the scores) with the share of synthetic "
         "values written in a form no real value has; empty on reports written before the check"
@@ -347,6 +353,7 @@ class Report:
             calendar=each(document, "calendar", ReportCalendar.from_document),
             missing_when=each(document, "missing_when", ReportMissingWhen.from_document),
             unique_keys=each(document, "unique_keys", ReportUniqueKey.from_document),
+            group_constants=each(document, "group_constants", ReportGroupConstant.from_document),
             written_forms=each(document, "forms", ReportWrittenForm.from_document),
             comparison=ReportComparison.from_document(document.get("comparison")),
             html_url=links.html if links else None,

@@ -1386,10 +1386,20 @@ class GraphQLClient(AsyncBaseClient):
                 unavoidableCount
                 realRows
               }
+              groupConstants {
+                key
+                columns
+                description
+                violationCount
+                realGroups
+                realRepeatedShare
+                syntheticRepeatedShare
+              }
               writtenForms {
                 column
                 sdtype
                 unlikeShare
+                formGap
                 example
                 realExample
               }
@@ -1576,10 +1586,20 @@ class GraphQLClient(AsyncBaseClient):
                 unavoidableCount
                 realRows
               }
+              groupConstants {
+                key
+                columns
+                description
+                violationCount
+                realGroups
+                realRepeatedShare
+                syntheticRepeatedShare
+              }
               writtenForms {
                 column
                 sdtype
                 unlikeShare
+                formGap
                 example
                 realExample
               }

@@ -320,6 +320,7 @@ class ReportFields(BaseModel):
     calendar: list["ReportFieldsCalendar"]
     missing_when: list["ReportFieldsMissingWhen"] = Field(alias="missingWhen")
     unique_keys: list["ReportFieldsUniqueKeys"] = Field(alias="uniqueKeys")
+    group_constants: list["ReportFieldsGroupConstants"] = Field(alias="groupConstants")
     written_forms: list["ReportFieldsWrittenForms"] = Field(alias="writtenForms")
     comparison: Optional["ReportFieldsComparison"]
     alerts: list[str]
@@ -442,10 +443,21 @@ class ReportFieldsUniqueKeys(BaseModel):
     real_rows: int = Field(alias="realRows")
 
 
+class ReportFieldsGroupConstants(BaseModel):
+    key: str
+    columns: list[str]
+    description: str
+    violation_count: int = Field(alias="violationCount")
+    real_groups: int = Field(alias="realGroups")
+    real_repeated_share: float = Field(alias="realRepeatedShare")
+    synthetic_repeated_share: float = Field(alias="syntheticRepeatedShare")
+
+
 class ReportFieldsWrittenForms(BaseModel):
     column: str
     sdtype: str
     unlike_share: Optional[float] = Field(alias="unlikeShare")
+    form_gap: Optional[float] = Field(alias="formGap")
     example: Optional[str]
     real_example: str = Field(alias="realExample")
 

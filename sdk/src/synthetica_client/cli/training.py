@@ -33,6 +33,8 @@ from synthetica_client.errors import NotFound, SyntheticaError
 # The share of an id or PII column's fakes written unlike every real value from which
 # `report` names the column (as the report's HTML page does).
 UNLIKE_SHARE = 0.5
+# The gap between a phone column's mixes of forms from which `synthetica report` names it.
+FORM_GAP = 0.2
 
 
 @models_app.command(
@@ -337,7 +339,14 @@ def _report_rows(rep: Any, save: Path | None) -> list[list[Any]]:
             rows.append(
                 [f"repeated {key.name} and {key.time}", f"{key.violation_count:,} rows{beyond}"]
             )
+    for group in rep.group_constants:
+        if group.violation_count:
+            # Every real group of rows sharing the id has one value of these columns.
+            rows.append([f"not alike {group.description}", f"{group.violation_count:,} rows"])
     for form in rep.written_forms:
+        if form.form_gap is not None and form.form_gap >= FORM_GAP:
+            # A phone column whose fakes come in another mix of the real forms.
+            rows.append([f"forms of {form.column}", f"{form.form_gap:.0%} off the real mix"])
         if form.unlike_share is not None and form.unlike_share >= UNLIKE_SHARE:
             # An id or PII column whose fakes look like none of the real values.
             rows.append(

@@ -260,6 +260,39 @@ describe("a report whose rows have values where the real rows miss them, or fake
   });
 });
 
+describe("a report whose order lines disagree, or whose phones come in another mix of forms", () => {
+  const pizzaReport = (broken: number, gap: number | null) => ({
+    id: "r8", batchId: "b8", status: "READY", kind: "FULL", qualityScore: 0.81, privacyVerdict: "PASS", targetColumn: null, error: null,
+    createdAt: "2026-12-01T10:00:00Z", completedAt: "2026-12-01T10:00:09Z", sampleSizes: null, quality: null, fidelity: null, utility: null,
+    utilityNote: null, privacy: null, charts: null, conformance: null, htmlUrl: null, rules: [], orderings: [], dependencies: [],
+    impossibleCombinations: [], totals: [], leaders: [], calendar: [], missingWhen: [], uniqueKeys: [], tables: [], links: [], sequences: [],
+    alerts: [], multiTableQuality: null,
+    groupConstants: [
+      { description: "date, time constant within each order_id", violationCount: broken, realGroups: 312, realRepeatedShare: 0.107, syntheticRepeatedShare: 0.087 },
+    ],
+    writtenForms: [{ column: "phone", unlikeShare: 0.0, formGap: gap, example: null, realExample: "(555) 010-1234" }],
+  });
+
+  it("lists the groups whose synthetic rows differ and the phones written in another mix of the real forms", async () => {
+    const { client } = fakeClient({ Report: { data: { report: pizzaReport(41, 0.5) } } });
+    renderWith(<ReportPage />, client, "/batches/b8/report", "/batches/:batchId/report");
+    const groups = await screen.findByRole("table", { name: "Columns constant within each real group and the synthetic rows breaking it" });
+    expect(within(groups).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual([
+      "date, time constant within each order_id4131210.7 % / 8.7 %",
+    ]);
+    const forms = screen.getByRole("table", { name: "Columns whose synthetic values are written in a form no real value has" });
+    expect(within(forms).getAllByRole("row").slice(1).map((row) => row.textContent)).toEqual(["phone0.0 %50.0 %(555) 010-1234"]);
+  });
+
+  it("shows neither table when every group is alike and the phones keep the real mix", async () => {
+    const { client } = fakeClient({ Report: { data: { report: pizzaReport(0, 0.05) } } });
+    renderWith(<ReportPage />, client, "/batches/b8/report", "/batches/:batchId/report");
+    expect(await screen.findByRole("list", { name: "Scores at a glance" })).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Groups whose rows should be alike" })).toBeNull();
+    expect(screen.queryByRole("heading", { name: "Ids and personal data written unlike the real values" })).toBeNull();
+  });
+});
+
 describe("a report whose rows repeat a key no two real rows share", () => {
   const hfiReport = (repeats: number) => ({
     id: "r7", batchId: "b7", status: "READY", kind: "FULL", qualityScore: 0.77, privacyVerdict: "PASS", targetColumn: null, error: null,

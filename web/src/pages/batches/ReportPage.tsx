@@ -133,7 +133,8 @@ export default function ReportPage() {
   const brokenCalendar = (report?.calendar ?? []).filter((c) => c.violationCount > 0);
   const brokenMissing = (report?.missingWhen ?? []).filter((m) => m.violationCount > 0);
   const repeatedKeys = (report?.uniqueKeys ?? []).filter((k) => k.violationCount > 0);
-  const unlikeForms = (report?.writtenForms ?? []).filter((f) => (f.unlikeShare ?? 0) >= UNLIKE_SHARE);
+  const brokenGroups = (report?.groupConstants ?? []).filter((g) => g.violationCount > 0);
+  const unlikeForms = (report?.writtenForms ?? []).filter((f) => (f.unlikeShare ?? 0) >= UNLIKE_SHARE || (f.formGap ?? 0) >= FORM_GAP);
 
   if (error) {
     const apiError = toApiError(error);
@@ -317,11 +318,22 @@ export default function ReportPage() {
               <DataTable caption="Names and years no two real rows share and the synthetic rows repeating one" rows={repeatedKeys} rowKey={(k) => k.description} rowHeaders columns={KEY_COLUMNS} />
             </Section>
           ) : null}
+          {brokenGroups.length > 0 ? (
+            <Section title="Groups whose rows should be alike">
+              <p className="note">
+                In every real group of rows sharing an id these columns have one value (an order&apos;s date and time on
+                each of its lines); some synthetic rows differ from their group&apos;s first row. Models trained from now on
+                keep them alike.
+              </p>
+              <DataTable caption="Columns constant within each real group and the synthetic rows breaking it" rows={brokenGroups} rowKey={(g) => g.description} rowHeaders columns={GROUP_COLUMNS} />
+            </Section>
+          ) : null}
           {unlikeForms.length > 0 ? (
             <Section title="Ids and personal data written unlike the real values">
               <p className="note">
                 These columns are left out of the scores (their values are made anew), but most of their synthetic values
-                are written in a form no real value has (a time of day written as an address).
+                are written in a form no real value has (a time of day written as an address), or phones in another mix of
+                the real forms.
               </p>
               <DataTable caption="Columns whose synthetic values are written in a form no real value has" rows={unlikeForms} rowKey={(f) => f.column} rowHeaders columns={FORM_COLUMNS} />
             </Section>
@@ -429,13 +441,23 @@ const KEY_COLUMNS: Column<ReportQuery["report"]["uniqueKeys"][number]>[] = [
   { header: "Real rows (each pair once)", cell: (k) => k.realRows.toLocaleString() },
 ];
 
-// The share of a column's synthetic values written unlike every real one from which the page
-// names the column (as the report's HTML does).
+const GROUP_COLUMNS: Column<ReportQuery["report"]["groupConstants"][number]>[] = [
+  { header: "Columns", cell: (g) => g.description },
+  { header: "Synthetic rows breaking it", cell: (g) => g.violationCount.toLocaleString() },
+  { header: "Real groups", cell: (g) => g.realGroups.toLocaleString() },
+  { header: "Rows sharing an id, real / synthetic", cell: (g) => `${pct(g.realRepeatedShare)} / ${pct(g.syntheticRepeatedShare)}` },
+];
+
+// The share of a column's synthetic values written unlike every real one, and the gap between
+// a phone column's mixes of forms, from which the page names the column (as the report's HTML
+// does).
 const UNLIKE_SHARE = 0.5;
+const FORM_GAP = 0.2;
 
 const FORM_COLUMNS: Column<ReportQuery["report"]["writtenForms"][number]>[] = [
   { header: "Column", cell: (f) => f.column },
   { header: "Written unlike the real values", cell: (f) => pct(f.unlikeShare ?? 0) },
+  { header: "Gap between the mixes of forms", cell: (f) => (f.formGap == null ? "" : pct(f.formGap)) },
   { header: "A synthetic value", cell: (f) => f.example ?? "" },
   { header: "A real value", cell: (f) => f.realExample },
 ];
