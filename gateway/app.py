@@ -23,6 +23,7 @@ from gateway.observability import ObservabilityMiddleware
 from gateway.read_cache import ReadCache
 from gateway.schema import build_schema
 from gateway.settings import GatewaySettings
+from gateway.subscription_slots import OTHER_OPERATIONS_IN_FLIGHT
 from gateway.subscriptions import AuthenticatingRouter, JobSource, Subscriptions
 from gateway.upload_slots import UploadSlots
 
@@ -81,6 +82,10 @@ def create_app(settings: GatewaySettings, *, job_source: JobSource | None = None
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql else None,
         multipart_uploads_enabled=True,
+        # A backstop for everything in flight on one socket; live subscriptions have their
+        # own, lower caps with a readable refusal (gateway/subscription_slots.py).
+        max_subscriptions_per_connection=settings.max_subscriptions_per_connection
+        + OTHER_OPERATIONS_IN_FLIGHT,
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(reports.create_router(settings, lambda: live_clients().evaluation))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,7 @@ from common.clients import Metadata, service_metadata
 from gateway.clients import ServiceClients
 from gateway.loaders import Loaders
 from gateway.settings import GatewaySettings
+from gateway.subscription_slots import Connection
 
 if TYPE_CHECKING:
     from gateway.read_cache import ReadCache
@@ -30,6 +31,10 @@ class Context(BaseContext):
     subscriptions: Subscriptions | None = None
     # dataset(id) and project(id) answers kept between requests (None: the cache is off).
     read_cache: ReadCache | None = None
+    # A websocket's: who connection_init authenticated, and its live subscriptions' count
+    # (one context serves every operation of a socket).
+    user_id: str = ""
+    connection: Connection = field(default_factory=Connection)
 
     def __post_init__(self) -> None:
         super().__init__()

@@ -65,5 +65,9 @@ class GatewaySettings(Settings):
     # this long has passed since it last did: a member removed from the project, a revoked API
     # key or an expired token stops the stream within it. 0: before every update.
     subscription_recheck_seconds: float = Field(default=30.0, ge=0, le=3600)
+    # Live subscriptions (jobUpdates, notifications) one websocket, and one user over all of
+    # theirs, may hold open in this gateway at once (gateway/subscription_slots.py).
+    max_subscriptions_per_connection: int = Field(default=50, ge=1, le=1000)
+    max_subscriptions_per_user: int = Field(default=100, ge=1, le=100_000)
     # Secure flag of the dashboard's session cookies: auto (https requests), always, never.
     cookie_secure: CookieSecure = CookieSecure.AUTO

@@ -43,6 +43,7 @@ from common.security import TokenAuthenticator
 from gateway.clients import ServiceClients
 from gateway.errors import ApiError, rpc_errors
 from gateway.settings import GatewaySettings
+from gateway.subscription_slots import SubscriptionSlots
 from services.auth.client import AuthClient
 from synthetica.events.v1 import events_pb2
 from synthetica.training.v1 import training_pb2
@@ -222,7 +223,7 @@ async def job_updates(
     job_id: str,
     metadata: Metadata,
     *,
-    authenticate: Callable[[Metadata], Awaitable[None]] | None = None,
+    authenticate: Callable[[Metadata], Awaitable[object]] | None = None,
     recheck_seconds: float = math.inf,
 ) -> AsyncIterator[JobState]:
     """The job's current state, then each newer update, until a terminal one.
@@ -278,6 +279,9 @@ class Subscriptions:
         self.settings = settings
         self.hub = JobUpdatesHub(settings.nats_url)
         self.jobs = job_source or TrainingJobSource(clients)
+        self.slots = SubscriptionSlots(
+            settings.max_subscriptions_per_connection, settings.max_subscriptions_per_user
+        )
         self._auth: AuthClient | None = None
         self._authenticator: TokenAuthenticator | None = None
 
@@ -294,17 +298,25 @@ class Subscriptions:
             self._authenticator = self._auth.authenticator(self.settings, api_key_cache_seconds=0.0)
         return await self._authenticator.authenticate(dict(credentials), peer="")
 
-    async def reauthenticate(self, credentials: Metadata) -> None:
+    async def reauthenticate(self, credentials: Metadata) -> Principal:
         """:meth:`authenticate` for a live subscription: a refusal is the client's error
         (UNAUTHENTICATED), and so is auth being unreachable (SERVICE_UNAVAILABLE): the stream
         ends rather than going on unchecked, and the client subscribes again."""
         try:
-            await self.authenticate(credentials)
+            return await self.authenticate(credentials)
         except Unauthenticated as exc:
             raise ApiError(exc.message, code="UNAUTHENTICATED") from exc
         except Exception as exc:
             log.warning("subscription re-authentication failed: %s", exc)
             raise ApiError("authentication unavailable", code="SERVICE_UNAVAILABLE") from exc
+
+    @contextlib.asynccontextmanager
+    async def slot(self, context: Any) -> AsyncIterator[None]:
+        """One of the live-subscription slots of the context's socket and user, for as long
+        as the subscription runs (gateway/subscription_slots.py)."""
+        user_id = context.user_id or (await self.reauthenticate(context.credentials)).user_id
+        async with self.slots.hold(context.connection, user_id):
+            yield
 
     async def close(self) -> None:
         await self.hub.close()
@@ -328,10 +340,11 @@ class AuthenticatingRouter(GraphQLRouter):
     async def on_ws_connect(self, context: Any) -> None:
         credentials = _credentials(context.connection_params) or context.credentials
         try:
-            await context.subscriptions.authenticate(credentials)
+            principal = await context.subscriptions.authenticate(credentials)
         except Unauthenticated as exc:
             raise ConnectionRejectionError({"message": exc.message}) from exc
         except Exception as exc:  # auth unreachable: refuse rather than let anyone in
             log.warning("websocket authentication failed: %s", exc)
             raise ConnectionRejectionError({"message": "authentication unavailable"}) from exc
         context.credentials = credentials
+        context.user_id = principal.user_id

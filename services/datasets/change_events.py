@@ -40,7 +40,7 @@ from services.datasets.models import (
 from synthetica.datasets.v1 import datasets_pb2
 from synthetica.events.v1 import events_pb2
 
-# Set in session.info by members.accept_invitations: the members it adds took up invitations.
+# Set in session.info by members.accept_invitation: the member it adds took up an invitation.
 INVITATION_ACCEPTED = "invitation_accepted"
 
 _ROLES = {

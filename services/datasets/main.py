@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+
+import nats.js.errors
+
 from common import jetstream
 from common.addresses import AddressPolicy, SecretBox
 from common.grpc_server import GrpcServer
 from common.runtime import Backbone, revocable_server, run_cli
 from common.storage import Storage
 from services.auth.client import AuthClient
-from services.datasets import invitations, models
+from services.datasets import models
 from services.datasets.connection_rpcs import ConnectorTools
 from services.datasets.ingest.runner import IngestRunner
 from services.datasets.relater import Relater
@@ -19,6 +23,7 @@ from synthetica.auth.v1 import auth_pb2
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
 SERVICE_NAME = datasets_pb2.DESCRIPTOR.services_by_name["DatasetsService"].full_name
+OLD_INVITATIONS_CONSUMER = "datasets-invitations"
 
 
 async def build(settings: DatasetsSettings) -> GrpcServer:
@@ -57,14 +62,10 @@ async def build(settings: DatasetsSettings) -> GrpcServer:
         register=lambda s: datasets_pb2_grpc.add_DatasetsServiceServicer_to_server(servicer, s),
         authenticator=auth.authenticator(settings),
     )
-    registrations = await jetstream.start_consumer(
-        base.js,
-        stream=jetstream.EVENTS_STREAM.name,
-        durable=invitations.CONSUMER,
-        subject=invitations.SUBJECT,
-        handler=invitations.RegisteredHandler(db).handle,
-    )
-    server.tasks.append(registrations.task)
+    # Registering an email no longer takes its invitations (members.accept_invitation): the
+    # durable consumer of user.registered that did is removed where it still exists.
+    with contextlib.suppress(nats.js.errors.NotFoundError):
+        await base.js.delete_consumer(jetstream.EVENTS_STREAM.name, OLD_INVITATIONS_CONSUMER)
     await runner.recover()
     base.attach(server, runner.close, auth.close, training.close, connectors.close)
     return server

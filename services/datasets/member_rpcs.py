@@ -56,7 +56,7 @@ class MemberRpcs:
             required=models.OWNER,
         )
         invited = await self.lookup_user(email)
-        member = await self.db.call(
+        member, token = await self.db.call(
             members.add_member,
             settings=self.settings,
             user_id=user.user_id,
@@ -65,13 +65,25 @@ class MemberRpcs:
             member_user_id=invited.id if invited is not None else None,
             role=role,
         )
-        if invited is None:
-            # The email may have registered between the look-up and the invitation's commit,
-            # its user.registered event handled before the invitation existed: look again.
-            registered = await self.lookup_user(email)
-            if registered is not None:
-                await self.db.call(members.accept_invitations, email=email, user_id=registered.id)
-        return datasets_pb2.AddProjectMemberResponse(member=convert.member_to_proto(member))
+        return datasets_pb2.AddProjectMemberResponse(
+            member=convert.member_to_proto(member), invitation_token=token
+        )
+
+    async def AcceptProjectInvitation(
+        self,
+        request: datasets_pb2.AcceptProjectInvitationRequest,
+        context: grpc.aio.ServicerContext,
+    ) -> datasets_pb2.AcceptProjectInvitationResponse:
+        user = calling_user()
+        project, role = await self.db.call(
+            members.accept_invitation,
+            user_id=user.user_id,
+            email=user.email,
+            token=request.token.strip(),
+        )
+        return datasets_pb2.AcceptProjectInvitationResponse(
+            project=convert.project_to_proto(project, role)
+        )
 
     async def RemoveProjectMember(
         self, request: datasets_pb2.RemoveProjectMemberRequest, context: grpc.aio.ServicerContext

@@ -2,11 +2,15 @@
 
 Adding a member answers alike whether or not the email has an account: an account has
 access at once and shows as a member once it uses the project; an email without one is
-invited, and the invitation is taken up when that email registers.
+invited, and the invitation is taken by whoever presents its token (shown once to the
+inviter, who passes it on, as a Slack or GitHub invitation link). Registering the email does
+not take it: no email address is verified here, so the first to register it could.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +33,7 @@ from services.datasets.models import (
     ROLE_RANK,
     VIEWER,
     InvitationSent,
+    Project,
     ProjectInvitation,
     ProjectMember,
 )
@@ -94,6 +99,15 @@ def record_invitation(*, session: Session, settings: Any, user_id: str) -> None:
     session.add(InvitationSent(user_id=uid, created_at=now))
 
 
+# An invitation's token: a prefix that names it, and 256 random bits.
+TOKEN_PREFIX = "syninv_"  # noqa: S105 - a prefix, not a secret
+MAX_TOKEN_LENGTH = 100
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def add_member(
     *,
     session: Session,
@@ -103,20 +117,22 @@ def add_member(
     email: str,
     member_user_id: str | None,
     role: str,
-) -> Invited:
-    """Invites ``email`` (``member_user_id``: its account, if it has one). An account becomes
-    a member at once, seen by the others as pending until it first uses the project; an
-    email without an account gets a pending invitation, taken up when it registers. Both
-    answer alike. Inviting a member again changes their role."""
+) -> tuple[Invited, str]:
+    """Invites ``email`` (``member_user_id``: its account, if it has one), and a new token.
+    An account becomes a member at once, seen by the others as pending until it first uses
+    the project; an email without an account gets a pending invitation, taken with the token
+    (a new one each time it is invited: the one before no longer works). Both answer alike,
+    token included (an account's joins nothing). Inviting a member again changes their role."""
     project, _ = require_role(session, project_id=project_id, user_id=user_id, required=OWNER)
     role = _role_value(role)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     if member_user_id is not None:
         member = session.get(ProjectMember, (project.id, parse_id(member_user_id, "user_id")))
         if member is not None:
             if member.role != role:
                 _keep_an_owner(session, project.id, member)
             member.role = role
-            return _invited(member)
+            return _invited(member), token
     _check_pending_room(session, settings, project.id, email)
     if member_user_id is not None:
         member = ProjectMember(
@@ -124,7 +140,7 @@ def add_member(
         )
         session.add(member)
         session.flush()
-        return _invited(member)
+        return _invited(member), token
     invitation = session.get(ProjectInvitation, (project.id, email))
     if invitation is None:
         invitation = ProjectInvitation(
@@ -132,8 +148,9 @@ def add_member(
         )
         session.add(invitation)
     invitation.role = role
+    invitation.token_hash = _token_hash(token)
     session.flush()
-    return Invited(project.id, email, role, "", invitation.created_at, pending=True)
+    return Invited(project.id, email, role, "", invitation.created_at, pending=True), token
 
 
 def _check_pending_room(session: Session, settings: Any, project_id: uuid.UUID, email: str) -> None:
@@ -166,26 +183,45 @@ def _invited(member: ProjectMember, *, reveal_pending: bool = False) -> Invited:
     )
 
 
-def accept_invitations(*, session: Session, email: str, user_id: str) -> int:
-    """Turns the pending invitations of ``email`` into memberships of the account that
-    registered it (idempotent: a redelivered event finds nothing left to do)."""
-    email = email.strip().lower()
+def accept_invitation(
+    *, session: Session, user_id: str, email: str, token: str
+) -> tuple[Project, str]:
+    """Makes the caller a member of the invitation's project, with its role, and consumes
+    it; the project and the caller's role. NotFound alike for a token never given, taken,
+    withdrawn or replaced, and for a caller who is a member of its project already (the
+    token of an account invited, which joined at once, joins nothing: so an owner trying
+    the tokens learns nothing about who has an account)."""
     uid = parse_id(user_id, "user_id")
+    if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN_LENGTH:
+        raise InvalidArgument("this is not an invitation token", field="token")
+    invitation = session.scalar(
+        select(ProjectInvitation)
+        .where(ProjectInvitation.token_hash == _token_hash(token))
+        .with_for_update()
+    )
+    if invitation is None or session.get(ProjectMember, (invitation.project_id, uid)):
+        raise NotFound(
+            "no such invitation: it was taken, withdrawn or replaced by a newer one, or you"
+            " are a member of its project already",
+            reason="INVITATION_NOT_FOUND",
+        )
     session.info[INVITATION_ACCEPTED] = True
-    invitations = list(
-        session.scalars(
-            select(ProjectInvitation).where(ProjectInvitation.email == email).with_for_update()
+    session.add(
+        ProjectMember(
+            project_id=invitation.project_id,
+            user_id=uid,
+            # Who joined, as their account says (the invitation named an address nobody
+            # verified); the invited one when the caller's token carries none.
+            email=(email or invitation.email).strip().lower(),
+            role=invitation.role,
+            joined_at=utcnow(),
         )
     )
-    for invitation in invitations:
-        if session.get(ProjectMember, (invitation.project_id, uid)) is None:
-            session.add(
-                ProjectMember(
-                    project_id=invitation.project_id, user_id=uid, email=email, role=invitation.role
-                )
-            )
-        session.delete(invitation)
-    return len(invitations)
+    session.delete(invitation)
+    session.flush()
+    return require_role(
+        session, project_id=str(invitation.project_id), user_id=user_id, required=VIEWER
+    )
 
 
 def cancel_invitation(*, session: Session, user_id: str, project_id: str, email: str) -> None:

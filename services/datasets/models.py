@@ -79,8 +79,9 @@ class ProjectMember(Base):
 
 
 class ProjectInvitation(Base):
-    """An invitation to an email with no account yet: it becomes a membership when that
-    email registers (the user.registered event)."""
+    """An invitation to an email with no account yet: it becomes a membership of whoever
+    presents its token (members.accept_invitation), shown once to the inviter. Registering
+    the email does not take it (no email is verified here)."""
 
     __tablename__ = "project_invitations"
 
@@ -91,6 +92,8 @@ class ProjectInvitation(Base):
     role: Mapped[str] = mapped_column(String(20))
     invited_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[CreatedAt]
+    # SHA-256 (hex) of the token; null for invitations made before tokens (invite again).
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
 
 
 class InvitationSent(Base):

@@ -179,6 +179,9 @@ class Shard(Base):
     rows_done: Mapped[int] = mapped_column(BigInteger, default=0)
     # The committed attempt's Parquet file.
     data_key: Mapped[str | None] = mapped_column(String(300))
+    # Whether its message is on the work queue: a job keeps only a few shards there at once,
+    # the next queued as one finishes (shards.queue_next), so other jobs are not behind all.
+    queued: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
 
 
 class Template(Base):

@@ -41,6 +41,11 @@ class TrainingSettings(ServiceSettings):
     # shard_rows, whatever the number of workers (a template's, whatever shard_rows too).
     shard_threshold_rows: int = Field(default=2_000_000, ge=1)
     shard_rows: int = Field(default=500_000, ge=1_000)
+    # A job's shards on the work queue at once; each one that finishes queues the next. A job
+    # queued behind waits for at most this many shards of each job ahead of it, not for all
+    # of them. Keep it at the most workers there may be (KEDA's maxReplicaCount, 10): one
+    # big job then still keeps every worker busy and scales them out (the backlog it shows).
+    shards_queued_per_job: int = Field(default=10, ge=1)
     # Scratch space for training data and artifacts on the worker (default: the system temp).
     work_dir: str = ""
     consumer_name: str = "training-workers"

@@ -68,16 +68,22 @@ class ShardAttempt:
 
 
 def split_job(
-    *, session: Session, job_id: str, attempt: int, parts: Sequence[tuple[int, int]]
+    *,
+    session: Session,
+    job_id: str,
+    attempt: int,
+    parts: Sequence[tuple[int, int]],
+    queued_at_once: int,
 ) -> Ownership:
-    """Splits the job its attempt owns into ``parts`` and queues one message per shard."""
+    """Splits the job its attempt owns into ``parts`` and queues the messages of the first
+    ``queued_at_once`` shards (each one that finishes queues the next: ``queue_next``)."""
     job, ownership = attempts.owned_job(session, job_id, attempt)
     if job is None:
         return ownership
     job.shards = len(parts)
     job.message = f"split into {len(parts)} shards"
-    traceparent = current_traceparent() or None
     for index, (start, count) in enumerate(parts):
+        queued = index < queued_at_once
         session.add(
             m.Shard(
                 job_id=job.id,
@@ -87,19 +93,41 @@ def split_job(
                 status=m.QUEUED,
                 attempts=0,
                 rows_done=0,
+                queued=queued,
             )
         )
-        payload = training_pb2.QueuedShard(job_id=str(job.id), index=index)
-        session.execute(
-            m.outbox.insert().values(
-                id=uuid.uuid4(),
-                subject=SHARD_SUBJECT,
-                payload=payload.SerializeToString(),
-                trace_parent=traceparent,
-            )
-        )
+        if queued:
+            _queue_message(session, job.id, index)
     job_updated(session, job)
     return ownership
+
+
+def _queue_message(session: Session, job_id: uuid.UUID, index: int) -> None:
+    """The shard's message, through the outbox, in the caller's transaction."""
+    payload = training_pb2.QueuedShard(job_id=str(job_id), index=index)
+    session.execute(
+        m.outbox.insert().values(
+            id=uuid.uuid4(),
+            subject=SHARD_SUBJECT,
+            payload=payload.SerializeToString(),
+            trace_parent=current_traceparent() or None,
+        )
+    )
+
+
+def queue_next(session: Session, shards: Sequence[m.Shard], queued_at_once: int) -> None:
+    """Queues the job's next shards (in order) until ``queued_at_once`` of them are on the
+    queue unfinished: called as one finishes, so a job never has all its shards ahead of
+    the jobs queued after it. Robust to the setting changing meanwhile: whatever was queued
+    stays queued, and each finish queues at least up to the current setting."""
+    on_queue = sum(s.queued and s.status not in _FINISHED for s in shards)
+    for shard in shards:
+        if on_queue >= queued_at_once:
+            return
+        if not shard.queued and shard.status == m.QUEUED:
+            shard.queued = True
+            _queue_message(session, shard.job_id, shard.index)
+            on_queue += 1
 
 
 def _locked(session: Session, job_id: str, index: int) -> tuple[m.Job | None, m.Shard | None]:
@@ -220,10 +248,11 @@ def finish_shard(
     data_key: str,
     retention: timedelta,
     tables: Sequence[str] = (),
+    queued_at_once: int = 1,
 ) -> bool:
-    """Commits the shard's file; the last shard to commit commits the batch (its parts in
-    shard order). False when the attempt no longer owns the shard: the caller deletes its
-    file, which nothing references."""
+    """Commits the shard's file and queues the job's next shard (``queue_next``); the last
+    shard to commit commits the batch (its parts in shard order). False when the attempt no
+    longer owns the shard: the caller deletes its file, which nothing references."""
     job, shard = _locked(session, job_id, index)
     if job is None or shard is None or _ownership(job, shard, attempt) is not Ownership.OWNED:
         return False
@@ -236,6 +265,7 @@ def finish_shard(
         select(m.Shard).where(m.Shard.job_id == job.id).order_by(m.Shard.index)
     ).all()
     if any(s.status != m.SUCCEEDED for s in shards):
+        queue_next(session, shards, queued_at_once)
         _job_progress(session, job)
         return True
     parts = [s.data_key or "" for s in shards]

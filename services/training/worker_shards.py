@@ -71,7 +71,11 @@ class ShardJobs:
     async def _split(self, attempt: attempts.Attempt, parts: list[tuple[int, int]]) -> Outcome:
         """Splits the job its attempt owns into shards; the job's message is then done."""
         ownership = await self.db.call(
-            shards.split_job, job_id=attempt.job_id, attempt=attempt.attempt, parts=parts
+            shards.split_job,
+            job_id=attempt.job_id,
+            attempt=attempt.attempt,
+            parts=parts,
+            queued_at_once=self.settings.shards_queued_per_job,
         )
         self.on_commit()
         log.info(
@@ -145,6 +149,7 @@ class ShardJobs:
             data_key=key,
             retention=self._retention,
             tables=tables,
+            queued_at_once=self.settings.shards_queued_per_job,
         )
         if committed:
             self.on_commit()

@@ -12,14 +12,18 @@ import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from common.clients import make_channel
 from gateway.app import create_app
 from gateway.read_cache import ReadCache
 from gateway.settings import GatewaySettings
+from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
+from synthetica.events.v1 import events_pb2
 from tests.support import (
     SERVICES,
     AuthCaller,
@@ -320,23 +324,52 @@ async def test_ingestion_finishing_shows_ready(two, team, adult_path: Path):
     assert seen <= {"INGESTING", "READY"}
 
 
-async def test_a_fetch_that_began_before_a_change_is_not_kept(two, team, datasets_server):
-    a, _ = two
-    cache = a.cache
-    credentials = (("authorization", f"Bearer {team.tokens['viewer']}"),)
-    owner = team.tokens["owner"]
+async def test_a_fetch_that_began_before_a_change_is_not_kept(
+    two, team, datasets_server, monkeypatch
+):
+    """The answer read before a change, handed to the cache only once the change's event has
+    reached it, is not kept: the next read shows the change. The change is made through the
+    other gateway, so only its event can tell this one (a mutation through this gateway would
+    drop everything by itself); the old answer is read from the datasets service directly, so
+    no other read of this cache is in flight (an unrelated event landing during one made the
+    stale count this test once asserted flaky)."""
+    a, b = two
+    applied: list[events_pb2.Event] = []
+    apply = a.cache.apply
 
-    async def fetch_then_change() -> object:
-        answer = (await read(a, team, "viewer"))["data"]["dataset"]
-        generation = cache.generation
-        # The change commits after the answer was read: its event must keep it out.
-        await a.ask(SET_TARGET, {"d": team.dataset_id, "target": "amount"}, owner)
-        await until(lambda: _true(cache.generation > generation), "the change's event arrives")
+    def recording(event: events_pb2.Event) -> None:
+        applied.append(event)
+        apply(event)
+
+    monkeypatch.setattr(a.cache, "apply", recording)
+    viewer = (("authorization", f"Bearer {team.tokens['viewer']}"),)
+    channel = make_channel(datasets_server.address)
+    datasets = datasets_pb2_grpc.DatasetsServiceStub(channel)
+
+    def changed_since(moment: datetime) -> bool:
+        return any(
+            e.WhichOneof("body") == "dataset_updated"
+            and e.dataset_updated.dataset_id == team.dataset_id
+            and e.occurred_at.ToDatetime(UTC) >= moment
+            for e in applied
+        )
+
+    async def fetch_then_change() -> datasets_pb2.Dataset:
+        request = datasets_pb2.GetDatasetRequest(dataset_id=team.dataset_id)
+        answer = (await datasets.GetDataset(request, metadata=viewer)).dataset
+        before = datetime.now(UTC) - timedelta(seconds=1)
+        changed = await b.ask(
+            SET_TARGET, {"d": team.dataset_id, "target": "amount"}, team.tokens["owner"]
+        )
+        assert changed["data"]["updateDatasetMetadata"]["targetColumn"] == "amount", changed
+        await until(lambda: _true(changed_since(before)), "the change's event reaches the cache")
         return answer
 
-    stale = cache.counts["stale"]
-    await cache.dataset(credentials, team.dataset_id, fetch_then_change)
-    assert cache.counts["stale"] == stale + 1
+    try:
+        old = await a.cache.dataset(viewer, team.dataset_id, fetch_then_change)
+    finally:
+        await channel.close()
+    assert old.metadata.target_column != "amount"
     assert (await read(a, team, "viewer"))["data"]["dataset"]["targetColumn"] == "amount"
 
 

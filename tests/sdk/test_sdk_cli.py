@@ -48,11 +48,11 @@ def test_every_command_has_help_with_an_example(capsys):
     commands = all_commands()
     assert {" ".join(c) for c in commands} == {
         "login", "signup", "logout", "whoami", "train", "generate", "report", "release",
-        "projects ls", "projects create", "projects settings", "datasets upload", "datasets ls",
-        "datasets show", "datasets upload-tables", "datasets rules", "datasets rm", "templates ls",
-        "templates preview", "templates generate", "jobs ls", "jobs cancel", "jobs approve",
-        "jobs reject", "models ls", "connections add", "connections ls", "connections test",
-        "connections import",
+        "projects ls", "projects create", "projects join", "projects settings", "datasets upload",
+        "datasets ls", "datasets show", "datasets upload-tables", "datasets rules", "datasets rm",
+        "templates ls", "templates preview", "templates generate", "jobs ls", "jobs cancel",
+        "jobs approve", "jobs reject", "models ls", "connections add", "connections ls",
+        "connections test", "connections import",
     }  # fmt: skip
     for command in commands:
         with pytest.raises(SystemExit) as exited:

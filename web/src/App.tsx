@@ -39,6 +39,7 @@ const PAGES: [string, ReturnType<typeof page>][] = [
   ["projects", page(() => import("./pages/projects/Projects"))],
   ["projects/:projectId", page(() => import("./pages/projects/ProjectPage"))],
   ["projects/:projectId/upload", page(() => import("./pages/datasets/UploadPage"))],
+  ["invitations/:token", page(() => import("./pages/projects/AcceptInvitation"))],
   ["datasets/:datasetId", page(() => import("./pages/datasets/DatasetPage"))],
   ["datasets/:datasetId/train", page(() => import("./pages/training/TrainPage"))],
   ["jobs", page(() => import("./pages/training/JobsPage"))],

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from gateway.context import Context
 from gateway.errors import rpc_errors
-from gateway.schema.common import done, fetched
+from gateway.schema.common import call, done, fetched
 from gateway.schema.datasets.inputs import (
     ColumnMetadataInput,
     CreateProjectInput,
@@ -69,15 +69,27 @@ class DatasetsMutation:
         return await done(info, info.context.clients.datasets.DeleteProject, request)
 
     @strawberry.mutation(
-        description="invite someone by email (owners): an account joins at once, an email "
-        "without one when it registers; the answer (pending) is the same either way"
+        description="invite someone by email (owners): an account has access at once; an email "
+        "without one is invited, and joins with the answer's invitationToken (shown once: "
+        "send it to them), not by registering the email; the answer is the same either way"
     )
     async def add_project_member(
         self, info: Info[Context, None], project_id: strawberry.ID, email: str, role: ProjectRole
     ) -> ProjectMember:
         request = pb.AddProjectMemberRequest(project_id=project_id, email=email, role=role.value)
         rpc = info.context.clients.datasets.AddProjectMember
-        return await fetched(info, rpc, request, "member", ProjectMember.from_proto)
+        response = await call(info, rpc, request)
+        return ProjectMember.from_proto(response.member, response.invitation_token or None)
+
+    @strawberry.mutation(
+        description="join a project with the invitation token its owner sent you; NOT_FOUND "
+        "(INVITATION_NOT_FOUND) once taken, withdrawn or replaced, or when you are a member "
+        "already"
+    )
+    async def accept_project_invitation(self, info: Info[Context, None], token: str) -> Project:
+        request = pb.AcceptProjectInvitationRequest(token=token)
+        rpc = info.context.clients.datasets.AcceptProjectInvitation
+        return await fetched(info, rpc, request, "project", Project.from_proto)
 
     @strawberry.mutation(
         description="remove a member (owners), leave a project yourself, or withdraw a "

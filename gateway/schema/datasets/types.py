@@ -65,11 +65,23 @@ class ProjectMember:
     role: ProjectRole
     added_at: datetime | None
     pending: bool
+    invitation_token: str | None = strawberry.field(
+        default=None,
+        description="only in addProjectMember's answer, once: the secret the invitee joins "
+        "with (acceptProjectInvitation); pass it on to them. Every answer has one, whether or "
+        "not the email has an account (an account has access at once: its token joins nothing)",
+    )
 
     @classmethod
-    def from_proto(cls, member: pb.ProjectMember) -> ProjectMember:
+    def from_proto(
+        cls, member: pb.ProjectMember, invitation_token: str | None = None
+    ) -> ProjectMember:
         return from_message(
-            cls, member, user_id=member.user_id or None, role=ProjectRole(member.role)
+            cls,
+            member,
+            user_id=member.user_id or None,
+            role=ProjectRole(member.role),
+            invitation_token=invitation_token,
         )
 
 

@@ -27,27 +27,28 @@ class NotificationsSubscription:
         subscriptions = ctx.subscriptions
         assert subscriptions is not None
         recheck_seconds = subscriptions.settings.subscription_recheck_seconds
-        call = ctx.clients.notify.StreamNotifications(
-            notify_pb2.StreamNotificationsRequest(),
-            metadata=ctx.user_metadata,
-            timeout=STREAM_MAX_SECONDS,
-        )
-        loop = asyncio.get_running_loop()
-        confirmed = loop.time()
-        try:
-            async for response in call:
-                # A revoked API key or a disabled user's stream ends at its next notification
-                # once the recheck time has passed (see job_updates).
-                if loop.time() - confirmed >= recheck_seconds:
-                    await subscriptions.reauthenticate(ctx.user_metadata)
-                    confirmed = loop.time()
-                yield Notification.from_proto(response.notification)
-        except grpc.aio.AioRpcError as exc:
-            # At its maximum length the stream just ends; the client subscribes again.
-            if exc.code() != grpc.StatusCode.DEADLINE_EXCEEDED:
-                raise from_rpc_error(exc) from exc
-        finally:
-            call.cancel()
+        async with subscriptions.slot(ctx):
+            call = ctx.clients.notify.StreamNotifications(
+                notify_pb2.StreamNotificationsRequest(),
+                metadata=ctx.user_metadata,
+                timeout=STREAM_MAX_SECONDS,
+            )
+            loop = asyncio.get_running_loop()
+            confirmed = loop.time()
+            try:
+                async for response in call:
+                    # A revoked API key or a disabled user's stream ends at its next
+                    # notification once the recheck time has passed (see job_updates).
+                    if loop.time() - confirmed >= recheck_seconds:
+                        await subscriptions.reauthenticate(ctx.user_metadata)
+                        confirmed = loop.time()
+                    yield Notification.from_proto(response.notification)
+            except grpc.aio.AioRpcError as exc:
+                # At its maximum length the stream just ends; the client subscribes again.
+                if exc.code() != grpc.StatusCode.DEADLINE_EXCEEDED:
+                    raise from_rpc_error(exc) from exc
+            finally:
+                call.cancel()
 
     @strawberry.subscription(
         description="the job's current state, then every change, until it succeeds, fails or "
@@ -59,12 +60,13 @@ class NotificationsSubscription:
         ctx = info.context
         subscriptions = ctx.subscriptions
         assert subscriptions is not None
-        async for state in job_updates(
-            subscriptions.hub,
-            subscriptions.jobs,
-            str(job_id),
-            ctx.user_metadata,
-            authenticate=subscriptions.reauthenticate,
-            recheck_seconds=subscriptions.settings.subscription_recheck_seconds,
-        ):
-            yield JobUpdate.from_state(state)
+        async with subscriptions.slot(ctx):
+            async for state in job_updates(
+                subscriptions.hub,
+                subscriptions.jobs,
+                str(job_id),
+                ctx.user_metadata,
+                authenticate=subscriptions.reauthenticate,
+                recheck_seconds=subscriptions.settings.subscription_recheck_seconds,
+            ):
+                yield JobUpdate.from_state(state)

@@ -64,6 +64,14 @@ class AsyncProjects:
         )
         return AsyncProject.bind(result.update_project, self._c)
 
+    async def join(self, invitation_token: str) -> AsyncProject:
+        """Joins a project with the invitation token its owner sent you (the dashboard's
+        invitation link ends with it), as the role it was given. NotFound once it was taken,
+        withdrawn or replaced, or when you are a member already."""
+        token = invitation_token.strip().rstrip("/").rsplit("/", 1)[-1]
+        result = await self._c._t.accept_project_invitation(token=token)
+        return AsyncProject.bind(result.accept_project_invitation, self._c)
+
     async def _id_or_given(self, project: ProjectRef) -> str:
         # An admin may change a project they cannot read: an id is used as it is.
         if isinstance(project, str) and is_uuid(project):
@@ -120,3 +128,4 @@ class Projects(Namespace):
     get = blocking(AsyncProjects.get, Project)
     update = blocking(AsyncProjects.update, Project)
     list = blocking(AsyncProjects.list, list[Project])
+    join = blocking(AsyncProjects.join, Project)

@@ -83,11 +83,15 @@ async def test_a_cancelled_membership_and_an_accepted_invitation_are_published(d
     await published(nats_url, "project_member.removed", project_id=project.id, user_id=pending.id)
 
     email = f"later-{project.id[:8]}@example.com"
-    await ds.stub.AddProjectMember(
+    invited = await ds.stub.AddProjectMember(
         pb.AddProjectMemberRequest(project_id=project.id, email=email, role=pb.PROJECT_ROLE_EDITOR),
         metadata=owner.md,
     )
     registered = await ds.auth.register(email)
+    await ds.stub.AcceptProjectInvitation(
+        pb.AcceptProjectInvitationRequest(token=invited.invitation_token),
+        metadata=ds.auth.bearer(registered.tokens.access_token),
+    )
     added = await published(
         nats_url, "project_member.added", project_id=project.id, user_id=registered.user.id
     )

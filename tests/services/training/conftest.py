@@ -27,7 +27,12 @@ from tests.support import REPO, start_training
 from tools.embedded import free_port, wait_until_listening
 
 # Settings a test may give its subprocess workers beyond WORKER_SETTINGS.
-SHARD_SETTINGS = ("shard_threshold_rows", "shard_rows", "sample_chunk_rows")
+SHARD_SETTINGS = (
+    "shard_threshold_rows",
+    "shard_rows",
+    "sample_chunk_rows",
+    "shards_queued_per_job",
+)
 
 
 @pytest.fixture

@@ -212,3 +212,42 @@ async def test_a_killed_workers_shard_is_redone_once(sharded, spawn_worker):
         assert attempts == [str(shard.attempts)]
     generated = await stream_events(str(config["nats_url"]), "synthetica.events.batch.generated")
     assert [e.batch_generated.batch_id for e in generated] == [started.batch.id]
+
+
+def _job_started(config: dict[str, object], job_id: str):
+    engine = sa.create_engine(str(config["database_url"]))
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(sa.select(m.Job.started_at).where(m.Job.id == job_id))
+    finally:
+        engine.dispose()
+
+
+async def test_a_job_queued_after_big_ones_waits_for_a_few_of_their_shards_not_all(sharded):
+    """One account's big jobs no longer put all their shards ahead of the next account's job:
+    a job keeps TRAINING_SHARDS_QUEUED_PER_JOB shards on the work queue, each one finishing
+    queues the next, so a job queued after them starts once those few are done. Before, the
+    8 shards of two 400,000-row jobs all ran first (one worker, first come first served)."""
+    world, config = sharded
+    config = {**config, "shard_rows": 100_000, "shards_queued_per_job": 1}
+    busy, other = await world.user(), await world.user()
+    busy_project, other_project = await world.project(busy), await world.project(other)
+    running = await _workers(config, 1)
+    try:
+        big = [await _template(world, busy, busy_project, rows=400_000) for _ in range(2)]
+        for started in big:
+            await world.wait_job(busy, started.job.id, RUNNING, timeout=120)  # split
+        small = await _template(world, other, other_project, rows=1_000)
+        await _generated(world, other, small.job.id)
+        for started in big:
+            await _generated(world, busy, started.job.id)
+    finally:
+        await _stop(running)
+    small_started = _job_started(config, small.job.id)
+    assert small_started is not None
+    shards = [s for started in big for s in _shards(config, started.job.id)]
+    assert len(shards) == 8 and all(s.status == m.SUCCEEDED for s in shards)
+    # A shard's last heartbeat is its finish. At most one queued shard per big job (and the
+    # one running when the small job was queued) came before it.
+    before = [s for s in shards if s.heartbeat_at is not None and s.heartbeat_at < small_started]
+    assert len(before) <= 3, [(s.job_id, s.index, s.heartbeat_at) for s in shards]

@@ -238,10 +238,24 @@ class AddProjectMemberRequest(_message.Message):
     def __init__(self, project_id: _Optional[str] = ..., email: _Optional[str] = ..., role: _Optional[_Union[ProjectRole, str]] = ...) -> None: ...
 
 class AddProjectMemberResponse(_message.Message):
-    __slots__ = ("member",)
+    __slots__ = ("member", "invitation_token")
     MEMBER_FIELD_NUMBER: _ClassVar[int]
+    INVITATION_TOKEN_FIELD_NUMBER: _ClassVar[int]
     member: ProjectMember
-    def __init__(self, member: _Optional[_Union[ProjectMember, _Mapping]] = ...) -> None: ...
+    invitation_token: str
+    def __init__(self, member: _Optional[_Union[ProjectMember, _Mapping]] = ..., invitation_token: _Optional[str] = ...) -> None: ...
+
+class AcceptProjectInvitationRequest(_message.Message):
+    __slots__ = ("token",)
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    def __init__(self, token: _Optional[str] = ...) -> None: ...
+
+class AcceptProjectInvitationResponse(_message.Message):
+    __slots__ = ("project",)
+    PROJECT_FIELD_NUMBER: _ClassVar[int]
+    project: Project
+    def __init__(self, project: _Optional[_Union[Project, _Mapping]] = ...) -> None: ...
 
 class RemoveProjectMemberRequest(_message.Message):
     __slots__ = ("project_id", "user_id", "email")

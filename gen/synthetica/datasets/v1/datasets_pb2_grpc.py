@@ -76,6 +76,11 @@ class DatasetsServiceStub:
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.AddProjectMemberRequest.SerializeToString,
                 response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.AddProjectMemberResponse.FromString,
                 _registered_method=True)
+        self.AcceptProjectInvitation = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/AcceptProjectInvitation',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.AcceptProjectInvitationRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.AcceptProjectInvitationResponse.FromString,
+                _registered_method=True)
         self.RemoveProjectMember = channel.unary_unary(
                 '/synthetica.datasets.v1.DatasetsService/RemoveProjectMember',
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.RemoveProjectMemberRequest.SerializeToString,
@@ -251,6 +256,16 @@ class DatasetsServiceServicer:
         Errors: NOT_FOUND (PROJECT_NOT_FOUND); PERMISSION_DENIED (PROJECT_ROLE_TOO_LOW) unless
         owner; INVALID_ARGUMENT for a bad email or role; RESOURCE_EXHAUSTED
         (INVITATIONS_RATE_LIMITED); FAILED_PRECONDITION (TOO_MANY_PENDING_INVITATIONS).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptProjectInvitation(self, request, context):
+        """Joins the project of an invitation to an email without an account, with the invitation's
+        token (AddProjectMemberResponse.invitation_token), as the calling user. Errors: NOT_FOUND
+        (INVITATION_NOT_FOUND) for a token never given, taken, withdrawn, or when the caller is a
+        member of its project already; INVALID_ARGUMENT for a malformed token.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -511,6 +526,11 @@ def add_DatasetsServiceServicer_to_server(servicer, server):
                     servicer.AddProjectMember,
                     request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.AddProjectMemberRequest.FromString,
                     response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.AddProjectMemberResponse.SerializeToString,
+            ),
+            'AcceptProjectInvitation': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptProjectInvitation,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.AcceptProjectInvitationRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.AcceptProjectInvitationResponse.SerializeToString,
             ),
             'RemoveProjectMember': grpc.unary_unary_rpc_method_handler(
                     servicer.RemoveProjectMember,
@@ -819,6 +839,33 @@ class DatasetsService:
             '/synthetica.datasets.v1.DatasetsService/AddProjectMember',
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.AddProjectMemberRequest.SerializeToString,
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.AddProjectMemberResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptProjectInvitation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/AcceptProjectInvitation',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.AcceptProjectInvitationRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.AcceptProjectInvitationResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,3 +1,7 @@
+from .accept_project_invitation import (
+    AcceptProjectInvitation,
+    AcceptProjectInvitationAcceptProjectInvitation,
+)
 from .approve_job import ApproveJob, ApproveJobApproveJob
 from .async_base_client import AsyncBaseClient
 from .base_model import BaseModel, Upload
@@ -198,6 +202,8 @@ from .update_dataset_rules import (
 from .update_project import UpdateProject, UpdateProjectUpdateProject
 
 __all__ = [
+    "AcceptProjectInvitation",
+    "AcceptProjectInvitationAcceptProjectInvitation",
     "AnomaliesInput",
     "ApproveJob",
     "ApproveJobApproveJob",

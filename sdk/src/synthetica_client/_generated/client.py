@@ -1,6 +1,7 @@
 from collections.abc import AsyncIterator
 from typing import Any, Optional, Union
 
+from .accept_project_invitation import AcceptProjectInvitation
 from .approve_job import ApproveJob
 from .async_base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
@@ -1774,6 +1775,37 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return UpdateProject.model_validate(data)
+
+    async def accept_project_invitation(
+        self, token: str, **kwargs: Any
+    ) -> AcceptProjectInvitation:
+        query = gql("""
+            mutation AcceptProjectInvitation($token: String!) {
+              acceptProjectInvitation(token: $token) {
+                ...ProjectFields
+              }
+            }
+
+            fragment ProjectFields on Project {
+              id
+              name
+              description
+              ownerId
+              myRole
+              createdAt
+              privacyGate
+              approvalRequired
+            }
+            """)
+        variables: dict[str, object] = {"token": token}
+        response = await self.execute(
+            query=query,
+            operation_name="AcceptProjectInvitation",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return AcceptProjectInvitation.model_validate(data)
 
     async def templates(
         self,

@@ -1,4 +1,4 @@
-"""``synthetica projects``: list, create and change settings."""
+"""``synthetica projects``: list, create, join with an invitation and change settings."""
 
 from __future__ import annotations
 
@@ -42,6 +42,27 @@ def projects_create(
     """Create a project (you become its owner)."""
     project = state(ctx).client().projects.create(name, description=description)
     answer(project, as_json, f"Created project {project.name}: {project.id}")
+
+
+@projects_app.command(
+    "join",
+    epilog=example(
+        "synthetica projects join syninv_...",
+        "synthetica projects join https://synthetica.example.com/invitations/syninv_...",
+    ),
+)
+def projects_join(
+    ctx: typer.Context,
+    invitation: Annotated[
+        str, typer.Argument(help="The invitation token, or the invitation link, you were sent.")
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Join a project with the invitation an owner sent you."""
+    project = state(ctx).client().projects.join(invitation)
+    answer(
+        project, as_json, f"Joined project {project.name} as {value(project.my_role)}: {project.id}"
+    )
 
 
 @projects_app.command(

@@ -71,7 +71,8 @@ export function SignIn() {
         </button>
       </form>
       <p>
-        New here? <Link to="/signup">Register a new account</Link>
+        {/* The page asked for (an invitation link) comes along, to open after signing up. */}
+        New here? <Link to="/signup" state={state?.from ? { from: state.from } : null}>Register a new account</Link>
       </p>
     </AuthFrame>
   );
@@ -80,10 +81,12 @@ export function SignIn() {
 export function SignUp() {
   const { status, signUp } = useAuth();
   const navigate = useNavigate();
+  const location = useLocation();
+  const from = (location.state as { from?: string } | null)?.from ?? "/projects";
   const [form, setForm] = useState({ email: "", password: "", displayName: "", organization: "" });
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  if (status === "signedIn") return <Navigate to="/projects" replace />;
+  if (status === "signedIn") return <Navigate to={from} replace />;
   const set = (key: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) =>
     setForm((f) => ({ ...f, [key]: e.target.value }));
 
@@ -93,7 +96,7 @@ export function SignUp() {
     setError(null);
     try {
       await signUp(form);
-      navigate("/projects", { replace: true });
+      navigate(from, { replace: true });
     } catch (exc) {
       setError(toApiError(exc));
     } finally {

@@ -56,6 +56,24 @@ describe("project members", () => {
     expect(await screen.findByText("navigated away")).toBeInTheDocument();
   });
 
+  it("gives an owner the invitation's link once, to send to the invitee", async () => {
+    const invited = { userId: null, email: "dan@example.com", role: "EDITOR", invitationToken: "syninv_s3cret" };
+    const { client, calls } = fakeClient({ AddProjectMember: { data: { addProjectMember: invited } } });
+    const onChanged = vi.fn();
+    renderWith(<Members project={project("OWNER", [ada])} myId="u1" onChanged={onChanged} />, client);
+
+    await userEvent.type(screen.getByLabelText("Member email"), "dan@example.com");
+    await userEvent.selectOptions(screen.getByLabelText("Role"), "EDITOR");
+    await userEvent.click(screen.getByRole("button", { name: "Invite" }));
+    expect(calls.filter((c) => c.name === "AddProjectMember").map((c) => c.variables)).toEqual([
+      { projectId: "p1", email: "dan@example.com", role: "EDITOR" },
+    ]);
+    const link = await screen.findByRole("textbox", { name: "Invitation link for dan@example.com" });
+    expect(link).toHaveValue(`${window.location.origin}/invitations/syninv_s3cret`);
+    expect(screen.getByRole("group", { name: "Invitation link" })).toHaveTextContent("shown only now");
+    expect(onChanged).toHaveBeenCalledTimes(1);
+  });
+
   it("does not offer the only owner to leave, and says why", () => {
     const { client } = fakeClient({});
     renderWith(<Members project={project("OWNER", [ada, bob])} myId="u1" onChanged={() => {}} />, client);

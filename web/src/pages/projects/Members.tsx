@@ -28,6 +28,8 @@ export function Members({ project, myId, onChanged }: { project: Project; myId?:
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<ProjectRole>("VIEWER");
   const [leaving, setLeaving] = useState(false);
+  // The last invitation's link: its token is shown once, in the invitation's answer.
+  const [link, setLink] = useState<{ email: string; url: string } | null>(null);
   const [added, add] = useMutation(AddProjectMemberDocument);
   const [changed, change] = useMutation(ChangeMemberRoleDocument);
   const [removed, remove] = useMutation(RemoveProjectMemberDocument);
@@ -44,6 +46,8 @@ export function Members({ project, myId, onChanged }: { project: Project; myId?:
     event.preventDefault();
     const done = await add({ projectId: project.id, email: email.trim(), role });
     if (done.data) {
+      const { email: invited, invitationToken } = done.data.addProjectMember;
+      setLink(invitationToken ? { email: invited, url: invitationUrl(invitationToken) } : null);
       setEmail("");
       onChanged();
     }
@@ -117,8 +121,9 @@ export function Members({ project, myId, onChanged }: { project: Project; myId?:
       ) : (
         <>
           <p className="muted">
-            Invited by email: they join with this role when they sign up with that address, or, with an account already,
-            when they first open the project.
+            Invited by email: with an account already, they join with this role when they first open the project; without
+            one, when they open the invitation link you sent them, after signing up (signing up with that address alone
+            does not let anyone in).
           </p>
           <DataTable
             labelledBy="invitations-heading"
@@ -167,6 +172,14 @@ export function Members({ project, myId, onChanged }: { project: Project; myId?:
           {addError && !fieldError(addError, "email") ? <Alert error={addError} /> : null}
         </form>
       ) : null}
+      {owner && link ? (
+        <div className="card" role="group" aria-label="Invitation link">
+          <p>
+            Send this link to {link.email}; it is shown only now (invite them again for a new one, which replaces it):
+          </p>
+          <input readOnly aria-label={`Invitation link for ${link.email}`} value={link.url} onFocus={(e) => e.target.select()} />
+        </div>
+      ) : null}
 
       {canLeave ? (
         !leaving ? (
@@ -189,4 +202,9 @@ export function Members({ project, myId, onChanged }: { project: Project; myId?:
       ) : null}
     </section>
   );
+}
+
+/** Where the invitee opens an invitation: the dashboard's own page, on this dashboard's address. */
+export function invitationUrl(token: string): string {
+  return `${window.location.origin}/invitations/${encodeURIComponent(token)}`;
 }
