@@ -36,26 +36,42 @@ async def store_upload(
     context: grpc.aio.ServicerContext,
 ) -> int:
     """Tells the client its header is accepted, then streams the chunks into storage, a few
-    MiB at a time; on any error (too large, the client gone) the partial upload is removed."""
+    MiB at a time, each write on a thread while the next MiB arrive (one write at a time,
+    so at most two batches are held); on any error (too large, the client gone) the partial
+    upload is removed."""
     limit = settings.max_upload_bytes
     await context.send_initial_metadata((UPLOAD_ACCEPTED, (UPLOAD_LIMIT, str(limit))))
     key = files.upload_key(unit)
     sink = await asyncio.to_thread(storage.open, key, "wb")
-    size = 0
-    pending = bytearray()
+    size = held = 0
+    pending: list[bytes] = []
+    writing: asyncio.Future[None] | None = None
     try:
         async for request in requests:
-            size += len(request.chunk)
+            chunk = request.chunk
+            size += len(chunk)
             if size > limit:
                 raise too_large(limit)
-            pending += request.chunk
-            if len(pending) >= WRITE_BYTES:
-                await asyncio.to_thread(sink.write, bytes(pending))
-                pending.clear()
-        await asyncio.to_thread(sink.write, bytes(pending))
+            pending.append(chunk)
+            held += len(chunk)
+            if held >= WRITE_BYTES:
+                if writing is not None:
+                    await writing
+                writing = asyncio.ensure_future(asyncio.to_thread(_write, sink, pending))
+                pending, held = [], 0
+        if writing is not None:
+            await writing
+        await asyncio.to_thread(_write, sink, pending)
         await asyncio.to_thread(sink.close)
     except BaseException:
+        if writing is not None:
+            await asyncio.gather(writing, return_exceptions=True)
         await asyncio.to_thread(sink.close)
         await asyncio.to_thread(files.remove_all, storage, unit)
         raise
     return size
+
+
+def _write(sink: Any, chunks: list[bytes]) -> None:
+    for chunk in chunks:
+        sink.write(chunk)

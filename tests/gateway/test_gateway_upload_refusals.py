@@ -13,6 +13,7 @@ sends the bytes only then, and stops at the limit with the service's own error.
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.gateway.test_gateway_datasets import create_project, new_user, upload
 from tests.gateway.test_gateway_ingest_quota import BIG_CSV, post
@@ -113,3 +114,43 @@ async def test_a_file_over_the_limit_is_refused_as_too_large_every_time(
     assert {a.json()["error"]["reason"] for a in answers} == {"TOO_LARGE"}
     assert "larger than the upload limit of 1,048,576 bytes" in answers[0].text
     assert listed["data"]["datasets"]["nodes"] == []
+
+
+async def test_a_body_broken_off_mid_stream_leaves_nothing_stored(
+    datasets_config, auth_server, service_token, tmp_path
+):
+    """The client goes away after 3 MiB of a file: the call to the datasets service is
+    cancelled, never half-closed, so no dataset is made of what arrived and no byte of it
+    stays in storage."""
+
+    async def broken_off():
+        for _ in range(48):  # 3 MiB
+            yield b"a,b\n" * 16 * 1024
+        raise RuntimeError("the client went away")
+
+    server = await start_datasets(**datasets_config, storage_url=str(tmp_path))
+    try:
+        async with (
+            start_gateway(auth_server, server, service_token=service_token) as url,
+            httpx.AsyncClient(base_url=url, timeout=60) as client,
+        ):
+            user = await new_user(client)
+            project_id = await create_project(client, user)
+            with pytest.raises(RuntimeError, match="went away"):
+                await client.post(
+                    "/upload/datasets",
+                    params={"projectId": project_id, "fileName": "cut.csv"},
+                    content=broken_off(),
+                    headers={"Authorization": f"Bearer {user['token']}"},
+                )
+            listed = await graphql(
+                client,
+                "query($p: ID!) { datasets(projectId: $p, first: 5) { nodes { id } } }",
+                {"p": project_id},
+                token=user["token"],
+            )
+    finally:
+        await server.stop(0)
+
+    assert listed["data"]["datasets"]["nodes"] == []
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

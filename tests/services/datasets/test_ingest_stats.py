@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from services.datasets.ingest import compute_stats
@@ -61,3 +63,45 @@ def test_stats_are_json_without_nan(run_ingest, fs, out_path: str) -> None:
     column = json.loads(text)["columns"][0]
     assert column["nulls"] == 1 and column["numeric"]["std"] is None
     assert stats.columns[2].datetime_max == "2021-02-01T00:00:00"
+
+
+def test_histograms_are_exact_whether_distinct_values_were_kept_or_not(fs, tmp_path) -> None:
+    """Columns whose distinct values are all kept are binned from them and their counts,
+    the others (past the distinct cap) read back from the table: every bin counts what
+    numpy counts on all the finite values, and dates too."""
+    rng = np.random.default_rng(7)
+    rows = 150_000
+    many = rng.normal(size=rows)  # past the cap of 100,000 distinct values
+    few = rng.integers(-50, 50, rows).astype(float)
+    for column in (many, few):
+        column[::97], column[::1001], column[::13] = np.nan, np.inf, -0.0
+    days = rng.integers(0, 40, rows) * 86_400
+    seconds = rng.integers(0, 10**9, rows)
+    path = str(tmp_path / "t.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "many": many,
+                "few": few,
+                "days": pa.array(days, pa.timestamp("s")),
+                "seconds": pa.array(seconds, pa.timestamp("s")),
+            }
+        ),
+        path,
+        row_group_size=40_000,
+    )
+    stats = {c.name: c for c in compute_stats(fs, path).columns}
+    assert stats["many"].distinct_approximate and not stats["few"].distinct_approximate
+    assert stats["seconds"].distinct_approximate and not stats["days"].distinct_approximate
+    for name, values in (("many", many), ("few", few)):
+        finite = values[np.isfinite(values)]
+        bins = [b.count for b in stats[name].numeric.histogram]
+        assert bins == np.histogram(finite, bins=20)[0].tolist(), name
+    for name, values in (("days", days), ("seconds", seconds)):
+        histogram = stats[name].datetime_histogram or []
+        assert len(histogram) == 20 and sum(b.count for b in histogram) == rows, name
+        starts = [
+            np.datetime64(b.start).astype("datetime64[s]").astype(np.int64) for b in histogram
+        ]
+        expected = np.bincount(np.searchsorted(starts, values, side="right") - 1, minlength=20)
+        assert [b.count for b in histogram] == expected.tolist(), name
