@@ -13,7 +13,6 @@ import time
 import uuid
 
 import httpx
-import nats
 import pytest
 
 from gateway.subscriptions import JobState
@@ -23,9 +22,9 @@ from tests.gateway.test_gateway_subscriptions import (
     JOB_UPDATES,
     StandInJobs,
     bearer,
+    live_gateway,
     publish,
 )
-from tests.support import AuthCaller, start_gateway
 
 PER_CONNECTION = 3
 PER_USER = 5
@@ -37,20 +36,14 @@ DEADLINE_SECONDS = 8.0
 
 @pytest.fixture(scope="module")
 async def setup(auth_server, nats_url, service_token):
-    jobs = StandInJobs()
-    async with start_gateway(
+    async with live_gateway(
         auth_server,
-        service_token=service_token,
-        nats_url=nats_url,
-        job_source=jobs,
+        nats_url,
+        service_token,
         max_subscriptions_per_connection=PER_CONNECTION,
         max_subscriptions_per_user=PER_USER,
-    ) as url:
-        nc = await nats.connect(nats_url)
-        auth = AuthCaller(auth_server.address, service_token)
-        yield url, jobs, nc.jetstream(), auth
-        await auth.close()
-        await nc.close()
+    ) as world:
+        yield world
 
 
 def running_jobs(jobs: StandInJobs, owner_id: str, count: int) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
 
 import jwt
 import nats
@@ -53,17 +54,27 @@ class StandInJobs:
         return state
 
 
-@pytest.fixture(scope="module")
-async def setup(auth_server, nats_url, service_token):
+@asynccontextmanager
+async def live_gateway(auth_server, nats_url, service_token, **settings):
+    """A gateway whose jobs' first states come from a stand-in (``settings``: the gateway's
+    own), with its URL, the stand-in, JetStream to publish events on and an auth caller."""
     jobs = StandInJobs()
     async with start_gateway(
-        auth_server, service_token=service_token, nats_url=nats_url, job_source=jobs
+        auth_server, service_token=service_token, nats_url=nats_url, job_source=jobs, **settings
     ) as url:
         nc = await nats.connect(nats_url)
         auth = AuthCaller(auth_server.address, service_token)
-        yield url, jobs, nc.jetstream(), auth
-        await auth.close()
-        await nc.close()
+        try:
+            yield url, jobs, nc.jetstream(), auth
+        finally:
+            await auth.close()
+            await nc.close()
+
+
+@pytest.fixture(scope="module")
+async def setup(auth_server, nats_url, service_token):
+    async with live_gateway(auth_server, nats_url, service_token) as world:
+        yield world
 
 
 async def publish(js, user_id: str, job_id: str, sequence: int, status: str, percent: float):

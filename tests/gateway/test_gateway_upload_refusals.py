@@ -59,13 +59,18 @@ async def test_a_viewer_is_told_viewers_cannot_upload_every_time(client):
 
     assert [r.status_code for r in raw] == [403] * ATTEMPTS, [r.text for r in raw]
     # Nothing was stored on the way: the project has no dataset.
+    assert await dataset_ids(client, project_id, owner["token"]) == []
+
+
+async def dataset_ids(client: httpx.AsyncClient, project_id: str, token: str) -> list[dict]:
+    """The project's datasets (their ids): what an upload left behind."""
     listed = await graphql(
         client,
         "query($p: ID!) { datasets(projectId: $p, first: 5) { nodes { id } } }",
         {"p": project_id},
-        token=owner["token"],
+        token=token,
     )
-    assert listed["data"]["datasets"]["nodes"] == []
+    return listed["data"]["datasets"]["nodes"]
 
 
 async def chunks(body: bytes):
@@ -98,12 +103,7 @@ async def test_a_file_over_the_limit_is_refused_as_too_large_every_time(
                 )
                 for _ in range(OVER_LIMIT_ATTEMPTS)
             ]
-            listed = await graphql(
-                client,
-                "query($p: ID!) { datasets(projectId: $p, first: 5) { nodes { id } } }",
-                {"p": project_id},
-                token=user["token"],
-            )
+            listed = await dataset_ids(client, project_id, user["token"])
     finally:
         await limited.stop(0)
 
@@ -113,7 +113,7 @@ async def test_a_file_over_the_limit_is_refused_as_too_large_every_time(
     ]
     assert {a.json()["error"]["reason"] for a in answers} == {"TOO_LARGE"}
     assert "larger than the upload limit of 1,048,576 bytes" in answers[0].text
-    assert listed["data"]["datasets"]["nodes"] == []
+    assert listed == []
 
 
 async def test_a_body_broken_off_mid_stream_leaves_nothing_stored(
@@ -143,14 +143,9 @@ async def test_a_body_broken_off_mid_stream_leaves_nothing_stored(
                     content=broken_off(),
                     headers={"Authorization": f"Bearer {user['token']}"},
                 )
-            listed = await graphql(
-                client,
-                "query($p: ID!) { datasets(projectId: $p, first: 5) { nodes { id } } }",
-                {"p": project_id},
-                token=user["token"],
-            )
+            listed = await dataset_ids(client, project_id, user["token"])
     finally:
         await server.stop(0)
 
-    assert listed["data"]["datasets"]["nodes"] == []
+    assert listed == []
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
