@@ -102,6 +102,7 @@ def queue_job(engine: sa.Engine, rows: int) -> str:
             project_id=str(uuid.uuid4()),
             request=TemplateRequest(
                 template_id=TEMPLATE,
+                name=TEMPLATE,
                 source={"builtin": TEMPLATE},
                 count=rows,
                 seed=42,
