@@ -13,11 +13,11 @@ the connection and the others on it go on.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from gateway.errors import ApiError
+from gateway.per_user import PerUser
 
 # Queries and mutations sent over a websocket count towards Strawberry's own limit of
 # operations in flight per connection; it is set this much above the subscriptions' cap, so
@@ -36,7 +36,7 @@ class SubscriptionSlots:
     def __init__(self, per_connection: int, per_user: int) -> None:
         self.per_connection = per_connection
         self.per_user = per_user
-        self._held: Counter[str] = Counter()
+        self._held = PerUser(per_user)
 
     @asynccontextmanager
     async def hold(self, connection: Connection, user_id: str) -> AsyncIterator[None]:
@@ -48,22 +48,16 @@ class SubscriptionSlots:
                 f"at most {self.per_connection} live subscriptions per connection: complete"
                 " one first, or open another connection"
             )
-        if self._held[user_id] >= self.per_user:
+        if self._held.full(user_id):
             raise _refused(
                 f"at most {self.per_user} live subscriptions per user at once: complete one first"
             )
         connection.open += 1
-        self._held[user_id] += 1
         try:
-            yield
+            with self._held.taken(user_id):
+                yield
         finally:
             connection.open -= 1
-            self._held[user_id] -= 1
-            if self._held[user_id] <= 0:
-                del self._held[user_id]
-
-    def held(self, user_id: str) -> int:
-        return self._held[user_id]
 
 
 def _refused(message: str) -> ApiError:

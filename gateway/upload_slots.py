@@ -12,13 +12,13 @@ is read, and given back when the request ends, however it ends.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from common.clients import Metadata
 from common.context import Principal
 from common.errors import Unauthenticated
+from gateway.per_user import PerUser
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class UploadSlots:
     def __init__(self, per_user: int, authenticate: Authenticate) -> None:
         self.per_user = per_user
         self.authenticate = authenticate
-        self._held: Counter[str] = Counter()
+        self._held = PerUser(per_user)
 
     @asynccontextmanager
     async def hold(self, credentials: Metadata) -> AsyncIterator[Principal]:
@@ -56,8 +56,7 @@ class UploadSlots:
         except Exception as exc:  # auth unreachable: refuse rather than spool for anyone
             log.warning("could not authenticate an upload: %s", exc)
             raise UploadRefused(503, "SERVICE_UNAVAILABLE", "authentication unavailable") from exc
-        user = caller.user_id
-        if self._held[user] >= self.per_user:
+        if self._held.full(caller.user_id):
             raise UploadRefused(
                 429,
                 "RATE_LIMITED",
@@ -65,13 +64,5 @@ class UploadSlots:
                 " then try again",
                 reason="TOO_MANY_UPLOADS",
             )
-        self._held[user] += 1
-        try:
+        with self._held.taken(caller.user_id):
             yield caller
-        finally:
-            self._held[user] -= 1
-            if self._held[user] <= 0:
-                del self._held[user]
-
-    def held(self, user_id: str) -> int:
-        return self._held[user_id]
