@@ -30,6 +30,7 @@ from services.training.expiry import BatchExpiry
 from services.training.scratch import scratch_root, sweep_scratch
 from services.training.servicer import TrainingServicer
 from services.training.settings import TrainingSettings
+from services.training.templates import vocab
 from services.training.templates.checker import TemplateChecker
 from services.training.worker import Worker
 from synthetica.training.v1 import training_pb2, training_pb2_grpc
@@ -94,6 +95,8 @@ async def build_worker(settings: TrainingSettings) -> GrpcServer:
     # Engine processes fork from a server that has the ML libraries imported: start it
     # before taking jobs, so the first job does not pay for those imports.
     await asyncio.to_thread(warm_up)
+    # Template jobs run in this process: their vocabularies too, before it takes one.
+    await asyncio.to_thread(vocab.warm, settings.template_warm_locales)
     await asyncio.to_thread(sweep_scratch, scratch_root(settings))
     base = await Backbone.connect(settings, name="training-worker", outbox=models.outbox)
     access = Access(settings, service_name="training-worker")

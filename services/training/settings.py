@@ -54,6 +54,11 @@ class TrainingSettings(ServiceSettings):
     # same bytes only with the same chunk size) and the largest custom schema accepted.
     template_chunk_rows: int = Field(default=100_000, ge=1)
     template_max_fields: int = Field(default=1_000, ge=1)
+    # The locales whose template vocabularies (names, places, companies drawn from Faker:
+    # about 2 s each) a worker builds before it takes jobs, so its first template job or
+    # shard in them starts warm; others are built by the first job that uses them. JSON in
+    # the environment: TRAINING_TEMPLATE_WARM_LOCALES='["en_US", "de_DE"]'.
+    template_warm_locales: list[str] = Field(default_factory=lambda: ["en_US"])
     # The API checks template requests (validation and a dry run of a few rows) in child
     # processes, each allowed this much data memory above its own at rest (~150 MB) and this
     # long per check; more checks than max_waiting at once are refused (RESOURCE_EXHAUSTED).

@@ -228,6 +228,13 @@ def get_vocabulary(locale: str) -> Vocabulary:
     )
 
 
+def warm(locales: Iterable[str]) -> None:
+    """Builds the vocabularies of ``locales`` now (with what validation derives from them),
+    so the first job that uses one does not wait for it."""
+    for locale in locales:
+        value_lengths(locale)
+
+
 @functools.lru_cache(maxsize=len(SUPPORTED_LOCALES))
 def value_lengths(locale: str) -> MappingProxyType[str, int]:
     """The longest value, in characters, of each vocabulary list and style string of
