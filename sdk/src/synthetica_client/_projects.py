@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from synthetica_client._async import AsyncClient
     from synthetica_client._datasets import AsyncDataset
 
+
 def token_of_invitation(invitation: str) -> str:
     """The token of an invitation link (after ``#``, or its last path segment in the older
     form), or the text itself when it is a bare token."""
