@@ -10,12 +10,17 @@ Deleting a dataset gives its bytes back. ``storageUsage`` shows the numbers.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from common.db import Database
+from services.datasets.models import StorageReservation
+from services.datasets.storage_quota import STALE_AFTER
 from tests.gateway.test_gateway_datasets import create_project, new_user
 from tests.support import error_code, graphql, start_datasets, start_gateway
 
@@ -186,3 +191,37 @@ async def test_no_quota_when_it_is_zero(datasets_config, auth_server, service_to
             assert await usage(c, owner["token"]) == {"usedBytes": len(body), "quotaBytes": None}
     finally:
         await server.stop(0)
+
+
+async def test_an_upload_whose_service_died_stops_counting_after_a_while(client, database_url):
+    """A datasets process killed mid-upload leaves its reservation row (written as chunks
+    arrived); while fresh it counts (the upload might still be streaming on a replica),
+    once stale it does not, so the account's quota is not lost for good."""
+    owner = await new_user(client)
+    project = await create_project(client, owner)
+    db = Database(database_url)
+    reservation = uuid.uuid4()
+
+    def left_behind(age: timedelta) -> None:
+        def write(session) -> None:
+            session.merge(
+                StorageReservation(
+                    id=reservation,
+                    account_id=uuid.UUID(owner["id"]),
+                    size_bytes=8 * MiB,
+                    updated_at=datetime.now(UTC) - age,
+                )
+            )
+
+        db.run(write)
+
+    try:
+        await asyncio.to_thread(left_behind, timedelta(seconds=5))
+        assert (await usage(client, owner["token"]))["usedBytes"] == 8 * MiB
+        assert_over_quota(await post(client, owner["token"], project, SIX_MIB))
+
+        await asyncio.to_thread(left_behind, STALE_AFTER + timedelta(minutes=1))
+        assert (await usage(client, owner["token"]))["usedBytes"] == 0
+        assert (await post(client, owner["token"], project, SIX_MIB)).status_code == 201
+    finally:
+        db.dispose()
