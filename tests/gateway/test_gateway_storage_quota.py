@@ -225,3 +225,18 @@ async def test_an_upload_whose_service_died_stops_counting_after_a_while(client,
         assert (await post(client, owner["token"], project, SIX_MIB)).status_code == 201
     finally:
         db.dispose()
+
+
+async def test_a_big_upload_is_refused_while_it_streams_with_the_quotas_own_error(
+    client, quota_storage
+):
+    """Past the quota in the middle of the stream (the service charges every 32 MiB), not
+    only at its end: the client still gets QUOTA_EXCEEDED, not a transport error, and
+    nothing stays stored."""
+    owner = await new_user(client)
+    project = await create_project(client, owner)
+    files_before = stored_files(quota_storage)
+    assert_over_quota(await post(client, owner["token"], project, csv_of(48 * MiB)))
+    assert await datasets(client, owner["token"], project) == []
+    assert stored_files(quota_storage) == files_before
+    assert (await usage(client, owner["token"]))["usedBytes"] == 0
