@@ -3,10 +3,12 @@ editor's upload into someone else's project counts against that project's owner.
 
 from __future__ import annotations
 
+import json
+
 import httpx
 
 from synthetica_client import Client
-from tests.sdk.conftest import in_thread
+from tests.sdk.conftest import cli, in_thread
 from tests.support import graphql
 
 ADD_EDITOR = """mutation($p: ID!, $e: String!) {
@@ -49,3 +51,14 @@ async def test_usage_follows_uploads_and_deletes_and_the_project_owner(stack, tm
 
 def astuple(usage) -> tuple[float, float | None]:
     return usage.used_bytes, usage.quota_bytes
+
+
+async def test_whoami_shows_the_storage_line(stack):
+    account = await stack.account()
+    env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": await stack.api_key(account)}
+    ran = await cli("whoami", env=env)
+    assert ran.code == 0, ran.err
+    # A new account stores nothing yet; the stack's quota is the default, 20 GiB.
+    assert ran.out.strip().splitlines()[1] == "Storage: 0 bytes of 20.0 GiB used (0%)"
+    ran = await cli("whoami", "--json", env=env)
+    assert json.loads(ran.out)["storage"] == {"usedBytes": 0, "quotaBytes": 20 * 1024**3}
