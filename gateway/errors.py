@@ -28,6 +28,9 @@ CODES = {
     grpc.StatusCode.DEADLINE_EXCEEDED: "SERVICE_UNAVAILABLE",
 }
 
+# RESOURCE_EXHAUSTED reasons that are a quota, not a rate: shown as QUOTA_EXCEEDED.
+QUOTA_REASONS = frozenset({"STORAGE_QUOTA_EXCEEDED"})
+
 
 class ApiError(GraphQLError):
     """An expected failure, shown to the client as it is (never masked)."""
@@ -65,6 +68,9 @@ def from_rpc_error(error: grpc.aio.AioRpcError) -> GraphQLError:
             retry = error_details_pb2.RetryInfo()
             detail.Unpack(retry)
             extensions["retryAfterSeconds"] = retry.retry_delay.seconds
+    if extensions.get("reason") in QUOTA_REASONS:
+        # RESOURCE_EXHAUSTED as well, but waiting does not help: something must be deleted.
+        code = "QUOTA_EXCEEDED"
     # Every error a service raises carries its ErrorInfo (common.interceptors.to_status); one
     # without it came from the transport, and its words stay in the log.
     transport = TRANSPORT_MESSAGES.get(error.code()) if "reason" not in extensions else None

@@ -30,6 +30,8 @@ HTTP_STATUS = {
     "CONFLICT": 409,
     "FAILED_PRECONDITION": 409,
     "RATE_LIMITED": 429,
+    # Over the account's storage quota: too large for what is left (gateway/errors.py).
+    "QUOTA_EXCEEDED": 413,
     "SERVICE_UNAVAILABLE": 503,
 }
 

@@ -32,6 +32,9 @@ def main() -> None:
             host=settings.host,
             port=settings.port,
             log_config=None,
+            # ObservabilityMiddleware writes the access log line, with secrets in paths
+            # redacted; uvicorn's own would repeat it with them.
+            access_log=False,
             timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
             # Subscription updates are ~100-byte JSON: compressing each one costs more CPU
             # than it saves bytes when fanned out to many sockets.

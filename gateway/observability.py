@@ -10,6 +10,7 @@ resolvers make, whose metadata carries it on (``common.clients``).
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from typing import Any
@@ -33,6 +34,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # Probes and scrapes every few seconds would drown the access log.
 QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+# Paths that end in a secret: an invitation link of the old form, /invitations/<token> (links
+# carry it in the fragment now, which never reaches a server). Logged without it.
+SECRET_PATHS = re.compile(r"^(/invitations/)[^/]+/?$")
 
 http_requests_total = Counter(
     "http_requests_total",
@@ -97,7 +102,7 @@ class ObservabilityMiddleware:
         if path not in QUIET_PATHS:
             fields = {
                 "method": method,
-                "path": path,
+                "path": SECRET_PATHS.sub(r"\1<redacted>", path),
                 "status": status,
                 "duration_ms": round(seconds * 1000, 2),
             }

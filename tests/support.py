@@ -165,8 +165,11 @@ async def gateway_client(
 
 @contextlib.asynccontextmanager
 async def serve(app: ASGIApp) -> AsyncIterator[str]:
-    """An ASGI app served over real HTTP on a free port; yields its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None))
+    """An ASGI app served over real HTTP on a free port; yields its base URL. Without uvicorn's
+    access log, as gateway/main.py serves (the gateway writes its own)."""
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, access_log=False)
+    )
     task = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
         await asyncio.sleep(0.02)

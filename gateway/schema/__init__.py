@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -15,8 +17,11 @@ from strawberry.extensions import (
     max_aliases,
     query_depth_limiter,
 )
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from gateway.cost import cost_limit_rule
 from gateway.errors import ApiError, MaskUnexpectedErrors, NoSuggestions
@@ -70,7 +75,47 @@ Mutation = merge_types(
 Subscription = merge_types("Subscription", (NotificationsSubscription,))
 
 
+# What a subscription sent as a plain HTTP request is told: the gateway streams only over
+# websockets (no multipart or SSE transport is configured on the router).
+SUBSCRIPTION_NEEDS_WEBSOCKET = (
+    "subscriptions run over a WebSocket: connect to /graphql with the graphql-transport-ws "
+    "protocol; a plain HTTP request (GET or POST) answers queries and mutations only"
+)
+
+
 class Schema(strawberry.Schema):
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """Plain HTTP requests (GET and POST) come here; websockets subscribe through
+        ``subscribe``. Strawberry lets both methods carry a subscription (for its multipart
+        transport, which is off here), and graphql-core then resolved the subscription's
+        generator as if it were a value: "internal error" and a logged traceback. Refused
+        after parsing (under the token limit), before anything runs."""
+        allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES)
+        try:
+            return await super().execute(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed - {OperationType.SUBSCRIPTION},
+                operation_extensions,
+            )
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is not OperationType.SUBSCRIPTION:
+                raise
+            error = ApiError(SUBSCRIPTION_NEEDS_WEBSOCKET, code="SUBSCRIPTION_NEEDS_WEBSOCKET")
+            return ExecutionResult(data=None, errors=[error])
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:

@@ -208,3 +208,17 @@ class Connection(Base):
     created_at: Mapped[CreatedAt]
 
     __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+
+class StorageReservation(Base):
+    """The bytes of one upload still streaming in, counted against the account that owns
+    its project (services.datasets.storage_quota): grown as chunks arrive, removed when the
+    dataset's row (which then holds the size) is written or the upload fails. A process
+    killed mid-upload leaves its row; rows not grown for a while no longer count."""
+
+    __tablename__ = "storage_reservations"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

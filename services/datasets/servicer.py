@@ -23,6 +23,7 @@ from services.datasets import (
     project_settings,
     reads,
     service,
+    storage_quota,
     table_service,
 )
 from services.datasets.client import too_large
@@ -40,6 +41,7 @@ from services.datasets.member_rpcs import MemberRpcs, calling_user
 from services.datasets.relater import Relater
 from services.datasets.rule_rpcs import RuleRpcs
 from services.datasets.settings import DatasetsSettings
+from services.datasets.storage_quota import UploadMeter
 from services.datasets.table_checks import keep_linked_key, validated_metadata
 from services.datasets.table_rpcs import TableRpcs
 from services.datasets.tables import default_table_name, validate_table_name
@@ -162,8 +164,11 @@ class DatasetsServicer(
         if header.table_name:
             validate_table_name(header.table_name, "table_name")
         dataset_id = str(uuid.uuid4())
-        size = await store_upload(self.storage, self.settings, dataset_id, requests, context)
+        meter = await self._meter(header.project_id)
         try:
+            size = await store_upload(
+                self.storage, self.settings, dataset_id, requests, context, meter.charge
+            )
             dataset = await self.db.call(
                 counted(service.create_dataset),
                 max_ingesting=self.settings.max_ingesting_per_user,
@@ -177,11 +182,18 @@ class DatasetsServicer(
                 table_name=header.table_name,
             )
         except BaseException:
-            # The project went away (or the caller's role) while the bytes streamed.
+            # The project went away (or the caller's role) while the bytes streamed, or the
+            # upload went past the quota (store_upload removed its partial file then).
             await asyncio.to_thread(files.remove_all, self.storage, dataset_id)
             raise
+        finally:
+            # The dataset's row holds the size now (or there is none): the bytes count once.
+            await meter.release()
         dataset = await self._ingest_new(dataset, options, header.wait_seconds)
         return datasets_pb2.UploadDatasetResponse(dataset=convert.dataset_to_proto(dataset))
+
+    async def _meter(self, project_id: str) -> UploadMeter:
+        return await UploadMeter.for_project(self.db, self.settings.storage_quota_bytes, project_id)
 
     async def _ingest_new(
         self, dataset: models.Dataset, options: IngestOptions, wait_seconds: int
@@ -228,8 +240,11 @@ class DatasetsServicer(
         )
         dataset_id, table_id = str(dataset.id), str(uuid.uuid4())
         unit = files.table_unit(dataset_id, table_id)
-        size = await store_upload(self.storage, self.settings, unit, requests, context)
+        meter = await self._meter(str(dataset.project_id))
         try:
+            size = await store_upload(
+                self.storage, self.settings, unit, requests, context, meter.charge
+            )
             _, replaced = await self.db.call(
                 counted(table_service.create_table),
                 max_ingesting=self.settings.max_ingesting_per_user,
@@ -244,6 +259,8 @@ class DatasetsServicer(
         except BaseException:
             await asyncio.to_thread(files.remove_all, self.storage, unit)
             raise
+        finally:
+            await meter.release()
         if replaced is not None:
             await self._remove_files([files.table_unit(dataset_id, replaced)])
         self.runner.start(dataset_id, options, table_id=table_id)
@@ -401,6 +418,18 @@ class DatasetsServicer(
         self.on_commit()
         await self._remove_files([str(dataset.id)])
         return datasets_pb2.DeleteDatasetResponse()
+
+    async def GetStorageUsage(
+        self, request: datasets_pb2.GetStorageUsageRequest, context: grpc.aio.ServicerContext
+    ) -> datasets_pb2.GetStorageUsageResponse:
+        found = await self.db.call(
+            storage_quota.usage,
+            user_id=calling_user().user_id,
+            quota_bytes=self.settings.storage_quota_bytes,
+        )
+        return datasets_pb2.GetStorageUsageResponse(
+            used_bytes=found.used_bytes, quota_bytes=found.quota_bytes
+        )
 
     async def ReadDataset(
         self, request: datasets_pb2.ReadDatasetRequest, context: grpc.aio.ServicerContext

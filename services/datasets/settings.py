@@ -23,6 +23,9 @@ class DatasetsSettings(ServiceSettings):
     # Files (datasets, imports, added tables) one user may have ingesting at once: a call
     # that does not wait for its ingestion must not queue everybody else's behind its own.
     max_ingesting_per_user: int = Field(default=3, ge=1)
+    # Bytes one account may store across the datasets of the projects it owns (a shared
+    # project counts against its owner); 0: no quota. Counted as uploads stream.
+    storage_quota_bytes: int = Field(default=20 * 1024 * MiB, ge=0)
     # The longest an upload call may wait for its ingestion result before answering INGESTING.
     max_upload_wait_seconds: float = 120.0
     default_holdout_fraction: float = 0.2

@@ -14,11 +14,12 @@ chunks were in flight reached the user as "internal error" about a third of the 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
 
+from common.errors import ResourceExhausted
 from common.storage import Storage
 from services.datasets import files
 from services.datasets.client import UPLOAD_ACCEPTED, UPLOAD_LIMIT, too_large
@@ -26,6 +27,10 @@ from services.datasets.settings import DatasetsSettings
 
 # Bytes written to storage at once while an upload streams in.
 WRITE_BYTES = 4 * 1024 * 1024
+# Bytes received between two charges to the storage quota (one short transaction each): a
+# refusal comes within this many bytes, and the partial file (at most this much past the
+# quota, for an instant) is removed with it.
+CHARGE_BYTES = 8 * WRITE_BYTES
 
 
 async def store_upload(
@@ -34,16 +39,18 @@ async def store_upload(
     unit: str,
     requests: AsyncIterator[Any],
     context: grpc.aio.ServicerContext,
+    charge: Callable[[int], Awaitable[None]],
 ) -> int:
     """Tells the client its header is accepted, then streams the chunks into storage, a few
     MiB at a time, each write on a thread while the next MiB arrive (one write at a time,
-    so at most two batches are held); on any error (too large, the client gone) the partial
-    upload is removed."""
+    so at most two batches are held); the bytes are charged to the storage quota every
+    ``CHARGE_BYTES`` received and at the end, before the dataset exists. On any error (too
+    large, over the quota, the client gone) the partial upload is removed."""
     limit = settings.max_upload_bytes
     await context.send_initial_metadata((UPLOAD_ACCEPTED, (UPLOAD_LIMIT, str(limit))))
     key = files.upload_key(unit)
     sink = await asyncio.to_thread(storage.open, key, "wb")
-    size = held = 0
+    size = held = uncharged = 0
     pending: list[bytes] = []
     writing: asyncio.Future[None] | None = None
     try:
@@ -54,11 +61,16 @@ async def store_upload(
                 raise too_large(limit)
             pending.append(chunk)
             held += len(chunk)
+            uncharged += len(chunk)
+            if uncharged >= CHARGE_BYTES:
+                await _charged(charge, uncharged, requests)
+                uncharged = 0
             if held >= WRITE_BYTES:
                 if writing is not None:
                     await writing
                 writing = asyncio.ensure_future(asyncio.to_thread(_write, sink, pending))
                 pending, held = [], 0
+        await _charged(charge, uncharged, requests)
         if writing is not None:
             await writing
         await asyncio.to_thread(_write, sink, pending)
@@ -70,6 +82,20 @@ async def store_upload(
         await asyncio.to_thread(files.remove_all, storage, unit)
         raise
     return size
+
+
+async def _charged(
+    charge: Callable[[int], Awaitable[None]], size: int, requests: AsyncIterator[Any]
+) -> None:
+    """``charge(size)``; refused (the storage quota), the rest of the upload is read and
+    dropped before the refusal ends the call: the client may have chunks in flight, and a
+    write meeting an ended call turns the refusal into INTERNAL on its side (grpc#36066)."""
+    try:
+        await charge(size)
+    except ResourceExhausted:
+        async for _ in requests:
+            pass
+        raise
 
 
 def _write(sink: Any, chunks: list[bytes]) -> None:

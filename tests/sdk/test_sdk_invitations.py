@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from synthetica_client import Client
+from synthetica_client._projects import token_of_invitation
 from synthetica_client.errors import NotFound
 from tests.sdk.conftest import cli, in_thread
 from tests.support import graphql, unique_email
@@ -32,7 +33,8 @@ async def test_an_invitee_joins_with_the_link_from_the_sdk_and_the_command_line(
             return c.projects.create("Invited").id
 
     project_id = await in_thread(create)
-    link = f"{stack.url}/invitations/" + await invitation(stack, owner, project_id, "EDITOR")
+    # The link as the dashboard shows it: the token in the fragment.
+    link = f"{stack.url}/invitations#" + await invitation(stack, owner, project_id, "EDITOR")
 
     def join(token: str) -> tuple[str, str]:
         with Client(stack.url, token=first.token) as c:
@@ -45,8 +47,25 @@ async def test_an_invitee_joins_with_the_link_from_the_sdk_and_the_command_line(
 
     token = await invitation(stack, owner, project_id, "VIEWER")
     env = {"SYNTHETICA_URL": stack.url, "SYNTHETICA_API_KEY": await stack.api_key(second)}
-    ran = await cli("projects", "join", token, env=env)
+    # A link of the older form, with the token in the path, still works.
+    ran = await cli("projects", "join", f"{stack.url}/invitations/{token}/", env=env)
     assert ran.code == 0, ran.err
     assert ran.out.strip() == f"Joined project Invited as VIEWER: {project_id}"
     again = await cli("projects", "join", token, env=env)
     assert again.code == 1 and again.err.startswith("error: NOT_FOUND: ")
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "syninv_abc-_9",
+        "  syninv_abc-_9\n",
+        "https://synthetica.example.com/invitations#syninv_abc-_9",
+        "https://synthetica.example.com/invitations/#syninv_abc-_9",
+        "https://synthetica.example.com/invitations/syninv_abc-_9",
+        "https://synthetica.example.com/invitations/syninv_abc-_9/",
+        "http://127.0.0.1:8000/invitations#syninv%5Fabc-_9",
+    ],
+)
+def test_the_token_is_found_in_every_form_of_link(given):
+    assert token_of_invitation(given) == "syninv_abc-_9"

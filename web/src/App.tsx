@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ComponentType, type ReactNode } from "react";
-import { matchPath, Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { matchPath, Navigate, Route, Routes, useLocation, useParams } from "react-router-dom";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/ui";
 import { useAuth } from "./lib/auth";
@@ -39,7 +39,7 @@ const PAGES: [string, ReturnType<typeof page>][] = [
   ["projects", page(() => import("./pages/projects/Projects"))],
   ["projects/:projectId", page(() => import("./pages/projects/ProjectPage"))],
   ["projects/:projectId/upload", page(() => import("./pages/datasets/UploadPage"))],
-  ["invitations/:token", page(() => import("./pages/projects/AcceptInvitation"))],
+  ["invitations", page(() => import("./pages/projects/AcceptInvitation"))],
   ["datasets/:datasetId", page(() => import("./pages/datasets/DatasetPage"))],
   ["datasets/:datasetId/train", page(() => import("./pages/training/TrainPage"))],
   ["jobs", page(() => import("./pages/training/JobsPage"))],
@@ -68,7 +68,9 @@ function RequireSession({ children }: { children: ReactNode }) {
   if (status === "signedOut") {
     // After "Sign out" the next sign-in (maybe someone else's) starts at the projects list,
     // not at the page the last user left.
-    const state = lost === "signedOut" ? null : { from: location.pathname + location.search, ended: lost === "ended" };
+    // The hash too: an invitation link carries its token there (/invitations#<token>).
+    const from = location.pathname + location.search + location.hash;
+    const state = lost === "signedOut" ? null : { from, ended: lost === "ended" };
     return <Navigate to="/signin" replace state={state} />;
   }
   return <>{children}</>;
@@ -80,6 +82,7 @@ export function App() {
     <Routes>
       <Route path="/signin" element={<SignIn />} />
       <Route path="/signup" element={<SignUp />} />
+      <Route path="/invitations/:token" element={<OldInvitationLink />} />
       <Route
         element={
           <RequireSession>
@@ -95,6 +98,15 @@ export function App() {
       </Route>
     </Routes>
   );
+}
+
+/** An invitation link of the old form, `/invitations/<token>`: its token moves to the hash at
+ * once (replacing the history entry, before the session check), so that it leaves the address
+ * bar and the history and is never sent again. The request that loaded this page did carry it:
+ * the gateway keeps it out of its access log; a proxy in front may not. */
+function OldInvitationLink() {
+  const { token = "" } = useParams();
+  return <Navigate to={{ pathname: "/invitations", hash: encodeURIComponent(token) }} replace />;
 }
 
 function Page({ children }: { children: ReactNode }) {

@@ -11,8 +11,28 @@ from gateway.schema.datasets.types import Dataset, Project, list_datasets
 from synthetica.datasets.v1 import datasets_pb2 as pb
 
 
+@strawberry.type(
+    description="the signed-in account's storage: bytes of the datasets in the projects it "
+    "owns (a shared project counts against its owner), uploads still streaming included"
+)
+class StorageUsage:
+    # Float: 20 GiB is past GraphQL's 32-bit Int; exact up to 2^53 bytes.
+    used_bytes: float
+    quota_bytes: float | None = strawberry.field(
+        description="the most it may store; null when there is no quota"
+    )
+
+
 @strawberry.type
 class DatasetsQuery:
+    @strawberry.field(description="your storage used and your quota")
+    async def storage_usage(self, info: Info[Context, None]) -> StorageUsage:
+        rpc = info.context.clients.datasets.GetStorageUsage
+        found = await call(info, rpc, pb.GetStorageUsageRequest())
+        return StorageUsage(
+            used_bytes=float(found.used_bytes), quota_bytes=float(found.quota_bytes) or None
+        )
+
     @strawberry.field(description="the projects you are a member of, newest first")
     async def projects(
         self, info: Info[Context, None], first: int = 50, after: str | None = None

@@ -22,6 +22,7 @@ from synthetica_client._generated.input_types import (
     RegisterInput,
     TrainModelInput,
 )
+from synthetica_client._generated.storage_usage import StorageUsageStorageUsage
 from synthetica_client._jobs import AsyncJob, AsyncJobs
 from synthetica_client._models import AsyncModels
 from synthetica_client._projects import AsyncProjects, ProjectRef
@@ -32,6 +33,12 @@ from synthetica_client.progress import ProgressOption
 
 class User(UserFields):
     """The signed-in user."""
+
+
+class StorageUsage(StorageUsageStorageUsage):
+    """The signed-in account's storage: ``used_bytes`` across the datasets of the projects
+    it owns (a shared project counts against its owner), ``quota_bytes`` the most it may
+    store (None: no quota)."""
 
 
 class AsyncClient:
@@ -129,6 +136,11 @@ class AsyncClient:
 
     async def me(self) -> User:
         return User.model_validate((await self._t.me()).me.model_dump(by_alias=True))
+
+    async def storage_usage(self) -> StorageUsage:
+        """Your storage used and your quota (uploads past it are refused: QuotaExceeded)."""
+        found = (await self._t.storage_usage()).storage_usage
+        return StorageUsage.model_validate(found.model_dump(by_alias=True))
 
     async def engines(self) -> list[dict[str, Any]]:
         """The engines with their parameters and defaults."""

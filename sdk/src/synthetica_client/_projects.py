@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from synthetica_client._base import Bound, all_pages, enum_or_none, is_uuid
 from synthetica_client._datasets import Dataset
@@ -15,6 +16,18 @@ from synthetica_client.errors import BadUserInput, NotFound
 if TYPE_CHECKING:
     from synthetica_client._async import AsyncClient
     from synthetica_client._datasets import AsyncDataset
+
+
+def token_of_invitation(invitation: str) -> str:
+    """The token of an invitation link (after ``#``, or its last path segment in the older
+    form), or the text itself when it is a bare token."""
+    text = invitation.strip()
+    if "#" in text:
+        text = text.split("#", 1)[1]
+    else:
+        text = text.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return unquote(text).strip()
+
 
 # A project as the methods take it: its id, its name, or the object (of either client).
 ProjectRef = str | ProjectFields
@@ -65,10 +78,11 @@ class AsyncProjects:
         return AsyncProject.bind(result.update_project, self._c)
 
     async def join(self, invitation_token: str) -> AsyncProject:
-        """Joins a project with the invitation token its owner sent you (the dashboard's
-        invitation link ends with it), as the role it was given. NotFound once it was taken,
+        """Joins a project with the invitation its owner sent you: the bare token or the
+        dashboard's whole link (``https://.../invitations#<token>``, or the older
+        ``.../invitations/<token>``), as the role it was given. NotFound once it was taken,
         withdrawn or replaced, or when you are a member already."""
-        token = invitation_token.strip().rstrip("/").rsplit("/", 1)[-1]
+        token = token_of_invitation(invitation_token)
         result = await self._c._t.accept_project_invitation(token=token)
         return AsyncProject.bind(result.accept_project_invitation, self._c)
 

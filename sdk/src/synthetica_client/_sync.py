@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.prompt import Confirm
 
 from synthetica_client import progress as progress_bars
-from synthetica_client._async import AsyncClient, User
+from synthetica_client._async import AsyncClient, StorageUsage, User
 from synthetica_client._batches import Batch, Batches
 from synthetica_client._connections import Connections
 from synthetica_client._datasets import Dataset, Datasets
@@ -105,6 +105,7 @@ class Client(Blocking):
     register = blocking(AsyncClient.register, User)
     logout = blocking(AsyncClient.logout, type(None))
     me = blocking(AsyncClient.me, User)
+    storage_usage = blocking(AsyncClient.storage_usage, StorageUsage)
     engines = blocking(AsyncClient.engines, list[dict[str, Any]])
     train = blocking(AsyncClient.train, Job)
     upload_tables = blocking(AsyncClient.upload_tables, Dataset)

@@ -98,6 +98,13 @@ class PayloadTooLarge(SyntheticaError):
     code = "PAYLOAD_TOO_LARGE"
 
 
+class QuotaExceeded(SyntheticaError):
+    """Over the account's storage quota (reason ``STORAGE_QUOTA_EXCEEDED``): delete datasets
+    or batches to make room; waiting does not help."""
+
+    code = "QUOTA_EXCEEDED"
+
+
 class InternalError(SyntheticaError):
     """The server failed unexpectedly (its details are masked)."""
 
@@ -138,6 +145,7 @@ _BY_CODE: dict[str, type[SyntheticaError]] = {
         RateLimited,
         ServiceUnavailable,
         PayloadTooLarge,
+        QuotaExceeded,
     )
 }
 

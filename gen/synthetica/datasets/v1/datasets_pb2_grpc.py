@@ -161,6 +161,11 @@ class DatasetsServiceStub:
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReadDatasetRequest.SerializeToString,
                 response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReadDatasetResponse.FromString,
                 _registered_method=True)
+        self.GetStorageUsage = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/GetStorageUsage',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.GetStorageUsageRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.GetStorageUsageResponse.FromString,
+                _registered_method=True)
         self.CreateConnection = channel.unary_unary(
                 '/synthetica.datasets.v1.DatasetsService/CreateConnection',
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.CreateConnectionRequest.SerializeToString,
@@ -425,6 +430,15 @@ class DatasetsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetStorageUsage(self, request, context):
+        """The caller's storage: the bytes of the uploads stored in the projects they own (and of
+        uploads still streaming into them), and the quota (0: unlimited). Errors: none but
+        UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateConnection(self, request, context):
         """Saves a database connection of a project: an SQLAlchemy URL naming a network host whose
         driver is installed (postgresql:// is PostgreSQL through psycopg2). Its credentials are
@@ -611,6 +625,11 @@ def add_DatasetsServiceServicer_to_server(servicer, server):
                     servicer.ReadDataset,
                     request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReadDatasetRequest.FromString,
                     response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReadDatasetResponse.SerializeToString,
+            ),
+            'GetStorageUsage': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetStorageUsage,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.GetStorageUsageRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.GetStorageUsageResponse.SerializeToString,
             ),
             'CreateConnection': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateConnection,
@@ -1298,6 +1317,33 @@ class DatasetsService:
             '/synthetica.datasets.v1.DatasetsService/ReadDataset',
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReadDatasetRequest.SerializeToString,
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReadDatasetResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStorageUsage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/GetStorageUsage',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.GetStorageUsageRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.GetStorageUsageResponse.FromString,
             options,
             channel_credentials,
             insecure,

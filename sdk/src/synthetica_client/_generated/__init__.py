@@ -172,6 +172,7 @@ from .remove_dataset_table import (
     RemoveDatasetTableRemoveDatasetTable,
 )
 from .report import Report, ReportReport
+from .storage_usage import StorageUsage, StorageUsageStorageUsage
 from .template import Template, TemplateTemplate
 from .template_preview import TemplatePreview, TemplatePreviewTemplatePreview
 from .templates import (
@@ -378,6 +379,8 @@ __all__ = [
     "RuleInput",
     "RuleKind",
     "SequenceInput",
+    "StorageUsage",
+    "StorageUsageStorageUsage",
     "TableKeysInput",
     "Template",
     "TemplateFields",

@@ -55,6 +55,7 @@ from .reject_job import RejectJob
 from .release_batch import ReleaseBatch
 from .remove_dataset_table import RemoveDatasetTable
 from .report import Report
+from .storage_usage import StorageUsage
 from .template import Template
 from .template_preview import TemplatePreview
 from .templates import Templates
@@ -213,6 +214,22 @@ class GraphQLClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return Me.model_validate(data)
+
+    async def storage_usage(self, **kwargs: Any) -> StorageUsage:
+        query = gql("""
+            query StorageUsage {
+              storageUsage {
+                usedBytes
+                quotaBytes
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query, operation_name="StorageUsage", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return StorageUsage.model_validate(data)
 
     async def create_connection(
         self, project_id: str, name: str, url: str, **kwargs: Any

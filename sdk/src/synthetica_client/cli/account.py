@@ -139,11 +139,30 @@ def logout() -> None:
 
 @app.command(epilog=example("synthetica whoami", "synthetica whoami --json"))
 def whoami(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Who you are signed in as, and where."""
+    """Who you are signed in as, and where; and your storage used against your quota."""
     client = state(ctx).client()
     me = client.me()
+    storage = client.storage_usage()
     answer(
-        {**dump(me), "url": client.url},
+        {**dump(me), "url": client.url, "storage": dump(storage)},
         as_json,
-        f"{me.email} ({value(me.role).lower()}) at {client.url}",
+        f"{me.email} ({value(me.role).lower()}) at {client.url}\n"
+        f"Storage: {storage_line(storage.used_bytes, storage.quota_bytes)}",
     )
+
+
+def storage_line(used: float, quota: float | None) -> str:
+    """``1.5 GiB of 20 GiB used (7 %)``, or ``1.5 GiB used (no quota)``."""
+    if not quota:
+        return f"{human_bytes(used)} used (no quota)"
+    return f"{human_bytes(used)} of {human_bytes(quota)} used ({used / quota:.0%})"
+
+
+def human_bytes(size: float) -> str:
+    if size < 1024:
+        return f"{size:.0f} bytes"
+    for unit in ("KiB", "MiB", "GiB"):
+        size /= 1024
+        if size < 1024:
+            return f"{size:.1f} {unit}"
+    return f"{size / 1024:.1f} TiB"

@@ -48,7 +48,7 @@ def projects_create(
     "join",
     epilog=example(
         "synthetica projects join syninv_...",
-        "synthetica projects join https://synthetica.example.com/invitations/syninv_...",
+        "synthetica projects join 'https://synthetica.example.com/invitations#syninv_...'",
     ),
 )
 def projects_join(

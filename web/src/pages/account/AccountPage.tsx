@@ -1,9 +1,15 @@
 import { useState, type FormEvent } from "react";
-import { useMutation } from "urql";
+import { useMutation, useQuery } from "urql";
 import { PagedTable, usePagedQuery } from "../../components/lists";
 import { Section } from "../../components/page";
-import { Alert, Field, SecretOnce, formatDate, useCreateWithSecret } from "../../components/ui";
-import { ApiKeysDocument, CreateApiKeyDocument, RevokeApiKeyDocument, UpdateProfileDocument } from "../../gql/graphql";
+import { Alert, Field, SecretOnce, formatBytes, formatDate, useCreateWithSecret } from "../../components/ui";
+import {
+  ApiKeysDocument,
+  CreateApiKeyDocument,
+  RevokeApiKeyDocument,
+  StorageUsageDocument,
+  UpdateProfileDocument,
+} from "../../gql/graphql";
 import { useAuth } from "../../lib/auth";
 import { fieldError, toApiError } from "../../lib/errors";
 
@@ -12,8 +18,29 @@ export default function AccountPage() {
     <section>
       <h1>Your account</h1>
       <Profile />
+      <Storage />
       <ApiKeys />
     </section>
+  );
+}
+
+/** The bytes stored for the projects you own (a shared project counts against its owner),
+ * against your quota: uploads past it are refused. */
+export function Storage() {
+  const [{ data, error }] = useQuery({ query: StorageUsageDocument, requestPolicy: "cache-and-network" });
+  const usage = data?.storageUsage;
+  const line = !usage
+    ? null
+    : usage.quotaBytes
+      ? `${formatBytes(usage.usedBytes)} of ${formatBytes(usage.quotaBytes)} used`
+      : `${formatBytes(usage.usedBytes)} used (no quota)`;
+  return (
+    <p className="card" role="group" aria-label="Storage">
+      Storage: {line ?? (error ? "not available" : "…")}
+      {usage?.quotaBytes ? (
+        <meter aria-label="Storage used" min={0} max={usage.quotaBytes} value={usage.usedBytes} />
+      ) : null}
+    </p>
   );
 }
 

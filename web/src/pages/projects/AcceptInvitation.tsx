@@ -1,14 +1,15 @@
-import { useNavigate, useParams } from "react-router-dom";
+import { useLocation, useNavigate } from "react-router-dom";
 import { useMutation } from "urql";
 import { Alert } from "../../components/ui";
 import { AcceptProjectInvitationDocument } from "../../gql/graphql";
 import { toApiError } from "../../lib/errors";
 
-/** An invitation link (`/invitations/<token>`, from the project's Members): signed in (signing
+/** An invitation link (`/invitations#<token>`, from the project's Members): signed in (signing
  * up first if need be), the invitee joins the project with the token and goes to it. Joining
- * waits for the click, so that a link opened by a preview or by the wrong account joins nothing. */
+ * waits for the click, so that a link opened by a preview or by the wrong account joins nothing.
+ * The token is in the fragment, which browsers never send: no server or proxy logs it. */
 export default function AcceptInvitation() {
-  const { token = "" } = useParams();
+  const token = tokenFromHash(useLocation().hash);
   const navigate = useNavigate();
   const [accepted, accept] = useMutation(AcceptProjectInvitationDocument);
   const error = accepted.error ? toApiError(accepted.error) : null;
@@ -16,6 +17,15 @@ export default function AcceptInvitation() {
   async function join() {
     const done = await accept({ token });
     if (done.data) navigate(`/projects/${done.data.acceptProjectInvitation.id}`);
+  }
+
+  if (!token) {
+    return (
+      <section>
+        <h1>Join a project</h1>
+        <Alert>This invitation link has no token: open the whole link you were sent.</Alert>
+      </section>
+    );
   }
 
   return (
@@ -28,4 +38,12 @@ export default function AcceptInvitation() {
       {error ? <Alert error={error} /> : null}
     </section>
   );
+}
+
+function tokenFromHash(hash: string): string {
+  try {
+    return decodeURIComponent(hash.replace(/^#/, "")).trim();
+  } catch {
+    return ""; // a malformed escape: no token rather than a crash
+  }
 }

@@ -69,7 +69,7 @@ describe("project members", () => {
       { projectId: "p1", email: "dan@example.com", role: "EDITOR" },
     ]);
     const link = await screen.findByRole("textbox", { name: "Invitation link for dan@example.com" });
-    expect(link).toHaveValue(`${window.location.origin}/invitations/syninv_s3cret`);
+    expect(link).toHaveValue(`${window.location.origin}/invitations#syninv_s3cret`);
     expect(screen.getByRole("group", { name: "Invitation link" })).toHaveTextContent("shown only now");
     expect(onChanged).toHaveBeenCalledTimes(1);
   });

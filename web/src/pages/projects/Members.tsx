@@ -204,7 +204,8 @@ export function Members({ project, myId, onChanged }: { project: Project; myId?:
   );
 }
 
-/** Where the invitee opens an invitation: the dashboard's own page, on this dashboard's address. */
+/** Where the invitee opens an invitation: the dashboard's own page, on this dashboard's address.
+ * The token goes in the fragment, which browsers never send to a server or proxy. */
 export function invitationUrl(token: string): string {
-  return `${window.location.origin}/invitations/${encodeURIComponent(token)}`;
+  return `${window.location.origin}/invitations#${encodeURIComponent(token)}`;
 }
