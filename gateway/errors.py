@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import grpc
 from google.rpc import error_details_pb2
-from graphql import GraphQLError
+from graphql import GraphQLError, VariableDefinitionNode
 from grpc_status import rpc_status
 from strawberry.extensions import MaskErrors, SchemaExtension
 
@@ -88,6 +88,35 @@ def rpc_errors() -> Iterator[None]:
         raise from_rpc_error(exc) from exc
 
 
+SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
+
+
+def bad_variable(error: GraphQLError) -> bool:
+    """A variable whose value its type refuses (``count: 10**12`` for an Int, which GraphQL
+    holds to 32 bits; ``1.5`` for an Int; ``"XLSX"`` for an enum): graphql-core's own words,
+    which name the variable, where in it and the value, with no exception of ours behind
+    them (a scalar's own exception stays masked)."""
+    inner = error.original_error
+    return (
+        error.path is None
+        and isinstance(inner, GraphQLError)
+        and inner.original_error is None
+        and any(isinstance(node, VariableDefinitionNode) for node in error.nodes or ())
+    )
+
+
+def as_bad_input(error: GraphQLError) -> GraphQLError:
+    """A refused variable as the client's error (BAD_USER_INPUT), not "internal error"; without
+    a "Did you mean" hint, which would name the schema's values to a gateway that hides it."""
+    return GraphQLError(
+        SUGGESTION.sub("", error.message),
+        error.nodes,
+        error.source,
+        error.positions,
+        extensions={"code": "BAD_USER_INPUT", "reason": "INVALID_VARIABLE"},
+    )
+
+
 def should_mask(error: GraphQLError) -> bool:
     original = error.original_error
     if isinstance(original, ApiError) or isinstance(error, ApiError):
@@ -108,10 +137,8 @@ class MaskUnexpectedErrors(MaskErrors):
     def _process_result(self, result: object) -> None:
         errors = getattr(result, "errors", None)
         if errors:
+            errors = [as_bad_input(e) if bad_variable(e) else e for e in errors]
             result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
-
-
-SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
 
 class NoSuggestions(SchemaExtension):

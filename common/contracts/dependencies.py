@@ -57,6 +57,9 @@ MIN_REPEATED_SHARE = 0.5
 MIN_ROWS_PER_NUMBER = 5
 # Pairs are first tried on this many rows of a batch: most fail there, cheaply.
 _PROBE_ROWS = 2_000
+# The rows each source value had, kept beside the source's column: a name no column has
+# (services refuse NUL in text), so a source column called "n" is counted like any other.
+_ROWS = "\0rows"
 # Of a table's (source, column) pairs that pass those rows, at most this many (in column
 # order) are followed through all the rows: each costs a pass over them, and a table of 1,000
 # copies of one column would otherwise follow a million pairs.
@@ -216,11 +219,11 @@ class DependencyFinder:
             self._drop(source)
             return
         counts = frame[[source]].groupby(source, dropna=False, sort=False, observed=True).size()
-        counts = counts.rename("n").reset_index()
+        counts = counts.rename(_ROWS).reset_index()
         seen = self._counts.get(source)
         if seen is not None:
             counts = pd.concat([seen, counts], ignore_index=True)
-            counts = counts.groupby(source, dropna=False, sort=False, observed=True)["n"].sum()
+            counts = counts.groupby(source, dropna=False, sort=False, observed=True)[_ROWS].sum()
             counts = counts.reset_index()
         if len(counts) > MAX_SOURCE_VALUES:
             self._drop(source)
@@ -270,7 +273,7 @@ class DependencyFinder:
         return [dependency for dependency in found if dependency.columns]
 
     def _determined(self, source: str) -> list[str]:
-        counts = self._counts[source]["n"]
+        counts = self._counts[source][_ROWS]
         repeated = counts[counts >= 2]
         if len(repeated) < MIN_REPEATING_VALUES:
             return []

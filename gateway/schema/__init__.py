@@ -24,7 +24,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from gateway.cost import cost_limit_rule
-from gateway.errors import ApiError, MaskUnexpectedErrors, NoSuggestions
+from gateway.errors import ApiError, MaskUnexpectedErrors, NoSuggestions, bad_variable
 from gateway.fanout import SharedEventExecution
 from gateway.field_repeats import guarded_validation_cache
 from gateway.observability import GraphQLObservability
@@ -121,7 +121,9 @@ class Schema(strawberry.Schema):
     ) -> None:
         """Expected failures (bad input, missing rights) are answers, not incidents: only
         the others are logged, with their traceback."""
-        unexpected = [e for e in errors if not isinstance(e.original_error, ApiError)]
+        unexpected = [
+            e for e in errors if not isinstance(e.original_error, ApiError) and not bad_variable(e)
+        ]
         if unexpected:
             super().process_errors(unexpected, execution_context)
 

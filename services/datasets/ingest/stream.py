@@ -69,10 +69,45 @@ def open_decompressed(open_source: SourceOpener, limits: IngestLimits) -> tuple[
     """
     raw = io.BufferedReader(_LimitedReader(open_source(), limits.max_bytes, "file"), CHUNK_BYTES)
     if raw.peek(2)[:2] != GZIP_MAGIC:
-        return raw, False
+        return _lines_at_lf(raw), False
     inflated = gzip.GzipFile(fileobj=raw, mode="rb")
     limited = _LimitedReader(inflated, limits.max_bytes, "decompressed file")
-    return io.BufferedReader(limited, CHUNK_BYTES), True
+    return _lines_at_lf(io.BufferedReader(limited, CHUNK_BYTES)), True
+
+
+PARQUET_MAGIC = b"PAR1"
+
+
+class _CrLines(io.RawIOBase):
+    """The lines of a file that ends them with CR alone (classic Mac OS; Excel for Mac's
+    "CSV (Macintosh)") ended with LF, as every later step splits lines at LF: such a file
+    was one line, refused as "the file has no rows". A byte for a byte, so sizes, limits
+    and line numbers stay as they were."""
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self._inner = inner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._inner.read(len(buffer)).replace(b"\r", b"\n")
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+def _lines_at_lf(stream: io.BufferedReader) -> BinaryIO:
+    """``stream`` as it is, or read through :class:`_CrLines` when its start has CR and no
+    LF. Not for a file with NUL bytes in its start (UTF-16 and UTF-32 text, whose other
+    characters can hold the byte 0x0D; binary files) nor for Parquet."""
+    head = stream.peek(CHUNK_BYTES)[:CHUNK_BYTES]
+    if b"\r" not in head or b"\n" in head or b"\0" in head or head.startswith(PARQUET_MAGIC):
+        return stream
+    return io.BufferedReader(_CrLines(stream), CHUNK_BYTES)
 
 
 def text_encoding(name: str) -> str:

@@ -7,7 +7,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich import box
 from rich.console import Console
+from rich.segment import Segment
 from rich.table import Table
 
 from synthetica_client import config
@@ -26,8 +27,26 @@ from synthetica_client.errors import BadUserInput
 _PIPED_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200
 # No markup: what is printed is mostly the server's text (dataset, column and table names a
 # teammate chose), where "[/x]" ended the command in a MarkupError and "[link=…]" hid a link.
-out = Console(highlight=False, markup=False, width=_PIPED_WIDTH)
-err = Console(stderr=True, highlight=False)
+# Control characters in the server's text (a teammate's project named "\x1b]0;…\x1b[2J") are
+# printed as escapes such as "\x1b": reaching the terminal, ESC sequences cleared the screen,
+# retitled the window, rewrote what was printed before or set the clipboard (OSC 52). Rich
+# itself strips only BEL, BS, VT, FF and CR. Tab and line feed are printed as they are.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
+
+
+class _Console(Console):
+    """A console that shows the control characters of what it prints (rich's own cursor and
+    screen controls go out as they are)."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else segment._replace(text=segment.text.translate(_CONTROLS))
+            for segment in buffer
+        )
+
+
+out = _Console(highlight=False, markup=False, width=_PIPED_WIDTH)
+err = _Console(stderr=True, highlight=False)
 
 app = typer.Typer(
     name="synthetica",
@@ -149,7 +168,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, datetime):
         return value.astimezone().strftime("%Y-%m-%d %H:%M")  # the reader's time, to the minute
-    return str(value)
+    # Escaped here too, so that the column is as wide as what is shown.
+    return str(value).translate(_CONTROLS)
 
 
 def answer(value: Any, as_json: bool, line: str) -> None:
