@@ -139,14 +139,19 @@ def least_decimals(field: pa.Field) -> int | None:
 def with_least_decimals(column: pa.Array, places: int) -> pa.Array:
     """A number column as text, each value as short as it may be but with at least
     ``places`` decimals (`16` is `16.0`, `5.25` stays); a value not written plainly
-    (`1e+20`, `nan`) as Arrow writes it. Null stays null."""
+    (`1e+20`, `nan`, `inf`) as Arrow writes it. Null stays null."""
     text = pc.cast(column, pa.string())
-    plain = pc.match_substring_regex(text, r"^-?\d+(\.\d+)?$")
-    whole = pc.and_(plain, pc.invert(pc.match_substring(text, ".")))
-    padded = pc.binary_join_element_wise(text, pc.if_else(whole, ".", ""), "0" * places, "")
-    # The zeros beyond `places` that the value does not need dropped again.
-    trimmed = pc.replace_substring_regex(padded, rf"^(-?\d+\.\d{{{places}}}\d*?)0+$", r"\1")
-    return pc.if_else(plain, trimmed, text)
+    plain = pc.and_(pc.is_finite(column), pc.invert(pc.match_substring(text, "e")))
+    point = pc.find_substring(text, ".")
+    written = pc.if_else(
+        pc.equal(point, -1), 0, pc.subtract(pc.subtract(pc.utf8_length(text), point), 1)
+    )
+    # The zeros each value lacks (a point first where it has none), one pass per count.
+    suffix = pa.scalar("", pa.string())
+    for have in range(places):
+        lacking = ("." if have == 0 else "") + "0" * (places - have)
+        suffix = pc.if_else(pc.and_(plain, pc.equal(written, have)), lacking, suffix)
+    return pc.binary_join_element_wise(text, suffix, "")
 
 
 def written_numbers(field: pa.Field, column: pa.Array) -> pa.Array | None:
