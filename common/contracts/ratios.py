@@ -15,8 +15,13 @@ columns written as numbers and the columns of linear totals or functions are nev
 
 Of the three columns of one relation (`Pace` = `Time` / `Miles`, `Time` = `Pace` * `Miles`,
 `Miles` = `Time` / `Pace`: one fact), the one set is the one written most finely for its
-size (the grid its values lie on, over their median size): `Pace` to the second beside a
-`Time` in whole minutes. A set column is never a part of another relation kept.
+size (the grid its values lie on, over their median size), among those its parts make
+after its own rounding alone first: `Pace` to the second beside `Miles` in twentieths, not
+`Time` (`Pace` * `Miles` meets it only within the rounding of `Miles`). A set column is never
+a part of another relation kept. A relation met after the column's own rounding alone is
+checked so (the report counts a pace off by a second); one met only within its parts'
+rounding too is checked within it (`PaceMin` = `TimeMin` / `Miles`, `TimeMin` itself rounded
+to 3 decimals).
 
 Bounded: the first ``MAX_COLUMNS`` number columns (in the table's order) are tried, so at
 most 32 x 31 ordered pairs per column set, on the first ``SCREEN_ROWS`` rows at once, before
@@ -56,6 +61,8 @@ class Ratio:
     parts: tuple[int, int]
     operation: str
     decimals: int | None
+    # Met only within the parts' rounding too, not within the column's alone.
+    loose: bool = False
 
 
 def combine(operation: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -128,16 +135,23 @@ def ratios(
             if a in (b, c):
                 continue
             made = combine(operation, values[:, b], values[:, c])
-            places = (written[a], written[b], written[c])
-            if within(values[:, a], made, (values[:, b], values[:, c]), places, relative[a]).all():
+            parts = (values[:, b], values[:, c])
+            strict = (written[a], None, None)
+            if within(values[:, a], made, parts, strict, relative[a]).all():
                 found.append(Ratio(a, (b, c), operation, written[a]))
+            elif within(values[:, a], made, parts, (written[a], written[b], written[c])).all():
+                found.append(Ratio(a, (b, c), operation, written[a], loose=True))
     return _kept(found, values, written)
 
 
 def _kept(found: list[Ratio], values: np.ndarray, written: dict[int, int | None]) -> list[Ratio]:
-    """One set column per relation, the finest written for its size, none another's part."""
+    """One set column per relation, none another's part: one its parts make after its own
+    rounding alone before one they make within theirs too, then the finest written for its
+    size."""
     fineness = {r.column: _fineness(values[:, r.column], written[r.column]) for r in found}
-    found.sort(key=lambda r: (fineness[r.column], r.column, r.operation != "ratio", r.parts))
+    found.sort(
+        key=lambda r: (r.loose, fineness[r.column], r.column, r.operation != "ratio", r.parts)
+    )
     kept: list[Ratio] = []
     for candidate in found:
         if any(

@@ -81,6 +81,8 @@ class Total:
     # A function of the one part instead (`common.contracts.functions`: "ln", "sqrt", ...),
     # or of the two (`common.contracts.ratios`: "ratio", "product").
     function: str | None = None
+    # A ratio met only within its parts' rounding too (`common.contracts.ratios`).
+    loose: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"column": self.column, "parts": list(self.parts)}
@@ -89,6 +91,8 @@ class Total:
             data["decimals"] = self.decimals
         if self.function is not None:
             data |= {"function": self.function, "decimals": self.decimals}
+        if self.loose:
+            data["loose"] = True
         return data
 
     @classmethod
@@ -101,6 +105,7 @@ class Total:
             constant=float(data.get("constant", 0.0)),
             decimals=data.get("decimals"),
             function=data.get("function"),
+            loose=bool(data.get("loose", False)),
         )
 
     @property
@@ -142,6 +147,8 @@ class Total:
         if self.function in OPERATIONS:
             parts = _numbers(rows, self.parts)
             places = [self.decimals, *(written_decimals(parts[:, k]) for k in range(2))]
+            if not self.loose:  # met after the column's own rounding alone
+                places[1:] = [None, None]
             made = within(totals, sums, (parts[:, 0], parts[:, 1]), places, relative)
             return present & ~made
         if self.function is not None:
@@ -256,6 +263,7 @@ def _propose(
             (columns[r.parts[0]], columns[r.parts[1]]),
             decimals=r.decimals,
             function=r.operation,
+            loose=r.loose,
         )
         for r in ratios(values, settable, tied, relative)
     ]
