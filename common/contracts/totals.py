@@ -46,6 +46,8 @@ import numpy as np
 import pandas as pd
 
 from common.contracts.functions import WRITTEN, apply, functions, matches
+from common.contracts.ratios import OPERATIONS, combine, ratios, within, written_decimals
+from common.contracts.ratios import WRITTEN as WRITTEN_RATIOS
 from common.contracts.relations import DENOMINATOR, RELATIVE, RELATIVE_FLOAT32, Relation, relations
 from common.contracts.relations import equal as _equal
 from common.contracts.relations import rounded as _rounded
@@ -76,8 +78,11 @@ class Total:
     weights: tuple[float, ...] | None = None
     constant: float = 0.0
     decimals: int | None = None
-    # A function of the one part instead (`common.contracts.functions`: "ln", "sqrt", ...).
+    # A function of the one part instead (`common.contracts.functions`: "ln", "sqrt", ...),
+    # or of the two (`common.contracts.ratios`: "ratio", "product").
     function: str | None = None
+    # A ratio met only within its parts' rounding too (`common.contracts.ratios`).
+    loose: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"column": self.column, "parts": list(self.parts)}
@@ -86,6 +91,8 @@ class Total:
             data["decimals"] = self.decimals
         if self.function is not None:
             data |= {"function": self.function, "decimals": self.decimals}
+        if self.loose:
+            data["loose"] = True
         return data
 
     @classmethod
@@ -98,11 +105,14 @@ class Total:
             constant=float(data.get("constant", 0.0)),
             decimals=data.get("decimals"),
             function=data.get("function"),
+            loose=bool(data.get("loose", False)),
         )
 
     @property
     def formula(self) -> str:
         """The right-hand side: ``a + b + c``, ``year + month/12 - 1/12`` or ``ln(wage)``."""
+        if self.function in OPERATIONS:
+            return WRITTEN_RATIOS[self.function].format(*self.parts)
         if self.function is not None:
             return WRITTEN[self.function].format(self.parts[0])
         if self.weights is None:
@@ -121,6 +131,8 @@ class Total:
         """The rows with the total and every part present, the totals and the parts' sums."""
         values = _numbers(rows, [self.column, *self.parts])
         present = ~np.isnan(values).any(axis=1)
+        if self.function in OPERATIONS:  # unrounded: `within` allows for the rounding
+            return present, values[:, 0], combine(self.function, values[:, 1], values[:, 2])
         if self.function is not None:  # unrounded: `matches` allows for the rounding
             return present, values[:, 0], apply(self.function, values[:, 1])
         if self.weights is None:
@@ -132,6 +144,13 @@ class Total:
         """True where a row has the total and every part, and they do not add up."""
         present, totals, sums = self._sums(rows)
         (relative,) = _relative(rows, [self.column])
+        if self.function in OPERATIONS:
+            parts = _numbers(rows, self.parts)
+            places = [self.decimals, *(written_decimals(parts[:, k]) for k in range(2))]
+            if not self.loose:  # met after the column's own rounding alone
+                places[1:] = [None, None]
+            made = within(totals, sums, (parts[:, 0], parts[:, 1]), places, relative)
+            return present & ~made
         if self.function is not None:
             return present & ~matches(totals, sums, self.decimals, relative)
         return present & ~_equal(totals, sums, relative)
@@ -237,7 +256,18 @@ def _propose(
         Total(columns[f.column], (columns[f.part],), decimals=f.decimals, function=f.function)
         for f in functions(values, settable, tied, relative)
     ]
-    return [_total(r, columns) for r in found] + made
+    tied |= {i for t in made for i in (columns.index(t.column), columns.index(t.parts[0]))}
+    divided = [
+        Total(
+            columns[r.column],
+            (columns[r.parts[0]], columns[r.parts[1]]),
+            decimals=r.decimals,
+            function=r.operation,
+            loose=r.loose,
+        )
+        for r in ratios(values, settable, tied, relative)
+    ]
+    return [_total(r, columns) for r in found] + made + divided
 
 
 def _total(relation: Relation, columns: list[str]) -> Total:

@@ -95,6 +95,7 @@ def metadata_to_proto(
                 pii=described.get(c["name"], {}).get("pii", False),
                 datetime_format=described.get(c["name"], {}).get("datetime_format") or "",
                 decimals=c.get("decimals") or 0,
+                least_decimals=c.get("least_decimals") or 0,
             )
             for c in columns
         ],

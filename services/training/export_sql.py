@@ -19,7 +19,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from services.training.export_parts import READ_BATCH_ROWS
-from services.training.export_values import datetime_format, json_value, with_date_formats
+from services.training.export_values import (
+    datetime_format,
+    json_value,
+    with_date_formats,
+    written_numbers,
+)
 
 SQL_ROWS_PER_INSERT = 500
 _MAX_IDENTIFIER_BYTES = 63
@@ -92,7 +97,18 @@ def _sql_literals(column: pa.Array) -> pa.Array:
     return pc.fill_null(text, "NULL")
 
 
+def _number_literals(field: pa.Field, column: pa.Array) -> pa.Array | None:
+    """A number column written as the upload wrote it (`16.0`, `12.50`), where it tells."""
+    if not pa.types.is_floating(column.type):
+        return None
+    text = written_numbers(field, column)
+    if text is None:
+        return None
+    return pc.fill_null(_sql_floats(text), "NULL")
+
+
 def _sql_floats(column: pa.Array) -> pa.Array:
+    """Numbers (or their text) as SQL literals, NaN and infinities quoted."""
     text = pc.cast(column, pa.string())
     special = {"nan": "'NaN'", "inf": "'Infinity'", "-inf": "'-Infinity'"}
     for raw, literal in special.items():
@@ -190,7 +206,10 @@ def _inserts(
     for batch in batches:
         if batch.num_rows == 0:
             continue
-        literals = [_sql_literals(column) for column in batch.columns]
+        literals = [
+            _number_literals(field, column) or _sql_literals(column)
+            for field, column in zip(schema, batch.columns, strict=True)
+        ]
         rows = pc.binary_join_element_wise("(", *[_join_cols(literals)], ")", "").to_pylist()
         statements = []
         for start in range(0, len(rows), SQL_ROWS_PER_INSERT):

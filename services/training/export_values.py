@@ -19,6 +19,8 @@ DATETIME_FORMAT_KEY = b"datetime_format"
 # How the upload wrote a number column's decimals (field metadata, `8.0`: b"1") and its
 # missing values (schema metadata, b"NA"), for CSV downloads to write them alike.
 DECIMALS_KEY = b"decimals"
+# Where its decimals vary, the fewest every value was written with (`5.0`, `5.25`: b"1").
+LEAST_DECIMALS_KEY = b"least_decimals"
 MISSING_VALUE_KEY = b"missing_value"
 # Decimal128's digits: a number of more digits keeps the shortest form.
 _DECIMAL_DIGITS = 38
@@ -123,6 +125,44 @@ def written_decimals(field: pa.Field) -> int | None:
     """The decimals every real value of a number column was written with (`8.0`: 1)."""
     raw = (field.metadata or {}).get(DECIMALS_KEY) if pa.types.is_floating(field.type) else None
     return int(raw) if raw and raw.isdigit() and 0 < int(raw) < _DECIMAL_DIGITS else None
+
+
+def least_decimals(field: pa.Field) -> int | None:
+    """The fewest decimals every real value of a number column was written with, where they
+    vary (`5.0`, `5.25`: 1)."""
+    if not pa.types.is_floating(field.type):
+        return None
+    raw = (field.metadata or {}).get(LEAST_DECIMALS_KEY)
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < _DECIMAL_DIGITS else None
+
+
+def with_least_decimals(column: pa.Array, places: int) -> pa.Array:
+    """A number column as text, each value as short as it may be but with at least
+    ``places`` decimals (`16` is `16.0`, `5.25` stays); a value not written plainly
+    (`1e+20`, `nan`, `inf`) as Arrow writes it. Null stays null."""
+    text = pc.cast(column, pa.string())
+    plain = pc.and_(pc.is_finite(column), pc.invert(pc.match_substring(text, "e")))
+    point = pc.find_substring(text, ".")
+    written = pc.if_else(
+        pc.equal(point, -1), 0, pc.subtract(pc.subtract(pc.utf8_length(text), point), 1)
+    )
+    # The zeros each value lacks (a point first where it has none), one pass per count.
+    suffix = pa.scalar("", pa.string())
+    for have in range(places):
+        lacking = ("." if have == 0 else "") + "0" * (places - have)
+        suffix = pc.if_else(pc.and_(plain, pc.equal(written, have)), lacking, suffix)
+    return pc.binary_join_element_wise(text, suffix, "")
+
+
+def written_numbers(field: pa.Field, column: pa.Array) -> pa.Array | None:
+    """A number column as the upload wrote it (its fixed or least decimals), as text; None
+    for a column without a written form, or whose values do not fit one."""
+    places = written_decimals(field)
+    if places is not None:
+        fixed = _as_decimals(column, places)
+        return None if fixed is column else pc.cast(fixed, pa.string())
+    least = least_decimals(field)
+    return with_least_decimals(column, least) if least is not None else None
 
 
 def with_decimals(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:

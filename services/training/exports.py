@@ -36,10 +36,12 @@ from services.training.export_values import (
     datetime_format,
     format_seconds,
     json_value,
+    least_decimals,
     missing_value,
     with_date_formats,
     with_decimals,
     with_duration_forms,
+    with_least_decimals,
 )
 
 FORMATS = ("csv", "jsonl", "parquet", "sql")
@@ -173,11 +175,60 @@ def _csv(
     buffer = io.BytesIO()
     # RFC 4180 quoting (strings quoted, inner quotes doubled); lines end in LF, which
     # every CSV reader accepts.
-    options = pacsv.WriteOptions(include_header=False, null_string=missing_value(schema))
+    null = missing_value(schema)
+    options = pacsv.WriteOptions(include_header=False, null_string=null)
+    least = {f.name: places for f in schema if (places := least_decimals(f)) is not None}
     for batch in batches:
         rows = with_decimals(guard_formulas(batch) if formula_guard else batch, schema)
+        if least and all(_plain_cells(c.type) for c in rows.columns):
+            yield _csv_lines(rows, least, null)
+            continue
         pacsv.write_csv(rows, buffer, write_options=options)
         yield _drain(buffer)
+
+
+def _plain_cells(kind: pa.DataType) -> bool:
+    """A type whose CSV cells `_csv_lines` writes as Arrow's writer does."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return not (
+        pa.types.is_binary(kind)
+        or pa.types.is_large_binary(kind)
+        or pa.types.is_fixed_size_binary(kind)
+        or pa.types.is_nested(kind)
+    )
+
+
+def _csv_lines(rows: pa.RecordBatch, least: dict[str, int], null: str) -> bytes:
+    """A batch as Arrow's CSV writer writes it (text quoted, quotes doubled, anything else as
+    Arrow casts it to text, ``null`` unquoted), but the number columns of ``least``: each
+    value with at least their decimals (`16.0`, `5.25`), which no Arrow type writes."""
+    if rows.num_rows == 0:
+        return b""
+    cells = []
+    for name, column in zip(rows.schema.names, rows.columns, strict=True):
+        if pa.types.is_dictionary(column.type):
+            column = column.dictionary_decode()
+        if name in least:
+            text = with_least_decimals(column, least[name])
+        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            quoted = pc.replace_substring(pc.cast(column, pa.string()), '"', '""')
+            text = pc.binary_join_element_wise('"', quoted, '"', "")
+        else:
+            text = pc.cast(column, pa.string())
+        cells.append(pc.fill_null(text, null))
+    lines = pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
+    return _text_bytes(pc.binary_join_element_wise(lines, "", "\n"))
+
+
+def _text_bytes(text: pa.Array) -> bytes:
+    """Every value of a string array without nulls, one after the other."""
+    text = pa.concat_arrays([text])  # its own buffers, from offset 0
+    offsets = text.buffers()[1]
+    assert offsets is not None
+    end = int(pa.Array.from_buffers(pa.int32(), len(text) + 1, [None, offsets])[-1].as_py())
+    data = text.buffers()[2]
+    return data.to_pybytes()[:end] if data is not None else b""
 
 
 def _plain_time(field: pa.Field) -> bool:

@@ -77,6 +77,7 @@ def _engine_metadata(metadata: Any) -> dict[str, Any]:
                 ("datetime_format", c.datetime_format),
                 ("pii", c.pii),
                 ("decimals", c.decimals),
+                ("least_decimals", c.least_decimals),
             )
             if v
         }

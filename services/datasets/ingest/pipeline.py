@@ -31,6 +31,9 @@ class ColumnInfo(BaseModel):
     # The decimals every value of a number column was written with, where they agree
     # (`8.0`, `7.5`: 1); see `written`.
     decimals: int | None = None
+    # Where they vary, the fewest every value was written with, at least one (`5.0`,
+    # `5.25`: 1); see `written`.
+    least_decimals: int | None = None
 
 
 class IngestResult(BaseModel):
@@ -378,6 +381,9 @@ def _result(
             type=str(_arrow_type(column_type)),
             datetime_format=getattr(column_type, "datetime_format", None),
             decimals=written.decimals_of(index)
+            if written is not None and _is_plain_float(column_type)
+            else None,
+            least_decimals=written.least_decimals_of(index)
             if written is not None and _is_plain_float(column_type)
             else None,
         )

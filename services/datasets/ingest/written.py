@@ -10,7 +10,11 @@ character a spreadsheet reads as a formula).
 A column's decimals are kept where every value is a plain number (`-12.50`; no exponent,
 and, as the pipeline checks by the column's type, no thousands separator, decimal comma,
 unit or quotes) written with the same number of decimals, at least one; None otherwise
-(`8`, `7.5`: the shortest form is what downloads write anyway).
+(`8`, `7.5`: the shortest form is what downloads write anyway). Where they vary, the fewest
+decimals every value is written with is kept instead, where at least one (pandas writes a
+float `5.0`, `13.1`, `5.25`: at least one): downloads write each value as short as it may be
+but with at least those (`16.0`, `5.25`), never `16`. Of columns mixing forms the shortest
+form stays: `8` beside `7.5` has none to keep.
 """
 
 from __future__ import annotations
@@ -50,11 +54,18 @@ class _Decimals:
         low, high = pc.min_max(places).values()
         self.low = low.as_py() if self.low is None else min(self.low, low.as_py())
         self.high = high.as_py() if self.high is None else max(self.high, high.as_py())
-        # Decimals that vary, or none, stay so whatever comes: nothing more to count.
-        self.plain = self.low == self.high and self.low >= 1
+        # No decimals stay so whatever comes: nothing more to count.
+        self.plain = self.low >= 1
 
     def result(self) -> int | None:
-        if not self.plain or self.low is None:
+        """The decimals of every value, where they agree."""
+        if not self.plain or self.low is None or self.low != self.high:
+            return None
+        return self.low
+
+    def least(self) -> int | None:
+        """The fewest decimals of every value, where they vary (see the module)."""
+        if not self.plain or self.low is None or self.low == self.high:
             return None
         return self.low
 
@@ -98,3 +109,7 @@ class WrittenTally:
     def decimals_of(self, index: int) -> int | None:
         tally = self.decimals.get(index)
         return tally.result() if tally is not None else None
+
+    def least_decimals_of(self, index: int) -> int | None:
+        tally = self.decimals.get(index)
+        return tally.least() if tally is not None else None

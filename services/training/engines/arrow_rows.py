@@ -13,7 +13,12 @@ import pyarrow as pa
 from common.durations import DURATION_FORMAT_KEY
 from services.training.engines.precision import sum_decimals
 from services.training.engines.profile import ColumnProfile, TableProfile
-from services.training.export_values import DATETIME_FORMAT_KEY, DECIMALS_KEY, MISSING_VALUE_KEY
+from services.training.export_values import (
+    DATETIME_FORMAT_KEY,
+    DECIMALS_KEY,
+    LEAST_DECIMALS_KEY,
+    MISSING_VALUE_KEY,
+)
 
 
 def arrow_schema(profile: TableProfile) -> pa.Schema:
@@ -28,6 +33,8 @@ def arrow_schema(profile: TableProfile) -> pa.Schema:
             metadata = {DATETIME_FORMAT_KEY: column.datetime_format.encode()}
         elif column.written_decimals and pa.types.is_floating(data_type):
             metadata = {DECIMALS_KEY: str(column.written_decimals).encode()}
+        elif column.least_decimals and pa.types.is_floating(data_type):
+            metadata = {LEAST_DECIMALS_KEY: str(column.least_decimals).encode()}
         elif column.duration_format and pa.types.is_integer(data_type):
             metadata = {DURATION_FORMAT_KEY: column.duration_format.encode()}
         fields.append(pa.field(column.name, data_type, metadata=metadata))

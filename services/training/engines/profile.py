@@ -151,6 +151,8 @@ class ColumnProfile:
     id_counts: tuple[int, ...] = ()
     # The decimals every value of the upload was written with (`8.0`: 1), for CSV downloads.
     written_decimals: int | None = None
+    # Where they vary, the fewest every value was written with (`5.0`, `5.25`: 1).
+    least_decimals: int | None = None
     # Durations stored as seconds: the form the upload wrote them in (`common.durations`).
     duration_format: str | None = None
 
@@ -300,6 +302,7 @@ def build_profile(
                 null_share=float(table[name].isna().mean()) if len(table) else 0.0,
                 datetime_format=meta.get("datetime_format") if _is_time(profiled) else None,
                 written_decimals=meta.get("decimals"),
+                least_decimals=meta.get("least_decimals"),
                 duration_format=_duration_format(schema, name),
             )
         )

@@ -133,6 +133,7 @@ def stream_profile(path: Path, metadata: Mapping[str, Any]) -> tuple[TableProfil
                 null_share=column.nulls / total,
                 datetime_format=time_format,
                 written_decimals=(meta.get(name) or {}).get("decimals"),
+                least_decimals=(meta.get(name) or {}).get("least_decimals"),
                 duration_format=duration_format(schema.field(name)),
             )
         )

@@ -77,11 +77,13 @@ def _ingest(csv: Path, folder: Path) -> Ingested:
     frame = pq.read_table(out).to_pandas()
     formats = {c.name: c.datetime_format for c in result.columns if c.datetime_format}
     inferred = infer_metadata(frame, row_count=len(frame), datetime_formats=formats)
-    decimals = {c.name: c.decimals for c in result.columns if c.decimals}
+    decimals = {c.name: {"decimals": c.decimals} for c in result.columns if c.decimals}
+    decimals |= {
+        c.name: {"least_decimals": c.least_decimals} for c in result.columns if c.least_decimals
+    }
     metadata = {
         "columns": {
-            name: {k: v for k, v in column.model_dump().items() if v}
-            | ({"decimals": decimals[name]} if name in decimals else {})
+            name: {k: v for k, v in column.model_dump().items() if v} | decimals.get(name, {})
             for name, column in inferred.columns.items()
         },
         "primary_key": inferred.primary_key,

@@ -272,3 +272,62 @@ def test_parts_download_as_one_parquet_file_in_order():
     joined = pq.ParquetFile(io.BytesIO(b"".join(chunks)))
     assert joined.read().equals(table)
     assert joined.num_row_groups == 9  # each part's row groups, kept
+
+
+def _with_least_decimals(table: pa.Table) -> pa.Table:
+    """The table with a `miles` column the upload wrote with at least one decimal (`16.0`,
+    `5.25`), as model batches mark it (`least_decimals` in its field metadata)."""
+    n = table.num_rows
+    miles = pa.array([16.0, 5.25, None, -3.0, 0.1 + 0.2, 1e20, float("nan")] + [2.5] * (n - 7))
+    field = pa.field("miles", pa.float64(), metadata={b"least_decimals": b"1"})
+    return table.append_column(field, miles)
+
+
+@pytest.fixture
+def written_source(tmp_path):
+    fs = fsspec.filesystem("file")
+    path = str(tmp_path / "written.parquet")
+    table = _with_least_decimals(_table())
+    with ChunkedParquetWriter(fs, path, table.schema) as writer:
+        for batch in table.to_batches(max_chunksize=4):
+            writer.write(batch)
+    return fs, path, table
+
+
+@pytest.mark.parametrize("guard", [True, False])
+def test_csv_writes_numbers_with_their_least_decimals_and_the_rest_as_before(
+    written_source, tmp_path, guard
+):
+    fs, _, table = written_source
+    data = _export(written_source, "csv", csv_formula_guard=guard).decode()
+    # The same table without the mark, through Arrow's own writer: every other cell alike.
+    plain = str(tmp_path / "plain.parquet")
+    pq.write_table(table.drop(["miles"]).append_column("miles", table["miles"]), plain)
+    sink = io.BytesIO()
+    export(fs, plain, "csv", sink, csv_formula_guard=guard)
+    before = sink.getvalue().decode()
+    assert data.count("\n") == before.count("\n")
+    ours, theirs = (_cells(text, table) for text in (data, before))
+    assert ours.drop(["miles"]).equals(theirs.drop(["miles"]))
+    assert ours["miles"].to_pylist()[:7] == ["16.0", "5.25", "", "-3.0", "0.30000000000000004",
+                                             "1e+20", "nan"]  # fmt: skip
+    assert theirs["miles"].to_pylist()[:2] == ["16", "5.25"]  # what downloads wrote before
+
+
+def _cells(text: str, table: pa.Table) -> pa.Table:
+    """Every cell of a CSV download as the text it is."""
+    as_text = pacsv.ConvertOptions(column_types=dict.fromkeys(table.column_names, pa.string()))
+    return pacsv.read_csv(io.BytesIO(text.encode()), convert_options=as_text)
+
+
+def test_sql_and_jsonl_write_numbers_with_their_least_decimals(written_source, postgres):
+    sql = _export(written_source, "sql", table_name="written_numbers").decode()
+    assert "'O''Reilly', 1.5, TRUE, '2024-02-29', '2024-01-02 03:04:05.678901', 1, 16.0)" in sql
+    with psycopg2.connect(postgres.get_uri()) as conn, conn.cursor() as cur:
+        cur.execute('DROP TABLE IF EXISTS "written_numbers"')
+        cur.execute(sql)
+        cur.execute('SELECT miles FROM "written_numbers" ORDER BY id')
+        miles = [r[0] for r in cur.fetchall()]
+    assert miles[:6] == [16.0, 5.25, None, -3.0, 0.1 + 0.2, 1e20] and math.isnan(miles[6])
+    lines = _export(written_source, "jsonl").decode().splitlines()
+    assert lines[0].endswith('"miles": 16.0}') and lines[1].endswith('"miles": 5.25}')

@@ -384,20 +384,22 @@ class UploadDatasetResponse(_message.Message):
     def __init__(self, dataset: _Optional[_Union[Dataset, _Mapping]] = ...) -> None: ...
 
 class ColumnMetadata(_message.Message):
-    __slots__ = ("name", "data_type", "sdtype", "pii", "datetime_format", "decimals")
+    __slots__ = ("name", "data_type", "sdtype", "pii", "datetime_format", "decimals", "least_decimals")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DATA_TYPE_FIELD_NUMBER: _ClassVar[int]
     SDTYPE_FIELD_NUMBER: _ClassVar[int]
     PII_FIELD_NUMBER: _ClassVar[int]
     DATETIME_FORMAT_FIELD_NUMBER: _ClassVar[int]
     DECIMALS_FIELD_NUMBER: _ClassVar[int]
+    LEAST_DECIMALS_FIELD_NUMBER: _ClassVar[int]
     name: str
     data_type: str
     sdtype: str
     pii: bool
     datetime_format: str
     decimals: int
-    def __init__(self, name: _Optional[str] = ..., data_type: _Optional[str] = ..., sdtype: _Optional[str] = ..., pii: _Optional[bool] = ..., datetime_format: _Optional[str] = ..., decimals: _Optional[int] = ...) -> None: ...
+    least_decimals: int
+    def __init__(self, name: _Optional[str] = ..., data_type: _Optional[str] = ..., sdtype: _Optional[str] = ..., pii: _Optional[bool] = ..., datetime_format: _Optional[str] = ..., decimals: _Optional[int] = ..., least_decimals: _Optional[int] = ...) -> None: ...
 
 class DatasetMetadata(_message.Message):
     __slots__ = ("columns", "primary_key", "target_column", "missing_value")
