@@ -112,7 +112,8 @@ class DetectionChild:
             raise DetectionFailed("an unreadable answer") from exc
 
     def stop(self) -> None:
-        """Ends the child: at once if it is working, else as it reads the end of its stdin."""
+        """Ends the child: it exits at the end of its stdin, or is killed after 5 s (still
+        detecting a table nobody waits for)."""
         if self.owner != os.getpid():
             return  # a fork's copy: the child is its parent's
         if self.process.stdin is not None:
