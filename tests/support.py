@@ -65,8 +65,15 @@ async def _started(server: Awaitable[GrpcServer]) -> GrpcServer:
 
 async def start_auth(**settings: object) -> GrpcServer:
     """The auth service on port 0. The whole suite registers from 127.0.0.1, so the limit
-    on registrations per address is lifted unless a test sets it (the limit's own tests do)."""
+    on registrations per address is lifted unless a test sets it (the limit's own tests do);
+    passwords are hashed at Argon2id's lowest cost unless a test sets it."""
     settings.setdefault("register_max_per_client", 1_000_000)
+    # Cheap password hashes (the default cost is about 0.2 CPU-s a hash, paid at every
+    # registration and login of the suite); tests/services/auth/test_auth_grpc.py checks
+    # the default cost on a service of its own.
+    settings.setdefault("password_hash_time_cost", 1)
+    settings.setdefault("password_hash_memory_kib", 64)
+    settings.setdefault("password_hash_parallelism", 1)
     return await _started(build_auth(AuthSettings(grpc_port=0, **settings)))
 
 

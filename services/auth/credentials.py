@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
 import secrets
 import unicodedata
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -21,9 +23,27 @@ from zxcvbn import zxcvbn
 from common.errors import FieldViolation
 from common.security import ALGORITHM, AUDIENCE, ISSUER
 
-_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
-# Verified against when the email is unknown, so both paths cost the same.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+@dataclass(frozen=True)
+class PasswordCost:
+    """Argon2id's parameters for new hashes (``AUTH_PASSWORD_HASH_*``). The defaults are
+    argon2-cffi's, RFC 9106's low-memory profile: 3 passes over 64 MiB on 4 lanes. A hash
+    keeps the parameters it was made with, so a changed cost verifies old hashes still."""
+
+    time_cost: int = 3
+    memory_kib: int = 65536
+    parallelism: int = 4
+
+
+@functools.cache
+def _hashing(cost: PasswordCost) -> tuple[PasswordHasher, str]:
+    """The hasher of ``cost``, and a hash of a random password it made: verified against
+    when the email is unknown, so both paths cost the same."""
+    hasher = PasswordHasher(
+        time_cost=cost.time_cost, memory_cost=cost.memory_kib, parallelism=cost.parallelism
+    )
+    return hasher, hasher.hash(secrets.token_urlsafe(16))
+
 
 # zxcvbn's score (0-4) a password needs: 3 is "safely unguessable" (about 10^8 guesses or
 # more, against the library's lists of common and breached passwords, words, names,
@@ -44,14 +64,21 @@ def canonical_password(password: str) -> str:
     return "".join(c for c in normalized if unicodedata.category(c) != "Cf")
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(canonical_password(password))
+def hash_password(password: str, cost: PasswordCost = PasswordCost()) -> str:
+    return _hashing(cost)[0].hash(canonical_password(password))
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
+def verify_password(
+    password_hash: str | None,
+    password: str,
+    cost: PasswordCost = PasswordCost(),
+) -> bool:
+    """Whether ``password`` is the one of ``password_hash`` (None: an unknown account, which
+    costs a verification all the same, at ``cost``)."""
+    hasher, dummy = _hashing(cost)
     try:
         return (
-            _hasher.verify(password_hash or _DUMMY_HASH, canonical_password(password))
+            hasher.verify(password_hash or dummy, canonical_password(password))
             and password_hash is not None
         )
     except (VerificationError, InvalidHashError):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+
 from common.context import Principal
 from common.db import Database
 from common.grpc_server import GrpcServer
@@ -11,6 +14,8 @@ from services.auth import models, service
 from services.auth.servicer import AuthServicer
 from services.auth.settings import AuthSettings
 from synthetica.auth.v1 import auth_pb2, auth_pb2_grpc
+
+log = logging.getLogger(__name__)
 
 SERVICE_NAME = auth_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name
 
@@ -32,6 +37,11 @@ def local_authenticator(db: Database, settings: AuthSettings) -> TokenAuthentica
 
 
 async def build(settings: AuthSettings) -> GrpcServer:
+    if settings.password_cost_below_owasp():
+        log.warning(
+            "password hashes are cheaper than OWASP's floor for Argon2id (2 passes, 19 MiB)",
+            extra={"fields": {"cost": dataclasses.asdict(settings.password_cost)}},
+        )
     base = await Backbone.connect(settings, name="auth", outbox=models.outbox)
     server = service_server(
         settings,

@@ -74,7 +74,7 @@ def register(
     admin_emails = {e.strip().lower() for e in settings.admin_emails}
     user = User(
         email=email,
-        password_hash=credentials.hash_password(password),
+        password_hash=credentials.hash_password(password, settings.password_cost),
         role=ADMIN if is_first or email in admin_emails else MEMBER,
         display_name=display_name.strip()[:200],
         organization=organization.strip()[:200],
@@ -99,7 +99,9 @@ def login(
     transaction of its own): a wrong one leaves the attempt counted as a failure."""
     email = limits.login_key(email)
     user = session.scalar(select(User).where(User.email == email))
-    if not credentials.verify_password(user.password_hash if user else None, password):
+    if not credentials.verify_password(
+        user.password_hash if user else None, password, settings.password_cost
+    ):
         raise Unauthenticated("invalid email or password", reason="INVALID_CREDENTIALS")
     assert user is not None
     limits.login_succeeded(session, settings, email=email, client=client)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from common.settings import CommaList, ServiceSettings
+from services.auth.credentials import PasswordCost
 
 
 class AuthSettings(ServiceSettings):
@@ -19,6 +20,12 @@ class AuthSettings(ServiceSettings):
     # Accounts with these emails are admins; otherwise only the very first account is.
     admin_emails: CommaList = Field(default_factory=list)
     password_min_length: int = 10
+    # Argon2id's cost for new password hashes (credentials.PasswordCost): passes, memory in
+    # KiB, lanes. The defaults are RFC 9106's low-memory profile; below OWASP's floor (2
+    # passes over 19 MiB) the service logs a warning at startup. The tests hash cheaply.
+    password_hash_time_cost: int = Field(default=3, ge=1, le=20)
+    password_hash_memory_kib: int = Field(default=65536, ge=8, le=4 * 1024 * 1024)
+    password_hash_parallelism: int = Field(default=4, ge=1, le=64)
     # Login limits (services/auth/limits.py): failures within the window are free up to
     # these counts; past them every attempt waits base * 2^(failures - count) seconds after
     # the last failure, at most the max delay. Per account only for addresses the account
@@ -33,3 +40,24 @@ class AuthSettings(ServiceSettings):
     # nobody can test many emails for an account, nor create accounts in bulk.
     register_window_seconds: int = 3600
     register_max_per_client: int = 20
+
+    @model_validator(mode="after")
+    def _argon2_memory_covers_its_lanes(self) -> AuthSettings:
+        # Argon2 needs at least 8 KiB per lane.
+        if self.password_hash_memory_kib < 8 * self.password_hash_parallelism:
+            raise ValueError(
+                "password_hash_memory_kib must be at least 8 x password_hash_parallelism"
+            )
+        return self
+
+    @property
+    def password_cost(self) -> PasswordCost:
+        return PasswordCost(
+            time_cost=self.password_hash_time_cost,
+            memory_kib=self.password_hash_memory_kib,
+            parallelism=self.password_hash_parallelism,
+        )
+
+    def password_cost_below_owasp(self) -> bool:
+        """Below OWASP's floor for Argon2id: 2 passes over 19 MiB."""
+        return self.password_hash_time_cost < 2 or self.password_hash_memory_kib < 19 * 1024

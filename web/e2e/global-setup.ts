@@ -29,6 +29,10 @@ export default async function globalSetup(): Promise<void> {
     // Every spec signs up its own users from this one address: more than the 20 an hour a
     // real address may register (the limit's own tests are in tests/services/auth).
     AUTH_REGISTER_MAX_PER_CLIENT: "1000",
+    // Cheap password hashes, as in the Python suite (the default cost is tested there).
+    AUTH_PASSWORD_HASH_TIME_COST: "1",
+    AUTH_PASSWORD_HASH_MEMORY_KIB: "64",
+    AUTH_PASSWORD_HASH_PARALLELISM: "1",
   };
   PORTS.forEach((name, i) => (env[`DEVSTACK_${name.toUpperCase()}_PORT`] = ports[i]));
   const child = spawn(PYTHON, ["-m", "tools.devstack"], { cwd: REPO, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });

@@ -13,10 +13,12 @@ import jwt
 import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import ValidationError
 
 from services.auth import credentials
+from services.auth.settings import AuthSettings
 from synthetica.auth.v1 import auth_pb2
-from tests.support import PASSWORD, AuthCaller, unique_email
+from tests.support import PASSWORD, AuthCaller, start_auth, unique_email
 
 
 @pytest.fixture
@@ -331,3 +333,75 @@ async def test_service_only_rpcs_refuse_users(auth):
         auth_pb2.LookupUsersRequest(emails=[user.user.email]), metadata=auth.service_md
     )
     assert [u.id for u in found.users] == [user.user.id]
+
+
+@pytest.fixture
+async def default_cost_auth(database_url, nats_url, service_token, tmp_path):
+    """An auth service on the session's database that hashes at the default Argon2id cost
+    (the suite's own auth service hashes cheaply: tests/support.py)."""
+    defaults = AuthSettings.model_fields
+    server = await start_auth(
+        database_url=database_url,
+        nats_url=nats_url,
+        service_token=service_token,
+        storage_url=str(tmp_path),
+        **{
+            name: defaults[name].default
+            for name in (
+                "password_hash_time_cost",
+                "password_hash_memory_kib",
+                "password_hash_parallelism",
+            )
+        },
+    )
+    caller = AuthCaller(server.address, service_token)
+    yield caller
+    await caller.close()
+    await server.stop(0)
+
+
+def _stored_hash(database_url: str, email: str) -> str:
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            sa.text("SELECT password_hash FROM auth.users WHERE email = :e"), {"e": email}
+        ).scalar_one()
+    engine.dispose()
+    return stored
+
+
+async def test_by_default_passwords_cost_rfc_9106s_low_memory_argon2id(
+    default_cost_auth, auth, database_url
+):
+    """3 passes over 64 MiB on 4 lanes; a hash made at another cost (the suite's cheap one)
+    still verifies, and one made at the default verifies on a cheaper service."""
+    email = unique_email()
+    await default_cost_auth.register(email)
+    assert _stored_hash(database_url, email).startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    cheap = unique_email()
+    await auth.register(cheap)
+    assert _stored_hash(database_url, cheap).startswith("$argon2id$v=19$m=64,t=1,p=1$")
+    for caller, who in ((default_cost_auth, cheap), (auth, email)):
+        login = await caller.stub.Login(
+            auth_pb2.LoginRequest(email=who, password=PASSWORD), metadata=caller.service_md
+        )
+        assert login.user.email == who
+    wrong = auth.stub.Login(
+        auth_pb2.LoginRequest(email=email, password=PASSWORD + "x"), metadata=auth.service_md
+    )
+    await expect_status(wrong, grpc.StatusCode.UNAUTHENTICATED)
+
+
+@pytest.mark.parametrize(
+    "cost",
+    [
+        {"password_hash_time_cost": 0},
+        {"password_hash_memory_kib": 4},
+        {"password_hash_parallelism": 0},
+        {"password_hash_parallelism": 8, "password_hash_memory_kib": 32},
+        {"password_hash_memory_kib": 8 * 1024 * 1024},
+    ],
+)
+def test_an_impossible_password_cost_is_refused_at_startup(cost):
+    with pytest.raises(ValidationError, match="password_hash"):
+        AuthSettings(**cost)
