@@ -43,6 +43,9 @@ SDV_TIMEOUT_SECONDS = 300
 # How long a child waits for the next table before it ends. The caller stops asking it at
 # half that, so a child never ends while a table is on its way to it.
 SDV_IDLE_SECONDS = 300.0
+# Tables one child answers before it is replaced: whatever SDV and pandas leave behind after a
+# table (caches, a fragmented heap) cannot pile up over a long-running worker's uploads.
+SDV_MAX_TABLES = 100
 
 
 class DetectionFailed(Exception):
@@ -70,14 +73,17 @@ class DetectionChild:
         )
         self.owner = os.getpid()
         self._last_answer = time.monotonic()
+        self.answered = 0
 
     def usable(self) -> bool:
-        """Running, this process's own, and asked again well before it would end idle."""
+        """Running, this process's own, asked again well before it would end idle, and not
+        yet at ``SDV_MAX_TABLES``."""
         idle = time.monotonic() - self._last_answer
         return (
             self.owner == os.getpid()
             and self.process.poll() is None
             and idle < self.idle_seconds / 2
+            and self.answered < SDV_MAX_TABLES
         )
 
     def ask(self, body: bytes, timeout: float) -> dict[str, Any]:
@@ -106,6 +112,7 @@ class DetectionChild:
                             raise DetectionFailed(f"the child ended ({self.process.wait()})")
                         answer += chunk
         self._last_answer = time.monotonic()
+        self.answered += 1
         try:
             return json.loads(answer)
         except ValueError as exc:

@@ -65,6 +65,18 @@ def test_uploads_in_a_row_are_answered_by_one_warm_child() -> None:
     assert [c.pid for c in _detection_children()] == [warm.pid]
 
 
+def test_a_child_is_replaced_after_its_share_of_tables(monkeypatch) -> None:
+    monkeypatch.setattr(sdv_detection, "SDV_MAX_TABLES", 2)
+    _kill_detection_children()
+    assert _verdict() == EXPECTED
+    (first,) = _detection_children()
+    assert _verdict() == EXPECTED
+    assert _verdict() == EXPECTED  # a third table: a new child
+    (second,) = _detection_children()
+    assert second.pid != first.pid
+    assert not first.is_running()  # the old one stopped, not left behind
+
+
 def test_a_killed_warm_child_is_replaced_at_the_next_upload() -> None:
     assert _verdict() == EXPECTED
     _kill_detection_children()
