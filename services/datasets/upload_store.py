@@ -31,6 +31,8 @@ WRITE_BYTES = 4 * 1024 * 1024
 # refusal comes within this many bytes, and the partial file (at most this much past the
 # quota, for an instant) is removed with it.
 CHARGE_BYTES = 8 * WRITE_BYTES
+# The most a refused upload is read on (and dropped) before its refusal ends the call.
+DRAIN_BYTES = 2 * CHARGE_BYTES
 
 
 async def store_upload(
@@ -89,12 +91,16 @@ async def _charged(
 ) -> None:
     """``charge(size)``; refused (the storage quota), the rest of the upload is read and
     dropped before the refusal ends the call: the client may have chunks in flight, and a
-    write meeting an ended call turns the refusal into INTERNAL on its side (grpc#36066)."""
+    write meeting an ended call turns the refusal into INTERNAL on its side (grpc#36066).
+    At most ``DRAIN_BYTES`` are read so: a client that goes on sending past them is cut off."""
     try:
         await charge(size)
     except ResourceExhausted:
-        async for _ in requests:
-            pass
+        drained = 0
+        async for request in requests:
+            drained += len(request.chunk)
+            if drained > DRAIN_BYTES:
+                break
         raise
 
 
