@@ -55,12 +55,7 @@ async def test_register_login_and_me(auth):
 async def test_passwords_are_stored_as_argon2id(auth, database_url):
     email = unique_email()
     await auth.register(email)
-    engine = sa.create_engine(database_url)
-    with engine.connect() as conn:
-        stored = conn.execute(
-            sa.text("SELECT password_hash FROM auth.users WHERE email = :e"), {"e": email}
-        ).scalar_one()
-    engine.dispose()
+    stored = _stored_hash(database_url, email)
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
 
 
