@@ -82,11 +82,7 @@ def within(
     """Where ``column`` is ``made`` (unrounded) to within the rounding of the three as
     written: ``written`` holds the decimals of the column, then of each part (see the
     module)."""
-    share = np.zeros(len(made))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for part, places in zip(parts, written[1:], strict=True):
-            if places:
-                share = share + _half(places) / np.abs(part)
+    share = _share(parts, written[1:])
     with np.errstate(invalid="ignore"):
         slack = (_half(written[0]) + np.abs(made) * share) * _SLACK
         return (np.abs(column - made) <= slack) | equal(column, made, relative)
@@ -124,7 +120,9 @@ def ratios(
     ]
     head = values[:SCREEN_ROWS]
     screen = np.column_stack([combine(op, head[:, b], head[:, c]) for b, c, op in pairs])
-    share = np.column_stack([_share(head, b, c, written) for b, c, _ in pairs])
+    share = np.column_stack(
+        [_share((head[:, b], head[:, c]), (written[b], written[c])) for b, c, _ in pairs]
+    )
     found = []
     for a in sets:
         with np.errstate(invalid="ignore"):  # a part of 0: no ratio there
@@ -166,13 +164,13 @@ def _half(places: int | None) -> float:
     return 0.0 if places is None else 0.5 * 10.0**-places
 
 
-def _share(head: np.ndarray, b: int, c: int, written: dict[int, int | None]) -> np.ndarray:
-    """The relative rounding of a pair's parts written with decimals, row by row."""
-    share = np.zeros(len(head))
+def _share(parts: Sequence[np.ndarray], written: Sequence[int | None]) -> np.ndarray:
+    """The relative rounding of the parts written with decimals, row by row."""
+    share = np.zeros(len(parts[0]))
     with np.errstate(divide="ignore", invalid="ignore"):
-        for part in (b, c):
-            if written[part]:
-                share = share + _half(written[part]) / np.abs(head[:, part])
+        for part, places in zip(parts, written, strict=True):
+            if places:
+                share = share + _half(places) / np.abs(part)
     return share
 
 

@@ -123,16 +123,17 @@ def missing_value(schema: pa.Schema) -> str:
 
 def written_decimals(field: pa.Field) -> int | None:
     """The decimals every real value of a number column was written with (`8.0`: 1)."""
-    raw = (field.metadata or {}).get(DECIMALS_KEY) if pa.types.is_floating(field.type) else None
-    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < _DECIMAL_DIGITS else None
+    return _decimals_mark(field, DECIMALS_KEY)
 
 
 def least_decimals(field: pa.Field) -> int | None:
     """The fewest decimals every real value of a number column was written with, where they
     vary (`5.0`, `5.25`: 1)."""
-    if not pa.types.is_floating(field.type):
-        return None
-    raw = (field.metadata or {}).get(LEAST_DECIMALS_KEY)
+    return _decimals_mark(field, LEAST_DECIMALS_KEY)
+
+
+def _decimals_mark(field: pa.Field, key: bytes) -> int | None:
+    raw = (field.metadata or {}).get(key) if pa.types.is_floating(field.type) else None
     return int(raw) if raw and raw.isdigit() and 0 < int(raw) < _DECIMAL_DIGITS else None
 
 
