@@ -32,7 +32,6 @@ replica): a fetch that starts after an event arrived sees that event's change.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 import uuid
@@ -50,6 +49,7 @@ from strawberry.types.graphql import OperationType
 
 from common.clients import Metadata
 from common.jetstream import EVENTS_SUBJECT_PREFIX
+from common.polling import cancel_and_wait
 from common.revocations import follow_revocations
 from common.security import TokenAuthenticator
 from gateway.settings import GatewaySettings
@@ -204,9 +204,10 @@ class ReadCache:
     async def close(self) -> None:
         self.subscribed = False
         if self._connecting is not None:
-            self._connecting.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._connecting
+            # Not one cancel and a wait: nats-py's connect retries for ever while NATS is away,
+            # and a cancel that comes as a refused attempt ends is swallowed (Python 3.11's
+            # wait_for), so the wait never ended (a gateway's shutdown hung on it).
+            await cancel_and_wait([self._connecting])
         if self._nc is not None:
             await self._nc.close()
         if self._auth is not None:

@@ -172,10 +172,22 @@ async def gateway_client(
 
 @contextlib.asynccontextmanager
 async def serve(app: ASGIApp) -> AsyncIterator[str]:
-    """An ASGI app served over real HTTP on a free port; yields its base URL. Without uvicorn's
-    access log, as gateway/main.py serves (the gateway writes its own)."""
+    """An ASGI app served over real HTTP on a free port; yields its base URL. Served as
+    gateway/main.py serves it: without uvicorn's access log (the gateway writes its own),
+    requests still running 10 s after the shutdown began are cancelled, no websocket
+    compression."""
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, access_log=False)
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=0,
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=int(
+                GatewaySettings.model_fields["shutdown_grace_seconds"].default
+            ),
+            ws_per_message_deflate=False,
+        )
     )
     task = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await

@@ -407,3 +407,37 @@ async def test_nats_restarted_while_a_member_is_removed(on_own_nats, own_nats):
     await until(lambda: _true(a.cache.subscribed), "the gateway follows events again")
     assert code(await read(a, team, "viewer")) == "NOT_FOUND"
     assert (await warm(a, team, "editor"))["data"]["dataset"]["id"] == team.dataset_id
+
+
+async def test_shutdown_ends_while_nats_is_away_even_if_a_cancel_is_swallowed(
+    monkeypatch, service_token
+):
+    """While NATS is unreachable the cache keeps trying to connect; nats-py's connect loses a
+    cancel that comes just as a refused attempt ends (Python 3.11's wait_for returns the
+    attempt's result instead). A gateway's shutdown then waited for ever: the suite's CI run
+    hung 300 s tearing down three gateways. Here every attempt loses its first cancel."""
+    attempts, swallowing = 0, True
+
+    async def refused_after_losing_a_cancel(self: ReadCache) -> None:
+        nonlocal attempts
+        attempts += 1
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            if not swallowing:
+                raise
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(ReadCache, "_connect", refused_after_losing_a_cancel)
+    cache = ReadCache(GatewaySettings(service_token=service_token, nats_url="nats://127.0.0.1:1"))
+    await cache.start()
+    while attempts == 0:  # noqa: ASYNC110 - the attempt has no event to await
+        await asyncio.sleep(0.01)
+    closing = asyncio.create_task(cache.close())
+    # A bound on a hang, far above the second or two it takes.
+    done, _ = await asyncio.wait({closing}, timeout=60)
+    swallowing = False  # so that the test ends, whatever it found
+    if not done:
+        closing.cancel()
+    assert done, "the cache's shutdown hung while NATS was away"
+    assert cache._connecting is not None and cache._connecting.done()
