@@ -22,6 +22,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import KW_ONLY, dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -36,7 +37,7 @@ from common.db import Database
 from common.errors import DomainError, NotFound
 from common.jetstream import Outcome, decode
 from common.storage import Storage
-from services.training import attempts, scratch, shards
+from services.training import attempts, batch_storage, scratch, shards
 from services.training import models as m
 from services.training.access import Access, dataset_schema
 from services.training.engines import (
@@ -89,6 +90,8 @@ class Worker(RelationalJobs, ShardJobs):
         self._stopping = False
         self._retention = timedelta(days=self.settings.batch_retention_days)
         self._stale_after = timedelta(seconds=self.settings.job_ack_wait_seconds)
+        # The storage meters of the generate attempts running, by (job id, attempt).
+        self._meters: dict[tuple[str, int], batch_storage.BatchMeter] = {}
 
     def stop(self) -> None:
         """Stops the engine processes of running jobs (at shutdown); those jobs are not
@@ -122,6 +125,10 @@ class Worker(RelationalJobs, ShardJobs):
             log.warning("dropping queued job %s: no such job", queued.job_id)
             return Outcome.TERMINATE
         if attempt.action is attempts.Action.DONE:
+            if attempt.discard and attempt.batch_id:
+                # A job that failed or was cancelled (perhaps while its worker was away):
+                # nothing its batch was charged stays counted.
+                await batch_storage.release_batches(self.access.datasets, [attempt.batch_id])
             return Outcome.ACK
         return await self._run_attempt(attempt)
 
@@ -147,8 +154,36 @@ class Worker(RelationalJobs, ShardJobs):
             },
         )
         beat = functools.partial(self._heartbeat, attempt)
-        async with heartbeating(self._cancels, beat) as cancel:
-            return await self._outcome(attempt, cancel)
+        meter = self._meter(attempt, part=0) if attempt.kind in _GENERATING else None
+        if meter is not None:
+            self._meters[attempt.job_id, attempt.attempt] = meter
+        try:
+            async with heartbeating(self._cancels, beat) as cancel:
+                return await self._outcome(attempt, cancel)
+        finally:
+            if meter is not None:
+                del self._meters[attempt.job_id, attempt.attempt]
+                await meter.release()
+
+    def _meter(self, attempt: attempts.Attempt, *, part: int) -> batch_storage.BatchMeter:
+        """What charges the attempt's part of its batch to the owner's storage quota."""
+        return batch_storage.BatchMeter(
+            self.access.datasets,
+            batch_id=attempt.batch_id,
+            project_id=attempt.project_id,
+            dataset_id=attempt.dataset_id,
+            attempt=attempt.attempt,
+            part=part,
+            step_bytes=self.settings.storage_charge_bytes,
+            interval_seconds=self.settings.storage_charge_interval_seconds,
+        )
+
+    def _metered(
+        self, attempt: attempts.Attempt, measure: Callable[[], int], cancel: threading.Event
+    ) -> AbstractAsyncContextManager[None]:
+        """The attempt's meter watching ``measure`` while the block writes."""
+        meter = self._meters.get((attempt.job_id, attempt.attempt))
+        return batch_storage.metered(meter, measure, cancel)
 
     async def _outcome(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
         try:
@@ -286,7 +321,10 @@ class Worker(RelationalJobs, ShardJobs):
                 return await self._split(attempt, parts)
             out = workdir / "batch.parquet"
             sample = self._sampler(artifact, request, await self._rules(attempt), out)
-            result = await self._supervised(attempt, cancel, sample(request.count, request.seed))
+            async with self._metered(attempt, batch_storage.local_size(out), cancel):
+                result = await self._supervised(
+                    attempt, cancel, sample(request.count, request.seed)
+                )
             folder = _attempt_folder(f"batches/{attempt.batch_id}", attempt)
             key = f"{folder}/0.parquet"
             await asyncio.to_thread(self.storage.upload_file, out, key)
@@ -355,19 +393,22 @@ class Worker(RelationalJobs, ShardJobs):
         if parts:
             return await self._split(attempt, parts)
         prefix = template_jobs.job_prefix(attempt.batch_id, attempt.job_id, attempt.attempt)
+        written = template_jobs.Written()
         try:
-            result = await self._supervised(
-                attempt,
-                cancel,
-                lambda on_progress, cancel: template_jobs.write_batch(
-                    self.storage,
-                    generation,
-                    prefix=prefix,
-                    chunk_rows=request.chunk_rows,
-                    on_progress=on_progress,
-                    cancel=cancel,
-                ),
-            )
+            async with self._metered(attempt, lambda: written.bytes, cancel):
+                result = await self._supervised(
+                    attempt,
+                    cancel,
+                    lambda on_progress, cancel: template_jobs.write_batch(
+                        self.storage,
+                        generation,
+                        prefix=prefix,
+                        chunk_rows=request.chunk_rows,
+                        on_progress=on_progress,
+                        cancel=cancel,
+                        written=written,
+                    ),
+                )
         except Exception:
             # Partial files of this attempt (and only of this one); a retry writes them again.
             await asyncio.to_thread(self.storage.delete, prefix)
@@ -394,11 +435,21 @@ class Worker(RelationalJobs, ShardJobs):
         """Commits what the attempt made (``finish``: attempts.finish_training or
         finish_generation, given ``outputs``), then: on success the files of older attempts
         (frozen or killed workers) go; otherwise this attempt's own files, which nothing
-        references."""
+        references. A batch's exact bytes are charged to its owner's storage quota first:
+        refused, the job fails and its files go."""
+        meter = self._meters.get((attempt.job_id, attempt.attempt))
+        if meter is not None:
+            try:
+                await meter.settle(await asyncio.to_thread(self.storage.folder_size, folder))
+            except Exception:
+                await asyncio.to_thread(self.storage.delete, folder)
+                raise
         committed = await self.db.call(
             finish, job_id=attempt.job_id, attempt=attempt.attempt, **outputs
         )
         if committed:
+            if meter is not None:
+                meter.committed = True
             self.on_commit()
             await asyncio.to_thread(delete_other_attempts, self.storage, folder)
             return Outcome.ACK
@@ -435,6 +486,9 @@ class Worker(RelationalJobs, ShardJobs):
             self.db, self.on_commit, attempt, cancel, self.settings.progress_interval_seconds
         )
         return await asyncio.to_thread(run, reporter, cancel)
+
+
+_GENERATING = (m.GENERATE, m.TEMPLATE)
 
 
 def _settle(ownership: attempts.Ownership) -> Outcome:
