@@ -13,9 +13,7 @@ import grpc
 
 from common.context import Principal
 from common.db import Database
-from common.errors import FieldViolation, InvalidArgument
-from common.ids import parse_id
-from common.interceptors import require_service
+from common.errors import InvalidArgument
 from common.pagination import page_of
 from common.storage import Storage
 from services.datasets import (
@@ -25,7 +23,6 @@ from services.datasets import (
     project_settings,
     reads,
     service,
-    storage_quota,
     table_service,
 )
 from services.datasets.client import too_large
@@ -40,6 +37,7 @@ from services.datasets.ingest.preview import MAX_PREVIEW_ROWS
 from services.datasets.ingest.runner import IngestRunner
 from services.datasets.ingest_quota import counted
 from services.datasets.member_rpcs import MemberRpcs, calling_user
+from services.datasets.quota_rpcs import QuotaRpcs
 from services.datasets.relater import Relater
 from services.datasets.rule_rpcs import RuleRpcs
 from services.datasets.settings import DatasetsSettings
@@ -53,7 +51,12 @@ from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
 @dataclass(eq=False)
 class DatasetsServicer(
-    MemberRpcs, RuleRpcs, TableRpcs, ConnectionRpcs, datasets_pb2_grpc.DatasetsServiceServicer
+    MemberRpcs,
+    RuleRpcs,
+    TableRpcs,
+    ConnectionRpcs,
+    QuotaRpcs,
+    datasets_pb2_grpc.DatasetsServiceServicer,
 ):
     db: Database
     storage: Storage
@@ -420,75 +423,6 @@ class DatasetsServicer(
         self.on_commit()
         await self._remove_files([str(dataset.id)])
         return datasets_pb2.DeleteDatasetResponse()
-
-    async def GetStorageUsage(
-        self, request: datasets_pb2.GetStorageUsageRequest, context: grpc.aio.ServicerContext
-    ) -> datasets_pb2.GetStorageUsageResponse:
-        found = await self.db.call(
-            storage_quota.usage,
-            user_id=calling_user().user_id,
-            quota_bytes=self.settings.storage_quota_bytes,
-        )
-        return datasets_pb2.GetStorageUsageResponse(
-            used_bytes=found.used_bytes, quota_bytes=found.quota_bytes
-        )
-
-    async def CheckStorageQuota(
-        self, request: datasets_pb2.CheckStorageQuotaRequest, context: grpc.aio.ServicerContext
-    ) -> datasets_pb2.CheckStorageQuotaResponse:
-        require_service("this call is for services only", reason="SERVICE_ONLY")
-        found = await self.db.call(
-            storage_quota.check_room,
-            project_id=request.project_id,
-            size_bytes=request.size_bytes,
-            quota_bytes=self.settings.storage_quota_bytes,
-        )
-        return datasets_pb2.CheckStorageQuotaResponse(
-            used_bytes=found.used_bytes, quota_bytes=found.quota_bytes
-        )
-
-    async def ChargeBatchStorage(
-        self, request: datasets_pb2.ChargeBatchStorageRequest, context: grpc.aio.ServicerContext
-    ) -> datasets_pb2.ChargeBatchStorageResponse:
-        require_service("this call is for services only", reason="SERVICE_ONLY")
-        violations = []
-        if request.attempt < 1:
-            violations.append(FieldViolation("attempt", "must be at least 1"))
-        if request.part < 0:
-            violations.append(FieldViolation("part", "must not be negative"))
-        if request.size_bytes < 0:
-            violations.append(FieldViolation("size_bytes", "must not be negative"))
-        if violations:
-            raise InvalidArgument(violations[0].description, violations=violations)
-        charge = storage_quota.PartCharge(
-            batch_id=parse_id(request.batch_id, "batch_id"),
-            part=request.part,
-            attempt=request.attempt,
-            project_id=request.project_id,
-            dataset_id=parse_id(request.dataset_id, "dataset_id") if request.dataset_id else None,
-            size_bytes=request.size_bytes,
-            committed=request.committed,
-        )
-        charged = await self.db.call(
-            storage_quota.charge_batch,
-            charge=charge,
-            quota_bytes=self.settings.storage_quota_bytes,
-        )
-        return datasets_pb2.ChargeBatchStorageResponse(charged=charged)
-
-    async def ReleaseBatchStorage(
-        self, request: datasets_pb2.ReleaseBatchStorageRequest, context: grpc.aio.ServicerContext
-    ) -> datasets_pb2.ReleaseBatchStorageResponse:
-        require_service("this call is for services only", reason="SERVICE_ONLY")
-        if request.attempt and len(request.batch_ids) != 1:
-            raise InvalidArgument("one batch id with an attempt", field="batch_ids")
-        await self.db.call(
-            storage_quota.release_batches,
-            batch_ids=[parse_id(i, "batch_ids") for i in request.batch_ids],
-            part=request.part,
-            attempt=request.attempt,
-        )
-        return datasets_pb2.ReleaseBatchStorageResponse()
 
     async def ReadDataset(
         self, request: datasets_pb2.ReadDatasetRequest, context: grpc.aio.ServicerContext

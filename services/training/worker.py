@@ -22,7 +22,6 @@ import functools
 import logging
 import threading
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import KW_ONLY, dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -32,9 +31,8 @@ from nats.aio.msg import Msg
 
 from common.context import Principal
 from common.contracts.rule_protos import rules_from_proto
-from common.contracts.rules import Rule
 from common.db import Database
-from common.errors import DomainError, NotFound
+from common.errors import DomainError
 from common.jetstream import Outcome, decode
 from common.storage import Storage
 from services.training import attempts, batch_storage, scratch, shards
@@ -48,10 +46,8 @@ from services.training.engines import (
     TrainParams,
     get_engine,
     read_manifest,
-    run_sampling,
     run_training,
 )
-from services.training.engines.unique_labels import Shard
 from services.training.footprint import check_fits, memory_limit_bytes, plan_training
 from services.training.payloads import GeneratePayload, TemplatePayload
 from services.training.progress import ProgressReporter
@@ -61,7 +57,6 @@ from services.training.templates import jobs as template_jobs
 from services.training.worker_common import (
     _SHUTDOWN_SIGNALS,
     JobFailed,
-    Run,
     _attempt_folder,
     _engine_metadata,
     _json_safe,
@@ -69,7 +64,9 @@ from services.training.worker_common import (
     engine_run,
     heartbeating,
 )
+from services.training.worker_metering import MeteredJobs
 from services.training.worker_relational import RelationalJobs
+from services.training.worker_sampling import Sampling
 from services.training.worker_shards import ShardJobs
 from synthetica.training.v1 import training_pb2
 
@@ -77,7 +74,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(eq=False)
-class Worker(RelationalJobs, ShardJobs):
+class Worker(RelationalJobs, ShardJobs, MeteredJobs, Sampling):
     db: Database
     settings: TrainingSettings
     storage: Storage
@@ -90,7 +87,6 @@ class Worker(RelationalJobs, ShardJobs):
         self._stopping = False
         self._retention = timedelta(days=self.settings.batch_retention_days)
         self._stale_after = timedelta(seconds=self.settings.job_ack_wait_seconds)
-        # The storage meters of the generate attempts running, by (job id, attempt).
         self._meters: dict[tuple[str, int], batch_storage.BatchMeter] = {}
 
     def stop(self) -> None:
@@ -154,36 +150,8 @@ class Worker(RelationalJobs, ShardJobs):
             },
         )
         beat = functools.partial(self._heartbeat, attempt)
-        meter = self._meter(attempt, part=0) if attempt.kind in _GENERATING else None
-        if meter is not None:
-            self._meters[attempt.job_id, attempt.attempt] = meter
-        try:
-            async with heartbeating(self._cancels, beat) as cancel:
-                return await self._outcome(attempt, cancel)
-        finally:
-            if meter is not None:
-                del self._meters[attempt.job_id, attempt.attempt]
-                await meter.release()
-
-    def _meter(self, attempt: attempts.Attempt, *, part: int) -> batch_storage.BatchMeter:
-        """What charges the attempt's part of its batch to the owner's storage quota."""
-        return batch_storage.BatchMeter(
-            self.access.datasets,
-            batch_id=attempt.batch_id,
-            project_id=attempt.project_id,
-            dataset_id=attempt.dataset_id,
-            attempt=attempt.attempt,
-            part=part,
-            step_bytes=self.settings.storage_charge_bytes,
-            interval_seconds=self.settings.storage_charge_interval_seconds,
-        )
-
-    def _metered(
-        self, attempt: attempts.Attempt, measure: Callable[[], int], cancel: threading.Event
-    ) -> AbstractAsyncContextManager[None]:
-        """The attempt's meter watching ``measure`` while the block writes."""
-        meter = self._meters.get((attempt.job_id, attempt.attempt))
-        return batch_storage.metered(meter, measure, cancel)
+        async with self._metering(attempt), heartbeating(self._cancels, beat) as cancel:
+            return await self._outcome(attempt, cancel)
 
     async def _outcome(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
         try:
@@ -337,45 +305,6 @@ class Worker(RelationalJobs, ShardJobs):
             retention=self._retention,
         )
 
-    def _sampler(
-        self, artifact: Path, request: GeneratePayload, rules: list[Rule], out: Path
-    ) -> Callable[..., Run]:
-        """The engine call that samples ``count`` rows with ``seed`` for the request (rows
-        ``first_row``.. of a sharded job, by its ``shard``)."""
-
-        def sample(count: int, seed: int, first_row: int = 0, shard: Shard | None = None) -> Run:
-            return engine_run(
-                functools.partial(
-                    run_sampling,
-                    artifact,
-                    count,
-                    seed,
-                    out,
-                    conditions=request.conditions or None,
-                    anomaly_ratio=request.anomaly_ratio,
-                    mark_anomalies=bool(request.mark_column),
-                    anomaly_column=request.anomaly_column,
-                    enforce_bounds=request.enforce_bounds,
-                    chunk_rows=self.settings.sample_chunk_rows,
-                    rules=rules,
-                    first_row=first_row,
-                    shard=shard,
-                ),
-                self.settings.engine_threads,
-            )
-
-        return sample
-
-    async def _rules(self, attempt: attempts.Attempt) -> list[Rule]:
-        """The rules of the model's dataset as they stand now: a model trained before them
-        obeys them too (rows that break one are drawn again). None once it is deleted."""
-        owner = Principal(user_id=attempt.owner_id, role="member")
-        try:
-            dataset = await self.access.datasets.get_dataset(attempt.dataset_id, on_behalf_of=owner)
-        except NotFound:
-            return []
-        return rules_from_proto(dataset)
-
     # --- template -------------------------------------------------------------------------
 
     async def _template(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
@@ -437,13 +366,7 @@ class Worker(RelationalJobs, ShardJobs):
         (frozen or killed workers) go; otherwise this attempt's own files, which nothing
         references. A batch's exact bytes are charged to its owner's storage quota first:
         refused, the job fails and its files go."""
-        meter = self._meters.get((attempt.job_id, attempt.attempt))
-        if meter is not None:
-            try:
-                await meter.settle(await asyncio.to_thread(self.storage.folder_size, folder))
-            except Exception:
-                await asyncio.to_thread(self.storage.delete, folder)
-                raise
+        meter = await self._settle_charge(attempt, folder)
         committed = await self.db.call(
             finish, job_id=attempt.job_id, attempt=attempt.attempt, **outputs
         )
@@ -486,9 +409,6 @@ class Worker(RelationalJobs, ShardJobs):
             self.db, self.on_commit, attempt, cancel, self.settings.progress_interval_seconds
         )
         return await asyncio.to_thread(run, reporter, cancel)
-
-
-_GENERATING = (m.GENERATE, m.TEMPLATE)
 
 
 def _settle(ownership: attempts.Ownership) -> Outcome:
