@@ -26,6 +26,7 @@ from services.datasets.client import DatasetsClient
 from services.training import models as m
 from services.training.expiry import BatchExpiry
 from services.training.settings import TrainingSettings
+from synthetica.datasets.v1 import datasets_pb2
 from synthetica.training.v1 import training_pb2
 from synthetica_client import Client
 from synthetica_client.errors import QuotaExceeded
@@ -57,6 +58,7 @@ GENERATE = """mutation($input: GenerateInput!) {
 JOBS = "{ jobs(first: 50) { nodes { id kind status } } }"
 DELETE_DATASET = "mutation($id: ID!) { deleteDataset(id: $id) }"
 DELETE_PROJECT = "mutation($id: ID!) { deleteProject(id: $id) }"
+CANCEL = "mutation($id: ID!) { cancelJob(id: $id) { status } }"
 # Small steps, so a job writing a few MiB is charged (and stopped) while it writes.
 METERING = {
     "template_chunk_rows": 2_000,
@@ -361,3 +363,38 @@ async def test_an_upload_and_a_generate_job_racing_cannot_both_slip_under(client
         assert answer.json()["error"]["code"] == "QUOTA_EXCEEDED"
         assert await used(client, user.token) == batch_bytes(config, batch_id)
     assert await used(client, user.token) <= QUOTA
+
+
+async def test_a_cancelled_job_whose_worker_died_after_charging_gives_the_bytes_back(
+    client, world, config
+):
+    """The worker charged the batch's exact bytes (committed) and died before the training
+    commit; the job is then cancelled. Its message, delivered again to a live worker, finds
+    the job ended, and the charge goes: nothing of a batch that never was stays counted."""
+    user = await world.user()
+    project_id = await world.project(user)
+    job_id, batch_id = started(
+        await from_template(client, user.token, project_id, 5_000), "generateFromTemplate"
+    )
+    datasets = DatasetsClient(TrainingSettings(**config), service_name="training-worker")
+    try:
+        charge = datasets_pb2.ChargeBatchStorageRequest(
+            batch_id=batch_id,
+            project_id=project_id,
+            part=0,
+            attempt=1,
+            size_bytes=MiB,
+            committed=True,
+        )
+        assert await datasets.charge_batch_storage(charge)
+    finally:
+        await datasets.close()
+    assert await used(client, user.token) == MiB
+    cancelled = await graphql(client, CANCEL, {"id": job_id}, token=user.token)
+    assert cancelled["data"]["cancelJob"]["status"] == "CANCELLED", cancelled
+    async with worker(config):
+        deadline = asyncio.get_running_loop().time() + 60
+        while await used(client, user.token) != 0:
+            assert asyncio.get_running_loop().time() < deadline, "the charge stayed"
+            await asyncio.sleep(0.2)
+    assert batch_bytes(config, batch_id) == 0
