@@ -203,8 +203,9 @@ class ShardJobs:
             )
             self.on_commit()
             if ownership is attempts.Ownership.OWNED:
-                # The whole job failed: what its other shards committed is given back too.
-                await batch_storage.release_batches(self.access.datasets, [shard.job.batch_id])
+                # The whole job failed: the files its other shards committed go too, and
+                # what they were charged (a shard still running discards its own on stopping).
+                await self._discard(shard)
             return _settle(ownership)
         log.warning("shard attempt failed, will retry: %s", exc)
         return _settle(await self._shard_call(shards.release_shard, shard), retry=True)

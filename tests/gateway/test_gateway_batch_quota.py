@@ -398,3 +398,37 @@ async def test_a_cancelled_job_whose_worker_died_after_charging_gives_the_bytes_
             assert asyncio.get_running_loop().time() < deadline, "the charge stayed"
             await asyncio.sleep(0.2)
     assert batch_bytes(config, batch_id) == 0
+
+
+async def test_a_sharded_job_past_the_quota_fails_and_its_committed_shards_go_too(
+    client, world, config
+):
+    """Shards charge as they write: the one that goes past the quota fails the job, and the
+    shards committed before it are deleted and given back with it."""
+    user = await world.user()
+    project_id = await world.project(user)
+    # Both fit when asked for (nothing written yet); the worker runs the first, then the
+    # second's shards of 10,000 rows: its third does not fit beside the first job's batch.
+    first_job, first_batch = started(
+        await from_template(client, user.token, project_id, ROWS // 2), "generateFromTemplate"
+    )
+    job_id, batch_id = started(
+        await from_template(client, user.token, project_id, ROWS), "generateFromTemplate"
+    )
+    sharding = {**config, "shard_threshold_rows": ROWS // 2, "shard_rows": 10_000}
+    async with worker(sharding):
+        first = await world.wait_job(user, first_job)
+        job = await world.wait_job(user, job_id)
+    assert first.status == training_pb2.JOB_STATUS_SUCCEEDED, first.error
+    assert job.status == training_pb2.JOB_STATUS_FAILED
+    assert "storage quota" in job.error
+    engine = sa.create_engine(str(config["database_url"]))
+    try:
+        with engine.connect() as conn:
+            shards = conn.execute(sa.select(m.Shard.status).where(m.Shard.job_id == job_id))
+            # One worker runs them one at a time: two fit, the third does not.
+            assert sorted(shards.scalars()) == [m.FAILED, m.SUCCEEDED, m.SUCCEEDED]
+    finally:
+        engine.dispose()
+    assert batch_bytes(config, batch_id) == 0
+    assert await used(client, user.token) == batch_bytes(config, first_batch)
