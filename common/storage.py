@@ -62,6 +62,13 @@ class Storage:
     def size(self, key: str) -> int:
         return int(self.fs.size(self.path(key)))
 
+    def folder_size(self, key: str) -> int:
+        """Bytes of every file under ``key`` (a file's own size for a file); 0 for none."""
+        path = self.path(key)
+        if not self.fs.exists(path):
+            return 0
+        return int(self.fs.du(path, total=True))
+
     def delete(self, key: str) -> None:
         path = self.path(key)
         if self.fs.exists(path):

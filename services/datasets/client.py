@@ -11,9 +11,10 @@ of it (``services.datasets.upload_store``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import pyarrow as pa
 from common.clients import make_channel, peer_errors, service_metadata
 from common.context import Principal
 from common.contracts.relational import RelationalSchema
-from common.errors import InvalidArgument, NotFound, PermissionDenied
+from common.errors import InvalidArgument, NotFound, PermissionDenied, ResourceExhausted
 from common.settings import Settings
 from services.datasets.tables import default_table_name as default_table_name
 from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
@@ -34,6 +35,8 @@ UPLOAD_ACCEPTED = ("x-upload-accepted", "1")
 # the same the service would give (ending the call while the client still writes made it
 # "internal error" now and then).
 UPLOAD_LIMIT = "x-upload-limit"
+# The reason of a refusal by the storage quota (services.datasets.storage_quota).
+QUOTA_REASON = "STORAGE_QUOTA_EXCEEDED"
 
 
 def too_large(limit: int) -> InvalidArgument:
@@ -42,6 +45,19 @@ def too_large(limit: int) -> InvalidArgument:
         field="file",
         reason="TOO_LARGE",
     )
+
+
+@contextlib.contextmanager
+def _quota_refusals() -> Iterator[None]:
+    """The datasets service's quota refusal (and NOT_FOUND for a project gone), passed on
+    with its reason, so the gateway shows QUOTA_EXCEEDED as it does for an upload."""
+    try:
+        with peer_errors(codes=(grpc.StatusCode.NOT_FOUND,)):
+            yield
+    except grpc.aio.AioRpcError as exc:
+        if exc.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:
+            raise
+        raise ResourceExhausted(exc.details() or "", reason=QUOTA_REASON) from exc
 
 
 ROLES = {
@@ -241,6 +257,35 @@ class DatasetsClient:
                 page_token = page.next_page_token
                 if not page_token:
                     return members
+
+    # --- storage quota (generated batches; services.datasets.storage_quota) --------------
+
+    async def check_storage_quota(self, project_id: str, size_bytes: int) -> None:
+        """ResourceExhausted (``STORAGE_QUOTA_EXCEEDED``) when the project's owner has no
+        room for about ``size_bytes`` more."""
+        with _quota_refusals():
+            await self.stub.CheckStorageQuota(
+                datasets_pb2.CheckStorageQuotaRequest(project_id=project_id, size_bytes=size_bytes),
+                metadata=self._metadata(),
+            )
+
+    async def charge_batch_storage(self, charge: datasets_pb2.ChargeBatchStorageRequest) -> bool:
+        """Sets a batch part's charge (see ChargeBatchStorage); False when a newer attempt
+        holds it. ResourceExhausted (``STORAGE_QUOTA_EXCEEDED``) past the quota."""
+        with _quota_refusals():
+            response = await self.stub.ChargeBatchStorage(charge, metadata=self._metadata())
+        return response.charged
+
+    async def release_batch_storage(
+        self, batch_ids: list[str], *, part: int = 0, attempt: int = 0
+    ) -> None:
+        """Gives back the batches' charges (one part's, as far as ``attempt`` holds it)."""
+        await self.stub.ReleaseBatchStorage(
+            datasets_pb2.ReleaseBatchStorageRequest(
+                batch_ids=batch_ids, part=part, attempt=attempt
+            ),
+            metadata=self._metadata(),
+        )
 
     async def close(self) -> None:
         await self.channel.close()

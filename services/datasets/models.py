@@ -222,3 +222,24 @@ class StorageReservation(Base):
     account_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BatchCharge(Base):
+    """The bytes one part (a shard, or 0) of a generated batch holds, counted against the
+    account that owns its project (services.datasets.storage_quota), as the training
+    worker writing it reports them: replaced by each report of the attempt that holds it (a
+    newer attempt takes it over; an older one changes nothing). Uncommitted, it counts while
+    reported recently (a worker killed mid-write leaves it); committed, until released (the
+    batch deleted or expired, its job failed) or its dataset or project is deleted."""
+
+    __tablename__ = "batch_charges"
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    dataset_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    committed: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

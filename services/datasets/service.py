@@ -28,7 +28,7 @@ from common.outbox import enqueue
 from common.pagination import MAX_PAGE_SIZE, paginate
 
 # change_events: every change of projects, members and datasets goes to the outbox as it flushes.
-from services.datasets import change_events, files  # noqa: F401
+from services.datasets import change_events, files, storage_quota  # noqa: F401
 from services.datasets.ingest import IngestOptions
 from services.datasets.models import (
     EDITOR,
@@ -272,6 +272,7 @@ def delete_project(*, session: Session, user_id: str, project_id: str) -> list[s
     for dataset in datasets:
         _deleted_event(session, dataset)
         session.delete(dataset)
+    storage_quota.release_for_project(session=session, project_id=project.id)
     session.flush()
     session.delete(project)
     return [str(d.id) for d in datasets]
@@ -408,6 +409,8 @@ def delete_dataset(*, session: Session, user_id: str, dataset_id: str) -> Datase
     dataset = get_dataset(session=session, user_id=user_id, dataset_id=dataset_id, required=EDITOR)
     _deleted_event(session, dataset)
     session.delete(dataset)
+    # Training deletes the batches made from it on dataset.deleted; their bytes go now.
+    storage_quota.release_for_datasets(session=session, dataset_ids=[dataset.id])
     return dataset
 
 

@@ -23,7 +23,6 @@ from services.datasets import (
     project_settings,
     reads,
     service,
-    storage_quota,
     table_service,
 )
 from services.datasets.client import too_large
@@ -38,6 +37,7 @@ from services.datasets.ingest.preview import MAX_PREVIEW_ROWS
 from services.datasets.ingest.runner import IngestRunner
 from services.datasets.ingest_quota import counted
 from services.datasets.member_rpcs import MemberRpcs, calling_user
+from services.datasets.quota_rpcs import QuotaRpcs
 from services.datasets.relater import Relater
 from services.datasets.rule_rpcs import RuleRpcs
 from services.datasets.settings import DatasetsSettings
@@ -51,7 +51,12 @@ from synthetica.datasets.v1 import datasets_pb2, datasets_pb2_grpc
 
 @dataclass(eq=False)
 class DatasetsServicer(
-    MemberRpcs, RuleRpcs, TableRpcs, ConnectionRpcs, datasets_pb2_grpc.DatasetsServiceServicer
+    MemberRpcs,
+    RuleRpcs,
+    TableRpcs,
+    ConnectionRpcs,
+    QuotaRpcs,
+    datasets_pb2_grpc.DatasetsServiceServicer,
 ):
     db: Database
     storage: Storage
@@ -418,18 +423,6 @@ class DatasetsServicer(
         self.on_commit()
         await self._remove_files([str(dataset.id)])
         return datasets_pb2.DeleteDatasetResponse()
-
-    async def GetStorageUsage(
-        self, request: datasets_pb2.GetStorageUsageRequest, context: grpc.aio.ServicerContext
-    ) -> datasets_pb2.GetStorageUsageResponse:
-        found = await self.db.call(
-            storage_quota.usage,
-            user_id=calling_user().user_id,
-            quota_bytes=self.settings.storage_quota_bytes,
-        )
-        return datasets_pb2.GetStorageUsageResponse(
-            used_bytes=found.used_bytes, quota_bytes=found.quota_bytes
-        )
 
     async def ReadDataset(
         self, request: datasets_pb2.ReadDatasetRequest, context: grpc.aio.ServicerContext

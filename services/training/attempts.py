@@ -58,6 +58,10 @@ class Attempt:
     request: Mapping[str, Any] | None = None
     artifact_key: str = ""
     attempt: int = 0
+    project_id: str = ""
+    # A DONE generate or template job that failed or was cancelled: what its batch was
+    # charged against the storage quota is to be given back.
+    discard: bool = False
 
 
 def start_attempt(
@@ -77,7 +81,7 @@ def start_attempt(
     # not run (approval queues it anew).
     # A job split into shards is run by its shards' own messages (services.training.shards).
     if job.status in TERMINAL or job.status == m.PENDING_APPROVAL or job.shards:
-        return Attempt(job_id=str(job.id), kind=job.kind, action=Action.DONE)
+        return _done(job)
     if job.status == m.RUNNING and _beating(job, stale_after):
         return Attempt(job_id=str(job.id), kind=job.kind, action=Action.WAIT, attempt=job.attempts)
     if job.attempts >= max_attempts:
@@ -86,7 +90,7 @@ def start_attempt(
             job,
             f"gave up after {job.attempts} attempts: the worker stopped before finishing each time",
         )
-        return Attempt(job_id=str(job.id), kind=job.kind, action=Action.DONE)
+        return _done(job)
     job.attempts += 1
     job.status = m.RUNNING
     job.started_at = job.heartbeat_at = now()
@@ -97,6 +101,16 @@ def start_attempt(
         model.status = m.TRAINING
     job_updated(session, job)
     return running_attempt(session, job, job.attempts)
+
+
+def _done(job: m.Job) -> Attempt:
+    return Attempt(
+        job_id=str(job.id),
+        kind=job.kind,
+        action=Action.DONE,
+        batch_id=str(job.batch_id or ""),
+        discard=job.status in (m.FAILED, m.CANCELLED),
+    )
 
 
 def running_attempt(session: Session, job: m.Job, number: int) -> Attempt:
@@ -110,6 +124,7 @@ def running_attempt(session: Session, job: m.Job, number: int) -> Attempt:
         batch_id=str(job.batch_id or ""),
         request=dict(job.request or {}),
         attempt=number,
+        project_id=str(job.project_id),
     )
     if job.model_id is None:
         return attempt

@@ -84,6 +84,7 @@ async def build(settings: TrainingSettings) -> GrpcServer:
         storage,
         retention=timedelta(days=settings.batch_retention_days),
         interval_seconds=settings.batch_cleanup_interval_seconds,
+        release=access.datasets.release_batch_storage,
     )
     server.tasks.append(asyncio.create_task(expiry.run()))
     base.attach(server, evaluations.stop, deletions.stop, checker.close, access.close, auth.close)

@@ -25,7 +25,7 @@ from common.errors import FailedPrecondition, InvalidArgument, NotFound, Permiss
 from common.interceptors import require_principal
 from common.pagination import page_of
 from common.storage import Storage
-from services.training import convert, queries, service
+from services.training import batch_storage, convert, queries, service
 from services.training import models as m
 from services.training.access import EDITOR, Access, calling_user, dataset_schema
 from services.training.engines.base import ENGINES, UnknownEngineError, get_engine
@@ -141,6 +141,12 @@ class TrainingServicer(GuardRpcs, TemplateRpcs, training_pb2_grpc.TrainingServic
             enforce_bounds=request.enforce_bounds if request.HasField("enforce_bounds") else True,
             format=fmt,
         )
+        if 0 < request.count <= self.settings.max_rows_per_batch:
+            # Refused now, before a job exists, when it clearly cannot fit in the quota.
+            estimate = batch_storage.estimated_bytes(
+                request.count, batch_storage.model_row_bytes(model.profile)
+            )
+            await self.access.datasets.check_storage_quota(str(model.project_id), estimate)
         batch, job = await self.db.call(
             service.create_generate_job,
             owner_id=principal.user_id,

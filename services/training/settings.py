@@ -46,6 +46,11 @@ class TrainingSettings(ServiceSettings):
     # of them. Keep it at the most workers there may be (KEDA's maxReplicaCount, 10): one
     # big job then still keeps every worker busy and scales them out (the backlog it shows).
     shards_queued_per_job: int = Field(default=10, ge=1)
+    # A generate job charges what it has written to its owner's storage quota (kept by the
+    # datasets service) every storage_charge_bytes, looking every storage_charge_interval
+    # seconds; it stops, failed, at the first charge refused (services.training.batch_storage).
+    storage_charge_bytes: int = Field(default=32 * 1024 * 1024, ge=1)
+    storage_charge_interval_seconds: float = Field(default=1.0, gt=0)
     # Scratch space for training data and artifacts on the worker (default: the system temp).
     work_dir: str = ""
     consumer_name: str = "training-workers"

@@ -31,12 +31,11 @@ from nats.aio.msg import Msg
 
 from common.context import Principal
 from common.contracts.rule_protos import rules_from_proto
-from common.contracts.rules import Rule
 from common.db import Database
-from common.errors import DomainError, NotFound
+from common.errors import DomainError
 from common.jetstream import Outcome, decode
 from common.storage import Storage
-from services.training import attempts, scratch, shards
+from services.training import attempts, batch_storage, scratch, shards
 from services.training import models as m
 from services.training.access import Access, dataset_schema
 from services.training.engines import (
@@ -47,10 +46,8 @@ from services.training.engines import (
     TrainParams,
     get_engine,
     read_manifest,
-    run_sampling,
     run_training,
 )
-from services.training.engines.unique_labels import Shard
 from services.training.footprint import check_fits, memory_limit_bytes, plan_training
 from services.training.payloads import GeneratePayload, TemplatePayload
 from services.training.progress import ProgressReporter
@@ -60,7 +57,6 @@ from services.training.templates import jobs as template_jobs
 from services.training.worker_common import (
     _SHUTDOWN_SIGNALS,
     JobFailed,
-    Run,
     _attempt_folder,
     _engine_metadata,
     _json_safe,
@@ -68,7 +64,9 @@ from services.training.worker_common import (
     engine_run,
     heartbeating,
 )
+from services.training.worker_metering import MeteredJobs
 from services.training.worker_relational import RelationalJobs
+from services.training.worker_sampling import Sampling
 from services.training.worker_shards import ShardJobs
 from synthetica.training.v1 import training_pb2
 
@@ -76,7 +74,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(eq=False)
-class Worker(RelationalJobs, ShardJobs):
+class Worker(RelationalJobs, ShardJobs, MeteredJobs, Sampling):
     db: Database
     settings: TrainingSettings
     storage: Storage
@@ -89,6 +87,7 @@ class Worker(RelationalJobs, ShardJobs):
         self._stopping = False
         self._retention = timedelta(days=self.settings.batch_retention_days)
         self._stale_after = timedelta(seconds=self.settings.job_ack_wait_seconds)
+        self._meters: dict[tuple[str, int], batch_storage.BatchMeter] = {}
 
     def stop(self) -> None:
         """Stops the engine processes of running jobs (at shutdown); those jobs are not
@@ -122,6 +121,10 @@ class Worker(RelationalJobs, ShardJobs):
             log.warning("dropping queued job %s: no such job", queued.job_id)
             return Outcome.TERMINATE
         if attempt.action is attempts.Action.DONE:
+            if attempt.discard and attempt.batch_id:
+                # A job that failed or was cancelled (perhaps while its worker was away):
+                # nothing its batch was charged stays counted.
+                await batch_storage.release_batches(self.access.datasets, [attempt.batch_id])
             return Outcome.ACK
         return await self._run_attempt(attempt)
 
@@ -147,7 +150,7 @@ class Worker(RelationalJobs, ShardJobs):
             },
         )
         beat = functools.partial(self._heartbeat, attempt)
-        async with heartbeating(self._cancels, beat) as cancel:
+        async with self._metering(attempt), heartbeating(self._cancels, beat) as cancel:
             return await self._outcome(attempt, cancel)
 
     async def _outcome(self, attempt: attempts.Attempt, cancel: threading.Event) -> Outcome:
@@ -286,7 +289,10 @@ class Worker(RelationalJobs, ShardJobs):
                 return await self._split(attempt, parts)
             out = workdir / "batch.parquet"
             sample = self._sampler(artifact, request, await self._rules(attempt), out)
-            result = await self._supervised(attempt, cancel, sample(request.count, request.seed))
+            async with self._metered(attempt, batch_storage.local_size(out), cancel):
+                result = await self._supervised(
+                    attempt, cancel, sample(request.count, request.seed)
+                )
             folder = _attempt_folder(f"batches/{attempt.batch_id}", attempt)
             key = f"{folder}/0.parquet"
             await asyncio.to_thread(self.storage.upload_file, out, key)
@@ -298,45 +304,6 @@ class Worker(RelationalJobs, ShardJobs):
             row_count=result.rows,
             retention=self._retention,
         )
-
-    def _sampler(
-        self, artifact: Path, request: GeneratePayload, rules: list[Rule], out: Path
-    ) -> Callable[..., Run]:
-        """The engine call that samples ``count`` rows with ``seed`` for the request (rows
-        ``first_row``.. of a sharded job, by its ``shard``)."""
-
-        def sample(count: int, seed: int, first_row: int = 0, shard: Shard | None = None) -> Run:
-            return engine_run(
-                functools.partial(
-                    run_sampling,
-                    artifact,
-                    count,
-                    seed,
-                    out,
-                    conditions=request.conditions or None,
-                    anomaly_ratio=request.anomaly_ratio,
-                    mark_anomalies=bool(request.mark_column),
-                    anomaly_column=request.anomaly_column,
-                    enforce_bounds=request.enforce_bounds,
-                    chunk_rows=self.settings.sample_chunk_rows,
-                    rules=rules,
-                    first_row=first_row,
-                    shard=shard,
-                ),
-                self.settings.engine_threads,
-            )
-
-        return sample
-
-    async def _rules(self, attempt: attempts.Attempt) -> list[Rule]:
-        """The rules of the model's dataset as they stand now: a model trained before them
-        obeys them too (rows that break one are drawn again). None once it is deleted."""
-        owner = Principal(user_id=attempt.owner_id, role="member")
-        try:
-            dataset = await self.access.datasets.get_dataset(attempt.dataset_id, on_behalf_of=owner)
-        except NotFound:
-            return []
-        return rules_from_proto(dataset)
 
     # --- template -------------------------------------------------------------------------
 
@@ -355,19 +322,22 @@ class Worker(RelationalJobs, ShardJobs):
         if parts:
             return await self._split(attempt, parts)
         prefix = template_jobs.job_prefix(attempt.batch_id, attempt.job_id, attempt.attempt)
+        written = template_jobs.Written()
         try:
-            result = await self._supervised(
-                attempt,
-                cancel,
-                lambda on_progress, cancel: template_jobs.write_batch(
-                    self.storage,
-                    generation,
-                    prefix=prefix,
-                    chunk_rows=request.chunk_rows,
-                    on_progress=on_progress,
-                    cancel=cancel,
-                ),
-            )
+            async with self._metered(attempt, lambda: written.bytes, cancel):
+                result = await self._supervised(
+                    attempt,
+                    cancel,
+                    lambda on_progress, cancel: template_jobs.write_batch(
+                        self.storage,
+                        generation,
+                        prefix=prefix,
+                        chunk_rows=request.chunk_rows,
+                        on_progress=on_progress,
+                        cancel=cancel,
+                        written=written,
+                    ),
+                )
         except Exception:
             # Partial files of this attempt (and only of this one); a retry writes them again.
             await asyncio.to_thread(self.storage.delete, prefix)
@@ -394,11 +364,15 @@ class Worker(RelationalJobs, ShardJobs):
         """Commits what the attempt made (``finish``: attempts.finish_training or
         finish_generation, given ``outputs``), then: on success the files of older attempts
         (frozen or killed workers) go; otherwise this attempt's own files, which nothing
-        references."""
+        references. A batch's exact bytes are charged to its owner's storage quota first:
+        refused, the job fails and its files go."""
+        meter = await self._settle_charge(attempt, folder)
         committed = await self.db.call(
             finish, job_id=attempt.job_id, attempt=attempt.attempt, **outputs
         )
         if committed:
+            if meter is not None:
+                meter.committed = True
             self.on_commit()
             await asyncio.to_thread(delete_other_attempts, self.storage, folder)
             return Outcome.ACK

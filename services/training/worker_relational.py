@@ -9,6 +9,7 @@ import asyncio
 import functools
 import threading
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from common.contracts.relational import RelationalSchema
 from common.db import Database
 from common.jetstream import Outcome
 from common.storage import Storage
-from services.training import attempts, scratch
+from services.training import attempts, batch_storage, scratch
 from services.training.access import Access
 from services.training.engines import ProgressUpdate, TrainParams, get_engine
 from services.training.engines.relational_runner import (
@@ -47,6 +48,13 @@ class RelationalJobs:
     _retention: timedelta
 
     if TYPE_CHECKING:
+
+        def _metered(
+            self,
+            attempt: attempts.Attempt,
+            measure: Callable[[], int],
+            cancel: threading.Event,
+        ) -> AbstractAsyncContextManager[None]: ...
 
         async def _supervised(
             self,
@@ -123,9 +131,10 @@ class RelationalJobs:
             conditions=request.conditions or None,
             enforce_bounds=request.enforce_bounds,
         )
-        written = await self._supervised(
-            attempt, cancel, engine_run(sample, self.settings.engine_threads)
-        )
+        async with self._metered(attempt, batch_storage.local_size(workdir / "tables"), cancel):
+            written = await self._supervised(
+                attempt, cancel, engine_run(sample, self.settings.engine_threads)
+            )
         folder = _attempt_folder(f"batches/{attempt.batch_id}", attempt)
         keys = [template_jobs.table_key(folder, index) for index in range(len(written))]
         for table, key in zip(written, keys, strict=True):

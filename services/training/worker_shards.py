@@ -27,8 +27,9 @@ from common.db import Database
 from common.errors import DomainError
 from common.jetstream import Outcome, handles
 from common.storage import Storage
-from services.training import attempts, scratch, shards
+from services.training import attempts, batch_storage, scratch, shards
 from services.training import models as m
+from services.training.access import Access
 from services.training.engines import EngineCancelled, EngineCrashed, EngineError, ProgressUpdate
 from services.training.engines.unique_labels import Shard
 from services.training.payloads import GeneratePayload, TemplatePayload
@@ -52,6 +53,7 @@ class ShardJobs:
     """The sharded half of Worker, which provides these attributes and methods."""
 
     db: Database
+    access: Access
     settings: TrainingSettings
     storage: Storage
     on_commit: Callable[[], None]
@@ -61,6 +63,8 @@ class ShardJobs:
     _stale_after: timedelta
 
     if TYPE_CHECKING:
+
+        def _meter(self, attempt: attempts.Attempt, *, part: int) -> batch_storage.BatchMeter: ...
 
         async def _rules(self, attempt: attempts.Attempt) -> list[Rule]: ...
 
@@ -100,7 +104,7 @@ class ShardJobs:
             return Outcome.TERMINATE
         if shard.action is attempts.Action.DONE:
             if shard.discard:
-                await asyncio.to_thread(self.storage.delete, _shards_folder(shard))
+                await self._discard(shard)
             return Outcome.ACK
         return await self._run_shard(shard)
 
@@ -127,17 +131,31 @@ class ShardJobs:
             },
         )
         beat = functools.partial(self._shard_heartbeat, shard)
-        async with heartbeating(self._cancels, beat) as cancel:
-            return await self._shard_outcome(shard, cancel)
+        meter = self._meter(shard.job, part=shard.index)
+        try:
+            async with heartbeating(self._cancels, beat) as cancel:
+                return await self._shard_outcome(shard, cancel, meter)
+        finally:
+            await meter.release()
 
-    async def _shard_outcome(self, shard: shards.ShardAttempt, cancel: threading.Event) -> Outcome:
+    async def _discard(self, shard: shards.ShardAttempt) -> None:
+        """The files of a failed or cancelled job's shards go, and with them what they were
+        charged against the storage quota."""
+        await asyncio.to_thread(self.storage.delete, _shards_folder(shard))
+        await batch_storage.release_batches(self.access.datasets, [shard.job.batch_id])
+
+    async def _shard_outcome(
+        self, shard: shards.ShardAttempt, cancel: threading.Event, meter: batch_storage.BatchMeter
+    ) -> Outcome:
         folder = f"{_shards_folder(shard)}/{shard.index}/{shard.job.attempt}"
         key = f"{folder}/0.parquet"
         try:
             if shard.job.kind == m.GENERATE:
-                tables = await self._sample_shard(shard, cancel, key)
+                tables = await self._sample_shard(shard, cancel, key, meter)
             else:
-                tables = await self._template_shard(shard, cancel, key)
+                tables = await self._template_shard(shard, cancel, key, meter)
+            # The shard's exact bytes, to stay once it commits; past the quota, it fails.
+            await meter.settle(await asyncio.to_thread(self.storage.folder_size, folder))
         except Exception as exc:
             await asyncio.to_thread(self.storage.delete, folder)
             return await self._shard_error(shard, exc)
@@ -152,6 +170,7 @@ class ShardJobs:
             queued_at_once=self.settings.shards_queued_per_job,
         )
         if committed:
+            meter.committed = True
             self.on_commit()
             await asyncio.to_thread(delete_other_attempts, self.storage, folder)
             return Outcome.ACK
@@ -170,7 +189,7 @@ class ShardJobs:
                     extra={"fields": {"job_id": shard.job.job_id, "shard": shard.index}},
                 )
                 if await self.db.call(shards.discarded, job_id=shard.job.job_id):
-                    await asyncio.to_thread(self.storage.delete, _shards_folder(shard))
+                    await self._discard(shard)
                 return _settle(ownership)
         if stopped or self._stopping:
             return _settle(await self._shard_call(shards.release_shard, shard), retry=True)
@@ -183,6 +202,10 @@ class ShardJobs:
                 error=str(exc),
             )
             self.on_commit()
+            if ownership is attempts.Ownership.OWNED:
+                # The whole job failed: the files its other shards committed go too, and
+                # what they were charged (a shard still running discards its own on stopping).
+                await self._discard(shard)
             return _settle(ownership)
         log.warning("shard attempt failed, will retry: %s", exc)
         return _settle(await self._shard_call(shards.release_shard, shard), retry=True)
@@ -207,7 +230,11 @@ class ShardJobs:
                 return
 
     async def _sample_shard(
-        self, shard: shards.ShardAttempt, cancel: threading.Event, key: str
+        self,
+        shard: shards.ShardAttempt,
+        cancel: threading.Event,
+        key: str,
+        meter: batch_storage.BatchMeter,
     ) -> list[str]:
         request = GeneratePayload.model_validate(shard.job.request or {})
         with scratch.workdir(self.settings) as workdir:
@@ -217,32 +244,40 @@ class ShardJobs:
             sample = self._sampler(artifact, request, await self._rules(shard.job), out)
             part = Shard(shard.index, shard.shards)
             run = sample(shard.count, request.seed, first_row=shard.start, shard=part)
-            await self._shard_supervised(shard, cancel, run)
+            async with batch_storage.metered(meter, batch_storage.local_size(out), cancel):
+                await self._shard_supervised(shard, cancel, run)
             await asyncio.to_thread(self.storage.upload_file, out, key)
         return []
 
     async def _template_shard(
-        self, shard: shards.ShardAttempt, cancel: threading.Event, key: str
+        self,
+        shard: shards.ShardAttempt,
+        cancel: threading.Event,
+        key: str,
+        meter: batch_storage.BatchMeter,
     ) -> list[str]:
         request = TemplatePayload.model_validate(shard.job.request or {})
         try:
             generation = await asyncio.to_thread(template_jobs.plan_request, request)
         except SchemaError as exc:
             raise JobFailed(f"the template cannot be generated: {exc}") from exc
-        await self._shard_supervised(
-            shard,
-            cancel,
-            lambda on_progress, cancel: template_jobs.write_part(
-                self.storage,
-                generation,
-                key=key,
-                start=shard.start,
-                count=shard.count,
-                chunk_rows=request.chunk_rows,
-                on_progress=on_progress,
-                cancel=cancel,
-            ),
-        )
+        written = template_jobs.Written()
+        async with batch_storage.metered(meter, lambda: written.bytes, cancel):
+            await self._shard_supervised(
+                shard,
+                cancel,
+                lambda on_progress, cancel: template_jobs.write_part(
+                    self.storage,
+                    generation,
+                    key=key,
+                    start=shard.start,
+                    count=shard.count,
+                    chunk_rows=request.chunk_rows,
+                    on_progress=on_progress,
+                    cancel=cancel,
+                    written=written,
+                ),
+            )
         return [t.name for t in generation.tables]
 
     async def _shard_supervised(

@@ -12,8 +12,9 @@ from synthetica.datasets.v1 import datasets_pb2 as pb
 
 
 @strawberry.type(
-    description="the signed-in account's storage: bytes of the datasets in the projects it "
-    "owns (a shared project counts against its owner), uploads still streaming included"
+    description="the signed-in account's storage: bytes of the datasets and generated batches "
+    "in the projects it owns (a shared project counts against its owner), uploads streaming "
+    "and batches being written included"
 )
 class StorageUsage:
     # Float: 20 GiB is past GraphQL's 32-bit Int; exact up to 2^53 bytes.

@@ -138,7 +138,8 @@ class AsyncClient:
         return User.model_validate((await self._t.me()).me.model_dump(by_alias=True))
 
     async def storage_usage(self) -> StorageUsage:
-        """Your storage used and your quota (uploads past it are refused: QuotaExceeded)."""
+        """Your storage used (datasets and generated batches) and your quota (uploads and
+        generate requests past it are refused: QuotaExceeded)."""
         found = (await self._t.storage_usage()).storage_usage
         return StorageUsage.model_validate(found.model_dump(by_alias=True))
 

@@ -76,9 +76,9 @@ class TemplateChecker:
         max_rows: int,
         max_fields: int,
         field: str,
-    ) -> None:
+    ) -> int:
         """Plans a template job's source for the requested rows, so every problem is
-        reported before a job exists."""
+        reported before a job exists; returns the estimated bytes of the job's files."""
         outcome = await self._run(
             core.check_generation,
             dict(source),
@@ -89,6 +89,7 @@ class TemplateChecker:
             max_fields=max_fields,
         )
         self._raise_errors(outcome, field)
+        return int(outcome["estimated_bytes"])
 
     async def preview(
         self,

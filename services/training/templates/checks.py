@@ -17,6 +17,9 @@ import signal
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from common.contracts.template_schema import SchemaError, parse_schema
 from services.training.exports import json_lines
 from services.training.templates.generator import GenerationPlan, plan, preview
@@ -135,13 +138,38 @@ def check_generation(
     max_fields: int,
 ) -> dict[str, Any]:
     """Plans a template job's source (``{"builtin", "options"}`` or ``{"schema"}``) for the
-    requested rows: ``{"ok": True}`` or ``{"ok": False, "errors": [...]}``."""
+    requested rows: ``{"ok": True, "estimated_bytes": n}`` or ``{"ok": False, "errors":
+    [...]}``; ``estimated_bytes`` is what the job's files will take (``estimated_bytes``)."""
 
     def check() -> dict[str, Any]:
-        _plan_source(source, count, seed, locale, max_rows, max_fields)
-        return {}
+        planned = _plan_source(source, count, seed, locale, max_rows, max_fields)
+        return {"estimated_bytes": estimated_bytes(planned)}
 
     return _outcome(check)
+
+
+# Rows of each table written as a job writes them to estimate the bytes of all its rows.
+ESTIMATE_SAMPLE_ROWS = 5_000
+
+
+def estimated_bytes(planned: GenerationPlan) -> int:
+    """The bytes a job of this plan will write: each table's rows times the bytes per row of
+    a sample of it, written as a job writes it (zstd Parquet). An estimate: values drawn
+    later may be longer or compress less."""
+    total = 0
+    for name, batch in preview(planned, ESTIMATE_SAMPLE_ROWS):
+        if not batch.num_rows:
+            continue
+        rows = _parquet_bytes(pa.Table.from_batches([batch]))
+        footer = _parquet_bytes(batch.schema.empty_table())
+        total += footer + planned.table(name).rows * max(rows - footer, 0) // batch.num_rows
+    return total
+
+
+def _parquet_bytes(table: pa.Table) -> int:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.tell()
 
 
 def preview_rows(

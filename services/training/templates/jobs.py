@@ -111,6 +111,14 @@ def sql_tables(generation: GenerationPlan) -> list[SqlTable]:
     return tables
 
 
+class Written:
+    """Bytes a job has written so far, over all its files: grown by the writing thread as each
+    chunk goes out, read by the worker that charges them to the storage quota."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+
 def write_batch(
     storage: Storage,
     generation: GenerationPlan,
@@ -119,14 +127,16 @@ def write_batch(
     chunk_rows: int,
     on_progress: Callable[[ProgressUpdate], None],
     cancel: threading.Event,
+    written: Written | None = None,
 ) -> Generated:
     """Generates every table into ``prefix``; raises EngineCancelled once ``cancel`` is set."""
     tracker = _Tracker(on_progress, cancel)
     names = [t.name for t in generation.tables]
     keys = [table_key(prefix, i) for i in range(len(names))]
     chunks = generate(generation, chunk_rows=chunk_rows, progress=tracker)
+    written = written or Written()
     for name, key, table_chunks in zip(names, keys, _by_table(chunks, names), strict=True):
-        _write_table(storage, key, generation.table(name).arrow_schema, table_chunks)
+        _write_table(storage, key, generation.table(name).arrow_schema, table_chunks, written)
     return Generated(tables=names, keys=keys, rows=generation.total_rows)
 
 
@@ -152,6 +162,7 @@ def write_part(
     chunk_rows: int,
     on_progress: Callable[[ProgressUpdate], None],
     cancel: threading.Event,
+    written: Written | None = None,
 ) -> None:
     """One shard of a single-table job (``count`` rows from ``start``, whole chunks) to
     ``key``: the very rows the unsplit job has there. Raises EngineCancelled on cancel."""
@@ -167,7 +178,7 @@ def write_part(
             done += batch.num_rows
             tracker(done, count)
 
-    _write_table(storage, key, table.arrow_schema, chunks())
+    _write_table(storage, key, table.arrow_schema, chunks(), written or Written())
 
 
 def _by_table(
@@ -192,13 +203,20 @@ def _by_table(
 
 
 def _write_table(
-    storage: Storage, key: str, schema: pa.Schema, chunks: Iterator[pa.RecordBatch]
+    storage: Storage,
+    key: str,
+    schema: pa.Schema,
+    chunks: Iterator[pa.RecordBatch],
+    written: Written,
 ) -> None:
+    before = written.bytes
     with ExitStack() as stack:
         handle = stack.enter_context(storage.open(key, "wb"))
         writer = stack.enter_context(pq.ParquetWriter(handle, schema, compression="zstd"))
         for chunk in chunks:
             writer.write_batch(chunk)
+            written.bytes = before + handle.tell()
+    written.bytes = before + storage.size(key)
 
 
 class _Tracker:

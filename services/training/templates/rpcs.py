@@ -57,7 +57,7 @@ class TemplateRpcs:
         name = source.pop("name")
         seed = request.seed if request.HasField("seed") else uuid.uuid4().int % 2**31
         locale = request.locale or "en_US"
-        await self.checker.check_generation(
+        estimate = await self.checker.check_generation(
             source,
             count=request.count,
             seed=seed,
@@ -66,6 +66,8 @@ class TemplateRpcs:
             max_fields=self.settings.template_max_fields,
             field=prefix,
         )
+        # Refused now, before a job exists, when it clearly cannot fit in the owner's quota.
+        await self.access.datasets.check_storage_quota(request.project_id, estimate)
         batch, job = await self.db.call(
             service.create_template_job,
             owner_id=principal.user_id,

@@ -32,6 +32,8 @@ SHARD_SETTINGS = (
     "shard_rows",
     "sample_chunk_rows",
     "shards_queued_per_job",
+    "storage_charge_bytes",
+    "storage_charge_interval_seconds",
 )
 
 

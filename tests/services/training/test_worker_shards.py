@@ -16,8 +16,11 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
+from common.storage import Storage
+from services.datasets.models import BatchCharge
 from services.training import models as m
 from services.training.templates import generate, plan
+from synthetica.datasets.v1 import datasets_pb2
 from synthetica.training.v1 import training_pb2
 from tests.services.training.training_world import TrainingWorld
 from tests.support import start_training_worker, stream_events
@@ -251,3 +254,68 @@ async def test_a_job_queued_after_big_ones_waits_for_a_few_of_their_shards_not_a
     # one running when the small job was queued) came before it.
     before = [s for s in shards if s.heartbeat_at is not None and s.heartbeat_at < small_started]
     assert len(before) <= 3, [(s.job_id, s.index, s.heartbeat_at) for s in shards]
+
+
+def _charged_bytes(database_url: str, batch_id: str) -> int:
+    """What the datasets service holds charged for the batch's parts, whatever their state."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            total = conn.scalar(
+                sa.select(sa.func.coalesce(sa.func.sum(BatchCharge.size_bytes), 0)).where(
+                    BatchCharge.batch_id == batch_id
+                )
+            )
+            return int(total or 0)
+    finally:
+        engine.dispose()
+
+
+async def _used_bytes(world: TrainingWorld, user) -> int:
+    usage = await world.datasets.GetStorageUsage(
+        datasets_pb2.GetStorageUsageRequest(), metadata=user.md
+    )
+    return usage.used_bytes
+
+
+async def test_a_killed_workers_shard_is_charged_to_the_quota_once(
+    sharded, spawn_worker, database_url
+):
+    """The killed attempt had charged part of its shard; the attempt that redoes it replaces
+    that charge instead of adding to it, and a late duplicate delivery changes nothing: the
+    owner's usage is the bytes the batch's files hold."""
+    world, config = sharded
+    config = {
+        **config,
+        "shard_rows": 400_000,
+        "storage_charge_bytes": 256 * 1024,
+        "storage_charge_interval_seconds": 0.1,
+    }
+    user = await world.user()
+    project_id = await world.project(user)
+    first = spawn_worker(config)
+    started = await _template(world, user, project_id, rows=800_000)
+    deadline = asyncio.get_running_loop().time() + 180
+    while _charged_bytes(database_url, started.batch.id) == 0:
+        assert asyncio.get_running_loop().time() < deadline, "the shard charged nothing"
+        await asyncio.sleep(0.1)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+
+    spawn_worker(config)
+    await _generated(world, user, started.job.id)
+    shards = _shards(config, started.job.id)
+    assert sorted(s.attempts for s in shards) == [1, 2]
+    storage = Storage(str(config["storage_url"]))
+    written = storage.folder_size(f"batches/{started.batch.id}")
+    assert written > 0
+    assert await _used_bytes(world, user) == written
+    nc = await nats.connect(str(config["nats_url"]))
+    try:
+        for shard in shards:
+            queued = training_pb2.QueuedShard(job_id=started.job.id, index=shard.index)
+            await nc.jetstream().publish("synthetica.jobs.shard", queued.SerializeToString())
+    finally:
+        await nc.close()
+    await asyncio.sleep(3)
+    assert await _used_bytes(world, user) == written

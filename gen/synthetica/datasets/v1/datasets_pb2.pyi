@@ -733,6 +733,60 @@ class GetStorageUsageResponse(_message.Message):
     quota_bytes: int
     def __init__(self, used_bytes: _Optional[int] = ..., quota_bytes: _Optional[int] = ...) -> None: ...
 
+class CheckStorageQuotaRequest(_message.Message):
+    __slots__ = ("project_id", "size_bytes")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    size_bytes: int
+    def __init__(self, project_id: _Optional[str] = ..., size_bytes: _Optional[int] = ...) -> None: ...
+
+class CheckStorageQuotaResponse(_message.Message):
+    __slots__ = ("used_bytes", "quota_bytes")
+    USED_BYTES_FIELD_NUMBER: _ClassVar[int]
+    QUOTA_BYTES_FIELD_NUMBER: _ClassVar[int]
+    used_bytes: int
+    quota_bytes: int
+    def __init__(self, used_bytes: _Optional[int] = ..., quota_bytes: _Optional[int] = ...) -> None: ...
+
+class ChargeBatchStorageRequest(_message.Message):
+    __slots__ = ("batch_id", "part", "attempt", "project_id", "dataset_id", "size_bytes", "committed")
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    PART_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    DATASET_ID_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    COMMITTED_FIELD_NUMBER: _ClassVar[int]
+    batch_id: str
+    part: int
+    attempt: int
+    project_id: str
+    dataset_id: str
+    size_bytes: int
+    committed: bool
+    def __init__(self, batch_id: _Optional[str] = ..., part: _Optional[int] = ..., attempt: _Optional[int] = ..., project_id: _Optional[str] = ..., dataset_id: _Optional[str] = ..., size_bytes: _Optional[int] = ..., committed: _Optional[bool] = ...) -> None: ...
+
+class ChargeBatchStorageResponse(_message.Message):
+    __slots__ = ("charged",)
+    CHARGED_FIELD_NUMBER: _ClassVar[int]
+    charged: bool
+    def __init__(self, charged: _Optional[bool] = ...) -> None: ...
+
+class ReleaseBatchStorageRequest(_message.Message):
+    __slots__ = ("batch_ids", "part", "attempt")
+    BATCH_IDS_FIELD_NUMBER: _ClassVar[int]
+    PART_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    batch_ids: _containers.RepeatedScalarFieldContainer[str]
+    part: int
+    attempt: int
+    def __init__(self, batch_ids: _Optional[_Iterable[str]] = ..., part: _Optional[int] = ..., attempt: _Optional[int] = ...) -> None: ...
+
+class ReleaseBatchStorageResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class ReadDatasetRequest(_message.Message):
     __slots__ = ("dataset_id", "split", "table")
     DATASET_ID_FIELD_NUMBER: _ClassVar[int]

@@ -166,6 +166,21 @@ class DatasetsServiceStub:
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.GetStorageUsageRequest.SerializeToString,
                 response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.GetStorageUsageResponse.FromString,
                 _registered_method=True)
+        self.CheckStorageQuota = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/CheckStorageQuota',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.CheckStorageQuotaRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.CheckStorageQuotaResponse.FromString,
+                _registered_method=True)
+        self.ChargeBatchStorage = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/ChargeBatchStorage',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ChargeBatchStorageRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ChargeBatchStorageResponse.FromString,
+                _registered_method=True)
+        self.ReleaseBatchStorage = channel.unary_unary(
+                '/synthetica.datasets.v1.DatasetsService/ReleaseBatchStorage',
+                request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReleaseBatchStorageRequest.SerializeToString,
+                response_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReleaseBatchStorageResponse.FromString,
+                _registered_method=True)
         self.CreateConnection = channel.unary_unary(
                 '/synthetica.datasets.v1.DatasetsService/CreateConnection',
                 request_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.CreateConnectionRequest.SerializeToString,
@@ -431,9 +446,40 @@ class DatasetsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetStorageUsage(self, request, context):
-        """The caller's storage: the bytes of the uploads stored in the projects they own (and of
-        uploads still streaming into them), and the quota (0: unlimited). Errors: none but
-        UNAUTHENTICATED.
+        """The caller's storage: the bytes of the uploads and generated batches stored in the
+        projects they own (uploads streaming and batches being written included), and the quota
+        (0: unlimited). Errors: none but UNAUTHENTICATED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckStorageQuota(self, request, context):
+        """For services: whether the owner of a project has room for about size_bytes more (a
+        generate request's estimate), before a job is queued. Charges nothing. Errors:
+        RESOURCE_EXHAUSTED (STORAGE_QUOTA_EXCEEDED); NOT_FOUND (PROJECT_NOT_FOUND);
+        PERMISSION_DENIED (SERVICE_ONLY) for a user.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChargeBatchStorage(self, request, context):
+        """For services: sets what one part (a shard, or 0) of a generated batch has written so far,
+        charged to the owner of its project under the same lock as uploads. The size replaces
+        the part's earlier charge, so a retried attempt is charged once; an attempt older than
+        the one charged changes nothing (superseded). committed: the part's file is final and
+        counts until released. Errors: RESOURCE_EXHAUSTED (STORAGE_QUOTA_EXCEEDED), nothing
+        changed; NOT_FOUND (PROJECT_NOT_FOUND); PERMISSION_DENIED (SERVICE_ONLY) for a user.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReleaseBatchStorage(self, request, context):
+        """For services: gives back what batches were charged: every part of each batch (the batch
+        was deleted, expired or its job failed), or, with attempt set, one part's charge as long
+        as no newer attempt made it. Idempotent. Errors: PERMISSION_DENIED (SERVICE_ONLY).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -630,6 +676,21 @@ def add_DatasetsServiceServicer_to_server(servicer, server):
                     servicer.GetStorageUsage,
                     request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.GetStorageUsageRequest.FromString,
                     response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.GetStorageUsageResponse.SerializeToString,
+            ),
+            'CheckStorageQuota': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckStorageQuota,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.CheckStorageQuotaRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.CheckStorageQuotaResponse.SerializeToString,
+            ),
+            'ChargeBatchStorage': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChargeBatchStorage,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ChargeBatchStorageRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ChargeBatchStorageResponse.SerializeToString,
+            ),
+            'ReleaseBatchStorage': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleaseBatchStorage,
+                    request_deserializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReleaseBatchStorageRequest.FromString,
+                    response_serializer=synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReleaseBatchStorageResponse.SerializeToString,
             ),
             'CreateConnection': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateConnection,
@@ -1344,6 +1405,87 @@ class DatasetsService:
             '/synthetica.datasets.v1.DatasetsService/GetStorageUsage',
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.GetStorageUsageRequest.SerializeToString,
             synthetica_dot_datasets_dot_v1_dot_datasets__pb2.GetStorageUsageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckStorageQuota(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/CheckStorageQuota',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.CheckStorageQuotaRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.CheckStorageQuotaResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChargeBatchStorage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/ChargeBatchStorage',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ChargeBatchStorageRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ChargeBatchStorageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReleaseBatchStorage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/synthetica.datasets.v1.DatasetsService/ReleaseBatchStorage',
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReleaseBatchStorageRequest.SerializeToString,
+            synthetica_dot_datasets_dot_v1_dot_datasets__pb2.ReleaseBatchStorageResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -24,8 +24,9 @@ export default function AccountPage() {
   );
 }
 
-/** The bytes stored for the projects you own (a shared project counts against its owner),
- * against your quota: uploads past it are refused. */
+/** The bytes stored for the projects you own, datasets and generated batches (a shared project
+ * counts against its owner), against your quota: uploads and generate requests past it are
+ * refused. */
 export function Storage() {
   const [{ data, error }] = useQuery({ query: StorageUsageDocument, requestPolicy: "cache-and-network" });
   const usage = data?.storageUsage;
