@@ -77,7 +77,11 @@ def used_bytes(*, session: Session, account_id: uuid.UUID) -> int:
         BatchCharge.account_id == account_id,
         BatchCharge.committed | (BatchCharge.updated_at > fresh),
     )
-    return sum(int(session.scalar(q) or 0) for q in (first, added, streaming, batches))
+    # One statement, so one snapshot: summed in four, an upload that finished between them
+    # (its dataset's row committed, then its reservation released) was counted in neither,
+    # and a second upload streaming beside it slipped under the quota.
+    total = sum((q.scalar_subquery() for q in (added, streaming, batches)), first.scalar_subquery())
+    return int(session.scalar(select(total)) or 0)
 
 
 def usage(*, session: Session, user_id: str, quota_bytes: int) -> StorageUsage:
