@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import torch
 
 from common.migrations import MIGRATIONS, upgrade
 from tests import adult
@@ -39,6 +40,15 @@ from tests.support import (
 from tools.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
 SERVICE_TOKEN = "test-service-token-" + secrets.token_hex(8)
+
+# The engines this process runs itself (the faithful and engine tests fit and sample in
+# process) on one thread, as the suite's training workers do (`engine_threads` 1 in
+# tests/services/training/training_world.py). Torch's default, a thread per core, has its
+# threads wait for each other at every step: tabular_argn's fit of 5,000 adult rows
+# (test_faithful_rare_pairs) took 64 s on two threads and 20 s on one with two busy loops
+# beside it on the 2-core machine, 16-17 s and 8.6-8.9 s at load 2-3. A test that needs
+# more threads sets them itself.
+torch.set_num_threads(1)
 
 
 def _containers_wanted() -> bool:
