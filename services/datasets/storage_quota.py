@@ -212,6 +212,12 @@ def charge_batch(*, session: Session, charge: PartCharge, quota_bytes: int) -> b
     held = session.get(BatchCharge, (charge.batch_id, charge.part), with_for_update=True)
     if held is not None and held.attempt > charge.attempt:
         return False
+    same_attempt = held is not None and held.attempt == charge.attempt
+    if same_attempt and held.committed and not charge.committed:
+        # A charge the attempt sent while still writing, landing after its exact final one
+        # (the worker stops its meter as the write ends; a call already sent still arrives):
+        # it would shrink the batch's charge and let it go stale.
+        return True
     if quota_bytes:
         others = used_bytes(session=session, account_id=account)
         if held is not None and (held.committed or held.updated_at > _fresh_since()):

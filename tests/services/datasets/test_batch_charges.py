@@ -90,6 +90,27 @@ async def test_a_retried_attempt_replaces_its_parts_charge_and_an_older_one_cann
     assert await used(ds, owner.md) == 0
 
 
+async def test_a_progress_charge_landing_after_the_final_one_changes_nothing(ds, service_token):
+    """The worker charges what it has written so far while it writes, then the exact bytes
+    (final) before it commits. A progress charge still in flight as the write ended can land
+    after the final one: it must neither shrink the batch's charge nor make it uncommitted
+    (an uncommitted charge stops counting after 10 minutes). A CI run caught it: a batch of
+    1,575,874 bytes counted as 1,446,251."""
+    owner = await ds.user()
+    project = await ds.project(owner.md)
+    batch = str(uuid.uuid4())
+    md = service(service_token)
+    final = charge(project.id, batch, 3 * MiB, committed=True)
+    assert (await ds.stub.ChargeBatchStorage(final, metadata=md)).charged
+    late = charge(project.id, batch, 2 * MiB)
+    await ds.stub.ChargeBatchStorage(late, metadata=md)
+    assert await used(ds, owner.md) == 3 * MiB
+    # A newer attempt of the part (the job redelivered) still replaces it, final or not.
+    retried = charge(project.id, batch, MiB, attempt=2)
+    assert (await ds.stub.ChargeBatchStorage(retried, metadata=md)).charged
+    assert await used(ds, owner.md) == MiB
+
+
 async def test_a_charge_past_the_quota_is_refused_and_changes_nothing(ds, service_token):
     owner = await ds.user()
     project = await ds.project(owner.md)
