@@ -14,6 +14,8 @@ from graphql import GraphQLError, VariableDefinitionNode
 from grpc_status import rpc_status
 from strawberry.extensions import MaskErrors, SchemaExtension
 
+from services.datasets.client import QUOTA_REASON
+
 log = logging.getLogger(__name__)
 
 CODES = {
@@ -29,7 +31,7 @@ CODES = {
 }
 
 # RESOURCE_EXHAUSTED reasons that are a quota, not a rate: shown as QUOTA_EXCEEDED.
-QUOTA_REASONS = frozenset({"STORAGE_QUOTA_EXCEEDED"})
+QUOTA_REASONS = frozenset({QUOTA_REASON})
 
 
 class ApiError(GraphQLError):

@@ -35,7 +35,8 @@ UPLOAD_ACCEPTED = ("x-upload-accepted", "1")
 # the same the service would give (ending the call while the client still writes made it
 # "internal error" now and then).
 UPLOAD_LIMIT = "x-upload-limit"
-# The reason of a refusal by the storage quota (services.datasets.storage_quota).
+# The reason of a refusal by the storage quota (services.datasets.storage_quota), for uploads
+# and generated batches alike; the gateway shows it as QUOTA_EXCEEDED.
 QUOTA_REASON = "STORAGE_QUOTA_EXCEEDED"
 
 

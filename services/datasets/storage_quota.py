@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from common.db import Database
 from common.errors import NotFound, ResourceExhausted
 from common.ids import parse_id
+from services.datasets.client import QUOTA_REASON
 from services.datasets.models import (
     BatchCharge,
     Dataset,
@@ -101,7 +102,7 @@ def _refuse(what: str, quota_bytes: int, used: int) -> ResourceExhausted:
     return ResourceExhausted(
         f"{what} would take the project owner's storage past its quota of"
         f" {quota_bytes} bytes ({used} used): delete datasets or batches to make room",
-        reason="STORAGE_QUOTA_EXCEEDED",
+        reason=QUOTA_REASON,
     )
 
 
